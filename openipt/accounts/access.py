@@ -1,0 +1,84 @@
+"""Who may manage people and organisations.
+
+Predicates take an Actor (see accounts.actor) first. Queries of people go
+through the functions here so that nobody sees another organisation's staff.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import QuerySet
+
+from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Role
+
+
+@rules.predicate
+def is_admin(actor) -> bool:
+    return actor is not None and actor.role == Role.ADMIN
+
+
+@rules.predicate
+def is_staff(actor) -> bool:
+    return actor is not None and actor.is_staff
+
+
+@rules.predicate
+def is_client(actor) -> bool:
+    return actor is not None and actor.role == Role.CLIENT
+
+
+@rules.predicate
+def is_care_staff(actor) -> bool:
+    return actor is not None and actor.role in CARE_ROLES
+
+
+can_manage_people = is_admin
+can_view_audit_log = is_admin
+
+
+def active_memberships(user) -> QuerySet[Membership]:
+    """Return a user's active memberships, with their organisations."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def visible_memberships(actor) -> QuerySet[Membership]:
+    """Return the memberships an admin manages; others see none."""
+    if not is_admin(actor):
+        return Membership.objects.none()
+    return Membership.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "user", "supervisor__user"
+    )
+
+
+def care_staff(actor) -> QuerySet[Membership]:
+    """Return the organisation's active care staff (for assignment choices)."""
+    return (
+        Membership.objects.filter(
+            organisation_id=actor.organisation_id, is_active=True, role__in=[r.value for r in CARE_ROLES]
+        )
+        .select_related("user")
+        .order_by("user__display_name", "user__username")
+    )
+
+
+def supervisors(actor) -> QuerySet[Membership]:
+    """Return the organisation's active supervisors."""
+    return care_staff(actor).filter(role=Role.SUPERVISOR)
+
+
+def visible_invitations(actor) -> QuerySet[Invitation]:
+    """Return the invitations an admin can see."""
+    if not is_admin(actor):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "invited_by__user", "client"
+    )
+
+
+def get_membership_for_admin(actor, pk: int) -> Membership | None:
+    """Return one membership in the admin's organisation, or None."""
+    return visible_memberships(actor).filter(pk=pk).first()

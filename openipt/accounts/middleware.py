@@ -1,0 +1,97 @@
+"""Per-request account handling: idle sign-out, the acting membership, required two-factor sign-in."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from openipt.accounts.actor import Actor, origin_from_request
+from openipt.accounts.models import Membership
+
+SESSION_KEY = "acting_membership_id"
+LAST_SEEN_KEY = "last_seen"
+EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/invite/", "/healthz")
+
+
+def _exempt(path: str) -> bool:
+    return path.startswith(EXEMPT_PREFIXES)
+
+
+class IdleTimeoutMiddleware:
+    """Sign a person out after the configured minutes without activity."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN_KEY)
+            limit = settings.SESSION_IDLE_MINUTES * 60
+            if last is not None and now - int(last) > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(n)d minutes without activity, to keep records safe.")
+                    % {"n": settings.SESSION_IDLE_MINUTES},
+                )
+                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+            if last is None or now - int(last) >= 60:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class ActingMembershipMiddleware:
+    """Attach `request.actor`: the signed-in person acting in one organisation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.actor = None
+        if request.user.is_authenticated and not _exempt(request.path):
+            response = self._resolve(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _resolve(self, request):
+        membership_id = request.session.get(SESSION_KEY)
+        membership = None
+        if membership_id:
+            membership = (
+                Membership.objects.select_related("organisation", "user")
+                .filter(pk=membership_id, user_id=request.user.pk, is_active=True)
+                .first()
+            )
+            if membership is None:
+                request.session.pop(SESSION_KEY, None)
+        if membership is None:
+            actives = list(
+                Membership.objects.select_related("organisation", "user").filter(user_id=request.user.pk, is_active=True)[:2]
+            )
+            if not actives:
+                logout(request)
+                messages.error(request, _("Your account is not active in any organisation. Ask your admin."))
+                return redirect("accounts:login")
+            if len(actives) > 1:
+                if request.path != reverse("accounts:choose_org"):
+                    return redirect(f"{reverse('accounts:choose_org')}?next={request.get_full_path()}")
+                return None
+            membership = actives[0]
+            request.session[SESSION_KEY] = membership.pk
+        request.actor = Actor(membership, origin_from_request(request))
+        if (
+            membership.organisation.require_staff_mfa
+            and membership.is_staff_role
+            and not request.user.is_verified()
+            and not request.path.startswith(("/account/mfa", "/account/organisation"))
+        ):
+            return redirect(f"{reverse('accounts:mfa')}?next={request.get_full_path()}")
+        return None

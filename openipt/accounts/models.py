@@ -1,0 +1,129 @@
+"""People, organisations and the roles that join them.
+
+A person has one login (User) and may belong to several organisations through
+memberships; they act in one organisation at a time. The acting membership,
+not the user, is what every access check receives.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openipt.core.models import TimeStamped
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    THERAPIST = "therapist", _("Therapist")
+    FACILITATOR = "facilitator", _("Facilitator")
+    CLIENT = "client", _("Client")
+
+
+STAFF_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST, Role.FACILITATOR)
+CARE_ROLES = (Role.SUPERVISOR, Role.THERAPIST, Role.FACILITATOR)
+
+
+class User(AbstractUser):
+    """A login. Names shown to others come from display_name."""
+
+    display_name = models.CharField(_("name shown to others"), max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class OrganisationKind(models.TextChoices):
+    CLINIC = "clinic", _("Clinic")
+    PROGRAMME = "programme", _("Community programme")
+
+
+class Organisation(TimeStamped):
+    """A clinic or a community programme: the boundary of every record."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.CLINIC)
+    require_staff_mfa = models.BooleanField(
+        _("staff must use two-factor sign-in"), default=False
+    )
+    record_prefix = models.CharField(
+        _("record number prefix"), max_length=6, default="C", help_text=_("Letters put before new record numbers.")
+    )
+    default_language = models.CharField(max_length=12, default="en")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStamped):
+    """A person's role in one organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        help_text=_("The supervisor who oversees this person's clients."),
+    )
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+
+class Invitation(TimeStamped):
+    """A link that lets a new person set up their login and join an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+    )
+    accepted_membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="client", client__isnull=False) | ~Q(role="client"),
+                name="client_invitation_names_client",
+            )
+        ]

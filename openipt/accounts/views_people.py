@@ -1,0 +1,178 @@
+"""Admin pages for people and invitations, and the public invitation page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from openipt.accounts import access, actions
+from openipt.accounts.decorators import admin_required
+from openipt.accounts.forms import (
+    AcceptInvitationForm,
+    ChangeMembershipForm,
+    InviteStaffForm,
+    OrganisationSecurityForm,
+)
+from openipt.accounts.middleware import SESSION_KEY
+from openipt.core.errors import ActionError
+from openipt.core.forms import apply_action_error
+from openipt.core.pagination import paginate
+
+
+def _invite_link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("accounts:accept_invitation", args=[token]))
+
+
+def _send_invitation(request, issued) -> None:
+    from django.core.mail import send_mail
+
+    invitation = issued.invitation
+    link = _invite_link(request, issued.token)
+    body = _(
+        "You have been invited to join %(org)s on OpenIPT.\n\nOpen this link to choose your username and "
+        "password:\n%(link)s\n\nThe link works once and expires on %(date)s."
+    ) % {"org": invitation.organisation, "link": link, "date": f"{invitation.expires_at:%d %b %Y}"}
+    try:
+        send_mail(_("Your invitation to %(org)s") % {"org": invitation.organisation}, body, None, [invitation.email])
+    except Exception:  # noqa: BLE001 - a mail failure must not lose the invitation; the link is shown instead
+        messages.warning(request, _("The e-mail could not be sent. Give the person the link shown below."))
+
+
+@admin_required
+def people_view(request):
+    """List the organisation's people and open invitations; invite staff."""
+    actor = request.actor
+    supervisors = list(access.supervisors(actor))
+    form = InviteStaffForm(request.POST or None, supervisors=supervisors)
+    new_link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = actions.invite(
+                actor, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                supervisor_id=form.cleaned_data["supervisor"],
+            )
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            _send_invitation(request, issued)
+            new_link = _invite_link(request, issued.token)
+            messages.success(request, _("Invitation created for %(email)s.") % {"email": issued.invitation.email})
+            form = InviteStaffForm(supervisors=supervisors)
+    show = request.GET.get("show", "active")
+    members = access.visible_memberships(actor).order_by("role", "user__display_name", "user__username")
+    if show == "active":
+        members = members.filter(is_active=True)
+    elif show == "inactive":
+        members = members.filter(is_active=False)
+    page = paginate(request, members, per_page=50)
+    invitations = access.visible_invitations(actor).filter(accepted_at__isnull=True, revoked_at__isnull=True)[:50]
+    security = OrganisationSecurityForm(initial={"require_staff_mfa": actor.organisation.require_staff_mfa})
+    return render(
+        request, "accounts/people.html",
+        {"page": page, "form": form, "invitations": invitations, "new_link": new_link, "show": show, "security": security},
+    )
+
+
+@admin_required
+def member_view(request, membership_id: int):
+    """Change one person's role, supervisor or active state."""
+    actor = request.actor
+    membership = access.get_membership_for_admin(actor, membership_id)
+    if membership is None:
+        raise Http404
+    supervisors = [m for m in access.supervisors(actor) if m.pk != membership.pk]
+    form = None
+    if membership.role != "client":
+        form = ChangeMembershipForm(
+            request.POST or None, supervisors=supervisors,
+            initial={"role": membership.role, "supervisor": membership.supervisor_id},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.change_membership(
+                    actor, membership.pk, role=form.cleaned_data["role"], supervisor_id=form.cleaned_data["supervisor"]
+                )
+            except ActionError as exc:
+                apply_action_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("accounts:member", membership_id=membership.pk)
+    return render(request, "accounts/member.html", {"member": membership, "form": form})
+
+
+@admin_required
+@require_POST
+def member_active_view(request, membership_id: int):
+    """Deactivate or reactivate a person."""
+    active = request.POST.get("active") == "1"
+    try:
+        membership = actions.set_membership_active(request.actor, membership_id, active)
+    except ActionError as exc:
+        if exc.code == "not_found":
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            (_("%(name)s can sign in again.") if active else _("%(name)s can no longer sign in here."))
+            % {"name": membership.user},
+        )
+    return redirect("accounts:member", membership_id=membership_id)
+
+
+@admin_required
+@require_POST
+def revoke_invitation_view(request, invitation_id: int):
+    """Withdraw an unused invitation."""
+    try:
+        actions.revoke_invitation(request.actor, invitation_id)
+    except ActionError as exc:
+        if exc.code == "not_found":
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("accounts:people")
+
+
+@admin_required
+@require_POST
+def security_view(request):
+    """Save organisation-wide security settings."""
+    form = OrganisationSecurityForm(request.POST)
+    if form.is_valid():
+        actions.set_require_mfa(request.actor, form.cleaned_data["require_staff_mfa"])
+        messages.success(request, _("Security settings saved."))
+    return redirect("accounts:people")
+
+
+@sensitive_post_parameters("password", "password_again")
+def accept_invitation_view(request, token: str):
+    """Let an invited person choose a username and password, once."""
+    try:
+        invitation = actions.find_invitation(token)
+    except actions.InvitationProblem as exc:
+        return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410 if exc.code != "unknown" else 404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = actions.accept_invitation(
+                token, username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except actions.InvitationProblem as exc:
+            return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = membership.pk
+            messages.success(request, _("Welcome to %(org)s.") % {"org": membership.organisation})
+            return redirect("home")
+    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})

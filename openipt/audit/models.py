@@ -1,0 +1,61 @@
+"""The append-only audit log.
+
+Rows are only ever inserted; database triggers refuse UPDATE and DELETE (see
+openipt.audit.db). Identifiers are stored as plain numbers with name snapshots
+so that the log keeps its meaning even if a record it points to changes.
+"""
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One audited event, linked to the previous one by its hash."""
+
+    occurred_at = models.DateTimeField(db_index=True)
+    event_type = models.CharField(max_length=60, db_index=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    client_id = models.BigIntegerField(null=True, blank=True)
+    client_label = models.CharField(max_length=60, blank=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["organisation_id", "-id"]),
+            models.Index(fields=["client_id", "-id"]),
+            models.Index(fields=["actor_user_id", "-id"]),
+        ]
+
+    def hashed_fields(self) -> dict:
+        """Return the fields the chain hash covers."""
+        return {
+            "occurred_at": self.occurred_at,
+            "event_type": self.event_type,
+            "organisation_id": self.organisation_id,
+            "actor_user_id": self.actor_user_id,
+            "actor_label": self.actor_label,
+            "actor_role": self.actor_role,
+            "client_id": self.client_id,
+            "client_label": self.client_label,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "ip": self.ip,
+            "user_agent": self.user_agent,
+            "details": self.details,
+        }
+
+
+class AuditHead(models.Model):
+    """The newest link of the chain; locked while an event is appended so links never fork."""
+
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(default=0)

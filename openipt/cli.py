@@ -1,0 +1,176 @@
+"""The `openipt` command: run, seed, check and try OpenIPT from a terminal.
+
+Commands that need the database set Django up first; the pure tools (score,
+risk scan, analyse, suggest-area, protocol) run without it. Configuration
+problems print one line and exit 2 rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+PURE_TOOLS = {
+    "score": ("openipt.measures.cli", "score_main", "Score a questionnaire: openipt score phq9 1 2 0 3 1 0 2 1 0"),
+    "risk": ("openipt.safety.cli", "risk_scan_main", "Scan text for risk: openipt risk scan < lines.txt"),
+    "analyse": ("openipt.practice.cli", "analyse_main", 'Analyse a message: openipt analyse "You never listen"'),
+    "suggest-area": ("openipt.assessment.cli", "suggest_area_main", "Suggest problem areas for a case file"),
+    "protocol": ("openipt.protocol.cli", "protocol_main", "Show or validate IPT protocol content"),
+}
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openipt.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_demo(args) -> int:
+    _setup_django()
+    from django.conf import settings
+
+    if settings.MODE == "production" and not args.force:
+        print("openipt demo: refusing to load demo logins into a production system (use --force if you mean it)", file=sys.stderr)
+        return 2
+    _migrate()
+    from openipt.seed.demo import load_demo, logins_text
+
+    load_demo()
+    print(logins_text(settings.SITE_URL))
+    return 0
+
+
+def cmd_synth(args) -> int:
+    _setup_django()
+    _migrate()
+    from openipt.seed.synth import generate
+
+    try:
+        world = generate(args.clients, args.seed, slug=args.slug)
+    except ValueError as exc:
+        print(f"openipt synth: {exc}", file=sys.stderr)
+        return 2
+    print(f"Created {world.organisation.slug}: {len(world.client_ids)} clients, "
+          f"{sum(len(v) for v in world.staff.values())} staff (seed {args.seed})")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    _setup_django()
+    from openipt.audit.actions import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"audit chain intact: {result.checked} events checked")
+        return 0
+    where = f"event {result.first_bad_id}" if result.first_bad_id else "the end of the log"
+    print(f"audit chain BROKEN at {where}: {result.reason} ({result.checked} events before it are intact)", file=sys.stderr)
+    return 1
+
+
+def cmd_serve(args) -> int:
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    _migrate()
+    if args.demo:
+        from openipt.seed.demo import load_demo, logins_text
+
+        load_demo()
+        print(logins_text(f"http://{args.host}:{args.port}"), flush=True)
+    if args.dev:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+        return 0
+    call_command("collectstatic", interactive=False, verbosity=0)
+    bind = f"{args.host}:{args.port}"
+    argv = [
+        sys.executable, "-m", "gunicorn", "openipt.wsgi:application", "--bind", bind,
+        "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--preload",
+    ]
+    print(f"OpenIPT ({settings.MODE}) serving on http://{bind}  (Ctrl+C stops it)", flush=True)
+    os.execvp(argv[0], argv)
+    return 0  # pragma: no cover
+
+
+def cmd_manage(args) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["openipt manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="openipt", description="OpenIPT: Interpersonal Psychotherapy as software.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("demo", help="Load the demo organisation (idempotent) and print the logins")
+    p.add_argument("--force", action="store_true", help="allow in production mode")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("serve", help="Migrate and start the web server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--demo", action="store_true", help="load the demo organisation first and print its logins")
+    p.add_argument("--dev", action="store_true", help="use Django's development server")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("synth", help="Generate a synthetic organisation")
+    p.add_argument("--clients", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--slug", default=None)
+    p.set_defaults(func=cmd_synth)
+    p = sub.add_parser("audit", help="Audit log tools")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
+    v = audit_sub.add_parser("verify", help="Check the audit log's hash chain")
+    v.set_defaults(func=cmd_audit)
+    p = sub.add_parser("manage", help="Run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    for name, (_module, _func, help_text) in PURE_TOOLS.items():
+        p = sub.add_parser(name, help=help_text, add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(tool=name)
+    return parser
+
+
+def run_tool(name: str, argv: list[str]) -> int:
+    module_name, func_name, _help = PURE_TOOLS[name]
+    try:
+        func = getattr(importlib.import_module(module_name), func_name)
+    except (ImportError, AttributeError):
+        print(f"openipt {name}: this tool is not installed in this build", file=sys.stderr)
+        return 2
+    return int(func(argv) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and argv[0] in PURE_TOOLS:
+        return run_tool(argv[0], argv[1:])
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(exc, ImproperlyConfigured):
+            print(f"openipt: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Who may see and change client records.
+
+Every query of client data starts from `visible_clients(actor)`. A client
+outside the actor's organisation, or not theirs to see, does not exist as
+far as the actor is concerned (views answer 404).
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Q, QuerySet
+
+from openipt.accounts.access import is_admin, is_care_staff, is_client
+from openipt.accounts.models import Role
+from openipt.clients.models import Assignment, Client
+
+
+def _assignment_scope(actor) -> QuerySet[Assignment]:
+    membership = actor.membership
+    if actor.role == Role.SUPERVISOR:
+        return Assignment.objects.filter(Q(staff=membership) | Q(staff__supervisor=membership))
+    return Assignment.objects.filter(staff=membership)
+
+
+def visible_clients(actor) -> QuerySet[Client]:
+    """Return the clients this actor may see, in their organisation only."""
+    if actor is None:
+        return Client.objects.none()
+    base = Client.objects.filter(organisation_id=actor.organisation_id)
+    if actor.role == Role.ADMIN:
+        return base
+    if actor.role in (Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
+        return base.filter(pk__in=_assignment_scope(actor).values("client_id"))
+    if actor.role == Role.CLIENT:
+        return base.filter(user_id=actor.membership.user_id)
+    return Client.objects.none()
+
+
+@rules.predicate
+def is_in_same_org(actor, client) -> bool:
+    return client is not None and actor is not None and client.organisation_id == actor.organisation_id
+
+
+@rules.predicate
+def is_assigned(actor, client) -> bool:
+    return Assignment.objects.filter(client=client, staff=actor.membership).exists()
+
+
+@rules.predicate
+def supervises_assigned(actor, client) -> bool:
+    return actor.role == Role.SUPERVISOR and Assignment.objects.filter(
+        client=client, staff__supervisor=actor.membership
+    ).exists()
+
+
+@rules.predicate
+def is_self(actor, client) -> bool:
+    return client.user_id is not None and client.user_id == actor.membership.user_id
+
+
+can_view_client = is_in_same_org & (is_admin | (is_care_staff & (is_assigned | supervises_assigned)) | (is_client & is_self))
+can_edit_client = is_in_same_org & (is_admin | (is_care_staff & is_assigned))
+can_add_client = is_admin | is_care_staff
+can_assign_staff = is_in_same_org & is_admin
+
+
+def get_client(actor, pk) -> Client | None:
+    """Return one visible client with its assigned staff, or None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        visible_clients(actor)
+        .filter(pk=pk)
+        .prefetch_related("assignments__staff__user")
+        .first()
+    )
+
+
+def search_clients(actor, query: str = "", *, status: str = "", order: str = "name") -> QuerySet[Client]:
+    """Return visible clients matching every word of the query, sorted."""
+    qs = visible_clients(actor)
+    for term in normalise_search(query).split()[:6]:
+        qs = qs.filter(search_text__contains=term)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by(*SORTS.get(order, SORTS["name"]))
+
+
+SORTS = {
+    "name": ("family_name", "given_name", "pk"),
+    "-name": ("-family_name", "-given_name", "-pk"),
+    "record": ("record_number", "pk"),
+    "-record": ("-record_number", "-pk"),
+    "status": ("status", "family_name", "pk"),
+    "-status": ("-status", "family_name", "pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+}
+
+
+def normalise_search(text: str) -> str:
+    """Lower-case text and strip accents so 'Zoë' is found by 'zoe'."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())

@@ -1,0 +1,84 @@
+"""Forms for client records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openipt.clients.models import ClientStatus, Sex
+from openipt.core.forms import DateInput
+from openipt.core.languages import CLIENT_LANGUAGES
+
+
+class ClientForm(forms.Form):
+    """A client's details."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    preferred_name = forms.CharField(
+        label=_("Preferred name"), max_length=100, required=False, help_text=_("What they like to be called.")
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=Sex.choices, required=False,
+        help_text=_("Only used where a questionnaire has different cut-offs by sex."),
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=CLIENT_LANGUAGES, initial="en")
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value and (value > date.today() or value.year < 1900):
+            raise forms.ValidationError(_("Enter a real date of birth in the past."))
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        if value and not all(ch.isdigit() or ch in " +-()." for ch in value):
+            raise forms.ValidationError(_("Use digits, spaces and + - ( ) only."))
+        return value
+
+
+class NewClientForm(ClientForm):
+    """A new client's details, with an optional record number."""
+
+    record_number = forms.CharField(
+        label=_("Record number"), max_length=20, required=False,
+        help_text=_("Leave blank to get a new pseudonymous number."),
+    )
+    field_order = ["given_name", "family_name", "preferred_name", "record_number"]
+
+    def clean_record_number(self):
+        value = self.cleaned_data.get("record_number", "").strip().upper()
+        if value and not all(ch.isalnum() or ch in "-_/" for ch in value):
+            raise forms.ValidationError(_("Use letters, digits and - _ / only."))
+        return value
+
+
+class EditClientForm(ClientForm):
+    """Existing details, with the version they were read at (to detect a second editor)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ClientStatus.choices)
+
+
+class AssignForm(forms.Form):
+    staff = forms.TypedChoiceField(label=_("Add a member of staff"), coerce=int)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [(m.pk, f"{m.user} ({m.get_role_display()})") for m in staff]
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name, record number, e-mail or phone"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ClientStatus.choices]
+    )

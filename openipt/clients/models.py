@@ -1,0 +1,93 @@
+"""Client records and the staff assigned to each client."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openipt.accounts.models import Membership, Organisation, User
+from openipt.core.models import TimeStamped
+
+
+class ClientStatus(models.TextChoices):
+    REFERRED = "referred", _("Referred")
+    ACTIVE = "active", _("Active")
+    DISCHARGED = "discharged", _("Discharged")
+
+
+class Sex(models.TextChoices):
+    UNKNOWN = "", _("Not recorded")
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+
+
+class Client(TimeStamped):
+    """One person receiving care in one organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="clients")
+    record_number = models.CharField(
+        _("record number"), max_length=20, help_text=_("A pseudonymous number, unique in the organisation.")
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(
+        _("sex"),
+        max_length=10,
+        choices=Sex.choices,
+        blank=True,
+        default="",
+        help_text=_("Used only where a questionnaire has different cut-offs by sex."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=12, default="en")
+    status = models.CharField(max_length=12, choices=ClientStatus.choices, default=ClientStatus.REFERRED)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="client_records"
+    )
+    search_text = models.CharField(max_length=400, editable=False, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    staff = models.ManyToManyField(Membership, through="Assignment", related_name="assigned_clients")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "record_number"], name="record_number_unique_in_org"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ClientStatus]), name="client_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(given_name=""), name="client_has_given_name"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "family_name", "given_name"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.record_number})"
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class Assignment(TimeStamped):
+    """A member of staff responsible for a client."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
+    staff = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="assignments")
+    is_primary = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "staff"], name="one_assignment_per_staff")]
+        indexes = [models.Index(fields=["staff", "client"])]

@@ -1,0 +1,48 @@
+"""Pages that belong to no single domain: home, health check, error pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+
+
+def home_view(request):
+    """Send each person to their own start page."""
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return redirect("accounts:login")
+    if actor.is_client:
+        return redirect("practice:portal")
+    return redirect("clients:caseload")
+
+
+def healthz_view(request):
+    """Answer 200 when the database is reachable (for monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - report, never raise, from a health check
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """Explain an expired or missing form token without losing the person's trust."""
+    return render(request, "errors/csrf.html", status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

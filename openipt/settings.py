@@ -1,0 +1,258 @@
+"""OpenIPT settings, read from the environment.
+
+One module for every deployment. The embedded default is a SQLite file under
+var/ with a secret key generated there on first run; DATABASE_URL switches to
+PostgreSQL. In production mode the process refuses to start with an unsafe
+configuration (see openipt.core.config.production_problems).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from csp.constants import NONE, NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from openipt.core import config as cfg
+
+ENV = dict(os.environ)
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+
+try:
+    MODE = cfg.read_mode(ENV)
+    VAR_DIR = Path(ENV.get("OPENIPT_VAR_DIR") or BASE_DIR / "var").resolve()
+    DEBUG = cfg.env_bool(ENV, "OPENIPT_DEBUG", MODE == "development")
+    if MODE == "test":
+        SECRET_KEY = "test-only-secret-key-" + "x1y2z3" * 10
+    else:
+        SECRET_KEY = ENV.get("OPENIPT_SECRET_KEY") or cfg.load_or_create_secret(VAR_DIR)
+    ALLOWED_HOSTS = cfg.split_list(ENV.get("OPENIPT_ALLOWED_HOSTS")) or (
+        [] if MODE == "production" else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    )
+    SECURE_COOKIES = cfg.env_bool(ENV, "OPENIPT_SECURE_COOKIES", MODE == "production")
+    _db = cfg.parse_database_url(ENV.get("DATABASE_URL"), VAR_DIR / "openipt.sqlite3")
+    _email = cfg.parse_email_url(ENV.get("OPENIPT_EMAIL_URL"), MODE)
+    SESSION_IDLE_MINUTES = cfg.env_int(ENV, "OPENIPT_SESSION_IDLE_MINUTES", 30, minimum=1)
+    if MODE == "production":
+        _problems = cfg.production_problems(
+            debug=DEBUG,
+            secret_key=SECRET_KEY,
+            allowed_hosts=ALLOWED_HOSTS,
+            secure_cookies=SECURE_COOKIES,
+            database=_db,
+            email_backend=str(_email["EMAIL_BACKEND"]),
+        )
+        if _problems:
+            raise cfg.ConfigError("refusing to start in production mode: " + "; ".join(_problems))
+except cfg.ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+globals().update(_email)
+DEFAULT_FROM_EMAIL = ENV.get("OPENIPT_FROM_EMAIL", "OpenIPT <no-reply@localhost>")
+SITE_URL = ENV.get("OPENIPT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+if _db.engine == "sqlite":
+    if MODE != "test":
+        Path(_db.name).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _db.name,
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=10000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": _db.name,
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "csp",
+    "openipt.core",
+    "openipt.audit",
+    "openipt.accounts",
+    "openipt.clients",
+    "openipt.practice",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "openipt.accounts.middleware.IdleTimeoutMiddleware",
+    "openipt.accounts.middleware.ActingMembershipMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "openipt.urls"
+WSGI_APPLICATION = "openipt.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "openipt.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if MODE == "test":
+    # Argon2 at full cost would make the suite slow; tests of hashing use it explicitly.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login hardening: lock a username from an address after repeated failures.
+AXES_FAILURE_LIMIT = cfg.env_int(ENV, "OPENIPT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=cfg.env_int(ENV, "OPENIPT_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+# Sessions end after inactivity (enforced by IdleTimeoutMiddleware) and with the browser.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "openipt.core.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if MODE == "production":
+    SECURE_SSL_REDIRECT = cfg.env_bool(ENV, "OPENIPT_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = cfg.split_list(ENV.get("OPENIPT_CSRF_TRUSTED_ORIGINS"))
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if MODE == "test"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = ENV.get("OPENIPT_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "openipt": {"level": "INFO" if MODE != "test" else "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+# Invitations expire after this many days.
+INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

@@ -1,0 +1,19 @@
+"""The URL map. Each app owns its own patterns under a namespace."""
+
+from django.urls import include, path
+
+from openipt.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home_view, name="home"),
+    path("healthz", core_views.healthz_view, name="healthz"),
+    path("account/", include("openipt.accounts.urls")),
+    path("clients/", include("openipt.clients.urls")),
+    path("audit/", include("openipt.audit.urls")),
+    path("me/", include("openipt.practice.urls")),
+]
+
+handler400 = "openipt.core.views.bad_request"
+handler403 = "openipt.core.views.permission_denied"
+handler404 = "openipt.core.views.page_not_found"
+handler500 = "openipt.core.views.server_error"
