@@ -8,7 +8,7 @@ far as the actor is concerned (views answer 404).
 from __future__ import annotations
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_admin, is_care_staff, is_client
 from openipt.accounts.models import Role
@@ -73,7 +73,7 @@ def get_client(actor, pk) -> Client | None:
     return (
         visible_clients(actor)
         .filter(pk=pk)
-        .prefetch_related("assignments__staff__user")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("staff__user")))
         .first()
     )
 

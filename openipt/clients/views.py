@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from openipt.accounts.forms import InviteClientForm
 from openipt.accounts.views_people import _invite_link, _send_invitation
 from openipt.audit.models import AuditEvent
 from openipt.clients import access, actions
+from openipt.clients.models import Assignment
 from openipt.clients.forms import AssignForm, CaseloadFilterForm, EditClientForm, NewClientForm, StatusForm
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
@@ -45,7 +48,7 @@ def caseload_view(request):
     if order not in access.SORTS:
         order = "name"
     clients = access.search_clients(actor, query, status=status, order=order).prefetch_related(
-        "assignments__staff__user"
+        Prefetch("assignments", queryset=Assignment.objects.select_related("staff__user"))
     )
     page = paginate(request, clients, per_page=25)
     actions.record_list_view(actor, query=query, page=page.number, count=len(page.object_list))
@@ -124,7 +127,7 @@ def edit_client_view(request, client_id):
     actor = request.actor
     client = _client_or_404(actor, client_id)
     if not access.can_edit_client(actor, client):
-        raise Http404
+        raise PermissionDenied
     initial = {name: getattr(client, name) for name in actions.EDITABLE_FIELDS}
     initial["version"] = client.version
     form = EditClientForm(request.POST or None, initial=initial)

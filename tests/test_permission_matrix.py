@@ -1,0 +1,130 @@
+"""Every URL, as every role and as someone from another organisation, answers as it should.
+
+A new URL pattern without a row here fails the first test, so no page is added
+without deciding who may see it. Objects outside one's organisation answer 404;
+pages outside one's role answer 403; anonymous visitors are sent to sign in.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["anonymous", "admin", "supervisor", "therapist", "therapist2", "facilitator", "client", "other_admin", "other_therapist"]
+STAFF = ["admin", "supervisor", "therapist", "therapist2", "facilitator", "other_admin", "other_therapist"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def expect(default, **overrides):
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = LOGIN
+    table.update(overrides)
+    return table
+
+
+def staff_only(**overrides):
+    return expect(200, client=403, **overrides)
+
+
+def admin_only(ok=200, **overrides):
+    base = dict.fromkeys(ROLES, 403)
+    base.update(anonymous=LOGIN, admin=ok, other_admin=ok)
+    base.update(overrides)
+    return base
+
+
+def client_record(ok=200, **overrides):
+    """A page about the client assigned to `therapist` (supervised by `supervisor`)."""
+    base = dict(anonymous=LOGIN, admin=ok, supervisor=ok, therapist=ok, therapist2=404, facilitator=404, client=403, other_admin=404, other_therapist=404)
+    base.update(overrides)
+    return base
+
+
+def _kwargs(world, name):
+    return {
+        "client_id": world.clients["mine"].pk,
+        "membership_id": world.m["therapist"].pk,
+        "invitation_id": world.invitation.pk,
+        "token": "no-such-token",
+    }
+
+
+# url name -> {"GET": expectations, "POST": expectations (optional)}
+MATRIX = {
+    "home": {"GET": expect(302)},
+    "healthz": {"GET": expect(200, anonymous=200)},
+    "accounts:login": {"GET": expect(302, anonymous=200)},
+    "accounts:logout": {"GET": expect(405, anonymous=405), "POST": expect(LOGIN)},
+    "accounts:choose_org": {"GET": expect(200)},
+    "accounts:mfa": {"GET": expect(200)},
+    "accounts:people": {"GET": admin_only()},
+    "accounts:security": {"GET": admin_only(405), "POST": admin_only(302)},
+    "accounts:member": {"GET": admin_only(200, other_admin=404)},
+    "accounts:member_active": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
+    "accounts:revoke_invitation": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
+    "accounts:accept_invitation": {"GET": expect(404, anonymous=404)},
+    "clients:caseload": {"GET": staff_only()},
+    "clients:new": {"GET": staff_only()},
+    "clients:detail": {"GET": client_record()},
+    "clients:edit": {"GET": client_record(supervisor=403)},
+    "clients:status": {"GET": expect(405, client=403), "POST": client_record(302)},
+    "clients:assign": {"GET": admin_only(405, other_admin=405), "POST": admin_only(302, other_admin=404)},
+    "clients:invite": {"GET": admin_only(405, other_admin=405), "POST": admin_only(302, other_admin=404)},
+    "audit:log": {"GET": admin_only()},
+    "practice:portal": {"GET": expect(403, client=200)},
+}
+
+
+def _walk(patterns, prefix="", params=()):
+    for entry in patterns:
+        here = tuple(getattr(entry.pattern, "converters", {}).keys())
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry.url_patterns, namespace, params + here)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", params + here
+
+
+def url_params():
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def all_url_names():
+    return sorted(url_params())
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    missing = [name for name in all_url_names() if name not in MATRIX]
+    assert missing == [], f"add these URLs to the permission matrix: {missing}"
+
+
+@pytest.fixture
+def matrix_world(world):
+    from openipt.accounts import actions
+    from openipt.core.testing import actor
+
+    world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test", role="therapist").invitation
+    return world
+
+
+def _outcome(response):
+    if response.status_code == 302 and "/account/login/" in response["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+CASES = [(name, method, role) for name, methods in MATRIX.items() for method in methods for role in ROLES]
+
+
+@pytest.mark.parametrize("name, method, role", CASES, ids=[f"{n}-{m}-{r}" for n, m, r in CASES])
+def test_the_answer_for_each_url_method_and_role(matrix_world, client, name, method, role):
+    from django.urls import reverse
+
+    from openipt.core.testing import login
+
+    candidates = _kwargs(matrix_world, name)
+    url = reverse(name, kwargs={key: candidates[key] for key in url_params()[name]} or None)
+    if role != "anonymous":
+        login(client, matrix_world.m[role])
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    assert _outcome(response) == MATRIX[name][method][role]
