@@ -103,7 +103,13 @@ INSTALLED_APPS = [
     "openipt.audit",
     "openipt.accounts",
     "openipt.clients",
+    "openipt.protocol",
+    "openipt.courses",
+    "openipt.assessment",
+    "openipt.measures",
+    "openipt.safety",
     "openipt.practice",
+    "openipt.groups",
 ]
 
 MIDDLEWARE = [

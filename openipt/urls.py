@@ -10,6 +10,11 @@ urlpatterns = [
     path("account/", include("openipt.accounts.urls")),
     path("clients/", include("openipt.clients.urls")),
     path("audit/", include("openipt.audit.urls")),
+    path("courses/", include("openipt.courses.urls")),
+    path("assessment/", include("openipt.assessment.urls")),
+    path("measures/", include("openipt.measures.urls")),
+    path("safety/", include("openipt.safety.urls")),
+    path("groups/", include("openipt.groups.urls")),
     path("me/", include("openipt.practice.urls")),
 ]
 

@@ -1,7 +1,10 @@
 """Every URL, as every role and as someone from another organisation, answers as it should.
 
 A new URL pattern without a row here fails the first test, so no page is added
-without deciding who may see it. Objects outside one's organisation answer 404;
+without deciding who may see it. Each app adds its rows in tests/<app>/matrix.py:
+`matrix(expect, staff_only, admin_only, client_record, LOGIN)` returns its rows and an
+optional `prepare(world)` creates the objects its URLs need and returns their
+URL keyword arguments (for example {"course_id": ...}). Objects outside one's organisation answer 404;
 pages outside one's role answer 403; anonymous visitors are sent to sign in.
 """
 
@@ -41,12 +44,14 @@ def client_record(ok=200, **overrides):
 
 
 def _kwargs(world, name):
-    return {
+    values = {
         "client_id": world.clients["mine"].pk,
         "membership_id": world.m["therapist"].pk,
         "invitation_id": world.invitation.pk,
         "token": "no-such-token",
     }
+    values.update(world.matrix_kwargs)
+    return values
 
 
 # url name -> {"GET": expectations, "POST": expectations (optional)}
@@ -73,6 +78,18 @@ MATRIX = {
     "audit:log": {"GET": admin_only()},
     "practice:portal": {"GET": expect(403, client=200)},
 }
+
+
+APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups"]
+PREPARERS = []
+for _app in APPS:
+    try:
+        _module = __import__(f"tests.{_app}.matrix", fromlist=["MATRIX"])
+    except ModuleNotFoundError:
+        continue
+    MATRIX.update(_module.matrix(expect=expect, staff_only=staff_only, admin_only=admin_only, client_record=client_record, LOGIN=LOGIN))
+    if hasattr(_module, "prepare"):
+        PREPARERS.append(_module.prepare)
 
 
 def _walk(patterns, prefix="", params=()):
@@ -104,6 +121,9 @@ def matrix_world(world):
     from openipt.core.testing import actor
 
     world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test", role="therapist").invitation
+    world.matrix_kwargs = {}
+    for prepare in PREPARERS:
+        world.matrix_kwargs.update(prepare(world) or {})
     return world
 
 

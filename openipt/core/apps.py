@@ -5,3 +5,15 @@ class CoreConfig(AppConfig):
     name = "openipt.core"
     label = "core"
     verbose_name = "OpenIPT core"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import NavItem, add_nav
+
+        staff = ("admin", "supervisor", "therapist", "facilitator")
+        add_nav(NavItem(_("Caseload"), "clients:caseload", staff, order=10, namespace="clients"))
+        add_nav(NavItem(_("People"), "accounts:people", ("admin",), order=80))
+        add_nav(NavItem(_("Audit log"), "audit:log", ("admin",), order=85, namespace="audit"))
+        add_nav(NavItem(_("Two-factor sign-in"), "accounts:mfa", staff, order=95))
+        add_nav(NavItem(_("My course"), "practice:portal", ("client",), order=10, namespace="practice"))

@@ -1,14 +1,39 @@
 """Template context every page needs."""
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from openipt.core.extensions import BANNERS, NAV
+
+
+def _nav(request, actor):
+    if actor is None:
+        return []
+    match = getattr(request, "resolver_match", None)
+    current_ns = match.namespace if match else ""
+    current_name = match.view_name if match else ""
+    items = []
+    for item in NAV:
+        if actor.role not in item.roles:
+            continue
+        active = current_name == item.url_name or (item.namespace and item.namespace == current_ns)
+        items.append({"label": item.label, "url": reverse(item.url_name), "active": bool(active)})
+    return items
 
 
 def site(request):
-    """Expose the acting person and navigation facts to templates."""
+    """Expose the acting person, navigation and banners to templates."""
     actor = getattr(request, "actor", None)
+
+    def banners():
+        if actor is None:
+            return ""
+        return mark_safe("".join(str(b.render(request) or "") for b in BANNERS))
+
     return {
         "actor": actor,
         "site_mode": settings.MODE,
-        "nav_staff": bool(actor and actor.is_staff),
-        "nav_client": bool(actor and actor.is_client),
+        "nav_items": _nav(request, actor),
+        "page_banners": banners,
     }
