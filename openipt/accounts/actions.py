@@ -98,7 +98,7 @@ def add_member(
 def set_membership_active(actor, membership_id: int, active: bool) -> Membership:
     """Deactivate or reactivate someone's membership in the admin's organisation."""
     _require(access.can_manage_people, actor)
-    membership = access.visible_memberships(actor).select_for_update().filter(pk=membership_id).first()
+    membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
     if membership is None:
         raise ActionError("That person is not in this organisation.", code="not_found")
     if membership.pk == actor.membership.pk and not active:
@@ -119,7 +119,7 @@ def set_membership_active(actor, membership_id: int, active: bool) -> Membership
 def change_membership(actor, membership_id: int, *, role: str, supervisor_id: int | None) -> Membership:
     """Change someone's role or supervisor."""
     _require(access.can_manage_people, actor)
-    membership = access.visible_memberships(actor).select_for_update().filter(pk=membership_id).first()
+    membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
     if membership is None:
         raise ActionError("That person is not in this organisation.", code="not_found")
     if role not in Role.values:
@@ -216,7 +216,7 @@ def invite(actor, *, email: str, role: str, supervisor_id: int | None = None, cl
 def revoke_invitation(actor, invitation_id: int) -> Invitation:
     """Stop an unused invitation from working."""
     _require(access.can_manage_people, actor)
-    invitation = access.visible_invitations(actor).select_for_update().filter(pk=invitation_id).first()
+    invitation = access.visible_invitations(actor).select_for_update(of=("self",)).filter(pk=invitation_id).first()
     if invitation is None:
         raise ActionError("That invitation does not exist.", code="not_found")
     if invitation.accepted_at:
