@@ -1,0 +1,45 @@
+"""Free-text risk detector: transparent patterns that flag text for a person to read.
+
+Public API:
+
+* ``scan(text) -> ScanResult`` - scan one text with the shipped English patterns.
+* ``scan_with_second_opinion(text, second_opinion=None)`` - the same, plus an optional checker
+  that may add a flag but never remove one.
+* ``load_language(code)`` / ``load_pattern_file(path)`` / ``parse_pattern_text(text)`` - load
+  and validate a pattern file (errors name the file, line and field).
+"""
+
+from .detector import Match, ScanResult, SetAside, default_patterns, scan
+from .patternset import (
+    MODIFIERS,
+    SEVERITIES,
+    SEVERITY_RANK,
+    PatternSet,
+    available_languages,
+    load_language,
+    load_pattern_file,
+    parse_pattern_text,
+)
+from .second_opinion import Opinion, SecondOpinion, add_opinion, scan_with_second_opinion
+from .yamlsource import DataError
+
+__all__ = [
+    "DataError",
+    "MODIFIERS",
+    "Match",
+    "Opinion",
+    "PatternSet",
+    "SEVERITIES",
+    "SEVERITY_RANK",
+    "ScanResult",
+    "SecondOpinion",
+    "SetAside",
+    "add_opinion",
+    "available_languages",
+    "default_patterns",
+    "load_language",
+    "load_pattern_file",
+    "parse_pattern_text",
+    "scan",
+    "scan_with_second_opinion",
+]

@@ -1,0 +1,140 @@
+"""Turn answers, free text and risk reviews into risk signals, using rules given as data.
+
+These functions are pure: they read rules and inputs and return signals, and they store,
+notify and log nothing. The safety app's actions call them inside the same transaction that
+saves the answers or the text, so a signal is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..riskdetect import ScanResult, default_patterns, scan
+from .model import SEVERITY_RANK, Evidence, FreeTextRule, InstrumentItemRule, RiskReviewRule, Rule, Signal
+
+
+def evaluate_answers(
+    rules: Iterable[Rule], instrument_code: str, answers: Mapping[str, int | None]
+) -> list[Signal]:
+    """Return a signal for every instrument_item rule of this instrument that the answers pass.
+
+    A missing or None answer raises no signal (the measures app decides whether an item may be
+    skipped). A value that is not a whole number is a programming error and raises TypeError.
+    """
+    signals = []
+    for rule in rules:
+        if not isinstance(rule, InstrumentItemRule) or rule.instrument != instrument_code:
+            continue
+        value = answers.get(rule.item)
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(
+                f"{instrument_code} {rule.item}: answer must be a whole number or None, not {value!r}"
+            )
+        if rule.fires(value):
+            signals.append(
+                Signal(
+                    rule_id=rule.id,
+                    severity=rule.severity,
+                    policy=rule.policy,
+                    reason=rule.reason,
+                    evidence=(Evidence(kind="answer", item=rule.item, value=value),),
+                    source=instrument_code,
+                )
+            )
+    return signals
+
+
+def evaluate_text(
+    rules: Iterable[Rule], text: str, source: str, *, result: ScanResult | None = None
+) -> list[Signal]:
+    """Return a signal for every free_text rule whose detector result reaches its minimum severity.
+
+    `source` names where the text came from ("worksheet", "mood_log", "rehearsal"...). Pass
+    `result` when the text was already scanned (for example with a second opinion); otherwise the
+    text is scanned once per language the rules need.
+    """
+    signals = []
+    scans: dict[str, ScanResult] = {}
+    for rule in rules:
+        if not isinstance(rule, FreeTextRule):
+            continue
+        if rule.sources is not None and source not in rule.sources:
+            continue
+        found = result
+        if found is None:
+            if rule.language not in scans:
+                scans[rule.language] = scan(text, default_patterns(rule.language))
+            found = scans[rule.language]
+        if not found.flag or found.severity is None:
+            continue
+        if SEVERITY_RANK[found.severity] < SEVERITY_RANK[rule.min_severity]:
+            continue
+        severity = rule.severity_map[found.severity]
+        evidence = tuple(
+            Evidence(
+                kind="text",
+                start=m.start,
+                end=m.end,
+                text=m.text,
+                detector_rule=m.rule_id,
+                modifiers=m.modifiers,
+            )
+            for m in found.matches
+        )
+        signals.append(
+            Signal(
+                rule_id=rule.id,
+                severity=severity,
+                policy=rule.policy_for(severity),
+                reason=f"{rule.reason} {_describe(found)}",
+                evidence=evidence,
+                source=source,
+            )
+        )
+    return signals
+
+
+def evaluate_review(rules: Iterable[Rule], concern_level: str) -> list[Signal]:
+    """Return a signal for every risk_review rule that maps this concern level to a severity.
+
+    Raise ValueError naming the allowed levels when a rule does not know the level.
+    """
+    level = concern_level.strip().lower() if isinstance(concern_level, str) else concern_level
+    signals = []
+    for rule in rules:
+        if not isinstance(rule, RiskReviewRule):
+            continue
+        if level not in rule.levels:
+            raise ValueError(
+                f"unknown concern level {concern_level!r}; rule {rule.id} knows {', '.join(rule.levels)}"
+            )
+        severity = rule.levels[level]
+        if severity is None:
+            continue
+        signals.append(
+            Signal(
+                rule_id=rule.id,
+                severity=severity,
+                policy=rule.policy_for(severity),
+                reason=f"{rule.reason} Concern level: {level}.",
+                evidence=(Evidence(kind="review", value=level),),
+                source="risk_review",
+            )
+        )
+    return signals
+
+
+def _describe(found: ScanResult) -> str:
+    """Say in plain words which kinds of risk words were found and how they were read."""
+    families = []
+    for m in found.matches:
+        label = m.family.replace("_", " ")
+        if m.modifiers:
+            label += f" ({', '.join(m.modifiers)})"
+        if label not in families:
+            families.append(label)
+    shown = "; ".join(families[:5])
+    more = f"; and {len(families) - 5} more" if len(families) > 5 else ""
+    return f"Found: {shown}{more}."
