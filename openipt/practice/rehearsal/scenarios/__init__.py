@@ -1,0 +1,1 @@
+"""Rehearsal scenario files (YAML); a package only so that packaging ships them."""
