@@ -21,7 +21,7 @@ from openipt.clients import access, actions
 from openipt.clients.models import Assignment
 from openipt.clients.forms import AssignForm, CaseloadFilterForm, EditClientForm, NewClientForm, StatusForm
 from openipt.core import submissions
-from openipt.core.extensions import CLIENT_PANELS
+from openipt.core.extensions import render_panels
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
@@ -105,11 +105,7 @@ def client_detail_view(request, client_id):
     actions.record_view(actor, client)
     can_edit = access.can_edit_client(actor, client)
     can_assign = access.can_assign_staff(actor, client)
-    panels = []
-    for panel in CLIENT_PANELS:
-        panel_context = panel.context(request, client)
-        if panel_context is not None:
-            panels.append({"template": panel.template, "context": panel_context, "key": panel.key})
+    panels = render_panels("client", request, client)
     context = {
         "client": client,
         "panels": panels,

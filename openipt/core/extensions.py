@@ -25,9 +25,10 @@ class NavItem:
 
 @dataclass(frozen=True)
 class ClientPanel:
-    """A section on the staff view of a client's record.
+    """A section on a page another app owns (the client record, a course, the client portal).
 
-    `context(request, client)` returns the template context, or None to hide the panel.
+    `context(request, obj)` returns the template context (the template sees it as `panel`),
+    or None to hide the panel.
     """
 
     key: str
@@ -45,8 +46,11 @@ class Banner:
     order: int = 50
 
 
+Panel = ClientPanel
+
 NAV: list[NavItem] = []
-CLIENT_PANELS: list[ClientPanel] = []
+PANELS: dict[str, list[ClientPanel]] = {"client": [], "course": [], "portal": []}
+CLIENT_PANELS: list[ClientPanel] = PANELS["client"]
 BANNERS: list[Banner] = []
 
 
@@ -57,11 +61,27 @@ def add_nav(item: NavItem) -> None:
         NAV.sort(key=lambda i: i.order)
 
 
+def add_panel(page: str, panel: ClientPanel) -> None:
+    """Register a panel once on a page: "client" (staff view of a record), "course" or "portal"."""
+    panels = PANELS.setdefault(page, [])
+    if all(existing.key != panel.key for existing in panels):
+        panels.append(panel)
+        panels.sort(key=lambda p: p.order)
+
+
 def add_client_panel(panel: ClientPanel) -> None:
-    """Register a client-record panel once."""
-    if all(existing.key != panel.key for existing in CLIENT_PANELS):
-        CLIENT_PANELS.append(panel)
-        CLIENT_PANELS.sort(key=lambda p: p.order)
+    """Register a panel on the staff view of a client's record."""
+    add_panel("client", panel)
+
+
+def render_panels(page: str, request, obj) -> list[dict]:
+    """Return the panels to show on a page for an object, in order, skipping hidden ones."""
+    shown = []
+    for panel in PANELS.get(page, []):
+        context = panel.context(request, obj)
+        if context is not None:
+            shown.append({"template": panel.template, "context": context, "key": panel.key})
+    return shown
 
 
 def add_banner(banner: Banner) -> None:
