@@ -32,3 +32,9 @@ lint: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+.PHONY: screenshots
+screenshots: $(VENV)/.installed-dev
+	OPENIPT_SCREENSHOTS=docs/images $(BIN)/python -m pytest tests/e2e -q
+	@if command -v pngquant >/dev/null; then pngquant --force --skip-if-larger --ext .png --quality 70-95 docs/images/*.png || true; \
+	else echo "pngquant not found: screenshots left as Chromium wrote them"; fi
