@@ -192,6 +192,11 @@ def build_and_measure(size: int, *, seed: int, repeat: int, warmup: int, log=Non
         # also after inserts); do it now so the figures are those of a settled server.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    else:
+        # `openipt synth` and `openipt serve` refresh SQLite's statistics the same way.
+        from openipt.core.db import refresh_statistics
+
+        refresh_statistics()
     log(f"  {size:,} clients: generated in {synth_seconds:.1f} s, measuring")
     found, problems = discover(world)
     pages = []

@@ -52,10 +52,10 @@ def cmd_demo(args) -> int:
 def cmd_synth(args) -> int:
     _setup_django()
     _migrate()
-    from openipt.seed.synth import generate
+    from openipt.seed.synth import generate_and_analyse
 
     try:
-        world = generate(args.clients, args.seed, slug=args.slug)
+        world = generate_and_analyse(args.clients, args.seed, slug=args.slug)
     except ValueError as exc:
         print(f"openipt synth: {exc}", file=sys.stderr)
         return 2
@@ -83,6 +83,9 @@ def cmd_serve(args) -> int:
     from django.core.management import call_command
 
     _migrate()
+    from openipt.core.db import refresh_statistics
+
+    refresh_statistics()
     if args.demo:
         from openipt.seed.demo import load_demo, logins_text
 

@@ -115,6 +115,15 @@ def generate(clients: int, seed: int = 1, *, slug: str | None = None, batch: int
     return world
 
 
+def generate_and_analyse(clients: int, seed: int = 1, *, slug: str | None = None) -> SynthWorld:
+    """Generate, then refresh the planner's statistics so pages are measured as they would run."""
+    from openipt.core.db import refresh_statistics
+
+    world = generate(clients, seed, slug=slug)
+    refresh_statistics()
+    return world
+
+
 def _flush(pending: list[Client], carers_for: list[Membership], world: SynthWorld, batch: int) -> None:
     if not pending:
         return
