@@ -85,7 +85,7 @@ def get_client(actor, pk) -> Client | None:
 RECORD_NUMBER = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9]{4,12}$")
 
 
-def search_clients(actor, query: str = "", *, status: str = "", order: str = "name") -> QuerySet[Client]:
+def search_clients(actor, query: str = "", *, status: str = "", order: str = "attention") -> QuerySet[Client]:
     """Return visible clients matching every word of the query, sorted.
 
     A whole record number (such as C-7K3MQP) is looked up exactly through its index;
@@ -100,10 +100,12 @@ def search_clients(actor, query: str = "", *, status: str = "", order: str = "na
             qs = qs.filter(search_text__contains=term)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by(*SORTS.get(order, SORTS["name"]))
+    return qs.order_by(*SORTS.get(order, SORTS["attention"]))
 
 
 SORTS = {
+    "attention": ("-attention", "family_name", "given_name", "pk"),
+    "-attention": ("attention", "family_name", "given_name", "pk"),
     "name": ("family_name", "given_name", "pk"),
     "-name": ("-family_name", "-given_name", "-pk"),
     "record": ("record_number", "pk"),

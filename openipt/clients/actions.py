@@ -14,7 +14,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients import access
 from openipt.clients.access import normalise_search
-from openipt.clients.models import Assignment, Client, ClientStatus, Sex
+from openipt.clients.models import Assignment, Client, ClientSignal, ClientStatus, Sex
 from openipt.core.errors import ActionError, ConflictError
 
 CLIENT_CREATED = register("client.created", "Client record created")
@@ -209,3 +209,25 @@ def record_view(actor, client: Client) -> None:
 def record_list_view(actor, *, query: str, page: int, count: int) -> None:
     """Audit that someone listed or searched client records."""
     audit.record(CLIENT_LIST_VIEWED.code, actor=actor, details={"query": query[:100], "page": page, "shown": count})
+
+
+@transaction.atomic
+def set_signal(client_id: int, source: str, level: int, label: str, url: str = "") -> None:
+    """Set (or with level 0, clear) the signal one part of OpenIPT raises about a client.
+
+    Called by other actions inside their own transactions; the caseload orders by the
+    highest level so these clients come first.
+    """
+    if level <= 0:
+        ClientSignal.objects.filter(client_id=client_id, source=source).delete()
+    else:
+        ClientSignal.objects.update_or_create(
+            client_id=client_id, source=source, defaults={"level": min(level, 3), "label": label[:120], "url": url[:300]}
+        )
+    highest = max(ClientSignal.objects.filter(client_id=client_id).values_list("level", flat=True), default=0)
+    Client.objects.filter(pk=client_id).exclude(attention=highest).update(attention=highest)
+
+
+def clear_signal(client_id: int, source: str) -> None:
+    """Remove one source's signal about a client."""
+    set_signal(client_id, source, 0, "")

@@ -51,6 +51,9 @@ class Client(TimeStamped):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="client_records"
     )
     search_text = models.CharField(max_length=400, editable=False, default="")
+    attention = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Highest level among the client's signals (see ClientSignal)."
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     staff = models.ManyToManyField(Membership, through="Assignment", related_name="assigned_clients")
 
@@ -66,6 +69,7 @@ class Client(TimeStamped):
             models.Index(fields=["organisation", "family_name", "given_name"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["organisation", "updated_at"]),
+            models.Index(fields=["organisation", "-attention", "family_name", "given_name"]),
         ]
 
     def __str__(self) -> str:
@@ -91,3 +95,33 @@ class Assignment(TimeStamped):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "staff"], name="one_assignment_per_staff")]
         indexes = [models.Index(fields=["staff", "client"])]
+
+
+class SignalLevel(models.IntegerChoices):
+    NONE = 0, _("None")
+    REVIEW = 1, _("Review")  # amber: worse than expected, overdue, missed sessions
+    CONCERN = 2, _("Concern")  # red: well off track, reliable deterioration
+    URGENT = 3, _("Urgent")  # an open risk alert
+
+
+class ClientSignal(models.Model):
+    """Something another part of OpenIPT wants staff to notice about a client, one per source.
+
+    The caseload sorts by the highest level (kept on Client.attention) so the clients who
+    need attention come first. Signals are derived data: the event that set them is audited
+    where it happened.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="signals")
+    source = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField(choices=SignalLevel.choices)
+    label = models.CharField(max_length=120)
+    url = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "source"], name="one_signal_per_source"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="signal_level_valid"),
+        ]
+        ordering = ["-level", "source"]

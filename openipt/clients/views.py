@@ -26,7 +26,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 
-SORT_COLUMNS = [("name", _("Name")), ("record", _("Record")), ("status", _("Status")), ("updated", _("Last change"))]
+SORT_COLUMNS = [("attention", _("Needs attention")), ("name", _("Name")), ("record", _("Record")), ("status", _("Status")), ("updated", _("Last change"))]
 
 
 def _client_or_404(actor, client_id):
@@ -45,11 +45,12 @@ def caseload_view(request):
     if filters.is_valid():
         query = filters.cleaned_data["q"]
         status = filters.cleaned_data["status"]
-    order = request.GET.get("sort", "name")
+    order = request.GET.get("sort", "attention")
     if order not in access.SORTS:
-        order = "name"
+        order = "attention"
     clients = access.search_clients(actor, query, status=status, order=order).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("staff__user"))
+        Prefetch("assignments", queryset=Assignment.objects.select_related("staff__user")),
+        "signals",
     )
     page = paginate(request, clients, per_page=25)
     actions.record_list_view(actor, query=query, page=page.number, count=len(page.object_list))
