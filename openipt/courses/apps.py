@@ -4,3 +4,30 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "openipt.courses"
     label = "courses"
+    verbose_name = "Treatment courses"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import (
+            Banner,
+            ClientPanel,
+            NavItem,
+            add_banner,
+            add_client_panel,
+            add_nav,
+        )
+        from openipt.courses import actions  # noqa: F401 - registers the audit event types
+        from openipt.courses.panels import client_panel_context, position_banner
+        from openipt.courses.seed import add_demo_courses, add_synthetic_courses
+        from openipt.seed import demo, synth
+
+        staff = ("admin", "supervisor", "therapist", "facilitator")
+        add_nav(NavItem(_("Courses"), "courses:list", staff, order=20))
+        add_nav(NavItem(_("Calendar"), "courses:calendar", ("supervisor", "therapist", "facilitator"), order=25))
+        add_client_panel(ClientPanel("courses", "courses/_client_panel.html", client_panel_context, order=10))
+        add_banner(Banner("course-position", position_banner, order=10))
+        if add_demo_courses not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(add_demo_courses)
+        if add_synthetic_courses not in synth.EXTENSIONS:
+            synth.EXTENSIONS.append(add_synthetic_courses)

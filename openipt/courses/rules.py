@@ -228,6 +228,7 @@ class CourseState:
     contract_agreed: bool = False
     problem_area: str | None = None
     formulation: str = ""
+    formulation_agreed: bool | None = None  # None: agreement not tracked by the caller
     next_session: int = 1
     early_termination_reason: str = ""
     relapse_plan: RelapsePlan | None = None
@@ -257,6 +258,8 @@ def _check_middle(state: CourseState) -> list[str]:
         return ["The course is in the termination phase and cannot go back to the middle phase."]
     if not state.formulation.strip():
         unmet.append("Write the formulation that links the symptoms to the problem area.")
+    elif state.formulation_agreed is False:
+        unmet.append("Record the date the client agreed the formulation.")
     if not state.problem_area:
         unmet.append("Choose a problem area.")
     if state.contract is None:

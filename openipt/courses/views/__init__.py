@@ -1,0 +1,1 @@
+"""Pages for courses, sessions and the calendar (split by subject)."""
