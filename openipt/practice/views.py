@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from openipt.accounts.decorators import client_required
 from openipt.clients import access as client_access
+from openipt.core.extensions import render_panels
 
 
 @client_required
@@ -15,4 +16,5 @@ def portal_view(request):
     client = client_access.visible_clients(request.actor).first()
     if client is None:
         raise Http404
-    return render(request, "practice/portal.html", {"client": client})
+    panels = render_panels("portal", request, client)
+    return render(request, "practice/portal.html", {"client": client, "panels": panels})
