@@ -15,3 +15,12 @@ def has_agreed_formulation(course) -> bool | None:
     course's own formulation fields decide.
     """
     return None
+
+
+def inventory_people(client) -> list[dict]:
+    """Return the people in the client's interpersonal inventory for personalising practice.
+
+    Each item: {"id": int, "name": str (alias if one was given, else the name), "relationship": str,
+    "ring": "inner"|"middle"|"outer"|""}. Empty until the client has an inventory.
+    """
+    return []
