@@ -4,23 +4,45 @@ from __future__ import annotations
 
 
 def timeline_events(client) -> list:
-    """Return the client's life events as openipt.core.charts Event objects, oldest first."""
-    return []
+    """Return the client's life events as openipt.core.charts Event objects, oldest first.
+
+    One query. Each event is placed at its representative day (mid-month for a month, 1 July for a
+    year alone) and marked approximate unless its day is known; the label is the event's own words
+    (or its kind) cut to 60 characters, and the kind is the chart kind (death_loss, dispute, ...).
+    """
+    from openipt.assessment.choices import EventKind
+    from openipt.assessment.models import LifeEvent
+    from openipt.assessment.suggest.dates import ApproxDate
+    from openipt.core.charts import Event
+
+    if client is None or getattr(client, "pk", None) is None:
+        return []
+    labels = dict(EventKind.choices)
+    out = []
+    rows = (LifeEvent.objects.filter(client_id=client.pk).order_by("year", "month", "day", "pk")
+            .values_list("year", "month", "day", "kind", "description"))
+    for year, month, day, kind, description in rows:
+        when = ApproxDate(year, month, day)
+        label = " ".join((description or "").split()) or str(labels.get(kind, kind))
+        out.append(Event(at=when.representative(), label=label[:60], kind=kind, approximate=day is None))
+    return out
 
 
 def has_agreed_formulation(course) -> bool | None:
     """Return whether the course's current formulation was agreed by the client.
 
-    None means the assessment app keeps no formulation for this course yet, so the
+    The current formulation is the latest version shared with the client; it counts as agreed when
+    the client agreed that version (in the portal, or recorded by the therapist) and it was written
+    for the course's present problem area. None means no version was ever shared here, so the
     course's own formulation fields decide.
     """
-    return None
+    from openipt.assessment.models import FormulationVersion
 
-
-def inventory_people(client) -> list[dict]:
-    """Return the people in the client's interpersonal inventory for personalising practice.
-
-    Each item: {"id": int, "name": str (alias if one was given, else the name), "relationship": str,
-    "ring": "inner"|"middle"|"outer"|""}. Empty until the client has an inventory.
-    """
-    return []
+    if course is None or getattr(course, "pk", None) is None:
+        return None
+    latest = (FormulationVersion.objects.filter(course_id=course.pk, shared_at__isnull=False)
+              .order_by("-number").values_list("agreed_on", "area").first())
+    if latest is None:
+        return None
+    agreed_on, area = latest
+    return agreed_on is not None and bool(area) and area == (course.primary_area or "")
