@@ -46,3 +46,13 @@ def has_agreed_formulation(course) -> bool | None:
         return None
     agreed_on, area = latest
     return agreed_on is not None and bool(area) and area == (course.primary_area or "")
+
+
+def formulation_agreed_on(course):
+    """Return the date the client agreed the course's current shared formulation, or None."""
+    from openipt.assessment.models import FormulationVersion
+
+    if course is None or getattr(course, "pk", None) is None or not has_agreed_formulation(course):
+        return None
+    return (FormulationVersion.objects.filter(course_id=course.pk, shared_at__isnull=False)
+            .order_by("-number").values_list("agreed_on", flat=True).first())

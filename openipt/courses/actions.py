@@ -521,7 +521,11 @@ def record_course_list_view(actor, count: int) -> None:
 def _after_note_signed(note) -> None:
     """Run inside the signing transaction once a note is signed.
 
-    The safety work hooks in here: it will raise an alert from `note.risk_level` and
+    The safety work hooks in here: it raises an alert from `note.risk_level` and
     `note.risk_text` in the same transaction, so a risk signal is never lost.
     """
-    return None
+    from openipt.accounts.actor import Actor
+    from openipt.safety.api import raise_for_review
+
+    raise_for_review(client=note.session.course.client, level=note.risk_level, text=note.risk_text, obj=note,
+                     actor=Actor(note.signed_by) if note.signed_by_id else None)

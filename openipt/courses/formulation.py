@@ -24,3 +24,12 @@ def course_has_agreed_formulation(course) -> bool:
     if answer is not None:
         return bool(answer)
     return bool(course_formulation_text(course)) and course.formulation_agreed_on is not None
+
+
+def course_formulation_agreed_on(course):
+    """Return the date the client agreed the current formulation, wherever it was recorded, or None."""
+    from openipt.assessment.api import formulation_agreed_on
+
+    if not course_has_agreed_formulation(course):
+        return None
+    return formulation_agreed_on(course) or course.formulation_agreed_on

@@ -110,6 +110,9 @@ def test_share_then_the_client_agrees_in_the_portal_and_the_course_may_move_to_t
     assert "You agreed with this on" in text(portal.get("/assessment/mine/formulation/"))
     assert api.has_agreed_formulation(Course.objects.get(pk=course.pk)) is True
     assert InventorySnapshot.objects.filter(client=course.client, kind="start").count() == 1
+    overview = text(as_member(world.m["therapist"]).get(f"/courses/{course.pk}/"))
+    assert timezone.localdate().strftime("%-d %b %Y") in overview
+    assert "Client agreed the formulation today" not in overview
     moved = course_actions.transition_course(therapist, course.pk, "middle")
     assert moved.phase == "middle"
 

@@ -30,6 +30,7 @@ from openipt.courses.forms import (
     StartCourseForm,
     TransitionForm,
 )
+from openipt.courses.formulation import course_formulation_agreed_on
 from openipt.courses.models import CourseStatus, PhaseTransition
 from openipt.courses.state import (
     course_format,
@@ -146,6 +147,7 @@ def overview_view(request, course_id):
         "secondary": _area(course.secondary_area),
         "stage": _stage(course),
         "panels": render_panels("course", request, course),
+        "formulation_agreed_on": course_formulation_agreed_on(course),
     }
     return render(request, "courses/overview.html", context)
 
