@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = p.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
     v = audit_sub.add_parser("verify", help="Check the audit log's hash chain")
     v.set_defaults(func=cmd_audit)
+    p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
+    p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
     p = sub.add_parser("manage", help="Run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

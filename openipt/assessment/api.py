@@ -56,3 +56,23 @@ def formulation_agreed_on(course):
         return None
     return (FormulationVersion.objects.filter(course_id=course.pk, shared_at__isnull=False)
             .order_by("-number").values_list("agreed_on", flat=True).first())
+
+
+def inventory_people(client) -> list[dict]:
+    """Return the people in the client's interpersonal inventory, for personalising practice.
+
+    Each item: {"id", "name" (the name or alias as entered), "relationship", "ring"}; people
+    removed from the inventory are left out. Inner ring first.
+    """
+    from openipt.assessment.models import InventoryPerson
+
+    if client is None or getattr(client, "pk", None) is None:
+        return []
+    order = {"inner": 0, "middle": 1, "outer": 2}
+    rows = InventoryPerson.objects.filter(client_id=client.pk, removed_at__isnull=True).values(
+        "id", "name", "relationship", "ring"
+    )
+    return sorted(
+        ({"id": r["id"], "name": r["name"], "relationship": r["relationship"], "ring": r["ring"]} for r in rows),
+        key=lambda p: (order.get(p["ring"], 3), p["name"].casefold()),
+    )

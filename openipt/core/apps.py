@@ -16,4 +16,4 @@ class CoreConfig(AppConfig):
         add_nav(NavItem(_("People"), "accounts:people", ("admin",), order=80))
         add_nav(NavItem(_("Audit log"), "audit:log", ("admin",), order=85, namespace="audit"))
         add_nav(NavItem(_("Two-factor sign-in"), "accounts:mfa", staff, order=95))
-        add_nav(NavItem(_("My course"), "practice:portal", ("client",), order=10, namespace="practice"))
+        add_nav(NavItem(_("My course"), "practice:portal", ("client",), order=10))

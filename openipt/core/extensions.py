@@ -21,6 +21,7 @@ class NavItem:
     roles: tuple[str, ...]
     order: int = 50
     namespace: str = ""  # highlight when the current page is in this URL namespace
+    count: Callable | None = None  # count(request) -> int shown after the label, worked out only when drawn
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Banner:
 Panel = ClientPanel
 
 NAV: list[NavItem] = []
-PANELS: dict[str, list[ClientPanel]] = {"client": [], "course": [], "portal": []}
+PANELS: dict[str, list[ClientPanel]] = {"client": [], "course": [], "session": [], "portal": []}
 CLIENT_PANELS: list[ClientPanel] = PANELS["client"]
 BANNERS: list[Banner] = []
 

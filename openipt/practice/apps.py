@@ -4,3 +4,36 @@ from django.apps import AppConfig
 class PracticeConfig(AppConfig):
     name = "openipt.practice"
     label = "practice"
+    verbose_name = "Between sessions"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import ClientPanel, NavItem, add_client_panel, add_nav, add_panel
+        from openipt.practice import (  # noqa: F401 - registers the audit event types
+            actions,
+            rehearsal_actions,
+            reminder_actions,
+            worksheet_actions,
+        )
+        from openipt.practice.panels import client_panel_context, course_panel_context
+        from openipt.practice.seed import add_demo_practice, add_synthetic_practice
+        from openipt.seed import demo, synth
+
+        client = ("client",)
+        # "My course" (practice:portal) is registered by the core app.
+        add_nav(NavItem(_("Reading"), "practice:reading_list", client, order=11))
+        add_nav(NavItem(_("My log"), "practice:log", client, order=12))
+        add_nav(NavItem(_("Worksheets"), "practice:worksheets", client, order=13))
+        add_nav(NavItem(_("Practise"), "practice:rehearsals", client, order=14))
+        add_nav(NavItem(_("Reminders"), "practice:reminders", client, order=15))
+        add_nav(NavItem(_("Practice partner"), "practice:partner_settings", ("admin",), order=90))
+        add_client_panel(ClientPanel("practice", "practice/_client_panel.html", client_panel_context, order=40))
+        add_panel("course", ClientPanel("interval-history", "practice/_course_panel.html", course_panel_context,
+                                        order=20))
+        add_panel("session", ClientPanel("interval-history", "practice/_course_panel.html",
+                                         lambda request, session: course_panel_context(request, session.course), order=20))
+        if add_demo_practice not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(add_demo_practice)
+        if add_synthetic_practice not in synth.EXTENSIONS:
+            synth.EXTENSIONS.append(add_synthetic_practice)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.courses import access, actions, session_actions
 from openipt.courses.actions import today
@@ -95,6 +96,7 @@ def _session_context(request, session, *, note_form=None, conflict=None, addendu
     numbers = list(Session.objects.filter(course=course).order_by("number").values_list("number", flat=True))
     index = numbers.index(session.number)
     return {
+        "panels": render_panels("session", request, session),
         "session": session,
         "course": course,
         "client": course.client,

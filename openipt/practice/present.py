@@ -1,0 +1,205 @@
+"""What the portal pages show, worked out from the data: the course in plain words, feedback with
+its spans marked, and the reading, worksheets and scenarios that fit a course's area and phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from openipt.practice import access
+from openipt.practice.markdown import render as render_markdown
+
+PHASE_WORDS = {
+    "initial": _("Getting started: you and your therapist look at what is going on and agree what to work on."),
+    "middle": _("The main part: working on the people and the changes you chose together."),
+    "termination": _("Finishing: looking back at what helped, and planning for after your sessions."),
+}
+STATUS_WORDS = {
+    "planned": _("Your sessions have not started yet."),
+    "maintenance": _("Keeping well: check-in sessions to help you stay well."),
+    "completed": _("Your course of sessions has finished. Well done for the work you put in."),
+    "ended_early": _("Your course of sessions has ended."),
+}
+
+
+def lang() -> str:
+    return get_language() or "en"
+
+
+def protocol():
+    from openipt.protocol import default_protocol
+
+    return default_protocol()
+
+
+@dataclass
+class CourseView:
+    course: object
+    number: int
+    total: int
+    status: str
+    words: str
+    area_name: str
+    next_session: object | None
+    goals: list = field(default_factory=list)
+    to_try: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("planned", "active", "maintenance")
+
+
+def area_name(area_id: str) -> str:
+    if not area_id:
+        return ""
+    try:
+        area = protocol().area(area_id, lang())
+    except KeyError:
+        return ""
+    return area.group_name or area.name
+
+
+def course_view(actor, client) -> CourseView | None:
+    """The client's course in plain words: where they are, what comes next, goals and things to try."""
+    from openipt.courses.access import course_goals
+    from openipt.courses.models import CourseStatus
+
+    course = access.current_course(actor, client)
+    if course is None:
+        return None
+    used = course.used
+    number = min(used + 1, course.sessions_planned)
+    words = STATUS_WORDS.get(course.status) if course.status != CourseStatus.ACTIVE else PHASE_WORDS.get(course.phase)
+    goals = []
+    for goal in course_goals(course, active_only=True):
+        ratings = list(goal.ratings.all())
+        goals.append({"text": goal.text, "latest": ratings[-1] if ratings else None,
+                      "first": ratings[0] if len(ratings) > 1 else None})
+    note = access.last_signed_note(course)
+    to_try = [line.strip(" -•\t") for line in (note.client_will_try if note else "").splitlines() if line.strip(" -•\t")]
+    is_open = course.status in ("planned", "active", "maintenance")
+    return CourseView(course, number, course.sessions_planned, course.status, str(words or ""),
+                      area_name(course.primary_area), access.next_session(course, timezone.now()) if is_open else None,
+                      goals, to_try if is_open else [])
+
+
+# Reading -----------------------------------------------------------------------------------
+
+def topic(topic_id: str):
+    try:
+        found = protocol().topic(topic_id, lang())
+    except KeyError:
+        return None
+    return found if found.audience == "client" else None
+
+
+def topic_html(found) -> str:
+    """The topic's Markdown as safe HTML (all markup in the file is escaped)."""
+    return render_markdown(found.body, top=2)
+
+
+def client_topics():
+    return [t for t in protocol().topics(lang(), audience="client")]
+
+
+def offered_topics(course) -> list:
+    """Topics that fit a course's format, phase and problem area (general ones included)."""
+    if course is None:
+        return []
+    found = []
+    for t in client_topics():
+        if course.phase not in t.phases:
+            continue
+        if t.areas and course.primary_area not in t.areas:
+            continue
+        if t.formats and course.format_id not in t.formats:
+            continue
+        found.append(t)
+    return found
+
+
+# Worksheets and rehearsal ------------------------------------------------------------------
+
+def offered_worksheets(course):
+    from openipt.practice.worksheetdefs import definitions
+
+    defs = list(definitions().values())
+    area = getattr(course, "primary_area", "") if course is not None else ""
+    if not area:
+        return defs, []
+    return [d for d in defs if area in d.areas], [d for d in defs if area not in d.areas]
+
+
+def scenario_rows(course) -> tuple[list[dict], list[dict]]:
+    """Scenarios for the course's area (and dispute stage) first, then the others."""
+    from openipt.practice.rehearsal import fill
+    from openipt.practice.rehearsal_actions import scenarios
+
+    area = getattr(course, "primary_area", "") if course is not None else ""
+    stage = getattr(course, "dispute_stage", "") if course is not None else ""
+    fits, others = [], []
+    for s in scenarios().values():
+        row = {"id": s.id, "title": fill(s.title, s), "description": fill(s.description, s), "area": s.area,
+               "area_name": area_name(s.area)}
+        if area and s.area == area and (not stage or s.stage in (None, stage)):
+            fits.append(row)
+        else:
+            others.append(row)
+    return fits, others
+
+
+# Feedback ----------------------------------------------------------------------------------
+
+def marked(text: str, feedback: dict | None) -> list[dict]:
+    """Split text into pieces, marking the spans the analyser found (the first of overlapping spans wins)."""
+    findings = sorted((feedback or {}).get("findings") or [], key=lambda f: (f["span"][0], -f["span"][1]))
+    pieces, at = [], 0
+    for f in findings:
+        start, end = f["span"]
+        if start < at or end > len(text) or start >= end:
+            continue
+        if start > at:
+            pieces.append({"text": text[at:start]})
+        pieces.append({"text": text[start:end], "family": f["family"], "label": f.get("label", "")})
+        at = end
+    if at < len(text):
+        pieces.append({"text": text[at:]})
+    return pieces
+
+
+def feedback_view(text: str, feedback: dict | None) -> dict | None:
+    """Everything a template needs to show the analyser's feedback on one text."""
+    if not feedback or not text:
+        return None
+    seen, tips = set(), []
+    for f in feedback.get("findings") or []:
+        if f["pattern"] in seen:
+            continue
+        seen.add(f["pattern"])
+        tips.append(f)
+    return {"summary": feedback.get("feedback", ""), "pieces": marked(text, feedback),
+            "helpful": [t for t in tips if t["family"] == "helpful"],
+            "hurtful": [t for t in tips if t["family"] == "hurtful"],
+            "tips": [t for t in tips if t["family"] == "helpful"] + [t for t in tips if t["family"] == "hurtful"],
+            "held": feedback.get("held", False), "english": feedback.get("english", True)}
+
+
+def worksheet_feedback(defn, values: dict) -> list[dict]:
+    """Run the analyser (with the risk screen) on a worksheet's analysed fields."""
+    from openipt.practice.actions import risk_flag
+    from openipt.practice.analyser import analyse
+
+    out = []
+    for f in defn.analysed:
+        text = str(values.get(f.id) or "")
+        if not text.strip():
+            continue
+        view = feedback_view(text, analyse(text, screen=risk_flag).to_dict())
+        if view:
+            view["label"] = f.label
+            view["id"] = f.id
+            out.append(view)
+    return out

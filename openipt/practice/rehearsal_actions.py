@@ -1,0 +1,267 @@
+"""Practice conversations: start one, send a message, restart from a turn, switch roles.
+
+The partner's reply is worked out before the database transaction (a language model may take
+seconds), then the client's message, its safety check and the reply are stored together. Before
+every partner turn the safety app is asked whether automated features are paused for the client;
+if so, the message is kept but no partner answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openipt.audit import actions as audit
+from openipt.core.errors import ActionError, ConflictError
+from openipt.practice import access
+from openipt.practice.actions import (
+    REHEARSAL_MESSAGE,
+    REHEARSAL_STARTED,
+    own_client_or_refuse,
+    risk_flag,
+    screen_text,
+    text_value,
+)
+from openipt.practice.models import PartnerKind, Rehearsal, RehearsalRole, RehearsalTurn
+
+MAX_MESSAGE = 1000
+MAX_STEPS = 20
+
+
+@lru_cache(maxsize=1)
+def scenarios() -> dict:
+    """Return the shipped rehearsal scenarios, loaded and checked once."""
+    from openipt.practice.rehearsal import load_scenarios
+
+    return load_scenarios()
+
+
+def scenario_of(rehearsal):
+    return scenarios().get(rehearsal.scenario_id)
+
+
+def person_of(rehearsal):
+    from openipt.practice.rehearsal import Personalisation
+
+    return Personalisation(name=rehearsal.person_name or None, relationship=rehearsal.person_relationship or None,
+                           situation=rehearsal.situation or None)
+
+
+def inventory_people(client) -> list[dict]:
+    """The people in the client's interpersonal inventory (from the assessment app), or [] if none."""
+    from openipt.assessment import api as assessment_api
+
+    get = getattr(assessment_api, "inventory_people", None)
+    if get is None:
+        return []
+    try:
+        people = get(client) or []
+    except Exception:  # noqa: BLE001 - the free-text fallback always works
+        return []
+    return [p for p in people if isinstance(p, dict) and p.get("id") is not None and p.get("name")]
+
+
+def paused_for(client) -> bool:
+    from openipt.safety import api as safety_api
+
+    return bool(safety_api.automated_features_paused(client))
+
+
+def model_settings_for(organisation_id):
+    """Return ModelSettings when the organisation has switched the language-model partner on, else None."""
+    from openipt.practice.rehearsal.llm import ModelSettings
+
+    found = access.partner_settings(organisation_id)
+    if found is None or not found.enabled:
+        return None
+    try:
+        return ModelSettings(url=found.url, model=found.model_name, api_key=found.api_key or None,
+                             timeout=float(found.timeout_seconds))
+    except ValueError:
+        return None
+
+
+def _enabled_or_refuse(client) -> None:
+    if not access.settings_for(client).rehearsal_enabled:
+        raise ActionError(_("Your therapist has turned practice conversations off for now. You can talk to them about it."),
+                          code="off")
+
+
+def _paused_error() -> ActionError:
+    return ActionError(_("The practice partner is resting for now. Your therapist will be in touch."), code="paused")
+
+
+def _add_turn(rehearsal, number, step, speaker, text, **extra) -> RehearsalTurn:
+    return RehearsalTurn.objects.create(rehearsal=rehearsal, number=number, step=step, speaker=speaker, text=text,
+                                        at=timezone.now(), **extra)
+
+
+def _partner_extra(reply) -> dict:
+    source = "pause" if reply.paused else reply.source
+    extra = {"source": source, "note": reply.note[:300], "mood": reply.mood[:20], "reaction": (reply.reaction or "")[:20]}
+    if reply.model_feedback is not None:
+        extra["feedback"] = reply.model_feedback.to_dict()
+    return extra
+
+
+@transaction.atomic
+def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", relationship: str = "",
+                    situation: str = "") -> Rehearsal:
+    """Start a practice conversation, personalised with an inventory person or the client's own words."""
+    from openipt.practice.rehearsal import Personalisation, opening
+
+    client = own_client_or_refuse(actor)
+    _enabled_or_refuse(client)
+    scenario = scenarios().get(scenario_id or "")
+    if scenario is None:
+        raise ActionError(_("Choose a conversation to practise."), field="scenario")
+    if paused_for(client):
+        raise _paused_error()
+    name = text_value(name, "name", limit=100)
+    relationship = text_value(relationship, "relationship", limit=100)
+    situation = text_value(situation, "situation", limit=300)
+    if person_id not in (None, ""):
+        people = {str(p.get("id")): p for p in inventory_people(client)}
+        person = people.get(str(person_id))
+        if person is None:
+            raise ActionError(_("Choose someone from the list, or write their name below."), field="person")
+        name = name or str(person.get("name") or "")[:100]
+        relationship = relationship or str(person.get("relationship") or "")[:100]
+        person_id = int(person["id"]) if str(person.get("id", "")).isdigit() else None
+    else:
+        person_id = None
+    partner = PartnerKind.MODEL if model_settings_for(client.organisation_id) else PartnerKind.SCRIPT
+    rehearsal = Rehearsal.objects.create(client=client, scenario_id=scenario.id, role=RehearsalRole.CLIENT,
+                                         partner=partner, person_id=person_id, person_name=name,
+                                         person_relationship=relationship, situation=situation)
+    first = opening(scenario, Personalisation(name or None, relationship or None, situation or None))
+    _add_turn(rehearsal, 0, 0, "partner", first.text, **_partner_extra(first))
+    screen_text(client=client, text="\n".join(t for t in (name, relationship, situation) if t),
+                source="practice.rehearsal", obj=rehearsal, actor=actor)
+    audit.record(REHEARSAL_STARTED.code, actor=actor, client=client, obj=rehearsal,
+                 details={"scenario": scenario.id, "partner": partner, "role": rehearsal.role})
+    return rehearsal
+
+
+def _own_rehearsal(actor, rehearsal_id):
+    client = own_client_or_refuse(actor)
+    rehearsal = access.get_rehearsal(actor, rehearsal_id)
+    if rehearsal is None or rehearsal.client_id != client.pk:
+        raise ActionError(_("This practice conversation is not yours."), code="forbidden")
+    if scenario_of(rehearsal) is None:
+        raise ActionError(_("This practice conversation is no longer available. Start a new one."))
+    return client, rehearsal
+
+
+def _branch(actor, client, source: Rehearsal, *, role: str, keep_before_step: int | None) -> Rehearsal:
+    from openipt.practice.rehearsal import opening
+
+    copy = Rehearsal.objects.create(
+        client=client, scenario_id=source.scenario_id, role=role, partner=source.partner, person_id=source.person_id,
+        person_name=source.person_name, person_relationship=source.person_relationship, situation=source.situation,
+        parent=source, from_step=keep_before_step, steps=max(0, (keep_before_step or 1) - 1))
+    if keep_before_step is None:
+        first = opening(scenario_of(source), person_of(source), role)
+        _add_turn(copy, 0, 0, "partner", first.text, **_partner_extra(first))
+    else:
+        kept = [t for t in source.turns.all() if t.step < keep_before_step]
+        RehearsalTurn.objects.bulk_create([
+            RehearsalTurn(rehearsal=copy, number=t.number, step=t.step, speaker=t.speaker, text=t.text, source=t.source,
+                          note=t.note, mood=t.mood, reaction=t.reaction, feedback=t.feedback, at=t.at) for t in kept])
+    audit.record(REHEARSAL_STARTED.code, actor=actor, client=client, obj=copy,
+                 details={"scenario": copy.scenario_id, "from": source.pk, "from_step": keep_before_step, "role": role})
+    return copy
+
+
+@transaction.atomic
+def restart_from(actor, rehearsal_id, step) -> Rehearsal:
+    """Start a copy of a conversation kept up to (not including) the client's message `step`."""
+    client, rehearsal = _own_rehearsal(actor, rehearsal_id)
+    _enabled_or_refuse(client)
+    try:
+        step = int(step)
+    except (TypeError, ValueError):
+        step = 0
+    if not 1 <= step <= rehearsal.steps:
+        raise ActionError(_("Choose one of your messages to go back to."))
+    return _branch(actor, client, rehearsal, role=rehearsal.role, keep_before_step=step)
+
+
+@transaction.atomic
+def switch_roles(actor, rehearsal_id) -> Rehearsal:
+    """Start the same conversation with the roles swapped: the partner plays the client."""
+    client, rehearsal = _own_rehearsal(actor, rehearsal_id)
+    _enabled_or_refuse(client)
+    if paused_for(client):
+        raise _paused_error()
+    role = RehearsalRole.SWITCHED if rehearsal.role == RehearsalRole.CLIENT else RehearsalRole.CLIENT
+    return _branch(actor, client, rehearsal, role=role, keep_before_step=None)
+
+
+@dataclass
+class Sent:
+    rehearsal: Rehearsal
+    paused: bool
+    reply: RehearsalTurn | None
+
+
+def _reply_for(rehearsal, turns, text: str):
+    """Work out the partner's next line (the model's when configured, else the script's)."""
+    from openipt.practice.rehearsal import Turn, next_reply
+    from openipt.practice.rehearsal.llm import model_reply
+
+    scenario, person = scenario_of(rehearsal), person_of(rehearsal)
+    transcript = [Turn(t.speaker, t.text) for t in turns] + [Turn("client", text)]
+    settings = model_settings_for(rehearsal.client.organisation_id) if rehearsal.partner == PartnerKind.MODEL else None
+    if settings is None:
+        reply = next_reply(scenario, person, transcript, rehearsal.role, risk_flag)
+        if rehearsal.partner == PartnerKind.MODEL and not reply.paused:
+            from dataclasses import replace
+
+            reply = replace(reply, note="The language-model partner is switched off, so a scripted reply is shown.")
+        return reply
+    return model_reply(scenario, person, transcript, settings, risk_flag, rehearsal.role)
+
+
+def send_message(actor, rehearsal_id, text, *, expected_steps) -> Sent:
+    """Store the client's message with its feedback and the partner's reply (none while paused)."""
+    client, rehearsal = _own_rehearsal(actor, rehearsal_id)
+    _enabled_or_refuse(client)
+    text = text_value(text, "text", required=_("Write a message first. Even a few words are fine."), limit=MAX_MESSAGE)
+    if rehearsal.ended:
+        raise ActionError(_("This conversation has come to an end. Switch roles, go back to one of your messages, or "
+                            "start a new one."), field="text")
+    if rehearsal.steps >= MAX_STEPS:
+        raise ActionError(_("This conversation is very long now. Go back to one of your messages, or start a new one."),
+                          field="text")
+    if expected_steps != rehearsal.steps:
+        raise ConflictError(_("This conversation moved on in another window. Your message is still in the box; "
+                              "read the latest lines and send it again."))
+    turns = list(rehearsal.turns.all())
+    paused = paused_for(client)
+    reply = None if paused else _reply_for(rehearsal, turns, text)
+    with transaction.atomic():
+        locked = Rehearsal.objects.select_for_update().get(pk=rehearsal.pk)
+        if locked.steps != expected_steps:
+            raise ConflictError(_("This conversation moved on in another window. Your message is still in the box; "
+                                  "read the latest lines and send it again."))
+        number = (turns[-1].number if turns else 0) + 1
+        step = locked.steps + 1
+        feedback = reply.feedback.to_dict() if reply is not None and reply.feedback is not None else {}
+        mine = _add_turn(locked, number, step, "client", text, feedback=feedback)
+        screen_text(client=client, text=text, source="practice.rehearsal", obj=mine, actor=actor)
+        paused = paused or paused_for(client)  # the message itself may have paused automated features
+        answer = None
+        if not paused and reply is not None:
+            answer = _add_turn(locked, number + 1, step, "partner", reply.text, **_partner_extra(reply))
+            locked.ended = bool(reply.ended and not reply.paused)
+        locked.steps = step
+        locked.save(update_fields=["steps", "ended", "updated_at"])
+        audit.record(REHEARSAL_MESSAGE.code, actor=actor, client=client, obj=locked, details={
+            "step": step, "paused": paused, "source": answer.source if answer else "",
+            "reaction": answer.reaction if answer else ""})
+    return Sent(locked, paused, answer)

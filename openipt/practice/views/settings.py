@@ -1,0 +1,42 @@
+"""The organisation's optional language-model practice partner (admins only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from openipt.accounts.decorators import admin_required
+from openipt.core.errors import ActionError, ConflictError
+from openipt.core.forms import apply_action_error
+from openipt.practice import access, actions
+from openipt.practice.forms import PartnerSettingsForm
+
+
+@admin_required
+def partner_settings_view(request):
+    """Connect an OpenAI-compatible chat endpoint, or keep the scripted partner (the default)."""
+    actor = request.actor
+    current = access.partner_settings(actor.organisation_id)
+    initial = {"enabled": False, "timeout_seconds": 10, "version": 0}
+    if current is not None:
+        initial = {"enabled": current.enabled, "url": current.url, "model_name": current.model_name,
+                   "timeout_seconds": current.timeout_seconds, "version": current.version}
+    form = PartnerSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.save_partner_settings(actor, enabled=d["enabled"], url=d["url"], model_name=d["model_name"],
+                                          api_key=d["api_key"], clear_key=d["clear_key"],
+                                          timeout_seconds=d["timeout_seconds"], expected_version=d["version"] or 0)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version if exc.current else 0
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, _("Practice partner settings saved."))
+            return redirect("practice:partner_settings")
+    return render(request, "practice/partner_settings.html", {
+        "form": form, "current": current, "key_set": bool(current and current.api_key)})
