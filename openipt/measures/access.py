@@ -1,0 +1,130 @@
+"""Who may see and do what with questionnaires and scores.
+
+Every query starts from `openipt.clients.access.visible_clients(actor)` (through
+`openipt.courses.access.visible_courses` for course data): a therapist sees the scores of their
+own clients, a supervisor those of the staff they supervise, an admin everyone's in the
+organisation. Care staff assigned to the client give questionnaires, enter paper forms and send
+links; supervisors and admins look. Organisation-wide exports and imports are for admins. A client
+sees and fills in only their own questionnaires, in the portal.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Prefetch, QuerySet
+
+from openipt.accounts.access import is_admin, is_care_staff
+from openipt.accounts.models import Role
+from openipt.clients.access import visible_clients
+from openipt.clients.models import Assignment
+from openipt.courses.access import visible_courses
+from openipt.courses.models import OPEN_STATUSES, Course, Session
+from openipt.measures.models import Administration, Schedule, ScheduleDate, Status
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+def visible_administrations(actor) -> QuerySet[Administration]:
+    """Return the administrations of the clients this actor may see (their own, for a client)."""
+    if actor is None:
+        return Administration.objects.none()
+    return Administration.objects.filter(organisation_id=actor.organisation_id, client__in=visible_clients(actor))
+
+
+def staff_courses(actor) -> QuerySet[Course]:
+    """Return the courses whose measures the actor may see (none for clients)."""
+    return visible_courses(actor)
+
+
+def open_courses_in_scope(actor) -> QuerySet[Course]:
+    """Return the open courses the due list covers: care staff their own clients', an admin everyone's."""
+    if actor is None or not actor.is_staff:
+        return Course.objects.none()
+    return visible_courses(actor).filter(status__in=[s.value for s in OPEN_STATUSES])
+
+
+def get_course(actor, course_id) -> Course | None:
+    """Return one course the actor may see, with its client and therapist."""
+    pk = _int(course_id)
+    if pk is None:
+        return None
+    return staff_courses(actor).filter(pk=pk).first()
+
+
+def course_rows(course) -> tuple[list[Schedule], list[Session], list[Administration]]:
+    """Return a course's schedules (dates prefetched), sessions and completed administrations (3 queries + 1)."""
+    schedules = list(Schedule.objects.filter(course=course).prefetch_related(
+        Prefetch("dates", queryset=ScheduleDate.objects.order_by("on"))))
+    sessions = list(Session.objects.filter(course=course).order_by("number"))
+    administrations = list(
+        Administration.objects.filter(course=course, status=Status.COMPLETED)
+        .select_related("entered_by__user")
+        .order_by("completed_at", "pk")
+    )
+    return schedules, sessions, administrations
+
+
+def get_administration(actor, uuid) -> Administration | None:
+    """Return one completed-or-not administration the actor may see, by its uuid."""
+    try:
+        import uuid as uuidlib
+
+        value = uuidlib.UUID(str(uuid))
+    except (TypeError, ValueError):
+        return None
+    return (
+        visible_administrations(actor)
+        .filter(uuid=value)
+        .select_related("client", "course", "entered_by__user")
+        .first()
+    )
+
+
+def client_open_courses(client) -> QuerySet[Course]:
+    """Return a client's own open courses (for the portal, where the client is the actor)."""
+    return Course.objects.filter(client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES])
+
+
+def own_client(actor):
+    """Return the client record of a signed-in client, or None."""
+    if actor is None or actor.role != Role.CLIENT:
+        return None
+    return visible_clients(actor).first()
+
+
+@rules.predicate
+def is_assigned(actor, course) -> bool:
+    return Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
+
+
+@rules.predicate
+def in_org(actor, obj) -> bool:
+    return obj is not None and actor is not None and obj.organisation_id == actor.organisation_id
+
+
+# Give questionnaires, enter paper forms, send links, change schedules: care staff assigned to the client.
+can_administer = in_org & is_care_staff & is_assigned
+# Organisation-wide exports, imports, settings: admins.
+can_export_organisation = is_admin
+can_import = is_admin
+can_change_settings = is_admin
+
+
+def can_export_client(actor, client) -> bool:
+    """Anyone who may see a client's record may export that client's scores (pseudonymised)."""
+    return actor is not None and actor.is_staff and client.organisation_id == actor.organisation_id
+
+
+def can_export_identifiable(actor, client) -> bool:
+    """Identifiable exports of one client: admins and care staff assigned to the client."""
+    if actor is None or client.organisation_id != actor.organisation_id:
+        return False
+    if actor.role == Role.ADMIN:
+        return True
+    return actor.is_care_staff and Assignment.objects.filter(client_id=client.pk, staff_id=actor.membership.pk).exists()

@@ -1,0 +1,647 @@
+"""Every change to questionnaire schedules, answers and links, and the audit of reads and exports.
+
+Each function takes the Actor first (or, for a one-time link, the link's token), checks
+permission, runs in a transaction and records an audit event. A completed questionnaire is
+scored by the pure engine, stored, passed to the safety rules and used to refresh the client's
+not-on-track signal, all in one transaction: the score, any alert and the signal are stored
+together or not at all. The FHIR import is in `imports.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.clients.models import Client
+from openipt.core.errors import ActionError, ConflictError
+from openipt.courses.models import OPEN_STATUSES, Course, Session
+from openipt.measures import access, due, instruments, results
+from openipt.measures.engine import Instrument, ScoringError, score
+from openipt.measures.engine.scoring import check_answers
+from openipt.measures.models import (
+    Administration,
+    MeasurePlan,
+    MeasuresSettings,
+    OneTimeLink,
+    Rule,
+    Schedule,
+    ScheduleDate,
+    Source,
+    Status,
+)
+
+SCHEDULE_DEFAULTED = register("measures.schedule_defaulted", "Default questionnaire schedule set up for a course")
+SCHEDULE_ADDED = register("measures.schedule_added", "Questionnaire schedule added")
+SCHEDULE_REMOVED = register("measures.schedule_removed", "Questionnaire schedule removed")
+DRAFT_SAVED = register("measures.draft_saved", "Questionnaire answers saved while filling in")
+COMPLETED = register("measures.completed", "Questionnaire completed")
+ENTERED = register("measures.entered", "Questionnaire entered by staff")
+LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
+LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
+LINK_OPENED = register("measures.link_opened", "One-time questionnaire link opened")
+IMPORTED = register("measures.imported", "Questionnaire responses imported (FHIR)")
+EXPORTED = register("measures.exported", "Measures exported")
+VIEWED = register("measures.viewed", "Scores viewed")
+DUE_VIEWED = register("measures.due_viewed", "List of questionnaires due viewed")
+REPORT_MADE = register("measures.report_made", "End-of-treatment report made")
+SETTINGS_CHANGED = register("measures.settings_changed", "Measures settings changed")
+
+MAX_DATES = 52
+
+
+class AnswersError(ActionError):
+    """Answers that cannot be accepted; `errors` maps each item id to what is wrong with it."""
+
+    def __init__(self, message: str, errors: dict[str, str]):
+        first = next(iter(errors), None)
+        super().__init__(message, field=first)
+        self.errors = errors
+
+
+@dataclass
+class Submitted:
+    """The result of sending answers: the administration, the safety alerts it raised, and whether it is new."""
+
+    administration: Administration
+    alerts: list = field(default_factory=list)
+    created: bool = True
+
+
+def _forbidden() -> ActionError:
+    return ActionError(_("Only care staff assigned to this client can do this."), code="forbidden")
+
+
+def _course_for_change(actor, course_id) -> Course:
+    course = access.get_course(actor, course_id)
+    if course is None or not access.can_administer(actor, course):
+        raise _forbidden()
+    return course
+
+
+def _instrument(code, *, field_name: str = "instrument_code") -> Instrument:
+    inst = instruments.get(code) if isinstance(code, str) else None
+    if inst is None or not inst.licence.embeddable:
+        known = ", ".join(i.short_name for i in instruments.usable())
+        raise ActionError(_("Choose one of the questionnaires listed (%(known)s).") % {"known": known}, field=field_name)
+    return inst
+
+
+def sex_for(client: Client) -> str:
+    """Return the sex used for sex-specific cut-offs: female, male, or '' when not recorded as either."""
+    return client.sex if client.sex in ("female", "male") else ""
+
+
+# ---- schedules
+
+
+def _plan(course: Course, *, defaults: bool) -> tuple[MeasurePlan, bool]:
+    try:
+        with transaction.atomic():
+            return MeasurePlan.objects.get_or_create(
+                course=course, defaults={"created_at": timezone.now(), "defaults_applied": defaults})
+    except IntegrityError:
+        return MeasurePlan.objects.get(course=course), False
+
+
+def ensure_default_schedule(course: Course) -> list[Schedule]:
+    """Give a course the default schedule the first time its questionnaires are looked at (idempotent).
+
+    PHQ-9 every session; GAD-7 at the start, every 4th session and the end. A course whose schedule
+    was already set up (even emptied on purpose) is left alone. Acts as the system.
+    """
+    with transaction.atomic():
+        plan, created = _plan(course, defaults=True)
+        if not created:
+            return []
+        now = timezone.now()
+        made = Schedule.objects.bulk_create(
+            [Schedule(course=course, created_at=now, **row) for row in instruments.DEFAULT_SCHEDULE],
+            ignore_conflicts=True,
+        )
+        audit.record(SCHEDULE_DEFAULTED.code, organisation_id=course.organisation_id, client=course.client, obj=course,
+                     details={"instruments": [r["instrument_code"] for r in instruments.DEFAULT_SCHEDULE]},
+                     system_label="measures defaults")
+    return made
+
+
+def ensure_default_schedules(courses, limit: int = 200) -> int:
+    """Set up the default schedule of open courses (within what the caller may see) that have none yet."""
+    missing = list(
+        courses.filter(status__in=[s.value for s in OPEN_STATUSES], measure_plan__isnull=True)
+        .select_related("client").order_by("pk")[:limit]
+    )
+    for course in missing:
+        ensure_default_schedule(course)
+    return len(missing)
+
+
+@transaction.atomic
+def use_default_schedule(actor, course_id) -> list[Schedule]:
+    """Add the default questionnaires (PHQ-9 every session, GAD-7 at start, every 4th and end) not yet scheduled."""
+    course = _course_for_change(actor, course_id)
+    _plan(course, defaults=True)
+    have = set(Schedule.objects.filter(course=course).values_list("instrument_code", flat=True))
+    rows = [r for r in instruments.DEFAULT_SCHEDULE if r["instrument_code"] not in have]
+    if not rows:
+        raise ActionError(_("This course already has the PHQ-9 and the GAD-7 on its schedule."))
+    now = timezone.now()
+    made = [Schedule.objects.create(course=course, created_at=now, created_by=actor.membership, **row) for row in rows]
+    for schedule in made:
+        audit.record(SCHEDULE_ADDED.code, actor=actor, client=course.client, obj=schedule,
+                     details={"instrument": schedule.instrument_code, "rule": schedule.rule, "default": True})
+    return made
+
+
+def _check_dates(course: Course, dates) -> list[date]:
+    clean = sorted({d for d in dates if isinstance(d, date)})
+    if not clean:
+        raise ActionError(_("Give at least one date, one per line, like 2026-03-14."), field="dates")
+    if len(clean) > MAX_DATES:
+        raise ActionError(_("Give at most %(n)d dates.") % {"n": MAX_DATES}, field="dates")
+    low, high = course.start_date - timedelta(days=31), course.start_date + timedelta(days=3 * 365)
+    outside = [d for d in clean if not low <= d <= high]
+    if outside:
+        raise ActionError(
+            _("%(date)s is far from this course (it started on %(start)s). Give dates from a month before the start "
+              "to three years after.") % {"date": outside[0].isoformat(), "start": course.start_date.isoformat()},
+            field="dates")
+    return clean
+
+
+@transaction.atomic
+def add_schedule(actor, course_id, *, instrument_code: str, rule: str, every_n: int | None = None,
+                 at_start: bool = False, at_end: bool = False, dates=()) -> Schedule:
+    """Ask for a questionnaire in a course: every session, every n sessions, at start and end, or on dates."""
+    course = _course_for_change(actor, course_id)
+    inst = _instrument(instrument_code)
+    if rule not in Rule.values:
+        raise ActionError(_("Choose when the questionnaire is due."), field="rule")
+    if rule == Rule.EVERY_N:
+        if not isinstance(every_n, int) or isinstance(every_n, bool) or not 2 <= every_n <= 52:
+            raise ActionError(_("Give a number of sessions from 2 to 52 (for every session, choose \"Every session\")."),
+                              field="every_n")
+    else:
+        every_n = None
+    clean_dates = _check_dates(course, dates) if rule == Rule.DATES else []
+    if Schedule.objects.filter(course=course, instrument_code=inst.code).exists():
+        raise ActionError(
+            _("The %(name)s is already on this course's schedule. Remove it first to change when it is due.")
+            % {"name": inst.short_name}, field="instrument_code")
+    _plan(course, defaults=False)
+    schedule = Schedule.objects.create(
+        course=course, instrument_code=inst.code, rule=rule, every_n=every_n,
+        at_start=bool(at_start) and rule == Rule.EVERY_N, at_end=bool(at_end) and rule == Rule.EVERY_N,
+        created_at=timezone.now(), created_by=actor.membership)
+    ScheduleDate.objects.bulk_create([ScheduleDate(schedule=schedule, on=d) for d in clean_dates])
+    audit.record(SCHEDULE_ADDED.code, actor=actor, client=course.client, obj=schedule,
+                 details={"instrument": inst.code, "rule": rule, "every_n": every_n,
+                          "dates": [d.isoformat() for d in clean_dates]})
+    return schedule
+
+
+@transaction.atomic
+def remove_schedule(actor, course_id, schedule_id) -> None:
+    """Stop asking for a questionnaire in a course (answers already given are kept)."""
+    course = _course_for_change(actor, course_id)
+    schedule = Schedule.objects.filter(course=course, pk=schedule_id if isinstance(schedule_id, int) else -1).first()
+    if schedule is None:
+        raise ActionError(_("That questionnaire is no longer on the schedule."))
+    _plan(course, defaults=False)
+    audit.record(SCHEDULE_REMOVED.code, actor=actor, client=course.client, obj=schedule,
+                 details={"instrument": schedule.instrument_code, "rule": schedule.rule})
+    schedule.delete()
+
+
+# ---- answers
+
+
+def clean_answers(inst: Instrument, answers: dict, *, require_all: bool) -> dict[str, int | None]:
+    """Check answers against the instrument; refuse unknown items, wrong values and, if asked, missing answers."""
+    try:
+        values = check_answers(inst, answers)
+    except ScoringError as exc:
+        item = exc.item or (inst.items[0].id if inst.items else "answers")
+        raise AnswersError(_("One answer cannot be used. Choose one of the answers shown."),
+                           {item: _("Choose one of the answers shown.")}) from None
+    if require_all:
+        missing = {i.id: _("Choose one answer.") for i in inst.scored_items if values[i.id] is None}
+        if missing:
+            n = len(missing)
+            raise AnswersError(
+                _("%(n)d question has no answer yet.") % {"n": n} if n == 1
+                else _("%(n)d questions have no answer yet.") % {"n": n}, missing)
+    return values
+
+
+def _locked(client_id: int, key: str) -> Administration | None:
+    return Administration.objects.select_for_update().filter(client_id=client_id, due_key=key).first()
+
+
+def _new(client: Client, course: Course | None, item: due.DueItem | None, inst: Instrument, *, source: str,
+         entered_by=None, link=None, session_number=None) -> Administration:
+    number = item.session_number if item else session_number
+    session = Session.objects.filter(course=course, number=number).first() if course and number else None
+    return Administration(
+        organisation_id=client.organisation_id, client=client, course=course, session=session,
+        session_number=number, due_on=item.on if item else None, due_key=item.key if item else "",
+        instrument_code=inst.code, instrument_version=inst.version, source=source, entered_by=entered_by,
+        entered_by_role=(entered_by.role if entered_by is not None else "client"), link=link,
+        started_at=timezone.now(),
+    )
+
+
+def _draft(client, course, item, inst, answers, *, source, entered_by=None, link=None, actor=None) -> Administration | None:
+    values = clean_answers(inst, answers, require_all=False)
+    given = {k: v for k, v in values.items() if v is not None}
+    admin = _locked(client.pk, item.key)
+    if admin is not None and admin.is_completed:
+        raise ActionError(_("These answers were already sent. Thank you."), code="done")
+    if admin is None and not given:
+        return None  # nothing answered yet: nothing to keep
+    if admin is None:
+        admin = _new(client, course, item, inst, source=source, entered_by=entered_by, link=link)
+        admin.answers = {i.id: None for i in inst.items}
+        try:
+            with transaction.atomic():
+                admin.answers.update(given)
+                admin.save(force_insert=True)
+        except IntegrityError:
+            admin = _locked(client.pk, item.key)
+            if admin is None or admin.is_completed:
+                raise ActionError(_("These answers were already sent. Thank you."), code="done") from None
+    if admin.pk is not None and given:
+        merged = dict(admin.answers)
+        merged.update(given)
+        if merged != admin.answers:
+            admin.answers = merged
+            admin.save(update_fields=["answers", "updated_at"])
+    answered = sum(1 for v in admin.answers.values() if v is not None)
+    audit.record(DRAFT_SAVED.code, actor=actor, client=client, obj=admin,
+                 details={"instrument": inst.code, "answered": answered, "source": source},
+                 system_label="questionnaire link" if actor is None else "system")
+    return admin
+
+
+def complete(admin: Administration, inst: Instrument, values: dict, *, client: Client, when: datetime | None = None,
+             refresh_signal: bool = True) -> list:
+    """Score and store a completed administration, raise safety alerts and refresh the signal (in the caller's transaction).
+
+    Returns the safety alerts raised.
+    """
+    from openipt.safety import api as safety_api
+
+    sex = sex_for(client)
+    result = score(inst, values, sex=sex or None)
+    admin.answers = dict(values)
+    admin.status = Status.COMPLETED
+    admin.total = result.total
+    admin.band = result.band.id if result.band else ""
+    admin.prorated = result.prorated
+    admin.flags = [{"item": f.item, "value": f.value, "score": f.score, "threshold": f.threshold} for f in result.flags]
+    admin.screen_positive = result.screen.positive if result.screen else None
+    admin.screen_cutoff = result.screen.cutoff if result.screen else None
+    admin.sex_used = sex
+    admin.instrument_version = inst.version
+    admin.completed_at = when or timezone.now()
+    admin.safety_followup = bool(result.flags)
+    admin.save()
+    alerts = list(safety_api.raise_for_administration(admin) or [])
+    if alerts and not admin.safety_followup:
+        admin.safety_followup = True
+        Administration.objects.filter(pk=admin.pk).update(safety_followup=True)
+    if refresh_signal and admin.course_id is not None and inst.code in instruments.TRACKED:
+        results.refresh_signal(client.pk, client.organisation_id)
+    return alerts
+
+
+def open_item_for_client(client: Client, key: str) -> tuple[Course, due.DueItem] | None:
+    """Return the client's open course and the questionnaire `key`, when it can be filled in now."""
+    parsed = due.parse_key(key)
+    if parsed is None or parsed.code not in instruments.self_report_codes():
+        return None
+    course = (Course.objects.filter(pk=parsed.course_id, client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES])
+              .select_related("client").first())
+    if course is None:
+        return None
+    schedules, sessions, administrations = access.course_rows(course)
+    item = next((i for i in due.course_items(course, schedules, sessions, administrations) if i.key == key), None)
+    if item is None or not item.is_open:
+        return None
+    return course, item
+
+
+def _submit(client, course, item, inst, answers, *, source, link=None, actor=None) -> Submitted:
+    values = clean_answers(inst, answers, require_all=True)
+    admin = _locked(client.pk, item.key)
+    if admin is not None and admin.is_completed:
+        return Submitted(admin, [], created=False)
+    if admin is None:
+        admin = _new(client, course, item, inst, source=source, link=link)
+        try:
+            with transaction.atomic():
+                admin.answers = values
+                admin.save(force_insert=True)
+        except IntegrityError:
+            admin = _locked(client.pk, item.key)
+            if admin is not None and admin.is_completed:
+                return Submitted(admin, [], created=False)
+            if admin is None:  # pragma: no cover - a row that vanished between the insert and the read
+                raise
+    admin.source = source
+    admin.link = link or admin.link
+    alerts = complete(admin, inst, values, client=client)
+    audit.record(COMPLETED.code, actor=actor, client=client, obj=admin,
+                 details={"instrument": inst.code, "total": admin.total, "source": source, "key": item.key,
+                          "flags": [f["item"] for f in admin.flags]},
+                 system_label="questionnaire link" if actor is None else "system")
+    return Submitted(admin, alerts, created=True)
+
+
+def _portal_item(actor, key):
+    client = access.own_client(actor)
+    if client is None:
+        raise ActionError(_("Only a client can fill in their own questionnaires."), code="forbidden")
+    found = open_item_for_client(client, key)
+    if found is None:
+        raise ActionError(_("This questionnaire is not waiting for you any more. Your list shows what is due now."),
+                          code="not_open")
+    course, item = found
+    return client, course, item, instruments.get(item.instrument_code)
+
+
+@transaction.atomic
+def save_portal_draft(actor, key: str, answers: dict) -> Administration | None:
+    """Keep a client's answers as they go, so nothing is lost if the connection drops."""
+    client, course, item, inst = _portal_item(actor, key)
+    return _draft(client, course, item, inst, answers, source=Source.PORTAL, actor=actor)
+
+
+@transaction.atomic
+def submit_portal(actor, key: str, answers: dict) -> Submitted:
+    """Send a client's answers from the portal; a repeat of the same questionnaire is recorded once."""
+    client = access.own_client(actor)
+    if client is None:
+        raise ActionError(_("Only a client can fill in their own questionnaires."), code="forbidden")
+    parsed = due.parse_key(key)
+    if parsed is not None:
+        done = Administration.objects.filter(client_id=client.pk, due_key=key, status=Status.COMPLETED).first()
+        if done is not None:
+            return Submitted(done, [], created=False)
+    client, course, item, inst = _portal_item(actor, key)
+    return _submit(client, course, item, inst, answers, source=Source.PORTAL, actor=actor)
+
+
+# ---- staff entry
+
+
+def _when(completed_on) -> datetime:
+    today = timezone.localdate()
+    if not isinstance(completed_on, date):
+        raise ActionError(_("Enter the date the questionnaire was filled in."), field="completed_on")
+    if completed_on > today:
+        raise ActionError(_("The date cannot be in the future. Enter the day it was filled in."), field="completed_on")
+    if completed_on < today - timedelta(days=3 * 365):
+        raise ActionError(_("That date is more than three years ago. Check the year."), field="completed_on")
+    if completed_on == today:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(completed_on, time(12, 0)))
+
+
+@transaction.atomic
+def enter_paper(actor, course_id, *, instrument_code: str, session_number: int | None, completed_on: date,
+                answers: dict) -> Administration:
+    """Enter a questionnaire filled in on paper, or a clinician-rated one such as the HAM-D.
+
+    Every item needs an answer or an explicit "left blank" (None); the instrument's own rule
+    decides whether a total can still be given.
+    """
+    course = _course_for_change(actor, course_id)
+    inst = _instrument(instrument_code)
+    if set(answers) != {i.id for i in inst.items}:
+        missing = {i.id: _("Choose an answer, or \"Left blank\" if there is none on the form.")
+                   for i in inst.items if i.id not in answers}
+        if missing:
+            raise AnswersError(_("Some questions have no answer chosen."), missing)
+    values = clean_answers(inst, answers, require_all=False)
+    when = _when(completed_on)
+    session = None
+    if session_number is not None:
+        session = Session.objects.filter(course=course, number=session_number).first()
+        if session is None:
+            raise ActionError(_("This course has no session %(n)s. Choose one of its sessions, or none.")
+                              % {"n": session_number}, field="session_number")
+    key = due.key_for(course.pk, inst.code, session=session_number) if session_number else ""
+    admin = _locked(course.client_id, key) if key else None
+    if admin is not None and admin.is_completed:
+        raise ActionError(
+            _("A %(name)s for session %(n)s is already recorded (%(total)s). Open it from the course's scores.")
+            % {"name": inst.short_name, "n": session_number,
+               "total": admin.total if admin.total is not None else _("no total")},
+            field="session_number")
+    if admin is None:
+        admin = _new(course.client, course, None, inst, source=Source.STAFF, entered_by=actor.membership,
+                     session_number=session_number)
+        admin.due_key = key
+    admin.source = Source.STAFF
+    admin.entered_by = actor.membership
+    admin.entered_by_role = actor.role
+    admin.session = session
+    try:
+        with transaction.atomic():
+            alerts = complete(admin, inst, values, client=course.client, when=when)
+    except IntegrityError:  # the client sent the same questionnaire at this very moment
+        raise ActionError(_("The client's own answers for this session arrived while you were entering these. "
+                            "Open the course's scores to see them."), field="session_number") from None
+    audit.record(ENTERED.code, actor=actor, client=course.client, obj=admin,
+                 details={"instrument": inst.code, "total": admin.total, "session": session_number,
+                          "completed_on": completed_on.isoformat(), "flags": [f["item"] for f in admin.flags],
+                          "alerts": len(alerts)})
+    return admin
+
+
+# ---- one-time links
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_link(actor, course_id) -> tuple[OneTimeLink, str]:
+    """Make a link that lets the client fill in what is due now without signing in; the token is shown once."""
+    course = _course_for_change(actor, course_id)
+    if not course.is_open:
+        raise ActionError(_("This course has ended, so nothing is due."))
+    schedules, sessions, administrations = access.course_rows(course)
+    own = instruments.self_report_codes()
+    keys = [i.key for i in due.course_items(course, schedules, sessions, administrations)
+            if i.is_open and i.instrument_code in own]
+    if not keys:
+        raise ActionError(_("Nothing is due for this client now, so there is nothing to send. A link covers the "
+                            "questionnaires due in the 3 days before a session or overdue since one."))
+    now = timezone.now()
+    settings = results.org_settings(course.organisation_id)
+    OneTimeLink.objects.filter(course=course, used_at__isnull=True, revoked_at__isnull=True,
+                               expires_at__gt=now).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    link = OneTimeLink.objects.create(
+        token_hash=token_hash(token), organisation_id=course.organisation_id, client=course.client, course=course,
+        due_keys=keys, created_by=actor.membership, created_at=now, expires_at=now + timedelta(days=settings.link_days))
+    audit.record(LINK_CREATED.code, actor=actor, client=course.client, obj=link,
+                 details={"questionnaires": keys, "expires": link.expires_at.isoformat()})
+    return link, token
+
+
+@transaction.atomic
+def revoke_link(actor, course_id, link_id) -> OneTimeLink:
+    """Stop a link before it is used."""
+    course = _course_for_change(actor, course_id)
+    link = OneTimeLink.objects.select_for_update().filter(course=course, pk=link_id if isinstance(link_id, int) else -1).first()
+    if link is None:
+        raise ActionError(_("That link was not found."))
+    if link.revoked_at is None and link.used_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit.record(LINK_REVOKED.code, actor=actor, client=course.client, obj=link)
+    return link
+
+
+def link_state(link: OneTimeLink | None, now: datetime | None = None) -> str:
+    """Return ok, used, revoked, expired or unknown."""
+    now = now or timezone.now()
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at <= now:
+        return "expired"
+    return "ok"
+
+
+def find_link(token: str, *, lock: bool = False) -> OneTimeLink | None:
+    """Return the link a token opens (whatever its state), or None."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    qs = OneTimeLink.objects.select_for_update() if lock else OneTimeLink.objects
+    return qs.filter(token_hash=token_hash(token)).select_related("client", "course__client").first()
+
+
+def link_items(link: OneTimeLink) -> list[tuple[str, Instrument, Administration | None]]:
+    """Return the link's questionnaires in order, with what was already done or started."""
+    found = {a.due_key: a for a in Administration.objects.filter(client_id=link.client_id, due_key__in=link.due_keys)}
+    out = []
+    for key in link.due_keys:
+        parsed = due.parse_key(key)
+        inst = instruments.get(parsed.code) if parsed else None
+        if inst is not None:
+            out.append((key, inst, found.get(key)))
+    return out
+
+
+def record_link_opened(link: OneTimeLink) -> None:
+    audit.record(LINK_OPENED.code, client=link.client, obj=link, organisation_id=link.organisation_id,
+                 system_label="questionnaire link")
+
+
+def link_item(link: OneTimeLink, key: str) -> tuple[due.DueItem, Instrument]:
+    if key not in link.due_keys:
+        raise ActionError(_("This questionnaire is not part of your link."), code="not_open")
+    parsed = due.parse_key(key)
+    inst = instruments.get(parsed.code) if parsed else None
+    if inst is None:  # pragma: no cover - keys are made from loaded instruments
+        raise ActionError(_("This questionnaire is not available any more."), code="not_open")
+    item = due.DueItem(key, link.course_id, link.client_id, inst.code, parsed.session, parsed.on, None, "due")
+    return item, inst
+
+
+def _live_link(token: str) -> OneTimeLink:
+    link = find_link(token, lock=True)
+    state = link_state(link)
+    if state != "ok":
+        raise ActionError(_("This link cannot be used any more."), code=state)
+    return link
+
+
+@transaction.atomic
+def save_link_draft(token: str, key: str, answers: dict) -> Administration | None:
+    """Keep answers given through a one-time link as the client goes."""
+    link = _live_link(token)
+    item, inst = link_item(link, key)
+    return _draft(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)
+
+
+@transaction.atomic
+def submit_link(token: str, key: str, answers: dict) -> Submitted:
+    """Send answers through a one-time link; the link is spent when everything on it is done."""
+    link = find_link(token, lock=True)
+    if link is not None:
+        done = Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
+        if done is not None and key in link.due_keys:
+            return Submitted(done, [], created=False)
+    link = _live_link(token)
+    item, inst = link_item(link, key)
+    outcome = _submit(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)
+    remaining = set(link.due_keys) - set(
+        Administration.objects.filter(client_id=link.client_id, due_key__in=link.due_keys, status=Status.COMPLETED)
+        .values_list("due_key", flat=True))
+    if not remaining:
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    return outcome
+
+
+# ---- settings, reads and exports
+
+
+@transaction.atomic
+def update_settings(actor, *, wait_sessions: int, use_own_trajectories: bool, link_days: int,
+                    expected_version: int) -> MeasuresSettings:
+    """Change how long to wait before not-on-track signals, which expected path to use, and link validity."""
+    if not access.can_change_settings(actor):
+        raise ActionError(_("Only an admin can change these settings."), code="forbidden")
+    if not isinstance(wait_sessions, int) or not 1 <= wait_sessions <= 20:
+        raise ActionError(_("Give a number of sessions from 1 to 20."), field="wait_sessions")
+    if not isinstance(link_days, int) or not 1 <= link_days <= 30:
+        raise ActionError(_("Give a number of days from 1 to 30."), field="link_days")
+    settings, _created = MeasuresSettings.objects.select_for_update().get_or_create(organisation_id=actor.organisation_id)
+    if settings.version != expected_version:
+        raise ConflictError(_("Someone else changed these settings while you were editing. Their values are shown; "
+                              "check and save again."), current=settings)
+    before = {"wait_sessions": settings.wait_sessions, "use_own_trajectories": settings.use_own_trajectories,
+              "link_days": settings.link_days}
+    settings.wait_sessions, settings.use_own_trajectories, settings.link_days = wait_sessions, use_own_trajectories, link_days
+    settings.version += 1
+    settings.save()
+    audit.record(SETTINGS_CHANGED.code, actor=actor, obj=settings,
+                 details={"before": before, "after": {"wait_sessions": wait_sessions,
+                                                      "use_own_trajectories": use_own_trajectories,
+                                                      "link_days": link_days}})
+    return settings
+
+
+def record_view(actor, *, client, obj, what: str) -> None:
+    audit.record(VIEWED.code, actor=actor, client=client, obj=obj, details={"what": what})
+
+
+def record_due_view(actor, *, shown: int) -> None:
+    audit.record(DUE_VIEWED.code, actor=actor, details={"shown": shown})
+
+
+def record_export(actor, kind: str, *, identifiable: bool, client=None, details: dict | None = None) -> None:
+    """Audit an export before it is streamed (identifiable exports say so)."""
+    audit.record(EXPORTED.code, actor=actor, client=client,
+                 details={"kind": kind, "identifiable": identifiable, **(details or {})})
+
+
+def record_report(actor, course, *, version: str) -> None:
+    audit.record(REPORT_MADE.code, actor=actor, client=course.client, obj=course, details={"version": version})

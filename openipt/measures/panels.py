@@ -1,0 +1,85 @@
+"""What the measures app adds to pages it does not own: the course page, the client record, the
+portal, and the count of questionnaires due in the navigation."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from openipt.courses.models import OPEN_STATUSES, Course
+from openipt.measures import access, actions, due, instruments, results, summary
+from openipt.measures.models import Administration, Status
+
+
+def due_count(request) -> int:
+    """Count the questionnaires due or overdue across the care staff member's clients (for the navigation)."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_care_staff:
+        return 0
+    courses = access.open_courses_in_scope(actor)
+    actions.ensure_default_schedules(courses)
+    return due.open_items(courses).count()
+
+
+def course_panel_context(request, course):
+    """Scores, chart, verdicts and the due list of one course, for the course page."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_staff:
+        return None
+    if course.is_open:
+        actions.ensure_default_schedule(course)
+    data = summary.course_summary(course, id_prefix="panel")
+    return {
+        "course": course,
+        "summary": data,
+        # the panel keeps to the questionnaires with scores (the PHQ-9 and GAD-7 first); the page shows them all
+        "shown": ([s for s in data.instruments if s.inst.code in instruments.TRACKED and s.administrations]
+                  or [s for s in data.instruments if s.administrations][:2]),
+        "pair": data.pair if data.pair is not None and data.pair.enough_data else None,
+        "can_administer": access.can_administer(actor, course) and course.is_open,
+        "definitions": summary.definitions(),
+    }
+
+
+def client_panel_context(request, client):
+    """The latest score of each questionnaire in the client's courses, with a link to the course scores."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_staff:
+        return None
+    courses = list(access.staff_courses(actor).filter(client_id=client.pk).order_by("-start_date", "-pk")[:3])
+    if not courses:
+        return None
+    latest: dict[tuple[int, str], Administration] = {}
+    counts: dict[tuple[int, str], int] = {}
+    for a in (Administration.objects.filter(course__in=courses, status=Status.COMPLETED)
+              .only("course_id", "instrument_code", "total", "completed_at")
+              .order_by("course_id", "instrument_code", "completed_at", "pk")):
+        latest[(a.course_id, a.instrument_code)] = a
+        counts[(a.course_id, a.instrument_code)] = counts.get((a.course_id, a.instrument_code), 0) + 1
+    rows = []
+    for course in courses:
+        scores = []
+        for (course_id, code), admin in sorted(latest.items(), key=lambda kv: summary.ORDER.get(kv[0][1], 9)):
+            if course_id != course.pk:
+                continue
+            inst = instruments.get(code)
+            band = inst.band_for(admin.total) if inst and admin.total is not None else None
+            scores.append({"name": instruments.name(code), "admin": admin, "band": band.label if band else "",
+                           "count": counts.get((course_id, code), 0)})
+        rows.append({"course": course, "scores": scores})
+    signal = client.signals.filter(source=results.SIGNAL_SOURCE).first()
+    return {"client": client, "rows": rows, "signal": signal}
+
+
+def portal_panel_context(request, client):
+    """The questionnaires waiting for the client now, for the portal."""
+    courses = Course.objects.filter(client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES])
+    for course in courses.filter(measure_plan__isnull=True).select_related("client"):
+        actions.ensure_default_schedule(course)
+    own = instruments.self_report_codes()
+    now = timezone.now()
+    items = [due.row_item(row, now) for row in due.open_items(courses, now, codes=own)]
+    done = list(Administration.objects.filter(client_id=client.pk, status=Status.COMPLETED, source__in=["portal", "link"])
+                .order_by("-completed_at")[:3])
+    return {"items": [{"item": i, "name": instruments.name(i.instrument_code)} for i in items], "recent": done,
+            "names": {a.pk: instruments.name(a.instrument_code) for a in done}}
+

@@ -1,0 +1,117 @@
+"""The end-of-treatment report as a tagged PDF (WeasyPrint), for the record and in plain words for the client.
+
+Both versions are built from the same `summary.course_summary` as the course page, so the scores,
+verdicts and chart (the very same SVG) match what the therapist saw on screen.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openipt.courses.access import course_goals
+from openipt.courses.state import format_name, protocol
+from openipt.measures import instruments, summary
+
+CSS_PATH = Path(__file__).resolve().parent / "templates" / "measures" / "report" / "report.css"
+VERSIONS = ("staff", "client")
+
+
+@lru_cache(maxsize=1)
+def _weasy():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return CSS(string=CSS_PATH.read_text(encoding="utf-8"), font_config=fonts), fonts, {}
+
+
+def _area_name(course) -> str:
+    if not course.primary_area:
+        return ""
+    try:
+        return protocol().area(course.primary_area).name
+    except KeyError:
+        return course.primary_area
+
+
+def _change_words(s) -> str:
+    """One plain sentence about the change from the first to the latest score."""
+    o = s.outcome
+    name = s.inst.short_name
+    if not o.enough_data or o.change is None:
+        return _("There were not enough %(name)s questionnaires to compare the start with the end.") % {"name": name}
+    n = abs(o.change)
+    status = o.reliable_change.status
+    if status == "improvement":
+        if s.inst.higher_is_worse:
+            return _("Your %(name)s score went down by %(n)d points. That is a real improvement: bigger than the "
+                     "usual ups and downs of the questionnaire.") % {"name": name, "n": n}
+        return _("Your %(name)s score went up by %(n)d points. That is a real improvement.") % {"name": name, "n": n}
+    if status == "deterioration":
+        return _("Your %(name)s score shows things got harder, by more than the usual ups and downs. Please talk "
+                 "about this with your therapist or your doctor.") % {"name": name}
+    if o.change == 0:
+        return _("Your %(name)s score was the same at the start and the end.") % {"name": name}
+    return _("Your %(name)s score changed by %(n)d points. That is within the usual ups and downs of the "
+             "questionnaire.") % {"name": name, "n": n}
+
+
+def _band(inst, total):
+    band = inst.band_for(total) if total is not None else None
+    return band
+
+
+def report_context(course, *, version: str, made_by=None) -> dict:
+    data = summary.course_summary(course, id_prefix="report")
+    goals = []
+    for goal in course_goals(course):
+        ratings = list(goal.ratings.all())
+        goals.append({"goal": goal, "first": ratings[0] if ratings else None, "last": ratings[-1] if ratings else None,
+                      "ratings": ratings})
+    rows = []
+    for s in data.instruments:
+        first = s.outcome.baseline
+        last = s.outcome.latest
+        rows.append({"s": s, "first": first, "last": last,
+                     "first_band": _band(s.inst, first.total) if first else None,
+                     "last_band": _band(s.inst, last.total) if last else None,
+                     "words": _change_words(s)})
+    held = sum(1 for x in data.sessions if x.attendance == "attended")
+    charted = next((r for r in rows if r["s"].inst.code == instruments.DEPRESSION), rows[0] if rows else None)
+    return {
+        "course": course, "client": course.client, "summary": data, "rows": rows, "goals": goals,
+        "format": format_name(course), "area": _area_name(course), "held": held, "version": version,
+        "made_at": timezone.localtime(), "made_by": made_by,
+        "definitions": [d for d in summary.definitions() if d[0] in _REPORT_TERMS()],
+        "chart": charted["s"].chart if charted and charted["s"].administrations else None,
+        "chart_rows": _chart_rows(charted["s"].chart) if charted and charted["s"].administrations else [],
+    }
+
+
+def _REPORT_TERMS() -> set[str]:
+    return {_("Reliable change"), _("Response"), _("Remission"), _("Case at the start"), _("Recovery"),
+            _("Reliable recovery")}
+
+
+def _chart_rows(chart) -> list[list[str]]:
+    """The chart's numbers for the sessions that have a score: session, score, band, expected range."""
+    headers = list(chart.table_headers)
+    keep = [i for i, h in enumerate(headers) if i < 2 or h in (_("Severity"), _("Expected range"))]
+    return [[row[i] for i in keep] for row in chart.table_rows if row[1] not in ("", "—", _("No score"))]
+
+
+def render_pdf(course, *, version: str = "staff", made_by=None) -> bytes:
+    """Return the report as tagged PDF bytes."""
+    from weasyprint import HTML
+
+    if version not in VERSIONS:
+        raise ValueError(version)
+    html = render_to_string(f"measures/report/{version}.html", report_context(course, version=version, made_by=made_by))
+    css, fonts, cache = _weasy()
+    return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
+        stylesheets=[css], font_config=fonts, cache=cache, pdf_tags=True)

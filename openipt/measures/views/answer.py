@@ -1,0 +1,235 @@
+"""A client fills in a questionnaire: in the portal (signed in) or through a one-time link (not signed in).
+
+The page shows every question at once; `fill.js` turns it into one question per screen on a
+phone. Each answer is saved as the client goes (and kept in the browser until the server has
+it), and sending the same answers twice records them once. Afterwards the client reads what
+the answers mean in plain words, and, if a safety question was answered above zero, what to do.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openipt.accounts.decorators import client_required
+from openipt.core import submissions
+from openipt.core.errors import ActionError
+from openipt.measures import access, actions, due, instruments
+from openipt.measures.actions import AnswersError
+from openipt.measures.forms import AnswersForm
+from openipt.measures.models import Administration, Status
+
+
+def result_context(admin: Administration) -> dict:
+    """What the client reads after sending: the score, the band's meaning in plain words, and any safety note."""
+    inst = instruments.get(admin.instrument_code)
+    meaning = label = ""
+    if inst is not None and admin.total is not None:
+        band = inst.band_for(admin.total)
+        if band is not None:
+            meaning, label = band.meaning, band.label
+        elif inst.caseness is not None and admin.screen_positive is not None:
+            meaning = inst.caseness.positive_meaning if admin.screen_positive else inst.caseness.negative_meaning
+    return {"admin": admin, "inst": inst, "meaning": meaning, "band_label": label,
+            "store_key": f"oi-answers-{admin.due_key}" if admin.due_key else ""}
+
+
+def _fill_context(inst, form, item, *, save_url: str, store_key: str, back_url: str, back_text: str) -> dict:
+    return {"inst": inst, "form": form, "rows": form.rows(), "item": item, "save_url": save_url,
+            "store_key": store_key, "back_url": back_url, "back_text": back_text}
+
+
+def _not_open(request, *, status=404, reason="not_open", link=None):
+    return render(request, "measures/not_open.html", {"reason": reason, "link": link}, status=status)
+
+
+# ---- the portal
+
+
+def _portal_item(request, key):
+    client = access.own_client(request.actor)
+    if client is None:
+        raise Http404
+    return client, actions.open_item_for_client(client, key)
+
+
+@client_required
+def fill_view(request, key):
+    """A questionnaire due for the signed-in client."""
+    actor = request.actor
+    client, found = _portal_item(request, key)
+    done = Administration.objects.filter(client_id=client.pk, due_key=key, status=Status.COMPLETED).first()
+    if done is not None and request.method == "GET":
+        return redirect("measures:result", answers=done.uuid)
+    if request.method == "POST":
+        earlier = submissions.previous_result(request)
+        if earlier:
+            return redirect(earlier)
+        if done is not None:
+            return redirect("measures:result", answers=done.uuid)
+    if found is None:
+        return _not_open(request)
+    _course, item = found
+    inst = instruments.get(item.instrument_code)
+    draft = Administration.objects.filter(client_id=client.pk, due_key=key, status=Status.IN_PROGRESS).first()
+    form = AnswersForm(inst, request.POST or None, initial_answers=draft.answers if draft else None)
+    if request.method == "POST":
+        if form.is_valid():
+            def send():
+                outcome = actions.submit_portal(actor, key, form.answers())
+                return outcome, reverse("measures:result", args=[outcome.administration.uuid])
+
+            try:
+                outcome, earlier = submissions.run_once(request, send)
+            except AnswersError as exc:
+                form.apply(exc)
+            except ActionError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if earlier:
+                    return redirect(earlier)
+                return redirect("measures:result", answers=outcome.administration.uuid)
+        else:
+            try:  # keep whatever was answered, so nothing typed is lost
+                actions.save_portal_draft(actor, key, form.partial_answers())
+            except ActionError:
+                pass
+    return render(request, "measures/fill.html", _fill_context(
+        inst, form, item, save_url=reverse("measures:fill_save", args=[key]), store_key=f"oi-answers-{key}",
+        back_url=reverse("practice:portal"), back_text=_("Back to my page")))
+
+
+def _saved(admin) -> JsonResponse:
+    if admin is None:
+        return JsonResponse({"saved": True, "answered": 0, "at": timezone.localtime().strftime("%H:%M")})
+    answered = sum(1 for v in admin.answers.values() if v is not None)
+    return JsonResponse({"saved": True, "answered": answered, "at": timezone.localtime(admin.updated_at).strftime("%H:%M")})
+
+
+def _save_refused(exc: ActionError) -> JsonResponse:
+    status = 409 if exc.code == "done" else 400 if isinstance(exc, AnswersError) else 404
+    return JsonResponse({"saved": False, "reason": exc.code, "message": exc.message}, status=status)
+
+
+@client_required
+@require_POST
+def fill_save_view(request, key):
+    """Save the answers given so far (called by fill.js as the client answers)."""
+    client, found = _portal_item(request, key)
+    if found is None:
+        return JsonResponse({"saved": False, "reason": "not_open"}, status=404)
+    inst = instruments.get(found[1].instrument_code)
+    form = AnswersForm(inst, request.POST)
+    try:
+        admin = actions.save_portal_draft(request.actor, key, form.partial_answers())
+    except ActionError as exc:
+        return _save_refused(exc)
+    return _saved(admin)
+
+
+@client_required
+def result_view(request, answers):
+    """What the answers mean, in plain words (never a diagnosis)."""
+    admin = access.get_administration(request.actor, answers)
+    if admin is None or not admin.is_completed:
+        raise Http404
+    context = result_context(admin)
+    items = [due.row_item(row, timezone.now()) for row in due.open_items(
+        access.client_open_courses(admin.client), codes=instruments.self_report_codes())]
+    context.update(next_url=reverse("measures:fill", args=[items[0].key]) if items else "",
+                   home_url=reverse("practice:portal"))
+    return render(request, "measures/result.html", context)
+
+
+# ---- one-time links
+
+
+def _link_or_page(request, token):
+    link = actions.find_link(token)
+    state = actions.link_state(link)
+    if state == "unknown":
+        return None, _not_open(request, reason="link_unknown")
+    if state != "ok":
+        return None, _not_open(request, status=410, reason=f"link_{state}", link=link)
+    return link, None
+
+
+def link_view(request, link_token):
+    """The start page of a one-time link: what it covers and what is left to do."""
+    link, page = _link_or_page(request, link_token)
+    if page is not None:
+        return page
+    actions.record_link_opened(link)
+    rows = [{"key": key, "inst": inst, "done": admin is not None and admin.is_completed}
+            for key, inst, admin in actions.link_items(link)]
+    return render(request, "measures/link.html", {"link": link, "rows": rows, "token": link_token})
+
+
+def link_fill_view(request, link_token, item):
+    """One questionnaire through a one-time link; after sending, its meaning is shown straight away."""
+    key = item
+    if request.method == "POST":
+        link = actions.find_link(link_token)
+        done = (Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
+                if link is not None and key in link.due_keys else None)
+        if done is not None:
+            return _link_result(request, link, link_token, done)
+    link, page = _link_or_page(request, link_token)
+    if page is not None:
+        return page
+    if key not in link.due_keys:
+        raise Http404
+    existing = Administration.objects.filter(client_id=link.client_id, due_key=key).first()
+    if existing is not None and existing.is_completed:
+        return _link_result(request, link, link_token, existing)
+    item, inst = actions.link_item(link, key)
+    form = AnswersForm(inst, request.POST or None, initial_answers=existing.answers if existing else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                outcome = actions.submit_link(link_token, key, form.answers())
+            except AnswersError as exc:
+                form.apply(exc)
+            except ActionError as exc:
+                if exc.code in ("used", "expired", "revoked"):
+                    return _not_open(request, status=410, reason=f"link_{exc.code}", link=link)
+                form.add_error(None, exc.message)
+            else:
+                return _link_result(request, link, link_token, outcome.administration)
+        else:
+            try:
+                actions.save_link_draft(link_token, key, form.partial_answers())
+            except ActionError:
+                pass
+    return render(request, "measures/fill.html", _fill_context(
+        inst, form, item, save_url=reverse("measures:link_save", args=[link_token, key]),
+        store_key=f"oi-answers-{key}", back_url=reverse("measures:link", args=[link_token]),
+        back_text=_("Back to the list")))
+
+
+def _link_result(request, link, token, admin):
+    context = result_context(admin)
+    remaining = [key for key, _inst, a in actions.link_items(link) if a is None or not a.is_completed]
+    context.update(next_url=reverse("measures:link_fill", args=[token, remaining[0]]) if remaining else "",
+                   home_url="", link_done=not remaining)
+    return render(request, "measures/result.html", context)
+
+
+@require_POST
+def link_save_view(request, link_token, item):
+    """Save the answers given so far through a link (called by fill.js)."""
+    key = item
+    link = actions.find_link(link_token)
+    if actions.link_state(link) != "ok" or key not in link.due_keys:
+        return JsonResponse({"saved": False, "reason": "not_open"}, status=404)
+    _item, inst = actions.link_item(link, key)
+    form = AnswersForm(inst, request.POST)
+    try:
+        admin = actions.save_link_draft(link_token, key, form.partial_answers())
+    except ActionError as exc:
+        return _save_refused(exc)
+    return _saved(admin)

@@ -1,0 +1,296 @@
+"""Staff pages: the due list, a course's scores, one set of answers, schedules, paper entry and links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openipt.accounts.decorators import admin_required, staff_required
+from openipt.clients.models import Client
+from openipt.core import submissions
+from openipt.core.errors import ActionError, ConflictError
+from openipt.core.forms import apply_action_error
+from openipt.core.pagination import paginate
+from openipt.courses.models import Course
+from openipt.courses.state import format_name
+from openipt.measures import access, actions, due, instruments, results, summary
+from openipt.measures.actions import AnswersError
+from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
+from openipt.measures.models import OneTimeLink, Schedule
+
+
+def course_or_404(actor, course_id, request=None) -> Course:
+    course = access.get_course(actor, course_id)
+    if course is None:
+        raise Http404
+    return course
+
+
+def changeable_or_403(actor, course_id, request=None) -> Course:
+    course = course_or_404(actor, course_id, request)
+    if not access.can_administer(actor, course):
+        raise PermissionDenied
+    return course
+
+
+@staff_required
+def due_view(request):
+    """Who has not completed what: questionnaires due or overdue across the person's clients."""
+    actor = request.actor
+    courses = access.open_courses_in_scope(actor)
+    actions.ensure_default_schedules(courses)
+    now = timezone.now()
+    page = paginate(request, due.open_items(courses, now), per_page=25)
+    items = [due.row_item(row, now) for row in page.object_list]
+    clients = {c.pk: c for c in Client.objects.filter(pk__in={i.client_id for i in items})}
+    course_map = {c.pk: c for c in Course.objects.filter(pk__in={i.course_id for i in items})}
+    rows = [{"item": i, "client": clients.get(i.client_id), "course": course_map.get(i.course_id),
+             "name": instruments.name(i.instrument_code),
+             "format": format_name(course_map[i.course_id]) if i.course_id in course_map else ""}
+            for i in items]
+    actions.record_due_view(actor, shown=len(rows))
+    return render(request, "measures/due.html", {"page": page, "rows": rows, "overdue_days": due.OVERDUE_FOR.days,
+                                                 "opens_days": due.OPENS_BEFORE.days})
+
+
+@staff_required
+def course_view(request, course_id):
+    """Everything the course's questionnaires say: charts, verdicts, items, due list, schedule and links."""
+    actor = request.actor
+    course = course_or_404(actor, course_id, request)
+    if course.is_open:
+        actions.ensure_default_schedule(course)
+    data = summary.course_summary(course, with_items=True, id_prefix="course")
+    actions.record_view(actor, client=course.client, obj=course, what="course scores")
+    links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user")[:5])
+    now = timezone.now()
+    return render(request, "measures/course.html", {
+        "course": course, "client": course.client, "summary": data, "format": format_name(course),
+        "can_administer": access.can_administer(actor, course) and course.is_open,
+        "definitions": summary.definitions(),
+        "links": [{"link": lk, "state": actions.link_state(lk, now)} for lk in links],
+        "new_link": request.session.pop("measures_new_link", None),
+    })
+
+
+@staff_required
+def administration_view(request, administration):
+    """One set of answers, item by item, with how they were scored."""
+    actor = request.actor
+    if not actor.is_staff:
+        raise PermissionDenied
+    admin = access.get_administration(actor, administration)
+    if admin is None:
+        raise Http404
+    inst = instruments.get(admin.instrument_code)
+    rows = []
+    flagged = {f["item"] for f in admin.flags}
+    if inst is not None:
+        for item in inst.items:
+            value = admin.answers.get(item.id)
+            label = next((o.label for o in item.options if o.value == value), "") if value is not None else ""
+            rows.append({"item": item, "value": value, "label": label, "flagged": item.id in flagged,
+                         "score": item.score(value) if (value is not None and item.scored) else None})
+    band = inst.band_for(admin.total) if inst and admin.total is not None else None
+    actions.record_view(actor, client=admin.client, obj=admin, what="answers")
+    return render(request, "measures/administration.html", {
+        "admin": admin, "inst": inst, "rows": rows, "band": band, "client": admin.client, "course": admin.course})
+
+
+def _schedule_rows(course):
+    schedules = Schedule.objects.filter(course=course).prefetch_related("dates").select_related("created_by__user")
+    out = []
+    for s in schedules:
+        if s.rule == "every_session":
+            text = _("every session")
+        elif s.rule == "start_end":
+            text = _("at session 1 and the last session")
+        elif s.rule == "every_n":
+            text = _("every %(n)d sessions") % {"n": s.every_n}
+            extra = [w for w, on in ((_("session 1"), s.at_start), (_("the last session"), s.at_end)) if on]
+            if extra:
+                text += " " + _("and at %(what)s") % {"what": _(" and ").join(extra)}
+        else:
+            text = _("on %(dates)s") % {"dates": ", ".join(d.on.isoformat() for d in s.dates.all())}
+        out.append({"schedule": s, "name": instruments.name(s.instrument_code), "text": text})
+    return out
+
+
+@staff_required
+def schedule_view(request, course_id):
+    """The course's questionnaire schedule: add a questionnaire, or remove one."""
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    form = ScheduleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.add_schedule(actor, course.pk, instrument_code=d["instrument_code"], rule=d["rule"],
+                                 every_n=d["every_n"], at_start=d["at_start"], at_end=d["at_end"], dates=d["dates"])
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect("measures:schedule", course_id=course.pk)
+    return render(request, "measures/schedule.html", {
+        "course": course, "client": course.client, "form": form, "rows": _schedule_rows(course),
+        "format": format_name(course)})
+
+
+@staff_required
+@require_POST
+def schedule_default_view(request, course_id):
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    try:
+        actions.use_default_schedule(actor, course.pk)
+    except ActionError as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(request, _("The default schedule is in place: PHQ-9 every session; GAD-7 at the start, "
+                                    "every 4th session and the end."))
+    return redirect("measures:schedule", course_id=course.pk)
+
+
+@staff_required
+@require_POST
+def schedule_remove_view(request, course_id, schedule_id):
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    try:
+        actions.remove_schedule(actor, course.pk, schedule_id)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Removed from the schedule. Answers already given are kept."))
+    return redirect("measures:schedule", course_id=course.pk)
+
+
+def _session_default(course, sessions):
+    """The session a paper form most likely belongs to: the latest one that has started."""
+    now = timezone.now()
+    started = [s for s in sessions if s.scheduled_start <= now + timedelta(hours=12)]
+    return started[-1].number if started else (sessions[0].number if sessions else None)
+
+
+@staff_required
+def enter_view(request, course_id):
+    """Enter a questionnaire filled in on paper, or a clinician rating such as the HAM-D."""
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    sessions = list(course.sessions.order_by("number"))
+    source = request.POST if request.method == "POST" else request.GET
+    chooser = EnterForm(source if "instrument_code" in source else None, sessions=sessions, initial={
+        "instrument_code": request.GET.get("instrument", instruments.DEPRESSION),
+        "session_number": request.GET.get("session") or _session_default(course, sessions),
+        "completed_on": timezone.localdate()})
+    inst = None
+    if chooser.is_bound and chooser.is_valid():
+        inst = instruments.get(chooser.cleaned_data["instrument_code"])
+    answers = AnswersForm(inst, request.POST if request.method == "POST" else None, staff=True) if inst else None
+    if request.method == "POST":
+        earlier = submissions.previous_result(request)
+        if earlier:
+            messages.info(request, _("That form was already sent; here are the answers it recorded."))
+            return redirect(earlier)
+        if inst is not None and answers.is_valid():
+            d = chooser.cleaned_data
+
+            def enter():
+                admin = actions.enter_paper(actor, course.pk, instrument_code=inst.code,
+                                            session_number=d["session_number"], completed_on=d["completed_on"],
+                                            answers=answers.answers())
+                return admin, reverse("measures:administration", args=[admin.uuid])
+
+            try:
+                admin, earlier = submissions.run_once(request, enter)
+            except AnswersError as exc:
+                answers.apply(exc)
+            except ActionError as exc:
+                apply_action_error(chooser, exc)
+            else:
+                if earlier:
+                    return redirect(earlier)
+                total = admin.total if admin.total is not None else _("no total (too many answers left blank)")
+                messages.success(request, _("%(name)s saved: %(total)s.") % {"name": inst.short_name, "total": total})
+                if admin.safety_followup:
+                    messages.warning(request, _("The safety question was answered above zero. Follow it up today."))
+                return redirect("measures:administration", administration=admin.uuid)
+    return render(request, "measures/enter.html", {
+        "course": course, "client": course.client, "chooser": chooser, "inst": inst, "answers": answers,
+        "format": format_name(course)})
+
+
+@staff_required
+@require_POST
+def link_create_view(request, course_id):
+    """Make a one-time link; its address is shown once, on the next page."""
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    try:
+        link, token = actions.create_link(actor, course.pk)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        url = request.build_absolute_uri(reverse("measures:link", args=[token]))
+        request.session["measures_new_link"] = {"url": url, "expires": timezone.localtime(link.expires_at).isoformat()}
+        messages.success(request, _("Link made. Copy it now and send it to the client: it is shown only once."))
+    return redirect(reverse("measures:course", args=[course.pk]) + "#links")
+
+
+@staff_required
+@require_POST
+def link_revoke_view(request, course_id, link_id):
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    try:
+        actions.revoke_link(actor, course.pk, link_id)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The link no longer works."))
+    return redirect(reverse("measures:course", args=[course.pk]) + "#links")
+
+
+@admin_required
+def settings_view(request):
+    """How long to wait before not-on-track signals, which expected path to use, how long links last."""
+    actor = request.actor
+    current = results.org_settings(actor.organisation_id)
+    form = SettingsForm(request.POST if request.method == "POST" else None, initial={
+        "wait_sessions": current.wait_sessions, "use_own_trajectories": current.use_own_trajectories,
+        "link_days": current.link_days, "version": current.version if current.pk else 1})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.update_settings(actor, wait_sessions=d["wait_sessions"], use_own_trajectories=d["use_own_trajectories"],
+                                    link_days=d["link_days"], expected_version=d["version"])
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("measures:settings")
+    tables = []
+    for code in instruments.TRACKED:
+        inst = instruments.get(code)
+        table = results.trajectory_table(actor.organisation_id, inst, current) if inst else None
+        if table is None:
+            continue
+        labels = {b.id: b.label for b in inst.bands}
+        tables.append({"name": inst.short_name, "bands": [
+            {"label": labels.get(t.band_id, t.band_id), "source": t.source, "courses": t.courses,
+             "cells": [c for c in t.cells if c.session in (2, 4, 6, 8, 12, 16)]} for t in table.bands]})
+    return render(request, "measures/settings.html", {"form": form, "tables": tables})
+

@@ -1,0 +1,86 @@
+"""The end-of-treatment report: a tagged PDF with the same chart as the page, and a plain-words version."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from django.utils import timezone
+
+from openipt.core.testing import actor, login
+from openipt.courses import actions as course_actions
+from openipt.measures import actions, report, summary
+from tests.measures.support import add_session, phq9, start_course
+
+
+def _course(world):
+    course = start_course(world)
+    actions.ensure_default_schedule(course)
+    add_session(world, course)
+    for n, values in ((1, (3, 3, 3, 3, 3, 2, 0, 0, 0)), (2, (1, 1, 1, 1, 0, 0, 0, 0, 0))):
+        actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=n,
+                            completed_on=timezone.localdate(), answers=phq9(*values, difficulty=0))
+    course_actions.add_goal(actor(world.m["therapist"]), course.pk, text="Call my sister every week")
+    return course
+
+
+def _pdf_text(pdf: bytes) -> bytes:
+    """Return the PDF with its compressed streams inflated, so structure keys can be searched."""
+    out = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            out.append(zlib.decompressobj().decompress(pdf[match.end():]))
+        except zlib.error:
+            continue
+    return b"".join(out)
+
+
+def test_the_report_is_a_tagged_pdf(world, client):
+    course = _course(world)
+    login(client, world.m["therapist"])
+    response = client.get(f"/measures/course/{course.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = _pdf_text(response.content)
+    assert response.content.startswith(b"%PDF-")
+    assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf and b"/Lang" in pdf  # tagged, with a language
+    assert b"/Table" in pdf and b"/Figure" in pdf  # the data tables and the chart are tagged as such
+    client_version = _pdf_text(client.get(f"/measures/course/{course.pk}/report-for-client.pdf").content)
+    assert b"/StructTreeRoot" in client_version
+
+
+def test_the_report_draws_the_very_chart_of_the_course_page(world):
+    course = _course(world)
+    page = summary.course_summary(course, id_prefix="report")
+    context = report.report_context(course, version="staff")
+    assert context["rows"][0]["s"].chart.svg == page.instruments[0].chart.svg
+    assert context["rows"][0]["first"].total == 17 and context["rows"][0]["last"].total == 4
+
+
+def test_the_client_version_says_it_in_plain_words(world):
+    from django.template.loader import render_to_string
+
+    course = _course(world)
+    html = render_to_string("measures/report/client.html", report.report_context(course, version="client"))
+    assert "Your PHQ-9 score went down by 13 points. That is a real improvement" in html
+    assert "At the start your score was 17 out of 27." in html
+    assert "Call my sister every week" in html and "Your plan to stay well" in html
+    assert "Reliable" not in html and "Jacobson" not in html
+
+
+def test_the_staff_version_has_the_verdicts_goals_and_relapse_plan(world):
+    from django.template.loader import render_to_string
+
+    course = _course(world)
+    html = render_to_string("measures/report/staff.html", report.report_context(course, version="staff"))
+    for words in ("Scores before and after", "Reliable improvement", "Response", "Remission",
+                  "Goals and ratings", "Relapse-prevention plan", "What the verdicts mean", course.client.record_number):
+        assert words in html
+
+
+def test_making_a_report_is_audited(world, client):
+    from openipt.audit.models import AuditEvent
+
+    course = _course(world)
+    login(client, world.m["supervisor"])
+    client.get(f"/measures/course/{course.pk}/report.pdf")
+    assert AuditEvent.objects.filter(event_type="measures.report_made", details__version="staff").count() == 1

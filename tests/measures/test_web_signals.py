@@ -1,0 +1,127 @@
+"""Not on track: each completed PHQ-9 or GAD-7 sets (or clears) the client's signal on the caseload."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from openipt.clients.models import Client, ClientSignal
+from openipt.core.testing import actor, login
+from openipt.measures import actions, results
+from openipt.measures.models import MeasuresSettings
+from tests.measures.support import add_session, phq9, shift_course, start_course
+
+
+def _scores(world, course, totals):
+    """Enter a PHQ-9 with the given total at sessions 1, 2, ... (adding past sessions as needed)."""
+    have = course.sessions.count()
+    for _ in range(len(totals) - have):
+        add_session(world, course, days_after_last=7)
+    for number, total in enumerate(totals, start=1):
+        values = [min(3, max(0, total - 3 * i)) for i in range(8)] + [0]
+        assert sum(values) == total
+        actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=number,
+                            completed_on=timezone.localdate(), answers=phq9(*values, difficulty=0))
+
+
+def _signal(world, key="mine"):
+    return ClientSignal.objects.filter(client=world.clients[key], source="measures").first()
+
+
+def test_a_reliable_rise_is_red_at_once_even_before_the_waiting_sessions(world):
+    course = start_course(world)
+    _scores(world, course, [10, 17])  # +7 on the PHQ-9 (reliable at 6)
+    signal = _signal(world)
+    assert signal.level == 2 and signal.label == "PHQ-9: not on track at session 2"
+    assert signal.url == f"/measures/course/{course.pk}/#track"
+    assert Client.objects.get(pk=world.clients["mine"].pk).attention == 2
+
+
+def test_no_amber_before_the_waiting_sessions(world):
+    course = start_course(world)
+    _scores(world, course, [15, 15, 15])  # no change by session 3; the default wait is 4 sessions
+    assert _signal(world) is None
+
+
+def test_amber_when_slower_than_expected_then_cleared_when_back_on_track(world):
+    # moderately severe start (17): at session 4 the expected score is 13.2, the usual range up to 19.2
+    course = start_course(world)
+    _scores(world, course, [17, 17, 16, 16])
+    signal = _signal(world)
+    assert signal.level == 1 and "slower than expected" in signal.label
+    # a fifth score at or below the expected path clears it
+    _scores_more(world, course, 5, 8)
+    assert _signal(world) is None
+    assert Client.objects.get(pk=world.clients["mine"].pk).attention == 0
+
+
+def _scores_more(world, course, number, total):
+    add_session(world, course, days_after_last=7)
+    values = [min(3, max(0, total - 3 * i)) for i in range(8)] + [0]
+    actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=number,
+                        completed_on=timezone.localdate(), answers=phq9(*values, difficulty=0))
+
+
+def test_red_when_worse_than_the_usual_range(world):
+    course = start_course(world)
+    _scores(world, course, [17, 17, 18, 18, 20, 20])  # session 6: expected 11.6, usual range up to 17.6
+    assert _signal(world).level == 2
+
+
+def test_the_waiting_sessions_come_from_the_organisation_setting(world):
+    MeasuresSettings.objects.create(organisation=world.org, wait_sessions=8)
+    course = start_course(world)
+    _scores(world, course, [17, 17, 17, 17, 17, 17])
+    assert _signal(world) is None  # too early to say before session 8
+
+
+def test_red_clients_come_first_on_the_caseload(world, client):
+    course = start_course(world, "self")
+    _scores(world, course, [8, 16])
+    login(client, world.m["therapist"])
+    body = client.get("/clients/").content.decode()
+    assert body.index("Sam Client") < body.index("Maya Okafor")
+    assert "PHQ-9: not on track at session 2" in body
+
+
+def test_a_signal_is_set_only_for_open_courses(world):
+    course = start_course(world)
+    _scores(world, course, [10, 17])
+    from openipt.courses.models import Course
+
+    Course.objects.filter(pk=course.pk).update(status="completed")
+    assert results.refresh_signal(world.clients["mine"].pk, world.org.pk) is None
+    assert _signal(world) is None
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_the_expected_path_comes_from_the_default_table_until_enough_courses(world, own):
+    MeasuresSettings.objects.create(organisation=world.org, use_own_trajectories=own)
+    from openipt.measures import instruments
+
+    table = results.trajectory_table(world.org.pk, instruments.get("phq9"))
+    assert {b.source for b in table.bands} == {"default"}  # no completed courses yet
+    assert [b.band_id for b in table.bands] == ["mild", "moderate", "moderately_severe", "severe"]
+
+
+def test_the_organisations_own_table_is_used_once_it_has_thirty_completed_courses(world):
+    from openipt.measures import instruments
+    from openipt.measures.engine import Administration as Row
+    from openipt.measures.engine import derive_table
+
+    inst = instruments.get("phq9")
+    day = timezone.localdate()
+    courses = [[Row(day, 1, 12), Row(day, 2, 12), Row(day, 3, 11)] for _ in range(30)]
+    table = derive_table(inst, courses, min_per_session=10)
+    moderate = table.for_band("moderate")
+    assert moderate.source == "organisation" and moderate.courses == 30
+    assert moderate.cell(2).expected_change == 0 and not moderate.cell(2).from_default
+    assert table.for_band("severe").source == "default"
+
+
+def test_time_travel_helper_keeps_sessions_in_order(world):
+    course = start_course(world)
+    add_session(world, course)
+    shift_course(course, 30)
+    starts = list(course.sessions.order_by("number").values_list("scheduled_start", flat=True))
+    assert starts == sorted(starts) and starts[-1] < timezone.now()
