@@ -7,22 +7,80 @@ log). The safety app implements them; callers never catch their exceptions.
 
 from __future__ import annotations
 
+from openipt.safety.rules import evaluate_answers, evaluate_review, evaluate_text
+
+# The courses app records a concern as none/low/medium/high; the shipped rule says "moderate".
+REVIEW_LEVELS = {"medium": "moderate"}
+
+
+def _answers(answers) -> dict:
+    """Return answers with whole numbers written as text or as 2.0 read as numbers; others are left for the rules to refuse."""
+    result = {}
+    for key, value in dict(answers or {}).items():
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        result[str(key)] = value
+    return result
+
 
 def raise_for_administration(administration) -> list:
     """Evaluate the risk rules on a completed questionnaire and raise alerts; return them."""
-    return []
+    from openipt.safety import actions
+    from openipt.safety.ruleset import rules_for
+
+    client = administration.client
+    signals = evaluate_answers(rules_for(client.organisation_id), administration.instrument_code, _answers(administration.answers))
+    actor = getattr(administration, "actor", None)
+    entered_by = getattr(administration, "entered_by", None) if getattr(administration, "entered_by_id", None) else None
+    if actor is None and entered_by is not None:
+        from openipt.accounts.actor import Actor
+
+        actor = Actor(entered_by)
+    return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration, actor=actor)
 
 
 def raise_for_text(*, client, text: str, source: str, obj=None, actor=None) -> list:
     """Scan text a client wrote (worksheet, log, rehearsal message, inventory note) and raise alerts."""
-    return []
+    from openipt.safety import actions
+    from openipt.safety.ruleset import rules_for
+
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not text.strip():
+        return []
+    source = (source or "text").strip().lower()[:40] or "text"
+    signals = evaluate_text(rules_for(client.organisation_id), text, source)
+    return actions.raise_signals(client, signals, rule_kind="free_text", obj=obj, text=text, actor=actor)
 
 
 def raise_for_review(*, client, level: str, text: str, obj=None, actor=None) -> list:
     """Raise an alert from a clinician's risk review (level none/low/medium/high) recorded in a note."""
-    return []
+    from openipt.safety import actions
+    from openipt.safety.ruleset import rules_for
+
+    level = (level or "none").strip().lower()
+    signals = evaluate_review(rules_for(client.organisation_id), REVIEW_LEVELS.get(level, level))
+    return actions.raise_signals(client, signals, rule_kind="risk_review", obj=obj, text=text or "", actor=actor)
 
 
 def automated_features_paused(client) -> bool:
-    """Return True while a high-severity alert is open for the client (rehearsal partners stay paused)."""
-    return False
+    """Return True while a high-severity alert is open for the client (rehearsal partners stay paused).
+
+    A pause starts when a high-severity alert is raised and lasts until care staff reopen the
+    features with a reason (see `actions.reopen_automation`); resolving the alert alone does not
+    reopen them, so the decision is always a person's.
+    """
+    from openipt.safety.models import AutomationPause
+
+    if client is None or getattr(client, "pk", None) is None:
+        return False
+    return AutomationPause.objects.filter(client_id=client.pk, lifted_at__isnull=True).exists()
+
+
+def crisis_contacts(client) -> list:
+    """Return the crisis contacts the client's organisation set for the client's language (English as fallback)."""
+    from openipt.safety.access import crisis_contacts_for
+
+    return crisis_contacts_for(client.organisation_id, client.preferred_language)

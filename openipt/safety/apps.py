@@ -4,3 +4,40 @@ from django.apps import AppConfig
 class SafetyConfig(AppConfig):
     name = "openipt.safety"
     label = "safety"
+    verbose_name = "Clinical safety"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import (
+            Banner,
+            ClientPanel,
+            NavItem,
+            add_banner,
+            add_client_panel,
+            add_nav,
+            add_panel,
+        )
+        from openipt.safety import actions  # noqa: F401 - registers the audit event types
+        from openipt.safety.panels import (
+            client_banner,
+            client_panel_context,
+            portal_help_context,
+            portal_panel_context,
+            staff_banner,
+        )
+        from openipt.safety.seed import add_demo_safety, add_synthetic_alerts
+        from openipt.seed import demo, synth
+
+        staff = ("admin", "supervisor", "therapist", "facilitator")
+        add_nav(NavItem(_("Alerts"), "safety:alerts", staff, order=15, namespace="safety"))
+        add_nav(NavItem(_("Safety settings"), "safety:settings", ("admin",), order=85))
+        add_banner(Banner("safety-alerts", staff_banner, order=1))
+        add_banner(Banner("safety-help", client_banner, order=2))
+        add_client_panel(ClientPanel("safety", "safety/_client_panel.html", client_panel_context, order=5))
+        add_panel("portal", ClientPanel("safety", "safety/_portal_panel.html", portal_panel_context, order=5))
+        add_panel("portal_help", ClientPanel("safety-help", "safety/_portal_help.html", portal_help_context, order=1))
+        if add_demo_safety not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(add_demo_safety)
+        if add_synthetic_alerts not in synth.EXTENSIONS:
+            synth.EXTENSIONS.append(add_synthetic_alerts)

@@ -1,0 +1,342 @@
+"""Every change to alerts, safety plans and automation pauses.
+
+Alerts are raised inside the transaction that stores what raised them (see `api.py`), so a risk
+signal and its cause are stored together or not at all. Acknowledging and resolving are
+conditional updates: when two people act at once, one wins and the other is told who did,
+without an error page. Nothing here deletes anything. Escalation and notification are in
+`notify.py`; the organisation's settings (rules, timing, crisis contacts) in `settings_actions.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.clients import access as client_access
+from openipt.clients.actions import set_signal
+from openipt.clients.models import Client, SignalLevel
+from openipt.core.errors import ActionError, ConflictError
+from openipt.safety import access
+from openipt.safety.models import (
+    OPEN,
+    PLAN_SECTIONS,
+    SEVERITY_RANK,
+    UNACKNOWLEDGED,
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    AutomationPause,
+    SafetyPlan,
+    SafetyPlanVersion,
+)
+
+log = logging.getLogger("openipt.safety")
+
+ALERT_RAISED = register("safety.alert_raised", "Risk alert raised")
+ALERT_EVIDENCE = register("safety.alert_evidence", "More evidence added to an open risk alert")
+ALERT_ESCALATED = register("safety.alert_escalated", "Risk alert escalated")
+ALERT_ACKNOWLEDGED = register("safety.alert_acknowledged", "Risk alert acknowledged")
+ALERT_RESOLVED = register("safety.alert_resolved", "Risk alert resolved")
+ALERT_VIEWED = register("safety.alert_viewed", "Risk alert viewed")
+ALERT_LIST_VIEWED = register("safety.alert_list_viewed", "Risk alert list viewed")
+NOTIFICATION_SENT = register("safety.notification_sent", "Risk alert notification sent")
+NOTIFICATION_FAILED = register("safety.notification_failed", "Risk alert notification failed")
+AUTOMATION_PAUSED = register("safety.automation_paused", "Automated features paused for a client")
+AUTOMATION_REOPENED = register("safety.automation_reopened", "Automated features reopened for a client")
+PLAN_SAVED = register("safety.plan_saved", "Safety plan saved")
+PLAN_VIEWED = register("safety.plan_viewed", "Safety plan viewed")
+RULE_ADDED = register("safety.rule_added", "Organisation risk rule added")
+RULE_CHANGED = register("safety.rule_changed", "Organisation risk rule changed")
+RULE_SWITCHED = register("safety.rule_switched", "Risk rule switched off or on")
+TIMING_CHANGED = register("safety.timing_changed", "Escalation timing changed")
+CONTACT_ADDED = register("safety.contact_added", "Crisis contact added")
+CONTACT_CHANGED = register("safety.contact_changed", "Crisis contact changed")
+
+ESCALATED_TEXT = {
+    "assigned_staff": "Not acknowledged in time: told the assigned staff again.",
+    "supervisor": "Not acknowledged in time: passed to the supervisor.",
+    "admins": "Not acknowledged in time: passed to the organisation's admins.",
+}
+
+from openipt.safety import notify  # noqa: E402 - notify reads the event types above
+from openipt.safety.ruleset import policy_schedule, rules_for  # noqa: E402
+
+SIGNAL_SOURCE = "safety"
+MAX_TEXT = 20000
+MAX_NOTE = 10000
+MAX_SECTION = 5000
+
+
+# -- raising ------------------------------------------------------------------------------------
+
+def _evidence(signal) -> list[dict]:
+    rows = []
+    for e in signal.evidence:
+        row = {"kind": e.kind}
+        for name in ("item", "value", "start", "end", "text", "detector_rule"):
+            value = getattr(e, name)
+            if value is not None:
+                row[name] = value
+        if e.modifiers:
+            row["modifiers"] = list(e.modifiers)
+        rows.append(row)
+    return rows
+
+
+def _source_of(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    meta = getattr(obj, "_meta", None)
+    label = meta.label_lower if meta is not None else type(obj).__name__.lower()
+    pk = getattr(obj, "pk", None)
+    return label[:60], ("" if pk is None else str(pk))[:60]
+
+
+def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", actor=None, now=None) -> list[Alert]:
+    """Store alerts for risk signals about a client, in the caller's transaction; return them.
+
+    An open alert from the same rule about the same object (a worksheet saved again) gets the
+    new evidence instead of a second alert, and its severity rises if the new signal is worse.
+    """
+    if not signals:
+        return []
+    now = now or timezone.now()
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)  # one raiser at a time per client
+        ruleset = rules_for(client.organisation_id)
+        source_type, source_id = _source_of(obj)
+        membership = getattr(actor, "membership", None)
+        alerts: list[Alert] = []
+        for signal in signals:
+            existing = None
+            if source_id:
+                existing = Alert.objects.filter(
+                    client=client, rule_id=signal.rule_id, source_type=source_type, source_id=source_id, status__in=OPEN
+                ).first()
+            if existing is not None:
+                alerts.append(_add_evidence(existing, signal, text, actor, now))
+                continue
+            schedule = policy_schedule(ruleset, signal.policy)
+            alert = Alert.objects.create(
+                organisation_id=client.organisation_id, client=client, rule_id=signal.rule_id, rule_kind=rule_kind,
+                source=signal.source[:40], source_type=source_type, source_id=source_id, severity=signal.severity,
+                severity_rank=SEVERITY_RANK[signal.severity], policy_id=signal.policy, schedule=schedule,
+                reason=signal.reason, evidence=_evidence(signal), text=(text or "")[:MAX_TEXT], raised_at=now,
+                raised_by=membership,
+            )
+            AlertEvent.objects.create(alert=alert, at=now, kind="raised", by=membership, text=signal.reason,
+                                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy})
+            audit.record(ALERT_RAISED.code, actor=actor, client=client, obj=alert, system_label="openipt safety",
+                         details={"rule": signal.rule_id, "severity": signal.severity, "source": signal.source,
+                                  "object": f"{source_type}:{source_id}" if source_id else ""})
+            notify.carry_out_due_steps(alert, now)
+            if signal.severity == "high":
+                _pause(client, alert, actor, now)
+            alerts.append(alert)
+        refresh_signal(client.pk)
+    transaction.on_commit(lambda ids=[a.pk for a in alerts]: notify.after_commit(ids))
+    return alerts
+
+
+def _add_evidence(alert: Alert, signal, text: str, actor, now) -> Alert:
+    membership = getattr(actor, "membership", None)
+    AlertEvent.objects.create(alert=alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
+                              details={"severity": signal.severity, "evidence": _evidence(signal)})
+    rank = SEVERITY_RANK[signal.severity]
+    if rank > alert.severity_rank:
+        Alert.objects.filter(pk=alert.pk).update(severity=signal.severity, severity_rank=rank, version=F("version") + 1)
+        alert.refresh_from_db()
+        if signal.severity == "high":
+            _pause(alert.client, alert, actor, now)
+    audit.record(ALERT_EVIDENCE.code, actor=actor, client=alert.client, obj=alert, system_label="openipt safety",
+                 details={"severity": signal.severity})
+    return alert
+
+
+def _pause(client, alert: Alert, actor, now) -> None:
+    if AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
+        return
+    pause = AutomationPause.objects.create(organisation_id=client.organisation_id, client=client, alert=alert, started_at=now)
+    AlertEvent.objects.create(alert=alert, at=now, kind="paused", text=_("Automated practice features paused for this client."))
+    audit.record(AUTOMATION_PAUSED.code, actor=actor, client=client, obj=pause, system_label="openipt safety",
+                 details={"alert": alert.pk})
+
+
+def refresh_signal(client_id: int) -> None:
+    """Set the client's caseload signal to urgent while an alert is open, and clear it when none is."""
+    count = Alert.objects.filter(client_id=client_id, status__in=OPEN).count()
+    if count == 0:
+        set_signal(client_id, SIGNAL_SOURCE, 0, "")
+        return
+    label = ngettext("%(n)d open risk alert", "%(n)d open risk alerts", count) % {"n": count}
+    set_signal(client_id, SIGNAL_SOURCE, SignalLevel.URGENT, label, reverse("safety:alerts") + f"?client={client_id}")
+
+
+# -- acting on an alert ---------------------------------------------------------------------------
+
+def _alert_for_action(actor, alert_id) -> Alert:
+    alert = access.get_alert(actor, alert_id)
+    if alert is None or not access.can_act_on_alert(actor, alert):
+        raise ActionError(_("You cannot act on this alert. Ask the client's therapist or an admin."), code="forbidden")
+    return alert
+
+
+def _who(membership) -> str:
+    return str(membership.user) if membership is not None else _("someone")
+
+
+@transaction.atomic
+def acknowledge(actor, alert_id, *, now=None) -> tuple[Alert, bool]:
+    """Acknowledge an alert (escalation stops); return it and whether this call acknowledged it.
+
+    Acknowledging an alert someone already acknowledged, or that is resolved, changes nothing.
+    """
+    now = now or timezone.now()
+    alert = _alert_for_action(actor, alert_id)
+    changed = Alert.objects.filter(pk=alert.pk, status__in=UNACKNOWLEDGED).update(
+        status=AlertStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=actor.membership,
+        next_escalation_at=None, version=F("version") + 1,
+    )
+    alert = access.get_alert(actor, alert.pk)
+    if not changed:
+        return alert, False
+    minutes = int((now - alert.raised_at).total_seconds() // 60)
+    AlertEvent.objects.create(alert=alert, at=now, kind="acknowledged", by=actor.membership,
+                              details={"minutes_after_raising": minutes})
+    audit.record(ALERT_ACKNOWLEDGED.code, actor=actor, client=alert.client, obj=alert, details={"minutes_after_raising": minutes})
+    refresh_signal(alert.client_id)
+    return alert, True
+
+
+def already_acted_message(alert: Alert) -> str:
+    """Say who acted on an alert first, for the person who pressed the button second."""
+    if alert.status == AlertStatus.RESOLVED:
+        return _("%(who)s resolved this alert at %(when)s. Nothing more to do here.") % {
+            "who": _who(alert.resolved_by), "when": timezone.localtime(alert.resolved_at).strftime("%H:%M, %d %b %Y")}
+    return _("%(who)s acknowledged this alert at %(when)s. Resolve it with a note once the client has been followed up.") % {
+        "who": _who(alert.acknowledged_by), "when": timezone.localtime(alert.acknowledged_at).strftime("%H:%M, %d %b %Y")}
+
+
+@transaction.atomic
+def resolve(actor, alert_id, note: str, *, now=None) -> Alert:
+    """Resolve an alert with a note of what was done (acknowledging it first if nobody had)."""
+    now = now or timezone.now()
+    alert = _alert_for_action(actor, alert_id)
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if alert.status == AlertStatus.RESOLVED:
+        raise ConflictError(already_acted_message(alert), current=alert)
+    if not note:
+        raise ActionError(_("Write what was done (for example: called the client, agreed a safety plan, referred to the crisis team) before resolving."),
+                          field="note")
+    if len(note) > MAX_NOTE:
+        raise ActionError(_("The note is %(n)d characters long; the most is %(max)d. Shorten it.") % {"n": len(note), "max": MAX_NOTE},
+                          field="note")
+    if alert.is_unacknowledged:
+        acknowledge(actor, alert.pk, now=now)
+    changed = Alert.objects.filter(pk=alert.pk, status=AlertStatus.ACKNOWLEDGED).update(
+        status=AlertStatus.RESOLVED, resolved_at=now, resolved_by=actor.membership, resolution_note=note,
+        next_escalation_at=None, version=F("version") + 1,
+    )
+    alert = access.get_alert(actor, alert.pk)
+    if not changed:
+        raise ConflictError(already_acted_message(alert), current=alert)
+    AlertEvent.objects.create(alert=alert, at=now, kind="resolved", by=actor.membership, text=note)
+    audit.record(ALERT_RESOLVED.code, actor=actor, client=alert.client, obj=alert,
+                 details={"minutes_open": int((now - alert.raised_at).total_seconds() // 60)})
+    refresh_signal(alert.client_id)
+    return alert
+
+
+def record_alert_view(actor, alert: Alert) -> None:
+    audit.record(ALERT_VIEWED.code, actor=actor, client=alert.client, obj=alert)
+
+
+def record_alert_list_view(actor, *, filters: dict, count: int) -> None:
+    audit.record(ALERT_LIST_VIEWED.code, actor=actor, details={"filters": filters, "shown": count})
+
+
+# -- automated features ---------------------------------------------------------------------------
+
+@transaction.atomic
+def reopen_automation(actor, client_id, reason: str, *, now=None) -> AutomationPause:
+    """Reopen automated features for a client after a high-severity alert, recording who and why."""
+    now = now or timezone.now()
+    client = client_access.get_client(actor, client_id)
+    if client is None or not access.can_reopen_automation(actor, client):
+        raise ActionError(_("Only care staff who look after this client can reopen automated features."), code="forbidden")
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ActionError(_("Say why it is safe to reopen them (for example: risk reviewed in session today, safety plan updated)."),
+                          field="reason")
+    if len(reason) > MAX_NOTE:
+        raise ActionError(_("Shorten the reason to %(max)d characters or fewer.") % {"max": MAX_NOTE}, field="reason")
+    pause = AutomationPause.objects.select_for_update().filter(client=client, lifted_at__isnull=True).first()
+    if pause is None:
+        raise ActionError(_("Automated features are not paused for this client, so there is nothing to reopen."), code="not_paused")
+    AutomationPause.objects.filter(pk=pause.pk, lifted_at__isnull=True).update(lifted_at=now, lifted_by=actor.membership, lift_reason=reason)
+    pause.refresh_from_db()
+    AlertEvent.objects.create(alert_id=pause.alert_id, at=now, kind="reopened", by=actor.membership, text=reason)
+    audit.record(AUTOMATION_REOPENED.code, actor=actor, client=client, obj=pause, details={"alert": pause.alert_id})
+    return pause
+
+
+# -- safety plans -------------------------------------------------------------------------------
+
+def _plan_client(actor, client_id) -> Client:
+    client = access.own_client(actor) if actor is not None and actor.is_client else client_access.get_client(actor, client_id)
+    if client is None or not access.can_edit_plan(actor, client):
+        raise ActionError(_("Only the client and the care staff assigned to them can change this safety plan."), code="forbidden")
+    return client
+
+
+def _clean_sections(data: dict) -> dict[str, str]:
+    cleaned = {}
+    for name in PLAN_SECTIONS:
+        value = data.get(name, "")
+        value = value if isinstance(value, str) else ("" if value is None else str(value))
+        value = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").strip().split("\n"))
+        if len(value) > MAX_SECTION:
+            raise ActionError(
+                _("This part is %(n)d characters long; the most is %(max)d. Shorten it or move some of it to another part.")
+                % {"n": len(value), "max": MAX_SECTION}, field=name)
+        cleaned[name] = value
+    return cleaned
+
+
+@transaction.atomic
+def save_plan(actor, client_id, data: dict, *, expected_version: int, now=None) -> SafetyPlanVersion | None:
+    """Save a safety plan as a new version; any part may be empty. Refuse a save based on an older version."""
+    now = now or timezone.now()
+    client = _plan_client(actor, client_id)
+    sections = _clean_sections(data)
+    plan, _created = SafetyPlan.objects.get_or_create(client=client, defaults={"organisation_id": client.organisation_id})
+    plan = SafetyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.version != expected_version:
+        current = SafetyPlanVersion.objects.filter(plan=plan, number=plan.version).select_related("saved_by__user").first()
+        raise ConflictError(
+            _("Someone else saved this safety plan while you were writing. Their version is shown; what you wrote is "
+              "kept in the form. Check both, then save again."), current=current)
+    current = SafetyPlanVersion.objects.filter(plan=plan, number=plan.version).first()
+    if current is not None and current.sections() == sections:
+        return current
+    if current is None and not any(sections.values()):
+        return None
+    number = plan.version + 1
+    version = SafetyPlanVersion.objects.create(plan=plan, number=number, saved_by=actor.membership, saved_at=now, **sections)
+    SafetyPlan.objects.filter(pk=plan.pk).update(version=number, updated_at=now)
+    audit.record(PLAN_SAVED.code, actor=actor, client=client, obj=version,
+                 details={"version": number, "parts_filled": [n for n in PLAN_SECTIONS if sections[n]]})
+    return version
+
+
+def record_plan_view(actor, client) -> None:
+    audit.record(PLAN_VIEWED.code, actor=actor, client=client, obj=client)
+

@@ -1,0 +1,82 @@
+"""What safety adds to pages it does not own: banners on every page, panels on the client record and portal."""
+
+from __future__ import annotations
+
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+from openipt.safety import access, present
+from openipt.safety.models import OPEN
+
+
+def _client_of(request):
+    if not hasattr(request, "_safety_client"):
+        request._safety_client = access.own_client(getattr(request, "actor", None))
+    return request._safety_client
+
+
+def staff_banner(request) -> str:
+    """Open alerts nobody has acknowledged yet, for the staff who must act, at the top of every page."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_staff:
+        return ""
+    alerts, more = access.banner_alerts(actor)
+    if not alerts:
+        return ""
+    rows = [{"alert": a, "source": present.source_words(a), "open_for": present.duration_words(present.minutes_open(a))} for a in alerts]
+    return render_to_string("safety/_staff_banner.html", {
+        "rows": rows, "total": len(rows), "more": more, "csrf_token": get_token(request), "next": request.get_full_path(),
+    })
+
+
+def client_banner(request) -> str:
+    """For clients only: "Get help now" and "My safety plan" on every page, and the crisis contacts at once after a risk signal."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_client:
+        return ""
+    client = _client_of(request)
+    if client is None:
+        return ""
+    hidden = set(request.session.get("safety_crisis_hidden", []))
+    open_ids = set(client.risk_alerts.filter(status__in=OPEN).values_list("pk", flat=True))
+    show_crisis = bool(open_ids - hidden)
+    contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language) if show_crisis else []
+    return render_to_string("safety/_client_banner.html", {
+        "show_crisis": show_crisis, "contacts": contacts, "csrf_token": get_token(request), "next": request.get_full_path(),
+    })
+
+
+def client_panel_context(request, client):
+    """Staff view of a client's record: open alerts, the safety plan, and paused automated features."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_staff:
+        return None
+    alerts = access.client_open_alerts(actor, client)
+    plan, current = access.plan_current(client)
+    pause = access.open_pause(client)
+    return {
+        "client": client,
+        "alerts": [{"alert": a, "source": present.source_words(a), "open_for": present.duration_words(present.minutes_open(a))}
+                   for a in alerts],
+        "current": current,
+        "pause": pause,
+        "can_reopen": pause is not None and access.can_reopen_automation(actor, client),
+    }
+
+
+def portal_panel_context(request, client):
+    """The client's portal: their safety plan and help, one tap away."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_client:
+        return None
+    _plan, current = access.plan_current(client)
+    return {"current": current}
+
+
+def portal_help_context(request, client):
+    """The "help now" slot on every portal page: the first crisis contacts for the client's language."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_client:
+        return None
+    contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
+    return {"contacts": contacts[:2], "more": len(contacts) > 2}

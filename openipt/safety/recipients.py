@@ -1,0 +1,63 @@
+"""Who is told about an alert at each escalation step.
+
+Recipients are worked out from the client's assigned staff when the step is carried out, so a
+client who joins a group (and is assigned its facilitator) reaches the facilitator and the
+facilitator's supervisor without any change here:
+
+* ``assigned_staff`` - every active member of staff assigned to the client; when one of them is
+  a facilitator (often a lay facilitator of a group), their supervisor is told at once as well.
+* ``supervisor`` - the active supervisors of the assigned staff.
+* ``admins`` - the organisation's active admins.
+
+A step never tells nobody: when it finds no one (no staff assigned, no supervisor recorded), it
+tells the organisation's admins instead.
+"""
+
+from __future__ import annotations
+
+from openipt.accounts.models import Membership, Role
+from openipt.clients.models import Assignment
+
+
+def _unique(members) -> list[Membership]:
+    seen: set[int] = set()
+    result = []
+    for member in members:
+        if member is not None and member.is_active and member.pk not in seen:
+            seen.add(member.pk)
+            result.append(member)
+    return result
+
+
+def assigned_staff(client_id: int) -> list[Membership]:
+    """Return the active staff assigned to a client, with their supervisors loaded."""
+    rows = (
+        Assignment.objects.filter(client_id=client_id, staff__is_active=True)
+        .select_related("staff__user", "staff__supervisor__user")
+        .order_by("-is_primary", "pk")
+    )
+    return [row.staff for row in rows]
+
+
+def admins(organisation_id: int) -> list[Membership]:
+    """Return an organisation's active admins."""
+    return list(
+        Membership.objects.filter(organisation_id=organisation_id, role=Role.ADMIN, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def recipients(client, target: str) -> list[Membership]:
+    """Return who is told at a step with this target; never an empty list while the organisation has an admin."""
+    staff = assigned_staff(client.pk)
+    if target == "assigned_staff":
+        found = staff + [m.supervisor for m in staff if m.role == Role.FACILITATOR]
+    elif target == "supervisor":
+        found = [m.supervisor for m in staff]
+    else:
+        found = []
+    people = _unique(found)
+    if target == "admins" or not people:
+        people = _unique(people + admins(client.organisation_id))
+    return people

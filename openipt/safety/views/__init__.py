@@ -1,0 +1,1 @@
+"""Safety pages: alerts (staff), safety plans and help (clients and staff), settings (admins)."""

@@ -1,0 +1,143 @@
+"""Safety plans (built by the client and their therapist, versioned, printable) and the client's help page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openipt.accounts.decorators import client_required, staff_required
+from openipt.core.errors import ActionError, ConflictError
+from openipt.core.forms import apply_action_error
+from openipt.safety import access, actions
+from openipt.safety.forms import PLAN_LABELS, PlanForm
+from openipt.safety.models import PLAN_SECTIONS
+
+HIDDEN_KEY = "safety_crisis_hidden"
+
+
+def _sections(version) -> list[dict]:
+    return [
+        {"name": name, "label": PLAN_LABELS[name][0], "help": PLAN_LABELS[name][1],
+         "text": getattr(version, name) if version is not None else ""}
+        for name in PLAN_SECTIONS
+    ]
+
+
+def _plan_page(request, client, *, own: bool):
+    actor = request.actor
+    plan, current = access.plan_current(client)
+    can_edit = access.can_edit_plan(actor, client)
+    initial = {"version": plan.version if plan else 0, **(current.sections() if current else {})}
+    form = PlanForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in PLAN_SECTIONS}
+            try:
+                saved = actions.save_plan(actor, client.pk, data, expected_version=form.cleaned_data["version"])
+            except ConflictError as exc:
+                conflict = exc.current
+                form.add_error(None, exc.message)
+                form.data = form.data.copy()
+                form.data["version"] = conflict.number if conflict else 0
+            except ActionError as exc:
+                apply_action_error(form, exc)
+            else:
+                if saved is None:
+                    messages.info(request, _("Nothing was written yet, so nothing was saved."))
+                else:
+                    messages.success(request, _("Safety plan saved (version %(n)d). You can come back and add more at any time.") % {"n": saved.number})
+                return redirect(reverse("safety:my_plan") if own else reverse("safety:plan", args=[client.pk]))
+    else:
+        actions.record_plan_view(actor, client)
+    return render(request, "safety/plan.html", {
+        "client": client, "plan": plan, "current": current, "form": form, "can_edit": can_edit, "own": own,
+        "conflict_sections": _sections(conflict) if conflict else None,
+        "sections": _sections(current),
+        "versions": access.plan_versions(plan) if not own else [],
+        "print_url": reverse("safety:my_plan_print") if own else reverse("safety:plan_print", args=[client.pk]),
+    })
+
+
+def _print_page(request, client, *, own: bool):
+    plan, current = access.plan_current(client)
+    version = current
+    if not own and request.GET.get("version"):
+        version = access.plan_version(plan, request.GET.get("version"))
+        if version is None:
+            raise Http404
+    actions.record_plan_view(request.actor, client)
+    contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
+    return render(request, "safety/plan_print.html", {
+        "client": client, "version": version, "sections": _sections(version), "contacts": contacts, "own": own,
+        "back_url": reverse("safety:my_plan") if own else reverse("safety:plan", args=[client.pk]),
+    })
+
+
+@staff_required
+def plan_view(request, client_id):
+    """A client's safety plan for staff: the assigned care staff edit it with the client; others read it."""
+    client = access.client_for_plan(request.actor, client_id)
+    if client is None:
+        raise Http404
+    return _plan_page(request, client, own=False)
+
+
+@staff_required
+def plan_print_view(request, client_id):
+    """A client's safety plan ready to print (any version with ?version=N)."""
+    client = access.client_for_plan(request.actor, client_id)
+    if client is None:
+        raise Http404
+    return _print_page(request, client, own=False)
+
+
+def _own_client_or_404(request):
+    client = access.own_client(request.actor)
+    if client is None:
+        raise Http404
+    return client
+
+
+@client_required
+def my_plan_view(request):
+    """The client's own safety plan, which they can fill in and change at any time."""
+    return _plan_page(request, _own_client_or_404(request), own=True)
+
+
+@client_required
+def my_plan_print_view(request):
+    """The client's own safety plan, ready to print."""
+    return _print_page(request, _own_client_or_404(request), own=True)
+
+
+@client_required
+def help_view(request):
+    """Help now: the crisis contacts for the client's language and their safety plan, one tap from every page."""
+    client = _own_client_or_404(request)
+    _plan, current = access.plan_current(client)
+    contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
+    return render(request, "safety/help.html", {"client": client, "contacts": contacts, "current": current,
+                                                "sections": _sections(current) if current else []})
+
+
+@client_required
+@require_POST
+def hide_crisis_view(request):
+    """Fold away the crisis box for the alerts open now; the "Get help now" link stays on every page."""
+    client = _own_client_or_404(request)
+    open_ids = [a.pk for a in client.risk_alerts.filter(status__in=["raised", "escalated", "acknowledged"]).only("pk")]
+    hidden = set(request.session.get(HIDDEN_KEY, []))
+    request.session[HIDDEN_KEY] = sorted(hidden | set(open_ids))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("practice:portal")
+    return redirect(target)

@@ -1,0 +1,39 @@
+"""Demo and synthetic safety data."""
+
+from __future__ import annotations
+
+from openipt.clients.models import Client, ClientSignal
+from openipt.safety.models import Alert, AlertStatus, CrisisContact, SafetyPlanVersion
+
+
+def test_the_demo_has_alerts_in_every_state_and_loading_again_changes_nothing(db):
+    from openipt.seed.demo import load_demo
+
+    world = load_demo()
+    org = world.organisation
+    states = sorted(Alert.objects.filter(organisation=org).values_list("status", flat=True))
+    assert states == sorted([AlertStatus.ESCALATED, AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED])
+    escalated = Alert.objects.get(organisation=org, status=AlertStatus.ESCALATED)
+    assert escalated.client.given_name == "Daniel" and escalated.level == 2
+    resolved = Alert.objects.get(organisation=org, status=AlertStatus.RESOLVED)
+    assert "Phoned Joseph" in resolved.resolution_note
+    assert CrisisContact.objects.filter(organisation=org, language="es").exists()
+    assert SafetyPlanVersion.objects.filter(plan__client=world.clients["Amara Haddad"]).count() == 2
+    counts = (Alert.objects.count(), CrisisContact.objects.count(), SafetyPlanVersion.objects.count())
+    load_demo()
+    assert (Alert.objects.count(), CrisisContact.objects.count(), SafetyPlanVersion.objects.count()) == counts
+
+
+def test_synthetic_alerts_open_for_a_tenth_of_clients_with_their_caseload_signal(db):
+    from openipt.safety.seed import add_synthetic_alerts
+    from openipt.seed.synth import generate
+
+    world = generate(300, seed=7, slug="synth-safety")
+    assert not Alert.objects.filter(organisation=world.organisation).exists()  # below 10,000 clients: none
+    add_synthetic_alerts(world, min_clients=300)
+    open_alerts = Alert.objects.filter(organisation=world.organisation, status__in=["raised", "escalated"])
+    assert open_alerts.count() == 30
+    assert Alert.objects.filter(organisation=world.organisation, status="resolved").count() == 15
+    assert ClientSignal.objects.filter(source="safety", client__organisation=world.organisation).count() == 30
+    assert Client.objects.filter(organisation=world.organisation, attention=3).count() >= 30
+    assert set(open_alerts.values_list("client_id", flat=True)) == set(world.alert_client_ids)
