@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "openipt.safety",
     "openipt.practice",
     "openipt.groups",
+    "openipt.supervision",
+    "openipt.couples",
 ]
 
 MIDDLEWARE = [

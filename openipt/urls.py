@@ -15,6 +15,8 @@ urlpatterns = [
     path("measures/", include("openipt.measures.urls")),
     path("safety/", include("openipt.safety.urls")),
     path("groups/", include("openipt.groups.urls")),
+    path("supervision/", include("openipt.supervision.urls")),
+    path("couples/", include("openipt.couples.urls")),
     path("me/", include("openipt.practice.urls")),
 ]
 
