@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor_user_id", "-id"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.event_type} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
     def hashed_fields(self) -> dict:
         """Return the fields the chain hash covers."""
         return {
@@ -59,3 +62,6 @@ class AuditHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head at event {self.last_event_id}"

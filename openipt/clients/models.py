@@ -125,3 +125,6 @@ class ClientSignal(models.Model):
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="signal_level_valid"),
         ]
         ordering = ["-level", "source"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.label}"

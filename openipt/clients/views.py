@@ -18,11 +18,11 @@ from openipt.accounts.forms import InviteClientForm
 from openipt.accounts.views_people import _invite_link, _send_invitation
 from openipt.audit.models import AuditEvent
 from openipt.clients import access, actions
-from openipt.clients.models import Assignment
 from openipt.clients.forms import AssignForm, CaseloadFilterForm, EditClientForm, NewClientForm, StatusForm
+from openipt.clients.models import Assignment
 from openipt.core import submissions
-from openipt.core.extensions import render_panels
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 

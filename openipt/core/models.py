@@ -23,3 +23,6 @@ class Submission(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user_id", "key"], name="submission_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"submission {self.key}"

@@ -41,8 +41,8 @@ def test_who_may_change_a_record(world, who, can_edit):
 
 
 def test_a_client_assigned_to_two_supervised_staff_is_listed_once(world):
-    from openipt.clients.actions import assign_staff
     from openipt.accounts.actions import change_membership
+    from openipt.clients.actions import assign_staff
 
     change_membership(actor(world.m["admin"]), world.m["therapist2"].pk, role="therapist", supervisor_id=world.m["supervisor"].pk)
     assign_staff(actor(world.m["admin"]), world.clients["mine"].pk, world.m["therapist2"].pk)

@@ -139,7 +139,6 @@ def test_the_course_page_runs_the_same_queries_with_few_or_many_scores(world, cl
 
 def test_life_events_from_the_timeline_are_drawn_between_the_sessions(world, client):
     from openipt.assessment import timeline_actions
-
     from tests.measures.support import shift_course
 
     course = start_course(world)
