@@ -4,3 +4,30 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "openipt.supervision"
     label = "supervision"
+    verbose_name = "Supervision and fidelity"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import ClientPanel, NavItem, add_nav, add_panel
+        from openipt.supervision import actions  # noqa: F401 - registers the audit event types
+        from openipt.supervision.panels import session_panel_context
+        from openipt.supervision.targets import course_session_target, register_target
+
+        register_target("session", course_session_target)
+        add_nav(NavItem(_("Supervision"), "supervision:dashboard", ("admin", "supervisor"), order=30,
+                        namespace="supervision"))
+        add_nav(NavItem(_("My fidelity ratings"), "supervision:mine", ("therapist", "facilitator"), order=31,
+                        namespace="supervision"))
+        add_panel("session", ClientPanel("fidelity", "supervision/_session_panel.html", session_panel_context, order=30))
+        self._register_seeds()
+
+    @staticmethod
+    def _register_seeds():
+        from openipt.seed import demo, synth
+        from openipt.supervision.seed import add_demo_supervision, add_synthetic_supervision
+
+        if add_demo_supervision not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(add_demo_supervision)
+        if add_synthetic_supervision not in synth.EXTENSIONS:
+            synth.EXTENSIONS.append(add_synthetic_supervision)

@@ -1,0 +1,103 @@
+"""Who may rate, read and sign off.
+
+A supervisor rates the sessions of the staff they supervise; an admin those of any care staff in
+the organisation; therapists and facilitators read the ratings of their own sessions; clients
+never see any of it. Targets (sessions) are resolved through the owning app's access rules, so a
+session outside one's reach answers 404 before any of these checks.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from openipt.accounts.models import CARE_ROLES, Membership, Role
+from openipt.supervision.models import FidelityRating, SignOff
+
+RATED_ROLES = (Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR)
+
+
+def _pk(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+def is_overseer(actor) -> bool:
+    """Supervisors and admins see the dashboard and sign-off pages."""
+    return actor is not None and actor.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def supervised_members(actor) -> QuerySet[Membership]:
+    """Return the staff this actor oversees: a supervisor's supervisees, or all care staff for an admin."""
+    if actor is None:
+        return Membership.objects.none()
+    base = Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True, role__in=RATED_ROLES)
+    if actor.role == Role.ADMIN:
+        return base
+    if actor.role == Role.SUPERVISOR:
+        return base.filter(supervisor_id=actor.membership.pk)
+    return Membership.objects.none()
+
+
+def can_rate(actor, rated_membership_id) -> bool:
+    """A supervisor may rate their supervisees; an admin any care staff in the organisation; nobody themselves."""
+    pk = _pk(rated_membership_id)
+    if pk is None or not is_overseer(actor) or pk == actor.membership.pk:
+        return False
+    return supervised_members(actor).filter(pk=pk).exists()
+
+
+def can_sign_off(actor, membership) -> bool:
+    return (
+        membership is not None
+        and membership.organisation_id == actor.organisation_id
+        and membership.role in CARE_ROLES
+        and membership.pk != actor.membership.pk
+        and supervised_members(actor).filter(pk=membership.pk).exists()
+    )
+
+
+def visible_ratings(actor) -> QuerySet[FidelityRating]:
+    """Ratings the actor may read: of their own sessions, and (overseers) of the staff they oversee."""
+    if actor is None or actor.role == Role.CLIENT:
+        return FidelityRating.objects.none()
+    base = FidelityRating.objects.filter(organisation_id=actor.organisation_id)
+    mine = base.filter(rated_id=actor.membership.pk)
+    if actor.role == Role.ADMIN:
+        return base
+    if actor.role == Role.SUPERVISOR:
+        return base.filter(rated_id__in=supervised_members(actor).values("pk")) | mine
+    return mine
+
+
+def get_rating(actor, rating_id) -> FidelityRating | None:
+    pk = _pk(rating_id)
+    if pk is None:
+        return None
+    return visible_ratings(actor).filter(pk=pk).select_related("rater__user", "rated__user").first()
+
+
+def my_ratings(actor) -> QuerySet[FidelityRating]:
+    """The current ratings of the actor's own sessions, newest first, with replies."""
+    if actor is None or actor.role == Role.CLIENT:
+        return FidelityRating.objects.none()
+    return (
+        FidelityRating.objects.filter(organisation_id=actor.organisation_id, rated_id=actor.membership.pk, is_current=True)
+        .select_related("rater__user", "reply")
+        .order_by("-rated_at", "-pk")
+    )
+
+
+def visible_signoffs(actor) -> QuerySet[SignOff]:
+    return SignOff.objects.filter(
+        organisation_id=actor.organisation_id, membership__in=supervised_members(actor)
+    ).select_related("membership__user", "signed_by__user", "withdrawn_by__user")
+
+
+def get_member(actor, membership_id) -> Membership | None:
+    pk = _pk(membership_id)
+    if pk is None:
+        return None
+    return supervised_members(actor).filter(pk=pk).select_related("user").first()

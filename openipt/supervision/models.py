@@ -1,0 +1,119 @@
+"""Supervision: fidelity ratings of sessions, the clinician's reply, and competency sign-offs.
+
+Only data and constraints. A rating names its target by kind and id ("session" for a session of
+an individual course, "group_session" for the groups app); `openipt.supervision.api` resolves them.
+A re-rating is a new row with the next version; the old rows stay as history.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openipt.accounts.models import Membership, Organisation
+
+
+class FidelityRating(models.Model):
+    """One supervisor's rating of one session against the checklist of its phase."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    target_kind = models.CharField(max_length=40)
+    target_id = models.PositiveBigIntegerField()
+    target_label = models.CharField(max_length=200)
+    target_url = models.CharField(max_length=300, blank=True)
+    phase = models.CharField(max_length=12)
+    format_id = models.CharField(max_length=40)
+    checklist_id = models.CharField(max_length=80)
+    checklist_version = models.CharField(max_length=40, blank=True)
+    items = models.JSONField(default=list)  # [{"id", "text"}] as shown to the rater
+    answers = models.JSONField(default=dict)  # item id -> yes / partly / no / na
+    applicable = models.PositiveSmallIntegerField()
+    score_percent = models.PositiveSmallIntegerField()
+    comment = models.TextField(_("comment to the clinician"), blank=True)
+    rater = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="fidelity_ratings_given")
+    rated = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="fidelity_ratings")
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-rated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["target_kind", "target_id", "version"], name="fidelity_one_row_per_version"),
+            models.UniqueConstraint(
+                fields=["target_kind", "target_id"], condition=Q(is_current=True), name="fidelity_one_current_rating"
+            ),
+            models.CheckConstraint(condition=Q(score_percent__lte=100), name="fidelity_score_0_to_100"),
+            models.CheckConstraint(condition=Q(applicable__gte=1), name="fidelity_has_applicable_item"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="fidelity_version_positive"),
+            models.CheckConstraint(condition=~Q(target_kind=""), name="fidelity_has_target_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["rated", "is_current", "rated_at"]),
+            models.Index(fields=["organisation", "is_current", "rated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"fidelity {self.score_percent}% for {self.target_kind} {self.target_id} (v{self.version})"
+
+
+class RatingReply(models.Model):
+    """The rated clinician has read the comment, and may reply once."""
+
+    rating = models.OneToOneField(FidelityRating, on_delete=models.CASCADE, related_name="reply")
+    by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField()
+    text = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(text="", replied_at__isnull=True) | (~Q(text="") & Q(replied_at__isnull=False)),
+                name="fidelity_reply_text_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reply to rating {self.rating_id}"
+
+
+class Competency(models.TextChoices):
+    GROUP_LEAD = "group_lead", _("Lead an IPT group alone")
+    INDIVIDUAL = "individual", _("Deliver individual IPT without close supervision")
+
+
+class SignOff(models.Model):
+    """A supervisor's or admin's statement that a clinician is competent; withdrawn rows stay as history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="signoffs")
+    competency = models.CharField(max_length=40, choices=Competency.choices)
+    signed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "competency"], condition=Q(withdrawn_at__isnull=True), name="one_live_signoff"
+            ),
+            models.CheckConstraint(condition=Q(competency__in=Competency.values), name="signoff_competency_valid"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | (~Q(withdrawn_reason="") & Q(withdrawn_by__isnull=False)),
+                name="signoff_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency} sign-off for membership {self.membership_id}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,78 @@
+"""What can be rated: kinds of session registered by apps, resolved for an actor.
+
+A resolver takes (actor, target_id) and returns a Target, or raises Http404 when the session does
+not exist or the actor cannot see it. This app registers "session" (a session of an individual
+course); the groups app registers "group_session".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class Target:
+    """A session to rate: whose organisation, which phase and format, who led it, how to show it."""
+
+    organisation_id: int
+    phase: str
+    format_id: str
+    rated_membership_id: int
+    label: str
+    url: str
+
+
+RESOLVERS: dict[str, Callable] = {}
+
+
+def register_target(kind: str, resolver: Callable) -> None:
+    """Register (or replace) the resolver for a kind of target."""
+    if not kind or len(kind) > 40 or not kind.replace("_", "").isalnum():
+        raise ValueError(f"bad target kind {kind!r}")
+    RESOLVERS[kind] = resolver
+
+
+def resolve(actor, kind: str, target_id) -> Target:
+    """Return the target for an actor, or raise Http404 (unknown kind, bad id, outside their reach)."""
+    resolver = RESOLVERS.get(kind)
+    try:
+        pk = int(target_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if resolver is None or not 0 < pk < 2**62 or actor is None:
+        raise Http404
+    target = resolver(actor, pk)
+    if target is None or target.organisation_id != actor.organisation_id:
+        raise Http404
+    return target
+
+
+def course_session_target(actor, target_id: int) -> Target:
+    """Resolve a session of an individual course (kind "session")."""
+    from django.urls import reverse
+    from django.utils import formats
+
+    from openipt.courses.access import visible_courses
+    from openipt.courses.models import Session
+
+    session = (
+        Session.objects.filter(pk=target_id, course__in=visible_courses(actor))
+        .select_related("course__client")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    course = session.course
+    when = formats.date_format(session.scheduled_start, "j M Y")
+    label = f"{course.client.display_name} · session {session.number} · {when}"
+    return Target(
+        organisation_id=course.organisation_id,
+        phase=session.phase,
+        format_id=course.format_id,
+        rated_membership_id=course.therapist_id,
+        label=label[:200],
+        url=reverse("courses:session", args=[course.pk, session.number]),
+    )
