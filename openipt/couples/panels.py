@@ -1,0 +1,35 @@
+"""What couples adds to pages it does not own: the course page (staff) and the client portal."""
+
+from __future__ import annotations
+
+from openipt.couples import access
+from openipt.couples.actions import COUPLES_FORMAT
+
+
+def course_panel_context(request, course):
+    """On a couples course: the second partner and the in-session page, or the link to add them."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_staff or course.format_id != COUPLES_FORMAT:
+        return None
+    from openipt.courses.access import can_change_course
+
+    return {"course": course, "couple": access.couple_for_course(actor, course),
+            "can_link": can_change_course(actor, course) and course.is_open}
+
+
+def portal_panel_context(request, client):
+    """On a partner's portal: a link to their view of the relationship and what the partner shared."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_client:
+        return None
+    couple = access.client_couple(client)
+    if couple is None:
+        return None
+    partner_id = couple.partner_of(client.pk)
+    visible = access.entries_for_client(client, couple)
+    return {
+        "couple": couple,
+        "partner": couple.partner_two if partner_id == couple.partner_two_id else couple.partner_one,
+        "shared_by_partner": visible.filter(view__author_id=partner_id).exclude(text="").count(),
+        "mine_written": visible.filter(view__author_id=client.pk).exclude(text="").count(),
+    }
