@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_audit)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
+    p = sub.add_parser("escalate", help="Escalate unacknowledged alerts and retry e-mails (safe to repeat; --every 60 keeps running)",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["escalate", *a.rest])))
     p = sub.add_parser("manage", help="Run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -162,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if argv and argv[0] in PURE_TOOLS:
         return run_tool(argv[0], argv[1:])
+    if argv and argv[0] == "escalate":  # its options belong to the management command
+        return int(cmd_manage(argparse.Namespace(rest=argv)) or 0)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()

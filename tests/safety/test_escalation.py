@@ -124,3 +124,15 @@ def test_openipt_manage_escalate_runs_the_job(world, capsys):
     raise_text(world.clients["mine"])
     assert main(["manage", "escalate", "--at", at(61).isoformat()]) == 0
     assert "escalation steps carried out: 2" in capsys.readouterr().out
+
+
+def test_openipt_escalate_is_the_same_job_under_a_short_name(world, capsys):
+    """HAZ-006: `openipt escalate` is what the README tells operators to schedule."""
+    from openipt.cli import main
+
+    raise_text(world.clients["mine"])
+    assert main(["escalate", "--at", at(31).isoformat()]) == 0
+    assert "escalation steps carried out: 1" in capsys.readouterr().out
+    # run again at the same moment: nothing more is done
+    assert main(["escalate", "--at", at(31).isoformat()]) == 0
+    assert "escalation steps carried out: 0" in capsys.readouterr().out
