@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from openipt.groups.views import groups, meetings, reports, session
 
 app_name = "groups"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", groups.group_list_view, name="list"),
+    path("new/", groups.group_new_view, name="new"),
+    path("programmes/", groups.programme_list_view, name="programmes"),
+    path("programmes/<int:programme_id>/", groups.programme_edit_view, name="programme_edit"),
+    path("supervising/", reports.oversight_view, name="oversight"),
+    path("<int:group_id>/", groups.group_detail_view, name="detail"),
+    path("<int:group_id>/status/", groups.group_status_view, name="status"),
+    path("<int:group_id>/members/<int:member_id>/leave/", groups.member_leave_view, name="leave"),
+    path("<int:group_id>/meetings/new/<str:kind>/", meetings.meeting_new_view, name="meeting_new"),
+    path("<int:group_id>/meetings/<int:meeting_id>/", meetings.meeting_view, name="meeting"),
+    path("<int:group_id>/sessions/<int:number>/", session.session_view, name="session"),
+    path("<int:group_id>/sessions/<int:number>/sync/", session.sync_view, name="sync"),
+    path("<int:group_id>/sessions/<int:number>/guide.pdf", session.guide_pdf_view, name="guide_pdf"),
+    path("<int:group_id>/sessions/<int:number>/attendance.pdf", session.sheet_pdf_view, name="sheet_pdf"),
+    path("<int:group_id>/sessions/<int:number>/report/", reports.report_view, name="report"),
+    path("<int:group_id>/sessions/<int:number>/report/reply/", reports.reply_view, name="reply"),
+]

@@ -1,0 +1,363 @@
+"""Every change to programmes, groups and their members.
+
+Meetings are in `meeting_actions.py`, live-session changes in `session_actions.py` and reports
+in `report_actions.py`. Each function takes the Actor first, checks permission, runs in a
+transaction and records an audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from openipt.accounts.models import Membership, Role
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.clients.access import visible_clients
+from openipt.core.errors import ActionError, ConflictError
+from openipt.courses import rules as course_rules
+from openipt.courses.actions import COURSE_STARTED
+from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequency, Phase, PhaseTransition
+from openipt.groups import access, schedule, supervision_link
+from openipt.groups.models import (
+    SESSIONS_MAX,
+    SESSIONS_MIN,
+    SIZE_MAX,
+    SIZE_MIN,
+    Group,
+    GroupSession,
+    GroupStatus,
+    Member,
+    MemberStatus,
+    Programme,
+)
+
+PROGRAMME_SAVED = register("group.programme_saved", "Group programme settings saved")
+GROUP_CREATED = register("group.created", "Group set up")
+GROUP_STATUS = register("group.status", "Group started or ended")
+GROUP_VIEWED = register("group.viewed", "Group roster viewed")
+GROUP_LIST_VIEWED = register("group.list_viewed", "Group list viewed")
+MEMBER_ADDED = register("group.member_added", "Client joined a group")
+MEMBER_LEFT = register("group.member_left", "Client left a group")
+
+GROUP_FORMAT = "group"
+
+
+def day(value: date | None) -> str:
+    return formats.date_format(value, "j M Y") if value else ""
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _text(value, field: str, *, required: str | None = None, limit: int = 2000) -> str:
+    text = ("" if value is None else str(value)).strip()
+    if required and not text:
+        raise ActionError(required, field=field)
+    if len(text) > limit:
+        raise ActionError(_("This is %(n)d characters long; the most is %(max)d. Shorten it.") % {"n": len(text), "max": limit},
+                          field=field)
+    return text
+
+
+def _whole(value, field: str, low: int, high: int, message: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ActionError(message, field=field)
+    return value
+
+
+# Programmes ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_programme(actor, programme_id=None, *, name: str, min_members: int, max_members: int, sessions_default: int,
+                   last_join_session: int, require_signoff: bool, expected_version: int | None = None) -> Programme:
+    """Create a programme, or change one's settings."""
+    if not access.can_manage(actor):
+        raise ActionError(_("Only an admin can change programme settings."), code="forbidden")
+    name = _text(name, "name", required=_("Give the programme a name, for example the district or the project."), limit=120)
+    size = _("Enter a whole number from %(lo)d to %(hi)d.") % {"lo": SIZE_MIN, "hi": SIZE_MAX}
+    min_members = _whole(min_members, "min_members", SIZE_MIN, SIZE_MAX, size)
+    max_members = _whole(max_members, "max_members", SIZE_MIN, SIZE_MAX, size)
+    if min_members > max_members:
+        raise ActionError(_("The fewest members cannot be more than the most members."), field="min_members")
+    sessions_default = _whole(sessions_default, "sessions_default", SESSIONS_MIN, SESSIONS_MAX,
+                              _("Enter a whole number of sessions from %(lo)d to %(hi)d.") % {"lo": SESSIONS_MIN, "hi": SESSIONS_MAX})
+    last_join_session = _whole(last_join_session, "last_join_session", 0, SESSIONS_MAX,
+                               _("Enter a session number from 0 (nobody joins once the group has started) to %(hi)d.")
+                               % {"hi": SESSIONS_MAX})
+    values = dict(name=name, min_members=min_members, max_members=max_members, sessions_default=sessions_default,
+                  last_join_session=last_join_session, require_signoff=bool(require_signoff))
+    clash = Programme.objects.filter(organisation_id=actor.organisation_id, name__iexact=name)
+    if programme_id is None:
+        if clash.exists():
+            raise ActionError(_("A programme called %(name)s already exists. Choose another name.") % {"name": name}, field="name")
+        programme = Programme.objects.create(organisation_id=actor.organisation_id, **values)
+    else:
+        programme = access.programmes(actor).select_for_update().filter(pk=access._int(programme_id)).first()
+        if programme is None:
+            raise ActionError(_("That programme does not exist. Reload the page."), code="forbidden")
+        if expected_version is not None and programme.version != expected_version:
+            raise ConflictError(_("Someone else changed these settings while you were editing. Their version is shown; "
+                                  "your changes are kept in the form. Check and save again."), current=programme)
+        if clash.exclude(pk=programme.pk).exists():
+            raise ActionError(_("A programme called %(name)s already exists. Choose another name.") % {"name": name}, field="name")
+        Programme.objects.filter(pk=programme.pk).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+        programme.refresh_from_db()
+    audit.record(PROGRAMME_SAVED.code, actor=actor, obj=programme, details={k: v for k, v in values.items() if k != "name"})
+    return programme
+
+
+# Groups ---------------------------------------------------------------------------------------------
+
+
+def _staff(actor, membership_id, field: str, roles: tuple[str, ...], message: str) -> Membership | None:
+    if membership_id in (None, ""):
+        return None
+    staff = Membership.objects.filter(pk=access._int(membership_id), organisation_id=actor.organisation_id,
+                                      role__in=roles, is_active=True).select_related("user").first()
+    if staff is None:
+        raise ActionError(message, field=field)
+    return staff
+
+
+def _check_leaders(programme: Programme, facilitator: Membership, co: Membership | None) -> None:
+    if co is not None and co.pk == facilitator.pk:
+        raise ActionError(_("The co-facilitator must be someone other than the facilitator."), field="co_facilitator")
+    if programme.require_signoff and co is None and not supervision_link.is_signed_off(facilitator.pk):
+        raise ActionError(
+            _("%(name)s has no competency sign-off to lead a group yet, and this programme asks for one. Add a "
+              "co-facilitator who has it, or ask their supervisor to sign them off first.") % {"name": facilitator.user},
+            field="co_facilitator")
+    if programme.require_signoff and co is not None and not (
+            supervision_link.is_signed_off(facilitator.pk) or supervision_link.is_signed_off(co.pk)):
+        raise ActionError(
+            _("Neither facilitator has a competency sign-off to lead a group, and this programme asks for one. "
+              "Choose at least one facilitator who has it."), field="co_facilitator")
+
+
+@transaction.atomic
+def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitator_id=None, supervisor_id,
+                 weekday: int, start_time: time, start_date: date, sessions: int | None = None,
+                 session_minutes: int = 90, language: str, location: str = "", video_link: str = "") -> Group:
+    """Set up a group and generate its sessions from the schedule."""
+    if not access.can_manage(actor):
+        raise ActionError(_("Only an admin can set up a group."), code="forbidden")
+    programme = access.programmes(actor).filter(pk=access._int(programme_id)).first()
+    if programme is None:
+        raise ActionError(_("Choose one of the listed programmes."), field="programme")
+    name = _text(name, "name", required=_("Give the group a name members will recognise, for example the village and the day."),
+                 limit=120)
+    leaders = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)
+    facilitator = _staff(actor, facilitator_id, "facilitator", leaders, _("Choose an active facilitator or therapist."))
+    if facilitator is None:
+        raise ActionError(_("Choose who leads the group."), field="facilitator")
+    co = _staff(actor, co_facilitator_id, "co_facilitator", leaders, _("Choose an active facilitator or therapist, or nobody."))
+    supervisor = _staff(actor, supervisor_id, "supervisor", (Role.SUPERVISOR,), _("Choose an active supervisor."))
+    if supervisor is None:
+        raise ActionError(_("Choose the supervisor who reads this group's reports."), field="supervisor")
+    _check_leaders(programme, facilitator, co)
+    if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        raise ActionError(_("Choose the day of the week the group meets."), field="weekday")
+    if not isinstance(start_time, time):
+        raise ActionError(_("Enter the time the group starts, for example 10:00."), field="start_time")
+    if not isinstance(start_date, date) or abs((start_date - today()).days) > 366:
+        raise ActionError(_("Choose a first date within a year of today."), field="start_date")
+    sessions = programme.sessions_default if sessions is None else sessions
+    sessions = _whole(sessions, "sessions", SESSIONS_MIN, SESSIONS_MAX,
+                      _("Enter a number of group sessions from %(lo)d to %(hi)d.") % {"lo": SESSIONS_MIN, "hi": SESSIONS_MAX})
+    session_minutes = _whole(session_minutes, "session_minutes", 30, 180, _("Enter the length in minutes, from 30 to 180."))
+    language = _text(language, "language", required=_("Say which language the group speaks."), limit=60)
+    location = _text(location, "location", limit=200)
+    video_link = _text(video_link, "video_link", limit=300)
+    if video_link and not video_link.startswith("https://"):
+        raise ActionError(_("A video link starts with https://. Paste the whole link."), field="video_link")
+    if not location and not video_link:
+        raise ActionError(_("Say where the group meets, or give the video link."), field="location")
+    group = Group.objects.create(
+        organisation_id=actor.organisation_id, programme=programme, name=name, facilitator=facilitator, co_facilitator=co,
+        supervisor=supervisor, weekday=weekday, start_time=start_time, session_minutes=session_minutes,
+        sessions_planned=sessions, start_date=start_date, language=language, location=location, video_link=video_link,
+        created_by=actor.membership,
+    )
+    tz = timezone.get_current_timezone()
+    GroupSession.objects.bulk_create([
+        GroupSession(group=group, number=n, phase=schedule.phase_for(n, sessions),
+                     scheduled_start=timezone.make_aware(datetime.combine(when, start_time), tz))
+        for n, when in enumerate(schedule.session_dates(start_date, weekday, sessions), start=1)
+    ])
+    audit.record(GROUP_CREATED.code, actor=actor, obj=group,
+                 details={"sessions": sessions, "weekday": weekday, "language": language, "programme": programme.pk})
+    return group
+
+
+def group_for_change(actor, group_id, *, lock: bool = True) -> Group:
+    group = access.get_group(actor, group_id)
+    if group is None:
+        raise ActionError(_("That group does not exist or is not yours to change."), code="forbidden")
+    if lock:
+        Group.objects.select_for_update().filter(pk=group.pk).values_list("pk").first()
+        group.refresh_from_db(fields=["status", "version", "sessions_planned"])
+    return group
+
+
+@transaction.atomic
+def set_status(actor, group_id, status: str) -> Group:
+    """Start (running) or end a group; ending it finishes its members' group courses."""
+    group = group_for_change(actor, group_id)
+    if not (access.can_manage(actor, group) or access.leads(actor, group)):
+        raise ActionError(_("Only the group's facilitators or an admin can start or end it."), code="forbidden")
+    allowed = {GroupStatus.PLANNED: (GroupStatus.RUNNING,), GroupStatus.RUNNING: (GroupStatus.ENDED,)}
+    if status not in allowed.get(group.status, ()):
+        raise ActionError(_("The group is %(status)s, so it cannot move to that step.") % {"status": group.get_status_display().lower()})
+    if status == GroupStatus.RUNNING:
+        count = Member.objects.filter(group=group, status=MemberStatus.ACTIVE).count()
+        if count < group.programme.min_members:
+            raise ActionError(_("The group has %(n)d members; this programme starts groups with at least %(min)d. "
+                                "Hold more pre-group meetings first.") % {"n": count, "min": group.programme.min_members})
+    Group.objects.filter(pk=group.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
+    if status == GroupStatus.RUNNING:
+        Course.objects.filter(group_memberships__group=group, status=CourseStatus.PLANNED).update(
+            status=CourseStatus.ACTIVE, updated_at=timezone.now(), version=F("version") + 1)
+    if status == GroupStatus.ENDED:
+        Member.objects.filter(group=group, status=MemberStatus.ACTIVE).update(status=MemberStatus.FINISHED,
+                                                                             updated_at=timezone.now())
+    group.refresh_from_db()
+    audit.record(GROUP_STATUS.code, actor=actor, obj=group, details={"status": status})
+    return group
+
+
+# Members ------------------------------------------------------------------------------------------
+
+
+def join_deadline_passed(group: Group) -> bool:
+    """Return True when the session after which nobody may join has been held."""
+    last = group.programme.last_join_session
+    if last == 0:
+        return group.status != GroupStatus.PLANNED
+    return GroupSession.objects.filter(group=group, number=last, held=True).exists()
+
+
+def _member_course(actor, client, group: Group) -> Course:
+    """Return the client's open group course, starting one (planned) that follows the group's schedule.
+
+    The courses app refuses to start group courses from its own pages, so the group pages start
+    them here with the courses app's rules for dates and its own audit event type.
+    """
+    existing = Course.objects.filter(client=client, format_id=GROUP_FORMAT,
+                                     status__in=[s.value for s in OPEN_STATUSES]).first()
+    if existing is not None:
+        return existing
+    first = schedule.first_date(group.start_date, group.weekday)
+    status = CourseStatus.ACTIVE if group.status == GroupStatus.RUNNING else CourseStatus.PLANNED
+    course = Course.objects.create(
+        organisation_id=client.organisation_id, client=client, format_id=GROUP_FORMAT, therapist=group.facilitator,
+        start_date=first, sessions_planned=group.sessions_planned, frequency=Frequency.WEEKLY, initial_sessions=1,
+        planned_end_date=course_rules.planned_end_date(first, Frequency.WEEKLY, group.sessions_planned),
+        status=status, phase=Phase.INITIAL, created_by=actor.membership,
+    )
+    PhaseTransition.objects.create(course=course, from_value="", to_value=status, at=timezone.now(),
+                                   by=actor.membership, reason=_("Joined the group %(name)s") % {"name": group.name})
+    audit.record(COURSE_STARTED.code, actor=actor, client=client, obj=course,
+                 details={"format": GROUP_FORMAT, "sessions": group.sessions_planned, "frequency": "weekly",
+                          "start": first, "group": group.pk})
+    return course
+
+
+def care_team(actor, client, group: Group) -> None:
+    """Assign the group's facilitators and supervisor to the client, so alerts reach them."""
+    from openipt.clients.actions import _assign
+
+    for staff in (group.facilitator, group.co_facilitator, group.supervisor):
+        if staff is not None and staff.is_active:
+            _assign(actor, client, staff)
+
+
+@transaction.atomic
+def add_member(actor, group_id, client_id, *, problem_words: str = "") -> Member:
+    """Add a client to a group; they get their own group course and the group's care team."""
+    group = group_for_change(actor, group_id)
+    if not access.can_add_members(actor, group):
+        raise ActionError(_("Only the group's facilitators or an admin can add members."), code="forbidden")
+    client = visible_clients(actor).filter(pk=access._int(client_id)).first()
+    if client is None:
+        raise ActionError(_("Choose one of your clients."), field="client")
+    return _add(actor, group, client, problem_words)
+
+
+def _add(actor, group: Group, client, problem_words: str = "") -> Member:
+    if group.status == GroupStatus.ENDED:
+        raise ActionError(_("This group has ended, so nobody new can join. Invite them to a new group."), field="client")
+    if join_deadline_passed(group):
+        last = group.programme.last_join_session
+        message = (_("This group has started and this programme lets nobody join after it starts. Invite them to the next group.")
+                   if last == 0 else
+                   _("Session %(n)d has been held, and this programme lets nobody join after it. Invite them to the next group.")
+                   % {"n": last})
+        raise ActionError(message, field="client")
+    already = Member.objects.filter(group=group, client=client).first()
+    if already is not None and already.status == MemberStatus.ACTIVE:
+        raise ActionError(_("%(name)s is already in this group.") % {"name": client.display_name}, field="client")
+    elsewhere = (Member.objects.filter(client=client, status=MemberStatus.ACTIVE).exclude(group=group)
+                 .select_related("group").first())
+    if elsewhere is not None:
+        raise ActionError(_("%(name)s is already in another group (%(group)s). Someone can be in one group at a time: "
+                            "they leave that group first.") % {"name": client.display_name, "group": elsewhere.group.name},
+                          field="client")
+    count = Member.objects.filter(group=group, status=MemberStatus.ACTIVE).count()
+    limit = group.programme.max_members
+    if count >= limit:
+        raise ActionError(_("The group already has %(n)d members, the most this programme allows. Invite %(name)s to "
+                            "the next group, or ask an admin to change the programme's limit.")
+                          % {"n": count, "name": client.display_name}, field="client")
+    course = _member_course(actor, client, group)
+    words = _text(problem_words, "problem_words", limit=500)
+    try:
+        with transaction.atomic():
+            if already is not None:
+                Member.objects.filter(pk=already.pk).update(status=MemberStatus.ACTIVE, course=course, joined_on=today(),
+                                                            problem_words=words or already.problem_words)
+                member = Member.objects.get(pk=already.pk)
+            else:
+                member = Member.objects.create(group=group, client=client, course=course, joined_on=today(),
+                                               problem_words=words, added_by=actor.membership)
+    except IntegrityError:
+        raise ActionError(_("%(name)s joined another group a moment ago. Reload the page.") % {"name": client.display_name},
+                          field="client") from None
+    care_team(actor, client, group)
+    audit.record(MEMBER_ADDED.code, actor=actor, client=client, obj=member, details={"group": group.pk, "course": course.pk})
+    return member
+
+
+@transaction.atomic
+def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
+    """Record that a member left the group early; their group course ends early with the reason."""
+    group = group_for_change(actor, group_id)
+    if not access.can_add_members(actor, group):
+        raise ActionError(_("Only the group's facilitators or an admin can change who is in the group."), code="forbidden")
+    member = access.active_members(actor, group).filter(pk=access._int(member_id)).first()
+    if member is None:
+        raise ActionError(_("That person is not in this group now. Reload the page."))
+    reason = _text(reason, "reason", required=_("Say why they left, for example: moved away."), limit=500)
+    Member.objects.filter(pk=member.pk).update(status=MemberStatus.LEFT, updated_at=timezone.now())
+    Course.objects.filter(pk=member.course_id, status__in=[s.value for s in OPEN_STATUSES]).update(
+        status=CourseStatus.ENDED_EARLY, end_reason=reason, ended_on=today(), version=F("version") + 1,
+        updated_at=timezone.now())
+    PhaseTransition.objects.create(course_id=member.course_id, from_value=member.course.status, to_value="ended_early",
+                                   at=timezone.now(), by=actor.membership, reason=reason)
+    member.refresh_from_db()
+    audit.record(MEMBER_LEFT.code, actor=actor, client=member.client, obj=member, details={"group": group.pk, "reason": reason[:200]})
+    return member
+
+
+def record_group_view(actor, group: Group, shown: int) -> None:
+    audit.record(GROUP_VIEWED.code, actor=actor, obj=group, details={"members_shown": shown})
+
+
+def record_list_view(actor, shown: int) -> None:
+    audit.record(GROUP_LIST_VIEWED.code, actor=actor, details={"shown": shown})

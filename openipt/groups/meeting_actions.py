@@ -1,0 +1,191 @@
+"""Individual meetings before and half way through the group.
+
+The pre-group meeting holds a PHQ-9 (entered through the measures app, which raises its own
+alerts on item 9), the link between low mood and relationships, the problem area, the exclusion
+screen and the invitation. A current plan to end one's life or an attempt in the last 3 months
+means a referral instead of the group, recorded with a safety alert in the same transaction
+(hazard GRP-01 in docs/clinical-safety/hazard-log.md, once the lead adds it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.clients.access import visible_clients
+from openipt.core.errors import ActionError
+from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, PhaseTransition
+from openipt.groups import access
+from openipt.groups.actions import _add, _member_course, _text, group_for_change, today
+from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
+
+MEETING_RECORDED = register("group.meeting_recorded", "Individual group meeting recorded")
+MEETING_VIEWED = register("group.meeting_viewed", "Individual group meeting viewed")
+
+PHQ9_ITEMS = tuple(f"q{n}" for n in range(1, 10))
+NOT_JOINING = (Outcome.DECLINED, Outcome.REFERRED, Outcome.NOT_SUITABLE)
+
+
+def plan_steps(kind: str):
+    """Return the protocol's steps for a pre-group or mid-group meeting."""
+    from openipt.courses.state import protocol
+
+    sets = protocol().plan_sets_for("group", kind)
+    return [step for plan in sets for step in plan.steps]
+
+
+def _yes_no(value, field: str) -> bool:
+    if value is True or value is False:
+        return value
+    raise ActionError(_("Answer yes or no. Ask it in your own words, gently and directly."), field=field)
+
+
+def _answers(answers) -> dict:
+    """Return PHQ-9 answers for the measures app: all nine required, the difficulty item optional."""
+    answers = dict(answers or {})
+    missing = [item for item in PHQ9_ITEMS if answers.get(item) in (None, "")]
+    if missing:
+        raise ActionError(_("Answer all nine PHQ-9 questions (%(n)d have no answer yet).") % {"n": len(missing)},
+                          field=missing[0])
+    values = {}
+    for item in (*PHQ9_ITEMS, "difficulty"):
+        value = answers.get(item)
+        if value in (None, ""):
+            values[item] = None
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not 0 <= number <= 3:
+            raise ActionError(_("Choose one of the four answers."), field=item)
+        values[item] = number
+    return values
+
+
+def _end_course(actor, course: Course, reason: str) -> None:
+    if course.status not in [s.value for s in OPEN_STATUSES]:
+        return
+    Course.objects.filter(pk=course.pk).update(status=CourseStatus.ENDED_EARLY, end_reason=reason, ended_on=today(),
+                                               version=F("version") + 1, updated_at=timezone.now())
+    PhaseTransition.objects.create(course=course, from_value=course.status, to_value="ended_early", at=timezone.now(),
+                                   by=actor.membership, reason=reason)
+
+
+@transaction.atomic
+def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9: dict, mood_link: str = "",
+                   problem_area: str = "", problem_words: str = "", goal: str = "", current_plan=None,
+                   recent_attempt=None, outcome: str = "", referral: str = "", notes: str = "",
+                   done_step_ids=()) -> Meeting:
+    """Record a pre-group or mid-group meeting; an invitation accepted adds the client to the group."""
+    from openipt.measures.actions import enter_paper
+    from openipt.safety import api as safety_api
+
+    group = group_for_change(actor, group_id)
+    if not access.can_run(actor, group):
+        raise ActionError(_("Only the group's facilitators hold these meetings."), code="forbidden")
+    if kind not in MeetingKind.values:
+        raise ActionError(_("Choose a meeting before the group or half way through."), field="kind")
+    client = visible_clients(actor).filter(pk=access._int(client_id)).first()
+    if client is None:
+        raise ActionError(_("Choose one of your clients."), field="client")
+    if group.status == GroupStatus.ENDED:
+        raise ActionError(_("This group has ended. Hold the meeting for a new group."), field="client")
+    member = Member.objects.filter(group=group, client=client, status=MemberStatus.ACTIVE).first()
+    if kind == MeetingKind.MID_GROUP and member is None:
+        raise ActionError(_("%(name)s is not in this group, so there is no half-way meeting to record.")
+                          % {"name": client.display_name}, field="client")
+    if kind == MeetingKind.PRE_GROUP and member is not None:
+        raise ActionError(_("%(name)s is already in this group. Record a half-way meeting instead.")
+                          % {"name": client.display_name}, field="client")
+    if not isinstance(held_on, date) or held_on > today() or (today() - held_on).days > 366:
+        raise ActionError(_("Enter the day you met: today or an earlier day this year."), field="held_on")
+    values = _answers(phq9)
+    current_plan = _yes_no(current_plan, "current_plan")
+    recent_attempt = _yes_no(recent_attempt, "recent_attempt")
+    at_risk = current_plan or recent_attempt
+    mood_link = _text(mood_link, "mood_link", limit=4000)
+    problem_words = _text(problem_words, "problem_words", limit=500)
+    goal = _text(goal, "goal", limit=500)
+    notes = _text(notes, "notes", limit=4000)
+    referral = _text(referral, "referral", limit=2000)
+    problem_area = (problem_area or "").strip()
+    from openipt.courses.state import protocol
+
+    if problem_area and problem_area not in {a.id for a in protocol().areas()}:
+        raise ActionError(_("Choose one of the listed problem areas."), field="problem_area")
+    known = {s.id for s in plan_steps(kind)}
+    steps = [s for s in (done_step_ids or ()) if s in known]
+    if kind == MeetingKind.PRE_GROUP:
+        outcome = (outcome or "").strip()
+        if at_risk:
+            outcome = Outcome.REFERRED
+        elif outcome == Outcome.REFERRED:
+            pass
+        elif outcome not in Outcome.values:
+            raise ActionError(_("Choose how the invitation went."), field="outcome")
+        if outcome == Outcome.REFERRED and not referral:
+            raise ActionError(
+                _("Write where you referred them and who you told, for example: clinic nurse today, supervisor phoned. "
+                  "Do not invite them to the group now.") if at_risk else
+                _("Write where you referred them."), field="referral")
+        if outcome in (Outcome.INVITED, Outcome.THINKING):
+            if not problem_words:
+                raise ActionError(_("Write their problem in their own words before inviting them."), field="problem_words")
+            if not mood_link:
+                raise ActionError(_("Write how their low mood and what happens with people are linked."), field="mood_link")
+    else:
+        outcome = ""
+        if at_risk and not referral:
+            raise ActionError(_("Write what help you arranged today and who you told."), field="referral")
+    course = member.course if member is not None else _member_course(actor, client, group)
+    administration = enter_paper(actor, course.pk, instrument_code="phq9", session_number=None, completed_on=held_on,
+                                 answers=values)
+    meeting = Meeting.objects.create(
+        group=group, client=client, kind=kind, held_on=held_on, by=actor.membership, phq9=administration,
+        mood_link=mood_link, problem_area=problem_area, problem_words=problem_words, goal=goal,
+        current_plan=current_plan, recent_attempt=recent_attempt, outcome=outcome, referral=referral, notes=notes,
+        done_step_ids=steps,
+    )
+    if at_risk:
+        what = []
+        if current_plan:
+            what.append(_("has a plan to end their life now"))
+        if recent_attempt:
+            what.append(_("tried to end their life in the last 3 months"))
+        text = _("Group screen (%(group)s): the client %(what)s. Referral: %(referral)s") % {
+            "group": group.name, "what": _(" and ").join(what), "referral": referral}
+        safety_api.raise_for_review(client=client, level="high", text=text, obj=meeting, actor=actor)
+    if problem_area or goal:
+        fields = {}
+        if problem_area and not course.primary_area:
+            fields["primary_area"] = problem_area
+            fields["primary_rationale"] = problem_words or mood_link
+        if fields:
+            Course.objects.filter(pk=course.pk).update(version=F("version") + 1, updated_at=timezone.now(), **fields)
+        if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
+            from openipt.courses.actions import add_goal
+
+            add_goal(actor, course.pk, text=goal, area=problem_area)
+    if kind == MeetingKind.PRE_GROUP:
+        if outcome == Outcome.INVITED:
+            _add(actor, group, client, problem_words)
+        elif outcome in NOT_JOINING:
+            reason = {Outcome.REFERRED: _("Referred for urgent help instead of the group"),
+                      Outcome.DECLINED: _("Invited to the group and said no"),
+                      Outcome.NOT_SUITABLE: _("Not invited to the group")}[outcome]
+            _end_course(actor, course, reason)
+    audit.record(MEETING_RECORDED.code, actor=actor, client=client, obj=meeting,
+                 details={"kind": kind, "outcome": outcome, "phq9": administration.total, "screen_positive": at_risk,
+                          "group": group.pk})
+    return meeting
+
+
+def record_meeting_view(actor, meeting: Meeting) -> None:
+    audit.record(MEETING_VIEWED.code, actor=actor, client=meeting.client, obj=meeting)

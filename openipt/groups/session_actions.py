@@ -1,0 +1,266 @@
+"""Changes made in facilitator mode during a group session.
+
+Each member's mark is its own row, so two facilitators marking different members never undo
+each other; for the same member the later mark wins and the page says who marked it and when.
+Changes sent from the tablet carry a key made on the tablet; `apply_change` applies each key
+once, so a change replayed after the connection returns is not applied twice.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.clients.actions import set_signal
+from openipt.core.errors import ActionError, ConflictError
+from openipt.groups import access, schedule
+from openipt.groups.actions import _text, group_for_change, today
+from openipt.groups.models import (
+    AppliedChange,
+    Attendance,
+    GroupSession,
+    GroupStatus,
+    Member,
+    MemberStatus,
+    Presence,
+    QuickCheck,
+)
+
+ATTENDANCE_MARKED = register("group.attendance_marked", "Group attendance marked")
+WILL_TRY_SAVED = register("group.will_try_saved", "What a member will try this week saved")
+QUICK_CHECK = register("group.quick_check", "Symptom check entered in a group session")
+NOTES_SAVED = register("group.notes_saved", "Group session notes saved")
+STEPS_SAVED = register("group.steps_saved", "Group session guide steps ticked")
+SESSION_VIEWED = register("group.session_viewed", "Group session opened in facilitator mode")
+
+SIGNAL_SOURCE = "groups"
+PHQ9 = tuple(f"q{n}" for n in range(1, 10))
+
+
+def session_for_change(actor, group_id, number) -> GroupSession:
+    group = group_for_change(actor, group_id)
+    if not access.can_run(actor, group):
+        raise ActionError(_("Only the group's facilitators can change the session."), code="forbidden")
+    session = GroupSession.objects.filter(group=group, number=access._int(number)).first()
+    if session is None:
+        raise ActionError(_("This group has no session with that number."), code="forbidden")
+    session.group = group
+    return session
+
+
+def _on_or_before_today(session: GroupSession, what: str) -> None:
+    day = timezone.localtime(session.scheduled_start).date()
+    if group_ended_before(session):
+        raise ActionError(_("This group has ended; its sessions can no longer be changed."))
+    if day > today():
+        raise ActionError(
+            _("Session %(n)d is on %(date)s. You can %(what)s on that day, not before.")
+            % {"n": session.number, "date": formats.date_format(day, "j M Y"), "what": what}, field="presence")
+
+
+def group_ended_before(session: GroupSession) -> bool:
+    return session.group.status == GroupStatus.ENDED
+
+
+def _member(actor, session: GroupSession, member_id) -> Member:
+    member = access.visible_members(actor, session.group).filter(pk=access._int(member_id)).first()
+    if member is None or member.status == MemberStatus.LEFT:
+        raise ActionError(_("That person is not in this group now. Reload the page."), field="member")
+    return member
+
+
+def _row(session: GroupSession, member: Member, actor) -> tuple[Attendance, bool]:
+    row = Attendance.objects.select_for_update().filter(session=session, member=member).first()
+    if row is not None:
+        return row, False
+    try:
+        with transaction.atomic():
+            return Attendance.objects.create(session=session, member=member, marked_by=actor.membership,
+                                             marked_at=timezone.now()), True
+    except IntegrityError:  # the other facilitator created it this instant
+        return Attendance.objects.select_for_update().get(session=session, member=member), False
+
+
+def refresh_dropout_signal(member: Member) -> None:
+    """Flag on the caseload a member who missed the last two or more held sessions; clear it when they come."""
+    marks = list(Attendance.objects.filter(member=member, session__held=True)
+                 .order_by("session__number").values_list("presence", flat=True))
+    missed = schedule.missed_in_a_row(marks)
+    if missed >= 2 and member.status == MemberStatus.ACTIVE:
+        set_signal(member.client_id, SIGNAL_SOURCE, 1,
+                   _("Missed %(n)d group sessions in a row") % {"n": missed}, reverse("groups:detail", args=[member.group_id]))
+    else:
+        set_signal(member.client_id, SIGNAL_SOURCE, 0, "")
+
+
+def _mark(actor, session, member_id, presence: str) -> dict:
+    if presence not in Presence.values:
+        raise ActionError(_("Choose came, did not come, or said they could not come."), field="presence")
+    _on_or_before_today(session, _("mark attendance"))
+    member = _member(actor, session, member_id)
+    row, _created = _row(session, member, actor)
+    before = {"presence": row.presence, "by": str(row.marked_by.user) if row.presence else "",
+              "at": row.marked_at if row.presence else None}
+    Attendance.objects.filter(pk=row.pk).update(presence=presence, marked_by=actor.membership, marked_at=timezone.now())
+    if not session.held:
+        GroupSession.objects.filter(pk=session.pk).update(held=True, updated_at=timezone.now())
+        session.held = True
+    refresh_dropout_signal(member)
+    audit.record(ATTENDANCE_MARKED.code, actor=actor, client=member.client, obj=session,
+                 details={"member": member.pk, "presence": presence, "replaced": before["presence"]})
+    replaced = ""
+    if before["presence"] and before["presence"] != presence and before["by"] != str(actor.membership.user):
+        replaced = _("%(who)s had marked %(name)s as “%(old)s”; your mark “%(new)s” replaced it.") % {
+            "who": before["by"], "name": member.client.display_name,
+            "old": Presence(before["presence"]).label, "new": Presence(presence).label}
+    return {"member": member.pk, "presence": presence, "replaced": replaced}
+
+
+@transaction.atomic
+def mark_attendance(actor, group_id, number, member_id, presence: str) -> dict:
+    """Mark one member's attendance at a session held today or earlier."""
+    session = session_for_change(actor, group_id, number)
+    return _mark(actor, session, member_id, presence)
+
+
+def _will_try(actor, session, member_id, text: str) -> dict:
+    _on_or_before_today(session, _("write what members will try"))
+    member = _member(actor, session, member_id)
+    text = _text(text, f"will_try_{member.pk}", limit=500)
+    row, _created = _row(session, member, actor)
+    Attendance.objects.filter(pk=row.pk).update(will_try=text)
+    audit.record(WILL_TRY_SAVED.code, actor=actor, client=member.client, obj=session, details={"member": member.pk})
+    return {"member": member.pk, "will_try": text}
+
+
+@transaction.atomic
+def save_will_try(actor, group_id, number, member_id, text: str) -> dict:
+    session = session_for_change(actor, group_id, number)
+    return _will_try(actor, session, member_id, text)
+
+
+def _check(actor, session, member_id, answers: dict) -> dict:
+    from openipt.measures.actions import enter_paper
+
+    _on_or_before_today(session, _("enter symptom checks"))
+    member = _member(actor, session, member_id)
+    done = QuickCheck.objects.filter(session=session, member=member).first()
+    if done is not None:
+        raise ActionError(_("A %(name)s for %(who)s in this session is already recorded (score %(total)s).") % {
+            "name": "PHQ-9" if done.instrument_code == "phq9" else "PHQ-2", "who": member.client.display_name,
+            "total": done.total if done.total is not None else "—"}, field=f"check_{member.pk}")
+    given = {k: answers.get(k) for k in PHQ9 if answers.get(k) not in (None, "")}
+    if set(given) == set(PHQ9):
+        code, items = "phq9", {**{k: given[k] for k in PHQ9}, "difficulty": None}
+    elif set(given) == {"q1", "q2"}:
+        code, items = "phq2", {"q1": given["q1"], "q2": given["q2"]}
+    else:
+        raise ActionError(_("Answer all nine questions for a PHQ-9, or only the first two for a quick PHQ-2."),
+                          field=f"check_{member.pk}")
+    for key, value in items.items():
+        if value is None:
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not 0 <= number <= 3:
+            raise ActionError(_("Choose one of the four answers for each question."), field=f"check_{member.pk}")
+        items[key] = number
+    day = timezone.localtime(session.scheduled_start).date()
+    admin = enter_paper(actor, member.course_id, instrument_code=code, session_number=None, completed_on=day, answers=items)
+    check = QuickCheck.objects.create(session=session, member=member, administration=admin, instrument_code=code,
+                                      total=admin.total, at=timezone.now())
+    audit.record(QUICK_CHECK.code, actor=actor, client=member.client, obj=check,
+                 details={"instrument": code, "total": admin.total, "session": session.number})
+    return {"member": member.pk, "instrument": code, "total": admin.total, "flagged": bool(admin.flags)}
+
+
+@transaction.atomic
+def enter_quick_check(actor, group_id, number, member_id, answers: dict) -> dict:
+    """Enter a PHQ-9 (all nine answers) or PHQ-2 (the first two) for a member, through the measures app."""
+    session = session_for_change(actor, group_id, number)
+    return _check(actor, session, member_id, answers)
+
+
+def _notes(actor, session, text: str, expected_version) -> dict:
+    text = _text(text, "notes", limit=10000)
+    if expected_version is not None and session.version != expected_version:
+        raise ConflictError(_("The other facilitator saved notes while you were writing. Their notes are shown; "
+                              "yours are kept in the box. Join the two and save again."), current=session)
+    GroupSession.objects.filter(pk=session.pk).update(notes=text, version=F("version") + 1, updated_at=timezone.now())
+    session.refresh_from_db(fields=["notes", "version"])
+    audit.record(NOTES_SAVED.code, actor=actor, obj=session, details={"length": len(text)})
+    return {"version": session.version}
+
+
+@transaction.atomic
+def save_notes(actor, group_id, number, text: str, expected_version: int | None) -> dict:
+    session = session_for_change(actor, group_id, number)
+    GroupSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+    session.refresh_from_db(fields=["notes", "version"])
+    return _notes(actor, session, text, expected_version)
+
+
+def _steps(actor, session, step_ids, known: set[str]) -> dict:
+    steps = [s for s in dict.fromkeys(step_ids or ()) if s in known]
+    GroupSession.objects.filter(pk=session.pk).update(done_step_ids=steps, updated_at=timezone.now())
+    audit.record(STEPS_SAVED.code, actor=actor, obj=session, details={"done": len(steps)})
+    return {"done": steps}
+
+
+@transaction.atomic
+def save_steps(actor, group_id, number, step_ids, known: set[str]) -> dict:
+    session = session_for_change(actor, group_id, number)
+    return _steps(actor, session, step_ids, known)
+
+
+KINDS = ("mark", "will_try", "check", "notes", "steps")
+
+
+@transaction.atomic
+def apply_change(actor, group_id, number, *, key: str, kind: str, data: dict, known_steps: set[str] = frozenset()) -> dict:
+    """Apply one change sent from facilitator mode, once per key; a replay returns the first answer."""
+    key = (key or "").strip()
+    if not key or len(key) > 64:
+        raise ActionError(_("This change has no key. Reload the page and make it again."), field="key")
+    session = session_for_change(actor, group_id, number)
+    earlier = AppliedChange.objects.filter(key=key).first()
+    if earlier is not None:
+        if earlier.session_id != session.pk or earlier.by_id != actor.membership.pk:
+            raise ActionError(_("This change key was already used for something else. Reload the page."), field="key")
+        return {**earlier.result, "replayed": True}
+    if kind not in KINDS:
+        raise ActionError(_("Unknown kind of change. Reload the page."), field="kind")
+    data = data if isinstance(data, dict) else {}
+    if kind == "mark":
+        result = _mark(actor, session, data.get("member"), str(data.get("presence") or ""))
+    elif kind == "will_try":
+        result = _will_try(actor, session, data.get("member"), data.get("text"))
+    elif kind == "check":
+        answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+        result = _check(actor, session, data.get("member"), answers)
+    elif kind == "notes":
+        GroupSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+        session.refresh_from_db(fields=["notes", "version"])
+        version = data.get("version")
+        result = _notes(actor, session, data.get("text"), version if isinstance(version, int) else None)
+    else:
+        steps = data.get("done") if isinstance(data.get("done"), list) else []
+        result = _steps(actor, session, [str(s) for s in steps], set(known_steps))
+    try:
+        with transaction.atomic():
+            AppliedChange.objects.create(key=key, session=session, kind=kind, by=actor.membership, at=timezone.now(),
+                                         result=result)
+    except IntegrityError:  # the same key arrived twice at once: the first one counts
+        raise ActionError(_("This change arrived twice at once; it was applied once."), code="duplicate") from None
+    return result
+
+
+def record_session_view(actor, session: GroupSession) -> None:
+    audit.record(SESSION_VIEWED.code, actor=actor, obj=session, details={"group": session.group_id})

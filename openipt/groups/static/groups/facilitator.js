@@ -1,0 +1,155 @@
+/* Facilitator mode: step timers and an offline queue.
+ *
+ * Each change (a mark, a "will try" line, a symptom check, notes, ticked steps) is stored in
+ * localStorage with a key made here, then sent to the server. If the connection drops, changes
+ * wait in the queue and are sent again when it returns; the server applies each key once, so a
+ * change sent twice is saved once. Without this script the page works as ordinary forms.
+ */
+(function () {
+  "use strict";
+  var root = document.getElementById("facilitator");
+  if (!root || !window.fetch || !window.localStorage) { return; }
+  var syncUrl = root.getAttribute("data-sync-url");
+  var store = "openipt-group-queue-" + root.getAttribute("data-session");
+  var status = document.getElementById("sync-status");
+  var sending = false;
+
+  function csrf() {
+    var input = root.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+  function load() {
+    try { return JSON.parse(localStorage.getItem(store) || "[]"); } catch (e) { return []; }
+  }
+  function save(queue) { localStorage.setItem(store, JSON.stringify(queue)); }
+  function say(text, offline) {
+    status.textContent = text;
+    status.classList.toggle("oi-sync--offline", !!offline);
+  }
+  function show() {
+    var n = load().length;
+    if (n === 0) { say("All changes saved.", false); }
+    else if (!navigator.onLine) { say("No connection. " + n + " change(s) kept on this tablet; they will be saved when the connection returns.", true); }
+    else { say(n + " change(s) waiting to be saved…", true); }
+  }
+  function queue(kind, data) {
+    var items = load();
+    items.push({ key: newKey(), kind: kind, data: data });
+    save(items);
+    flush();
+  }
+  function flush() {
+    var items = load();
+    if (sending || items.length === 0) { show(); return; }
+    if (!navigator.onLine) { show(); return; }
+    sending = true;
+    fetch(syncUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify({ changes: items })
+    }).then(function (response) {
+      if (response.status >= 500 || response.status === 0) { throw new Error("server"); }
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (answer) {
+      sending = false;
+      if (answer.status !== 200) { say(answer.body.error || "The changes could not be saved. Reload the page.", true); return; }
+      var done = {};
+      var problems = [];
+      answer.body.results.forEach(function (r) {
+        done[r.key] = true;
+        if (!r.ok) { problems.push(r.error); }
+        else if (r.result && r.result.replaced) { problems.push(r.result.replaced); }
+        else if (r.result && r.result.total !== undefined && r.result.member) { checked(r.result); }
+        else if (r.result && r.result.version !== undefined) {
+          var v = root.querySelector("form[data-kind=notes] input[name=version]");
+          if (v) { v.value = r.result.version; }
+        }
+      });
+      save(load().filter(function (item) { return !done[item.key]; }));
+      show();
+      if (problems.length) { say(problems.join(" "), true); }
+    }).catch(function () {
+      sending = false;
+      say("No connection. " + load().length + " change(s) kept on this tablet; they will be saved when the connection returns.", true);
+    });
+  }
+  function checked(result) {
+    var form = root.querySelector("form[data-kind=check][data-member='" + result.member + "']");
+    if (!form) { return; }
+    var p = document.createElement("p");
+    p.textContent = "Saved: score " + result.total + (result.flagged ? ". An answer needs a safety follow-up: speak with the member privately today and tell your supervisor." : ".");
+    form.replaceWith(p);
+  }
+
+  root.addEventListener("change", function (event) {
+    var el = event.target;
+    var form = el.form;
+    if (!form) { return; }
+    var kind = form.getAttribute("data-kind");
+    if (kind === "marks" && el.type === "radio") {
+      var member = el.name.split("_")[0].slice(1);
+      queue("mark", { member: parseInt(member, 10), presence: el.value });
+      var seen = form.querySelector("input[name='m" + member + "_seen']");
+      if (seen) { seen.value = el.value; }
+    } else if (kind === "marks" && el.type === "text") {
+      queue("will_try", { member: parseInt(el.getAttribute("data-member"), 10), text: el.value });
+      var seenTry = form.querySelector("input[name='" + el.name + "_seen']");
+      if (seenTry) { seenTry.value = el.value; }
+    } else if (kind === "steps") {
+      var done = [];
+      form.querySelectorAll("input[name=done]:checked").forEach(function (box) { done.push(box.value); });
+      queue("steps", { done: done });
+    }
+  });
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    var kind = form.getAttribute("data-kind");
+    if (kind === "marks" || kind === "steps") { event.preventDefault(); flush(); return; }
+    if (kind === "check") {
+      event.preventDefault();
+      var answers = {};
+      form.querySelectorAll("select[data-item]").forEach(function (s) { if (s.value !== "") { answers[s.getAttribute("data-item")] = parseInt(s.value, 10); } });
+      queue("check", { member: parseInt(form.getAttribute("data-member"), 10), answers: answers });
+    } else if (kind === "notes") {
+      event.preventDefault();
+      var version = parseInt(form.querySelector("input[name=version]").value, 10);
+      queue("notes", { text: form.querySelector("textarea[name=notes]").value, version: version });
+    }
+  });
+
+  // Timers: one per step, started and stopped by the facilitator.
+  root.querySelectorAll(".oi-step").forEach(function (step) {
+    var box = step.querySelector(".oi-timer");
+    var minutes = parseInt(step.getAttribute("data-minutes"), 10) || 0;
+    if (!box || !minutes) { return; }
+    var left = minutes * 60, timer = null;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "oi-button--secondary";
+    button.textContent = "Start timer";
+    var time = document.createElement("span");
+    time.className = "oi-timer__time";
+    time.setAttribute("role", "timer");
+    function draw() {
+      var s = Math.abs(left);
+      time.textContent = (left < 0 ? "+" : "") + Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+      box.classList.toggle("oi-timer--over", left < 0);
+    }
+    button.addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; button.textContent = "Start timer"; return; }
+      timer = setInterval(function () { left -= 1; draw(); }, 1000);
+      button.textContent = "Pause timer";
+    });
+    draw();
+    box.appendChild(button);
+    box.appendChild(time);
+  });
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", show);
+  flush();
+})();

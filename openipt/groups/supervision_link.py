@@ -1,0 +1,33 @@
+"""The groups app's side of the interface with the supervision app (fidelity ratings, sign-off)."""
+
+from __future__ import annotations
+
+KIND = "group_session"
+COMPETENCY = "group_lead"
+
+
+def is_signed_off(membership_id: int) -> bool:
+    from openipt.supervision import api
+
+    return bool(api.is_signed_off(membership_id, competency=COMPETENCY))
+
+
+def rate_url(session_id: int) -> str:
+    from openipt.supervision import api
+
+    return api.rate_url(KIND, session_id)
+
+
+def latest_ratings(session_ids) -> dict:
+    from openipt.supervision import api
+
+    ids = [i for i in session_ids if i]
+    return api.latest_ratings(KIND, ids) if ids else {}
+
+
+def register() -> None:
+    """Register the group-session target kind with the supervision app."""
+    from openipt.groups.targets import resolve
+    from openipt.supervision import api
+
+    api.register_target(KIND, resolve)

@@ -1,0 +1,29 @@
+"""Group sessions as targets of a fidelity rating (the supervision app's `register_target`)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from openipt.groups.models import GroupSession
+
+
+def resolve(actor, target_id: int):
+    """Return the Target for a group session the actor can see, or raise Http404."""
+    from openipt.groups.access import visible_groups
+    from openipt.supervision.api import Target
+
+    session = (GroupSession.objects.filter(pk=target_id, group__in=visible_groups(actor))
+               .select_related("group").first())
+    if session is None:
+        raise Http404
+    group = session.group
+    when = formats.date_format(timezone.localtime(session.scheduled_start).date(), "j M Y")
+    return Target(
+        organisation_id=group.organisation_id, phase=session.phase, format_id="group",
+        rated_membership_id=group.facilitator_id,
+        label=_("%(group)s, session %(n)d (%(date)s)") % {"group": group.name, "n": session.number, "date": when},
+        url=reverse("groups:session", args=[group.pk, session.number]),
+    )

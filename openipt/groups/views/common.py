@@ -1,0 +1,47 @@
+"""Helpers shared by the group pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from openipt.groups import access
+
+
+def group_or_404(actor, group_id):
+    group = access.get_group(actor, group_id)
+    if group is None:
+        raise Http404
+    return group
+
+
+def session_or_404(actor, group_id, number):
+    session = access.get_session(actor, group_id, number)
+    if session is None:
+        raise Http404
+    return session
+
+
+def runnable_session_or_403(actor, group_id, number):
+    """Return a session the actor leads; 404 when they cannot see it, 403 when they may only look."""
+    session = session_or_404(actor, group_id, number)
+    if not access.can_run(actor, session.group):
+        raise PermissionDenied
+    return session
+
+
+def post_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def local_day(value):
+    return timezone.localtime(value).date()
+
+
+def next_session(sessions):
+    today = timezone.localdate()
+    return next((s for s in sessions if local_day(s.scheduled_start) >= today and not s.held), None)

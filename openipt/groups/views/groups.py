@@ -1,0 +1,188 @@
+"""Programmes, the list of groups, setting up a group, and a group's roster and dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openipt.accounts.decorators import admin_required, staff_required
+from openipt.core import submissions
+from openipt.core.errors import ActionError, ConflictError
+from openipt.core.forms import apply_action_error
+from openipt.core.pagination import paginate
+from openipt.groups import access, actions, roster
+from openipt.groups.forms import GroupForm, ProgrammeForm
+from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
+from openipt.groups.views.common import group_or_404, local_day, next_session, post_int
+
+
+def _listing(queryset):
+    upcoming = (GroupSession.objects.filter(group=OuterRef("pk"), held=False, scheduled_start__gte=timezone.now())
+                .order_by("scheduled_start").values("scheduled_start")[:1])
+    return (queryset.select_related("facilitator__user", "co_facilitator__user", "supervisor__user", "programme")
+            .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
+                      next_start=Subquery(upcoming))
+            .order_by("status", "-start_date", "pk"))
+
+
+@staff_required
+def group_list_view(request):
+    """Every group the person leads, supervises or (an admin) runs in the organisation."""
+    actor = request.actor
+    show = request.GET.get("show", "open")
+    groups = access.visible_groups(actor)
+    if show == "open":
+        groups = groups.exclude(status=GroupStatus.ENDED)
+    elif show == "ended":
+        groups = groups.filter(status=GroupStatus.ENDED)
+    else:
+        show = "all"
+    page = paginate(request, _listing(groups))
+    actions.record_list_view(actor, len(page.object_list))
+    return render(request, "groups/list.html", {"page": page, "show": show, "can_manage": access.can_manage(actor)})
+
+
+@admin_required
+def programme_list_view(request):
+    """Programme settings: member limits, sessions, when joining closes, sign-off rule."""
+    actor = request.actor
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def save():
+            programme = actions.save_programme(actor, **data)
+            return programme, reverse("groups:programmes")
+
+        try:
+            _programme, earlier = submissions.run_once(request, save)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            if not earlier:
+                messages.success(request, _("Programme saved."))
+            return redirect(earlier or "groups:programmes")
+    programmes = access.programmes(actor).annotate(group_count=Count("groups"))
+    return render(request, "groups/programmes.html", {"form": form, "programmes": programmes})
+
+
+@admin_required
+def programme_edit_view(request, programme_id):
+    actor = request.actor
+    programme = access.programmes(actor).filter(pk=programme_id).first()
+    if programme is None:
+        raise Http404
+    initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields}
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    version = post_int(request.POST.get("version")) if request.method == "POST" else programme.version
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_programme(actor, programme.pk, expected_version=version, **form.cleaned_data)
+        except ConflictError as exc:
+            programme = exc.current
+            version = programme.version
+            form.add_error(None, exc.message)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, _("Programme settings saved."))
+            return redirect("groups:programmes")
+    return render(request, "groups/programme_edit.html", {"form": form, "programme": programme, "version": version})
+
+
+@admin_required
+def group_new_view(request):
+    """Set up a group: who leads and supervises it, when and where it meets."""
+    actor = request.actor
+    programmes = list(access.programmes(actor))
+    form = GroupForm(request.POST or None, actor=actor, programmes=programmes,
+                     initial={"start_date": timezone.localdate(), "start_time": "10:00", "weekday": 1,
+                              "language": actor.organisation.default_language})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def create():
+            group = actions.create_group(
+                actor, programme_id=d["programme"], name=d["name"], facilitator_id=d["facilitator"],
+                co_facilitator_id=d["co_facilitator"], supervisor_id=d["supervisor"], weekday=d["weekday"],
+                start_time=d["start_time"], start_date=d["start_date"], sessions=d["sessions"],
+                session_minutes=d["session_minutes"], language=d["language"], location=d["location"],
+                video_link=d["video_link"])
+            return group, reverse("groups:detail", args=[group.pk])
+
+        try:
+            group, earlier = submissions.run_once(request, create)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            if earlier:
+                return redirect(earlier)
+            messages.success(request, _("Group set up with %(n)d sessions.") % {"n": group.sessions_planned})
+            return redirect("groups:detail", group_id=group.pk)
+    return render(request, "groups/group_new.html", {"form": form, "programmes": programmes})
+
+
+@staff_required
+def group_detail_view(request, group_id):
+    """The group's dashboard: roster with trends and flags, sessions, meetings, reports."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    rows, sessions = roster.build(actor, group)
+    reports = dict(SessionReport.objects.filter(session__group=group).values_list("session__number", "pk"))
+    meetings = roster.meetings_by_client(group, [r.member.client_id for r in rows])
+    for row in rows:
+        row.meetings = meetings.get(row.member.client_id, [])
+    outcomes = roster.outcome_summary(rows) if group.status == GroupStatus.ENDED or any(
+        s.phase == "termination" and s.held for s in sessions) else None
+    actions.record_group_view(actor, group, len(rows))
+    today = timezone.localdate()
+    return render(request, "groups/detail.html", {
+        "group": group, "rows": rows, "sessions": sessions, "reports": reports,
+        "next": next_session(sessions), "today": today, "outcomes": outcomes,
+        "attention": [r for r in rows if r.flags],
+        "leads": access.leads(actor, group), "can_manage": access.can_manage(actor, group),
+        "joining_closed": actions.join_deadline_passed(group), "kinds": MeetingKind,
+        "session_days": {s.number: local_day(s.scheduled_start) for s in sessions},
+    })
+
+
+@staff_required
+@require_POST
+def group_status_view(request, group_id):
+    """Start or end a group."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    if not (access.can_manage(actor, group) or access.leads(actor, group)):
+        raise PermissionDenied
+    try:
+        actions.set_status(actor, group.pk, request.POST.get("status", ""))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The group is now %(status)s.") % {
+            "status": dict(GroupStatus.choices)[request.POST["status"]].lower()})
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@staff_required
+@require_POST
+def member_leave_view(request, group_id, member_id):
+    """Record that a member left the group early."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    if not access.can_add_members(actor, group):
+        raise PermissionDenied
+    try:
+        actions.remove_member(actor, group.pk, member_id, reason=request.POST.get("reason", ""))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Recorded that they left the group."))
+    return redirect("groups:detail", group_id=group.pk)

@@ -1,0 +1,101 @@
+"""Individual meetings before and half way through the group."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from openipt.accounts.decorators import staff_required
+from openipt.clients.access import visible_clients
+from openipt.core import submissions
+from openipt.core.errors import ActionError
+from openipt.core.forms import apply_action_error
+from openipt.courses.state import protocol
+from openipt.groups import access, meeting_actions
+from openipt.groups.forms import MeetingForm
+from openipt.groups.models import Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.groups.views.common import group_or_404
+
+
+def _phq9_items():
+    from openipt.measures import instruments
+
+    return [i for i in instruments.get("phq9").items if i.id != "difficulty"]
+
+
+@staff_required
+def meeting_new_view(request, group_id, kind):
+    """Record a pre-group or mid-group meeting, following the protocol's steps."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    if kind not in MeetingKind.values:
+        raise Http404
+    if not access.can_run(actor, group):
+        raise PermissionDenied
+    in_group = Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values("client_id")
+    clients = visible_clients(actor).order_by("given_name", "family_name")
+    clients = clients.filter(pk__in=in_group) if kind == MeetingKind.MID_GROUP else clients.exclude(pk__in=in_group)
+    form = MeetingForm(request.POST or None, clients=list(clients[:500]), areas=protocol().areas(get_language() or "en"),
+                       items=_phq9_items(), kind=kind,
+                       initial={"held_on": timezone.localdate(), "client": request.GET.get("client")})
+    steps = meeting_actions.plan_steps(kind)
+    done = request.POST.getlist("done") if request.method == "POST" else []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def record():
+            meeting = meeting_actions.record_meeting(
+                actor, group.pk, d["client"], kind=kind, held_on=d["held_on"],
+                phq9={name: d.get(name) for name in form.phq_fields}, mood_link=d["mood_link"],
+                problem_area=d["problem_area"], problem_words=d["problem_words"], goal=d["goal"],
+                current_plan=form.yes_no(d["current_plan"]), recent_attempt=form.yes_no(d["recent_attempt"]),
+                outcome=d.get("outcome", ""), referral=d["referral"], notes=d["notes"], done_step_ids=done)
+            return meeting, reverse("groups:meeting", args=[group.pk, meeting.pk])
+
+        try:
+            meeting, earlier = submissions.run_once(request, record)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            if earlier:
+                return redirect(earlier)
+            if meeting.outcome == Outcome.REFERRED and (meeting.current_plan or meeting.recent_attempt):
+                messages.warning(request, _("Recorded. A safety alert was raised and your supervisor is told. Do not "
+                                            "invite them to the group now; follow the safety steps today."))
+            elif meeting.outcome == Outcome.INVITED:
+                messages.success(request, _("Recorded. %(name)s is now a member of the group.") % {
+                    "name": meeting.client.display_name})
+            else:
+                messages.success(request, _("Meeting recorded."))
+            return redirect("groups:meeting", group_id=group.pk, meeting_id=meeting.pk)
+    return render(request, "groups/meeting_new.html", {
+        "group": group, "form": form, "kind": kind, "kind_label": MeetingKind(kind).label, "steps": steps,
+        "done": set(done), "phq_fields": [form[name] for name in form.phq_fields],
+    })
+
+
+@staff_required
+def meeting_view(request, group_id, meeting_id):
+    """One recorded meeting."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    meeting = (Meeting.objects.filter(group=group, pk=meeting_id, client__in=visible_clients(actor))
+               .select_related("client", "by__user", "phq9").first())
+    if meeting is None:
+        raise Http404
+    meeting_actions.record_meeting_view(actor, meeting)
+    steps = meeting_actions.plan_steps(meeting.kind)
+    area = ""
+    if meeting.problem_area:
+        try:
+            area = protocol().area(meeting.problem_area, get_language() or "en").name
+        except KeyError:
+            area = meeting.problem_area
+    return render(request, "groups/meeting.html", {"group": group, "meeting": meeting, "steps": steps, "area": area,
+                                                   "done": set(meeting.done_step_ids)})
