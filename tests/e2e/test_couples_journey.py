@@ -1,0 +1,79 @@
+"""End to end: each partner writes their view on a phone; the other sees only what was shared; the
+therapist sees both side by side. Privacy checks control HAZ-001 (docs/clinical-safety/hazard-log.md).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from openipt.accounts.models import Role
+from openipt.clients import actions as client_actions
+from openipt.core.testing import PASSWORD, actor, make_client, make_member, make_world
+from openipt.couples import actions
+from openipt.couples.models import Entry
+from openipt.courses import actions as course_actions
+
+PRIVATE = "I worry he is bored with me"
+SHARED = "Cook together on Sundays"
+
+
+def _couple():
+    world = make_world()
+    two = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Lee", family_name="Partner")
+    login = make_member(world.org, Role.CLIENT)
+    client_actions.link_portal_user(two, login.user)
+    course = course_actions.start_course(actor(world.m["therapist"]), world.clients["self"].pk, format_id="couples",
+                                         start_date=timezone.localdate())
+    couple = actions.link_partner(actor(world.m["therapist"]), course.pk, record_number=two.record_number)
+    return world, login, couple
+
+
+def _click(ui, locator):
+    locator.click()
+    ui.page.wait_for_load_state("load")
+    ui.check()
+
+
+def test_partners_write_on_a_phone_and_see_only_what_was_shared(phone):
+    page = phone.page
+    world, partner_two, couple = _couple()
+    phone.sign_in(world.m["client"].user.username, PASSWORD)
+    expect(page.get_by_role("heading", name="You and your partner")).to_be_visible()
+    _click(phone, page.get_by_role("link", name="Write my answers"))
+    page.get_by_label("What I expect of my partner").fill(PRIVATE)
+    page.get_by_label("What I would like to change").fill(SHARED)
+    page.locator("#id_change_shared").check()
+    expect(page.get_by_text("Saved at")).to_be_visible(timeout=10000)  # autosaved while typing
+    phone.check()
+    phone.screenshot("couples-my-view-phone")
+    page.reload()
+    phone.check()
+    expect(page.get_by_label("What I expect of my partner")).to_have_value(PRIVATE)
+    expect(page.locator("#id_change_shared")).to_be_checked()
+    phone.sign_out()
+
+    # HAZ-001: partner two sees the shared answer and never the private one.
+    phone.sign_in(partner_two.user.username, PASSWORD)
+    phone.goto("/couples/mine/")
+    expect(page.get_by_text(SHARED)).to_be_visible()
+    expect(page.get_by_text(PRIVATE)).to_have_count(0)
+    private = Entry.objects.get(kind="i_expect")
+    response = page.goto(phone.base_url + f"/couples/entries/{private.pk}/")
+    assert response.status == 404
+
+
+def test_the_therapist_sees_both_views_side_by_side(ui):
+    page = ui.page
+    world, partner_two, couple = _couple()
+    actions.save_view(actor(world.m["client"]), {"i_expect": PRIVATE, "change": SHARED, "change_shared": "on"},
+                      expected_version=1)
+    actions.save_view(actor(partner_two), {"i_expect": "More time together", "i_expect_shared": "on"},
+                      expected_version=1)
+    ui.sign_in(world.m["therapist"].user.username, PASSWORD)
+    ui.goto(f"/courses/{couple.course_id}/")
+    _click(ui, page.get_by_role("link", name="Open the in-session page (both views side by side)"))
+    expect(page.get_by_text(PRIVATE)).to_be_visible()
+    expect(page.get_by_text("More time together")).to_be_visible()
+    expect(page.get_by_text("Private: for the therapist only").first).to_be_visible()
+    ui.screenshot("couples-session")
