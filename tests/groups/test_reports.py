@@ -1,0 +1,72 @@
+"""Session reports: filed once, read and answered by the supervisor, the reply seen by the facilitator."""
+
+from __future__ import annotations
+
+import pytest
+
+from openipt.core.errors import ActionError
+from openipt.core.testing import actor
+from openipt.groups import actions, report_actions, session_actions
+from openipt.groups.models import SessionReport
+
+from .support import client_of, co_facilitator, group
+
+
+@pytest.fixture
+def held(world):
+    co = co_facilitator(world)
+    grp = group(world, weeks_ago=1, co=co)
+    member = actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk)
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 1, member.pk, "present")
+    return grp, co
+
+
+def test_a_report_needs_a_held_session(world):
+    grp = group(world, weeks_ago=1)
+    with pytest.raises(ActionError, match="Mark attendance"):
+        report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Good")
+
+
+def test_a_second_filing_is_told_the_report_exists_and_the_first_is_kept(world, held):
+    grp, co = held
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Everyone spoke.")
+    with pytest.raises(report_actions.ReportExists) as exc:
+        report_actions.file_report(actor(co), grp.pk, 1, went_well="My version")
+    assert "already filed by" in exc.value.message and exc.value.report.went_well == "Everyone spoke."
+    assert SessionReport.objects.get().went_well == "Everyone spoke."
+
+
+def test_a_second_filing_in_the_browser_keeps_what_was_typed(world, held, as_member):
+    grp, co = held
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Everyone spoke.")
+    response = as_member(co).post(f"/groups/{grp.pk}/sessions/1/report/", {"went_well": "My own words about it"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "already filed" in body and "My own words about it" in body and "Everyone spoke." in body
+
+
+def test_the_supervisor_replies_and_the_facilitator_sees_the_reply(world, held, as_member):
+    grp, _co = held
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Everyone spoke.")
+    response = as_member(world.m["supervisor"]).post(f"/groups/{grp.pk}/sessions/1/report/reply/",
+                                                     {"reply": "Well done; keep to time in step 2."})
+    assert response.status_code == 302
+    page = as_member(world.m["facilitator"]).get(f"/groups/{grp.pk}/sessions/1/report/").content.decode()
+    assert "Well done; keep to time in step 2." in page
+    assert SessionReport.objects.get().reply_seen_at is not None
+
+
+def test_a_facilitator_cannot_reply_to_their_own_report(world, held):
+    grp, _co = held
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Fine")
+    with pytest.raises(ActionError) as exc:
+        report_actions.reply(actor(world.m["facilitator"]), grp.pk, 1, text="Thanks me")
+    assert exc.value.code == "forbidden"
+
+
+def test_an_empty_reply_is_refused_beside_the_field(world, held):
+    grp, _co = held
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Fine")
+    with pytest.raises(ActionError) as exc:
+        report_actions.reply(actor(world.m["supervisor"]), grp.pk, 1, text="   ")
+    assert exc.value.field == "reply"
