@@ -181,3 +181,11 @@ def test_the_mine_page_autosaves_and_keeps_words_on_conflict(client, couple, par
     # A save from an old window (version 1) keeps the words and shows the saved copy.
     page = client.post(reverse("couples:mine"), {"version": "1", "i_expect": "Older window words"}).content.decode()
     assert "Older window words" in page and "Typed so far" in page and "saved from another window" in page
+
+
+def test_the_api_names_both_partners_and_partner_twos_open_courses(couple, partners):
+    from openipt.couples import api
+
+    assert api.partner_ids(couple.course) == (partners.clients["self"].pk, partners.clients["two"].pk)
+    assert api.open_course_ids_as_second_partner(partners.clients["two"].pk) == [couple.course_id]
+    assert api.open_course_ids_as_second_partner(partners.clients["self"].pk) == []
