@@ -26,33 +26,33 @@ def saved_rows(view) -> list[dict]:
     return [{"label": labels.get(e.kind, e.kind), "text": e.text, "shared": e.shared} for e in view.entries.all()]
 
 
-def _points(client):
-    from openipt.core.charts import Point
+def scores(couple) -> dict[int, list[tuple]]:
+    """Each partner's completed PHQ-9 (completed_at, total), oldest first, keyed by client id."""
     from openipt.measures import api as measures_api
 
-    return tuple(Point(timezone.localdate(at), total) for at, total in measures_api.score_points(client, "phq9"))
+    return {p.pk: measures_api.score_points(p, "phq9") for p in (couple.partner_one, couple.partner_two)}
 
 
-def latest_scores(couple) -> list[dict]:
-    from openipt.measures import api as measures_api
-
+def latest_scores(couple, points: dict[int, list[tuple]]) -> list[dict]:
     out = []
     for partner in (couple.partner_one, couple.partner_two):
-        points = measures_api.score_points(partner, "phq9")
-        out.append({"partner": partner, "latest": points[-1][1] if points else None,
-                    "when": points[-1][0] if points else None, "count": len(points)})
+        mine = points.get(partner.pk, [])
+        out.append({"partner": partner, "latest": mine[-1][1] if mine else None,
+                    "when": mine[-1][0] if mine else None, "count": len(mine)})
     return out
 
 
-def phq9_chart(couple):
+def phq9_chart(couple, points: dict[int, list[tuple]]):
     """Both partners' PHQ-9 scores over time on one chart (dates on the x axis), or None with no scores."""
-    from openipt.core.charts import Cutoff, Series, trajectory_chart
+    from openipt.core.charts import Cutoff, Point, Series, trajectory_chart
 
-    one, two = _points(couple.partner_one), _points(couple.partner_two)
-    if not one and not two:
-        return None
-    series = [Series(couple.partner_one.display_name, one), Series(couple.partner_two.display_name, two)]
+    series = [
+        Series(partner.display_name, tuple(Point(timezone.localdate(at), total) for at, total in points.get(partner.pk, [])))
+        for partner in (couple.partner_one, couple.partner_two)
+    ]
     series = [s for s in series if s.points]
+    if not series:
+        return None
     description = _("PHQ-9 scores of both partners over time. Scores of 10 or more suggest depression.")
     return trajectory_chart(series, y_max=27, cutoff=Cutoff(10, _("10: likely depression")),
                             title=_("Both partners' PHQ-9 scores"), description=description,

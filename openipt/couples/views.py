@@ -64,9 +64,10 @@ def session_view(request, couple_id):
         raise Http404
     actions.record_session_view(actor, couple)
     entries = list(access.entries_for_staff(couple))
+    points = present.scores(couple)
     return render(request, "couples/session.html", {
         "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),
-        "chart": present.phq9_chart(couple), "latest": present.latest_scores(couple),
+        "chart": present.phq9_chart(couple, points), "latest": present.latest_scores(couple, points),
     })
 
 
