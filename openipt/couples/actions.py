@@ -34,6 +34,7 @@ AUTOSAVE_AUDIT_GAP = timedelta(minutes=10)
 KINDS = tuple(EntryKind.values)
 
 
+@transaction.atomic
 def link_partner(actor, course_id, *, record_number: str) -> Couple:
     """Add partner two (found by record number among the clients the actor can see) to a couples course."""
     from openipt.courses import access as course_access
