@@ -18,6 +18,7 @@ from openipt.accounts.models import Membership, Role
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
+from openipt.clients.actions import clear_signal
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import rules as course_rules
 from openipt.courses.actions import COURSE_STARTED
@@ -45,6 +46,7 @@ MEMBER_ADDED = register("group.member_added", "Client joined a group")
 MEMBER_LEFT = register("group.member_left", "Client left a group")
 
 GROUP_FORMAT = "group"
+DROPOUT_SIGNAL = "groups"  # the caseload signal for members who missed sessions (session_actions)
 
 
 def day(value: date | None) -> str:
@@ -225,8 +227,11 @@ def set_status(actor, group_id, status: str) -> Group:
         Course.objects.filter(group_memberships__group=group, status=CourseStatus.PLANNED).update(
             status=CourseStatus.ACTIVE, updated_at=timezone.now(), version=F("version") + 1)
     if status == GroupStatus.ENDED:
+        finishing = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values_list("client_id", flat=True))
         Member.objects.filter(group=group, status=MemberStatus.ACTIVE).update(status=MemberStatus.FINISHED,
                                                                              updated_at=timezone.now())
+        for client_id in finishing:
+            clear_signal(client_id, DROPOUT_SIGNAL)
     group.refresh_from_db()
     audit.record(GROUP_STATUS.code, actor=actor, obj=group, details={"status": status})
     return group
@@ -350,6 +355,7 @@ def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
         updated_at=timezone.now())
     PhaseTransition.objects.create(course_id=member.course_id, from_value=member.course.status, to_value="ended_early",
                                    at=timezone.now(), by=actor.membership, reason=reason)
+    clear_signal(member.client_id, DROPOUT_SIGNAL)
     member.refresh_from_db()
     audit.record(MEMBER_LEFT.code, actor=actor, client=member.client, obj=member, details={"group": group.pk, "reason": reason[:200]})
     return member

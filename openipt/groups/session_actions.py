@@ -19,7 +19,7 @@ from openipt.audit.registry import register
 from openipt.clients.actions import set_signal
 from openipt.core.errors import ActionError, ConflictError
 from openipt.groups import access, schedule
-from openipt.groups.actions import _text, group_for_change, today
+from openipt.groups.actions import DROPOUT_SIGNAL, _text, group_for_change, today
 from openipt.groups.models import (
     AppliedChange,
     Attendance,
@@ -38,7 +38,6 @@ NOTES_SAVED = register("group.notes_saved", "Group session notes saved")
 STEPS_SAVED = register("group.steps_saved", "Group session guide steps ticked")
 SESSION_VIEWED = register("group.session_viewed", "Group session opened in facilitator mode")
 
-SIGNAL_SOURCE = "groups"
 PHQ9 = tuple(f"q{n}" for n in range(1, 10))
 
 
@@ -92,10 +91,28 @@ def refresh_dropout_signal(member: Member) -> None:
                  .order_by("session__number").values_list("presence", flat=True))
     missed = schedule.missed_in_a_row(marks)
     if missed >= 2 and member.status == MemberStatus.ACTIVE:
-        set_signal(member.client_id, SIGNAL_SOURCE, 1,
+        set_signal(member.client_id, DROPOUT_SIGNAL, 1,
                    _("Missed %(n)d group sessions in a row") % {"n": missed}, reverse("groups:detail", args=[member.group_id]))
     else:
-        set_signal(member.client_id, SIGNAL_SOURCE, 0, "")
+        set_signal(member.client_id, DROPOUT_SIGNAL, 0, "")
+
+
+def follow_phase(actor, session: GroupSession) -> None:
+    """Move the members' group courses to the phase of the session just held (the protocol's group format)."""
+    from openipt.courses.models import OPEN_STATUSES, Course, PhaseTransition
+
+    courses = list(Course.objects.filter(
+        group_memberships__group=session.group, group_memberships__status=MemberStatus.ACTIVE,
+        status__in=[s.value for s in OPEN_STATUSES]).exclude(phase=session.phase).values_list("pk", "phase"))
+    if not courses:
+        return
+    now = timezone.now()
+    Course.objects.filter(pk__in=[pk for pk, _phase in courses]).update(phase=session.phase, updated_at=now,
+                                                                        version=F("version") + 1)
+    reason = _("Group session %(n)d held") % {"n": session.number}
+    PhaseTransition.objects.bulk_create([
+        PhaseTransition(course_id=pk, from_value=phase, to_value=session.phase, at=now, by=actor.membership, reason=reason)
+        for pk, phase in courses])
 
 
 def _mark(actor, session, member_id, presence: str) -> dict:
@@ -110,6 +127,7 @@ def _mark(actor, session, member_id, presence: str) -> dict:
     if not session.held:
         GroupSession.objects.filter(pk=session.pk).update(held=True, updated_at=timezone.now())
         session.held = True
+        follow_phase(actor, session)
     refresh_dropout_signal(member)
     audit.record(ATTENDANCE_MARKED.code, actor=actor, client=member.client, obj=session,
                  details={"member": member.pk, "presence": presence, "replaced": before["presence"]})

@@ -70,3 +70,25 @@ def test_an_empty_reply_is_refused_beside_the_field(world, held):
     with pytest.raises(ActionError) as exc:
         report_actions.reply(actor(world.m["supervisor"]), grp.pk, 1, text="   ")
     assert exc.value.field == "reply"
+
+
+# Hazard GRP-03: a worry about a named member written in a report must not stay unread in a report.
+def test_a_report_naming_a_member_with_risk_words_raises_an_alert_for_that_member(world, held):
+    from openipt.groups.models import Member
+    from openipt.safety.models import Alert
+
+    grp, _co = held
+    member = Member.objects.get(group=grp)
+    name = member.client.given_name
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Good",
+                               concerns=f"{name} said she wants to kill herself and has no reason to live.")
+    assert Alert.objects.filter(client=member.client, rule_kind="free_text").exists()
+
+
+def test_a_report_without_worrying_words_raises_no_alert(world, held):
+    from openipt.safety.models import Alert
+
+    grp, _co = held
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Good",
+                               concerns="Nobody in particular; everyone was tired.")
+    assert not Alert.objects.exists()

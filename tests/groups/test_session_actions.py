@@ -156,3 +156,26 @@ def test_the_supervisor_cannot_mark_attendance(world, running):
     with pytest.raises(ActionError) as exc:
         session_actions.mark_attendance(actor(world.m["supervisor"]), grp.pk, 3, members[0].pk, "present")
     assert exc.value.code == "forbidden"
+
+
+def test_the_dropout_flag_clears_when_the_member_leaves(world, running):
+    grp, members, _co = running
+    fac = actor(world.m["facilitator"])
+    for number in (1, 2):
+        session_actions.mark_attendance(fac, grp.pk, number, members[0].pk, "absent")
+    actions.remove_member(fac, grp.pk, members[0].pk, reason="Moved away")
+    assert not ClientSignal.objects.filter(client=members[0].client, source="groups").exists()
+
+
+def test_each_members_course_follows_the_phase_of_the_group_session_held(world):
+    from openipt.courses.models import Course
+
+    grp = group(world, weeks_ago=7)  # eight sessions, the last one today
+    members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
+    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
+    fac = actor(world.m["facilitator"])
+    session_actions.mark_attendance(fac, grp.pk, 2, members[0].pk, "present")
+    assert set(Course.objects.filter(group_memberships__group=grp).values_list("phase", flat=True)) == {"middle"}
+    session_actions.mark_attendance(fac, grp.pk, 8, members[0].pk, "present")
+    courses = Course.objects.filter(group_memberships__group=grp)
+    assert set(courses.values_list("phase", "status")) == {("termination", "active")}
