@@ -48,7 +48,7 @@ def add_demo_supervision(world) -> None:
     if FidelityRating.objects.filter(organisation=org).exists():
         return
     sessions = list(Session.objects.filter(course__therapist=therapist, attendance=Attendance.ATTENDED,
-                                           course__format_id="individual").order_by("scheduled_start", "pk"))
+                                           course__format_id="individual").order_by("-scheduled_start", "-pk"))
     rated = []
     for phase, answer_sets in DEMO_ANSWERS.items():
         pool = [s for s in sessions if s.phase == phase]
@@ -59,6 +59,14 @@ def add_demo_supervision(world) -> None:
         better = dict(first.answers, area_and_goals="partly")
         actions.rate(Actor(world.members["admin"]), "session", first.target_id, answers=better,
                      comment="Second look after the recording: the area was named, briefly.", expected_version=1)
+    # Date the demo ratings the day after each session, so the dashboard's dates and trend read naturally.
+    starts = {s.pk: s.scheduled_start for s in sessions}
+    now = timezone.now()
+    for rating in FidelityRating.objects.filter(organisation=org, target_kind="session"):
+        when = starts.get(rating.target_id)
+        if when is not None:
+            later = min(now, when + timedelta(days=1, minutes=rating.version))
+            FidelityRating.objects.filter(pk=rating.pk).update(rated_at=later)
     with_comment = [r for r in rated if r.comment]
     if len(with_comment) > 1:
         actions.reply(Actor(therapist), with_comment[1].pk, text="Thank you. I will try the link to events next week.")
