@@ -46,6 +46,17 @@ def _yes_no(value, field: str) -> bool:
     raise ActionError(_("Answer yes or no. Ask it in your own words, gently and directly."), field=field)
 
 
+def answer_value(value) -> int | None:
+    """Return a PHQ answer 0-3 given as a whole number or its digit, or None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip() in ("0", "1", "2", "3"):
+        return int(value.strip())
+    if isinstance(value, int) and 0 <= value <= 3:
+        return value
+    return None
+
+
 def _answers(answers) -> dict:
     """Return PHQ-9 answers for the measures app: all nine required, the difficulty item optional."""
     answers = dict(answers or {})
@@ -59,11 +70,8 @@ def _answers(answers) -> dict:
         if value in (None, ""):
             values[item] = None
             continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = -1
-        if not 0 <= number <= 3:
+        number = answer_value(value)
+        if number is None:
             raise ActionError(_("Choose one of the four answers."), field=item)
         values[item] = number
     return values

@@ -180,14 +180,13 @@ def _check(actor, session, member_id, answers: dict) -> dict:
     else:
         raise ActionError(_("Answer all nine questions for a PHQ-9, or only the first two for a quick PHQ-2."),
                           field=f"check_{member.pk}")
+    from openipt.groups.meeting_actions import answer_value
+
     for key, value in items.items():
         if value is None:
             continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = -1
-        if not 0 <= number <= 3:
+        number = answer_value(value)
+        if number is None:
             raise ActionError(_("Choose one of the four answers for each question."), field=f"check_{member.pk}")
         items[key] = number
     day = timezone.localtime(session.scheduled_start).date()

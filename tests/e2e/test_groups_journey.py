@@ -51,6 +51,7 @@ def test_an_admin_sets_up_a_tuesday_group_in_luganda(ui):
     assert Group.objects.get().sessions.count() == 8
 
 
+# Hazard GRP-01: a positive pre-group screen refers instead of inviting, with an alert.
 def test_a_positive_safety_screen_refers_instead_of_inviting(ui):
     world = make_world()
     grp = group(world)
@@ -81,6 +82,7 @@ def test_a_positive_safety_screen_refers_instead_of_inviting(ui):
     expect(page.get_by_text("Not invited: referred for urgent help")).to_be_visible()
 
 
+# Hazard GRP-04: marks made offline are kept on the tablet and saved once when the connection returns.
 def test_facilitator_mode_keeps_marks_made_offline_and_saves_them_when_the_connection_returns(ui):
     world = make_world()
     grp, members = _running(world)

@@ -69,6 +69,7 @@ def test_a_stale_no_js_form_does_not_undo_the_other_facilitators_marks(world, ru
     assert marks == {members[0].pk: "present", members[1].pk: "absent"}
 
 
+# Hazard GRP-04: marks and checks made while the tablet is offline must not be lost or doubled.
 def test_a_replayed_change_is_applied_once(world, running):
     grp, members, _co = running
     fac = actor(world.m["facilitator"])
@@ -117,6 +118,14 @@ def test_a_half_answered_check_is_refused_beside_the_member(world, running):
     assert not QuickCheck.objects.exists()
 
 
+@pytest.mark.parametrize("bad", [2.5, True, "three", 4, -1, None])
+def test_answers_that_are_not_0_to_3_are_refused(world, running, bad):
+    grp, members, _co = running
+    with pytest.raises(ActionError):
+        session_actions.enter_quick_check(actor(world.m["facilitator"]), grp.pk, 3, members[0].pk, {"q1": bad, "q2": 1})
+    assert not QuickCheck.objects.exists()
+
+
 def test_a_second_check_for_the_same_member_and_session_is_refused_with_the_first_score(world, running):
     grp, members, _co = running
     fac = actor(world.m["facilitator"])
@@ -133,6 +142,7 @@ def test_item_nine_in_a_quick_check_raises_an_alert(world, running):
     assert Alert.objects.filter(client=members[0].client).exists()
 
 
+# Hazard GRP-05: a member who stops coming must not drop out unnoticed.
 def test_missing_two_sessions_flags_the_member_on_the_caseload_until_they_come(world, running):
     grp, members, _co = running
     fac = actor(world.m["facilitator"])
