@@ -46,3 +46,22 @@ def due_for_client(client) -> list[dict]:
                     "session": item.session_number, "due_at": item.at, "state": item.state,
                     "url": reverse("measures:fill", args=[item.key])})
     return out
+
+
+def score_points_for_clients(client_ids, instrument_code: str = "phq9") -> dict[int, list[tuple]]:
+    """Return {client id: [(completed_at, total), ...] oldest first} for many clients in one query.
+
+    Every id asked for is a key (an empty list when there are no scores). Added for the groups roster.
+    """
+    from openipt.measures.models import Administration, Status
+
+    ids = [int(i) for i in client_ids]
+    out: dict[int, list[tuple]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = (Administration.objects.filter(client_id__in=ids, instrument_code=instrument_code, status=Status.COMPLETED,
+                                          total__isnull=False)
+            .order_by("completed_at", "pk").values_list("client_id", "completed_at", "total"))
+    for client_id, completed_at, total in rows:
+        out[client_id].append((completed_at, total))
+    return out
