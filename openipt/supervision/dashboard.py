@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,11 +43,12 @@ def waiting_sessions(member_ids):
     from openipt.courses.models import Attendance, Session
 
     since = timezone.now() - timedelta(days=WAITING_DAYS)
-    rated = FidelityRating.objects.filter(target_kind="session", is_current=True).values("target_id")
+    # NOT EXISTS on the (kind, id) of current ratings: an index lookup per session, whatever the number of ratings.
+    rated = FidelityRating.objects.filter(target_kind="session", target_id=OuterRef("pk"), is_current=True)
     base = (
         Session.objects.filter(course__therapist_id__in=member_ids, attendance=Attendance.ATTENDED,
                                scheduled_start__gte=since, scheduled_start__lte=timezone.now())
-        .exclude(pk__in=rated)
+        .exclude(Exists(rated))
     )
     counts = dict(base.order_by().values("course__therapist_id").annotate(n=Count("pk")).values_list("course__therapist_id", "n"))
     shown = list(base.select_related("course__client", "course__therapist__user").order_by("-scheduled_start", "-pk")[:WAITING_SHOWN])
