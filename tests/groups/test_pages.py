@@ -194,3 +194,23 @@ def test_the_outcome_summary_counts_improved_and_recovered_at_the_end(world, run
     assert "2 of 4 members have a first and a later PHQ-9" in body
     assert "Improved (a fall of 6 points or more): 1" in body
     assert "Recovered (10 or more at the start, under 10 at the latest check): 1" in body
+
+
+def test_the_facilitators_supervisor_can_open_the_fidelity_rating_from_the_report(world, running, as_member):
+    from openipt.accounts.actions import change_membership
+    from openipt.groups.supervision_link import rate_url
+
+    grp, members = running
+    fac = actor(world.m["facilitator"])
+    session_actions.mark_attendance(fac, grp.pk, 1, members[0].pk, "present")
+    report_actions.file_report(fac, grp.pk, 1, went_well="Good start")
+    web = as_member(world.m["supervisor"])
+    session = grp.sessions.get(number=1)
+    body = web.get(f"/groups/{grp.pk}/sessions/1/report/").content.decode()
+    assert rate_url(session.pk) not in body and "facilitator's supervisor" in body
+    change_membership(actor(world.m["admin"]), world.m["facilitator"].pk, role="facilitator",
+                      supervisor_id=world.m["supervisor"].pk)
+    body = web.get(f"/groups/{grp.pk}/sessions/1/report/").content.decode()
+    assert rate_url(session.pk) in body
+    page = web.get(rate_url(session.pk))
+    assert page.status_code == 200 and grp.name in page.content.decode()

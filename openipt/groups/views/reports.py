@@ -51,8 +51,13 @@ def report_view(request, group_id, number):
         "group": group, "session": session, "report": report, "form": form,
         "reply_form": ReplyForm(initial={"reply": report.reply}) if report is not None and can_reply else None,
         "can_reply": can_reply, "rating": rating,
-        "rate_url": supervision_link.rate_url(session.pk) if can_reply else "",
+        "rate_url": supervision_link.rate_url(session.pk) if _may_rate(actor, group) else "",
     }, status=400 if form is not None and form.errors else 200)
+
+
+def _may_rate(actor, group) -> bool:
+    """The supervision app lets a supervisor rate their own supervisees (and an admin any care staff)."""
+    return actor.is_admin or group.facilitator.supervisor_id == actor.membership.pk
 
 
 @staff_required
@@ -75,7 +80,8 @@ def reply_view(request, group_id, number):
             return redirect("groups:report", group_id=session.group.pk, number=session.number)
     return render(request, "groups/report.html", {
         "group": session.group, "session": session, "report": report, "form": None, "reply_form": form,
-        "can_reply": True, "rating": None, "rate_url": supervision_link.rate_url(session.pk),
+        "can_reply": True, "rating": None,
+        "rate_url": supervision_link.rate_url(session.pk) if _may_rate(actor, session.group) else "",
     }, status=400)
 
 
