@@ -214,3 +214,14 @@ def test_the_facilitators_supervisor_can_open_the_fidelity_rating_from_the_repor
     assert rate_url(session.pk) in body
     page = web.get(rate_url(session.pk))
     assert page.status_code == 200 and grp.name in page.content.decode()
+
+
+def test_a_members_own_record_and_group_course_open_without_error(world, running, as_member):
+    grp, members = running
+    fac = actor(world.m["facilitator"])
+    session_actions.mark_attendance(fac, grp.pk, 1, members[0].pk, "present")
+    session_actions.enter_quick_check(fac, grp.pk, 1, members[0].pk, phq9(12))
+    web = as_member(world.m["facilitator"])
+    assert web.get(f"/clients/{members[0].client_id}/").status_code == 200
+    page = web.get(f"/courses/{members[0].course_id}/")
+    assert page.status_code == 200 and "Group IPT" in page.content.decode()
