@@ -145,8 +145,8 @@ def dashboard_view(request):
     page = paginate(request, dashboard.members_with_caseload(actor))
     members = list(page.object_list)
     ids = [m.pk for m in members]
-    all_ids = access.supervised_members(actor).values("pk")
-    waiting, waiting_counts = dashboard.waiting_sessions(all_ids)
+    # Sessions waiting for a rating: those of the clinicians on this page (an admin's organisation is paged).
+    waiting, waiting_counts = dashboard.waiting_sessions(ids)
     rows = dashboard.rows_for(members, waiting_counts)
     return render(request, "supervision/dashboard.html", {
         "page": page, "rows": rows, "waiting": waiting, "waiting_total": sum(waiting_counts.values()),
