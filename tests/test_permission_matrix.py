@@ -80,7 +80,7 @@ MATRIX = {
 }
 
 
-APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups"]
+APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples"]
 PREPARERS = []
 for _app in APPS:
     try:

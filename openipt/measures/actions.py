@@ -4,13 +4,12 @@ Each function takes the Actor first (or, for a one-time link, the link's token),
 permission, runs in a transaction and records an audit event. A completed questionnaire is
 scored by the pure engine, stored, passed to the safety rules and used to refresh the client's
 not-on-track signal, all in one transaction: the score, any alert and the signal are stored
-together or not at all. The FHIR import is in `imports.py`.
+together or not at all. The FHIR import is in `imports.py`; one-time links are in
+`link_actions.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -30,7 +29,6 @@ from openipt.measures.models import (
     Administration,
     MeasurePlan,
     MeasuresSettings,
-    OneTimeLink,
     Rule,
     Schedule,
     ScheduleDate,
@@ -44,9 +42,6 @@ SCHEDULE_REMOVED = register("measures.schedule_removed", "Questionnaire schedule
 DRAFT_SAVED = register("measures.draft_saved", "Questionnaire answers saved while filling in")
 COMPLETED = register("measures.completed", "Questionnaire completed")
 ENTERED = register("measures.entered", "Questionnaire entered by staff")
-LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
-LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
-LINK_OPENED = register("measures.link_opened", "One-time questionnaire link opened")
 IMPORTED = register("measures.imported", "Questionnaire responses imported (FHIR)")
 EXPORTED = register("measures.exported", "Measures exported")
 VIEWED = register("measures.viewed", "Scores viewed")
@@ -266,6 +261,7 @@ def _draft(client, course, item, inst, answers, *, source, entered_by=None, link
         raise ActionError(_("These answers were already sent. Thank you."), code="done")
     if admin is None and not given:
         return None  # nothing answered yet: nothing to keep
+    changed: list[str] = []
     if admin is None:
         admin = _new(client, course, item, inst, source=source, entered_by=entered_by, link=link)
         admin.answers = {i.id: None for i in inst.items}
@@ -273,16 +269,23 @@ def _draft(client, course, item, inst, answers, *, source, entered_by=None, link
             with transaction.atomic():
                 admin.answers.update(given)
                 admin.save(force_insert=True)
+            changed = list(given)
         except IntegrityError:
             admin = _locked(client.pk, item.key)
             if admin is None or admin.is_completed:
                 raise ActionError(_("These answers were already sent. Thank you."), code="done") from None
-    if admin.pk is not None and given:
+    if admin.pk is not None and given and not changed:
         merged = dict(admin.answers)
+        changed = [key for key, value in given.items() if admin.answers.get(key) != value]
         merged.update(given)
         if merged != admin.answers:
             admin.answers = merged
             admin.save(update_fields=["answers", "updated_at"])
+    if changed:
+        # A safety answer counts the moment it is saved, even if the questionnaire is never sent (HAZ-005).
+        from openipt.safety import api as safety_api
+
+        safety_api.raise_for_administration(admin, only_items=changed)
     answered = sum(1 for v in admin.answers.values() if v is not None)
     audit.record(DRAFT_SAVED.code, actor=actor, client=client, obj=admin,
                  details={"instrument": inst.code, "answered": answered, "source": source},
@@ -465,139 +468,6 @@ def enter_paper(actor, course_id, *, instrument_code: str, session_number: int |
                           "completed_on": completed_on.isoformat(), "flags": [f["item"] for f in admin.flags],
                           "alerts": len(alerts)})
     return admin
-
-
-# ---- one-time links
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-@transaction.atomic
-def create_link(actor, course_id) -> tuple[OneTimeLink, str]:
-    """Make a link that lets the client fill in what is due now without signing in; the token is shown once."""
-    course = _course_for_change(actor, course_id)
-    if not course.is_open:
-        raise ActionError(_("This course has ended, so nothing is due."))
-    schedules, sessions, administrations = access.course_rows(course)
-    own = instruments.self_report_codes()
-    keys = [i.key for i in due.course_items(course, schedules, sessions, administrations)
-            if i.is_open and i.instrument_code in own]
-    if not keys:
-        raise ActionError(_("Nothing is due for this client now, so there is nothing to send. A link covers the "
-                            "questionnaires due in the 3 days before a session or overdue since one."))
-    now = timezone.now()
-    settings = results.org_settings(course.organisation_id)
-    OneTimeLink.objects.filter(course=course, used_at__isnull=True, revoked_at__isnull=True,
-                               expires_at__gt=now).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
-    link = OneTimeLink.objects.create(
-        token_hash=token_hash(token), organisation_id=course.organisation_id, client=course.client, course=course,
-        due_keys=keys, created_by=actor.membership, created_at=now, expires_at=now + timedelta(days=settings.link_days))
-    audit.record(LINK_CREATED.code, actor=actor, client=course.client, obj=link,
-                 details={"questionnaires": keys, "expires": link.expires_at.isoformat()})
-    return link, token
-
-
-@transaction.atomic
-def revoke_link(actor, course_id, link_id) -> OneTimeLink:
-    """Stop a link before it is used."""
-    course = _course_for_change(actor, course_id)
-    link = OneTimeLink.objects.select_for_update().filter(course=course, pk=link_id if isinstance(link_id, int) else -1).first()
-    if link is None:
-        raise ActionError(_("That link was not found."))
-    if link.revoked_at is None and link.used_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
-        audit.record(LINK_REVOKED.code, actor=actor, client=course.client, obj=link)
-    return link
-
-
-def link_state(link: OneTimeLink | None, now: datetime | None = None) -> str:
-    """Return ok, used, revoked, expired or unknown."""
-    now = now or timezone.now()
-    if link is None:
-        return "unknown"
-    if link.used_at is not None:
-        return "used"
-    if link.revoked_at is not None:
-        return "revoked"
-    if link.expires_at <= now:
-        return "expired"
-    return "ok"
-
-
-def find_link(token: str, *, lock: bool = False) -> OneTimeLink | None:
-    """Return the link a token opens (whatever its state), or None."""
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
-        return None
-    qs = OneTimeLink.objects.select_for_update() if lock else OneTimeLink.objects
-    return qs.filter(token_hash=token_hash(token)).select_related("client", "course__client").first()
-
-
-def link_items(link: OneTimeLink) -> list[tuple[str, Instrument, Administration | None]]:
-    """Return the link's questionnaires in order, with what was already done or started."""
-    found = {a.due_key: a for a in Administration.objects.filter(client_id=link.client_id, due_key__in=link.due_keys)}
-    out = []
-    for key in link.due_keys:
-        parsed = due.parse_key(key)
-        inst = instruments.get(parsed.code) if parsed else None
-        if inst is not None:
-            out.append((key, inst, found.get(key)))
-    return out
-
-
-def record_link_opened(link: OneTimeLink) -> None:
-    audit.record(LINK_OPENED.code, client=link.client, obj=link, organisation_id=link.organisation_id,
-                 system_label="questionnaire link")
-
-
-def link_item(link: OneTimeLink, key: str) -> tuple[due.DueItem, Instrument]:
-    if key not in link.due_keys:
-        raise ActionError(_("This questionnaire is not part of your link."), code="not_open")
-    parsed = due.parse_key(key)
-    inst = instruments.get(parsed.code) if parsed else None
-    if inst is None:  # pragma: no cover - keys are made from loaded instruments
-        raise ActionError(_("This questionnaire is not available any more."), code="not_open")
-    item = due.DueItem(key, link.course_id, link.client_id, inst.code, parsed.session, parsed.on, None, "due")
-    return item, inst
-
-
-def _live_link(token: str) -> OneTimeLink:
-    link = find_link(token, lock=True)
-    state = link_state(link)
-    if state != "ok":
-        raise ActionError(_("This link cannot be used any more."), code=state)
-    return link
-
-
-@transaction.atomic
-def save_link_draft(token: str, key: str, answers: dict) -> Administration | None:
-    """Keep answers given through a one-time link as the client goes."""
-    link = _live_link(token)
-    item, inst = link_item(link, key)
-    return _draft(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)
-
-
-@transaction.atomic
-def submit_link(token: str, key: str, answers: dict) -> Submitted:
-    """Send answers through a one-time link; the link is spent when everything on it is done."""
-    link = find_link(token, lock=True)
-    if link is not None:
-        done = Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
-        if done is not None and key in link.due_keys:
-            return Submitted(done, [], created=False)
-    link = _live_link(token)
-    item, inst = link_item(link, key)
-    outcome = _submit(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)
-    remaining = set(link.due_keys) - set(
-        Administration.objects.filter(client_id=link.client_id, due_key__in=link.due_keys, status=Status.COMPLETED)
-        .values_list("due_key", flat=True))
-    if not remaining:
-        link.used_at = timezone.now()
-        link.save(update_fields=["used_at"])
-    return outcome
 
 
 # ---- settings, reads and exports

@@ -12,6 +12,7 @@ class MeasuresConfig(AppConfig):
         from openipt.core.extensions import NavItem, Panel, add_nav, add_panel
         from openipt.measures import (
             actions,  # noqa: F401 - registers the audit event types
+            link_actions,  # noqa: F401 - registers the audit event types
             panels,
         )
         from openipt.measures.seed import add_demo_measures, add_synthetic_measures

@@ -25,13 +25,24 @@ def _answers(answers) -> dict:
     return result
 
 
-def raise_for_administration(administration) -> list:
-    """Evaluate the risk rules on a completed questionnaire and raise alerts; return them."""
+def raise_for_administration(administration, *, only_items=None) -> list:
+    """Evaluate the risk rules on a questionnaire's answers and raise alerts; return them.
+
+    Called when a questionnaire is completed, and also while it is being filled in with
+    `only_items` (the answers just changed), so a safety answer in a questionnaire the client
+    never sends still raises an alert. An open alert for the same questionnaire gets the new
+    evidence instead of a second alert.
+    """
     from openipt.safety import actions
     from openipt.safety.ruleset import rules_for
 
     client = administration.client
-    signals = evaluate_answers(rules_for(client.organisation_id), administration.instrument_code, _answers(administration.answers))
+    answers = _answers(administration.answers)
+    if only_items is not None:
+        answers = {key: value for key, value in answers.items() if key in set(only_items)}
+        if not answers:
+            return []
+    signals = evaluate_answers(rules_for(client.organisation_id), administration.instrument_code, answers)
     actor = getattr(administration, "actor", None)
     entered_by = getattr(administration, "entered_by", None) if getattr(administration, "entered_by_id", None) else None
     if actor is None and entered_by is not None:

@@ -195,3 +195,16 @@ def test_the_printable_page_shows_the_version_asked_for(world, therapist, course
     assert "Second words." in text(browser.get(f"/assessment/course/{course.pk}/formulation/print/"))
     page = text(browser.get(f"/assessment/course/{course.pk}/formulation/print/?v=1"))
     assert "First words." in page and "Not agreed yet." in page and "data-print" in page
+
+
+def test_the_client_sees_only_the_shared_version_never_a_later_one_or_the_draft(world, therapist, course, as_member):
+    """HAZ-008: the client reads what the therapist shared, never an unshared version or the working draft."""
+    choose_grief(therapist, course)
+    formulation_actions.save_version(therapist, course.pk, text="Shared words.", expected_version=0)
+    formulation_actions.share_latest(therapist, course.pk)
+    formulation_actions.save_version(therapist, course.pk, text="Not shared yet.", expected_version=1)
+    draft = FormulationDraft.objects.get(course=course)
+    formulation_actions.autosave_draft(therapist, course.pk, text="Working draft.", expected_version=draft.version)
+    page = text(as_member(world.m["client"]).get("/assessment/mine/formulation/"))
+    assert "Shared words." in page
+    assert "Not shared yet." not in page and "Working draft." not in page

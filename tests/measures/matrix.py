@@ -17,7 +17,7 @@ def prepare(world):
     from openipt.core.testing import actor
     from openipt.courses import session_actions
     from openipt.courses.models import Course
-    from openipt.measures import actions, due
+    from openipt.measures import actions, due, link_actions
     from openipt.measures.models import Schedule
     from tests.measures.support import phq9, start_course
 
@@ -25,7 +25,7 @@ def prepare(world):
     actions.ensure_default_schedule(course)
     entered = actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=1,
                                   completed_on=timezone.localdate(), answers=phq9(1, 1, 1, 1, 1, 1, 1, 1, 0, difficulty=1))
-    link, token = actions.create_link(actor(world.m["therapist"]), course.pk)
+    link, token = link_actions.create_link(actor(world.m["therapist"]), course.pk)
     own = Course.objects.filter(client=world.clients["self"]).first()  # the assessment rows may have started one
     if own is None:
         own = start_course(world, "self")

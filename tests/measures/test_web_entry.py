@@ -152,3 +152,16 @@ def test_only_assigned_care_staff_enter_forms(world, client):
         assert client.get(f"/measures/course/{course.pk}/enter/").status_code == 403
     login(client, world.m["therapist2"])
     assert client.get(f"/measures/course/{course.pk}/enter/").status_code == 404
+
+
+def test_a_paper_phq9_with_item_nine_above_zero_raises_an_alert(world, client):
+    """HAZ-005: a safety answer on paper raises the same alert as one given in the portal."""
+    from openipt.safety.models import Alert
+
+    course = start_course(world)
+    login(client, world.m["therapist"])
+    answers = {f"q{i}": "1" for i in range(1, 9)}
+    answers.update(q9="2", difficulty="1")
+    assert _post(client, course, "phq9", answers).status_code == 302
+    alert = Alert.objects.get(client=world.clients["mine"])
+    assert alert.rule_id == "phq9_item9_positive" and alert.severity == "high"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from openipt.core.errors import ActionError
 from openipt.core.testing import actor, login
-from openipt.measures import actions
+from openipt.measures import actions, link_actions
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
 from tests.measures.support import form_data, phq9, start_course
 
@@ -18,7 +18,7 @@ from tests.measures.support import form_data, phq9, start_course
 def link(world):
     course = start_course(world)
     actions.ensure_default_schedule(course)
-    made, token = actions.create_link(actor(world.m["therapist"]), course.pk)
+    made, token = link_actions.create_link(actor(world.m["therapist"]), course.pk)
     return course, made, token
 
 
@@ -72,7 +72,7 @@ def test_an_expired_link_explains_itself(world, client, link):
     response = client.get(f"/measures/link/{token}/")
     assert response.status_code == 410 and "This link has run out" in response.content.decode()
     with pytest.raises(ActionError):
-        actions.submit_link(token, made.due_keys[0], phq9(0, 0, 0, 0, 0, 0, 0, 0, 0))
+        link_actions.submit_link(token, made.due_keys[0], phq9(0, 0, 0, 0, 0, 0, 0, 0, 0))
     assert not Administration.objects.exists()
 
 
@@ -89,7 +89,7 @@ def test_a_stopped_link_and_an_unknown_link_explain_themselves(world, client, li
 
 def test_a_new_link_stops_the_previous_one(world, link):
     course, first, _token = link
-    actions.create_link(actor(world.m["therapist"]), course.pk)
+    link_actions.create_link(actor(world.m["therapist"]), course.pk)
     assert OneTimeLink.objects.get(pk=first.pk).revoked_at is not None
 
 
@@ -97,7 +97,7 @@ def test_nothing_due_means_no_link(world):
     course = start_course(world, first_in=timedelta(days=6))
     actions.ensure_default_schedule(course)
     with pytest.raises(ActionError) as caught:
-        actions.create_link(actor(world.m["therapist"]), course.pk)
+        link_actions.create_link(actor(world.m["therapist"]), course.pk)
     assert "Nothing is due" in caught.value.message
     assert not OneTimeLink.objects.exists()
 
@@ -107,7 +107,7 @@ def test_a_link_covers_only_its_own_questionnaires(world, client, link):
     response = client.get(f"/measures/link/{token}/c{course.pk}.s2.phq9/")
     assert response.status_code == 404
     with pytest.raises(ActionError):
-        actions.submit_link(token, f"c{course.pk}.s2.phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 0))
+        link_actions.submit_link(token, f"c{course.pk}.s2.phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 0))
 
 
 def test_a_missing_answer_through_the_link_is_named_and_kept(world, client, link):
@@ -125,4 +125,4 @@ def test_only_the_care_team_makes_links(world, link):
     course, _made, _token = link
     for who in ("supervisor", "admin", "therapist2"):
         with pytest.raises(ActionError):
-            actions.create_link(actor(world.m[who]), course.pk)
+            link_actions.create_link(actor(world.m[who]), course.pk)

@@ -135,6 +135,29 @@ def test_a_safety_answer_shows_a_calm_message_and_raises_an_alert_in_the_same_tr
     assert Alert.objects.filter(client=world.clients["self"]).exists()
 
 
+def test_a_safety_answer_raises_an_alert_when_saved_even_if_the_questionnaire_is_never_sent(world, client, due_phq9):
+    """HAZ-005: the answer to item 9 counts the moment it is saved, not only when the client presses Send."""
+    from openipt.safety.models import Alert
+
+    _course, key = due_phq9
+    login(client, world.m["client"])
+    # the client answers the first questions: nothing to worry about yet
+    client.post(f"/measures/me/{key}/save/", {"q1": "1", "q2": "1"})
+    assert not Alert.objects.filter(client=world.clients["self"]).exists()
+    # then answers item 9 "several days" and closes the page without sending
+    client.post(f"/measures/me/{key}/save/", {"q9": "1"})
+    alert = Alert.objects.get(client=world.clients["self"])
+    assert alert.rule_id == "phq9_item9_positive" and alert.status == "raised"
+    # more answers saved afterwards do not add evidence or a second alert
+    client.post(f"/measures/me/{key}/save/", {"q3": "0"})
+    assert Alert.objects.filter(client=world.clients["self"]).count() == 1
+    evidence_before = len(Alert.objects.get(pk=alert.pk).evidence)
+    # and sending the questionnaire later adds to the same open alert instead of raising a second
+    client.post(f"/measures/me/{key}/", form_data(phq9(1, 1, 0, 0, 0, 0, 0, 0, 1)))
+    assert Alert.objects.filter(client=world.clients["self"]).count() == 1
+    assert len(Alert.objects.get(pk=alert.pk).evidence) >= evidence_before
+
+
 def test_a_client_cannot_fill_in_someone_elses_questionnaire(world, client):
     other = start_course(world, "mine")
     actions.ensure_default_schedule(other)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import client_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError
-from openipt.measures import access, actions, due, instruments
+from openipt.measures import access, actions, due, instruments, link_actions
 from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm
 from openipt.measures.models import Administration, Status
@@ -149,8 +149,8 @@ def result_view(request, answers):
 
 
 def _link_or_page(request, token):
-    link = actions.find_link(token)
-    state = actions.link_state(link)
+    link = link_actions.find_link(token)
+    state = link_actions.link_state(link)
     if state == "unknown":
         return None, _not_open(request, reason="link_unknown")
     if state != "ok":
@@ -163,9 +163,9 @@ def link_view(request, link_token):
     link, page = _link_or_page(request, link_token)
     if page is not None:
         return page
-    actions.record_link_opened(link)
+    link_actions.record_link_opened(link)
     rows = [{"key": key, "inst": inst, "done": admin is not None and admin.is_completed}
-            for key, inst, admin in actions.link_items(link)]
+            for key, inst, admin in link_actions.link_items(link)]
     return render(request, "measures/link.html", {"link": link, "rows": rows, "token": link_token})
 
 
@@ -173,7 +173,7 @@ def link_fill_view(request, link_token, item):
     """One questionnaire through a one-time link; after sending, its meaning is shown straight away."""
     key = item
     if request.method == "POST":
-        link = actions.find_link(link_token)
+        link = link_actions.find_link(link_token)
         done = (Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
                 if link is not None and key in link.due_keys else None)
         if done is not None:
@@ -186,12 +186,12 @@ def link_fill_view(request, link_token, item):
     existing = Administration.objects.filter(client_id=link.client_id, due_key=key).first()
     if existing is not None and existing.is_completed:
         return _link_result(request, link, link_token, existing)
-    item, inst = actions.link_item(link, key)
+    item, inst = link_actions.link_item(link, key)
     form = AnswersForm(inst, request.POST or None, initial_answers=existing.answers if existing else None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                outcome = actions.submit_link(link_token, key, form.answers())
+                outcome = link_actions.submit_link(link_token, key, form.answers())
             except AnswersError as exc:
                 form.apply(exc)
             except ActionError as exc:
@@ -202,7 +202,7 @@ def link_fill_view(request, link_token, item):
                 return _link_result(request, link, link_token, outcome.administration)
         else:
             try:
-                actions.save_link_draft(link_token, key, form.partial_answers())
+                link_actions.save_link_draft(link_token, key, form.partial_answers())
             except ActionError:
                 pass
     return render(request, "measures/fill.html", _fill_context(
@@ -213,7 +213,7 @@ def link_fill_view(request, link_token, item):
 
 def _link_result(request, link, token, admin):
     context = result_context(admin)
-    remaining = [key for key, _inst, a in actions.link_items(link) if a is None or not a.is_completed]
+    remaining = [key for key, _inst, a in link_actions.link_items(link) if a is None or not a.is_completed]
     context.update(next_url=reverse("measures:link_fill", args=[token, remaining[0]]) if remaining else "",
                    home_url="", link_done=not remaining)
     return render(request, "measures/result.html", context)
@@ -223,13 +223,13 @@ def _link_result(request, link, token, admin):
 def link_save_view(request, link_token, item):
     """Save the answers given so far through a link (called by fill.js)."""
     key = item
-    link = actions.find_link(link_token)
-    if actions.link_state(link) != "ok" or key not in link.due_keys:
+    link = link_actions.find_link(link_token)
+    if link_actions.link_state(link) != "ok" or key not in link.due_keys:
         return JsonResponse({"saved": False, "reason": "not_open"}, status=404)
-    _item, inst = actions.link_item(link, key)
+    _item, inst = link_actions.link_item(link, key)
     form = AnswersForm(inst, request.POST)
     try:
-        admin = actions.save_link_draft(link_token, key, form.partial_answers())
+        admin = link_actions.save_link_draft(link_token, key, form.partial_answers())
     except ActionError as exc:
         return _save_refused(exc)
     return _saved(admin)

@@ -21,7 +21,7 @@ from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 from openipt.courses.models import Course
 from openipt.courses.state import format_name
-from openipt.measures import access, actions, due, instruments, results, summary
+from openipt.measures import access, actions, due, instruments, link_actions, results, summary
 from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
 from openipt.measures.models import OneTimeLink, Schedule
@@ -76,7 +76,7 @@ def course_view(request, course_id):
         "course": course, "client": course.client, "summary": data, "format": format_name(course),
         "can_administer": access.can_administer(actor, course) and course.is_open,
         "definitions": summary.definitions(),
-        "links": [{"link": lk, "state": actions.link_state(lk, now)} for lk in links],
+        "links": [{"link": lk, "state": link_actions.link_state(lk, now)} for lk in links],
         "new_link": request.session.pop("measures_new_link", None),
     })
 
@@ -236,7 +236,7 @@ def link_create_view(request, course_id):
     actor = request.actor
     course = changeable_or_403(actor, course_id, request)
     try:
-        link, token = actions.create_link(actor, course.pk)
+        link, token = link_actions.create_link(actor, course.pk)
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
@@ -252,7 +252,7 @@ def link_revoke_view(request, course_id, link_id):
     actor = request.actor
     course = changeable_or_403(actor, course_id, request)
     try:
-        actions.revoke_link(actor, course.pk, link_id)
+        link_actions.revoke_link(actor, course.pk, link_id)
     except ActionError as exc:
         messages.error(request, exc.message)
     else:

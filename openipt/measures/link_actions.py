@@ -1,0 +1,159 @@
+"""One-time links: a client completes what is due without signing in (expires, single use).
+
+The link's token is shown once to the care staff who made it; only its hash is stored. Each
+function either takes the Actor first (making and stopping links) or the token itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.core.errors import ActionError
+from openipt.measures import access, due, instruments, results
+from openipt.measures.actions import Submitted, _course_for_change, _draft, _submit
+from openipt.measures.engine import Instrument
+from openipt.measures.models import Administration, OneTimeLink, Source, Status
+
+LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
+LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
+LINK_OPENED = register("measures.link_opened", "One-time questionnaire link opened")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_link(actor, course_id) -> tuple[OneTimeLink, str]:
+    """Make a link that lets the client fill in what is due now without signing in; the token is shown once."""
+    course = _course_for_change(actor, course_id)
+    if not course.is_open:
+        raise ActionError(_("This course has ended, so nothing is due."))
+    schedules, sessions, administrations = access.course_rows(course)
+    own = instruments.self_report_codes()
+    keys = [i.key for i in due.course_items(course, schedules, sessions, administrations)
+            if i.is_open and i.instrument_code in own]
+    if not keys:
+        raise ActionError(_("Nothing is due for this client now, so there is nothing to send. A link covers the "
+                            "questionnaires due in the 3 days before a session or overdue since one."))
+    now = timezone.now()
+    settings = results.org_settings(course.organisation_id)
+    OneTimeLink.objects.filter(course=course, used_at__isnull=True, revoked_at__isnull=True,
+                               expires_at__gt=now).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    link = OneTimeLink.objects.create(
+        token_hash=token_hash(token), organisation_id=course.organisation_id, client=course.client, course=course,
+        due_keys=keys, created_by=actor.membership, created_at=now, expires_at=now + timedelta(days=settings.link_days))
+    audit.record(LINK_CREATED.code, actor=actor, client=course.client, obj=link,
+                 details={"questionnaires": keys, "expires": link.expires_at.isoformat()})
+    return link, token
+
+
+@transaction.atomic
+def revoke_link(actor, course_id, link_id) -> OneTimeLink:
+    """Stop a link before it is used."""
+    course = _course_for_change(actor, course_id)
+    link = OneTimeLink.objects.select_for_update().filter(course=course, pk=link_id if isinstance(link_id, int) else -1).first()
+    if link is None:
+        raise ActionError(_("That link was not found."))
+    if link.revoked_at is None and link.used_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit.record(LINK_REVOKED.code, actor=actor, client=course.client, obj=link)
+    return link
+
+
+def link_state(link: OneTimeLink | None, now: datetime | None = None) -> str:
+    """Return ok, used, revoked, expired or unknown."""
+    now = now or timezone.now()
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at <= now:
+        return "expired"
+    return "ok"
+
+
+def find_link(token: str, *, lock: bool = False) -> OneTimeLink | None:
+    """Return the link a token opens (whatever its state), or None."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    qs = OneTimeLink.objects.select_for_update() if lock else OneTimeLink.objects
+    return qs.filter(token_hash=token_hash(token)).select_related("client", "course__client").first()
+
+
+def link_items(link: OneTimeLink) -> list[tuple[str, Instrument, Administration | None]]:
+    """Return the link's questionnaires in order, with what was already done or started."""
+    found = {a.due_key: a for a in Administration.objects.filter(client_id=link.client_id, due_key__in=link.due_keys)}
+    out = []
+    for key in link.due_keys:
+        parsed = due.parse_key(key)
+        inst = instruments.get(parsed.code) if parsed else None
+        if inst is not None:
+            out.append((key, inst, found.get(key)))
+    return out
+
+
+def record_link_opened(link: OneTimeLink) -> None:
+    audit.record(LINK_OPENED.code, client=link.client, obj=link, organisation_id=link.organisation_id,
+                 system_label="questionnaire link")
+
+
+def link_item(link: OneTimeLink, key: str) -> tuple[due.DueItem, Instrument]:
+    if key not in link.due_keys:
+        raise ActionError(_("This questionnaire is not part of your link."), code="not_open")
+    parsed = due.parse_key(key)
+    inst = instruments.get(parsed.code) if parsed else None
+    if inst is None:  # pragma: no cover - keys are made from loaded instruments
+        raise ActionError(_("This questionnaire is not available any more."), code="not_open")
+    item = due.DueItem(key, link.course_id, link.client_id, inst.code, parsed.session, parsed.on, None, "due")
+    return item, inst
+
+
+def _live_link(token: str) -> OneTimeLink:
+    link = find_link(token, lock=True)
+    state = link_state(link)
+    if state != "ok":
+        raise ActionError(_("This link cannot be used any more."), code=state)
+    return link
+
+
+@transaction.atomic
+def save_link_draft(token: str, key: str, answers: dict) -> Administration | None:
+    """Keep answers given through a one-time link as the client goes."""
+    link = _live_link(token)
+    item, inst = link_item(link, key)
+    return _draft(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)
+
+
+@transaction.atomic
+def submit_link(token: str, key: str, answers: dict) -> Submitted:
+    """Send answers through a one-time link; the link is spent when everything on it is done."""
+    link = find_link(token, lock=True)
+    if link is not None:
+        done = Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
+        if done is not None and key in link.due_keys:
+            return Submitted(done, [], created=False)
+    link = _live_link(token)
+    item, inst = link_item(link, key)
+    outcome = _submit(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)
+    remaining = set(link.due_keys) - set(
+        Administration.objects.filter(client_id=link.client_id, due_key__in=link.due_keys, status=Status.COMPLETED)
+        .values_list("due_key", flat=True))
+    if not remaining:
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    return outcome
+
+
