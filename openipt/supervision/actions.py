@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
@@ -27,6 +28,7 @@ WITHDRAWN = register("competency.withdrawn", "Competency sign-off withdrawn")
 RATING_VIEWED = register("fidelity.viewed", "Fidelity rating viewed")
 
 MAX_TEXT = 5000
+NOT_HELD = gettext_noop("This session has not taken place (it is still scheduled, or was cancelled or missed), so there is nothing to rate.")
 
 
 def checklist_for(target: targets.Target):
@@ -48,6 +50,8 @@ def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expec
     target = targets.resolve(actor, kind, target_id)
     if not access.can_rate(actor, target.rated_membership_id):
         raise PermissionDenied
+    if not target.held:
+        raise ActionError(_(NOT_HELD))
     try:
         checklist, version = checklist_for(target)
     except KeyError:

@@ -16,5 +16,6 @@ def session_panel_context(request, session):
     if not can_rate and therapist_id != actor.membership.pk:
         return None
     latest = latest_ratings("session", [session.pk]).get(session.pk)
-    return {"latest": latest, "can_rate": can_rate, "rate_url": rate_url("session", session.pk),
+    held = session.attendance == "attended"
+    return {"latest": latest, "can_rate": can_rate and held, "rate_url": rate_url("session", session.pk),
             "own": therapist_id == actor.membership.pk}

@@ -23,6 +23,7 @@ class Target:
     rated_membership_id: int
     label: str
     url: str
+    held: bool = True  # False for a session that has not taken place (scheduled, cancelled, missed): nothing to rate
 
 
 RESOLVERS: dict[str, Callable] = {}
@@ -56,7 +57,7 @@ def course_session_target(actor, target_id: int) -> Target:
     from django.utils import formats
 
     from openipt.courses.access import visible_courses
-    from openipt.courses.models import Session
+    from openipt.courses.models import Attendance, Session
 
     session = (
         Session.objects.filter(pk=target_id, course__in=visible_courses(actor))
@@ -75,4 +76,5 @@ def course_session_target(actor, target_id: int) -> Target:
         rated_membership_id=course.therapist_id,
         label=label[:200],
         url=reverse("courses:session", args=[course.pk, session.number]),
+        held=session.attendance == Attendance.ATTENDED,
     )

@@ -72,7 +72,7 @@ def rate_view(request, kind, target_id):
             return redirect("supervision:rating", rating_id=rating.pk)
     return render(request, "supervision/rate.html", {
         "target": target, "checklist": checklist, "form": form, "current": current, "conflict": conflict,
-        "kind": kind, "target_id": target_id,
+        "kind": kind, "target_id": target_id, "not_held": None if target.held else _(actions.NOT_HELD),
     })
 
 

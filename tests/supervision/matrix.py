@@ -13,19 +13,18 @@ def prepare(world):
 
     from django.utils import timezone
 
-    from openipt.core.testing import actor
+    from openipt.core.testing import actor, make_client
     from openipt.courses import actions, session_actions
     from openipt.supervision import actions as sup
 
-    when = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
-    from openipt.courses.models import Course
-
-    # Other apps' rows may already have started the individual course of 'mine'.
-    course = Course.objects.filter(client=world.clients["mine"], format_id="individual").first() or actions.start_course(
-        actor(world.m["therapist"]), world.clients["mine"].pk, format_id="individual", start_date=timezone.localdate(),
-        first_session=when)
-    session = course.sessions.order_by("number").first() or session_actions.add_session(
-        actor(world.m["therapist"]), course.pk, when=when, duration=50, mode="in_person")
+    # A client of our own (assigned to `therapist`, supervised by `supervisor`), so the other apps' rows keep
+    # their courses as they made them; session 1 is early today and attended, so it can be rated.
+    when = timezone.make_aware(datetime.combine(timezone.localdate(), time(0, 1)))
+    mine = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Rated", family_name="Session")
+    course = actions.start_course(actor(world.m["therapist"]), mine.pk, format_id="individual",
+                                  start_date=timezone.localdate(), first_session=when)
+    session = course.sessions.get(number=1)
+    session_actions.record_attendance(actor(world.m["therapist"]), course.pk, 1, "attended")
     answers = {"symptoms_reviewed": "yes", "sick_role_given": "yes", "inventory_done": "partly",
                "area_and_goals": "yes", "contract_agreed": "yes"}
     rating = sup.rate(actor(world.m["supervisor"]), "session", session.pk, answers=answers, comment="Good start.")

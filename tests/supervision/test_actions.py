@@ -111,3 +111,14 @@ def test_ratings_are_audited(world, session):
 
     rating = rate(world, session)
     assert AuditEvent.objects.filter(event_type="fidelity.rated", object_id=str(rating.pk)).exists()
+
+
+def test_a_session_that_has_not_taken_place_cannot_be_rated(world, course):
+    from openipt.courses import session_actions
+    from tests.supervision.conftest import at
+
+    scheduled = session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(2), duration=50,
+                                            mode="in_person")
+    with pytest.raises(ActionError, match="has not taken place"):
+        rate(world, scheduled)
+    assert FidelityRating.objects.count() == 0

@@ -174,3 +174,17 @@ def test_signoff_page_signs_off_and_withdraws(world, client):
     made.refresh_from_db()
     assert made.withdrawn_reason == "Left for a year"
     assert "Left for a year" in client.get(url).content.decode()
+
+
+def test_a_scheduled_session_shows_no_rate_button_and_the_form_explains(world, client, course):
+    from openipt.core.testing import actor
+    from openipt.courses import session_actions
+    from tests.supervision.conftest import at
+
+    scheduled = session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(2), duration=50,
+                                            mode="in_person")
+    login(client, world.m["supervisor"])
+    page = client.get(reverse("courses:session", args=[course.pk, scheduled.number])).content.decode()
+    assert "Fidelity to IPT" in page and "Rate fidelity" not in page
+    form = client.get(reverse("supervision:rate", args=["session", scheduled.pk])).content.decode()
+    assert "has not taken place" in form and "Save the rating" not in form
