@@ -95,3 +95,18 @@ def crisis_contacts(client) -> list:
     from openipt.safety.access import crisis_contacts_for
 
     return crisis_contacts_for(client.organisation_id, client.preferred_language)
+
+
+def open_alert_counts_by_staff(membership_ids) -> dict[int, int]:
+    """Return {membership id: open alerts on the clients assigned to them}, in one query."""
+    from django.db.models import Count
+
+    from openipt.clients.models import Assignment
+    from openipt.safety.models import OPEN
+
+    ids = [int(i) for i in membership_ids]
+    counts = dict.fromkeys(ids, 0)
+    rows = (Assignment.objects.filter(staff_id__in=ids, client__risk_alerts__status__in=[s.value for s in OPEN])
+            .values("staff_id").annotate(n=Count("client__risk_alerts")).values_list("staff_id", "n"))
+    counts.update(dict(rows))
+    return counts

@@ -58,14 +58,11 @@ def waiting_sessions(member_ids):
     return shown, counts
 
 
-def alert_counts(member_ids) -> dict[int, int] | None:
-    """Open risk alerts on each clinician's clients, when the safety app offers the count."""
+def alert_counts(member_ids) -> dict[int, int]:
+    """Open risk alerts on each clinician's clients."""
     from openipt.safety import api as safety_api
 
-    counter = getattr(safety_api, "open_alert_counts_by_staff", None)
-    if counter is None:
-        return None
-    return counter(member_ids)
+    return safety_api.open_alert_counts_by_staff(member_ids)
 
 
 def rows_for(members, waiting: dict[int, int]) -> list[dict]:
