@@ -60,14 +60,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def discover(world, package: str = SCENARIO_PACKAGE) -> tuple[list[tuple[str, Scenario]], list[str]]:
-    """Import every scenario module and collect (module, scenario) pairs; problems are listed, not raised."""
+def discover(world, package: str = SCENARIO_PACKAGE, only: tuple[str, ...] = ()) -> tuple[list[tuple[str, Scenario]], list[str]]:
+    """Import every scenario module (or those named in `only`) and collect (module, scenario) pairs.
+
+    Problems are listed, not raised."""
     found: list[tuple[str, Scenario]] = []
     problems: list[str] = []
     names: set[str] = set()
     root = importlib.import_module(package)
     for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or (only and info.name not in only):
             continue
         module_name = f"{package}.{info.name}"
         try:
@@ -171,7 +173,7 @@ def environment() -> dict:
     }
 
 
-def build_and_measure(size: int, *, seed: int, repeat: int, warmup: int, log=None) -> dict:
+def build_and_measure(size: int, *, seed: int, repeat: int, warmup: int, log=None, only: tuple[str, ...] = ()) -> dict:
     """Migrate the (empty) configured database, generate `size` clients, and measure every scenario."""
     from django.core.management import call_command
     from django.db import connection
@@ -198,7 +200,7 @@ def build_and_measure(size: int, *, seed: int, repeat: int, warmup: int, log=Non
 
         refresh_statistics()
     log(f"  {size:,} clients: generated in {synth_seconds:.1f} s, measuring")
-    found, problems = discover(world)
+    found, problems = discover(world, only=only)
     pages = []
     for module, scenario in found:
         outcome = measure(scenario, repeat=repeat, warmup=warmup)

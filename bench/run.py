@@ -69,6 +69,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="seed for the synthetic data (default 1)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="where results go (default bench/results)")
     parser.add_argument("--keep", action="store_true", help="keep each size's database afterwards")
+    parser.add_argument("--only", default="", help="measure only these scenario modules, e.g. groups,supervision")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -137,6 +138,8 @@ def run_size(url: str, size: int, args: argparse.Namespace) -> dict:
             sys.executable, str(Path(__file__).resolve()), "--worker", str(size), "--json", str(out),
             "--seed", str(args.seed), "--repeat", str(args.repeat), "--warmup", str(args.warmup),
         ]
+        if args.only:
+            command += ["--only", args.only]
         finished = subprocess.run(command, env=env, cwd=ROOT, check=False)
         if finished.returncode != 0 or not out.exists():
             raise RuntimeError(f"the measuring process for {size:,} clients stopped with exit code {finished.returncode}")
@@ -149,7 +152,8 @@ def worker(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    result = harness.build_and_measure(args.worker, seed=args.seed, repeat=args.repeat, warmup=args.warmup)
+    only = tuple(name.strip() for name in args.only.split(",") if name.strip())
+    result = harness.build_and_measure(args.worker, seed=args.seed, repeat=args.repeat, warmup=args.warmup, only=only)
     Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
 
@@ -199,12 +203,16 @@ def main(argv: list[str] | None = None) -> int:
     markdown = harness.render_markdown(report)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"{config.engine}-{report['date']}"
-    (out / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    (out / f"{stem}.md").write_text(markdown, encoding="utf-8")
-    (out / f"latest-{config.engine}.md").write_text(markdown, encoding="utf-8")
+    # A run of some scenarios only is kept beside the full results, never as the latest figures.
+    stem = f"{config.engine}-{report['date']}" + (f"-{args.only.replace(',', '-')}" if args.only else "")
+    written = [out / f"{stem}.json", out / f"{stem}.md"]
+    written[0].write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    written[1].write_text(markdown, encoding="utf-8")
+    if not args.only:
+        written.append(out / f"latest-{config.engine}.md")
+        written[2].write_text(markdown, encoding="utf-8")
     print(markdown)
-    print(f"Written: {out / stem}.json, {out / stem}.md, {out / f'latest-{config.engine}.md'}", file=sys.stderr)
+    print("Written: " + ", ".join(str(path) for path in written), file=sys.stderr)
     failed = report["failures"] or any(
         size["problems"] or any("error" in page for page in size["scenarios"]) for size in report["sizes"]
     )

@@ -99,3 +99,15 @@ def test_sizes_that_are_not_positive_whole_numbers_are_refused(sizes, capsys):
         run.main(["--sizes", sizes])
     assert stopped.value.code == 2
     assert "argument --sizes" in capsys.readouterr().err
+
+
+def test_only_the_named_scenario_modules_are_measured_and_the_latest_figures_are_left_alone(tmp_path):
+    # given a tiny organisation, measured for the courses scenarios only
+    argv = ["--sizes", "30", "--repeat", "1", "--warmup", "0", "--out", str(tmp_path), "--only", "courses"]
+    assert run.main(argv) == 0
+    engine = _engine()
+    [json_file] = tmp_path.glob(f"{engine}-*-courses.json")
+    [size] = json.loads(json_file.read_text())["sizes"]
+    # then every page measured is a courses page, and no "latest" table was written
+    assert size["scenarios"] and {page["module"] for page in size["scenarios"]} == {"courses"}
+    assert not (tmp_path / f"latest-{engine}.md").exists()
