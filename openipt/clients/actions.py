@@ -132,6 +132,24 @@ def assign_staff(actor, client_id: int, staff_id: int) -> Assignment:
 
 
 @transaction.atomic
+def assign_care_team(actor, client: Client, staff) -> Assignment:
+    """Add a member of staff to a client's care team because they now care for the client together.
+
+    Called by other apps' actions (a group adds its facilitators and supervisor to each member, so
+    alerts reach them). An admin may do this for any client of the organisation; care staff only for
+    clients they can see. Adding someone already on the team changes nothing.
+    """
+    if (
+        actor is None
+        or client is None
+        or not (actor.is_admin or actor.is_care_staff)
+        or not access.can_view_client(actor, client)
+    ):
+        raise ActionError("You cannot change who looks after this client.", code="forbidden")
+    return _assign(actor, client, staff)
+
+
+@transaction.atomic
 def unassign_staff(actor, client_id: int, staff_id: int) -> None:
     """Remove a member of staff from a client."""
     client = access.get_client(actor, client_id)

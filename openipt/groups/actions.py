@@ -18,11 +18,10 @@ from openipt.accounts.models import Membership, Role
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
-from openipt.clients.actions import clear_signal
+from openipt.clients.actions import assign_care_team, clear_signal
 from openipt.core.errors import ActionError, ConflictError
-from openipt.courses import rules as course_rules
-from openipt.courses.actions import COURSE_STARTED
-from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequency, Phase, PhaseTransition
+from openipt.courses import group_courses
+from openipt.courses.models import Course
 from openipt.groups import access, schedule, supervision_link
 from openipt.groups.models import (
     SESSIONS_MAX,
@@ -224,8 +223,9 @@ def set_status(actor, group_id, status: str) -> Group:
                                 "Hold more pre-group meetings first.") % {"n": count, "min": group.programme.min_members})
     Group.objects.filter(pk=group.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
     if status == GroupStatus.RUNNING:
-        Course.objects.filter(group_memberships__group=group, status=CourseStatus.PLANNED).update(
-            status=CourseStatus.ACTIVE, updated_at=timezone.now(), version=F("version") + 1)
+        group_courses.activate_group_courses(
+            actor, Member.objects.filter(group=group).values_list("course_id", flat=True),
+            reason=_("The group %(name)s started") % {"name": group.name})
     if status == GroupStatus.ENDED:
         finishing = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values_list("client_id", flat=True))
         Member.objects.filter(group=group, status=MemberStatus.ACTIVE).update(status=MemberStatus.FINISHED,
@@ -249,38 +249,22 @@ def join_deadline_passed(group: Group) -> bool:
 
 
 def _member_course(actor, client, group: Group) -> Course:
-    """Return the client's open group course, starting one (planned) that follows the group's schedule.
+    """Return the client's open group course, or start one (planned) that follows the group's schedule.
 
-    The courses app refuses to start group courses from its own pages, so the group pages start
-    them here with the courses app's rules for dates and its own audit event type.
+    The courses app refuses to start group courses from its own pages; the group pages start them
+    through `openipt.courses.group_courses`.
     """
-    existing = Course.objects.filter(client=client, format_id=GROUP_FORMAT,
-                                     status__in=[s.value for s in OPEN_STATUSES]).first()
-    if existing is not None:
-        return existing
-    first = schedule.first_date(group.start_date, group.weekday)
-    status = CourseStatus.ACTIVE if group.status == GroupStatus.RUNNING else CourseStatus.PLANNED
-    course = Course.objects.create(
-        organisation_id=client.organisation_id, client=client, format_id=GROUP_FORMAT, therapist=group.facilitator,
-        start_date=first, sessions_planned=group.sessions_planned, frequency=Frequency.WEEKLY, initial_sessions=1,
-        planned_end_date=course_rules.planned_end_date(first, Frequency.WEEKLY, group.sessions_planned),
-        status=status, phase=Phase.INITIAL, created_by=actor.membership,
-    )
-    PhaseTransition.objects.create(course=course, from_value="", to_value=status, at=timezone.now(),
-                                   by=actor.membership, reason=_("Joined the group %(name)s") % {"name": group.name})
-    audit.record(COURSE_STARTED.code, actor=actor, client=client, obj=course,
-                 details={"format": GROUP_FORMAT, "sessions": group.sessions_planned, "frequency": "weekly",
-                          "start": first, "group": group.pk})
-    return course
+    return group_courses.start_group_course(
+        actor, client, therapist=group.facilitator, start_date=schedule.first_date(group.start_date, group.weekday),
+        sessions=group.sessions_planned, running=group.status == GroupStatus.RUNNING,
+        reason=_("Joined the group %(name)s") % {"name": group.name}, group_id=group.pk, format_id=GROUP_FORMAT)
 
 
 def care_team(actor, client, group: Group) -> None:
     """Assign the group's facilitators and supervisor to the client, so alerts reach them."""
-    from openipt.clients.actions import _assign
-
     for staff in (group.facilitator, group.co_facilitator, group.supervisor):
         if staff is not None and staff.is_active:
-            _assign(actor, client, staff)
+            assign_care_team(actor, client, staff)
 
 
 @transaction.atomic
@@ -350,11 +334,7 @@ def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
         raise ActionError(_("That person is not in this group now. Reload the page."))
     reason = _text(reason, "reason", required=_("Say why they left, for example: moved away."), limit=500)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.LEFT, updated_at=timezone.now())
-    Course.objects.filter(pk=member.course_id, status__in=[s.value for s in OPEN_STATUSES]).update(
-        status=CourseStatus.ENDED_EARLY, end_reason=reason, ended_on=today(), version=F("version") + 1,
-        updated_at=timezone.now())
-    PhaseTransition.objects.create(course_id=member.course_id, from_value=member.course.status, to_value="ended_early",
-                                   at=timezone.now(), by=actor.membership, reason=reason)
+    group_courses.end_group_course(actor, member.course_id, reason)
     clear_signal(member.client_id, DROPOUT_SIGNAL)
     member.refresh_from_db()
     audit.record(MEMBER_LEFT.code, actor=actor, client=member.client, obj=member, details={"group": group.pk, "reason": reason[:200]})

@@ -12,15 +12,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
-from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, PhaseTransition
+from openipt.courses import group_courses
+from openipt.courses.models import OPEN_STATUSES
 from openipt.groups import access
 from openipt.groups.actions import _add, _member_course, _text, group_for_change, today
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
@@ -75,15 +74,6 @@ def _answers(answers) -> dict:
             raise ActionError(_("Choose one of the four answers."), field=item)
         values[item] = number
     return values
-
-
-def _end_course(actor, course: Course, reason: str) -> None:
-    if course.status not in [s.value for s in OPEN_STATUSES]:
-        return
-    Course.objects.filter(pk=course.pk).update(status=CourseStatus.ENDED_EARLY, end_reason=reason, ended_on=today(),
-                                               version=F("version") + 1, updated_at=timezone.now())
-    PhaseTransition.objects.create(course=course, from_value=course.status, to_value="ended_early", at=timezone.now(),
-                                   by=actor.membership, reason=reason)
 
 
 @transaction.atomic
@@ -171,12 +161,8 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
             "group": group.name, "what": _(" and ").join(what), "referral": referral}
         safety_api.raise_for_review(client=client, level="high", text=text, obj=meeting, actor=actor)
     if problem_area or goal:
-        fields = {}
-        if problem_area and not course.primary_area:
-            fields["primary_area"] = problem_area
-            fields["primary_rationale"] = problem_words or mood_link
-        if fields:
-            Course.objects.filter(pk=course.pk).update(version=F("version") + 1, updated_at=timezone.now(), **fields)
+        if problem_area:
+            group_courses.record_group_focus(actor, course, problem_area, problem_words or mood_link)
         if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
             from openipt.courses.actions import add_goal
 
@@ -188,7 +174,7 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
             reason = {Outcome.REFERRED: _("Referred for urgent help instead of the group"),
                       Outcome.DECLINED: _("Invited to the group and said no"),
                       Outcome.NOT_SUITABLE: _("Not invited to the group")}[outcome]
-            _end_course(actor, course, reason)
+            group_courses.end_group_course(actor, course, reason)
     audit.record(MEETING_RECORDED.code, actor=actor, client=client, obj=meeting,
                  details={"kind": kind, "outcome": outcome, "phq9": administration.total, "screen_positive": at_risk,
                           "group": group.pk})

@@ -99,20 +99,11 @@ def refresh_dropout_signal(member: Member) -> None:
 
 def follow_phase(actor, session: GroupSession) -> None:
     """Move the members' group courses to the phase of the session just held (the protocol's group format)."""
-    from openipt.courses.models import OPEN_STATUSES, Course, PhaseTransition
+    from openipt.courses import group_courses
 
-    courses = list(Course.objects.filter(
-        group_memberships__group=session.group, group_memberships__status=MemberStatus.ACTIVE,
-        status__in=[s.value for s in OPEN_STATUSES]).exclude(phase=session.phase).values_list("pk", "phase"))
-    if not courses:
-        return
-    now = timezone.now()
-    Course.objects.filter(pk__in=[pk for pk, _phase in courses]).update(phase=session.phase, updated_at=now,
-                                                                        version=F("version") + 1)
-    reason = _("Group session %(n)d held") % {"n": session.number}
-    PhaseTransition.objects.bulk_create([
-        PhaseTransition(course_id=pk, from_value=phase, to_value=session.phase, at=now, by=actor.membership, reason=reason)
-        for pk, phase in courses])
+    courses = Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).values_list("course_id", flat=True)
+    group_courses.set_group_phase(actor, courses, session.phase,
+                                  reason=_("Group session %(n)d held") % {"n": session.number})
 
 
 def _mark(actor, session, member_id, presence: str) -> dict:
