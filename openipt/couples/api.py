@@ -1,8 +1,8 @@
 """What other apps may ask of couples IPT (kept small and stable).
 
-Measures needs these to tie partner two's questionnaires to the couples course (see
-docs/guides/couples.md, "What is not done yet"). They add no permission check: callers pass a
-client or course they already fetched through their own access rules.
+Measures uses these to give partner two their own questionnaires in the couples course (see
+docs/guides/couples.md, "Each partner's questionnaires"). They add no permission check: callers
+pass a client or course they already fetched through their own access rules.
 """
 
 from __future__ import annotations
@@ -27,3 +27,30 @@ def partner_ids(course) -> tuple[int, ...]:
         return ()
     two = Couple.objects.filter(course_id=course.pk).values_list("partner_two_id", flat=True).first()
     return (course.client_id, two) if two else (course.client_id,)
+
+
+def second_partner_course_ids(client_id: int):
+    """The same as `open_course_ids_as_second_partner`, as a lazy query (for use inside another query: no extra query)."""
+    from openipt.couples.models import Couple
+    from openipt.courses.models import OPEN_STATUSES
+
+    return Couple.objects.filter(partner_two_id=client_id, course__status__in=[s.value for s in OPEN_STATUSES]).values("course_id")
+
+
+def second_partner_id(course_ref: str):
+    """An expression for partner two's client id of the course at `course_ref` (an outer field name), NULL if none.
+
+    For measures' lists across many courses, which give each partner their own row in one query.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from openipt.couples.models import Couple
+
+    return Subquery(Couple.objects.filter(course_id=OuterRef(course_ref)).values("partner_two_id")[:1])
+
+
+def course_ids_of_client(client_id: int):
+    """Lazy query of the ids of every couples course (open or not) in which the client is partner two."""
+    from openipt.couples.models import Couple
+
+    return Couple.objects.filter(partner_two_id=client_id).values("course_id")

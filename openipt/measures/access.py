@@ -11,7 +11,7 @@ sees and fills in only their own questionnaires, in the portal.
 from __future__ import annotations
 
 import rules
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_admin, is_care_staff
 from openipt.accounts.models import Role
@@ -57,13 +57,17 @@ def get_course(actor, course_id) -> Course | None:
     return staff_courses(actor).filter(pk=pk).first()
 
 
-def course_rows(course) -> tuple[list[Schedule], list[Session], list[Administration]]:
-    """Return a course's schedules (dates prefetched), sessions and completed administrations (3 queries + 1)."""
+def course_rows(course, client_id: int | None = None) -> tuple[list[Schedule], list[Session], list[Administration]]:
+    """Return a course's schedules (dates prefetched), sessions and one client's completed administrations (3 queries + 1).
+
+    The client is the course's client unless `client_id` names another (partner two of a couples
+    course): a course's scores, charts and verdicts are always one person's.
+    """
     schedules = list(Schedule.objects.filter(course=course).prefetch_related(
         Prefetch("dates", queryset=ScheduleDate.objects.order_by("on"))))
     sessions = list(Session.objects.filter(course=course).order_by("number"))
     administrations = list(
-        Administration.objects.filter(course=course, status=Status.COMPLETED)
+        Administration.objects.filter(course=course, client_id=client_id or course.client_id, status=Status.COMPLETED)
         .select_related("entered_by__user")
         .order_by("completed_at", "pk")
     )
@@ -87,8 +91,25 @@ def get_administration(actor, uuid) -> Administration | None:
 
 
 def client_open_courses(client) -> QuerySet[Course]:
-    """Return a client's own open courses (for the portal, where the client is the actor)."""
-    return Course.objects.filter(client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES])
+    """Return the open courses a client answers questionnaires in (for the portal, where the client is the actor):
+    their own, and the couples courses in which they are partner two (no extra query: a subquery)."""
+    from openipt.couples import api as couples_api
+
+    return Course.objects.filter(
+        Q(client_id=client.pk) | Q(pk__in=couples_api.second_partner_course_ids(client.pk)),
+        status__in=[s.value for s in OPEN_STATUSES])
+
+
+def answers_in(course, client_id) -> bool:
+    """Return True when the client answers the course's questionnaires: its client, or partner two of a couples course."""
+    from openipt.couples import api as couples_api
+
+    return client_id is not None and client_id in couples_api.partner_ids(course)
+
+
+def is_assigned_to_client(actor, client_id) -> bool:
+    """Return True when the staff member is assigned to the client (for partner two of a couples course)."""
+    return Assignment.objects.filter(client_id=client_id, staff_id=actor.membership.pk).exists()
 
 
 def own_client(actor):

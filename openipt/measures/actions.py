@@ -330,12 +330,13 @@ def open_item_for_client(client: Client, key: str) -> tuple[Course, due.DueItem]
     parsed = due.parse_key(key)
     if parsed is None or parsed.code not in instruments.self_report_codes():
         return None
-    course = (Course.objects.filter(pk=parsed.course_id, client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES])
-              .select_related("client").first())
+    # Its own courses, and a couples course in which it is partner two; each partner answers for themselves.
+    course = access.client_open_courses(client).filter(pk=parsed.course_id).select_related("client").first()
     if course is None:
         return None
-    schedules, sessions, administrations = access.course_rows(course)
-    item = next((i for i in due.course_items(course, schedules, sessions, administrations) if i.key == key), None)
+    schedules, sessions, administrations = access.course_rows(course, client.pk)
+    item = next((i for i in due.course_items(course, schedules, sessions, administrations, client_id=client.pk)
+                 if i.key == key), None)
     if item is None or not item.is_open:
         return None
     return course, item
@@ -418,15 +419,28 @@ def _when(completed_on) -> datetime:
     return timezone.make_aware(datetime.combine(completed_on, time(12, 0)))
 
 
+def _answering_client(actor, course: Course, client_id) -> Client:
+    """The partner a paper form is for: the course's client, or partner two of a couples course (assigned to the actor)."""
+    if client_id in (None, "", course.client_id):
+        return course.client
+    if isinstance(client_id, bool) or not isinstance(client_id, int) or not access.answers_in(course, client_id):
+        raise ActionError(_("Choose one of the two partners in this course."), field="partner")
+    if not access.is_assigned_to_client(actor, client_id):
+        raise ActionError(_("Only care staff assigned to this partner can enter their forms."), field="partner")
+    return Client.objects.get(pk=client_id)
+
+
 @transaction.atomic
 def enter_paper(actor, course_id, *, instrument_code: str, session_number: int | None, completed_on: date,
-                answers: dict) -> Administration:
+                answers: dict, client_id: int | None = None) -> Administration:
     """Enter a questionnaire filled in on paper, or a clinician-rated one such as the HAM-D.
 
     Every item needs an answer or an explicit "left blank" (None); the instrument's own rule
-    decides whether a total can still be given.
+    decides whether a total can still be given. On a couples course `client_id` says which
+    partner filled it in (default: the course's client, partner one).
     """
     course = _course_for_change(actor, course_id)
+    client = _answering_client(actor, course, client_id)
     inst = _instrument(instrument_code)
     if set(answers) != {i.id for i in inst.items}:
         missing = {i.id: _("Choose an answer, or \"Left blank\" if there is none on the form.")
@@ -442,7 +456,7 @@ def enter_paper(actor, course_id, *, instrument_code: str, session_number: int |
             raise ActionError(_("This course has no session %(n)s. Choose one of its sessions, or none.")
                               % {"n": session_number}, field="session_number")
     key = due.key_for(course.pk, inst.code, session=session_number) if session_number else ""
-    admin = _locked(course.client_id, key) if key else None
+    admin = _locked(client.pk, key) if key else None
     if admin is not None and admin.is_completed:
         raise ActionError(
             _("A %(name)s for session %(n)s is already recorded (%(total)s). Open it from the course's scores.")
@@ -450,7 +464,7 @@ def enter_paper(actor, course_id, *, instrument_code: str, session_number: int |
                "total": admin.total if admin.total is not None else _("no total")},
             field="session_number")
     if admin is None:
-        admin = _new(course.client, course, None, inst, source=Source.STAFF, entered_by=actor.membership,
+        admin = _new(client, course, None, inst, source=Source.STAFF, entered_by=actor.membership,
                      session_number=session_number)
         admin.due_key = key
     admin.source = Source.STAFF
@@ -459,11 +473,11 @@ def enter_paper(actor, course_id, *, instrument_code: str, session_number: int |
     admin.session = session
     try:
         with transaction.atomic():
-            alerts = complete(admin, inst, values, client=course.client, when=when)
+            alerts = complete(admin, inst, values, client=client, when=when)
     except IntegrityError:  # the client sent the same questionnaire at this very moment
         raise ActionError(_("The client's own answers for this session arrived while you were entering these. "
                             "Open the course's scores to see them."), field="session_number") from None
-    audit.record(ENTERED.code, actor=actor, client=course.client, obj=admin,
+    audit.record(ENTERED.code, actor=actor, client=client, obj=admin,
                  details={"instrument": inst.code, "total": admin.total, "session": session_number,
                           "completed_on": completed_on.isoformat(), "flags": [f["item"] for f in admin.flags],
                           "alerts": len(alerts)})

@@ -38,7 +38,8 @@ def due_for_client(client) -> list[dict]:
     if client is None or getattr(client, "pk", None) is None:
         return []
     now = timezone.now()
-    rows = due.open_items(access.client_open_courses(client), now, codes=instruments.self_report_codes())
+    rows = due.open_items(access.client_open_courses(client), now, codes=instruments.self_report_codes(),
+                          client_id=client.pk)
     out = []
     for row in rows:
         item = due.row_item(row, now)

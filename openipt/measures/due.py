@@ -99,12 +99,28 @@ APPLIES = (
 )
 
 
-def _session_rows(courses: QuerySet, lo: datetime, hi: datetime, codes: set[str] | None) -> QuerySet:
+def _client_of(qs: QuerySet, course_ref: str, *, second: bool, client_id: int | None, clients: QuerySet | None) -> QuerySet:
+    """Annotate `cl`, the answering client: the course's client, or (second=True) partner two of a couples course."""
+    if not second:
+        qs = qs.annotate(cl=F(f"{course_ref}__client_id"))
+    else:
+        from openipt.couples import api as couples_api
+
+        qs = qs.annotate(cl=couples_api.second_partner_id(f"{course_ref}_id")).filter(cl__isnull=False)
+        if clients is not None:
+            qs = qs.filter(cl__in=clients)
+    if client_id is not None:
+        qs = qs.filter(cl=client_id)
+    return qs
+
+
+def _session_rows(courses: QuerySet, lo: datetime, hi: datetime, codes: set[str] | None, **who) -> QuerySet:
     qs = Schedule.objects.filter(course__in=courses).exclude(rule=Rule.DATES)
     if codes is not None:
         qs = qs.filter(instrument_code__in=sorted(codes))
+    qs = _client_of(qs, "course", **who)
     done = Administration.objects.filter(
-        course_id=OuterRef("course_id"), session_number=OuterRef("number"),
+        client_id=OuterRef("cl"), course_id=OuterRef("course_id"), session_number=OuterRef("number"),
         instrument_code=OuterRef("instrument_code"), status=Status.COMPLETED,
     )
     return (
@@ -116,41 +132,51 @@ def _session_rows(courses: QuerySet, lo: datetime, hi: datetime, codes: set[str]
         .filter(APPLIES)
         .annotate(done=Exists(done))
         .filter(done=False)
+        .order_by()
+        .values(c_id=F("course_id"), cl_id=F("cl"), code=F("instrument_code"), num=F("number"),
+                on_day=Cast(Value(None), output_field=DateTimeField()), when=F("at"))
     )
 
 
-def open_items(courses: QuerySet, now: datetime | None = None, *, codes: set[str] | None = None) -> QuerySet:
-    """Return rows of the questionnaires due or overdue now in `courses` and not yet done, oldest first.
-
-    `courses` must already be limited to what the actor may see. Each row is a dict with c_id
-    (course), cl_id (client), code, num (session number or None), on_day and when.
-    """
-    now = now or timezone.now()
-    lo, hi = now - OVERDUE_FOR, now + OPENS_BEFORE
-    courses = courses.filter(status__in=[s.value for s in OPEN_STATUSES])
-    sessions = _session_rows(courses, lo, hi, codes).order_by().values(
-        c_id=F("course_id"), cl_id=F("course__client_id"), code=F("instrument_code"), num=F("number"),
-        on_day=Cast(Value(None), output_field=DateTimeField()), when=F("at"),
-    )
-    done = Administration.objects.filter(
-        course_id=OuterRef("schedule__course_id"), due_on=OuterRef("on"),
-        instrument_code=OuterRef("schedule__instrument_code"), status=Status.COMPLETED,
-    )
+def _date_rows(courses: QuerySet, lo: datetime, hi: datetime, codes: set[str] | None, **who) -> QuerySet:
     dates = ScheduleDate.objects.filter(
         schedule__course__in=courses, schedule__rule=Rule.DATES,
         on__gte=timezone.localtime(lo).date(), on__lt=timezone.localtime(hi).date(),
     )
     if codes is not None:
         dates = dates.filter(schedule__instrument_code__in=sorted(codes))
-    dates = (
+    dates = _client_of(dates, "schedule__course", **who)
+    done = Administration.objects.filter(
+        client_id=OuterRef("cl"), course_id=OuterRef("schedule__course_id"), due_on=OuterRef("on"),
+        instrument_code=OuterRef("schedule__instrument_code"), status=Status.COMPLETED,
+    )
+    return (
         dates.annotate(done=Exists(done)).filter(done=False).order_by()
         .values(
-            c_id=F("schedule__course_id"), cl_id=F("schedule__course__client_id"),
+            c_id=F("schedule__course_id"), cl_id=F("cl"),
             code=F("schedule__instrument_code"), num=Value(None, output_field=IntegerField()),
             on_day=Cast("on", output_field=DateTimeField()), when=Cast("on", output_field=DateTimeField()),
         )
     )
-    return sessions.union(dates, all=True).order_by("when", "c_id", "code")
+
+
+def open_items(courses: QuerySet, now: datetime | None = None, *, codes: set[str] | None = None,
+               client_id: int | None = None, clients: QuerySet | None = None) -> QuerySet:
+    """Return rows of the questionnaires due or overdue now in `courses` and not yet done, oldest first.
+
+    `courses` must already be limited to what the actor may see. Each partner of a couples course
+    answers for themselves, so such a course gives a row for each partner, done or not on its own.
+    `client_id` keeps only the rows that client answers (the portal); `clients` limits partner
+    two's rows to the clients the actor may see (the staff lists). Each row is a dict with c_id
+    (course), cl_id (the answering client), code, num (session number or None), on_day and when.
+    One query, whatever the caseload.
+    """
+    now = now or timezone.now()
+    lo, hi = now - OVERDUE_FOR, now + OPENS_BEFORE
+    courses = courses.filter(status__in=[s.value for s in OPEN_STATUSES])
+    parts = [rows(courses, lo, hi, codes, second=second, client_id=client_id, clients=clients)
+             for second in (False, True) for rows in (_session_rows, _date_rows)]
+    return parts[0].union(*parts[1:], all=True).order_by("when", "c_id", "cl_id", "code")
 
 
 def row_item(row: dict, now: datetime) -> DueItem:
@@ -193,17 +219,21 @@ class DueItem:
 # ---- one course, in Python
 
 
-def course_items(course, schedules, sessions, administrations, now: datetime | None = None) -> list[DueItem]:
-    """Return every questionnaire the course's schedules ask for, session by session, with its state.
+def course_items(course, schedules, sessions, administrations, now: datetime | None = None, *,
+                 client_id: int | None = None) -> list[DueItem]:
+    """Return every questionnaire the course's schedules ask `client_id` for (default: the course's
+    client), session by session, with its state.
 
     `schedules` (with `dates` prefetched), `sessions` and completed `administrations` are the
-    course's rows, already loaded.
+    course's rows, already loaded. Only the client's own administrations count as done: in a
+    couples course each partner answers for themselves.
     """
     now = now or timezone.now()
+    client_id = client_id or course.client_id
     by_session = {s.number: s for s in sessions}
     done: dict[str, object] = {}
     for a in administrations:
-        if a.status != Status.COMPLETED:
+        if a.status != Status.COMPLETED or a.client_id != client_id:
             continue
         if a.session_number is not None:
             done.setdefault(key_for(course.pk, a.instrument_code, session=a.session_number), a)
@@ -219,7 +249,7 @@ def course_items(course, schedules, sessions, administrations, now: datetime | N
                 key = key_for(course.pk, code, on=d.on)
                 admin = done.get(key)
                 at = date_start(d.on)
-                items.append(DueItem(key, course.pk, course.client_id, code, None, d.on, at,
+                items.append(DueItem(key, course.pk, client_id, code, None, d.on, at,
                                      state_at(at, now, done=admin is not None), admin))
             continue
         for number in range(1, last + 1):
@@ -230,7 +260,7 @@ def course_items(course, schedules, sessions, administrations, now: datetime | N
             admin = done.get(key)
             at = session.scheduled_start if session else None
             cancelled = session is not None and session.attendance == Attendance.CANCELLED
-            items.append(DueItem(key, course.pk, course.client_id, code, number, None, at,
+            items.append(DueItem(key, course.pk, client_id, code, number, None, at,
                                  state_at(at, now, done=admin is not None, cancelled=cancelled), admin))
     items.sort(key=lambda i: (i.at is None, i.at or now, i.session_number or 0, i.instrument_code))
     return items

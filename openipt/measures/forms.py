@@ -123,8 +123,14 @@ class EnterForm(forms.Form):
     session_number = forms.TypedChoiceField(label=gettext_lazy("Session"), coerce=int, empty_value=None, required=False)
     completed_on = forms.DateField(label=gettext_lazy("Date it was filled in"), widget=DateInput())
 
-    def __init__(self, *args, sessions=(), **kwargs):
+    def __init__(self, *args, sessions=(), partners=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if len(partners) > 1:  # a couples course: whose form is this?
+            self.fields["partner"] = forms.TypedChoiceField(
+                label=gettext_lazy("Whose form is it?"), coerce=int, widget=forms.RadioSelect,
+                choices=[(str(p.pk), p.display_name) for p in partners],
+                error_messages={"required": gettext_lazy("Choose which partner filled in this form.")})
+            self.order_fields(["partner"])
         self.fields["instrument_code"].choices = [
             (i.code, f"{i.short_name}{' ' + _('(clinician-rated)') if i.kind == 'clinician' else ''}")
             for i in instruments.usable()]

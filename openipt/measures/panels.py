@@ -3,9 +3,11 @@ portal, and the count of questionnaires due in the navigation."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
-from openipt.courses.models import OPEN_STATUSES, Course
+from openipt.clients.access import visible_clients
+from openipt.couples import api as couples_api
 from openipt.measures import access, actions, due, instruments, results, summary
 from openipt.measures.models import Administration, Status
 
@@ -17,7 +19,7 @@ def due_count(request) -> int:
         return 0
     courses = access.open_courses_in_scope(actor)
     actions.ensure_default_schedules(courses)
-    return due.open_items(courses).count()
+    return due.open_items(courses, clients=visible_clients(actor)).count()
 
 
 def course_panel_context(request, course):
@@ -45,12 +47,13 @@ def client_panel_context(request, client):
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_staff:
         return None
-    courses = list(access.staff_courses(actor).filter(client_id=client.pk).order_by("-start_date", "-pk")[:3])
+    courses = list(access.staff_courses(actor).filter(
+        Q(client_id=client.pk) | Q(pk__in=couples_api.course_ids_of_client(client.pk))).order_by("-start_date", "-pk")[:3])
     if not courses:
         return None
     latest: dict[tuple[int, str], Administration] = {}
     counts: dict[tuple[int, str], int] = {}
-    for a in (Administration.objects.filter(course__in=courses, status=Status.COMPLETED)
+    for a in (Administration.objects.filter(course__in=courses, client_id=client.pk, status=Status.COMPLETED)
               .only("course_id", "instrument_code", "total", "completed_at")
               .order_by("course_id", "instrument_code", "completed_at", "pk")):
         latest[(a.course_id, a.instrument_code)] = a
@@ -65,19 +68,20 @@ def client_panel_context(request, client):
             band = inst.band_for(admin.total) if inst and admin.total is not None else None
             scores.append({"name": instruments.name(code), "admin": admin, "band": band.label if band else "",
                            "count": counts.get((course_id, code), 0)})
-        rows.append({"course": course, "scores": scores})
+        # A couples course in which this client is partner two: its scores page shows partner one's.
+        rows.append({"course": course, "scores": scores, "second_partner": course.client_id != client.pk})
     signal = client.signals.filter(source=results.SIGNAL_SOURCE).first()
     return {"client": client, "rows": rows, "signal": signal}
 
 
 def portal_panel_context(request, client):
     """The questionnaires waiting for the client now, for the portal."""
-    courses = Course.objects.filter(client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES])
+    courses = access.client_open_courses(client)  # with a couples course in which the client is partner two
     for course in courses.filter(measure_plan__isnull=True).select_related("client"):
         actions.ensure_default_schedule(course)
     own = instruments.self_report_codes()
     now = timezone.now()
-    items = [due.row_item(row, now) for row in due.open_items(courses, now, codes=own)]
+    items = [due.row_item(row, now) for row in due.open_items(courses, now, codes=own, client_id=client.pk)]
     done = list(Administration.objects.filter(client_id=client.pk, status=Status.COMPLETED, source__in=["portal", "link"])
                 .order_by("-completed_at")[:3])
     return {"items": [{"item": i, "name": instruments.name(i.instrument_code)} for i in items], "recent": done,

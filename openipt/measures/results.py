@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,12 +92,13 @@ def derive_for_organisation(organisation_id: int, inst: Instrument) -> tuple[Tra
             organisation_id=organisation_id, instrument_code=inst.code, status=Status.COMPLETED,
             total__isnull=False, course__status=CourseStatus.COMPLETED,
         )
-        .order_by("course_id", "completed_at")
-        .values_list("course_id", "completed_at", "session_number", "total")
+        .order_by("course_id", "client_id", "completed_at")
+        .values_list("course_id", "client_id", "completed_at", "session_number", "total")
     )
-    courses: dict[int, list[EngineAdministration]] = defaultdict(list)
-    for course_id, when, number, total in rows.iterator(chunk_size=5000):
-        courses[course_id].append(EngineAdministration(local_day(when), number, total))
+    # One path per person per course (the two partners of a couples course are two paths).
+    courses: dict[tuple[int, int], list[EngineAdministration]] = defaultdict(list)
+    for course_id, client_id, when, number, total in rows.iterator(chunk_size=5000):
+        courses[(course_id, client_id)].append(EngineAdministration(local_day(when), number, total))
     return derive_table(inst, list(courses.values())), len(courses)
 
 
@@ -147,11 +149,16 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
     Red (level 2) when any open course is not on track, amber (level 1) when slower than expected,
     cleared otherwise. Returns the worst zone found (or None). Runs inside the caller's transaction.
     """
+    from openipt.couples import api as couples_api
+
+    # The client's own courses and any couples course in which they are partner two; only their own scores.
     courses = {c.pk: c for c in Course.objects.filter(
-        client_id=client_id, status__in=[s.value for s in OPEN_STATUSES]).only("pk", "client_id")}
+        Q(client_id=client_id) | Q(pk__in=couples_api.second_partner_course_ids(client_id)),
+        status__in=[s.value for s in OPEN_STATUSES]).only("pk", "client_id")}
     rows = (
         Administration.objects.filter(
-            course_id__in=list(courses), instrument_code__in=instruments.TRACKED, status=Status.COMPLETED,
+            client_id=client_id, course_id__in=list(courses), instrument_code__in=instruments.TRACKED,
+            status=Status.COMPLETED,
             total__isnull=False,
         )
         .order_by("completed_at", "pk")
@@ -178,7 +185,9 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
             worst = (rank, latest.zone, label, course_id)
     level = {"red": 2, "amber": 1}.get(worst[1], 0) if worst else 0
     if level:
-        url = reverse("measures:course", args=[worst[3]]) + "#track"
+        # The course's scores page shows its client's (partner one's) scores; partner two's are on their record.
+        url = (reverse("measures:course", args=[worst[3]]) + "#track" if courses[worst[3]].client_id == client_id
+               else reverse("clients:detail", args=[client_id]))
         set_signal(client_id, SIGNAL_SOURCE, level, worst[2], url)
     else:
         set_signal(client_id, SIGNAL_SOURCE, 0, "")

@@ -125,6 +125,7 @@ def test_both_partners_phq9_trajectories_are_on_the_session_page(client, couple,
 
     from openipt.measures import actions as measures_actions
     from openipt.measures.models import Administration
+    from tests.measures.support import add_session, form_data, phq9
 
     today = timezone.localdate()
     for total, days in [(18, 14), (12, 0)]:
@@ -135,12 +136,15 @@ def test_both_partners_phq9_trajectories_are_on_the_session_page(client, couple,
             answers[f"q{i}"] = 3
         measures_actions.enter_paper(actor(partners.m["therapist"]), couple.course_id, instrument_code="phq9",
                                      session_number=None, completed_on=today - timedelta(days=days), answers=answers)
-    # Partner two's questionnaires are not yet tied to the course by the measures app (see the report):
-    # this row stands in for one they filled in.
-    now = timezone.now()
-    Administration.objects.create(organisation=partners.org, client=partners.clients["two"], instrument_code="phq9",
-                                  instrument_version="test", status="completed", total=9, source="staff",
-                                  started_at=now, completed_at=now)
+    # Partner two fills in the couples course's PHQ-9 for session 1 in their own portal (total 9).
+    add_session(partners, couple.course, days_after_last=1)
+    measures_actions.ensure_default_schedule(couple.course)
+    key = f"c{couple.course_id}.s1.phq9"
+    login(client, partners.m["client_two"])
+    assert "Fill in the PHQ-9" in client.get("/me/").content.decode()
+    sent = client.post(f"/measures/me/{key}/", form_data(phq9(2, 1, 1, 1, 1, 1, 1, 1, 0, difficulty=0)))
+    assert sent.status_code == 302
+    assert Administration.objects.get(due_key=key).client_id == partners.clients["two"].pk
     login(client, partners.m["therapist"])
     page = client.get(reverse("couples:session", args=[couple.pk])).content.decode()
     assert "latest 12" in page and "latest 9" in page

@@ -139,7 +139,7 @@ def result_view(request, answers):
         raise Http404
     context = result_context(admin)
     items = [due.row_item(row, timezone.now()) for row in due.open_items(
-        access.client_open_courses(admin.client), codes=instruments.self_report_codes())]
+        access.client_open_courses(admin.client), codes=instruments.self_report_codes(), client_id=admin.client_id)]
     context.update(next_url=reverse("measures:fill", args=[items[0].key]) if items else "",
                    home_url=reverse("practice:portal"))
     return render(request, "measures/result.html", context)

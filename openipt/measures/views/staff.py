@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import admin_required, staff_required
+from openipt.clients.access import visible_clients
 from openipt.clients.models import Client
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
@@ -41,6 +42,13 @@ def changeable_or_403(actor, course_id, request=None) -> Course:
     return course
 
 
+def _partner_number(course, client_id) -> int | None:
+    """1 or 2 on a couples course (partner two is anyone who answers but is not the course's client), else None."""
+    if course is None or course.format_id != "couples":
+        return None
+    return 1 if client_id == course.client_id else 2
+
+
 @staff_required
 def due_view(request):
     """Who has not completed what: questionnaires due or overdue across the person's clients."""
@@ -48,11 +56,12 @@ def due_view(request):
     courses = access.open_courses_in_scope(actor)
     actions.ensure_default_schedules(courses)
     now = timezone.now()
-    page = paginate(request, due.open_items(courses, now), per_page=25)
+    page = paginate(request, due.open_items(courses, now, clients=visible_clients(actor)), per_page=25)
     items = [due.row_item(row, now) for row in page.object_list]
     clients = {c.pk: c for c in Client.objects.filter(pk__in={i.client_id for i in items})}
     course_map = {c.pk: c for c in Course.objects.filter(pk__in={i.course_id for i in items})}
     rows = [{"item": i, "client": clients.get(i.client_id), "course": course_map.get(i.course_id),
+             "partner": _partner_number(course_map.get(i.course_id), i.client_id),
              "name": instruments.name(i.instrument_code),
              "format": format_name(course_map[i.course_id]) if i.course_id in course_map else ""}
             for i in items]
@@ -181,14 +190,27 @@ def _session_default(course, sessions):
     return started[-1].number if started else (sessions[0].number if sessions else None)
 
 
+def _partners(course) -> list[Client]:
+    """The clients who answer a course's questionnaires: its client, and partner two of a couples course."""
+    from openipt.couples import api as couples_api
+
+    ids = couples_api.partner_ids(course)
+    if len(ids) < 2:
+        return [course.client]
+    found = {c.pk: c for c in Client.objects.filter(pk__in=ids, organisation_id=course.organisation_id)}
+    return [found[i] for i in ids if i in found]
+
+
 @staff_required
 def enter_view(request, course_id):
     """Enter a questionnaire filled in on paper, or a clinician rating such as the HAM-D."""
     actor = request.actor
     course = changeable_or_403(actor, course_id, request)
     sessions = list(course.sessions.order_by("number"))
+    partners = _partners(course)
     source = request.POST if request.method == "POST" else request.GET
-    chooser = EnterForm(source if "instrument_code" in source else None, sessions=sessions, initial={
+    chooser = EnterForm(source if "instrument_code" in source else None, sessions=sessions, partners=partners, initial={
+        "partner": request.GET.get("partner") or course.client_id,
         "instrument_code": request.GET.get("instrument", instruments.DEPRESSION),
         "session_number": request.GET.get("session") or _session_default(course, sessions),
         "completed_on": timezone.localdate()})
@@ -207,7 +229,7 @@ def enter_view(request, course_id):
             def enter():
                 admin = actions.enter_paper(actor, course.pk, instrument_code=inst.code,
                                             session_number=d["session_number"], completed_on=d["completed_on"],
-                                            answers=answers.answers())
+                                            answers=answers.answers(), client_id=d.get("partner"))
                 return admin, reverse("measures:administration", args=[admin.uuid])
 
             try:
@@ -226,7 +248,7 @@ def enter_view(request, course_id):
                 return redirect("measures:administration", administration=admin.uuid)
     return render(request, "measures/enter.html", {
         "course": course, "client": course.client, "chooser": chooser, "inst": inst, "answers": answers,
-        "format": format_name(course)})
+        "format": format_name(course), "partners": partners if len(partners) > 1 else []})
 
 
 @staff_required
