@@ -51,6 +51,7 @@ def _kwargs(world, name):
         "token": "no-such-token",
     }
     values.update(world.matrix_kwargs)
+    values.update(world.matrix_kwargs.get(name, {}))  # values for one URL, where two apps use the same keyword
     return values
 
 

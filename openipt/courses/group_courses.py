@@ -163,6 +163,23 @@ def set_group_phase(actor, course_ids: Iterable[int], phase: str, *, reason: str
 
 
 @transaction.atomic
+def complete_group_courses(actor, course_ids: Iterable[int], *, reason: str) -> int:
+    """Complete the open group courses among `course_ids` (the group has ended); return how many.
+
+    The group's last sessions are its termination phase (ending named, gains reviewed, a relapse
+    plan made together), so a member who was still in the group when it ended has finished their
+    course. Members who left earlier already had their course ended early and are not touched.
+    """
+    courses = [c for c in _locked(actor, course_ids) if c.status in OPEN]
+    if not courses:
+        return 0
+    Course.objects.filter(pk__in=[c.pk for c in courses]).update(
+        status=CourseStatus.COMPLETED, ended_on=today(), updated_at=timezone.now(), version=F("version") + 1)
+    _moved(actor, [(c, c.status) for c in courses], CourseStatus.COMPLETED.value, reason)
+    return len(courses)
+
+
+@transaction.atomic
 def end_group_course(actor, course, reason: str) -> Course:
     """End a member's open group course early with the reason; a course already closed is left as it is."""
     course = _one(actor, course)

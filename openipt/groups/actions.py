@@ -227,10 +227,13 @@ def set_status(actor, group_id, status: str) -> Group:
             actor, Member.objects.filter(group=group).values_list("course_id", flat=True),
             reason=_("The group %(name)s started") % {"name": group.name})
     if status == GroupStatus.ENDED:
-        finishing = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values_list("client_id", flat=True))
+        finishing = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values_list("client_id", "course_id"))
         Member.objects.filter(group=group, status=MemberStatus.ACTIVE).update(status=MemberStatus.FINISHED,
                                                                              updated_at=timezone.now())
-        for client_id in finishing:
+        group_courses.complete_group_courses(
+            actor, [course_id for _client_id, course_id in finishing],
+            reason=_("The group %(name)s ended") % {"name": group.name})
+        for client_id, _course_id in finishing:
             clear_signal(client_id, DROPOUT_SIGNAL)
     group.refresh_from_db()
     audit.record(GROUP_STATUS.code, actor=actor, obj=group, details={"status": status})

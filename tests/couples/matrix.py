@@ -25,7 +25,8 @@ def prepare(world):
     entry = view.entries.get()
     unlinked = course_actions.start_course(actor(world.m["therapist"]), world.clients["mine"].pk, format_id="couples",
                                            start_date=today)
-    return {"course_id_couples": unlinked.pk, "couple_id": couple.pk, "entry_id": entry.pk}
+    # entry_id is also the assessment app's keyword: give the couples value to the couples URL only
+    return {"course_id_couples": unlinked.pk, "couple_id": couple.pk, "couples:entry": {"entry_id": entry.pk}}
 
 
 def matrix(expect, staff_only, admin_only, client_record, LOGIN):

@@ -180,6 +180,25 @@ def test_leaving_ends_the_course_early_with_the_reason_in_its_history_and_audit(
     assert (details["from"], details["to"], details["reason"]) == ("planned", "ended_early", "Moved to another town")
 
 
+def test_ending_the_group_completes_the_courses_of_those_still_in_it_and_leaves_early_leavers_alone(world):
+    # given a running group of five, one of whom left early
+    grp = group(world)
+    members = four_members(world, grp) + [actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world).pk)]
+    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
+    left = members[-1]
+    actions.remove_member(actor(world.m["facilitator"]), grp.pk, left.pk, reason="Moved to another town")
+    # when the facilitator ends the group
+    actions.set_status(actor(world.m["facilitator"]), grp.pk, "ended")
+    # then each remaining member's course is completed today, with its history and audit
+    for member in members[:-1]:
+        course = Course.objects.get(pk=member.course_id)
+        assert (course.status, course.ended_on) == ("completed", timezone.localdate())
+        assert history(course)[-1] == ("active", "completed", "The group Tuesday group ended")
+        assert events(course, "course.transition")[-1]["to"] == "completed"
+    # and the member who left keeps their early end
+    assert Course.objects.get(pk=left.course_id).status == "ended_early"
+
+
 def test_ending_a_course_already_closed_changes_nothing(world):
     grp = group(world)
     member = actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world).pk)
