@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from django import forms
 
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ConflictError
 
 
 def apply_action_error(form: forms.Form, exc: ActionError) -> None:
     """Show an action's refusal beside the field it concerns, or above the form."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def save_versioned(form: forms.Form, action, *, version_if_gone: int = 0) -> bool:
+    """Run `action()` for a form that carries a `version`; return True when it saved.
+
+    A refusal is put beside its field. When someone else saved first, the form says so and takes
+    the saved version, so that what this person typed stays in the form and a second press of
+    Save (after reading what changed) goes through.
+    """
+    try:
+        action()
+    except ConflictError as exc:
+        form.add_error(None, exc.message)
+        form.data = form.data.copy()
+        form.data["version"] = exc.current.version if exc.current is not None else version_if_gone
+        return False
+    except ActionError as exc:
+        apply_action_error(form, exc)
+        return False
+    return True
 
 
 class DateInput(forms.DateInput):

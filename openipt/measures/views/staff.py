@@ -17,8 +17,8 @@ from openipt.accounts.decorators import admin_required, staff_required
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Client
 from openipt.core import submissions
-from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.errors import ActionError
+from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
 from openipt.courses.models import Course
 from openipt.courses.state import format_name
@@ -292,16 +292,9 @@ def settings_view(request):
         "link_days": current.link_days, "version": current.version if current.pk else 1})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            actions.update_settings(actor, wait_sessions=d["wait_sessions"], use_own_trajectories=d["use_own_trajectories"],
-                                    link_days=d["link_days"], expected_version=d["version"])
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
+        if save_versioned(form, lambda: actions.update_settings(
+                actor, wait_sessions=d["wait_sessions"], use_own_trajectories=d["use_own_trajectories"],
+                link_days=d["link_days"], expected_version=d["version"])):
             messages.success(request, _("Settings saved."))
             return redirect("measures:settings")
     tables = []

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import client_required
 from openipt.core import submissions
-from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.errors import ActionError
+from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
 from openipt.practice import access, actions
 from openipt.practice.forms import LogForm, QuestionForm
@@ -117,16 +117,9 @@ def log_edit_view(request, log_entry_id):
                "feeling": entry.feeling, "mood": str(entry.mood), "version": entry.version}
     form = LogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_log_entry(request.actor, entry.pk, _log_data(form),
-                                     expected_version=form.cleaned_data.get("version"))
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version if exc.current else entry.version
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
+        if save_versioned(form, lambda: actions.change_log_entry(
+                request.actor, entry.pk, _log_data(form), expected_version=form.cleaned_data.get("version")),
+                version_if_gone=entry.version):
             messages.success(request, _("Your log entry is saved."))
             return redirect(reverse("practice:log") + "#entries")
     return render(request, "practice/log_edit.html", portal_context(request, client, form=form, entry=entry))

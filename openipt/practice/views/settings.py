@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from openipt.accounts.decorators import admin_required
-from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import save_versioned
 from openipt.practice import access, actions
 from openipt.practice.forms import PartnerSettingsForm
 
@@ -25,17 +24,9 @@ def partner_settings_view(request):
     form = PartnerSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            actions.save_partner_settings(actor, enabled=d["enabled"], url=d["url"], model_name=d["model_name"],
-                                          api_key=d["api_key"], clear_key=d["clear_key"],
-                                          timeout_seconds=d["timeout_seconds"], expected_version=d["version"] or 0)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version if exc.current else 0
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
+        if save_versioned(form, lambda: actions.save_partner_settings(
+                actor, enabled=d["enabled"], url=d["url"], model_name=d["model_name"], api_key=d["api_key"],
+                clear_key=d["clear_key"], timeout_seconds=d["timeout_seconds"], expected_version=d["version"] or 0)):
             messages.success(request, _("Practice partner settings saved."))
             return redirect("practice:partner_settings")
     return render(request, "practice/partner_settings.html", {

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from openipt.accounts.decorators import admin_required
-from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.errors import ActionError
+from openipt.core.forms import apply_action_error, save_versioned
 from openipt.safety import access, settings_actions
 from openipt.safety.forms import OPERATOR_WORDS, ContactForm, RuleForm, SwitchForm, TimingForm
 from openipt.safety.models import OrganisationRule, PolicyTiming
@@ -92,15 +92,8 @@ def rule_edit_view(request, rule_pk):
     initial = {**rule.as_data(), "version": rule.version}
     form = RuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            settings_actions.change_rule(request.actor, rule.pk, _rule_data(form), expected_version=form.cleaned_data["version"] or 0)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
+        if save_versioned(form, lambda: settings_actions.change_rule(
+                request.actor, rule.pk, _rule_data(form), expected_version=form.cleaned_data["version"] or 0)):
             messages.success(request, _("Rule saved."))
             return redirect("safety:settings")
     return render(request, "safety/rule_form.html", {"form": form, "rule": rule, "codes": _instrument_codes()})
@@ -178,15 +171,8 @@ def contact_edit_view(request, contact_id):
     initial = {name: getattr(contact, name) for name in settings_actions.CONTACT_FIELDS}
     form = ContactForm(request.POST or None, initial={**initial, "version": contact.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            settings_actions.change_contact(request.actor, contact.pk, _contact_data(form), expected_version=form.cleaned_data["version"] or 0)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
+        if save_versioned(form, lambda: settings_actions.change_contact(
+                request.actor, contact.pk, _contact_data(form), expected_version=form.cleaned_data["version"] or 0)):
             messages.success(request, _("Crisis contact saved."))
             return redirect("safety:settings")
     return render(request, "safety/contact_form.html", {"form": form, "contact": contact})
