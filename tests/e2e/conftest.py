@@ -53,12 +53,21 @@ class UI:
     def check(self):
         """Run axe (WCAG 2.1 A and AA) on the current page and fail on any violation."""
         from axe_playwright_python.sync_playwright import Axe
+        from playwright.sync_api import Error
 
-        self.page.wait_for_load_state("load")
-        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        # A click that submits a form may start its navigation after "load" of the old page has
+        # already fired; axe then dies with the page. Wait for the new page and run axe again.
+        for attempt in range(3):
+            self.page.wait_for_load_state("load")
+            try:
+                results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+                width = self.page.evaluate("document.documentElement.scrollWidth")
+                break
+            except Error as error:
+                if "context was destroyed" not in str(error) or attempt == 2:
+                    raise
         self.visited.append(self.page.url)
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
-        width = self.page.evaluate("document.documentElement.scrollWidth")
         viewport = self.page.viewport_size["width"]
         assert width <= viewport, f"{self.page.url} scrolls sideways: {width}px content in a {viewport}px window"
 

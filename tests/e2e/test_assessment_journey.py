@@ -140,7 +140,7 @@ def test_from_the_inventory_to_an_agreed_formulation_and_the_middle_phase(ui, ph
     page.get_by_role("link", name="Move to the middle phase").click()
     ui.check()
     page.get_by_role("button", name="Move to the middle phase").click()
-    page.wait_for_load_state("load")
+    expect(page).to_have_url(re.compile(rf"/courses/{course.pk}/$"))
     ui.check()
     assert Course.objects.get(pk=course.pk).phase == "middle"
 

@@ -58,7 +58,7 @@ def test_a_therapist_enters_a_paper_form(ui):
     ui.check()
     page.get_by_label("Questionnaire").select_option("gad7")
     page.get_by_role("button", name="Show the questions").click()
-    page.wait_for_load_state("load")
+    expect(page.locator("fieldset.oi-question")).to_have_count(7 + 1)
     ui.check()
     for i, group in enumerate(page.locator("fieldset.oi-question").all()):
         group.get_by_label("Several days" if i < 7 else "Left blank").check()
