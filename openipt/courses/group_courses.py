@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
+from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
 from openipt.courses import rules
@@ -40,6 +41,7 @@ from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequenc
 from openipt.courses.state import protocol
 
 OPEN = [s.value for s in OPEN_STATUSES]
+COURSE_HANDED_OVER = register("course.handed_over", "Group course given to the group's new facilitator")
 
 
 def _forbidden() -> ActionError:
@@ -176,6 +178,25 @@ def complete_group_courses(actor, course_ids: Iterable[int], *, reason: str) -> 
     Course.objects.filter(pk__in=[c.pk for c in courses]).update(
         status=CourseStatus.COMPLETED, ended_on=today(), updated_at=timezone.now(), version=F("version") + 1)
     _moved(actor, [(c, c.status) for c in courses], CourseStatus.COMPLETED.value, reason)
+    return len(courses)
+
+
+@transaction.atomic
+def hand_over_group_courses(actor, course_ids: Iterable[int], therapist, *, reason: str) -> int:
+    """Make `therapist` the lead of the open group courses among `course_ids` (the group has a new facilitator).
+
+    Return how many courses changed hands; each gets an audit event naming who led it before.
+    """
+    if therapist is None or therapist.organisation_id != actor.organisation_id:
+        raise ActionError(_("Choose who leads the group."), field="facilitator")
+    courses = [c for c in _locked(actor, course_ids) if c.status in OPEN and c.therapist_id != therapist.pk]
+    if not courses:
+        return 0
+    Course.objects.filter(pk__in=[c.pk for c in courses]).update(
+        therapist=therapist, updated_at=timezone.now(), version=F("version") + 1)
+    for c in courses:
+        audit.record(COURSE_HANDED_OVER.code, actor=actor, client=c.client, obj=c,
+                     details={"from": c.therapist_id, "to": therapist.pk, "reason": reason[:200], "group": True})
     return len(courses)
 
 

@@ -142,16 +142,9 @@ def _check_leaders(programme: Programme, facilitator: Membership, co: Membership
               "Choose at least one facilitator who has it."), field="co_facilitator")
 
 
-@transaction.atomic
-def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitator_id=None, supervisor_id,
-                 weekday: int, start_time: time, start_date: date, sessions: int | None = None,
-                 session_minutes: int = 90, language: str, location: str = "", video_link: str = "") -> Group:
-    """Set up a group and generate its sessions from the schedule."""
-    if not access.can_manage(actor):
-        raise ActionError(_("Only an admin can set up a group."), code="forbidden")
-    programme = access.programmes(actor).filter(pk=access._int(programme_id)).first()
-    if programme is None:
-        raise ActionError(_("Choose one of the listed programmes."), field="programme")
+def clean_details(actor, programme: Programme, *, name, facilitator_id, co_facilitator_id, supervisor_id, start_time,
+                  session_minutes, language, location, video_link) -> dict:
+    """Check the details a group is set up with and may later change; return them as model fields."""
     name = _text(name, "name", required=_("Give the group a name members will recognise, for example the village and the day."),
                  limit=120)
     leaders = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)
@@ -163,15 +156,8 @@ def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitat
     if supervisor is None:
         raise ActionError(_("Choose the supervisor who reads this group's reports."), field="supervisor")
     _check_leaders(programme, facilitator, co)
-    if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
-        raise ActionError(_("Choose the day of the week the group meets."), field="weekday")
     if not isinstance(start_time, time):
         raise ActionError(_("Enter the time the group starts, for example 10:00."), field="start_time")
-    if not isinstance(start_date, date) or abs((start_date - today()).days) > 366:
-        raise ActionError(_("Choose a first date within a year of today."), field="start_date")
-    sessions = programme.sessions_default if sessions is None else sessions
-    sessions = _whole(sessions, "sessions", SESSIONS_MIN, SESSIONS_MAX,
-                      _("Enter a number of group sessions from %(lo)d to %(hi)d.") % {"lo": SESSIONS_MIN, "hi": SESSIONS_MAX})
     session_minutes = _whole(session_minutes, "session_minutes", 30, 180, _("Enter the length in minutes, from 30 to 180."))
     language = _text(language, "language", required=_("Say which language the group speaks."), limit=60)
     location = _text(location, "location", limit=200)
@@ -180,12 +166,33 @@ def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitat
         raise ActionError(_("A video link starts with https://. Paste the whole link."), field="video_link")
     if not location and not video_link:
         raise ActionError(_("Say where the group meets, or give the video link."), field="location")
-    group = Group.objects.create(
-        organisation_id=actor.organisation_id, programme=programme, name=name, facilitator=facilitator, co_facilitator=co,
-        supervisor=supervisor, weekday=weekday, start_time=start_time, session_minutes=session_minutes,
-        sessions_planned=sessions, start_date=start_date, language=language, location=location, video_link=video_link,
-        created_by=actor.membership,
-    )
+    return dict(name=name, facilitator=facilitator, co_facilitator=co, supervisor=supervisor, start_time=start_time,
+                session_minutes=session_minutes, language=language, location=location, video_link=video_link)
+
+
+@transaction.atomic
+def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitator_id=None, supervisor_id,
+                 weekday: int, start_time: time, start_date: date, sessions: int | None = None,
+                 session_minutes: int = 90, language: str, location: str = "", video_link: str = "") -> Group:
+    """Set up a group and generate its sessions from the schedule."""
+    if not access.can_manage(actor):
+        raise ActionError(_("Only an admin can set up a group."), code="forbidden")
+    programme = access.programmes(actor).filter(pk=access._int(programme_id)).first()
+    if programme is None:
+        raise ActionError(_("Choose one of the listed programmes."), field="programme")
+    details = clean_details(actor, programme, name=name, facilitator_id=facilitator_id, co_facilitator_id=co_facilitator_id,
+                            supervisor_id=supervisor_id, start_time=start_time, session_minutes=session_minutes,
+                            language=language, location=location, video_link=video_link)
+    if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        raise ActionError(_("Choose the day of the week the group meets."), field="weekday")
+    if not isinstance(start_date, date) or abs((start_date - today()).days) > 366:
+        raise ActionError(_("Choose a first date within a year of today."), field="start_date")
+    sessions = programme.sessions_default if sessions is None else sessions
+    sessions = _whole(sessions, "sessions", SESSIONS_MIN, SESSIONS_MAX,
+                      _("Enter a number of group sessions from %(lo)d to %(hi)d.") % {"lo": SESSIONS_MIN, "hi": SESSIONS_MAX})
+    start_time = details["start_time"]
+    group = Group.objects.create(organisation_id=actor.organisation_id, programme=programme, weekday=weekday,
+                                 sessions_planned=sessions, start_date=start_date, created_by=actor.membership, **details)
     tz = timezone.get_current_timezone()
     GroupSession.objects.bulk_create([
         GroupSession(group=group, number=n, phase=schedule.phase_for(n, sessions),
@@ -193,7 +200,7 @@ def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitat
         for n, when in enumerate(schedule.session_dates(start_date, weekday, sessions), start=1)
     ])
     audit.record(GROUP_CREATED.code, actor=actor, obj=group,
-                 details={"sessions": sessions, "weekday": weekday, "language": language, "programme": programme.pk})
+                 details={"sessions": sessions, "weekday": weekday, "language": details["language"], "programme": programme.pk})
     return group
 
 

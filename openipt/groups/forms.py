@@ -35,33 +35,55 @@ def _staff_choices(organisation_id: int, roles, blank: str):
     return [("", blank)] + [(m.pk, f"{m.user} ({m.get_role_display()})") for m in rows]
 
 
-class GroupForm(forms.Form):
-    programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
+class GroupDetailsForm(forms.Form):
+    """What an admin may change once a group is set up."""
+
     name = forms.CharField(label=_("Group name"), max_length=120)
     facilitator = forms.TypedChoiceField(label=_("Facilitator"), coerce=int)
     co_facilitator = forms.TypedChoiceField(label=_("Co-facilitator (optional)"), coerce=int, required=False,
                                             empty_value=None)
     supervisor = forms.TypedChoiceField(label=_("Supervisor"), coerce=int)
-    weekday = forms.TypedChoiceField(label=_("Day of the week"), choices=Weekday.choices, coerce=int,
-                                     initial=Weekday.TUESDAY)
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                  initial="10:00")
-    start_date = forms.DateField(label=_("First session on or after"), widget=DateInput())
-    sessions = forms.IntegerField(label=_("Number of group sessions"), min_value=SESSIONS_MIN, max_value=SESSIONS_MAX,
-                                  required=False, help_text=_("Leave empty to use the programme's number."))
     session_minutes = forms.IntegerField(label=_("Minutes per session"), min_value=30, max_value=180, initial=90)
     language = forms.CharField(label=_("Language"), max_length=60)
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.CharField(label=_("Video link (if it meets online)"), max_length=300, required=False)
 
-    def __init__(self, *args, actor, programmes, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         org = actor.organisation_id
-        self.fields["programme"].choices = [("", _("Choose"))] + [(p.pk, p.name) for p in programmes]
         leaders = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)
         self.fields["facilitator"].choices = _staff_choices(org, leaders, _("Choose"))
         self.fields["co_facilitator"].choices = _staff_choices(org, leaders, _("Nobody"))
         self.fields["supervisor"].choices = _staff_choices(org, (Role.SUPERVISOR,), _("Choose"))
+
+
+class GroupForm(GroupDetailsForm):
+    """Setting up a group: its details, and the schedule its sessions are made from."""
+
+    programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
+    weekday = forms.TypedChoiceField(label=_("Day of the week"), choices=Weekday.choices, coerce=int,
+                                     initial=Weekday.TUESDAY)
+    start_date = forms.DateField(label=_("First session on or after"), widget=DateInput())
+    sessions = forms.IntegerField(label=_("Number of group sessions"), min_value=SESSIONS_MIN, max_value=SESSIONS_MAX,
+                                  required=False, help_text=_("Leave empty to use the programme's number."))
+
+    field_order = ["programme", "name", "facilitator", "co_facilitator", "supervisor", "weekday", "start_time",
+                   "start_date", "sessions", "session_minutes", "language", "location", "video_link"]
+
+    def __init__(self, *args, actor, programmes, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["programme"].choices = [("", _("Choose"))] + [(p.pk, p.name) for p in programmes]
+
+
+class GroupEditForm(GroupDetailsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SessionMoveForm(forms.Form):
+    day = forms.DateField(label=_("New day"), widget=DateInput())
+    time = forms.TimeField(label=_("New start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
 
 class MeetingForm(forms.Form):

@@ -57,7 +57,7 @@ class Row:
 
 def build(actor, group: Group, *, include_left: bool = False) -> tuple[list[Row], list[GroupSession]]:
     """Return the roster rows (most urgent first, then by name) and the group's sessions."""
-    from openipt.measures.api import score_points_for_clients
+    from openipt.measures.api import score_points_for_courses
 
     members = access.visible_members(actor, group)
     if not include_left:
@@ -71,13 +71,13 @@ def build(actor, group: Group, *, include_left: bool = False) -> tuple[list[Row]
     for row in Attendance.objects.filter(member_id__in=ids).select_related("session").only(
             "member_id", "presence", "will_try", "session__number"):
         marks[row.member_id][row.session.number] = row
-    points = score_points_for_clients(client_ids, "phq9")
+    points = score_points_for_courses([m.course_id for m in members], "phq9")
     signals: dict[int, dict[str, ClientSignal]] = defaultdict(dict)
     for signal in ClientSignal.objects.filter(client_id__in=client_ids):
         signals[signal.client_id][signal.source] = signal
     rows = []
     for member in members:
-        mine = points.get(member.client_id, [])
+        mine = points.get(member.course_id, [])
         row = Row(member=member)
         row.scores = [total for _t, total in mine]
         row.score_days = [timezone.localtime(t).date() for t, _total in mine]

@@ -49,17 +49,24 @@ def due_for_client(client) -> list[dict]:
     return out
 
 
-def score_points_for_clients(client_ids, instrument_code: str = "phq9") -> dict[int, list[tuple]]:
-    """Return {client id: [(completed_at, total), ...] oldest first} for many clients in one query.
+def score_points_for_courses(course_ids, instrument_code: str = "phq9") -> dict[int, list[tuple]]:
+    """Return {course id: [(completed_at, total), ...] oldest first} for many courses in one query.
 
-    Every id asked for is a key (an empty list when there are no scores). Added for the groups roster.
+    Every id asked for is a key (an empty list when there are no scores). Used by the groups roster,
+    which looks only at the scores of each member's group course, not at older ones.
     """
     from openipt.measures.models import Administration, Status
 
-    ids = [int(i) for i in client_ids]
+    ids = [int(i) for i in course_ids]
     out: dict[int, list[tuple]] = {i: [] for i in ids}
     if not ids:
         return out
+    rows = (Administration.objects.filter(course_id__in=ids, instrument_code=instrument_code, status=Status.COMPLETED,
+                                          total__isnull=False)
+            .order_by("completed_at", "pk").values_list("course_id", "completed_at", "total"))
+    for course_id, completed_at, total in rows:
+        out[course_id].append((completed_at, total))
+    return out
     rows = (Administration.objects.filter(client_id__in=ids, instrument_code=instrument_code, status=Status.COMPLETED,
                                           total__isnull=False)
             .order_by("completed_at", "pk").values_list("client_id", "completed_at", "total"))

@@ -38,6 +38,8 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "groups:detail": {"GET": group_page()},
         "groups:status": {"GET": post_only, "POST": group_page(302, supervisor=403)},
         "groups:leave": {"GET": post_only, "POST": group_page(302, supervisor=403)},
+        "groups:edit": {"GET": admin_only(other_admin=404), "POST": admin_only(other_admin=404)},
+        "groups:session_move": {"GET": group_page(supervisor=403), "POST": group_page(supervisor=403)},
         "groups:meeting_new": {"GET": run_page, "POST": run_page},
         "groups:meeting": {"GET": group_page()},
         "groups:session": {"GET": group_page(), "POST": group_page(302, admin=403, supervisor=403)},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import ClientSignal
@@ -189,3 +190,32 @@ def test_each_members_course_follows_the_phase_of_the_group_session_held(world):
     session_actions.mark_attendance(fac, grp.pk, 8, members[0].pk, "present")
     courses = Course.objects.filter(group_memberships__group=grp)
     assert set(courses.values_list("phase", "status")) == {("termination", "active")}
+
+
+# Hazard HAZ-011: "getting worse" must compare the member's scores in the group, not an older, unrelated score.
+def test_the_roster_trend_uses_only_the_scores_of_the_members_group_course(world):
+    from openipt.courses import actions as course_actions
+    from openipt.groups import roster
+    from openipt.measures.actions import enter_paper
+
+    from .support import client_of, group
+
+    person = client_of(world, who="therapist")
+    earlier = course_actions.start_course(actor(world.m["therapist"]), person.pk, format_id="individual",
+                                          start_date=timezone.localdate(), first_session=timezone.now())
+    enter_paper(actor(world.m["therapist"]), earlier.pk, instrument_code="phq9", session_number=None,
+                completed_on=timezone.localdate(), answers=phq9(3) | {"difficulty": None})
+    grp = group(world, weeks_ago=2)
+    members = [actions.add_member(actor(world.m["admin"]), grp.pk, person.pk)]
+    members += [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(3)]
+    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
+    session_actions.enter_quick_check(actor(world.m["facilitator"]), grp.pk, 1, members[0].pk, phq9(14))
+    session_actions.enter_quick_check(actor(world.m["facilitator"]), grp.pk, 2, members[0].pk, phq9(15))
+    rows, _sessions = roster.build(actor(world.m["facilitator"]), grp)
+    row = next(r for r in rows if r.member.pk == members[0].pk)
+    assert row.scores == [14, 15] and row.latest == 15
+    assert "worse" not in [f.key for f in row.flags]  # 3 -> 15 across two courses would have flagged it
+    session_actions.enter_quick_check(actor(world.m["facilitator"]), grp.pk, 3, members[0].pk, phq9(21))
+    rows, _sessions = roster.build(actor(world.m["facilitator"]), grp)
+    row = next(r for r in rows if r.member.pk == members[0].pk)
+    assert "worse" in [f.key for f in row.flags]  # 14 -> 21 within the group is a reliable rise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -15,12 +17,12 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import admin_required, staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
-from openipt.groups import access, actions, roster
-from openipt.groups.forms import GroupForm, ProgrammeForm
+from openipt.groups import access, actions, edit_actions, roster
+from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
 from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
-from openipt.groups.views.common import group_or_404, local_day, next_session, post_int
+from openipt.groups.views.common import group_or_404, local_day, next_session, post_int, session_or_404
 
 
 def _listing(queryset):
@@ -129,6 +131,70 @@ def group_new_view(request):
     return render(request, "groups/group_new.html", {"form": form, "programmes": programmes})
 
 
+@admin_required
+def group_edit_view(request, group_id):
+    """Change who leads or supervises a group, its name, time of day, length, language or place."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    if not access.can_manage(actor, group):
+        raise PermissionDenied
+    if group.status == GroupStatus.ENDED:
+        messages.error(request, _("This group has ended, so its details stay as they were."))
+        return redirect("groups:detail", group_id=group.pk)
+    initial = {"name": group.name, "facilitator": group.facilitator_id, "co_facilitator": group.co_facilitator_id,
+               "supervisor": group.supervisor_id, "start_time": group.start_time, "session_minutes": group.session_minutes,
+               "language": group.language, "location": group.location, "video_link": group.video_link,
+               "version": group.version}
+    form = GroupEditForm(request.POST if request.method == "POST" else None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        outcome = {}
+
+        def save():
+            outcome["changed"] = edit_actions.update_group(
+                actor, group.pk, expected_version=d["version"], name=d["name"], facilitator_id=d["facilitator"],
+                co_facilitator_id=d["co_facilitator"], supervisor_id=d["supervisor"], start_time=d["start_time"],
+                session_minutes=d["session_minutes"], language=d["language"], location=d["location"],
+                video_link=d["video_link"])[1]
+
+        if save_versioned(form, save):
+            changed = outcome["changed"]
+            if not changed:
+                messages.info(request, _("Nothing was changed."))
+            elif set(changed) & set(edit_actions.STAFF):
+                messages.success(request, _("Group saved. New staff now look after the members and get their alerts. "
+                                            "Staff who were replaced still see the members' records until you remove "
+                                            "them from each record."))
+            else:
+                messages.success(request, _("Group saved."))
+            return redirect("groups:detail", group_id=group.pk)
+    return render(request, "groups/group_edit.html", {"form": form, "group": group})
+
+
+@staff_required
+def session_move_view(request, group_id, number):
+    """Move one session that has not been held to another day or time."""
+    actor = request.actor
+    session = session_or_404(actor, group_id, number)
+    group = session.group
+    if not (access.can_manage(actor, group) or access.leads(actor, group)):
+        raise PermissionDenied
+    start = timezone.localtime(session.scheduled_start)
+    form = SessionMoveForm(request.POST if request.method == "POST" else None,
+                           initial={"day": start.date(), "time": start.time()})
+    if request.method == "POST" and form.is_valid():
+        starts_at = timezone.make_aware(datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"]))
+        try:
+            moved = edit_actions.move_session(actor, group.pk, session.number, starts_at=starts_at)
+        except ActionError as exc:
+            form.add_error("day" if exc.field == "starts_at" else None, exc.message)
+        else:
+            messages.success(request, _("Session %(n)d now starts on %(when)s.") % {
+                "n": moved.number, "when": timezone.localtime(moved.scheduled_start).strftime("%A %d %B %Y, %H:%M")})
+            return redirect("groups:detail", group_id=group.pk)
+    return render(request, "groups/session_move.html", {"form": form, "group": group, "session": session})
+
+
 @staff_required
 def group_detail_view(request, group_id):
     """The group's dashboard: roster with trends and flags, sessions, meetings, reports."""
@@ -148,6 +214,7 @@ def group_detail_view(request, group_id):
         "next": next_session(sessions), "today": today, "outcomes": outcomes,
         "attention": [r for r in rows if r.flags],
         "leads": access.leads(actor, group), "can_manage": access.can_manage(actor, group),
+        "can_move": group.status != GroupStatus.ENDED and (access.leads(actor, group) or access.can_manage(actor, group)),
         "joining_closed": actions.join_deadline_passed(group), "kinds": MeetingKind,
         "session_days": {s.number: local_day(s.scheduled_start) for s in sessions},
     })
