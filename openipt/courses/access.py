@@ -17,6 +17,7 @@ from openipt.accounts.access import is_care_staff
 from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment
+from openipt.core.numbers import as_id as _int
 from openipt.courses.models import (
     HELD,
     OPEN_STATUSES,
@@ -71,14 +72,6 @@ def can_start_course(actor, client) -> bool:
         and client.organisation_id == actor.organisation_id
         and Assignment.objects.filter(client_id=client.pk, staff_id=actor.membership.pk).exists()
     )
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def get_course(actor, course_id) -> Course | None:

@@ -11,15 +11,8 @@ from django.db.models import Q, QuerySet
 
 from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
+from openipt.core.numbers import as_id as _int
 from openipt.groups.models import Group, GroupSession, Member, MemberStatus, Programme
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def visible_groups(actor) -> QuerySet[Group]:

@@ -17,17 +17,10 @@ from openipt.accounts.access import is_admin, is_care_staff
 from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment
+from openipt.core.numbers import as_id as _int
 from openipt.courses.access import visible_courses
 from openipt.courses.models import OPEN_STATUSES, Course, Session
 from openipt.measures.models import Administration, Schedule, ScheduleDate, Status
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def visible_administrations(actor) -> QuerySet[Administration]:

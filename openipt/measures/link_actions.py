@@ -18,7 +18,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError
 from openipt.measures import access, due, instruments, results
-from openipt.measures.actions import Submitted, _course_for_change, _draft, _submit
+from openipt.measures.actions import Submitted, _answering_client, _course_for_change, _draft, _submit
 from openipt.measures.engine import Instrument
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
 
@@ -32,28 +32,34 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def create_link(actor, course_id) -> tuple[OneTimeLink, str]:
-    """Make a link that lets the client fill in what is due now without signing in; the token is shown once."""
+def create_link(actor, course_id, *, client_id: int | None = None) -> tuple[OneTimeLink, str]:
+    """Make a link that lets the client fill in what is due now without signing in; the token is shown once.
+
+    On a couples course `client_id` names partner two, who gets a link of their own for their own
+    questionnaires (default: the course's client). A new link stops that person's earlier open one.
+    """
     course = _course_for_change(actor, course_id)
     if not course.is_open:
         raise ActionError(_("This course has ended, so nothing is due."))
+    client = _answering_client(actor, course, client_id)
     schedules, sessions, administrations = access.course_rows(course)
     own = instruments.self_report_codes()
-    keys = [i.key for i in due.course_items(course, schedules, sessions, administrations)
+    keys = [i.key for i in due.course_items(course, schedules, sessions, administrations, client_id=client.pk)
             if i.is_open and i.instrument_code in own]
     if not keys:
-        raise ActionError(_("Nothing is due for this client now, so there is nothing to send. A link covers the "
-                            "questionnaires due in the 3 days before a session or overdue since one."))
+        raise ActionError(_("Nothing is due for %(name)s now, so there is nothing to send. A link covers the "
+                            "questionnaires due in the 3 days before a session or overdue since one.")
+                          % {"name": client.display_name})
     now = timezone.now()
     settings = results.org_settings(course.organisation_id)
-    OneTimeLink.objects.filter(course=course, used_at__isnull=True, revoked_at__isnull=True,
+    OneTimeLink.objects.filter(course=course, client=client, used_at__isnull=True, revoked_at__isnull=True,
                                expires_at__gt=now).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     link = OneTimeLink.objects.create(
-        token_hash=token_hash(token), organisation_id=course.organisation_id, client=course.client, course=course,
+        token_hash=token_hash(token), organisation_id=course.organisation_id, client=client, course=course,
         due_keys=keys, created_by=actor.membership, created_at=now, expires_at=now + timedelta(days=settings.link_days))
-    audit.record(LINK_CREATED.code, actor=actor, client=course.client, obj=link,
-                 details={"questionnaires": keys, "expires": link.expires_at.isoformat()})
+    audit.record(LINK_CREATED.code, actor=actor, client=client, obj=link,
+                 details={"questionnaires": keys, "expires": link.expires_at.isoformat(), "course": course.pk})
     return link, token
 
 
@@ -67,7 +73,7 @@ def revoke_link(actor, course_id, link_id) -> OneTimeLink:
     if link.revoked_at is None and link.used_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
-        audit.record(LINK_REVOKED.code, actor=actor, client=course.client, obj=link)
+        audit.record(LINK_REVOKED.code, actor=actor, client=link.client, obj=link)
     return link
 
 

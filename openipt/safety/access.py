@@ -14,6 +14,7 @@ from openipt.accounts.access import is_admin, is_care_staff, is_staff
 from openipt.accounts.models import Role
 from openipt.clients.access import get_client, visible_clients
 from openipt.clients.models import Assignment, Client
+from openipt.core.numbers import as_id as _int
 from openipt.safety.models import (
     UNACKNOWLEDGED,
     Alert,
@@ -24,14 +25,6 @@ from openipt.safety.models import (
     SafetyPlan,
     SafetyPlanVersion,
 )
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def visible_alerts(actor) -> QuerySet[Alert]:

@@ -248,3 +248,37 @@ def test_a_reliable_rise_in_partner_twos_scores_sets_partner_twos_signal_not_par
     assert two.level == 2 and "PHQ-9" in two.label
     assert two.url == f"/clients/{world.clients['two'].pk}/"  # partner two's scores are on their record
     assert not world.clients["self"].signals.filter(source=results.SIGNAL_SOURCE, level__gt=0).exists()
+
+
+def test_each_partner_gets_a_one_time_link_of_their_own_and_it_fills_in_their_own_answers(client, pair):
+    from openipt.measures.models import OneTimeLink
+
+    world, course, key = pair
+    login(client, world.m["therapist"])
+    page = client.get(f"/measures/course/{course.pk}/").content.decode()
+    assert "Make a link for Lee Partner" in page and f"Make a link for {world.clients['self'].display_name}" in page
+    response = client.post(f"/measures/course/{course.pk}/links/new/", {"partner": world.clients["two"].pk})
+    page = client.get(response["Location"]).content.decode()
+    assert "Copy the link for Lee Partner now" in page
+    token = page.split("/measures/link/")[1].split("/")[0]
+    # a link for partner one does not stop partner two's
+    client.post(f"/measures/course/{course.pk}/links/new/", {"partner": world.clients["self"].pk})
+    two_link, one_link = OneTimeLink.objects.filter(course=course).order_by("pk")
+    assert two_link.client == world.clients["two"] and one_link.client == world.clients["self"]
+    assert two_link.revoked_at is None
+    client.logout()
+    sent = client.post(f"/measures/link/{token}/{key}/", form_data(phq9(1, 0, 1, 0, 1, 0, 1, 0, 0, difficulty=0)))
+    assert sent.status_code == 200 and "Your score is 4 out of 27" in sent.content.decode()
+    theirs = Administration.objects.get(due_key=key)
+    assert theirs.client == world.clients["two"] and theirs.total == 4
+    assert key in _due_keys(world.clients["self"]) and key not in _due_keys(world.clients["two"])
+
+
+def test_a_link_for_someone_outside_the_couple_is_refused(pair):
+    from openipt.measures import link_actions
+
+    world, course, _key = pair
+    outsider = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Not", family_name="Partner")
+    with pytest.raises(ActionError) as exc:
+        link_actions.create_link(actor(world.m["therapist"]), course.pk, client_id=outsider.pk)
+    assert exc.value.field == "partner"

@@ -55,8 +55,3 @@ def changeable_course(actor, course_id, request=None):
     return course
 
 
-def post_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -16,9 +16,10 @@ from openipt.assessment import access, actions, formulation_actions
 from openipt.assessment.choices import AREA_NAMES
 from openipt.assessment.forms import AgreementForm, FormulationForm, GoalsForm
 from openipt.assessment.merge import word_diff
-from openipt.assessment.views.common import changeable_course, course_or_404, post_int
+from openipt.assessment.views.common import changeable_course, course_or_404
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
+from openipt.core.numbers import as_int as post_int
 from openipt.courses import access as course_access
 from openipt.protocol import default_protocol
 

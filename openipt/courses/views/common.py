@@ -40,12 +40,5 @@ def session_or_404(actor, course_id, number, request=None):
     return session
 
 
-def post_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def error_text(exc: ActionError) -> str:
     return exc.message

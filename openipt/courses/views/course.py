@@ -17,6 +17,7 @@ from openipt.core.charts import sparkline
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
+from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import access, actions, rules
 from openipt.courses.actions import TARGET_WORDS, TransitionError, today
@@ -43,7 +44,7 @@ from openipt.courses.state import (
     timeline,
     value_label,
 )
-from openipt.courses.views.common import changeable_course_or_403, course_or_404, lang, post_int
+from openipt.courses.views.common import changeable_course_or_403, course_or_404, lang
 
 MOVES = {
     (CourseStatus.PLANNED, None): ("active", "ended_early"),

@@ -31,13 +31,6 @@ def runnable_session_or_403(actor, group_id, number):
     return session
 
 
-def post_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def local_day(value):
     return timezone.localtime(value).date()
 

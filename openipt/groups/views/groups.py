@@ -18,11 +18,12 @@ from openipt.accounts.decorators import admin_required, staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error, save_versioned
+from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.groups import access, actions, edit_actions, roster
 from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
 from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
-from openipt.groups.views.common import group_or_404, local_day, next_session, post_int, session_or_404
+from openipt.groups.views.common import group_or_404, local_day, next_session, session_or_404
 
 
 def _listing(queryset):

@@ -19,6 +19,7 @@ from openipt.clients.models import Client
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
+from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses.models import Course
 from openipt.courses.state import format_name
@@ -79,7 +80,8 @@ def course_view(request, course_id):
         actions.ensure_default_schedule(course)
     data = summary.course_summary(course, with_items=True, id_prefix="course")
     actions.record_view(actor, client=course.client, obj=course, what="course scores")
-    links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user")[:5])
+    partners = _partners(course)
+    links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user", "client")[:5])
     now = timezone.now()
     return render(request, "measures/course.html", {
         "course": course, "client": course.client, "summary": data, "format": format_name(course),
@@ -87,6 +89,7 @@ def course_view(request, course_id):
         "definitions": summary.definitions(),
         "links": [{"link": lk, "state": link_actions.link_state(lk, now)} for lk in links],
         "new_link": request.session.pop("measures_new_link", None),
+        "partners": partners if len(partners) > 1 else [],
     })
 
 
@@ -258,13 +261,15 @@ def link_create_view(request, course_id):
     actor = request.actor
     course = changeable_or_403(actor, course_id, request)
     try:
-        link, token = link_actions.create_link(actor, course.pk)
+        link, token = link_actions.create_link(actor, course.pk, client_id=post_int(request.POST.get("partner")))
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
         url = request.build_absolute_uri(reverse("measures:link", args=[token]))
-        request.session["measures_new_link"] = {"url": url, "expires": timezone.localtime(link.expires_at).isoformat()}
-        messages.success(request, _("Link made. Copy it now and send it to the client: it is shown only once."))
+        request.session["measures_new_link"] = {"url": url, "expires": timezone.localtime(link.expires_at).isoformat(),
+                                                "name": link.client.display_name}
+        messages.success(request, _("Link made for %(name)s. Copy it now and send it to them: it is shown only once.")
+                         % {"name": link.client.display_name})
     return redirect(reverse("measures:course", args=[course.pk]) + "#links")
 
 
