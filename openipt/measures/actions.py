@@ -527,5 +527,5 @@ def record_export(actor, kind: str, *, identifiable: bool, client=None, details:
                  details={"kind": kind, "identifiable": identifiable, **(details or {})})
 
 
-def record_report(actor, course, *, version: str) -> None:
-    audit.record(REPORT_MADE.code, actor=actor, client=course.client, obj=course, details={"version": version})
+def record_report(actor, course, *, version: str, client=None) -> None:
+    audit.record(REPORT_MADE.code, actor=actor, client=client or course.client, obj=course, details={"version": version})

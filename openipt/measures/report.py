@@ -66,8 +66,9 @@ def _band(inst, total):
     return band
 
 
-def report_context(course, *, version: str, made_by=None) -> dict:
-    data = summary.course_summary(course, id_prefix="report")
+def report_context(course, *, version: str, made_by=None, client=None) -> dict:
+    client = client or course.client
+    data = summary.course_summary(course, id_prefix="report", client_id=client.pk)
     goals = []
     for goal in course_goals(course):
         ratings = list(goal.ratings.all())
@@ -84,7 +85,7 @@ def report_context(course, *, version: str, made_by=None) -> dict:
     held = sum(1 for x in data.sessions if x.attendance == "attended")
     charted = next((r for r in rows if r["s"].inst.code == instruments.DEPRESSION), rows[0] if rows else None)
     return {
-        "course": course, "client": course.client, "summary": data, "rows": rows, "goals": goals,
+        "course": course, "client": client, "summary": data, "rows": rows, "goals": goals,
         "format": format_name(course), "area": _area_name(course), "held": held, "version": version,
         "made_at": timezone.localtime(), "made_by": made_by,
         "definitions": [d for d in summary.definitions() if d[0] in _REPORT_TERMS()],
@@ -105,13 +106,13 @@ def _chart_rows(chart) -> list[list[str]]:
     return [[row[i] for i in keep] for row in chart.table_rows if row[1] not in ("", "—", _("No score"))]
 
 
-def render_pdf(course, *, version: str = "staff", made_by=None) -> bytes:
+def render_pdf(course, *, version: str = "staff", made_by=None, client=None) -> bytes:
     """Return the report as tagged PDF bytes."""
     from weasyprint import HTML
 
     if version not in VERSIONS:
         raise ValueError(version)
-    html = render_to_string(f"measures/report/{version}.html", report_context(course, version=version, made_by=made_by))
+    html = render_to_string(f"measures/report/{version}.html", report_context(course, version=version, made_by=made_by, client=client))
     css, fonts, cache = _weasy()
     return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
         stylesheets=[css], font_config=fonts, cache=cache, pdf_tags=True)

@@ -217,9 +217,12 @@ def _item_rows(inst, admins) -> list[dict]:
     return rows
 
 
-def course_summary(course, *, with_items: bool = False, id_prefix: str = "m") -> CourseSummary:
-    """Work out everything the course's questionnaires say, from a fixed number of queries."""
-    schedules, sessions, administrations = access.course_rows(course)
+def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", client_id: int | None = None) -> CourseSummary:
+    """Work out everything the course's questionnaires say, from a fixed number of queries.
+
+    The scores are one person's: the course's client, or partner two of a couples course (`client_id`).
+    """
+    schedules, sessions, administrations = access.course_rows(course, client_id)
     settings = results.org_settings(course.organisation_id)
     anchors = _anchors(course, [s for s in sessions if s.attendance != Attendance.CANCELLED] or sessions)
     events, before = _events(course, anchors)
@@ -246,7 +249,7 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m") ->
         pair = talking_therapies_outcome(
             dep.inst, anx.inst, results.engine_rows([a for a in dep.administrations if a.total is not None]),
             results.engine_rows([a for a in anx.administrations if a.total is not None]))
-    items = due.course_items(course, schedules, sessions, administrations)
+    items = due.course_items(course, schedules, sessions, administrations, client_id=client_id)
     return CourseSummary(course, summaries, pair, items, schedules, sessions, before, settings.wait_sessions)
 
 

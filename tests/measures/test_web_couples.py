@@ -282,3 +282,31 @@ def test_a_link_for_someone_outside_the_couple_is_refused(pair):
     with pytest.raises(ActionError) as exc:
         link_actions.create_link(actor(world.m["therapist"]), course.pk, client_id=outsider.pk)
     assert exc.value.field == "partner"
+
+
+def test_the_scores_page_and_report_show_either_partners_own_scores(client, pair):
+    world, course, key = pair
+    _send(client, world.m["client"], key, phq9(2, 2, 1, 2, 1, 1, 2, 1, 0, difficulty=1))  # 12
+    _send(client, world.m["client_two"], key, phq9(1, 0, 1, 0, 1, 0, 1, 0, 0, difficulty=0))  # 4
+    login(client, world.m["therapist"])
+    two = world.clients["two"]
+    one_page = client.get(f"/measures/course/{course.pk}/").content.decode()
+    assert "Showing:" in one_page and f"?partner={two.pk}" in one_page
+    two_page = client.get(f"/measures/course/{course.pk}/?partner={two.pk}").content.decode()
+    assert "Scores and questionnaires · Lee Partner" in two_page
+    pdf = client.get(f"/measures/course/{course.pk}/report.pdf?partner={two.pk}")
+    assert pdf.status_code == 200 and two.record_number in pdf["Content-Disposition"]
+    # each page's chart data holds that partner's score only
+    assert "Session 1: 12 (Moderate)" in one_page and "Session 1: 4 (" in two_page
+    assert "Session 1: 12 (" not in two_page and "Session 1: 4 (" not in one_page
+    outsider = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Not", family_name="Partner")
+    assert client.get(f"/measures/course/{course.pk}/?partner={outsider.pk}").status_code == 404
+
+
+def test_staff_who_may_not_see_partner_two_get_partner_one_only(client, pair):
+    world, course, _key = pair
+    client_actions.unassign_staff(actor(world.m["admin"]), world.clients["two"].pk, world.m["therapist"].pk)
+    login(client, world.m["therapist"])
+    page = client.get(f"/measures/course/{course.pk}/").content.decode()
+    assert "Showing:" not in page and "Make a link for" not in page
+    assert client.get(f"/measures/course/{course.pk}/?partner={world.clients['two'].pk}").status_code == 404

@@ -6,17 +6,18 @@ from django.http import HttpResponse
 
 from openipt.accounts.decorators import staff_required
 from openipt.measures import actions, report
-from openipt.measures.views.staff import course_or_404
+from openipt.measures.views.staff import course_or_404, whose_scores
 
 
 def _pdf(request, course_id, version: str) -> HttpResponse:
     actor = request.actor
     course = course_or_404(actor, course_id, request)
-    actions.record_report(actor, course, version=version)
-    pdf = report.render_pdf(course, version=version, made_by=actor.membership.user)
+    client, _partners = whose_scores(actor, course, request)
+    actions.record_report(actor, course, version=version, client=client)
+    pdf = report.render_pdf(course, version=version, made_by=actor.membership.user, client=client)
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = "" if version == "staff" else "-for-client"
-    response["Content-Disposition"] = f'inline; filename="{course.client.record_number}-end-of-treatment{suffix}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{client.record_number}-end-of-treatment{suffix}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -19,6 +19,7 @@ from openipt.clients.models import Client
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
+from openipt.core.numbers import as_id
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses.models import Course
@@ -41,6 +42,25 @@ def changeable_or_403(actor, course_id, request=None) -> Course:
     if not access.can_administer(actor, course):
         raise PermissionDenied
     return course
+
+
+def whose_scores(actor, course, request) -> tuple[Client, list[Client]]:
+    """Return whose scores a course page shows (`?partner=`), and the partners the actor may switch between.
+
+    Partner two of a couples course is shown only to staff who may see their record; asking for
+    anyone else is a 404.
+    """
+    partners = _partners(course)
+    if len(partners) > 1:
+        allowed = set(visible_clients(actor).filter(pk__in=[p.pk for p in partners]).values_list("pk", flat=True))
+        partners = [p for p in partners if p.pk in allowed or p.pk == course.client_id]
+    asked = request.GET.get("partner")
+    if asked in (None, ""):
+        return course.client, partners if len(partners) > 1 else []
+    chosen = next((p for p in partners if p.pk == as_id(asked)), None)
+    if chosen is None:
+        raise Http404
+    return chosen, partners if len(partners) > 1 else []
 
 
 def _partner_number(course, client_id) -> int | None:
@@ -78,18 +98,19 @@ def course_view(request, course_id):
     course = course_or_404(actor, course_id, request)
     if course.is_open:
         actions.ensure_default_schedule(course)
-    data = summary.course_summary(course, with_items=True, id_prefix="course")
-    actions.record_view(actor, client=course.client, obj=course, what="course scores")
-    partners = _partners(course)
+    whose, partners = whose_scores(actor, course, request)
+    data = summary.course_summary(course, with_items=True, id_prefix="course", client_id=whose.pk)
+    actions.record_view(actor, client=whose, obj=course, what="course scores")
     links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user", "client")[:5])
     now = timezone.now()
     return render(request, "measures/course.html", {
-        "course": course, "client": course.client, "summary": data, "format": format_name(course),
+        "course": course, "client": whose, "summary": data, "format": format_name(course),
         "can_administer": access.can_administer(actor, course) and course.is_open,
         "definitions": summary.definitions(),
         "links": [{"link": lk, "state": link_actions.link_state(lk, now)} for lk in links],
         "new_link": request.session.pop("measures_new_link", None),
-        "partners": partners if len(partners) > 1 else [],
+        "partners": partners,
+        "partner_query": f"?partner={whose.pk}" if whose.pk != course.client_id else "",
     })
 
 
