@@ -66,7 +66,12 @@ def logout_view(request):
         audit.record(registry.LOGOUT.code, actor=actor)
     logout(request)
     messages.success(request, _("You are signed out."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # Drafts and offline copies kept in this browser (notes, answers, a group session's queue) go
+    # with the person: the next person on a shared tablet or computer must not find them.
+    # openipt.js removes them too, for browsers that ignore this header (it needs HTTPS or localhost).
+    response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 def choose_org_view(request):

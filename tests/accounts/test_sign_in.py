@@ -58,8 +58,10 @@ def test_repeated_failures_lock_the_account_from_that_address(world, settings):
 def test_sign_out_is_a_post_and_ends_the_session(world, as_member):
     browser = as_member(world.m["therapist"])
     assert browser.get("/account/logout/").status_code == 405
-    browser.post("/account/logout/")
+    response = browser.post("/account/logout/")
     assert browser.get("/clients/")["Location"].startswith("/account/login/")
+    # the browser is told to drop what this site stored (drafts, offline copies) for the next person
+    assert response["Clear-Site-Data"] == '"storage"'
 
 
 def test_an_idle_session_expires_and_says_why(world, as_member, settings):

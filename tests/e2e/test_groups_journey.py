@@ -162,3 +162,35 @@ def test_the_supervisor_reads_the_report_replies_and_the_facilitator_sees_it(ui)
     ui.goto(f"/groups/{grp.pk}/sessions/1/report/")
     expect(page.get_by_text("Use the timer for each member's turn.")).to_be_visible()
     ui.screenshot("groups-report")
+
+
+def test_signing_out_clears_what_the_browser_kept_and_names_unsent_group_changes_first(ui):
+    world = make_world()
+    grp, _members = _running(world)
+    page = ui.page
+    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
+    ui.goto(f"/groups/{grp.pk}/")
+    # what a shared tablet could hold: a note draft, a questionnaire's answers, one unsent group change
+    page.evaluate("""() => {
+        localStorage.setItem('openipt-note-7', 'Draft note about a member');
+        localStorage.setItem('oi-answers-c1.s1.phq9', '{"q1": "2"}');
+        localStorage.setItem('openipt-group-queue-3', JSON.stringify([{key: 'k1', kind: 'mark', data: {}}]));
+        localStorage.setItem('someone-elses-key', 'kept');
+    }""")
+    messages = []
+
+    def dismiss(dialog):
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Tuesday group")).to_be_visible()
+    assert "1 change(s) from a group session are not saved yet" in messages[0]
+    assert page.evaluate("localStorage.getItem('openipt-note-7')") == "Draft note about a member"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    ui.check()
+    left = page.evaluate("Object.keys(localStorage)")
+    assert not [k for k in left if k.startswith(("openipt-", "oi-answers-"))], left
