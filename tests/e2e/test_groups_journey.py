@@ -194,3 +194,31 @@ def test_signing_out_clears_what_the_browser_kept_and_names_unsent_group_changes
     ui.check()
     left = page.evaluate("Object.keys(localStorage)")
     assert not [k for k in left if k.startswith(("openipt-", "oi-answers-"))], left
+
+
+def test_a_change_the_server_refuses_after_the_connection_returns_stays_listed_until_dealt_with(ui):
+    world = make_world()
+    grp, members = _running(world)
+    page = ui.page
+    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
+    ui.goto(f"/groups/{grp.pk}/sessions/3/")
+    expect(page.locator("#sync-status")).to_have_text("All changes saved.")
+    page.context.set_offline(True)
+    page.locator(f"label[for=m{members[0].pk}-present]").click()
+    page.locator(f"label[for=m{members[1].pk}-present]").click()
+    expect(page.locator("#sync-status")).to_contain_text("No connection")
+    # meanwhile the co-ordinator records that the first member left the group
+    actions.remove_member(actor(world.m["admin"]), grp.pk, members[0].pk, reason="Moved to Kampala")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    refused = page.locator("#sync-refused")
+    expect(refused).to_contain_text(f"Mark for {members[0].client.display_name} (came)")
+    assert dict(Attendance.objects.values_list("member_id", "presence")) == {members[1].pk: "present"}
+    ui.check()
+    page.reload()
+    expect(refused).to_contain_text(f"Mark for {members[0].client.display_name} (came)")
+    page.get_by_role("button", name="I have dealt with these").click()
+    expect(refused).to_have_count(0)
+    page.reload()
+    expect(page.locator("#sync-status")).to_have_text("All changes saved.")
+    expect(refused).to_have_count(0)

@@ -3,7 +3,8 @@
  * Each change (a mark, a "will try" line, a symptom check, notes, ticked steps) is stored in
  * localStorage with a key made here, then sent to the server. If the connection drops, changes
  * wait in the queue and are sent again when it returns; the server applies each key once, so a
- * change sent twice is saved once. Without this script the page works as ordinary forms.
+ * change sent twice is saved once. A change the server refuses is listed with its reason until the
+ * facilitator dismisses the list. Without this script the page works as ordinary forms.
  */
 (function () {
   "use strict";
@@ -36,6 +37,61 @@
     else if (!navigator.onLine) { say("No connection. " + n + " change(s) kept on this tablet; they will be saved when the connection returns.", true); }
     else { say(n + " change(s) waiting to be saved…", true); }
   }
+  // Changes the server refused (for example a mark for someone who has left the group) are listed
+  // with the reason until the facilitator says they have dealt with them, even after a reload.
+  var refusedStore = "openipt-group-refused-" + root.getAttribute("data-session");
+  function refusedList() {
+    try { return JSON.parse(localStorage.getItem(refusedStore) || "[]"); } catch (e) { return []; }
+  }
+  function memberName(id) {
+    var legend = root.querySelector("li[data-member='" + id + "'] legend strong");
+    return legend ? legend.textContent : "a member";
+  }
+  var PRESENCE = { present: "came", absent: "did not come", excused: "said they could not come" };
+  function describe(item) {
+    var d = item.data || {};
+    if (item.kind === "mark") { return "Mark for " + memberName(d.member) + " (" + (PRESENCE[d.presence] || d.presence) + ")"; }
+    if (item.kind === "will_try") { return "What " + memberName(d.member) + " will try (\u201c" + d.text + "\u201d)"; }
+    if (item.kind === "check") { return "Symptom check for " + memberName(d.member); }
+    if (item.kind === "notes") { return "Session notes"; }
+    return "Ticked steps";
+  }
+  function drawRefused() {
+    var items = refusedList();
+    var box = document.getElementById("sync-refused");
+    if (!items.length) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sync-refused";
+      box.className = "oi-alert oi-alert--error";
+      box.setAttribute("role", "alert");
+      status.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = "";
+    var title = document.createElement("p");
+    title.innerHTML = "<strong></strong>";
+    title.firstChild.textContent = "Not saved: the server refused these changes. Check them and make them again if they are still right.";
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    items.forEach(function (r) {
+      var li = document.createElement("li");
+      li.textContent = r.what + ": " + r.why;
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    var done = document.createElement("button");
+    done.type = "button";
+    done.className = "oi-button--secondary";
+    done.textContent = "I have dealt with these";
+    done.addEventListener("click", function () { localStorage.removeItem(refusedStore); drawRefused(); });
+    box.appendChild(done);
+  }
+  function refuse(item, why) {
+    var items = refusedList();
+    items.push({ what: describe(item), why: why || "The server did not say why." });
+    localStorage.setItem(refusedStore, JSON.stringify(items));
+  }
+
   function queue(kind, data) {
     var items = load();
     items.push({ key: newKey(), kind: kind, data: data });
@@ -59,9 +115,11 @@
       if (answer.status !== 200) { say(answer.body.error || "The changes could not be saved. Reload the page.", true); return; }
       var done = {};
       var problems = [];
+      var sent = {};
+      items.forEach(function (item) { sent[item.key] = item; });
       answer.body.results.forEach(function (r) {
         done[r.key] = true;
-        if (!r.ok) { problems.push(r.error); }
+        if (!r.ok) { problems.push(r.error); if (sent[r.key]) { refuse(sent[r.key], r.error); } }
         else if (r.result && r.result.replaced) { problems.push(r.result.replaced); }
         else if (r.result && r.result.total !== undefined && r.result.member) { checked(r.result); }
         else if (r.result && r.result.version !== undefined) {
@@ -71,6 +129,7 @@
       });
       save(load().filter(function (item) { return !done[item.key]; }));
       show();
+      drawRefused();
       if (problems.length) { say(problems.join(" "), true); }
     }).catch(function () {
       sending = false;
@@ -151,5 +210,6 @@
 
   window.addEventListener("online", flush);
   window.addEventListener("offline", show);
+  drawRefused();
   flush();
 })();
