@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.sealed import seal
 from openipt.practice import access
 from openipt.practice.models import (
     ClientPractice,
@@ -329,7 +330,7 @@ def save_partner_settings(actor, *, enabled: bool, url: str, model_name: str, ap
     if clear_key:
         found.api_key = ""
     elif api_key:
-        found.api_key = text_value(api_key, "api_key", limit=500)
+        found.api_key = seal(text_value(api_key, "api_key", limit=500))
     found.timeout_seconds = timeout_seconds
     found.version = (found.version or 0) + (0 if _made else 1)
     found.updated_at = timezone.now()

@@ -21,14 +21,15 @@ from openipt.core.models import TimeStamped
 class PartnerSettings(models.Model):
     """An organisation's optional language-model rehearsal partner (off by default).
 
-    The key is write-only in the interface: it is never shown back, only whether one is set.
+    The key is write-only in the interface: it is never shown back, only whether one is set. It is
+    stored sealed with a key derived from the site's secret key (`openipt.core.sealed`).
     """
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="practice_partner")
     enabled = models.BooleanField(_("use a language model as the practice partner"), default=False)
     url = models.CharField(_("address of the chat endpoint"), max_length=300, blank=True)
     model_name = models.CharField(_("model name"), max_length=120, blank=True)
-    api_key = models.CharField(max_length=500, blank=True)
+    api_key = models.CharField(max_length=1000, blank=True)  # sealed (openipt.core.sealed), never shown
     timeout_seconds = models.PositiveSmallIntegerField(_("time limit in seconds"), default=10)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.sealed import unseal
 from openipt.practice import access
 from openipt.practice.actions import (
     REHEARSAL_MESSAGE,
@@ -79,9 +80,9 @@ def model_settings_for(organisation_id):
     if found is None or not found.enabled:
         return None
     try:
-        return ModelSettings(url=found.url, model=found.model_name, api_key=found.api_key or None,
+        return ModelSettings(url=found.url, model=found.model_name, api_key=unseal(found.api_key) or None,
                              timeout=float(found.timeout_seconds))
-    except ValueError:
+    except ValueError:  # a bad address, or a key sealed under another secret key (Unreadable): the scripted partner
         return None
 
 

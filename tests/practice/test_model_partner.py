@@ -15,6 +15,7 @@ import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
+from openipt.core.sealed import unseal
 from openipt.core.testing import actor, login
 from openipt.practice import actions, rehearsal_actions
 from openipt.practice.models import PartnerSettings, RehearsalTurn
@@ -156,12 +157,14 @@ def test_the_settings_page_never_shows_the_key_back(world, client):
     assert response.status_code == 302
     page = client.get("/me/settings/partner/").content.decode()
     assert "A key is saved." in page and "sk-very-secret" not in page
+    # the database holds the key sealed, not as text someone with a copy of the database could read
+    assert "sk-very-secret" not in PartnerSettings.objects.get().api_key
     assert not AuditEvent.objects.filter(details__icontains="sk-very-secret").exists()
     # saving again without typing a key keeps it; ticking "remove" clears it
     stored = PartnerSettings.objects.get()
     client.post("/me/settings/partner/", {"enabled": "on", "url": stored.url, "model_name": "small",
                                           "timeout_seconds": "5", "version": str(stored.version)})
-    assert PartnerSettings.objects.get().api_key == "sk-very-secret"
+    assert unseal(PartnerSettings.objects.get().api_key) == "sk-very-secret"
     stored = PartnerSettings.objects.get()
     client.post("/me/settings/partner/", {"url": stored.url, "model_name": "small", "clear_key": "on",
                                           "timeout_seconds": "5", "version": str(stored.version)})
@@ -186,3 +189,30 @@ def test_only_an_admin_may_connect_a_model(world):
         actions.save_partner_settings(actor(world.m["therapist"]), enabled=True, url="https://x.example",
                                       model_name="m", api_key="", clear_key=False, timeout_seconds=5,
                                       expected_version=0)
+
+
+def test_a_key_sealed_under_an_old_secret_key_is_named_and_the_scripted_partner_takes_over(world, client, me, server,
+                                                                                         settings):
+    _connect(world, f"{server}/ok/v1")
+    settings.SECRET_KEY = "a-new-secret-key-after-a-move-" + "x" * 30
+    talk = rehearsal_actions.start_rehearsal(me, "housework")
+    assert talk.partner == "script"
+    login(client, world.m["admin"])
+    page = client.get("/me/settings/partner/").content.decode()
+    assert "can no longer be read" in page
+    stored = PartnerSettings.objects.get()
+    client.post("/me/settings/partner/", {"enabled": "on", "url": stored.url, "model_name": "test-model",
+                                          "api_key": "sk-secret-123", "timeout_seconds": "2",
+                                          "version": str(stored.version)})
+    assert rehearsal_actions.start_rehearsal(me, "coffee_colleague").partner == "model"
+
+
+def test_a_key_saved_before_sealing_is_still_used_and_sealed_on_the_next_save(world, me, server):
+    _connect(world, f"{server}/ok/v1")
+    PartnerSettings.objects.update(api_key="sk-plain-old")  # as stored before keys were sealed
+    _Handler.seen.clear()
+    talk = rehearsal_actions.start_rehearsal(me, "housework")
+    rehearsal_actions.send_message(me, talk.pk, REQUEST, expected_steps=0)
+    assert _Handler.seen[-1]["auth"] == "Bearer sk-plain-old"
+    _connect(world, f"{server}/ok/v1", key="sk-plain-new")
+    assert PartnerSettings.objects.get().api_key.startswith("sealed:v1:")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from openipt.accounts.decorators import admin_required
+from openipt.core import sealed
 from openipt.core.forms import save_versioned
 from openipt.practice import access, actions
 from openipt.practice.forms import PartnerSettingsForm
@@ -30,4 +31,5 @@ def partner_settings_view(request):
             messages.success(request, _("Practice partner settings saved."))
             return redirect("practice:partner_settings")
     return render(request, "practice/partner_settings.html", {
-        "form": form, "current": current, "key_set": bool(current and current.api_key)})
+        "form": form, "current": current, "key_set": bool(current and current.api_key),
+        "key_unreadable": bool(current and current.api_key and not sealed.readable(current.api_key))})
