@@ -7,6 +7,7 @@ from openipt.core import views as core_views
 urlpatterns = [
     path("", core_views.home_view, name="home"),
     path("healthz", core_views.healthz_view, name="healthz"),
+    path("nav/count/<str:url_name>/", core_views.nav_count_view, name="nav_count"),
     path("account/", include("openipt.accounts.urls")),
     path("clients/", include("openipt.clients.urls")),
     path("audit/", include("openipt.audit.urls")),

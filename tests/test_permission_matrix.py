@@ -49,6 +49,7 @@ def _kwargs(world, name):
         "membership_id": world.m["therapist"].pk,
         "invitation_id": world.invitation.pk,
         "token": "no-such-token",
+        "url_name": "measures:due",
     }
     values.update(world.matrix_kwargs)
     values.update(world.matrix_kwargs.get(name, {}))  # values for one URL, where two apps use the same keyword
@@ -59,6 +60,7 @@ def _kwargs(world, name):
 MATRIX = {
     "home": {"GET": expect(302)},
     "healthz": {"GET": expect(200, anonymous=200)},
+    "nav_count": {"GET": expect(200, client=404, anonymous=401)},
     "accounts:login": {"GET": expect(302, anonymous=200)},
     "accounts:logout": {"GET": expect(405, anonymous=405), "POST": expect(LOGIN)},
     "accounts:choose_org": {"GET": expect(200)},

@@ -18,8 +18,8 @@ def _nav(request, actor):
         if actor.role not in item.roles:
             continue
         active = current_name == item.url_name or (item.namespace and item.namespace == current_ns)
-        count = (lambda item=item: item.count(request)) if item.count else None
-        items.append({"label": item.label, "url": reverse(item.url_name), "active": bool(active), "count": count})
+        count_url = reverse("nav_count", args=[item.url_name]) if item.count else ""
+        items.append({"label": item.label, "url": reverse(item.url_name), "active": bool(active), "count_url": count_url})
     return items
 
 

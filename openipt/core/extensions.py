@@ -21,7 +21,7 @@ class NavItem:
     roles: tuple[str, ...]
     order: int = 50
     namespace: str = ""  # highlight when the current page is in this URL namespace
-    count: Callable | None = None  # count(request) -> int shown after the label, worked out only when drawn
+    count: Callable | None = None  # count(request) -> int shown after the label, fetched after the page loads
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+
+from openipt.core.extensions import NAV
 
 
 def home_view(request):
@@ -15,6 +17,24 @@ def home_view(request):
     if actor.is_client:
         return redirect("practice:portal")
     return redirect("clients:caseload")
+
+
+def nav_count_view(request, url_name):
+    """The count after a navigation link (" (4)", or nothing), fetched once the page is shown.
+
+    Counting can take longer than drawing the page (the questionnaires due across a caseload), so
+    pages do not wait for it: the navigation asks for it here after the page has loaded.
+    """
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return HttpResponse("", status=401)
+    item = next((i for i in NAV if i.url_name == url_name and i.count and actor.role in i.roles), None)
+    if item is None:
+        raise Http404
+    n = item.count(request)
+    response = HttpResponse(f" ({n})" if n else "", content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz_view(request):

@@ -54,6 +54,8 @@ def test_a_therapist_enters_a_paper_form(ui):
     page = ui.page
     ui.sign_in(world.m["therapist"].user.username, PASSWORD)
     ui.goto(f"/measures/course/{course.pk}/")
+    # the navigation's count arrives just after the page: the PHQ-9 and GAD-7 of session 1
+    expect(page.get_by_role("link", name="Questionnaires due (2)")).to_be_visible()
     page.get_by_role("link", name="Enter a paper form or a clinician rating").click()
     ui.check()
     page.get_by_label("Questionnaire").select_option("gad7")
