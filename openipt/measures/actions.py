@@ -1,11 +1,12 @@
-"""Every change to questionnaire schedules, answers and links, and the audit of reads and exports.
+"""Every change to questionnaire schedules and answers.
 
 Each function takes the Actor first (or, for a one-time link, the link's token), checks
 permission, runs in a transaction and records an audit event. A completed questionnaire is
 scored by the pure engine, stored, passed to the safety rules and used to refresh the client's
 not-on-track signal, all in one transaction: the score, any alert and the signal are stored
 together or not at all. The FHIR import is in `imports.py`; one-time links are in
-`link_actions.py`.
+`link_actions.py`; the organisation's settings and the audit of reads and exports are in
+`settings_actions.py`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.models import Client
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError
 from openipt.courses.models import OPEN_STATUSES, Course, Session
 from openipt.measures import access, due, instruments, results
 from openipt.measures.engine import Instrument, ScoringError, score
@@ -28,7 +29,6 @@ from openipt.measures.engine.scoring import check_answers
 from openipt.measures.models import (
     Administration,
     MeasurePlan,
-    MeasuresSettings,
     Rule,
     Schedule,
     ScheduleDate,
@@ -43,11 +43,6 @@ DRAFT_SAVED = register("measures.draft_saved", "Questionnaire answers saved whil
 COMPLETED = register("measures.completed", "Questionnaire completed")
 ENTERED = register("measures.entered", "Questionnaire entered by staff")
 IMPORTED = register("measures.imported", "Questionnaire responses imported (FHIR)")
-EXPORTED = register("measures.exported", "Measures exported")
-VIEWED = register("measures.viewed", "Scores viewed")
-DUE_VIEWED = register("measures.due_viewed", "List of questionnaires due viewed")
-REPORT_MADE = register("measures.report_made", "End-of-treatment report made")
-SETTINGS_CHANGED = register("measures.settings_changed", "Measures settings changed")
 
 MAX_DATES = 52
 
@@ -482,50 +477,3 @@ def enter_paper(actor, course_id, *, instrument_code: str, session_number: int |
                           "completed_on": completed_on.isoformat(), "flags": [f["item"] for f in admin.flags],
                           "alerts": len(alerts)})
     return admin
-
-
-# ---- settings, reads and exports
-
-
-@transaction.atomic
-def update_settings(actor, *, wait_sessions: int, use_own_trajectories: bool, link_days: int,
-                    expected_version: int) -> MeasuresSettings:
-    """Change how long to wait before not-on-track signals, which expected path to use, and link validity."""
-    if not access.can_change_settings(actor):
-        raise ActionError(_("Only an admin can change these settings."), code="forbidden")
-    if not isinstance(wait_sessions, int) or not 1 <= wait_sessions <= 20:
-        raise ActionError(_("Give a number of sessions from 1 to 20."), field="wait_sessions")
-    if not isinstance(link_days, int) or not 1 <= link_days <= 30:
-        raise ActionError(_("Give a number of days from 1 to 30."), field="link_days")
-    settings, _created = MeasuresSettings.objects.select_for_update().get_or_create(organisation_id=actor.organisation_id)
-    if settings.version != expected_version:
-        raise ConflictError(_("Someone else changed these settings while you were editing. Their values are shown; "
-                              "check and save again."), current=settings)
-    before = {"wait_sessions": settings.wait_sessions, "use_own_trajectories": settings.use_own_trajectories,
-              "link_days": settings.link_days}
-    settings.wait_sessions, settings.use_own_trajectories, settings.link_days = wait_sessions, use_own_trajectories, link_days
-    settings.version += 1
-    settings.save()
-    audit.record(SETTINGS_CHANGED.code, actor=actor, obj=settings,
-                 details={"before": before, "after": {"wait_sessions": wait_sessions,
-                                                      "use_own_trajectories": use_own_trajectories,
-                                                      "link_days": link_days}})
-    return settings
-
-
-def record_view(actor, *, client, obj, what: str) -> None:
-    audit.record(VIEWED.code, actor=actor, client=client, obj=obj, details={"what": what})
-
-
-def record_due_view(actor, *, shown: int) -> None:
-    audit.record(DUE_VIEWED.code, actor=actor, details={"shown": shown})
-
-
-def record_export(actor, kind: str, *, identifiable: bool, client=None, details: dict | None = None) -> None:
-    """Audit an export before it is streamed (identifiable exports say so)."""
-    audit.record(EXPORTED.code, actor=actor, client=client,
-                 details={"kind": kind, "identifiable": identifiable, **(details or {})})
-
-
-def record_report(actor, course, *, version: str, client=None) -> None:
-    audit.record(REPORT_MADE.code, actor=actor, client=client or course.client, obj=course, details={"version": version})

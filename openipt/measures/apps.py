@@ -14,6 +14,7 @@ class MeasuresConfig(AppConfig):
             actions,  # noqa: F401 - registers the audit event types
             link_actions,  # noqa: F401 - registers the audit event types
             panels,
+            settings_actions,  # noqa: F401 - registers the audit event types
         )
         from openipt.measures.seed import add_demo_measures, add_synthetic_measures
         from openipt.seed import demo, synth

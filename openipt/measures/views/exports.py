@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from openipt.accounts.decorators import admin_required, staff_required
 from openipt.clients import access as client_access
-from openipt.measures import access, actions, exports, instruments
+from openipt.measures import access, exports, instruments, settings_actions
 from openipt.measures.forms import IdentifiableForm, ImportForm
 from openipt.measures.imports import ImportRefused, import_text
 from openipt.measures.interop import RESOURCE_TYPES, dictionary_markdown, write_dictionary_csv
@@ -76,7 +76,7 @@ def export_ndjson_view(request, resource_type):
         return render(request, "measures/export.html", {"count": None, "types": RESOURCE_TYPES, "form": bad}, status=400)
     clients, admins = _org_scope(actor)
     per_item = request.GET.get("per_item") == "1"
-    actions.record_export(actor, f"fhir-ndjson:{resource_type}", identifiable=identifiable,
+    settings_actions.record_export(actor, f"fhir-ndjson:{resource_type}", identifiable=identifiable,
                           details={"reason": reason, "per_item": per_item})
     lines = exports.ndjson_lines(resource_type, actor.organisation, clients, admins, identifiable=identifiable,
                                  per_item=per_item)
@@ -91,7 +91,7 @@ def export_csv_view(request):
     if bad is not None:
         return render(request, "measures/export.html", {"count": None, "types": RESOURCE_TYPES, "form": bad}, status=400)
     clients, admins = _org_scope(actor)
-    actions.record_export(actor, "csv", identifiable=identifiable, details={"reason": reason})
+    settings_actions.record_export(actor, "csv", identifiable=identifiable, details={"reason": reason})
     lines = exports.csv_lines(actor.organisation, clients, admins, identifiable=identifiable)
     return _stream(exports.buffered(lines), "text/csv; charset=utf-8",
                    f"{actor.organisation.slug}-measures-{_stamp()}.csv")
@@ -127,7 +127,7 @@ def client_bundle_view(request, client_id):
     if identifiable and not access.can_export_identifiable(actor, client):
         raise PermissionDenied
     admins = access.visible_administrations(actor).filter(client_id=client.pk)
-    actions.record_export(actor, "fhir-bundle", identifiable=identifiable, client=client, details={"reason": reason})
+    settings_actions.record_export(actor, "fhir-bundle", identifiable=identifiable, client=client, details={"reason": reason})
     bundle = exports.bundle_for_client(client, admins, identifiable=identifiable)
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=1), content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="{client.record_number}-measures-{_stamp()}.json"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 
 from openipt.accounts.decorators import staff_required
-from openipt.measures import actions, report
+from openipt.measures import report, settings_actions
 from openipt.measures.views.staff import course_or_404, whose_scores
 
 
@@ -13,7 +13,7 @@ def _pdf(request, course_id, version: str) -> HttpResponse:
     actor = request.actor
     course = course_or_404(actor, course_id, request)
     client, _partners = whose_scores(actor, course, request)
-    actions.record_report(actor, course, version=version, client=client)
+    settings_actions.record_report(actor, course, version=version, client=client)
     pdf = report.render_pdf(course, version=version, made_by=actor.membership.user, client=client)
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = "" if version == "staff" else "-for-client"

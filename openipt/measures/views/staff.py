@@ -24,7 +24,16 @@ from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses.models import Course
 from openipt.courses.state import format_name
-from openipt.measures import access, actions, due, instruments, link_actions, results, summary
+from openipt.measures import (
+    access,
+    actions,
+    due,
+    instruments,
+    link_actions,
+    results,
+    settings_actions,
+    summary,
+)
 from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
 from openipt.measures.models import OneTimeLink, Schedule
@@ -86,7 +95,7 @@ def due_view(request):
              "name": instruments.name(i.instrument_code),
              "format": format_name(course_map[i.course_id]) if i.course_id in course_map else ""}
             for i in items]
-    actions.record_due_view(actor, shown=len(rows))
+    settings_actions.record_due_view(actor, shown=len(rows))
     return render(request, "measures/due.html", {"page": page, "rows": rows, "overdue_days": due.OVERDUE_FOR.days,
                                                  "opens_days": due.OPENS_BEFORE.days})
 
@@ -100,7 +109,7 @@ def course_view(request, course_id):
         actions.ensure_default_schedule(course)
     whose, partners = whose_scores(actor, course, request)
     data = summary.course_summary(course, with_items=True, id_prefix="course", client_id=whose.pk)
-    actions.record_view(actor, client=whose, obj=course, what="course scores")
+    settings_actions.record_view(actor, client=whose, obj=course, what="course scores")
     links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user", "client")[:5])
     now = timezone.now()
     return render(request, "measures/course.html", {
@@ -133,7 +142,7 @@ def administration_view(request, administration):
             rows.append({"item": item, "value": value, "label": label, "flagged": item.id in flagged,
                          "score": item.score(value) if (value is not None and item.scored) else None})
     band = inst.band_for(admin.total) if inst and admin.total is not None else None
-    actions.record_view(actor, client=admin.client, obj=admin, what="answers")
+    settings_actions.record_view(actor, client=admin.client, obj=admin, what="answers")
     return render(request, "measures/administration.html", {
         "admin": admin, "inst": inst, "rows": rows, "band": band, "client": admin.client, "course": admin.course})
 
@@ -318,7 +327,7 @@ def settings_view(request):
         "link_days": current.link_days, "version": current.version if current.pk else 1})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if save_versioned(form, lambda: actions.update_settings(
+        if save_versioned(form, lambda: settings_actions.update_settings(
                 actor, wait_sessions=d["wait_sessions"], use_own_trajectories=d["use_own_trajectories"],
                 link_days=d["link_days"], expected_version=d["version"])):
             messages.success(request, _("Settings saved."))
