@@ -40,6 +40,7 @@ from openipt.assessment.suggest import STAGES
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import actions as course_actions
+from openipt.courses import goal_actions
 from openipt.courses.models import Course
 
 COURSE_TEXT_LIMIT = course_actions.MAX_TEXT
@@ -379,7 +380,7 @@ def add_area_goals(actor, course_id, texts) -> list:
     for text in dict.fromkeys(texts):
         if text.casefold() in existing:
             continue
-        made.append(course_actions.add_goal(actor, course.pk, text=text, area=course.primary_area))
+        made.append(goal_actions.add_goal(actor, course.pk, text=text, area=course.primary_area))
     if not made:
         raise ActionError(_("These goals are already on the course."), field="goals")
     return made

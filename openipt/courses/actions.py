@@ -29,7 +29,6 @@ from openipt.courses.models import (
     Course,
     CourseStatus,
     Frequency,
-    Goal,
     Phase,
     PhaseTransition,
     Session,
@@ -45,8 +44,6 @@ FOCUS_SET = register("course.focus_set", "Problem areas or formulation changed")
 AGREEMENT_RECORDED = register("course.agreement_recorded", "Client agreement recorded")
 COURSE_TRANSITION = register("course.transition", "Course moved to another phase or status")
 ENDING_SAVED = register("course.ending_saved", "Relapse-prevention plan or end review changed")
-GOAL_ADDED = register("course.goal_added", "Goal added")
-GOAL_CHANGED = register("course.goal_changed", "Goal changed")
 SESSION_ADDED = register("session.added", "Session scheduled")
 SESSION_RESCHEDULED = register("session.rescheduled", "Session rescheduled")
 SESSION_ATTENDANCE = register("session.attendance", "Session attendance recorded")
@@ -463,37 +460,6 @@ def save_ending(actor, course_id, *, warning_signs: str, what_helps: str, contac
     audit.record(ENDING_SAVED.code, actor=actor, client=course.client, obj=course,
                  details={name: bool(value) for name, value in values.items()})
     return course
-
-
-@transaction.atomic
-def add_goal(actor, course_id, *, text: str, area: str = "") -> Goal:
-    """Add a goal to a course."""
-    course = course_for_change(actor, course_id)
-    text = _text(text, "text", required=_("Write the goal in the client's words."), limit=MAX_SHORT)
-    area = (area or "").strip()
-    _check_area(area, "area")
-    order = (Goal.objects.filter(course=course).aggregate(m=Max("order"))["m"] or 0) + 1
-    goal = Goal.objects.create(course=course, text=text, area=area, order=min(order, 32000))
-    audit.record(GOAL_ADDED.code, actor=actor, client=course.client, obj=goal, details={"area": area})
-    return goal
-
-
-@transaction.atomic
-def edit_goal(actor, course_id, goal_id, *, text: str, area: str, order: int, active: bool) -> Goal:
-    """Change a goal's words, area, order, or whether it is still worked on."""
-    course = course_for_change(actor, course_id)
-    goal = Goal.objects.filter(course=course, pk=goal_id).first() if isinstance(goal_id, int) else None
-    if goal is None:
-        raise ActionError(_("That goal is not part of this course. Reload the page."))
-    text = _text(text, "text", required=_("Write the goal in the client's words."), limit=MAX_SHORT)
-    area = (area or "").strip()
-    _check_area(area, "area")
-    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= 999:
-        raise ActionError(_("Enter a position from 1 to 999."), field="order")
-    Goal.objects.filter(pk=goal.pk).update(text=text, area=area, order=order, active=bool(active), updated_at=timezone.now())
-    goal.refresh_from_db()
-    audit.record(GOAL_CHANGED.code, actor=actor, client=course.client, obj=goal, details={"active": goal.active})
-    return goal
 
 
 # Views ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ class CoursesConfig(AppConfig):
             add_client_panel,
             add_nav,
         )
-        from openipt.courses import actions  # noqa: F401 - registers the audit event types
+        from openipt.courses import actions, goal_actions  # noqa: F401 - registers the audit event types
         from openipt.courses.panels import client_panel_context, position_banner
         from openipt.courses.seed import add_demo_courses, add_synthetic_courses
         from openipt.seed import demo, synth

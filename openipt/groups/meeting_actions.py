@@ -164,7 +164,7 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
         if problem_area:
             group_courses.record_group_focus(actor, course, problem_area, problem_words or mood_link)
         if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
-            from openipt.courses.actions import add_goal
+            from openipt.courses.goal_actions import add_goal
 
             add_goal(actor, course.pk, text=goal, area=problem_area)
     if kind == MeetingKind.PRE_GROUP:

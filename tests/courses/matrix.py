@@ -12,12 +12,12 @@ def prepare(world):
     from django.utils import timezone
 
     from openipt.core.testing import actor
-    from openipt.courses import actions
+    from openipt.courses import actions, goal_actions
 
     when = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
     course = actions.start_course(actor(world.m["therapist"]), world.clients["mine"].pk, format_id="individual",
                                   start_date=timezone.localdate(), first_session=when)
-    goal = actions.add_goal(actor(world.m["therapist"]), course.pk, text="Call my sister every week")
+    goal = goal_actions.add_goal(actor(world.m["therapist"]), course.pk, text="Call my sister every week")
     return {"course_id": course.pk, "session_number": 1, "goal_id": goal.pk}
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.testing import actor
-from openipt.courses import actions, session_actions
+from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.actions import TransitionError
 from openipt.courses.models import ContractChange, Course, PhaseTransition, Session
 
@@ -224,7 +224,7 @@ def test_ending_early_needs_a_reason_and_a_finished_course_cannot_be_changed(wor
     ended = actions.transition_course(act, course.pk, "ended_early", reason="Moved away.")
     assert ended.status == "ended_early" and ended.end_reason == "Moved away."
     with pytest.raises(ActionError) as closed:
-        actions.add_goal(act, course.pk, text="Sleep better")
+        goal_actions.add_goal(act, course.pk, text="Sleep better")
     assert "can no longer be changed" in closed.value.message
     # a new course of the same format can start now
     assert start(world).status == "active"
@@ -242,14 +242,14 @@ def test_an_unknown_move_and_staff_who_only_look_are_refused(world, course):
 
 def test_goals_are_added_and_changed_within_limits(world, course):
     act = actor(world.m["therapist"])
-    goal = actions.add_goal(act, course.pk, text="  Call my sister every week ", area="role_transition")
+    goal = goal_actions.add_goal(act, course.pk, text="  Call my sister every week ", area="role_transition")
     assert (goal.text, goal.order) == ("Call my sister every week", 1)
-    assert actions.add_goal(act, course.pk, text="Sleep better").order == 2
+    assert goal_actions.add_goal(act, course.pk, text="Sleep better").order == 2
     for kwargs, field in (({"text": ""}, "text"), ({"text": "x", "area": "bogus"}, "area"), ({"text": "y" * 1001}, "text")):
         with pytest.raises(ActionError) as refused:
-            actions.add_goal(act, course.pk, **kwargs)
+            goal_actions.add_goal(act, course.pk, **kwargs)
         assert refused.value.field == field
-    changed = actions.edit_goal(act, course.pk, goal.pk, text="Call my sister", area="", order=3, active=False)
+    changed = goal_actions.edit_goal(act, course.pk, goal.pk, text="Call my sister", area="", order=3, active=False)
     assert (changed.text, changed.order, changed.active) == ("Call my sister", 3, False)
     with pytest.raises(ActionError):
-        actions.edit_goal(act, course.pk, 999999, text="x", area="", order=1, active=True)
+        goal_actions.edit_goal(act, course.pk, 999999, text="x", area="", order=1, active=True)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openipt.core.testing import actor, login, make_client
-from openipt.courses import actions, calendar_actions, session_actions
+from openipt.courses import actions, calendar_actions, goal_actions, session_actions
 from openipt.courses.models import Session
 
 from .conftest import at_today, make_ready_for_middle, start
@@ -24,7 +24,7 @@ def _grow(world, course, sessions: int, goals: int):
     """Add held sessions with signed notes and rated goals, then renegotiate room for them."""
     act = actor(world.m["therapist"])
     course.refresh_from_db()
-    made_goals = [actions.add_goal(act, course.pk, text=f"Goal {i}") for i in range(goals)]
+    made_goals = [goal_actions.add_goal(act, course.pk, text=f"Goal {i}") for i in range(goals)]
     for _ in range(sessions):
         number = (Session.objects.filter(course=course).count()) + 1
         if number > course.sessions_planned:

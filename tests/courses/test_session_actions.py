@@ -10,7 +10,7 @@ from django.utils import timezone
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.testing import actor
-from openipt.courses import actions, session_actions
+from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.models import Addendum, GoalRating, Session, SessionNote
 from openipt.courses.sessionplan import plan_for
 from openipt.courses.state import position
@@ -211,8 +211,8 @@ def test_a_signed_note_is_locked_and_corrected_by_addenda(world, course):
 
 def test_goals_are_rated_from_0_to_10_per_session_and_locked_with_the_note(world, course):
     act = actor(world.m["therapist"])
-    goal = actions.add_goal(act, course.pk, text="Call my sister")
-    other = actions.add_goal(act, course.pk, text="Sleep better")
+    goal = goal_actions.add_goal(act, course.pk, text="Call my sister")
+    other = goal_actions.add_goal(act, course.pk, text="Sleep better")
     session_actions.rate_goals(act, course.pk, 1, {goal.pk: (4, "Called once"), other.pk: (None, "")})
     assert list(GoalRating.objects.values_list("goal_id", "rating", "comment")) == [(goal.pk, 4, "Called once")]
     session_actions.rate_goals(act, course.pk, 1, {goal.pk: (6, "")})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openipt.core.testing import PASSWORD, actor, make_world
-from openipt.courses import actions, session_actions
+from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.models import Course, Session, SessionNote
 
 
@@ -129,7 +129,7 @@ def test_the_session_page_works_on_a_360_pixel_phone(phone):
     world = make_world()
     course = actions.start_course(actor(world.m["therapist"]), world.clients["mine"].pk, format_id="individual",
                                   start_date=timezone.localdate(), first_session=timezone.now() + timedelta(hours=1))
-    actions.add_goal(actor(world.m["therapist"]), course.pk, text="Make one new friend in the new city")
+    goal_actions.add_goal(actor(world.m["therapist"]), course.pk, text="Make one new friend in the new city")
     phone.sign_in(world.m["therapist"].user.username, PASSWORD)
     phone.goto(f"/courses/{course.pk}/sessions/1/")
     page = phone.page

@@ -8,7 +8,7 @@ import zlib
 from django.utils import timezone
 
 from openipt.core.testing import actor, login
-from openipt.courses import actions as course_actions
+from openipt.courses import goal_actions
 from openipt.measures import actions, report, summary
 from tests.measures.support import add_session, phq9, start_course
 
@@ -20,7 +20,7 @@ def _course(world):
     for n, values in ((1, (3, 3, 3, 3, 3, 2, 0, 0, 0)), (2, (1, 1, 1, 1, 0, 0, 0, 0, 0))):
         actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=n,
                             completed_on=timezone.localdate(), answers=phq9(*values, difficulty=0))
-    course_actions.add_goal(actor(world.m["therapist"]), course.pk, text="Call my sister every week")
+    goal_actions.add_goal(actor(world.m["therapist"]), course.pk, text="Call my sister every week")
     return course
 
 

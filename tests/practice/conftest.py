@@ -19,7 +19,7 @@ def start_course(world, client="self", *, area="role_dispute", stage="renegotiat
                  next_in_days=3, to_try="Ask Dan to do the dishes on weeknights\nCall my sister"):
     """A course for a client in the middle phase with `held` sessions held, a signed note, a goal rated, and the next
     session booked `next_in_days` from today."""
-    from openipt.courses import actions, session_actions
+    from openipt.courses import actions, goal_actions, session_actions
 
     therapist = actor(world.m["therapist"])
     course = actions.start_course(therapist, world.clients[client].pk, format_id="individual",
@@ -31,7 +31,7 @@ def start_course(world, client="self", *, area="role_dispute", stage="renegotiat
         formulation_text="Low mood linked to arguments with Dan about sharing the work at home.",
         formulation_agreed_on=timezone.localdate(), expected_version=course.version)
     actions.record_agreement(therapist, course.pk, "contract")
-    goal = actions.add_goal(therapist, course.pk, text="Talk with Dan calmly about the housework")
+    goal = goal_actions.add_goal(therapist, course.pk, text="Talk with Dan calmly about the housework")
     for n in range(1, held + 1):
         s = session_actions.add_session(therapist, course.pk, when=at(0, 0), duration=50,
                                         mode="in_person")

@@ -19,7 +19,7 @@ from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
-from openipt.courses import access, actions, rules
+from openipt.courses import access, actions, goal_actions, rules
 from openipt.courses.actions import TARGET_WORDS, TransitionError, today
 from openipt.courses.forms import (
     ContractForm,
@@ -340,7 +340,7 @@ def goals_view(request, course_id):
     form = GoalForm(request.POST or None, initial={"area": course.primary_area})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_goal(actor, course.pk, text=form.cleaned_data["text"], area=form.cleaned_data["area"])
+            goal_actions.add_goal(actor, course.pk, text=form.cleaned_data["text"], area=form.cleaned_data["area"])
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -368,7 +368,7 @@ def goal_edit_view(request, course_id, goal_id):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            actions.edit_goal(actor, course.pk, goal.pk, text=d["text"], area=d["area"], order=d["order"], active=d["active"])
+            goal_actions.edit_goal(actor, course.pk, goal.pk, text=d["text"], area=d["area"], order=d["order"], active=d["active"])
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
