@@ -67,9 +67,3 @@ def score_points_for_courses(course_ids, instrument_code: str = "phq9") -> dict[
     for course_id, completed_at, total in rows:
         out[course_id].append((completed_at, total))
     return out
-    rows = (Administration.objects.filter(client_id__in=ids, instrument_code=instrument_code, status=Status.COMPLETED,
-                                          total__isnull=False)
-            .order_by("completed_at", "pk").values_list("client_id", "completed_at", "total"))
-    for client_id, completed_at, total in rows:
-        out[client_id].append((completed_at, total))
-    return out

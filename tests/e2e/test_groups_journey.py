@@ -20,6 +20,21 @@ def _running(world, members=4):
     return grp, made
 
 
+def _at_session_offline(ui, world, grp, number=3):
+    """Sign the facilitator in, open session `number` in facilitator mode, and drop the connection."""
+    page = ui.page
+    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
+    ui.goto(f"/groups/{grp.pk}/sessions/{number}/")
+    expect(page.locator("#sync-status")).to_have_text("All changes saved.")
+    page.context.set_offline(True)
+    return page
+
+
+def _back_online(page):
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
 def test_an_admin_sets_up_a_tuesday_group_in_luganda(ui):
     world = make_world()
     programme(world, name="Village groups")
@@ -86,11 +101,7 @@ def test_a_positive_safety_screen_refers_instead_of_inviting(ui):
 def test_facilitator_mode_keeps_marks_made_offline_and_saves_them_when_the_connection_returns(ui):
     world = make_world()
     grp, members = _running(world)
-    page = ui.page
-    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
-    ui.goto(f"/groups/{grp.pk}/sessions/3/")
-    expect(page.locator("#sync-status")).to_have_text("All changes saved.")
-    page.context.set_offline(True)
+    page = _at_session_offline(ui, world, grp)
     for member in members[:3]:
         page.locator(f"label[for=m{member.pk}-present]").click()
     page.locator(f"label[for=m{members[3].pk}-absent]").click()
@@ -99,8 +110,7 @@ def test_facilitator_mode_keeps_marks_made_offline_and_saves_them_when_the_conne
     expect(page.locator("#sync-status")).to_contain_text("No connection")
     assert Attendance.objects.count() == 0
     ui.screenshot("groups-facilitator-offline")
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _back_online(page)
     expect(page.locator("#sync-status")).to_have_text("All changes saved.")
     marks = dict(Attendance.objects.filter(session__number=3).values_list("member_id", "presence"))
     assert marks == {members[0].pk: "present", members[1].pk: "present", members[2].pk: "present",
@@ -199,18 +209,13 @@ def test_signing_out_clears_what_the_browser_kept_and_names_unsent_group_changes
 def test_a_change_the_server_refuses_after_the_connection_returns_stays_listed_until_dealt_with(ui):
     world = make_world()
     grp, members = _running(world)
-    page = ui.page
-    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
-    ui.goto(f"/groups/{grp.pk}/sessions/3/")
-    expect(page.locator("#sync-status")).to_have_text("All changes saved.")
-    page.context.set_offline(True)
+    page = _at_session_offline(ui, world, grp)
     page.locator(f"label[for=m{members[0].pk}-present]").click()
     page.locator(f"label[for=m{members[1].pk}-present]").click()
     expect(page.locator("#sync-status")).to_contain_text("No connection")
     # meanwhile the co-ordinator records that the first member left the group
     actions.remove_member(actor(world.m["admin"]), grp.pk, members[0].pk, reason="Moved to Kampala")
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _back_online(page)
     refused = page.locator("#sync-refused")
     expect(refused).to_contain_text(f"Mark for {members[0].client.display_name} (came)")
     assert dict(Attendance.objects.values_list("member_id", "presence")) == {members[1].pk: "present"}
