@@ -55,6 +55,8 @@ def update_group(actor, group_id, *, expected_version: int, name: str, facilitat
     if not changed:
         return group, []
     before = {field: getattr(group, field) for field in changed}
+    if "facilitator" in changed:  # sessions already held stay with the person who led them
+        GroupSession.objects.filter(group=group, held=True, led_by__isnull=True).update(led_by=group.facilitator)
     Group.objects.filter(pk=group.pk).update(version=F("version") + 1, updated_at=timezone.now(), **details)
     group.refresh_from_db()
     if "start_time" in changed:

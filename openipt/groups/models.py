@@ -150,6 +150,8 @@ class GroupSession(TimeStamped):
     scheduled_start = models.DateTimeField()
     phase = models.CharField(max_length=12)
     held = models.BooleanField(default=False)
+    # who led the group when the session was held (the facilitator may change later; fidelity ratings go to this person)
+    led_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     notes = models.TextField(_("session notes"), blank=True)
     done_step_ids = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)

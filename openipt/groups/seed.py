@@ -145,8 +145,9 @@ def add_synthetic_groups(world, per_group: int = 8, clients_per_group: int = 20)
         for n in range(1, 9):
             when = timezone.make_aware(datetime.combine(group.start_date + timedelta(weeks=n - 1), group.start_time), tz)
             phase = "initial" if n == 1 else "termination" if n == 8 else "middle"
-            sessions.append(GroupSession(group=group, number=n, scheduled_start=when, phase=phase,
-                                         held=when.date() < today))
+            held = when.date() < today
+            sessions.append(GroupSession(group=group, number=n, scheduled_start=when, phase=phase, held=held,
+                                         led_by_id=group.facilitator_id if held else None))
     GroupSession.objects.bulk_create(sessions, batch_size=2000)
     courses, members, assignments = [], [], []
     for index, group in enumerate(groups):

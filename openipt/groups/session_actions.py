@@ -116,8 +116,9 @@ def _mark(actor, session, member_id, presence: str) -> dict:
               "at": row.marked_at if row.presence else None}
     Attendance.objects.filter(pk=row.pk).update(presence=presence, marked_by=actor.membership, marked_at=timezone.now())
     if not session.held:
-        GroupSession.objects.filter(pk=session.pk).update(held=True, updated_at=timezone.now())
-        session.held = True
+        GroupSession.objects.filter(pk=session.pk).update(held=True, led_by_id=session.group.facilitator_id,
+                                                          updated_at=timezone.now())
+        session.held, session.led_by_id = True, session.group.facilitator_id
         follow_phase(actor, session)
     refresh_dropout_signal(member)
     audit.record(ATTENDANCE_MARKED.code, actor=actor, client=member.client, obj=session,

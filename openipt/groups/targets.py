@@ -23,7 +23,7 @@ def resolve(actor, target_id: int):
     when = formats.date_format(timezone.localtime(session.scheduled_start).date(), "j M Y")
     return Target(
         organisation_id=group.organisation_id, phase=session.phase, format_id="group",
-        rated_membership_id=group.facilitator_id,
+        rated_membership_id=session.led_by_id or group.facilitator_id, session_at=session.scheduled_start,
         label=_("%(group)s, session %(n)d (%(date)s)") % {"group": group.name, "n": session.number, "date": when},
         url=reverse("groups:session", args=[group.pk, session.number]),
     )

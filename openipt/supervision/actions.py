@@ -112,6 +112,7 @@ def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expec
                 version=seen + 1,
                 is_current=True,
                 rated_at=timezone.now(),
+                session_at=target.session_at,
             )
             audit.record(RATED.code, actor=actor, obj=rating,
                          details={"kind": kind, "target": int(target_id), "score": percent, "version": rating.version})

@@ -68,10 +68,12 @@ def is_signed_off(membership_id: int, competency: str = "group_lead") -> bool:
 
 
 def fidelity_trend(membership_ids) -> dict[int, list[tuple[date, int]]]:
-    """Return {membership id: [(date rated, score), ...] oldest first} from current ratings (one query).
+    """Return {membership id: [(session date, score), ...] oldest session first} from current ratings (one query).
 
+    A rating without a known session date (none should remain) falls back to the day it was made.
     Every id asked for is a key; a clinician with no ratings has an empty list.
     """
+    from django.db.models.functions import Coalesce
     from django.utils import timezone
 
     from openipt.supervision.models import FidelityRating
@@ -81,7 +83,8 @@ def fidelity_trend(membership_ids) -> dict[int, list[tuple[date, int]]]:
     if not ids:
         return out
     rows = (FidelityRating.objects.filter(rated_id__in=ids, is_current=True)
-            .order_by("rated_at", "pk").values_list("rated_id", "rated_at", "score_percent"))
-    for rated_id, rated_at, score in rows:
-        out[rated_id].append((timezone.localdate(rated_at), score))
+            .annotate(on=Coalesce("session_at", "rated_at"))
+            .order_by("on", "pk").values_list("rated_id", "on", "score_percent"))
+    for rated_id, on, score in rows:
+        out[rated_id].append((timezone.localdate(on), score))
     return out

@@ -36,6 +36,7 @@ class FidelityRating(models.Model):
     version = models.PositiveIntegerField(default=1)
     is_current = models.BooleanField(default=True)
     rated_at = models.DateTimeField()
+    session_at = models.DateTimeField(null=True, blank=True)  # when the rated session took place
 
     class Meta:
         ordering = ["-rated_at", "-pk"]

@@ -107,6 +107,6 @@ def add_synthetic_supervision(world, every: int = 12) -> None:
             target_url="", phase=phase, format_id=format_id, checklist_id=checklist.id, checklist_version="synthetic",
             items=[{"id": i.id, "text": i.text} for i in checklist.items], answers=answers, applicable=applicable,
             score_percent=score, comment="", rater_id=rater, rated_id=therapist_id, version=1, is_current=True,
-            rated_at=min(now, when + timedelta(days=2)),
+            rated_at=min(now, when + timedelta(days=2)), session_at=when,
         ))
     FidelityRating.objects.bulk_create(made, batch_size=2000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.http import Http404
 
@@ -24,6 +25,7 @@ class Target:
     label: str
     url: str
     held: bool = True  # False for a session that has not taken place (scheduled, cancelled, missed): nothing to rate
+    session_at: datetime | None = None  # when the session took place: fidelity trends follow session dates
 
 
 RESOLVERS: dict[str, Callable] = {}
@@ -77,4 +79,5 @@ def course_session_target(actor, target_id: int) -> Target:
         label=label[:200],
         url=reverse("courses:session", args=[course.pk, session.number]),
         held=session.attendance == Attendance.ATTENDED,
+        session_at=session.scheduled_start,
     )

@@ -216,3 +216,18 @@ def test_a_session_moved_through_the_form_shows_its_new_day_and_a_bad_day_is_exp
     body = web.post(f"/groups/{grp.pk}/sessions/5/move/", {"day": far.isoformat(), "time": "09:30"}).content.decode()
     assert "must come before session 6" in body and f'value="{far.isoformat()}"' in body
     assert timezone.localtime(GroupSession.objects.get(pk=s5.pk).scheduled_start).date() == day
+
+
+def test_sessions_held_before_a_new_facilitator_are_rated_as_the_old_facilitators(world, running):
+    from openipt.supervision.targets import resolve
+
+    grp, members = running
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 1, members[0].pk, "present")
+    new = make_member(world.org, Role.FACILITATOR)
+    grp, _changed = edit_actions.update_group(actor(world.m["admin"]), grp.pk, **details(grp, facilitator_id=new.pk))
+    session_actions.mark_attendance(actor(new), grp.pk, 2, members[0].pk, "present")
+    s1, s2 = (GroupSession.objects.get(group=grp, number=n) for n in (1, 2))
+    assert (s1.led_by_id, s2.led_by_id) == (world.m["facilitator"].pk, new.pk)
+    supervisor = actor(world.m["supervisor"])
+    assert resolve(supervisor, "group_session", s1.pk).rated_membership_id == world.m["facilitator"].pk
+    assert resolve(supervisor, "group_session", s2.pk).rated_membership_id == new.pk

@@ -105,3 +105,11 @@ def test_fidelity_trend_lists_current_scores_oldest_first(world, course):
     # 2+0+1+2+2 = 7 halves of 10 -> 70%; then 100%.
     assert [score for _, score in trend[world.m["therapist"].pk]] == [70, 100]
     assert trend[world.m["therapist2"].pk] == []
+
+
+def test_the_trend_follows_session_dates_when_older_sessions_are_rated_later(world, course):
+    older, newer = held(world, course), held(world, course)  # a minute apart, the older first
+    rate(world, newer)  # rated first
+    rate(world, older, answers={**INITIAL_ALL_YES, "sick_role_given": "no", "inventory_done": "partly"})
+    trend = api.fidelity_trend([world.m["therapist"].pk])[world.m["therapist"].pk]
+    assert [score for _, score in trend] == [70, 100]  # by rating time it would be [100, 70]
