@@ -40,6 +40,9 @@ def scenarios(world) -> list[Scenario]:
         Scenario("measures.course-page-with-scores.therapist", therapist, f"/courses/{course.pk}/"),
         Scenario("measures.course-scores.therapist", therapist, f"/measures/course/{course.pk}/"),
         Scenario("measures.due-list.therapist", therapist, "/measures/due/"),
+        # the navigation's due count, fetched by every staff page after it is shown
+        Scenario("measures.nav-due-count.therapist", therapist, "/nav/count/measures:due/"),
+        Scenario("measures.nav-due-count.caseload", caseload_of, "/nav/count/measures:due/"),
         Scenario("measures.caseload-with-signals.therapist", caseload_of, "/clients/"),
         Scenario("measures.client-record.therapist", therapist, f"/clients/{course.client_id}/"),
         Scenario("measures.report-pdf.therapist", therapist, f"/measures/course/{course.pk}/report.pdf"),
