@@ -159,3 +159,18 @@ def test_life_events_from_the_timeline_are_drawn_between_the_sessions(world, cli
     login(client, world.m["therapist"])
     body = client.get(f"/measures/course/{course.pk}/").content.decode()
     assert "Life events before the course:" in body and "Father died" in body
+
+
+def test_the_charts_table_of_numbers_says_the_stored_score_of_each_session(world):
+    course = _improver(world)
+    data = summary.course_summary(course, id_prefix="t")
+    for s in data.instruments:
+        stored = {a.session_number: a.total for a in Administration.objects.filter(
+            course=course, instrument_code=s.inst.code, status="completed")}
+        assert list(s.chart.table_headers[:3]) == ["Session", s.inst.short_name, "Severity"]
+        shown = {int(row[0]): int(row[1]) for row in s.chart.table_rows if row[1]}
+        assert len(stored) >= 2 and shown == stored, s.inst.code
+        # and each severity word is the band of the stored score
+        for row in s.chart.table_rows:
+            if row[1]:
+                assert row[2] == s.inst.band_for(int(row[1])).label

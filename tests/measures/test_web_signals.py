@@ -125,3 +125,43 @@ def test_time_travel_helper_keeps_sessions_in_order(world):
     shift_course(course, 30)
     starts = list(course.sessions.order_by("number").values_list("scheduled_start", flat=True))
     assert starts == sorted(starts) and starts[-1] < timezone.now()
+
+
+def test_the_organisations_table_is_derived_from_its_own_completed_courses_in_the_database(world):
+    """30 completed courses that start moderate (12) and stay flat give the organisation's own moderate band."""
+    from openipt.core.testing import make_client
+    from openipt.courses import actions as course_actions
+    from openipt.courses.models import Course
+    from openipt.measures import instruments
+
+    therapist = actor(world.m["therapist"])
+    flat = [(2, 2, 2, 2, 2, 1, 1, 0, 0), (2, 2, 2, 2, 2, 1, 1, 0, 0), (2, 2, 2, 2, 1, 1, 1, 0, 0)]  # 12, 12, 11
+    made = []
+    for _ in range(30):
+        person = make_client(world.m["admin"], assign_to=world.m["therapist"])
+        course = course_actions.start_course(therapist, person.pk, format_id="individual",
+                                             start_date=timezone.localdate(), first_session=timezone.now())
+        for _n in range(2):
+            add_session(world, course, days_after_last=1)
+        for number, values in enumerate(flat, start=1):
+            actions.enter_paper(therapist, course.pk, instrument_code="phq9", session_number=number,
+                                completed_on=timezone.localdate(), answers=phq9(*values, difficulty=0))
+        made.append(course.pk)
+    # an open course with a steep fall does not count, and neither does another organisation's
+    still_open = start_course(world, "self")
+    _scores(world, still_open, [12, 2])
+    inst = instruments.get("phq9")
+    table, used = results.derive_for_organisation(world.org.pk, inst)
+    assert used == 0 and table.for_band("moderate").source == "default"  # none completed yet
+    Course.objects.filter(pk__in=made).update(status="completed")
+    table, used = results.derive_for_organisation(world.org.pk, inst)
+    assert used == 30
+    moderate = table.for_band("moderate")
+    assert moderate.source == "organisation" and moderate.courses == 30
+    assert moderate.cell(2).expected_change == 0 and moderate.cell(3).expected_change == -1
+    assert results.derive_for_organisation(world.other_org.pk, inst)[1] == 0
+    # once the organisation chooses its own paths, the stored table is the derived one
+    MeasuresSettings.objects.create(organisation=world.org, use_own_trajectories=True)
+    stored = results.trajectory_table(world.org.pk, inst, refresh=True)
+    assert stored.for_band("moderate").source == "organisation"
+    assert results.trajectory_table(world.org.pk, inst).for_band("moderate").courses == 30
