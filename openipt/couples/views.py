@@ -62,8 +62,15 @@ def session_view(request, couple_id):
     couple = access.get_couple(actor, couple_id)
     if couple is None:
         raise Http404
+    # "together": the screen is turned to the couple, so only what each partner shared is on it
+    together = request.GET.get("together") == "1"
     actions.record_session_view(actor, couple)
     entries = list(access.entries_for_staff(couple))
+    if together:
+        entries = [e for e in entries if e.shared]
+        return render(request, "couples/session.html", {
+            "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),
+            "together": True})
     points = present.scores(couple)
     return render(request, "couples/session.html", {
         "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),

@@ -118,6 +118,19 @@ def test_the_therapist_sees_both_views_side_by_side_with_private_marked(client, 
     assert client.get(reverse("couples:session", args=[couple.pk])).status_code == 404
 
 
+def test_the_screen_turned_to_the_couple_shows_only_what_they_shared(client, couple, partners):
+    write(partners, "client", {"i_expect": PRIVATE})
+    write(partners, "client_two", {"i_expect": "More help with the children", "i_expect_shared": "on"})
+    login(client, partners.m["therapist"])
+    full = client.get(reverse("couples:session", args=[couple.pk])).content.decode()
+    assert "Show only what they shared" in full and "PHQ-9 of both partners" in full
+    together = client.get(reverse("couples:session", args=[couple.pk]) + "?together=1").content.decode()
+    assert "More help with the children" in together
+    assert PRIVATE not in together and "Private: for the therapist only" not in together
+    assert "Nothing shared." in together and "PHQ-9 of both partners" not in together
+    assert "Back to everything (for you only)" in together
+
+
 def test_both_partners_phq9_trajectories_are_on_the_session_page(client, couple, partners):
     from datetime import timedelta
 

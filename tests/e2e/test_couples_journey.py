@@ -77,6 +77,11 @@ def test_the_therapist_sees_both_views_side_by_side(ui):
     expect(page.get_by_text("More time together")).to_be_visible()
     expect(page.get_by_text("Private: for the therapist only").first).to_be_visible()
     ui.screenshot("couples-session")
+    # before turning the screen to the couple, the therapist hides what is private
+    _click(ui, page.get_by_role("link", name="Show only what they shared (to turn the screen to the couple)"))
+    expect(page.get_by_text("More time together")).to_be_visible()
+    expect(page.get_by_text(PRIVATE)).to_have_count(0)
+    ui.screenshot("couples-session-together")
 
 
 def test_partner_two_fills_in_their_own_phq9_on_a_phone_and_the_therapist_sees_both(phone):
