@@ -70,7 +70,7 @@ def session_view(request, couple_id):
         entries = [e for e in entries if e.shared]
         return render(request, "couples/session.html", {
             "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),
-            "together": True})
+            "together": True, "screen_shown_to_clients": True})
     points = present.scores(couple)
     return render(request, "couples/session.html", {
         "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),

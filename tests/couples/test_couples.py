@@ -129,6 +129,13 @@ def test_the_screen_turned_to_the_couple_shows_only_what_they_shared(client, cou
     assert PRIVATE not in together and "Private: for the therapist only" not in together
     assert "Nothing shared." in together and "PHQ-9 of both partners" not in together
     assert "Back to everything (for you only)" in together
+    # an open risk alert's banner (it names the client) stays off the screen shown to the couple
+    from openipt.safety import api as safety_api
+
+    safety_api.raise_for_review(client=partners.clients["self"], level="high", text="Plan described in session")
+    assert "oi-safety-banner" in client.get(reverse("couples:session", args=[couple.pk])).content.decode()
+    together = client.get(reverse("couples:session", args=[couple.pk]) + "?together=1").content.decode()
+    assert "oi-safety-banner" not in together and "alert banners are left off" in together
 
 
 def test_both_partners_phq9_trajectories_are_on_the_session_page(client, couple, partners):
