@@ -66,6 +66,15 @@ def raise_for_text(*, client, text: str, source: str, obj=None, actor=None) -> l
     return actions.raise_signals(client, signals, rule_kind="free_text", obj=obj, text=text, actor=actor)
 
 
+def text_signals_risk(organisation_id: int, text: str, source: str = "text") -> bool:
+    """Return True when `text` would raise an alert under the organisation's rules (nothing is stored)."""
+    from openipt.safety.ruleset import rules_for
+
+    if not isinstance(text, str) or not text.strip():
+        return False
+    return bool(evaluate_text(rules_for(organisation_id), text, (source or "text").strip().lower()[:40] or "text"))
+
+
 def raise_for_review(*, client, level: str, text: str, obj=None, actor=None) -> list:
     """Raise an alert from a clinician's risk review (level none/low/medium/high) recorded in a note."""
     from openipt.safety import actions

@@ -85,6 +85,34 @@ def test_a_report_naming_a_member_with_risk_words_raises_an_alert_for_that_membe
     assert Alert.objects.filter(client=member.client, rule_kind="free_text").exists()
 
 
+def _with_members(world, names):
+    grp = group(world, weeks_ago=1)
+    made = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world, given_name=n, family_name="Nakato").pk)
+            for n in names]
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 1, made[0].pk, "present")
+    return grp, made
+
+
+# Hazard HAZ-011 / HAZ-005: a name inside another word must not pick the wrong member.
+def test_names_are_matched_as_whole_words(world):
+    from openipt.safety.models import Alert
+
+    grp, (ann, bea) = _with_members(world, ["Ann", "Bea"])
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Good",
+                               concerns="Bea's sister says Bea wants to kill herself. Annual fees are due.")
+    assert set(Alert.objects.values_list("client_id", flat=True)) == {bea.client_id}
+
+
+# Hazard HAZ-005: risk words about a member who is not named are never dropped.
+def test_a_worry_with_risk_words_that_names_nobody_alerts_for_every_member(world):
+    from openipt.safety.models import Alert
+
+    grp, made = _with_members(world, ["Ann", "Bea", "Cissy"])
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Good",
+                               concerns="One of the women told me after the session that she wants to kill herself.")
+    assert set(Alert.objects.values_list("client_id", flat=True)) == {m.client_id for m in made}
+
+
 def test_a_report_without_worrying_words_raises_no_alert(world, held):
     from openipt.safety.models import Alert
 
