@@ -210,7 +210,9 @@ def group_for_change(actor, group_id, *, lock: bool = True) -> Group:
         raise ActionError(_("That group does not exist or is not yours to change."), code="forbidden")
     if lock:
         Group.objects.select_for_update().filter(pk=group.pk).values_list("pk").first()
-        group.refresh_from_db(fields=["status", "version", "sessions_planned"])
+        # what may have changed while this request waited for the lock, including who leads the group
+        group.refresh_from_db(fields=["status", "version", "sessions_planned", "facilitator", "co_facilitator",
+                                      "supervisor"])
     return group
 
 

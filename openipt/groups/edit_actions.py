@@ -7,7 +7,7 @@ follow them); one session at a time can be moved instead.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -37,7 +37,7 @@ def update_group(actor, group_id, *, expected_version: int, name: str, facilitat
     A new facilitator takes over the open courses of the members still in the group, and new staff
     join those members' care teams so that alerts reach them. Staff who were replaced stay on the
     care teams: an admin removes them from a client's record when they should no longer see it.
-    A new time of day moves every session not yet held and not yet past.
+    A new time of day moves every session not yet held and not yet past by the same amount.
     """
     group = group_for_change(actor, group_id)
     if not access.can_manage(actor, group):
@@ -60,7 +60,7 @@ def update_group(actor, group_id, *, expected_version: int, name: str, facilitat
     Group.objects.filter(pk=group.pk).update(version=F("version") + 1, updated_at=timezone.now(), **details)
     group.refresh_from_db()
     if "start_time" in changed:
-        _move_time_of_day(group)
+        _move_time_of_day(group, before["start_time"])
     staff_changed = [field for field in STAFF if field in changed]
     if staff_changed:
         members = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).select_related("client"))
@@ -77,13 +77,16 @@ def update_group(actor, group_id, *, expected_version: int, name: str, facilitat
     return group, changed
 
 
-def _move_time_of_day(group: Group) -> None:
-    tz = timezone.get_current_timezone()
+def _move_time_of_day(group: Group, before) -> None:
+    """Shift every session still to come by the change of start time, so their order stays as it was.
+
+    A session's `version` guards its notes, so a new time does not touch it (a facilitator writing
+    notes on that session must not be told someone else saved them).
+    """
+    shift = datetime.combine(date.min, group.start_time) - datetime.combine(date.min, before)
     for session in GroupSession.objects.filter(group=group, held=False, scheduled_start__gte=timezone.now()):
-        day = timezone.localtime(session.scheduled_start, tz).date()
-        GroupSession.objects.filter(pk=session.pk).update(
-            scheduled_start=timezone.make_aware(datetime.combine(day, group.start_time), tz),
-            version=F("version") + 1, updated_at=timezone.now())
+        GroupSession.objects.filter(pk=session.pk).update(scheduled_start=session.scheduled_start + shift,
+                                                          updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -119,8 +122,8 @@ def move_session(actor, group_id, number, *, starts_at) -> GroupSession:
             "n": session.number, "m": later.number,
             "when": timezone.localtime(later.scheduled_start).strftime(when)}, field="starts_at")
     before = session.scheduled_start
-    GroupSession.objects.filter(pk=session.pk).update(scheduled_start=starts_at, version=F("version") + 1,
-                                                      updated_at=timezone.now())
+    # not `version`: it guards the session's notes, which a new time does not change
+    GroupSession.objects.filter(pk=session.pk).update(scheduled_start=starts_at, updated_at=timezone.now())
     session.refresh_from_db()
     audit.record(SESSION_MOVED.code, actor=actor, obj=session, details={
         "group": group.pk, "number": session.number, "from": before.isoformat(), "to": starts_at.isoformat()})

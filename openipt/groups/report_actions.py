@@ -65,15 +65,16 @@ def file_report(actor, group_id, number, *, went_well: str, was_hard: str = "", 
 def _scan_concerns(actor, session, text: str, report) -> None:
     """Raise alerts for the members a worrying report is about; for every member when it names nobody.
 
-    Names are matched as whole words (given name, family name), so "Ann" does not match "annual".
-    A worry with risk words that names no member is never dropped: each member still in the group
-    gets the alert, and whoever reads it settles who it was about.
+    Names are matched as whole words, written as in the record (given name, family name), so "Ann"
+    does not match "annual" and a member called Hope is not found in "lost all hope". A worry with
+    risk words that names no member is never dropped: each member still in the group gets the
+    alert, and whoever reads it settles who it was about.
     """
     from openipt.groups.models import Member, MemberStatus
     from openipt.safety import api as safety_api
 
     members = list(Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).select_related("client"))
-    words = set(re.findall(r"[^\W\d_]+", text.casefold()))
+    words = set(re.findall(r"[^\W\d_]+", text))
     named = [m for m in members if words & _names(m.client)]
     if not named and safety_api.text_signals_risk(session.group.organisation_id, text, "group_report"):
         named = members
@@ -84,7 +85,7 @@ def _scan_concerns(actor, session, text: str, report) -> None:
 def _names(client) -> set[str]:
     found = set()
     for value in (client.given_name, client.family_name):
-        found.update(w for w in re.findall(r"[^\W\d_]+", (value or "").casefold()) if len(w) > 1)
+        found.update(w for w in re.findall(r"[^\W\d_]+", value or "") if len(w) > 1)
     return found
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
+from openipt.clients.access import visible_clients
 from openipt.clients.actions import set_signal
 from openipt.core.errors import ActionError, ConflictError
 from openipt.groups import access, schedule
@@ -230,6 +231,33 @@ def save_steps(actor, group_id, number, step_ids, known: set[str]) -> dict:
 
 
 KINDS = ("mark", "will_try", "check", "notes", "steps")
+
+
+@transaction.atomic
+def rescue_refused_check(actor, group_id, number, data) -> bool:
+    """Pass the safety answer of a refused symptom check to the safety rules; return True if it raised an alert.
+
+    A check made offline can be refused when it arrives (the member has left the group, the session
+    was moved to a later day). Its answers are not stored as a questionnaire then, but an answer
+    above 0 to PHQ-9 question 9 must still reach staff: it becomes an alert on the member's record.
+    """
+    from openipt.safety import api as safety_api
+
+    data = data if isinstance(data, dict) else {}
+    answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+    if "q9" not in answers:
+        return False
+    group = access.get_group(actor, group_id)
+    if group is None or not access.can_run(actor, group):
+        return False
+    member = (Member.objects.filter(group=group, pk=access._int(data.get("member")),
+                                    client__in=visible_clients(actor)).select_related("client").first())
+    if member is None:
+        return False
+    session = GroupSession.objects.filter(group=group, number=access._int(number)).first()
+    return bool(safety_api.raise_for_answers(
+        client=member.client, instrument_code="phq9", answers={"q9": answers["q9"]}, obj=session, actor=actor,
+        text=_("Symptom check entered in group session %(n)s but not saved (it was refused).") % {"n": number}))
 
 
 @transaction.atomic

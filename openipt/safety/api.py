@@ -52,6 +52,19 @@ def raise_for_administration(administration, *, only_items=None) -> list:
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration, actor=actor)
 
 
+def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, actor=None, text: str = "") -> list:
+    """Evaluate the risk rules on answers that could not be stored as a questionnaire, and raise alerts.
+
+    For answers refused for another reason (a group symptom check for someone who has just left
+    the group): the safety answer still reaches staff.
+    """
+    from openipt.safety import actions
+    from openipt.safety.ruleset import rules_for
+
+    signals = evaluate_answers(rules_for(client.organisation_id), instrument_code, _answers(answers))
+    return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor)
+
+
 def raise_for_text(*, client, text: str, source: str, obj=None, actor=None) -> list:
     """Scan text a client wrote (worksheet, log, rehearsal message, inventory note) and raise alerts."""
     from openipt.safety import actions

@@ -212,12 +212,26 @@ def test_a_change_the_server_refuses_after_the_connection_returns_stays_listed_u
     page = _at_session_offline(ui, world, grp)
     page.locator(f"label[for=m{members[0].pk}-present]").click()
     page.locator(f"label[for=m{members[1].pk}-present]").click()
+    # a full PHQ-9 for the first member, with a 1 on question 9
+    page.get_by_text(members[0].client.display_name, exact=True).last.click()
+    for n in range(1, 10):
+        page.locator(f"#m{members[0].pk}-q{n}").select_option("1")
+    page.get_by_role("button", name=f"Save the check for {members[0].client.display_name}").click()
     expect(page.locator("#sync-status")).to_contain_text("No connection")
     # meanwhile the co-ordinator records that the first member left the group
     actions.remove_member(actor(world.m["admin"]), grp.pk, members[0].pk, reason="Moved to Kampala")
     _back_online(page)
     refused = page.locator("#sync-refused")
     expect(refused).to_contain_text(f"Mark for {members[0].client.display_name} (came)")
+    # the refused check keeps its answers, and the safety answer is said first
+    expect(refused).to_contain_text(f"Symptom check for {members[0].client.display_name}")
+    expect(refused).to_contain_text("SAFETY: question 9 (thoughts of self-harm) was answered 1")
+    expect(refused).to_contain_text("q9 = 1")
+    expect(refused).to_contain_text("passed on as a risk alert")
+    # and the safety answer reached staff as an alert on the member's record, though the check was refused
+    from openipt.safety.models import Alert
+
+    assert Alert.objects.filter(client=members[0].client, rule_kind="instrument_item").exists()
     assert dict(Attendance.objects.values_list("member_id", "presence")) == {members[1].pk: "present"}
     ui.check()
     page.reload()

@@ -103,6 +103,16 @@ def test_names_are_matched_as_whole_words(world):
     assert set(Alert.objects.values_list("client_id", flat=True)) == {bea.client_id}
 
 
+# Hazard HAZ-005: a member whose name is an everyday word must not take the alert meant for someone else.
+def test_a_name_that_is_also_a_word_is_not_taken_for_the_member(world):
+    from openipt.safety.models import Alert
+
+    grp, made = _with_members(world, ["Hope", "Bea"])
+    report_actions.file_report(actor(world.m["facilitator"]), grp.pk, 1, went_well="Good",
+                               concerns="One of them said she has lost all hope and wants to kill herself.")
+    assert set(Alert.objects.values_list("client_id", flat=True)) == {m.client_id for m in made}
+
+
 # Hazard HAZ-005: risk words about a member who is not named are never dropped.
 def test_a_worry_with_risk_words_that_names_nobody_alerts_for_every_member(world):
     from openipt.safety.models import Alert

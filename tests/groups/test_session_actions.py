@@ -219,3 +219,18 @@ def test_the_roster_trend_uses_only_the_scores_of_the_members_group_course(world
     rows, _sessions = roster.build(actor(world.m["facilitator"]), grp)
     row = next(r for r in rows if r.member.pk == members[0].pk)
     assert "worse" in [f.key for f in row.flags]  # 14 -> 21 within the group is a reliable rise
+
+
+# Hazard HAZ-011 / HAZ-005: a safety answer in a check refused on arrival still reaches staff.
+def test_a_refused_check_with_a_safety_answer_still_raises_an_alert(world, running):
+    grp, members, _co = running
+    actions.remove_member(actor(world.m["admin"]), grp.pk, members[0].pk, reason="Moved away")
+    data = {"member": members[0].pk, "answers": phq9(12, item9=2)}
+    with pytest.raises(ActionError):
+        session_actions.apply_change(actor(world.m["facilitator"]), grp.pk, 3, key="k-refused", kind="check", data=data)
+    assert session_actions.rescue_refused_check(actor(world.m["facilitator"]), grp.pk, 3, data) is True
+    assert Alert.objects.filter(client=members[0].client, rule_kind="instrument_item").exists()
+    # the supervisor, who may only look, cannot raise one this way; nor can anyone for a check without question 9
+    assert session_actions.rescue_refused_check(actor(world.m["supervisor"]), grp.pk, 3, data) is False
+    assert session_actions.rescue_refused_check(actor(world.m["facilitator"]), grp.pk, 3,
+                                                {"member": members[1].pk, "answers": {"q1": 3, "q2": 3}}) is False

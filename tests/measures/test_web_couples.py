@@ -310,3 +310,14 @@ def test_staff_who_may_not_see_partner_two_get_partner_one_only(client, pair):
     page = client.get(f"/measures/course/{course.pk}/").content.decode()
     assert "Showing:" not in page and "Make a link for" not in page
     assert client.get(f"/measures/course/{course.pk}/?partner={world.clients['two'].pk}").status_code == 404
+
+
+def test_each_partners_unsent_answers_are_kept_under_their_own_key_in_the_browser(client, pair):
+    """On a shared phone, one partner's half-filled answers must not be offered back to the other."""
+    world, course, key = pair
+    keys = []
+    for who in ("client", "client_two"):
+        login(client, world.m[who])
+        page = client.get(f"/measures/me/{key}/").content.decode()
+        keys.append(page.split('data-store-key="')[1].split('"')[0])
+    assert keys[0] != keys[1] and all(k.startswith("oi-answers-") and k.endswith(key) for k in keys)

@@ -180,6 +180,10 @@ def session_move_view(request, group_id, number):
     group = session.group
     if not (access.can_manage(actor, group) or access.leads(actor, group)):
         raise PermissionDenied
+    if session.held or group.status == GroupStatus.ENDED:
+        messages.error(request, _("Session %(n)d has been held, so it cannot be moved.") % {"n": session.number}
+                       if session.held else _("This group has ended, so its sessions stay where they were."))
+        return redirect("groups:detail", group_id=group.pk)
     start = timezone.localtime(session.scheduled_start)
     form = SessionMoveForm(request.POST if request.method == "POST" else None,
                            initial={"day": start.date(), "time": start.time()})

@@ -167,7 +167,11 @@ def sync_view(request, group_id, number):
                                                   kind=str(change.get("kind") or ""), data=change.get("data"),
                                                   known_steps=steps)
         except ActionError as exc:
-            results.append({"key": key, "ok": False, "error": exc.message, "code": exc.code})
+            message = exc.message
+            if change.get("kind") == "check" and exc.code != "duplicate" and session_actions.rescue_refused_check(
+                    actor, session.group.pk, session.number, change.get("data")):
+                message += " " + _("Its safety answer was passed on as a risk alert on the member's record.")
+            results.append({"key": key, "ok": False, "error": message, "code": exc.code})
         else:
             results.append({"key": key, "ok": True, "result": _plain(result)})
     return JsonResponse({"results": results})

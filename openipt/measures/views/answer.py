@@ -35,7 +35,13 @@ def result_context(admin: Administration) -> dict:
         elif inst.caseness is not None and admin.screen_positive is not None:
             meaning = inst.caseness.positive_meaning if admin.screen_positive else inst.caseness.negative_meaning
     return {"admin": admin, "inst": inst, "meaning": meaning, "band_label": label,
-            "store_key": f"oi-answers-{admin.due_key}" if admin.due_key else ""}
+            "store_key": store_key(admin.client_id, admin.due_key) if admin.due_key else ""}
+
+
+def store_key(client_id: int, key: str) -> str:
+    """The browser's key for answers not yet sent: per client, because both partners of a couple
+    answer the same questionnaire of the same session, perhaps on the same phone."""
+    return f"oi-answers-{client_id}-{key}"
 
 
 def _fill_context(inst, form, item, *, save_url: str, store_key: str, back_url: str, back_text: str) -> dict:
@@ -99,7 +105,7 @@ def fill_view(request, key):
             except ActionError:
                 pass
     return render(request, "measures/fill.html", _fill_context(
-        inst, form, item, save_url=reverse("measures:fill_save", args=[key]), store_key=f"oi-answers-{key}",
+        inst, form, item, save_url=reverse("measures:fill_save", args=[key]), store_key=store_key(client.pk, key),
         back_url=reverse("practice:portal"), back_text=_("Back to my page")))
 
 
@@ -207,7 +213,7 @@ def link_fill_view(request, link_token, item):
                 pass
     return render(request, "measures/fill.html", _fill_context(
         inst, form, item, save_url=reverse("measures:link_save", args=[link_token, key]),
-        store_key=f"oi-answers-{key}", back_url=reverse("measures:link", args=[link_token]),
+        store_key=store_key(link.client_id, key), back_url=reverse("measures:link", args=[link_token]),
         back_text=_("Back to the list")))
 
 

@@ -108,6 +108,8 @@ def course_view(request, course_id):
     if course.is_open:
         actions.ensure_default_schedule(course)
     whose, partners = whose_scores(actor, course, request)
+    # a link is made by care staff assigned to the partner it is for (admins see both, and may not)
+    link_partners = [p for p in partners if p.pk == course.client_id or access.is_assigned_to_client(actor, p.pk)]
     data = summary.course_summary(course, with_items=True, id_prefix="course", client_id=whose.pk)
     settings_actions.record_view(actor, client=whose, obj=course, what="course scores")
     links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user", "client")[:5])
@@ -118,7 +120,7 @@ def course_view(request, course_id):
         "definitions": summary.definitions(),
         "links": [{"link": lk, "state": link_actions.link_state(lk, now)} for lk in links],
         "new_link": request.session.pop("measures_new_link", None),
-        "partners": partners,
+        "partners": partners, "link_partners": link_partners if len(link_partners) > 1 else [],
         "partner_query": f"?partner={whose.pk}" if whose.pk != course.client_id else "",
     })
 

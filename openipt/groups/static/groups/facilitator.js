@@ -86,9 +86,22 @@
     done.addEventListener("click", function () { localStorage.removeItem(refusedStore); drawRefused(); });
     box.appendChild(done);
   }
+  function answersText(item) {
+    // A refused symptom check keeps its answers on the list, so they can be entered again;
+    // an answer above 0 to the question about self-harm (q9) is said first, in words.
+    var answers = (item.data || {}).answers || {};
+    var keys = Object.keys(answers).sort(function (a, b) { return parseInt(a.slice(1), 10) - parseInt(b.slice(1), 10); });
+    if (!keys.length) { return ""; }
+    var text = " Answers: " + keys.map(function (k) { return k + " = " + answers[k]; }).join(", ") + ".";
+    if (answers.q9 > 0) {
+      text = " SAFETY: question 9 (thoughts of self-harm) was answered " + answers.q9 +
+        ". Speak with the member today and tell your supervisor." + text;
+    }
+    return text;
+  }
   function refuse(item, why) {
     var items = refusedList();
-    items.push({ what: describe(item), why: why || "The server did not say why." });
+    items.push({ what: describe(item), why: (why || "The server did not say why.") + (item.kind === "check" ? answersText(item) : "") });
     localStorage.setItem(refusedStore, JSON.stringify(items));
   }
 
@@ -119,6 +132,7 @@
       items.forEach(function (item) { sent[item.key] = item; });
       answer.body.results.forEach(function (r) {
         done[r.key] = true;
+        if (!r.ok && r.code === "duplicate") { return; }  // applied before: saved, nothing to redo
         if (!r.ok) { problems.push(r.error); if (sent[r.key]) { refuse(sent[r.key], r.error); } }
         else if (r.result && r.result.replaced) { problems.push(r.result.replaced); }
         else if (r.result && r.result.total !== undefined && r.result.member) { checked(r.result); }
