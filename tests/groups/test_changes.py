@@ -231,3 +231,17 @@ def test_sessions_held_before_a_new_facilitator_are_rated_as_the_old_facilitator
     supervisor = actor(world.m["supervisor"])
     assert resolve(supervisor, "group_session", s1.pk).rated_membership_id == world.m["facilitator"].pk
     assert resolve(supervisor, "group_session", s2.pk).rated_membership_id == new.pk
+
+
+def test_moving_a_session_or_the_groups_time_does_not_make_the_notes_conflict(world, running):
+    grp, _members = running
+    before = GroupSession.objects.get(group=grp, number=5).version
+    s5 = GroupSession.objects.get(group=grp, number=5)
+    edit_actions.move_session(actor(world.m["facilitator"]), grp.pk, 5,
+                              starts_at=s5.scheduled_start + timedelta(hours=2))
+    grp.refresh_from_db()
+    edit_actions.update_group(actor(world.m["admin"]), grp.pk, **details(grp, start_time=time(11, 0)))
+    assert GroupSession.objects.get(group=grp, number=5).version == before
+    # the moved session keeps its place after the group's time changes: 10:00 + 2 h, then one hour later
+    assert timezone.localtime(GroupSession.objects.get(group=grp, number=5).scheduled_start).time() == time(13, 0)
+    session_actions.save_notes(actor(world.m["facilitator"]), grp.pk, 5, "Plan for session 5", expected_version=before)
