@@ -26,4 +26,5 @@ def resolve(actor, target_id: int):
         rated_membership_id=session.led_by_id or group.facilitator_id, session_at=session.scheduled_start,
         label=_("%(group)s, session %(n)d (%(date)s)") % {"group": group.name, "n": session.number, "date": when},
         url=reverse("groups:session", args=[group.pk, session.number]),
+        held=session.held,  # a session that has not taken place has nothing to rate
     )

@@ -245,3 +245,14 @@ def test_moving_a_session_or_the_groups_time_does_not_make_the_notes_conflict(wo
     # the moved session keeps its place after the group's time changes: 10:00 + 2 h, then one hour later
     assert timezone.localtime(GroupSession.objects.get(group=grp, number=5).scheduled_start).time() == time(13, 0)
     session_actions.save_notes(actor(world.m["facilitator"]), grp.pk, 5, "Plan for session 5", expected_version=before)
+
+
+def test_a_group_session_that_has_not_taken_place_cannot_be_rated(world, running):
+    from openipt.supervision import actions as sup
+    from openipt.supervision.targets import resolve
+
+    grp, _members = running
+    later = GroupSession.objects.get(group=grp, number=6)
+    assert resolve(actor(world.m["supervisor"]), "group_session", later.pk).held is False
+    with pytest.raises(ActionError, match="has not taken place"):
+        sup.rate(actor(world.m["admin"]), "group_session", later.pk, answers={}, comment="")
