@@ -46,8 +46,8 @@ def update_group(actor, group_id, *, expected_version: int, name: str, facilitat
     if group.status == GroupStatus.ENDED:
         raise ActionError(_("This group has ended, so its details stay as they were."))
     if group.version != expected_version:
-        raise ConflictError(_("Someone else changed this group while you were editing. Their version is shown; "
-                              "your changes are kept in the form. Check and save again."), current=group)
+        raise ConflictError(_("Someone else changed this group while you were editing. What you typed is still "
+                              "in the form: look at the group's page for their change, then save again."), current=group)
     details = clean_details(actor, group.programme, name=name, facilitator_id=facilitator_id,
                             co_facilitator_id=co_facilitator_id, supervisor_id=supervisor_id, start_time=start_time,
                             session_minutes=session_minutes, language=language, location=location, video_link=video_link)

@@ -136,6 +136,11 @@ def test_the_screen_turned_to_the_couple_shows_only_what_they_shared(client, cou
     assert "oi-safety-banner" in client.get(reverse("couples:session", args=[couple.pk])).content.decode()
     together = client.get(reverse("couples:session", args=[couple.pk]) + "?together=1").content.decode()
     assert "oi-safety-banner" not in together and "alert banners are left off" in together
+    # a message waiting for the therapist (it names a client) waits for the next full page
+    client.post(reverse("measures:link_create", args=[couple.course_id]), {"partner": partners.clients["two"].pk})
+    shown = client.get(reverse("couples:session", args=[couple.pk]) + "?together=1").content.decode()
+    assert "Lee Partner now" not in shown
+    assert "Nothing is due for Lee Partner now" in client.get(reverse("couples:session", args=[couple.pk])).content.decode()
 
 
 def test_both_partners_phq9_trajectories_are_on_the_session_page(client, couple, partners):
