@@ -25,6 +25,8 @@ def partner_ids(course) -> tuple[int, ...]:
 
     if course is None or getattr(course, "pk", None) is None:
         return ()
+    if getattr(course, "format_id", "couples") != "couples":  # only a couples course takes a second partner
+        return (course.client_id,)
     two = Couple.objects.filter(course_id=course.pk).values_list("partner_two_id", flat=True).first()
     return (course.client_id, two) if two else (course.client_id,)
 

@@ -84,9 +84,8 @@ def _move_time_of_day(group: Group, before) -> None:
     notes on that session must not be told someone else saved them).
     """
     shift = datetime.combine(date.min, group.start_time) - datetime.combine(date.min, before)
-    for session in GroupSession.objects.filter(group=group, held=False, scheduled_start__gte=timezone.now()):
-        GroupSession.objects.filter(pk=session.pk).update(scheduled_start=session.scheduled_start + shift,
-                                                          updated_at=timezone.now())
+    GroupSession.objects.filter(group=group, held=False, scheduled_start__gte=timezone.now()).update(
+        scheduled_start=F("scheduled_start") + shift, updated_at=timezone.now())
 
 
 @transaction.atomic
