@@ -57,7 +57,7 @@ def today() -> date:
 
 
 def _text(value, field: str, *, required: str | None = None, limit: int = 2000) -> str:
-    text = ("" if value is None else str(value)).strip()
+    text = ("" if value is None else str(value)).replace("\x00", "").strip()
     if required and not text:
         raise ActionError(required, field=field)
     if len(text) > limit:

@@ -139,7 +139,9 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
             if not mood_link:
                 raise ActionError(_("Write how their low mood and what happens with people are linked."), field="mood_link")
     else:
-        outcome = ""
+        # Half way through, a plan or an attempt also means urgent help: the meeting is recorded as a
+        # referral (the member stays in the group unless the facilitator and supervisor decide otherwise).
+        outcome = Outcome.REFERRED if at_risk else ""
         if at_risk and not referral:
             raise ActionError(_("Write what help you arranged today and who you told."), field="referral")
     course = member.course if member is not None else _member_course(actor, client, group)
@@ -179,6 +181,34 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
                  details={"kind": kind, "outcome": outcome, "phq9": administration.total, "screen_positive": at_risk,
                           "group": group.pk})
     return meeting
+
+
+@transaction.atomic
+def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, recent_attempt: bool) -> bool:
+    """Raise an alert for a safety answer in a meeting form that could not be saved; return True if raised.
+
+    A facilitator who records "yes" to a current plan or a recent attempt and whose form is refused
+    (a missing referral, a wrong day) may never come back to it: the disclosure must reach staff
+    now. Repeated refusals for the same group add to the same open alert.
+    """
+    from openipt.safety import api as safety_api
+
+    if not (current_plan or recent_attempt):
+        return False
+    group = access.get_group(actor, group_id)
+    if group is None or not access.can_run(actor, group):
+        return False
+    client = visible_clients(actor).filter(pk=access._int(client_id)).first()
+    if client is None:
+        return False
+    what = []
+    if current_plan:
+        what.append(_("has a plan to end their life now"))
+    if recent_attempt:
+        what.append(_("tried to end their life in the last 3 months"))
+    text = _("Group meeting (%(group)s), form not saved yet: the facilitator recorded that the client %(what)s.") % {
+        "group": group.name, "what": _(" and ").join(what)}
+    return bool(safety_api.raise_for_review(client=client, level="high", text=text, obj=group, actor=actor))
 
 
 def record_meeting_view(actor, meeting: Meeting) -> None:

@@ -260,6 +260,26 @@ def rescue_refused_check(actor, group_id, number, data) -> bool:
         text=_("Symptom check entered in group session %(n)s but not saved (it was refused).") % {"n": number}))
 
 
+# What each kind of change must carry. A change without it is refused rather than read as
+# "empty": a notes change without its text must never wipe the session's notes.
+REQUIRED = {
+    "mark": (("member", (int, str)), ("presence", str)),
+    "will_try": (("member", (int, str)), ("text", str)),
+    "check": (("member", (int, str)), ("answers", dict)),
+    "notes": (("text", str),),
+    "steps": (("done", list),),
+}
+
+
+def _require_fields(kind: str, data: dict) -> None:
+    for name, kinds in REQUIRED[kind]:
+        value = data.get(name)
+        if value is None or isinstance(value, bool) or not isinstance(value, kinds):
+            raise ActionError(_("This change is missing what it changes (%(field)s), so nothing was changed. "
+                                "Reload the page and make the change again.") % {"field": name},
+                              field=name, code="incomplete")
+
+
 @transaction.atomic
 def apply_change(actor, group_id, number, *, key: str, kind: str, data: dict, known_steps: set[str] = frozenset()) -> dict:
     """Apply one change sent from facilitator mode, once per key; a replay returns the first answer."""
@@ -275,6 +295,7 @@ def apply_change(actor, group_id, number, *, key: str, kind: str, data: dict, kn
     if kind not in KINDS:
         raise ActionError(_("Unknown kind of change. Reload the page."), field="kind")
     data = data if isinstance(data, dict) else {}
+    _require_fields(kind, data)
     if kind == "mark":
         result = _mark(actor, session, data.get("member"), str(data.get("presence") or ""))
     elif kind == "will_try":

@@ -62,10 +62,15 @@ def meeting_new_view(request, group_id, kind):
             meeting, earlier = submissions.run_once(request, record)
         except ActionError as exc:
             apply_action_error(form, exc)
+            _rescue_safety_answers(request, group)
         else:
             if earlier:
                 return redirect(earlier)
-            if meeting.outcome == Outcome.REFERRED and (meeting.current_plan or meeting.recent_attempt):
+            if meeting.kind == MeetingKind.MID_GROUP and (meeting.current_plan or meeting.recent_attempt):
+                messages.warning(request, _("Recorded. A safety alert was raised and your supervisor is told. Follow "
+                                            "the safety steps today, and talk with your supervisor before the next "
+                                            "session about whether the group is still right for them."))
+            elif meeting.outcome == Outcome.REFERRED and (meeting.current_plan or meeting.recent_attempt):
                 messages.warning(request, _("Recorded. A safety alert was raised and your supervisor is told. Do not "
                                             "invite them to the group now; follow the safety steps today."))
             elif meeting.outcome == Outcome.INVITED:
@@ -74,10 +79,21 @@ def meeting_new_view(request, group_id, kind):
             else:
                 messages.success(request, _("Meeting recorded."))
             return redirect("groups:meeting", group_id=group.pk, meeting_id=meeting.pk)
+    if request.method == "POST" and not form.is_valid():
+        _rescue_safety_answers(request, group)
     return render(request, "groups/meeting_new.html", {
         "group": group, "form": form, "kind": kind, "kind_label": MeetingKind(kind).label, "steps": steps,
         "done": set(done), "phq_fields": [form[name] for name in form.phq_fields],
     })
+
+
+def _rescue_safety_answers(request, group) -> None:
+    """A refused form with "yes" to a safety question still raises an alert now, and says so."""
+    plan, attempt = (MeetingForm.yes_no(request.POST.get(name)) for name in ("current_plan", "recent_attempt"))
+    if meeting_actions.rescue_refused_screen(request.actor, group.pk, request.POST.get("client"),
+                                             current_plan=bool(plan), recent_attempt=bool(attempt)):
+        messages.warning(request, _("Not saved yet: fix what is marked below. Because of the answer about ending their "
+                                    "life, a safety alert was raised now and your supervisor is told."))
 
 
 @staff_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
 from openipt.clients.models import ClientSignal
+from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses.state import protocol
 from openipt.groups import access, session_actions
@@ -22,6 +21,7 @@ from openipt.groups.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
 
 MAX_SYNC = 200
+MAX_SYNC_BYTES = 2 * 1024 * 1024
 
 
 def guide_for(session):
@@ -151,9 +151,10 @@ def sync_view(request, group_id, number):
     actor = request.actor
     session = runnable_session_or_403(actor, group_id, number)
     try:
-        body = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return JsonResponse({"error": _("The changes could not be read. Reload the page.")}, status=400)
+        body = jsonbody.loads(request.body or b"{}", max_bytes=MAX_SYNC_BYTES, max_depth=8)
+    except jsonbody.JsonError as exc:
+        return JsonResponse({"error": _("The changes could not be read. Reload the page."), "detail": exc.message},
+                            status=400)
     changes = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(changes, list) or len(changes) > MAX_SYNC:
         return JsonResponse({"error": _("Send a list of up to %(n)d changes.") % {"n": MAX_SYNC}}, status=400)

@@ -1,0 +1,96 @@
+"""Read JSON that came from outside (a request body, an uploaded file) within safe bounds.
+
+Python's json module recurses once per nested array or object, so a body of 100,000 opening
+brackets ends in RecursionError; a string with a NUL cannot be stored in PostgreSQL. `loads`
+checks size and depth before parsing, without recursion, and returns the data with NUL
+characters removed from every string, or raises `JsonError` with a message for the person or
+program that sent it.
+"""
+
+from __future__ import annotations
+
+import json
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+class JsonError(ValueError):
+    """The JSON could not be read; `message` says why in plain words."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in `text`, ignoring brackets inside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _without_nul(value):
+    """Return `value` with NUL removed from every string and key, walking it without recursion."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if not isinstance(value, (dict, list)):
+        return value
+    root = {} if isinstance(value, dict) else []
+    stack = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in items:
+            if isinstance(item, (dict, list)):
+                copy = {} if isinstance(item, dict) else []
+                stack.append((item, copy))
+            elif isinstance(item, str):
+                copy = item.replace("\x00", "")
+            else:
+                copy = item
+            if isinstance(target, dict):
+                target[key.replace("\x00", "")] = copy
+            else:
+                target.append(copy)
+    return root
+
+
+def _refuse_constant(name: str):
+    raise JsonError(f"The JSON has {name}, which is not a number this site accepts.")
+
+
+def loads(raw: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH):
+    """Parse `raw` as JSON within the bounds, or raise JsonError."""
+    if len(raw) > max_bytes:
+        raise JsonError(f"The JSON is larger than {max_bytes // 1024} KB.")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise JsonError("The JSON is not UTF-8 text.") from exc
+    if nesting_depth(raw) > max_depth:
+        raise JsonError(f"The JSON is nested more than {max_depth} levels deep.")
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except JsonError:
+        raise
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise JsonError(f"The JSON could not be read: {getattr(exc, 'msg', 'not valid JSON')}.") from exc
+    return _without_nul(data)
