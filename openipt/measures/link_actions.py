@@ -25,6 +25,11 @@ from openipt.measures.models import Administration, OneTimeLink, Source, Status
 LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
 LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
 LINK_OPENED = register("measures.link_opened", "One-time questionnaire link opened")
+LINK_RESULT_SHOWN = register("measures.link_result_shown", "Questionnaire result shown through a one-time link")
+
+# After the last questionnaire on a link is sent the link is spent; a second press of Send within
+# this time still lands on the result of those answers (a double click, a resend on a slow connection).
+RESEND_GRACE = timedelta(minutes=15)
 
 
 def token_hash(token: str) -> str:
@@ -111,6 +116,31 @@ def link_items(link: OneTimeLink) -> list[tuple[str, Instrument, Administration 
     return out
 
 
+def result_through_link(link: OneTimeLink | None, key: str, now: datetime | None = None) -> Administration | None:
+    """Return the completed answers this link may show for `key`, or None.
+
+    Only answers sent through this very link are ever shown, and only while the link is open, or
+    for a few minutes after its last questionnaire spent it. A link that was stopped, replaced or
+    has run out shows nothing, and answers given in the portal or entered by staff are never
+    shown through a link, whatever its state.
+    """
+    now = now or timezone.now()
+    if link is None or not isinstance(key, str) or key not in link.due_keys:
+        return None
+    state = link_state(link, now)
+    if not (state == "ok" or (state == "used" and link.used_at >= now - RESEND_GRACE)):
+        return None
+    return Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED,
+                                         link=link).first()
+
+
+def record_link_result_shown(link: OneTimeLink, administration: Administration) -> None:
+    """Every result read through a link is in the audit log, with the link and the answers shown."""
+    audit.record(LINK_RESULT_SHOWN.code, client=link.client, obj=administration, organisation_id=link.organisation_id,
+                 system_label="questionnaire link",
+                 details={"link": link.pk, "questionnaire": administration.due_key, "state": link_state(link)})
+
+
 def record_link_opened(link: OneTimeLink) -> None:
     audit.record(LINK_OPENED.code, client=link.client, obj=link, organisation_id=link.organisation_id,
                  system_label="questionnaire link")
@@ -147,10 +177,9 @@ def save_link_draft(token: str, key: str, answers: dict) -> Administration | Non
 def submit_link(token: str, key: str, answers: dict) -> Submitted:
     """Send answers through a one-time link; the link is spent when everything on it is done."""
     link = find_link(token, lock=True)
-    if link is not None:
-        done = Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
-        if done is not None and key in link.due_keys:
-            return Submitted(done, [], created=False)
+    done = result_through_link(link, key)
+    if done is not None:  # sent again: the first answers count
+        return Submitted(done, [], created=False)
     link = _live_link(token)
     item, inst = link_item(link, key)
     outcome = _submit(link.client, link.course, item, inst, answers, source=Source.LINK, link=link)

@@ -49,8 +49,8 @@ def _fill_context(inst, form, item, *, save_url: str, store_key: str, back_url: 
             "store_key": store_key, "back_url": back_url, "back_text": back_text}
 
 
-def _not_open(request, *, status=404, reason="not_open", link=None):
-    return render(request, "measures/not_open.html", {"reason": reason, "link": link}, status=status)
+def _not_open(request, *, status=404, reason="not_open", link=None, token=""):
+    return render(request, "measures/not_open.html", {"reason": reason, "link": link, "token": token}, status=status)
 
 
 # ---- the portal
@@ -178,10 +178,9 @@ def link_view(request, link_token):
 def link_fill_view(request, link_token, item):
     """One questionnaire through a one-time link; after sending, its meaning is shown straight away."""
     key = item
-    if request.method == "POST":
+    if request.method == "POST":  # the same answers sent twice land on their result, even once the link is spent
         link = link_actions.find_link(link_token)
-        done = (Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED).first()
-                if link is not None and key in link.due_keys else None)
+        done = link_actions.result_through_link(link, key)
         if done is not None:
             return _link_result(request, link, link_token, done)
     link, page = _link_or_page(request, link_token)
@@ -191,6 +190,8 @@ def link_fill_view(request, link_token, item):
         raise Http404
     existing = Administration.objects.filter(client_id=link.client_id, due_key=key).first()
     if existing is not None and existing.is_completed:
+        if existing.link_id != link.pk:  # done in the portal or on paper: its answers are not shown here
+            return _not_open(request, status=200, reason="done_elsewhere", link=link, token=link_token)
         return _link_result(request, link, link_token, existing)
     item, inst = link_actions.link_item(link, key)
     form = AnswersForm(inst, request.POST or None, initial_answers=existing.answers if existing else None)
@@ -218,6 +219,7 @@ def link_fill_view(request, link_token, item):
 
 
 def _link_result(request, link, token, admin):
+    link_actions.record_link_result_shown(link, admin)
     context = result_context(admin)
     remaining = [key for key, _inst, a in link_actions.link_items(link) if a is None or not a.is_completed]
     context.update(next_url=reverse("measures:link_fill", args=[token, remaining[0]]) if remaining else "",
