@@ -8,7 +8,6 @@ it once. The subject must be a client of the importing organisation that the per
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.clients.access import visible_clients
+from openipt.core import jsonbody
 from openipt.courses.models import Course, Session
 from openipt.measures import access, instruments, results
 from openipt.measures.actions import IMPORTED, complete
@@ -36,6 +36,7 @@ from openipt.measures.models import Administration, Source, Status
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_RESOURCES = 20000
+MAX_DEPTH = 32
 IMPORTABLE_STATUSES = ("completed", "amended")
 
 
@@ -64,9 +65,12 @@ def _resources(text: str) -> list[tuple[str, object]]:
     stripped = text.strip()
     if not stripped:
         raise ImportRefused("", "(file)", _("the file is empty"))
+    if jsonbody.nesting_depth(stripped) > MAX_DEPTH:
+        raise ImportRefused("", "(json)", _("nested more than %(n)d levels deep; a questionnaire response is never "
+                                            "this deep") % {"n": MAX_DEPTH})
     try:
-        data = json.loads(stripped)
-    except ValueError:
+        data = jsonbody.loads(stripped, max_bytes=MAX_BYTES * 4, max_depth=MAX_DEPTH)
+    except jsonbody.JsonError:
         data = None
     if data is not None:
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
@@ -88,11 +92,10 @@ def _resources(text: str) -> list[tuple[str, object]]:
         if not line.strip():
             continue
         try:
-            out.append((_("line %(n)d") % {"n": n}, json.loads(line)))
-        except ValueError as exc:
+            out.append((_("line %(n)d") % {"n": n}, jsonbody.loads(line, max_bytes=MAX_BYTES * 4, max_depth=MAX_DEPTH)))
+        except jsonbody.JsonError as exc:
             where = _("line %(n)d") % {"n": n}
-            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            raise ImportRefused(where, "(json)", _("not valid JSON: %(detail)s") % {"detail": detail}) from None
+            raise ImportRefused(where, "(json)", exc.message) from None
     return out
 
 

@@ -157,3 +157,34 @@ def test_a_safety_answer_in_an_import_raises_an_alert(world):
 def test_only_admins_import(world):
     with pytest.raises(ImportRefused):
         import_text(actor(world.m["therapist"]), json.dumps(_qr(_mine(world))))
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,
+    '{"resourceType": "Bundle", "entry": ' + "[" * 5000 + "]" * 5000 + "}",
+    "\n".join(['{"a": 1}', "{" * 50_000]),
+])
+def test_deeply_nested_json_is_refused_with_a_message_not_a_server_error(world, client, body):
+    login(client, world.m["admin"])
+    upload = SimpleUploadedFile("deep.json", body.encode(), "application/json")
+    response = client.post("/measures/import/", {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Nothing was imported" in page and "levels deep" in page
+    assert not Administration.objects.exists()
+
+
+@pytest.mark.parametrize("authored", ["0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00Z", "1899-12-31T23:00:00Z",
+                                      "9999-12-31T23:59:59-05:00"])
+def test_an_answer_date_out_of_range_is_refused_naming_the_resource(world, authored):
+    start_course(world)
+    lines = "\n".join(json.dumps(r) for r in [_qr(_mine(world)), _qr(_mine(world), ident="resp-2", authored=authored)])
+    with pytest.raises(ImportRefused) as exc:
+        import_text(actor(world.m["admin"]), lines)
+    assert exc.value.where == "line 2" and exc.value.path == "authored"
+    assert not Administration.objects.exists()
+
+
+def test_nul_characters_in_an_import_do_not_reach_the_database(world):
+    start_course(world)
+    result = import_text(actor(world.m["admin"]), json.dumps(_qr(_mine(world), ident="resp\u0000-9")))
+    assert result.created[0].external_id == "https://partner.example/responses|resp-9"

@@ -27,6 +27,9 @@ ACCEPTED_STATUSES = ("completed", "in-progress", "amended", "stopped")
 _INT_RE = re.compile(r"^-?[0-9]+$")
 _PROFILE_VERSION_RE = re.compile(r"hl7\.org/fhir/(?:([0-9]+\.[0-9]+)(?:\.[0-9]+)?|(R4B|R4|R5|R6|STU3|DSTU2))/")
 _DISPLAY_LINK_IDS = frozenset({"instructions"})
+# Answers given before the questionnaires existed, or centuries ahead, are mistakes in the sender's data
+# (and year 1 or 9999 cannot even be converted between time zones).
+EARLIEST_AUTHORED, LATEST_AUTHORED = 1900, 2200
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,13 @@ def _parse_authored(value: Any) -> dt.datetime:
         raise _fail("authored", f"{value!r} is not a date and time such as 2025-03-01T10:30:00+00:00")
     if when.utcoffset() is None:
         raise _fail("authored", f"{value!r} has no timezone (add Z or an offset such as +01:00)")
+    try:
+        in_utc = when.astimezone(dt.UTC)
+    except OverflowError:
+        in_utc = None
+    if in_utc is None or not EARLIEST_AUTHORED <= in_utc.year <= LATEST_AUTHORED:
+        raise _fail("authored", f"{value!r} is outside the years {EARLIEST_AUTHORED} to {LATEST_AUTHORED}; "
+                                "check the date")
     return when
 
 
@@ -240,7 +250,7 @@ def parse_questionnaire_response_json(text: str | bytes, registry: Registry, *,
     """Parse JSON text and check it as a QuestionnaireResponse."""
     try:
         data = json.loads(text)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         raise _fail("(json)", f"not valid JSON{where}: {msg}") from None
