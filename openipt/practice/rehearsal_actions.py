@@ -132,7 +132,7 @@ def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", 
             raise ActionError(_("Choose someone from the list, or write their name below."), field="person")
         name = name or str(person.get("name") or "")[:100]
         relationship = relationship or str(person.get("relationship") or "")[:100]
-        person_id = int(person["id"]) if str(person.get("id", "")).isdigit() else None
+        person_id = int(person["id"]) if str(person.get("id", "")).isdecimal() else None
     else:
         person_id = None
     partner = PartnerKind.MODEL if model_settings_for(client.organisation_id) else PartnerKind.SCRIPT

@@ -189,7 +189,7 @@ def clean_data(defn: WorksheetDef, raw: dict) -> tuple[dict, dict[str, str]]:
             if value == "":
                 values[f.id] = ""
                 continue
-            if not value.isdigit() or not 0 <= int(value) <= 10:
+            if not value.isdecimal() or not 0 <= int(value) <= 10:
                 problems[f.id] = "scale"
                 values[f.id] = value[:10]
                 continue

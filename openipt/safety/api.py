@@ -17,7 +17,7 @@ def _answers(answers) -> dict:
     """Return answers with whole numbers written as text or as 2.0 read as numbers; others are left for the rules to refuse."""
     result = {}
     for key, value in dict(answers or {}).items():
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
             value = int(value.strip())
         elif isinstance(value, float) and value.is_integer():
             value = int(value)

@@ -196,7 +196,7 @@ def seen_view(request, client_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Marked as seen."))
-    anchor = f"#person-{person_id}" if person_id and person_id.isdigit() else ""
+    anchor = f"#person-{person_id}" if person_id and person_id.isdecimal() else ""
     return redirect(reverse("assessment:inventory", args=[client.pk]) + anchor)
 
 

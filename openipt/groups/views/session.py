@@ -14,6 +14,7 @@ from openipt.accounts.decorators import staff_required
 from openipt.clients.models import ClientSignal
 from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.numbers import as_int
 from openipt.courses.state import protocol
 from openipt.groups import access, session_actions
 from openipt.groups.models import Attendance, Presence
@@ -106,7 +107,7 @@ def _post(request, session):
             notes_text = request.POST.get("notes", "")
             version = request.POST.get("version")
             session_actions.save_notes(actor, group.pk, number, notes_text,
-                                       int(version) if (version or "").isdigit() else None)
+                                       as_int(version) if version else None)
             messages.success(request, _("Notes saved."))
         elif action == "steps":
             session_actions.save_steps(actor, group.pk, number, request.POST.getlist("done"), known_steps(session))

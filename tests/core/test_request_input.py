@@ -1,0 +1,61 @@
+"""Input the site refuses or cleans before any view sees it, and pages browsers must not keep."""
+
+from __future__ import annotations
+
+import pytest
+
+from openipt.core import jsonbody
+from openipt.core.testing import actor
+from openipt.groups import actions
+from openipt.groups.models import Attendance, GroupSession
+from tests.groups.support import client_of, group
+
+
+@pytest.fixture
+def running(world):
+    grp = group(world, weeks_ago=2)
+    members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
+    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
+    return grp, members
+
+
+# Defect: NUL bytes in group notes and "will try" text were a 500 on PostgreSQL.
+def test_nul_characters_in_group_notes_and_will_try_text_are_removed_not_a_server_error(world, running, as_member):
+    grp, members = running
+    web = as_member(world.m["facilitator"])
+    session = GroupSession.objects.get(group=grp, number=3)
+    response = web.post(f"/groups/{grp.pk}/sessions/3/", {"action": "notes", "notes": "Ruth\x00 came late",
+                                                          "version": session.version})
+    assert response.status_code == 302
+    assert GroupSession.objects.get(pk=session.pk).notes == "Ruth came late"
+    data = {"action": "marks", f"m{members[0].pk}_presence": "present", f"m{members[0].pk}_seen": "",
+            f"m{members[0].pk}_try": "Call\x00 my sister", f"m{members[0].pk}_try_seen": ""}
+    assert web.post(f"/groups/{grp.pk}/sessions/3/", data).status_code == 302
+    assert Attendance.objects.get(member=members[0], session__number=3).will_try == "Call my sister"
+
+
+def test_nul_in_a_search_is_removed_and_nul_in_the_address_is_a_400_page(world, as_member):
+    web = as_member(world.m["therapist"])
+    assert web.get("/clients/", {"q": "Am\x00ara", "status\x00": "x"}).status_code == 200
+    response = web.get("/clients/%00/")
+    assert response.status_code == 400 and "could not be understood" in response.content.decode()
+
+
+def test_pages_with_records_are_not_stored_by_the_browser(world, as_member):
+    web = as_member(world.m["therapist"])
+    for url in ("/clients/", f"/clients/{world.clients['mine'].pk}/"):
+        response = web.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    web.logout()
+    assert "no-store" in web.get("/account/login/")["Cache-Control"]
+
+
+def test_json_depth_is_measured_without_recursion_and_brackets_in_strings_do_not_count():
+    assert jsonbody.nesting_depth("[" * 200_000) == 200_000
+    assert jsonbody.nesting_depth('{"a": "[[[[\\"[[["}') == 1
+    with pytest.raises(jsonbody.JsonError, match="levels deep"):
+        jsonbody.loads("[" * 100 + "]" * 100)
+    assert jsonbody.loads(b'{"k\\u0000": ["a\\u0000b", {"c": "\\u0000"}]}') == {"k": ["ab", {"c": ""}]}
+    with pytest.raises(jsonbody.JsonError, match="larger than"):
+        jsonbody.loads("[1]", max_bytes=2)
