@@ -65,16 +65,148 @@ def cmd_synth(args) -> int:
 
 
 def cmd_audit(args) -> int:
+    """`openipt audit verify`: check the chain with the audit keyring, and every checkpoint."""
     _setup_django()
-    from openipt.audit.actions import verify_chain
+    from openipt.audit.actions import verify
+    from openipt.audit.keys import KeyringError
 
-    result = verify_chain()
+    try:
+        result = verify()
+    except KeyringError as exc:
+        print(f"openipt audit verify: {exc}", file=sys.stderr)
+        return 2
+    counts = (f"{result.checked} events ({result.legacy} from before the audit key, {result.erased} with details erased), "
+              f"{result.checkpoints} checkpoints, {result.keys} key{'s' if result.keys != 1 else ''} checked")
+    for note in result.notes:
+        print(f"note: {note}")
     if result.ok:
-        print(f"audit chain intact: {result.checked} events checked")
+        print(f"audit chain intact: {counts}")
         return 0
     where = f"event {result.first_bad_id}" if result.first_bad_id else "the end of the log"
-    print(f"audit chain BROKEN at {where}: {result.reason} ({result.checked} events before it are intact)", file=sys.stderr)
+    print(f"audit chain BROKEN at {where}: {result.reason} ({counts})", file=sys.stderr)
     return 1
+
+
+def cmd_audit_checkpoint(args) -> int:
+    """`openipt audit checkpoint`: sign the chain's head into the checkpoint store (safe to repeat)."""
+    _setup_django()
+    from openipt.audit import checkpoints
+
+    result = checkpoints.write()
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_audit_rotate_key(args) -> int:
+    """`openipt audit rotate-key`: add a new current audit key; old keys stay for checking."""
+    _setup_django()
+    from openipt.audit import keys
+
+    key_id = keys.rotate()
+    ring = keys.load(create=False)
+    print(f"new audit key {key_id} is now current ({len(ring.keys)} keys in {keys.keyring_path()}). "
+          "Copy the keyring to every app server, and take a new backup so the encrypted key holds it.")
+    return 0
+
+
+def _passphrase(confirm: bool) -> str | None:
+    """The backup passphrase from OPENIPT_BACKUP_PASSPHRASE, or asked on the terminal; None if neither."""
+    value = os.environ.get("OPENIPT_BACKUP_PASSPHRASE")
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    value = getpass.getpass("Backup passphrase: ")
+    if confirm and getpass.getpass("The same passphrase again: ") != value:
+        print("openipt: the two passphrases differ", file=sys.stderr)
+        return None
+    return value or None
+
+
+def cmd_backup(args) -> int:
+    """`openipt backup DEST_DIR`: the database, secret key, checkpoints, manifest, and the audit key encrypted."""
+    from pathlib import Path
+
+    _setup_django()
+    from openipt.audit.backup import BackupError, backup
+
+    passphrase = _passphrase(confirm=True)
+    if passphrase is None:
+        print("openipt backup: the audit key is stored encrypted with a passphrase: set OPENIPT_BACKUP_PASSPHRASE "
+              "or run this in a terminal to be asked", file=sys.stderr)
+        return 2
+    try:
+        report = backup(Path(args.dest), passphrase, Path(args.key_out) if args.key_out else None)
+    except BackupError as exc:
+        print(f"openipt backup: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """`openipt restore SRC_DIR`: restore into the configured (empty) database and check the audit log."""
+    from pathlib import Path
+
+    _setup_django()
+    from openipt.audit.backup import BackupError, restore
+    from openipt.audit.keys import KeyringError
+
+    try:
+        report = restore(Path(args.src), _passphrase(confirm=False), force=args.force,
+                         key_file=Path(args.key_file) if args.key_file else None)
+    except (BackupError, KeyringError) as exc:
+        print(f"openipt restore: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines))
+    print("restore complete")
+    return 0
+
+
+def cmd_escalate(rest: list[str]) -> int:
+    """`openipt escalate [--every N]`: the escalation job, and an audit checkpoint after each round."""
+    if any(a in ("-h", "--help") for a in rest):
+        return cmd_manage(argparse.Namespace(rest=["escalate", *rest]))
+    every, passed, i = 0, [], 0
+    while i < len(rest):
+        word = rest[i]
+        if word == "--every" or word.startswith("--every="):
+            value = word.split("=", 1)[1] if "=" in word else (rest[i + 1] if i + 1 < len(rest) else "")
+            i += 1 if "=" in word else 2
+            try:
+                every = int(value)
+            except ValueError:
+                every = -1
+            if every < 0:
+                print("openipt escalate: --every must be a number of seconds above 0", file=sys.stderr)
+                return 2
+            continue
+        passed.append(word)
+        i += 1
+    _setup_django()
+    import time
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from openipt.audit import checkpoints
+
+    while True:
+        try:
+            call_command("escalate", *passed)
+        except CommandError as exc:
+            print(f"openipt escalate: {exc}", file=sys.stderr)
+            return 1
+        try:
+            result = checkpoints.write()
+            print(result.message, file=sys.stdout if result.ok else sys.stderr, flush=True)
+        except Exception as exc:  # a checkpoint that fails must not stop the escalation of risk alerts
+            print(f"openipt escalate: no audit checkpoint this round: {exc}", file=sys.stderr, flush=True)
+        if not every:
+            return 0
+        time.sleep(every)
 
 
 def cmd_serve(args) -> int:
@@ -133,8 +265,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_synth)
     p = sub.add_parser("audit", help="Audit log tools")
     audit_sub = p.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
-    v = audit_sub.add_parser("verify", help="Check the audit log's hash chain")
+    v = audit_sub.add_parser("verify", help="Check the audit log's keyed chain and its signed checkpoints")
     v.set_defaults(func=cmd_audit)
+    v = audit_sub.add_parser("checkpoint", help="Write a signed checkpoint of the chain's head outside the database (safe to repeat)")
+    v.set_defaults(func=cmd_audit_checkpoint)
+    v = audit_sub.add_parser("rotate-key", help="Add a new current audit key (old keys stay, for checking)")
+    v.set_defaults(func=cmd_audit_rotate_key)
+    p = sub.add_parser("backup", help="Back up the database, secret key and audit checkpoints, with the audit key encrypted")
+    p.add_argument("dest", metavar="DEST_DIR", help="a new or empty folder")
+    p.add_argument("--key-out", metavar="PATH", default=None,
+                   help="where to write the encrypted audit key (default DEST_DIR/audit-key.enc); keep it apart from the backup")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="Restore a backup into the configured, empty database and check the audit log")
+    p.add_argument("src", metavar="SRC_DIR")
+    p.add_argument("--force", action="store_true", help="replace everything in a database that is not empty")
+    p.add_argument("--key-file", metavar="PATH", default=None, help="the encrypted audit key, if kept apart from SRC_DIR")
+    p.set_defaults(func=cmd_restore)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
     p = sub.add_parser("escalate", help="Escalate unacknowledged alerts and retry e-mails (safe to repeat; --every 60 keeps running)",
@@ -167,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in PURE_TOOLS:
         return run_tool(argv[0], argv[1:])
     if argv and argv[0] == "escalate":  # its options belong to the management command
-        return int(cmd_manage(argparse.Namespace(rest=argv)) or 0)
+        return int(cmd_escalate(argv[1:]) or 0)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()

@@ -1,18 +1,21 @@
 """Append events to the audit log and check the chain.
 
 `record` is called inside the transaction of the change it describes, so a
-change and its audit event are stored together or not at all.
+change and its audit event are stored together or not at all. Each event is
+linked to the one before with an HMAC under the current audit key (see
+openipt.audit.keys); `verify` checks the links with the keyring and checks the
+signed checkpoints kept outside the database (see openipt.audit.checkpoints).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
 
-from openipt.audit import chain, registry
+from openipt.audit import chain, keys, registry
 from openipt.audit.models import AuditEvent, AuditHead
 
 
@@ -60,12 +63,15 @@ def record(
         user_agent=origin.user_agent if origin else "",
         details=_json_safe(details or {}),
     )
+    key_id, key = keys.current()
+    event.key_id = key_id
+    event.details_digest = chain.details_digest(event.details)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_hash=chain.GENESIS, last_event_id=0)
         event.prev_hash = head.last_hash
-        event.hash = chain.link(head.last_hash, event.hashed_fields())
+        event.hash = chain.keyed_link(key, head.last_hash, event.linked_fields())
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
     return event
@@ -73,38 +79,106 @@ def record(
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of checking the chain."""
+    """The outcome of checking the chain (and, from `verify`, the checkpoints)."""
 
     ok: bool
     checked: int
     first_bad_id: int | None = None
     reason: str = ""
+    legacy: int = 0
+    erased: int = 0
+    checkpoints: int = 0
+    keys: int = 0
+    last_id: int = 0
+    last_hash: str = chain.GENESIS
+    notes: tuple[str, ...] = ()
+    key_ids: frozenset[str] = frozenset()
 
 
-def _events_in_order(batch: int = 2000) -> Iterator[AuditEvent]:
-    last = 0
+def _events_in_order(after: int = 0, upto: int | None = None, batch: int = 2000) -> Iterator[AuditEvent]:
+    last = after
     while True:
-        rows = list(AuditEvent.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        rows = AuditEvent.objects.filter(pk__gt=last).order_by("pk")
+        if upto is not None:
+            rows = rows.filter(pk__lte=upto)
+        rows = list(rows[:batch])
         if not rows:
             return
         yield from rows
         last = rows[-1].pk
 
 
-def verify_chain() -> VerifyResult:
-    """Recompute every hash in order and report the first event that does not fit."""
-    expected_prev = chain.GENESIS
-    checked = 0
-    last_id = 0
-    for event in _events_in_order():
+def _keyring() -> tuple[keys.Keyring | None, str]:
+    """The keyring for checking, without making one; and a note when there is none."""
+    if not keys.exists():
+        return None, f"there is no audit keyring at {keys.keyring_path()}"
+    return keys.load(create=False), ""
+
+
+def walk(after: int = 0, expected_prev: str = chain.GENESIS, upto: int | None = None,
+         ring: keys.Keyring | None = None, ring_note: str = "", keyed_seen: bool = False) -> VerifyResult:
+    """Check the links of the events after event `after` (whose link is `expected_prev`), in order."""
+    checked = legacy = erased = 0
+    last_id = after
+    used: set[str] = set()
+    for event in _events_in_order(after, upto):
+        bad = None
         if event.prev_hash != expected_prev:
-            return VerifyResult(False, checked, event.pk, "links to a previous event that is not the one before it")
-        if chain.link(event.prev_hash, event.hashed_fields()) != event.hash:
-            return VerifyResult(False, checked, event.pk, "its content no longer matches its hash")
+            bad = "links to a previous event that is not the one before it"
+        elif event.key_id is None:
+            if keyed_seen:
+                bad = "is linked without the audit key although events before it were keyed"
+            elif not chain.same(chain.link(event.prev_hash, event.hashed_fields()), event.hash):
+                bad = "its content no longer matches its hash"
+            else:
+                legacy += 1
+        else:
+            keyed_seen = True
+            key = ring.key(event.key_id) if ring is not None else None
+            if key is None:
+                missing = ring_note or "it is not in the audit keyring"
+                bad = f"it was linked with audit key {event.key_id!r}, which cannot be found ({missing}); restore the keyring from its backup"
+            elif not chain.same(chain.keyed_link(key, event.prev_hash, event.linked_fields()), event.hash):
+                bad = "its content no longer matches its link (it was changed, or linked with another key)"
+            elif chain.details_digest(event.details) != event.details_digest:
+                if chain.is_erased(event.details):
+                    erased += 1
+                else:
+                    bad = "its details were changed (they no longer match their digest)"
+            used.add(event.key_id)
+        if bad:
+            return VerifyResult(False, checked, event.pk, bad, legacy=legacy, erased=erased, keys=len(used),
+                                last_id=last_id, last_hash=expected_prev, key_ids=frozenset(used))
         expected_prev = event.hash
         last_id = event.pk
         checked += 1
+    return VerifyResult(True, checked, legacy=legacy, erased=erased, keys=len(used), last_id=last_id,
+                        last_hash=expected_prev, key_ids=frozenset(used))
+
+
+def verify_chain() -> VerifyResult:
+    """Recheck every link in order and report the first event that does not fit, and a head that does not match."""
+    ring, note = _keyring()
+    result = walk(ring=ring, ring_note=note)
+    if not result.ok:
+        return result
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != expected_prev or head.last_event_id != last_id):
-        return VerifyResult(False, checked, None, "the newest events are missing (chain head does not match)")
-    return VerifyResult(True, checked)
+    if head is not None and (head.last_hash != result.last_hash or head.last_event_id != result.last_id):
+        return replace(result, ok=False, reason="the newest events are missing (chain head does not match)")
+    return result
+
+
+def verify() -> VerifyResult:
+    """Check the chain with the keyring, then every checkpoint outside the database against it."""
+    from openipt.audit import checkpoints
+
+    result = verify_chain()
+    if not result.ok:
+        return result
+    ring, _note = _keyring()
+    outcome = checkpoints.check_all(ring, result.last_id)
+    used = result.key_ids | outcome.key_ids
+    result = replace(result, checkpoints=outcome.checked, keys=len(used), key_ids=used, notes=outcome.notes)
+    if outcome.problem:
+        return replace(result, ok=False, first_bad_id=outcome.bad_event_id, reason=outcome.problem)
+    return result

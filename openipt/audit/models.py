@@ -1,7 +1,8 @@
 """The append-only audit log.
 
 Rows are only ever inserted; database triggers refuse UPDATE and DELETE (see
-openipt.audit.db). Identifiers are stored as plain numbers with name snapshots
+openipt.audit.db), and each row is linked to the one before by an HMAC under
+an audit key kept outside the database (see openipt.audit.chain and keys). Identifiers are stored as plain numbers with name snapshots
 so that the log keeps its meaning even if a record it points to changes.
 """
 
@@ -24,6 +25,13 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # SHA-256 of the details in canonical form; the link covers this digest, not the details, so the
+    # details alone can be erased lawfully later. NULL on events written before the audit key.
+    # Both columns are NULL-able on purpose: a column with a default makes SQLite rebuild the table,
+    # which drops its append-only triggers, and NULL says plainly "written before the audit key".
+    details_digest = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # The audit key that linked this event; NULL for the unkeyed events written before the audit key.
+    key_id = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -39,7 +47,7 @@ class AuditEvent(models.Model):
         return f"{self.event_type} at {self.occurred_at:%Y-%m-%d %H:%M}"
 
     def hashed_fields(self) -> dict:
-        """Return the fields the chain hash covers."""
+        """Return the fields the unkeyed (legacy) chain hash covers, details included."""
         return {
             "occurred_at": self.occurred_at,
             "event_type": self.event_type,
@@ -55,6 +63,14 @@ class AuditEvent(models.Model):
             "user_agent": self.user_agent,
             "details": self.details,
         }
+
+    def linked_fields(self) -> dict:
+        """Return the fields the keyed link covers: the details through their digest, and the key id."""
+        fields = self.hashed_fields()
+        del fields["details"]
+        fields["details_sha256"] = self.details_digest
+        fields["key_id"] = self.key_id
+        return fields
 
 
 class AuditHead(models.Model):
