@@ -42,3 +42,29 @@ def as_member(client):
         return client
 
     return sign_in
+
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def touches_database(item) -> bool:
+    """True when a test asks for the database (directly, through a fixture such as `world`, or by marker)."""
+    return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    """With OPENIPT_DATABASE_TESTS_ONLY=1 (CI's second run, on PostgreSQL), leave out tests that touch no database.
+
+    They ran already in the first run, on SQLite; running them again proves nothing about
+    PostgreSQL. The number left out is printed, so nothing disappears silently.
+    """
+    if os.environ.get("OPENIPT_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if touches_database(item) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+        print(f"\nOPENIPT_DATABASE_TESTS_ONLY=1: {len(drop)} tests that touch no database left out "
+              f"(they ran in the SQLite run)")
