@@ -98,6 +98,6 @@ def feed_view(request, token):
     body = ics.calendar(events, name="OpenIPT sessions", now=now)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="openipt-sessions.ics"'
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "private, no-store"  # it names clients: no cache on the way may keep it
     response["X-Robots-Tag"] = "noindex"
     return response
