@@ -22,7 +22,7 @@ from openipt.accounts.signin_actions import second_step_needed
 
 SESSION_KEY = "acting_membership_id"
 LAST_SEEN_KEY = "last_seen"
-EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/invite/", "/healthz")
+EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/account/password-reset", "/invite/", "/healthz")
 MFA_PREFIX = "/account/mfa"
 
 

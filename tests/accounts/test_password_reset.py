@@ -114,3 +114,15 @@ def test_odd_input_to_the_reset_page_is_answered_calmly(world):
         response = _ask(Browser(), value)
         assert response.status_code == 200
     assert mail.outbox == []
+
+
+def test_a_reset_link_works_in_a_browser_still_waiting_for_a_code(world):
+    user = world.m["therapist"].user
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    browser = Browser()
+    browser.post("/account/login/", {"username": user.username, "password": PASSWORD})
+    _ask(browser, user.username)
+    assert browser.get(_link()).status_code == 200
+    done = browser.post(_link(), {"new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD})
+    assert done.status_code == 302 and done["Location"] == "/account/login/"
+    assert browser.get("/clients/")["Location"].startswith("/account/login/")
