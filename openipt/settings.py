@@ -36,6 +36,8 @@ try:
     _db = cfg.parse_database_url(ENV.get("DATABASE_URL"), VAR_DIR / "openipt.sqlite3")
     _email = cfg.parse_email_url(ENV.get("OPENIPT_EMAIL_URL"), MODE)
     SESSION_IDLE_MINUTES = cfg.env_int(ENV, "OPENIPT_SESSION_IDLE_MINUTES", 30, minimum=1)
+    # The HTTPS proxies in front of OpenIPT; only they may say who the client is (X-Forwarded-For).
+    TRUSTED_PROXIES = cfg.parse_trusted_proxies(ENV.get("OPENIPT_TRUSTED_PROXIES"))
     if MODE == "production":
         _problems = cfg.production_problems(
             debug=DEBUG,
@@ -191,6 +193,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "openipt.accounts.client_ip.client_ip"  # lock per client, not per proxy
 AXES_ENABLE_ADMIN = False
 
 # Sessions end after inactivity (enforced by IdleTimeoutMiddleware) and with the browser.
@@ -268,6 +271,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Password-reset links work once, for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Invitations expire after this many days.
 INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from openipt.accounts.client_ip import client_ip
 from openipt.accounts.models import CARE_ROLES, STAFF_ROLES, Membership, Organisation, Role, User
 
 
@@ -65,7 +66,7 @@ class Actor:
 
 
 def origin_from_request(request) -> Origin:
-    """Read the caller's address and browser from a request."""
-    ip = request.META.get("REMOTE_ADDR") or None
+    """Read the caller's address (behind trusted proxies, the client's) and browser from a request."""
+    ip = client_ip(request)
     agent = (request.META.get("HTTP_USER_AGENT") or "")[:200]
     return Origin(ip=ip, user_agent=agent)

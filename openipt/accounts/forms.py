@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from openipt.accounts.models import Role
+from openipt.accounts.signin_actions import clean_text, normalise_recovery_code
 
 
 class LoginForm(AuthenticationForm):
@@ -22,21 +23,97 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def clean_username(self):
+        # Django sets the length limit on this field after building it, so it is never checked;
+        # an over-long name would reach the lockout table (255 characters) and fail there.
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.fields["username"].max_length or clean_text(username, 1000) != username.strip():
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
+    def full_clean(self):
+        super().full_clean()
+        # A username no account can have (a NUL character, thousands of characters) is answered
+        # like any other wrong sign-in, without looking it up.
+        typed = self.data.get("username") if self.is_bound else None
+        if typed and "username" in self._errors:
+            del self._errors["username"]
+            self.add_error(None, forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login"))
+            self.data = self.data.copy()
+            self.data["username"] = clean_text(typed, 150)
+
 
 class TokenForm(forms.Form):
-    """A six-digit code from an authenticator app."""
+    """A six-digit code from an authenticator app or, where allowed, one of the person's recovery codes."""
 
     token = forms.CharField(
         label=_("Six-digit code"),
-        max_length=8,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
     )
 
+    def __init__(self, *args, recovery_allowed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recovery_allowed = recovery_allowed
+        if recovery_allowed:
+            self.fields["token"].label = _("Code")
+            self.fields["token"].help_text = _(
+                "The 6 digits your authenticator app shows, or one of your recovery codes if you do not have your phone."
+            )
+        else:
+            self.fields["token"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+
     def clean_token(self):
-        value = self.cleaned_data["token"].replace(" ", "")
-        if not value.isdigit() or len(value) != 6:
-            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
-        return value
+        raw = self.cleaned_data["token"]
+        value = raw.replace(" ", "")
+        if value.isdigit() and len(value) == 6:
+            self.kind = "totp"
+            return value
+        if self.recovery_allowed and normalise_recovery_code(raw):
+            self.kind = "recovery"
+            return raw
+        if self.recovery_allowed:
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows, or a recovery code."))
+        raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
+
+
+class PasswordResetRequestForm(forms.Form):
+    """Ask for a password-reset link."""
+
+    identifier = forms.CharField(
+        label=_("Your username or e-mail address"), max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    """Choose a new password (checked against the password rules when it is saved)."""
+
+    new_password = forms.CharField(
+        label=_("New password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common password."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two passwords are different. Type the same password twice."))
+        return data
+
+
+class ResetTwoFactorForm(forms.Form):
+    """An admin resets a colleague's second factor, saying why."""
+
+    reason = forms.CharField(
+        label=_("Why are you resetting it?"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the audit log. For example: lost phone, confirmed by a call on 12 March."),
+    )
 
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.CLIENT]

@@ -1,4 +1,9 @@
-"""Per-request account handling: idle sign-out, the acting membership, required two-factor sign-in."""
+"""Per-request account handling: idle sign-out, the acting membership, two-factor sign-in.
+
+A person who set up an authenticator (or whose admin reset it, so that they set up a new one)
+gives a code after their password before any page but the two-factor page and sign-out; so does
+staff of an organisation that requires it.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from openipt.accounts.actor import Actor, origin_from_request
 from openipt.accounts.models import Membership
+from openipt.accounts.signin_actions import second_step_needed
 
 SESSION_KEY = "acting_membership_id"
 LAST_SEEN_KEY = "last_seen"
-EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/invite/", "/healthz")
+EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/account/password-reset", "/invite/", "/healthz")
+MFA_PREFIX = "/account/mfa"
 
 
 def _exempt(path: str) -> bool:
@@ -62,6 +69,9 @@ class ActingMembershipMiddleware:
         return self.get_response(request)
 
     def _resolve(self, request):
+        on_mfa_page = request.path.startswith(MFA_PREFIX)
+        if not request.user.is_verified() and second_step_needed(request.user) and not on_mfa_page:
+            return redirect(f"{reverse('accounts:mfa')}?next={request.get_full_path()}")
         membership_id = request.session.get(SESSION_KEY)
         membership = None
         if membership_id:
@@ -81,7 +91,7 @@ class ActingMembershipMiddleware:
                 messages.error(request, _("Your account is not active in any organisation. Ask your admin."))
                 return redirect("accounts:login")
             if len(actives) > 1:
-                if request.path != reverse("accounts:choose_org"):
+                if request.path != reverse("accounts:choose_org") and not on_mfa_page:
                     return redirect(f"{reverse('accounts:choose_org')}?next={request.get_full_path()}")
                 return None
             membership = actives[0]
@@ -91,7 +101,7 @@ class ActingMembershipMiddleware:
             membership.organisation.require_staff_mfa
             and membership.is_staff_role
             and not request.user.is_verified()
-            and not request.path.startswith(("/account/mfa", "/account/organisation"))
+            and not request.path.startswith((MFA_PREFIX, "/account/organisation"))
         ):
             return redirect(f"{reverse('accounts:mfa')}?next={request.get_full_path()}")
         return None

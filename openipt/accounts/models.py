@@ -31,6 +31,10 @@ class User(AbstractUser):
     """A login. Names shown to others come from display_name."""
 
     display_name = models.CharField(_("name shown to others"), max_length=150, blank=True)
+    two_factor_setup_required = models.BooleanField(
+        _("must set up two-factor sign-in"), default=False,
+        help_text=_("Set when an admin resets the person's second factor: they set up a new one at the next sign-in."),
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -127,3 +131,18 @@ class Invitation(TimeStamped):
                 name="client_invitation_names_client",
             )
         ]
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for an authenticator code; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.user_id}"

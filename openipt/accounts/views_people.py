@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from openipt.accounts import access, actions
+from openipt.accounts import access, actions, signin_actions
 from openipt.accounts.decorators import admin_required
 from openipt.accounts.forms import (
     AcceptInvitationForm,
     ChangeMembershipForm,
     InviteStaffForm,
     OrganisationSecurityForm,
+    ResetTwoFactorForm,
 )
 from openipt.accounts.middleware import SESSION_KEY
 from openipt.core.errors import ActionError
@@ -103,7 +104,55 @@ def member_view(request, membership_id: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("accounts:member", membership_id=membership.pk)
-    return render(request, "accounts/member.html", {"member": membership, "form": form})
+    return _member_page(request, membership, form)
+
+
+def _can_reset_two_factor(request, membership) -> bool:
+    return membership.user_id != request.actor.user.pk and signin_actions.second_step_needed(membership.user)
+
+
+def _member_page(request, membership, form=None, reset_form=None):
+    context = {
+        "member": membership, "form": form,
+        "two_factor": signin_actions.confirmed_device(membership.user) is not None,
+        "setup_pending": membership.user.two_factor_setup_required,
+        "reset_form": (reset_form or ResetTwoFactorForm()) if _can_reset_two_factor(request, membership) else None,
+    }
+    return render(request, "accounts/member.html", context)
+
+
+@admin_required
+@require_POST
+def member_mfa_reset_view(request, membership_id: int):
+    """Reset a colleague's second factor (a lost phone), with the reason kept in the audit log."""
+    membership = access.get_membership_for_admin(request.actor, membership_id)
+    if membership is None:
+        raise Http404
+    reset_form = ResetTwoFactorForm(request.POST)
+    if reset_form.is_valid():
+        try:
+            signin_actions.reset_two_factor(request.actor, membership.pk, reason=reset_form.cleaned_data["reason"])
+        except ActionError as exc:
+            if exc.code == "not_found":
+                raise Http404 from None
+            apply_action_error(reset_form, exc)
+        else:
+            messages.success(
+                request,
+                _("Two-factor sign-in is reset. %(name)s sets up a new authenticator app at their next sign-in.")
+                % {"name": membership.user},
+            )
+            return redirect("accounts:member", membership_id=membership.pk)
+    form = None
+    if membership.role != "client":
+        supervisors = [m for m in access.supervisors(request.actor) if m.pk != membership.pk]
+        form = ChangeMembershipForm(
+            supervisors=supervisors, initial={"role": membership.role, "supervisor": membership.supervisor_id}
+        )
+    if _can_reset_two_factor(request, membership):
+        return _member_page(request, membership, form, reset_form)
+    messages.error(request, " ".join(reset_form.errors.get("reason", [])) or _("Two-factor sign-in was not reset."))
+    return redirect("accounts:member", membership_id=membership.pk)
 
 
 @admin_required

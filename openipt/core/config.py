@@ -8,6 +8,7 @@ traceback to learn that a variable is misspelt.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import stat
@@ -195,3 +196,22 @@ def parse_email_url(url: str | None, mode: str) -> dict[str, object]:
             "EMAIL_TIMEOUT": 10,
         }
     raise ConfigError(f"OPENIPT_EMAIL_URL scheme {scheme!r} is not supported: use smtp://, smtps:// or console:")
+
+
+def parse_trusted_proxies(raw: str | None, key: str = "OPENIPT_TRUSTED_PROXIES") -> list[str]:
+    """Read the addresses or networks of the HTTPS proxies in front of OpenIPT (10.0.0.5, 10.1.0.0/16).
+
+    Only a request that comes from one of these may say, in X-Forwarded-For, which address it was
+    made for. Empty (the default) trusts no forwarded header. Returns the networks as text,
+    normalised ("10.0.0.5" becomes "10.0.0.5/32").
+    """
+    networks = []
+    for part in split_list(raw):
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"{key} must list proxy addresses or networks separated by commas (10.0.0.5,10.1.0.0/16), "
+                f"not {part!r}"
+            ) from None
+    return networks
