@@ -133,7 +133,10 @@ def _message(delivery: Delivery) -> tuple[str, str]:
     alert = delivery.alert
     link = f"{settings.SITE_URL}/safety/alerts/{alert.pk}/"
     severity = alert.get_severity_display().lower()
-    if delivery.step == 0:
+    if delivery.target == "safeguarding_lead":
+        subject = f"OpenIPT: {severity} risk alert for client {alert.client.record_number} (safeguarding lead)"
+        lead = "A risk alert was raised that may concern a child's safety. You are told as your organisation's safeguarding lead."
+    elif delivery.step == 0:
         subject = f"OpenIPT: {severity} risk alert for client {alert.client.record_number}"
         lead = "A risk alert was raised for a client you look after."
     else:
