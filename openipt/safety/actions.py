@@ -59,6 +59,7 @@ RULE_SWITCHED = register("safety.rule_switched", "Risk rule switched off or on")
 TIMING_CHANGED = register("safety.timing_changed", "Escalation timing changed")
 CONTACT_ADDED = register("safety.contact_added", "Crisis contact added")
 CONTACT_CHANGED = register("safety.contact_changed", "Crisis contact changed")
+SAFEGUARDING_LEAD_SET = register("safety.safeguarding_lead_set", "Safeguarding lead set")
 
 ESCALATED_TEXT = {
     "assigned_staff": "Not acknowledged in time: told the assigned staff again.",
