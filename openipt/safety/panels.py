@@ -59,10 +59,17 @@ def client_page_for(kind_id: str) -> str:
 
 
 def quick_exit_url() -> str:
-    """Return the ordinary web page the "Leave this page" button opens (setting OPENIPT_QUICK_EXIT_URL)."""
+    """Return the ordinary web page the "Leave this page" button opens.
+
+    Set by the Django setting or the environment variable OPENIPT_QUICK_EXIT_URL; only an http(s)
+    address is used, anything else falls back to a weather page.
+    """
+    import os
+
     from django.conf import settings
 
-    return getattr(settings, "OPENIPT_QUICK_EXIT_URL", "") or "https://www.bbc.co.uk/weather"
+    url = getattr(settings, "OPENIPT_QUICK_EXIT_URL", "") or os.environ.get("OPENIPT_QUICK_EXIT_URL", "")
+    return url if url.startswith(("https://", "http://")) else "https://www.bbc.co.uk/weather"
 
 
 def client_panel_context(request, client):
