@@ -1,7 +1,7 @@
 """Kinds of risk on the labelled corpus: development floors asserted, blind figures only reported.
 
     .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
-    openipt risk evaluate tests/safety/corpus/kinds_blind.tsv     (the blind figures in the docs)
+    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind.tsv   (the blind figures in the docs)
 
 kinds_dev.tsv is what the rules for the new kinds were written and tuned against; kinds_blind.tsv
 was written and committed first and is never tuned against (its checksum is pinned here so an
