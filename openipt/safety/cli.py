@@ -19,7 +19,7 @@ USAGE = """usage: openipt risk scan [--patterns FILE] [--summary]
        openipt risk evaluate [CORPUS.tsv ...] [--show-misses]
 
 Reads one text per line on standard input and writes one JSON object per line:
-{"line", "text", "flag", "severity", "version", "matches": [...], "set_aside": [...]}.
+{"line", "text", "flag", "severity", "kinds", "version", "matches": [...], "set_aside": [...]}.
 
   --patterns FILE  use this pattern file instead of the shipped English one
   --summary        after the last line, write a count of flagged lines to standard error
@@ -131,11 +131,13 @@ def _record(number: int, text: str, patterns: PatternSet) -> dict[str, Any]:
         "text": text,
         "flag": result.flag,
         "severity": result.severity,
+        "kinds": result.kinds,
         "version": f"{result.language}-{result.version}",
         "matches": [
             {
                 "rule": m.rule_id,
                 "family": m.family,
+                "kind": m.kind,
                 "severity": m.severity,
                 "start": m.start,
                 "end": m.end,

@@ -92,3 +92,12 @@ def test_evaluate_refuses_a_malformed_corpus_with_a_clear_message(tmp_path):
     err = io.StringIO()
     assert risk_scan_main(["evaluate", str(bad)], stdout=io.StringIO(), stderr=err) == 2
     assert "bad.tsv:2" in err.getvalue()
+
+
+def test_openipt_risk_scan_names_the_kind_of_each_match():
+    import json
+
+    out = io.StringIO()
+    assert risk_scan_main(["scan"], stdin=io.StringIO("He won't let me see my friends.\n"), stdout=out, stderr=io.StringIO()) == 0
+    record = json.loads(out.getvalue())
+    assert record["kinds"] == {"being_harmed": "medium"} and record["matches"][0]["kind"] == "being_harmed"
