@@ -59,11 +59,13 @@ RULE_SWITCHED = register("safety.rule_switched", "Risk rule switched off or on")
 TIMING_CHANGED = register("safety.timing_changed", "Escalation timing changed")
 CONTACT_ADDED = register("safety.contact_added", "Crisis contact added")
 CONTACT_CHANGED = register("safety.contact_changed", "Crisis contact changed")
+SAFEGUARDING_LEAD_SET = register("safety.safeguarding_lead_set", "Safeguarding lead set")
 
 ESCALATED_TEXT = {
     "assigned_staff": "Not acknowledged in time: told the assigned staff again.",
     "supervisor": "Not acknowledged in time: passed to the supervisor.",
     "admins": "Not acknowledged in time: passed to the organisation's admins.",
+    "safeguarding_lead": "Told the organisation's safeguarding lead.",
 }
 
 from openipt.safety import notify  # noqa: E402 - notify reads the event types above
@@ -119,7 +121,8 @@ def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", 
             existing = None
             if source_id:
                 existing = Alert.objects.filter(
-                    client=client, rule_id=signal.rule_id, source_type=source_type, source_id=source_id, status__in=OPEN
+                    client=client, rule_id=signal.rule_id, kind=signal.kind, source_type=source_type, source_id=source_id,
+                    status__in=OPEN,
                 ).first()
             if existing is not None:
                 alerts.append(_add_evidence(existing, signal, text, actor, now))
@@ -127,15 +130,17 @@ def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", 
             schedule = policy_schedule(ruleset, signal.policy)
             alert = Alert.objects.create(
                 organisation_id=client.organisation_id, client=client, rule_id=signal.rule_id, rule_kind=rule_kind,
+                kind=signal.kind,
                 source=signal.source[:40], source_type=source_type, source_id=source_id, severity=signal.severity,
                 severity_rank=SEVERITY_RANK[signal.severity], policy_id=signal.policy, schedule=schedule,
                 reason=signal.reason, evidence=_evidence(signal), text=(text or "")[:MAX_TEXT], raised_at=now,
                 raised_by=membership,
             )
             AlertEvent.objects.create(alert=alert, at=now, kind="raised", by=membership, text=signal.reason,
-                                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy})
+                                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy,
+                                               "kind": signal.kind})
             audit.record(ALERT_RAISED.code, actor=actor, client=client, obj=alert, system_label="openipt safety",
-                         details={"rule": signal.rule_id, "severity": signal.severity, "source": signal.source,
+                         details={"rule": signal.rule_id, "kind": signal.kind, "severity": signal.severity, "source": signal.source,
                                   "object": f"{source_type}:{source_id}" if source_id else ""})
             notify.carry_out_due_steps(alert, now)
             if signal.severity == "high":

@@ -16,9 +16,10 @@ from typing import IO, Any
 from .riskdetect import DataError, PatternSet, ScanResult, default_patterns, load_pattern_file, scan
 
 USAGE = """usage: openipt risk scan [--patterns FILE] [--summary]
+       openipt risk evaluate [CORPUS.tsv ...] [--show-misses]
 
 Reads one text per line on standard input and writes one JSON object per line:
-{"line", "text", "flag", "severity", "version", "matches": [...], "set_aside": [...]}.
+{"line", "text", "flag", "severity", "kinds", "version", "matches": [...], "set_aside": [...]}.
 
   --patterns FILE  use this pattern file instead of the shipped English one
   --summary        after the last line, write a count of flagged lines to standard error
@@ -35,6 +36,10 @@ def risk_scan_main(
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
+    if list(argv)[:1] == ["evaluate"]:
+        from .riskeval import evaluate_main
+
+        return evaluate_main(list(argv)[1:], stdout=stdout, stderr=stderr)
     try:
         options = _parse_args(list(argv))
     except _UsageError as exc:
@@ -78,11 +83,11 @@ class _UsageError(Exception):
 
 def _parse_args(argv: list[str]) -> dict[str, Any]:
     if not argv:
-        raise _UsageError("missing the subcommand (scan)")
+        raise _UsageError("missing the subcommand (scan or evaluate)")
     if argv[0] in ("-h", "--help", "help"):
         return {"help": True}
     if argv[0] != "scan":
-        raise _UsageError(f"unknown subcommand {argv[0]!r} (only scan exists)")
+        raise _UsageError(f"unknown subcommand {argv[0]!r} (scan or evaluate)")
     options: dict[str, Any] = {}
     rest = argv[1:]
     i = 0
@@ -126,11 +131,13 @@ def _record(number: int, text: str, patterns: PatternSet) -> dict[str, Any]:
         "text": text,
         "flag": result.flag,
         "severity": result.severity,
+        "kinds": result.kinds,
         "version": f"{result.language}-{result.version}",
         "matches": [
             {
                 "rule": m.rule_id,
                 "family": m.family,
+                "kind": m.kind,
                 "severity": m.severity,
                 "start": m.start,
                 "end": m.end,

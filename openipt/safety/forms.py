@@ -103,7 +103,8 @@ class TimingForm(forms.Form):
         for index, (step, value) in enumerate(zip(policy.steps[1:], current, strict=True), start=1):
             self.fields[f"step_{index}"] = forms.IntegerField(
                 label=_("Minutes until the %(who)s is told") % {"who": TARGET_WORDS.get(step.notify, step.notify)},
-                help_text=_("Counted from the step before."), min_value=1, max_value=7 * 24 * 60, initial=value,
+                help_text=_("Counted from the step before."), min_value=0 if step.after_minutes == 0 else 1,
+                max_value=7 * 24 * 60, initial=value,
             )
 
     def minutes(self) -> list[int]:
@@ -122,3 +123,16 @@ class ContactForm(forms.Form):
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=10, help_text=_("Smaller numbers are shown first."))
     is_active = forms.BooleanField(label=_("Show this contact to clients"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SafeguardingLeadForm(forms.Form):
+    """Choose the organisation's safeguarding lead (or nobody: the admins are told instead)."""
+
+    lead = forms.ChoiceField(label=_("Safeguarding lead"), required=False,
+                             help_text=_("Told at once about every child safeguarding alert. When nobody is set, the admins are told."))
+
+    def __init__(self, choices, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = [("", _("Nobody (tell the admins)"))] + [
+            (str(m.pk), f"{m.user} ({m.get_role_display()})") for m in choices
+        ]

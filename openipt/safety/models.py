@@ -63,6 +63,8 @@ class Alert(Undeletable):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="risk_alerts")
     rule_id = models.CharField(max_length=80)
     rule_kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=40, default="suicide_self_harm",
+                            help_text="The kind of risk (suicide_self_harm, being_harmed...): sets the wording, routing and client page.")
     source = models.CharField(max_length=40, help_text="Where the signal came from: an instrument code, a text source, risk_review.")
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=60, blank=True)
@@ -329,6 +331,22 @@ class RuleSwitch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {'off' if self.is_off else 'on'}"
+
+
+class SafetySettings(models.Model):
+    """Safety settings of one organisation: who its safeguarding lead is."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="safety_settings")
+    safeguarding_lead = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Told at once about a child safeguarding alert (the admins are told when nobody is set).",
+    )
+    changed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"safety settings of organisation {self.organisation_id}"
 
 
 class PolicyTiming(models.Model):

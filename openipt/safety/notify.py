@@ -77,7 +77,7 @@ def carry_out_due_steps(alert: Alert, now) -> int:
         due = _due_at(alert, level)
         late = int((now - due).total_seconds() // 60)
         deliveries = _tell(alert, level, target, now)
-        if level > 0:
+        if minutes > 0:
             AlertEvent.objects.create(
                 alert=alert, at=now, kind="escalated",
                 text=safety_actions.ESCALATED_TEXT.get(target, target),
@@ -92,7 +92,9 @@ def carry_out_due_steps(alert: Alert, now) -> int:
         level += 1
         done += 1
     if done:
-        status = AlertStatus.ESCALATED if level > 1 else alert.status
+        # Steps "at once" (the assigned staff, and the safeguarding lead of the safeguarding policy)
+        # are not an escalation; a step after some minutes without acknowledgement is.
+        status = AlertStatus.ESCALATED if alert.schedule[level - 1][0] > 0 else alert.status
         Alert.objects.filter(pk=alert.pk).update(level=level, status=status, next_escalation_at=_next_escalation(alert, level),
                                                  version=F("version") + 1)
         alert.level, alert.status, alert.next_escalation_at = level, status, _next_escalation(alert, level)
@@ -133,7 +135,10 @@ def _message(delivery: Delivery) -> tuple[str, str]:
     alert = delivery.alert
     link = f"{settings.SITE_URL}/safety/alerts/{alert.pk}/"
     severity = alert.get_severity_display().lower()
-    if delivery.step == 0:
+    if delivery.target == "safeguarding_lead":
+        subject = f"OpenIPT: {severity} risk alert for client {alert.client.record_number} (safeguarding lead)"
+        lead = "A risk alert was raised that may concern a child's safety. You are told as your organisation's safeguarding lead."
+    elif delivery.step == 0:
         subject = f"OpenIPT: {severity} risk alert for client {alert.client.record_number}"
         lead = "A risk alert was raised for a client you look after."
     else:

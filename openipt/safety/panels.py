@@ -38,12 +38,38 @@ def client_banner(request) -> str:
     if client is None:
         return ""
     hidden = set(request.session.get("safety_crisis_hidden", []))
-    open_ids = set(client.risk_alerts.filter(status__in=OPEN).values_list("pk", flat=True))
-    show_crisis = bool(open_ids - hidden)
-    contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language) if show_crisis else []
+    open_kinds = {pk: kind for pk, kind in client.risk_alerts.filter(status__in=OPEN).values_list("pk", "kind") if pk not in hidden}
+    pages = {client_page_for(kind) for kind in open_kinds.values()}
+    show_crisis = "crisis" in pages
+    show_support = not show_crisis and "discreet" in pages
+    contacts = (access.crisis_contacts_for(client.organisation_id, client.preferred_language)
+                if show_crisis or show_support else [])
     return render_to_string("safety/_client_banner.html", {
-        "show_crisis": show_crisis, "contacts": contacts, "csrf_token": get_token(request), "next": request.get_full_path(),
+        "show_crisis": show_crisis, "show_support": show_support, "quick_exit": quick_exit_url(), "contacts": contacts,
+        "csrf_token": get_token(request), "next": request.get_full_path(),
     })
+
+
+def client_page_for(kind_id: str) -> str:
+    """Return what the client sees for an open alert of this kind: "crisis" or "discreet"."""
+    from openipt.safety.rules import load_shipped
+
+    kind = load_shipped().kinds.get(kind_id)
+    return kind.client_page if kind is not None else "crisis"
+
+
+def quick_exit_url() -> str:
+    """Return the ordinary web page the "Leave this page" button opens.
+
+    Set by the Django setting or the environment variable OPENIPT_QUICK_EXIT_URL; only an http(s)
+    address is used, anything else falls back to a weather page.
+    """
+    import os
+
+    from django.conf import settings
+
+    url = getattr(settings, "OPENIPT_QUICK_EXIT_URL", "") or os.environ.get("OPENIPT_QUICK_EXIT_URL", "")
+    return url if url.startswith(("https://", "http://")) else "https://www.bbc.co.uk/weather"
 
 
 def client_panel_context(request, client):

@@ -39,7 +39,23 @@ TARGET_WORDS = {
     "assigned_staff": _l("assigned staff"),
     "supervisor": _l("supervisor"),
     "admins": _l("admins"),
+    "safeguarding_lead": _l("safeguarding lead"),
 }
+
+
+def kind_label(kind_id: str) -> str:
+    """Return the label of a shipped kind of risk ("Being harmed (...)"), or the id itself."""
+    from openipt.safety.rules import load_shipped
+
+    kind = load_shipped().kinds.get(kind_id)
+    return kind.label if kind else kind_id
+
+
+def kind_of(alert):
+    """Return the alert's kind of risk (label, what the clinician is asked to do), or None when unknown."""
+    from openipt.safety.ruleset import rules_for
+
+    return rules_for(alert.organisation_id).kinds.get(alert.kind)
 
 
 def duration_words(minutes: int) -> str:

@@ -8,6 +8,8 @@ facilitator's supervisor without any change here:
   a facilitator (often a lay facilitator of a group), their supervisor is told at once as well.
 * ``supervisor`` - the active supervisors of the assigned staff.
 * ``admins`` - the organisation's active admins.
+* ``safeguarding_lead`` - the organisation's safeguarding lead, set on the safety settings page
+  (used by the safeguarding policy for child safeguarding alerts).
 
 A step never tells nobody: when it finds no one (no staff assigned, no supervisor recorded), it
 tells the organisation's admins instead.
@@ -48,8 +50,19 @@ def admins(organisation_id: int) -> list[Membership]:
     )
 
 
+def safeguarding_lead(organisation_id: int) -> list[Membership]:
+    """Return the organisation's safeguarding lead (from the safety settings) when one is set and active."""
+    from openipt.safety.models import SafetySettings
+
+    row = SafetySettings.objects.filter(organisation_id=organisation_id).select_related("safeguarding_lead__user").first()
+    return [row.safeguarding_lead] if row is not None and row.safeguarding_lead is not None else []
+
+
 def recipients(client, target: str) -> list[Membership]:
     """Return who is told at a step with this target; never an empty list while the organisation has an admin."""
+    if target == "safeguarding_lead":
+        people = _unique(safeguarding_lead(client.organisation_id))
+        return people or _unique(admins(client.organisation_id))
     staff = assigned_staff(client.pk)
     if target == "assigned_staff":
         found = staff + [m.supervisor for m in staff if m.role == Role.FACILITATOR]

@@ -20,6 +20,7 @@ TARGET_WORDS = {
     "assigned_staff": "the assigned staff",
     "supervisor": "their supervisor",
     "admins": "the organisation's admins",
+    "safeguarding_lead": "the organisation's safeguarding lead",
 }
 
 

@@ -25,9 +25,17 @@ from openipt.safety.actions import (
     RULE_ADDED,
     RULE_CHANGED,
     RULE_SWITCHED,
+    SAFEGUARDING_LEAD_SET,
     TIMING_CHANGED,
 )
-from openipt.safety.models import CrisisContact, OrganisationRule, PolicyTiming, RuleSwitch, Severity
+from openipt.safety.models import (
+    CrisisContact,
+    OrganisationRule,
+    PolicyTiming,
+    RuleSwitch,
+    SafetySettings,
+    Severity,
+)
 from openipt.safety.rules import OPERATORS, DataError, load_rules, load_shipped
 from openipt.safety.ruleset import rule_rows
 
@@ -182,8 +190,9 @@ def set_timing(actor, policy_id: str, minutes: list) -> PolicyTiming:
     if not isinstance(minutes, list | tuple) or len(minutes) != len(steps):
         raise ActionError(_("Give a time for every step."), field="step_1")
     cleaned = []
-    for index, value in enumerate(minutes, start=1):
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MINUTES:
+    for index, (value, step) in enumerate(zip(minutes, steps, strict=True), start=1):
+        lowest = 0 if step.after_minutes == 0 else 1  # a step shipped "at once" (the safeguarding lead) may stay at once
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= MAX_MINUTES:
             raise ActionError(_("Enter a whole number of minutes from 1 to %(max)d (one week).") % {"max": MAX_MINUTES},
                               field=f"step_{index}")
         cleaned.append(value)
@@ -262,3 +271,41 @@ def change_contact(actor, contact_id, data: dict, *, expected_version: int) -> C
     contact.refresh_from_db()
     audit.record(CONTACT_CHANGED.code, actor=actor, obj=contact, details={"before": {k: before[k] for k in changed}, "after": changed})
     return contact
+
+
+def safeguarding_lead_choices(organisation_id: int):
+    """Return the active staff (not facilitators or clients) who may be named safeguarding lead."""
+    from openipt.accounts.models import Membership, Role
+
+    return (Membership.objects.filter(organisation_id=organisation_id, is_active=True,
+                                      role__in=[Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST])
+            .select_related("user").order_by("user__first_name", "user__last_name", "pk"))
+
+
+def set_safeguarding_lead(actor, membership_id) -> SafetySettings:
+    """Name (or clear, with None) the member of staff told at once about child safeguarding alerts."""
+    _admin(actor)
+    lead = None
+    if membership_id not in (None, ""):
+        try:
+            pk = int(membership_id)
+        except (TypeError, ValueError):
+            pk = 0
+        lead = safeguarding_lead_choices(actor.organisation_id).filter(pk=pk).first()
+        if lead is None:
+            raise ActionError(_("Choose an active admin, supervisor or therapist of this organisation."), field="lead")
+    with transaction.atomic():
+        row = SafetySettings.objects.select_for_update().filter(organisation_id=actor.organisation_id).first()
+        before = row.safeguarding_lead_id if row else None
+        if row is None:
+            row = SafetySettings(organisation_id=actor.organisation_id)
+        elif before == (lead.pk if lead else None):
+            return row
+        else:
+            row.version = F("version") + 1
+        row.safeguarding_lead, row.changed_by, row.changed_at = lead, actor.membership, timezone.now()
+        row.save()
+        row.refresh_from_db()
+        audit.record(SAFEGUARDING_LEAD_SET.code, actor=actor, obj=row,
+                     details={"before": before, "after": lead.pk if lead else None})
+    return row

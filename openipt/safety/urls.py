@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<int:client_id>/plan/print/", plans.plan_print_view, name="plan_print"),
     path("me/help/", plans.help_view, name="help"),
     path("me/help/hide/", plans.hide_crisis_view, name="hide_crisis"),
+    path("me/support/", plans.support_view, name="support"),
     path("me/plan/", plans.my_plan_view, name="my_plan"),
     path("me/plan/print/", plans.my_plan_print_view, name="my_plan_print"),
     path("settings/", settings.settings_view, name="settings"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("settings/rules/<int:rule_pk>/", settings.rule_edit_view, name="rule_edit"),
     path("settings/rules/<slug:rule_key>/switch/", settings.rule_switch_view, name="rule_switch"),
     path("settings/timing/", settings.timing_view, name="timing"),
+    path("settings/safeguarding-lead/", settings.safeguarding_lead_view, name="safeguarding_lead"),
     path("settings/contacts/new/", settings.contact_new_view, name="contact_new"),
     path("settings/contacts/<int:contact_id>/", settings.contact_edit_view, name="contact_edit"),
 ]

@@ -35,6 +35,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "safety:plan": {"GET": client_record(), "POST": client_record(200, admin=403, supervisor=403)},
         "safety:plan_print": {"GET": client_record()},
         "safety:help": {"GET": client_only},
+        "safety:support": {"GET": client_only},
         "safety:hide_crisis": {"GET": expect(403, client=405), "POST": expect(403, client=302)},
         "safety:my_plan": {"GET": client_only, "POST": client_only},
         "safety:my_plan_print": {"GET": client_only},
@@ -43,6 +44,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "safety:rule_edit": {"GET": admin_only(other_admin=404), "POST": admin_only(other_admin=404)},
         "safety:rule_switch": {"GET": admin_only(), "POST": admin_only()},
         "safety:timing": {"GET": admin_only(), "POST": admin_only()},
+        "safety:safeguarding_lead": {"GET": admin_only(), "POST": admin_only()},
         "safety:contact_new": {"GET": admin_only(), "POST": admin_only()},
         "safety:contact_edit": {"GET": admin_only(other_admin=404), "POST": admin_only(other_admin=404)},
     }

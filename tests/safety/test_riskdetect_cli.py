@@ -40,6 +40,7 @@ def test_a_blank_line_gives_a_no_flag_object():
             "text": "",
             "flag": False,
             "severity": None,
+            "kinds": {},
             "version": records[0]["version"],
             "matches": [],
             "set_aside": [],

@@ -33,6 +33,7 @@ class Match:
     text: str
     modifiers: tuple[str, ...]
     explanation: str
+    kind: str = "suicide_self_harm"
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,21 @@ class ScanResult:
     set_aside: tuple[SetAside, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def kinds(self) -> dict[str, str]:
+        """Return {kind of risk: highest severity among its matches}, highest first."""
+        found: dict[str, str] = {}
+        for m in self.matches:
+            if m.kind not in found or SEVERITY_RANK[m.severity] > SEVERITY_RANK[found[m.kind]]:
+                found[m.kind] = m.severity
+        return dict(sorted(found.items(), key=lambda kv: -SEVERITY_RANK[kv[1]]))
+
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of the result."""
         return {
             "flag": self.flag,
             "severity": self.severity,
+            "kinds": self.kinds,
             "version": self.version,
             "language": self.language,
             "matches": [{**asdict(m), "modifiers": list(m.modifiers)} for m in self.matches],
@@ -117,6 +128,7 @@ def scan(text: str, patterns: PatternSet | None = None) -> ScanResult:
                     text=text[start:end],
                     modifiers=finding.modifiers,
                     explanation=rule.explanation,
+                    kind=pattern_set.kind_of(rule.family),
                 )
     matches = _drop_covered(sorted(found.values(), key=lambda m: (m.start, -m.end, m.rule_id)))
     return ScanResult(
@@ -157,6 +169,7 @@ def _drop_covered(matches: list[Match]) -> list[Match]:
                 other.end >= m.end
                 and (other.start, other.end) != (m.start, m.end)
                 and SEVERITY_RANK[other.severity] >= SEVERITY_RANK[m.severity]
+                and other.kind == m.kind
             ):
                 covered = True
                 break

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .kinds import DEFAULT_KIND, family_kinds
 from .normalise import Normaliser
 from .yamlsource import DataError, LineDict, LineList, line_of, load_yaml
 
@@ -54,6 +55,7 @@ _TOP_KEYS = {
     "persons",
     "idioms",
     "rules",
+    "kinds",
 }
 
 
@@ -117,6 +119,11 @@ class PatternSet:
     rules: tuple[Rule, ...]
     idioms: tuple[Idiom, ...]
     third_person_words: frozenset[str]
+    family_kind: Mapping[str, str] = None  # type: ignore[assignment]  # {family: kind of risk}
+
+    def kind_of(self, family: str) -> str:
+        """Return the kind of risk a family belongs to."""
+        return (self.family_kind or {}).get(family, DEFAULT_KIND)
 
 
 def load_pattern_file(path: str | Path) -> PatternSet:
@@ -225,6 +232,7 @@ class _Builder:
             rules=rules,
             idioms=idioms,
             third_person_words=third,
+            family_kind=family_kinds(self, doc, families),
         )
 
     def families(self, doc: LineDict) -> dict[str, str]:

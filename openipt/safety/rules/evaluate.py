@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..riskdetect import ScanResult, default_patterns, scan
+from .loader import load_shipped
 from .model import SEVERITY_RANK, Evidence, FreeTextRule, InstrumentItemRule, RiskReviewRule, Rule, Signal
 
 
@@ -57,6 +58,7 @@ def evaluate_text(
     """
     signals = []
     scans: dict[str, ScanResult] = {}
+    kinds = getattr(rules, "kinds", None) or load_shipped().kinds
     for rule in rules:
         if not isinstance(rule, FreeTextRule):
             continue
@@ -71,26 +73,34 @@ def evaluate_text(
             continue
         if SEVERITY_RANK[found.severity] < SEVERITY_RANK[rule.min_severity]:
             continue
-        severity = rule.severity_map[found.severity]
+        signals.extend(_text_signals(rule, found, source, kinds))
+    return signals
+
+
+def _text_signals(rule: FreeTextRule, found: ScanResult, source: str, kinds) -> list[Signal]:
+    """Return one signal per kind of risk found at or above the rule's minimum severity."""
+    signals = []
+    for kind_id, kind_severity in found.kinds.items():
+        if SEVERITY_RANK[kind_severity] < SEVERITY_RANK[rule.min_severity]:
+            continue
+        matches = [m for m in found.matches if m.kind == kind_id]
+        severity = rule.severity_map[kind_severity]
+        kind = kinds.get(kind_id)
+        policy = kind.policy_by_severity.get(severity, rule.policy_for(severity)) if kind else rule.policy_for(severity)
         evidence = tuple(
-            Evidence(
-                kind="text",
-                start=m.start,
-                end=m.end,
-                text=m.text,
-                detector_rule=m.rule_id,
-                modifiers=m.modifiers,
-            )
-            for m in found.matches
+            Evidence(kind="text", start=m.start, end=m.end, text=m.text, detector_rule=m.rule_id, modifiers=m.modifiers)
+            for m in matches
         )
+        lead = f"{kind.alert} " if kind else ""
         signals.append(
             Signal(
                 rule_id=rule.id,
                 severity=severity,
-                policy=rule.policy_for(severity),
-                reason=f"{rule.reason} {_describe(found)}",
+                policy=policy,
+                reason=f"{lead}{rule.reason} {_describe(matches)}",
                 evidence=evidence,
                 source=source,
+                kind=kind_id,
             )
         )
     return signals
@@ -126,10 +136,10 @@ def evaluate_review(rules: Iterable[Rule], concern_level: str) -> list[Signal]:
     return signals
 
 
-def _describe(found: ScanResult) -> str:
-    """Say in plain words which kinds of risk words were found and how they were read."""
+def _describe(matches) -> str:
+    """Say in plain words which families of risk words were found and how they were read."""
     families = []
-    for m in found.matches:
+    for m in matches:
         label = m.family.replace("_", " ")
         if m.modifiers:
             label += f" ({', '.join(m.modifiers)})"

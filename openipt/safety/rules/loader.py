@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..riskdetect.yamlsource import DataError, line_of, load_yaml
+from .kinds import parse_kinds
 from .model import (
     NOTIFY_TARGETS,
     OPERATORS,
@@ -80,7 +81,7 @@ def _parse_document(data: Any, source: str, *, allow_shipped: bool, base: RuleSe
         raise checker.fail(
             "must be a mapping with rules and/or policies, or a list of rules", None, None, "document"
         )
-    known = {"schema", "version", "policies", "rules"}
+    known = {"schema", "version", "policies", "rules", "risk_kinds"}
     for key in data:
         if key not in known:
             raise checker.fail(f"unknown key (allowed: {', '.join(sorted(known))})", data, key, str(key))
@@ -111,9 +112,10 @@ def _parse_document(data: Any, source: str, *, allow_shipped: bool, base: RuleSe
             )
         seen.add(rule.id)
         rules.append(rule)
-    if not allow_shipped and (data.get("policies") or data.get("rules")):
+    kinds = parse_kinds(checker, data, allow_shipped, policies, base.kinds if base is not None else {})
+    if not allow_shipped and (data.get("policies") or data.get("rules") or data.get("risk_kinds")):
         version = f"{version}+site"
-    return RuleSet(version=version.strip(), rules=tuple(rules), policies=policies)
+    return RuleSet(version=version.strip(), rules=tuple(rules), policies=policies, kinds=kinds)
 
 
 class _Checker:

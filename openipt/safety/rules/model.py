@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import operator as op
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES, start=1)}
-NOTIFY_TARGETS: tuple[str, ...] = ("assigned_staff", "supervisor", "admins")
+NOTIFY_TARGETS: tuple[str, ...] = ("assigned_staff", "supervisor", "admins", "safeguarding_lead")
+CLIENT_PAGES: tuple[str, ...] = ("crisis", "discreet")
+DEFAULT_KIND = "suicide_self_harm"
 
 OPERATORS: dict[str, Callable[[int, int], bool]] = {
     ">": op.gt,
@@ -114,12 +116,31 @@ Rule = InstrumentItemRule | FreeTextRule | RiskReviewRule
 
 
 @dataclass(frozen=True)
+class RiskKind:
+    """A kind of risk (being harmed, unable to keep safe...): its wording, routing and client page.
+
+    `policy_by_severity` names the escalation policy for a free-text signal of this kind and
+    severity (it replaces the free-text rule's own choice); `client_page` is what the client sees
+    while such an alert is open: the crisis box, or a discreet support box that names no abuse.
+    """
+
+    id: str
+    label: str
+    alert: str
+    clinician_action: str
+    policy_by_severity: Mapping[str, str]
+    client_page: str
+    shipped: bool
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """Shipped rules plus a site's own, with the escalation policies they refer to."""
 
     version: str
     rules: tuple[Rule, ...]
     policies: Mapping[str, EscalationPolicy]
+    kinds: Mapping[str, RiskKind] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -159,3 +180,4 @@ class Signal:
     reason: str
     evidence: tuple[Evidence, ...]
     source: str
+    kind: str = DEFAULT_KIND

@@ -70,7 +70,7 @@ def alert_list_view(request):
     now = timezone.now()
     rows = [
         {"alert": a, "open_for": present.duration_words(present.minutes_open(a, now)), "source": present.source_words(a),
-         "failed": bool(a.failed_deliveries)}
+         "kind": present.kind_label(a.kind), "failed": bool(a.failed_deliveries)}
         for a in page.object_list
     ]
     actions.record_alert_list_view(actor, filters={"status": status, "severity": severity, "mine": mine, "client": client_id},
@@ -90,6 +90,7 @@ def _detail_context(request, alert, resolve_form=None, reopen_form=None):
         "client": alert.client,
         "open_for": present.duration_words(present.minutes_open(alert)),
         "source": present.source_words(alert),
+        "kind": present.kind_of(alert),
         "parts": present.highlight(alert.text, alert.evidence) if alert.rule_kind == "free_text" else None,
         "answers": present.answer_rows(alert),
         "events": present.event_rows(events),

@@ -130,6 +130,16 @@ def help_view(request):
 
 
 @client_required
+def support_view(request):
+    """A calm support page that names no abuse, with a quick way out, for someone whose screen may be seen."""
+    from openipt.safety.panels import quick_exit_url
+
+    client = _own_client_or_404(request)
+    contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
+    return render(request, "safety/support.html", {"contacts": contacts, "quick_exit": quick_exit_url()})
+
+
+@client_required
 @require_POST
 def hide_crisis_view(request):
     """Fold away the crisis box for the alerts open now; the "Get help now" link stays on every page."""

@@ -11,8 +11,15 @@ from openipt.accounts.decorators import admin_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.safety import access, settings_actions
-from openipt.safety.forms import OPERATOR_WORDS, ContactForm, RuleForm, SwitchForm, TimingForm
-from openipt.safety.models import OrganisationRule, PolicyTiming
+from openipt.safety.forms import (
+    OPERATOR_WORDS,
+    ContactForm,
+    RuleForm,
+    SafeguardingLeadForm,
+    SwitchForm,
+    TimingForm,
+)
+from openipt.safety.models import OrganisationRule, PolicyTiming, SafetySettings
 from openipt.safety.present import TARGET_WORDS, duration_words
 from openipt.safety.rules import load_shipped
 from openipt.safety.ruleset import rule_rows
@@ -61,7 +68,29 @@ def settings_view(request):
     actor = request.actor
     rows = [{"row": r, "words": _rule_words(r.rule)} for r in rule_rows(actor.organisation_id)]
     contacts = list(access.visible_contacts(actor).order_by("language", "order", "name", "pk"))
-    return render(request, "safety/settings.html", {"rules": rows, "policies": _policy_rows(actor.organisation_id), "contacts": contacts})
+    safety = SafetySettings.objects.filter(organisation_id=actor.organisation_id).select_related("safeguarding_lead__user").first()
+    return render(request, "safety/settings.html", {"rules": rows, "policies": _policy_rows(actor.organisation_id), "contacts": contacts,
+                                                    "lead": safety.safeguarding_lead if safety else None,
+                                                    "kinds": list(load_shipped().kinds.values())})
+
+
+@admin_required
+def safeguarding_lead_view(request):
+    """Name the member of staff told at once about child safeguarding alerts."""
+    actor = request.actor
+    choices = list(settings_actions.safeguarding_lead_choices(actor.organisation_id))
+    current = SafetySettings.objects.filter(organisation_id=actor.organisation_id).first()
+    form = SafeguardingLeadForm(choices, request.POST or None,
+                                initial={"lead": current.safeguarding_lead_id if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            settings_actions.set_safeguarding_lead(actor, form.cleaned_data["lead"] or None)
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            messages.success(request, _("Safeguarding lead saved."))
+            return redirect("safety:settings")
+    return render(request, "safety/safeguarding_lead.html", {"form": form})
 
 
 def _rule_data(form) -> dict:

@@ -1,0 +1,103 @@
+"""Kinds of risk on the labelled corpus: development floors asserted, blind figures only reported.
+
+    .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
+    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind.tsv   (the blind figures in the docs)
+
+kinds_dev.tsv is what the rules for the new kinds were written and tuned against; kinds_blind.tsv
+was written and committed first and is never tuned against (its checksum is pinned here so an
+edit shows up).
+"""
+
+import hashlib
+import io
+
+import pytest
+
+from openipt.safety.cli import risk_scan_main
+from openipt.safety.riskdetect import scan
+from openipt.safety.riskeval import CORPUS_DIR, evaluate, read_corpus
+
+KINDS = ("suicide_self_harm", "harm_to_others", "being_harmed", "child_safeguarding", "unable_to_keep_safe", "self_neglect")
+BLIND_SHA256 = "88fc7d3ea3bf633f4ab3aa14c1f13b422268e0bf1b4b18163dc07ca8cf20c4b4"
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return evaluate(read_corpus(CORPUS_DIR / "kinds_dev.tsv"))
+
+
+def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
+    rows = read_corpus(CORPUS_DIR / "kinds_dev.tsv") + read_corpus(CORPUS_DIR / "kinds_blind.tsv")
+    risk = [r for r in rows if r.kind != "none"]
+    assert len(risk) >= 400 and len(rows) - len(risk) >= 400
+    for kind in KINDS:
+        assert sum(r.kind == kind for r in risk) >= 60, kind
+    assert hashlib.sha256((CORPUS_DIR / "kinds_blind.tsv").read_bytes()).hexdigest() == BLIND_SHA256
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_development_recall_per_kind_does_not_regress(dev, kind):
+    """Floors at what rule set 2.0.0 reached on the development set (every sentence flagged)."""
+    figures = dev.kinds[kind]
+    assert figures.flagged == figures.rows, f"{kind} missed {figures.missed}"
+    assert figures.share(figures.as_kind) >= 0.97, kind
+
+
+def test_development_false_alarms_do_not_regress(dev):
+    assert dev.false_alarms <= 1, dev.alarm_ids
+
+
+def test_blind_figures_are_reported_not_asserted(capsys):
+    """Print the blind table for the record; nothing here is tuned or asserted on it."""
+    out = io.StringIO()
+    assert risk_scan_main(["evaluate"], stdout=out, stderr=io.StringIO()) == 0
+    assert "kinds_blind.tsv" in out.getvalue() and "false alarms" in out.getvalue()
+    print(out.getvalue())
+
+
+@pytest.mark.parametrize(("text", "kind", "severity"), [
+    ("Dying is the only way out of this.", "suicide_self_harm", "high"),
+    ("I can't keep myself safe tonight.", "unable_to_keep_safe", "high"),
+    ("I keep having thoughts of smothering my baby.", "harm_to_others", "medium"),
+    ("My boyfriend threatened to kill me.", "being_harmed", "medium"),
+    ("He won't let me see my family.", "being_harmed", "medium"),
+    ("My partner hits my son.", "child_safeguarding", "medium"),
+    ("I've stopped taking my insulin on purpose.", "self_neglect", "medium"),
+    ("I've been putting my affairs in order.", "self_neglect", "high"),
+])
+def test_each_kind_is_recognised_with_its_severity(text, kind, severity):
+    result = scan(text)
+    assert result.kinds.get(kind) == severity, result.to_dict()
+
+
+def test_a_text_with_two_kinds_keeps_both():
+    result = scan("He hit me again and I can't keep myself safe.")
+    assert set(result.kinds) == {"being_harmed", "unable_to_keep_safe"}
+
+
+@pytest.mark.parametrize("text", [
+    "I dropped the baby off at nursery at eight.",
+    "My husband grabbed me for a dance in the kitchen.",
+    "The doctor told me to stop taking the antibiotics once the rash cleared.",
+    "I'm not safe to drive after these eye drops.",
+    "We made our wills after the wedding.",
+])
+def test_everyday_words_are_not_flagged(text):
+    assert not scan(text).flag
+
+
+def test_evaluate_refuses_a_malformed_corpus_with_a_clear_message(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("id\tkind\tmin_severity\ttext\nx1\tbeing_harmed\n", encoding="utf-8")
+    err = io.StringIO()
+    assert risk_scan_main(["evaluate", str(bad)], stdout=io.StringIO(), stderr=err) == 2
+    assert "bad.tsv:2" in err.getvalue()
+
+
+def test_openipt_risk_scan_names_the_kind_of_each_match():
+    import json
+
+    out = io.StringIO()
+    assert risk_scan_main(["scan"], stdin=io.StringIO("He won't let me see my friends.\n"), stdout=out, stderr=io.StringIO()) == 0
+    record = json.loads(out.getvalue())
+    assert record["kinds"] == {"being_harmed": "medium"} and record["matches"][0]["kind"] == "being_harmed"
