@@ -81,3 +81,10 @@ def test_deep_or_unreadable_json_is_a_400_with_a_message(world, running, as_memb
     response = _sync(as_member(world.m["facilitator"]), grp, body)
     assert response.status_code == 400
     assert "could not be read" in response.json()["error"] and response.json()["detail"]
+
+
+def test_changes_sent_as_a_form_instead_of_json_are_a_400(world, running, as_member):
+    grp, _members = running
+    web = as_member(world.m["facilitator"])
+    response = web.post(f"/groups/{grp.pk}/sessions/3/sync/", {"changes": "x"})  # multipart form data
+    assert response.status_code == 400 and "application/json" in response.json()["detail"]

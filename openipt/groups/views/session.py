@@ -151,6 +151,9 @@ def sync_view(request, group_id, number):
     """Apply changes queued on the tablet; each carries its own key and is applied once."""
     actor = request.actor
     session = runnable_session_or_403(actor, group_id, number)
+    if request.content_type != "application/json":  # a form post has no JSON body to read
+        return JsonResponse({"error": _("The changes could not be read. Reload the page."),
+                             "detail": "Send the changes as application/json."}, status=400)
     try:
         body = jsonbody.loads(request.body or b"{}", max_bytes=MAX_SYNC_BYTES, max_depth=8)
     except jsonbody.JsonError as exc:
