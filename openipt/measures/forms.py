@@ -149,6 +149,13 @@ class SettingsForm(forms.Form):
     use_own_trajectories = forms.BooleanField(
         label=gettext_lazy("Use our own completed courses for the expected path when there are enough"), required=False)
     link_days = forms.IntegerField(label=gettext_lazy("Days a questionnaire link stays valid"), min_value=1, max_value=30)
+    phq9_case_cutoff = forms.IntegerField(
+        label=gettext_lazy("PHQ-9 score that counts as a case at the start"), min_value=5, max_value=20, required=False,
+        help_text=gettext_lazy("Response, remission and recovery are only given for people who were a case at the "
+                               "start. The usual cut-off is 10 (leave empty to keep the saved value)."))
+    gad7_case_cutoff = forms.IntegerField(
+        label=gettext_lazy("GAD-7 score that counts as a case at the start"), min_value=5, max_value=15, required=False,
+        help_text=gettext_lazy("The usual cut-off is 8, as NHS Talking Therapies uses (leave empty to keep the saved value)."))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -193,7 +193,7 @@ def test_the_outcome_summary_counts_improved_and_recovered_at_the_end(world, run
     body = as_member(world.m["facilitator"]).get(f"/groups/{grp.pk}/").content.decode()
     assert "2 of 4 members have a first and a later PHQ-9" in body
     assert "Improved (a fall of 6 points or more): 1" in body
-    assert "Recovered (10 or more at the start, under 10 at the latest check): 1" in body
+    assert "Recovered: 1 of the 2 who were a case at the start (10 or more at the start" in body
 
 
 def test_the_facilitators_supervisor_can_open_the_fidelity_rating_from_the_report(world, running, as_member):

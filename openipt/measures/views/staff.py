@@ -326,12 +326,14 @@ def settings_view(request):
     current = results.org_settings(actor.organisation_id)
     form = SettingsForm(request.POST if request.method == "POST" else None, initial={
         "wait_sessions": current.wait_sessions, "use_own_trajectories": current.use_own_trajectories,
-        "link_days": current.link_days, "version": current.version if current.pk else 1})
+        "link_days": current.link_days, "phq9_case_cutoff": current.phq9_case_cutoff,
+        "gad7_case_cutoff": current.gad7_case_cutoff, "version": current.version if current.pk else 1})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if save_versioned(form, lambda: settings_actions.update_settings(
                 actor, wait_sessions=d["wait_sessions"], use_own_trajectories=d["use_own_trajectories"],
-                link_days=d["link_days"], expected_version=d["version"])):
+                link_days=d["link_days"], expected_version=d["version"],
+                phq9_case_cutoff=d.get("phq9_case_cutoff"), gad7_case_cutoff=d.get("gad7_case_cutoff"))):
             messages.success(request, _("Settings saved."))
             return redirect("measures:settings")
     tables = []
