@@ -237,6 +237,30 @@ class Administration(models.Model):
     def is_completed(self) -> bool:
         return self.status == Status.COMPLETED
 
+    @property
+    def unanswered_safety_items(self) -> list[str]:
+        """Safety questions of a completed questionnaire that have no answer (HAZ-022)."""
+        from openipt.measures import instruments, safety_items
+
+        inst = instruments.get(self.instrument_code)
+        if inst is None or not self.is_completed:
+            return []
+        return safety_items.unanswered(inst, self.answers or {})
+
+    @property
+    def unanswered_safety_words(self) -> str:
+        """"The suicide question was not answered (question 9)." when it was not; otherwise ""."""
+        from openipt.measures import instruments, safety_items
+
+        if not self.unanswered_safety_items:
+            return ""
+        return safety_items.unanswered_words(instruments.get(self.instrument_code))
+
+    @property
+    def safety_answer_followup(self) -> bool:
+        """True when an answer itself needs a safety follow-up (not only a safety question left blank)."""
+        return bool(self.flags) or (self.safety_followup and not self.unanswered_safety_items)
+
 
 class ExpectedTable(models.Model):
     """An organisation's expected-trajectory table for one instrument, derived from its completed courses."""

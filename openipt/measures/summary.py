@@ -163,6 +163,8 @@ def _chart(inst, admins, course, anchors, events, track_rows, table, id_prefix):
             note = _("total estimated from the answers given")
         if a.flags:
             note = (note + "; " if note else "") + _("safety question answered above zero")
+        elif a.unanswered_safety_items:
+            note = (note + "; " if note else "") + _("the suicide question was not answered")
         points.append(charts.Point(x, a.total, note))
     bands = charts.band_ranges([(b.min, b.max, b.label) for b in inst.bands], y_max=inst.max_total) if inst.bands else ()
     cutoff = None

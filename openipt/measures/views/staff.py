@@ -142,6 +142,7 @@ def administration_view(request, administration):
             value = admin.answers.get(item.id)
             label = next((o.label for o in item.options if o.value == value), "") if value is not None else ""
             rows.append({"item": item, "value": value, "label": label, "flagged": item.id in flagged,
+                         "safety": any(s.item == item.id for s in inst.safety_items),
                          "score": item.score(value) if (value is not None and item.scored) else None})
     band = inst.band_for(admin.total) if inst and admin.total is not None else None
     settings_actions.record_view(actor, client=admin.client, obj=admin, what="answers")
@@ -264,7 +265,8 @@ def enter_view(request, course_id):
             def enter():
                 admin = actions.enter_paper(actor, course.pk, instrument_code=inst.code,
                                             session_number=d["session_number"], completed_on=d["completed_on"],
-                                            answers=answers.answers(), client_id=d.get("partner"))
+                                            answers=answers.answers(), client_id=d.get("partner"),
+                                            safety_blank_confirmed=answers.safety_blank_confirmed())
                 return admin, reverse("measures:administration", args=[admin.uuid])
 
             try:
@@ -278,8 +280,11 @@ def enter_view(request, course_id):
                     return redirect(earlier)
                 total = admin.total if admin.total is not None else _("no total (too many answers left blank)")
                 messages.success(request, _("%(name)s saved: %(total)s.") % {"name": inst.short_name, "total": total})
-                if admin.safety_followup:
+                if admin.flags:
                     messages.warning(request, _("The safety question was answered above zero. Follow it up today."))
+                if admin.unanswered_safety_items:
+                    messages.warning(request, _("The suicide question was not answered. A task to follow it up is "
+                                                "on the client's record until someone marks it done."))
                 return redirect("measures:administration", administration=admin.uuid)
     return render(request, "measures/enter.html", {
         "course": course, "client": course.client, "chooser": chooser, "inst": inst, "answers": answers,
