@@ -106,7 +106,7 @@ def test_the_sync_endpoint_applies_each_key_once(world, running, as_member):
     web = as_member(world.m["facilitator"])
     changes = {"changes": [
         {"key": "a1", "kind": "mark", "data": {"member": members[0].pk, "presence": "present"}},
-        {"key": "a2", "kind": "check", "data": {"member": members[1].pk, "answers": {"q1": 1, "q2": 2}}},
+        {"key": "a2", "kind": "check", "data": {"member": members[1].pk, "answers": {"q1": 1, "q2": 2, "q9": 0}}},
         {"key": "a3", "kind": "mark", "data": {"member": members[2].pk, "presence": "maybe"}},
     ]}
     url = f"/groups/{grp.pk}/sessions/3/sync/"
