@@ -108,26 +108,40 @@ class Outcomes:
     improved: int
     recovered: int
     worse: int
+    cases: int = 0
+    cutoff: int = 10
+
+    @property
+    def not_cases(self) -> int:
+        """Members with enough scores who were not a case at the start (recovery does not apply to them)."""
+        return self.enough - self.cases
 
 
-def outcome_summary(rows: list[Row]) -> Outcomes:
-    """Count members who improved (reliable change), recovered (a case at the start, not at the end), got worse."""
-    from openipt.measures import instruments
+def outcome_summary(rows: list[Row], organisation_id: int | None = None) -> Outcomes:
+    """Count members who improved (reliable change), recovered, got worse.
+
+    Recovery counts only members who were a case at the start (the organisation's PHQ-9 cut-off,
+    10 by default) and are below it at the latest check; its denominator is those cases (HAZ-021).
+    """
+    from openipt.measures import instruments, results
     from openipt.measures.engine.outcomes import Administration, course_outcome
 
     inst = instruments.get("phq9")
-    enough = improved = recovered = worse = 0
+    cutoff = results.org_settings(organisation_id).phq9_case_cutoff if organisation_id else inst.caseness.cutoff
+    enough = improved = recovered = worse = cases = 0
     for row in rows:
         records = [Administration(d, n, t) for n, (d, t) in enumerate(zip(row.score_days, row.scores, strict=True), 1)]
-        outcome = course_outcome(inst, records)
+        outcome = course_outcome(inst, records, case_cutoff=cutoff)
         if not outcome.enough_data:
             continue
         enough += 1
         status = outcome.reliable_change.status
         improved += status == "improvement"
         worse += status == "deterioration"
-        recovered += outcome.caseness_start.status == "case" and outcome.caseness_end.status == "not_case"
-    return Outcomes(len(rows), enough, improved, recovered, worse)
+        if outcome.caseness_start.status == "case":
+            cases += 1
+            recovered += outcome.caseness_end.status == "not_case"
+    return Outcomes(len(rows), enough, improved, recovered, worse, cases, cutoff)
 
 
 def meetings_by_client(group: Group, client_ids) -> dict[int, list[Meeting]]:

@@ -168,10 +168,14 @@ def _check(actor, session, member_id, answers: dict) -> dict:
     given = {k: answers.get(k) for k in PHQ9 if answers.get(k) not in (None, "")}
     if set(given) == set(PHQ9):
         code, items = "phq9", {**{k: given[k] for k in PHQ9}, "difficulty": None}
+    elif set(given) == {"q1", "q2", "q9"}:
+        # The quick PHQ-2 still asks the safety question, PHQ-9 question 9, every session (HAZ-022).
+        code, items = "phq2", {"q1": given["q1"], "q2": given["q2"], "q9": given["q9"]}
     elif set(given) == {"q1", "q2"}:
-        code, items = "phq2", {"q1": given["q1"], "q2": given["q2"]}
+        raise ActionError(_("Ask question 9 too (thoughts of being better off dead or of hurting themselves): a quick "
+                            "PHQ-2 always includes it."), field=f"check_{member.pk}")
     else:
-        raise ActionError(_("Answer all nine questions for a PHQ-9, or only the first two for a quick PHQ-2."),
+        raise ActionError(_("Answer all nine questions for a PHQ-9, or questions 1, 2 and 9 for a quick PHQ-2."),
                           field=f"check_{member.pk}")
     from openipt.groups.meeting_actions import answer_value
 
@@ -193,7 +197,7 @@ def _check(actor, session, member_id, answers: dict) -> dict:
 
 @transaction.atomic
 def enter_quick_check(actor, group_id, number, member_id, answers: dict) -> dict:
-    """Enter a PHQ-9 (all nine answers) or PHQ-2 (the first two) for a member, through the measures app."""
+    """Enter a PHQ-9 (all nine answers) or PHQ-2 (the first two and the safety question 9) for a member."""
     session = session_for_change(actor, group_id, number)
     return _check(actor, session, member_id, answers)
 

@@ -23,7 +23,7 @@ from openipt.audit.registry import register
 from openipt.clients.models import Client
 from openipt.core.errors import ActionError
 from openipt.courses.models import OPEN_STATUSES, Course, Session
-from openipt.measures import access, due, instruments, results
+from openipt.measures import access, due, instruments, results, safety_items
 from openipt.measures.engine import Instrument, ScoringError, score
 from openipt.measures.engine.scoring import check_answers
 from openipt.measures.models import (
@@ -222,7 +222,9 @@ def clean_answers(inst: Instrument, answers: dict, *, require_all: bool) -> dict
         raise AnswersError(_("One answer cannot be used. Choose one of the answers shown."),
                            {item: _("Choose one of the answers shown.")}) from None
     if require_all:
-        missing = {i.id: _("Choose one answer.") for i in inst.scored_items if values[i.id] is None}
+        safety = safety_items.safety_item_ids(inst)
+        missing = {i.id: _("Choose one answer.") for i in inst.items
+                   if (i.scored or i.id in safety) and values[i.id] is None}
         if missing:
             n = len(missing)
             raise AnswersError(
@@ -281,6 +283,7 @@ def _draft(client, course, item, inst, answers, *, source, entered_by=None, link
         from openipt.safety import api as safety_api
 
         safety_api.raise_for_administration(admin, only_items=changed)
+        safety_items.raise_linked(admin, inst, client=client, only_items=changed)
     answered = sum(1 for v in admin.answers.values() if v is not None)
     audit.record(DRAFT_SAVED.code, actor=actor, client=client, obj=admin,
                  details={"instrument": inst.code, "answered": answered, "source": source},
@@ -309,9 +312,12 @@ def complete(admin: Administration, inst: Instrument, values: dict, *, client: C
     admin.sex_used = sex
     admin.instrument_version = inst.version
     admin.completed_at = when or timezone.now()
-    admin.safety_followup = bool(result.flags)
+    blank = safety_items.unanswered(inst, values)
+    admin.safety_followup = bool(result.flags) or bool(blank)
     admin.save()
     alerts = list(safety_api.raise_for_administration(admin) or [])
+    alerts += safety_items.raise_linked(admin, inst, client=client)
+    alerts += safety_items.raise_unanswered(admin, inst, blank, client=client)
     if alerts and not admin.safety_followup:
         admin.safety_followup = True
         Administration.objects.filter(pk=admin.pk).update(safety_followup=True)
@@ -427,12 +433,14 @@ def _answering_client(actor, course: Course, client_id) -> Client:
 
 @transaction.atomic
 def enter_paper(actor, course_id, *, instrument_code: str, session_number: int | None, completed_on: date,
-                answers: dict, client_id: int | None = None) -> Administration:
+                answers: dict, client_id: int | None = None, safety_blank_confirmed: bool = False) -> Administration:
     """Enter a questionnaire filled in on paper, or a clinician-rated one such as the HAM-D.
 
     Every item needs an answer or an explicit "left blank" (None); the instrument's own rule
-    decides whether a total can still be given. On a couples course `client_id` says which
-    partner filled it in (default: the course's client, partner one).
+    decides whether a total can still be given. A safety question (PHQ-9 question 9) left blank
+    is asked for again: it is accepted only with `safety_blank_confirmed`, and then raises a
+    follow-up alert (HAZ-022). On a couples course `client_id` says which partner filled it in
+    (default: the course's client, partner one).
     """
     course = _course_for_change(actor, course_id)
     client = _answering_client(actor, course, client_id)
@@ -443,6 +451,13 @@ def enter_paper(actor, course_id, *, instrument_code: str, session_number: int |
         if missing:
             raise AnswersError(_("Some questions have no answer chosen."), missing)
     values = clean_answers(inst, answers, require_all=False)
+    blank = safety_items.unanswered(inst, values)
+    if blank and safety_blank_confirmed is not True:
+        raise AnswersError(
+            _("The safety question was left blank. Please check the paper form again."),
+            {item: _("This is the question about suicide and self-harm. Look at the paper form again, and ask the "
+                     "client if you can. If it really was left blank, tick \"It really was left blank\" below and "
+                     "save again: you will get a task to follow it up.") for item in blank})
     when = _when(completed_on)
     session = None
     if session_number is not None:

@@ -15,6 +15,7 @@ from openipt.measures.actions import AnswersError
 from openipt.measures.models import Rule
 
 BLANK = "blank"
+SAFETY_BLANK = "safety_blank_confirmed"
 
 
 class AnswersForm(forms.Form):
@@ -29,11 +30,12 @@ class AnswersForm(forms.Form):
         self.instrument = instrument
         self.staff = staff
         initial_answers = initial_answers or {}
+        safety = {s.item for s in instrument.safety_items}
         for item in instrument.items:
             choices = [(str(o.value), o.label) for o in item.options]
             if staff:
                 choices.append((BLANK, _("Left blank")))
-            required = staff or item.scored
+            required = staff or item.scored or item.id in safety
             self.fields[item.id] = forms.ChoiceField(
                 label=item.text, choices=choices, required=required, widget=forms.RadioSelect,
                 error_messages={"required": _("Choose one answer.") if not staff else
@@ -42,6 +44,13 @@ class AnswersForm(forms.Form):
             value = initial_answers.get(item.id)
             if value is not None:
                 self.initial[item.id] = str(value)
+        if staff and safety:
+            # Shown beside a safety question marked "Left blank", after the form asked for it again (HAZ-022).
+            self.fields[SAFETY_BLANK] = forms.BooleanField(
+                label=_("It really was left blank. Make me a task to ask the client about it."), required=False)
+
+    def safety_blank_confirmed(self) -> bool:
+        return bool(self.staff and self.cleaned_data.get(SAFETY_BLANK))
 
     def answers(self) -> dict[str, int | None]:
         """Return the answers as item id -> value (None for "left blank" or an unanswered optional item)."""
@@ -71,14 +80,16 @@ class AnswersForm(forms.Form):
     def rows(self):
         """Return what the template draws: each item with its radio options and errors."""
         total = len(self.instrument.items)
+        safety = {s.item for s in self.instrument.safety_items}
         out = []
         for n, item in enumerate(self.instrument.items, start=1):
             bound = self[item.id]
             current = str(bound.value()) if bound.value() not in (None, "") else ""
             options = [{"value": value, "label": label, "checked": value == current,
                         "id": f"id_{item.id}_{i}"} for i, (value, label) in enumerate(bound.field.choices)]
+            confirm = self[SAFETY_BLANK] if item.id in safety and self.staff and current == BLANK else None
             out.append({"item": item, "field": bound, "options": options, "number": n, "total": total,
-                        "optional": not bound.field.required})
+                        "optional": not bound.field.required, "safety": item.id in safety, "confirm": confirm})
         return out
 
 
@@ -149,6 +160,13 @@ class SettingsForm(forms.Form):
     use_own_trajectories = forms.BooleanField(
         label=gettext_lazy("Use our own completed courses for the expected path when there are enough"), required=False)
     link_days = forms.IntegerField(label=gettext_lazy("Days a questionnaire link stays valid"), min_value=1, max_value=30)
+    phq9_case_cutoff = forms.IntegerField(
+        label=gettext_lazy("PHQ-9 score that counts as a case at the start"), min_value=5, max_value=20, required=False,
+        help_text=gettext_lazy("Response, remission and recovery are only given for people who were a case at the "
+                               "start. The usual cut-off is 10 (leave empty to keep the saved value)."))
+    gad7_case_cutoff = forms.IntegerField(
+        label=gettext_lazy("GAD-7 score that counts as a case at the start"), min_value=5, max_value=15, required=False,
+        help_text=gettext_lazy("The usual cut-off is 8, as NHS Talking Therapies uses (leave empty to keep the saved value)."))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

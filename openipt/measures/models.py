@@ -16,6 +16,9 @@ from openipt.accounts.models import Membership, Organisation
 from openipt.clients.models import Client
 from openipt.courses.models import Course, Session
 
+PHQ9_CUTOFF_RANGE = (5, 20)
+GAD7_CUTOFF_RANGE = (5, 15)
+
 
 class MeasuresSettings(models.Model):
     """An organisation's choices for measurement-based care."""
@@ -32,17 +35,29 @@ class MeasuresSettings(models.Model):
                     "from them instead of the default table."),
     )
     link_days = models.PositiveSmallIntegerField(_("days a questionnaire link stays valid"), default=7)
+    # Who counts as a case at the start (response, remission and recovery are only given for cases):
+    # PHQ-9 10 or more and GAD-7 8 or more by default (docs/clinical/sources.md, "Outcomes").
+    phq9_case_cutoff = models.PositiveSmallIntegerField(_("PHQ-9 score that counts as a case"), default=10)
+    gad7_case_cutoff = models.PositiveSmallIntegerField(_("GAD-7 score that counts as a case"), default=8)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(condition=Q(phq9_case_cutoff__gte=PHQ9_CUTOFF_RANGE[0])
+                                   & Q(phq9_case_cutoff__lte=PHQ9_CUTOFF_RANGE[1]), name="measures_phq9_case_cutoff_range"),
+            models.CheckConstraint(condition=Q(gad7_case_cutoff__gte=GAD7_CUTOFF_RANGE[0])
+                                   & Q(gad7_case_cutoff__lte=GAD7_CUTOFF_RANGE[1]), name="measures_gad7_case_cutoff_range"),
             models.CheckConstraint(condition=Q(wait_sessions__gte=1) & Q(wait_sessions__lte=20), name="measures_wait_1_to_20"),
             models.CheckConstraint(condition=Q(link_days__gte=1) & Q(link_days__lte=30), name="measures_link_days_1_to_30"),
         ]
 
     def __str__(self) -> str:
         return f"measures settings of organisation {self.organisation_id}"
+
+    def case_cutoff(self, code: str) -> int | None:
+        """The organisation's case cut-off for an instrument code (None: the instrument's own)."""
+        return {"phq9": self.phq9_case_cutoff, "gad7": self.gad7_case_cutoff}.get(code)
 
 
 class MeasurePlan(models.Model):
@@ -221,6 +236,30 @@ class Administration(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == Status.COMPLETED
+
+    @property
+    def unanswered_safety_items(self) -> list[str]:
+        """Safety questions of a completed questionnaire that have no answer (HAZ-022)."""
+        from openipt.measures import instruments, safety_items
+
+        inst = instruments.get(self.instrument_code)
+        if inst is None or not self.is_completed:
+            return []
+        return safety_items.unanswered(inst, self.answers or {})
+
+    @property
+    def unanswered_safety_words(self) -> str:
+        """"The suicide question was not answered (question 9)." when it was not; otherwise ""."""
+        from openipt.measures import instruments, safety_items
+
+        if not self.unanswered_safety_items:
+            return ""
+        return safety_items.unanswered_words(instruments.get(self.instrument_code))
+
+    @property
+    def safety_answer_followup(self) -> bool:
+        """True when an answer itself needs a safety follow-up (not only a safety question left blank)."""
+        return bool(self.flags) or (self.safety_followup and not self.unanswered_safety_items)
 
 
 class ExpectedTable(models.Model):

@@ -163,6 +163,8 @@ def _chart(inst, admins, course, anchors, events, track_rows, table, id_prefix):
             note = _("total estimated from the answers given")
         if a.flags:
             note = (note + "; " if note else "") + _("safety question answered above zero")
+        elif a.unanswered_safety_items:
+            note = (note + "; " if note else "") + _("the suicide question was not answered")
         points.append(charts.Point(x, a.total, note))
     bands = charts.band_ranges([(b.min, b.max, b.label) for b in inst.bands], y_max=inst.max_total) if inst.bands else ()
     cutoff = None
@@ -238,7 +240,7 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", cl
         sources = {b.source for b in table.bands} if table else set()
         source = "" if not sources else (sources.pop() if len(sources) == 1 else "mixed")
         sex = admins[0].sex_used if admins else ""
-        outcome = engine_course_outcome(inst, rows, sex=sex or None)
+        outcome = engine_course_outcome(inst, rows, sex=sex or None, case_cutoff=settings.case_cutoff(code))
         chart = _chart(inst, admins, course, anchors, events, track_rows, table, f"{id_prefix}-{code.replace('_', '-')}")
         summaries.append(InstrumentSummary(inst, admins, chart, outcome, track_rows, source,
                                            _item_rows(inst, admins) if with_items else []))
@@ -248,7 +250,8 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", cl
         dep, anx = by_code[instruments.DEPRESSION], by_code[instruments.ANXIETY]
         pair = talking_therapies_outcome(
             dep.inst, anx.inst, results.engine_rows([a for a in dep.administrations if a.total is not None]),
-            results.engine_rows([a for a in anx.administrations if a.total is not None]))
+            results.engine_rows([a for a in anx.administrations if a.total is not None]),
+            depression_cutoff=settings.case_cutoff(dep.inst.code), anxiety_cutoff=settings.case_cutoff(anx.inst.code))
     items = due.course_items(course, schedules, sessions, administrations, client_id=client_id)
     return CourseSummary(course, summaries, pair, items, schedules, sessions, before, settings.wait_sessions)
 

@@ -25,12 +25,19 @@ from openipt.safety.ruleset import policy_schedule
 
 SYNTH_MIN_CLIENTS = 10_000
 
+# Numbers from ranges set aside for fiction (UK Ofcom drama numbers, North American 555-01xx), so the
+# demo can never ring a real crisis line or emergency service; they show without a tap-to-call link
+# (openipt/safety/demo_numbers.py; docs/clinical/sources.md, "Demo telephone numbers").
 CONTACTS = [
-    ("en", "Riverside Crisis Line (demo)", "0800 000 111", "", "Every day, day and night", "Talk to someone now if you feel unsafe.", 1),
-    ("en", "Emergency services (demo)", "000 000", "", "Always", "If your life, or someone else's, is in danger now.", 2),
-    ("en", "Riverside Text Support (demo)", "", "60000", "Every day, 8am to midnight", "Text if talking is hard.", 3),
-    ("es", "Línea de crisis Riverside (demo)", "0800 000 222", "", "Todos los días, día y noche", "Habla con alguien ahora si no te sientes a salvo.", 1),
+    ("en", "Riverside Crisis Line (demo number)", "01632 960111", "", "Every day, day and night", "Talk to someone now if you feel unsafe.", 1),
+    ("en", "Emergency services (demo number)", "01632 960999", "", "Always", "If your life, or someone else's, is in danger now. In real life, call your local emergency number.", 2),
+    ("en", "Riverside Text Support (demo number)", "", "07700 900222", "Every day, 8am to midnight", "Text if talking is hard.", 3),
+    ("es", "Línea de crisis Riverside (número de demostración)", "01632 960333", "", "Todos los días, día y noche", "Habla con alguien ahora si no te sientes a salvo.", 1),
 ]
+PROGRAMME_CONTACT = ("Lakeside Helpline (demo number)", "555-0123")
+# Numbers an older demo used (some could reach real services): a demo loaded again replaces them.
+OLD_NUMBERS = {"0800 000 111": 0, "000 000": 1, "60000": 2, "0800 000 222": 3}
+
 
 PLAN = {
     "warning_signs": "Not sleeping. Staying in my room all weekend. Thinking that nobody would notice if I was gone.",
@@ -43,18 +50,31 @@ PLAN = {
 }
 
 
+def _replace_old_demo_numbers(org, programme) -> None:
+    """Give the contacts an older demo made (with numbers that might be real) the fictional numbers."""
+    for old, index in OLD_NUMBERS.items():
+        _language, name, phone, text, *_rest = CONTACTS[index]
+        CrisisContact.objects.filter(organisation=org, phone=old, name__endswith="(demo)").update(
+            name=name, phone=phone, text_number=text)
+        CrisisContact.objects.filter(organisation=org, text_number=old, name__endswith="(demo)").update(
+            name=name, phone=phone, text_number=text)
+    CrisisContact.objects.filter(organisation=programme, phone="0800 000 333", name__endswith="(demo)").update(
+        name=PROGRAMME_CONTACT[0], phone=PROGRAMME_CONTACT[1])
+
+
 def add_demo_safety(world) -> None:
     """Add the demo contacts, a safety plan and alerts (open, acknowledged, resolved) once."""
     from openipt.safety import actions, notify
 
     org = world.organisation
+    _replace_old_demo_numbers(org, world.programme)
     if not CrisisContact.objects.filter(organisation=org).exists():
         for language, name, phone, text, hours, description, order in CONTACTS:
             CrisisContact.objects.create(organisation=org, language=language, name=name, phone=phone, text_number=text,
                                          hours=hours, description=description, order=order)
     if not CrisisContact.objects.filter(organisation=world.programme).exists():
-        CrisisContact.objects.create(organisation=world.programme, language="en", name="Lakeside Helpline (demo)",
-                                     phone="0800 000 333", hours="Every day, day and night", order=1)
+        CrisisContact.objects.create(organisation=world.programme, language="en", name=PROGRAMME_CONTACT[0],
+                                     phone=PROGRAMME_CONTACT[1], hours="Every day, day and night", order=1)
     amara = world.clients["Amara Haddad"]
     if not SafetyPlan.objects.filter(client=amara).exists():
         therapist = world.actor("therapist")

@@ -21,7 +21,7 @@ from openipt.core.charts import (
 
 NS = "{http://www.w3.org/2000/svg}"
 
-# PHQ-9 severity bands as published (clinical-reference.md §4): 0–4, 5–9, 10–14, 15–19, 20–27.
+# PHQ-9 severity bands as published (docs/clinical/sources.md, "Questionnaires"): 0–4, 5–9, 10–14, 15–19, 20–27.
 PHQ9_BANDS = band_ranges(
     [
         (0, 4, "Minimal"),

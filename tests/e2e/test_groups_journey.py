@@ -120,7 +120,11 @@ def test_facilitator_mode_keeps_marks_made_offline_and_saves_them_when_the_conne
     page.get_by_text(members[1].client.display_name, exact=True).last.click()
     for n in (1, 2):
         page.locator(f"#m{members[1].pk}-q{n}").select_option("2")
-    page.get_by_role("button", name=f"Save the check for {members[1].client.display_name}").click()
+    save = page.get_by_role("button", name=f"Save the check for {members[1].client.display_name}")
+    save.click()  # without question 9 nothing is queued: the safety question is asked for (HAZ-022)
+    expect(page.locator("#sync-status")).to_contain_text("Ask question 9 too")
+    page.locator(f"#m{members[1].pk}-q9").select_option("0")
+    save.click()
     expect(page.get_by_text("Saved: score 4.")).to_be_visible()
     assert QuickCheck.objects.get().instrument_code == "phq2"
     page.reload()

@@ -106,7 +106,7 @@ def test_the_sync_endpoint_applies_each_key_once(world, running, as_member):
     web = as_member(world.m["facilitator"])
     changes = {"changes": [
         {"key": "a1", "kind": "mark", "data": {"member": members[0].pk, "presence": "present"}},
-        {"key": "a2", "kind": "check", "data": {"member": members[1].pk, "answers": {"q1": 1, "q2": 2}}},
+        {"key": "a2", "kind": "check", "data": {"member": members[1].pk, "answers": {"q1": 1, "q2": 2, "q9": 0}}},
         {"key": "a3", "kind": "mark", "data": {"member": members[2].pk, "presence": "maybe"}},
     ]}
     url = f"/groups/{grp.pk}/sessions/3/sync/"
@@ -193,7 +193,7 @@ def test_the_outcome_summary_counts_improved_and_recovered_at_the_end(world, run
     body = as_member(world.m["facilitator"]).get(f"/groups/{grp.pk}/").content.decode()
     assert "2 of 4 members have a first and a later PHQ-9" in body
     assert "Improved (a fall of 6 points or more): 1" in body
-    assert "Recovered (10 or more at the start, under 10 at the latest check): 1" in body
+    assert "Recovered: 1 of the 2 who were a case at the start (10 or more at the start" in body
 
 
 def test_the_facilitators_supervisor_can_open_the_fidelity_rating_from_the_report(world, running, as_member):

@@ -104,7 +104,7 @@ def test_a_key_used_by_someone_else_is_refused(world, running):
 def test_a_quick_phq2_and_a_full_phq9_go_through_measures(world, running):
     grp, members, _co = running
     fac = actor(world.m["facilitator"])
-    two = session_actions.enter_quick_check(fac, grp.pk, 3, members[0].pk, {"q1": 2, "q2": 1})
+    two = session_actions.enter_quick_check(fac, grp.pk, 3, members[0].pk, {"q1": 2, "q2": 1, "q9": 0})
     nine = session_actions.enter_quick_check(fac, grp.pk, 3, members[1].pk, phq9(11))
     assert (two["instrument"], two["total"]) == ("phq2", 3)
     assert (nine["instrument"], nine["total"]) == ("phq9", 11)

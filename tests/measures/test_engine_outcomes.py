@@ -61,8 +61,25 @@ def test_remission_is_a_latest_phq9_below_five():
     assert course_outcome(PHQ9, course(12, 5)).remission.status == "no_remission"
 
 
-def test_response_does_not_apply_when_the_first_score_is_zero():
-    assert course_outcome(PHQ9, course(0, 0)).response.status == "not_applicable"
+def test_response_and_remission_are_not_given_for_someone_who_was_not_a_case():
+    # PHQ-9 8 at the start is below the cut-off of 10: 8 -> 2 is neither a response nor a remission
+    out = course_outcome(PHQ9, course(8, 2))
+    for verdict in (out.response, out.remission):
+        assert verdict.status == "not_case_at_start" and verdict.label == "Not a case at the start"
+        assert verdict.met is None and "8" in verdict.detail
+    assert course_outcome(PHQ9, course(0, 0)).response.status == "not_case_at_start"
+    assert course_outcome(PHQ9, course(10, 2)).remission.status == "remission"  # 10 is a case
+
+
+def test_gad7_case_at_the_start_is_eight_or_more():
+    assert course_outcome(GAD7, course(7, 2)).remission.status == "not_case_at_start"
+    assert course_outcome(GAD7, course(8, 2)).response.status == "response"
+
+
+def test_an_organisation_cut_off_decides_who_was_a_case():
+    assert course_outcome(PHQ9, course(9, 3), case_cutoff=9).remission.status == "remission"
+    out = course_outcome(PHQ9, course(11, 3), case_cutoff=12)
+    assert out.remission.status == "not_case_at_start" and out.caseness_start.status == "not_case"
 
 
 def test_one_scored_session_is_not_enough_data():
@@ -165,7 +182,8 @@ def test_reliable_deterioration_when_one_rises_and_neither_improves():
 def test_recovery_does_not_apply_to_someone_who_was_not_a_case():
     out = pair((8, 3), (6, 2))  # PHQ-9 8 < 10 and GAD-7 6 < 8 at the start
     assert out.case_at_start.status == "not_met"
-    assert out.recovery.status == "not_applicable" and out.reliable_recovery.status == "not_applicable"
+    assert out.recovery.status == "not_case_at_start" and out.reliable_recovery.status == "not_case_at_start"
+    assert out.recovery.label == "Not a case at the start"
 
 
 def test_a_case_on_anxiety_alone_is_a_case_at_start():
@@ -183,3 +201,50 @@ def test_pair_verdicts_carry_definitions():
     out = pair((15, 8), (12, 6))
     for v in (out.case_at_start, out.recovery, out.reliable_improvement, out.reliable_deterioration, out.reliable_recovery):
         assert v.definition == DEFINITIONS[v.key]
+
+
+def at(day, session, total):
+    return Administration(dt.date(2025, 1, 6) + dt.timedelta(days=day), session, total)
+
+
+def test_recovery_uses_the_phq9_and_gad7_from_the_same_appointment():
+    # PHQ-9 at sessions 1 and 2; GAD-7 at sessions 1, 2 and 3 (no PHQ-9 at session 3).
+    phq = [at(0, 1, 15), at(7, 2, 8)]
+    gad = [at(0, 1, 12), at(7, 2, 9), at(14, 3, 6)]
+    # Each questionnaire's own last score (PHQ-9 8, GAD-7 6) would say "recovered";
+    # the last appointment with both (session 2: PHQ-9 8, GAD-7 9) says not.
+    out = talking_therapies_outcome(PHQ9, GAD7, phq, gad)
+    assert out.enough_data and out.pairs == 2
+    assert out.last_pair == (phq[1], gad[1])
+    assert out.recovery.status == "not_met" and "GAD-7 9" in out.recovery.detail
+    # with a PHQ-9 at session 3 as well, the last pair is session 3 and the person recovered
+    out = talking_therapies_outcome(PHQ9, GAD7, [*phq, at(14, 3, 7)], gad)
+    assert out.recovery.met and out.reliable_recovery.met
+
+
+def test_the_start_is_the_first_appointment_with_both():
+    # GAD-7 was first given at session 2: the start is session 2 (PHQ-9 9, GAD-7 7), not a case then.
+    phq = [at(0, 1, 14), at(7, 2, 9), at(14, 3, 4)]
+    gad = [at(7, 2, 7), at(14, 3, 3)]
+    out = talking_therapies_outcome(PHQ9, GAD7, phq, gad)
+    assert out.case_at_start.status == "not_met"
+    assert out.recovery.status == "not_case_at_start"
+
+
+def test_scores_without_session_numbers_pair_by_day():
+    # A score not tied to a session pairs with one from the same day; the GAD-7 of the next day does not.
+    phq = [at(0, 1, 16), at(7, 2, 12), at(20, None, 6)]
+    gad = [at(0, 1, 11), at(20, None, 9), at(21, 4, 3)]
+    out = talking_therapies_outcome(PHQ9, GAD7, phq, gad)
+    assert out.last_pair == (phq[2], gad[1]) and out.recovery.status == "not_met"
+
+
+def test_pair_needs_two_shared_appointments():
+    out = talking_therapies_outcome(PHQ9, GAD7, [at(0, 1, 15), at(7, 2, 8)], [at(0, 1, 12), at(14, 3, 6)])
+    assert out.enough_data is False and out.pairs == 1
+    assert out.recovery.status == "not_enough_data" and "same appointment" in out.recovery.detail
+
+
+def test_pair_cut_offs_can_be_the_organisation_setting():
+    out = talking_therapies_outcome(PHQ9, GAD7, course(9, 3), course(6, 2), depression_cutoff=9)
+    assert out.case_at_start.met and out.recovery.met

@@ -36,13 +36,15 @@ def _export(admins, patients=PATIENTS, registry=REG, settings=SETTINGS, **kw):
 
 def test_one_row_per_administration_and_item_with_the_documented_columns():
     # given one PHQ-9 (answers 1 2 0 3 1 0 2 1 0, total 10, moderate) and one PHQ-2 (2 + 1 = 3, positive)
+    # with its unscored safety question 9 answered 0
     admins = [admin("phq9", phq9_answers(1, 2, 0, 3, 1, 0, 2, 1, 0), total=10, band="moderate", n=1),
-              admin("phq2", {"q1": 2, "q2": 1}, total=3, band="positive", n=2, session_number=None)]
+              admin("phq2", {"q1": 2, "q2": 1, "q9": 0}, total=3, band="positive", n=2, session_number=None)]
     # when exported
     text, rows = _export(admins)
-    # then there are 10 + 2 rows, under exactly the documented header
+    # then there are 10 + 3 rows, under exactly the documented header
     assert text.splitlines()[0].split(",") == list(BASE_COLUMNS)
-    assert len(rows) == 12
+    assert len(rows) == 13
+    assert (rows[12]["item_id"], rows[12]["answer_value"], rows[12]["item_score"]) == ("q9", "0", "")
     q4 = rows[3]
     assert (q4["organisation"], q4["client_record"], q4["course_id"]) == ("northside", "C000042", "7")
     assert q4["administration_id"] == "00000000-0000-4000-8000-000000000001"
@@ -61,7 +63,7 @@ def test_one_row_per_administration_and_item_with_the_documented_columns():
 
 def test_lines_end_with_crlf_as_rfc_4180_asks():
     text, _ = _export([admin("phq2", {"q1": 0, "q2": 0}, total=0, band="negative")])
-    assert text.count("\r\n") == 3 and "\n" not in text.replace("\r\n", "")
+    assert text.count("\r\n") == 4  # the header, q1, q2 and the safety question q9 and "\n" not in text.replace("\r\n", "")
 
 
 def test_reverse_scored_item_score_differs_from_the_answer_value_and_wording_is_withheld():
@@ -131,7 +133,7 @@ def test_streaming_lines_come_one_at_a_time_header_first():
     assert produced == []
     first = next(lines)
     assert produced == [1] and first.endswith("\r\n") and ",phq2," in first
-    assert len(list(lines)) == 1 + 2 * 2  # the rest of administration 1, then 2 and 3
+    assert len(list(lines)) == 2 + 3 * 2  # the rest of administration 1, then 2 and 3 (q1, q2, safety q9)
 
 
 def test_an_administration_for_a_client_outside_the_export_is_refused():

@@ -42,7 +42,7 @@ def test_phq9_questionnaire_has_panel_and_item_loinc_codes():
     q = build_questionnaire(REG.get("phq9"), BASE)
     assert q["code"] == [{"system": "http://loinc.org", "code": "44249-1"}]
     codes = {i["linkId"]: i.get("code", [{}])[0].get("code") for i in _question_items(q)}
-    # the item codes given in clinical-reference.md / the file
+    # the item codes given in docs/clinical/sources.md ("LOINC codes") / the file
     assert codes["q1"] == "44250-9"
     assert codes["q2"] == "44255-8"
     assert codes["q9"] == "44260-8"

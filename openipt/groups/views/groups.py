@@ -210,7 +210,7 @@ def group_detail_view(request, group_id):
     meetings = roster.meetings_by_client(group, [r.member.client_id for r in rows])
     for row in rows:
         row.meetings = meetings.get(row.member.client_id, [])
-    outcomes = roster.outcome_summary(rows) if group.status == GroupStatus.ENDED or any(
+    outcomes = roster.outcome_summary(rows, group.organisation_id) if group.status == GroupStatus.ENDED or any(
         s.phase == "termination" and s.held for s in sessions) else None
     actions.record_group_view(actor, group, len(rows))
     today = timezone.localdate()

@@ -26,21 +26,27 @@ DEFINITIONS: dict[str, str] = {
         "be above 1.96 (Jacobson & Truax 1991)."),
     "response": (
         "Response means the score fell by half or more from the first score of the course "
-        "(NCQA HEDIS depression measures)."),
+        "(NCQA HEDIS depression measures). It is only worked out for people who were a case at "
+        "the start; for others the answer is \"not a case at the start\"."),
     "remission": (
         "Remission means the latest score is below the questionnaire's remission line: under 5 "
-        "on the PHQ-9 (NCQA HEDIS). Reports often count this only for people who started as a case."),
+        "on the PHQ-9 (NCQA HEDIS). It is only worked out for people who were a case at the "
+        "start; for others the answer is \"not a case at the start\"."),
     "caseness_start": (
         "A case at the start means the first score of the course was at or above the "
-        "questionnaire's cut-off (PHQ-9 10 or more, GAD-7 8 or more)."),
+        "questionnaire's cut-off (PHQ-9 10 or more, GAD-7 8 or more, unless the organisation "
+        "set its own in the measures settings)."),
     "caseness_end": (
         "A case at the end means the latest score is still at or above the questionnaire's cut-off."),
     "case_at_start": (
         "NHS Talking Therapies counts a person as a case at the start when the first PHQ-9 is 10 "
-        "or more, or the first GAD-7 is 8 or more, or both."),
+        "or more, or the first GAD-7 is 8 or more, or both. The first PHQ-9 and GAD-7 are the "
+        "first pair filled in at the same appointment."),
     "recovery": (
         "Recovery (NHS Talking Therapies) means the person was a case at the start and, at the "
-        "end, is below the cut-off on both the PHQ-9 (under 10) and the GAD-7 (under 8)."),
+        "end, is below the cut-off on both the PHQ-9 (under 10) and the GAD-7 (under 8). Start "
+        "and end each use a PHQ-9 and a GAD-7 from the same appointment: the first and the last "
+        "such pair."),
     "reliable_improvement": (
         "Reliable improvement (NHS Talking Therapies) means at least one of PHQ-9 and GAD-7 fell "
         "by a reliable amount (6 and 4 points) and neither rose by a reliable amount."),
@@ -51,8 +57,11 @@ DEFINITIONS: dict[str, str] = {
         "Reliable recovery (NHS Talking Therapies) means both recovery and reliable improvement."),
     "not_enough_data": (
         "A finished course needs scores from at least 2 attended sessions before outcomes are "
-        "worked out (NHS Talking Therapies)."),
+        "worked out (NHS Talking Therapies). The PHQ-9 and GAD-7 rules need both questionnaires "
+        "filled in at the same appointment at least twice."),
 }
+
+NOT_A_CASE = "not_case_at_start"
 
 _LABELS = {
     "improvement": "Reliable improvement", "no_reliable_change": "No reliable change",
@@ -60,6 +69,7 @@ _LABELS = {
     "remission": "Remission", "no_remission": "No remission", "case": "Case", "not_case": "Not a case",
     "met": "Yes", "not_met": "No", "not_defined": "Not defined for this questionnaire",
     "not_applicable": "Does not apply", "not_enough_data": "Not enough data",
+    NOT_A_CASE: "Not a case at the start",
 }
 _MET = {"improvement", "response", "remission", "case", "met"}
 _NOT_MET = {"no_reliable_change", "deterioration", "no_response", "no_remission", "not_case", "not_met"}
@@ -148,23 +158,30 @@ def _scored(instrument: Instrument, administrations: Iterable[Administration]) -
     return sorted(out, key=lambda a: (a.date, -1 if a.session is None else a.session))
 
 
-def _case(instrument: Instrument, key: str, total: int, sex: str | None) -> Verdict:
-    if instrument.caseness is None:
+def _case(instrument: Instrument, key: str, total: int, sex: str | None, cutoff: int | None = None) -> Verdict:
+    if instrument.caseness is None and cutoff is None:
         return _verdict(key, "not_defined", f"{instrument.short_name} has no caseness cut-off.")
-    cutoff, basis = instrument.caseness.cutoff_for(sex if sex in ("female", "male") else None)
-    note = " (sex not recorded: lower cut-off used)" if basis == "sex_unknown" else ""
+    note = ""
+    if cutoff is None:
+        cutoff, basis = instrument.caseness.cutoff_for(sex if sex in ("female", "male") else None)
+        note = " (sex not recorded: lower cut-off used)" if basis == "sex_unknown" else ""
     status = "case" if total >= cutoff else "not_case"
     return _verdict(key, status, f"score {total}, cut-off {cutoff}{note}")
 
 
 def course_outcome(instrument: Instrument, administrations: Sequence[Administration],
-                   sex: str | None = None) -> CourseOutcome:
-    """Work out the outcome verdicts for one course on one instrument."""
+                   sex: str | None = None, case_cutoff: int | None = None) -> CourseOutcome:
+    """Work out the outcome verdicts for one course on one instrument.
+
+    `case_cutoff` replaces the instrument's caseness cut-off (an organisation's own setting).
+    Response and remission are only worked out for someone who was a case at the start
+    (HAZ-021): for anyone else they say "not a case at the start".
+    """
     scored = _scored(instrument, administrations)
     sessions = len({a.session for a in scored if a.session is not None})
     baseline = scored[0] if scored else None
     latest = scored[-1] if scored else None
-    start = (_case(instrument, "caseness_start", baseline.total, sex) if baseline
+    start = (_case(instrument, "caseness_start", baseline.total, sex, case_cutoff) if baseline
              else _verdict("caseness_start", "not_enough_data"))
     if sessions < MIN_SCORED_SESSIONS or len(scored) < 2:
         detail = f"{sessions} attended session(s) with a score; {MIN_SCORED_SESSIONS} needed"
@@ -174,8 +191,12 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
     assert baseline is not None and latest is not None
     change = latest.total - baseline.total
 
+    not_case = start.status == "not_case"
+    not_case_detail = f"first {start.detail}"
     if instrument.response is None or not instrument.higher_is_worse:
         response = _verdict("response", "not_defined", f"{instrument.short_name} has no response rule.")
+    elif not_case:
+        response = _verdict("response", NOT_A_CASE, not_case_detail)
     elif baseline.total == 0:
         response = _verdict("response", "not_applicable", "the first score was 0, so it cannot halve")
     else:
@@ -187,6 +208,8 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
 
     if instrument.remission is None:
         remission = _verdict("remission", "not_defined", f"{instrument.short_name} has no remission rule.")
+    elif not_case:
+        remission = _verdict("remission", NOT_A_CASE, not_case_detail)
     else:
         below = instrument.remission.below
         remission = _verdict("remission", "remission" if latest.total < below else "no_remission",
@@ -196,13 +219,17 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
         instrument=instrument.code, enough_data=True, scored_sessions=sessions, baseline=baseline,
         latest=latest, change=change, reliable_change=reliable_change(instrument, baseline.total, latest.total),
         response=response, remission=remission, caseness_start=start,
-        caseness_end=_case(instrument, "caseness_end", latest.total, sex),
+        caseness_end=_case(instrument, "caseness_end", latest.total, sex, case_cutoff),
     )
 
 
 @dataclass(frozen=True)
 class PairOutcome:
-    """NHS Talking Therapies outcomes across a depression and an anxiety measure."""
+    """NHS Talking Therapies outcomes across a depression and an anxiety measure.
+
+    `first_pair` and `last_pair` are the (depression, anxiety) administrations from the same
+    appointment that the rules compared; `pairs` is how many such appointments there were.
+    """
 
     enough_data: bool
     case_at_start: Verdict
@@ -212,42 +239,88 @@ class PairOutcome:
     reliable_recovery: Verdict
     depression: CourseOutcome
     anxiety: CourseOutcome
+    pairs: int = 0
+    first_pair: tuple[Administration, Administration] | None = None
+    last_pair: tuple[Administration, Administration] | None = None
+
+
+def same_appointment(a: Administration, b: Administration) -> bool:
+    """True when two administrations were filled in at the same appointment.
+
+    Two numbered sessions must be the same session; otherwise they must be on the same day.
+    """
+    if a.session is not None and b.session is not None:
+        return a.session == b.session
+    return a.date == b.date
+
+
+def paired_administrations(depression: Sequence[Administration], anxiety: Sequence[Administration]
+                           ) -> list[tuple[Administration, Administration]]:
+    """Pair each depression score with an anxiety score from the same appointment, in time order.
+
+    Each score is used in at most one pair; a score without a partner from the same appointment
+    is left out of the pair rules (NHS Talking Therapies compares the measures at the same contact).
+    """
+    def key(a: Administration):
+        return (a.date, -1 if a.session is None else a.session)
+
+    left = sorted(anxiety, key=key)
+    pairs = []
+    for d in sorted(depression, key=key):
+        match = next((a for a in left if same_appointment(d, a)), None)
+        if match is not None:
+            left.remove(match)
+            pairs.append((d, match))
+    return pairs
 
 
 def talking_therapies_outcome(depression: Instrument, anxiety: Instrument,
                               depression_admins: Sequence[Administration],
-                              anxiety_admins: Sequence[Administration]) -> PairOutcome:
-    """Apply the NHS Talking Therapies pair rules to a PHQ-9 (depression) and GAD-7 (anxiety) course."""
+                              anxiety_admins: Sequence[Administration], *,
+                              depression_cutoff: int | None = None, anxiety_cutoff: int | None = None) -> PairOutcome:
+    """Apply the NHS Talking Therapies pair rules to a PHQ-9 (depression) and GAD-7 (anxiety) course.
+
+    The start is the first appointment with both questionnaires, the end the last such one (HAZ-021):
+    a PHQ-9 from one day is never set against a GAD-7 from another. The cut-offs default to the
+    instruments' own and can be an organisation's setting.
+    """
     for inst in (depression, anxiety):
         if inst.caseness is None or inst.caseness.cutoff is None or inst.reliable_change is None:
             raise ValueError(f"{inst.code} needs a caseness cut-off and a reliable-change rule for the pair rules")
-    dep = course_outcome(depression, depression_admins)
-    anx = course_outcome(anxiety, anxiety_admins)
+    dep = course_outcome(depression, depression_admins, case_cutoff=depression_cutoff)
+    anx = course_outcome(anxiety, anxiety_admins, case_cutoff=anxiety_cutoff)
+    pairs = paired_administrations(_scored(depression, depression_admins), _scored(anxiety, anxiety_admins))
     keys = ("case_at_start", "recovery", "reliable_improvement", "reliable_deterioration", "reliable_recovery")
-    if not (dep.enough_data and anx.enough_data):
-        detail = "both questionnaires need scores from at least 2 attended sessions"
+    if len(pairs) < 2 or not (dep.enough_data and anx.enough_data):
+        detail = (f"a {depression.short_name} and a {anxiety.short_name} from the same appointment are needed at "
+                  f"least twice; there {'is' if len(pairs) == 1 else 'are'} {len(pairs)}")
         v = {k: _verdict(k, "not_enough_data", detail) for k in keys}
-        return PairOutcome(False, *(v[k] for k in keys), dep, anx)
-    d_cut, a_cut = depression.caseness.cutoff, anxiety.caseness.cutoff
-    d0, a0, d1, a1 = dep.baseline.total, anx.baseline.total, dep.latest.total, anx.latest.total
+        return PairOutcome(False, *(v[k] for k in keys), dep, anx, len(pairs),
+                           pairs[0] if pairs else None, None)
+    d_cut = depression.caseness.cutoff if depression_cutoff is None else depression_cutoff
+    a_cut = anxiety.caseness.cutoff if anxiety_cutoff is None else anxiety_cutoff
+    (d_first, a_first), (d_last, a_last) = pairs[0], pairs[-1]
+    d0, a0, d1, a1 = d_first.total, a_first.total, d_last.total, a_last.total
     case = d0 >= d_cut or a0 >= a_cut
+    when0, when1 = d_first.date.isoformat(), d_last.date.isoformat()
     case_v = _verdict("case_at_start", "met" if case else "not_met",
-                      f"first {depression.short_name} {d0} (case at {d_cut}+), first {anxiety.short_name} {a0} (case at {a_cut}+)")
+                      f"{when0}: {depression.short_name} {d0} (case at {d_cut}+), {anxiety.short_name} {a0} (case at {a_cut}+)")
     end_ok = d1 < d_cut and a1 < a_cut
     if not case:
-        recovery = _verdict("recovery", "not_applicable", "not a case at the start")
+        recovery = _verdict("recovery", NOT_A_CASE, "not a case at the start")
     else:
         recovery = _verdict("recovery", "met" if end_ok else "not_met",
-                            f"last {depression.short_name} {d1}, last {anxiety.short_name} {a1}")
-    statuses = (dep.reliable_change.status, anx.reliable_change.status)
+                            f"{when1}: {depression.short_name} {d1}, {anxiety.short_name} {a1}")
+    statuses = (reliable_change(depression, d0, d1).status, reliable_change(anxiety, a0, a1).status)
     improved = "improvement" in statuses and "deterioration" not in statuses
     worse = "deterioration" in statuses and "improvement" not in statuses
-    detail = f"{depression.short_name}: {_LABELS[statuses[0]]}; {anxiety.short_name}: {_LABELS[statuses[1]]}"
+    detail = (f"{when0} to {when1}: {depression.short_name} {d0} to {d1} ({_LABELS[statuses[0]]}); "
+              f"{anxiety.short_name} {a0} to {a1} ({_LABELS[statuses[1]]})")
     ri = _verdict("reliable_improvement", "met" if improved else "not_met", detail)
     rd = _verdict("reliable_deterioration", "met" if worse else "not_met", detail)
     if not case:
-        rr = _verdict("reliable_recovery", "not_applicable", "not a case at the start")
+        rr = _verdict("reliable_recovery", NOT_A_CASE, "not a case at the start")
     else:
         rr = _verdict("reliable_recovery", "met" if (recovery.met and improved) else "not_met",
                       f"recovery: {recovery.label}; reliable improvement: {ri.label}")
-    return PairOutcome(True, case_v, recovery, ri, rd, rr, dep, anx)
+    return PairOutcome(True, case_v, recovery, ri, rd, rr, dep, anx, len(pairs), pairs[0], pairs[-1])

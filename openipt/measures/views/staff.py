@@ -142,6 +142,7 @@ def administration_view(request, administration):
             value = admin.answers.get(item.id)
             label = next((o.label for o in item.options if o.value == value), "") if value is not None else ""
             rows.append({"item": item, "value": value, "label": label, "flagged": item.id in flagged,
+                         "safety": any(s.item == item.id for s in inst.safety_items),
                          "score": item.score(value) if (value is not None and item.scored) else None})
     band = inst.band_for(admin.total) if inst and admin.total is not None else None
     settings_actions.record_view(actor, client=admin.client, obj=admin, what="answers")
@@ -264,7 +265,8 @@ def enter_view(request, course_id):
             def enter():
                 admin = actions.enter_paper(actor, course.pk, instrument_code=inst.code,
                                             session_number=d["session_number"], completed_on=d["completed_on"],
-                                            answers=answers.answers(), client_id=d.get("partner"))
+                                            answers=answers.answers(), client_id=d.get("partner"),
+                                            safety_blank_confirmed=answers.safety_blank_confirmed())
                 return admin, reverse("measures:administration", args=[admin.uuid])
 
             try:
@@ -278,8 +280,11 @@ def enter_view(request, course_id):
                     return redirect(earlier)
                 total = admin.total if admin.total is not None else _("no total (too many answers left blank)")
                 messages.success(request, _("%(name)s saved: %(total)s.") % {"name": inst.short_name, "total": total})
-                if admin.safety_followup:
+                if admin.flags:
                     messages.warning(request, _("The safety question was answered above zero. Follow it up today."))
+                if admin.unanswered_safety_items:
+                    messages.warning(request, _("The suicide question was not answered. A task to follow it up is "
+                                                "on the client's record until someone marks it done."))
                 return redirect("measures:administration", administration=admin.uuid)
     return render(request, "measures/enter.html", {
         "course": course, "client": course.client, "chooser": chooser, "inst": inst, "answers": answers,
@@ -326,12 +331,14 @@ def settings_view(request):
     current = results.org_settings(actor.organisation_id)
     form = SettingsForm(request.POST if request.method == "POST" else None, initial={
         "wait_sessions": current.wait_sessions, "use_own_trajectories": current.use_own_trajectories,
-        "link_days": current.link_days, "version": current.version if current.pk else 1})
+        "link_days": current.link_days, "phq9_case_cutoff": current.phq9_case_cutoff,
+        "gad7_case_cutoff": current.gad7_case_cutoff, "version": current.version if current.pk else 1})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if save_versioned(form, lambda: settings_actions.update_settings(
                 actor, wait_sessions=d["wait_sessions"], use_own_trajectories=d["use_own_trajectories"],
-                link_days=d["link_days"], expected_version=d["version"])):
+                link_days=d["link_days"], expected_version=d["version"],
+                phq9_case_cutoff=d.get("phq9_case_cutoff"), gad7_case_cutoff=d.get("gad7_case_cutoff"))):
             messages.success(request, _("Settings saved."))
             return redirect("measures:settings")
     tables = []

@@ -186,6 +186,13 @@
       event.preventDefault();
       var answers = {};
       form.querySelectorAll("select[data-item]").forEach(function (s) { if (s.value !== "") { answers[s.getAttribute("data-item")] = parseInt(s.value, 10); } });
+      if (answers.q9 === undefined) {
+        // A quick PHQ-2 still asks the safety question (question 9): nothing is queued without it.
+        say("Ask question 9 too (thoughts of being better off dead or of hurting themselves): every symptom check includes it.", true);
+        var nine = form.querySelector("select[data-item=q9]");
+        if (nine) { nine.focus(); }
+        return;
+      }
       queue("check", { member: parseInt(form.getAttribute("data-member"), 10), answers: answers });
     } else if (kind === "notes") {
       event.preventDefault();
