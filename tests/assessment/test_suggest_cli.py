@@ -12,7 +12,7 @@ GRIEF_CASE = {
     "reference_date": "2026-07-01",
     "onset": {"date": "2026-05"},
     "inventory": [{"name": "Dad", "relationship": "father", "ring": "inner"}],
-    "timeline": [{"date": "2026-03", "kind": "death_loss", "people": ["Dad"], "mood_effect": "much_worse"}],
+    "timeline": [{"date": "2026-03", "kind": "death", "people": ["Dad"], "mood_effect": "much_worse"}],
 }
 
 
@@ -66,7 +66,7 @@ def test_malformed_json_names_line_and_column(tmp_path):
 
 
 def test_an_invalid_case_names_the_field(tmp_path):
-    bad = dict(GRIEF_CASE, timeline=[{"date": "soon", "kind": "death_loss"}])
+    bad = dict(GRIEF_CASE, timeline=[{"date": "soon", "kind": "death"}])
     code, _, err = run([write(tmp_path, bad)])
     assert code == 2
     assert "invalid case in" in err and "timeline[0].date: not a date" in err

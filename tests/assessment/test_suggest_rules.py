@@ -27,7 +27,7 @@ def test_shipped_rules_load_and_cover_every_area():
 def test_shipped_rules_state_the_twelve_month_window_before_onset_for_grief():
     rule = next(r for r in load_rules().rules if r.id == "grief.close_death_before_onset")
     assert rule.window == (-12.0, 1.0)
-    assert rule.event_kinds == ("death_loss",)
+    assert rule.event_kinds == ("death", "pregnancy_loss")
 
 
 def test_a_wrong_weight_is_reported_with_file_line_and_path():
