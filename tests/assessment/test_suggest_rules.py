@@ -107,3 +107,11 @@ def test_an_intake_rule_on_a_yes_no_question_cannot_use_at_most():
     text = SHIPPED.replace("question: lives_alone\n    equals: true", "question: lives_alone\n    at_most: 1", 1)
     with pytest.raises(DataFileError, match="at_most needs a counting question, not 'lives_alone'"):
         parse_rules(text, "r.yaml")
+
+
+def test_a_group_of_rules_must_score_one_area():
+    text = SHIPPED.replace("  - id: transition.change_before_onset\n    area: role_transition\n",
+                           "  - id: transition.change_before_onset\n    area: role_transition\n    group: grief.the_death\n", 1)
+    assert text != SHIPPED
+    with pytest.raises(DataFileError, match=r"the group 'grief.the_death' already scores 'grief'"):
+        parse_rules(text)
