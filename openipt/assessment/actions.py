@@ -23,6 +23,7 @@ from openipt.assessment.choices import (
     Ending,
     Hope,
     Match,
+    MoodEffect,
     Ring,
     SnapshotKind,
     Support,
@@ -85,9 +86,10 @@ CHOICES = {
     "conflict_talking": (Talking.values, _("Choose an answer from the list.")),
     "conflict_hope": (Hope.values, _("Choose an answer from the list.")),
     "conflict_ending": (Ending.values, _("Choose an answer from the list.")),
+    "conflict_mood_effect": (MoodEffect.values, _("Choose an answer from the list.")),
 }
 DEFAULTS = {"ring": "middle", "expectations_match": "unknown", "conflict_talking": "unknown",
-            "conflict_hope": "unknown", "conflict_ending": "unknown"}
+            "conflict_hope": "unknown", "conflict_ending": "unknown", "conflict_mood_effect": "unknown"}
 
 
 def forbidden() -> ActionError:

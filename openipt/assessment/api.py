@@ -10,7 +10,7 @@ def timeline_events(client) -> list:
     year alone) and marked approximate unless its day is known; the label is the event's own words
     (or its kind) cut to 60 characters, and the kind is the chart kind (death_loss, dispute, ...).
     """
-    from openipt.assessment.choices import EventKind
+    from openipt.assessment.choices import EventKind, chart_kind
     from openipt.assessment.models import LifeEvent
     from openipt.assessment.suggest.dates import ApproxDate
     from openipt.core.charts import Event
@@ -24,7 +24,7 @@ def timeline_events(client) -> list:
     for year, month, day, kind, description in rows:
         when = ApproxDate(year, month, day)
         label = " ".join((description or "").split()) or str(labels.get(kind, kind))
-        out.append(Event(at=when.representative(), label=label[:60], kind=kind, approximate=day is None))
+        out.append(Event(at=when.representative(), label=label[:60], kind=chart_kind(kind), approximate=day is None))
     return out
 
 

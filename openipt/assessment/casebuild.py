@@ -76,7 +76,8 @@ def person_entry(person: InventoryPerson, name: str) -> dict:
     topics = lines(person.conflicts)
     if topics:
         entry["conflicts"] = [{"topic": t, "talking": person.conflict_talking, "hope": person.conflict_hope,
-                               "ending": person.conflict_ending} for t in topics]
+                               "ending": person.conflict_ending, "mood_effect": person.conflict_mood_effect}
+                              for t in topics]
     return entry
 
 

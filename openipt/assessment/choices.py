@@ -59,8 +59,8 @@ class Match(models.TextChoices):
 
 class Talking(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
-    OPEN = "open", _("Still talking it over (or arguing)")
-    STOPPED = "stopped", _("Talking has stopped")
+    OPEN = "open", _("Still negotiating: they talk it over or argue")
+    STOPPED = "stopped", _("Talking has stopped: resentment smoulders")
 
 
 class Hope(models.TextChoices):
@@ -72,15 +72,17 @@ class Hope(models.TextChoices):
 
 class Ending(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
-    NO = "no", _("No")
-    CONSIDERING = "considering", _("Thinking about it")
-    DECIDED = "decided", _("Yes, it is ending or has ended")
+    NO = "no", _("No, neither wants to end it")
+    CONSIDERING = "considering", _("One or both are thinking about ending it")
+    DECIDED = "decided", _("One or both have decided to end it, or it has ended")
 
 
 class EventKind(models.TextChoices):
-    DEATH_LOSS = "death_loss", _("Death or other loss")
+    DEATH = "death", _("A death")
+    PREGNANCY_LOSS = "pregnancy_loss", _("Pregnancy loss, stillbirth or the death of a baby")
     DISPUTE = "dispute", _("Dispute or disagreement")
-    ROLE_CHANGE = "role_change", _("Life change (job, baby, move, illness, retirement ...)")
+    ROLE_CHANGE = "role_change", _("Life change or a loss that is not a death (job, divorce or break-up, move, "
+                                   "health, baby, retirement ...)")
     ISOLATION = "isolation", _("Time of isolation or withdrawal")
     OTHER = "other", _("Something else")
 
@@ -121,7 +123,8 @@ INTAKE_QUESTIONS = {
     "recent_bereavement": _("Has someone close to the client died in the past 12 months?"),
     "recent_life_change": _("Has a big part of the client's life changed in the past 12 months (work, a baby, "
                             "retirement, illness, a relationship starting or ending)?"),
-    "current_disagreement": _("Is the client in a serious disagreement with someone close right now?"),
+    "current_disagreement": _("Is the client in a serious disagreement right now with someone who matters to them "
+                              "(family, partner, friend, or someone at work such as a boss or colleague)?"),
     "long_standing_loneliness": _("Has the client felt lonely or cut off from people for most of their adult life?"),
 }
 
@@ -129,8 +132,37 @@ AREA_NAMES = {
     "grief": _("Grief"),
     "role_dispute": _("Interpersonal role dispute"),
     "role_transition": _("Role transition"),
-    "interpersonal_deficits": _("Interpersonal deficits"),
+    "interpersonal_deficits": _("Interpersonal sensitivity (interpersonal deficits)"),
 }
+
+#: One line per area saying what IPT means by it, shown beside the choice (help text).
+AREA_HELP = {
+    "grief": _("After a death, including a pregnancy loss or the death of a baby. Other losses are role "
+               "transitions."),
+    "role_dispute": _("The client and someone who matters to them (a partner, family, a friend, a boss or a "
+                      "colleague) expect different things of each other."),
+    "role_transition": _("A change in life, welcome or not: a new job or the loss of one, a baby, a divorce or "
+                         "break-up, a move, an illness, retirement."),
+    "interpersonal_deficits": _("Interpersonal sensitivity, the modern name for interpersonal deficits: few or "
+                                "unsatisfying relationships, being easily hurt by others, long-standing "
+                                "loneliness. Chosen when no other area fits."),
+}
+
+#: Dispute stages as IPT defines them, for labels and help texts.
+STAGE_NAMES = {"renegotiation": _("Renegotiation"), "impasse": _("Impasse"), "dissolution": _("Dissolution")}
+STAGE_HELP = {
+    "renegotiation": _("Both are still actively negotiating, often arguing."),
+    "impasse": _("Talking has stopped and resentment smoulders."),
+    "dissolution": _("One or both want to end the relationship."),
+}
+
+#: Event kinds IPT treats as grief (a death, and pregnancy or infant loss).
+GRIEF_EVENT_KINDS = case_format.GRIEF_EVENT_KINDS
+
+
+def chart_kind(kind: str) -> str:
+    """Return the kind the shared charts draw for an event kind (both grief kinds share one marker)."""
+    return "death_loss" if kind in GRIEF_EVENT_KINDS else kind
 
 CONFIDENCE = {"low": _("low"), "medium": _("medium"), "high": _("high")}
 

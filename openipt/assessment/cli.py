@@ -15,16 +15,21 @@ from typing import IO, Any
 
 from .suggest import CaseError, DataFileError, Suggestion, load_rules, parse_case, suggest
 
-USAGE = "usage: openipt suggest-area [--text] [--rules RULES.yaml] CASE.json   (use - to read the case from stdin)"
+USAGE = ("usage: openipt suggest-area [--text] [--rules RULES.yaml] CASE.json   (use - to read the case from stdin)\n"
+         "       openipt suggest-area --evaluate DIR [--glob PATTERN] [--rules RULES.yaml]")
 HELP = f"""{USAGE}
 
-Suggest an IPT problem area (grief, role dispute, role transition, interpersonal deficits) from a
+Suggest an IPT problem area (grief, role dispute, role transition, interpersonal sensitivity, also
+called interpersonal deficits) from a
 case file: interpersonal inventory, timeline, onset and intake answers. The case format is
 described in docs/assessment/suggest-area.md. Output is JSON unless --text is given.
 
 options:
   --text            print a readable summary instead of JSON
   --rules FILE      use this rules file instead of the shipped rules.yaml
+  --evaluate DIR    score every vignette in DIR against its intended answer and print top-1 and
+                    top-2 agreement for the blind (held-out) and development sets
+  --glob PATTERN    with --evaluate: only the vignettes whose file names match (e.g. 'h*')
   -h, --help        show this help
 
 exit codes: 0 success, 2 bad arguments, unreadable file, malformed JSON or invalid case.
@@ -37,7 +42,8 @@ class _Usage(Exception):
 
 
 def _parse_args(argv: list[str]) -> dict[str, Any]:
-    opts: dict[str, Any] = {"text": False, "rules": None, "case": None, "help": False}
+    opts: dict[str, Any] = {"text": False, "rules": None, "case": None, "help": False, "evaluate": None,
+                            "glob": "*"}
     args = list(argv)
     positional: list[str] = []
     while args:
@@ -54,11 +60,21 @@ def _parse_args(argv: list[str]) -> dict[str, Any]:
             if not value:
                 raise _Usage("--rules needs a file name")
             opts["rules"] = value
+        elif arg in ("--evaluate", "--glob") or arg.startswith(("--evaluate=", "--glob=")):
+            name = arg.partition("=")[0].removeprefix("--")
+            value = arg.partition("=")[2] if "=" in arg else (args.pop(0) if args else "")
+            if not value:
+                raise _Usage(f"--{name} needs a value")
+            opts[name] = value
         elif arg.startswith("-") and arg != "-":
             raise _Usage(f"unknown option {arg}")
         else:
             positional.append(arg)
     if opts["help"]:
+        return opts
+    if opts["evaluate"] is not None:
+        if positional:
+            raise _Usage("--evaluate takes a directory, not a case file")
         return opts
     if len(positional) != 1:
         raise _Usage("give exactly one case file (or - for stdin)" if not positional
@@ -143,6 +159,23 @@ def _fail(stderr: IO[str], message: str) -> None:
     _write(stderr, "suggest-area: " + " ".join(message.split()) + "\n")
 
 
+def _evaluate(directory: str, pattern: str, rules: Any, stdout: IO[str]) -> int:
+    from .suggest.evaluate import load_vignettes, report, run
+
+    path = Path(directory)
+    if not path.is_dir():
+        raise _InputError(f"cannot evaluate {directory}: not a directory")
+    try:
+        vignettes = load_vignettes(path, pattern)
+        outcomes = run(vignettes, rules)
+    except (ValueError, CaseError) as exc:
+        raise _InputError(f"cannot evaluate {directory}: {exc}") from None
+    if not vignettes:
+        raise _InputError(f"no vignettes in {directory} match {pattern!r}")
+    _write(stdout, report(outcomes) + "\n")
+    return 0
+
+
 def suggest_area_main(argv: list[str], stdin=None, stdout=None, stderr=None) -> int:
     """Run ``openipt suggest-area``: print ranked problem-area suggestions for a case file."""
     stdin = stdin if stdin is not None else sys.stdin
@@ -155,6 +188,8 @@ def suggest_area_main(argv: list[str], stdin=None, stdout=None, stderr=None) -> 
             _write(stdout, HELP)
             return 0
         rules = load_rules(opts["rules"]) if opts["rules"] else load_rules()
+        if opts["evaluate"] is not None:
+            return _evaluate(opts["evaluate"], opts["glob"], rules, stdout)
         data = _load_case_data(opts["case"], stdin)
         case = parse_case(data)
         suggestions = suggest(case, rules)

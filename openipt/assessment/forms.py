@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from openipt.assessment.actions import MAX_TEXT
@@ -10,6 +11,8 @@ from openipt.assessment.choices import (
     AREA_NAMES,
     INTAKE_QUESTIONS,
     MONTHS,
+    STAGE_HELP,
+    STAGE_NAMES,
     AgeBand,
     Contact,
     Ending,
@@ -54,10 +57,20 @@ PERSON_WORDS = {
     "expected_by_other": (_("What they expect of the client"), _("What do they want from you?"), "", ""),
     "expectations_match": (_("Do these expectations match?"), _("Do you both want the same things?"), "", ""),
     "conflicts": (_("Disagreements or conflicts"), _("Do you disagree about something? What about?"),
-                  _("One topic per line."), _("Write one thing on each line.")),
-    "conflict_talking": (_("Are they still talking it over?"), _("Are you still talking about it?"), "", ""),
+                  _("One topic per line. People outside the inner ring count too: a boss, a colleague, an "
+                    "in-law. How close someone is and how much a disagreement matters are different things."),
+                  _("Write one thing on each line.")),
+    "conflict_talking": (_("Are they still negotiating?"), _("Are you still talking about it, or arguing about it?"),
+                         _("Still talking it over or arguing points to renegotiation. Talking has stopped and "
+                           "resentment smoulders points to an impasse."), ""),
     "conflict_hope": (_("Does the client hope it can change?"), _("Do you hope it can get better?"), "", ""),
-    "conflict_ending": (_("Is the client thinking of ending the relationship?"), _("Are you thinking of ending this relationship?"), "", ""),
+    "conflict_ending": (_("Does either of them want to end the relationship?"),
+                        _("Do you, or they, want to end this relationship?"),
+                        _("When one or both want to end it, the dispute is at the stage of dissolution."), ""),
+    "conflict_mood_effect": (_("How does the disagreement affect the client's mood?"),
+                             _("How does this disagreement affect your mood?"),
+                             _("Weighed the same way as a life event's effect on mood when a problem area is "
+                               "suggested."), ""),
     "recent_changes": (_("Recent changes"), _("What has changed lately?"), _("One point per line."), _("Write one thing on each line.")),
     "changes_wanted": (_("Changes the client would like"), _("What would you like to change?"), _("One point per line."),
                        _("Write one thing on each line.")),
@@ -83,6 +96,7 @@ class PersonForm(forms.Form):
     conflict_talking = forms.ChoiceField(choices=Talking.choices, required=False, initial="unknown")
     conflict_hope = forms.ChoiceField(choices=Hope.choices, required=False, initial="unknown")
     conflict_ending = forms.ChoiceField(choices=Ending.choices, required=False, initial="unknown")
+    conflict_mood_effect = forms.ChoiceField(choices=MoodEffect.choices, required=False, initial="unknown")
     recent_changes = text_area("")
     changes_wanted = text_area("")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -91,14 +105,14 @@ class PersonForm(forms.Form):
         (_("Who"), ("name", "relationship", "ring", "age_band", "contact")),
         (_("Support"), ("support_received", "support_given", "satisfying", "unsatisfying")),
         (_("Expectations"), ("expects_of_other", "expected_by_other", "expectations_match")),
-        (_("Disagreements"), ("conflicts", "conflict_talking", "conflict_hope", "conflict_ending")),
+        (_("Disagreements"), ("conflicts", "conflict_talking", "conflict_hope", "conflict_ending", "conflict_mood_effect")),
         (_("Changes"), ("recent_changes", "changes_wanted")),
     )
     CLIENT_GROUPS = (
         (_("Who"), ("name", "relationship", "ring", "contact")),
         (_("Good and hard"), ("support_received", "support_given", "satisfying", "unsatisfying")),
         (_("What you want from each other"), ("expects_of_other", "expected_by_other", "expectations_match")),
-        (_("Disagreements"), ("conflicts", "conflict_talking", "conflict_hope", "conflict_ending")),
+        (_("Disagreements"), ("conflicts", "conflict_talking", "conflict_hope", "conflict_ending", "conflict_mood_effect")),
         (_("Changes"), ("recent_changes", "changes_wanted")),
     )
 
@@ -142,7 +156,10 @@ class WhenFields(forms.Form):
 
 
 class EventForm(WhenFields):
-    kind = forms.ChoiceField(label=_("What kind of event"), choices=EventKind.choices)
+    kind = forms.ChoiceField(label=_("What kind of event"), choices=EventKind.choices,
+                             help_text=_("Grief is for a death, including a pregnancy loss or the death of a baby. "
+                                         "Other losses, such as a job, a divorce, a move or health, are life "
+                                         "changes (role transitions)."))
     description = text_area(_("What happened"), _("In plain words; it appears on the timeline and may be used in the "
                                                   "formulation draft."), rows=3)
     main_person = forms.ChoiceField(label=_("Who it is mainly about"), required=False,
@@ -190,11 +207,19 @@ def area_choices():
     return [(k, v) for k, v in AREA_NAMES.items()]
 
 
+def stage_choices():
+    return [("", _("Not a dispute"))] + [
+        (k, format_lazy("{}: {}", STAGE_NAMES[k], STAGE_HELP[k])) for k in ("renegotiation", "impasse", "dissolution")]
+
+
 class ChooseAreaForm(forms.Form):
-    area = forms.ChoiceField(label=_("Problem area"), choices=area_choices, widget=forms.RadioSelect)
-    stage = forms.ChoiceField(label=_("Stage of the dispute"), required=False, choices=[
-        ("", _("Not a dispute")), ("renegotiation", _("Renegotiation")), ("impasse", _("Impasse")),
-        ("dissolution", _("Dissolution"))], help_text=_("Only for a role dispute."))
+    area = forms.ChoiceField(label=_("Problem area"), choices=area_choices, widget=forms.RadioSelect,
+                             help_text=_("Grief is for a death (and pregnancy or baby loss); other losses are role "
+                                         "transitions. A role dispute can be with anyone who matters, at home or "
+                                         "at work. Interpersonal sensitivity is the modern name for interpersonal "
+                                         "deficits."))
+    stage = forms.ChoiceField(label=_("Stage of the dispute"), required=False, choices=stage_choices,
+                              help_text=_("Only for a role dispute."))
     rationale = forms.CharField(label=_("Why this area, in your words"), max_length=20000,
                                 widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text=_("What links the low mood to this area? Check it with the client."))

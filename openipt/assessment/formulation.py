@@ -215,7 +215,7 @@ def draft_from_suggestion(case: Case, suggestion: Suggestion, symptoms: str | in
     focus = suggestion.focus
     if focus and focus.kind == "person":
         people.append(case.inventory[focus.index])
-        events.extend(e for e in case.timeline if focus.index in e.people and e.kind in ("death_loss", "dispute"))
+        events.extend(e for e in case.timeline if focus.index in e.people and e.kind in ("death", "pregnancy_loss", "dispute"))
     elif focus and focus.kind == "event":
         events.append(case.timeline[focus.index])
     elif suggestion.area == "interpersonal_deficits":

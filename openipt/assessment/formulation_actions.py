@@ -28,7 +28,7 @@ from openipt.assessment.actions import (
     forbidden,
     long_text,
 )
-from openipt.assessment.choices import SnapshotKind
+from openipt.assessment.choices import GRIEF_EVENT_KINDS, SnapshotKind
 from openipt.assessment.formulation import (
     Formulation,
     FormulationError,
@@ -173,7 +173,7 @@ def _focus_guess(case, area):
     if case is None:
         return [], []
     if area == "grief":
-        deaths = [e for e in case.timeline if e.kind == "death_loss"]
+        deaths = [e for e in case.timeline if e.kind in GRIEF_EVENT_KINDS]
         if deaths:
             last = deaths[-1]
             return ([case.inventory[last.people[0]]] if last.people else []), [last]

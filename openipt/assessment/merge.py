@@ -16,7 +16,8 @@ from dataclasses import dataclass
 PERSON_FIELDS = (
     "name", "relationship", "ring", "age_band", "contact", "support_received", "support_given",
     "satisfying", "unsatisfying", "expects_of_other", "expected_by_other", "expectations_match",
-    "conflicts", "conflict_talking", "conflict_hope", "conflict_ending", "recent_changes", "changes_wanted",
+    "conflicts", "conflict_talking", "conflict_hope", "conflict_ending", "conflict_mood_effect", "recent_changes",
+    "changes_wanted",
 )
 TEXT_FIELDS = (
     "satisfying", "unsatisfying", "expects_of_other", "expected_by_other", "conflicts", "recent_changes",

@@ -50,6 +50,7 @@ class InventoryPerson(TimeStamped):
     conflict_talking = models.CharField(max_length=8, choices=Talking.choices, default=Talking.UNKNOWN)
     conflict_hope = models.CharField(max_length=8, choices=Hope.choices, default=Hope.UNKNOWN)
     conflict_ending = models.CharField(max_length=12, choices=Ending.choices, default=Ending.UNKNOWN)
+    conflict_mood_effect = models.CharField(max_length=12, choices=MoodEffect.choices, default=MoodEffect.UNKNOWN)
     recent_changes = models.TextField(blank=True)
     changes_wanted = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -68,6 +69,8 @@ class InventoryPerson(TimeStamped):
             models.CheckConstraint(condition=Q(conflict_talking__in=Talking.values), name="inventory_talking_valid"),
             models.CheckConstraint(condition=Q(conflict_hope__in=Hope.values), name="inventory_hope_valid"),
             models.CheckConstraint(condition=Q(conflict_ending__in=Ending.values), name="inventory_ending_valid"),
+            models.CheckConstraint(condition=Q(conflict_mood_effect__in=MoodEffect.values),
+                                   name="inventory_conflict_mood_valid"),
         ]
         indexes = [models.Index(fields=["client", "removed_at"])]
 
@@ -152,7 +155,7 @@ class LifeEvent(TimeStamped):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField(null=True, blank=True)
     day = models.PositiveSmallIntegerField(null=True, blank=True)
-    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
     description = models.TextField(blank=True)
     main_person = models.ForeignKey(InventoryPerson, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="main_events")

@@ -26,6 +26,7 @@ from openipt.assessment.choices import (
     Ring,
     Support,
     Talking,
+    chart_kind,
 )
 from openipt.assessment.forms import PERSON_WORDS
 from openipt.assessment.merge import PERSON_FIELDS, TEXT_FIELDS, changed_fields, normalise, word_diff
@@ -37,6 +38,7 @@ CHOICE_LABELS = {
     "support_received": dict(Support.choices), "support_given": dict(Support.choices),
     "expectations_match": dict(Match.choices), "conflict_talking": dict(Talking.choices),
     "conflict_hope": dict(Hope.choices), "conflict_ending": dict(Ending.choices),
+    "conflict_mood_effect": dict(MoodEffect.choices),
 }
 
 
@@ -45,7 +47,7 @@ def chart_words() -> dict:
     return {
         "ring_inner": _("Inner ring"), "ring_middle": _("Middle ring"), "ring_outer": _("Outer ring"),
         "ring": _("Ring"), "people": _("People"), "nobody": _("No one"), "events": _("Life events"),
-        "kind_death_loss": _("Death or loss"), "kind_dispute": _("Dispute"), "kind_role_change": _("Life change"),
+        "kind_death_loss": _("Death (or pregnancy or baby loss)"), "kind_dispute": _("Dispute"), "kind_role_change": _("Life change"),
         "kind_isolation": _("Isolation"), "kind_other": _("Other"), "approximate_legend": _("Hollow: date not exact"),
         "onset": _("Onset"), "onset_row": _("The episode began"), "date": _("Date"), "event": _("Event"),
         "kind": _("Kind"), "score": _("Score"), "no_scores": _("No scores yet"),
@@ -138,7 +140,8 @@ def timeline(client, events, record, scores) -> object:
     for e in events:
         when = ApproxDate(e.year, e.month, e.day)
         label = " ".join((e.description or "").split()) or str(labels.get(e.kind, e.kind))
-        drawn.append(Event(at=when.representative(), label=label[:80], kind=e.kind, approximate=e.day is None))
+        drawn.append(Event(at=when.representative(), label=label[:80], kind=chart_kind(e.kind),
+                           approximate=e.day is None))
     onset = None
     if record is not None and record.onset_year:
         onset = ApproxDate(record.onset_year, record.onset_month, record.onset_day).representative()

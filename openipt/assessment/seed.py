@@ -28,7 +28,7 @@ DEMO = {
               expected_by_other="That I talk to her", expectations_match="partly"),
          dict(name="Marek", relationship="brother", ring="middle", contact="monthly", satisfying="Football on Saturdays"),
          dict(name="Tom", relationship="manager", ring="outer", contact="weekly", unsatisfying="Wants me back at full speed")],
-        [(5, None, "death_loss", "Dad died after a short illness", "Dad", "much_worse"),
+        [(5, None, "death", "Dad died after a short illness", "Dad", "much_worse"),
          (4, None, "isolation", "Stopped going to football", None, "worse")],
         3, "Poor sleep, guilt, no interest in things he used to enjoy.",
         {"recent_bereavement": True, "lives_alone": False, "close_confidants": 2, "current_disagreement": False},
@@ -51,7 +51,7 @@ DEMO = {
               unsatisfying="Leaves all the night feeds to me", expects_of_other="Share the nights",
               expected_by_other="Keep the house as before", expectations_match="no",
               conflicts="Who does the night feeds\nMoney since I stopped work", conflict_talking="open", conflict_hope="yes",
-              conflict_ending="no"),
+              conflict_ending="no", conflict_mood_effect="worse"),
          dict(name="Baby Noor", relationship="daughter", ring="inner", contact="daily", satisfying="Her smile"),
          dict(name="Aunt Samira", relationship="aunt", ring="middle", contact="weekly", support_received="some",
               satisfying="Comes round on Tuesdays")],
@@ -125,12 +125,12 @@ def _demo_client_change(world) -> None:
 RELATIONS = [("partner", "inner"), ("mother", "inner"), ("father", "middle"), ("sister", "middle"), ("brother", "middle"),
              ("friend", "middle"), ("colleague", "outer"), ("neighbour", "outer"), ("son", "inner"), ("daughter", "inner")]
 NAMES = "Ana Ben Chloe Dev Eli Femi Gita Hugo Ines Jon Kemi Lars Mira Nico Oona Pia Raj Sol Tara Umar Vera Wen Yara Zak".split()
-KIND_FOR = {"grief": "death_loss", "role_dispute": "dispute", "role_transition": "role_change",
+KIND_FOR = {"grief": "death", "role_dispute": "dispute", "role_transition": "role_change",
             "interpersonal_deficits": "isolation", "": "other"}
 PERSON_COLUMNS = ("created_at", "updated_at", "client", "name", "relationship", "ring", "age_band", "contact",
                   "support_received", "support_given", "satisfying", "unsatisfying", "expects_of_other",
                   "expected_by_other", "expectations_match", "conflicts", "conflict_talking", "conflict_hope",
-                  "conflict_ending", "recent_changes", "changes_wanted", "version", "client_version", "staff_version",
+                  "conflict_ending", "conflict_mood_effect", "recent_changes", "changes_wanted", "version", "client_version", "staff_version",
                   "created_by", "updated_by")
 REVISION_COLUMNS = ("person", "version", "kind", "data", "conflict_fields", "by", "by_client", "at")
 EVENT_COLUMNS = ("created_at", "updated_at", "client", "year", "month", "kind", "description", "main_person",
@@ -202,13 +202,14 @@ def _synth_batch(world, courses, w: _Writer) -> None:
                 w.now, w.now, client_id, rng.choice(NAMES), relationship, ring, "", rng.choice(["daily", "weekly", "monthly"]),
                 rng.choice(["some", "a_lot", "little"]), "some", "Spends time together.", "" if not conflict else "Arguments at home.",
                 "", "", "no" if conflict else "unknown", "Money and chores" if conflict else "", "open" if conflict else "unknown",
-                "yes" if conflict else "unknown", "no" if conflict else "unknown", "", "", 1, 0, 1, therapist, therapist,
+                "yes" if conflict else "unknown", "no" if conflict else "unknown", "worse" if conflict else "unknown",
+                "", "", 1, 0, 1, therapist, therapist,
             ))
         plans[client_id] = (course_id, therapist, area, stage, phase, start)
     w.insert(InventoryPerson, PERSON_COLUMNS, people_rows)
     client_ids = list(plans)
     people_of: dict[int, list[tuple]] = {}
-    fields = list(PERSON_COLUMNS[3:21])
+    fields = list(PERSON_COLUMNS[3:22])
     for row in InventoryPerson.objects.filter(client_id__in=client_ids).order_by("pk").values_list("pk", "client_id", *fields):
         people_of.setdefault(row[1], []).append(row)
     revisions, events, records, choices, versions = [], [], [], [], []

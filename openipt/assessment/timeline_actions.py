@@ -26,7 +26,7 @@ from openipt.assessment.actions import (
 )
 from openipt.assessment.choices import EventKind, MoodEffect
 from openipt.assessment.models import ClientAssessment, InventoryPerson, LifeEvent
-from openipt.assessment.suggest.case import INTAKE_QUESTIONS
+from openipt.assessment.suggest.case import INTAKE_QUESTIONS, LEGACY_LOSS_KIND, legacy_loss_kind
 from openipt.assessment.suggest.dates import ApproxDate
 from openipt.audit import actions as audit
 from openipt.clients.access import visible_clients
@@ -117,6 +117,8 @@ def _people(client, main_person_id, people_ids) -> tuple[InventoryPerson | None,
 
 def _check_event(data) -> dict:
     kind = data.get("kind") or ""
+    if kind == LEGACY_LOSS_KIND:  # the old "death or other loss" (older scripts and imports): grief is for a death
+        kind = legacy_loss_kind(str(data.get("description") or ""))
     if kind not in EventKind.values:
         raise ActionError(_("Choose what kind of event this was."), field="kind")
     mood = data.get("mood_effect") or MoodEffect.UNKNOWN

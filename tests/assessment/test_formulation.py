@@ -90,13 +90,19 @@ def test_free_text_symptoms_are_quoted_back_to_the_client():
     assert "Symptoms: poor sleep and no energy." in f.staff_text
 
 
-def test_each_dispute_stage_has_its_own_words():
-    texts = {stage: draft_formulation("role_dispute", "mild", stage=stage, people=["Jo"]).client_text
-             for stage in ("renegotiation", "impasse", "dissolution")}
-    assert "You are still talking" in texts["renegotiation"]
-    assert "the talking has stopped" in texts["impasse"]
-    assert "thinking about ending this relationship" in texts["dissolution"]
+def test_each_dispute_stage_has_its_own_words_following_the_ipt_definitions():
+    drafts = {stage: draft_formulation("role_dispute", "mild", stage=stage, people=["Jo"])
+              for stage in ("renegotiation", "impasse", "dissolution")}
+    texts = {stage: d.client_text for stage, d in drafts.items()}
+    # renegotiation: still actively negotiating, often arguing
+    assert "You still talk about it, or argue about it" in texts["renegotiation"]
+    # impasse: talking has stopped, resentment smoulders
+    assert "the talking has stopped. Hurt or anger can build up" in texts["impasse"]
+    # dissolution: one or both want to end it (not only the client)
+    assert "One of you, or both, want to end this relationship" in texts["dissolution"]
     assert len(set(texts.values())) == 3
+    assert "Stage: talking has stopped and resentment smoulders." in drafts["impasse"].staff_text
+    assert "Stage: one or both want to end the relationship." in drafts["dissolution"].staff_text
 
 
 def test_missing_details_fall_back_to_general_words():

@@ -81,7 +81,7 @@ def test_every_problem_is_listed_not_only_the_first():
 
 def test_people_in_events_are_matched_by_name_ignoring_case():
     data = minimal(inventory=[{"name": "Rose", "relationship": "mother", "ring": "inner"}],
-                   timeline=[{"date": "2026-01", "kind": "death_loss", "people": [" rose "]}])
+                   timeline=[{"date": "2026-01", "kind": "death", "people": [" rose "]}])
     case = parse_case(data)
     assert case.timeline[0].people == (0,)
 

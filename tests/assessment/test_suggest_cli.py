@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ GRIEF_CASE = {
     "reference_date": "2026-07-01",
     "onset": {"date": "2026-05"},
     "inventory": [{"name": "Dad", "relationship": "father", "ring": "inner"}],
-    "timeline": [{"date": "2026-03", "kind": "death_loss", "people": ["Dad"], "mood_effect": "much_worse"}],
+    "timeline": [{"date": "2026-03", "kind": "death", "people": ["Dad"], "mood_effect": "much_worse"}],
 }
 
 
@@ -66,7 +67,7 @@ def test_malformed_json_names_line_and_column(tmp_path):
 
 
 def test_an_invalid_case_names_the_field(tmp_path):
-    bad = dict(GRIEF_CASE, timeline=[{"date": "soon", "kind": "death_loss"}])
+    bad = dict(GRIEF_CASE, timeline=[{"date": "soon", "kind": "death"}])
     code, _, err = run([write(tmp_path, bad)])
     assert code == 2
     assert "invalid case in" in err and "timeline[0].date: not a date" in err
@@ -121,3 +122,33 @@ def test_any_text_on_stdin_gives_a_clean_answer(text):
 def test_a_field_name_with_a_line_break_still_gives_one_line():
     code, _, err = run(["-"], json.dumps(dict(GRIEF_CASE, **{"bad\nkey": 1})))
     assert code == 2 and err.count("\n") == 1 and "'bad\\nkey': unknown field" in err
+
+
+VIGNETTES = str(Path(__file__).parent / "vignettes")
+
+
+def test_evaluate_prints_top1_and_top2_for_the_blind_and_development_vignettes():
+    code, out, err = run(["--evaluate", VIGNETTES, "--glob", "h1[2-9]_*,h[23][0-9]_*,t5*"])
+    assert (code, err) == (0, "")
+    blind, development = out.splitlines()[1:3]
+    assert blind.startswith("[blind] n=21  top1: ") and " top2: " in blind
+    assert development.startswith("[development] n=2  top1: ")
+
+
+def test_evaluate_refuses_a_missing_directory_an_empty_match_and_a_case_file(tmp_path):
+    code, _, err = run(["--evaluate", str(tmp_path / "nowhere")])
+    assert code == 2 and "not a directory" in err
+    code, _, err = run(["--evaluate", VIGNETTES, "--glob", "zz*"])
+    assert code == 2 and "no vignettes" in err
+    code, _, err = run(["--evaluate", VIGNETTES, "case.json"])
+    assert code == 2 and "takes a directory" in err and err.count("\n") == 1
+
+
+def test_an_old_case_file_with_death_or_other_loss_still_reads_by_its_description(tmp_path):
+    # given a case written before grief was kept for a death
+    old = dict(GRIEF_CASE, timeline=[{"date": "2026-03", "kind": "death_loss", "description": "Lost my job",
+                                      "mood_effect": "much_worse"}])
+    code, out, _ = run([write(tmp_path, old)])
+    # then the job loss is a role transition, not grief
+    assert code == 0
+    assert json.loads(out)["suggestions"][0]["area"] == "role_transition"

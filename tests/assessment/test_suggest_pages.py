@@ -24,7 +24,7 @@ def grief_case(therapist, client):
                                                           expects_of_other="Take our time", expected_by_other="Sell now"))
     death = months_ago(4)
     onset = months_ago(2)
-    timeline_actions.add_event(therapist, client.pk, {"year": death[0], "month": death[1], "kind": "death_loss",
+    timeline_actions.add_event(therapist, client.pk, {"year": death[0], "month": death[1], "kind": "death",
                                                       "description": "Dad died", "main_person": dad.pk,
                                                       "people": [str(sue.pk)], "mood_effect": "much_worse"})
     timeline_actions.save_intake(therapist, client.pk, onset={"year": onset[0], "month": onset[1]},
@@ -43,9 +43,10 @@ def test_the_case_is_written_from_the_record_in_the_documented_form(world, thera
              "satisfying": ["Long talks", "Fishing"]},
             {"name": "Sue", "relationship": "sister", "ring": "middle",
              "expectations": {"client": "Take our time", "other": "Sell now", "match": "no"},
-             "conflicts": [{"topic": "Selling Dad's house", "talking": "open", "hope": "yes", "ending": "unknown"}]},
+             "conflicts": [{"topic": "Selling Dad's house", "talking": "open", "hope": "yes", "ending": "unknown",
+                            "mood_effect": "unknown"}]},
         ],
-        "timeline": [{"date": f"{death[0]:04d}-{death[1]:02d}", "kind": "death_loss", "mood_effect": "much_worse",
+        "timeline": [{"date": f"{death[0]:04d}-{death[1]:02d}", "kind": "death", "mood_effect": "much_worse",
                       "description": "Dad died", "people": ["Dad", "Sue"]}],
         "onset": {"date": f"{onset[0]:04d}-{onset[1]:02d}", "note": "Poor sleep, guilt"},
         "intake": {"recent_bereavement": True},
@@ -136,5 +137,5 @@ def test_deficits_is_suggested_only_as_a_last_resort_and_says_so(world, therapis
                                  answers={"close_confidants": 0, "long_standing_loneliness": "yes", "lives_alone": "yes"},
                                  expected_version=0)
     page = text(as_member(world.m["therapist"]).get(f"/assessment/course/{course.pk}/suggestions/"))
-    assert "1. Interpersonal deficits" in page
+    assert "1. Interpersonal sensitivity (interpersonal deficits)" in page
     assert "suggested only because no other area reached its threshold" in page

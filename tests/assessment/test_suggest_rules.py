@@ -27,7 +27,7 @@ def test_shipped_rules_load_and_cover_every_area():
 def test_shipped_rules_state_the_twelve_month_window_before_onset_for_grief():
     rule = next(r for r in load_rules().rules if r.id == "grief.close_death_before_onset")
     assert rule.window == (-12.0, 1.0)
-    assert rule.event_kinds == ("death_loss",)
+    assert rule.event_kinds == ("death", "pregnancy_loss")
 
 
 def test_a_wrong_weight_is_reported_with_file_line_and_path():
@@ -107,3 +107,11 @@ def test_an_intake_rule_on_a_yes_no_question_cannot_use_at_most():
     text = SHIPPED.replace("question: lives_alone\n    equals: true", "question: lives_alone\n    at_most: 1", 1)
     with pytest.raises(DataFileError, match="at_most needs a counting question, not 'lives_alone'"):
         parse_rules(text, "r.yaml")
+
+
+def test_a_group_of_rules_must_score_one_area():
+    text = SHIPPED.replace("  - id: transition.change_before_onset\n    area: role_transition\n",
+                           "  - id: transition.change_before_onset\n    area: role_transition\n    group: grief.the_death\n", 1)
+    assert text != SHIPPED
+    with pytest.raises(DataFileError, match=r"the group 'grief.the_death' already scores 'grief'"):
+        parse_rules(text)

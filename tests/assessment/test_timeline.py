@@ -60,10 +60,10 @@ def test_the_people_involved_must_come_from_this_clients_inventory(world, therap
     mine = actions.add_person(therapist, world.clients["mine"].pk, person("Dad", "father"))
     with pytest.raises(ActionError) as refused:
         timeline_actions.add_event(therapist, world.clients["mine"].pk,
-                                   {"year": 2024, "kind": "death_loss", "main_person": elsewhere.pk})
+                                   {"year": 2024, "kind": "death", "main_person": elsewhere.pk})
     assert refused.value.field == "main_person"
     event = timeline_actions.add_event(therapist, world.clients["mine"].pk, {
-        "year": 2024, "month": 3, "kind": "death_loss", "main_person": mine.pk, "people": [str(mine.pk)]})
+        "year": 2024, "month": 3, "kind": "death", "main_person": mine.pk, "people": [str(mine.pk)]})
     assert event.main_person == mine and list(event.people.all()) == []  # the main person is not listed twice
 
 
@@ -73,7 +73,7 @@ def test_the_timeline_shows_events_onset_and_phq9_scores_as_a_chart_and_a_table(
     client = world.clients["self"]
     dad = actions.add_person(therapist, client.pk, person("Dad", "father", "inner"))
     year, month = months_ago(4)
-    timeline_actions.add_event(therapist, client.pk, {"year": year, "month": month, "kind": "death_loss",
+    timeline_actions.add_event(therapist, client.pk, {"year": year, "month": month, "kind": "death",
                                                       "description": "Dad died", "main_person": dad.pk,
                                                       "mood_effect": "much_worse"})
     onset = months_ago(2)

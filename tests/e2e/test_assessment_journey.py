@@ -71,7 +71,7 @@ def test_from_the_inventory_to_an_agreed_formulation_and_the_middle_phase(ui, ph
     ui.check()
     page.get_by_label("Year").fill(str(year))
     page.get_by_label("Month").select_option(label="March")
-    page.get_by_label("What kind of event").select_option("death_loss")
+    page.get_by_label("What kind of event").select_option("death")
     page.get_by_label("What happened").fill("Dad died after a short illness")
     page.get_by_label("Who it is mainly about").select_option(label="Dad (father)")
     page.get_by_label("How it affected the mood").select_option("much_worse")

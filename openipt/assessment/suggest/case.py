@@ -25,7 +25,12 @@ MATCH = ("yes", "partly", "no", "unknown")
 TALKING = ("open", "stopped", "unknown")
 HOPE = ("yes", "unsure", "no", "unknown")
 ENDING = ("no", "considering", "decided", "unknown")
-EVENT_KINDS = ("death_loss", "dispute", "role_change", "isolation", "other")
+EVENT_KINDS = ("death", "pregnancy_loss", "dispute", "role_change", "isolation", "other")
+#: The kinds of event IPT counts as grief: a death, and a pregnancy or infant loss. Every other loss
+#: (a job, a divorce, a move, health) is a role transition and is entered as ``role_change``.
+GRIEF_EVENT_KINDS = ("death", "pregnancy_loss")
+#: The old kind "death or other loss" (case files and database rows written before the split).
+LEGACY_LOSS_KIND = "death_loss"
 MOOD_EFFECTS = ("much_worse", "worse", "none", "better", "unknown")
 
 #: Intake questions: id -> (kind, the question as asked). Kind is "bool" or "count".
@@ -36,7 +41,8 @@ INTAKE_QUESTIONS: dict[str, tuple[str, str]] = {
     "recent_bereavement": ("bool", "Has someone close to you died in the past 12 months?"),
     "recent_life_change": ("bool", "Has a big part of your life changed in the past 12 months "
                                    "(work, a baby, retirement, illness, a relationship starting or ending)?"),
-    "current_disagreement": ("bool", "Are you in a serious disagreement with someone close right now?"),
+    "current_disagreement": ("bool", "Are you in a serious disagreement right now with someone who matters to you "
+                                     "(family, a partner, a friend, or someone at work)?"),
     "long_standing_loneliness": ("bool", "Have you felt lonely or cut off from people for most of your adult life?"),
 }
 
@@ -64,6 +70,7 @@ class Conflict:
     hope: str = "unknown"
     ending: str = "unknown"
     note: str = ""
+    mood_effect: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,34 @@ class Case:
     def anchor(self) -> dt.date:
         """Return the day time windows are measured from: onset if known, else the reference date."""
         return self.onset.date.representative() if self.onset else self.reference_date
+
+
+_PREGNANCY_WORDS = ("miscarr", "stillb", "still-b", "still b", "pregnan", "ectopic", "baby died", "lost the baby",
+                    "lost our baby", "lost my baby", "neonatal", "cot death", "infant")
+_DEATH_WORDS = ("died", "death", "passed away", "passed on", "funeral", "suicide", "killed", "murder",
+                "bereave", "overdose", "lost her life", "lost his life", "lost their life")
+_OTHER_LOSS_WORDS = ("job", "redundan", "laid off", "fired", "sacked", "dismiss", "work", "divorce", "separat",
+                     "split", "broke up", "break-up", "breakup", "ended", "left me", "moved", "move", "home",
+                     "house", "diagnos", "illness", "ill health", "health", "injur", "disab", "retire", "money",
+                     "business", "visa", "country", "custody", "friendship", "relationship")
+
+
+def legacy_loss_kind(description: str) -> str:
+    """Return the kind an old "death or other loss" entry becomes, read from its description.
+
+    IPT keeps grief for a death (and pregnancy or infant loss); other losses are role transitions.
+    Words of pregnancy loss win, then words of death, then words of another loss. With no such
+    words at all the entry stays a death, as that was the kind's first meaning; the migration lists
+    these for the therapist to check.
+    """
+    text = " ".join((description or "").lower().split())
+    if any(w in text for w in _PREGNANCY_WORDS):
+        return "pregnancy_loss"
+    if any(w in text for w in _DEATH_WORDS):
+        return "death"
+    if any(w in text for w in _OTHER_LOSS_WORDS):
+        return "role_change"
+    return "death"
 
 
 class CaseError(ValueError):
@@ -268,7 +303,7 @@ def _parse_person(chk: _Checker, i: int, value: Any) -> Person | None:
     conflicts = []
     for j, c_raw in enumerate(chk.items(raw.get("conflicts", []), f"{path}.conflicts", MAX_LIST)):
         cpath = f"{path}.conflicts[{j}]"
-        c = chk.obj(c_raw, cpath, {"topic", "talking", "hope", "ending", "note"}, {"topic"})
+        c = chk.obj(c_raw, cpath, {"topic", "talking", "hope", "ending", "note", "mood_effect"}, {"topic"})
         if c is None:
             continue
         conflicts.append(Conflict(
@@ -277,6 +312,8 @@ def _parse_person(chk: _Checker, i: int, value: Any) -> Person | None:
             hope=chk.choice(c.get("hope"), f"{cpath}.hope", HOPE, "unknown") or "unknown",
             ending=chk.choice(c.get("ending"), f"{cpath}.ending", ENDING, "unknown") or "unknown",
             note=chk.text(c.get("note"), f"{cpath}.note"),
+            mood_effect=chk.choice(c.get("mood_effect"), f"{cpath}.mood_effect", MOOD_EFFECTS,
+                                   "unknown") or "unknown",
         ))
     return Person(
         index=i,
@@ -311,14 +348,19 @@ def _parse_event(chk: _Checker, i: int, value: Any, names: Mapping[str, int],
             chk.err(f"{path}.people[{j}]", f"no person named {ref!r} in the inventory")
         elif names[key] not in people:
             people.append(names[key])
-    kind = chk.choice(raw.get("kind"), f"{path}.kind", EVENT_KINDS, None) if "kind" in raw else None
+    description = chk.text(raw.get("description"), f"{path}.description")
+    kind = raw.get("kind")
+    if kind == LEGACY_LOSS_KIND:
+        kind = legacy_loss_kind(description)
+    else:
+        kind = chk.choice(kind, f"{path}.kind", EVENT_KINDS, None) if "kind" in raw else None
     if when is None or kind is None:
         return None
     return Event(
         index=i,
         date=when,
         kind=kind,
-        description=chk.text(raw.get("description"), f"{path}.description"),
+        description=description,
         people=tuple(people),
         mood_effect=chk.choice(raw.get("mood_effect"), f"{path}.mood_effect", MOOD_EFFECTS, "unknown") or "unknown",
     )

@@ -2,10 +2,13 @@
 
 A rule set is only as good as its agreement with what a clinician would choose. Vignettes are
 JSON files holding a case and the intended answer; this module scores each one and reports
-top-1 agreement on the primary area, agreement on the dispute stage, and how often "no
-suggestion" was given when (and only when) it should be, separately for held-out vignettes.
+top-1 agreement on the primary area, top-2 agreement (the intended area is the first or the
+second suggestion), agreement on the dispute stage, and how often "no suggestion" was given when
+(and only when) it should be, separately for the blind (held-out) vignettes and the development
+(tuning) ones.
 
-Run: ``python -m openipt.assessment.suggest.evaluate tests/assessment/vignettes``
+Run: ``openipt suggest-area --evaluate tests/assessment/vignettes`` (add ``--glob 'h1[2-9]*'`` for a
+subset), or ``python -m openipt.assessment.suggest.evaluate tests/assessment/vignettes [GLOB]``.
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ class Outcome:
     primary: str
     secondary: str | None
     stage: str | None
+
+    @property
+    def top2(self) -> bool:
+        """Return whether the intended area (or none) is the first or the second suggestion."""
+        return self.top1 or (self.secondary is not None and self.secondary == self.vignette.primary)
 
     @property
     def top1(self) -> bool:
@@ -89,9 +97,11 @@ def load_vignette(path: Path) -> Vignette:
                     tuple(exp["acceptable_secondary"]), exp["stage"], raw["case"])
 
 
-def load_vignettes(directory: Path) -> list[Vignette]:
-    """Read every *.json vignette in a directory, sorted by file name."""
-    return [load_vignette(p) for p in sorted(Path(directory).glob("*.json"))]
+def load_vignettes(directory: Path, pattern: str = "*") -> list[Vignette]:
+    """Read the *.json vignettes whose names match pattern (several may be joined with commas), by name."""
+    paths = {p for part in pattern.split(",") if part.strip()
+             for p in Path(directory).glob(part.strip().removesuffix(".json") + ".json")}
+    return [load_vignette(p) for p in sorted(paths)]
 
 
 def run(vignettes: Iterable[Vignette], rules: Rules | None = None) -> list[Outcome]:
@@ -118,6 +128,7 @@ def agreement(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:
     secondaries = [o for o in outcomes if o.secondary is not None]
     return {
         "top1": (sum(o.top1 for o in outcomes), len(outcomes)),
+        "top2": (sum(o.top2 for o in outcomes), len(outcomes)),
         "stage": (sum(bool(o.stage_ok) for o in disputes), len(disputes)),
         "none_correctly_none": (sum(o.primary == "none" for o in nones), len(nones)),
         "area_wrongly_none": (sum(o.primary == "none" for o in areas), len(areas)),
@@ -126,16 +137,16 @@ def agreement(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:
 
 
 def report(outcomes: Sequence[Outcome]) -> str:
-    """Return a plain-text agreement report: all vignettes, tuning set, held-out set, and misses."""
+    """Return a plain-text agreement report: all vignettes, blind (held-out) set, development set, misses."""
     lines = []
-    for label, subset in (("all", outcomes), ("tuning", [o for o in outcomes if not o.vignette.held_out]),
-                          ("held-out", [o for o in outcomes if o.vignette.held_out])):
+    for label, subset in (("all", outcomes), ("blind", [o for o in outcomes if o.vignette.held_out]),
+                          ("development", [o for o in outcomes if not o.vignette.held_out])):
         figures = agreement(subset)
         lines.append(f"[{label}] n={len(subset)}  " + "  ".join(f"{k}: {_rate(*v)}" for k, v in figures.items()))
     misses = [o for o in outcomes if not o.top1 or o.stage_ok is False or o.secondary_ok is False]
     for o in misses:
         v = o.vignette
-        lines.append(f"  miss {v.id}{' (held-out)' if v.held_out else ''}: expected {v.primary}"
+        lines.append(f"  miss {v.id}{' (blind)' if v.held_out else ''}: expected {v.primary}"
                      f"{'/' + v.stage if v.stage else ''}, got {o.primary}{'/' + o.stage if o.stage else ''}"
                      f"{' + ' + o.secondary if o.secondary else ''}")
     return "\n".join(lines)
@@ -145,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     """Print the agreement report for a directory of vignettes."""
     args = sys.argv[1:] if argv is None else argv
     directory = Path(args[0]) if args else Path("tests/assessment/vignettes")
-    print(report(run(load_vignettes(directory))))
+    print(report(run(load_vignettes(directory, args[1] if len(args) > 1 else "*"))))
     return 0
 
 

@@ -27,7 +27,8 @@ _COMMON = {"id", "area", "kind", "weight", "says"}
 RULE_KINDS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "event_in_window": ({"event_kinds", "window", "focus"}, {"ring_factor"}, {"who", "what", "when", "timing"}),
     "loss_reminder": ({"window", "ring_factor"}, set(), {"who", "what", "when", "timing", "loss_when"}),
-    "person_conflict": ({"ring_factor"}, set(), {"who", "topic"}),
+    "person_conflict": ({"ring_factor"}, set(), {"who", "topic", "effect"}),
+    "dispute_after_death": ({"window", "ring_factor"}, set(), {"who", "what", "gap", "dead", "loss_when"}),
     "expectations_mismatch": ({"match", "ring_factor"}, set(),
                               {"who", "client_expects", "other_expects", "match"}),
     "intake_answer": ({"question"}, {"equals", "at_most", "at_least"}, {"question", "answer"}),
@@ -62,6 +63,7 @@ class Rule:
     weight: float
     says: str
     line: int
+    group: str = ""  # rules in one group count once per focus (the strongest), e.g. a conflict and its event
     event_kinds: tuple[str, ...] = ()
     window: tuple[float | None, float | None] = (None, None)
     focus: str = "none"
@@ -138,8 +140,9 @@ def _rule(s: Schema, raw: Any, path: Path, area_ids: tuple[str, ...]) -> Rule:
     base = s.mapping(raw, path, open_keys=True)
     kind = s.choice(base.get("kind"), path + ("kind",), tuple(RULE_KINDS))
     required, optional, placeholders = RULE_KINDS[kind]
-    s.mapping(raw, path, required=_COMMON | required, optional=optional)
+    s.mapping(raw, path, required=_COMMON | required, optional=optional | {"group"})
     out: dict[str, Any] = {
+        "group": s.text(raw["group"], path + ("group",)) if "group" in raw else "",
         "id": s.text(raw["id"], path + ("id",)),
         "area": s.choice(raw["area"], path + ("area",), area_ids),
         "kind": kind,
@@ -247,8 +250,13 @@ def parse_rules(text: str, source: str = "rules.yaml") -> Rules:
         raise s.fail(("areas",), "at least one area must not be last_resort")
     rules = []
     seen: dict[str, int] = {}
+    groups: dict[str, str] = {}
     for i, raw in enumerate(s.seq(top["rules"], ("rules",), 1)):
         rule = _rule(s, raw, ("rules", i), AREAS)
+        if rule.group and rule.group in seen:
+            raise s.fail(("rules", i, "group"), f"{rule.group!r} is already a rule id")
+        if rule.group and groups.setdefault(rule.group, rule.area) != rule.area:
+            raise s.fail(("rules", i, "group"), f"the group {rule.group!r} already scores {groups[rule.group]!r}")
         if rule.id in seen:
             raise s.fail(("rules", i, "id"), f"duplicate id {rule.id!r} (first at rules[{seen[rule.id]}])")
         seen[rule.id] = i

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .case import INTAKE_QUESTIONS, Case, Event, Person
+from .case import GRIEF_EVENT_KINDS, INTAKE_QUESTIONS, Case, Event, Person
 from .dates import describe_offset, months_between
 from .evidence import Evidence, Focus, PersonRef
 from .rules import AREAS, Rule, Rules, load_rules
 
-_KIND_WORDS = {"death_loss": "a death or loss", "dispute": "a disagreement", "role_change": "a life change",
+_KIND_WORDS = {"death": "a death", "pregnancy_loss": "a pregnancy or baby loss", "dispute": "a disagreement", "role_change": "a life change",
                "isolation": "a time of withdrawal", "other": "an event"}
 LEVELS = ("low", "medium", "high")
 
@@ -70,10 +70,10 @@ class _AreaTally:
     unfocused: dict[str, Evidence] = field(default_factory=dict)
     groups: dict[tuple[str, int], dict[str, Evidence]] = field(default_factory=dict)
 
-    def add(self, ev: Evidence, focus: tuple[str, int] | None) -> None:
+    def add(self, ev: Evidence, focus: tuple[str, int] | None, key: str) -> None:
         bucket = self.unfocused if focus is None else self.groups.setdefault(focus, {})
-        if ev.rule not in bucket or ev.points > bucket[ev.rule].points:
-            bucket[ev.rule] = ev  # a rule counts once per focus: its strongest match
+        if key not in bucket or ev.points > bucket[key].points:
+            bucket[key] = ev  # a rule (or a group of rules) counts once per focus: its strongest match
 
     def best_group(self) -> tuple[tuple[str, int] | None, list[Evidence]]:
         if not self.groups:
@@ -114,7 +114,7 @@ def _event_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Evide
                     timing=describe_offset(months, onset_known, approximate))
         if rule.focus == "person":
             # For a death, the first person listed is the one who died.
-            linked = ev.people[:1] if ev.kind == "death_loss" else ev.people
+            linked = ev.people[:1] if ev.kind in GRIEF_EVENT_KINDS else ev.people
             if not linked and "unlinked" in rule.ring_factor:
                 points = rule.weight * factor * rule.ring_factor["unlinked"]
                 yield _event_evidence(rule, points, ev, (), base, "no one named"), ("event", ev.index)
@@ -145,9 +145,9 @@ def _reminder_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Ev
     """Find events near onset that involve someone who died earlier (an anniversary, a reminder)."""
     anchor = case.anchor()
     onset_known = case.onset is not None
-    deaths = {ev.people[0]: ev for ev in case.timeline if ev.kind == "death_loss" and ev.people}
+    deaths = {ev.people[0]: ev for ev in case.timeline if ev.kind in GRIEF_EVENT_KINDS and ev.people}
     for ev in case.timeline:
-        if ev.kind == "death_loss":
+        if ev.kind in GRIEF_EVENT_KINDS:
             continue
         months = months_between(anchor, ev.date.representative())
         if not _in_window(months, rule.window):
@@ -173,23 +173,71 @@ def _event_evidence(rule: Rule, points: float, ev: Event, people: tuple[Person, 
                     people=tuple(PersonRef(p.index, p.name) for p in people), events=(ev.index,))
 
 
-def _person_matches(rule: Rule, case: Case) -> Iterator[tuple[Evidence, tuple[str, int] | None]]:
+_EFFECT_WORDS = {"much_worse": "mood much worse", "worse": "mood worse", "none": "no change in mood",
+                 "better": "mood better", "unknown": "effect on mood not known"}
+
+
+def _person_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Evidence, tuple[str, int] | None]]:
     for person in case.inventory:
         ring_f = rule.ring_factor.get(person.ring)
         if not ring_f:
             continue
+        factor = 1.0
         if rule.kind == "person_conflict" and person.conflicts:
-            topics = [c.topic for c in person.conflicts]
+            # A conflict is weighed like an event: by how it affected mood (the strongest of them).
+            strongest = max(person.conflicts, key=lambda c: rules.mood_effect_factor.get(c.mood_effect, 1.0))
+            factor = rules.mood_effect_factor.get(strongest.mood_effect, 1.0)
+            topics = [strongest.topic] + [c.topic for c in person.conflicts if c is not strongest]
             topic = topics[0] if len(topics) == 1 else f"{topics[0]} (and {len(topics) - 1} more)"
-            sentence = _fmt(rule, who=person.label, topic=topic)
+            sentence = _fmt(rule, who=person.label, topic=topic, effect=_EFFECT_WORDS[strongest.mood_effect])
         elif rule.kind == "expectations_mismatch" and person.expectations.match in rule.match:
             exp = person.expectations
             sentence = _fmt(rule, who=person.label, client_expects=exp.client or "(not recorded)",
                             other_expects=exp.other or "(not recorded)", match=exp.match)
         else:
             continue
-        yield (Evidence(rule=rule.id, area=rule.area, points=round(rule.weight * ring_f, 2), sentence=sentence,
-                        people=(PersonRef(person.index, person.name),)), ("person", person.index))
+        yield (Evidence(rule=rule.id, area=rule.area, points=round(rule.weight * ring_f * factor, 2),
+                        sentence=sentence, people=(PersonRef(person.index, person.name),)), ("person", person.index))
+
+
+def _dispute_after_death_matches(rule: Rule, case: Case,
+                                 rules: Rules) -> Iterator[tuple[Evidence, tuple[str, int] | None]]:
+    """Find disagreements that began soon after a death near onset: they count towards that grief.
+
+    The window is in months from the death to the start of the dispute. The death itself must fall
+    in the grief window around onset (12 months before to 1 after), so an old death does not pull
+    a present dispute into grief.
+    """
+    anchor = case.anchor()
+    for death in case.timeline:
+        if death.kind not in GRIEF_EVENT_KINDS or not death.people:
+            continue
+        if not _in_window(months_between(anchor, death.date.representative()), (-12, 1)):
+            continue
+        dead = case.inventory[death.people[0]]
+        ring_f = rule.ring_factor.get(dead.ring)
+        if not ring_f:
+            continue
+        for ev in case.timeline:
+            if ev.kind != "dispute":
+                continue
+            gap = months_between(death.date.representative(), ev.date.representative())
+            if not _in_window(gap, rule.window) or ev.date.representative() < death.date.representative():
+                continue
+            others = [case.inventory[i].label for i in ev.people if i != death.people[0]] or ["someone"]
+            sentence = _fmt(rule, who=", ".join(others), what=ev.description or _KIND_WORDS[ev.kind],
+                            gap=describe_gap(gap), dead=dead.label, loss_when=_when(death))
+            yield (Evidence(rule=rule.id, area=rule.area, points=round(rule.weight * ring_f, 2), sentence=sentence,
+                            people=(PersonRef(dead.index, dead.name),), events=(death.index, ev.index)),
+                   ("person", dead.index))
+
+
+def describe_gap(months: float) -> str:
+    """Say a gap between two events in plain words ("the same month", "about 2 months")."""
+    whole = round(months)
+    if whole <= 0:
+        return "the same month"
+    return "about 1 month" if whole == 1 else f"about {whole} months"
 
 
 def _whole_case_matches(rule: Rule, case: Case) -> Iterator[tuple[Evidence, None]]:
@@ -234,7 +282,9 @@ def _matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Evidence, t
     elif rule.kind == "loss_reminder":
         yield from _reminder_matches(rule, case, rules)
     elif rule.kind in ("person_conflict", "expectations_mismatch"):
-        yield from _person_matches(rule, case)
+        yield from _person_matches(rule, case, rules)
+    elif rule.kind == "dispute_after_death":
+        yield from _dispute_after_death_matches(rule, case, rules)
     else:
         yield from _whole_case_matches(rule, case)
 
@@ -245,7 +295,7 @@ def tally(case: Case, rules: Rules) -> dict[str, _AreaTally]:
     for rule in rules.rules:
         for evidence, focus in _matches(rule, case, rules):
             if evidence.points > 0:
-                tallies[rule.area].add(evidence, focus)
+                tallies[rule.area].add(evidence, focus, rule.group or rule.id)
     return tallies
 
 

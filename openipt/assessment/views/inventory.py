@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
 from openipt.assessment import access, actions, present
-from openipt.assessment.choices import RING_SHORT
+from openipt.assessment.choices import GRIEF_EVENT_KINDS, RING_SHORT
 from openipt.assessment.forms import PersonForm
 from openipt.assessment.merge import PERSON_FIELDS
 from openipt.assessment.models import LifeEvent
@@ -23,7 +23,7 @@ from openipt.core.forms import apply_action_error
 
 def lost_people(client) -> set[int]:
     """Entries who died or were lost (the main person of a death or loss on the timeline)."""
-    return set(LifeEvent.objects.filter(client=client, kind="death_loss", main_person__isnull=False)
+    return set(LifeEvent.objects.filter(client=client, kind__in=GRIEF_EVENT_KINDS, main_person__isnull=False)
                .values_list("main_person_id", flat=True))
 
 
