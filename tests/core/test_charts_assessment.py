@@ -273,7 +273,7 @@ def test_approximate_event_is_hollow_and_span_is_a_bar():
     assert len(spans) == 1 and float(spans[0].get("width")) > 20
     legend = [t.text for t in with_class(root, "oi-legend")[0].iter(f"{NS}text")]
     assert legend == [
-        "Death or loss",
+        "Death",
         "Dispute",
         "Role change",
         "Isolation",

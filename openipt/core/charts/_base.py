@@ -35,7 +35,7 @@ DEFAULT_TEXT: dict[str, str] = {
     "events": "Life events",
     "phase": "Phase",
     "notes": "Notes",
-    "kind_death_loss": "Death or loss",
+    "kind_death_loss": "Death",
     "kind_dispute": "Dispute",
     "kind_role_change": "Role change",
     "kind_isolation": "Isolation",
