@@ -1,4 +1,4 @@
-"""`openipt backup` and `openipt restore`, end to end on the database the suite runs on (HAZ-003, HAZ-012).
+"""`openipt backup` and `openipt restore`, end to end on the database the suite runs on (HAZ-003, HAZ-014).
 
 The backup runs in this process against the test database; the restore runs as a real `openipt`
 process into a new scratch database (a SQLite file, or a PostgreSQL database made and dropped here),
