@@ -133,11 +133,16 @@ def test_no_page_or_form_answers_a_server_error(fuzz_world, site, app):
 
 
 def test_the_group_sync_refuses_hostile_json_without_a_server_error(fuzz_world):
-    from tests.fuzz.json_cases import sync_bodies
+    from tests.fuzz.json_cases import random_sync_body, sync_bodies
 
     fuzzer = _fuzzer(fuzz_world)
     path = url_for(fuzz_world, "groups:sync")
-    for description, body in sync_bodies(fuzz_world.matrix_kwargs["member_id"]):
+    member_id = fuzz_world.matrix_kwargs["member_id"]
+    bodies = sync_bodies(member_id) + [
+        (f"random: {body[:150]}", body) for body in (random_sync_body(fuzzer.rng, member_id) for _ in range(ROUNDS * 50))]
+    for description, body in bodies:
+        if fuzzer.deadline is not None and time.monotonic() > fuzzer.deadline:
+            break
         fuzzer.send("facilitator", "POST", path, body, fields="(JSON body)", value=description,
                     content_type="application/json")
     _check(fuzzer)
@@ -146,11 +151,16 @@ def test_the_group_sync_refuses_hostile_json_without_a_server_error(fuzz_world):
 def test_the_measures_import_refuses_hostile_files_without_a_server_error(fuzz_world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.fuzz.json_cases import import_bodies, nested_lists
+    from tests.fuzz.json_cases import import_bodies, nested_lists, random_import_body
 
     fuzzer = _fuzzer(fuzz_world)
     path = url_for(fuzz_world, "measures:import")
-    for description, body in import_bodies(fuzz_world.clients["mine"].record_number):
+    record = fuzz_world.clients["mine"].record_number
+    bodies = import_bodies(record) + [
+        (f"random: {body[:150]}", body) for body in (random_import_body(fuzzer.rng, record) for _ in range(ROUNDS * 50))]
+    for description, body in bodies:
+        if fuzzer.deadline is not None and time.monotonic() > fuzzer.deadline:
+            break
         content = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
         upload = SimpleUploadedFile("responses.json", content, content_type="application/json")
         fuzzer.send("admin", "POST", path, {"file": upload}, fields="file", value=description)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 
-from tests.fuzz.values import LONG
+from tests.fuzz.values import LONG, random_value
 
 DEPTH = 100_000
 BIG_INT = "1" + "0" * 5000  # more digits than Python turns into an int by default
@@ -156,3 +157,36 @@ def import_bodies(record_number: str) -> list[tuple[str, str | bytes]]:
         bodies.append((f"Bundle entry[0].resource={value_name}",
                        json.dumps({"resourceType": "Bundle", "entry": [{"resource": value}]})))
     return bodies
+
+
+def random_json(rng: random.Random, depth: int = 0):
+    """A random JSON value: the wrong-type values above, random strings, and small lists and objects of them."""
+    roll = rng.random()
+    if roll < 0.4 or depth > 3:
+        return rng.choice([*JSON_VALUES.values(), random_value(rng), rng.randint(-(10**20), 10**20)])
+    if roll < 0.7:
+        return [random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    return {rng.choice(["member", "presence", "text", "answers", "version", "done", "q1", random_value(rng)[:20]]):
+            random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))}
+
+
+def random_sync_body(rng: random.Random, member_id: int) -> str:
+    """One sync request of random changes, most with a real kind and member so they reach the actions."""
+    changes = []
+    for n in range(rng.randint(1, 5)):
+        data = random_json(rng)
+        data = data if isinstance(data, dict) and rng.random() < 0.2 else {
+            "member": member_id if rng.random() < 0.7 else random_json(rng), **(data if isinstance(data, dict) else {}),
+            rng.choice(["presence", "text", "answers", "version", "done"]): random_json(rng)}
+        changes.append({"key": f"random-{rng.random()}-{n}", "data": data,
+                        "kind": rng.choice(["mark", "will_try", "check", "notes", "steps", random_value(rng)[:10]])})
+    return json.dumps({"changes": changes})
+
+
+def random_import_body(rng: random.Random, record_number: str) -> str:
+    """A questionnaire response with a few of its fields, or of its first item's, made random."""
+    data = questionnaire_response(record_number)
+    for _ in range(rng.randint(1, 3)):
+        target = data if rng.random() < 0.6 else data["item"][0]
+        target[rng.choice([*target, random_value(rng)[:10]])] = random_json(rng)
+    return json.dumps(data)

@@ -16,6 +16,7 @@ import re
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,15 +24,20 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+import openipt
 from tests.fuzz.forms import Form, read_forms
 from tests.fuzz.values import HIDDEN, HOSTILE, QUERY, QUERY_NAMES, random_value
 
 # Roles that pass the same gate in the same way; the first of each group that may use a page stands for it.
 ROLE_GROUPS = [["anonymous"], ["therapist", "therapist2", "other_therapist"], ["facilitator"], ["client"],
                ["admin", "other_admin"], ["supervisor"]]
-# Field names tried on an address that takes POST when no page shows a form for it.
-GENERIC_FIELDS = ["text", "version", "status", "reason", "note", "value", "key", "action", "next", "member", "answer",
-                  "submission_key", "expected_version", "stage", "kind", "when", "date"]
+# Field names tried on an address that takes POST when no page shows a form for it: every name a view reads
+# from request.POST itself, and names that forms for such addresses use.
+GENERIC_FIELDS = sorted({
+    *re.findall(r"""request\.POST(?:\.get|\.getlist)?\(?\[?["']([\w-]+)["']""",
+                "\n".join(p.read_text(encoding="utf-8") for p in Path(openipt.__file__).parent.rglob("*.py"))),
+    "text", "version", "status", "reason", "note", "value", "key", "submission_key", "expected_version", "when", "date",
+    "answer", "comment"})
 
 
 @dataclass
@@ -152,8 +158,8 @@ class Fuzzer:
         wanted = set(names)
         for name in names:
             roles = self.roles_for(self.matrix[name].get("GET", {}))
-            if roles:
-                self.fuzz_query(roles[0], self.url_for(self.world, name), [])
+            for role in roles if self.every_role else roles[:1]:
+                self.fuzz_query(role, self.url_for(self.world, name), [])
         for role, page, form in forms:
             if _name(urlsplit(form.action or page).path) in wanted:
                 self.fuzz_form(role, page, form)
@@ -191,7 +197,8 @@ class Fuzzer:
                 self._seen_forms.add(key)
                 self.fuzz_query(role, path, list(form.fields))
             return
-        key = (name, "POST", frozenset(form.fields), frozenset(b for b, _ in form.buttons), role in ("anonymous",))
+        key = (name, "POST", frozenset(form.fields), frozenset(b for b, _ in form.buttons),
+               role if self.every_role else role == "anonymous")
         if key in self._seen_forms:
             return
         self._seen_forms.add(key)
