@@ -29,6 +29,15 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# A longer run of tests/test_fuzz.py: random hostile values, every role that may use each page.
+# FUZZ_ROUNDS random rounds per page and form, FUZZ_SEED to repeat a run, FUZZ_SECONDS per test at most.
+FUZZ_ROUNDS ?= 20
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz
+fuzz: $(VENV)/.installed-dev
+	OPENIPT_FUZZ_ROUNDS=$(FUZZ_ROUNDS) OPENIPT_FUZZ_SEED=$(FUZZ_SEED) OPENIPT_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		$(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check openipt tests bench
 

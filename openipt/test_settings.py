@@ -13,10 +13,23 @@ os.environ["OPENIPT_MODE"] = "test"
 
 from openipt.settings import *  # noqa: E402,F401,F403
 
+
 # Each test process (each pytest-xdist worker imports this module itself) gets its own audit keyring
 # and checkpoint store in a private temporary directory, so workers never race over one file. The key
 # is fixed, so links are the same in every run. Tests of checkpoints point the store at their tmp_path.
-_AUDIT_DIR = Path(tempfile.mkdtemp(prefix="openipt-test-audit-"))
+def _sweep_leftovers() -> None:
+    """Remove the folders of test processes that ended without cleaning up (a killed run, an xdist worker)."""
+    for old in Path(tempfile.gettempdir()).glob("openipt-test-audit-*-*"):
+        try:
+            os.kill(int(old.name.split("-")[3]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):
+            pass
+
+
+_sweep_leftovers()
+_AUDIT_DIR = Path(tempfile.mkdtemp(prefix=f"openipt-test-audit-{os.getpid()}-"))
 atexit.register(shutil.rmtree, _AUDIT_DIR, True)
 AUDIT_KEY_FILE = _AUDIT_DIR / "audit-keys"
 AUDIT_CHECKPOINT_DIR = _AUDIT_DIR / "audit-checkpoints"

@@ -24,6 +24,7 @@ from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
+from openipt.core.numbers import as_id
 from openipt.core.pagination import paginate
 
 SORT_COLUMNS = [("attention", _("Needs attention")), ("name", _("Name")), ("record", _("Record")), ("status", _("Status")), ("updated", _("Last change"))]
@@ -180,7 +181,10 @@ def client_assign_view(request, client_id):
     client = _client_or_404(actor, client_id)
     try:
         if request.POST.get("remove"):
-            actions.unassign_staff(actor, client.pk, int(request.POST["remove"]))
+            staff_id = as_id(request.POST["remove"])
+            if staff_id is None:
+                raise ActionError(_("Choose a member of staff from the list."))
+            actions.unassign_staff(actor, client.pk, staff_id)
             messages.success(request, _("Removed."))
         else:
             form = AssignForm(request.POST, staff=account_access.care_staff(actor))

@@ -1,5 +1,5 @@
 """The audit log cannot be rewritten unnoticed by someone with database access but without the audit key
-and the checkpoint store (HAZ-012)."""
+and the checkpoint store (HAZ-014)."""
 
 from __future__ import annotations
 

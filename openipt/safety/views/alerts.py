@@ -40,8 +40,9 @@ def _alert_or_404(actor, alert_id):
 
 def _next_or(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return target  # a path on this site; anything else (a bare word would be read as a view name) goes to `fallback`
     return fallback
 
 

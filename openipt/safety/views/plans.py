@@ -148,6 +148,7 @@ def hide_crisis_view(request):
     hidden = set(request.session.get(HIDDEN_KEY, []))
     request.session[HIDDEN_KEY] = sorted(hidden | set(open_ids))
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("practice:portal")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                         require_https=request.is_secure()):
+        target = reverse("practice:portal")  # only a path on this site: a bare word would be read as a view name
     return redirect(target)
