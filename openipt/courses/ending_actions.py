@@ -173,8 +173,8 @@ def early_ending_gaps(course: Course, kind: str, ending_session: int | None) -> 
     attended = {s.number for s in sessions if s.attendance == Attendance.ATTENDED}
     gaps = []
     if kind == EndingKind.NOT_STARTED:
-        if attended or course.status != CourseStatus.PLANNED:
-            gaps.append(_("Sessions have taken place, so choose one of the other ways of ending."))
+        if attended:
+            gaps.append(_("The client has come to a session, so choose one of the other ways of ending."))
     elif kind == EndingKind.PLANNED_EARLY:
         if ending_session not in attended:
             gaps.append(_("Choose the ending session: a session the client came to, where you ended together."))

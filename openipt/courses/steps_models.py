@@ -91,7 +91,7 @@ class EndingKind(models.TextChoices):
     PLANNED_EARLY = "planned_early", _("Ended early by agreement, with an ending session")
     EARLY_LETTER = "early_letter", _("Ended early by agreement, with an ending letter")
     DROPOUT = "dropout", _("Stopped coming (drop-out), ending letter sent")
-    NOT_STARTED = "not_started", _("Did not start: the course ended before any session was held")
+    NOT_STARTED = "not_started", _("Did not start: the client never came to a session")
 
 
 class BoosterOffer(models.TextChoices):
