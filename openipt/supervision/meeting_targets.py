@@ -40,3 +40,31 @@ def meeting_target(actor, target_id: int):
         url=reverse("groups:meeting", args=[meeting.group_id, meeting.pk]),
         session_at=timezone.make_aware(datetime.combine(meeting.held_on, time(12, 0))),
     )
+
+
+WAITING_DAYS = 42
+WAITING_SHOWN = 20
+
+
+def waiting_meetings_context(request, actor):
+    """The supervision dashboard panel: group meetings of the people overseen, last six weeks, not yet rated."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+
+    from openipt.groups.models import Meeting
+    from openipt.supervision import access
+    from openipt.supervision.models import FidelityRating
+
+    if actor is None or not access.is_overseer(actor):
+        return None
+    since = timezone.localdate() - timedelta(days=WAITING_DAYS)
+    rated = FidelityRating.objects.filter(target_kind=KIND, target_id=OuterRef("pk"), is_current=True)
+    meetings = list(
+        Meeting.objects.filter(by__in=access.supervised_members(actor), held_on__gte=since,
+                               group__organisation_id=actor.organisation_id, kind__in=list(CHECKLISTS))
+        .exclude(Exists(rated)).select_related("group", "client", "by__user").order_by("-held_on", "-pk")[:WAITING_SHOWN]
+    )
+    if not meetings:
+        return None
+    return {"meetings": meetings, "kind": KIND}

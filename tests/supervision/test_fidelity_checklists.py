@@ -81,3 +81,12 @@ def test_a_meeting_outside_ones_reach_is_not_found(world):
     meeting = invite(world, group(world))
     with pytest.raises(Http404):
         sup.rate(actor(world.m["other_admin"]), KIND, meeting.pk, answers=dict.fromkeys(PRE_GROUP_ITEMS, "yes"))
+
+
+def test_the_dashboard_lists_group_meetings_waiting_for_a_rating_until_rated(world, client):
+    meeting = invite(world, group(world))
+    login(client, world.m["admin"])
+    page = text(client.get("/supervision/"))
+    assert "Group meetings waiting for a rating" in page and f'href="/supervision/rate/{KIND}/{meeting.pk}/"' in page
+    sup.rate(actor(world.m["admin"]), KIND, meeting.pk, answers=dict.fromkeys(PRE_GROUP_ITEMS, "yes"))
+    assert "Group meetings waiting for a rating" not in text(client.get("/supervision/"))
