@@ -143,6 +143,16 @@ def record_review(actor, course_id, *, findings: dict, outcomes, plan: str) -> C
     return review
 
 
+def review_offer(course: Course) -> dict:
+    """What the course page says: the due signal, the measures signal, and whether a review answers it."""
+    due = due_signal(course)
+    measures = measures_signal(course) if course.is_open else None
+    covered = bool(measures) and CourseReview.objects.filter(
+        course=course, signal_cleared_at__isnull=True, signal_level__gte=measures.level).exists()
+    # A signal raised before reviews existed (or about another open course) has no "review due" row: offer it anyway.
+    return {"due": due, "measures": measures, "offer": bool(due) or (bool(measures) and not covered)}
+
+
 def measures_level(course: Course) -> int:
     signal = measures_signal(course)
     return signal.level if signal else 0

@@ -21,8 +21,7 @@ def course_steps_context(request, course):
     return {
         "course": course,
         "can_change": can_change,
-        "due": review_actions.due_signal(course),
-        "measures": review_actions.measures_signal(course) if course.is_open else None,
+        **review_actions.review_offer(course),
         "reviews": review_rows(course)[:3],
         "prompt": prompt,
         "outreach_form": OutreachForm() if prompt and can_change else None,

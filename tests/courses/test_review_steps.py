@@ -120,3 +120,15 @@ def test_only_the_assigned_therapist_records_a_review(world, as_member):
     assert as_member(world.m["supervisor"]).get(f"/courses/{course.pk}/review/").status_code == 403
     with pytest.raises(ActionError):
         review_actions.record_review(actor(world.m["supervisor"]), course.pk, findings={}, outcomes=["continue"], plan="")
+
+
+def test_a_signal_without_a_review_due_row_is_still_offered_on_the_course_page(world, as_member):
+    """A not-on-track signal raised before reviews existed (no "review due" row) still offers a review."""
+    from openipt.clients.models import ClientSignal as Signal
+
+    course = start_course(world)
+    Signal.objects.bulk_create([Signal(client=world.clients["mine"], source="measures", level=2,
+                                       label="PHQ-9: not on track at session 5", url=f"/measures/course/{course.pk}/#track")])
+    assert due(world) is None
+    page = text(as_member(world.m["therapist"]).get(f"/courses/{course.pk}/"))
+    assert "A structured review is due.</strong> PHQ-9: not on track at session 5." in page
