@@ -189,8 +189,17 @@ def on_measures_signal_cleared(client_id: int) -> None:
 
     An offered review that was not yet recorded stays (the offer stays until a review is recorded).
     """
+    from openipt.clients.actions import set_signal
+    from openipt.clients.models import ClientSignal
+
     CourseReview.objects.filter(course__client_id=client_id, signal_cleared_at__isnull=True).update(
         signal_cleared_at=timezone.now())
+    back = _("Review due (now back on track)")
+    offer = ClientSignal.objects.filter(client_id=client_id, source=REVIEW_SOURCE).first()
+    if offer is not None and not offer.label.startswith(back):
+        # Still offered, at the lowest level, saying the scores have come back.
+        label = offer.label.split(": ", 1)[-1]
+        set_signal(client_id, REVIEW_SOURCE, 1, f"{back}: {label}", offer.url)
 
 
 def _saved(sender, instance, **kwargs):

@@ -95,7 +95,8 @@ def test_the_offer_stays_when_the_scores_recover_before_anyone_reviewed(world):
     assert due(world) is not None
     score(world, course, 5, 8)  # back on track
     assert not ClientSignal.objects.filter(client=world.clients["mine"], source="measures").exists()
-    assert due(world) is not None  # stays until a review is recorded
+    offer = due(world)  # stays until a review is recorded, at level 1, saying the scores came back
+    assert offer.level == 1 and offer.label.startswith("Review due (now back on track): PHQ-9: slower than expected")
 
 
 def test_a_red_signal_needs_safety_asked_about_and_continue_cannot_go_with_a_change(world):
