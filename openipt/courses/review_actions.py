@@ -147,8 +147,9 @@ def review_offer(course: Course) -> dict:
     """What the course page says: the due signal, the measures signal, and whether a review answers it."""
     due = due_signal(course)
     measures = measures_signal(course) if course.is_open else None
-    covered = bool(measures) and CourseReview.objects.filter(
-        course=course, signal_cleared_at__isnull=True, signal_level__gte=measures.level).exists()
+    # One query whatever the state, so the course page's query count does not depend on the scores.
+    covered = CourseReview.objects.filter(
+        course=course, signal_cleared_at__isnull=True, signal_level__gte=measures.level if measures else 0).exists()
     # A signal raised before reviews existed (or about another open course) has no "review due" row: offer it anyway.
     return {"due": due, "measures": measures, "offer": bool(due) or (bool(measures) and not covered)}
 
