@@ -27,6 +27,11 @@ class CoursesConfig(AppConfig):
         add_nav(NavItem(_("Calendar"), "courses:calendar", ("supervisor", "therapist", "facilitator"), order=25))
         add_client_panel(ClientPanel("courses", "courses/_client_panel.html", client_panel_context, order=10))
         add_banner(Banner("course-position", position_banner, order=10))
+        from openipt.core.extensions import add_panel
+        from openipt.courses import ending_actions, review_actions, steps_panels  # noqa: F401 - audit event types
+
+        review_actions.connect()
+        add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", steps_panels.course_steps_context, order=5))
         if add_demo_courses not in demo.EXTENSIONS:
             demo.EXTENSIONS.append(add_demo_courses)
         if add_synthetic_courses not in synth.EXTENSIONS:

@@ -332,3 +332,10 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar address {self.hint}… of membership {self.membership_id}"
+
+
+from openipt.courses.steps_models import (  # noqa: E402,F401 - reviews, outreach and endings (issue 12)
+    CourseEnding,
+    CourseReview,
+    OutreachAttempt,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openipt.courses.views import calendar, course, session
+from openipt.courses.views import calendar, course, session, steps
 
 app_name = "courses"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("<int:course_id>/sessions/<int:session_number>/autosave/", session.autosave_view, name="autosave"),
     path("<int:course_id>/sessions/<int:session_number>/addendum/", session.addendum_view, name="addendum"),
     path("<int:course_id>/sessions/<int:session_number>/ratings/", session.ratings_view, name="ratings"),
+    path("<int:course_id>/review/", steps.review_view, name="review"),
+    path("<int:course_id>/outreach/", steps.outreach_view, name="outreach"),
+    path("<int:course_id>/end-early/", steps.end_early_view, name="end_early"),
+    path("<int:course_id>/letter/", steps.letter_view, name="letter"),
+    path("<int:course_id>/letter/print/", steps.letter_print_view, name="letter_print"),
+    path("<int:course_id>/booster/", steps.booster_view, name="booster"),
     path("calendar/", calendar.calendar_view, name="calendar"),
     path("calendar/address/", calendar.token_create_view, name="token_create"),
     path("calendar/address/stop/", calendar.token_revoke_view, name="token_revoke"),

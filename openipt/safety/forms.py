@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openipt.core.forms import DateInput
 from openipt.safety.models import PLAN_SECTIONS, Severity
 from openipt.safety.rules import OPERATORS, load_shipped
 
@@ -55,6 +56,21 @@ PLAN_LABELS = {
     "safer_surroundings": (_("6. Making my surroundings safer"), _("Things I can do to keep myself safe, such as giving things that could hurt me to someone else.")),
     "reasons_for_living": (_("7. My reasons for living"), _("The people, things and hopes that matter most to me.")),
 }
+
+
+class PlanReviewForm(forms.Form):
+    """The clinician's part: the review date and the means-restriction prompts gone through with the client."""
+
+    review_on = forms.DateField(label=_("Look at the plan again together by"), widget=DateInput(),
+                                help_text=_("Sooner when risk is higher. The plan is flagged to you when this date passes."))
+    means = forms.MultipleChoiceField(label=_("Making the surroundings safer: what we went through"), required=False,
+                                      widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from openipt.safety.plan_review import MEANS
+
+        super().__init__(*args, **kwargs)
+        self.fields["means"].choices = [(i, staff_text) for i, staff_text, _client in MEANS]
 
 
 class PlanForm(forms.Form):

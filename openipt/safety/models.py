@@ -218,6 +218,12 @@ class SafetyPlan(models.Model):
     client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="safety_plan")
     version = models.PositiveIntegerField(default=0, help_text="The number of the current version (0 = nothing saved yet).")
     updated_at = models.DateTimeField(null=True, blank=True)
+    # When the plan is next looked at together, and which means-restriction prompts were gone through
+    # (Stanley and Brown's Safety Planning Intervention: making the surroundings safer).
+    review_on = models.DateField(_("review the plan by"), null=True, blank=True)
+    means_discussed = models.JSONField(default=list, blank=True)
+    review_set_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    review_set_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"safety plan of client {self.client_id}"

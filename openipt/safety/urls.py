@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/<int:alert_id>/resolve/", alerts.resolve_view, name="resolve"),
     path("clients/<int:client_id>/automation/", alerts.reopen_automation_view, name="reopen_automation"),
     path("clients/<int:client_id>/plan/", plans.plan_view, name="plan"),
+    path("clients/<int:client_id>/plan/review/", plans.plan_review_view, name="plan_review"),
     path("clients/<int:client_id>/plan/print/", plans.plan_print_view, name="plan_print"),
     path("me/help/", plans.help_view, name="help"),
     path("me/help/hide/", plans.hide_crisis_view, name="hide_crisis"),

@@ -19,7 +19,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
 from openipt.supervision import access, scoring, targets
-from openipt.supervision.models import Competency, FidelityRating, RatingReply, SignOff
+from openipt.supervision.models import Competency, FidelityRating, Overall, RatingReply, SignOff
 
 RATED = register("fidelity.rated", "Session fidelity rated")
 REPLIED = register("fidelity.replied", "Fidelity comment read or answered")
@@ -28,6 +28,7 @@ WITHDRAWN = register("competency.withdrawn", "Competency sign-off withdrawn")
 RATING_VIEWED = register("fidelity.viewed", "Fidelity rating viewed")
 
 MAX_TEXT = 5000
+OVERALL_VALUES = tuple(Overall.values)
 NOT_HELD = gettext_noop("This session has not taken place (it is still scheduled, or was cancelled or missed), so there is nothing to rate.")
 
 
@@ -36,12 +37,27 @@ def checklist_for(target: targets.Target):
     from openipt.protocol import default_protocol
 
     protocol = default_protocol()
-    checklist = protocol.fidelity_checklist(target.phase, target.format_id)
+    if target.checklist_id:
+        checklist = _named_checklist(protocol, target.checklist_id, target.format_id)
+    else:
+        checklist = protocol.fidelity_checklist(target.phase, target.format_id)
     version = ",".join(f"{p.id}:{p.version}" for p in protocol.packs if p.version)[:40]
     return checklist, version
 
 
-def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expected_version: int | None = None) -> FidelityRating:
+def _named_checklist(protocol, checklist_id: str, format_id: str):
+    """Return a checklist by its id with the items that apply to the format; KeyError when it does not exist."""
+    from openipt.protocol.model import FidelityChecklist
+
+    for checklist in protocol.fidelity_checklists():
+        if checklist.id == checklist_id:
+            items = tuple(i for i in checklist.items if not i.formats or format_id in i.formats)
+            return FidelityChecklist(checklist.id, checklist.phase, checklist.title, items, checklist.formats)
+    raise KeyError(checklist_id)
+
+
+def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expected_version: int | None = None,
+         overall: int | None = None) -> FidelityRating:
     """Rate a session's fidelity. A session already rated gets a new version; the old one stays as history.
 
     `expected_version` is the version the rater saw when they opened the form (0 for none); a
@@ -73,6 +89,8 @@ def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expec
     except scoring.NothingToScore:
         raise ActionError(_("At least one item must apply to the session; all were marked not applicable."),
                           field="answers") from None
+    if overall is not None and (isinstance(overall, bool) or not isinstance(overall, int) or overall not in OVERALL_VALUES):
+        raise ActionError(_("Choose an overall rating from the list."), field="overall")
     comment = (comment or "").strip()
     if len(comment) > MAX_TEXT:
         raise ActionError(_("Keep the comment under %(n)d characters.") % {"n": MAX_TEXT}, field="comment")
@@ -107,6 +125,7 @@ def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expec
                 applicable=applicable,
                 score_percent=percent,
                 comment=comment,
+                overall=overall,
                 rater=actor.membership,
                 rated_id=target.rated_membership_id,
                 version=seen + 1,
@@ -115,7 +134,8 @@ def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expec
                 session_at=target.session_at,
             )
             audit.record(RATED.code, actor=actor, obj=rating,
-                         details={"kind": kind, "target": int(target_id), "score": percent, "version": rating.version})
+                         details={"kind": kind, "target": int(target_id), "score": percent, "version": rating.version,
+                                  "overall": overall})
     except IntegrityError:
         latest = FidelityRating.objects.filter(target_kind=kind, target_id=int(target_id), is_current=True).first()
         raise ConflictError(

@@ -15,6 +15,12 @@ class SupervisionConfig(AppConfig):
         from openipt.supervision.targets import course_session_target, register_target
 
         register_target("session", course_session_target)
+        from openipt.supervision.meeting_targets import KIND as MEETING_KIND
+        from openipt.supervision.meeting_targets import meeting_target, waiting_meetings_context
+
+        register_target(MEETING_KIND, meeting_target)
+        add_panel("supervision", ClientPanel("group-meetings", "supervision/_meetings_panel.html",
+                                             waiting_meetings_context, order=40))
         add_nav(NavItem(_("Supervision"), "supervision:dashboard", ("admin", "supervisor"), order=30,
                         namespace="supervision"))
         add_nav(NavItem(_("My fidelity ratings"), "supervision:mine", ("therapist", "facilitator"), order=31,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openipt.core.forms import DateInput
-from openipt.supervision.models import Competency
+from openipt.supervision.models import Competency, Overall
 from openipt.supervision.scoring import ANSWERS
 
 ANSWER_LABELS = {"yes": _("Yes"), "partly": _("Partly"), "no": _("No"), "na": _("Not applicable")}
@@ -18,6 +18,9 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("Comment to the clinician"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 5}),
                               help_text=_("What went well and one thing to try next time. The clinician reads this."))
+    overall = forms.TypedChoiceField(label=_("Overall, how well was IPT done in this session?"), required=False,
+                                     coerce=int, empty_value=None, choices=[("", "—"), *Overall.choices],
+                                     help_text=_("Your overall view, beside the checklist score."))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, items=(), **kwargs):

@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from openipt.accounts.models import Membership, Organisation
 
 
+class Overall(models.IntegerChoices):
+    """The rater's overall view of the session, beside the checklist score (our own wording)."""
+
+    POOR = 1, _("1 · Little of IPT in this session")
+    FAIR = 2, _("2 · Some of IPT, with clear gaps")
+    GOOD = 3, _("3 · IPT done well")
+    EXCELLENT = 4, _("4 · IPT done very well: a session to learn from")
+
+
 class FidelityRating(models.Model):
     """One supervisor's rating of one session against the checklist of its phase."""
 
@@ -31,6 +40,7 @@ class FidelityRating(models.Model):
     applicable = models.PositiveSmallIntegerField()
     score_percent = models.PositiveSmallIntegerField()
     comment = models.TextField(_("comment to the clinician"), blank=True)
+    overall = models.PositiveSmallIntegerField(_("overall rating"), choices=Overall.choices, null=True, blank=True)
     rater = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="fidelity_ratings_given")
     rated = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="fidelity_ratings")
     version = models.PositiveIntegerField(default=1)
@@ -49,6 +59,8 @@ class FidelityRating(models.Model):
             models.CheckConstraint(condition=Q(applicable__gte=1), name="fidelity_has_applicable_item"),
             models.CheckConstraint(condition=Q(version__gte=1), name="fidelity_version_positive"),
             models.CheckConstraint(condition=~Q(target_kind=""), name="fidelity_has_target_kind"),
+            models.CheckConstraint(condition=Q(overall__isnull=True) | Q(overall__gte=1, overall__lte=4),
+                                   name="fidelity_overall_1_to_4"),
         ]
         indexes = [
             models.Index(fields=["rated", "is_current", "rated_at"]),

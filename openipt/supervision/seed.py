@@ -17,17 +17,22 @@ from openipt.accounts.actor import Actor
 from openipt.supervision import scoring
 from openipt.supervision.models import FidelityRating, SignOff
 
+MIDDLE_NEW = {"focus_kept": "yes", "time_limit_middle": "yes", "no_thought_records": "yes", "no_transference": "yes",
+              "no_formal_homework": "yes", "stance_middle": "yes"}
 DEMO_ANSWERS = {
     "initial": [
         ({"symptoms_reviewed": "yes", "sick_role_given": "partly", "inventory_done": "yes", "area_and_goals": "no",
-          "contract_agreed": "yes"}, "Good inventory. Name the problem area out loud next time, and write the goals down together."),
+          "contract_agreed": "yes", "time_limit_initial": "yes", "stance_initial": "yes", "stayed_ipt_initial": "yes"},
+         "Good inventory. Name the problem area out loud next time, and write the goals down together."),
     ],
     "middle": [
-        ({"interval_review": "yes", "mood_event_link": "partly", "area_strategies": "yes", "things_to_try": "no"},
+        ({"interval_review": "yes", "mood_event_link": "partly", "area_strategies": "yes", "things_to_try": "no",
+          **MIDDLE_NEW, "time_limit_middle": "no", "no_formal_homework": "partly"},
          "You opened with the week well. Link the low days to what happened with people, and agree one thing to try."),
-        ({"interval_review": "yes", "mood_event_link": "yes", "area_strategies": "yes", "things_to_try": "yes"},
+        ({"interval_review": "yes", "mood_event_link": "yes", "area_strategies": "yes", "things_to_try": "yes", **MIDDLE_NEW},
          "A clear middle-phase session. The role play was well timed."),
-        ({"interval_review": "yes", "mood_event_link": "yes", "area_strategies": "partly", "things_to_try": "yes"}, ""),
+        ({"interval_review": "yes", "mood_event_link": "yes", "area_strategies": "partly", "things_to_try": "yes",
+          **MIDDLE_NEW}, ""),
     ],
 }
 

@@ -26,6 +26,7 @@ class Target:
     url: str
     held: bool = True  # False for a session that has not taken place (scheduled, cancelled, missed): nothing to rate
     session_at: datetime | None = None  # when the session took place: fidelity trends follow session dates
+    checklist_id: str = ""  # a named checklist (e.g. "fidelity.pre_group") instead of the phase's own
 
 
 RESOLVERS: dict[str, Callable] = {}

@@ -46,7 +46,8 @@ def rate_view(request, kind, target_id):
     if request.method == "POST" and form.is_valid():
         def work():
             made = actions.rate(actor, kind, target_id, answers=form.answers(), comment=form.cleaned_data["comment"],
-                                expected_version=form.cleaned_data.get("expected_version"))
+                                expected_version=form.cleaned_data.get("expected_version"),
+                                overall=form.cleaned_data.get("overall"))
             return made, reverse("supervision:rating", args=[made.pk])
 
         try:
@@ -61,7 +62,7 @@ def rate_view(request, kind, target_id):
             form.is_valid()
             form.add_error(None, exc.message)
         except ActionError as exc:
-            if exc.field and exc.field.startswith("item_") and exc.field in form.fields:
+            if exc.field and (exc.field.startswith("item_") or exc.field == "overall") and exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
             else:
                 form.add_error(None, exc.message)

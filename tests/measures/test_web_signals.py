@@ -52,6 +52,12 @@ def test_amber_when_slower_than_expected_then_cleared_when_back_on_track(world):
     # a fifth score at or below the expected path clears it
     _scores_more(world, course, 5, 8)
     assert _signal(world) is None
+    # The structured review offered while it was amber stays (at level 1) until one is recorded (HAZ-023).
+    offer = ClientSignal.objects.get(client=world.clients["mine"], source="course_review")
+    assert offer.level == 1 and offer.label.startswith("Review due (now back on track): PHQ-9: slower than expected")
+    from openipt.courses.review_actions import AREA_IDS, record_review
+    record_review(actor(world.m["therapist"]), course.pk, findings={a: {"finding": "ok"} for a in AREA_IDS},
+                  outcomes=["continue"], plan="")
     assert Client.objects.get(pk=world.clients["mine"].pk).attention == 0
 
 

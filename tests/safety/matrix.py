@@ -34,6 +34,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "safety:reopen_automation": {"GET": client_record(admin=403), "POST": client_record(200, admin=403)},
         "safety:plan": {"GET": client_record(), "POST": client_record(200, admin=403, supervisor=403)},
         "safety:plan_print": {"GET": client_record()},
+        "safety:plan_review": {"GET": post_only_staff, "POST": client_record(302, admin=403, supervisor=403)},
         "safety:help": {"GET": client_only},
         "safety:support": {"GET": client_only},
         "safety:hide_crisis": {"GET": expect(403, client=405), "POST": expect(403, client=302)},

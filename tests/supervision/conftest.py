@@ -16,6 +16,20 @@ INITIAL_ALL_YES = {
 }
 
 
+# Items added to the phase checklists by issue 12 (focus, time limit, staying within IPT, stance). Tests
+# written before them answer them "not applicable", which leaves their scores as they were.
+NEW_ITEMS = {
+    "initial": ("time_limit_initial", "stance_initial", "stayed_ipt_initial"),
+    "middle": ("focus_kept", "time_limit_middle", "no_thought_records", "no_transference", "no_formal_homework",
+               "stance_middle"),
+    "termination": ("time_limit_end", "stance_end", "stayed_ipt_end"),
+}
+
+
+def new_items_na(phase: str, prefix: str = "") -> dict:
+    return {f"{prefix}{item}": "na" for item in NEW_ITEMS[phase]}
+
+
 def at(days: int = 0, hour: int = 10, minute: int = 0):
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute)))
 
@@ -45,4 +59,7 @@ def session(world, course):
 def rate(world, session, who="supervisor", answers=None, **kwargs):
     from openipt.supervision import actions as sup
 
-    return sup.rate(actor(world.m[who]), "session", session.pk, answers=answers or dict(INITIAL_ALL_YES), **kwargs)
+    answers = dict(answers or INITIAL_ALL_YES)
+    for item in NEW_ITEMS.get(session.phase, ()):
+        answers.setdefault(item, "na")
+    return sup.rate(actor(world.m[who]), "session", session.pk, answers=answers, **kwargs)

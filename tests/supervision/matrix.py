@@ -26,7 +26,8 @@ def prepare(world):
     session = course.sessions.get(number=1)
     session_actions.record_attendance(actor(world.m["therapist"]), course.pk, 1, "attended")
     answers = {"symptoms_reviewed": "yes", "sick_role_given": "yes", "inventory_done": "partly",
-               "area_and_goals": "yes", "contract_agreed": "yes"}
+               "area_and_goals": "yes", "contract_agreed": "yes", "time_limit_initial": "yes", "stance_initial": "yes",
+               "stayed_ipt_initial": "yes"}
     rating = sup.rate(actor(world.m["supervisor"]), "session", session.pk, answers=answers, comment="Good start.")
     signoff = sup.sign_off(actor(world.m["admin"]), world.m["facilitator"].pk, competency="group_lead")
     return {"kind": "session", "target_id": session.pk, "rating_id": rating.pk, "signoff_id": signoff.pk}

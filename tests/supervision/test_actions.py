@@ -24,7 +24,7 @@ def test_score_counts_partly_as_half_and_leaves_out_not_applicable(world, sessio
 
 def test_a_rating_with_no_items_answered_is_refused(world, session):
     with pytest.raises(ActionError) as err:
-        rate(world, session, answers={"symptoms_reviewed": "", "bogus": "yes"})
+        sup.rate(actor(world.m["supervisor"]), "session", session.pk, answers={"symptoms_reviewed": "", "bogus": "yes"})
     assert err.value.field == "answers"
     assert FidelityRating.objects.count() == 0
 

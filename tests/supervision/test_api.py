@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openipt.core.testing import actor
 from openipt.supervision import actions as sup
 from openipt.supervision import api
-from tests.supervision.conftest import INITIAL_ALL_YES, held, rate
+from tests.supervision.conftest import INITIAL_ALL_YES, held, new_items_na, rate
 
 
 def test_session_target_names_phase_format_and_therapist(world, course, session):
@@ -52,7 +52,7 @@ def test_register_target_lets_another_app_make_its_sessions_rateable(world, sess
     try:
         rating = sup.rate(actor(world.m["admin"]), "test_group_session", 77,
                           answers={"interval_review": "yes", "mood_event_link": "partly", "area_strategies": "no",
-                                   "things_to_try": "yes", "member_help": "yes"})
+                                   "things_to_try": "yes", "member_help": "yes", **new_items_na("middle")})
         # The group-only item counts for a group format: (2 + 1 + 0 + 2 + 2) halves of 10 = 70%.
         assert rating.score_percent == 70
         assert [i["id"] for i in rating.items][-1] == "member_help"

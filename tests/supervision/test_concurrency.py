@@ -9,7 +9,7 @@ from django.db import connection, connections
 
 from openipt.core.errors import ConflictError
 from openipt.supervision.models import FidelityRating
-from tests.supervision.conftest import INITIAL_ALL_YES
+from tests.supervision.conftest import INITIAL_ALL_YES, new_items_na
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,7 +26,8 @@ def test_simultaneous_first_ratings_one_wins_and_the_other_gets_a_conflict(world
     def save(who):
         try:
             barrier.wait(timeout=10)
-            sup.rate(actor(world.m[who]), "session", session.pk, answers=dict(INITIAL_ALL_YES), expected_version=0)
+            sup.rate(actor(world.m[who]), "session", session.pk, answers={**INITIAL_ALL_YES, **new_items_na("initial")},
+                     expected_version=0)
             outcomes.append("saved")
         except ConflictError:
             outcomes.append("conflict")

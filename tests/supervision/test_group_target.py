@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from openipt.seed import demo
 from openipt.supervision.models import FidelityRating
+from tests.supervision.conftest import new_items_na
 
 
 def test_the_demo_supervisor_rates_a_middle_phase_group_session_with_the_group_items(db, client):
@@ -25,7 +26,8 @@ def test_the_demo_supervisor_rates_a_middle_phase_group_session_with_the_group_i
     page = client.get(url).content.decode()
     assert "Members helped each other with options and plans." in page and "groups only" in page
     answers = {"item_interval_review": "yes", "item_mood_event_link": "yes", "item_area_strategies": "partly",
-               "item_things_to_try": "yes", "item_member_help": "no", "expected_version": "0"}
+               "item_things_to_try": "yes", "item_member_help": "no", "expected_version": "0",
+               **new_items_na("middle", "item_")}
     client.post(url, answers)
     rating = FidelityRating.objects.get(target_kind="group_session", target_id=session.pk)
     assert rating.score_percent == 70  # (2 + 2 + 1 + 2 + 0) halves of 10

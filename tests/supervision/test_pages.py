@@ -8,11 +8,13 @@ from django.urls import reverse
 
 from openipt.core.testing import login
 from openipt.supervision.models import FidelityRating, RatingReply, SignOff
-from tests.supervision.conftest import INITIAL_ALL_YES, held, rate
+from tests.supervision.conftest import INITIAL_ALL_YES, held, new_items_na, rate
 
 
 def _post_answers(answers, **extra):
     data = {f"item_{k}": v for k, v in answers.items()}
+    if data:
+        data = {**new_items_na("initial", "item_"), **data}
     data.update(extra)
     return data
 

@@ -280,6 +280,8 @@ def transition_view(request, course_id):
     if target not in moves:
         messages.error(request, _("That move is not possible from where the course is now."))
         return redirect("courses:overview", course_id=course.pk)
+    if target == "ended_early":  # an early ending says how it ended (ending session, letter, drop-out): HAZ-024
+        return redirect("courses:end_early", course_id=course.pk)
     form = TransitionForm(request.POST or None, initial={"version": course.version, "maintenance_sessions": 6})
     refused: list[str] = []
     if request.method == "POST" and form.is_valid():

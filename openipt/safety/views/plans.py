@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import client_required, staff_required
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
-from openipt.safety import access, actions
-from openipt.safety.forms import PLAN_LABELS, PlanForm
+from openipt.safety import access, actions, plan_review
+from openipt.safety.forms import PLAN_LABELS, PlanForm, PlanReviewForm
 from openipt.safety.models import PLAN_SECTIONS
 
 HIDDEN_KEY = "safety_crisis_hidden"
@@ -58,8 +58,15 @@ def _plan_page(request, client, *, own: bool):
                 return redirect(reverse("safety:my_plan") if own else reverse("safety:plan", args=[client.pk]))
     else:
         actions.record_plan_view(actor, client)
+    review = plan_review.plan_review_state(client)
+    discussed = review["means_discussed"] if review else []
+    review_form = None
+    if can_edit and not own:
+        review_form = PlanReviewForm(initial={
+            "review_on": (review or {}).get("review_on") or plan_review.default_review_on(), "means": discussed})
     return render(request, "safety/plan.html", {
         "client": client, "plan": plan, "current": current, "form": form, "can_edit": can_edit, "own": own,
+        "review": review, "review_form": review_form, "means_rows": plan_review.means_rows(discussed, for_client=own),
         "conflict_sections": _sections(conflict) if conflict else None,
         "sections": _sections(current),
         "versions": access.plan_versions(plan) if not own else [],
@@ -89,6 +96,29 @@ def plan_view(request, client_id):
     if client is None:
         raise Http404
     return _plan_page(request, client, own=False)
+
+
+@staff_required
+@require_POST
+def plan_review_view(request, client_id):
+    """Set the plan's review date and record the means-restriction prompts gone through (care staff)."""
+    client = access.client_for_plan(request.actor, client_id)
+    if client is None:
+        raise Http404
+    if not access.can_edit_plan(request.actor, client):
+        raise PermissionDenied
+    form = PlanReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            plan_review.save_plan_review(request.actor, client.pk, review_on=form.cleaned_data["review_on"],
+                                         means=form.cleaned_data["means"])
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Review date saved."))
+    return redirect(reverse("safety:plan", args=[client.pk]) + "#plan-review")
 
 
 @staff_required
