@@ -332,3 +332,6 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar address {self.hint}… of membership {self.membership_id}"
+
+
+from openipt.courses.screening_models import ScreeningAnswer  # noqa: E402,F401 - the initial-phase screening
