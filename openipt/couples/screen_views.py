@@ -24,7 +24,7 @@ def my_screen_view(request):
     if client is None or couple is None:
         raise Http404
     answered = PartnerScreen.objects.filter(couple=couple, partner=client).exists()
-    form = ScreenForm(request.POST or None) if not answered else None
+    form = ScreenForm(request.POST if request.method == "POST" else None) if not answered else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             screen_actions.answer_own_screen(request.actor, form.cleaned_data)
@@ -70,7 +70,7 @@ def partner_screen_view(request, couple_id, client_id):
     can_change = _can_change(request.actor, couple)
     if request.method == "POST" and not can_change:
         raise PermissionDenied
-    form = StaffScreenForm(request.POST or None) if can_change else None
+    form = StaffScreenForm(request.POST if request.method == "POST" else None) if can_change else None
     if request.method == "POST" and form.is_valid():
         try:
             screen_actions.enter_screen(request.actor, couple.pk, partner.pk, form.cleaned_data,

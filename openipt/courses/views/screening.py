@@ -46,7 +46,7 @@ def screening_view(request, course_id):
     if request.method == "POST" and not can_change:
         raise PermissionDenied
     topics = screening_actions.topics_for(course)
-    form = ScreeningForm(request.POST or None, topics=topics)
+    form = ScreeningForm(request.POST if request.method == "POST" else None, topics=topics)
     if request.method == "POST" and form.is_valid():
         try:
             screening_actions.record_screening(actor, course.pk, form.entries())
