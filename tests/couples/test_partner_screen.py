@@ -160,3 +160,23 @@ def test_the_therapist_enters_a_screen_only_when_alone_and_every_read_of_the_ans
     supervisor = as_member(world.m["supervisor"])
     assert supervisor.get(url).status_code == 200
     assert supervisor.post(url, {**CLEAR, "alone": "on"}).status_code == 403
+
+
+def test_practice_at_ending_the_relationship_carries_a_safety_note_and_is_not_offered_after_a_concern(
+        couple, partners, as_member):
+    from openipt.practice import rehearsal_actions
+
+    world = partners
+    one = as_member(world.m["client"])
+    page = one.get("/me/practise/").content.decode()
+    assert 'value="ending_relationship"' in page and "Leaving can be a more dangerous time." in page
+    assert 'href="/safety/me/plan/"' in page
+    as_member(world.m["client_two"]).post("/couples/mine/safety-questions/", {**CLEAR, "safe_to_speak": "no"})
+    for who in ("client", "client_two"):  # neither partner is offered it, so neither can tell who answered what
+        browser = as_member(world.m[who])
+        page = browser.get("/me/practise/").content.decode()
+        assert 'value="ending_relationship"' not in page and 'value="housework"' in page
+        refused = browser.post("/me/practise/", {"scenario": "ending_relationship", "name": "Alex"})
+        assert refused.status_code == 200
+        with pytest.raises(ActionError, match="not open for you now"):
+            rehearsal_actions.start_rehearsal(actor(world.m[who]), "ending_relationship", name="Alex")
