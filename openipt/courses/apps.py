@@ -33,5 +33,7 @@ class CoursesConfig(AppConfig):
                                         order=1))
         if add_demo_courses not in demo.EXTENSIONS:
             demo.EXTENSIONS.append(add_demo_courses)
+        if screening_actions.add_demo_screening not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(screening_actions.add_demo_screening)
         if add_synthetic_courses not in synth.EXTENSIONS:
             synth.EXTENSIONS.append(add_synthetic_courses)

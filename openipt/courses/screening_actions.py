@@ -70,3 +70,22 @@ def record_screening(actor, course_id, entries: dict) -> list[ScreeningAnswer]:
 def record_screening_view(actor, course) -> None:
     with transaction.atomic():
         audit.record(SCREENING_VIEWED.code, actor=actor, client=course.client, obj=course)
+
+
+def add_demo_screening(world) -> None:
+    """Demo: open courses past their initial phase have the initial screening recorded (idempotent).
+
+    Courses still in the initial phase are left unscreened, so the demo shows what is missing.
+    """
+    from openipt.courses.models import OPEN_STATUSES, Course
+
+    courses = Course.objects.filter(organisation=world.organisation, status__in=[s.value for s in OPEN_STATUSES],
+                                    screening_answers__isnull=True).exclude(phase="initial").select_related("therapist")
+    for course in courses:
+        from openipt.accounts.actor import Actor
+
+        try:
+            record_screening(Actor(course.therapist), course.pk, {
+                t: {"answer": "Asked at assessment; nothing found.", "decision": "proceed"} for t in topics_for(course)})
+        except ActionError:
+            continue  # a course the demo therapist may no longer change: leave it
