@@ -56,3 +56,19 @@ def course_ids_of_client(client_id: int):
     from openipt.couples.models import Couple
 
     return Couple.objects.filter(partner_two_id=client_id).values("course_id")
+
+
+ENDING_STAGE = "dissolution"  # the dispute stage whose material is about leaving a relationship
+
+
+def ending_material_blocked(client) -> bool:
+    """True when material about leaving a partner must not be offered to this client.
+
+    That is while the client is in an open couples course in which either partner's latest private
+    safety screen raised a concern (HAZ-018): practising "I am leaving" can raise the danger.
+    """
+    from openipt.couples.screen_actions import client_in_concern
+
+    if client is None or getattr(client, "pk", None) is None:
+        return False
+    return client_in_concern(client)

@@ -8,7 +8,7 @@ class CouplesConfig(AppConfig):
 
     def ready(self):
         from openipt.core.extensions import ClientPanel, add_panel
-        from openipt.couples import actions  # noqa: F401 - registers the audit event types
+        from openipt.couples import actions, screen_actions  # noqa: F401 - registers audit event types and the start check
         from openipt.couples.panels import course_panel_context, portal_panel_context
         from openipt.couples.seed import add_demo_couple
         from openipt.seed import demo

@@ -43,3 +43,23 @@ class ViewForm(forms.Form):
             initial[e.kind] = e.text
             initial[f"{e.kind}_shared"] = e.shared
         return initial
+
+
+class ScreenForm(forms.Form):
+    """The private safety questions: one yes / no / rather-not-say answer each, and an optional note."""
+
+    def __init__(self, *args, **kwargs):
+        from openipt.couples import screen
+
+        super().__init__(*args, **kwargs)
+        for q in screen.QUESTIONS:
+            self.fields[q.id] = forms.ChoiceField(label=q.text, choices=screen.ANSWER_CHOICES,
+                                                  widget=forms.RadioSelect, required=False)
+        self.fields["note"] = forms.CharField(
+            label=_("Is there anything else you want your therapist to know? (You can leave this empty.)"),
+            required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StaffScreenForm(ScreenForm):
+    alone = forms.BooleanField(label=_("I am alone with this partner now, and asked these questions in private."),
+                               required=False)

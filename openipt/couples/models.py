@@ -78,3 +78,37 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in view {self.view_id}"
+
+
+class ScreenVia(models.TextChoices):
+    PORTAL = "portal", _("The partner answered on their own device")
+    THERAPIST = "therapist", _("The therapist entered it, alone with the partner")
+
+
+class PartnerScreen(models.Model):
+    """One partner's private screen for violence and fear in the relationship, before couples IPT starts.
+
+    Append-only: the latest row of a partner is the one that counts. Only staff ever see the
+    answers (audited on read); the other partner never does, on any page.
+    """
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="screens")
+    partner = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+    concern = models.BooleanField()
+    note = models.TextField(blank=True)
+    via = models.CharField(max_length=12, choices=ScreenVia.choices)
+    entered_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(via__in=ScreenVia.values), name="partner_screen_via_valid"),
+            models.CheckConstraint(condition=Q(via="portal") | Q(entered_by__isnull=False),
+                                   name="partner_screen_therapist_named"),
+        ]
+        indexes = [models.Index(fields=["couple", "partner"])]
+
+    def __str__(self) -> str:
+        return f"safety screen of client {self.partner_id} in couple {self.couple_id}"

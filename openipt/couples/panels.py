@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openipt.couples import access
 from openipt.couples.actions import COUPLES_FORMAT
+from openipt.couples.models import PartnerScreen
 
 
 def course_panel_context(request, course):
@@ -11,10 +12,13 @@ def course_panel_context(request, course):
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_staff or course.format_id != COUPLES_FORMAT:
         return None
+    from openipt.couples.screen_actions import latest_screens
     from openipt.courses.access import can_change_course
 
-    return {"course": course, "couple": access.couple_for_course(actor, course),
-            "can_link": can_change_course(actor, course) and course.is_open}
+    couple = access.couple_for_course(actor, course)
+    screens = latest_screens(couple) if couple is not None else {}
+    return {"course": course, "couple": couple, "can_link": can_change_course(actor, course) and course.is_open,
+            "screens_done": len(screens), "screen_concern": any(s.concern for s in screens.values())}
 
 
 def portal_panel_context(request, client):
@@ -32,4 +36,6 @@ def portal_panel_context(request, client):
         "partner": couple.partner_two if partner_id == couple.partner_two_id else couple.partner_one,
         "shared_by_partner": visible.filter(view__author_id=partner_id).exclude(text="").count(),
         "mine_written": visible.filter(view__author_id=client.pk).exclude(text="").count(),
+        # only the client's own screen: never whether or how the other partner answered
+        "screen_to_answer": not PartnerScreen.objects.filter(couple=couple, partner=client).exists(),
     }

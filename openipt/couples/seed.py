@@ -79,11 +79,27 @@ def add_demo_couple(world) -> None:
     if not Couple.objects.filter(course=course).exists():
         actions.link_partner(world.actor("therapist"), course.pk, record_number=two.record_number)
     _paper_scores(world, course)
+    _demo_screens(world, one, two)
+    from openipt.courses.screening_actions import add_demo_screening
+
+    add_demo_screening(world)  # the couple's course is made after the courses app's demo step
     for username, data in VIEWS.items():
         client = one if username == "nadia" else two
         if PartnerView.objects.filter(author=client, edited_at__isnull=False).exists():
             continue
         actions.save_view(Actor(world.members[username]), data, expected_version=1)
+
+
+def _demo_screens(world, one, two) -> None:
+    """Both partners answered the private safety screen on their own portal, with no concern (idempotent)."""
+    from openipt.couples import screen_actions
+    from openipt.couples.models import PartnerScreen
+
+    clear = {"afraid": "no", "hurt": "no", "threatened": "no", "controlled": "no", "forced": "no",
+             "safe_to_speak": "yes"}
+    for username, client in (("nadia", one), ("karim", two)):
+        if username in world.members and not PartnerScreen.objects.filter(partner=client).exists():
+            screen_actions.answer_own_screen(Actor(world.members[username]), clear)
 
 
 def _paper_scores(world, course) -> None:

@@ -16,10 +16,12 @@ class CoursesConfig(AppConfig):
             add_banner,
             add_client_panel,
             add_nav,
+            add_panel,
         )
-        from openipt.courses import actions, goal_actions  # noqa: F401 - registers the audit event types
+        from openipt.courses import actions, goal_actions, screening_actions  # noqa: F401 - registers the audit event types
         from openipt.courses.panels import client_panel_context, position_banner
         from openipt.courses.seed import add_demo_courses, add_synthetic_courses
+        from openipt.courses.views.screening import start_checks_panel_context
         from openipt.seed import demo, synth
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
@@ -27,12 +29,15 @@ class CoursesConfig(AppConfig):
         add_nav(NavItem(_("Calendar"), "courses:calendar", ("supervisor", "therapist", "facilitator"), order=25))
         add_client_panel(ClientPanel("courses", "courses/_client_panel.html", client_panel_context, order=10))
         add_banner(Banner("course-position", position_banner, order=10))
-        from openipt.core.extensions import add_panel
+        add_panel("course", ClientPanel("start-checks", "courses/_start_checks_panel.html", start_checks_panel_context,
+                                        order=1))
         from openipt.courses import ending_actions, review_actions, steps_panels  # noqa: F401 - audit event types
 
         review_actions.connect()
         add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", steps_panels.course_steps_context, order=5))
         if add_demo_courses not in demo.EXTENSIONS:
             demo.EXTENSIONS.append(add_demo_courses)
+        if screening_actions.add_demo_screening not in demo.EXTENSIONS:
+            demo.EXTENSIONS.append(screening_actions.add_demo_screening)
         if add_synthetic_courses not in synth.EXTENSIONS:
             synth.EXTENSIONS.append(add_synthetic_courses)

@@ -334,6 +334,7 @@ class CalendarToken(models.Model):
         return f"calendar address {self.hint}… of membership {self.membership_id}"
 
 
+from openipt.courses.screening_models import ScreeningAnswer  # noqa: E402,F401 - the initial-phase screening
 from openipt.courses.steps_models import (  # noqa: E402,F401 - reviews, outreach and endings (issue 12)
     CourseEnding,
     CourseReview,

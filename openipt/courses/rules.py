@@ -235,6 +235,8 @@ class CourseState:
     end_review_done: bool = False
     end_reason: str = ""
     history: tuple[str, ...] = field(default=())
+    # The format's start checks that have not passed yet (openipt/courses/start_checks.py), in words.
+    start_checks_missing: tuple[str, ...] = ()
 
 
 class TransitionRefused(Exception):
@@ -268,6 +270,7 @@ def _check_middle(state: CourseState) -> list[str]:
         if not state.contract_agreed:
             unmet.append("Record that the client agreed the treatment contract.")
         unmet.extend(validate_contract(state.format, state.contract))
+    unmet.extend(state.start_checks_missing)
     return unmet
 
 

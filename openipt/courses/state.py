@@ -72,10 +72,18 @@ def bounds_of(course) -> rules.PhaseBounds | None:
 
 
 def course_state(course, used: int) -> rules.CourseState | None:
-    """Return what the phase rules need to know about a course."""
+    """Return what the phase rules need to know about a course.
+
+    While the course is in its initial phase this runs the format's start checks (a few queries).
+    """
     fmt = course_format(course)
     if fmt is None:
         return None
+    start_missing: tuple[str, ...] = ()
+    if course.phase == Phase.INITIAL and course.status in (CourseStatus.PLANNED, CourseStatus.ACTIVE):
+        from openipt.courses.start_checks import missing
+
+        start_missing = tuple(missing(course))
     return rules.CourseState(
         format=fmt,
         status=course.status,
@@ -92,6 +100,7 @@ def course_state(course, used: int) -> rules.CourseState | None:
         ),
         end_review_done=bool(course.end_review.strip()),
         end_reason=course.end_reason,
+        start_checks_missing=start_missing,
     )
 
 

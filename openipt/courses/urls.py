@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openipt.courses.views import calendar, course, session, steps
+from openipt.courses.views import calendar, course, screening, session, steps
 
 app_name = "courses"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:course_id>/renegotiate/", course.renegotiate_view, name="renegotiate"),
     path("<int:course_id>/focus/", course.focus_view, name="focus"),
     path("<int:course_id>/agree/", course.agree_view, name="agree"),
+    path("<int:course_id>/screening/", screening.screening_view, name="screening"),
     path("<int:course_id>/move/", course.transition_view, name="transition"),
     path("<int:course_id>/ending/", course.ending_view, name="ending"),
     path("<int:course_id>/goals/", course.goals_view, name="goals"),

@@ -133,17 +133,25 @@ def offered_worksheets(course):
     return [d for d in defs if area in d.areas], [d for d in defs if area not in d.areas]
 
 
-def scenario_rows(course) -> tuple[list[dict], list[dict]]:
-    """Scenarios for the course's area (and dispute stage) first, then the others."""
+def scenario_rows(course, client=None) -> tuple[list[dict], list[dict]]:
+    """Scenarios for the course's area (and dispute stage) first, then the others.
+
+    Practice at ending a relationship carries a safety note, and is left out while the client's
+    couples safety screen raised a concern (see `openipt.couples.api.ending_material_blocked`).
+    """
+    from openipt.couples.api import ENDING_STAGE, ending_material_blocked
     from openipt.practice.rehearsal import fill
     from openipt.practice.rehearsal_actions import scenarios
 
     area = getattr(course, "primary_area", "") if course is not None else ""
     stage = getattr(course, "dispute_stage", "") if course is not None else ""
+    blocked = ending_material_blocked(client)
     fits, others = [], []
     for s in scenarios().values():
+        if blocked and s.stage == ENDING_STAGE:
+            continue
         row = {"id": s.id, "title": fill(s.title, s), "description": fill(s.description, s), "area": s.area,
-               "area_name": area_name(s.area)}
+               "area_name": area_name(s.area), "ending": s.stage == ENDING_STAGE}
         if area and s.area == area and (not stage or s.stage in (None, stage)):
             fits.append(row)
         else:

@@ -120,6 +120,11 @@ def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", 
     scenario = scenarios().get(scenario_id or "")
     if scenario is None:
         raise ActionError(_("Choose a conversation to practise."), field="scenario")
+    from openipt.couples.api import ENDING_STAGE, ending_material_blocked
+
+    if scenario.stage == ENDING_STAGE and ending_material_blocked(client):
+        raise ActionError(_("This practice is not open for you now. Please talk with your therapist about it first."),
+                          field="scenario")
     if paused_for(client):
         raise _paused_error()
     name = text_value(name, "name", limit=100)

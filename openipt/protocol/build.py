@@ -70,6 +70,8 @@ def build_format(d: dict) -> Format:
         exclusions=_t(d.get("exclusions")),
         notes=_t(d.get("notes")),
         checks=_t(d.get("checks")),
+        start_checks=_t(d.get("start_checks")),
+        screening_topics=_t(d.get("screening_topics")),
     )
 
 

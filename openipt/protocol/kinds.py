@@ -33,6 +33,11 @@ FREQUENCIES = ("weekly", "fortnightly", "monthly")
 DELIVERIES = ("individual", "conjoint", "group")
 WHEN = ("any", "phase_first", "phase_later", "phase_last", "course_last", "before_last")
 AUDIENCES = ("client", "staff", "facilitator")
+# Initial-phase screening topics a format may list (their questions are in openipt/courses/screening.py).
+# `start_checks` names are not fixed here: each is a function registered in
+# openipt/courses/start_checks.py, and a name nothing registered keeps a course from starting.
+SCREENING_TOPICS = ("psychosis", "bipolar", "substance", "cognitive", "intellectual_disability", "safeguarding",
+                    "medication")
 PACK_TYPES = ("base", "translation", "adaptation")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -161,6 +166,8 @@ FORMAT = Record(
         text("exclusions", required=False, spec=TextList()),
         text("notes", required=False, spec=TextList()),
         text("checks", required=False, spec=TextList()),
+        Field("start_checks", ListOf(Str(), unique=True), required=False),
+        Field("screening_topics", ListOf(Enum(values=SCREENING_TOPICS), unique=True), required=False),
     ),
 )
 

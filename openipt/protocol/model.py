@@ -69,6 +69,10 @@ class Format:
     exclusions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    # What must pass before treatment proper begins (ids of checks registered in
+    # openipt/courses/start_checks.py), and the initial-phase screening topics.
+    start_checks: tuple[str, ...] = ()
+    screening_topics: tuple[str, ...] = ()
 
     @property
     def open_ended(self) -> bool:

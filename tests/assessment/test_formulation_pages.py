@@ -95,6 +95,9 @@ def test_share_then_the_client_agrees_in_the_portal_and_the_course_may_move_to_t
     assert Course.objects.get(pk=course.pk).formulation_text == "Your low mood began after your father died."
     assert api.has_agreed_formulation(course) is False
     course = course_actions.record_agreement(therapist, course.pk, "contract")
+    from openipt.courses.testing import screen_all_clear
+
+    screen_all_clear(therapist, course.pk)
     with pytest.raises(course_actions.TransitionError) as refused:
         course_actions.transition_course(therapist, course.pk, "middle")
     assert "Record the date the client agreed the formulation." in refused.value.reasons

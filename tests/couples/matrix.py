@@ -26,7 +26,8 @@ def prepare(world):
     unlinked = course_actions.start_course(actor(world.m["therapist"]), world.clients["mine"].pk, format_id="couples",
                                            start_date=today)
     # entry_id is also the assessment app's keyword: give the couples value to the couples URL only
-    return {"course_id_couples": unlinked.pk, "couple_id": couple.pk, "couples:entry": {"entry_id": entry.pk}}
+    return {"course_id_couples": unlinked.pk, "couple_id": couple.pk, "couples:entry": {"entry_id": entry.pk},
+            "couples:partner_screen": {"client_id": world.clients["self"].pk}}
 
 
 def matrix(expect, staff_only, admin_only, client_record, LOGIN):
@@ -38,4 +39,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "couples:mine": {"GET": client_only, "POST": client_only},
         "couples:autosave": {"GET": expect(403, client=405), "POST": client_only},
         "couples:entry": {"GET": client_only},
+        "couples:screens": {"GET": client_record()},
+        "couples:partner_screen": {"GET": client_record(), "POST": client_record(supervisor=403, admin=403)},
+        "couples:my_screen": {"GET": client_only, "POST": client_only},
     }

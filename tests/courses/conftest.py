@@ -23,7 +23,10 @@ def start(world, who="therapist", client="mine", **kwargs):
 
 
 def make_ready_for_middle(world, course, who="therapist"):
-    """Record an area, its rationale, an agreed formulation and an agreed contract."""
+    """Record an area, its rationale, an agreed formulation, an agreed contract and the initial screening."""
+    from openipt.courses.testing import screen_all_clear
+
+    screen_all_clear(actor(world.m[who]), course.pk)
     course.refresh_from_db()
     course, _ = actions.set_focus(
         actor(world.m[who]), course.pk, primary_area="role_transition", primary_rationale="Moved city for work.",

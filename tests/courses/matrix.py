@@ -32,6 +32,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "courses:renegotiate": {"GET": change_page, "POST": change_page},
         "courses:focus": {"GET": change_page, "POST": change_page},
         "courses:agree": {"GET": post_only, "POST": client_record(302, supervisor=403, admin=403)},
+        "courses:screening": {"GET": client_record(), "POST": change_page},
         "courses:transition": {"GET": client_record(302, supervisor=403, admin=403)},
         "courses:ending": {"GET": change_page, "POST": change_page},
         "courses:goals": {"GET": change_page, "POST": change_page},

@@ -174,6 +174,8 @@ def test_the_middle_phase_is_refused_until_formulation_area_and_agreed_contract_
         "Write the formulation that links the symptoms to the problem area.",
         "Choose a problem area.",
         "Record that the client agreed the treatment contract.",
+        "Initial screening: ask about and record Psychosis, Bipolar disorder or mania, Alcohol or drug dependence, "
+        "Cognitive impairment, Medication evaluation, with what you decided.",
     ]
     # a written but not agreed formulation is named as such
     course.refresh_from_db()

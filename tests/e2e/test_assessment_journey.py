@@ -134,7 +134,10 @@ def test_from_the_inventory_to_an_agreed_formulation_and_the_middle_phase(ui, ph
     phone.check()
     expect(phone.page.get_by_text("Thank you. Your therapist can see that you agree.")).to_be_visible()
 
-    # the course may now move to the middle phase
+    # with the initial screening recorded, the course may now move to the middle phase
+    from openipt.courses.testing import screen_all_clear
+
+    screen_all_clear(actor(world.m["therapist"]), course.pk)
     ui.goto(f"/courses/{course.pk}/")
     expect(page.get_by_text("agreed by the client")).to_be_visible()
     page.get_by_role("link", name="Move to the middle phase").click()

@@ -90,6 +90,19 @@ def test_a_therapist_starts_a_course_runs_session_one_and_moves_to_the_middle_ph
     page.get_by_role("button", name="Client agreed the contract today").click()
     page.wait_for_load_state("load")
     ui.check()
+    # the initial screening for what IPT alone does not treat, then the course may move on
+    expect(page.get_by_text("Before treatment starts")).to_be_visible()
+    page.get_by_role("link", name="Open the screening").click()
+    ui.check()
+    for topic in ("Psychosis", "Bipolar disorder or mania", "Alcohol or drug dependence", "Cognitive impairment",
+                  "Medication evaluation"):
+        page.get_by_label(f"{topic}: what the client said").fill("Asked; nothing found.")
+        page.get_by_label(f"{topic}: what you decided").select_option("proceed")
+    page.get_by_role("button", name="Save screening").click()
+    page.wait_for_load_state("load")
+    ui.check()
+    expect(page.get_by_text("Screening saved.")).to_be_visible()
+    page.get_by_role("link", name="Back to the course").click()
     expect(page.get_by_text("Everything the protocol asks for is in place.")).to_be_visible()
     page.get_by_role("link", name="Move to the middle phase").click()
     ui.check()

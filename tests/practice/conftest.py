@@ -43,6 +43,9 @@ def start_course(world, client="self", *, area="role_dispute", stage="renegotiat
                                          expected_version=0)
         session_actions.sign_note(therapist, course.pk, s.number, expected_version=note.version)
     if held:
+        from openipt.courses.testing import screen_all_clear
+
+        screen_all_clear(therapist, course.pk)
         actions.transition_course(therapist, course.pk, "middle")
     if next_in_days is not None:
         session_actions.add_session(therapist, course.pk, when=at(next_in_days, 10), duration=50, mode="video")

@@ -25,7 +25,7 @@ def rehearsal_list_view(request):
     """Choose a conversation to practise, say who with and what about; see earlier practice."""
     client = own_client_or_404(request)
     course = course_view(request.actor, client)
-    fits, others = scenario_rows(course.course if course else None)
+    fits, others = scenario_rows(course.course if course else None, client)
     people = rehearsal_actions.inventory_people(client)
     form = StartRehearsalForm(request.POST or None, scenarios=fits + others, people=people)
     enabled = access.settings_for(client).rehearsal_enabled
