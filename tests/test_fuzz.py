@@ -48,13 +48,17 @@ def url_for(world, name: str) -> str:
 
 @pytest.fixture(scope="module")
 def fuzz_world(django_db_setup, django_db_blocker):
-    """The permission matrix's world, plus an open invitation whose link works, built once for the module."""
+    """The permission matrix's world, plus a working invitation and password-reset link, built once for the module."""
     import logging
 
+    from django.contrib.auth.tokens import default_token_generator
     from django.db import transaction
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
 
     from openipt.accounts import actions
-    from openipt.core.testing import actor, make_world
+    from openipt.accounts.models import Role
+    from openipt.core.testing import actor, make_member, make_world
 
     # Failures are collected and reported by the tests; the log lines for each of thousands of refused requests
     # (server errors, sign-in failures) would only bury the report.
@@ -70,6 +74,9 @@ def fuzz_world(django_db_setup, django_db_blocker):
             world.matrix_kwargs.update(prepare(world) or {})
         joining = actions.invite(actor(world.m["admin"]), email="joining@example.test", role="therapist")
         world.matrix_kwargs["accounts:accept_invitation"] = {"token": joining.token}
+        forgetful = make_member(world.org, Role.THERAPIST).user  # never signed in here, so the link stays good
+        world.matrix_kwargs["accounts:password_reset_confirm"] = {
+            "uid": urlsafe_base64_encode(force_bytes(forgetful.pk)), "token": default_token_generator.make_token(forgetful)}
         yield world
         transaction.set_rollback(True)
     for name, level in quiet.items():
@@ -80,6 +87,7 @@ def _matrix():
     """The matrix rows, with the pages anyone may open that the matrix reaches only with a dead link."""
     rows = dict(MATRIX)
     rows["accounts:accept_invitation"] = {"GET": {"anonymous": 200}, "POST": {"anonymous": 200}}
+    rows["accounts:password_reset_confirm"] = {"GET": {"anonymous": 200}, "POST": {"anonymous": 200}}
     return rows
 
 

@@ -195,8 +195,15 @@ def backup(dest: Path, passphrase: str, key_out: Path | None = None) -> Report:
     if key_path.exists():
         raise BackupError(f"{key_path} already exists: give another place for the encrypted audit key")
 
+    from openipt.audit.actions import verify
+
     written = checkpoints.write()  # the backup then holds a checkpoint of the head it contains
     report.say(written.message if written.ok else f"warning: {written.message}")
+    checked = verify()
+    if not checked.ok:  # still worth keeping, but the person taking it must know
+        where = f"event {checked.first_bad_id}" if checked.first_bad_id else "the end of the log"
+        report.say(f"warning: the audit log does not verify (at {where}: {checked.reason}); this backup keeps it "
+                   "as it is, and a restore of it will say so")
     ring = keys.load(create=True)
 
     dump = dest / DUMP_FILES.get(connection.vendor, "database")
@@ -219,7 +226,7 @@ def backup(dest: Path, passphrase: str, key_out: Path | None = None) -> Report:
         "files": files,
         "audit_key_file": {"name": key_path.name, "sha256": sha256_file(key_path)},
         "audit": {"events": AuditEvent.objects.count(), "last_event_id": head.last_event_id if head else 0,
-                  "last_hash": head.last_hash if head else chain.GENESIS},
+                  "last_hash": head.last_hash if head else chain.GENESIS, "verified": checked.ok},
         "key_id": ring.current,
     }
     manifest = {**body, "signature": chain.sign(ring.keys[ring.current], body)}

@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from openipt.audit.db import drop_triggers, install_triggers
 from openipt.audit.models import AuditEvent
 from openipt.cli import main
 from openipt.clients.models import Client
@@ -84,6 +85,7 @@ def make_backup(tmp_path, capsys) -> Path:
 
 def test_a_backup_restores_into_a_new_database_with_its_records_and_a_verified_audit_log(
         transactional_db, world, passphrase, tmp_path, capsys):
+    """And a backup of a log that was already rewritten is restored, but not reported as a success."""
     dest = make_backup(tmp_path, capsys)
     out = capsys.readouterr().out
     assert "keep it apart from the backup" in out
@@ -105,6 +107,20 @@ def test_a_backup_restores_into_a_new_database_with_its_records_and_a_verified_a
         assert count("audit_auditevent") == events
         assert (tmp_path / "new-var" / "secret_key").read_text() == settings.SECRET_KEY
         assert settings.TEST_AUDIT_KEY_ID in (tmp_path / "new-var" / "audit-keys").read_text()
+
+        # A later backup of a log someone had already rewritten restores (with --force, over the first)
+        # but is not reported as a success.
+        victim = AuditEvent.objects.order_by("pk")[3]
+        drop_triggers(connection)
+        AuditEvent.objects.filter(pk=victim.pk).update(details={"forged": True})
+        install_triggers(connection)
+        second = tmp_path / "second"
+        assert main(["backup", str(second)]) == 0
+        assert f"warning: the audit log does not verify (at event {victim.pk}" in capsys.readouterr().out
+        broken = run_openipt(["restore", str(second), "--force"], tmp_path, url)
+        assert broken.returncode == 1
+        assert f"its audit log does not verify (at event {victim.pk}: its details were changed" in broken.stderr
+        assert "restore complete" not in broken.stdout
 
 
 def _edit(path: Path) -> None:
