@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -229,6 +230,19 @@ def record_list_view(actor, *, query: str, page: int, count: int) -> None:
     audit.record(CLIENT_LIST_VIEWED.code, actor=actor, details={"query": query[:100], "page": page, "shown": count})
 
 
+# Parts of OpenIPT that follow another part's signal register here (for example, a structured review
+# is offered when the measures signal says "not on track"). `set_signal` calls each one, in the same
+# transaction, with (client_id, source, level, label, url) after a signal is set, and with level 0
+# after one is cleared. An explicit list rather than Django signals, so the call is easy to follow.
+SIGNAL_LISTENERS: list[Callable[[int, str, int, str, str], None]] = []
+
+
+def add_signal_listener(listener: Callable[[int, str, int, str, str], None]) -> None:
+    """Call `listener` whenever a client's signal is set or cleared (register from AppConfig.ready)."""
+    if listener not in SIGNAL_LISTENERS:
+        SIGNAL_LISTENERS.append(listener)
+
+
 @transaction.atomic
 def set_signal(client_id: int, source: str, level: int, label: str, url: str = "") -> None:
     """Set (or with level 0, clear) the signal one part of OpenIPT raises about a client.
@@ -237,13 +251,17 @@ def set_signal(client_id: int, source: str, level: int, label: str, url: str = "
     highest level so these clients come first.
     """
     if level <= 0:
-        ClientSignal.objects.filter(client_id=client_id, source=source).delete()
+        changed = ClientSignal.objects.filter(client_id=client_id, source=source).delete()[0] > 0
     else:
         ClientSignal.objects.update_or_create(
             client_id=client_id, source=source, defaults={"level": min(level, 3), "label": label[:120], "url": url[:300]}
         )
+        changed = True
     highest = max(ClientSignal.objects.filter(client_id=client_id).values_list("level", flat=True), default=0)
     Client.objects.filter(pk=client_id).exclude(attention=highest).update(attention=highest)
+    if changed:
+        for listener in list(SIGNAL_LISTENERS):
+            listener(client_id, source, max(level, 0), label, url)
 
 
 def clear_signal(client_id: int, source: str) -> None:

@@ -203,21 +203,18 @@ def on_measures_signal_cleared(client_id: int) -> None:
         set_signal(client_id, REVIEW_SOURCE, 1, f"{back}: {label}", offer.url)
 
 
-def _saved(sender, instance, **kwargs):
-    if instance.source == MEASURES_SOURCE and not kwargs.get("raw"):
-        on_measures_signal_set(instance.client_id, instance.level, instance.label, instance.url)
-
-
-def _deleted(sender, instance, **kwargs):
-    if instance.source == MEASURES_SOURCE:
-        on_measures_signal_cleared(instance.client_id)
+def on_signal(client_id: int, source: str, level: int, label: str, url: str) -> None:
+    """Follow the measures signal (registered with clients.actions.add_signal_listener from the app's ready())."""
+    if source != MEASURES_SOURCE:
+        return
+    if level > 0:
+        on_measures_signal_set(client_id, level, label, url)
+    else:
+        on_measures_signal_cleared(client_id)
 
 
 def connect() -> None:
-    """Follow the measures signal (called from the courses app's ready())."""
-    from django.db.models.signals import post_delete, post_save
+    """Register `on_signal` with the clients app (called from the courses app's ready())."""
+    from openipt.clients.actions import add_signal_listener
 
-    from openipt.clients.models import ClientSignal
-
-    post_save.connect(_saved, sender=ClientSignal, dispatch_uid="courses.review.saved")
-    post_delete.connect(_deleted, sender=ClientSignal, dispatch_uid="courses.review.deleted")
+    add_signal_listener(on_signal)
