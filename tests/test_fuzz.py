@@ -99,22 +99,8 @@ def _fuzzer(world, seconds=SECONDS):
                   deadline=time.monotonic() + seconds if ROUNDS else None)
 
 
-def _check(fuzzer, names=()):
-    """Fail with every distinct fault; faults listed in tests/fuzz/known.py only warn, and so do stale entries."""
-    import warnings
-
-    from tests.fuzz.known import KNOWN
-
-    found = set()
-    for key in list(fuzzer.failures):
-        name, _method, _where, kind = key
-        if (name, kind) in KNOWN:
-            found.add((name, kind))
-            warnings.warn(f"known server error, being fixed elsewhere: {name} {kind}: {KNOWN[name, kind]}", stacklevel=2)
-            del fuzzer.failures[key]
-    for name, kind in set(KNOWN) - found:
-        if name in names:
-            warnings.warn(f"{name} {kind} no longer fails: take it out of tests/fuzz/known.py", stacklevel=2)
+def _check(fuzzer):
+    """Fail with every distinct fault at once: no server error is ever excused."""
     seed = f" (OPENIPT_FUZZ_SEED={SEED} OPENIPT_FUZZ_ROUNDS={ROUNDS})" if ROUNDS else ""
     assert not fuzzer.failures, (f"{len(fuzzer.failures)} distinct server error(s) in {fuzzer.requests} requests"
                                  f"{seed}:\n{fuzzer.report()}")
@@ -137,7 +123,7 @@ def test_no_page_or_form_answers_a_server_error(fuzz_world, site, app):
     fuzzer.fuzz_app(names, forms)
     print(f"{app}: {fuzzer.requests} requests ({', '.join(f'{m} {t:.0f} s' for m, t in fuzzer.seconds.items())}); "
           f"addresses no page showed a form for: {sorted(fuzzer.generic)}")
-    _check(fuzzer, names)
+    _check(fuzzer)
 
 
 def test_the_group_sync_refuses_hostile_json_without_a_server_error(fuzz_world):
