@@ -18,6 +18,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError
 from openipt.couples import access, screen
+from openipt.couples.actions import _own_couple
 from openipt.couples.models import Couple, PartnerScreen, ScreenVia
 from openipt.courses.start_checks import CheckResult
 from openipt.courses.start_checks import register as register_check
@@ -67,12 +68,7 @@ def _save(actor, couple: Couple, partner, answers: dict, note: str, via: str) ->
 @transaction.atomic
 def answer_own_screen(actor, data: dict) -> PartnerScreen:
     """A partner answers their own private screen on their own device; once per couples course."""
-    client = access.own_client(actor)
-    if client is None:
-        raise PermissionDenied
-    couple = access.client_couple(client)
-    if couple is None:
-        raise ActionError(_("You are not in a couples course at the moment."), code="not_found")
+    client, couple = _own_couple(actor)
     if PartnerScreen.objects.filter(couple=couple, partner=client).exists():
         raise ActionError(_("You have already answered these questions. If something has changed, please tell your "
                             "therapist when you are alone with them."))

@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 
 from openipt.core import jsonbody
-from openipt.core.testing import actor
-from openipt.groups import actions
 from openipt.groups.models import Attendance, GroupSession
-from tests.groups.support import client_of, group
+from tests.groups.support import running_group
 
 
 @pytest.fixture
 def running(world):
-    grp = group(world, weeks_ago=2)
-    members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
-    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
-    return grp, members
+    return running_group(world)
 
 
 # Defect: NUL bytes in group notes and "will try" text were a 500 on PostgreSQL.

@@ -58,3 +58,12 @@ def invite(world, grp, client=None, who="facilitator", **overrides):
 
 def co_facilitator(world):
     return make_member(world.org, Role.FACILITATOR)
+
+
+def running_group(world, members: int = 4):
+    """A group that began two weeks ago (sessions 1-3 are today or earlier), running with `members` members."""
+    grp = group(world, weeks_ago=2)
+    added = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world, given_name=f"Member{i}").pk)
+             for i in range(members)]
+    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
+    return grp, added

@@ -13,16 +13,12 @@ from openipt.measures import instruments
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
 
-from .support import client_of, group, phq9
+from .support import phq9, running_group
 
 
 @pytest.fixture
 def running(world):
-    grp = group(world, weeks_ago=2)
-    members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world, given_name=f"Member{i}").pk)
-               for i in range(4)]
-    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
-    return grp, members
+    return running_group(world)
 
 
 def test_a_quick_phq2_with_question_9_above_zero_raises_the_phq9_alert(world, running):

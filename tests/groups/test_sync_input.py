@@ -7,18 +7,15 @@ import json
 import pytest
 
 from openipt.core.testing import actor
-from openipt.groups import actions, session_actions
+from openipt.groups import session_actions
 from openipt.groups.models import Attendance, GroupSession
 
-from .support import client_of, group
+from .support import running_group
 
 
 @pytest.fixture
 def running(world):
-    grp = group(world, weeks_ago=2)
-    members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
-    actions.set_status(actor(world.m["admin"]), grp.pk, "running")
-    return grp, members
+    return running_group(world)
 
 
 def _sync(web, grp, changes, number=3):
