@@ -101,6 +101,7 @@ def _fuzzer(world, seconds=SECONDS):
 
 def _check(fuzzer):
     """Fail with every distinct fault at once: no server error is ever excused."""
+    print(f"fuzz: {fuzzer.requests} requests")  # shown with -s or -rP: the figure the closing notes quote
     seed = f" (OPENIPT_FUZZ_SEED={SEED} OPENIPT_FUZZ_ROUNDS={ROUNDS})" if ROUNDS else ""
     assert not fuzzer.failures, (f"{len(fuzzer.failures)} distinct server error(s) in {fuzzer.requests} requests"
                                  f"{seed}:\n{fuzzer.report()}")
