@@ -64,8 +64,9 @@ ENDING_STAGE = "dissolution"  # the dispute stage whose material is about leavin
 def ending_material_blocked(client) -> bool:
     """True when material about leaving a partner must not be offered to this client.
 
-    That is while the client is in an open couples course in which either partner's latest private
-    safety screen raised a concern (HAZ-018): practising "I am leaving" can raise the danger.
+    That is while the client is in an open couples course whose two private safety screens are not
+    both answered and clear (HAZ-018): practising "I am leaving" can raise the danger, and closing it
+    only after a concern would tell the other partner that there was one.
     """
     from openipt.couples.screen_actions import client_in_concern
 

@@ -126,9 +126,18 @@ def read_screens(actor, couple, partner) -> list[PartnerScreen]:
 
 
 def client_in_concern(client) -> bool:
-    """True when the client is in an open couples course in which a partner's latest screen raised a concern."""
+    """True unless both partners' latest private screens are answered and clear.
+
+    Material about leaving a partner stays closed from the start of a couples course until both
+    screens are clear, not only after a concern: if it disappeared when one partner answered, the
+    other partner would learn from that change that the private answers raised a concern.
+    """
     couple = access.client_couple(client)
-    return couple is not None and has_concern(couple)
+    if couple is None:
+        return False
+    latest = latest_screens(couple)
+    both = {couple.partner_one_id, couple.partner_two_id}
+    return set(latest) != both or any(row.concern for row in latest.values())
 
 
 @register_check("partner_safety_screen")

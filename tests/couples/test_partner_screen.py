@@ -170,10 +170,20 @@ def test_practice_at_ending_the_relationship_carries_a_safety_note_and_is_not_of
 
     world = partners
     one = as_member(world.m["client"])
-    page = one.get("/me/practise/").content.decode()
+    # Closed until both partners have answered and neither raised a concern (so that closing it later
+    # would not tell one partner what the other answered).
+    assert 'value="ending_relationship"' not in one.get("/me/practise/").content.decode()
+    as_member(world.m["client"]).post("/couples/mine/safety-questions/", CLEAR)
+    assert 'value="ending_relationship"' not in as_member(world.m["client"]).get("/me/practise/").content.decode()
+    as_member(world.m["client_two"]).post("/couples/mine/safety-questions/", CLEAR)
+    page = as_member(world.m["client"]).get("/me/practise/").content.decode()
     assert 'value="ending_relationship"' in page and "Leaving can be a more dangerous time." in page
     assert 'href="/safety/me/plan/"' in page
-    as_member(world.m["client_two"]).post("/couples/mine/safety-questions/", {**CLEAR, "safe_to_speak": "no"})
+    # A later concern (entered by the therapist alone with partner two) closes it for both.
+    from openipt.couples.screen_actions import enter_screen
+
+    enter_screen(actor(world.m["therapist"]), couple.pk, world.clients["two"].pk, {**CLEAR, "safe_to_speak": "no"},
+                 alone=True)
     for who in ("client", "client_two"):  # neither partner is offered it, so neither can tell who answered what
         browser = as_member(world.m[who])
         page = browser.get("/me/practise/").content.decode()
