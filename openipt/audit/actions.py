@@ -63,13 +63,16 @@ def record(
         user_agent=origin.user_agent if origin else "",
         details=_json_safe(details or {}),
     )
-    key_id, key = keys.current()
+    ring = keys.load()
+    key_id, key = ring.current, ring.keys[ring.current]
     event.key_id = key_id
     event.details_digest = chain.details_digest(event.details)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_hash=chain.GENESIS, last_event_id=0)
+        if ring.legacy_upto is None:  # the first keyed event: events up to here were linked without a key
+            keys.mark_legacy_upto(head.last_event_id)
         event.prev_hash = head.last_hash
         event.hash = chain.keyed_link(key, head.last_hash, event.linked_fields())
         event.save(force_insert=True)
@@ -128,6 +131,9 @@ def walk(after: int = 0, expected_prev: str = chain.GENESIS, upto: int | None = 
         elif event.key_id is None:
             if keyed_seen:
                 bad = "is linked without the audit key although events before it were keyed"
+            elif ring is not None and ring.legacy_upto is not None and event.pk > ring.legacy_upto:
+                bad = (f"is linked without the audit key, but the keyring says every event after "
+                       f"{ring.legacy_upto} was keyed (the log was rewritten without the key)")
             elif not chain.same(chain.link(event.prev_hash, event.hashed_fields()), event.hash):
                 bad = "its content no longer matches its hash"
             else:

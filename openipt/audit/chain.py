@@ -64,7 +64,11 @@ def keyed_link(key: bytes, prev_hash: str, fields: dict) -> str:
 
 def is_erased(details) -> bool:
     """Whether the details were replaced by the erasure marker."""
-    return isinstance(details, dict) and ERASED_MARKER in details
+    if not isinstance(details, dict) or set(details) != {ERASED_MARKER}:
+        return False
+    marker = details[ERASED_MARKER]
+    return (isinstance(marker, dict) and set(marker) == {"reason", "at"}
+            and all(isinstance(v, str) for v in marker.values()))
 
 
 def erased_details(reason: str, when: datetime) -> dict:

@@ -38,6 +38,10 @@ class Keyring:
     current: str
     keys: dict[str, bytes]
     created: dict[str, str] = field(default_factory=dict)
+    # The id of the last event linked before any key existed (None until the first keyed event is
+    # written). Kept here, outside the database, so that a chain rewritten later without the key
+    # cannot pass its events off as "from before the key".
+    legacy_upto: int | None = None
 
     def key(self, key_id: str) -> bytes | None:
         return self.keys.get(key_id)
@@ -47,6 +51,7 @@ class Keyring:
             {
                 "format": FORMAT,
                 "current": self.current,
+                "legacy_upto": self.legacy_upto,
                 "keys": [
                     {"id": kid, "key": base64.b64encode(raw).decode("ascii"), "created": self.created.get(kid, "")}
                     for kid, raw in self.keys.items()
@@ -64,11 +69,14 @@ class Keyring:
             keys = {str(k["id"]): base64.b64decode(k["key"], validate=True) for k in data["keys"]}
             created = {str(k["id"]): str(k.get("created", "")) for k in data["keys"]}
             current = str(data["current"])
+            legacy_upto = data.get("legacy_upto")
+            if legacy_upto is not None and (isinstance(legacy_upto, bool) or not isinstance(legacy_upto, int)):
+                raise ValueError("legacy_upto is not a whole number")
         except (ValueError, KeyError, TypeError) as exc:
             raise KeyringError(f"{where} is not an OpenIPT audit keyring ({exc})") from None
         if current not in keys or any(len(raw) < 16 for raw in keys.values()):
             raise KeyringError(f"{where} is damaged: its current key is missing or a key is too short")
-        return cls(current=current, keys=keys, created=created)
+        return cls(current=current, keys=keys, created=created, legacy_upto=legacy_upto)
 
     def merged_with(self, other: Keyring) -> Keyring:
         """Return this keyring with the keys of `other` added; the same id must hold the same key."""
@@ -79,7 +87,8 @@ class Keyring:
                 raise KeyringError(f"the two keyrings hold different keys under the same id {kid!r}")
             keys.setdefault(kid, raw)
             created.setdefault(kid, other.created.get(kid, ""))
-        return Keyring(current=self.current, keys=keys, created=created)
+        upto = other.legacy_upto if other.legacy_upto is not None else self.legacy_upto  # `other` came with its database
+        return Keyring(current=self.current, keys=keys, created=created, legacy_upto=upto)
 
 
 def new_key_id() -> str:
@@ -193,8 +202,17 @@ def rotate() -> str:
         kid = new_key_id()
         keys = {**ring.keys, kid: secrets.token_bytes(KEY_BYTES)}
         created = {**ring.created, kid: datetime.now(UTC).isoformat(timespec="seconds")}
-        save(Keyring(current=kid, keys=keys, created=created))
+        save(Keyring(current=kid, keys=keys, created=created, legacy_upto=ring.legacy_upto))
     return kid
+
+
+def mark_legacy_upto(last_unkeyed_id: int) -> None:
+    """Record, once, the last event linked before the first keyed one (called under the audit head's lock)."""
+    path = keyring_path()
+    with _FileLock(path):
+        ring = load(create=True)
+        if ring.legacy_upto is None:
+            save(Keyring(current=ring.current, keys=ring.keys, created=ring.created, legacy_upto=last_unkeyed_id))
 
 
 def install(incoming: Keyring) -> Keyring:

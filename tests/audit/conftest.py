@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,13 +15,19 @@ def checkpoint_store(settings, tmp_path):
     return settings.AUDIT_CHECKPOINT_DIR
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def own_keyring(settings, tmp_path):
-    """A copy of the test keyring that this test may rotate."""
+    """A copy of the test keyring for this test alone, which it may rotate.
+
+    The copy forgets where keyed events began (`legacy_upto`): each test's database starts empty,
+    and a test may write events "from before the key" first.
+    """
     from openipt.audit import keys
 
     path = tmp_path / "audit-keys"
-    shutil.copyfile(settings.AUDIT_KEY_FILE, path)
+    ring = keys.Keyring.from_json(Path(settings.AUDIT_KEY_FILE).read_text(encoding="utf-8"))
+    path.write_text(keys.Keyring(current=ring.current, keys=ring.keys, created=ring.created).to_json(),
+                    encoding="utf-8")
     settings.AUDIT_KEY_FILE = path
     keys._cache.clear()
     yield path

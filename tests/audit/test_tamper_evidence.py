@@ -100,7 +100,9 @@ def test_rewriting_the_whole_log_without_the_key_disagrees_with_the_checkpoints(
 
     result = _attack(change)
     assert not result.ok
-    assert f"event {checkpointed.pk} no longer matches the checkpoint" in result.reason
+    # The keyring (outside the database) says where keyed events begin, so the rewrite is caught
+    # before the checkpoints are even read.
+    assert "rewritten without the key" in result.reason
 
 
 def test_an_unkeyed_event_appended_after_keyed_ones_is_refused(world):
@@ -231,3 +233,26 @@ def test_the_escalation_runner_writes_a_checkpoint_each_round(world, capsys):
     out = capsys.readouterr().out
     assert "escalation steps carried out" in out and "checkpoint written" in out
     assert len(checkpoints.checkpoint_file().read_text().splitlines()) == 1
+
+
+def test_a_log_rewritten_entirely_without_the_key_fails_even_with_no_checkpoint(world):
+    """The forger makes every event look older than the key; the keyring, outside the database, says otherwise."""
+    changed = audit.record("client.viewed", actor=actor(world.m["admin"]), client=world.clients["mine"])
+    assert checkpoints.read_all() == []  # no checkpoint to fall back on
+
+    def change():
+        AuditEvent.objects.filter(pk=changed.pk).update(details={"forged": True})
+        _relink(0, _unkeyed)
+
+    result = _attack(change)
+    assert not result.ok and result.first_bad_id == AuditEvent.objects.order_by("pk").first().pk
+    assert "rewritten without the key" in result.reason
+
+
+def test_details_with_the_erasure_marker_and_anything_else_are_tampering(world):
+    event = audit.record("client.viewed", actor=actor(world.m["admin"]), client=world.clients["mine"])
+    marker = chain.erased_details("erasure request", timezone.now())
+    for forged in ({**marker, "status": "forged"}, {chain.ERASED_MARKER: {"reason": "x", "at": "y", "who": "z"}},
+                   {chain.ERASED_MARKER: "gone"}):
+        result = _attack(lambda forged=forged: AuditEvent.objects.filter(pk=event.pk).update(details=forged))
+        assert not result.ok and result.first_bad_id == event.pk and result.erased == 0
