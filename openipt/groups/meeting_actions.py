@@ -184,7 +184,8 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
 
 
 @transaction.atomic
-def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, recent_attempt: bool) -> bool:
+def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, recent_attempt: bool,
+                          phq9_item9=None) -> bool:
     """Raise an alert for a safety answer in a meeting form that could not be saved; return True if raised.
 
     A facilitator who records "yes" to a current plan or a recent attempt and whose form is refused
@@ -193,7 +194,8 @@ def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, rec
     """
     from openipt.safety import api as safety_api
 
-    if not (current_plan or recent_attempt):
+    item9 = answer_value(phq9_item9) if phq9_item9 not in (None, "") else None
+    if not (current_plan or recent_attempt or item9):
         return False
     group = access.get_group(actor, group_id)
     if group is None or not access.can_run(actor, group):
@@ -201,14 +203,22 @@ def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, rec
     client = visible_clients(actor).filter(pk=access._int(client_id)).first()
     if client is None:
         return False
+    raised = []
+    if item9:  # PHQ-9 question 9 above 0, through the same rules as any PHQ-9
+        raised += safety_api.raise_for_answers(
+            client=client, instrument_code="phq9", answers={"q9": item9}, obj=group, actor=actor,
+            text=_("Group meeting (%(group)s), form not saved yet: PHQ-9 question 9 was answered %(n)d.")
+            % {"group": group.name, "n": item9})
     what = []
     if current_plan:
         what.append(_("has a plan to end their life now"))
     if recent_attempt:
         what.append(_("tried to end their life in the last 3 months"))
-    text = _("Group meeting (%(group)s), form not saved yet: the facilitator recorded that the client %(what)s.") % {
-        "group": group.name, "what": _(" and ").join(what)}
-    return bool(safety_api.raise_for_review(client=client, level="high", text=text, obj=group, actor=actor))
+    if what:
+        text = _("Group meeting (%(group)s), form not saved yet: the facilitator recorded that the client %(what)s.") % {
+            "group": group.name, "what": _(" and ").join(what)}
+        raised += safety_api.raise_for_review(client=client, level="high", text=text, obj=group, actor=actor)
+    return bool(raised)
 
 
 def record_meeting_view(actor, meeting: Meeting) -> None:

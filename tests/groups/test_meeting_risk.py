@@ -66,7 +66,7 @@ def test_a_refused_form_with_a_risk_answer_keeps_the_typing_and_still_raises_the
     response = web.post(f"/groups/{grp.pk}/meetings/new/{kind}/", _form(client, plan, attempt, referral=""))
     body = response.content.decode()
     assert response.status_code == 200 and "Words I typed" in body
-    assert "a safety alert was raised now" in body
+    assert body.count("a safety alert was raised now") == 1
     assert not Meeting.objects.filter(client=client, kind=kind).exists()
     alert = Alert.objects.get(client=client)
     assert alert.severity == "high" and "form not saved yet" in alert.text
@@ -91,3 +91,17 @@ def test_a_refused_form_cannot_raise_an_alert_about_someone_elses_client(world, 
     web = as_member(world.m["facilitator"])
     web.post(f"/groups/{grp.pk}/meetings/new/pre_group/", _form(outsider, "yes", "yes", referral=""))
     assert not Alert.objects.filter(client=outsider).exists()
+
+
+@pytest.mark.parametrize("kind", ["pre_group", "mid_group"])
+def test_a_refused_form_with_question_9_above_zero_still_raises_the_phq9_alert(world, as_member, kind):
+    grp = group(world)
+    client = _member_in(world, grp) if kind == "mid_group" else client_of(world)
+    web = as_member(world.m["facilitator"])
+    data = _form(client, "no", "no", held_on="not a day", **{k: str(v) for k, v in phq9(18, item9=2).items()})
+    response = web.post(f"/groups/{grp.pk}/meetings/new/{kind}/", data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "a safety alert was raised now" in body
+    assert body.count("a safety alert was raised now") == 1  # said once, raised once
+    alert = Alert.objects.get(client=client)
+    assert "question 9" in alert.text and alert.status == "raised"

@@ -61,8 +61,7 @@ def meeting_new_view(request, group_id, kind):
         try:
             meeting, earlier = submissions.run_once(request, record)
         except ActionError as exc:
-            apply_action_error(form, exc)
-            _rescue_safety_answers(request, group)
+            apply_action_error(form, exc)  # the form now has errors: the safety answers are passed on below
         else:
             if earlier:
                 return redirect(earlier)
@@ -91,9 +90,10 @@ def _rescue_safety_answers(request, group) -> None:
     """A refused form with "yes" to a safety question still raises an alert now, and says so."""
     plan, attempt = (MeetingForm.yes_no(request.POST.get(name)) for name in ("current_plan", "recent_attempt"))
     if meeting_actions.rescue_refused_screen(request.actor, group.pk, request.POST.get("client"),
-                                             current_plan=bool(plan), recent_attempt=bool(attempt)):
-        messages.warning(request, _("Not saved yet: fix what is marked below. Because of the answer about ending their "
-                                    "life, a safety alert was raised now and your supervisor is told."))
+                                             current_plan=bool(plan), recent_attempt=bool(attempt),
+                                             phq9_item9=request.POST.get("q9")):
+        messages.warning(request, _("Not saved yet: fix what is marked below. Because of the safety answers, a safety "
+                                    "alert was raised now and your supervisor is told."))
 
 
 @staff_required
