@@ -151,6 +151,15 @@ def reset_two_factor(actor, membership_id: int, *, reason: str) -> Membership:
             "You cannot reset your own two-factor sign-in here. Use one of your recovery codes, or ask another admin.",
             field="reason",
         )
+    elsewhere = Membership.objects.filter(user_id=membership.user_id, is_active=True).exclude(
+        organisation_id=actor.organisation_id).exists()
+    if elsewhere:
+        # One login serves every organisation the person works in: removing its second factor here
+        # would remove it there too, where this admin has no say.
+        raise ActionError(
+            "This person also signs in to another organisation with the same login, so their two-factor sign-in "
+            "cannot be reset from here alone. They can use one of their recovery codes; otherwise ask the site's "
+            "operator to reset it with the agreement of each organisation.", field="reason")
     reason = clean_text(reason, 500)
     if not reason:
         raise ActionError("Say why you are resetting it (for example, how they asked and why).", field="reason")

@@ -218,3 +218,18 @@ def test_the_organisation_rule_still_applies_to_staff_without_a_device(world):
     browser = Browser()
     _sign_in(browser, world.m["supervisor"].user.username)
     assert browser.get("/clients/")["Location"].startswith("/account/mfa/")
+
+
+def test_a_person_who_also_works_for_another_organisation_is_not_reset_from_one(world, client):
+    """One login serves both organisations: one organisation's admin cannot remove its second factor for the other."""
+    from openipt.accounts.models import Membership
+
+    therapist = world.m["therapist"]
+    Membership.objects.create(user=therapist.user, organisation=world.other_org, role=Role.THERAPIST, is_active=True)
+    device = _device(therapist.user)
+    login(client, world.m["admin"])
+    response = _reset(client, therapist)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    page = client.get(response["Location"]).content.decode() if response.status_code == 302 else response.content.decode()
+    assert "another organisation" in page
+    assert not AuditEvent.objects.filter(event_type="auth.mfa_reset").exists()
