@@ -53,7 +53,11 @@ TOPICS = {t.id: t for t in (
 
 
 def topic(topic_id: str) -> Topic:
-    """Return a topic; an id the content names but this list lacks gets a plain placeholder."""
+    """Return a topic by id.
+
+    A site's content pack may list a topic of its own: it is shown under its id in words, with no
+    prompt, and the clinician writes what they asked in the answer.
+    """
     return TOPICS.get(topic_id) or Topic(topic_id, topic_id.replace("_", " ").capitalize(), "")
 
 
