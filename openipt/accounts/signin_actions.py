@@ -94,7 +94,7 @@ def _format_code(code: str) -> str:
 
 
 @transaction.atomic
-def issue_recovery_codes(user, *, actor=None) -> list[str]:
+def issue_recovery_codes(user, *, actor: Actor | None = None) -> list[str]:
     """Replace the person's recovery codes with new ones, returned once (only their hashes are kept)."""
     if confirmed_device(user) is None:
         raise ActionError("Turn on two-factor sign-in first; recovery codes come with it.")
@@ -110,7 +110,7 @@ def recovery_codes_left(user) -> int:
 
 
 @transaction.atomic
-def use_recovery_code(user, typed: str, *, actor=None) -> int | None:
+def use_recovery_code(user, typed: str, *, actor: Actor | None = None) -> int | None:
     """Use up one recovery code: return how many are left, or None if the code is not one of theirs (or was used)."""
     code = normalise_recovery_code(typed)
     if code is None:
@@ -126,7 +126,7 @@ def use_recovery_code(user, typed: str, *, actor=None) -> int | None:
 
 
 @transaction.atomic
-def confirm_authenticator(user, device: TOTPDevice, *, actor=None) -> list[str]:
+def confirm_authenticator(user, device: TOTPDevice, *, actor: Actor | None = None) -> list[str]:
     """Switch on a newly set-up authenticator and return the person's first recovery codes."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -139,7 +139,7 @@ def confirm_authenticator(user, device: TOTPDevice, *, actor=None) -> list[str]:
 
 
 @transaction.atomic
-def reset_two_factor(actor, membership_id: int, *, reason: str) -> Membership:
+def reset_two_factor(actor: Actor, membership_id: int, *, reason: str) -> Membership:
     """Remove a colleague's authenticator and recovery codes; they set up a new one at their next sign-in."""
     if not access.can_manage_people(actor):
         raise ActionError("You do not have permission to do that.", code="forbidden")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,9 @@ from openipt.assessment.suggest.dates import ApproxDate
 from openipt.audit import actions as audit
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def _future(today: date, field: str) -> ActionError:
     )
 
 
-def _client_for_staff_change(actor, client_id):
+def _client_for_staff_change(actor: Actor, client_id):
     client = visible_clients(actor).filter(pk=access.as_id(client_id)).first() if actor is not None else None
     if client is None or actor.is_client or not access.can_change_assessment(actor, client):
         raise forbidden()
@@ -130,7 +134,7 @@ def _check_event(data) -> dict:
 
 
 @transaction.atomic
-def add_event(actor, client_id, data) -> LifeEvent:
+def add_event(actor: Actor, client_id, data) -> LifeEvent:
     """Add a life event to a client's timeline."""
     client = _client_for_staff_change(actor, client_id)
     values = _check_event(data)
@@ -144,7 +148,7 @@ def add_event(actor, client_id, data) -> LifeEvent:
 
 
 @transaction.atomic
-def edit_event(actor, event_id, data, *, expected_version: int) -> LifeEvent:
+def edit_event(actor: Actor, event_id, data, *, expected_version: int) -> LifeEvent:
     """Change a life event; a change saved meanwhile by someone else is refused with both versions shown."""
     event = access.get_event(actor, event_id)
     if event is None or actor.is_client or not access.can_change_assessment(actor, event.client):
@@ -167,7 +171,7 @@ def edit_event(actor, event_id, data, *, expected_version: int) -> LifeEvent:
 
 
 @transaction.atomic
-def remove_event(actor, event_id) -> None:
+def remove_event(actor: Actor, event_id) -> None:
     event = access.get_event(actor, event_id)
     if event is None or actor.is_client or not access.can_change_assessment(actor, event.client):
         raise forbidden()
@@ -206,7 +210,7 @@ def _intake(answers) -> dict:
 
 
 @transaction.atomic
-def save_intake(actor, client_id, *, onset: dict, onset_note: str, answers: dict, expected_version: int) -> ClientAssessment:
+def save_intake(actor: Actor, client_id, *, onset: dict, onset_note: str, answers: dict, expected_version: int) -> ClientAssessment:
     """Save when the current episode began and the intake answers the suggester reads."""
     client = _client_for_staff_change(actor, client_id)
     record = ClientAssessment.objects.select_for_update().filter(client=client).first()

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from openipt.audit import chain, keys, registry
 from openipt.audit.models import AuditEvent, AuditHead
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 def _json_safe(value):
@@ -32,7 +36,7 @@ def _json_safe(value):
 def record(
     event_type: str,
     *,
-    actor=None,
+    actor: Actor | None = None,
     organisation_id: int | None = None,
     client=None,
     obj=None,

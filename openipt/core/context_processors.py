@@ -1,13 +1,20 @@
 """Template context every page needs."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from openipt.core.extensions import BANNERS, NAV
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def _nav(request, actor):
+
+def _nav(request, actor: Actor | None):
     if actor is None:
         return []
     match = getattr(request, "resolver_match", None)

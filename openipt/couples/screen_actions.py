@@ -8,6 +8,8 @@ check). Answers are shown to staff only, and every read is audited.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +24,9 @@ from openipt.couples.actions import _own_couple
 from openipt.couples.models import Couple, PartnerScreen, ScreenVia
 from openipt.courses.start_checks import CheckResult
 from openipt.courses.start_checks import register as register_check
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 SCREEN_SAVED = register("couples.screen_saved", "Partner's private safety screen recorded")
 SCREEN_READ = register("couples.screen_read", "Partner's private safety screen answers read")
@@ -43,7 +48,7 @@ def _clean(data: dict) -> tuple[dict, str]:
     return answers, note
 
 
-def _save(actor, couple: Couple, partner, answers: dict, note: str, via: str) -> PartnerScreen:
+def _save(actor: Actor, couple: Couple, partner, answers: dict, note: str, via: str) -> PartnerScreen:
     concern = bool(screen.concerns(answers))
     row = PartnerScreen.objects.create(
         couple=couple, partner=partner, answers=answers, concern=concern, note=note, via=via,
@@ -66,7 +71,7 @@ def _save(actor, couple: Couple, partner, answers: dict, note: str, via: str) ->
 
 
 @transaction.atomic
-def answer_own_screen(actor, data: dict) -> PartnerScreen:
+def answer_own_screen(actor: Actor, data: dict) -> PartnerScreen:
     """A partner answers their own private screen on their own device; once per couples course."""
     client, couple = _own_couple(actor)
     if PartnerScreen.objects.filter(couple=couple, partner=client).exists():
@@ -77,7 +82,7 @@ def answer_own_screen(actor, data: dict) -> PartnerScreen:
 
 
 @transaction.atomic
-def enter_screen(actor, couple_id, partner_id, data: dict, *, alone: bool) -> PartnerScreen:
+def enter_screen(actor: Actor, couple_id, partner_id, data: dict, *, alone: bool) -> PartnerScreen:
     """The therapist enters a partner's screen while alone with that partner."""
     from openipt.courses import access as course_access
 
@@ -115,7 +120,7 @@ def has_concern(couple) -> bool:
     return any(row.concern for row in latest_screens(couple).values())
 
 
-def read_screens(actor, couple, partner) -> list[PartnerScreen]:
+def read_screens(actor: Actor, couple, partner) -> list[PartnerScreen]:
     """A partner's screens, newest first, for staff; the read is audited."""
     rows = list(PartnerScreen.objects.filter(couple=couple, partner=partner).select_related("entered_by__user")
                 .order_by("-at", "-pk"))

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,9 @@ from openipt.courses.steps_models import (
     OutreachMethod,
     OutreachResult,
 )
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 OUTREACH_RECORDED = register("course.outreach_recorded", "Outreach after missed sessions recorded")
 LETTER_SAVED = register("course.ending_letter_saved", "Ending letter saved")
@@ -79,7 +84,7 @@ def outreach_prompt(course: Course, sessions=None) -> dict | None:
 
 
 @transaction.atomic
-def record_outreach(actor, course_id, *, method: str, result: str, note: str = "") -> OutreachAttempt:
+def record_outreach(actor: Actor, course_id, *, method: str, result: str, note: str = "") -> OutreachAttempt:
     """Record one attempt to reach a client who missed sessions."""
     course = course_for_change(actor, course_id)
     streak = missed_streak(list(Session.objects.filter(course=course)))
@@ -141,14 +146,14 @@ def letter_draft(course: Course, lang: str = "en") -> str:
     return "\n\n".join(parts)
 
 
-def _ending(course: Course, actor) -> CourseEnding:
+def _ending(course: Course, actor: Actor) -> CourseEnding:
     ending, _created = CourseEnding.objects.get_or_create(
         course=course, defaults={"updated_by": actor.membership, "updated_at": timezone.now()})
     return ending
 
 
 @transaction.atomic
-def save_letter(actor, course_id, text: str) -> CourseEnding:
+def save_letter(actor: Actor, course_id, text: str) -> CourseEnding:
     """Save the ending letter (also after the course has ended)."""
     course = course_for_change(actor, course_id, open_only=False)
     text = _text(text, "letter", required=_("Write the letter before saving it."), limit=MAX_TEXT)
@@ -192,7 +197,7 @@ def early_ending_gaps(course: Course, kind: str, ending_session: int | None) -> 
 
 
 @transaction.atomic
-def end_early(actor, course_id, *, kind: str, reason: str, ending_session: int | None = None) -> Course:
+def end_early(actor: Actor, course_id, *, kind: str, reason: str, ending_session: int | None = None) -> Course:
     """End a course early in one of the recognised ways; refuses with what is missing."""
     from openipt.courses.actions import TransitionError
 
@@ -231,7 +236,7 @@ def ended_well(course: Course) -> bool | None:
 
 
 @transaction.atomic
-def save_booster(actor, course_id, *, booster: str, sessions: int | None, note: str = "") -> CourseEnding:
+def save_booster(actor: Actor, course_id, *, booster: str, sessions: int | None, note: str = "") -> CourseEnding:
     """Record a booster or maintenance offer and the client's answer."""
     course = course_for_change(actor, course_id, open_only=False)
     if booster not in BoosterOffer.values or booster == "":

@@ -13,6 +13,8 @@ check when a client is not improving; they are not the wording of any licensed c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,9 @@ from openipt.core.errors import ActionError
 from openipt.courses.actions import MAX_TEXT, _text, course_for_change
 from openipt.courses.models import OPEN_STATUSES, Course
 from openipt.courses.steps_models import CourseReview, ReviewOutcome
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 REVIEW_RECORDED = register("course.review_recorded", "Structured review of a course not on track recorded")
 
@@ -117,7 +122,7 @@ def _clean_outcomes(outcomes) -> list[str]:
 
 
 @transaction.atomic
-def record_review(actor, course_id, *, findings: dict, outcomes, plan: str) -> CourseReview:
+def record_review(actor: Actor, course_id, *, findings: dict, outcomes, plan: str) -> CourseReview:
     """Record a structured review and what will change; it answers the current not-on-track signal."""
     from openipt.clients.actions import clear_signal
 

@@ -6,6 +6,8 @@ transaction and records an audit event. Answers are never changed: a new answer 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,9 @@ from openipt.courses import screening
 from openipt.courses.actions import course_for_change
 from openipt.courses.models import ScreeningAnswer
 from openipt.courses.state import course_format
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 SCREENING_RECORDED = register("course.screening_recorded", "Initial-phase screening recorded")
 SCREENING_VIEWED = register("course.screening_viewed", "Initial-phase screening viewed")
@@ -31,7 +36,7 @@ def topics_for(course) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def record_screening(actor, course_id, entries: dict) -> list[ScreeningAnswer]:
+def record_screening(actor: Actor, course_id, entries: dict) -> list[ScreeningAnswer]:
     """Record answers: `entries` maps a topic id to {"answer": text, "decision": proceed/refer/shared_care}.
 
     Topics left without an answer and a decision are skipped; at least one must be filled in.
@@ -67,7 +72,7 @@ def record_screening(actor, course_id, entries: dict) -> list[ScreeningAnswer]:
     return made
 
 
-def record_screening_view(actor, course) -> None:
+def record_screening_view(actor: Actor, course) -> None:
     with transaction.atomic():
         audit.record(SCREENING_VIEWED.code, actor=actor, client=course.client, obj=course)
 

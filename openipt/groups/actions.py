@@ -8,6 +8,7 @@ transaction and records an audit event.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -35,6 +36,9 @@ from openipt.groups.models import (
     MemberStatus,
     Programme,
 )
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 PROGRAMME_SAVED = register("group.programme_saved", "Group programme settings saved")
 GROUP_CREATED = register("group.created", "Group set up")
@@ -76,7 +80,7 @@ def _whole(value, field: str, low: int, high: int, message: str) -> int:
 
 
 @transaction.atomic
-def save_programme(actor, programme_id=None, *, name: str, min_members: int, max_members: int, sessions_default: int,
+def save_programme(actor: Actor, programme_id=None, *, name: str, min_members: int, max_members: int, sessions_default: int,
                    last_join_session: int, require_signoff: bool, expected_version: int | None = None) -> Programme:
     """Create a programme, or change one's settings."""
     if not access.can_manage(actor):
@@ -117,7 +121,7 @@ def save_programme(actor, programme_id=None, *, name: str, min_members: int, max
 # Groups ---------------------------------------------------------------------------------------------
 
 
-def _staff(actor, membership_id, field: str, roles: tuple[str, ...], message: str) -> Membership | None:
+def _staff(actor: Actor, membership_id, field: str, roles: tuple[str, ...], message: str) -> Membership | None:
     if membership_id in (None, ""):
         return None
     staff = Membership.objects.filter(pk=access._int(membership_id), organisation_id=actor.organisation_id,
@@ -142,7 +146,7 @@ def _check_leaders(programme: Programme, facilitator: Membership, co: Membership
               "Choose at least one facilitator who has it."), field="co_facilitator")
 
 
-def clean_details(actor, programme: Programme, *, name, facilitator_id, co_facilitator_id, supervisor_id, start_time,
+def clean_details(actor: Actor, programme: Programme, *, name, facilitator_id, co_facilitator_id, supervisor_id, start_time,
                   session_minutes, language, location, video_link) -> dict:
     """Check the details a group is set up with and may later change; return them as model fields."""
     name = _text(name, "name", required=_("Give the group a name members will recognise, for example the village and the day."),
@@ -171,7 +175,7 @@ def clean_details(actor, programme: Programme, *, name, facilitator_id, co_facil
 
 
 @transaction.atomic
-def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitator_id=None, supervisor_id,
+def create_group(actor: Actor, *, programme_id, name: str, facilitator_id, co_facilitator_id=None, supervisor_id,
                  weekday: int, start_time: time, start_date: date, sessions: int | None = None,
                  session_minutes: int = 90, language: str, location: str = "", video_link: str = "") -> Group:
     """Set up a group and generate its sessions from the schedule."""
@@ -204,7 +208,7 @@ def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitat
     return group
 
 
-def group_for_change(actor, group_id, *, lock: bool = True) -> Group:
+def group_for_change(actor: Actor, group_id, *, lock: bool = True) -> Group:
     group = access.get_group(actor, group_id)
     if group is None:
         raise ActionError(_("That group does not exist or is not yours to change."), code="forbidden")
@@ -217,7 +221,7 @@ def group_for_change(actor, group_id, *, lock: bool = True) -> Group:
 
 
 @transaction.atomic
-def set_status(actor, group_id, status: str) -> Group:
+def set_status(actor: Actor, group_id, status: str) -> Group:
     """Start (running) or end a group; ending it finishes its members' group courses."""
     group = group_for_change(actor, group_id)
     if not (access.can_manage(actor, group) or access.leads(actor, group)):
@@ -260,7 +264,7 @@ def join_deadline_passed(group: Group) -> bool:
     return GroupSession.objects.filter(group=group, number=last, held=True).exists()
 
 
-def _member_course(actor, client, group: Group) -> Course:
+def _member_course(actor: Actor, client, group: Group) -> Course:
     """Return the client's open group course, or start one (planned) that follows the group's schedule.
 
     The courses app refuses to start group courses from its own pages; the group pages start them
@@ -272,7 +276,7 @@ def _member_course(actor, client, group: Group) -> Course:
         reason=_("Joined the group %(name)s") % {"name": group.name}, group_id=group.pk, format_id=GROUP_FORMAT)
 
 
-def care_team(actor, client, group: Group) -> None:
+def care_team(actor: Actor, client, group: Group) -> None:
     """Assign the group's facilitators and supervisor to the client, so alerts reach them."""
     for staff in (group.facilitator, group.co_facilitator, group.supervisor):
         if staff is not None and staff.is_active:
@@ -280,7 +284,7 @@ def care_team(actor, client, group: Group) -> None:
 
 
 @transaction.atomic
-def add_member(actor, group_id, client_id, *, problem_words: str = "") -> Member:
+def add_member(actor: Actor, group_id, client_id, *, problem_words: str = "") -> Member:
     """Add a client to a group; they get their own group course and the group's care team."""
     group = group_for_change(actor, group_id)
     if not access.can_add_members(actor, group):
@@ -291,7 +295,7 @@ def add_member(actor, group_id, client_id, *, problem_words: str = "") -> Member
     return _add(actor, group, client, problem_words)
 
 
-def _add(actor, group: Group, client, problem_words: str = "") -> Member:
+def _add(actor: Actor, group: Group, client, problem_words: str = "") -> Member:
     if group.status == GroupStatus.ENDED:
         raise ActionError(_("This group has ended, so nobody new can join. Invite them to a new group."), field="client")
     if join_deadline_passed(group):
@@ -336,7 +340,7 @@ def _add(actor, group: Group, client, problem_words: str = "") -> Member:
 
 
 @transaction.atomic
-def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
+def remove_member(actor: Actor, group_id, member_id, *, reason: str) -> Member:
     """Record that a member left the group early; their group course ends early with the reason."""
     group = group_for_change(actor, group_id)
     if not access.can_add_members(actor, group):
@@ -353,9 +357,9 @@ def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
     return member
 
 
-def record_group_view(actor, group: Group, shown: int) -> None:
+def record_group_view(actor: Actor, group: Group, shown: int) -> None:
     audit.record(GROUP_VIEWED.code, actor=actor, obj=group, details={"members_shown": shown})
 
 
-def record_list_view(actor, shown: int) -> None:
+def record_list_view(actor: Actor, shown: int) -> None:
     audit.record(GROUP_LIST_VIEWED.code, actor=actor, details={"shown": shown})

@@ -8,6 +8,7 @@ follow them); one session at a time can be moved instead.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +23,9 @@ from openipt.groups import access
 from openipt.groups.actions import care_team, clean_details, group_for_change, today
 from openipt.groups.models import Group, GroupSession, GroupStatus, Member, MemberStatus
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 GROUP_CHANGED = register("group.changed", "Group details or staff changed")
 SESSION_MOVED = register("group.session_moved", "Group session moved to another time")
 
@@ -29,7 +33,7 @@ STAFF = ("facilitator", "co_facilitator", "supervisor")
 
 
 @transaction.atomic
-def update_group(actor, group_id, *, expected_version: int, name: str, facilitator_id, co_facilitator_id=None,
+def update_group(actor: Actor, group_id, *, expected_version: int, name: str, facilitator_id, co_facilitator_id=None,
                  supervisor_id, start_time, session_minutes: int, language: str, location: str = "",
                  video_link: str = "") -> tuple[Group, list[str]]:
     """Change a group's name, staff, time of day, length, language or place; return it and what changed.
@@ -89,7 +93,7 @@ def _move_time_of_day(group: Group, before) -> None:
 
 
 @transaction.atomic
-def move_session(actor, group_id, number, *, starts_at) -> GroupSession:
+def move_session(actor: Actor, group_id, number, *, starts_at) -> GroupSession:
     """Move one session that has not been held to another day or time, keeping the sessions in order."""
     group = group_for_change(actor, group_id)
     if not (access.can_manage(actor, group) or access.leads(actor, group)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,6 +36,9 @@ from openipt.measures.models import (
     Source,
     Status,
 )
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 SCHEDULE_DEFAULTED = register("measures.schedule_defaulted", "Default questionnaire schedule set up for a course")
 SCHEDULE_ADDED = register("measures.schedule_added", "Questionnaire schedule added")
@@ -69,7 +73,7 @@ def _forbidden() -> ActionError:
     return ActionError(_("Only care staff assigned to this client can do this."), code="forbidden")
 
 
-def _course_for_change(actor, course_id) -> Course:
+def _course_for_change(actor: Actor, course_id) -> Course:
     course = access.get_course(actor, course_id)
     if course is None or not access.can_administer(actor, course):
         raise _forbidden()
@@ -134,7 +138,7 @@ def ensure_default_schedules(courses, limit: int = 200) -> int:
 
 
 @transaction.atomic
-def use_default_schedule(actor, course_id) -> list[Schedule]:
+def use_default_schedule(actor: Actor, course_id) -> list[Schedule]:
     """Add the default questionnaires (PHQ-9 every session, GAD-7 at start, every 4th and end) not yet scheduled."""
     course = _course_for_change(actor, course_id)
     _plan(course, defaults=True)
@@ -167,7 +171,7 @@ def _check_dates(course: Course, dates) -> list[date]:
 
 
 @transaction.atomic
-def add_schedule(actor, course_id, *, instrument_code: str, rule: str, every_n: int | None = None,
+def add_schedule(actor: Actor, course_id, *, instrument_code: str, rule: str, every_n: int | None = None,
                  at_start: bool = False, at_end: bool = False, dates=()) -> Schedule:
     """Ask for a questionnaire in a course: every session, every n sessions, at start and end, or on dates."""
     course = _course_for_change(actor, course_id)
@@ -198,7 +202,7 @@ def add_schedule(actor, course_id, *, instrument_code: str, rule: str, every_n: 
 
 
 @transaction.atomic
-def remove_schedule(actor, course_id, schedule_id) -> None:
+def remove_schedule(actor: Actor, course_id, schedule_id) -> None:
     """Stop asking for a questionnaire in a course (answers already given are kept)."""
     course = _course_for_change(actor, course_id)
     schedule = Schedule.objects.filter(course=course, pk=schedule_id if isinstance(schedule_id, int) else -1).first()
@@ -250,7 +254,7 @@ def _new(client: Client, course: Course | None, item: due.DueItem | None, inst: 
     )
 
 
-def _draft(client, course, item, inst, answers, *, source, entered_by=None, link=None, actor=None) -> Administration | None:
+def _draft(client, course, item, inst, answers, *, source, entered_by=None, link=None, actor: Actor | None = None) -> Administration | None:
     values = clean_answers(inst, answers, require_all=False)
     given = {k: v for k, v in values.items() if v is not None}
     admin = _locked(client.pk, item.key)
@@ -343,7 +347,7 @@ def open_item_for_client(client: Client, key: str) -> tuple[Course, due.DueItem]
     return course, item
 
 
-def _submit(client, course, item, inst, answers, *, source, link=None, actor=None) -> Submitted:
+def _submit(client, course, item, inst, answers, *, source, link=None, actor: Actor | None = None) -> Submitted:
     values = clean_answers(inst, answers, require_all=True)
     admin = _locked(client.pk, item.key)
     if admin is not None and admin.is_completed:
@@ -370,7 +374,7 @@ def _submit(client, course, item, inst, answers, *, source, link=None, actor=Non
     return Submitted(admin, alerts, created=True)
 
 
-def _portal_item(actor, key):
+def _portal_item(actor: Actor, key):
     client = access.own_client(actor)
     if client is None:
         raise ActionError(_("Only a client can fill in their own questionnaires."), code="forbidden")
@@ -383,14 +387,14 @@ def _portal_item(actor, key):
 
 
 @transaction.atomic
-def save_portal_draft(actor, key: str, answers: dict) -> Administration | None:
+def save_portal_draft(actor: Actor, key: str, answers: dict) -> Administration | None:
     """Keep a client's answers as they go, so nothing is lost if the connection drops."""
     client, course, item, inst = _portal_item(actor, key)
     return _draft(client, course, item, inst, answers, source=Source.PORTAL, actor=actor)
 
 
 @transaction.atomic
-def submit_portal(actor, key: str, answers: dict) -> Submitted:
+def submit_portal(actor: Actor, key: str, answers: dict) -> Submitted:
     """Send a client's answers from the portal; a repeat of the same questionnaire is recorded once."""
     client = access.own_client(actor)
     if client is None:
@@ -420,7 +424,7 @@ def _when(completed_on) -> datetime:
     return timezone.make_aware(datetime.combine(completed_on, time(12, 0)))
 
 
-def _answering_client(actor, course: Course, client_id) -> Client:
+def _answering_client(actor: Actor, course: Course, client_id) -> Client:
     """The partner a paper form is for: the course's client, or partner two of a couples course (assigned to the actor)."""
     if client_id in (None, "", course.client_id):
         return course.client
@@ -432,7 +436,7 @@ def _answering_client(actor, course: Course, client_id) -> Client:
 
 
 @transaction.atomic
-def enter_paper(actor, course_id, *, instrument_code: str, session_number: int | None, completed_on: date,
+def enter_paper(actor: Actor, course_id, *, instrument_code: str, session_number: int | None, completed_on: date,
                 answers: dict, client_id: int | None = None, safety_blank_confirmed: bool = False) -> Administration:
     """Enter a questionnaire filled in on paper, or a clinician-rated one such as the HAM-D.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,9 @@ from openipt.measures import access, due, instruments, results
 from openipt.measures.actions import Submitted, _answering_client, _course_for_change, _draft, _submit
 from openipt.measures.engine import Instrument
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
 LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
@@ -37,7 +41,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def create_link(actor, course_id, *, client_id: int | None = None) -> tuple[OneTimeLink, str]:
+def create_link(actor: Actor, course_id, *, client_id: int | None = None) -> tuple[OneTimeLink, str]:
     """Make a link that lets the client fill in what is due now without signing in; the token is shown once.
 
     On a couples course `client_id` names partner two, who gets a link of their own for their own
@@ -69,7 +73,7 @@ def create_link(actor, course_id, *, client_id: int | None = None) -> tuple[OneT
 
 
 @transaction.atomic
-def revoke_link(actor, course_id, link_id) -> OneTimeLink:
+def revoke_link(actor: Actor, course_id, link_id) -> OneTimeLink:
     """Stop a link before it is used."""
     course = _course_for_change(actor, course_id)
     link = OneTimeLink.objects.select_for_update().filter(course=course, pk=link_id if isinstance(link_id, int) else -1).first()

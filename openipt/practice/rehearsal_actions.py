@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,9 @@ from openipt.practice.actions import (
     text_value,
 )
 from openipt.practice.models import PartnerKind, Rehearsal, RehearsalRole, RehearsalTurn
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 MAX_MESSAGE = 1000
 MAX_STEPS = 20
@@ -110,7 +114,7 @@ def _partner_extra(reply) -> dict:
 
 
 @transaction.atomic
-def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", relationship: str = "",
+def start_rehearsal(actor: Actor, scenario_id: str, *, person_id=None, name: str = "", relationship: str = "",
                     situation: str = "") -> Rehearsal:
     """Start a practice conversation, personalised with an inventory person or the client's own words."""
     from openipt.practice.rehearsal import Personalisation, opening
@@ -153,7 +157,7 @@ def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", 
     return rehearsal
 
 
-def _own_rehearsal(actor, rehearsal_id):
+def _own_rehearsal(actor: Actor, rehearsal_id):
     client = own_client_or_refuse(actor)
     rehearsal = access.get_rehearsal(actor, rehearsal_id)
     if rehearsal is None or rehearsal.client_id != client.pk:
@@ -163,7 +167,7 @@ def _own_rehearsal(actor, rehearsal_id):
     return client, rehearsal
 
 
-def _branch(actor, client, source: Rehearsal, *, role: str, keep_before_step: int | None) -> Rehearsal:
+def _branch(actor: Actor, client, source: Rehearsal, *, role: str, keep_before_step: int | None) -> Rehearsal:
     from openipt.practice.rehearsal import opening
 
     copy = Rehearsal.objects.create(
@@ -184,7 +188,7 @@ def _branch(actor, client, source: Rehearsal, *, role: str, keep_before_step: in
 
 
 @transaction.atomic
-def restart_from(actor, rehearsal_id, step) -> Rehearsal:
+def restart_from(actor: Actor, rehearsal_id, step) -> Rehearsal:
     """Start a copy of a conversation kept up to (not including) the client's message `step`."""
     client, rehearsal = _own_rehearsal(actor, rehearsal_id)
     _enabled_or_refuse(client)
@@ -198,7 +202,7 @@ def restart_from(actor, rehearsal_id, step) -> Rehearsal:
 
 
 @transaction.atomic
-def switch_roles(actor, rehearsal_id) -> Rehearsal:
+def switch_roles(actor: Actor, rehearsal_id) -> Rehearsal:
     """Start the same conversation with the roles swapped: the partner plays the client."""
     client, rehearsal = _own_rehearsal(actor, rehearsal_id)
     _enabled_or_refuse(client)
@@ -233,7 +237,7 @@ def _reply_for(rehearsal, turns, text: str):
     return model_reply(scenario, person, transcript, settings, risk_flag, rehearsal.role)
 
 
-def send_message(actor, rehearsal_id, text, *, expected_steps) -> Sent:
+def send_message(actor: Actor, rehearsal_id, text, *, expected_steps) -> Sent:
     """Store the client's message with its feedback and the partner's reply (none while paused)."""
     client, rehearsal = _own_rehearsal(actor, rehearsal_id)
     _enabled_or_refuse(client)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -37,6 +38,9 @@ from openipt.practice.models import (
     Worksheet,
     WorksheetStatus,
 )
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 DEFAULTS = ClientPractice()
 SESSION_WINDOW = timedelta(days=4)
@@ -243,7 +247,7 @@ def email_reminder(reminder_id: int) -> str:
 
 
 @transaction.atomic
-def dismiss_reminder(actor, reminder_id) -> Reminder:
+def dismiss_reminder(actor: Actor, reminder_id) -> Reminder:
     client = own_client_or_refuse(actor)
     reminder = access.get_reminder(actor, reminder_id)
     if reminder is None or reminder.client_id != client.pk:

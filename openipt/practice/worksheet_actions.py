@@ -8,6 +8,7 @@ readable. Every text the client changed goes to the safety app in the same trans
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,9 @@ from openipt.practice.actions import (
 from openipt.practice.models import Comment, Worksheet, WorksheetStatus, WorksheetVersion
 from openipt.practice.worksheetdefs import clean_data, definition
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 AUTOSAVE_AUDIT_GAP = timedelta(minutes=10)
 OWN_RACE_WINDOW = timedelta(seconds=30)
 MAX_NOTE = 2000
@@ -45,7 +49,7 @@ def _definition_or_refuse(kind: str):
 
 
 @transaction.atomic
-def assign_worksheet(actor, client_id, kind: str, note: str = "") -> Worksheet:
+def assign_worksheet(actor: Actor, client_id, kind: str, note: str = "") -> Worksheet:
     """A therapist gives a client a worksheet to fill in, with an optional note."""
     client = guided_client_or_refuse(actor, client_id)
     defn = _definition_or_refuse(kind)
@@ -57,7 +61,7 @@ def assign_worksheet(actor, client_id, kind: str, note: str = "") -> Worksheet:
 
 
 @transaction.atomic
-def start_worksheet(actor, kind: str) -> Worksheet:
+def start_worksheet(actor: Actor, kind: str) -> Worksheet:
     """A client starts a worksheet of their own choosing."""
     client = own_client_or_refuse(actor)
     defn = _definition_or_refuse(kind)
@@ -93,7 +97,7 @@ def _own_race(sheet: Worksheet, expected_version, editor: str) -> bool:
 
 
 @transaction.atomic
-def save_worksheet(actor, worksheet_id, raw: dict, *, title: str = "", expected_version: int,
+def save_worksheet(actor: Actor, worksheet_id, raw: dict, *, title: str = "", expected_version: int,
                    autosave: bool = False, share: bool = False, editor: str = "") -> Worksheet:
     """Save what the client typed; keep a numbered copy unless it is an autosave; share if asked."""
     client = own_client_or_refuse(actor)
@@ -150,7 +154,7 @@ def save_worksheet(actor, worksheet_id, raw: dict, *, title: str = "", expected_
 
 
 @transaction.atomic
-def add_comment(actor, client_id, text: str, *, worksheet_id=None, rehearsal_id=None) -> Comment:
+def add_comment(actor: Actor, client_id, text: str, *, worksheet_id=None, rehearsal_id=None) -> Comment:
     """A therapist answers a worksheet or a rehearsal in writing; the client reads it there."""
     client = guided_client_or_refuse(actor, client_id)
     text = text_value(text, "text", required=_("Write your answer first."), limit=MAX_COMMENT)

@@ -10,6 +10,7 @@ without an error page. Nothing here deletes anything. Escalation and notificatio
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -71,6 +72,9 @@ ESCALATED_TEXT = {
 from openipt.safety import notify  # noqa: E402 - notify reads the event types above
 from openipt.safety.ruleset import policy_schedule, rules_for  # noqa: E402
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 SIGNAL_SOURCE = "safety"
 MAX_TEXT = 20000
 MAX_NOTE = 10000
@@ -102,7 +106,7 @@ def _source_of(obj) -> tuple[str, str]:
     return label[:60], ("" if pk is None else str(pk))[:60]
 
 
-def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", actor=None, now=None) -> list[Alert]:
+def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", actor: Actor | None = None, now=None) -> list[Alert]:
     """Store alerts for risk signals about a client, in the caller's transaction; return them.
 
     An open alert from the same rule about the same object (a worksheet saved again) gets the
@@ -151,7 +155,7 @@ def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", 
     return alerts
 
 
-def _add_evidence(alert: Alert, signal, text: str, actor, now) -> Alert:
+def _add_evidence(alert: Alert, signal, text: str, actor: Actor | None, now) -> Alert:
     membership = getattr(actor, "membership", None)
     AlertEvent.objects.create(alert=alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
                               details={"severity": signal.severity, "evidence": _evidence(signal)})
@@ -166,7 +170,7 @@ def _add_evidence(alert: Alert, signal, text: str, actor, now) -> Alert:
     return alert
 
 
-def _pause(client, alert: Alert, actor, now) -> None:
+def _pause(client, alert: Alert, actor: Actor | None, now) -> None:
     if AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
         return
     pause = AutomationPause.objects.create(organisation_id=client.organisation_id, client=client, alert=alert, started_at=now)
@@ -187,7 +191,7 @@ def refresh_signal(client_id: int) -> None:
 
 # -- acting on an alert ---------------------------------------------------------------------------
 
-def _alert_for_action(actor, alert_id) -> Alert:
+def _alert_for_action(actor: Actor, alert_id) -> Alert:
     alert = access.get_alert(actor, alert_id)
     if alert is None or not access.can_act_on_alert(actor, alert):
         raise ActionError(_("You cannot act on this alert. Ask the client's therapist or an admin."), code="forbidden")
@@ -199,7 +203,7 @@ def _who(membership) -> str:
 
 
 @transaction.atomic
-def acknowledge(actor, alert_id, *, now=None) -> tuple[Alert, bool]:
+def acknowledge(actor: Actor, alert_id, *, now=None) -> tuple[Alert, bool]:
     """Acknowledge an alert (escalation stops); return it and whether this call acknowledged it.
 
     Acknowledging an alert someone already acknowledged, or that is resolved, changes nothing.
@@ -231,7 +235,7 @@ def already_acted_message(alert: Alert) -> str:
 
 
 @transaction.atomic
-def resolve(actor, alert_id, note: str, *, now=None) -> Alert:
+def resolve(actor: Actor, alert_id, note: str, *, now=None) -> Alert:
     """Resolve an alert with a note of what was done (acknowledging it first if nobody had)."""
     now = now or timezone.now()
     alert = _alert_for_action(actor, alert_id)
@@ -260,18 +264,18 @@ def resolve(actor, alert_id, note: str, *, now=None) -> Alert:
     return alert
 
 
-def record_alert_view(actor, alert: Alert) -> None:
+def record_alert_view(actor: Actor, alert: Alert) -> None:
     audit.record(ALERT_VIEWED.code, actor=actor, client=alert.client, obj=alert)
 
 
-def record_alert_list_view(actor, *, filters: dict, count: int) -> None:
+def record_alert_list_view(actor: Actor, *, filters: dict, count: int) -> None:
     audit.record(ALERT_LIST_VIEWED.code, actor=actor, details={"filters": filters, "shown": count})
 
 
 # -- automated features ---------------------------------------------------------------------------
 
 @transaction.atomic
-def reopen_automation(actor, client_id, reason: str, *, now=None) -> AutomationPause:
+def reopen_automation(actor: Actor, client_id, reason: str, *, now=None) -> AutomationPause:
     """Reopen automated features for a client after a high-severity alert, recording who and why."""
     now = now or timezone.now()
     client = client_access.get_client(actor, client_id)
@@ -295,7 +299,7 @@ def reopen_automation(actor, client_id, reason: str, *, now=None) -> AutomationP
 
 # -- safety plans -------------------------------------------------------------------------------
 
-def _plan_client(actor, client_id) -> Client:
+def _plan_client(actor: Actor, client_id) -> Client:
     client = access.own_client(actor) if actor is not None and actor.is_client else client_access.get_client(actor, client_id)
     if client is None or not access.can_edit_plan(actor, client):
         raise ActionError(_("Only the client and the care staff assigned to them can change this safety plan."), code="forbidden")
@@ -317,7 +321,7 @@ def _clean_sections(data: dict) -> dict[str, str]:
 
 
 @transaction.atomic
-def save_plan(actor, client_id, data: dict, *, expected_version: int, now=None) -> SafetyPlanVersion | None:
+def save_plan(actor: Actor, client_id, data: dict, *, expected_version: int, now=None) -> SafetyPlanVersion | None:
     """Save a safety plan as a new version; any part may be empty. Refuse a save based on an older version."""
     now = now or timezone.now()
     client = _plan_client(actor, client_id)
@@ -342,6 +346,6 @@ def save_plan(actor, client_id, data: dict, *, expected_version: int, now=None) 
     return version
 
 
-def record_plan_view(actor, client) -> None:
+def record_plan_view(actor: Actor, client) -> None:
     audit.record(PLAN_VIEWED.code, actor=actor, client=client, obj=client)
 
