@@ -6,7 +6,8 @@
 
 A module counts as "strict" when mypy's effective options for it (from `[tool.mypy]` in
 pyproject.toml and its overrides) turn on every per-module flag that `mypy --strict` turns on,
-"checked" when mypy checks it less strictly, and "not checked" when it is outside mypy's files,
+"checked" when mypy checks it less strictly, "checked, some codes off" when an override switches
+some error codes off for it, and "not checked" when it is outside mypy's files,
 excluded, or has `ignore_errors`. Migrations are generated code and are left out of every count.
 """
 
@@ -63,7 +64,7 @@ def actor_parameters(path: Path) -> list[tuple[int, str, bool]]:
 
 
 def mypy_levels(modules: list[tuple[str, Path]]) -> dict[str, str]:
-    """Each module's level: "strict", "checked" or "not checked"."""
+    """Each module's level: "strict", "checked", "checked, some codes off" or "not checked"."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("mypy")
     if config is None:
         return {name: "not checked" for name, _ in modules}
@@ -90,6 +91,8 @@ def mypy_levels(modules: list[tuple[str, Path]]) -> dict[str, str]:
         effective = options.clone_for_module(name)
         if effective.ignore_errors:
             levels[name] = "not checked"
+        elif effective.disabled_error_codes:
+            levels[name] = "checked, some codes off"
         elif all(getattr(effective, flag) for flag in STRICT_FLAGS) and not effective.implicit_reexport:
             levels[name] = "strict"
         else:
@@ -115,12 +118,13 @@ def main() -> None:
     print(f"  annotated: {annotated}, untyped: {functions - annotated}")
 
     levels = mypy_levels([(module_name(p), p) for p in files])
-    counts = {level: sum(1 for v in levels.values() if v == level) for level in ("strict", "checked", "not checked")}
+    kinds = ("strict", "checked", "checked, some codes off", "not checked")
+    counts = {level: sum(1 for v in levels.values() if v == level) for level in kinds}
     print(f"mypy coverage ({len(levels)} modules, migrations left out): "
-          f"strict {counts['strict']} / checked {counts['checked']} / not checked {counts['not checked']}")
+          + " / ".join(f"{level} {counts[level]}" for level in kinds))
     if options.modules:
         for name in sorted(levels):
-            print(f"  {levels[name]:<12} {name}")
+            print(f"  {levels[name]:<24} {name}")
 
 
 if __name__ == "__main__":
