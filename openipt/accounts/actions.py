@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from openipt.core.errors import ActionError
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
 
 ORG_CREATED = register("org.created", "Organisation created")
 ORG_SETTINGS = register("org.settings_changed", "Organisation settings changed")
@@ -38,7 +40,7 @@ INVITE_ACCEPTED = register("invite.accepted", "Invitation accepted")
 INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
 
 
-def _require(predicate, actor: Actor, message="You do not have permission to do that."):
+def _require(predicate: Callable[[Actor], bool], actor: Actor, message: str = "You do not have permission to do that.") -> None:
     if not predicate(actor):
         raise ActionError(message, code="forbidden")
 
@@ -175,7 +177,7 @@ class IssuedInvitation:
 
 
 @transaction.atomic
-def invite(actor: Actor, *, email: str, role: str, supervisor_id: int | None = None, client=None) -> IssuedInvitation:
+def invite(actor: Actor, *, email: str, role: str, supervisor_id: int | None = None, client: Client | None = None) -> IssuedInvitation:
     """Create an invitation link for a new member of staff or a client."""
     _require(access.can_manage_people, actor)
     email = (email or "").strip()
@@ -275,7 +277,7 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
             membership = add_member(invitation.organisation, user, invitation.role, supervisor=invitation.supervisor)
         except IntegrityError:
             raise ActionError("Could not join the organisation; try again.") from None
-        if invitation.client_id:
+        if invitation.client is not None:
             from openipt.clients.actions import link_portal_user
 
             link_portal_user(invitation.client, user)

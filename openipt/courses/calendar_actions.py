@@ -53,7 +53,7 @@ def revoke_calendar_token(actor: Actor | None) -> int:
     return len(live)
 
 
-def membership_for_feed(secret: str):
+def membership_for_feed(secret: str) -> CalendarToken | None:
     """Return the live token and its membership for a feed address, or None."""
     if not secret or len(secret) > 100:
         return None

@@ -7,7 +7,7 @@ that shows scores, before it is sent.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,7 +19,11 @@ from openipt.measures import access
 from openipt.measures.models import GAD7_CUTOFF_RANGE, PHQ9_CUTOFF_RANGE, MeasuresSettings
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.courses.models import Course
 
 EXPORTED = register("measures.exported", "Measures exported")
 VIEWED = register("measures.viewed", "Scores viewed")
@@ -67,7 +71,7 @@ def update_settings(actor: Actor, *, wait_sessions: int, use_own_trajectories: b
     return settings
 
 
-def record_view(actor: Actor, *, client, obj, what: str) -> None:
+def record_view(actor: Actor, *, client: Client | None, obj: Model | None, what: str) -> None:
     audit.record(VIEWED.code, actor=actor, client=client, obj=obj, details={"what": what})
 
 
@@ -75,11 +79,12 @@ def record_due_view(actor: Actor, *, shown: int) -> None:
     audit.record(DUE_VIEWED.code, actor=actor, details={"shown": shown})
 
 
-def record_export(actor: Actor, kind: str, *, identifiable: bool, client=None, details: dict | None = None) -> None:
+def record_export(actor: Actor, kind: str, *, identifiable: bool, client: Client | None = None,
+                  details: dict[str, Any] | None = None) -> None:
     """Audit an export before it is streamed (identifiable exports say so)."""
     audit.record(EXPORTED.code, actor=actor, client=client,
                  details={"kind": kind, "identifiable": identifiable, **(details or {})})
 
 
-def record_report(actor: Actor, course, *, version: str, client=None) -> None:
+def record_report(actor: Actor, course: Course, *, version: str, client: Client | None = None) -> None:
     audit.record(REPORT_MADE.code, actor=actor, client=client or course.client, obj=course, details={"version": version})
