@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -42,7 +43,7 @@ BOOSTER_SAVED = register("course.booster_saved", "Booster or maintenance offer r
 OUTREACH_ROUNDS = 2  # prompts after the first and the second session missed in a row
 
 
-def missed_streak(sessions) -> list[Session]:
+def missed_streak(sessions: Iterable[Session]) -> list[Session]:
     """Return the sessions missed in a row at the end of the course (cancelled ones are skipped)."""
     streak: list[Session] = []
     for s in sorted(sessions, key=lambda s: s.number, reverse=True):
@@ -54,7 +55,7 @@ def missed_streak(sessions) -> list[Session]:
     return list(reversed(streak))
 
 
-def outreach_for_streak(course: Course, streak: list[Session], sessions) -> list[OutreachAttempt]:
+def outreach_for_streak(course: Course, streak: list[Session], sessions: Iterable[Session]) -> list[OutreachAttempt]:
     """The attempts made since the last session the client came to (they belong to the current streak)."""
     attended = [s.scheduled_start for s in sessions if s.attendance == Attendance.ATTENDED]
     qs = OutreachAttempt.objects.filter(course=course)
@@ -63,7 +64,7 @@ def outreach_for_streak(course: Course, streak: list[Session], sessions) -> list
     return list(qs.select_related("by__user"))
 
 
-def outreach_prompt(course: Course, sessions=None) -> dict | None:
+def outreach_prompt(course: Course, sessions: list[Session] | None = None) -> dict[str, Any] | None:
     """What the course page asks about missed sessions, or None when nothing is due."""
     if not course.is_open:
         return None
@@ -84,7 +85,7 @@ def outreach_prompt(course: Course, sessions=None) -> dict | None:
 
 
 @transaction.atomic
-def record_outreach(actor: Actor, course_id, *, method: str, result: str, note: str = "") -> OutreachAttempt:
+def record_outreach(actor: Actor, course_id: int | str, *, method: str, result: str, note: str = "") -> OutreachAttempt:
     """Record one attempt to reach a client who missed sessions."""
     course = course_for_change(actor, course_id)
     streak = missed_streak(list(Session.objects.filter(course=course)))
@@ -153,7 +154,7 @@ def _ending(course: Course, actor: Actor) -> CourseEnding:
 
 
 @transaction.atomic
-def save_letter(actor: Actor, course_id, text: str) -> CourseEnding:
+def save_letter(actor: Actor, course_id: int | str, text: str) -> CourseEnding:
     """Save the ending letter (also after the course has ended)."""
     course = course_for_change(actor, course_id, open_only=False)
     text = _text(text, "letter", required=_("Write the letter before saving it."), limit=MAX_TEXT)
@@ -197,7 +198,7 @@ def early_ending_gaps(course: Course, kind: str, ending_session: int | None) -> 
 
 
 @transaction.atomic
-def end_early(actor: Actor, course_id, *, kind: str, reason: str, ending_session: int | None = None) -> Course:
+def end_early(actor: Actor, course_id: int | str, *, kind: str, reason: str, ending_session: int | None = None) -> Course:
     """End a course early in one of the recognised ways; refuses with what is missing."""
     from openipt.courses.actions import TransitionError
 
@@ -236,7 +237,7 @@ def ended_well(course: Course) -> bool | None:
 
 
 @transaction.atomic
-def save_booster(actor: Actor, course_id, *, booster: str, sessions: int | None, note: str = "") -> CourseEnding:
+def save_booster(actor: Actor, course_id: int | str, *, booster: str, sessions: int | None, note: str = "") -> CourseEnding:
     """Record a booster or maintenance offer and the client's answer."""
     course = course_for_change(actor, course_id, open_only=False)
     if booster not in BoosterOffer.values or booster == "":
