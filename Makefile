@@ -41,8 +41,13 @@ fuzz: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check openipt tests bench
 
+# Type checks: mypy with the django-stubs plugin, settings in pyproject.toml ([tool.mypy]).
+.PHONY: mypy
+mypy: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache
 
 .PHONY: screenshots
 screenshots: $(VENV)/.installed-dev

@@ -6,29 +6,34 @@ through the functions here so that nobody sees another organisation's staff.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 from django.db.models import QuerySet
 
 from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Role
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 
 @rules.predicate
-def is_admin(actor) -> bool:
+def is_admin(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.ADMIN
 
 
 @rules.predicate
-def is_staff(actor) -> bool:
+def is_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.is_staff
 
 
 @rules.predicate
-def is_client(actor) -> bool:
+def is_client(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.CLIENT
 
 
 @rules.predicate
-def is_care_staff(actor) -> bool:
+def is_care_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.role in CARE_ROLES
 
 
@@ -45,7 +50,7 @@ def active_memberships(user) -> QuerySet[Membership]:
     )
 
 
-def visible_memberships(actor) -> QuerySet[Membership]:
+def visible_memberships(actor: Actor) -> QuerySet[Membership]:
     """Return the memberships an admin manages; others see none."""
     if not is_admin(actor):
         return Membership.objects.none()
@@ -54,7 +59,7 @@ def visible_memberships(actor) -> QuerySet[Membership]:
     )
 
 
-def care_staff(actor) -> QuerySet[Membership]:
+def care_staff(actor: Actor) -> QuerySet[Membership]:
     """Return the organisation's active care staff (for assignment choices)."""
     return (
         Membership.objects.filter(
@@ -65,12 +70,12 @@ def care_staff(actor) -> QuerySet[Membership]:
     )
 
 
-def supervisors(actor) -> QuerySet[Membership]:
+def supervisors(actor: Actor) -> QuerySet[Membership]:
     """Return the organisation's active supervisors."""
     return care_staff(actor).filter(role=Role.SUPERVISOR)
 
 
-def visible_invitations(actor) -> QuerySet[Invitation]:
+def visible_invitations(actor: Actor) -> QuerySet[Invitation]:
     """Return the invitations an admin can see."""
     if not is_admin(actor):
         return Invitation.objects.none()
@@ -79,6 +84,6 @@ def visible_invitations(actor) -> QuerySet[Invitation]:
     )
 
 
-def get_membership_for_admin(actor, pk: int) -> Membership | None:
+def get_membership_for_admin(actor: Actor, pk: int) -> Membership | None:
     """Return one membership in the admin's organisation, or None."""
     return visible_memberships(actor).filter(pk=pk).first()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -23,6 +25,10 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+
 ORG_CREATED = register("org.created", "Organisation created")
 ORG_SETTINGS = register("org.settings_changed", "Organisation settings changed")
 MEMBER_ADDED = register("member.added", "Person added to the organisation")
@@ -34,7 +40,7 @@ INVITE_ACCEPTED = register("invite.accepted", "Invitation accepted")
 INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
 
 
-def _require(predicate, actor, message="You do not have permission to do that."):
+def _require(predicate: Callable[[Actor], bool], actor: Actor, message: str = "You do not have permission to do that.") -> None:
     if not predicate(actor):
         raise ActionError(message, code="forbidden")
 
@@ -77,7 +83,7 @@ def add_member(
     role: str,
     *,
     supervisor: Membership | None = None,
-    actor=None,
+    actor: Actor | None = None,
 ) -> Membership:
     """Give a person a role in an organisation."""
     if role not in Role.values:
@@ -95,7 +101,7 @@ def add_member(
 
 
 @transaction.atomic
-def set_membership_active(actor, membership_id: int, active: bool) -> Membership:
+def set_membership_active(actor: Actor, membership_id: int, active: bool) -> Membership:
     """Deactivate or reactivate someone's membership in the admin's organisation."""
     _require(access.can_manage_people, actor)
     membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
@@ -116,7 +122,7 @@ def set_membership_active(actor, membership_id: int, active: bool) -> Membership
 
 
 @transaction.atomic
-def change_membership(actor, membership_id: int, *, role: str, supervisor_id: int | None) -> Membership:
+def change_membership(actor: Actor, membership_id: int, *, role: str, supervisor_id: int | None) -> Membership:
     """Change someone's role or supervisor."""
     _require(access.can_manage_people, actor)
     membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
@@ -148,7 +154,7 @@ def change_membership(actor, membership_id: int, *, role: str, supervisor_id: in
 
 
 @transaction.atomic
-def set_require_mfa(actor, required: bool) -> Organisation:
+def set_require_mfa(actor: Actor, required: bool) -> Organisation:
     """Require (or stop requiring) two-factor sign-in for staff."""
     _require(access.can_manage_people, actor)
     org = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
@@ -171,7 +177,7 @@ class IssuedInvitation:
 
 
 @transaction.atomic
-def invite(actor, *, email: str, role: str, supervisor_id: int | None = None, client=None) -> IssuedInvitation:
+def invite(actor: Actor, *, email: str, role: str, supervisor_id: int | None = None, client: Client | None = None) -> IssuedInvitation:
     """Create an invitation link for a new member of staff or a client."""
     _require(access.can_manage_people, actor)
     email = (email or "").strip()
@@ -213,7 +219,7 @@ def invite(actor, *, email: str, role: str, supervisor_id: int | None = None, cl
 
 
 @transaction.atomic
-def revoke_invitation(actor, invitation_id: int) -> Invitation:
+def revoke_invitation(actor: Actor, invitation_id: int) -> Invitation:
     """Stop an unused invitation from working."""
     _require(access.can_manage_people, actor)
     invitation = access.visible_invitations(actor).select_for_update(of=("self",)).filter(pk=invitation_id).first()
@@ -271,7 +277,7 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
             membership = add_member(invitation.organisation, user, invitation.role, supervisor=invitation.supervisor)
         except IntegrityError:
             raise ActionError("Could not join the organisation; try again.") from None
-        if invitation.client_id:
+        if invitation.client is not None:
             from openipt.clients.actions import link_portal_user
 
             link_portal_user(invitation.client, user)

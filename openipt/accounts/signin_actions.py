@@ -44,7 +44,7 @@ RECOVERY_LENGTH = 16
 MAX_IDENTIFIER = 254
 
 
-def clean_text(value, limit: int) -> str:
+def clean_text(value: object, limit: int) -> str:
     """Return typed text safe to store and show, at most `limit` characters.
 
     Control characters that no keyboard types (NUL among them, which PostgreSQL refuses) become
@@ -58,23 +58,23 @@ def clean_text(value, limit: int) -> str:
     return kept.strip()[:limit]
 
 
-def _organisations(user) -> list[int]:
+def _organisations(user: User) -> list[int]:
     return list(access.active_memberships(user).values_list("organisation_id", flat=True))
 
 
 # --- two-factor sign-in ---------------------------------------------------------------------
 
 
-def confirmed_device(user) -> TOTPDevice | None:
+def confirmed_device(user: User) -> TOTPDevice | None:
     """Return the person's working authenticator, if they set one up."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def second_step_needed(user) -> bool:
+def second_step_needed(user: User) -> bool:
     """Whether this person must give a second factor before using OpenIPT (the organisation's rule aside)."""
     if user.two_factor_setup_required:
         return True
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def _hash_code(code: str) -> str:
@@ -94,7 +94,7 @@ def _format_code(code: str) -> str:
 
 
 @transaction.atomic
-def issue_recovery_codes(user, *, actor=None) -> list[str]:
+def issue_recovery_codes(user: User, *, actor: Actor | None = None) -> list[str]:
     """Replace the person's recovery codes with new ones, returned once (only their hashes are kept)."""
     if confirmed_device(user) is None:
         raise ActionError("Turn on two-factor sign-in first; recovery codes come with it.")
@@ -105,12 +105,12 @@ def issue_recovery_codes(user, *, actor=None) -> list[str]:
     return [_format_code(code) for code in codes]
 
 
-def recovery_codes_left(user) -> int:
+def recovery_codes_left(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
 @transaction.atomic
-def use_recovery_code(user, typed: str, *, actor=None) -> int | None:
+def use_recovery_code(user: User, typed: str, *, actor: Actor | None = None) -> int | None:
     """Use up one recovery code: return how many are left, or None if the code is not one of theirs (or was used)."""
     code = normalise_recovery_code(typed)
     if code is None:
@@ -126,7 +126,7 @@ def use_recovery_code(user, typed: str, *, actor=None) -> int | None:
 
 
 @transaction.atomic
-def confirm_authenticator(user, device: TOTPDevice, *, actor=None) -> list[str]:
+def confirm_authenticator(user: User, device: TOTPDevice, *, actor: Actor | None = None) -> list[str]:
     """Switch on a newly set-up authenticator and return the person's first recovery codes."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -139,7 +139,7 @@ def confirm_authenticator(user, device: TOTPDevice, *, actor=None) -> list[str]:
 
 
 @transaction.atomic
-def reset_two_factor(actor, membership_id: int, *, reason: str) -> Membership:
+def reset_two_factor(actor: Actor, membership_id: int, *, reason: str) -> Membership:
     """Remove a colleague's authenticator and recovery codes; they set up a new one at their next sign-in."""
     if not access.can_manage_people(actor):
         raise ActionError("You do not have permission to do that.", code="forbidden")
@@ -212,7 +212,8 @@ def request_password_reset(identifier: str, *, ip: str | None) -> list[ResetLink
         for user in users:
             if not user.has_usable_password():
                 continue
-            for organisation_id in _organisations(user) or [None]:
+            organisation_ids: list[int | None] = [*_organisations(user)] or [None]
+            for organisation_id in organisation_ids:
                 audit.record(
                     PASSWORD_RESET_REQUESTED.code, system_label="anonymous", organisation_id=organisation_id, obj=user,
                     details={"user": user.username, "account_found": True, "ip": ip},

@@ -8,6 +8,8 @@ reads the formulations shared with them; they never see staff pages.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 from django.db.models import Prefetch, QuerySet
 
@@ -27,6 +29,9 @@ from openipt.assessment.models import (
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 
 def as_id(value) -> int | None:
     """Return a positive database id from untrusted input, or None."""
@@ -38,17 +43,17 @@ def as_id(value) -> int | None:
 
 
 @rules.predicate
-def is_same_org(actor, client) -> bool:
+def is_same_org(actor: Actor | None, client) -> bool:
     return client is not None and actor is not None and client.organisation_id == actor.organisation_id
 
 
 @rules.predicate
-def is_assigned(actor, client) -> bool:
+def is_assigned(actor: Actor, client) -> bool:
     return Assignment.objects.filter(client_id=client.pk, staff_id=actor.membership.pk).exists()
 
 
 @rules.predicate
-def is_own_record(actor, client) -> bool:
+def is_own_record(actor: Actor, client) -> bool:
     return actor.role == Role.CLIENT and client.user_id is not None and client.user_id == actor.membership.user_id
 
 
@@ -56,14 +61,14 @@ can_change_assessment = is_same_org & is_care_staff & is_assigned
 can_edit_own_inventory = is_same_org & is_own_record
 
 
-def visible_people(actor) -> QuerySet[InventoryPerson]:
+def visible_people(actor: Actor | None) -> QuerySet[InventoryPerson]:
     """Return the inventory entries (not removed) of the clients this actor may see."""
     if actor is None:
         return InventoryPerson.objects.none()
     return InventoryPerson.objects.filter(client__in=visible_clients(actor), removed_at__isnull=True)
 
 
-def get_person(actor, person_id, *, lock: bool = False) -> InventoryPerson | None:
+def get_person(actor: Actor, person_id, *, lock: bool = False) -> InventoryPerson | None:
     """Return one visible entry (locked for update when asked) with its client, or None."""
     pk = as_id(person_id)
     if pk is None:
@@ -80,7 +85,7 @@ def client_people(client) -> list[InventoryPerson]:
                 .select_related("updated_by__user").order_by("pk"))
 
 
-def seen_versions(actor, people) -> dict[int, int]:
+def seen_versions(actor: Actor | None, people) -> dict[int, int]:
     """Return {person id: version this member last acknowledged} for the given entries."""
     if actor is None or not people:
         return {}
@@ -124,7 +129,7 @@ def client_events(client) -> list[LifeEvent]:
     )
 
 
-def get_event(actor, event_id) -> LifeEvent | None:
+def get_event(actor: Actor, event_id) -> LifeEvent | None:
     pk = as_id(event_id)
     if pk is None:
         return None
@@ -157,14 +162,14 @@ def formulation_versions(course) -> list[FormulationVersion]:
                 .select_related("saved_by__user", "shared_by__user", "agreement_recorded_by__user").order_by("number"))
 
 
-def own_client(actor):
+def own_client(actor: Actor | None):
     """Return the client record of a signed-in client, or None."""
     if actor is None or actor.role != Role.CLIENT:
         return None
     return visible_clients(actor).first()
 
 
-def shared_formulations(actor) -> list[FormulationVersion]:
+def shared_formulations(actor: Actor) -> list[FormulationVersion]:
     """Return, for a client, the latest shared version of the formulation of each of their courses."""
     client = own_client(actor)
     if client is None:
@@ -176,7 +181,7 @@ def shared_formulations(actor) -> list[FormulationVersion]:
     return sorted(latest.values(), key=lambda v: -v.course_id)
 
 
-def get_shared_version(actor, version_id) -> FormulationVersion | None:
+def get_shared_version(actor: Actor, version_id) -> FormulationVersion | None:
     """Return a shared version of the signed-in client's own formulation, or None."""
     pk = as_id(version_id)
     client = own_client(actor)

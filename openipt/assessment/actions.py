@@ -9,7 +9,9 @@ transaction that stores it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,6 +50,13 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from openipt.accounts.actor import Actor
+    from openipt.audit.registry import EventType
+    from openipt.clients.models import Client
 
 INVENTORY_VIEWED = register("assessment.inventory_viewed", "Interpersonal inventory viewed")
 PERSON_ADDED = register("assessment.person_added", "Person added to the inventory")
@@ -96,7 +105,7 @@ def forbidden() -> ActionError:
     return ActionError(_("Only the care staff assigned to this client, or the client, can change this."), code="forbidden")
 
 
-def long_text(value, field_name: str, *, limit: int = MAX_TEXT) -> str:
+def long_text(value: object, field_name: str, *, limit: int = MAX_TEXT) -> str:
     """Return cleaned free text, refusing text over the limit with a message beside the field."""
     text = normalise(value)
     if len(text) > limit:
@@ -107,7 +116,7 @@ def long_text(value, field_name: str, *, limit: int = MAX_TEXT) -> str:
     return text
 
 
-def clean_person(data) -> dict[str, str]:
+def clean_person(data: dict[str, Any]) -> dict[str, str]:
     """Check the values of an entry; raise ActionError naming the field at fault."""
     values: dict[str, str] = {}
     name = " ".join(normalise(data.get("name")).split())
@@ -138,41 +147,43 @@ def person_data(person: InventoryPerson) -> dict[str, str]:
     return {f: getattr(person, f) for f in PERSON_FIELDS}
 
 
-def _client_for_change(actor, client_id):
-    client = visible_clients(actor).filter(pk=access.as_id(client_id)).first() if actor is not None else None
+def _client_for_change(actor: Actor, client_id: int | str) -> Client:
+    pk = access.as_id(client_id)
+    client = visible_clients(actor).filter(pk=pk).first() if pk is not None else None
     if client is None or not _may_edit(actor, client):
         raise forbidden()
     return client
 
 
-def _may_edit(actor, client) -> bool:
+def _may_edit(actor: Actor, client: Client) -> bool:
     if actor.is_client:
-        return access.can_edit_own_inventory(actor, client)
-    return access.can_change_assessment(actor, client)
+        return bool(access.can_edit_own_inventory(actor, client))
+    return bool(access.can_change_assessment(actor, client))
 
 
-def _person_for_change(actor, person_id) -> InventoryPerson:
+def _person_for_change(actor: Actor, person_id: int | str) -> InventoryPerson:
     person = access.get_person(actor, person_id, lock=True)
     if person is None or not _may_edit(actor, person.client):
         raise forbidden()
     return person
 
 
-def _revision(person, kind, actor, data=None, *, version=None, conflict_fields=()) -> InventoryRevision:
+def _revision(person: InventoryPerson, kind: str, actor: Actor, data: dict[str, Any] | None = None, *,
+              version: int | None = None, conflict_fields: Iterable[str] = ()) -> InventoryRevision:
     return InventoryRevision.objects.create(
         person=person, version=version or person.version, kind=kind, data=data or person_data(person),
         conflict_fields=list(conflict_fields), by=actor.membership, by_client=actor.is_client, at=timezone.now(),
     )
 
 
-def _mark_seen(person, actor) -> None:
+def _mark_seen(person: InventoryPerson, actor: Actor) -> None:
     if actor.is_client:
         return
     InventorySeen.objects.update_or_create(person=person, membership=actor.membership,
                                            defaults={"version": person.version, "at": timezone.now()})
 
 
-def _scan_client_text(actor, person, values: dict, names) -> None:
+def _scan_client_text(actor: Actor, person: InventoryPerson, values: dict[str, Any], names: Iterable[str]) -> None:
     """Pass the free text a client wrote to the safety app, in this transaction."""
     if not actor.is_client:
         return
@@ -183,7 +194,7 @@ def _scan_client_text(actor, person, values: dict, names) -> None:
         raise_for_text(client=person.client, text=text, source="inventory", obj=person, actor=actor)
 
 
-def _apply(person, values: dict, actor, kind: str) -> InventoryPerson:
+def _apply(person: InventoryPerson, values: dict[str, Any], actor: Actor, kind: str) -> InventoryPerson:
     for name, value in values.items():
         setattr(person, name, value)
     person.version += 1
@@ -199,7 +210,7 @@ def _apply(person, values: dict, actor, kind: str) -> InventoryPerson:
 
 
 @transaction.atomic
-def add_person(actor, client_id, data) -> InventoryPerson:
+def add_person(actor: Actor, client_id: int | str, data: dict[str, Any]) -> InventoryPerson:
     """Add a person to a client's inventory (by care staff, or by the client from the portal)."""
     client = _client_for_change(actor, client_id)
     values = clean_person(data)
@@ -222,7 +233,7 @@ class SaveResult:
     person: InventoryPerson
     merged_from_other: tuple[str, ...] = ()  # fields someone else changed meanwhile, kept
     conflict: MergeResult | None = None
-    submitted: dict = field(default_factory=dict)
+    submitted: dict[str, Any] = field(default_factory=dict)
     other_author: str = ""
     unchanged: bool = False
 
@@ -234,7 +245,7 @@ def author_label(revision: InventoryRevision | None) -> str:
 
 
 @transaction.atomic
-def save_person(actor, person_id, data, *, expected_version) -> SaveResult:
+def save_person(actor: Actor, person_id: int | str, data: dict[str, Any], *, expected_version: object) -> SaveResult:
     """Save an entry. A change made meanwhile by someone else is merged field by field; a field both changed
     differently is a conflict: the entry keeps the other change and this one is stored aside, not lost."""
     person = _person_for_change(actor, person_id)
@@ -282,24 +293,25 @@ def save_person(actor, person_id, data, *, expected_version) -> SaveResult:
     return SaveResult(person, merged_from_other=merge.theirs, submitted=mine, other_author=other, unchanged=not changed)
 
 
-def _resolve_own_conflicts(person, actor) -> None:
+def _resolve_own_conflicts(person: InventoryPerson, actor: Actor) -> None:
     InventoryRevision.objects.filter(person=person, kind=RevisionKind.CONFLICT, by=actor.membership,
                                      resolved_at__isnull=True).update(resolved_at=timezone.now())
 
 
 @transaction.atomic
-def settle_conflict(actor, person_id, revision_id) -> None:
+def settle_conflict(actor: Actor, person_id: int | str, revision_id: int | str) -> None:
     """Mark a kept-aside change as dealt with (its text stays in the entry's history)."""
     person = _person_for_change(actor, person_id)
-    updated = InventoryRevision.objects.filter(person=person, pk=access.as_id(revision_id), kind=RevisionKind.CONFLICT,
-                                               resolved_at__isnull=True).update(resolved_at=timezone.now())
+    revision_pk = access.as_id(revision_id)
+    updated = InventoryRevision.objects.filter(person=person, pk=revision_pk, kind=RevisionKind.CONFLICT,
+                                               resolved_at__isnull=True).update(resolved_at=timezone.now()) if revision_pk else 0
     if not updated:
         raise ActionError(_("That change was already dealt with. Reload the page."))
     audit.record(CHANGES_SEEN.code, actor=actor, client=person.client, obj=person, details={"conflict_settled": revision_id})
 
 
 @transaction.atomic
-def move_person(actor, person_id, *, ring: str = "", direction: str = "") -> InventoryPerson:
+def move_person(actor: Actor, person_id: int | str, *, ring: str = "", direction: str = "") -> InventoryPerson:
     """Move a person to a ring, or one ring closer ("in") or further away ("out")."""
     person = _person_for_change(actor, person_id)
     index = RING_ORDER.index(person.ring)
@@ -322,7 +334,7 @@ def move_person(actor, person_id, *, ring: str = "", direction: str = "") -> Inv
 
 
 @transaction.atomic
-def remove_person(actor, person_id) -> InventoryPerson:
+def remove_person(actor: Actor, person_id: int | str) -> InventoryPerson:
     """Take a person off the inventory; their entry and history are kept for the record and snapshots."""
     person = _person_for_change(actor, person_id)
     if actor.is_client:
@@ -338,7 +350,7 @@ def remove_person(actor, person_id) -> InventoryPerson:
 
 
 @transaction.atomic
-def mark_changes_seen(actor, client_id, person_id=None) -> int:
+def mark_changes_seen(actor: Actor, client_id: int | str, person_id: int | str | None = None) -> int:
     """Acknowledge the client's changes to one entry, or to all of a client's entries; return how many."""
     client = _client_for_change(actor, client_id)
     if actor.is_client:
@@ -355,7 +367,7 @@ def mark_changes_seen(actor, client_id, person_id=None) -> int:
 
 
 @transaction.atomic
-def take_snapshot(actor, client_id, *, kind: str, label: str = "") -> InventorySnapshot:
+def take_snapshot(actor: Actor, client_id: int | str, *, kind: str, label: str = "") -> InventorySnapshot:
     """Keep a copy of the whole inventory as it is now, to compare later (start, end, or any time)."""
     client = _client_for_change(actor, client_id)
     if actor.is_client:
@@ -368,7 +380,7 @@ def take_snapshot(actor, client_id, *, kind: str, label: str = "") -> InventoryS
     return _snapshot(actor, client, kind, label)
 
 
-def _snapshot(actor, client, kind: str, label: str) -> InventorySnapshot:
+def _snapshot(actor: Actor, client: Client, kind: str, label: str) -> InventorySnapshot:
     people = access.client_people(client)
     data = [{"id": p.pk, **person_data(p)} for p in people]
     snap = InventorySnapshot.objects.create(client=client, kind=kind, label=label, data=data, people_count=len(data),
@@ -377,6 +389,6 @@ def _snapshot(actor, client, kind: str, label: str) -> InventorySnapshot:
     return snap
 
 
-def record_view(actor, event, client, obj=None, **details) -> None:
+def record_view(actor: Actor, event: EventType, client: Client, obj: Model | None = None, **details: Any) -> None:
     """Audit a page that showed a client's assessment."""
     audit.record(event.code, actor=actor, client=client, obj=obj, details=details)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -43,13 +44,16 @@ from openipt.courses import actions as course_actions
 from openipt.courses import goal_actions
 from openipt.courses.models import Course
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 COURSE_TEXT_LIMIT = course_actions.MAX_TEXT
 FOCUS_FIELDS = {"primary_area": "area", "primary_rationale": "rationale", "dispute_stage": "stage",
                 "secondary_area": "secondary_area", "secondary_rationale": "secondary_rationale",
                 "formulation_text": "text", "formulation_agreed_on": "agreed_on"}
 
 
-def _course(actor, course_id) -> Course:
+def _course(actor: Actor | None, course_id) -> Course:
     """Return the course locked, after checking the actor is care staff assigned and the course is open."""
     if actor is None or actor.is_client:
         raise forbidden()
@@ -61,7 +65,7 @@ def _course(actor, course_id) -> Course:
         raise
 
 
-def _set_focus(actor, course: Course, **changes) -> Course:
+def _set_focus(actor: Actor, course: Course, **changes) -> Course:
     """Set the course's focus through the courses app, keeping what is not changed."""
     course = Course.objects.get(pk=course.pk)
     values = {
@@ -90,7 +94,7 @@ def course_text(text: str) -> str:
 
 
 @transaction.atomic
-def choose_area(actor, course_id, *, area: str, stage: str, rationale: str, secondary_area: str = "",
+def choose_area(actor: Actor, course_id, *, area: str, stage: str, rationale: str, secondary_area: str = "",
                 secondary_rationale: str = "", confirm_deficits: bool = False, suggestions=None) -> AreaChoice:
     """Record the therapist's choice of problem area, whether it followed the suggestion, and set the course's focus."""
     course = _course(actor, course_id)
@@ -189,7 +193,7 @@ def _focus_guess(case, area):
     return [], []
 
 
-def _draft(course, actor) -> FormulationDraft:
+def _draft(course, actor: Actor) -> FormulationDraft:
     draft = FormulationDraft.objects.select_for_update().filter(course=course).first()
     if draft is None:
         draft = FormulationDraft.objects.create(course=course, text="", version=0, updated_by=actor.membership,
@@ -198,7 +202,7 @@ def _draft(course, actor) -> FormulationDraft:
 
 
 @transaction.atomic
-def generate_draft(actor, course_id, *, replace_text: bool = False) -> tuple[FormulationDraft, Formulation, bool]:
+def generate_draft(actor: Actor, course_id, *, replace_text: bool = False) -> tuple[FormulationDraft, Formulation, bool]:
     """Generate a draft; it fills an empty working text, or replaces it when asked. Returns (draft, generated, used)."""
     course = _course(actor, course_id)
     made = generate(course)
@@ -217,7 +221,7 @@ def generate_draft(actor, course_id, *, replace_text: bool = False) -> tuple[For
 
 
 @transaction.atomic
-def autosave_draft(actor, course_id, *, text: str, expected_version: int) -> FormulationDraft:
+def autosave_draft(actor: Actor, course_id, *, text: str, expected_version: int) -> FormulationDraft:
     """Keep the working text while the therapist types; a newer save by someone else is a conflict."""
     course = _course(actor, course_id)
     draft = _draft(course, actor)
@@ -237,7 +241,7 @@ def autosave_draft(actor, course_id, *, text: str, expected_version: int) -> For
 
 
 @transaction.atomic
-def save_version(actor, course_id, *, text: str, expected_version: int) -> tuple[FormulationVersion, bool]:
+def save_version(actor: Actor, course_id, *, text: str, expected_version: int) -> tuple[FormulationVersion, bool]:
     """Save the working text as a new version (kept for ever). Returns (version, created)."""
     course = _course(actor, course_id)
     draft = _draft(course, actor)
@@ -274,7 +278,7 @@ def _no_area() -> ActionError:
                          "to that area. Open “Suggestions and choice of area” first."), code="no_area")
 
 
-def _share(actor, course, version) -> FormulationVersion:
+def _share(actor: Actor, course, version) -> FormulationVersion:
     if not course.primary_area:
         raise _no_area()
     if version.area != course.primary_area or version.stage != course.dispute_stage:
@@ -291,7 +295,7 @@ def _share(actor, course, version) -> FormulationVersion:
 
 
 @transaction.atomic
-def share_latest(actor, course_id) -> FormulationVersion:
+def share_latest(actor: Actor, course_id) -> FormulationVersion:
     """Share the latest saved version with the client (portal and print); refused before an area is chosen."""
     course = _course(actor, course_id)
     version = _latest(course)
@@ -316,13 +320,13 @@ def _check_agreed_on(on: date | None, version: FormulationVersion) -> date:
     return on
 
 
-def _after_agreement(actor, course, version) -> None:
+def _after_agreement(actor: Actor, course, version) -> None:
     if not InventorySnapshot.objects.filter(client=course.client, kind=SnapshotKind.START).exists():
         _snapshot(actor, course.client, SnapshotKind.START, _("When the formulation was agreed"))
 
 
 @transaction.atomic
-def record_agreement(actor, course_id, *, on: date | None) -> FormulationVersion:
+def record_agreement(actor: Actor, course_id, *, on: date | None) -> FormulationVersion:
     """Record, for the client, that they agreed the latest version (shared now if it was not yet)."""
     course = _course(actor, course_id)
     version = _latest(course)
@@ -343,7 +347,7 @@ def record_agreement(actor, course_id, *, on: date | None) -> FormulationVersion
 
 
 @transaction.atomic
-def client_agrees(actor, version_id) -> FormulationVersion:
+def client_agrees(actor: Actor, version_id) -> FormulationVersion:
     """The client agrees, in the portal, with the formulation shared with them."""
     version = access.get_shared_version(actor, version_id)
     if version is None:
@@ -367,7 +371,7 @@ def client_agrees(actor, version_id) -> FormulationVersion:
 
 
 @transaction.atomic
-def add_area_goals(actor, course_id, texts) -> list:
+def add_area_goals(actor: Actor, course_id, texts) -> list:
     """Add goals for the course's problem area through the courses app's goal action."""
     course = _course(actor, course_id)
     if not course.primary_area:

@@ -5,6 +5,8 @@ Each context runs a fixed number of queries, whatever the size of the inventory 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -13,8 +15,11 @@ from openipt.assessment.choices import AREA_NAMES
 from openipt.assessment.forms import GoalsForm
 from openipt.assessment.models import FormulationVersion, InventoryPerson, InventorySeen, LifeEvent
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def _people_counts(client, actor) -> dict:
+
+def _people_counts(client, actor: Actor | None) -> dict:
     qs = InventoryPerson.objects.filter(client=client, removed_at__isnull=True)
     if actor is not None and actor.is_staff:
         seen = InventorySeen.objects.filter(person=OuterRef("pk"), membership_id=actor.membership.pk).values("version")[:1]

@@ -8,8 +8,10 @@ portal, not events).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +34,10 @@ from openipt.audit import actions as audit
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+
 
 @dataclass(frozen=True)
 class When:
@@ -45,7 +51,7 @@ class When:
         return ApproxDate(self.year, self.month, self.day)
 
 
-def _number(value, field: str, message: str) -> int | None:
+def _number(value: Any, field: str, message: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -56,7 +62,7 @@ def _number(value, field: str, message: str) -> int | None:
         raise ActionError(message, field=field) from None
 
 
-def check_when(year, month, day, *, prefix: str = "", today: date | None = None, required: bool = True) -> When | None:
+def check_when(year: object, month: object, day: object, *, prefix: str = "", today: date | None = None, required: bool = True) -> When | None:
     """Check an exact or approximate date that must not be after today; fields are named prefix+year etc."""
     today = today or timezone.localdate()
     y = _number(year, prefix + "year", _("Enter the year as four digits, for example %(y)d.") % {"y": today.year})
@@ -74,7 +80,7 @@ def check_when(year, month, day, *, prefix: str = "", today: date | None = None,
         raise ActionError(_("Choose a month from the list, or leave it empty if you are not sure."), field=prefix + "month")
     if d is not None and m is None:
         raise ActionError(_("Choose the month too, or leave the day empty."), field=prefix + "month")
-    if d is not None:
+    if d is not None and m is not None:
         try:
             date(y, m, d)
         except ValueError:
@@ -93,15 +99,17 @@ def _future(today: date, field: str) -> ActionError:
     )
 
 
-def _client_for_staff_change(actor, client_id):
-    client = visible_clients(actor).filter(pk=access.as_id(client_id)).first() if actor is not None else None
+def _client_for_staff_change(actor: Actor, client_id: int | str) -> Client:
+    pk = access.as_id(client_id)
+    client = visible_clients(actor).filter(pk=pk).first() if pk is not None else None
     if client is None or actor.is_client or not access.can_change_assessment(actor, client):
         raise forbidden()
     return client
 
 
-def _people(client, main_person_id, people_ids) -> tuple[InventoryPerson | None, list[InventoryPerson]]:
-    wanted = {access.as_id(p) for p in (people_ids or [])} - {None}
+def _people(client: Client, main_person_id: object, people_ids: Iterable[object] | None
+            ) -> tuple[InventoryPerson | None, list[InventoryPerson]]:
+    wanted = {i for p in (people_ids or []) if (i := access.as_id(p)) is not None}
     main_id = access.as_id(main_person_id) if main_person_id not in (None, "") else None
     if main_person_id not in (None, "") and main_id is None:
         raise ActionError(_("Choose a person from this client's inventory."), field="main_person")
@@ -115,7 +123,7 @@ def _people(client, main_person_id, people_ids) -> tuple[InventoryPerson | None,
     return (found[main_id] if main_id else None), others
 
 
-def _check_event(data) -> dict:
+def _check_event(data: dict[str, Any]) -> dict[str, Any]:
     kind = data.get("kind") or ""
     if kind == LEGACY_LOSS_KIND:  # the old "death or other loss" (older scripts and imports): grief is for a death
         kind = legacy_loss_kind(str(data.get("description") or ""))
@@ -125,12 +133,13 @@ def _check_event(data) -> dict:
     if mood not in MoodEffect.values:
         raise ActionError(_("Choose how the event affected the mood, or “Not sure”."), field="mood_effect")
     when = check_when(data.get("year"), data.get("month"), data.get("day"))
+    assert when is not None  # a required date is never None
     return {"kind": kind, "mood_effect": mood, "year": when.year, "month": when.month, "day": when.day,
             "description": long_text(data.get("description"), "description")}
 
 
 @transaction.atomic
-def add_event(actor, client_id, data) -> LifeEvent:
+def add_event(actor: Actor, client_id: int | str, data: dict[str, Any]) -> LifeEvent:
     """Add a life event to a client's timeline."""
     client = _client_for_staff_change(actor, client_id)
     values = _check_event(data)
@@ -144,7 +153,7 @@ def add_event(actor, client_id, data) -> LifeEvent:
 
 
 @transaction.atomic
-def edit_event(actor, event_id, data, *, expected_version: int) -> LifeEvent:
+def edit_event(actor: Actor, event_id: int | str, data: dict[str, Any], *, expected_version: int) -> LifeEvent:
     """Change a life event; a change saved meanwhile by someone else is refused with both versions shown."""
     event = access.get_event(actor, event_id)
     if event is None or actor.is_client or not access.can_change_assessment(actor, event.client):
@@ -167,7 +176,7 @@ def edit_event(actor, event_id, data, *, expected_version: int) -> LifeEvent:
 
 
 @transaction.atomic
-def remove_event(actor, event_id) -> None:
+def remove_event(actor: Actor, event_id: int | str) -> None:
     event = access.get_event(actor, event_id)
     if event is None or actor.is_client or not access.can_change_assessment(actor, event.client):
         raise forbidden()
@@ -176,7 +185,7 @@ def remove_event(actor, event_id) -> None:
     event.delete()
 
 
-def event_approx(event) -> ApproxDate:
+def event_approx(event: LifeEvent) -> ApproxDate:
     return ApproxDate(event.year, event.month, event.day)
 
 
@@ -186,8 +195,8 @@ def onset_approx(record: ClientAssessment | None) -> ApproxDate | None:
     return ApproxDate(record.onset_year, record.onset_month, record.onset_day)
 
 
-def _intake(answers) -> dict:
-    out = {}
+def _intake(answers: dict[str, Any] | None) -> dict[str, bool | int | None]:
+    out: dict[str, bool | int | None] = {}
     answers = answers or {}
     for key, (kind, _question) in INTAKE_QUESTIONS.items():
         value = answers.get(key)
@@ -206,7 +215,7 @@ def _intake(answers) -> dict:
 
 
 @transaction.atomic
-def save_intake(actor, client_id, *, onset: dict, onset_note: str, answers: dict, expected_version: int) -> ClientAssessment:
+def save_intake(actor: Actor, client_id: int | str, *, onset: dict[str, Any], onset_note: str, answers: dict[str, Any], expected_version: int) -> ClientAssessment:
     """Save when the current episode began and the intake answers the suggester reads."""
     client = _client_for_staff_change(actor, client_id)
     record = ClientAssessment.objects.select_for_update().filter(client=client).first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +19,14 @@ from django.utils import timezone
 from openipt.audit import chain, keys, registry
 from openipt.audit.models import AuditEvent, AuditHead
 
+if TYPE_CHECKING:
+    from django.db.models import Model
 
-def _json_safe(value):
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+
+
+def _json_safe(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -32,11 +39,11 @@ def _json_safe(value):
 def record(
     event_type: str,
     *,
-    actor=None,
+    actor: Actor | None = None,
     organisation_id: int | None = None,
-    client=None,
-    obj=None,
-    details: dict | None = None,
+    client: Client | None = None,
+    obj: Model | None = None,
+    details: dict[str, Any] | None = None,
     system_label: str = "system",
 ) -> AuditEvent:
     """Append one event to the chain; `actor` is an Actor or None for the system."""
@@ -104,11 +111,11 @@ def _events_in_order(after: int = 0, upto: int | None = None, batch: int = 2000)
         rows = AuditEvent.objects.filter(pk__gt=last).order_by("pk")
         if upto is not None:
             rows = rows.filter(pk__lte=upto)
-        rows = list(rows[:batch])
-        if not rows:
+        page = list(rows[:batch])
+        if not page:
             return
-        yield from rows
-        last = rows[-1].pk
+        yield from page
+        last = page[-1].pk
 
 
 def _keyring() -> tuple[keys.Keyring | None, str]:

@@ -8,6 +8,7 @@ far as the actor is concerned (views answer 404).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import rules
 from django.db.models import Prefetch, Q, QuerySet
@@ -16,8 +17,11 @@ from openipt.accounts.access import is_admin, is_care_staff, is_client
 from openipt.accounts.models import Membership, Role
 from openipt.clients.models import Assignment, Client
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def _assignment_scope(actor) -> QuerySet[Assignment]:
+
+def _assignment_scope(actor: Actor) -> QuerySet[Assignment]:
     membership = actor.membership
     if actor.role == Role.SUPERVISOR:
         # A subquery of staff ids lets the (staff, client) index do the work instead of a join scan.
@@ -26,7 +30,7 @@ def _assignment_scope(actor) -> QuerySet[Assignment]:
     return Assignment.objects.filter(staff=membership)
 
 
-def visible_clients(actor) -> QuerySet[Client]:
+def visible_clients(actor: Actor | None) -> QuerySet[Client]:
     """Return the clients this actor may see, in their organisation only."""
     if actor is None:
         return Client.objects.none()
@@ -41,24 +45,24 @@ def visible_clients(actor) -> QuerySet[Client]:
 
 
 @rules.predicate
-def is_in_same_org(actor, client) -> bool:
+def is_in_same_org(actor: Actor | None, client) -> bool:
     return client is not None and actor is not None and client.organisation_id == actor.organisation_id
 
 
 @rules.predicate
-def is_assigned(actor, client) -> bool:
+def is_assigned(actor: Actor, client) -> bool:
     return Assignment.objects.filter(client=client, staff=actor.membership).exists()
 
 
 @rules.predicate
-def supervises_assigned(actor, client) -> bool:
+def supervises_assigned(actor: Actor, client) -> bool:
     return actor.role == Role.SUPERVISOR and Assignment.objects.filter(
         client=client, staff__supervisor=actor.membership
     ).exists()
 
 
 @rules.predicate
-def is_self(actor, client) -> bool:
+def is_self(actor: Actor, client) -> bool:
     return client.user_id is not None and client.user_id == actor.membership.user_id
 
 
@@ -68,7 +72,7 @@ can_add_client = is_admin | is_care_staff
 can_assign_staff = is_in_same_org & is_admin
 
 
-def get_client(actor, pk) -> Client | None:
+def get_client(actor: Actor, pk) -> Client | None:
     """Return one visible client with its assigned staff, or None."""
     try:
         pk = int(pk)
@@ -85,7 +89,7 @@ def get_client(actor, pk) -> Client | None:
 RECORD_NUMBER = re.compile(r"^[A-Za-z]{1,6}-[A-Za-z0-9]{4,12}$")
 
 
-def search_clients(actor, query: str = "", *, status: str = "", order: str = "attention") -> QuerySet[Client]:
+def search_clients(actor: Actor, query: str = "", *, status: str = "", order: str = "attention") -> QuerySet[Client]:
     """Return visible clients matching every word of the query, sorted.
 
     A whole record number (such as C-7K3MQP) is looked up exactly through its index;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,6 +18,10 @@ from openipt.clients import access
 from openipt.clients.access import normalise_search
 from openipt.clients.models import Assignment, Client, ClientSignal, ClientStatus, Sex
 from openipt.core.errors import ActionError, ConflictError
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.accounts.models import Membership, User
 
 CLIENT_CREATED = register("client.created", "Client record created")
 CLIENT_VIEWED = register("client.viewed", "Client record viewed")
@@ -52,7 +57,7 @@ def _search_text(client: Client) -> str:
     return normalise_search(" ".join(p for p in parts if p))[:400]
 
 
-def _clean(data: dict) -> dict:
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = {}
     for name in EDITABLE_FIELDS:
         if name not in data:
@@ -72,7 +77,8 @@ def _clean(data: dict) -> dict:
 
 
 @transaction.atomic
-def create_client(actor, data: dict, *, record_number: str = "", assign_to=None, status=ClientStatus.REFERRED) -> Client:
+def create_client(actor: Actor, data: dict[str, Any], *, record_number: str = "", assign_to: Membership | None = None,
+                  status: str = ClientStatus.REFERRED) -> Client:
     """Create a client record; care staff who create one are assigned to it."""
     if not access.can_add_client(actor):
         raise ActionError("You do not have permission to add clients.", code="forbidden")
@@ -109,7 +115,7 @@ def create_client(actor, data: dict, *, record_number: str = "", assign_to=None,
     return client
 
 
-def _assign(actor, client: Client, staff) -> Assignment:
+def _assign(actor: Actor, client: Client, staff: Membership) -> Assignment:
     if staff.organisation_id != client.organisation_id or staff.role not in (
         Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR
     ) or not staff.is_active:
@@ -121,7 +127,7 @@ def _assign(actor, client: Client, staff) -> Assignment:
 
 
 @transaction.atomic
-def assign_staff(actor, client_id: int, staff_id: int) -> Assignment:
+def assign_staff(actor: Actor, client_id: int, staff_id: int) -> Assignment:
     """Assign a member of staff to a client."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_assign_staff(actor, client):
@@ -133,7 +139,7 @@ def assign_staff(actor, client_id: int, staff_id: int) -> Assignment:
 
 
 @transaction.atomic
-def assign_care_team(actor, client: Client, staff) -> Assignment:
+def assign_care_team(actor: Actor | None, client: Client, staff: Membership) -> Assignment:
     """Add a member of staff to a client's care team because they now care for the client together.
 
     Called by other apps' actions (a group adds its facilitators and supervisor to each member, so
@@ -151,7 +157,7 @@ def assign_care_team(actor, client: Client, staff) -> Assignment:
 
 
 @transaction.atomic
-def unassign_staff(actor, client_id: int, staff_id: int) -> None:
+def unassign_staff(actor: Actor, client_id: int, staff_id: int) -> None:
     """Remove a member of staff from a client."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_assign_staff(actor, client):
@@ -164,7 +170,7 @@ def unassign_staff(actor, client_id: int, staff_id: int) -> None:
 
 
 @transaction.atomic
-def update_client(actor, client_id: int, data: dict, *, expected_version: int) -> Client:
+def update_client(actor: Actor, client_id: int, data: dict[str, Any], *, expected_version: int) -> Client:
     """Change a client's details, refusing if someone else saved first."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_edit_client(actor, client):
@@ -193,7 +199,7 @@ def update_client(actor, client_id: int, data: dict, *, expected_version: int) -
 
 
 @transaction.atomic
-def set_status(actor, client_id: int, status: str) -> Client:
+def set_status(actor: Actor, client_id: int, status: str) -> Client:
     """Mark a client referred, active or discharged."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_edit_client(actor, client):
@@ -210,7 +216,7 @@ def set_status(actor, client_id: int, status: str) -> Client:
 
 
 @transaction.atomic
-def link_portal_user(client: Client, user) -> Client:
+def link_portal_user(client: Client, user: User) -> Client:
     """Attach a portal login to a client record (called when a client accepts an invitation)."""
     locked = Client.objects.select_for_update().get(pk=client.pk)
     if locked.user_id and locked.user_id != user.pk:
@@ -220,12 +226,12 @@ def link_portal_user(client: Client, user) -> Client:
     return locked
 
 
-def record_view(actor, client: Client) -> None:
+def record_view(actor: Actor, client: Client) -> None:
     """Audit that someone opened a client's record."""
     audit.record(CLIENT_VIEWED.code, actor=actor, client=client, obj=client)
 
 
-def record_list_view(actor, *, query: str, page: int, count: int) -> None:
+def record_list_view(actor: Actor, *, query: str, page: int, count: int) -> None:
     """Audit that someone listed or searched client records."""
     audit.record(CLIENT_LIST_VIEWED.code, actor=actor, details={"query": query[:100], "page": page, "shown": count})
 

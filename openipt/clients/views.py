@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -27,10 +29,13 @@ from openipt.core.forms import apply_action_error
 from openipt.core.numbers import as_id
 from openipt.core.pagination import paginate
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 SORT_COLUMNS = [("attention", _("Needs attention")), ("name", _("Name")), ("record", _("Record")), ("status", _("Status")), ("updated", _("Last change"))]
 
 
-def _client_or_404(actor, client_id):
+def _client_or_404(actor: Actor, client_id):
     client = access.get_client(actor, client_id)
     if client is None:
         raise Http404

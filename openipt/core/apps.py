@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,7 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "OpenIPT core"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import NavItem, add_nav

@@ -1,13 +1,21 @@
 """Template context every page needs."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from openipt.core.extensions import BANNERS, NAV
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def _nav(request, actor):
+
+def _nav(request: HttpRequest, actor: Actor | None) -> list[dict[str, Any]]:
     if actor is None:
         return []
     match = getattr(request, "resolver_match", None)
@@ -23,11 +31,11 @@ def _nav(request, actor):
     return items
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     """Expose the acting person, navigation and banners to templates."""
     actor = getattr(request, "actor", None)
 
-    def banners():
+    def banners() -> str:
         if actor is None:
             return ""
         return mark_safe("".join(str(b.render(request) or "") for b in BANNERS))

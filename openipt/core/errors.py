@@ -6,6 +6,8 @@ field, the field's name so the form can show it beside that field.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ActionError(Exception):
     """A change was refused; the message says why and what to do instead."""
@@ -20,7 +22,7 @@ class ActionError(Exception):
 class ConflictError(ActionError):
     """Someone else changed the record since it was opened."""
 
-    def __init__(self, message: str, *, current=None):
+    def __init__(self, message: str, *, current: Any = None):
         super().__init__(message, code="conflict")
         self.current = current
 

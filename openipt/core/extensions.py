@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_stubs_ext import StrPromise
 
 
 @dataclass(frozen=True)
 class NavItem:
     """A link in the main navigation."""
 
-    label: str
+    label: str | StrPromise
     url_name: str
     roles: tuple[str, ...]
     order: int = 50
     namespace: str = ""  # highlight when the current page is in this URL namespace
-    count: Callable | None = None  # count(request) -> int shown after the label, fetched after the page loads
+    count: Callable[[HttpRequest], int] | None = None  # count(request) -> int shown after the label, fetched after the page loads
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class ClientPanel:
 
     key: str
     template: str
-    context: Callable
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
     order: int = 50
 
 
@@ -43,7 +48,7 @@ class Banner:
     """Something shown at the top of pages: `render(request)` returns HTML or ''."""
 
     key: str
-    render: Callable
+    render: Callable[[HttpRequest], str]
     order: int = 50
 
 
@@ -75,7 +80,7 @@ def add_client_panel(panel: ClientPanel) -> None:
     add_panel("client", panel)
 
 
-def render_panels(page: str, request, obj) -> list[dict]:
+def render_panels(page: str, request: HttpRequest, obj: object) -> list[dict[str, Any]]:
     """Return the panels to show on a page for an object, in order, skipping hidden ones."""
     shown = []
     for panel in PANELS.get(page, []):

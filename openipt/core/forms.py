@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 
 from openipt.core.errors import ActionError, ConflictError
 
@@ -13,7 +17,7 @@ def apply_action_error(form: forms.Form, exc: ActionError) -> None:
     form.add_error(field, exc.message)
 
 
-def save_versioned(form: forms.Form, action, *, version_if_gone: int = 0) -> bool:
+def save_versioned(form: forms.Form, action: Callable[[], Any], *, version_if_gone: int = 0) -> bool:
     """Run `action()` for a form that carries a `version`; return True when it saved.
 
     A refusal is put beside its field. When someone else saved first, the form says so and takes
@@ -24,8 +28,9 @@ def save_versioned(form: forms.Form, action, *, version_if_gone: int = 0) -> boo
         action()
     except ConflictError as exc:
         form.add_error(None, exc.message)
-        form.data = form.data.copy()
-        form.data["version"] = exc.current.version if exc.current is not None else version_if_gone
+        data = cast(QueryDict, form.data).copy()  # a bound form's data is a QueryDict
+        data["version"] = str(exc.current.version if exc.current is not None else version_if_gone)
+        form.data = data
         return False
     except ActionError as exc:
         apply_action_error(form, exc)
@@ -38,5 +43,5 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")

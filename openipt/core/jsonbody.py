@@ -10,6 +10,8 @@ program that sent it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -46,18 +48,19 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _without_nul(value):
+def _without_nul(value: Any) -> Any:
     """Return `value` with NUL removed from every string and key, walking it without recursion."""
     if isinstance(value, str):
         return value.replace("\x00", "")
     if not isinstance(value, (dict, list)):
         return value
-    root = {} if isinstance(value, dict) else []
-    stack = [(value, root)]
+    root: dict[str, Any] | list[Any] = {} if isinstance(value, dict) else []
+    stack: list[tuple[Any, dict[str, Any] | list[Any]]] = [(value, root)]
     while stack:
         source, target = stack.pop()
-        items = source.items() if isinstance(source, dict) else enumerate(source)
+        items: Iterable[tuple[Any, Any]] = source.items() if isinstance(source, dict) else enumerate(source)
         for key, item in items:
+            copy: Any
             if isinstance(item, (dict, list)):
                 copy = {} if isinstance(item, dict) else []
                 stack.append((item, copy))
@@ -72,11 +75,11 @@ def _without_nul(value):
     return root
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise JsonError(f"The JSON has {name}, which is not a number this site accepts.")
 
 
-def loads(raw: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH):
+def loads(raw: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Parse `raw` as JSON within the bounds, or raise JsonError."""
     if len(raw) > max_bytes:
         raise JsonError(f"The JSON is larger than {max_bytes // 1024} KB.")

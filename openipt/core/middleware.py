@@ -13,7 +13,9 @@ Static files are served before this middleware (whitenoise) and keep their long 
 
 from __future__ import annotations
 
-from django.http import QueryDict
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -40,29 +42,29 @@ def _cleaned(query: QueryDict) -> QueryDict | None:
 class CleanInputMiddleware:
     """Remove NUL characters from query strings and form fields; refuse them in the address."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if NUL in request.path_info:
             return render(request, "errors/400.html", {"reason": "nul"}, status=400)
         clean = _cleaned(request.GET)
         if clean is not None:
-            request.GET = clean
+            request.GET = clean  # type: ignore[assignment]  # read-only again, as Django made it
         if request.method == "POST" and request.content_type in FORM_TYPES:
             clean = _cleaned(request.POST)
             if clean is not None:
-                request.POST = clean
+                request.POST = clean  # type: ignore[assignment]  # read-only again, as Django made it
         return self.get_response(request)
 
 
 class NoStoreMiddleware:
     """Mark every dynamic page as not to be stored by the browser or any cache on the way."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)

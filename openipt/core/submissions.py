@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
 from openipt.core.models import Submission
 
@@ -19,7 +20,7 @@ FIELD = "submission_key"
 T = TypeVar("T")
 
 
-def previous_result(request) -> str | None:
+def previous_result(request: HttpRequest) -> str | None:
     """Return where an earlier identical submission led, if there was one."""
     key = (request.POST.get(FIELD) or "")[:64]
     if not key or not request.user.is_authenticated:
@@ -27,7 +28,7 @@ def previous_result(request) -> str | None:
     return Submission.objects.filter(user_id=request.user.pk, key=key).values_list("redirect_to", flat=True).first()
 
 
-def run_once(request, work: Callable[[], tuple[T, str]]) -> tuple[T | None, str | None]:
+def run_once(request: HttpRequest, work: Callable[[], tuple[T, str]]) -> tuple[T | None, str | None]:
     """Run `work` (returning a result and the address to go to) unless this submission already ran.
 
     Returns (result, None) the first time and (None, address) for a repeat.

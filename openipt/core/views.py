@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 
 from openipt.core.extensions import NAV
 
 
-def home_view(request):
+def home_view(request: HttpRequest) -> HttpResponseBase:
     """Send each person to their own start page."""
     actor = getattr(request, "actor", None)
     if actor is None:
@@ -19,7 +19,7 @@ def home_view(request):
     return redirect("clients:caseload")
 
 
-def nav_count_view(request, url_name):
+def nav_count_view(request: HttpRequest, url_name: str) -> HttpResponse:
     """The count after a navigation link (" (4)", or nothing), fetched once the page is shown.
 
     Counting can take longer than drawing the page (the questionnaires due across a caseload), so
@@ -29,7 +29,7 @@ def nav_count_view(request, url_name):
     if actor is None:
         return HttpResponse("", status=401)
     item = next((i for i in NAV if i.url_name == url_name and i.count and actor.role in i.roles), None)
-    if item is None:
+    if item is None or item.count is None:
         raise Http404
     n = item.count(request)
     response = HttpResponse(f" ({n})" if n else "", content_type="text/html; charset=utf-8")
@@ -37,7 +37,7 @@ def nav_count_view(request, url_name):
     return response
 
 
-def healthz_view(request):
+def healthz_view(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the database is reachable (for monitoring)."""
     try:
         with connection.cursor() as cursor:
@@ -47,22 +47,22 @@ def healthz_view(request):
     return JsonResponse({"status": "ok"})
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Explain an expired or missing form token without losing the person's trust."""
     return render(request, "errors/csrf.html", status=403)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/400.html", status=400)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)

@@ -9,12 +9,17 @@ data" in docs/clinical-safety/hazard-log.md.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
 from openipt.couples.models import Couple, Entry
 from openipt.courses.models import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 def _pk(value) -> int | None:
@@ -25,7 +30,7 @@ def _pk(value) -> int | None:
     return number if 0 < number < 2**62 else None
 
 
-def visible_couples(actor) -> QuerySet[Couple]:
+def visible_couples(actor: Actor | None) -> QuerySet[Couple]:
     """Couples whose course and both partners the staff member can see."""
     from openipt.courses.access import visible_courses
 
@@ -38,16 +43,16 @@ def visible_couples(actor) -> QuerySet[Couple]:
     ).select_related("course", "partner_one", "partner_two", "course__therapist__user")
 
 
-def get_couple(actor, couple_id) -> Couple | None:
+def get_couple(actor: Actor, couple_id) -> Couple | None:
     pk = _pk(couple_id)
     return visible_couples(actor).filter(pk=pk).first() if pk else None
 
 
-def couple_for_course(actor, course) -> Couple | None:
+def couple_for_course(actor: Actor, course) -> Couple | None:
     return visible_couples(actor).filter(course_id=course.pk).first()
 
 
-def own_client(actor):
+def own_client(actor: Actor | None):
     if actor is None or actor.role != Role.CLIENT:
         return None
     return visible_clients(actor).first()

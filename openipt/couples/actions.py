@@ -8,6 +8,7 @@ transaction (`openipt.safety.api.raise_for_text`), so a risk signal is stored wi
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +24,10 @@ from openipt.couples import access
 from openipt.couples.models import Couple, Entry, EntryKind, PartnerView
 from openipt.courses.models import OPEN_STATUSES
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+
 LINKED = register("couples.partner_linked", "Second partner linked to a couples course")
 VIEW_SAVED = register("couples.view_saved", "Partner's view of the relationship saved")
 VIEW_READ = register("couples.viewed", "Couples session page viewed")
@@ -35,7 +40,7 @@ KINDS = tuple(EntryKind.values)
 
 
 @transaction.atomic
-def link_partner(actor, course_id, *, record_number: str) -> Couple:
+def link_partner(actor: Actor, course_id: int | str, *, record_number: str) -> Couple:
     """Add partner two (found by record number among the clients the actor can see) to a couples course."""
     from openipt.courses import access as course_access
 
@@ -81,7 +86,7 @@ def link_partner(actor, course_id, *, record_number: str) -> Couple:
     return couple
 
 
-def _own_couple(actor):
+def _own_couple(actor: Actor) -> tuple[Client, Couple]:
     client = access.own_client(actor)
     if client is None:
         raise PermissionDenied
@@ -91,13 +96,13 @@ def _own_couple(actor):
     return client, couple
 
 
-def own_view(client, couple) -> PartnerView:
+def own_view(client: Client, couple: Couple) -> PartnerView:
     """Return the client's view in the couple, creating the empty one the first time."""
     view, _created = PartnerView.objects.get_or_create(couple=couple, author=client, defaults={"version": 1})
     return view
 
 
-def save_view(actor, data: dict, *, expected_version: int, autosave: bool = False) -> PartnerView:
+def save_view(actor: Actor, data: dict[str, Any], *, expected_version: int, autosave: bool = False) -> PartnerView:
     """Save the signed-in partner's three entries and whether each one is shared with the other partner.
 
     `data` has, for each kind, the text under the kind's name and the sharing choice under
@@ -156,13 +161,13 @@ def save_view(actor, data: dict, *, expected_version: int, autosave: bool = Fals
     return view
 
 
-def record_session_view(actor, couple) -> None:
+def record_session_view(actor: Actor, couple: Couple) -> None:
     with transaction.atomic():
         audit.record(VIEW_READ.code, actor=actor, client=couple.partner_one, obj=couple,
                      details={"partner_two": couple.partner_two_id})
 
 
-def record_entry_opened(actor, client, entry) -> None:
+def record_entry_opened(actor: Actor, client: Client, entry: Entry) -> None:
     with transaction.atomic():
         audit.record(ENTRY_OPENED.code, actor=actor, client=client, obj=entry,
                      details={"author": entry.view.author_id, "own": entry.view.author_id == client.pk})

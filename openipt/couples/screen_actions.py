@@ -8,6 +8,8 @@ check). Answers are shown to staff only, and every read is audited.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -23,27 +25,32 @@ from openipt.couples.models import Couple, PartnerScreen, ScreenVia
 from openipt.courses.start_checks import CheckResult
 from openipt.courses.start_checks import register as register_check
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.courses.models import Course
+
 SCREEN_SAVED = register("couples.screen_saved", "Partner's private safety screen recorded")
 SCREEN_READ = register("couples.screen_read", "Partner's private safety screen answers read")
 
 MAX_NOTE = 2000
 
 
-def _clean(data: dict) -> tuple[dict, str]:
+def _clean(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
     answers = {}
     for q in screen.QUESTIONS:
         value = data.get(q.id)
         if value not in screen.VALID:
             raise ActionError(_("Please choose an answer to this question."), field=q.id)
         answers[q.id] = value
-    note = data.get("note") if isinstance(data.get("note"), str) else ""
-    note = note.strip()
+    note = data.get("note")
+    note = note.strip() if isinstance(note, str) else ""
     if len(note) > MAX_NOTE:
         raise ActionError(_("Please keep this under %(n)d characters.") % {"n": MAX_NOTE}, field="note")
     return answers, note
 
 
-def _save(actor, couple: Couple, partner, answers: dict, note: str, via: str) -> PartnerScreen:
+def _save(actor: Actor, couple: Couple, partner: Client, answers: dict[str, Any], note: str, via: str) -> PartnerScreen:
     concern = bool(screen.concerns(answers))
     row = PartnerScreen.objects.create(
         couple=couple, partner=partner, answers=answers, concern=concern, note=note, via=via,
@@ -66,7 +73,7 @@ def _save(actor, couple: Couple, partner, answers: dict, note: str, via: str) ->
 
 
 @transaction.atomic
-def answer_own_screen(actor, data: dict) -> PartnerScreen:
+def answer_own_screen(actor: Actor, data: dict[str, Any]) -> PartnerScreen:
     """A partner answers their own private screen on their own device; once per couples course."""
     client, couple = _own_couple(actor)
     if PartnerScreen.objects.filter(couple=couple, partner=client).exists():
@@ -77,7 +84,7 @@ def answer_own_screen(actor, data: dict) -> PartnerScreen:
 
 
 @transaction.atomic
-def enter_screen(actor, couple_id, partner_id, data: dict, *, alone: bool) -> PartnerScreen:
+def enter_screen(actor: Actor, couple_id: int | str, partner_id: int | str, data: dict[str, Any], *, alone: bool) -> PartnerScreen:
     """The therapist enters a partner's screen while alone with that partner."""
     from openipt.courses import access as course_access
 
@@ -96,14 +103,14 @@ def enter_screen(actor, couple_id, partner_id, data: dict, *, alone: bool) -> Pa
     return _save(actor, couple, partner, answers, note, ScreenVia.THERAPIST)
 
 
-def _partner(couple, partner_id):
+def _partner(couple: Couple, partner_id: int | str) -> Client:
     for partner in (couple.partner_one, couple.partner_two):
         if str(partner.pk) == str(partner_id):
             return partner
     raise ActionError(_("That person is not a partner in this course."), code="not_found")
 
 
-def latest_screens(couple) -> dict[int, PartnerScreen]:
+def latest_screens(couple: Couple) -> dict[int, PartnerScreen]:
     """The latest screen of each partner, keyed by client id (no answers are shown by this alone)."""
     latest = {}
     for row in PartnerScreen.objects.filter(couple=couple).order_by("at", "pk"):
@@ -111,11 +118,11 @@ def latest_screens(couple) -> dict[int, PartnerScreen]:
     return latest
 
 
-def has_concern(couple) -> bool:
+def has_concern(couple: Couple) -> bool:
     return any(row.concern for row in latest_screens(couple).values())
 
 
-def read_screens(actor, couple, partner) -> list[PartnerScreen]:
+def read_screens(actor: Actor, couple: Couple, partner: Client) -> list[PartnerScreen]:
     """A partner's screens, newest first, for staff; the read is audited."""
     rows = list(PartnerScreen.objects.filter(couple=couple, partner=partner).select_related("entered_by__user")
                 .order_by("-at", "-pk"))
@@ -125,7 +132,7 @@ def read_screens(actor, couple, partner) -> list[PartnerScreen]:
     return rows
 
 
-def client_in_concern(client) -> bool:
+def client_in_concern(client: Client) -> bool:
     """True unless both partners' latest private screens are answered and clear.
 
     Material about leaving a partner stays closed from the start of a couples course until both
@@ -141,7 +148,7 @@ def client_in_concern(client) -> bool:
 
 
 @register_check("partner_safety_screen")
-def partner_safety_screen(course) -> CheckResult:
+def partner_safety_screen(course: Course) -> CheckResult:
     """Both partners answered the private screen and neither raised a concern."""
     title = _("Private safety screen of each partner")
     couple = Couple.objects.filter(course_id=course.pk).select_related("partner_one", "partner_two").first()

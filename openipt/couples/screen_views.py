@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,6 +16,9 @@ from openipt.core.forms import apply_action_error
 from openipt.couples import access, screen, screen_actions
 from openipt.couples.forms import ScreenForm, StaffScreenForm
 from openipt.couples.models import PartnerScreen
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 @client_required
@@ -43,7 +48,7 @@ def _staff_couple(request, couple_id):
     return couple
 
 
-def _can_change(actor, couple) -> bool:
+def _can_change(actor: Actor, couple) -> bool:
     from openipt.courses.access import can_change_course
 
     return can_change_course(actor, couple.course) and couple.course.is_open

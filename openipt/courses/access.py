@@ -8,6 +8,8 @@ to the client. Clients do not see these staff pages.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -29,8 +31,11 @@ from openipt.courses.models import (
     Session,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def visible_courses(actor) -> QuerySet[Course]:
+
+def visible_courses(actor: Actor | None) -> QuerySet[Course]:
     """Return the courses this actor may see (none for clients: the portal shows their own later)."""
     if actor is None or actor.role == Role.CLIENT:
         return Course.objects.none()
@@ -52,19 +57,19 @@ def with_used(qs: QuerySet[Course]) -> QuerySet[Course]:
 
 
 @rules.predicate
-def is_assigned_to_course_client(actor, course) -> bool:
+def is_assigned_to_course_client(actor: Actor, course) -> bool:
     return Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
 
 
 @rules.predicate
-def is_same_org(actor, course) -> bool:
+def is_same_org(actor: Actor | None, course) -> bool:
     return course is not None and actor is not None and course.organisation_id == actor.organisation_id
 
 
 can_change_course = is_same_org & is_care_staff & is_assigned_to_course_client
 
 
-def can_start_course(actor, client) -> bool:
+def can_start_course(actor: Actor | None, client) -> bool:
     """Return True when the actor may start a course for a client they can see."""
     return bool(
         actor is not None
@@ -74,7 +79,7 @@ def can_start_course(actor, client) -> bool:
     )
 
 
-def get_course(actor, course_id) -> Course | None:
+def get_course(actor: Actor, course_id) -> Course | None:
     """Return one visible course with `used` annotated, or None."""
     pk = _int(course_id)
     if pk is None:
@@ -82,7 +87,7 @@ def get_course(actor, course_id) -> Course | None:
     return with_used(visible_courses(actor).filter(pk=pk)).first()
 
 
-def get_course_for_change(actor, course_id, *, lock: bool = False) -> Course | None:
+def get_course_for_change(actor: Actor, course_id, *, lock: bool = False) -> Course | None:
     """Return a visible course (locked for update when asked) for an action."""
     pk = _int(course_id)
     if pk is None:
@@ -112,7 +117,7 @@ def course_goals(course, *, active_only: bool = False) -> list[Goal]:
     )
 
 
-def get_session(actor, course_id, number) -> Session | None:
+def get_session(actor: Actor, course_id, number) -> Session | None:
     """Return one session of a visible course, with its course (`used` annotated), client and note, or None."""
     num = _int(number)
     if num is None or num > 32000:
@@ -136,12 +141,12 @@ def note_addenda(note) -> list[Addendum]:
     return list(Addendum.objects.filter(note=note).select_related("by__user"))
 
 
-def client_courses(actor, client) -> list[Course]:
+def client_courses(actor: Actor, client) -> list[Course]:
     """Return the visible courses of one client, newest first, with `used` annotated."""
     return list(with_used(visible_courses(actor).filter(client_id=client.pk)).order_by("-start_date", "-pk"))
 
 
-def open_courses_for_client(actor, client_id) -> list[Course]:
+def open_courses_for_client(actor: Actor, client_id) -> list[Course]:
     """Return a client's open courses (for the position line on pages about the client)."""
     pk = _int(client_id)
     if pk is None:
@@ -153,7 +158,7 @@ def open_courses_for_client(actor, client_id) -> list[Course]:
     )
 
 
-def my_upcoming_sessions(actor) -> QuerySet[Session]:
+def my_upcoming_sessions(actor: Actor) -> QuerySet[Session]:
     """Return sessions from today on in courses the actor runs, soonest first."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return (
@@ -167,7 +172,7 @@ def my_upcoming_sessions(actor) -> QuerySet[Session]:
     )
 
 
-def feed_sessions(actor, start, end) -> QuerySet[Session]:
+def feed_sessions(actor: Actor, start, end) -> QuerySet[Session]:
     """Return the sessions for a therapist's calendar feed between two instants."""
     return (
         Session.objects.filter(
@@ -180,6 +185,6 @@ def feed_sessions(actor, start, end) -> QuerySet[Session]:
     )
 
 
-def course_list(actor) -> QuerySet[Course]:
+def course_list(actor: Actor) -> QuerySet[Course]:
     """Return every course the actor may see, with `used` annotated."""
     return with_used(visible_courses(actor))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -34,6 +35,9 @@ from openipt.courses.models import (
     Session,
 )
 from openipt.courses.state import course_state, protocol
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 COURSE_STARTED = register("course.started", "Course of IPT started")
 COURSE_VIEWED = register("course.viewed", "Course viewed")
@@ -102,7 +106,7 @@ def _forbidden() -> ActionError:
     return ActionError(_("Only care staff assigned to this client can change the course."), code="forbidden")
 
 
-def course_for_change(actor, course_id, *, expected_version: int | None = None, open_only: bool = True) -> Course:
+def course_for_change(actor: Actor, course_id, *, expected_version: int | None = None, open_only: bool = True) -> Course:
     """Return the course locked for an action, after checking the actor may change it."""
     course = access.get_course_for_change(actor, course_id, lock=True)
     if course is None or not access.can_change_course(actor, course):
@@ -176,7 +180,7 @@ def _check_contract(fmt, sessions, frequency, initial, *, floor: int = 0, check_
         )
 
 
-def _record_transition(actor, course: Course, from_value: str, to_value: str, reason: str = "") -> None:
+def _record_transition(actor: Actor | None, course: Course, from_value: str, to_value: str, reason: str = "") -> None:
     PhaseTransition.objects.create(
         course=course, from_value=from_value, to_value=to_value, at=timezone.now(),
         by=actor.membership if actor is not None else None, reason=reason,
@@ -191,7 +195,7 @@ def _open_course_message(client, existing: Course, fmt_name: str) -> str:
 
 
 @transaction.atomic
-def start_course(actor, client_id, *, format_id: str, start_date: date, sessions: int | None = None,
+def start_course(actor: Actor, client_id, *, format_id: str, start_date: date, sessions: int | None = None,
                  frequency: str | None = None, initial_sessions: int | None = None, first_session=None,
                  duration: int | None = None, mode: str = "in_person") -> Course:
     """Start a course of IPT for a client; `first_session` (an aware datetime) schedules session 1."""
@@ -230,7 +234,7 @@ def start_course(actor, client_id, *, format_id: str, start_date: date, sessions
 
 
 @transaction.atomic
-def edit_contract(actor, course_id, *, sessions: int, frequency: str, start_date: date, initial_sessions: int | None,
+def edit_contract(actor: Actor, course_id, *, sessions: int, frequency: str, start_date: date, initial_sessions: int | None,
                   agreed_on: date | None, expected_version: int) -> Course:
     """Change the contract before the client has agreed it, and record the agreement date."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -266,7 +270,7 @@ def edit_contract(actor, course_id, *, sessions: int, frequency: str, start_date
 
 
 @transaction.atomic
-def renegotiate_contract(actor, course_id, *, sessions: int, frequency: str, reason: str, agreed_on: date,
+def renegotiate_contract(actor: Actor, course_id, *, sessions: int, frequency: str, reason: str, agreed_on: date,
                          expected_version: int) -> ContractChange:
     """Change an agreed contract, recording the old and new count, the reason and the date agreed."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -298,7 +302,7 @@ def _check_area(area: str, field: str) -> None:
 
 
 @transaction.atomic
-def set_focus(actor, course_id, *, primary_area: str, primary_rationale: str, dispute_stage: str, secondary_area: str,
+def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: str, dispute_stage: str, secondary_area: str,
               secondary_rationale: str, formulation_text: str, formulation_agreed_on: date | None,
               expected_version: int) -> tuple[Course, list[str]]:
     """Set the problem areas, their rationale and the formulation; return the course and notices."""
@@ -350,7 +354,7 @@ def set_focus(actor, course_id, *, primary_area: str, primary_rationale: str, di
 
 
 @transaction.atomic
-def record_agreement(actor, course_id, what: str, on: date | None = None) -> Course:
+def record_agreement(actor: Actor, course_id, what: str, on: date | None = None) -> Course:
     """Record the date the client agreed the contract or the formulation (today by default)."""
     course = course_for_change(actor, course_id)
     on = _past_or_today(on or today(), "agreed_on")
@@ -381,7 +385,7 @@ TARGET_WORDS = {
 
 
 @transaction.atomic
-def transition_course(actor, course_id, target: str, *, reason: str = "", expected_version: int | None = None,
+def transition_course(actor: Actor, course_id, target: str, *, reason: str = "", expected_version: int | None = None,
                       maintenance_sessions: int | None = None, maintenance_frequency: str = "monthly") -> Course:
     """Move a course to a phase or status under the protocol's rules; a refusal lists what is missing."""
     if target not in TARGETS:
@@ -446,7 +450,7 @@ def _maintenance_end(course: Course, total: int, frequency: str) -> date:
 
 
 @transaction.atomic
-def save_ending(actor, course_id, *, warning_signs: str, what_helps: str, contacts: str, end_review: str,
+def save_ending(actor: Actor, course_id, *, warning_signs: str, what_helps: str, contacts: str, end_review: str,
                 expected_version: int) -> Course:
     """Save the relapse-prevention plan and the end review."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -465,19 +469,19 @@ def save_ending(actor, course_id, *, warning_signs: str, what_helps: str, contac
 # Views ------------------------------------------------------------------------------------------
 
 
-def record_course_view(actor, course: Course) -> None:
+def record_course_view(actor: Actor, course: Course) -> None:
     audit.record(COURSE_VIEWED.code, actor=actor, client=course.client, obj=course)
 
 
-def record_session_view(actor, session: Session) -> None:
+def record_session_view(actor: Actor, session: Session) -> None:
     audit.record(SESSION_VIEWED.code, actor=actor, client=session.course.client, obj=session)
 
 
-def record_calendar_view(actor, count: int) -> None:
+def record_calendar_view(actor: Actor, count: int) -> None:
     audit.record(CALENDAR_VIEWED.code, actor=actor, details={"shown": count})
 
 
-def record_course_list_view(actor, count: int) -> None:
+def record_course_list_view(actor: Actor, count: int) -> None:
     audit.record(COURSE_LIST_VIEWED.code, actor=actor, details={"shown": count})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,13 +20,16 @@ from openipt.core.errors import ActionError
 from openipt.courses.actions import CALENDAR_FEED_READ, CALENDAR_TOKEN_CREATED, CALENDAR_TOKEN_REVOKED
 from openipt.courses.models import CalendarToken
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
-def create_calendar_token(actor) -> tuple[CalendarToken, str]:
+def create_calendar_token(actor: Actor | None) -> tuple[CalendarToken, str]:
     """Make a new secret calendar address (revoking any earlier one) and return it once."""
     if actor is None or not actor.is_staff:
         raise ActionError(_("Only staff have a calendar feed."), code="forbidden")
@@ -38,7 +42,7 @@ def create_calendar_token(actor) -> tuple[CalendarToken, str]:
 
 
 @transaction.atomic
-def revoke_calendar_token(actor) -> int:
+def revoke_calendar_token(actor: Actor | None) -> int:
     """Stop the calendar address working; return how many were revoked."""
     if actor is None or not actor.is_staff:
         raise ActionError(_("Only staff have a calendar feed."), code="forbidden")
@@ -49,7 +53,7 @@ def revoke_calendar_token(actor) -> int:
     return len(live)
 
 
-def membership_for_feed(secret: str):
+def membership_for_feed(secret: str) -> CalendarToken | None:
     """Return the live token and its membership for a feed address, or None."""
     if not secret or len(secret) > 100:
         return None

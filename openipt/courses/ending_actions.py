@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +32,9 @@ from openipt.courses.steps_models import (
     OutreachResult,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 OUTREACH_RECORDED = register("course.outreach_recorded", "Outreach after missed sessions recorded")
 LETTER_SAVED = register("course.ending_letter_saved", "Ending letter saved")
 ENDED_EARLY = register("course.ended_early_kind", "Course ended early, with how it ended")
@@ -37,7 +43,7 @@ BOOSTER_SAVED = register("course.booster_saved", "Booster or maintenance offer r
 OUTREACH_ROUNDS = 2  # prompts after the first and the second session missed in a row
 
 
-def missed_streak(sessions) -> list[Session]:
+def missed_streak(sessions: Iterable[Session]) -> list[Session]:
     """Return the sessions missed in a row at the end of the course (cancelled ones are skipped)."""
     streak: list[Session] = []
     for s in sorted(sessions, key=lambda s: s.number, reverse=True):
@@ -49,7 +55,7 @@ def missed_streak(sessions) -> list[Session]:
     return list(reversed(streak))
 
 
-def outreach_for_streak(course: Course, streak: list[Session], sessions) -> list[OutreachAttempt]:
+def outreach_for_streak(course: Course, streak: list[Session], sessions: Iterable[Session]) -> list[OutreachAttempt]:
     """The attempts made since the last session the client came to (they belong to the current streak)."""
     attended = [s.scheduled_start for s in sessions if s.attendance == Attendance.ATTENDED]
     qs = OutreachAttempt.objects.filter(course=course)
@@ -58,7 +64,7 @@ def outreach_for_streak(course: Course, streak: list[Session], sessions) -> list
     return list(qs.select_related("by__user"))
 
 
-def outreach_prompt(course: Course, sessions=None) -> dict | None:
+def outreach_prompt(course: Course, sessions: list[Session] | None = None) -> dict[str, Any] | None:
     """What the course page asks about missed sessions, or None when nothing is due."""
     if not course.is_open:
         return None
@@ -79,7 +85,7 @@ def outreach_prompt(course: Course, sessions=None) -> dict | None:
 
 
 @transaction.atomic
-def record_outreach(actor, course_id, *, method: str, result: str, note: str = "") -> OutreachAttempt:
+def record_outreach(actor: Actor, course_id: int | str, *, method: str, result: str, note: str = "") -> OutreachAttempt:
     """Record one attempt to reach a client who missed sessions."""
     course = course_for_change(actor, course_id)
     streak = missed_streak(list(Session.objects.filter(course=course)))
@@ -141,14 +147,14 @@ def letter_draft(course: Course, lang: str = "en") -> str:
     return "\n\n".join(parts)
 
 
-def _ending(course: Course, actor) -> CourseEnding:
+def _ending(course: Course, actor: Actor) -> CourseEnding:
     ending, _created = CourseEnding.objects.get_or_create(
         course=course, defaults={"updated_by": actor.membership, "updated_at": timezone.now()})
     return ending
 
 
 @transaction.atomic
-def save_letter(actor, course_id, text: str) -> CourseEnding:
+def save_letter(actor: Actor, course_id: int | str, text: str) -> CourseEnding:
     """Save the ending letter (also after the course has ended)."""
     course = course_for_change(actor, course_id, open_only=False)
     text = _text(text, "letter", required=_("Write the letter before saving it."), limit=MAX_TEXT)
@@ -192,7 +198,7 @@ def early_ending_gaps(course: Course, kind: str, ending_session: int | None) -> 
 
 
 @transaction.atomic
-def end_early(actor, course_id, *, kind: str, reason: str, ending_session: int | None = None) -> Course:
+def end_early(actor: Actor, course_id: int | str, *, kind: str, reason: str, ending_session: int | None = None) -> Course:
     """End a course early in one of the recognised ways; refuses with what is missing."""
     from openipt.courses.actions import TransitionError
 
@@ -231,7 +237,7 @@ def ended_well(course: Course) -> bool | None:
 
 
 @transaction.atomic
-def save_booster(actor, course_id, *, booster: str, sessions: int | None, note: str = "") -> CourseEnding:
+def save_booster(actor: Actor, course_id: int | str, *, booster: str, sessions: int | None, note: str = "") -> CourseEnding:
     """Record a booster or maintenance offer and the client's answer."""
     course = course_for_change(actor, course_id, open_only=False)
     if booster not in BoosterOffer.values or booster == "":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from openipt.core.forms import DateInput
 from openipt.courses.models import Attendance, Frequency, RiskLevel, SessionMode
 from openipt.courses.state import protocol
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 TEXT_LIMIT = 20000
 
@@ -24,7 +28,7 @@ def area_choices(blank_label):
 
 
 def stage_choices():
-    choices = [("", _("Not a dispute, or not decided"))]
+    choices: list[tuple[str, str | StrPromise]] = [("", _("Not a dispute, or not decided"))]
     for area in protocol().areas():
         choices += [(s.id, s.name) for s in area.stages]
     return choices

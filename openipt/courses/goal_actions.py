@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,12 +15,15 @@ from openipt.core.errors import ActionError
 from openipt.courses.actions import MAX_SHORT, _check_area, _text, course_for_change
 from openipt.courses.models import Goal
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 GOAL_ADDED = register("course.goal_added", "Goal added")
 GOAL_CHANGED = register("course.goal_changed", "Goal changed")
 
 
 @transaction.atomic
-def add_goal(actor, course_id, *, text: str, area: str = "") -> Goal:
+def add_goal(actor: Actor, course_id: int | str, *, text: str, area: str = "") -> Goal:
     """Add a goal to a course."""
     course = course_for_change(actor, course_id)
     text = _text(text, "text", required=_("Write the goal in the client's words."), limit=MAX_SHORT)
@@ -31,7 +36,7 @@ def add_goal(actor, course_id, *, text: str, area: str = "") -> Goal:
 
 
 @transaction.atomic
-def edit_goal(actor, course_id, goal_id, *, text: str, area: str, order: int, active: bool) -> Goal:
+def edit_goal(actor: Actor, course_id: int | str, goal_id: int | str, *, text: str, area: str, order: int, active: bool) -> Goal:
     """Change a goal's words, area, order, or whether it is still worked on."""
     course = course_for_change(actor, course_id)
     goal = Goal.objects.filter(course=course, pk=goal_id).first() if isinstance(goal_id, int) else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -40,6 +41,9 @@ from openipt.courses.actions import (
 from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequency, Phase, PhaseTransition
 from openipt.courses.state import protocol
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 OPEN = [s.value for s in OPEN_STATUSES]
 COURSE_HANDED_OVER = register("course.handed_over", "Group course given to the group's new facilitator")
 
@@ -49,7 +53,7 @@ def _forbidden() -> ActionError:
                        code="forbidden")
 
 
-def _check_actor(actor) -> None:
+def _check_actor(actor: Actor | None) -> None:
     if actor is None or not (actor.is_admin or actor.is_care_staff):
         raise _forbidden()
 
@@ -58,14 +62,14 @@ def _group_format_ids() -> list[str]:
     return [f.id for f in protocol().formats() if f.is_group]
 
 
-def _check_client(actor, client) -> None:
+def _check_client(actor: Actor, client) -> None:
     _check_actor(actor)
     if client is None or client.organisation_id != actor.organisation_id or not visible_clients(actor).filter(
             pk=client.pk).exists():
         raise _forbidden()
 
 
-def _locked(actor, course_ids: Iterable[int]) -> list[Course]:
+def _locked(actor: Actor, course_ids: Iterable[int]) -> list[Course]:
     """Return the group courses among `course_ids` in the actor's organisation, locked, in id order."""
     _check_actor(actor)
     ids = sorted({pk for pk in course_ids if pk is not None})
@@ -76,7 +80,7 @@ def _locked(actor, course_ids: Iterable[int]) -> list[Course]:
     ).select_related("client").order_by("pk"))
 
 
-def _one(actor, course) -> Course:
+def _one(actor: Actor, course) -> Course:
     """Return one group course locked for a change to one client, after checking the actor may make it."""
     pk = course.pk if isinstance(course, Course) else course
     found = _locked(actor, [pk])
@@ -86,7 +90,7 @@ def _one(actor, course) -> Course:
     return found[0]
 
 
-def _moved(actor, moves: list[tuple[Course, str]], to_value: str, reason: str) -> None:
+def _moved(actor: Actor, moves: list[tuple[Course, str]], to_value: str, reason: str) -> None:
     """Record each course's move (course, value before) in its history and in the audit log."""
     now = timezone.now()
     PhaseTransition.objects.bulk_create([
@@ -98,7 +102,7 @@ def _moved(actor, moves: list[tuple[Course, str]], to_value: str, reason: str) -
 
 
 @transaction.atomic
-def start_group_course(actor, client, *, therapist, start_date: date, sessions: int, running: bool, reason: str,
+def start_group_course(actor: Actor, client, *, therapist, start_date: date, sessions: int, running: bool, reason: str,
                        group_id: int | None = None, format_id: str = "group") -> Course:
     """Return the client's open course of the group format, starting one when they have none.
 
@@ -139,7 +143,7 @@ def start_group_course(actor, client, *, therapist, start_date: date, sessions: 
 
 
 @transaction.atomic
-def activate_group_courses(actor, course_ids: Iterable[int], *, reason: str) -> int:
+def activate_group_courses(actor: Actor, course_ids: Iterable[int], *, reason: str) -> int:
     """Make the planned group courses among `course_ids` active (the group has started); return how many."""
     courses = [c for c in _locked(actor, course_ids) if c.status == CourseStatus.PLANNED]
     if not courses:
@@ -151,7 +155,7 @@ def activate_group_courses(actor, course_ids: Iterable[int], *, reason: str) -> 
 
 
 @transaction.atomic
-def set_group_phase(actor, course_ids: Iterable[int], phase: str, *, reason: str) -> int:
+def set_group_phase(actor: Actor, course_ids: Iterable[int], phase: str, *, reason: str) -> int:
     """Move the open group courses among `course_ids` to `phase` (the phase of the group session held)."""
     if phase not in Phase.values:
         raise ActionError(_("Choose the initial, middle or termination phase."), field="phase")
@@ -165,7 +169,7 @@ def set_group_phase(actor, course_ids: Iterable[int], phase: str, *, reason: str
 
 
 @transaction.atomic
-def complete_group_courses(actor, course_ids: Iterable[int], *, reason: str) -> int:
+def complete_group_courses(actor: Actor, course_ids: Iterable[int], *, reason: str) -> int:
     """Complete the open group courses among `course_ids` (the group has ended); return how many.
 
     The group's last sessions are its termination phase (ending named, gains reviewed, a relapse
@@ -182,7 +186,7 @@ def complete_group_courses(actor, course_ids: Iterable[int], *, reason: str) -> 
 
 
 @transaction.atomic
-def hand_over_group_courses(actor, course_ids: Iterable[int], therapist, *, reason: str) -> int:
+def hand_over_group_courses(actor: Actor, course_ids: Iterable[int], therapist, *, reason: str) -> int:
     """Make `therapist` the lead of the open group courses among `course_ids` (the group has a new facilitator).
 
     Return how many courses changed hands; each gets an audit event naming who led it before.
@@ -201,7 +205,7 @@ def hand_over_group_courses(actor, course_ids: Iterable[int], therapist, *, reas
 
 
 @transaction.atomic
-def end_group_course(actor, course, reason: str) -> Course:
+def end_group_course(actor: Actor, course, reason: str) -> Course:
     """End a member's open group course early with the reason; a course already closed is left as it is."""
     course = _one(actor, course)
     reason = _text(reason, "reason", required=_("Say why the course ends early."), limit=4000)
@@ -214,7 +218,7 @@ def end_group_course(actor, course, reason: str) -> Course:
 
 
 @transaction.atomic
-def record_group_focus(actor, course, area: str, rationale: str) -> bool:
+def record_group_focus(actor: Actor, course, area: str, rationale: str) -> bool:
     """Record the problem area found at a group meeting, unless the course already has one; return True if set."""
     area = (area or "").strip()
     _check_area(area, "problem_area")

@@ -13,6 +13,8 @@ check when a client is not improving; they are not the wording of any licensed c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,10 @@ from openipt.core.errors import ActionError
 from openipt.courses.actions import MAX_TEXT, _text, course_for_change
 from openipt.courses.models import OPEN_STATUSES, Course
 from openipt.courses.steps_models import CourseReview, ReviewOutcome
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import ClientSignal
 
 REVIEW_RECORDED = register("course.review_recorded", "Structured review of a course not on track recorded")
 
@@ -70,7 +76,7 @@ def review_url(course_id: int) -> str:
     return reverse("courses:review", args=[course_id])
 
 
-def due_signal(course: Course):
+def due_signal(course: Course) -> ClientSignal | None:
     """Return the client's "Structured review due" signal when it is about this course, else None."""
     from openipt.clients.models import ClientSignal
 
@@ -78,13 +84,13 @@ def due_signal(course: Course):
                                        url=review_url(course.pk)).first()
 
 
-def measures_signal(course: Course):
+def measures_signal(course: Course) -> ClientSignal | None:
     from openipt.clients.models import ClientSignal
 
     return ClientSignal.objects.filter(client_id=course.client_id, source=MEASURES_SOURCE).first()
 
 
-def _clean_findings(findings) -> dict:
+def _clean_findings(findings: Any) -> dict[str, Any]:
     if not isinstance(findings, dict):
         findings = {}
     out = {}
@@ -105,7 +111,7 @@ def _clean_findings(findings) -> dict:
     return out
 
 
-def _clean_outcomes(outcomes) -> list[str]:
+def _clean_outcomes(outcomes: Any) -> list[str]:
     chosen = [o for o in (outcomes or []) if o in ReviewOutcome.values]
     chosen = sorted(set(chosen), key=ReviewOutcome.values.index)
     if not chosen:
@@ -117,7 +123,7 @@ def _clean_outcomes(outcomes) -> list[str]:
 
 
 @transaction.atomic
-def record_review(actor, course_id, *, findings: dict, outcomes, plan: str) -> CourseReview:
+def record_review(actor: Actor, course_id: int | str, *, findings: dict[str, Any], outcomes: Any, plan: str) -> CourseReview:
     """Record a structured review and what will change; it answers the current not-on-track signal."""
     from openipt.clients.actions import clear_signal
 
@@ -143,7 +149,7 @@ def record_review(actor, course_id, *, findings: dict, outcomes, plan: str) -> C
     return review
 
 
-def review_offer(course: Course) -> dict:
+def review_offer(course: Course) -> dict[str, Any]:
     """What the course page says: the due signal, the measures signal, and whether a review answers it."""
     due = due_signal(course)
     measures = measures_signal(course) if course.is_open else None

@@ -6,6 +6,8 @@ transaction and records an audit event. Answers are never changed: a new answer 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,11 @@ from openipt.courses.actions import course_for_change
 from openipt.courses.models import ScreeningAnswer
 from openipt.courses.state import course_format
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.courses.models import Course
+    from openipt.seed.demo import DemoWorld
+
 SCREENING_RECORDED = register("course.screening_recorded", "Initial-phase screening recorded")
 SCREENING_VIEWED = register("course.screening_viewed", "Initial-phase screening viewed")
 
@@ -25,13 +32,13 @@ MAX_ANSWER = 2000
 DECISION_VALUES = tuple(value for value, _label in screening.DECISIONS)
 
 
-def topics_for(course) -> tuple[str, ...]:
+def topics_for(course: Course) -> tuple[str, ...]:
     fmt = course_format(course)
     return fmt.screening_topics if fmt is not None else ()
 
 
 @transaction.atomic
-def record_screening(actor, course_id, entries: dict) -> list[ScreeningAnswer]:
+def record_screening(actor: Actor, course_id: int | str, entries: dict[str, Any]) -> list[ScreeningAnswer]:
     """Record answers: `entries` maps a topic id to {"answer": text, "decision": proceed/refer/shared_care}.
 
     Topics left without an answer and a decision are skipped; at least one must be filled in.
@@ -67,12 +74,12 @@ def record_screening(actor, course_id, entries: dict) -> list[ScreeningAnswer]:
     return made
 
 
-def record_screening_view(actor, course) -> None:
+def record_screening_view(actor: Actor, course: Course) -> None:
     with transaction.atomic():
         audit.record(SCREENING_VIEWED.code, actor=actor, client=course.client, obj=course)
 
 
-def add_demo_screening(world) -> None:
+def add_demo_screening(world: DemoWorld) -> None:
     """Demo: open courses past their initial phase have the initial screening recorded (idempotent).
 
     Courses still in the initial phase are left unscreened, so the demo shows what is missing.

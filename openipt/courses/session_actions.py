@@ -7,6 +7,7 @@ Audit event types are registered in `actions.py`; the hook run when a note is si
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -48,6 +49,9 @@ from openipt.courses.models import (
 from openipt.courses.sessionplan import note_of, plan_for
 from openipt.courses.state import protocol
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 AUTOSAVE_AUDIT_GAP = timedelta(minutes=10)
 NOTE_FIELDS = ("mood", "events", "people", "strategy_work", "client_will_try", "risk_text")
 
@@ -74,7 +78,7 @@ def _check_duration_mode(duration, mode) -> None:
         raise ActionError(_("Choose in person, video or phone."), field="mode")
 
 
-def _schedule(actor, course, when, duration, mode) -> Session:
+def _schedule(actor: Actor, course, when, duration, mode) -> Session:
     _check_when(when)
     _check_duration_mode(duration, mode)
     number = (Session.objects.filter(course=course).aggregate(m=Max("number"))["m"] or 0) + 1
@@ -98,13 +102,13 @@ def _schedule(actor, course, when, duration, mode) -> Session:
 
 
 @transaction.atomic
-def add_session(actor, course_id, *, when: datetime, duration: int, mode: str) -> Session:
+def add_session(actor: Actor, course_id, *, when: datetime, duration: int, mode: str) -> Session:
     """Schedule the next session of the contract (today or later)."""
     course = course_for_change(actor, course_id)
     return _schedule(actor, course, when, duration, mode)
 
 
-def _session_for_change(actor, course_id, number, *, lock_note: bool = False):
+def _session_for_change(actor: Actor, course_id, number, *, lock_note: bool = False):
     course = course_for_change(actor, course_id)
     session = Session.objects.filter(course=course, number=number).first() if isinstance(number, int) else None
     if session is None:
@@ -119,7 +123,7 @@ def _note_locked(session) -> bool:
 
 
 @transaction.atomic
-def reschedule_session(actor, course_id, number, *, when: datetime, duration: int, mode: str, expected_version: int) -> Session:
+def reschedule_session(actor: Actor, course_id, number, *, when: datetime, duration: int, mode: str, expected_version: int) -> Session:
     """Move a session that has not happened yet to another time, length or way of meeting."""
     course, session = _session_for_change(actor, course_id, number)
     if session.attendance != Attendance.SCHEDULED:
@@ -139,7 +143,7 @@ def reschedule_session(actor, course_id, number, *, when: datetime, duration: in
 
 
 @transaction.atomic
-def record_attendance(actor, course_id, number, attendance: str) -> Session:
+def record_attendance(actor: Actor, course_id, number, attendance: str) -> Session:
     """Record whether the client attended; missed sessions still count toward the contract."""
     if attendance not in Attendance.values:
         raise ActionError(_("Choose attended, cancelled, did not attend or scheduled."), field="attendance")
@@ -169,7 +173,7 @@ def record_attendance(actor, course_id, number, attendance: str) -> Session:
 
 
 @transaction.atomic
-def tick_steps(actor, course_id, number, step_ids) -> Session:
+def tick_steps(actor: Actor, course_id, number, step_ids) -> Session:
     """Store which steps of the session plan were done."""
     course, session = _session_for_change(actor, course_id, number)
     if _note_locked(session):
@@ -216,7 +220,7 @@ def _clean_note(data: dict) -> dict:
 OWN_RACE_WINDOW = timedelta(minutes=2)
 
 
-def _own_race(actor, note, expected_version) -> bool:
+def _own_race(actor: Actor, note, expected_version) -> bool:
     """True when a save is one version behind only because the same person's autosave landed first.
 
     Pressing "Save draft" while an autosave is on its way sends the version from before that
@@ -233,7 +237,7 @@ def _own_race(actor, note, expected_version) -> bool:
 
 
 @transaction.atomic
-def save_note(actor, course_id, number, data: dict, *, expected_version: int, autosave: bool = False) -> SessionNote:
+def save_note(actor: Actor, course_id, number, data: dict, *, expected_version: int, autosave: bool = False) -> SessionNote:
     """Save the session note as a draft; refuse if signed, or if someone else saved since it was opened."""
     course, session = _session_for_change(actor, course_id, number)
     note = SessionNote.objects.select_for_update().filter(session=session).first()
@@ -276,7 +280,7 @@ def save_note(actor, course_id, number, data: dict, *, expected_version: int, au
 
 
 @transaction.atomic
-def sign_note(actor, course_id, number, *, expected_version: int) -> SessionNote:
+def sign_note(actor: Actor, course_id, number, *, expected_version: int) -> SessionNote:
     """Sign and lock a note; refuse an empty note, an unrecorded attendance or an unanswered risk review."""
     course, session = _session_for_change(actor, course_id, number)
     note = SessionNote.objects.select_for_update().filter(session=session).first()
@@ -311,7 +315,7 @@ def sign_note(actor, course_id, number, *, expected_version: int) -> SessionNote
 
 
 @transaction.atomic
-def add_addendum(actor, course_id, number, text: str) -> Addendum:
+def add_addendum(actor: Actor, course_id, number, text: str) -> Addendum:
     """Add a dated correction or addition to a signed note."""
     course, session = _session_for_change(actor, course_id, number)
     note = note_of(session)
@@ -324,7 +328,7 @@ def add_addendum(actor, course_id, number, text: str) -> Addendum:
 
 
 @transaction.atomic
-def rate_goals(actor, course_id, number, ratings: dict) -> list[GoalRating]:
+def rate_goals(actor: Actor, course_id, number, ratings: dict) -> list[GoalRating]:
     """Store 0–10 ratings (with optional comments) of the course's goals for one session.
 
     `ratings` maps goal id to (rating or None, comment); None removes that session's rating.

@@ -35,10 +35,10 @@ class CheckResult:
 CHECKS: dict[str, Callable] = {}
 
 
-def register(check_id: str):
+def register(check_id: str) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
     """Register `fn(course) -> CheckResult` as the start check called `check_id`."""
 
-    def wrap(fn):
+    def wrap(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
         CHECKS[check_id] = fn
         return fn
 

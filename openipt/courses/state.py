@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from openipt.courses import rules
 from openipt.courses.formulation import course_formulation_text, course_has_agreed_formulation
 from openipt.courses.models import HELD, Attendance, CourseStatus, Phase
-from openipt.protocol import default_protocol
+from openipt.protocol import Protocol, default_protocol
 from openipt.protocol.model import Format
 
 PHASE_LABELS = {"initial": Phase.INITIAL.label, "middle": Phase.MIDDLE.label, "termination": Phase.TERMINATION.label}
 
 
-def protocol():
+def protocol() -> Protocol:
     """Return the protocol in use."""
     return default_protocol()
 

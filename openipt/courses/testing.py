@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def screen_all_clear(actor, course_id, answer: str = "Asked; nothing found.") -> None:
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
+
+def screen_all_clear(actor: Actor, course_id, answer: str = "Asked; nothing found.") -> None:
     """Record every screening topic of the course's format with the decision to go ahead."""
     from openipt.courses import screening_actions
     from openipt.courses.models import Course

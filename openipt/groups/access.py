@@ -7,6 +7,8 @@ supervisor, and the supervisor of its facilitators. Members (client data) are al
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from openipt.accounts.models import Role
@@ -14,8 +16,11 @@ from openipt.clients.access import visible_clients
 from openipt.core.numbers import as_id as _int
 from openipt.groups.models import Group, GroupSession, Member, MemberStatus, Programme
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def visible_groups(actor) -> QuerySet[Group]:
+
+def visible_groups(actor: Actor | None) -> QuerySet[Group]:
     """Return the groups this actor may see, in their organisation only."""
     if actor is None or actor.role == Role.CLIENT:
         return Group.objects.none()
@@ -29,7 +34,7 @@ def visible_groups(actor) -> QuerySet[Group]:
     return base.filter(scope)
 
 
-def get_group(actor, group_id) -> Group | None:
+def get_group(actor: Actor, group_id) -> Group | None:
     pk = _int(group_id)
     if pk is None:
         return None
@@ -37,7 +42,7 @@ def get_group(actor, group_id) -> Group | None:
             .select_related("programme", "facilitator__user", "co_facilitator__user", "supervisor__user").first())
 
 
-def get_session(actor, group_id, number) -> GroupSession | None:
+def get_session(actor: Actor, group_id, number) -> GroupSession | None:
     group = get_group(actor, group_id)
     number = _int(number)
     if group is None or number is None:
@@ -48,44 +53,44 @@ def get_session(actor, group_id, number) -> GroupSession | None:
     return session
 
 
-def visible_members(actor, group: Group) -> QuerySet[Member]:
+def visible_members(actor: Actor, group: Group) -> QuerySet[Member]:
     """Return a group's members the actor may see (through the care-team rule)."""
     return (Member.objects.filter(group=group, client__in=visible_clients(actor))
             .select_related("client", "course"))
 
 
-def active_members(actor, group: Group) -> QuerySet[Member]:
+def active_members(actor: Actor, group: Group) -> QuerySet[Member]:
     return visible_members(actor, group).filter(status=MemberStatus.ACTIVE)
 
 
-def programmes(actor) -> QuerySet[Programme]:
+def programmes(actor: Actor | None) -> QuerySet[Programme]:
     if actor is None:
         return Programme.objects.none()
     return Programme.objects.filter(organisation_id=actor.organisation_id)
 
 
-def leads(actor, group: Group) -> bool:
+def leads(actor: Actor, group: Group) -> bool:
     """Return True when the actor is the group's facilitator or co-facilitator."""
     me = actor.membership.pk
     return actor.is_care_staff and group.organisation_id == actor.organisation_id and me in (
         group.facilitator_id, group.co_facilitator_id)
 
 
-def can_run(actor, group: Group) -> bool:
+def can_run(actor: Actor, group: Group) -> bool:
     """Mark attendance, enter checks, hold meetings: the group's own facilitators."""
     return leads(actor, group)
 
 
-def can_manage(actor, group: Group | None = None) -> bool:
+def can_manage(actor: Actor | None, group: Group | None = None) -> bool:
     """Set up and change groups: the organisation's admins."""
     return actor is not None and actor.is_admin and (group is None or group.organisation_id == actor.organisation_id)
 
 
-def can_add_members(actor, group: Group) -> bool:
+def can_add_members(actor: Actor, group: Group) -> bool:
     return can_run(actor, group) or can_manage(actor, group)
 
 
-def can_reply(actor, group: Group) -> bool:
+def can_reply(actor: Actor | None, group: Group) -> bool:
     """Reply to session reports: the group's supervisor (or the facilitators' supervisor)."""
     if actor is None or actor.role != Role.SUPERVISOR or group.organisation_id != actor.organisation_id:
         return False

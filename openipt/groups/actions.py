@@ -8,6 +8,7 @@ transaction and records an audit event.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,6 +37,10 @@ from openipt.groups.models import (
     Programme,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+
 PROGRAMME_SAVED = register("group.programme_saved", "Group programme settings saved")
 GROUP_CREATED = register("group.created", "Group set up")
 GROUP_STATUS = register("group.status", "Group started or ended")
@@ -56,7 +61,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _text(value, field: str, *, required: str | None = None, limit: int = 2000) -> str:
+def _text(value: object, field: str, *, required: str | None = None, limit: int = 2000) -> str:
     text = ("" if value is None else str(value)).replace("\x00", "").strip()
     if required and not text:
         raise ActionError(required, field=field)
@@ -66,7 +71,7 @@ def _text(value, field: str, *, required: str | None = None, limit: int = 2000) 
     return text
 
 
-def _whole(value, field: str, low: int, high: int, message: str) -> int:
+def _whole(value: object, field: str, low: int, high: int, message: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ActionError(message, field=field)
     return value
@@ -76,7 +81,7 @@ def _whole(value, field: str, low: int, high: int, message: str) -> int:
 
 
 @transaction.atomic
-def save_programme(actor, programme_id=None, *, name: str, min_members: int, max_members: int, sessions_default: int,
+def save_programme(actor: Actor, programme_id: int | str | None = None, *, name: str, min_members: int, max_members: int, sessions_default: int,
                    last_join_session: int, require_signoff: bool, expected_version: int | None = None) -> Programme:
     """Create a programme, or change one's settings."""
     if not access.can_manage(actor):
@@ -100,9 +105,10 @@ def save_programme(actor, programme_id=None, *, name: str, min_members: int, max
             raise ActionError(_("A programme called %(name)s already exists. Choose another name.") % {"name": name}, field="name")
         programme = Programme.objects.create(organisation_id=actor.organisation_id, **values)
     else:
-        programme = access.programmes(actor).select_for_update().filter(pk=access._int(programme_id)).first()
-        if programme is None:
+        found = access.programmes(actor).select_for_update().filter(pk=access._int(programme_id) or 0).first()
+        if found is None:
             raise ActionError(_("That programme does not exist. Reload the page."), code="forbidden")
+        programme = found
         if expected_version is not None and programme.version != expected_version:
             raise ConflictError(_("Someone else changed these settings while you were editing. Their version is shown; "
                                   "your changes are kept in the form. Check and save again."), current=programme)
@@ -117,10 +123,10 @@ def save_programme(actor, programme_id=None, *, name: str, min_members: int, max
 # Groups ---------------------------------------------------------------------------------------------
 
 
-def _staff(actor, membership_id, field: str, roles: tuple[str, ...], message: str) -> Membership | None:
+def _staff(actor: Actor, membership_id: object, field: str, roles: tuple[str, ...], message: str) -> Membership | None:
     if membership_id in (None, ""):
         return None
-    staff = Membership.objects.filter(pk=access._int(membership_id), organisation_id=actor.organisation_id,
+    staff = Membership.objects.filter(pk=access._int(membership_id) or 0, organisation_id=actor.organisation_id,
                                       role__in=roles, is_active=True).select_related("user").first()
     if staff is None:
         raise ActionError(message, field=field)
@@ -142,8 +148,9 @@ def _check_leaders(programme: Programme, facilitator: Membership, co: Membership
               "Choose at least one facilitator who has it."), field="co_facilitator")
 
 
-def clean_details(actor, programme: Programme, *, name, facilitator_id, co_facilitator_id, supervisor_id, start_time,
-                  session_minutes, language, location, video_link) -> dict:
+def clean_details(actor: Actor, programme: Programme, *, name: object, facilitator_id: object, co_facilitator_id: object,
+                  supervisor_id: object, start_time: object, session_minutes: object, language: object, location: object,
+                  video_link: object) -> dict[str, Any]:
     """Check the details a group is set up with and may later change; return them as model fields."""
     name = _text(name, "name", required=_("Give the group a name members will recognise, for example the village and the day."),
                  limit=120)
@@ -171,13 +178,14 @@ def clean_details(actor, programme: Programme, *, name, facilitator_id, co_facil
 
 
 @transaction.atomic
-def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitator_id=None, supervisor_id,
+def create_group(actor: Actor, *, programme_id: object, name: str, facilitator_id: object, co_facilitator_id: object = None,
+                 supervisor_id: object,
                  weekday: int, start_time: time, start_date: date, sessions: int | None = None,
                  session_minutes: int = 90, language: str, location: str = "", video_link: str = "") -> Group:
     """Set up a group and generate its sessions from the schedule."""
     if not access.can_manage(actor):
         raise ActionError(_("Only an admin can set up a group."), code="forbidden")
-    programme = access.programmes(actor).filter(pk=access._int(programme_id)).first()
+    programme = access.programmes(actor).filter(pk=access._int(programme_id) or 0).first()
     if programme is None:
         raise ActionError(_("Choose one of the listed programmes."), field="programme")
     details = clean_details(actor, programme, name=name, facilitator_id=facilitator_id, co_facilitator_id=co_facilitator_id,
@@ -204,7 +212,7 @@ def create_group(actor, *, programme_id, name: str, facilitator_id, co_facilitat
     return group
 
 
-def group_for_change(actor, group_id, *, lock: bool = True) -> Group:
+def group_for_change(actor: Actor, group_id: int | str, *, lock: bool = True) -> Group:
     group = access.get_group(actor, group_id)
     if group is None:
         raise ActionError(_("That group does not exist or is not yours to change."), code="forbidden")
@@ -217,12 +225,12 @@ def group_for_change(actor, group_id, *, lock: bool = True) -> Group:
 
 
 @transaction.atomic
-def set_status(actor, group_id, status: str) -> Group:
+def set_status(actor: Actor, group_id: int | str, status: str) -> Group:
     """Start (running) or end a group; ending it finishes its members' group courses."""
     group = group_for_change(actor, group_id)
     if not (access.can_manage(actor, group) or access.leads(actor, group)):
         raise ActionError(_("Only the group's facilitators or an admin can start or end it."), code="forbidden")
-    allowed = {GroupStatus.PLANNED: (GroupStatus.RUNNING,), GroupStatus.RUNNING: (GroupStatus.ENDED,)}
+    allowed: dict[str, tuple[str, ...]] = {GroupStatus.PLANNED: (GroupStatus.RUNNING,), GroupStatus.RUNNING: (GroupStatus.ENDED,)}
     if status not in allowed.get(group.status, ()):
         raise ActionError(_("The group is %(status)s, so it cannot move to that step.") % {"status": group.get_status_display().lower()})
     if status == GroupStatus.RUNNING:
@@ -260,7 +268,7 @@ def join_deadline_passed(group: Group) -> bool:
     return GroupSession.objects.filter(group=group, number=last, held=True).exists()
 
 
-def _member_course(actor, client, group: Group) -> Course:
+def _member_course(actor: Actor, client: Client, group: Group) -> Course:
     """Return the client's open group course, or start one (planned) that follows the group's schedule.
 
     The courses app refuses to start group courses from its own pages; the group pages start them
@@ -272,7 +280,7 @@ def _member_course(actor, client, group: Group) -> Course:
         reason=_("Joined the group %(name)s") % {"name": group.name}, group_id=group.pk, format_id=GROUP_FORMAT)
 
 
-def care_team(actor, client, group: Group) -> None:
+def care_team(actor: Actor, client: Client, group: Group) -> None:
     """Assign the group's facilitators and supervisor to the client, so alerts reach them."""
     for staff in (group.facilitator, group.co_facilitator, group.supervisor):
         if staff is not None and staff.is_active:
@@ -280,18 +288,18 @@ def care_team(actor, client, group: Group) -> None:
 
 
 @transaction.atomic
-def add_member(actor, group_id, client_id, *, problem_words: str = "") -> Member:
+def add_member(actor: Actor, group_id: int | str, client_id: int | str, *, problem_words: str = "") -> Member:
     """Add a client to a group; they get their own group course and the group's care team."""
     group = group_for_change(actor, group_id)
     if not access.can_add_members(actor, group):
         raise ActionError(_("Only the group's facilitators or an admin can add members."), code="forbidden")
-    client = visible_clients(actor).filter(pk=access._int(client_id)).first()
+    client = visible_clients(actor).filter(pk=access._int(client_id) or 0).first()
     if client is None:
         raise ActionError(_("Choose one of your clients."), field="client")
     return _add(actor, group, client, problem_words)
 
 
-def _add(actor, group: Group, client, problem_words: str = "") -> Member:
+def _add(actor: Actor, group: Group, client: Client, problem_words: str = "") -> Member:
     if group.status == GroupStatus.ENDED:
         raise ActionError(_("This group has ended, so nobody new can join. Invite them to a new group."), field="client")
     if join_deadline_passed(group):
@@ -336,12 +344,12 @@ def _add(actor, group: Group, client, problem_words: str = "") -> Member:
 
 
 @transaction.atomic
-def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
+def remove_member(actor: Actor, group_id: int | str, member_id: int | str, *, reason: str) -> Member:
     """Record that a member left the group early; their group course ends early with the reason."""
     group = group_for_change(actor, group_id)
     if not access.can_add_members(actor, group):
         raise ActionError(_("Only the group's facilitators or an admin can change who is in the group."), code="forbidden")
-    member = access.active_members(actor, group).filter(pk=access._int(member_id)).first()
+    member = access.active_members(actor, group).filter(pk=access._int(member_id) or 0).first()
     if member is None:
         raise ActionError(_("That person is not in this group now. Reload the page."))
     reason = _text(reason, "reason", required=_("Say why they left, for example: moved away."), limit=500)
@@ -353,9 +361,9 @@ def remove_member(actor, group_id, member_id, *, reason: str) -> Member:
     return member
 
 
-def record_group_view(actor, group: Group, shown: int) -> None:
+def record_group_view(actor: Actor, group: Group, shown: int) -> None:
     audit.record(GROUP_VIEWED.code, actor=actor, obj=group, details={"members_shown": shown})
 
 
-def record_list_view(actor, shown: int) -> None:
+def record_list_view(actor: Actor, shown: int) -> None:
     audit.record(GROUP_LIST_VIEWED.code, actor=actor, details={"shown": shown})

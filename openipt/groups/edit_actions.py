@@ -7,7 +7,8 @@ follow them); one session at a time can be moved instead.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +23,9 @@ from openipt.groups import access
 from openipt.groups.actions import care_team, clean_details, group_for_change, today
 from openipt.groups.models import Group, GroupSession, GroupStatus, Member, MemberStatus
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 GROUP_CHANGED = register("group.changed", "Group details or staff changed")
 SESSION_MOVED = register("group.session_moved", "Group session moved to another time")
 
@@ -29,8 +33,8 @@ STAFF = ("facilitator", "co_facilitator", "supervisor")
 
 
 @transaction.atomic
-def update_group(actor, group_id, *, expected_version: int, name: str, facilitator_id, co_facilitator_id=None,
-                 supervisor_id, start_time, session_minutes: int, language: str, location: str = "",
+def update_group(actor: Actor, group_id: int | str, *, expected_version: int, name: str, facilitator_id: object,
+                 co_facilitator_id: object = None, supervisor_id: object, start_time: object, session_minutes: int, language: str, location: str = "",
                  video_link: str = "") -> tuple[Group, list[str]]:
     """Change a group's name, staff, time of day, length, language or place; return it and what changed.
 
@@ -77,7 +81,7 @@ def update_group(actor, group_id, *, expected_version: int, name: str, facilitat
     return group, changed
 
 
-def _move_time_of_day(group: Group, before) -> None:
+def _move_time_of_day(group: Group, before: time) -> None:
     """Shift every session still to come by the change of start time, so their order stays as it was.
 
     A session's `version` guards its notes, so a new time does not touch it (a facilitator writing
@@ -89,14 +93,16 @@ def _move_time_of_day(group: Group, before) -> None:
 
 
 @transaction.atomic
-def move_session(actor, group_id, number, *, starts_at) -> GroupSession:
+def move_session(actor: Actor, group_id: int | str, number: int | str, *, starts_at: object) -> GroupSession:
     """Move one session that has not been held to another day or time, keeping the sessions in order."""
     group = group_for_change(actor, group_id)
     if not (access.can_manage(actor, group) or access.leads(actor, group)):
         raise ActionError(_("Only the group's facilitators or an admin can move a session."), code="forbidden")
     if group.status == GroupStatus.ENDED:
         raise ActionError(_("This group has ended, so its sessions stay where they were."))
-    session = GroupSession.objects.select_for_update().filter(group=group, number=access._int(number)).first()
+    wanted = access._int(number)
+    session = (GroupSession.objects.select_for_update().filter(group=group, number=wanted).first()
+               if wanted is not None else None)
     if session is None:
         raise ActionError(_("That session does not exist. Reload the page."), code="forbidden")
     if session.held:

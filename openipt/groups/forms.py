@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openipt.accounts.models import Membership, Role
 from openipt.core.forms import DateInput
 from openipt.groups.models import SESSIONS_MAX, SESSIONS_MIN, SIZE_MAX, SIZE_MIN, Outcome, Weekday
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 YES_NO = [("", _("Choose")), ("yes", _("Yes")), ("no", _("No"))]
 ANSWERS = [("", "—"), ("0", _("0 Not at all")), ("1", _("1 Several days")), ("2", _("2 More than half the days")),
@@ -50,7 +55,7 @@ class GroupDetailsForm(forms.Form):
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.CharField(label=_("Video link (if it meets online)"), max_length=300, required=False)
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor: Actor, **kwargs):
         super().__init__(*args, **kwargs)
         org = actor.organisation_id
         leaders = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)
@@ -72,7 +77,7 @@ class GroupForm(GroupDetailsForm):
     field_order = ["programme", "name", "facilitator", "co_facilitator", "supervisor", "weekday", "start_time",
                    "start_date", "sessions", "session_minutes", "language", "location", "video_link"]
 
-    def __init__(self, *args, actor, programmes, **kwargs):
+    def __init__(self, *args, actor: Actor, programmes, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
         self.fields["programme"].choices = [("", _("Choose"))] + [(p.pk, p.name) for p in programmes]
 

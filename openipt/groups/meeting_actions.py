@@ -10,6 +10,7 @@ means a referral instead of the group, recorded with a safety alert in the same 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from openipt.courses.models import OPEN_STATUSES
 from openipt.groups import access
 from openipt.groups.actions import _add, _member_course, _text, group_for_change, today
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 MEETING_RECORDED = register("group.meeting_recorded", "Individual group meeting recorded")
 MEETING_VIEWED = register("group.meeting_viewed", "Individual group meeting viewed")
@@ -77,7 +81,7 @@ def _answers(answers) -> dict:
 
 
 @transaction.atomic
-def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9: dict, mood_link: str = "",
+def record_meeting(actor: Actor, group_id, client_id, *, kind: str, held_on: date, phq9: dict, mood_link: str = "",
                    problem_area: str = "", problem_words: str = "", goal: str = "", current_plan=None,
                    recent_attempt=None, outcome: str = "", referral: str = "", notes: str = "",
                    done_step_ids=()) -> Meeting:
@@ -184,7 +188,7 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
 
 
 @transaction.atomic
-def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, recent_attempt: bool,
+def rescue_refused_screen(actor: Actor, group_id, client_id, *, current_plan: bool, recent_attempt: bool,
                           phq9_item9=None) -> bool:
     """Raise an alert for a safety answer in a meeting form that could not be saved; return True if raised.
 
@@ -221,5 +225,5 @@ def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, rec
     return bool(raised)
 
 
-def record_meeting_view(actor, meeting: Meeting) -> None:
+def record_meeting_view(actor: Actor, meeting: Meeting) -> None:
     audit.record(MEETING_VIEWED.code, actor=actor, client=meeting.client, obj=meeting)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -13,6 +14,9 @@ from openipt.clients.access import visible_clients
 from openipt.clients.models import ClientSignal
 from openipt.groups import access, supervision_link
 from openipt.groups.models import GroupSession, GroupStatus, MemberStatus, SessionReport
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 PER_PAGE = 25
 
@@ -37,7 +41,7 @@ def annotated(groups):
             .order_by("status", "next_start", "pk"))
 
 
-def attention_by_group(actor, group_ids) -> dict[int, list[dict]]:
+def attention_by_group(actor: Actor, group_ids) -> dict[int, list[dict]]:
     """Return {group id: [{"member", "reasons"}]} for members with a risk, dropout or off-track signal (one query)."""
     rows = (ClientSignal.objects.filter(
         client__group_memberships__group_id__in=list(group_ids), client__group_memberships__status=MemberStatus.ACTIVE,
@@ -54,7 +58,7 @@ def attention_by_group(actor, group_ids) -> dict[int, list[dict]]:
     return {g: sorted(v.values(), key=lambda e: e["name"]) for g, v in found.items()}
 
 
-def overview(actor, page_number=None, *, include_ended: bool = False, per_page: int = PER_PAGE) -> dict:
+def overview(actor: Actor, page_number=None, *, include_ended: bool = False, per_page: int = PER_PAGE) -> dict:
     groups = access.visible_groups(actor)
     if actor.role == "supervisor":
         me = actor.membership.pk
@@ -75,7 +79,7 @@ def overview(actor, page_number=None, *, include_ended: bool = False, per_page: 
     return {"page": page, "rows": rows, "total_attention": sum(len(r["attention"]) for r in rows)}
 
 
-def panel_context(request, actor):
+def panel_context(request, actor: Actor | None):
     """The groups panel on the supervision dashboard (None when the person oversees no groups)."""
     if actor is None or actor.role not in ("supervisor", "admin"):
         return None

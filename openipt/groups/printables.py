@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openipt.groups import access
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "groups" / "print" / "print.css"
 
@@ -31,7 +35,7 @@ def _render(template: str, context: dict) -> bytes:
                                                                        pdf_tags=True)
 
 
-def _base(actor, session) -> dict:
+def _base(actor: Actor, session) -> dict:
     from openipt.groups.views.session import guide_for
 
     guide, steps = guide_for(session)
@@ -39,11 +43,11 @@ def _base(actor, session) -> dict:
             "day": timezone.localtime(session.scheduled_start), "made": timezone.localtime()}
 
 
-def guide_pdf(actor, session) -> bytes:
+def guide_pdf(actor: Actor, session) -> bytes:
     return _render("groups/print/guide.html", _base(actor, session))
 
 
-def sheet_pdf(actor, session) -> bytes:
+def sheet_pdf(actor: Actor, session) -> bytes:
     from openipt.measures import instruments
 
     context = _base(actor, session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -15,6 +16,11 @@ from openipt.groups import access
 from openipt.groups.actions import _text
 from openipt.groups.models import SessionReport
 from openipt.groups.session_actions import session_for_change
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.groups.models import GroupSession
 
 REPORT_FILED = register("group.report_filed", "Group session report filed")
 REPORT_REPLIED = register("group.report_replied", "Supervisor replied to a group session report")
@@ -33,7 +39,7 @@ class ReportExists(ActionError):
 
 
 @transaction.atomic
-def file_report(actor, group_id, number, *, went_well: str, was_hard: str = "", concerns: str = "",
+def file_report(actor: Actor, group_id: int | str, number: int | str, *, went_well: str, was_hard: str = "", concerns: str = "",
                 help_wanted: str = "") -> SessionReport:
     """File the report on a held session, once."""
     session = session_for_change(actor, group_id, number)
@@ -62,7 +68,7 @@ def file_report(actor, group_id, number, *, went_well: str, was_hard: str = "", 
     return report
 
 
-def _scan_concerns(actor, session, text: str, report) -> None:
+def _scan_concerns(actor: Actor, session: GroupSession, text: str, report: SessionReport) -> None:
     """Raise alerts for the members a worrying report is about; for every member when it names nobody.
 
     Names are matched as whole words, written as in the record (given name, family name), so "Ann"
@@ -82,21 +88,22 @@ def _scan_concerns(actor, session, text: str, report) -> None:
         safety_api.raise_for_text(client=member.client, text=text, source="group_report", obj=report, actor=actor)
 
 
-def _names(client) -> set[str]:
-    found = set()
+def _names(client: Client) -> set[str]:
+    found: set[str] = set()
     for value in (client.given_name, client.family_name):
         found.update(w for w in re.findall(r"[^\W\d_]+", value or "") if len(w) > 1)
     return found
 
 
 @transaction.atomic
-def reply(actor, group_id, number, *, text: str) -> SessionReport:
+def reply(actor: Actor, group_id: int | str, number: int | str, *, text: str) -> SessionReport:
     """The supervisor replies to a report (a later reply replaces the earlier one; both are audited)."""
     group = access.get_group(actor, group_id)
     if group is None or not access.can_reply(actor, group):
         raise ActionError(_("Only the group's supervisor can reply to its reports."), code="forbidden")
-    report = (SessionReport.objects.select_for_update().filter(session__group=group, session__number=access._int(number))
-              .first())
+    wanted = access._int(number)
+    report = (SessionReport.objects.select_for_update().filter(session__group=group, session__number=wanted).first()
+              if wanted is not None else None)
     if report is None:
         raise ActionError(_("No report has been filed for this session yet."), field="reply")
     text = _text(text, "reply", required=_("Write your reply to the facilitator."), limit=4000)
@@ -107,11 +114,11 @@ def reply(actor, group_id, number, *, text: str) -> SessionReport:
     return report
 
 
-def mark_reply_seen(actor, report: SessionReport) -> None:
+def mark_reply_seen(actor: Actor, report: SessionReport) -> None:
     """Note that a facilitator has seen the supervisor's reply (shown as read on the supervisor's page)."""
     if report.reply and report.reply_seen_at is None and access.leads(actor, report.session.group):
         SessionReport.objects.filter(pk=report.pk).update(reply_seen_at=timezone.now())
 
 
-def record_report_view(actor, report: SessionReport) -> None:
+def record_report_view(actor: Actor, report: SessionReport) -> None:
     audit.record(REPORT_READ.code, actor=actor, obj=report)

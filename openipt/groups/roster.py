@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from openipt.clients.models import ClientSignal
 from openipt.core.charts import sparkline
 from openipt.groups import access, schedule
 from openipt.groups.models import Attendance, Group, GroupSession, Meeting, Member, MemberStatus, QuickCheck
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 def flag_text(flag) -> str:
@@ -55,7 +59,7 @@ class Row:
         return max((f.level for f in self.flags), default=0)
 
 
-def build(actor, group: Group, *, include_left: bool = False) -> tuple[list[Row], list[GroupSession]]:
+def build(actor: Actor, group: Group, *, include_left: bool = False) -> tuple[list[Row], list[GroupSession]]:
     """Return the roster rows (most urgent first, then by name) and the group's sessions."""
     from openipt.measures.api import score_points_for_courses
 

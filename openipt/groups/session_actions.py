@@ -8,6 +8,9 @@ once, so a change replayed after the connection returns is not applied twice.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -32,6 +35,9 @@ from openipt.groups.models import (
     QuickCheck,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 ATTENDANCE_MARKED = register("group.attendance_marked", "Group attendance marked")
 WILL_TRY_SAVED = register("group.will_try_saved", "What a member will try this week saved")
 QUICK_CHECK = register("group.quick_check", "Symptom check entered in a group session")
@@ -42,11 +48,11 @@ SESSION_VIEWED = register("group.session_viewed", "Group session opened in facil
 PHQ9 = tuple(f"q{n}" for n in range(1, 10))
 
 
-def session_for_change(actor, group_id, number) -> GroupSession:
+def session_for_change(actor: Actor, group_id: int | str, number: int | str) -> GroupSession:
     group = group_for_change(actor, group_id)
     if not access.can_run(actor, group):
         raise ActionError(_("Only the group's facilitators can change the session."), code="forbidden")
-    session = GroupSession.objects.filter(group=group, number=access._int(number)).first()
+    session = GroupSession.objects.filter(group=group, number=access._int(number) or 0).first()
     if session is None:
         raise ActionError(_("This group has no session with that number."), code="forbidden")
     session.group = group
@@ -67,14 +73,14 @@ def group_ended_before(session: GroupSession) -> bool:
     return session.group.status == GroupStatus.ENDED
 
 
-def _member(actor, session: GroupSession, member_id) -> Member:
-    member = access.visible_members(actor, session.group).filter(pk=access._int(member_id)).first()
+def _member(actor: Actor, session: GroupSession, member_id: object) -> Member:
+    member = access.visible_members(actor, session.group).filter(pk=access._int(member_id) or 0).first()
     if member is None or member.status == MemberStatus.LEFT:
         raise ActionError(_("That person is not in this group now. Reload the page."), field="member")
     return member
 
 
-def _row(session: GroupSession, member: Member, actor) -> tuple[Attendance, bool]:
+def _row(session: GroupSession, member: Member, actor: Actor) -> tuple[Attendance, bool]:
     row = Attendance.objects.select_for_update().filter(session=session, member=member).first()
     if row is not None:
         return row, False
@@ -98,7 +104,7 @@ def refresh_dropout_signal(member: Member) -> None:
         set_signal(member.client_id, DROPOUT_SIGNAL, 0, "")
 
 
-def follow_phase(actor, session: GroupSession) -> None:
+def follow_phase(actor: Actor, session: GroupSession) -> None:
     """Move the members' group courses to the phase of the session just held (the protocol's group format)."""
     from openipt.courses import group_courses
 
@@ -107,13 +113,13 @@ def follow_phase(actor, session: GroupSession) -> None:
                                   reason=_("Group session %(n)d held") % {"n": session.number})
 
 
-def _mark(actor, session, member_id, presence: str) -> dict:
+def _mark(actor: Actor, session: GroupSession, member_id: object, presence: str) -> dict[str, Any]:
     if presence not in Presence.values:
         raise ActionError(_("Choose came, did not come, or said they could not come."), field="presence")
     _on_or_before_today(session, _("mark attendance"))
     member = _member(actor, session, member_id)
     row, _created = _row(session, member, actor)
-    before = {"presence": row.presence, "by": str(row.marked_by.user) if row.presence else "",
+    before: dict[str, Any] = {"presence": row.presence, "by": str(row.marked_by.user) if row.presence else "",
               "at": row.marked_at if row.presence else None}
     Attendance.objects.filter(pk=row.pk).update(presence=presence, marked_by=actor.membership, marked_at=timezone.now())
     if not session.held:
@@ -133,13 +139,13 @@ def _mark(actor, session, member_id, presence: str) -> dict:
 
 
 @transaction.atomic
-def mark_attendance(actor, group_id, number, member_id, presence: str) -> dict:
+def mark_attendance(actor: Actor, group_id: int | str, number: int | str, member_id: object, presence: str) -> dict[str, Any]:
     """Mark one member's attendance at a session held today or earlier."""
     session = session_for_change(actor, group_id, number)
     return _mark(actor, session, member_id, presence)
 
 
-def _will_try(actor, session, member_id, text: str) -> dict:
+def _will_try(actor: Actor, session: GroupSession, member_id: object, text: object) -> dict[str, Any]:
     _on_or_before_today(session, _("write what members will try"))
     member = _member(actor, session, member_id)
     text = _text(text, f"will_try_{member.pk}", limit=500)
@@ -150,12 +156,12 @@ def _will_try(actor, session, member_id, text: str) -> dict:
 
 
 @transaction.atomic
-def save_will_try(actor, group_id, number, member_id, text: str) -> dict:
+def save_will_try(actor: Actor, group_id: int | str, number: int | str, member_id: object, text: str) -> dict[str, Any]:
     session = session_for_change(actor, group_id, number)
     return _will_try(actor, session, member_id, text)
 
 
-def _check(actor, session, member_id, answers: dict) -> dict:
+def _check(actor: Actor, session: GroupSession, member_id: object, answers: dict[str, Any]) -> dict[str, Any]:
     from openipt.measures.actions import enter_paper
 
     _on_or_before_today(session, _("enter symptom checks"))
@@ -196,13 +202,14 @@ def _check(actor, session, member_id, answers: dict) -> dict:
 
 
 @transaction.atomic
-def enter_quick_check(actor, group_id, number, member_id, answers: dict) -> dict:
+def enter_quick_check(actor: Actor, group_id: int | str, number: int | str, member_id: object,
+                      answers: dict[str, Any]) -> dict[str, Any]:
     """Enter a PHQ-9 (all nine answers) or PHQ-2 (the first two and the safety question 9) for a member."""
     session = session_for_change(actor, group_id, number)
     return _check(actor, session, member_id, answers)
 
 
-def _notes(actor, session, text: str, expected_version) -> dict:
+def _notes(actor: Actor, session: GroupSession, text: object, expected_version: int | None) -> dict[str, Any]:
     text = _text(text, "notes", limit=10000)
     if expected_version is not None and session.version != expected_version:
         raise ConflictError(_("The other facilitator saved notes while you were writing. Their notes are shown; "
@@ -214,14 +221,14 @@ def _notes(actor, session, text: str, expected_version) -> dict:
 
 
 @transaction.atomic
-def save_notes(actor, group_id, number, text: str, expected_version: int | None) -> dict:
+def save_notes(actor: Actor, group_id: int | str, number: int | str, text: str, expected_version: int | None) -> dict[str, Any]:
     session = session_for_change(actor, group_id, number)
     GroupSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
     session.refresh_from_db(fields=["notes", "version"])
     return _notes(actor, session, text, expected_version)
 
 
-def _steps(actor, session, step_ids, known: set[str]) -> dict:
+def _steps(actor: Actor, session: GroupSession, step_ids: Iterable[str] | None, known: set[str]) -> dict[str, Any]:
     steps = [s for s in dict.fromkeys(step_ids or ()) if s in known]
     GroupSession.objects.filter(pk=session.pk).update(done_step_ids=steps, updated_at=timezone.now())
     audit.record(STEPS_SAVED.code, actor=actor, obj=session, details={"done": len(steps)})
@@ -229,7 +236,8 @@ def _steps(actor, session, step_ids, known: set[str]) -> dict:
 
 
 @transaction.atomic
-def save_steps(actor, group_id, number, step_ids, known: set[str]) -> dict:
+def save_steps(actor: Actor, group_id: int | str, number: int | str, step_ids: Iterable[str] | None,
+               known: set[str]) -> dict[str, Any]:
     session = session_for_change(actor, group_id, number)
     return _steps(actor, session, step_ids, known)
 
@@ -238,7 +246,7 @@ KINDS = ("mark", "will_try", "check", "notes", "steps")
 
 
 @transaction.atomic
-def rescue_refused_check(actor, group_id, number, data) -> bool:
+def rescue_refused_check(actor: Actor, group_id: int | str, number: int | str, data: object) -> bool:
     """Pass the safety answer of a refused symptom check to the safety rules; return True if it raised an alert.
 
     A check made offline can be refused when it arrives (the member has left the group, the session
@@ -248,17 +256,18 @@ def rescue_refused_check(actor, group_id, number, data) -> bool:
     from openipt.safety import api as safety_api
 
     data = data if isinstance(data, dict) else {}
-    answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+    given = data.get("answers")
+    answers = given if isinstance(given, dict) else {}
     if "q9" not in answers:
         return False
     group = access.get_group(actor, group_id)
     if group is None or not access.can_run(actor, group):
         return False
-    member = (Member.objects.filter(group=group, pk=access._int(data.get("member")),
+    member = (Member.objects.filter(group=group, pk=access._int(data.get("member")) or 0,
                                     client__in=visible_clients(actor)).select_related("client").first())
     if member is None:
         return False
-    session = GroupSession.objects.filter(group=group, number=access._int(number)).first()
+    session = GroupSession.objects.filter(group=group, number=access._int(number) or 0).first()
     return bool(safety_api.raise_for_answers(
         client=member.client, instrument_code="phq9", answers={"q9": answers["q9"]}, obj=session, actor=actor,
         text=_("Symptom check entered in group session %(n)s but not saved (it was refused).") % {"n": number}))
@@ -275,7 +284,7 @@ REQUIRED = {
 }
 
 
-def _require_fields(kind: str, data: dict) -> None:
+def _require_fields(kind: str, data: dict[str, Any]) -> None:
     for name, kinds in REQUIRED[kind]:
         value = data.get(name)
         if value is None or isinstance(value, bool) or not isinstance(value, kinds):
@@ -285,7 +294,8 @@ def _require_fields(kind: str, data: dict) -> None:
 
 
 @transaction.atomic
-def apply_change(actor, group_id, number, *, key: str, kind: str, data: dict, known_steps: set[str] = frozenset()) -> dict:
+def apply_change(actor: Actor, group_id: int | str, number: int | str, *, key: str, kind: str, data: object,
+                 known_steps: Collection[str] = frozenset()) -> dict[str, Any]:
     """Apply one change sent from facilitator mode, once per key; a replay returns the first answer."""
     key = (key or "").strip()
     if not key or len(key) > 64:
@@ -305,16 +315,16 @@ def apply_change(actor, group_id, number, *, key: str, kind: str, data: dict, kn
     elif kind == "will_try":
         result = _will_try(actor, session, data.get("member"), data.get("text"))
     elif kind == "check":
-        answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
-        result = _check(actor, session, data.get("member"), answers)
+        answers = data.get("answers")
+        result = _check(actor, session, data.get("member"), answers if isinstance(answers, dict) else {})
     elif kind == "notes":
         GroupSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
         session.refresh_from_db(fields=["notes", "version"])
         version = data.get("version")
         result = _notes(actor, session, data.get("text"), version if isinstance(version, int) else None)
     else:
-        steps = data.get("done") if isinstance(data.get("done"), list) else []
-        result = _steps(actor, session, [str(s) for s in steps], set(known_steps))
+        steps = data.get("done")
+        result = _steps(actor, session, [str(s) for s in steps] if isinstance(steps, list) else [], set(known_steps))
     try:
         with transaction.atomic():
             AppliedChange.objects.create(key=key, session=session, kind=kind, by=actor.membership, at=timezone.now(),
@@ -324,5 +334,5 @@ def apply_change(actor, group_id, number, *, key: str, kind: str, data: dict, kn
     return result
 
 
-def record_session_view(actor, session: GroupSession) -> None:
+def record_session_view(actor: Actor, session: GroupSession) -> None:
     audit.record(SESSION_VIEWED.code, actor=actor, obj=session, details={"group": session.group_id})

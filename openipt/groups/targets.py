@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -9,8 +11,11 @@ from django.utils.translation import gettext as _
 
 from openipt.groups.models import GroupSession
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def resolve(actor, target_id: int):
+
+def resolve(actor: Actor, target_id: int):
     """Return the Target for a group session the actor can see, or raise Http404."""
     from openipt.groups.access import visible_groups
     from openipt.supervision.api import Target

@@ -10,6 +10,8 @@ sees and fills in only their own questionnaires, in the portal.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -22,27 +24,30 @@ from openipt.courses.access import visible_courses
 from openipt.courses.models import OPEN_STATUSES, Course, Session
 from openipt.measures.models import Administration, Schedule, ScheduleDate, Status
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def visible_administrations(actor) -> QuerySet[Administration]:
+
+def visible_administrations(actor: Actor | None) -> QuerySet[Administration]:
     """Return the administrations of the clients this actor may see (their own, for a client)."""
     if actor is None:
         return Administration.objects.none()
     return Administration.objects.filter(organisation_id=actor.organisation_id, client__in=visible_clients(actor))
 
 
-def staff_courses(actor) -> QuerySet[Course]:
+def staff_courses(actor: Actor) -> QuerySet[Course]:
     """Return the courses whose measures the actor may see (none for clients)."""
     return visible_courses(actor)
 
 
-def open_courses_in_scope(actor) -> QuerySet[Course]:
+def open_courses_in_scope(actor: Actor | None) -> QuerySet[Course]:
     """Return the open courses the due list covers: care staff their own clients', an admin everyone's."""
     if actor is None or not actor.is_staff:
         return Course.objects.none()
     return visible_courses(actor).filter(status__in=[s.value for s in OPEN_STATUSES])
 
 
-def get_course(actor, course_id) -> Course | None:
+def get_course(actor: Actor, course_id) -> Course | None:
     """Return one course the actor may see, with its client and therapist."""
     pk = _int(course_id)
     if pk is None:
@@ -67,7 +72,7 @@ def course_rows(course, client_id: int | None = None) -> tuple[list[Schedule], l
     return schedules, sessions, administrations
 
 
-def get_administration(actor, uuid) -> Administration | None:
+def get_administration(actor: Actor, uuid) -> Administration | None:
     """Return one completed-or-not administration the actor may see, by its uuid."""
     try:
         import uuid as uuidlib
@@ -100,12 +105,12 @@ def answers_in(course, client_id) -> bool:
     return client_id is not None and client_id in couples_api.partner_ids(course)
 
 
-def is_assigned_to_client(actor, client_id) -> bool:
+def is_assigned_to_client(actor: Actor, client_id) -> bool:
     """Return True when the staff member is assigned to the client (for partner two of a couples course)."""
     return Assignment.objects.filter(client_id=client_id, staff_id=actor.membership.pk).exists()
 
 
-def own_client(actor):
+def own_client(actor: Actor | None):
     """Return the client record of a signed-in client, or None."""
     if actor is None or actor.role != Role.CLIENT:
         return None
@@ -113,12 +118,12 @@ def own_client(actor):
 
 
 @rules.predicate
-def is_assigned(actor, course) -> bool:
+def is_assigned(actor: Actor, course) -> bool:
     return Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
 
 
 @rules.predicate
-def in_org(actor, obj) -> bool:
+def in_org(actor: Actor | None, obj) -> bool:
     return obj is not None and actor is not None and obj.organisation_id == actor.organisation_id
 
 
@@ -130,12 +135,12 @@ can_import = is_admin
 can_change_settings = is_admin
 
 
-def can_export_client(actor, client) -> bool:
+def can_export_client(actor: Actor | None, client) -> bool:
     """Anyone who may see a client's record may export that client's scores (pseudonymised)."""
     return actor is not None and actor.is_staff and client.organisation_id == actor.organisation_id
 
 
-def can_export_identifiable(actor, client) -> bool:
+def can_export_identifiable(actor: Actor | None, client) -> bool:
     """Identifiable exports of one client: admins and care staff assigned to the client."""
     if actor is None or client.organisation_id != actor.organisation_id:
         return False

@@ -11,8 +11,10 @@ together or not at all. The FHIR import is in `imports.py`; one-time links are i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,12 +31,20 @@ from openipt.measures.engine.scoring import check_answers
 from openipt.measures.models import (
     Administration,
     MeasurePlan,
+    OneTimeLink,
     Rule,
     Schedule,
     ScheduleDate,
     Source,
     Status,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from openipt.accounts.actor import Actor
+    from openipt.accounts.models import Membership
+    from openipt.safety.models import Alert
 
 SCHEDULE_DEFAULTED = register("measures.schedule_defaulted", "Default questionnaire schedule set up for a course")
 SCHEDULE_ADDED = register("measures.schedule_added", "Questionnaire schedule added")
@@ -61,7 +71,7 @@ class Submitted:
     """The result of sending answers: the administration, the safety alerts it raised, and whether it is new."""
 
     administration: Administration
-    alerts: list = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     created: bool = True
 
 
@@ -69,14 +79,14 @@ def _forbidden() -> ActionError:
     return ActionError(_("Only care staff assigned to this client can do this."), code="forbidden")
 
 
-def _course_for_change(actor, course_id) -> Course:
+def _course_for_change(actor: Actor, course_id: int | str) -> Course:
     course = access.get_course(actor, course_id)
     if course is None or not access.can_administer(actor, course):
         raise _forbidden()
     return course
 
 
-def _instrument(code, *, field_name: str = "instrument_code") -> Instrument:
+def _instrument(code: object, *, field_name: str = "instrument_code") -> Instrument:
     inst = instruments.get(code) if isinstance(code, str) else None
     if inst is None or not inst.licence.embeddable:
         known = ", ".join(i.short_name for i in instruments.usable())
@@ -122,7 +132,7 @@ def ensure_default_schedule(course: Course) -> list[Schedule]:
     return made
 
 
-def ensure_default_schedules(courses, limit: int = 200) -> int:
+def ensure_default_schedules(courses: QuerySet[Course], limit: int = 200) -> int:
     """Set up the default schedule of open courses (within what the caller may see) that have none yet."""
     missing = list(
         courses.filter(status__in=[s.value for s in OPEN_STATUSES], measure_plan__isnull=True)
@@ -134,7 +144,7 @@ def ensure_default_schedules(courses, limit: int = 200) -> int:
 
 
 @transaction.atomic
-def use_default_schedule(actor, course_id) -> list[Schedule]:
+def use_default_schedule(actor: Actor, course_id: int | str) -> list[Schedule]:
     """Add the default questionnaires (PHQ-9 every session, GAD-7 at start, every 4th and end) not yet scheduled."""
     course = _course_for_change(actor, course_id)
     _plan(course, defaults=True)
@@ -150,7 +160,7 @@ def use_default_schedule(actor, course_id) -> list[Schedule]:
     return made
 
 
-def _check_dates(course: Course, dates) -> list[date]:
+def _check_dates(course: Course, dates: Iterable[object]) -> list[date]:
     clean = sorted({d for d in dates if isinstance(d, date)})
     if not clean:
         raise ActionError(_("Give at least one date, one per line, like 2026-03-14."), field="dates")
@@ -167,8 +177,8 @@ def _check_dates(course: Course, dates) -> list[date]:
 
 
 @transaction.atomic
-def add_schedule(actor, course_id, *, instrument_code: str, rule: str, every_n: int | None = None,
-                 at_start: bool = False, at_end: bool = False, dates=()) -> Schedule:
+def add_schedule(actor: Actor, course_id: int | str, *, instrument_code: str, rule: str, every_n: int | None = None,
+                 at_start: bool = False, at_end: bool = False, dates: Iterable[object] = ()) -> Schedule:
     """Ask for a questionnaire in a course: every session, every n sessions, at start and end, or on dates."""
     course = _course_for_change(actor, course_id)
     inst = _instrument(instrument_code)
@@ -198,7 +208,7 @@ def add_schedule(actor, course_id, *, instrument_code: str, rule: str, every_n: 
 
 
 @transaction.atomic
-def remove_schedule(actor, course_id, schedule_id) -> None:
+def remove_schedule(actor: Actor, course_id: int | str, schedule_id: int | str) -> None:
     """Stop asking for a questionnaire in a course (answers already given are kept)."""
     course = _course_for_change(actor, course_id)
     schedule = Schedule.objects.filter(course=course, pk=schedule_id if isinstance(schedule_id, int) else -1).first()
@@ -213,7 +223,7 @@ def remove_schedule(actor, course_id, schedule_id) -> None:
 # ---- answers
 
 
-def clean_answers(inst: Instrument, answers: dict, *, require_all: bool) -> dict[str, int | None]:
+def clean_answers(inst: Instrument, answers: dict[str, Any], *, require_all: bool) -> dict[str, int | None]:
     """Check answers against the instrument; refuse unknown items, wrong values and, if asked, missing answers."""
     try:
         values = check_answers(inst, answers)
@@ -238,7 +248,8 @@ def _locked(client_id: int, key: str) -> Administration | None:
 
 
 def _new(client: Client, course: Course | None, item: due.DueItem | None, inst: Instrument, *, source: str,
-         entered_by=None, link=None, session_number=None) -> Administration:
+         entered_by: Membership | None = None, link: OneTimeLink | None = None,
+         session_number: int | None = None) -> Administration:
     number = item.session_number if item else session_number
     session = Session.objects.filter(course=course, number=number).first() if course and number else None
     return Administration(
@@ -250,7 +261,9 @@ def _new(client: Client, course: Course | None, item: due.DueItem | None, inst: 
     )
 
 
-def _draft(client, course, item, inst, answers, *, source, entered_by=None, link=None, actor=None) -> Administration | None:
+def _draft(client: Client, course: Course | None, item: due.DueItem, inst: Instrument, answers: dict[str, Any], *, source: str,
+           entered_by: Membership | None = None, link: OneTimeLink | None = None,
+           actor: Actor | None = None) -> Administration | None:
     values = clean_answers(inst, answers, require_all=False)
     given = {k: v for k, v in values.items() if v is not None}
     admin = _locked(client.pk, item.key)
@@ -291,8 +304,8 @@ def _draft(client, course, item, inst, answers, *, source, entered_by=None, link
     return admin
 
 
-def complete(admin: Administration, inst: Instrument, values: dict, *, client: Client, when: datetime | None = None,
-             refresh_signal: bool = True) -> list:
+def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *, client: Client, when: datetime | None = None,
+             refresh_signal: bool = True) -> list[Alert]:
     """Score and store a completed administration, raise safety alerts and refresh the signal (in the caller's transaction).
 
     Returns the safety alerts raised.
@@ -343,7 +356,8 @@ def open_item_for_client(client: Client, key: str) -> tuple[Course, due.DueItem]
     return course, item
 
 
-def _submit(client, course, item, inst, answers, *, source, link=None, actor=None) -> Submitted:
+def _submit(client: Client, course: Course | None, item: due.DueItem, inst: Instrument, answers: dict[str, Any], *,
+            source: str, link: OneTimeLink | None = None, actor: Actor | None = None) -> Submitted:
     values = clean_answers(inst, answers, require_all=True)
     admin = _locked(client.pk, item.key)
     if admin is not None and admin.is_completed:
@@ -370,7 +384,7 @@ def _submit(client, course, item, inst, answers, *, source, link=None, actor=Non
     return Submitted(admin, alerts, created=True)
 
 
-def _portal_item(actor, key):
+def _portal_item(actor: Actor, key: str) -> tuple[Client, Course, due.DueItem, Instrument]:
     client = access.own_client(actor)
     if client is None:
         raise ActionError(_("Only a client can fill in their own questionnaires."), code="forbidden")
@@ -379,18 +393,21 @@ def _portal_item(actor, key):
         raise ActionError(_("This questionnaire is not waiting for you any more. Your list shows what is due now."),
                           code="not_open")
     course, item = found
-    return client, course, item, instruments.get(item.instrument_code)
+    inst = instruments.get(item.instrument_code)
+    if inst is None:
+        raise ActionError(_("This questionnaire is not available any more."), code="not_open")
+    return client, course, item, inst
 
 
 @transaction.atomic
-def save_portal_draft(actor, key: str, answers: dict) -> Administration | None:
+def save_portal_draft(actor: Actor, key: str, answers: dict[str, Any]) -> Administration | None:
     """Keep a client's answers as they go, so nothing is lost if the connection drops."""
     client, course, item, inst = _portal_item(actor, key)
     return _draft(client, course, item, inst, answers, source=Source.PORTAL, actor=actor)
 
 
 @transaction.atomic
-def submit_portal(actor, key: str, answers: dict) -> Submitted:
+def submit_portal(actor: Actor, key: str, answers: dict[str, Any]) -> Submitted:
     """Send a client's answers from the portal; a repeat of the same questionnaire is recorded once."""
     client = access.own_client(actor)
     if client is None:
@@ -407,7 +424,7 @@ def submit_portal(actor, key: str, answers: dict) -> Submitted:
 # ---- staff entry
 
 
-def _when(completed_on) -> datetime:
+def _when(completed_on: object) -> datetime:
     today = timezone.localdate()
     if not isinstance(completed_on, date):
         raise ActionError(_("Enter the date the questionnaire was filled in."), field="completed_on")
@@ -420,7 +437,7 @@ def _when(completed_on) -> datetime:
     return timezone.make_aware(datetime.combine(completed_on, time(12, 0)))
 
 
-def _answering_client(actor, course: Course, client_id) -> Client:
+def _answering_client(actor: Actor, course: Course, client_id: int | str | None) -> Client:
     """The partner a paper form is for: the course's client, or partner two of a couples course (assigned to the actor)."""
     if client_id in (None, "", course.client_id):
         return course.client
@@ -432,8 +449,8 @@ def _answering_client(actor, course: Course, client_id) -> Client:
 
 
 @transaction.atomic
-def enter_paper(actor, course_id, *, instrument_code: str, session_number: int | None, completed_on: date,
-                answers: dict, client_id: int | None = None, safety_blank_confirmed: bool = False) -> Administration:
+def enter_paper(actor: Actor, course_id: int | str, *, instrument_code: str, session_number: int | None, completed_on: date,
+                answers: dict[str, Any], client_id: int | None = None, safety_blank_confirmed: bool = False) -> Administration:
     """Enter a questionnaire filled in on paper, or a clinician-rated one such as the HAM-D.
 
     Every item needs an answer or an explicit "left blank" (None); the instrument's own rule

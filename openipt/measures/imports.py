@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings as django_settings
 from django.db import transaction
@@ -33,6 +34,9 @@ from openipt.measures.interop import (
 )
 from openipt.measures.interop.codes import URI_IDENTIFIER
 from openipt.measures.models import Administration, Source, Status
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_RESOURCES = 20000
@@ -102,7 +106,7 @@ def _resources(text: str) -> list[tuple[str, object]]:
 class _Subjects:
     """Map subject references to the actor's clients: Patient/<our Patient id> or Patient/<record number>."""
 
-    def __init__(self, actor):
+    def __init__(self, actor: Actor):
         self.actor = actor
         self.clients = visible_clients(actor)
         self._by_fhir_id: dict[str, int] | None = None
@@ -156,7 +160,7 @@ def _course_and_session(client, authored: datetime):
     return course, session
 
 
-def import_text(actor, text: str | bytes) -> ImportResult:
+def import_text(actor: Actor, text: str | bytes) -> ImportResult:
     """Import QuestionnaireResponses; refuse the whole file (storing nothing) if any one cannot be used."""
     if not access.can_import(actor):
         raise ImportRefused("", "(file)", _("only an admin can import questionnaires"))

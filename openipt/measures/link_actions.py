@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,9 @@ from openipt.measures import access, due, instruments, results
 from openipt.measures.actions import Submitted, _answering_client, _course_for_change, _draft, _submit
 from openipt.measures.engine import Instrument
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
 LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
@@ -37,7 +41,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def create_link(actor, course_id, *, client_id: int | None = None) -> tuple[OneTimeLink, str]:
+def create_link(actor: Actor, course_id: int | str, *, client_id: int | None = None) -> tuple[OneTimeLink, str]:
     """Make a link that lets the client fill in what is due now without signing in; the token is shown once.
 
     On a couples course `client_id` names partner two, who gets a link of their own for their own
@@ -69,7 +73,7 @@ def create_link(actor, course_id, *, client_id: int | None = None) -> tuple[OneT
 
 
 @transaction.atomic
-def revoke_link(actor, course_id, link_id) -> OneTimeLink:
+def revoke_link(actor: Actor, course_id: int | str, link_id: int | str) -> OneTimeLink:
     """Stop a link before it is used."""
     course = _course_for_change(actor, course_id)
     link = OneTimeLink.objects.select_for_update().filter(course=course, pk=link_id if isinstance(link_id, int) else -1).first()
@@ -128,7 +132,7 @@ def result_through_link(link: OneTimeLink | None, key: str, now: datetime | None
     if link is None or not isinstance(key, str) or key not in link.due_keys:
         return None
     state = link_state(link, now)
-    if not (state == "ok" or (state == "used" and link.used_at >= now - RESEND_GRACE)):
+    if not (state == "ok" or (state == "used" and link.used_at is not None and link.used_at >= now - RESEND_GRACE)):
         return None
     return Administration.objects.filter(client_id=link.client_id, due_key=key, status=Status.COMPLETED,
                                          link=link).first()
@@ -151,7 +155,7 @@ def link_item(link: OneTimeLink, key: str) -> tuple[due.DueItem, Instrument]:
         raise ActionError(_("This questionnaire is not part of your link."), code="not_open")
     parsed = due.parse_key(key)
     inst = instruments.get(parsed.code) if parsed else None
-    if inst is None:  # pragma: no cover - keys are made from loaded instruments
+    if parsed is None or inst is None:  # pragma: no cover - keys are made from loaded instruments
         raise ActionError(_("This questionnaire is not available any more."), code="not_open")
     item = due.DueItem(key, link.course_id, link.client_id, inst.code, parsed.session, parsed.on, None, "due")
     return item, inst
@@ -160,13 +164,13 @@ def link_item(link: OneTimeLink, key: str) -> tuple[due.DueItem, Instrument]:
 def _live_link(token: str) -> OneTimeLink:
     link = find_link(token, lock=True)
     state = link_state(link)
-    if state != "ok":
+    if link is None or state != "ok":
         raise ActionError(_("This link cannot be used any more."), code=state)
     return link
 
 
 @transaction.atomic
-def save_link_draft(token: str, key: str, answers: dict) -> Administration | None:
+def save_link_draft(token: str, key: str, answers: dict[str, Any]) -> Administration | None:
     """Keep answers given through a one-time link as the client goes."""
     link = _live_link(token)
     item, inst = link_item(link, key)
@@ -174,7 +178,7 @@ def save_link_draft(token: str, key: str, answers: dict) -> Administration | Non
 
 
 @transaction.atomic
-def submit_link(token: str, key: str, answers: dict) -> Submitted:
+def submit_link(token: str, key: str, answers: dict[str, Any]) -> Submitted:
     """Send answers through a one-time link; the link is spent when everything on it is done."""
     link = find_link(token, lock=True)
     done = result_through_link(link, key)

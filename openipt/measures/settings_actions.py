@@ -7,6 +7,8 @@ that shows scores, before it is sent.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,13 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.measures import access
 from openipt.measures.models import GAD7_CUTOFF_RANGE, PHQ9_CUTOFF_RANGE, MeasuresSettings
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.courses.models import Course
+
 EXPORTED = register("measures.exported", "Measures exported")
 VIEWED = register("measures.viewed", "Scores viewed")
 DUE_VIEWED = register("measures.due_viewed", "List of questionnaires due viewed")
@@ -24,7 +33,7 @@ SETTINGS_CHANGED = register("measures.settings_changed", "Measures settings chan
 
 
 @transaction.atomic
-def update_settings(actor, *, wait_sessions: int, use_own_trajectories: bool, link_days: int,
+def update_settings(actor: Actor, *, wait_sessions: int, use_own_trajectories: bool, link_days: int,
                     expected_version: int, phq9_case_cutoff: int | None = None,
                     gad7_case_cutoff: int | None = None) -> MeasuresSettings:
     """Change how long to wait before not-on-track signals, which expected path to use, link validity,
@@ -62,19 +71,20 @@ def update_settings(actor, *, wait_sessions: int, use_own_trajectories: bool, li
     return settings
 
 
-def record_view(actor, *, client, obj, what: str) -> None:
+def record_view(actor: Actor, *, client: Client | None, obj: Model | None, what: str) -> None:
     audit.record(VIEWED.code, actor=actor, client=client, obj=obj, details={"what": what})
 
 
-def record_due_view(actor, *, shown: int) -> None:
+def record_due_view(actor: Actor, *, shown: int) -> None:
     audit.record(DUE_VIEWED.code, actor=actor, details={"shown": shown})
 
 
-def record_export(actor, kind: str, *, identifiable: bool, client=None, details: dict | None = None) -> None:
+def record_export(actor: Actor, kind: str, *, identifiable: bool, client: Client | None = None,
+                  details: dict[str, Any] | None = None) -> None:
     """Audit an export before it is streamed (identifiable exports say so)."""
     audit.record(EXPORTED.code, actor=actor, client=client,
                  details={"kind": kind, "identifiable": identifiable, **(details or {})})
 
 
-def record_report(actor, course, *, version: str, client=None) -> None:
+def record_report(actor: Actor, course: Course, *, version: str, client: Client | None = None) -> None:
     audit.record(REPORT_MADE.code, actor=actor, client=client or course.client, obj=course, details={"version": version})

@@ -9,6 +9,8 @@ off); supervisors and admins only look.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_care_staff
@@ -30,6 +32,9 @@ from openipt.practice.models import (
     WorksheetVersion,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 can_guide = is_in_same_org & is_care_staff & is_assigned
 
 
@@ -41,14 +46,14 @@ def _pk(value) -> int | None:
     return number if 0 < number < 2**62 else None
 
 
-def own_client(actor) -> Client | None:
+def own_client(actor: Actor | None) -> Client | None:
     """Return the client record of a signed-in client (None for staff or an unlinked login)."""
     if actor is None or actor.role != Role.CLIENT:
         return None
     return visible_clients(actor).order_by("pk").first()
 
 
-def staff_client(actor, client_id) -> Client | None:
+def staff_client(actor: Actor | None, client_id) -> Client | None:
     """Return a client that staff may see, or None."""
     pk = _pk(client_id)
     if pk is None or actor is None or not actor.is_staff:
@@ -66,13 +71,13 @@ def partner_settings(organisation_id) -> PartnerSettings | None:
     return PartnerSettings.objects.filter(organisation_id=organisation_id).first()
 
 
-def _scoped(actor, qs: QuerySet, client_field: str = "client") -> QuerySet:
+def _scoped(actor: Actor, qs: QuerySet, client_field: str = "client") -> QuerySet:
     return qs.filter(**{f"{client_field}__in": visible_clients(actor)})
 
 
 # Reading -----------------------------------------------------------------------------------
 
-def readings(actor, client, *, active_only: bool = True) -> list[ReadingAssignment]:
+def readings(actor: Actor, client, *, active_only: bool = True) -> list[ReadingAssignment]:
     qs = _scoped(actor, ReadingAssignment.objects.filter(client_id=client.pk))
     if active_only:
         qs = qs.filter(active=True)
@@ -81,7 +86,7 @@ def readings(actor, client, *, active_only: bool = True) -> list[ReadingAssignme
     ).order_by("read_at", "-created_at", "pk"))
 
 
-def get_reading(actor, reading_id) -> ReadingAssignment | None:
+def get_reading(actor: Actor, reading_id) -> ReadingAssignment | None:
     pk = _pk(reading_id)
     if pk is None:
         return None
@@ -92,7 +97,7 @@ def reading_questions(reading) -> list[ReadingQuestion]:
     return list(ReadingQuestion.objects.filter(assignment=reading).select_related("answered_by__user"))
 
 
-def get_question(actor, question_id) -> ReadingQuestion | None:
+def get_question(actor: Actor, question_id) -> ReadingQuestion | None:
     pk = _pk(question_id)
     if pk is None:
         return None
@@ -100,7 +105,7 @@ def get_question(actor, question_id) -> ReadingQuestion | None:
         "assignment__client").first()
 
 
-def open_questions(actor, client) -> list[ReadingQuestion]:
+def open_questions(actor: Actor, client) -> list[ReadingQuestion]:
     return list(_scoped(actor, ReadingQuestion.objects.filter(
         assignment__client_id=client.pk, answered_at__isnull=True), "assignment__client")
         .select_related("assignment").order_by("created_at", "pk"))
@@ -108,7 +113,7 @@ def open_questions(actor, client) -> list[ReadingQuestion]:
 
 # Weekly log --------------------------------------------------------------------------------
 
-def log_entries(actor, client, *, since=None) -> QuerySet[LogEntry]:
+def log_entries(actor: Actor, client, *, since=None) -> QuerySet[LogEntry]:
     qs = _scoped(actor, LogEntry.objects.filter(client_id=client.pk))
     if since is not None:
         from django.utils import timezone
@@ -117,7 +122,7 @@ def log_entries(actor, client, *, since=None) -> QuerySet[LogEntry]:
     return qs.order_by("-occurred_on", "-pk")
 
 
-def get_log_entry(actor, entry_id) -> LogEntry | None:
+def get_log_entry(actor: Actor, entry_id) -> LogEntry | None:
     pk = _pk(entry_id)
     if pk is None:
         return None
@@ -126,13 +131,13 @@ def get_log_entry(actor, entry_id) -> LogEntry | None:
 
 # Worksheets --------------------------------------------------------------------------------
 
-def worksheets(actor, client) -> list[Worksheet]:
+def worksheets(actor: Actor, client) -> list[Worksheet]:
     return list(_scoped(actor, Worksheet.objects.filter(client_id=client.pk))
                 .select_related("assigned_by__user").annotate(comment_count=Count("comments"))
                 .order_by("-updated_at", "-pk"))
 
 
-def get_worksheet(actor, worksheet_id) -> Worksheet | None:
+def get_worksheet(actor: Actor, worksheet_id) -> Worksheet | None:
     pk = _pk(worksheet_id)
     if pk is None:
         return None
@@ -151,12 +156,12 @@ def comments_on(*, worksheet=None, rehearsal=None) -> list[Comment]:
 
 # Rehearsals --------------------------------------------------------------------------------
 
-def rehearsals(actor, client) -> list[Rehearsal]:
+def rehearsals(actor: Actor, client) -> list[Rehearsal]:
     return list(_scoped(actor, Rehearsal.objects.filter(client_id=client.pk))
                 .annotate(comment_count=Count("comments")).order_by("-created_at", "-pk"))
 
 
-def get_rehearsal(actor, rehearsal_id) -> Rehearsal | None:
+def get_rehearsal(actor: Actor, rehearsal_id) -> Rehearsal | None:
     pk = _pk(rehearsal_id)
     if pk is None:
         return None
@@ -166,7 +171,7 @@ def get_rehearsal(actor, rehearsal_id) -> Rehearsal | None:
 
 # Reminders ---------------------------------------------------------------------------------
 
-def unseen_reminders(actor, client, now) -> list[Reminder]:
+def unseen_reminders(actor: Actor, client, now) -> list[Reminder]:
     from datetime import timedelta
 
     return list(_scoped(actor, Reminder.objects.filter(
@@ -174,7 +179,7 @@ def unseen_reminders(actor, client, now) -> list[Reminder]:
         .order_by("-due_at", "-pk")[:5])
 
 
-def get_reminder(actor, reminder_id) -> Reminder | None:
+def get_reminder(actor: Actor, reminder_id) -> Reminder | None:
     pk = _pk(reminder_id)
     if pk is None:
         return None
@@ -183,7 +188,7 @@ def get_reminder(actor, reminder_id) -> Reminder | None:
 
 # For staff pages ---------------------------------------------------------------------------
 
-def awaiting_counts(actor, client) -> dict:
+def awaiting_counts(actor: Actor, client) -> dict:
     """Counts for the staff panel: open questions, shared worksheets, log entries, rehearsals."""
     base = visible_clients(actor).filter(pk=client.pk)
     row = base.aggregate(
@@ -197,7 +202,7 @@ def awaiting_counts(actor, client) -> dict:
 
 # The client's course (read for the portal) -------------------------------------------------
 
-def current_course(actor, client):
+def current_course(actor: Actor, client):
     """Return the client's open course (else the latest one), with `used` annotated, or None."""
     from openipt.courses.access import with_used
     from openipt.courses.models import OPEN_STATUSES, Course

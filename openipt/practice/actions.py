@@ -10,6 +10,7 @@ inside the transaction that stores it, so a risk signal is stored with the text 
 from __future__ import annotations
 
 from datetime import date, time
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,6 +29,12 @@ from openipt.practice.models import (
     ReadingAssignment,
     ReadingQuestion,
 )
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.protocol.model import Topic
+    from openipt.safety.models import Alert
 
 PRACTICE_VIEWED = register("practice.viewed", "Between-session work of a client viewed by staff")
 READING_ASSIGNED = register("practice.reading_assigned", "Reading assigned to a client")
@@ -57,7 +64,7 @@ MAX_LOG_TEXT = 3000
 SOURCES = ("practice.worksheet", "practice.log", "practice.question", "practice.rehearsal")
 
 
-def screen_text(*, client, text: str, source: str, obj=None, actor=None) -> list:
+def screen_text(*, client: Client, text: str, source: str, obj: object = None, actor: Actor | None = None) -> list[Alert]:
     """Pass a client's text to the safety app (inside the caller's transaction)."""
     from openipt.safety import api as safety_api
 
@@ -73,7 +80,7 @@ def risk_flag(text: str) -> bool:
     return bool(riskdetect.scan(text).flag)
 
 
-def text_value(value, field: str, *, required: str | None = None, limit: int) -> str:
+def text_value(value: object, field: str, *, required: str | None = None, limit: int) -> str:
     """Return cleaned text, or refuse empty (when required) and over-long text beside the field."""
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     text = text.replace("\r\n", "\n").replace("\x00", "").strip()
@@ -94,28 +101,28 @@ def forbidden_staff() -> ActionError:
     return ActionError(_("Only care staff assigned to this client can do this."), code="forbidden")
 
 
-def own_client_or_refuse(actor):
+def own_client_or_refuse(actor: Actor) -> Client:
     client = access.own_client(actor)
     if client is None:
         raise forbidden_client()
     return client
 
 
-def guided_client_or_refuse(actor, client_id):
+def guided_client_or_refuse(actor: Actor, client_id: int | str) -> Client:
     client = access.staff_client(actor, client_id)
     if client is None or not access.can_guide(actor, client):
         raise forbidden_staff()
     return client
 
 
-def record_staff_view(actor, client, what: str) -> None:
+def record_staff_view(actor: Actor, client: Client, what: str) -> None:
     """Audit that staff looked at a client's between-session work."""
     audit.record(PRACTICE_VIEWED.code, actor=actor, client=client, obj=client, details={"page": what})
 
 
 # Reading -----------------------------------------------------------------------------------
 
-def _topic(topic_id: str):
+def _topic(topic_id: str) -> Topic | None:
     from openipt.protocol import default_protocol
 
     try:
@@ -126,7 +133,7 @@ def _topic(topic_id: str):
 
 
 @transaction.atomic
-def assign_reading(actor, client_id, topic_id: str) -> ReadingAssignment:
+def assign_reading(actor: Actor, client_id: int | str, topic_id: str) -> ReadingAssignment:
     """Give a client a piece of reading; giving it again brings it back unread."""
     client = guided_client_or_refuse(actor, client_id)
     topic_id = (topic_id or "").strip()[:80]
@@ -150,7 +157,7 @@ def assign_reading(actor, client_id, topic_id: str) -> ReadingAssignment:
 
 
 @transaction.atomic
-def withdraw_reading(actor, client_id, reading_id) -> ReadingAssignment:
+def withdraw_reading(actor: Actor, client_id: int | str, reading_id: int | str) -> ReadingAssignment:
     client = guided_client_or_refuse(actor, client_id)
     reading = access.get_reading(actor, reading_id)
     if reading is None or reading.client_id != client.pk:
@@ -162,7 +169,7 @@ def withdraw_reading(actor, client_id, reading_id) -> ReadingAssignment:
 
 
 @transaction.atomic
-def mark_read(actor, reading_id, *, read: bool = True) -> ReadingAssignment:
+def mark_read(actor: Actor, reading_id: int | str, *, read: bool = True) -> ReadingAssignment:
     client = own_client_or_refuse(actor)
     reading = access.get_reading(actor, reading_id)
     if reading is None or reading.client_id != client.pk or not reading.active:
@@ -175,7 +182,7 @@ def mark_read(actor, reading_id, *, read: bool = True) -> ReadingAssignment:
 
 
 @transaction.atomic
-def ask_question(actor, reading_id, text: str) -> ReadingQuestion:
+def ask_question(actor: Actor, reading_id: int | str, text: str) -> ReadingQuestion:
     client = own_client_or_refuse(actor)
     reading = access.get_reading(actor, reading_id)
     if reading is None or reading.client_id != client.pk or not reading.active:
@@ -188,7 +195,7 @@ def ask_question(actor, reading_id, text: str) -> ReadingQuestion:
 
 
 @transaction.atomic
-def answer_question(actor, client_id, question_id, text: str) -> ReadingQuestion:
+def answer_question(actor: Actor, client_id: int | str, question_id: int | str, text: str) -> ReadingQuestion:
     client = guided_client_or_refuse(actor, client_id)
     question = access.get_question(actor, question_id)
     if question is None or question.assignment.client_id != client.pk:
@@ -203,7 +210,7 @@ def answer_question(actor, client_id, question_id, text: str) -> ReadingQuestion
 
 # Weekly log --------------------------------------------------------------------------------
 
-def _log_values(data: dict) -> dict:
+def _log_values(data: dict[str, Any]) -> dict[str, Any]:
     occurred = data.get("occurred_on")
     if not isinstance(occurred, date):
         raise ActionError(_("Enter the day it happened."), field="occurred_on")
@@ -224,12 +231,12 @@ def _log_values(data: dict) -> dict:
     }
 
 
-def _log_text(values: dict) -> str:
+def _log_text(values: dict[str, Any]) -> str:
     return "\n".join(values[k] for k in ("who", "what_happened", "feeling") if values.get(k))
 
 
 @transaction.atomic
-def add_log_entry(actor, data: dict) -> LogEntry:
+def add_log_entry(actor: Actor, data: dict[str, Any]) -> LogEntry:
     client = own_client_or_refuse(actor)
     values = _log_values(data)
     entry = LogEntry.objects.create(client=client, **values)
@@ -239,7 +246,7 @@ def add_log_entry(actor, data: dict) -> LogEntry:
 
 
 @transaction.atomic
-def change_log_entry(actor, entry_id, data: dict, *, expected_version: int) -> LogEntry:
+def change_log_entry(actor: Actor, entry_id: int | str, data: dict[str, Any], *, expected_version: int) -> LogEntry:
     client = own_client_or_refuse(actor)
     entry = access.get_log_entry(actor, entry_id)
     if entry is None or entry.client_id != client.pk:
@@ -259,7 +266,7 @@ def change_log_entry(actor, entry_id, data: dict, *, expected_version: int) -> L
 # Settings ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def set_rehearsal_access(actor, client_id, *, enabled: bool, reason: str = "") -> ClientPractice:
+def set_rehearsal_access(actor: Actor, client_id: int | str, *, enabled: bool, reason: str = "") -> ClientPractice:
     """Turn rehearsal on or off for a client (the therapist's decision, with a reason when off)."""
     client = guided_client_or_refuse(actor, client_id)
     reason = text_value(reason, "reason", limit=500)
@@ -276,7 +283,7 @@ def set_rehearsal_access(actor, client_id, *, enabled: bool, reason: str = "") -
 
 
 @transaction.atomic
-def set_reminders(actor, *, enabled: bool, email: bool, at: time, days_before: int) -> ClientPractice:
+def set_reminders(actor: Actor, *, enabled: bool, email: bool, at: time, days_before: int) -> ClientPractice:
     """A client chooses whether, how and when to be reminded."""
     client = own_client_or_refuse(actor)
     if not isinstance(at, time):
@@ -298,7 +305,7 @@ def set_reminders(actor, *, enabled: bool, email: bool, at: time, days_before: i
 
 
 @transaction.atomic
-def save_partner_settings(actor, *, enabled: bool, url: str, model_name: str, api_key: str | None,
+def save_partner_settings(actor: Actor | None, *, enabled: bool, url: str, model_name: str, api_key: str | None,
                           clear_key: bool, timeout_seconds: int, expected_version: int) -> PartnerSettings:
     """An admin connects (or disconnects) a language model as the organisation's practice partner.
 

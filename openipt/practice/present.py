@@ -4,6 +4,7 @@ its spans marked, and the reading, worksheets and scenarios that fit a course's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from openipt.practice import access
 from openipt.practice.markdown import render as render_markdown
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 PHASE_WORDS = {
     "initial": _("Getting started: you and your therapist look at what is going on and agree what to work on."),
@@ -62,7 +66,7 @@ def area_name(area_id: str) -> str:
     return area.group_name or area.name
 
 
-def course_view(actor, client) -> CourseView | None:
+def course_view(actor: Actor, client) -> CourseView | None:
     """The client's course in plain words: where they are, what comes next, goals and things to try."""
     from openipt.courses.access import course_goals
     from openipt.courses.models import CourseStatus

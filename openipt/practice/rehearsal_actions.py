@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,30 +30,37 @@ from openipt.practice.actions import (
 )
 from openipt.practice.models import PartnerKind, Rehearsal, RehearsalRole, RehearsalTurn
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.practice.rehearsal.engine import PartnerReply, Personalisation, Role
+    from openipt.practice.rehearsal.llm import ModelSettings
+    from openipt.practice.rehearsal.scenario import Scenario
+
 MAX_MESSAGE = 1000
 MAX_STEPS = 20
 
 
 @lru_cache(maxsize=1)
-def scenarios() -> dict:
+def scenarios() -> dict[str, Scenario]:
     """Return the shipped rehearsal scenarios, loaded and checked once."""
     from openipt.practice.rehearsal import load_scenarios
 
     return load_scenarios()
 
 
-def scenario_of(rehearsal):
+def scenario_of(rehearsal: Rehearsal) -> Scenario | None:
     return scenarios().get(rehearsal.scenario_id)
 
 
-def person_of(rehearsal):
+def person_of(rehearsal: Rehearsal) -> Personalisation:
     from openipt.practice.rehearsal import Personalisation
 
     return Personalisation(name=rehearsal.person_name or None, relationship=rehearsal.person_relationship or None,
                            situation=rehearsal.situation or None)
 
 
-def inventory_people(client) -> list[dict]:
+def inventory_people(client: Client) -> list[dict[str, Any]]:
     """The people in the client's interpersonal inventory (from the assessment app), or [] if none."""
     from openipt.assessment import api as assessment_api
 
@@ -66,13 +74,13 @@ def inventory_people(client) -> list[dict]:
     return [p for p in people if isinstance(p, dict) and p.get("id") is not None and p.get("name")]
 
 
-def paused_for(client) -> bool:
+def paused_for(client: Client) -> bool:
     from openipt.safety import api as safety_api
 
     return bool(safety_api.automated_features_paused(client))
 
 
-def model_settings_for(organisation_id):
+def model_settings_for(organisation_id: int) -> ModelSettings | None:
     """Return ModelSettings when the organisation has switched the language-model partner on, else None."""
     from openipt.practice.rehearsal.llm import ModelSettings
 
@@ -86,7 +94,14 @@ def model_settings_for(organisation_id):
         return None
 
 
-def _enabled_or_refuse(client) -> None:
+def _scenario(rehearsal: Rehearsal) -> Scenario:
+    """The scenario of a rehearsal _own_rehearsal returned (it refuses one whose scenario is gone)."""
+    scenario = scenario_of(rehearsal)
+    assert scenario is not None
+    return scenario
+
+
+def _enabled_or_refuse(client: Client) -> None:
     if not access.settings_for(client).rehearsal_enabled:
         raise ActionError(_("Your therapist has turned practice conversations off for now. You can talk to them about it."),
                           code="off")
@@ -96,21 +111,21 @@ def _paused_error() -> ActionError:
     return ActionError(_("The practice partner is resting for now. Your therapist will be in touch."), code="paused")
 
 
-def _add_turn(rehearsal, number, step, speaker, text, **extra) -> RehearsalTurn:
+def _add_turn(rehearsal: Rehearsal, number: int, step: int, speaker: str, text: str, **extra: Any) -> RehearsalTurn:
     return RehearsalTurn.objects.create(rehearsal=rehearsal, number=number, step=step, speaker=speaker, text=text,
                                         at=timezone.now(), **extra)
 
 
-def _partner_extra(reply) -> dict:
+def _partner_extra(reply: PartnerReply) -> dict[str, Any]:
     source = "pause" if reply.paused else reply.source
-    extra = {"source": source, "note": reply.note[:300], "mood": reply.mood[:20], "reaction": (reply.reaction or "")[:20]}
+    extra: dict[str, Any] = {"source": source, "note": reply.note[:300], "mood": reply.mood[:20], "reaction": (reply.reaction or "")[:20]}
     if reply.model_feedback is not None:
         extra["feedback"] = reply.model_feedback.to_dict()
     return extra
 
 
 @transaction.atomic
-def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", relationship: str = "",
+def start_rehearsal(actor: Actor, scenario_id: str, *, person_id: object = None, name: str = "", relationship: str = "",
                     situation: str = "") -> Rehearsal:
     """Start a practice conversation, personalised with an inventory person or the client's own words."""
     from openipt.practice.rehearsal import Personalisation, opening
@@ -153,7 +168,7 @@ def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", 
     return rehearsal
 
 
-def _own_rehearsal(actor, rehearsal_id):
+def _own_rehearsal(actor: Actor, rehearsal_id: int | str) -> tuple[Client, Rehearsal]:
     client = own_client_or_refuse(actor)
     rehearsal = access.get_rehearsal(actor, rehearsal_id)
     if rehearsal is None or rehearsal.client_id != client.pk:
@@ -163,7 +178,7 @@ def _own_rehearsal(actor, rehearsal_id):
     return client, rehearsal
 
 
-def _branch(actor, client, source: Rehearsal, *, role: str, keep_before_step: int | None) -> Rehearsal:
+def _branch(actor: Actor, client: Client, source: Rehearsal, *, role: str, keep_before_step: int | None) -> Rehearsal:
     from openipt.practice.rehearsal import opening
 
     copy = Rehearsal.objects.create(
@@ -171,7 +186,7 @@ def _branch(actor, client, source: Rehearsal, *, role: str, keep_before_step: in
         person_name=source.person_name, person_relationship=source.person_relationship, situation=source.situation,
         parent=source, from_step=keep_before_step, steps=max(0, (keep_before_step or 1) - 1))
     if keep_before_step is None:
-        first = opening(scenario_of(source), person_of(source), role)
+        first = opening(_scenario(source), person_of(source), cast("Role", role))
         _add_turn(copy, 0, 0, "partner", first.text, **_partner_extra(first))
     else:
         kept = [t for t in source.turns.all() if t.step < keep_before_step]
@@ -184,7 +199,7 @@ def _branch(actor, client, source: Rehearsal, *, role: str, keep_before_step: in
 
 
 @transaction.atomic
-def restart_from(actor, rehearsal_id, step) -> Rehearsal:
+def restart_from(actor: Actor, rehearsal_id: int | str, step: Any) -> Rehearsal:
     """Start a copy of a conversation kept up to (not including) the client's message `step`."""
     client, rehearsal = _own_rehearsal(actor, rehearsal_id)
     _enabled_or_refuse(client)
@@ -198,7 +213,7 @@ def restart_from(actor, rehearsal_id, step) -> Rehearsal:
 
 
 @transaction.atomic
-def switch_roles(actor, rehearsal_id) -> Rehearsal:
+def switch_roles(actor: Actor, rehearsal_id: int | str) -> Rehearsal:
     """Start the same conversation with the roles swapped: the partner plays the client."""
     client, rehearsal = _own_rehearsal(actor, rehearsal_id)
     _enabled_or_refuse(client)
@@ -215,25 +230,25 @@ class Sent:
     reply: RehearsalTurn | None
 
 
-def _reply_for(rehearsal, turns, text: str):
+def _reply_for(rehearsal: Rehearsal, turns: list[RehearsalTurn], text: str) -> PartnerReply:
     """Work out the partner's next line (the model's when configured, else the script's)."""
     from openipt.practice.rehearsal import Turn, next_reply
     from openipt.practice.rehearsal.llm import model_reply
 
-    scenario, person = scenario_of(rehearsal), person_of(rehearsal)
-    transcript = [Turn(t.speaker, t.text) for t in turns] + [Turn("client", text)]
+    scenario, person, role = _scenario(rehearsal), person_of(rehearsal), cast("Role", rehearsal.role)
+    transcript = [Turn(cast(Literal["client", "partner"], t.speaker), t.text) for t in turns] + [Turn("client", text)]
     settings = model_settings_for(rehearsal.client.organisation_id) if rehearsal.partner == PartnerKind.MODEL else None
     if settings is None:
-        reply = next_reply(scenario, person, transcript, rehearsal.role, risk_flag)
+        reply = next_reply(scenario, person, transcript, role, risk_flag)
         if rehearsal.partner == PartnerKind.MODEL and not reply.paused:
             from dataclasses import replace
 
             reply = replace(reply, note="The language-model partner is switched off, so a scripted reply is shown.")
         return reply
-    return model_reply(scenario, person, transcript, settings, risk_flag, rehearsal.role)
+    return model_reply(scenario, person, transcript, settings, risk_flag, role)
 
 
-def send_message(actor, rehearsal_id, text, *, expected_steps) -> Sent:
+def send_message(actor: Actor, rehearsal_id: int | str, text: object, *, expected_steps: object) -> Sent:
     """Store the client's message with its feedback and the partner's reply (none while paused)."""
     client, rehearsal = _own_rehearsal(actor, rehearsal_id)
     _enabled_or_refuse(client)

@@ -12,7 +12,9 @@ e-mail is queued once per reminder through the task queue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -38,6 +40,9 @@ from openipt.practice.models import (
     WorksheetStatus,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 DEFAULTS = ClientPractice()
 SESSION_WINDOW = timedelta(days=4)
 TASK_LOOKBACK = timedelta(days=14)
@@ -55,14 +60,14 @@ class Due:
     email: bool
 
 
-def _at_chosen_time(day, chosen) -> datetime:
+def _at_chosen_time(day: date, chosen: time | None) -> datetime:
     return timezone.make_aware(datetime.combine(day, chosen or DEFAULTS.reminder_time))
 
 
 PREF_FIELDS = ("reminders_enabled", "reminder_email", "reminder_time", "session_days_before")
 
 
-def _prefs(row: dict, prefix: str) -> tuple[bool, bool, object, int]:
+def _prefs(row: dict[str, Any], prefix: str) -> tuple[bool, bool, time, int]:
     enabled = row[f"{prefix}practice__reminders_enabled"]
     email = row[f"{prefix}practice__reminder_email"]
     chosen = row[f"{prefix}practice__reminder_time"]
@@ -83,7 +88,7 @@ def _values(prefix: str) -> list[str]:
     return [f"{prefix}practice__{f}" for f in PREF_FIELDS] + [f"{prefix}email", f"{prefix}id"]
 
 
-def _session_reminders(now) -> list[Due]:
+def _session_reminders(now: datetime) -> list[Due]:
     from openipt.courses.models import OPEN_STATUSES, Attendance, Session
 
     rows = (Session.objects.filter(attendance=Attendance.SCHEDULED, scheduled_start__gt=now,
@@ -105,7 +110,7 @@ def _session_reminders(now) -> list[Due]:
     return found
 
 
-def _task_reminders(now) -> list[Due]:
+def _task_reminders(now: datetime) -> list[Due]:
     from openipt.courses.models import OPEN_STATUSES, NoteStatus, SessionNote
 
     found = []
@@ -136,14 +141,14 @@ def _task_reminders(now) -> list[Due]:
     return found
 
 
-def _latest_chosen_moment(now: datetime, chosen) -> datetime:
+def _latest_chosen_moment(now: datetime, chosen: time | None) -> datetime:
     """The last time the clock showed the client's chosen time, at or before `now`."""
     local = timezone.localtime(now)
     moment = _at_chosen_time(local.date(), chosen)
     return moment if moment <= now else _at_chosen_time(local.date() - timedelta(days=1), chosen)
 
 
-def _questionnaire_reminders(now) -> list[Due]:
+def _questionnaire_reminders(now: datetime) -> list[Due]:
     """Questionnaires due for portal clients whose chosen time passed in the last half hour.
 
     The measures app answers per client, so only clients in that window are asked: each client is
@@ -202,7 +207,7 @@ def make_due_reminders(now: datetime | None = None, *, dry_run: bool = False) ->
             claimed = Reminder.objects.filter(pk=pk, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
             if claimed:
                 queued += 1
-                transaction.on_commit(lambda pk=pk: send_reminder_email.enqueue(pk))
+                transaction.on_commit(partial(send_reminder_email.enqueue, pk))
     if made or queued:
         audit.record(REMINDERS_MADE.code, details={"made": made, "queued": queued}, system_label="openipt remind")
     return made, queued
@@ -243,7 +248,7 @@ def email_reminder(reminder_id: int) -> str:
 
 
 @transaction.atomic
-def dismiss_reminder(actor, reminder_id) -> Reminder:
+def dismiss_reminder(actor: Actor, reminder_id: int | str) -> Reminder:
     client = own_client_or_refuse(actor)
     reminder = access.get_reminder(actor, reminder_id)
     if reminder is None or reminder.client_id != client.pk:

@@ -8,6 +8,7 @@ readable. Every text the client changed goes to the safety app in the same trans
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,10 @@ from openipt.practice.actions import (
     text_value,
 )
 from openipt.practice.models import Comment, Worksheet, WorksheetStatus, WorksheetVersion
-from openipt.practice.worksheetdefs import clean_data, definition
+from openipt.practice.worksheetdefs import WorksheetDef, clean_data, definition
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 AUTOSAVE_AUDIT_GAP = timedelta(minutes=10)
 OWN_RACE_WINDOW = timedelta(seconds=30)
@@ -37,7 +41,7 @@ MAX_COMMENT = 5000
 MAX_OPEN_WORKSHEETS = 200
 
 
-def _definition_or_refuse(kind: str):
+def _definition_or_refuse(kind: str) -> WorksheetDef:
     defn = definition(kind or "")
     if defn is None:
         raise ActionError(_("Choose a worksheet from the list."), field="kind")
@@ -45,7 +49,7 @@ def _definition_or_refuse(kind: str):
 
 
 @transaction.atomic
-def assign_worksheet(actor, client_id, kind: str, note: str = "") -> Worksheet:
+def assign_worksheet(actor: Actor, client_id: int | str, kind: str, note: str = "") -> Worksheet:
     """A therapist gives a client a worksheet to fill in, with an optional note."""
     client = guided_client_or_refuse(actor, client_id)
     defn = _definition_or_refuse(kind)
@@ -57,7 +61,7 @@ def assign_worksheet(actor, client_id, kind: str, note: str = "") -> Worksheet:
 
 
 @transaction.atomic
-def start_worksheet(actor, kind: str) -> Worksheet:
+def start_worksheet(actor: Actor, kind: str) -> Worksheet:
     """A client starts a worksheet of their own choosing."""
     client = own_client_or_refuse(actor)
     defn = _definition_or_refuse(kind)
@@ -74,13 +78,16 @@ FIELD_PROBLEMS = {
 }
 
 
-def _problem_error(defn, problems: dict[str, str]) -> ActionError:
+def _problem_error(defn: WorksheetDef, problems: dict[str, str]) -> ActionError:
     field_id, problem = next(iter(problems.items()))
-    limit = defn.field(field_id).limit
+    field = defn.field(field_id)
+    if field is None:  # the problems come from checking this worksheet's own fields
+        raise ValueError(f"no field {field_id!r} on this worksheet")
+    limit = field.limit
     return ActionError(_(FIELD_PROBLEMS[problem]) % {"max": f"{limit:,}"}, field=field_id)
 
 
-def _own_race(sheet: Worksheet, expected_version, editor: str) -> bool:
+def _own_race(sheet: Worksheet, expected_version: object, editor: str) -> bool:
     """A save sent before the same page's previous autosave was answered (not another tab or device)."""
     return (
         isinstance(expected_version, int)
@@ -93,7 +100,7 @@ def _own_race(sheet: Worksheet, expected_version, editor: str) -> bool:
 
 
 @transaction.atomic
-def save_worksheet(actor, worksheet_id, raw: dict, *, title: str = "", expected_version: int,
+def save_worksheet(actor: Actor, worksheet_id: int | str, raw: dict[str, Any], *, title: str = "", expected_version: int,
                    autosave: bool = False, share: bool = False, editor: str = "") -> Worksheet:
     """Save what the client typed; keep a numbered copy unless it is an autosave; share if asked."""
     client = own_client_or_refuse(actor)
@@ -150,20 +157,23 @@ def save_worksheet(actor, worksheet_id, raw: dict, *, title: str = "", expected_
 
 
 @transaction.atomic
-def add_comment(actor, client_id, text: str, *, worksheet_id=None, rehearsal_id=None) -> Comment:
+def add_comment(actor: Actor, client_id: int | str, text: str, *, worksheet_id: int | str | None = None,
+                rehearsal_id: int | str | None = None) -> Comment:
     """A therapist answers a worksheet or a rehearsal in writing; the client reads it there."""
     client = guided_client_or_refuse(actor, client_id)
     text = text_value(text, "text", required=_("Write your answer first."), limit=MAX_COMMENT)
     if worksheet_id is not None:
-        target = access.get_worksheet(actor, worksheet_id)
-        if target is None or target.client_id != client.pk:
+        sheet = access.get_worksheet(actor, worksheet_id)
+        if sheet is None or sheet.client_id != client.pk:
             raise ActionError(_("That worksheet is not this client's."))
-        comment = Comment.objects.create(worksheet=target, text=text, by=actor.membership, at=timezone.now())
+        comment = Comment.objects.create(worksheet=sheet, text=text, by=actor.membership, at=timezone.now())
+        target_id = sheet.pk
     else:
-        target = access.get_rehearsal(actor, rehearsal_id)
-        if target is None or target.client_id != client.pk:
+        rehearsal = access.get_rehearsal(actor, rehearsal_id)
+        if rehearsal is None or rehearsal.client_id != client.pk:
             raise ActionError(_("That practice conversation is not this client's."))
-        comment = Comment.objects.create(rehearsal=target, text=text, by=actor.membership, at=timezone.now())
+        comment = Comment.objects.create(rehearsal=rehearsal, text=text, by=actor.membership, at=timezone.now())
+        target_id = rehearsal.pk
     audit.record(COMMENT_ADDED.code, actor=actor, client=client, obj=comment,
-                 details={"on": "worksheet" if worksheet_id is not None else "rehearsal", "id": target.pk})
+                 details={"on": "worksheet" if worksheet_id is not None else "rehearsal", "id": target_id})
     return comment

@@ -7,6 +7,8 @@ sees only their own plan and their organisation's crisis contacts, never an aler
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -26,15 +28,18 @@ from openipt.safety.models import (
     SafetyPlanVersion,
 )
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def visible_alerts(actor) -> QuerySet[Alert]:
+
+def visible_alerts(actor: Actor | None) -> QuerySet[Alert]:
     """Return the alerts of the clients this member of staff may see (none for clients)."""
     if actor is None or not actor.is_staff:
         return Alert.objects.none()
     return Alert.objects.filter(organisation_id=actor.organisation_id, client__in=visible_clients(actor))
 
 
-def get_alert(actor, alert_id) -> Alert | None:
+def get_alert(actor: Actor, alert_id) -> Alert | None:
     """Return one visible alert with its client and the people who acted on it, or None."""
     pk = _int(alert_id)
     if pk is None:
@@ -54,7 +59,7 @@ def alert_history(alert) -> tuple[list[AlertEvent], list[Delivery]]:
     return events, deliveries
 
 
-def banner_alerts(actor, limit: int = 5) -> tuple[list[Alert], bool]:
+def banner_alerts(actor: Actor | None, limit: int = 5) -> tuple[list[Alert], bool]:
     """Return the unacknowledged alerts this person must see on every page (at most `limit`), and whether there are more.
 
     One query, whatever the number of alerts.
@@ -73,26 +78,26 @@ def banner_alerts(actor, limit: int = 5) -> tuple[list[Alert], bool]:
     return shown[:limit], len(shown) > limit
 
 
-def client_open_alerts(actor, client) -> list[Alert]:
+def client_open_alerts(actor: Actor, client) -> list[Alert]:
     """Return a visible client's open alerts, most severe first."""
     return list(visible_alerts(actor).filter(client_id=client.pk, status__in=["raised", "escalated", "acknowledged"]).order_by(
         "-severity_rank", "raised_at", "pk"))
 
 
 @rules.predicate
-def is_same_org(actor, obj) -> bool:
+def is_same_org(actor: Actor | None, obj) -> bool:
     return actor is not None and obj is not None and obj.organisation_id == actor.organisation_id
 
 
 @rules.predicate
-def can_see_alert_client(actor, alert) -> bool:
+def can_see_alert_client(actor: Actor, alert) -> bool:
     return visible_clients(actor).filter(pk=alert.client_id).exists()
 
 
 can_act_on_alert = is_staff & is_same_org & can_see_alert_client
 
 
-def is_assigned_care_staff(actor, client) -> bool:
+def is_assigned_care_staff(actor: Actor | None, client) -> bool:
     return bool(
         actor is not None
         and is_care_staff(actor)
@@ -100,18 +105,18 @@ def is_assigned_care_staff(actor, client) -> bool:
     )
 
 
-def is_own_record(actor, client) -> bool:
+def is_own_record(actor: Actor | None, client) -> bool:
     return bool(actor is not None and actor.role == Role.CLIENT and client.user_id == actor.membership.user_id)
 
 
-def can_edit_plan(actor, client) -> bool:
+def can_edit_plan(actor: Actor | None, client) -> bool:
     """The client themself, or care staff assigned to them, may change a safety plan."""
     if actor is None or client is None or client.organisation_id != actor.organisation_id:
         return False
     return is_own_record(actor, client) or is_assigned_care_staff(actor, client)
 
 
-def can_reopen_automation(actor, client) -> bool:
+def can_reopen_automation(actor: Actor | None, client) -> bool:
     """Care staff who can see the client (assigned, or supervising them) may reopen automated features."""
     return bool(actor is not None and is_care_staff(actor) and visible_clients(actor).filter(pk=client.pk).exists())
 
@@ -119,14 +124,14 @@ def can_reopen_automation(actor, client) -> bool:
 can_manage_safety_settings = is_admin
 
 
-def client_for_plan(actor, client_id) -> Client | None:
+def client_for_plan(actor: Actor | None, client_id) -> Client | None:
     """Return a visible client for the staff plan pages."""
     if actor is None or not actor.is_staff:
         return None
     return get_client(actor, client_id)
 
 
-def own_client(actor) -> Client | None:
+def own_client(actor: Actor | None) -> Client | None:
     """Return the client record of a signed-in client."""
     if actor is None or not actor.is_client:
         return None
@@ -174,14 +179,14 @@ def crisis_contacts_for(organisation_id: int, language: str) -> list[CrisisConta
     return every
 
 
-def visible_contacts(actor) -> QuerySet[CrisisContact]:
+def visible_contacts(actor: Actor) -> QuerySet[CrisisContact]:
     """Return every crisis contact of an admin's organisation (admins manage them)."""
     if not is_admin(actor):
         return CrisisContact.objects.none()
     return CrisisContact.objects.filter(organisation_id=actor.organisation_id)
 
 
-def alert_list(actor) -> QuerySet[Alert]:
+def alert_list(actor: Actor) -> QuerySet[Alert]:
     """Return visible alerts with what the list shows, most urgent first."""
     return visible_alerts(actor).select_related("client", "acknowledged_by__user").prefetch_related(
         Prefetch(

@@ -10,6 +10,10 @@ without an error page. Nothing here deletes anything. Escalation and notificatio
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -71,6 +75,11 @@ ESCALATED_TEXT = {
 from openipt.safety import notify  # noqa: E402 - notify reads the event types above
 from openipt.safety.ruleset import policy_schedule, rules_for  # noqa: E402
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.accounts.models import Membership
+    from openipt.safety.rules import Signal
+
 SIGNAL_SOURCE = "safety"
 MAX_TEXT = 20000
 MAX_NOTE = 10000
@@ -79,10 +88,10 @@ MAX_SECTION = 5000
 
 # -- raising ------------------------------------------------------------------------------------
 
-def _evidence(signal) -> list[dict]:
+def _evidence(signal: Signal) -> list[dict[str, Any]]:
     rows = []
     for e in signal.evidence:
-        row = {"kind": e.kind}
+        row: dict[str, Any] = {"kind": e.kind}
         for name in ("item", "value", "start", "end", "text", "detector_rule"):
             value = getattr(e, name)
             if value is not None:
@@ -93,7 +102,7 @@ def _evidence(signal) -> list[dict]:
     return rows
 
 
-def _source_of(obj) -> tuple[str, str]:
+def _source_of(obj: object) -> tuple[str, str]:
     if obj is None:
         return "", ""
     meta = getattr(obj, "_meta", None)
@@ -102,7 +111,8 @@ def _source_of(obj) -> tuple[str, str]:
     return label[:60], ("" if pk is None else str(pk))[:60]
 
 
-def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", actor=None, now=None) -> list[Alert]:
+def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, obj: object = None, text: str = "",
+                  actor: Actor | None = None, now: datetime | None = None) -> list[Alert]:
     """Store alerts for risk signals about a client, in the caller's transaction; return them.
 
     An open alert from the same rule about the same object (a worksheet saved again) gets the
@@ -147,11 +157,11 @@ def raise_signals(client, signals, *, rule_kind: str, obj=None, text: str = "", 
                 _pause(client, alert, actor, now)
             alerts.append(alert)
         refresh_signal(client.pk)
-    transaction.on_commit(lambda ids=[a.pk for a in alerts]: notify.after_commit(ids))
+    transaction.on_commit(partial(notify.after_commit, [a.pk for a in alerts]))
     return alerts
 
 
-def _add_evidence(alert: Alert, signal, text: str, actor, now) -> Alert:
+def _add_evidence(alert: Alert, signal: Signal, text: str, actor: Actor | None, now: datetime) -> Alert:
     membership = getattr(actor, "membership", None)
     AlertEvent.objects.create(alert=alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
                               details={"severity": signal.severity, "evidence": _evidence(signal)})
@@ -166,7 +176,7 @@ def _add_evidence(alert: Alert, signal, text: str, actor, now) -> Alert:
     return alert
 
 
-def _pause(client, alert: Alert, actor, now) -> None:
+def _pause(client: Client, alert: Alert, actor: Actor | None, now: datetime) -> None:
     if AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
         return
     pause = AutomationPause.objects.create(organisation_id=client.organisation_id, client=client, alert=alert, started_at=now)
@@ -187,19 +197,19 @@ def refresh_signal(client_id: int) -> None:
 
 # -- acting on an alert ---------------------------------------------------------------------------
 
-def _alert_for_action(actor, alert_id) -> Alert:
+def _alert_for_action(actor: Actor, alert_id: int | str) -> Alert:
     alert = access.get_alert(actor, alert_id)
     if alert is None or not access.can_act_on_alert(actor, alert):
         raise ActionError(_("You cannot act on this alert. Ask the client's therapist or an admin."), code="forbidden")
     return alert
 
 
-def _who(membership) -> str:
+def _who(membership: Membership | None) -> str:
     return str(membership.user) if membership is not None else _("someone")
 
 
 @transaction.atomic
-def acknowledge(actor, alert_id, *, now=None) -> tuple[Alert, bool]:
+def acknowledge(actor: Actor, alert_id: int | str, *, now: datetime | None = None) -> tuple[Alert, bool]:
     """Acknowledge an alert (escalation stops); return it and whether this call acknowledged it.
 
     Acknowledging an alert someone already acknowledged, or that is resolved, changes nothing.
@@ -210,7 +220,7 @@ def acknowledge(actor, alert_id, *, now=None) -> tuple[Alert, bool]:
         status=AlertStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=actor.membership,
         next_escalation_at=None, version=F("version") + 1,
     )
-    alert = access.get_alert(actor, alert.pk)
+    alert = _reread(actor, alert)
     if not changed:
         return alert, False
     minutes = int((now - alert.raised_at).total_seconds() // 60)
@@ -219,6 +229,13 @@ def acknowledge(actor, alert_id, *, now=None) -> tuple[Alert, bool]:
     audit.record(ALERT_ACKNOWLEDGED.code, actor=actor, client=alert.client, obj=alert, details={"minutes_after_raising": minutes})
     refresh_signal(alert.client_id)
     return alert, True
+
+
+def _reread(actor: Actor, alert: Alert) -> Alert:
+    """The alert as stored now; the actor could act on it a moment ago in this transaction."""
+    fresh = access.get_alert(actor, alert.pk)
+    assert fresh is not None
+    return fresh
 
 
 def already_acted_message(alert: Alert) -> str:
@@ -231,7 +248,7 @@ def already_acted_message(alert: Alert) -> str:
 
 
 @transaction.atomic
-def resolve(actor, alert_id, note: str, *, now=None) -> Alert:
+def resolve(actor: Actor, alert_id: int | str, note: str, *, now: datetime | None = None) -> Alert:
     """Resolve an alert with a note of what was done (acknowledging it first if nobody had)."""
     now = now or timezone.now()
     alert = _alert_for_action(actor, alert_id)
@@ -250,7 +267,7 @@ def resolve(actor, alert_id, note: str, *, now=None) -> Alert:
         status=AlertStatus.RESOLVED, resolved_at=now, resolved_by=actor.membership, resolution_note=note,
         next_escalation_at=None, version=F("version") + 1,
     )
-    alert = access.get_alert(actor, alert.pk)
+    alert = _reread(actor, alert)
     if not changed:
         raise ConflictError(already_acted_message(alert), current=alert)
     AlertEvent.objects.create(alert=alert, at=now, kind="resolved", by=actor.membership, text=note)
@@ -260,18 +277,18 @@ def resolve(actor, alert_id, note: str, *, now=None) -> Alert:
     return alert
 
 
-def record_alert_view(actor, alert: Alert) -> None:
+def record_alert_view(actor: Actor, alert: Alert) -> None:
     audit.record(ALERT_VIEWED.code, actor=actor, client=alert.client, obj=alert)
 
 
-def record_alert_list_view(actor, *, filters: dict, count: int) -> None:
+def record_alert_list_view(actor: Actor, *, filters: dict[str, Any], count: int) -> None:
     audit.record(ALERT_LIST_VIEWED.code, actor=actor, details={"filters": filters, "shown": count})
 
 
 # -- automated features ---------------------------------------------------------------------------
 
 @transaction.atomic
-def reopen_automation(actor, client_id, reason: str, *, now=None) -> AutomationPause:
+def reopen_automation(actor: Actor, client_id: int | str, reason: str, *, now: datetime | None = None) -> AutomationPause:
     """Reopen automated features for a client after a high-severity alert, recording who and why."""
     now = now or timezone.now()
     client = client_access.get_client(actor, client_id)
@@ -295,14 +312,14 @@ def reopen_automation(actor, client_id, reason: str, *, now=None) -> AutomationP
 
 # -- safety plans -------------------------------------------------------------------------------
 
-def _plan_client(actor, client_id) -> Client:
+def _plan_client(actor: Actor, client_id: int | str) -> Client:
     client = access.own_client(actor) if actor is not None and actor.is_client else client_access.get_client(actor, client_id)
     if client is None or not access.can_edit_plan(actor, client):
         raise ActionError(_("Only the client and the care staff assigned to them can change this safety plan."), code="forbidden")
     return client
 
 
-def _clean_sections(data: dict) -> dict[str, str]:
+def _clean_sections(data: dict[str, Any]) -> dict[str, str]:
     cleaned = {}
     for name in PLAN_SECTIONS:
         value = data.get(name, "")
@@ -317,7 +334,8 @@ def _clean_sections(data: dict) -> dict[str, str]:
 
 
 @transaction.atomic
-def save_plan(actor, client_id, data: dict, *, expected_version: int, now=None) -> SafetyPlanVersion | None:
+def save_plan(actor: Actor, client_id: int | str, data: dict[str, Any], *, expected_version: int,
+              now: datetime | None = None) -> SafetyPlanVersion | None:
     """Save a safety plan as a new version; any part may be empty. Refuse a save based on an older version."""
     now = now or timezone.now()
     client = _plan_client(actor, client_id)
@@ -342,6 +360,6 @@ def save_plan(actor, client_id, data: dict, *, expected_version: int, now=None) 
     return version
 
 
-def record_plan_view(actor, client) -> None:
+def record_plan_view(actor: Actor, client: Client) -> None:
     audit.record(PLAN_VIEWED.code, actor=actor, client=client, obj=client)
 

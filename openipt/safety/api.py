@@ -7,7 +7,12 @@ log). The safety app implements them; callers never catch their exceptions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openipt.safety.rules import evaluate_answers, evaluate_review, evaluate_text
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 # The courses app records a concern as none/low/medium/high; the shipped rule says "moderate".
 REVIEW_LEVELS = {"medium": "moderate"}
@@ -52,7 +57,7 @@ def raise_for_administration(administration, *, only_items=None) -> list:
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration, actor=actor)
 
 
-def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, actor=None, text: str = "") -> list:
+def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, actor: Actor | None = None, text: str = "") -> list:
     """Evaluate the risk rules on answers that could not be stored as a questionnaire, and raise alerts.
 
     For answers refused for another reason (a group symptom check for someone who has just left
@@ -65,7 +70,7 @@ def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, 
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor)
 
 
-def raise_for_text(*, client, text: str, source: str, obj=None, actor=None) -> list:
+def raise_for_text(*, client, text: str, source: str, obj=None, actor: Actor | None = None) -> list:
     """Scan text a client wrote (worksheet, log, rehearsal message, inventory note) and raise alerts."""
     from openipt.safety import actions
     from openipt.safety.ruleset import rules_for
@@ -88,7 +93,7 @@ def text_signals_risk(organisation_id: int, text: str, source: str = "text") -> 
     return bool(evaluate_text(rules_for(organisation_id), text, (source or "text").strip().lower()[:40] or "text"))
 
 
-def raise_for_review(*, client, level: str, text: str, obj=None, actor=None) -> list:
+def raise_for_review(*, client, level: str, text: str, obj=None, actor: Actor | None = None) -> list:
     """Raise an alert from a clinician's risk review (level none/low/medium/high) recorded in a note."""
     from openipt.safety import actions
     from openipt.safety.ruleset import rules_for

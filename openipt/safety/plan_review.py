@@ -10,6 +10,7 @@ to the clinician on the plan page and on the course page; it stays flagged until
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,9 @@ from openipt.clients import access as client_access
 from openipt.core.errors import ActionError
 from openipt.safety import access
 from openipt.safety.models import SafetyPlan
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 PLAN_REVIEW_SET = register("safety.plan_review_set", "Safety plan review date and means-restriction prompts recorded")
 
@@ -75,7 +79,7 @@ def means_rows(discussed=(), *, for_client: bool = False) -> list[dict]:
 
 
 @transaction.atomic
-def save_plan_review(actor, client_id, *, review_on: date | None, means) -> SafetyPlan:
+def save_plan_review(actor: Actor, client_id, *, review_on: date | None, means) -> SafetyPlan:
     """Set when the plan is next reviewed and record the means-restriction prompts gone through."""
     client = client_access.get_client(actor, client_id) if actor is not None and actor.is_staff else None
     if client is None or not access.can_edit_plan(actor, client):

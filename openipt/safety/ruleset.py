@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from openipt.safety.models import OrganisationRule, PolicyTiming, RuleSwitch
-from openipt.safety.rules import DataError, EscalationStep, RuleSet, load_rules, load_shipped
+from openipt.safety.rules import DataError, EscalationStep, Rule, RuleSet, load_rules, load_shipped
 
 log = logging.getLogger("openipt.safety")
 
@@ -72,7 +72,7 @@ def rules_for(organisation_id: int) -> RuleSet:
 class RuleRow:
     """A rule as the settings page shows it."""
 
-    rule: object
+    rule: Rule
     shipped: bool
     switch: RuleSwitch | None
     org_rule: OrganisationRule | None

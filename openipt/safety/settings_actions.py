@@ -8,6 +8,7 @@ be switched off only with a written reason, and switched back on at any time; no
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -39,17 +40,23 @@ from openipt.safety.models import (
 from openipt.safety.rules import OPERATORS, DataError, load_rules, load_shipped
 from openipt.safety.ruleset import rule_rows
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from openipt.accounts.actor import Actor
+    from openipt.accounts.models import Membership
+
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 MAX_MINUTES = 7 * 24 * 60
 
 
-def _admin(actor) -> None:
+def _admin(actor: Actor) -> None:
     if not access.can_manage_safety_settings(actor):
         raise ActionError(_("Only an admin can change the safety settings."), code="forbidden")
 
 
-def _text(value, field: str, message: str, limit: int) -> str:
+def _text(value: object, field: str, message: str, limit: int) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         raise ActionError(message, field=field)
@@ -75,7 +82,7 @@ def _known_item(instrument: str, item: str) -> None:
             field="item")
 
 
-def _clean_rule(actor, data: dict) -> dict:
+def _clean_rule(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     instrument = (data.get("instrument") or "").strip().lower() if isinstance(data.get("instrument"), str) else ""
     if not CODE.match(instrument) or len(instrument) > 40:
         raise ActionError(_("Enter the instrument's code in small letters, such as phq9 or epds."), field="instrument")
@@ -100,8 +107,11 @@ def _clean_rule(actor, data: dict) -> dict:
             "policy": policy, "reason": reason}
 
 
-def _check_loads(organisation_id: int, candidate: dict, exclude_pk: int | None = None) -> None:
-    rows = [r.as_data() for r in OrganisationRule.objects.filter(organisation_id=organisation_id).exclude(pk=exclude_pk)]
+def _check_loads(organisation_id: int, candidate: dict[str, Any], exclude_pk: int | None = None) -> None:
+    others = OrganisationRule.objects.filter(organisation_id=organisation_id)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    rows = [r.as_data() for r in others]
     try:
         load_rules(rows + [candidate])
     except DataError as exc:
@@ -121,7 +131,7 @@ def _new_rule_id(organisation_id: int, instrument: str, item: str) -> str:
 
 
 @transaction.atomic
-def add_rule(actor, data: dict) -> OrganisationRule:
+def add_rule(actor: Actor, data: dict[str, Any]) -> OrganisationRule:
     """Add a rule on one questionnaire item, such as "EPDS item 10 at 1 or more is high risk"."""
     _admin(actor)
     cleaned = _clean_rule(actor, data)
@@ -133,7 +143,7 @@ def add_rule(actor, data: dict) -> OrganisationRule:
 
 
 @transaction.atomic
-def change_rule(actor, rule_pk, data: dict, *, expected_version: int) -> OrganisationRule:
+def change_rule(actor: Actor, rule_pk: int | str, data: dict[str, Any], *, expected_version: int) -> OrganisationRule:
     """Change one of the organisation's own rules, refusing a change based on an older version."""
     _admin(actor)
     rule = OrganisationRule.objects.select_for_update().filter(organisation_id=actor.organisation_id, pk=rule_pk).first()
@@ -156,7 +166,7 @@ def change_rule(actor, rule_pk, data: dict, *, expected_version: int) -> Organis
 
 
 @transaction.atomic
-def switch_rule(actor, rule_id: str, *, off: bool, reason: str) -> RuleSwitch:
+def switch_rule(actor: Actor, rule_id: str, *, off: bool, reason: str) -> RuleSwitch:
     """Switch a rule off (a reason is required) or back on, for this organisation."""
     _admin(actor)
     rows = {row.rule.id: row for row in rule_rows(actor.organisation_id)}
@@ -180,7 +190,7 @@ def switch_rule(actor, rule_id: str, *, off: bool, reason: str) -> RuleSwitch:
 
 
 @transaction.atomic
-def set_timing(actor, policy_id: str, minutes: list) -> PolicyTiming:
+def set_timing(actor: Actor, policy_id: str, minutes: list[Any]) -> PolicyTiming:
     """Set the minutes between an escalation policy's steps for this organisation."""
     _admin(actor)
     policy = load_shipped().policies.get(policy_id)
@@ -210,8 +220,8 @@ def set_timing(actor, policy_id: str, minutes: list) -> PolicyTiming:
 CONTACT_FIELDS = ("language", "name", "phone", "text_number", "website", "hours", "description", "order", "is_active")
 
 
-def _clean_contact(data: dict) -> dict:
-    def text(name, limit):
+def _clean_contact(data: dict[str, Any]) -> dict[str, Any]:
+    def text(name: str, limit: int) -> str:
         value = data.get(name, "")
         value = value.strip() if isinstance(value, str) else ""
         if len(value) > limit:
@@ -230,7 +240,7 @@ def _clean_contact(data: dict) -> dict:
             URLValidator(schemes=["https", "http"])(website)
         except ValidationError:
             raise ActionError(_("Enter a full web address starting with https://"), field="website") from None
-    cleaned = {"language": language, "name": name, "phone": text("phone", 40), "text_number": text("text_number", 40),
+    cleaned: dict[str, Any] = {"language": language, "name": name, "phone": text("phone", 40), "text_number": text("text_number", 40),
                "website": website, "hours": text("hours", 120), "description": text("description", 300)}
     if not (cleaned["phone"] or cleaned["text_number"] or cleaned["website"]):
         raise ActionError(_("Give at least one way to reach them: a phone number, a text number or a web address."), field="phone")
@@ -243,7 +253,7 @@ def _clean_contact(data: dict) -> dict:
 
 
 @transaction.atomic
-def add_contact(actor, data: dict) -> CrisisContact:
+def add_contact(actor: Actor, data: dict[str, Any]) -> CrisisContact:
     """Add a crisis contact clients of one language see."""
     _admin(actor)
     cleaned = _clean_contact(data)
@@ -253,7 +263,7 @@ def add_contact(actor, data: dict) -> CrisisContact:
 
 
 @transaction.atomic
-def change_contact(actor, contact_id, data: dict, *, expected_version: int) -> CrisisContact:
+def change_contact(actor: Actor, contact_id: int | str, data: dict[str, Any], *, expected_version: int) -> CrisisContact:
     """Change a crisis contact (untick "shown to clients" to take it away; nothing is deleted)."""
     _admin(actor)
     contact = access.visible_contacts(actor).select_for_update().filter(pk=contact_id).first()
@@ -273,7 +283,7 @@ def change_contact(actor, contact_id, data: dict, *, expected_version: int) -> C
     return contact
 
 
-def safeguarding_lead_choices(organisation_id: int):
+def safeguarding_lead_choices(organisation_id: int) -> QuerySet[Membership]:
     """Return the active staff (not facilitators or clients) who may be named safeguarding lead."""
     from openipt.accounts.models import Membership, Role
 
@@ -282,7 +292,7 @@ def safeguarding_lead_choices(organisation_id: int):
             .select_related("user").order_by("user__first_name", "user__last_name", "pk"))
 
 
-def set_safeguarding_lead(actor, membership_id) -> SafetySettings:
+def set_safeguarding_lead(actor: Actor, membership_id: int | str | None) -> SafetySettings:
     """Name (or clear, with None) the member of staff told at once about child safeguarding alerts."""
     _admin(actor)
     lead = None

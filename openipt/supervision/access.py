@@ -8,10 +8,15 @@ session outside one's reach answers 404 before any of these checks.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from openipt.accounts.models import CARE_ROLES, Membership, Role
 from openipt.supervision.models import FidelityRating, SignOff
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 RATED_ROLES = (Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR)
 
@@ -24,12 +29,12 @@ def _pk(value) -> int | None:
     return number if 0 < number < 2**62 else None
 
 
-def is_overseer(actor) -> bool:
+def is_overseer(actor: Actor | None) -> bool:
     """Supervisors and admins see the dashboard and sign-off pages."""
     return actor is not None and actor.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def supervised_members(actor) -> QuerySet[Membership]:
+def supervised_members(actor: Actor | None) -> QuerySet[Membership]:
     """Return the staff this actor oversees: a supervisor's supervisees, or all care staff for an admin."""
     if actor is None:
         return Membership.objects.none()
@@ -41,7 +46,7 @@ def supervised_members(actor) -> QuerySet[Membership]:
     return Membership.objects.none()
 
 
-def can_rate(actor, rated_membership_id) -> bool:
+def can_rate(actor: Actor, rated_membership_id) -> bool:
     """A supervisor may rate their supervisees; an admin any care staff in the organisation; nobody themselves."""
     pk = _pk(rated_membership_id)
     if pk is None or not is_overseer(actor) or pk == actor.membership.pk:
@@ -49,7 +54,7 @@ def can_rate(actor, rated_membership_id) -> bool:
     return supervised_members(actor).filter(pk=pk).exists()
 
 
-def can_sign_off(actor, membership) -> bool:
+def can_sign_off(actor: Actor, membership) -> bool:
     return (
         membership is not None
         and membership.organisation_id == actor.organisation_id
@@ -59,7 +64,7 @@ def can_sign_off(actor, membership) -> bool:
     )
 
 
-def visible_ratings(actor) -> QuerySet[FidelityRating]:
+def visible_ratings(actor: Actor | None) -> QuerySet[FidelityRating]:
     """Ratings the actor may read: of their own sessions, and (overseers) of the staff they oversee."""
     if actor is None or actor.role == Role.CLIENT:
         return FidelityRating.objects.none()
@@ -72,14 +77,14 @@ def visible_ratings(actor) -> QuerySet[FidelityRating]:
     return mine
 
 
-def get_rating(actor, rating_id) -> FidelityRating | None:
+def get_rating(actor: Actor, rating_id) -> FidelityRating | None:
     pk = _pk(rating_id)
     if pk is None:
         return None
     return visible_ratings(actor).filter(pk=pk).select_related("rater__user", "rated__user").first()
 
 
-def my_ratings(actor) -> QuerySet[FidelityRating]:
+def my_ratings(actor: Actor | None) -> QuerySet[FidelityRating]:
     """The current ratings of the actor's own sessions, newest first, with replies."""
     if actor is None or actor.role == Role.CLIENT:
         return FidelityRating.objects.none()
@@ -90,13 +95,13 @@ def my_ratings(actor) -> QuerySet[FidelityRating]:
     )
 
 
-def visible_signoffs(actor) -> QuerySet[SignOff]:
+def visible_signoffs(actor: Actor) -> QuerySet[SignOff]:
     return SignOff.objects.filter(
         organisation_id=actor.organisation_id, membership__in=supervised_members(actor)
     ).select_related("membership__user", "signed_by__user", "withdrawn_by__user")
 
 
-def get_member(actor, membership_id) -> Membership | None:
+def get_member(actor: Actor, membership_id) -> Membership | None:
     pk = _pk(membership_id)
     if pk is None:
         return None

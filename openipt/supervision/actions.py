@@ -8,6 +8,7 @@ rated the same session first).
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -21,6 +22,11 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.supervision import access, scoring, targets
 from openipt.supervision.models import Competency, FidelityRating, Overall, RatingReply, SignOff
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.protocol import Protocol
+    from openipt.protocol.model import FidelityChecklist
+
 RATED = register("fidelity.rated", "Session fidelity rated")
 REPLIED = register("fidelity.replied", "Fidelity comment read or answered")
 SIGNED_OFF = register("competency.signed_off", "Competency signed off")
@@ -32,7 +38,7 @@ OVERALL_VALUES = tuple(Overall.values)
 NOT_HELD = gettext_noop("This session has not taken place (it is still scheduled, or was cancelled or missed), so there is nothing to rate.")
 
 
-def checklist_for(target: targets.Target):
+def checklist_for(target: targets.Target) -> tuple[FidelityChecklist, str]:
     """Return (checklist, version) for a target's phase and format; the group-only items only for groups."""
     from openipt.protocol import default_protocol
 
@@ -45,7 +51,7 @@ def checklist_for(target: targets.Target):
     return checklist, version
 
 
-def _named_checklist(protocol, checklist_id: str, format_id: str):
+def _named_checklist(protocol: Protocol, checklist_id: str, format_id: str) -> FidelityChecklist:
     """Return a checklist by its id with the items that apply to the format; KeyError when it does not exist."""
     from openipt.protocol.model import FidelityChecklist
 
@@ -56,7 +62,7 @@ def _named_checklist(protocol, checklist_id: str, format_id: str):
     raise KeyError(checklist_id)
 
 
-def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expected_version: int | None = None,
+def rate(actor: Actor, kind: str, target_id: int | str, *, answers: dict[str, Any], comment: str = "", expected_version: int | None = None,
          overall: int | None = None) -> FidelityRating:
     """Rate a session's fidelity. A session already rated gets a new version; the old one stays as history.
 
@@ -146,7 +152,7 @@ def rate(actor, kind: str, target_id, *, answers: dict, comment: str = "", expec
     return rating
 
 
-def reply(actor, rating_id, *, text: str = "") -> RatingReply:
+def reply(actor: Actor, rating_id: int | str, *, text: str = "") -> RatingReply:
     """Mark a rating's comment as read and, once, reply to it. Only the rated clinician may."""
     rating = access.get_rating(actor, rating_id)
     if rating is None:
@@ -171,12 +177,12 @@ def reply(actor, rating_id, *, text: str = "") -> RatingReply:
     return existing
 
 
-def record_view(actor, rating) -> None:
+def record_view(actor: Actor, rating: FidelityRating) -> None:
     with transaction.atomic():
         audit.record(RATING_VIEWED.code, actor=actor, obj=rating)
 
 
-def sign_off(actor, membership_id, *, competency: str, signed_on: date | None = None, note: str = "") -> SignOff:
+def sign_off(actor: Actor, membership_id: int | str, *, competency: str, signed_on: date | None = None, note: str = "") -> SignOff:
     """Sign a clinician off as competent; a supervisor for their supervisees, an admin for any care staff."""
     if not access.is_overseer(actor):
         raise PermissionDenied
@@ -204,7 +210,7 @@ def sign_off(actor, membership_id, *, competency: str, signed_on: date | None = 
     return made
 
 
-def withdraw_sign_off(actor, signoff_id, *, reason: str) -> SignOff:
+def withdraw_sign_off(actor: Actor, signoff_id: int | str, *, reason: str) -> SignOff:
     """Withdraw a live sign-off, with a reason; the row stays as history."""
     if not access.is_overseer(actor):
         raise PermissionDenied

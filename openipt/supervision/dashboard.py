@@ -9,6 +9,7 @@ app offers that count.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -20,12 +21,15 @@ from openipt.supervision.api import fidelity_trend
 from openipt.supervision.models import FidelityRating
 from openipt.supervision.scoring import trend_direction
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 WAITING_DAYS = 42
 WAITING_SHOWN = 20
 RECENT_SHOWN = 3
 
 
-def members_with_caseload(actor):
+def members_with_caseload(actor: Actor):
     caseload = (
         Assignment.objects.filter(staff_id=OuterRef("pk")).exclude(client__status="discharged")
         .order_by().values("staff_id").annotate(n=Count("pk")).values("n")

@@ -8,17 +8,21 @@ person who held it. Groups are imported only inside the resolver, as for individ
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 KIND = "group_meeting"
 CHECKLISTS = {"pre_group": ("fidelity.pre_group", "initial"), "mid_group": ("fidelity.mid_group", "middle")}
 
 
-def meeting_target(actor, target_id: int):
+def meeting_target(actor: Actor, target_id: int):
     """Resolve a pre-group or mid-group meeting the actor can see, or raise Http404."""
     from openipt.clients.access import visible_clients
     from openipt.groups.access import visible_groups
@@ -46,7 +50,7 @@ WAITING_DAYS = 42
 WAITING_SHOWN = 20
 
 
-def waiting_meetings_context(request, actor):
+def waiting_meetings_context(request, actor: Actor | None):
     """The supervision dashboard panel: group meetings of the people overseen, last six weeks, not yet rated."""
     from datetime import timedelta
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.http import Http404
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def register_target(kind: str, resolver: Callable) -> None:
     RESOLVERS[kind] = resolver
 
 
-def resolve(actor, kind: str, target_id) -> Target:
+def resolve(actor: Actor | None, kind: str, target_id) -> Target:
     """Return the target for an actor, or raise Http404 (unknown kind, bad id, outside their reach)."""
     resolver = RESOLVERS.get(kind)
     try:
@@ -54,7 +58,7 @@ def resolve(actor, kind: str, target_id) -> Target:
     return target
 
 
-def course_session_target(actor, target_id: int) -> Target:
+def course_session_target(actor: Actor, target_id: int) -> Target:
     """Resolve a session of an individual course (kind "session")."""
     from django.urls import reverse
     from django.utils import formats

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,8 +23,11 @@ from openipt.supervision import access, actions, dashboard, targets
 from openipt.supervision.forms import ANSWER_LABELS, RatingForm, ReplyForm, SignOffForm, WithdrawForm
 from openipt.supervision.models import FidelityRating
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def _overseer_or_403(actor):
+
+def _overseer_or_403(actor: Actor):
     if not access.is_overseer(actor):
         raise PermissionDenied
 

@@ -180,7 +180,7 @@ class _Checker:
     def err(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
 
-    def obj(self, value: Any, path: str, allowed: set[str], required: set[str]) -> dict | None:
+    def obj(self, value: Any, path: str, allowed: set[str], required: set[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.err(path, "must be an object")
             return None
@@ -212,7 +212,7 @@ class _Checker:
             shown = value if isinstance(value, str) else type(value).__name__
             self.err(path, f"{shown!r} is not one of {', '.join(options)}")
             return default
-        return value
+        return str(value)
 
     def texts(self, value: Any, path: str) -> tuple[str, ...]:
         if value is None:
@@ -225,7 +225,7 @@ class _Checker:
             return ()
         return tuple(t for i, v in enumerate(value) if (t := self.text(v, f"{path}[{i}]", required=True)))
 
-    def items(self, value: Any, path: str, limit: int) -> list:
+    def items(self, value: Any, path: str, limit: int) -> list[Any]:
         if not isinstance(value, list):
             self.err(path, "must be a list")
             return []

@@ -102,6 +102,7 @@ def _in_window(months: float, window: tuple[float | None, float | None]) -> bool
 def _event_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Evidence, tuple[str, int] | None]]:
     anchor = case.anchor()
     onset_known = case.onset is not None
+    onset_rough = case.onset is not None and case.onset.date.precision != "day"
     for ev in case.timeline:
         if ev.kind not in rule.event_kinds:
             continue
@@ -109,7 +110,7 @@ def _event_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Evide
         if not _in_window(months, rule.window):
             continue
         factor = _event_factor(ev, case, rules)
-        approximate = ev.date.precision != "day" or (onset_known and case.onset.date.precision != "day")
+        approximate = ev.date.precision != "day" or onset_rough
         base = dict(what=ev.description or _KIND_WORDS[ev.kind], when=_when(ev),
                     timing=describe_offset(months, onset_known, approximate))
         if rule.focus == "person":
@@ -145,6 +146,7 @@ def _reminder_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Ev
     """Find events near onset that involve someone who died earlier (an anniversary, a reminder)."""
     anchor = case.anchor()
     onset_known = case.onset is not None
+    onset_rough = case.onset is not None and case.onset.date.precision != "day"
     deaths = {ev.people[0]: ev for ev in case.timeline if ev.kind in GRIEF_EVENT_KINDS and ev.people}
     for ev in case.timeline:
         if ev.kind in GRIEF_EVENT_KINDS:
@@ -158,7 +160,7 @@ def _reminder_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Ev
             ring_f = rule.ring_factor.get(person.ring)
             if death is None or not ring_f or death.date.representative() >= ev.date.representative():
                 continue
-            approximate = ev.date.precision != "day" or (onset_known and case.onset.date.precision != "day")
+            approximate = ev.date.precision != "day" or onset_rough
             sentence = _fmt(rule, who=person.label, what=ev.description or _KIND_WORDS[ev.kind], when=_when(ev),
                             timing=describe_offset(months, onset_known, approximate), loss_when=_when(death))
             points = rule.weight * _event_factor(ev, case, rules) * ring_f
@@ -167,7 +169,7 @@ def _reminder_matches(rule: Rule, case: Case, rules: Rules) -> Iterator[tuple[Ev
                    ("person", idx))
 
 
-def _event_evidence(rule: Rule, points: float, ev: Event, people: tuple[Person, ...], base: dict,
+def _event_evidence(rule: Rule, points: float, ev: Event, people: tuple[Person, ...], base: dict[str, Any],
                     who: str) -> Evidence:
     return Evidence(rule=rule.id, area=rule.area, points=round(points, 2), sentence=_fmt(rule, who=who, **base),
                     people=tuple(PersonRef(p.index, p.name) for p in people), events=(ev.index,))
@@ -328,9 +330,9 @@ def suggest_stage(person: Person, case: Case, rules: Rules) -> StageSuggestion:
         found = None
         for where, text in texts:
             low = text.lower()
-            hit = next((m for w in cue.words if (m := re.search(r"\b" + re.escape(w) + r"[\w']*", low))), None)
-            if hit:
-                found = (hit.group(0), where)
+            word = next((m for w in cue.words if (m := re.search(r"\b" + re.escape(w) + r"[\w']*", low))), None)
+            if word:
+                found = (word.group(0), where)
                 break
         if found:
             scores[cue.stage] += cue.weight
@@ -405,7 +407,7 @@ def suggest(case: Case, rules: Rules | None = None) -> list[Suggestion]:
     return out
 
 
-def _no_suggestion(scored: dict, rules: Rules) -> Suggestion:
+def _no_suggestion(scored: dict[str, Any], rules: Rules) -> Suggestion:
     leads = sorted((a for a in AREAS if scored[a][2]), key=lambda a: -scored[a][0])
     if not leads:
         return Suggestion(1, "none", None, 0.0, 0.0, None, "",

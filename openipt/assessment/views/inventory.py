@@ -3,6 +3,8 @@ moving them between rings, what the client changed, and each entry's history."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +22,9 @@ from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 
 def lost_people(client) -> set[int]:
     """Entries who died or were lost (the main person of a death or loss on the timeline)."""
@@ -27,7 +32,7 @@ def lost_people(client) -> set[int]:
                .values_list("main_person_id", flat=True))
 
 
-def inventory_rows(actor, client, people, *, for_client: bool = False) -> list[dict]:
+def inventory_rows(actor: Actor, client, people, *, for_client: bool = False) -> list[dict]:
     """Each entry with its circle kind, the client's unseen changes and any change kept aside."""
     lost = lost_people(client)
     seen = access.seen_versions(actor, people) if not for_client else {}

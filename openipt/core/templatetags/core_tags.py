@@ -1,14 +1,20 @@
 """Small template helpers used across apps."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import template
+from django.http import QueryDict
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes):
+def query_with(context: dict[str, Any], **changes: Any) -> str:
     """Return the current query string with some parameters replaced."""
-    params = context["request"].GET.copy()
+    params: QueryDict = context["request"].GET.copy()
     for key, value in changes.items():
         if value is None or value == "":
             params.pop(key, None)
@@ -18,18 +24,18 @@ def query_with(context, **changes):
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, column: str):
+def sort_link(context: dict[str, Any], column: str) -> str:
     """Return the query string that sorts by a column, toggling direction."""
     current = context.get("order", "")
     target = f"-{column}" if current == column else column
-    params = context["request"].GET.copy()
+    params: QueryDict = context["request"].GET.copy()
     params["sort"] = target
     params.pop("page", None)
     return params.urlencode()
 
 
 @register.simple_tag(takes_context=True)
-def sort_state(context, column: str):
+def sort_state(context: dict[str, Any], column: str) -> str:
     """Return the aria-sort value for a column header."""
     current = context.get("order", "")
     if current == column:
@@ -40,7 +46,7 @@ def sort_state(context, column: str):
 
 
 @register.simple_tag
-def submission_key():
+def submission_key() -> SafeString:
     """Render the hidden field that makes a form's submission happen once."""
     import uuid
 

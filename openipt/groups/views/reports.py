@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -17,6 +19,9 @@ from openipt.groups import access, oversight, report_actions, supervision_link
 from openipt.groups.forms import ReplyForm, ReportForm
 from openipt.groups.models import SessionReport
 from openipt.groups.views.common import session_or_404
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 @staff_required
@@ -55,7 +60,7 @@ def report_view(request, group_id, number):
     }, status=400 if form is not None and form.errors else 200)
 
 
-def _may_rate(actor, group) -> bool:
+def _may_rate(actor: Actor, group) -> bool:
     """The supervision app lets a supervisor rate their own supervisees (and an admin any care staff)."""
     return actor.is_admin or group.facilitator.supervisor_id == actor.membership.pk
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,6 +23,9 @@ from openipt.groups.models import Attendance, Presence
 from openipt.groups.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 MAX_SYNC = 200
 MAX_SYNC_BYTES = 2 * 1024 * 1024
 
@@ -38,7 +43,7 @@ def known_steps(session) -> set[str]:
     return {s["id"] for s in guide_for(session)[1]}
 
 
-def session_context(actor, session, posted=None) -> dict:
+def session_context(actor: Actor, session, posted=None) -> dict:
     group = session.group
     members = list(access.active_members(actor, group))
     rows = {a.member_id: a for a in Attendance.objects.filter(session=session).select_related("marked_by__user")}

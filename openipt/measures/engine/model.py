@@ -141,14 +141,21 @@ class ReliableChange:
         """Return the standard error of a difference, SD * sqrt(2) * sqrt(1 - r)."""
         if self.method != "jacobson_truax":
             return None
+        if self.sd is None or self.reliability is None:
+            raise ValueError("a Jacobson-Truax reliable-change rule needs sd and reliability")
         return self.sd * math.sqrt(2) * math.sqrt(1 - self.reliability)
 
     @property
     def size(self) -> float:
         """Return the smallest change (in points) that counts as reliable."""
         if self.method == "threshold":
+            if self.threshold is None:
+                raise ValueError("a threshold reliable-change rule needs a threshold")
             return float(self.threshold)
-        return 1.96 * self.s_diff
+        s_diff = self.s_diff
+        if s_diff is None:
+            raise ValueError(f"unknown reliable-change method {self.method!r}")
+        return 1.96 * s_diff
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,12 @@ class Administration:
     total: int | None
 
 
+def total_of(a: Administration) -> int:
+    """The total of an administration known to be scored (kept by `_scored`, or filtered on a total)."""
+    assert a.total is not None
+    return a.total
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One outcome verdict: a status id, a label, and the definition behind it."""
@@ -133,11 +139,14 @@ def reliable_change(instrument: Instrument, before: int, after: int) -> Verdict:
     diff = after - before
     better = -diff if instrument.higher_is_worse else diff
     if rule.method == "threshold":
-        size = rule.threshold
+        size = rule.size
         reliable = abs(diff) >= size
         detail = f"change {diff:+d}; reliable at {size:g} points or more"
     else:
-        rc = diff / rule.s_diff
+        s_diff = rule.s_diff
+        if s_diff is None:
+            raise ValueError(f"{instrument.code}: unknown reliable-change method {rule.method!r}")
+        rc = diff / s_diff
         reliable = abs(rc) > 1.96
         detail = f"change {diff:+d}; RC = {rc:.2f} (reliable when |RC| > 1.96)"
     if not reliable or better == 0:
@@ -159,10 +168,10 @@ def _scored(instrument: Instrument, administrations: Iterable[Administration]) -
 
 
 def _case(instrument: Instrument, key: str, total: int, sex: str | None, cutoff: int | None = None) -> Verdict:
-    if instrument.caseness is None and cutoff is None:
-        return _verdict(key, "not_defined", f"{instrument.short_name} has no caseness cut-off.")
     note = ""
     if cutoff is None:
+        if instrument.caseness is None:
+            return _verdict(key, "not_defined", f"{instrument.short_name} has no caseness cut-off.")
         cutoff, basis = instrument.caseness.cutoff_for(sex if sex in ("female", "male") else None)
         note = " (sex not recorded: lower cut-off used)" if basis == "sex_unknown" else ""
     status = "case" if total >= cutoff else "not_case"
@@ -181,7 +190,7 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
     sessions = len({a.session for a in scored if a.session is not None})
     baseline = scored[0] if scored else None
     latest = scored[-1] if scored else None
-    start = (_case(instrument, "caseness_start", baseline.total, sex, case_cutoff) if baseline
+    start = (_case(instrument, "caseness_start", total_of(baseline), sex, case_cutoff) if baseline
              else _verdict("caseness_start", "not_enough_data"))
     if sessions < MIN_SCORED_SESSIONS or len(scored) < 2:
         detail = f"{sessions} attended session(s) with a score; {MIN_SCORED_SESSIONS} needed"
@@ -189,7 +198,8 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
         return CourseOutcome(instrument.code, False, sessions, baseline, latest, None,
                              nd["reliable_change"], nd["response"], nd["remission"], start, nd["caseness_end"])
     assert baseline is not None and latest is not None
-    change = latest.total - baseline.total
+    first, last = total_of(baseline), total_of(latest)
+    change = last - first
 
     not_case = start.status == "not_case"
     not_case_detail = f"first {start.detail}"
@@ -197,14 +207,14 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
         response = _verdict("response", "not_defined", f"{instrument.short_name} has no response rule.")
     elif not_case:
         response = _verdict("response", NOT_A_CASE, not_case_detail)
-    elif baseline.total == 0:
+    elif first == 0:
         response = _verdict("response", "not_applicable", "the first score was 0, so it cannot halve")
     else:
         frac = Fraction(str(instrument.response.fall_fraction))
-        fall = baseline.total - latest.total
-        met = fall >= frac * baseline.total
+        fall = first - last
+        met = fall >= frac * first
         response = _verdict("response", "response" if met else "no_response",
-                            f"fell {fall} of {baseline.total} points; {float(frac * baseline.total):g} needed")
+                            f"fell {fall} of {first} points; {float(frac * first):g} needed")
 
     if instrument.remission is None:
         remission = _verdict("remission", "not_defined", f"{instrument.short_name} has no remission rule.")
@@ -212,14 +222,14 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
         remission = _verdict("remission", NOT_A_CASE, not_case_detail)
     else:
         below = instrument.remission.below
-        remission = _verdict("remission", "remission" if latest.total < below else "no_remission",
-                             f"latest score {latest.total}; remission is below {below}")
+        remission = _verdict("remission", "remission" if last < below else "no_remission",
+                             f"latest score {last}; remission is below {below}")
 
     return CourseOutcome(
         instrument=instrument.code, enough_data=True, scored_sessions=sessions, baseline=baseline,
-        latest=latest, change=change, reliable_change=reliable_change(instrument, baseline.total, latest.total),
+        latest=latest, change=change, reliable_change=reliable_change(instrument, first, last),
         response=response, remission=remission, caseness_start=start,
-        caseness_end=_case(instrument, "caseness_end", latest.total, sex, case_cutoff),
+        caseness_end=_case(instrument, "caseness_end", last, sex, case_cutoff),
     )
 
 
@@ -261,7 +271,7 @@ def paired_administrations(depression: Sequence[Administration], anxiety: Sequen
     Each score is used in at most one pair; a score without a partner from the same appointment
     is left out of the pair rules (NHS Talking Therapies compares the measures at the same contact).
     """
-    def key(a: Administration):
+    def key(a: Administration) -> tuple[dt.date, int]:
         return (a.date, -1 if a.session is None else a.session)
 
     left = sorted(anxiety, key=key)
@@ -295,12 +305,15 @@ def talking_therapies_outcome(depression: Instrument, anxiety: Instrument,
         detail = (f"a {depression.short_name} and a {anxiety.short_name} from the same appointment are needed at "
                   f"least twice; there {'is' if len(pairs) == 1 else 'are'} {len(pairs)}")
         v = {k: _verdict(k, "not_enough_data", detail) for k in keys}
-        return PairOutcome(False, *(v[k] for k in keys), dep, anx, len(pairs),
+        return PairOutcome(False, v["case_at_start"], v["recovery"], v["reliable_improvement"],
+                           v["reliable_deterioration"], v["reliable_recovery"], dep, anx, len(pairs),
                            pairs[0] if pairs else None, None)
+    assert depression.caseness is not None and anxiety.caseness is not None  # checked at the top
     d_cut = depression.caseness.cutoff if depression_cutoff is None else depression_cutoff
     a_cut = anxiety.caseness.cutoff if anxiety_cutoff is None else anxiety_cutoff
+    assert d_cut is not None and a_cut is not None
     (d_first, a_first), (d_last, a_last) = pairs[0], pairs[-1]
-    d0, a0, d1, a1 = d_first.total, a_first.total, d_last.total, a_last.total
+    d0, a0, d1, a1 = total_of(d_first), total_of(a_first), total_of(d_last), total_of(a_last)
     case = d0 >= d_cut or a0 >= a_cut
     when0, when1 = d_first.date.isoformat(), d_last.date.isoformat()
     case_v = _verdict("case_at_start", "met" if case else "not_met",

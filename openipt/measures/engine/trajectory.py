@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InstrumentFileError
-from .model import Instrument
-from .outcomes import Administration, reliable_change
+from .model import Band, Instrument
+from .outcomes import Administration, reliable_change, total_of
 from .yamlsrc import read_yaml
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "content" / "trajectories" / "default-model.yaml"
@@ -135,13 +135,14 @@ def _require_symptom_measure(instrument: Instrument) -> None:
                          "with bands and a reliable-change rule")
 
 
-def _table_bands(instrument: Instrument):
+def _table_bands(instrument: Instrument) -> list[Band]:
     below = instrument.remission.below if instrument.remission else None
     return [b for b in instrument.bands if below is None or b.min >= below]
 
 
-def _default_band(instrument: Instrument, band, model: TrajectoryModel, courses: int = 0) -> BandTrajectory:
+def _default_band(instrument: Instrument, band: Band, model: TrajectoryModel, courses: int = 0) -> BandTrajectory:
     midpoint = (band.min + band.max) / 2
+    assert instrument.reliable_change is not None  # _require_symptom_measure checked it
     tolerance = instrument.reliable_change.size
     cells = []
     for s in range(1, model.last_session + 1):
@@ -183,13 +184,13 @@ def derive_table(instrument: Instrument, courses: Sequence[Sequence[Administrati
         if len(scored) < 2:
             continue
         base = scored[0]
-        band = instrument.band_for(base.total)
+        band = instrument.band_for(total_of(base))
         if band is None or band.id not in band_ids:
             continue
         course_counts[band.id] += 1
         for a in scored[1:]:
             if a.session is not None:
-                changes[(band.id, a.session)].append(a.total - base.total)
+                changes[(band.id, a.session)].append(total_of(a) - total_of(base))
     out = []
     for band in bands:
         n_courses = course_counts[band.id]
@@ -246,6 +247,6 @@ def classify_course(instrument: Instrument, table: TrajectoryTable, administrati
                     key=lambda a: (a.date, -1 if a.session is None else a.session))
     if len(scored) < 2:
         return ()
-    base = scored[0].total
-    return tuple(classify(instrument, table, base, a.session, a.total, wait_sessions=wait_sessions)
+    base = total_of(scored[0])
+    return tuple(classify(instrument, table, base, a.session, total_of(a), wait_sessions=wait_sessions)
                  for a in scored[1:])

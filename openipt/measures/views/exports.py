@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,9 @@ from openipt.measures.forms import IdentifiableForm, ImportForm
 from openipt.measures.imports import ImportRefused, import_text
 from openipt.measures.interop import RESOURCE_TYPES, dictionary_markdown, write_dictionary_csv
 from openipt.measures.models import Administration, Status
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 NDJSON = "application/fhir+ndjson"
 
@@ -49,7 +53,7 @@ def _identifiable(request) -> tuple[bool, IdentifiableForm | None, str]:
     return False, form, ""
 
 
-def _org_scope(actor):
+def _org_scope(actor: Actor):
     clients = client_access.visible_clients(actor)
     admins = Administration.objects.filter(organisation_id=actor.organisation_id, client__in=clients)
     return clients, admins

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -38,22 +39,25 @@ from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
 from openipt.measures.models import OneTimeLink, Schedule
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
-def course_or_404(actor, course_id, request=None) -> Course:
+
+def course_or_404(actor: Actor, course_id, request=None) -> Course:
     course = access.get_course(actor, course_id)
     if course is None:
         raise Http404
     return course
 
 
-def changeable_or_403(actor, course_id, request=None) -> Course:
+def changeable_or_403(actor: Actor, course_id, request=None) -> Course:
     course = course_or_404(actor, course_id, request)
     if not access.can_administer(actor, course):
         raise PermissionDenied
     return course
 
 
-def whose_scores(actor, course, request) -> tuple[Client, list[Client]]:
+def whose_scores(actor: Actor, course, request) -> tuple[Client, list[Client]]:
     """Return whose scores a course page shows (`?partner=`), and the partners the actor may switch between.
 
     Partner two of a couples course is shown only to staff who may see their record; asking for

@@ -3,6 +3,8 @@ history), worksheets and rehearsals; the assigned care staff assign, answer and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -34,6 +36,9 @@ from openipt.practice.views.common import staff_client_or_404
 from openipt.practice.views.rehearsal import rehearsal_context
 from openipt.practice.worksheetdefs import definition, definitions
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 
 def _guided_or_403(request, client_id):
     client = staff_client_or_404(request, client_id)
@@ -46,7 +51,7 @@ def _back(client, anchor=""):
     return redirect(reverse("practice:care", args=[client.pk]) + anchor)
 
 
-def interval_history(actor, client, course=None, limit=None):
+def interval_history(actor: Actor, client, course=None, limit=None):
     """Log entries since the last held session of the client's course (all of them without one)."""
     course = course if course is not None else access.current_course(actor, client)
     last = access.last_held_session(course) if course is not None else None

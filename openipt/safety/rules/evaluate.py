@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..riskdetect import ScanResult, default_patterns, scan
+from ..riskdetect import Match, ScanResult, default_patterns, scan
 from .loader import load_shipped
-from .model import SEVERITY_RANK, Evidence, FreeTextRule, InstrumentItemRule, RiskReviewRule, Rule, Signal
+from .model import (
+    SEVERITY_RANK,
+    Evidence,
+    FreeTextRule,
+    InstrumentItemRule,
+    RiskKind,
+    RiskReviewRule,
+    Rule,
+    Signal,
+)
 
 
 def evaluate_answers(
@@ -77,7 +86,7 @@ def evaluate_text(
     return signals
 
 
-def _text_signals(rule: FreeTextRule, found: ScanResult, source: str, kinds) -> list[Signal]:
+def _text_signals(rule: FreeTextRule, found: ScanResult, source: str, kinds: Mapping[str, RiskKind]) -> list[Signal]:
     """Return one signal per kind of risk found at or above the rule's minimum severity."""
     signals = []
     for kind_id, kind_severity in found.kinds.items():
@@ -136,7 +145,7 @@ def evaluate_review(rules: Iterable[Rule], concern_level: str) -> list[Signal]:
     return signals
 
 
-def _describe(matches) -> str:
+def _describe(matches: Iterable[Match]) -> str:
     """Say in plain words which families of risk words were found and how they were read."""
     families = []
     for m in matches:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -22,6 +24,9 @@ from openipt.safety import access, actions, present
 from openipt.safety.forms import AlertFilterForm, ReopenForm, ResolveForm
 from openipt.safety.models import OPEN, UNACKNOWLEDGED, AlertStatus
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 STATUS_FILTERS = {
     "open": {"status__in": OPEN},
     "unacknowledged": {"status__in": UNACKNOWLEDGED},
@@ -31,7 +36,7 @@ STATUS_FILTERS = {
 }
 
 
-def _alert_or_404(actor, alert_id):
+def _alert_or_404(actor: Actor, alert_id):
     alert = access.get_alert(actor, alert_id)
     if alert is None:
         raise Http404
