@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .kinds import PHASES
 from .model import FidelityChecklist, Format, GroupGuide, Phase, PlanSet, ProblemArea, Step, Technique, Topic
 from .schema import Checker, Reference
-from .yamlio import Loc, LocDict
+from openipt.core.content import Loc, LocDict
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .schema import (
     TextList,
     text,
 )
-from .yamlio import LocDict
+from openipt.core.content import LocDict
 
 PHASES = ("initial", "middle", "termination")
 SESSION_TYPES = (*PHASES, "pre_group", "mid_group")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .schema import Checker, Field, IdList, Record
-from .yamlio import LocDict, LocList
+from openipt.core.content import LocDict, LocList
 
 TRANSLATION = "translation"
 ADAPTATION = "adaptation"
