@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openipt.core.content import Loc, LocDict, LocList, MarkdownDoc, load_markdown, parse_yaml
+
 from .build import BUILDERS, build_topic
 from .catalog import Catalog, check_references, cross_check
 from .errors import ContentError, ContentErrors
@@ -19,7 +21,6 @@ from .kinds import FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
 from .merge import ADAPTATION, TRANSLATION, check_translation_item, merge_item
 from .model import PackInfo
 from .schema import Checker
-from openipt.core.content import Loc, LocDict, LocList, MarkdownDoc, load_markdown, parse_yaml
 
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 BASE_LANGUAGE = "en"

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ContentError
 from openipt.core.content import Loc, LocDict, LocList
+
+from .errors import ContentError
 
 PLACEHOLDERS = frozenset({"session_number", "total_sessions", "remaining_sessions"})
 
