@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import InstrumentFileError
 from .model import Instrument
 from .outcomes import Administration, reliable_change
-from .yamlsrc import read_yaml
+from .registry import read_yaml
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "content" / "trajectories" / "default-model.yaml"
 DEFAULT_WAIT_SESSIONS = 4
@@ -103,7 +103,8 @@ class TrackStatus:
 def load_model(path: Path | None = None) -> TrajectoryModel:
     """Read the default trajectory model parameters from YAML."""
     path = path or DEFAULT_MODEL_PATH
-    data, lines = read_yaml(path)
+    lines = read_yaml(path)
+    data = lines.data
     problems = []
     keys = {"model", "eventual_fall_fraction", "rate_per_session", "last_session", "tolerance", "instruments"}
     if not isinstance(data, dict) or set(data) != keys:

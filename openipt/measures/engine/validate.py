@@ -29,7 +29,6 @@ from .model import (
     Response,
     SafetyItem,
 )
-from .yamlsrc import LineMap
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 ITEM_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -61,7 +60,7 @@ def _is_text(v: Any) -> bool:
 class _Checker:
     """Collects problems with their line numbers while the instrument is built."""
 
-    def __init__(self, lines: LineMap):
+    def __init__(self, lines: Document):
         self.lines = lines
         self.problems: list[tuple[int | None, str]] = []
 
@@ -109,7 +108,7 @@ class _Checker:
         return v
 
 
-def build_instrument(data: Any, lines: LineMap, path: Path) -> Instrument:
+def build_instrument(data: Any, lines: Document, path: Path) -> Instrument:
     """Check instrument data read from path and return the Instrument, or raise InstrumentFileError."""
     c = _Checker(lines)
     top = c.mapping(data, (), TOP_KEYS, REQUIRED_TOP)
