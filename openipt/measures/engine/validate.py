@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from openipt.core.content import Document
+
 from .errors import InstrumentFileError
 from .model import (
     DIRECTIONS,
