@@ -58,7 +58,7 @@ def test_an_unknown_rule_kind_is_refused():
 def test_a_duplicate_key_is_refused_not_silently_overwritten():
     first = line_of(SHIPPED, "ambiguity_margin:")
     text = SHIPPED.replace("ambiguity_margin: 1.5\n", "ambiguity_margin: 1.5\nambiguity_margin: 9\n", 1)
-    with pytest.raises(DataFileError, match=rf"^r.yaml:{first + 1}: ambiguity_margin: appears twice"):
+    with pytest.raises(DataFileError, match=rf"^r.yaml:{first + 1}: duplicate key 'ambiguity_margin' \(first given on line {first}\)"):
         parse_rules(text, "r.yaml")
 
 

@@ -1,9 +1,9 @@
-"""Read YAML data files while remembering the line each value came from.
+"""Check suggestion rules and formulation templates read with the content toolkit.
 
 Clinics tune the suggestion rules and edit the formulation templates by hand. When they get
 something wrong the message must say where: ``rules.yaml:41: rules[3].weight: must be a number``.
-PyYAML knows each node's position only while composing, so we compose the node tree ourselves,
-build plain Python values from it, and keep a map from value path to line number.
+The content toolkit reads the file and keeps the line of every value path; ``Schema`` checks
+the values and names the file, line and path of the first mistake.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import string
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
+from openipt.core.content import dotted, parse_yaml
 
 Path = tuple[str | int, ...]
 
@@ -21,50 +21,14 @@ class DataFileError(ValueError):
     """A data file that cannot be read or does not follow its schema."""
 
 
-def dotted(path: Path) -> str:
-    """Render a value path as text, e.g. ("rules", 3, "weight") -> "rules[3].weight"."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
 def load_yaml(text: str, source: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML text; return (data, lines) where lines maps each value path to its 1-based line."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise DataFileError(f"{source}:1: the file is empty")
-        lines: dict[Path, int] = {}
-        data = _build(loader, node, (), lines, source)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise DataFileError(f"{source}:{line}: not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{source}: not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, lines: dict[Path, int], source: str) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise DataFileError(f"{source}:{key_node.start_mark.line + 1}: {dotted(path)}: keys must be text")
-            if key in out:
-                raise DataFileError(f"{source}:{key_node.start_mark.line + 1}: {dotted(path + (key,))}: "
-                                    "appears twice")
-            out[key] = _build(loader, value_node, path + (key,), lines, source)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), lines, source) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    document, problems = parse_yaml(text, source)
+    if problems:
+        raise DataFileError(str(problems[0]))
+    if document.data is None:
+        raise DataFileError(f"{source}:1: the file is empty")
+    return document.data, document.lines
 
 
 class Schema:
