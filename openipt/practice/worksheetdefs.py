@@ -127,7 +127,7 @@ def parse(src: Source) -> WorksheetDef:
         fields.append(Field(fid, ftype, label, help_text, analyse))
     if problems:
         raise DataError(problems)
-    return WorksheetDef(wid, order, tuple(areas), title, short, intro, tuple(fields), src.name)
+    return WorksheetDef(wid, order, tuple(areas), title, short, intro, tuple(fields), src.file)
 
 
 def parse_text(text: str, name: str = "<text>") -> WorksheetDef:

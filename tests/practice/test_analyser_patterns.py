@@ -98,7 +98,7 @@ def test_phrases_that_could_be_slow_or_wrong_are_refused(phrase, reason):
 def test_yaml_syntax_error_and_duplicate_key_name_the_line():
     assert _problems("version: 1\npatterns: [\n") [0].startswith("custom.yaml:3: not valid YAML")
     problems = _problems(GOOD.replace("    label: Naming a feeling", "    label: A\n    label: B"))
-    assert problems == ["custom.yaml:8: duplicate key 'label'"]
+    assert problems == ["custom.yaml:8: duplicate key 'label' (first given on line 7)"]
 
 
 def test_yes_without_quotes_is_caught_as_not_a_phrase():

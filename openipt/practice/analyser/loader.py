@@ -228,7 +228,7 @@ def parse(src: Source) -> PatternSet:
     patterns = checker.patterns(data.get("patterns"), classes)
     if checker.problems:
         raise DataError(checker.problems)
-    return PatternSet(patterns=tuple(patterns), source=src.name, hold=tuple(p for p in hold if p is not None))
+    return PatternSet(patterns=tuple(patterns), source=src.file, hold=tuple(p for p in hold if p is not None))
 
 
 def load_patterns(path: str | Path = DEFAULT_PATTERNS) -> PatternSet:

@@ -205,7 +205,7 @@ def parse(src: Source) -> Scenario:
     return Scenario(id=sid, area=area, stage=stage, title=title, description=description,
                     other_name=other_name, other_relationship=other_rel, other_mood=other_mood,
                     situation=situation, opening=opening, start=start, nodes=nodes, switch=switch,
-                    source=src.name)
+                    source=src.file)
 
 
 def _check_graph(c: _Checker, start: Mapping[str, str], nodes: Mapping[str, Node]) -> None:
