@@ -143,7 +143,7 @@ def test_a_duplicate_key_is_refused_with_its_line():
     with pytest.raises(DataError) as caught:
         parse_pattern_text(text, source="lg.yaml")
     assert caught.value.line == 3
-    assert "appears twice" in caught.value.message
+    assert caught.value.message == "duplicate key 'language' (first given on line 2)"
 
 
 def test_broken_yaml_is_reported_with_its_line():

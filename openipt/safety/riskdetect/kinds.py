@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from openipt.core.content import LocDict
+
 DEFAULT_KIND = "suicide_self_harm"
 SHIPPED_KINDS: tuple[str, ...] = (
     "suicide_self_harm",
@@ -25,9 +27,8 @@ SHIPPED_KINDS: tuple[str, ...] = (
 def family_kinds(builder: Any, doc: Mapping[str, Any], families: Mapping[str, str]) -> dict[str, str]:
     """Return {family: kind} from the document's ``kinds`` section, checked by the builder."""
     from .patternset import _ID
-    from .yamlsource import LineDict
 
-    raw = doc.get("kinds") or LineDict()
+    raw = doc.get("kinds") or LocDict()
     section = builder.mapping(raw, "kinds", doc, "kinds")
     result = dict.fromkeys(families, DEFAULT_KIND)
     seen: dict[str, str] = {}

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openipt.core.content import LocDict, LocList
+
 from .kinds import DEFAULT_KIND, family_kinds
 from .normalise import Normaliser
-from .yamlsource import DataError, LineDict, LineList, line_of, load_yaml
+from .yamlsource import DataError, line_of, load_yaml, start_line
 
 SCHEMA = "openipt-riskdetect/1"
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
@@ -167,12 +169,12 @@ class _Builder:
     ) -> DataError:
         return DataError(message, source=self.source, line=line_of(container, key), field=field)
 
-    def mapping(self, value: Any, where: str, container: Any = None, key: Any = None) -> LineDict:
+    def mapping(self, value: Any, where: str, container: Any = None, key: Any = None) -> LocDict:
         if not isinstance(value, dict):
             raise self.fail("must be a mapping", container, key, where)
-        return value if isinstance(value, LineDict) else LineDict(value)
+        return value if isinstance(value, LocDict) else LocDict(value)
 
-    def str_list(self, parent: LineDict, key: str, where: str) -> list[str]:
+    def str_list(self, parent: LocDict, key: str, where: str) -> list[str]:
         value = parent.get(key)
         if not isinstance(value, list) or not value:
             raise self.fail("must be a non-empty list of text", parent, key, where)
@@ -183,13 +185,13 @@ class _Builder:
                 raise self.fail("write words in lower case without apostrophes", value, i, f"{where}[{i}]")
         return [item.strip() for item in value]
 
-    def text(self, parent: LineDict, key: str, where: str) -> str:
+    def text(self, parent: LocDict, key: str, where: str) -> str:
         value = parent.get(key)
         if not isinstance(value, str) or not value.strip():
             raise self.fail("must be non-empty text", parent, key, where)
         return value.strip()
 
-    def severity(self, parent: LineDict, key: str, where: str) -> str:
+    def severity(self, parent: LocDict, key: str, where: str) -> str:
         value = parent.get(key)
         if value not in SEVERITIES:
             raise self.fail(f"must be one of {', '.join(SEVERITIES)} (got {value!r})", parent, key, where)
@@ -235,7 +237,7 @@ class _Builder:
             family_kind=family_kinds(self, doc, families),
         )
 
-    def families(self, doc: LineDict) -> dict[str, str]:
+    def families(self, doc: LocDict) -> dict[str, str]:
         fams = self.mapping(doc.get("families"), "families", doc, "families")
         if not fams:
             raise self.fail("must list at least one family", doc, "families", "families")
@@ -250,7 +252,7 @@ class _Builder:
             result[name] = description.strip()
         return result
 
-    def modifier_caps(self, doc: LineDict) -> dict[str, str]:
+    def modifier_caps(self, doc: LocDict) -> dict[str, str]:
         caps = self.mapping(doc.get("modifier_caps"), "modifier_caps", doc, "modifier_caps")
         result = {}
         for name in MODIFIERS:
@@ -267,8 +269,8 @@ class _Builder:
             )
         return result
 
-    def keep_severity(self, doc: LineDict, families: Mapping[str, str]) -> dict[str, frozenset[str]]:
-        raw = doc.get("keep_severity") or LineDict()
+    def keep_severity(self, doc: LocDict, families: Mapping[str, str]) -> dict[str, frozenset[str]]:
+        raw = doc.get("keep_severity") or LocDict()
         keep = self.mapping(raw, "keep_severity", doc, "keep_severity")
         result = {}
         for family in keep:
@@ -281,7 +283,7 @@ class _Builder:
             result[family] = frozenset(names)
         return result
 
-    def lexicon(self, doc: LineDict) -> Normaliser:
+    def lexicon(self, doc: LocDict) -> Normaliser:
         lex = self.mapping(doc.get("lexicon"), "lexicon", doc, "lexicon")
         expansions = self.mapping(lex.get("expansions"), "lexicon.expansions", lex, "expansions")
         clean: dict[str, str] = {}
@@ -302,10 +304,10 @@ class _Builder:
         is_after = self.str_list(lex, "apostrophe_s_is", "lexicon.apostrophe_s_is")
         return Normaliser(expansions=clean, is_after=frozenset(is_after))
 
-    def placeholders(self, doc: LineDict) -> tuple[dict[str, tuple[str, bool]], frozenset[str]]:
+    def placeholders(self, doc: LocDict) -> tuple[dict[str, tuple[str, bool]], frozenset[str]]:
         """Return name -> (regex fragment, captures person) and all third-person words."""
         result: dict[str, tuple[str, bool]] = {}
-        plain = self.mapping(doc.get("placeholders") or LineDict(), "placeholders", doc, "placeholders")
+        plain = self.mapping(doc.get("placeholders") or LocDict(), "placeholders", doc, "placeholders")
         for name, fragment in plain.items():
             where = f"placeholders.{name}"
             if not re.fullmatch(r"[a-z_]+", name):
@@ -333,7 +335,7 @@ class _Builder:
             result[name] = ("|".join(re.escape(w) for w in words), True)
         return result, frozenset(third_all)
 
-    def context(self, doc: LineDict) -> Context:
+    def context(self, doc: LocDict) -> Context:
         ctx = self.mapping(doc.get("context"), "context", doc, "context")
         max_gap = ctx.get("max_gap")
         window = ctx.get("subject_window")
@@ -372,7 +374,7 @@ class _Builder:
             topic_context_cues=words("topic_context_cues"),
         )
 
-    def idioms(self, doc: LineDict, placeholders: Mapping[str, tuple[str, bool]]) -> tuple[Idiom, ...]:
+    def idioms(self, doc: LocDict, placeholders: Mapping[str, tuple[str, bool]]) -> tuple[Idiom, ...]:
         items = doc.get("idioms")
         if not isinstance(items, list):
             raise self.fail("must be a list", doc, "idioms", "idioms")
@@ -391,7 +393,7 @@ class _Builder:
         return tuple(result)
 
     def rules(
-        self, doc: LineDict, families: Mapping[str, str], placeholders: Mapping[str, tuple[str, bool]]
+        self, doc: LocDict, families: Mapping[str, str], placeholders: Mapping[str, tuple[str, bool]]
     ) -> tuple[Rule, ...]:
         items = doc.get("rules")
         if not isinstance(items, list) or not items:
@@ -425,12 +427,12 @@ class _Builder:
                     regex=regex,
                     who_groups=who,
                     pattern=pattern,
-                    line=entry.line,
+                    line=start_line(entry),
                 )
             )
         return tuple(result)
 
-    def rule_id(self, entry: LineDict, seen: set[str], items: LineList, index: int, section: str) -> str:
+    def rule_id(self, entry: LocDict, seen: set[str], items: LocList, index: int, section: str) -> str:
         rule_id = entry.get("id")
         if not isinstance(rule_id, str) or not _ID.match(rule_id):
             raise self.fail(
@@ -442,7 +444,7 @@ class _Builder:
         return rule_id
 
     # -- patterns -----------------------------------------------------------------------------
-    def pattern_text(self, entry: LineDict, where: str) -> str:
+    def pattern_text(self, entry: LocDict, where: str) -> str:
         """Return the pattern: one expression, or a list of alternatives joined with |."""
         value = entry.get("pattern")
         if isinstance(value, list) and value:
@@ -479,7 +481,7 @@ class _Builder:
                 raise self.fail(message, container, key, where)
 
     def compile(
-        self, pattern: str, placeholders: Mapping[str, tuple[str, bool]], entry: LineDict, where: str
+        self, pattern: str, placeholders: Mapping[str, tuple[str, bool]], entry: LocDict, where: str
     ) -> tuple[re.Pattern[str], tuple[str, ...]]:
         self.check_dialect(pattern, entry, "pattern", where, allow_placeholders=True)
         who: list[str] = []
