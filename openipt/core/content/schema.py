@@ -76,6 +76,10 @@ _MESSAGES = {
 }
 
 
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def plain_message(error: Mapping[str, Any]) -> str:
     """Say what is wrong with a value in plain words."""
     kind, ctx = error["type"], error.get("ctx") or {}
@@ -83,10 +87,14 @@ def plain_message(error: Mapping[str, Any]) -> str:
         return _MESSAGES[kind]
     if kind == "literal_error":
         return f"{error.get('input')!r} is not one of {ctx.get('expected', '')}"
-    if kind in {"greater_than_equal", "greater_than"}:
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}"
-    if kind in {"less_than_equal", "less_than"}:
-        return f"must be at most {ctx.get('le', ctx.get('lt'))}"
+    if kind == "greater_than_equal":
+        return f"must be at least {_number(ctx['ge'])}"
+    if kind == "greater_than":
+        return f"must be above {_number(ctx['gt'])}"
+    if kind == "less_than_equal":
+        return f"must be at most {_number(ctx['le'])}"
+    if kind == "less_than":
+        return f"must be below {_number(ctx['lt'])}"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length')} item(s)"
     if kind == "string_too_short":
