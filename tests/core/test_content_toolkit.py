@@ -75,7 +75,7 @@ def test_a_schema_mistake_names_file_line_field_and_what_is_wrong_in_plain_words
     with pytest.raises(ContentFileError) as caught:
         check(Plan, doc.data, doc)
     assert [str(problem) for problem in caught.value.problems] == [
-        "p.yaml:1: (top): missing key 'name'",
+        "p.yaml:1: name: is missing",
         "p.yaml:1: kind: 'monthly' is not one of 'weekly' or 'daily'",
         "p.yaml:6: steps[1].weight: must be a number",
     ]

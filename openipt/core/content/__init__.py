@@ -6,7 +6,20 @@ as ``Problem``s ("file:line: field: message"). Pure Python: no Django here.
 """
 
 from .frontmatter import MarkdownDoc, load_markdown
-from .schema import ContentModel, Flag, Number, Text, Whole, check, dotted, plain_message
+from .schema import (
+    ContentModel,
+    Flag,
+    Number,
+    Text,
+    Whole,
+    check,
+    dotted,
+    matches,
+    one_of,
+    plain_message,
+    says,
+    value_path,
+)
 from .yamlload import (
     ContentFileError,
     Document,
@@ -40,7 +53,11 @@ __all__ = [
     "load_file",
     "load_markdown",
     "load_yaml",
+    "matches",
+    "one_of",
     "parse_yaml",
     "plain_message",
     "read_text",
+    "says",
+    "value_path",
 ]

@@ -9,10 +9,12 @@ the field as a dotted path such as ``rules[3].weight``, and the mistake in plain
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Strict, ValidationError
+from pydantic import BaseModel, ConfigDict, Strict, ValidationError, WrapValidator
+from pydantic_core import PydanticCustomError
 
 from .yamlload import ContentFileError, Document, PathKey, Problem
 
@@ -31,6 +33,47 @@ class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def says(message: str) -> WrapValidator:
+    """Annotate a field so that any mistake in it is reported as `message` ({value!r} shows the value)."""
+
+    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise PydanticCustomError("content", message.replace("{value!r}", repr(value))) from None
+
+    return WrapValidator(wrap)
+
+
+def one_of(options: Collection[Any], message: str) -> WrapValidator:
+    """Annotate a field that must be one of `options`; otherwise report `message`."""
+
+    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
+        try:
+            known = value in options
+        except TypeError:  # a list or mapping cannot be one of the options
+            known = False
+        if not known:
+            raise PydanticCustomError("content", message.replace("{value!r}", repr(value)))
+        return handler(value)
+
+    return WrapValidator(wrap)
+
+
+def matches(pattern: str, message: str) -> WrapValidator:
+    """Annotate a text field that must match the regular expression `pattern` in full."""
+    compiled = re.compile(pattern)
+    return one_of(_Matching(compiled), message)
+
+
+class _Matching:
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self.compiled = compiled
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and self.compiled.fullmatch(value) is not None
+
+
 def dotted(path: PathKey) -> str:
     """Render a value path as text, e.g. ("rules", 3, "weight") -> "rules[3].weight"."""
     out = ""
@@ -39,27 +82,46 @@ def dotted(path: PathKey) -> str:
     return out or "(top)"
 
 
-def check(model: type[M], data: Any, document: Document, path: PathKey = (), **context: Any) -> M:
-    """Return `data` (found at `path` in `document`) as a `model`; raise ContentFileError if it does not fit."""
+def check(model: type[M], data: Any, document: Document, path: PathKey = ()) -> M:
+    """Return `data` (found at `path` in `document`) as a `model`; raise ContentFileError if it does not fit.
+
+    `data` may also be plain values given in code: pass ``Document(name, data)``, which has no lines.
+    """
     try:
-        return model.model_validate(data, context=context or None)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ContentFileError([problem_of(error, document, path) for error in exc.errors()]) from None
+        raise ContentFileError([problem_of(error, data, document, path) for error in exc.errors()]) from None
 
 
-def problem_of(error: Mapping[str, Any], document: Document, base: PathKey = ()) -> Problem:
-    """Turn one pydantic error into a Problem at the line of the value it is about."""
-    loc = tuple(part for part in error["loc"] if not _is_union_branch(part))
+def problem_of(error: Mapping[str, Any], data: Any, document: Document, base: PathKey = ()) -> Problem:
+    """Turn one pydantic error about `data` into a Problem at the line of the value it is about."""
+    loc = value_path(data, error["loc"])
+    if error["type"] in {"missing", "union_tag_invalid", "union_tag_not_found"}:
+        loc += (error["loc"][-1],) if error["type"] == "missing" else (_discriminator(error),)
     path = base + loc
-    if error["type"] == "missing":
-        path, name = path[:-1], path[-1]
-        return Problem(document.file, document.line(path), f"missing key '{name}'", dotted(path))
     return Problem(document.file, document.line(path), plain_message(error), dotted(path))
 
 
-def _is_union_branch(part: Any) -> bool:
-    # pydantic names the branch of a union it tried (e.g. "list[str]"); it is not a key
-    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool"})
+def value_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Return the part of pydantic's error location that names keys and indexes present in `data`.
+
+    pydantic also names the branch of a union it tried (a tag such as "free_text", or a type);
+    those are not in the data and are left out, so the path leads to a line of the file.
+    """
+    path: list[Any] = []
+    for part in loc:
+        if isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif isinstance(data, list | tuple) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _discriminator(error: Mapping[str, Any]) -> str:
+    return str((error.get("ctx") or {}).get("discriminator", "kind")).strip("'")
 
 
 _MESSAGES = {
@@ -85,6 +147,14 @@ def plain_message(error: Mapping[str, Any]) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _MESSAGES:
         return _MESSAGES[kind]
+    if kind == "missing":
+        return "is missing"
+    if kind == "union_tag_invalid":
+        return f"unknown {_discriminator(error)} {ctx.get('tag')!r} (use one of {ctx.get('expected_tags')})"
+    if kind == "union_tag_not_found":
+        return "is missing"
+    if kind == "content":
+        return str(error["msg"])
     if kind == "literal_error":
         return f"{error.get('input')!r} is not one of {ctx.get('expected', '')}"
     if kind == "greater_than_equal":
