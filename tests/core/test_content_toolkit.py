@@ -1,6 +1,6 @@
 """The content toolkit: every value keeps its file and line, and schema mistakes name file, line and field."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import pytest
 from pydantic import Field
@@ -8,14 +8,18 @@ from pydantic import Field
 from openipt.core.content import (
     ContentFileError,
     ContentModel,
+    Document,
     LocDict,
     LocList,
     Number,
     Text,
+    Whole,
     check,
     load_markdown,
     load_yaml,
+    one_of,
     parse_yaml,
+    says,
 )
 
 TEXT = """\
@@ -88,3 +92,35 @@ def test_an_unknown_key_is_refused_and_a_sound_document_becomes_the_model():
     doc = load_yaml(TEXT + "colour: red\n", "p.yaml")
     with pytest.raises(ContentFileError, match=r"^p.yaml:7: colour: unknown key$"):
         check(Plan, doc.data, doc)
+
+
+class Dose(ContentModel):
+    kind: Literal["dose"]
+    unit: Annotated[Text, one_of(("mg", "ml"), "unknown unit {value!r} (use mg or ml)")]
+    amount: Annotated[Whole, says("must be a whole number (got {value!r})")]
+
+
+class Note(ContentModel):
+    kind: Literal["note"]
+    text: Text
+
+
+class Chart(ContentModel):
+    entries: tuple[Annotated[Dose | Note, Field(discriminator="kind")], ...]
+
+
+def test_a_field_can_say_its_own_message_and_a_tagged_entry_names_its_key_not_pydantics_branch():
+    text = "entries:\n  - kind: dose\n    unit: g\n    amount: '5'\n  - kind: song\n"
+    doc = load_yaml(text, "c.yaml")
+    with pytest.raises(ContentFileError) as caught:
+        check(Chart, doc.data, doc)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "c.yaml:3: entries[0].unit: unknown unit 'g' (use mg or ml)",
+        "c.yaml:4: entries[0].amount: must be a whole number (got '5')",
+        "c.yaml:5: entries[1].kind: unknown kind 'song' (use one of 'dose', 'note')",
+    ]
+
+
+def test_values_given_in_code_are_checked_the_same_way_without_lines():
+    with pytest.raises(ContentFileError, match=r"^site: entries\[0\].amount: must be a whole number \(got True\)$"):
+        check(Chart, {"entries": [{"kind": "dose", "unit": "mg", "amount": True}]}, Document("site", None))
