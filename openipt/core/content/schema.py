@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Strict, ValidationError, WrapValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from .yamlload import ContentFileError, Document, PathKey, Problem
@@ -72,6 +72,16 @@ class _Matching:
 
     def __contains__(self, value: object) -> bool:
         return isinstance(value, str) and self.compiled.fullmatch(value) is not None
+
+
+def _one_line(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("content", "must be non-empty text")
+    return " ".join(value.split())
+
+
+#: non-empty text on one line: runs of spaces and line breaks become single spaces
+Words = Annotated[Text, AfterValidator(_one_line), says("must be non-empty text")]
 
 
 def dotted(path: PathKey) -> str:

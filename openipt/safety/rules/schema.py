@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
-from openipt.core.content import ContentModel, Flag, Text, Whole, matches, one_of, says
+from openipt.core.content import ContentModel, Flag, Text, Whole, Words, matches, one_of, says
 
 from .model import CLIENT_PAGES, NOTIFY_TARGETS, OPERATORS, SEVERITIES
 
 _WORD = r"[a-z][a-z0-9_]*"
 
 
-def _words(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("content", "must be non-empty text")
-    return " ".join(value.split())
-
-
-Words = Annotated[Text, AfterValidator(_words), says("must be non-empty text")]
 Ident = Annotated[Text, matches(_WORD, "needs an id in lower_case_with_underscores")]
 Severity = Annotated[Text, one_of(SEVERITIES, f"unknown severity {{value!r}} (use one of {', '.join(SEVERITIES)})")]
 LowerWord = Annotated[Text, matches(_WORD, "keys are lower_case words")]
