@@ -42,13 +42,18 @@ def test_every_mapping_list_and_value_keeps_its_line():
     assert doc.where(("steps", 1, "colour")) == "a.yaml:5"  # an absent key points at its mapping
 
 
-def test_a_duplicate_key_a_number_key_and_a_merge_key_are_each_reported_with_their_line():
-    _doc, problems = parse_yaml("a: 1\nb: 2\na: 3\n4: x\nbase: &b {c: 1}\nmore:\n  <<: *b\n", "d.yaml")
+def test_a_duplicate_key_a_list_as_key_and_a_merge_key_are_each_reported_with_their_line():
+    _doc, problems = parse_yaml("a: 1\nb: 2\na: 3\n[x, y]: x\nbase: &b {c: 1}\nmore:\n  <<: *b\n", "d.yaml")
     assert [str(problem) for problem in problems] == [
         "d.yaml:3: duplicate key 'a' (first given on line 1)",
-        "d.yaml:4: a key must be text, not 4 (put it in quotes)",
+        "d.yaml:4: a key must be a word or text, not a mapping or list",
         "d.yaml:7: merge keys (<<) are not supported: write the values out",
     ]
+
+
+def test_a_key_is_the_text_as_written_never_a_yes_no_or_a_number():
+    doc = load_yaml("no: know\non: one\n2: to\n'3': three\n", "k.yaml")
+    assert doc.data == {"no": "know", "on": "one", "2": "to", "3": "three"}
 
 
 def test_broken_yaml_names_the_line_and_empty_text_gives_nothing():

@@ -6,9 +6,10 @@ it composes the node tree; this module builds plain values from that tree itself
 every value, where it was written: on the mappings and lists (``LocDict``/``LocList``, which are
 ordinary ``dict``/``list`` values) and in a flat map from value path to line (``Document``).
 
-Mistakes PyYAML would let through are problems here: a key given twice (PyYAML keeps the last
-one silently), a key that is not text, and merge keys (``<<``), which hide where a value came
-from. Loading never stops at the first problem; it returns every one it found.
+Keys are always text, taken as written (PyYAML would read ``no:`` as false and ``2:`` as a
+number). Mistakes PyYAML would let through are problems here: a key given twice (PyYAML keeps
+the last one silently), a mapping or list used as a key, and merge keys (``<<``), which hide
+where a value came from. Loading never stops at the first problem; it returns every one it found.
 """
 
 from __future__ import annotations
@@ -160,12 +161,10 @@ class _Builder:
         if node.tag == _MERGE_TAG:
             self._problem(loc, "merge keys (<<) are not supported: write the values out")
             return None
-        key = self._scalar(node) if isinstance(node, yaml.ScalarNode) else None
-        if not isinstance(key, str):
-            shown = repr(key) if isinstance(node, yaml.ScalarNode) else "a mapping or list"
-            self._problem(loc, f"a key must be text, not {shown} (put it in quotes)")
+        if not isinstance(node, yaml.ScalarNode):
+            self._problem(loc, "a key must be a word or text, not a mapping or list")
             return None
-        return key
+        return node.value  # as written: `no:` is the word "no" and `2:` the text "2", never false or 2
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
