@@ -15,6 +15,7 @@ from openipt.core.content import (
     Text,
     Whole,
     check,
+    filled,
     load_markdown,
     load_yaml,
     one_of,
@@ -129,3 +130,16 @@ def test_a_field_can_say_its_own_message_and_a_tagged_entry_names_its_key_not_py
 def test_values_given_in_code_are_checked_the_same_way_without_lines():
     with pytest.raises(ContentFileError, match=r"^site: entries\[0\].amount: must be a whole number \(got True\)$"):
         check(Chart, {"entries": [{"kind": "dose", "unit": "mg", "amount": True}]}, Document("site", None))
+
+
+class Shelf(ContentModel):
+    books: Annotated[tuple[Text, ...], filled("must list at least one book")]
+
+
+def test_an_empty_list_can_say_its_own_message_while_its_items_keep_theirs():
+    doc = load_yaml("books: []\n", "s.yaml")
+    with pytest.raises(ContentFileError, match=r"^s.yaml:1: books: must list at least one book$"):
+        check(Shelf, doc.data, doc)
+    doc = load_yaml("books:\n  - Emma\n  - 7\n", "s.yaml")
+    with pytest.raises(ContentFileError, match=r"^s.yaml:3: books\[1\]: must be text$"):
+        check(Shelf, doc.data, doc)

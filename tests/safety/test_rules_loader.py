@@ -121,7 +121,7 @@ def test_a_yaml_mistake_names_the_line():
     with pytest.raises(DataError) as caught:
         load_rules(text, source="site-rules.yaml")
     assert caught.value.line == 6
-    assert str(caught.value).startswith("site-rules.yaml, line 6: rules[epds_item10_positive].operator:")
+    assert str(caught.value).startswith("site-rules.yaml:6: rules[epds_item10_positive].operator:")
 
 
 @pytest.mark.parametrize(

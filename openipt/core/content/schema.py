@@ -60,6 +60,17 @@ def one_of(options: Collection[Any], message: str) -> WrapValidator:
     return WrapValidator(wrap)
 
 
+def filled(message: str) -> WrapValidator:
+    """Annotate a list, mapping or text that must not be empty; an empty one is reported as `message`."""
+
+    def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:
+        if isinstance(value, list | tuple | dict | str) and not value:
+            raise PydanticCustomError("content", message)
+        return handler(value)
+
+    return WrapValidator(wrap)
+
+
 def matches(pattern: str, message: str) -> WrapValidator:
     """Annotate a text field that must match the regular expression `pattern` in full."""
     compiled = re.compile(pattern)
