@@ -91,8 +91,16 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def _stripped(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("content", "must be non-empty text")
+    return value.strip()
+
+
 #: non-empty text on one line: runs of spaces and line breaks become single spaces
 Words = Annotated[Text, AfterValidator(_one_line), says("must be non-empty text")]
+#: non-empty text as written, less the spaces and line breaks around it
+Stripped = Annotated[Text, AfterValidator(_stripped), says("must be non-empty text")]
 
 
 def dotted(path: PathKey) -> str:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Discriminator, Field, Tag
 from pydantic_core import PydanticCustomError
 
-from openipt.core.content import ContentModel, Flag, Text, Whole, filled, matches, one_of, says
+from openipt.core.content import ContentModel, Flag, Stripped, Text, Whole, filled, matches, one_of, says
 
 SCHEMA = "openipt-riskdetect/1"
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
@@ -25,12 +25,6 @@ PLACEHOLDER = re.compile(r"<([a-z_]+)>")
 
 def _fail(message: str) -> PydanticCustomError:
     return PydanticCustomError("content", message)
-
-
-def _stripped(value: str) -> str:
-    if not value.strip():
-        raise _fail("must be non-empty text")
-    return value.strip()
 
 
 def _word(value: str) -> str:
@@ -72,14 +66,13 @@ def _dialect(allow_placeholders: bool) -> AfterValidator:
     return AfterValidator(check)
 
 
-Stripped = Annotated[Text, AfterValidator(_stripped), says("must be non-empty text")]
 Severity = Annotated[Any, one_of(SEVERITIES, f"must be one of {', '.join(SEVERITIES)} (got {{value!r}})")]
 Word = Annotated[Text, says("every item must be non-empty text"), AfterValidator(_word)]
 Words = Annotated[tuple[Word, ...], filled("must be a non-empty list of text")]
 Cue = Annotated[Word, _dialect(allow_placeholders=False)]
 PersonWord = Annotated[Word, matches(r"[a-z]+( [a-z]+)*", "{value!r} must be plain lower-case words")]
 Id = Annotated[Text, matches(ID, "needs an id like family.short_name (lower case)")]
-Alternative = Annotated[Text, AfterValidator(_stripped), says("every alternative must be non-empty text"),
+Alternative = Annotated[Stripped, says("every alternative must be non-empty text"),
                         _dialect(allow_placeholders=True)]
 Pattern = Annotated[
     Annotated[Stripped, says("must be a regular expression or a list of them"), _dialect(allow_placeholders=True),
