@@ -1,9 +1,8 @@
-"""Read risk patterns and risk rules with the content toolkit, and say where a mistake is.
+"""The error raised when risk patterns or risk rules cannot be used, saying where the mistake is.
 
 The risk patterns and risk rules are clinical data that people edit by hand. When one of them is
-wrong, the error must say which file and which line: the content toolkit keeps the line of every
-value (``LocDict``/``LocList``) and refuses duplicate keys, which PyYAML would otherwise silently
-overwrite. ``DataError`` reads "file:line: field: message", like every content error.
+wrong, the error must say which file, which line and which field: both are read and checked with
+the content toolkit, and ``DataError`` reads "file:line: field: message", like every content error.
 """
 
 from __future__ import annotations
