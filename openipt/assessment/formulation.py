@@ -20,14 +20,13 @@ from typing import Any
 from .suggest.case import Case, Event, Person
 from .suggest.dates import ApproxDate, parse_approx_date
 from .suggest.rules import AREAS, STAGES
+from .suggest.schema import TemplateFile
 from .suggest.scorer import Suggestion
-from .suggest.yamlsource import DataFileError, Schema, load_yaml
+from .suggest.yamlsource import DataFileError, checked, load_yaml
 
 PHQ9_BANDS = (("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("moderately_severe", 15, 19),
               ("severe", 20, 27))
 TEMPLATE_DIR = Path(__file__).with_name("suggest")
-CLIENT_FIELDS = {"symptoms_sentence", "sick_role", "person", "people", "event", "onset"}
-STAFF_FIELDS = {"person", "people", "event", "event_when", "onset", "symptoms", "stage"}
 
 Parts = tuple[tuple[str, ...], ...]
 
@@ -58,47 +57,34 @@ class Templates:
     staff: Mapping[str, Parts]
 
 
-def _parts(s: Schema, value: Any, path: tuple, allowed: set[str]) -> Parts:
-    out = []
-    for i, part in enumerate(s.seq(value, path, 1)):
-        options = part if isinstance(part, list) else [part]
-        s.seq(options, path + (i,), 1)
-        out.append(tuple(s.template(o, path + (i, j) if isinstance(part, list) else path + (i,), allowed)
-                         for j, o in enumerate(options)))
-    return tuple(out)
-
-
-def _by_area(s: Schema, value: Any, path: tuple, allowed: set[str]) -> dict[str, Parts]:
-    raw = s.mapping(value, path, required=AREAS)
-    out = {}
+def _by_area(spec: Any) -> dict[str, Parts]:
+    out: dict[str, Parts] = {}
     for area in AREAS:
         if area == "role_dispute":
-            stages = s.mapping(raw[area], path + (area,), required=STAGES)
             for stage in STAGES:
-                out[f"{area}:{stage}"] = _parts(s, stages[stage], path + (area, stage), allowed)
+                out[f"{area}:{stage}"] = _parts(getattr(spec.role_dispute, stage))
         else:
-            out[area] = _parts(s, raw[area], path + (area,), allowed)
+            out[area] = _parts(getattr(spec, area))
     return out
+
+
+def _parts(parts: tuple[str | tuple[str, ...], ...]) -> Parts:
+    return tuple((part,) if isinstance(part, str) else part for part in parts)
 
 
 def parse_templates(text: str, source: str) -> Templates:
     """Check template-file text and return Templates; raise DataFileError naming file and line."""
-    data, lines = load_yaml(text, source)
-    s = Schema(source, lines)
-    top = s.mapping(data, (), required={"language", "symptoms", "closing", "client", "staff"})
-    sym = s.mapping(top["symptoms"], ("symptoms",), required={"bands", "band_sentence", "free_text_sentence",
-                                                                "sick_role"})
-    band_ids = tuple(b for b, _lo, _hi in PHQ9_BANDS)
-    bands = s.mapping(sym["bands"], ("symptoms", "bands"), required=band_ids)
+    spec = checked(TemplateFile, load_yaml(text, source))
+    symptoms = spec.symptoms
     return Templates(
-        language=s.text(top["language"], ("language",)),
-        bands={b: s.template(bands[b], ("symptoms", "bands", b), set()) for b in band_ids},
-        band_sentence=s.template(sym["band_sentence"], ("symptoms", "band_sentence"), {"band"}),
-        free_text_sentence=s.template(sym["free_text_sentence"], ("symptoms", "free_text_sentence"), {"symptoms"}),
-        sick_role=s.template(sym["sick_role"], ("symptoms", "sick_role"), set()),
-        closing=s.template(top["closing"], ("closing",), set()),
-        client=_by_area(s, top["client"], ("client",), CLIENT_FIELDS),
-        staff=_by_area(s, top["staff"], ("staff",), STAFF_FIELDS),
+        language=spec.language,
+        bands={band: getattr(symptoms.bands, band) for band, _lo, _hi in PHQ9_BANDS},
+        band_sentence=symptoms.band_sentence,
+        free_text_sentence=symptoms.free_text_sentence,
+        sick_role=symptoms.sick_role,
+        closing=spec.closing,
+        client=_by_area(spec.client),
+        staff=_by_area(spec.staff),
     )
 
 

@@ -7,11 +7,27 @@ checked on load and errors name the file and line. No Django import: tested with
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
+from pydantic import Field as PydanticField
+from pydantic_core import PydanticCustomError
+
+from openipt.core.content import (
+    ContentFileError,
+    ContentModel,
+    Flag,
+    Text,
+    Whole,
+    Words,
+    check,
+    matches,
+    one_of,
+    says,
+)
 
 from .analyser.yamlsource import DataError, Source, load_file, load_text
 
@@ -19,9 +35,8 @@ CONTENT_DIR = Path(__file__).with_name("content") / "worksheets"
 FIELD_TYPES = ("text", "long", "scale")
 AREAS = ("grief", "role_dispute", "role_transition", "interpersonal_deficits")
 LIMITS = {"text": 300, "long": 5000}
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP = {"id", "order", "areas", "title", "short", "intro", "fields"}
-_FIELD = {"id", "type", "label", "help", "analyse"}
+_ID = r"[a-z][a-z0-9_]*"
+RESERVED = ("version", "title", "action", "submission_key", "csrfmiddlewaretoken")  # names the form uses
 
 
 @dataclass(frozen=True)
@@ -60,74 +75,54 @@ class WorksheetDef:
         return tuple(f for f in self.fields if f.analyse)
 
 
-def _text(problems: list[str], src: Source, raw: Any, path: tuple, what: str, required: bool = True) -> str:
-    if raw is None and not required:
-        return ""
-    if not isinstance(raw, str) or not raw.strip():
-        problems.append(f"{src.where(path)}: {what} must be non-empty text")
-        return ""
-    return " ".join(raw.split())
+def _areas(value: tuple[str, ...]) -> tuple[str, ...]:
+    if any(area not in AREAS for area in value):
+        raise PydanticCustomError("content", "not an area")
+    return value
+
+
+_Ident = Annotated[Text, matches(_ID, "{value!r} must be lower-case letters, digits and _")]
+
+
+class _FieldSpec(ContentModel):
+    id: _Ident
+    type: Annotated[Text, one_of(FIELD_TYPES, f"{{value!r}} must be one of {', '.join(FIELD_TYPES)}")]
+    label: Words
+    help: Words = ""
+    analyse: Flag = False
+
+
+class _WorksheetSpec(ContentModel):
+    id: _Ident
+    order: Whole = 99
+    areas: Annotated[tuple[Text, ...], AfterValidator(_areas), says(f"must be a list of {', '.join(AREAS)}")] = ()
+    title: Words
+    short: Words
+    intro: Words
+    fields: Annotated[tuple[_FieldSpec, ...], PydanticField(min_length=1)]
 
 
 def parse(src: Source) -> WorksheetDef:
     """Check one loaded definition and build it; raise DataError listing every problem."""
-    problems: list[str] = []
-    raw = src.data
-    if not isinstance(raw, dict):
+    if not isinstance(src.data, dict):
         raise DataError([f"{src.where(())}: a worksheet file must be a mapping"])
-    for key in raw:
-        if key not in _TOP:
-            problems.append(f"{src.where((key,))}: unknown key {key!r} (allowed: {', '.join(sorted(_TOP))})")
-    wid = raw.get("id")
-    if not isinstance(wid, str) or not _ID.match(wid):
-        problems.append(f"{src.where(('id',))}: id {wid!r} must be lower-case letters, digits and _")
-    order = raw.get("order", 99)
-    if not isinstance(order, int) or isinstance(order, bool):
-        problems.append(f"{src.where(('order',))}: order must be a whole number")
-        order = 99
-    areas = raw.get("areas", [])
-    if not isinstance(areas, list) or any(a not in AREAS for a in areas):
-        problems.append(f"{src.where(('areas',))}: areas must be a list of {', '.join(AREAS)}")
-        areas = []
-    title = _text(problems, src, raw.get("title"), ("title",), "title")
-    short = _text(problems, src, raw.get("short"), ("short",), "short")
-    intro = _text(problems, src, raw.get("intro"), ("intro",), "intro")
-    fields: list[Field] = []
-    raw_fields = raw.get("fields")
-    if not isinstance(raw_fields, list) or not raw_fields:
-        problems.append(f"{src.where(('fields',))}: fields must be a non-empty list")
-        raw_fields = []
+    try:
+        spec = check(_WorksheetSpec, src.data, src)
+    except ContentFileError as exc:
+        raise DataError(str(problem) for problem in exc.problems) from None
+    problems: list[str] = []
     seen: set[str] = set()
-    for i, item in enumerate(raw_fields):
-        path = ("fields", i)
-        if not isinstance(item, dict):
-            problems.append(f"{src.where(path)}: a field must be a mapping with id, type and label")
-            continue
-        for key in item:
-            if key not in _FIELD:
-                problems.append(f"{src.where(path + (key,))}: unknown field key {key!r}")
-        fid = item.get("id")
-        if not isinstance(fid, str) or not _ID.match(fid):
-            problems.append(f"{src.where(path + ('id',))}: field id {fid!r} must be lower-case letters, digits and _")
-            continue
-        if fid in seen or fid in ("version", "title", "action", "submission_key", "csrfmiddlewaretoken"):
-            problems.append(f"{src.where(path + ('id',))}: field id {fid!r} is used twice or is reserved")
-            continue
-        seen.add(fid)
-        ftype = item.get("type")
-        if ftype not in FIELD_TYPES:
-            problems.append(f"{src.where(path + ('type',))}: type {ftype!r} must be one of {', '.join(FIELD_TYPES)}")
-            continue
-        analyse = item.get("analyse", False)
-        if not isinstance(analyse, bool) or (analyse and ftype == "scale"):
-            problems.append(f"{src.where(path + ('analyse',))}: analyse must be true or false, and only on text")
-            analyse = False
-        label = _text(problems, src, item.get("label"), path + ("label",), "label")
-        help_text = _text(problems, src, item.get("help"), path + ("help",), "help", required=False)
-        fields.append(Field(fid, ftype, label, help_text, analyse))
+    for i, item in enumerate(spec.fields):
+        where = src.where(("fields", i, "id"))
+        if item.id in seen or item.id in RESERVED:
+            problems.append(f"{where}: fields[{i}].id: {item.id!r} is used twice or is reserved")
+        if item.analyse and item.type == "scale":
+            problems.append(f"{src.where(('fields', i, 'analyse'))}: fields[{i}].analyse: only on text, not a scale")
+        seen.add(item.id)
     if problems:
         raise DataError(problems)
-    return WorksheetDef(wid, order, tuple(areas), title, short, intro, tuple(fields), src.name)
+    fields = tuple(Field(f.id, f.type, f.label, f.help, f.analyse) for f in spec.fields)
+    return WorksheetDef(spec.id, spec.order, spec.areas, spec.title, spec.short, spec.intro, fields, src.file)
 
 
 def parse_text(text: str, name: str = "<text>") -> WorksheetDef:

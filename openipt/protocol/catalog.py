@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from openipt.core.content import Loc, LocDict
+
 from .kinds import PHASES
 from .model import FidelityChecklist, Format, GroupGuide, Phase, PlanSet, ProblemArea, Step, Technique, Topic
 from .schema import Checker, Reference
-from .yamlio import Loc, LocDict
 
 
 @dataclass

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openipt.core.content import Problem
+
 
 @dataclass(frozen=True, order=True)
 class ContentError:
@@ -19,6 +21,11 @@ class ContentError:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
+
+    @classmethod
+    def of(cls, problem: Problem) -> ContentError:
+        """Return a problem the content toolkit found while reading a file."""
+        return cls(problem.file, problem.line or 0, problem.message)
 
 
 class ContentErrors(Exception):

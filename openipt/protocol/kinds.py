@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from openipt.core.content import LocDict
+
 from .schema import (
     ID,
     Bool,
@@ -25,7 +27,6 @@ from .schema import (
     TextList,
     text,
 )
-from .yamlio import LocDict
 
 PHASES = ("initial", "middle", "termination")
 SESSION_TYPES = (*PHASES, "pre_group", "mid_group")

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openipt.core.content import Loc, LocDict, LocList, MarkdownDoc, load_markdown, parse_yaml
+
 from .build import BUILDERS, build_topic
 from .catalog import Catalog, check_references, cross_check
 from .errors import ContentError, ContentErrors
@@ -19,7 +21,6 @@ from .kinds import FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
 from .merge import ADAPTATION, TRANSLATION, check_translation_item, merge_item
 from .model import PackInfo
 from .schema import Checker
-from .yamlio import Loc, LocDict, LocList, MarkdownDoc, load_markdown, load_yaml
 
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 BASE_LANGUAGE = "en"
@@ -87,7 +88,7 @@ def read_pack(root: str | os.PathLike[str]) -> RawPack:
 
 def _read_topic(pack: RawPack, text: str, label: str, seen: dict[tuple[str, str], Loc]) -> None:
     doc, problems = load_markdown(text, label)
-    pack.errors.extend(problems)
+    pack.errors.extend(ContentError.of(problem) for problem in problems)
     if doc is None or doc.meta is None:
         return
     ident = doc.meta.get("id")
@@ -111,8 +112,9 @@ def _read_topic(pack: RawPack, text: str, label: str, seen: dict[tuple[str, str]
 def _read_yaml(
     pack: RawPack, text: str, label: str, is_manifest: bool, seen: dict[tuple[str, str], Loc]
 ) -> None:
-    data, problems = load_yaml(text, label)
-    pack.errors.extend(problems)
+    document, problems = parse_yaml(text, label)
+    data = document.data
+    pack.errors.extend(ContentError.of(problem) for problem in problems)
     if problems and data is None:
         return
     if not isinstance(data, LocDict):

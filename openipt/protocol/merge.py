@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from openipt.core.content import LocDict, LocList
+
 from .schema import Checker, Field, IdList, Record
-from .yamlio import LocDict, LocList
 
 TRANSLATION = "translation"
 ADAPTATION = "adaptation"

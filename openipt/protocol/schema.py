@@ -1,7 +1,7 @@
 """A small schema language, in plain Python, for checking protocol content files.
 
 Each kind of content (formats, problem areas, plan steps...) is described by a Record of
-Fields. Checking walks the parsed YAML (LocDict/LocList from yamlio) and reports every
+Fields. Checking walks the parsed YAML (LocDict/LocList from the content toolkit) and reports every
 problem with the line it was written on. Fields marked `text` are the ones a translation may
 change; everything else is structure that only an adaptation may change.
 """
@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from openipt.core.content import Loc, LocDict, LocList
+
 from .errors import ContentError
-from .yamlio import Loc, LocDict, LocList
 
 PLACEHOLDERS = frozenset({"session_number", "total_sessions", "remaining_sessions"})
 

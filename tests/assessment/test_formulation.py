@@ -167,5 +167,11 @@ def test_template_file_errors_name_file_and_line():
 
 def test_a_template_file_missing_a_stage_is_refused():
     broken = SHIPPED.replace("    impasse:\n", "    stalemate:\n", 1)
-    with pytest.raises(DataFileError, match=r"client.role_dispute: missing key 'impasse'"):
+    dispute = next(i for i, text in enumerate(broken.splitlines(), 1) if text == "  role_dispute:")
+    stalemate = next(i for i, text in enumerate(broken.splitlines(), 1) if text == "    stalemate:")
+    with pytest.raises(DataFileError) as caught:
         parse_templates(broken, "f.yaml")
+    assert str(caught.value).splitlines() == [
+        f"f.yaml:{dispute}: client.role_dispute.impasse: is missing",
+        f"f.yaml:{stalemate}: client.role_dispute.stalemate: unknown key",
+    ]

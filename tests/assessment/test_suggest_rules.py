@@ -51,14 +51,14 @@ def test_an_unknown_placeholder_in_a_sentence_is_refused():
 def test_an_unknown_rule_kind_is_refused():
     line = line_of(SHIPPED, "kind: person_conflict")
     text = SHIPPED.replace("kind: person_conflict", "kind: vibes", 1)
-    with pytest.raises(DataFileError, match=rf"^r.yaml:{line}: rules\[\d+\].kind: 'vibes' is not one of"):
+    with pytest.raises(DataFileError, match=rf"^r.yaml:{line}: rules\[\d+\].kind: unknown kind 'vibes' \(use one of 'event_in_window'"):
         parse_rules(text, "r.yaml")
 
 
 def test_a_duplicate_key_is_refused_not_silently_overwritten():
     first = line_of(SHIPPED, "ambiguity_margin:")
     text = SHIPPED.replace("ambiguity_margin: 1.5\n", "ambiguity_margin: 1.5\nambiguity_margin: 9\n", 1)
-    with pytest.raises(DataFileError, match=rf"^r.yaml:{first + 1}: ambiguity_margin: appears twice"):
+    with pytest.raises(DataFileError, match=rf"^r.yaml:{first + 1}: duplicate key 'ambiguity_margin' \(first given on line {first}\)"):
         parse_rules(text, "r.yaml")
 
 
@@ -115,3 +115,13 @@ def test_a_group_of_rules_must_score_one_area():
     assert text != SHIPPED
     with pytest.raises(DataFileError, match=r"the group 'grief.the_death' already scores 'grief'"):
         parse_rules(text)
+
+
+def test_an_intake_rule_with_a_test_that_does_not_fit_its_question_names_the_key():
+    # given the first yes/no intake rule, tested with at_most as if it counted something
+    start = line_of(SHIPPED, "kind: intake_answer")
+    equals = line_of(SHIPPED, "equals:", start_at=start)
+    text = "\n".join(line.replace("equals: true", "equals: 2") if n == equals else line
+                     for n, line in enumerate(SHIPPED.splitlines(), start=1))
+    with pytest.raises(DataFileError, match=rf"^r.yaml:{equals}: rules\[\d+\].equals: must be true or false"):
+        parse_rules(text, "r.yaml")

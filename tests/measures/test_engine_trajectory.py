@@ -11,6 +11,7 @@ import pytest
 
 from openipt.measures.engine import (
     Administration,
+    InstrumentFileError,
     classify,
     classify_course,
     default_table,
@@ -18,6 +19,7 @@ from openipt.measures.engine import (
     load_instruments,
     load_model,
 )
+from openipt.measures.engine.trajectory import DEFAULT_MODEL_PATH
 
 REG = load_instruments()
 PHQ9 = REG.get("phq9")
@@ -34,6 +36,18 @@ def course(*totals, baseline=None):
 def test_model_parameters_are_read_from_the_content_file():
     model = load_model()
     assert (model.eventual_fall_fraction, model.rate_per_session, model.last_session) == (0.5, 0.2, 20)
+
+
+def test_a_mistake_in_the_model_file_names_the_line_and_the_key(tmp_path):
+    text = DEFAULT_MODEL_PATH.read_text(encoding="utf-8")
+    bad = tmp_path / "model.yaml"
+    bad.write_text(text.replace("rate_per_session: 0.20", "rate_per_session: 0").replace(
+        "last_session: 20", "last_session: twenty"), encoding="utf-8")
+    rate = 1 + next(i for i, line in enumerate(text.splitlines()) if line.startswith("rate_per_session"))
+    with pytest.raises(InstrumentFileError) as caught:
+        load_model(bad)
+    assert caught.value.problems == ((rate, "rate_per_session: must be above 0"),
+                                     (rate + 1, "last_session: must be a whole number"))
 
 
 def test_default_table_cells_for_the_phq9_moderate_band():

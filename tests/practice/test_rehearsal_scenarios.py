@@ -67,30 +67,30 @@ def test_minimal_scenario_loads():
 
 def test_unknown_area_names_the_line():
     assert _problems(MINIMAL.replace("area: role_dispute", "area: romance")) == [
-        "tiny.yaml:2: unknown problem area 'romance' (allowed: grief, role_dispute, role_transition, "
+        "tiny.yaml:2: area: unknown problem area 'romance' (allowed: grief, role_dispute, role_transition, "
         "interpersonal_deficits)"]
 
 
 def test_unknown_or_missing_stage_is_refused():
     assert _problems(MINIMAL.replace("stage: renegotiation", "stage: war")) == [
-        "tiny.yaml:3: a role dispute needs a stage: renegotiation, impasse, dissolution (got 'war')"]
+        "tiny.yaml:3: stage: a role dispute needs a stage: renegotiation, impasse, dissolution (got 'war')"]
     text = MINIMAL.replace("area: role_dispute", "area: grief")
-    assert _problems(text) == ["tiny.yaml:3: only role_dispute scenarios have a stage (got 'renegotiation')"]
+    assert _problems(text) == ["tiny.yaml:3: stage: only role_dispute scenarios have a stage (got 'renegotiation')"]
 
 
 def test_missing_opening_is_refused():
     problems = _problems(MINIMAL.replace('opening: "Hi. What\'s up?"\n', ""))
-    assert problems == ["tiny.yaml:1: missing 'opening' (the other person's first line)"]
+    assert problems == ["tiny.yaml:1: opening: is missing"]
 
 
 def test_branch_to_a_missing_node_is_a_dead_branch():
     problems = _problems(MINIMAL.replace("next: {otherwise: fine}", "next: {otherwise: fien}"))
-    assert "tiny.yaml:17: branch 'defensive' goes to unknown node 'fien'" in problems
+    assert "tiny.yaml:17: nodes.upset.next.otherwise: goes to unknown node 'fien'" in problems
 
 
 def test_node_that_can_never_be_reached_is_reported():
     text = MINIMAL.replace("  fine:\n", "  lonely:\n    mood: sad\n    say: Hello?\n    next: {otherwise: fine}\n  fine:\n")
-    assert _problems(text) == ["tiny.yaml:18: node 'lonely' can never be reached (a dead branch)"]
+    assert _problems(text) == ["tiny.yaml:18: nodes.lonely: can never be reached (a dead branch)"]
 
 
 def test_loop_without_a_way_out_is_a_dead_end():
@@ -98,13 +98,13 @@ def test_loop_without_a_way_out_is_a_dead_end():
                            "start: {defensive: upset, cold: upset, otherwise: upset}").replace(
         "next: {otherwise: fine}", "next: {otherwise: upset}")
     problems = _problems(text)
-    assert "tiny.yaml:18: node 'fine' can never be reached (a dead branch)" in problems
-    assert "tiny.yaml:14: node 'upset' never leads to an ending (a dead end)" in problems
+    assert "tiny.yaml:18: nodes.fine: can never be reached (a dead branch)" in problems
+    assert "tiny.yaml:14: nodes.upset: never leads to an ending (a dead end)" in problems
 
 
 def test_missing_reaction_without_otherwise_is_refused():
     problems = _problems(MINIMAL.replace("next: {otherwise: fine}", "next: {softer: fine}"))
-    assert problems == ["tiny.yaml:17: no branch for defensive, cold, engaged, neutral (add them or 'otherwise')"]
+    assert problems == ["tiny.yaml:17: nodes.upset.next: no branch for defensive, cold, engaged, neutral (add them or 'otherwise')"]
 
 
 def test_unknown_placeholder_mood_and_key_are_reported():
@@ -112,16 +112,16 @@ def test_unknown_placeholder_mood_and_key_are_reported():
             .replace("mood: defensive", "mood: furious")
             .replace("situation: the noise", "situation: the noise\ncolour: blue"))
     problems = _problems(text)
-    assert "tiny.yaml:4: unknown placeholder {nmae} (allowed: name, relationship, situation)" in problems
-    assert any(p.startswith("tiny.yaml:16: unknown mood 'furious'") for p in problems)
-    assert any(p.startswith("tiny.yaml:11: unknown scenario key 'colour'") for p in problems)
+    assert "tiny.yaml:4: title: unknown placeholder {nmae} (allowed: name, relationship, situation)" in problems
+    assert any(p.startswith("tiny.yaml:16: nodes.upset.mood: unknown mood 'furious'") for p in problems)
+    assert "tiny.yaml:11: colour: unknown key" in problems
 
 
 def test_model_line_that_blames_is_refused():
     text = MINIMAL.replace('after_hurtful: ["I understand you\'re annoyed."]',
                            'after_hurtful: ["You never listen, you always do this."]')
     problems = _problems(text)
-    assert problems == ["tiny.yaml:25: model line must be helpful with nothing hurtful "
+    assert problems == ["tiny.yaml:25: switch.after_hurtful[0]: model line must be helpful with nothing hurtful "
                         "(the analyser found: always_never, blame_you_statement)"]
 
 
@@ -130,7 +130,7 @@ def test_scenario_file_errors_name_the_file(tmp_path):
     path.write_text(MINIMAL.replace("area: role_dispute", "area: nope"), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         load_scenario(path)
-    assert caught.value.problems[0].startswith(f"{path}:2: unknown problem area 'nope'")
+    assert caught.value.problems[0].startswith(f"{path}:2: area: unknown problem area 'nope'")
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path):
@@ -139,3 +139,11 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         load_scenarios(tmp_path)
     assert "scenario id 'tiny' is also used in" in caught.value.problems[0]
+
+
+def test_a_node_without_next_or_an_ending_with_next_is_refused_at_its_line():
+    assert _problems(MINIMAL.replace("    next: {otherwise: fine}\n", "")) == [
+        "tiny.yaml:14: nodes.upset.next: is missing (a node needs 'next', or 'end: true')",
+        "tiny.yaml:14: nodes.upset: never leads to an ending (a dead end)"]
+    text = MINIMAL.replace("    end: true\n", "    end: true\n    next: {otherwise: upset}\n")
+    assert _problems(text) == ["tiny.yaml:21: nodes.fine.next: an ending node cannot have 'next'"]

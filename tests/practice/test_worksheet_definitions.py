@@ -35,11 +35,12 @@ def test_a_good_definition_parses():
 
 
 @pytest.mark.parametrize("broken, message", [
-    (GOOD.replace("type: scale", "type: slider"), "sample.yaml:8: type 'slider'"),
+    (GOOD.replace("type: scale", "type: slider"), "sample.yaml:8: fields[1].type: 'slider' must be one of text, long, scale"),
     (GOOD.replace("id: feel", "id: said"), "used twice"),
     (GOOD.replace("id: feel", "id: version"), "reserved"),
-    (GOOD.replace("title: A sample\n", ""), "title must be non-empty"),
-    (GOOD + "colour: red\n", "unknown key 'colour'"),
+    (GOOD.replace("title: A sample\n", ""), "title: is missing"),
+    (GOOD.replace("title: A sample", "title: ' '"), "sample.yaml:3: title: must be non-empty text"),
+    (GOOD + "colour: red\n", "sample.yaml:9: colour: unknown key"),
     (GOOD.replace("label: How I feel}", "label: How I feel, analyse: true}"), "only on text"),
 ])
 def test_a_broken_definition_is_refused_naming_the_problem(broken, message):

@@ -1,6 +1,11 @@
-"""Line tracking of the YAML and front-matter reader."""
+"""Line tracking of the YAML and front-matter reader that protocol content is read with."""
 
-from openipt.protocol.yamlio import LocDict, LocList, load_markdown, load_yaml
+from openipt.core.content import LocDict, LocList, load_markdown, parse_yaml
+
+
+def load_yaml(text, file):
+    document, problems = parse_yaml(text, file)
+    return document.data, problems
 
 
 def test_every_key_and_list_item_keeps_its_line():

@@ -129,7 +129,7 @@ def test_mistakes_in_a_rule_name_the_file_line_and_field(old, new, field, messag
     assert error.field == field
     assert message in error.message
     assert error.line == line_of(text, new.strip().splitlines()[0])
-    assert str(error).startswith(f"lg.yaml, line {error.line}: {field}: ")
+    assert str(error).startswith(f"lg.yaml:{error.line}: {field}: ")
 
 
 def test_a_duplicate_rule_id_is_refused():
@@ -143,7 +143,7 @@ def test_a_duplicate_key_is_refused_with_its_line():
     with pytest.raises(DataError) as caught:
         parse_pattern_text(text, source="lg.yaml")
     assert caught.value.line == 3
-    assert "appears twice" in caught.value.message
+    assert caught.value.message == "duplicate key 'language' (first given on line 2)"
 
 
 def test_broken_yaml_is_reported_with_its_line():
@@ -159,11 +159,30 @@ def test_a_missing_modifier_cap_is_refused():
         "modifier_caps: {negated: low, reported: low, hypothetical: low, past: low}",
         "modifier_caps: {negated: low}",
     )
-    with pytest.raises(DataError, match="must give a cap for 'reported'"):
+    with pytest.raises(DataError) as caught:
         parse_pattern_text(text, source="lg.yaml")
+    assert (caught.value.field, caught.value.message) == ("modifier_caps.reported", "is missing")
+    assert caught.value.line == line_of(text, "modifier_caps:")
 
 
 def test_rules_match_whole_words_only():
     patterns = parse_pattern_text(MINIMAL, source="lg.yaml")
     assert not scan("xnjagala okufa", patterns).flag
     assert not scan("njagala okufax", patterns).flag
+
+
+def test_a_mistake_in_one_alternative_names_its_own_line():
+    text = broken("    pattern: 'njagala okufa'\n", "    pattern:\n      - 'njagala okufa'\n      - 'njagala .*'\n")
+    with pytest.raises(DataError) as caught:
+        parse_pattern_text(text, source="lg.yaml")
+    assert caught.value.field == "rules[suicidal.want_to_die].pattern[1]"
+    assert caught.value.line == line_of(text, "'njagala .*'")
+    assert "unbounded repeats" in caught.value.message
+
+
+def test_an_unknown_key_in_a_section_is_refused_where_it_is_written():
+    text = broken("  noun_reach: 2\n", "  noun_reach: 2\n  noun_rech: 3\n")
+    with pytest.raises(DataError) as caught:
+        parse_pattern_text(text, source="lg.yaml")
+    assert (caught.value.field, caught.value.message) == ("context.noun_rech", "unknown key")
+    assert caught.value.line == line_of(text, "noun_rech")

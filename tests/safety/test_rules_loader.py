@@ -100,8 +100,9 @@ def test_a_site_free_text_rule_can_target_one_source_and_a_minimum_severity():
         ({"severity": "critical"}, "rules[epds_item10_positive].severity", "unknown severity"),
         ({"policy": "asap"}, "rules[epds_item10_positive].policy", "unknown escalation policy"),
         ({"kind": "score_total"}, "rules[epds_item10_positive].kind", "unknown kind"),
-        ({"colour": "red"}, "rules[epds_item10_positive].colour", "not a field"),
-        ({"reason": ...}, "rules[epds_item10_positive].reason", "non-empty text"),
+        ({"colour": "red"}, "rules[epds_item10_positive].colour", "unknown key"),
+        ({"reason": ...}, "rules[epds_item10_positive].reason", "is missing"),
+        ({"reason": "  "}, "rules[epds_item10_positive].reason", "non-empty text"),
         ({"item": "Q10"}, "rules[epds_item10_positive].item", "item id"),
         ({"shipped": True}, "rules[epds_item10_positive].shipped", "only OpenIPT"),
         ({"id": "phq9_item9_positive"}, "rules[phq9_item9_positive].id", "cannot be replaced"),
@@ -120,7 +121,7 @@ def test_a_yaml_mistake_names_the_line():
     with pytest.raises(DataError) as caught:
         load_rules(text, source="site-rules.yaml")
     assert caught.value.line == 6
-    assert str(caught.value).startswith("site-rules.yaml, line 6: rules[epds_item10_positive].operator:")
+    assert str(caught.value).startswith("site-rules.yaml:6: rules[epds_item10_positive].operator:")
 
 
 @pytest.mark.parametrize(

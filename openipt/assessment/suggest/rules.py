@@ -3,7 +3,7 @@
 Weights, time windows and thresholds are clinical judgements that a site may want to change
 without touching code. They live in ``rules.yaml`` next to this module; this module turns that
 file into frozen dataclasses and refuses a file that is malformed, naming the file, the line and
-the key at fault.
+the key at fault. The file's shape is declared in ``schema``; this module checks what links values.
 """
 
 from __future__ import annotations
@@ -15,28 +15,14 @@ from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Any
 
-from .case import ENDING, EVENT_KINDS, HOPE, INTAKE_QUESTIONS, MATCH, MOOD_EFFECTS, RINGS, TALKING
-from .yamlsource import DataFileError, Path, Schema, load_yaml
+from openipt.core.content import Document, PathKey, Problem, dotted
 
-AREAS = ("grief", "role_dispute", "role_transition", "interpersonal_deficits")
-STAGES = ("renegotiation", "impasse", "dissolution")
+from .case import ENDING, HOPE, INTAKE_QUESTIONS, TALKING
+from .schema import AREAS, STAGES, RulesFile, StageSpec
+from .yamlsource import DataFileError, checked, load_yaml
+
+__all__ = ["AREAS", "STAGES", "AreaConfig", "Rule", "Rules", "StageRules", "load_rules", "parse_rules"]
 DEFAULT_RULES_FILE = FsPath(__file__).with_name("rules.yaml")
-
-_COMMON = {"id", "area", "kind", "weight", "says"}
-#: kind -> (required params, optional params, placeholders its "says" template may use)
-RULE_KINDS: dict[str, tuple[set[str], set[str], set[str]]] = {
-    "event_in_window": ({"event_kinds", "window", "focus"}, {"ring_factor"}, {"who", "what", "when", "timing"}),
-    "loss_reminder": ({"window", "ring_factor"}, set(), {"who", "what", "when", "timing", "loss_when"}),
-    "person_conflict": ({"ring_factor"}, set(), {"who", "topic", "effect"}),
-    "dispute_after_death": ({"window", "ring_factor"}, set(), {"who", "what", "gap", "dead", "loss_when"}),
-    "expectations_mismatch": ({"match", "ring_factor"}, set(),
-                              {"who", "client_expects", "other_expects", "match"}),
-    "intake_answer": ({"question"}, {"equals", "at_most", "at_least"}, {"question", "answer"}),
-    "ring_count": ({"rings", "at_most"}, set(), {"count", "rings"}),
-    "inventory_size": ({"at_most"}, set(), {"count"}),
-    "unsatisfying_share": ({"min_people", "min_share"}, set(), {"count", "total"}),
-}
-RING_KEYS = RINGS + ("unlinked",)
 STAGE_FIELDS = {"talking": TALKING, "hope": HOPE, "ending": ENDING}
 
 
@@ -124,156 +110,101 @@ class Rules:
     stage: StageRules
 
 
-def _factors(s: Schema, value: Any, path: Path, keys: tuple[str, ...], all_required: bool) -> Mapping[str, float]:
-    raw = s.mapping(value, path, required=keys if all_required else (), optional=keys)
-    if not raw:
-        raise s.fail(path, "must not be empty")
-    return MappingProxyType({k: s.number(v, path + (k,), 0, 10) for k, v in raw.items()})
+def _fail(document: Document, path: PathKey, message: str) -> DataFileError:
+    return DataFileError(str(Problem(document.file, document.line(path) or 1, message, dotted(path))))
 
 
-def _choices(s: Schema, value: Any, path: Path, options: tuple[str, ...]) -> tuple[str, ...]:
-    items = s.seq(value, path, min_len=1)
-    return tuple(s.choice(v, path + (i,), options) for i, v in enumerate(items))
+def _rule(spec: Any, document: Document, path: PathKey) -> Rule:
+    """Return a checked rule entry as a Rule; what depends on two of its fields is checked here."""
+    given = spec.model_dump(exclude_unset=True)
+    given.pop("group", None)
+    if getattr(spec, "focus", None) == "person" and spec.ring_factor is None:
+        raise _fail(document, path, "focus: person needs ring_factor")
+    if spec.kind == "intake_answer":
+        _intake_test(spec, document, path)
+    for key in ("event_kinds", "match", "rings"):
+        if key in given:
+            given[key] = tuple(given[key])
+    if "ring_factor" in given:
+        given["ring_factor"] = MappingProxyType(given["ring_factor"])
+    return Rule(**given, group=spec.group or "", line=document.lines.get(path, 1))
 
 
-def _rule(s: Schema, raw: Any, path: Path, area_ids: tuple[str, ...]) -> Rule:
-    base = s.mapping(raw, path, open_keys=True)
-    kind = s.choice(base.get("kind"), path + ("kind",), tuple(RULE_KINDS))
-    required, optional, placeholders = RULE_KINDS[kind]
-    s.mapping(raw, path, required=_COMMON | required, optional=optional | {"group"})
-    out: dict[str, Any] = {
-        "group": s.text(raw["group"], path + ("group",)) if "group" in raw else "",
-        "id": s.text(raw["id"], path + ("id",)),
-        "area": s.choice(raw["area"], path + ("area",), area_ids),
-        "kind": kind,
-        "weight": s.number(raw["weight"], path + ("weight",), 0.01, 100),
-        "says": s.template(raw["says"], path + ("says",), placeholders),
-        "line": s.lines.get(path, 1),
-    }
-    if "event_kinds" in raw:
-        out["event_kinds"] = _choices(s, raw["event_kinds"], path + ("event_kinds",), EVENT_KINDS)
-    if "window" in raw:
-        w = s.seq(raw["window"], path + ("window",))
-        if len(w) != 2:
-            raise s.fail(path + ("window",), "must be [from, to] in months (null for open)")
-        lo = None if w[0] is None else s.number(w[0], path + ("window", 0), -1200, 1200)
-        hi = None if w[1] is None else s.number(w[1], path + ("window", 1), -1200, 1200)
-        if lo is not None and hi is not None and lo > hi:
-            raise s.fail(path + ("window",), "from must not be after to")
-        out["window"] = (lo, hi)
-    if "focus" in raw:
-        out["focus"] = s.choice(raw["focus"], path + ("focus",), ("person", "event", "none"))
-        if out["focus"] == "person" and "ring_factor" not in raw:
-            raise s.fail(path, "focus: person needs ring_factor")
-    if "ring_factor" in raw:
-        out["ring_factor"] = _factors(s, raw["ring_factor"], path + ("ring_factor",), RING_KEYS, False)
-    if "match" in raw:
-        out["match"] = _choices(s, raw["match"], path + ("match",), MATCH)
-    if "question" in raw:
-        out["question"] = s.choice(raw["question"], path + ("question",), tuple(INTAKE_QUESTIONS))
-        tests = [k for k in ("equals", "at_most", "at_least") if k in raw]
-        if len(tests) != 1:
-            raise s.fail(path, "intake_answer needs exactly one of equals, at_most, at_least")
-        qkind = INTAKE_QUESTIONS[out["question"]][0]
-        if "equals" in raw:
-            if qkind != "bool" or not isinstance(raw["equals"], bool):
-                raise s.fail(path + ("equals",), "must be true or false, for a yes/no question")
-            out["equals"] = raw["equals"]
-        elif qkind != "count":
-            raise s.fail(path, f"{tests[0]} needs a counting question, not {out['question']!r}")
-    for key in ("at_most", "at_least"):
-        if key in raw:
-            out[key] = s.number(raw[key], path + (key,), 0)
-    if "rings" in raw:
-        out["rings"] = _choices(s, raw["rings"], path + ("rings",), RINGS)
-    if "min_people" in raw:
-        out["min_people"] = s.integer(raw["min_people"], path + ("min_people",), 1)
-    if "min_share" in raw:
-        out["min_share"] = s.number(raw["min_share"], path + ("min_share",), 0, 1)
-    return Rule(**out)
+def _intake_test(spec: Any, document: Document, path: PathKey) -> None:
+    tests = [k for k in ("equals", "at_most", "at_least") if k in spec.model_fields_set]
+    if len(tests) != 1:
+        raise _fail(document, path, "intake_answer needs exactly one of equals, at_most, at_least")
+    kind = INTAKE_QUESTIONS[spec.question][0]
+    if "equals" in tests and (kind != "bool" or not isinstance(spec.equals, bool)):
+        raise _fail(document, path + ("equals",), "must be true or false, for a yes/no question")
+    if "equals" not in tests and kind != "count":
+        raise _fail(document, path, f"{tests[0]} needs a counting question, not {spec.question!r}")
 
 
-def _stage_rules(s: Schema, raw: Any, path: Path) -> StageRules:
-    s.mapping(raw, path, required={"default", "default_says", "tie_order", "signals", "cues"})
-    tie = _choices(s, raw["tie_order"], path + ("tie_order",), STAGES)
-    if sorted(tie) != sorted(STAGES):
-        raise s.fail(path + ("tie_order",), f"must list each of {', '.join(STAGES)} once")
+def _stage_rules(spec: StageSpec, document: Document) -> StageRules:
     signals = []
-    for i, sig in enumerate(s.seq(raw["signals"], path + ("signals",), 1)):
-        p = path + ("signals", i)
-        s.mapping(sig, p, required={"stage", "field", "values", "weight", "says"})
-        fld = s.choice(sig["field"], p + ("field",), tuple(STAGE_FIELDS))
-        signals.append(StageSignal(
-            stage=s.choice(sig["stage"], p + ("stage",), STAGES), field=fld,
-            values=_choices(s, sig["values"], p + ("values",), STAGE_FIELDS[fld]),
-            weight=s.number(sig["weight"], p + ("weight",), 0.01, 100),
-            says=s.template(sig["says"], p + ("says",), {"who", "topic", "value"})))
-    cues = []
-    for i, cue in enumerate(s.seq(raw["cues"], path + ("cues",))):
-        p = path + ("cues", i)
-        s.mapping(cue, p, required={"stage", "words", "weight", "says"})
-        words = s.seq(cue["words"], p + ("words",), 1)
-        cues.append(StageCue(
-            stage=s.choice(cue["stage"], p + ("stage",), STAGES),
-            words=tuple(s.text(w, p + ("words", j)).lower() for j, w in enumerate(words)),
-            weight=s.number(cue["weight"], p + ("weight",), 0.01, 100),
-            says=s.template(cue["says"], p + ("says",), {"who", "word", "where"})))
-    return StageRules(default=s.choice(raw["default"], path + ("default",), STAGES),
-                      default_says=s.template(raw["default_says"], path + ("default_says",), {"who"}),
-                      tie_order=tie, signals=tuple(signals), cues=tuple(cues))
+    for i, sig in enumerate(spec.signals):
+        options = STAGE_FIELDS[sig.field]
+        for j, value in enumerate(sig.values):
+            if value not in options:
+                raise _fail(document, ("dispute_stage", "signals", i, "values", j),
+                            f"{value!r} is not one of {', '.join(options)}")
+        signals.append(StageSignal(stage=sig.stage, field=sig.field, values=sig.values, weight=sig.weight,
+                                   says=sig.says))
+    cues = [StageCue(stage=cue.stage, words=tuple(w.lower() for w in cue.words), weight=cue.weight, says=cue.says)
+            for cue in spec.cues]
+    return StageRules(default=spec.default, default_says=spec.default_says, tie_order=spec.tie_order,
+                      signals=tuple(signals), cues=tuple(cues))
 
 
-def parse_rules(text: str, source: str = "rules.yaml") -> Rules:
-    """Check rule-file text and return Rules; raise DataFileError naming file, line and key."""
-    data, lines = load_yaml(text, source)
-    s = Schema(source, lines)
-    top = s.mapping(data, (), required={"version", "areas", "mood_effect_factor", "date_precision_factor",
-                                        "ambiguity_margin", "secondary_min_ratio", "rules", "dispute_stage"})
-    if top["version"] != 1:
-        raise s.fail(("version",), "must be 1")
-    areas_raw = s.mapping(top["areas"], ("areas",), required=AREAS)
+def _areas(spec: RulesFile, document: Document) -> dict[str, AreaConfig]:
     areas = {}
     for area_id in AREAS:
-        p = ("areas", area_id)
-        a = s.mapping(areas_raw[area_id], p, required={"name", "threshold", "medium", "high"},
-                      optional={"needs_focus", "last_resort"})
-        threshold = s.number(a["threshold"], p + ("threshold",), 0.01)
-        medium = s.number(a["medium"], p + ("medium",), threshold)
-        high = s.number(a["high"], p + ("high",), medium)
-        flags = {}
-        for flag in ("needs_focus", "last_resort"):
-            if not isinstance(a.get(flag, False), bool):
-                raise s.fail(p + (flag,), "must be true or false")
-            flags[flag] = a.get(flag, False)
-        areas[area_id] = AreaConfig(area_id, s.text(a["name"], p + ("name",)), threshold, medium, high, **flags)
+        a = getattr(spec.areas, area_id)
+        for key, value, minimum in (("medium", a.medium, a.threshold), ("high", a.high, a.medium)):
+            if value < minimum:
+                raise _fail(document, ("areas", area_id, key), f"must be at least {minimum:g}")
+        areas[area_id] = AreaConfig(area_id, a.name, a.threshold, a.medium, a.high, a.needs_focus, a.last_resort)
     if all(a.last_resort for a in areas.values()):
-        raise s.fail(("areas",), "at least one area must not be last_resort")
+        raise _fail(document, ("areas",), "at least one area must not be last_resort")
+    return areas
+
+
+def _rules(spec: RulesFile, document: Document) -> tuple[Rule, ...]:
     rules = []
     seen: dict[str, int] = {}
     groups: dict[str, str] = {}
-    for i, raw in enumerate(s.seq(top["rules"], ("rules",), 1)):
-        rule = _rule(s, raw, ("rules", i), AREAS)
+    for i, entry in enumerate(spec.rules):
+        rule = _rule(entry, document, ("rules", i))
         if rule.group and rule.group in seen:
-            raise s.fail(("rules", i, "group"), f"{rule.group!r} is already a rule id")
+            raise _fail(document, ("rules", i, "group"), f"{rule.group!r} is already a rule id")
         if rule.group and groups.setdefault(rule.group, rule.area) != rule.area:
-            raise s.fail(("rules", i, "group"), f"the group {rule.group!r} already scores {groups[rule.group]!r}")
+            raise _fail(document, ("rules", i, "group"), f"the group {rule.group!r} already scores {groups[rule.group]!r}")
         if rule.id in seen:
-            raise s.fail(("rules", i, "id"), f"duplicate id {rule.id!r} (first at rules[{seen[rule.id]}])")
+            raise _fail(document, ("rules", i, "id"), f"duplicate id {rule.id!r} (first at rules[{seen[rule.id]}])")
         seen[rule.id] = i
         rules.append(rule)
     for area_id in AREAS:
         if not any(r.area == area_id for r in rules):
-            raise s.fail(("rules",), f"no rule scores the area {area_id!r}")
+            raise _fail(document, ("rules",), f"no rule scores the area {area_id!r}")
+    return tuple(rules)
+
+
+def parse_rules(text: str, source: str = "rules.yaml") -> Rules:
+    """Check rule-file text and return Rules; raise DataFileError naming file, line and key."""
+    document = load_yaml(text, source)
+    spec = checked(RulesFile, document)
+    areas = _areas(spec, document)
+    rules = _rules(spec, document)
     return Rules(
         source=source,
         areas=MappingProxyType(areas),
-        mood_effect_factor=_factors(s, top["mood_effect_factor"], ("mood_effect_factor",), MOOD_EFFECTS, True),
-        date_precision_factor=_factors(s, top["date_precision_factor"], ("date_precision_factor",),
-                                       ("year", "month", "day"), True),
-        ambiguity_margin=s.number(top["ambiguity_margin"], ("ambiguity_margin",), 0),
-        secondary_min_ratio=s.number(top["secondary_min_ratio"], ("secondary_min_ratio",), 0, 1),
-        rules=tuple(rules),
-        stage=_stage_rules(s, top["dispute_stage"], ("dispute_stage",)),
+        mood_effect_factor=MappingProxyType(spec.mood_effect_factor),
+        date_precision_factor=MappingProxyType(spec.date_precision_factor),
+        ambiguity_margin=spec.ambiguity_margin,
+        secondary_min_ratio=spec.secondary_min_ratio,
+        rules=rules,
+        stage=_stage_rules(spec.dispute_stage, document),
     )
 
 

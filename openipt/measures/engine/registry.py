@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from openipt.core.content import ContentFileError, Document, parse_yaml, read_text
+
 from .errors import InstrumentFileError, UnknownInstrumentError
 from .model import Instrument
 from .validate import build_instrument
-from .yamlsrc import read_yaml
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "content"
 _NO_DEFAULT = object()
@@ -56,10 +57,24 @@ def instrument_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
 
 
+def read_yaml(path: Path) -> Document:
+    """Read one YAML file with the line of every value; raise InstrumentFileError if it is unusable."""
+    try:
+        text = read_text(path)
+    except ContentFileError as exc:
+        raise InstrumentFileError(path, [(None, problem.message) for problem in exc.problems]) from exc
+    document, problems = parse_yaml(text, str(path))
+    if problems:
+        raise InstrumentFileError(path, [(problem.line, problem.message) for problem in problems])
+    if document.data is None:
+        raise InstrumentFileError(path, [(1, "the file is empty")])
+    return document
+
+
 def load_file(path: Path) -> Instrument:
     """Read and check one instrument file."""
-    data, lines = read_yaml(path)
-    return build_instrument(data, lines, path)
+    document = read_yaml(path)
+    return build_instrument(document.data, document, path)
 
 
 def load_directories(directories: Iterable[Path | str]) -> Registry:

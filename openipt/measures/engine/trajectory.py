@@ -16,11 +16,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from openipt.core.content import ContentFileError, ContentModel, Number, Text, Whole, check
 
 from .errors import InstrumentFileError
 from .model import Band, Instrument
 from .outcomes import Administration, reliable_change, total_of
-from .yamlsrc import read_yaml
+from .registry import read_yaml
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "content" / "trajectories" / "default-model.yaml"
 DEFAULT_WAIT_SESSIONS = 4
@@ -100,33 +105,27 @@ class TrackStatus:
     definition: str
 
 
+class _ModelFile(ContentModel):
+    """The shape of a trajectory model file."""
+
+    model: Literal["exponential_decay"]
+    tolerance: Literal["reliable_change"]
+    eventual_fall_fraction: Number = Field(gt=0, le=1)
+    rate_per_session: Number = Field(gt=0)
+    last_session: Whole = Field(ge=2)
+    instruments: tuple[Text, ...]
+
+
 def load_model(path: Path | None = None) -> TrajectoryModel:
     """Read the default trajectory model parameters from YAML."""
     path = path or DEFAULT_MODEL_PATH
-    data, lines = read_yaml(path)
-    problems = []
-    keys = {"model", "eventual_fall_fraction", "rate_per_session", "last_session", "tolerance", "instruments"}
-    if not isinstance(data, dict) or set(data) != keys:
-        raise InstrumentFileError(path, [(1, f"the model file needs exactly the keys {', '.join(sorted(keys))}")])
-    checks = [
-        ("model", data["model"] == "exponential_decay", "model must be exponential_decay"),
-        ("tolerance", data["tolerance"] == "reliable_change", "tolerance must be reliable_change"),
-        ("eventual_fall_fraction", isinstance(data["eventual_fall_fraction"], (int, float))
-         and 0 < data["eventual_fall_fraction"] <= 1, "eventual_fall_fraction must be above 0 and at most 1"),
-        ("rate_per_session", isinstance(data["rate_per_session"], (int, float)) and data["rate_per_session"] > 0,
-         "rate_per_session must be above 0"),
-        ("last_session", isinstance(data["last_session"], int) and data["last_session"] >= 2,
-         "last_session must be a whole number of at least 2"),
-        ("instruments", isinstance(data["instruments"], list) and all(isinstance(c, str) for c in data["instruments"]),
-         "instruments must be a list of instrument codes"),
-    ]
-    for key, ok, message in checks:
-        if not ok:
-            problems.append((lines.line((key,)), message))
-    if problems:
-        raise InstrumentFileError(path, problems)
-    return TrajectoryModel(float(data["eventual_fall_fraction"]), float(data["rate_per_session"]),
-                           data["last_session"], tuple(data["instruments"]))
+    document = read_yaml(path)
+    try:
+        spec = check(_ModelFile, document.data, document)
+    except ContentFileError as exc:
+        raise InstrumentFileError(path, [(p.line, f"{p.field}: {p.message}") for p in exc.problems]) from None
+    return TrajectoryModel(float(spec.eventual_fall_fraction), float(spec.rate_per_session),
+                           spec.last_session, spec.instruments)
 
 
 def _require_symptom_measure(instrument: Instrument) -> None:

@@ -3,29 +3,26 @@
 The patterns are clinical content that a clinic or translator may extend without touching
 code (see docs/practice/communication-analyser.md). Everything is checked when the file is
 loaded: unknown keys, families, word lists and pattern references, and phrases that are not
-valid in the pattern language, each reported as "file:line: what is wrong".
+valid in the pattern language, each reported as "file:line: field: what is wrong". The file's
+shape is declared in ``schema``; this module compiles the phrases and checks what links patterns.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openipt.core.content import PathKey
+
 from .rules import Phrase, PhraseError, Rule, compile_phrase
-from .yamlsource import DataError, Source, load_file, load_text
+from .schema import FAMILIES, PatternFileSpec, PatternSpec, RuleSpec
+from .yamlsource import DataError, Source, checked, load_file, load_text, problem_at
 
-FAMILIES = ("helpful", "hurtful")
+__all__ = ["FAMILIES", "Pattern", "PatternSet", "load_patterns", "parse", "parse_patterns_text"]
 DEFAULT_PATTERNS = Path(__file__).with_name("patterns.yaml")
-
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_WORD_RE = re.compile(r"^[a-z0-9]+$")
-_PATTERN_KEYS = {"id", "family", "label", "feedback", "suggestion", "suppressed_by", "rules"}
-_TEXT_KEYS = ("label", "feedback", "suggestion")
 _CONTEXT_KEYS = ("before", "not_before", "after", "not_after", "sentence_has", "sentence_lacks")
-_RULE_KEYS = {"match", "question", *_CONTEXT_KEYS}
 
 
 @dataclass(frozen=True)
@@ -75,48 +72,20 @@ class PatternSet:
         return sorted(found)
 
 
-class _Checker:
-    def __init__(self, src: Source):
+class _Compiler:
+    """Compiles the phrases of a checked file; collects every problem as "file:line: field: message"."""
+
+    def __init__(self, src: Source, classes: Mapping[str, frozenset[str]]):
         self.src = src
+        self.classes = classes
         self.problems: list[str] = []
 
-    def fail(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(f"{self.src.where(path)}: {message}")
+    def fail(self, path: PathKey, message: str) -> None:
+        self.problems.append(problem_at(self.src, path, message))
 
-    def text(self, value: Any, path: tuple[Any, ...], what: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(path, f"{what} must be non-empty text")
-            return ""
-        return value.strip()
-
-    def words(self, data: Any) -> dict[str, frozenset[str]]:
-        classes: dict[str, frozenset[str]] = {}
-        if data is None:
-            return classes
-        if not isinstance(data, dict):
-            self.fail(("words",), "'words' must map list names to lists of words")
-            return classes
-        for name, items in data.items():
-            path = ("words", name)
-            if not isinstance(name, str) or not _ID_RE.match(name):
-                self.fail(path, f"word list name {name!r} must be lower-case letters, digits and _")
-                continue
-            if not isinstance(items, list) or not items:
-                self.fail(path, f"word list {name!r} must be a non-empty list")
-                continue
-            good: set[str] = set()
-            for i, word in enumerate(items):
-                if not isinstance(word, str) or not _WORD_RE.match(word):
-                    self.fail(path + (i,), f"{word!r} in {name!r} must be one lower-case word without apostrophes")
-                else:
-                    good.add(word)
-            classes[name] = frozenset(good)
-        return classes
-
-    def phrase(self, value: Any, path: tuple[Any, ...], classes: Mapping[str, frozenset[str]],
-               fixed: bool = False) -> Phrase | None:
+    def phrase(self, value: Any, path: PathKey, fixed: bool = False) -> Phrase | None:
         try:
-            phrase = compile_phrase(value, classes)
+            phrase = compile_phrase(value, self.classes)
         except PhraseError as exc:
             self.fail(path, f"phrase {value!r}: {exc}")
             return None
@@ -125,110 +94,51 @@ class _Checker:
             return None
         return phrase
 
-    def rule(self, raw: Any, path: tuple[Any, ...], classes: Mapping[str, frozenset[str]]) -> Rule | None:
-        if isinstance(raw, str):
-            raw = {"match": raw}
-        if not isinstance(raw, dict):
-            self.fail(path, "a rule must be a phrase or a mapping with 'match'")
-            return None
-        for key in raw:
-            if key not in _RULE_KEYS:
-                self.fail(path + (key,), f"unknown rule key {key!r} (allowed: {', '.join(sorted(_RULE_KEYS))})")
-        if "match" not in raw:
-            self.fail(path, "a rule needs 'match'")
-            return None
-        match = self.phrase(raw["match"], path + ("match",), classes)
+    def phrases(self, values: tuple[Any, ...], path: PathKey, fixed: bool = False) -> tuple[Phrase, ...]:
+        compiled = [self.phrase(value, path + (i,), fixed) for i, value in enumerate(values)]
+        return tuple(p for p in compiled if p is not None)
+
+    def rule(self, spec: RuleSpec, path: PathKey) -> Rule | None:
+        match = self.phrase(spec.match, path + ("match",))
         if match is not None and match.edge:
             self.fail(path + ("match",), "'match' must be words, not ^ or $")
             match = None
-        question = raw.get("question")
-        if question is not None and not isinstance(question, bool):
-            self.fail(path + ("question",), "'question' must be true or false")
-        context: dict[str, tuple[Phrase, ...]] = {}
-        for key in _CONTEXT_KEYS:
-            items = raw.get(key, [])
-            if isinstance(items, str):
-                items = [items]
-            if not isinstance(items, list):
-                self.fail(path + (key,), f"{key!r} must be a phrase or a list of phrases")
-                continue
-            fixed = key in ("before", "not_before")
-            compiled = [self.phrase(p, path + (key, i), classes, fixed) for i, p in enumerate(items)]
-            context[key] = tuple(p for p in compiled if p is not None)
-        if match is None:
-            return None
-        return Rule(match=match, question=question if isinstance(question, bool) else None, **context)
+        context = {key: self.phrases(getattr(spec, key), path + (key,), key in ("before", "not_before"))
+                   for key in _CONTEXT_KEYS}
+        return None if match is None else Rule(match=match, question=spec.question, **context)
 
-    def patterns(self, data: Any, classes: Mapping[str, frozenset[str]]) -> list[Pattern]:
-        if not isinstance(data, list) or not data:
-            self.fail(("patterns",), "'patterns' must be a non-empty list")
-            return []
-        seen: dict[str, int] = {}
+    def patterns(self, specs: tuple[PatternSpec, ...]) -> list[Pattern]:
+        seen: set[str] = set()
         out: list[Pattern] = []
-        pending_refs: list[tuple[tuple[Any, ...], str]] = []
-        for index, raw in enumerate(data):
+        for index, spec in enumerate(specs):
             path = ("patterns", index)
-            if not isinstance(raw, dict):
-                self.fail(path, "each pattern must be a mapping")
-                continue
-            for key in raw:
-                if key not in _PATTERN_KEYS:
-                    self.fail(path + (key,), f"unknown pattern key {key!r}")
-            pid = raw.get("id")
-            if not isinstance(pid, str) or not _ID_RE.match(pid):
-                self.fail(path + ("id",), f"pattern id {pid!r} must be lower-case letters, digits and _")
-                continue
-            if pid in seen:
-                self.fail(path + ("id",), f"pattern id {pid!r} is used twice")
-                continue
-            seen[pid] = index
-            family = raw.get("family")
-            if family not in FAMILIES:
-                self.fail(path + ("family",), f"family {family!r} must be one of {', '.join(FAMILIES)}")
-            texts = {k: self.text(raw.get(k), path + (k,), k) for k in _TEXT_KEYS}
-            refs = raw.get("suppressed_by", [])
-            if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-                self.fail(path + ("suppressed_by",), "'suppressed_by' must be a list of pattern ids")
-                refs = []
-            for i, ref in enumerate(refs):
-                pending_refs.append((path + ("suppressed_by", i), ref))
-                if ref == pid:
-                    self.fail(path + ("suppressed_by", i), "a pattern cannot suppress itself")
-            raw_rules = raw.get("rules")
-            if not isinstance(raw_rules, list) or not raw_rules:
-                self.fail(path + ("rules",), "'rules' must be a non-empty list")
-                raw_rules = []
-            rules = [self.rule(r, path + ("rules", i), classes) for i, r in enumerate(raw_rules)]
-            out.append(Pattern(id=pid, family=str(family), label=texts["label"], feedback=texts["feedback"],
-                               suggestion=texts["suggestion"], rules=tuple(r for r in rules if r is not None),
-                               suppressed_by=frozenset(refs)))
-        for path, ref in pending_refs:
-            if ref not in seen:
-                self.fail(path, f"unknown pattern {ref!r} in 'suppressed_by'")
+            if spec.id in seen:
+                self.fail(path + ("id",), f"pattern id {spec.id!r} is used twice")
+            seen.add(spec.id)
+            rules = [self.rule(rule, path + ("rules", i)) for i, rule in enumerate(spec.rules)]
+            out.append(Pattern(id=spec.id, family=spec.family, label=spec.label, feedback=spec.feedback,
+                               suggestion=spec.suggestion, rules=tuple(r for r in rules if r is not None),
+                               suppressed_by=frozenset(spec.suppressed_by)))
+        for index, spec in enumerate(specs):
+            for i, ref in enumerate(spec.suppressed_by):
+                if ref == spec.id:
+                    self.fail(("patterns", index, "suppressed_by", i), "a pattern cannot suppress itself")
+                elif ref not in seen:
+                    self.fail(("patterns", index, "suppressed_by", i), f"unknown pattern {ref!r} in 'suppressed_by'")
         return out
 
 
 def parse(src: Source) -> PatternSet:
     """Check loaded pattern data and compile it; raise DataError listing every problem."""
-    checker = _Checker(src)
-    data = src.data
-    if not isinstance(data, dict):
+    if not isinstance(src.data, dict):
         raise DataError([f"{src.where(())}: the file must be a mapping with 'version', 'words' and 'patterns'"])
-    for key in data:
-        if key not in ("version", "words", "hold", "patterns"):
-            checker.fail((key,), f"unknown top-level key {key!r}")
-    if data.get("version") != 1:
-        checker.fail(("version",), "'version' must be 1")
-    classes = checker.words(data.get("words"))
-    raw_hold = data.get("hold", [])
-    if not isinstance(raw_hold, list):
-        checker.fail(("hold",), "'hold' must be a list of phrases")
-        raw_hold = []
-    hold = [checker.phrase(p, ("hold", i), classes) for i, p in enumerate(raw_hold)]
-    patterns = checker.patterns(data.get("patterns"), classes)
-    if checker.problems:
-        raise DataError(checker.problems)
-    return PatternSet(patterns=tuple(patterns), source=src.name, hold=tuple(p for p in hold if p is not None))
+    spec = checked(PatternFileSpec, src)
+    compiler = _Compiler(src, {name: frozenset(words) for name, words in (spec.words or {}).items()})
+    hold = compiler.phrases(spec.hold, ("hold",))
+    patterns = compiler.patterns(spec.patterns)
+    if compiler.problems:
+        raise DataError(compiler.problems)
+    return PatternSet(patterns=tuple(patterns), source=src.file, hold=hold)
 
 
 def load_patterns(path: str | Path = DEFAULT_PATTERNS) -> PatternSet:

@@ -4,36 +4,25 @@ A scenario is a small branching script. After each client message the analyser's
 become one reaction (defensive, cold, softer, engaged or neutral) and the script moves to
 the node named for that reaction, so practising well visibly changes how the other person
 answers. Scenario files are content, so everything is checked on load and errors name the
-file and line: unknown problem areas or stages, branches to missing nodes, nodes that can
+file, line and field (the file's shape is declared in ``schema``): unknown problem areas or stages, branches to missing nodes, nodes that can
 never be reached or never lead to an ending, unknown placeholders, and "model" lines (used
 when the client switches roles) that do not themselves model helpful communication.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..analyser import analyse
-from ..analyser.yamlsource import DataError, Source, load_file, load_text
+from openipt.core.content import PathKey
 
-AREAS = ("grief", "role_dispute", "role_transition", "interpersonal_deficits")
-STAGES = ("renegotiation", "impasse", "dissolution")
-REACTIONS = ("defensive", "cold", "softer", "engaged", "neutral")
-MOODS = ("neutral", "guarded", "defensive", "cold", "hurt", "sad", "softer", "engaged", "warm", "calm")
-PLACEHOLDERS = ("name", "relationship", "situation")
+from ..analyser.yamlsource import DataError, Source, checked, load_file, load_text, problem_at
+from .schema import AREAS, MOODS, PLACEHOLDERS, REACTIONS, STAGES, ScenarioSpec
+
+__all__ = ["AREAS", "MOODS", "PLACEHOLDERS", "REACTIONS", "STAGES", "Node", "Scenario", "SwitchScript",
+           "load_scenario", "load_scenarios", "parse_scenario_text"]
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
-
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-_TOP_KEYS = {"id", "area", "stage", "title", "description", "other", "situation", "opening", "start",
-             "nodes", "switch"}
-_OTHER_KEYS = {"name", "relationship", "mood"}
-_NODE_KEYS = {"mood", "say", "next", "end"}
-_SWITCH_KEYS = {"brief", "lines", "after_hurtful", "ending"}
 
 
 @dataclass(frozen=True)
@@ -77,148 +66,69 @@ class Scenario:
     source: str = ""
 
 
-class _Checker:
-    def __init__(self, src: Source):
-        self.src = src
-        self.problems: list[str] = []
-
-    def fail(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(f"{self.src.where(path)}: {message}")
-
-    def keys(self, raw: Mapping, allowed: set[str], path: tuple[Any, ...], what: str) -> None:
-        for key in raw:
-            if key not in allowed:
-                self.fail(path + (key,), f"unknown {what} key {key!r} (allowed: {', '.join(sorted(allowed))})")
-
-    def text(self, value: Any, path: tuple[Any, ...], what: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(path, f"{what} must be non-empty text")
-            return ""
-        for name in _PLACEHOLDER_RE.findall(value):
-            if name not in PLACEHOLDERS:
-                self.fail(path, f"unknown placeholder {{{name}}} (allowed: {', '.join(PLACEHOLDERS)})")
-        if value.count("{") != value.count("}"):
-            self.fail(path, "unbalanced { or } in text")
-        return " ".join(value.split())
-
-    def lines(self, value: Any, path: tuple[Any, ...], what: str) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            self.fail(path, f"{what} must be a line or a non-empty list of lines")
-            return ()
-        return tuple(self.text(v, path + (i,), what) for i, v in enumerate(value))
-
-    def branches(self, value: Any, path: tuple[Any, ...]) -> dict[str, str]:
-        if not isinstance(value, dict):
-            self.fail(path, f"branches must map reactions ({', '.join(REACTIONS)}, otherwise) to node ids")
-            return {}
-        out: dict[str, str] = {}
-        for key, target in value.items():
-            if key not in REACTIONS and key != "otherwise":
-                self.fail(path + (key,), f"unknown reaction {key!r} (allowed: {', '.join(REACTIONS)}, otherwise)")
-            elif not isinstance(target, str):
-                self.fail(path + (key,), "a branch must name a node id")
-            else:
-                out[key] = target
-        missing = [r for r in REACTIONS if r not in out]
-        if missing and "otherwise" not in out:
-            self.fail(path, f"no branch for {', '.join(missing)} (add them or 'otherwise')")
-        fallback = out.pop("otherwise", None)
-        return {r: out.get(r, fallback or "") for r in REACTIONS}
-
-
-def _check_model_line(checker: _Checker, text: str, path: tuple[Any, ...]) -> None:
-    """A modelled line must show helpful communication: something helpful, nothing hurtful."""
-    result = analyse(text.replace("{", "").replace("}", ""))
-    if result.hurtful or not result.helpful:
-        found = ", ".join(sorted(result.patterns)) or "nothing"
-        checker.fail(path, f"model line must be helpful with nothing hurtful (the analyser found: {found})")
+Fail = Callable[[PathKey, str], None]
 
 
 def parse(src: Source) -> Scenario:
     """Check one loaded scenario and build it; raise DataError listing every problem."""
-    c = _Checker(src)
-    raw = src.data
-    if not isinstance(raw, dict):
+    if not isinstance(src.data, dict):
         raise DataError([f"{src.where(())}: a scenario file must be a mapping"])
-    c.keys(raw, _TOP_KEYS, (), "scenario")
-    sid = raw.get("id")
-    if not isinstance(sid, str) or not _ID_RE.match(sid):
-        c.fail(("id",), f"id {sid!r} must be lower-case letters, digits and _")
-    area = raw.get("area")
-    if area not in AREAS:
-        c.fail(("area",), f"unknown problem area {area!r} (allowed: {', '.join(AREAS)})")
-    stage = raw.get("stage")
-    if area not in AREAS:
-        pass  # already reported; a stage cannot be judged without a known area
-    elif area == "role_dispute" and stage not in STAGES:
-        c.fail(("stage",) if "stage" in raw else ("area",),
-               f"a role dispute needs a stage: {', '.join(STAGES)} (got {stage!r})")
-    elif area != "role_dispute" and stage is not None:
-        c.fail(("stage",), f"only role_dispute scenarios have a stage (got {stage!r})")
-    title = c.text(raw.get("title"), ("title",), "title")
-    description = c.text(raw.get("description"), ("description",), "description")
-    other = raw.get("other")
-    if not isinstance(other, dict):
-        c.fail(("other",), "'other' must give the other person's name, relationship and mood")
-        other = {}
-    c.keys(other, _OTHER_KEYS, ("other",), "other")
-    other_name = c.text(other.get("name"), ("other", "name"), "other.name")
-    other_rel = c.text(other.get("relationship"), ("other", "relationship"), "other.relationship")
-    other_mood = c.text(other.get("mood"), ("other", "mood"), "other.mood")
-    situation = c.text(raw.get("situation"), ("situation",), "situation")
-    if "opening" not in raw:
-        c.fail((), "missing 'opening' (the other person's first line)")
-    opening = c.text(raw.get("opening"), ("opening",), "opening") if "opening" in raw else ""
-    start = c.branches(raw.get("start"), ("start",))
+    spec = checked(ScenarioSpec, src)
+    problems: list[str] = []
+
+    def fail(path: PathKey, message: str) -> None:
+        problems.append(problem_at(src, path, message))
+
+    if spec.area == "role_dispute" and spec.stage not in STAGES:
+        fail(("stage",) if "stage" in src.data else ("area",),
+             f"a role dispute needs a stage: {', '.join(STAGES)} (got {spec.stage!r})")
+    elif spec.area != "role_dispute" and spec.stage is not None:
+        fail(("stage",), f"only role_dispute scenarios have a stage (got {spec.stage!r})")
+    start = _branches(spec.start, ("start",), fail)
     nodes: dict[str, Node] = {}
-    raw_nodes = raw.get("nodes")
-    if not isinstance(raw_nodes, dict) or not raw_nodes:
-        c.fail(("nodes",), "'nodes' must map node ids to nodes")
-        raw_nodes = {}
-    for nid, node in raw_nodes.items():
+    for nid, node in spec.nodes.items():
         path = ("nodes", nid)
-        if not isinstance(nid, str) or not _ID_RE.match(nid):
-            c.fail(path, f"node id {nid!r} must be lower-case letters, digits and _")
-            continue
-        if not isinstance(node, dict):
-            c.fail(path, "a node must be a mapping with 'mood', 'say' and 'next' (or 'end: true')")
-            continue
-        c.keys(node, _NODE_KEYS, path, "node")
-        mood = node.get("mood")
-        if mood not in MOODS:
-            c.fail(path + ("mood",), f"unknown mood {mood!r} (allowed: {', '.join(MOODS)})")
-        say = c.lines(node.get("say"), path + ("say",), "say")
-        end = node.get("end", False)
-        if not isinstance(end, bool):
-            c.fail(path + ("end",), "'end' must be true or false")
-            end = False
-        if end and "next" in node:
-            c.fail(path + ("next",), "an ending node cannot have 'next'")
-        branches = {} if end else c.branches(node.get("next"), path + ("next",))
-        nodes[nid] = Node(nid, str(mood), say, branches, end)
-    _check_graph(c, start, nodes)
-    switch = _parse_switch(c, raw.get("switch"))
-    if c.problems:
-        raise DataError(c.problems)
-    return Scenario(id=sid, area=area, stage=stage, title=title, description=description,
-                    other_name=other_name, other_relationship=other_rel, other_mood=other_mood,
-                    situation=situation, opening=opening, start=start, nodes=nodes, switch=switch,
-                    source=src.name)
+        if node.end and node.next is not None:
+            fail(path + ("next",), "an ending node cannot have 'next'")
+        branches = {} if node.end else _branches(node.next, path + ("next",), fail)
+        nodes[nid] = Node(nid, node.mood, node.say, branches, node.end)
+    _check_targets(fail, spec, nodes)
+    _check_graph(fail, start, nodes)
+    if problems:
+        raise DataError(problems)
+    switch = spec.switch
+    return Scenario(id=spec.id, area=spec.area, stage=spec.stage, title=spec.title, description=spec.description,
+                    other_name=spec.other.name, other_relationship=spec.other.relationship,
+                    other_mood=spec.other.mood, situation=spec.situation, opening=spec.opening, start=start,
+                    nodes=nodes, switch=SwitchScript(switch.brief, switch.lines, switch.after_hurtful, switch.ending),
+                    source=src.file)
 
 
-def _check_graph(c: _Checker, start: Mapping[str, str], nodes: Mapping[str, Node]) -> None:
-    """Report dead branches, unreachable nodes and nodes from which no ending can be reached."""
-    for reaction, target in start.items():
-        if target and target not in nodes:
-            c.fail(("start", reaction), f"branch {reaction!r} goes to unknown node {target!r}")
-    for node in nodes.values():
-        for reaction, target in node.next.items():
-            if target and target not in nodes:
-                c.fail(("nodes", node.id, "next", reaction), f"branch {reaction!r} goes to unknown node {target!r}")
+def _branches(given: Mapping[str, str] | None, path: PathKey, fail: Fail) -> dict[str, str]:
+    """Return the node each reaction leads to; 'otherwise' covers the reactions not named."""
+    if given is None:
+        fail(path, "is missing (a node needs 'next', or 'end: true')")
+        return {}
+    missing = [r for r in REACTIONS if r not in given]
+    if missing and "otherwise" not in given:
+        fail(path, f"no branch for {', '.join(missing)} (add them or 'otherwise')")
+    fallback = given.get("otherwise")
+    return {r: given.get(r, fallback or "") for r in REACTIONS}
+
+
+def _check_targets(fail: Fail, spec: ScenarioSpec, nodes: Mapping[str, Node]) -> None:
+    """Report each branch, as written, that goes to a node the file does not have."""
+    written = [(("start",), spec.start)] + [(("nodes", nid, "next"), n.next or {}) for nid, n in spec.nodes.items()]
+    for path, branches in written:
+        for reaction, target in branches.items():
+            if target not in nodes:
+                fail(path + (reaction,), f"goes to unknown node {target!r}")
+
+
+def _check_graph(fail: Fail, start: Mapping[str, str], nodes: Mapping[str, Node]) -> None:
+    """Report unreachable nodes and nodes from which no ending can be reached."""
     if not any(n.end for n in nodes.values()):
-        c.fail(("nodes",), "no ending node (add one with 'end: true')")
+        fail(("nodes",), "no ending node (add one with 'end: true')")
         return
     reachable: set[str] = set()
     todo = [t for t in start.values() if t in nodes]
@@ -230,7 +140,7 @@ def _check_graph(c: _Checker, start: Mapping[str, str], nodes: Mapping[str, Node
         todo.extend(t for t in nodes[nid].next.values() if t in nodes)
     for nid in nodes:
         if nid not in reachable:
-            c.fail(("nodes", nid), f"node {nid!r} can never be reached (a dead branch)")
+            fail(("nodes", nid), "can never be reached (a dead branch)")
     can_end = {nid for nid, n in nodes.items() if n.end}
     changed = True
     while changed:
@@ -240,23 +150,7 @@ def _check_graph(c: _Checker, start: Mapping[str, str], nodes: Mapping[str, Node
                 can_end.add(nid)
                 changed = True
     for nid in sorted(reachable - can_end):
-        c.fail(("nodes", nid), f"node {nid!r} never leads to an ending (a dead end)")
-
-
-def _parse_switch(c: _Checker, raw: Any) -> SwitchScript:
-    if not isinstance(raw, dict):
-        c.fail(("switch",), "'switch' must give 'brief', 'lines', 'after_hurtful' and 'ending'")
-        return SwitchScript("", (), (), "")
-    c.keys(raw, _SWITCH_KEYS, ("switch",), "switch")
-    brief = c.text(raw.get("brief"), ("switch", "brief"), "switch.brief")
-    lines = c.lines(raw.get("lines"), ("switch", "lines"), "switch.lines")
-    after = c.lines(raw.get("after_hurtful"), ("switch", "after_hurtful"), "switch.after_hurtful")
-    ending = c.text(raw.get("ending"), ("switch", "ending"), "switch.ending")
-    for key, items in (("lines", lines), ("after_hurtful", after)):
-        for i, line in enumerate(items):
-            if line:
-                _check_model_line(c, line, ("switch", key, i))
-    return SwitchScript(brief, lines, after, ending)
+        fail(("nodes", nid), "never leads to an ending (a dead end)")
 
 
 def parse_scenario_text(text: str, name: str = "<scenario>") -> Scenario:

@@ -8,8 +8,9 @@ belongs to ``suicide_self_harm``, so an older pattern file keeps working unchang
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+
+from openipt.core.content import PathKey
 
 DEFAULT_KIND = "suicide_self_harm"
 SHIPPED_KINDS: tuple[str, ...] = (
@@ -22,23 +23,18 @@ SHIPPED_KINDS: tuple[str, ...] = (
 )
 
 
-def family_kinds(builder: Any, doc: Mapping[str, Any], families: Mapping[str, str]) -> dict[str, str]:
-    """Return {family: kind} from the document's ``kinds`` section, checked by the builder."""
-    from .patternset import _ID
-    from .yamlsource import LineDict
-
-    raw = doc.get("kinds") or LineDict()
-    section = builder.mapping(raw, "kinds", doc, "kinds")
+def family_kinds(
+    kinds: Mapping[str, Sequence[str]], families: Mapping[str, str], fail: Callable[[str, PathKey], Exception]
+) -> dict[str, str]:
+    """Return {family: kind} from a file's checked ``kinds`` section; `fail` names the line of a mistake."""
     result = dict.fromkeys(families, DEFAULT_KIND)
     seen: dict[str, str] = {}
-    for kind in section:
-        if not isinstance(kind, str) or not _ID.match(kind):
-            raise builder.fail("kind names are lower_case_with_underscores", section, kind, f"kinds.{kind}")
-        for family in builder.str_list(section, kind, f"kinds.{kind}"):
+    for kind, members in kinds.items():
+        for family in members:
             if family not in families:
-                raise builder.fail(f"unknown family {family!r}", section, kind, f"kinds.{kind}")
+                raise fail(f"unknown family {family!r}", ("kinds", kind))
             if family in seen:
-                raise builder.fail(f"family {family!r} is already in kind {seen[family]!r}", section, kind, f"kinds.{kind}")
+                raise fail(f"family {family!r} is already in kind {seen[family]!r}", ("kinds", kind))
             seen[family] = kind
             result[family] = kind
     return result

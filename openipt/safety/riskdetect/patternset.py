@@ -2,8 +2,8 @@
 
 The words that suggest risk are clinical data, not code: they live in ``patterns/<language>.yaml``
 so a clinician can read them and a site can add a language without touching Python. This module
-validates such a file strictly before anything uses it, and every error names the file, the line
-and the field.
+validates such a file strictly before anything uses it (its shape is declared in
+``patternschema``), and every error names the file, the line and the field.
 
 Patterns are regular expressions in a deliberately small dialect, so that scanning always takes
 time linear in the length of the text, whatever the text:
@@ -29,34 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openipt.core.content import ContentFileError, Document, PathKey, Problem, check, dotted, parse_yaml
+
 from .kinds import DEFAULT_KIND, family_kinds
 from .normalise import Normaliser
-from .yamlsource import DataError, LineDict, LineList, line_of, load_yaml
+from .patternschema import ID, MODIFIERS, PLACEHOLDER, SEVERITIES, PatternFile
+from .yamlsource import DataError
 
-SCHEMA = "openipt-riskdetect/1"
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES, start=1)}
-MODIFIERS: tuple[str, ...] = ("negated", "reported", "hypothetical", "past")
 PATTERN_DIR = Path(__file__).with_name("patterns")
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
-_PLACEHOLDER = re.compile(r"<([a-z_]+)>")
-_TOP_KEYS = {
-    "schema",
-    "language",
-    "version",
-    "description",
-    "families",
-    "modifier_caps",
-    "keep_severity",
-    "lexicon",
-    "context",
-    "placeholders",
-    "persons",
-    "idioms",
-    "rules",
-    "kinds",
-}
+_ID = re.compile(ID)
 
 
 @dataclass(frozen=True)
@@ -153,341 +136,147 @@ def available_languages() -> list[str]:
 
 def parse_pattern_text(text: str, source: str = "<pattern text>") -> PatternSet:
     """Validate and compile pattern-file YAML text; raise DataError naming file, line and field."""
-    data = load_yaml(text, source)
-    return _Builder(source).build(data)
+    document, problems = parse_yaml(text, source)
+    if problems:
+        raise _error(document, problems[0])
+    if not isinstance(document.data, Mapping):
+        raise DataError("must be a mapping", source=source, line=document.line(), field="document")
+    try:
+        spec = check(PatternFile, document.data, document)
+    except ContentFileError as exc:
+        raise _error(document, exc.problems[0]) from None
+    return _Builder(document, spec).build()
+
+
+def _error(document: Document, problem: Problem) -> DataError:
+    return DataError(problem.message, source=document.file, line=problem.line,
+                     field=_named(document.data, problem.field) or None)
+
+
+def _named(data: Any, field: str) -> str:
+    """Name a rule or idiom by its id rather than its place in the list: rules[3].family -> rules[x.y].family."""
+    for section in ("rules", "idioms"):
+        entries = data.get(section) if isinstance(data, Mapping) else None
+        if isinstance(entries, list) and field.startswith(f"{section}["):
+            index, rest = int(field[len(section) + 1 : field.index("]")]), field[field.index("]") + 1 :]
+            entry = entries[index] if index < len(entries) else None
+            ident = entry.get("id") if isinstance(entry, Mapping) else None
+            if isinstance(ident, str) and _ID.fullmatch(ident) and rest != ".id":
+                return f"{section}[{ident}]{rest}"
+    return field
 
 
 class _Builder:
-    def __init__(self, source: str) -> None:
-        self.source = source
+    """Compiles a checked file; checks what links entries together, naming file, line and field."""
 
-    # -- small checking helpers -------------------------------------------------------------
-    def fail(
-        self, message: str, container: Any = None, key: Any = None, field: str | None = None
-    ) -> DataError:
-        return DataError(message, source=self.source, line=line_of(container, key), field=field)
+    def __init__(self, document: Document, spec: PatternFile) -> None:
+        self.document = document
+        self.spec = spec
 
-    def mapping(self, value: Any, where: str, container: Any = None, key: Any = None) -> LineDict:
-        if not isinstance(value, dict):
-            raise self.fail("must be a mapping", container, key, where)
-        return value if isinstance(value, LineDict) else LineDict(value)
+    def fail(self, message: str, path: PathKey) -> DataError:
+        return DataError(message, source=self.document.file, line=self.document.line(path),
+                         field=_named(self.document.data, dotted(path)))
 
-    def str_list(self, parent: LineDict, key: str, where: str) -> list[str]:
-        value = parent.get(key)
-        if not isinstance(value, list) or not value:
-            raise self.fail("must be a non-empty list of text", parent, key, where)
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail("every item must be non-empty text", value, i, f"{where}[{i}]")
-            if item != item.lower() or "'" in item:
-                raise self.fail("write words in lower case without apostrophes", value, i, f"{where}[{i}]")
-        return [item.strip() for item in value]
-
-    def text(self, parent: LineDict, key: str, where: str) -> str:
-        value = parent.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail("must be non-empty text", parent, key, where)
-        return value.strip()
-
-    def severity(self, parent: LineDict, key: str, where: str) -> str:
-        value = parent.get(key)
-        if value not in SEVERITIES:
-            raise self.fail(f"must be one of {', '.join(SEVERITIES)} (got {value!r})", parent, key, where)
-        return value
-
-    # -- the document -------------------------------------------------------------------------
-    def build(self, data: Any) -> PatternSet:
-        doc = self.mapping(data, "document")
-        unknown = sorted(set(doc) - _TOP_KEYS)
-        if unknown:
-            raise self.fail(
-                f"unknown top-level key (allowed: {', '.join(sorted(_TOP_KEYS))})",
-                doc,
-                unknown[0],
-                unknown[0],
-            )
-        if doc.get("schema") != SCHEMA:
-            raise self.fail(f"must be {SCHEMA!r}", doc, "schema", "schema")
-        language = self.text(doc, "language", "language")
-        version = doc.get("version")
-        if not isinstance(version, str) or not version.strip():
-            raise self.fail('must be text such as "1.0.0" (quote it)', doc, "version", "version")
-        families = self.families(doc)
-        caps = self.modifier_caps(doc)
-        keep = self.keep_severity(doc, families)
-        normaliser = self.lexicon(doc)
-        placeholders, third = self.placeholders(doc)
-        context = self.context(doc)
-        idioms = self.idioms(doc, placeholders)
-        rules = self.rules(doc, families, placeholders)
+    def build(self) -> PatternSet:
+        spec = self.spec
+        families = dict(spec.families)
+        keep = self.keep_severity(families)
+        placeholders, third = self.placeholders()
         return PatternSet(
-            language=language,
-            version=version.strip(),
-            source=self.source,
+            language=spec.language,
+            version=spec.version,
+            source=self.document.file,
             families=families,
-            modifier_caps=caps,
+            modifier_caps={name: getattr(spec.modifier_caps, name) for name in MODIFIERS},
             keep_severity=keep,
-            normaliser=normaliser,
-            context=context,
-            rules=rules,
-            idioms=idioms,
+            normaliser=Normaliser(expansions=dict(spec.lexicon.expansions),
+                                  is_after=frozenset(spec.lexicon.apostrophe_s_is)),
+            context=self.context(),
+            rules=self.rules(families, placeholders),
+            idioms=self.idioms(placeholders),
             third_person_words=third,
-            family_kind=family_kinds(self, doc, families),
+            family_kind=family_kinds(spec.kinds or {}, families, self.fail),
         )
 
-    def families(self, doc: LineDict) -> dict[str, str]:
-        fams = self.mapping(doc.get("families"), "families", doc, "families")
-        if not fams:
-            raise self.fail("must list at least one family", doc, "families", "families")
-        result: dict[str, str] = {}
-        for name, description in fams.items():
-            if not _ID.match(name):
-                raise self.fail(
-                    "family names are lower_case_with_underscores", fams, name, f"families.{name}"
-                )
-            if not isinstance(description, str) or not description.strip():
-                raise self.fail("needs a short description", fams, name, f"families.{name}")
-            result[name] = description.strip()
-        return result
-
-    def modifier_caps(self, doc: LineDict) -> dict[str, str]:
-        caps = self.mapping(doc.get("modifier_caps"), "modifier_caps", doc, "modifier_caps")
-        result = {}
-        for name in MODIFIERS:
-            if name not in caps:
-                raise self.fail(f"must give a cap for {name!r}", caps, None, "modifier_caps")
-            result[name] = self.severity(caps, name, f"modifier_caps.{name}")
-        extra = sorted(set(caps) - set(MODIFIERS))
-        if extra:
-            raise self.fail(
-                f"unknown modifier (known: {', '.join(MODIFIERS)})",
-                caps,
-                extra[0],
-                f"modifier_caps.{extra[0]}",
-            )
-        return result
-
-    def keep_severity(self, doc: LineDict, families: Mapping[str, str]) -> dict[str, frozenset[str]]:
-        raw = doc.get("keep_severity") or LineDict()
-        keep = self.mapping(raw, "keep_severity", doc, "keep_severity")
-        result = {}
-        for family in keep:
+    def keep_severity(self, families: Mapping[str, str]) -> dict[str, frozenset[str]]:
+        for family in self.spec.keep_severity or {}:
             if family not in families:
-                raise self.fail("unknown family", keep, family, f"keep_severity.{family}")
-            names = self.str_list(keep, family, f"keep_severity.{family}")
-            for name in names:
-                if name not in MODIFIERS:
-                    raise self.fail(f"unknown modifier {name!r}", keep, family, f"keep_severity.{family}")
-            result[family] = frozenset(names)
-        return result
+                raise self.fail("unknown family", ("keep_severity", family))
+        return {family: frozenset(names) for family, names in (self.spec.keep_severity or {}).items()}
 
-    def lexicon(self, doc: LineDict) -> Normaliser:
-        lex = self.mapping(doc.get("lexicon"), "lexicon", doc, "lexicon")
-        expansions = self.mapping(lex.get("expansions"), "lexicon.expansions", lex, "expansions")
-        clean: dict[str, str] = {}
-        for word, replacement in expansions.items():
-            where = f"lexicon.expansions.{word}"
-            if not re.fullmatch(r"[a-z0-9]+('[a-z0-9]+)*", word):
-                raise self.fail(
-                    "keys are single lower-case words (an apostrophe inside is allowed)",
-                    expansions,
-                    word,
-                    where,
-                )
-            if not isinstance(replacement, str) or not re.fullmatch(r"[a-z0-9]+( [a-z0-9]+)*", replacement):
-                raise self.fail(
-                    "must be lower-case words separated by single spaces", expansions, word, where
-                )
-            clean[word] = replacement
-        is_after = self.str_list(lex, "apostrophe_s_is", "lexicon.apostrophe_s_is")
-        return Normaliser(expansions=clean, is_after=frozenset(is_after))
-
-    def placeholders(self, doc: LineDict) -> tuple[dict[str, tuple[str, bool]], frozenset[str]]:
+    def placeholders(self) -> tuple[dict[str, tuple[str, bool]], frozenset[str]]:
         """Return name -> (regex fragment, captures person) and all third-person words."""
-        result: dict[str, tuple[str, bool]] = {}
-        plain = self.mapping(doc.get("placeholders") or LineDict(), "placeholders", doc, "placeholders")
-        for name, fragment in plain.items():
-            where = f"placeholders.{name}"
-            if not re.fullmatch(r"[a-z_]+", name):
-                raise self.fail("placeholder names are lower_case", plain, name, where)
-            if not isinstance(fragment, str) or not fragment:
-                raise self.fail("must be a regular expression", plain, name, where)
-            self.check_dialect(fragment, plain, name, where, allow_placeholders=False)
-            result[name] = (f"(?:{fragment})", False)
-        persons = self.mapping(doc.get("persons"), "persons", doc, "persons")
+        result = {name: (f"(?:{fragment})", False) for name, fragment in (self.spec.placeholders or {}).items()}
         third_all: set[str] = set()
-        for name, sides in persons.items():
-            where = f"persons.{name}"
+        for name, person in self.spec.persons.items():
             if name in result:
-                raise self.fail("name already used under placeholders", persons, name, where)
-            sides = self.mapping(sides, where, persons, name)
-            if set(sides) != {"first", "third"}:
-                raise self.fail("needs exactly the keys first and third", persons, name, where)
-            first = self.str_list(sides, "first", f"{where}.first")
-            third = self.str_list(sides, "third", f"{where}.third")
-            for word in first + third:
-                if not re.fullmatch(r"[a-z]+( [a-z]+)*", word):
-                    raise self.fail(f"{word!r} must be plain lower-case words", sides, None, where)
-            third_all.update(third)
-            words = sorted(set(first + third), key=lambda w: (-len(w), w))
+                raise self.fail("name already used under placeholders", ("persons", name))
+            third_all.update(person.third)
+            words = sorted(set(person.first + person.third), key=lambda w: (-len(w), w))
             result[name] = ("|".join(re.escape(w) for w in words), True)
         return result, frozenset(third_all)
 
-    def context(self, doc: LineDict) -> Context:
-        ctx = self.mapping(doc.get("context"), "context", doc, "context")
-        max_gap = ctx.get("max_gap")
-        window = ctx.get("subject_window")
-        reach = ctx.get("noun_reach")
-        for key, value in (("max_gap", max_gap), ("subject_window", window), ("noun_reach", reach)):
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 30:
-                raise self.fail("must be a whole number from 0 to 30", ctx, key, f"context.{key}")
+    def context(self) -> Context:
+        ctx = self.spec.context
 
-        def phrases(key: str) -> tuple[tuple[str, ...], ...]:
-            return tuple(tuple(p.split()) for p in self.str_list(ctx, key, f"context.{key}"))
-
-        def words(key: str) -> frozenset[str]:
-            return frozenset(self.str_list(ctx, key, f"context.{key}"))
-
-        def alternation(key: str) -> re.Pattern[str]:
-            items = self.str_list(ctx, key, f"context.{key}")
-            for i, item in enumerate(items):
-                self.check_dialect(item, ctx[key], i, f"context.{key}[{i}]", allow_placeholders=False)
+        def alternation(items: tuple[str, ...]) -> re.Pattern[str]:
             return re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in items) + r")(?![a-z0-9])")
 
         return Context(
-            max_gap=max_gap,
-            transparent=words("transparent"),
-            negation_cues=phrases("negation_cues"),
-            negation_blockers=words("negation_blockers"),
-            hypothetical_cues=phrases("hypothetical_cues"),
-            subject_window=window,
-            first_person=words("first_person"),
-            third_person=words("third_person"),
-            third_person_nouns=words("third_person_nouns"),
-            noun_reach=reach,
-            clause_breaks=words("clause_breaks"),
-            past_cues=alternation("past_cues"),
-            past_cancel=alternation("past_cancel"),
-            media_cues=words("media_cues"),
-            topic_context_cues=words("topic_context_cues"),
+            max_gap=ctx.max_gap,
+            transparent=frozenset(ctx.transparent),
+            negation_cues=tuple(tuple(p.split()) for p in ctx.negation_cues),
+            negation_blockers=frozenset(ctx.negation_blockers),
+            hypothetical_cues=tuple(tuple(p.split()) for p in ctx.hypothetical_cues),
+            subject_window=ctx.subject_window,
+            first_person=frozenset(ctx.first_person),
+            third_person=frozenset(ctx.third_person),
+            third_person_nouns=frozenset(ctx.third_person_nouns),
+            noun_reach=ctx.noun_reach,
+            clause_breaks=frozenset(ctx.clause_breaks),
+            past_cues=alternation(ctx.past_cues),
+            past_cancel=alternation(ctx.past_cancel),
+            media_cues=frozenset(ctx.media_cues),
+            topic_context_cues=frozenset(ctx.topic_context_cues),
         )
 
-    def idioms(self, doc: LineDict, placeholders: Mapping[str, tuple[str, bool]]) -> tuple[Idiom, ...]:
-        items = doc.get("idioms")
-        if not isinstance(items, list):
-            raise self.fail("must be a list", doc, "idioms", "idioms")
-        seen: set[str] = set()
+    def idioms(self, placeholders: Mapping[str, tuple[str, bool]]) -> tuple[Idiom, ...]:
+        self.unique_ids("idioms")
         result = []
-        for i, raw in enumerate(items):
-            entry = self.mapping(raw, f"idioms[{i}]", items, i)
-            idiom_id = self.rule_id(entry, seen, items, i, "idioms")
-            where = f"idioms[{idiom_id}]"
-            extra = sorted(set(entry) - {"id", "pattern", "note"})
-            if extra:
-                raise self.fail("unknown key", entry, extra[0], f"{where}.{extra[0]}")
-            pattern = self.pattern_text(entry, f"{where}.pattern")
-            regex, _ = self.compile(pattern, placeholders, entry, f"{where}.pattern")
-            result.append(Idiom(id=idiom_id, regex=regex, note=self.text(entry, "note", f"{where}.note")))
+        for i, entry in enumerate(self.spec.idioms):
+            regex, _ = self.compile(_joined(entry.pattern), placeholders, ("idioms", i, "pattern"))
+            result.append(Idiom(id=entry.id, regex=regex, note=entry.note))
         return tuple(result)
 
-    def rules(
-        self, doc: LineDict, families: Mapping[str, str], placeholders: Mapping[str, tuple[str, bool]]
-    ) -> tuple[Rule, ...]:
-        items = doc.get("rules")
-        if not isinstance(items, list) or not items:
-            raise self.fail("must be a non-empty list", doc, "rules", "rules")
-        seen: set[str] = set()
+    def rules(self, families: Mapping[str, str], placeholders: Mapping[str, tuple[str, bool]]) -> tuple[Rule, ...]:
+        self.unique_ids("rules")
         result = []
-        for i, raw in enumerate(items):
-            entry = self.mapping(raw, f"rules[{i}]", items, i)
-            rule_id = self.rule_id(entry, seen, items, i, "rules")
-            where = f"rules[{rule_id}]"
-            extra = sorted(set(entry) - {"id", "family", "severity", "pattern", "explanation", "topic"})
-            if extra:
-                raise self.fail("unknown key", entry, extra[0], f"{where}.{extra[0]}")
-            family = entry.get("family")
-            if family not in families:
-                raise self.fail(
-                    f"unknown family {family!r} (add it under families)", entry, "family", f"{where}.family"
-                )
-            topic = entry.get("topic", False)
-            if not isinstance(topic, bool):
-                raise self.fail("must be true or false", entry, "topic", f"{where}.topic")
-            pattern = self.pattern_text(entry, f"{where}.pattern")
-            regex, who = self.compile(pattern, placeholders, entry, f"{where}.pattern")
-            result.append(
-                Rule(
-                    id=rule_id,
-                    family=family,
-                    severity=self.severity(entry, "severity", f"{where}.severity"),
-                    explanation=self.text(entry, "explanation", f"{where}.explanation"),
-                    topic=topic,
-                    regex=regex,
-                    who_groups=who,
-                    pattern=pattern,
-                    line=entry.line,
-                )
-            )
+        for i, entry in enumerate(self.spec.rules):
+            if not isinstance(entry.family, str) or entry.family not in families:
+                raise self.fail(f"unknown family {entry.family!r} (add it under families)", ("rules", i, "family"))
+            pattern = _joined(entry.pattern)
+            regex, who = self.compile(pattern, placeholders, ("rules", i, "pattern"))
+            result.append(Rule(id=entry.id, family=entry.family, severity=entry.severity, explanation=entry.explanation,
+                               topic=entry.topic, regex=regex, who_groups=who, pattern=pattern,
+                               line=self.document.line(("rules", i))))
         return tuple(result)
 
-    def rule_id(self, entry: LineDict, seen: set[str], items: LineList, index: int, section: str) -> str:
-        rule_id = entry.get("id")
-        if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            raise self.fail(
-                "needs an id like family.short_name (lower case)", entry, "id", f"{section}[{index}].id"
-            )
-        if rule_id in seen:
-            raise self.fail("this id is used twice", entry, "id", f"{section}[{index}].id")
-        seen.add(rule_id)
-        return rule_id
-
-    # -- patterns -----------------------------------------------------------------------------
-    def pattern_text(self, entry: LineDict, where: str) -> str:
-        """Return the pattern: one expression, or a list of alternatives joined with |."""
-        value = entry.get("pattern")
-        if isinstance(value, list) and value:
-            for i, item in enumerate(value):
-                if not isinstance(item, str) or not item.strip():
-                    raise self.fail("every alternative must be non-empty text", value, i, f"{where}[{i}]")
-                self.check_dialect(item, value, i, f"{where}[{i}]", allow_placeholders=True)
-            return "|".join(f"(?:{item.strip()})" for item in value)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        raise self.fail("must be a regular expression or a list of them", entry, "pattern", where)
-
-    def check_dialect(
-        self, pattern: str, container: Any, key: Any, where: str, *, allow_placeholders: bool
-    ) -> None:
-        no_escapes = re.sub(r"\\.", "", pattern)
-        bare = re.sub(r"\[[^\]]*\]", "[]", no_escapes)
-        if allow_placeholders:
-            bare = _PLACEHOLDER.sub("", bare)
-        problems = [
-            (
-                "*" in bare or "+" in bare or re.search(r"\{\d*,\}", bare),
-                "unbounded repeats (*, + or {n,}) are not allowed; use ? or {0,N}",
-            ),
-            ("(?<" in bare or "(?P" in bare, "look-behinds and named groups are not allowed"),
-            (re.search(r"\(\?[a-zA-Z]", bare), "inline flags are not allowed"),
-            (re.search(r"\\[1-9]", pattern), "back-references are not allowed"),
-            ("'" in no_escapes, 'normalised text has no apostrophes: write "do not", "i am", "mums"'),
-            (re.search(r"[A-Z]", bare), "normalised text is lower case: write patterns in lower case"),
-            (not allow_placeholders and _PLACEHOLDER.search(bare), "placeholders cannot be used here"),
-        ]
-        for failed, message in problems:
-            if failed:
-                raise self.fail(message, container, key, where)
+    def unique_ids(self, section: str) -> None:
+        seen: set[str] = set()
+        for i, entry in enumerate(getattr(self.spec, section)):
+            if entry.id in seen:
+                raise self.fail("this id is used twice", (section, i, "id"))
+            seen.add(entry.id)
 
     def compile(
-        self, pattern: str, placeholders: Mapping[str, tuple[str, bool]], entry: LineDict, where: str
+        self, pattern: str, placeholders: Mapping[str, tuple[str, bool]], path: PathKey
     ) -> tuple[re.Pattern[str], tuple[str, ...]]:
-        self.check_dialect(pattern, entry, "pattern", where, allow_placeholders=True)
         who: list[str] = []
 
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in placeholders:
-                raise self.fail(f"unknown placeholder <{name}>", entry, "pattern", where)
+                raise self.fail(f"unknown placeholder <{name}>", path)
             fragment, captures = placeholders[name]
             if not captures:
                 return fragment
@@ -495,13 +284,16 @@ class _Builder:
             who.append(group)
             return f"(?P<{group}>{fragment})"
 
-        body = _PLACEHOLDER.sub(substitute, pattern)
+        body = PLACEHOLDER.sub(substitute, pattern)
         try:
             regex = re.compile(r"(?<![a-z0-9])(?:" + body + r")(?![a-z0-9])")
         except re.error as exc:
-            raise self.fail(f"not a valid regular expression ({exc})", entry, "pattern", where) from exc
+            raise self.fail(f"not a valid regular expression ({exc})", path) from exc
         if regex.fullmatch("") or regex.search(" "):
-            raise self.fail(
-                "matches empty text; every pattern must need at least one word", entry, "pattern", where
-            )
+            raise self.fail("matches empty text; every pattern must need at least one word", path)
         return regex, tuple(who)
+
+
+def _joined(pattern: str | tuple[str, ...]) -> str:
+    """Return the pattern: one expression, or a list of alternatives joined with |."""
+    return pattern if isinstance(pattern, str) else "|".join(f"(?:{item})" for item in pattern)
