@@ -10,7 +10,7 @@ the field as a dotted path such as ``rules[3].weight``, and the mistake in plain
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, ValidationError, WrapValidator
@@ -45,7 +45,7 @@ def says(message: str) -> WrapValidator:
     return WrapValidator(wrap)
 
 
-def one_of(options: Collection[Any], message: str) -> WrapValidator:
+def one_of(options: Container[Any], message: str) -> WrapValidator:
     """Annotate a field that must be one of `options`; otherwise report `message`."""
 
     def wrap(value: Any, handler: Callable[[Any], Any]) -> Any:

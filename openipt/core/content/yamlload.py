@@ -57,7 +57,7 @@ class ContentFileError(ValueError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
-class LocDict(dict):
+class LocDict(dict[str, Any]):
     """A mapping that remembers where it starts and where each key and its value were written."""
 
     def __init__(self, *args: Any, loc: Loc | None = None, **kwargs: Any) -> None:
@@ -75,7 +75,7 @@ class LocDict(dict):
         return self.value_locs.get(key, self.loc)
 
 
-class LocList(list):
+class LocList(list[Any]):
     """A list that remembers where it starts and where each item was written."""
 
     def __init__(self, *args: Any, loc: Loc | None = None) -> None:
@@ -164,7 +164,7 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             self._problem(loc, "a key must be a word or text, not a mapping or list")
             return None
-        return node.value  # as written: `no:` is the word "no" and `2:` the text "2", never false or 2
+        return str(node.value)  # as written: `no:` is the word "no" and `2:` the text "2", never false or 2
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
