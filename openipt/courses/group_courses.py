@@ -6,6 +6,11 @@ move and end those courses through the functions here, so each change is made by
 checked, in a transaction, with a row in the course's history (`PhaseTransition`) and an audit
 event (`course.started`, `course.transition`, `course.focus_set`).
 
+Start checks: a member's course is started planned and becomes active only when every check its
+format lists under `start_checks` has passed (the same checks and screening pages as an
+individual course), so a group cannot start, nor a member join a running group, with one
+outstanding; a course with one outstanding does not leave its initial phase either.
+
 Who may act: the groups app first checks who may run or manage the group. Here the actor must be
 an admin or care staff of the course's organisation and the course must be of a group format.
 Changes to one client (start, end, focus) also need the client within the actor's reach
@@ -28,7 +33,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
-from openipt.courses import rules
+from openipt.courses import rules, start_checks
 from openipt.courses.actions import (
     COURSE_STARTED,
     COURSE_TRANSITION,
@@ -102,12 +107,12 @@ def _moved(actor: Actor, moves: list[tuple[Course, str]], to_value: str, reason:
 
 
 @transaction.atomic
-def start_group_course(actor: Actor, client, *, therapist, start_date: date, sessions: int, running: bool, reason: str,
+def start_group_course(actor: Actor, client, *, therapist, start_date: date, sessions: int, reason: str,
                        group_id: int | None = None, format_id: str = "group") -> Course:
-    """Return the client's open course of the group format, starting one when they have none.
+    """Return the client's open course of the group format, starting one (planned) when they have none.
 
-    The course follows the group's weekly schedule from `start_date` (the first group session);
-    it is active when the group is already running and planned otherwise.
+    The course follows the group's weekly schedule from `start_date` (the first group session).
+    It stays planned until its start checks pass and the group runs (`activate_group_courses`).
     """
     _check_client(actor, client)
     if format_id not in _group_format_ids():
@@ -121,7 +126,7 @@ def start_group_course(actor: Actor, client, *, therapist, start_date: date, ses
         raise ActionError(_("Enter the number of sessions as a whole number from 1 to 200."), field="sessions")
     if not isinstance(start_date, date):
         raise ActionError(_("Choose the date of the first group session."), field="start_date")
-    status = CourseStatus.ACTIVE if running else CourseStatus.PLANNED
+    status = CourseStatus.PLANNED
     course = Course(
         organisation_id=client.organisation_id, client=client, format_id=format_id, therapist=therapist,
         start_date=start_date, sessions_planned=sessions, frequency=Frequency.WEEKLY, initial_sessions=1,
@@ -142,12 +147,35 @@ def start_group_course(actor: Actor, client, *, therapist, start_date: date, ses
     return course
 
 
+def checks_not_passed(courses: Iterable[Course]) -> dict[int, list[start_checks.CheckResult]]:
+    """Return, by course id, the format's start checks each open group course in its initial phase still needs."""
+    return start_checks.outstanding(list(courses))
+
+
+def refused_start(courses: list[Course], missing: dict[int, list[start_checks.CheckResult]]) -> ActionError:
+    """Return the refusal naming each member whose checks are outstanding, what is missing and where to do it."""
+    parts = []
+    for course in courses:
+        if course.pk in missing:
+            parts.append(_("%(name)s: %(what)s") % {"name": course.client.display_name, "what": "; ".join(
+                f"{r.title} ({r.detail})" for r in missing[course.pk])})
+    return ActionError(_("The group cannot start yet: these checks before the group are not done. %(list)s. Each is linked from “Checks before "
+                         "the group still to do” on the group's page; record them, then start the group again.") % {"list": " ".join(parts)}, code="start_checks")
+
+
 @transaction.atomic
 def activate_group_courses(actor: Actor, course_ids: Iterable[int], *, reason: str) -> int:
-    """Make the planned group courses among `course_ids` active (the group has started); return how many."""
+    """Make the planned group courses among `course_ids` active (the group has started); return how many.
+
+    Refused, changing nothing, while any of them has a start check outstanding (the format's
+    `start_checks`, the same ones an individual course needs before it leaves its initial phase).
+    """
     courses = [c for c in _locked(actor, course_ids) if c.status == CourseStatus.PLANNED]
     if not courses:
         return 0
+    missing = checks_not_passed(courses)
+    if missing:
+        raise refused_start(courses, missing)
     Course.objects.filter(pk__in=[c.pk for c in courses]).update(
         status=CourseStatus.ACTIVE, updated_at=timezone.now(), version=F("version") + 1)
     _moved(actor, [(c, c.status) for c in courses], CourseStatus.ACTIVE.value, reason)
@@ -156,10 +184,18 @@ def activate_group_courses(actor: Actor, course_ids: Iterable[int], *, reason: s
 
 @transaction.atomic
 def set_group_phase(actor: Actor, course_ids: Iterable[int], phase: str, *, reason: str) -> int:
-    """Move the open group courses among `course_ids` to `phase` (the phase of the group session held)."""
+    """Move the open group courses among `course_ids` to `phase` (the phase of the group session held).
+
+    A course still in its initial phase with a start check outstanding (for example a screening
+    decision changed to "refer first") stays there, as an individual course would, until the
+    check passes; the roster shows what is missing.
+    """
     if phase not in Phase.values:
         raise ActionError(_("Choose the initial, middle or termination phase."), field="phase")
     courses = [c for c in _locked(actor, course_ids) if c.status in OPEN and c.phase != phase]
+    if phase != Phase.INITIAL:
+        held = checks_not_passed(courses)
+        courses = [c for c in courses if c.pk not in held]
     if not courses:
         return 0
     Course.objects.filter(pk__in=[c.pk for c in courses]).update(

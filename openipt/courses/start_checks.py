@@ -69,6 +69,30 @@ def missing(course) -> list[str]:
     return [f"{r.title}: {r.detail}" for r in results(course) if not r.passed]
 
 
+def outstanding(courses) -> dict[int, list[CheckResult]]:
+    """Return, by course id, the start checks not passed yet of each open course still in its initial phase.
+
+    For a list of courses at once (a group's members): their screening answers are read in one
+    query, so a roster or a group start does not grow in queries with the number of members.
+    Courses with every check passed, or past their initial phase, or closed, are left out.
+    """
+    from openipt.courses.models import OPEN_STATUSES, Phase, ScreeningAnswer
+
+    open_values = {s.value for s in OPEN_STATUSES}
+    waiting = [c for c in courses if c.phase == Phase.INITIAL and c.status in open_values]
+    latest: dict[int, dict] = {c.pk: {} for c in waiting}
+    rows = ScreeningAnswer.objects.filter(course_id__in=list(latest)).select_related("by__user").order_by("at", "pk")
+    for row in rows:
+        latest[row.course_id][row.topic] = row
+    found = {}
+    for course in waiting:
+        course._latest_screening = latest[course.pk]
+        failed = [r for r in results(course) if not r.passed]
+        if failed:
+            found[course.pk] = failed
+    return found
+
+
 # The initial-phase screening, asked in every format ----------------------------------------------
 
 
@@ -76,6 +100,9 @@ def latest_answers(course) -> dict:
     """Return the latest screening answer of each topic on the course."""
     from openipt.courses.models import ScreeningAnswer
 
+    read = getattr(course, "_latest_screening", None)  # read for many courses at once by `outstanding`
+    if read is not None:
+        return read
     latest = {}
     for row in ScreeningAnswer.objects.filter(course=course).select_related("by__user").order_by("at", "pk"):
         latest[row.topic] = row

@@ -272,15 +272,30 @@ def _member_course(actor: Actor, client: Client, group: Group) -> Course:
     """Return the client's open group course, or start one (planned) that follows the group's schedule.
 
     The courses app refuses to start group courses from its own pages; the group pages start them
-    through `openipt.courses.group_courses`.
+    through `openipt.courses.group_courses`. The course becomes active when the group starts, or
+    on joining a running group, and only once its start checks have passed.
     """
     return group_courses.start_group_course(
         actor, client, therapist=group.facilitator, start_date=schedule.first_date(group.start_date, group.weekday),
-        sessions=group.sessions_planned, running=group.status == GroupStatus.RUNNING,
+        sessions=group.sessions_planned,
         reason=_("Joined the group %(name)s") % {"name": group.name}, group_id=group.pk, format_id=GROUP_FORMAT)
 
 
-def care_team(actor: Actor, client: Client, group: Group) -> None:
+def checks_to_do(course: Course) -> list:
+    """Return the start checks the member's course still needs before it can become active (empty when done)."""
+    return group_courses.checks_not_passed([course]).get(course.pk, [])
+
+
+def join_refused(client, missing: list, *, field: str = "client") -> ActionError:
+    """Return the refusal for someone joining a running group before their checks before the group are done."""
+    what = "; ".join(f"{r.title} ({r.detail})" for r in missing)
+    return ActionError(_("This group has started, so %(name)s can join only once the checks before the group are "
+                         "done. Still to do: %(what)s. Record them on their screening page (linked from their "
+                         "pre-group meeting), then add them again.") % {"name": client.display_name, "what": what},
+                       field=field, code="start_checks")
+
+
+def care_team(actor: Actor, client, group: Group) -> None:
     """Assign the group's facilitators and supervisor to the client, so alerts reach them."""
     for staff in (group.facilitator, group.co_facilitator, group.supervisor):
         if staff is not None and staff.is_active:
@@ -325,6 +340,12 @@ def _add(actor: Actor, group: Group, client: Client, problem_words: str = "") ->
                             "the next group, or ask an admin to change the programme's limit.")
                           % {"n": count, "name": client.display_name}, field="client")
     course = _member_course(actor, client, group)
+    if group.status == GroupStatus.RUNNING:
+        missing = checks_to_do(course)
+        if missing:
+            raise join_refused(client, missing)
+        group_courses.activate_group_courses(actor, [course.pk], reason=_("Joined the group %(name)s, which has started")
+                                             % {"name": group.name})
     words = _text(problem_words, "problem_words", limit=500)
     try:
         with transaction.atomic():

@@ -1,5 +1,9 @@
 """Individual meetings before and half way through the group.
 
+The pre-group meeting is also where the checks before the group are done: the member's group
+course is started (planned) here, and its screening page records them (`openipt.courses`). A
+group that has started takes a new member only once those checks have passed.
+
 The pre-group meeting holds a PHQ-9 (entered through the measures app, which raises its own
 alerts on item 9), the link between low mood and relationships, the problem area, the exclusion
 screen and the invitation. A current plan to end one's life or an attempt in the last 3 months
@@ -22,7 +26,7 @@ from openipt.core.errors import ActionError
 from openipt.courses import group_courses
 from openipt.courses.models import OPEN_STATUSES
 from openipt.groups import access
-from openipt.groups.actions import _add, _member_course, _text, group_for_change, today
+from openipt.groups.actions import _add, _member_course, _text, checks_to_do, group_for_change, today
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
 
 if TYPE_CHECKING:
@@ -149,6 +153,14 @@ def record_meeting(actor: Actor, group_id, client_id, *, kind: str, held_on: dat
         if at_risk and not referral:
             raise ActionError(_("Write what help you arranged today and who you told."), field="referral")
     course = member.course if member is not None else _member_course(actor, client, group)
+    if kind == MeetingKind.PRE_GROUP and outcome == Outcome.INVITED and group.status == GroupStatus.RUNNING:
+        missing = checks_to_do(course)
+        if missing:
+            raise ActionError(_("This group has started, so %(name)s can join only once the checks before the group "
+                                "are done. Still to do: %(what)s. Choose “%(thinking)s” and save: the meeting is kept "
+                                "and its page links to the screening and, once it is done, adds them to the group.")
+                              % {"name": client.display_name, "what": "; ".join(f"{r.title} ({r.detail})" for r in missing),
+                                 "thinking": Outcome.THINKING.label}, field="outcome", code="start_checks")
     administration = enter_paper(actor, course.pk, instrument_code="phq9", session_number=None, completed_on=held_on,
                                  answers=values)
     meeting = Meeting.objects.create(

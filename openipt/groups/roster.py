@@ -53,6 +53,7 @@ class Row:
     latest: int | None = None
     will_try: str = ""
     meetings: list = field(default_factory=list)
+    checks: list = field(default_factory=list)  # start checks of the member's course not passed yet
 
     @property
     def level(self) -> int:

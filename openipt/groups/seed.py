@@ -14,6 +14,7 @@ from django.utils import timezone
 from openipt.accounts.actor import Actor
 from openipt.clients import actions as client_actions
 from openipt.clients.models import Assignment, Client, ClientStatus
+from openipt.courses import screening_actions
 from openipt.courses.models import Course, CourseStatus
 from openipt.groups import actions, meeting_actions, report_actions, session_actions
 from openipt.groups.models import (
@@ -85,7 +86,11 @@ def add_demo_groups(world) -> None:
                 phq9=_answers(scores[0]), mood_link="Low mood began when this problem started.", problem_area=area,
                 problem_words=words, goal="Feel closer to the people around me", current_plan=False,
                 recent_attempt=False, outcome="invited", done_step_ids=[s.id for s in meeting_actions.plan_steps("pre_group")])
-            members.append((Member.objects.get(group=group, client=client), scores))
+            member = Member.objects.get(group=group, client=client)
+            screening_actions.record_screening(facilitator, member.course_id, {
+                t: {"answer": "Asked at the pre-group meeting: nothing found.", "decision": "proceed"}
+                for t in screening_actions.topics_for(member.course)})
+            members.append((member, scores))
         actions.set_status(admin, group.pk, GroupStatus.RUNNING)
         for number in range(1, weeks + 1):
             for member, scores in members:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:group_id>/members/<int:member_id>/leave/", groups.member_leave_view, name="leave"),
     path("<int:group_id>/meetings/new/<str:kind>/", meetings.meeting_new_view, name="meeting_new"),
     path("<int:group_id>/meetings/<int:meeting_id>/", meetings.meeting_view, name="meeting"),
+    path("<int:group_id>/meetings/<int:meeting_id>/join/", meetings.join_view, name="join"),
     path("<int:group_id>/sessions/<int:number>/", session.session_view, name="session"),
     path("<int:group_id>/sessions/<int:number>/move/", groups.session_move_view, name="session_move"),
     path("<int:group_id>/sessions/<int:number>/sync/", session.sync_view, name="sync"),

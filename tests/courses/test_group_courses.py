@@ -15,12 +15,12 @@ from openipt.clients.actions import assign_care_team
 from openipt.clients.models import Assignment
 from openipt.core.errors import ActionError
 from openipt.core.testing import actor, make_member
-from openipt.courses import group_courses
+from openipt.courses import group_courses, screening_actions
 from openipt.courses.models import Course, PhaseTransition
 from openipt.groups import actions, meeting_actions, session_actions
 from openipt.groups.models import Member
 from tests.courses.conftest import start
-from tests.groups.support import client_of, group, invite
+from tests.groups.support import client_of, group, invite, screen
 
 
 def history(course) -> list[tuple[str, str, str]]:
@@ -32,8 +32,12 @@ def events(course, event_type: str) -> list[dict]:
                                           object_type="courses.course").order_by("pk").values_list("details", flat=True))
 
 
-def four_members(world, grp, who="facilitator") -> list[Member]:
-    return [actions.add_member(actor(world.m[who]), grp.pk, client_of(world).pk) for _ in range(4)]
+def four_members(world, grp, who="facilitator", *, screened: bool = True) -> list[Member]:
+    """Four members, their screening before the group recorded unless `screened` is False."""
+    members = [actions.add_member(actor(world.m[who]), grp.pk, client_of(world).pk) for _ in range(4)]
+    if screened:
+        screen(world, *members)
+    return members
 
 
 # Starting -------------------------------------------------------------------------------------------
@@ -50,13 +54,19 @@ def test_joining_a_planned_group_starts_a_planned_group_course_with_its_history_
     assert details["format"] == "group" and details["group"] == grp.pk and details["sessions"] == 8
 
 
-def test_joining_a_running_group_starts_an_active_course(world):
+def test_joining_a_running_group_once_screened_starts_an_active_course(world):
     grp = group(world)
     four_members(world, grp)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
-    late = actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world).pk)
-    assert Course.objects.get(pk=late.course_id).status == "active"
-    assert history(late.course) == [("", "active", "Joined the group Tuesday group")]
+    client = client_of(world)
+    fac = actor(world.m["facilitator"])
+    planned = group_courses.start_group_course(fac, client, therapist=world.m["facilitator"], start_date=grp.start_date,
+                                               sessions=8, reason="Met before the group", group_id=grp.pk)
+    screening_actions.record_screening(fac, planned.pk, {t: {"answer": "No concerns.", "decision": "proceed"}
+                                                         for t in screening_actions.topics_for(planned)})
+    late = actions.add_member(fac, grp.pk, client.pk)
+    assert late.course_id == planned.pk and Course.objects.get(pk=late.course_id).status == "active"
+    assert history(late.course)[-1][:2] == ("planned", "active")
 
 
 def test_a_client_with_an_open_group_course_keeps_it_and_no_second_one_is_started(world):
@@ -64,9 +74,9 @@ def test_a_client_with_an_open_group_course_keeps_it_and_no_second_one_is_starte
     client = client_of(world)
     fac = actor(world.m["facilitator"])
     first = group_courses.start_group_course(fac, client, therapist=world.m["facilitator"], start_date=grp.start_date,
-                                             sessions=8, running=False, reason="Joined")
+                                             sessions=8, reason="Joined")
     again = group_courses.start_group_course(fac, client, therapist=world.m["facilitator"], start_date=grp.start_date,
-                                             sessions=12, running=True, reason="Joined again")
+                                             sessions=12, reason="Joined again")
     assert again.pk == first.pk and again.sessions_planned == 8
     assert Course.objects.filter(client=client).count() == 1
     assert len(events(first, "course.started")) == 1
@@ -76,7 +86,7 @@ def test_only_a_group_format_is_started_for_a_group(world):
     client = client_of(world)
     with pytest.raises(ActionError) as exc:
         group_courses.start_group_course(actor(world.m["facilitator"]), client, therapist=world.m["facilitator"],
-                                         start_date=timezone.localdate(), sessions=8, running=False, reason="x",
+                                         start_date=timezone.localdate(), sessions=8, reason="x",
                                          format_id="individual")
     assert exc.value.field == "format_id"
     assert not Course.objects.filter(client=client).exists()
@@ -87,7 +97,7 @@ def test_nobody_starts_a_group_course_for_a_client_outside_their_reach(world, wh
     client = client_of(world)  # assigned to the facilitator only
     with pytest.raises(ActionError) as exc:
         group_courses.start_group_course(actor(world.m[who]), client, therapist=world.m["facilitator"],
-                                         start_date=timezone.localdate(), sessions=8, running=False, reason="x")
+                                         start_date=timezone.localdate(), sessions=8, reason="x")
     assert exc.value.code == "forbidden"
     assert not Course.objects.filter(client=client).exists()
 
@@ -184,6 +194,7 @@ def test_ending_the_group_completes_the_courses_of_those_still_in_it_and_leaves_
     # given a running group of five, one of whom left early
     grp = group(world)
     members = four_members(world, grp) + [actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world).pk)]
+    screen(world, members[-1])
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     left = members[-1]
     actions.remove_member(actor(world.m["facilitator"]), grp.pk, left.pk, reason="Moved to another town")

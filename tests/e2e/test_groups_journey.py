@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.groups import actions, report_actions, session_actions
 from openipt.groups.models import Attendance, Group, QuickCheck
-from tests.groups.support import client_of, group, phq9, programme
+from tests.groups.support import client_of, group, phq9, programme, screen
 
 
 def _running(world, members=4):
@@ -16,6 +16,7 @@ def _running(world, members=4):
     made = [actions.add_member(actor(world.m["admin"]), grp.pk,
                                client_of(world, given_name=name, family_name="Nakato").pk)
             for name in ["Sarah", "Esther", "Agnes", "Joyce", "Betty", "Ruth"][:members]]
+    screen(world, *made)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     return grp, made
 

@@ -42,6 +42,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "groups:session_move": {"GET": group_page(supervisor=403), "POST": group_page(supervisor=403)},
         "groups:meeting_new": {"GET": run_page, "POST": run_page},
         "groups:meeting": {"GET": group_page()},
+        "groups:join": {"GET": post_only, "POST": group_page(302, supervisor=403)},
         "groups:session": {"GET": group_page(), "POST": group_page(302, admin=403, supervisor=403)},
         "groups:sync": {"GET": post_only, "POST": group_page(400, admin=403, supervisor=403)},
         "groups:guide_pdf": {"GET": group_page()},

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from openipt.accounts.models import Role
 from openipt.core.testing import actor, make_client, make_member
+from openipt.courses import screening_actions
 from openipt.groups import actions, meeting_actions
 
 PHQ9_MILD = {f"q{n}": 1 for n in range(1, 9)} | {"q9": 0}  # total 8
@@ -56,6 +57,15 @@ def invite(world, grp, client=None, who="facilitator", **overrides):
     return meeting_actions.record_meeting(actor(world.m[who]), grp.pk, client.pk, **values)
 
 
+def screen(world, *members, who="facilitator", decision="proceed"):
+    """Record the whole screening before the group (every topic of the group format) for each member."""
+    for member in members:
+        topics = screening_actions.topics_for(member.course)
+        screening_actions.record_screening(actor(world.m[who]), member.course_id,
+                                           {t: {"answer": "Asked at the pre-group meeting.", "decision": decision}
+                                            for t in topics})
+
+
 def co_facilitator(world):
     return make_member(world.org, Role.FACILITATOR)
 
@@ -65,5 +75,6 @@ def running_group(world, members: int = 4):
     grp = group(world, weeks_ago=2)
     added = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world, given_name=f"Member{i}").pk)
              for i in range(members)]
+    screen(world, *added)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     return grp, added

@@ -18,7 +18,7 @@ from openipt.groups import access, actions, edit_actions, session_actions
 from openipt.groups.models import Group, GroupSession
 from openipt.safety.access import visible_alerts
 
-from .support import client_of, group, phq9
+from .support import client_of, group, phq9, screen
 
 
 @pytest.fixture
@@ -26,6 +26,7 @@ def running(world):
     """A group that began two weeks ago (sessions 1-3 are today or earlier) with four members."""
     grp = group(world, weeks_ago=2)
     members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
+    screen(world, *members)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     grp.refresh_from_db()
     return grp, members

@@ -11,7 +11,7 @@ from openipt.core.testing import actor
 from openipt.groups import actions, report_actions, session_actions
 from openipt.groups.models import Attendance, Group, Meeting, Member, Programme, QuickCheck
 
-from .support import client_of, group, phq9, programme
+from .support import client_of, group, phq9, programme, screen
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def running(world):
     grp = group(world, weeks_ago=2)
     members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world, given_name=f"Member{i}").pk)
                for i in range(4)]
+    screen(world, *members)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     return grp, members
 

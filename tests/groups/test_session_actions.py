@@ -14,7 +14,7 @@ from openipt.groups.models import AppliedChange, Attendance, QuickCheck
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
 
-from .support import client_of, co_facilitator, group, phq9
+from .support import client_of, co_facilitator, group, phq9, screen
 
 
 @pytest.fixture
@@ -23,6 +23,7 @@ def running(world):
     co = co_facilitator(world)
     grp = group(world, weeks_ago=2, co=co)
     members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
+    screen(world, *members)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     return grp, members, co
 
@@ -183,6 +184,7 @@ def test_each_members_course_follows_the_phase_of_the_group_session_held(world):
 
     grp = group(world, weeks_ago=7)  # eight sessions, the last one today
     members = [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(4)]
+    screen(world, *members)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     fac = actor(world.m["facilitator"])
     session_actions.mark_attendance(fac, grp.pk, 2, members[0].pk, "present")
@@ -208,6 +210,7 @@ def test_the_roster_trend_uses_only_the_scores_of_the_members_group_course(world
     grp = group(world, weeks_ago=2)
     members = [actions.add_member(actor(world.m["admin"]), grp.pk, person.pk)]
     members += [actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world).pk) for _ in range(3)]
+    screen(world, *members)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     session_actions.enter_quick_check(actor(world.m["facilitator"]), grp.pk, 1, members[0].pk, phq9(14))
     session_actions.enter_quick_check(actor(world.m["facilitator"]), grp.pk, 2, members[0].pk, phq9(15))

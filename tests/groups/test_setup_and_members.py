@@ -14,7 +14,7 @@ from openipt.courses.models import Course
 from openipt.groups import actions, session_actions
 from openipt.groups.models import GroupSession, Member
 
-from .support import client_of, co_facilitator, group, invite, programme
+from .support import client_of, co_facilitator, group, invite, programme, screen
 
 
 def test_an_admin_sets_up_eight_weekly_tuesday_sessions_at_ten_in_luganda(world):
@@ -127,6 +127,7 @@ def test_a_member_of_another_active_group_is_refused(world):
 def test_nobody_joins_after_the_programmes_joining_session_is_held(world):
     grp = group(world, weeks_ago=3)
     members = [actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world).pk) for _ in range(4)]
+    screen(world, *members)
     actions.set_status(actor(world.m["admin"]), grp.pk, "running")
     for number in (1, 2):
         session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, number, members[0].pk, "present")

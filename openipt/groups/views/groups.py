@@ -20,6 +20,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
+from openipt.courses import group_courses
 from openipt.groups import access, actions, edit_actions, roster
 from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
 from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
@@ -208,8 +209,10 @@ def group_detail_view(request, group_id):
     rows, sessions = roster.build(actor, group)
     reports = dict(SessionReport.objects.filter(session__group=group).values_list("session__number", "pk"))
     meetings = roster.meetings_by_client(group, [r.member.client_id for r in rows])
+    checks = group_courses.checks_not_passed(r.member.course for r in rows if r.member.status == MemberStatus.ACTIVE)
     for row in rows:
         row.meetings = meetings.get(row.member.client_id, [])
+        row.checks = checks.get(row.member.course_id, [])
     outcomes = roster.outcome_summary(rows, group.organisation_id) if group.status == GroupStatus.ENDED or any(
         s.phase == "termination" and s.held for s in sessions) else None
     actions.record_group_view(actor, group, len(rows))
@@ -217,7 +220,7 @@ def group_detail_view(request, group_id):
     return render(request, "groups/detail.html", {
         "group": group, "rows": rows, "sessions": sessions, "reports": reports,
         "next": next_session(sessions), "today": today, "outcomes": outcomes,
-        "attention": [r for r in rows if r.flags],
+        "attention": [r for r in rows if r.flags], "checks_waiting": [r for r in rows if r.checks],
         "leads": access.leads(actor, group), "can_manage": access.can_manage(actor, group),
         "can_move": group.status != GroupStatus.ENDED and (access.leads(actor, group) or access.can_manage(actor, group)),
         "joining_closed": actions.join_deadline_passed(group), "kinds": MeetingKind,

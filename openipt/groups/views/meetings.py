@@ -10,16 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
 from openipt.clients.access import visible_clients
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
+from openipt.courses.models import OPEN_STATUSES, Course
 from openipt.courses.state import protocol
-from openipt.groups import access, meeting_actions
+from openipt.groups import access, actions, meeting_actions
+from openipt.groups.actions import GROUP_FORMAT
 from openipt.groups.forms import MeetingForm
-from openipt.groups.models import Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
 from openipt.groups.views.common import group_or_404
 
 
@@ -114,4 +117,39 @@ def meeting_view(request, group_id, meeting_id):
         except KeyError:
             area = meeting.problem_area
     return render(request, "groups/meeting.html", {"group": group, "meeting": meeting, "steps": steps, "area": area,
-                                                   "done": set(meeting.done_step_ids)})
+                                                   "done": set(meeting.done_step_ids), **_joining(actor, group, meeting)})
+
+
+def _joining(actor, group, meeting) -> dict:
+    """After a pre-group meeting of someone not in the group yet: their checks before the group, and the way in."""
+    if meeting.kind != MeetingKind.PRE_GROUP or group.status == GroupStatus.ENDED or meeting.outcome not in (
+            Outcome.INVITED, Outcome.THINKING):
+        return {}
+    if Member.objects.filter(group=group, client=meeting.client, status=MemberStatus.ACTIVE).exists():
+        return {}
+    course = Course.objects.filter(client=meeting.client, format_id=GROUP_FORMAT,
+                                   status__in=[s.value for s in OPEN_STATUSES]).first()
+    if course is None:
+        return {}
+    return {"course": course, "checks": actions.checks_to_do(course), "can_join": access.can_add_members(actor, group)}
+
+
+@staff_required
+@require_POST
+def join_view(request, group_id, meeting_id):
+    """Add the client of a pre-group meeting to the group, once they said yes and their checks are done."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    if not access.can_add_members(actor, group):
+        raise PermissionDenied
+    meeting = Meeting.objects.filter(group=group, pk=meeting_id, kind=MeetingKind.PRE_GROUP,
+                                     client__in=visible_clients(actor)).select_related("client").first()
+    if meeting is None:
+        raise Http404
+    try:
+        actions.add_member(actor, group.pk, meeting.client_id, problem_words=meeting.problem_words)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("groups:meeting", group_id=group.pk, meeting_id=meeting.pk)
+    messages.success(request, _("%(name)s is now a member of the group.") % {"name": meeting.client.display_name})
+    return redirect("groups:detail", group_id=group.pk)
