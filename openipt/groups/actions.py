@@ -40,6 +40,7 @@ from openipt.groups.models import (
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
     from openipt.clients.models import Client
+    from openipt.courses.start_checks import CheckResult
 
 PROGRAMME_SAVED = register("group.programme_saved", "Group programme settings saved")
 GROUP_CREATED = register("group.created", "Group set up")
@@ -281,12 +282,12 @@ def _member_course(actor: Actor, client: Client, group: Group) -> Course:
         reason=_("Joined the group %(name)s") % {"name": group.name}, group_id=group.pk, format_id=GROUP_FORMAT)
 
 
-def checks_to_do(course: Course) -> list:
+def checks_to_do(course: Course) -> list[CheckResult]:
     """Return the start checks the member's course still needs before it can become active (empty when done)."""
     return group_courses.checks_not_passed([course]).get(course.pk, [])
 
 
-def join_refused(client, missing: list, *, field: str = "client") -> ActionError:
+def join_refused(client: Client, missing: list[CheckResult], *, field: str = "client") -> ActionError:
     """Return the refusal for someone joining a running group before their checks before the group are done."""
     what = "; ".join(f"{r.title} ({r.detail})" for r in missing)
     return ActionError(_("This group has started, so %(name)s can join only once the checks before the group are "
@@ -295,7 +296,7 @@ def join_refused(client, missing: list, *, field: str = "client") -> ActionError
                        field=field, code="start_checks")
 
 
-def care_team(actor: Actor, client, group: Group) -> None:
+def care_team(actor: Actor, client: Client, group: Group) -> None:
     """Assign the group's facilitators and supervisor to the client, so alerts reach them."""
     for staff in (group.facilitator, group.co_facilitator, group.supervisor):
         if staff is not None and staff.is_active:
