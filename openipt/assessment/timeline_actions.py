@@ -180,12 +180,6 @@ def event_approx(event) -> ApproxDate:
     return ApproxDate(event.year, event.month, event.day)
 
 
-def onset_approx(record: ClientAssessment | None) -> ApproxDate | None:
-    if record is None or record.onset_year is None:
-        return None
-    return ApproxDate(record.onset_year, record.onset_month, record.onset_day)
-
-
 def _intake(answers) -> dict:
     out = {}
     answers = answers or {}

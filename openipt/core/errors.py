@@ -23,7 +23,3 @@ class ConflictError(ActionError):
     def __init__(self, message: str, *, current=None):
         super().__init__(message, code="conflict")
         self.current = current
-
-
-class AccessDenied(Exception):
-    """The actor may not do this; views turn it into 404 or 403."""

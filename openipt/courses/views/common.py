@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import get_language
 
-from openipt.core.errors import ActionError
 from openipt.courses import access
 
 
@@ -38,7 +37,3 @@ def session_or_404(actor, course_id, number, request=None):
     if request is not None:
         request.openipt_course = session.course  # the position line reuses it
     return session
-
-
-def error_text(exc: ActionError) -> str:
-    return exc.message
