@@ -21,7 +21,7 @@ from openipt.accounts import access
 from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Organisation, Role, User
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 
 ORG_CREATED = register("org.created", "Organisation created")
 ORG_SETTINGS = register("org.settings_changed", "Organisation settings changed")
@@ -36,7 +36,7 @@ INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
 
 def _require(predicate, actor, message="You do not have permission to do that."):
     if not predicate(actor):
-        raise ActionError(message, code="forbidden")
+        raise ActionError(message, code=ErrorCode.FORBIDDEN)
 
 
 @transaction.atomic
@@ -100,7 +100,7 @@ def set_membership_active(actor, membership_id: int, active: bool) -> Membership
     _require(access.can_manage_people, actor)
     membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
     if membership is None:
-        raise ActionError("That person is not in this organisation.", code="not_found")
+        raise ActionError("That person is not in this organisation.", code=ErrorCode.NOT_FOUND)
     if membership.pk == actor.membership.pk and not active:
         raise ActionError("You cannot deactivate your own account. Ask another admin.")
     if membership.is_active == active:
@@ -121,7 +121,7 @@ def change_membership(actor, membership_id: int, *, role: str, supervisor_id: in
     _require(access.can_manage_people, actor)
     membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
     if membership is None:
-        raise ActionError("That person is not in this organisation.", code="not_found")
+        raise ActionError("That person is not in this organisation.", code=ErrorCode.NOT_FOUND)
     if role not in Role.values:
         raise ActionError("Choose a role.", field="role")
     if membership.role == Role.CLIENT or role == Role.CLIENT:
@@ -218,7 +218,7 @@ def revoke_invitation(actor, invitation_id: int) -> Invitation:
     _require(access.can_manage_people, actor)
     invitation = access.visible_invitations(actor).select_for_update(of=("self",)).filter(pk=invitation_id).first()
     if invitation is None:
-        raise ActionError("That invitation does not exist.", code="not_found")
+        raise ActionError("That invitation does not exist.", code=ErrorCode.NOT_FOUND)
     if invitation.accepted_at:
         raise ActionError("That invitation was already used; deactivate the account instead.")
     if invitation.revoked_at is None:

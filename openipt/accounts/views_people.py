@@ -21,7 +21,7 @@ from openipt.accounts.forms import (
     ResetTwoFactorForm,
 )
 from openipt.accounts.middleware import SESSION_KEY
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 
@@ -133,7 +133,7 @@ def member_mfa_reset_view(request, membership_id: int):
         try:
             signin_actions.reset_two_factor(request.actor, membership.pk, reason=reset_form.cleaned_data["reason"])
         except ActionError as exc:
-            if exc.code == "not_found":
+            if exc.code == ErrorCode.NOT_FOUND:
                 raise Http404 from None
             apply_action_error(reset_form, exc)
         else:
@@ -163,7 +163,7 @@ def member_active_view(request, membership_id: int):
     try:
         membership = actions.set_membership_active(request.actor, membership_id, active)
     except ActionError as exc:
-        if exc.code == "not_found":
+        if exc.code == ErrorCode.NOT_FOUND:
             raise Http404 from None
         messages.error(request, exc.message)
     else:
@@ -182,7 +182,7 @@ def revoke_invitation_view(request, invitation_id: int):
     try:
         actions.revoke_invitation(request.actor, invitation_id)
     except ActionError as exc:
-        if exc.code == "not_found":
+        if exc.code == ErrorCode.NOT_FOUND:
             raise Http404 from None
         messages.error(request, exc.message)
     else:

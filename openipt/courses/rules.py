@@ -2,8 +2,8 @@
 
 IPT is time-limited: the number of sessions is agreed at the start, the initial phase takes the
 first sessions and termination the last ones. These rules are plain functions over dataclasses
-(no Django), so the course models, the pages and the tests all share one definition. Messages
-returned to callers are plain words for staff.
+(no models), so the course models, the pages and the tests all share one definition. What is
+wrong comes back as `Problem`s (a code, a field and figures); `courses.errors.message` words them.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from openipt.core.errors import Problem
+from openipt.courses.errors import CourseCode
 from openipt.protocol.model import Format
 
 PHASES = ("initial", "middle", "termination")
 STATUSES = ("planned", "active", "completed", "ended_early", "maintenance")
-FREQUENCY_WORDS = {"weekly": "weekly", "fortnightly": "every two weeks", "monthly": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -104,39 +105,39 @@ class Contract:
     initial_sessions: int | None = None
 
 
-def validate_contract(fmt: Format, contract: Contract) -> list[str]:
+def validate_contract(fmt: Format, contract: Contract) -> list[Problem]:
     """Return what is wrong with a contract for this format (empty when it is valid)."""
-    problems: list[str] = []
     count = contract.sessions
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        return ["The number of sessions must be a whole number of at least 1."]
-    if not fmt.sessions.allows(count):
-        if fmt.sessions.max is None:
-            allowed = f"at least {fmt.sessions.min}"
-        elif fmt.sessions.min == fmt.sessions.max:
-            allowed = f"exactly {fmt.sessions.min}"
-        else:
-            allowed = f"{fmt.sessions.min} to {fmt.sessions.max}"
-        problems.append(f"The contract has {count} sessions; {fmt.name} allows {allowed}.")
+        return [Problem(CourseCode.SESSIONS_NOT_WHOLE, "sessions_planned")]
+    problems = [p for p in (_session_count_problem(fmt, count), _phase_problem(fmt, contract)) if p]
+    if contract.frequency not in fmt.frequencies:
+        problems.append(Problem(CourseCode.FREQUENCY_NOT_USED, "frequency", {
+            "frequency": contract.frequency, "format": fmt.name, "allowed": tuple(fmt.frequencies)}))
+    return problems
+
+
+def _session_count_problem(fmt: Format, count: int) -> Problem | None:
+    if fmt.sessions.allows(count):
+        return None
+    params = {"count": count, "format": fmt.name, "min": fmt.sessions.min, "max": fmt.sessions.max}
+    if fmt.sessions.max is None:
+        return Problem(CourseCode.SESSIONS_BELOW_MIN, "sessions_planned", params)
+    if fmt.sessions.min == fmt.sessions.max:
+        return Problem(CourseCode.SESSIONS_NOT_EXACT, "sessions_planned", params)
+    return Problem(CourseCode.SESSIONS_NOT_IN_RANGE, "sessions_planned", params)
+
+
+def _phase_problem(fmt: Format, contract: Contract) -> Problem | None:
     initial = fmt.initial_sessions if contract.initial_sessions is None else contract.initial_sessions
     if not 1 <= initial <= fmt.initial_sessions_max:
-        problems.append(
-            f"The initial phase of {fmt.name} takes 1 to {fmt.initial_sessions_max} sessions, not {initial}."
-        )
-    else:
-        shortest = initial + fmt.termination_sessions
-        if count < shortest:
-            problems.append(
-                f"The contract must have at least {shortest} sessions: {initial} for the initial phase "
-                f"and {fmt.termination_sessions} for termination."
-            )
-    if contract.frequency not in fmt.frequencies:
-        allowed_words = " or ".join(FREQUENCY_WORDS.get(f, f) for f in fmt.frequencies)
-        problems.append(
-            f"Sessions {FREQUENCY_WORDS.get(contract.frequency, repr(contract.frequency))} are not used in "
-            f"{fmt.name}; choose {allowed_words}."
-        )
-    return problems
+        return Problem(CourseCode.INITIAL_NOT_IN_RANGE, "initial_sessions",
+                       {"format": fmt.name, "max": fmt.initial_sessions_max, "initial": initial})
+    shortest = initial + fmt.termination_sessions
+    if contract.sessions < shortest:
+        return Problem(CourseCode.CONTRACT_TOO_SHORT, "sessions_planned",
+                       {"shortest": shortest, "initial": initial, "termination": fmt.termination_sessions})
+    return None
 
 
 def _add_months(start: date, months: int) -> date:

@@ -19,6 +19,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 from openipt.safety import access, actions, present
+from openipt.safety.errors import SafetyCode
 from openipt.safety.forms import AlertFilterForm, ReopenForm, ResolveForm
 from openipt.safety.models import OPEN, UNACKNOWLEDGED, AlertStatus
 
@@ -173,7 +174,7 @@ def reopen_automation_view(request, client_id):
         try:
             actions.reopen_automation(actor, client.pk, form.cleaned_data["reason"])
         except ActionError as exc:
-            if exc.code == "not_paused":
+            if exc.code == SafetyCode.NOT_PAUSED:
                 messages.info(request, exc.message)
                 return redirect("clients:detail", client_id=client.pk)
             apply_action_error(form, exc)
