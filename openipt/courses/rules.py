@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from openipt.core.errors import Problem
-from openipt.courses.errors import CourseCode
+from openipt.courses.errors import CourseCode, message
 from openipt.protocol.model import Format
 
 PHASES = ("initial", "middle", "termination")
@@ -270,7 +270,7 @@ def _check_middle(state: CourseState) -> list[str]:
     else:
         if not state.contract_agreed:
             unmet.append("Record that the client agreed the treatment contract.")
-        unmet.extend(validate_contract(state.format, state.contract))
+        unmet.extend(message(p) for p in validate_contract(state.format, state.contract))
     unmet.extend(state.start_checks_missing)
     return unmet
 
