@@ -8,21 +8,11 @@
   });
   // Signing out removes the drafts and offline copies this site keeps in the browser, so the next
   // person on a shared device cannot read them. Changes from a group session that could not be
-  // sent yet are named first, and kept if the facilitator says so.
+  // sent yet are named first (in the words the page gives), and kept if the facilitator says so.
   var OWN = ["openipt-", "oi-answers-"];
   var QUEUE = "openipt-group-queue-";
   function storage() {
     try { return window.localStorage; } catch (e) { return null; }
-  }
-  function waiting(store) {
-    var n = 0;
-    for (var i = 0; i < store.length; i += 1) {
-      var key = store.key(i);
-      if (key && key.indexOf(QUEUE) === 0) {
-        try { n += (JSON.parse(store.getItem(key)) || []).length; } catch (e) { n += 0; }
-      }
-    }
-    return n;
   }
   function clearOwn(store) {
     var keys = [];
@@ -36,9 +26,8 @@
     if (!form.hasAttribute("data-sign-out")) { return; }
     var store = storage();
     if (!store) { return; }
-    var n = waiting(store);
-    if (n > 0 && !window.confirm(n + " change(s) from a group session are not saved yet. They are saved when the connection " +
-        "returns if you stay signed in. Sign out anyway and lose them?")) {
+    var n = window.OpenIPT ? window.OpenIPT.waiting(QUEUE) : 0;  // drafts.js keeps the queues
+    if (n > 0 && !window.confirm((form.getAttribute("data-unsent") || "").split("{n}").join(String(n)))) {
       event.preventDefault();
       event.stopImmediatePropagation();
       return;
