@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openipt.accounts import access
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Organisation, Role, User
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
@@ -238,23 +239,23 @@ def find_invitation(token: str) -> Invitation:
         Invitation.objects.select_related("organisation", "client").filter(token_hash=_hash_token(token or "")).first()
     )
     if invitation is None:
-        raise InvitationProblem("This invitation link is not valid. Check that you copied all of it.", code="unknown")
+        raise InvitationProblem("This invitation link is not valid. Check that you copied all of it.", code=AccountsCode.INVITATION_UNKNOWN)
     when = timezone.localtime
     if invitation.accepted_at:
         raise InvitationProblem(
             f"This invitation was already used on {when(invitation.accepted_at):%d %b %Y}. "
             "Sign in with the username you chose then.",
-            code="used",
+            code=AccountsCode.INVITATION_USED,
         )
     if invitation.revoked_at:
         raise InvitationProblem(
-            f"This invitation was withdrawn by {invitation.organisation}. Ask them for a new one.", code="revoked"
+            f"This invitation was withdrawn by {invitation.organisation}. Ask them for a new one.", code=AccountsCode.INVITATION_REVOKED
         )
     if invitation.expires_at <= timezone.now():
         raise InvitationProblem(
             f"This invitation expired on {when(invitation.expires_at):%d %b %Y}. "
             f"Ask {invitation.organisation} to send a new one.",
-            code="expired",
+            code=AccountsCode.INVITATION_EXPIRED,
         )
     return invitation
 
@@ -265,7 +266,7 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
         invitation = find_invitation(token)
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at:
-            raise InvitationProblem("This invitation was already used. Sign in instead.", code="used")
+            raise InvitationProblem("This invitation was already used. Sign in instead.", code=AccountsCode.INVITATION_USED)
         user = create_user(username, password, display_name=display_name, email=invitation.email)
         try:
             membership = add_member(invitation.organisation, user, invitation.role, supervisor=invitation.supervisor)

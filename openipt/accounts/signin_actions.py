@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openipt.accounts import access
 from openipt.accounts.actor import Actor, Origin
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.models import Membership, RecoveryCode, User
 from openipt.audit import actions as audit
 from openipt.audit import registry
@@ -241,7 +242,7 @@ def reset_password(uid: str, token: str, password: str, *, origin: Origin | None
         found = user_for_reset_link(uid, token)
         user = User.objects.select_for_update().filter(pk=found.pk).first() if found else None
         if user is None or not default_token_generator.check_token(user, token):
-            raise ActionError("This link has expired or was already used. Ask for a new one.", code="invalid_link")
+            raise ActionError("This link has expired or was already used. Ask for a new one.", code=AccountsCode.INVALID_LINK)
         try:
             validate_password(password, user)
         except ValidationError as exc:

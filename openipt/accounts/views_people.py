@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts import access, actions, signin_actions
 from openipt.accounts.decorators import admin_required
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.forms import (
     AcceptInvitationForm,
     ChangeMembershipForm,
@@ -207,7 +208,7 @@ def accept_invitation_view(request, token: str):
     try:
         invitation = actions.find_invitation(token)
     except actions.InvitationProblem as exc:
-        return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410 if exc.code != "unknown" else 404)
+        return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410 if exc.code != AccountsCode.INVITATION_UNKNOWN else 404)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
