@@ -105,7 +105,7 @@ def add_session(actor, course_id, *, when: datetime, duration: int, mode: str) -
     return _schedule(actor, course, when, duration, mode)
 
 
-def _session_for_change(actor, course_id, number, *, lock_note: bool = False):
+def _session_for_change(actor, course_id, number):
     course = course_for_change(actor, course_id)
     session = Session.objects.filter(course=course, number=number).first() if isinstance(number, int) else None
     if session is None:

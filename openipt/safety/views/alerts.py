@@ -83,7 +83,7 @@ def alert_list_view(request):
     })
 
 
-def _detail_context(request, alert, resolve_form=None, reopen_form=None):
+def _detail_context(request, alert, resolve_form=None):
     actor = request.actor
     events, deliveries = access.alert_history(alert)
     pause = access.open_pause(alert.client)
