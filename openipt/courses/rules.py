@@ -253,61 +253,55 @@ def _status_word(status: str) -> str:
     return status.replace("_", " ")
 
 
-def _check_middle(state: CourseState) -> list[str]:
-    unmet: list[str] = []
+def _check_middle(state: CourseState) -> list[Problem]:
+    unmet: list[Problem] = []
     if state.phase == "middle":
-        return ["The course is already in the middle phase."]
+        return [Problem(CourseCode.ALREADY_MIDDLE)]
     if state.phase == "termination":
-        return ["The course is in the termination phase and cannot go back to the middle phase."]
+        return [Problem(CourseCode.NO_WAY_BACK_TO_MIDDLE)]
     if not state.formulation.strip():
-        unmet.append("Write the formulation that links the symptoms to the problem area.")
+        unmet.append(Problem(CourseCode.NO_FORMULATION))
     elif state.formulation_agreed is False:
-        unmet.append("Record the date the client agreed the formulation.")
+        unmet.append(Problem(CourseCode.FORMULATION_NOT_AGREED))
     if not state.problem_area:
-        unmet.append("Choose a problem area.")
+        unmet.append(Problem(CourseCode.NO_PROBLEM_AREA))
     if state.contract is None:
-        unmet.append("Agree a treatment contract: the number and frequency of sessions.")
+        unmet.append(Problem(CourseCode.NO_CONTRACT))
     else:
         if not state.contract_agreed:
-            unmet.append("Record that the client agreed the treatment contract.")
-        unmet.extend(message(p) for p in validate_contract(state.format, state.contract))
-    unmet.extend(state.start_checks_missing)
+            unmet.append(Problem(CourseCode.CONTRACT_NOT_AGREED))
+        unmet.extend(validate_contract(state.format, state.contract))
+    unmet.extend(Problem(CourseCode.START_CHECK, None, {"text": text}) for text in state.start_checks_missing)
     return unmet
 
 
-def _check_termination(state: CourseState) -> list[str]:
+def _check_termination(state: CourseState) -> list[Problem]:
     if state.phase == "termination":
-        return ["The course is already in the termination phase."]
+        return [Problem(CourseCode.ALREADY_TERMINATION)]
     if state.phase == "initial":
-        return [
-            "Move to the middle phase first. To stop during the initial phase, end the course early with a reason."
-        ]
+        return [Problem(CourseCode.MIDDLE_FIRST)]
     if state.contract is None:
-        return ["Agree a treatment contract first; termination is counted from its end."]
+        return [Problem(CourseCode.CONTRACT_FIRST)]
     try:
         bounds = phase_bounds(state.format, state.contract.sessions, state.contract.initial_sessions)
     except ValueError as exc:
-        return [f"The contract is not valid: {exc}."]
+        return [Problem(CourseCode.CONTRACT_NOT_VALID, None, {"why": str(exc)})]
     start = bounds.termination_start or state.contract.sessions
     if state.next_session < start and not state.early_termination_reason.strip():
-        return [
-            f"Termination is planned to begin at session {start}; the next session is {state.next_session}. "
-            "Give a reason to begin it early."
-        ]
+        return [Problem(CourseCode.TERMINATION_NOT_DUE, "reason", {"start": start, "next": state.next_session})]
     return []
 
 
-def _check_completed(state: CourseState) -> list[str]:
-    unmet: list[str] = []
+def _check_completed(state: CourseState) -> list[Problem]:
+    unmet: list[Problem] = []
     if state.status == "active" and state.phase != "termination":
-        unmet.append("Move the course to the termination phase before completing it.")
+        unmet.append(Problem(CourseCode.TERMINATION_FIRST))
     if state.relapse_plan is None:
-        unmet.append("Write a relapse-prevention plan: warning signs, what helps, and who to contact.")
+        unmet.append(Problem(CourseCode.NO_RELAPSE_PLAN))
     else:
-        for part in state.relapse_plan.missing():
-            unmet.append(f"Add {part} to the relapse-prevention plan.")
+        unmet.extend(Problem(CourseCode.RELAPSE_PLAN_PART, None, {"part": part}) for part in state.relapse_plan.missing())
     if not state.end_review_done:
-        unmet.append("Complete the end review.")
+        unmet.append(Problem(CourseCode.NO_END_REVIEW))
     return unmet
 
 
@@ -321,19 +315,19 @@ _ALLOWED_FROM = {
 }
 
 
-def check_transition(state: CourseState, target: str) -> list[str]:
-    """Return the unmet conditions, in plain words, for moving a course to a phase or status."""
+def transition_problems(state: CourseState, target: str) -> list[Problem]:
+    """Return the unmet conditions for moving a course to a phase or status, as codes with their figures."""
     if target == "planned":
-        return ["A course cannot go back to planned."]
+        return [Problem(CourseCode.NOT_BACK_TO_PLANNED)]
     if target not in _ALLOWED_FROM:
         raise ValueError(f"'{target}' is not a phase or status a course can move to")
-    allowed = _ALLOWED_FROM[target]
-    if state.status not in allowed:
+    if state.status not in _ALLOWED_FROM[target]:
         if target in PHASES:
-            return [f"The course is {_status_word(state.status)}; phases change only while it is active."]
+            return [Problem(CourseCode.PHASES_ONLY_WHILE_ACTIVE, None, {"status": _status_word(state.status)})]
         if target == "maintenance":
-            return ["Only a completed course can move to maintenance."]
-        return [f"A course that is {_status_word(state.status)} cannot become {_status_word(target)}."]
+            return [Problem(CourseCode.MAINTENANCE_AFTER_COMPLETED)]
+        return [Problem(CourseCode.STATUS_NOT_ALLOWED, None,
+                        {"status": _status_word(state.status), "target": _status_word(target)})]
     if target == "middle":
         return _check_middle(state)
     if target == "termination":
@@ -341,8 +335,13 @@ def check_transition(state: CourseState, target: str) -> list[str]:
     if target == "completed":
         return _check_completed(state)
     if target == "ended_early" and not state.end_reason.strip():
-        return ["Give a reason for ending the course early."]
+        return [Problem(CourseCode.NO_END_REASON, "reason")]
     return []
+
+
+def check_transition(state: CourseState, target: str) -> list[str]:
+    """Return the unmet conditions, in plain words, for moving a course to a phase or status."""
+    return [message(p) for p in transition_problems(state, target)]
 
 
 def apply_transition(state: CourseState, target: str) -> CourseState:
