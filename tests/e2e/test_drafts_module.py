@@ -146,7 +146,7 @@ def test_queued_changes_are_kept_while_offline_and_across_a_reload_until_the_ser
     items = page.evaluate("OpenIPT.queue('openipt-group-queue-7-1').items()")
     assert [(i["kind"], i["data"]) for i in items] == [
         ("mark", {"member": 3, "presence": "present"}), ("check", {"member": 3, "answers": {"q9": 1}})]
-    assert page.evaluate("OpenIPT.waiting('openipt-group-queue-')") == 2
+    assert page.evaluate("OpenIPT.queue('openipt-group-queue-7-1').count()") == 2
     page.evaluate(f"OpenIPT.queue('openipt-group-queue-7-1').done({{'{keys[0]}': true}})")
     left = page.evaluate("OpenIPT.queue('openipt-group-queue-7-1').items()")
     assert [i["key"] for i in left] == [keys[1]]

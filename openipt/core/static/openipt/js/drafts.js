@@ -7,7 +7,7 @@
  *   OpenIPT.draft(form, options)  keep a copy of a form as it is typed; offer it back after a reload
  *   OpenIPT.queue(key)            a list of changes kept until the server has applied them
  *   OpenIPT.words(element)        the messages a page put in an element's data-* attributes
- *   OpenIPT.readForm / fillForm   a form's values as a plain object, and back
+ *   OpenIPT.storage / load        localStorage (null when the browser refuses it), a kept value
  */
 (function (global) {
   "use strict";
@@ -148,18 +148,6 @@
     };
   }
 
-  /* Count the items waiting in every queue whose key starts with `prefix`. */
-  function waiting(prefix) {
-    var store = storage();
-    var n = 0;
-    if (!store) { return 0; }
-    for (var i = 0; i < store.length; i += 1) {
-      var key = store.key(i);
-      if (key && key.indexOf(prefix) === 0) { n += load(store, key, []).length; }
-    }
-    return n;
-  }
-
   /* The messages a page gives in data-* attributes of `element`, e.g. data-all-saved="All changes saved."
      is words("allSaved"); words("waiting", {n: 3}) puts 3 for {n}. A message the page did not give is
      an error in the page, so it is reported in the console and the name is shown. */
@@ -179,10 +167,7 @@
   global.OpenIPT = global.OpenIPT || {};
   global.OpenIPT.draft = draft;
   global.OpenIPT.queue = queue;
-  global.OpenIPT.waiting = waiting;
   global.OpenIPT.words = words;
-  global.OpenIPT.readForm = readForm;
-  global.OpenIPT.fillForm = fillForm;
   global.OpenIPT.storage = storage;
   global.OpenIPT.load = load;
 })(window);

@@ -14,6 +14,17 @@
   function storage() {
     try { return window.localStorage; } catch (e) { return null; }
   }
+  // Counted here, not through drafts.js: signing out is on every page, the queues' module is not.
+  function waiting(store) {
+    var n = 0;
+    for (var i = 0; i < store.length; i += 1) {
+      var key = store.key(i);
+      if (key && key.indexOf(QUEUE) === 0) {
+        try { n += (JSON.parse(store.getItem(key)) || []).length; } catch (e) { n += 0; }
+      }
+    }
+    return n;
+  }
   function clearOwn(store) {
     var keys = [];
     for (var i = 0; i < store.length; i += 1) { keys.push(store.key(i)); }
@@ -26,7 +37,7 @@
     if (!form.hasAttribute("data-sign-out")) { return; }
     var store = storage();
     if (!store) { return; }
-    var n = window.OpenIPT ? window.OpenIPT.waiting(QUEUE) : 0;  // drafts.js keeps the queues
+    var n = waiting(store);
     if (n > 0 && !window.confirm((form.getAttribute("data-unsent") || "").split("{n}").join(String(n)))) {
       event.preventDefault();
       event.stopImmediatePropagation();
