@@ -20,10 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openipt.accounts import access
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Organisation, Role, User
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -42,7 +43,7 @@ INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
 
 def _require(predicate: Callable[[Actor], bool], actor: Actor, message: str = "You do not have permission to do that.") -> None:
     if not predicate(actor):
-        raise ActionError(message, code="forbidden")
+        raise ActionError(message, code=ErrorCode.FORBIDDEN)
 
 
 @transaction.atomic
@@ -106,7 +107,7 @@ def set_membership_active(actor: Actor, membership_id: int, active: bool) -> Mem
     _require(access.can_manage_people, actor)
     membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
     if membership is None:
-        raise ActionError("That person is not in this organisation.", code="not_found")
+        raise ActionError("That person is not in this organisation.", code=ErrorCode.NOT_FOUND)
     if membership.pk == actor.membership.pk and not active:
         raise ActionError("You cannot deactivate your own account. Ask another admin.")
     if membership.is_active == active:
@@ -127,7 +128,7 @@ def change_membership(actor: Actor, membership_id: int, *, role: str, supervisor
     _require(access.can_manage_people, actor)
     membership = access.visible_memberships(actor).select_for_update(of=("self",)).filter(pk=membership_id).first()
     if membership is None:
-        raise ActionError("That person is not in this organisation.", code="not_found")
+        raise ActionError("That person is not in this organisation.", code=ErrorCode.NOT_FOUND)
     if role not in Role.values:
         raise ActionError("Choose a role.", field="role")
     if membership.role == Role.CLIENT or role == Role.CLIENT:
@@ -224,7 +225,7 @@ def revoke_invitation(actor: Actor, invitation_id: int) -> Invitation:
     _require(access.can_manage_people, actor)
     invitation = access.visible_invitations(actor).select_for_update(of=("self",)).filter(pk=invitation_id).first()
     if invitation is None:
-        raise ActionError("That invitation does not exist.", code="not_found")
+        raise ActionError("That invitation does not exist.", code=ErrorCode.NOT_FOUND)
     if invitation.accepted_at:
         raise ActionError("That invitation was already used; deactivate the account instead.")
     if invitation.revoked_at is None:
@@ -244,23 +245,23 @@ def find_invitation(token: str) -> Invitation:
         Invitation.objects.select_related("organisation", "client").filter(token_hash=_hash_token(token or "")).first()
     )
     if invitation is None:
-        raise InvitationProblem("This invitation link is not valid. Check that you copied all of it.", code="unknown")
+        raise InvitationProblem("This invitation link is not valid. Check that you copied all of it.", code=AccountsCode.INVITATION_UNKNOWN)
     when = timezone.localtime
     if invitation.accepted_at:
         raise InvitationProblem(
             f"This invitation was already used on {when(invitation.accepted_at):%d %b %Y}. "
             "Sign in with the username you chose then.",
-            code="used",
+            code=AccountsCode.INVITATION_USED,
         )
     if invitation.revoked_at:
         raise InvitationProblem(
-            f"This invitation was withdrawn by {invitation.organisation}. Ask them for a new one.", code="revoked"
+            f"This invitation was withdrawn by {invitation.organisation}. Ask them for a new one.", code=AccountsCode.INVITATION_REVOKED
         )
     if invitation.expires_at <= timezone.now():
         raise InvitationProblem(
             f"This invitation expired on {when(invitation.expires_at):%d %b %Y}. "
             f"Ask {invitation.organisation} to send a new one.",
-            code="expired",
+            code=AccountsCode.INVITATION_EXPIRED,
         )
     return invitation
 
@@ -271,7 +272,7 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
         invitation = find_invitation(token)
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at:
-            raise InvitationProblem("This invitation was already used. Sign in instead.", code="used")
+            raise InvitationProblem("This invitation was already used. Sign in instead.", code=AccountsCode.INVITATION_USED)
         user = create_user(username, password, display_name=display_name, email=invitation.email)
         try:
             membership = add_member(invitation.organisation, user, invitation.role, supervisor=invitation.supervisor)

@@ -24,11 +24,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openipt.accounts import access
 from openipt.accounts.actor import Actor, Origin
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.models import Membership, RecoveryCode, User
 from openipt.audit import actions as audit
 from openipt.audit import registry
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 
 PASSWORD_RESET_REQUESTED = register("auth.password_reset_requested", "Password reset requested")
 PASSWORD_RESET = register("auth.password_reset", "Password changed with a reset link")
@@ -142,10 +143,10 @@ def confirm_authenticator(user: User, device: TOTPDevice, *, actor: Actor | None
 def reset_two_factor(actor: Actor, membership_id: int, *, reason: str) -> Membership:
     """Remove a colleague's authenticator and recovery codes; they set up a new one at their next sign-in."""
     if not access.can_manage_people(actor):
-        raise ActionError("You do not have permission to do that.", code="forbidden")
+        raise ActionError("You do not have permission to do that.", code=ErrorCode.FORBIDDEN)
     membership = access.visible_memberships(actor).filter(pk=membership_id).first()
     if membership is None:
-        raise ActionError("That person is not in this organisation.", code="not_found")
+        raise ActionError("That person is not in this organisation.", code=ErrorCode.NOT_FOUND)
     if membership.user_id == actor.user.pk:
         raise ActionError(
             "You cannot reset your own two-factor sign-in here. Use one of your recovery codes, or ask another admin.",
@@ -242,7 +243,7 @@ def reset_password(uid: str, token: str, password: str, *, origin: Origin | None
         found = user_for_reset_link(uid, token)
         user = User.objects.select_for_update().filter(pk=found.pk).first() if found else None
         if user is None or not default_token_generator.check_token(user, token):
-            raise ActionError("This link has expired or was already used. Ask for a new one.", code="invalid_link")
+            raise ActionError("This link has expired or was already used. Ask for a new one.", code=AccountsCode.INVALID_LINK)
         try:
             validate_password(password, user)
         except ValidationError as exc:

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openipt.accounts import access, signin_actions
 from openipt.accounts.actor import Actor, origin_from_request
 from openipt.accounts.client_ip import client_ip
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.forms import LoginForm, NewPasswordForm, PasswordResetRequestForm, TokenForm
 from openipt.accounts.middleware import SESSION_KEY
 from openipt.audit import actions as audit
@@ -231,7 +232,7 @@ def password_reset_confirm_view(request, uid: str, token: str):
         try:
             signin_actions.reset_password(uid, token, form.cleaned_data["new_password"], origin=origin_from_request(request))
         except ActionError as exc:
-            if exc.code == "invalid_link":
+            if exc.code == AccountsCode.INVALID_LINK:
                 return render(request, "accounts/password_reset_invalid.html", status=410)
             apply_action_error(form, exc)
         else:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts import access, actions, signin_actions
 from openipt.accounts.decorators import admin_required
+from openipt.accounts.errors import AccountsCode
 from openipt.accounts.forms import (
     AcceptInvitationForm,
     ChangeMembershipForm,
@@ -21,7 +22,7 @@ from openipt.accounts.forms import (
     ResetTwoFactorForm,
 )
 from openipt.accounts.middleware import SESSION_KEY
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 
@@ -133,7 +134,7 @@ def member_mfa_reset_view(request, membership_id: int):
         try:
             signin_actions.reset_two_factor(request.actor, membership.pk, reason=reset_form.cleaned_data["reason"])
         except ActionError as exc:
-            if exc.code == "not_found":
+            if exc.code == ErrorCode.NOT_FOUND:
                 raise Http404 from None
             apply_action_error(reset_form, exc)
         else:
@@ -163,7 +164,7 @@ def member_active_view(request, membership_id: int):
     try:
         membership = actions.set_membership_active(request.actor, membership_id, active)
     except ActionError as exc:
-        if exc.code == "not_found":
+        if exc.code == ErrorCode.NOT_FOUND:
             raise Http404 from None
         messages.error(request, exc.message)
     else:
@@ -182,7 +183,7 @@ def revoke_invitation_view(request, invitation_id: int):
     try:
         actions.revoke_invitation(request.actor, invitation_id)
     except ActionError as exc:
-        if exc.code == "not_found":
+        if exc.code == ErrorCode.NOT_FOUND:
             raise Http404 from None
         messages.error(request, exc.message)
     else:
@@ -207,7 +208,7 @@ def accept_invitation_view(request, token: str):
     try:
         invitation = actions.find_invitation(token)
     except actions.InvitationProblem as exc:
-        return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410 if exc.code != "unknown" else 404)
+        return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410 if exc.code != AccountsCode.INVITATION_UNKNOWN else 404)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

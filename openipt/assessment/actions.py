@@ -49,7 +49,7 @@ from openipt.assessment.models import (
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -102,7 +102,7 @@ DEFAULTS = {"ring": "middle", "expectations_match": "unknown", "conflict_talking
 
 
 def forbidden() -> ActionError:
-    return ActionError(_("Only the care staff assigned to this client, or the client, can change this."), code="forbidden")
+    return ActionError(_("Only the care staff assigned to this client, or the client, can change this."), code=ErrorCode.FORBIDDEN)
 
 
 def long_text(value: object, field_name: str, *, limit: int = MAX_TEXT) -> str:
@@ -338,7 +338,7 @@ def remove_person(actor: Actor, person_id: int | str) -> InventoryPerson:
     """Take a person off the inventory; their entry and history are kept for the record and snapshots."""
     person = _person_for_change(actor, person_id)
     if actor.is_client:
-        raise ActionError(_("Ask your therapist to take someone off your list."), code="forbidden")
+        raise ActionError(_("Ask your therapist to take someone off your list."), code=ErrorCode.FORBIDDEN)
     person.removed_at = timezone.now()
     person.version += 1
     person.staff_version = person.version

@@ -30,6 +30,7 @@ from openipt.assessment.actions import (
     long_text,
 )
 from openipt.assessment.choices import GRIEF_EVENT_KINDS, SnapshotKind
+from openipt.assessment.errors import AssessmentCode
 from openipt.assessment.formulation import (
     Formulation,
     FormulationError,
@@ -39,7 +40,7 @@ from openipt.assessment.formulation import (
 from openipt.assessment.models import AreaChoice, FormulationDraft, FormulationVersion, InventorySnapshot
 from openipt.assessment.suggest import STAGES
 from openipt.audit import actions as audit
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses import actions as course_actions
 from openipt.courses import goal_actions
 from openipt.courses.models import Course
@@ -60,7 +61,7 @@ def _course(actor: Actor | None, course_id) -> Course:
     try:
         return course_actions.course_for_change(actor, course_id)
     except ActionError as exc:
-        if exc.code == "forbidden":
+        if exc.code == ErrorCode.FORBIDDEN:
             raise forbidden() from None
         raise
 
@@ -275,7 +276,7 @@ def _latest(course) -> FormulationVersion | None:
 
 def _no_area() -> ActionError:
     return ActionError(_("Choose a problem area before sharing the formulation: it explains how the low mood links "
-                         "to that area. Open “Suggestions and choice of area” first."), code="no_area")
+                         "to that area. Open “Suggestions and choice of area” first."), code=AssessmentCode.NO_AREA)
 
 
 def _share(actor: Actor, course, version) -> FormulationVersion:
@@ -283,7 +284,7 @@ def _share(actor: Actor, course, version) -> FormulationVersion:
         raise _no_area()
     if version.area != course.primary_area or version.stage != course.dispute_stage:
         raise ActionError(_("The problem area changed after this version was saved. Check the text, save it as a new "
-                            "version, then share it."), code="stale_area")
+                            "version, then share it."), code=AssessmentCode.STALE_AREA)
     if version.shared_at is None:
         version.shared_at = timezone.now()
         version.shared_by = actor.membership
@@ -352,7 +353,7 @@ def client_agrees(actor: Actor, version_id) -> FormulationVersion:
     version = access.get_shared_version(actor, version_id)
     if version is None:
         raise ActionError(_("This is not a formulation shared with you. Go back to your page and try again."),
-                          code="forbidden")
+                          code=ErrorCode.FORBIDDEN)
     version = FormulationVersion.objects.select_for_update().select_related("course__client").get(pk=version.pk)
     newer = FormulationVersion.objects.filter(course=version.course, number__gt=version.number,
                                               shared_at__isnull=False).exists()

@@ -189,12 +189,6 @@ def event_approx(event: LifeEvent) -> ApproxDate:
     return ApproxDate(event.year, event.month, event.day)
 
 
-def onset_approx(record: ClientAssessment | None) -> ApproxDate | None:
-    if record is None or record.onset_year is None:
-        return None
-    return ApproxDate(record.onset_year, record.onset_month, record.onset_day)
-
-
 def _intake(answers: dict[str, Any] | None) -> dict[str, bool | int | None]:
     out: dict[str, bool | int | None] = {}
     answers = answers or {}

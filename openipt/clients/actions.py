@@ -17,7 +17,7 @@ from openipt.audit.registry import register
 from openipt.clients import access
 from openipt.clients.access import normalise_search
 from openipt.clients.models import Assignment, Client, ClientSignal, ClientStatus, Sex
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -81,7 +81,7 @@ def create_client(actor: Actor, data: dict[str, Any], *, record_number: str = ""
                   status: str = ClientStatus.REFERRED) -> Client:
     """Create a client record; care staff who create one are assigned to it."""
     if not access.can_add_client(actor):
-        raise ActionError("You do not have permission to add clients.", code="forbidden")
+        raise ActionError("You do not have permission to add clients.", code=ErrorCode.FORBIDDEN)
     cleaned = _clean(data)
     if "given_name" not in cleaned:
         raise ActionError("Enter the client's given name.", field="given_name")
@@ -131,7 +131,7 @@ def assign_staff(actor: Actor, client_id: int, staff_id: int) -> Assignment:
     """Assign a member of staff to a client."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_assign_staff(actor, client):
-        raise ActionError("You cannot change who looks after this client.", code="forbidden")
+        raise ActionError("You cannot change who looks after this client.", code=ErrorCode.FORBIDDEN)
     staff = care_staff(actor).filter(pk=staff_id).first()
     if staff is None:
         raise ActionError("Choose an active therapist, facilitator or supervisor.", field="staff")
@@ -152,7 +152,7 @@ def assign_care_team(actor: Actor | None, client: Client, staff: Membership) -> 
         or not (actor.is_admin or actor.is_care_staff)
         or not access.can_view_client(actor, client)
     ):
-        raise ActionError("You cannot change who looks after this client.", code="forbidden")
+        raise ActionError("You cannot change who looks after this client.", code=ErrorCode.FORBIDDEN)
     return _assign(actor, client, staff)
 
 
@@ -161,7 +161,7 @@ def unassign_staff(actor: Actor, client_id: int, staff_id: int) -> None:
     """Remove a member of staff from a client."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_assign_staff(actor, client):
-        raise ActionError("You cannot change who looks after this client.", code="forbidden")
+        raise ActionError("You cannot change who looks after this client.", code=ErrorCode.FORBIDDEN)
     assignment = Assignment.objects.filter(client=client, staff_id=staff_id).first()
     if assignment is None:
         return
@@ -174,7 +174,7 @@ def update_client(actor: Actor, client_id: int, data: dict[str, Any], *, expecte
     """Change a client's details, refusing if someone else saved first."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_edit_client(actor, client):
-        raise ActionError("You cannot change this record.", code="forbidden")
+        raise ActionError("You cannot change this record.", code=ErrorCode.FORBIDDEN)
     cleaned = _clean(data)
     changed = [name for name, value in cleaned.items() if getattr(client, name) != value]
     if client.version != expected_version:
@@ -203,7 +203,7 @@ def set_status(actor: Actor, client_id: int, status: str) -> Client:
     """Mark a client referred, active or discharged."""
     client = access.get_client(actor, client_id)
     if client is None or not access.can_edit_client(actor, client):
-        raise ActionError("You cannot change this record.", code="forbidden")
+        raise ActionError("You cannot change this record.", code=ErrorCode.FORBIDDEN)
     if status not in ClientStatus.values:
         raise ActionError("Choose referred, active or discharged.", field="status")
     if client.status == status:

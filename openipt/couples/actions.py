@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.couples import access
 from openipt.couples.models import Couple, Entry, EntryKind, PartnerView
 from openipt.courses.models import OPEN_STATUSES
@@ -46,7 +46,7 @@ def link_partner(actor: Actor, course_id: int | str, *, record_number: str) -> C
 
     course = course_access.get_course_for_change(actor, course_id, lock=True)
     if course is None:
-        raise ActionError(_("That course was not found."), code="not_found")
+        raise ActionError(_("That course was not found."), code=ErrorCode.NOT_FOUND)
     if not course_access.can_change_course(actor, course):
         raise PermissionDenied
     if course.format_id != COUPLES_FORMAT:
@@ -92,7 +92,7 @@ def _own_couple(actor: Actor) -> tuple[Client, Couple]:
         raise PermissionDenied
     couple = access.client_couple(client)
     if couple is None:
-        raise ActionError(_("You are not in a couples course at the moment."), code="not_found")
+        raise ActionError(_("You are not in a couples course at the moment."), code=ErrorCode.NOT_FOUND)
     return client, couple
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.couples import access, screen
 from openipt.couples.actions import _own_couple
 from openipt.couples.models import Couple, PartnerScreen, ScreenVia
@@ -90,7 +90,7 @@ def enter_screen(actor: Actor, couple_id: int | str, partner_id: int | str, data
 
     couple = access.get_couple(actor, couple_id)
     if couple is None:
-        raise ActionError(_("That couples course was not found."), code="not_found")
+        raise ActionError(_("That couples course was not found."), code=ErrorCode.NOT_FOUND)
     if not course_access.can_change_course(actor, couple.course):
         raise PermissionDenied
     if not couple.course.is_open:
@@ -107,7 +107,7 @@ def _partner(couple: Couple, partner_id: int | str) -> Client:
     for partner in (couple.partner_one, couple.partner_two):
         if str(partner.pk) == str(partner_id):
             return partner
-    raise ActionError(_("That person is not a partner in this course."), code="not_found")
+    raise ActionError(_("That person is not a partner in this course."), code=ErrorCode.NOT_FOUND)
 
 
 def latest_screens(couple: Couple) -> dict[int, PartnerScreen]:

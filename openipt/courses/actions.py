@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses import access, rules
+from openipt.courses.errors import CourseCode, message
 from openipt.courses.models import (
     HELD,
     OPEN_STATUSES,
@@ -103,7 +104,7 @@ def _past_or_today(value: date | None, field: str) -> date | None:
 
 
 def _forbidden() -> ActionError:
-    return ActionError(_("Only care staff assigned to this client can change the course."), code="forbidden")
+    return ActionError(_("Only care staff assigned to this client can change the course."), code=ErrorCode.FORBIDDEN)
 
 
 def course_for_change(actor: Actor, course_id, *, expected_version: int | None = None, open_only: bool = True) -> Course:
@@ -160,18 +161,11 @@ def _check_contract(fmt, sessions, frequency, initial, *, floor: int = 0, check_
         raise ActionError(_("Enter the number of initial-phase sessions as a whole number."), field="initial_sessions")
     problems = rules.validate_contract(fmt, rules.Contract(sessions, frequency, None, initial))
     if not check_range:
-        problems = [p for p in problems if "are not used in" in p or "The initial phase of" in p]
-    by_field: dict[str, list[str]] = {}
-    for problem in problems:
-        if "are not used in" in problem:
-            by_field.setdefault("frequency", []).append(problem)
-        elif problem.startswith("The initial phase of"):
-            by_field.setdefault("initial_sessions", []).append(problem)
-        else:
-            by_field.setdefault("sessions_planned", []).append(problem)
+        problems = [p for p in problems if p.code in (CourseCode.FREQUENCY_NOT_USED, CourseCode.INITIAL_NOT_IN_RANGE)]
     for field in ("sessions_planned", "initial_sessions", "frequency"):
-        if field in by_field:
-            raise ActionError(" ".join(_(p) for p in by_field[field]), field=field)
+        words = [message(p) for p in problems if p.field == field]
+        if words:
+            raise ActionError(" ".join(words), field=field)
     if sessions < floor:
         raise ActionError(
             _("Sessions up to number %(n)d are already scheduled or held, so the contract needs at least %(n)d sessions.")
@@ -201,7 +195,7 @@ def start_course(actor: Actor, client_id, *, format_id: str, start_date: date, s
     """Start a course of IPT for a client; `first_session` (an aware datetime) schedules session 1."""
     client = visible_clients(actor).filter(pk=client_id).first() if isinstance(client_id, int) else None
     if client is None or not access.can_start_course(actor, client):
-        raise ActionError(_("Only care staff assigned to this client can start a course."), code="forbidden")
+        raise ActionError(_("Only care staff assigned to this client can start a course."), code=ErrorCode.FORBIDDEN)
     fmt = _format(format_id)
     sessions = fmt.sessions.default if sessions is None else sessions
     frequency = frequency or fmt.frequency
@@ -362,7 +356,7 @@ def record_agreement(actor: Actor, course_id, what: str, on: date | None = None)
         problems = rules.validate_contract(_format(course.format_id), rules.Contract(
             course.sessions_planned, course.frequency, None, course.initial_sessions))
         if problems and course.status != CourseStatus.MAINTENANCE:
-            raise ActionError(" ".join(problems) + " " + _("Correct the contract before recording agreement."))
+            raise ActionError(" ".join(message(p) for p in problems) + " " + _("Correct the contract before recording agreement."))
         course = _bump(course, contract_agreed_on=on)
     elif what == "formulation":
         if not course.formulation_text.strip():

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.courses.actions import CALENDAR_FEED_READ, CALENDAR_TOKEN_CREATED, CALENDAR_TOKEN_REVOKED
 from openipt.courses.models import CalendarToken
 
@@ -32,7 +32,7 @@ def token_hash(token: str) -> str:
 def create_calendar_token(actor: Actor | None) -> tuple[CalendarToken, str]:
     """Make a new secret calendar address (revoking any earlier one) and return it once."""
     if actor is None or not actor.is_staff:
-        raise ActionError(_("Only staff have a calendar feed."), code="forbidden")
+        raise ActionError(_("Only staff have a calendar feed."), code=ErrorCode.FORBIDDEN)
     now = timezone.now()
     CalendarToken.objects.filter(membership=actor.membership, revoked_at__isnull=True).update(revoked_at=now)
     secret = secrets.token_urlsafe(32)
@@ -45,7 +45,7 @@ def create_calendar_token(actor: Actor | None) -> tuple[CalendarToken, str]:
 def revoke_calendar_token(actor: Actor | None) -> int:
     """Stop the calendar address working; return how many were revoked."""
     if actor is None or not actor.is_staff:
-        raise ActionError(_("Only staff have a calendar feed."), code="forbidden")
+        raise ActionError(_("Only staff have a calendar feed."), code=ErrorCode.FORBIDDEN)
     live = list(CalendarToken.objects.filter(membership=actor.membership, revoked_at__isnull=True))
     CalendarToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=timezone.now())
     for token in live:

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.courses import rules, start_checks
 from openipt.courses.actions import (
     COURSE_STARTED,
@@ -55,7 +55,7 @@ COURSE_HANDED_OVER = register("course.handed_over", "Group course given to the g
 
 def _forbidden() -> ActionError:
     return ActionError(_("Only the group's facilitators or an admin can change the courses of its members."),
-                       code="forbidden")
+                       code=ErrorCode.FORBIDDEN)
 
 
 def _check_actor(actor: Actor | None) -> None:

@@ -2,8 +2,8 @@
 
 IPT is time-limited: the number of sessions is agreed at the start, the initial phase takes the
 first sessions and termination the last ones. These rules are plain functions over dataclasses
-(no Django), so the course models, the pages and the tests all share one definition. Messages
-returned to callers are plain words for staff.
+(no models), so the course models, the pages and the tests all share one definition. What is
+wrong comes back as `Problem`s (a code, a field and figures); `courses.errors.message` words them.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from openipt.core.errors import Problem
+from openipt.courses.errors import CourseCode, message
 from openipt.protocol.model import Format
 
 PHASES = ("initial", "middle", "termination")
 STATUSES = ("planned", "active", "completed", "ended_early", "maintenance")
-FREQUENCY_WORDS = {"weekly": "weekly", "fortnightly": "every two weeks", "monthly": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -104,39 +105,39 @@ class Contract:
     initial_sessions: int | None = None
 
 
-def validate_contract(fmt: Format, contract: Contract) -> list[str]:
+def validate_contract(fmt: Format, contract: Contract) -> list[Problem]:
     """Return what is wrong with a contract for this format (empty when it is valid)."""
-    problems: list[str] = []
     count = contract.sessions
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        return ["The number of sessions must be a whole number of at least 1."]
-    if not fmt.sessions.allows(count):
-        if fmt.sessions.max is None:
-            allowed = f"at least {fmt.sessions.min}"
-        elif fmt.sessions.min == fmt.sessions.max:
-            allowed = f"exactly {fmt.sessions.min}"
-        else:
-            allowed = f"{fmt.sessions.min} to {fmt.sessions.max}"
-        problems.append(f"The contract has {count} sessions; {fmt.name} allows {allowed}.")
+        return [Problem(CourseCode.SESSIONS_NOT_WHOLE, "sessions_planned")]
+    problems = [p for p in (_session_count_problem(fmt, count), _phase_problem(fmt, contract)) if p]
+    if contract.frequency not in fmt.frequencies:
+        problems.append(Problem(CourseCode.FREQUENCY_NOT_USED, "frequency", {
+            "frequency": contract.frequency, "format": fmt.name, "allowed": tuple(fmt.frequencies)}))
+    return problems
+
+
+def _session_count_problem(fmt: Format, count: int) -> Problem | None:
+    if fmt.sessions.allows(count):
+        return None
+    params = {"count": count, "format": fmt.name, "min": fmt.sessions.min, "max": fmt.sessions.max}
+    if fmt.sessions.max is None:
+        return Problem(CourseCode.SESSIONS_BELOW_MIN, "sessions_planned", params)
+    if fmt.sessions.min == fmt.sessions.max:
+        return Problem(CourseCode.SESSIONS_NOT_EXACT, "sessions_planned", params)
+    return Problem(CourseCode.SESSIONS_NOT_IN_RANGE, "sessions_planned", params)
+
+
+def _phase_problem(fmt: Format, contract: Contract) -> Problem | None:
     initial = fmt.initial_sessions if contract.initial_sessions is None else contract.initial_sessions
     if not 1 <= initial <= fmt.initial_sessions_max:
-        problems.append(
-            f"The initial phase of {fmt.name} takes 1 to {fmt.initial_sessions_max} sessions, not {initial}."
-        )
-    else:
-        shortest = initial + fmt.termination_sessions
-        if count < shortest:
-            problems.append(
-                f"The contract must have at least {shortest} sessions: {initial} for the initial phase "
-                f"and {fmt.termination_sessions} for termination."
-            )
-    if contract.frequency not in fmt.frequencies:
-        allowed_words = " or ".join(FREQUENCY_WORDS.get(f, f) for f in fmt.frequencies)
-        problems.append(
-            f"Sessions {FREQUENCY_WORDS.get(contract.frequency, repr(contract.frequency))} are not used in "
-            f"{fmt.name}; choose {allowed_words}."
-        )
-    return problems
+        return Problem(CourseCode.INITIAL_NOT_IN_RANGE, "initial_sessions",
+                       {"format": fmt.name, "max": fmt.initial_sessions_max, "initial": initial})
+    shortest = initial + fmt.termination_sessions
+    if contract.sessions < shortest:
+        return Problem(CourseCode.CONTRACT_TOO_SHORT, "sessions_planned",
+                       {"shortest": shortest, "initial": initial, "termination": fmt.termination_sessions})
+    return None
 
 
 def _add_months(start: date, months: int) -> date:
@@ -252,61 +253,55 @@ def _status_word(status: str) -> str:
     return status.replace("_", " ")
 
 
-def _check_middle(state: CourseState) -> list[str]:
-    unmet: list[str] = []
+def _check_middle(state: CourseState) -> list[Problem]:
+    unmet: list[Problem] = []
     if state.phase == "middle":
-        return ["The course is already in the middle phase."]
+        return [Problem(CourseCode.ALREADY_MIDDLE)]
     if state.phase == "termination":
-        return ["The course is in the termination phase and cannot go back to the middle phase."]
+        return [Problem(CourseCode.NO_WAY_BACK_TO_MIDDLE)]
     if not state.formulation.strip():
-        unmet.append("Write the formulation that links the symptoms to the problem area.")
+        unmet.append(Problem(CourseCode.NO_FORMULATION))
     elif state.formulation_agreed is False:
-        unmet.append("Record the date the client agreed the formulation.")
+        unmet.append(Problem(CourseCode.FORMULATION_NOT_AGREED))
     if not state.problem_area:
-        unmet.append("Choose a problem area.")
+        unmet.append(Problem(CourseCode.NO_PROBLEM_AREA))
     if state.contract is None:
-        unmet.append("Agree a treatment contract: the number and frequency of sessions.")
+        unmet.append(Problem(CourseCode.NO_CONTRACT))
     else:
         if not state.contract_agreed:
-            unmet.append("Record that the client agreed the treatment contract.")
+            unmet.append(Problem(CourseCode.CONTRACT_NOT_AGREED))
         unmet.extend(validate_contract(state.format, state.contract))
-    unmet.extend(state.start_checks_missing)
+    unmet.extend(Problem(CourseCode.START_CHECK, None, {"text": text}) for text in state.start_checks_missing)
     return unmet
 
 
-def _check_termination(state: CourseState) -> list[str]:
+def _check_termination(state: CourseState) -> list[Problem]:
     if state.phase == "termination":
-        return ["The course is already in the termination phase."]
+        return [Problem(CourseCode.ALREADY_TERMINATION)]
     if state.phase == "initial":
-        return [
-            "Move to the middle phase first. To stop during the initial phase, end the course early with a reason."
-        ]
+        return [Problem(CourseCode.MIDDLE_FIRST)]
     if state.contract is None:
-        return ["Agree a treatment contract first; termination is counted from its end."]
+        return [Problem(CourseCode.CONTRACT_FIRST)]
     try:
         bounds = phase_bounds(state.format, state.contract.sessions, state.contract.initial_sessions)
     except ValueError as exc:
-        return [f"The contract is not valid: {exc}."]
+        return [Problem(CourseCode.CONTRACT_NOT_VALID, None, {"why": str(exc)})]
     start = bounds.termination_start or state.contract.sessions
     if state.next_session < start and not state.early_termination_reason.strip():
-        return [
-            f"Termination is planned to begin at session {start}; the next session is {state.next_session}. "
-            "Give a reason to begin it early."
-        ]
+        return [Problem(CourseCode.TERMINATION_NOT_DUE, "reason", {"start": start, "next": state.next_session})]
     return []
 
 
-def _check_completed(state: CourseState) -> list[str]:
-    unmet: list[str] = []
+def _check_completed(state: CourseState) -> list[Problem]:
+    unmet: list[Problem] = []
     if state.status == "active" and state.phase != "termination":
-        unmet.append("Move the course to the termination phase before completing it.")
+        unmet.append(Problem(CourseCode.TERMINATION_FIRST))
     if state.relapse_plan is None:
-        unmet.append("Write a relapse-prevention plan: warning signs, what helps, and who to contact.")
+        unmet.append(Problem(CourseCode.NO_RELAPSE_PLAN))
     else:
-        for part in state.relapse_plan.missing():
-            unmet.append(f"Add {part} to the relapse-prevention plan.")
+        unmet.extend(Problem(CourseCode.RELAPSE_PLAN_PART, None, {"part": part}) for part in state.relapse_plan.missing())
     if not state.end_review_done:
-        unmet.append("Complete the end review.")
+        unmet.append(Problem(CourseCode.NO_END_REVIEW))
     return unmet
 
 
@@ -320,19 +315,19 @@ _ALLOWED_FROM = {
 }
 
 
-def check_transition(state: CourseState, target: str) -> list[str]:
-    """Return the unmet conditions, in plain words, for moving a course to a phase or status."""
+def transition_problems(state: CourseState, target: str) -> list[Problem]:
+    """Return the unmet conditions for moving a course to a phase or status, as codes with their figures."""
     if target == "planned":
-        return ["A course cannot go back to planned."]
+        return [Problem(CourseCode.NOT_BACK_TO_PLANNED)]
     if target not in _ALLOWED_FROM:
         raise ValueError(f"'{target}' is not a phase or status a course can move to")
-    allowed = _ALLOWED_FROM[target]
-    if state.status not in allowed:
+    if state.status not in _ALLOWED_FROM[target]:
         if target in PHASES:
-            return [f"The course is {_status_word(state.status)}; phases change only while it is active."]
+            return [Problem(CourseCode.PHASES_ONLY_WHILE_ACTIVE, None, {"status": _status_word(state.status)})]
         if target == "maintenance":
-            return ["Only a completed course can move to maintenance."]
-        return [f"A course that is {_status_word(state.status)} cannot become {_status_word(target)}."]
+            return [Problem(CourseCode.MAINTENANCE_AFTER_COMPLETED)]
+        return [Problem(CourseCode.STATUS_NOT_ALLOWED, None,
+                        {"status": _status_word(state.status), "target": _status_word(target)})]
     if target == "middle":
         return _check_middle(state)
     if target == "termination":
@@ -340,8 +335,13 @@ def check_transition(state: CourseState, target: str) -> list[str]:
     if target == "completed":
         return _check_completed(state)
     if target == "ended_early" and not state.end_reason.strip():
-        return ["Give a reason for ending the course early."]
+        return [Problem(CourseCode.NO_END_REASON, "reason")]
     return []
+
+
+def check_transition(state: CourseState, target: str) -> list[str]:
+    """Return the unmet conditions, in plain words, for moving a course to a phase or status."""
+    return [message(p) for p in transition_problems(state, target)]
 
 
 def apply_transition(state: CourseState, target: str) -> CourseState:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses.actions import (
     GOALS_RATED,
     MAX_TEXT,
@@ -33,6 +33,7 @@ from openipt.courses.actions import (
     day,
     today,
 )
+from openipt.courses.errors import CourseCode
 from openipt.courses.models import (
     Addendum,
     Attendance,
@@ -108,11 +109,11 @@ def add_session(actor: Actor, course_id, *, when: datetime, duration: int, mode:
     return _schedule(actor, course, when, duration, mode)
 
 
-def _session_for_change(actor: Actor, course_id, number, *, lock_note: bool = False):
+def _session_for_change(actor: Actor, course_id, number):
     course = course_for_change(actor, course_id)
     session = Session.objects.filter(course=course, number=number).first() if isinstance(number, int) else None
     if session is None:
-        raise ActionError(_("That session is not part of this course. Reload the page."), code="not_found")
+        raise ActionError(_("That session is not part of this course. Reload the page."), code=ErrorCode.NOT_FOUND)
     session.course = course
     return course, session
 
@@ -242,7 +243,7 @@ def save_note(actor: Actor, course_id, number, data: dict, *, expected_version: 
     course, session = _session_for_change(actor, course_id, number)
     note = SessionNote.objects.select_for_update().filter(session=session).first()
     if note is not None and note.is_signed:
-        raise ActionError(_("This note is signed and locked. Add an addendum below to correct or add to it."), code="locked")
+        raise ActionError(_("This note is signed and locked. Add an addendum below to correct or add to it."), code=CourseCode.LOCKED)
     current_version = note.version if note is not None else 0
     if _own_race(actor, note, expected_version):
         expected_version = current_version
@@ -291,7 +292,7 @@ def sign_note(actor: Actor, course_id, number, *, expected_version: int) -> Sess
             field="mood",
         )
     if note.is_signed:
-        raise ActionError(_("This note is already signed. Add an addendum to correct or add to it."), code="locked")
+        raise ActionError(_("This note is already signed. Add an addendum to correct or add to it."), code=CourseCode.LOCKED)
     if note.version != expected_version:
         raise ConflictError(_("Someone else saved this note since you opened it. Check their changes, then sign."), current=note)
     if session.attendance == Attendance.SCHEDULED:

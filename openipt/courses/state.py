@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from openipt.courses import rules
 from openipt.courses.formulation import course_formulation_text, course_has_agreed_formulation
-from openipt.courses.models import HELD, Attendance, CourseStatus, Phase
+from openipt.courses.models import Attendance, CourseStatus, Phase
 from openipt.protocol import Protocol, default_protocol
 from openipt.protocol.model import Format
 
@@ -155,11 +155,6 @@ def position(course, used: int) -> Position:
     """Return the position of a course given how many of its sessions were held or missed."""
     number = min(used + 1, course.sessions_planned)
     return Position(course.status, course.phase, number, course.sessions_planned, used, course.planned_end_date, course.ended_on)
-
-
-def held_count(sessions) -> int:
-    """Count sessions that use up the contract: attended and missed ones."""
-    return sum(1 for s in sessions if s.attendance in HELD)
 
 
 @dataclass

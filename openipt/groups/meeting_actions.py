@@ -13,6 +13,8 @@ means a referral instead of the group, recorded with a safety alert in the same 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -84,15 +86,77 @@ def _answers(answers) -> dict:
     return values
 
 
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What a facilitator writes down at a pre-group or mid-group meeting.
+
+    `current_plan` and `recent_attempt` are the two safety questions: None means not asked
+    yet, which is refused. `phq9` holds the nine answers (and optionally "difficulty").
+    """
+
+    kind: str
+    held_on: date
+    phq9: Mapping[str, object]
+    current_plan: bool | None
+    recent_attempt: bool | None
+    mood_link: str = ""
+    problem_area: str = ""
+    problem_words: str = ""
+    goal: str = ""
+    outcome: str = ""
+    referral: str = ""
+    notes: str = ""
+    done_step_ids: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A meeting record after every check, with the texts trimmed and the outcome settled."""
+
+    record: MeetingRecord
+    answers: dict
+    at_risk: bool
+    steps: list[str]
+
+
 @transaction.atomic
-def record_meeting(actor: Actor, group_id, client_id, *, kind: str, held_on: date, phq9: dict, mood_link: str = "",
-                   problem_area: str = "", problem_words: str = "", goal: str = "", current_plan=None,
-                   recent_attempt=None, outcome: str = "", referral: str = "", notes: str = "",
-                   done_step_ids=()) -> Meeting:
+def record_meeting(actor: Actor, group_id, client_id, record: MeetingRecord) -> Meeting:
     """Record a pre-group or mid-group meeting; an invitation accepted adds the client to the group."""
     from openipt.measures.actions import enter_paper
-    from openipt.safety import api as safety_api
 
+    group, client, member = _meeting_place(actor, group_id, client_id, record.kind)
+    checked = _checked(record)
+    record = checked.record
+    course = member.course if member is not None else _member_course(actor, client, group)
+    if record.kind == MeetingKind.PRE_GROUP and record.outcome == Outcome.INVITED and group.status == GroupStatus.RUNNING:
+        missing = checks_to_do(course)
+        if missing:
+            raise ActionError(_("This group has started, so %(name)s can join only once the checks before the group "
+                                "are done. Still to do: %(what)s. Choose “%(thinking)s” and save: the meeting is kept "
+                                "and its page links to the screening and, once it is done, adds them to the group.")
+                              % {"name": client.display_name, "what": "; ".join(f"{r.title} ({r.detail})" for r in missing),
+                                 "thinking": Outcome.THINKING.label}, field="outcome", code="start_checks")
+    administration = enter_paper(actor, course.pk, instrument_code="phq9", session_number=None,
+                                 completed_on=record.held_on, answers=checked.answers)
+    meeting = Meeting.objects.create(
+        group=group, client=client, kind=record.kind, held_on=record.held_on, by=actor.membership, phq9=administration,
+        mood_link=record.mood_link, problem_area=record.problem_area, problem_words=record.problem_words,
+        goal=record.goal, current_plan=record.current_plan, recent_attempt=record.recent_attempt,
+        outcome=record.outcome, referral=record.referral, notes=record.notes, done_step_ids=checked.steps,
+    )
+    if checked.at_risk:
+        _raise_alert(actor, group, meeting, record)
+    _carry_focus(actor, course, record)
+    if record.kind == MeetingKind.PRE_GROUP:
+        _follow_invitation(actor, group, client, course, record)
+    audit.record(MEETING_RECORDED.code, actor=actor, client=client, obj=meeting,
+                 details={"kind": record.kind, "outcome": record.outcome, "phq9": administration.total,
+                          "screen_positive": checked.at_risk, "group": group.pk})
+    return meeting
+
+
+def _meeting_place(actor: Actor, group_id, client_id, kind: str):
+    """Return the group, the client and their membership (or None), after checking the meeting fits."""
     group = group_for_change(actor, group_id)
     if not access.can_run(actor, group):
         raise ActionError(_("Only the group's facilitators hold these meetings."), code="forbidden")
@@ -110,93 +174,99 @@ def record_meeting(actor: Actor, group_id, client_id, *, kind: str, held_on: dat
     if kind == MeetingKind.PRE_GROUP and member is not None:
         raise ActionError(_("%(name)s is already in this group. Record a half-way meeting instead.")
                           % {"name": client.display_name}, field="client")
-    if not isinstance(held_on, date) or held_on > today() or (today() - held_on).days > 366:
-        raise ActionError(_("Enter the day you met: today or an earlier day this year."), field="held_on")
-    values = _answers(phq9)
-    current_plan = _yes_no(current_plan, "current_plan")
-    recent_attempt = _yes_no(recent_attempt, "recent_attempt")
-    at_risk = current_plan or recent_attempt
-    mood_link = _text(mood_link, "mood_link", limit=4000)
-    problem_words = _text(problem_words, "problem_words", limit=500)
-    goal = _text(goal, "goal", limit=500)
-    notes = _text(notes, "notes", limit=4000)
-    referral = _text(referral, "referral", limit=2000)
-    problem_area = (problem_area or "").strip()
+    return group, client, member
+
+
+def _checked(record: MeetingRecord) -> _Checked:
+    """Return the record checked and trimmed; a refusal names the field to correct."""
     from openipt.courses.state import protocol
 
-    if problem_area and problem_area not in {a.id for a in protocol().areas()}:
-        raise ActionError(_("Choose one of the listed problem areas."), field="problem_area")
-    known = {s.id for s in plan_steps(kind)}
-    steps = [s for s in (done_step_ids or ()) if s in known]
-    if kind == MeetingKind.PRE_GROUP:
-        outcome = (outcome or "").strip()
-        if at_risk:
-            outcome = Outcome.REFERRED
-        elif outcome == Outcome.REFERRED:
-            pass
-        elif outcome not in Outcome.values:
-            raise ActionError(_("Choose how the invitation went."), field="outcome")
-        if outcome == Outcome.REFERRED and not referral:
-            raise ActionError(
-                _("Write where you referred them and who you told, for example: clinic nurse today, supervisor phoned. "
-                  "Do not invite them to the group now.") if at_risk else
-                _("Write where you referred them."), field="referral")
-        if outcome in (Outcome.INVITED, Outcome.THINKING):
-            if not problem_words:
-                raise ActionError(_("Write their problem in their own words before inviting them."), field="problem_words")
-            if not mood_link:
-                raise ActionError(_("Write how their low mood and what happens with people are linked."), field="mood_link")
-    else:
-        # Half way through, a plan or an attempt also means urgent help: the meeting is recorded as a
-        # referral (the member stays in the group unless the facilitator and supervisor decide otherwise).
-        outcome = Outcome.REFERRED if at_risk else ""
-        if at_risk and not referral:
-            raise ActionError(_("Write what help you arranged today and who you told."), field="referral")
-    course = member.course if member is not None else _member_course(actor, client, group)
-    if kind == MeetingKind.PRE_GROUP and outcome == Outcome.INVITED and group.status == GroupStatus.RUNNING:
-        missing = checks_to_do(course)
-        if missing:
-            raise ActionError(_("This group has started, so %(name)s can join only once the checks before the group "
-                                "are done. Still to do: %(what)s. Choose “%(thinking)s” and save: the meeting is kept "
-                                "and its page links to the screening and, once it is done, adds them to the group.")
-                              % {"name": client.display_name, "what": "; ".join(f"{r.title} ({r.detail})" for r in missing),
-                                 "thinking": Outcome.THINKING.label}, field="outcome", code="start_checks")
-    administration = enter_paper(actor, course.pk, instrument_code="phq9", session_number=None, completed_on=held_on,
-                                 answers=values)
-    meeting = Meeting.objects.create(
-        group=group, client=client, kind=kind, held_on=held_on, by=actor.membership, phq9=administration,
-        mood_link=mood_link, problem_area=problem_area, problem_words=problem_words, goal=goal,
-        current_plan=current_plan, recent_attempt=recent_attempt, outcome=outcome, referral=referral, notes=notes,
-        done_step_ids=steps,
+    held_on = record.held_on
+    if not isinstance(held_on, date) or held_on > today() or (today() - held_on).days > 366:
+        raise ActionError(_("Enter the day you met: today or an earlier day this year."), field="held_on")
+    answers = _answers(record.phq9)
+    current_plan = _yes_no(record.current_plan, "current_plan")
+    recent_attempt = _yes_no(record.recent_attempt, "recent_attempt")
+    record = replace(
+        record, current_plan=current_plan, recent_attempt=recent_attempt,
+        mood_link=_text(record.mood_link, "mood_link", limit=4000),
+        problem_words=_text(record.problem_words, "problem_words", limit=500),
+        goal=_text(record.goal, "goal", limit=500), notes=_text(record.notes, "notes", limit=4000),
+        referral=_text(record.referral, "referral", limit=2000), problem_area=(record.problem_area or "").strip(),
     )
-    if at_risk:
-        what = []
-        if current_plan:
-            what.append(_("has a plan to end their life now"))
-        if recent_attempt:
-            what.append(_("tried to end their life in the last 3 months"))
-        text = _("Group screen (%(group)s): the client %(what)s. Referral: %(referral)s") % {
-            "group": group.name, "what": _(" and ").join(what), "referral": referral}
-        safety_api.raise_for_review(client=client, level="high", text=text, obj=meeting, actor=actor)
-    if problem_area or goal:
-        if problem_area:
-            group_courses.record_group_focus(actor, course, problem_area, problem_words or mood_link)
-        if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
-            from openipt.courses.goal_actions import add_goal
+    if record.problem_area and record.problem_area not in {a.id for a in protocol().areas()}:
+        raise ActionError(_("Choose one of the listed problem areas."), field="problem_area")
+    known = {s.id for s in plan_steps(record.kind)}
+    steps = [s for s in (record.done_step_ids or ()) if s in known]
+    at_risk = current_plan or recent_attempt
+    outcome = _pre_group_outcome(record, at_risk) if record.kind == MeetingKind.PRE_GROUP else _mid_group_outcome(record, at_risk)
+    return _Checked(replace(record, outcome=outcome), answers, at_risk, steps)
 
-            add_goal(actor, course.pk, text=goal, area=problem_area)
-    if kind == MeetingKind.PRE_GROUP:
-        if outcome == Outcome.INVITED:
-            _add(actor, group, client, problem_words)
-        elif outcome in NOT_JOINING:
-            reason = {Outcome.REFERRED: _("Referred for urgent help instead of the group"),
-                      Outcome.DECLINED: _("Invited to the group and said no"),
-                      Outcome.NOT_SUITABLE: _("Not invited to the group")}[outcome]
-            group_courses.end_group_course(actor, course, reason)
-    audit.record(MEETING_RECORDED.code, actor=actor, client=client, obj=meeting,
-                 details={"kind": kind, "outcome": outcome, "phq9": administration.total, "screen_positive": at_risk,
-                          "group": group.pk})
-    return meeting
+
+def _pre_group_outcome(record: MeetingRecord, at_risk: bool) -> str:
+    """Return how the invitation went: a plan or an attempt always means a referral instead of the group."""
+    outcome = (record.outcome or "").strip()
+    if at_risk:
+        outcome = Outcome.REFERRED
+    elif outcome == Outcome.REFERRED:
+        pass
+    elif outcome not in Outcome.values:
+        raise ActionError(_("Choose how the invitation went."), field="outcome")
+    if outcome == Outcome.REFERRED and not record.referral:
+        raise ActionError(
+            _("Write where you referred them and who you told, for example: clinic nurse today, supervisor phoned. "
+              "Do not invite them to the group now.") if at_risk else
+            _("Write where you referred them."), field="referral")
+    if outcome in (Outcome.INVITED, Outcome.THINKING):
+        if not record.problem_words:
+            raise ActionError(_("Write their problem in their own words before inviting them."), field="problem_words")
+        if not record.mood_link:
+            raise ActionError(_("Write how their low mood and what happens with people are linked."), field="mood_link")
+    return outcome
+
+
+def _mid_group_outcome(record: MeetingRecord, at_risk: bool) -> str:
+    """Half way through, a plan or an attempt also means urgent help: the meeting is recorded as a
+    referral (the member stays in the group unless the facilitator and supervisor decide otherwise)."""
+    if at_risk and not record.referral:
+        raise ActionError(_("Write what help you arranged today and who you told."), field="referral")
+    return Outcome.REFERRED if at_risk else ""
+
+
+def _raise_alert(actor: Actor, group, meeting: Meeting, record: MeetingRecord) -> None:
+    """Raise a high-severity safety alert for a plan or an attempt disclosed at the meeting."""
+    from openipt.safety import api as safety_api
+
+    what = []
+    if record.current_plan:
+        what.append(_("has a plan to end their life now"))
+    if record.recent_attempt:
+        what.append(_("tried to end their life in the last 3 months"))
+    text = _("Group screen (%(group)s): the client %(what)s. Referral: %(referral)s") % {
+        "group": group.name, "what": _(" and ").join(what), "referral": record.referral}
+    safety_api.raise_for_review(client=meeting.client, level="high", text=text, obj=meeting, actor=actor)
+
+
+def _carry_focus(actor: Actor, course, record: MeetingRecord) -> None:
+    """Carry the problem area and the goal named at the meeting into the client's group course."""
+    if record.problem_area:
+        group_courses.record_group_focus(actor, course, record.problem_area, record.problem_words or record.mood_link)
+    goal = record.goal
+    if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
+        from openipt.courses.goal_actions import add_goal
+
+        add_goal(actor, course.pk, text=goal, area=record.problem_area)
+
+
+def _follow_invitation(actor: Actor, group, client, course, record: MeetingRecord) -> None:
+    """Add an invited client to the group; end the group course of one who is not joining."""
+    if record.outcome == Outcome.INVITED:
+        _add(actor, group, client, record.problem_words)
+    elif record.outcome in NOT_JOINING:
+        reason = {Outcome.REFERRED: _("Referred for urgent help instead of the group"),
+                  Outcome.DECLINED: _("Invited to the group and said no"),
+                  Outcome.NOT_SUITABLE: _("Not invited to the group")}[record.outcome]
+        group_courses.end_group_course(actor, course, reason)
 
 
 @transaction.atomic

@@ -37,11 +37,6 @@ def phase_for(number: int, total: int, initial: int = 1, termination: int = 1) -
     return "middle"
 
 
-def mid_point(total: int) -> int:
-    """Return the group session after which a mid-group individual meeting fits (half way)."""
-    return max(1, total // 2)
-
-
 @dataclass(frozen=True)
 class MemberState:
     """What the roster knows about one member, for deciding who needs attention."""

@@ -81,11 +81,11 @@ def add_demo_groups(world) -> None:
                 client = client_actions.create_client(admin, {"given_name": given, "family_name": family, "sex": "female"
                                                               if given not in ("Paul", "Peter", "Moses", "Isaac") else "male"},
                                                       assign_to=facilitator.membership, status=ClientStatus.ACTIVE)
-            meeting_actions.record_meeting(
-                facilitator, group.pk, client.pk, kind="pre_group", held_on=start - timedelta(days=5),
-                phq9=_answers(scores[0]), mood_link="Low mood began when this problem started.", problem_area=area,
-                problem_words=words, goal="Feel closer to the people around me", current_plan=False,
-                recent_attempt=False, outcome="invited", done_step_ids=[s.id for s in meeting_actions.plan_steps("pre_group")])
+            meeting_actions.record_meeting(facilitator, group.pk, client.pk, meeting_actions.MeetingRecord(
+                kind="pre_group", held_on=start - timedelta(days=5), phq9=_answers(scores[0]), current_plan=False,
+                recent_attempt=False, mood_link="Low mood began when this problem started.", problem_area=area,
+                problem_words=words, goal="Feel closer to the people around me", outcome="invited",
+                done_step_ids=[s.id for s in meeting_actions.plan_steps("pre_group")]))
             member = Member.objects.get(group=group, client=client)
             screening_actions.record_screening(facilitator, member.course_id, {
                 t: {"answer": "Asked at the pre-group meeting: nothing found.", "decision": "proceed"}

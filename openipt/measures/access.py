@@ -135,11 +135,6 @@ can_import = is_admin
 can_change_settings = is_admin
 
 
-def can_export_client(actor: Actor | None, client) -> bool:
-    """Anyone who may see a client's record may export that client's scores (pseudonymised)."""
-    return actor is not None and actor.is_staff and client.organisation_id == actor.organisation_id
-
-
 def can_export_identifiable(actor: Actor | None, client) -> bool:
     """Identifiable exports of one client: admins and care staff assigned to the client."""
     if actor is None or client.organisation_id != actor.organisation_id:

@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.models import Client
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.courses.models import OPEN_STATUSES, Course, Session
 from openipt.measures import access, due, instruments, results, safety_items
 from openipt.measures.engine import Instrument, ScoringError, score
 from openipt.measures.engine.scoring import check_answers
+from openipt.measures.errors import MeasuresCode
 from openipt.measures.models import (
     Administration,
     MeasurePlan,
@@ -76,7 +77,7 @@ class Submitted:
 
 
 def _forbidden() -> ActionError:
-    return ActionError(_("Only care staff assigned to this client can do this."), code="forbidden")
+    return ActionError(_("Only care staff assigned to this client can do this."), code=ErrorCode.FORBIDDEN)
 
 
 def _course_for_change(actor: Actor, course_id: int | str) -> Course:
@@ -268,7 +269,7 @@ def _draft(client: Client, course: Course | None, item: due.DueItem, inst: Instr
     given = {k: v for k, v in values.items() if v is not None}
     admin = _locked(client.pk, item.key)
     if admin is not None and admin.is_completed:
-        raise ActionError(_("These answers were already sent. Thank you."), code="done")
+        raise ActionError(_("These answers were already sent. Thank you."), code=MeasuresCode.DONE)
     if admin is None and not given:
         return None  # nothing answered yet: nothing to keep
     changed: list[str] = []
@@ -283,7 +284,7 @@ def _draft(client: Client, course: Course | None, item: due.DueItem, inst: Instr
         except IntegrityError:
             admin = _locked(client.pk, item.key)
             if admin is None or admin.is_completed:
-                raise ActionError(_("These answers were already sent. Thank you."), code="done") from None
+                raise ActionError(_("These answers were already sent. Thank you."), code=MeasuresCode.DONE) from None
     if admin.pk is not None and given and not changed:
         merged = dict(admin.answers)
         changed = [key for key, value in given.items() if admin.answers.get(key) != value]
@@ -387,11 +388,11 @@ def _submit(client: Client, course: Course | None, item: due.DueItem, inst: Inst
 def _portal_item(actor: Actor, key: str) -> tuple[Client, Course, due.DueItem, Instrument]:
     client = access.own_client(actor)
     if client is None:
-        raise ActionError(_("Only a client can fill in their own questionnaires."), code="forbidden")
+        raise ActionError(_("Only a client can fill in their own questionnaires."), code=ErrorCode.FORBIDDEN)
     found = open_item_for_client(client, key)
     if found is None:
         raise ActionError(_("This questionnaire is not waiting for you any more. Your list shows what is due now."),
-                          code="not_open")
+                          code=MeasuresCode.NOT_OPEN)
     course, item = found
     inst = instruments.get(item.instrument_code)
     if inst is None:
@@ -411,7 +412,7 @@ def submit_portal(actor: Actor, key: str, answers: dict[str, Any]) -> Submitted:
     """Send a client's answers from the portal; a repeat of the same questionnaire is recorded once."""
     client = access.own_client(actor)
     if client is None:
-        raise ActionError(_("Only a client can fill in their own questionnaires."), code="forbidden")
+        raise ActionError(_("Only a client can fill in their own questionnaires."), code=ErrorCode.FORBIDDEN)
     parsed = due.parse_key(key)
     if parsed is not None:
         done = Administration.objects.filter(client_id=client.pk, due_key=key, status=Status.COMPLETED).first()

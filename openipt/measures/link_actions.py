@@ -21,6 +21,7 @@ from openipt.core.errors import ActionError
 from openipt.measures import access, due, instruments, results
 from openipt.measures.actions import Submitted, _answering_client, _course_for_change, _draft, _submit
 from openipt.measures.engine import Instrument
+from openipt.measures.errors import MeasuresCode
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
 
 if TYPE_CHECKING:
@@ -152,11 +153,11 @@ def record_link_opened(link: OneTimeLink) -> None:
 
 def link_item(link: OneTimeLink, key: str) -> tuple[due.DueItem, Instrument]:
     if key not in link.due_keys:
-        raise ActionError(_("This questionnaire is not part of your link."), code="not_open")
+        raise ActionError(_("This questionnaire is not part of your link."), code=MeasuresCode.NOT_OPEN)
     parsed = due.parse_key(key)
     inst = instruments.get(parsed.code) if parsed else None
     if parsed is None or inst is None:  # pragma: no cover - keys are made from loaded instruments
-        raise ActionError(_("This questionnaire is not available any more."), code="not_open")
+        raise ActionError(_("This questionnaire is not available any more."), code=MeasuresCode.NOT_OPEN)
     item = due.DueItem(key, link.course_id, link.client_id, inst.code, parsed.session, parsed.on, None, "due")
     return item, inst
 
@@ -165,7 +166,7 @@ def _live_link(token: str) -> OneTimeLink:
     link = find_link(token, lock=True)
     state = link_state(link)
     if link is None or state != "ok":
-        raise ActionError(_("This link cannot be used any more."), code=state)
+        raise ActionError(_("This link cannot be used any more."), code=MeasuresCode(state))
     return link
 
 

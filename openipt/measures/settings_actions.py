@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.measures import access
 from openipt.measures.models import GAD7_CUTOFF_RANGE, PHQ9_CUTOFF_RANGE, MeasuresSettings
 
@@ -39,7 +39,7 @@ def update_settings(actor: Actor, *, wait_sessions: int, use_own_trajectories: b
     """Change how long to wait before not-on-track signals, which expected path to use, link validity,
     and the scores that count as a case at the start (None keeps the saved value)."""
     if not access.can_change_settings(actor):
-        raise ActionError(_("Only an admin can change these settings."), code="forbidden")
+        raise ActionError(_("Only an admin can change these settings."), code=ErrorCode.FORBIDDEN)
     if not isinstance(wait_sessions, int) or not 1 <= wait_sessions <= 20:
         raise ActionError(_("Give a number of sessions from 1 to 20."), field="wait_sessions")
     if not isinstance(link_days, int) or not 1 <= link_days <= 30:

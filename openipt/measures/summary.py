@@ -8,7 +8,7 @@ draws the very same SVG as the page).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -270,9 +270,3 @@ def definitions() -> list[tuple[str, str]]:
              "too_early": _("Too early to say"), "not_applicable": _("No expected path")}
     out += [(zones[k], ZONE_DEFINITIONS[k]) for k in zones]
     return out
-
-
-def due_soon(course, items: list[due.DueItem], days: int = 14) -> list[due.DueItem]:
-    """Return items due within `days` (for the report and panels)."""
-    horizon = timezone.now() + timedelta(days=days)
-    return [i for i in items if i.at is not None and i.at <= horizon and i.state in ("due", "overdue", "upcoming")]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.core.sealed import seal
 from openipt.practice import access
 from openipt.practice.models import (
@@ -94,11 +94,11 @@ def text_value(value: object, field: str, *, required: str | None = None, limit:
 
 
 def forbidden_client() -> ActionError:
-    return ActionError(_("This page is only for clients with a record here."), code="forbidden")
+    return ActionError(_("This page is only for clients with a record here."), code=ErrorCode.FORBIDDEN)
 
 
 def forbidden_staff() -> ActionError:
-    return ActionError(_("Only care staff assigned to this client can do this."), code="forbidden")
+    return ActionError(_("Only care staff assigned to this client can do this."), code=ErrorCode.FORBIDDEN)
 
 
 def own_client_or_refuse(actor: Actor) -> Client:
@@ -315,7 +315,7 @@ def save_partner_settings(actor: Actor | None, *, enabled: bool, url: str, model
     from openipt.practice.rehearsal.llm import ModelSettings
 
     if actor is None or not actor.is_admin:
-        raise ActionError(_("Only an admin can change the practice partner."), code="forbidden")
+        raise ActionError(_("Only an admin can change the practice partner."), code=ErrorCode.FORBIDDEN)
     url = text_value(url, "url", limit=300)
     model_name = text_value(model_name, "model_name", limit=120)
     if not isinstance(timeout_seconds, int) or not 1 <= timeout_seconds <= 60:

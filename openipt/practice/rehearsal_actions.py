@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.core.sealed import unseal
 from openipt.practice import access
 from openipt.practice.actions import (
@@ -172,7 +172,7 @@ def _own_rehearsal(actor: Actor, rehearsal_id: int | str) -> tuple[Client, Rehea
     client = own_client_or_refuse(actor)
     rehearsal = access.get_rehearsal(actor, rehearsal_id)
     if rehearsal is None or rehearsal.client_id != client.pk:
-        raise ActionError(_("This practice conversation is not yours."), code="forbidden")
+        raise ActionError(_("This practice conversation is not yours."), code=ErrorCode.FORBIDDEN)
     if scenario_of(rehearsal) is None:
         raise ActionError(_("This practice conversation is no longer available. Start a new one."))
     return client, rehearsal

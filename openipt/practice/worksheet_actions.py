@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.practice import access
 from openipt.practice.actions import (
     COMMENT_ADDED,
@@ -106,7 +106,7 @@ def save_worksheet(actor: Actor, worksheet_id: int | str, raw: dict[str, Any], *
     client = own_client_or_refuse(actor)
     found = access.get_worksheet(actor, worksheet_id)
     if found is None or found.client_id != client.pk:
-        raise ActionError(_("This worksheet is not yours."), code="forbidden")
+        raise ActionError(_("This worksheet is not yours."), code=ErrorCode.FORBIDDEN)
     sheet = Worksheet.objects.select_for_update().get(pk=found.pk)
     defn = _definition_or_refuse(sheet.kind)
     values, problems = clean_data(defn, raw or {})

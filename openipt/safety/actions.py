@@ -27,8 +27,9 @@ from openipt.audit.registry import register
 from openipt.clients import access as client_access
 from openipt.clients.actions import set_signal
 from openipt.clients.models import Client, SignalLevel
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.safety import access
+from openipt.safety.errors import SafetyCode
 from openipt.safety.models import (
     OPEN,
     PLAN_SECTIONS,
@@ -200,7 +201,7 @@ def refresh_signal(client_id: int) -> None:
 def _alert_for_action(actor: Actor, alert_id: int | str) -> Alert:
     alert = access.get_alert(actor, alert_id)
     if alert is None or not access.can_act_on_alert(actor, alert):
-        raise ActionError(_("You cannot act on this alert. Ask the client's therapist or an admin."), code="forbidden")
+        raise ActionError(_("You cannot act on this alert. Ask the client's therapist or an admin."), code=ErrorCode.FORBIDDEN)
     return alert
 
 
@@ -293,7 +294,7 @@ def reopen_automation(actor: Actor, client_id: int | str, reason: str, *, now: d
     now = now or timezone.now()
     client = client_access.get_client(actor, client_id)
     if client is None or not access.can_reopen_automation(actor, client):
-        raise ActionError(_("Only care staff who look after this client can reopen automated features."), code="forbidden")
+        raise ActionError(_("Only care staff who look after this client can reopen automated features."), code=ErrorCode.FORBIDDEN)
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise ActionError(_("Say why it is safe to reopen them (for example: risk reviewed in session today, safety plan updated)."),
@@ -302,7 +303,7 @@ def reopen_automation(actor: Actor, client_id: int | str, reason: str, *, now: d
         raise ActionError(_("Shorten the reason to %(max)d characters or fewer.") % {"max": MAX_NOTE}, field="reason")
     pause = AutomationPause.objects.select_for_update().filter(client=client, lifted_at__isnull=True).first()
     if pause is None:
-        raise ActionError(_("Automated features are not paused for this client, so there is nothing to reopen."), code="not_paused")
+        raise ActionError(_("Automated features are not paused for this client, so there is nothing to reopen."), code=SafetyCode.NOT_PAUSED)
     AutomationPause.objects.filter(pk=pause.pk, lifted_at__isnull=True).update(lifted_at=now, lifted_by=actor.membership, lift_reason=reason)
     pause.refresh_from_db()
     AlertEvent.objects.create(alert_id=pause.alert_id, at=now, kind="reopened", by=actor.membership, text=reason)
@@ -315,7 +316,7 @@ def reopen_automation(actor: Actor, client_id: int | str, reason: str, *, now: d
 def _plan_client(actor: Actor, client_id: int | str) -> Client:
     client = access.own_client(actor) if actor is not None and actor.is_client else client_access.get_client(actor, client_id)
     if client is None or not access.can_edit_plan(actor, client):
-        raise ActionError(_("Only the client and the care staff assigned to them can change this safety plan."), code="forbidden")
+        raise ActionError(_("Only the client and the care staff assigned to them can change this safety plan."), code=ErrorCode.FORBIDDEN)
     return client
 
 

@@ -117,13 +117,6 @@ def automated_features_paused(client) -> bool:
     return AutomationPause.objects.filter(client_id=client.pk, lifted_at__isnull=True).exists()
 
 
-def crisis_contacts(client) -> list:
-    """Return the crisis contacts the client's organisation set for the client's language (English as fallback)."""
-    from openipt.safety.access import crisis_contacts_for
-
-    return crisis_contacts_for(client.organisation_id, client.preferred_language)
-
-
 def open_alert_counts_by_staff(membership_ids) -> dict[int, int]:
     """Return {membership id: open alerts on the clients assigned to them}, in one query."""
     from django.db.models import Count

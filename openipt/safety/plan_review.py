@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients import access as client_access
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.safety import access
 from openipt.safety.models import SafetyPlan
 
@@ -83,7 +83,7 @@ def save_plan_review(actor: Actor, client_id, *, review_on: date | None, means) 
     """Set when the plan is next reviewed and record the means-restriction prompts gone through."""
     client = client_access.get_client(actor, client_id) if actor is not None and actor.is_staff else None
     if client is None or not access.can_edit_plan(actor, client):
-        raise ActionError(_("Only care staff assigned to this client can set the safety plan's review date."), code="forbidden")
+        raise ActionError(_("Only care staff assigned to this client can set the safety plan's review date."), code=ErrorCode.FORBIDDEN)
     today = timezone.localdate()
     if not isinstance(review_on, date):
         raise ActionError(_("Choose the date by which you will look at the plan again together."), field="review_on")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
-from openipt.core.errors import ActionError, ConflictError
+from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.safety import access
 from openipt.safety.actions import (
     CONTACT_ADDED,
@@ -53,7 +53,7 @@ MAX_MINUTES = 7 * 24 * 60
 
 def _admin(actor: Actor) -> None:
     if not access.can_manage_safety_settings(actor):
-        raise ActionError(_("Only an admin can change the safety settings."), code="forbidden")
+        raise ActionError(_("Only an admin can change the safety settings."), code=ErrorCode.FORBIDDEN)
 
 
 def _text(value: object, field: str, message: str, limit: int) -> str:
@@ -148,7 +148,7 @@ def change_rule(actor: Actor, rule_pk: int | str, data: dict[str, Any], *, expec
     _admin(actor)
     rule = OrganisationRule.objects.select_for_update().filter(organisation_id=actor.organisation_id, pk=rule_pk).first()
     if rule is None:
-        raise ActionError(_("That rule does not exist in this organisation."), code="not_found")
+        raise ActionError(_("That rule does not exist in this organisation."), code=ErrorCode.NOT_FOUND)
     if rule.version != expected_version:
         raise ConflictError(_("Someone else changed this rule while you were editing. Their version is shown; check and save again."),
                             current=rule)
@@ -171,7 +171,7 @@ def switch_rule(actor: Actor, rule_id: str, *, off: bool, reason: str) -> RuleSw
     _admin(actor)
     rows = {row.rule.id: row for row in rule_rows(actor.organisation_id)}
     if rule_id not in rows:
-        raise ActionError(_("That rule does not exist in this organisation."), code="not_found")
+        raise ActionError(_("That rule does not exist in this organisation."), code=ErrorCode.NOT_FOUND)
     if off:
         reason = _text(reason, "reason", _("Write why this rule is switched off here (for example: the clinic does not use this questionnaire)."), 2000)
     else:
@@ -195,7 +195,7 @@ def set_timing(actor: Actor, policy_id: str, minutes: list[Any]) -> PolicyTiming
     _admin(actor)
     policy = load_shipped().policies.get(policy_id)
     if policy is None:
-        raise ActionError(_("That escalation policy does not exist."), code="not_found")
+        raise ActionError(_("That escalation policy does not exist."), code=ErrorCode.NOT_FOUND)
     steps = policy.steps[1:]
     if not isinstance(minutes, list | tuple) or len(minutes) != len(steps):
         raise ActionError(_("Give a time for every step."), field="step_1")
@@ -268,7 +268,7 @@ def change_contact(actor: Actor, contact_id: int | str, data: dict[str, Any], *,
     _admin(actor)
     contact = access.visible_contacts(actor).select_for_update().filter(pk=contact_id).first()
     if contact is None:
-        raise ActionError(_("That crisis contact does not exist in this organisation."), code="not_found")
+        raise ActionError(_("That crisis contact does not exist in this organisation."), code=ErrorCode.NOT_FOUND)
     if contact.version != expected_version:
         raise ConflictError(_("Someone else changed this contact while you were editing. Their version is shown; check and save again."),
                             current=contact)

@@ -274,9 +274,9 @@ def test_a_later_meeting_does_not_overwrite_the_focus(world):
     grp = group(world)
     client = client_of(world)
     invite(world, grp, client, problem_area="role_dispute", problem_words="We fight about money")
-    meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, client.pk, kind="mid_group",
-                                   held_on=timezone.localdate(), phq9={f"q{n}": 1 for n in range(1, 10)},
-                                   problem_area="grief", current_plan=False, recent_attempt=False)
+    meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, client.pk, meeting_actions.MeetingRecord(
+        kind="mid_group", held_on=timezone.localdate(), phq9={f"q{n}": 1 for n in range(1, 10)},
+        problem_area="grief", current_plan=False, recent_attempt=False))
     course = Course.objects.get(client=client)
     assert course.primary_area == "role_dispute"
     assert len(events(course, "course.focus_set")) == 1

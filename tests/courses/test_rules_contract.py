@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from openipt.courses.errors import CourseCode, message
 from openipt.courses.rules import (
     Contract,
     SessionRecord,
@@ -21,30 +22,35 @@ def _fmt(format_id):
     return default_protocol().format(format_id)
 
 
+def _words(format_id, contract):
+    """Return the sentences staff read for what is wrong with a contract."""
+    return [message(p) for p in validate_contract(_fmt(format_id), contract)]
+
+
 def test_a_standard_individual_contract_is_valid():
-    assert validate_contract(_fmt("individual"), Contract(12, "weekly")) == []
-    assert validate_contract(_fmt("individual"), Contract(16, "fortnightly", initial_sessions=4)) == []
+    assert _words("individual", Contract(12, "weekly")) == []
+    assert _words("individual", Contract(16, "fortnightly", initial_sessions=4)) == []
 
 
 def test_session_count_outside_the_format_range_is_refused():
-    assert validate_contract(_fmt("individual"), Contract(10, "weekly")) == [
+    assert _words("individual", Contract(10, "weekly")) == [
         "The contract has 10 sessions; Individual IPT allows 12 to 16."
     ]
-    assert validate_contract(_fmt("ipt_a"), Contract(14, "weekly")) == [
+    assert _words("ipt_a", Contract(14, "weekly")) == [
         "The contract has 14 sessions; IPT for adolescents (IPT-A) allows exactly 12."
     ]
-    assert validate_contract(_fmt("maintenance"), Contract(2, "monthly")) == [
+    assert _words("maintenance", Contract(2, "monthly")) == [
         "The contract has 2 sessions; Maintenance IPT allows at least 3."
     ]
 
 
 def test_open_ended_maintenance_accepts_long_contracts():
-    assert validate_contract(_fmt("maintenance"), Contract(48, "monthly")) == []
+    assert _words("maintenance", Contract(48, "monthly")) == []
 
 
 def test_contract_shorter_than_initial_plus_termination_is_refused():
     # a clinic's own short format would allow 4, but 3 initial + 3 termination do not fit
-    problems = validate_contract(_fmt("individual"), Contract(4, "weekly"))
+    problems = _words("individual", Contract(4, "weekly"))
     assert (
         "The contract must have at least 6 sessions: 3 for the initial phase and 3 for termination."
         in problems
@@ -52,16 +58,31 @@ def test_contract_shorter_than_initial_plus_termination_is_refused():
 
 
 def test_initial_sessions_and_frequency_are_checked():
-    problems = validate_contract(_fmt("individual"), Contract(12, "monthly", initial_sessions=5))
+    problems = _words("individual", Contract(12, "monthly", initial_sessions=5))
     assert problems == [
         "The initial phase of Individual IPT takes 1 to 4 sessions, not 5.",
         "Sessions monthly are not used in Individual IPT; choose weekly or every two weeks.",
     ]
-    assert validate_contract(_fmt("ipt_a"), Contract(12, "fortnightly")) == [
+    assert _words("ipt_a", Contract(12, "fortnightly")) == [
         "Sessions every two weeks are not used in IPT for adolescents (IPT-A); choose weekly."
     ]
-    assert validate_contract(_fmt("ipt_a"), Contract(0, "weekly")) == [
+    assert _words("ipt_a", Contract(0, "weekly")) == [
         "The number of sessions must be a whole number of at least 1."
+    ]
+
+
+def test_each_problem_names_its_code_and_the_field_it_belongs_to():
+    # forms put each sentence beside its field by these, never by matching the English words
+    problems = validate_contract(_fmt("individual"), Contract(4, "monthly", initial_sessions=5))
+    assert [(p.code, p.field) for p in problems] == [
+        (CourseCode.SESSIONS_NOT_IN_RANGE, "sessions_planned"),
+        (CourseCode.INITIAL_NOT_IN_RANGE, "initial_sessions"),
+        (CourseCode.FREQUENCY_NOT_USED, "frequency"),
+    ]
+    assert problems[0].params == {"count": 4, "format": "Individual IPT", "min": 12, "max": 16}
+    too_short = validate_contract(_fmt("individual"), Contract(4, "weekly"))
+    assert [(p.code, p.field) for p in too_short] == [
+        (CourseCode.SESSIONS_NOT_IN_RANGE, "sessions_planned"), (CourseCode.CONTRACT_TOO_SHORT, "sessions_planned"),
     ]
 
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openipt.courses.errors import CourseCode
 from openipt.courses.rules import (
     STATUSES,
     Contract,
@@ -14,6 +15,7 @@ from openipt.courses.rules import (
     TransitionRefused,
     apply_transition,
     check_transition,
+    transition_problems,
 )
 from openipt.protocol import default_protocol
 
@@ -58,6 +60,16 @@ def test_middle_phase_is_allowed_when_everything_is_in_place():
     assert check_transition(state, "middle") == []
     moved = apply_transition(state, "middle")
     assert moved.phase == "middle" and moved.status == "active" and moved.history == ("middle",)
+
+
+def test_unmet_conditions_come_as_codes_with_their_figures_before_they_are_worded():
+    # pages word them in the reader's language; nothing depends on the English text
+    state = replace(_ready_for_middle(), phase="middle", next_session=7)
+    [early] = transition_problems(state, "termination")
+    assert (early.code, early.field, early.params) == (CourseCode.TERMINATION_NOT_DUE, "reason", {"start": 10, "next": 7})
+    bare = CourseState(format=FMT, status="active", phase="initial", next_session=3)
+    assert [p.code for p in transition_problems(bare, "middle")] == [
+        CourseCode.NO_FORMULATION, CourseCode.NO_PROBLEM_AREA, CourseCode.NO_CONTRACT]
 
 
 def test_phases_change_only_in_an_active_course():

@@ -54,7 +54,7 @@ def invite(world, grp, client=None, who="facilitator", **overrides):
                   problem_area="role_dispute", problem_words="We fight about money", goal="Talk calmly with my husband",
                   current_plan=False, recent_attempt=False, outcome="invited")
     values.update(overrides)
-    return meeting_actions.record_meeting(actor(world.m[who]), grp.pk, client.pk, **values)
+    return meeting_actions.record_meeting(actor(world.m[who]), grp.pk, client.pk, meeting_actions.MeetingRecord(**values))
 
 
 def screen(world, *members, who="facilitator", decision="proceed"):

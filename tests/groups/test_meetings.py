@@ -9,6 +9,7 @@ from openipt.core.errors import ActionError
 from openipt.core.testing import actor
 from openipt.courses.models import Course
 from openipt.groups import meeting_actions
+from openipt.groups.meeting_actions import MeetingRecord
 from openipt.groups.models import Meeting, Member
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
@@ -101,9 +102,8 @@ def test_a_mid_group_meeting_adds_a_phq9_to_the_members_course(world):
     grp = group(world)
     client = client_of(world)
     invite(world, grp, client, phq9=phq9(15))
-    meeting = meeting_actions.record_meeting(
-        actor(world.m["facilitator"]), grp.pk, client.pk, kind="mid_group", held_on=timezone.localdate(),
-        phq9=phq9(9), current_plan=False, recent_attempt=False)
+    meeting = meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, client.pk, MeetingRecord(
+        kind="mid_group", held_on=timezone.localdate(), phq9=phq9(9), current_plan=False, recent_attempt=False))
     member = Member.objects.get(client=client)
     assert meeting.phq9.course_id == member.course_id
     assert list(Administration.objects.filter(client=client).order_by("pk").values_list("total", flat=True)) == [15, 9]
@@ -112,9 +112,8 @@ def test_a_mid_group_meeting_adds_a_phq9_to_the_members_course(world):
 def test_a_mid_group_meeting_is_only_for_members(world):
     grp = group(world)
     with pytest.raises(ActionError) as exc:
-        meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, client_of(world).pk, kind="mid_group",
-                                       held_on=timezone.localdate(), phq9=phq9(9), current_plan=False,
-                                       recent_attempt=False)
+        meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, client_of(world).pk, MeetingRecord(
+            kind="mid_group", held_on=timezone.localdate(), phq9=phq9(9), current_plan=False, recent_attempt=False))
     assert exc.value.field == "client"
 
 

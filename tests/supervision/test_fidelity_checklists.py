@@ -71,8 +71,8 @@ def test_a_mid_group_meeting_has_the_mid_group_checklist(world):
     grp = group(world, weeks_ago=4)
     member = client_of(world)
     invite(world, grp, member)
-    mid = meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, member.pk, kind="mid_group",
-                                         held_on=timezone.localdate(), phq9=phq9(9), current_plan=False, recent_attempt=False)
+    mid = meeting_actions.record_meeting(actor(world.m["facilitator"]), grp.pk, member.pk, meeting_actions.MeetingRecord(
+        kind="mid_group", held_on=timezone.localdate(), phq9=phq9(9), current_plan=False, recent_attempt=False))
     rating = sup.rate(actor(world.m["admin"]), KIND, mid.pk, answers=dict.fromkeys(MID_GROUP_ITEMS, "yes"), overall=4)
     assert rating.checklist_id == "fidelity.mid_group" and rating.score_percent == 100 and rating.overall == 4
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import staff_required
 from openipt.assessment import access, actions, formulation_actions
 from openipt.assessment.choices import AREA_NAMES
+from openipt.assessment.errors import AssessmentCode
 from openipt.assessment.forms import AgreementForm, FormulationForm, GoalsForm
 from openipt.assessment.merge import word_diff
 from openipt.assessment.views.common import changeable_course, course_or_404
@@ -90,7 +91,7 @@ def formulation_view(request, course_id):
         form.data["version"] = conflict.version
     except ActionError as exc:
         apply_action_error(form, exc)
-        if exc.code in ("no_area", "stale_area"):
+        if exc.code in (AssessmentCode.NO_AREA, AssessmentCode.STALE_AREA):
             form.data = form.data.copy()
             draft = access.formulation_draft(course)
             form.data["version"] = draft.version if draft else 0

@@ -15,7 +15,7 @@ from openipt.assessment.choices import AREA_NAMES
 from openipt.assessment.forms import PersonForm
 from openipt.assessment.views.inventory import inventory_rows, save_person_post
 from openipt.core import submissions
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.forms import apply_action_error
 from openipt.protocol import default_protocol
 
@@ -109,7 +109,7 @@ def agree_view(request, version_id):
     try:
         formulation_actions.client_agrees(request.actor, version_id)
     except ActionError as exc:
-        if exc.code == "forbidden":
+        if exc.code == ErrorCode.FORBIDDEN:
             raise Http404 from None
         messages.error(request, exc.message)
     else:

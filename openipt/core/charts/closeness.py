@@ -150,23 +150,46 @@ def closeness_circle(
     """Draw the client's closeness circle with people placed by ring, plus a ring-by-ring table."""
     check_id_prefix(id_prefix)
     t = merged_text(text)
-    p = id_prefix
     rings = [_ring_of(person, i) for i, person in enumerate(people)]
-    ids = _element_ids(people, p)
+    ids = _element_ids(people, id_prefix)
     kinds = [css_token(person.kind) if person.kind else "" for person in people]
-
     geo = _Geometry.build([rings.count(r) for r in RINGS], [text_width(t[f"ring_{r}"], FONT) for r in RINGS])
-    CX, CY, W = geo.cx, geo.cy, geo.width
+    spots, inward = _marker_spots(geo, rings)
+    ring_titles, obstacles = _ring_titles(geo, spots, t)
+    bottom = geo.cy + geo.edge["outer"] + 4
+    labels, shortened = _place_labels(people, rings, spots, inward, obstacles, (2, 2, geo.width - 2, bottom))
+    if description is None:
+        description = say(t, "closeness_desc", client=clean(client_label), count=len(people))
+        if shortened:
+            description += t["hidden_labels"]
+    legend, height = _legend(kinds, geo.width, bottom, t)
+    out = svg_open(
+        width=geo.width, height=height, id_prefix=id_prefix, title=title, description=description, kind="closeness"
+    )
+    out += _rings_and_client(geo, ring_titles, client_label)
+    out.append(f'<g font-size="{n(FONT)}" fill="{TEXT}">')
+    for ring in RINGS:
+        for i in (i for i, r in enumerate(rings) if r == ring):
+            out += _person(people[i], ring, kinds[i], ids[i], spots[i], labels.get(i), t)
+    out.append("</g>")
+    out += legend
+    out.append("</svg>")
+    return ChartResult("".join(out), clean(title), clean(description), (t["ring"], t["people"]),
+                       _table_rows(people, rings, kinds, t))
 
-    # Marker positions: evenly round each ring, leaving a gap under the ring's title, rings turned a
-    # little against each other. A crowded ring alternates people between two radii; the inner ones
-    # try to put their label inwards first.
+
+def _marker_spots(geo: _Geometry, rings: Sequence[str]) -> tuple[dict[int, tuple[float, float, float]], set[int]]:
+    """Return each person's marker position and angle, and who on a crowded ring sits on the inner radius.
+
+    People go evenly round each ring, leaving a gap under the ring's title, rings turned a little
+    against each other. A crowded ring alternates people between two radii; the inner ones try to
+    put their label inwards first.
+    """
     spots: dict[int, tuple[float, float, float]] = {}
     inward: set[int] = set()
     for j, ring in enumerate(RINGS):
         members = [i for i, r in enumerate(rings) if r == ring]
         k = len(members)
-        crowded = geo.crowded[ring]
         gap = geo.gap[ring]
         arc = 2 * math.pi - 2 * gap
         for m, i in enumerate(members):
@@ -174,48 +197,38 @@ def closeness_circle(
             if k == 1:
                 a = -math.pi / 2 + math.pi * (0.75 + 0.25 * j)
             r = geo.place[ring]
-            if crowded:
+            if geo.crowded[ring]:
                 r += STAGGER[ring] * (1 if m % 2 == 0 else -1)
                 if m % 2:
                     inward.add(i)
-            spots[i] = (CX + r * math.cos(a), CY + r * math.sin(a), a)
+            spots[i] = (geo.cx + r * math.cos(a), geo.cy + r * math.sin(a), a)
+    return spots, inward
 
+
+def _ring_titles(geo: _Geometry, spots, t) -> tuple[list[str], list[Box]]:
+    """Return each ring's title, and the boxes a name label must not cover (client, titles, markers)."""
+    cx, cy = geo.cx, geo.cy
     ring_titles = []
-    obstacles: list[Box] = [(CX - CLIENT_R, CY - CLIENT_R, CX + CLIENT_R, CY + CLIENT_R)]
+    obstacles: list[Box] = [(cx - CLIENT_R, cy - CLIENT_R, cx + CLIENT_R, cy + CLIENT_R)]
     for ring in RINGS:
         label = t[f"ring_{ring}"]
         w = text_width(label, FONT)
-        ty = CY - geo.edge[ring] + 12
-        ring_titles.append(text_el(CX, ty, label, anchor="middle", cls="oi-ring-label"))
-        obstacles.append((CX - w / 2, ty - FONT, CX + w / 2, ty + 2))
-    obstacles += [
-        (x - MARK_R - 1, y - MARK_R - 1, x + MARK_R + 1, y + MARK_R + 1) for x, y, _ in spots.values()
-    ]
-    bottom = CY + geo.edge["outer"] + 4
-    bounds: Box = (2, 2, W - 2, bottom)
+        ty = cy - geo.edge[ring] + 12
+        ring_titles.append(text_el(cx, ty, label, anchor="middle", cls="oi-ring-label"))
+        obstacles.append((cx - w / 2, ty - FONT, cx + w / 2, ty + 2))
+    obstacles += [(x - MARK_R - 1, y - MARK_R - 1, x + MARK_R + 1, y + MARK_R + 1) for x, y, _ in spots.values()]
+    return ring_titles, obstacles
 
+
+def _place_labels(people, rings, spots, inward, obstacles: list[Box], bounds: Box):
+    """Find a free spot for each name, shortening it when needed; return the labels and whether any was cut."""
     labels: dict[int, tuple[float, float, str, str]] = {}
     shortened = False
     for ring in RINGS:
         for i in (i for i, r in enumerate(rings) if r == ring):
             mx, my, a = spots[i]
             name = " ".join(clean(people[i].name).split())
-            found = None
-            for chars in (18, 12, 8, 5):
-                short = truncate(name, chars)
-                w, h = text_width(short, FONT), FONT + 2
-                for x, y, anchor, box in _label_spot(mx, my, a + (math.pi if i in inward else 0), w, h):
-                    inside = (
-                        box[0] >= bounds[0]
-                        and box[1] >= bounds[1]
-                        and box[2] <= bounds[2]
-                        and box[3] <= bounds[3]
-                    )
-                    if inside and not any(_overlaps(box, o) for o in obstacles):
-                        found = (x, y, anchor, short, box)
-                        break
-                if found:
-                    break
+            found = _free_spot(name, mx, my, a + (math.pi if i in inward else 0), obstacles, bounds)
             if found is None:
                 shortened = True
                 continue
@@ -223,78 +236,81 @@ def closeness_circle(
             shortened = shortened or short != name
             obstacles.append(box)
             labels[i] = (x, y, anchor, short)
+    return labels, shortened
 
-    if description is None:
-        description = say(t, "closeness_desc", client=clean(client_label), count=len(people))
-        if shortened:
-            description += t["hidden_labels"]
 
+def _free_spot(name: str, mx: float, my: float, angle: float, obstacles: list[Box], bounds: Box):
+    """Return (x, y, anchor, text, box) for the longest form of `name` that fits beside its marker, or None."""
+    for chars in (18, 12, 8, 5):
+        short = truncate(name, chars)
+        w, h = text_width(short, FONT), FONT + 2
+        for x, y, anchor, box in _label_spot(mx, my, angle, w, h):
+            inside = box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2] and box[3] <= bounds[3]
+            if inside and not any(_overlaps(box, o) for o in obstacles):
+                return x, y, anchor, short, box
+    return None
+
+
+def _legend(kinds: Sequence[str], width: float, bottom: float, t) -> tuple[list[str], float]:
+    """Return the legend of the kinds of relationship drawn (in order of first use) and the chart's height."""
     present = []
     for k in kinds:
         if k and k not in present:
             present.append(k)
-    legend_items = [
-        (
-            PERSON_STYLES.get(k, PERSON_DEFAULT)[1],
-            PERSON_STYLES.get(k, PERSON_DEFAULT)[0],
-            kind_label(k, t),
-            None,
-        )
+    if not present:
+        return [], bottom + 4
+    items = [
+        (PERSON_STYLES.get(k, PERSON_DEFAULT)[1], PERSON_STYLES.get(k, PERSON_DEFAULT)[0], kind_label(k, t), None)
         for k in present
     ]
-    legend, legend_h = _events.legend_row(legend_items, x0=8, x1=W - 8, top=bottom) if present else ([], 0)
-    height = bottom + (legend_h + 8 if present else 4)
+    legend, legend_h = _events.legend_row(items, x0=8, x1=width - 8, top=bottom)
+    return legend, bottom + legend_h + 8
 
-    out = svg_open(
-        width=W, height=height, id_prefix=p, title=title, description=description, kind="closeness"
-    )
-    out.append(f'<g class="oi-rings" stroke="{RING_LINE}" stroke-width="1">')
+
+def _rings_and_client(geo: _Geometry, ring_titles: list[str], client_label: str) -> list[str]:
+    """Draw the three rings with their titles and the client in the middle."""
+    cx, cy = geo.cx, geo.cy
+    out = [f'<g class="oi-rings" stroke="{RING_LINE}" stroke-width="1">']
     for ring, fill in zip(("outer", "middle", "inner"), RING_FILLS, strict=True):
         out.append(
-            f'<circle class="oi-ring oi-ring-{ring}" cx="{n(CX)}" cy="{n(CY)}" r="{n(geo.edge[ring])}" '
+            f'<circle class="oi-ring oi-ring-{ring}" cx="{n(cx)}" cy="{n(cy)}" r="{n(geo.edge[ring])}" '
             f'fill="{fill}"/>'
         )
     out.append("</g>")
     out.append(f'<g font-size="{n(FONT)}" fill="{MUTED_TEXT}">' + "".join(ring_titles) + "</g>")
     out.append(
-        f'<g class="oi-client"><circle cx="{n(CX)}" cy="{n(CY)}" r="{n(CLIENT_R)}" fill="{CLIENT_FILL}"/>'
-        + text_el(
-            CX,
-            CY + 11 * 0.35,
-            fit(client_label, CLIENT_R * 2 - 8, 11) or "\u2022",
-            size=11,
-            anchor="middle",
-            fill=WHITE,
-            weight="bold",
-        )
+        f'<g class="oi-client"><circle cx="{n(cx)}" cy="{n(cy)}" r="{n(CLIENT_R)}" fill="{CLIENT_FILL}"/>'
+        + text_el(cx, cy + 11 * 0.35, fit(client_label, CLIENT_R * 2 - 8, 11) or "\u2022", size=11,
+                  anchor="middle", fill=WHITE, weight="bold")
         + "</g>"
     )
-    out.append(f'<g font-size="{n(FONT)}" fill="{TEXT}">')
-    for ring in RINGS:
-        for i in (i for i, r in enumerate(rings) if r == ring):
-            person = people[i]
-            kind = kinds[i]
-            colour, shape = PERSON_STYLES.get(kind, PERSON_DEFAULT)
-            mx, my, _ = spots[i]
-            cls = "oi-person" + (f" oi-person-{kind}" if kind else "")
-            tip = f"{' '.join(clean(person.name).split())} \u2013 {t[f'ring_{ring}']}"
-            if kind:
-                tip += f" ({kind_label(kind, t)})"
-            out.append(f'<g id="{ids[i]}" class="{cls}">{tooltip(tip)}')
-            paint = (
-                f'fill="{colour}" stroke="{WHITE}" stroke-width="1"'
-                if kind in PERSON_STYLES
-                else f'fill="{WHITE}" stroke="{colour}" stroke-width="2"'
-            )
-            out.append(draw_marker(shape, mx, my, MARK_R, f'class="oi-person-marker" {paint}'))
-            if i in labels:
-                x, y, anchor, short = labels[i]
-                out.append(text_el(x, y, short, anchor=anchor))
-            out.append("</g>")
-    out.append("</g>")
-    out += legend
-    out.append("</svg>")
+    return out
 
+
+def _person(person: Person, ring: str, kind: str, element_id: str, spot, label, t) -> list[str]:
+    """Draw one person: a marker with a tooltip, and the name when it found room."""
+    colour, shape = PERSON_STYLES.get(kind, PERSON_DEFAULT)
+    mx, my, _ = spot
+    cls = "oi-person" + (f" oi-person-{kind}" if kind else "")
+    tip = f"{' '.join(clean(person.name).split())} \u2013 {t[f'ring_{ring}']}"
+    if kind:
+        tip += f" ({kind_label(kind, t)})"
+    paint = (
+        f'fill="{colour}" stroke="{WHITE}" stroke-width="1"'
+        if kind in PERSON_STYLES
+        else f'fill="{WHITE}" stroke="{colour}" stroke-width="2"'
+    )
+    out = [f'<g id="{element_id}" class="{cls}">{tooltip(tip)}',
+           draw_marker(shape, mx, my, MARK_R, f'class="oi-person-marker" {paint}')]
+    if label is not None:
+        x, y, anchor, short = label
+        out.append(text_el(x, y, short, anchor=anchor))
+    out.append("</g>")
+    return out
+
+
+def _table_rows(people, rings, kinds, t) -> tuple[tuple[str, str], ...]:
+    """Return one table row per ring: its title and the people in it with the kind of relationship."""
     rows = []
     for ring in RINGS:
         names = []
@@ -302,4 +318,4 @@ def closeness_circle(
             name = " ".join(clean(people[i].name).split())
             names.append(f"{name} ({kind_label(kinds[i], t)})" if kinds[i] else name)
         rows.append((t[f"ring_{ring}"], "; ".join(names) if names else t["nobody"]))
-    return ChartResult("".join(out), clean(title), clean(description), (t["ring"], t["people"]), tuple(rows))
+    return tuple(rows)

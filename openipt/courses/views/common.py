@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import get_language
 
-from openipt.core.errors import ActionError
 from openipt.courses import access
 
 if TYPE_CHECKING:
@@ -43,7 +42,3 @@ def session_or_404(actor: Actor, course_id, number, request=None):
     if request is not None:
         request.openipt_course = session.course  # the position line reuses it
     return session
-
-
-def error_text(exc: ActionError) -> str:
-    return exc.message

@@ -17,6 +17,7 @@ from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.courses import access, actions, session_actions
 from openipt.courses.actions import today
+from openipt.courses.errors import CourseCode
 from openipt.courses.forms import (
     AddendumForm,
     AttendanceForm,
@@ -234,7 +235,7 @@ def _note_post(request, session, *, autosave: bool):
         form.data["version"] = current.version if current else 0
         return form, None, current, exc.message
     except ActionError as exc:
-        if exc.code == "locked":
+        if exc.code == CourseCode.LOCKED:
             return form, None, None, exc.message
         apply_action_error(form, exc)
         return form, None, None, exc.message

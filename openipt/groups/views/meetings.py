@@ -53,12 +53,12 @@ def meeting_new_view(request, group_id, kind):
         d = form.cleaned_data
 
         def record():
-            meeting = meeting_actions.record_meeting(
-                actor, group.pk, d["client"], kind=kind, held_on=d["held_on"],
-                phq9={name: d.get(name) for name in form.phq_fields}, mood_link=d["mood_link"],
-                problem_area=d["problem_area"], problem_words=d["problem_words"], goal=d["goal"],
+            meeting = meeting_actions.record_meeting(actor, group.pk, d["client"], meeting_actions.MeetingRecord(
+                kind=kind, held_on=d["held_on"], phq9={name: d.get(name) for name in form.phq_fields},
                 current_plan=form.yes_no(d["current_plan"]), recent_attempt=form.yes_no(d["recent_attempt"]),
-                outcome=d.get("outcome", ""), referral=d["referral"], notes=d["notes"], done_step_ids=done)
+                mood_link=d["mood_link"], problem_area=d["problem_area"], problem_words=d["problem_words"],
+                goal=d["goal"], outcome=d.get("outcome", ""), referral=d["referral"], notes=d["notes"],
+                done_step_ids=done))
             return meeting, reverse("groups:meeting", args=[group.pk, meeting.pk])
 
         try:

@@ -20,6 +20,7 @@ from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.measures import access, actions, due, instruments, link_actions
 from openipt.measures.actions import AnswersError
+from openipt.measures.errors import MeasuresCode
 from openipt.measures.forms import AnswersForm
 from openipt.measures.models import Administration, Status
 
@@ -117,7 +118,7 @@ def _saved(admin) -> JsonResponse:
 
 
 def _save_refused(exc: ActionError) -> JsonResponse:
-    status = 409 if exc.code == "done" else 400 if isinstance(exc, AnswersError) else 404
+    status = 409 if exc.code == MeasuresCode.DONE else 400 if isinstance(exc, AnswersError) else 404
     return JsonResponse({"saved": False, "reason": exc.code, "message": exc.message}, status=status)
 
 
@@ -202,7 +203,7 @@ def link_fill_view(request, link_token, item):
             except AnswersError as exc:
                 form.apply(exc)
             except ActionError as exc:
-                if exc.code in ("used", "expired", "revoked"):
+                if exc.code in (MeasuresCode.LINK_USED, MeasuresCode.LINK_EXPIRED, MeasuresCode.LINK_REVOKED):
                     return _not_open(request, status=410, reason=f"link_{exc.code}", link=link)
                 form.add_error(None, exc.message)
             else:

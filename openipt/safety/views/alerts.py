@@ -21,6 +21,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 from openipt.safety import access, actions, present
+from openipt.safety.errors import SafetyCode
 from openipt.safety.forms import AlertFilterForm, ReopenForm, ResolveForm
 from openipt.safety.models import OPEN, UNACKNOWLEDGED, AlertStatus
 
@@ -87,7 +88,7 @@ def alert_list_view(request):
     })
 
 
-def _detail_context(request, alert, resolve_form=None, reopen_form=None):
+def _detail_context(request, alert, resolve_form=None):
     actor = request.actor
     events, deliveries = access.alert_history(alert)
     pause = access.open_pause(alert.client)
@@ -178,7 +179,7 @@ def reopen_automation_view(request, client_id):
         try:
             actions.reopen_automation(actor, client.pk, form.cleaned_data["reason"])
         except ActionError as exc:
-            if exc.code == "not_paused":
+            if exc.code == SafetyCode.NOT_PAUSED:
                 messages.info(request, exc.message)
                 return redirect("clients:detail", client_id=client.pk)
             apply_action_error(form, exc)

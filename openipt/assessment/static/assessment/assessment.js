@@ -1,86 +1,9 @@
-/* Assessment pages: keep a copy of typed text in this browser until the server has it, print
-   buttons, and dragging people between the rings of the closeness circle. Every page works
-   without this file: the forms save, the "Move closer" buttons move, the browser prints. */
+/* Assessment pages: keep a copy of typed text in this browser until the server has it (through the
+   shared module openipt/js/drafts.js), print buttons, and dragging people between the rings of the
+   closeness circle. Every page works without this file: the forms save, the "Move closer" buttons
+   move, the browser prints. */
 (function () {
   "use strict";
-  var SKIP = { csrfmiddlewaretoken: 1, version: 1, submission_key: 1, action: 1 };
-
-  function storage() {
-    try { return window.localStorage; } catch (e) { return null; }
-  }
-
-  function read(form) {
-    var values = {};
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name || SKIP[field.name] || field.type === "hidden" || field.type === "submit" || field.type === "button") { return; }
-      if (field.type === "radio") {
-        if (field.checked) { values[field.name] = field.value; } else if (!(field.name in values)) { values[field.name] = ""; }
-      } else if (field.type === "checkbox") {
-        values[field.name] = values[field.name] || [];
-        if (field.checked) { values[field.name].push(field.value); }
-      } else {
-        values[field.name] = field.value;
-      }
-    });
-    return values;
-  }
-
-  function write(form, values) {
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name || !(field.name in values)) { return; }
-      var value = values[field.name];
-      if (field.type === "radio") { field.checked = field.value === value; }
-      else if (field.type === "checkbox") { field.checked = (value || []).indexOf(field.value) !== -1; }
-      else if (typeof value === "string") { field.value = value; }
-    });
-  }
-
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
-
-  function load(store, key) {
-    try { return JSON.parse(store.getItem(key) || "null"); } catch (e) { return null; }
-  }
-
-  function keep(store, key, form) {
-    try { store.setItem(key, JSON.stringify({ values: read(form), at: Date.now() })); } catch (e) { /* storage full */ }
-  }
-
-  function setUpDraft(form, store) {
-    var key = form.dataset.draftKey;
-    var kept = load(store, key);
-    var notice = document.getElementById("draft-restore");
-    var lastSent = null;
-    if (kept && kept.values && !same(kept.values, read(form))) {
-      if (notice) {
-        notice.hidden = false;
-        notice.addEventListener("click", function (event) {
-          var choice = event.target.getAttribute("data-draft-restore");
-          if (!choice) { return; }
-          if (choice === "use") {
-            write(form, kept.values);
-            form.dispatchEvent(new Event("input", { bubbles: true }));
-          } else {
-            store.removeItem(key);
-          }
-          notice.hidden = true;
-        });
-      }
-    } else if (kept && form.dataset.saved === "1") {
-      store.removeItem(key);
-    }
-    form.addEventListener("input", function () { keep(store, key, form); });
-    form.addEventListener("change", function () { keep(store, key, form); });
-    var header = form.dataset.autosaveHeader;
-    if (header) {
-      form.addEventListener("htmx:beforeRequest", function () { lastSent = JSON.stringify(read(form)); });
-      form.addEventListener("htmx:afterRequest", function (event) {
-        var xhr = event.detail && event.detail.xhr;
-        var saved = event.detail && event.detail.successful && xhr && xhr.getResponseHeader(header);
-        if (saved && lastSent === JSON.stringify(read(form))) { store.removeItem(key); }
-      });
-    }
-  }
-
   function setUpPrint() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
       button.addEventListener("click", function () { window.print(); });
@@ -146,9 +69,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var store = storage();
-    if (store) {
-      Array.prototype.forEach.call(document.querySelectorAll("form[data-draft-key]"), function (form) { setUpDraft(form, store); });
+    if (window.OpenIPT) {
+      Array.prototype.forEach.call(document.querySelectorAll("form[data-draft-key]"), function (form) {
+        window.OpenIPT.draft(form, { events: ["input", "change"] });
+      });
     }
     setUpPrint();
     Array.prototype.forEach.call(document.querySelectorAll("[data-circle-move='1']"), setUpCircle);

@@ -4,14 +4,20 @@
  * localStorage with a key made here, then sent to the server. If the connection drops, changes
  * wait in the queue and are sent again when it returns; the server applies each key once, so a
  * change sent twice is saved once. A change the server refuses is listed with its reason until the
- * facilitator dismisses the list. Without this script the page works as ordinary forms.
+ * facilitator dismisses the list. The queues live in the shared module openipt/js/drafts.js, and
+ * every message comes from the page (#facilitator-words), so it is translated with the page.
+ * Without this script the page works as ordinary forms.
  */
 (function () {
   "use strict";
   var root = document.getElementById("facilitator");
-  if (!root || !window.fetch || !window.localStorage) { return; }
+  if (!root || !window.fetch || !window.OpenIPT || !window.OpenIPT.storage()) { return; }
   var syncUrl = root.getAttribute("data-sync-url");
-  var store = "openipt-group-queue-" + root.getAttribute("data-session");
+  var pending = window.OpenIPT.queue("openipt-group-queue-" + root.getAttribute("data-session"));
+  // Changes the server refused (for example a mark for someone who has left the group) are listed
+  // with the reason until the facilitator says they have dealt with them, even after a reload.
+  var refused = window.OpenIPT.queue("openipt-group-refused-" + root.getAttribute("data-session"));
+  var words = window.OpenIPT.words(document.getElementById("facilitator-words"));
   var status = document.getElementById("sync-status");
   var sending = false;
 
@@ -19,45 +25,33 @@
     var input = root.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
-  function newKey() {
-    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-  }
-  function load() {
-    try { return JSON.parse(localStorage.getItem(store) || "[]"); } catch (e) { return []; }
-  }
-  function save(queue) { localStorage.setItem(store, JSON.stringify(queue)); }
   function say(text, offline) {
     status.textContent = text;
     status.classList.toggle("oi-sync--offline", !!offline);
   }
   function show() {
-    var n = load().length;
-    if (n === 0) { say("All changes saved.", false); }
-    else if (!navigator.onLine) { say("No connection. " + n + " change(s) kept on this tablet; they will be saved when the connection returns.", true); }
-    else { say(n + " change(s) waiting to be saved…", true); }
-  }
-  // Changes the server refused (for example a mark for someone who has left the group) are listed
-  // with the reason until the facilitator says they have dealt with them, even after a reload.
-  var refusedStore = "openipt-group-refused-" + root.getAttribute("data-session");
-  function refusedList() {
-    try { return JSON.parse(localStorage.getItem(refusedStore) || "[]"); } catch (e) { return []; }
+    var n = pending.count();
+    if (n === 0) { say(words("allSaved"), false); }
+    else if (!navigator.onLine) { say(words("offline", { n: n }), true); }
+    else { say(words("waiting", { n: n }), true); }
   }
   function memberName(id) {
     var legend = root.querySelector("li[data-member='" + id + "'] legend strong");
-    return legend ? legend.textContent : "a member";
+    return legend ? legend.textContent : words("aMember");
   }
-  var PRESENCE = { present: "came", absent: "did not come", excused: "said they could not come" };
+  var PRESENCE = { present: "came", absent: "didNotCome", excused: "couldNotCome" };
   function describe(item) {
     var d = item.data || {};
-    if (item.kind === "mark") { return "Mark for " + memberName(d.member) + " (" + (PRESENCE[d.presence] || d.presence) + ")"; }
-    if (item.kind === "will_try") { return "What " + memberName(d.member) + " will try (\u201c" + d.text + "\u201d)"; }
-    if (item.kind === "check") { return "Symptom check for " + memberName(d.member); }
-    if (item.kind === "notes") { return "Session notes"; }
-    return "Ticked steps";
+    if (item.kind === "mark") {
+      return words("markFor", { name: memberName(d.member), presence: PRESENCE[d.presence] ? words(PRESENCE[d.presence]) : d.presence });
+    }
+    if (item.kind === "will_try") { return words("willTry", { name: memberName(d.member), text: d.text }); }
+    if (item.kind === "check") { return words("checkFor", { name: memberName(d.member) }); }
+    if (item.kind === "notes") { return words("notes"); }
+    return words("steps");
   }
   function drawRefused() {
-    var items = refusedList();
+    var items = refused.items();
     var box = document.getElementById("sync-refused");
     if (!items.length) { if (box) { box.remove(); } return; }
     if (!box) {
@@ -70,7 +64,7 @@
     box.textContent = "";
     var title = document.createElement("p");
     title.innerHTML = "<strong></strong>";
-    title.firstChild.textContent = "Not saved: the server refused these changes. Check them and make them again if they are still right.";
+    title.firstChild.textContent = words("refusedTitle");
     box.appendChild(title);
     var list = document.createElement("ul");
     items.forEach(function (r) {
@@ -82,8 +76,8 @@
     var done = document.createElement("button");
     done.type = "button";
     done.className = "oi-button--secondary";
-    done.textContent = "I have dealt with these";
-    done.addEventListener("click", function () { localStorage.removeItem(refusedStore); drawRefused(); });
+    done.textContent = words("dealtWith");
+    done.addEventListener("click", function () { refused.clear(); drawRefused(); });
     box.appendChild(done);
   }
   function answersText(item) {
@@ -92,27 +86,20 @@
     var answers = (item.data || {}).answers || {};
     var keys = Object.keys(answers).sort(function (a, b) { return parseInt(a.slice(1), 10) - parseInt(b.slice(1), 10); });
     if (!keys.length) { return ""; }
-    var text = " Answers: " + keys.map(function (k) { return k + " = " + answers[k]; }).join(", ") + ".";
-    if (answers.q9 > 0) {
-      text = " SAFETY: question 9 (thoughts of self-harm) was answered " + answers.q9 +
-        ". Speak with the member today and tell your supervisor." + text;
-    }
+    var text = " " + words("answers", { list: keys.map(function (k) { return k + " = " + answers[k]; }).join(", ") });
+    if (answers.q9 > 0) { text = " " + words("safetyQ9", { n: answers.q9 }) + text; }
     return text;
   }
   function refuse(item, why) {
-    var items = refusedList();
-    items.push({ what: describe(item), why: (why || "The server did not say why.") + (item.kind === "check" ? answersText(item) : "") });
-    localStorage.setItem(refusedStore, JSON.stringify(items));
+    refused.push({ what: describe(item), why: (why || words("noReason")) + (item.kind === "check" ? answersText(item) : "") });
   }
 
   function queue(kind, data) {
-    var items = load();
-    items.push({ key: newKey(), kind: kind, data: data });
-    save(items);
+    pending.add(kind, data);
     flush();
   }
   function flush() {
-    var items = load();
+    var items = pending.items();
     if (sending || items.length === 0) { show(); return; }
     if (!navigator.onLine) { show(); return; }
     sending = true;
@@ -125,7 +112,7 @@
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (answer) {
       sending = false;
-      if (answer.status !== 200) { say(answer.body.error || "The changes could not be saved. Reload the page.", true); return; }
+      if (answer.status !== 200) { say(answer.body.error || words("notSaved"), true); return; }
       var done = {};
       var problems = [];
       var sent = {};
@@ -141,20 +128,20 @@
           if (v) { v.value = r.result.version; }
         }
       });
-      save(load().filter(function (item) { return !done[item.key]; }));
+      pending.done(done);
       show();
       drawRefused();
       if (problems.length) { say(problems.join(" "), true); }
     }).catch(function () {
       sending = false;
-      say("No connection. " + load().length + " change(s) kept on this tablet; they will be saved when the connection returns.", true);
+      say(words("offline", { n: pending.count() }), true);
     });
   }
   function checked(result) {
     var form = root.querySelector("form[data-kind=check][data-member='" + result.member + "']");
     if (!form) { return; }
     var p = document.createElement("p");
-    p.textContent = "Saved: score " + result.total + (result.flagged ? ". An answer needs a safety follow-up: speak with the member privately today and tell your supervisor." : ".");
+    p.textContent = words(result.flagged ? "savedFlagged" : "saved", { total: result.total });
     form.replaceWith(p);
   }
 
@@ -188,7 +175,7 @@
       form.querySelectorAll("select[data-item]").forEach(function (s) { if (s.value !== "") { answers[s.getAttribute("data-item")] = parseInt(s.value, 10); } });
       if (answers.q9 === undefined) {
         // A quick PHQ-2 still asks the safety question (question 9): nothing is queued without it.
-        say("Ask question 9 too (thoughts of being better off dead or of hurting themselves): every symptom check includes it.", true);
+        say(words("askQ9"), true);
         var nine = form.querySelector("select[data-item=q9]");
         if (nine) { nine.focus(); }
         return;
@@ -210,7 +197,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "oi-button--secondary";
-    button.textContent = "Start timer";
+    button.textContent = words("startTimer");
     var time = document.createElement("span");
     time.className = "oi-timer__time";
     time.setAttribute("role", "timer");
@@ -220,9 +207,9 @@
       box.classList.toggle("oi-timer--over", left < 0);
     }
     button.addEventListener("click", function () {
-      if (timer) { clearInterval(timer); timer = null; button.textContent = "Start timer"; return; }
+      if (timer) { clearInterval(timer); timer = null; button.textContent = words("startTimer"); return; }
       timer = setInterval(function () { left -= 1; draw(); }, 1000);
-      button.textContent = "Pause timer";
+      button.textContent = words("pauseTimer");
     });
     draw();
     box.appendChild(button);

@@ -8,12 +8,13 @@
   });
   // Signing out removes the drafts and offline copies this site keeps in the browser, so the next
   // person on a shared device cannot read them. Changes from a group session that could not be
-  // sent yet are named first, and kept if the facilitator says so.
+  // sent yet are named first (in the words the page gives), and kept if the facilitator says so.
   var OWN = ["openipt-", "oi-answers-"];
   var QUEUE = "openipt-group-queue-";
   function storage() {
     try { return window.localStorage; } catch (e) { return null; }
   }
+  // Counted here, not through drafts.js: signing out is on every page, the queues' module is not.
   function waiting(store) {
     var n = 0;
     for (var i = 0; i < store.length; i += 1) {
@@ -37,8 +38,7 @@
     var store = storage();
     if (!store) { return; }
     var n = waiting(store);
-    if (n > 0 && !window.confirm(n + " change(s) from a group session are not saved yet. They are saved when the connection " +
-        "returns if you stay signed in. Sign out anyway and lose them?")) {
+    if (n > 0 && !window.confirm((form.getAttribute("data-unsent") || "").split("{n}").join(String(n)))) {
       event.preventDefault();
       event.stopImmediatePropagation();
       return;
