@@ -146,7 +146,7 @@ class RuleIndex:
             for rule in self.candidates(word.group()):
                 if resume.get(rule.id, 0) > start:
                     continue
-                match = rule.regex.match(text, start)
-                if match is not None:
-                    resume[rule.id] = max(match.end(), start + 1)
-                    yield rule, match
+                at_word = rule.regex.match(text, start)
+                if at_word is not None:
+                    resume[rule.id] = max(at_word.end(), start + 1)
+                    yield rule, at_word
