@@ -3,9 +3,11 @@
     .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
     .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind.tsv   (the blind figures in the docs)
 
-kinds_dev.tsv is what the rules for the new kinds were written and tuned against; kinds_blind.tsv
-was written and committed first and is never tuned against (its checksum is pinned here so an
-edit shows up).
+kinds_dev.tsv is what the 2.0.0 rules for the new kinds were written and tuned against;
+kinds_dev2.tsv was written fresh before rule set 2.1.0, which was then tuned against it.
+kinds_blind.tsv was written and committed first; it was blind for 2.0.0, but its misses were read
+for 2.1.0, so it is no longer blind. It is never edited (its checksum is pinned here so an edit
+shows up).
 """
 
 import hashlib
