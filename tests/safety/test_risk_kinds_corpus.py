@@ -120,6 +120,11 @@ def test_a_text_with_two_kinds_keeps_both():
     "I'm saying my goodbyes to the old house before we move.",
     "I'm fasting for Ramadan so I don't eat until sunset.",
     "I wish I'd never woken up so early on a Saturday.",
+    "My boss threatened to sack me if I leave early again.",
+    "My son keeps getting hurt playing football.",
+    "I don't think I'll be safe on that ladder.",
+    "I updated my will after the divorce, like my solicitor suggested.",
+    "I won't take my tablets with grapefruit anymore, the pharmacist said not to.",
 ])
 def test_everyday_words_are_not_flagged(text):
     assert not scan(text).flag
