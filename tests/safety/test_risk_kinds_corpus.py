@@ -3,9 +3,11 @@
     .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
     .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind.tsv   (the blind figures in the docs)
 
-kinds_dev.tsv is what the rules for the new kinds were written and tuned against; kinds_blind.tsv
-was written and committed first and is never tuned against (its checksum is pinned here so an
-edit shows up).
+kinds_dev.tsv is what the 2.0.0 rules for the new kinds were written and tuned against;
+kinds_dev2.tsv was written fresh before rule set 2.1.0, which was then tuned against it.
+kinds_blind.tsv was written and committed first; it was blind for 2.0.0, but its misses were read
+for 2.1.0, so it is no longer blind. It is never edited (its checksum is pinned here so an edit
+shows up).
 """
 
 import hashlib
@@ -37,7 +39,7 @@ def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_development_recall_per_kind_does_not_regress(dev, kind):
-    """Floors at what rule set 2.0.0 reached on the development set (every sentence flagged)."""
+    """Floors at what rule sets 2.0.0 and 2.1.0 reached on the development set (every sentence flagged)."""
     figures = dev.kinds[kind]
     assert figures.flagged == figures.rows, f"{kind} missed {figures.missed}"
     assert figures.share(figures.as_kind) >= 0.97, kind
@@ -45,6 +47,25 @@ def test_development_recall_per_kind_does_not_regress(dev, kind):
 
 def test_development_false_alarms_do_not_regress(dev):
     assert dev.false_alarms <= 1, dev.alarm_ids
+
+
+@pytest.fixture(scope="module")
+def dev2():
+    return evaluate(read_corpus(CORPUS_DIR / "kinds_dev2.tsv"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_second_development_file_recall_per_kind_stays_at_the_goal(dev2, kind):
+    """kinds_dev2.tsv was written fresh before rule set 2.1.0 (which was then tuned on it)."""
+    figures = dev2.kinds[kind]
+    assert figures.rows >= 40
+    assert figures.share(figures.flagged) >= 0.95, f"{kind} missed {figures.missed}"
+    assert figures.share(figures.at_severity) >= 0.95, kind
+
+
+def test_second_development_file_false_alarms_stay_low(dev2):
+    assert dev2.false_friends >= 150
+    assert dev2.false_alarm_rate <= 0.05, dev2.alarm_ids
 
 
 def test_blind_figures_are_reported_not_asserted(capsys):
@@ -64,6 +85,14 @@ def test_blind_figures_are_reported_not_asserted(capsys):
     ("My partner hits my son.", "child_safeguarding", "medium"),
     ("I've stopped taking my insulin on purpose.", "self_neglect", "medium"),
     ("I've been putting my affairs in order.", "self_neglect", "high"),
+    ("I can't see any way out except ending it.", "suicide_self_harm", "high"),
+    ("I don't think I'll be able to stay safe until my next appointment.", "unable_to_keep_safe", "high"),
+    ("Can someone hide the tablets from me.", "unable_to_keep_safe", "high"),
+    ("My son's dad hits him when he has him at weekends.", "child_safeguarding", "medium"),
+    ("My ex leaves our 4 year old alone in the flat while he goes to the pub.", "child_safeguarding", "medium"),
+    ("I keep thinking about poisoning my husband's tea.", "harm_to_others", "medium"),
+    ("He's threatened to share my photos if I leave.", "being_harmed", "medium"),
+    ("I've stopped my kidney medication and I'm not restarting it.", "self_neglect", "medium"),
 ])
 def test_each_kind_is_recognised_with_its_severity(text, kind, severity):
     result = scan(text)
@@ -81,6 +110,21 @@ def test_a_text_with_two_kinds_keeps_both():
     "The doctor told me to stop taking the antibiotics once the rash cleared.",
     "I'm not safe to drive after these eye drops.",
     "We made our wills after the wedding.",
+    "I was attacked by a seagull on the beach.",
+    "I'm worried I'll hurt her feelings if I say no.",
+    "The baby's dad threw him a birthday party.",
+    "The kids were left with a babysitter all night and loved it.",
+    "I got my tax affairs in order with the accountant before the deadline.",
+    "I don't trust myself to cook a roast for twelve people.",
+    "There's no way out of this contract without paying a fee.",
+    "I'm saying my goodbyes to the old house before we move.",
+    "I'm fasting for Ramadan so I don't eat until sunset.",
+    "I wish I'd never woken up so early on a Saturday.",
+    "My boss threatened to sack me if I leave early again.",
+    "My son keeps getting hurt playing football.",
+    "I don't think I'll be safe on that ladder.",
+    "I updated my will after the divorce, like my solicitor suggested.",
+    "I won't take my tablets with grapefruit anymore, the pharmacist said not to.",
 ])
 def test_everyday_words_are_not_flagged(text):
     assert not scan(text).flag

@@ -12,11 +12,13 @@ time linear in the length of the text (see patternset.py for why the patterns gu
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from .context import TextContext
+from .dispatch import RuleIndex
 from .patternset import SEVERITY_RANK, PatternSet, load_language
 
 
@@ -88,6 +90,20 @@ def default_patterns(language: str = "en") -> PatternSet:
     return load_language(language)
 
 
+_INDEXES: OrderedDict[int, tuple[PatternSet, RuleIndex]] = OrderedDict()
+
+
+def rule_index(patterns: PatternSet) -> RuleIndex:
+    """Return the first-word index of a pattern set's rules, built once per pattern set."""
+    entry = _INDEXES.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        entry = (patterns, RuleIndex(patterns.rules))
+        _INDEXES[id(patterns)] = entry
+        if len(_INDEXES) > 8:
+            _INDEXES.popitem(last=False)
+    return entry[1]
+
+
 def highest(severities: list[str]) -> str | None:
     """Return the highest of the given severities, or None when there are none."""
     if not severities:
@@ -106,30 +122,30 @@ def scan(text: str, patterns: PatternSet | None = None) -> ScanResult:
         raise TypeError(f"scan() needs text (str), not {type(text).__name__}")
     found: dict[tuple[str, int, int], Match] = {}
     aside: dict[tuple[str, int, int], SetAside] = {}
+    index = rule_index(pattern_set)
     for view in pattern_set.normaliser.views(text):
         context = TextContext(view, pattern_set)
-        for rule in pattern_set.rules:
-            for m in rule.regex.finditer(view.text):
-                start, end = view.original_span(m.start(), m.end())
-                key = (rule.id, start, end)
-                if key in found or key in aside:
-                    continue
-                finding = context.judge(rule, m)
-                if finding.set_aside is not None:
-                    aside[key] = SetAside(rule.id, start, end, text[start:end], finding.set_aside)
-                    continue
-                found[key] = Match(
-                    rule_id=rule.id,
-                    family=rule.family,
-                    severity=_effective_severity(pattern_set, rule.family, rule.severity, finding.modifiers),
-                    rule_severity=rule.severity,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    modifiers=finding.modifiers,
-                    explanation=rule.explanation,
-                    kind=pattern_set.kind_of(rule.family),
-                )
+        for rule, m in index.finditer(view.text):
+            start, end = view.original_span(m.start(), m.end())
+            key = (rule.id, start, end)
+            if key in found or key in aside:
+                continue
+            finding = context.judge(rule, m)
+            if finding.set_aside is not None:
+                aside[key] = SetAside(rule.id, start, end, text[start:end], finding.set_aside)
+                continue
+            found[key] = Match(
+                rule_id=rule.id,
+                family=rule.family,
+                severity=_effective_severity(pattern_set, rule.family, rule.severity, finding.modifiers),
+                rule_severity=rule.severity,
+                start=start,
+                end=end,
+                text=text[start:end],
+                modifiers=finding.modifiers,
+                explanation=rule.explanation,
+                kind=pattern_set.kind_of(rule.family),
+            )
     matches = _drop_covered(sorted(found.values(), key=lambda m: (m.start, -m.end, m.rule_id)))
     return ScanResult(
         flag=bool(matches),
