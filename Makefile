@@ -41,6 +41,12 @@ fuzz: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check openipt tests bench
 
+# The import contracts in .importlinter: apps depend downwards only, no app loads the demo data,
+# pure engines import no Django.
+.PHONY: imports
+imports: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
