@@ -234,3 +234,8 @@ def _synth_batch(world, courses, w: _Writer) -> None:
     w.insert(AreaChoice, CHOICE_COLUMNS, choices)
     w.insert(FormulationVersion, VERSION_COLUMNS, versions)
     world.assessment_client_ids.extend(client_ids)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_assessment,)
+SYNTH_STEPS = (add_synthetic_assessment,)

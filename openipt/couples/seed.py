@@ -39,7 +39,6 @@ VIEWS = {
 def _partner(world, username, given, family, born, sex) -> Client:
     from openipt.accounts import actions as account_actions
     from openipt.clients import actions as client_actions
-    from openipt.seed.demo import _user
 
     org = world.organisation
     client = Client.objects.filter(organisation=org, given_name=given, family_name=family).first()
@@ -50,7 +49,7 @@ def _partner(world, username, given, family, born, sex) -> Client:
              "preferred_language": "en", "email": f"{username}@example.org"},
             assign_to=world.members["therapist"], status="active",
         )
-    user = _user(username, f"{given} {family}")
+    user = world.user(username, f"{given} {family}")
     if not Membership.objects.filter(user=user, organisation=org).exists():
         account_actions.add_member(org, user, Role.CLIENT)
     if client.user_id is None:
@@ -119,3 +118,7 @@ def _paper_scores(world, course) -> None:
         answers["difficulty"] = 1
         measures_actions.enter_paper(world.actor("therapist"), course.pk, instrument_code="phq9", session_number=number,
                                      completed_on=session.scheduled_start.date(), answers=answers)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_couple,)

@@ -20,9 +20,7 @@ class CoursesConfig(AppConfig):
         )
         from openipt.courses import actions, goal_actions, screening_actions  # noqa: F401 - registers the audit event types
         from openipt.courses.panels import client_panel_context, position_banner
-        from openipt.courses.seed import add_demo_courses, add_synthetic_courses
         from openipt.courses.views.screening import start_checks_panel_context
-        from openipt.seed import demo, synth
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Courses"), "courses:list", staff, order=20))
@@ -35,9 +33,3 @@ class CoursesConfig(AppConfig):
 
         review_actions.connect()
         add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", steps_panels.course_steps_context, order=5))
-        if add_demo_courses not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_courses)
-        if screening_actions.add_demo_screening not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(screening_actions.add_demo_screening)
-        if add_synthetic_courses not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_courses)

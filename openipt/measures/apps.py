@@ -16,8 +16,6 @@ class MeasuresConfig(AppConfig):
             panels,
             settings_actions,  # noqa: F401 - registers the audit event types
         )
-        from openipt.measures.seed import add_demo_measures, add_synthetic_measures
-        from openipt.seed import demo, synth
 
         add_nav(NavItem(_("Questionnaires due"), "measures:due", ("admin", "supervisor", "therapist", "facilitator"),
                         order=30, namespace="measures", count=panels.due_count))
@@ -25,7 +23,3 @@ class MeasuresConfig(AppConfig):
         add_panel("course", Panel("measures", "measures/_course_panel.html", panels.course_panel_context, order=20))
         add_panel("client", Panel("measures", "measures/_client_panel.html", panels.client_panel_context, order=20))
         add_panel("portal", Panel("measures", "measures/_portal_panel.html", panels.portal_panel_context, order=10))
-        if add_demo_measures not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_measures)
-        if add_synthetic_measures not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_measures)

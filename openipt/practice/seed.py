@@ -115,3 +115,8 @@ def _portal_logins(world, client_ids: list[int]) -> None:
         Client.objects.filter(pk=cid).update(user=by_name[f"{slug}-client-{cid}"])
     world.portal_memberships = list(Membership.objects.filter(organisation=world.organisation, role=Role.CLIENT)
                                     .select_related("user").order_by("pk"))
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_practice,)
+SYNTH_STEPS = (add_synthetic_practice,)

@@ -26,8 +26,6 @@ class SafetyConfig(AppConfig):
             portal_panel_context,
             staff_banner,
         )
-        from openipt.safety.seed import add_demo_safety, add_synthetic_alerts
-        from openipt.seed import demo, synth
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Alerts"), "safety:alerts", staff, order=15, namespace="safety"))
@@ -37,7 +35,3 @@ class SafetyConfig(AppConfig):
         add_client_panel(ClientPanel("safety", "safety/_client_panel.html", client_panel_context, order=5))
         add_panel("portal", ClientPanel("safety", "safety/_portal_panel.html", portal_panel_context, order=5))
         add_panel("portal_help", ClientPanel("safety-help", "safety/_portal_help.html", portal_help_context, order=1))
-        if add_demo_safety not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_safety)
-        if add_synthetic_alerts not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_alerts)

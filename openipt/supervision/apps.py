@@ -26,14 +26,3 @@ class SupervisionConfig(AppConfig):
         add_nav(NavItem(_("My fidelity ratings"), "supervision:mine", ("therapist", "facilitator"), order=31,
                         namespace="supervision"))
         add_panel("session", ClientPanel("fidelity", "supervision/_session_panel.html", session_panel_context, order=30))
-        self._register_seeds()
-
-    @staticmethod
-    def _register_seeds():
-        from openipt.seed import demo, synth
-        from openipt.supervision.seed import add_demo_supervision, add_synthetic_supervision
-
-        if add_demo_supervision not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_supervision)
-        if add_synthetic_supervision not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_supervision)

@@ -115,3 +115,8 @@ def add_synthetic_supervision(world, every: int = 12) -> None:
             rated_at=min(now, when + timedelta(days=2)), session_at=when,
         ))
     FidelityRating.objects.bulk_create(made, batch_size=2000)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_supervision,)
+SYNTH_STEPS = (add_synthetic_supervision,)
