@@ -1,9 +1,15 @@
 """Who may read the audit log: an organisation's admins, for that organisation only."""
 
+import rules
 from django.db.models import QuerySet
 
-from openipt.accounts.access import can_view_audit_log
 from openipt.audit.models import AuditEvent
+from openipt.core.roles import Role
+
+
+@rules.predicate
+def can_view_audit_log(actor) -> bool:
+    return actor is not None and actor.role == Role.ADMIN
 
 
 def visible_events(actor) -> QuerySet[AuditEvent]:

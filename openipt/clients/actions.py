@@ -220,6 +220,12 @@ def link_portal_user(client: Client, user) -> Client:
     return locked
 
 
+def link_invited_client(invitation, user) -> None:
+    """Link the new login to the client record an accepted invitation was made for, if any."""
+    if invitation.client_id:
+        link_portal_user(invitation.client, user)
+
+
 def record_view(actor, client: Client) -> None:
     """Audit that someone opened a client's record."""
     audit.record(CLIENT_VIEWED.code, actor=actor, client=client, obj=client)
