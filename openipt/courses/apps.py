@@ -32,4 +32,7 @@ class CoursesConfig(AppConfig):
         from openipt.courses import ending_actions, review_actions, steps_panels  # noqa: F401 - audit event types
 
         review_actions.connect()
+        from openipt.courses import supervision_link
+
+        supervision_link.register()
         add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", steps_panels.course_steps_context, order=5))

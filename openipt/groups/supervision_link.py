@@ -26,8 +26,13 @@ def latest_ratings(session_ids) -> dict:
 
 
 def register() -> None:
-    """Register the group-session target kind with the supervision app."""
+    """Register the group-session and group-meeting target kinds, and the dashboard's meetings panel."""
+    from openipt.core.extensions import ClientPanel, add_panel
+    from openipt.groups import meeting_targets
     from openipt.groups.targets import resolve
     from openipt.supervision import api
 
     api.register_target(KIND, resolve)
+    api.register_target(meeting_targets.KIND, meeting_targets.meeting_target)
+    add_panel("supervision", ClientPanel("group-meetings", "supervision/_meetings_panel.html",
+                                         meeting_targets.waiting_meetings_context, order=40))

@@ -19,6 +19,7 @@ class SafetyConfig(AppConfig):
             add_panel,
         )
         from openipt.safety import actions  # noqa: F401 - registers the audit event types
+        from openipt.safety.api import open_alert_counts_by_staff
         from openipt.safety.panels import (
             client_banner,
             client_panel_context,
@@ -26,6 +27,7 @@ class SafetyConfig(AppConfig):
             portal_panel_context,
             staff_banner,
         )
+        from openipt.supervision.api import register_dashboard_source
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Alerts"), "safety:alerts", staff, order=15, namespace="safety"))
@@ -35,3 +37,4 @@ class SafetyConfig(AppConfig):
         add_client_panel(ClientPanel("safety", "safety/_client_panel.html", client_panel_context, order=5))
         add_panel("portal", ClientPanel("safety", "safety/_portal_panel.html", portal_panel_context, order=5))
         add_panel("portal_help", ClientPanel("safety-help", "safety/_portal_help.html", portal_help_context, order=1))
+        register_dashboard_source("alert_counts", open_alert_counts_by_staff)
