@@ -42,6 +42,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import actions as course_actions
 from openipt.courses import goal_actions
 from openipt.courses.models import Course
+from openipt.measures.api import score_points
 
 COURSE_TEXT_LIMIT = course_actions.MAX_TEXT
 FOCUS_FIELDS = {"primary_area": "area", "primary_rationale": "rationale", "dispute_stage": "stage",
@@ -135,8 +136,6 @@ def choose_area(actor, course_id, *, area: str, stage: str, rationale: str, seco
 
 def latest_phq9(client) -> int | None:
     """Return the client's latest PHQ-9 total from the measures app, or None."""
-    from openipt.measures.api import score_points
-
     for _when, total in reversed(list(score_points(client, "phq9") or [])):
         if isinstance(total, (int, float)) and not isinstance(total, bool) and 0 <= total <= 27:
             return int(total)

@@ -13,3 +13,6 @@ class CouplesConfig(AppConfig):
 
         add_panel("course", ClientPanel("couples", "couples/_course_panel.html", course_panel_context, order=5))
         add_panel("portal", ClientPanel("couples", "couples/_portal_panel.html", portal_panel_context, order=5))
+        from openipt.couples import api
+
+        api.register()

@@ -16,6 +16,8 @@ class MeasuresConfig(AppConfig):
             panels,
             settings_actions,  # noqa: F401 - registers the audit event types
         )
+        from openipt.measures.engine import load_instruments
+        from openipt.safety.catalogue import register_instrument_catalogue
 
         add_nav(NavItem(_("Questionnaires due"), "measures:due", ("admin", "supervisor", "therapist", "facilitator"),
                         order=30, namespace="measures", count=panels.due_count))
@@ -23,3 +25,4 @@ class MeasuresConfig(AppConfig):
         add_panel("course", Panel("measures", "measures/_course_panel.html", panels.course_panel_context, order=20))
         add_panel("client", Panel("measures", "measures/_client_panel.html", panels.client_panel_context, order=20))
         add_panel("portal", Panel("measures", "measures/_portal_panel.html", panels.portal_panel_context, order=10))
+        register_instrument_catalogue(load_instruments)

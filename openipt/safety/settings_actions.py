@@ -28,6 +28,7 @@ from openipt.safety.actions import (
     SAFEGUARDING_LEAD_SET,
     TIMING_CHANGED,
 )
+from openipt.safety.catalogue import instrument_catalogue
 from openipt.safety.models import (
     CrisisContact,
     OrganisationRule,
@@ -60,9 +61,7 @@ def _text(value, field: str, message: str, limit: int) -> str:
 
 def _known_item(instrument: str, item: str) -> None:
     try:
-        from openipt.measures.engine import load_instruments
-
-        registry = load_instruments()
+        registry = instrument_catalogue()
     except Exception:  # noqa: BLE001 - the measures content is optional here
         return
     if instrument not in registry:
