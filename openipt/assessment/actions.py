@@ -48,6 +48,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
+from openipt.safety.api import raise_for_text
 
 INVENTORY_VIEWED = register("assessment.inventory_viewed", "Interpersonal inventory viewed")
 PERSON_ADDED = register("assessment.person_added", "Person added to the inventory")
@@ -178,8 +179,6 @@ def _scan_client_text(actor, person, values: dict, names) -> None:
         return
     text = "\n".join(values[n] for n in names if n in TEXT_FIELDS and values.get(n))
     if text:
-        from openipt.safety.api import raise_for_text
-
         raise_for_text(client=person.client, text=text, source="inventory", obj=person, actor=actor)
 
 

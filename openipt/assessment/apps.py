@@ -7,6 +7,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Assessment"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from openipt.assessment import actions  # noqa: F401 - registers the audit event types
         from openipt.assessment.api import formulation_agreed_on, has_agreed_formulation, timeline_events
         from openipt.assessment.panels import client_panel_context, course_panel_context, portal_panel_context

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from openipt.accounts.actor import Actor
+from openipt.courses.models import Course
 
 # client -> (people, events, onset months ago, onset note, intake, area, stage, rationale)
 DEMO = {
@@ -72,7 +73,6 @@ def add_demo_assessment(world) -> None:
     """Build the demo assessments through the real actions (idempotent)."""
     from openipt.assessment import actions, formulation_actions, timeline_actions
     from openipt.assessment.models import InventoryPerson
-    from openipt.courses.models import Course
 
     therapist = world.actor("therapist")
     today = timezone.localdate()
@@ -167,8 +167,6 @@ class _Writer:
 
 def add_synthetic_assessment(world, batch: int = 2000) -> None:
     """Give each synthetic course's client an inventory, a timeline and an onset; chosen areas get a formulation."""
-    from openipt.courses.models import Course
-
     course_ids = list(getattr(world, "course_ids", []) or [])
     world.assessment_client_ids = []
     if not course_ids:

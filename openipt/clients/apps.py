@@ -6,6 +6,7 @@ class ClientsConfig(AppConfig):
     label = "clients"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from openipt.accounts.actions import add_invitation_listener
         from openipt.clients.actions import link_invited_client
 

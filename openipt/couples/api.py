@@ -8,11 +8,13 @@ pass a client or course they already fetched through their own access rules.
 
 from __future__ import annotations
 
+from openipt.courses.models import OPEN_STATUSES
+from openipt.courses.participants import SecondParticipant, register_second_participant
+
 
 def open_course_ids_as_second_partner(client_id: int) -> list[int]:
     """Return the ids of open couples courses in which the client is partner two (the course's client is partner one)."""
     from openipt.couples.models import Couple
-    from openipt.courses.models import OPEN_STATUSES
 
     if client_id is None:
         return []
@@ -35,7 +37,6 @@ def partner_ids(course) -> tuple[int, ...]:
 def second_partner_course_ids(client_id: int):
     """The same as `open_course_ids_as_second_partner`, as a lazy query (for use inside another query: no extra query)."""
     from openipt.couples.models import Couple
-    from openipt.courses.models import OPEN_STATUSES
 
     return Couple.objects.filter(partner_two_id=client_id, course__status__in=[s.value for s in OPEN_STATUSES]).values("course_id")
 
@@ -89,7 +90,5 @@ def partner_two_id(course) -> int | None:
 
 def register() -> None:
     """Make partner two the second participant of couples courses (courses.participants), from CouplesConfig.ready."""
-    from openipt.courses.participants import SecondParticipant, register_second_participant
-
     register_second_participant(SecondParticipant(
         of_course=partner_two_id, course_ids=second_partner_course_ids_of, expression=second_partner_id))

@@ -7,6 +7,7 @@ class CouplesConfig(AppConfig):
     verbose_name = "Couples IPT"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from openipt.core.extensions import ClientPanel, add_panel
         from openipt.couples import actions, screen_actions  # noqa: F401 - registers audit event types and the start check
         from openipt.couples.panels import course_panel_context, portal_panel_context

@@ -20,8 +20,10 @@ from openipt.core.errors import ActionError
 from openipt.couples import access, screen
 from openipt.couples.actions import _own_couple
 from openipt.couples.models import Couple, PartnerScreen, ScreenVia
+from openipt.courses import access as course_access
 from openipt.courses.start_checks import CheckResult
 from openipt.courses.start_checks import register as register_check
+from openipt.safety import api as safety_api
 
 SCREEN_SAVED = register("couples.screen_saved", "Partner's private safety screen recorded")
 SCREEN_READ = register("couples.screen_read", "Partner's private safety screen answers read")
@@ -50,7 +52,6 @@ def _save(actor, couple: Couple, partner, answers: dict, note: str, via: str) ->
         entered_by=actor.membership if via == ScreenVia.THERAPIST else None, at=timezone.now())
     audit.record(SCREEN_SAVED.code, actor=actor, client=partner, obj=row,
                  details={"couple": couple.pk, "via": via, "concern": concern})
-    from openipt.safety import api as safety_api
 
     level = screen.alert_level(answers)
     if concern:
@@ -79,8 +80,6 @@ def answer_own_screen(actor, data: dict) -> PartnerScreen:
 @transaction.atomic
 def enter_screen(actor, couple_id, partner_id, data: dict, *, alone: bool) -> PartnerScreen:
     """The therapist enters a partner's screen while alone with that partner."""
-    from openipt.courses import access as course_access
-
     couple = access.get_couple(actor, couple_id)
     if couple is None:
         raise ActionError(_("That couples course was not found."), code="not_found")

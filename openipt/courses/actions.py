@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openipt.accounts.actor import Actor
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
@@ -34,6 +35,7 @@ from openipt.courses.models import (
     Session,
 )
 from openipt.courses.state import course_state, protocol
+from openipt.safety.api import raise_for_review
 
 COURSE_STARTED = register("course.started", "Course of IPT started")
 COURSE_VIEWED = register("course.viewed", "Course viewed")
@@ -490,8 +492,5 @@ def _after_note_signed(note) -> None:
     The safety work hooks in here: it raises an alert from `note.risk_level` and
     `note.risk_text` in the same transaction, so a risk signal is never lost.
     """
-    from openipt.accounts.actor import Actor
-    from openipt.safety.api import raise_for_review
-
     raise_for_review(client=note.session.course.client, level=note.risk_level, text=note.risk_text, obj=note,
                      actor=Actor(note.signed_by) if note.signed_by_id else None)

@@ -19,10 +19,14 @@ from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
 from openipt.courses import group_courses
+from openipt.courses.goal_actions import add_goal
 from openipt.courses.models import OPEN_STATUSES
+from openipt.courses.state import protocol
 from openipt.groups import access
 from openipt.groups.actions import _add, _member_course, _text, group_for_change, today
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.measures.actions import enter_paper
+from openipt.safety import api as safety_api
 
 MEETING_RECORDED = register("group.meeting_recorded", "Individual group meeting recorded")
 MEETING_VIEWED = register("group.meeting_viewed", "Individual group meeting viewed")
@@ -33,8 +37,6 @@ NOT_JOINING = (Outcome.DECLINED, Outcome.REFERRED, Outcome.NOT_SUITABLE)
 
 def plan_steps(kind: str):
     """Return the protocol's steps for a pre-group or mid-group meeting."""
-    from openipt.courses.state import protocol
-
     sets = protocol().plan_sets_for("group", kind)
     return [step for plan in sets for step in plan.steps]
 
@@ -82,9 +84,6 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
                    recent_attempt=None, outcome: str = "", referral: str = "", notes: str = "",
                    done_step_ids=()) -> Meeting:
     """Record a pre-group or mid-group meeting; an invitation accepted adds the client to the group."""
-    from openipt.measures.actions import enter_paper
-    from openipt.safety import api as safety_api
-
     group = group_for_change(actor, group_id)
     if not access.can_run(actor, group):
         raise ActionError(_("Only the group's facilitators hold these meetings."), code="forbidden")
@@ -114,7 +113,6 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
     notes = _text(notes, "notes", limit=4000)
     referral = _text(referral, "referral", limit=2000)
     problem_area = (problem_area or "").strip()
-    from openipt.courses.state import protocol
 
     if problem_area and problem_area not in {a.id for a in protocol().areas()}:
         raise ActionError(_("Choose one of the listed problem areas."), field="problem_area")
@@ -166,8 +164,6 @@ def record_meeting(actor, group_id, client_id, *, kind: str, held_on: date, phq9
         if problem_area:
             group_courses.record_group_focus(actor, course, problem_area, problem_words or mood_link)
         if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
-            from openipt.courses.goal_actions import add_goal
-
             add_goal(actor, course.pk, text=goal, area=problem_area)
     if kind == MeetingKind.PRE_GROUP:
         if outcome == Outcome.INVITED:
@@ -192,8 +188,6 @@ def rescue_refused_screen(actor, group_id, client_id, *, current_plan: bool, rec
     (a missing referral, a wrong day) may never come back to it: the disclosure must reach staff
     now. Repeated refusals for the same group add to the same open alert.
     """
-    from openipt.safety import api as safety_api
-
     item9 = answer_value(phq9_item9) if phq9_item9 not in (None, "") else None
     if not (current_plan or recent_attempt or item9):
         return False

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openipt.groups import access
+from openipt.measures import instruments
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "groups" / "print" / "print.css"
 
@@ -44,8 +45,6 @@ def guide_pdf(actor, session) -> bytes:
 
 
 def sheet_pdf(actor, session) -> bytes:
-    from openipt.measures import instruments
-
     context = _base(actor, session)
     context["members"] = list(access.active_members(actor, session.group))
     context["items"] = [i for i in instruments.get("phq9").items if i.id != "difficulty"]

@@ -15,6 +15,7 @@ from openipt.groups import access
 from openipt.groups.actions import _text
 from openipt.groups.models import SessionReport
 from openipt.groups.session_actions import session_for_change
+from openipt.safety import api as safety_api
 
 REPORT_FILED = register("group.report_filed", "Group session report filed")
 REPORT_REPLIED = register("group.report_replied", "Supervisor replied to a group session report")
@@ -71,7 +72,6 @@ def _scan_concerns(actor, session, text: str, report) -> None:
     alert, and whoever reads it settles who it was about.
     """
     from openipt.groups.models import Member, MemberStatus
-    from openipt.safety import api as safety_api
 
     members = list(Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).select_related("client"))
     words = set(re.findall(r"[^\W\d_]+", text))

@@ -35,6 +35,7 @@ from openipt.measures.models import (
     Source,
     Status,
 )
+from openipt.safety import api as safety_api
 
 SCHEDULE_DEFAULTED = register("measures.schedule_defaulted", "Default questionnaire schedule set up for a course")
 SCHEDULE_ADDED = register("measures.schedule_added", "Questionnaire schedule added")
@@ -280,8 +281,6 @@ def _draft(client, course, item, inst, answers, *, source, entered_by=None, link
             admin.save(update_fields=["answers", "updated_at"])
     if changed:
         # A safety answer counts the moment it is saved, even if the questionnaire is never sent (HAZ-005).
-        from openipt.safety import api as safety_api
-
         safety_api.raise_for_administration(admin, only_items=changed)
         safety_items.raise_linked(admin, inst, client=client, only_items=changed)
     answered = sum(1 for v in admin.answers.values() if v is not None)
@@ -297,8 +296,6 @@ def complete(admin: Administration, inst: Instrument, values: dict, *, client: C
 
     Returns the safety alerts raised.
     """
-    from openipt.safety import api as safety_api
-
     sex = sex_for(client)
     result = score(inst, values, sex=sex or None)
     admin.answers = dict(values)

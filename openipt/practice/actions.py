@@ -28,6 +28,9 @@ from openipt.practice.models import (
     ReadingAssignment,
     ReadingQuestion,
 )
+from openipt.protocol import default_protocol
+from openipt.safety import api as safety_api
+from openipt.safety import riskdetect
 
 PRACTICE_VIEWED = register("practice.viewed", "Between-session work of a client viewed by staff")
 READING_ASSIGNED = register("practice.reading_assigned", "Reading assigned to a client")
@@ -59,8 +62,6 @@ SOURCES = ("practice.worksheet", "practice.log", "practice.question", "practice.
 
 def screen_text(*, client, text: str, source: str, obj=None, actor=None) -> list:
     """Pass a client's text to the safety app (inside the caller's transaction)."""
-    from openipt.safety import api as safety_api
-
     if not text or not text.strip():
         return []
     return safety_api.raise_for_text(client=client, text=text, source=source, obj=obj, actor=actor)
@@ -68,8 +69,6 @@ def screen_text(*, client, text: str, source: str, obj=None, actor=None) -> list
 
 def risk_flag(text: str) -> bool:
     """The risk detector as a screen for the analyser and the partner: True means "may be about harm"."""
-    from openipt.safety import riskdetect
-
     return bool(riskdetect.scan(text).flag)
 
 
@@ -116,8 +115,6 @@ def record_staff_view(actor, client, what: str) -> None:
 # Reading -----------------------------------------------------------------------------------
 
 def _topic(topic_id: str):
-    from openipt.protocol import default_protocol
-
     try:
         topic = default_protocol().topic(topic_id)
     except KeyError:

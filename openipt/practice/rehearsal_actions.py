@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.assessment import api as assessment_api
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.sealed import unseal
+from openipt.couples.api import ENDING_STAGE, ending_material_blocked
 from openipt.practice import access
 from openipt.practice.actions import (
     REHEARSAL_MESSAGE,
@@ -28,6 +30,7 @@ from openipt.practice.actions import (
     text_value,
 )
 from openipt.practice.models import PartnerKind, Rehearsal, RehearsalRole, RehearsalTurn
+from openipt.safety import api as safety_api
 
 MAX_MESSAGE = 1000
 MAX_STEPS = 20
@@ -54,8 +57,6 @@ def person_of(rehearsal):
 
 def inventory_people(client) -> list[dict]:
     """The people in the client's interpersonal inventory (from the assessment app), or [] if none."""
-    from openipt.assessment import api as assessment_api
-
     get = getattr(assessment_api, "inventory_people", None)
     if get is None:
         return []
@@ -67,8 +68,6 @@ def inventory_people(client) -> list[dict]:
 
 
 def paused_for(client) -> bool:
-    from openipt.safety import api as safety_api
-
     return bool(safety_api.automated_features_paused(client))
 
 
@@ -120,7 +119,6 @@ def start_rehearsal(actor, scenario_id: str, *, person_id=None, name: str = "", 
     scenario = scenarios().get(scenario_id or "")
     if scenario is None:
         raise ActionError(_("Choose a conversation to practise."), field="scenario")
-    from openipt.couples.api import ENDING_STAGE, ending_material_blocked
 
     if scenario.stage == ENDING_STAGE and ending_material_blocked(client):
         raise ActionError(_("This practice is not open for you now. Please talk with your therapist about it first."),

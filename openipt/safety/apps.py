@@ -7,6 +7,7 @@ class SafetyConfig(AppConfig):
     verbose_name = "Clinical safety"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import (

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.accounts.models import Membership, Role
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError
 from openipt.safety import access
@@ -274,8 +275,6 @@ def change_contact(actor, contact_id, data: dict, *, expected_version: int) -> C
 
 def safeguarding_lead_choices(organisation_id: int):
     """Return the active staff (not facilitators or clients) who may be named safeguarding lead."""
-    from openipt.accounts.models import Membership, Role
-
     return (Membership.objects.filter(organisation_id=organisation_id, is_active=True,
                                       role__in=[Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST])
             .select_related("user").order_by("user__first_name", "user__last_name", "pk"))

@@ -21,6 +21,7 @@ from openipt.audit.registry import register
 from openipt.clients.access import normalise_search
 from openipt.clients.actions import RECORD_ALPHABET
 from openipt.clients.models import Assignment, Client, ClientStatus
+from openipt.core.db import refresh_statistics
 from openipt.seed.steps import app_steps
 
 SYNTH_EVENT = register("system.synth", "Synthetic data generated")
@@ -116,8 +117,6 @@ def generate(clients: int, seed: int = 1, *, slug: str | None = None, batch: int
 
 def generate_and_analyse(clients: int, seed: int = 1, *, slug: str | None = None) -> SynthWorld:
     """Generate, then refresh the planner's statistics so pages are measured as they would run."""
-    from openipt.core.db import refresh_statistics
-
     world = generate(clients, seed, slug=slug)
     refresh_statistics()
     return world

@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from openipt.accounts.actor import Actor
+from openipt.accounts.models import Membership
+from openipt.courses.models import Attendance, Session
+from openipt.protocol import default_protocol
 from openipt.supervision import scoring
 from openipt.supervision.models import FidelityRating, SignOff
 
@@ -40,7 +43,6 @@ DEMO_ANSWERS = {
 @transaction.atomic
 def add_demo_supervision(world) -> None:
     """Rate some demo sessions and sign off the facilitator (idempotent)."""
-    from openipt.courses.models import Attendance, Session
     from openipt.supervision import actions
 
     org = world.organisation
@@ -79,10 +81,6 @@ def add_demo_supervision(world) -> None:
 
 def add_synthetic_supervision(world, every: int = 12) -> None:
     """Rate about one attended session in `every` in the synthetic organisation (bulk rows, not audited one by one)."""
-    from openipt.accounts.models import Membership
-    from openipt.courses.models import Attendance, Session
-    from openipt.protocol import default_protocol
-
     org = world.organisation
     rng = world.rng
     protocol = default_protocol()
