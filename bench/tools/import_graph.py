@@ -1,12 +1,14 @@
 """Print how the apps of `openipt` import each other: cycles and function-level imports.
 
-    .venv/bin/python bench/tools/import_graph.py [--list]
+    .venv/bin/python bench/tools/import_graph.py [--list] [--exclude GLOB ...] [--root DIR]
 
 An "app" is a direct child of `openipt/` (a package such as `openipt.courses`, or a module such
 as `openipt.cli`). The script reads the source with `ast`; it imports nothing from the project.
 It prints the app-level cycles (strongly connected groups of apps, counting every import, at
 module level or inside a function) and the number of imports placed inside a function or method
-body that reach another app. `--list` also prints each of those imports with its file and line.
+body that reach another app. `--list` also prints each of those imports with its file and line;
+`--exclude` leaves out files matching a glob relative to the root (e.g. "openipt/*/seed.py");
+`--root` reads another checkout.
 """
 
 import argparse
@@ -23,8 +25,8 @@ def app_of(module):
     return parts[1] if len(parts) > 1 and parts[0] == PACKAGE else None
 
 
-def module_name(path):
-    rel = path.relative_to(ROOT).with_suffix("")
+def module_name(path, root=ROOT):
+    rel = path.relative_to(root).with_suffix("")
     parts = list(rel.parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -43,9 +45,9 @@ def imported_modules(node, current, is_package):
     return [base] + [f"{base}.{alias.name}" for alias in node.names]
 
 
-def imports_in(path):
+def imports_in(path, root=ROOT):
     """Yield (target app, line, inside a function) for each import of another module of the package."""
-    current = module_name(path)
+    current = module_name(path, root)
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
     def walk(node, in_function):
@@ -94,16 +96,21 @@ def strongly_connected(graph):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="list each function-level cross-app import")
+    parser.add_argument("--exclude", action="append", default=[], help="leave out files matching this glob")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to read (default: this one)")
     args = parser.parse_args(argv)
+    root = args.root.resolve()
     graph, module_graph, late = {}, {}, []
-    for path in sorted((ROOT / PACKAGE).rglob("*.py")):
-        source_app = app_of(module_name(path))
-        for target, line, in_function in imports_in(path):
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        if any(path.relative_to(root).match(pattern) for pattern in args.exclude):
+            continue
+        source_app = app_of(module_name(path, root))
+        for target, line, in_function in imports_in(path, root):
             if target == source_app or source_app is None:
                 continue
             graph.setdefault(source_app, set()).add(target)
             if in_function:
-                late.append((path.relative_to(ROOT), line, target))
+                late.append((path.relative_to(root), line, target))
             else:
                 module_graph.setdefault(source_app, set()).add(target)
     cycles = strongly_connected(graph)
