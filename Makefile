@@ -46,6 +46,12 @@ lint: $(VENV)/.installed-dev
 mypy: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# The import contracts in .importlinter: apps depend downwards only, no app loads the demo data,
+# pure engines import no Django.
+.PHONY: imports
+imports: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache
 

@@ -1,6 +1,7 @@
 """The `openipt` command: run, seed, check and try OpenIPT from a terminal.
 
-Commands that need the database set Django up first; the pure tools (score,
+Commands that need the database set Django up first, so they import the project's
+modules inside the command, after `_setup_django()`; the pure tools (score,
 risk scan, analyse, suggest-area, protocol) run without it. Configuration
 problems print one line and exit 2 rather than a traceback.
 """

@@ -38,7 +38,6 @@ def is_care_staff(actor: Actor | None) -> bool:
 
 
 can_manage_people = is_admin
-can_view_audit_log = is_admin
 
 
 def active_memberships(user) -> QuerySet[Membership]:

@@ -266,6 +266,17 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
+# Called, in the same transaction, with (invitation, new user) when an invitation is accepted. The clients
+# app, which sits above accounts, registers here to link a client's portal login to the client record.
+INVITATION_LISTENERS: list[Callable[[Invitation, User], None]] = []
+
+
+def add_invitation_listener(listener: Callable[[Invitation, User], None]) -> None:
+    """Call `listener` whenever an invitation is accepted (register from AppConfig.ready)."""
+    if listener not in INVITATION_LISTENERS:
+        INVITATION_LISTENERS.append(listener)
+
+
 def accept_invitation(token: str, *, username: str, password: str, display_name: str = "") -> Membership:
     """Use an invitation: create the login and join the organisation, once."""
     with transaction.atomic():
@@ -278,10 +289,8 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
             membership = add_member(invitation.organisation, user, invitation.role, supervisor=invitation.supervisor)
         except IntegrityError:
             raise ActionError("Could not join the organisation; try again.") from None
-        if invitation.client is not None:
-            from openipt.clients.actions import link_portal_user
-
-            link_portal_user(invitation.client, user)
+        for listener in INVITATION_LISTENERS:
+            listener(invitation, user)
         locked.accepted_at = timezone.now()
         locked.accepted_membership = membership
         locked.save(update_fields=["accepted_at", "accepted_membership", "updated_at"])

@@ -13,18 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openipt.core.models import TimeStamped
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Admin")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    THERAPIST = "therapist", _("Therapist")
-    FACILITATOR = "facilitator", _("Facilitator")
-    CLIENT = "client", _("Client")
-
-
-STAFF_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST, Role.FACILITATOR)
-CARE_ROLES = (Role.SUPERVISOR, Role.THERAPIST, Role.FACILITATOR)
+from openipt.core.roles import CARE_ROLES, STAFF_ROLES, Role  # noqa: F401 - in core so apps below accounts can name them
 
 
 class User(AbstractUser):

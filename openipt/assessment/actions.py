@@ -50,6 +50,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ErrorCode
+from openipt.safety.api import raise_for_text
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -189,8 +190,6 @@ def _scan_client_text(actor: Actor, person: InventoryPerson, values: dict[str, A
         return
     text = "\n".join(values[n] for n in names if n in TEXT_FIELDS and values.get(n))
     if text:
-        from openipt.safety.api import raise_for_text
-
         raise_for_text(client=person.client, text=text, source="inventory", obj=person, actor=actor)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openipt.core.charts import Event
+
 
 def timeline_events(client) -> list:
     """Return the client's life events as openipt.core.charts Event objects, oldest first.
@@ -13,7 +15,6 @@ def timeline_events(client) -> list:
     from openipt.assessment.choices import EventKind, chart_kind
     from openipt.assessment.models import LifeEvent
     from openipt.assessment.suggest.dates import ApproxDate
-    from openipt.core.charts import Event
 
     if client is None or getattr(client, "pk", None) is None:
         return []

@@ -44,6 +44,7 @@ from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses import actions as course_actions
 from openipt.courses import goal_actions
 from openipt.courses.models import Course
+from openipt.measures.api import score_points
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -140,8 +141,6 @@ def choose_area(actor: Actor, course_id, *, area: str, stage: str, rationale: st
 
 def latest_phq9(client) -> int | None:
     """Return the client's latest PHQ-9 total from the measures app, or None."""
-    from openipt.measures.api import score_points
-
     for _when, total in reversed(list(score_points(client, "phq9") or [])):
         if isinstance(total, (int, float)) and not isinstance(total, bool) and 0 <= total <= 27:
             return int(total)

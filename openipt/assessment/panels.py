@@ -14,6 +14,7 @@ from openipt.assessment import access, casebuild, present
 from openipt.assessment.choices import AREA_NAMES
 from openipt.assessment.forms import GoalsForm
 from openipt.assessment.models import FormulationVersion, InventoryPerson, InventorySeen, LifeEvent
+from openipt.courses import access as course_access
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -51,7 +52,6 @@ def course_panel_context(request, course):
     if actor is None or not actor.is_staff:
         return None
     from openipt.assessment.views.formulation import goal_suggestions
-    from openipt.courses import access as course_access
 
     versions = list(FormulationVersion.objects.filter(course=course).order_by("-number")
                     .values("number", "shared_at", "agreed_on", "agreed_by_client", "area")[:50])

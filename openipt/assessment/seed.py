@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from openipt.accounts.actor import Actor
+from openipt.courses.models import Course
 
 # client -> (people, events, onset months ago, onset note, intake, area, stage, rationale)
 DEMO = {
@@ -72,7 +73,6 @@ def add_demo_assessment(world) -> None:
     """Build the demo assessments through the real actions (idempotent)."""
     from openipt.assessment import actions, formulation_actions, timeline_actions
     from openipt.assessment.models import InventoryPerson
-    from openipt.courses.models import Course
 
     therapist = world.actor("therapist")
     today = timezone.localdate()
@@ -167,8 +167,6 @@ class _Writer:
 
 def add_synthetic_assessment(world, batch: int = 2000) -> None:
     """Give each synthetic course's client an inventory, a timeline and an onset; chosen areas get a formulation."""
-    from openipt.courses.models import Course
-
     course_ids = list(getattr(world, "course_ids", []) or [])
     world.assessment_client_ids = []
     if not course_ids:
@@ -234,3 +232,8 @@ def _synth_batch(world, courses, w: _Writer) -> None:
     w.insert(AreaChoice, CHOICE_COLUMNS, choices)
     w.insert(FormulationVersion, VERSION_COLUMNS, versions)
     world.assessment_client_ids.extend(client_ids)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_assessment,)
+SYNTH_STEPS = (add_synthetic_assessment,)

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openipt.accounts.decorators import admin_required
 from openipt.audit import access, registry
+from openipt.core.decorators import actor_required
 from openipt.core.forms import DateInput
 from openipt.core.pagination import paginate
+from openipt.core.roles import Role
 
 
 class AuditFilterForm(forms.Form):
@@ -33,7 +34,7 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-@admin_required
+@actor_required(Role.ADMIN)
 def audit_log_view(request):
     """Browse and filter the organisation's audit log."""
     form = AuditFilterForm(request.GET or None)

@@ -226,6 +226,12 @@ def link_portal_user(client: Client, user: User) -> Client:
     return locked
 
 
+def link_invited_client(invitation: Any, user: Any) -> None:
+    """Link the new login to the client record an accepted invitation was made for, if any."""
+    if invitation.client_id:
+        link_portal_user(invitation.client, user)
+
+
 def record_view(actor: Actor, client: Client) -> None:
     """Audit that someone opened a client's record."""
     audit.record(CLIENT_VIEWED.code, actor=actor, client=client, obj=client)

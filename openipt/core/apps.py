@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "OpenIPT core"
 
     def ready(self) -> None:
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import NavItem, add_nav

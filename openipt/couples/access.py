@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
 from openipt.couples.models import Couple, Entry
+from openipt.courses.access import visible_courses
 from openipt.courses.models import OPEN_STATUSES
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ def _pk(value) -> int | None:
 
 def visible_couples(actor: Actor | None) -> QuerySet[Couple]:
     """Couples whose course and both partners the staff member can see."""
-    from openipt.courses.access import visible_courses
-
     if actor is None or actor.role == Role.CLIENT:
         return Couple.objects.none()
     return Couple.objects.filter(

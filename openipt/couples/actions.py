@@ -22,7 +22,9 @@ from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.couples import access
 from openipt.couples.models import Couple, Entry, EntryKind, PartnerView
+from openipt.courses import access as course_access
 from openipt.courses.models import OPEN_STATUSES
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -42,8 +44,6 @@ KINDS = tuple(EntryKind.values)
 @transaction.atomic
 def link_partner(actor: Actor, course_id: int | str, *, record_number: str) -> Couple:
     """Add partner two (found by record number among the clients the actor can see) to a couples course."""
-    from openipt.courses import access as course_access
-
     course = course_access.get_course_for_change(actor, course_id, lock=True)
     if course is None:
         raise ActionError(_("That course was not found."), code=ErrorCode.NOT_FOUND)
@@ -151,8 +151,6 @@ def save_view(actor: Actor, data: dict[str, Any], *, expected_version: int, auto
         view.edited_at = now
         view.save(update_fields=["version", "edited_at"])
         if changed_text:
-            from openipt.safety import api as safety_api
-
             safety_api.raise_for_text(client=client, text="\n".join(changed_text), source="couples.view", obj=view,
                                       actor=actor)
         if not quiet:

@@ -1,17 +1,20 @@
 """What other apps may ask of couples IPT (kept small and stable).
 
-Measures uses these to give partner two their own questionnaires in the couples course (see
+`register()` makes partner two the second participant of a couples course in
+openipt.courses.participants, which measures asks to give partner two their own questionnaires (see
 docs/guides/couples.md, "Each partner's questionnaires"). They add no permission check: callers
 pass a client or course they already fetched through their own access rules.
 """
 
 from __future__ import annotations
 
+from openipt.courses.models import OPEN_STATUSES
+from openipt.courses.participants import SecondParticipant, register_second_participant
+
 
 def open_course_ids_as_second_partner(client_id: int) -> list[int]:
     """Return the ids of open couples courses in which the client is partner two (the course's client is partner one)."""
     from openipt.couples.models import Couple
-    from openipt.courses.models import OPEN_STATUSES
 
     if client_id is None:
         return []
@@ -34,7 +37,6 @@ def partner_ids(course) -> tuple[int, ...]:
 def second_partner_course_ids(client_id: int):
     """The same as `open_course_ids_as_second_partner`, as a lazy query (for use inside another query: no extra query)."""
     from openipt.couples.models import Couple
-    from openipt.courses.models import OPEN_STATUSES
 
     return Couple.objects.filter(partner_two_id=client_id, course__status__in=[s.value for s in OPEN_STATUSES]).values("course_id")
 
@@ -73,3 +75,20 @@ def ending_material_blocked(client) -> bool:
     if client is None or getattr(client, "pk", None) is None:
         return False
     return client_in_concern(client)
+
+
+def second_partner_course_ids_of(client_id: int, open_only: bool):
+    """`second_partner_course_ids` (open_only) or `course_ids_of_client` (any status): for courses.participants."""
+    return second_partner_course_ids(client_id) if open_only else course_ids_of_client(client_id)
+
+
+def partner_two_id(course) -> int | None:
+    """Partner two's client id of a linked couples course, or None."""
+    ids = partner_ids(course)
+    return ids[1] if len(ids) > 1 else None
+
+
+def register() -> None:
+    """Make partner two the second participant of couples courses (courses.participants), from CouplesConfig.ready."""
+    register_second_participant(SecondParticipant(
+        of_course=partner_two_id, course_ids=second_partner_course_ids_of, expression=second_partner_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openipt.couples import access
 from openipt.couples.actions import COUPLES_FORMAT
 from openipt.couples.models import PartnerScreen
+from openipt.courses.access import can_change_course
 
 
 def course_panel_context(request, course):
@@ -13,7 +14,6 @@ def course_panel_context(request, course):
     if actor is None or not actor.is_staff or course.format_id != COUPLES_FORMAT:
         return None
     from openipt.couples.screen_actions import latest_screens
-    from openipt.courses.access import can_change_course
 
     couple = access.couple_for_course(actor, course)
     screens = latest_screens(couple) if couple is not None else {}

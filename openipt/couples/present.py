@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.core.charts import Cutoff, Point, Series, trajectory_chart
 from openipt.couples.models import EntryKind
+from openipt.measures import api as measures_api
 
 
 def side_by_side(couple, entries) -> list[dict]:
@@ -28,8 +30,6 @@ def saved_rows(view) -> list[dict]:
 
 def scores(couple) -> dict[int, list[tuple]]:
     """Each partner's completed PHQ-9 (completed_at, total), oldest first, keyed by client id."""
-    from openipt.measures import api as measures_api
-
     return {p.pk: measures_api.score_points(p, "phq9") for p in (couple.partner_one, couple.partner_two)}
 
 
@@ -44,8 +44,6 @@ def latest_scores(couple, points: dict[int, list[tuple]]) -> list[dict]:
 
 def phq9_chart(couple, points: dict[int, list[tuple]]):
     """Both partners' PHQ-9 scores over time on one chart (dates on the x axis), or None with no scores."""
-    from openipt.core.charts import Cutoff, Point, Series, trajectory_chart
-
     series = [
         Series(partner.display_name, tuple(Point(timezone.localdate(at), total) for at, total in points.get(partner.pk, [])))
         for partner in (couple.partner_one, couple.partner_two)

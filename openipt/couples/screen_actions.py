@@ -22,8 +22,10 @@ from openipt.core.errors import ActionError, ErrorCode
 from openipt.couples import access, screen
 from openipt.couples.actions import _own_couple
 from openipt.couples.models import Couple, PartnerScreen, ScreenVia
+from openipt.courses import access as course_access
 from openipt.courses.start_checks import CheckResult
 from openipt.courses.start_checks import register as register_check
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -57,7 +59,6 @@ def _save(actor: Actor, couple: Couple, partner: Client, answers: dict[str, Any]
         entered_by=actor.membership if via == ScreenVia.THERAPIST else None, at=timezone.now())
     audit.record(SCREEN_SAVED.code, actor=actor, client=partner, obj=row,
                  details={"couple": couple.pk, "via": via, "concern": concern})
-    from openipt.safety import api as safety_api
 
     level = screen.alert_level(answers)
     if concern:
@@ -86,8 +87,6 @@ def answer_own_screen(actor: Actor, data: dict[str, Any]) -> PartnerScreen:
 @transaction.atomic
 def enter_screen(actor: Actor, couple_id: int | str, partner_id: int | str, data: dict[str, Any], *, alone: bool) -> PartnerScreen:
     """The therapist enters a partner's screen while alone with that partner."""
-    from openipt.courses import access as course_access
-
     couple = access.get_couple(actor, couple_id)
     if couple is None:
         raise ActionError(_("That couples course was not found."), code=ErrorCode.NOT_FOUND)

@@ -16,6 +16,7 @@ from openipt.core.forms import apply_action_error
 from openipt.couples import access, screen, screen_actions
 from openipt.couples.forms import ScreenForm, StaffScreenForm
 from openipt.couples.models import PartnerScreen
+from openipt.courses.access import can_change_course
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -49,8 +50,6 @@ def _staff_couple(request, couple_id):
 
 
 def _can_change(actor: Actor, couple) -> bool:
-    from openipt.courses.access import can_change_course
-
     return can_change_course(actor, couple.course) and couple.course.is_open
 
 

@@ -10,9 +10,16 @@ from datetime import date
 
 from django.db import transaction
 
+from openipt.accounts import actions as account_actions
 from openipt.accounts.actor import Actor
 from openipt.accounts.models import Membership, Role
+from openipt.clients import actions as client_actions
 from openipt.clients.models import Client
+from openipt.courses.models import Course
+from openipt.courses.screening_actions import add_demo_screening
+from openipt.courses.seed import _demo_course
+from openipt.measures import actions as measures_actions
+from openipt.measures.models import Administration
 
 PARTNERS = [
     ("nadia", "Nadia", "Rahman", date(1987, 5, 14), "female"),
@@ -37,10 +44,6 @@ VIEWS = {
 
 
 def _partner(world, username, given, family, born, sex) -> Client:
-    from openipt.accounts import actions as account_actions
-    from openipt.clients import actions as client_actions
-    from openipt.seed.demo import _user
-
     org = world.organisation
     client = Client.objects.filter(organisation=org, given_name=given, family_name=family).first()
     if client is None:
@@ -50,7 +53,7 @@ def _partner(world, username, given, family, born, sex) -> Client:
              "preferred_language": "en", "email": f"{username}@example.org"},
             assign_to=world.members["therapist"], status="active",
         )
-    user = _user(username, f"{given} {family}")
+    user = world.user(username, f"{given} {family}")
     if not Membership.objects.filter(user=user, organisation=org).exists():
         account_actions.add_member(org, user, Role.CLIENT)
     if client.user_id is None:
@@ -66,8 +69,6 @@ def add_demo_couple(world) -> None:
     """Create the Rahmans' couples course (five sessions held), link them, and write both views (idempotent)."""
     from openipt.couples import actions
     from openipt.couples.models import Couple, PartnerView
-    from openipt.courses.models import Course
-    from openipt.courses.seed import _demo_course
 
     one, two = (_partner(world, *p) for p in PARTNERS)
     course = Course.objects.filter(client=one, format_id="couples").first()
@@ -80,7 +81,6 @@ def add_demo_couple(world) -> None:
         actions.link_partner(world.actor("therapist"), course.pk, record_number=two.record_number)
     _paper_scores(world, course)
     _demo_screens(world, one, two)
-    from openipt.courses.screening_actions import add_demo_screening
 
     add_demo_screening(world)  # the couple's course is made after the courses app's demo step
     for username, data in VIEWS.items():
@@ -104,9 +104,6 @@ def _demo_screens(world, one, two) -> None:
 
 def _paper_scores(world, course) -> None:
     """Nadia's PHQ-9 on paper at sessions 1, 3 and 5 (16, 13, 10). Karim's need the measures change in the guide."""
-    from openipt.measures import actions as measures_actions
-    from openipt.measures.models import Administration
-
     if Administration.objects.filter(course=course).exists():
         return
     sessions = {s.number: s for s in course.sessions.all()}
@@ -119,3 +116,7 @@ def _paper_scores(world, course) -> None:
         answers["difficulty"] = 1
         measures_actions.enter_paper(world.actor("therapist"), course.pk, instrument_code="phq9", session_number=number,
                                      completed_on=session.scheduled_start.date(), answers=answers)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_couple,)

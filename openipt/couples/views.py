@@ -17,6 +17,8 @@ from openipt.core.forms import apply_action_error
 from openipt.couples import access, actions, present
 from openipt.couples.forms import LinkPartnerForm, ViewForm
 from openipt.couples.models import Entry, EntryKind
+from openipt.courses import access as course_access
+from openipt.measures import api as measures_api
 
 
 @staff_required
@@ -24,7 +26,6 @@ def link_view(request, course_id):
     """Add the second partner to a couples course."""
     from django.core.exceptions import PermissionDenied
 
-    from openipt.courses import access as course_access
 
     actor = request.actor
     course = course_access.get_course(actor, course_id)
@@ -87,8 +88,6 @@ def _own_or_404(request):
 
 
 def _mine_context(request, client, couple, form, *, conflict=None, saved=False):
-    from openipt.measures import api as measures_api
-
     partner_id = couple.partner_of(client.pk)
     visible = list(access.entries_for_client(client, couple))
     partner_shared = [e for e in visible if e.view.author_id == partner_id and e.text]

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from openipt.accounts.actor import Actor
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
@@ -36,6 +37,7 @@ from openipt.courses.models import (
     Session,
 )
 from openipt.courses.state import course_state, protocol
+from openipt.safety.api import raise_for_review
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -163,7 +165,7 @@ def _check_contract(fmt, sessions, frequency, initial, *, floor: int = 0, check_
     if not check_range:
         problems = [p for p in problems if p.code in (CourseCode.FREQUENCY_NOT_USED, CourseCode.INITIAL_NOT_IN_RANGE)]
     for field in ("sessions_planned", "initial_sessions", "frequency"):
-        words = [message(p) for p in problems if p.field == field]
+        words = [message(p, gettext) for p in problems if p.field == field]
         if words:
             raise ActionError(" ".join(words), field=field)
     if sessions < floor:
@@ -356,7 +358,7 @@ def record_agreement(actor: Actor, course_id, what: str, on: date | None = None)
         problems = rules.validate_contract(_format(course.format_id), rules.Contract(
             course.sessions_planned, course.frequency, None, course.initial_sessions))
         if problems and course.status != CourseStatus.MAINTENANCE:
-            raise ActionError(" ".join(message(p) for p in problems) + " " + _("Correct the contract before recording agreement."))
+            raise ActionError(" ".join(message(p, gettext) for p in problems) + " " + _("Correct the contract before recording agreement."))
         course = _bump(course, contract_agreed_on=on)
     elif what == "formulation":
         if not course.formulation_text.strip():
@@ -488,8 +490,5 @@ def _after_note_signed(note) -> None:
     The safety work hooks in here: it raises an alert from `note.risk_level` and
     `note.risk_text` in the same transaction, so a risk signal is never lost.
     """
-    from openipt.accounts.actor import Actor
-    from openipt.safety.api import raise_for_review
-
     raise_for_review(client=note.session.course.client, level=note.risk_level, text=note.risk_text, obj=note,
                      actor=Actor(note.signed_by) if note.signed_by_id else None)

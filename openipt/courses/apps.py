@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = "Treatment courses"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import (
@@ -20,9 +21,7 @@ class CoursesConfig(AppConfig):
         )
         from openipt.courses import actions, goal_actions, screening_actions  # noqa: F401 - registers the audit event types
         from openipt.courses.panels import client_panel_context, position_banner
-        from openipt.courses.seed import add_demo_courses, add_synthetic_courses
         from openipt.courses.views.screening import start_checks_panel_context
-        from openipt.seed import demo, synth
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Courses"), "courses:list", staff, order=20))
@@ -34,10 +33,7 @@ class CoursesConfig(AppConfig):
         from openipt.courses import ending_actions, review_actions, steps_panels  # noqa: F401 - audit event types
 
         review_actions.connect()
+        from openipt.courses import supervision_link
+
+        supervision_link.register()
         add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", steps_panels.course_steps_context, order=5))
-        if add_demo_courses not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_courses)
-        if screening_actions.add_demo_screening not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(screening_actions.add_demo_screening)
-        if add_synthetic_courses not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_courses)

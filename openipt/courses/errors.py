@@ -7,12 +7,15 @@ Views match codes, never the words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
 from openipt.core.errors import Problem
+
+
+def N_(text: str) -> str:  # noqa: N802 - the usual name for "mark for translation, translate later"
+    """Mark `text` for translation; `message` translates it with the function the caller passes."""
+    return text
 
 
 class CourseCode(StrEnum):
@@ -53,60 +56,67 @@ class CourseCode(StrEnum):
 
 # How often sessions happen, in the words of a sentence ("Sessions every two weeks ...").
 FREQUENCY_WORDS = {
-    "weekly": gettext_lazy("weekly"), "fortnightly": gettext_lazy("every two weeks"), "monthly": gettext_lazy("monthly"),
+    "weekly": N_("weekly"), "fortnightly": N_("every two weeks"), "monthly": N_("monthly"),
 }
 
 _MESSAGES = {
-    CourseCode.SESSIONS_NOT_WHOLE: gettext_lazy("The number of sessions must be a whole number of at least 1."),
-    CourseCode.SESSIONS_NOT_IN_RANGE: gettext_lazy(
+    CourseCode.SESSIONS_NOT_WHOLE: N_("The number of sessions must be a whole number of at least 1."),
+    CourseCode.SESSIONS_NOT_IN_RANGE: N_(
         "The contract has %(count)d sessions; %(format)s allows %(min)d to %(max)d."),
-    CourseCode.SESSIONS_BELOW_MIN: gettext_lazy("The contract has %(count)d sessions; %(format)s allows at least %(min)d."),
-    CourseCode.SESSIONS_NOT_EXACT: gettext_lazy("The contract has %(count)d sessions; %(format)s allows exactly %(min)d."),
-    CourseCode.INITIAL_NOT_IN_RANGE: gettext_lazy(
+    CourseCode.SESSIONS_BELOW_MIN: N_("The contract has %(count)d sessions; %(format)s allows at least %(min)d."),
+    CourseCode.SESSIONS_NOT_EXACT: N_("The contract has %(count)d sessions; %(format)s allows exactly %(min)d."),
+    CourseCode.INITIAL_NOT_IN_RANGE: N_(
         "The initial phase of %(format)s takes 1 to %(max)d sessions, not %(initial)d."),
-    CourseCode.CONTRACT_TOO_SHORT: gettext_lazy(
+    CourseCode.CONTRACT_TOO_SHORT: N_(
         "The contract must have at least %(shortest)d sessions: %(initial)d for the initial phase "
         "and %(termination)d for termination."),
-    CourseCode.FREQUENCY_NOT_USED: gettext_lazy("Sessions %(frequency)s are not used in %(format)s; choose %(allowed)s."),
-    CourseCode.ALREADY_MIDDLE: gettext_lazy("The course is already in the middle phase."),
-    CourseCode.NO_WAY_BACK_TO_MIDDLE: gettext_lazy(
+    CourseCode.FREQUENCY_NOT_USED: N_("Sessions %(frequency)s are not used in %(format)s; choose %(allowed)s."),
+    CourseCode.ALREADY_MIDDLE: N_("The course is already in the middle phase."),
+    CourseCode.NO_WAY_BACK_TO_MIDDLE: N_(
         "The course is in the termination phase and cannot go back to the middle phase."),
-    CourseCode.NO_FORMULATION: gettext_lazy("Write the formulation that links the symptoms to the problem area."),
-    CourseCode.FORMULATION_NOT_AGREED: gettext_lazy("Record the date the client agreed the formulation."),
-    CourseCode.NO_PROBLEM_AREA: gettext_lazy("Choose a problem area."),
-    CourseCode.NO_CONTRACT: gettext_lazy("Agree a treatment contract: the number and frequency of sessions."),
-    CourseCode.CONTRACT_NOT_AGREED: gettext_lazy("Record that the client agreed the treatment contract."),
+    CourseCode.NO_FORMULATION: N_("Write the formulation that links the symptoms to the problem area."),
+    CourseCode.FORMULATION_NOT_AGREED: N_("Record the date the client agreed the formulation."),
+    CourseCode.NO_PROBLEM_AREA: N_("Choose a problem area."),
+    CourseCode.NO_CONTRACT: N_("Agree a treatment contract: the number and frequency of sessions."),
+    CourseCode.CONTRACT_NOT_AGREED: N_("Record that the client agreed the treatment contract."),
     CourseCode.START_CHECK: "%(text)s",
-    CourseCode.ALREADY_TERMINATION: gettext_lazy("The course is already in the termination phase."),
-    CourseCode.MIDDLE_FIRST: gettext_lazy(
+    CourseCode.ALREADY_TERMINATION: N_("The course is already in the termination phase."),
+    CourseCode.MIDDLE_FIRST: N_(
         "Move to the middle phase first. To stop during the initial phase, end the course early with a reason."),
-    CourseCode.CONTRACT_FIRST: gettext_lazy("Agree a treatment contract first; termination is counted from its end."),
-    CourseCode.CONTRACT_NOT_VALID: gettext_lazy("The contract is not valid: %(why)s."),
-    CourseCode.TERMINATION_NOT_DUE: gettext_lazy(
+    CourseCode.CONTRACT_FIRST: N_("Agree a treatment contract first; termination is counted from its end."),
+    CourseCode.CONTRACT_NOT_VALID: N_("The contract is not valid: %(why)s."),
+    CourseCode.TERMINATION_NOT_DUE: N_(
         "Termination is planned to begin at session %(start)s; the next session is %(next)s. "
         "Give a reason to begin it early."),
-    CourseCode.TERMINATION_FIRST: gettext_lazy("Move the course to the termination phase before completing it."),
-    CourseCode.NO_RELAPSE_PLAN: gettext_lazy(
+    CourseCode.TERMINATION_FIRST: N_("Move the course to the termination phase before completing it."),
+    CourseCode.NO_RELAPSE_PLAN: N_(
         "Write a relapse-prevention plan: warning signs, what helps, and who to contact."),
-    CourseCode.RELAPSE_PLAN_PART: gettext_lazy("Add %(part)s to the relapse-prevention plan."),
-    CourseCode.NO_END_REVIEW: gettext_lazy("Complete the end review."),
-    CourseCode.NOT_BACK_TO_PLANNED: gettext_lazy("A course cannot go back to planned."),
-    CourseCode.PHASES_ONLY_WHILE_ACTIVE: gettext_lazy(
+    CourseCode.RELAPSE_PLAN_PART: N_("Add %(part)s to the relapse-prevention plan."),
+    CourseCode.NO_END_REVIEW: N_("Complete the end review."),
+    CourseCode.NOT_BACK_TO_PLANNED: N_("A course cannot go back to planned."),
+    CourseCode.PHASES_ONLY_WHILE_ACTIVE: N_(
         "The course is %(status)s; phases change only while it is active."),
-    CourseCode.MAINTENANCE_AFTER_COMPLETED: gettext_lazy("Only a completed course can move to maintenance."),
-    CourseCode.STATUS_NOT_ALLOWED: gettext_lazy("A course that is %(status)s cannot become %(target)s."),
-    CourseCode.NO_END_REASON: gettext_lazy("Give a reason for ending the course early."),
+    CourseCode.MAINTENANCE_AFTER_COMPLETED: N_("Only a completed course can move to maintenance."),
+    CourseCode.STATUS_NOT_ALLOWED: N_("A course that is %(status)s cannot become %(target)s."),
+    CourseCode.NO_END_REASON: N_("Give a reason for ending the course early."),
 }
 
 
-def _frequency(value) -> str:
-    return str(FREQUENCY_WORDS[value]) if value in FREQUENCY_WORDS else repr(value)
+def _same(text: str) -> str:
+    return text
 
 
-def message(problem: Problem) -> str:
-    """Return the sentence a person reads for one problem with a course."""
+def message(problem: Problem, translate: Callable[[str], str] = _same) -> str:
+    """Return the sentence a person reads for one problem with a course.
+
+    This module stays free of Django (the course rules are pure): a view or action passes
+    Django's `gettext` as `translate`; without it the sentence is the English one.
+    """
+    def frequency(value: object) -> str:
+        return translate(FREQUENCY_WORDS[value]) if isinstance(value, str) and value in FREQUENCY_WORDS else repr(value)
+
     params = dict(problem.params)
     if problem.code == CourseCode.FREQUENCY_NOT_USED:
-        params["frequency"] = _frequency(params["frequency"])
-        params["allowed"] = _(" or ").join(_frequency(f) for f in params["allowed"])
-    return str(_MESSAGES[CourseCode(problem.code)]) % params
+        params["frequency"] = frequency(params["frequency"])
+        params["allowed"] = translate(" or ").join(frequency(f) for f in params["allowed"])
+    return translate(_MESSAGES[CourseCode(problem.code)]) % params

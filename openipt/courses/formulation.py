@@ -1,11 +1,33 @@
 """The formulation as the phase rules see it.
 
-Until the assessment app holds a full, versioned formulation, a course keeps the formulation as
-text with the date the client agreed it. Everything that asks "is there an agreed formulation?"
-goes through these two functions, so the assessment app can replace them in one place.
+A course keeps the formulation as text with the date the client agreed it, and the assessment app
+keeps versioned formulations shared with the client. Everything that asks "is there an agreed
+formulation?" goes through these functions. The assessment app sits above courses, so it registers
+its answers here (`register_versioned_formulation`, from AssessmentConfig.ready) instead of courses
+importing it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class VersionedFormulation:
+    """The assessment app's answers: `has_agreed(course)` is True, False or None (no version shared
+    for the course, so the course's own fields decide); `agreed_on(course)` is a date or None."""
+
+    has_agreed: Callable
+    agreed_on: Callable
+
+
+_VERSIONED: list[VersionedFormulation] = []
+
+
+def register_versioned_formulation(source: VersionedFormulation) -> None:
+    """Register the app that keeps versioned formulations (one app does: assessment)."""
+    _VERSIONED[:] = [source]
 
 
 def course_formulation_text(course) -> str:
@@ -18,9 +40,7 @@ def course_has_agreed_formulation(course) -> bool:
 
     The assessment app answers first when it keeps a versioned formulation for the course.
     """
-    from openipt.assessment.api import has_agreed_formulation
-
-    answer = has_agreed_formulation(course)
+    answer = _VERSIONED[0].has_agreed(course) if _VERSIONED else None
     if answer is not None:
         return bool(answer)
     return bool(course_formulation_text(course)) and course.formulation_agreed_on is not None
@@ -28,8 +48,7 @@ def course_has_agreed_formulation(course) -> bool:
 
 def course_formulation_agreed_on(course):
     """Return the date the client agreed the current formulation, wherever it was recorded, or None."""
-    from openipt.assessment.api import formulation_agreed_on
-
     if not course_has_agreed_formulation(course):
         return None
-    return formulation_agreed_on(course) or course.formulation_agreed_on
+    versioned = _VERSIONED[0].agreed_on(course) if _VERSIONED else None
+    return versioned or course.formulation_agreed_on

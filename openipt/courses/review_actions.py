@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
+from openipt.clients.actions import add_signal_listener, clear_signal, set_signal
+from openipt.clients.models import ClientSignal
 from openipt.core.errors import ActionError
 from openipt.courses.actions import MAX_TEXT, _text, course_for_change
 from openipt.courses.models import OPEN_STATUSES, Course
@@ -78,15 +80,11 @@ def review_url(course_id: int) -> str:
 
 def due_signal(course: Course) -> ClientSignal | None:
     """Return the client's "Structured review due" signal when it is about this course, else None."""
-    from openipt.clients.models import ClientSignal
-
     return ClientSignal.objects.filter(client_id=course.client_id, source=REVIEW_SOURCE,
                                        url=review_url(course.pk)).first()
 
 
 def measures_signal(course: Course) -> ClientSignal | None:
-    from openipt.clients.models import ClientSignal
-
     return ClientSignal.objects.filter(client_id=course.client_id, source=MEASURES_SOURCE).first()
 
 
@@ -125,8 +123,6 @@ def _clean_outcomes(outcomes: Any) -> list[str]:
 @transaction.atomic
 def record_review(actor: Actor, course_id: int | str, *, findings: dict[str, Any], outcomes: Any, plan: str) -> CourseReview:
     """Record a structured review and what will change; it answers the current not-on-track signal."""
-    from openipt.clients.actions import clear_signal
-
     course = course_for_change(actor, course_id, open_only=False)
     cleaned = _clean_findings(findings)
     chosen = _clean_outcomes(outcomes)
@@ -179,8 +175,6 @@ def _course_for_signal(client_id: int, url: str) -> Course | None:
 
 def on_measures_signal_set(client_id: int, level: int, label: str, url: str) -> None:
     """Offer a structured review unless a review already answers a signal at this level or higher."""
-    from openipt.clients.actions import set_signal
-
     course = _course_for_signal(client_id, url)
     if course is None:
         return
@@ -196,9 +190,6 @@ def on_measures_signal_cleared(client_id: int) -> None:
 
     An offered review that was not yet recorded stays (the offer stays until a review is recorded).
     """
-    from openipt.clients.actions import set_signal
-    from openipt.clients.models import ClientSignal
-
     CourseReview.objects.filter(course__client_id=client_id, signal_cleared_at__isnull=True).update(
         signal_cleared_at=timezone.now())
     back = _("Review due (now back on track)")
@@ -221,6 +212,4 @@ def on_signal(client_id: int, source: str, level: int, label: str, url: str) -> 
 
 def connect() -> None:
     """Register `on_signal` with the clients app (called from the courses app's ready())."""
-    from openipt.clients.actions import add_signal_listener
-
     add_signal_listener(on_signal)

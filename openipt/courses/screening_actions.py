@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.accounts.actor import Actor
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError
@@ -89,8 +90,6 @@ def add_demo_screening(world: DemoWorld) -> None:
     courses = Course.objects.filter(organisation=world.organisation, status__in=[s.value for s in OPEN_STATUSES],
                                     screening_answers__isnull=True).exclude(phase="initial").select_related("therapist")
     for course in courses:
-        from openipt.accounts.actor import Actor
-
         try:
             record_screening(Actor(course.therapist), course.pk, {
                 t: {"answer": "Asked at assessment; nothing found.", "decision": "proceed"} for t in topics_for(course)})

@@ -33,6 +33,7 @@ from openipt.courses.models import (
     SessionNote,
 )
 from openipt.courses.plans import PlanError, build_session_plan
+from openipt.courses.screening_actions import add_demo_screening
 from openipt.courses.state import protocol
 
 FREQ_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
@@ -344,3 +345,8 @@ def _synth_batch(world, org, rng, client_ids, staff_of, w: _Writer) -> None:
                             for goal_id in goals_of.get(course_id, [])]
     w.insert(SessionNote, NOTE_COLUMNS, note_rows)
     w.insert(GoalRating, RATING_COLUMNS, rating_rows)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_courses, add_demo_screening)
+SYNTH_STEPS = (add_synthetic_courses,)

@@ -6,6 +6,7 @@ from openipt.courses import access, ending_actions, review_actions
 from openipt.courses.models import CourseStatus
 from openipt.courses.steps_forms import OutreachForm
 from openipt.courses.steps_models import CourseEnding
+from openipt.safety.plan_review import plan_review_state
 
 
 def course_steps_context(request, course):
@@ -13,7 +14,6 @@ def course_steps_context(request, course):
     if actor is None or not actor.is_staff:
         return None
     from openipt.courses.views.steps import review_rows
-    from openipt.safety.plan_review import plan_review_state
 
     can_change = bool(access.can_change_course(actor, course))
     ending = CourseEnding.objects.filter(course=course).first()

@@ -7,19 +7,14 @@ class GroupsConfig(AppConfig):
     verbose_name = "Group IPT"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import ClientPanel, NavItem, add_nav, add_panel
         from openipt.groups import actions, meeting_actions, report_actions, session_actions, supervision_link  # noqa: F401 - audit types
         from openipt.groups.oversight import panel_context
-        from openipt.groups.seed import add_demo_groups, add_synthetic_groups
-        from openipt.seed import demo, synth
 
         add_nav(NavItem(_("Groups"), "groups:list", ("admin", "supervisor", "therapist", "facilitator"), order=30,
                         namespace="groups"))
         add_panel("supervision", ClientPanel("groups", "groups/_supervision_panel.html", panel_context, order=40))
         supervision_link.register()
-        if add_demo_groups not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_groups)
-        if add_synthetic_groups not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_groups)

@@ -26,10 +26,14 @@ from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
 from openipt.courses import group_courses
+from openipt.courses.goal_actions import add_goal
 from openipt.courses.models import OPEN_STATUSES
+from openipt.courses.state import protocol
 from openipt.groups import access
 from openipt.groups.actions import _add, _member_course, _text, checks_to_do, group_for_change, today
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.measures.actions import enter_paper
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -43,8 +47,6 @@ NOT_JOINING = (Outcome.DECLINED, Outcome.REFERRED, Outcome.NOT_SUITABLE)
 
 def plan_steps(kind: str):
     """Return the protocol's steps for a pre-group or mid-group meeting."""
-    from openipt.courses.state import protocol
-
     sets = protocol().plan_sets_for("group", kind)
     return [step for plan in sets for step in plan.steps]
 
@@ -122,8 +124,6 @@ class _Checked:
 @transaction.atomic
 def record_meeting(actor: Actor, group_id, client_id, record: MeetingRecord) -> Meeting:
     """Record a pre-group or mid-group meeting; an invitation accepted adds the client to the group."""
-    from openipt.measures.actions import enter_paper
-
     group, client, member = _meeting_place(actor, group_id, client_id, record.kind)
     checked = _checked(record)
     record = checked.record
@@ -179,7 +179,6 @@ def _meeting_place(actor: Actor, group_id, client_id, kind: str):
 
 def _checked(record: MeetingRecord) -> _Checked:
     """Return the record checked and trimmed; a refusal names the field to correct."""
-    from openipt.courses.state import protocol
 
     held_on = record.held_on
     if not isinstance(held_on, date) or held_on > today() or (today() - held_on).days > 366:
@@ -235,8 +234,6 @@ def _mid_group_outcome(record: MeetingRecord, at_risk: bool) -> str:
 
 def _raise_alert(actor: Actor, group, meeting: Meeting, record: MeetingRecord) -> None:
     """Raise a high-severity safety alert for a plan or an attempt disclosed at the meeting."""
-    from openipt.safety import api as safety_api
-
     what = []
     if record.current_plan:
         what.append(_("has a plan to end their life now"))
@@ -253,8 +250,6 @@ def _carry_focus(actor: Actor, course, record: MeetingRecord) -> None:
         group_courses.record_group_focus(actor, course, record.problem_area, record.problem_words or record.mood_link)
     goal = record.goal
     if goal and course.status in [s.value for s in OPEN_STATUSES] and not course.goals.filter(text=goal).exists():
-        from openipt.courses.goal_actions import add_goal
-
         add_goal(actor, course.pk, text=goal, area=record.problem_area)
 
 
@@ -278,8 +273,6 @@ def rescue_refused_screen(actor: Actor, group_id, client_id, *, current_plan: bo
     (a missing referral, a wrong day) may never come back to it: the disclosure must reach staff
     now. Repeated refusals for the same group add to the same open alert.
     """
-    from openipt.safety import api as safety_api
-
     item9 = answer_value(phq9_item9) if phq9_item9 not in (None, "") else None
     if not (current_plan or recent_attempt or item9):
         return False

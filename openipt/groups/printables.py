@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openipt.groups import access
+from openipt.measures import instruments
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -48,8 +49,6 @@ def guide_pdf(actor: Actor, session) -> bytes:
 
 
 def sheet_pdf(actor: Actor, session) -> bytes:
-    from openipt.measures import instruments
-
     context = _base(actor, session)
     context["members"] = list(access.active_members(actor, session.group))
     context["items"] = [i for i in instruments.get("phq9").items if i.id != "difficulty"]

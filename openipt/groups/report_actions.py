@@ -16,6 +16,7 @@ from openipt.groups import access
 from openipt.groups.actions import _text
 from openipt.groups.models import SessionReport
 from openipt.groups.session_actions import session_for_change
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -77,7 +78,6 @@ def _scan_concerns(actor: Actor, session: GroupSession, text: str, report: Sessi
     alert, and whoever reads it settles who it was about.
     """
     from openipt.groups.models import Member, MemberStatus
-    from openipt.safety import api as safety_api
 
     members = list(Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).select_related("client"))
     words = set(re.findall(r"[^\W\d_]+", text))

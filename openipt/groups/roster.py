@@ -17,6 +17,9 @@ from openipt.clients.models import ClientSignal
 from openipt.core.charts import sparkline
 from openipt.groups import access, schedule
 from openipt.groups.models import Attendance, Group, GroupSession, Meeting, Member, MemberStatus, QuickCheck
+from openipt.measures import instruments, results
+from openipt.measures.api import score_points_for_courses
+from openipt.measures.engine.outcomes import Administration, course_outcome
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -62,8 +65,6 @@ class Row:
 
 def build(actor: Actor, group: Group, *, include_left: bool = False) -> tuple[list[Row], list[GroupSession]]:
     """Return the roster rows (most urgent first, then by name) and the group's sessions."""
-    from openipt.measures.api import score_points_for_courses
-
     members = access.visible_members(actor, group)
     if not include_left:
         members = members.exclude(status=MemberStatus.LEFT)
@@ -128,9 +129,6 @@ def outcome_summary(rows: list[Row], organisation_id: int | None = None) -> Outc
     Recovery counts only members who were a case at the start (the organisation's PHQ-9 cut-off,
     10 by default) and are below it at the latest check; its denominator is those cases (HAZ-021).
     """
-    from openipt.measures import instruments, results
-    from openipt.measures.engine.outcomes import Administration, course_outcome
-
     inst = instruments.get("phq9")
     cutoff = results.org_settings(organisation_id).phq9_case_cutoff if organisation_id else inst.caseness.cutoff
     enough = improved = recovered = worse = cases = 0

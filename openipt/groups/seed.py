@@ -186,3 +186,8 @@ def add_synthetic_groups(world, per_group: int = 8, clients_per_group: int = 20)
                                     presence="present" if rng.random() < 0.85 else "absent"))
     Attendance.objects.bulk_create(marks, batch_size=5000)
     world.group_ids = [g.pk for g in groups]
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_groups,)
+SYNTH_STEPS = (add_synthetic_groups,)

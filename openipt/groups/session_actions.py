@@ -22,6 +22,7 @@ from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.clients.actions import set_signal
 from openipt.core.errors import ActionError, ConflictError
+from openipt.courses import group_courses
 from openipt.groups import access, schedule
 from openipt.groups.actions import DROPOUT_SIGNAL, _text, group_for_change, today
 from openipt.groups.models import (
@@ -34,6 +35,8 @@ from openipt.groups.models import (
     Presence,
     QuickCheck,
 )
+from openipt.measures.actions import enter_paper
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -106,8 +109,6 @@ def refresh_dropout_signal(member: Member) -> None:
 
 def follow_phase(actor: Actor, session: GroupSession) -> None:
     """Move the members' group courses to the phase of the session just held (the protocol's group format)."""
-    from openipt.courses import group_courses
-
     courses = Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).values_list("course_id", flat=True)
     group_courses.set_group_phase(actor, courses, session.phase,
                                   reason=_("Group session %(n)d held") % {"n": session.number})
@@ -162,8 +163,6 @@ def save_will_try(actor: Actor, group_id: int | str, number: int | str, member_i
 
 
 def _check(actor: Actor, session: GroupSession, member_id: object, answers: dict[str, Any]) -> dict[str, Any]:
-    from openipt.measures.actions import enter_paper
-
     _on_or_before_today(session, _("enter symptom checks"))
     member = _member(actor, session, member_id)
     done = QuickCheck.objects.filter(session=session, member=member).first()
@@ -253,8 +252,6 @@ def rescue_refused_check(actor: Actor, group_id: int | str, number: int | str, d
     was moved to a later day). Its answers are not stored as a questionnaire then, but an answer
     above 0 to PHQ-9 question 9 must still reach staff: it becomes an alert on the member's record.
     """
-    from openipt.safety import api as safety_api
-
     data = data if isinstance(data, dict) else {}
     given = data.get("answers")
     answers = given if isinstance(given, dict) else {}

@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from openipt.groups.models import GroupSession
+from openipt.supervision.api import Target
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 def resolve(actor: Actor, target_id: int):
     """Return the Target for a group session the actor can see, or raise Http404."""
     from openipt.groups.access import visible_groups
-    from openipt.supervision.api import Target
 
     session = (GroupSession.objects.filter(pk=target_id, group__in=visible_groups(actor))
                .select_related("group").first())

@@ -20,6 +20,7 @@ from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment
 from openipt.core.numbers import as_id as _int
+from openipt.courses import participants
 from openipt.courses.access import visible_courses
 from openipt.courses.models import OPEN_STATUSES, Course, Session
 from openipt.measures.models import Administration, Schedule, ScheduleDate, Status
@@ -91,18 +92,14 @@ def get_administration(actor: Actor, uuid) -> Administration | None:
 def client_open_courses(client) -> QuerySet[Course]:
     """Return the open courses a client answers questionnaires in (for the portal, where the client is the actor):
     their own, and the couples courses in which they are partner two (no extra query: a subquery)."""
-    from openipt.couples import api as couples_api
-
     return Course.objects.filter(
-        Q(client_id=client.pk) | Q(pk__in=couples_api.second_partner_course_ids(client.pk)),
+        Q(client_id=client.pk) | Q(pk__in=participants.course_ids_as_second(client.pk, open_only=True)),
         status__in=[s.value for s in OPEN_STATUSES])
 
 
 def answers_in(course, client_id) -> bool:
     """Return True when the client answers the course's questionnaires: its client, or partner two of a couples course."""
-    from openipt.couples import api as couples_api
-
-    return client_id is not None and client_id in couples_api.partner_ids(course)
+    return client_id is not None and client_id in participants.participant_ids(course)
 
 
 def is_assigned_to_client(actor: Actor, client_id) -> bool:

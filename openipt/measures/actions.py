@@ -39,6 +39,7 @@ from openipt.measures.models import (
     Source,
     Status,
 )
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -294,8 +295,6 @@ def _draft(client: Client, course: Course | None, item: due.DueItem, inst: Instr
             admin.save(update_fields=["answers", "updated_at"])
     if changed:
         # A safety answer counts the moment it is saved, even if the questionnaire is never sent (HAZ-005).
-        from openipt.safety import api as safety_api
-
         safety_api.raise_for_administration(admin, only_items=changed)
         safety_items.raise_linked(admin, inst, client=client, only_items=changed)
     answered = sum(1 for v in admin.answers.values() if v is not None)
@@ -311,8 +310,6 @@ def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *,
 
     Returns the safety alerts raised.
     """
-    from openipt.safety import api as safety_api
-
     sex = sex_for(client)
     result = score(inst, values, sex=sex or None)
     admin.answers = dict(values)

@@ -7,6 +7,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = "Measures"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import NavItem, Panel, add_nav, add_panel
@@ -16,8 +17,8 @@ class MeasuresConfig(AppConfig):
             panels,
             settings_actions,  # noqa: F401 - registers the audit event types
         )
-        from openipt.measures.seed import add_demo_measures, add_synthetic_measures
-        from openipt.seed import demo, synth
+        from openipt.measures.engine import load_instruments
+        from openipt.safety.catalogue import register_instrument_catalogue
 
         add_nav(NavItem(_("Questionnaires due"), "measures:due", ("admin", "supervisor", "therapist", "facilitator"),
                         order=30, namespace="measures", count=panels.due_count))
@@ -25,7 +26,4 @@ class MeasuresConfig(AppConfig):
         add_panel("course", Panel("measures", "measures/_course_panel.html", panels.course_panel_context, order=20))
         add_panel("client", Panel("measures", "measures/_client_panel.html", panels.client_panel_context, order=20))
         add_panel("portal", Panel("measures", "measures/_portal_panel.html", panels.portal_panel_context, order=10))
-        if add_demo_measures not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_measures)
-        if add_synthetic_measures not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_measures)
+        register_instrument_catalogue(load_instruments)

@@ -21,6 +21,7 @@ from django.db.models import DateTimeField, Exists, F, IntegerField, OuterRef, Q
 from django.db.models.functions import Cast, Mod
 from django.utils import timezone
 
+from openipt.courses import participants
 from openipt.courses.models import OPEN_STATUSES, Attendance
 from openipt.measures.models import Administration, Rule, Schedule, ScheduleDate, Status
 
@@ -104,9 +105,7 @@ def _client_of(qs: QuerySet, course_ref: str, *, second: bool, client_id: int | 
     if not second:
         qs = qs.annotate(cl=F(f"{course_ref}__client_id"))
     else:
-        from openipt.couples import api as couples_api
-
-        qs = qs.annotate(cl=couples_api.second_partner_id(f"{course_ref}_id")).filter(cl__isnull=False)
+        qs = qs.annotate(cl=participants.second_participant_id(f"{course_ref}_id")).filter(cl__isnull=False)
         if clients is not None:
             qs = qs.filter(cl__in=clients)
     if client_id is not None:

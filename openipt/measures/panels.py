@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openipt.clients.access import visible_clients
-from openipt.couples import api as couples_api
+from openipt.courses import participants
 from openipt.measures import access, actions, due, instruments, results, summary
 from openipt.measures.models import Administration, Status
 
@@ -48,7 +48,7 @@ def client_panel_context(request, client):
     if actor is None or not actor.is_staff:
         return None
     courses = list(access.staff_courses(actor).filter(
-        Q(client_id=client.pk) | Q(pk__in=couples_api.course_ids_of_client(client.pk))).order_by("-start_date", "-pk")[:3])
+        Q(client_id=client.pk) | Q(pk__in=participants.course_ids_as_second(client.pk, open_only=False))).order_by("-start_date", "-pk")[:3])
     if not courses:
         return None
     latest: dict[tuple[int, str], Administration] = {}

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.clients.actions import set_signal
+from openipt.courses import participants
 from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus
 from openipt.measures import instruments
 from openipt.measures.engine import (
@@ -149,11 +150,9 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
     Red (level 2) when any open course is not on track, amber (level 1) when slower than expected,
     cleared otherwise. Returns the worst zone found (or None). Runs inside the caller's transaction.
     """
-    from openipt.couples import api as couples_api
-
     # The client's own courses and any couples course in which they are partner two; only their own scores.
     courses = {c.pk: c for c in Course.objects.filter(
-        Q(client_id=client_id) | Q(pk__in=couples_api.second_partner_course_ids(client_id)),
+        Q(client_id=client_id) | Q(pk__in=participants.course_ids_as_second(client_id, open_only=True)),
         status__in=[s.value for s in OPEN_STATUSES]).only("pk", "client_id")}
     rows = (
         Administration.objects.filter(

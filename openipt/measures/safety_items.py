@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from openipt.accounts.actor import Actor
 from openipt.measures.engine import Instrument
+from openipt.safety import actions as safety_actions
+from openipt.safety import api as safety_api
+from openipt.safety.rules.model import Evidence, Signal
 
 # (instrument, item) answered with the same words as another instrument's safety item: the
 # answer goes through that instrument's risk rules.
@@ -44,17 +48,12 @@ def unanswered_words(inst: Instrument) -> str:
 
 def _actor_of(administration):
     if getattr(administration, "entered_by_id", None):
-        from openipt.accounts.actor import Actor
-
         return Actor(administration.entered_by)
     return None
 
 
 def raise_unanswered(administration, inst: Instrument, items: list[str], *, client) -> list:
     """Raise a follow-up alert for each safety question left blank (in the caller's transaction)."""
-    from openipt.safety import actions as safety_actions
-    from openipt.safety.rules.model import Evidence, Signal
-
     if not items:
         return []
     signals = [Signal(
@@ -70,8 +69,6 @@ def raise_unanswered(administration, inst: Instrument, items: list[str], *, clie
 
 def raise_linked(administration, inst: Instrument, *, client, only_items=None) -> list:
     """Pass a linked safety answer (PHQ-2 question 9) to the risk rules of the instrument it comes from."""
-    from openipt.safety import api as safety_api
-
     alerts = []
     for (code, item), (target, target_item) in LINKED.items():
         if code != inst.code or (only_items is not None and item not in set(only_items)):

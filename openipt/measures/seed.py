@@ -269,3 +269,7 @@ def _signals(signals: dict[int, tuple[int, int, str]]) -> None:
         for i in range(0, len(ids), 900):
             Client.objects.filter(pk__in=ids[i:i + 900]).update(attention=Greatest(F("attention"), Value(level)))
 
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_measures,)
+SYNTH_STEPS = (add_synthetic_measures,)

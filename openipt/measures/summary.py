@@ -7,6 +7,7 @@ draws the very same SVG as the page).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -105,12 +106,25 @@ def position_of(day: date, course, anchors: list[tuple[int, date]]) -> float | N
     return round(min(top, last_n + (day - last_d).days / step), 2)
 
 
+# The assessment app, above measures, gives each client's life events for the trajectory chart
+# (AssessmentConfig.ready registers `timeline_events`); without it the chart shows no events.
+EVENT_SOURCES: list[Callable] = []
+
+
+def add_event_source(source: Callable) -> None:
+    """Register a function that returns a client's life events (charts.Event) for the trajectory chart."""
+    if source not in EVENT_SOURCES:
+        EVENT_SOURCES.append(source)
+
+
+def _life_events(client) -> list:
+    return [event for source in EVENT_SOURCES for event in source(client) or []]
+
+
 def _events(course, anchors):
     """Return the client's life events on the session axis, and those from before the course."""
-    from openipt.assessment import api as assessment_api
-
     on_axis, before = [], []
-    for event in assessment_api.timeline_events(course.client) or []:
+    for event in _life_events(course.client):
         at = event.at
         if isinstance(at, date):
             x = position_of(at, course, anchors)

@@ -17,6 +17,8 @@ from openipt.accounts.access import is_care_staff
 from openipt.accounts.models import Role
 from openipt.clients.access import is_assigned, is_in_same_org, visible_clients
 from openipt.clients.models import Client
+from openipt.courses.access import with_used
+from openipt.courses.models import HELD, OPEN_STATUSES, Attendance, Course, NoteStatus, Session, SessionNote
 from openipt.practice.models import (
     ClientPractice,
     Comment,
@@ -204,9 +206,6 @@ def awaiting_counts(actor: Actor, client) -> dict:
 
 def current_course(actor: Actor, client):
     """Return the client's open course (else the latest one), with `used` annotated, or None."""
-    from openipt.courses.access import with_used
-    from openipt.courses.models import OPEN_STATUSES, Course
-
     qs = with_used(Course.objects.filter(client__in=visible_clients(actor), client_id=client.pk))
     open_first = qs.filter(status__in=[s.value for s in OPEN_STATUSES]).order_by("-start_date", "-pk").first()
     return open_first or qs.order_by("-start_date", "-pk").first()
@@ -215,7 +214,6 @@ def current_course(actor: Actor, client):
 def next_session(course, now):
     from datetime import timedelta
 
-    from openipt.courses.models import Attendance, Session
 
     return (Session.objects.filter(course=course, attendance=Attendance.SCHEDULED,
                                    scheduled_start__gte=now - timedelta(hours=1))
@@ -223,14 +221,10 @@ def next_session(course, now):
 
 
 def last_held_session(course):
-    from openipt.courses.models import HELD, Session
-
     return (Session.objects.filter(course=course, attendance__in=[h.value for h in HELD])
             .order_by("-number").first())
 
 
 def last_signed_note(course):
-    from openipt.courses.models import NoteStatus, SessionNote
-
     return (SessionNote.objects.filter(session__course=course, status=NoteStatus.SIGNED)
             .select_related("session").order_by("-session__number").first())

@@ -29,6 +29,9 @@ from openipt.practice.models import (
     ReadingAssignment,
     ReadingQuestion,
 )
+from openipt.protocol import default_protocol
+from openipt.safety import api as safety_api
+from openipt.safety import riskdetect
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -66,8 +69,6 @@ SOURCES = ("practice.worksheet", "practice.log", "practice.question", "practice.
 
 def screen_text(*, client: Client, text: str, source: str, obj: object = None, actor: Actor | None = None) -> list[Alert]:
     """Pass a client's text to the safety app (inside the caller's transaction)."""
-    from openipt.safety import api as safety_api
-
     if not text or not text.strip():
         return []
     return safety_api.raise_for_text(client=client, text=text, source=source, obj=obj, actor=actor)
@@ -75,8 +76,6 @@ def screen_text(*, client: Client, text: str, source: str, obj: object = None, a
 
 def risk_flag(text: str) -> bool:
     """The risk detector as a screen for the analyser and the partner: True means "may be about harm"."""
-    from openipt.safety import riskdetect
-
     return bool(riskdetect.scan(text).flag)
 
 
@@ -123,8 +122,6 @@ def record_staff_view(actor: Actor, client: Client, what: str) -> None:
 # Reading -----------------------------------------------------------------------------------
 
 def _topic(topic_id: str) -> Topic | None:
-    from openipt.protocol import default_protocol
-
     try:
         topic = default_protocol().topic(topic_id)
     except KeyError:

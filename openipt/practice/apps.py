@@ -7,6 +7,7 @@ class PracticeConfig(AppConfig):
     verbose_name = "Between sessions"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import ClientPanel, NavItem, add_client_panel, add_nav, add_panel
@@ -17,8 +18,6 @@ class PracticeConfig(AppConfig):
             worksheet_actions,
         )
         from openipt.practice.panels import client_panel_context, course_panel_context
-        from openipt.practice.seed import add_demo_practice, add_synthetic_practice
-        from openipt.seed import demo, synth
 
         client = ("client",)
         # "My course" (practice:portal) is registered by the core app.
@@ -33,7 +32,3 @@ class PracticeConfig(AppConfig):
                                         order=20))
         add_panel("session", ClientPanel("interval-history", "practice/_course_panel.html",
                                          lambda request, session: course_panel_context(request, session.course), order=20))
-        if add_demo_practice not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_practice)
-        if add_synthetic_practice not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_practice)

@@ -10,8 +10,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from openipt.couples.api import ENDING_STAGE, ending_material_blocked
+from openipt.courses.access import course_goals
+from openipt.courses.models import CourseStatus
 from openipt.practice import access
 from openipt.practice.markdown import render as render_markdown
+from openipt.protocol import default_protocol
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -34,8 +38,6 @@ def lang() -> str:
 
 
 def protocol():
-    from openipt.protocol import default_protocol
-
     return default_protocol()
 
 
@@ -68,9 +70,6 @@ def area_name(area_id: str) -> str:
 
 def course_view(actor: Actor, client) -> CourseView | None:
     """The client's course in plain words: where they are, what comes next, goals and things to try."""
-    from openipt.courses.access import course_goals
-    from openipt.courses.models import CourseStatus
-
     course = access.current_course(actor, client)
     if course is None:
         return None
@@ -143,7 +142,6 @@ def scenario_rows(course, client=None) -> tuple[list[dict], list[dict]]:
     Practice at ending a relationship carries a safety note, and is left out while the client's
     couples safety screen raised a concern (see `openipt.couples.api.ending_material_blocked`).
     """
-    from openipt.couples.api import ENDING_STAGE, ending_material_blocked
     from openipt.practice.rehearsal import fill
     from openipt.practice.rehearsal_actions import scenarios
 

@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.assessment import api as assessment_api
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.core.sealed import unseal
+from openipt.couples.api import ENDING_STAGE, ending_material_blocked
 from openipt.practice import access
 from openipt.practice.actions import (
     REHEARSAL_MESSAGE,
@@ -29,6 +31,7 @@ from openipt.practice.actions import (
     text_value,
 )
 from openipt.practice.models import PartnerKind, Rehearsal, RehearsalRole, RehearsalTurn
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -62,8 +65,6 @@ def person_of(rehearsal: Rehearsal) -> Personalisation:
 
 def inventory_people(client: Client) -> list[dict[str, Any]]:
     """The people in the client's interpersonal inventory (from the assessment app), or [] if none."""
-    from openipt.assessment import api as assessment_api
-
     get = getattr(assessment_api, "inventory_people", None)
     if get is None:
         return []
@@ -75,8 +76,6 @@ def inventory_people(client: Client) -> list[dict[str, Any]]:
 
 
 def paused_for(client: Client) -> bool:
-    from openipt.safety import api as safety_api
-
     return bool(safety_api.automated_features_paused(client))
 
 
@@ -135,7 +134,6 @@ def start_rehearsal(actor: Actor, scenario_id: str, *, person_id: object = None,
     scenario = scenarios().get(scenario_id or "")
     if scenario is None:
         raise ActionError(_("Choose a conversation to practise."), field="scenario")
-    from openipt.couples.api import ENDING_STAGE, ending_material_blocked
 
     if scenario.stage == ENDING_STAGE and ending_material_blocked(client):
         raise ActionError(_("This practice is not open for you now. Please talk with your therapist about it first."),

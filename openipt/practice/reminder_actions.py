@@ -22,7 +22,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
+from openipt.clients.models import Client
 from openipt.core.errors import ActionError
+from openipt.courses.models import OPEN_STATUSES, Attendance, NoteStatus, Session, SessionNote
+from openipt.measures import api as measures_api
 from openipt.practice import access
 from openipt.practice.actions import (
     REMINDER_DISMISSED,
@@ -89,8 +92,6 @@ def _values(prefix: str) -> list[str]:
 
 
 def _session_reminders(now: datetime) -> list[Due]:
-    from openipt.courses.models import OPEN_STATUSES, Attendance, Session
-
     rows = (Session.objects.filter(attendance=Attendance.SCHEDULED, scheduled_start__gt=now,
                                    scheduled_start__lte=now + SESSION_WINDOW,
                                    course__status__in=[s.value for s in OPEN_STATUSES])
@@ -111,8 +112,6 @@ def _session_reminders(now: datetime) -> list[Due]:
 
 
 def _task_reminders(now: datetime) -> list[Due]:
-    from openipt.courses.models import OPEN_STATUSES, NoteStatus, SessionNote
-
     found = []
     since = now - TASK_LOOKBACK
     readings = (ReadingAssignment.objects.filter(active=True, read_at__isnull=True, created_at__gte=since)
@@ -154,10 +153,6 @@ def _questionnaire_reminders(now: datetime) -> list[Due]:
     The measures app answers per client, so only clients in that window are asked: each client is
     looked at a few times a day at most, however often `remind` runs.
     """
-    from openipt.clients.models import Client
-    from openipt.courses.models import OPEN_STATUSES
-    from openipt.measures import api as measures_api
-
     due_for_client = getattr(measures_api, "due_for_client", None)
     if due_for_client is None:
         return []

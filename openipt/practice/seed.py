@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from openipt.accounts.actor import Actor
 from openipt.accounts.models import Membership, Role, User
+from openipt.clients.models import Client
+from openipt.courses.models import Course
 
 
 def add_demo_practice(world) -> None:
@@ -68,7 +70,6 @@ SYNTH_PORTAL_LOGINS = 50  # portal logins made per synth run, at most
 
 def add_synthetic_practice(world, batch: int = 2000) -> None:
     """Bulk between-session data for a sample of clients with a course, and a few portal logins."""
-    from openipt.courses.models import Course
     from openipt.practice.models import LogEntry, ReadingAssignment, Worksheet, WorksheetStatus
 
     org = world.organisation
@@ -100,8 +101,6 @@ def add_synthetic_practice(world, batch: int = 2000) -> None:
 
 def _portal_logins(world, client_ids: list[int]) -> None:
     """Give some sampled clients a portal login (a client membership linked to their record)."""
-    from openipt.clients.models import Client
-
     slug = world.organisation.slug
     password = make_password(None)
     users = [User(username=f"{slug}-client-{cid}", display_name=f"Client {cid}", password=password)
@@ -115,3 +114,8 @@ def _portal_logins(world, client_ids: list[int]) -> None:
         Client.objects.filter(pk=cid).update(user=by_name[f"{slug}-client-{cid}"])
     world.portal_memberships = list(Membership.objects.filter(organisation=world.organisation, role=Role.CLIENT)
                                     .select_related("user").order_by("pk"))
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_practice,)
+SYNTH_STEPS = (add_synthetic_practice,)

@@ -7,12 +7,9 @@ log). The safety app implements them; callers never catch their exceptions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from openipt.accounts.actor import Actor
+from openipt.clients.models import Assignment
 from openipt.safety.rules import evaluate_answers, evaluate_review, evaluate_text
-
-if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
 
 # The courses app records a concern as none/low/medium/high; the shipped rule says "moderate".
 REVIEW_LEVELS = {"medium": "moderate"}
@@ -51,8 +48,6 @@ def raise_for_administration(administration, *, only_items=None) -> list:
     actor = getattr(administration, "actor", None)
     entered_by = getattr(administration, "entered_by", None) if getattr(administration, "entered_by_id", None) else None
     if actor is None and entered_by is not None:
-        from openipt.accounts.actor import Actor
-
         actor = Actor(entered_by)
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration, actor=actor)
 
@@ -121,7 +116,6 @@ def open_alert_counts_by_staff(membership_ids) -> dict[int, int]:
     """Return {membership id: open alerts on the clients assigned to them}, in one query."""
     from django.db.models import Count
 
-    from openipt.clients.models import Assignment
     from openipt.safety.models import OPEN
 
     ids = [int(i) for i in membership_ids]

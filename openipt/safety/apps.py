@@ -7,6 +7,7 @@ class SafetyConfig(AppConfig):
     verbose_name = "Clinical safety"
 
     def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import (
@@ -19,6 +20,7 @@ class SafetyConfig(AppConfig):
             add_panel,
         )
         from openipt.safety import actions  # noqa: F401 - registers the audit event types
+        from openipt.safety.api import open_alert_counts_by_staff
         from openipt.safety.panels import (
             client_banner,
             client_panel_context,
@@ -26,8 +28,7 @@ class SafetyConfig(AppConfig):
             portal_panel_context,
             staff_banner,
         )
-        from openipt.safety.seed import add_demo_safety, add_synthetic_alerts
-        from openipt.seed import demo, synth
+        from openipt.supervision.api import register_dashboard_source
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Alerts"), "safety:alerts", staff, order=15, namespace="safety"))
@@ -37,7 +38,4 @@ class SafetyConfig(AppConfig):
         add_client_panel(ClientPanel("safety", "safety/_client_panel.html", client_panel_context, order=5))
         add_panel("portal", ClientPanel("safety", "safety/_portal_panel.html", portal_panel_context, order=5))
         add_panel("portal_help", ClientPanel("safety-help", "safety/_portal_help.html", portal_help_context, order=1))
-        if add_demo_safety not in demo.EXTENSIONS:
-            demo.EXTENSIONS.append(add_demo_safety)
-        if add_synthetic_alerts not in synth.EXTENSIONS:
-            synth.EXTENSIONS.append(add_synthetic_alerts)
+        register_dashboard_source("alert_counts", open_alert_counts_by_staff)

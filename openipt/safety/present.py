@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 
+from openipt.safety.catalogue import instrument_catalogue
+
 SOURCE_WORDS = {
     "worksheet": _l("a worksheet"),
     "mood_log": _l("a mood log"),
@@ -107,9 +109,7 @@ def highlight(text: str, evidence: list[dict]) -> list[tuple[str, bool]]:
 @lru_cache(maxsize=1)
 def _instruments():
     try:
-        from openipt.measures.engine import load_instruments
-
-        return load_instruments()
+        return instrument_catalogue()
     except Exception:  # noqa: BLE001 - item wording is a nicety; the alert shows the item id anyway
         return None
 

@@ -176,3 +176,8 @@ def add_synthetic_alerts(world, batch: int = 2000, min_clients: int = SYNTH_MIN_
     for i in range(0, len(open_ids), batch):
         Client.objects.filter(Q(pk__in=open_ids[i:i + batch]), attention__lt=SignalLevel.URGENT).update(attention=SignalLevel.URGENT)
     world.alert_client_ids = open_ids
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_safety,)
+SYNTH_STEPS = (add_synthetic_alerts,)

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.accounts.models import Membership, Role
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.safety import access
@@ -29,6 +30,7 @@ from openipt.safety.actions import (
     SAFEGUARDING_LEAD_SET,
     TIMING_CHANGED,
 )
+from openipt.safety.catalogue import instrument_catalogue
 from openipt.safety.models import (
     CrisisContact,
     OrganisationRule,
@@ -67,9 +69,7 @@ def _text(value: object, field: str, message: str, limit: int) -> str:
 
 def _known_item(instrument: str, item: str) -> None:
     try:
-        from openipt.measures.engine import load_instruments
-
-        registry = load_instruments()
+        registry = instrument_catalogue()
     except Exception:  # noqa: BLE001 - the measures content is optional here
         return
     if instrument not in registry:
@@ -285,8 +285,6 @@ def change_contact(actor: Actor, contact_id: int | str, data: dict[str, Any], *,
 
 def safeguarding_lead_choices(organisation_id: int) -> QuerySet[Membership]:
     """Return the active staff (not facilitators or clients) who may be named safeguarding lead."""
-    from openipt.accounts.models import Membership, Role
-
     return (Membership.objects.filter(organisation_id=organisation_id, is_active=True,
                                       role__in=[Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST])
             .select_related("user").order_by("user__first_name", "user__last_name", "pk"))

@@ -2,7 +2,8 @@
 
 Loading is idempotent: running it again changes nothing that exists and
 prints the same logins. Later parts of OpenIPT add their own demo data through
-the `EXTENSIONS` list, each given the organisation and the people made here.
+the `DEMO_STEPS` of their `seed` module (see openipt.seed.steps), each given the
+organisation and the people made here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openipt.accounts.actor import Actor
 from openipt.accounts.models import Membership, Organisation, Role, User
 from openipt.clients import actions as client_actions
 from openipt.clients.models import Client, ClientStatus
+from openipt.seed.steps import app_steps
 
 DEMO_PASSWORD = "openipt-demo-2026"
 DEMO_SLUG = "riverside"
@@ -59,8 +61,10 @@ class DemoWorld:
     def actor(self, username: str) -> Actor:
         return Actor(self.members[username])
 
-
-EXTENSIONS: list = []
+    @staticmethod
+    def user(username: str, name: str) -> User:
+        """Return the demo login `username`, made with the demo password if it is not there yet."""
+        return _user(username, name)
 
 
 def _user(username: str, name: str) -> User:
@@ -110,8 +114,8 @@ def load_demo() -> DemoWorld:
     if portal_client.user_id is None:
         client_actions.link_portal_user(portal_client, world.members["client"].user)
         portal_client.refresh_from_db()
-    for extension in EXTENSIONS:
-        extension(world)
+    for step in app_steps("DEMO_STEPS"):
+        step(world)
     return world
 
 

@@ -2,7 +2,8 @@
 
 Used by the benchmarks and by anyone who wants to see OpenIPT with a full
 caseload. Rows are written in bulk; one audit event records the generation.
-Later parts of OpenIPT add their own data through `EXTENSIONS`.
+Later parts of OpenIPT add their own data through the `SYNTH_STEPS` of their `seed` module
+(see openipt.seed.steps).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from openipt.audit.registry import register
 from openipt.clients.access import normalise_search
 from openipt.clients.actions import RECORD_ALPHABET
 from openipt.clients.models import Assignment, Client, ClientStatus
+from openipt.core.db import refresh_statistics
+from openipt.seed.steps import app_steps
 
 SYNTH_EVENT = register("system.synth", "Synthetic data generated")
 
@@ -44,9 +47,6 @@ class SynthWorld:
     rng: random.Random
     staff: dict[str, list[Membership]] = field(default_factory=dict)
     client_ids: list[int] = field(default_factory=list)
-
-
-EXTENSIONS: list = []
 
 
 def _record_number(rng: random.Random, used: set[str]) -> str:
@@ -109,16 +109,14 @@ def generate(clients: int, seed: int = 1, *, slug: str | None = None, batch: int
         if len(pending) >= batch:
             _flush(pending, carers_for, world, batch)
     _flush(pending, carers_for, world, batch)
-    for extension in EXTENSIONS:
-        extension(world)
+    for step in app_steps("SYNTH_STEPS"):
+        step(world)
     audit.record(SYNTH_EVENT.code, organisation_id=org.pk, details={"clients": clients, "seed": seed}, system_label="openipt synth")
     return world
 
 
 def generate_and_analyse(clients: int, seed: int = 1, *, slug: str | None = None) -> SynthWorld:
     """Generate, then refresh the planner's statistics so pages are measured as they would run."""
-    from openipt.core.db import refresh_statistics
-
     world = generate(clients, seed, slug=slug)
     refresh_statistics()
     return world

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_noop
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
+from openipt.protocol import default_protocol
+from openipt.protocol.model import FidelityChecklist
 from openipt.supervision import access, scoring, targets
 from openipt.supervision.models import Competency, FidelityRating, Overall, RatingReply, SignOff
 
@@ -40,8 +42,6 @@ NOT_HELD = gettext_noop("This session has not taken place (it is still scheduled
 
 def checklist_for(target: targets.Target) -> tuple[FidelityChecklist, str]:
     """Return (checklist, version) for a target's phase and format; the group-only items only for groups."""
-    from openipt.protocol import default_protocol
-
     protocol = default_protocol()
     if target.checklist_id:
         checklist = _named_checklist(protocol, target.checklist_id, target.format_id)
@@ -53,8 +53,6 @@ def checklist_for(target: targets.Target) -> tuple[FidelityChecklist, str]:
 
 def _named_checklist(protocol: Protocol, checklist_id: str, format_id: str) -> FidelityChecklist:
     """Return a checklist by its id with the items that apply to the format; KeyError when it does not exist."""
-    from openipt.protocol.model import FidelityChecklist
-
     for checklist in protocol.fidelity_checklists():
         if checklist.id == checklist_id:
             items = tuple(i for i in checklist.items if not i.formats or format_id in i.formats)

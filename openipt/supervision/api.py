@@ -2,7 +2,9 @@
 
 - `Target`, `register_target(kind, resolver)`: make a kind of session rateable. `resolver(actor,
   target_id)` returns a Target or raises Http404 when the actor cannot see the session.
-  Supervision registers "session" (individual courses); groups registers "group_session".
+  Courses registers "session" (individual courses); groups registers "group_session" and "group_meeting".
+- `register_dashboard_source(name, source)`: data for the supervisor dashboard that other apps own:
+  "waiting_sessions" (courses) and "alert_counts" (safety).
 - `rate_url(kind, target_id)`: the page where a supervisor rates that session.
 - `latest_ratings(kind, target_ids)`: the current rating of each session, in one query.
 - `is_signed_off(membership_id, competency)`: whether a live sign-off exists.
@@ -14,12 +16,26 @@ already checked (the rating page itself checks who may rate).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from openipt.supervision.targets import Target, register_target
 
-__all__ = ["RatingSummary", "Target", "fidelity_trend", "is_signed_off", "latest_ratings", "rate_url", "register_target"]
+__all__ = ["RatingSummary", "Target", "fidelity_trend", "is_signed_off", "latest_ratings", "rate_url",
+           "register_dashboard_source", "register_target"]
+
+# Filled from the AppConfig.ready() of the apps that own the data (supervision sits below them):
+# "waiting_sessions": member ids -> (sessions shown, count per clinician), from courses;
+# "alert_counts": member ids -> open risk alerts on each clinician's clients, from safety.
+DASHBOARD_SOURCES: dict[str, Callable] = {}
+
+
+def register_dashboard_source(name: str, source: Callable) -> None:
+    """Register (or replace) one of the supervisor dashboard's data sources."""
+    if name not in ("waiting_sessions", "alert_counts"):
+        raise ValueError(f"unknown dashboard source {name!r}")
+    DASHBOARD_SOURCES[name] = source
 
 
 @dataclass(frozen=True)

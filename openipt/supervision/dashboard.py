@@ -8,24 +8,20 @@ app offers that count.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from openipt.clients.models import Assignment
+from openipt.core.charts import sparkline
 from openipt.supervision import access
-from openipt.supervision.api import fidelity_trend
-from openipt.supervision.models import FidelityRating
+from openipt.supervision.api import DASHBOARD_SOURCES, fidelity_trend
 from openipt.supervision.scoring import trend_direction
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
 
-WAITING_DAYS = 42
-WAITING_SHOWN = 20
 RECENT_SHOWN = 3
 
 
@@ -42,37 +38,20 @@ def members_with_caseload(actor: Actor):
     )
 
 
-def waiting_sessions(member_ids):
-    """Attended sessions of individual courses in the last six weeks with no rating yet, newest first."""
-    from openipt.courses.models import Attendance, Course, Session
-
-    since = timezone.now() - timedelta(days=WAITING_DAYS)
-    # NOT EXISTS on the (kind, id) of current ratings: an index lookup per session, whatever the number of ratings.
-    rated = FidelityRating.objects.filter(target_kind="session", target_id=OuterRef("pk"), is_current=True)
-    # Drive from the team's courses (a subquery), so SQLite walks their sessions by course rather than every
-    # session of the organisation in the window (measured: 4 ms against 60 ms at 10,000 clients).
-    courses = Course.objects.filter(therapist_id__in=member_ids).values("pk")
-    base = (
-        Session.objects.filter(course_id__in=courses, attendance=Attendance.ATTENDED,
-                               scheduled_start__gte=since, scheduled_start__lte=timezone.now())
-        .exclude(Exists(rated))
-    )
-    counts = dict(base.order_by().values("course__therapist_id").annotate(n=Count("pk")).values_list("course__therapist_id", "n"))
-    shown = list(base.select_related("course__client", "course__therapist__user").order_by("-scheduled_start", "-pk")[:WAITING_SHOWN])
-    return shown, counts
+def waiting_sessions(member_ids) -> tuple[list, dict[int, int]]:
+    """Sessions of the clinicians `member_ids` waiting for a rating, and how many for each (none without courses)."""
+    source = DASHBOARD_SOURCES.get("waiting_sessions")
+    return source(member_ids) if source else ([], {})
 
 
-def alert_counts(member_ids) -> dict[int, int]:
-    """Open risk alerts on each clinician's clients."""
-    from openipt.safety import api as safety_api
-
-    return safety_api.open_alert_counts_by_staff(member_ids)
+def alert_counts(member_ids) -> dict[int, int] | None:
+    """Open risk alerts on each clinician's clients, or None when no app offers that count."""
+    source = DASHBOARD_SOURCES.get("alert_counts")
+    return source(member_ids) if source else None
 
 
 def rows_for(members, waiting: dict[int, int]) -> list[dict]:
     """Build the dashboard rows for a page of clinicians (`waiting`: unrated sessions per clinician)."""
-    from openipt.core.charts import sparkline
-
     ids = [m.pk for m in members]
     trends = fidelity_trend(ids)
     alerts = alert_counts(ids)

@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from openipt.accounts.actor import Actor
+from openipt.accounts.models import Membership
+from openipt.courses.models import Attendance, Session
+from openipt.protocol import default_protocol
 from openipt.supervision import scoring
 from openipt.supervision.models import FidelityRating, SignOff
 
@@ -40,7 +43,6 @@ DEMO_ANSWERS = {
 @transaction.atomic
 def add_demo_supervision(world) -> None:
     """Rate some demo sessions and sign off the facilitator (idempotent)."""
-    from openipt.courses.models import Attendance, Session
     from openipt.supervision import actions
 
     org = world.organisation
@@ -79,10 +81,6 @@ def add_demo_supervision(world) -> None:
 
 def add_synthetic_supervision(world, every: int = 12) -> None:
     """Rate about one attended session in `every` in the synthetic organisation (bulk rows, not audited one by one)."""
-    from openipt.accounts.models import Membership
-    from openipt.courses.models import Attendance, Session
-    from openipt.protocol import default_protocol
-
     org = world.organisation
     rng = world.rng
     protocol = default_protocol()
@@ -115,3 +113,8 @@ def add_synthetic_supervision(world, every: int = 12) -> None:
             rated_at=min(now, when + timedelta(days=2)), session_at=when,
         ))
     FidelityRating.objects.bulk_create(made, batch_size=2000)
+
+
+# Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
+DEMO_STEPS = (add_demo_supervision,)
+SYNTH_STEPS = (add_synthetic_supervision,)

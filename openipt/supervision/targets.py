@@ -56,33 +56,3 @@ def resolve(actor: Actor | None, kind: str, target_id) -> Target:
     if target is None or target.organisation_id != actor.organisation_id:
         raise Http404
     return target
-
-
-def course_session_target(actor: Actor, target_id: int) -> Target:
-    """Resolve a session of an individual course (kind "session")."""
-    from django.urls import reverse
-    from django.utils import formats
-
-    from openipt.courses.access import visible_courses
-    from openipt.courses.models import Attendance, Session
-
-    session = (
-        Session.objects.filter(pk=target_id, course__in=visible_courses(actor))
-        .select_related("course__client")
-        .first()
-    )
-    if session is None:
-        raise Http404
-    course = session.course
-    when = formats.date_format(session.scheduled_start, "j M Y")
-    label = f"{course.client.display_name} · session {session.number} · {when}"
-    return Target(
-        organisation_id=course.organisation_id,
-        phase=session.phase,
-        format_id=course.format_id,
-        rated_membership_id=course.therapist_id,
-        label=label[:200],
-        url=reverse("courses:session", args=[course.pk, session.number]),
-        held=session.attendance == Attendance.ATTENDED,
-        session_at=session.scheduled_start,
-    )

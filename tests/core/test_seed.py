@@ -1,5 +1,9 @@
 """The demo organisation loads idempotently; synthetic data is the same for the same seed."""
 
+import os
+import subprocess
+import sys
+
 from openipt.accounts.models import Membership, User
 from openipt.audit.actions import verify_chain
 from openipt.clients.models import Assignment, Client
@@ -64,3 +68,22 @@ def test_synth_refuses_to_overwrite_an_existing_organisation(db):
     synth.generate(5, seed=1, slug="taken")
     with pytest.raises(ValueError, match="already exists"):
         synth.generate(5, seed=1, slug="taken")
+
+
+def test_a_started_site_has_not_loaded_the_demo_or_synthetic_data_code():
+    """The seed package and each app's seed module load only when `openipt demo` or `openipt synth` runs."""
+    code = (
+        "import sys, django; django.setup(); "
+        "print(sorted(m for m in sys.modules if m == 'openipt.seed' or m.startswith('openipt.seed.') or m.endswith('.seed')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "openipt.test_settings"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_demo_steps_run_in_the_order_of_the_installed_apps():
+    from openipt.seed.steps import app_steps
+
+    names = [step.__module__ + "." + step.__name__ for step in app_steps("DEMO_STEPS")]
+    assert names[:2] == ["openipt.courses.seed.add_demo_courses", "openipt.courses.screening_actions.add_demo_screening"]
+    assert names[-1] == "openipt.couples.seed.add_demo_couple"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from openipt.core.errors import ActionError
 from openipt.core.testing import actor, login
 from openipt.groups import meeting_actions
+from openipt.groups.meeting_targets import KIND
 from openipt.supervision import actions as sup
-from openipt.supervision.meeting_targets import KIND
 from openipt.supervision.models import FidelityRating
 from tests.groups.support import client_of, group, invite, phq9
 from tests.supervision.conftest import INITIAL_ALL_YES, new_items_na

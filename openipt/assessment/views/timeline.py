@@ -17,12 +17,11 @@ from openipt.assessment.views.common import changeable_client, client_or_404
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
+from openipt.measures.api import score_points
 
 
 def scores_for(client) -> list:
     """The client's PHQ-9 totals from the measures app (empty until it has some)."""
-    from openipt.measures.api import score_points
-
     return list(score_points(client, "phq9") or [])
 
 

@@ -24,11 +24,10 @@ from openipt.groups.actions import GROUP_FORMAT
 from openipt.groups.forms import MeetingForm
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
 from openipt.groups.views.common import group_or_404
+from openipt.measures import instruments
 
 
 def _phq9_items():
-    from openipt.measures import instruments
-
     return [i for i in instruments.get("phq9").items if i.id != "difficulty"]
 
 

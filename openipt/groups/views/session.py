@@ -22,6 +22,7 @@ from openipt.groups import access, session_actions
 from openipt.groups.models import Attendance, Presence
 from openipt.groups.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
+from openipt.measures import instruments
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -50,7 +51,6 @@ def session_context(actor: Actor, session, posted=None) -> dict:
     checks = checks_for(session)
     risky = set(ClientSignal.objects.filter(client_id__in=[m.client_id for m in members], source="safety")
                 .values_list("client_id", flat=True))
-    from openipt.measures import instruments
 
     items = [i for i in instruments.get("phq9").items if i.id != "difficulty"]
     guide, steps = guide_for(session)

@@ -23,6 +23,7 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_id
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
+from openipt.courses import participants
 from openipt.courses.models import Course
 from openipt.courses.state import format_name
 from openipt.measures import (
@@ -232,9 +233,7 @@ def _session_default(course, sessions):
 
 def _partners(course) -> list[Client]:
     """The clients who answer a course's questionnaires: its client, and partner two of a couples course."""
-    from openipt.couples import api as couples_api
-
-    ids = couples_api.partner_ids(course)
+    ids = participants.participant_ids(course)
     if len(ids) < 2:
         return [course.client]
     found = {c.pk: c for c in Client.objects.filter(pk__in=ids, organisation_id=course.organisation_id)}

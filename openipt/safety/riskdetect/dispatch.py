@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 from .patternset import Rule
 
@@ -44,7 +45,7 @@ def first_words(pattern: str) -> set[tuple[str, bool]]:
         if len(found) > _LIMIT:
             raise _Unlisted
 
-    def walk(stack: tuple[tuple[Sequence, int], ...], prefix: str) -> None:
+    def walk(stack: tuple[tuple[Sequence[Any], int], ...], prefix: str) -> None:
         if not stack:
             end_word(prefix, True)
             return
@@ -81,7 +82,7 @@ def first_words(pattern: str) -> set[tuple[str, bool]]:
         else:
             end_word(prefix, False)  # any other sign: the word so far is only a beginning
 
-    def _char(ch: str, after: tuple[tuple[Sequence, int], ...], prefix: str) -> None:
+    def _char(ch: str, after: tuple[tuple[Sequence[Any], int], ...], prefix: str) -> None:
         if ch in _WORD_CHARS:
             walk(after, prefix + ch)
         else:
@@ -91,7 +92,7 @@ def first_words(pattern: str) -> set[tuple[str, bool]]:
     return found
 
 
-def _small_class(av: list) -> list[str] | None:
+def _small_class(av: list[Any]) -> list[str] | None:
     chars: list[str] = []
     for op, arg in av:
         if op is sre.LITERAL:

@@ -11,6 +11,7 @@ from openipt.accounts.decorators import admin_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.safety import access, settings_actions
+from openipt.safety.catalogue import instrument_catalogue
 from openipt.safety.forms import (
     OPERATOR_WORDS,
     ContactForm,
@@ -27,9 +28,7 @@ from openipt.safety.ruleset import rule_rows
 
 def _instrument_codes() -> list[str]:
     try:
-        from openipt.measures.engine import load_instruments
-
-        return sorted(load_instruments().codes())
+        return sorted(instrument_catalogue().codes())
     except Exception:  # noqa: BLE001 - a list of suggestions only
         return []
 

@@ -2,18 +2,27 @@
 
 Kind "group_meeting": a pre-group meeting is rated against the "fidelity.pre_group" checklist and a
 mid-group meeting against "fidelity.mid_group" (protocol content). The meeting is rated for the
-person who held it. Groups are imported only inside the resolver, as for individual sessions.
+person who held it. The groups app registers the kind, and the supervisor dashboard's panel of meetings
+waiting for a rating, with the supervision app (see supervision_link.register).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from openipt.clients.access import visible_clients
+from openipt.groups.access import visible_groups
+from openipt.groups.models import Meeting
+from openipt.supervision import access
+from openipt.supervision.api import Target
+from openipt.supervision.models import FidelityRating
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -24,11 +33,6 @@ CHECKLISTS = {"pre_group": ("fidelity.pre_group", "initial"), "mid_group": ("fid
 
 def meeting_target(actor: Actor, target_id: int):
     """Resolve a pre-group or mid-group meeting the actor can see, or raise Http404."""
-    from openipt.clients.access import visible_clients
-    from openipt.groups.access import visible_groups
-    from openipt.groups.models import Meeting
-    from openipt.supervision.targets import Target
-
     meeting = (Meeting.objects.filter(pk=target_id, group__in=visible_groups(actor), client__in=visible_clients(actor))
                .select_related("group", "client").first())
     if meeting is None or meeting.kind not in CHECKLISTS:
@@ -52,14 +56,6 @@ WAITING_SHOWN = 20
 
 def waiting_meetings_context(request, actor: Actor | None):
     """The supervision dashboard panel: group meetings of the people overseen, last six weeks, not yet rated."""
-    from datetime import timedelta
-
-    from django.db.models import Exists, OuterRef
-
-    from openipt.groups.models import Meeting
-    from openipt.supervision import access
-    from openipt.supervision.models import FidelityRating
-
     if actor is None or not access.is_overseer(actor):
         return None
     since = timezone.localdate() - timedelta(days=WAITING_DAYS)
