@@ -8,6 +8,7 @@ CoursesConfig.ready(); supervision, below courses, never imports this app.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
@@ -20,12 +21,15 @@ from openipt.supervision import api as supervision_api
 from openipt.supervision.api import Target
 from openipt.supervision.models import FidelityRating
 
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
 KIND = "session"
 WAITING_DAYS = 42
 WAITING_SHOWN = 20
 
 
-def course_session_target(actor, target_id: int) -> Target:
+def course_session_target(actor: Actor, target_id: int) -> Target:
     """Resolve a session of an individual course (kind "session")."""
     session = (
         Session.objects.filter(pk=target_id, course__in=visible_courses(actor))

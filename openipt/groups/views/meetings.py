@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -25,6 +27,9 @@ from openipt.groups.forms import MeetingForm
 from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
 from openipt.groups.views.common import group_or_404
 from openipt.measures import instruments
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 def _phq9_items():
@@ -119,7 +124,7 @@ def meeting_view(request, group_id, meeting_id):
                                                    "done": set(meeting.done_step_ids), **_joining(actor, group, meeting)})
 
 
-def _joining(actor, group, meeting) -> dict:
+def _joining(actor: Actor, group, meeting) -> dict:
     """After a pre-group meeting of someone not in the group yet: their checks before the group, and the way in."""
     if meeting.kind != MeetingKind.PRE_GROUP or group.status == GroupStatus.ENDED or meeting.outcome not in (
             Outcome.INVITED, Outcome.THINKING):
