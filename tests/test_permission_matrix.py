@@ -121,7 +121,7 @@ def test_every_url_has_a_row_in_the_matrix():
 @pytest.fixture
 def matrix_world(world):
     from openipt.accounts import actions
-    from openipt.core.testing import actor
+    from tests.support.people import actor
 
     world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test", role="therapist").invitation
     world.matrix_kwargs = {}
@@ -146,7 +146,7 @@ def test_the_answer_for_each_url_method_and_role(matrix_world, name, method):
     from django.test import Client
     from django.urls import reverse
 
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     candidates = _kwargs(matrix_world, name)
     url = reverse(name, kwargs={key: candidates[key] for key in url_params()[name]} or None)

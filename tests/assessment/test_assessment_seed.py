@@ -68,7 +68,7 @@ def test_synthetic_courses_get_inventories_timelines_and_formulations_in_bulk(db
 
 def test_the_bench_scenarios_answer_as_working_pages(db, client):
     from bench.scenarios.assessment import scenarios
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     world = synth.generate(200, seed=9, slug="synth-bench-assessment")
     found = scenarios(world)

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from openipt.accounts.models import Role
 from openipt.clients import actions as client_actions
-from openipt.core.testing import PASSWORD, actor, make_client, make_member, make_world
 from openipt.courses import actions as course_actions
+from tests.support.people import PASSWORD, actor, make_client, make_member, make_world
 
 
 def test_the_clients_new_pages_fit_a_phone(phone):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from openipt.audit.actions import verify_chain
-from openipt.core.testing import login
 from openipt.groups.models import Attendance, Group, Member, QuickCheck, SessionReport
 from openipt.seed import demo, synth
+from tests.support.people import login
 
 
 def _counts():

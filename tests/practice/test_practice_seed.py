@@ -39,7 +39,7 @@ def test_synthetic_work_and_portal_logins_for_a_sample_of_clients(db, client):
     assert Worksheet.objects.filter(client__organisation=world.organisation, status="shared").exists()
     logins = world.portal_memberships
     assert logins and all(m.role == "client" for m in logins)
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     login(client, logins[0])
     assert client.get("/me/").status_code == 200

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import Client, ClientSignal
-from openipt.core.testing import actor
 from openipt.safety import api
 from openipt.safety.models import Alert, AlertEvent, AutomationPause, Delivery
+from tests.support.people import actor
 
 from .helpers import T0, WORRYING, raise_answers, raise_text
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from openipt.core.testing import actor, login
 from openipt.safety import settings_actions
+from tests.support.people import actor, login
 
 from .helpers import raise_text
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.safety import api, settings_actions
 from openipt.safety.models import Alert, Delivery
 from openipt.safety.rules import DataError, load_rules
+from tests.support.people import actor, login
 
 from .helpers import raise_text
 

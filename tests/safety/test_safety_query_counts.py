@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from openipt.core.testing import actor, login, make_client
 from openipt.safety import actions, settings_actions
+from tests.support.people import actor, login, make_client
 
 from .helpers import raise_text, run
 

@@ -6,9 +6,9 @@ import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login
 from openipt.safety import settings_actions
 from openipt.safety.models import Alert, CrisisContact, OrganisationRule, RuleSwitch
+from tests.support.people import actor, login
 
 from .helpers import raise_answers
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from openipt.core.testing import actor, login
 from openipt.safety import actions
+from tests.support.people import actor, login
 
 from .helpers import raise_answers, raise_text, run
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from openipt.core.testing import actor
 from openipt.safety import actions, api, tasks
+from tests.support.people import actor
 
 from .helpers import WORRYING
 

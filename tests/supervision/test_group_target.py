@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from openipt.seed import demo
 from openipt.supervision.models import FidelityRating
-from tests.supervision.conftest import new_items_na
+from tests.support.supervision import new_items_na
 
 
 def test_the_demo_supervisor_rates_a_middle_phase_group_session_with_the_group_items(db, client):
