@@ -32,7 +32,8 @@ APPS = ["core", "accounts", "clients", "audit", "courses", "assessment", "measur
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))
-pytestmark = pytest.mark.django_db  # so the test database is made; the world itself lives for the whole module
+# django_db so the test database is made (the world itself lives for the whole module); slow: minutes of requests
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _app(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from openipt.seed import demo
@@ -15,6 +16,7 @@ def test_the_groups_app_registers_group_sessions_as_something_a_supervisor_rates
     assert "group_session" in RESOLVERS, "the groups app has not registered group sessions with supervision"
 
 
+@pytest.mark.slow
 def test_the_demo_supervisor_rates_a_middle_phase_group_session_with_the_group_items(db, client):
     from openipt.groups.models import GroupSession
 
