@@ -13,8 +13,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.safety import actions
 from openipt.safety.models import Alert, AlertEvent, AlertStatus, Delivery
 from tests.support.people import actor, login
-
-from .helpers import raise_text
+from tests.support.safety import raise_text
 
 
 def test_acknowledging_twice_changes_nothing_the_second_time(world):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from openipt.safety import settings_actions
 from tests.support.people import actor, login
-
-from .helpers import raise_text
+from tests.support.safety import raise_text
 
 
 def _contacts(world):

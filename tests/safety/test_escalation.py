@@ -12,8 +12,7 @@ from openipt.audit.models import AuditEvent
 from openipt.safety import actions
 from openipt.safety.models import AlertEvent, AlertStatus, Delivery
 from tests.support.people import actor, make_client, make_member
-
-from .helpers import at, raise_text, run
+from tests.support.safety import at, raise_text, run
 
 
 def _told(alert):

@@ -8,8 +8,7 @@ from django.test import override_settings
 from openipt.safety import api, notify
 from openipt.safety.models import Alert, AlertEvent, Delivery, DeliveryStatus
 from tests.support.people import login
-
-from .helpers import WORRYING, at, raise_text, run
+from tests.support.safety import WORRYING, at, raise_text, run
 
 CLOSED_PORT = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -10,8 +10,7 @@ from openipt.safety import api, settings_actions
 from openipt.safety.models import Alert, Delivery
 from openipt.safety.rules import DataError, load_rules
 from tests.support.people import actor, login
-
-from .helpers import raise_text
+from tests.support.safety import raise_text
 
 PARTNER = "My husband hit me again last night and he checks my phone."
 CHILD = "My partner hits my son with a belt."

@@ -9,8 +9,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.safety import settings_actions
 from openipt.safety.models import Alert, CrisisContact, OrganisationRule, RuleSwitch
 from tests.support.people import actor, login
-
-from .helpers import raise_answers
+from tests.support.safety import raise_answers
 
 EPDS = {"instrument": "epds", "item": "q10", "operator": ">=", "threshold": 1, "severity": "high", "policy": "standard",
         "reason": "EPDS item 10 (the thought of harming myself) answered above never."}

@@ -7,8 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from openipt.safety import actions, api, tasks
 from tests.support.people import actor
-
-from .helpers import WORRYING
+from tests.support.safety import WORRYING
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PATH = "openipt.safety.tasks.run_safety_jobs"
