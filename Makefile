@@ -6,25 +6,57 @@ PORT ?= 8000
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test bench lint clean
+# The exact versions installed, each checked against its hash; `make lock` renews them from pyproject.toml.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+
+.PHONY: run test check lint lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The dependencies from the lock file, then OpenIPT itself without dependencies (so nothing unpinned slips in).
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
 	$(BIN)/openipt serve --demo --port $(PORT)
 
-test: $(VENV)/.installed-dev
+# CI's second run (OPENIPT_DATABASE_TESTS_ONLY=1, on PostgreSQL) leaves out `check`: the first run did it.
+test: $(VENV)/.installed-dev $(if $(filter 1,$(OPENIPT_DATABASE_TESTS_ONLY)),,check)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The gates CI passes before any test runs. A new gate is one more prerequisite here.
+.PHONY: check
+check: lint imports mypy migrations deploy-check
+
+# Every model change has its migration.
+.PHONY: migrations
+migrations: $(VENV)/.installed-dev
+	$(BIN)/python -m openipt.cli manage makemigrations --check --dry-run
+
+# Django's deployment checks in production mode, with a throw-away secret key and host name; a warning fails.
+.PHONY: deploy-check
+deploy-check: $(VENV)/.installed-dev
+	env -u DATABASE_URL OPENIPT_MODE=production OPENIPT_ALLOWED_HOSTS=openipt.example.org \
+		OPENIPT_EMAIL_URL=smtp://mail.example.org:587 \
+		OPENIPT_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(BIN)/python -m openipt.cli manage check --deploy --fail-level WARNING
+
+# Renew both lock files from pyproject.toml: for Python 3.11 on x86_64 Linux, from PyPI only, every file hashed.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --index-url https://pypi.org/simple --custom-compile-command "make lock"
+lock: $(VENV)/.installed-dev
+	$(UV_COMPILE) --output-file $(LOCK)
+	$(UV_COMPILE) --extra dev --output-file $(DEV_LOCK)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -109,7 +109,7 @@ def measure(scenario: Scenario, *, repeat: int, warmup: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     membership = scenario.membership
     result = {

@@ -26,7 +26,7 @@ def transactional_db(transactional_db, django_db_blocker):
 @pytest.fixture
 def world(db):
     """Two organisations, a person per role, clients with known assignments."""
-    from openipt.core.testing import make_world
+    from tests.support.people import make_world
 
     return make_world()
 
@@ -34,7 +34,7 @@ def world(db):
 @pytest.fixture
 def as_member(client):
     """Return a function that signs the Django test client in as a membership."""
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     def sign_in(membership):
         client.logout()
@@ -42,6 +42,14 @@ def as_member(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def therapist(world):
+    """The Actor of the world's supervised therapist."""
+    from tests.support.people import actor
+
+    return actor(world.m["therapist"])
 
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}

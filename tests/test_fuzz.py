@@ -32,7 +32,8 @@ APPS = ["core", "accounts", "clients", "audit", "courses", "assessment", "measur
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))
-pytestmark = pytest.mark.django_db  # so the test database is made; the world itself lives for the whole module
+# django_db so the test database is made (the world itself lives for the whole module); slow: minutes of requests
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _app(name: str) -> str:
@@ -58,7 +59,7 @@ def fuzz_world(django_db_setup, django_db_blocker):
 
     from openipt.accounts import actions
     from openipt.accounts.models import Role
-    from openipt.core.testing import actor, make_member, make_world
+    from tests.support.people import actor, make_member, make_world
 
     # Failures are collected and reported by the tests; the log lines for each of thousands of refused requests
     # (server errors, sign-in failures) would only bury the report.
@@ -170,7 +171,7 @@ def test_the_measures_import_refuses_hostile_files_without_a_server_error(fuzz_w
 def _signed_in(world, role):
     from django.test import Client
 
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     browser = Client()
     login(browser, world.m[role])

@@ -118,16 +118,37 @@ def test_every_url_has_a_row_in_the_matrix():
     assert missing == [], f"add these URLs to the permission matrix: {missing}"
 
 
-@pytest.fixture
-def matrix_world(world):
-    from openipt.accounts import actions
-    from openipt.core.testing import actor
+# Tables a refused request may still write: the test browser's own session (signing in and messages) and the
+# sign-in lockout's records of attempts. Neither holds anything a user entered.
+MAY_CHANGE_WHEN_REFUSED = ("sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
+REFUSED = {LOGIN, 401, 403, 404, 405}
 
-    world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test", role="therapist").invitation
-    world.matrix_kwargs = {}
-    for prepare in PREPARERS:
-        world.matrix_kwargs.update(prepare(world) or {})
-    return world
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The world and every app's objects, built once for the module inside a transaction rolled back at its end.
+
+    Each request below runs in its own savepoint, rolled back; each test checks first that the world is as built.
+    """
+    from django.db import transaction
+
+    from openipt.accounts import actions
+    from openipt.accounts.models import Organisation
+    from tests.support.database import fingerprint
+    from tests.support.people import actor, make_world
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            world = make_world()
+            world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test",
+                                              role="therapist").invitation
+            world.matrix_kwargs = {}
+            for prepare in PREPARERS:
+                world.matrix_kwargs.update(prepare(world) or {})
+            world.as_built = fingerprint()
+            yield world
+            transaction.set_rollback(True)
+        assert not Organisation.objects.filter(pk=world.org.pk).exists(), "the matrix world outlived its module"
 
 
 def _outcome(response):
@@ -139,15 +160,21 @@ def _outcome(response):
 CASES = [(name, method) for name, methods in MATRIX.items() for method in methods]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("name, method", CASES, ids=[f"{n}-{m}" for n, m in CASES])
 def test_the_answer_for_each_url_method_and_role(matrix_world, name, method):
-    """Each role in turn, each in its own savepoint that is rolled back, so one role's POST cannot change another's answer."""
+    """Each role in turn, each in its own savepoint that is rolled back, so one role's POST cannot change another's answer.
+
+    A refused POST must also leave every table as it was: the gate stops the change, not only the page.
+    """
     from django.db import transaction
     from django.test import Client
     from django.urls import reverse
 
-    from openipt.core.testing import login
+    from tests.support.database import changed_tables, fingerprint
+    from tests.support.people import login
 
+    assert changed_tables(matrix_world.as_built, fingerprint()) == [], "an earlier test left a change behind"
     candidates = _kwargs(matrix_world, name)
     url = reverse(name, kwargs={key: candidates[key] for key in url_params()[name]} or None)
     wrong = []
@@ -156,8 +183,29 @@ def test_the_answer_for_each_url_method_and_role(matrix_world, name, method):
             client = Client()
             if role != "anonymous":
                 login(client, matrix_world.m[role])
+            before = fingerprint(leave_out=MAY_CHANGE_WHEN_REFUSED) if method == "POST" else None
             response = client.get(url) if method == "GET" else client.post(url, {})
-            if _outcome(response) != MATRIX[name][method][role]:
-                wrong.append(f"{role}: expected {MATRIX[name][method][role]}, got {_outcome(response)}")
+            outcome = _outcome(response)
+            if outcome != MATRIX[name][method][role]:
+                wrong.append(f"{role}: expected {MATRIX[name][method][role]}, got {outcome}")
+            elif before is not None and outcome in REFUSED:
+                changed = changed_tables(before, fingerprint(leave_out=MAY_CHANGE_WHEN_REFUSED))
+                if changed:
+                    wrong.append(f"{role}: refused with {outcome} but changed {', '.join(changed)}")
             transaction.set_rollback(True)
     assert wrong == [], f"{method} {url}\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_the_check_for_a_refused_post_sees_a_changed_row_and_the_next_test_sees_none(matrix_world):
+    """The fingerprint notices one changed name (so the check above can fail), and the savepoint takes it back."""
+    from django.db import transaction
+
+    from openipt.clients.models import Client
+    from tests.support.database import changed_tables, fingerprint
+
+    with transaction.atomic():
+        Client.objects.filter(pk=matrix_world.clients["mine"].pk).update(given_name="Changed")
+        assert changed_tables(matrix_world.as_built, fingerprint()) == ["clients.Client"]
+        transaction.set_rollback(True)
+    assert changed_tables(matrix_world.as_built, fingerprint()) == []

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openipt.accounts.models import Role
-from openipt.core.testing import login, make_client, make_member
+from tests.support.people import login, make_client, make_member
 
 
 def _count(client, url):
@@ -51,7 +51,7 @@ def test_list_pages_do_not_grow_their_queries_with_the_data(world, client, who, 
 
 def test_the_client_record_page_does_not_grow_with_its_care_team(world, client):
     from openipt.clients.actions import assign_staff
-    from openipt.core.testing import actor
+    from tests.support.people import actor
 
     target = world.clients["mine"]
     login(client, world.m["admin"])

@@ -8,9 +8,9 @@ among a sample, so the timeline is as full as synth makes it and has the same sh
 from __future__ import annotations
 
 from bench.harness import Scenario
-from openipt.core.testing import actor
 from openipt.courses import calendar_actions
 from openipt.courses.models import Course, Session
+from tests.support.people import actor
 
 
 def scenarios(world) -> list[Scenario]:

@@ -10,7 +10,7 @@ expect next), so each request is a real save, not a "nothing changed" answer or 
 from __future__ import annotations
 
 from bench.harness import Scenario
-from openipt.core.testing import actor
+from tests.support.people import actor
 
 
 class _ChangingDraft(dict):

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from openipt.accounts.client_ip import client_ip
 from openipt.audit.models import AuditEvent
 from openipt.core.config import ConfigError, parse_trusted_proxies
-from openipt.core.testing import PASSWORD
+from tests.support.people import PASSWORD
 
 PROXY = "10.0.0.2"
 
@@ -98,7 +98,7 @@ def test_a_forged_header_from_an_untrusted_peer_neither_hides_the_address_nor_es
 
 
 def test_every_audit_entry_of_a_signed_in_person_has_the_client_address(world, behind_proxy, client):
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     login(client, world.m["therapist"])
     client.get(f"/clients/{world.clients['mine'].pk}/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.44")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from openipt.accounts import actions
 from openipt.accounts.models import Invitation, Membership
-from openipt.core.testing import actor
+from tests.support.people import actor
 
 
 def _invite_link(html: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import PASSWORD, login
+from tests.support.people import PASSWORD, login
 
 NEW_PASSWORD = "a-new-long-passphrase-42"
 
@@ -53,7 +53,7 @@ def test_the_answer_is_the_same_whether_or_not_the_account_exists(world):
 
 def test_a_deactivated_person_gets_no_link(world):
     from openipt.accounts import actions
-    from openipt.core.testing import actor
+    from tests.support.people import actor
 
     actions.set_membership_active(actor(world.m["admin"]), world.m["therapist2"].pk, False)
     _ask(Browser(), world.m["therapist2"].user.username)

@@ -11,7 +11,7 @@ from openipt.accounts import actions
 from openipt.accounts.middleware import LAST_SEEN_KEY
 from openipt.accounts.models import Role
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import PASSWORD, actor, make_member
+from tests.support.people import PASSWORD, actor, make_member
 
 
 def _sign_in(browser, username, password=PASSWORD, **extra):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as Browser
 
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import PASSWORD
+from tests.support.people import PASSWORD
 
 
 @pytest.fixture(params=["with the input-cleaning middleware", "without it"])

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openipt.accounts import actions
 from openipt.accounts.models import RecoveryCode, Role
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import PASSWORD, actor, login
+from tests.support.people import PASSWORD, actor, login
 
 
 def _sign_in(browser, username, password=PASSWORD):

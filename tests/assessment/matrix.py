@@ -11,9 +11,9 @@ def prepare(world):
     from django.utils import timezone
 
     from openipt.assessment import actions, formulation_actions, timeline_actions
-    from openipt.core.testing import actor
     from openipt.courses import actions as course_actions
     from openipt.courses.models import Course
+    from tests.support.people import actor
 
     therapist = actor(world.m["therapist"])
     today = timezone.localdate()

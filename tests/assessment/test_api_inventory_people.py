@@ -1,7 +1,7 @@
 """Practice personalises rehearsal from the inventory: the people, inner ring first, removed ones left out."""
 
 from openipt.assessment import actions, api
-from openipt.core.testing import actor
+from tests.support.people import actor
 
 
 def test_inventory_people_lists_current_people_inner_ring_first(world):

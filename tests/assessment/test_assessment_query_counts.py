@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openipt.assessment import actions, formulation_actions, timeline_actions
-from openipt.core.testing import actor, login
-
-from .conftest import person
+from tests.support.assessment import person
+from tests.support.people import actor, login
 
 
 def _count(browser, url):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.assessment import api, casebuild
 from openipt.assessment.models import (
     AreaChoice,
@@ -22,6 +24,7 @@ def _counts():
             AreaChoice.objects.count(), InventoryRevision.objects.count())
 
 
+@pytest.mark.slow
 def test_the_demo_has_inventories_timelines_and_formulations_and_loads_once(db, client):
     world = demo.load_demo()
     first = _counts()
@@ -49,6 +52,7 @@ def test_the_demo_has_inventories_timelines_and_formulations_and_loads_once(db, 
     assert "You agreed with this on" in client.get("/assessment/mine/formulation/").content.decode()
 
 
+@pytest.mark.slow
 def test_synthetic_courses_get_inventories_timelines_and_formulations_in_bulk(db):
     world = synth.generate(300, seed=5, slug="synth-assessment")
     courses = Course.objects.filter(organisation=world.organisation).exclude(format_id="group")  # group courses: tests/groups
@@ -66,9 +70,10 @@ def test_synthetic_courses_get_inventories_timelines_and_formulations_in_bulk(db
     assert built.problem == "" and built.data["inventory"]
 
 
+@pytest.mark.slow
 def test_the_bench_scenarios_answer_as_working_pages(db, client):
     from bench.scenarios.assessment import scenarios
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     world = synth.generate(200, seed=9, slug="synth-bench-assessment")
     found = scenarios(world)

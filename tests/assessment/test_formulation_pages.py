@@ -11,11 +11,11 @@ from django.utils import timezone
 from openipt.assessment import api, formulation_actions
 from openipt.assessment.models import FormulationDraft, FormulationVersion, InventorySnapshot
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor
 from openipt.courses import actions as course_actions
 from openipt.courses.models import Course
+from tests.support.pages import text
+from tests.support.people import actor
 
-from .conftest import text
 from .test_suggest_pages import grief_case
 
 
@@ -95,7 +95,7 @@ def test_share_then_the_client_agrees_in_the_portal_and_the_course_may_move_to_t
     assert Course.objects.get(pk=course.pk).formulation_text == "Your low mood began after your father died."
     assert api.has_agreed_formulation(course) is False
     course = course_actions.record_agreement(therapist, course.pk, "contract")
-    from openipt.courses.testing import screen_all_clear
+    from tests.support.courses import screen_all_clear
 
     screen_all_clear(therapist, course.pk)
     with pytest.raises(course_actions.TransitionError) as refused:

@@ -9,9 +9,9 @@ from openipt.assessment import actions
 from openipt.assessment.models import InventoryPerson, InventoryRevision, InventorySnapshot
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
-
-from .conftest import form_of, person, text
+from tests.support.assessment import form_of, person
+from tests.support.pages import text
+from tests.support.people import actor
 
 
 def test_a_person_with_no_name_or_alias_is_refused_beside_the_field_and_the_typing_is_kept(world, as_member):

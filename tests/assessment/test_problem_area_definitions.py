@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from openipt.assessment import actions, timeline_actions
 from openipt.assessment.models import InventoryPerson, LifeEvent
-
-from .conftest import months_ago, person, text
+from tests.support.assessment import months_ago, person
+from tests.support.pages import text
 
 
 def _onset(therapist, client, months=2):

@@ -12,8 +12,8 @@ from openipt.assessment.models import AreaChoice
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
 from openipt.courses.models import Course
-
-from .conftest import months_ago, person, text
+from tests.support.assessment import months_ago, person
+from tests.support.pages import text
 
 
 def grief_case(therapist, client):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from openipt.assessment import actions, api, timeline_actions
 from openipt.assessment.models import ClientAssessment, LifeEvent
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor
-
-from .conftest import months_ago, person, text
+from tests.support.assessment import months_ago, person
+from tests.support.pages import text
+from tests.support.people import actor
 
 
 def test_an_event_dated_after_today_is_refused_beside_the_field_with_the_typing_kept(world, as_member):

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from openipt.audit import actions as audit
 from openipt.audit.db import drop_triggers
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import actor
+from tests.support.people import actor
 
 
 def test_a_fresh_chain_verifies(world):

@@ -15,7 +15,7 @@ from openipt.audit import chain, checkpoints, keys
 from openipt.audit.db import drop_triggers
 from openipt.audit.models import AuditEvent, AuditHead
 from openipt.cli import main
-from openipt.core.testing import actor
+from tests.support.people import actor
 
 
 def _attack(change):

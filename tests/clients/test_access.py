@@ -3,7 +3,7 @@
 import pytest
 
 from openipt.clients import access
-from openipt.core.testing import actor
+from tests.support.people import actor
 
 
 def _visible(world, who):

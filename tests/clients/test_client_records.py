@@ -4,7 +4,7 @@ import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import Client
-from openipt.core.testing import make_client
+from tests.support.people import make_client
 
 
 def test_a_therapist_adds_a_client_and_is_assigned_to_them(world, as_member):

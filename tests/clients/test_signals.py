@@ -1,7 +1,7 @@
 """Clients who need attention come first on the caseload, with the reason beside their name."""
 
 from openipt.clients.actions import clear_signal, set_signal
-from openipt.core.testing import make_client
+from tests.support.people import make_client
 
 
 def test_signalled_clients_come_first_with_their_reasons(world, as_member):

@@ -6,7 +6,7 @@ import pytest
 
 from openipt.core import jsonbody
 from openipt.groups.models import Attendance, GroupSession
-from tests.groups.support import running_group
+from tests.support.groups import running_group
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import pytest
 
 from openipt.accounts.models import Membership, User
 from openipt.audit.actions import verify_chain
@@ -14,6 +15,7 @@ def _counts():
     return (User.objects.count(), Membership.objects.count(), Client.objects.count(), Assignment.objects.count())
 
 
+@pytest.mark.slow
 def test_the_demo_loads_once_however_often_it_is_run(db):
     demo.load_demo()
     first = _counts()
@@ -25,6 +27,7 @@ def test_the_demo_loads_once_however_often_it_is_run(db):
     assert verify_chain().ok
 
 
+@pytest.mark.slow
 def test_every_demo_login_works_with_the_printed_password(db, client):
     demo.load_demo()
     text = demo.logins_text()
@@ -36,6 +39,7 @@ def test_every_demo_login_works_with_the_printed_password(db, client):
         client.post("/account/logout/")
 
 
+@pytest.mark.slow
 def test_the_demo_therapist_has_a_caseload_and_the_demo_client_a_portal(db, client):
     world = demo.load_demo()
     therapist_clients = Client.objects.filter(assignments__staff=world.members["therapist"]).count()
@@ -43,6 +47,7 @@ def test_the_demo_therapist_has_a_caseload_and_the_demo_client_a_portal(db, clie
     assert world.clients["Amara Haddad"].user == world.members["client"].user
 
 
+@pytest.mark.slow
 def test_synthetic_data_is_the_same_for_the_same_seed(db):
     a = synth.generate(120, seed=7, slug="a")
     numbers_a = list(Client.objects.filter(organisation=a.organisation).order_by("pk").values_list("record_number", "given_name", "status"))
@@ -54,6 +59,7 @@ def test_synthetic_data_is_the_same_for_the_same_seed(db):
     assert numbers_c != [n for n, _g, _s in numbers_a]
 
 
+@pytest.mark.slow
 def test_synthetic_clients_each_have_one_assigned_staff_member_and_staff_have_supervisors(db):
     world = synth.generate(200, seed=3)
     assert Assignment.objects.filter(client__organisation=world.organisation, is_primary=True).count() == 200
@@ -63,8 +69,6 @@ def test_synthetic_clients_each_have_one_assigned_staff_member_and_staff_have_su
 
 
 def test_synth_refuses_to_overwrite_an_existing_organisation(db):
-    import pytest
-
     synth.generate(5, seed=1, slug="taken")
     with pytest.raises(ValueError, match="already exists"):
         synth.generate(5, seed=1, slug="taken")

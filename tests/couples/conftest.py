@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from openipt.accounts.models import Role
 from openipt.clients import actions as client_actions
-from openipt.core.testing import actor, make_client, make_member
-from openipt.courses import actions as course_actions
-
-
-def couples_course(world, client_key="mine", who="therapist"):
-    return course_actions.start_course(actor(world.m[who]), world.clients[client_key].pk, format_id="couples",
-                                       start_date=timezone.localdate())
+from tests.support.couples import couples_course
+from tests.support.people import actor, make_client, make_member
 
 
 @pytest.fixture
@@ -35,13 +29,3 @@ def couple(partners):
     world = partners
     course = couples_course(world, "self")
     return actions.link_partner(actor(world.m["therapist"]), course.pk, record_number=world.clients["two"].record_number)
-
-
-def write(world, who, data, version=None):
-    from openipt.couples import actions
-    from openipt.couples.models import PartnerView
-
-    if version is None:
-        view = PartnerView.objects.filter(author__user=world.m[who].user).first()
-        version = view.version if view else 1
-    return actions.save_view(actor(world.m[who]), data, expected_version=version)

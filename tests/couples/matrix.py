@@ -11,9 +11,9 @@ in a couple; a partner's entry is reachable only by its author or, when shared, 
 def prepare(world):
     from django.utils import timezone
 
-    from openipt.core.testing import actor, make_client
     from openipt.couples import actions
     from openipt.courses import actions as course_actions
+    from tests.support.people import actor, make_client
 
     today = timezone.localdate()
     two = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Lee", family_name="Partner")

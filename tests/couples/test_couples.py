@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login, make_client
 from openipt.couples import actions
 from openipt.couples.models import Couple, Entry
-from tests.couples.conftest import couples_course, write
+from tests.support.couples import couples_course, write
+from tests.support.people import actor, login, make_client
 
 PRIVATE = "I feel he never listens when I talk about my mother"
 SHARED = "Cook together on Sundays"
@@ -96,7 +96,7 @@ def test_a_client_outside_the_couple_finds_nothing(client, couple, partners):
     outsider = make_client(partners.m["admin"], given_name="Out")
     from openipt.accounts.models import Role
     from openipt.clients import actions as client_actions
-    from openipt.core.testing import make_member
+    from tests.support.people import make_member
 
     member = make_member(partners.org, Role.CLIENT)
     client_actions.link_portal_user(outsider, member.user)
@@ -150,7 +150,7 @@ def test_both_partners_phq9_trajectories_are_on_the_session_page(client, couple,
 
     from openipt.measures import actions as measures_actions
     from openipt.measures.models import Administration
-    from tests.measures.support import add_session, form_data, phq9
+    from tests.support.measures import add_session, form_data, phq9
 
     today = timezone.localdate()
     for total, days in [(18, 14), (12, 0)]:

@@ -6,27 +6,23 @@ partner is afraid or being harmed, and a partner's screen answer is never shown 
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.couples import screen, screen_actions
 from openipt.couples.models import Entry, PartnerScreen
 from openipt.courses import actions as course_actions
 from openipt.courses import start_checks
 from openipt.safety.models import Alert
-from tests.courses.conftest import make_ready_for_middle
+from tests.support.courses import make_ready_for_middle
+from tests.support.pages import text
+from tests.support.people import actor
 
 CLEAR = {"afraid": "no", "hurt": "no", "threatened": "no", "controlled": "no", "forced": "no", "safe_to_speak": "yes"}
 SECRET = "He reads my messages every night"
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
 def afraid(note=SECRET):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.couples.models import Couple, Entry
 from openipt.seed import demo
 
 
+@pytest.mark.slow
 def test_the_demo_couple_is_mid_course_with_private_and_shared_entries(db, client):
     demo.load_demo()
     from openipt.courses.models import Course, ScreeningAnswer

@@ -11,8 +11,8 @@ def prepare(world):
 
     from django.utils import timezone
 
-    from openipt.core.testing import actor
     from openipt.courses import actions, goal_actions
+    from tests.support.people import actor
 
     when = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
     course = actions.start_course(actor(world.m["therapist"]), world.clients["mine"].pk, format_id="individual",

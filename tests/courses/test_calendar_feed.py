@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import actor
 from openipt.courses import calendar_actions, ics, session_actions
 from openipt.courses.models import CalendarToken, Session
-
-from .conftest import at_today, start
+from tests.support.clock import at
+from tests.support.courses import start
+from tests.support.people import actor
 
 
 def parse_ics(body: str) -> list[dict]:
@@ -59,10 +59,10 @@ def unescape(value: str) -> str:
 
 def test_the_feed_is_valid_icalendar_in_utc_with_record_numbers_and_never_names(world, client, course):
     act = actor(world.m["therapist"])
-    session_actions.add_session(act, course.pk, when=at_today(days=7, hour=9), duration=45, mode="video")
-    cancelled = session_actions.add_session(act, course.pk, when=at_today(days=14), duration=50, mode="phone")
+    session_actions.add_session(act, course.pk, when=at(days=7, hour=9), duration=45, mode="video")
+    cancelled = session_actions.add_session(act, course.pk, when=at(days=14), duration=50, mode="phone")
     session_actions.record_attendance(act, course.pk, cancelled.number, "cancelled")
-    start(world, who="therapist2", client="theirs", first_session=at_today(days=1))  # not in this therapist's feed
+    start(world, who="therapist2", client="theirs", first_session=at(days=1))  # not in this therapist's feed
     _token, secret = calendar_actions.create_calendar_token(act)
     response = client.get(f"/courses/calendar/feed/{secret}.ics")
     assert response.status_code == 200

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from openipt.core.testing import actor
 from openipt.courses import access
-
-from .conftest import start
+from tests.support.courses import start
+from tests.support.people import actor
 
 # role -> (sees the course of the therapist's client, may change it)
 EXPECTED = {

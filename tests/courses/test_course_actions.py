@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor
 from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.actions import TransitionError
 from openipt.courses.models import ContractChange, Course, PhaseTransition, Session
-
-from .conftest import at_today, held_session, make_ready_for_middle, start
+from tests.support.clock import at
+from tests.support.courses import held_session, make_ready_for_middle, start
+from tests.support.people import actor
 
 
 def test_starting_a_course_stores_the_contract_and_its_planned_end_and_is_audited(world):
@@ -111,11 +111,11 @@ def test_a_contract_agreed_by_the_client_is_changed_only_by_renegotiation_which_
 def test_a_contract_cannot_shrink_below_the_sessions_already_scheduled(world, course):
     act = actor(world.m["therapist"])
     for _ in range(11):
-        session_actions.add_session(act, course.pk, when=at_today(days=1), duration=50, mode="video")
+        session_actions.add_session(act, course.pk, when=at(days=1), duration=50, mode="video")
     course.refresh_from_db()
     assert course.sessions.count() == 12
     with pytest.raises(ActionError) as full:
-        session_actions.add_session(act, course.pk, when=at_today(days=2), duration=50, mode="video")
+        session_actions.add_session(act, course.pk, when=at(days=2), duration=50, mode="video")
     assert "All 12 sessions of the contract are already scheduled. Renegotiate" in full.value.message
 
 

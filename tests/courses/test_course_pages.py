@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from openipt.core.testing import actor
 from openipt.courses import actions, session_actions
 from openipt.courses.models import Course, Session, SessionNote
-
-from .conftest import at_today, make_ready_for_middle, start
+from tests.support.clock import at
+from tests.support.courses import make_ready_for_middle, start
+from tests.support.pages import text
+from tests.support.people import actor
 
 NOTE_POST = {"mood": "Low", "events": "A row at home", "people": "Partner", "strategy_work": "Communication analysis",
              "client_will_try": "Ask for help with the children", "risk_reviewed": "yes", "risk_level": "none", "risk_text": ""}
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
 def test_starting_a_course_from_the_client_record_happens_once_however_often_it_is_sent(world, as_member):
@@ -221,9 +217,9 @@ def test_goals_are_added_from_suggestions_and_rated_in_a_session(world, as_membe
 def test_the_overview_timeline_marks_done_missed_next_and_remaining_sessions_in_phase_bands(world, as_member, course):
     act = actor(world.m["therapist"])
     session_actions.record_attendance(act, course.pk, 1, "attended")
-    s2 = session_actions.add_session(act, course.pk, when=at_today(), duration=50, mode="video")
+    s2 = session_actions.add_session(act, course.pk, when=at(), duration=50, mode="video")
     session_actions.record_attendance(act, course.pk, s2.number, "did_not_attend")
-    session_actions.add_session(act, course.pk, when=at_today(days=7), duration=50, mode="video")
+    session_actions.add_session(act, course.pk, when=at(days=7), duration=50, mode="video")
     page = text(as_member(world.m["therapist"]).get(f"/courses/{course.pk}/"))
     assert page.count('class="oi-slot oi-slot--done"') == 1
     assert page.count('class="oi-slot oi-slot--missed"') == 1 and "did not attend" in page

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openipt.core.testing import actor, login, make_client
 from openipt.courses import actions, calendar_actions, goal_actions, session_actions
 from openipt.courses.models import Session
-
-from .conftest import at_today, make_ready_for_middle, start
+from tests.support.clock import at
+from tests.support.courses import make_ready_for_middle, start
+from tests.support.people import actor, login, make_client
 
 
 def _count(client, url):
@@ -29,7 +29,7 @@ def _grow(world, course, sessions: int, goals: int):
         number = (Session.objects.filter(course=course).count()) + 1
         if number > course.sessions_planned:
             break
-        s = session_actions.add_session(act, course.pk, when=at_today(), duration=50, mode="video")
+        s = session_actions.add_session(act, course.pk, when=at(), duration=50, mode="video")
         session_actions.record_attendance(act, course.pk, s.number, "attended")
         session_actions.rate_goals(act, course.pk, s.number, {g.pk: (s.number % 11, "ok") for g in made_goals})
         note = session_actions.save_note(act, course.pk, s.number, {"mood": "ok", "risk_reviewed": True}, expected_version=0)
@@ -62,15 +62,15 @@ def test_the_session_page_does_not_grow_with_the_course(world, client):
 
 def test_the_calendar_course_list_client_record_and_feed_do_not_grow(world, client):
     login(client, world.m["therapist"])
-    start(world, first_session=at_today(days=1))
+    start(world, first_session=at(days=1))
     _token, secret = calendar_actions.create_calendar_token(actor(world.m["therapist"]))
     urls = ["/courses/calendar/", "/courses/?show=all", f"/clients/{world.clients['mine'].pk}/", f"/courses/calendar/feed/{secret}.ics"]
     small = [_count(client, url) for url in urls]
     for i in range(12):
         extra = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name=f"Grow{i}")
-        course = actions.start_course(actor(world.m["therapist"]), extra.pk, format_id="ipc", start_date=at_today().date(),
-                                      first_session=at_today(days=1 + i % 3))
-        session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at_today(days=8), duration=30, mode="phone")
-    start(world, format_id="brief", first_session=at_today(days=2))
+        course = actions.start_course(actor(world.m["therapist"]), extra.pk, format_id="ipc", start_date=at().date(),
+                                      first_session=at(days=1 + i % 3))
+        session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(days=8), duration=30, mode="phone")
+    start(world, format_id="brief", first_session=at(days=2))
     large = [_count(client, url) for url in urls]
     assert large == small, dict(zip(urls, zip(small, large, strict=True), strict=True))

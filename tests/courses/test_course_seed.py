@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.audit.actions import verify_chain
 from openipt.clients.models import Client
 from openipt.courses.models import Course, GoalRating, Session, SessionNote
@@ -12,6 +14,7 @@ def _counts():
     return (Course.objects.count(), Session.objects.count(), SessionNote.objects.count(), GoalRating.objects.count())
 
 
+@pytest.mark.slow
 def test_the_demo_has_courses_at_every_phase_and_status_in_several_formats_and_loads_once(db, client):
     world = demo.load_demo()
     first = _counts()
@@ -31,6 +34,7 @@ def test_the_demo_has_courses_at_every_phase_and_status_in_several_formats_and_l
             assert client.get(f"/courses/{course.pk}/sessions/{number}/").status_code == 200
 
 
+@pytest.mark.slow
 def test_the_demo_middle_phase_course_shows_its_position(db, client):
     demo.load_demo()
     amara = Client.objects.get(given_name="Amara", family_name="Haddad")
@@ -40,6 +44,7 @@ def test_the_demo_middle_phase_course_shows_its_position(db, client):
     assert "Session 5 of 12 · middle phase · 7 left · planned last session" in page
 
 
+@pytest.mark.slow
 def test_synthetic_courses_cover_active_clients_across_formats_and_phases(db):
     world = synth.generate(600, seed=5)
     courses = Course.objects.filter(organisation=world.organisation).exclude(format_id="group")  # group courses: tests/groups

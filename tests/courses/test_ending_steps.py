@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from openipt.core.testing import actor
 from openipt.courses import actions, ending_actions, session_actions
 from openipt.courses.actions import TransitionError
 from openipt.courses.models import Course
 from openipt.courses.steps_models import CourseEnding, OutreachAttempt
-from tests.measures.support import shift_course, start_course
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+from tests.support.measures import shift_course, start_course
+from tests.support.pages import text
+from tests.support.people import actor
 
 
 def held(world, course, *attendance):

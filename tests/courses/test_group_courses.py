@@ -14,13 +14,13 @@ from openipt.audit.models import AuditEvent
 from openipt.clients.actions import assign_care_team
 from openipt.clients.models import Assignment
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, make_member
 from openipt.courses import group_courses, screening_actions
 from openipt.courses.models import Course, PhaseTransition
 from openipt.groups import actions, meeting_actions, session_actions
 from openipt.groups.models import Member
-from tests.courses.conftest import start
-from tests.groups.support import client_of, group, invite, screen
+from tests.support.courses import start
+from tests.support.groups import client_of, group, invite, screen
+from tests.support.people import actor, make_member
 
 
 def history(course) -> list[tuple[str, str, str]]:

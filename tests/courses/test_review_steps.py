@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import ClientSignal
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.courses import review_actions
 from openipt.courses.steps_models import CourseReview
 from openipt.measures import actions as measures_actions
-from tests.measures.support import add_session, phq9, start_course
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+from tests.support.measures import add_session, phq9, start_course
+from tests.support.pages import text
+from tests.support.people import actor
 
 
 def score(world, course, number, total):

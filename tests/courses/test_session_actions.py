@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor
 from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.models import Addendum, GoalRating, Session, SessionNote
 from openipt.courses.sessionplan import plan_for
 from openipt.courses.state import position
-
-from .conftest import at_today, held_session, make_ready_for_middle, start
+from tests.support.clock import at
+from tests.support.courses import held_session, make_ready_for_middle, start
+from tests.support.people import actor
 
 NOTE = {"mood": "Low, 3 out of 10.", "events": "Argument with her brother.", "people": "Brother", "strategy_work": "",
         "techniques": ["exploration"], "client_will_try": "Call her brother on Sunday.", "risk_reviewed": True,
@@ -25,10 +25,10 @@ NOTE = {"mood": "Low, 3 out of 10.", "events": "Argument with her brother.", "pe
 def test_a_new_session_cannot_be_in_the_past_but_today_is_fine(world, course):
     act = actor(world.m["therapist"])
     with pytest.raises(ActionError) as refused:
-        session_actions.add_session(act, course.pk, when=at_today(days=-1), duration=50, mode="video")
+        session_actions.add_session(act, course.pk, when=at(days=-1), duration=50, mode="video")
     assert refused.value.field == "date"
     assert "is in the past. Choose today or a later date" in refused.value.message
-    second = session_actions.add_session(act, course.pk, when=at_today(hour=0), duration=50, mode="phone")
+    second = session_actions.add_session(act, course.pk, when=at(hour=0), duration=50, mode="phone")
     assert second.number == 2 and second.phase == "initial"
 
 
@@ -38,7 +38,7 @@ def test_a_new_session_cannot_be_in_the_past_but_today_is_fine(world, course):
      ({"when": "tomorrow"}, "date")],
 )
 def test_a_session_with_a_bad_length_or_mode_is_refused_beside_the_field(world, course, kwargs, field):
-    data = {"when": at_today(days=1), "duration": 50, "mode": "video", **kwargs}
+    data = {"when": at(days=1), "duration": 50, "mode": "video", **kwargs}
     with pytest.raises(ActionError) as refused:
         session_actions.add_session(actor(world.m["therapist"]), course.pk, **data)
     assert refused.value.field == field
@@ -47,19 +47,19 @@ def test_a_session_with_a_bad_length_or_mode_is_refused_beside_the_field(world, 
 def test_rescheduling_moves_a_future_session_and_refuses_the_past_or_a_held_one(world, course):
     act = actor(world.m["therapist"])
     session = Session.objects.get(course=course, number=1)
-    moved = session_actions.reschedule_session(act, course.pk, 1, when=at_today(days=2, hour=15), duration=45,
+    moved = session_actions.reschedule_session(act, course.pk, 1, when=at(days=2, hour=15), duration=45,
                                                mode="video", expected_version=session.version)
     assert timezone.localtime(moved.scheduled_start).hour == 15 and moved.mode == "video"
     with pytest.raises(ConflictError):
-        session_actions.reschedule_session(act, course.pk, 1, when=at_today(days=3), duration=45, mode="video",
+        session_actions.reschedule_session(act, course.pk, 1, when=at(days=3), duration=45, mode="video",
                                            expected_version=session.version)
     with pytest.raises(ActionError) as past:
-        session_actions.reschedule_session(act, course.pk, 1, when=at_today(days=-2), duration=45, mode="video",
+        session_actions.reschedule_session(act, course.pk, 1, when=at(days=-2), duration=45, mode="video",
                                            expected_version=moved.version)
     assert "in the past" in past.value.message
     held = held_session(world, course)[0]
     with pytest.raises(ActionError) as done:
-        session_actions.reschedule_session(act, course.pk, held.number, when=at_today(days=3), duration=45, mode="video",
+        session_actions.reschedule_session(act, course.pk, held.number, when=at(days=3), duration=45, mode="video",
                                            expected_version=2)
     assert "already recorded as attended" in done.value.message
 
@@ -77,7 +77,7 @@ def test_missed_sessions_count_toward_the_contract(world, course):
 
 def test_attendance_for_a_future_session_is_refused_but_cancelling_ahead_is_allowed(world, course):
     act = actor(world.m["therapist"])
-    future = session_actions.add_session(act, course.pk, when=at_today(days=7), duration=50, mode="video")
+    future = session_actions.add_session(act, course.pk, when=at(days=7), duration=50, mode="video")
     with pytest.raises(ActionError) as refused:
         session_actions.record_attendance(act, course.pk, future.number, "attended")
     assert "Record attendance on or after that day, or mark it cancelled." in refused.value.message
@@ -107,7 +107,7 @@ def test_the_next_plan_carries_over_undone_steps_and_what_the_client_would_try(w
     plan, _ = plan_for(course, session)
     session_actions.tick_steps(act, course.pk, 1, list(plan.step_ids[:2]))
     session_actions.save_note(act, course.pk, 1, NOTE, expected_version=0)
-    second = session_actions.add_session(act, course.pk, when=at_today(days=7), duration=50, mode="video")
+    second = session_actions.add_session(act, course.pk, when=at(days=7), duration=50, mode="video")
     previous = Session.objects.select_related("note").get(pk=session.pk)
     next_plan, _ = plan_for(course, second, previous)
     carried_texts = [c.text for c in next_plan.carried_over]
@@ -235,7 +235,7 @@ def test_sessions_of_another_course_or_number_are_not_reachable(world, course):
         session_actions.record_attendance(act, course.pk, 99, "attended")
     other = start(world, who="other_therapist", client="other")
     with pytest.raises(ActionError) as refused:
-        session_actions.add_session(act, other.pk, when=at_today(days=1), duration=50, mode="video")
+        session_actions.add_session(act, other.pk, when=at(days=1), duration=50, mode="video")
     assert refused.value.code == "forbidden"
 
 
@@ -249,7 +249,7 @@ def test_maintenance_sessions_are_planned_as_middle_phase_work(world, course):
     actions.transition_course(act, course.pk, "completed")
     actions.transition_course(act, course.pk, "maintenance", maintenance_sessions=3)
     course.refresh_from_db()
-    extra = session_actions.add_session(act, course.pk, when=at_today(days=30), duration=50, mode="video")
+    extra = session_actions.add_session(act, course.pk, when=at(days=30), duration=50, mode="video")
     plan, problem = plan_for(course, extra)
     assert problem == "" and plan.phase == "middle"
     assert course.planned_end_date >= timezone.localdate() + timedelta(days=60)

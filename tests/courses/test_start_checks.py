@@ -6,25 +6,18 @@ until the conditions IPT alone does not treat, and the need for medication, were
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.courses import actions, screening_actions, start_checks
 from openipt.courses.models import ScreeningAnswer
 from openipt.protocol import default_protocol
-
-from .conftest import make_ready_for_middle, start
+from tests.support.courses import make_ready_for_middle, start
+from tests.support.pages import text
+from tests.support.people import actor
 
 TOPICS = ("psychosis", "bipolar", "substance", "cognitive", "medication")
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
 def post_for(topics, decision="proceed", answer="Asked; nothing found."):

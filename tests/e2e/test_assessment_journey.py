@@ -8,9 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openipt.assessment.models import FormulationVersion, InventoryPerson
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.courses import actions as course_actions
 from openipt.courses.models import Course
+from tests.support.people import PASSWORD, actor, make_world
 
 
 def _march_and_may() -> int:
@@ -135,7 +135,7 @@ def test_from_the_inventory_to_an_agreed_formulation_and_the_middle_phase(ui, ph
     expect(phone.page.get_by_text("Thank you. Your therapist can see that you agree.")).to_be_visible()
 
     # with the initial screening recorded, the course may now move to the middle phase
-    from openipt.courses.testing import screen_all_clear
+    from tests.support.courses import screen_all_clear
 
     screen_all_clear(actor(world.m["therapist"]), course.pk)
     ui.goto(f"/courses/{course.pk}/")

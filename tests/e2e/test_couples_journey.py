@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from openipt.accounts.models import Role
 from openipt.clients import actions as client_actions
-from openipt.core.testing import PASSWORD, actor, make_client, make_member, make_world
 from openipt.couples import actions
 from openipt.couples.models import Entry
 from openipt.courses import actions as course_actions
+from tests.support.people import PASSWORD, actor, make_client, make_member, make_world
 
 PRIVATE = "I worry he is bored with me"
 SHARED = "Cook together on Sundays"

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.models import Course, Session, SessionNote
+from tests.support.people import PASSWORD, actor, make_world
 
 
 def test_a_therapist_starts_a_course_runs_session_one_and_moves_to_the_middle_phase(ui):

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, make_world
+from tests.support.people import PASSWORD, make_world
 
 
 def test_a_therapist_signs_in_sees_their_caseload_adds_a_client_opens_the_record_and_signs_out(ui):

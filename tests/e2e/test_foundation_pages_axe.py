@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from openipt.accounts import actions
 from openipt.accounts.models import Role
-from openipt.core.testing import PASSWORD, actor, make_world
+from tests.support.people import PASSWORD, actor, make_world
 
 
 def test_account_pages_pass_axe_on_a_phone(phone):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.groups import actions, report_actions, session_actions
 from openipt.groups.models import Attendance, Group, QuickCheck
-from tests.groups.support import client_of, group, phq9, programme, screen
+from tests.support.groups import client_of, group, phq9, programme, screen
+from tests.support.people import PASSWORD, actor, make_world
 
 
 def _running(world, members=4):

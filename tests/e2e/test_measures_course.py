@@ -7,10 +7,10 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.measures import actions
 from openipt.measures.models import Administration, OneTimeLink, Source
-from tests.measures.support import add_session, phq9, start_course
+from tests.support.measures import add_session, phq9, start_course
+from tests.support.people import PASSWORD, actor, make_world
 
 
 def _improving_course(world):

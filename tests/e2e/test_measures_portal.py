@@ -6,10 +6,10 @@ import re
 
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, make_world
 from openipt.measures import actions
 from openipt.measures.models import Administration, Status
-from tests.measures.support import start_course
+from tests.support.measures import start_course
+from tests.support.people import PASSWORD, make_world
 
 # answer value for each of the ten questions (nine scored, then the difficulty question): total 12
 ANSWERS = [2, 2, 1, 2, 1, 1, 2, 1, 0, 1]

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from openipt.accounts.models import Role
 from openipt.clients import actions as client_actions
-from openipt.core.testing import PASSWORD, actor, make_client, make_member, make_world
 from openipt.courses import actions as course_actions
+from tests.support.people import PASSWORD, actor, make_client, make_member, make_world
 
 
 def test_the_clients_new_pages_fit_a_phone(phone):
@@ -45,7 +45,7 @@ def test_the_newest_staff_pages_fit_a_phone(phone):
     from openipt.couples import actions as couples_actions
     from openipt.supervision import actions as supervision_actions
     from openipt.supervision.meeting_targets import KIND
-    from tests.groups.support import client_of, group, invite
+    from tests.support.groups import client_of, group, invite
 
     world = make_world()
     two = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Lee", family_name="Partner")

@@ -13,10 +13,10 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.practice import actions
 from openipt.practice.models import LogEntry, Rehearsal, Worksheet
-from tests.practice.conftest import start_course
+from tests.support.people import PASSWORD, actor, make_world
+from tests.support.practice import start_course
 
 
 def _tap(ui, locator):

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.safety import settings_actions
 from openipt.safety.actions import raise_signals
 from openipt.safety.models import Alert, AlertStatus
 from openipt.safety.rules import evaluate_text
 from openipt.safety.ruleset import rules_for
+from tests.support.people import PASSWORD, actor, make_world
 
 WORDS = "I stayed in my room all weekend. Some days I feel like everyone would be better off without me."
 

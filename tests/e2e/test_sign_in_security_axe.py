@@ -9,7 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, make_world
+from tests.support.people import PASSWORD, make_world
 
 
 def test_password_reset_pages_pass_axe_on_a_phone(phone):

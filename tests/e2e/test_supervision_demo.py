@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from openipt.couples.models import Couple
@@ -9,6 +10,7 @@ from openipt.seed import demo
 from openipt.supervision.models import FidelityRating
 
 
+@pytest.mark.slow
 def test_the_demo_supervision_pages_and_the_demo_couple(ui):
     page = ui.page
     demo.load_demo()
@@ -30,6 +32,7 @@ def test_the_demo_supervision_pages_and_the_demo_couple(ui):
     ui.screenshot("couples-session")
 
 
+@pytest.mark.slow
 def test_the_demo_partners_portal_on_a_phone(phone):
     page = phone.page
     demo.load_demo()

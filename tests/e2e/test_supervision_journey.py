@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openipt.core.testing import PASSWORD, actor, make_world
 from openipt.courses import actions as course_actions
 from openipt.supervision.models import FidelityRating, RatingReply, SignOff
-from tests.supervision.conftest import held, rate
+from tests.support.people import PASSWORD, actor, make_world
+from tests.support.supervision import held, rate
 
 
 def _world_with_sessions():

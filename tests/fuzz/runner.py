@@ -70,7 +70,7 @@ class Fuzzer:
 
     def client(self, role: str) -> Client:
         if role not in self._clients:
-            from openipt.core.testing import login
+            from tests.support.people import login
 
             browser = Client(raise_request_exception=True)
             if role != "anonymous":

@@ -8,7 +8,7 @@ not on the group, and everyone in the other organisation, get 404; clients 403.
 
 
 def prepare(world):
-    from tests.groups.support import group, invite, programme
+    from tests.support.groups import group, invite, programme
 
     prog = programme(world)
     grp = group(world, prog, weeks_ago=1)

@@ -12,13 +12,12 @@ from openipt.audit.models import AuditEvent
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, make_member
 from openipt.courses.models import Course
 from openipt.groups import access, actions, edit_actions, session_actions
 from openipt.groups.models import Group, GroupSession
 from openipt.safety.access import visible_alerts
-
-from .support import client_of, group, phq9, screen
+from tests.support.groups import client_of, group, phq9, screen
+from tests.support.people import actor, make_member
 
 
 @pytest.fixture

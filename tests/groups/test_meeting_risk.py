@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from openipt.groups.models import Meeting, Member
 from openipt.safety.models import Alert
-
-from .support import client_of, group, invite, phq9
+from tests.support.groups import client_of, group, invite, phq9
 
 RISK = [("yes", "no"), ("no", "yes"), ("yes", "yes")]
 

@@ -6,15 +6,14 @@ import pytest
 from django.utils import timezone
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.courses.models import Course
 from openipt.groups import meeting_actions
 from openipt.groups.meeting_actions import MeetingRecord
 from openipt.groups.models import Meeting, Member
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
-
-from .support import client_of, group, invite, phq9
+from tests.support.groups import client_of, group, invite, phq9
+from tests.support.people import actor
 
 
 def test_an_accepted_invitation_records_the_phq9_through_measures_and_adds_the_member(world):

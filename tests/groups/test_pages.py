@@ -7,11 +7,10 @@ import json
 import pytest
 from django.utils import timezone
 
-from openipt.core.testing import actor
 from openipt.groups import actions, report_actions, session_actions
 from openipt.groups.models import Attendance, Group, Meeting, Member, Programme, QuickCheck
-
-from .support import client_of, group, phq9, programme, screen
+from tests.support.groups import client_of, group, phq9, programme, screen
+from tests.support.people import actor
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openipt.core.testing import actor, login
 from openipt.groups import actions, report_actions, session_actions
-
-from .support import client_of, group, phq9, programme
+from tests.support.groups import client_of, group, phq9, programme
+from tests.support.people import actor, login
 
 
 def _count(web, url):

@@ -6,14 +6,13 @@ import pytest
 from django.template.loader import render_to_string
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.groups import actions, session_actions
 from openipt.groups.models import QuickCheck
 from openipt.measures import instruments
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
-
-from .support import phq9, running_group
+from tests.support.groups import phq9, running_group
+from tests.support.people import actor
 
 
 @pytest.fixture

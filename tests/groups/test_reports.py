@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.groups import actions, report_actions, session_actions
 from openipt.groups.models import SessionReport
-
-from .support import client_of, co_facilitator, group
+from tests.support.groups import client_of, co_facilitator, group
+from tests.support.people import actor
 
 
 @pytest.fixture

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.audit.actions import verify_chain
-from openipt.core.testing import login
 from openipt.groups.models import Attendance, Group, Member, QuickCheck, SessionReport
 from openipt.seed import demo, synth
+from tests.support.people import login
 
 
 def _counts():
     return (Group.objects.count(), Member.objects.count(), Attendance.objects.count(), QuickCheck.objects.count())
 
 
+@pytest.mark.slow
 def test_the_demo_has_two_running_groups_with_marks_checks_and_a_replied_report(db, client):
     world = demo.load_demo()
     first = _counts()
@@ -32,6 +35,7 @@ def test_the_demo_has_two_running_groups_with_marks_checks_and_a_replied_report(
     assert "Tuesday group, Nansana" in page and "Missed" in page
 
 
+@pytest.mark.slow
 def test_synthetic_data_has_a_group_per_twenty_clients_with_members_and_marks(db):
     world = synth.generate(200, seed=3)
     groups = Group.objects.filter(organisation=world.organisation)

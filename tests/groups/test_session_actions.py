@@ -8,13 +8,12 @@ from django.utils import timezone
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import ClientSignal
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor
 from openipt.groups import actions, session_actions
 from openipt.groups.models import AppliedChange, Attendance, QuickCheck
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
-
-from .support import client_of, co_facilitator, group, phq9, screen
+from tests.support.groups import client_of, co_facilitator, group, phq9, screen
+from tests.support.people import actor
 
 
 @pytest.fixture
@@ -199,8 +198,7 @@ def test_the_roster_trend_uses_only_the_scores_of_the_members_group_course(world
     from openipt.courses import actions as course_actions
     from openipt.groups import roster
     from openipt.measures.actions import enter_paper
-
-    from .support import client_of, group
+    from tests.support.groups import client_of, group
 
     person = client_of(world, who="therapist")
     earlier = course_actions.start_course(actor(world.m["therapist"]), person.pk, format_id="individual",

@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from openipt.clients.models import Assignment
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.courses.models import Course
 from openipt.groups import actions, session_actions
 from openipt.groups.models import GroupSession, Member
-
-from .support import client_of, co_facilitator, group, invite, programme, screen
+from tests.support.groups import client_of, co_facilitator, group, invite, programme, screen
+from tests.support.people import actor
 
 
 def test_an_admin_sets_up_eight_weekly_tuesday_sessions_at_ten_in_luganda(world):

@@ -11,13 +11,13 @@ import pytest
 from django.utils import timezone
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
+from tests.support.people import actor
 from openipt.courses import screening_actions
 from openipt.courses.models import Course, PhaseTransition
 from openipt.groups import actions, session_actions
 from openipt.groups.models import Group, Meeting, Member
 
-from .support import client_of, group, invite, phq9, screen
+from tests.support.groups import client_of, group, invite, phq9, screen
 
 TOPICS = ("psychosis", "bipolar", "substance", "cognitive", "medication")
 

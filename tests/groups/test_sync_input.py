@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from openipt.core.testing import actor
 from openipt.groups import session_actions
 from openipt.groups.models import Attendance, GroupSession
-
-from .support import running_group
+from tests.support.groups import running_group
+from tests.support.people import actor
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ def prepare(world):
 
     from django.utils import timezone
 
-    from openipt.core.testing import actor
     from openipt.courses import session_actions
     from openipt.courses.models import Course
     from openipt.measures import actions, due, link_actions
     from openipt.measures.models import Schedule
-    from tests.measures.support import phq9, start_course
+    from tests.support.measures import phq9, start_course
+    from tests.support.people import actor
 
     course = Course.objects.get(client=world.clients["mine"])
     actions.ensure_default_schedule(course)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from openipt.core.testing import actor
 from openipt.measures import actions, api
-from tests.measures.support import add_session, phq9, start_course
+from tests.support.measures import add_session, phq9, start_course
+from tests.support.people import actor
 
 
 def test_score_points_lists_completed_totals_oldest_first(world):

@@ -19,12 +19,12 @@ from django.utils import timezone
 from openipt.accounts.models import Role
 from openipt.clients import actions as client_actions
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login, make_client, make_member
 from openipt.couples import actions as couples_actions
 from openipt.courses import actions as course_actions
 from openipt.measures import access, actions, api
 from openipt.measures.models import Administration, Status
-from tests.measures.support import form_data, phq9, start_course
+from tests.support.measures import form_data, phq9, start_course
+from tests.support.people import actor, login, make_client, make_member
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_partner_twos_record_shows_their_own_couples_scores_not_partner_ones(cli
 
 def test_a_reliable_rise_in_partner_twos_scores_sets_partner_twos_signal_not_partner_ones(pair):
     from openipt.measures import results
-    from tests.measures.support import add_session
+    from tests.support.measures import add_session
 
     world, course, key = pair
     add_session(world, course, days_after_last=7)

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openipt.core.testing import actor, login
 from openipt.measures import actions, summary
 from openipt.measures.models import Administration
-from tests.measures.support import add_session, phq9, start_course
+from tests.support.measures import add_session, phq9, start_course
+from tests.support.people import actor, login
 
 
 def _enter(world, course, number, code, values):
@@ -139,7 +139,7 @@ def test_the_course_page_runs_the_same_queries_with_few_or_many_scores(world, cl
 
 def test_life_events_from_the_timeline_are_drawn_between_the_sessions(world, client):
     from openipt.assessment import timeline_actions
-    from tests.measures.support import shift_course
+    from tests.support.measures import shift_course
 
     course = start_course(world)
     for _ in range(3):

@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openipt.core.testing import actor, login, make_client
 from openipt.courses import session_actions
 from openipt.courses.models import Course, Session
 from openipt.measures import actions, due
 from openipt.measures.models import Schedule
-from tests.measures.support import add_session, phq9, shift_course, start_course
+from tests.support.measures import add_session, phq9, shift_course, start_course
+from tests.support.people import actor, login, make_client
 
 
 def _keys(courses=None):

@@ -9,10 +9,10 @@ import json
 from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import actor, login
 from openipt.measures import actions
 from openipt.measures.interop import LOINC, UCUM, validate_resource
-from tests.measures.support import phq9, start_course
+from tests.support.measures import phq9, start_course
+from tests.support.people import actor, login
 
 
 def _scores(world, key="mine"):

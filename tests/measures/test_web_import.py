@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import actor, login
 from openipt.measures import actions, exports
 from openipt.measures.imports import ImportRefused, import_text
 from openipt.measures.models import Administration, Source, Status
-from tests.measures.support import phq9, start_course
+from tests.support.measures import phq9, start_course
+from tests.support.people import actor, login
 
 BASE = "https://openipt.org/fhir"
 

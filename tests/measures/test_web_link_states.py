@@ -14,10 +14,10 @@ import pytest
 from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import actor
 from openipt.measures import actions, link_actions
 from openipt.measures.models import OneTimeLink
-from tests.measures.support import form_data, phq9, start_course
+from tests.support.measures import form_data, phq9, start_course
+from tests.support.people import actor
 
 ANSWERS = phq9(3, 3, 3, 2, 2, 2, 1, 1, 1)  # 18: a score only the client and their team should read
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.measures import actions, link_actions
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
-from tests.measures.support import form_data, phq9, start_course
+from tests.support.measures import form_data, phq9, start_course
+from tests.support.people import actor, login
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from openipt.core.testing import actor, login
 from openipt.measures import actions, report
 from openipt.measures.models import Administration, MeasuresSettings
 from openipt.safety.models import OPEN, Alert
-from tests.measures.support import add_session, phq9, start_course
+from tests.support.measures import add_session, phq9, start_course
+from tests.support.people import actor, login
 
 
 def _two_phq9(world, first: tuple, last: tuple):

@@ -7,10 +7,10 @@ import zlib
 
 from django.utils import timezone
 
-from openipt.core.testing import actor, login
 from openipt.courses import goal_actions
 from openipt.measures import actions, report, summary
-from tests.measures.support import add_session, phq9, start_course
+from tests.support.measures import add_session, phq9, start_course
+from tests.support.people import actor, login
 
 
 def _course(world):

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.measures import actions
 from openipt.measures.models import MeasurePlan, Rule, Schedule
-from tests.measures.support import start_course
+from tests.support.measures import start_course
+from tests.support.people import actor, login
 
 
 def _rule(**kw) -> Schedule:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.clients.models import ClientSignal
 from openipt.courses.models import Course
 from openipt.measures import summary
@@ -14,6 +16,7 @@ def _outcome(name):
     return summary.course_summary(course).instruments[0]
 
 
+@pytest.mark.slow
 def test_the_demo_tells_four_stories_and_loading_twice_changes_nothing(db):
     from openipt.seed.demo import load_demo
 
@@ -32,6 +35,7 @@ def test_the_demo_tells_four_stories_and_loading_twice_changes_nothing(db):
     assert Administration.objects.filter(instrument_code="hamd17", status=Status.COMPLETED).count() == 2
 
 
+@pytest.mark.slow
 def test_synthetic_courses_get_schedules_and_trajectories_in_bulk(db):
     from openipt.seed.synth import generate
 

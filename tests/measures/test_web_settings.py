@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from openipt.core.testing import login
 from openipt.measures.models import MeasuresSettings
+from tests.support.people import login
 
 
 def _form(version: int, wait: str = "6", days: str = "7") -> dict:

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from openipt.clients.models import Client, ClientSignal
-from openipt.core.testing import actor, login
 from openipt.measures import actions, results
 from openipt.measures.models import MeasuresSettings
-from tests.measures.support import add_session, phq9, shift_course, start_course
+from tests.support.measures import add_session, phq9, shift_course, start_course
+from tests.support.people import actor, login
 
 
 def _scores(world, course, totals):
@@ -135,10 +135,10 @@ def test_time_travel_helper_keeps_sessions_in_order(world):
 
 def test_the_organisations_table_is_derived_from_its_own_completed_courses_in_the_database(world):
     """30 completed courses that start moderate (12) and stay flat give the organisation's own moderate band."""
-    from openipt.core.testing import make_client
     from openipt.courses import actions as course_actions
     from openipt.courses.models import Course
     from openipt.measures import instruments
+    from tests.support.people import make_client
 
     therapist = actor(world.m["therapist"])
     flat = [(2, 2, 2, 2, 2, 1, 1, 0, 0), (2, 2, 2, 2, 2, 1, 1, 0, 0), (2, 2, 2, 2, 1, 1, 1, 0, 0)]  # 12, 12, 11

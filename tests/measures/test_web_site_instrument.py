@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.measures import actions, instruments
 from openipt.measures.models import Administration
-from tests.measures.support import start_course
+from tests.support.measures import start_course
+from tests.support.people import actor, login
 
 EXAMPLE = Path(__file__).parent / "data" / "example_perinatal.yaml"
 

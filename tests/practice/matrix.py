@@ -16,9 +16,9 @@ def prepare(world):
 
     from openipt.accounts.models import Role
     from openipt.clients.actions import link_portal_user
-    from openipt.core.testing import actor, make_member
     from openipt.practice import actions, rehearsal_actions, reminder_actions, worksheet_actions
     from openipt.practice.models import Reminder
+    from tests.support.people import actor, make_member
 
     therapist = actor(world.m["therapist"])
     me = actor(world.m["client"])

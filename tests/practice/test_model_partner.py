@@ -16,10 +16,10 @@ import pytest
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
 from openipt.core.sealed import unseal
-from openipt.core.testing import actor, login
 from openipt.practice import actions, rehearsal_actions
 from openipt.practice.models import PartnerSettings, RehearsalTurn
 from openipt.practice.rehearsal.llm import NOTE_ERROR, NOTE_MALFORMED, NOTE_TIMEOUT, NOTE_UNSAFE
+from tests.support.people import actor, login
 
 MODEL_TEXT = "Oh. I had no idea you felt that way. I can do the dishes."
 REQUEST = "I feel exhausted when I do all the cleaning. Could you do the washing up on weeknights?"

@@ -10,10 +10,9 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-from openipt.core.testing import login
 from openipt.practice import actions, rehearsal_actions, worksheet_actions
-
-from .conftest import start_course
+from tests.support.people import login
+from tests.support.practice import start_course
 
 LIMIT = 100 * 1024
 

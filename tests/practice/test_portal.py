@@ -6,10 +6,9 @@ import re
 
 from django.utils import timezone
 
-from openipt.core.testing import login
 from openipt.practice import actions
-
-from .conftest import start_course
+from tests.support.people import login
+from tests.support.practice import start_course
 
 
 def _text(response) -> str:

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.practice import access, actions, rehearsal_actions, reminder_actions, worksheet_actions
-
-from .conftest import at, start_course
+from tests.support.clock import at
+from tests.support.people import actor, login
+from tests.support.practice import start_course
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.harness import measure
 from bench.scenarios import practice
 from openipt.practice.models import Worksheet
 from openipt.seed import synth
 
 
+@pytest.mark.slow
 def test_every_practice_scenario_answers_and_the_autosave_really_saves(db):
     world = synth.generate(300, seed=11)
     found = practice.scenarios(world)

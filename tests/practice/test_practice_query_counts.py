@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openipt.core.testing import login
 from openipt.practice import actions, rehearsal_actions, worksheet_actions
-
-from .conftest import start_course
+from tests.support.people import login
+from tests.support.practice import start_course
 
 TOPICS = ["sick_role", "mood_relationships", "area_disagreements", "depression_treatable", "ending_sessions",
           "area_grief", "area_life_changes", "area_loneliness"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.audit.actions import verify_chain
 from openipt.practice.models import LogEntry, ReadingAssignment, Rehearsal, Worksheet
 from openipt.seed import demo, synth
@@ -12,6 +14,7 @@ def _counts():
             Rehearsal.objects.count())
 
 
+@pytest.mark.slow
 def test_the_demo_client_has_reading_a_log_worksheets_and_practice_and_loads_once(db, client):
     demo.load_demo()
     first = _counts()
@@ -33,13 +36,14 @@ def test_the_demo_client_has_reading_a_log_worksheets_and_practice_and_loads_onc
     assert "My move" in page and "He asked me to join the team for lunch" in page
 
 
+@pytest.mark.slow
 def test_synthetic_work_and_portal_logins_for_a_sample_of_clients(db, client):
     world = synth.generate(400, seed=3)
     assert LogEntry.objects.filter(client__organisation=world.organisation).exists()
     assert Worksheet.objects.filter(client__organisation=world.organisation, status="shared").exists()
     logins = world.portal_memberships
     assert logins and all(m.role == "client" for m in logins)
-    from openipt.core.testing import login
+    from tests.support.people import login
 
     login(client, logins[0])
     assert client.get("/me/").status_code == 200

@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import login
 from openipt.practice import actions
 from openipt.practice.models import LogEntry, ReadingAssignment, ReadingQuestion
-
-from .conftest import start_course
+from tests.support.people import login
+from tests.support.practice import start_course
 
 
 def test_the_therapist_is_offered_reading_for_the_course_area_and_phase(world, client):
@@ -81,7 +80,7 @@ def test_reading_rules(world, therapist, me):
         actions.mark_read(me, reading.pk)
     again = actions.assign_reading(therapist, own.pk, "sick_role")
     assert again.pk == reading.pk and again.active and again.read_at is None
-    from openipt.core.testing import actor
+    from tests.support.people import actor
 
     with pytest.raises(ActionError, match="Only care staff assigned"):
         actions.assign_reading(actor(world.m["supervisor"]), own.pk, "mood_relationships")
@@ -181,7 +180,7 @@ def test_the_interval_history_tag_draws_the_panel_for_staff_only(world, me, rf):
     from django.contrib.auth.models import AnonymousUser
     from django.template import Context, Template
 
-    from openipt.core.testing import actor
+    from tests.support.people import actor
 
     course = start_course(world, held=1)
     actions.add_log_entry(me, {"occurred_on": timezone.localdate(), "who": "Dan", "what_happened": "A calm talk.",

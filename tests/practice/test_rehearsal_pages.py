@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login
 from openipt.practice import actions, rehearsal_actions
 from openipt.practice.models import Comment, Rehearsal, RehearsalTurn
 from openipt.practice.rehearsal import PAUSE_TEXT
-
-from .conftest import start_course
+from tests.support.people import actor, login
+from tests.support.practice import start_course
 
 BLAME = "You never help me with anything!"
 GOOD = "I feel exhausted when I do all the cleaning. Could you do the washing up on weeknights?"

@@ -12,11 +12,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.practice import actions, reminder_actions, worksheet_actions
 from openipt.practice.models import Reminder
-
-from .conftest import at, start_course
+from tests.support.clock import at
+from tests.support.people import actor, login
+from tests.support.practice import start_course
 
 
 class FailingBackend(BaseEmailBackend):

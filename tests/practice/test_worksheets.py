@@ -8,9 +8,9 @@ import re
 import pytest
 
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login, make_member
 from openipt.practice import worksheet_actions
 from openipt.practice.models import Comment, Worksheet, WorksheetVersion
+from tests.support.people import actor, login, make_member
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

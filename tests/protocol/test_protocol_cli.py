@@ -4,7 +4,7 @@ import io
 import json
 
 from openipt.protocol.cli import protocol_main
-from tests.protocol.protocol_testkit import write_pack
+from tests.support.protocol import write_pack
 
 
 def _run(argv):

@@ -250,7 +250,7 @@ def test_guidance_placeholders_are_only_the_known_ones():
 
 
 def test_loading_an_explicit_base_directory_gives_the_same_content(tmp_path):
-    from tests.protocol.protocol_testkit import BASE_DIR
+    from tests.support.protocol import BASE_DIR
 
     loaded = load_protocol(BASE_DIR)
     assert [f.id for f in loaded.formats()] == [f.id for f in default_protocol().formats()]

@@ -4,7 +4,7 @@ import pytest
 
 from openipt.protocol import ContentErrors, load_protocol
 from openipt.protocol.loader import load_catalogs
-from tests.protocol.protocol_testkit import copy_base, errors_in, write_pack
+from tests.support.protocol import copy_base, errors_in, write_pack
 
 
 def _errors(*packs):

@@ -4,7 +4,7 @@ import pytest
 
 from openipt.courses.plans import build_session_plan
 from openipt.protocol import load_protocol
-from tests.protocol.protocol_testkit import write_pack
+from tests.support.protocol import write_pack
 
 LUGANDA_TECHNIQUES = """
     kind: techniques

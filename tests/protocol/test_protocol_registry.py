@@ -3,7 +3,7 @@
 import pytest
 
 from openipt.protocol import ProtocolRegistry, ProtocolUnavailable
-from tests.protocol.protocol_testkit import write_pack
+from tests.support.protocol import write_pack
 
 GOOD = """
     kind: techniques

@@ -8,8 +8,8 @@ pages, which staff cannot open (403). The settings pages are for admins only.
 
 
 def prepare(world):
-    from openipt.core.testing import actor
     from openipt.safety import api, settings_actions
+    from tests.support.people import actor
 
     # A medium alert: a high one would pause the rehearsal partner the practice rows start for this client.
     [alert] = api.raise_for_text(client=world.clients["mine"], text="I felt hopeless this week and could not see the point "

@@ -10,11 +10,10 @@ from django.db import connection
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import ClientSignal
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login
 from openipt.safety import actions
 from openipt.safety.models import Alert, AlertEvent, AlertStatus, Delivery
-
-from .helpers import raise_text
+from tests.support.people import actor, login
+from tests.support.safety import raise_text
 
 
 def test_acknowledging_twice_changes_nothing_the_second_time(world):
@@ -54,7 +53,7 @@ def test_two_people_pressing_acknowledge_on_the_same_page_both_land_cleanly(worl
 @pytest.mark.django_db(transaction=True)
 def test_two_acknowledgements_at_the_same_moment_record_exactly_one(transactional_db):
     """HAZ-006: two requests racing in separate connections: one wins, the other changes nothing."""
-    from openipt.core.testing import make_world
+    from tests.support.people import make_world
 
     world = make_world()
     [alert] = raise_text(world.clients["mine"])

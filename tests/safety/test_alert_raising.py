@@ -7,11 +7,10 @@ from django.db import transaction
 
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import Client, ClientSignal
-from openipt.core.testing import actor
 from openipt.safety import api
 from openipt.safety.models import Alert, AlertEvent, AutomationPause, Delivery
-
-from .helpers import T0, WORRYING, raise_answers, raise_text
+from tests.support.people import actor
+from tests.support.safety import T0, WORRYING, raise_answers, raise_text
 
 
 def test_phq9_item_9_above_zero_raises_a_high_alert_with_the_answer_as_evidence(world):

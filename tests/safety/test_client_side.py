@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from openipt.core.testing import actor, login
 from openipt.safety import settings_actions
-
-from .helpers import raise_text
+from tests.support.people import actor, login
+from tests.support.safety import raise_text
 
 
 def _contacts(world):

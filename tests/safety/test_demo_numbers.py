@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from openipt.core.testing import actor, login
 from openipt.safety import seed, settings_actions
 from openipt.safety.demo_numbers import is_fictional
 from openipt.safety.models import CrisisContact
+from tests.support.people import actor, login
 
 
 @pytest.mark.parametrize(("number", "fictional"), [

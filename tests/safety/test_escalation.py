@@ -9,11 +9,10 @@ from django.core.management import call_command
 
 from openipt.accounts.models import Role
 from openipt.audit.models import AuditEvent
-from openipt.core.testing import actor, make_client, make_member
 from openipt.safety import actions
 from openipt.safety.models import AlertEvent, AlertStatus, Delivery
-
-from .helpers import at, raise_text, run
+from tests.support.people import actor, make_client, make_member
+from tests.support.safety import at, raise_text, run
 
 
 def _told(alert):

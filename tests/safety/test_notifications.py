@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.core import mail
 from django.test import override_settings
 
-from openipt.core.testing import login
 from openipt.safety import api, notify
 from openipt.safety.models import Alert, AlertEvent, Delivery, DeliveryStatus
-
-from .helpers import WORRYING, at, raise_text, run
+from tests.support.people import login
+from tests.support.safety import WORRYING, at, raise_text, run
 
 CLOSED_PORT = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -98,8 +97,8 @@ def test_a_person_without_an_email_address_is_marked_failed_at_once(world):
 @override_settings(**CLOSED_PORT)
 def test_a_message_still_waiting_when_someone_acts_is_not_sent(world):
     """HAZ-006: once the alert is acknowledged, retries stop and the e-mail is marked as not needed."""
-    from openipt.core.testing import actor
     from openipt.safety import actions
+    from tests.support.people import actor
 
     [alert] = raise_text(world.clients["mine"])
     run(0)

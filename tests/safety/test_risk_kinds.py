@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.safety import api, settings_actions
 from openipt.safety.models import Alert, Delivery
 from openipt.safety.rules import DataError, load_rules
-
-from .helpers import raise_text
+from tests.support.people import actor, login
+from tests.support.safety import raise_text
 
 PARTNER = "My husband hit me again last night and he checks my phone."
 CHILD = "My partner hits my son with a belt."

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -11,14 +9,11 @@ from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor
 from openipt.safety import actions, plan_review
 from openipt.safety.models import SafetyPlan
-from tests.measures.support import start_course
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+from tests.support.measures import start_course
+from tests.support.pages import text
+from tests.support.people import actor
 
 
 def test_the_therapist_sets_a_review_date_and_the_client_sees_it_in_plain_words(world, as_member):

@@ -6,9 +6,9 @@ import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login
 from openipt.safety import actions
 from openipt.safety.models import SafetyPlan, SafetyPlanVersion
+from tests.support.people import actor, login
 
 HALF = {"warning_signs": "Not sleeping.\r\nStaying in my room.", "coping_steps": "Walk by the river."}
 

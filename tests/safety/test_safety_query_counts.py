@@ -7,10 +7,9 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from openipt.core.testing import actor, login, make_client
 from openipt.safety import actions, settings_actions
-
-from .helpers import raise_text, run
+from tests.support.people import actor, login, make_client
+from tests.support.safety import raise_text, run
 
 CLOSED_PORT = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": 9,
                "EMAIL_TIMEOUT": 2, "EMAIL_USE_TLS": False}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.clients.models import Client, ClientSignal
 from openipt.safety.models import Alert, AlertStatus, CrisisContact, SafetyPlanVersion
 
 
+@pytest.mark.slow
 def test_the_demo_has_alerts_in_every_state_and_loading_again_changes_nothing(db):
     from openipt.seed.demo import load_demo
 
@@ -24,6 +27,7 @@ def test_the_demo_has_alerts_in_every_state_and_loading_again_changes_nothing(db
     assert (Alert.objects.count(), CrisisContact.objects.count(), SafetyPlanVersion.objects.count()) == counts
 
 
+@pytest.mark.slow
 def test_synthetic_alerts_open_for_a_tenth_of_clients_with_their_caseload_signal(db):
     from openipt.safety.seed import add_synthetic_alerts
     from openipt.seed.synth import generate

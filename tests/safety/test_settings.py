@@ -6,11 +6,10 @@ import pytest
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor, login
 from openipt.safety import settings_actions
 from openipt.safety.models import Alert, CrisisContact, OrganisationRule, RuleSwitch
-
-from .helpers import raise_answers
+from tests.support.people import actor, login
+from tests.support.safety import raise_answers
 
 EPDS = {"instrument": "epds", "item": "q10", "operator": ">=", "threshold": 1, "severity": "high", "policy": "standard",
         "reason": "EPDS item 10 (the thought of harming myself) answered above never."}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from openipt.core.testing import actor, login
 from openipt.safety import actions
-
-from .helpers import raise_answers, raise_text, run
+from tests.support.people import actor, login
+from tests.support.safety import raise_answers, raise_text, run
 
 
 def test_the_assigned_therapist_sees_the_banner_on_every_page_until_someone_acts(world, client):

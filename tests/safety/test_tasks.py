@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from openipt.core.testing import actor
 from openipt.safety import actions, api, tasks
-
-from .helpers import WORRYING
+from tests.support.people import actor
+from tests.support.safety import WORRYING
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PATH = "openipt.safety.tasks.run_safety_jobs"

@@ -13,9 +13,9 @@ def prepare(world):
 
     from django.utils import timezone
 
-    from openipt.core.testing import actor, make_client
     from openipt.courses import actions, session_actions
     from openipt.supervision import actions as sup
+    from tests.support.people import actor, make_client
 
     # A client of our own (assigned to `therapist`, supervised by `supervisor`), so the other apps' rows keep
     # their courses as they made them; session 1 is early today and attended, so it can be rated.

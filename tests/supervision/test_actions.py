@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.testing import actor
 from openipt.supervision import actions as sup
 from openipt.supervision.models import FidelityRating, SignOff
-from tests.supervision.conftest import INITIAL_ALL_YES, rate
+from tests.support.people import actor
+from tests.support.supervision import INITIAL_ALL_YES, rate
 
 
 def test_score_counts_partly_as_half_and_leaves_out_not_applicable(world, session):
@@ -115,9 +115,9 @@ def test_ratings_are_audited(world, session):
 
 def test_a_session_that_has_not_taken_place_cannot_be_rated(world, course):
     from openipt.courses import session_actions
-    from tests.supervision.conftest import at
+    from tests.support.clock import at
 
-    scheduled = session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(2), duration=50,
+    scheduled = session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(2, 10), duration=50,
                                             mode="in_person")
     with pytest.raises(ActionError, match="has not taken place"):
         rate(world, scheduled)

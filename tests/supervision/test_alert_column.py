@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from openipt.core.testing import actor, login
 from openipt.safety import api as safety_api
+from tests.support.people import actor, login
 
 
 def test_each_clinician_shows_the_open_alerts_on_their_clients(world, client):

@@ -7,10 +7,10 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from openipt.core.testing import actor
 from openipt.supervision import actions as sup
 from openipt.supervision import api
-from tests.supervision.conftest import INITIAL_ALL_YES, held, new_items_na, rate
+from tests.support.people import actor
+from tests.support.supervision import INITIAL_ALL_YES, held, new_items_na, rate
 
 
 def test_session_target_names_phase_format_and_therapist(world, course, session):

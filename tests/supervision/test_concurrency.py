@@ -9,15 +9,15 @@ from django.db import connection, connections
 
 from openipt.core.errors import ConflictError
 from openipt.supervision.models import FidelityRating
-from tests.supervision.conftest import INITIAL_ALL_YES, new_items_na
+from tests.support.supervision import INITIAL_ALL_YES, new_items_na
 
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_first_ratings_one_wins_and_the_other_gets_a_conflict(world_tx):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for two real concurrent transactions")
-    from openipt.core.testing import actor
     from openipt.supervision import actions as sup
+    from tests.support.people import actor
 
     world, session = world_tx
     barrier = threading.Barrier(2)
@@ -45,9 +45,9 @@ def test_simultaneous_first_ratings_one_wins_and_the_other_gets_a_conflict(world
 
 @pytest.fixture
 def world_tx(transactional_db):
-    from openipt.core.testing import actor, make_world
     from openipt.courses import actions
-    from tests.supervision.conftest import held
+    from tests.support.people import actor, make_world
+    from tests.support.supervision import held
 
     world = make_world()
     from django.utils import timezone

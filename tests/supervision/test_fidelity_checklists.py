@@ -3,28 +3,22 @@ and the meetings before and half way through a group rated against their own che
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from django.http import Http404
 from django.utils import timezone
 
 from openipt.core.errors import ActionError
-from openipt.core.testing import actor, login
 from openipt.groups import meeting_actions
 from openipt.groups.meeting_targets import KIND
 from openipt.supervision import actions as sup
 from openipt.supervision.models import FidelityRating
-from tests.groups.support import client_of, group, invite, phq9
-from tests.supervision.conftest import INITIAL_ALL_YES, new_items_na
+from tests.support.groups import client_of, group, invite, phq9
+from tests.support.pages import text
+from tests.support.people import actor, login
+from tests.support.supervision import INITIAL_ALL_YES, new_items_na
 
 PRE_GROUP_ITEMS = ("pg_symptoms", "pg_safety", "pg_link", "pg_area", "pg_goal", "pg_group_explained", "pg_stance")
 MID_GROUP_ITEMS = ("mg_symptoms", "mg_safety", "mg_progress", "mg_focus", "mg_time_limit", "mg_next_steps", "mg_stance")
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
 def test_the_session_checklist_asks_about_time_limit_stance_and_staying_within_ipt(world, client, session):

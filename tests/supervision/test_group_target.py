@@ -7,20 +7,22 @@ from django.urls import reverse
 
 from openipt.seed import demo
 from openipt.supervision.models import FidelityRating
-from tests.supervision.conftest import new_items_na
+from tests.support.supervision import new_items_na
 
 
-def test_the_demo_supervisor_rates_a_middle_phase_group_session_with_the_group_items(db, client):
+def test_the_groups_app_registers_group_sessions_as_something_a_supervisor_rates():
     from openipt.supervision.targets import RESOLVERS
 
-    if "group_session" not in RESOLVERS:
-        pytest.skip("the groups app has not registered group sessions")
+    assert "group_session" in RESOLVERS, "the groups app has not registered group sessions with supervision"
+
+
+@pytest.mark.slow
+def test_the_demo_supervisor_rates_a_middle_phase_group_session_with_the_group_items(db, client):
     from openipt.groups.models import GroupSession
 
     demo.load_demo()
     session = GroupSession.objects.filter(phase="middle").order_by("pk").first()
-    if session is None:
-        pytest.skip("no middle-phase group session in the demo")
+    assert session is not None, "the demo has no middle-phase group session to rate"
     client.post("/account/login/", {"username": "supervisor", "password": demo.DEMO_PASSWORD})
     url = reverse("supervision:rate", args=["group_session", session.pk])
     page = client.get(url).content.decode()

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openipt.core.testing import login
 from openipt.supervision.models import FidelityRating, RatingReply, SignOff
-from tests.supervision.conftest import INITIAL_ALL_YES, held, new_items_na, rate
+from tests.support.people import login
+from tests.support.supervision import INITIAL_ALL_YES, held, new_items_na, rate
 
 
 def _post_answers(answers, **extra):
@@ -143,7 +143,7 @@ def test_dashboard_shows_panels_other_apps_register(world, client):
 
 
 def test_dashboard_query_count_does_not_grow_with_data(world, client, course, django_assert_max_num_queries):
-    from openipt.core.testing import make_client, make_member
+    from tests.support.people import make_client, make_member
 
     login(client, world.m["supervisor"])
     url = reverse("supervision:dashboard")
@@ -179,11 +179,11 @@ def test_signoff_page_signs_off_and_withdraws(world, client):
 
 
 def test_a_scheduled_session_shows_no_rate_button_and_the_form_explains(world, client, course):
-    from openipt.core.testing import actor
     from openipt.courses import session_actions
-    from tests.supervision.conftest import at
+    from tests.support.clock import at
+    from tests.support.people import actor
 
-    scheduled = session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(2), duration=50,
+    scheduled = session_actions.add_session(actor(world.m["therapist"]), course.pk, when=at(2, 10), duration=50,
                                             mode="in_person")
     login(client, world.m["supervisor"])
     page = client.get(reverse("courses:session", args=[course.pk, scheduled.number])).content.decode()

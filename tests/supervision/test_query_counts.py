@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openipt.core.testing import actor, login, make_member
 from openipt.supervision import actions as sup
-from tests.supervision.conftest import held, rate
+from tests.support.people import actor, login, make_member
+from tests.support.supervision import held, rate
 
 
 def _count(client, url):

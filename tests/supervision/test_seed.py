@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openipt.audit.actions import verify_chain
 from openipt.seed import demo, synth
 from openipt.supervision import api
 from openipt.supervision.models import FidelityRating, RatingReply, SignOff
 
 
+@pytest.mark.slow
 def test_the_demo_has_ratings_a_reply_and_a_signed_off_facilitator_and_loads_once(db, client):
     world = demo.load_demo()
     counts = (FidelityRating.objects.count(), SignOff.objects.count(), RatingReply.objects.count())
@@ -23,6 +26,7 @@ def test_the_demo_has_ratings_a_reply_and_a_signed_off_facilitator_and_loads_onc
     assert "Sam Okoro" in page and "<svg" in page
 
 
+@pytest.mark.slow
 def test_synthetic_data_has_ratings_from_each_therapists_supervisor(db):
     world = synth.generate(300, seed=3)
     ratings = FidelityRating.objects.filter(organisation=world.organisation)

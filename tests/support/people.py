@@ -1,8 +1,4 @@
-"""Helpers for the test suite: build organisations, people and clients through the real actions.
-
-Kept in the package (not under tests/) so every app's tests share one way of
-making data, and so that data is made the way the product makes it.
-"""
+"""Organisations, people and clients for tests, made through the real actions (as the product makes them)."""
 
 from __future__ import annotations
 

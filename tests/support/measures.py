@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from openipt.core.testing import actor
 from openipt.courses import actions as course_actions
 from openipt.courses import session_actions
 from openipt.courses.models import Course, Session
+from tests.support.people import actor
 
 PHQ9_IDS = ("q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9")
 

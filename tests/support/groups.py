@@ -7,9 +7,9 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from openipt.accounts.models import Role
-from openipt.core.testing import actor, make_client, make_member
 from openipt.courses import screening_actions
 from openipt.groups import actions, meeting_actions
+from tests.support.people import actor, make_client, make_member
 
 PHQ9_MILD = {f"q{n}": 1 for n in range(1, 9)} | {"q9": 0}  # total 8
 
