@@ -50,8 +50,17 @@ def imports_in(path, root=ROOT):
     current = module_name(path, root)
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
+    def type_checking_only(node):
+        # `if TYPE_CHECKING:` blocks hold imports for annotations only: they never run, so they
+        # make no cycle (the import contracts leave them out the same way).
+        test = node.test if isinstance(node, ast.If) else None
+        return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
     def walk(node, in_function):
         for child in ast.iter_child_nodes(node):
+            if type_checking_only(child):
+                continue
             if isinstance(child, (ast.Import, ast.ImportFrom)):
                 apps = {app_of(m) for m in imported_modules(child, current, path.name == "__init__.py")}
                 for app in sorted(a for a in apps if a):

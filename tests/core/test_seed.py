@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+
 import pytest
 
 from openipt.accounts.models import Membership, User

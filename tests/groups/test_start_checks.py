@@ -11,13 +11,12 @@ import pytest
 from django.utils import timezone
 
 from openipt.core.errors import ActionError
-from tests.support.people import actor
 from openipt.courses import screening_actions
 from openipt.courses.models import Course, PhaseTransition
 from openipt.groups import actions, session_actions
 from openipt.groups.models import Group, Meeting, Member
-
 from tests.support.groups import client_of, group, invite, phq9, screen
+from tests.support.people import actor
 
 TOPICS = ("psychosis", "bipolar", "substance", "cognitive", "medication")
 
