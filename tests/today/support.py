@@ -16,6 +16,13 @@ def at(days: int = 0, hour: int = 12, minute: int = 0):
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute)))
 
 
+def next_week(weekday: int, hour: int):
+    """An aware local time on a weekday (0 is Monday) of next week: always ahead, always Monday to Friday-able."""
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    return timezone.make_aware(datetime.combine(monday + timedelta(days=weekday), time(hour)))
+
+
 def course_today(world, who="therapist", client="mine", hour=12):
     """A course whose session 1 is today at `hour`."""
     return course_actions.start_course(actor(world.m[who]), world.clients[client].pk, format_id="individual",
