@@ -59,7 +59,13 @@ def open_alerts(actor) -> tuple[list, int]:
     return list(qs.order_by("-severity_rank", "raised_at", "pk")[:ALERTS_SHOWN]), qs.count()
 
 
-def returned_not_seen(actor, now: datetime) -> list[Administration]:
+def _first(qs: QuerySet) -> tuple[list, bool]:
+    """The first LIST_SHOWN rows and whether there are more (one query)."""
+    rows = list(qs[: LIST_SHOWN + 1])
+    return rows[:LIST_SHOWN], len(rows) > LIST_SHOWN
+
+
+def returned_not_seen(actor, now: datetime) -> tuple[list[Administration], bool]:
     """Questionnaires a client of this person sent back that nobody on their side has opened since.
 
     "Opened" means this person looked at that client's scores or answers after the questionnaire
@@ -68,29 +74,29 @@ def returned_not_seen(actor, now: datetime) -> list[Administration]:
     mine = Assignment.objects.filter(staff_id=actor.membership.pk).values("client_id")
     seen = AuditEvent.objects.filter(event_type=SCORES_VIEWED.code, actor_user_id=actor.membership.user_id,
                                      client_id=OuterRef("client_id"), occurred_at__gte=OuterRef("completed_at"))
-    return list(
+    return _first(
         Administration.objects.filter(organisation_id=actor.organisation_id, client__in=visible_clients(actor),
                                       client_id__in=mine, status=Status.COMPLETED,
                                       source__in=[Source.PORTAL, Source.LINK], completed_at__gte=now - RETURNED_WITHIN)
-        .filter(~Exists(seen)).select_related("client", "course").order_by("-completed_at", "pk")[:LIST_SHOWN])
+        .filter(~Exists(seen)).select_related("client", "course").order_by("-completed_at", "pk"))
 
 
-def notes_to_sign(actor, now: datetime) -> list[Session]:
+def notes_to_sign(actor, now: datetime) -> tuple[list[Session], bool]:
     """Held sessions of this person's courses whose note is not signed (or not begun), oldest first."""
-    return list(
+    return _first(
         Session.objects.filter(course__in=visible_courses(actor).filter(therapist_id=actor.membership.pk),
                                attendance=Attendance.ATTENDED, scheduled_start__gte=now - NOTES_WITHIN,
                                scheduled_start__lt=now)
         .filter(Q(note__isnull=True) | Q(note__status=NoteStatus.DRAFT))
-        .select_related("course__client", "note").order_by("scheduled_start", "pk")[:LIST_SHOWN])
+        .select_related("course__client", "note").order_by("scheduled_start", "pk"))
 
 
-def not_on_track(actor) -> list[ClientSignal]:
+def not_on_track(actor) -> tuple[list[ClientSignal], bool]:
     """Clients whose questionnaire scores say they are not on track (amber or red), worst first."""
-    return list(
+    return _first(
         ClientSignal.objects.filter(source=SIGNAL_SOURCE, level__gte=SignalLevel.REVIEW,
                                     client__in=visible_clients(actor))
-        .select_related("client").order_by("-level", "client__family_name", "client__given_name", "pk")[:LIST_SHOWN])
+        .select_related("client").order_by("-level", "client__family_name", "client__given_name", "pk"))
 
 
 @dataclass
@@ -103,6 +109,7 @@ class Today:
     returned: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     off_track: list = field(default_factory=list)
+    more: set = field(default_factory=set)  # the parts cut at LIST_SHOWN rows
 
 
 def today_for(actor, now: datetime | None = None) -> Today:
@@ -111,12 +118,12 @@ def today_for(actor, now: datetime | None = None) -> Today:
     day = timezone.localtime(now).date()
     start, end = day_bounds(day)
     alerts, alert_count = open_alerts(actor)
+    parts = {"returned": returned_not_seen(actor, now), "notes": notes_to_sign(actor, now), "off_track": not_on_track(actor)}
     return Today(
         day=day,
         sessions=list(my_sessions(actor, start, end)),
         group_sessions=list(my_group_sessions(actor, start, end)),
         alerts=alerts, alert_count=alert_count,
-        returned=returned_not_seen(actor, now),
-        notes=notes_to_sign(actor, now),
-        off_track=not_on_track(actor),
+        **{name: rows for name, (rows, _more) in parts.items()},
+        more={name for name, (_rows, more) in parts.items() if more},
     )

@@ -119,3 +119,14 @@ def test_the_admin_sees_alerts_and_off_track_clients_of_their_organisation_only(
 def test_a_client_may_not_open_today(world, client):
     login(client, world.m["client"])
     assert client.get("/today/").status_code == 403
+
+
+def test_a_cut_list_says_that_more_are_waiting(world, client, monkeypatch):
+    from openipt.today import queries
+
+    monkeypatch.setattr(queries, "LIST_SHOWN", 1)
+    set_signal(world.clients["mine"].pk, "measures", 2, "PHQ-9: not on track")
+    set_signal(world.clients["self"].pk, "measures", 1, "PHQ-9: worse than expected")
+    html = _page(client, world.m["therapist"])
+    assert "not on track" in html and "worse than expected" not in html
+    assert "More clients need attention" in html
