@@ -14,9 +14,13 @@ from openipt.courses.forms import TimeInput
 OTHER = "other"
 
 
-def slot_label(start: datetime) -> str:
-    local = timezone.localtime(start)
-    return f"{formats.date_format(local, 'l j F')}, {local:%H:%M}"
+def slot_choices(slots) -> list:
+    """Free slots grouped by day: [("Monday 7 December", [(iso, "08:00"), ...]), ...]."""
+    days: dict[str, list] = {}
+    for start in slots:
+        local = timezone.localtime(start)
+        days.setdefault(formats.date_format(local, "l j F"), []).append((start.isoformat(), f"{local:%H:%M}"))
+    return list(days.items())
 
 
 def parse_slot(value: str) -> datetime | None:
@@ -44,7 +48,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(s.isoformat(), slot_label(s)) for s in slots]
+        choices = slot_choices(slots)
         self.fields["slot"].choices = [*choices, (OTHER, _("Another day and time (fill in below)"))]
         self.fields["slot"].help_text = (_("Free times this week, Monday to Friday, for a session of the same length.")
                                          if choices else _("No free time is left this week: choose another day and time."))

@@ -59,7 +59,10 @@ def week_days(actor, monday: date) -> list[dict]:
 
 
 def free_slots(actor, monday: date, minutes: int, *, moving=None, now: datetime | None = None) -> list[datetime]:
-    """Starts on the hour, Monday to Friday of the week, still ahead, where a session of `minutes` clashes with nothing."""
+    """Starts on the hour, Monday to Friday of the week, still ahead, where a session of `minutes` clashes with nothing.
+
+    The session being moved (`moving`) does not count as busy, and its own start is not offered.
+    """
     now = now or timezone.now()
     start, _ = day_bounds(monday)
     _, end = day_bounds(monday + timedelta(days=6))
@@ -70,6 +73,7 @@ def free_slots(actor, monday: date, minutes: int, *, moving=None, now: datetime 
         for hour in SLOT_HOURS:
             begin = timezone.make_aware(datetime.combine(monday + timedelta(days=offset), time(hour)))
             finish = begin + timedelta(minutes=minutes)
-            if begin > now and not any(b < finish and begin < e for b, e in busy):
+            where_now = begin == getattr(moving, "scheduled_start", None)
+            if begin > now and not where_now and not any(b < finish and begin < e for b, e in busy):
                 slots.append(begin)
     return slots

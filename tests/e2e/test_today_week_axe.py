@@ -22,12 +22,15 @@ def test_today_and_the_week_at_desktop_width_and_a_move_to_a_free_slot(ui):
     world, course, session = _world_with_a_day()
     ui.sign_in(world.m["therapist"].user.username, PASSWORD)
     assert ui.page.url.endswith("/today/")  # the start page after signing in
+    ui.screenshot("today")
     ui.page.get_by_role("link", name="See the whole week").click()
     ui.check()
     assert ui.page.get_by_role("heading", name="Sunday", exact=False).first.is_visible()
     ui.goto(f"/today/week/?day={next_week(1, 9).date().isoformat()}")
+    ui.screenshot("week")
     ui.page.get_by_role("link", name="Move session 2 of Maya Okafor").first.click()
     ui.check()
+    ui.screenshot("week-move")
     new = next_week(3, 14)
     ui.page.locator(f'input[name="slot"][value="{new.isoformat()}"]').check()
     ui.page.get_by_role("button", name="Move the session").click()
@@ -42,6 +45,7 @@ def test_today_and_the_day_view_on_a_phone_and_a_refused_move(phone):
     phone.sign_in(world.m["therapist"].user.username, PASSWORD)
     phone.goto("/today/")
     phone.goto("/today/week/")
+    phone.screenshot("week-day-phone")
     day = timezone.localdate()
     assert phone.page.get_by_role("link", name="Next day").is_visible()
     assert not phone.page.get_by_role("link", name="Next week").is_visible()  # the week grid is for wide screens

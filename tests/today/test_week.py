@@ -79,7 +79,10 @@ def test_a_busy_slot_is_not_offered(world, client):
     login(client, world.m["therapist"])
     html = client.get(_move_page(course, 3) + f"?week={next_week(0, 9).date().isoformat()}").content.decode()
     assert next_week(2, 9).isoformat() not in html and next_week(2, 10).isoformat() in html
-    assert next_week(1, 9).isoformat() in html
+    assert next_week(1, 9).isoformat() in html  # nothing on Tuesday morning
+    moving_two = client.get(_move_page(course, 2)).content.decode()
+    assert next_week(2, 9).isoformat() not in moving_two  # where session 2 already is: no move at all
+    assert next_week(2, 10).isoformat() in moving_two
 
 
 def test_a_refused_move_keeps_what_was_typed_and_says_why(world, client):
