@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervision/", include("openipt.supervision.urls")),
     path("couples/", include("openipt.couples.urls")),
     path("me/", include("openipt.practice.urls")),
+    path("today/", include("openipt.today.urls")),
 ]
 
 handler400 = "openipt.core.views.bad_request"

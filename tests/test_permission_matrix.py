@@ -83,7 +83,7 @@ MATRIX = {
 }
 
 
-APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples"]
+APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples", "today"]
 PREPARERS = []
 for _app in APPS:
     try:

@@ -61,3 +61,49 @@ def test_the_client_record_page_does_not_grow_with_its_care_team(world, client):
         assign_staff(actor(world.m["admin"]), target.pk, extra.pk)
     large = _count(client, f"/clients/{target.pk}/")
     assert large == small
+
+
+def _grow_today(world, n, start):
+    """`n` more clients of the therapist, each with a session today, a held session with no note, an open
+    alert, a not-on-track signal and a questionnaire sent back from the portal; and `n` more groups."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from tests.support.people import actor
+
+    from openipt.clients.actions import link_portal_user, set_signal
+    from openipt.courses import session_actions
+    from openipt.courses.models import Session
+    from openipt.measures import actions as measure_actions
+    from openipt.safety import api as safety_api
+    from tests.support.groups import group, programme
+    from tests.support.measures import phq9
+    from tests.today.support import course_today
+
+    for i in range(start, start + n):
+        person = make_member(world.org, Role.CLIENT)
+        record = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name=f"Day{i}")
+        link_portal_user(record, person.user)
+        world.clients[f"day{i}"] = record
+        course = course_today(world, client=f"day{i}", hour=8 + i % 9)
+        Session.objects.filter(course=course, number=1).update(scheduled_start=timezone.now() - timedelta(days=1))
+        session_actions.record_attendance(actor(world.m["therapist"]), course.pk, 1, "attended")
+        session_actions.add_session(actor(world.m["therapist"]), course.pk, when=timezone.now() + timedelta(minutes=5),
+                                    duration=50, mode="video")
+        measure_actions.ensure_default_schedule(course)
+        measure_actions.submit_portal(actor(person), f"c{course.pk}.s1.phq9", phq9(1, 1, 1, 1, 1, 1, 1, 1, 0))
+        safety_api.raise_for_text(client=record, text="I want to kill myself", source="test")
+        set_signal(record.pk, "measures", 1 + i % 2, "PHQ-9: not on track")
+        group(world, programme(world, name=f"Programme {i}"), name=f"Group {i}")
+
+
+@pytest.mark.parametrize("who, url", [("therapist", "/today/"), ("facilitator", "/today/"), ("supervisor", "/today/"),
+                                      ("admin", "/today/"), ("therapist", "/today/week/"), ("facilitator", "/today/week/")])
+def test_today_and_the_week_do_not_grow_their_queries_with_the_data(world, client, who, url):
+    login(client, world.m[who])
+    _grow_today(world, 1, 0)
+    small = _count(client, url)
+    _grow_today(world, 6, 1)
+    large = _count(client, url)
+    assert large == small, f"{url} ran {small} queries with little data and {large} with more"
+    assert ("Group 6" if who == "facilitator" else "Day6") in client.get(url).content.decode()  # the new data shows

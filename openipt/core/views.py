@@ -16,7 +16,9 @@ def home_view(request: HttpRequest) -> HttpResponseBase:
         return redirect("accounts:login")
     if actor.is_client:
         return redirect("practice:portal")
-    return redirect("clients:caseload")
+    if actor.role == "admin":
+        return redirect("clients:caseload")
+    return redirect("today:today")  # therapists, facilitators and supervisors start the day here
 
 
 def nav_count_view(request: HttpRequest, url_name: str) -> HttpResponse:

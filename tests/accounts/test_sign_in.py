@@ -18,12 +18,12 @@ def _sign_in(browser, username, password=PASSWORD, **extra):
     return browser.post("/account/login/", {"username": username, "password": password}, **extra)
 
 
-def test_a_therapist_signs_in_and_lands_on_their_caseload(world):
+def test_a_therapist_signs_in_and_lands_on_today(world):
     browser = Browser()
     response = _sign_in(browser, world.m["therapist"].user.username)
     assert response.status_code == 302 and response["Location"] == "/"
     page = browser.get("/", follow=True)
-    assert page.redirect_chain[-1][0] == "/clients/"
+    assert page.redirect_chain[-1][0] == "/today/"
     assert AuditEvent.objects.filter(event_type="auth.login", actor_user_id=world.m["therapist"].user_id).exists()
 
 

@@ -17,6 +17,7 @@ def test_a_therapist_starts_a_course_runs_session_one_and_moves_to_the_middle_ph
     world = make_world()
     page = ui.page
     ui.sign_in(world.m["therapist"].user.username, PASSWORD)
+    ui.goto("/clients/")
     page.get_by_role("link", name="Maya Okafor").click()
     ui.check()
     page.get_by_role("link", name="Start a course").click()

@@ -13,6 +13,9 @@ def test_a_therapist_signs_in_sees_their_caseload_adds_a_client_opens_the_record
     world = make_world()
     ui.sign_in(world.m["therapist"].user.username, PASSWORD)
     page = ui.page
+    expect(page.get_by_role("heading", level=1, name="Today", exact=False)).to_be_visible()  # the start page
+    page.get_by_role("link", name="Caseload").click()
+    ui.check()
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     expect(page.get_by_role("link", name="Maya Okafor")).to_be_visible()
     expect(page.get_by_text("Noah Berg")).to_have_count(0)
@@ -51,6 +54,7 @@ def test_a_therapist_signs_in_sees_their_caseload_adds_a_client_opens_the_record
 def test_the_caseload_and_a_record_work_on_a_360_pixel_phone(phone):
     world = make_world()
     phone.sign_in(world.m["therapist"].user.username, PASSWORD)
+    phone.goto("/clients/")
     page = phone.page
     expect(page.get_by_role("link", name="Maya Okafor")).to_be_visible()
     page.get_by_role("link", name="Maya Okafor").click()
@@ -73,7 +77,16 @@ def test_signing_in_and_reaching_a_record_with_the_keyboard_alone(ui):
     ui.check()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
-    # Tab until the client link has focus, then open it with Enter.
+    # Staff start on Today: Tab to the caseload in the menu, then to the client link, and open each with Enter.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Caseload":
+            break
+    else:
+        raise AssertionError("the caseload link was not reachable with Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    ui.check()
     for _ in range(30):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Maya Okafor":
@@ -111,7 +124,7 @@ def test_an_admin_invites_a_therapist_who_joins_and_the_audit_log_shows_it(ui, c
     newcomer.get_by_label("Password again").fill("a-long-safe-passphrase")
     newcomer.get_by_role("button", name="Create my account").click()
     newcomer.wait_for_load_state("load")
-    expect(newcomer.get_by_role("heading", name="My caseload")).to_be_visible()
+    expect(newcomer.get_by_role("heading", level=1, name="Today", exact=False)).to_be_visible()  # staff start on Today
     context.close()
 
     page.get_by_role("link", name="Audit log").click()

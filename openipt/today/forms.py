@@ -1,0 +1,71 @@
+"""The form that moves a session to a free slot of the week, or to another day and time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from openipt.core.forms import DateInput
+from openipt.courses.forms import TimeInput
+
+OTHER = "other"
+
+
+def slot_choices(slots) -> list:
+    """Free slots grouped by day: [("Monday 7 December", [(iso, "08:00"), ...]), ...]."""
+    days: dict[str, list] = {}
+    for start in slots:
+        local = timezone.localtime(start)
+        days.setdefault(formats.date_format(local, "l j F"), []).append((start.isoformat(), f"{local:%H:%M}"))
+    return list(days.items())
+
+
+def parse_slot(value: str) -> datetime | None:
+    try:
+        start = datetime.fromisoformat(str(value)[:40])
+    except ValueError:
+        return None
+    return start if timezone.is_aware(start) else None
+
+
+class SlotField(forms.ChoiceField):
+    """A free slot: one of those listed, or any other exact time sent back (the action checks it)."""
+
+    default_error_messages = {"invalid_choice": _("Choose one of the free times, or another day and time.")}
+
+    def valid_value(self, value):
+        return value == OTHER or parse_slot(value) is not None
+
+
+class MoveForm(forms.Form):
+    slot = SlotField(label=_("New time"), widget=forms.RadioSelect)
+    date = forms.DateField(label=_("Another day"), required=False, widget=DateInput())
+    time = forms.TimeField(label=_("Another time"), required=False, widget=TimeInput())
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = slot_choices(slots)
+        slot_field = self.fields["slot"]
+        assert isinstance(slot_field, forms.ChoiceField)
+        slot_field.choices = [*choices, (OTHER, _("Another day and time (fill in below)"))]
+        self.fields["slot"].help_text = (_("Free times this week, Monday to Friday, for a session of the same length.")
+                                         if choices else _("No free time is left this week: choose another day and time."))
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("slot") == OTHER and not self.errors and not (data.get("date") and data.get("time")):
+            self.add_error("date", _("Choose a day and a time, or pick one of the free times above."))
+        return data
+
+    def when(self) -> datetime:
+        slot = self.cleaned_data["slot"]
+        if slot != OTHER:
+            parsed = parse_slot(slot)
+            if parsed is not None:  # always: the field accepts only the listed slots
+                return parsed
+            raise ValueError(f"not a slot: {slot!r}")
+        return timezone.make_aware(datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
