@@ -69,7 +69,6 @@ def _grow_today(world, n, start):
     from datetime import timedelta
 
     from django.utils import timezone
-    from tests.support.people import actor
 
     from openipt.clients.actions import link_portal_user, set_signal
     from openipt.courses import session_actions
@@ -78,6 +77,7 @@ def _grow_today(world, n, start):
     from openipt.safety import api as safety_api
     from tests.support.groups import group, programme
     from tests.support.measures import phq9
+    from tests.support.people import actor
     from tests.today.support import course_today
 
     for i in range(start, start + n):

@@ -4,9 +4,9 @@ and a session is moved to a free slot from the calendar."""
 from __future__ import annotations
 
 from django.utils import timezone
-from tests.support.people import PASSWORD, make_world
 
 from openipt.safety import api as safety_api
+from tests.support.people import PASSWORD, make_world
 from tests.today.support import add_session, course_today, next_week
 
 

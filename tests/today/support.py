@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from tests.support.people import actor
 
 from openipt.courses import actions as course_actions
 from openipt.courses import session_actions
+from tests.support.people import actor
 
 
 def at(days: int = 0, hour: int = 12, minute: int = 0):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from tests.support.people import actor, login
 
 from openipt.clients.actions import set_signal
 from openipt.courses import session_actions
@@ -14,6 +13,7 @@ from openipt.measures import actions as measure_actions
 from openipt.safety import api as safety_api
 from tests.support.groups import group
 from tests.support.measures import phq9
+from tests.support.people import actor, login
 from tests.today.support import course_today
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from tests.support.people import login
 
 from openipt.courses.models import Session
 from openipt.today.week import monday_of
 from tests.support.groups import group
+from tests.support.people import login
 from tests.today.support import add_session, at, course_today, next_week
 
 
@@ -117,9 +117,8 @@ def test_a_stale_move_is_refused_and_a_second_press_goes_through(world, client):
 
 
 def test_a_recorded_session_cannot_be_moved(world, client):
-    from tests.support.people import actor
-
     from openipt.courses import session_actions
+    from tests.support.people import actor
 
     course = course_today(world, hour=9)
     session_actions.record_attendance(actor(world.m["therapist"]), course.pk, 1, "cancelled")
