@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,14 +56,24 @@ def _org_scope(actor):
     return clients, admins
 
 
+REFUSED_KEY = "measures_export_refused"
+
+
+def _refused(request, form: IdentifiableForm):
+    """Send a refused identifiable export back to the export page, which says why and keeps what was typed."""
+    request.session[REFUSED_KEY] = {name: form.data.get(name, "") for name in form.fields}
+    return redirect(reverse("measures:export") + "#ident-heading")
+
+
 @admin_required
 def export_view(request):
     """The organisation's downloads: FHIR NDJSON per resource type, the tidy CSV and its dictionary."""
     actor = request.actor
     _clients, admins = _org_scope(actor)
     count = admins.filter(status=Status.COMPLETED).count()
-    return render(request, "measures/export.html", {"count": count, "types": RESOURCE_TYPES,
-                                                    "form": IdentifiableForm()})
+    refused = request.session.pop(REFUSED_KEY, None)
+    form = IdentifiableForm(refused) if refused is not None else IdentifiableForm()
+    return render(request, "measures/export.html", {"count": count, "types": RESOURCE_TYPES, "form": form})
 
 
 @admin_required
@@ -73,7 +84,7 @@ def export_ndjson_view(request, resource_type):
         raise Http404
     identifiable, bad, reason = _identifiable(request)
     if bad is not None:
-        return render(request, "measures/export.html", {"count": None, "types": RESOURCE_TYPES, "form": bad}, status=400)
+        return _refused(request, bad)
     clients, admins = _org_scope(actor)
     per_item = request.GET.get("per_item") == "1"
     settings_actions.record_export(actor, f"fhir-ndjson:{resource_type}", identifiable=identifiable,
@@ -89,7 +100,7 @@ def export_csv_view(request):
     actor = request.actor
     identifiable, bad, reason = _identifiable(request)
     if bad is not None:
-        return render(request, "measures/export.html", {"count": None, "types": RESOURCE_TYPES, "form": bad}, status=400)
+        return _refused(request, bad)
     clients, admins = _org_scope(actor)
     settings_actions.record_export(actor, "csv", identifiable=identifiable, details={"reason": reason})
     lines = exports.csv_lines(actor.organisation, clients, admins, identifiable=identifiable)
