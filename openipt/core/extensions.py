@@ -47,12 +47,24 @@ class Banner:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Setting:
+    """An organisation setting listed on the admin's Settings page: `url_name` (+ `anchor`) opens it."""
+
+    label: str
+    url_name: str
+    description: str
+    order: int = 50
+    anchor: str = ""
+
+
 Panel = ClientPanel
 
 NAV: list[NavItem] = []
 PANELS: dict[str, list[ClientPanel]] = {"client": [], "course": [], "session": [], "portal": []}
 CLIENT_PANELS: list[ClientPanel] = PANELS["client"]
 BANNERS: list[Banner] = []
+SETTINGS: list[Setting] = []
 
 
 def add_nav(item: NavItem) -> None:
@@ -90,3 +102,10 @@ def add_banner(banner: Banner) -> None:
     if all(existing.key != banner.key for existing in BANNERS):
         BANNERS.append(banner)
         BANNERS.sort(key=lambda b: b.order)
+
+
+def add_setting(setting: Setting) -> None:
+    """List an organisation setting once on the Settings page."""
+    if all((s.url_name, s.anchor) != (setting.url_name, setting.anchor) for s in SETTINGS):
+        SETTINGS.append(setting)
+        SETTINGS.sort(key=lambda s: s.order)
