@@ -72,6 +72,13 @@ def paused_for(client) -> bool:
     return bool(safety_api.automated_features_paused(client))
 
 
+def pause_cause(client) -> str | None:
+    """Why the practice partner is paused ("answer", "review" or "words"), or None when it is not."""
+    from openipt.safety import api as safety_api
+
+    return safety_api.pause_cause(client)
+
+
 def model_settings_for(organisation_id):
     """Return ModelSettings when the organisation has switched the language-model partner on, else None."""
     from openipt.practice.rehearsal.llm import ModelSettings

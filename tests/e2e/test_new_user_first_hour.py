@@ -40,7 +40,6 @@ def test_on_a_360_pixel_phone_the_first_questions_answers_are_on_screen_without_
     answers = first.locator("label")
     expect(answers.first).to_be_visible()
     box = answers.first.bounding_box()
-    last = answers.last.bounding_box()
     assert page.evaluate("window.scrollY") == 0
     assert box["y"] >= 0 and box["y"] + box["height"] <= 640, box
     context.close()

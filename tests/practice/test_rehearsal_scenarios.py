@@ -139,3 +139,15 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         load_scenarios(tmp_path)
     assert "scenario id 'tiny' is also used in" in caught.value.problems[0]
+
+
+def test_the_shipped_scenarios_read_as_sentences_with_their_default_people():
+    from openipt.practice.rehearsal.engine import fill
+
+    shipped = load_scenarios()
+    parent = shipped["telling_parent_decision"]
+    assert "Dad, your dad" not in fill(parent.description, parent)
+    assert "tell Dad, who worries" in " ".join(fill(parent.description, parent).split())
+    ending = shipped["ending_relationship"]
+    text = " ".join(fill(ending.description, ending).split())
+    assert "because you are not happy together any more." in text and "because of us" not in text

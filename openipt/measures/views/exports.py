@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openipt.accounts.decorators import admin_required, staff_required
 from openipt.clients import access as client_access
@@ -160,10 +161,13 @@ def import_view(request):
         except ImportRefused as exc:
             form.add_error(field, _("Nothing was imported. %(problem)s") % {"problem": str(exc)})
         else:
-            messages.success(request, _("Imported %(new)d questionnaire(s); %(old)d were already here and were skipped.")
-                             % {"new": len(outcome.created), "old": len(outcome.already)})
+            new, old = len(outcome.created), len(outcome.already)
+            messages.success(request, ngettext("Imported %(new)d questionnaire.", "Imported %(new)d questionnaires.", new)
+                             % {"new": new} + " " + ngettext("%(old)d was already here and was skipped.",
+                                                             "%(old)d were already here and were skipped.", old) % {"old": old})
             if outcome.alerts:
-                messages.warning(request, _("%(n)d imported answer(s) raised a safety alert. Check the alerts now.")
-                                 % {"n": outcome.alerts})
+                messages.warning(request, ngettext("%(n)d imported answer raised a safety alert. Check the alerts now.",
+                                                   "%(n)d imported answers raised a safety alert. Check the alerts now.",
+                                                   outcome.alerts) % {"n": outcome.alerts})
             return redirect("measures:import")
     return render(request, "measures/import.html", {"form": form})
