@@ -67,6 +67,7 @@ MATRIX = {
     "accounts:mfa": {"GET": expect(200)},
     "accounts:people": {"GET": admin_only()},
     "accounts:security": {"GET": admin_only(405), "POST": admin_only(302)},
+    "accounts:settings": {"GET": admin_only()},
     "accounts:member": {"GET": admin_only(200, other_admin=404)},
     "accounts:member_active": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
     "accounts:revoke_invitation": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},

@@ -14,6 +14,7 @@ urlpatterns = [
     path("password-reset/<str:uid>/<str:token>/", views.password_reset_confirm_view, name="password_reset_confirm"),
     path("people/", views_people.people_view, name="people"),
     path("people/security/", views_people.security_view, name="security"),
+    path("settings/", views_people.settings_view, name="settings"),
     path("people/<int:membership_id>/", views_people.member_view, name="member"),
     path("people/<int:membership_id>/active/", views_people.member_active_view, name="member_active"),
     path("people/<int:membership_id>/two-factor-reset/", views_people.member_mfa_reset_view, name="member_mfa_reset"),

@@ -98,11 +98,19 @@ def choose_org_view(request):
             request.session[SESSION_KEY] = chosen.pk
             audit.record(registry.ORG_SWITCHED.code, actor=Actor(chosen, origin_from_request(request)))
             return HttpResponseRedirect(_safe_next(request))
-    current = request.session.get(SESSION_KEY)
     return render(
         request, "accounts/choose_org.html",
-        {"memberships": memberships, "current": current, "next": request.GET.get("next", "")},
+        {"memberships": memberships, "current": _preselected(request, memberships), "next": request.GET.get("next", "")},
     )
+
+
+def _preselected(request, memberships) -> int | None:
+    """The membership to pre-select: the one in use, else the one chosen last time; never a guess."""
+    current = request.session.get(SESSION_KEY)
+    if current is not None:
+        return current
+    last_org = audit.last_organisation_chosen(request.user.pk)
+    return next((m.pk for m in memberships if m.organisation_id == last_org), None)
 
 
 def _totp_device(user, confirmed):

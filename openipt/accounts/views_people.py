@@ -23,6 +23,7 @@ from openipt.accounts.forms import (
 )
 from openipt.accounts.middleware import SESSION_KEY
 from openipt.core.errors import ActionError, ErrorCode
+from openipt.core.extensions import SETTINGS
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 
@@ -226,3 +227,9 @@ def accept_invitation_view(request, token: str):
             messages.success(request, _("Welcome to %(org)s.") % {"org": membership.organisation})
             return redirect("home")
     return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+
+
+@admin_required
+def settings_view(request):
+    """One place for every organisation setting, each linking to its own page."""
+    return render(request, "accounts/settings.html", {"settings": SETTINGS})

@@ -105,6 +105,12 @@ class VerifyResult:
     key_ids: frozenset[str] = frozenset()
 
 
+def last_organisation_chosen(user_id: int) -> int | None:
+    """Return the organisation a person last chose to work in (the chooser pre-selects it), or None."""
+    return (AuditEvent.objects.filter(event_type=registry.ORG_SWITCHED.code, actor_user_id=user_id)
+            .order_by("-pk").values_list("organisation_id", flat=True).first())
+
+
 def _events_in_order(after: int = 0, upto: int | None = None, batch: int = 2000) -> Iterator[AuditEvent]:
     last = after
     while True:

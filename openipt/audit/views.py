@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openipt.audit import access, registry
+from openipt.audit import access, present, registry
 from openipt.core.decorators import actor_required
 from openipt.core.forms import DateInput
 from openipt.core.pagination import paginate
@@ -17,6 +17,8 @@ from openipt.core.roles import Role
 
 
 class AuditFilterForm(forms.Form):
+    event_search = forms.CharField(label=_("Events whose name contains"), required=False, max_length=60,
+                                   help_text=_("For example \"export\" or \"sign\"."))
     event_type = forms.ChoiceField(label=_("Event"), required=False)
     actor = forms.CharField(label=_("Who (username or name)"), required=False, max_length=150)
     record = forms.CharField(label=_("Client record number"), required=False, max_length=20)
@@ -25,7 +27,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event_type"].choices = [("", _("Any event"))] + [(e.code, e.description) for e in registry.all_types()]
+        self.fields["event_type"].choices = [("", _("Any event")), *present.grouped_choices(registry.all_types())]
 
     def clean(self):
         data = super().clean()
@@ -43,6 +45,8 @@ def audit_log_view(request):
         data = form.cleaned_data
         if data["event_type"]:
             events = events.filter(event_type=data["event_type"])
+        if data["event_search"]:
+            events = events.filter(event_type__in=_codes_named(data["event_search"]))
         if data["actor"]:
             events = events.filter(actor_label__icontains=data["actor"])
         if data["record"]:
@@ -53,5 +57,12 @@ def audit_log_view(request):
         if data["date_to"]:
             events = events.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
     page = paginate(request, events, per_page=50)
-    descriptions = {e.code: e.description for e in registry.all_types()}
-    return render(request, "audit/log.html", {"form": form, "page": page, "descriptions": descriptions})
+    rows = [{"event": e, "label": present.label(e.event_type), "details": present.details(e.details)} for e in page]
+    return render(request, "audit/log.html", {"form": form, "page": page, "rows": rows})
+
+
+def _codes_named(text: str) -> list[str]:
+    """The event types whose name (or area) contains the text, ignoring case."""
+    needle = text.strip().casefold()
+    return [e.code for e in registry.all_types()
+            if needle in e.description.casefold() or needle in present.area(e.code).casefold()]

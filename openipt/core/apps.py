@@ -12,11 +12,15 @@ class CoreConfig(AppConfig):
         # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
-        from openipt.core.extensions import NavItem, add_nav
+        from openipt.core.extensions import NavItem, Setting, add_nav, add_setting
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Caseload"), "clients:caseload", staff, order=10, namespace="clients"))
         add_nav(NavItem(_("People"), "accounts:people", ("admin",), order=80))
         add_nav(NavItem(_("Audit log"), "audit:log", ("admin",), order=85, namespace="audit"))
+        add_nav(NavItem(_("Settings"), "accounts:settings", ("admin",), order=88))
+        add_setting(Setting(_("Two-factor sign-in for staff"), "accounts:people",
+                            _("Whether every member of staff must sign in with a code from their phone."),
+                            order=10, anchor="security-heading"))
         add_nav(NavItem(_("Two-factor sign-in"), "accounts:mfa", staff, order=95))
         add_nav(NavItem(_("My course"), "practice:portal", ("client",), order=10))

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise as StrPromise
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from django_stubs_ext import StrPromise
@@ -52,12 +54,24 @@ class Banner:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Setting:
+    """An organisation setting listed on the admin's Settings page: `url_name` (+ `anchor`) opens it."""
+
+    label: str | StrPromise  # a lazy translation: read when the page is drawn, in the reader's language
+    url_name: str
+    description: str | StrPromise
+    order: int = 50
+    anchor: str = ""
+
+
 Panel = ClientPanel
 
 NAV: list[NavItem] = []
 PANELS: dict[str, list[ClientPanel]] = {"client": [], "course": [], "session": [], "portal": []}
 CLIENT_PANELS: list[ClientPanel] = PANELS["client"]
 BANNERS: list[Banner] = []
+SETTINGS: list[Setting] = []
 
 
 def add_nav(item: NavItem) -> None:
@@ -95,3 +109,10 @@ def add_banner(banner: Banner) -> None:
     if all(existing.key != banner.key for existing in BANNERS):
         BANNERS.append(banner)
         BANNERS.sort(key=lambda b: b.order)
+
+
+def add_setting(setting: Setting) -> None:
+    """List an organisation setting once on the Settings page."""
+    if all((s.url_name, s.anchor) != (setting.url_name, setting.anchor) for s in SETTINGS):
+        SETTINGS.append(setting)
+        SETTINGS.sort(key=lambda s: s.order)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import rules
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_admin, is_care_staff
 from openipt.accounts.models import Role
@@ -114,8 +114,20 @@ def own_client(actor: Actor | None):
     return visible_clients(actor).first()
 
 
+def with_viewer_assignment(courses: QuerySet[Course], actor) -> QuerySet[Course]:
+    """Annotate courses with whether this actor is assigned to their client, for `is_assigned` on a list.
+
+    The annotation answers for this actor only: check the courses with the same actor.
+    """
+    mine = Assignment.objects.filter(client_id=OuterRef("client_id"), staff_id=actor.membership.pk)
+    return courses.annotate(viewer_assigned=Exists(mine))
+
+
 @rules.predicate
 def is_assigned(actor: Actor, course) -> bool:
+    known = getattr(course, "viewer_assigned", None)
+    if known is not None:
+        return known
     return Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
 
 

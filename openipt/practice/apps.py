@@ -10,7 +10,15 @@ class PracticeConfig(AppConfig):
         # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
-        from openipt.core.extensions import ClientPanel, NavItem, add_client_panel, add_nav, add_panel
+        from openipt.core.extensions import (
+            ClientPanel,
+            NavItem,
+            Setting,
+            add_client_panel,
+            add_nav,
+            add_panel,
+            add_setting,
+        )
         from openipt.practice import (  # noqa: F401 - registers the audit event types
             actions,
             rehearsal_actions,
@@ -26,7 +34,9 @@ class PracticeConfig(AppConfig):
         add_nav(NavItem(_("Worksheets"), "practice:worksheets", client, order=13))
         add_nav(NavItem(_("Practise"), "practice:rehearsals", client, order=14))
         add_nav(NavItem(_("Reminders"), "practice:reminders", client, order=15))
-        add_nav(NavItem(_("Practice partner"), "practice:partner_settings", ("admin",), order=90))
+        add_setting(Setting(_("Practice partner"), "practice:partner_settings",
+                            _("The automated partner clients practise hard conversations with: scripted, or a "
+                              "language model you connect."), order=60))
         add_client_panel(ClientPanel("practice", "practice/_client_panel.html", client_panel_context, order=40))
         add_panel("course", ClientPanel("interval-history", "practice/_course_panel.html", course_panel_context,
                                         order=20))

@@ -79,6 +79,11 @@ def paused_for(client: Client) -> bool:
     return bool(safety_api.automated_features_paused(client))
 
 
+def pause_cause(client: Client) -> str | None:
+    """Why the practice partner is paused ("answer", "review" or "words"), or None when it is not."""
+    return safety_api.pause_cause(client)
+
+
 def model_settings_for(organisation_id: int) -> ModelSettings | None:
     """Return ModelSettings when the organisation has switched the language-model partner on, else None."""
     from openipt.practice.rehearsal.llm import ModelSettings

@@ -112,6 +112,19 @@ def automated_features_paused(client) -> bool:
     return AutomationPause.objects.filter(client_id=client.pk, lifted_at__isnull=True).exists()
 
 
+def pause_cause(client) -> str | None:
+    """What started the client's open pause: "answer" (a questionnaire), "review" (a session note) or "words"; None if none."""
+    from openipt.safety.models import AutomationPause
+
+    if client is None or getattr(client, "pk", None) is None:
+        return None
+    kind = (AutomationPause.objects.filter(client_id=client.pk, lifted_at__isnull=True)
+            .order_by("-started_at").values_list("alert__rule_kind", flat=True).first())
+    if kind is None:
+        return None
+    return {"instrument_item": "answer", "risk_review": "review"}.get(kind, "words")
+
+
 def open_alert_counts_by_staff(membership_ids) -> dict[int, int]:
     """Return {membership id: open alerts on the clients assigned to them}, in one query."""
     from django.db.models import Count

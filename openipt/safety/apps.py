@@ -14,10 +14,12 @@ class SafetyConfig(AppConfig):
             Banner,
             ClientPanel,
             NavItem,
+            Setting,
             add_banner,
             add_client_panel,
             add_nav,
             add_panel,
+            add_setting,
         )
         from openipt.safety import actions  # noqa: F401 - registers the audit event types
         from openipt.safety.api import open_alert_counts_by_staff
@@ -32,7 +34,15 @@ class SafetyConfig(AppConfig):
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Alerts"), "safety:alerts", staff, order=15, namespace="safety"))
-        add_nav(NavItem(_("Safety settings"), "safety:settings", ("admin",), order=85))
+        add_setting(Setting(_("Risk rules"), "safety:settings", _("Which answers and words raise a safety alert."),
+                            order=30, anchor="rules-heading"))
+        add_setting(Setting(_("Safeguarding lead"), "safety:safeguarding_lead",
+                            _("Who is told at once when a client's words may point to a child being harmed."), order=31))
+        add_setting(Setting(_("Escalation timing"), "safety:timing",
+                            _("How long an alert waits for someone to act before it is passed on."), order=32))
+        add_setting(Setting(_("Crisis contacts"), "safety:settings",
+                            _("The helplines clients see after a risk signal and on \"Get help now\", per language."),
+                            order=33, anchor="contacts-heading"))
         add_banner(Banner("safety-alerts", staff_banner, order=1))
         add_banner(Banner("safety-help", client_banner, order=2))
         add_client_panel(ClientPanel("safety", "safety/_client_panel.html", client_panel_context, order=5))

@@ -118,7 +118,7 @@ class TimingForm(forms.Form):
         self.policy = policy
         for index, (step, value) in enumerate(zip(policy.steps[1:], current, strict=True), start=1):
             self.fields[f"step_{index}"] = forms.IntegerField(
-                label=_("Minutes until the %(who)s is told") % {"who": TARGET_WORDS.get(step.notify, step.notify)},
+                label=_("Minutes before telling the %(who)s") % {"who": TARGET_WORDS.get(step.notify, step.notify)},
                 help_text=_("Counted from the step before."), min_value=0 if step.after_minutes == 0 else 1,
                 max_value=7 * 24 * 60, initial=value,
             )

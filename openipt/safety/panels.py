@@ -39,7 +39,7 @@ def client_banner(request) -> str:
         return ""
     hidden = set(request.session.get("safety_crisis_hidden", []))
     open_kinds = {pk: kind for pk, kind in client.risk_alerts.filter(status__in=OPEN).values_list("pk", "kind") if pk not in hidden}
-    pages = {client_page_for(kind) for kind in open_kinds.values()}
+    pages = {client_page_for(kind) for kind in open_kinds.values()} if not _lists_contacts(request) else set()
     show_crisis = "crisis" in pages
     show_support = not show_crisis and "discreet" in pages
     contacts = (access.crisis_contacts_for(client.organisation_id, client.preferred_language)
@@ -48,6 +48,15 @@ def client_banner(request) -> str:
         "show_crisis": show_crisis, "show_support": show_support, "quick_exit": quick_exit_url(), "contacts": contacts,
         "csrf_token": get_token(request), "next": request.get_full_path(),
     })
+
+
+CONTACT_PAGES = {"safety:help", "safety:support"}
+
+
+def _lists_contacts(request) -> bool:
+    """True on the pages that list the crisis contacts themselves, where the box would repeat them."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in CONTACT_PAGES
 
 
 def client_page_for(kind_id: str) -> str:

@@ -126,12 +126,22 @@ def item_wording(instrument: str, item: str) -> tuple[str, str]:
     return instrument.upper(), ""
 
 
+def item_name(instrument: str, item: str) -> str:
+    """Name a questionnaire item as people do: "PHQ-9 question 9" (the codes only for an unknown instrument)."""
+    registry = _instruments()
+    if registry is not None and instrument in registry:
+        found = registry.get(instrument)
+        ids = [entry.id for entry in found.items]
+        if item in ids:
+            return _("%(instrument)s question %(n)d") % {"instrument": found.short_name, "n": ids.index(item) + 1}
+        return _("%(instrument)s question %(item)s") % {"instrument": found.short_name, "item": item}
+    return _("%(instrument)s question %(item)s") % {"instrument": instrument.upper(), "item": item}
+
+
 def source_words(alert) -> str:
     """Say where an alert came from in a few words."""
     if alert.rule_kind == "instrument_item":
-        name, _text = item_wording(alert.source, next((e.get("item", "") for e in alert.evidence), ""))
-        item = next((e.get("item", "") for e in alert.evidence), "")
-        return _("%(instrument)s, item %(item)s") % {"instrument": name, "item": item}
+        return item_name(alert.source, next((e.get("item", "") for e in alert.evidence), ""))
     if alert.rule_kind == "risk_review":
         return str(SOURCE_WORDS["risk_review"])
     return _("Words in %(source)s") % {"source": SOURCE_WORDS.get(alert.source, alert.source.replace("_", " "))}

@@ -1,5 +1,6 @@
 """Signing in and out: lockout, idle expiry, organisation choice and two-factor sign-in."""
 
+import re
 import time
 
 import pytest
@@ -89,6 +90,29 @@ def test_someone_in_two_organisations_chooses_one_and_sees_only_its_records(worl
     listing = browser.get("/clients/").content.decode()
     assert "Maya Okafor" not in listing
     assert browser.get(f"/clients/{world.clients['mine'].pk}/").status_code == 404
+
+
+def _checked(page) -> list[str]:
+    return re.findall(r'name="membership" id="m\d+" value="(\d+)"[^>]*\bchecked', page)
+
+
+def test_the_organisation_chooser_guesses_nothing_the_first_time_and_remembers_the_last_choice(world):
+    from openipt.accounts.models import Membership
+
+    user = world.m["therapist"].user
+    actions.add_member(world.other_org, user, Role.THERAPIST)
+    other = Membership.objects.get(user=user, organisation=world.other_org)
+    browser = Browser()
+    _sign_in(browser, user.username)
+    # the first time, no organisation is chosen for them (one may have nothing in it), and one must be chosen
+    first = browser.get("/account/organisation/").content.decode()
+    assert _checked(first) == [] and first.count('name="membership"') == 2
+    assert "Choose one of your organisations." in browser.post("/account/organisation/", {}).content.decode()
+    browser.post("/account/organisation/", {"membership": other.pk})
+    # at the next sign-in, the organisation they chose last is pre-selected
+    again = Browser()
+    _sign_in(again, user.username)
+    assert _checked(again.get("/account/organisation/").content.decode()) == [str(other.pk)]
 
 
 def test_an_organisation_can_require_two_factor_sign_in_for_staff(world):

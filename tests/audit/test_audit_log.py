@@ -85,10 +85,37 @@ def test_admins_browse_and_filter_the_log_of_their_own_organisation_only(world, 
     page = browser.get("/audit/", {"record": target.record_number})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "client.created" in text
+    assert "Client record created" in text
     assert world.clients["other"].record_number not in text
     other = as_member(world.m["other_admin"]).get("/audit/", {"record": target.record_number})
     assert "No events match." in other.content.decode()
+
+
+def _table(page) -> str:
+    text = page.content.decode()
+    return text[text.index("<table"):text.index("</table>")]
+
+
+def test_the_what_column_reads_as_words_with_the_details_as_names_and_values(world, as_member):
+    from openipt.measures.settings_actions import REPORT_MADE
+
+    target = world.clients["mine"]
+    admin = actor(world.m["admin"])
+    audit.record(REPORT_MADE.code, actor=admin, client=target, details={"version": "staff", "per_item": True, "note": None})
+    table = _table(as_member(world.m["admin"]).get("/audit/", {"record": target.record_number}))
+    assert "End-of-treatment report made" in table and "Version: staff; Per item: yes" in table
+    assert "measures.report_made" not in table and "{" not in table and "None" not in table
+
+
+def test_the_event_filter_is_grouped_by_area_and_a_name_search_works_without_javascript(world, as_member):
+    browser = as_member(world.m["admin"])
+    target = world.clients["mine"]
+    page = browser.get("/audit/").content.decode()
+    assert '<optgroup label="Questionnaires">' in page and '<optgroup label="Safety">' in page
+    found = _table(browser.get("/audit/", {"event_search": "Created", "record": target.record_number}))
+    assert "Client record created" in found
+    nothing = _table(browser.get("/audit/", {"event_search": "no such event", "record": target.record_number}))
+    assert "No events match." in nothing
 
 
 def test_the_audit_filter_explains_a_reversed_date_range(world, as_member):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from openipt.accounts import actions
@@ -14,8 +16,12 @@ def test_account_pages_pass_axe_on_a_phone(phone):
     actions.add_member(world.other_org, world.m["therapist"].user, Role.THERAPIST)
     phone.sign_in(world.m["therapist"].user.username, PASSWORD)
     expect(phone.page.get_by_role("heading", name="Where are you working now?")).to_be_visible()
+    phone.page.get_by_role("button", name="Continue").click()  # nothing chosen yet: the browser asks for a choice
+    expect(phone.page.get_by_role("heading", name="Where are you working now?")).to_be_visible()
+    phone.page.get_by_role("radio", name=re.compile(r"^Riverbank Clinic")).check()
     phone.page.get_by_role("button", name="Continue").click()
     phone.check()
+    expect(phone.page.get_by_role("heading", name="Where are you working now?")).to_have_count(0)
     phone.goto("/account/mfa/")
     expect(phone.page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
     phone.goto("/no/such/page/")

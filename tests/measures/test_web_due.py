@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -156,3 +157,17 @@ def test_the_portal_runs_the_same_queries_with_one_or_many_questionnaires_due(wo
     large = count()
     assert large == small
     assert "Fill in the AUDIT-C" in client.get("/me/").content.decode()
+
+
+@pytest.mark.parametrize("who, offered", [("therapist", True), ("supervisor", False), ("admin", False)])
+def test_the_due_list_offers_a_paper_form_only_where_the_viewer_may_enter_one(world, client, who, offered):
+    # given a client of the therapist with questionnaires due
+    start_course(world, "mine")
+    login(client, world.m[who])
+    body = client.get("/measures/due/").content.decode()
+    links = re.findall(r'href="(/measures/course/\d+/enter/[^"]*)"', body)
+    # then only care staff assigned to the client are offered the paper form, and every offer opens
+    assert bool(links) is offered
+    assert "Enter a paper form" in body if offered else "Enter a paper form" not in body
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200

@@ -114,12 +114,28 @@ def test_an_identifiable_csv_needs_a_reason(world, client):
     _scores(world)
     login(client, world.m["admin"])
     refused = client.post("/measures/export/measures.csv", {"reason": "", "confirm": ""})
-    assert refused.status_code == 400 and "This field is required." in refused.content.decode()
+    assert refused.status_code == 302 and refused["Location"] == "/measures/export/#ident-heading"
+    page = client.get(refused["Location"]).content.decode()
+    assert "This field is required." in page and "completed questionnaire" in page
     assert not _exported("csv").exists()
     response = client.post("/measures/export/measures.csv", {"reason": "Audit for the funder", "confirm": "on"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0]["given_name"] == "Maya" and rows[0]["family_name"] == "Okafor"
     assert _exported("csv").get().details["identifiable"] is True
+
+
+def test_a_refused_identifiable_export_is_explained_on_the_export_form_keeping_the_reason(world, client):
+    # given an admin who gives a reason but forgets to tick the box, for the Patient file
+    login(client, world.m["admin"])
+    refused = client.post("/measures/export/fhir/Patient.ndjson", {"reason": "Audit for the funder"}, follow=True)
+    # then they are back on the export form, which says what is missing and keeps the reason
+    page = refused.content.decode()
+    assert refused.status_code == 200 and refused.redirect_chain[-1][0] == "/measures/export/#ident-heading"
+    assert "<h1>Export questionnaires</h1>" in page and "This field is required." in page
+    assert 'value="Audit for the funder"' in page
+    assert not _exported("fhir-ndjson:Patient").exists()
+    # and the message does not follow them to the next visit
+    assert "This field is required." not in client.get("/measures/export/").content.decode()
 
 
 def test_only_admins_export_the_organisation(world, client):

@@ -137,7 +137,7 @@ def test_the_import_page_shows_the_problem_beside_the_file_and_stores_nothing(wo
     assert error.startswith("Nothing was imported.") and "status" in error
     pasted = client.post("/measures/import/", {"text": json.dumps(_qr(_mine(world)))})
     assert pasted.status_code == 302
-    assert "Imported 1 questionnaire(s); 0 were already here" in client.get(pasted["Location"]).content.decode()
+    assert "Imported 1 questionnaire. 0 were already here" in client.get(pasted["Location"]).content.decode()
 
 
 def test_an_empty_import_form_says_what_to_do(world, client):

@@ -91,7 +91,7 @@ def test_a_paper_phq9_with_question_9_blank_is_asked_for_again_then_followed_up(
         "phq9_q9_unanswered", "raised", "medium", course.client_id)
     assert alert.status in OPEN and "was not answered" in alert.reason
     record = client.get(f"/clients/{course.client_id}/").content.decode()
-    assert "PHQ-9, item q9" in record
+    assert "PHQ-9 question 9" in record and "item q9" not in record
     assert "A risk alert is waiting for someone to act" in client.get("/clients/").content.decode()
 
 

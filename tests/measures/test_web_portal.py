@@ -128,8 +128,10 @@ def test_a_safety_answer_shows_a_calm_message_and_raises_an_alert_in_the_same_tr
     response = client.post(f"/measures/me/{key}/", form_data(phq9(1, 1, 1, 1, 1, 1, 1, 1, 1)))
     page = client.get(response["Location"]).content.decode()
     assert "Thank you for telling us how you feel" in page
-    assert "Your therapist will be told about this answer" in page
+    assert "Your therapist has been told about this answer" in page
     assert "call your local emergency number now" in page
+    # one red box (the crisis box every client page shows), and one tense: the therapist has been told
+    assert page.count("oi-alert--error") == 1 and "will be told" not in page
     admin = Administration.objects.get(due_key=key)
     assert admin.safety_followup and admin.flags == [{"item": "q9", "value": 1, "score": 1, "threshold": 1}]
     assert Alert.objects.filter(client=world.clients["self"]).exists()

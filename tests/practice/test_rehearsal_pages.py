@@ -143,12 +143,26 @@ def test_a_risky_message_pauses_the_partner_and_shows_the_safety_plan(world, cli
     assert list(talk.turns.values_list("speaker", flat=True)) == ["partner", "client"]
     page = client.get(f"/me/practise/{talk.pk}/").content.decode()
     assert "The practice partner is resting for now." in page
+    assert "Something you wrote may be about feeling unsafe." in page
     assert "/safety/" in page.split('class="pr-calm"')[1]  # the help slot with the safety plan
     assert 'id="message"' not in page  # no box to keep talking to the partner
     # and nothing new can start until a person reopens it
     with pytest.raises(ActionError, match="resting"):
         rehearsal_actions.start_rehearsal(me, "housework")
     assert "The practice partner is resting for now." in client.get("/me/practise/").content.decode()
+
+
+def test_a_pause_started_by_a_questionnaire_answer_says_so_not_something_you_wrote(world, client, me):
+    from tests.support.safety import raise_answers
+
+    # given a PHQ-9 answer to the suicide question that paused automated features
+    raise_answers(world.clients["self"], "phq9", {**{f"q{i}": 0 for i in range(1, 9)}, "q9": 3})
+    login(client, world.m["client"])
+    page = client.get("/me/practise/").content.decode()
+    # then the resting partner names the answer as the cause, not something the client wrote
+    assert "The practice partner is resting for now." in page
+    assert "One of your questionnaire answers may be about feeling unsafe." in page
+    assert "Something you wrote" not in page
 
 
 def test_words_about_harm_get_no_tips_and_raise_an_alert_with_the_message(world, me):

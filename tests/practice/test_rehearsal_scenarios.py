@@ -147,3 +147,15 @@ def test_a_node_without_next_or_an_ending_with_next_is_refused_at_its_line():
         "tiny.yaml:14: nodes.upset: never leads to an ending (a dead end)"]
     text = MINIMAL.replace("    end: true\n", "    end: true\n    next: {otherwise: upset}\n")
     assert _problems(text) == ["tiny.yaml:21: nodes.fine.next: an ending node cannot have 'next'"]
+
+
+def test_the_shipped_scenarios_read_as_sentences_with_their_default_people():
+    from openipt.practice.rehearsal.engine import fill
+
+    shipped = load_scenarios()
+    parent = shipped["telling_parent_decision"]
+    assert "Dad, your dad" not in fill(parent.description, parent)
+    assert "tell Dad, who worries" in " ".join(fill(parent.description, parent).split())
+    ending = shipped["ending_relationship"]
+    text = " ".join(fill(ending.description, ending).split())
+    assert "because you are not happy together any more." in text and "because of us" not in text

@@ -74,6 +74,19 @@ def test_the_client_can_fold_the_crisis_box_away_and_help_stays_one_tap_away(wor
     assert "You are not alone" in client.get("/me/").content.decode()  # a new signal shows it again
 
 
+def test_get_help_now_lists_the_crisis_contacts_once_while_the_crisis_box_is_open(world, client):
+    # given a client with an open risk alert: the crisis box shows the contacts on their pages
+    _contacts(world)
+    raise_text(world.clients["self"])
+    login(client, world.m["client"])
+    assert "You are not alone. Help is here." in client.get("/me/").content.decode()
+    # when they press "Get help now", that page lists the contacts once, not once more in the box
+    page = client.get("/safety/me/help/").content.decode()
+    assert page.count("Riverbank Crisis Line") == 1 and "Get help now" in page
+    # and the box is back on the next page: the signal is not dropped
+    assert "You are not alone. Help is here." in client.get("/me/").content.decode()
+
+
 def test_hiding_refuses_to_send_the_client_to_another_site(world, client):
     login(client, world.m["client"])
     response = client.post("/safety/me/help/hide/", {"next": "https://example.com/"})

@@ -92,6 +92,8 @@ def test_switching_off_in_one_organisation_leaves_the_other_alone(world):
 
 def test_timing_must_be_whole_minutes_within_a_week(world, client):
     login(client, world.m["admin"])
+    form = client.get("/safety/settings/timing/").content.decode()
+    assert "Minutes before telling the admins" in form and " is told" not in form  # "the admins is told"
     response = client.post("/safety/settings/timing/", {"policy": "standard", "standard-step_1": "0", "standard-step_2": "abc"})
     page = response.content.decode()
     assert response.status_code == 200 and 'id="id_standard-step_1_error1"' in page and 'id="id_standard-step_2_error1"' in page

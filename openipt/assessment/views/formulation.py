@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
@@ -189,7 +190,8 @@ def goals_view(request, course_id):
                 return redirect(reverse("assessment:formulation", args=[course.pk]) + "#goals")
             apply_action_error(form, exc)
         else:
-            messages.success(request, _("%(n)d goal(s) added to the course.") % {"n": len(made)})
+            messages.success(request, ngettext("%(n)d goal added to the course.", "%(n)d goals added to the course.",
+                                               len(made)) % {"n": len(made)})
             return redirect("assessment:formulation", course_id=course.pk)
     return render(request, "assessment/formulation.html", _context(request, course, goals_form=form))
 

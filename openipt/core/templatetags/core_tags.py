@@ -55,3 +55,11 @@ def submission_key() -> SafeString:
     from openipt.core.submissions import FIELD
 
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4().hex)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The name of a client language ("English" for "en"); an unknown code is shown as it is."""
+    from openipt.core.languages import LANGUAGE_NAMES
+
+    return str(LANGUAGE_NAMES.get(code, code))

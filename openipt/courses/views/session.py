@@ -114,7 +114,7 @@ def _session_context(request, session, *, note_form=None, conflict=None, addendu
         "addendum_form": addendum_form or AddendumForm(),
         "addenda": access.note_addenda(note),
         "ratings_form": ratings_form,
-        "ratings": mine,
+        "rated_goals": [{"goal": goal, "rating": mine.get(goal.pk)} for goal in goals],
         "attendance_form": attendance_form or AttendanceForm(initial={"attendance": session.attendance}),
         "steps_error": steps_error,
         "technique_names": [techniques.get(t, t) for t in (note.techniques if note else [])],

@@ -193,7 +193,7 @@ def course_outcome(instrument: Instrument, administrations: Sequence[Administrat
     start = (_case(instrument, "caseness_start", total_of(baseline), sex, case_cutoff) if baseline
              else _verdict("caseness_start", "not_enough_data"))
     if sessions < MIN_SCORED_SESSIONS or len(scored) < 2:
-        detail = f"{sessions} attended session(s) with a score; {MIN_SCORED_SESSIONS} needed"
+        detail = f"{sessions} attended {'session' if sessions == 1 else 'sessions'} with a score; {MIN_SCORED_SESSIONS} needed"
         nd = {k: _verdict(k, "not_enough_data", detail) for k in ("reliable_change", "response", "remission", "caseness_end")}
         return CourseOutcome(instrument.code, False, sessions, baseline, latest, None,
                              nd["reliable_change"], nd["response"], nd["remission"], start, nd["caseness_end"])

@@ -83,6 +83,10 @@ class ScoreResult:
         }
 
 
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
 def _round_half_up(x: Fraction) -> int:
     return math.floor(x + Fraction(1, 2))
 
@@ -147,12 +151,12 @@ def score(instrument: Instrument, answers: Mapping[str, int | None], sex: str | 
         raw = sum(v for v in item_scores.values() if v is not None)
         total = _round_half_up(Fraction(raw * len(item_scores), answered))
         prorated = True
-        notes.append(f"{len(missing)} item(s) missing; total prorated from {answered} answered items "
+        notes.append(f"{_items(len(missing))} missing; total prorated from {answered} answered items "
                      f"(mean x {len(item_scores)}, rounded half up).")
     else:
         total = None
         allowed = rule.max_missing if rule.rule == "prorate" else 0
-        notes.append(f"{len(missing)} item(s) missing; no total (at most {allowed} may be missing).")
+        notes.append(f"{_items(len(missing))} missing; no total (at most {allowed} may be missing).")
 
     flags = []
     for s in instrument.safety_items:

@@ -15,8 +15,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openipt.accounts.decorators import admin_required, staff_required
 from openipt.clients import access as client_access
@@ -59,14 +61,24 @@ def _org_scope(actor: Actor):
     return clients, admins
 
 
+REFUSED_KEY = "measures_export_refused"
+
+
+def _refused(request, form: IdentifiableForm):
+    """Send a refused identifiable export back to the export page, which says why and keeps what was typed."""
+    request.session[REFUSED_KEY] = {name: form.data.get(name, "") for name in form.fields}
+    return redirect(reverse("measures:export") + "#ident-heading")
+
+
 @admin_required
 def export_view(request):
     """The organisation's downloads: FHIR NDJSON per resource type, the tidy CSV and its dictionary."""
     actor = request.actor
     _clients, admins = _org_scope(actor)
     count = admins.filter(status=Status.COMPLETED).count()
-    return render(request, "measures/export.html", {"count": count, "types": RESOURCE_TYPES,
-                                                    "form": IdentifiableForm()})
+    refused = request.session.pop(REFUSED_KEY, None)
+    form = IdentifiableForm(refused) if refused is not None else IdentifiableForm()
+    return render(request, "measures/export.html", {"count": count, "types": RESOURCE_TYPES, "form": form})
 
 
 @admin_required
@@ -77,7 +89,7 @@ def export_ndjson_view(request, resource_type):
         raise Http404
     identifiable, bad, reason = _identifiable(request)
     if bad is not None:
-        return render(request, "measures/export.html", {"count": None, "types": RESOURCE_TYPES, "form": bad}, status=400)
+        return _refused(request, bad)
     clients, admins = _org_scope(actor)
     per_item = request.GET.get("per_item") == "1"
     settings_actions.record_export(actor, f"fhir-ndjson:{resource_type}", identifiable=identifiable,
@@ -93,7 +105,7 @@ def export_csv_view(request):
     actor = request.actor
     identifiable, bad, reason = _identifiable(request)
     if bad is not None:
-        return render(request, "measures/export.html", {"count": None, "types": RESOURCE_TYPES, "form": bad}, status=400)
+        return _refused(request, bad)
     clients, admins = _org_scope(actor)
     settings_actions.record_export(actor, "csv", identifiable=identifiable, details={"reason": reason})
     lines = exports.csv_lines(actor.organisation, clients, admins, identifiable=identifiable)
@@ -153,10 +165,13 @@ def import_view(request):
         except ImportRefused as exc:
             form.add_error(field, _("Nothing was imported. %(problem)s") % {"problem": str(exc)})
         else:
-            messages.success(request, _("Imported %(new)d questionnaire(s); %(old)d were already here and were skipped.")
-                             % {"new": len(outcome.created), "old": len(outcome.already)})
+            new, old = len(outcome.created), len(outcome.already)
+            messages.success(request, ngettext("Imported %(new)d questionnaire.", "Imported %(new)d questionnaires.", new)
+                             % {"new": new} + " " + ngettext("%(old)d was already here and was skipped.",
+                                                             "%(old)d were already here and were skipped.", old) % {"old": old})
             if outcome.alerts:
-                messages.warning(request, _("%(n)d imported answer(s) raised a safety alert. Check the alerts now.")
-                                 % {"n": outcome.alerts})
+                messages.warning(request, ngettext("%(n)d imported answer raised a safety alert. Check the alerts now.",
+                                                   "%(n)d imported answers raised a safety alert. Check the alerts now.",
+                                                   outcome.alerts) % {"n": outcome.alerts})
             return redirect("measures:import")
     return render(request, "measures/import.html", {"form": form})

@@ -94,8 +94,10 @@ def due_view(request):
     page = paginate(request, due.open_items(courses, now, clients=visible_clients(actor)), per_page=25)
     items = [due.row_item(row, now) for row in page.object_list]
     clients = {c.pk: c for c in Client.objects.filter(pk__in={i.client_id for i in items})}
-    course_map = {c.pk: c for c in Course.objects.filter(pk__in={i.course_id for i in items})}
+    shown = access.with_viewer_assignment(Course.objects.filter(pk__in={i.course_id for i in items}), actor)
+    course_map = {c.pk: c for c in shown}
     rows = [{"item": i, "client": clients.get(i.client_id), "course": course_map.get(i.course_id),
+             "can_enter": i.course_id in course_map and access.can_administer(actor, course_map[i.course_id]),
              "partner": _partner_number(course_map.get(i.course_id), i.client_id),
              "name": instruments.name(i.instrument_code),
              "format": format_name(course_map[i.course_id]) if i.course_id in course_map else ""}

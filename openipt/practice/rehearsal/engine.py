@@ -100,6 +100,8 @@ def fill(text: str, scenario: Scenario, person: Personalisation | None = None) -
         "relationship": _clean(person.relationship, 40) or scenario.other_relationship,
         "situation": _clean(person.situation, 200) or scenario.situation,
     }
+    if values["name"].casefold() == values["relationship"].casefold():  # "Dad, your dad" says it twice
+        text = re.sub(r"\{name\},\s+your\s+\{relationship\}", "{name}", text)
     return re.sub(r"\{(name|relationship|situation)\}", lambda m: values[m.group(1)], text)
 
 

@@ -29,7 +29,7 @@ def rehearsal_list_view(request):
     people = rehearsal_actions.inventory_people(client)
     form = StartRehearsalForm(request.POST or None, scenarios=fits + others, people=people)
     enabled = access.settings_for(client).rehearsal_enabled
-    paused = rehearsal_actions.paused_for(client)
+    paused = rehearsal_actions.pause_cause(client)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
@@ -137,7 +137,7 @@ def rehearsal_view(request, rehearsal_id):
         rehearsal = access.get_rehearsal(request.actor, rehearsal.pk)
     context = rehearsal_context(rehearsal)
     context.update(form=form, enabled=access.settings_for(client).rehearsal_enabled,
-                   paused=rehearsal_actions.paused_for(client), comments=access.comments_on(rehearsal=rehearsal),
+                   paused=rehearsal_actions.pause_cause(client), comments=access.comments_on(rehearsal=rehearsal),
                    model=rehearsal.partner == "model")
     return render(request, "practice/rehearsal.html", portal_context(request, client, **context))
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from openipt.accounts.decorators import admin_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
-from openipt.safety import access, settings_actions
+from openipt.core.languages import LANGUAGE_NAMES
+from openipt.safety import access, present, settings_actions
 from openipt.safety.catalogue import instrument_catalogue
 from openipt.safety.forms import (
     OPERATOR_WORDS,
@@ -36,10 +37,12 @@ def _instrument_codes() -> list[str]:
 def _rule_words(rule) -> str:
     kind = rule.kind
     if kind == "instrument_item":
-        return _("%(instrument)s item %(item)s %(op)s %(threshold)s") % {
-            "instrument": rule.instrument.upper(), "item": rule.item, "op": OPERATOR_WORDS[rule.operator], "threshold": rule.threshold}
+        return _("%(item)s: an answer %(op)s %(threshold)s") % {
+            "item": present.item_name(rule.instrument, rule.item), "op": OPERATOR_WORDS[rule.operator],
+            "threshold": rule.threshold}
     if kind == "free_text":
-        return _("Words a client writes (the free-text detector, %(language)s)") % {"language": rule.language}
+        return _("Words a client writes (the free-text detector, %(language)s)") % {
+            "language": LANGUAGE_NAMES.get(rule.language, rule.language)}
     return _("The therapist's risk review in a session note")
 
 

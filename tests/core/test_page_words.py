@@ -1,0 +1,95 @@
+"""The pages each demo role opens read as words: no internal codes, no "(s)" plurals, no Python reprs.
+
+The demo world (`make run`) is loaded, and each demo login follows the links of its pages, from its start
+page, a bounded number of pages deep. The visible text of every page is scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+
+import pytest
+
+from openipt.audit import registry
+from openipt.seed import demo
+
+PAGES_PER_ROLE = 45
+SKIP = re.compile(r"/(static|export|fhir|print|pdf|calendar\.ics|feed)|logout|\.(csv|ndjson|ics|pdf|json|md)$|/save/|/hide/")
+
+
+class _Text(HTMLParser):
+    """Visible text (outside scripts, styles and the hidden), and the links, of one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style", "template") or "hidden" in attrs:
+            self._skip += 1
+        if tag == "a" and (attrs.get("href") or "").startswith("/"):
+            self.links.append(attrs["href"].split("#")[0])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.parts.append(" ".join(data.split()))
+
+
+def _faults(text: str) -> list[str]:
+    codes = {e.code for e in registry.all_types()}
+    found = [f"event code {w}" for w in set(re.findall(r"\b[a-z_]+\.[a-z_]+\b", text)) if w in codes]
+    checks = {
+        "an item code": r"\bitem q\d+\b|\bq\d{1,2}\b",
+        "a (s) plural": r"\w\(s\)",
+        "a Python repr": r"\{'|\[<|<QuerySet|[:=(] ?None\b",
+        "a language code": r"\bLanguage \| [a-z]{2,3} \|",
+        "a missing value before a colon": r"\.:",
+    }
+    for name, pattern in checks.items():
+        found += [f"{name}: …{text[max(0, m.start() - 40):m.end() + 20]}…" for m in re.finditer(pattern, text)]
+    return found
+
+
+def _sign_in(browser, username: str) -> None:
+    browser.post("/account/login/", {"username": username, "password": demo.DEMO_PASSWORD})
+    chooser = browser.get("/account/organisation/")
+    if chooser.status_code == 200 and b'name="membership"' in chooser.content:
+        first = re.search(rb'value="(\d+)"[^>]*>\s*<label[^>]*>Riverside', chooser.content)
+        browser.post("/account/organisation/", {"membership": first.group(1).decode()})
+
+
+def _walk(browser) -> dict[str, list[str]]:
+    seen, queue, faults = set(), deque(["/"]), {}
+    while queue and len(seen) < PAGES_PER_ROLE:
+        path = queue.popleft()
+        if path in seen or SKIP.search(path):
+            continue
+        seen.add(path)
+        response = browser.get(path, follow=True)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = _Text()
+        page.feed(response.content.decode())
+        problems = _faults(" | ".join(page.parts))
+        if problems:
+            faults[path] = problems
+        queue.extend(link for link in page.links if link not in seen)
+    return faults
+
+
+@pytest.mark.parametrize("username", [p[0] for p in demo.PEOPLE])
+def test_the_pages_each_demo_role_opens_show_no_raw_codes_plurals_or_reprs(db, client, username):
+    demo.load_demo()
+    _sign_in(client, username)
+    faults = _walk(client)
+    report = "\n".join(f"{path}: {'; '.join(sorted(set(found)))}" for path, found in faults.items())
+    assert faults == {}, report
