@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from tests.test_permission_matrix import MATRIX, PREPARERS, _kwargs, url_params
+from tests.test_permission_matrix import MATRIX, _kwargs, build_world, url_params
 
 APPS = ["core", "accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups",
         "supervision", "couples", "today"]
@@ -59,7 +59,7 @@ def fuzz_world(django_db_setup, django_db_blocker):
 
     from openipt.accounts import actions
     from openipt.accounts.models import Role
-    from tests.support.people import actor, make_member, make_world
+    from tests.support.people import actor, make_member
 
     # Failures are collected and reported by the tests; the log lines for each of thousands of refused requests
     # (server errors, sign-in failures) would only bury the report.
@@ -67,12 +67,7 @@ def fuzz_world(django_db_setup, django_db_blocker):
     for name in quiet:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     with django_db_blocker.unblock(), transaction.atomic():
-        world = make_world()
-        world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test",
-                                          role="therapist").invitation
-        world.matrix_kwargs = {}
-        for prepare in PREPARERS:
-            world.matrix_kwargs.update(prepare(world) or {})
+        world = build_world()
         joining = actions.invite(actor(world.m["admin"]), email="joining@example.test", role="therapist")
         world.matrix_kwargs["accounts:accept_invitation"] = {"token": joining.token}
         forgetful = make_member(world.org, Role.THERAPIST).user  # never signed in here, so the link stays good

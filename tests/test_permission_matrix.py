@@ -133,23 +133,30 @@ def matrix_world(django_db_setup, django_db_blocker):
     """
     from django.db import transaction
 
-    from openipt.accounts import actions
     from openipt.accounts.models import Organisation
     from tests.support.database import fingerprint
-    from tests.support.people import actor, make_world
 
     with django_db_blocker.unblock():
         with transaction.atomic():
-            world = make_world()
-            world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test",
-                                              role="therapist").invitation
-            world.matrix_kwargs = {}
-            for prepare in PREPARERS:
-                world.matrix_kwargs.update(prepare(world) or {})
+            world = build_world()
             world.as_built = fingerprint()
             yield world
             transaction.set_rollback(True)
         assert not Organisation.objects.filter(pk=world.org.pk).exists(), "the matrix world outlived its module"
+
+
+def build_world():
+    """Two organisations with one person per role, an open invitation, and every app's objects (PREPARERS)."""
+    from openipt.accounts import actions
+    from tests.support.people import actor, make_world
+
+    world = make_world()
+    world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test",
+                                      role="therapist").invitation
+    world.matrix_kwargs = {}
+    for prepare in PREPARERS:
+        world.matrix_kwargs.update(prepare(world) or {})
+    return world
 
 
 def _outcome(response):
