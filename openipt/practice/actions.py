@@ -77,7 +77,7 @@ def risk_flag(text: str) -> bool:
     """The risk detector as a screen for the analyser and the partner: True means "may be about harm"."""
     from openipt.safety import riskdetect
 
-    return bool(riskdetect.scan(text).flag)
+    return bool(riskdetect.scan_text(text).flag)
 
 
 def text_value(value: object, field: str, *, required: str | None = None, limit: int) -> str:
