@@ -22,7 +22,14 @@ from .patternset import (
     load_pattern_file,
     parse_pattern_text,
 )
-from .second_opinion import Opinion, SecondOpinion, add_opinion, model_opinion, scan_text, scan_with_second_opinion
+from .second_opinion import (
+    Opinion,
+    SecondOpinion,
+    add_opinion,
+    model_opinion,
+    scan_text,
+    scan_with_second_opinion,
+)
 from .yamlsource import DataError
 
 __all__ = [

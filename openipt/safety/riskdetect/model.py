@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,18 +35,21 @@ def stem(word: str) -> str:
     return word
 
 
-def features(text: str) -> set[str]:
-    """Return the stemmed words and word pairs of a text's canonical form."""
+def features(text: str) -> dict[str, str]:
+    """Return {stemmed word or word pair: the canonical words it was read from} for a text."""
     from .detector import default_patterns
 
-    found: set[str] = set()
+    found: dict[str, str] = {}
     if not isinstance(text, str):
         return found
     for view in default_patterns("en").normaliser.views(text):
         for line in view.text.split("\n"):
-            words = [stem(w) for w in _WORD.findall(line)]
-            found.update(words)
-            found.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+            words = _WORD.findall(line)
+            stems = [stem(w) for w in words]
+            for i, s in enumerate(stems):
+                found.setdefault(s, words[i])
+                if i:
+                    found.setdefault(f"{stems[i - 1]} {s}", f"{words[i - 1]} {words[i]}")
     return found
 
 
@@ -57,7 +60,7 @@ class KindGuess:
     kind: str
     score: float
     flagged: bool
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...]  # the words that weighed most, as the canonical text has them
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,13 @@ class Model:
 
     def outputs(self, text: str, top: int = 3) -> dict[str, KindGuess]:
         """Return every output's guess (each kind, and ``any``), judged on its own threshold."""
-        feats: set[str] = set()
+        feats: dict[str, str] = {}
         text = text if isinstance(text, str) else ""
         for start in range(0, max(len(text), 1), _MAX_CHARS):
-            feats |= features(text[start : start + _MAX_CHARS])
+            feats = {**features(text[start : start + _MAX_CHARS]), **feats}
         ordered = sorted(feats)
-        return {kind: self._guess(kind, ordered, top) for kind in self.weights}
+        guesses = {kind: self._guess(kind, ordered, top) for kind in self.weights}
+        return {k: replace(g, evidence=tuple(feats[f] for f in g.evidence)) for k, g in guesses.items()}
 
     def guess(self, text: str, top: int = 3) -> list[KindGuess]:
         """Return one guess per kind; when only ``any`` passes, the highest-scoring kind is flagged."""

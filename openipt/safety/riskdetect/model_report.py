@@ -2,10 +2,12 @@
 
     python -m openipt.safety.riskdetect.model_report
 
-1. Author held-out: train (and set thresholds) on every training file except kinds_dev2.tsv,
-   then measure kinds_dev2.tsv, a file written separately by another hand. Reported for the
-   rules alone, the model alone and rules + model (a flag from either counts). The rules were
-   tuned on kinds_dev2, so "rules alone" there is not a held-out figure; the model's is.
+1. Author held-out: train (and set thresholds) on every training file except one, then measure
+   that file. kinds_dev2.tsv was written separately by another hand; kinds_train3.tsv was written
+   for the model and no rule was ever written from it, so it is the fairest "unseen phrasing"
+   figure for the rules too; kinds_blind.tsv is also shown. Reported for the rules alone, the
+   model alone and rules + model (a flag from either counts). The rules were tuned on kinds_dev2,
+   so "rules alone" there is not a held-out figure; the model's is.
 2. 5-fold cross-validation over all training rows: out-of-fold model scores against the shipped
    thresholds (the thresholds were set from these same scores, so this is slightly optimistic).
 """
@@ -16,10 +18,18 @@ from dataclasses import dataclass
 
 from .kinds import SHIPPED_KINDS
 from .model import Model, model_from_dict
-from .train_model import TRAINING_FILES, Example, build, out_of_fold_scores, read_examples, training_examples
-from .train_model import CORPUS_DIR
+from .train_model import (
+    CORPUS_DIR,
+    TRAINING_FILES,
+    Example,
+    build,
+    out_of_fold_scores,
+    read_examples,
+    training_examples,
+)
 
 HELD_OUT = "kinds_dev2.tsv"
+ALSO_HELD_OUT = ("kinds_train3.tsv", "kinds_blind.tsv")
 
 
 @dataclass(frozen=True)
@@ -44,18 +54,13 @@ def figures(examples: list[Example], flagged: list[bool]) -> HeldOut:
     return HeldOut(recall, sum(friends) / len(friends) if friends else 0.0)
 
 
-def held_out_model() -> Model:
-    """Return a model trained without the held-out file."""
-    return model_from_dict(build([f for f in TRAINING_FILES if f != HELD_OUT]))
-
-
-def held_out_figures(model: Model | None = None) -> dict[str, HeldOut]:
-    """Return rules alone, model alone and rules + model on the held-out file."""
+def held_out_figures(held_out: str = HELD_OUT) -> dict[str, HeldOut]:
+    """Return rules alone, model alone and rules + model on a file, the model trained without it."""
     from .detector import scan
     from .second_opinion import scan_text
 
-    model = model or held_out_model()
-    rows = read_examples(CORPUS_DIR / HELD_OUT)
+    model = model_from_dict(build([f for f in TRAINING_FILES if f != held_out]))
+    rows = read_examples(CORPUS_DIR / held_out)
     rules = [scan(e.text).flag for e in rows]
     alone = [any(g.flagged for g in model.guess(e.text)) for e in rows]
     both = [scan_text(e.text, model=model).flag for e in rows]
@@ -75,9 +80,12 @@ def report() -> str:
     from .model import shipped_model
 
     head = "| | " + " | ".join(SHIPPED_KINDS) + " | false alarms |\n|---" * 1 + "|---" * (len(SHIPPED_KINDS) + 1) + "|"
-    lines = [f"Author held-out: trained without {HELD_OUT}, measured on it", "", head]
-    lines += [fig.line(label) for label, fig in held_out_figures().items()]
-    lines += ["", "5-fold cross-validation over all training rows (model alone, out of fold)", "", head]
+    lines = []
+    for name in (HELD_OUT, *ALSO_HELD_OUT):
+        lines += [f"Author held-out: trained without {name}, measured on it", "", head]
+        lines += [fig.line(label) for label, fig in held_out_figures(name).items()]
+        lines.append("")
+    lines += ["5-fold cross-validation over all training rows (model alone, out of fold)", "", head]
     lines.append(cross_validation(shipped_model()).line("model alone"))
     return "\n".join(lines)
 
