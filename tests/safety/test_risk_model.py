@@ -101,9 +101,9 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     """Trained without kinds_dev2.tsv, measured on it (the floors sit just under the measurement)."""
     alone, both = held_out["model alone"], held_out["rules + model"]
     for kind in SHIPPED_KINDS:
-        assert alone.recall[kind] >= 0.65, (kind, alone.recall[kind])
+        assert alone.recall[kind] >= 0.55, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
-    assert both.false_alarms <= 0.10
+    assert both.false_alarms <= 0.08
 
 
 def test_scanning_is_fast_enough_for_every_save():

@@ -2,7 +2,7 @@
 
 The patterns only catch phrasing someone wrote a rule for. This model reads the same canonical
 text (see normalise.py), cuts each word to a rough stem ("hurting" -> "hurt"), and looks at single
-words and pairs of words. For each kind of risk it adds up the learned weight of every word and
+words (leaving out small function words such as "would") and pairs of neighbouring words. For each kind of risk it adds up the learned weight of every word and
 pair present (a one-vs-rest logistic regression) and flags the kind when the score passes that
 kind's threshold.
 
@@ -24,7 +24,12 @@ from pathlib import Path
 MODEL_FILE = Path(__file__).with_name("modeldata") / "risk_model.en.json"
 _WORD = re.compile(r"[a-z0-9]+")
 ANY = "any"  # the output trained on every kind of risk against the false friends
-_MAX_CHARS = 20000  # a longer text is read in pieces of this size (see predict)
+_MAX_CHARS = 20000
+# Small words that say little on their own: kept only inside word pairs ("hurt me", "i cannot").
+_FUNCTION_WORDS = frozenset(
+    "i me my you your he she it we they a an the and or but to of in on at for with is am are was were be been "
+    "do does did have has had would could should will can what when that this so just not no".split()
+)  # a longer text is read in pieces of this size (see predict)
 
 
 def stem(word: str) -> str:
@@ -47,7 +52,8 @@ def features(text: str) -> dict[str, str]:
             words = _WORD.findall(line)
             stems = [stem(w) for w in words]
             for i, s in enumerate(stems):
-                found.setdefault(s, words[i])
+                if s not in _FUNCTION_WORDS:
+                    found.setdefault(s, words[i])
                 if i:
                     found.setdefault(f"{stems[i - 1]} {s}", f"{words[i - 1]} {words[i]}")
     return found
