@@ -127,6 +127,8 @@ def model_opinion(model: Model | None = None) -> SecondOpinion:
 
 def scan_text(text: str, patterns: PatternSet | None = None, *, model: Model | None = None) -> ScanResult:
     """Scan text with the patterns and, for English, the built-in word model as a second opinion."""
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
     result = scan(text, patterns)
     if result.language != "en":
         return result
