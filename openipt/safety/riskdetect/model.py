@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 MODEL_FILE = Path(__file__).with_name("modeldata") / "risk_model.en.json"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -112,7 +113,7 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def model_from_dict(data: dict) -> Model:
+def model_from_dict(data: dict[str, Any]) -> Model:
     """Build a Model from the JSON layout train_model.py writes."""
     kinds = data["kinds"]
     return Model(

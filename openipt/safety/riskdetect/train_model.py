@@ -25,6 +25,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .kinds import SHIPPED_KINDS
 from .model import ANY, MODEL_FILE, features, model_from_dict
@@ -77,7 +78,7 @@ def training_examples(files: Sequence[str] = TRAINING_FILES) -> list[Example]:
     return [row for name in files for row in read_examples(CORPUS_DIR / name)]
 
 
-def train(examples: Sequence[Example], seed: int = 0) -> dict[str, dict]:
+def train(examples: Sequence[Example], seed: int = 0) -> dict[str, dict[str, Any]]:
     """Return {kind: {"bias", "weights"}} learned from the examples (thresholds not set)."""
     counts: dict[str, int] = {}
     feats = [sorted(features(e.text)) for e in examples]
@@ -111,7 +112,7 @@ def train(examples: Sequence[Example], seed: int = 0) -> dict[str, dict]:
     return result
 
 
-def scores(trained: dict[str, dict], examples: Sequence[Example]) -> list[dict[str, float]]:
+def scores(trained: dict[str, dict[str, Any]], examples: Sequence[Example]) -> list[dict[str, float]]:
     """Return each example's score per kind under trained weights."""
     model = model_from_dict({"version": "-", "kinds": {k: {**v, "threshold": 1.0} for k, v in trained.items()}})
     return [{k: g.score for k, g in model.outputs(e.text).items()} for e in examples]
@@ -146,7 +147,7 @@ def thresholds(examples: Sequence[Example], oof: Sequence[dict[str, float]]) -> 
     return best
 
 
-def build(files: Sequence[str] = TRAINING_FILES) -> dict:
+def build(files: Sequence[str] = TRAINING_FILES) -> dict[str, Any]:
     """Return the model file's content trained on the named files."""
     examples = training_examples(files)
     oof = out_of_fold_scores(examples)
@@ -160,7 +161,7 @@ def build(files: Sequence[str] = TRAINING_FILES) -> dict:
     }
 
 
-def dumps(data: dict) -> str:
+def dumps(data: dict[str, Any]) -> str:
     """Return the model as stable JSON text (sorted keys, one weight per line)."""
     return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=True) + "\n"
 
