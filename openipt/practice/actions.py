@@ -76,7 +76,7 @@ def screen_text(*, client: Client, text: str, source: str, obj: object = None, a
 
 def risk_flag(text: str) -> bool:
     """The risk detector as a screen for the analyser and the partner: True means "may be about harm"."""
-    return bool(riskdetect.scan(text).flag)
+    return bool(riskdetect.scan_text(text).flag)
 
 
 def text_value(value: object, field: str, *, required: str | None = None, limit: int) -> str:

@@ -13,12 +13,13 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
-from .riskdetect import DataError, PatternSet, ScanResult, default_patterns, load_pattern_file, scan
+from .riskdetect import DataError, PatternSet, ScanResult, default_patterns, load_pattern_file, scan_text
 
 USAGE = """usage: openipt risk scan [--patterns FILE] [--summary]
-       openipt risk evaluate [CORPUS.tsv ...] [--show-misses]
+       openipt risk evaluate [CORPUS.tsv ...] [--show-misses] [--rules-only]
 
-Reads one text per line on standard input and writes one JSON object per line:
+Reads one text per line on standard input and writes one JSON object per line (the patterns,
+then the built-in word model as a second opinion, as the app scans text):
 {"line", "text", "flag", "severity", "kinds", "version", "matches": [...], "set_aside": [...]}.
 
   --patterns FILE  use this pattern file instead of the shipped English one
@@ -123,7 +124,7 @@ def _lines(stdin: IO[Any]) -> Iterator[str]:
 
 def _record(number: int, text: str, patterns: PatternSet) -> dict[str, Any]:
     try:
-        result: ScanResult = scan(text, patterns)
+        result: ScanResult = scan_text(text, patterns)
     except Exception as exc:  # noqa: BLE001 - the command must report, not crash
         return {"line": number, "text": text, "flag": None, "error": f"{type(exc).__name__}: {exc}"}
     return {

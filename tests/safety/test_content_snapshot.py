@@ -10,7 +10,7 @@ from openipt.safety.rules import load_shipped
 
 def test_the_shipped_risk_patterns_load_with_the_same_entries():
     patterns = load_language("en")
-    assert patterns.version == "2.0.0" and len(patterns.rules) >= 111
+    assert patterns.version == "2.1.0" and len(patterns.rules) >= 130
     by_id = {rule.id: rule for rule in patterns.rules}
     want = by_id["suicidal.want_to_die"]
     assert (want.family, want.severity) == ("suicidal_thoughts", "high")

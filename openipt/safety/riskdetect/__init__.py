@@ -3,6 +3,8 @@
 Public API:
 
 * ``scan(text) -> ScanResult`` - scan one text with the shipped English patterns.
+* ``scan_text(text)`` - what the app uses: ``scan`` plus the built-in word model (model.py) as a
+  second opinion that may add a medium flag for phrasing the patterns miss.
 * ``scan_with_second_opinion(text, second_opinion=None)`` - the same, plus an optional checker
   that may add a flag but never remove one.
 * ``load_language(code)`` / ``load_pattern_file(path)`` / ``parse_pattern_text(text)`` - load
@@ -20,7 +22,14 @@ from .patternset import (
     load_pattern_file,
     parse_pattern_text,
 )
-from .second_opinion import Opinion, SecondOpinion, add_opinion, scan_with_second_opinion
+from .second_opinion import (
+    Opinion,
+    SecondOpinion,
+    add_opinion,
+    model_opinion,
+    scan_text,
+    scan_with_second_opinion,
+)
 from .yamlsource import DataError
 
 __all__ = [
@@ -39,7 +48,9 @@ __all__ = [
     "default_patterns",
     "load_language",
     "load_pattern_file",
+    "model_opinion",
     "parse_pattern_text",
     "scan",
+    "scan_text",
     "scan_with_second_opinion",
 ]

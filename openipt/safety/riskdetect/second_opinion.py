@@ -8,15 +8,21 @@ The rule is one-way. The second opinion can raise a flag or raise its severity; 
 clear a flag or lower a severity the patterns found, because a missed risk costs far more than
 a second look. If the function fails, returns something unexpected or is slow to the point of
 raising, the pattern result stands and a note says the second opinion was not used.
+
+`scan_text` is the one scan every part of the app uses: the patterns, then the built-in word
+model (model.py) as a second opinion for English text. A model flag is medium at most, names the
+kind of risk, shows the words that weighed most as its evidence, and says it is a guess.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .detector import Match, ScanResult, highest, scan
-from .patternset import SEVERITIES, PatternSet
+from .kinds import DEFAULT_KIND
+from .model import Model, shipped_model
+from .patternset import SEVERITIES, SEVERITY_RANK, PatternSet
 
 SECOND_OPINION_RULE = "second_opinion"
 
@@ -28,9 +34,12 @@ class Opinion:
     flag: bool
     severity: str = "medium"
     reason: str = ""
+    kind: str = DEFAULT_KIND
+    rule_id: str = SECOND_OPINION_RULE
+    evidence: str = ""
 
 
-SecondOpinion = Callable[[str, ScanResult], "Opinion | None"]
+SecondOpinion = Callable[[str, ScanResult], "Opinion | Sequence[Opinion] | None"]
 
 
 def scan_with_second_opinion(
@@ -47,40 +56,80 @@ def scan_with_second_opinion(
 
 
 def add_opinion(result: ScanResult, text: str, second_opinion: SecondOpinion) -> ScanResult:
-    """Return result with the second opinion's flag added when it gives one."""
+    """Return result with the second opinion's flags added when it gives any."""
     try:
-        opinion = second_opinion(text, result)
+        given = second_opinion(text, result)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the pattern result intact
-        return replace(
-            result,
-            notes=result.notes + (f"second opinion failed ({type(exc).__name__}); pattern result kept",),
-        )
-    if opinion is None or not isinstance(opinion, Opinion):
-        if opinion is not None:
-            return replace(
-                result,
-                notes=result.notes + ("second opinion returned something unexpected; pattern result kept",),
-            )
+        return _note(result, f"second opinion failed ({type(exc).__name__}); pattern result kept")
+    if given is None:
         return result
-    if not opinion.flag:
+    opinions = (given,) if isinstance(given, Opinion) else given
+    if not isinstance(opinions, Sequence) or not all(isinstance(o, Opinion) for o in opinions):
+        return _note(result, "second opinion returned something unexpected; pattern result kept")
+    added = tuple(_match(o, text) for o in opinions if o.flag)
+    if not added:
         return result
+    matches = result.matches + added
+    return replace(result, flag=True, severity=highest([m.severity for m in matches]), matches=matches)
+
+
+def _note(result: ScanResult, note: str) -> ScanResult:
+    return replace(result, notes=result.notes + (note,))
+
+
+def _match(opinion: Opinion, text: str) -> Match:
     severity = opinion.severity if opinion.severity in SEVERITIES else "medium"
     reason = (opinion.reason or "A second opinion flagged this text.").strip()[:500]
-    added = Match(
-        rule_id=SECOND_OPINION_RULE,
+    return Match(
+        rule_id=opinion.rule_id or SECOND_OPINION_RULE,
         family=SECOND_OPINION_RULE,
         severity=severity,
         rule_severity=severity,
         start=0,
         end=len(text),
-        text=text[:200],
+        text=(opinion.evidence or text)[:200],
         modifiers=(),
         explanation=reason,
+        kind=opinion.kind,
     )
-    matches = result.matches + (added,)
-    return replace(
-        result,
-        flag=True,
-        severity=highest([m.severity for m in matches]),
-        matches=matches,
-    )
+
+
+def model_opinion(model: Model | None = None) -> SecondOpinion:
+    """Return a second opinion from the word model: a medium flag per kind the patterns left unflagged.
+
+    A kind the patterns flagged at medium or above is left as it is. A kind they flagged low only
+    because they read it as negated, reported, hypothetical or past is left too: the patterns read
+    those words in context, the model does not. A plain low flag may be raised to medium.
+    """
+
+    def opinion(text: str, result: ScanResult) -> tuple[Opinion, ...]:
+        settled = {m.kind for m in result.matches if m.modifiers or SEVERITY_RANK[m.severity] >= SEVERITY_RANK["medium"]}
+        chosen = model if model is not None else shipped_model()
+        return tuple(
+            Opinion(
+                flag=True,
+                severity="medium",
+                kind=guess.kind,
+                rule_id=f"model:{guess.kind}",
+                evidence=", ".join(guess.evidence),
+                reason=(
+                    f"A statistical guess, not a rule: words like {', '.join(repr(w) for w in guess.evidence)} "
+                    f"often appear in sentences about {guess.kind.replace('_', ' ')}. "
+                    "A person should read the text and decide."
+                ),
+            )
+            for guess in chosen.guess(text)
+            if guess.flagged and guess.kind not in settled
+        )
+
+    return opinion
+
+
+def scan_text(text: str, patterns: PatternSet | None = None, *, model: Model | None = None) -> ScanResult:
+    """Scan text with the patterns and, for English, the built-in word model as a second opinion."""
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
+    result = scan(text, patterns)
+    if result.language != "en":
+        return result
+    return add_opinion(result, text if isinstance(text, str) else "", model_opinion(model))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..riskdetect import Match, ScanResult, default_patterns, scan
+from ..riskdetect import Match, ScanResult, default_patterns, scan_text
 from .loader import load_shipped
 from .model import (
     SEVERITY_RANK,
@@ -62,8 +62,8 @@ def evaluate_text(
     """Return a signal for every free_text rule whose detector result reaches its minimum severity.
 
     `source` names where the text came from ("worksheet", "mood_log", "rehearsal"...). Pass
-    `result` when the text was already scanned (for example with a second opinion); otherwise the
-    text is scanned once per language the rules need.
+    `result` when the text was already scanned; otherwise the text is scanned once per language
+    the rules need, with the built-in model as a second opinion (riskdetect.scan_text).
     """
     signals = []
     scans: dict[str, ScanResult] = {}
@@ -76,7 +76,7 @@ def evaluate_text(
         found = result
         if found is None:
             if rule.language not in scans:
-                scans[rule.language] = scan(text, default_patterns(rule.language))
+                scans[rule.language] = scan_text(text, default_patterns(rule.language))
             found = scans[rule.language]
         if not found.flag or found.severity is None:
             continue

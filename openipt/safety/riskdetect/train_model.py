@@ -1,0 +1,183 @@
+"""Train the risk model (model.py) from the labelled corpora and write its JSON file.
+
+    python -m openipt.safety.riskdetect.train_model            # write modeldata/risk_model.en.json
+    python -m openipt.safety.riskdetect.train_model --report   # also print held-out figures
+
+Training data is every labelled corpus in tests/safety/corpus except kinds_blind2.tsv, which
+is kept for one final blind measurement and is never read here. The older files (dev, heldout,
+heldout2) label rows ``flag``/``none`` and are all about suicide and self-harm, so ``flag``
+becomes ``suicide_self_harm``.
+
+The method is one-vs-rest logistic regression on stemmed words and word pairs, trained by
+stochastic gradient descent in a fixed, seeded order, so a fresh run writes the same file. Each
+kind's threshold is set from 5-fold cross-validation: the out-of-fold scores of the false friends
+(``none`` rows) decide how low a threshold can go before false alarms pass the budget. One more
+output, ``any``, is trained on every risk sentence against the false friends: it catches risk
+phrased in a way no single kind's weights have seen, and the kind with the highest score is named.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .kinds import SHIPPED_KINDS
+from .model import ANY, MODEL_FILE, features, model_from_dict
+
+OUTPUTS = (*SHIPPED_KINDS, ANY)
+
+CORPUS_DIR = Path(__file__).resolve().parents[3] / "tests" / "safety" / "corpus"
+TRAINING_FILES = (
+    "dev.tsv", "heldout.tsv", "heldout2.tsv", "kinds_dev.tsv", "kinds_blind.tsv", "kinds_dev2.tsv", "kinds_train3.tsv",
+)
+VERSION = "1.0.0"
+EPOCHS = 12
+RATE = 0.2
+DECAY = 0.01  # L2 shrinkage per epoch
+POSITIVE_WEIGHT = 2.0
+MIN_COUNT = 2  # a word or pair seen in fewer training sentences is ignored
+FALSE_ALARM_BUDGET = 0.05  # out-of-fold share of false friends the model alone may flag
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    kind: str  # a kind of risk, or "none"
+    text: str
+    source: str
+
+
+def read_examples(path: Path) -> list[Example]:
+    """Read one corpus file, old (id expect min_severity category text) or new (id kind min_severity text)."""
+    rows: list[Example] = []
+    header: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if header is None:
+            header = parts
+            continue
+        row = dict(zip(header, parts, strict=True))
+        kind = row.get("kind") or ("suicide_self_harm" if row["expect"] == "flag" else "none")
+        rows.append(Example(row["id"], kind, row["text"], path.name))
+    return rows
+
+
+def training_examples(files: Sequence[str] = TRAINING_FILES) -> list[Example]:
+    """Return the examples of the named corpus files, in file order (never kinds_blind2.tsv)."""
+    if "kinds_blind2.tsv" in files:
+        raise ValueError("kinds_blind2.tsv is the final blind set and is never used for training")
+    return [row for name in files for row in read_examples(CORPUS_DIR / name)]
+
+
+def train(examples: Sequence[Example], seed: int = 0) -> dict[str, dict[str, Any]]:
+    """Return {kind: {"bias", "weights"}} learned from the examples (thresholds not set)."""
+    counts: dict[str, int] = {}
+    feats = [sorted(features(e.text)) for e in examples]
+    for fs in feats:
+        for f in fs:
+            counts[f] = counts.get(f, 0) + 1
+    vocab = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
+    index = {f: i for i, f in enumerate(vocab)}
+    rows = [[index[f] for f in fs if f in index] for fs in feats]
+    order = list(range(len(examples)))
+    result = {}
+    for kind in OUTPUTS:
+        labels = [1.0 if e.kind == kind or (kind == ANY and e.kind != "none") else 0.0 for e in examples]
+        weights = [0.0] * len(vocab)
+        bias = 0.0
+        rng = random.Random(f"{seed}:{kind}")
+        for epoch in range(EPOCHS):
+            rng.shuffle(order)
+            rate = RATE / (1 + epoch * 0.3)
+            for n in order:
+                x = rows[n]
+                z = bias + sum(weights[i] for i in x)
+                p = 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+                step = rate * (p - labels[n]) * (POSITIVE_WEIGHT if labels[n] else 1.0)
+                bias -= step
+                for i in x:
+                    weights[i] -= step
+            weights = [w * (1 - DECAY) for w in weights]
+        kept = {vocab[i]: round(w, 4) for i, w in enumerate(weights) if abs(round(w, 4)) >= 0.01}
+        result[kind] = {"bias": round(bias, 4), "weights": kept}
+    return result
+
+
+def scores(trained: dict[str, dict[str, Any]], examples: Sequence[Example]) -> list[dict[str, float]]:
+    """Return each example's score per kind under trained weights."""
+    model = model_from_dict({"version": "-", "kinds": {k: {**v, "threshold": 1.0} for k, v in trained.items()}})
+    return [{k: g.score for k, g in model.outputs(e.text).items()} for e in examples]
+
+
+def out_of_fold_scores(examples: Sequence[Example]) -> list[dict[str, float]]:
+    """Score every example with a model trained on the other folds (fold = position mod FOLDS)."""
+    found: list[dict[str, float] | None] = [None] * len(examples)
+    for fold in range(FOLDS):
+        train_rows = [e for i, e in enumerate(examples) if i % FOLDS != fold]
+        test_at = [i for i in range(len(examples)) if i % FOLDS == fold]
+        for i, s in zip(test_at, scores(train(train_rows), [examples[i] for i in test_at]), strict=True):
+            found[i] = s
+    return [s for s in found if s is not None]
+
+
+def thresholds(examples: Sequence[Example], oof: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Per kind, the lowest threshold such that the model flags at most the budget of false friends.
+
+    Every kind may flag the same number of false friends; that number is the largest for which
+    the false friends flagged by any kind stay within FALSE_ALARM_BUDGET (out-of-fold scores).
+    """
+    friends = [s for e, s in zip(examples, oof, strict=True) if e.kind == "none"]
+    ranked = {k: sorted((s[k] for s in friends), reverse=True) for k in OUTPUTS}
+    best = {k: round(ranked[k][0] + 1e-4, 4) for k in OUTPUTS}
+    for allowed in range(1, len(friends)):
+        cuts = {k: round(ranked[k][allowed] + 1e-4, 4) for k in OUTPUTS}
+        alarms = sum(any(s[k] >= cuts[k] for k in OUTPUTS) for s in friends)
+        if alarms > FALSE_ALARM_BUDGET * len(friends):
+            break
+        best = cuts
+    return best
+
+
+def build(files: Sequence[str] = TRAINING_FILES) -> dict[str, Any]:
+    """Return the model file's content trained on the named files."""
+    examples = training_examples(files)
+    oof = out_of_fold_scores(examples)
+    cuts = thresholds(examples, oof)
+    trained = train(examples)
+    return {
+        "version": VERSION,
+        "trained_on": list(files),
+        "method": "one-vs-rest logistic regression on stemmed words and word pairs (train_model.py)",
+        "kinds": {k: {**trained[k], "threshold": cuts[k]} for k in OUTPUTS},
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Return the model as stable JSON text (sorted keys, one weight per line)."""
+    return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=True) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    data = build()
+    MODEL_FILE.parent.mkdir(exist_ok=True)
+    MODEL_FILE.write_text(dumps(data), encoding="utf-8")
+    print(f"wrote {MODEL_FILE} ({sum(len(k['weights']) for k in data['kinds'].values())} weights)")
+    if "--report" in argv:
+        from .model_report import report
+
+        print(report())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

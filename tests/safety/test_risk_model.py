@@ -1,0 +1,140 @@
+"""HAZ-005: the word model's second opinion catches phrasing the patterns miss, and never removes a flag.
+
+Figures on kinds_dev2.tsv come from a model trained without it (author held-out); the floors
+below are set a little under what was measured (docs/clinical-safety/risk-detector.md).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from openipt.core.testing import actor
+
+from openipt.practice import actions as practice
+from openipt.safety.cli import risk_scan_main
+from openipt.safety.models import Alert
+from openipt.safety.riskdetect import SEVERITY_RANK, scan, scan_text
+from openipt.safety.riskdetect.kinds import SHIPPED_KINDS
+from openipt.safety.riskdetect.model import MODEL_FILE, shipped_model
+from openipt.safety.riskdetect.model_report import held_out_figures
+from openipt.safety.riskdetect.train_model import CORPUS_DIR, build, dumps, read_examples, training_examples
+from openipt.safety.rules.loader import load_shipped
+
+MISSED_BY_RULES = "I haven't eaten anything in four days"  # a self-neglect sentence no pattern matches
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_model_loads_once_and_gives_the_same_answer_every_time():
+    assert shipped_model() is shipped_model()
+    first = [g for g in shipped_model().guess(MISSED_BY_RULES)]
+    assert first == shipped_model().guess(MISSED_BY_RULES)
+    assert sorted(g.kind for g in first) == sorted(SHIPPED_KINDS)
+
+
+def test_the_same_text_gets_the_same_scan_in_fresh_processes_with_different_hash_seeds():
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; from openipt.safety.cli import risk_scan_main; "
+             "raise SystemExit(risk_scan_main(['scan']))"],
+            input=f"{MISSED_BY_RULES}\nmy partner keeps me from my friends\n", capture_output=True, text=True,
+            env=env, cwd=ROOT, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1 and "model:self_neglect" in outputs.pop()
+
+
+def test_a_sentence_the_rules_miss_gets_a_medium_model_flag_with_its_kind_words_and_a_plain_reason():
+    assert not scan(MISSED_BY_RULES).flag
+    result = scan_text(MISSED_BY_RULES)
+    [match] = result.matches
+    assert (match.rule_id, match.family, match.kind, match.severity) == (
+        "model:self_neglect", "second_opinion", "self_neglect", "medium")
+    assert "anything" in match.text.split(", ")
+    assert "statistical guess" in match.explanation and "A person should read" in match.explanation
+
+
+@pytest.mark.parametrize("name", ["dev.tsv", "kinds_dev.tsv", "kinds_dev2.tsv", "kinds_train3.tsv"])
+def test_the_model_never_removes_or_lowers_a_rule_flag(name):
+    for row in read_examples(CORPUS_DIR / name):
+        rules, both = scan(row.text), scan_text(row.text)
+        assert both.matches[: len(rules.matches)] == rules.matches, row.id
+        if rules.flag:
+            assert SEVERITY_RANK[both.severity] >= SEVERITY_RANK[rules.severity], row.id
+        for kind, severity in rules.kinds.items():
+            assert SEVERITY_RANK[both.kinds[kind]] >= SEVERITY_RANK[severity], row.id
+        assert all(m.severity == "medium" for m in both.matches[len(rules.matches):]), row.id
+
+
+def test_a_negated_rule_reading_is_not_overruled_by_the_model():
+    result = scan_text("I would never hurt myself")
+    assert result.kinds == {"suicide_self_harm": "low"}
+
+
+def test_a_log_entry_the_rules_miss_raises_a_self_neglect_alert_through_the_portal(world):
+    """End to end: the client's own log entry, saved by the portal action, reaches staff as an alert."""
+    entry = practice.add_log_entry(actor(world.m["client"]), {
+        "occurred_on": timezone.localdate(), "who": "Nobody", "what_happened": MISSED_BY_RULES,
+        "feeling": "", "mood": 2})
+    [alert] = Alert.objects.filter(client=entry.client)
+    assert (alert.kind, alert.severity, alert.rule_kind, alert.source) == ("self_neglect", "medium", "free_text",
+                                                                         "practice.log")
+    assert alert.policy_id == load_shipped().kinds["self_neglect"].policy_by_severity["medium"]  # as for a rule flag
+    [evidence] = alert.evidence
+    assert evidence["detector_rule"] == "model:self_neglect" and "anything" in evidence["text"]
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    return held_out_figures()
+
+
+def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
+    """Trained without kinds_dev2.tsv, measured on it (the floors sit just under the measurement)."""
+    alone, both = held_out["model alone"], held_out["rules + model"]
+    for kind in SHIPPED_KINDS:
+        assert alone.recall[kind] >= 0.55, (kind, alone.recall[kind])
+        assert both.recall[kind] >= held_out["rules alone"].recall[kind]
+    assert both.false_alarms <= 0.08
+
+
+def test_scanning_is_fast_enough_for_every_save():
+    rows = [r.text for r in read_examples(CORPUS_DIR / "kinds_dev.tsv")]
+    scan_text(rows[0])
+    start = time.perf_counter()
+    for text in rows:
+        shipped_model().guess(text)
+    per_sentence = (time.perf_counter() - start) / len(rows)
+    assert per_sentence < 0.002, f"{per_sentence * 1e6:.0f} microseconds per sentence"
+    big = ("I went to the shops and then I came home to make tea for everyone. " * 1500)[:100_000]
+    start = time.perf_counter()
+    scan_text(big)
+    assert time.perf_counter() - start < 5.0
+
+
+def test_the_shipped_model_file_matches_a_fresh_training_run():
+    assert "kinds_blind2.tsv" not in json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
+    assert dumps(build()) == MODEL_FILE.read_text(encoding="utf-8")
+
+
+def test_training_refuses_the_final_blind_set():
+    with pytest.raises(ValueError, match="blind"):
+        training_examples(["kinds_dev.tsv", "kinds_blind2.tsv"])
+
+
+def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rules_only():
+    path = str(CORPUS_DIR / "kinds_train3.tsv")
+    out = io.StringIO()
+    assert risk_scan_main(["evaluate", path], stdout=out, stderr=io.StringIO()) == 0
+    assert "(rules alone)" in out.getvalue() and "(rules + model)" in out.getvalue()
+    out = io.StringIO()
+    assert risk_scan_main(["evaluate", path, "--rules-only"], stdout=out, stderr=io.StringIO()) == 0
+    assert "(rules alone)" in out.getvalue() and "(rules + model)" not in out.getvalue()
