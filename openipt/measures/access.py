@@ -114,7 +114,7 @@ def own_client(actor: Actor | None):
     return visible_clients(actor).first()
 
 
-def with_viewer_assignment(courses: QuerySet[Course], actor) -> QuerySet[Course]:
+def with_viewer_assignment(courses: QuerySet[Course], actor: Actor) -> QuerySet[Course]:
     """Annotate courses with whether this actor is assigned to their client, for `is_assigned` on a list.
 
     The annotation answers for this actor only: check the courses with the same actor.
