@@ -107,13 +107,14 @@ MONTHS = [
     (12, _("December")),
 ]
 
-# Person kinds drawn in the closeness circle (see core/charts: support, conflict, mixed, distant, loss).
+# Person kinds drawn in the closeness circle (see core/charts: support, conflict, mixed, distant, loss, described).
 PERSON_KINDS = {
     "loss": _("has died, or is lost"),
     "mixed": _("support and conflict"),
     "conflict": _("conflict"),
     "support": _("support"),
     "distant": _("distant"),
+    "described": _("described, no clear support or conflict"),
 }
 
 INTAKE_QUESTIONS = {

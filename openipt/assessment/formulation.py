@@ -129,6 +129,18 @@ def _when(date: ApproxDate) -> str:
     return ("on " if date.precision == "day" else "in ") + date.human()
 
 
+def _began_by_onset(event: Event | str | None, onset: ApproxDate | None) -> bool:
+    """Whether the focus event may be linked to the onset: it started before or around it.
+
+    A dated event is linked only if its earliest possible day is no later than the onset's latest
+    possible day ("in May" and "on 20 May" are around an onset in May; June is not). An event
+    without a date cannot be checked and is linked as before.
+    """
+    if onset is None or not isinstance(event, Event):
+        return True
+    return event.date.first_day() <= onset.last_day()
+
+
 def _join(names: Sequence[str]) -> str:
     names = [n for n in names if n]
     if len(names) <= 1:
@@ -179,9 +191,12 @@ def draft_formulation(
     event_text = (event.description if isinstance(event, Event) else str(event or "")).strip().rstrip(".")
     event_when = _when(event.date) if isinstance(event, Event) else ""
     key = f"{area}:{stage}" if area == "role_dispute" else area
+    onset_words = _when(onset) if onset else ""
+    linked = _began_by_onset(event, onset)
     client = _render(t.client[key], {
         "symptoms_sentence": symptoms_sentence, "sick_role": t.sick_role, "person": names[0] if names else "",
-        "people": _join(names), "event": event_text, "onset": _when(onset) if onset else "",
+        "people": _join(names), "event": event_text,
+        "onset": onset_words if linked else "", "onset_alone": "" if linked else onset_words,
     })
     staff = _render(t.staff[key], {
         "person": labels[0] if labels else "", "people": _join(labels), "event": event_text,

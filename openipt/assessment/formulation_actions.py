@@ -152,10 +152,9 @@ def generate(course: Course) -> Formulation:
     if not course.primary_area:
         raise ActionError(_("Choose a problem area first: the draft explains how the low mood links to it."))
     built = casebuild.build(course.client)
-    record = access.client_assessment(course.client)
     symptoms: str | int | None = latest_phq9(course.client)
-    if symptoms is None:
-        symptoms = (record.onset_note.strip()[:300] if record and record.onset_note.strip() else "") or _("low mood")
+    if symptoms is None:  # the onset note is about when, not how, so it is never pasted in as the symptoms
+        symptoms = _("low mood")
     stage = course.dispute_stage or None
     case = built.case
     try:
@@ -185,7 +184,7 @@ def _focus_guess(case, area):
         rank = {"inner": 0, "middle": 1, "outer": 2}
         ps = sorted((p for p in case.inventory if p.conflicts or p.expectations.match == "no"), key=lambda p: rank[p.ring])
         if ps:
-            return [ps[0]], [e for e in case.timeline if e.kind == "dispute" and ps[0].index in e.people][-1:]
+            return [ps[0]], [e for e in case.timeline if e.kind == "dispute" and ps[0].index in e.people][:1]  # when it started
     elif area == "role_transition":
         return [], [e for e in case.timeline if e.kind == "role_change"][-1:]
     elif area == "interpersonal_deficits":

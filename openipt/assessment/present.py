@@ -53,6 +53,7 @@ def chart_words() -> dict:
         "kind": _("Kind"), "score": _("Score"), "no_scores": _("No scores yet"),
         "kind_support": _("support"), "kind_conflict": _("conflict"), "kind_mixed": _("support and conflict"),
         "kind_distant": _("distant"), "kind_loss": _("has died, or is lost"),
+        "kind_described": _("described, no clear support or conflict"),
     }
 
 
@@ -69,7 +70,11 @@ def field_label(field: str, for_client: bool = False) -> str:
 
 
 def person_kind(values: dict, lost: bool = False) -> str:
-    """The kind drawn in the closeness circle: loss, mixed, conflict, support, distant or none."""
+    """The kind drawn in the closeness circle: loss, mixed, conflict, support, distant, described or none.
+
+    "described" is someone with anything recorded beyond name, relationship and ring that shows no
+    clear support, conflict or distance; "" (drawn hollow) is someone not described yet.
+    """
     if lost:
         return "loss"
     conflict = bool(normalise(values.get("conflicts"))) or values.get("expectations_match") == "no"
@@ -82,7 +87,12 @@ def person_kind(values: dict, lost: bool = False) -> str:
         return "support"
     if values.get("contact") in ("less_often", "never"):
         return "distant"
-    return ""
+    return "described" if is_described(values) else ""
+
+
+def is_described(values: dict) -> bool:
+    """Whether anything beyond name, relationship and ring is recorded (the facts the list shows)."""
+    return any(normalise(values.get(f)) not in ("", "unknown") for f in PERSON_FIELDS[3:])
 
 
 def circle(people, client, *, id_prefix: str = "circle", lost: set[int] = frozenset(), title: str | None = None):

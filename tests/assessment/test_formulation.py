@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from openipt.assessment.formulation import (
     TEMPLATE_DIR,
+    Formulation,
     FormulationError,
     draft_formulation,
     draft_from_suggestion,
@@ -15,6 +16,8 @@ from openipt.assessment.formulation import (
     phq9_band,
 )
 from openipt.assessment.suggest import DataFileError, parse_case, suggest
+from openipt.assessment.suggest.case import Event
+from openipt.assessment.suggest.dates import parse_approx_date
 
 CHOICES = [("grief", None), ("role_dispute", "renegotiation"), ("role_dispute", "impasse"),
            ("role_dispute", "dissolution"), ("role_transition", None), ("interpersonal_deficits", None)]
@@ -175,3 +178,40 @@ def test_a_template_file_missing_a_stage_is_refused():
         f"f.yaml:{dispute}: client.role_dispute.impasse: is missing",
         f"f.yaml:{stalemate}: client.role_dispute.stalemate: unknown key",
     ]
+
+
+def dispute_case(dispute_date: str) -> Formulation:
+    case = parse_case({
+        "reference_date": "2026-04-20", "onset": {"date": "2025-12"},
+        "inventory": [{"name": "Abby", "relationship": "daughter", "ring": "inner",
+                       "conflicts": [{"topic": "the wedding", "talking": "stopped"}]}],
+        "timeline": [{"date": dispute_date, "kind": "dispute", "people": ["Abby"], "description": "Row about the wedding"}],
+    })
+    return draft_from_suggestion(case, suggest(case)[0], "moderate")
+
+
+def test_a_conflict_that_started_a_month_after_the_onset_is_not_said_to_be_when_the_mood_began():
+    text = dispute_case("2026-01").client_text
+    assert "Your low mood began in December 2025." in text
+    assert "stuck between you and Abby." not in text and "stuck in a disagreement with" not in text
+
+
+@pytest.mark.parametrize("started", ["2025-12-20", "2025-12", "2025-11-15", "2024"])
+def test_a_conflict_that_started_before_or_around_the_onset_is_linked_to_it(started):
+    assert "Your low mood began in December 2025, when things got stuck between you and Abby." in dispute_case(started).client_text
+
+
+def test_a_death_or_change_after_the_onset_is_not_given_as_its_cause():
+    death = Event(index=0, date=parse_approx_date("2025-06-02"), kind="death", description="Gran died")
+    grief = draft_formulation("grief", 10, people=["Gran"], events=[death], onset="2025-05-10")
+    assert "Your low mood began on 10 May 2025." in grief.client_text and "after Gran died" not in grief.client_text
+    assert "Onset: 10 May 2025." in grief.staff_text
+    move = Event(index=0, date=parse_approx_date("2025-04"), kind="role_change", description="Moved city for work")
+    linked = draft_formulation("role_transition", 10, events=[move], onset="2025-05")
+    assert "Your low mood began in May 2025, around the time of a big change in your life: Moved city for work." in linked.client_text
+
+
+def test_typed_event_text_ends_the_staff_focus_line_instead_of_sitting_mid_sentence():
+    move = Event(index=0, date=parse_approx_date("2025-04"), kind="role_change", description="Moved city, hated it")
+    staff = draft_formulation("role_transition", 10, events=[move]).staff_text
+    assert "Focus: change in April 2025: Moved city, hated it." in staff

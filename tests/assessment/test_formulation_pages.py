@@ -211,3 +211,12 @@ def test_the_client_sees_only_the_shared_version_never_a_later_one_or_the_draft(
     page = text(as_member(world.m["client"]).get("/assessment/mine/formulation/"))
     assert "Shared words." in page
     assert "Not shared yet." not in page and "Working draft." not in page
+
+
+def test_without_a_phq9_the_draft_never_pastes_the_onset_note_in_as_the_symptoms(world, therapist, course, as_member):
+    grief_case(therapist, world.clients["self"])  # its onset note is "Poor sleep, guilt"
+    choose_grief(therapist, course)
+    as_member(world.m["therapist"]).post(f"/assessment/course/{course.pk}/formulation/draft/")
+    draft = FormulationDraft.objects.get(course=course)
+    assert "Poor sleep, guilt" not in draft.text + draft.staff_text
+    assert "You told me how you have been feeling: low mood." in draft.text and "after Dad died" in draft.text

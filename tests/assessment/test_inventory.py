@@ -244,3 +244,16 @@ def test_answers_the_portal_form_does_not_ask_keep_their_saved_values(world, the
     assert as_member(world.m["client"]).post(f"/assessment/mine/people/{mum.pk}/", form).status_code == 302
     mum.refresh_from_db()
     assert (mum.age_band, mum.satisfying, mum.client_version) == ("65_plus", "Sunday calls", 2)
+
+
+def test_a_person_described_without_clear_support_or_conflict_is_drawn_filled_and_a_bare_entry_hollow(world, therapist, as_member):
+    client = world.clients["self"]
+    ann = actions.add_person(therapist, client.pk, person(
+        "Ann", "aunt", "middle", support_received="little", support_given="some",
+        unsatisfying="We only talk about the weather", recent_changes="She moved away in May"))
+    bo = actions.add_person(therapist, client.pk, person("Bo", "cousin", "outer"))
+    html = response_html(as_member(world.m["therapist"]), client)
+    ann_marker = html.split(f'id="circle-person-{ann.pk}"')[1].split("</g>")[0]
+    bo_marker = html.split(f'id="circle-person-{bo.pk}"')[1].split("</g>")[0]
+    assert "described, no clear support or conflict" in ann_marker and 'fill="#1e3a8a"' in ann_marker
+    assert "described" not in bo_marker and 'fill="#ffffff"' in bo_marker.lower()

@@ -246,3 +246,22 @@ def test_a_change_the_server_refuses_after_the_connection_returns_stays_listed_u
     page.reload()
     expect(page.locator("#sync-status")).to_have_text("All changes saved.")
     expect(refused).to_have_count(0)
+
+
+def test_the_marked_count_follows_each_mark_as_it_is_made_and_saved_without_a_reload(ui):
+    world = make_world()
+    grp, members = _running(world)
+    page = ui.page
+    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
+    ui.goto(f"/groups/{grp.pk}/sessions/3/")
+    count = page.locator("#marked-count")
+    expect(count).to_have_text("0 of 4 marked.")
+    for done, member in enumerate(members, start=1):
+        page.locator(f"label[for=m{member.pk}-{'absent' if done == 4 else 'present'}]").click()
+        expect(count).to_have_text(f"{done} of 4 marked.")
+    page.get_by_role("button", name="Save who came").click()
+    expect(page.locator("#sync-status")).to_have_text("All changes saved.")
+    expect(count).to_have_text("4 of 4 marked.")
+    assert Attendance.objects.filter(session__number=3).count() == 4
+    page.reload()
+    expect(count).to_have_text("4 of 4 marked.")

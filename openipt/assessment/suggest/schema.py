@@ -235,7 +235,7 @@ class RulesFile(ContentModel):
 
 # -- formulation templates ---------------------------------------------------------------------
 
-CLIENT_FIELDS = ("symptoms_sentence", "sick_role", "person", "people", "event", "onset")
+CLIENT_FIELDS = ("symptoms_sentence", "sick_role", "person", "people", "event", "onset", "onset_alone")
 STAFF_FIELDS = ("person", "people", "event", "event_when", "onset", "symptoms", "stage")
 
 

@@ -272,6 +272,18 @@ def fit(value: str, max_width: float, font_size: float) -> str:
     return "".join(keep).rstrip() + ELLIPSIS
 
 
+def fit_words(value: str, max_width: float, font_size: float) -> str:
+    """Like ``fit``, but first try leading words that keep at least half of the text
+    ("Termination phase" becomes "Termination", not "Termination pha…")."""
+    words = " ".join(clean(value).split())
+    parts = words.split(" ")
+    for count in range(len(parts), 0, -1):
+        short = " ".join(parts[:count])
+        if text_width(short, font_size) <= max_width and 2 * len(short) >= len(words):
+            return short
+    return fit(words, max_width, font_size)
+
+
 # --- markup helpers ---------------------------------------------------------------------------------
 
 

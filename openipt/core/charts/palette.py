@@ -54,6 +54,7 @@ PERSON_STYLES: dict[str, tuple[str, str]] = {
     "mixed": ("#9a3412", "diamond"),
     "distant": ("#4b5563", "square"),
     "loss": ("#374151", "triangle_down"),
+    "described": ("#1e3a8a", "circle"),  # filled, unlike the hollow "not described yet"
 }
 PERSON_DEFAULT = ("#1e3a8a", "circle")  # drawn hollow, so it differs from "support" by more than colour
 

@@ -19,6 +19,7 @@ from ._base import (
     esc,
     finite,
     fit,
+    fit_words,
     fmt_score,
     join_nonempty,
     kind_label,
@@ -282,7 +283,7 @@ def _phases(f: _Frame, phases: Sequence[Phase]) -> list[str]:
         label = fit(ph.label, xb - xa - 4, size)
         if label != " ".join(ph.label.split()):
             size = SMALL - 1.5
-            label = fit(ph.label, xb - xa - 4, size)
+            label = fit_words(ph.label, xb - xa - 4, size)
         if label:
             body.append(text_el((xa + xb) / 2, f.phase_top + 8 + size * 0.35, label, anchor="middle",
                                 size=size if size != SMALL else None))

@@ -94,6 +94,17 @@
     refused.push({ what: describe(item), why: (why || words("noReason")) + (item.kind === "check" ? answersText(item) : "") });
   }
 
+  // "2 of 4 marked" follows the choices on the page: a mark counts as soon as it is made (the
+  // status line says whether it has reached the server yet).
+  function countMarked() {
+    var box = document.getElementById("marked-count");
+    var members = root.querySelectorAll("li.oi-roster__member");
+    if (!box || !root.querySelector(".oi-presence")) { return; }
+    var n = 0;
+    members.forEach(function (li) { if (li.querySelector(".oi-presence input[type=radio]:checked")) { n += 1; } });
+    box.textContent = words("markedCount", { n: n, total: members.length });
+  }
+
   function queue(kind, data) {
     pending.add(kind, data);
     flush();
@@ -155,6 +166,7 @@
       queue("mark", { member: parseInt(member, 10), presence: el.value });
       var seen = form.querySelector("input[name='m" + member + "_seen']");
       if (seen) { seen.value = el.value; }
+      countMarked();
     } else if (kind === "marks" && el.type === "text") {
       queue("will_try", { member: parseInt(el.getAttribute("data-member"), 10), text: el.value });
       var seenTry = form.querySelector("input[name='" + el.name + "_seen']");
@@ -219,5 +231,6 @@
   window.addEventListener("online", flush);
   window.addEventListener("offline", show);
   drawRefused();
+  countMarked();
   flush();
 })();
