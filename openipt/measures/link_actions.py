@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
+from openipt.audit.models import AuditEvent
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError
 from openipt.measures import access, due, instruments, results
@@ -30,11 +36,14 @@ if TYPE_CHECKING:
 LINK_CREATED = register("measures.link_created", "One-time questionnaire link made")
 LINK_REVOKED = register("measures.link_revoked", "One-time questionnaire link stopped")
 LINK_OPENED = register("measures.link_opened", "One-time questionnaire link opened")
+LINK_SENT = register("measures.link_sent", "One-time questionnaire link sent by e-mail")
 LINK_RESULT_SHOWN = register("measures.link_result_shown", "Questionnaire result shown through a one-time link")
 
 # After the last questionnaire on a link is sent the link is spent; a second press of Send within
 # this time still lands on the result of those answers (a double click, a resend on a slow connection).
 RESEND_GRACE = timedelta(minutes=15)
+# A link can be e-mailed this many times at most (a typo fixed, a lost message), never more.
+MAX_SENDS = 3
 
 
 def token_hash(token: str) -> str:
@@ -85,6 +94,68 @@ def revoke_link(actor: Actor, course_id: int | str, link_id: int | str) -> OneTi
         link.save(update_fields=["revoked_at"])
         audit.record(LINK_REVOKED.code, actor=actor, client=link.client, obj=link)
     return link
+
+
+def sends_so_far(link: OneTimeLink) -> int:
+    """How many times this link was e-mailed (each send is in the audit log)."""
+    return AuditEvent.objects.filter(event_type=LINK_SENT.code, object_type=OneTimeLink._meta.label_lower,
+                                     object_id=str(link.pk)).count()
+
+
+def _send_address(link: OneTimeLink, typed: str) -> str:
+    typed = typed.strip()
+    if not typed:
+        if not link.client.email:
+            raise ActionError(_("%(name)s has no e-mail address on record. Type an address, or copy the link and "
+                                "send it another way.") % {"name": link.client.display_name}, field="email")
+        return link.client.email
+    try:
+        validate_email(typed)
+    except ValidationError:
+        raise ActionError(_("That is not an e-mail address. Check it and try again."), field="email") from None
+    return typed
+
+
+def link_email(url: str, expires_at: datetime) -> tuple[str, str]:
+    """The subject and text of the e-mail: the link and when it ends, with nothing clinical in it."""
+    subject = _("A short questionnaire from your care team")
+    body = _("Hello,\n\nYour care team asks you to fill in a short questionnaire. Open this link to start:\n"
+             "%(url)s\n\nThe link works until %(date)s. If you did not expect this e-mail, you can ignore it.") % {
+        "url": url, "date": f"{timezone.localtime(expires_at):%d %b %Y %H:%M}"}
+    return subject, body
+
+
+@transaction.atomic
+def send_link(actor: Actor, course_id: int | str, link_id: int | str, token: str, url_for: Callable[[str], str], *,
+              to: str = "") -> tuple[OneTimeLink, str]:
+    """E-mail a link just made to the client (their address on record, or `to`); return it and the address used.
+
+    `url_for(token)` gives the link's full address; it is asked only once the token is known to be the link's.
+
+    Only staff who may make the link may send it, only while it works, and at most MAX_SENDS times.
+    """
+    course = _course_for_change(actor, course_id)
+    link = OneTimeLink.objects.select_for_update().select_related("client").filter(
+        course=course, pk=link_id if isinstance(link_id, int) else -1).first()
+    if link is None or not isinstance(token, str) or token_hash(token) != link.token_hash:
+        raise ActionError(_("That link was not found."))
+    _answering_client(actor, course, link.client_id)
+    if link_state(link) != "ok":
+        raise ActionError(_("This link cannot be used any more, so it was not sent. Make a new link."))
+    sends = sends_so_far(link)
+    if sends >= MAX_SENDS:
+        raise ActionError(_("This link has been e-mailed %(n)d times already. Make a new link to send it again.")
+                          % {"n": MAX_SENDS})
+    address = _send_address(link, to if isinstance(to, str) else "")
+    audit.record(LINK_SENT.code, actor=actor, client=link.client, obj=link,
+                 details={"to": "typed address" if address != link.client.email else "address on record",
+                          "send": sends + 1})
+    subject, body = link_email(url_for(token), link.expires_at)
+    try:
+        send_mail(subject, body, django_settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+    except Exception:  # noqa: BLE001 - any mail failure is shown to staff; the link still works
+        raise ActionError(_("The e-mail could not be sent. Copy the link and send it another way.")) from None
+    return link, address
 
 
 def link_state(link: OneTimeLink | None, now: datetime | None = None) -> str:

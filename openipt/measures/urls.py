@@ -12,6 +12,7 @@ urlpatterns = [
     path("course/<int:course_id>/schedule/<int:schedule_id>/remove/", staff.schedule_remove_view, name="schedule_remove"),
     path("course/<int:course_id>/enter/", staff.enter_view, name="enter"),
     path("course/<int:course_id>/links/new/", staff.link_create_view, name="link_create"),
+    path("course/<int:course_id>/links/<int:link_id>/send/", staff.link_send_view, name="link_send"),
     path("course/<int:course_id>/links/<int:link_id>/stop/", staff.link_revoke_view, name="link_revoke"),
     path("course/<int:course_id>/report.pdf", report.report_view, name="report"),
     path("course/<int:course_id>/report-for-client.pdf", report.client_report_view, name="report_client"),

@@ -14,8 +14,9 @@ from dataclasses import asdict
 from typing import TextIO
 
 from .errors import ContentErrors
-from .loader import load_catalogs, read_pack
+from .loader import BASE_LANGUAGE, CONTENT_ROOT, load_catalogs, read_pack
 from .protocol import Protocol, default_protocol
+from .targets import NotContent, resolve_targets
 
 
 class _UsageError(Exception):
@@ -47,7 +48,12 @@ def _parser(out: TextIO) -> _Parser:
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.add_argument("--lang", default=None, help="language code, e.g. en")
     validate = commands.add_parser("validate", help="check a content pack against the shipped base")
-    validate.add_argument("dirs", nargs="+", metavar="DIR", help="content pack directory")
+    validate.add_argument(
+        "dirs",
+        nargs="+",
+        metavar="PATH",
+        help="a pack folder, its pack.yaml, the content folder or one content file",
+    )
     return parser
 
 
@@ -94,21 +100,23 @@ def _show_json(protocol: Protocol, lang: str | None, out: TextIO) -> None:
     out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _validate(dirs: list[str], out: TextIO) -> int:
-    catalogs, infos, errors = load_catalogs(None, tuple(dirs))
+def _validate(paths: list[str], out: TextIO) -> int:
+    targets = resolve_targets(paths)
+    catalogs, infos, errors = load_catalogs(targets.base, tuple(targets.packs))
     if errors:
         for error in sorted(set(errors)):
             out.write(f"{error}\n")
         out.write(f"{len(set(errors))} problem(s) found.\n")
         return 1
-    for directory in dirs:
-        pack = read_pack(directory)
+    base = read_pack(targets.base if targets.base is not None else CONTENT_ROOT / BASE_LANGUAGE)
+    for pack in [base, *(read_pack(directory) for directory in targets.packs)]:
         info = pack.info
         assert info is not None
         items = sum(len(v) for v in pack.items.values())
+        checked = "checked as the base content" if pack is base else "checked against the base content"
         out.write(
             f"OK: {info.name} ({info.type}, {info.language}) - {items} item(s) and {len(pack.topics)} "
-            f"topic(s) checked against the shipped content; no problems.\n"
+            f"topic(s) {checked}; no problems.\n"
         )
     out.write(f"Languages available: {', '.join(sorted(catalogs))}.\n")
     return 0
@@ -142,6 +150,9 @@ def protocol_main(
             (_show_json if args.json else _show_text)(protocol, args.lang, out)
             return 0
         return _validate(args.dirs, out)
+    except NotContent as exc:
+        err.write(f"openipt protocol: {exc}\n")
+        return 2
     except ContentErrors as exc:
         err.write(f"openipt protocol: the shipped content has problems: {exc.errors[0]}\n")
         return 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from openipt.clients.models import Client
 from openipt.measures import actions
 from openipt.measures.models import Administration, OneTimeLink, Source
 from tests.support.measures import add_session, phq9, start_course
@@ -71,6 +73,25 @@ def test_a_therapist_enters_a_paper_form(ui):
     expect(page.locator(".oi-facts")).to_contain_text("Mild")
     admin = Administration.objects.get()
     assert (admin.instrument_code, admin.total, admin.source, admin.session_number) == ("gad7", 7, Source.STAFF, 1)
+
+
+def test_a_therapist_e_mails_a_new_link_to_the_client(ui):
+    world = make_world()
+    Client.objects.filter(pk=world.clients["mine"].pk).update(email="maya@example.test")
+    course = start_course(world)
+    actions.ensure_default_schedule(course)
+    page = ui.page
+    ui.sign_in(world.m["therapist"].user.username, PASSWORD)
+    ui.goto(f"/measures/course/{course.pk}/")
+    page.get_by_role("button", name="Make a link").click()
+    page.wait_for_load_state("load")
+    url = page.locator(".oi-link-box .oi-mono").inner_text().strip()
+    page.get_by_role("button", name="Send by e-mail").click()
+    page.wait_for_load_state("load")
+    ui.check()
+    expect(page.get_by_text("The link was e-mailed to maya@example.test.")).to_be_visible()
+    [message] = mail.outbox
+    assert message.to == ["maya@example.test"] and url in message.body
 
 
 def test_a_one_time_link_works_once(ui):

@@ -1,7 +1,7 @@
 """Permission-matrix rows for the measures pages (see tests/test_permission_matrix.py).
 
 The course (made by the courses rows) belongs to the client assigned to `therapist`, who may give
-questionnaires, enter paper forms, change the schedule and send links; the supervisor and the admin
+questionnaires, enter paper forms, change the schedule, make links and e-mail them; the supervisor and the admin
 may look (403 on pages that change); other staff and the other organisation get 404; clients 403.
 Organisation exports, the import and the settings are for admins. The portal pages are for the
 signed-in client (their own questionnaire is due); the one-time link pages work for anyone holding
@@ -61,6 +61,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "measures:enter": {"GET": change_page, "POST": change_page},
         "measures:link_create": {"GET": post_only, "POST": change_post},
         "measures:link_revoke": {"GET": post_only, "POST": change_post},
+        "measures:link_send": {"GET": post_only, "POST": change_post},
         "measures:report": {"GET": client_record()},
         "measures:report_client": {"GET": client_record()},
         "measures:administration": {"GET": client_record()},

@@ -307,11 +307,42 @@ def link_create_view(request, course_id):
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        url = request.build_absolute_uri(reverse("measures:link", args=[token]))
-        request.session["measures_new_link"] = {"url": url, "expires": timezone.localtime(link.expires_at).isoformat(),
-                                                "name": link.client.display_name}
-        messages.success(request, _("Link made for %(name)s. Copy it now and send it to them: it is shown only once.")
-                         % {"name": link.client.display_name})
+        _show_link_once(request, link, token)
+        messages.success(request, _("Link made for %(name)s. Send it by e-mail below, or copy it now and send it "
+                                    "another way: it is shown only once.") % {"name": link.client.display_name})
+    return redirect(reverse("measures:course", args=[course.pk]) + "#links")
+
+
+def _show_link_once(request, link: OneTimeLink, token: str) -> None:
+    """Keep the link for the next page only, with what the e-mail form needs."""
+    request.session["measures_new_link"] = {
+        "url": _link_url(request, token), "expires": timezone.localtime(link.expires_at).isoformat(),
+        "name": link.client.display_name, "id": link.pk, "token": token, "email": link.client.email,
+        "sends_left": link_actions.MAX_SENDS - link_actions.sends_so_far(link)}
+
+
+def _link_url(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("measures:link", args=[token]))
+
+
+@staff_required
+@require_POST
+def link_send_view(request, course_id, link_id):
+    """E-mail a link just made to the client, then show the link again so it can still be copied."""
+    actor = request.actor
+    course = changeable_or_403(actor, course_id, request)
+    token = request.POST.get("token") or ""
+    try:
+        link, address = link_actions.send_link(actor, course.pk, link_id, token, lambda t: _link_url(request, t),
+                                               to=request.POST.get("email") or "")
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        same = OneTimeLink.objects.filter(course=course, pk=link_id, token_hash=link_actions.token_hash(token)).first()
+        if same is not None and link_actions.link_state(same) == "ok":
+            _show_link_once(request, same, token)
+    else:
+        _show_link_once(request, link, token)
+        messages.success(request, _("The link was e-mailed to %(address)s.") % {"address": address})
     return redirect(reverse("measures:course", args=[course.pk]) + "#links")
 
 
