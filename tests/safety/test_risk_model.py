@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from openipt.core.testing import actor
 
 from openipt.practice import actions as practice
 from openipt.safety.cli import risk_scan_main
@@ -27,6 +26,7 @@ from openipt.safety.riskdetect.model import MODEL_FILE, shipped_model
 from openipt.safety.riskdetect.model_report import held_out_figures
 from openipt.safety.riskdetect.train_model import CORPUS_DIR, build, dumps, read_examples, training_examples
 from openipt.safety.rules.loader import load_shipped
+from tests.support.people import actor
 
 MISSED_BY_RULES = "I haven't eaten anything in four days"  # a self-neglect sentence no pattern matches
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def test_a_sentence_the_rules_miss_gets_a_medium_model_flag_with_its_kind_words_
     [match] = result.matches
     assert (match.rule_id, match.family, match.kind, match.severity) == (
         "model:self_neglect", "second_opinion", "self_neglect", "medium")
-    assert "anything" in match.text.split(", ")
+    assert "eaten" in match.text.split(", ")
     assert "statistical guess" in match.explanation and "A person should read" in match.explanation
 
 
@@ -89,7 +89,7 @@ def test_a_log_entry_the_rules_miss_raises_a_self_neglect_alert_through_the_port
                                                                          "practice.log")
     assert alert.policy_id == load_shipped().kinds["self_neglect"].policy_by_severity["medium"]  # as for a rule flag
     [evidence] = alert.evidence
-    assert evidence["detector_rule"] == "model:self_neglect" and "anything" in evidence["text"]
+    assert evidence["detector_rule"] == "model:self_neglect" and "eaten" in evidence["text"]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     """Trained without kinds_dev2.tsv, measured on it (the floors sit just under the measurement)."""
     alone, both = held_out["model alone"], held_out["rules + model"]
     for kind in SHIPPED_KINDS:
-        assert alone.recall[kind] >= 0.55, (kind, alone.recall[kind])
+        assert alone.recall[kind] >= 0.70, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
     assert both.false_alarms <= 0.08
 
