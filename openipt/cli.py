@@ -214,7 +214,7 @@ def cmd_escalate(rest: list[str]) -> int:
 # What production needs beside the web server to keep people safe: the escalation runner (every
 # minute: escalate unacknowledged alerts, retry e-mails, write audit checkpoints) and the task
 # worker (first e-mails of new alerts, reminders). `openipt serve` runs both unless --no-background.
-BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker"))
+BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"))
 
 
 def _start(argv: list[str]) -> subprocess.Popen:

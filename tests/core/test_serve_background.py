@@ -79,6 +79,26 @@ def _stop(server: subprocess.Popen) -> str:
     return out
 
 
+def _children(pid: int) -> set[int]:
+    """Return the ids of the processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return False
+
+
 def _wait(condition, seconds: float) -> bool:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -103,10 +123,13 @@ def test_serve_escalates_an_overdue_alert_with_no_other_command(prepared, tmp_pa
     server, port, db = _serve(prepared, tmp_path)
     try:
         escalated = _wait(lambda: _alert_status(db) == "escalated", 25)
+        children = _children(server.pid)
     finally:
         out = _stop(server)
     assert escalated, out
     assert server.returncode == 0, out
+    assert len(children) == 3, out  # the web server, the escalation runner and the task worker
+    assert not [pid for pid in children if _alive(pid)], "a background job outlived the server"
     assert "Alert escalation and e-mails run in the background" in out
 
 
