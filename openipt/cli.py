@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import subprocess
 import sys
 
 PURE_TOOLS = {
@@ -210,6 +211,48 @@ def cmd_escalate(rest: list[str]) -> int:
         time.sleep(every)
 
 
+# What production needs beside the web server to keep people safe: the escalation runner (every
+# minute: escalate unacknowledged alerts, retry e-mails, write audit checkpoints) and the task
+# worker (first e-mails of new alerts, reminders). `openipt serve` runs both unless --no-background.
+BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"))
+
+
+def _start(argv: list[str]) -> subprocess.Popen:
+    # A session of its own: Ctrl+C reaches only `openipt serve`, which stops each child in order.
+    return subprocess.Popen(argv, start_new_session=True)
+
+
+def _supervise(web_argv: list[str], background: list[list[str]]) -> int:
+    """Run the web server and the background jobs until the server stops; restart a job that stops."""
+    import signal
+    import time
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    web = _start(web_argv)
+    jobs = {tuple(argv): _start(argv) for argv in background}
+    try:
+        while web.poll() is None:
+            for argv, job in jobs.items():
+                if job.poll() is not None:
+                    print(f"openipt serve: {' '.join(argv[2:])} stopped (exit {job.returncode}); starting it again",
+                          file=sys.stderr, flush=True)
+                    jobs[argv] = _start(list(argv))
+            time.sleep(1)
+        return web.returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        children = [web, *jobs.values()]
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
 def cmd_serve(args) -> int:
     _setup_django()
     from django.conf import settings
@@ -224,18 +267,23 @@ def cmd_serve(args) -> int:
 
         load_demo()
         print(logins_text(f"http://{args.host}:{args.port}"), flush=True)
-    if args.dev:
-        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
-        return 0
-    call_command("collectstatic", interactive=False, verbosity=0)
     bind = f"{args.host}:{args.port}"
-    argv = [
-        sys.executable, "-m", "gunicorn", "openipt.wsgi:application", "--bind", bind,
-        "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--preload",
-    ]
+    if args.dev:
+        web = [sys.executable, "-m", "django", "runserver", bind, "--noreload"]
+    else:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        web = [
+            sys.executable, "-m", "gunicorn", "openipt.wsgi:application", "--bind", bind,
+            "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--preload",
+        ]
+    background = [] if args.no_background else [[sys.executable, "-m", "openipt.cli", *job] for job in BACKGROUND]
     print(f"OpenIPT ({settings.MODE}) serving on http://{bind}  (Ctrl+C stops it)", flush=True)
-    os.execvp(argv[0], argv)
-    return 0  # pragma: no cover
+    if background:
+        print("Alert escalation and e-mails run in the background (every minute) until the server stops.", flush=True)
+    else:
+        print("--no-background: run `openipt escalate --every 60` and `openipt manage db_worker` elsewhere, "
+              "or risk alerts will not escalate and no e-mail will be sent.", flush=True)
+    return _supervise(web, background)
 
 
 def cmd_manage(args) -> int:
@@ -258,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--demo", action="store_true", help="load the demo organisation first and print its logins")
     p.add_argument("--dev", action="store_true", help="use Django's development server")
+    p.add_argument("--no-background", action="store_true",
+                   help="do not run alert escalation and the e-mail worker here (a separate service or cron runs them)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("synth", help="Generate a synthetic organisation")
     p.add_argument("--clients", type=int, default=1000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
@@ -25,10 +26,16 @@ def _count(queryset):
     return Coalesce(Subquery(queryset.values("c")[:1], output_field=IntegerField()), 0)
 
 
+def not_recorded_count():
+    """An expression: how many of the group's sessions had their day pass without anyone recording them."""
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return _count(GroupSession.objects.filter(group=OuterRef("pk"), held=False, scheduled_start__lt=start_of_today)
+                  .order_by().values("group").annotate(c=Count("pk")))
+
+
 def annotated(groups):
-    now = timezone.now()
-    upcoming = (GroupSession.objects.filter(group=OuterRef("pk"), held=False, scheduled_start__gte=now)
-                .order_by("scheduled_start"))
+    upcoming = (GroupSession.objects.filter(group=OuterRef("pk"), held=False)  # past ones not recorded come first
+                .order_by("scheduled_start", "number"))
     waiting = (SessionReport.objects.filter(session__group=OuterRef("pk"), reply="").order_by()
                .values("session__group").annotate(c=Count("pk")))
     unfiled = (GroupSession.objects.filter(group=OuterRef("pk"), held=True, report__isnull=True).order_by()
@@ -36,7 +43,7 @@ def annotated(groups):
     return (groups.select_related("facilitator__user", "co_facilitator__user", "programme")
             .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
                       next_start=Subquery(upcoming.values("scheduled_start")[:1]),
-                      next_number=Subquery(upcoming.values("number")[:1]),
+                      next_number=Subquery(upcoming.values("number")[:1]), not_recorded=not_recorded_count(),
                       reports_waiting=_count(waiting), reports_missing=_count(unfiled))
             .order_by("status", "next_start", "pk"))
 

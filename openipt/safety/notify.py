@@ -15,11 +15,13 @@ list (the "in the interface" notification) never depend on e-mail.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,6 +42,7 @@ log = logging.getLogger("openipt.safety")
 RETRY_MINUTES = (1, 5, 15, 60, 240)  # pause before the 2nd, 3rd, ... try
 MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
 BATCH = 200
+RUN_LOCK_KEY = 6_140_006  # the PostgreSQL advisory lock that lets one runner at a time do the scheduled job
 
 
 def _due_at(alert: Alert, index: int):
@@ -228,11 +231,39 @@ def send_due_deliveries(now=None) -> dict[str, int]:
         last = ids[-1]
 
 
+@contextmanager
+def _one_runner() -> Iterator[bool]:
+    """Yield True when this runner holds the scheduled job's lock, False when another server is doing the job.
+
+    PostgreSQL: a session advisory lock, taken without waiting and always released. SQLite: every
+    step and every claim of an e-mail is its own IMMEDIATE transaction (settings), which lets one
+    writer in at a time, so two runners take turns and the second finds nothing left to do.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK_KEY])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK_KEY])
+
+
 def run_due(now=None) -> dict[str, int]:
-    """Escalate what is due, then send what is waiting: the whole scheduled job, safe to run twice."""
+    """Escalate what is due, then send what is waiting: the whole scheduled job, safe to run twice.
+
+    Returns {"busy": 1} without doing anything while another runner (another server) holds the lock.
+    """
     now = now or timezone.now()
-    steps = escalate_due(now)
-    counts = send_due_deliveries(now)
+    with _one_runner() as held:
+        if not held:
+            return {"steps": 0, "busy": 1}
+        steps = escalate_due(now)
+        counts = send_due_deliveries(now)
     return {"steps": steps, **counts}
 
 

@@ -28,7 +28,8 @@ def run_safety_jobs() -> dict:
     from openipt.safety import notify
 
     result = notify.run_due()
-    book_next_run()
+    if not result.get("busy"):  # the runner holding the lock books the next run (or the minute's tick catches up)
+        book_next_run()
     return result
 
 

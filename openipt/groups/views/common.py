@@ -41,5 +41,12 @@ def local_day(value):
 
 
 def next_session(sessions):
+    """Return the earliest session not recorded yet, past or future: a forgotten record comes first."""
+    return min((s for s in sessions if not s.held), key=lambda s: (s.scheduled_start, s.number), default=None)
+
+
+def not_recorded(sessions):
+    """Return the sessions whose day has passed and that nobody recorded, earliest first."""
     today = timezone.localdate()
-    return next((s for s in sessions if local_day(s.scheduled_start) >= today and not s.held), None)
+    return sorted((s for s in sessions if not s.held and local_day(s.scheduled_start) < today),
+                  key=lambda s: (s.scheduled_start, s.number))

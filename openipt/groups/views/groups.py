@@ -21,18 +21,19 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import group_courses
-from openipt.groups import access, actions, edit_actions, roster
+from openipt.groups import access, actions, edit_actions, oversight, roster
 from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
 from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
-from openipt.groups.views.common import group_or_404, local_day, next_session, session_or_404
+from openipt.groups.views.common import group_or_404, local_day, next_session, not_recorded, session_or_404
 
 
 def _listing(queryset):
-    upcoming = (GroupSession.objects.filter(group=OuterRef("pk"), held=False, scheduled_start__gte=timezone.now())
-                .order_by("scheduled_start").values("scheduled_start")[:1])
+    # the earliest session not recorded yet, past or future (a past one is shown as not recorded)
+    upcoming = (GroupSession.objects.filter(group=OuterRef("pk"), held=False)
+                .order_by("scheduled_start", "number").values("scheduled_start")[:1])
     return (queryset.select_related("facilitator__user", "co_facilitator__user", "supervisor__user", "programme")
             .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
-                      next_start=Subquery(upcoming))
+                      next_start=Subquery(upcoming), not_recorded=oversight.not_recorded_count())
             .order_by("status", "-start_date", "pk"))
 
 
@@ -220,6 +221,7 @@ def group_detail_view(request, group_id):
     return render(request, "groups/detail.html", {
         "group": group, "rows": rows, "sessions": sessions, "reports": reports,
         "next": next_session(sessions), "today": today, "outcomes": outcomes,
+        "not_recorded": not_recorded(sessions) if group.status != GroupStatus.ENDED else [],
         "attention": [r for r in rows if r.flags], "checks_waiting": [r for r in rows if r.checks],
         "leads": access.leads(actor, group), "can_manage": access.can_manage(actor, group),
         "can_move": group.status != GroupStatus.ENDED and (access.leads(actor, group) or access.can_manage(actor, group)),

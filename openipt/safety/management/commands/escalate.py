@@ -38,10 +38,13 @@ class Command(BaseCommand):
             raise CommandError("--every must be a number of seconds above 0")
         while True:
             result = notify.run_due(now)
-            self.stdout.write(
-                f"escalation steps carried out: {result.get('steps', 0)}; e-mails sent: {result.get('sent', 0)}; "
-                f"waiting to retry: {result.get('pending', 0)}; failed for good: {result.get('failed', 0)}"
-            )
+            if result.get("busy"):
+                self.stdout.write("another server is running the escalation job right now; nothing to do this round")
+            else:
+                self.stdout.write(
+                    f"escalation steps carried out: {result.get('steps', 0)}; e-mails sent: {result.get('sent', 0)}; "
+                    f"waiting to retry: {result.get('pending', 0)}; failed for good: {result.get('failed', 0)}"
+                )
             if not every:
                 return
             time.sleep(every)
