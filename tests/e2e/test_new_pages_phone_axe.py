@@ -42,9 +42,8 @@ def test_the_staff_course_step_pages_fit_a_phone(phone):
 def test_the_newest_staff_pages_fit_a_phone(phone):
     """The couples private-screens list, the group-meeting fidelity checklist and its rating, the
     safeguarding-lead setting, and the group pages that list checks before the group."""
-    from openipt.supervision.meeting_targets import KIND
-
     from openipt.couples import actions as couples_actions
+    from openipt.groups.meeting_targets import KIND
     from openipt.supervision import actions as supervision_actions
     from tests.support.groups import client_of, group, invite
 

@@ -12,7 +12,7 @@ def test_every_page_names_an_icon_that_loads_so_a_new_browser_logs_no_404(ui):
     missing: list[str] = []
     ui.page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     ui.sign_in(world.m["therapist"].user.username, PASSWORD)
-    expect(ui.page.get_by_role("heading", name="My caseload")).to_be_visible()
+    expect(ui.page.get_by_role("heading", level=1, name="Today")).to_be_visible()  # staff land on Today
     icon = ui.page.locator("link[rel=icon]")
     expect(icon).to_have_count(1)
     response = ui.page.request.get(icon.evaluate("link => link.href"))
