@@ -265,3 +265,31 @@ def test_the_marked_count_follows_each_mark_as_it_is_made_and_saved_without_a_re
     assert Attendance.objects.filter(session__number=3).count() == 4
     page.reload()
     expect(count).to_have_text("4 of 4 marked.")
+
+
+def test_marks_made_while_a_save_is_on_its_way_are_sent_when_it_returns_without_another_click(ui):
+    """A slow connection: the first mark's request is held back while three more marks are made.
+    Those three must follow on their own once the first answer comes back (they used to wait for the
+    next change on the page, so a facilitator could leave with marks unsaved)."""
+    world = make_world()
+    grp, members = _running(world)
+    page = ui.page
+    ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
+    ui.goto(f"/groups/{grp.pk}/sessions/3/")
+    held = []
+
+    def hold_the_first(route):
+        if not held:
+            held.append(route)  # answered below, once the other marks are made
+            return
+        route.continue_()
+
+    page.route("**/sync/", hold_the_first)
+    for member in members:
+        page.locator(f"label[for=m{member.pk}-present]").click()
+    page.wait_for_timeout(300)
+    assert len(held) == 1, "the first mark was not sent through the sync address"
+    expect(page.locator("#sync-status")).to_contain_text("waiting")
+    held[0].continue_()  # the real server answers the first mark now
+    expect(page.locator("#sync-status")).to_have_text("All changes saved.", timeout=15000)
+    assert Attendance.objects.filter(session__number=3, presence="present").count() == 4

@@ -143,6 +143,8 @@
       show();
       drawRefused();
       if (problems.length) { say(problems.join(" "), true); }
+      // Marks made while this batch was on its way wait in the queue: send them now, not at the next change.
+      if (pending.items().some(function (item) { return !sent[item.key]; })) { flush(); }
     }).catch(function () {
       sending = false;
       say(words("offline", { n: pending.count() }), true);
