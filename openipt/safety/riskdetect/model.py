@@ -6,7 +6,7 @@ words (leaving out small function words such as "would") and pairs of neighbouri
 pair present (a one-vs-rest logistic regression) and flags the kind when the score passes that
 kind's threshold.
 
-It is a guess learned from about three thousand example sentences, not a clinical judgement, so
+It is a guess learned from about five thousand example sentences, not a clinical judgement, so
 its flags are medium at most and say plainly that a person should check them. The weights live
 in a versioned JSON file shipped beside this module (written by train_model.py), loaded once.
 Pure Python, no network: the same text always gives the same answer.

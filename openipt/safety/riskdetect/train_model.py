@@ -35,15 +35,15 @@ OUTPUTS = (*SHIPPED_KINDS, ANY)
 CORPUS_DIR = Path(__file__).resolve().parents[3] / "tests" / "safety" / "corpus"
 TRAINING_FILES = (
     "dev.tsv", "heldout.tsv", "heldout2.tsv", "kinds_dev.tsv", "kinds_blind.tsv", "kinds_dev2.tsv", "kinds_train3.tsv",
-    "kinds_train4.tsv",
+    "kinds_train4.tsv", "kinds_train5.tsv", "kinds_check5.tsv",
 )
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 EPOCHS = 12
 RATE = 0.2
 DECAY = 0.01  # L2 shrinkage per epoch
 POSITIVE_WEIGHT = 2.0
 MIN_COUNT = 2  # a word or pair seen in fewer training sentences is ignored
-FALSE_ALARM_BUDGET = 0.07  # out-of-fold share of false friends the model alone may flag
+FALSE_ALARM_BUDGET = 0.09  # out-of-fold share of false friends the model alone may flag
 FOLDS = 5
 
 
