@@ -1,31 +1,35 @@
-"""The schema of each kind of protocol content file.
+"""The schema of each kind of protocol content file, as pydantic models.
 
-A YAML content file says which kind it holds (`kind: formats`) and lists its items. This
-module describes every kind with the plain-Python schema from `schema.py`, plus the checks
-that span several keys of one item (a minimum above a maximum, a contract too short for its
-own phases).
+A YAML content file says which kind it holds (`kind: formats`) and lists its items. Each kind
+is a `Record` (a content-toolkit model) whose field types come from `schema.py`: they say what a
+value must be, and mark the text a translation may change (`TEXT`), the ids of other items
+(`RefTo`) and lists that must not repeat a value (`UNIQUE`). The checks that span several keys
+of one item (a minimum above a maximum, a contract too short for its own phases) are the
+functions in `EXTRA_CHECKS`, run once the item's shape is right.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Annotated
 
 from openipt.core.content import LocDict
 
 from .schema import (
-    ID,
-    Bool,
+    TEXT,
+    UNIQUE,
     Checker,
-    Enum,
-    Field,
-    IdList,
-    Int,
-    ListOf,
     Record,
-    Ref,
-    Str,
-    TextList,
+    RefTo,
+    choice,
+    flag,
+    listed,
+    present,
+    ref,
     text,
+    whole,
+    with_placeholders,
 )
 
 PHASES = ("initial", "middle", "termination")
@@ -37,14 +41,17 @@ AUDIENCES = ("client", "staff", "facilitator")
 # Initial-phase screening topics a format may list (their questions are in openipt/courses/screening.py).
 # `start_checks` names are not fixed here: each is a function registered in
 # openipt/courses/start_checks.py, and a name nothing registered keeps a course from starting.
-SCREENING_TOPICS = ("psychosis", "bipolar", "substance", "cognitive", "intellectual_disability", "safeguarding",
-                    "medication")
+SCREENING_TOPICS = (
+    "psychosis",
+    "bipolar",
+    "substance",
+    "cognitive",
+    "intellectual_disability",
+    "safeguarding",
+    "medication",
+)
 PACK_TYPES = ("base", "translation", "adaptation")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-def _ids(kind: str) -> ListOf:
-    return ListOf(Ref(kind=kind), unique=True)
 
 
 def _check_format(item: LocDict, label: str, checker: Checker) -> None:
@@ -91,241 +98,249 @@ def _check_language(item: LocDict, label: str, checker: Checker) -> None:
         )
 
 
-_MIN_MAX = Record(fields=(Field("min", Int(1)), Field("max", Int(1))), describe="range")
+# Field types ----------------------------------------------------------------------------------
+# Required fields have no default; optional ones default to None (a key written with no value is
+# still refused: the checks refuse null).
 
-FORMAT = Record(
-    describe="format",
-    extra_check=_check_format,
-    fields=(
-        ID,
-        text("name"),
-        text("summary"),
-        Field("delivery", Enum(values=DELIVERIES)),
-        Field(
-            "sessions",
-            Record(
-                describe="session count",
-                fields=(
-                    Field("default", Int(1)),
-                    Field("min", Int(1)),
-                    Field("max", Int(1), nullable=True),
-                ),
-            ),
-        ),
-        Field(
-            "frequency",
-            Record(
-                describe="frequency",
-                fields=(
-                    Field("default", Enum(values=FREQUENCIES)),
-                    Field("allowed", ListOf(Enum(values=FREQUENCIES), min_items=1, unique=True)),
-                ),
-            ),
-        ),
-        Field("session_minutes", _MIN_MAX),
-        Field(
-            "initial_sessions",
-            Record(describe="initial sessions", fields=(Field("default", Int(1)), Field("max", Int(1)))),
-        ),
-        Field("termination_sessions", Int(1)),
-        Field("sick_role", Enum(values=("full", "limited"))),
-        Field(
-            "joint_sessions",
-            IdList(
-                Record(
-                    describe="joint session",
-                    fields=(
-                        ID,
-                        Field("who", Enum(values=("parent", "partner", "caregiver"))),
-                        Field("phase", Ref(kind="phase")),
-                        Field("optional", Bool()),
-                        text("purpose"),
-                    ),
-                )
-            ),
-            required=False,
-        ),
-        Field("emphasis_areas", _ids("area"), required=False),
-        Field(
-            "group",
-            Record(
-                describe="group settings",
-                fields=(
-                    Field("pre_group_sessions", _MIN_MAX),
-                    Field(
-                        "size",
-                        Record(
-                            describe="group size",
-                            fields=(Field("min", Int(2)), Field("default", Int(2)), Field("max", Int(2))),
-                        ),
-                    ),
-                    Field("mid_group_session", Enum(values=("none", "optional", "required"))),
-                ),
-            ),
-            required=False,
-        ),
-        text("exclusions", required=False, spec=TextList()),
-        text("notes", required=False, spec=TextList()),
-        text("checks", required=False, spec=TextList()),
-        Field("start_checks", ListOf(Str(), unique=True), required=False),
-        Field("screening_topics", ListOf(Enum(values=SCREENING_TOPICS), unique=True), required=False),
-    ),
-)
-
-PHASE = Record(
-    describe="phase",
-    fields=(
-        Field("id", Enum(values=PHASES)),
-        text("name"),
-        Field("order", Int(1)),
-        text("summary"),
-        Field(
-            "tasks",
-            IdList(Record(describe="task", fields=(ID, text("title"), text("description"))), min_items=1),
-        ),
-    ),
-)
-
-_ITEM_TEXT = Record(describe="entry", fields=(ID, text("text")))
-
-AREA = Record(
-    describe="problem area",
-    fields=(
-        ID,
-        text("name"),
-        text("group_name"),
-        text("summary"),
-        text("applies_when"),
-        text("goals", spec=TextList(min_items=1)),
-        Field("strategies", IdList(_ITEM_TEXT, min_items=1)),
-        Field(
-            "stages",
-            IdList(
-                Record(
-                    describe="stage",
-                    fields=(
-                        ID,
-                        text("name"),
-                        text("summary"),
-                        text("goal"),
-                        Field("strategies", IdList(_ITEM_TEXT, min_items=1)),
-                        text("questions", required=False, spec=TextList()),
-                    ),
-                )
-            ),
-            required=False,
-        ),
-        Field("suggested_goals", IdList(_ITEM_TEXT, min_items=1)),
-        text("questions", spec=TextList(min_items=1)),
-        Field("topic", Ref(kind="topic"), required=False),
-        Field("use_last", Bool(), required=False),
-        text("caution", required=False),
-    ),
-)
-
-TECHNIQUE = Record(
-    describe="technique",
-    fields=(
-        ID,
-        text("name"),
-        text("description"),
-        text("example", required=False),
-        Field("topic", Ref(kind="topic"), required=False),
-    ),
-)
+Id = Annotated[str, text()]
+Prose = Annotated[str, text(), TEXT]
+OptProse = Annotated[str | None, text(), TEXT]
+OptTextList = Annotated[tuple[Annotated[str, text()], ...] | None, listed(), TEXT]
+Positive = Annotated[int, whole(1)]
+AtLeastTwo = Annotated[int, whole(2)]
+Flag = Annotated[bool, flag()]
+OptFlag = Annotated[bool | None, flag()]
+PhaseRef = Annotated[str, ref("phase"), RefTo("phase")]
+OptTopicRef = Annotated[str | None, ref("topic"), RefTo("topic")]
+OptAreaRef = Annotated[str | None, ref("area"), RefTo("area")]
+OptStepRef = Annotated[str | None, ref("plan_step"), RefTo("plan_step")]
+FormatIds = Annotated[tuple[Annotated[str, ref("format")], ...] | None, listed(), RefTo("format"), UNIQUE]
+AreaIds = Annotated[tuple[Annotated[str, ref("area")], ...] | None, listed(), RefTo("area"), UNIQUE]
+PhaseIds = Annotated[tuple[Annotated[str, ref("phase")], ...] | None, listed(), RefTo("phase"), UNIQUE]
+TechniqueIds = Annotated[
+    tuple[Annotated[str, ref("technique")], ...] | None, listed(), RefTo("technique"), UNIQUE
+]
+Frequency = Annotated[str, choice(FREQUENCIES)]
 
 
-def _step(minutes_required: bool) -> Record:
-    return Record(
-        describe="step",
-        fields=(
-            ID,
-            text("title"),
-            text("guidance", spec=Str(placeholders=True)),
-            Field("techniques", _ids("technique"), required=False),
-            Field("topic", Ref(kind="topic"), required=False),
-            Field("when", Enum(values=WHEN), required=False),
-            Field("replaces", Ref(kind="plan_step"), required=False),
-            Field("minutes", Int(1, 180), required=minutes_required),
-        ),
-    )
+class Range(Record):
+    describe = "range"
+    min: Positive
+    max: Positive
 
 
-PLAN = Record(
-    describe="plan",
-    fields=(
-        ID,
-        Field("phase", Enum(values=SESSION_TYPES)),
-        text("title", required=False),
-        Field("formats", _ids("format"), required=False),
-        Field("except_formats", _ids("format"), required=False),
-        Field("area", Ref(kind="area"), required=False),
-        Field("stage", Str(), required=False),
-        Field("order", Int(0, 999)),
-        Field("steps", IdList(_step(minutes_required=False), min_items=1)),
-    ),
-)
+class SessionCount(Record):
+    describe = "session count"
+    default: Positive
+    min: Positive
+    max: Annotated[int | None, whole(1, nullable=True)]
 
-GROUP_GUIDE = Record(
-    describe="group guide",
-    fields=(
-        ID,
-        Field("phase", Ref(kind="phase")),
-        text("title"),
-        text("summary"),
-        Field("steps", IdList(_step(minutes_required=True), min_items=1)),
-    ),
-)
 
-FIDELITY = Record(
-    describe="fidelity checklist",
-    fields=(
-        ID,
-        Field("phase", Ref(kind="phase")),
-        text("title"),
-        Field("formats", _ids("format"), required=False),
-        Field(
-            "items",
-            IdList(
-                Record(
-                    describe="checklist item",
-                    fields=(ID, text("text"), Field("formats", _ids("format"), required=False)),
-                ),
-                min_items=1,
-            ),
-        ),
-    ),
-)
+class FrequencyRule(Record):
+    describe = "frequency"
+    default: Frequency
+    allowed: Annotated[tuple[Frequency, ...], listed(1), UNIQUE]
 
-TOPIC = Record(
-    describe="topic",
-    fields=(
-        ID,
-        text("title"),
-        text("summary", required=False),
-        Field("audience", Enum(values=AUDIENCES)),
-        Field("areas", _ids("area"), required=False),
-        Field("phases", _ids("phase"), required=False),
-        Field("formats", _ids("format"), required=False),
-    ),
-)
 
-PACK = Record(
-    describe="pack",
-    extra_check=_check_language,
-    fields=(
-        Field("kind", Enum(values=("pack",))),
-        ID,
-        Field("type", Enum(values=PACK_TYPES)),
-        Field("language", Str()),
-        text("name"),
-        text("description", required=False),
-        Field("version", Str(), required=False),
-    ),
-)
+class InitialSessions(Record):
+    describe = "initial sessions"
+    default: Positive
+    max: Positive
+
+
+class JointSession(Record):
+    describe = "joint session"
+    id: Id
+    who: Annotated[str, choice(("parent", "partner", "caregiver"))]
+    phase: PhaseRef
+    optional: Flag
+    purpose: Prose
+
+
+class GroupSize(Record):
+    describe = "group size"
+    min: AtLeastTwo
+    default: AtLeastTwo
+    max: AtLeastTwo
+
+
+class GroupSettings(Record):
+    describe = "group settings"
+    pre_group_sessions: Range
+    size: GroupSize
+    mid_group_session: Annotated[str, choice(("none", "optional", "required"))]
+
+
+class FormatItem(Record):
+    describe = "format"
+    id: Id
+    name: Prose
+    summary: Prose
+    delivery: Annotated[str, choice(DELIVERIES)]
+    sessions: SessionCount
+    frequency: FrequencyRule
+    session_minutes: Range
+    initial_sessions: InitialSessions
+    termination_sessions: Positive
+    sick_role: Annotated[str, choice(("full", "limited"))]
+    joint_sessions: Annotated[tuple[JointSession, ...] | None, listed()] = None
+    emphasis_areas: AreaIds = None
+    group: Annotated[GroupSettings | None, present()] = None
+    exclusions: OptTextList = None
+    notes: OptTextList = None
+    checks: OptTextList = None
+    start_checks: Annotated[tuple[Id, ...] | None, listed(), UNIQUE] = None
+    screening_topics: Annotated[
+        tuple[Annotated[str, choice(SCREENING_TOPICS)], ...] | None, listed(), UNIQUE
+    ] = None
+
+
+class Task(Record):
+    describe = "task"
+    id: Id
+    title: Prose
+    description: Prose
+
+
+class PhaseItem(Record):
+    describe = "phase"
+    id: Annotated[str, choice(PHASES)]
+    name: Prose
+    order: Positive
+    summary: Prose
+    tasks: Annotated[tuple[Task, ...], listed(1)]
+
+
+class Entry(Record):
+    describe = "entry"
+    id: Id
+    text: Prose
+
+
+Entries = Annotated[tuple[Entry, ...], listed(1)]
+
+
+class Stage(Record):
+    describe = "stage"
+    id: Id
+    name: Prose
+    summary: Prose
+    goal: Prose
+    strategies: Entries
+    questions: OptTextList = None
+
+
+class AreaItem(Record):
+    describe = "problem area"
+    id: Id
+    name: Prose
+    group_name: Prose
+    summary: Prose
+    applies_when: Prose
+    goals: Annotated[tuple[Annotated[str, text()], ...], listed(1), TEXT]
+    strategies: Entries
+    stages: Annotated[tuple[Stage, ...] | None, listed()] = None
+    suggested_goals: Entries
+    questions: Annotated[tuple[Annotated[str, text()], ...], listed(1), TEXT]
+    topic: OptTopicRef = None
+    use_last: OptFlag = None
+    caution: OptProse = None
+
+
+class TechniqueItem(Record):
+    describe = "technique"
+    id: Id
+    name: Prose
+    description: Prose
+    example: OptProse = None
+    topic: OptTopicRef = None
+
+
+class Step(Record):
+    """A step of a session plan; its minutes are optional."""
+
+    describe = "step"
+    id: Id
+    title: Prose
+    guidance: Annotated[str, with_placeholders(), TEXT]
+    techniques: TechniqueIds = None
+    topic: OptTopicRef = None
+    when: Annotated[str | None, choice(WHEN)] = None
+    replaces: OptStepRef = None
+    minutes: Annotated[int | None, whole(1, 180)] = None
+
+
+class TimedStep(Step):
+    """A step of a group guide, which must say how many minutes it takes."""
+
+    minutes: Annotated[int, whole(1, 180)]
+
+
+class PlanItem(Record):
+    describe = "plan"
+    id: Id
+    phase: Annotated[str, choice(SESSION_TYPES)]
+    title: OptProse = None
+    formats: FormatIds = None
+    except_formats: FormatIds = None
+    area: OptAreaRef = None
+    stage: Annotated[str | None, text()] = None
+    order: Annotated[int, whole(0, 999)]
+    steps: Annotated[tuple[Step, ...], listed(1)]
+
+
+class GroupGuideItem(Record):
+    describe = "group guide"
+    id: Id
+    phase: PhaseRef
+    title: Prose
+    summary: Prose
+    steps: Annotated[tuple[TimedStep, ...], listed(1)]
+
+
+class ChecklistItem(Record):
+    describe = "checklist item"
+    id: Id
+    text: Prose
+    formats: FormatIds = None
+
+
+class FidelityItem(Record):
+    describe = "fidelity checklist"
+    id: Id
+    phase: PhaseRef
+    title: Prose
+    formats: FormatIds = None
+    items: Annotated[tuple[ChecklistItem, ...], listed(1)]
+
+
+class TopicItem(Record):
+    describe = "topic"
+    id: Id
+    title: Prose
+    summary: OptProse = None
+    audience: Annotated[str, choice(AUDIENCES)]
+    areas: AreaIds = None
+    phases: PhaseIds = None
+    formats: FormatIds = None
+
+
+class PackManifest(Record):
+    describe = "pack"
+    kind: Annotated[str, choice(("pack",))]
+    id: Id
+    type: Annotated[str, choice(PACK_TYPES)]
+    language: Id
+    name: Prose
+    description: OptProse = None
+    version: Annotated[str | None, text()] = None
+
+
+FORMAT, PHASE, AREA, TECHNIQUE, PLAN = FormatItem, PhaseItem, AreaItem, TechniqueItem, PlanItem
+GROUP_GUIDE, FIDELITY, TOPIC, PACK = GroupGuideItem, FidelityItem, TopicItem, PackManifest
 
 # File kind (the `kind:` of a YAML file) -> (item kind used in references, item schema).
-FILE_KINDS: dict[str, tuple[str, Record]] = {
+FILE_KINDS: dict[str, tuple[str, type[Record]]] = {
     "formats": ("format", FORMAT),
     "phases": ("phase", PHASE),
     "problem_areas": ("area", AREA),
@@ -334,5 +349,11 @@ FILE_KINDS: dict[str, tuple[str, Record]] = {
     "group_guides": ("group_guide", GROUP_GUIDE),
     "fidelity_checklists": ("fidelity", FIDELITY),
 }
-ITEM_SCHEMAS: dict[str, Record] = {kind: record for kind, record in FILE_KINDS.values()}
+ITEM_SCHEMAS: dict[str, type[Record]] = {kind: record for kind, record in FILE_KINDS.values()}
 ITEM_SCHEMAS["topic"] = TOPIC
+
+# Checks that span several keys of one item, run once the item's shape is right.
+EXTRA_CHECKS: dict[type[Record], Callable[[LocDict, str, Checker], None]] = {
+    FORMAT: _check_format,
+    PACK: _check_language,
+}

@@ -17,10 +17,11 @@ from openipt.core.content import Loc, LocDict, LocList, MarkdownDoc, load_markdo
 from .build import BUILDERS, build_topic
 from .catalog import Catalog, check_references, cross_check
 from .errors import ContentError, ContentErrors
-from .kinds import FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
+from .kinds import EXTRA_CHECKS, FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
 from .merge import ADAPTATION, TRANSLATION, check_translation_item, merge_item
 from .model import PackInfo
-from .schema import Checker
+from .schema import Checker, Record, label_of
+from .schema import check as check_item
 
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 BASE_LANGUAGE = "en"
@@ -128,7 +129,7 @@ def _read_yaml(
             )
             return
         checker = Checker()
-        PACK.check(data, data.loc, "pack.yaml", checker)
+        _check(PACK, data, "pack.yaml", checker)
         pack.errors.extend(checker.errors)
         if not checker.errors:
             pack.info = PackInfo(
@@ -241,12 +242,18 @@ def check_schemas(content: Content, checker: Checker) -> None:
     for kind, items in content.items.items():
         record = ITEM_SCHEMAS[kind]
         for ident, item in items.items():
-            record.check(item, item.loc, f"{kind.replace('_', ' ')} '{ident}'", checker)
+            _check(record, item, f"{kind.replace('_', ' ')} '{ident}'", checker)
     for ident, doc in content.topics.items():
         assert doc.meta is not None
-        TOPIC.check(doc.meta, doc.meta.loc, f"topic '{ident}'", checker)
+        _check(TOPIC, doc.meta, f"topic '{ident}'", checker)
         if not doc.body.strip():
             checker.error(doc.loc, f"topic '{ident}' has no text after its front matter")
+
+
+def _check(record: type[Record], item: LocDict, where: str, checker: Checker) -> None:
+    """Check one item against its model, then (when sound) the rules that span its keys."""
+    if check_item(record, item, where, checker) and record in EXTRA_CHECKS:
+        EXTRA_CHECKS[record](item, label_of(record, item, where), checker)
 
 
 def build_catalog(content: Content, language: str) -> Catalog:

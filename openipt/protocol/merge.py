@@ -11,7 +11,7 @@ from typing import Any
 
 from openipt.core.content import LocDict, LocList
 
-from .schema import Checker, Field, IdList, Record
+from .schema import Checker, Record, id_list_records, is_translatable
 
 TRANSLATION = "translation"
 ADAPTATION = "adaptation"
@@ -23,50 +23,39 @@ def _copy_dict(value: LocDict) -> LocDict:
     return copy
 
 
-def _allowed_in_translation(field: Field) -> bool:
-    return field.text or field.spec.is_text()
-
-
-def check_translation_item(over: LocDict, record: Record, label: str, checker: Checker) -> None:
+def check_translation_item(over: LocDict, record: type[Record], label: str, checker: Checker) -> None:
     """Report keys of a translation item that are not text a translation may change."""
-    fields = record.field_map()
+    fields = record.model_fields
+    lists = id_list_records(record)
     for key in over:
         if key == "id":
             continue
         field = fields.get(key)
         if field is None:
             checker.error(over.loc_of(key), f"unknown field '{key}' in {label}")
-        elif not _allowed_in_translation(field):
+        elif not is_translatable(field):
             checker.error(
                 over.loc_of(key),
                 f"a translation may change text only; '{key}' in {label} is structure "
                 "(change it in an adaptation pack)",
             )
-        elif isinstance(field.spec, IdList) and isinstance(over[key], LocList):
+        elif key in lists and isinstance(over[key], LocList):
             for index, child in enumerate(over[key]):
                 if isinstance(child, LocDict):
-                    check_translation_item(
-                        child, field.spec.record, f"{label} {key} item {index + 1}", checker
-                    )
+                    check_translation_item(child, lists[key], f"{label} {key} item {index + 1}", checker)
 
 
 def merge_item(
-    base: LocDict, over: LocDict, record: Record, mode: str, label: str, checker: Checker
+    base: LocDict, over: LocDict, record: type[Record], mode: str, label: str, checker: Checker
 ) -> LocDict:
     """Return `base` with the keys of `over` applied (lists of id'd records merged by id)."""
     result = _copy_dict(base)
-    fields = record.field_map()
+    lists = id_list_records(record)
     for key, value in over.items():
         if key in ("id", "omit"):
             continue
-        field = fields.get(key)
-        if (
-            field is not None
-            and isinstance(field.spec, IdList)
-            and isinstance(value, LocList)
-            and isinstance(base.get(key), LocList)
-        ):
-            result[key] = merge_id_list(base[key], value, field.spec.record, mode, f"{label} {key}", checker)
+        if key in lists and isinstance(value, LocList) and isinstance(base.get(key), LocList):
+            result[key] = merge_id_list(base[key], value, lists[key], mode, f"{label} {key}", checker)
         else:
             result[key] = value
         result.key_locs[key] = over.loc_of(key)
@@ -74,7 +63,7 @@ def merge_item(
 
 
 def merge_id_list(
-    base: LocList, over: LocList, record: Record, mode: str, label: str, checker: Checker
+    base: LocList, over: LocList, record: type[Record], mode: str, label: str, checker: Checker
 ) -> LocList:
     """Merge two lists of records by id: override, add (adaptation) or omit (adaptation)."""
     items: dict[str, tuple[Any, Any]] = {}
