@@ -15,7 +15,9 @@ def send_invitation_mail(invitation: Invitation, link: str) -> bool:
         "password:\n%(link)s\n\nThe link works once and expires on %(date)s."
     ) % {"org": invitation.organisation, "link": link, "date": f"{invitation.expires_at:%d %b %Y}"}
     try:
-        send_mail(_("Your invitation to %(org)s") % {"org": invitation.organisation}, body, None, [invitation.email])
+        send_mail(
+            _("Your invitation to %(org)s") % {"org": invitation.organisation}, body, None, [invitation.email]
+        )
     except Exception:  # noqa: BLE001 - a mail failure must not lose the invitation; the caller says so
         return False
     return True

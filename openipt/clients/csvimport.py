@@ -39,19 +39,37 @@ class Column:
 
 
 CLIENT_COLUMNS = (
-    Column("given_name", "Given name", True, ("first name", "firstname", "forename", "forenames", "given", "first")),
+    Column(
+        "given_name",
+        "Given name",
+        True,
+        ("first name", "firstname", "forename", "forenames", "given", "first"),
+    ),
     Column("family_name", "Family name", False, ("last name", "lastname", "surname", "family", "last")),
     Column("preferred_name", "Preferred name", False, ("known as", "nickname", "called")),
-    Column("record_number", "Record number", False, ("record", "record no", "record id", "client id", "mrn", "id",
-                                                     "reference", "ref")),
-    Column("date_of_birth", "Date of birth", False, ("dob", "d o b", "birth date", "birthdate", "born", "birthday")),
+    Column(
+        "record_number",
+        "Record number",
+        False,
+        ("record", "record no", "record id", "client id", "mrn", "id", "reference", "ref"),
+    ),
+    Column(
+        "date_of_birth",
+        "Date of birth",
+        False,
+        ("dob", "d o b", "birth date", "birthdate", "born", "birthday"),
+    ),
     Column("sex", "Sex", False, ("gender",)),
     Column("preferred_language", "Preferred language", False, ("language", "lang")),
     Column("email", "E-mail", False, ("email address", "e mail address", "mail")),
     Column("phone", "Phone", False, ("phone number", "telephone", "tel", "mobile", "mobile number", "cell")),
     Column("address", "Address", False, ("home address", "postal address")),
-    Column("staff", "Assigned staff", False, ("therapist", "facilitator", "assigned to", "key worker", "clinician",
-                                              "staff")),
+    Column(
+        "staff",
+        "Assigned staff",
+        False,
+        ("therapist", "facilitator", "assigned to", "key worker", "clinician", "staff"),
+    ),
 )
 
 STAFF_COLUMNS = (
@@ -64,16 +82,35 @@ COLUMNS = {"clients": CLIENT_COLUMNS, "staff": STAFF_COLUMNS}
 
 # What people write in a Sex or Role column, read as the value OpenIPT stores.
 SEX_WORDS = {
-    "": "", "f": "female", "female": "female", "woman": "female", "w": "female",
-    "m": "male", "male": "male", "man": "male",
-    "other": "other", "o": "other", "x": "other", "non binary": "other", "nonbinary": "other",
-    "not recorded": "", "unknown": "", "prefer not to say": "",
+    "": "",
+    "f": "female",
+    "female": "female",
+    "woman": "female",
+    "w": "female",
+    "m": "male",
+    "male": "male",
+    "man": "male",
+    "other": "other",
+    "o": "other",
+    "x": "other",
+    "non binary": "other",
+    "nonbinary": "other",
+    "not recorded": "",
+    "unknown": "",
+    "prefer not to say": "",
 }
 ROLE_WORDS = {
-    "admin": "admin", "administrator": "admin",
-    "supervisor": "supervisor", "clinical supervisor": "supervisor",
-    "therapist": "therapist", "counsellor": "therapist", "counselor": "therapist", "clinician": "therapist",
-    "facilitator": "facilitator", "group facilitator": "facilitator", "lay facilitator": "facilitator",
+    "admin": "admin",
+    "administrator": "admin",
+    "supervisor": "supervisor",
+    "clinical supervisor": "supervisor",
+    "therapist": "therapist",
+    "counsellor": "therapist",
+    "counselor": "therapist",
+    "clinician": "therapist",
+    "facilitator": "facilitator",
+    "group facilitator": "facilitator",
+    "lay facilitator": "facilitator",
 }
 
 
@@ -122,18 +159,27 @@ def normalise_header(text: str) -> str:
 
 
 def _names(column: Column) -> set[str]:
-    return {normalise_header(column.key), normalise_header(column.header), *(normalise_header(s) for s in column.synonyms)}
+    return {
+        normalise_header(column.key),
+        normalise_header(column.header),
+        *(normalise_header(s) for s in column.synonyms),
+    }
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Return the file's text and the name of the encoding it was read in."""
     if len(data) > MAX_BYTES:
-        raise FileProblem("The file is larger than %(limit)s. Split it into smaller files of up to %(rows)s rows each.",
-                          limit="1 MB", rows=MAX_ROWS)
+        raise FileProblem(
+            "The file is larger than %(limit)s. Split it into smaller files of up to %(rows)s rows each.",
+            limit="1 MB",
+            rows=MAX_ROWS,
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem("The file is saved as UTF-16. Save it again as \"CSV UTF-8\" and upload that file.")
+        raise FileProblem('The file is saved as UTF-16. Save it again as "CSV UTF-8" and upload that file.')
     if b"\x00" in data:
-        raise FileProblem("This does not look like a CSV file. Save your spreadsheet as CSV and upload that file.")
+        raise FileProblem(
+            "This does not look like a CSV file. Save your spreadsheet as CSV and upload that file."
+        )
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -141,8 +187,9 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        raise FileProblem("The file's letters could not be read. Save it again as \"CSV UTF-8\" and upload that file.") \
-            from None
+        raise FileProblem(
+            'The file\'s letters could not be read. Save it again as "CSV UTF-8" and upload that file.'
+        ) from None
 
 
 def _delimiter(header_line: str) -> str:
@@ -168,23 +215,31 @@ def read_table(data: bytes | str, kind: str) -> Table:
             decode(b"x" * (MAX_BYTES + 1))  # the same size message
         text, encoding = data.lstrip("\ufeff"), "UTF-8"
         if "\x00" in text:
-            raise FileProblem("This does not look like a CSV file. Save your spreadsheet as CSV and upload that file.")
+            raise FileProblem(
+                "This does not look like a CSV file. Save your spreadsheet as CSV and upload that file."
+            )
     text, delimiter = _excel_separator_line(text)
     delimiter = delimiter or _delimiter(_first_line(text))
     try:
         records = list(_records(text, delimiter))
     except csv.Error as exc:
-        raise FileProblem("The file could not be read as CSV (%(reason)s). Save your spreadsheet as CSV and try again.",
-                          reason=str(exc)) from None
+        raise FileProblem(
+            "The file could not be read as CSV (%(reason)s). Save your spreadsheet as CSV and try again.",
+            reason=str(exc),
+        ) from None
     if not records:
-        raise FileProblem("The file is empty. Put the column names in the first row and one person in each row below.")
+        raise FileProblem(
+            "The file is empty. Put the column names in the first row and one person in each row below."
+        )
     _header_number, header = records[0]
     headers, positions, ignored = _map_headers(header, columns)
     missing = [c.header for c in columns if c.required and c.key not in positions]
     if missing:
         raise FileProblem(
             "The first row must name the columns. This file has no %(missing)s column. "
-            "Download the template to see the column names.", missing=" or ".join(missing))
+            "Download the template to see the column names.",
+            missing=" or ".join(missing),
+        )
     rows: list[Row] = []
     problems: list[CellProblem] = []
     for number, values in records[1:]:
@@ -192,14 +247,21 @@ def read_table(data: bytes | str, kind: str) -> Table:
         if not any(cleaned):
             continue
         if len(rows) >= MAX_ROWS:
-            raise FileProblem("The file has more than %(rows)s rows. Split it into files of up to %(rows)s rows each.",
-                              rows=MAX_ROWS)
+            raise FileProblem(
+                "The file has more than %(rows)s rows. Split it into files of up to %(rows)s rows each.",
+                rows=MAX_ROWS,
+            )
         cells = {key: (cleaned[i] if i < len(cleaned) else "") for key, i in positions.items()}
-        extra = [v for v in cleaned[len(header):] if v]
+        extra = [v for v in cleaned[len(header) :] if v]
         if extra:
-            problems.append(CellProblem(number, "",
-                                        "This row has more cells than the first row has column names. "
-                                        "Check for a stray separator in one of its cells."))
+            problems.append(
+                CellProblem(
+                    number,
+                    "",
+                    "This row has more cells than the first row has column names. "
+                    "Check for a stray separator in one of its cells.",
+                )
+            )
         rows.append(Row(number, cells))
     if not rows:
         raise FileProblem("The file has column names but no rows below them.")
@@ -234,7 +296,9 @@ def _match(header: str, column: Column) -> bool:
     return normalise_header(header) in _names(column)
 
 
-def _map_headers(header: list[str], columns: tuple[Column, ...]) -> tuple[dict[str, str], dict[str, int], list[str]]:
+def _map_headers(
+    header: list[str], columns: tuple[Column, ...]
+) -> tuple[dict[str, str], dict[str, int], list[str]]:
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
     ignored: list[str] = []
@@ -245,8 +309,12 @@ def _map_headers(header: list[str], columns: tuple[Column, ...]) -> tuple[dict[s
                 ignored.append(name.strip())
             continue
         if column.key in positions:
-            raise FileProblem("Two columns mean %(column)s (\"%(first)s\" and \"%(second)s\"). Keep one of them.",
-                              column=column.header, first=headers[column.key], second=name.strip())
+            raise FileProblem(
+                'Two columns mean %(column)s ("%(first)s" and "%(second)s"). Keep one of them.',
+                column=column.header,
+                first=headers[column.key],
+                second=name.strip(),
+            )
         headers[column.key] = name.strip()
         positions[column.key] = index
     return headers, positions, ignored
@@ -282,7 +350,9 @@ def word_value(text: str, words: dict[str, str]) -> str | None:
     return words.get(normalise_header(text))
 
 
-def duplicates_in_file(rows: list[Row], column: str, key: Callable[[Row], str | None], message: str) -> list[CellProblem]:
+def duplicates_in_file(
+    rows: list[Row], column: str, key: Callable[[Row], str | None], message: str
+) -> list[CellProblem]:
     """A problem on every row whose key (when not None or empty) was already used by an earlier row."""
     first_seen: dict[str, int] = {}
     problems = []

@@ -69,7 +69,9 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     imported: bool = False
-    mail_failed: list[str] = field(default_factory=list)  # addresses an invitation e-mail could not be sent to
+    mail_failed: list[str] = field(
+        default_factory=list
+    )  # addresses an invitation e-mail could not be sent to
 
     @property
     def problem_rows(self) -> list[RowOutcome]:
@@ -107,7 +109,9 @@ def _language_codes() -> dict[str, str]:
 
 def _find_member(candidates: list[Membership], text: str) -> Membership | None:
     wanted = text.strip().lower()
-    return next((m for m in candidates if wanted in (m.user.username.lower(), (m.user.email or "").lower())), None)
+    return next(
+        (m for m in candidates if wanted in (m.user.username.lower(), (m.user.email or "").lower())), None
+    )
 
 
 # ---- clients ------------------------------------------------------------------------------------------------------
@@ -120,13 +124,24 @@ class _ClientRow:
     staff: Membership | None
 
 
-def _check_client_row(actor: Actor, row: csvimport.Row, outcome: RowOutcome, staff: list[Membership],
-                      languages: dict[str, str]) -> _ClientRow | None:
+def _check_client_row(
+    actor: Actor, row: csvimport.Row, outcome: RowOutcome, staff: list[Membership], languages: dict[str, str]
+) -> _ClientRow | None:
     cells = row.cells
     if not cells.get("given_name"):
         outcome.problems.append(("given_name", _("Write the client's given name.")))
-    form_data = {key: cells.get(key, "") for key in ("given_name", "family_name", "preferred_name", "record_number",
-                                                      "email", "phone", "address")}
+    form_data = {
+        key: cells.get(key, "")
+        for key in (
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "record_number",
+            "email",
+            "phone",
+            "address",
+        )
+    }
     try:
         born = csvimport.parse_date(cells.get("date_of_birth", ""))
     except ValueError as exc:
@@ -138,18 +153,35 @@ def _check_client_row(actor: Actor, row: csvimport.Row, outcome: RowOutcome, sta
         outcome.problems.append(("sex", _("Write female, male or other, or leave it empty.")))
     form_data["sex"] = sex or ""
     language_text = cells.get("preferred_language", "")
-    language = languages.get(csvimport.normalise_header(language_text)) if language_text else \
-        actor.organisation.default_language
+    language = (
+        languages.get(csvimport.normalise_header(language_text))
+        if language_text
+        else actor.organisation.default_language
+    )
     if language is None:
-        outcome.problems.append(("preferred_language", _("This language is not on OpenIPT's list. Write its name in "
-                                                         "English, such as Spanish, or leave it empty.")))
+        outcome.problems.append(
+            (
+                "preferred_language",
+                _(
+                    "This language is not on OpenIPT's list. Write its name in "
+                    "English, such as Spanish, or leave it empty."
+                ),
+            )
+        )
     form_data["preferred_language"] = language or actor.organisation.default_language
     assigned = None
     if cells.get("staff"):
         assigned = _find_member(staff, cells["staff"])
         if assigned is None:
-            outcome.problems.append(("staff", _("No active therapist, facilitator or supervisor here has this "
-                                                "username or e-mail address.")))
+            outcome.problems.append(
+                (
+                    "staff",
+                    _(
+                        "No active therapist, facilitator or supervisor here has this "
+                        "username or e-mail address."
+                    ),
+                )
+            )
     form = NewClientForm(form_data)
     if not form.is_valid():
         for name, errors in form.errors.items():
@@ -177,42 +209,76 @@ def _client_duplicates(actor: Actor, rows: list[csvimport.Row]) -> list[csvimpor
         return f"{given}|{family}|{born(row)}" if given and born(row) else None
 
     problems = csvimport.duplicates_in_file(
-        rows, "record_number", lambda r: r.cells.get("record_number", "").upper(),
-        "Row %(row)s has the same record number. Each client needs their own.")
+        rows,
+        "record_number",
+        lambda r: r.cells.get("record_number", "").upper(),
+        "Row %(row)s has the same record number. Each client needs their own.",
+    )
     problems += csvimport.duplicates_in_file(
-        rows, "email", lambda r: r.cells.get("email", "").lower(),
-        "Row %(row)s has the same e-mail address. Check whether it is the same person.")
+        rows,
+        "email",
+        lambda r: r.cells.get("email", "").lower(),
+        "Row %(row)s has the same e-mail address. Check whether it is the same person.",
+    )
     problems += csvimport.duplicates_in_file(
-        rows, "given_name", person,
-        "Row %(row)s has the same name and date of birth. If it is the same person, keep only one of the rows.")
+        rows,
+        "given_name",
+        person,
+        "Row %(row)s has the same name and date of birth. If it is the same person, keep only one of the rows.",
+    )
     # Against the records already here: one query for e-mail addresses, one for dates of birth.
     emails = {r.cells.get("email", "").lower() for r in rows if r.cells.get("email")}
     births = {born(r) for r in rows if born(r)}
     known = access.visible_clients(actor)
-    by_email = {c.lowered: c.record_number for c in known.annotate(lowered=Lower("email")).filter(
-        lowered__in=sorted(emails)).only("record_number")} if emails else {}
+    by_email = (
+        {
+            c.lowered: c.record_number
+            for c in known.annotate(lowered=Lower("email"))
+            .filter(lowered__in=sorted(emails))
+            .only("record_number")
+        }
+        if emails
+        else {}
+    )
     by_person = {}
     if births:
-        for c in known.filter(date_of_birth__in=sorted(births)).only("given_name", "family_name", "date_of_birth",
-                                                                     "record_number"):
+        for c in known.filter(date_of_birth__in=sorted(births)).only(
+            "given_name", "family_name", "date_of_birth", "record_number"
+        ):
             assert c.date_of_birth is not None
-            by_person[f"{c.given_name.lower()}|{c.family_name.lower()}|{c.date_of_birth.isoformat()}"] = c.record_number
+            by_person[f"{c.given_name.lower()}|{c.family_name.lower()}|{c.date_of_birth.isoformat()}"] = (
+                c.record_number
+            )
     for row in rows:
         email = row.cells.get("email", "").lower()
         if email and email in by_email:
-            problems.append(csvimport.CellProblem(
-                row.number, "email", "A client with this e-mail address is already recorded (%(record)s). "
-                "If it is the same person, take this row out.", {"record": by_email[email]}))
+            problems.append(
+                csvimport.CellProblem(
+                    row.number,
+                    "email",
+                    "A client with this e-mail address is already recorded (%(record)s). "
+                    "If it is the same person, take this row out.",
+                    {"record": by_email[email]},
+                )
+            )
         key = person(row)
         if key and key in by_person:
-            problems.append(csvimport.CellProblem(
-                row.number, "given_name", "A client with this name and date of birth is already recorded "
-                "(%(record)s). If it is the same person, take this row out.", {"record": by_person[key]}))
+            problems.append(
+                csvimport.CellProblem(
+                    row.number,
+                    "given_name",
+                    "A client with this name and date of birth is already recorded "
+                    "(%(record)s). If it is the same person, take this row out.",
+                    {"record": by_person[key]},
+                )
+            )
     return problems
 
 
 def _create_client(actor: Actor, checked: _ClientRow) -> Client:
-    return actions.create_client(actor, checked.data, record_number=checked.record_number, assign_to=checked.staff)
+    return actions.create_client(
+        actor, checked.data, record_number=checked.record_number, assign_to=checked.staff
+    )
 
 
 # ---- staff --------------------------------------------------------------------------------------------------------
@@ -225,7 +291,9 @@ class _StaffRow:
     supervisor_id: int | None
 
 
-def _check_staff_row(row: csvimport.Row, outcome: RowOutcome, supervisors: list[Membership]) -> _StaffRow | None:
+def _check_staff_row(
+    row: csvimport.Row, outcome: RowOutcome, supervisors: list[Membership]
+) -> _StaffRow | None:
     cells = row.cells
     if not cells.get("email"):
         outcome.problems.append(("email", _("Write the e-mail address the invitation goes to.")))
@@ -233,16 +301,30 @@ def _check_staff_row(row: csvimport.Row, outcome: RowOutcome, supervisors: list[
     if not cells.get("role"):
         outcome.problems.append(("role", _("Write the role: admin, supervisor, therapist or facilitator.")))
     elif role is None:
-        outcome.problems.append(("role", _("Write one of these roles: admin, supervisor, therapist or facilitator. "
-                                           "Clients are added as clients, not staff.")))
+        outcome.problems.append(
+            (
+                "role",
+                _(
+                    "Write one of these roles: admin, supervisor, therapist or facilitator. "
+                    "Clients are added as clients, not staff."
+                ),
+            )
+        )
     supervisor = None
     if cells.get("supervisor"):
         supervisor = _find_member(supervisors, cells["supervisor"])
         if supervisor is None:
-            outcome.problems.append(("supervisor", _("No active supervisor here has this username or e-mail "
-                                                     "address.")))
-    form = InviteStaffForm({"email": cells.get("email", ""), "role": role or "",
-                            "supervisor": str(supervisor.pk) if supervisor else ""}, supervisors=supervisors)
+            outcome.problems.append(
+                ("supervisor", _("No active supervisor here has this username or e-mail address."))
+            )
+    form = InviteStaffForm(
+        {
+            "email": cells.get("email", ""),
+            "role": role or "",
+            "supervisor": str(supervisor.pk) if supervisor else "",
+        },
+        supervisors=supervisors,
+    )
     if not form.is_valid():
         for name, errors in form.errors.items():
             if any(key == name for key, _w in outcome.problems):
@@ -256,24 +338,47 @@ def _check_staff_row(row: csvimport.Row, outcome: RowOutcome, supervisors: list[
 
 def _staff_duplicates(actor: Actor, rows: list[csvimport.Row]) -> list[csvimport.CellProblem]:
     problems = csvimport.duplicates_in_file(
-        rows, "email", lambda r: r.cells.get("email", "").lower(),
-        "Row %(row)s has the same e-mail address. Each person is invited once.")
+        rows,
+        "email",
+        lambda r: r.cells.get("email", "").lower(),
+        "Row %(row)s has the same e-mail address. Each person is invited once.",
+    )
     emails = {r.cells.get("email", "").lower() for r in rows if r.cells.get("email")}
-    members = set(account_access.visible_memberships(actor).annotate(lowered=Lower("user__email")).filter(
-        lowered__in=sorted(emails)).values_list("lowered", flat=True)) if emails else set()
+    members = (
+        set(
+            account_access.visible_memberships(actor)
+            .annotate(lowered=Lower("user__email"))
+            .filter(lowered__in=sorted(emails))
+            .values_list("lowered", flat=True)
+        )
+        if emails
+        else set()
+    )
     for row in rows:
         if row.cells.get("email", "").lower() in members:
-            problems.append(csvimport.CellProblem(
-                row.number, "email", "Someone with this e-mail address is already a member here. "
-                "Change their role on the People page instead."))
+            problems.append(
+                csvimport.CellProblem(
+                    row.number,
+                    "email",
+                    "Someone with this e-mail address is already a member here. "
+                    "Change their role on the People page instead.",
+                )
+            )
     return problems
 
 
 # ---- the import ---------------------------------------------------------------------------------------------------
 
 
-def run_import(actor: Actor, kind: str, data: bytes | str, *, commit: bool, file_name: str = "",
-               send: Callable[[account_actions.IssuedInvitation], bool] | None = None) -> ImportReport:
+def run_import(
+    actor: Actor,
+    kind: str,
+    data: bytes | str,
+    *,
+    commit: bool,
+    file_name: str = "",
+    send: Callable[[account_actions.IssuedInvitation], bool] | None = None,
+) -> ImportReport:
     """Check every row of a CSV file and, with `commit` and no problem in any row, import them all in one transaction.
 
     Without `commit` (a preview or a dry run) everything is tried and then rolled back. `send` is called after
@@ -323,8 +428,11 @@ def run_import(actor: Actor, kind: str, data: bytes | str, *, commit: bool, file
                             _create_client(actor, checked[number])
                         else:
                             row = checked[number]
-                            invitations.append(account_actions.invite(
-                                actor, email=row.email, role=row.role, supervisor_id=row.supervisor_id))
+                            invitations.append(
+                                account_actions.invite(
+                                    actor, email=row.email, role=row.role, supervisor_id=row.supervisor_id
+                                )
+                            )
                 except ActionError as exc:
                     outcome.problems.append((_column_for(kind, exc.field), exc.message))
             if not commit or not report.ok:
@@ -333,7 +441,9 @@ def run_import(actor: Actor, kind: str, data: bytes | str, *, commit: bool, file
             if kind == "clients":
                 audit.record(CLIENTS_IMPORTED.code, actor=actor, details=details)
             else:
-                details["roles"] = ", ".join(sorted({str(Role(i.invitation.role).label) for i in invitations}))
+                details["roles"] = ", ".join(
+                    sorted({str(Role(i.invitation.role).label) for i in invitations})
+                )
                 audit.record(STAFF_IMPORTED.code, actor=actor, details=details)
                 if send is not None:
                     transaction.on_commit(lambda: _send_all(invitations, send, report))
@@ -350,8 +460,11 @@ def _column_for(kind: str, field_name: str | None) -> str:
     return {"staff": "staff", "supervisor": "supervisor"}.get(field_name or "", "")
 
 
-def _send_all(invitations: list[account_actions.IssuedInvitation], send: Callable[[account_actions.IssuedInvitation], bool],
-              report: ImportReport) -> None:
+def _send_all(
+    invitations: list[account_actions.IssuedInvitation],
+    send: Callable[[account_actions.IssuedInvitation], bool],
+    report: ImportReport,
+) -> None:
     for issued in invitations:
         if not send(issued):
             report.mail_failed.append(issued.invitation.email)
@@ -362,8 +475,9 @@ def _send_all(invitations: list[account_actions.IssuedInvitation], send: Callabl
 
 def seal_upload(actor: Actor, kind: str, text: str, file_name: str) -> str:
     """A signed token carrying the checked file to the confirmation, usable only by this admin for this kind."""
-    return signing.dumps({"m": actor.membership.pk, "k": kind, "t": text, "n": file_name[:100]}, salt=TOKEN_SALT,
-                         compress=True)
+    return signing.dumps(
+        {"m": actor.membership.pk, "k": kind, "t": text, "n": file_name[:100]}, salt=TOKEN_SALT, compress=True
+    )
 
 
 def open_upload(actor: Actor, token: str) -> tuple[str, str, str]:
@@ -371,14 +485,23 @@ def open_upload(actor: Actor, token: str) -> tuple[str, str, str]:
     try:
         payload = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired:
-        raise ActionError(_("This preview is more than an hour old. Upload the file again."), field="file") from None
+        raise ActionError(
+            _("This preview is more than an hour old. Upload the file again."), field="file"
+        ) from None
     except (signing.BadSignature, ValueError, TypeError):
-        raise ActionError(_("This preview could not be read. Nothing was imported. Upload the file again."),
-                          field="file") from None
-    if (not isinstance(payload, dict) or payload.get("m") != actor.membership.pk or payload.get("k") not in KINDS
-            or not isinstance(payload.get("t"), str) or not isinstance(payload.get("n"), str)):
-        raise ActionError(_("This preview could not be read. Nothing was imported. Upload the file again."),
-                          field="file")
+        raise ActionError(
+            _("This preview could not be read. Nothing was imported. Upload the file again."), field="file"
+        ) from None
+    if (
+        not isinstance(payload, dict)
+        or payload.get("m") != actor.membership.pk
+        or payload.get("k") not in KINDS
+        or not isinstance(payload.get("t"), str)
+        or not isinstance(payload.get("n"), str)
+    ):
+        raise ActionError(
+            _("This preview could not be read. Nothing was imported. Upload the file again."), field="file"
+        )
     return payload["k"], payload["t"], payload["n"]
 
 
