@@ -93,7 +93,7 @@ class ImportUploadForm(forms.Form):
                  ("staff", _("Staff: one person to invite in each row"))],
     )
     file = forms.FileField(
-        label=_("CSV file"), help_text=_("Save your spreadsheet as CSV (UTF-8 is best). Up to 1,000 rows and 1 MB."),
+        label=_("CSV file"), help_text=_("Save your spreadsheet as CSV (UTF-8 is best). Up to 500 rows and 1 MB."),
         error_messages={"required": _("Choose the CSV file to upload."),
                         "empty": _("This file is empty. Choose the CSV file with your rows.")},
     )

@@ -125,7 +125,7 @@ def test_files_that_cannot_be_used_are_refused_with_a_plain_reason(data, words):
 def test_the_row_limit_and_the_size_limit_are_clear():
     rows = [["Given name"]] + [[f"Person {n}"] for n in range(csvimport.MAX_ROWS)]
     assert len(read_table(csv_bytes(rows), "clients").rows) == csvimport.MAX_ROWS
-    with pytest.raises(FileProblem, match="more than 1000 rows"):
+    with pytest.raises(FileProblem, match=f"more than {csvimport.MAX_ROWS} rows"):
         read_table(csv_bytes(rows + [["One too many"]]), "clients")
     with pytest.raises(FileProblem, match="larger than 1 MB"):
         read_table(b"Given name\r\n" + b"a" * csvimport.MAX_BYTES, "clients")
