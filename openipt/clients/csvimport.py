@@ -23,7 +23,8 @@ from datetime import date
 from typing import Any
 
 MAX_BYTES = 1_000_000  # about 5,000 rows of client details: far more than MAX_ROWS needs
-MAX_ROWS = 500  # a preview tries every row through the actions: about 10 s for 500 rows on a busy two-core server
+# A preview tries every row through the actions: about 10 s for 500 rows on a busy two-core server.
+MAX_ROWS = 500
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
