@@ -89,6 +89,14 @@ def cmd_audit(args) -> int:
     return 1
 
 
+def cmd_import(args) -> int:
+    """`openipt import clients|staff FILE --org SLUG`: the Import page's checks and import (openipt/clients/import_cli.py)."""
+    _setup_django()
+    from openipt.clients import import_cli
+
+    return import_cli.run(args.kind, args.file, args.org, dry_run=args.dry_run, as_user=args.as_user)
+
+
 def cmd_audit_checkpoint(args) -> int:
     """`openipt audit checkpoint`: sign the chain's head into the checkpoint store (safe to repeat)."""
     _setup_django()
@@ -332,6 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace everything in a database that is not empty")
     p.add_argument("--key-file", metavar="PATH", default=None, help="the encrypted audit key, if kept apart from SRC_DIR")
     p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("import", help="Import clients or invite staff from a CSV file: all rows or none (--dry-run to check)")
+    p.add_argument("kind", choices=["clients", "staff"], help="what the file holds: one client, or one person to invite, per row")
+    p.add_argument("file", metavar="FILE", help="the spreadsheet saved as CSV")
+    p.add_argument("--org", required=True, metavar="SLUG", help="the organisation's short name")
+    p.add_argument("--dry-run", action="store_true", help="check every row and report; save nothing")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME", default=None,
+                   help="the admin responsible (needed when the organisation has more than one)")
+    p.set_defaults(func=cmd_import)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
     p = sub.add_parser("escalate", help="Escalate unacknowledged alerts and retry e-mails (safe to repeat; --every 60 keeps running)",

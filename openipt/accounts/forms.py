@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from openipt.accounts.models import Role
+from openipt.accounts.models import Membership, Role
 from openipt.accounts.signin_actions import clean_text, normalise_recovery_code
 
 
@@ -129,7 +132,7 @@ class InviteStaffForm(forms.Form):
         help_text=_("For therapists and facilitators: who oversees their work."),
     )
 
-    def __init__(self, *args, supervisors=(), **kwargs):
+    def __init__(self, *args: Any, supervisors: Iterable[Membership] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].choices = [("", _("None"))] + [(m.pk, str(m.user)) for m in supervisors]
 

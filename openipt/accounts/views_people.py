@@ -21,6 +21,7 @@ from openipt.accounts.forms import (
     OrganisationSecurityForm,
     ResetTwoFactorForm,
 )
+from openipt.accounts.invite_mail import send_invitation_mail
 from openipt.accounts.middleware import SESSION_KEY
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.extensions import SETTINGS
@@ -33,17 +34,7 @@ def _invite_link(request, token: str) -> str:
 
 
 def _send_invitation(request, issued) -> None:
-    from django.core.mail import send_mail
-
-    invitation = issued.invitation
-    link = _invite_link(request, issued.token)
-    body = _(
-        "You have been invited to join %(org)s on OpenIPT.\n\nOpen this link to choose your username and "
-        "password:\n%(link)s\n\nThe link works once and expires on %(date)s."
-    ) % {"org": invitation.organisation, "link": link, "date": f"{invitation.expires_at:%d %b %Y}"}
-    try:
-        send_mail(_("Your invitation to %(org)s") % {"org": invitation.organisation}, body, None, [invitation.email])
-    except Exception:  # noqa: BLE001 - a mail failure must not lose the invitation; the link is shown instead
+    if not send_invitation_mail(issued.invitation, _invite_link(request, issued.token)):
         messages.warning(request, _("The e-mail could not be sent. Give the person the link shown below."))
 
 

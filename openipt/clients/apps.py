@@ -8,6 +8,7 @@ class ClientsConfig(AppConfig):
     def ready(self):
         # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from openipt.accounts.actions import add_invitation_listener
+        from openipt.clients import import_actions  # noqa: F401 - registers its audit event types
         from openipt.clients.actions import link_invited_client
 
         add_invitation_listener(link_invited_client)

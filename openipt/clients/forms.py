@@ -82,3 +82,18 @@ class CaseloadFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *ClientStatus.choices]
     )
+
+
+class ImportUploadForm(forms.Form):
+    """Choose what a spreadsheet holds and upload it."""
+
+    kind = forms.ChoiceField(
+        label=_("What is in the file?"), widget=forms.RadioSelect,
+        choices=[("clients", _("Clients: one client in each row")),
+                 ("staff", _("Staff: one person to invite in each row"))],
+    )
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("Save your spreadsheet as CSV (UTF-8 is best). Up to 500 rows and 1 MB."),
+        error_messages={"required": _("Choose the CSV file to upload."),
+                        "empty": _("This file is empty. Choose the CSV file with your rows.")},
+    )

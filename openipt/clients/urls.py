@@ -1,12 +1,15 @@
 from django.urls import path
 
-from openipt.clients import views
+from openipt.clients import import_views, views
 
 app_name = "clients"
 
 urlpatterns = [
     path("", views.caseload_view, name="caseload"),
     path("new/", views.new_client_view, name="new"),
+    path("import/", import_views.import_view, name="import"),
+    path("import/confirm/", import_views.import_confirm_view, name="import_confirm"),
+    path("import/template.csv", import_views.import_template_view, name="import_template"),
     path("<int:client_id>/", views.client_detail_view, name="detail"),
     path("<int:client_id>/edit/", views.edit_client_view, name="edit"),
     path("<int:client_id>/status/", views.client_status_view, name="status"),
