@@ -14,7 +14,13 @@ def test_the_demo_has_alerts_in_every_state_and_loading_again_changes_nothing(db
 
     world = load_demo()
     org = world.organisation
-    states = sorted(Alert.objects.filter(organisation=org).values_list("status", flat=True))
+    alerts = list(Alert.objects.filter(organisation=org))
+    # The word model's second opinion may also flag some of the demo's ordinary words (it flags
+    # about 7 in 100 everyday sentences, docs/clinical-safety/risk-detector.md); such an alert is a
+    # raised, medium, model-only flag that waits for a person, like any other.
+    guesses = [a for a in alerts if a.evidence and all(e.get("detector_rule", "").startswith("model:") for e in a.evidence)]
+    assert all(a.status == AlertStatus.RAISED and a.severity == "medium" for a in guesses)
+    states = sorted(a.status for a in alerts if a not in guesses)
     assert states == sorted([AlertStatus.ESCALATED, AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED])
     escalated = Alert.objects.get(organisation=org, status=AlertStatus.ESCALATED)
     assert escalated.client.given_name == "Daniel" and escalated.level == 2
