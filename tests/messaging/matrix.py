@@ -13,7 +13,9 @@ def prepare(world):
     from tests.support.people import actor
 
     actions.send_from_client(actor(world.m["client"]), "Can we meet on Thursday afternoon instead?")
-    actions.reply(actor(world.m["therapist"]), world.clients["mine"].pk, "A reminder: we meet on Monday at 10.")
+    actions.reply(
+        actor(world.m["therapist"]), world.clients["mine"].pk, "A reminder: we meet on Monday at 10."
+    )
     return {}
 
 
@@ -24,6 +26,9 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
     return {
         "messaging:mine": {"GET": own_page, "POST": own_page},
         "messaging:inbox": {"GET": care_staff},
-        "messaging:thread": {"GET": thread, "POST": client_record(200, admin=403, other_admin=403, supervisor=403)},
+        "messaging:thread": {
+            "GET": thread,
+            "POST": client_record(200, admin=403, other_admin=403, supervisor=403),
+        },
         "messaging:settings": {"GET": admin_only(), "POST": admin_only()},
     }

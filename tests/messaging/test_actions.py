@@ -46,8 +46,11 @@ def test_a_worrying_message_raises_an_alert_about_that_message_and_is_kept(world
     sent = client_writes(world, WORRYING)
     [alert] = sent.alerts
     assert Alert.objects.filter(pk=alert.pk, client=world.clients["self"], rule_kind="free_text").exists()
-    assert (alert.source, alert.source_type, alert.source_id) == ("messaging.message", "messaging.message",
-                                                                  str(sent.message.pk))
+    assert (alert.source, alert.source_type, alert.source_id) == (
+        "messaging.message",
+        "messaging.message",
+        str(sent.message.pk),
+    )
     assert alert.text == WORRYING
     assert Message.objects.filter(pk=sent.message.pk, body=WORRYING).exists()
 
@@ -108,11 +111,14 @@ def test_a_supervisor_looking_on_marks_nothing_read_but_the_look_is_audited(worl
     assert actions.open_thread(actor(world.m["supervisor"]), own) == 0
     sent.message.refresh_from_db()
     assert sent.message.read_at is None
-    assert AuditEvent.objects.filter(event_type="messaging.viewed", client_id=own.pk,
-                                     actor_user_id=world.m["supervisor"].user_id).exists()
+    assert AuditEvent.objects.filter(
+        event_type="messaging.viewed", client_id=own.pk, actor_user_id=world.m["supervisor"].user_id
+    ).exists()
 
 
-def test_the_e_mail_to_the_care_team_says_a_message_came_and_holds_none_of_its_words(world, django_capture_on_commit_callbacks):
+def test_the_e_mail_to_the_care_team_says_a_message_came_and_holds_none_of_its_words(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sent = client_writes(world, WORRYING)
     # two e-mails: the risk alert's own, and this one about the message

@@ -78,7 +78,9 @@ def test_a_worrying_message_raises_an_alert_and_the_client_sees_the_crisis_conta
     page = text(response)
     assert Alert.objects.filter(client=world.clients["self"], source_type="messaging.message").count() == 1
     assert "Your message is sent." in page and WORRYING in page
-    assert "You are not alone. Help is here." in page  # the crisis box every portal page shows after a risk signal
+    assert (
+        "You are not alone. Help is here." in page
+    )  # the crisis box every portal page shows after a risk signal
 
 
 def test_the_alert_links_to_the_message_for_staff(world, client):
