@@ -73,6 +73,16 @@ def is_care_team(actor: Actor | None, client: Client) -> bool:
     )
 
 
+def has_care_team(client: Client) -> bool:
+    """True when at least one active member of care staff is assigned to the client (someone can read their messages)."""
+    return Assignment.objects.filter(
+        client_id=client.pk,
+        staff__role__in=CARE_ROLES,
+        staff__is_active=True,
+        staff__organisation_id=client.organisation_id,
+    ).exists()
+
+
 def can_read(actor: Actor | None, client: Client) -> bool:
     return thread_clients(actor).filter(pk=client.pk).exists()
 

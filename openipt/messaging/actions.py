@@ -27,6 +27,7 @@ from openipt.audit.registry import register
 from openipt.clients.models import Client
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.messaging import access
+from openipt.messaging.errors import MessagingCode
 from openipt.messaging.models import (
     MAX_LENGTH,
     REPLY_DAYS_MAX,
@@ -112,9 +113,29 @@ def send_from_client(actor: Actor, text: object) -> Sent:
     if client is None or not access.can_send(actor, client):
         raise _refuse()
     body = clean_text(text)
+    if not access.has_care_team(client):
+        raise ActionError(
+            _(
+                "Nobody from your care team is linked to your messages yet, so this message was not sent. Please "
+                "phone the clinic, or tell your therapist at your next session. Your words are still in the box."
+            ),
+            field="body",
+            code=MessagingCode.NO_CARE_TEAM,
+        )
     message = _store(actor, client, body, from_client=True)
     alerts = safety_api.raise_for_text(client=client, text=body, source=SOURCE, obj=message, actor=actor)
     return Sent(message, list(alerts))
+
+
+@transaction.atomic
+def screen_unsent(actor: Actor, text: object) -> list[Alert]:
+    """Check a message that could not be sent for risk all the same, so a risk signal is never dropped."""
+    client = access.own_client(actor)
+    if client is None or not isinstance(text, str) or not text.strip():
+        return []
+    return list(
+        safety_api.raise_for_text(client=client, text=text[: MAX_LENGTH * 2], source=SOURCE, actor=actor)
+    )
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
 from openipt.messaging import access, actions, queries
+from openipt.messaging.errors import MessagingCode
 from openipt.messaging.forms import MessageForm, ReplyForm, SettingsForm
 from openipt.messaging.models import MAX_LENGTH, MessagingSettings
 
@@ -40,6 +41,8 @@ def mine_view(request):
         try:
             _sent, earlier = submissions.run_once(request, send)
         except ActionError as exc:
+            if exc.code == MessagingCode.NO_CARE_TEAM:  # not sent, but a risk signal in it still counts
+                actions.screen_unsent(actor, form.cleaned_data["body"])
             apply_action_error(form, exc)
         else:
             if not earlier:
@@ -53,6 +56,7 @@ def mine_view(request):
             "client": client,
             "form": form,
             "thread": access.thread(actor, client),
+            "has_team": access.has_care_team(client),
             "max_length": MAX_LENGTH,
             "reply_time": queries.reply_time_words(actions.reply_days(client.organisation_id)),
         },

@@ -180,3 +180,18 @@ def test_the_audit_log_reads_message_events_in_words(world, client):
     login(client, world.m["admin"])
     page = text(client.get(reverse("audit:log")))
     assert 'data-label="What">Secure message sent<br><span class="oi-muted">From: client; Length: ' in page
+
+
+def test_without_a_care_team_the_message_is_refused_kept_in_the_box_and_still_checked_for_risk(world, client):
+    from openipt.clients.models import Assignment
+
+    Assignment.objects.filter(client=world.clients["self"]).delete()
+    login(client, world.m["client"])
+    assert "Nobody from your care team is linked to your messages yet" in text(client.get(MINE))
+    page = text(client.post(MINE, {"body": WORRYING}))
+    assert "so this message was not sent" in page and "Your words are still in the box." in page
+    assert WORRYING in page  # the draft is back in the box
+    assert not Message.objects.exists()
+    # nobody could read the message, but the risk signal in it is not dropped
+    assert Alert.objects.filter(client=world.clients["self"], source="messaging.message").count() == 1
+    assert "You are not alone. Help is here." in page
