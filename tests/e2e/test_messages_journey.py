@@ -57,3 +57,12 @@ def test_a_client_writes_the_therapist_reads_and_replies_and_the_client_sees_the
     ui.sign_in(therapist.user.username, PASSWORD)
     ui.goto(f"/messages/clients/{world.clients['self'].pk}/")
     assert ui.page.get_by_text("The client read this on", exact=False).is_visible()
+
+    # the admin's reply-time setting page passes axe too
+    ui.sign_out()
+    ui.sign_in(world.m["admin"].user.username, PASSWORD)
+    ui.goto("/messages/settings/")
+    ui.page.get_by_label("We reply to a client's message within").select_option("3")
+    ui.page.get_by_role("button", name="Save").click()
+    ui.check()
+    assert ui.page.get_by_text("We reply within 3 working days.").is_visible()
