@@ -22,7 +22,9 @@ class ReplyForm(forms.Form):
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write your reply first.")},
-        help_text=_("The client gets an e-mail saying there is a new message, without your words in it."),
+        help_text=_(
+            "If the client has an e-mail address on record, they get an e-mail saying a message is waiting, without your words in it."
+        ),
     )
 
 
