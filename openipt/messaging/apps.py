@@ -10,10 +10,23 @@ class MessagingConfig(AppConfig):
         # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from django.utils.translation import gettext_lazy as _
 
-        from openipt.core.extensions import ClientPanel, NavItem, Setting, add_nav, add_panel, add_setting
+        from openipt.core.extensions import (
+            ClientPanel,
+            NavItem,
+            Setting,
+            add_client_panel,
+            add_nav,
+            add_panel,
+            add_setting,
+        )
         from openipt.messaging import actions  # noqa: F401 - registers the audit event types
         from openipt.messaging.actions import SOURCE
-        from openipt.messaging.panels import alert_source_link, nav_count, portal_panel_context
+        from openipt.messaging.panels import (
+            alert_source_link,
+            client_panel_context,
+            nav_count,
+            portal_panel_context,
+        )
         from openipt.safety.api import register_source_link
 
         add_nav(
@@ -43,5 +56,8 @@ class MessagingConfig(AppConfig):
         )
         add_panel(
             "portal", ClientPanel("messages", "messaging/_portal_panel.html", portal_panel_context, order=8)
+        )
+        add_client_panel(
+            ClientPanel("messages", "messaging/_client_panel.html", client_panel_context, order=38)
         )
         register_source_link(SOURCE, _("Open the message"), alert_source_link)

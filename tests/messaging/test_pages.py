@@ -195,3 +195,13 @@ def test_without_a_care_team_the_message_is_refused_kept_in_the_box_and_still_ch
     # nobody could read the message, but the risk signal in it is not dropped
     assert Alert.objects.filter(client=world.clients["self"], source="messaging.message").count() == 1
     assert "You are not alone. Help is here." in page
+
+
+def test_the_client_record_links_to_the_messages_for_those_who_may_read_them(world, client):
+    client_writes(world)
+    record = reverse("clients:detail", args=[world.clients["self"].pk])
+    for role, shown in (("therapist", True), ("supervisor", True), ("admin", False)):
+        login(client, world.m[role])
+        page = text(client.get(record))
+        assert ("1 message from the client is not read yet." in page) is shown, role
+        assert (f'href="{_thread(world)}"' in page) is shown, role
