@@ -20,6 +20,7 @@ urlpatterns = [
     path("couples/", include("openipt.couples.urls")),
     path("me/", include("openipt.practice.urls")),
     path("today/", include("openipt.today.urls")),
+    path("messages/", include("openipt.messaging.urls")),
 ]
 
 handler400 = "openipt.core.views.bad_request"

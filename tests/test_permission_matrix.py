@@ -84,7 +84,8 @@ MATRIX = {
 }
 
 
-APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples", "today"]
+APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples",
+        "messaging", "today"]
 PREPARERS = []
 for _app in APPS:
     try:

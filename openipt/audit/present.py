@@ -14,7 +14,7 @@ AREAS = {
     "note": gettext_lazy("Courses"), "assessment": gettext_lazy("Assessment"),
     "measures": gettext_lazy("Questionnaires"), "safety": gettext_lazy("Safety"),
     "practice": gettext_lazy("Between sessions"), "group": gettext_lazy("Groups"), "couples": gettext_lazy("Couples"),
-    "fidelity": gettext_lazy("Supervision"), "competency": gettext_lazy("Supervision"),
+    "fidelity": gettext_lazy("Supervision"), "messaging": gettext_lazy("Messages"), "competency": gettext_lazy("Supervision"),
 }
 OTHER = gettext_lazy("Other")
 

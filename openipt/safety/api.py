@@ -7,9 +7,37 @@ log). The safety app implements them; callers never catch their exceptions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from openipt.accounts.actor import Actor
 from openipt.clients.models import Assignment
 from openipt.safety.rules import evaluate_answers, evaluate_review, evaluate_text
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """How an alert's detail page links to what raised it, for a kind of object another app owns."""
+
+    label: object  # a lazy translation, read when the page is drawn
+    url: Callable[[int, str], str]  # url(client id, object id): the page that shows it (and checks access itself)
+
+
+SOURCE_LINKS: dict[str, SourceLink] = {}
+
+
+def register_source_link(source_type: str, label: object, url: Callable[[int, str], str]) -> None:
+    """Let alerts raised by objects of `source_type` (a model's label, e.g. "messaging.message") link to them."""
+    SOURCE_LINKS[source_type] = SourceLink(label, url)
+
+
+def source_link(alert) -> tuple[str, str] | None:
+    """(label, address) of the object that raised an alert, when its app registered a link; else None."""
+    link = SOURCE_LINKS.get(alert.source_type or "")
+    if link is None or not alert.source_id:
+        return None
+    return str(link.label), link.url(alert.client_id, alert.source_id)
+
 
 # The courses app records a concern as none/low/medium/high; the shipped rule says "moderate".
 REVIEW_LEVELS = {"medium": "moderate"}

@@ -20,6 +20,7 @@ SOURCE_WORDS = {
     "practice.log": _l("the client's log"),
     "practice.question": _l("a question to the therapist"),
     "practice.rehearsal": _l("a rehearsal message"),
+    "messaging.message": _l("a secure message to the care team"),
     "inventory": _l("the interpersonal inventory"),
     "risk_review": _l("the therapist's risk review"),
 }

@@ -19,6 +19,7 @@ from openipt.courses import access as course_access
 from openipt.courses import session_actions
 from openipt.courses.models import Attendance
 from openipt.measures import instruments
+from openipt.messaging import queries as message_queries
 from openipt.safety import present
 from openipt.today import actions, queries, week
 from openipt.today.forms import OTHER, MoveForm
@@ -37,10 +38,13 @@ def today_view(request):
                "kind": present.kind_label(a.kind)} for a in today.alerts]
     for administration in today.returned:
         administration.instrument_name = instruments.name(administration.instrument_code)
+    is_admin = actor.role == "admin"
+    unread = None if is_admin else message_queries.for_today(actor)  # admins do not read clients' messages
     shown = (len(today.sessions) + len(today.group_sessions) + len(alerts) + len(today.returned)
-             + len(today.notes) + len(today.off_track))
+             + len(today.notes) + len(today.off_track) + (len(unread.clients) if unread else 0))
     actions.record_today_view(actor, shown)
-    return render(request, "today/today.html", {"today": today, "alerts": alerts, "is_admin": actor.role == "admin"})
+    return render(request, "today/today.html", {"today": today, "alerts": alerts, "is_admin": is_admin,
+                                                "unread": unread})
 
 
 def _week_context(actor: Actor, request):

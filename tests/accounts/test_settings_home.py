@@ -12,6 +12,7 @@ EVERY_SETTING = {
     "/safety/settings/timing/",
     "/safety/settings/#contacts-heading",
     "/me/settings/partner/",
+    "/messages/settings/",  # how soon the clinic replies to clients' messages
 }
 
 

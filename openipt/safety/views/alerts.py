@@ -21,6 +21,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 from openipt.safety import access, actions, present
+from openipt.safety import api as safety_api
 from openipt.safety.errors import SafetyCode
 from openipt.safety.forms import AlertFilterForm, ReopenForm, ResolveForm
 from openipt.safety.models import OPEN, UNACKNOWLEDGED, AlertStatus
@@ -97,6 +98,7 @@ def _detail_context(request, alert, resolve_form=None):
         "client": alert.client,
         "open_for": present.duration_words(present.minutes_open(alert)),
         "source": present.source_words(alert),
+        "source_link": safety_api.source_link(alert),
         "kind": present.kind_of(alert),
         "parts": present.highlight(alert.text, alert.evidence) if alert.rule_kind == "free_text" else None,
         "answers": present.answer_rows(alert),
