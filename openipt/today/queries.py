@@ -27,6 +27,7 @@ from openipt.measures.results import SIGNAL_SOURCE
 from openipt.measures.settings_actions import VIEWED as SCORES_VIEWED
 from openipt.safety.access import alert_list
 from openipt.safety.models import OPEN
+from openipt.today.models import WorkingHours
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -35,6 +36,31 @@ ALERTS_SHOWN = 10
 LIST_SHOWN = 20
 RETURNED_WITHIN = timedelta(days=30)
 NOTES_WITHIN = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """An organisation's working hours: weekdays (0 is Monday), the first start and the hour sessions end by."""
+
+    days: frozenset[int] = frozenset(range(5))
+    start_hour: int = 8
+    end_hour: int = 18
+    version: int = 0  # 0: never saved, the defaults
+
+
+DEFAULT_HOURS = Hours()
+
+
+def days_of(mask: int) -> frozenset[int]:
+    return frozenset(d for d in range(7) if mask & (1 << d))
+
+
+def working_hours(organisation_id: int) -> Hours:
+    """The organisation's working hours, or Monday to Friday 08:00 to 18:00 when it never set them (one query)."""
+    found = WorkingHours.objects.filter(organisation_id=organisation_id).first()
+    if found is None:
+        return DEFAULT_HOURS
+    return Hours(days_of(found.days), found.start_hour, found.end_hour, found.version)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -12,6 +12,7 @@ EVERY_SETTING = {
     "/safety/settings/timing/",
     "/safety/settings/#contacts-heading",
     "/me/settings/partner/",
+    "/today/settings/hours/",  # working hours for the week calendar
 }
 
 
