@@ -87,8 +87,13 @@ imports: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache
 
+# The browser tests write the pictures the README and the guides show into docs/images/. Among them,
+# tests/e2e/test_today_week_axe.py writes Today and the week calendar at desktop width and on a phone
+# (today, today-phone, week, week-day-phone, week-move) and the working hours setting.
+# SCREENSHOT_TESTS=tests/e2e/test_today_week_axe.py renews only those.
+SCREENSHOT_TESTS ?= tests/e2e
 .PHONY: screenshots
 screenshots: $(VENV)/.installed-dev
-	OPENIPT_SCREENSHOTS=docs/images $(BIN)/python -m pytest tests/e2e -q
+	OPENIPT_SCREENSHOTS=docs/images $(BIN)/python -m pytest $(SCREENSHOT_TESTS) -q
 	@if command -v pngquant >/dev/null; then pngquant --force --skip-if-larger --ext .png --quality 70-95 docs/images/*.png || true; \
 	else echo "pngquant not found: screenshots left as Chromium wrote them"; fi

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,11 +26,24 @@ def _count(queryset):
     return Coalesce(Subquery(queryset.values("c")[:1], output_field=IntegerField()), 0)
 
 
+def _start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
 def not_recorded_count():
     """An expression: how many of the group's sessions had their day pass without anyone recording them."""
-    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return _count(GroupSession.objects.filter(group=OuterRef("pk"), held=False, scheduled_start__lt=start_of_today)
+    return _count(GroupSession.objects.filter(group=OuterRef("pk"), held=False, scheduled_start__lt=_start_of_today())
                   .order_by().values("group").annotate(c=Count("pk")))
+
+
+def not_recorded_sessions(groups) -> QuerySet[GroupSession]:
+    """Sessions of these groups (ended ones left out) whose day has passed with nobody recording them, oldest first.
+
+    The same rule as the group page's "Sessions not recorded" list (issue 14, defect 14).
+    """
+    return (GroupSession.objects.filter(group__in=groups.exclude(status=GroupStatus.ENDED), held=False,
+                                        scheduled_start__lt=_start_of_today())
+            .select_related("group").order_by("scheduled_start", "group_id", "number"))
 
 
 def annotated(groups):

@@ -37,11 +37,9 @@ def client_banner(request) -> str:
     client = _client_of(request)
     if client is None:
         return ""
-    hidden = set(request.session.get("safety_crisis_hidden", []))
-    open_kinds = {pk: kind for pk, kind in client.risk_alerts.filter(status__in=OPEN).values_list("pk", "kind") if pk not in hidden}
-    pages = {client_page_for(kind) for kind in open_kinds.values()} if not _lists_contacts(request) else set()
-    show_crisis = "crisis" in pages
-    show_support = not show_crisis and "discreet" in pages
+    box = _box_shown(request, client)
+    show_crisis = box == "crisis"
+    show_support = box == "discreet"
     contacts = (access.crisis_contacts_for(client.organisation_id, client.preferred_language)
                 if show_crisis or show_support else [])
     return render_to_string("safety/_client_banner.html", {
@@ -51,6 +49,21 @@ def client_banner(request) -> str:
 
 
 CONTACT_PAGES = {"safety:help", "safety:support"}
+
+
+def _box_shown(request, client) -> str:
+    """Which box with the crisis contacts tops this client's page: "crisis", "discreet" or "" (none).
+
+    Worked out once per request, so the help slot lower on the page can leave the contacts out
+    while the box lists them (issue 14, defect 17).
+    """
+    if getattr(request, "_safety_box", None) is None:
+        hidden = set(request.session.get("safety_crisis_hidden", []))
+        kinds = [kind for pk, kind in client.risk_alerts.filter(status__in=OPEN).values_list("pk", "kind")
+                 if pk not in hidden]
+        pages = {client_page_for(kind) for kind in kinds} if not _lists_contacts(request) else set()
+        request._safety_box = "crisis" if "crisis" in pages else "discreet" if "discreet" in pages else ""
+    return request._safety_box
 
 
 def _lists_contacts(request) -> bool:
@@ -113,5 +126,7 @@ def portal_help_context(request, client):
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_client:
         return None
+    if _box_shown(request, client):
+        return {"in_box": True, "contacts": []}
     contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
-    return {"contacts": contacts[:2], "more": len(contacts) > 2}
+    return {"contacts": contacts[:2], "more": len(contacts) > 2, "in_box": False}

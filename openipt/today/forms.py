@@ -46,14 +46,17 @@ class MoveForm(forms.Form):
     time = forms.TimeField(label=_("Another time"), required=False, widget=TimeInput())
     version = forms.IntegerField(widget=forms.HiddenInput())
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), hours_words: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         choices = slot_choices(slots)
         slot_field = self.fields["slot"]
         assert isinstance(slot_field, forms.ChoiceField)
         slot_field.choices = [*choices, (OTHER, _("Another day and time (fill in below)"))]
-        self.fields["slot"].help_text = (_("Free times this week, Monday to Friday, for a session of the same length.")
-                                         if choices else _("No free time is left this week: choose another day and time."))
+        self.fields["slot"].help_text = (
+            _("Free times this week for a session of the same length, within working hours (%(hours)s).")
+            % {"hours": hours_words}
+            if choices else _("No free time is left this week within working hours (%(hours)s): choose another day "
+                              "and time.") % {"hours": hours_words})
 
     def clean(self):
         data = super().clean() or {}
@@ -69,3 +72,24 @@ class MoveForm(forms.Form):
                 return parsed
             raise ValueError(f"not a slot: {slot!r}")
         return timezone.make_aware(datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
+
+
+HOUR_ERRORS = {"required": _("Choose an hour from the list."), "invalid_choice": _("Choose an hour from the list.")}
+
+
+class WorkingHoursForm(forms.Form):
+    """The days and hours the week calendar offers free slots in, for the whole organisation."""
+
+    days = forms.TypedMultipleChoiceField(
+        label=_("Working days"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+                 (5, _("Saturday")), (6, _("Sunday"))],
+        error_messages={"required": _("Choose at least one working day."),
+                        "invalid_choice": _("Choose days from the list.")})
+    start_hour = forms.TypedChoiceField(label=_("First session starts at"), coerce=int,
+                                        choices=[(h, f"{h:02d}:00") for h in range(24)], error_messages=HOUR_ERRORS)
+    end_hour = forms.TypedChoiceField(label=_("Last session ends by"), coerce=int,
+                                      choices=[(h, f"{h:02d}:00") for h in range(1, 25)], error_messages=HOUR_ERRORS,
+                                      help_text=_("A free time is offered only if the whole session fits before "
+                                                  "this hour."))
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)

@@ -21,11 +21,13 @@ from openipt.courses.access import visible_courses
 from openipt.courses.models import Attendance, NoteStatus, Session
 from openipt.groups.access import visible_groups
 from openipt.groups.models import GroupSession
+from openipt.groups.oversight import not_recorded_sessions
 from openipt.measures.models import Administration, Source, Status
 from openipt.measures.results import SIGNAL_SOURCE
 from openipt.measures.settings_actions import VIEWED as SCORES_VIEWED
 from openipt.safety.access import alert_list
 from openipt.safety.models import OPEN
+from openipt.today.models import WorkingHours
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -34,6 +36,31 @@ ALERTS_SHOWN = 10
 LIST_SHOWN = 20
 RETURNED_WITHIN = timedelta(days=30)
 NOTES_WITHIN = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """An organisation's working hours: weekdays (0 is Monday), the first start and the hour sessions end by."""
+
+    days: frozenset[int] = frozenset(range(5))
+    start_hour: int = 8
+    end_hour: int = 18
+    version: int = 0  # 0: never saved, the defaults
+
+
+DEFAULT_HOURS = Hours()
+
+
+def days_of(mask: int) -> frozenset[int]:
+    return frozenset(d for d in range(7) if mask & (1 << d))
+
+
+def working_hours(organisation_id: int) -> Hours:
+    """The organisation's working hours, or Monday to Friday 08:00 to 18:00 when it never set them (one query)."""
+    found = WorkingHours.objects.filter(organisation_id=organisation_id).first()
+    if found is None:
+        return DEFAULT_HOURS
+    return Hours(days_of(found.days), found.start_hour, found.end_hour, found.version)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -55,6 +82,12 @@ def my_group_sessions(actor: Actor, start: datetime, end: datetime) -> QuerySet[
     groups = visible_groups(actor).filter(Q(facilitator_id=me) | Q(co_facilitator_id=me))
     return (GroupSession.objects.filter(group__in=groups, scheduled_start__gte=start, scheduled_start__lt=end)
             .select_related("group").order_by("scheduled_start", "pk"))
+
+
+def my_groups_not_recorded(actor: Actor) -> tuple[list[GroupSession], bool]:
+    """Past meetings of the groups this person leads that nobody recorded, oldest first (issue 14, defect 14)."""
+    me = actor.membership.pk
+    return _first(not_recorded_sessions(visible_groups(actor).filter(Q(facilitator_id=me) | Q(co_facilitator_id=me))))
 
 
 def open_alerts(actor: Actor) -> tuple[list, int]:
@@ -108,6 +141,7 @@ class Today:
     day: date
     sessions: list = field(default_factory=list)
     group_sessions: list = field(default_factory=list)
+    not_recorded: list = field(default_factory=list)  # past group meetings nobody recorded
     alerts: list = field(default_factory=list)
     alert_count: int = 0
     returned: list = field(default_factory=list)
@@ -122,12 +156,14 @@ def today_for(actor: Actor, now: datetime | None = None) -> Today:
     day = timezone.localtime(now).date()
     start, end = day_bounds(day)
     alerts, alert_count = open_alerts(actor)
-    parts: dict[str, tuple[list[Any], bool]] = {"returned": returned_not_seen(actor, now), "notes": notes_to_sign(actor, now), "off_track": not_on_track(actor)}
+    parts: dict[str, tuple[list[Any], bool]] = {"returned": returned_not_seen(actor, now), "notes": notes_to_sign(actor, now),
+                                                "off_track": not_on_track(actor), "not_recorded": my_groups_not_recorded(actor)}
     return Today(
         day=day,
         sessions=list(my_sessions(actor, start, end)),
         group_sessions=list(my_group_sessions(actor, start, end)),
         alerts=alerts, alert_count=alert_count,
         returned=parts["returned"][0], notes=parts["notes"][0], off_track=parts["off_track"][0],
+        not_recorded=parts["not_recorded"][0],
         more={name for name, (_rows, more) in parts.items() if more},
     )

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openipt.accounts.decorators import staff_required
+from openipt.accounts.decorators import admin_required, staff_required
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.forms import save_versioned
 from openipt.courses import access as course_access
 from openipt.courses import session_actions
 from openipt.courses.models import Attendance
@@ -22,7 +23,8 @@ from openipt.measures import instruments
 from openipt.messaging import queries as message_queries
 from openipt.safety import present
 from openipt.today import actions, queries, week
-from openipt.today.forms import OTHER, MoveForm
+from openipt.today.forms import OTHER, MoveForm, WorkingHoursForm
+from openipt.today.present import hours_words
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -41,7 +43,8 @@ def today_view(request):
     is_admin = actor.role == "admin"
     unread = None if is_admin else message_queries.for_today(actor)  # admins do not read clients' messages
     shown = (len(today.sessions) + len(today.group_sessions) + len(alerts) + len(today.returned)
-             + len(today.notes) + len(today.off_track) + (len(unread.clients) if unread else 0))
+             + len(today.notes) + len(today.off_track) + len(today.not_recorded)
+             + (len(unread.clients) if unread else 0))
     actions.record_today_view(actor, shown)
     return render(request, "today/today.html", {"today": today, "alerts": alerts, "is_admin": is_admin,
                                                 "unread": unread})
@@ -85,8 +88,9 @@ def move_view(request, course_id, session_number):
     session = _movable_session(actor, course_id, session_number)
     local = timezone.localtime(session.scheduled_start)
     monday = week.monday_of(week.parse_day(request.GET.get("week"), local.date()))
-    slots = week.free_slots(actor, monday, session.duration_minutes, moving=session)
-    form = MoveForm(request.POST or None, slots=slots, initial={"version": session.version, "slot": OTHER,
+    hours = queries.working_hours(actor.organisation_id)
+    slots = week.free_slots(actor, monday, session.duration_minutes, moving=session, hours=hours)
+    form = MoveForm(request.POST or None, slots=slots, hours_words=hours_words(hours), initial={"version": session.version, "slot": OTHER,
                                                                "date": local.date(), "time": local.strftime("%H:%M")})
     if request.method == "POST" and form.is_valid():
         when = form.when()
@@ -110,3 +114,21 @@ def move_view(request, course_id, session_number):
         "session": session, "client": session.course.client, "form": form, "monday": monday,
         "recorded": session.attendance != Attendance.SCHEDULED,
         "prev_week": monday - timedelta(days=7), "next_week": monday + timedelta(days=7)})
+
+
+@admin_required
+def working_hours_view(request):
+    """The organisation's working days and hours: the week calendar offers free times only within them."""
+    actor = request.actor
+    hours = queries.working_hours(actor.organisation_id)
+    form = WorkingHoursForm(request.POST or None, initial={
+        "days": sorted(hours.days), "start_hour": hours.start_hour, "end_hour": hours.end_hour,
+        "version": hours.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if save_versioned(form, lambda: actions.save_working_hours(
+                actor, days=data["days"], start_hour=data["start_hour"], end_hour=data["end_hour"],
+                expected_version=data["version"] or 0)):
+            messages.success(request, _("Working hours saved."))
+            return redirect("today:working_hours")
+    return render(request, "today/working_hours.html", {"form": form, "hours_words": hours_words(hours)})

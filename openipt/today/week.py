@@ -11,14 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from openipt.today.queries import day_bounds, my_group_sessions, my_sessions
+from openipt.today.queries import DEFAULT_HOURS, Hours, day_bounds, my_group_sessions, my_sessions
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
-
-SLOT_HOURS = range(8, 18)  # slots offered when moving a session: on the hour, 08:00 to 17:00
-SLOT_DAYS = 5  # Monday to Friday
-
 
 @dataclass
 class Entry:
@@ -62,10 +58,13 @@ def week_days(actor: Actor, monday: date) -> list[dict]:
     return [{"day": d, "entries": by_day[d]} for d in sorted(by_day)]
 
 
-def free_slots(actor: Actor, monday: date, minutes: int, *, moving=None, now: datetime | None = None) -> list[datetime]:
-    """Starts on the hour, Monday to Friday of the week, still ahead, where a session of `minutes` clashes with nothing.
+def free_slots(actor: Actor, monday: date, minutes: int, *, moving=None, now: datetime | None = None,
+               hours: Hours = DEFAULT_HOURS) -> list[datetime]:
+    """Starts on the hour, on the working days of the week, still ahead, where a session of `minutes` clashes with nothing.
 
-    The session being moved (`moving`) does not count as busy, and its own start is not offered.
+    A slot starts at or after `hours.start_hour` and ends by `hours.end_hour` (the organisation's
+    working hours). The session being moved (`moving`) does not count as busy, and its own start is
+    not offered.
     """
     now = now or timezone.now()
     start, _ = day_bounds(monday)
@@ -73,11 +72,14 @@ def free_slots(actor: Actor, monday: date, minutes: int, *, moving=None, now: da
     busy = [(e.start, e.end) for e in entries(actor, start, end)
             if not (e.kind == "session" and (e.obj.pk == getattr(moving, "pk", None) or e.obj.attendance == "cancelled"))]
     slots = []
-    for offset in range(SLOT_DAYS):
-        for hour in SLOT_HOURS:
-            begin = timezone.make_aware(datetime.combine(monday + timedelta(days=offset), time(hour)))
+    for offset in sorted(hours.days):
+        day = monday + timedelta(days=offset)
+        day_end = timezone.make_aware(datetime.combine(day, time.min)) + timedelta(hours=hours.end_hour)
+        for hour in range(hours.start_hour, hours.end_hour):
+            begin = timezone.make_aware(datetime.combine(day, time(hour)))
             finish = begin + timedelta(minutes=minutes)
             where_now = begin == getattr(moving, "scheduled_start", None)
-            if begin > now and not where_now and not any(b < finish and begin < e for b, e in busy):
+            if (begin > now and finish <= day_end and not where_now
+                    and not any(b < finish and begin < e for b, e in busy)):
                 slots.append(begin)
     return slots

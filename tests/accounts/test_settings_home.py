@@ -13,6 +13,7 @@ EVERY_SETTING = {
     "/safety/settings/#contacts-heading",
     "/me/settings/partner/",
     "/messages/settings/",  # how soon the clinic replies to clients' messages
+    "/today/settings/hours/",  # working hours for the week calendar
 }
 
 

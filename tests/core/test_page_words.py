@@ -93,3 +93,62 @@ def test_the_pages_each_demo_role_opens_show_no_raw_codes_plurals_or_reprs(db, c
     faults = _walk(client)
     report = "\n".join(f"{path}: {'; '.join(sorted(set(found)))}" for path, found in faults.items())
     assert faults == {}, report
+
+
+# a bare language code where a language name belongs: a whole piece of text ("| en |") or after "Language"
+LANGUAGE_CODE = re.compile(r"(?:^|\| )(?:en|es|zh|de|lg|sw|fr)(?= \||$)|\bLanguage:? (?:\| )?(?:en|es|zh|de|lg|sw|fr)\b")
+
+
+def _scan(browser, path: str) -> tuple[list[str], list[str]]:
+    """The wording faults of one page (the checks above, and a bare language code), and its links."""
+    response = browser.get(path, follow=True)
+    assert response.status_code == 200, path
+    page = _Text()
+    page.feed(response.content.decode())
+    text = " | ".join(page.parts)
+    faults = _faults(text) + [f"a language code: …{text[max(0, m.start() - 40):m.end() + 20]}…"
+                              for m in LANGUAGE_CODE.finditer(text)]
+    return faults, page.links
+
+
+def _week_paths() -> list[str]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return ["/today/week/", *(f"/today/week/?day={(today + timedelta(days=d)).isoformat()}" for d in (-7, 1, 7))]
+
+
+@pytest.mark.parametrize("username", ["therapist", "facilitator", "supervisor"])
+def test_today_and_the_week_calendar_read_as_words_for_each_staff_role(db, client, username):
+    demo.load_demo()
+    _sign_in(client, username)
+    faults, moves = {}, set()
+    for path in ["/today/", *_week_paths()]:
+        found, links = _scan(client, path)
+        if found:
+            faults[path] = found
+        moves |= {link for link in links if link.startswith("/today/week/move/")}
+    for link in sorted(moves)[:5]:  # the move page of sessions on the calendar
+        found, _links = _scan(client, link)
+        if found:
+            faults[link] = found
+    assert faults == {}, "\n".join(f"{path}: {'; '.join(sorted(set(f)))}" for path, f in faults.items())
+
+
+def test_the_admin_settings_page_and_every_setting_it_links_read_as_words(db, client):
+    demo.load_demo()
+    _sign_in(client, "admin")
+    faults = {}
+    found, links = _scan(client, "/account/settings/")
+    if found:
+        faults["/account/settings/"] = found
+    settings = sorted({link for link in links if link != "/account/settings/"
+                       and ("/settings/" in link or link.startswith("/account/people/"))})
+    assert "/today/settings/hours/" in settings and len(settings) >= 6, settings
+    for link in settings + ["/today/"]:
+        found, _links = _scan(client, link)
+        if found:
+            faults[link] = found
+    assert faults == {}, "\n".join(f"{path}: {'; '.join(sorted(set(f)))}" for path, f in faults.items())

@@ -109,6 +109,8 @@ def test_facilitator_mode_keeps_marks_made_offline_and_saves_them_when_the_conne
     page.locator(f"#m{members[0].pk}-try").fill("Visit my sister on Sunday")
     page.locator(f"#m{members[0].pk}-try").blur()
     expect(page.locator("#sync-status")).to_contain_text("No connection")
+    expect(page.locator("#sync-status")).to_contain_text(" changes kept on this tablet; they will be saved")
+    assert "(s)" not in page.locator("#sync-status").text_content()
     assert Attendance.objects.count() == 0
     ui.screenshot("groups-facilitator-offline")
     _back_online(page)
@@ -201,7 +203,7 @@ def test_signing_out_clears_what_the_browser_kept_and_names_unsent_group_changes
     page.once("dialog", dismiss)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Tuesday group")).to_be_visible()
-    assert "1 change(s) from a group session are not saved yet" in messages[0]
+    assert "1 change from a group session is not saved yet" in messages[0] and "(s)" not in messages[0]
     assert page.evaluate("localStorage.getItem('openipt-note-7')") == "Draft note about a member"
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Sign out").click()
@@ -216,6 +218,9 @@ def test_a_change_the_server_refuses_after_the_connection_returns_stays_listed_u
     grp, members = _running(world)
     page = _at_session_offline(ui, world, grp)
     page.locator(f"label[for=m{members[0].pk}-present]").click()
+    # one change: the words say "1 change", not "1 change(s)"
+    expect(page.locator("#sync-status")).to_have_text(
+        "No connection. 1 change kept on this tablet; it will be saved when the connection returns.")
     page.locator(f"label[for=m{members[1].pk}-present]").click()
     # a full PHQ-9 for the first member, with a 1 on question 9
     page.get_by_text(members[0].client.display_name, exact=True).last.click()

@@ -44,6 +44,7 @@ def test_today_and_the_day_view_on_a_phone_and_a_refused_move(phone):
     world, course, session = _world_with_a_day()
     phone.sign_in(world.m["therapist"].user.username, PASSWORD)
     phone.goto("/today/")
+    phone.screenshot("today-phone")
     phone.goto("/today/week/")
     phone.screenshot("week-day-phone")
     day = timezone.localdate()
@@ -66,3 +67,24 @@ def test_today_and_the_day_view_on_a_phone_and_a_refused_move(phone):
     phone.sign_in(facilitator.user.username, PASSWORD)
     assert phone.page.url.endswith("/today/")
 
+
+
+def test_an_admin_sets_working_hours_from_settings_and_a_refusal_keeps_what_was_chosen(ui):
+    world = make_world()
+    ui.sign_in(world.m["admin"].user.username, PASSWORD)
+    ui.goto("/account/settings/")
+    ui.page.get_by_role("link", name="Working hours").click()
+    ui.check()
+    ui.screenshot("settings-working-hours")
+    # no working day at all: refused beside the field, the hours chosen stay chosen
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        ui.page.get_by_label(day).uncheck()
+    ui.page.get_by_label("First session starts at").select_option("09:00")
+    ui.page.get_by_role("button", name="Save").click()
+    ui.check()
+    assert "Choose at least one working day." in ui.page.content()
+    assert ui.page.get_by_label("First session starts at").input_value() == "9"
+    ui.page.get_by_label("Saturday").check()
+    ui.page.get_by_role("button", name="Save").click()
+    ui.check()
+    assert "Working hours saved." in ui.page.content() and "Now: Saturday, 09:00 to 18:00." in ui.page.content()

@@ -56,3 +56,38 @@ def test_someone_who_does_not_lead_the_group_is_told_who_records_it(world, as_me
     body = as_member(world.m["supervisor"]).get(f"/groups/{grp.pk}/").content.decode()
     assert f"Session 1 on {_day(grp, 1)} was not recorded" in body
     assert "the facilitator records it on the session" in body and "record it now" not in body
+
+
+def test_the_facilitators_today_page_flags_a_past_session_nobody_recorded_with_a_link_to_record_it(world, as_member):
+    # given a running group whose session 1 was recorded and session 2 (last week) was not
+    grp, members = _running(world)
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 1, members[0].pk, "present")
+    # when the facilitator opens Today, session 2 is flagged with a link to facilitator mode
+    body = as_member(world.m["facilitator"]).get("/today/").content.decode()
+    assert f"{grp.name}: session 2 on {_day(grp, 2)} was not recorded" in body
+    assert f'href="/groups/{grp.pk}/sessions/2/">record it now' in body
+    assert "session 1 on" not in body
+    # and someone who does not lead the group is not asked to record it
+    assert "was not recorded" not in as_member(world.m["therapist"]).get("/today/").content.decode()
+    # once it is recorded, the flag goes
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 2, members[0].pk, "present")
+    assert "was not recorded" not in as_member(world.m["facilitator"]).get("/today/").content.decode()
+
+
+def test_facilitator_mode_flags_its_own_past_day_and_other_sessions_nobody_recorded(world, as_member):
+    # given a running group that started two weeks ago and was never recorded
+    grp, members = _running(world)
+    web = as_member(world.m["facilitator"])
+    # when the facilitator opens session 2 in facilitator mode, they read that it and session 1 were not recorded
+    body = web.get(f"/groups/{grp.pk}/sessions/2/").content.decode()
+    assert f"This session, on {_day(grp, 2)}, was not recorded." in body
+    assert f"Session 1 on {_day(grp, 1)} was not recorded" in body
+    assert f'href="/groups/{grp.pk}/sessions/1/">record it now' in body
+    # once session 1 is recorded, only this session is flagged
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 1, members[0].pk, "present")
+    body = web.get(f"/groups/{grp.pk}/sessions/2/").content.decode()
+    assert "Session 1 on" not in body and "This session, on" in body
+    # and a session still ahead is not flagged itself, while it still points back at session 2
+    later = GroupSession.objects.filter(group=grp, scheduled_start__gt=timezone.now()).order_by("number").first()
+    body = web.get(f"/groups/{grp.pk}/sessions/{later.number}/").content.decode()
+    assert "This session, on" not in body and f"Session 2 on {_day(grp, 2)} was not recorded" in body

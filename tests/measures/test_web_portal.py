@@ -137,6 +137,24 @@ def test_a_safety_answer_shows_a_calm_message_and_raises_an_alert_in_the_same_tr
     assert Alert.objects.filter(client=world.clients["self"]).exists()
 
 
+def test_after_a_safety_answer_the_result_page_and_home_show_one_red_box_and_each_crisis_contact_once(
+        world, client, due_phq9):
+    from openipt.safety import settings_actions
+
+    settings_actions.add_contact(actor(world.m["admin"]), {"language": "en", "name": "Riverbank Crisis Line",
+                                                           "phone": "0800 000 111", "order": 1})
+    _course, key = due_phq9
+    login(client, world.m["client"])
+    # when the client answers question 9 with "several days"
+    response = client.post(f"/measures/me/{key}/", form_data(phq9(1, 1, 1, 1, 1, 1, 1, 1, 1)))
+    # then the result page has one red box, and it lists the crisis line once
+    result = client.get(response["Location"]).content.decode()
+    assert result.count("oi-alert--error") == 1 and result.count("Riverbank Crisis Line") == 1
+    # and so does their home page (issue 14, defect 17)
+    home = client.get("/me/").content.decode()
+    assert home.count("oi-alert--error") == 1 and home.count("Riverbank Crisis Line") == 1
+
+
 def test_a_safety_answer_raises_an_alert_when_saved_even_if_the_questionnaire_is_never_sent(world, client, due_phq9):
     """HAZ-005: the answer to item 9 counts the moment it is saved, not only when the client presses Send."""
     from openipt.safety.models import Alert

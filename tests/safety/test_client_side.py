@@ -100,3 +100,20 @@ def test_a_client_never_sees_staff_alert_pages(world, client):
     assert client.get("/safety/alerts/").status_code == 403
     assert client.get(f"/safety/alerts/{alert.pk}/").status_code == 403
     assert client.post(f"/safety/alerts/{alert.pk}/acknowledge/").status_code == 403
+
+
+def test_the_portal_home_lists_the_crisis_contacts_once_while_the_crisis_box_is_open(world, client):
+    # given a client with an open risk alert and crisis contacts set
+    _contacts(world)
+    raise_text(world.clients["self"])
+    login(client, world.m["client"])
+    # when they open their home page, the crisis box lists the contacts, and the help line below it
+    # points to the box instead of listing them again (issue 14, defect 17)
+    page = client.get("/me/").content.decode()
+    assert "You are not alone. Help is here." in page
+    assert page.count("Riverbank Crisis Line") == 1
+    assert "use the contacts in the box at the top of this page" in page
+    # once they fold the box away, the help line lists the contacts again: they stay one glance away
+    client.post("/safety/me/help/hide/", {"next": "/me/"})
+    page = client.get("/me/").content.decode()
+    assert "You are not alone" not in page and page.count("Riverbank Crisis Line") == 1

@@ -12,4 +12,5 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "today:today": {"GET": staff_only()},
         "today:week": {"GET": staff_only()},
         "today:move": {"GET": change_page, "POST": change_page},
+        "today:working_hours": {"GET": admin_only(), "POST": admin_only()},
     }

@@ -18,8 +18,8 @@ from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.numbers import as_int
 from openipt.courses.state import protocol
-from openipt.groups import access, session_actions
-from openipt.groups.models import Attendance, Presence
+from openipt.groups import access, oversight, session_actions
+from openipt.groups.models import Attendance, Group, Presence
 from openipt.groups.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
 from openipt.measures import instruments
@@ -68,11 +68,15 @@ def session_context(actor: Actor, session, posted=None) -> dict:
             "answers": [(n, item, posted.get(f"{key}_q{n}", "")) for n, item in enumerate(items, start=1)],
         })
     day = local_day(session.scheduled_start)
+    unrecorded = list(oversight.not_recorded_sessions(Group.objects.filter(pk=group.pk)))
     return {
         "group": group, "session": session, "guide": guide, "steps": steps, "done": set(session.done_step_ids),
         "roster": roster, "presence": Presence.choices, "items": items, "answers": range(4),
         "future": day > timezone.localdate(), "day": day, "leads": access.can_run(actor, group),
         "marked": sum(1 for r in roster if r["mark"] and r["mark"].presence),
+        # issue 14, defect 14: a past day nobody recorded, this one or an earlier one, is flagged here too
+        "this_not_recorded": any(s.pk == session.pk for s in unrecorded),
+        "other_not_recorded": [s for s in unrecorded if s.pk != session.pk],
     }
 
 

@@ -38,7 +38,8 @@
     var store = storage();
     if (!store) { return; }
     var n = waiting(store);
-    if (n > 0 && !window.confirm((form.getAttribute("data-unsent") || "").split("{n}").join(String(n)))) {
+    var unsent = form.getAttribute(n === 1 && form.hasAttribute("data-unsent-one") ? "data-unsent-one" : "data-unsent");
+    if (n > 0 && !window.confirm((unsent || "").split("{n}").join(String(n)))) {
       event.preventDefault();
       event.stopImmediatePropagation();
       return;
