@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "openipt.groups",
     "openipt.supervision",
     "openipt.couples",
+    "openipt.consent",
     "openipt.today",
 ]
 

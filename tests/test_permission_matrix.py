@@ -84,7 +84,7 @@ MATRIX = {
 }
 
 
-APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples", "today"]
+APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples", "today", "consent"]
 PREPARERS = []
 for _app in APPS:
     try:

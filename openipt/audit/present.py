@@ -13,7 +13,7 @@ AREAS = {
     "course": gettext_lazy("Courses"), "session": gettext_lazy("Courses"), "calendar": gettext_lazy("Courses"),
     "note": gettext_lazy("Courses"), "assessment": gettext_lazy("Assessment"),
     "measures": gettext_lazy("Questionnaires"), "safety": gettext_lazy("Safety"),
-    "practice": gettext_lazy("Between sessions"), "group": gettext_lazy("Groups"), "couples": gettext_lazy("Couples"),
+    "practice": gettext_lazy("Between sessions"), "group": gettext_lazy("Groups"), "couples": gettext_lazy("Couples"), "consent": gettext_lazy("Consent"),
     "fidelity": gettext_lazy("Supervision"), "competency": gettext_lazy("Supervision"),
 }
 OTHER = gettext_lazy("Other")

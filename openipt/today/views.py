@@ -38,7 +38,7 @@ def today_view(request):
     for administration in today.returned:
         administration.instrument_name = instruments.name(administration.instrument_code)
     shown = (len(today.sessions) + len(today.group_sessions) + len(alerts) + len(today.returned)
-             + len(today.notes) + len(today.off_track))
+             + len(today.notes) + len(today.off_track) + len(today.withdrawn))
     actions.record_today_view(actor, shown)
     return render(request, "today/today.html", {"today": today, "alerts": alerts, "is_admin": actor.role == "admin"})
 
