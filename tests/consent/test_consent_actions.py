@@ -1,6 +1,6 @@
 """Consent actions and who may do what: signing, paper signatures, versions, withdrawal, the setting.
 
-Controls HAZ-027 (a withdrawal of consent is missed) in docs/clinical-safety/hazard-log.md: a
+Controls HAZ-026 (a withdrawal of consent is missed) in docs/clinical-safety/hazard-log.md: a
 withdrawal is stored with what it was about, tells the care team by e-mail (naming no one), and the
 client's words are scanned for risk like any other portal text.
 """

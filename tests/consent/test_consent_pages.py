@@ -1,6 +1,6 @@
 """Consent pages as people use them: the client signs and withdraws in the portal, staff see and record.
 
-Controls HAZ-027 in docs/clinical-safety/hazard-log.md: after a withdrawal the therapist sees it on
+Controls HAZ-026 in docs/clinical-safety/hazard-log.md: after a withdrawal the therapist sees it on
 the client's record, on the open course and on their Today page, until the client signs again.
 """
 

@@ -1,6 +1,6 @@
 """The `consent` start check: no course leaves its initial phase without each person's current consent.
 
-Controls HAZ-027 in docs/clinical-safety/hazard-log.md. With the organisation's setting on, an
+Controls HAZ-026 in docs/clinical-safety/hazard-log.md. With the organisation's setting on, an
 individual course, each partner of a couples course and each member of a group must have signed the
 current version of the form; a withdrawal holds a new course whatever the setting says. Each test
 fails if `consent` is taken out of a format's `start_checks` or the check stops being registered.

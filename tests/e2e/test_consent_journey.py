@@ -1,5 +1,5 @@
 """End to end in Chromium, with axe on every page: a client signs the consent form and later takes it back,
-and their therapist sees the withdrawal on Today and on the record (HAZ-027)."""
+and their therapist sees the withdrawal on Today and on the record (HAZ-026)."""
 
 from __future__ import annotations
 
