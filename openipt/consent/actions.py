@@ -88,7 +88,7 @@ def _current_saved(organisation_id: int, actor: Actor | None) -> ConsentDocument
         organisation_id=organisation_id, number=1, title=title, body=body, source=DocumentSource.SHIPPED,
         published_at=timezone.now(), published_by=None)
     audit.record(PUBLISHED.code, actor=actor, organisation_id=organisation_id, obj=document,
-                 details={"version": 1, "source": "shipped"}, system_label="consent")
+                 details={"version": 1, "source": str(DocumentSource.SHIPPED.label)}, system_label="consent")
     return document
 
 
@@ -172,7 +172,8 @@ def _withdraw(actor: Actor, client: Client, *, how: str, note: str) -> ConsentEv
         recorded_by=actor.membership if how != How.PORTAL else None, note=note)
     courses = list(queries.open_courses(client).values_list("pk", flat=True))
     audit.record(WITHDRAWN.code, actor=actor, client=client, obj=event,
-                 details={"version": state.latest.document.number, "how": how, "open_courses": courses})
+                 details={"version": state.latest.document.number, "how": str(How(how).label),
+                         "open_courses": courses})
     transaction.on_commit(partial(tell_care_team.enqueue, event.pk))
     return event
 
@@ -232,7 +233,7 @@ def publish(actor: Actor, *, title: object, body: object, expected_number: objec
     document = ConsentDocument.objects.create(
         organisation_id=organisation_id, number=current.number + 1, title=heading, body=text,
         source=DocumentSource.SITE, published_at=timezone.now(), published_by=actor.membership)
-    audit.record(PUBLISHED.code, actor=actor, obj=document, details={"version": document.number, "source": "site"})
+    audit.record(PUBLISHED.code, actor=actor, obj=document, details={"version": document.number, "source": str(DocumentSource.SITE.label)})
     return document
 
 

@@ -9,10 +9,12 @@ the admin's. A version of the form belongs to one organisation: another organisa
 
 def prepare(world):
     from openipt.consent import actions
+    from tests.support.consent import record_paper
     from tests.support.people import actor
 
     document = actions.publish(actor(world.m["admin"]), title="Our form", body="What you agree to, in our words. " * 3,
                                expected_number=1)
+    record_paper(world, world.clients["mine"])  # so the page to record a spoken withdrawal shows its form
     return {"document_id": document.pk}
 
 
