@@ -85,10 +85,22 @@ def _current_saved(organisation_id: int, actor: Actor | None) -> ConsentDocument
         return found
     title, body = default_form()
     document = ConsentDocument.objects.create(
-        organisation_id=organisation_id, number=1, title=title, body=body, source=DocumentSource.SHIPPED,
-        published_at=timezone.now(), published_by=None)
-    audit.record(PUBLISHED.code, actor=actor, organisation_id=organisation_id, obj=document,
-                 details={"version": 1, "source": str(DocumentSource.SHIPPED.label)}, system_label="consent")
+        organisation_id=organisation_id,
+        number=1,
+        title=title,
+        body=body,
+        source=DocumentSource.SHIPPED,
+        published_at=timezone.now(),
+        published_by=None,
+    )
+    audit.record(
+        PUBLISHED.code,
+        actor=actor,
+        organisation_id=organisation_id,
+        obj=document,
+        details={"version": 1, "source": str(DocumentSource.SHIPPED.label)},
+        system_label="consent",
+    )
     return document
 
 
@@ -102,8 +114,13 @@ def _version_number(value: object) -> int:
 
 def _check_version(document: ConsentDocument, version: object) -> None:
     if _version_number(version) != document.number:
-        raise ActionError(_("A new version of the form came out while you were reading it. Please read this "
-                            "version, then agree to it."), code=ErrorCode.CONFLICT)
+        raise ActionError(
+            _(
+                "A new version of the form came out while you were reading it. Please read this "
+                "version, then agree to it."
+            ),
+            code=ErrorCode.CONFLICT,
+        )
 
 
 def _scan(client: Client, text: str, source: str, event: ConsentEvent, actor: Actor) -> None:
@@ -123,24 +140,34 @@ def sign_own(actor: Actor, *, version: object, agree: object, name: object) -> C
     document = _current_saved(client.organisation_id, actor)
     _check_version(document, version)
     if queries.status(client).is_current:
-        raise ActionError(_("You have already agreed to this version of the form. There is nothing more to do."))
-    event = ConsentEvent.objects.create(client=client, kind=EventKind.SIGNED, document=document, at=timezone.now(),
-                                        how=How.PORTAL, name_typed=typed)
+        raise ActionError(
+            _("You have already agreed to this version of the form. There is nothing more to do.")
+        )
+    event = ConsentEvent.objects.create(
+        client=client,
+        kind=EventKind.SIGNED,
+        document=document,
+        at=timezone.now(),
+        how=How.PORTAL,
+        name_typed=typed,
+    )
     audit.record(SIGNED.code, actor=actor, client=client, obj=event, details={"version": document.number})
     _scan(client, typed, "consent.name", event, actor)
     return event
 
 
 @transaction.atomic
-def record_paper(actor: Actor, client_id: object, *, version: object, name: object, signed_on: object,
-                 note: object = "") -> ConsentEvent:
+def record_paper(
+    actor: Actor, client_id: object, *, version: object, name: object, signed_on: object, note: object = ""
+) -> ConsentEvent:
     """Staff record that the client signed the current form on paper (with the name they wrote, and the date)."""
     client = access.client_for_staff(actor, client_id)
     if client is None:
         raise ActionError(_("This client is not on your list."), code=ErrorCode.NOT_FOUND)
     if not access.can_record_for(actor, client):
-        raise ActionError(_("Only the client's care team or an admin can record their consent."),
-                          code=ErrorCode.FORBIDDEN)
+        raise ActionError(
+            _("Only the client's care team or an admin can record their consent."), code=ErrorCode.FORBIDDEN
+        )
     typed = _clean_name(name)
     if not isinstance(signed_on, date):
         raise ActionError(_("Give the date written on the form."), field="signed_on")
@@ -148,32 +175,65 @@ def record_paper(actor: Actor, client_id: object, *, version: object, name: obje
     if signed_on > today:
         raise ActionError(_("The date on the form cannot be in the future."), field="signed_on")
     if (today - signed_on).days > 366:
-        raise ActionError(_("That date is more than a year ago. Ask the client to sign the current form again."),
-                          field="signed_on")
+        raise ActionError(
+            _("That date is more than a year ago. Ask the client to sign the current form again."),
+            field="signed_on",
+        )
     text = _clean_note(note)
     _lock_settings(client.organisation_id)
     document = _current_saved(client.organisation_id, actor)
     _check_version(document, version)
-    event = ConsentEvent.objects.create(client=client, kind=EventKind.SIGNED, document=document, at=timezone.now(),
-                                        how=How.PAPER, name_typed=typed, signed_on=signed_on,
-                                        recorded_by=actor.membership, note=text)
-    audit.record(PAPER_RECORDED.code, actor=actor, client=client, obj=event,
-                 details={"version": document.number, "signed_on": signed_on.isoformat()})
+    event = ConsentEvent.objects.create(
+        client=client,
+        kind=EventKind.SIGNED,
+        document=document,
+        at=timezone.now(),
+        how=How.PAPER,
+        name_typed=typed,
+        signed_on=signed_on,
+        recorded_by=actor.membership,
+        note=text,
+    )
+    audit.record(
+        PAPER_RECORDED.code,
+        actor=actor,
+        client=client,
+        obj=event,
+        details={"version": document.number, "signed_on": signed_on.isoformat()},
+    )
     return event
 
 
 def _withdraw(actor: Actor, client: Client, *, how: str, note: str) -> ConsentEvent:
     state = queries.status(client)
     if state.latest is None or state.withdrawn:
-        raise ActionError(_("There is no agreement to take back: the form has not been agreed to since it was last "
-                            "taken back."))
+        raise ActionError(
+            _(
+                "There is no agreement to take back: the form has not been agreed to since it was last "
+                "taken back."
+            )
+        )
     event = ConsentEvent.objects.create(
-        client=client, kind=EventKind.WITHDRAWN, document=state.latest.document, at=timezone.now(), how=how,
-        recorded_by=actor.membership if how != How.PORTAL else None, note=note)
+        client=client,
+        kind=EventKind.WITHDRAWN,
+        document=state.latest.document,
+        at=timezone.now(),
+        how=how,
+        recorded_by=actor.membership if how != How.PORTAL else None,
+        note=note,
+    )
     courses = list(queries.open_courses(client).values_list("pk", flat=True))
-    audit.record(WITHDRAWN.code, actor=actor, client=client, obj=event,
-                 details={"version": state.latest.document.number, "how": str(How(how).label),
-                         "open_courses": courses})
+    audit.record(
+        WITHDRAWN.code,
+        actor=actor,
+        client=client,
+        obj=event,
+        details={
+            "version": state.latest.document.number,
+            "how": str(How(how).label),
+            "open_courses": courses,
+        },
+    )
     transaction.on_commit(partial(tell_care_team.enqueue, event.pk))
     return event
 
@@ -199,7 +259,9 @@ def record_withdrawal(actor: Actor, client_id: object, *, note: object) -> Conse
     if client is None:
         raise ActionError(_("This client is not on your list."), code=ErrorCode.NOT_FOUND)
     if not access.can_record_for(actor, client):
-        raise ActionError(_("Only the client's care team or an admin can record this."), code=ErrorCode.FORBIDDEN)
+        raise ActionError(
+            _("Only the client's care team or an admin can record this."), code=ErrorCode.FORBIDDEN
+        )
     text = _clean_note(note)
     if not text:
         raise ActionError(_("Write how and when the client told you."), field="note")
@@ -210,13 +272,17 @@ def record_withdrawal(actor: Actor, client_id: object, *, note: object) -> Conse
 def publish(actor: Actor, *, title: object, body: object, expected_number: object) -> ConsentDocument:
     """An admin publishes a new version of the form; every earlier version is kept as it was."""
     if not access.can_manage_forms(actor):
-        raise ActionError(_("Only an admin can publish a new version of the consent form."), code=ErrorCode.FORBIDDEN)
+        raise ActionError(
+            _("Only an admin can publish a new version of the consent form."), code=ErrorCode.FORBIDDEN
+        )
     heading = " ".join(title.split()) if isinstance(title, str) else ""
     text = body.replace("\r\n", "\n").strip() if isinstance(body, str) else ""
     if not heading:
         raise ActionError(_("Give the form a title."), field="title")
     if len(heading) > MAX_TITLE:
-        raise ActionError(_("Please keep the title under %(n)d characters.") % {"n": MAX_TITLE}, field="title")
+        raise ActionError(
+            _("Please keep the title under %(n)d characters.") % {"n": MAX_TITLE}, field="title"
+        )
     if len(text) < 40:
         raise ActionError(_("Write the text of the form: what the client is agreeing to."), field="body")
     if len(text) > MAX_BODY:
@@ -225,15 +291,33 @@ def publish(actor: Actor, *, title: object, body: object, expected_number: objec
     _lock_settings(organisation_id)
     current = _current_saved(organisation_id, actor)
     if _version_number(expected_number) != current.number:
-        raise ActionError(_("Someone published another version while you were writing. Check the newest version "
-                            "below; your text is still in the form."), code=ErrorCode.CONFLICT)
+        raise ActionError(
+            _(
+                "Someone published another version while you were writing. Check the newest version "
+                "below; your text is still in the form."
+            ),
+            code=ErrorCode.CONFLICT,
+        )
     if heading == current.title and text == current.body:
-        raise ActionError(_("This text is the same as the current version. Change something to publish a new "
-                            "one."), field="body")
+        raise ActionError(
+            _("This text is the same as the current version. Change something to publish a new one."),
+            field="body",
+        )
     document = ConsentDocument.objects.create(
-        organisation_id=organisation_id, number=current.number + 1, title=heading, body=text,
-        source=DocumentSource.SITE, published_at=timezone.now(), published_by=actor.membership)
-    audit.record(PUBLISHED.code, actor=actor, obj=document, details={"version": document.number, "source": str(DocumentSource.SITE.label)})
+        organisation_id=organisation_id,
+        number=current.number + 1,
+        title=heading,
+        body=text,
+        source=DocumentSource.SITE,
+        published_at=timezone.now(),
+        published_by=actor.membership,
+    )
+    audit.record(
+        PUBLISHED.code,
+        actor=actor,
+        obj=document,
+        details={"version": document.number, "source": str(DocumentSource.SITE.label)},
+    )
     return document
 
 
@@ -244,14 +328,23 @@ def update_settings(actor: Actor, *, required_before_start: bool, expected_versi
         raise ActionError(_("Only an admin can change this setting."), code=ErrorCode.FORBIDDEN)
     settings = _lock_settings(actor.organisation_id)
     if settings.version != expected_version:
-        raise ConflictError(_("Someone else changed this setting while you were looking. The saved value is shown; "
-                              "check and save again."), current=settings)
+        raise ConflictError(
+            _(
+                "Someone else changed this setting while you were looking. The saved value is shown; "
+                "check and save again."
+            ),
+            current=settings,
+        )
     before = settings.required_before_start
     settings.required_before_start = bool(required_before_start)
     settings.version += 1
     settings.save()
-    audit.record(SETTINGS_CHANGED.code, actor=actor, obj=settings,
-                 details={"required_before_start": {"before": before, "after": settings.required_before_start}})
+    audit.record(
+        SETTINGS_CHANGED.code,
+        actor=actor,
+        obj=settings,
+        details={"required_before_start": {"before": before, "after": settings.required_before_start}},
+    )
     return settings
 
 

@@ -59,24 +59,35 @@ def consent_check(course: Course) -> CheckResult:
     url = reverse("consent:client", args=[course.client_id])
     if withdrawn:
         pk = withdrawn[0]
-        return CheckResult(CHECK_ID, title, False, _(
-            "%(name)s took back their consent on %(day)s. Treatment does not start until you have talked with them "
-            "and they agree again.") % {"name": names.get(pk, ""), "day": _when(found[pk])},
-            reverse("consent:client", args=[pk]), _("See their consent"))
+        return CheckResult(
+            CHECK_ID,
+            title,
+            False,
+            _(
+                "%(name)s took back their consent on %(day)s. Treatment does not start until you have talked with them "
+                "and they agree again."
+            )
+            % {"name": names.get(pk, ""), "day": _when(found[pk])},
+            reverse("consent:client", args=[pk]),
+            _("See their consent"),
+        )
     if required:
         waiting = [pk for pk in ids if not found[pk].is_current]
         if waiting:
             pk = waiting[0]
             if len(waiting) == 1:
-                detail = _("%(name)s has not signed the current consent form. Your organisation asks for it before a "
-                           "course starts: they can sign in the portal, or you can record a paper form.") % {
-                    "name": names.get(pk, "")}
+                detail = _(
+                    "%(name)s has not signed the current consent form. Your organisation asks for it before a "
+                    "course starts: they can sign in the portal, or you can record a paper form."
+                ) % {"name": names.get(pk, "")}
             else:
-                detail = _("%(one)s and %(two)s have not signed the current consent form. Your organisation asks for "
-                           "it before a course starts: each can sign in the portal, or you can record a paper form.") % {
-                    "one": names.get(waiting[0], ""), "two": names.get(waiting[1], "")}
-            return CheckResult(CHECK_ID, title, False, detail, reverse("consent:client", args=[pk]),
-                               _("See their consent"))
+                detail = _(
+                    "%(one)s and %(two)s have not signed the current consent form. Your organisation asks for "
+                    "it before a course starts: each can sign in the portal, or you can record a paper form."
+                ) % {"one": names.get(waiting[0], ""), "two": names.get(waiting[1], "")}
+            return CheckResult(
+                CHECK_ID, title, False, detail, reverse("consent:client", args=[pk]), _("See their consent")
+            )
     return CheckResult(CHECK_ID, title, True, url=url, link_text=_("See their consent"))
 
 

@@ -17,7 +17,9 @@ from openipt.clients.models import Client
 class ConsentSettings(models.Model):
     """An organisation's consent settings."""
 
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="consent_settings")
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="consent_settings"
+    )
     required_before_start = models.BooleanField(_("consent required before a course starts"), default=False)
     version = models.PositiveIntegerField(default=1)
 
@@ -39,12 +41,16 @@ class ConsentDocument(models.Model):
     body = models.TextField()
     source = models.CharField(max_length=10, choices=DocumentSource.choices, default=DocumentSource.SITE)
     published_at = models.DateTimeField()
-    published_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    published_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["organisation_id", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "number"], name="one_consent_version_number_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="one_consent_version_number_per_org"
+            ),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="consent_version_from_one"),
         ]
 
@@ -73,17 +79,23 @@ class ConsentEvent(models.Model):
     how = models.CharField(max_length=12, choices=How.choices)
     name_typed = models.CharField(max_length=200, blank=True)  # the name the client typed (or wrote on paper)
     signed_on = models.DateField(null=True, blank=True)  # the date on the paper form
-    recorded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(blank=True)  # the client's own words when withdrawing, or staff's note
 
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["client", "-at"], name="consent_event_client_at")]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(kind="signed") | ~models.Q(name_typed=""),
-                                   name="consent_signature_has_a_name"),
-            models.CheckConstraint(condition=models.Q(how="portal") | models.Q(recorded_by__isnull=False),
-                                   name="consent_recorded_by_staff_unless_portal"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="signed") | ~models.Q(name_typed=""),
+                name="consent_signature_has_a_name",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(how="portal") | models.Q(recorded_by__isnull=False),
+                name="consent_recorded_by_staff_unless_portal",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,26 +25,41 @@ TEAM_TOLD = register("consent.team_told", "Care team e-mailed about a withdrawal
 
 def email_care_team(event_id: int) -> int:
     """Send the e-mail to each active member of the client's care team with an address; return how many were sent."""
-    event = ConsentEvent.objects.filter(pk=event_id, kind=EventKind.WITHDRAWN).select_related("client").first()
+    event = (
+        ConsentEvent.objects.filter(pk=event_id, kind=EventKind.WITHDRAWN).select_related("client").first()
+    )
     if event is None:
         return 0
-    addresses = sorted({
-        (a.staff.user.email or "").strip()
-        for a in Assignment.objects.filter(client_id=event.client_id, staff__is_active=True).select_related("staff__user")
-    } - {""})
-    body = "\n\n".join([
-        _("A client you care for has taken back their consent to treatment."),
-        _("Please sign in to see who, and talk with them before any more sessions: %(url)s")
-        % {"url": settings.SITE_URL + "/today/"},
-        _("This e-mail names no one on purpose."),
-    ])
+    addresses = sorted(
+        {
+            (a.staff.user.email or "").strip()
+            for a in Assignment.objects.filter(
+                client_id=event.client_id, staff__is_active=True
+            ).select_related("staff__user")
+        }
+        - {""}
+    )
+    body = "\n\n".join(
+        [
+            _("A client you care for has taken back their consent to treatment."),
+            _("Please sign in to see who, and talk with them before any more sessions: %(url)s")
+            % {"url": settings.SITE_URL + "/today/"},
+            _("This e-mail names no one on purpose."),
+        ]
+    )
     sent = 0
     for address in addresses:
         try:
-            sent += send_mail(_("OpenIPT: a client took back their consent"), body, None, [address],
-                              fail_silently=False)
+            sent += send_mail(
+                _("OpenIPT: a client took back their consent"), body, None, [address], fail_silently=False
+            )
         except Exception:  # noqa: BLE001 - a mail server problem is logged; staff still see the withdrawal in OpenIPT
             log.exception("consent withdrawal e-mail to the care team failed")
-    audit.record(TEAM_TOLD.code, client=event.client, obj=event, details={"sent": sent, "addresses": len(addresses)},
-                 system_label="consent")
+    audit.record(
+        TEAM_TOLD.code,
+        client=event.client,
+        obj=event,
+        details={"sent": sent, "addresses": len(addresses)},
+        system_label="consent",
+    )
     return sent

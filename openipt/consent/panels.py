@@ -15,9 +15,12 @@ def client_panel_context(request: Any, client: Client) -> dict[str, Any] | None:
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_staff:
         return None
-    return {"client": client, "status": queries.status(client),
-            "required": queries.required_before_start(client.organisation_id),
-            "open_courses": queries.open_courses(client).exists()}
+    return {
+        "client": client,
+        "status": queries.status(client),
+        "required": queries.required_before_start(client.organisation_id),
+        "open_courses": queries.open_courses(client).exists(),
+    }
 
 
 def course_panel_context(request: Any, course: Course) -> dict[str, Any] | None:

@@ -53,13 +53,23 @@ def current_document(organisation_id: int) -> ConsentDocument:
     if found is not None:
         return found
     title, body = default_form()
-    return ConsentDocument(organisation_id=organisation_id, number=1, title=title, body=body,
-                           source=DocumentSource.SHIPPED, published_at=timezone.now())
+    return ConsentDocument(
+        organisation_id=organisation_id,
+        number=1,
+        title=title,
+        body=body,
+        source=DocumentSource.SHIPPED,
+        published_at=timezone.now(),
+    )
 
 
 def _current_number(organisation_id: int) -> int:
-    return (ConsentDocument.objects.filter(organisation_id=organisation_id).order_by("-number")
-            .values_list("number", flat=True).first()) or 1
+    return (
+        ConsentDocument.objects.filter(organisation_id=organisation_id)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    ) or 1
 
 
 def _status(latest: ConsentEvent | None, current_number: int) -> Status:
@@ -73,7 +83,11 @@ def _status(latest: ConsentEvent | None, current_number: int) -> Status:
 
 def status(client: Client) -> Status:
     """Where this client's consent stands."""
-    latest = ConsentEvent.objects.filter(client_id=client.pk).select_related("document", "recorded_by__user").first()
+    latest = (
+        ConsentEvent.objects.filter(client_id=client.pk)
+        .select_related("document", "recorded_by__user")
+        .first()
+    )
     return _status(latest, _current_number(client.organisation_id))
 
 
@@ -82,20 +96,28 @@ def statuses(client_ids: Iterable[int], organisation_id: int) -> dict[int, Statu
     ids = sorted(set(client_ids))
     number = _current_number(organisation_id)
     latest: dict[int, ConsentEvent] = {}
-    for event in (ConsentEvent.objects.filter(client_id__in=ids).select_related("document")
-                  .order_by("client_id", "-at", "-pk")):
+    for event in (
+        ConsentEvent.objects.filter(client_id__in=ids)
+        .select_related("document")
+        .order_by("client_id", "-at", "-pk")
+    ):
         latest.setdefault(event.client_id, event)
     return {pk: _status(latest.get(pk), number) for pk in ids}
 
 
 def history(client: Client) -> QuerySet[ConsentEvent]:
     """Every signature and withdrawal of the client, newest first."""
-    return (ConsentEvent.objects.filter(client_id=client.pk)
-            .select_related("document", "recorded_by__user").order_by("-at", "-pk"))
+    return (
+        ConsentEvent.objects.filter(client_id=client.pk)
+        .select_related("document", "recorded_by__user")
+        .order_by("-at", "-pk")
+    )
 
 
 def open_courses(client: Client) -> QuerySet[Course]:
-    return Course.objects.filter(client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES]).order_by("pk")
+    return Course.objects.filter(client_id=client.pk, status__in=[s.value for s in OPEN_STATUSES]).order_by(
+        "pk"
+    )
 
 
 def withdrawn_with_open_course(clients: QuerySet[Client]) -> QuerySet[Client]:
@@ -107,6 +129,8 @@ def withdrawn_with_open_course(clients: QuerySet[Client]) -> QuerySet[Client]:
     withdrawn = Subquery(newest.values("kind")[:1])
     when = Subquery(newest.values("at")[:1])
     open_course = Course.objects.filter(client_id=OuterRef("pk"), status__in=[s.value for s in OPEN_STATUSES])
-    return (clients.annotate(consent_kind=withdrawn, withdrawn_at=when, has_open_course=Exists(open_course))
-            .filter(consent_kind=EventKind.WITHDRAWN, has_open_course=True)
-            .order_by("-withdrawn_at", "pk"))
+    return (
+        clients.annotate(consent_kind=withdrawn, withdrawn_at=when, has_open_course=Exists(open_course))
+        .filter(consent_kind=EventKind.WITHDRAWN, has_open_course=True)
+        .order_by("-withdrawn_at", "pk")
+    )

@@ -43,7 +43,9 @@ def mine_view(request):
         data = form.cleaned_data
 
         def work():
-            made = actions.sign_own(request.actor, version=data["version"], agree=data["agree"], name=data["name"])
+            made = actions.sign_own(
+                request.actor, version=data["version"], agree=data["agree"], name=data["name"]
+            )
             return made, reverse("consent:mine")
 
         try:
@@ -60,10 +62,18 @@ def mine_view(request):
                 return redirect(earlier)
             messages.success(request, _("Thank you. You have signed the form. Your therapist can see this."))
             return redirect("consent:mine")
-    return render(request, "consent/mine.html", {
-        "client": client, "document": document, "body": form_html(document.body), "status": status, "form": form,
-        "history": list(queries.history(client)[:20]),
-    })
+    return render(
+        request,
+        "consent/mine.html",
+        {
+            "client": client,
+            "document": document,
+            "body": form_html(document.body),
+            "status": status,
+            "form": form,
+            "history": list(queries.history(client)[:20]),
+        },
+    )
 
 
 @client_required
@@ -86,12 +96,17 @@ def withdraw_view(request):
         else:
             if earlier:
                 return redirect(earlier)
-            messages.success(request, _("You have taken back your consent. Your therapist has been told and will "
-                                        "get in touch."))
+            messages.success(
+                request,
+                _("You have taken back your consent. Your therapist has been told and will get in touch."),
+            )
             return redirect("consent:mine")
     can_withdraw = status.latest is not None and not status.withdrawn
-    return render(request, "consent/withdraw.html", {"client": client, "status": status, "form": form,
-                                                     "can_withdraw": can_withdraw})
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"client": client, "status": status, "form": form, "can_withdraw": can_withdraw},
+    )
 
 
 def _staff_client(request, client_id):
@@ -108,12 +123,19 @@ def client_view(request, client_id):
     actions.record_view(request.actor, client)
     status = queries.status(client)
     document = queries.current_document(client.organisation_id)
-    return render(request, "consent/client.html", {
-        "client": client, "status": status, "document": document, "history": list(queries.history(client)),
-        "required": queries.required_before_start(client.organisation_id),
-        "open_courses": list(queries.open_courses(client)),
-        "can_record": access.can_record_for(request.actor, client),
-    })
+    return render(
+        request,
+        "consent/client.html",
+        {
+            "client": client,
+            "status": status,
+            "document": document,
+            "history": list(queries.history(client)),
+            "required": queries.required_before_start(client.organisation_id),
+            "open_courses": list(queries.open_courses(client)),
+            "can_record": access.can_record_for(request.actor, client),
+        },
+    )
 
 
 @staff_required
@@ -128,8 +150,14 @@ def paper_view(request, client_id):
         data = form.cleaned_data
 
         def work():
-            made = actions.record_paper(request.actor, client.pk, version=data["version"], name=data["name"],
-                                        signed_on=data["signed_on"], note=data["note"])
+            made = actions.record_paper(
+                request.actor,
+                client.pk,
+                version=data["version"],
+                name=data["name"],
+                signed_on=data["signed_on"],
+                note=data["note"],
+            )
             return made, reverse("consent:client", args=[client.pk])
 
         try:
@@ -146,8 +174,16 @@ def paper_view(request, client_id):
                 return redirect(earlier)
             messages.success(request, _("The paper form is recorded."))
             return redirect("consent:client", client_id=client.pk)
-    return render(request, "consent/paper.html", {"client": client, "document": document, "form": form,
-                                                  "body": form_html(document.body, heading_level=3)})
+    return render(
+        request,
+        "consent/paper.html",
+        {
+            "client": client,
+            "document": document,
+            "form": form,
+            "body": form_html(document.body, heading_level=3),
+        },
+    )
 
 
 @staff_required
@@ -159,6 +195,7 @@ def tell_withdrawal_view(request, client_id):
     status = queries.status(client)
     form = TellWithdrawalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+
         def work():
             made = actions.record_withdrawal(request.actor, client.pk, note=form.cleaned_data["note"])
             return made, reverse("consent:client", args=[client.pk])
@@ -172,9 +209,16 @@ def tell_withdrawal_view(request, client_id):
                 return redirect(earlier)
             messages.success(request, _("The withdrawal is recorded. The care team has been told."))
             return redirect("consent:client", client_id=client.pk)
-    return render(request, "consent/tell_withdrawal.html", {"client": client, "status": status, "form": form,
-                                                            "can_withdraw": status.latest is not None
-                                                            and not status.withdrawn})
+    return render(
+        request,
+        "consent/tell_withdrawal.html",
+        {
+            "client": client,
+            "status": status,
+            "form": form,
+            "can_withdraw": status.latest is not None and not status.withdrawn,
+        },
+    )
 
 
 @staff_required
@@ -191,18 +235,29 @@ def settings_view(request):
     """The consent setting, and every version of the form."""
     actor = request.actor
     saved = queries.settings_for(actor.organisation_id)
-    form = SettingsForm(request.POST if request.method == "POST" else None,
-                        initial={"version": saved.version, "required_before_start": saved.required_before_start})
+    form = SettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": saved.version, "required_before_start": saved.required_before_start},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if save_versioned(form, lambda: actions.update_settings(
-                actor, required_before_start=data["required_before_start"], expected_version=data["version"])):
+        if save_versioned(
+            form,
+            lambda: actions.update_settings(
+                actor, required_before_start=data["required_before_start"], expected_version=data["version"]
+            ),
+        ):
             messages.success(request, _("Saved."))
             return redirect("consent:settings")
-    return render(request, "consent/settings.html", {
-        "form": form, "documents": list(access.visible_documents(actor).select_related("published_by__user")),
-        "current": queries.current_document(actor.organisation_id),
-    })
+    return render(
+        request,
+        "consent/settings.html",
+        {
+            "form": form,
+            "documents": list(access.visible_documents(actor).select_related("published_by__user")),
+            "current": queries.current_document(actor.organisation_id),
+        },
+    )
 
 
 @admin_required
@@ -210,14 +265,17 @@ def publish_view(request):
     """An admin writes a new version of the form, starting from the current one."""
     actor = request.actor
     current = queries.current_document(actor.organisation_id)
-    form = PublishForm(request.POST if request.method == "POST" else None,
-                       initial={"expected_number": current.number, "title": current.title, "body": current.body})
+    form = PublishForm(
+        request.POST if request.method == "POST" else None,
+        initial={"expected_number": current.number, "title": current.title, "body": current.body},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
         def work():
-            made = actions.publish(actor, title=data["title"], body=data["body"],
-                                   expected_number=data["expected_number"])
+            made = actions.publish(
+                actor, title=data["title"], body=data["body"], expected_number=data["expected_number"]
+            )
             return made, reverse("consent:settings")
 
         try:
@@ -232,7 +290,10 @@ def publish_view(request):
         else:
             if earlier:
                 return redirect(earlier)
-            messages.success(request, _("Version %(n)d is published. Clients will be asked to read and sign it.")
-                             % {"n": made.number if made else 0})
+            messages.success(
+                request,
+                _("Version %(n)d is published. Clients will be asked to read and sign it.")
+                % {"n": made.number if made else 0},
+            )
             return redirect("consent:settings")
     return render(request, "consent/publish.html", {"form": form, "current": current})

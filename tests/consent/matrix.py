@@ -12,8 +12,12 @@ def prepare(world):
     from tests.support.consent import record_paper
     from tests.support.people import actor
 
-    document = actions.publish(actor(world.m["admin"]), title="Our form", body="What you agree to, in our words. " * 3,
-                               expected_number=1)
+    document = actions.publish(
+        actor(world.m["admin"]),
+        title="Our form",
+        body="What you agree to, in our words. " * 3,
+        expected_number=1,
+    )
     record_paper(world, world.clients["mine"])  # so the page to record a spoken withdrawal shows its form
     return {"document_id": document.pk}
 

@@ -45,16 +45,23 @@ def test_signing_an_old_version_shows_the_new_one_and_keeps_the_name(world, as_m
 
     browser = as_member(world.m["client"])
     browser.get("/consent/mine/")
-    actions.publish(actor(world.m["admin"]), title="Our own form", body="Our clinic's own words about IPT. " * 4,
-                    expected_number=1)
+    actions.publish(
+        actor(world.m["admin"]),
+        title="Our own form",
+        body="Our clinic's own words about IPT. " * 4,
+        expected_number=1,
+    )
     page = text(browser.post("/consent/mine/", {"version": "1", "agree": "on", "name": "Sam Client"}))
     assert "A new version of the form came out while you were reading it" in page
-    assert "Our clinic's own words about IPT." in page and 'value="Sam Client"' in page and 'value="2"' in page
+    assert (
+        "Our clinic's own words about IPT." in page and 'value="Sam Client"' in page and 'value="2"' in page
+    )
     assert not ConsentEvent.objects.exists()
 
 
 def test_the_client_sees_what_withdrawal_means_before_confirming_and_the_therapist_sees_it_everywhere(
-        world, as_member, django_capture_on_commit_callbacks):
+    world, as_member, django_capture_on_commit_callbacks
+):
     course = start(world, client="self")
     sign_in_portal(world)
     browser = as_member(world.m["client"])
@@ -63,7 +70,10 @@ def test_the_client_sees_what_withdrawal_means_before_confirming_and_the_therapi
     assert "We keep it for as long as the law says we must" in page and "sign it again" in page
     assert "I understand what this means, and I want to stop" in page
     refused = text(browser.post("/consent/mine/stop/", {"note": "Too much right now."}))
-    assert "Tick the box to say you understand what stopping means." in refused and "Too much right now." in refused
+    assert (
+        "Tick the box to say you understand what stopping means." in refused
+        and "Too much right now." in refused
+    )
     assert not queries.status(world.clients["self"]).withdrawn
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post("/consent/mine/stop/", {"confirm": "on", "note": "Too much right now."})
@@ -78,7 +88,10 @@ def test_the_client_sees_what_withdrawal_means_before_confirming_and_the_therapi
     course_page = text(therapist.get(f"/courses/{course.pk}/"))
     assert "Sam Client took back their consent on" in course_page
     consent_page = text(therapist.get(f"/consent/clients/{world.clients['self'].pk}/"))
-    assert "Too much right now." in consent_page and "Sessions stop until you have talked with the client" in consent_page
+    assert (
+        "Too much right now." in consent_page
+        and "Sessions stop until you have talked with the client" in consent_page
+    )
     assert "Took back consent" in consent_page and "Signed" in consent_page
 
     sign_in_portal(world)  # signing again takes it off the Today page
@@ -97,26 +110,42 @@ def test_staff_record_a_paper_form_and_a_date_in_the_future_is_refused_on_the_fo
     browser = as_member(world.m["therapist"])
     mine = world.clients["mine"]
     page = text(browser.get(f"/consent/clients/{mine.pk}/"))
-    assert "has not signed the consent form yet" in page and f'href="/consent/clients/{mine.pk}/paper/"' in page
+    assert (
+        "has not signed the consent form yet" in page and f'href="/consent/clients/{mine.pk}/paper/"' in page
+    )
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
-    refused = text(browser.post(f"/consent/clients/{mine.pk}/paper/",
-                                {"version": "1", "name": "Maya Okafor", "signed_on": tomorrow, "note": "In the file."}))
+    refused = text(
+        browser.post(
+            f"/consent/clients/{mine.pk}/paper/",
+            {"version": "1", "name": "Maya Okafor", "signed_on": tomorrow, "note": "In the file."},
+        )
+    )
     assert "The date on the form cannot be in the future." in refused and 'value="Maya Okafor"' in refused
-    response = browser.post(f"/consent/clients/{mine.pk}/paper/",
-                            {"version": "1", "name": "Maya Okafor", "signed_on": timezone.localdate().isoformat(),
-                             "note": "In the file."})
+    response = browser.post(
+        f"/consent/clients/{mine.pk}/paper/",
+        {
+            "version": "1",
+            "name": "Maya Okafor",
+            "signed_on": timezone.localdate().isoformat(),
+            "note": "In the file.",
+        },
+    )
     assert response.status_code == 302
     page = text(browser.get(f"/consent/clients/{mine.pk}/"))
     assert "Signed the current form (version 1)" in page and "On paper, recorded by staff" in page
     assert "Maya Okafor" in page and "In the file." in page
 
 
-def test_staff_record_a_withdrawal_the_client_told_them_about(world, as_member, django_capture_on_commit_callbacks):
+def test_staff_record_a_withdrawal_the_client_told_them_about(
+    world, as_member, django_capture_on_commit_callbacks
+):
     mine = world.clients["mine"]
     record_paper(world, mine)
     browser = as_member(world.m["therapist"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post(f"/consent/clients/{mine.pk}/withdrawal/", {"note": "Phoned on Monday to stop."})
+        response = browser.post(
+            f"/consent/clients/{mine.pk}/withdrawal/", {"note": "Phoned on Monday to stop."}
+        )
     assert response.status_code == 302 and queries.status(mine).withdrawn
     assert "Told a member of staff" in text(browser.get(f"/consent/clients/{mine.pk}/"))
 
@@ -130,11 +159,16 @@ def test_the_admin_turns_the_setting_on_and_publishes_a_version_in_their_own_wor
     assert queries.required_before_start(world.org.pk)
     form = text(browser.get("/consent/settings/new-version/"))
     assert "What IPT is" in form  # starts from the current text
-    short = text(browser.post("/consent/settings/new-version/", {"expected_number": "1", "title": "Ours", "body": "Hi"}))
+    short = text(
+        browser.post(
+            "/consent/settings/new-version/", {"expected_number": "1", "title": "Ours", "body": "Hi"}
+        )
+    )
     assert "Write the text of the form" in short and not ConsentDocument.objects.exists()
     body = "## Our promise\n\nWe keep your words safe.\n\n- You can stop at any time\n- We will listen\n"
-    response = browser.post("/consent/settings/new-version/", {"expected_number": "1", "title": "Riverbank consent",
-                                                               "body": body})
+    response = browser.post(
+        "/consent/settings/new-version/", {"expected_number": "1", "title": "Riverbank consent", "body": body}
+    )
     assert response.status_code == 302
     assert list(ConsentDocument.objects.values_list("number", "source")) == [(2, "site"), (1, "shipped")]
     client_page = as_member(world.m["client"]).get("/consent/mine/").content.decode()
@@ -145,8 +179,12 @@ def test_text_in_the_form_is_escaped(world, as_member):
     from openipt.consent import actions
     from tests.support.people import actor
 
-    actions.publish(actor(world.m["admin"]), title="<b>Form</b>", body="<script>alert(1)</script> words " * 3,
-                    expected_number=1)
+    actions.publish(
+        actor(world.m["admin"]),
+        title="<b>Form</b>",
+        body="<script>alert(1)</script> words " * 3,
+        expected_number=1,
+    )
     page = as_member(world.m["client"]).get("/consent/mine/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 

@@ -70,8 +70,9 @@ def test_a_withdrawal_holds_a_new_course_even_with_the_setting_off_until_the_cli
 def test_a_new_version_of_the_form_needs_a_new_signature_before_a_course_starts(world):
     require_consent(world)
     sign_in_portal(world)
-    consent_actions.publish(actor(world.m["admin"]), title="Our form", body="Our clinic's own words. " * 5,
-                            expected_number=1)
+    consent_actions.publish(
+        actor(world.m["admin"]), title="Our form", body="Our clinic's own words. " * 5, expected_number=1
+    )
     course = start(world, client="self")
     make_ready_for_middle(world, course)
     with pytest.raises(actions.TransitionError):
@@ -85,9 +86,15 @@ def test_a_couples_course_needs_each_partners_consent(world):
     from openipt.couples import screen_actions
 
     require_consent(world)
-    two = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Lee", family_name="Partner")
-    course = actions.start_course(actor(world.m["therapist"]), world.clients["self"].pk, format_id="couples",
-                                  start_date=timezone.localdate())
+    two = make_client(
+        world.m["admin"], assign_to=world.m["therapist"], given_name="Lee", family_name="Partner"
+    )
+    course = actions.start_course(
+        actor(world.m["therapist"]),
+        world.clients["self"].pk,
+        format_id="couples",
+        start_date=timezone.localdate(),
+    )
     couples_actions.link_partner(actor(world.m["therapist"]), course.pk, record_number=two.record_number)
     sign_in_portal(world)
     consent = next(r for r in start_checks.results(course) if r.id == "consent")
@@ -101,8 +108,10 @@ def test_a_couples_course_needs_each_partners_consent(world):
 def test_a_group_does_not_start_until_each_member_signed_and_the_refusal_names_who(world):
     require_consent(world)
     grp = group(world)
-    members = [group_actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world, given_name=n).pk)
-               for n in ("Sarah", "Esther", "Agnes", "Joyce")]
+    members = [
+        group_actions.add_member(actor(world.m["facilitator"]), grp.pk, client_of(world, given_name=n).pk)
+        for n in ("Sarah", "Esther", "Agnes", "Joyce")
+    ]
     screen(world, *members)
     for member in members[:1] + members[2:]:
         record_paper(world, member.client, who="facilitator", name=member.client.given_name)

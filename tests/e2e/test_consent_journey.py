@@ -54,4 +54,6 @@ def test_a_client_signs_then_takes_back_consent_and_the_therapist_sees_it(ui, ph
     expect(ui.page.get_by_text("In their words: I need a pause.")).to_be_visible()
     ui.screenshot("consent-staff-withdrawn")
     ui.goto(f"/clients/{client.pk}/")
-    expect(ui.page.get_by_text("Do not hold more sessions until you have talked with the client.").first).to_be_visible()
+    expect(
+        ui.page.get_by_text("Do not hold more sessions until you have talked with the client.").first
+    ).to_be_visible()

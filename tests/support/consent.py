@@ -11,7 +11,9 @@ from tests.support.people import actor
 def require_consent(world, on: bool = True, who: str = "admin"):
     """Turn "Consent required before a course starts" on (or off) for the world's organisation."""
     saved = queries.settings_for(world.m[who].organisation_id)
-    return actions.update_settings(actor(world.m[who]), required_before_start=on, expected_version=saved.version)
+    return actions.update_settings(
+        actor(world.m[who]), required_before_start=on, expected_version=saved.version
+    )
 
 
 def current_version(world) -> int:
@@ -25,8 +27,13 @@ def sign_in_portal(world, who: str = "client", name: str = "Sam Client"):
 
 def record_paper(world, client, who: str = "therapist", name: str = "Maya Okafor"):
     """Staff record that a client signed the current form on paper today."""
-    return actions.record_paper(actor(world.m[who]), client.pk, version=current_version(world), name=name,
-                                signed_on=timezone.localdate())
+    return actions.record_paper(
+        actor(world.m[who]),
+        client.pk,
+        version=current_version(world),
+        name=name,
+        signed_on=timezone.localdate(),
+    )
 
 
 def withdraw_in_portal(world, who: str = "client", note: str = ""):
