@@ -12,6 +12,7 @@ EVERY_SETTING = {
     "/safety/settings/timing/",
     "/safety/settings/#contacts-heading",
     "/me/settings/partner/",
+    "/consent/settings/",  # the consent form's versions, and whether consent is required before a course starts
 }
 
 
