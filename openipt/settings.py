@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "openipt.supervision",
     "openipt.couples",
     "openipt.messaging",
+    "openipt.consent",
     "openipt.today",
 ]
 

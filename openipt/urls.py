@@ -18,6 +18,7 @@ urlpatterns = [
     path("groups/", include("openipt.groups.urls")),
     path("supervision/", include("openipt.supervision.urls")),
     path("couples/", include("openipt.couples.urls")),
+    path("consent/", include("openipt.consent.urls")),
     path("me/", include("openipt.practice.urls")),
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),

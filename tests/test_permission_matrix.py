@@ -85,7 +85,7 @@ MATRIX = {
 
 
 APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples",
-        "messaging", "today"]
+        "messaging", "today", "consent"]
 PREPARERS = []
 for _app in APPS:
     try:

@@ -14,7 +14,8 @@ AREAS = {
     "note": gettext_lazy("Courses"), "assessment": gettext_lazy("Assessment"),
     "measures": gettext_lazy("Questionnaires"), "safety": gettext_lazy("Safety"),
     "practice": gettext_lazy("Between sessions"), "group": gettext_lazy("Groups"), "couples": gettext_lazy("Couples"),
-    "fidelity": gettext_lazy("Supervision"), "messaging": gettext_lazy("Messages"), "competency": gettext_lazy("Supervision"),
+    "consent": gettext_lazy("Consent"), "fidelity": gettext_lazy("Supervision"), "messaging": gettext_lazy("Messages"),
+    "competency": gettext_lazy("Supervision"),
 }
 OTHER = gettext_lazy("Other")
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openipt.audit.models import AuditEvent
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment, ClientSignal, SignalLevel
+from openipt.consent.queries import withdrawn_with_open_course
 from openipt.courses.access import visible_courses
 from openipt.courses.models import Attendance, NoteStatus, Session
 from openipt.groups.access import visible_groups
@@ -136,6 +137,11 @@ def not_on_track(actor: Actor) -> tuple[list[ClientSignal], bool]:
         .select_related("client").order_by("-level", "client__family_name", "client__given_name", "pk"))
 
 
+def consent_withdrawn(actor: Actor) -> tuple[list, bool]:
+    """Clients of this person who took back their consent and still have an open course (newest first)."""
+    return _first(withdrawn_with_open_course(visible_clients(actor)))
+
+
 @dataclass
 class Today:
     day: date
@@ -147,6 +153,7 @@ class Today:
     returned: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     off_track: list = field(default_factory=list)
+    withdrawn: list = field(default_factory=list)  # clients who took back consent, with an open course
     more: set = field(default_factory=set)  # the parts cut at LIST_SHOWN rows
 
 
@@ -157,7 +164,8 @@ def today_for(actor: Actor, now: datetime | None = None) -> Today:
     start, end = day_bounds(day)
     alerts, alert_count = open_alerts(actor)
     parts: dict[str, tuple[list[Any], bool]] = {"returned": returned_not_seen(actor, now), "notes": notes_to_sign(actor, now),
-                                                "off_track": not_on_track(actor), "not_recorded": my_groups_not_recorded(actor)}
+                                                "off_track": not_on_track(actor), "not_recorded": my_groups_not_recorded(actor),
+                                                "withdrawn": consent_withdrawn(actor)}
     return Today(
         day=day,
         sessions=list(my_sessions(actor, start, end)),
@@ -165,5 +173,6 @@ def today_for(actor: Actor, now: datetime | None = None) -> Today:
         alerts=alerts, alert_count=alert_count,
         returned=parts["returned"][0], notes=parts["notes"][0], off_track=parts["off_track"][0],
         not_recorded=parts["not_recorded"][0],
+        withdrawn=parts["withdrawn"][0],
         more={name for name, (_rows, more) in parts.items() if more},
     )

@@ -43,7 +43,7 @@ def today_view(request):
     is_admin = actor.role == "admin"
     unread = None if is_admin else message_queries.for_today(actor)  # admins do not read clients' messages
     shown = (len(today.sessions) + len(today.group_sessions) + len(alerts) + len(today.returned)
-             + len(today.notes) + len(today.off_track) + len(today.not_recorded)
+             + len(today.notes) + len(today.off_track) + len(today.not_recorded) + len(today.withdrawn)
              + (len(unread.clients) if unread else 0))
     actions.record_today_view(actor, shown)
     return render(request, "today/today.html", {"today": today, "alerts": alerts, "is_admin": is_admin,

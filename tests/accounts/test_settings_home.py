@@ -14,6 +14,7 @@ EVERY_SETTING = {
     "/me/settings/partner/",
     "/messages/settings/",  # how soon the clinic replies to clients' messages
     "/today/settings/hours/",  # working hours for the week calendar
+    "/consent/settings/",  # the consent form's versions, and whether consent is required before a course starts
 }
 
 
