@@ -22,7 +22,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
-from openipt.courses import access, rules
+from openipt.courses import access, lifecycle
 from openipt.courses.errors import CourseCode, message
 from openipt.courses.models import (
     HELD,
@@ -161,7 +161,7 @@ def _check_contract(fmt, sessions, frequency, initial, *, floor: int = 0, check_
         raise ActionError(_("Choose weekly, every two weeks or monthly."), field="frequency")
     if initial is not None and (isinstance(initial, bool) or not isinstance(initial, int)):
         raise ActionError(_("Enter the number of initial-phase sessions as a whole number."), field="initial_sessions")
-    problems = rules.validate_contract(fmt, rules.Contract(sessions, frequency, None, initial))
+    problems = lifecycle.validate_contract(fmt, lifecycle.Contract(sessions, frequency, None, initial))
     if not check_range:
         problems = [p for p in problems if p.code in (CourseCode.FREQUENCY_NOT_USED, CourseCode.INITIAL_NOT_IN_RANGE)]
     for field in ("sessions_planned", "initial_sessions", "frequency"):
@@ -211,7 +211,7 @@ def start_course(actor: Actor, client_id, *, format_id: str, start_date: date, s
     course = Course(
         organisation_id=client.organisation_id, client=client, format_id=fmt.id, therapist=actor.membership,
         start_date=start_date, sessions_planned=sessions, frequency=frequency, initial_sessions=initial_sessions,
-        planned_end_date=rules.planned_end_date(start_date, frequency, sessions), status=status,
+        planned_end_date=lifecycle.planned_end_date(start_date, frequency, sessions), status=status,
         phase=Phase.INITIAL, created_by=actor.membership,
     )
     try:
@@ -258,7 +258,7 @@ def edit_contract(actor: Actor, course_id, *, sessions: int, frequency: str, sta
     course = _bump(
         course, sessions_planned=sessions, frequency=frequency, start_date=start_date,
         initial_sessions=initial_sessions, contract_agreed_on=agreed_on,
-        planned_end_date=rules.planned_end_date(start_date, frequency, sessions),
+        planned_end_date=lifecycle.planned_end_date(start_date, frequency, sessions),
     )
     audit.record(CONTRACT_EDITED.code, actor=actor, client=course.client, obj=course,
                  details={"sessions": sessions, "frequency": frequency, "agreed_on": agreed_on})
@@ -286,7 +286,7 @@ def renegotiate_contract(actor: Actor, course_id, *, sessions: int, frequency: s
         new_frequency=frequency, reason=reason, agreed_on=agreed_on, by=actor.membership, at=timezone.now(),
     )
     course = _bump(course, sessions_planned=sessions, frequency=frequency, contract_agreed_on=agreed_on,
-                   planned_end_date=rules.planned_end_date(course.start_date, frequency, sessions))
+                   planned_end_date=lifecycle.planned_end_date(course.start_date, frequency, sessions))
     audit.record(CONTRACT_RENEGOTIATED.code, actor=actor, client=course.client, obj=course,
                  details={"from": change.old_sessions, "to": sessions, "frequency": frequency, "reason": reason[:200]})
     return change
@@ -355,7 +355,7 @@ def record_agreement(actor: Actor, course_id, what: str, on: date | None = None)
     course = course_for_change(actor, course_id)
     on = _past_or_today(on or today(), "agreed_on")
     if what == "contract":
-        problems = rules.validate_contract(_format(course.format_id), rules.Contract(
+        problems = lifecycle.validate_contract(_format(course.format_id), lifecycle.Contract(
             course.sessions_planned, course.frequency, None, course.initial_sessions))
         if problems and course.status != CourseStatus.MAINTENANCE:
             raise ActionError(" ".join(message(p, gettext) for p in problems) + " " + _("Correct the contract before recording agreement."))
@@ -396,7 +396,7 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
         state = replace(state, early_termination_reason=reason)
     if target == "ended_early":
         state = replace(state, end_reason=reason)
-    reasons = rules.check_transition(state, target)
+    reasons = lifecycle.check_transition(state, target)
     if target == "maintenance" and not reasons:
         if isinstance(maintenance_sessions, bool) or not isinstance(maintenance_sessions, int) or not 1 <= maintenance_sessions <= 24:
             reasons = [_("Agree how many maintenance sessions to add, from 1 to 24.")]
@@ -405,9 +405,9 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
     if reasons:
         what = str(TARGET_WORDS[target])
         raise TransitionError(_("You cannot %(what)s yet:") % {"what": what}, reasons)
-    before = course.phase if target in rules.PHASES else course.status
+    before = course.phase if target in lifecycle.PHASES else course.status
     fields: dict = {}
-    if target in rules.PHASES:
+    if target in lifecycle.PHASES:
         fields["phase"] = target
         if target == "termination" and reason:
             fields["early_termination_reason"] = reason
@@ -442,7 +442,7 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
 def _maintenance_end(course: Course, total: int, frequency: str) -> date:
     """Plan maintenance sessions from today on, one per period."""
     extra = total - course.sessions_planned
-    return max(course.planned_end_date, rules.planned_session_date(today(), frequency, extra + 1))
+    return max(course.planned_end_date, lifecycle.planned_session_date(today(), frequency, extra + 1))
 
 
 @transaction.atomic

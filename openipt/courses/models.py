@@ -1,7 +1,7 @@
 """Treatment courses of IPT: the contract, the chosen focus, phases, sessions, notes and goals.
 
-Only data and database constraints live here. Every change goes through `actions.py`; the rules
-that decide phases and transitions are the pure functions in `rules.py`.
+Only data and database constraints live here. Every change goes through `actions.py`; the
+functions that decide phases and transitions are the pure ones in `lifecycle.py`.
 """
 
 from __future__ import annotations

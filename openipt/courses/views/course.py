@@ -19,7 +19,7 @@ from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
-from openipt.courses import access, actions, goal_actions, rules
+from openipt.courses import access, actions, goal_actions, lifecycle
 from openipt.courses.actions import TARGET_WORDS, TransitionError, today
 from openipt.courses.forms import (
     ContractForm,
@@ -301,7 +301,7 @@ def transition_view(request, course_id):
             messages.success(request, _("Done: %(what)s.") % {"what": moves[target]["label"].lower()})
             return redirect("courses:overview", course_id=course.pk)
     state = course_state(course, course.used)
-    unmet = rules.check_transition(state, target) if state and not refused else []
+    unmet = lifecycle.check_transition(state, target) if state and not refused else []
     return render(request, "courses/transition.html", {
         "course": course, "client": course.client, "form": form, "target": target, "move": moves[target],
         "unmet": refused or unmet, "refused": bool(refused),
