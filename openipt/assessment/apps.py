@@ -9,7 +9,7 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from openipt.assessment import actions  # noqa: F401 - registers the audit event types
-        from openipt.assessment.api import formulation_agreed_on, has_agreed_formulation, timeline_events
+        from openipt.assessment.api import current_formulation, formulation_page_url, timeline_events
         from openipt.assessment.panels import client_panel_context, course_panel_context, portal_panel_context
         from openipt.core.extensions import ClientPanel, add_panel
         from openipt.courses.formulation import VersionedFormulation, register_versioned_formulation
@@ -19,4 +19,4 @@ class AssessmentConfig(AppConfig):
         add_panel("course", ClientPanel("assessment", "assessment/_course_panel.html", course_panel_context, order=10))
         add_panel("portal", ClientPanel("assessment", "assessment/_portal_panel.html", portal_panel_context, order=20))
         add_event_source(timeline_events)
-        register_versioned_formulation(VersionedFormulation(has_agreed_formulation, formulation_agreed_on))
+        register_versioned_formulation(VersionedFormulation(current_formulation, formulation_page_url))

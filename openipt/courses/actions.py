@@ -24,6 +24,7 @@ from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses import access, lifecycle
 from openipt.courses.errors import CourseCode, message
+from openipt.courses.formulation import course_has_agreed_formulation
 from openipt.courses.models import (
     HELD,
     OPEN_STATUSES,
@@ -299,9 +300,8 @@ def _check_area(area: str, field: str) -> None:
 
 @transaction.atomic
 def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: str, dispute_stage: str, secondary_area: str,
-              secondary_rationale: str, formulation_text: str, formulation_agreed_on: date | None,
-              expected_version: int) -> tuple[Course, list[str]]:
-    """Set the problem areas, their rationale and the formulation; return the course and notices."""
+              secondary_rationale: str, expected_version: int) -> Course:
+    """Set the problem areas and their rationale (the formulation is written on the assessment's page)."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
     primary_area, secondary_area = (primary_area or "").strip(), (secondary_area or "").strip()
     dispute_stage = (dispute_stage or "").strip()
@@ -326,32 +326,19 @@ def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: 
             raise ActionError(_("Choose one of the listed stages."), field="dispute_stage")
     else:
         dispute_stage = ""
-    formulation_text = _text(formulation_text, "formulation_text")
-    _past_or_today(formulation_agreed_on, "formulation_agreed_on")
-    notices: list[str] = []
-    if formulation_agreed_on and not formulation_text:
-        raise ActionError(_("Write the formulation before recording that the client agreed it."), field="formulation_text")
-    if (
-        course.formulation_agreed_on is not None
-        and formulation_agreed_on == course.formulation_agreed_on
-        and formulation_text != course.formulation_text.strip()
-    ):
-        formulation_agreed_on = None
-        notices.append(_("The formulation changed, so the client's earlier agreement was cleared. Record it again when they agree."))
     course = _bump(
         course, primary_area=primary_area, primary_rationale=primary_rationale, dispute_stage=dispute_stage,
-        secondary_area=secondary_area, secondary_rationale=secondary_rationale, formulation_text=formulation_text,
-        formulation_agreed_on=formulation_agreed_on,
+        secondary_area=secondary_area, secondary_rationale=secondary_rationale,
     )
     audit.record(FOCUS_SET.code, actor=actor, client=course.client, obj=course,
                  details={"area": primary_area, "stage": dispute_stage, "secondary": secondary_area,
-                          "formulation_agreed": bool(formulation_agreed_on)})
-    return course, notices
+                          "formulation_agreed": course_has_agreed_formulation(course)})
+    return course
 
 
 @transaction.atomic
 def record_agreement(actor: Actor, course_id, what: str, on: date | None = None) -> Course:
-    """Record the date the client agreed the contract or the formulation (today by default)."""
+    """Record the date the client agreed the contract (today by default); the formulation's is recorded with it."""
     course = course_for_change(actor, course_id)
     on = _past_or_today(on or today(), "agreed_on")
     if what == "contract":
@@ -361,9 +348,7 @@ def record_agreement(actor: Actor, course_id, what: str, on: date | None = None)
             raise ActionError(" ".join(message(p, gettext) for p in problems) + " " + _("Correct the contract before recording agreement."))
         course = _bump(course, contract_agreed_on=on)
     elif what == "formulation":
-        if not course.formulation_text.strip():
-            raise ActionError(_("Write the formulation first (under “Focus and formulation”), then record agreement."))
-        course = _bump(course, formulation_agreed_on=on)
+        raise ActionError(_("Record the client's agreement on the formulation page, beside the version they agreed."))
     else:
         raise ActionError(_("Choose whether the client agreed the contract or the formulation."))
     audit.record(AGREEMENT_RECORDED.code, actor=actor, client=course.client, obj=course, details={"what": what, "on": on})

@@ -43,6 +43,7 @@ from openipt.courses.actions import (
     _text,
     today,
 )
+from openipt.courses.formulation import course_has_agreed_formulation
 from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequency, Phase, PhaseTransition
 from openipt.courses.state import protocol
 
@@ -265,5 +266,5 @@ def record_group_focus(actor: Actor, course, area: str, rationale: str) -> bool:
     _bump(course, primary_area=area, primary_rationale=rationale)
     audit.record(FOCUS_SET.code, actor=actor, client=course.client, obj=course,
                  details={"area": area, "stage": course.dispute_stage, "secondary": course.secondary_area,
-                          "formulation_agreed": bool(course.formulation_agreed_on), "group": True})
+                          "formulation_agreed": course_has_agreed_formulation(course), "group": True})
     return True

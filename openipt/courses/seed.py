@@ -126,8 +126,6 @@ def _demo_course(world, client: Client, spec) -> Course | None:
         sessions_planned=total, frequency=fmt.frequency, planned_end_date=lifecycle.planned_end_date(start, fmt.frequency, total),
         contract_agreed_on=start + timedelta(days=step * 2) if agreed else None,
         primary_area=area, primary_rationale=RATIONALE.get(area, ""), dispute_stage=stage,
-        formulation_text=(f"The depression is linked to {protocol().area(area).name.lower()}: {RATIONALE[area]}" if area else ""),
-        formulation_agreed_on=start + timedelta(days=step * 2) if area and agreed else None,
         status=status, phase=phase, created_by=therapist,
         end_reason="Moved abroad for work; referred to a local service." if status == CourseStatus.ENDED_EARLY else "",
         ended_on=(start + timedelta(days=step * (held - 1))) if ended else None,
@@ -259,8 +257,7 @@ class _Writer:
 COURSE_COLUMNS = (
     "created_at", "updated_at", "organisation", "client", "format_id", "therapist", "created_by", "start_date",
     "sessions_planned", "frequency", "initial_sessions", "planned_end_date", "contract_agreed_on", "primary_area",
-    "primary_rationale", "dispute_stage", "secondary_area", "secondary_rationale", "formulation_text",
-    "formulation_agreed_on", "status", "phase", "early_termination_reason", "end_reason", "ended_on",
+    "primary_rationale", "dispute_stage", "secondary_area", "secondary_rationale", "status", "phase", "early_termination_reason", "end_reason", "ended_on",
     "relapse_warning_signs", "relapse_what_helps", "relapse_contacts", "end_review", "version",
 )
 SESSION_COLUMNS = ("created_at", "updated_at", "course", "number", "scheduled_start", "duration_minutes", "mode",
@@ -299,7 +296,7 @@ def _synth_batch(world, org, rng, client_ids, staff_of, w: _Writer) -> None:
             w.now, w.now, org.pk, client_id, fmt.id, therapist, therapist, w.day(start), total, fmt.frequency, None,
             w.day(lifecycle.planned_end_date(start, fmt.frequency, total)), w.day(start) if phase != Phase.INITIAL else None,
             area, "Synthetic rationale." if area else "", rng.choice(STAGES) if area == "role_dispute" else "", "", "",
-            "Synthetic formulation." if area else "", w.day(start) if area else None, status, phase, "",
+            status, phase, "",
             "Synthetic early ending." if status == CourseStatus.ENDED_EARLY else "", w.day(today) if ended else None,
             "", "", "", "", 1,
         ))

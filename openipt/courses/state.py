@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openipt.courses import lifecycle
-from openipt.courses.formulation import course_formulation_text, course_has_agreed_formulation
+from openipt.courses.formulation import course_formulation
 from openipt.courses.models import Attendance, CourseStatus, Phase
 from openipt.protocol import Protocol, default_protocol
 from openipt.protocol.model import Format
@@ -84,6 +84,7 @@ def course_state(course, used: int) -> lifecycle.CourseState | None:
         from openipt.courses.start_checks import missing
 
         start_missing = tuple(missing(course))
+    formulation = course_formulation(course)
     return lifecycle.CourseState(
         format=fmt,
         status=course.status,
@@ -91,8 +92,8 @@ def course_state(course, used: int) -> lifecycle.CourseState | None:
         contract=contract_of(course),
         contract_agreed=course.contract_agreed_on is not None,
         problem_area=course.primary_area or None,
-        formulation=course_formulation_text(course),
-        formulation_agreed=course_has_agreed_formulation(course),
+        formulation=formulation.text,
+        formulation_agreed=formulation.agreed,
         next_session=used + 1,
         early_termination_reason=course.early_termination_reason,
         relapse_plan=lifecycle.RelapsePlan(
