@@ -19,9 +19,10 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
-from openipt.supervision import access, actions, dashboard, targets
+from openipt.supervision import access, actions, targets
 from openipt.supervision.forms import ANSWER_LABELS, RatingForm, ReplyForm, SignOffForm, WithdrawForm
 from openipt.supervision.models import FidelityRating
+from openipt.supervision.queries import dashboard
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor

@@ -21,9 +21,10 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import group_courses
-from openipt.groups import access, actions, edit_actions, oversight, roster
+from openipt.groups import access, actions, edit_actions
 from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
 from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
+from openipt.groups.queries import oversight, roster
 from openipt.groups.views.common import group_or_404, local_day, next_session, not_recorded, session_or_404
 
 

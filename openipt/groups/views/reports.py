@@ -15,9 +15,10 @@ from openipt.accounts.decorators import actor_required, staff_required
 from openipt.accounts.models import Role
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
-from openipt.groups import access, oversight, report_actions, supervision_link
+from openipt.groups import access, report_actions, supervision_link
 from openipt.groups.forms import ReplyForm, ReportForm
 from openipt.groups.models import SessionReport
+from openipt.groups.queries import oversight
 from openipt.groups.views.common import session_or_404
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from openipt.core.numbers import as_int
 from openipt.courses.state import protocol
 from openipt.groups import access, session_actions
 from openipt.groups.models import Attendance, Presence
-from openipt.groups.roster import checks_for
+from openipt.groups.queries.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
 from openipt.measures import instruments
 

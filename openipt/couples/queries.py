@@ -1,11 +1,13 @@
-"""What couples adds to pages it does not own: the course page (staff) and the client portal."""
+"""The couples read side: its panels on pages it does not own (the course page, the client portal), and the
+rows its own pages read."""
 
 from __future__ import annotations
 
 from openipt.couples import access
 from openipt.couples.actions import COUPLES_FORMAT
-from openipt.couples.models import PartnerScreen
+from openipt.couples.models import EntryKind, PartnerScreen
 from openipt.courses.access import can_change_course
+from openipt.measures import api as measures_api
 
 
 def course_panel_context(request, course):
@@ -39,3 +41,14 @@ def portal_panel_context(request, client):
         # only the client's own screen: never whether or how the other partner answered
         "screen_to_answer": not PartnerScreen.objects.filter(couple=couple, partner=client).exists(),
     }
+
+
+def saved_rows(view) -> list[dict]:
+    """A partner's saved view, one row per entry (reads the view's entries)."""
+    labels = dict(EntryKind.choices)
+    return [{"label": labels.get(e.kind, e.kind), "text": e.text, "shared": e.shared} for e in view.entries.all()]
+
+
+def scores(couple) -> dict[int, list[tuple]]:
+    """Each partner's completed PHQ-9 (completed_at, total), oldest first, keyed by client id (one call to measures)."""
+    return {p.pk: measures_api.score_points(p, "phq9") for p in (couple.partner_one, couple.partner_two)}
