@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openipt.couples import access
 from openipt.couples.actions import COUPLES_FORMAT
-from openipt.couples.models import EntryKind, PartnerScreen
+from openipt.couples.models import Entry, EntryKind, PartnerScreen
 from openipt.courses.access import can_change_course
 from openipt.measures import api as measures_api
 
@@ -52,3 +52,8 @@ def saved_rows(view) -> list[dict]:
 def scores(couple) -> dict[int, list[tuple]]:
     """Each partner's completed PHQ-9 (completed_at, total), oldest first, keyed by client id (one call to measures)."""
     return {p.pk: measures_api.score_points(p, "phq9") for p in (couple.partner_one, couple.partner_two)}
+
+
+def view_entries(view) -> list[Entry]:
+    """A partner's own view's entries, for the form (one query)."""
+    return list(Entry.objects.filter(view=view))

@@ -16,7 +16,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.couples import access, actions, present, queries
 from openipt.couples.forms import LinkPartnerForm, ViewForm
-from openipt.couples.models import Entry, EntryKind
+from openipt.couples.models import EntryKind
 from openipt.courses import access as course_access
 from openipt.measures import api as measures_api
 
@@ -107,7 +107,7 @@ def mine_view(request):
     actor = request.actor
     client, couple = _own_or_404(request)
     view = actions.own_view(client, couple)
-    entries = list(Entry.objects.filter(view=view))
+    entries = queries.view_entries(view)
     conflict = None
     if request.method == "POST":
         form = ViewForm(request.POST)
