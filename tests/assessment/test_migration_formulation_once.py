@@ -21,7 +21,7 @@ ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
 def _owner():
-    """A client and a therapist made directly (no actions), so no audit row blocks the database flush afterwards."""
+    """Clients and a therapist made directly (no actions), so no audit row blocks the database flush afterwards."""
     from django.contrib.auth import get_user_model
 
     from openipt.accounts.models import Membership, Organisation
@@ -30,7 +30,9 @@ def _owner():
     org = Organisation.objects.create(name="Formulation Clinic", slug="formulation-clinic")
     user = get_user_model().objects.create(username="formulation-therapist")
     member = Membership.objects.create(user=user, organisation=org, role="therapist")
-    return org, Client.objects.create(organisation=org, record_number="F-1", given_name="Bea"), member
+    clients = [Client.objects.create(organisation=org, record_number=f"F-{n}", given_name=name)
+               for n, name in enumerate(("Bea", "Cal", "Dee", "Eli", "Fay"), start=1)]
+    return org, clients, member
 
 
 @pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite variant")
@@ -55,7 +57,7 @@ def _migrate(targets):
 
 
 def _check_the_move():
-    org, client, member = _owner()
+    org, clients, member = _owner()
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     # given the database as it was when courses kept their own formulation text
     _migrate(BEFORE)
@@ -65,9 +67,9 @@ def _check_the_move():
     Draft = state.get_model("assessment", "FormulationDraft")
     now = timezone.now()
 
-    def course(text, agreed_on=None, area="grief"):
+    def course(text, agreed_on=None, area="grief"):  # one client each: a client has one open course per format
         return Course.objects.create(
-            organisation_id=org.pk, client_id=client.pk, format_id="individual", therapist_id=member.pk,
+            organisation_id=org.pk, client_id=clients.pop().pk, format_id="individual", therapist_id=member.pk,
             created_by_id=member.pk, start_date=AGREED - timedelta(days=14), sessions_planned=12,
             frequency="weekly", planned_end_date=AGREED + timedelta(days=80), primary_area=area,
             primary_rationale="Her mother died in the spring.", formulation_text=text, formulation_agreed_on=agreed_on,
