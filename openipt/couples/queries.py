@@ -19,8 +19,13 @@ def course_panel_context(request, course):
 
     couple = access.couple_for_course(actor, course)
     screens = latest_screens(couple) if couple is not None else {}
-    return {"course": course, "couple": couple, "can_link": can_change_course(actor, course) and course.is_open,
-            "screens_done": len(screens), "screen_concern": any(s.concern for s in screens.values())}
+    return {
+        "course": course,
+        "couple": couple,
+        "can_link": can_change_course(actor, course) and course.is_open,
+        "screens_done": len(screens),
+        "screen_concern": any(s.concern for s in screens.values()),
+    }
 
 
 def portal_panel_context(request, client):
@@ -46,7 +51,9 @@ def portal_panel_context(request, client):
 def saved_rows(view) -> list[dict]:
     """A partner's saved view, one row per entry (reads the view's entries)."""
     labels = dict(EntryKind.choices)
-    return [{"label": labels.get(e.kind, e.kind), "text": e.text, "shared": e.shared} for e in view.entries.all()]
+    return [
+        {"label": labels.get(e.kind, e.kind), "text": e.text, "shared": e.shared} for e in view.entries.all()
+    ]
 
 
 def scores(couple) -> dict[int, list[tuple]]:

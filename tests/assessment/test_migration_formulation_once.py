@@ -30,8 +30,10 @@ def _owner():
     org = Organisation.objects.create(name="Formulation Clinic", slug="formulation-clinic")
     user = get_user_model().objects.create(username="formulation-therapist")
     member = Membership.objects.create(user=user, organisation=org, role="therapist")
-    clients = [Client.objects.create(organisation=org, record_number=f"F-{n}", given_name=name)
-               for n, name in enumerate(("Bea", "Cal", "Dee", "Eli", "Fay"), start=1)]
+    clients = [
+        Client.objects.create(organisation=org, record_number=f"F-{n}", given_name=name)
+        for n, name in enumerate(("Bea", "Cal", "Dee", "Eli", "Fay"), start=1)
+    ]
     return org, clients, member
 
 
@@ -67,18 +69,36 @@ def _check_the_move():
     Draft = state.get_model("assessment", "FormulationDraft")
     now = timezone.now()
 
-    def course(text, agreed_on=None, area="grief"):  # one client each: a client has one open course per format
+    def course(
+        text, agreed_on=None, area="grief"
+    ):  # one client each: a client has one open course per format
         return Course.objects.create(
-            organisation_id=org.pk, client_id=clients.pop().pk, format_id="individual", therapist_id=member.pk,
-            created_by_id=member.pk, start_date=AGREED - timedelta(days=14), sessions_planned=12,
-            frequency="weekly", planned_end_date=AGREED + timedelta(days=80), primary_area=area,
-            primary_rationale="Her mother died in the spring.", formulation_text=text, formulation_agreed_on=agreed_on,
+            organisation_id=org.pk,
+            client_id=clients.pop().pk,
+            format_id="individual",
+            therapist_id=member.pk,
+            created_by_id=member.pk,
+            start_date=AGREED - timedelta(days=14),
+            sessions_planned=12,
+            frequency="weekly",
+            planned_end_date=AGREED + timedelta(days=80),
+            primary_area=area,
+            primary_rationale="Her mother died in the spring.",
+            formulation_text=text,
+            formulation_agreed_on=agreed_on,
         ).pk
 
     def version(course_id, number, text, *, shared=True):
-        return Version.objects.create(course_id=course_id, number=number, text=text, area="grief", saved_by_id=member.pk,
-                                      saved_at=now, shared_at=now if shared else None,
-                                      shared_by_id=member.pk if shared else None)
+        return Version.objects.create(
+            course_id=course_id,
+            number=number,
+            text=text,
+            area="grief",
+            saved_by_id=member.pk,
+            saved_at=now,
+            shared_at=now if shared else None,
+            shared_by_id=member.pk if shared else None,
+        )
 
     agreed_only_here = course("Your low mood began after your mother died.", AGREED)
     written_only_here = course("A first idea, not yet talked through.")
@@ -86,8 +106,13 @@ def _check_the_move():
     version(same_as_shared, 1, "The grief has not been talked about yet.")
     edited_after_sharing = course("Changed on the focus page after sharing.")
     version(edited_after_sharing, 1, "The version the client was shown.")
-    Draft.objects.create(course_id=edited_after_sharing, text="The therapist's working text.", version=3,
-                         updated_by_id=member.pk, updated_at=now)
+    Draft.objects.create(
+        course_id=edited_after_sharing,
+        text="The therapist's working text.",
+        version=3,
+        updated_by_id=member.pk,
+        updated_at=now,
+    )
     nothing_written = course("")
 
     # when the migrations run forward
@@ -96,8 +121,11 @@ def _check_the_move():
     from openipt.courses.models import Course as CourseNow
 
     def versions(course_id):
-        return list(FormulationVersion.objects.filter(course_id=course_id).order_by("number").values_list(
-            "number", "text", "shared_at", "agreed_on"))
+        return list(
+            FormulationVersion.objects.filter(course_id=course_id)
+            .order_by("number")
+            .values_list("number", "text", "shared_at", "agreed_on")
+        )
 
     assert not hasattr(CourseNow, "formulation_text")
     # an agreed text becomes a shared, agreed version: the client agreed it, so they have it
@@ -108,21 +136,33 @@ def _check_the_move():
     [(_, text, shared_at, agreed_on)] = versions(written_only_here)
     assert (text, shared_at, agreed_on) == ("A first idea, not yet talked through.", None, None)
     # a text already shared is not written twice; the agreement the course held moves to the version
-    assert [(n, t, a) for n, t, _s, a in versions(same_as_shared)] == [(1, "The grief has not been talked about yet.", AGREED)]
+    assert [(n, t, a) for n, t, _s, a in versions(same_as_shared)] == [
+        (1, "The grief has not been talked about yet.", AGREED)
+    ]
     # a text changed on the focus page after sharing is kept as the newest version, not shared
     assert [(n, t, s is None) for n, t, s, _a in versions(edited_after_sharing)] == [
-        (1, "The version the client was shown.", False), (2, "Changed on the focus page after sharing.", True)]
+        (1, "The version the client was shown.", False),
+        (2, "Changed on the focus page after sharing.", True),
+    ]
     assert versions(nothing_written) == []
     # the formulation editor opens on the text; a working draft the therapist had is left alone
-    assert FormulationDraft.objects.get(course_id=agreed_only_here).text == "Your low mood began after your mother died."
-    assert FormulationDraft.objects.get(course_id=edited_after_sharing).text == "The therapist's working text."
+    assert (
+        FormulationDraft.objects.get(course_id=agreed_only_here).text
+        == "Your low mood began after your mother died."
+    )
+    assert (
+        FormulationDraft.objects.get(course_id=edited_after_sharing).text == "The therapist's working text."
+    )
     assert not FormulationDraft.objects.filter(course_id=nothing_written).exists()
 
     # and when the change is undone, each course reads its text and agreement back from the versions
     _migrate(BEFORE)
     state = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     OldCourse = state.get_model("courses", "Course")
-    back = {pk: (t, a) for pk, t, a in OldCourse.objects.values_list("pk", "formulation_text", "formulation_agreed_on")}
+    back = {
+        pk: (t, a)
+        for pk, t, a in OldCourse.objects.values_list("pk", "formulation_text", "formulation_agreed_on")
+    }
     assert back[agreed_only_here] == ("Your low mood began after your mother died.", AGREED)
     assert back[written_only_here] == ("A first idea, not yet talked through.", None)
     assert back[same_as_shared] == ("The grief has not been talked about yet.", AGREED)

@@ -34,5 +34,6 @@ def is_active_member(group, client) -> bool:
 
 def open_course(client, format_id: str) -> Course | None:
     """Return the client's open course of a format (one query), or None."""
-    return Course.objects.filter(client=client, format_id=format_id,
-                                 status__in=[s.value for s in OPEN_STATUSES]).first()
+    return Course.objects.filter(
+        client=client, format_id=format_id, status__in=[s.value for s in OPEN_STATUSES]
+    ).first()

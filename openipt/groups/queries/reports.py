@@ -7,7 +7,11 @@ from openipt.groups.models import SessionReport
 
 def session_report(session) -> SessionReport | None:
     """Return the report of one group session, with who filed it and who replied (one query), or None."""
-    return SessionReport.objects.filter(session=session).select_related("filed_by__user", "replied_by__user").first()
+    return (
+        SessionReport.objects.filter(session=session)
+        .select_related("filed_by__user", "replied_by__user")
+        .first()
+    )
 
 
 def report_ids_by_number(group) -> dict[int, int]:
