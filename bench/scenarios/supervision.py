@@ -2,7 +2,7 @@
 form, one rating, a clinician's own ratings, the sign-off page; and the couples in-session page.
 
 The supervisor chosen is the one overseeing the most clinicians, so the dashboard is as full as synth
-makes it; its query count must stay the same at every size (see supervision/dashboard.py).
+makes it; its query count must stay the same at every size (see openipt/supervision/queries/dashboard.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import QuerySet
 
 from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Role
@@ -17,27 +16,25 @@ if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
 
 
-@rules.predicate
 def is_admin(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.ADMIN
 
 
-@rules.predicate
 def is_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.is_staff
 
 
-@rules.predicate
 def is_client(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.CLIENT
 
 
-@rules.predicate
 def is_care_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.role in CARE_ROLES
 
 
-can_manage_people = is_admin
+def can_manage_people(actor: Actor | None) -> bool:
+    """Admins manage the people of their organisation."""
+    return is_admin(actor)
 
 
 def active_memberships(user) -> QuerySet[Membership]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import Prefetch, QuerySet
 
 from openipt.accounts.access import is_care_staff
@@ -42,23 +41,26 @@ def as_id(value) -> int | None:
     return number if 0 < number < 2**62 else None
 
 
-@rules.predicate
 def is_same_org(actor: Actor | None, client) -> bool:
     return client is not None and actor is not None and client.organisation_id == actor.organisation_id
 
 
-@rules.predicate
-def is_assigned(actor: Actor, client) -> bool:
-    return Assignment.objects.filter(client_id=client.pk, staff_id=actor.membership.pk).exists()
+def is_assigned(actor: Actor | None, client) -> bool:
+    return actor is not None and Assignment.objects.filter(client_id=client.pk, staff_id=actor.membership.pk).exists()
 
 
-@rules.predicate
-def is_own_record(actor: Actor, client) -> bool:
-    return actor.role == Role.CLIENT and client.user_id is not None and client.user_id == actor.membership.user_id
+def is_own_record(actor: Actor | None, client) -> bool:
+    return actor is not None and actor.role == Role.CLIENT and client.user_id is not None and client.user_id == actor.membership.user_id
 
 
-can_change_assessment = is_same_org & is_care_staff & is_assigned
-can_edit_own_inventory = is_same_org & is_own_record
+def can_change_assessment(actor: Actor | None, client) -> bool:
+    """Care staff assigned to the client change their assessment."""
+    return is_same_org(actor, client) and is_care_staff(actor) and is_assigned(actor, client)
+
+
+def can_edit_own_inventory(actor: Actor | None, client) -> bool:
+    """A client edits their own inventory in the portal."""
+    return is_same_org(actor, client) and is_own_record(actor, client)
 
 
 def visible_people(actor: Actor | None) -> QuerySet[InventoryPerson]:

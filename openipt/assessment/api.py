@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from openipt.core.charts import Event
+from openipt.courses.formulation import CurrentFormulation
 
 
 def timeline_events(client) -> list:
@@ -29,34 +32,34 @@ def timeline_events(client) -> list:
     return out
 
 
-def has_agreed_formulation(course) -> bool | None:
-    """Return whether the course's current formulation was agreed by the client.
+def current_formulation(course) -> CurrentFormulation:
+    """Return the course's current formulation: the latest version shared with the client (one query).
 
-    The current formulation is the latest version shared with the client; it counts as agreed when
-    the client agreed that version (in the portal, or recorded by the therapist) and it was written
-    for the course's present problem area. None means no version was ever shared here, so the
-    course's own formulation fields decide.
+    It counts as agreed when the client agreed that version (in the portal, or recorded by the
+    therapist) and it was written for the course's present problem area. The formulation is stored
+    only here; the courses app reads it through this function (registered in AssessmentConfig.ready).
     """
     from openipt.assessment.models import FormulationVersion
 
     if course is None or getattr(course, "pk", None) is None:
-        return None
+        return CurrentFormulation()
     latest = (FormulationVersion.objects.filter(course_id=course.pk, shared_at__isnull=False)
-              .order_by("-number").values_list("agreed_on", "area").first())
+              .order_by("-number").values_list("text", "agreed_on", "area").first())
     if latest is None:
-        return None
-    agreed_on, area = latest
-    return agreed_on is not None and bool(area) and area == (course.primary_area or "")
+        return CurrentFormulation()
+    text, agreed_on, area = latest
+    for_this_area = bool(area) and area == (course.primary_area or "")
+    return CurrentFormulation(text=text, agreed_on=agreed_on if for_this_area else None)
 
 
-def formulation_agreed_on(course):
-    """Return the date the client agreed the course's current shared formulation, or None."""
-    from openipt.assessment.models import FormulationVersion
+def has_agreed_formulation(course) -> bool:
+    """Return whether the client agreed the course's current formulation."""
+    return current_formulation(course).agreed
 
-    if course is None or getattr(course, "pk", None) is None or not has_agreed_formulation(course):
-        return None
-    return (FormulationVersion.objects.filter(course_id=course.pk, shared_at__isnull=False)
-            .order_by("-number").values_list("agreed_on", flat=True).first())
+
+def formulation_page_url(course) -> str:
+    """Return the staff page of the course's formulation."""
+    return reverse("assessment:formulation", args=[course.pk])
 
 
 def inventory_people(client) -> list[dict]:

@@ -1,9 +1,9 @@
 """The choice of problem area, the formulation (draft, versions, sharing, agreement) and the area's goals.
 
-Choosing the area and recording the client's agreement are what the course's phase rules check,
-so these actions also set the course's focus through the courses app's own action
-(`openipt.courses.actions.set_focus` / `record_agreement`): the course page always shows the
-chosen area, stage and rationale, and the shared text of the formulation.
+The formulation is stored only here (`FormulationDraft`, `FormulationVersion`); the courses app reads
+the current one through `openipt.courses.formulation`. Choosing the area sets the course's focus
+through the courses app's own action (`openipt.courses.actions.set_focus`), so the course page always
+shows the chosen area, stage and rationale.
 """
 
 from __future__ import annotations
@@ -51,8 +51,7 @@ if TYPE_CHECKING:
 
 COURSE_TEXT_LIMIT = course_actions.MAX_TEXT
 FOCUS_FIELDS = {"primary_area": "area", "primary_rationale": "rationale", "dispute_stage": "stage",
-                "secondary_area": "secondary_area", "secondary_rationale": "secondary_rationale",
-                "formulation_text": "text", "formulation_agreed_on": "agreed_on"}
+                "secondary_area": "secondary_area", "secondary_rationale": "secondary_rationale"}
 
 
 def _course(actor: Actor | None, course_id) -> Course:
@@ -73,26 +72,17 @@ def _set_focus(actor: Actor, course: Course, **changes) -> Course:
     values = {
         "primary_area": course.primary_area, "primary_rationale": course.primary_rationale,
         "dispute_stage": course.dispute_stage, "secondary_area": course.secondary_area,
-        "secondary_rationale": course.secondary_rationale, "formulation_text": course.formulation_text,
-        "formulation_agreed_on": course.formulation_agreed_on,
+        "secondary_rationale": course.secondary_rationale,
     }
     values.update(changes)
     if values["secondary_area"] and values["secondary_area"] == values["primary_area"]:
         values["secondary_area"], values["secondary_rationale"] = "", ""
     try:
-        course, _notices = course_actions.set_focus(actor, course.pk, expected_version=course.version, **values)
+        course = course_actions.set_focus(actor, course.pk, expected_version=course.version, **values)
     except ActionError as exc:
         exc.field = FOCUS_FIELDS.get(exc.field, exc.field)
         raise
     return course
-
-
-def course_text(text: str) -> str:
-    """The formulation as the course record keeps it (the course field holds at most 20,000 characters)."""
-    if len(text) <= COURSE_TEXT_LIMIT:
-        return text
-    tail = "\n\n" + _("(Shortened here. The full formulation is on the assessment page.)")
-    return text[: COURSE_TEXT_LIMIT - len(tail)].rstrip() + tail
 
 
 @transaction.atomic
@@ -120,11 +110,9 @@ def choose_area(actor: Actor, course_id, *, area: str, stage: str, rationale: st
     suggested_area = primary.area if primary else ""
     suggested_stage = primary.stage.stage if primary and primary.stage else ""
     followed = bool(primary) and area == suggested_area and (area != "role_dispute" or stage == suggested_stage)
-    area_changed = course.primary_area != area
+    # A new area leaves the agreed formulation behind: it was written for the old area (api.current_formulation).
     changes = {"primary_area": area, "primary_rationale": rationale, "dispute_stage": stage,
                "secondary_area": secondary_area, "secondary_rationale": secondary_rationale.strip()}
-    if area_changed:
-        changes["formulation_agreed_on"] = None
     _set_focus(actor, course, **changes)
     choice = AreaChoice.objects.create(
         course=course, area=area, stage=stage, secondary_area=secondary_area, rationale=rationale,
@@ -287,7 +275,6 @@ def _share(actor: Actor, course, version) -> FormulationVersion:
         version.shared_at = timezone.now()
         version.shared_by = actor.membership
         version.save(update_fields=["shared_at", "shared_by"])
-        _set_focus(actor, course, formulation_text=course_text(version.text), formulation_agreed_on=None)
         audit.record(FORMULATION_SHARED.code, actor=actor, client=course.client, obj=version,
                      details={"number": version.number, "area": version.area})
     return version
@@ -338,7 +325,6 @@ def record_agreement(actor: Actor, course_id, *, on: date | None) -> Formulation
     version.agreement_recorded_by = actor.membership
     version.agreement_recorded_at = timezone.now()
     version.save()
-    course_actions.record_agreement(actor, course.pk, "formulation", on)
     _after_agreement(actor, course, version)
     audit.record(FORMULATION_AGREED.code, actor=actor, client=course.client, obj=version,
                  details={"number": version.number, "on": on, "by_client": False})

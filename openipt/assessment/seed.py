@@ -76,10 +76,12 @@ def add_demo_assessment(world) -> None:
 
     therapist = world.actor("therapist")
     today = timezone.localdate()
+    first_load = False
     for name, (people, events, onset_months, note, intake, area, stage, rationale) in DEMO.items():
         client = world.clients.get(name)
         if client is None or InventoryPerson.objects.filter(client=client).exists():
             continue
+        first_load = True
         made = {p["name"]: actions.add_person(therapist, client.pk, p) for p in people}
         for months, day, kind, description, who, mood in events:
             year, month = _months_ago(today, months)
@@ -99,7 +101,30 @@ def add_demo_assessment(world) -> None:
         draft.refresh_from_db()
         formulation_actions.save_version(therapist, course.pk, text=draft.text, expected_version=draft.version)
         formulation_actions.record_agreement(therapist, course.pk, on=today)
+    if first_load:  # the courses other apps add later (couples, groups) never had a formulation of their own
+        _demo_formulations(world)
     _demo_client_change(world)
+
+
+def _demo_formulations(world) -> None:
+    """Give every other demo course with a problem area a formulation, agreed when its contract was.
+
+    Written as rows (the demo has closed courses, which the actions refuse), as the synthetic data is.
+    """
+    from openipt.assessment.models import FormulationVersion
+    from openipt.protocol import default_protocol
+
+    courses = (Course.objects.filter(organisation=world.organisation).exclude(primary_area="")
+               .exclude(pk__in=FormulationVersion.objects.values("course_id")).order_by("pk"))
+    now = timezone.now()
+    for course in courses:
+        name = default_protocol().area(course.primary_area).name.lower()
+        agreed = course.contract_agreed_on
+        FormulationVersion.objects.create(
+            course=course, number=1, text=f"The depression is linked to {name}: {course.primary_rationale}",
+            area=course.primary_area, stage=course.dispute_stage, saved_by=course.therapist, saved_at=now,
+            shared_at=now, shared_by=course.therapist, agreed_on=agreed,
+            agreement_recorded_by=course.therapist if agreed else None, agreement_recorded_at=now if agreed else None)
 
 
 def _demo_client_change(world) -> None:

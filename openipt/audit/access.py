@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import QuerySet
 
 from openipt.audit.models import AuditEvent
 from openipt.core.roles import Role
 
 
-@rules.predicate
 def can_view_audit_log(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.ADMIN
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_admin, is_care_staff, is_client
@@ -44,32 +43,48 @@ def visible_clients(actor: Actor | None) -> QuerySet[Client]:
     return Client.objects.none()
 
 
-@rules.predicate
 def is_in_same_org(actor: Actor | None, client) -> bool:
     return client is not None and actor is not None and client.organisation_id == actor.organisation_id
 
 
-@rules.predicate
-def is_assigned(actor: Actor, client) -> bool:
-    return Assignment.objects.filter(client=client, staff=actor.membership).exists()
+def is_assigned(actor: Actor | None, client) -> bool:
+    return actor is not None and Assignment.objects.filter(client=client, staff=actor.membership).exists()
 
 
-@rules.predicate
-def supervises_assigned(actor: Actor, client) -> bool:
-    return actor.role == Role.SUPERVISOR and Assignment.objects.filter(
+def supervises_assigned(actor: Actor | None, client) -> bool:
+    return actor is not None and actor.role == Role.SUPERVISOR and Assignment.objects.filter(
         client=client, staff__supervisor=actor.membership
     ).exists()
 
 
-@rules.predicate
-def is_self(actor: Actor, client) -> bool:
-    return client.user_id is not None and client.user_id == actor.membership.user_id
+def is_self(actor: Actor | None, client) -> bool:
+    return actor is not None and client.user_id is not None and client.user_id == actor.membership.user_id
 
 
-can_view_client = is_in_same_org & (is_admin | (is_care_staff & (is_assigned | supervises_assigned)) | (is_client & is_self))
-can_edit_client = is_in_same_org & (is_admin | (is_care_staff & is_assigned))
-can_add_client = is_admin | is_care_staff
-can_assign_staff = is_in_same_org & is_admin
+def can_view_client(actor: Actor | None, client) -> bool:
+    """Admins, assigned care staff and their supervisors, and the client themself see a record."""
+    if not is_in_same_org(actor, client):
+        return False
+    return (
+        is_admin(actor)
+        or (is_care_staff(actor) and (is_assigned(actor, client) or supervises_assigned(actor, client)))
+        or (is_client(actor) and is_self(actor, client))
+    )
+
+
+def can_edit_client(actor: Actor | None, client) -> bool:
+    """Admins and assigned care staff change a record."""
+    return is_in_same_org(actor, client) and (is_admin(actor) or (is_care_staff(actor) and is_assigned(actor, client)))
+
+
+def can_add_client(actor: Actor | None) -> bool:
+    """Admins and care staff add clients."""
+    return is_admin(actor) or is_care_staff(actor)
+
+
+def can_assign_staff(actor: Actor | None, client) -> bool:
+    """Admins choose who cares for a client of their organisation."""
+    return is_in_same_org(actor, client) and is_admin(actor)
 
 
 def get_client(actor: Actor, pk) -> Client | None:

@@ -3,7 +3,7 @@
 `register()` makes partner two the second participant of a couples course in
 openipt.courses.participants, which measures asks to give partner two their own questionnaires (see
 docs/guides/couples.md, "Each partner's questionnaires"). They add no permission check: callers
-pass a client or course they already fetched through their own access rules.
+pass a client or course they already fetched through their own access checks.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ class CouplesConfig(AppConfig):
         # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
         from openipt.core.extensions import ClientPanel, add_panel
         from openipt.couples import actions, screen_actions  # noqa: F401 - registers audit event types and the start check
-        from openipt.couples.panels import course_panel_context, portal_panel_context
+        from openipt.couples.queries import course_panel_context, portal_panel_context
 
         add_panel("course", ClientPanel("couples", "couples/_course_panel.html", course_panel_context, order=5))
         add_panel("portal", ClientPanel("couples", "couples/_portal_panel.html", portal_panel_context, order=5))

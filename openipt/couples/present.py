@@ -1,4 +1,5 @@
-"""What the couples pages show: the side-by-side rows and the two partners' PHQ-9 trajectories."""
+"""What the couples pages show, shaped from rows already loaded (no queries): the side-by-side rows and the two
+partners' PHQ-9 trajectories. The rows themselves are read in `openipt/couples/queries.py`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from openipt.core.charts import Cutoff, Point, Series, trajectory_chart
 from openipt.couples.models import EntryKind
-from openipt.measures import api as measures_api
 
 
 def side_by_side(couple, entries) -> list[dict]:
@@ -21,16 +21,6 @@ def side_by_side(couple, entries) -> list[dict]:
             "two": by.get((couple.partner_two_id, kind)),
         })
     return rows
-
-
-def saved_rows(view) -> list[dict]:
-    labels = dict(EntryKind.choices)
-    return [{"label": labels.get(e.kind, e.kind), "text": e.text, "shared": e.shared} for e in view.entries.all()]
-
-
-def scores(couple) -> dict[int, list[tuple]]:
-    """Each partner's completed PHQ-9 (completed_at, total), oldest first, keyed by client id."""
-    return {p.pk: measures_api.score_points(p, "phq9") for p in (couple.partner_one, couple.partner_two)}
 
 
 def latest_scores(couple, points: dict[int, list[tuple]]) -> list[dict]:

@@ -14,9 +14,9 @@ from openipt.accounts.decorators import client_required, staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
-from openipt.couples import access, actions, present
+from openipt.couples import access, actions, present, queries
 from openipt.couples.forms import LinkPartnerForm, ViewForm
-from openipt.couples.models import Entry, EntryKind
+from openipt.couples.models import EntryKind
 from openipt.courses import access as course_access
 from openipt.measures import api as measures_api
 
@@ -72,7 +72,7 @@ def session_view(request, couple_id):
         return render(request, "couples/session.html", {
             "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),
             "together": True, "screen_shown_to_clients": True})
-    points = present.scores(couple)
+    points = queries.scores(couple)
     return render(request, "couples/session.html", {
         "couple": couple, "course": couple.course, "rows": present.side_by_side(couple, entries),
         "chart": present.phq9_chart(couple, points), "latest": present.latest_scores(couple, points),
@@ -107,7 +107,7 @@ def mine_view(request):
     actor = request.actor
     client, couple = _own_or_404(request)
     view = actions.own_view(client, couple)
-    entries = list(Entry.objects.filter(view=view))
+    entries = queries.view_entries(view)
     conflict = None
     if request.method == "POST":
         form = ViewForm(request.POST)
@@ -115,7 +115,7 @@ def mine_view(request):
             try:
                 actions.save_view(actor, form.cleaned_data, expected_version=form.cleaned_data["version"])
             except ConflictError as exc:
-                conflict = present.saved_rows(exc.current)
+                conflict = queries.saved_rows(exc.current)
                 data = request.POST.copy()
                 data["version"] = str(exc.current.version)
                 form = ViewForm(data)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -56,17 +55,17 @@ def with_used(qs: QuerySet[Course]) -> QuerySet[Course]:
     return qs.annotate(used=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)))
 
 
-@rules.predicate
-def is_assigned_to_course_client(actor: Actor, course) -> bool:
-    return Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
+def is_assigned_to_course_client(actor: Actor | None, course) -> bool:
+    return actor is not None and Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
 
 
-@rules.predicate
 def is_same_org(actor: Actor | None, course) -> bool:
     return course is not None and actor is not None and course.organisation_id == actor.organisation_id
 
 
-can_change_course = is_same_org & is_care_staff & is_assigned_to_course_client
+def can_change_course(actor: Actor | None, course) -> bool:
+    """Care staff assigned to the course's client change the course."""
+    return is_same_org(actor, course) and is_care_staff(actor) and is_assigned_to_course_client(actor, course)
 
 
 def can_start_course(actor: Actor | None, client) -> bool:

@@ -22,8 +22,9 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
-from openipt.courses import access, rules
+from openipt.courses import access, lifecycle
 from openipt.courses.errors import CourseCode, message
+from openipt.courses.formulation import course_has_agreed_formulation
 from openipt.courses.models import (
     HELD,
     OPEN_STATUSES,
@@ -161,7 +162,7 @@ def _check_contract(fmt, sessions, frequency, initial, *, floor: int = 0, check_
         raise ActionError(_("Choose weekly, every two weeks or monthly."), field="frequency")
     if initial is not None and (isinstance(initial, bool) or not isinstance(initial, int)):
         raise ActionError(_("Enter the number of initial-phase sessions as a whole number."), field="initial_sessions")
-    problems = rules.validate_contract(fmt, rules.Contract(sessions, frequency, None, initial))
+    problems = lifecycle.validate_contract(fmt, lifecycle.Contract(sessions, frequency, None, initial))
     if not check_range:
         problems = [p for p in problems if p.code in (CourseCode.FREQUENCY_NOT_USED, CourseCode.INITIAL_NOT_IN_RANGE)]
     for field in ("sessions_planned", "initial_sessions", "frequency"):
@@ -211,7 +212,7 @@ def start_course(actor: Actor, client_id, *, format_id: str, start_date: date, s
     course = Course(
         organisation_id=client.organisation_id, client=client, format_id=fmt.id, therapist=actor.membership,
         start_date=start_date, sessions_planned=sessions, frequency=frequency, initial_sessions=initial_sessions,
-        planned_end_date=rules.planned_end_date(start_date, frequency, sessions), status=status,
+        planned_end_date=lifecycle.planned_end_date(start_date, frequency, sessions), status=status,
         phase=Phase.INITIAL, created_by=actor.membership,
     )
     try:
@@ -258,7 +259,7 @@ def edit_contract(actor: Actor, course_id, *, sessions: int, frequency: str, sta
     course = _bump(
         course, sessions_planned=sessions, frequency=frequency, start_date=start_date,
         initial_sessions=initial_sessions, contract_agreed_on=agreed_on,
-        planned_end_date=rules.planned_end_date(start_date, frequency, sessions),
+        planned_end_date=lifecycle.planned_end_date(start_date, frequency, sessions),
     )
     audit.record(CONTRACT_EDITED.code, actor=actor, client=course.client, obj=course,
                  details={"sessions": sessions, "frequency": frequency, "agreed_on": agreed_on})
@@ -286,7 +287,7 @@ def renegotiate_contract(actor: Actor, course_id, *, sessions: int, frequency: s
         new_frequency=frequency, reason=reason, agreed_on=agreed_on, by=actor.membership, at=timezone.now(),
     )
     course = _bump(course, sessions_planned=sessions, frequency=frequency, contract_agreed_on=agreed_on,
-                   planned_end_date=rules.planned_end_date(course.start_date, frequency, sessions))
+                   planned_end_date=lifecycle.planned_end_date(course.start_date, frequency, sessions))
     audit.record(CONTRACT_RENEGOTIATED.code, actor=actor, client=course.client, obj=course,
                  details={"from": change.old_sessions, "to": sessions, "frequency": frequency, "reason": reason[:200]})
     return change
@@ -299,9 +300,8 @@ def _check_area(area: str, field: str) -> None:
 
 @transaction.atomic
 def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: str, dispute_stage: str, secondary_area: str,
-              secondary_rationale: str, formulation_text: str, formulation_agreed_on: date | None,
-              expected_version: int) -> tuple[Course, list[str]]:
-    """Set the problem areas, their rationale and the formulation; return the course and notices."""
+              secondary_rationale: str, expected_version: int) -> Course:
+    """Set the problem areas and their rationale (the formulation is written on the assessment's page)."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
     primary_area, secondary_area = (primary_area or "").strip(), (secondary_area or "").strip()
     dispute_stage = (dispute_stage or "").strip()
@@ -326,44 +326,29 @@ def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: 
             raise ActionError(_("Choose one of the listed stages."), field="dispute_stage")
     else:
         dispute_stage = ""
-    formulation_text = _text(formulation_text, "formulation_text")
-    _past_or_today(formulation_agreed_on, "formulation_agreed_on")
-    notices: list[str] = []
-    if formulation_agreed_on and not formulation_text:
-        raise ActionError(_("Write the formulation before recording that the client agreed it."), field="formulation_text")
-    if (
-        course.formulation_agreed_on is not None
-        and formulation_agreed_on == course.formulation_agreed_on
-        and formulation_text != course.formulation_text.strip()
-    ):
-        formulation_agreed_on = None
-        notices.append(_("The formulation changed, so the client's earlier agreement was cleared. Record it again when they agree."))
     course = _bump(
         course, primary_area=primary_area, primary_rationale=primary_rationale, dispute_stage=dispute_stage,
-        secondary_area=secondary_area, secondary_rationale=secondary_rationale, formulation_text=formulation_text,
-        formulation_agreed_on=formulation_agreed_on,
+        secondary_area=secondary_area, secondary_rationale=secondary_rationale,
     )
     audit.record(FOCUS_SET.code, actor=actor, client=course.client, obj=course,
                  details={"area": primary_area, "stage": dispute_stage, "secondary": secondary_area,
-                          "formulation_agreed": bool(formulation_agreed_on)})
-    return course, notices
+                          "formulation_agreed": course_has_agreed_formulation(course)})
+    return course
 
 
 @transaction.atomic
 def record_agreement(actor: Actor, course_id, what: str, on: date | None = None) -> Course:
-    """Record the date the client agreed the contract or the formulation (today by default)."""
+    """Record the date the client agreed the contract (today by default); the formulation's is recorded with it."""
     course = course_for_change(actor, course_id)
     on = _past_or_today(on or today(), "agreed_on")
     if what == "contract":
-        problems = rules.validate_contract(_format(course.format_id), rules.Contract(
+        problems = lifecycle.validate_contract(_format(course.format_id), lifecycle.Contract(
             course.sessions_planned, course.frequency, None, course.initial_sessions))
         if problems and course.status != CourseStatus.MAINTENANCE:
             raise ActionError(" ".join(message(p, gettext) for p in problems) + " " + _("Correct the contract before recording agreement."))
         course = _bump(course, contract_agreed_on=on)
     elif what == "formulation":
-        if not course.formulation_text.strip():
-            raise ActionError(_("Write the formulation first (under “Focus and formulation”), then record agreement."))
-        course = _bump(course, formulation_agreed_on=on)
+        raise ActionError(_("Record the client's agreement on the formulation page, beside the version they agreed."))
     else:
         raise ActionError(_("Choose whether the client agreed the contract or the formulation."))
     audit.record(AGREEMENT_RECORDED.code, actor=actor, client=course.client, obj=course, details={"what": what, "on": on})
@@ -396,7 +381,7 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
         state = replace(state, early_termination_reason=reason)
     if target == "ended_early":
         state = replace(state, end_reason=reason)
-    reasons = rules.check_transition(state, target)
+    reasons = lifecycle.check_transition(state, target)
     if target == "maintenance" and not reasons:
         if isinstance(maintenance_sessions, bool) or not isinstance(maintenance_sessions, int) or not 1 <= maintenance_sessions <= 24:
             reasons = [_("Agree how many maintenance sessions to add, from 1 to 24.")]
@@ -405,9 +390,9 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
     if reasons:
         what = str(TARGET_WORDS[target])
         raise TransitionError(_("You cannot %(what)s yet:") % {"what": what}, reasons)
-    before = course.phase if target in rules.PHASES else course.status
+    before = course.phase if target in lifecycle.PHASES else course.status
     fields: dict = {}
-    if target in rules.PHASES:
+    if target in lifecycle.PHASES:
         fields["phase"] = target
         if target == "termination" and reason:
             fields["early_termination_reason"] = reason
@@ -442,7 +427,7 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
 def _maintenance_end(course: Course, total: int, frequency: str) -> date:
     """Plan maintenance sessions from today on, one per period."""
     extra = total - course.sessions_planned
-    return max(course.planned_end_date, rules.planned_session_date(today(), frequency, extra + 1))
+    return max(course.planned_end_date, lifecycle.planned_session_date(today(), frequency, extra + 1))
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
-"""Codes for what the course rules and actions refuse, and the words a person reads for each.
+"""Codes for what the course lifecycle and actions refuse, and the words a person reads for each.
 
-`rules.validate_contract` and `rules.transition_problems` return `Problem`s with these codes;
+`lifecycle.validate_contract` and `lifecycle.transition_problems` return `Problem`s with these codes;
 `message` turns one into the sentence shown (beside the field it names, when it names one).
 Views match codes, never the words.
 """
@@ -29,7 +29,7 @@ class CourseCode(StrEnum):
     INITIAL_NOT_IN_RANGE = "initial_not_in_range"
     CONTRACT_TOO_SHORT = "contract_too_short"
     FREQUENCY_NOT_USED = "frequency_not_used"
-    # What a move to another phase or status still needs (rules.transition_problems).
+    # What a move to another phase or status still needs (lifecycle.transition_problems).
     ALREADY_MIDDLE = "already_middle"
     NO_WAY_BACK_TO_MIDDLE = "no_way_back_to_middle"
     NO_FORMULATION = "no_formulation"
@@ -109,7 +109,7 @@ def _same(text: str) -> str:
 def message(problem: Problem, translate: Callable[[str], str] = _same) -> str:
     """Return the sentence a person reads for one problem with a course.
 
-    This module stays free of Django (the course rules are pure): a view or action passes
+    This module stays free of Django (the course lifecycle is pure): a view or action passes
     Django's `gettext` as `translate`; without it the sentence is the English one.
     """
     def frequency(value: object) -> str:

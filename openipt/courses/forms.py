@@ -103,8 +103,6 @@ class FocusForm(forms.Form):
     secondary_area = forms.ChoiceField(label=_("Second problem area"), required=False, choices=(),
                                        help_text=_("Optional. Keep to one area when time is short."))
     secondary_rationale = long_text(_("Why the second area"), rows=2)
-    formulation_text = long_text(_("Formulation"), _("The shared understanding you give the client: the symptoms, the problem area, and how they are linked."), rows=6)
-    formulation_agreed_on = forms.DateField(label=_("Date the client agreed the formulation"), required=False, widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput())
 
     def __init__(self, *args, **kwargs):

@@ -33,7 +33,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ErrorCode
-from openipt.courses import rules, start_checks
+from openipt.courses import lifecycle, start_checks
 from openipt.courses.actions import (
     COURSE_STARTED,
     COURSE_TRANSITION,
@@ -43,6 +43,7 @@ from openipt.courses.actions import (
     _text,
     today,
 )
+from openipt.courses.formulation import course_has_agreed_formulation
 from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequency, Phase, PhaseTransition
 from openipt.courses.state import protocol
 
@@ -130,7 +131,7 @@ def start_group_course(actor: Actor, client, *, therapist, start_date: date, ses
     course = Course(
         organisation_id=client.organisation_id, client=client, format_id=format_id, therapist=therapist,
         start_date=start_date, sessions_planned=sessions, frequency=Frequency.WEEKLY, initial_sessions=1,
-        planned_end_date=rules.planned_end_date(start_date, Frequency.WEEKLY, sessions),
+        planned_end_date=lifecycle.planned_end_date(start_date, Frequency.WEEKLY, sessions),
         status=status, phase=Phase.INITIAL, created_by=actor.membership,
     )
     try:
@@ -265,5 +266,5 @@ def record_group_focus(actor: Actor, course, area: str, rationale: str) -> bool:
     _bump(course, primary_area=area, primary_rationale=rationale)
     audit.record(FOCUS_SET.code, actor=actor, client=course.client, obj=course,
                  details={"area": area, "stage": course.dispute_stage, "secondary": course.secondary_area,
-                          "formulation_agreed": bool(course.formulation_agreed_on), "group": True})
+                          "formulation_agreed": course_has_agreed_formulation(course), "group": True})
     return True

@@ -1,7 +1,7 @@
 """Treatment courses of IPT: the contract, the chosen focus, phases, sessions, notes and goals.
 
-Only data and database constraints live here. Every change goes through `actions.py`; the rules
-that decide phases and transitions are the pure functions in `rules.py`.
+Only data and database constraints live here. Every change goes through `actions.py`; the
+functions that decide phases and transitions are the pure ones in `lifecycle.py`.
 """
 
 from __future__ import annotations
@@ -53,14 +53,13 @@ class Course(TimeStamped):
     initial_sessions = models.PositiveSmallIntegerField(_("sessions in the initial phase"), null=True, blank=True)
     planned_end_date = models.DateField(_("planned last session"))
     contract_agreed_on = models.DateField(_("date the client agreed the contract"), null=True, blank=True)
-    # The focus: problem areas and the formulation (issue 4 replaces the text with a versioned formulation).
+    # The focus: problem areas. The formulation itself is stored once, in the assessment app's versions
+    # (openipt/courses/formulation.py reads it).
     primary_area = models.CharField(_("problem area"), max_length=40, blank=True)
     primary_rationale = models.TextField(_("why this area"), blank=True)
     dispute_stage = models.CharField(_("stage of the dispute"), max_length=20, blank=True)
     secondary_area = models.CharField(_("second problem area"), max_length=40, blank=True)
     secondary_rationale = models.TextField(_("why the second area"), blank=True)
-    formulation_text = models.TextField(_("formulation"), blank=True)
-    formulation_agreed_on = models.DateField(_("date the client agreed the formulation"), null=True, blank=True)
     # Where the course stands.
     status = models.CharField(max_length=12, choices=CourseStatus.choices, default=CourseStatus.PLANNED)
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.INITIAL)

@@ -5,7 +5,7 @@ takes part in a group through a course of their own, so a group course has just 
 that need the people of a course (measures: who answers its questionnaires) ask here. The app that
 adds people (couples, which sits above courses) registers a `SecondParticipant` from its
 AppConfig.ready(). These functions add no permission check: callers pass a client or course they
-already fetched through their own access rules.
+already fetched through their own access checks.
 """
 
 from __future__ import annotations

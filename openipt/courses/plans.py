@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from openipt.protocol.model import Format, PlanSet, Step
 from openipt.protocol.protocol import Protocol
 
-from .rules import PHASES, phase_bounds
+from .lifecycle import PHASES, phase_bounds
 
 GROUP_INDIVIDUAL_KINDS = ("pre_group", "mid_group")
 CLOSING_ORDER = 90  # plan sets at this order or above close the session and come last

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from openipt.audit import actions as audit
 from openipt.clients.models import Assignment, Client, ClientStatus
-from openipt.courses import rules
+from openipt.courses import lifecycle
 from openipt.courses.actions import COURSE_STARTED
 from openipt.courses.models import (
     Attendance,
@@ -70,7 +70,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def _bounds(fmt, total):
     try:
-        return rules.phase_bounds(fmt, total)
+        return lifecycle.phase_bounds(fmt, total)
     except ValueError:
         return None
 
@@ -123,11 +123,9 @@ def _demo_course(world, client: Client, spec) -> Course | None:
     agreed = held >= (bounds.initial_count if bounds else 1) or phase != Phase.INITIAL
     course = Course.objects.create(
         organisation=world.organisation, client=client, format_id=format_id, therapist=therapist, start_date=start,
-        sessions_planned=total, frequency=fmt.frequency, planned_end_date=rules.planned_end_date(start, fmt.frequency, total),
+        sessions_planned=total, frequency=fmt.frequency, planned_end_date=lifecycle.planned_end_date(start, fmt.frequency, total),
         contract_agreed_on=start + timedelta(days=step * 2) if agreed else None,
         primary_area=area, primary_rationale=RATIONALE.get(area, ""), dispute_stage=stage,
-        formulation_text=(f"The depression is linked to {protocol().area(area).name.lower()}: {RATIONALE[area]}" if area else ""),
-        formulation_agreed_on=start + timedelta(days=step * 2) if area and agreed else None,
         status=status, phase=phase, created_by=therapist,
         end_reason="Moved abroad for work; referred to a local service." if status == CourseStatus.ENDED_EARLY else "",
         ended_on=(start + timedelta(days=step * (held - 1))) if ended else None,
@@ -147,7 +145,7 @@ def _demo_course(world, client: Client, spec) -> Course | None:
     if status == CourseStatus.MAINTENANCE:
         moves.append(("completed", "maintenance"))
         course.sessions_planned, course.frequency = total + 3, "monthly"
-        course.planned_end_date = rules.planned_session_date(today, "monthly", 4)
+        course.planned_end_date = lifecycle.planned_session_date(today, "monthly", 4)
         course.save(update_fields=["sessions_planned", "frequency", "planned_end_date"])
     if status == CourseStatus.ENDED_EARLY:
         moves.append(("active", "ended_early"))
@@ -259,8 +257,7 @@ class _Writer:
 COURSE_COLUMNS = (
     "created_at", "updated_at", "organisation", "client", "format_id", "therapist", "created_by", "start_date",
     "sessions_planned", "frequency", "initial_sessions", "planned_end_date", "contract_agreed_on", "primary_area",
-    "primary_rationale", "dispute_stage", "secondary_area", "secondary_rationale", "formulation_text",
-    "formulation_agreed_on", "status", "phase", "early_termination_reason", "end_reason", "ended_on",
+    "primary_rationale", "dispute_stage", "secondary_area", "secondary_rationale", "status", "phase", "early_termination_reason", "end_reason", "ended_on",
     "relapse_warning_signs", "relapse_what_helps", "relapse_contacts", "end_review", "version",
 )
 SESSION_COLUMNS = ("created_at", "updated_at", "course", "number", "scheduled_start", "duration_minutes", "mode",
@@ -297,9 +294,9 @@ def _synth_batch(world, org, rng, client_ids, staff_of, w: _Writer) -> None:
         ended = status in (CourseStatus.COMPLETED, CourseStatus.ENDED_EARLY)
         course_rows.append((
             w.now, w.now, org.pk, client_id, fmt.id, therapist, therapist, w.day(start), total, fmt.frequency, None,
-            w.day(rules.planned_end_date(start, fmt.frequency, total)), w.day(start) if phase != Phase.INITIAL else None,
+            w.day(lifecycle.planned_end_date(start, fmt.frequency, total)), w.day(start) if phase != Phase.INITIAL else None,
             area, "Synthetic rationale." if area else "", rng.choice(STAGES) if area == "role_dispute" else "", "", "",
-            "Synthetic formulation." if area else "", w.day(start) if area else None, status, phase, "",
+            status, phase, "",
             "Synthetic early ending." if status == CourseStatus.ENDED_EARLY else "", w.day(today) if ended else None,
             "", "", "", "", 1,
         ))

@@ -1,6 +1,6 @@
-"""Where a course stands: its rules state, the position line, the timeline and what comes next.
+"""Where a course stands: its lifecycle state, the position line, the timeline and what comes next.
 
-These functions read a Course (and the sessions already loaded with it) and call the pure rules;
+These functions read a Course (and the sessions already loaded with it) and call the pure lifecycle;
 they run no queries of their own, so pages can show them without their query count growing.
 """
 
@@ -13,8 +13,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openipt.courses import rules
-from openipt.courses.formulation import course_formulation_text, course_has_agreed_formulation
+from openipt.courses import lifecycle
+from openipt.courses.formulation import course_formulation
 from openipt.courses.models import Attendance, CourseStatus, Phase
 from openipt.protocol import Protocol, default_protocol
 from openipt.protocol.model import Format
@@ -53,25 +53,25 @@ def value_label(value: str) -> str:
     return value
 
 
-def contract_of(course) -> rules.Contract:
-    return rules.Contract(course.sessions_planned, course.frequency, course.start_date, course.initial_sessions)
+def contract_of(course) -> lifecycle.Contract:
+    return lifecycle.Contract(course.sessions_planned, course.frequency, course.start_date, course.initial_sessions)
 
 
-def bounds_of(course) -> rules.PhaseBounds | None:
+def bounds_of(course) -> lifecycle.PhaseBounds | None:
     """Return the session numbers of each phase under the contract, or None if they cannot be worked out."""
     fmt = course_format(course)
     if fmt is None:
         return None
     try:
-        return rules.phase_bounds(fmt, course.sessions_planned, course.initial_sessions)
+        return lifecycle.phase_bounds(fmt, course.sessions_planned, course.initial_sessions)
     except ValueError:
         try:
-            return rules.phase_bounds(fmt, course.sessions_planned)
+            return lifecycle.phase_bounds(fmt, course.sessions_planned)
         except ValueError:
             return None
 
 
-def course_state(course, used: int) -> rules.CourseState | None:
+def course_state(course, used: int) -> lifecycle.CourseState | None:
     """Return what the phase rules need to know about a course.
 
     While the course is in its initial phase this runs the format's start checks (a few queries).
@@ -84,18 +84,19 @@ def course_state(course, used: int) -> rules.CourseState | None:
         from openipt.courses.start_checks import missing
 
         start_missing = tuple(missing(course))
-    return rules.CourseState(
+    formulation = course_formulation(course)
+    return lifecycle.CourseState(
         format=fmt,
         status=course.status,
         phase=course.phase,
         contract=contract_of(course),
         contract_agreed=course.contract_agreed_on is not None,
         problem_area=course.primary_area or None,
-        formulation=course_formulation_text(course),
-        formulation_agreed=course_has_agreed_formulation(course),
+        formulation=formulation.text,
+        formulation_agreed=formulation.agreed,
         next_session=used + 1,
         early_termination_reason=course.early_termination_reason,
-        relapse_plan=rules.RelapsePlan(
+        relapse_plan=lifecycle.RelapsePlan(
             (course.relapse_warning_signs,), (course.relapse_what_helps,), (course.relapse_contacts,)
         ),
         end_review_done=bool(course.end_review.strip()),
@@ -210,7 +211,7 @@ def timeline(course, sessions) -> list[Band]:
             else:
                 phase = session.phase if session is not None else course.phase
         try:
-            planned = rules.planned_session_date(course.start_date, course.frequency, number)
+            planned = lifecycle.planned_session_date(course.start_date, course.frequency, number)
         except ValueError:
             planned = None
         entry = TimelineEntry(number, phase, state, session, planned)
@@ -256,5 +257,5 @@ def expectation(course, used: int) -> Expectation:
     if bounds is not None and used + 1 <= bounds.total:
         due = bounds.phase_of(used + 1)
     target = next_target(course)
-    unmet = rules.check_transition(state, target) if (state is not None and target) else []
+    unmet = lifecycle.check_transition(state, target) if (state is not None and target) else []
     return Expectation(tasks, due, target, unmet, bounds.termination_start if bounds else None)

@@ -12,7 +12,7 @@ class GroupsConfig(AppConfig):
 
         from openipt.core.extensions import ClientPanel, NavItem, add_nav, add_panel
         from openipt.groups import actions, meeting_actions, report_actions, session_actions, supervision_link  # noqa: F401 - audit types
-        from openipt.groups.oversight import panel_context
+        from openipt.groups.queries.oversight import panel_context
 
         add_nav(NavItem(_("Groups"), "groups:list", ("admin", "supervisor", "therapist", "facilitator"), order=30,
                         namespace="groups"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_admin, is_care_staff
@@ -123,25 +122,39 @@ def with_viewer_assignment(courses: QuerySet[Course], actor: Actor) -> QuerySet[
     return courses.annotate(viewer_assigned=Exists(mine))
 
 
-@rules.predicate
-def is_assigned(actor: Actor, course) -> bool:
+def is_assigned(actor: Actor | None, course) -> bool:
+    if actor is None:
+        return False
     known = getattr(course, "viewer_assigned", None)
     if known is not None:
         return known
     return Assignment.objects.filter(client_id=course.client_id, staff_id=actor.membership.pk).exists()
 
 
-@rules.predicate
 def in_org(actor: Actor | None, obj) -> bool:
     return obj is not None and actor is not None and obj.organisation_id == actor.organisation_id
 
 
 # Give questionnaires, enter paper forms, send links, change schedules: care staff assigned to the client.
-can_administer = in_org & is_care_staff & is_assigned
+def can_administer(actor: Actor | None, course) -> bool:
+    """Care staff assigned to the course's client give questionnaires and change schedules."""
+    return in_org(actor, course) and is_care_staff(actor) and is_assigned(actor, course)
+
+
 # Organisation-wide exports, imports, settings: admins.
-can_export_organisation = is_admin
-can_import = is_admin
-can_change_settings = is_admin
+def can_export_organisation(actor: Actor | None) -> bool:
+    """Admins export the whole organisation's results."""
+    return is_admin(actor)
+
+
+def can_import(actor: Actor | None) -> bool:
+    """Admins import results."""
+    return is_admin(actor)
+
+
+def can_change_settings(actor: Actor | None) -> bool:
+    """Admins change the organisation's questionnaire settings."""
+    return is_admin(actor)
 
 
 def can_export_identifiable(actor: Actor | None, client) -> bool:

@@ -14,10 +14,10 @@ class MeasuresConfig(AppConfig):
         from openipt.measures import (
             actions,  # noqa: F401 - registers the audit event types
             link_actions,  # noqa: F401 - registers the audit event types
-            panels,
             settings_actions,  # noqa: F401 - registers the audit event types
         )
         from openipt.measures.engine import load_instruments
+        from openipt.measures.queries import panels
         from openipt.safety.catalogue import register_instrument_catalogue
 
         add_nav(NavItem(_("Questionnaires due"), "measures:due", ("admin", "supervisor", "therapist", "facilitator"),

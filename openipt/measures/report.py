@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from openipt.courses.access import course_goals
 from openipt.courses.state import format_name, protocol
-from openipt.measures import instruments, summary
+from openipt.measures import instruments
+from openipt.measures.queries import summary
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "measures" / "report" / "report.css"
 VERSIONS = ("staff", "client")

@@ -37,7 +37,10 @@ from openipt.practice.models import (
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
 
-can_guide = is_in_same_org & is_care_staff & is_assigned
+
+def can_guide(actor: Actor | None, client) -> bool:
+    """Care staff assigned to the client guide the work between sessions."""
+    return is_in_same_org(actor, client) and is_care_staff(actor) and is_assigned(actor, client)
 
 
 def _pk(value) -> int | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
 from django.db.models import Prefetch, Q, QuerySet
 
 from openipt.accounts.access import is_admin, is_care_staff, is_staff
@@ -84,17 +83,17 @@ def client_open_alerts(actor: Actor, client) -> list[Alert]:
         "-severity_rank", "raised_at", "pk"))
 
 
-@rules.predicate
 def is_same_org(actor: Actor | None, obj) -> bool:
     return actor is not None and obj is not None and obj.organisation_id == actor.organisation_id
 
 
-@rules.predicate
-def can_see_alert_client(actor: Actor, alert) -> bool:
-    return visible_clients(actor).filter(pk=alert.client_id).exists()
+def can_see_alert_client(actor: Actor | None, alert) -> bool:
+    return actor is not None and visible_clients(actor).filter(pk=alert.client_id).exists()
 
 
-can_act_on_alert = is_staff & is_same_org & can_see_alert_client
+def can_act_on_alert(actor: Actor | None, alert) -> bool:
+    """Staff of the alert's organisation who may see its client act on it."""
+    return is_staff(actor) and is_same_org(actor, alert) and can_see_alert_client(actor, alert)
 
 
 def is_assigned_care_staff(actor: Actor | None, client) -> bool:
@@ -121,7 +120,9 @@ def can_reopen_automation(actor: Actor | None, client) -> bool:
     return bool(actor is not None and is_care_staff(actor) and visible_clients(actor).filter(pk=client.pk).exists())
 
 
-can_manage_safety_settings = is_admin
+def can_manage_safety_settings(actor: Actor | None) -> bool:
+    """Admins change the organisation's safety rules and contacts."""
+    return is_admin(actor)
 
 
 def client_for_plan(actor: Actor | None, client_id) -> Client | None:

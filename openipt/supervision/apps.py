@@ -12,7 +12,7 @@ class SupervisionConfig(AppConfig):
 
         from openipt.core.extensions import ClientPanel, NavItem, add_nav, add_panel
         from openipt.supervision import actions  # noqa: F401 - registers the audit event types
-        from openipt.supervision.panels import session_panel_context
+        from openipt.supervision.queries.panels import session_panel_context
 
         # The kinds of session that can be rated, and the dashboard's waiting sessions and alert counts, are
         # registered by the apps that own them (courses, groups, safety), which sit above supervision.

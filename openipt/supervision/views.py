@@ -19,9 +19,10 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
-from openipt.supervision import access, actions, dashboard, targets
+from openipt.supervision import access, actions, targets
 from openipt.supervision.forms import ANSWER_LABELS, RatingForm, ReplyForm, SignOffForm, WithdrawForm
 from openipt.supervision.models import FidelityRating
+from openipt.supervision.queries import dashboard, ratings
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -43,8 +44,7 @@ def rate_view(request, kind, target_id):
         checklist, _version = actions.checklist_for(target)
     except KeyError:
         raise Http404 from None
-    current = FidelityRating.objects.filter(target_kind=kind, target_id=int(target_id), is_current=True).select_related(
-        "rater__user").first()
+    current = ratings.current_rating(kind, int(target_id))
     seen = current.version if current else 0
     form = RatingForm(request.POST or None, items=checklist.items, initial={"expected_version": seen})
     conflict = None

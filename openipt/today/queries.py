@@ -22,7 +22,7 @@ from openipt.courses.access import visible_courses
 from openipt.courses.models import Attendance, NoteStatus, Session
 from openipt.groups.access import visible_groups
 from openipt.groups.models import GroupSession
-from openipt.groups.oversight import not_recorded_sessions
+from openipt.groups.queries.oversight import not_recorded_sessions
 from openipt.measures.models import Administration, Source, Status
 from openipt.measures.results import SIGNAL_SOURCE
 from openipt.measures.settings_actions import VIEWED as SCORES_VIEWED

@@ -33,7 +33,7 @@ def test_sharing_before_an_area_is_chosen_is_refused_with_a_message_and_the_text
     assert "Choose a problem area before sharing the formulation" in page
     assert "We will work on your low mood." in page
     assert not FormulationVersion.objects.filter(shared_at__isnull=False).exists()
-    assert api.has_agreed_formulation(course) is None
+    assert api.has_agreed_formulation(course) is False
 
 
 def test_the_draft_is_written_from_the_area_the_people_the_events_and_the_latest_phq9(world, therapist, course, as_member):
@@ -92,7 +92,10 @@ def test_share_then_the_client_agrees_in_the_portal_and_the_course_may_move_to_t
                  {"text": "Your low mood began after your father died.", "version": "0", "action": "share"})
     version = FormulationVersion.objects.get()
     assert version.shared_at is not None
-    assert Course.objects.get(pk=course.pk).formulation_text == "Your low mood began after your father died."
+    # the course page shows what the client was given, read from the one stored formulation
+    overview = text(browser.get(f"/courses/{course.pk}/"))
+    assert "<dt>Formulation shared with the client</dt><dd>Your low mood began after your father died.</dd>" in overview
+    assert "<dt>Client agreed</dt><dd>Not yet</dd>" in overview
     assert api.has_agreed_formulation(course) is False
     course = course_actions.record_agreement(therapist, course.pk, "contract")
     from tests.support.courses import screen_all_clear
@@ -135,7 +138,9 @@ def test_the_therapist_records_agreement_for_the_client_with_a_date_not_in_the_f
     version = FormulationVersion.objects.get()
     assert version.shared_at is not None and version.agreed_by_client is False
     assert version.agreement_recorded_by == world.m["therapist"]
-    assert Course.objects.get(pk=course.pk).formulation_agreed_on == timezone.localdate()
+    assert api.current_formulation(Course.objects.get(pk=course.pk)).agreed_on == timezone.localdate()
+    overview = text(browser.get(f"/courses/{course.pk}/"))
+    assert f"<dt>Client agreed</dt><dd>{timezone.localdate().strftime('%-d %b %Y')}</dd>" in overview
 
 
 def test_a_new_version_shared_or_a_new_area_needs_the_clients_agreement_again(world, therapist, course):
@@ -150,7 +155,7 @@ def test_a_new_version_shared_or_a_new_area_needs_the_clients_agreement_again(wo
     formulation_actions.record_agreement(therapist, course.pk, on=timezone.localdate())
     formulation_actions.choose_area(therapist, course.pk, area="role_transition", stage="", rationale="Moved city.")
     course = Course.objects.get(pk=course.pk)
-    assert api.has_agreed_formulation(course) is False and course.formulation_agreed_on is None
+    assert api.has_agreed_formulation(course) is False and api.current_formulation(course).agreed_on is None
     with pytest.raises(ActionError) as stale:
         formulation_actions.share_latest(therapist, course.pk)
     assert "The problem area changed after this version was saved" in stale.value.message

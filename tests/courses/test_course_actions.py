@@ -12,9 +12,10 @@ from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.actions import TransitionError
+from openipt.courses.formulation import course_has_agreed_formulation
 from openipt.courses.models import ContractChange, Course, PhaseTransition, Session
 from tests.support.clock import at
-from tests.support.courses import held_session, make_ready_for_middle, start
+from tests.support.courses import agreed_formulation, held_session, make_ready_for_middle, start
 from tests.support.people import actor
 
 
@@ -135,17 +136,14 @@ def test_two_people_editing_the_contract_the_later_one_sees_the_conflict(world, 
 def test_focus_needs_a_rationale_a_dispute_stage_and_a_distinct_second_area(world, course):
     act = actor(world.m["therapist"])
     base = dict(primary_area="role_dispute", primary_rationale="Rows at home.", dispute_stage="", secondary_area="",
-                secondary_rationale="", formulation_text="", formulation_agreed_on=None, expected_version=course.version)
+                secondary_rationale="", expected_version=course.version)
     cases = [
         ({}, "dispute_stage", "Choose the stage of the dispute: renegotiation, impasse, dissolution."),
         ({"dispute_stage": "bogus"}, "dispute_stage", "Choose one of the listed stages."),
         ({"dispute_stage": "impasse", "primary_rationale": ""}, "primary_rationale", "why this area fits"),
         ({"dispute_stage": "impasse", "secondary_area": "role_dispute", "secondary_rationale": "x"}, "secondary_area", "must differ"),
         ({"primary_area": "astrology"}, "primary_area", "Choose one of the listed problem areas."),
-        ({"dispute_stage": "impasse", "formulation_agreed_on": timezone.localdate()}, "formulation_text", "Write the formulation before"),
-        ({"dispute_stage": "impasse", "formulation_text": "x",
-          "formulation_agreed_on": timezone.localdate() + timedelta(days=1)}, "formulation_agreed_on", "future"),
-        ({"dispute_stage": "impasse", "formulation_text": "x" * 20001}, "formulation_text", "20001 characters long"),
+        ({"dispute_stage": "impasse", "primary_rationale": "x" * 20001}, "primary_rationale", "20001 characters long"),
     ]
     for change, field, words in cases:
         with pytest.raises(ActionError) as refused:
@@ -154,15 +152,22 @@ def test_focus_needs_a_rationale_a_dispute_stage_and_a_distinct_second_area(worl
         assert words in refused.value.message, change
 
 
-def test_changing_an_agreed_formulation_clears_the_agreement_and_says_so(world, course):
+def test_a_new_area_leaves_the_agreed_formulation_behind_until_the_client_agrees_one_for_it(world, course):
     course = make_ready_for_middle(world, course)
-    assert course.formulation_agreed_on is not None
-    course, notices = actions.set_focus(
-        actor(world.m["therapist"]), course.pk, primary_area="role_transition", primary_rationale="Moved city.",
-        dispute_stage="", secondary_area="", secondary_rationale="", formulation_text="A new understanding.",
-        formulation_agreed_on=course.formulation_agreed_on, expected_version=course.version)
-    assert course.formulation_agreed_on is None
-    assert "agreement was cleared" in notices[0]
+    assert course_has_agreed_formulation(course)
+    course = actions.set_focus(
+        actor(world.m["therapist"]), course.pk, primary_area="grief", primary_rationale="Her father died.",
+        dispute_stage="", secondary_area="", secondary_rationale="", expected_version=course.version)
+    assert not course_has_agreed_formulation(course)
+    with pytest.raises(TransitionError) as refused:
+        actions.transition_course(actor(world.m["therapist"]), course.pk, "middle")
+    assert "Record the date the client agreed the formulation." in refused.value.reasons
+
+
+def test_the_formulation_agreement_is_recorded_on_the_formulation_page_not_on_the_course(world, course):
+    with pytest.raises(ActionError) as refused:
+        actions.record_agreement(actor(world.m["therapist"]), course.pk, "formulation")
+    assert "on the formulation page" in refused.value.message
 
 
 def test_the_middle_phase_is_refused_until_formulation_area_and_agreed_contract_exist(world, course):
@@ -179,9 +184,9 @@ def test_the_middle_phase_is_refused_until_formulation_area_and_agreed_contract_
     ]
     # a written but not agreed formulation is named as such
     course.refresh_from_db()
-    actions.set_focus(act, course.pk, primary_area="grief", primary_rationale="Father died.", dispute_stage="",
-                      secondary_area="", secondary_rationale="", formulation_text="Grief is the focus.",
-                      formulation_agreed_on=None, expected_version=course.version)
+    course = actions.set_focus(act, course.pk, primary_area="grief", primary_rationale="Father died.", dispute_stage="",
+                               secondary_area="", secondary_rationale="", expected_version=course.version)
+    agreed_formulation(act, course, "Grief is the focus.", agreed=False)
     with pytest.raises(TransitionError) as still:
         actions.transition_course(act, course.pk, "middle")
     assert "Record the date the client agreed the formulation." in still.value.reasons

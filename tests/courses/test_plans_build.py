@@ -4,13 +4,13 @@ import itertools
 
 import pytest
 
+from openipt.courses.lifecycle import PHASES, phase_bounds
 from openipt.courses.plans import (
     LastSession,
     PlanError,
     build_group_individual_plan,
     build_session_plan,
 )
-from openipt.courses.rules import PHASES, phase_bounds
 from openipt.protocol import default_protocol
 
 PROTOCOL = default_protocol()

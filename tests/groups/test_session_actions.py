@@ -196,7 +196,7 @@ def test_each_members_course_follows_the_phase_of_the_group_session_held(world):
 # Hazard HAZ-011: "getting worse" must compare the member's scores in the group, not an older, unrelated score.
 def test_the_roster_trend_uses_only_the_scores_of_the_members_group_course(world):
     from openipt.courses import actions as course_actions
-    from openipt.groups import roster
+    from openipt.groups.queries import roster
     from openipt.measures.actions import enter_paper
     from tests.support.groups import client_of, group
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openipt.measures import actions, summary
+from openipt.measures import actions
 from openipt.measures.models import Administration
+from openipt.measures.queries import summary
 from tests.support.measures import add_session, phq9, start_course
 from tests.support.people import actor, login
 

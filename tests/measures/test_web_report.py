@@ -8,7 +8,8 @@ import zlib
 from django.utils import timezone
 
 from openipt.courses import goal_actions
-from openipt.measures import actions, report, summary
+from openipt.measures import actions, report
+from openipt.measures.queries import summary
 from tests.support.measures import add_session, phq9, start_course
 from tests.support.people import actor, login
 

@@ -6,8 +6,8 @@ import pytest
 
 from openipt.clients.models import ClientSignal
 from openipt.courses.models import Course
-from openipt.measures import summary
 from openipt.measures.models import Administration, MeasurePlan, Schedule, Status
+from openipt.measures.queries import summary
 
 
 def _outcome(name):

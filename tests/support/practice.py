@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from openipt.courses import actions, goal_actions, session_actions
 from tests.support.clock import at
-from tests.support.courses import screen_all_clear
+from tests.support.courses import agreed_formulation, screen_all_clear
 from tests.support.people import actor
 
 
@@ -18,11 +18,10 @@ def start_course(world, client="self", *, area="role_dispute", stage="renegotiat
     course = actions.start_course(therapist, world.clients[client].pk, format_id="individual",
                                   start_date=timezone.localdate(), sessions=sessions)
     course.refresh_from_db()
-    course, _ = actions.set_focus(
+    course = actions.set_focus(
         therapist, course.pk, primary_area=area, primary_rationale="Arguments at home since the baby came.",
-        dispute_stage=stage, secondary_area="", secondary_rationale="",
-        formulation_text="Low mood linked to arguments with Dan about sharing the work at home.",
-        formulation_agreed_on=timezone.localdate(), expected_version=course.version)
+        dispute_stage=stage, secondary_area="", secondary_rationale="", expected_version=course.version)
+    agreed_formulation(therapist, course, "Low mood linked to arguments with Dan about sharing the work at home.")
     actions.record_agreement(therapist, course.pk, "contract")
     goal = goal_actions.add_goal(therapist, course.pk, text="Talk with Dan calmly about the housework")
     for n in range(1, held + 1):

@@ -19,7 +19,7 @@ from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
-from openipt.courses import access, actions, goal_actions, rules
+from openipt.courses import access, actions, goal_actions, lifecycle
 from openipt.courses.actions import TARGET_WORDS, TransitionError, today
 from openipt.courses.forms import (
     ContractForm,
@@ -31,7 +31,7 @@ from openipt.courses.forms import (
     StartCourseForm,
     TransitionForm,
 )
-from openipt.courses.formulation import course_formulation_agreed_on
+from openipt.courses.formulation import course_formulation, formulation_page_url
 from openipt.courses.models import CourseStatus, PhaseTransition
 from openipt.courses.state import (
     course_format,
@@ -148,7 +148,8 @@ def overview_view(request, course_id):
         "secondary": _area(course.secondary_area),
         "stage": _stage(course),
         "panels": render_panels("course", request, course),
-        "formulation_agreed_on": course_formulation_agreed_on(course),
+        "formulation": course_formulation(course),
+        "formulation_url": formulation_page_url(course),
     }
     return render(request, "courses/overview.html", context)
 
@@ -225,39 +226,38 @@ def renegotiate_view(request, course_id):
 
 @staff_required
 def focus_view(request, course_id):
-    """Choose the problem areas, say why, and write the formulation."""
+    """Choose the problem areas and say why (the formulation has its own page)."""
     actor = request.actor
     course = changeable_course_or_403(actor, course_id, request)
     initial = {name: getattr(course, name) for name in (
         "primary_area", "primary_rationale", "dispute_stage", "secondary_area", "secondary_rationale",
-        "formulation_text", "formulation_agreed_on", "version")}
+        "version")}
     form = FocusForm(request.POST or None, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         version = d.pop("version")
         try:
-            _course, notices = actions.set_focus(actor, course.pk, expected_version=version, **d)
+            actions.set_focus(actor, course.pk, expected_version=version, **d)
         except ConflictError as exc:
             conflict = access.get_course(actor, course.pk)
             _conflict_form(form, exc, conflict.version)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            for notice in notices:
-                messages.warning(request, notice)
-            messages.success(request, _("Focus and formulation saved."))
+            messages.success(request, _("Focus saved."))
             return redirect("courses:overview", course_id=course.pk)
     return render(request, "courses/focus.html", {
         "course": course, "client": course.client, "form": form, "conflict": conflict,
         "areas": protocol().areas(lang()), "conflict_area": _area(conflict.primary_area) if conflict else None,
+        "formulation_url": formulation_page_url(course),
     })
 
 
 @staff_required
 @require_POST
 def agree_view(request, course_id):
-    """Record that the client agreed the contract or the formulation today."""
+    """Record that the client agreed the contract today."""
     actor = request.actor
     course = changeable_course_or_403(actor, course_id, request)
     what = request.POST.get("what", "")
@@ -301,11 +301,11 @@ def transition_view(request, course_id):
             messages.success(request, _("Done: %(what)s.") % {"what": moves[target]["label"].lower()})
             return redirect("courses:overview", course_id=course.pk)
     state = course_state(course, course.used)
-    unmet = rules.check_transition(state, target) if state and not refused else []
+    unmet = lifecycle.check_transition(state, target) if state and not refused else []
     return render(request, "courses/transition.html", {
         "course": course, "client": course.client, "form": form, "target": target, "move": moves[target],
         "unmet": refused or unmet, "refused": bool(refused),
-        "needs_reason": target in ("ended_early", "termination"),
+        "needs_reason": target in ("ended_early", "termination"), "formulation_url": formulation_page_url(course),
     })
 
 

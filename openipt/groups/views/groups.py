@@ -21,9 +21,11 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import group_courses
-from openipt.groups import access, actions, edit_actions, oversight, roster
+from openipt.groups import access, actions, edit_actions
 from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
-from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus, SessionReport
+from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus
+from openipt.groups.queries import oversight, roster
+from openipt.groups.queries import reports as report_queries
 from openipt.groups.views.common import group_or_404, local_day, next_session, not_recorded, session_or_404
 
 
@@ -208,7 +210,7 @@ def group_detail_view(request, group_id):
     actor = request.actor
     group = group_or_404(actor, group_id)
     rows, sessions = roster.build(actor, group)
-    reports = dict(SessionReport.objects.filter(session__group=group).values_list("session__number", "pk"))
+    reports = report_queries.report_ids_by_number(group)
     meetings = roster.meetings_by_client(group, [r.member.client_id for r in rows])
     checks = group_courses.checks_not_passed(r.member.course for r in rows if r.member.status == MemberStatus.ACTIVE)
     for row in rows:

@@ -19,12 +19,12 @@ from openipt.clients.access import visible_clients
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
-from openipt.courses.models import OPEN_STATUSES, Course
 from openipt.courses.state import protocol
 from openipt.groups import access, actions, meeting_actions
 from openipt.groups.actions import GROUP_FORMAT
 from openipt.groups.forms import MeetingForm
-from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.groups.models import GroupStatus, MeetingKind, Outcome
+from openipt.groups.queries import meetings
 from openipt.groups.views.common import group_or_404
 from openipt.measures import instruments
 
@@ -45,7 +45,7 @@ def meeting_new_view(request, group_id, kind):
         raise Http404
     if not access.can_run(actor, group):
         raise PermissionDenied
-    in_group = Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values("client_id")
+    in_group = meetings.active_client_ids(group)
     clients = visible_clients(actor).order_by("given_name", "family_name")
     clients = clients.filter(pk__in=in_group) if kind == MeetingKind.MID_GROUP else clients.exclude(pk__in=in_group)
     form = MeetingForm(request.POST or None, clients=list(clients[:500]), areas=protocol().areas(get_language() or "en"),
@@ -108,8 +108,7 @@ def meeting_view(request, group_id, meeting_id):
     """One recorded meeting."""
     actor = request.actor
     group = group_or_404(actor, group_id)
-    meeting = (Meeting.objects.filter(group=group, pk=meeting_id, client__in=visible_clients(actor))
-               .select_related("client", "by__user", "phq9").first())
+    meeting = meetings.meeting_for(actor, group, meeting_id)
     if meeting is None:
         raise Http404
     meeting_actions.record_meeting_view(actor, meeting)
@@ -129,10 +128,9 @@ def _joining(actor: Actor, group, meeting) -> dict:
     if meeting.kind != MeetingKind.PRE_GROUP or group.status == GroupStatus.ENDED or meeting.outcome not in (
             Outcome.INVITED, Outcome.THINKING):
         return {}
-    if Member.objects.filter(group=group, client=meeting.client, status=MemberStatus.ACTIVE).exists():
+    if meetings.is_active_member(group, meeting.client):
         return {}
-    course = Course.objects.filter(client=meeting.client, format_id=GROUP_FORMAT,
-                                   status__in=[s.value for s in OPEN_STATUSES]).first()
+    course = meetings.open_course(meeting.client, GROUP_FORMAT)
     if course is None:
         return {}
     return {"course": course, "checks": actions.checks_to_do(course), "can_join": access.can_add_members(actor, group)}
@@ -146,8 +144,7 @@ def join_view(request, group_id, meeting_id):
     group = group_or_404(actor, group_id)
     if not access.can_add_members(actor, group):
         raise PermissionDenied
-    meeting = Meeting.objects.filter(group=group, pk=meeting_id, kind=MeetingKind.PRE_GROUP,
-                                     client__in=visible_clients(actor)).select_related("client").first()
+    meeting = meetings.meeting_for(actor, group, meeting_id, pre_group_only=True)
     if meeting is None:
         raise Http404
     try:

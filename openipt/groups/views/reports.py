@@ -15,9 +15,9 @@ from openipt.accounts.decorators import actor_required, staff_required
 from openipt.accounts.models import Role
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
-from openipt.groups import access, oversight, report_actions, supervision_link
+from openipt.groups import access, report_actions, supervision_link
 from openipt.groups.forms import ReplyForm, ReportForm
-from openipt.groups.models import SessionReport
+from openipt.groups.queries import oversight, reports
 from openipt.groups.views.common import session_or_404
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def report_view(request, group_id, number):
     actor = request.actor
     session = session_or_404(actor, group_id, number)
     group = session.group
-    report = SessionReport.objects.filter(session=session).select_related("filed_by__user", "replied_by__user").first()
+    report = reports.session_report(session)
     leads = access.can_run(actor, group)
     form = ReportForm(request.POST or None) if leads and (report is None or request.method == "POST") else None
     if request.method == "POST":
@@ -74,7 +74,7 @@ def reply_view(request, group_id, number):
     if not access.can_reply(actor, session.group):
         raise PermissionDenied
     form = ReplyForm(request.POST)
-    report = SessionReport.objects.filter(session=session).select_related("filed_by__user").first()
+    report = reports.session_report(session)
     if form.is_valid():
         try:
             report_actions.reply(actor, session.group.pk, session.number, text=form.cleaned_data["reply"])

@@ -18,9 +18,10 @@ from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.numbers import as_int
 from openipt.courses.state import protocol
-from openipt.groups import access, oversight, session_actions
+from openipt.groups import access, session_actions
 from openipt.groups.models import Attendance, Group, Presence
-from openipt.groups.roster import checks_for
+from openipt.groups.queries import oversight
+from openipt.groups.queries.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
 from openipt.measures import instruments
 

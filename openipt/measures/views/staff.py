@@ -34,11 +34,11 @@ from openipt.measures import (
     link_actions,
     results,
     settings_actions,
-    summary,
 )
 from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
 from openipt.measures.models import OneTimeLink, Schedule
+from openipt.measures.queries import summary
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from openipt.clients.access import visible_clients
 from openipt.courses import participants
-from openipt.measures import access, actions, due, instruments, results, summary
+from openipt.measures import access, actions, due, instruments, results
 from openipt.measures.models import Administration, Status
+from openipt.measures.queries import summary
 
 
 def due_count(request) -> int:

@@ -1,11 +1,13 @@
-"""What couples adds to pages it does not own: the course page (staff) and the client portal."""
+"""The couples read side: its panels on pages it does not own (the course page, the client portal), and the
+rows its own pages read."""
 
 from __future__ import annotations
 
 from openipt.couples import access
 from openipt.couples.actions import COUPLES_FORMAT
-from openipt.couples.models import PartnerScreen
+from openipt.couples.models import Entry, EntryKind, PartnerScreen
 from openipt.courses.access import can_change_course
+from openipt.measures import api as measures_api
 
 
 def course_panel_context(request, course):
@@ -17,8 +19,13 @@ def course_panel_context(request, course):
 
     couple = access.couple_for_course(actor, course)
     screens = latest_screens(couple) if couple is not None else {}
-    return {"course": course, "couple": couple, "can_link": can_change_course(actor, course) and course.is_open,
-            "screens_done": len(screens), "screen_concern": any(s.concern for s in screens.values())}
+    return {
+        "course": course,
+        "couple": couple,
+        "can_link": can_change_course(actor, course) and course.is_open,
+        "screens_done": len(screens),
+        "screen_concern": any(s.concern for s in screens.values()),
+    }
 
 
 def portal_panel_context(request, client):
@@ -39,3 +46,21 @@ def portal_panel_context(request, client):
         # only the client's own screen: never whether or how the other partner answered
         "screen_to_answer": not PartnerScreen.objects.filter(couple=couple, partner=client).exists(),
     }
+
+
+def saved_rows(view) -> list[dict]:
+    """A partner's saved view, one row per entry (reads the view's entries)."""
+    labels = dict(EntryKind.choices)
+    return [
+        {"label": labels.get(e.kind, e.kind), "text": e.text, "shared": e.shared} for e in view.entries.all()
+    ]
+
+
+def scores(couple) -> dict[int, list[tuple]]:
+    """Each partner's completed PHQ-9 (completed_at, total), oldest first, keyed by client id (one call to measures)."""
+    return {p.pk: measures_api.score_points(p, "phq9") for p in (couple.partner_one, couple.partner_two)}
+
+
+def view_entries(view) -> list[Entry]:
+    """A partner's own view's entries, for the form (one query)."""
+    return list(Entry.objects.filter(view=view))

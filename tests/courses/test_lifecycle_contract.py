@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from openipt.courses.errors import CourseCode, message
-from openipt.courses.rules import (
+from openipt.courses.lifecycle import (
     Contract,
     SessionRecord,
     next_session_number,

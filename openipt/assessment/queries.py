@@ -1,4 +1,4 @@
-"""What the assessment adds to pages it does not own: the client record, the course page and the portal.
+"""The assessment's read side for pages it does not own: the client record, the course page and the portal.
 
 Each context runs a fixed number of queries, whatever the size of the inventory or timeline.
 """

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openipt.courses.errors import CourseCode
-from openipt.courses.rules import (
+from openipt.courses.lifecycle import (
     STATUSES,
     Contract,
     CourseState,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openipt.courses.rules import PHASES, phase_bounds, phase_for_session
+from openipt.courses.lifecycle import PHASES, phase_bounds, phase_for_session
 from openipt.protocol import default_protocol
 
 

@@ -1,7 +1,7 @@
-"""Pure rules of an IPT course: phases by session number, the contract, and course transitions.
+"""The course lifecycle (pure): phases by session number, the contract, and course transitions.
 
 IPT is time-limited: the number of sessions is agreed at the start, the initial phase takes the
-first sessions and termination the last ones. These rules are plain functions over dataclasses
+first sessions and termination the last ones. These are plain functions over dataclasses
 (no models), so the course models, the pages and the tests all share one definition. What is
 wrong comes back as `Problem`s (a code, a field and figures); `courses.errors.message` words them.
 """
