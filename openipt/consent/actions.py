@@ -36,6 +36,7 @@ from openipt.consent.models import (
 from openipt.consent.shipped import default_form
 from openipt.consent.tasks import tell_care_team
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
+from openipt.core.numbers import as_id
 from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
@@ -104,16 +105,8 @@ def _current_saved(organisation_id: int, actor: Actor | None) -> ConsentDocument
     return document
 
 
-def _version_number(value: object) -> int:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        number = 0
-    return number if 0 < number < 2**31 else 0
-
-
 def _check_version(document: ConsentDocument, version: object) -> None:
-    if _version_number(version) != document.number:
+    if as_id(version) != document.number:
         raise ActionError(
             _(
                 "A new version of the form came out while you were reading it. Please read this "
@@ -290,7 +283,7 @@ def publish(actor: Actor, *, title: object, body: object, expected_number: objec
     organisation_id = actor.organisation_id
     _lock_settings(organisation_id)
     current = _current_saved(organisation_id, actor)
-    if _version_number(expected_number) != current.number:
+    if as_id(expected_number) != current.number:
         raise ActionError(
             _(
                 "Someone published another version while you were writing. Check the newest version "
