@@ -9,6 +9,7 @@ holds no words of the message: only that there is one, and a link to sign in.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -50,6 +51,8 @@ EMAILED = register(
 SETTINGS = register("messaging.settings", "Message reply time changed")
 
 SOURCE = "messaging.message"
+
+log = logging.getLogger("openipt.messaging")
 
 
 @dataclass
@@ -248,16 +251,17 @@ def recipients(message: Message) -> list[str]:
 
 
 def notification(message: Message) -> tuple[str, str]:
-    """The subject and text of the e-mail: that a message is waiting and where to read it; never its words."""
+    """The subject and text of the e-mail: that a message is waiting and where to read it; never its words.
+
+    The subject is the same for everyone and names no one (no name, no record number): a subject
+    line shows on lock screens and in mail previews.
+    """
+    subject = _("You have a new message in OpenIPT")
     if message.from_client:
         url = settings.SITE_URL + reverse("messaging:thread", args=[message.client_id])
-        subject = _("OpenIPT: a new message from client %(record)s") % {
-            "record": message.client.record_number
-        }
         lead = _("A client you look after has sent a new message.")
     else:
         url = settings.SITE_URL + reverse("messaging:mine")
-        subject = _("You have a new message")
         lead = _("Your care team has sent you a new message.")
     body = "\n\n".join(
         [
@@ -284,7 +288,7 @@ def email_new_message(message_id: int) -> int:
         try:
             sent += send_mail(subject, body, None, [address], fail_silently=False)
         except Exception:  # noqa: BLE001 - a mail server problem never loses the message, which is stored already
-            continue
+            log.exception("new-message e-mail failed")
     with transaction.atomic():
         audit.record(
             EMAILED.code,
