@@ -54,6 +54,10 @@ SOURCE = "messaging.message"
 
 log = logging.getLogger("openipt.messaging")
 
+# How much of a refused (unsent) message is checked for risk: far more than a message may hold, so an
+# over-long message is checked whole, but bounded so a huge post cannot tie up the risk scan.
+UNSENT_SCAN_MAX = MAX_LENGTH * 25
+
 
 @dataclass
 class Sent:
@@ -132,13 +136,18 @@ def send_from_client(actor: Actor, text: object) -> Sent:
 
 @transaction.atomic
 def screen_unsent(actor: Actor, text: object) -> list[Alert]:
-    """Check a message that could not be sent for risk all the same, so a risk signal is never dropped."""
+    """Check a message that could not be sent for risk all the same, so a risk signal is never dropped.
+
+    The page calls this after any refusal (too long, empty, no care team, a conflict), outside the
+    transaction that was rolled back, with the words as posted. Nothing is stored but the alert.
+    """
     client = access.own_client(actor)
-    if client is None or not isinstance(text, str) or not text.strip():
+    if client is None or not isinstance(text, str):
         return []
-    return list(
-        safety_api.raise_for_text(client=client, text=text[: MAX_LENGTH * 2], source=SOURCE, actor=actor)
-    )
+    words = text.replace("\r\n", "\n").replace("\x00", "").strip()[:UNSENT_SCAN_MAX]
+    if not words:
+        return []
+    return list(safety_api.raise_for_text(client=client, text=words, source=SOURCE, actor=actor))
 
 
 @transaction.atomic

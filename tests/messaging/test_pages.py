@@ -72,6 +72,34 @@ def test_an_empty_or_too_long_message_is_refused_and_what_was_typed_stays(world,
     assert not Message.objects.exists()
 
 
+def test_a_worrying_message_too_long_to_send_is_refused_kept_in_the_box_and_still_raises_one_alert(
+    world, client
+):
+    login(client, world.m["client"])
+    long = WORRYING + " " + "x" * 4100
+    response = client.post(MINE, {"body": long})
+    page = text(response)
+    assert response.status_code == 200
+    assert "the most is 4,000" in page and "Your words are still in the box." in page
+    assert long[:300] in page  # the draft is back in the box
+    assert not Message.objects.exists()
+    [alert] = Alert.objects.filter(client=world.clients["self"])
+    assert alert.source == "messaging.message" and alert.source_id == "" and WORRYING in alert.text
+
+
+def test_risk_words_at_the_end_of_a_very_long_refused_message_still_raise_an_alert(world, client):
+    login(client, world.m["client"])
+    client.post(MINE, {"body": "My week was long. " * 600 + WORRYING})
+    assert not Message.objects.exists()
+    assert Alert.objects.filter(client=world.clients["self"], source="messaging.message").count() == 1
+
+
+def test_an_empty_message_raises_no_alert(world, client):
+    login(client, world.m["client"])
+    client.post(MINE, {"body": "  \n "})
+    assert not Alert.objects.exists()
+
+
 def test_a_worrying_message_raises_an_alert_and_the_client_sees_the_crisis_contacts(world, client):
     login(client, world.m["client"])
     response = client.post(MINE, {"body": WORRYING}, follow=True)
