@@ -4,7 +4,9 @@ Each function takes the Actor first, checks permission, runs in a transaction an
 event. Rows are only ever created: a published version of the form is never edited (a change is a
 new version), and a signature or withdrawal is never changed or deleted. Words a client types (the
 name they sign with, what they say when withdrawing) are scanned by the risk detector through
-`openipt.safety.api.raise_for_text`, in the same transaction, like any other portal text.
+`openipt.safety.api.raise_for_text` like any other portal text: the name in the transaction that
+stores the signature; the withdrawal note first, in its own transaction (`screen_withdrawal_note`),
+so that a refused withdrawal never drops a risk signal.
 
 A withdrawal tells the client's care team straight away: it shows on the client's record, on each
 open course and on the Today page of the staff assigned to them, and each of them with an e-mail
@@ -41,6 +43,7 @@ from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.safety.models import Alert
 
 SIGNED = register("consent.signed", "Client signed the consent form in the portal")
 PAPER_RECORDED = register("consent.paper_recorded", "Paper consent form recorded by staff")
@@ -53,6 +56,10 @@ MAX_NAME = 200
 MAX_NOTE = 2000
 MAX_TITLE = 200
 MAX_BODY = 20000
+# How much of a withdrawal note is checked for risk: far more than a note may hold (a note too long is
+# refused, but checked whole), bounded so that a huge post cannot tie up the risk scan.
+NOTE_SCAN_MAX = MAX_NOTE * 50
+WITHDRAWAL_SOURCE = "consent.withdrawal"
 
 
 def _clean_name(name: object) -> str:
@@ -232,17 +239,37 @@ def _withdraw(actor: Actor, client: Client, *, how: str, note: str) -> ConsentEv
 
 
 @transaction.atomic
+def screen_withdrawal_note(actor: Actor, note: object) -> list[Alert]:
+    """Check what a client wrote when taking back their consent for risk, whatever happens to the withdrawal.
+
+    The page calls this first, in its own transaction, before the form is checked and before
+    `withdraw_own`: a box not ticked, a note too long, nothing to take back or a consent already
+    taken back refuses the withdrawal, never the risk signal in the note. Nothing is stored but
+    the alerts (which name the source "consent.withdrawal", not the withdrawal, that may not exist).
+    """
+    client = access.own_client(actor)
+    if client is None or not isinstance(note, str):
+        return []
+    text = note.replace("\r\n", "\n").replace("\x00", "").strip()[:NOTE_SCAN_MAX]
+    if not text:
+        return []
+    return list(safety_api.raise_for_text(client=client, text=text, source=WITHDRAWAL_SOURCE, actor=actor))
+
+
+@transaction.atomic
 def withdraw_own(actor: Actor, *, confirm: object, note: object = "") -> ConsentEvent:
-    """A client takes back their consent in the portal, after reading what that means."""
+    """A client takes back their consent in the portal, after reading what that means.
+
+    The note is not scanned here: the caller screens it first with `screen_withdrawal_note`, in
+    its own transaction, so that a refused withdrawal does not roll the alert back with it.
+    """
     client = access.own_client(actor)
     if client is None:
         raise ActionError(_("Only a client can take back their own consent."), code=ErrorCode.FORBIDDEN)
     text = _clean_note(note)
     if confirm is not True:
         raise ActionError(_("Tick the box to say you understand what stopping means."), field="confirm")
-    event = _withdraw(actor, client, how=How.PORTAL, note=text)
-    _scan(client, text, "consent.withdrawal", event, actor)
-    return event
+    return _withdraw(actor, client, how=How.PORTAL, note=text)
 
 
 @transaction.atomic

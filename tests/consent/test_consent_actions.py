@@ -183,9 +183,28 @@ def test_there_is_nothing_to_withdraw_before_a_signature(world):
 
 def test_what_a_client_writes_when_withdrawing_is_scanned_for_risk_and_raises_an_alert(world):
     sign_in_portal(world)
-    event = withdraw_in_portal(world, note="I don't see the point, I want to kill myself")
+    note = "I don't see the point, I want to kill myself"
+    event = withdraw_in_portal(world, note=note)  # screens the note first, as the page does
     alert = Alert.objects.get(client=world.clients["self"])
-    assert alert.source_type.endswith("consentevent") or alert.source_id == str(event.pk)
+    assert alert.source == "consent.withdrawal"
+    assert alert.rule_kind == "free_text"
+    assert alert.text == note and event.note == note
+    # the note is screened before the withdrawal is stored, so the alert names its source, not the row
+    assert alert.source_type == ""
+    assert alert.source_id == ""
+
+
+def test_a_withdrawal_note_is_screened_on_its_own_and_withdrawing_does_not_scan_it_twice(world):
+    sign_in_portal(world)
+    client_actor = actor(world.m["client"])
+    note = "I want to kill myself"
+    [alert] = actions.screen_withdrawal_note(client_actor, note)
+    assert (alert.client, alert.source) == (world.clients["self"], "consent.withdrawal")
+    actions.withdraw_own(client_actor, confirm=True, note=note)
+    assert Alert.objects.filter(client=world.clients["self"]).count() == 1
+    assert actions.screen_withdrawal_note(client_actor, "   ") == []
+    # only a client's own words: staff have no note to screen here
+    assert actions.screen_withdrawal_note(actor(world.m["therapist"]), note) == []
 
 
 def test_staff_record_a_withdrawal_the_client_told_them_about(world):

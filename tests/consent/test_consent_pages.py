@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from openipt.consent import queries
 from openipt.consent.models import ConsentDocument, ConsentEvent
+from openipt.safety.models import Alert
 from tests.support.consent import record_paper, require_consent, sign_in_portal, withdraw_in_portal
 from tests.support.courses import start
 from tests.support.pages import text
@@ -96,6 +97,63 @@ def test_the_client_sees_what_withdrawal_means_before_confirming_and_the_therapi
 
     sign_in_portal(world)  # signing again takes it off the Today page
     assert "Consent taken back" not in text(therapist.get("/today/"))
+
+
+STOP = "/consent/mine/stop/"
+WORRIED = "I don't see the point any more, I want to kill myself"
+
+
+def _withdrawal_alerts(world):
+    return Alert.objects.filter(client=world.clients["self"], source="consent.withdrawal")
+
+
+def test_a_worrying_note_raises_an_alert_when_the_box_is_not_ticked(world, as_member):
+    sign_in_portal(world)
+    browser = as_member(world.m["client"])
+    page = text(browser.post(STOP, {"note": WORRIED}))
+    assert "Tick the box to say you understand what stopping means." in page and WORRIED in page
+    assert not queries.status(world.clients["self"]).withdrawn
+    [alert] = _withdrawal_alerts(world)
+    assert alert.text == WORRIED and alert.rule_kind == "free_text"
+
+
+def test_a_worrying_note_raises_an_alert_when_there_is_nothing_to_withdraw(world, as_member):
+    browser = as_member(world.m["client"])  # never signed: nothing to take back
+    page = text(browser.post(STOP, {"confirm": "on", "note": WORRIED}))
+    assert "there is nothing to take back" in page
+    assert not ConsentEvent.objects.exists()
+    assert _withdrawal_alerts(world).count() == 1
+
+
+def test_a_worrying_note_raises_an_alert_when_consent_is_already_withdrawn(world, as_member):
+    sign_in_portal(world)
+    withdraw_in_portal(world)
+    browser = as_member(world.m["client"])
+    page = text(browser.post(STOP, {"confirm": "on", "note": WORRIED}))
+    assert "You already took back your consent on" in page
+    assert ConsentEvent.objects.filter(kind="withdrawn").count() == 1
+    assert _withdrawal_alerts(world).count() == 1
+
+
+def test_a_worrying_note_too_long_to_keep_still_raises_an_alert(world, as_member):
+    sign_in_portal(world)
+    browser = as_member(world.m["client"])
+    note = "It has been a hard month. " * 100 + WORRIED
+    assert len(note) > 2000
+    browser.post(STOP, {"confirm": "on", "note": note})
+    assert not queries.status(world.clients["self"]).withdrawn
+    assert _withdrawal_alerts(world).count() == 1
+
+
+def test_a_worrying_note_raises_one_alert_on_a_withdrawal_even_when_the_form_is_sent_twice(world, as_member):
+    sign_in_portal(world)
+    browser = as_member(world.m["client"])
+    data = {"confirm": "on", "note": WORRIED, "submission_key": "k" * 32}
+    assert browser.post(STOP, data).status_code == 302
+    assert browser.post(STOP, data).status_code == 302
+    assert queries.status(world.clients["self"]).withdrawn
+    [alert] = _withdrawal_alerts(world)
+    assert alert.text == WORRIED
 
 
 def test_a_withdrawal_without_an_open_course_is_on_the_record_but_not_on_today(world, as_member):
