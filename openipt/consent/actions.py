@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
@@ -156,6 +157,32 @@ def sign_own(actor: Actor, *, version: object, agree: object, name: object) -> C
     return event
 
 
+def _check_not_before_withdrawal(client: Client, signed_on: date) -> None:
+    """Refuse a paper form signed on or before the day the client last took back their consent.
+
+    A withdrawal stands until the client agrees again: a form dated before it (or on the same
+    day, when the order cannot be told) would otherwise become the latest event and undo it.
+    """
+    withdrawn_at = (
+        ConsentEvent.objects.filter(client_id=client.pk, kind=EventKind.WITHDRAWN)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if withdrawn_at is None:
+        return
+    withdrawn_on = timezone.localdate(withdrawn_at)
+    if signed_on <= withdrawn_on:
+        raise ActionError(
+            _(
+                "The client took back their consent on %(date)s; a form signed before that cannot count. "
+                "Ask them to sign again."
+            )
+            % {"date": date_format(withdrawn_on, "j F Y")},
+            field="signed_on",
+        )
+
+
 @transaction.atomic
 def record_paper(
     actor: Actor, client_id: object, *, version: object, name: object, signed_on: object, note: object = ""
@@ -181,6 +208,7 @@ def record_paper(
         )
     text = _clean_note(note)
     _lock_settings(client.organisation_id)
+    _check_not_before_withdrawal(client, signed_on)
     document = _current_saved(client.organisation_id, actor)
     _check_version(document, version)
     event = ConsentEvent.objects.create(

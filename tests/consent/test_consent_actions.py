@@ -207,6 +207,40 @@ def test_a_withdrawal_note_is_screened_on_its_own_and_withdrawing_does_not_scan_
     assert actions.screen_withdrawal_note(actor(world.m["therapist"]), note) == []
 
 
+def test_a_paper_form_dated_on_or_before_the_latest_withdrawal_is_refused(world):
+    mine = world.clients["mine"]
+    therapist = actor(world.m["therapist"])
+    today = timezone.localdate()
+    first = record_paper(world, mine)
+    withdrawal = actions.record_withdrawal(therapist, mine.pk, note="Phoned to stop.")
+    five_days_ago = timezone.now() - timedelta(days=5)  # signed ten days ago, took it back five days ago
+    ConsentEvent.objects.filter(pk=first.pk).update(at=timezone.now() - timedelta(days=10))
+    ConsentEvent.objects.filter(pk=withdrawal.pk).update(at=five_days_ago)
+    withdrawn_on = timezone.localdate(five_days_ago)
+
+    def paper(days_ago):
+        return actions.record_paper(
+            therapist,
+            mine.pk,
+            version=current_version(world),
+            name="Maya Okafor",
+            signed_on=today - timedelta(days=days_ago),
+        )
+
+    for days_ago in (20, 6, 5):  # before the withdrawal, and on its day
+        with pytest.raises(ActionError) as exc:
+            paper(days_ago)
+        assert exc.value.field == "signed_on", days_ago
+        assert exc.value.message == (
+            f"The client took back their consent on {withdrawn_on.day} {withdrawn_on:%B %Y}; a form signed "
+            "before that cannot count. Ask them to sign again."
+        )
+        assert queries.status(mine).withdrawn
+    assert ConsentEvent.objects.filter(client=mine, kind="signed").count() == 1
+    event = paper(4)  # signed after the withdrawal: counts
+    assert queries.status(mine).is_current and queries.status(mine).latest == event
+
+
 def test_staff_record_a_withdrawal_the_client_told_them_about(world):
     mine = world.clients["mine"]
     record_paper(world, mine)

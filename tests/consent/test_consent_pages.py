@@ -194,6 +194,31 @@ def test_staff_record_a_paper_form_and_a_date_in_the_future_is_refused_on_the_fo
     assert "Maya Okafor" in page and "In the file." in page
 
 
+def test_a_backdated_paper_form_after_a_withdrawal_is_refused_on_the_date_and_the_typed_values_stay(
+    world, as_member
+):
+    from openipt.consent import actions
+    from tests.support.people import actor
+
+    mine = world.clients["mine"]
+    record_paper(world, mine)
+    actions.record_withdrawal(actor(world.m["therapist"]), mine.pk, note="Phoned to stop.")
+    browser = as_member(world.m["therapist"])
+    last_week = (timezone.localdate() - timezone.timedelta(days=7)).isoformat()
+    response = browser.post(
+        f"/consent/clients/{mine.pk}/paper/",
+        {"version": "1", "name": "Maya Okafor", "signed_on": last_week, "note": "Old form in the file."},
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert "The client took back their consent on" in page
+    assert "a form signed before that cannot count. Ask them to sign again." in page
+    assert (
+        'value="Maya Okafor"' in page and f'value="{last_week}"' in page and "Old form in the file." in page
+    )
+    assert queries.status(mine).withdrawn
+
+
 def test_staff_record_a_withdrawal_the_client_told_them_about(
     world, as_member, django_capture_on_commit_callbacks
 ):
