@@ -7,7 +7,8 @@ boundary and the care-team rule for client records apply here too:
 - care staff assigned to the client (their care team) read the thread and reply;
 - a supervisor reads the threads of the clients their team looks after, and does not reply
   (unless assigned to the client themselves);
-- admins do not read messages: they are between a client and the people caring for them;
+- admins do not read conversations: they are between a client and the people caring for them
+  (an alert raised by a message still shows the words that raised it to whoever handles alerts);
 - nobody reaches another organisation's messages.
 """
 

@@ -123,6 +123,23 @@ def test_the_alert_links_to_the_message_for_staff(world, client):
     assert f'id="message-{sent.message.pk}"' in thread
 
 
+def test_the_alert_shows_the_message_link_only_to_those_who_may_read_the_thread(world, client):
+    sent = client_writes(world, WORRYING)
+    [alert] = sent.alerts
+    link = f"{_thread(world)}#message-{sent.message.pk}"
+    for role, shown in (("therapist", True), ("supervisor", True), ("admin", False)):
+        login(client, world.m[role])
+        response = client.get(reverse("safety:alert", args=[alert.pk]))
+        assert response.status_code == 200, role
+        page = text(response)
+        assert ("Open the message" in page) is shown, role
+        assert (link in page) is shown, role
+        # like every alert, one raised by a message shows the words that raised it to whoever handles alerts
+        assert "better off without me" in page, role
+        if shown:
+            assert client.get(_thread(world)).status_code == 200, role
+
+
 def test_the_client_sees_the_reply_and_reading_it_is_recorded(world, client):
     client_writes(world)
     reply = therapist_replies(world, "Yes, 3 pm on Thursday works.")
