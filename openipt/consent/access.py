@@ -17,17 +17,10 @@ from openipt.accounts.models import STAFF_ROLES, Role
 from openipt.clients.access import can_edit_client, can_view_client, visible_clients
 from openipt.clients.models import Client
 from openipt.consent.models import ConsentDocument, ConsentEvent
+from openipt.core.numbers import as_id
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
-
-
-def _pk(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def own_client(actor: Actor | None) -> Client | None:
@@ -39,7 +32,7 @@ def own_client(actor: Actor | None) -> Client | None:
 
 def client_for_staff(actor: Actor, client_id: object) -> Client | None:
     """A client this member of staff may see, or None (the page answers 404)."""
-    pk = _pk(client_id)
+    pk = as_id(client_id)
     if pk is None or actor.role not in STAFF_ROLES:
         return None
     return visible_clients(actor).filter(pk=pk).first()
@@ -67,7 +60,7 @@ def visible_documents(actor: Actor | None) -> QuerySet[ConsentDocument]:
 
 
 def get_document(actor: Actor, document_id: object) -> ConsentDocument | None:
-    pk = _pk(document_id)
+    pk = as_id(document_id)
     return visible_documents(actor).filter(pk=pk).first() if pk else None
 
 

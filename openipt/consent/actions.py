@@ -4,7 +4,9 @@ Each function takes the Actor first, checks permission, runs in a transaction an
 event. Rows are only ever created: a published version of the form is never edited (a change is a
 new version), and a signature or withdrawal is never changed or deleted. Words a client types (the
 name they sign with, what they say when withdrawing) are scanned by the risk detector through
-`openipt.safety.api.raise_for_text`, in the same transaction, like any other portal text.
+`openipt.safety.api.raise_for_text` like any other portal text: the name in the transaction that
+stores the signature; the withdrawal note first, in its own transaction (`screen_withdrawal_note`),
+so that a refused withdrawal never drops a risk signal.
 
 A withdrawal tells the client's care team straight away: it shows on the client's record, on each
 open course and on the Today page of the staff assigned to them, and each of them with an e-mail
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
@@ -36,10 +39,12 @@ from openipt.consent.models import (
 from openipt.consent.shipped import default_form
 from openipt.consent.tasks import tell_care_team
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
+from openipt.core.numbers import as_id
 from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.safety.models import Alert
 
 SIGNED = register("consent.signed", "Client signed the consent form in the portal")
 PAPER_RECORDED = register("consent.paper_recorded", "Paper consent form recorded by staff")
@@ -52,6 +57,10 @@ MAX_NAME = 200
 MAX_NOTE = 2000
 MAX_TITLE = 200
 MAX_BODY = 20000
+# How much of a withdrawal note is checked for risk: far more than a note may hold (a note too long is
+# refused, but checked whole), bounded so that a huge post cannot tie up the risk scan.
+NOTE_SCAN_MAX = MAX_NOTE * 50
+WITHDRAWAL_SOURCE = "consent.withdrawal"
 
 
 def _clean_name(name: object) -> str:
@@ -104,16 +113,8 @@ def _current_saved(organisation_id: int, actor: Actor | None) -> ConsentDocument
     return document
 
 
-def _version_number(value: object) -> int:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        number = 0
-    return number if 0 < number < 2**31 else 0
-
-
 def _check_version(document: ConsentDocument, version: object) -> None:
-    if _version_number(version) != document.number:
+    if as_id(version) != document.number:
         raise ActionError(
             _(
                 "A new version of the form came out while you were reading it. Please read this "
@@ -156,6 +157,32 @@ def sign_own(actor: Actor, *, version: object, agree: object, name: object) -> C
     return event
 
 
+def _check_not_before_withdrawal(client: Client, signed_on: date) -> None:
+    """Refuse a paper form signed on or before the day the client last took back their consent.
+
+    A withdrawal stands until the client agrees again: a form dated before it (or on the same
+    day, when the order cannot be told) would otherwise become the latest event and undo it.
+    """
+    withdrawn_at = (
+        ConsentEvent.objects.filter(client_id=client.pk, kind=EventKind.WITHDRAWN)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if withdrawn_at is None:
+        return
+    withdrawn_on = timezone.localdate(withdrawn_at)
+    if signed_on <= withdrawn_on:
+        raise ActionError(
+            _(
+                "The client took back their consent on %(date)s; a form signed before that cannot count. "
+                "Ask them to sign again."
+            )
+            % {"date": date_format(withdrawn_on, "j F Y")},
+            field="signed_on",
+        )
+
+
 @transaction.atomic
 def record_paper(
     actor: Actor, client_id: object, *, version: object, name: object, signed_on: object, note: object = ""
@@ -181,6 +208,7 @@ def record_paper(
         )
     text = _clean_note(note)
     _lock_settings(client.organisation_id)
+    _check_not_before_withdrawal(client, signed_on)
     document = _current_saved(client.organisation_id, actor)
     _check_version(document, version)
     event = ConsentEvent.objects.create(
@@ -239,17 +267,37 @@ def _withdraw(actor: Actor, client: Client, *, how: str, note: str) -> ConsentEv
 
 
 @transaction.atomic
+def screen_withdrawal_note(actor: Actor, note: object) -> list[Alert]:
+    """Check what a client wrote when taking back their consent for risk, whatever happens to the withdrawal.
+
+    The page calls this first, in its own transaction, before the form is checked and before
+    `withdraw_own`: a box not ticked, a note too long, nothing to take back or a consent already
+    taken back refuses the withdrawal, never the risk signal in the note. Nothing is stored but
+    the alerts (which name the source "consent.withdrawal", not the withdrawal, that may not exist).
+    """
+    client = access.own_client(actor)
+    if client is None or not isinstance(note, str):
+        return []
+    text = note.replace("\r\n", "\n").replace("\x00", "").strip()[:NOTE_SCAN_MAX]
+    if not text:
+        return []
+    return list(safety_api.raise_for_text(client=client, text=text, source=WITHDRAWAL_SOURCE, actor=actor))
+
+
+@transaction.atomic
 def withdraw_own(actor: Actor, *, confirm: object, note: object = "") -> ConsentEvent:
-    """A client takes back their consent in the portal, after reading what that means."""
+    """A client takes back their consent in the portal, after reading what that means.
+
+    The note is not scanned here: the caller screens it first with `screen_withdrawal_note`, in
+    its own transaction, so that a refused withdrawal does not roll the alert back with it.
+    """
     client = access.own_client(actor)
     if client is None:
         raise ActionError(_("Only a client can take back their own consent."), code=ErrorCode.FORBIDDEN)
     text = _clean_note(note)
     if confirm is not True:
         raise ActionError(_("Tick the box to say you understand what stopping means."), field="confirm")
-    event = _withdraw(actor, client, how=How.PORTAL, note=text)
-    _scan(client, text, "consent.withdrawal", event, actor)
-    return event
+    return _withdraw(actor, client, how=How.PORTAL, note=text)
 
 
 @transaction.atomic
@@ -290,7 +338,7 @@ def publish(actor: Actor, *, title: object, body: object, expected_number: objec
     organisation_id = actor.organisation_id
     _lock_settings(organisation_id)
     current = _current_saved(organisation_id, actor)
-    if _version_number(expected_number) != current.number:
+    if as_id(expected_number) != current.number:
         raise ActionError(
             _(
                 "Someone published another version while you were writing. Check the newest version "

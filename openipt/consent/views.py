@@ -82,6 +82,10 @@ def withdraw_view(request):
     client = _own_client(request)
     status = queries.status(client)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and submissions.previous_result(request) is None:
+        # First, whatever happens next (box not ticked, note too long, nothing to take back): a risk
+        # signal in what the client wrote is never dropped with a refused withdrawal.
+        actions.screen_withdrawal_note(request.actor, request.POST.get("note"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 

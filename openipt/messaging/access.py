@@ -7,7 +7,8 @@ boundary and the care-team rule for client records apply here too:
 - care staff assigned to the client (their care team) read the thread and reply;
 - a supervisor reads the threads of the clients their team looks after, and does not reply
   (unless assigned to the client themselves);
-- admins do not read messages: they are between a client and the people caring for them;
+- admins do not read conversations: they are between a client and the people caring for them
+  (an alert raised by a message still shows the words that raised it to whoever handles alerts);
 - nobody reaches another organisation's messages.
 """
 
@@ -20,18 +21,11 @@ from django.db.models import QuerySet
 from openipt.accounts.models import CARE_ROLES, Role
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment, Client
+from openipt.core.numbers import as_id
 from openipt.messaging.models import Message
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
-
-
-def _pk(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
 
 
 def thread_clients(actor: Actor | None) -> QuerySet[Client]:
@@ -57,7 +51,7 @@ def own_client(actor: Actor | None) -> Client | None:
 
 def staff_thread_client(actor: Actor | None, client_id: object) -> Client | None:
     """A client whose thread this member of staff may read, or None."""
-    pk = _pk(client_id)
+    pk = as_id(client_id)
     if pk is None or actor is None or actor.role not in CARE_ROLES:
         return None
     return thread_clients(actor).filter(pk=pk).first()
@@ -116,7 +110,7 @@ def thread(actor: Actor | None, client: Client) -> list[Message]:
 
 
 def get_message(actor: Actor | None, message_id: object) -> Message | None:
-    pk = _pk(message_id)
+    pk = as_id(message_id)
     if pk is None:
         return None
     return visible_messages(actor).filter(pk=pk).select_related("client").first()

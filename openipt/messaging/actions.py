@@ -9,6 +9,7 @@ holds no words of the message: only that there is one, and a link to sign in.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -50,6 +51,12 @@ EMAILED = register(
 SETTINGS = register("messaging.settings", "Message reply time changed")
 
 SOURCE = "messaging.message"
+
+log = logging.getLogger("openipt.messaging")
+
+# How much of a refused (unsent) message is checked for risk: far more than a message may hold, so an
+# over-long message is checked whole, but bounded so a huge post cannot tie up the risk scan.
+UNSENT_SCAN_MAX = MAX_LENGTH * 25
 
 
 @dataclass
@@ -129,13 +136,18 @@ def send_from_client(actor: Actor, text: object) -> Sent:
 
 @transaction.atomic
 def screen_unsent(actor: Actor, text: object) -> list[Alert]:
-    """Check a message that could not be sent for risk all the same, so a risk signal is never dropped."""
+    """Check a message that could not be sent for risk all the same, so a risk signal is never dropped.
+
+    The page calls this after any refusal (too long, empty, no care team, a conflict), outside the
+    transaction that was rolled back, with the words as posted. Nothing is stored but the alert.
+    """
     client = access.own_client(actor)
-    if client is None or not isinstance(text, str) or not text.strip():
+    if client is None or not isinstance(text, str):
         return []
-    return list(
-        safety_api.raise_for_text(client=client, text=text[: MAX_LENGTH * 2], source=SOURCE, actor=actor)
-    )
+    words = text.replace("\r\n", "\n").replace("\x00", "").strip()[:UNSENT_SCAN_MAX]
+    if not words:
+        return []
+    return list(safety_api.raise_for_text(client=client, text=words, source=SOURCE, actor=actor))
 
 
 @transaction.atomic
@@ -248,16 +260,17 @@ def recipients(message: Message) -> list[str]:
 
 
 def notification(message: Message) -> tuple[str, str]:
-    """The subject and text of the e-mail: that a message is waiting and where to read it; never its words."""
+    """The subject and text of the e-mail: that a message is waiting and where to read it; never its words.
+
+    The subject is the same for everyone and names no one (no name, no record number): a subject
+    line shows on lock screens and in mail previews.
+    """
+    subject = _("You have a new message in OpenIPT")
     if message.from_client:
         url = settings.SITE_URL + reverse("messaging:thread", args=[message.client_id])
-        subject = _("OpenIPT: a new message from client %(record)s") % {
-            "record": message.client.record_number
-        }
         lead = _("A client you look after has sent a new message.")
     else:
         url = settings.SITE_URL + reverse("messaging:mine")
-        subject = _("You have a new message")
         lead = _("Your care team has sent you a new message.")
     body = "\n\n".join(
         [
@@ -284,7 +297,7 @@ def email_new_message(message_id: int) -> int:
         try:
             sent += send_mail(subject, body, None, [address], fail_silently=False)
         except Exception:  # noqa: BLE001 - a mail server problem never loses the message, which is stored already
-            continue
+            log.exception("new-message e-mail failed")
     with transaction.atomic():
         audit.record(
             EMAILED.code,

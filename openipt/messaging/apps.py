@@ -23,6 +23,7 @@ class MessagingConfig(AppConfig):
         from openipt.messaging.actions import SOURCE
         from openipt.messaging.panels import (
             alert_source_link,
+            can_open_alert_source,
             client_panel_context,
             nav_count,
             portal_panel_context,
@@ -60,4 +61,4 @@ class MessagingConfig(AppConfig):
         add_client_panel(
             ClientPanel("messages", "messaging/_client_panel.html", client_panel_context, order=38)
         )
-        register_source_link(SOURCE, _("Open the message"), alert_source_link)
+        register_source_link(SOURCE, _("Open the message"), alert_source_link, can_open_alert_source)

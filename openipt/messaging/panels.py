@@ -41,3 +41,8 @@ def client_panel_context(request: HttpRequest, client: Any) -> dict[str, Any] | 
 def alert_source_link(client_id: int, source_id: str) -> str:
     """Where a message that raised a risk alert is shown to staff: its place in the client's thread."""
     return reverse("messaging:thread", args=[client_id]) + f"#message-{source_id}"
+
+
+def can_open_alert_source(actor: Any, client_id: int) -> bool:
+    """Only someone who may read the client's thread sees "Open the message" on an alert (not an admin)."""
+    return access.staff_thread_client(actor, client_id) is not None

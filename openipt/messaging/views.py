@@ -17,7 +17,6 @@ from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
 from openipt.messaging import access, actions, queries
-from openipt.messaging.errors import MessagingCode
 from openipt.messaging.forms import MessageForm, ReplyForm, SettingsForm
 from openipt.messaging.models import MAX_LENGTH, MessagingSettings
 
@@ -32,22 +31,26 @@ def mine_view(request):
     if client is None:
         raise Http404
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        # Whatever refuses the message (too long, empty, no care team, a conflict, a form error), the
+        # words the client typed are still checked for risk, and they stay in the box.
+        if form.is_valid():
 
-        def send():
-            sent = actions.send_from_client(actor, form.cleaned_data["body"])
-            return sent, reverse("messaging:mine") + f"#message-{sent.message.pk}"
+            def send():
+                sent = actions.send_from_client(actor, form.cleaned_data["body"])
+                return sent, reverse("messaging:mine") + f"#message-{sent.message.pk}"
 
-        try:
-            _sent, earlier = submissions.run_once(request, send)
-        except ActionError as exc:
-            if exc.code == MessagingCode.NO_CARE_TEAM:  # not sent, but a risk signal in it still counts
-                actions.screen_unsent(actor, form.cleaned_data["body"])
-            apply_action_error(form, exc)
+            try:
+                _sent, earlier = submissions.run_once(request, send)
+            except ActionError as exc:
+                actions.screen_unsent(actor, request.POST.get("body"))
+                apply_action_error(form, exc)
+            else:
+                if not earlier:
+                    flash.success(request, _("Your message is sent. Your care team will read it."))
+                return redirect(earlier or reverse("messaging:mine") + "#thread")
         else:
-            if not earlier:
-                flash.success(request, _("Your message is sent. Your care team will read it."))
-            return redirect(earlier or reverse("messaging:mine") + "#thread")
+            actions.screen_unsent(actor, request.POST.get("body"))
     actions.open_thread(actor, client)
     return render(
         request,

@@ -21,20 +21,33 @@ class SourceLink:
 
     label: object  # a lazy translation, read when the page is drawn
     url: Callable[[int, str], str]  # url(client id, object id): the page that shows it (and checks access itself)
+    # can_open(actor, client id): whether this person may open that page; the link is shown only then
+    can_open: Callable[[Actor, int], bool] | None = None
 
 
 SOURCE_LINKS: dict[str, SourceLink] = {}
 
 
-def register_source_link(source_type: str, label: object, url: Callable[[int, str], str]) -> None:
-    """Let alerts raised by objects of `source_type` (a model's label, e.g. "messaging.message") link to them."""
-    SOURCE_LINKS[source_type] = SourceLink(label, url)
+def register_source_link(
+    source_type: str,
+    label: object,
+    url: Callable[[int, str], str],
+    can_open: Callable[[Actor, int], bool] | None = None,
+) -> None:
+    """Let alerts raised by objects of `source_type` (a model's label, e.g. "messaging.message") link to them.
+
+    `can_open(actor, client id)` says who may open the linked page; without it the link is shown to
+    everyone who sees the alert.
+    """
+    SOURCE_LINKS[source_type] = SourceLink(label, url, can_open)
 
 
-def source_link(alert) -> tuple[str, str] | None:
-    """(label, address) of the object that raised an alert, when its app registered a link; else None."""
+def source_link(alert, actor: Actor | None = None) -> tuple[str, str] | None:
+    """(label, address) of the object that raised an alert, when its app registered a link and `actor` may open it."""
     link = SOURCE_LINKS.get(alert.source_type or "")
     if link is None or not alert.source_id:
+        return None
+    if link.can_open is not None and (actor is None or not link.can_open(actor, alert.client_id)):
         return None
     return str(link.label), link.url(alert.client_id, alert.source_id)
 

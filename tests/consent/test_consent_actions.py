@@ -183,9 +183,62 @@ def test_there_is_nothing_to_withdraw_before_a_signature(world):
 
 def test_what_a_client_writes_when_withdrawing_is_scanned_for_risk_and_raises_an_alert(world):
     sign_in_portal(world)
-    event = withdraw_in_portal(world, note="I don't see the point, I want to kill myself")
+    note = "I don't see the point, I want to kill myself"
+    event = withdraw_in_portal(world, note=note)  # screens the note first, as the page does
     alert = Alert.objects.get(client=world.clients["self"])
-    assert alert.source_type.endswith("consentevent") or alert.source_id == str(event.pk)
+    assert alert.source == "consent.withdrawal"
+    assert alert.rule_kind == "free_text"
+    assert alert.text == note and event.note == note
+    # the note is screened before the withdrawal is stored, so the alert names its source, not the row
+    assert alert.source_type == ""
+    assert alert.source_id == ""
+
+
+def test_a_withdrawal_note_is_screened_on_its_own_and_withdrawing_does_not_scan_it_twice(world):
+    sign_in_portal(world)
+    client_actor = actor(world.m["client"])
+    note = "I want to kill myself"
+    [alert] = actions.screen_withdrawal_note(client_actor, note)
+    assert (alert.client, alert.source) == (world.clients["self"], "consent.withdrawal")
+    actions.withdraw_own(client_actor, confirm=True, note=note)
+    assert Alert.objects.filter(client=world.clients["self"]).count() == 1
+    assert actions.screen_withdrawal_note(client_actor, "   ") == []
+    # only a client's own words: staff have no note to screen here
+    assert actions.screen_withdrawal_note(actor(world.m["therapist"]), note) == []
+
+
+def test_a_paper_form_dated_on_or_before_the_latest_withdrawal_is_refused(world):
+    mine = world.clients["mine"]
+    therapist = actor(world.m["therapist"])
+    today = timezone.localdate()
+    first = record_paper(world, mine)
+    withdrawal = actions.record_withdrawal(therapist, mine.pk, note="Phoned to stop.")
+    five_days_ago = timezone.now() - timedelta(days=5)  # signed ten days ago, took it back five days ago
+    ConsentEvent.objects.filter(pk=first.pk).update(at=timezone.now() - timedelta(days=10))
+    ConsentEvent.objects.filter(pk=withdrawal.pk).update(at=five_days_ago)
+    withdrawn_on = timezone.localdate(five_days_ago)
+
+    def paper(days_ago):
+        return actions.record_paper(
+            therapist,
+            mine.pk,
+            version=current_version(world),
+            name="Maya Okafor",
+            signed_on=today - timedelta(days=days_ago),
+        )
+
+    for days_ago in (20, 6, 5):  # before the withdrawal, and on its day
+        with pytest.raises(ActionError) as exc:
+            paper(days_ago)
+        assert exc.value.field == "signed_on", days_ago
+        assert exc.value.message == (
+            f"The client took back their consent on {withdrawn_on.day} {withdrawn_on:%B %Y}; a form signed "
+            "before that cannot count. Ask them to sign again."
+        )
+        assert queries.status(mine).withdrawn
+    assert ConsentEvent.objects.filter(client=mine, kind="signed").count() == 1
+    event = paper(4)  # signed after the withdrawal: counts
+    assert queries.status(mine).is_current and queries.status(mine).latest == event
 
 
 def test_staff_record_a_withdrawal_the_client_told_them_about(world):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from openipt.consent import queries
 from openipt.consent.models import ConsentDocument, ConsentEvent
+from openipt.safety.models import Alert
 from tests.support.consent import record_paper, require_consent, sign_in_portal, withdraw_in_portal
 from tests.support.courses import start
 from tests.support.pages import text
@@ -98,6 +99,63 @@ def test_the_client_sees_what_withdrawal_means_before_confirming_and_the_therapi
     assert "Consent taken back" not in text(therapist.get("/today/"))
 
 
+STOP = "/consent/mine/stop/"
+WORRIED = "I don't see the point any more, I want to kill myself"
+
+
+def _withdrawal_alerts(world):
+    return Alert.objects.filter(client=world.clients["self"], source="consent.withdrawal")
+
+
+def test_a_worrying_note_raises_an_alert_when_the_box_is_not_ticked(world, as_member):
+    sign_in_portal(world)
+    browser = as_member(world.m["client"])
+    page = text(browser.post(STOP, {"note": WORRIED}))
+    assert "Tick the box to say you understand what stopping means." in page and WORRIED in page
+    assert not queries.status(world.clients["self"]).withdrawn
+    [alert] = _withdrawal_alerts(world)
+    assert alert.text == WORRIED and alert.rule_kind == "free_text"
+
+
+def test_a_worrying_note_raises_an_alert_when_there_is_nothing_to_withdraw(world, as_member):
+    browser = as_member(world.m["client"])  # never signed: nothing to take back
+    page = text(browser.post(STOP, {"confirm": "on", "note": WORRIED}))
+    assert "there is nothing to take back" in page
+    assert not ConsentEvent.objects.exists()
+    assert _withdrawal_alerts(world).count() == 1
+
+
+def test_a_worrying_note_raises_an_alert_when_consent_is_already_withdrawn(world, as_member):
+    sign_in_portal(world)
+    withdraw_in_portal(world)
+    browser = as_member(world.m["client"])
+    page = text(browser.post(STOP, {"confirm": "on", "note": WORRIED}))
+    assert "You already took back your consent on" in page
+    assert ConsentEvent.objects.filter(kind="withdrawn").count() == 1
+    assert _withdrawal_alerts(world).count() == 1
+
+
+def test_a_worrying_note_too_long_to_keep_still_raises_an_alert(world, as_member):
+    sign_in_portal(world)
+    browser = as_member(world.m["client"])
+    note = "It has been a hard month. " * 100 + WORRIED
+    assert len(note) > 2000
+    browser.post(STOP, {"confirm": "on", "note": note})
+    assert not queries.status(world.clients["self"]).withdrawn
+    assert _withdrawal_alerts(world).count() == 1
+
+
+def test_a_worrying_note_raises_one_alert_on_a_withdrawal_even_when_the_form_is_sent_twice(world, as_member):
+    sign_in_portal(world)
+    browser = as_member(world.m["client"])
+    data = {"confirm": "on", "note": WORRIED, "submission_key": "k" * 32}
+    assert browser.post(STOP, data).status_code == 302
+    assert browser.post(STOP, data).status_code == 302
+    assert queries.status(world.clients["self"]).withdrawn
+    [alert] = _withdrawal_alerts(world)
+    assert alert.text == WORRIED
+
+
 def test_a_withdrawal_without_an_open_course_is_on_the_record_but_not_on_today(world, as_member):
     sign_in_portal(world)
     withdraw_in_portal(world)
@@ -134,6 +192,31 @@ def test_staff_record_a_paper_form_and_a_date_in_the_future_is_refused_on_the_fo
     page = text(browser.get(f"/consent/clients/{mine.pk}/"))
     assert "Signed the current form (version 1)" in page and "On paper, recorded by staff" in page
     assert "Maya Okafor" in page and "In the file." in page
+
+
+def test_a_backdated_paper_form_after_a_withdrawal_is_refused_on_the_date_and_the_typed_values_stay(
+    world, as_member
+):
+    from openipt.consent import actions
+    from tests.support.people import actor
+
+    mine = world.clients["mine"]
+    record_paper(world, mine)
+    actions.record_withdrawal(actor(world.m["therapist"]), mine.pk, note="Phoned to stop.")
+    browser = as_member(world.m["therapist"])
+    last_week = (timezone.localdate() - timezone.timedelta(days=7)).isoformat()
+    response = browser.post(
+        f"/consent/clients/{mine.pk}/paper/",
+        {"version": "1", "name": "Maya Okafor", "signed_on": last_week, "note": "Old form in the file."},
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert "The client took back their consent on" in page
+    assert "a form signed before that cannot count. Ask them to sign again." in page
+    assert (
+        'value="Maya Okafor"' in page and f'value="{last_week}"' in page and "Old form in the file." in page
+    )
+    assert queries.status(mine).withdrawn
 
 
 def test_staff_record_a_withdrawal_the_client_told_them_about(

@@ -127,7 +127,27 @@ def test_the_e_mail_to_the_care_team_says_a_message_came_and_holds_none_of_its_w
     assert f"/messages/clients/{world.clients['self'].pk}/" in email.body
     for words in (WORRYING, "better off", "everyone"):
         assert all(words not in m.body and words not in m.subject for m in mail.outbox)
+    # the subject names no one: a subject shows on lock screens and in mail previews
+    client = world.clients["self"]
+    assert email.subject == "You have a new message in OpenIPT"
+    for who in (client.record_number, client.given_name, client.display_name):
+        assert who and who not in email.subject
     assert AuditEvent.objects.filter(event_type="messaging.emailed", object_id=str(sent.message.pk)).exists()
+
+
+def test_a_failed_new_message_e_mail_is_logged_and_the_message_kept(
+    world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(actions, "send_mail", broken)
+    with caplog.at_level("ERROR", logger="openipt.messaging"):
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = client_writes(world, CALM)
+    assert Message.objects.filter(pk=sent.message.pk).exists()
+    [record] = [r for r in caplog.records if r.name == "openipt.messaging"]
+    assert "new-message e-mail failed" in record.getMessage() and record.exc_info is not None
 
 
 def test_the_e_mail_to_the_client_holds_no_words_of_the_reply(world, django_capture_on_commit_callbacks):
@@ -141,6 +161,7 @@ def test_the_e_mail_to_the_client_holds_no_words_of_the_reply(world, django_capt
     assert email.to == ["sam.client@example.test"]
     assert "/messages/mine/" in email.body
     assert "scan" not in email.body and "lump" not in email.body and "scan" not in email.subject
+    assert email.subject == "You have a new message in OpenIPT"
 
 
 def test_no_e_mail_when_the_client_has_no_address(world, django_capture_on_commit_callbacks):

@@ -72,6 +72,34 @@ def test_an_empty_or_too_long_message_is_refused_and_what_was_typed_stays(world,
     assert not Message.objects.exists()
 
 
+def test_a_worrying_message_too_long_to_send_is_refused_kept_in_the_box_and_still_raises_one_alert(
+    world, client
+):
+    login(client, world.m["client"])
+    long = WORRYING + " " + "x" * 4100
+    response = client.post(MINE, {"body": long})
+    page = text(response)
+    assert response.status_code == 200
+    assert "the most is 4,000" in page and "Your words are still in the box." in page
+    assert long[:300] in page  # the draft is back in the box
+    assert not Message.objects.exists()
+    [alert] = Alert.objects.filter(client=world.clients["self"])
+    assert alert.source == "messaging.message" and alert.source_id == "" and WORRYING in alert.text
+
+
+def test_risk_words_at_the_end_of_a_very_long_refused_message_still_raise_an_alert(world, client):
+    login(client, world.m["client"])
+    client.post(MINE, {"body": "My week was long. " * 600 + WORRYING})
+    assert not Message.objects.exists()
+    assert Alert.objects.filter(client=world.clients["self"], source="messaging.message").count() == 1
+
+
+def test_an_empty_message_raises_no_alert(world, client):
+    login(client, world.m["client"])
+    client.post(MINE, {"body": "  \n "})
+    assert not Alert.objects.exists()
+
+
 def test_a_worrying_message_raises_an_alert_and_the_client_sees_the_crisis_contacts(world, client):
     login(client, world.m["client"])
     response = client.post(MINE, {"body": WORRYING}, follow=True)
@@ -93,6 +121,23 @@ def test_the_alert_links_to_the_message_for_staff(world, client):
     assert "Words in a secure message to the care team" in page
     thread = text(client.get(_thread(world)))
     assert f'id="message-{sent.message.pk}"' in thread
+
+
+def test_the_alert_shows_the_message_link_only_to_those_who_may_read_the_thread(world, client):
+    sent = client_writes(world, WORRYING)
+    [alert] = sent.alerts
+    link = f"{_thread(world)}#message-{sent.message.pk}"
+    for role, shown in (("therapist", True), ("supervisor", True), ("admin", False)):
+        login(client, world.m[role])
+        response = client.get(reverse("safety:alert", args=[alert.pk]))
+        assert response.status_code == 200, role
+        page = text(response)
+        assert ("Open the message" in page) is shown, role
+        assert (link in page) is shown, role
+        # like every alert, one raised by a message shows the words that raised it to whoever handles alerts
+        assert "better off without me" in page, role
+        if shown:
+            assert client.get(_thread(world)).status_code == 200, role
 
 
 def test_the_client_sees_the_reply_and_reading_it_is_recorded(world, client):

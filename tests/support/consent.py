@@ -37,4 +37,6 @@ def record_paper(world, client, who: str = "therapist", name: str = "Maya Okafor
 
 
 def withdraw_in_portal(world, who: str = "client", note: str = ""):
+    """The portal client takes back their consent; the note is screened for risk first, as the page does."""
+    actions.screen_withdrawal_note(actor(world.m[who]), note)
     return actions.withdraw_own(actor(world.m[who]), confirm=True, note=note)

@@ -98,7 +98,7 @@ def _detail_context(request, alert, resolve_form=None):
         "client": alert.client,
         "open_for": present.duration_words(present.minutes_open(alert)),
         "source": present.source_words(alert),
-        "source_link": safety_api.source_link(alert),
+        "source_link": safety_api.source_link(alert, actor),
         "kind": present.kind_of(alert),
         "parts": present.highlight(alert.text, alert.evidence) if alert.rule_kind == "free_text" else None,
         "answers": present.answer_rows(alert),
