@@ -9,19 +9,22 @@ A preview (or `--dry-run`) rolls the whole transaction back; an import commits i
 has a problem, so a file is never half-imported. Invitation e-mails go out after the commit.
 
 The page carries the uploaded file from the preview to the confirmation in a signed token bound to the
-admin's membership and the kind of import, valid for an hour (`seal_upload` / `open_upload`); the
-confirmation reads and checks every row again, so a token replayed later imports nothing twice.
+admin's membership and the kind of import, valid for an hour (`seal_upload` / `open_upload`). The
+confirmation reads and checks every row again, and the token is single-use: `run_import(..., token=...)`
+records its hash (`UsedImportToken`) in the import's own transaction, so a preview confirmed twice (a
+resent form, the back button, another tab) imports its rows only once and the second time is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -33,7 +36,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients import access, actions, csvimport
 from openipt.clients.forms import NewClientForm
-from openipt.clients.models import Client
+from openipt.clients.models import Client, UsedImportToken
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.languages import CLIENT_LANGUAGES
 
@@ -378,16 +381,22 @@ def run_import(
     commit: bool,
     file_name: str = "",
     send: Callable[[account_actions.IssuedInvitation], bool] | None = None,
+    token: str = "",
 ) -> ImportReport:
     """Check every row of a CSV file and, with `commit` and no problem in any row, import them all in one transaction.
 
     Without `commit` (a preview or a dry run) everything is tried and then rolled back. `send` is called after
     the commit for each invitation made (staff imports); it returns False when the e-mail could not be sent.
+    `token` is the preview's token (from `seal_upload`) an import from the page confirms: it is used up in the
+    import's transaction, and an import with a token already used raises ActionError and imports nothing.
     """
     if not account_access.can_manage_people(actor):
         raise ActionError(_("Only an admin can import people."), code=ErrorCode.FORBIDDEN)
     if kind not in KINDS:
         raise ActionError(_("Choose clients or staff."), field="kind")
+    digest = _digest(token) if token and commit else ""
+    if digest and UsedImportToken.objects.filter(digest=digest).exists():
+        raise _already_imported()
     report = ImportReport(kind)
     try:
         table = csvimport.read_table(data, kind)
@@ -419,6 +428,8 @@ def run_import(
     invitations: list[account_actions.IssuedInvitation] = []
     try:
         with transaction.atomic():
+            if digest:
+                _use_token(actor, digest)
             for number, outcome in outcomes.items():
                 if outcome.problems or checked[number] is None:
                     continue
@@ -451,6 +462,25 @@ def run_import(
         return report
     report.imported = True
     return report
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _already_imported() -> ActionError:
+    return ActionError(_("This preview was already imported."), field="file")
+
+
+def _use_token(actor: Actor, digest: str) -> None:
+    """Record the token as used; a concurrent confirmation of the same token waits on the unique hash and fails."""
+    try:
+        with transaction.atomic():
+            UsedImportToken.objects.create(
+                digest=digest, organisation=actor.organisation, admin=actor.membership
+            )
+    except IntegrityError:
+        raise _already_imported() from None
 
 
 def _column_for(kind: str, field_name: str | None) -> str:

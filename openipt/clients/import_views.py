@@ -98,8 +98,9 @@ def import_confirm_view(request):
     if earlier:
         messages.info(request, _("That import was already done."))
         return redirect(earlier)
+    token = request.POST.get("token", "")
     try:
-        kind, text, name = import_actions.open_upload(actor, request.POST.get("token", ""))
+        kind, text, name = import_actions.open_upload(actor, token)
     except ActionError as exc:
         messages.error(request, exc.message)
         return _upload_page(request, ImportUploadForm())
@@ -112,6 +113,7 @@ def import_confirm_view(request):
             commit=True,
             file_name=name,
             send=lambda issued: send_invitation_mail(issued.invitation, _invite_link(request, issued.token)),
+            token=token,
         )
         if not report.imported:
             raise _Refused(report)

@@ -128,3 +128,19 @@ class ClientSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.label}"
+
+
+class UsedImportToken(models.Model):
+    """A confirmed preview of a bulk import, so the same preview imports its rows only once.
+
+    Holds the SHA-256 of the signed token the Import page carried from the preview to the confirmation,
+    written in the import's own transaction; a second confirmation of the same token is refused.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    admin = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"import token {self.digest[:12]}"

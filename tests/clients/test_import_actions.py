@@ -11,7 +11,7 @@ from django.core import mail, signing
 from openipt.accounts.models import Invitation, Role
 from openipt.audit.models import AuditEvent
 from openipt.clients import import_actions
-from openipt.clients.models import Client
+from openipt.clients.models import Client, UsedImportToken
 from openipt.core.errors import ActionError
 from tests.support.imports import csv_bytes
 from tests.support.people import actor, make_client, make_member
@@ -301,3 +301,30 @@ def test_the_preview_token_works_only_for_the_admin_it_was_made_for(world):
     ]:
         with pytest.raises(ActionError, match="could not be read"):
             import_actions.open_upload(who, what)
+
+
+def test_a_preview_token_imports_once_then_is_refused_and_a_refused_import_leaves_it_unused(world):
+    admin = actor(world.m["admin"])
+    text = "Given name\r\nSolo\r\nSolo\r\n"  # name-only rows: no duplicate check can catch a replay
+    token = import_actions.seal_upload(admin, "clients", text, "a.csv")
+    kind, opened, name = import_actions.open_upload(admin, token)
+    solos = org_clients(world).filter(given_name="Solo")
+    report = import_actions.run_import(admin, kind, opened, commit=True, file_name=name, token=token)
+    assert report.imported and solos.count() == 2
+    used = UsedImportToken.objects.get()
+    assert used.organisation == world.org and used.admin == world.m["admin"] and len(used.digest) == 64
+    assert token not in used.digest  # only a hash is kept
+    with pytest.raises(ActionError, match="This preview was already imported."):
+        import_actions.run_import(admin, kind, opened, commit=True, file_name=name, token=token)
+    assert solos.count() == 2 and UsedImportToken.objects.count() == 1
+    # A preview (commit=False) neither needs nor uses up a token; the command line passes none.
+    assert import_actions.run_import(admin, kind, opened, commit=False, token=token).ok
+    assert import_actions.run_import(admin, kind, opened, commit=True).imported and solos.count() == 4
+    # An import refused for a problem row rolls back the token's use with everything else.
+    bad = import_actions.seal_upload(
+        admin, "clients", "Given name,Date of birth\r\nX,31/02/1990\r\n", "b.csv"
+    )
+    refused = import_actions.run_import(
+        admin, "clients", import_actions.open_upload(admin, bad)[1], commit=True, token=bad
+    )
+    assert not refused.imported and UsedImportToken.objects.count() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from django.core import mail, signing
 
 from openipt.accounts.models import Invitation, Role
 from openipt.clients import import_actions
-from openipt.clients.models import Client
+from openipt.clients.models import Client, UsedImportToken
 from tests.support.imports import confirm, csv_bytes, preview, token_in
 from tests.support.people import login, make_member
 
@@ -45,10 +46,27 @@ def test_upload_preview_confirm_imports_the_clients_once(admin, world):
     assert Client.objects.filter(organisation=world.org).count() == before + 2
     again = confirm(admin, token)  # a double click: the same submission lands where the first went
     assert again.status_code == 302 and Client.objects.filter(organisation=world.org).count() == before + 2
-    replay = confirm(admin, token, key="another-key")  # the same preview sent again later: its rows now exist
-    assert replay.status_code == 200 and "Nothing was imported" in text(replay)
-    assert "already recorded" in text(replay)
+    replay = confirm(admin, token, key="another-key")  # the same preview sent again later: refused
+    assert replay.status_code == 200 and "This preview was already imported." in text(replay)
     assert Client.objects.filter(organisation=world.org).count() == before + 2
+
+
+def test_a_preview_of_name_only_rows_confirmed_twice_imports_them_once(admin, world):
+    # Rows with only a name match no record already here, so only the used-up token stops a replay.
+    data = csv_bytes([["Given name"], ["Nameonly"], ["Nameonly"]])
+    page = preview(admin, "clients", data)
+    token = token_in(page)
+    assert token, text(page)
+    named = Client.objects.filter(organisation=world.org, given_name="Nameonly")
+    first = confirm(admin, token, key="k1")
+    assert first.status_code == 302 and named.count() == 2
+    assert "Imported 2 clients." in text(admin.get(first["Location"]))  # shows (and uses up) the message
+    replay = confirm(admin, token, key="k2")
+    body = text(replay)
+    assert replay.status_code == 200 and "This preview was already imported." in body
+    assert "Imported" not in body
+    assert named.count() == 2
+    assert UsedImportToken.objects.filter(organisation=world.org, admin=world.m["admin"]).count() == 1
 
 
 def test_a_file_with_problems_shows_them_highlighted_and_offers_no_import(admin, world):
@@ -69,9 +87,12 @@ def test_a_file_that_cannot_be_read_is_refused_on_the_form_keeping_the_choice(ad
         "Nothing was imported. The first row must name the columns. This file has no E-mail or Role column."
         in body
     )
-    assert 'value="staff" required id="id_kind_1" checked' in body or (
-        'value="staff"' in body and "checked" in body
-    )
+    radios = {
+        re.search(r'value="([^"]*)"', tag).group(1): tag
+        for tag in re.findall(r'<input type="radio" name="kind"[^>]*>', body)
+    }
+    assert set(radios) == {"clients", "staff"}
+    assert re.search(r"\schecked[\s>]", radios["staff"]) and "checked" not in radios["clients"]
 
 
 def test_no_file_chosen_says_so(admin):
