@@ -92,4 +92,8 @@ def test_the_demo_steps_run_in_the_order_of_the_installed_apps():
     names = [step.__module__ + "." + step.__name__ for step in app_steps("DEMO_STEPS")]
     assert names[:2] == ["openipt.courses.seed.add_demo_courses", "openipt.courses.screening_actions.add_demo_screening"]
     # consent comes after couples in INSTALLED_APPS: the demo couple exists when its partners sign
-    assert names[-2:] == ["openipt.couples.seed.add_demo_couple", "openipt.consent.seed.add_demo_consent"]
+    assert names[-3:] == [
+        "openipt.couples.seed.add_demo_couple",
+        "openipt.messaging.seed.add_demo_messages",
+        "openipt.consent.seed.add_demo_consent",
+    ]

@@ -7,7 +7,9 @@ shipped content is edited on purpose, the fingerprint changes: check the change,
 from openipt.protocol.loader import load_catalogs
 from tests.support.content import fingerprint
 
-CATALOGS = "f5016bf2f12018245811c5f2603c7026229a90dcf5dd2cee9fbc7464f4d4ed8d"
+# Taken again after formats.yaml gained the `consent` start check (issue 14); with main's
+# formats.yaml the same code gives the hash taken with the hand-written checker (f5016bf2...).
+CATALOGS = "9f1548c367ab62381b4ce75ac75c53dfca5c8e0b609a9b4b80cb75417fba9769"
 PACKS = "4cab642eda018534191abdfcea6c8591f677f1f9829d293835b621a7dadd0f51"
 
 

@@ -153,8 +153,7 @@
      an error in the page, so it is reported in the console and the name is shown. */
   function words(element) {
     var data = (element && element.dataset) || {};
-    // A message with a count has a form for one ("offlineOne", from data-offline-one) beside the
-    // form for any other number ("offline"): "1 change", "3 changes", never "change(s)".
+    // "nameOne" (data-name-one) is the wording for a count of 1
     return function (name, values) {
       var text = values && values.n === 1 && typeof data[name + "One"] === "string" ? data[name + "One"] : data[name];
       if (typeof text !== "string") {
