@@ -183,18 +183,24 @@ def _check_not_before_withdrawal(client: Client, signed_on: date) -> None:
         )
 
 
+def _client_to_record_for(actor: Actor, client_id: object, refusal: str) -> Client:
+    """The client staff are recording consent for: not found outside their list, refused without the right."""
+    client = access.client_for_staff(actor, client_id)
+    if client is None:
+        raise ActionError(_("This client is not on your list."), code=ErrorCode.NOT_FOUND)
+    if not access.can_record_for(actor, client):
+        raise ActionError(refusal, code=ErrorCode.FORBIDDEN)
+    return client
+
+
 @transaction.atomic
 def record_paper(
     actor: Actor, client_id: object, *, version: object, name: object, signed_on: object, note: object = ""
 ) -> ConsentEvent:
     """Staff record that the client signed the current form on paper (with the name they wrote, and the date)."""
-    client = access.client_for_staff(actor, client_id)
-    if client is None:
-        raise ActionError(_("This client is not on your list."), code=ErrorCode.NOT_FOUND)
-    if not access.can_record_for(actor, client):
-        raise ActionError(
-            _("Only the client's care team or an admin can record their consent."), code=ErrorCode.FORBIDDEN
-        )
+    client = _client_to_record_for(
+        actor, client_id, _("Only the client's care team or an admin can record their consent.")
+    )
     typed = _clean_name(name)
     if not isinstance(signed_on, date):
         raise ActionError(_("Give the date written on the form."), field="signed_on")
@@ -303,13 +309,9 @@ def withdraw_own(actor: Actor, *, confirm: object, note: object = "") -> Consent
 @transaction.atomic
 def record_withdrawal(actor: Actor, client_id: object, *, note: object) -> ConsentEvent:
     """Staff record that the client told them they take back their consent (in person, by phone, in writing)."""
-    client = access.client_for_staff(actor, client_id)
-    if client is None:
-        raise ActionError(_("This client is not on your list."), code=ErrorCode.NOT_FOUND)
-    if not access.can_record_for(actor, client):
-        raise ActionError(
-            _("Only the client's care team or an admin can record this."), code=ErrorCode.FORBIDDEN
-        )
+    client = _client_to_record_for(
+        actor, client_id, _("Only the client's care team or an admin can record this.")
+    )
     text = _clean_note(note)
     if not text:
         raise ActionError(_("Write how and when the client told you."), field="note")
