@@ -60,19 +60,32 @@ def touches_database(item) -> bool:
     return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db") is not None
 
 
-def pytest_collection_modifyitems(config, items):
-    """With OPENIPT_DATABASE_TESTS_ONLY=1 (CI's second run, on PostgreSQL), leave out tests that touch no database.
+def in_browser(item) -> bool:
+    """True for a browser journey (tests/e2e, marked `browser`)."""
+    return item.get_closest_marker("browser") is not None or "tests/e2e/" in item.nodeid.replace("\\", "/")
 
-    They ran already in the first run, on SQLite; running them again proves nothing about
-    PostgreSQL. The number left out is printed, so nothing disappears silently.
+
+def pytest_collection_modifyitems(config, items):
+    """With OPENIPT_DATABASE_TESTS_ONLY=1 (CI's second run, on PostgreSQL), leave out what ran already.
+
+    Left out: tests that touch no database, and the browser journeys. Both ran in the first run, on
+    SQLite. A journey checks what a person sees and does in Chromium (pages, axe, scripts, the CSP);
+    what PostgreSQL can change underneath (locks, constraints, transactions, query counts) is tested
+    by the database tests, which do run again. The numbers left out are printed, so nothing
+    disappears silently.
     """
     if os.environ.get("OPENIPT_DATABASE_TESTS_ONLY") != "1":
         return
-    keep, drop = [], []
+    keep, pure, journeys = [], [], []
     for item in items:
-        (keep if touches_database(item) else drop).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
+        if not touches_database(item):
+            pure.append(item)
+        elif in_browser(item):
+            journeys.append(item)
+        else:
+            keep.append(item)
+    if pure or journeys:
+        config.hook.pytest_deselected(items=pure + journeys)
         items[:] = keep
-        print(f"\nOPENIPT_DATABASE_TESTS_ONLY=1: {len(drop)} tests that touch no database left out "
-              f"(they ran in the SQLite run)")
+        print(f"\nOPENIPT_DATABASE_TESTS_ONLY=1: left out {len(pure)} tests that touch no database and "
+              f"{len(journeys)} browser journeys (they ran in the SQLite run)")
