@@ -1,10 +1,12 @@
 """Turn checked content (LocDict mappings) into the typed dataclasses of `model`.
 
-Only called after the schema checks passed, so it can index keys directly.
+Only called after the schema checks passed, so it can index keys directly: each item is a mapping
+whose shape the matching record in `kinds` has checked (`Checked`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .model import (
@@ -26,16 +28,19 @@ from .model import (
     Topic,
 )
 
+# An item that passed its schema check: its keys and value types are the ones its record in `kinds` names.
+Checked = Mapping[str, Any]
 
-def _t(value: Any) -> tuple:
+
+def _t(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value or ())
 
 
-def _entries(items: Any) -> tuple[Entry, ...]:
+def _entries(items: Iterable[Checked] | None) -> tuple[Entry, ...]:
     return tuple(Entry(i["id"], i["text"]) for i in items or ())
 
 
-def build_format(d: dict) -> Format:
+def build_format(d: Checked) -> Format:
     """Build a Format."""
     group = d.get("group")
     return Format(
@@ -75,13 +80,13 @@ def build_format(d: dict) -> Format:
     )
 
 
-def build_phase(d: dict) -> Phase:
+def build_phase(d: Checked) -> Phase:
     """Build a Phase."""
     tasks = tuple(Task(t["id"], t["title"], t["description"]) for t in d["tasks"])
     return Phase(d["id"], d["name"], d["order"], d["summary"], tasks)
 
 
-def build_area(d: dict) -> ProblemArea:
+def build_area(d: Checked) -> ProblemArea:
     """Build a ProblemArea."""
     stages = tuple(
         Stage(
@@ -111,12 +116,12 @@ def build_area(d: dict) -> ProblemArea:
     )
 
 
-def build_technique(d: dict) -> Technique:
+def build_technique(d: Checked) -> Technique:
     """Build a Technique."""
     return Technique(d["id"], d["name"], d["description"], d.get("example") or "", d.get("topic"))
 
 
-def build_step(d: dict) -> Step:
+def build_step(d: Checked) -> Step:
     """Build a Step."""
     return Step(
         id=d["id"],
@@ -130,7 +135,7 @@ def build_step(d: dict) -> Step:
     )
 
 
-def build_plan(d: dict) -> PlanSet:
+def build_plan(d: Checked) -> PlanSet:
     """Build a PlanSet."""
     return PlanSet(
         id=d["id"],
@@ -145,18 +150,18 @@ def build_plan(d: dict) -> PlanSet:
     )
 
 
-def build_group_guide(d: dict) -> GroupGuide:
+def build_group_guide(d: Checked) -> GroupGuide:
     """Build a GroupGuide."""
     return GroupGuide(d["id"], d["phase"], d["title"], d["summary"], tuple(build_step(s) for s in d["steps"]))
 
 
-def build_fidelity(d: dict) -> FidelityChecklist:
+def build_fidelity(d: Checked) -> FidelityChecklist:
     """Build a FidelityChecklist."""
     items = tuple(ChecklistItem(i["id"], i["text"], _t(i.get("formats"))) for i in d["items"])
     return FidelityChecklist(d["id"], d["phase"], d["title"], items, _t(d.get("formats")))
 
 
-def build_topic(meta: dict, body: str, language: str) -> Topic:
+def build_topic(meta: Checked, body: str, language: str) -> Topic:
     """Build a Topic."""
     return Topic(
         id=meta["id"],
@@ -170,13 +175,3 @@ def build_topic(meta: dict, body: str, language: str) -> Topic:
         formats=_t(meta.get("formats")),
     )
 
-
-BUILDERS = {
-    "format": build_format,
-    "phase": build_phase,
-    "area": build_area,
-    "technique": build_technique,
-    "plan": build_plan,
-    "group_guide": build_group_guide,
-    "fidelity": build_fidelity,
-}
