@@ -64,7 +64,7 @@ AUDIT_CHECKPOINT_COPY_DIR = ENV.get("OPENIPT_AUDIT_CHECKPOINT_COPY_DIR") or None
 if _db.engine == "sqlite":
     if MODE != "test":
         Path(_db.name).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
+    DATABASES: dict[str, dict[str, object]] = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": _db.name,

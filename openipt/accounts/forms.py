@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from openipt.accounts.models import Membership, Role
 from openipt.accounts.signin_actions import clean_text, normalise_recovery_code
+from openipt.core.forms import choice_field
 
 
 class LoginForm(AuthenticationForm):
@@ -30,7 +32,9 @@ class LoginForm(AuthenticationForm):
         # Django sets the length limit on this field after building it, so it is never checked;
         # an over-long name would reach the lockout table (255 characters) and fail there.
         username = self.cleaned_data.get("username") or ""
-        if len(username) > self.fields["username"].max_length or clean_text(username, 1000) != username.strip():
+        field = self.fields["username"]
+        too_long = isinstance(field, forms.CharField) and field.max_length is not None and len(username) > field.max_length
+        if too_long or clean_text(username, 1000) != username.strip():
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return username
 
@@ -39,11 +43,12 @@ class LoginForm(AuthenticationForm):
         # A username no account can have (a NUL character, thousands of characters) is answered
         # like any other wrong sign-in, without looking it up.
         typed = self.data.get("username") if self.is_bound else None
-        if typed and "username" in self._errors:
-            del self._errors["username"]
+        if typed and "username" in self.errors:
+            del self.errors["username"]
             self.add_error(None, forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login"))
-            self.data = self.data.copy()
-            self.data["username"] = clean_text(typed, 150)
+            data = cast(QueryDict, self.data).copy()  # a bound form's data is a QueryDict (a dict in some tests)
+            data["username"] = clean_text(typed, 150)
+            self.data = data
 
 
 class TokenForm(forms.Form):
@@ -103,7 +108,8 @@ class NewPasswordForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
             self.add_error("new_password_again", _("The two passwords are different. Type the same password twice."))
         return data
@@ -134,7 +140,7 @@ class InviteStaffForm(forms.Form):
 
     def __init__(self, *args: Any, supervisors: Iterable[Membership] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].choices = [("", _("None"))] + [(m.pk, str(m.user)) for m in supervisors]
+        choice_field(self, "supervisor").choices = [("", _("None"))] + [(m.pk, str(m.user)) for m in supervisors]
 
 
 class InviteClientForm(forms.Form):
@@ -151,7 +157,7 @@ class ChangeMembershipForm(forms.Form):
 
     def __init__(self, *args, supervisors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].choices = [("", _("None"))] + [(m.pk, str(m.user)) for m in supervisors]
+        choice_field(self, "supervisor").choices = [("", _("None"))] + [(m.pk, str(m.user)) for m in supervisors]
 
 
 class AcceptInvitationForm(forms.Form):
@@ -173,7 +179,8 @@ class AcceptInvitationForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords are different. Type the same password twice."))
         return data

@@ -103,7 +103,7 @@ def build(client, *, reference: date | None = None, run: bool = True) -> BuiltCa
             if pk in name_of and name_of[pk] not in refs:
                 refs.append(name_of[pk])
         when = date_iso(event.year, event.month, event.day)
-        entry = {"date": when, "kind": event.kind, "mood_effect": event.mood_effect}
+        entry: dict[str, object] = {"date": when, "kind": event.kind, "mood_effect": event.mood_effect}
         if event.description:
             entry["description"] = _text(event.description)
         if refs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,10 @@ from openipt.assessment.choices import (
     Support,
     Talking,
 )
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def text_area(label, help_text="", rows=3):
@@ -35,11 +40,12 @@ def text_area(label, help_text="", rows=3):
 
 def month_field(label=None):
     return forms.TypedChoiceField(label=label or _("Month"), required=False, coerce=int, empty_value=None,
-                                  choices=[("", _("Not sure"))] + MONTHS)
+                                  choices=[("", _("Not sure")), *MONTHS])
 
 
 # (staff label, client label, staff help, client help)
-PERSON_WORDS = {
+# Each field's label and help: (staff label, client label, staff help, client help).
+PERSON_WORDS: dict[str, tuple[StrOrPromise, StrOrPromise, StrOrPromise, StrOrPromise]] = {
     "name": (_("Name or alias"), _("Their name, or a nickname"),
              _("A first name, a nickname or initials is enough."), _("A first name, a nickname or initials is fine.")),
     "relationship": (_("Relationship to the client"), _("Who are they to you?"),
@@ -127,7 +133,7 @@ class PersonForm(forms.Form):
         self.fields["relationship"].error_messages["required"] = _("Say who this person is, for example mother, friend or boss.")
         self.fields["ring"].error_messages["required"] = _("Choose how close this person is: inner, middle or outer ring.")
         if for_client:
-            self.fields["ring"].choices = [("inner", _("Very close")), ("middle", _("Close")), ("outer", _("Not so close"))]
+            choice_field(self, "ring").choices = [("inner", _("Very close")), ("middle", _("Close")), ("outer", _("Not so close"))]
             del self.fields["age_band"]
 
     def groups(self):
@@ -171,8 +177,8 @@ class EventForm(WhenFields):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         options = [(str(p.pk), f"{p.name} ({p.relationship})") for p in people]
-        self.fields["main_person"].choices = [("", _("No one in particular"))] + options
-        self.fields["people"].choices = options
+        choice_field(self, "main_person").choices = [("", _("No one in particular")), *options]
+        choice_field(self, "people").choices = options
         self.fields["year"].error_messages["required"] = _("Enter the year, even if you are not sure of the month or day.")
 
 
@@ -261,7 +267,7 @@ class GoalsForm(forms.Form):
 
     def __init__(self, *args, suggestions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].choices = [(t, t) for t in suggestions]
+        choice_field(self, "goals").choices = [(t, t) for t in suggestions]
 
     def texts(self) -> list[str]:
         return list(self.cleaned_data.get("goals") or []) + ([self.cleaned_data["own_goal"]] if self.cleaned_data.get("own_goal") else [])

@@ -8,6 +8,7 @@ shows the chosen area, stage and rationale.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -39,22 +40,25 @@ from openipt.assessment.formulation import (
 )
 from openipt.assessment.models import AreaChoice, FormulationDraft, FormulationVersion, InventorySnapshot
 from openipt.assessment.suggest import STAGES
+from openipt.assessment.suggest.case import Case, Event, Person
+from openipt.assessment.suggest.scorer import Suggestion
 from openipt.audit import actions as audit
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses import actions as course_actions
 from openipt.courses import goal_actions
-from openipt.courses.models import Course
+from openipt.courses.models import Course, Goal
 from openipt.measures.api import score_points
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
 
 COURSE_TEXT_LIMIT = course_actions.MAX_TEXT
 FOCUS_FIELDS = {"primary_area": "area", "primary_rationale": "rationale", "dispute_stage": "stage",
                 "secondary_area": "secondary_area", "secondary_rationale": "secondary_rationale"}
 
 
-def _course(actor: Actor | None, course_id) -> Course:
+def _course(actor: Actor | None, course_id: int | str) -> Course:
     """Return the course locked, after checking the actor is care staff assigned and the course is open."""
     if actor is None or actor.is_client:
         raise forbidden()
@@ -66,7 +70,7 @@ def _course(actor: Actor | None, course_id) -> Course:
         raise
 
 
-def _set_focus(actor: Actor, course: Course, **changes) -> Course:
+def _set_focus(actor: Actor, course: Course, **changes: str) -> Course:
     """Set the course's focus through the courses app, keeping what is not changed."""
     course = Course.objects.get(pk=course.pk)
     values = {
@@ -80,14 +84,16 @@ def _set_focus(actor: Actor, course: Course, **changes) -> Course:
     try:
         course = course_actions.set_focus(actor, course.pk, expected_version=course.version, **values)
     except ActionError as exc:
-        exc.field = FOCUS_FIELDS.get(exc.field, exc.field)
+        if exc.field is not None:
+            exc.field = FOCUS_FIELDS.get(exc.field, exc.field)
         raise
     return course
 
 
 @transaction.atomic
-def choose_area(actor: Actor, course_id, *, area: str, stage: str, rationale: str, secondary_area: str = "",
-                secondary_rationale: str = "", confirm_deficits: bool = False, suggestions=None) -> AreaChoice:
+def choose_area(actor: Actor, course_id: int | str, *, area: str, stage: str, rationale: str, secondary_area: str = "",
+                secondary_rationale: str = "", confirm_deficits: bool = False,
+                suggestions: Sequence[Suggestion] | None = None) -> AreaChoice:
     """Record the therapist's choice of problem area, whether it followed the suggestion, and set the course's focus."""
     course = _course(actor, course_id)
     area, stage, secondary_area = (area or "").strip(), (stage or "").strip(), (secondary_area or "").strip()
@@ -107,7 +113,7 @@ def choose_area(actor: Actor, course_id, *, area: str, stage: str, rationale: st
     rationale = long_text(rationale, "rationale", limit=COURSE_TEXT_LIMIT)
     if not rationale:
         raise ActionError(_("Say in your own words why this area fits: what links the low mood to it?"), field="rationale")
-    suggested_area = primary.area if primary else ""
+    suggested_area = (primary.area or "") if primary else ""  # a primary suggestion always names an area
     suggested_stage = primary.stage.stage if primary and primary.stage else ""
     followed = bool(primary) and area == suggested_area and (area != "role_dispute" or stage == suggested_stage)
     # A new area leaves the agreed formulation behind: it was written for the old area (api.current_formulation).
@@ -127,7 +133,7 @@ def choose_area(actor: Actor, course_id, *, area: str, stage: str, rationale: st
     return choice
 
 
-def latest_phq9(client) -> int | None:
+def latest_phq9(client: Client) -> int | None:
     """Return the client's latest PHQ-9 total from the measures app, or None."""
     for _when, total in reversed(list(score_points(client, "phq9") or [])):
         if isinstance(total, (int, float)) and not isinstance(total, bool) and 0 <= total <= 27:
@@ -147,7 +153,7 @@ def generate(course: Course) -> Formulation:
     case = built.case
     try:
         match = next((s for s in built.suggestions if s.area == course.primary_area), None) if case else None
-        if match is not None:
+        if case is not None and match is not None:
             if stage and match.stage and match.stage.stage != stage:
                 match = replace(match, stage=replace(match.stage, stage=stage))
             return draft_from_suggestion(case, match, symptoms)
@@ -159,7 +165,7 @@ def generate(course: Course) -> Formulation:
         raise ActionError(_("A draft cannot be written yet: %(why)s.") % {"why": str(exc)}) from None
 
 
-def _focus_guess(case, area):
+def _focus_guess(case: Case | None, area: str) -> tuple[list[Person], list[Event]]:
     """Pick the people and event a draft mentions when the suggester did not centre on the chosen area."""
     if case is None:
         return [], []
@@ -180,7 +186,7 @@ def _focus_guess(case, area):
     return [], []
 
 
-def _draft(course, actor: Actor) -> FormulationDraft:
+def _draft(course: Course, actor: Actor) -> FormulationDraft:
     draft = FormulationDraft.objects.select_for_update().filter(course=course).first()
     if draft is None:
         draft = FormulationDraft.objects.create(course=course, text="", version=0, updated_by=actor.membership,
@@ -189,7 +195,7 @@ def _draft(course, actor: Actor) -> FormulationDraft:
 
 
 @transaction.atomic
-def generate_draft(actor: Actor, course_id, *, replace_text: bool = False) -> tuple[FormulationDraft, Formulation, bool]:
+def generate_draft(actor: Actor, course_id: int | str, *, replace_text: bool = False) -> tuple[FormulationDraft, Formulation, bool]:
     """Generate a draft; it fills an empty working text, or replaces it when asked. Returns (draft, generated, used)."""
     course = _course(actor, course_id)
     made = generate(course)
@@ -208,7 +214,7 @@ def generate_draft(actor: Actor, course_id, *, replace_text: bool = False) -> tu
 
 
 @transaction.atomic
-def autosave_draft(actor: Actor, course_id, *, text: str, expected_version: int) -> FormulationDraft:
+def autosave_draft(actor: Actor, course_id: int | str, *, text: str, expected_version: int) -> FormulationDraft:
     """Keep the working text while the therapist types; a newer save by someone else is a conflict."""
     course = _course(actor, course_id)
     draft = _draft(course, actor)
@@ -228,7 +234,7 @@ def autosave_draft(actor: Actor, course_id, *, text: str, expected_version: int)
 
 
 @transaction.atomic
-def save_version(actor: Actor, course_id, *, text: str, expected_version: int) -> tuple[FormulationVersion, bool]:
+def save_version(actor: Actor, course_id: int | str, *, text: str, expected_version: int) -> tuple[FormulationVersion, bool]:
     """Save the working text as a new version (kept for ever). Returns (version, created)."""
     course = _course(actor, course_id)
     draft = _draft(course, actor)
@@ -256,7 +262,7 @@ def save_version(actor: Actor, course_id, *, text: str, expected_version: int) -
     return version, True
 
 
-def _latest(course) -> FormulationVersion | None:
+def _latest(course: Course) -> FormulationVersion | None:
     return FormulationVersion.objects.select_for_update().filter(course=course).order_by("-number").first()
 
 
@@ -265,7 +271,7 @@ def _no_area() -> ActionError:
                          "to that area. Open “Suggestions and choice of area” first."), code=AssessmentCode.NO_AREA)
 
 
-def _share(actor: Actor, course, version) -> FormulationVersion:
+def _share(actor: Actor, course: Course, version: FormulationVersion) -> FormulationVersion:
     if not course.primary_area:
         raise _no_area()
     if version.area != course.primary_area or version.stage != course.dispute_stage:
@@ -281,7 +287,7 @@ def _share(actor: Actor, course, version) -> FormulationVersion:
 
 
 @transaction.atomic
-def share_latest(actor: Actor, course_id) -> FormulationVersion:
+def share_latest(actor: Actor, course_id: int | str) -> FormulationVersion:
     """Share the latest saved version with the client (portal and print); refused before an area is chosen."""
     course = _course(actor, course_id)
     version = _latest(course)
@@ -306,13 +312,13 @@ def _check_agreed_on(on: date | None, version: FormulationVersion) -> date:
     return on
 
 
-def _after_agreement(actor: Actor, course, version) -> None:
+def _after_agreement(actor: Actor, course: Course, version: FormulationVersion) -> None:
     if not InventorySnapshot.objects.filter(client=course.client, kind=SnapshotKind.START).exists():
         _snapshot(actor, course.client, SnapshotKind.START, _("When the formulation was agreed"))
 
 
 @transaction.atomic
-def record_agreement(actor: Actor, course_id, *, on: date | None) -> FormulationVersion:
+def record_agreement(actor: Actor, course_id: int | str, *, on: date | None) -> FormulationVersion:
     """Record, for the client, that they agreed the latest version (shared now if it was not yet)."""
     course = _course(actor, course_id)
     version = _latest(course)
@@ -332,7 +338,7 @@ def record_agreement(actor: Actor, course_id, *, on: date | None) -> Formulation
 
 
 @transaction.atomic
-def client_agrees(actor: Actor, version_id) -> FormulationVersion:
+def client_agrees(actor: Actor, version_id: int | str) -> FormulationVersion:
     """The client agrees, in the portal, with the formulation shared with them."""
     version = access.get_shared_version(actor, version_id)
     if version is None:
@@ -356,16 +362,16 @@ def client_agrees(actor: Actor, version_id) -> FormulationVersion:
 
 
 @transaction.atomic
-def add_area_goals(actor: Actor, course_id, texts) -> list:
+def add_area_goals(actor: Actor, course_id: int | str, given: Iterable[object] | None) -> list[Goal]:
     """Add goals for the course's problem area through the courses app's goal action."""
     course = _course(actor, course_id)
     if not course.primary_area:
         raise ActionError(_("Choose a problem area first; the goals come from it."))
-    texts = [" ".join(str(t).split()) for t in (texts or []) if str(t).strip()]
+    texts = [" ".join(str(t).split()) for t in (given or []) if str(t).strip()]
     if not texts:
         raise ActionError(_("Tick at least one goal, or write your own."), field="goals")
     existing = {g.casefold() for g in course.goals.values_list("text", flat=True)}
-    made = []
+    made: list[Goal] = []
     for text in dict.fromkeys(texts):
         if text.casefold() in existing:
             continue

@@ -6,6 +6,7 @@ scores, which come from the measures app in one call), so page query counts stay
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -95,7 +96,7 @@ def is_described(values: dict) -> bool:
     return any(normalise(values.get(f)) not in ("", "unknown") for f in PERSON_FIELDS[3:])
 
 
-def circle(people, client, *, id_prefix: str = "circle", lost: set[int] = frozenset(), title: str | None = None):
+def circle(people, client, *, id_prefix: str = "circle", lost: AbstractSet[int] = frozenset(), title: str | None = None):
     """Draw the closeness circle for entries (rows or snapshot dicts with an "id")."""
     drawn = []
     for p in people:
@@ -119,7 +120,7 @@ def changes(before: dict | None, after: dict, *, for_client: bool = False) -> li
     rows = []
     for field in changed_fields(before, after):
         old = (before or {}).get(field)
-        row = {"field": field, "label": field_label(field, for_client), "before": value_text(field, old),
+        row: dict[str, object] = {"field": field, "label": field_label(field, for_client), "before": value_text(field, old),
                "after": value_text(field, after.get(field)), "pieces": None}
         if field in TEXT_FIELDS and before is not None and normalise(old):
             row["pieces"] = word_diff(normalise(old), normalise(after.get(field)))
@@ -147,11 +148,12 @@ def timeline(client, events, record, scores) -> object:
     """Draw the timeline: events, the onset and the PHQ-9 totals on one date axis, with its table."""
     labels = dict(EventKind.choices)
     drawn = []
+    days: list[date] = []  # every day drawn, so that the axis starts before the first
     for e in events:
         when = ApproxDate(e.year, e.month, e.day)
         label = " ".join((e.description or "").split()) or str(labels.get(e.kind, e.kind))
-        drawn.append(Event(at=when.representative(), label=label[:80], kind=chart_kind(e.kind),
-                           approximate=e.day is None))
+        days.append(when.representative())
+        drawn.append(Event(at=days[-1], label=label[:80], kind=chart_kind(e.kind), approximate=e.day is None))
     onset = None
     if record is not None and record.onset_year:
         onset = ApproxDate(record.onset_year, record.onset_month, record.onset_day).representative()
@@ -161,8 +163,9 @@ def timeline(client, events, record, scores) -> object:
             when.date() if hasattr(when, "date") and callable(when.date) else when)
         if isinstance(day, date) and isinstance(total, (int, float)) and not isinstance(total, bool):
             points.append(Point(day, float(total)))
+            days.append(day)
     today = timezone.localdate()
-    dates = [e.at for e in drawn] + ([onset] if onset else []) + [p.x for p in points]
+    dates = days + ([onset] if onset else [])
     start = min(dates, default=today - timedelta(days=365))
     start = min(start, today - timedelta(days=90)) - timedelta(days=15)
     name = client.preferred_name or client.given_name

@@ -66,7 +66,7 @@ def course_panel_context(request, course):
     return {
         "course": course, "choice": access.latest_choice(course), "area_name": AREA_NAMES.get(course.primary_area, ""),
         "latest": latest, "shared": shared, "agreed": bool(shared and shared["agreed_on"] and shared["area"] == course.primary_area),
-        "primary": primary, "primary_name": AREA_NAMES.get(primary.area, "") if primary else "",
+        "primary": primary, "primary_name": AREA_NAMES.get(primary.area or "", "") if primary else "",
         "primary_confidence": present.CONFIDENCE.get(primary.confidence or "", "") if primary else "",
         "none": none, "can_change": can_change,
         "goals_form": GoalsForm(suggestions=suggestions[:6]) if can_change and suggestions else None,

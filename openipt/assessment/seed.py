@@ -18,8 +18,10 @@ from django.utils import timezone
 from openipt.accounts.actor import Actor
 from openipt.courses.models import Course
 
+# An event: (months ago, day or None, kind, description, the person it is about or None, effect on mood).
+DemoEvent = tuple[int, int | None, str, str, str | None, str]
 # client -> (people, events, onset months ago, onset note, intake, area, stage, rationale)
-DEMO = {
+DEMO: dict[str, tuple[list[dict[str, str]], list[DemoEvent], int, str, dict[str, bool | int], str | None, str, str]] = {
     "Daniel Kowalski": (
         [dict(name="Dad", relationship="father", ring="inner", contact="never", age_band="65_plus",
               satisfying="Fishing trips every summer\nHe always listened", unsatisfying="I was not there the night he died",

@@ -112,7 +112,7 @@ def decrypt_keyring(data: bytes, passphrase: str, where: str) -> keys.Keyring:
 
 # --- backup -------------------------------------------------------------------------------------
 
-def _versions() -> dict:
+def _versions() -> dict[str, object]:
     import django
 
     try:
@@ -121,11 +121,11 @@ def _versions() -> dict:
         openipt_version = version("openipt")
     except Exception:  # not installed as a package
         openipt_version = "unknown"
-    info = {"openipt": openipt_version, "django": django.get_version(), "python": platform.python_version(),
+    info: dict[str, object] = {"openipt": openipt_version, "django": django.get_version(), "python": platform.python_version(),
             "database": connection.vendor}
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        info["database_server"] = str(connection.pg_version)
+        info["database_server"] = str(getattr(connection, "pg_version", ""))  # only PostgreSQL's connection has it
         info["pg_dump"] = subprocess.run([_tool("pg_dump"), "--version"], capture_output=True, text=True).stdout.strip()
     else:
         info["database_server"] = sqlite3.sqlite_version
@@ -338,6 +338,8 @@ def restore(src: Path, passphrase: str | None, force: bool = False, key_file: Pa
     if keys.exists():
         present = keys.load(create=False)
         ring = present.merged_with(incoming) if incoming is not None else present
+    if ring is None:  # not reached: without a passphrase the keyring is in place (checked above)
+        raise BackupError("the audit key is needed to check the backup. Nothing was restored.")
     key = ring.key(str(manifest.get("key_id")))
     if key is None:
         raise BackupError(f"the audit keyring does not hold the key {manifest.get('key_id')!r} that signed this backup: "

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openipt.clients.models import ClientStatus, Sex
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.core.languages import CLIENT_LANGUAGES
 
 
@@ -74,7 +74,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].choices = [(m.pk, f"{m.user} ({m.get_role_display()})") for m in staff]
+        choice_field(self, "staff").choices = [(m.pk, f"{m.user} ({m.get_role_display()})") for m in staff]
 
 
 class CaseloadFilterForm(forms.Form):

@@ -11,6 +11,17 @@ from django.http import QueryDict
 from openipt.core.errors import ActionError, ConflictError
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """Return the form's choice field `name`, to set its choices when the form is made.
+
+    django-stubs types `form.fields[name]` as a plain Field, which has no `choices`.
+    """
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"the field {name!r} is not a choice field")
+    return field
+
+
 def apply_action_error(form: forms.Form, exc: ActionError) -> None:
     """Show an action's refusal beside the field it concerns, or above the form."""
     field = exc.field if exc.field in form.fields else None

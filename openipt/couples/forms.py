@@ -27,7 +27,7 @@ class ViewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in EntryKind.choices:
-            self.fields[kind] = forms.CharField(label=label, required=False, max_length=5000, help_text=HELP[kind],
+            self.fields[kind] = forms.CharField(label=label, required=False, max_length=5000, help_text=HELP[EntryKind(kind)],
                                                 widget=forms.Textarea(attrs={"rows": 4}))
             self.fields[f"{kind}_shared"] = forms.BooleanField(
                 label=_("Share this answer with my partner"), required=False)

@@ -9,8 +9,12 @@ not go ahead until a clinician has talked with that partner alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 YES, NO, NOT_SAY = "yes", "no", "not_say"
 ANSWER_CHOICES = ((YES, _("Yes")), (NO, _("No")), (NOT_SAY, _("I'd rather not say")))
@@ -19,7 +23,7 @@ ANSWER_CHOICES = ((YES, _("Yes")), (NO, _("No")), (NOT_SAY, _("I'd rather not sa
 @dataclass(frozen=True)
 class Question:
     id: str
-    text: object
+    text: StrOrPromise
     concern_if: str  # the answer that is a concern ("yes", or "no" for feeling safe)
     serious: bool  # a concern here raises a high-severity alert
 

@@ -75,7 +75,7 @@ def partner_screen_view(request, couple_id, client_id):
     if request.method == "POST" and not can_change:
         raise PermissionDenied
     form = StaffScreenForm(request.POST if request.method == "POST" else None) if can_change else None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():  # a POST here always has a form
         try:
             screen_actions.enter_screen(request.actor, couple.pk, partner.pk, form.cleaned_data,
                                         alone=form.cleaned_data.get("alone", False))

@@ -47,8 +47,8 @@ def link_view(request, course_id):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or couple is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("%(name)s is now the second partner in this course.")
                              % {"name": couple.partner_two.display_name})
             return redirect("couples:session", couple_id=couple.pk)
@@ -139,7 +139,7 @@ def autosave_view(request):
     actor = request.actor
     _own_or_404(request)
     form = ViewForm(request.POST)
-    context = {}
+    context: dict[str, object] = {}
     if not form.is_valid():
         context["error"] = _("something in the form could not be read.")
     else:

@@ -8,7 +8,7 @@ Actor first, checks permission, runs in a transaction and records an audit event
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -36,12 +36,14 @@ from openipt.courses.models import (
     Phase,
     PhaseTransition,
     Session,
+    SessionNote,
 )
 from openipt.courses.state import course_state, protocol
 from openipt.safety.api import raise_for_review
 
 if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.protocol.model import Format
 
 COURSE_STARTED = register("course.started", "Course of IPT started")
 COURSE_VIEWED = register("course.viewed", "Course viewed")
@@ -88,7 +90,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _text(value, field: str, *, required: str | None = None, limit: int = MAX_TEXT) -> str:
+def _text(value: object, field: str, *, required: str | None = None, limit: int = MAX_TEXT) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
     if required and not text:
         raise ActionError(required, field=field)
@@ -110,7 +112,7 @@ def _forbidden() -> ActionError:
     return ActionError(_("Only care staff assigned to this client can change the course."), code=ErrorCode.FORBIDDEN)
 
 
-def course_for_change(actor: Actor, course_id, *, expected_version: int | None = None, open_only: bool = True) -> Course:
+def course_for_change(actor: Actor, course_id: int | str, *, expected_version: int | None = None, open_only: bool = True) -> Course:
     """Return the course locked for an action, after checking the actor may change it."""
     course = access.get_course_for_change(actor, course_id, lock=True)
     if course is None or not access.can_change_course(actor, course):
@@ -129,7 +131,7 @@ def course_for_change(actor: Actor, course_id, *, expected_version: int | None =
     return course
 
 
-def _bump(course: Course, **fields) -> Course:
+def _bump(course: Course, **fields: object) -> Course:
     fields["version"] = F("version") + 1
     fields["updated_at"] = timezone.now()
     Course.objects.filter(pk=course.pk).update(**fields)
@@ -145,7 +147,7 @@ def _highest_number(course: Course) -> int:
     return Session.objects.filter(course=course).aggregate(m=Max("number"))["m"] or 0
 
 
-def _format(format_id: str):
+def _format(format_id: str) -> Format:
     try:
         fmt = protocol().format(format_id)
     except KeyError:
@@ -155,7 +157,7 @@ def _format(format_id: str):
     return fmt
 
 
-def _check_contract(fmt, sessions, frequency, initial, *, floor: int = 0, check_range: bool = True) -> None:
+def _check_contract(fmt: Format, sessions: int, frequency: str, initial: int | None, *, floor: int = 0, check_range: bool = True) -> None:
     if isinstance(sessions, bool) or not isinstance(sessions, int) or sessions < 1 or sessions > 200:
         raise ActionError(_("Enter the number of sessions as a whole number from 1 to 200."), field="sessions_planned")
     if frequency not in Frequency.values:
@@ -184,7 +186,7 @@ def _record_transition(actor: Actor | None, course: Course, from_value: str, to_
     )
 
 
-def _open_course_message(client, existing: Course, fmt_name: str) -> str:
+def _open_course_message(client: Client, existing: Course, fmt_name: str) -> str:
     return _(
         "%(name)s already has an open course of %(format)s (started %(date)s). Open that course, "
         "or complete or end it before starting another of the same format."
@@ -192,8 +194,8 @@ def _open_course_message(client, existing: Course, fmt_name: str) -> str:
 
 
 @transaction.atomic
-def start_course(actor: Actor, client_id, *, format_id: str, start_date: date, sessions: int | None = None,
-                 frequency: str | None = None, initial_sessions: int | None = None, first_session=None,
+def start_course(actor: Actor, client_id: int | str, *, format_id: str, start_date: date, sessions: int | None = None,
+                 frequency: str | None = None, initial_sessions: int | None = None, first_session: datetime | None = None,
                  duration: int | None = None, mode: str = "in_person") -> Course:
     """Start a course of IPT for a client; `first_session` (an aware datetime) schedules session 1."""
     client = visible_clients(actor).filter(pk=client_id).first() if isinstance(client_id, int) else None
@@ -231,7 +233,7 @@ def start_course(actor: Actor, client_id, *, format_id: str, start_date: date, s
 
 
 @transaction.atomic
-def edit_contract(actor: Actor, course_id, *, sessions: int, frequency: str, start_date: date, initial_sessions: int | None,
+def edit_contract(actor: Actor, course_id: int | str, *, sessions: int, frequency: str, start_date: date, initial_sessions: int | None,
                   agreed_on: date | None, expected_version: int) -> Course:
     """Change the contract before the client has agreed it, and record the agreement date."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -267,7 +269,7 @@ def edit_contract(actor: Actor, course_id, *, sessions: int, frequency: str, sta
 
 
 @transaction.atomic
-def renegotiate_contract(actor: Actor, course_id, *, sessions: int, frequency: str, reason: str, agreed_on: date,
+def renegotiate_contract(actor: Actor, course_id: int | str, *, sessions: int, frequency: str, reason: str, agreed_on: date,
                          expected_version: int) -> ContractChange:
     """Change an agreed contract, recording the old and new count, the reason and the date agreed."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -299,7 +301,7 @@ def _check_area(area: str, field: str) -> None:
 
 
 @transaction.atomic
-def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: str, dispute_stage: str, secondary_area: str,
+def set_focus(actor: Actor, course_id: int | str, *, primary_area: str, primary_rationale: str, dispute_stage: str, secondary_area: str,
               secondary_rationale: str, expected_version: int) -> Course:
     """Set the problem areas and their rationale (the formulation is written on the assessment's page)."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -337,7 +339,7 @@ def set_focus(actor: Actor, course_id, *, primary_area: str, primary_rationale: 
 
 
 @transaction.atomic
-def record_agreement(actor: Actor, course_id, what: str, on: date | None = None) -> Course:
+def record_agreement(actor: Actor, course_id: int | str, what: str, on: date | None = None) -> Course:
     """Record the date the client agreed the contract (today by default); the formulation's is recorded with it."""
     course = course_for_change(actor, course_id)
     on = _past_or_today(on or today(), "agreed_on")
@@ -366,7 +368,7 @@ TARGET_WORDS = {
 
 
 @transaction.atomic
-def transition_course(actor: Actor, course_id, target: str, *, reason: str = "", expected_version: int | None = None,
+def transition_course(actor: Actor, course_id: int | str, target: str, *, reason: str = "", expected_version: int | None = None,
                       maintenance_sessions: int | None = None, maintenance_frequency: str = "monthly") -> Course:
     """Move a course to a phase or status under the protocol's rules; a refusal lists what is missing."""
     if target not in TARGETS:
@@ -391,7 +393,7 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
         what = str(TARGET_WORDS[target])
         raise TransitionError(_("You cannot %(what)s yet:") % {"what": what}, reasons)
     before = course.phase if target in lifecycle.PHASES else course.status
-    fields: dict = {}
+    fields: dict[str, object] = {}
     if target in lifecycle.PHASES:
         fields["phase"] = target
         if target == "termination" and reason:
@@ -404,6 +406,7 @@ def transition_course(actor: Actor, course_id, target: str, *, reason: str = "",
         if target == "ended_early":
             fields["end_reason"] = reason
         if target == "maintenance":
+            assert maintenance_sessions is not None  # checked above: a whole number from 1 to 24
             new_total = max(course.sessions_planned, _highest_number(course)) + maintenance_sessions
             ContractChange.objects.create(
                 course=course, old_sessions=course.sessions_planned, new_sessions=new_total,
@@ -431,7 +434,7 @@ def _maintenance_end(course: Course, total: int, frequency: str) -> date:
 
 
 @transaction.atomic
-def save_ending(actor: Actor, course_id, *, warning_signs: str, what_helps: str, contacts: str, end_review: str,
+def save_ending(actor: Actor, course_id: int | str, *, warning_signs: str, what_helps: str, contacts: str, end_review: str,
                 expected_version: int) -> Course:
     """Save the relapse-prevention plan and the end review."""
     course = course_for_change(actor, course_id, expected_version=expected_version)
@@ -469,11 +472,11 @@ def record_course_list_view(actor: Actor, count: int) -> None:
 # Hooks --------------------------------------------------------------------------------------------
 
 
-def _after_note_signed(note) -> None:
+def _after_note_signed(note: SessionNote) -> None:
     """Run inside the signing transaction once a note is signed.
 
     The safety work hooks in here: it raises an alert from `note.risk_level` and
     `note.risk_text` in the same transaction, so a risk signal is never lost.
     """
     raise_for_review(client=note.session.course.client, level=note.risk_level, text=note.risk_text, obj=note,
-                     actor=Actor(note.signed_by) if note.signed_by_id else None)
+                     actor=Actor(note.signed_by) if note.signed_by is not None else None)

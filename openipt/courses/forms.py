@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.courses.models import Attendance, Frequency, RiskLevel, SessionMode
 from openipt.courses.state import protocol
 
@@ -67,7 +67,7 @@ class StartCourseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["format_id"].choices = format_choices()
+        choice_field(self, "format_id").choices = format_choices()
 
     def first_session(self):
         data = self.cleaned_data
@@ -107,9 +107,9 @@ class FocusForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["primary_area"].choices = area_choices(_("Not chosen yet"))
-        self.fields["secondary_area"].choices = area_choices(_("None"))
-        self.fields["dispute_stage"].choices = stage_choices()
+        choice_field(self, "primary_area").choices = area_choices(_("Not chosen yet"))
+        choice_field(self, "secondary_area").choices = area_choices(_("None"))
+        choice_field(self, "dispute_stage").choices = stage_choices()
 
 
 class EndingForm(forms.Form):
@@ -133,7 +133,7 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices(_("Any"))
+        choice_field(self, "area").choices = area_choices(_("Any"))
 
 
 class GoalEditForm(GoalForm):
@@ -178,7 +178,7 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["techniques"].choices = technique_choices()
+        choice_field(self, "techniques").choices = technique_choices()
 
     def note_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in (

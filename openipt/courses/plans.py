@@ -165,7 +165,9 @@ def _collect(
     return result
 
 
-def _carry(protocol: Protocol, steps: list[PlannedStep], last: LastSession | None, lang: str | None):
+def _carry(
+    protocol: Protocol, steps: list[PlannedStep], last: LastSession | None, lang: str | None
+) -> tuple[tuple[PlannedStep, ...], tuple[CarriedItem, ...]]:
     if last is None:
         return tuple(steps), ()
     done = set(last.done_step_ids)

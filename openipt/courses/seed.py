@@ -135,7 +135,7 @@ def _demo_course(world, client: Client, spec) -> Course | None:
         end_review=("Mood much better; the client repaired two friendships through her own effort." if status in (
             CourseStatus.COMPLETED, CourseStatus.MAINTENANCE) else ""),
     )
-    moves = [("", CourseStatus.PLANNED if status == CourseStatus.PLANNED else CourseStatus.ACTIVE)]
+    moves: list[tuple[str, str]] = [("", CourseStatus.PLANNED if status == CourseStatus.PLANNED else CourseStatus.ACTIVE)]
     if phase in ("middle", "termination"):
         moves.append(("initial", "middle"))
     if phase == "termination":
@@ -304,7 +304,8 @@ def _synth_batch(world, org, rng, client_ids, staff_of, w: _Writer) -> None:
     w.insert(Course, COURSE_COLUMNS, course_rows)
     course_of = dict(Course.objects.filter(organisation=org, client_id__in=list(plans)).values_list("client_id", "pk"))
     world.course_ids.extend(course_of[c] for c in client_ids if c in course_of)
-    session_rows, goal_rows, attended_of = [], [], {}
+    session_rows, goal_rows = [], []
+    attended_of: dict[int, list[int]] = {}
     for client_id, (held, step, start, bounds, phase, minutes, status, total, area, _therapist) in plans.items():
         course_id = course_of[client_id]
         for number in range(1, held + 1):

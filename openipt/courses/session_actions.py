@@ -6,8 +6,9 @@ Audit event types are registered in `actions.py`; the hook run when a note is si
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -37,6 +38,7 @@ from openipt.courses.errors import CourseCode
 from openipt.courses.models import (
     Addendum,
     Attendance,
+    Course,
     CourseStatus,
     Goal,
     GoalRating,
@@ -57,7 +59,7 @@ AUTOSAVE_AUDIT_GAP = timedelta(minutes=10)
 NOTE_FIELDS = ("mood", "events", "people", "strategy_work", "client_will_try", "risk_text")
 
 
-def _check_when(when, field: str = "date") -> datetime:
+def _check_when(when: object, field: str = "date") -> datetime:
     if not isinstance(when, datetime) or timezone.is_naive(when):
         raise ActionError(_("Enter a date and a time."), field=field)
     local_day = timezone.localtime(when).date()
@@ -72,14 +74,14 @@ def _check_when(when, field: str = "date") -> datetime:
     return when
 
 
-def _check_duration_mode(duration, mode) -> None:
+def _check_duration_mode(duration: object, mode: object) -> None:
     if isinstance(duration, bool) or not isinstance(duration, int) or not 5 <= duration <= 240:
         raise ActionError(_("Enter a length from 5 to 240 minutes."), field="duration")
     if mode not in SessionMode.values:
         raise ActionError(_("Choose in person, video or phone."), field="mode")
 
 
-def _schedule(actor: Actor, course, when, duration, mode) -> Session:
+def _schedule(actor: Actor, course: Course, when: datetime, duration: int, mode: str) -> Session:
     _check_when(when)
     _check_duration_mode(duration, mode)
     number = (Session.objects.filter(course=course).aggregate(m=Max("number"))["m"] or 0) + 1
@@ -103,13 +105,13 @@ def _schedule(actor: Actor, course, when, duration, mode) -> Session:
 
 
 @transaction.atomic
-def add_session(actor: Actor, course_id, *, when: datetime, duration: int, mode: str) -> Session:
+def add_session(actor: Actor, course_id: int | str, *, when: datetime, duration: int, mode: str) -> Session:
     """Schedule the next session of the contract (today or later)."""
     course = course_for_change(actor, course_id)
     return _schedule(actor, course, when, duration, mode)
 
 
-def _session_for_change(actor: Actor, course_id, number):
+def _session_for_change(actor: Actor, course_id: int | str, number: int) -> tuple[Course, Session]:
     course = course_for_change(actor, course_id)
     session = Session.objects.filter(course=course, number=number).first() if isinstance(number, int) else None
     if session is None:
@@ -118,13 +120,13 @@ def _session_for_change(actor: Actor, course_id, number):
     return course, session
 
 
-def _note_locked(session) -> bool:
+def _note_locked(session: Session) -> bool:
     note = note_of(session)
     return note is not None and note.is_signed
 
 
 @transaction.atomic
-def reschedule_session(actor: Actor, course_id, number, *, when: datetime, duration: int, mode: str, expected_version: int) -> Session:
+def reschedule_session(actor: Actor, course_id: int | str, number: int, *, when: datetime, duration: int, mode: str, expected_version: int) -> Session:
     """Move a session that has not happened yet to another time, length or way of meeting."""
     course, session = _session_for_change(actor, course_id, number)
     if session.attendance != Attendance.SCHEDULED:
@@ -144,7 +146,7 @@ def reschedule_session(actor: Actor, course_id, number, *, when: datetime, durat
 
 
 @transaction.atomic
-def record_attendance(actor: Actor, course_id, number, attendance: str) -> Session:
+def record_attendance(actor: Actor, course_id: int | str, number: int, attendance: str) -> Session:
     """Record whether the client attended; missed sessions still count toward the contract."""
     if attendance not in Attendance.values:
         raise ActionError(_("Choose attended, cancelled, did not attend or scheduled."), field="attendance")
@@ -174,7 +176,7 @@ def record_attendance(actor: Actor, course_id, number, attendance: str) -> Sessi
 
 
 @transaction.atomic
-def tick_steps(actor: Actor, course_id, number, step_ids) -> Session:
+def tick_steps(actor: Actor, course_id: int | str, number: int, step_ids: Iterable[object] | None) -> Session:
     """Store which steps of the session plan were done."""
     course, session = _session_for_change(actor, course_id, number)
     if _note_locked(session):
@@ -193,35 +195,61 @@ def tick_steps(actor: Actor, course_id, number, step_ids) -> Session:
     return session
 
 
-def _clean_note(data: dict) -> dict:
-    cleaned = {name: _text(data.get(name, ""), name, limit=MAX_TEXT) for name in NOTE_FIELDS}
-    techniques = data.get("techniques") or []
+class NoteFields(TypedDict):
+    """A session note's fields once checked, ready to store."""
+
+    mood: str
+    events: str
+    people: str
+    strategy_work: str
+    client_will_try: str
+    risk_text: str
+    techniques: list[str]
+    risk_reviewed: bool | None
+    risk_level: str
+
+
+def _clean_techniques(value: object) -> list[str]:
+    techniques = value or []
     if isinstance(techniques, str):
         techniques = [techniques]
+    if not isinstance(techniques, Iterable):
+        raise ActionError(_("Choose techniques from the list."), field="techniques")
     known = {t.id for t in protocol().techniques()}
-    chosen = []
-    for technique in techniques:
-        technique = str(technique)[:80]
+    chosen: list[str] = []
+    for given in techniques:
+        technique = str(given)[:80]
         if technique not in known:
             raise ActionError(_("Choose techniques from the list."), field="techniques")
         if technique not in chosen:
             chosen.append(technique)
-    cleaned["techniques"] = chosen
+    return chosen
+
+
+def _clean_note(data: Mapping[str, object]) -> NoteFields:
+    def text(name: str) -> str:
+        return _text(data.get(name, ""), name, limit=MAX_TEXT)
+
+    mood, events, people = text("mood"), text("events"), text("people")
+    strategy_work, client_will_try, risk_text = text("strategy_work"), text("client_will_try"), text("risk_text")
+    techniques = _clean_techniques(data.get("techniques"))
     reviewed = data.get("risk_reviewed")
     if reviewed not in (True, False, None):
         raise ActionError(_("Say whether risk was reviewed: yes or no."), field="risk_reviewed")
-    cleaned["risk_reviewed"] = reviewed
     level = data.get("risk_level") or RiskLevel.NONE
-    if level not in RiskLevel.values:
+    if not isinstance(level, str) or level not in RiskLevel.values:
         raise ActionError(_("Choose none, low, medium or high."), field="risk_level")
-    cleaned["risk_level"] = level
-    return cleaned
+    return NoteFields(
+        mood=mood, events=events, people=people, strategy_work=strategy_work, client_will_try=client_will_try,
+        risk_text=risk_text, techniques=techniques, risk_reviewed=None if reviewed is None else bool(reviewed),
+        risk_level=level,
+    )
 
 
 OWN_RACE_WINDOW = timedelta(minutes=2)
 
 
-def _own_race(actor: Actor, note, expected_version) -> bool:
+def _own_race(actor: Actor, note: SessionNote | None, expected_version: object) -> bool:
     """True when a save is one version behind only because the same person's autosave landed first.
 
     Pressing "Save draft" while an autosave is on its way sends the version from before that
@@ -238,7 +266,7 @@ def _own_race(actor: Actor, note, expected_version) -> bool:
 
 
 @transaction.atomic
-def save_note(actor: Actor, course_id, number, data: dict, *, expected_version: int, autosave: bool = False) -> SessionNote:
+def save_note(actor: Actor, course_id: int | str, number: int, data: Mapping[str, object], *, expected_version: int, autosave: bool = False) -> SessionNote:
     """Save the session note as a draft; refuse if signed, or if someone else saved since it was opened."""
     course, session = _session_for_change(actor, course_id, number)
     note = SessionNote.objects.select_for_update().filter(session=session).first()
@@ -281,7 +309,7 @@ def save_note(actor: Actor, course_id, number, data: dict, *, expected_version: 
 
 
 @transaction.atomic
-def sign_note(actor: Actor, course_id, number, *, expected_version: int) -> SessionNote:
+def sign_note(actor: Actor, course_id: int | str, number: int, *, expected_version: int) -> SessionNote:
     """Sign and lock a note; refuse an empty note, an unrecorded attendance or an unanswered risk review."""
     course, session = _session_for_change(actor, course_id, number)
     note = SessionNote.objects.select_for_update().filter(session=session).first()
@@ -316,7 +344,7 @@ def sign_note(actor: Actor, course_id, number, *, expected_version: int) -> Sess
 
 
 @transaction.atomic
-def add_addendum(actor: Actor, course_id, number, text: str) -> Addendum:
+def add_addendum(actor: Actor, course_id: int | str, number: int, text: str) -> Addendum:
     """Add a dated correction or addition to a signed note."""
     course, session = _session_for_change(actor, course_id, number)
     note = note_of(session)
@@ -329,7 +357,9 @@ def add_addendum(actor: Actor, course_id, number, text: str) -> Addendum:
 
 
 @transaction.atomic
-def rate_goals(actor: Actor, course_id, number, ratings: dict) -> list[GoalRating]:
+def rate_goals(
+    actor: Actor, course_id: int | str, number: int, ratings: Mapping[int, tuple[object, object]]
+) -> list[GoalRating]:
     """Store 0–10 ratings (with optional comments) of the course's goals for one session.
 
     `ratings` maps goal id to (rating or None, comment); None removes that session's rating.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openipt.courses.models import Attendance, CourseStatus, Phase, Session
+from openipt.courses.models import Attendance, Course, CourseStatus, Phase, Session, SessionNote
 from openipt.courses.plans import LastSession, PlanError, SessionPlan, build_session_plan
 from openipt.courses.state import protocol
 
@@ -48,14 +48,16 @@ def last_session_of(course, previous: Session | None, lang: str | None = None) -
     return LastSession(previous.number, previous.phase, planned, tuple(previous.done_step_ids or ()), to_try)
 
 
-def _has_note(session) -> bool:
+def _has_note(session: Session) -> bool:
     try:
         return session.note is not None
     except Session.note.RelatedObjectDoesNotExist:
         return False
 
 
-def plan_for(course, session, previous: Session | None = None, lang: str | None = None, *, with_last: bool = True):
+def plan_for(
+    course: Course, session: Session, previous: Session | None = None, lang: str | None = None, *, with_last: bool = True
+) -> tuple[SessionPlan | None, str]:
     """Return (plan, problem): the session plan, or None and a sentence saying why there is none."""
     last = last_session_of(course, previous, lang) if with_last else None
     try:
@@ -64,6 +66,6 @@ def plan_for(course, session, previous: Session | None = None, lang: str | None 
         return None, str(exc)
 
 
-def note_of(session):
+def note_of(session: Session) -> SessionNote | None:
     """Return the session's note or None."""
     return session.note if _has_note(session) else None

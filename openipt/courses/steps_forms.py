@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openipt.core.forms import choice_field
 from openipt.courses.forms import long_text
 from openipt.courses.review_actions import AREAS, FINDING_WORDS, FINDINGS
 from openipt.courses.steps_models import (
@@ -53,7 +54,7 @@ class EndEarlyForm(forms.Form):
 
     def __init__(self, *args, sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ending_session"].choices = [("", "—")] + [(s, _("Session %(n)d") % {"n": s}) for s in sessions]
+        choice_field(self, "ending_session").choices = [("", "—")] + [(s, _("Session %(n)d") % {"n": s}) for s in sessions]
 
 
 class LetterForm(forms.Form):

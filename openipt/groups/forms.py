@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openipt.accounts.models import Membership, Role
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.groups.models import SESSIONS_MAX, SESSIONS_MIN, SIZE_MAX, SIZE_MIN, Outcome, Weekday
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from openipt.accounts.actor import Actor
 
 YES_NO = [("", _("Choose")), ("yes", _("Yes")), ("no", _("No"))]
@@ -34,7 +37,9 @@ class ProgrammeForm(forms.Form):
                                          required=False)
 
 
-def _staff_choices(organisation_id: int, roles, blank: str):
+def _staff_choices(
+    organisation_id: int, roles: Iterable[str], blank: StrOrPromise
+) -> list[tuple[int | str, StrOrPromise]]:
     rows = (Membership.objects.filter(organisation_id=organisation_id, role__in=roles, is_active=True)
             .select_related("user").order_by("user__display_name", "user__username"))
     return [("", blank)] + [(m.pk, f"{m.user} ({m.get_role_display()})") for m in rows]
@@ -59,9 +64,9 @@ class GroupDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         org = actor.organisation_id
         leaders = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)
-        self.fields["facilitator"].choices = _staff_choices(org, leaders, _("Choose"))
-        self.fields["co_facilitator"].choices = _staff_choices(org, leaders, _("Nobody"))
-        self.fields["supervisor"].choices = _staff_choices(org, (Role.SUPERVISOR,), _("Choose"))
+        choice_field(self, "facilitator").choices = _staff_choices(org, leaders, _("Choose"))
+        choice_field(self, "co_facilitator").choices = _staff_choices(org, leaders, _("Nobody"))
+        choice_field(self, "supervisor").choices = _staff_choices(org, (Role.SUPERVISOR,), _("Choose"))
 
 
 class GroupForm(GroupDetailsForm):
@@ -79,7 +84,7 @@ class GroupForm(GroupDetailsForm):
 
     def __init__(self, *args, actor: Actor, programmes, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["programme"].choices = [("", _("Choose"))] + [(p.pk, p.name) for p in programmes]
+        choice_field(self, "programme").choices = [("", _("Choose"))] + [(p.pk, p.name) for p in programmes]
 
 
 class GroupEditForm(GroupDetailsForm):
@@ -108,8 +113,8 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, clients, areas, items, kind, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].choices = [("", _("Choose"))] + [(c.pk, f"{c.display_name} ({c.record_number})") for c in clients]
-        self.fields["problem_area"].choices = [("", _("Not chosen yet"))] + [(a.id, a.name) for a in areas]
+        choice_field(self, "client").choices = [("", _("Choose"))] + [(c.pk, f"{c.display_name} ({c.record_number})") for c in clients]
+        choice_field(self, "problem_area").choices = [("", _("Not chosen yet"))] + [(a.id, a.name) for a in areas]
         self.phq_fields = []
         for n, item in enumerate(items, start=1):
             name = f"q{n}"

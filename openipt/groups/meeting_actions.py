@@ -25,18 +25,21 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError
+from openipt.core.numbers import as_id
 from openipt.courses import group_courses
 from openipt.courses.goal_actions import add_goal
-from openipt.courses.models import OPEN_STATUSES
+from openipt.courses.models import OPEN_STATUSES, Course
 from openipt.courses.state import protocol
 from openipt.groups import access
 from openipt.groups.actions import _add, _member_course, _text, checks_to_do, group_for_change, today
-from openipt.groups.models import GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.groups.models import Group, GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome
 from openipt.measures.actions import enter_paper
 from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.protocol.model import Step
 
 MEETING_RECORDED = register("group.meeting_recorded", "Individual group meeting recorded")
 MEETING_VIEWED = register("group.meeting_viewed", "Individual group meeting viewed")
@@ -45,19 +48,19 @@ PHQ9_ITEMS = tuple(f"q{n}" for n in range(1, 10))
 NOT_JOINING = (Outcome.DECLINED, Outcome.REFERRED, Outcome.NOT_SUITABLE)
 
 
-def plan_steps(kind: str):
+def plan_steps(kind: str) -> list[Step]:
     """Return the protocol's steps for a pre-group or mid-group meeting."""
     sets = protocol().plan_sets_for("group", kind)
     return [step for plan in sets for step in plan.steps]
 
 
-def _yes_no(value, field: str) -> bool:
+def _yes_no(value: object, field: str) -> bool:
     if value is True or value is False:
         return value
     raise ActionError(_("Answer yes or no. Ask it in your own words, gently and directly."), field=field)
 
 
-def answer_value(value) -> int | None:
+def answer_value(value: object) -> int | None:
     """Return a PHQ answer 0-3 given as a whole number or its digit, or None for anything else."""
     if isinstance(value, bool):
         return None
@@ -68,14 +71,14 @@ def answer_value(value) -> int | None:
     return None
 
 
-def _answers(answers) -> dict:
+def _answers(given: Mapping[str, object] | None) -> dict[str, int | None]:
     """Return PHQ-9 answers for the measures app: all nine required, the difficulty item optional."""
-    answers = dict(answers or {})
+    answers = dict(given or {})
     missing = [item for item in PHQ9_ITEMS if answers.get(item) in (None, "")]
     if missing:
         raise ActionError(_("Answer all nine PHQ-9 questions (%(n)d have no answer yet).") % {"n": len(missing)},
                           field=missing[0])
-    values = {}
+    values: dict[str, int | None] = {}
     for item in (*PHQ9_ITEMS, "difficulty"):
         value = answers.get(item)
         if value in (None, ""):
@@ -116,13 +119,13 @@ class _Checked:
     """A meeting record after every check, with the texts trimmed and the outcome settled."""
 
     record: MeetingRecord
-    answers: dict
+    answers: dict[str, int | None]
     at_risk: bool
     steps: list[str]
 
 
 @transaction.atomic
-def record_meeting(actor: Actor, group_id, client_id, record: MeetingRecord) -> Meeting:
+def record_meeting(actor: Actor, group_id: int | str, client_id: int | str, record: MeetingRecord) -> Meeting:
     """Record a pre-group or mid-group meeting; an invitation accepted adds the client to the group."""
     group, client, member = _meeting_place(actor, group_id, client_id, record.kind)
     checked = _checked(record)
@@ -155,14 +158,16 @@ def record_meeting(actor: Actor, group_id, client_id, record: MeetingRecord) -> 
     return meeting
 
 
-def _meeting_place(actor: Actor, group_id, client_id, kind: str):
+def _meeting_place(
+    actor: Actor, group_id: int | str, client_id: int | str, kind: str
+) -> tuple[Group, Client, Member | None]:
     """Return the group, the client and their membership (or None), after checking the meeting fits."""
     group = group_for_change(actor, group_id)
     if not access.can_run(actor, group):
         raise ActionError(_("Only the group's facilitators hold these meetings."), code="forbidden")
     if kind not in MeetingKind.values:
         raise ActionError(_("Choose a meeting before the group or half way through."), field="kind")
-    client = visible_clients(actor).filter(pk=access._int(client_id)).first()
+    client = _visible_client(actor, client_id)
     if client is None:
         raise ActionError(_("Choose one of your clients."), field="client")
     if group.status == GroupStatus.ENDED:
@@ -175,6 +180,11 @@ def _meeting_place(actor: Actor, group_id, client_id, kind: str):
         raise ActionError(_("%(name)s is already in this group. Record a half-way meeting instead.")
                           % {"name": client.display_name}, field="client")
     return group, client, member
+
+
+def _visible_client(actor: Actor, client_id: int | str) -> Client | None:
+    pk = as_id(client_id)
+    return visible_clients(actor).filter(pk=pk).first() if pk is not None else None
 
 
 def _checked(record: MeetingRecord) -> _Checked:
@@ -232,7 +242,7 @@ def _mid_group_outcome(record: MeetingRecord, at_risk: bool) -> str:
     return Outcome.REFERRED if at_risk else ""
 
 
-def _raise_alert(actor: Actor, group, meeting: Meeting, record: MeetingRecord) -> None:
+def _raise_alert(actor: Actor, group: Group, meeting: Meeting, record: MeetingRecord) -> None:
     """Raise a high-severity safety alert for a plan or an attempt disclosed at the meeting."""
     what = []
     if record.current_plan:
@@ -244,7 +254,7 @@ def _raise_alert(actor: Actor, group, meeting: Meeting, record: MeetingRecord) -
     safety_api.raise_for_review(client=meeting.client, level="high", text=text, obj=meeting, actor=actor)
 
 
-def _carry_focus(actor: Actor, course, record: MeetingRecord) -> None:
+def _carry_focus(actor: Actor, course: Course, record: MeetingRecord) -> None:
     """Carry the problem area and the goal named at the meeting into the client's group course."""
     if record.problem_area:
         group_courses.record_group_focus(actor, course, record.problem_area, record.problem_words or record.mood_link)
@@ -253,20 +263,20 @@ def _carry_focus(actor: Actor, course, record: MeetingRecord) -> None:
         add_goal(actor, course.pk, text=goal, area=record.problem_area)
 
 
-def _follow_invitation(actor: Actor, group, client, course, record: MeetingRecord) -> None:
+def _follow_invitation(actor: Actor, group: Group, client: Client, course: Course, record: MeetingRecord) -> None:
     """Add an invited client to the group; end the group course of one who is not joining."""
     if record.outcome == Outcome.INVITED:
         _add(actor, group, client, record.problem_words)
     elif record.outcome in NOT_JOINING:
-        reason = {Outcome.REFERRED: _("Referred for urgent help instead of the group"),
+        reasons: dict[str, str] = {Outcome.REFERRED: _("Referred for urgent help instead of the group"),
                   Outcome.DECLINED: _("Invited to the group and said no"),
-                  Outcome.NOT_SUITABLE: _("Not invited to the group")}[record.outcome]
-        group_courses.end_group_course(actor, course, reason)
+                  Outcome.NOT_SUITABLE: _("Not invited to the group")}
+        group_courses.end_group_course(actor, course, reasons[record.outcome])
 
 
 @transaction.atomic
-def rescue_refused_screen(actor: Actor, group_id, client_id, *, current_plan: bool, recent_attempt: bool,
-                          phq9_item9=None) -> bool:
+def rescue_refused_screen(actor: Actor, group_id: int | str, client_id: int | str, *, current_plan: bool, recent_attempt: bool,
+                          phq9_item9: object = None) -> bool:
     """Raise an alert for a safety answer in a meeting form that could not be saved; return True if raised.
 
     A facilitator who records "yes" to a current plan or a recent attempt and whose form is refused
@@ -279,7 +289,7 @@ def rescue_refused_screen(actor: Actor, group_id, client_id, *, current_plan: bo
     group = access.get_group(actor, group_id)
     if group is None or not access.can_run(actor, group):
         return False
-    client = visible_clients(actor).filter(pk=access._int(client_id)).first()
+    client = _visible_client(actor, client_id)
     if client is None:
         return False
     raised = []

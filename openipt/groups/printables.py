@@ -51,5 +51,6 @@ def guide_pdf(actor: Actor, session) -> bytes:
 def sheet_pdf(actor: Actor, session) -> bytes:
     context = _base(actor, session)
     context["members"] = list(access.active_members(actor, session.group))
-    context["items"] = [i for i in instruments.get("phq9").items if i.id != "difficulty"]
+    phq9 = instruments.get("phq9")
+    context["items"] = [i for i in phq9.items if i.id != "difficulty"] if phq9 is not None else []
     return _render("groups/print/sheet.html", context)

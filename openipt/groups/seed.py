@@ -30,7 +30,7 @@ from openipt.groups.models import (
 DEMO_PROGRAMME = "Community groups"
 
 # (group name, language, weekday, weeks since the first session, members: (given, family, area, words, scores))
-DEMO_GROUPS = [
+DEMO_GROUPS: list[tuple[str, str, int, int, list[tuple[str, str, str, str, list[int | None]]]]] = [
     ("Tuesday group, Nansana", "Luganda", 1, 4, [
         ("Sarah", "Nalubega", "grief", "My mother died and I cannot stop crying", [18, 16, 14, 12]),
         ("Esther", "Namusoke", "role_dispute", "My husband and I fight about money", [16, 15, 15, 13]),
@@ -48,9 +48,9 @@ DEMO_GROUPS = [
 ]
 
 
-def _answers(total: int) -> dict:
+def _answers(total: int) -> dict[str, int]:  # every demo member has a pre-group score
     """PHQ-9 answers that add up to `total` (item 9 kept at 0)."""
-    values = {}
+    values: dict[str, int] = {}
     left = total
     for n in range(1, 9):
         values[f"q{n}"] = min(3, left)
@@ -82,7 +82,7 @@ def add_demo_groups(world) -> None:
                                                               if given not in ("Paul", "Peter", "Moses", "Isaac") else "male"},
                                                       assign_to=facilitator.membership, status=ClientStatus.ACTIVE)
             meeting_actions.record_meeting(facilitator, group.pk, client.pk, meeting_actions.MeetingRecord(
-                kind="pre_group", held_on=start - timedelta(days=5), phq9=_answers(scores[0]), current_plan=False,
+                kind="pre_group", held_on=start - timedelta(days=5), phq9=_answers(scores[0] or 0), current_plan=False,
                 recent_attempt=False, mood_link="Low mood began when this problem started.", problem_area=area,
                 problem_words=words, goal="Feel closer to the people around me", outcome="invited",
                 done_step_ids=[s.id for s in meeting_actions.plan_steps("pre_group")]))
@@ -172,14 +172,14 @@ def add_synthetic_groups(world, per_group: int = 8, clients_per_group: int = 20)
                                   added_by=group.facilitator,
                                   status=MemberStatus.FINISHED if group.status == GroupStatus.ENDED else MemberStatus.ACTIVE))
     Member.objects.bulk_create(members, batch_size=2000)
-    held = GroupSession.objects.filter(group__in=groups, held=True).values_list("pk", "group_id")
+    held_sessions = GroupSession.objects.filter(group__in=groups, held=True).values_list("pk", "group_id")
     member_ids: dict[int, list[int]] = {}
     for member_id, group_id in Member.objects.filter(group__in=groups).values_list("pk", "group_id"):
         member_ids.setdefault(group_id, []).append(member_id)
     now = timezone.now()
     leader = {g.pk: g.facilitator_id for g in groups}
     marks = []
-    for session_id, group_id in held:
+    for session_id, group_id in held_sessions:
         for member_id in member_ids.get(group_id, []):
             marks.append(Attendance(session_id=session_id, member_id=member_id, marked_at=now,
                                     marked_by_id=leader[group_id],

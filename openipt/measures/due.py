@@ -247,7 +247,7 @@ def course_items(course, schedules, sessions, administrations, now: datetime | N
             for d in schedule.dates.all():
                 key = key_for(course.pk, code, on=d.on)
                 admin = done.get(key)
-                at = date_start(d.on)
+                at: datetime | None = date_start(d.on)
                 items.append(DueItem(key, course.pk, client_id, code, None, d.on, at,
                                      state_at(at, now, done=admin is not None), admin))
             continue

@@ -94,8 +94,8 @@ def ndjson_lines(kind: str, organisation, clients: QuerySet, administrations: Qu
     exporter = exporter_for(organisation)
     if kind == "Patient":
         with_scores = completed(administrations).values("client_id")
-        for record in iter_patients(clients.filter(pk__in=with_scores)):
-            yield ndjson_line(exporter.patient(record, identifiable=identifiable))
+        for patient in iter_patients(clients.filter(pk__in=with_scores)):
+            yield ndjson_line(exporter.patient(patient, identifiable=identifiable))
     elif kind == "Questionnaire":
         codes = sorted(set(completed(administrations).order_by().values_list("instrument_code", flat=True).distinct()))
         for code in codes:
@@ -120,7 +120,9 @@ class _ClientWindow:
         self.cache: dict[int, PatientRecord] = {}
         self.last_loaded = 0
 
-    def get(self, key, default=None):
+    def get(self, key: int | str, default: PatientRecord | None = None) -> PatientRecord | None:
+        if not isinstance(key, int):  # client ids are whole numbers
+            return default
         found = self.cache.get(key)
         if found is None and key > self.last_loaded:
             rows = list(self.clients.filter(pk__gte=key).order_by("pk").values_list(*CLIENT_FIELDS)[:CHUNK])

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.measures import instruments
 from openipt.measures.actions import AnswersError
 from openipt.measures.models import Rule
@@ -31,10 +31,12 @@ class AnswersForm(forms.Form):
         self.staff = staff
         initial_answers = initial_answers or {}
         safety = {s.item for s in instrument.safety_items}
+        self.item_choices: dict[str, list[tuple[str, str]]] = {}  # each item's radio options, as its field has them
         for item in instrument.items:
             choices = [(str(o.value), o.label) for o in item.options]
             if staff:
                 choices.append((BLANK, _("Left blank")))
+            self.item_choices[item.id] = choices
             required = staff or item.scored or item.id in safety
             self.fields[item.id] = forms.ChoiceField(
                 label=item.text, choices=choices, required=required, widget=forms.RadioSelect,
@@ -86,7 +88,7 @@ class AnswersForm(forms.Form):
             bound = self[item.id]
             current = str(bound.value()) if bound.value() not in (None, "") else ""
             options = [{"value": value, "label": label, "checked": value == current,
-                        "id": f"id_{item.id}_{i}"} for i, (value, label) in enumerate(bound.field.choices)]
+                        "id": f"id_{item.id}_{i}"} for i, (value, label) in enumerate(self.item_choices[item.id])]
             confirm = self[SAFETY_BLANK] if item.id in safety and self.staff and current == BLANK else None
             out.append({"item": item, "field": bound, "options": options, "number": n, "total": total,
                         "optional": not bound.field.required, "safety": item.id in safety, "confirm": confirm})
@@ -121,7 +123,7 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instrument_code"].choices = [(i.code, f"{i.short_name} — {i.name}") for i in instruments.usable()]
+        choice_field(self, "instrument_code").choices = [(i.code, f"{i.short_name} — {i.name}") for i in instruments.usable()]
 
     def clean_dates(self):
         return _parse_dates(self.cleaned_data.get("dates", ""))
@@ -142,10 +144,10 @@ class EnterForm(forms.Form):
                 choices=[(str(p.pk), p.display_name) for p in partners],
                 error_messages={"required": gettext_lazy("Choose which partner filled in this form.")})
             self.order_fields(["partner"])
-        self.fields["instrument_code"].choices = [
+        choice_field(self, "instrument_code").choices = [
             (i.code, f"{i.short_name}{' ' + _('(clinician-rated)') if i.kind == 'clinician' else ''}")
             for i in instruments.usable()]
-        self.fields["session_number"].choices = [("", _("Not tied to a session"))] + [
+        choice_field(self, "session_number").choices = [("", _("Not tied to a session"))] + [
             (str(s.number), _("Session %(n)d (%(date)s)") % {
                 "n": s.number, "date": formats.date_format(timezone.localtime(s.scheduled_start), "j M Y")})
             for s in sessions]
@@ -177,7 +179,8 @@ class ImportForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Or paste the JSON"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("file") and not (data.get("text") or "").strip():
             raise forms.ValidationError(_("Choose a file, or paste the JSON."))
         return data

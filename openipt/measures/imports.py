@@ -37,6 +37,7 @@ from openipt.measures.models import Administration, Source, Status
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_RESOURCES = 20000
@@ -207,7 +208,7 @@ def import_text(actor: Actor, text: str | bytes) -> ImportResult:
                        .values_list("external_id", flat=True))
         existing_own = {str(u) for u in Administration.objects.filter(
             organisation_id=actor.organisation_id, uuid__in=own).values_list("uuid", flat=True)}
-        touched: dict[int, object] = {}
+        touched: dict[int, Client] = {}
         for _where, parsed, inst, client in checked:
             ext = _external_id(parsed)
             mine = _own_uuid(parsed)

@@ -112,7 +112,7 @@ class Schedule(models.Model):
             return True
         if self.rule == Rule.START_END:
             return number in (1, planned)
-        if self.rule == Rule.EVERY_N:
+        if self.rule == Rule.EVERY_N and self.every_n is not None:  # the database requires every_n with this rule
             return number % self.every_n == 0 or (self.at_start and number == 1) or (self.at_end and number == planned)
         return False
 
@@ -254,7 +254,8 @@ class Administration(models.Model):
 
         if not self.unanswered_safety_items:
             return ""
-        return safety_items.unanswered_words(instruments.get(self.instrument_code))
+        inst = instruments.get(self.instrument_code)
+        return safety_items.unanswered_words(inst) if inst is not None else ""
 
     @property
     def safety_answer_followup(self) -> bool:

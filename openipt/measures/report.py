@@ -84,14 +84,15 @@ def report_context(course, *, version: str, made_by=None, client=None) -> dict:
                      "last_band": _band(s.inst, last.total) if last else None,
                      "words": _change_words(s)})
     held = sum(1 for x in data.sessions if x.attendance == "attended")
-    charted = next((r for r in rows if r["s"].inst.code == instruments.DEPRESSION), rows[0] if rows else None)
+    summaries = list(data.instruments)  # the same order as `rows`
+    charted = next((s for s in summaries if s.inst.code == instruments.DEPRESSION), summaries[0] if summaries else None)
     return {
         "course": course, "client": client, "summary": data, "rows": rows, "goals": goals,
         "format": format_name(course), "area": _area_name(course), "held": held, "version": version,
         "made_at": timezone.localtime(), "made_by": made_by,
         "definitions": [d for d in summary.definitions() if d[0] in _REPORT_TERMS()],
-        "chart": charted["s"].chart if charted and charted["s"].administrations else None,
-        "chart_rows": _chart_rows(charted["s"].chart) if charted and charted["s"].administrations else [],
+        "chart": charted.chart if charted and charted.administrations else None,
+        "chart_rows": _chart_rows(charted.chart) if charted and charted.administrations else [],
     }
 
 

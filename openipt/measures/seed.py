@@ -29,10 +29,11 @@ from openipt.clients.models import Client, ClientSignal
 from openipt.courses.models import OPEN_STATUSES, Attendance, Course, Session
 from openipt.measures import actions, due, instruments, results
 from openipt.measures.engine import classify
+from openipt.measures.engine.model import Instrument
 from openipt.measures.models import Administration, MeasurePlan, Schedule, Source, Status
 
 # client -> the story their PHQ-9 tells, session by session (None: no score that session)
-DEMO_STORIES = {
+DEMO_STORIES: dict[str, tuple[str, list[int | None]]] = {
     "Tomás Herrera": ("improver", [18, 15, 12, 9, 7, 5]),
     "Fatima Yusuf": ("late responder", [19, 19, 20, 18, 18, None, 17, 12, 9, 7]),
     "Hannah Schmidt": ("non-responder", [15, 15, 16, 14, None]),
@@ -65,6 +66,13 @@ def spread(inst, total: int, rng: random.Random, *, zero: tuple[str, ...] = ()) 
     return out
 
 
+def _instrument(code: str) -> Instrument:
+    inst = instruments.get(code)
+    if inst is None:
+        raise LookupError(f"the demo needs the questionnaire {code!r}, which is not loaded")
+    return inst
+
+
 def _at(session) -> datetime:
     return session.scheduled_start - timedelta(hours=20)
 
@@ -79,7 +87,7 @@ def _demo_one(world, name: str, rng: random.Random) -> int:
     actions.ensure_default_schedule(course)
     _story, totals = DEMO_STORIES[name]
     sessions = {s.number: s for s in Session.objects.filter(course=course)}
-    phq9, gad7, hamd = (instruments.get(c) for c in ("phq9", "gad7", "hamd17"))
+    phq9, gad7, hamd = (_instrument(c) for c in ("phq9", "gad7", "hamd17"))
     gad_plan = next((s for s in Schedule.objects.filter(course=course, instrument_code="gad7")), None)
     therapist = world.members["therapist"]
     made = 0

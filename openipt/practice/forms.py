@@ -11,7 +11,7 @@ from datetime import time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.practice.worksheetdefs import WorksheetDef
 
 MOOD_CHOICES = [(str(n), str(n)) for n in range(11)]
@@ -50,7 +50,7 @@ class StartWorksheetForm(forms.Form):
 
     def __init__(self, *args, definitions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(d.id, d.title) for d in definitions]
+        choice_field(self, "kind").choices = [(d.id, d.title) for d in definitions]
 
 
 class AssignWorksheetForm(StartWorksheetForm):
@@ -68,7 +68,7 @@ def worksheet_form(defn: WorksheetDef, data=None, initial=None) -> forms.Form:
     for f in defn.fields:
         if f.type == "scale":
             fields[f.id] = forms.ChoiceField(label=f.label, help_text=f.help, required=False,
-                                             choices=[("", _("Not chosen"))] + MOOD_CHOICES,
+                                             choices=[("", _("Not chosen")), *MOOD_CHOICES],
                                              widget=forms.Select())
         elif f.type == "text":
             fields[f.id] = forms.CharField(label=f.label, help_text=f.help, required=False, strip=False,
@@ -88,7 +88,7 @@ class AssignReadingForm(forms.Form):
 
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("Choose…"))] + [(t.id, t.title) for t in topics]
+        choice_field(self, "topic").choices = [("", _("Choose…"))] + [(t.id, t.title) for t in topics]
 
 
 class AnswerForm(forms.Form):
@@ -116,9 +116,9 @@ class StartRehearsalForm(forms.Form):
 
     def __init__(self, *args, scenarios=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scenario"].choices = [(s["id"], s["title"]) for s in scenarios]
+        choice_field(self, "scenario").choices = [(s["id"], s["title"]) for s in scenarios]
         if people:
-            self.fields["person"].choices = [("", _("Nobody from the list"))] + [
+            choice_field(self, "person").choices = [("", _("Nobody from the list"))] + [
                 (str(p.get("id")), f"{p.get('name')} ({p.get('relationship')})" if p.get("relationship") else str(p.get("name")))
                 for p in people]
         else:

@@ -79,14 +79,15 @@ def render(text: str, *, top: int = 2) -> str:
             blocks.append(f"<h{level}>{_inline(heading.group(2).strip().rstrip('#').strip())}</h{level}>")
             continue
         bullet, number = _BULLET.match(line), _NUMBER.match(line)
-        if bullet or number:
+        marked = bullet or number
+        if marked:
             tag = "ul" if bullet else "ol"
             flush_para()
             flush_quote()
             if list_tag and list_tag != tag:
                 flush_list()
             list_tag = tag
-            items.append((bullet or number).group(1).strip())
+            items.append(marked.group(1).strip())
             continue
         quoted = _QUOTE.match(line)
         if quoted:

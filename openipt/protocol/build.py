@@ -1,12 +1,26 @@
 """Turn checked content (LocDict mappings) into the typed dataclasses of `model`.
 
-Only called after the schema checks passed, so it can index keys directly.
+Only called after the schema checks passed, so each builder reads its item as the TypedDict of
+`checked` that says what the matching record in `kinds` has checked, and indexes required keys directly.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
+from .checked import (
+    AreaDoc,
+    EntryDoc,
+    FidelityDoc,
+    FormatDoc,
+    GroupGuideDoc,
+    PhaseDoc,
+    PlanDoc,
+    StepDoc,
+    TechniqueDoc,
+    TopicDoc,
+)
 from .model import (
     ChecklistItem,
     Entry,
@@ -26,17 +40,21 @@ from .model import (
     Topic,
 )
 
+# An item as the loader holds it (a LocDict) once it passed its schema check.
+Checked = Mapping[str, Any]
 
-def _t(value: Any) -> tuple:
+
+def _t(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value or ())
 
 
-def _entries(items: Any) -> tuple[Entry, ...]:
+def _entries(items: Iterable[EntryDoc] | None) -> tuple[Entry, ...]:
     return tuple(Entry(i["id"], i["text"]) for i in items or ())
 
 
-def build_format(d: dict) -> Format:
+def build_format(item: Checked) -> Format:
     """Build a Format."""
+    d = cast(FormatDoc, item)  # checked against its record in `kinds`
     group = d.get("group")
     return Format(
         id=d["id"],
@@ -75,14 +93,16 @@ def build_format(d: dict) -> Format:
     )
 
 
-def build_phase(d: dict) -> Phase:
+def build_phase(item: Checked) -> Phase:
     """Build a Phase."""
+    d = cast(PhaseDoc, item)  # checked against its record in `kinds`
     tasks = tuple(Task(t["id"], t["title"], t["description"]) for t in d["tasks"])
     return Phase(d["id"], d["name"], d["order"], d["summary"], tasks)
 
 
-def build_area(d: dict) -> ProblemArea:
+def build_area(item: Checked) -> ProblemArea:
     """Build a ProblemArea."""
+    d = cast(AreaDoc, item)  # checked against its record in `kinds`
     stages = tuple(
         Stage(
             id=s["id"],
@@ -111,12 +131,13 @@ def build_area(d: dict) -> ProblemArea:
     )
 
 
-def build_technique(d: dict) -> Technique:
+def build_technique(item: Checked) -> Technique:
     """Build a Technique."""
+    d = cast(TechniqueDoc, item)  # checked against its record in `kinds`
     return Technique(d["id"], d["name"], d["description"], d.get("example") or "", d.get("topic"))
 
 
-def build_step(d: dict) -> Step:
+def build_step(d: StepDoc) -> Step:
     """Build a Step."""
     return Step(
         id=d["id"],
@@ -130,8 +151,9 @@ def build_step(d: dict) -> Step:
     )
 
 
-def build_plan(d: dict) -> PlanSet:
+def build_plan(item: Checked) -> PlanSet:
     """Build a PlanSet."""
+    d = cast(PlanDoc, item)  # checked against its record in `kinds`
     return PlanSet(
         id=d["id"],
         phase=d["phase"],
@@ -145,19 +167,22 @@ def build_plan(d: dict) -> PlanSet:
     )
 
 
-def build_group_guide(d: dict) -> GroupGuide:
+def build_group_guide(item: Checked) -> GroupGuide:
     """Build a GroupGuide."""
+    d = cast(GroupGuideDoc, item)  # checked against its record in `kinds`
     return GroupGuide(d["id"], d["phase"], d["title"], d["summary"], tuple(build_step(s) for s in d["steps"]))
 
 
-def build_fidelity(d: dict) -> FidelityChecklist:
+def build_fidelity(item: Checked) -> FidelityChecklist:
     """Build a FidelityChecklist."""
+    d = cast(FidelityDoc, item)  # checked against its record in `kinds`
     items = tuple(ChecklistItem(i["id"], i["text"], _t(i.get("formats"))) for i in d["items"])
     return FidelityChecklist(d["id"], d["phase"], d["title"], items, _t(d.get("formats")))
 
 
-def build_topic(meta: dict, body: str, language: str) -> Topic:
+def build_topic(front_matter: Checked, body: str, language: str) -> Topic:
     """Build a Topic."""
+    meta = cast(TopicDoc, front_matter)  # checked against kinds.TopicItem
     return Topic(
         id=meta["id"],
         title=meta["title"],
@@ -170,13 +195,3 @@ def build_topic(meta: dict, body: str, language: str) -> Topic:
         formats=_t(meta.get("formats")),
     )
 
-
-BUILDERS = {
-    "format": build_format,
-    "phase": build_phase,
-    "area": build_area,
-    "technique": build_technique,
-    "plan": build_plan,
-    "group_guide": build_group_guide,
-    "fidelity": build_fidelity,
-}

@@ -50,7 +50,7 @@ def _where(items: Mapping[str, LocDict], ident: str) -> Loc:
 
 def check_references(catalog: Catalog, references: list[Reference], checker: Checker) -> None:
     """Report every reference to an id that does not exist."""
-    known = {
+    known: dict[str, Mapping[str, object]] = {
         "format": catalog.formats,
         "phase": catalog.phases,
         "area": catalog.areas,

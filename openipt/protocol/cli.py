@@ -26,7 +26,7 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     out: TextIO = sys.stdout
 
-    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+    def _print_message(self, message: str, file: object = None) -> None:  # `file` unused: all goes to `out`
         if message:
             self.out.write(message)
 

@@ -9,12 +9,24 @@ The result is checked as a whole; every problem is returned with its file and li
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from openipt.core.content import Loc, LocDict, LocList, MarkdownDoc, load_markdown, parse_yaml
 
-from .build import BUILDERS, build_topic
+from .build import (
+    Checked,
+    build_area,
+    build_fidelity,
+    build_format,
+    build_group_guide,
+    build_phase,
+    build_plan,
+    build_technique,
+    build_topic,
+)
 from .catalog import Catalog, check_references, cross_check
 from .errors import ContentError, ContentErrors
 from .kinds import EXTRA_CHECKS, FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
@@ -22,6 +34,8 @@ from .merge import ADAPTATION, TRANSLATION, check_translation_item, merge_item
 from .model import PackInfo
 from .schema import Checker, Record, label_of
 from .schema import check as check_item
+
+T = TypeVar("T")
 
 CONTENT_ROOT = Path(__file__).resolve().parent / "content"
 BASE_LANGUAGE = "en"
@@ -256,21 +270,23 @@ def _check(record: type[Record], item: LocDict, where: str, checker: Checker) ->
         EXTRA_CHECKS[record](item, label_of(record, item, where), checker)
 
 
+def _build_all(target: dict[str, T], items: Mapping[str, LocDict], build: Callable[[Checked], T]) -> None:
+    """Build each checked item of one kind into `target`, by id."""
+    for ident, item in items.items():
+        target[ident] = build(item)
+
+
 def build_catalog(content: Content, language: str) -> Catalog:
     """Build typed items from content that passed its schema checks."""
     catalog = Catalog(language=language)
-    targets = {
-        "format": catalog.formats,
-        "phase": catalog.phases,
-        "area": catalog.areas,
-        "technique": catalog.techniques,
-        "plan": catalog.plans,
-        "group_guide": catalog.group_guides,
-        "fidelity": catalog.fidelity,
-    }
-    for kind, items in content.items.items():
-        for ident, item in items.items():
-            targets[kind][ident] = BUILDERS[kind](item)
+    items = content.items
+    _build_all(catalog.formats, items.get("format", {}), build_format)
+    _build_all(catalog.phases, items.get("phase", {}), build_phase)
+    _build_all(catalog.areas, items.get("area", {}), build_area)
+    _build_all(catalog.techniques, items.get("technique", {}), build_technique)
+    _build_all(catalog.plans, items.get("plan", {}), build_plan)
+    _build_all(catalog.group_guides, items.get("group_guide", {}), build_group_guide)
+    _build_all(catalog.fidelity, items.get("fidelity", {}), build_fidelity)
     catalog.phases = dict(sorted(catalog.phases.items(), key=lambda kv: kv[1].order))
     for ident, doc in content.topics.items():
         assert doc.meta is not None

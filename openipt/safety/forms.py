@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.safety.models import PLAN_SECTIONS, Severity
 from openipt.safety.rules import OPERATORS, load_shipped
 
@@ -70,7 +70,7 @@ class PlanReviewForm(forms.Form):
         from openipt.safety.plan_review import MEANS
 
         super().__init__(*args, **kwargs)
-        self.fields["means"].choices = [(i, staff_text) for i, staff_text, _client in MEANS]
+        choice_field(self, "means").choices = [(i, staff_text) for i, staff_text, _client in MEANS]
 
 
 class PlanForm(forms.Form):
@@ -149,6 +149,6 @@ class SafeguardingLeadForm(forms.Form):
 
     def __init__(self, choices, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].choices = [("", _("Nobody (tell the admins)"))] + [
+        choice_field(self, "lead").choices = [("", _("Nobody (tell the admins)"))] + [
             (str(m.pk), f"{m.user} ({m.get_role_display()})") for m in choices
         ]

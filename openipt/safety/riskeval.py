@@ -109,7 +109,7 @@ def evaluate(
         if row.kind in kinds:
             fig.as_kind += 1
         wanted = SEVERITY_RANK.get(row.min_severity or "low", 1)
-        if SEVERITY_RANK[result.severity] >= wanted:
+        if result.severity is not None and SEVERITY_RANK[result.severity] >= wanted:  # flagged: always set
             fig.at_severity += 1
     return figures
 

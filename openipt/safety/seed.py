@@ -79,6 +79,7 @@ def add_demo_safety(world) -> None:
     if not SafetyPlan.objects.filter(client=amara).exists():
         therapist = world.actor("therapist")
         first = actions.save_plan(therapist, amara.pk, {k: v for k, v in PLAN.items() if k != "distractions"}, expected_version=0)
+        assert first is not None  # the first save of a plan always makes a version
         actions.save_plan(Actor(world.members["client"]), amara.pk, PLAN, expected_version=first.number)
     if Alert.objects.filter(organisation=org).exists():
         return

@@ -77,10 +77,10 @@ def generate(clients: int, seed: int = 1, *, slug: str | None = None, batch: int
         for i in range(count):
             users.append(User(username=f"{slug}-{role}-{i + 1}", display_name=f"{role.label} {i + 1}", password=password))
     User.objects.bulk_create(users, batch_size=batch)
-    users = {u.username: u for u in User.objects.filter(username__startswith=f"{slug}-")}
+    by_name = {u.username: u for u in User.objects.filter(username__startswith=f"{slug}-")}
     world = SynthWorld(org, rng)
     for role, count in plan:
-        memberships = [Membership(user=users[f"{slug}-{role}-{i + 1}"], organisation=org, role=role) for i in range(count)]
+        memberships = [Membership(user=by_name[f"{slug}-{role}-{i + 1}"], organisation=org, role=role) for i in range(count)]
         Membership.objects.bulk_create(memberships, batch_size=batch)
         world.staff[role.value] = list(Membership.objects.filter(organisation=org, role=role).order_by("pk"))
     sups = world.staff[Role.SUPERVISOR.value]

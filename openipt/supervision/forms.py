@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.supervision.models import Competency, Overall
 from openipt.supervision.scoring import ANSWERS
 
@@ -59,7 +59,7 @@ class SignOffForm(forms.Form):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", _("Choose a person"))] + [(m.pk, str(m.user)) for m in members]
+        choice_field(self, "membership").choices = [("", _("Choose a person"))] + [(m.pk, str(m.user)) for m in members]
 
 
 class WithdrawForm(forms.Form):

@@ -4,6 +4,7 @@ organisation's working hours, which the week calendar offers free slots in."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -27,7 +28,7 @@ def record_today_view(actor: Actor, shown: int) -> None:
     audit.record(TODAY_VIEWED.code, actor=actor, details={"shown": shown})
 
 
-def record_week_view(actor: Actor, monday, shown: int) -> None:
+def record_week_view(actor: Actor, monday: date, shown: int) -> None:
     audit.record(WEEK_VIEWED.code, actor=actor, details={"week": monday.isoformat(), "shown": shown})
 
 

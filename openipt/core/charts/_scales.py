@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import SupportsFloat
 
 from ._base import as_date, fmt_score
 
@@ -64,6 +65,13 @@ def nice_ceiling(value: float) -> float:
     return top if math.isfinite(top) else value
 
 
+def _number(value: object) -> float:
+    """Return a session number as a float; anything float() cannot read is a TypeError, as float() says."""
+    if isinstance(value, SupportsFloat | str):
+        return float(value)
+    raise TypeError(f"an x position must be a session number or a date, not {value!r}")
+
+
 class XAxis:
     """The x axis of a chart: session numbers or dates, with their ticks and labels."""
 
@@ -82,7 +90,7 @@ class XAxis:
         if self.is_date and any(not isinstance(v, date) for v in vals):
             raise ValueError("x positions mix dates and session numbers; use one kind per chart")
         if self.is_date:
-            ords = [as_date(v).toordinal() for v in vals]  # type: ignore[arg-type]
+            ords = [as_date(v).toordinal() for v in vals if isinstance(v, date)]  # all are dates (checked above)
             if fixed is not None:
                 ords += [fixed[0].toordinal(), fixed[1].toordinal()]
             lo, hi = (min(ords), max(ords)) if ords else (date.today().toordinal(),) * 2
@@ -91,10 +99,10 @@ class XAxis:
                 pad = max(pad, (14 - (hi - lo)) / 2)
             self.lo, self.hi = lo - pad, hi + pad
         else:
-            nums = [float(v) for v in vals]  # type: ignore[arg-type]
-            lo, hi = (min(nums), max(nums)) if nums else (1.0, 1.0)
-            lo = min(lo, 1.0) if lo >= 0 else lo
-            self.lo, self.hi = lo - 0.5, hi + 0.5
+            nums = [_number(v) for v in vals]
+            low, high = (min(nums), max(nums)) if nums else (1.0, 1.0)
+            low = min(low, 1.0) if low >= 0 else low
+            self.lo, self.hi = low - 0.5, high + 0.5
         self.scale = Linear(self.lo, self.hi, r0, r1)
         self.r0, self.r1 = r0, r1
 
@@ -110,7 +118,7 @@ class XAxis:
             return float(as_date(value).toordinal())
         if isinstance(value, date):
             raise ValueError("x positions mix dates and session numbers; use one kind per chart")
-        return float(value)  # type: ignore[arg-type]
+        return _number(value)
 
     def half_unit(self) -> float:
         """Return half a session (0.5) for session axes and 0 for date axes."""
@@ -129,7 +137,7 @@ class XAxis:
                 if count / s <= most:
                     break
             start = first if step == 1 else math.ceil(first / step) * step
-            out = []
+            out: list[tuple[float, str]] = []
             v = start
             while v <= last and len(out) < 200:
                 out.append((self.scale(v), str(v)))

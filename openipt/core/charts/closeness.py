@@ -57,6 +57,8 @@ MARK_R = 5.5
 _RING_ALIASES = {"1": "inner", "2": "middle", "3": "outer"}
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+Spots = dict[int, tuple[float, float, float]]  # each person's marker: x, y and angle
+Label = tuple[float, float, str, str]  # a name label: x, y, anchor and the text shown
 
 
 @dataclass(frozen=True)
@@ -178,14 +180,14 @@ def closeness_circle(
                        _table_rows(people, rings, kinds, t))
 
 
-def _marker_spots(geo: _Geometry, rings: Sequence[str]) -> tuple[dict[int, tuple[float, float, float]], set[int]]:
+def _marker_spots(geo: _Geometry, rings: Sequence[str]) -> tuple[Spots, set[int]]:
     """Return each person's marker position and angle, and who on a crowded ring sits on the inner radius.
 
     People go evenly round each ring, leaving a gap under the ring's title, rings turned a little
     against each other. A crowded ring alternates people between two radii; the inner ones try to
     put their label inwards first.
     """
-    spots: dict[int, tuple[float, float, float]] = {}
+    spots: Spots = {}
     inward: set[int] = set()
     for j, ring in enumerate(RINGS):
         members = [i for i, r in enumerate(rings) if r == ring]
@@ -205,7 +207,7 @@ def _marker_spots(geo: _Geometry, rings: Sequence[str]) -> tuple[dict[int, tuple
     return spots, inward
 
 
-def _ring_titles(geo: _Geometry, spots, t) -> tuple[list[str], list[Box]]:
+def _ring_titles(geo: _Geometry, spots: Spots, t: Mapping[str, str]) -> tuple[list[str], list[Box]]:
     """Return each ring's title, and the boxes a name label must not cover (client, titles, markers)."""
     cx, cy = geo.cx, geo.cy
     ring_titles = []
@@ -220,9 +222,16 @@ def _ring_titles(geo: _Geometry, spots, t) -> tuple[list[str], list[Box]]:
     return ring_titles, obstacles
 
 
-def _place_labels(people, rings, spots, inward, obstacles: list[Box], bounds: Box):
+def _place_labels(
+    people: Sequence[Person],
+    rings: Sequence[str],
+    spots: Spots,
+    inward: set[int],
+    obstacles: list[Box],
+    bounds: Box,
+) -> tuple[dict[int, Label], bool]:
     """Find a free spot for each name, shortening it when needed; return the labels and whether any was cut."""
-    labels: dict[int, tuple[float, float, str, str]] = {}
+    labels: dict[int, Label] = {}
     shortened = False
     for ring in RINGS:
         for i in (i for i, r in enumerate(rings) if r == ring):
@@ -239,7 +248,9 @@ def _place_labels(people, rings, spots, inward, obstacles: list[Box], bounds: Bo
     return labels, shortened
 
 
-def _free_spot(name: str, mx: float, my: float, angle: float, obstacles: list[Box], bounds: Box):
+def _free_spot(
+    name: str, mx: float, my: float, angle: float, obstacles: list[Box], bounds: Box
+) -> tuple[float, float, str, str, Box] | None:
     """Return (x, y, anchor, text, box) for the longest form of `name` that fits beside its marker, or None."""
     for chars in (18, 12, 8, 5):
         short = truncate(name, chars)
@@ -251,7 +262,7 @@ def _free_spot(name: str, mx: float, my: float, angle: float, obstacles: list[Bo
     return None
 
 
-def _legend(kinds: Sequence[str], width: float, bottom: float, t) -> tuple[list[str], float]:
+def _legend(kinds: Sequence[str], width: float, bottom: float, t: Mapping[str, str]) -> tuple[list[str], float]:
     """Return the legend of the kinds of relationship drawn (in order of first use) and the chart's height."""
     present = []
     for k in kinds:
@@ -287,7 +298,15 @@ def _rings_and_client(geo: _Geometry, ring_titles: list[str], client_label: str)
     return out
 
 
-def _person(person: Person, ring: str, kind: str, element_id: str, spot, label, t) -> list[str]:
+def _person(
+    person: Person,
+    ring: str,
+    kind: str,
+    element_id: str,
+    spot: tuple[float, float, float],
+    label: Label | None,
+    t: Mapping[str, str],
+) -> list[str]:
     """Draw one person: a marker with a tooltip, and the name when it found room."""
     colour, shape = PERSON_STYLES.get(kind, PERSON_DEFAULT)
     mx, my, _ = spot
@@ -309,7 +328,9 @@ def _person(person: Person, ring: str, kind: str, element_id: str, spot, label, 
     return out
 
 
-def _table_rows(people, rings, kinds, t) -> tuple[tuple[str, str], ...]:
+def _table_rows(
+    people: Sequence[Person], rings: Sequence[str], kinds: Sequence[str], t: Mapping[str, str]
+) -> tuple[tuple[str, str], ...]:
     """Return one table row per ring: its title and the people in it with the kind of relationship."""
     rows = []
     for ring in RINGS:

@@ -94,6 +94,7 @@ def marker(shape: str, cx: float, cy: float, r: float, attrs: str = "", child: s
     if shape == "circle":
         head = f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r)}"{a}'
     else:
+        pts: tuple[tuple[float, float], ...]
         if shape == "square":
             s = r * 0.9
             pts = ((cx - s, cy - s), (cx + s, cy - s), (cx + s, cy + s), (cx - s, cy + s))

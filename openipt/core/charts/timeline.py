@@ -35,7 +35,7 @@ from ._base import (
 )
 from ._scales import Linear, XAxis, nice_ceiling, y_ticks
 from .palette import AXIS, GRID, MUTED_TEXT, ONSET, SERIES_STYLES, TEXT, WHITE, marker
-from .types import Event, Point
+from .types import Event, Point, PointTuple, X
 
 W = 440
 PLOT_H = 110
@@ -61,7 +61,7 @@ def timeline_chart(
     start: date,
     end: date,
     onset: date | None = None,
-    scores: Sequence[Point] | Sequence[tuple] = (),
+    scores: Sequence[Point] | Sequence[PointTuple] = (),
     title: str,
     id_prefix: str,
     description: str | None = None,
@@ -115,7 +115,7 @@ class _Frame:
     x1: float
     axis: XAxis
     ys: Linear
-    ticks: list  # score ticks
+    ticks: list[tuple[float, str]]  # score ticks
     onset_label_y: float
     lanes_top: float
     y_label_y: float | None  # None without scores
@@ -124,12 +124,20 @@ class _Frame:
     t: Mapping[str, str]
 
 
-def _frame(events, pts, onset, start, end, top, t):
+def _frame(
+    events: Sequence[Event],
+    pts: Sequence[Point],
+    onset: date | None,
+    start: date,
+    end: date,
+    top: float,
+    t: Mapping[str, str],
+) -> tuple[_Frame, list[str], list[_events.Placed], bool]:
     """Lay the chart out top to bottom: legend, onset label, event lanes, score plot.
 
     Return the frame, the legend's markup, the events placed in lanes and whether labels were hidden.
     """
-    xs: list[object] = [e.at for e in events] + [e.until for e in events if e.until is not None]
+    xs: list[X] = [e.at for e in events] + [e.until for e in events if e.until is not None]
     xs += [pt.x for pt in pts] + ([onset] if onset is not None else [])
     ticks = y_ticks(top)
     left = 12.0
@@ -161,7 +169,7 @@ def _frame(events, pts, onset, start, end, top, t):
     return frame, head, placed, hidden
 
 
-def _grid(f: _Frame, pts, score_label: str) -> list[str]:
+def _grid(f: _Frame, pts: Sequence[Point], score_label: str) -> list[str]:
     """Draw the grid (date lines, and score lines when there are scores) and the score axis labels."""
     body = [f'<g class="oi-grid" stroke="{GRID}" stroke-width="0.6">']
     body += [f'<line x1="{n(tx)}" y1="{n(f.lanes_top)}" x2="{n(tx)}" y2="{n(f.pb)}"/>' for tx, _ in f.axis.ticks()]
@@ -177,7 +185,7 @@ def _grid(f: _Frame, pts, score_label: str) -> list[str]:
     return body
 
 
-def _onset_line(f: _Frame, onset) -> str:
+def _onset_line(f: _Frame, onset: date) -> str:
     """Draw the episode onset as a labelled dashed line from the top of the lanes to the axis."""
     ox = f.axis.pos(onset)
     label = f.t["onset"]
@@ -241,7 +249,15 @@ def _date_labels(f: _Frame) -> list[str]:
     return body
 
 
-def _describe(events, start, end, onset, scores: int, hidden: bool, t) -> str:
+def _describe(
+    events: Sequence[Event],
+    start: date,
+    end: date,
+    onset: date | None,
+    scores: int,
+    hidden: bool,
+    t: Mapping[str, str],
+) -> str:
     """Return the description read out for the chart when the caller gave none."""
     description = say(t, "timeline_desc", count=len(events), start=fmt_date(start, t), end=fmt_date(end, t))
     if onset is not None:

@@ -47,7 +47,7 @@ from .palette import (
     marker,
     series_style,
 )
-from .types import Band, Cutoff, Event, ExpectedRange, Phase, Point, Series
+from .types import Band, Cutoff, Event, ExpectedRange, Phase, Point, PointTuple, Series
 
 W = 440
 PLOT_H = 190
@@ -57,8 +57,9 @@ SMALL = 10.5
 
 def _as_series(points: Sequence[object], y_label: str) -> list[Series]:
     items = list(points)
-    if items and all(isinstance(p, Series) for p in items):
-        return items  # type: ignore[return-value]
+    given = [p for p in items if isinstance(p, Series)]
+    if items and len(given) == len(items):
+        return given
     pts: list[Point] = []
     for p in items:
         if isinstance(p, Point):
@@ -96,7 +97,7 @@ def band_for(value: float, bands: Sequence[Band]) -> str:
 
 
 def trajectory_chart(
-    points: Sequence[Point] | Sequence[tuple] | Sequence[Series],
+    points: Sequence[Point] | Sequence[PointTuple] | Sequence[Series],
     *,
     y_max: float,
     bands: Sequence[Band] = (),
@@ -166,12 +167,21 @@ class _Frame:
     y_label_y: float
     x_label_y: float
     height: float
-    ticks: list
+    ticks: list[tuple[float, str]]
     t: Mapping[str, str]
     p: str  # the id prefix
 
 
-def _frame(series, bands, ranges, phases, events, top_y, p, t):
+def _frame(
+    series: Sequence[Series],
+    bands: Sequence[Band],
+    ranges: Sequence[ExpectedRange],
+    phases: Sequence[Phase],
+    events: Sequence[Event],
+    top_y: float,
+    p: str,
+    t: Mapping[str, str],
+) -> tuple[_Frame, list[str], list[_events.Placed]]:
     """Lay the chart out top to bottom: legend, event lanes, y title, plot, phase strip, x title.
 
     Return the frame, the legend's markup and the events placed in their lanes.
@@ -209,7 +219,13 @@ def _frame(series, bands, ranges, phases, events, top_y, p, t):
     return frame, head, placed
 
 
-def _legend(series, ranges, events, p, t) -> list[tuple[str, str, str, str | None]]:
+def _legend(
+    series: Sequence[Series],
+    ranges: Sequence[ExpectedRange],
+    events: Sequence[Event],
+    p: str,
+    t: Mapping[str, str],
+) -> list[tuple[str, str, str, str | None]]:
     """Return the legend entries: each series and the expected range when there is more than one thing to tell apart."""
     legend: list[tuple[str, str, str, str | None]] = []
     if len(series) > 1 or ranges:
@@ -335,7 +351,7 @@ def _cutoff_lines(f: _Frame, cutoffs: Sequence[Cutoff]) -> list[str]:
     return body
 
 
-def _segments(f: _Frame, ordered) -> list[list[tuple[float, float]]]:
+def _segments(f: _Frame, ordered: Sequence[tuple[int, Point]]) -> list[list[tuple[float, float]]]:
     """Split a series into runs of scores; a missing score breaks the line."""
     segment: list[tuple[float, float]] = []
     segments: list[list[tuple[float, float]]] = []
@@ -352,7 +368,9 @@ def _segments(f: _Frame, ordered) -> list[list[tuple[float, float]]]:
     return segments
 
 
-def _draw_series(body: list[str], f: _Frame, i: int, s: Series, *, multiple: bool, bands, x_label: str) -> int:
+def _draw_series(
+    body: list[str], f: _Frame, i: int, s: Series, *, multiple: bool, bands: Sequence[Band], x_label: str
+) -> int:
     """Draw one series: its broken line and one marker per score with a tooltip; return how many scores."""
     colour, shape, dash, hollow = series_style(i)
     extra = f" oi-series-{css_token(s.kind)}" if s.kind else ""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 X = int | float | date
+# A score given as a plain tuple: (x, y) or (x, y, label).
+PointTuple = tuple[X, float | None] | tuple[X, float | None, str]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -23,6 +24,7 @@ from openipt.measures.engine.outcomes import Administration, course_outcome
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.courses.start_checks import CheckResult
 
 
 def flag_text(flag) -> str:
@@ -47,16 +49,16 @@ class ShownFlag:
 class Row:
     member: Member
     scores: list[int] = field(default_factory=list)
-    score_days: list = field(default_factory=list)
+    score_days: list[date] = field(default_factory=list)
     chart: object = None
     marks: dict[int, str] = field(default_factory=dict)  # session number -> presence
     attended: int = 0
     held: int = 0
-    flags: list = field(default_factory=list)
+    flags: list[ShownFlag] = field(default_factory=list)
     latest: int | None = None
     will_try: str = ""
-    meetings: list = field(default_factory=list)
-    checks: list = field(default_factory=list)  # start checks of the member's course not passed yet
+    meetings: list[Meeting] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)  # start checks of the member's course not passed yet
 
     @property
     def level(self) -> int:
@@ -65,23 +67,23 @@ class Row:
 
 def build(actor: Actor, group: Group, *, include_left: bool = False) -> tuple[list[Row], list[GroupSession]]:
     """Return the roster rows (most urgent first, then by name) and the group's sessions."""
-    members = access.visible_members(actor, group)
+    visible = access.visible_members(actor, group)
     if not include_left:
-        members = members.exclude(status=MemberStatus.LEFT)
-    members = list(members)
+        visible = visible.exclude(status=MemberStatus.LEFT)
+    members = list(visible)
     sessions = list(GroupSession.objects.filter(group=group).order_by("number"))
     held = [s for s in sessions if s.held]
     ids = [m.pk for m in members]
     client_ids = [m.client_id for m in members]
     marks: dict[int, dict[int, Attendance]] = defaultdict(dict)
-    for row in Attendance.objects.filter(member_id__in=ids).select_related("session").only(
+    for mark in Attendance.objects.filter(member_id__in=ids).select_related("session").only(
             "member_id", "presence", "will_try", "session__number"):
-        marks[row.member_id][row.session.number] = row
+        marks[mark.member_id][mark.session.number] = mark
     points = score_points_for_courses([m.course_id for m in members], "phq9")
     signals: dict[int, dict[str, ClientSignal]] = defaultdict(dict)
     for signal in ClientSignal.objects.filter(client_id__in=client_ids):
         signals[signal.client_id][signal.source] = signal
-    rows = []
+    rows: list[Row] = []
     for member in members:
         mine = points.get(member.course_id, [])
         row = Row(member=member)
@@ -115,7 +117,7 @@ class Outcomes:
     recovered: int
     worse: int
     cases: int = 0
-    cutoff: int = 10
+    cutoff: int | None = 10
 
     @property
     def not_cases(self) -> int:
@@ -130,7 +132,10 @@ def outcome_summary(rows: list[Row], organisation_id: int | None = None) -> Outc
     10 by default) and are below it at the latest check; its denominator is those cases (HAZ-021).
     """
     inst = instruments.get("phq9")
-    cutoff = results.org_settings(organisation_id).phq9_case_cutoff if organisation_id else inst.caseness.cutoff
+    if inst is None:  # no PHQ-9 loaded: nothing to count
+        return Outcomes(len(rows), 0, 0, 0, 0)
+    default_cutoff = inst.caseness.cutoff if inst.caseness is not None else None
+    cutoff = results.org_settings(organisation_id).phq9_case_cutoff if organisation_id else default_cutoff
     enough = improved = recovered = worse = cases = 0
     for row in rows:
         records = [Administration(d, n, t) for n, (d, t) in enumerate(zip(row.score_days, row.scores, strict=True), 1)]

@@ -44,7 +44,7 @@ def synthetic(n_clients: int, sessions: int = 8, seed: int = 1
             plan = [phq9] + ([gad7] if s % 4 == 1 else [])
             for inst in plan:
                 n += 1
-                answers = {it.id: min(it.max_value, max(0, level - (s // 3) + rng.randint(-1, 1)))
+                answers: dict[str, int | None] = {it.id: min(it.max_value, max(0, level - (s // 3) + rng.randint(-1, 1)))
                            for it in inst.items}
                 if rng.random() < 0.05:
                     answers[inst.scored_items[0].id] = None

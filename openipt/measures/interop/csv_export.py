@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol, TextIO
 
 from openipt.measures.engine import Registry, UnknownInstrumentError
 
@@ -28,6 +28,12 @@ BASE_COLUMNS = (
 IDENTIFIABLE_COLUMNS = ("given_name", "family_name", "birth_date")
 SHORT_TEXT_LENGTH = 60
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class PatientLookup(Protocol):
+    """What the tidy CSV needs of the patients: one found by client id, or None (a Mapping will do)."""
+
+    def get(self, key: int | str, /) -> PatientRecord | None: ...
 
 
 def columns(identifiable: bool = False) -> tuple[str, ...]:
@@ -69,7 +75,7 @@ class _Instr:
         self.ids = {it.id for it in inst.items}
 
 
-def iter_tidy_rows(administrations: Iterable[AdministrationRecord], patients: Mapping[Any, PatientRecord],
+def iter_tidy_rows(administrations: Iterable[AdministrationRecord], patients: PatientLookup,
                    registry: Registry, settings: ExportSettings, *, identifiable: bool = False
                    ) -> Iterator[list[Any]]:
     """Yield one row (a list in `columns()` order) per administration and item."""
@@ -101,7 +107,7 @@ def iter_tidy_rows(administrations: Iterable[AdministrationRecord], patients: Ma
         for item, text, labels in info.items:
             value = admin.answers.get(item.id)
             if value is None:
-                mid = [item.id, text, "", "", ""]
+                mid: list[object] = [item.id, text, "", "", ""]
             else:
                 if isinstance(value, bool) or not isinstance(value, int) or value not in labels:
                     raise ExportError(f"administration {admin.id}: answers.{item.id}: {value!r} is not an option")
@@ -129,7 +135,7 @@ class _Line:
         return out
 
 
-def iter_tidy_csv(administrations: Iterable[AdministrationRecord], patients: Mapping[Any, PatientRecord],
+def iter_tidy_csv(administrations: Iterable[AdministrationRecord], patients: PatientLookup,
                   registry: Registry, settings: ExportSettings, *, identifiable: bool = False) -> Iterator[str]:
     """Yield the CSV text line by line (header first), e.g. for a streaming HTTP response."""
     sink = _Line()
@@ -142,7 +148,7 @@ def iter_tidy_csv(administrations: Iterable[AdministrationRecord], patients: Map
 
 
 def write_tidy_csv(out: TextIO, administrations: Iterable[AdministrationRecord],
-                   patients: Mapping[Any, PatientRecord], registry: Registry, settings: ExportSettings,
+                   patients: PatientLookup, registry: Registry, settings: ExportSettings,
                    *, identifiable: bool = False) -> int:
     """Write the tidy CSV (header included) to out; return the number of data rows."""
     writer = csv.writer(out, lineterminator="\r\n")

@@ -38,7 +38,7 @@ class Finding:
         """Return (start, end) offsets into the analysed text."""
         return (self.start, self.end)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready mapping."""
         return {"pattern": self.pattern, "family": self.family, "label": self.label,
                 "span": [self.start, self.end], "text": self.text, "suggestion": self.suggestion}
@@ -61,7 +61,7 @@ class Analysis:
         """Return the ids of every pattern found at least once."""
         return frozenset(f.pattern for f in self.findings)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready mapping."""
         return {"findings": [f.to_dict() for f in self.findings], "helpful": self.helpful,
                 "hurtful": self.hurtful, "feedback": self.feedback, "english": self.english,

@@ -97,18 +97,18 @@ def load_labelled(path: str | Path, known: Iterable[str]) -> list[Labelled]:
             problems.append(f"{src.where((split,))}: {split!r} must be a list")
             continue
         for i, row in enumerate(rows):
-            path = (split, i)
+            at = (split, i)
             if not isinstance(row, dict) or not isinstance(row.get("text"), str) \
                     or not isinstance(row.get("patterns"), list):
-                problems.append(f"{src.where(path)}: each item needs 'text' and a 'patterns' list")
+                problems.append(f"{src.where(at)}: each item needs 'text' and a 'patterns' list")
                 continue
             unknown = [p for p in row["patterns"] if p not in known]
             if unknown:
-                problems.append(f"{src.where(path)}: unknown pattern(s) {unknown}")
+                problems.append(f"{src.where(at)}: unknown pattern(s) {unknown}")
             if row["text"] in seen:
-                problems.append(f"{src.where(path)}: duplicate text {row['text']!r}")
+                problems.append(f"{src.where(at)}: duplicate text {row['text']!r}")
             seen.add(row["text"])
-            items.append(Labelled(row["text"], frozenset(row["patterns"]), split, src.line(path)))
+            items.append(Labelled(row["text"], frozenset(row["patterns"]), split, src.line(at)))
     if problems:
         raise DataError(problems)
     return items

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .tokens import COMMA, Sentence
+from .tokens import COMMA, Sentence, Token
 
 MAX_GAP = 6
 MAX_STEPS = 14
@@ -124,7 +124,7 @@ def compile_phrase(source: str, classes: Mapping[str, frozenset[str]]) -> Phrase
     return Phrase(source=text, steps=tuple(steps), first_words=starts, required=required)
 
 
-def match_at(phrase: Phrase, tokens: Sequence, start: int, limit: int) -> int:
+def match_at(phrase: Phrase, tokens: Sequence[Token], start: int, limit: int) -> int:
     """Return the end of a match of `phrase` at `start`, or -1.
 
     Optional words are taken when the rest still matches; gaps are kept as short as possible.
@@ -158,7 +158,7 @@ def match_at(phrase: Phrase, tokens: Sequence, start: int, limit: int) -> int:
     return walk(0, start)
 
 
-def ends_at(phrase: Phrase, tokens: Sequence, end: int) -> bool:
+def ends_at(phrase: Phrase, tokens: Sequence[Token], end: int) -> bool:
     """Return True if the fixed-length `phrase` matches the tokens just before index `end`."""
     if phrase.edge == "^":
         return end == 0 or tokens[end - 1].norm == COMMA
@@ -168,7 +168,7 @@ def ends_at(phrase: Phrase, tokens: Sequence, end: int) -> bool:
     return start >= 0 and match_at(phrase, tokens, start, end) == end
 
 
-def starts_at(phrase: Phrase, tokens: Sequence, start: int) -> bool:
+def starts_at(phrase: Phrase, tokens: Sequence[Token], start: int) -> bool:
     """Return True if `phrase` matches starting at index `start`."""
     if phrase.edge == "$":
         return start >= len(tokens) or tokens[start].norm == COMMA

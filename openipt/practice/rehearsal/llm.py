@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from http.client import HTTPMessage
+from typing import IO
 from urllib.parse import urlsplit
 
 from .engine import PartnerReply, Personalisation, Role, Turn, client_messages, fill, next_reply, opening
@@ -79,7 +81,15 @@ class _Fallback(Exception):
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuse redirects so the key is never sent to another address."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 - stdlib hook
+    def redirect_request(  # noqa: D102 - stdlib hook
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         return None
 
 

@@ -12,9 +12,8 @@ Public API:
 """
 
 from .detector import Match, ScanResult, SetAside, default_patterns, scan
+from .patternschema import MODIFIERS, SEVERITIES
 from .patternset import (
-    MODIFIERS,
-    SEVERITIES,
     SEVERITY_RANK,
     PatternSet,
     available_languages,

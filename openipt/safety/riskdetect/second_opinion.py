@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from .detector import Match, ScanResult, highest, scan
 from .kinds import DEFAULT_KIND
 from .model import Model, shipped_model
-from .patternset import SEVERITIES, SEVERITY_RANK, PatternSet
+from .patternschema import SEVERITIES
+from .patternset import SEVERITY_RANK, PatternSet
 
 SECOND_OPINION_RULE = "second_opinion"
 
