@@ -24,7 +24,7 @@ from openipt.groups.access import visible_groups
 from openipt.groups.models import GroupSession
 from openipt.groups.queries.oversight import not_recorded_sessions
 from openipt.measures.models import Administration, Source, Status
-from openipt.measures.results import SIGNAL_SOURCE
+from openipt.measures.queries.outcomes import SIGNAL_SOURCE
 from openipt.measures.settings_actions import VIEWED as SCORES_VIEWED
 from openipt.safety.access import alert_list
 from openipt.safety.models import OPEN

@@ -32,13 +32,13 @@ from openipt.measures import (
     due,
     instruments,
     link_actions,
-    results,
+    outcome_actions,
     settings_actions,
 )
 from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
 from openipt.measures.models import OneTimeLink, Schedule
-from openipt.measures.queries import summary
+from openipt.measures.queries import outcomes, summary
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -364,7 +364,7 @@ def link_revoke_view(request, course_id, link_id):
 def settings_view(request):
     """How long to wait before not-on-track signals, which expected path to use, how long links last."""
     actor = request.actor
-    current = results.org_settings(actor.organisation_id)
+    current = outcomes.org_settings(actor.organisation_id)
     form = SettingsForm(request.POST if request.method == "POST" else None, initial={
         "wait_sessions": current.wait_sessions, "use_own_trajectories": current.use_own_trajectories,
         "link_days": current.link_days, "phq9_case_cutoff": current.phq9_case_cutoff,
@@ -380,7 +380,7 @@ def settings_view(request):
     tables = []
     for code in instruments.TRACKED:
         inst = instruments.get(code)
-        table = results.trajectory_table(actor.organisation_id, inst, current) if inst else None
+        table = outcome_actions.trajectory_table(actor.organisation_id, inst, current) if inst else None
         if table is None:
             continue
         labels = {b.id: b.label for b in inst.bands}
