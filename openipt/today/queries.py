@@ -17,7 +17,7 @@ from django.utils import timezone
 from openipt.audit.models import AuditEvent
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment, ClientSignal, SignalLevel
-from openipt.consent.queries import withdrawn_with_open_course
+from openipt.consent.queries.records import withdrawn_with_open_course
 from openipt.courses.access import visible_courses
 from openipt.courses.models import Attendance, NoteStatus, Session
 from openipt.groups.access import visible_groups

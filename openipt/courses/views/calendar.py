@@ -19,7 +19,7 @@ from openipt.core.errors import ActionError
 from openipt.core.pagination import paginate
 from openipt.courses import access, actions, calendar_actions, ics
 from openipt.courses.models import Attendance, CalendarToken
-from openipt.courses.state import format_name
+from openipt.courses.present import format_name
 
 FEED_PAST = timedelta(days=30)
 FEED_FUTURE = timedelta(days=400)

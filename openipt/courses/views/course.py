@@ -33,10 +33,8 @@ from openipt.courses.forms import (
 )
 from openipt.courses.formulation import course_formulation, formulation_page_url
 from openipt.courses.models import CourseStatus, PhaseTransition
-from openipt.courses.state import (
+from openipt.courses.present import (
     course_format,
-    course_state,
-    expectation,
     format_name,
     phase_label,
     position,
@@ -44,6 +42,7 @@ from openipt.courses.state import (
     timeline,
     value_label,
 )
+from openipt.courses.queries.course import course_state, expectation
 from openipt.courses.views.common import changeable_course_or_403, course_or_404, lang
 
 MOVES = {

@@ -29,8 +29,8 @@ from openipt.courses.forms import (
 )
 from openipt.courses.lifecycle import planned_session_date
 from openipt.courses.models import GoalRating, Session
+from openipt.courses.present import course_format, phase_label, protocol
 from openipt.courses.sessionplan import note_of, plan_for, previous_attended
-from openipt.courses.state import course_format, phase_label, protocol
 from openipt.courses.views.common import changeable_course_or_403, lang, session_or_404
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from openipt.core import charts
 from openipt.courses.models import Attendance
-from openipt.courses.state import bounds_of, phase_label
+from openipt.courses.present import bounds_of, phase_label
 from openipt.measures import access, due, instruments, outcome_actions
 from openipt.measures.engine import (
     DEFINITIONS,

@@ -25,7 +25,7 @@ from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import participants
 from openipt.courses.models import Course
-from openipt.courses.state import format_name
+from openipt.courses.present import format_name
 from openipt.measures import (
     access,
     actions,

@@ -25,6 +25,7 @@ from openipt.safety import api as safety_api
 from openipt.safety.errors import SafetyCode
 from openipt.safety.forms import AlertFilterForm, ReopenForm, ResolveForm
 from openipt.safety.models import OPEN, UNACKNOWLEDGED, AlertStatus
+from openipt.safety.queries.alerts import kind_of
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -99,7 +100,7 @@ def _detail_context(request, alert, resolve_form=None):
         "open_for": present.duration_words(present.minutes_open(alert)),
         "source": present.source_words(alert),
         "source_link": safety_api.source_link(alert, actor),
-        "kind": present.kind_of(alert),
+        "kind": kind_of(alert),
         "parts": present.highlight(alert.text, alert.evidence) if alert.rule_kind == "free_text" else None,
         "answers": present.answer_rows(alert),
         "events": present.event_rows(events),

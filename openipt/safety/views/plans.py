@@ -17,6 +17,7 @@ from openipt.core.forms import apply_action_error
 from openipt.safety import access, actions, plan_review
 from openipt.safety.forms import PLAN_LABELS, PlanForm, PlanReviewForm
 from openipt.safety.models import PLAN_SECTIONS
+from openipt.safety.present import quick_exit_url
 
 HIDDEN_KEY = "safety_crisis_hidden"
 
@@ -162,8 +163,6 @@ def help_view(request):
 @client_required
 def support_view(request):
     """A calm support page that names no abuse, with a quick way out, for someone whose screen may be seen."""
-    from openipt.safety.panels import quick_exit_url
-
     client = _own_client_or_404(request)
     contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
     return render(request, "safety/support.html", {"contacts": contacts, "quick_exit": quick_exit_url()})
