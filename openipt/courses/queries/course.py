@@ -1,19 +1,28 @@
-"""What the phase rules need to know about a course, and what the protocol expects next.
+"""The rows of the course pages: the list, the overview's history and goals, and what the phase rules need.
 
-Both read beyond the course row: the current formulation and, in the initial phase, the format's
-start checks (a few queries, the same whatever the course's size). The shaping of a course's position and timeline, which runs no queries, is in
+The lifecycle state and what the protocol expects next read beyond the course row: the current
+formulation and, in the initial phase, the format's start checks (a few queries, the same whatever
+the course's size). The shaping of a course's position and timeline, which runs no queries, is in
 `openipt/courses/present.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from openipt.courses import lifecycle
+from django.db.models import QuerySet
+
+from openipt.courses import access, lifecycle
 from openipt.courses.formulation import course_formulation
-from openipt.courses.models import CourseStatus, Phase
-from openipt.courses.present import bounds_of, contract_of, course_format, next_target, protocol
+from openipt.courses.models import ContractChange, Course, CourseStatus, Goal, Phase, PhaseTransition
+from openipt.courses.present import bounds_of, contract_of, course_format, next_target, protocol, value_label
 from openipt.courses.start_checks import missing
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
+STATUS_FILTERS = {"open": ("planned", "active", "maintenance"), "ended": ("completed", "ended_early"), "all": None}
 
 
 def course_state(course, used: int) -> lifecycle.CourseState | None:
@@ -72,3 +81,32 @@ def expectation(course, used: int) -> Expectation:
     target = next_target(course)
     unmet = lifecycle.check_transition(state, target) if (state is not None and target) else []
     return Expectation(tasks, due, target, unmet, bounds.termination_start if bounds else None)
+
+
+def course_list(actor: Actor, which: str) -> QuerySet[Course]:
+    """The courses the actor may see, newest first, open or ended ones (`which`, a key of STATUS_FILTERS) or all."""
+    qs = access.course_list(actor)
+    statuses = STATUS_FILTERS[which]
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("-start_date", "-pk")
+
+
+def transition_rows(course: Course) -> list[dict[str, Any]]:
+    """The course's moves between phases and statuses, oldest first, in words (one query)."""
+    return [
+        {"at": t.at, "from_label": value_label(t.from_value), "to_label": value_label(t.to_value), "reason": t.reason, "by": t.by}
+        for t in PhaseTransition.objects.filter(course=course).select_related("by__user")
+    ]
+
+
+def contract_changes(course: Course) -> list[ContractChange]:
+    """The changes made to the course's contract, with who made them (one query)."""
+    return list(course.contract_changes.select_related("by__user"))
+
+
+def goal_of(course: Course, goal_id: int | None) -> Goal | None:
+    """One of the course's goals, or None when the course has no goal with that id."""
+    if goal_id is None:
+        return None
+    return course.goals.filter(pk=goal_id).first()
