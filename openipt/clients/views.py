@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +17,8 @@ from openipt.accounts import actions as account_actions
 from openipt.accounts.decorators import admin_required, staff_required
 from openipt.accounts.forms import InviteClientForm
 from openipt.accounts.views_people import _invite_link, _send_invitation
-from openipt.audit.models import AuditEvent
-from openipt.clients import access, actions
+from openipt.clients import access, actions, queries
 from openipt.clients.forms import AssignForm, CaseloadFilterForm, EditClientForm, NewClientForm, StatusForm
-from openipt.clients.models import Assignment
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
@@ -54,10 +51,7 @@ def caseload_view(request):
     order = request.GET.get("sort", "attention")
     if order not in access.SORTS:
         order = "attention"
-    clients = access.search_clients(actor, query, status=status, order=order).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("staff__user")),
-        "signals",
-    )
+    clients = queries.caseload(actor, query, status=status, order=order)
     page = paginate(request, clients, per_page=25)
     actions.record_list_view(actor, query=query, page=page.number, count=len(page.object_list))
     context = {
@@ -123,7 +117,7 @@ def client_detail_view(request, client_id):
         "assign_form": AssignForm(staff=account_access.care_staff(actor)) if can_assign else None,
         "invite_form": InviteClientForm(initial={"email": client.email}) if account_access.is_admin(actor) and not client.user_id else None,
         "recent_events": (
-            list(AuditEvent.objects.filter(client_id=client.pk, organisation_id=actor.organisation_id)[:10])
+            queries.recent_events(actor, client)
             if account_access.is_admin(actor)
             else None
         ),

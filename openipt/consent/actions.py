@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.models import Client
-from openipt.consent import access, queries
+from openipt.consent import access
 from openipt.consent.models import (
     ConsentDocument,
     ConsentEvent,
@@ -36,6 +36,7 @@ from openipt.consent.models import (
     EventKind,
     How,
 )
+from openipt.consent.queries import records
 from openipt.consent.shipped import default_form
 from openipt.consent.tasks import tell_care_team
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
@@ -140,7 +141,7 @@ def sign_own(actor: Actor, *, version: object, agree: object, name: object) -> C
     _lock_settings(client.organisation_id)
     document = _current_saved(client.organisation_id, actor)
     _check_version(document, version)
-    if queries.status(client).is_current:
+    if records.status(client).is_current:
         raise ActionError(
             _("You have already agreed to this version of the form. There is nothing more to do.")
         )
@@ -239,7 +240,7 @@ def record_paper(
 
 
 def _withdraw(actor: Actor, client: Client, *, how: str, note: str) -> ConsentEvent:
-    state = queries.status(client)
+    state = records.status(client)
     if state.latest is None or state.withdrawn:
         raise ActionError(
             _(
@@ -256,7 +257,7 @@ def _withdraw(actor: Actor, client: Client, *, how: str, note: str) -> ConsentEv
         recorded_by=actor.membership if how != How.PORTAL else None,
         note=note,
     )
-    courses = list(queries.open_courses(client).values_list("pk", flat=True))
+    courses = list(records.open_courses(client).values_list("pk", flat=True))
     audit.record(
         WITHDRAWN.code,
         actor=actor,

@@ -11,7 +11,11 @@ class ConsentConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from openipt.consent import actions, checks  # noqa: F401 - registers the audit event types and the start check
-        from openipt.consent.panels import client_panel_context, course_panel_context, portal_panel_context
+        from openipt.consent.queries.panels import (
+            client_panel_context,
+            course_panel_context,
+            portal_panel_context,
+        )
         from openipt.core.extensions import ClientPanel, Setting, add_client_panel, add_panel, add_setting
 
         add_setting(

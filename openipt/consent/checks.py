@@ -18,7 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from openipt.clients.models import Client
-from openipt.consent import queries
+from openipt.consent.queries import records
 from openipt.courses.models import Course
 from openipt.courses.participants import participant_ids
 from openipt.courses.start_checks import CheckResult, register, register_preload
@@ -32,15 +32,15 @@ def _preload(courses: list[Course]) -> None:
     for course in courses:
         by_org.setdefault(course.organisation_id, []).append(course)
     for organisation_id, some in by_org.items():
-        required = queries.required_before_start(organisation_id)
+        required = records.required_before_start(organisation_id)
         ids = [c.client_id for c in some]
-        found = queries.statuses(ids, organisation_id)
+        found = records.statuses(ids, organisation_id)
         names = dict(Client.objects.filter(pk__in=ids).values_list("pk", "given_name"))
         for course in some:
             course._consent = (required, found, names)  # type: ignore[attr-defined]  # read back by consent_check
 
 
-def _when(status: queries.Status) -> str:
+def _when(status: records.Status) -> str:
     return formats.date_format(status.latest.at, "j F Y") if status.latest is not None else ""
 
 
@@ -52,8 +52,8 @@ def consent_check(course: Course) -> CheckResult:
     if preloaded is not None and set(ids) <= set(preloaded[1]):
         required, found, names = preloaded
     else:
-        required = queries.required_before_start(course.organisation_id)
-        found = queries.statuses(ids, course.organisation_id)
+        required = records.required_before_start(course.organisation_id)
+        found = records.statuses(ids, course.organisation_id)
         names = dict(Client.objects.filter(pk__in=ids).values_list("pk", "given_name"))
     withdrawn = [pk for pk in ids if found[pk].withdrawn]
     url = reverse("consent:client", args=[course.client_id])

@@ -5,8 +5,9 @@ setting "Consent required before a course starts" stays off in the demo."""
 from __future__ import annotations
 
 from openipt.accounts.actor import Actor
-from openipt.consent import access, actions, queries
+from openipt.consent import access, actions
 from openipt.consent.models import ConsentEvent
+from openipt.consent.queries import records
 
 SIGNERS = (("client", "Amara Haddad"), ("nadia", "Nadia Rahman"), ("karim", "Karim Rahman"))
 
@@ -18,7 +19,7 @@ def add_demo_consent(world) -> None:
         client = access.own_client(Actor(member)) if member is not None else None
         if client is None or ConsentEvent.objects.filter(client=client).exists():
             continue
-        number = queries.current_document(client.organisation_id).number
+        number = records.current_document(client.organisation_id).number
         actions.sign_own(Actor(member), version=number, agree=True, name=name)
 
 

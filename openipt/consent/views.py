@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openipt.accounts.decorators import admin_required, client_required, staff_required
-from openipt.consent import access, actions, queries
+from openipt.consent import access, actions
 from openipt.consent.forms import (
     PaperForm,
     PublishForm,
@@ -20,6 +20,7 @@ from openipt.consent.forms import (
     WithdrawForm,
 )
 from openipt.consent.present import form_html
+from openipt.consent.queries import records
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
@@ -36,8 +37,8 @@ def _own_client(request):
 def mine_view(request):
     """The client reads the current form and signs it; their consent so far is shown."""
     client = _own_client(request)
-    document = queries.current_document(client.organisation_id)
-    status = queries.status(client)
+    document = records.current_document(client.organisation_id)
+    status = records.status(client)
     form = SignForm(request.POST if request.method == "POST" else None, initial={"version": document.number})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -53,7 +54,7 @@ def mine_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
             if exc.code == "conflict":  # show the new version, keeping the name they typed
-                document = queries.current_document(client.organisation_id)
+                document = records.current_document(client.organisation_id)
                 values = request.POST.copy()
                 values["version"] = str(document.number)
                 form.data = values
@@ -71,7 +72,7 @@ def mine_view(request):
             "body": form_html(document.body),
             "status": status,
             "form": form,
-            "history": list(queries.history(client)[:20]),
+            "history": list(records.history(client)[:20]),
         },
     )
 
@@ -80,7 +81,7 @@ def mine_view(request):
 def withdraw_view(request):
     """What taking back consent means, in plain words, and the box to confirm it."""
     client = _own_client(request)
-    status = queries.status(client)
+    status = records.status(client)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and submissions.previous_result(request) is None:
         # First, whatever happens next (box not ticked, note too long, nothing to take back): a risk
@@ -125,8 +126,8 @@ def client_view(request, client_id):
     """A client's consent now and every signature and withdrawal, with what a withdrawal means for their care."""
     client = _staff_client(request, client_id)
     actions.record_view(request.actor, client)
-    status = queries.status(client)
-    document = queries.current_document(client.organisation_id)
+    status = records.status(client)
+    document = records.current_document(client.organisation_id)
     return render(
         request,
         "consent/client.html",
@@ -134,9 +135,9 @@ def client_view(request, client_id):
             "client": client,
             "status": status,
             "document": document,
-            "history": list(queries.history(client)),
-            "required": queries.required_before_start(client.organisation_id),
-            "open_courses": list(queries.open_courses(client)),
+            "history": list(records.history(client)),
+            "required": records.required_before_start(client.organisation_id),
+            "open_courses": list(records.open_courses(client)),
             "can_record": access.can_record_for(request.actor, client),
         },
     )
@@ -148,7 +149,7 @@ def paper_view(request, client_id):
     client = _staff_client(request, client_id)
     if not access.can_record_for(request.actor, client):
         raise PermissionDenied
-    document = queries.current_document(client.organisation_id)
+    document = records.current_document(client.organisation_id)
     form = PaperForm(request.POST if request.method == "POST" else None, initial={"version": document.number})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -169,7 +170,7 @@ def paper_view(request, client_id):
         except ActionError as exc:
             apply_action_error(form, exc)
             if exc.code == "conflict":
-                document = queries.current_document(client.organisation_id)
+                document = records.current_document(client.organisation_id)
                 values = request.POST.copy()
                 values["version"] = str(document.number)
                 form.data = values
@@ -196,7 +197,7 @@ def tell_withdrawal_view(request, client_id):
     client = _staff_client(request, client_id)
     if not access.can_record_for(request.actor, client):
         raise PermissionDenied
-    status = queries.status(client)
+    status = records.status(client)
     form = TellWithdrawalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
 
@@ -238,7 +239,7 @@ def document_view(request, document_id):
 def settings_view(request):
     """The consent setting, and every version of the form."""
     actor = request.actor
-    saved = queries.settings_for(actor.organisation_id)
+    saved = records.settings_for(actor.organisation_id)
     form = SettingsForm(
         request.POST if request.method == "POST" else None,
         initial={"version": saved.version, "required_before_start": saved.required_before_start},
@@ -259,7 +260,7 @@ def settings_view(request):
         {
             "form": form,
             "documents": list(access.visible_documents(actor).select_related("published_by__user")),
-            "current": queries.current_document(actor.organisation_id),
+            "current": records.current_document(actor.organisation_id),
         },
     )
 
@@ -268,7 +269,7 @@ def settings_view(request):
 def publish_view(request):
     """An admin writes a new version of the form, starting from the current one."""
     actor = request.actor
-    current = queries.current_document(actor.organisation_id)
+    current = records.current_document(actor.organisation_id)
     form = PublishForm(
         request.POST if request.method == "POST" else None,
         initial={"expected_number": current.number, "title": current.title, "body": current.body},
@@ -287,7 +288,7 @@ def publish_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
             if exc.code == "conflict":
-                current = queries.current_document(actor.organisation_id)
+                current = records.current_document(actor.organisation_id)
                 values = request.POST.copy()
                 values["expected_number"] = str(current.number)
                 form.data = values

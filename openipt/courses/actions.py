@@ -38,7 +38,8 @@ from openipt.courses.models import (
     Session,
     SessionNote,
 )
-from openipt.courses.state import course_state, protocol
+from openipt.courses.present import protocol
+from openipt.courses.queries.course import course_state
 from openipt.safety.api import raise_for_review
 
 if TYPE_CHECKING:

@@ -20,8 +20,12 @@ class CoursesConfig(AppConfig):
             add_panel,
         )
         from openipt.courses import actions, goal_actions, screening_actions  # noqa: F401 - registers the audit event types
-        from openipt.courses.panels import client_panel_context, position_banner
-        from openipt.courses.views.screening import start_checks_panel_context
+        from openipt.courses.queries.panels import (
+            client_panel_context,
+            course_steps_context,
+            position_banner,
+            start_checks_panel_context,
+        )
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Courses"), "courses:list", staff, order=20))
@@ -30,10 +34,10 @@ class CoursesConfig(AppConfig):
         add_banner(Banner("course-position", position_banner, order=10))
         add_panel("course", ClientPanel("start-checks", "courses/_start_checks_panel.html", start_checks_panel_context,
                                         order=1))
-        from openipt.courses import ending_actions, review_actions, steps_panels  # noqa: F401 - audit event types
+        from openipt.courses import ending_actions, review_actions  # noqa: F401 - audit event types
 
         review_actions.connect()
         from openipt.courses import supervision_link
 
         supervision_link.register()
-        add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", steps_panels.course_steps_context, order=5))
+        add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", course_steps_context, order=5))

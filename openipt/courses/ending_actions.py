@@ -113,7 +113,7 @@ def _lines(text: str, fallback: str) -> str:
 
 def letter_draft(course: Course, lang: str = "en") -> str:
     """A plain-language ending letter built from the course, for the therapist to edit."""
-    from openipt.courses.state import protocol
+    from openipt.courses.present import protocol
 
     area_name = ""
     if course.primary_area:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openipt.core.forms import DateInput, choice_field
 from openipt.courses.models import Attendance, Frequency, RiskLevel, SessionMode
-from openipt.courses.state import protocol
+from openipt.courses.present import protocol
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise

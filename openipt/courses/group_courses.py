@@ -45,7 +45,7 @@ from openipt.courses.actions import (
 )
 from openipt.courses.formulation import course_has_agreed_formulation
 from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus, Frequency, Phase, PhaseTransition
-from openipt.courses.state import protocol
+from openipt.courses.present import protocol
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 REVIEW_RECORDED = register("course.review_recorded", "Structured review of a course not on track recorded")
 
-MEASURES_SOURCE = "measures"  # openipt.measures.results.SIGNAL_SOURCE
+MEASURES_SOURCE = "measures"  # openipt.measures.queries.outcomes.SIGNAL_SOURCE
 REVIEW_SOURCE = "course_review"
 
 FINDINGS = ("ok", "concern", "not_discussed")

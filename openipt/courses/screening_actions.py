@@ -19,7 +19,7 @@ from openipt.core.errors import ActionError
 from openipt.courses import screening
 from openipt.courses.actions import course_for_change
 from openipt.courses.models import ScreeningAnswer
-from openipt.courses.state import course_format
+from openipt.courses.present import course_format
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor

@@ -33,8 +33,8 @@ from openipt.courses.models import (
     SessionNote,
 )
 from openipt.courses.plans import PlanError, build_session_plan
+from openipt.courses.present import protocol
 from openipt.courses.screening_actions import add_demo_screening
-from openipt.courses.state import protocol
 
 FREQ_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
 

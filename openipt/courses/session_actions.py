@@ -49,8 +49,8 @@ from openipt.courses.models import (
     SessionMode,
     SessionNote,
 )
+from openipt.courses.present import protocol
 from openipt.courses.sessionplan import note_of, plan_for
-from openipt.courses.state import protocol
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openipt.courses.models import Attendance, Course, CourseStatus, Phase, Session, SessionNote
 from openipt.courses.plans import LastSession, PlanError, SessionPlan, build_session_plan
-from openipt.courses.state import protocol
+from openipt.courses.present import protocol
 
 
 def plan_phase(course, session) -> str:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from openipt.courses.present import course_format
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -59,8 +61,6 @@ def register_preload(fn: Callable[[list], None]) -> None:
 
 def results(course) -> list[CheckResult]:
     """Run the start checks the course's format lists, in the order the content gives."""
-    from openipt.courses.state import course_format
-
     fmt = course_format(course)
     if fmt is None:
         return []
@@ -126,7 +126,6 @@ def latest_answers(course) -> dict:
 @register("initial_screening")
 def initial_screening(course) -> CheckResult:
     from openipt.courses import screening
-    from openipt.courses.state import course_format
 
     fmt = course_format(course)
     topics = fmt.screening_topics if fmt is not None else ()

@@ -29,7 +29,7 @@ from openipt.core.numbers import as_id
 from openipt.courses import group_courses
 from openipt.courses.goal_actions import add_goal
 from openipt.courses.models import OPEN_STATUSES, Course
-from openipt.courses.state import protocol
+from openipt.courses.present import protocol
 from openipt.groups import access
 from openipt.groups.actions import _add, _member_course, _text, checks_to_do, group_for_change, today
 from openipt.groups.models import Group, GroupStatus, Meeting, MeetingKind, Member, MemberStatus, Outcome

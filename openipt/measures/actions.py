@@ -25,7 +25,7 @@ from openipt.audit.registry import register
 from openipt.clients.models import Client
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.courses.models import OPEN_STATUSES, Course, Session
-from openipt.measures import access, due, instruments, results, safety_items
+from openipt.measures import access, due, instruments, outcome_actions, safety_items
 from openipt.measures.engine import Instrument, ScoringError, score
 from openipt.measures.engine.scoring import check_answers
 from openipt.measures.errors import MeasuresCode
@@ -333,7 +333,7 @@ def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *,
         admin.safety_followup = True
         Administration.objects.filter(pk=admin.pk).update(safety_followup=True)
     if refresh_signal and admin.course_id is not None and inst.code in instruments.TRACKED:
-        results.refresh_signal(client.pk, client.organisation_id)
+        outcome_actions.refresh_signal(client.pk, client.organisation_id)
     return alerts
 
 

@@ -22,7 +22,7 @@ from openipt.audit import actions as audit
 from openipt.clients.access import visible_clients
 from openipt.core import jsonbody
 from openipt.courses.models import Course, Session
-from openipt.measures import access, instruments, results
+from openipt.measures import access, instruments, outcome_actions
 from openipt.measures.actions import IMPORTED, complete
 from openipt.measures.interop import (
     DEFAULT_BASE,
@@ -230,7 +230,7 @@ def import_text(actor: Actor, text: str | bytes) -> ImportResult:
             if course is not None and inst.code in instruments.TRACKED:
                 touched[client.pk] = client
         for client in touched.values():
-            results.refresh_signal(client.pk, client.organisation_id)
+            outcome_actions.refresh_signal(client.pk, client.organisation_id)
         by_client: dict[int, list[Administration]] = {}
         for admin in result.created:
             by_client.setdefault(admin.client_id, []).append(admin)

@@ -24,11 +24,12 @@ from openipt.audit import actions as audit
 from openipt.audit.models import AuditEvent
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError
-from openipt.measures import access, due, instruments, results
+from openipt.measures import access, due, instruments
 from openipt.measures.actions import Submitted, _answering_client, _course_for_change, _draft, _submit
 from openipt.measures.engine import Instrument
 from openipt.measures.errors import MeasuresCode
 from openipt.measures.models import Administration, OneTimeLink, Source, Status
+from openipt.measures.queries import outcomes
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -70,7 +71,7 @@ def create_link(actor: Actor, course_id: int | str, *, client_id: int | None = N
                             "questionnaires due in the 3 days before a session or overdue since one.")
                           % {"name": client.display_name})
     now = timezone.now()
-    settings = results.org_settings(course.organisation_id)
+    settings = outcomes.org_settings(course.organisation_id)
     OneTimeLink.objects.filter(course=course, client=client, used_at__isnull=True, revoked_at__isnull=True,
                                expires_at__gt=now).update(revoked_at=now)
     token = secrets.token_urlsafe(32)

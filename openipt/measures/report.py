@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.courses.access import course_goals
-from openipt.courses.state import format_name, protocol
+from openipt.courses.present import format_name, protocol
 from openipt.measures import instruments
 from openipt.measures.queries import summary
 

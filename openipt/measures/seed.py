@@ -27,10 +27,11 @@ from django.utils import timezone
 from openipt.audit import actions as audit
 from openipt.clients.models import Client, ClientSignal
 from openipt.courses.models import OPEN_STATUSES, Attendance, Course, Session
-from openipt.measures import actions, due, instruments, results
+from openipt.measures import actions, due, instruments, outcome_actions
 from openipt.measures.engine import classify
 from openipt.measures.engine.model import Instrument
 from openipt.measures.models import Administration, MeasurePlan, Schedule, Source, Status
+from openipt.measures.queries import outcomes
 
 # client -> the story their PHQ-9 tells, session by session (None: no score that session)
 DEMO_STORIES: dict[str, tuple[str, list[int | None]]] = {
@@ -112,7 +113,7 @@ def _demo_one(world, name: str, rng: random.Random) -> int:
                 entered_by_role=therapist.role if staff else "client", started_at=_at(session))
             actions.complete(admin, inst, answers, client=client, when=_at(session) + timedelta(minutes=6))
             made += 1
-    results.refresh_signal(client.pk, client.organisation_id)
+    outcome_actions.refresh_signal(client.pk, client.organisation_id)
     audit.record(actions.COMPLETED.code, actor=world.actor("therapist"), client=client, obj=course,
                  details={"demo": True, "story": _story, "administrations": made})
     return made
@@ -202,8 +203,8 @@ def add_synthetic_measures(world, batch: int = 2000) -> None:
     now = timezone.now()
     now_db = when(now)
     org_id = world.organisation.pk
-    settings = results.org_settings(org_id)
-    tables = {c: results._default(c) for c in ("phq9", "gad7")}
+    settings = outcomes.org_settings(org_id)
+    tables = {c: outcomes.default_trajectory(c) for c in ("phq9", "gad7")}
     for start in range(0, len(course_ids), batch):
         ids = course_ids[start:start + batch]
         courses = {c[0]: c for c in Course.objects.filter(pk__in=ids).values_list(
@@ -269,7 +270,7 @@ def _signals(signals: dict[int, tuple[int, int, str]]) -> None:
         return
     words = {2: "not on track", 1: "slower than expected"}
     ClientSignal.objects.bulk_create(
-        [ClientSignal(client_id=c, source=results.SIGNAL_SOURCE, level=lvl, label=f"{name}: {words[lvl]}",
+        [ClientSignal(client_id=c, source=outcomes.SIGNAL_SOURCE, level=lvl, label=f"{name}: {words[lvl]}",
                       url=f"/measures/course/{course}/#track") for c, (lvl, course, name) in signals.items()],
         ignore_conflicts=True, batch_size=2000)
     for level in (1, 2):

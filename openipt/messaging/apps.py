@@ -21,7 +21,7 @@ class MessagingConfig(AppConfig):
         )
         from openipt.messaging import actions  # noqa: F401 - registers the audit event types
         from openipt.messaging.actions import SOURCE
-        from openipt.messaging.panels import (
+        from openipt.messaging.queries.panels import (
             alert_source_link,
             can_open_alert_source,
             client_panel_context,

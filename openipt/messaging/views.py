@@ -16,9 +16,10 @@ from openipt.core.decorators import actor_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
-from openipt.messaging import access, actions, queries
+from openipt.messaging import access, actions
 from openipt.messaging.forms import MessageForm, ReplyForm, SettingsForm
 from openipt.messaging.models import MAX_LENGTH, MessagingSettings
+from openipt.messaging.queries import threads
 
 care_staff_only = actor_required(*CARE_ROLES)
 
@@ -61,7 +62,7 @@ def mine_view(request):
             "thread": access.thread(actor, client),
             "has_team": access.has_care_team(client),
             "max_length": MAX_LENGTH,
-            "reply_time": queries.reply_time_words(actions.reply_days(client.organisation_id)),
+            "reply_time": threads.reply_time_words(actions.reply_days(client.organisation_id)),
         },
     )
 
@@ -70,11 +71,11 @@ def mine_view(request):
 def inbox_view(request):
     """The clients whose messages this person may read: unread first, then the newest."""
     actor = request.actor
-    page = paginate(request, queries.inbox(actor), per_page=25)
+    page = paginate(request, threads.inbox(actor), per_page=25)
     return render(
         request,
         "messaging/inbox.html",
-        {"page": page, "rows": page.object_list, "unread": queries.unread_count(actor)},
+        {"page": page, "rows": page.object_list, "unread": threads.unread_count(actor)},
     )
 
 
@@ -113,7 +114,7 @@ def thread_view(request, client_id):
             "form": form,
             "thread": access.thread(actor, client),
             "can_send": can_send,
-            "reply_time": queries.reply_time_words(actions.reply_days(client.organisation_id)),
+            "reply_time": threads.reply_time_words(actions.reply_days(client.organisation_id)),
         },
     )
 
@@ -137,5 +138,5 @@ def settings_view(request):
             flash.success(request, _("Reply time saved. Clients now see it on their Messages page."))
             return redirect("messaging:settings")
     return render(
-        request, "messaging/settings.html", {"form": form, "reply_time": queries.reply_time_words(days)}
+        request, "messaging/settings.html", {"form": form, "reply_time": threads.reply_time_words(days)}
     )

@@ -23,7 +23,7 @@ class SafetyConfig(AppConfig):
         )
         from openipt.safety import actions  # noqa: F401 - registers the audit event types
         from openipt.safety.api import open_alert_counts_by_staff
-        from openipt.safety.panels import (
+        from openipt.safety.queries.panels import (
             client_banner,
             client_panel_context,
             portal_help_context,

@@ -54,13 +54,6 @@ def kind_label(kind_id: str) -> str:
     return kind.label if kind else kind_id
 
 
-def kind_of(alert):
-    """Return the alert's kind of risk (label, what the clinician is asked to do), or None when unknown."""
-    from openipt.safety.ruleset import rules_for
-
-    return rules_for(alert.organisation_id).kinds.get(alert.kind)
-
-
 def duration_words(minutes: int) -> str:
     """Say a number of minutes as "5 min", "3 h 20 min" or "2 days 4 h"."""
     minutes = max(0, int(minutes))
@@ -169,3 +162,25 @@ def event_rows(events) -> list[dict]:
         parts = highlight(event.text, details.get("evidence", [])) if event.kind == "evidence" else None
         rows.append({"event": event, "label": EVENT_WORDS.get(event.kind, event.kind), "extra": extra.strip(), "parts": parts})
     return rows
+
+
+def client_page_for(kind_id: str) -> str:
+    """Return what the client sees for an open alert of this kind: "crisis" or "discreet"."""
+    from openipt.safety.rules import load_shipped
+
+    kind = load_shipped().kinds.get(kind_id)
+    return kind.client_page if kind is not None else "crisis"
+
+
+def quick_exit_url() -> str:
+    """Return the ordinary web page the "Leave this page" button opens.
+
+    Set by the Django setting or the environment variable OPENIPT_QUICK_EXIT_URL; only an http(s)
+    address is used, anything else falls back to a weather page.
+    """
+    import os
+
+    from django.conf import settings
+
+    url = getattr(settings, "OPENIPT_QUICK_EXIT_URL", "") or os.environ.get("OPENIPT_QUICK_EXIT_URL", "")
+    return url if url.startswith(("https://", "http://")) else "https://www.bbc.co.uk/weather"

@@ -17,14 +17,14 @@ from django.utils import timezone
 from openipt.audit.models import AuditEvent
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Assignment, ClientSignal, SignalLevel
-from openipt.consent.queries import withdrawn_with_open_course
+from openipt.consent.queries.records import withdrawn_with_open_course
 from openipt.courses.access import visible_courses
 from openipt.courses.models import Attendance, NoteStatus, Session
 from openipt.groups.access import visible_groups
 from openipt.groups.models import GroupSession
 from openipt.groups.queries.oversight import not_recorded_sessions
 from openipt.measures.models import Administration, Source, Status
-from openipt.measures.results import SIGNAL_SOURCE
+from openipt.measures.queries.outcomes import SIGNAL_SOURCE
 from openipt.measures.settings_actions import VIEWED as SCORES_VIEWED
 from openipt.safety.access import alert_list
 from openipt.safety.models import OPEN

@@ -20,7 +20,7 @@ from openipt.courses import access as course_access
 from openipt.courses import session_actions
 from openipt.courses.models import Attendance
 from openipt.measures import instruments
-from openipt.messaging import queries as message_queries
+from openipt.messaging.queries import threads
 from openipt.safety import present
 from openipt.today import actions, queries, week
 from openipt.today.forms import OTHER, MoveForm, WorkingHoursForm
@@ -41,7 +41,7 @@ def today_view(request):
     for administration in today.returned:
         administration.instrument_name = instruments.name(administration.instrument_code)
     is_admin = actor.role == "admin"
-    unread = None if is_admin else message_queries.for_today(actor)  # admins do not read clients' messages
+    unread = None if is_admin else threads.for_today(actor)  # admins do not read clients' messages
     shown = (len(today.sessions) + len(today.group_sessions) + len(alerts) + len(today.returned)
              + len(today.notes) + len(today.off_track) + len(today.not_recorded) + len(today.withdrawn)
              + (len(unread.clients) if unread else 0))

@@ -14,8 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
-from openipt.consent import access, actions, queries
+from openipt.consent import access, actions
 from openipt.consent.models import ConsentDocument, ConsentEvent
+from openipt.consent.queries import records
 from openipt.core.errors import ActionError
 from openipt.safety.models import Alert
 from tests.support.consent import (
@@ -37,7 +38,7 @@ def test_a_client_signs_the_current_form_in_the_portal_and_the_signature_keeps_v
     assert event.document.number == 1 and event.document.source == "shipped" and event.at >= before
     assert "What IPT is" in event.document.body  # the shipped form, saved as the organisation's version 1
     assert event.client == world.clients["self"] and event.recorded_by is None
-    assert queries.status(world.clients["self"]).is_current
+    assert records.status(world.clients["self"]).is_current
     assert (
         AuditEvent.objects.filter(event_type="consent.signed", client_id=world.clients["self"].pk).count()
         == 1
@@ -123,9 +124,9 @@ def test_an_admin_publishes_a_new_version_and_every_earlier_version_stays_as_it_
     assert second.number == 2 and second.source == "site" and second.published_by == world.m["admin"]
     first.refresh_from_db()
     assert (first.title, first.body) == saved
-    status = queries.status(world.clients["self"])
+    status = records.status(world.clients["self"])
     assert status.state == "old_version" and not status.is_current
-    assert queries.current_document(world.org.pk) == second
+    assert records.current_document(world.org.pk) == second
     with pytest.raises(ActionError) as stale:  # written against version 1 while version 2 came out
         actions.publish(
             actor(world.m["admin"]), title="Again", body="Other words for the form. " * 5, expected_number=1
@@ -160,7 +161,7 @@ def test_a_withdrawal_is_stored_audited_and_tells_the_care_team_by_an_email_that
         signed.document,
         "I need a break for now.",
     )
-    status = queries.status(world.clients["self"])
+    status = records.status(world.clients["self"])
     assert status.withdrawn and not status.is_current
     assert AuditEvent.objects.filter(
         event_type="consent.withdrawn", client_id=world.clients["self"].pk
@@ -172,7 +173,7 @@ def test_a_withdrawal_is_stored_audited_and_tells_the_care_team_by_an_email_that
     with pytest.raises(ActionError, match="no agreement to take back"):
         withdraw_in_portal(world)
     sign_in_portal(world)  # agreeing again restarts
-    assert queries.status(world.clients["self"]).is_current
+    assert records.status(world.clients["self"]).is_current
 
 
 def test_there_is_nothing_to_withdraw_before_a_signature(world):
@@ -235,10 +236,10 @@ def test_a_paper_form_dated_on_or_before_the_latest_withdrawal_is_refused(world)
             f"The client took back their consent on {withdrawn_on.day} {withdrawn_on:%B %Y}; a form signed "
             "before that cannot count. Ask them to sign again."
         )
-        assert queries.status(mine).withdrawn
+        assert records.status(mine).withdrawn
     assert ConsentEvent.objects.filter(client=mine, kind="signed").count() == 1
     event = paper(4)  # signed after the withdrawal: counts
-    assert queries.status(mine).is_current and queries.status(mine).latest == event
+    assert records.status(mine).is_current and records.status(mine).latest == event
 
 
 def test_staff_record_a_withdrawal_the_client_told_them_about(world):
@@ -251,20 +252,20 @@ def test_staff_record_a_withdrawal_the_client_told_them_about(world):
         actions.record_withdrawal(actor(world.m["supervisor"]), mine.pk, note="Phoned to stop.")
     event = actions.record_withdrawal(actor(world.m["therapist"]), mine.pk, note="Phoned on Monday to stop.")
     assert (event.how, event.recorded_by) == ("told_staff", world.m["therapist"])
-    assert queries.status(mine).withdrawn
+    assert records.status(mine).withdrawn
 
 
 def test_only_an_admin_changes_the_setting_and_a_stale_form_is_refused(world):
-    assert not queries.required_before_start(world.org.pk)
+    assert not records.required_before_start(world.org.pk)
     with pytest.raises(ActionError):
         actions.update_settings(actor(world.m["therapist"]), required_before_start=True, expected_version=1)
     require_consent(world)
-    assert queries.required_before_start(world.org.pk) and not queries.required_before_start(
+    assert records.required_before_start(world.org.pk) and not records.required_before_start(
         world.other_org.pk
     )
     with pytest.raises(ActionError) as exc:
         actions.update_settings(actor(world.m["admin"]), required_before_start=False, expected_version=1)
-    assert exc.value.code == "conflict" and queries.required_before_start(world.org.pk)
+    assert exc.value.code == "conflict" and records.required_before_start(world.org.pk)
 
 
 def test_consent_is_seen_only_inside_the_organisation_and_the_care_team(world):
@@ -274,7 +275,7 @@ def test_consent_is_seen_only_inside_the_organisation_and_the_care_team(world):
     assert access.visible_events(actor(world.m["therapist"])).count() == 2
     assert access.visible_events(actor(world.m["therapist2"])).count() == 0
     assert access.visible_events(actor(world.m["other_admin"])).count() == 0
-    document = queries.current_document(world.org.pk)
+    document = records.current_document(world.org.pk)
     assert access.get_document(actor(world.m["other_admin"]), document.pk) is None
     assert access.get_document(actor(world.m["client"]), document.pk) is None
     assert access.get_document(actor(world.m["therapist2"]), document.pk) == document

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from openipt.consent import queries
 from openipt.consent.models import ConsentDocument, ConsentEvent
+from openipt.consent.queries import records
 from openipt.safety.models import Alert
 from tests.support.consent import record_paper, require_consent, sign_in_portal, withdraw_in_portal
 from tests.support.courses import start
@@ -75,7 +75,7 @@ def test_the_client_sees_what_withdrawal_means_before_confirming_and_the_therapi
         "Tick the box to say you understand what stopping means." in refused
         and "Too much right now." in refused
     )
-    assert not queries.status(world.clients["self"]).withdrawn
+    assert not records.status(world.clients["self"]).withdrawn
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post("/consent/mine/stop/", {"confirm": "on", "note": "Too much right now."})
     assert response.status_code == 302
@@ -112,7 +112,7 @@ def test_a_worrying_note_raises_an_alert_when_the_box_is_not_ticked(world, as_me
     browser = as_member(world.m["client"])
     page = text(browser.post(STOP, {"note": WORRIED}))
     assert "Tick the box to say you understand what stopping means." in page and WORRIED in page
-    assert not queries.status(world.clients["self"]).withdrawn
+    assert not records.status(world.clients["self"]).withdrawn
     [alert] = _withdrawal_alerts(world)
     assert alert.text == WORRIED and alert.rule_kind == "free_text"
 
@@ -141,7 +141,7 @@ def test_a_worrying_note_too_long_to_keep_still_raises_an_alert(world, as_member
     note = "It has been a hard month. " * 100 + WORRIED
     assert len(note) > 2000
     browser.post(STOP, {"confirm": "on", "note": note})
-    assert not queries.status(world.clients["self"]).withdrawn
+    assert not records.status(world.clients["self"]).withdrawn
     assert _withdrawal_alerts(world).count() == 1
 
 
@@ -151,7 +151,7 @@ def test_a_worrying_note_raises_one_alert_on_a_withdrawal_even_when_the_form_is_
     data = {"confirm": "on", "note": WORRIED, "submission_key": "k" * 32}
     assert browser.post(STOP, data).status_code == 302
     assert browser.post(STOP, data).status_code == 302
-    assert queries.status(world.clients["self"]).withdrawn
+    assert records.status(world.clients["self"]).withdrawn
     [alert] = _withdrawal_alerts(world)
     assert alert.text == WORRIED
 
@@ -216,7 +216,7 @@ def test_a_backdated_paper_form_after_a_withdrawal_is_refused_on_the_date_and_th
     assert (
         'value="Maya Okafor"' in page and f'value="{last_week}"' in page and "Old form in the file." in page
     )
-    assert queries.status(mine).withdrawn
+    assert records.status(mine).withdrawn
 
 
 def test_staff_record_a_withdrawal_the_client_told_them_about(
@@ -229,7 +229,7 @@ def test_staff_record_a_withdrawal_the_client_told_them_about(
         response = browser.post(
             f"/consent/clients/{mine.pk}/withdrawal/", {"note": "Phoned on Monday to stop."}
         )
-    assert response.status_code == 302 and queries.status(mine).withdrawn
+    assert response.status_code == 302 and records.status(mine).withdrawn
     assert "Told a member of staff" in text(browser.get(f"/consent/clients/{mine.pk}/"))
 
 
@@ -239,7 +239,7 @@ def test_the_admin_turns_the_setting_on_and_publishes_a_version_in_their_own_wor
     page = text(browser.get("/consent/settings/"))
     assert "Consent required before a course starts" in page and "as version 1" in page
     browser.post("/consent/settings/", {"version": "1", "required_before_start": "on"})
-    assert queries.required_before_start(world.org.pk)
+    assert records.required_before_start(world.org.pk)
     form = text(browser.get("/consent/settings/new-version/"))
     assert "What IPT is" in form  # starts from the current text
     short = text(

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from openipt.core.charts import Phase, Point, trajectory_chart
-from openipt.courses.state import phase_label
+from openipt.courses.present import phase_label
 
 
 def phase_texts(sessions: int, initial: int, termination: int, scored: int) -> list[str]:

@@ -11,8 +11,8 @@ from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import actions, goal_actions, session_actions
 from openipt.courses.models import Addendum, GoalRating, Session, SessionNote
+from openipt.courses.present import position
 from openipt.courses.sessionplan import plan_for
-from openipt.courses.state import position
 from tests.support.clock import at
 from tests.support.courses import held_session, make_ready_for_middle, start
 from tests.support.people import actor

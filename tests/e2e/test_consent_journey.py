@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from openipt.consent import queries
 from openipt.consent.models import ConsentEvent
+from openipt.consent.queries import records
 from tests.support.consent import require_consent
 from tests.support.courses import start
 from tests.support.people import PASSWORD, make_world
@@ -33,7 +33,7 @@ def test_a_client_signs_then_takes_back_consent_and_the_therapist_sees_it(ui, ph
     page.get_by_role("button", name="Sign the form").click()
     phone.check()
     expect(page.get_by_text("Thank you. You have signed the form.")).to_be_visible()
-    assert queries.status(client).is_current
+    assert records.status(client).is_current
 
     page.get_by_role("link", name="I want to stop: take back my consent").click()
     phone.check()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from openipt.consent import queries
 from openipt.consent.models import ConsentDocument
+from openipt.consent.queries import records
 from tests.support.people import PASSWORD, make_world
 
 
@@ -21,7 +21,7 @@ def test_the_admin_publishes_a_version_and_the_therapist_records_paper_and_a_spo
     page.get_by_label("Consent required before a course starts").check()
     page.get_by_role("button", name="Save").click()
     ui.check()
-    assert queries.required_before_start(world.org.pk)
+    assert records.required_before_start(world.org.pk)
     page.get_by_role("link", name="Write a new version").click()
     ui.check()
     page.get_by_label("Title").fill("Riverbank consent")
@@ -50,4 +50,4 @@ def test_the_admin_publishes_a_version_and_the_therapist_records_paper_and_a_spo
     page.get_by_role("button", name="Record the withdrawal").click()
     ui.check()
     expect(page.get_by_text("Phoned this morning to stop.").first).to_be_visible()
-    assert queries.status(mine).withdrawn
+    assert records.status(mine).withdrawn

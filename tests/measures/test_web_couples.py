@@ -234,7 +234,7 @@ def test_partner_twos_record_shows_their_own_couples_scores_not_partner_ones(cli
 
 
 def test_a_reliable_rise_in_partner_twos_scores_sets_partner_twos_signal_not_partner_ones(pair):
-    from openipt.measures import results
+    from openipt.measures.queries import outcomes
     from tests.support.measures import add_session
 
     world, course, key = pair
@@ -244,10 +244,10 @@ def test_a_reliable_rise_in_partner_twos_scores_sets_partner_twos_signal_not_par
         actions.enter_paper(therapist, course.pk, instrument_code="phq9", session_number=number,
                             completed_on=timezone.localdate(), answers={**answers, "difficulty": None},
                             client_id=world.clients["two"].pk)
-    two = world.clients["two"].signals.get(source=results.SIGNAL_SOURCE)
+    two = world.clients["two"].signals.get(source=outcomes.SIGNAL_SOURCE)
     assert two.level == 2 and "PHQ-9" in two.label
     assert two.url == f"/clients/{world.clients['two'].pk}/"  # partner two's scores are on their record
-    assert not world.clients["self"].signals.filter(source=results.SIGNAL_SOURCE, level__gt=0).exists()
+    assert not world.clients["self"].signals.filter(source=outcomes.SIGNAL_SOURCE, level__gt=0).exists()
 
 
 def test_each_partner_gets_a_one_time_link_of_their_own_and_it_fills_in_their_own_answers(client, pair):

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from openipt.clients.models import Client, ClientSignal
-from openipt.measures import actions, results
+from openipt.measures import actions, outcome_actions
 from openipt.measures.models import MeasuresSettings
+from openipt.measures.queries import outcomes
 from tests.support.measures import add_session, phq9, shift_course, start_course
 from tests.support.people import actor, login
 
@@ -96,7 +97,7 @@ def test_a_signal_is_set_only_for_open_courses(world):
     from openipt.courses.models import Course
 
     Course.objects.filter(pk=course.pk).update(status="completed")
-    assert results.refresh_signal(world.clients["mine"].pk, world.org.pk) is None
+    assert outcome_actions.refresh_signal(world.clients["mine"].pk, world.org.pk) is None
     assert _signal(world) is None
 
 
@@ -105,7 +106,7 @@ def test_the_expected_path_comes_from_the_default_table_until_enough_courses(wor
     MeasuresSettings.objects.create(organisation=world.org, use_own_trajectories=own)
     from openipt.measures import instruments
 
-    table = results.trajectory_table(world.org.pk, instruments.get("phq9"))
+    table = outcome_actions.trajectory_table(world.org.pk, instruments.get("phq9"))
     assert {b.source for b in table.bands} == {"default"}  # no completed courses yet
     assert [b.band_id for b in table.bands] == ["mild", "moderate", "moderately_severe", "severe"]
 
@@ -157,17 +158,17 @@ def test_the_organisations_table_is_derived_from_its_own_completed_courses_in_th
     still_open = start_course(world, "self")
     _scores(world, still_open, [12, 2])
     inst = instruments.get("phq9")
-    table, used = results.derive_for_organisation(world.org.pk, inst)
+    table, used = outcomes.derive_for_organisation(world.org.pk, inst)
     assert used == 0 and table.for_band("moderate").source == "default"  # none completed yet
     Course.objects.filter(pk__in=made).update(status="completed")
-    table, used = results.derive_for_organisation(world.org.pk, inst)
+    table, used = outcomes.derive_for_organisation(world.org.pk, inst)
     assert used == 30
     moderate = table.for_band("moderate")
     assert moderate.source == "organisation" and moderate.courses == 30
     assert moderate.cell(2).expected_change == 0 and moderate.cell(3).expected_change == -1
-    assert results.derive_for_organisation(world.other_org.pk, inst)[1] == 0
+    assert outcomes.derive_for_organisation(world.other_org.pk, inst)[1] == 0
     # once the organisation chooses its own paths, the stored table is the derived one
     MeasuresSettings.objects.create(organisation=world.org, use_own_trajectories=True)
-    stored = results.trajectory_table(world.org.pk, inst, refresh=True)
+    stored = outcome_actions.trajectory_table(world.org.pk, inst, refresh=True)
     assert stored.for_band("moderate").source == "organisation"
-    assert results.trajectory_table(world.org.pk, inst).for_band("moderate").courses == 30
+    assert outcome_actions.trajectory_table(world.org.pk, inst).for_band("moderate").courses == 30

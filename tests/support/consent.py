@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from openipt.consent import actions, queries
+from openipt.consent import actions
+from openipt.consent.queries import records
 from tests.support.people import actor
 
 
 def require_consent(world, on: bool = True, who: str = "admin"):
     """Turn "Consent required before a course starts" on (or off) for the world's organisation."""
-    saved = queries.settings_for(world.m[who].organisation_id)
+    saved = records.settings_for(world.m[who].organisation_id)
     return actions.update_settings(
         actor(world.m[who]), required_before_start=on, expected_version=saved.version
     )
 
 
 def current_version(world) -> int:
-    return queries.current_document(world.org.pk).number
+    return records.current_document(world.org.pk).number
 
 
 def sign_in_portal(world, who: str = "client", name: str = "Sam Client"):

@@ -18,8 +18,9 @@ from openipt.accounts.decorators import staff_required
 from openipt.core.errors import ActionError
 from openipt.core.pagination import paginate
 from openipt.courses import access, actions, calendar_actions, ics
-from openipt.courses.models import Attendance, CalendarToken
-from openipt.courses.state import format_name
+from openipt.courses.models import Attendance
+from openipt.courses.present import format_name
+from openipt.courses.queries.calendar import calendar_token
 
 FEED_PAST = timedelta(days=30)
 FEED_FUTURE = timedelta(days=400)
@@ -32,7 +33,7 @@ def calendar_view(request):
     actor = request.actor
     page = paginate(request, access.my_upcoming_sessions(actor), per_page=25)
     actions.record_calendar_view(actor, len(page.object_list))
-    token = CalendarToken.objects.filter(membership=actor.membership, revoked_at__isnull=True).first()
+    token = calendar_token(actor)
     rows = [{"session": s, "format": format_name(s.course), "local": timezone.localtime(s.scheduled_start)} for s in page.object_list]
     return render(request, "courses/calendar.html", {"page": page, "rows": rows, "token": token})
 

@@ -32,17 +32,23 @@ from openipt.courses.forms import (
     TransitionForm,
 )
 from openipt.courses.formulation import course_formulation, formulation_page_url
-from openipt.courses.models import CourseStatus, PhaseTransition
-from openipt.courses.state import (
+from openipt.courses.models import CourseStatus
+from openipt.courses.present import (
     course_format,
-    course_state,
-    expectation,
     format_name,
     phase_label,
     position,
     protocol,
     timeline,
-    value_label,
+)
+from openipt.courses.queries.course import (
+    STATUS_FILTERS,
+    contract_changes,
+    course_list,
+    course_state,
+    expectation,
+    goal_of,
+    transition_rows,
 )
 from openipt.courses.views.common import changeable_course_or_403, course_or_404, lang
 
@@ -137,11 +143,8 @@ def overview_view(request, course_id):
         "expected_target_words": str(TARGET_WORDS.get(expected.target, "")) if expected.target else "",
         "due_phase_label": phase_label(expected.due_phase) if expected.due_phase else "",
         "current_phase_label": phase_label(course.phase),
-        "transitions": [
-            {"at": t.at, "from_label": value_label(t.from_value), "to_label": value_label(t.to_value), "reason": t.reason, "by": t.by}
-            for t in PhaseTransition.objects.filter(course=course).select_related("by__user")
-        ],
-        "contract_changes": list(course.contract_changes.select_related("by__user")),
+        "transitions": transition_rows(course),
+        "contract_changes": contract_changes(course),
         "moves": moves_for(course),
         "can_change": access.can_change_course(actor, course) and course.is_open,
         "area": _area(course.primary_area),
@@ -363,7 +366,7 @@ def goal_edit_view(request, course_id, goal_id):
     """Change a goal, or stop working on it."""
     actor = request.actor
     course = changeable_course_or_403(actor, course_id, request)
-    goal = course.goals.filter(pk=post_int(goal_id)).first()
+    goal = goal_of(course, post_int(goal_id))
     if goal is None:
         raise Http404
     form = GoalEditForm(request.POST or None, initial={"text": goal.text, "area": goal.area, "order": goal.order, "active": goal.active})
@@ -379,9 +382,6 @@ def goal_edit_view(request, course_id, goal_id):
     return render(request, "courses/goal_edit.html", {"course": course, "client": course.client, "form": form, "goal": goal})
 
 
-STATUS_FILTERS = {"open": ("planned", "active", "maintenance"), "ended": ("completed", "ended_early"), "all": None}
-
-
 @staff_required
 def course_list_view(request):
     """The courses this person may see, with where each one stands."""
@@ -389,10 +389,7 @@ def course_list_view(request):
     which = request.GET.get("show", "open")
     if which not in STATUS_FILTERS:
         which = "open"
-    qs = access.course_list(actor)
-    if STATUS_FILTERS[which]:
-        qs = qs.filter(status__in=STATUS_FILTERS[which])
-    page = paginate(request, qs.order_by("-start_date", "-pk"), per_page=25)
+    page = paginate(request, course_list(actor, which), per_page=25)
     rows = [{"course": c, "position": position(c, c.used), "format": format_name(c, lang())} for c in page.object_list]
     actions.record_course_list_view(actor, len(rows))
     return render(request, "courses/list.html", {"page": page, "rows": rows, "show": which})

@@ -63,14 +63,3 @@ def screening_view(request, course_id):
         "course": course, "client": course.client, "form": form, "rows": rows, "can_change": can_change,
         "checks": start_checks.results(course),
     })
-
-
-def start_checks_panel_context(request, course):
-    """On the course page while it is in the initial phase: each start check, passed or what is missing."""
-    actor = getattr(request, "actor", None)
-    if actor is None or not actor.is_staff or course.phase != "initial" or not course.is_open:
-        return None
-    results = start_checks.results(course)
-    if not results:
-        return None
-    return {"course": course, "checks": results, "all_passed": all(r.passed for r in results)}

@@ -28,9 +28,15 @@ from openipt.courses.forms import (
     note_initial,
 )
 from openipt.courses.lifecycle import planned_session_date
-from openipt.courses.models import GoalRating, Session
+from openipt.courses.present import course_format, phase_label, protocol
+from openipt.courses.queries.session import (
+    current_note,
+    current_version,
+    goal_ratings,
+    next_number,
+    session_numbers,
+)
 from openipt.courses.sessionplan import note_of, plan_for, previous_attended
-from openipt.courses.state import course_format, phase_label, protocol
 from openipt.courses.views.common import changeable_course_or_403, lang, session_or_404
 
 
@@ -52,7 +58,7 @@ def add_session_view(request, course_id):
         if earlier:
             messages.info(request, _("That form was already sent; here is the session it added."))
             return redirect(earlier)
-    number = (course.sessions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = next_number(course)
     fmt = course_format(course)
     form = SessionForm(request.POST or None, initial={
         "date": _suggested_start(course, number), "time": "10:00", "duration": fmt.minutes_max if fmt else 50, "mode": "in_person"})
@@ -85,7 +91,7 @@ def _session_context(request, session, *, note_form=None, conflict=None, addendu
     can_change = access.can_change_course(actor, course) and course.is_open
     locked = note is not None and note.is_signed
     goals = access.course_goals(course, active_only=True)
-    mine = {r.goal_id: r for r in GoalRating.objects.filter(session=session)}
+    mine = goal_ratings(session)
     if ratings_form is None:
         initial = {}
         for goal in goals:
@@ -94,7 +100,7 @@ def _session_context(request, session, *, note_form=None, conflict=None, addendu
             initial[f"comment_{goal.pk}"] = rating.comment if rating else ""
         ratings_form = RatingsForm(initial=initial, goals=goals)
     techniques = {t.id: t.name for t in protocol().techniques(lang())}
-    numbers = list(Session.objects.filter(course=course).order_by("number").values_list("number", flat=True))
+    numbers = session_numbers(course)
     index = numbers.index(session.number)
     return {
         "panels": render_panels("session", request, session),
@@ -173,7 +179,7 @@ def reschedule_view(request, course_id, session_number):
         except ConflictError as exc:
             form.add_error(None, exc.message)
             form.data = form.data.copy()
-            form.data["version"] = Session.objects.get(pk=session.pk).version
+            form.data["version"] = current_version(session)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -229,7 +235,7 @@ def _note_post(request, session, *, autosave: bool):
         note = session_actions.save_note(request.actor, session.course_id, session.number, form.note_data(),
                                          expected_version=form.cleaned_data["version"], autosave=autosave)
     except ConflictError as exc:
-        current = exc.current or note_of(Session.objects.select_related("note").get(pk=session.pk))
+        current = exc.current or current_note(session)
         form.add_error(None, exc.message)
         form.data = form.data.copy()
         form.data["version"] = current.version if current else 0

@@ -12,17 +12,10 @@ from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
 from openipt.courses import ending_actions, review_actions
 from openipt.courses.actions import TransitionError
-from openipt.courses.models import Attendance, CourseStatus
+from openipt.courses.models import CourseStatus
+from openipt.courses.queries.steps import attended_numbers, ending_of, review_rows
 from openipt.courses.steps_forms import BoosterForm, EndEarlyForm, LetterForm, OutreachForm, ReviewForm
-from openipt.courses.steps_models import CourseEnding, CourseReview, ReviewOutcome
 from openipt.courses.views.common import changeable_course_or_403, lang
-
-
-def review_rows(course) -> list[dict]:
-    words = dict(ReviewOutcome.choices)
-    return [{"review": r, "outcomes": [words.get(o, o) for o in r.outcomes],
-             "concerns": [h for a, h, _p in review_actions.AREAS if r.findings.get(a, {}).get("finding") == "concern"]}
-            for r in CourseReview.objects.filter(course=course).select_related("by__user")]
 
 
 @staff_required
@@ -74,7 +67,7 @@ def end_early_view(request, course_id):
     if not course.is_open:
         messages.error(request, _("This course has already ended."))
         return redirect("courses:overview", course_id=course.pk)
-    attended = list(course.sessions.filter(attendance=Attendance.ATTENDED).values_list("number", flat=True))
+    attended = attended_numbers(course)
     form = EndEarlyForm(request.POST or None, sessions=attended)
     unmet: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -89,7 +82,7 @@ def end_early_view(request, course_id):
         else:
             messages.success(request, _("The course has ended early. How it ended is recorded."))
             return redirect("courses:overview", course_id=course.pk)
-    ending = CourseEnding.objects.filter(course=course).first()
+    ending = ending_of(course)
     return render(request, "courses/end_early.html", {
         "course": course, "client": course.client, "form": form, "unmet": unmet, "ending": ending,
         "prompt": ending_actions.outreach_prompt(course),
@@ -101,7 +94,7 @@ def letter_view(request, course_id):
     """Write the ending letter, starting from a plain-language draft built from the course."""
     actor = request.actor
     course = changeable_course_or_403(actor, course_id, request)
-    ending = CourseEnding.objects.filter(course=course).first()
+    ending = ending_of(course)
     text = ending.letter if ending and ending.letter else ending_actions.letter_draft(course, lang())
     form = LetterForm(request.POST or None, initial={"letter": text})
     if request.method == "POST" and form.is_valid():
@@ -121,7 +114,7 @@ def letter_print_view(request, course_id):
     """The saved ending letter, ready to print."""
     actor = request.actor
     course = changeable_course_or_403(actor, course_id, request)
-    ending = CourseEnding.objects.filter(course=course).first()
+    ending = ending_of(course)
     if ending is None or not ending.letter:
         messages.info(request, _("Save the letter first, then print it."))
         return redirect("courses:letter", course_id=course.pk)
@@ -133,7 +126,7 @@ def booster_view(request, course_id):
     """Offer booster sessions or maintenance, and record the client's answer."""
     actor = request.actor
     course = changeable_course_or_403(actor, course_id, request)
-    ending = CourseEnding.objects.filter(course=course).first()
+    ending = ending_of(course)
     initial = {"booster": ending.booster, "booster_sessions": ending.booster_sessions, "booster_note": ending.booster_note} if ending else {}
     form = BoosterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -18,9 +18,10 @@ from openipt.clients.models import ClientSignal
 from openipt.core.charts import sparkline
 from openipt.groups import access, schedule
 from openipt.groups.models import Attendance, Group, GroupSession, Meeting, Member, MemberStatus, QuickCheck
-from openipt.measures import instruments, results
+from openipt.measures import instruments
 from openipt.measures.api import score_points_for_courses
 from openipt.measures.engine.outcomes import Administration, course_outcome
+from openipt.measures.queries import outcomes
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -135,7 +136,7 @@ def outcome_summary(rows: list[Row], organisation_id: int | None = None) -> Outc
     if inst is None:  # no PHQ-9 loaded: nothing to count
         return Outcomes(len(rows), 0, 0, 0, 0)
     default_cutoff = inst.caseness.cutoff if inst.caseness is not None else None
-    cutoff = results.org_settings(organisation_id).phq9_case_cutoff if organisation_id else default_cutoff
+    cutoff = outcomes.org_settings(organisation_id).phq9_case_cutoff if organisation_id else default_cutoff
     enough = improved = recovered = worse = cases = 0
     for row in rows:
         records = [Administration(d, n, t) for n, (d, t) in enumerate(zip(row.score_days, row.scores, strict=True), 1)]

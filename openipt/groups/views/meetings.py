@@ -19,7 +19,7 @@ from openipt.clients.access import visible_clients
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
-from openipt.courses.state import protocol
+from openipt.courses.present import protocol
 from openipt.groups import access, actions, meeting_actions
 from openipt.groups.actions import GROUP_FORMAT
 from openipt.groups.forms import MeetingForm

@@ -17,7 +17,7 @@ from openipt.clients.models import ClientSignal
 from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.numbers import as_int
-from openipt.courses.state import protocol
+from openipt.courses.present import protocol
 from openipt.groups import access, session_actions
 from openipt.groups.models import Attendance, Group, Presence
 from openipt.groups.queries import oversight

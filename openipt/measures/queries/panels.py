@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from openipt.clients.access import visible_clients
 from openipt.courses import participants
-from openipt.measures import access, actions, due, instruments, results
+from openipt.measures import access, actions, due, instruments
 from openipt.measures.models import Administration, Status
-from openipt.measures.queries import summary
+from openipt.measures.queries import outcomes, summary
 
 
 def due_count(request) -> int:
@@ -71,7 +71,7 @@ def client_panel_context(request, client):
                            "count": counts.get((course_id, code), 0)})
         # A couples course in which this client is partner two: its scores page shows partner one's.
         rows.append({"course": course, "scores": scores, "second_partner": course.client_id != client.pk})
-    signal = client.signals.filter(source=results.SIGNAL_SOURCE).first()
+    signal = client.signals.filter(source=outcomes.SIGNAL_SOURCE).first()
     return {"client": client, "rows": rows, "signal": signal}
 
 

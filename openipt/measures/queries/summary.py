@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from openipt.core import charts
 from openipt.courses.models import Attendance
-from openipt.courses.state import bounds_of, phase_label
-from openipt.measures import access, due, instruments, results
+from openipt.courses.present import bounds_of, phase_label
+from openipt.measures import access, due, instruments, outcome_actions
 from openipt.measures.engine import (
     DEFINITIONS,
     CourseOutcome,
@@ -28,6 +28,7 @@ from openipt.measures.engine import (
 )
 from openipt.measures.engine import course_outcome as engine_course_outcome
 from openipt.measures.engine.trajectory import ZONE_DEFINITIONS
+from openipt.measures.queries import outcomes
 
 FREQUENCY_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
 ORDER = {"phq9": 0, "gad7": 1, "hamd17": 2}
@@ -143,7 +144,7 @@ def _events(course, anchors):
 def _x(a, course, anchors) -> float | None:
     if a.session_number is not None:
         return a.session_number
-    return position_of(results.local_day(a.completed_at), course, anchors)
+    return position_of(outcomes.local_day(a.completed_at), course, anchors)
 
 
 def _phases(course) -> list[charts.Phase]:
@@ -214,7 +215,7 @@ def _summary_sentence(inst, scored, track_rows) -> str:
                                                                   "last": last.total}
     if track_rows:
         text += " " + _("Compared with the expected path: %(zone)s.") % {
-            "zone": results.zone_words(track_rows[-1].zone).lower()}
+            "zone": outcomes.zone_words(track_rows[-1].zone).lower()}
     return text
 
 
@@ -239,7 +240,7 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", cl
     The scores are one person's: the course's client, or partner two of a couples course (`client_id`).
     """
     schedules, sessions, administrations = access.course_rows(course, client_id)
-    settings = results.org_settings(course.organisation_id)
+    settings = outcomes.org_settings(course.organisation_id)
     anchors = _anchors(course, [s for s in sessions if s.attendance != Attendance.CANCELLED] or sessions)
     events, before = _events(course, anchors)
     codes = {s.instrument_code for s in schedules} | {a.instrument_code for a in administrations}
@@ -248,9 +249,9 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", cl
     for code in ordered:
         inst = instruments.get(code)
         admins = [a for a in administrations if a.instrument_code == code]
-        rows = results.engine_rows([a for a in admins if a.total is not None])
-        table = results.trajectory_table(course.organisation_id, inst, settings) if instruments.has_trajectory(inst) else None
-        track_rows = results.track(inst, table, rows, settings.wait_sessions) if rows else ()
+        rows = outcomes.engine_rows([a for a in admins if a.total is not None])
+        table = outcome_actions.trajectory_table(course.organisation_id, inst, settings) if instruments.has_trajectory(inst) else None
+        track_rows = outcomes.track(inst, table, rows, settings.wait_sessions) if rows else ()
         sources = {b.source for b in table.bands} if table else set()
         source = "" if not sources else (sources.pop() if len(sources) == 1 else "mixed")
         sex = admins[0].sex_used if admins else ""
@@ -263,8 +264,8 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", cl
     if instruments.DEPRESSION in by_code and instruments.ANXIETY in by_code:
         dep, anx = by_code[instruments.DEPRESSION], by_code[instruments.ANXIETY]
         pair = talking_therapies_outcome(
-            dep.inst, anx.inst, results.engine_rows([a for a in dep.administrations if a.total is not None]),
-            results.engine_rows([a for a in anx.administrations if a.total is not None]),
+            dep.inst, anx.inst, outcomes.engine_rows([a for a in dep.administrations if a.total is not None]),
+            outcomes.engine_rows([a for a in anx.administrations if a.total is not None]),
             depression_cutoff=settings.case_cutoff(dep.inst.code), anxiety_cutoff=settings.case_cutoff(anx.inst.code))
     items = due.course_items(course, schedules, sessions, administrations, client_id=client_id)
     return CourseSummary(course, summaries, pair, items, schedules, sessions, before, settings.wait_sessions)

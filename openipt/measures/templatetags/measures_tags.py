@@ -3,7 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from openipt.measures import instruments, results
+from openipt.measures import instruments
+from openipt.measures.queries import outcomes
 
 register = template.Library()
 
@@ -33,7 +34,7 @@ def band_label(band_id: str, code: str) -> str:
 
 @register.filter
 def zone_words(zone: str) -> str:
-    return results.zone_words(zone)
+    return outcomes.zone_words(zone)
 
 
 @register.filter

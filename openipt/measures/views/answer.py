@@ -22,7 +22,8 @@ from openipt.measures import access, actions, due, instruments, link_actions
 from openipt.measures.actions import AnswersError
 from openipt.measures.errors import MeasuresCode
 from openipt.measures.forms import AnswersForm
-from openipt.measures.models import Administration, Status
+from openipt.measures.models import Administration
+from openipt.measures.queries import answer as answer_queries
 
 
 def result_context(admin: Administration) -> dict:
@@ -69,7 +70,7 @@ def fill_view(request, key):
     """A questionnaire due for the signed-in client."""
     actor = request.actor
     client, found = _portal_item(request, key)
-    done = Administration.objects.filter(client_id=client.pk, due_key=key, status=Status.COMPLETED).first()
+    done = answer_queries.completed(client.pk, key)
     if done is not None and request.method == "GET":
         return redirect("measures:result", answers=done.uuid)
     if request.method == "POST":
@@ -82,7 +83,7 @@ def fill_view(request, key):
         return _not_open(request)
     _course, item = found
     inst = instruments.get(item.instrument_code)
-    draft = Administration.objects.filter(client_id=client.pk, due_key=key, status=Status.IN_PROGRESS).first()
+    draft = answer_queries.draft(client.pk, key)
     form = AnswersForm(inst, request.POST or None, initial_answers=draft.answers if draft else None)
     if request.method == "POST":
         if form.is_valid():
@@ -189,7 +190,7 @@ def link_fill_view(request, link_token, item):
         return page
     if key not in link.due_keys:
         raise Http404
-    existing = Administration.objects.filter(client_id=link.client_id, due_key=key).first()
+    existing = answer_queries.any_answers(link.client_id, key)
     if existing is not None and existing.is_completed:
         if existing.link_id != link.pk:  # done in the portal or on paper: its answers are not shown here
             return _not_open(request, status=200, reason="done_elsewhere", link=link, token=link_token)

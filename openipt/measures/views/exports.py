@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,10 +25,7 @@ from openipt.measures import access, exports, instruments, settings_actions
 from openipt.measures.forms import IdentifiableForm, ImportForm
 from openipt.measures.imports import ImportRefused, import_text
 from openipt.measures.interop import RESOURCE_TYPES, dictionary_markdown, write_dictionary_csv
-from openipt.measures.models import Administration, Status
-
-if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
+from openipt.measures.queries.exports import client_administrations, completed_count, org_scope
 
 NDJSON = "application/fhir+ndjson"
 
@@ -55,12 +51,6 @@ def _identifiable(request) -> tuple[bool, IdentifiableForm | None, str]:
     return False, form, ""
 
 
-def _org_scope(actor: Actor):
-    clients = client_access.visible_clients(actor)
-    admins = Administration.objects.filter(organisation_id=actor.organisation_id, client__in=clients)
-    return clients, admins
-
-
 REFUSED_KEY = "measures_export_refused"
 
 
@@ -74,8 +64,7 @@ def _refused(request, form: IdentifiableForm):
 def export_view(request):
     """The organisation's downloads: FHIR NDJSON per resource type, the tidy CSV and its dictionary."""
     actor = request.actor
-    _clients, admins = _org_scope(actor)
-    count = admins.filter(status=Status.COMPLETED).count()
+    count = completed_count(actor)
     refused = request.session.pop(REFUSED_KEY, None)
     form = IdentifiableForm(refused) if refused is not None else IdentifiableForm()
     return render(request, "measures/export.html", {"count": count, "types": RESOURCE_TYPES, "form": form})
@@ -90,7 +79,7 @@ def export_ndjson_view(request, resource_type):
     identifiable, bad, reason = _identifiable(request)
     if bad is not None:
         return _refused(request, bad)
-    clients, admins = _org_scope(actor)
+    clients, admins = org_scope(actor)
     per_item = request.GET.get("per_item") == "1"
     settings_actions.record_export(actor, f"fhir-ndjson:{resource_type}", identifiable=identifiable,
                           details={"reason": reason, "per_item": per_item})
@@ -106,7 +95,7 @@ def export_csv_view(request):
     identifiable, bad, reason = _identifiable(request)
     if bad is not None:
         return _refused(request, bad)
-    clients, admins = _org_scope(actor)
+    clients, admins = org_scope(actor)
     settings_actions.record_export(actor, "csv", identifiable=identifiable, details={"reason": reason})
     lines = exports.csv_lines(actor.organisation, clients, admins, identifiable=identifiable)
     return _stream(exports.buffered(lines), "text/csv; charset=utf-8",
@@ -142,7 +131,7 @@ def client_bundle_view(request, client_id):
         return redirect("clients:detail", client_id=client.pk)
     if identifiable and not access.can_export_identifiable(actor, client):
         raise PermissionDenied
-    admins = access.visible_administrations(actor).filter(client_id=client.pk)
+    admins = client_administrations(actor, client)
     settings_actions.record_export(actor, "fhir-bundle", identifiable=identifiable, client=client, details={"reason": reason})
     bundle = exports.bundle_for_client(client, admins, identifiable=identifiable)
     response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=1), content_type="application/fhir+json")

@@ -23,22 +23,22 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_id
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
-from openipt.courses import participants
 from openipt.courses.models import Course
-from openipt.courses.state import format_name
+from openipt.courses.present import format_name
 from openipt.measures import (
     access,
     actions,
     due,
     instruments,
     link_actions,
-    results,
+    outcome_actions,
     settings_actions,
 )
 from openipt.measures.actions import AnswersError
 from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
-from openipt.measures.models import OneTimeLink, Schedule
-from openipt.measures.queries import summary
+from openipt.measures.models import OneTimeLink
+from openipt.measures.queries import outcomes, summary
+from openipt.measures.queries import staff as staff_queries
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -64,9 +64,9 @@ def whose_scores(actor: Actor, course, request) -> tuple[Client, list[Client]]:
     Partner two of a couples course is shown only to staff who may see their record; asking for
     anyone else is a 404.
     """
-    partners = _partners(course)
+    partners = staff_queries.partners(course)
     if len(partners) > 1:
-        allowed = set(visible_clients(actor).filter(pk__in=[p.pk for p in partners]).values_list("pk", flat=True))
+        allowed = staff_queries.visible_ids(actor, partners)
         partners = [p for p in partners if p.pk in allowed or p.pk == course.client_id]
     asked = request.GET.get("partner")
     if asked in (None, ""):
@@ -93,9 +93,8 @@ def due_view(request):
     now = timezone.now()
     page = paginate(request, due.open_items(courses, now, clients=visible_clients(actor)), per_page=25)
     items = [due.row_item(row, now) for row in page.object_list]
-    clients = {c.pk: c for c in Client.objects.filter(pk__in={i.client_id for i in items})}
-    shown = access.with_viewer_assignment(Course.objects.filter(pk__in={i.course_id for i in items}), actor)
-    course_map = {c.pk: c for c in shown}
+    clients = staff_queries.clients_by_id(i.client_id for i in items)
+    course_map = staff_queries.shown_courses(actor, (i.course_id for i in items))
     rows = [{"item": i, "client": clients.get(i.client_id), "course": course_map.get(i.course_id),
              "can_enter": i.course_id in course_map and access.can_administer(actor, course_map[i.course_id]),
              "partner": _partner_number(course_map.get(i.course_id), i.client_id),
@@ -119,7 +118,7 @@ def course_view(request, course_id):
     link_partners = [p for p in partners if p.pk == course.client_id or access.is_assigned_to_client(actor, p.pk)]
     data = summary.course_summary(course, with_items=True, id_prefix="course", client_id=whose.pk)
     settings_actions.record_view(actor, client=whose, obj=course, what="course scores")
-    links = list(OneTimeLink.objects.filter(course=course).select_related("created_by__user", "client")[:5])
+    links = staff_queries.recent_links(course)
     now = timezone.now()
     return render(request, "measures/course.html", {
         "course": course, "client": whose, "summary": data, "format": format_name(course),
@@ -158,7 +157,7 @@ def administration_view(request, administration):
 
 
 def _schedule_rows(course):
-    schedules = Schedule.objects.filter(course=course).prefetch_related("dates").select_related("created_by__user")
+    schedules = staff_queries.schedules(course)
     out = []
     for s in schedules:
         if s.rule == "every_session":
@@ -233,22 +232,13 @@ def _session_default(course, sessions):
     return started[-1].number if started else (sessions[0].number if sessions else None)
 
 
-def _partners(course) -> list[Client]:
-    """The clients who answer a course's questionnaires: its client, and partner two of a couples course."""
-    ids = participants.participant_ids(course)
-    if len(ids) < 2:
-        return [course.client]
-    found = {c.pk: c for c in Client.objects.filter(pk__in=ids, organisation_id=course.organisation_id)}
-    return [found[i] for i in ids if i in found]
-
-
 @staff_required
 def enter_view(request, course_id):
     """Enter a questionnaire filled in on paper, or a clinician rating such as the HAM-D."""
     actor = request.actor
     course = changeable_or_403(actor, course_id, request)
-    sessions = list(course.sessions.order_by("number"))
-    partners = _partners(course)
+    sessions = staff_queries.sessions_in_order(course)
+    partners = staff_queries.partners(course)
     source = request.POST if request.method == "POST" else request.GET
     chooser = EnterForm(source if "instrument_code" in source else None, sessions=sessions, partners=partners, initial={
         "partner": request.GET.get("partner") or course.client_id,
@@ -337,7 +327,7 @@ def link_send_view(request, course_id, link_id):
                                                to=request.POST.get("email") or "")
     except ActionError as exc:
         messages.error(request, exc.message)
-        same = OneTimeLink.objects.filter(course=course, pk=link_id, token_hash=link_actions.token_hash(token)).first()
+        same = staff_queries.link_with_token(course, link_id, token)
         if same is not None and link_actions.link_state(same) == "ok":
             _show_link_once(request, same, token)
     else:
@@ -364,7 +354,7 @@ def link_revoke_view(request, course_id, link_id):
 def settings_view(request):
     """How long to wait before not-on-track signals, which expected path to use, how long links last."""
     actor = request.actor
-    current = results.org_settings(actor.organisation_id)
+    current = outcomes.org_settings(actor.organisation_id)
     form = SettingsForm(request.POST if request.method == "POST" else None, initial={
         "wait_sessions": current.wait_sessions, "use_own_trajectories": current.use_own_trajectories,
         "link_days": current.link_days, "phq9_case_cutoff": current.phq9_case_cutoff,
@@ -380,7 +370,7 @@ def settings_view(request):
     tables = []
     for code in instruments.TRACKED:
         inst = instruments.get(code)
-        table = results.trajectory_table(actor.organisation_id, inst, current) if inst else None
+        table = outcome_actions.trajectory_table(actor.organisation_id, inst, current) if inst else None
         if table is None:
             continue
         labels = {b.id: b.label for b in inst.bands}

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
 from openipt.clients import access as client_access
-from openipt.clients.models import Assignment
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
@@ -24,19 +23,10 @@ from openipt.safety import access, actions, present
 from openipt.safety import api as safety_api
 from openipt.safety.errors import SafetyCode
 from openipt.safety.forms import AlertFilterForm, ReopenForm, ResolveForm
-from openipt.safety.models import OPEN, UNACKNOWLEDGED, AlertStatus
+from openipt.safety.queries import alerts as alert_queries
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
-
-STATUS_FILTERS = {
-    "open": {"status__in": OPEN},
-    "unacknowledged": {"status__in": UNACKNOWLEDGED},
-    "acknowledged": {"status": AlertStatus.ACKNOWLEDGED},
-    "resolved": {"status": AlertStatus.RESOLVED},
-    "all": {},
-}
-
 
 def _alert_or_404(actor: Actor, alert_id):
     alert = access.get_alert(actor, alert_id)
@@ -64,17 +54,9 @@ def alert_list_view(request):
         severity = filters.cleaned_data["severity"]
         mine = filters.cleaned_data["mine"]
         client_id = filters.cleaned_data["client"]
-    qs = access.alert_list(actor).filter(**STATUS_FILTERS[status])
-    if severity:
-        qs = qs.filter(severity=severity)
-    if mine:
-        qs = qs.filter(client_id__in=Assignment.objects.filter(staff_id=actor.membership.pk).values("client_id"))
-    client = None
-    if client_id:
-        client = client_access.get_client(actor, client_id)
-        qs = qs.filter(client_id=client.pk if client else 0)
-    order = ("-resolved_at", "-pk") if status == "resolved" else ("-severity_rank", "raised_at", "pk")
-    page = paginate(request, qs.order_by(*order), per_page=25)
+    client = client_access.get_client(actor, client_id) if client_id else None
+    qs = alert_queries.alert_list(actor, status, severity=severity, mine=mine, client=client, client_asked=bool(client_id))
+    page = paginate(request, qs, per_page=25)
     now = timezone.now()
     rows = [
         {"alert": a, "open_for": present.duration_words(present.minutes_open(a, now)), "source": present.source_words(a),
@@ -99,7 +81,7 @@ def _detail_context(request, alert, resolve_form=None):
         "open_for": present.duration_words(present.minutes_open(alert)),
         "source": present.source_words(alert),
         "source_link": safety_api.source_link(alert, actor),
-        "kind": present.kind_of(alert),
+        "kind": alert_queries.kind_of(alert),
         "parts": present.highlight(alert.text, alert.evidence) if alert.rule_kind == "free_text" else None,
         "answers": present.answer_rows(alert),
         "events": present.event_rows(events),

@@ -17,6 +17,8 @@ from openipt.core.forms import apply_action_error
 from openipt.safety import access, actions, plan_review
 from openipt.safety.forms import PLAN_LABELS, PlanForm, PlanReviewForm
 from openipt.safety.models import PLAN_SECTIONS
+from openipt.safety.present import quick_exit_url
+from openipt.safety.queries.alerts import open_alert_ids
 
 HIDDEN_KEY = "safety_crisis_hidden"
 
@@ -162,8 +164,6 @@ def help_view(request):
 @client_required
 def support_view(request):
     """A calm support page that names no abuse, with a quick way out, for someone whose screen may be seen."""
-    from openipt.safety.panels import quick_exit_url
-
     client = _own_client_or_404(request)
     contacts = access.crisis_contacts_for(client.organisation_id, client.preferred_language)
     return render(request, "safety/support.html", {"contacts": contacts, "quick_exit": quick_exit_url()})
@@ -174,7 +174,7 @@ def support_view(request):
 def hide_crisis_view(request):
     """Fold away the crisis box for the alerts open now; the "Get help now" link stays on every page."""
     client = _own_client_or_404(request)
-    open_ids = [a.pk for a in client.risk_alerts.filter(status__in=["raised", "escalated", "acknowledged"]).only("pk")]
+    open_ids = open_alert_ids(client)
     hidden = set(request.session.get(HIDDEN_KEY, []))
     request.session[HIDDEN_KEY] = sorted(hidden | set(open_ids))
     target = request.POST.get("next") or ""

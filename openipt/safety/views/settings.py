@@ -11,7 +11,7 @@ from openipt.accounts.decorators import admin_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.languages import LANGUAGE_NAMES
-from openipt.safety import access, present, settings_actions
+from openipt.safety import present, settings_actions
 from openipt.safety.catalogue import instrument_catalogue
 from openipt.safety.forms import (
     OPERATOR_WORDS,
@@ -21,8 +21,8 @@ from openipt.safety.forms import (
     SwitchForm,
     TimingForm,
 )
-from openipt.safety.models import OrganisationRule, PolicyTiming, SafetySettings
 from openipt.safety.present import TARGET_WORDS, duration_words
+from openipt.safety.queries import settings as settings_queries
 from openipt.safety.rules import load_shipped
 from openipt.safety.ruleset import rule_rows
 
@@ -46,12 +46,8 @@ def _rule_words(rule) -> str:
     return _("The therapist's risk review in a session note")
 
 
-def _timings(organisation_id: int) -> dict[str, list[int]]:
-    return dict(PolicyTiming.objects.filter(organisation_id=organisation_id).values_list("policy_id", "minutes"))
-
-
 def _policy_rows(organisation_id: int) -> list[dict]:
-    timings = _timings(organisation_id)
+    timings = settings_queries.timings(organisation_id)
     rows = []
     for policy in load_shipped().policies.values():
         minutes = timings.get(policy.id) or [s.after_minutes for s in policy.steps[1:]]
@@ -69,8 +65,8 @@ def settings_view(request):
     """Everything an admin sets for clinical safety, on one page."""
     actor = request.actor
     rows = [{"row": r, "words": _rule_words(r.rule)} for r in rule_rows(actor.organisation_id)]
-    contacts = list(access.visible_contacts(actor).order_by("language", "order", "name", "pk"))
-    safety = SafetySettings.objects.filter(organisation_id=actor.organisation_id).select_related("safeguarding_lead__user").first()
+    contacts = settings_queries.contacts(actor)
+    safety = settings_queries.safety_settings(actor.organisation_id, with_lead=True)
     return render(request, "safety/settings.html", {"rules": rows, "policies": _policy_rows(actor.organisation_id), "contacts": contacts,
                                                     "lead": safety.safeguarding_lead if safety else None,
                                                     "kinds": list(load_shipped().kinds.values())})
@@ -81,7 +77,7 @@ def safeguarding_lead_view(request):
     """Name the member of staff told at once about child safeguarding alerts."""
     actor = request.actor
     choices = list(settings_actions.safeguarding_lead_choices(actor.organisation_id))
-    current = SafetySettings.objects.filter(organisation_id=actor.organisation_id).first()
+    current = settings_queries.safety_settings(actor.organisation_id)
     form = SafeguardingLeadForm(choices, request.POST or None,
                                 initial={"lead": current.safeguarding_lead_id if current else ""})
     if request.method == "POST" and form.is_valid():
@@ -117,7 +113,7 @@ def rule_new_view(request):
 @admin_required
 def rule_edit_view(request, rule_pk):
     """Change one of the organisation's own rules."""
-    rule = OrganisationRule.objects.filter(organisation_id=request.actor.organisation_id, pk=rule_pk).first()
+    rule = settings_queries.own_rule(request.actor.organisation_id, rule_pk)
     if rule is None:
         raise Http404
     initial = {**rule.as_data(), "version": rule.version}
@@ -153,7 +149,7 @@ def rule_switch_view(request, rule_key):
 def timing_view(request):
     """Tune how long each escalation step waits for someone to acknowledge."""
     actor = request.actor
-    timings = _timings(actor.organisation_id)
+    timings = settings_queries.timings(actor.organisation_id)
     forms = []
     for policy in load_shipped().policies.values():
         current = timings.get(policy.id) or [s.after_minutes for s in policy.steps[1:]]
@@ -196,7 +192,7 @@ def contact_new_view(request):
 @admin_required
 def contact_edit_view(request, contact_id):
     """Change a crisis contact, or stop showing it to clients."""
-    contact = access.visible_contacts(request.actor).filter(pk=contact_id).first()
+    contact = settings_queries.contact(request.actor, contact_id)
     if contact is None:
         raise Http404
     initial = {name: getattr(contact, name) for name in settings_actions.CONTACT_FIELDS}

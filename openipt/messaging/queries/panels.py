@@ -7,11 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from openipt.messaging import access, queries
+from openipt.messaging import access
+from openipt.messaging.queries import threads
 
 
 def nav_count(request: HttpRequest) -> int:
-    return queries.unread_count(getattr(request, "actor", None))
+    return threads.unread_count(getattr(request, "actor", None))
 
 
 def portal_panel_context(request: HttpRequest, client: Any) -> dict[str, Any] | None:
@@ -19,7 +20,7 @@ def portal_panel_context(request: HttpRequest, client: Any) -> dict[str, Any] | 
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_client:
         return None
-    return {"unread": queries.unread_count(actor)}
+    return {"unread": threads.unread_count(actor)}
 
 
 def client_panel_context(request: HttpRequest, client: Any) -> dict[str, Any] | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from openipt.clients.models import Client
-from openipt.consent import access, queries
+from openipt.consent import access
+from openipt.consent.queries import records
 from openipt.courses.models import Course
 from openipt.courses.participants import participant_ids
 
@@ -17,9 +18,9 @@ def client_panel_context(request: Any, client: Client) -> dict[str, Any] | None:
         return None
     return {
         "client": client,
-        "status": queries.status(client),
-        "required": queries.required_before_start(client.organisation_id),
-        "open_courses": queries.open_courses(client).exists(),
+        "status": records.status(client),
+        "required": records.required_before_start(client.organisation_id),
+        "open_courses": records.open_courses(client).exists(),
     }
 
 
@@ -29,7 +30,7 @@ def course_panel_context(request: Any, course: Course) -> dict[str, Any] | None:
     if actor is None or not actor.is_staff or not course.is_open:
         return None
     ids = participant_ids(course)
-    found = queries.statuses(ids, course.organisation_id)
+    found = records.statuses(ids, course.organisation_id)
     withdrawn = [pk for pk in ids if found[pk].withdrawn]
     if not withdrawn:
         return None
@@ -42,4 +43,4 @@ def portal_panel_context(request: Any, client: Client) -> dict[str, Any] | None:
     actor = getattr(request, "actor", None)
     if access.own_client(actor) is None:
         return None
-    return {"status": queries.status(client)}
+    return {"status": records.status(client)}

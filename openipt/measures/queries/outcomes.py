@@ -1,9 +1,9 @@
-"""Outcomes and the not-on-track signal, worked out from stored administrations with the pure engine.
+"""The rows outcomes and the not-on-track signal are worked out from, and their words.
 
-The engine (`engine/`) knows nothing of the database; this module turns rows into the engine's
-records, keeps each organisation's expected-trajectory table (derived from its own completed
-courses once it has enough, otherwise the documented default), and sets the client signal the
-caseload sorts by.
+The engine (`engine/`) knows nothing of the database; this module reads stored administrations
+and an organisation's settings and turns them into the engine's records. Keeping the
+expected-trajectory table and setting the client signal are changes, so they live in
+`openipt/measures/outcome_actions.py`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openipt.clients.actions import set_signal
 from openipt.courses import participants
 from openipt.courses.models import OPEN_STATUSES, Course, CourseStatus
 from openipt.measures import instruments
@@ -69,7 +67,8 @@ def engine_rows(administrations: Iterable) -> list[EngineAdministration]:
 
 
 @lru_cache(maxsize=16)
-def _default(code: str) -> TrajectoryTable:
+def default_trajectory(code: str) -> TrajectoryTable:
+    """Return the documented default table of an instrument (no database)."""
     return default_table(instruments.registry().get(code))
 
 
@@ -84,6 +83,15 @@ def table_from_json(data: dict) -> TrajectoryTable:
     return TrajectoryTable(data["instrument"], tuple(
         BandTrajectory(b["band_id"], b["source"], b["courses"], tuple(ExpectedCell(*c) for c in b["cells"]))
         for b in data["bands"]))
+
+
+def stored_table(organisation_id: int, code: str, now=None) -> TrajectoryTable | None:
+    """Return the organisation's stored table when it is less than a day old, otherwise None."""
+    stored = ExpectedTable.objects.filter(organisation_id=organisation_id, instrument_code=code).first()
+    now = now or timezone.now()
+    if stored is not None and now - stored.computed_at < TABLE_MAX_AGE:
+        return table_from_json(stored.data)
+    return None
 
 
 def derive_for_organisation(organisation_id: int, inst: Instrument) -> tuple[TrajectoryTable, int]:
@@ -101,29 +109,6 @@ def derive_for_organisation(organisation_id: int, inst: Instrument) -> tuple[Tra
     for course_id, client_id, when, number, total in rows.iterator(chunk_size=5000):
         courses[(course_id, client_id)].append(EngineAdministration(local_day(when), number, total))
     return derive_table(inst, list(courses.values())), len(courses)
-
-
-def trajectory_table(organisation_id: int, inst: Instrument, settings: MeasuresSettings | None = None,
-                     *, refresh: bool = False) -> TrajectoryTable | None:
-    """Return the expected-trajectory table for an instrument, or None when it has no trajectories."""
-    if not instruments.has_trajectory(inst):
-        return None
-    settings = settings or org_settings(organisation_id)
-    if not settings.use_own_trajectories:
-        return _default(inst.code)
-    stored = ExpectedTable.objects.filter(organisation_id=organisation_id, instrument_code=inst.code).first()
-    now = timezone.now()
-    if stored is not None and not refresh and now - stored.computed_at < TABLE_MAX_AGE:
-        return table_from_json(stored.data)
-    table, count = derive_for_organisation(organisation_id, inst)
-    try:  # two requests may refresh it at once; either result will do, and the caller's work must go on
-        with transaction.atomic():
-            ExpectedTable.objects.update_or_create(
-                organisation_id=organisation_id, instrument_code=inst.code,
-                defaults={"data": table_to_json(table), "courses": count, "computed_at": now})
-    except IntegrityError:
-        pass
-    return table
 
 
 # ---- not on track
@@ -144,13 +129,12 @@ def zone_words(zone: str) -> str:
     }.get(zone, zone)
 
 
-def refresh_signal(client_id: int, organisation_id: int) -> str | None:
-    """Set the client's "measures" signal from the latest score on each tracked questionnaire.
+def tracked_scores(client_id: int) -> tuple[dict[int, Course], dict[tuple[int, str], list[dict[str, Any]]]]:
+    """Return the client's open courses by id, and their own tracked scores grouped by course and instrument.
 
-    Red (level 2) when any open course is not on track, amber (level 1) when slower than expected,
-    cleared otherwise. Returns the worst zone found (or None). Runs inside the caller's transaction.
+    The client's own courses and any couples course in which they are partner two; only their own
+    scores, oldest first. Two queries (three with a couples lookup), whatever the number of scores.
     """
-    # The client's own courses and any couples course in which they are partner two; only their own scores.
     courses = {c.pk: c for c in Course.objects.filter(
         Q(client_id=client_id) | Q(pk__in=participants.course_ids_as_second(client_id, open_only=True)),
         status__in=[s.value for s in OPEN_STATUSES]).only("pk", "client_id")}
@@ -163,31 +147,7 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
         .order_by("completed_at", "pk")
         .values("course_id", "instrument_code", "completed_at", "session_number", "total")
     )
-    grouped: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    grouped: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         grouped[(row["course_id"], row["instrument_code"])].append(row)
-    settings = org_settings(organisation_id)
-    worst: tuple[int, str, str, int] | None = None  # rank, zone, label, course
-    for (course_id, code), group in sorted(grouped.items(), key=lambda kv: (kv[0][0], instruments.TRACKED.index(kv[0][1]))):
-        inst = instruments.get(code)
-        if inst is None:
-            continue
-        statuses = track(inst, trajectory_table(organisation_id, inst, settings), engine_rows(group),
-                         settings.wait_sessions)
-        if not statuses:
-            continue
-        latest = statuses[-1]
-        rank = ZONE_RANK.get(latest.zone, 0)
-        if worst is None or rank > worst[0]:
-            words = {"name": inst.short_name, "zone": zone_words(latest.zone).lower(), "n": latest.session}
-            label = (_("%(name)s: %(zone)s at session %(n)s") if latest.session else _("%(name)s: %(zone)s")) % words
-            worst = (rank, latest.zone, label, course_id)
-    level = {"red": 2, "amber": 1}.get(worst[1], 0) if worst else 0
-    if level:
-        # The course's scores page shows its client's (partner one's) scores; partner two's are on their record.
-        url = (reverse("measures:course", args=[worst[3]]) + "#track" if courses[worst[3]].client_id == client_id
-               else reverse("clients:detail", args=[client_id]))
-        set_signal(client_id, SIGNAL_SOURCE, level, worst[2], url)
-    else:
-        set_signal(client_id, SIGNAL_SOURCE, 0, "")
-    return worst[1] if worst else None
+    return courses, grouped

@@ -1,4 +1,7 @@
-"""What safety adds to pages it does not own: banners on every page, panels on the client record and portal."""
+"""What safety adds to pages it does not own: banners on every page, panels on the client record and portal.
+
+The rows each needs are read here; their words come from `openipt/safety/present.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from django.template.loader import render_to_string
 
 from openipt.safety import access, present
 from openipt.safety.models import OPEN
+from openipt.safety.present import client_page_for, quick_exit_url
 
 
 def _client_of(request):
@@ -70,28 +74,6 @@ def _lists_contacts(request) -> bool:
     """True on the pages that list the crisis contacts themselves, where the box would repeat them."""
     match = getattr(request, "resolver_match", None)
     return match is not None and match.view_name in CONTACT_PAGES
-
-
-def client_page_for(kind_id: str) -> str:
-    """Return what the client sees for an open alert of this kind: "crisis" or "discreet"."""
-    from openipt.safety.rules import load_shipped
-
-    kind = load_shipped().kinds.get(kind_id)
-    return kind.client_page if kind is not None else "crisis"
-
-
-def quick_exit_url() -> str:
-    """Return the ordinary web page the "Leave this page" button opens.
-
-    Set by the Django setting or the environment variable OPENIPT_QUICK_EXIT_URL; only an http(s)
-    address is used, anything else falls back to a weather page.
-    """
-    import os
-
-    from django.conf import settings
-
-    url = getattr(settings, "OPENIPT_QUICK_EXIT_URL", "") or os.environ.get("OPENIPT_QUICK_EXIT_URL", "")
-    return url if url.startswith(("https://", "http://")) else "https://www.bbc.co.uk/weather"
 
 
 def client_panel_context(request, client):

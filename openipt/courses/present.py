@@ -1,7 +1,9 @@
-"""Where a course stands: its lifecycle state, the position line, the timeline and what comes next.
+"""How a course's place is shown: its format and phase names, the position line, the timeline.
 
-These functions read a Course (and the sessions already loaded with it) and call the pure lifecycle;
-they run no queries of their own, so pages can show them without their query count growing.
+These functions shape a Course (and the sessions already loaded with it) and call the pure
+lifecycle; they run no queries, so pages can show them without their query count growing. What
+needs the database (the lifecycle state with its start checks, what comes next) is in
+`openipt/courses/queries/course.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openipt.courses import lifecycle
-from openipt.courses.formulation import course_formulation
 from openipt.courses.models import Attendance, CourseStatus, Phase
 from openipt.protocol import Protocol, default_protocol
 from openipt.protocol.model import Format
@@ -69,40 +70,6 @@ def bounds_of(course) -> lifecycle.PhaseBounds | None:
             return lifecycle.phase_bounds(fmt, course.sessions_planned)
         except ValueError:
             return None
-
-
-def course_state(course, used: int) -> lifecycle.CourseState | None:
-    """Return what the phase rules need to know about a course.
-
-    While the course is in its initial phase this runs the format's start checks (a few queries).
-    """
-    fmt = course_format(course)
-    if fmt is None:
-        return None
-    start_missing: tuple[str, ...] = ()
-    if course.phase == Phase.INITIAL and course.status in (CourseStatus.PLANNED, CourseStatus.ACTIVE):
-        from openipt.courses.start_checks import missing
-
-        start_missing = tuple(missing(course))
-    formulation = course_formulation(course)
-    return lifecycle.CourseState(
-        format=fmt,
-        status=course.status,
-        phase=course.phase,
-        contract=contract_of(course),
-        contract_agreed=course.contract_agreed_on is not None,
-        problem_area=course.primary_area or None,
-        formulation=formulation.text,
-        formulation_agreed=formulation.agreed,
-        next_session=used + 1,
-        early_termination_reason=course.early_termination_reason,
-        relapse_plan=lifecycle.RelapsePlan(
-            (course.relapse_warning_signs,), (course.relapse_what_helps,), (course.relapse_contacts,)
-        ),
-        end_review_done=bool(course.end_review.strip()),
-        end_reason=course.end_reason,
-        start_checks_missing=start_missing,
-    )
 
 
 def _day(value: date | None) -> str:
@@ -233,29 +200,3 @@ NEXT_TARGET = {
 def next_target(course) -> str | None:
     """Return the move the protocol expects next for a course, or None when it has ended."""
     return NEXT_TARGET.get((course.status, course.phase if course.status == CourseStatus.ACTIVE else None))
-
-
-@dataclass
-class Expectation:
-    """What the protocol expects next, for the course overview."""
-
-    phase_tasks: list
-    due_phase: str | None  # the phase the contract gives the next session
-    target: str | None
-    unmet: list[str]
-    termination_start: int | None
-
-
-def expectation(course, used: int) -> Expectation:
-    state = course_state(course, used)
-    bounds = bounds_of(course)
-    try:
-        tasks = list(protocol().phase(course.phase).tasks)
-    except KeyError:
-        tasks = []
-    due = None
-    if bounds is not None and used + 1 <= bounds.total:
-        due = bounds.phase_of(used + 1)
-    target = next_target(course)
-    unmet = lifecycle.check_transition(state, target) if (state is not None and target) else []
-    return Expectation(tasks, due, target, unmet, bounds.termination_start if bounds else None)

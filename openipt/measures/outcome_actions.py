@@ -1,0 +1,96 @@
+"""Changes that follow from stored scores: the cached expected-trajectory table and the client signal.
+
+Both are kept by the system, not done by a person: the table is a cache of what an organisation's
+completed courses show, refreshed when it is a day old, and the signal is recomputed from the scores
+whenever a person's action (answering or importing a questionnaire) changes them, inside that
+action's transaction, whose audit event says who acted. So these are plain functions without an
+actor and record no audit event of their own. The reads they start from are in
+`openipt/measures/queries/outcomes.py`.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openipt.clients.actions import set_signal
+from openipt.measures import instruments
+from openipt.measures.engine import Instrument, TrajectoryTable
+from openipt.measures.models import ExpectedTable, MeasuresSettings
+from openipt.measures.queries.outcomes import (
+    SIGNAL_SOURCE,
+    ZONE_RANK,
+    default_trajectory,
+    derive_for_organisation,
+    engine_rows,
+    org_settings,
+    stored_table,
+    table_to_json,
+    track,
+    tracked_scores,
+    zone_words,
+)
+
+
+def trajectory_table(organisation_id: int, inst: Instrument, settings: MeasuresSettings | None = None,
+                     *, refresh: bool = False) -> TrajectoryTable | None:
+    """Return the expected-trajectory table for an instrument, or None when it has no trajectories.
+
+    An organisation that uses its own trajectories gets its stored table; when that is missing, a
+    day old or `refresh` is asked for, it is derived again and stored (a cache the system keeps).
+    """
+    if not instruments.has_trajectory(inst):
+        return None
+    settings = settings or org_settings(organisation_id)
+    if not settings.use_own_trajectories:
+        return default_trajectory(inst.code)
+    now = timezone.now()
+    if not refresh:
+        stored = stored_table(organisation_id, inst.code, now)
+        if stored is not None:
+            return stored
+    table, count = derive_for_organisation(organisation_id, inst)
+    try:  # two requests may refresh it at once; either result will do, and the caller's work must go on
+        with transaction.atomic():
+            ExpectedTable.objects.update_or_create(
+                organisation_id=organisation_id, instrument_code=inst.code,
+                defaults={"data": table_to_json(table), "courses": count, "computed_at": now})
+    except IntegrityError:
+        pass
+    return table
+
+
+def refresh_signal(client_id: int, organisation_id: int) -> str | None:
+    """Set the client's "measures" signal from the latest score on each tracked questionnaire.
+
+    Red (level 2) when any open course is not on track, amber (level 1) when slower than expected,
+    cleared otherwise. Returns the worst zone found (or None). Runs inside the caller's transaction.
+    """
+    courses, grouped = tracked_scores(client_id)
+    settings = org_settings(organisation_id)
+    worst: tuple[int, str, str, int] | None = None  # rank, zone, label, course
+    for (course_id, code), group in sorted(grouped.items(), key=lambda kv: (kv[0][0], instruments.TRACKED.index(kv[0][1]))):
+        inst = instruments.get(code)
+        if inst is None:
+            continue
+        statuses = track(inst, trajectory_table(organisation_id, inst, settings), engine_rows(group),
+                         settings.wait_sessions)
+        if not statuses:
+            continue
+        latest = statuses[-1]
+        rank = ZONE_RANK.get(latest.zone, 0)
+        if worst is None or rank > worst[0]:
+            words = {"name": inst.short_name, "zone": zone_words(latest.zone).lower(), "n": latest.session}
+            label = (_("%(name)s: %(zone)s at session %(n)s") if latest.session else _("%(name)s: %(zone)s")) % words
+            worst = (rank, latest.zone, label, course_id)
+    level = {"red": 2, "amber": 1}.get(worst[1], 0) if worst else 0
+    if worst is not None and level:
+        # The course's scores page shows its client's (partner one's) scores; partner two's are on their record.
+        url = (reverse("measures:course", args=[worst[3]]) + "#track" if courses[worst[3]].client_id == client_id
+               else reverse("clients:detail", args=[client_id]))
+        set_signal(client_id, SIGNAL_SOURCE, level, worst[2], url)
+    else:
+        set_signal(client_id, SIGNAL_SOURCE, 0, "")
+    return worst[1] if worst else None
