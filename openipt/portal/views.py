@@ -13,7 +13,8 @@ from openipt.accounts.decorators import client_required
 from openipt.core.extensions import render_panels
 from openipt.practice import access
 from openipt.practice.models import WorksheetStatus
-from openipt.practice.present import course_view, topic
+from openipt.practice.present import topic
+from openipt.practice.queries.portal import course_view
 from openipt.practice.views.common import own_client_or_404, portal_context
 from openipt.practice.worksheetdefs import definitions
 

@@ -16,7 +16,8 @@ from openipt.core.forms import apply_action_error
 from openipt.practice import access, rehearsal_actions
 from openipt.practice.forms import MessageForm, StartRehearsalForm
 from openipt.practice.models import RehearsalRole
-from openipt.practice.present import course_view, feedback_view, scenario_rows
+from openipt.practice.present import feedback_view
+from openipt.practice.queries.portal import course_view, scenarios_for
 from openipt.practice.views.common import own_client_or_404, portal_context
 
 
@@ -25,7 +26,7 @@ def rehearsal_list_view(request):
     """Choose a conversation to practise, say who with and what about; see earlier practice."""
     client = own_client_or_404(request)
     course = course_view(request.actor, client)
-    fits, others = scenario_rows(course.course if course else None, client)
+    fits, others = scenarios_for(course.course if course else None, client)
     people = rehearsal_actions.inventory_people(client)
     form = StartRehearsalForm(request.POST or None, scenarios=fits + others, people=people)
     enabled = access.settings_for(client).rehearsal_enabled

@@ -19,7 +19,8 @@ from openipt.core.forms import apply_action_error
 from openipt.practice import access, worksheet_actions
 from openipt.practice.forms import StartWorksheetForm, worksheet_form
 from openipt.practice.models import Worksheet
-from openipt.practice.present import course_view, offered_worksheets, worksheet_feedback
+from openipt.practice.present import offered_worksheets, worksheet_feedback
+from openipt.practice.queries.portal import course_view
 from openipt.practice.views.common import own_client_or_404, portal_context
 from openipt.practice.worksheetdefs import definition, definitions
 
