@@ -9,6 +9,7 @@ from django.utils import timezone
 from openipt.couples.api import ending_material_blocked
 from openipt.courses.access import course_goals
 from openipt.practice import access
+from openipt.practice.models import RehearsalTurn, Worksheet
 from openipt.practice.present import (
     CourseView,
     area_name,
@@ -41,3 +42,18 @@ def scenarios_for(course, client) -> tuple[list[dict], list[dict]]:
     return scenario_rows(course, ending_material_blocked(client))
 
 
+
+def worksheet_now(sheet_id: int) -> Worksheet:
+    """The worksheet as it is stored now (after someone else saved it)."""
+    return Worksheet.objects.get(pk=sheet_id)
+
+
+def rehearsal_steps_now(rehearsal) -> int:
+    """How many steps the conversation has as stored now (after a message sent from elsewhere)."""
+    return type(rehearsal).objects.get(pk=rehearsal.pk).steps
+
+
+def last_client_message(rehearsal_id, step: int) -> str | None:
+    """The words of the client's message stored as this step of the conversation, if there is one."""
+    return (RehearsalTurn.objects.filter(rehearsal_id=rehearsal_id, speaker="client", step=step)
+            .values_list("text", flat=True).first())
