@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "openipt.messaging",
     "openipt.consent",
     "openipt.today",
+    "openipt.portal",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@
 from django.urls import include, path
 
 from openipt.core import views as core_views
+from openipt.portal import urls as portal_urls
+from openipt.practice import urls as practice_urls
 
 urlpatterns = [
     path("", core_views.home_view, name="home"),
@@ -19,7 +21,9 @@ urlpatterns = [
     path("supervision/", include("openipt.supervision.urls")),
     path("couples/", include("openipt.couples.urls")),
     path("consent/", include("openipt.consent.urls")),
-    path("me/", include("openipt.practice.urls")),
+    # The client's pages: the portal home (portal app) and the between-session pages (practice app) share /me/
+    # and the "practice" namespace, so their addresses and names stay the ones people and the other apps know.
+    path("me/", include((portal_urls.urlpatterns + practice_urls.urlpatterns, practice_urls.app_name))),
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),
 ]

@@ -80,11 +80,10 @@ MATRIX = {
     "clients:assign": {"GET": admin_only(405, other_admin=405), "POST": admin_only(302, other_admin=404)},
     "clients:invite": {"GET": admin_only(405, other_admin=405), "POST": admin_only(302, other_admin=404)},
     "audit:log": {"GET": admin_only()},
-    "practice:portal": {"GET": expect(403, client=200)},
 }
 
 
-APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups", "supervision", "couples",
+APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "portal", "groups", "supervision", "couples",
         "messaging", "today", "consent"]
 PREPARERS = []
 for _app in APPS:

@@ -71,6 +71,15 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+def device_to_set_up(user: User) -> TOTPDevice:
+    """Return the authenticator the person is setting up, made unconfirmed on their first visit.
+
+    Nothing is recorded in the audit log until it is confirmed (`confirm_authenticator`).
+    """
+    found = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return found or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
 def second_step_needed(user: User) -> bool:
     """Whether this person must give a second factor before using OpenIPT (the organisation's rule aside)."""
     if user.two_factor_setup_required:

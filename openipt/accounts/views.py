@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openipt.accounts import access, signin_actions
 from openipt.accounts.actor import Actor, origin_from_request
@@ -113,10 +112,6 @@ def _preselected(request, memberships) -> int | None:
     return next((m.pk for m in memberships if m.organisation_id == last_org), None)
 
 
-def _totp_device(user, confirmed):
-    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
-
-
 NEW_CODES_KEY = "new_recovery_codes"
 
 
@@ -131,12 +126,9 @@ def mfa_view(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     actor = getattr(request, "actor", None)
-    device = _totp_device(request.user, confirmed=True)
-    setting_up = device is None
-    if setting_up:
-        device = _totp_device(request.user, confirmed=False) or TOTPDevice.objects.create(
-            user=request.user, name="Authenticator app", confirmed=False
-        )
+    confirmed = signin_actions.confirmed_device(request.user)
+    setting_up = confirmed is None
+    device = signin_actions.device_to_set_up(request.user) if confirmed is None else confirmed
     verified = not setting_up and request.user.is_verified()
     form = TokenForm(request.POST or None, recovery_allowed=not setting_up)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +180,7 @@ def recovery_codes_view(request):
     """Show how many recovery codes are left and make a new set (the old ones stop working)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if _totp_device(request.user, confirmed=True) is None:
+    if signin_actions.confirmed_device(request.user) is None:
         request.session.pop(NEW_CODES_KEY, None)
         messages.info(request, _("Turn on two-factor sign-in first; recovery codes come with it."))
         return redirect("accounts:mfa")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from openipt.accounts import access, actions, signin_actions
+from openipt.accounts import access, actions, queries, signin_actions
 from openipt.accounts.decorators import admin_required
 from openipt.accounts.errors import AccountsCode
 from openipt.accounts.forms import (
@@ -59,13 +59,8 @@ def people_view(request):
             messages.success(request, _("Invitation created for %(email)s.") % {"email": issued.invitation.email})
             form = InviteStaffForm(supervisors=supervisors)
     show = request.GET.get("show", "active")
-    members = access.visible_memberships(actor).order_by("role", "user__display_name", "user__username")
-    if show == "active":
-        members = members.filter(is_active=True)
-    elif show == "inactive":
-        members = members.filter(is_active=False)
-    page = paginate(request, members, per_page=50)
-    invitations = access.visible_invitations(actor).filter(accepted_at__isnull=True, revoked_at__isnull=True)[:50]
+    page = paginate(request, queries.people(actor, show), per_page=50)
+    invitations = queries.open_invitations(actor)
     security = OrganisationSecurityForm(initial={"require_staff_mfa": actor.organisation.require_staff_mfa})
     return render(
         request, "accounts/people.html",

@@ -1,4 +1,5 @@
-"""The assessment's read side for pages it does not own: the client record, the course page and the portal.
+"""The assessment's read side: the inventory's rows, and what it adds to pages it does not own (the client
+record, the course page and the portal).
 
 Each context runs a fixed number of queries, whatever the size of the inventory or timeline.
 """
@@ -10,9 +11,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from openipt.assessment import access, casebuild, present
-from openipt.assessment.choices import AREA_NAMES
+from openipt.assessment import access, actions, casebuild, present
+from openipt.assessment.choices import AREA_NAMES, GRIEF_EVENT_KINDS
 from openipt.assessment.forms import GoalsForm
+from openipt.assessment.merge import PERSON_FIELDS
 from openipt.assessment.models import FormulationVersion, InventoryPerson, InventorySeen, LifeEvent
 from openipt.courses import access as course_access
 
@@ -82,3 +84,34 @@ def portal_panel_context(request, client):
     shared = access.shared_formulations(actor)
     return {"people": counts["n"], "formulation": shared[0] if shared else None,
             "waiting": sum(1 for v in shared if v.agreed_on is None)}
+
+
+def lost_people(client) -> set[int]:
+    """Entries who died or were lost (the main person of a death or loss on the timeline)."""
+    return set(LifeEvent.objects.filter(client=client, kind__in=GRIEF_EVENT_KINDS, main_person__isnull=False)
+               .values_list("main_person_id", flat=True))
+
+
+def inventory_rows(actor: Actor, client, people, *, for_client: bool = False) -> list[dict]:
+    """Each entry with its circle kind, the client's unseen changes and any change kept aside."""
+    lost = lost_people(client)
+    seen = access.seen_versions(actor, people) if not for_client else {}
+    unseen: dict[int, int] = {}
+    for p in people:
+        base = seen.get(p.pk, p.staff_version)
+        if not for_client and p.client_version > base:
+            unseen[p.pk] = base
+    bases = access.revisions_at([(pk, v) for pk, v in unseen.items() if v > 0])
+    conflicts = access.open_conflicts(people) if not for_client else {}
+    rows: list[dict] = []
+    for p in people:
+        data = actions.person_data(p)
+        row = {"person": p, "kind": present.person_kind(data, p.pk in lost), "changed": p.pk in unseen,
+               "new_from_client": p.pk in unseen and unseen[p.pk] == 0, "changes": [], "conflicts": conflicts.get(p.pk, []),
+               "facts": [(present.field_label(f, for_client), present.value_text(f, data[f]))
+                         for f in PERSON_FIELDS[3:] if data[f] and data[f] != "unknown"]}
+        row["kind_label"] = present.kind_label(row["kind"])
+        if p.pk in unseen:
+            row["changes"] = present.changes(bases.get((p.pk, unseen[p.pk])), data)
+        rows.append(row)
+    return rows

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django import forms
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openipt.audit import access, present, registry
+from openipt.audit import present, queries, registry
 from openipt.core.decorators import actor_required
 from openipt.core.forms import DateInput
 from openipt.core.pagination import paginate
@@ -40,29 +37,8 @@ class AuditFilterForm(forms.Form):
 def audit_log_view(request):
     """Browse and filter the organisation's audit log."""
     form = AuditFilterForm(request.GET or None)
-    events = access.visible_events(request.actor)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["event_type"]:
-            events = events.filter(event_type=data["event_type"])
-        if data["event_search"]:
-            events = events.filter(event_type__in=_codes_named(data["event_search"]))
-        if data["actor"]:
-            events = events.filter(actor_label__icontains=data["actor"])
-        if data["record"]:
-            events = events.filter(client_label__iexact=data["record"].strip())
-        tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            events = events.filter(occurred_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
-        if data["date_to"]:
-            events = events.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
+    events = queries.events_for(request.actor, form.cleaned_data if form.is_valid() else None)
     page = paginate(request, events, per_page=50)
     rows = [{"event": e, "label": present.label(e.event_type), "details": present.details(e.details)} for e in page]
     return render(request, "audit/log.html", {"form": form, "page": page, "rows": rows})
 
-
-def _codes_named(text: str) -> list[str]:
-    """The event types whose name (or area) contains the text, ignoring case."""
-    needle = text.strip().casefold()
-    return [e.code for e in registry.all_types()
-            if needle in e.description.casefold() or needle in present.area(e.code).casefold()]

@@ -25,7 +25,7 @@ class PracticeConfig(AppConfig):
             reminder_actions,
             worksheet_actions,
         )
-        from openipt.practice.panels import client_panel_context, course_panel_context
+        from openipt.practice.queries.panels import client_panel_context, course_panel_context
 
         client = ("client",)
         # "My course" (practice:portal) is registered by the core app.

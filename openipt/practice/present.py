@@ -1,24 +1,18 @@
-"""What the portal pages show, worked out from the data: the course in plain words, feedback with
-its spans marked, and the reading, worksheets and scenarios that fit a course's area and phase."""
+"""What the client's pages show, shaped from rows already loaded (no queries: those are in
+`openipt/practice/queries/`): the course in plain words, feedback with its spans marked, and the
+reading, worksheets and scenarios that fit a course's area and phase."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from openipt.couples.api import ENDING_STAGE, ending_material_blocked
-from openipt.courses.access import course_goals
+from openipt.couples.api import ENDING_STAGE
 from openipt.courses.models import CourseStatus
-from openipt.practice import access
 from openipt.practice.markdown import render as render_markdown
 from openipt.protocol import default_protocol
-
-if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
 
 PHASE_WORDS = {
     "initial": _("Getting started: you and your therapist look at what is going on and agree what to work on."),
@@ -68,25 +62,25 @@ def area_name(area_id: str) -> str:
     return area.group_name or area.name
 
 
-def course_view(actor: Actor, client) -> CourseView | None:
-    """The client's course in plain words: where they are, what comes next, goals and things to try."""
-    course = access.current_course(actor, client)
-    if course is None:
-        return None
-    used = course.used
-    number = min(used + 1, course.sessions_planned)
+def course_words(course) -> str:
+    """The course's status, or its phase while it is active, in words for the client."""
     words = STATUS_WORDS.get(course.status) if course.status != CourseStatus.ACTIVE else PHASE_WORDS.get(course.phase)
-    goals = []
-    for goal in course_goals(course, active_only=True):
+    return str(words or "")
+
+
+def to_try_lines(note) -> list[str]:
+    """The lines of what the client planned to try, from a signed session note (none without one)."""
+    return [line.strip(" -•\t") for line in (note.client_will_try if note else "").splitlines() if line.strip(" -•\t")]
+
+
+def goal_rows(goals) -> list[dict]:
+    """Each goal with its latest rating and, when there are two or more, its first (ratings prefetched, oldest first)."""
+    rows = []
+    for goal in goals:
         ratings = list(goal.ratings.all())
-        goals.append({"text": goal.text, "latest": ratings[-1] if ratings else None,
-                      "first": ratings[0] if len(ratings) > 1 else None})
-    note = access.last_signed_note(course)
-    to_try = [line.strip(" -•\t") for line in (note.client_will_try if note else "").splitlines() if line.strip(" -•\t")]
-    is_open = course.status in ("planned", "active", "maintenance")
-    return CourseView(course, number, course.sessions_planned, course.status, str(words or ""),
-                      area_name(course.primary_area), access.next_session(course, timezone.now()) if is_open else None,
-                      goals, to_try if is_open else [])
+        rows.append({"text": goal.text, "latest": ratings[-1] if ratings else None,
+                     "first": ratings[0] if len(ratings) > 1 else None})
+    return rows
 
 
 # Reading -----------------------------------------------------------------------------------
@@ -136,18 +130,17 @@ def offered_worksheets(course):
     return [d for d in defs if area in d.areas], [d for d in defs if area not in d.areas]
 
 
-def scenario_rows(course, client=None) -> tuple[list[dict], list[dict]]:
+def scenario_rows(course, blocked: bool) -> tuple[list[dict], list[dict]]:
     """Scenarios for the course's area (and dispute stage) first, then the others.
 
-    Practice at ending a relationship carries a safety note, and is left out while the client's
-    couples safety screen raised a concern (see `openipt.couples.api.ending_material_blocked`).
+    Practice at ending a relationship carries a safety note, and is left out when `blocked`: while the
+    client's couples safety screen raised a concern (`openipt.practice.queries.portal.scenarios_for` asks).
     """
     from openipt.practice.rehearsal import fill
     from openipt.practice.rehearsal_actions import scenarios
 
     area = getattr(course, "primary_area", "") if course is not None else ""
     stage = getattr(course, "dispute_stage", "") if course is not None else ""
-    blocked = ending_material_blocked(client)
     fits, others = [], []
     for s in scenarios().values():
         if blocked and s.stage == ENDING_STAGE:

@@ -1,14 +1,13 @@
 from django.urls import path
 
-from openipt.practice.views import portal, reading, rehearsal, settings, staff, worksheets
+from openipt.practice.views import reading, rehearsal, reminders, settings, staff, worksheets
 
 app_name = "practice"
 
 urlpatterns = [
-    # The client's own pages.
-    path("", portal.portal_view, name="portal"),
-    path("reminders/", portal.reminders_view, name="reminders"),
-    path("reminders/<int:reminder_id>/seen/", portal.dismiss_reminder_view, name="dismiss_reminder"),
+    # The client's own pages (their home, /me/ itself, is the portal app's: see openipt/urls.py).
+    path("reminders/", reminders.reminders_view, name="reminders"),
+    path("reminders/<int:reminder_id>/seen/", reminders.dismiss_reminder_view, name="dismiss_reminder"),
     path("reading/", reading.reading_list_view, name="reading_list"),
     path("reading/<int:reading_id>/", reading.reading_view, name="reading"),
     path("reading/<int:reading_id>/read/", reading.mark_read_view, name="mark_read"),

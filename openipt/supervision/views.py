@@ -21,8 +21,7 @@ from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 from openipt.supervision import access, actions, targets
 from openipt.supervision.forms import ANSWER_LABELS, RatingForm, ReplyForm, SignOffForm, WithdrawForm
-from openipt.supervision.models import FidelityRating
-from openipt.supervision.queries import dashboard, ratings
+from openipt.supervision.queries import dashboard, ratings, signoffs
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -90,11 +89,8 @@ def rating_view(request, rating_id):
     if rating is None:
         raise Http404
     actions.record_view(actor, rating)
-    versions = list(
-        access.visible_ratings(actor).filter(target_kind=rating.target_kind, target_id=rating.target_id)
-        .select_related("rater__user").order_by("-version")
-    )
-    reply = _reply(rating)
+    versions = ratings.versions_of(actor, rating)
+    reply = ratings.reply_of(rating)
     answers = [{"text": item["text"], "answer": rating.answers.get(item["id"], ""),
                 "label": ANSWER_LABELS.get(rating.answers.get(item["id"], ""), "—")} for item in rating.items]
     own = rating.rated_id == actor.membership.pk
@@ -131,16 +127,9 @@ def mine_view(request):
     """The ratings of the sessions I led, newest first."""
     actor = request.actor
     page = paginate(request, access.my_ratings(actor))
-    rows = [{"rating": r, "reply": _reply(r)} for r in page]
+    rows = [{"rating": r, "reply": ratings.reply_of(r)} for r in page]
     unread = sum(1 for row in rows if row["rating"].comment and row["reply"] is None)
     return render(request, "supervision/mine.html", {"page": page, "rows": rows, "unread": unread})
-
-
-def _reply(rating):
-    try:
-        return rating.reply
-    except FidelityRating.reply.RelatedObjectDoesNotExist:
-        return None
 
 
 @staff_required
@@ -166,7 +155,7 @@ def signoffs_view(request):
     """Competency sign-offs of the people I oversee: sign someone off, see and withdraw live ones, history."""
     actor = request.actor
     _overseer_or_403(actor)
-    members = list(access.supervised_members(actor).select_related("user").order_by("user__display_name", "pk"))
+    members = signoffs.members_to_sign_off(actor)
     form = SignOffForm(request.POST or None, members=members, initial={"signed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -186,9 +175,9 @@ def signoffs_view(request):
             messages.success(request, _("%(name)s is signed off: %(what)s.") % {
                 "name": made.membership.user, "what": made.get_competency_display()})
             return redirect("supervision:signoffs")
-    signoffs = list(access.visible_signoffs(actor).order_by("-created_at", "-pk")[:200])
+    recent = signoffs.recent_signoffs(actor)
     return render(request, "supervision/signoffs.html", {
-        "form": form, "live": [s for s in signoffs if s.is_live], "history": [s for s in signoffs if not s.is_live],
+        "form": form, "live": [s for s in recent if s.is_live], "history": [s for s in recent if not s.is_live],
         "withdraw_form": WithdrawForm(),
     })
 
@@ -198,7 +187,7 @@ def signoffs_view(request):
 def withdraw_view(request, signoff_id):
     actor = request.actor
     _overseer_or_403(actor)
-    if not access.visible_signoffs(actor).filter(pk=access._pk(signoff_id) or 0).exists():
+    if not signoffs.signoff_is_visible(actor, signoff_id):
         raise Http404
     form = WithdrawForm(request.POST)
     if not form.is_valid():

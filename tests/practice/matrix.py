@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the portal and the staff pages about between-session work
+"""Permission-matrix rows for the between-session pages of the portal and the staff pages about between-session work
 (see tests/test_permission_matrix.py).
 
 Portal pages are for clients only: staff get 403 and each client reaches only their own things
@@ -52,7 +52,6 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
     staff_post_only = expect(405, client=403)
     guide = client_record(200, admin=403, supervisor=403)
     return {
-        "practice:portal": {"GET": portal},
         "practice:reminders": {"GET": portal, "POST": portal},
         "practice:dismiss_reminder": client_post,
         "practice:reading_list": {"GET": portal},

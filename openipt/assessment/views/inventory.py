@@ -3,8 +3,6 @@ moving them between rings, what the client changed, and each entry's history."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,49 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
-from openipt.assessment import access, actions, present
-from openipt.assessment.choices import GRIEF_EVENT_KINDS, RING_SHORT
+from openipt.assessment import access, actions, present, queries
+from openipt.assessment.choices import RING_SHORT
 from openipt.assessment.forms import PersonForm
-from openipt.assessment.merge import PERSON_FIELDS
-from openipt.assessment.models import LifeEvent
 from openipt.assessment.views.common import changeable_client, changeable_person, client_or_404, person_or_404
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
-
-if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
-
-
-def lost_people(client) -> set[int]:
-    """Entries who died or were lost (the main person of a death or loss on the timeline)."""
-    return set(LifeEvent.objects.filter(client=client, kind__in=GRIEF_EVENT_KINDS, main_person__isnull=False)
-               .values_list("main_person_id", flat=True))
-
-
-def inventory_rows(actor: Actor, client, people, *, for_client: bool = False) -> list[dict]:
-    """Each entry with its circle kind, the client's unseen changes and any change kept aside."""
-    lost = lost_people(client)
-    seen = access.seen_versions(actor, people) if not for_client else {}
-    unseen = {}
-    for p in people:
-        base = seen.get(p.pk, p.staff_version)
-        if not for_client and p.client_version > base:
-            unseen[p.pk] = base
-    bases = access.revisions_at([(pk, v) for pk, v in unseen.items() if v > 0])
-    conflicts = access.open_conflicts(people) if not for_client else {}
-    rows = []
-    for p in people:
-        data = actions.person_data(p)
-        row = {"person": p, "kind": present.person_kind(data, p.pk in lost), "changed": p.pk in unseen,
-               "new_from_client": p.pk in unseen and unseen[p.pk] == 0, "changes": [], "conflicts": conflicts.get(p.pk, []),
-               "facts": [(present.field_label(f, for_client), present.value_text(f, data[f]))
-                         for f in PERSON_FIELDS[3:] if data[f] and data[f] != "unknown"]}
-        row["kind_label"] = present.kind_label(row["kind"])
-        if p.pk in unseen:
-            row["changes"] = present.changes(bases.get((p.pk, unseen[p.pk])), data)
-        rows.append(row)
-    return rows
 
 
 def _rings(rows):
@@ -70,7 +32,7 @@ def inventory_view(request, client_id):
     actor = request.actor
     client = client_or_404(actor, client_id)
     people = access.client_people(client)
-    rows = inventory_rows(actor, client, people)
+    rows = queries.inventory_rows(actor, client, people)
     actions.record_view(actor, actions.INVENTORY_VIEWED, client, people=len(people))
     return render(request, "assessment/inventory.html", {
         "client": client, "rows": rows, "rings": _rings(rows),

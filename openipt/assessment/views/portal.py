@@ -13,7 +13,8 @@ from openipt.accounts.decorators import client_required
 from openipt.assessment import access, actions, formulation_actions, present
 from openipt.assessment.choices import AREA_NAMES
 from openipt.assessment.forms import PersonForm
-from openipt.assessment.views.inventory import inventory_rows, save_person_post
+from openipt.assessment.queries import inventory_rows
+from openipt.assessment.views.inventory import save_person_post
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.forms import apply_action_error

@@ -37,3 +37,12 @@ def open_course(client, format_id: str) -> Course | None:
     return Course.objects.filter(
         client=client, format_id=format_id, status__in=[s.value for s in OPEN_STATUSES]
     ).first()
+
+
+def meeting_candidates(actor: Actor, group, kind: str, limit: int = 500) -> list:
+    """The clients a meeting of this kind may be about, by name: the group's active members for a mid-group
+    meeting, the actor's other clients for a pre-group one (at most `limit`)."""
+    in_group = active_client_ids(group)
+    clients = visible_clients(actor).order_by("given_name", "family_name")
+    clients = clients.filter(pk__in=in_group) if kind == MeetingKind.MID_GROUP else clients.exclude(pk__in=in_group)
+    return list(clients[:limit])

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,20 +22,10 @@ from openipt.core.pagination import paginate
 from openipt.courses import group_courses
 from openipt.groups import access, actions, edit_actions
 from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
-from openipt.groups.models import GroupSession, GroupStatus, MeetingKind, MemberStatus
-from openipt.groups.queries import oversight, roster
+from openipt.groups.models import GroupStatus, MeetingKind, MemberStatus
+from openipt.groups.queries import listing, roster
 from openipt.groups.queries import reports as report_queries
 from openipt.groups.views.common import group_or_404, local_day, next_session, not_recorded, session_or_404
-
-
-def _listing(queryset):
-    # the earliest session not recorded yet, past or future (a past one is shown as not recorded)
-    upcoming = (GroupSession.objects.filter(group=OuterRef("pk"), held=False)
-                .order_by("scheduled_start", "number").values("scheduled_start")[:1])
-    return (queryset.select_related("facilitator__user", "co_facilitator__user", "supervisor__user", "programme")
-            .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE), distinct=True),
-                      next_start=Subquery(upcoming), not_recorded=oversight.not_recorded_count())
-            .order_by("status", "-start_date", "pk"))
 
 
 @staff_required
@@ -44,14 +33,9 @@ def group_list_view(request):
     """Every group the person leads, supervises or (an admin) runs in the organisation."""
     actor = request.actor
     show = request.GET.get("show", "open")
-    groups = access.visible_groups(actor)
-    if show == "open":
-        groups = groups.exclude(status=GroupStatus.ENDED)
-    elif show == "ended":
-        groups = groups.filter(status=GroupStatus.ENDED)
-    else:
+    if show not in listing.SHOW:
         show = "all"
-    page = paginate(request, _listing(groups))
+    page = paginate(request, listing.groups_to_list(actor, show))
     actions.record_list_view(actor, len(page.object_list))
     return render(request, "groups/list.html", {"page": page, "show": show, "can_manage": access.can_manage(actor)})
 
@@ -76,14 +60,14 @@ def programme_list_view(request):
             if not earlier:
                 messages.success(request, _("Programme saved."))
             return redirect(earlier or "groups:programmes")
-    programmes = access.programmes(actor).annotate(group_count=Count("groups"))
+    programmes = listing.programmes_with_counts(actor)
     return render(request, "groups/programmes.html", {"form": form, "programmes": programmes})
 
 
 @admin_required
 def programme_edit_view(request, programme_id):
     actor = request.actor
-    programme = access.programmes(actor).filter(pk=programme_id).first()
+    programme = listing.programme_or_none(actor, programme_id)
     if programme is None:
         raise Http404
     initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields}

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
-from openipt.clients.access import visible_clients
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
@@ -45,11 +44,8 @@ def meeting_new_view(request, group_id, kind):
         raise Http404
     if not access.can_run(actor, group):
         raise PermissionDenied
-    in_group = meetings.active_client_ids(group)
-    clients = visible_clients(actor).order_by("given_name", "family_name")
-    clients = clients.filter(pk__in=in_group) if kind == MeetingKind.MID_GROUP else clients.exclude(pk__in=in_group)
-    form = MeetingForm(request.POST or None, clients=list(clients[:500]), areas=protocol().areas(get_language() or "en"),
-                       items=_phq9_items(), kind=kind,
+    form = MeetingForm(request.POST or None, clients=meetings.meeting_candidates(actor, group, kind),
+                       areas=protocol().areas(get_language() or "en"), items=_phq9_items(), kind=kind,
                        initial={"held_on": timezone.localdate(), "client": request.GET.get("client")})
     steps = meeting_actions.plan_steps(kind)
     done = request.POST.getlist("done") if request.method == "POST" else []

@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import staff_required
-from openipt.clients.models import ClientSignal
 from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.numbers import as_int
 from openipt.courses.present import protocol
 from openipt.groups import access, session_actions
-from openipt.groups.models import Attendance, Group, Presence
-from openipt.groups.queries import oversight
+from openipt.groups.models import Presence
+from openipt.groups.queries import session as session_queries
 from openipt.groups.queries.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
 from openipt.measures import instruments
@@ -48,10 +47,9 @@ def known_steps(session) -> set[str]:
 def session_context(actor: Actor, session, posted=None) -> dict:
     group = session.group
     members = list(access.active_members(actor, group))
-    rows = {a.member_id: a for a in Attendance.objects.filter(session=session).select_related("marked_by__user")}
+    rows = session_queries.marks_by_member(session)
     checks = checks_for(session)
-    risky = set(ClientSignal.objects.filter(client_id__in=[m.client_id for m in members], source="safety")
-                .values_list("client_id", flat=True))
+    risky = session_queries.clients_with_safety_signal([m.client_id for m in members])
 
     items = [i for i in instruments.get("phq9").items if i.id != "difficulty"]
     guide, steps = guide_for(session)
@@ -69,7 +67,7 @@ def session_context(actor: Actor, session, posted=None) -> dict:
             "answers": [(n, item, posted.get(f"{key}_q{n}", "")) for n, item in enumerate(items, start=1)],
         })
     day = local_day(session.scheduled_start)
-    unrecorded = list(oversight.not_recorded_sessions(Group.objects.filter(pk=group.pk)))
+    unrecorded = session_queries.not_recorded_in(group)
     return {
         "group": group, "session": session, "guide": guide, "steps": steps, "done": set(session.done_step_ids),
         "roster": roster, "presence": Presence.choices, "items": items, "answers": range(4),

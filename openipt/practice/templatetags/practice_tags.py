@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def interval_history(context, course) -> str:
-    from openipt.practice.panels import course_panel_context
+    from openipt.practice.queries.panels import course_panel_context
 
     request = context.get("request")
     if request is None or course is None:

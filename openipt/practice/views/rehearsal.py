@@ -16,7 +16,13 @@ from openipt.core.forms import apply_action_error
 from openipt.practice import access, rehearsal_actions
 from openipt.practice.forms import MessageForm, StartRehearsalForm
 from openipt.practice.models import RehearsalRole
-from openipt.practice.present import course_view, feedback_view, scenario_rows
+from openipt.practice.present import feedback_view
+from openipt.practice.queries.portal import (
+    course_view,
+    last_client_message,
+    rehearsal_steps_now,
+    scenarios_for,
+)
 from openipt.practice.views.common import own_client_or_404, portal_context
 
 
@@ -25,7 +31,7 @@ def rehearsal_list_view(request):
     """Choose a conversation to practise, say who with and what about; see earlier practice."""
     client = own_client_or_404(request)
     course = course_view(request.actor, client)
-    fits, others = scenario_rows(course.course if course else None, client)
+    fits, others = scenarios_for(course.course if course else None, client)
     people = rehearsal_actions.inventory_people(client)
     form = StartRehearsalForm(request.POST or None, scenarios=fits + others, people=people)
     enabled = access.settings_for(client).rehearsal_enabled
@@ -95,12 +101,9 @@ def rehearsal_context(rehearsal) -> dict:
 
 def _is_repeat(rehearsal_id, text: str, expected) -> bool:
     """True when the same message was just stored as the next step (the form was sent twice)."""
-    from openipt.practice.models import RehearsalTurn
-
     if not isinstance(expected, int):
         return False
-    last = (RehearsalTurn.objects.filter(rehearsal_id=rehearsal_id, speaker="client", step=expected + 1)
-            .values_list("text", flat=True).first())
+    last = last_client_message(rehearsal_id, expected + 1)
     return last is not None and last == text.replace("\r\n", "\n").strip()
 
 
@@ -129,7 +132,7 @@ def rehearsal_view(request, rehearsal_id):
                 return redirect(reverse("practice:rehearsal", args=[rehearsal.pk]) + "#latest")
             form.add_error("text", exc.message)
             form.data = form.data.copy()
-            form.data["steps"] = type(rehearsal).objects.get(pk=rehearsal.pk).steps
+            form.data["steps"] = rehearsal_steps_now(rehearsal)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:

@@ -3,8 +3,6 @@ history), worksheets and rehearsals; the assigned care staff assign, answer and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -32,12 +30,10 @@ from openipt.practice.present import (
     topic,
     worksheet_feedback,
 )
+from openipt.practice.queries.care import interval_history
 from openipt.practice.views.common import staff_client_or_404
 from openipt.practice.views.rehearsal import rehearsal_context
 from openipt.practice.worksheetdefs import definition, definitions
-
-if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
 
 
 def _guided_or_403(request, client_id):
@@ -49,15 +45,6 @@ def _guided_or_403(request, client_id):
 
 def _back(client, anchor=""):
     return redirect(reverse("practice:care", args=[client.pk]) + anchor)
-
-
-def interval_history(actor: Actor, client, course=None, limit=None):
-    """Log entries since the last held session of the client's course (all of them without one)."""
-    course = course if course is not None else access.current_course(actor, client)
-    last = access.last_held_session(course) if course is not None else None
-    since = last.scheduled_start if last is not None else None
-    qs = access.log_entries(actor, client, since=since)
-    return (list(qs[:limit]) if limit else list(qs)), last
 
 
 def _care_context(request, client, **forms_given) -> dict:

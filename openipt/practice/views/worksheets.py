@@ -18,8 +18,8 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error
 from openipt.practice import access, worksheet_actions
 from openipt.practice.forms import StartWorksheetForm, worksheet_form
-from openipt.practice.models import Worksheet
-from openipt.practice.present import course_view, offered_worksheets, worksheet_feedback
+from openipt.practice.present import offered_worksheets, worksheet_feedback
+from openipt.practice.queries.portal import course_view, worksheet_now
 from openipt.practice.views.common import own_client_or_404, portal_context
 from openipt.practice.worksheetdefs import definition, definitions
 
@@ -92,7 +92,7 @@ def _save(request, sheet, form, *, autosave: bool, share: bool = False):
                                                  expected_version=version, autosave=autosave, share=share,
                                                  editor=d.get("editor", ""))
     except ConflictError as exc:
-        current = exc.current or Worksheet.objects.get(pk=sheet.pk)
+        current = exc.current or worksheet_now(sheet.pk)
         form.add_error(None, exc.message)
         form.data = form.data.copy()
         form.data["version"] = current.version

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from openipt.supervision import access
 from openipt.supervision.models import FidelityRating
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 
 def current_rating(kind: str, target_id: int) -> FidelityRating | None:
@@ -12,3 +18,19 @@ def current_rating(kind: str, target_id: int) -> FidelityRating | None:
         .select_related("rater__user")
         .first()
     )
+
+
+def versions_of(actor: Actor, rating: FidelityRating) -> list[FidelityRating]:
+    """Every version of the rating of one session or meeting that the actor may see, newest first, with raters."""
+    return list(
+        access.visible_ratings(actor).filter(target_kind=rating.target_kind, target_id=rating.target_id)
+        .select_related("rater__user").order_by("-version")
+    )
+
+
+def reply_of(rating: FidelityRating):
+    """The clinician's reply to a rating, or None."""
+    try:
+        return rating.reply
+    except FidelityRating.reply.RelatedObjectDoesNotExist:
+        return None

@@ -1,46 +1,19 @@
-"""The client's start page and their reminder settings."""
+"""The client's reminder settings, and the "Got it" on a reminder shown on their portal home."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import client_required
 from openipt.core.errors import ActionError
-from openipt.core.extensions import render_panels
 from openipt.core.forms import apply_action_error
 from openipt.practice import access, actions, reminder_actions
 from openipt.practice.forms import ReminderForm
-from openipt.practice.models import WorksheetStatus
-from openipt.practice.present import course_view, topic
 from openipt.practice.views.common import own_client_or_404, portal_context
-
-
-@client_required
-def portal_view(request):
-    """Where the client is in their course, what is next, and what there is to do."""
-    actor = request.actor
-    client = own_client_or_404(request)
-    readings = access.readings(actor, client)
-    unread = [{"reading": r, "topic": topic(r.topic_id)} for r in readings if r.read_at is None]
-    sheets = [w for w in access.worksheets(actor, client) if w.status != WorksheetStatus.SHARED][:5]
-    from openipt.practice.worksheetdefs import definitions
-
-    defs = definitions()
-    return render(request, "practice/portal.html", portal_context(
-        request, client,
-        course=course_view(actor, client),
-        unread=[u for u in unread if u["topic"] is not None][:5],
-        read_count=sum(1 for r in readings if r.read_at is not None),
-        sheets=[{"sheet": w, "defn": defs.get(w.kind)} for w in sheets],
-        reminders=access.unseen_reminders(actor, client, timezone.now()),
-        rehearsal_on=access.settings_for(client).rehearsal_enabled,
-        panels=render_panels("portal", request, client),
-    ))
 
 
 @client_required

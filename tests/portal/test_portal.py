@@ -1,4 +1,4 @@
-"""The portal home: where the client is in their course, what is next, and what there is to do."""
+"""The portal home: where the client is in their course, what is next, and what there is to do (the portal app)."""
 
 from __future__ import annotations
 

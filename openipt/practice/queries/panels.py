@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from openipt.practice import access
+from openipt.practice.queries.care import interval_history
 
 
 def client_panel_context(request, client):
@@ -19,8 +20,6 @@ def client_panel_context(request, client):
 
 def course_panel_context(request, course):
     """The log entries since the last held session of this course, newest first (at most 10)."""
-    from openipt.practice.views.staff import interval_history
-
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_staff:
         return None
