@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "openipt.messaging",
     "openipt.consent",
     "openipt.today",
+    "openipt.api",
 ]
 
 MIDDLEWARE = [
@@ -282,4 +283,8 @@ LOGGING = {
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Invitations expire after this many days.
+# The REST API: calls per token per minute (429 past it) and the largest request body it reads (413 past it).
+API_CALLS_PER_MINUTE = cfg.env_int(ENV, "OPENIPT_API_CALLS_PER_MINUTE", 120, minimum=1)
+API_MAX_BODY_BYTES = 64 * 1024
+
 INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

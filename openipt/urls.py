@@ -1,6 +1,9 @@
 """The URL map. Each app owns its own patterns under a namespace."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from openipt.api import views as api_views
+from openipt.api.v1 import api as api_v1
 
 from openipt.core import views as core_views
 
@@ -22,6 +25,9 @@ urlpatterns = [
     path("me/", include("openipt.practice.urls")),
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view, name="api_not_found"),
+    path("api/", include("openipt.api.urls")),
 ]
 
 handler400 = "openipt.core.views.bad_request"
