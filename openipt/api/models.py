@@ -63,6 +63,9 @@ class IdempotentRequest(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_one_answer_per_key")]
 
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"
+
 
 class RateWindow(models.Model):
     """How many calls a token made in one minute."""
@@ -73,3 +76,6 @@ class RateWindow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "minute"], name="api_one_window_per_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%H:%M}: {self.calls}"

@@ -7,15 +7,10 @@ through the apps' actions. Nothing here decides who may see what: the apps do.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 
-from openipt.api import guard
-from openipt.api.auth import ApiActor
 from openipt.api.endpoints import clients, courses, groups, measures, safety
 from openipt.api.errors import ApiError, error_response, from_api_error
 from openipt.api.scopes import SCOPES
@@ -31,18 +26,8 @@ DESCRIPTION = (
 )
 
 
-class TokenAuth(HttpBearer):
-    """Bearer tokens, through `guard.admit` (which raises the API's own 4xx answers)."""
-
-    def __call__(self, request: HttpRequest) -> ApiActor:
-        return guard.admit(request)
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover - __call__ does the work
-        return None
-
-
 api = NinjaAPI(title="OpenIPT REST API", version="1", description=DESCRIPTION, urls_namespace="api_v1",
-               docs_url=None, openapi_url="/openapi.json", auth=TokenAuth())
+               docs_url=None, openapi_url="/openapi.json")
 
 
 @api.exception_handler(ApiError)

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.security import HttpBearer
 from pydantic import Field
 
+from openipt.api import guard
 from openipt.api.auth import ApiActor
 from openipt.api.errors import from_action_error
 from openipt.api.schemas import ErrorOut
@@ -28,11 +30,32 @@ class ChangedParams(ListParams):
     updated_since: datetime | None = Field(None, description="Only records changed at or after this time (with its zone).")
 
 
+class TokenAuth(HttpBearer):
+    """A bearer token holding `scope`: admitted by `guard.admit` before the body is read, so a call outside
+    the token's scopes is refused (403) whatever it sends."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def __call__(self, request: HttpRequest) -> ApiActor:
+        actor = guard.admit(request)
+        actor.require(self.scope)
+        return actor
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover - __call__ does the work
+        return None
+
+
+def needs(scope: str) -> TokenAuth:
+    """The authentication of an endpoint: a token with `scope`."""
+    return TokenAuth(scope)
+
+
 def actor_of(request: HttpRequest, scope: str) -> ApiActor:
-    """The token's actor, refused (403) unless it holds `scope`."""
-    actor: Any = getattr(request, "auth", None)  # set by TokenAuth
-    assert isinstance(actor, ApiActor)
-    actor.require(scope)
+    """The token's actor (admitted with `scope` by TokenAuth)."""
+    actor: Any = getattr(request, "auth", None)
+    assert isinstance(actor, ApiActor) and scope in actor.scopes
     return actor
 
 

@@ -9,7 +9,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from openipt.api import present, queries
-from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ChangedParams, actor_of, refusing
+from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ChangedParams, actor_of, needs, refusing
 from openipt.api.errors import not_found
 from openipt.api.http import idempotent, page, respond
 from openipt.api.schemas import AdministrationOut, AdministrationPage, ResponseIn
@@ -26,7 +26,7 @@ class AdministrationFilters(ChangedParams):
 
 
 @router.get("", response={200: AdministrationPage, **READ_ERRORS}, url_name="administrations",
-            summary="List completed questionnaires with scores")
+            summary="List completed questionnaires with scores", auth=needs("measures:read"))
 def list_administrations(request: HttpRequest, params: Query[AdministrationFilters]) -> HttpResponse:
     """Completed questionnaires the token may see, with totals and bands, oldest first. Scope `measures:read`."""
     actor = actor_of(request, "measures:read")
@@ -42,7 +42,7 @@ def list_administrations(request: HttpRequest, params: Query[AdministrationFilte
 
 
 @router.get("/{administration_id}", response={200: AdministrationOut, **READ_ERRORS}, url_name="administration",
-            summary="Read a questionnaire with its answers")
+            summary="Read a questionnaire with its answers", auth=needs("measures:read"))
 def read_administration(request: HttpRequest, administration_id: UUID) -> HttpResponse:
     """One questionnaire with its answers and score. Scope `measures:read`."""
     actor = actor_of(request, "measures:read")
@@ -53,7 +53,7 @@ def read_administration(request: HttpRequest, administration_id: UUID) -> HttpRe
 
 
 @router.post("", response={201: AdministrationOut, **WRITE_ERRORS}, url_name="administration_create",
-             summary="Send a completed questionnaire")
+             summary="Send a completed questionnaire", auth=needs("measures:write"))
 def create_administration(request: HttpRequest, body: ResponseIn) -> HttpResponse:
     """Record a completed questionnaire for a course, as staff enter a paper form. Scope `measures:write`.
 

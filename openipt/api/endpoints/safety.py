@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from openipt.api import present, queries
-from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ListParams, actor_of, refusing
+from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ListParams, actor_of, needs, refusing
 from openipt.api.errors import not_found
 from openipt.api.http import idempotent, page, respond
 from openipt.api.schemas import AcknowledgedOut, AlertOut, AlertPage
@@ -16,7 +16,7 @@ from openipt.safety import access, actions
 router = Router()
 
 
-@router.get("", response={200: AlertPage, **READ_ERRORS}, url_name="alerts", summary="List risk alerts")
+@router.get("", response={200: AlertPage, **READ_ERRORS}, url_name="alerts", summary="List risk alerts", auth=needs("alerts:read"))
 def list_alerts(request: HttpRequest, params: Query[ListParams]) -> HttpResponse:
     """The risk alerts the token may see, oldest first. Scope `alerts:read`.
 
@@ -27,7 +27,7 @@ def list_alerts(request: HttpRequest, params: Query[ListParams]) -> HttpResponse
                                  updated_since=None, serialize=present.alerts))
 
 
-@router.get("/{alert_id}", response={200: AlertOut, **READ_ERRORS}, url_name="alert", summary="Read a risk alert")
+@router.get("/{alert_id}", response={200: AlertOut, **READ_ERRORS}, url_name="alert", summary="Read a risk alert", auth=needs("alerts:read"))
 def read_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     """One risk alert. Scope `alerts:read`."""
     actor = actor_of(request, "alerts:read")
@@ -38,7 +38,7 @@ def read_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 @router.post("/{alert_id}/acknowledge", response={200: AcknowledgedOut, **WRITE_ERRORS}, url_name="alert_acknowledge",
-             summary="Acknowledge a risk alert")
+             summary="Acknowledge a risk alert", auth=needs("alerts:write"))
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Acknowledge an alert as the screens do: escalation stops. Scope `alerts:write`.
 
