@@ -26,7 +26,7 @@ urlpatterns = [
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),
     path("api/v1/", api_v1.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view, name="api_not_found"),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view),
     path("api/", include("openipt.api.urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""What every API call passes before it reaches an endpoint: size, content type, token, rate limit, audit."""
+"""What every API call passes before it reaches an endpoint: token, size, content type, rate limit, audit."""
 
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ def count_call(token: ApiToken) -> None:
 
 def admit(request: HttpRequest) -> ApiActor:
     """Run every check a call passes; return the actor it acts as (recorded in the audit log)."""
-    check_body(request)
     actor = authenticate(request)
+    check_body(request)
     assert actor.token is not None
     count_call(actor.token)
     actions.record_call(actor, actor.token, method=request.method or "", path=request.path)

@@ -8,6 +8,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from openipt.core.numbers import ID_MAX
+
 
 class ErrorBody(Schema):
     code: str = Field(examples=["insufficient_scope"])
@@ -99,14 +101,14 @@ class ResponseIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    course_id: int = Field(examples=[12])
+    course_id: int = Field(ge=1, lt=ID_MAX, examples=[12])
     instrument_code: str = Field(max_length=40, examples=["phq9"])
     completed_on: date = Field(examples=["2026-01-31"])
     answers: dict[str, int | None] = Field(
         max_length=200, examples=[{"phq9_1": 1, "phq9_2": 2, "phq9_3": 0}],
         description="Every item of the instrument, each with its answer or null for left blank.")
     session_number: int | None = Field(None, ge=1, le=1000)
-    client_id: int | None = Field(None, description="Partner two of a couples course; leave out for the course's client.")
+    client_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Partner two of a couples course; leave out for the course's client.")
     safety_blank_confirmed: bool = Field(False, description="The safety question really was left blank on the form.")
 
 

@@ -12,7 +12,7 @@ from openipt.api import present, queries
 from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ChangedParams, actor_of, needs, refusing
 from openipt.api.errors import not_found
 from openipt.api.http import idempotent, page, respond
-from openipt.api.schemas import AdministrationOut, AdministrationPage, ResponseIn
+from openipt.api.schemas import ID_MAX, AdministrationOut, AdministrationPage, ResponseIn
 from openipt.core.errors import ActionError
 from openipt.measures import access, actions
 
@@ -20,8 +20,8 @@ router = Router()
 
 
 class AdministrationFilters(ChangedParams):
-    client_id: int | None = Field(None, description="Only this client's questionnaires.")
-    course_id: int | None = Field(None, description="Only this course's questionnaires.")
+    client_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Only this client's questionnaires.")
+    course_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Only this course's questionnaires.")
     instrument: str | None = Field(None, max_length=40, description="Only this instrument, such as phq9.")
 
 
