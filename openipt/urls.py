@@ -4,7 +4,6 @@ from django.urls import include, path, re_path
 
 from openipt.api import views as api_views
 from openipt.api.v1 import api as api_v1
-
 from openipt.core import views as core_views
 
 urlpatterns = [

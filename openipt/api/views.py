@@ -19,7 +19,7 @@ from openipt.api.v1 import api
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
 
-PAGES = {TokenKind.CLIENT: "api:clients", TokenKind.PERSONAL: "api:tokens"}
+PAGES: dict[str, str] = {TokenKind.CLIENT: "api:clients", TokenKind.PERSONAL: "api:tokens"}
 
 
 def _tokens_page(request: HttpRequest, kind: str) -> HttpResponse:
