@@ -87,9 +87,9 @@ def test_each_list_holds_exactly_what_the_apps_access_rules_give_each_role(api_w
 
 
 def _send(api_world, role):
-    body = {"course_id": api_world.course.pk, "instrument_code": "phq9", "completed_on": "2026-01-05",
+    body = {"course_id": api_world.course.pk, "instrument_code": "phq9",
+            "completed_on": api_world.administration.completed_at.date().isoformat(),
             "answers": phq9(1, 1, 1, 1, 0, 0, 0, 0, 0, difficulty=0)}
-    body["completed_on"] = api_world.administration.completed_at.date().isoformat()
     return call(api_world.secrets[role], "POST", "administrations", body)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openipt.api import actions
 from openipt.api.models import ApiToken, IdempotentRequest
 from openipt.audit.models import AuditEvent
+from openipt.clients.access import visible_clients
 from openipt.measures.models import Administration
 from openipt.safety.models import Alert
 from tests.support.api import call, personal
@@ -85,6 +86,16 @@ def test_a_token_call_sets_no_cookie_and_a_signed_in_browser_is_not_a_token(api_
     assert response.status_code == 200 and not response.cookies
     login(client, api_world.world.m["admin"])
     assert client.get("/api/v1/clients").status_code == 401
+    # A person who belongs to two organisations is not sent to choose one: the token decides.
+    from openipt.accounts.models import Membership, Role
+
+    Membership.objects.create(user=api_world.world.m["admin"].user, organisation=api_world.world.other_org,
+                              role=Role.THERAPIST)
+    login(client, api_world.world.m["admin"])
+    token_call = client.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {api_world.secrets['therapist']}")
+    assert token_call.status_code == 200
+    mine = {c["id"] for c in token_call.json()["items"]}
+    assert mine == set(visible_clients(actor(api_world.world.m["therapist"])).values_list("pk", flat=True))
 
 
 @pytest.mark.django_db
