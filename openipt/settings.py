@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "openipt.consent",
     "openipt.today",
     "openipt.portal",
+    "openipt.api",
 ]
 
 MIDDLEWARE = [
@@ -283,4 +284,8 @@ LOGGING = {
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Invitations expire after this many days.
+# The REST API: calls per token per minute (429 past it) and the largest request body it reads (413 past it).
+API_CALLS_PER_MINUTE = cfg.env_int(ENV, "OPENIPT_API_CALLS_PER_MINUTE", 120, minimum=1)
+API_MAX_BODY_BYTES = 64 * 1024
+
 INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

@@ -1,7 +1,9 @@
 """The URL map. Each app owns its own patterns under a namespace."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from openipt.api import views as api_views
+from openipt.api.v1 import api as api_v1
 from openipt.core import views as core_views
 from openipt.portal import urls as portal_urls
 from openipt.practice import urls as practice_urls
@@ -26,6 +28,9 @@ urlpatterns = [
     path("me/", include((portal_urls.urlpatterns + practice_urls.urlpatterns, practice_urls.app_name))),
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view),
+    path("api/", include("openipt.api.urls")),
 ]
 
 handler400 = "openipt.core.views.bad_request"

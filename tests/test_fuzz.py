@@ -161,6 +161,26 @@ def test_the_measures_import_refuses_hostile_files_without_a_server_error(fuzz_w
     _check(fuzzer)
 
 
+def test_the_rest_api_refuses_hostile_input_without_a_server_error(fuzz_world, settings):
+    """Every API endpoint (read from the OpenAPI document) with hostile ids, query values and JSON bodies,
+    as a personal token (the assigned therapist) and as an API client; tests/api/test_api_schema_fuzz.py adds
+    inputs generated from the document's types."""
+    from tests.fuzz.api_cases import api_requests
+    from tests.support.api import api_client, personal
+
+    settings.API_CALLS_PER_MINUTE = 10**9  # every request reaches the endpoint; tests/api covers the limit
+    fuzzer = _fuzzer(fuzz_world)
+    tokens = {"therapist": personal(fuzz_world.m["therapist"])[1], "admin": api_client(fuzz_world.m["admin"])[1]}
+    for role, secret in tokens.items():
+        for method, path, body, value in api_requests(fuzzer.rng, ROUNDS):
+            if fuzzer.deadline is not None and time.monotonic() > fuzzer.deadline:
+                break
+            fuzzer.send("anonymous", method, path, body, fields="(API)", value=f"{role}: {value}",
+                        content_type="application/json" if method == "POST" else None,
+                        headers={"Authorization": f"Bearer {secret}"})
+    _check(fuzzer)
+
+
 # Faults the fuzz test found, each pinned by the request that showed it.
 
 def _signed_in(world, role):

@@ -84,7 +84,7 @@ MATRIX = {
 
 
 APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "portal", "groups", "supervision", "couples",
-        "messaging", "today", "consent"]
+        "messaging", "today", "consent", "api"]
 PREPARERS = []
 for _app in APPS:
     try:

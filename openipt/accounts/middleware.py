@@ -22,7 +22,9 @@ from openipt.accounts.signin_actions import second_step_needed
 
 SESSION_KEY = "acting_membership_id"
 LAST_SEEN_KEY = "last_seen"
-EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/account/password-reset", "/invite/", "/healthz")
+# The REST API reads no session (tokens only), so a browser session is neither resolved nor kept alive by it.
+EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/account/password-reset", "/invite/", "/healthz",
+                   "/api/v1/")
 MFA_PREFIX = "/account/mfa"
 
 

@@ -78,8 +78,11 @@ class Fuzzer:
             self._clients[role] = browser
         return self._clients[role]
 
-    def send(self, role, method, path, data=None, *, fields="", value="", content_type=None):
-        """One request in a rolled-back savepoint; a failure is recorded, the response (or None) returned."""
+    def send(self, role, method, path, data=None, *, fields="", value="", content_type=None, headers=None):
+        """One request in a rolled-back savepoint; a failure is recorded, the response (or None) returned.
+
+        `headers` (such as an API token's Authorization) are sent as they are."""
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
         browser = self.client(role)
         cookies = copy.deepcopy(browser.cookies)
         self.requests += 1
@@ -89,11 +92,11 @@ class Fuzzer:
             with transaction.atomic():
                 try:
                     if method == "GET":
-                        response = browser.get(path)
+                        response = browser.get(path, **extra)
                     elif content_type:
-                        response = browser.post(path, data, content_type=content_type)
+                        response = browser.post(path, data, content_type=content_type, **extra)
                     else:
-                        response = browser.post(path, data or {})
+                        response = browser.post(path, data or {}, **extra)
                 finally:
                     transaction.set_rollback(True)
         except Exception as exc:  # noqa: BLE001 - every exception out of a view is what this test looks for

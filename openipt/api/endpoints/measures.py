@@ -1,0 +1,77 @@
+"""Questionnaire administrations with their scores: list, read, and send answers (scored and risk-checked)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+from pydantic import Field
+
+from openipt.api import present, queries
+from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ChangedParams, actor_of, needs, refusing
+from openipt.api.errors import not_found
+from openipt.api.http import idempotent, page, respond
+from openipt.api.schemas import ID_MAX, AdministrationOut, AdministrationPage, ResponseIn
+from openipt.core.errors import ActionError
+from openipt.measures import access, actions
+
+router = Router()
+
+
+class AdministrationFilters(ChangedParams):
+    client_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Only this client's questionnaires.")
+    course_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Only this course's questionnaires.")
+    instrument: str | None = Field(None, max_length=40, description="Only this instrument, such as phq9.")
+
+
+@router.get("", response={200: AdministrationPage, **READ_ERRORS}, url_name="administrations",
+            summary="List completed questionnaires with scores", auth=needs("measures:read"))
+def list_administrations(request: HttpRequest, params: Query[AdministrationFilters]) -> HttpResponse:
+    """Completed questionnaires the token may see, with totals and bands, oldest first. Scope `measures:read`."""
+    actor = actor_of(request, "measures:read")
+    qs = queries.administrations(actor)
+    if params.client_id is not None:
+        qs = qs.filter(client_id=params.client_id)
+    if params.course_id is not None:
+        qs = qs.filter(course_id=params.course_id)
+    if params.instrument:
+        qs = qs.filter(instrument_code=params.instrument)
+    return respond(request, page("administrations", qs, limit=params.limit, cursor=params.cursor,
+                                 updated_since=params.updated_since, serialize=present.administrations))
+
+
+@router.get("/{administration_id}", response={200: AdministrationOut, **READ_ERRORS}, url_name="administration",
+            summary="Read a questionnaire with its answers", auth=needs("measures:read"))
+def read_administration(request: HttpRequest, administration_id: UUID) -> HttpResponse:
+    """One questionnaire with its answers and score. Scope `measures:read`."""
+    actor = actor_of(request, "measures:read")
+    found = access.get_administration(actor, administration_id)
+    if found is None:
+        raise not_found("questionnaire")
+    return respond(request, present.administration(found, with_answers=True))
+
+
+@router.post("", response={201: AdministrationOut, **WRITE_ERRORS}, url_name="administration_create",
+             summary="Send a completed questionnaire", auth=needs("measures:write"))
+def create_administration(request: HttpRequest, body: ResponseIn) -> HttpResponse:
+    """Record a completed questionnaire for a course, as staff enter a paper form. Scope `measures:write`.
+
+    It is scored and checked against the safety rules exactly as on the screens: an answer that
+    raises a risk alert raises it here too (read it under /alerts). Only care staff assigned to the
+    course's client may send answers, so this needs a personal token. Send an `Idempotency-Key`
+    so that a retry after a lost answer is stored once.
+    """
+    actor = actor_of(request, "measures:write")
+
+    def run() -> tuple[int, object]:
+        try:
+            admin = actions.enter_paper(
+                actor, body.course_id, instrument_code=body.instrument_code, session_number=body.session_number,
+                completed_on=body.completed_on, answers=dict(body.answers), client_id=body.client_id,
+                safety_blank_confirmed=body.safety_blank_confirmed)
+        except ActionError as err:
+            raise refusing(err) from None
+        return 201, present.administration(admin, with_answers=True)
+
+    return idempotent(request, actor, run)

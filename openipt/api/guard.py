@@ -1,0 +1,69 @@
+"""What every API call passes before it reaches an endpoint: token, size, content type, rate limit, audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from openipt.api import actions
+from openipt.api.auth import ApiActor, authenticate
+from openipt.api.errors import ApiError
+from openipt.api.models import ApiToken, RateWindow
+
+WRITES = ("POST", "PUT", "PATCH")
+
+
+def calls_per_minute() -> int:
+    return int(getattr(settings, "API_CALLS_PER_MINUTE", 120))
+
+
+def max_body_bytes() -> int:
+    return int(getattr(settings, "API_MAX_BODY_BYTES", 64 * 1024))
+
+
+def check_body(request: HttpRequest) -> None:
+    """Refuse a body over the limit (413) and a body that is not JSON (415); a POST may have no body."""
+    limit = max_body_bytes()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ApiError(400, "bad_request", "The Content-Length header is not a number.") from None
+    if declared > limit or (request.method in WRITES and len(request.body) > limit):
+        raise ApiError(413, "too_large", f"The request body is over {limit} bytes.")
+    if request.method in WRITES and request.body and request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+
+
+def count_call(token: ApiToken) -> None:
+    """Count a call in this minute's window; refuse (429) past the limit, saying when to try again."""
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    window = RateWindow.objects.filter(token=token, minute=minute).first()
+    if window is None:
+        RateWindow.objects.filter(token=token, minute__lt=minute - timedelta(hours=1)).delete()
+        try:
+            with transaction.atomic():
+                window = RateWindow.objects.create(token=token, minute=minute)
+        except IntegrityError:  # another call of this token opened the window at this very moment
+            window = RateWindow.objects.get(token=token, minute=minute)
+    RateWindow.objects.filter(pk=window.pk).update(calls=F("calls") + 1)
+    calls = RateWindow.objects.filter(pk=window.pk).values_list("calls", flat=True).get()
+    if calls > calls_per_minute():
+        wait = 60 - now.second
+        raise ApiError(429, "rate_limited", f"Too many calls with this token. Try again in {wait} seconds.",
+                       headers={"Retry-After": str(wait)})
+
+
+def admit(request: HttpRequest) -> ApiActor:
+    """Run every check a call passes; return the actor it acts as (recorded in the audit log)."""
+    actor = authenticate(request)
+    check_body(request)
+    assert actor.token is not None
+    count_call(actor.token)
+    actions.record_call(actor, actor.token, method=request.method or "", path=request.path)
+    return actor

@@ -1,0 +1,81 @@
+"""API tokens (an organisation's API clients and staff members' personal tokens), idempotency keys, rate windows.
+
+A token's secret is shown once and kept only as its SHA-256. An API client acts through a service
+membership of its own (an inactive login that cannot sign in), so every access check and audit event
+names it; a personal token acts through the membership of the person who made it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openipt.accounts.models import Membership, Organisation
+
+
+class TokenKind(models.TextChoices):
+    CLIENT = "client", _("API client")
+    PERSONAL = "personal", _("Personal token")
+
+
+class ApiToken(models.Model):
+    """One bearer token: an organisation's API client, or a person's own token."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=TokenKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    scopes = models.JSONField(default=list)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="api_tokens",
+        help_text="Who the token acts as: the client's service membership, or the person's own.")
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=16, help_text="The start of the secret, to tell tokens apart.")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class IdempotentRequest(models.Model):
+    """The answer to a POST sent with an `Idempotency-Key`, kept so a retry gets it again (per token)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_one_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"
+
+
+class RateWindow(models.Model):
+    """How many calls a token made in one minute."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    minute = models.DateTimeField()
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "minute"], name="api_one_window_per_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%H:%M}: {self.calls}"

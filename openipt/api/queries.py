@@ -1,0 +1,51 @@
+"""Reads the API needs that the apps do not offer in this shape; each starts from the app's access filter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+
+from openipt.clients.access import visible_clients
+from openipt.courses.access import visible_courses
+from openipt.groups.access import visible_groups, visible_members
+from openipt.groups.models import Attendance, Group, GroupSession
+from openipt.measures.access import visible_administrations
+from openipt.measures.models import Administration, Status
+from openipt.safety.access import visible_alerts
+from openipt.safety.models import Alert
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+    from openipt.clients.models import Client
+    from openipt.courses.models import Course
+
+
+def clients(actor: Actor) -> QuerySet[Client]:
+    return visible_clients(actor)
+
+
+def courses(actor: Actor) -> QuerySet[Course]:
+    """The courses the actor may see, with the therapist's name in the same query."""
+    return visible_courses(actor).select_related("therapist__user")
+
+
+def administrations(actor: Actor) -> QuerySet[Administration]:
+    """The questionnaires the actor may see that were completed (and so scored)."""
+    return visible_administrations(actor).filter(status=Status.COMPLETED)
+
+
+def alerts(actor: Actor) -> QuerySet[Alert]:
+    """The risk alerts the actor may see, with who acknowledged each."""
+    return visible_alerts(actor).select_related("acknowledged_by__user")
+
+
+def groups(actor: Actor) -> QuerySet[Group]:
+    return visible_groups(actor).select_related("programme")
+
+
+def group_sessions(actor: Actor, group: Group) -> list[GroupSession]:
+    """A group's sessions, each with the attendance of the members the actor may see (2 queries)."""
+    seen = Attendance.objects.filter(member__in=visible_members(actor, group).values("pk")).order_by("member_id")
+    return list(GroupSession.objects.filter(group=group).order_by("number")
+                .prefetch_related(Prefetch("attendance", queryset=seen, to_attr="seen_attendance")))

@@ -1,0 +1,194 @@
+"""The shapes the API reads and answers, published in the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from openipt.core.numbers import ID_MAX
+
+
+class ErrorBody(Schema):
+    code: str = Field(examples=["insufficient_scope"])
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class ClientOut(Schema):
+    id: int
+    record_number: str = Field(examples=["C-7K3MQP"])
+    given_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: date | None
+    status: str = Field(examples=["active"])
+    preferred_language: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class CourseOut(Schema):
+    id: int
+    client_id: int
+    format_id: str = Field(examples=["individual_16"])
+    therapist: str
+    status: str
+    phase: str
+    start_date: date
+    planned_end_date: date
+    sessions_planned: int
+    frequency: str
+    primary_area: str
+    ended_on: date | None
+    updated_at: datetime
+
+
+class SessionOut(Schema):
+    number: int
+    scheduled_start: datetime
+    duration_minutes: int
+    mode: str
+    attendance: str = Field(examples=["attended"])
+    phase: str
+    updated_at: datetime
+
+
+class GoalRatingOut(Schema):
+    session_number: int
+    rating: int
+    at: datetime
+
+
+class GoalOut(Schema):
+    id: int
+    area: str
+    text: str
+    order: int
+    active: bool
+    ratings: list[GoalRatingOut]
+    updated_at: datetime
+
+
+class AdministrationOut(Schema):
+    id: UUID
+    client_id: int
+    course_id: int | None
+    instrument_code: str = Field(examples=["phq9"])
+    instrument_version: str
+    session_number: int | None
+    status: str
+    total: int | None = Field(examples=[14])
+    band: str = Field(examples=["moderate"])
+    prorated: bool
+    screen_positive: bool | None
+    safety_followup: bool
+    flagged_items: list[str]
+    source: str
+    completed_at: datetime | None
+    updated_at: datetime
+    answers: dict[str, int | None] | None = Field(None, description="Only when one administration is read.")
+
+
+class ResponseIn(Schema):
+    """Answers to one questionnaire for a course, entered as staff enter a paper form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    course_id: int = Field(ge=1, lt=ID_MAX, examples=[12])
+    instrument_code: str = Field(max_length=40, examples=["phq9"])
+    completed_on: date = Field(examples=["2026-01-31"])
+    answers: dict[str, int | None] = Field(
+        max_length=200, examples=[{"phq9_1": 1, "phq9_2": 2, "phq9_3": 0}],
+        description="Every item of the instrument, each with its answer or null for left blank.")
+    session_number: int | None = Field(None, ge=1, le=1000)
+    client_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Partner two of a couples course; leave out for the course's client.")
+    safety_blank_confirmed: bool = Field(False, description="The safety question really was left blank on the form.")
+
+
+class AlertOut(Schema):
+    id: int
+    client_id: int
+    kind: str = Field(examples=["suicide_self_harm"])
+    severity: str = Field(examples=["high"])
+    status: str = Field(examples=["raised"])
+    source: str
+    reason: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+
+
+class AcknowledgedOut(Schema):
+    alert: AlertOut
+    acknowledged_now: bool = Field(description="False when someone had already acknowledged or resolved it.")
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    programme: str
+    status: str
+    weekday: int
+    start_time: time
+    sessions_planned: int
+    start_date: date
+    language: str
+    updated_at: datetime
+
+
+class PresenceOut(Schema):
+    member_id: int
+    presence: str = Field(examples=["present"])
+
+
+class GroupSessionOut(Schema):
+    number: int
+    scheduled_start: datetime
+    held: bool
+    attendance: list[PresenceOut]
+
+
+class MemberOut(Schema):
+    id: int
+    client_id: int
+    course_id: int
+    status: str
+    joined_on: date
+
+
+class GroupDetailOut(GroupOut):
+    members: list[MemberOut]
+    sessions: list[GroupSessionOut]
+
+
+class ClientPage(Schema):
+    items: list[ClientOut]
+    next_cursor: str | None
+
+
+class CoursePage(Schema):
+    items: list[CourseOut]
+    next_cursor: str | None
+
+
+class AdministrationPage(Schema):
+    items: list[AdministrationOut]
+    next_cursor: str | None
+
+
+class AlertPage(Schema):
+    items: list[AlertOut]
+    next_cursor: str | None
+
+
+class GroupPage(Schema):
+    items: list[GroupOut]
+    next_cursor: str | None

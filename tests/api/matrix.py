@@ -1,0 +1,41 @@
+"""Permission-matrix rows for the REST API and its pages (see tests/test_permission_matrix.py).
+
+The API takes only bearer tokens: a signed-in browser (any role) and an anonymous visitor both get
+401 from every endpoint, so a session cookie is never a way in. What each role's token may do is
+covered endpoint by endpoint in tests/api/test_api_access.py. The token pages: admins manage API
+clients; each member of staff manages their own personal tokens (another person's token is 404).
+"""
+
+
+def matrix(expect, staff_only, admin_only, client_record, LOGIN):
+    no_session = expect(401, anonymous=401)
+    rows = {f"api_v1:{name}": {"GET": no_session} for name in (
+        "clients", "client", "courses", "course", "course_sessions", "course_goals", "administrations",
+        "administration", "alerts", "alert", "groups", "group")}
+    rows["api_v1:administration_create"] = {"POST": no_session}
+    rows["api_v1:alert_acknowledge"] = {"GET": expect(405, anonymous=405), "POST": no_session}
+    rows["api_v1:openapi-json"] = {"GET": expect(200, anonymous=200)}
+    rows["api_v1:api-root"] = {"GET": expect(404, anonymous=404)}
+    own = dict(admin=404, supervisor=404, therapist=200, therapist2=404, facilitator=404, client=403,
+               other_admin=404, other_therapist=404)
+    rows.update({
+        "api:docs": {"GET": expect(200, anonymous=200)},
+        "api:clients": {"GET": admin_only(), "POST": admin_only()},
+        "api:client_change": {"GET": admin_only(405), "POST": admin_only(200, other_admin=404)},
+        "api:tokens": {"GET": staff_only(), "POST": staff_only()},
+        "api:token_change": {"GET": expect(405, client=403), "POST": expect(404, **own)},
+    })
+    return rows
+
+
+def prepare(world):
+    from tests.support.api import api_client, personal
+
+    client_token, _secret = api_client(world.m["admin"])
+    own_token, _secret = personal(world.m["therapist"])
+    # Every endpoint refuses a session before it looks at the ids, so any well-formed ids do.
+    return {"what": "rotate", "api_v1:administration": {"administration_id": "00000000-0000-4000-8000-000000000001"},
+            "api_v1:alert": {"alert_id": 1}, "api_v1:alert_acknowledge": {"alert_id": 1},
+            "api_v1:course": {"course_id": 1}, "api_v1:course_sessions": {"course_id": 1},
+            "api_v1:course_goals": {"course_id": 1}, "api_v1:group": {"group_id": 1}, "api:client_change": {"token_id": client_token.pk},
+            "api:token_change": {"token_id": own_token.pk}}
