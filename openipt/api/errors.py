@@ -58,3 +58,8 @@ def not_found(what: str) -> ApiError:
 def missing_scope(scope: str) -> ApiError:
     return ApiError(403, "insufficient_scope", f"This token does not have the scope {scope}. "
                     "An admin can make a client with it, or you can make a new personal token.")
+
+
+def person_required() -> ApiError:
+    return ApiError(403, "person_required", "Only a person can acknowledge a risk alert: acknowledging stops "
+                    "the alert from being passed on. Use the personal token of the staff member who read it.")

@@ -10,7 +10,7 @@ SCOPES = {
     "measures:read": _("Read questionnaire results and scores."),
     "measures:write": _("Send questionnaire answers (scored and checked for risk as on the screens)."),
     "alerts:read": _("Read risk alerts."),
-    "alerts:write": _("Acknowledge risk alerts."),
+    "alerts:write": _("Acknowledge risk alerts (personal tokens only: a person must have read the alert)."),
     "groups:read": _("Read groups, their members and attendance."),
 }
 

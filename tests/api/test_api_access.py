@@ -111,12 +111,12 @@ def test_only_care_staff_assigned_to_the_client_send_questionnaire_answers(api_w
 
 
 @pytest.mark.django_db
-def test_staff_who_see_the_client_acknowledge_its_alert_and_others_get_404(api_world):
+def test_staff_who_see_the_client_acknowledge_its_alert_others_get_404_and_programs_403(api_world):
     wrong = []
     for role in ROLES:
         with transaction.atomic():
             response = call(api_world.secrets[role], "POST", f"alerts/{api_world.alert.pk}/acknowledge")
-            expected = 200 if role in SEES_MINE else 404
+            expected = 403 if role.endswith("api_client") else 200 if role in SEES_MINE else 404
             if response.status_code != expected:
                 wrong.append(f"{role}: expected {expected}, got {response.status_code}")
             elif expected == 200:
@@ -127,13 +127,14 @@ def test_staff_who_see_the_client_acknowledge_its_alert_and_others_get_404(api_w
 
 
 @pytest.mark.django_db
-def test_an_api_client_acknowledging_an_alert_is_named_as_itself(api_world):
+def test_an_api_client_cannot_acknowledge_an_alert_because_a_person_must_have_read_it(api_world):
     from openipt.safety.models import Alert
 
     response = call(api_world.secrets["api_client"], "POST", f"alerts/{api_world.alert.pk}/acknowledge")
-    assert response.status_code == 200
-    assert response.json()["alert"]["acknowledged_by"] == "API client: warehouse"
-    assert Alert.objects.get(pk=api_world.alert.pk).acknowledged_by.user.has_usable_password() is False
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "person_required"
+    alert = Alert.objects.get(pk=api_world.alert.pk)
+    assert alert.status == "raised" and alert.acknowledged_by is None
 
 
 @pytest.mark.django_db

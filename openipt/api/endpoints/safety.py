@@ -7,7 +7,7 @@ from ninja import Query, Router
 
 from openipt.api import present, queries
 from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ListParams, actor_of, needs, refusing
-from openipt.api.errors import not_found
+from openipt.api.errors import not_found, person_required
 from openipt.api.http import idempotent, page, respond
 from openipt.api.schemas import AcknowledgedOut, AlertOut, AlertPage
 from openipt.core.errors import ActionError
@@ -40,11 +40,15 @@ def read_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
 @router.post("/{alert_id}/acknowledge", response={200: AcknowledgedOut, **WRITE_ERRORS}, url_name="alert_acknowledge",
              summary="Acknowledge a risk alert", auth=needs("alerts:write"))
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """Acknowledge an alert as the screens do: escalation stops. Scope `alerts:write`.
+    """Acknowledge an alert as the screens do: escalation stops. Scope `alerts:write`, personal tokens only.
 
-    Acknowledging an alert someone already acknowledged changes nothing (`acknowledged_now` is false).
+    An alert stays until a person acts, so an API client (a program) is refused with 403
+    `person_required`. Acknowledging an alert someone already acknowledged changes nothing
+    (`acknowledged_now` is false).
     """
     actor = actor_of(request, "alerts:write")
+    if actor.kind != "person":
+        raise person_required()
     if access.get_alert(actor, alert_id) is None:
         raise not_found("alert")
 
