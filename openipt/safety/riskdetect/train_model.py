@@ -25,7 +25,7 @@ import random
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def training_examples(files: Sequence[str] = TRAINING_FILES) -> list[Example]:
     return [row for name in files for row in read_examples(CORPUS_DIR / name)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sorted_features(text: str) -> tuple[str, ...]:
     """A sentence's features in a fixed order, worked out once per training run (build trains six times)."""
     return tuple(sorted(features(text)))
