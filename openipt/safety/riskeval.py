@@ -145,7 +145,7 @@ def evaluate_main(argv: list[str], stdout: IO[str] | None = None, stderr: IO[str
     if any(a.startswith("-") for a in names):
         stderr.write("openipt risk evaluate: usage: openipt risk evaluate [FILE ...] [--show-misses] [--rules-only]\n")
         return 2
-    paths = [Path(n) for n in names] or [CORPUS_DIR / "kinds_blind2.tsv"]
+    paths = [Path(n) for n in names] or [CORPUS_DIR / "kinds_blind3.tsv"]
     for path in paths:
         try:
             rows = read_corpus(path)

@@ -1,7 +1,7 @@
 """Kinds of risk on the labelled corpus: development floors asserted, blind figures only reported.
 
     .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
-    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind2.tsv   (the blind figures in the docs)
+    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind3.tsv   (the blind figures in the docs)
 
 kinds_dev.tsv is what the 2.0.0 rules for the new kinds were written and tuned against;
 kinds_dev2.tsv was written fresh before rule set 2.1.0, which was then tuned against it.
@@ -9,7 +9,9 @@ kinds_blind.tsv was written and committed first; it was blind for 2.0.0, but its
 for 2.1.0, so it is no longer blind. It is never edited (its checksum is pinned here so an edit
 shows up). kinds_blind2.tsv was written on 2026-12-06 by someone who had not seen the rules, the
 development files or the detector's output, and committed before rule set 2.1.0 and the word
-model; nobody working on the rules or the model has read it or its misses. Its figures are printed,
+model. It was measured five times, so it is no longer blind and is now training data for the word
+model. kinds_blind3.tsv, written on 2026-12-07 by a third writer who had seen none of the rules, the
+model, the other files or the detector's output, is the blind file now: its figures are printed,
 never asserted (asserting them would invite tuning against it), and its checksum is pinned.
 """
 
@@ -25,6 +27,7 @@ from openipt.safety.riskeval import CORPUS_DIR, evaluate, read_corpus
 KINDS = ("suicide_self_harm", "harm_to_others", "being_harmed", "child_safeguarding", "unable_to_keep_safe", "self_neglect")
 BLIND_SHA256 = "88fc7d3ea3bf633f4ab3aa14c1f13b422268e0bf1b4b18163dc07ca8cf20c4b4"
 BLIND2_SHA256 = "3b7c2736de456928917b9a988b5ff25158a5aae0b5988666820daa5c66dd6ca4"
+BLIND3_SHA256 = "fb7685360777c9974612a5d7ffde2ea0a39a8f8e9585fc7414a8c3327622b87e"
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +43,7 @@ def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
         assert sum(r.kind == kind for r in risk) >= 60, kind
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind.tsv").read_bytes()).hexdigest() == BLIND_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind2.tsv").read_bytes()).hexdigest() == BLIND2_SHA256
+    assert hashlib.sha256((CORPUS_DIR / "kinds_blind3.tsv").read_bytes()).hexdigest() == BLIND3_SHA256
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -77,7 +81,7 @@ def test_blind_figures_are_reported_not_asserted(capsys):
     """Print the blind table for the record; nothing here is tuned or asserted on it."""
     out = io.StringIO()
     assert risk_scan_main(["evaluate"], stdout=out, stderr=io.StringIO()) == 0
-    assert "kinds_blind2.tsv" in out.getvalue() and "false alarms" in out.getvalue()
+    assert "kinds_blind3.tsv" in out.getvalue() and "false alarms" in out.getvalue()
     print(out.getvalue())
 
 

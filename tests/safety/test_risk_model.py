@@ -103,8 +103,8 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     for kind in SHIPPED_KINDS:
         assert alone.recall[kind] >= 0.70, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
-    # Model 1.2.0 lets the model alone flag up to 9 in 100 false friends out of fold (was 7), trading
-    # alarms for recall: on kinds_dev2.tsv that measured 0.103 (docs/clinical-safety/risk-detector.md).
+    # Model 1.3.0 lets the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9, chosen so
+    # that kinds_dev2.tsv stays near 0.10): on kinds_dev2.tsv that measured 0.103 (docs/clinical-safety/risk-detector.md).
     assert both.false_alarms <= 0.11
 
 
@@ -123,13 +123,13 @@ def test_scanning_is_fast_enough_for_every_save():
 
 
 def test_the_shipped_model_file_matches_a_fresh_training_run():
-    assert "kinds_blind2.tsv" not in json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
+    assert "kinds_blind3.tsv" not in json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
     assert dumps(build()) == MODEL_FILE.read_text(encoding="utf-8")
 
 
 def test_training_refuses_the_final_blind_set():
     with pytest.raises(ValueError, match="blind"):
-        training_examples(["kinds_dev.tsv", "kinds_blind2.tsv"])
+        training_examples(["kinds_dev.tsv", "kinds_blind3.tsv"])
 
 
 def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rules_only():
