@@ -35,6 +35,7 @@ from openipt.courses.models import (
 from openipt.courses.plans import PlanError, build_session_plan
 from openipt.courses.present import protocol
 from openipt.courses.screening_actions import add_demo_screening
+from openipt.courses.session_ratings_seed import add_demo_session_ratings, add_synthetic_session_ratings
 
 FREQ_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 30}
 
@@ -346,5 +347,5 @@ def _synth_batch(world, org, rng, client_ids, staff_of, w: _Writer) -> None:
 
 
 # Found by openipt.seed.steps when `openipt demo` or `openipt synth` runs; nothing imports this module at start-up.
-DEMO_STEPS = (add_demo_courses, add_demo_screening)
-SYNTH_STEPS = (add_synthetic_courses,)
+DEMO_STEPS = (add_demo_courses, add_demo_screening, add_demo_session_ratings)
+SYNTH_STEPS = (add_synthetic_courses, add_synthetic_session_ratings)
