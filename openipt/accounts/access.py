@@ -50,7 +50,7 @@ def visible_memberships(actor: Actor) -> QuerySet[Membership]:
     """Return the memberships an admin manages; others see none."""
     if not is_admin(actor):
         return Membership.objects.none()
-    return Membership.objects.filter(organisation_id=actor.organisation_id).select_related(
+    return Membership.objects.filter(organisation_id=actor.organisation_id, is_service=False).select_related(
         "user", "supervisor__user"
     )
 

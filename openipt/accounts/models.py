@@ -71,10 +71,16 @@ class Membership(TimeStamped):
         help_text=_("The supervisor who oversees this person's clients."),
     )
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    is_service = models.BooleanField(
+        default=False,
+        help_text=_("A login a program acts through (an API client): never a person, never signed in with, "
+                    "never active, and left off the People page."),
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org"),
+            models.CheckConstraint(condition=Q(is_service=False) | Q(is_active=False), name="service_login_never_active"),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
             ),

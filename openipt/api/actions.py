@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openipt.accounts.models import Membership, Role, User
 from openipt.api import access
 from openipt.api.models import ApiToken, TokenKind
-from openipt.api.scopes import clean_scopes
+from openipt.api.scopes import PERSON_ONLY, clean_scopes
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ErrorCode
@@ -75,7 +75,7 @@ def _service_membership(actor: Actor, name: str) -> Membership:
     user.set_unusable_password()
     user.save()
     return Membership.objects.create(user=user, organisation_id=actor.organisation_id, role=Role.ADMIN,
-                                     is_active=False, deactivated_at=timezone.now())
+                                     is_active=False, is_service=True, deactivated_at=timezone.now())
 
 
 @transaction.atomic
@@ -84,6 +84,9 @@ def create_client(actor: Actor, *, name: str, scopes: object, expires_on: object
     if not access.can_manage_clients(actor):
         raise ActionError(_("Only an admin can create API clients."), code=ErrorCode.FORBIDDEN)
     name, chosen = _checked(name, scopes)
+    if PERSON_ONLY & set(chosen):
+        raise ActionError(_("Only a person may send questionnaires or acknowledge alerts. Make a personal token "
+                            "for that instead."), field="scopes")
     expires_at = _expiry(expires_on)
     return _create(actor, TokenKind.CLIENT, name, chosen, expires_at, _service_membership(actor, name))
 
@@ -140,9 +143,13 @@ def revoke(actor: Actor, kind: str, token_id: object) -> ApiToken:
     return token
 
 
-def record_call(actor: Actor, token: ApiToken, *, method: str, path: str) -> None:
-    """Note one call made with a token: in the audit log, and as the token's last use."""
+def record_call(actor: Actor, token: ApiToken, *, method: str, path: str, query: str = "") -> None:
+    """Note one call made with a token: in the audit log (with its filters), and as the token's last use.
+
+    Opening one record is also audited against its client by the endpoint, as on the screens.
+    """
     now = timezone.now()
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     audit.record(API_CALLED.code, actor=actor, obj=token,
-                 details={"token": token.pk, "kind": token.kind, "method": method, "path": path[:300]})
+                 details={"token": token.pk, "kind": token.kind, "method": method, "path": path[:300],
+                          "query": query[:300]})

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from openipt.accounts.actor import Actor, origin_from_request
+from openipt.accounts.models import Role
 from openipt.api.actions import PREFIX, hash_secret
 from openipt.api.errors import ApiError, missing_scope
 from openipt.api.models import ApiToken, TokenKind
@@ -73,4 +74,7 @@ def authenticate(request: HttpRequest) -> ApiActor:
     membership = token.membership
     if token.kind == TokenKind.PERSONAL and not (membership.is_active and membership.user.is_active):
         raise _refused("inactive_member", "The person this token belongs to is no longer active here.")
+    if token.kind == TokenKind.CLIENT and not (membership.is_service and not membership.is_active
+                                               and membership.role == Role.ADMIN):
+        raise _refused("changed_client", "This API client's login was changed. Ask an admin for a new client.")
     return ApiActor(membership, origin_from_request(request), token=token, scopes=frozenset(token.scopes))

@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openipt.api.scopes import SCOPES
-from openipt.core.forms import DateInput
+from openipt.api.scopes import SCOPES, scopes_for
+from openipt.core.forms import DateInput, choice_field
 
 
 class TokenForm(forms.Form):
@@ -21,6 +21,7 @@ class TokenForm(forms.Form):
     expires_on = forms.DateField(label=_("Stops working after"), widget=DateInput,
                                  help_text=_("At most a year from today."))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, kind: str = "personal", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=90)
+        choice_field(self, "scopes").choices = list(scopes_for(kind).items())

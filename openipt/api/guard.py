@@ -65,5 +65,6 @@ def admit(request: HttpRequest) -> ApiActor:
     check_body(request)
     assert actor.token is not None
     count_call(actor.token)
-    actions.record_call(actor, actor.token, method=request.method or "", path=request.path)
+    actions.record_call(actor, actor.token, method=request.method or "", path=request.path,
+                        query=request.META.get("QUERY_STRING", ""))
     return actor

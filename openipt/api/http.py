@@ -19,6 +19,8 @@ from openipt.api.auth import ApiActor
 from openipt.api.errors import ApiError
 from openipt.api.models import IdempotentRequest
 
+IN_PROGRESS = 0  # the status of a claimed Idempotency-Key whose request is still running
+
 M = TypeVar("M", bound=models.Model)
 MAX_LIMIT = 100
 
@@ -68,6 +70,8 @@ def page(name: str, qs: models.QuerySet[M], *, limit: int, cursor: str | None, u
     if updated_since is not None:
         if timezone.is_naive(updated_since):
             raise ApiError(400, "bad_date", "Give updated_since with its time zone, for example 2026-01-31T09:00:00Z.")
+        if not 1900 <= updated_since.year <= 9000:  # the databases cannot compare years near 1 or 9999 in every zone
+            raise ApiError(400, "bad_date", "Give updated_since as a date between the years 1900 and 9000.")
         qs = qs.filter(**{f"{changed_field}__gte": updated_since})
     rows = list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1])
     more = len(rows) > limit
@@ -99,14 +103,26 @@ def idempotent(request: HttpRequest, actor: ApiActor, run: Callable[[], tuple[in
     fingerprint = _fingerprint(request)
     token = actor.token
     assert token is not None
+    # Claim the key before doing the work, so two copies sent at the same moment cannot both run:
+    # the second finds the claim and is told to retry, or, once the first is done, gets its answer.
     try:
         with transaction.atomic():
-            stored = IdempotentRequest.objects.select_for_update().filter(token=token, key=key).first()
-            if stored is not None:
-                return _replay(stored, fingerprint)
+            claim = IdempotentRequest.objects.create(token=token, key=key, fingerprint=fingerprint,
+                                                     status=IN_PROGRESS, body={}, created_at=timezone.now())
+    except IntegrityError:
+        stored = IdempotentRequest.objects.get(token=token, key=key)
+        if stored.status == IN_PROGRESS:
+            if stored.fingerprint != fingerprint:
+                return _replay(stored, fingerprint)  # refused: the key was used for another request
+            raise ApiError(409, "idempotency_in_progress", "A request with this Idempotency-Key is still being "
+                           "handled. Try again in a moment.", headers={"Retry-After": "1"}) from None
+        return _replay(stored, fingerprint)
+    try:
+        with transaction.atomic():
             status, payload = run()
-            IdempotentRequest.objects.create(token=token, key=key, fingerprint=fingerprint, status=status,
-                                             body=json.loads(_body(payload)), created_at=timezone.now())
-    except IntegrityError:  # the same key arrived twice at once: the other one stored its answer first
-        return _replay(IdempotentRequest.objects.get(token=token, key=key), fingerprint)
+            IdempotentRequest.objects.filter(pk=claim.pk).update(status=status, body=json.loads(_body(payload)))
+    except BaseException:
+        # Nothing was stored: let the key be used again by a retry.
+        IdempotentRequest.objects.filter(pk=claim.pk, status=IN_PROGRESS).delete()
+        raise
     return HttpResponse(_body(payload), status=status, content_type="application/json")

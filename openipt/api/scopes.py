@@ -15,6 +15,17 @@ SCOPES = {
 }
 
 
+# What only a person may do: sending a questionnaire needs the client's assigned clinician, and
+# acknowledging an alert stops it being passed on, so a person must have read it. API clients are
+# never offered these scopes, and are refused them if asked.
+PERSON_ONLY = frozenset({"measures:write", "alerts:write"})
+
+
+def scopes_for(kind: str) -> dict[str, object]:
+    """The scopes a token of this kind ("client" or "personal") may hold, with their descriptions."""
+    return {name: text for name, text in SCOPES.items() if kind != "client" or name not in PERSON_ONLY}
+
+
 def clean_scopes(values: object) -> list[str]:
     """The known scopes among `values`, in the order of SCOPES; unknown names are dropped."""
     if not isinstance(values, (list, tuple, set, frozenset)):

@@ -14,7 +14,7 @@ from openipt.accounts.decorators import admin_required, staff_required
 from openipt.api import access, actions
 from openipt.api.forms import TokenForm
 from openipt.api.models import TokenKind
-from openipt.api.scopes import SCOPES
+from openipt.api.scopes import SCOPES, scopes_for
 from openipt.api.v1 import api
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
@@ -24,7 +24,7 @@ PAGES: dict[str, str] = {TokenKind.CLIENT: "api:clients", TokenKind.PERSONAL: "a
 
 def _tokens_page(request: HttpRequest, kind: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, kind=kind)
     secret = None
     if request.method == "POST" and form.is_valid():
         make = actions.create_client if kind == TokenKind.CLIENT else actions.create_personal
@@ -34,10 +34,10 @@ def _tokens_page(request: HttpRequest, kind: str) -> HttpResponse:
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            form = TokenForm()
+            form = TokenForm(kind=kind)
     return render(request, "api/tokens.html", {
         "kind": kind, "form": form, "secret": secret, "tokens": access.visible_tokens(actor, kind),
-        "scopes": SCOPES, "page": PAGES[kind],
+        "scopes": scopes_for(kind), "page": PAGES[kind],
     })
 
 

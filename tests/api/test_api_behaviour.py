@@ -286,3 +286,73 @@ def test_a_client_cannot_make_a_personal_token(api_world):
 
     with pytest.raises(ActionError):
         personal(api_world.world.m["client"])
+
+
+@pytest.mark.django_db
+def test_a_retry_sent_while_the_first_is_still_running_is_told_to_wait_and_stores_nothing(api_world):
+    """Two copies at the same moment: the first claims the key, the second must not run the work again."""
+    secret = api_world.secrets["therapist"]
+    first = call(secret, "POST", "administrations", _body(api_world), **{"Idempotency-Key": "same-moment"})
+    assert first.status_code == 201
+    claim = IdempotentRequest.objects.get(key="same-moment")
+    IdempotentRequest.objects.filter(pk=claim.pk).update(status=0, body={})  # as while the first is still running
+    before = Administration.objects.count()
+    second = call(secret, "POST", "administrations", _body(api_world), **{"Idempotency-Key": "same-moment"})
+    assert (second.status_code, second.json()["error"]["code"]) == (409, "idempotency_in_progress")
+    assert second["Retry-After"] == "1" and Administration.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1899-12-31T23:00:00Z"])
+def test_an_updated_since_the_database_cannot_compare_is_refused_with_400(api_world, when):
+    response = call(api_world.secrets["admin"], "GET", f"clients?updated_since={when.replace('+', '%2B')}")
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "bad_date")
+
+
+@pytest.mark.django_db
+def test_opening_a_record_through_the_api_is_audited_against_the_client_with_the_call_filters(api_world):
+    client = api_world.world.clients["mine"]
+    secret = api_world.secrets["therapist"]
+    assert call(secret, "GET", f"clients/{client.pk}").status_code == 200
+    assert AuditEvent.objects.filter(event_type="client.viewed", client_id=client.pk).exists()
+    assert call(secret, "GET", f"alerts/{api_world.alert.pk}").status_code == 200
+    assert AuditEvent.objects.filter(event_type="safety.alert_viewed", client_id=client.pk).exists()
+    assert call(secret, "GET", f"administrations?client_id={client.pk}").status_code == 200
+    listed = AuditEvent.objects.filter(event_type="api.called").order_by("-pk").first()
+    assert listed.details["query"] == f"client_id={client.pk}"
+
+
+@pytest.mark.django_db
+def test_an_api_clients_login_is_not_a_person_on_the_people_page_and_cannot_be_changed(api_world, as_member):
+    from openipt.accounts import actions as account_actions
+    from openipt.accounts.models import Membership, Role
+    from openipt.core.errors import ActionError
+
+    token = ApiToken.objects.filter(kind="client", organisation=api_world.world.m["admin"].organisation).first()
+    service = token.membership
+    assert service.is_service and not service.is_active
+    page = as_member(api_world.world.m["admin"]).get("/account/people/")
+    assert page.status_code == 200 and service.user.display_name not in page.content.decode()
+    admin = actor(api_world.world.m["admin"])
+    with pytest.raises(ActionError):
+        account_actions.set_membership_active(admin, service.pk, True)
+    with pytest.raises(ActionError):
+        account_actions.change_membership(admin, service.pk, role=Role.THERAPIST, supervisor_id=None)
+    assert Membership.objects.get(pk=service.pk).role == Role.ADMIN
+    # If the login were changed behind the software's back, the client's token stops working.
+    Membership.objects.filter(pk=service.pk).update(role=Role.THERAPIST)
+    response = call(api_world.secrets["api_client"], "GET", "clients")
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "changed_client")
+
+
+@pytest.mark.django_db
+def test_an_api_client_is_never_given_what_only_a_person_may_do(api_world, as_member):
+    from openipt.core.errors import ActionError
+    from tests.support.api import api_client
+
+    with pytest.raises(ActionError):
+        api_client(api_world.world.m["admin"], scopes=["clients:read", "measures:write"], name="sender")
+    page = as_member(api_world.world.m["admin"]).get("/api/clients/").content.decode()
+    assert 'value="clients:read"' in page and 'value="measures:write"' not in page and 'value="alerts:write"' not in page
+    mine = as_member(api_world.world.m["therapist"]).get("/api/tokens/").content.decode()
+    assert 'value="measures:write"' in mine and 'value="alerts:write"' in mine

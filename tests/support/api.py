@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from openipt.api import actions
-from openipt.api.scopes import SCOPES
+from openipt.api.scopes import PERSON_ONLY, SCOPES
 from openipt.groups import session_actions as group_session_actions
 from openipt.measures import actions as measure_actions
 from openipt.safety.models import Alert
@@ -19,6 +19,7 @@ from tests.support.measures import phq9, start_course
 from tests.support.people import actor, make_world
 
 ALL = list(SCOPES)
+FOR_CLIENTS = [s for s in SCOPES if s not in PERSON_ONLY]  # what a program may be given
 STAFF = ["admin", "supervisor", "therapist", "therapist2", "facilitator", "other_admin", "other_therapist"]
 
 
@@ -28,7 +29,7 @@ def personal(membership, scopes=ALL, *, days: int = 30, name: str = "test"):
                                    expires_on=timezone.localdate() + timedelta(days=days))
 
 
-def api_client(admin_membership, scopes=ALL, *, name: str = "warehouse"):
+def api_client(admin_membership, scopes=FOR_CLIENTS, *, name: str = "warehouse"):
     """An API client of the admin's organisation: (token row, secret)."""
     return actions.create_client(actor(admin_membership), name=name, scopes=scopes,
                                  expires_on=timezone.localdate() + timedelta(days=30))

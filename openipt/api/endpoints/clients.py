@@ -10,6 +10,7 @@ from openipt.api.endpoints import READ_ERRORS, ChangedParams, actor_of, needs
 from openipt.api.errors import not_found
 from openipt.api.http import page, respond
 from openipt.api.schemas import ClientOut, ClientPage
+from openipt.clients import actions as client_actions
 from openipt.clients.access import get_client
 
 router = Router()
@@ -30,4 +31,5 @@ def read_client(request: HttpRequest, client_id: int) -> HttpResponse:
     found = get_client(actor, client_id)
     if found is None:
         raise not_found("client")
+    client_actions.record_view(actor, found)  # as opening the record on a screen is audited
     return respond(request, present.client(found))

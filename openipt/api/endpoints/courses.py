@@ -10,6 +10,7 @@ from openipt.api.endpoints import READ_ERRORS, ChangedParams, actor_of, needs
 from openipt.api.errors import not_found
 from openipt.api.http import page, respond
 from openipt.api.schemas import CourseOut, CoursePage, GoalOut, SessionOut
+from openipt.clients import actions as client_actions
 from openipt.courses import access
 from openipt.courses.models import Course
 
@@ -21,6 +22,7 @@ def _course(request: HttpRequest, course_id: int) -> Course:
     found = access.get_course(actor, course_id)
     if found is None:
         raise not_found("course")
+    client_actions.record_view(actor, found.client)  # as opening the record on a screen is audited
     return found
 
 

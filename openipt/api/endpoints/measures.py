@@ -14,7 +14,7 @@ from openipt.api.errors import not_found
 from openipt.api.http import idempotent, page, respond
 from openipt.api.schemas import ID_MAX, AdministrationOut, AdministrationPage, ResponseIn
 from openipt.core.errors import ActionError
-from openipt.measures import access, actions
+from openipt.measures import access, actions, settings_actions
 
 router = Router()
 
@@ -49,6 +49,7 @@ def read_administration(request: HttpRequest, administration_id: UUID) -> HttpRe
     found = access.get_administration(actor, administration_id)
     if found is None:
         raise not_found("questionnaire")
+    settings_actions.record_view(actor, client=found.client, obj=found, what="administration")
     return respond(request, present.administration(found, with_answers=True))
 
 

@@ -34,6 +34,7 @@ def read_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     found = access.get_alert(actor, alert_id)
     if found is None:
         raise not_found("alert")
+    actions.record_alert_view(actor, found)  # as opening the alert on a screen is audited
     return respond(request, present.alert(found))
 
 
