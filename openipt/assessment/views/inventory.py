@@ -64,8 +64,8 @@ def add_person_view(request, client_id):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or person is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("%(name)s added to the inventory.") % {"name": person.name})
             return redirect(reverse("assessment:inventory", args=[client.pk]) + f"#person-{person.pk}")
     return render(request, "assessment/person_form.html", {
