@@ -16,7 +16,7 @@ from openipt.assessment.forms import PersonForm
 from openipt.assessment.views.common import changeable_client, changeable_person, client_or_404, person_or_404
 from openipt.core import submissions
 from openipt.core.errors import ActionError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 
 
 def _rings(rows):
@@ -83,8 +83,7 @@ def save_person_post(request, person, form, back_url, *, template, context):
         return render(request, template, context)
     if result.conflict is not None:
         current = actions.person_data(result.person)
-        form.data = form.data.copy()
-        form.data["version"] = result.person.version
+        set_data(form, "version", result.person.version)
         clash = [{"label": present.field_label(f, context.get("portal", False)), "saved": present.value_text(f, current[f]),
                   "yours": present.value_text(f, result.submitted[f]), "field": f} for f in result.conflict.conflicts]
         form.add_error(None, _("%(who)s changed this entry while you were editing, and some of the same answers differ. "
