@@ -139,7 +139,7 @@ def member_mfa_reset_view(request, membership_id: int):
         )
     if _can_reset_two_factor(request, membership):
         return _member_page(request, membership, form, reset_form)
-    messages.error(request, " ".join(reset_form.errors.get("reason", [])) or _("Two-factor sign-in was not reset."))
+    messages.error(request, " ".join(str(message) for message in reset_form.errors.get("reason", [])) or _("Two-factor sign-in was not reset."))
     return redirect("accounts:member", membership_id=membership.pk)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from openipt.audit import present, queries, registry
 from openipt.core.decorators import actor_required
-from openipt.core.forms import DateInput
+from openipt.core.forms import DateInput, choice_field
 from openipt.core.pagination import paginate
 from openipt.core.roles import Role
 
@@ -24,10 +26,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event_type"].choices = [("", _("Any event")), *present.grouped_choices(registry.all_types())]
+        choice_field(self, "event_type").choices = [("", _("Any event")), *present.grouped_choices(registry.all_types())]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data

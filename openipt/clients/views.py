@@ -22,7 +22,7 @@ from openipt.clients.forms import AssignForm, CaseloadFilterForm, EditClientForm
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.core.numbers import as_id
 from openipt.core.pagination import paginate
 
@@ -91,8 +91,8 @@ def new_client_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or client is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("Record %(number)s created for %(name)s.") % {"number": client.record_number, "name": client.display_name})
             return redirect("clients:detail", client_id=client.pk)
     return render(request, "clients/new.html", {"form": form})
@@ -144,8 +144,7 @@ def edit_client_view(request, client_id):
         except ConflictError as exc:
             conflict = exc.current or access.get_client(actor, client.pk)
             form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            set_data(form, "version", conflict.version if conflict is not None else version)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:

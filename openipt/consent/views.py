@@ -259,7 +259,7 @@ def settings_view(request):
         "consent/settings.html",
         {
             "form": form,
-            "documents": list(access.visible_documents(actor).select_related("published_by__user")),
+            "documents": records.documents(actor),
             "current": records.current_document(actor.organisation_id),
         },
     )

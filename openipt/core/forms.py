@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -20,6 +20,17 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"the field {name!r} is not a choice field")
     return field
+
+
+def set_data(form: forms.BaseForm, name: str, value: int | str) -> None:
+    """Put `value` under `name` in a bound form's data, which is shown again when the page comes back.
+
+    The data of a request (a QueryDict) cannot be changed in place, so the form gets a changed copy;
+    what the person typed in the other fields stays.
+    """
+    data: QueryDict | dict[str, Any] = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    data[name] = str(value)
+    form.data = data
 
 
 def apply_action_error(form: forms.Form, exc: ActionError) -> None:
@@ -39,9 +50,7 @@ def save_versioned(form: forms.Form, action: Callable[[], Any], *, version_if_go
         action()
     except ConflictError as exc:
         form.add_error(None, exc.message)
-        data = cast(QueryDict, form.data).copy()  # a bound form's data is a QueryDict
-        data["version"] = str(exc.current.version if exc.current is not None else version_if_gone)
-        form.data = data
+        set_data(form, "version", exc.current.version if exc.current is not None else version_if_gone)
         return False
     except ActionError as exc:
         apply_action_error(form, exc)

@@ -8,7 +8,7 @@ to the client. Clients do not see these staff pages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -31,7 +31,15 @@ from openipt.courses.models import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from openipt.accounts.actor import Actor
+
+
+class Used(TypedDict):
+    """The annotation `with_used` adds: the sessions held or missed."""
+
+    used: int
 
 
 def visible_courses(actor: Actor | None) -> QuerySet[Course]:
@@ -43,7 +51,7 @@ def visible_courses(actor: Actor | None) -> QuerySet[Course]:
     ).select_related("client", "therapist__user")
 
 
-def with_used(qs: QuerySet[Course]) -> QuerySet[Course]:
+def with_used(qs: QuerySet[Course]) -> QuerySet[WithAnnotations[Course, Used]]:
     """Annotate each course with `used`: its sessions held or missed (a subquery, so no GROUP BY)."""
     held = (
         Session.objects.filter(course=OuterRef("pk"), attendance__in=[h.value for h in HELD])
@@ -140,7 +148,7 @@ def note_addenda(note) -> list[Addendum]:
     return list(Addendum.objects.filter(note=note).select_related("by__user"))
 
 
-def client_courses(actor: Actor, client) -> list[Course]:
+def client_courses(actor: Actor, client) -> list[WithAnnotations[Course, Used]]:
     """Return the visible courses of one client, newest first, with `used` annotated."""
     return list(with_used(visible_courses(actor).filter(client_id=client.pk)).order_by("-start_date", "-pk"))
 

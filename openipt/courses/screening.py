@@ -8,8 +8,12 @@ The prompts are the project's own words for staff, not an instrument's items.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PROCEED, REFER, SHARED_CARE = "proceed", "refer", "shared_care"
 DECISIONS = (
@@ -22,8 +26,8 @@ DECISIONS = (
 @dataclass(frozen=True)
 class Topic:
     id: str
-    title: object
-    prompt: object
+    title: StrOrPromise
+    prompt: StrOrPromise
 
 
 TOPICS = {t.id: t for t in (

@@ -18,7 +18,8 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
 from openipt.messaging import access, actions
 from openipt.messaging.forms import MessageForm, ReplyForm, SettingsForm
-from openipt.messaging.models import MAX_LENGTH, MessagingSettings
+from openipt.messaging.models import MAX_LENGTH
+from openipt.messaging.queries import settings as settings_queries
 from openipt.messaging.queries import threads
 
 care_staff_only = actor_required(*CARE_ROLES)
@@ -123,7 +124,7 @@ def thread_view(request, client_id):
 def settings_view(request):
     """How soon the clinic replies to clients' messages (shown to clients above the message box)."""
     actor = request.actor
-    current = MessagingSettings.objects.filter(organisation_id=actor.organisation_id).first()
+    current = settings_queries.saved_settings(actor.organisation_id)
     days = actions.reply_days(actor.organisation_id)
     form = SettingsForm(
         request.POST or None, initial={"reply_days": days, "version": current.version if current else 0}

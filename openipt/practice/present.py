@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from openipt.couples.api import ENDING_STAGE
-from openipt.courses.models import CourseStatus
+from openipt.courses.models import Course, CourseStatus
 from openipt.practice.markdown import render as render_markdown
 from openipt.protocol import default_protocol
 
@@ -37,7 +37,7 @@ def protocol():
 
 @dataclass
 class CourseView:
-    course: object
+    course: Course
     number: int
     total: int
     status: str

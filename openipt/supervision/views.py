@@ -71,8 +71,8 @@ def rate_view(request, kind, target_id):
             else:
                 form.add_error(None, exc.message)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or rating is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("Rating saved: %(score)d%%.") % {"score": rating.score_percent})
             return redirect("supervision:rating", rating_id=rating.pk)
     return render(request, "supervision/rate.html", {
@@ -170,8 +170,8 @@ def signoffs_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or made is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("%(name)s is signed off: %(what)s.") % {
                 "name": made.membership.user, "what": made.get_competency_display()})
             return redirect("supervision:signoffs")

@@ -251,3 +251,13 @@ def test_a_message_sent_twice_is_stored_once(world, client, me):
     again = client.post(f"/me/practise/{talk.pk}/", {"text": GOOD, "steps": "0"})
     assert first.status_code == again.status_code == 302
     assert talk.turns.filter(speaker="client").count() == 1
+
+
+def test_a_conversation_whose_scenario_left_the_content_is_not_found_not_an_error(world, client, me):
+    # given a conversation on a scenario the site's content no longer has (a content pack changed)
+    talk = rehearsal_actions.start_rehearsal(me, "housework")
+    Rehearsal.objects.filter(pk=talk.pk).update(scenario_id="no_longer_shipped")
+    login(client, world.m["client"])
+    # then opening or answering it says "not found", rather than failing
+    assert client.get(f"/me/practise/{talk.pk}/").status_code == 404
+    assert client.post(f"/me/practise/{talk.pk}/", {"text": GOOD, "steps": "1"}).status_code == 404

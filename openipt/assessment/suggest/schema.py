@@ -3,6 +3,9 @@
 These pydantic models check keys, types, bounds, allowed values and the {placeholders} each
 sentence may use. What links values together (a rule's group, duplicate ids, an area no rule
 scores, a test that fits the intake question) is checked by ``rules`` and ``formulation``.
+
+Every field type is written out as a type (``Annotated`` with its checks), so mypy reads these
+models as pydantic does.
 """
 
 
@@ -10,7 +13,7 @@ import string
 from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, create_model
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 from pydantic_core import PydanticCustomError
 
 from openipt.core.content import ContentModel, Flag, Number, Text, Whole, filled, one_of, says
@@ -32,7 +35,9 @@ def _non_blank(value: str) -> str:
     return value
 
 
-def _placeholders(allowed: Collection[str]) -> AfterValidator:
+def _placeholders(*allowed: str) -> AfterValidator:
+    """The check that every {placeholder} in a sentence is among `allowed`."""
+
     def check(text: str) -> str:
         try:
             fields = [f for _lit, f, _spec, _conv in string.Formatter().parse(text) if f is not None]
@@ -61,24 +66,11 @@ def _all_keys(keys: Collection[str]) -> AfterValidator:
     return AfterValidator(check)
 
 
-def Template(*allowed: str) -> Any:  # noqa: N802 - reads as a type in the models below
-    """Non-empty text whose {placeholders} are all among `allowed`."""
-    return Annotated[Text, says("must be non-empty text"), AfterValidator(_non_blank), _placeholders(set(allowed))]
-
-
-def Choices(options: Collection[str]) -> Any:  # noqa: N802
-    """A non-empty list of values from `options`."""
-    return Annotated[tuple[Annotated[Any, _choice(options)], ...], Field(min_length=1)]
-
-
-def Factors(keys: Collection[str], *, all_required: bool) -> Any:  # noqa: N802
-    """A non-empty mapping from some (or all) of `keys` to a factor from 0 to 10."""
-    checks = (_all_keys(keys),) if all_required else ()
-    return Annotated[dict[Annotated[Text, one_of(keys, "unknown key")], Annotated[Number, Field(ge=0, le=10)]],
-                     *checks, filled("must not be empty")]
-
-
 NonBlank = Annotated[Text, says("must be non-empty text"), AfterValidator(_non_blank)]
+# A sentence of a rule or template: non-empty text whose {placeholders} are among those named, as in
+# Annotated[NonBlank, _placeholders("who", "what")]. One with no placeholder at all:
+Sentence = Annotated[NonBlank, _placeholders()]
+Factor = Annotated[Number, Field(ge=0, le=10)]
 Weight = Annotated[Number, Field(ge=0.01, le=100)]
 Months = Annotated[Number, Field(ge=-1200, le=1200)] | None
 
@@ -99,7 +91,19 @@ def _window_order(window: tuple[float | None, float | None]) -> tuple[float | No
 
 
 Window = Annotated[tuple[Months, Months], BeforeValidator(_window_shape), AfterValidator(_window_order)]
-RingFactor = Factors(RING_KEYS, all_required=False)
+# A non-empty mapping from some of the rings to a factor from 0 to 10.
+RingFactor = Annotated[dict[Annotated[Text, one_of(RING_KEYS, "unknown key")], Factor], filled("must not be empty")]
+# A non-empty mapping from every mood effect, or every date precision, to a factor from 0 to 10.
+MoodFactor = Annotated[dict[Annotated[Text, one_of(MOOD_EFFECTS, "unknown key")], Factor],
+                       _all_keys(MOOD_EFFECTS), filled("must not be empty")]
+PRECISIONS = ("year", "month", "day")
+PrecisionFactor = Annotated[dict[Annotated[Text, one_of(PRECISIONS, "unknown key")], Factor],
+                            _all_keys(PRECISIONS), filled("must not be empty")]
+# Non-empty lists of values from a fixed set.
+EventKinds = Annotated[tuple[Annotated[Any, _choice(EVENT_KINDS)], ...], Field(min_length=1)]
+Matches = Annotated[tuple[Annotated[Any, _choice(MATCH)], ...], Field(min_length=1)]
+Rings = Annotated[tuple[Annotated[Any, _choice(RINGS)], ...], Field(min_length=1)]
+Stages = Annotated[tuple[Annotated[Any, _choice(STAGES)], ...], Field(min_length=1)]
 
 
 class _Rule(ContentModel):
@@ -111,8 +115,8 @@ class _Rule(ContentModel):
 
 class EventInWindow(_Rule):
     kind: Literal["event_in_window"]
-    says: Template("who", "what", "when", "timing")
-    event_kinds: Choices(EVENT_KINDS)
+    says: Annotated[NonBlank, _placeholders("who", "what", "when", "timing")]
+    event_kinds: EventKinds
     window: Window
     focus: Annotated[Any, _choice(("person", "event", "none"))]
     ring_factor: RingFactor | None = None
@@ -120,34 +124,34 @@ class EventInWindow(_Rule):
 
 class LossReminder(_Rule):
     kind: Literal["loss_reminder"]
-    says: Template("who", "what", "when", "timing", "loss_when")
+    says: Annotated[NonBlank, _placeholders("who", "what", "when", "timing", "loss_when")]
     window: Window
     ring_factor: RingFactor
 
 
 class PersonConflict(_Rule):
     kind: Literal["person_conflict"]
-    says: Template("who", "topic", "effect")
+    says: Annotated[NonBlank, _placeholders("who", "topic", "effect")]
     ring_factor: RingFactor
 
 
 class DisputeAfterDeath(_Rule):
     kind: Literal["dispute_after_death"]
-    says: Template("who", "what", "gap", "dead", "loss_when")
+    says: Annotated[NonBlank, _placeholders("who", "what", "gap", "dead", "loss_when")]
     window: Window
     ring_factor: RingFactor
 
 
 class ExpectationsMismatch(_Rule):
     kind: Literal["expectations_mismatch"]
-    says: Template("who", "client_expects", "other_expects", "match")
-    match: Choices(MATCH)
+    says: Annotated[NonBlank, _placeholders("who", "client_expects", "other_expects", "match")]
+    match: Matches
     ring_factor: RingFactor
 
 
 class IntakeAnswer(_Rule):
     kind: Literal["intake_answer"]
-    says: Template("question", "answer")
+    says: Annotated[NonBlank, _placeholders("question", "answer")]
     question: Annotated[Any, _choice(tuple(INTAKE_QUESTIONS))]
     equals: Any = None  # judged against the question by ``rules``
     at_most: Annotated[Number, Field(ge=0)] | None = None
@@ -156,20 +160,20 @@ class IntakeAnswer(_Rule):
 
 class RingCount(_Rule):
     kind: Literal["ring_count"]
-    says: Template("count", "rings")
-    rings: Choices(RINGS)
+    says: Annotated[NonBlank, _placeholders("count", "rings")]
+    rings: Rings
     at_most: Annotated[Number, Field(ge=0)]
 
 
 class InventorySize(_Rule):
     kind: Literal["inventory_size"]
-    says: Template("count")
+    says: Annotated[NonBlank, _placeholders("count")]
     at_most: Annotated[Number, Field(ge=0)]
 
 
 class UnsatisfyingShare(_Rule):
     kind: Literal["unsatisfying_share"]
-    says: Template("count", "total")
+    says: Annotated[NonBlank, _placeholders("count", "total")]
     min_people: Annotated[Whole, Field(ge=1), says("must be a whole number of at least 1")]
     min_share: Annotated[Number, Field(ge=0, le=1)]
 
@@ -190,7 +194,13 @@ class AreaSpec(ContentModel):
     last_resort: Flag = False
 
 
-Areas = create_model("Areas", __base__=ContentModel, **{area: (AreaSpec, ...) for area in AREAS})
+class Areas(ContentModel):
+    """One entry for each of the four areas (AREAS)."""
+
+    grief: AreaSpec
+    role_dispute: AreaSpec
+    role_transition: AreaSpec
+    interpersonal_deficits: AreaSpec
 
 
 def _each_stage_once(order: tuple[str, ...]) -> tuple[str, ...]:
@@ -204,20 +214,20 @@ class StageSignalSpec(ContentModel):
     field: Annotated[Any, _choice(("talking", "hope", "ending"))]
     values: Annotated[tuple[Any, ...], Field(min_length=1)]  # judged against the field by ``rules``
     weight: Weight
-    says: Template("who", "topic", "value")
+    says: Annotated[NonBlank, _placeholders("who", "topic", "value")]
 
 
 class StageCueSpec(ContentModel):
     stage: Annotated[Any, _choice(STAGES)]
     words: Annotated[tuple[NonBlank, ...], Field(min_length=1)]
     weight: Weight
-    says: Template("who", "word", "where")
+    says: Annotated[NonBlank, _placeholders("who", "word", "where")]
 
 
 class StageSpec(ContentModel):
     default: Annotated[Any, _choice(STAGES)]
-    default_says: Template("who")
-    tie_order: Annotated[Choices(STAGES), AfterValidator(_each_stage_once)]
+    default_says: Annotated[NonBlank, _placeholders("who")]
+    tie_order: Annotated[Stages, AfterValidator(_each_stage_once)]
     signals: Annotated[tuple[StageSignalSpec, ...], Field(min_length=1)]
     cues: tuple[StageCueSpec, ...]
 
@@ -225,8 +235,8 @@ class StageSpec(ContentModel):
 class RulesFile(ContentModel):
     version: Annotated[Any, one_of((1,), "must be 1")]
     areas: Areas
-    mood_effect_factor: Factors(MOOD_EFFECTS, all_required=True)
-    date_precision_factor: Factors(("year", "month", "day"), all_required=True)
+    mood_effect_factor: MoodFactor
+    date_precision_factor: PrecisionFactor
     ambiguity_margin: Annotated[Number, Field(ge=0)]
     secondary_min_ratio: Annotated[Number, Field(ge=0, le=1)]
     rules: Annotated[tuple[RuleSpec, ...], Field(min_length=1)]
@@ -239,41 +249,76 @@ CLIENT_FIELDS = ("symptoms_sentence", "sick_role", "person", "people", "event", 
 STAFF_FIELDS = ("person", "people", "event", "event_when", "onset", "symptoms", "stage")
 
 
-def Parts(*allowed: str) -> Any:  # noqa: N802
-    """A non-empty list of parts; a part is one sentence or a non-empty list of alternatives."""
-    sentence = Template(*allowed)
-    part = Annotated[
-        Annotated[sentence, Tag("one")] | Annotated[tuple[sentence, ...], Field(min_length=1), Tag("many")],
-        Discriminator(lambda value: "many" if isinstance(value, list | tuple) else "one"),
-    ]
-    return Annotated[tuple[part, ...], Field(min_length=1)]
+def _one_or_many(value: Any) -> str:
+    return "many" if isinstance(value, list | tuple) else "one"
 
 
-def _by_area(name: str, *allowed: str) -> type[ContentModel]:
-    parts = Parts(*allowed)
-    dispute = create_model(f"{name}Dispute", __base__=ContentModel, **{stage: (parts, ...) for stage in STAGES})
-    fields = {area: (dispute if area == "role_dispute" else parts, ...) for area in AREAS}
-    return create_model(name, __base__=ContentModel, **fields)
+# A part of a formulation is one sentence or a non-empty list of alternatives; a template is a
+# non-empty list of parts. The client's sentences may use CLIENT_FIELDS, the staff's STAFF_FIELDS.
+ClientSentence = Annotated[NonBlank, _placeholders(*CLIENT_FIELDS)]
+ClientParts = Annotated[tuple[Annotated[
+    Annotated[ClientSentence, Tag("one")] | Annotated[tuple[ClientSentence, ...], Field(min_length=1), Tag("many")],
+    Discriminator(_one_or_many),
+], ...], Field(min_length=1)]
+StaffSentence = Annotated[NonBlank, _placeholders(*STAFF_FIELDS)]
+StaffParts = Annotated[tuple[Annotated[
+    Annotated[StaffSentence, Tag("one")] | Annotated[tuple[StaffSentence, ...], Field(min_length=1), Tag("many")],
+    Discriminator(_one_or_many),
+], ...], Field(min_length=1)]
+
+
+class ClientTemplatesDispute(ContentModel):
+    """A role dispute's client template for each stage (STAGES)."""
+
+    renegotiation: ClientParts
+    impasse: ClientParts
+    dissolution: ClientParts
+
+
+class ClientTemplates(ContentModel):
+    """The client's template for each area (AREAS)."""
+
+    grief: ClientParts
+    role_dispute: ClientTemplatesDispute
+    role_transition: ClientParts
+    interpersonal_deficits: ClientParts
+
+
+class StaffTemplatesDispute(ContentModel):
+    """A role dispute's staff template for each stage (STAGES)."""
+
+    renegotiation: StaffParts
+    impasse: StaffParts
+    dissolution: StaffParts
+
+
+class StaffTemplates(ContentModel):
+    """The staff's template for each area (AREAS)."""
+
+    grief: StaffParts
+    role_dispute: StaffTemplatesDispute
+    role_transition: StaffParts
+    interpersonal_deficits: StaffParts
 
 
 class Bands(ContentModel):
-    minimal: Template()
-    mild: Template()
-    moderate: Template()
-    moderately_severe: Template()
-    severe: Template()
+    minimal: Sentence
+    mild: Sentence
+    moderate: Sentence
+    moderately_severe: Sentence
+    severe: Sentence
 
 
 class Symptoms(ContentModel):
     bands: Bands
-    band_sentence: Template("band")
-    free_text_sentence: Template("symptoms")
-    sick_role: Template()
+    band_sentence: Annotated[NonBlank, _placeholders("band")]
+    free_text_sentence: Annotated[NonBlank, _placeholders("symptoms")]
+    sick_role: Sentence
 
 
 class TemplateFile(ContentModel):
     language: NonBlank
     symptoms: Symptoms
-    closing: Template()
-    client: _by_area("ClientTemplates", *CLIENT_FIELDS)
-    staff: _by_area("StaffTemplates", *STAFF_FIELDS)
+    closing: Sentence
+    client: ClientTemplates
+    staff: StaffTemplates

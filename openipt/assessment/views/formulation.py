@@ -20,7 +20,7 @@ from openipt.assessment.forms import AgreementForm, FormulationForm, GoalsForm
 from openipt.assessment.merge import word_diff
 from openipt.assessment.views.common import changeable_course, course_or_404
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.core.numbers import as_int as post_int
 from openipt.courses import access as course_access
 from openipt.protocol import default_protocol
@@ -45,7 +45,7 @@ def _context(request, course, *, form=None, generated=None, conflict=None, agree
     versions = access.formulation_versions(course)
     goals = course_access.course_goals(course)
     suggestions = goal_suggestions(course, goals)
-    history = []
+    history: list[dict[str, object]] = []
     previous = None
     for v in versions:
         history.append({"v": v, "pieces": word_diff(previous.text, v.text) if previous else None})
@@ -88,14 +88,12 @@ def formulation_view(request, course_id):
     except ConflictError as exc:
         conflict = exc.current
         form.add_error(None, exc.message)
-        form.data = form.data.copy()
-        form.data["version"] = conflict.version
+        set_data(form, "version", conflict.version)
     except ActionError as exc:
         apply_action_error(form, exc)
         if exc.code in (AssessmentCode.NO_AREA, AssessmentCode.STALE_AREA):
-            form.data = form.data.copy()
             draft = access.formulation_draft(course)
-            form.data["version"] = draft.version if draft else 0
+            set_data(form, "version", draft.version if draft else 0)
     else:
         if share:
             messages.success(request, _("Version %(n)d is shared with %(name)s: they can read it in their portal and "
@@ -134,7 +132,7 @@ def autosave_view(request, course_id):
     actor = request.actor
     course = changeable_course(actor, course_id, request)
     form = FormulationForm(request.POST)
-    context = {}
+    context: dict[str, object] = {}
     draft = None
     if form.is_valid():
         try:
@@ -168,7 +166,7 @@ def agree_view(request, course_id):
             apply_action_error(form, exc)
         else:
             messages.success(request, _("Recorded: the client agreed version %(n)d on %(date)s.") % {
-                "n": version.number, "date": version.agreed_on.strftime("%d/%m/%Y")})
+                "n": version.number, "date": (version.agreed_on or form.cleaned_data["agreed_on"]).strftime("%d/%m/%Y")})
             return redirect("assessment:formulation", course_id=course.pk)
     return render(request, "assessment/formulation.html", _context(request, course, agreement_form=form))
 

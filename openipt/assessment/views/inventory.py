@@ -16,7 +16,7 @@ from openipt.assessment.forms import PersonForm
 from openipt.assessment.views.common import changeable_client, changeable_person, client_or_404, person_or_404
 from openipt.core import submissions
 from openipt.core.errors import ActionError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 
 
 def _rings(rows):
@@ -64,8 +64,8 @@ def add_person_view(request, client_id):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or person is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("%(name)s added to the inventory.") % {"name": person.name})
             return redirect(reverse("assessment:inventory", args=[client.pk]) + f"#person-{person.pk}")
     return render(request, "assessment/person_form.html", {
@@ -83,8 +83,7 @@ def save_person_post(request, person, form, back_url, *, template, context):
         return render(request, template, context)
     if result.conflict is not None:
         current = actions.person_data(result.person)
-        form.data = form.data.copy()
-        form.data["version"] = result.person.version
+        set_data(form, "version", result.person.version)
         clash = [{"label": present.field_label(f, context.get("portal", False)), "saved": present.value_text(f, current[f]),
                   "yours": present.value_text(f, result.submitted[f]), "field": f} for f in result.conflict.conflicts]
         form.add_error(None, _("%(who)s changed this entry while you were editing, and some of the same answers differ. "

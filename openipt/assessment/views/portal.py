@@ -60,8 +60,8 @@ def add_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or person is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("%(name)s is on your list. Your therapist will see it.") % {"name": person.name})
             return redirect("assessment:portal_inventory")
     return render(request, "assessment/person_form.html", {

@@ -79,7 +79,10 @@ def compare_view(request, client_id):
         else:
             changes = []
             status = "left" if before else "arrived"
-        rows.append({"name": (after or before)["name"], "relationship": (after or before).get("relationship", ""),
+        shown = after or before
+        if shown is None:  # every id comes from one side or the other
+            continue
+        rows.append({"name": shown["name"], "relationship": shown.get("relationship", ""),
                      "before": ring_words.get(before["ring"], "") if before else "", "status": status,
                      "after": ring_words.get(after["ring"], "") if after else "", "changes": changes})
     actions.record_view(actor, actions.SNAPSHOTS_VIEWED, client, compared=[request.GET.get("a"), request.GET.get("b", NOW)])

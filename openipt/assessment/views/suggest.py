@@ -58,12 +58,12 @@ def suggest_view(request, course_id):
         actions.record_view(actor, actions.SUGGESTIONS_VIEWED, course.client, obj=course,
                             suggested=[s.area for s in built.suggestions])
     areas = {a.id: a for a in default_protocol().areas()}
-    choice = access.latest_choice(course)
+    latest = access.latest_choice(course)
     return render(request, "assessment/suggest.html", {
         "course": course, "client": course.client, "built": built, "rows": present.suggestion_rows(built),
-        "form": form, "can_change": can_change, "choice": choice, "areas": areas,
-        "choice_area": AREA_NAMES.get(choice.area, "") if choice else "",
-        "choice_suggested": AREA_NAMES.get(choice.suggested_area, "") if choice else "",
+        "form": form, "can_change": can_change, "choice": latest, "areas": areas,
+        "choice_area": AREA_NAMES.get(latest.area, "") if latest else "",
+        "choice_suggested": AREA_NAMES.get(latest.suggested_area, "") if latest else "",
         "people_count": len(built.people), "event_count": len(built.events),
         "has_onset": bool(built.data.get("onset")), "has_intake": bool(built.data.get("intake")),
     })

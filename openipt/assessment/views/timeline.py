@@ -16,7 +16,7 @@ from openipt.assessment.forms import EventForm, IntakeForm
 from openipt.assessment.views.common import changeable_client, client_or_404
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.measures.api import score_points
 
 
@@ -72,8 +72,8 @@ def add_event_view(request, client_id):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or event is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("Event added to the timeline."))
             return redirect(reverse("assessment:timeline", args=[client.pk]) + f"#event-{event.pk}")
     return render(request, "assessment/event_form.html", {"client": client, "form": form, "event": None,
@@ -96,12 +96,11 @@ def edit_event_view(request, event_id):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            timeline_actions.edit_event(actor, event.pk, _event_data(form), expected_version=form.cleaned_data.get("version"))
+            timeline_actions.edit_event(actor, event.pk, _event_data(form), expected_version=form.cleaned_data.get("version") or 0)
         except ConflictError as exc:
             conflict = exc.current
             form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            set_data(form, "version", conflict.version)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -160,8 +159,7 @@ def intake_view(request, client_id):
         except ConflictError as exc:
             conflict = exc.current
             form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version if conflict else 0
+            set_data(form, "version", conflict.version if conflict else 0)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from openipt.clients.models import Client
+from openipt.consent import access
 from openipt.consent.models import ConsentDocument, ConsentEvent, ConsentSettings, DocumentSource, EventKind
 from openipt.consent.shipped import default_form
 from openipt.courses.models import OPEN_STATUSES, Course
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
 
 NONE, SIGNED, OLD_VERSION, WITHDRAWN = "none", "signed", "old_version", "withdrawn"
 
@@ -45,6 +50,11 @@ def settings_for(organisation_id: int) -> ConsentSettings:
 
 def required_before_start(organisation_id: int) -> bool:
     return settings_for(organisation_id).required_before_start
+
+
+def documents(actor: Actor) -> list[ConsentDocument]:
+    """The versions of the form the actor may see (staff of the organisation), with who published each."""
+    return list(access.visible_documents(actor).select_related("published_by__user"))
 
 
 def current_document(organisation_id: int) -> ConsentDocument:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,7 +18,7 @@ from openipt.core import submissions
 from openipt.core.charts import sparkline
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import access, actions, goal_actions, lifecycle
@@ -51,6 +53,11 @@ from openipt.courses.queries.course import (
     transition_rows,
 )
 from openipt.courses.views.common import changeable_course_or_403, course_or_404, lang
+
+if TYPE_CHECKING:
+    from django.forms import Form
+
+    from openipt.courses.models import Course
 
 MOVES = {
     (CourseStatus.PLANNED, None): ("active", "ended_early"),
@@ -99,8 +106,8 @@ def start_course_view(request, client_id):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or course is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("Course started: %(format)s.") % {"format": format_name(course, lang())})
             return redirect("courses:overview", course_id=course.pk)
     formats = [f for f in protocol().formats(lang()) if not f.is_group]
@@ -171,10 +178,12 @@ def _stage(course):
     return area.stage(course.dispute_stage) if area and course.dispute_stage else None
 
 
-def _conflict_form(form, exc, version):
+def _conflict_form(form: Form, exc: ConflictError, current: Course | None) -> None:
+    """Show that someone else saved first, and take the saved version; a course no longer there is a 404."""
+    if current is None:
+        raise Http404
     form.add_error(None, exc.message)
-    form.data = form.data.copy()
-    form.data["version"] = version
+    set_data(form, "version", current.version)
 
 
 @staff_required
@@ -194,7 +203,7 @@ def contract_view(request, course_id):
                                   agreed_on=d["agreed_on"], expected_version=d["version"])
         except ConflictError as exc:
             conflict = access.get_course(actor, course.pk)
-            _conflict_form(form, exc, conflict.version)
+            _conflict_form(form, exc, conflict)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -217,7 +226,7 @@ def renegotiate_view(request, course_id):
             actions.renegotiate_contract(actor, course.pk, sessions=d["sessions_planned"], frequency=d["frequency"],
                                          reason=d["reason"], agreed_on=d["agreed_on"], expected_version=d["version"])
         except ConflictError as exc:
-            _conflict_form(form, exc, access.get_course(actor, course.pk).version)
+            _conflict_form(form, exc, access.get_course(actor, course.pk))
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -244,7 +253,7 @@ def focus_view(request, course_id):
             actions.set_focus(actor, course.pk, expected_version=version, **d)
         except ConflictError as exc:
             conflict = access.get_course(actor, course.pk)
-            _conflict_form(form, exc, conflict.version)
+            _conflict_form(form, exc, conflict)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -297,7 +306,7 @@ def transition_view(request, course_id):
             refused = exc.reasons
             form.add_error(None, exc.headline)
         except ConflictError as exc:
-            _conflict_form(form, exc, access.get_course(actor, course.pk).version)
+            _conflict_form(form, exc, access.get_course(actor, course.pk))
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -328,7 +337,7 @@ def ending_view(request, course_id):
             actions.save_ending(actor, course.pk, expected_version=version, **d)
         except ConflictError as exc:
             conflict = access.get_course(actor, course.pk)
-            _conflict_form(form, exc, conflict.version)
+            _conflict_form(form, exc, conflict)
         except ActionError as exc:
             apply_action_error(form, exc)
         else:

@@ -14,7 +14,7 @@ from openipt.accounts.decorators import staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.extensions import render_panels
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.courses import access, actions, session_actions
 from openipt.courses.actions import today
 from openipt.courses.errors import CourseCode
@@ -74,8 +74,8 @@ def add_session_view(request, course_id):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or session is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("Session %(n)d scheduled.") % {"n": session.number})
             return redirect("courses:overview", course_id=course.pk)
     return render(request, "courses/session_new.html", {"course": course, "client": course.client, "form": form, "number": number})
@@ -178,8 +178,7 @@ def reschedule_view(request, course_id, session_number):
                                                duration=d["duration"], mode=d["mode"], expected_version=d["version"])
         except ConflictError as exc:
             form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = current_version(session)
+            set_data(form, "version", current_version(session))
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
@@ -237,8 +236,7 @@ def _note_post(request, session, *, autosave: bool):
     except ConflictError as exc:
         current = exc.current or current_note(session)
         form.add_error(None, exc.message)
-        form.data = form.data.copy()
-        form.data["version"] = current.version if current else 0
+        set_data(form, "version", current.version if current else 0)
         return form, None, current, exc.message
     except ActionError as exc:
         if exc.code == CourseCode.LOCKED:
@@ -261,8 +259,7 @@ def note_view(request, course_id, session_number):
         except ActionError as exc:
             form = NoteForm(request.POST)
             form.is_valid()
-            form.data = form.data.copy()
-            form.data["version"] = note.version
+            set_data(form, "version", note.version)
             apply_action_error(form, exc)
             session = session_or_404(actor, course_id, session_number, request)
             return render(request, "courses/session.html", _session_context(request, session, note_form=form), status=200)
@@ -272,7 +269,8 @@ def note_view(request, course_id, session_number):
         messages.success(request, _("Draft saved."))
         return _back(session, "#note")
     session = session_or_404(actor, course_id, session_number, request)
-    if note_of(session) is not None and note_of(session).is_signed:
+    saved = note_of(session)
+    if saved is not None and saved.is_signed:
         typed = "\n\n".join(v.strip() for k, v in request.POST.items() if k in session_actions.NOTE_FIELDS and v.strip())
         messages.error(request, error or _("This note is signed and locked. Add an addendum to correct or add to it."))
         return render(request, "courses/session.html",

@@ -113,8 +113,8 @@ def group_new_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or group is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             messages.success(request, _("Group set up with %(n)d sessions.") % {"n": group.sessions_planned})
             return redirect("groups:detail", group_id=group.pk)
     return render(request, "groups/group_new.html", {"form": form, "programmes": programmes})

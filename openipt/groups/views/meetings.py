@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def _phq9_items():
-    return [i for i in instruments.get("phq9").items if i.id != "difficulty"]
+    return [i for i in instruments.registry().get(instruments.DEPRESSION).items if i.id != "difficulty"]  # shipped: always loaded
 
 
 @staff_required
@@ -66,8 +66,8 @@ def meeting_new_view(request, group_id, kind):
         except ActionError as exc:
             apply_action_error(form, exc)  # the form now has errors: the safety answers are passed on below
         else:
-            if earlier:
-                return redirect(earlier)
+            if earlier or meeting is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
             if meeting.kind == MeetingKind.MID_GROUP and (meeting.current_plan or meeting.recent_attempt):
                 messages.warning(request, _("Recorded. A safety alert was raised and your supervisor is told. Follow "
                                             "the safety steps today, and talk with your supervisor before the next "

@@ -34,7 +34,7 @@ def report_view(request, group_id, number):
     leads = access.can_run(actor, group)
     form = ReportForm(request.POST or None) if leads and (report is None or request.method == "POST") else None
     if request.method == "POST":
-        if not leads:
+        if not leads or form is None:  # only a facilitator gets the form
             raise PermissionDenied
         if form.is_valid():
             try:

@@ -51,7 +51,7 @@ def session_context(actor: Actor, session, posted=None) -> dict:
     checks = checks_for(session)
     risky = session_queries.clients_with_safety_signal([m.client_id for m in members])
 
-    items = [i for i in instruments.get("phq9").items if i.id != "difficulty"]
+    items = [i for i in instruments.registry().get(instruments.DEPRESSION).items if i.id != "difficulty"]  # shipped
     guide, steps = guide_for(session)
     posted = posted or {}
     roster = []

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TypedDict
 
 from django.db.models import Q
 from django.utils import timezone
@@ -129,7 +129,17 @@ def zone_words(zone: str) -> str:
     }.get(zone, zone)
 
 
-def tracked_scores(client_id: int) -> tuple[dict[int, Course], dict[tuple[int, str], list[dict[str, Any]]]]:
+class TrackedScore(TypedDict):
+    """One tracked score, as `tracked_scores` reads it."""
+
+    course_id: int
+    instrument_code: str
+    completed_at: datetime | None
+    session_number: int | None
+    total: int | None
+
+
+def tracked_scores(client_id: int) -> tuple[dict[int, Course], dict[tuple[int, str], list[TrackedScore]]]:
     """Return the client's open courses by id, and their own tracked scores grouped by course and instrument.
 
     The client's own courses and any couples course in which they are partner two; only their own
@@ -147,7 +157,7 @@ def tracked_scores(client_id: int) -> tuple[dict[int, Course], dict[tuple[int, s
         .order_by("completed_at", "pk")
         .values("course_id", "instrument_code", "completed_at", "session_number", "total")
     )
-    grouped: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    grouped: dict[tuple[int, str], list[TrackedScore]] = defaultdict(list)
     for row in rows:
         grouped[(row["course_id"], row["instrument_code"])].append(row)
     return courses, grouped

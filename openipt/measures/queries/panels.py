@@ -57,6 +57,8 @@ def client_panel_context(request, client):
     for a in (Administration.objects.filter(course__in=courses, client_id=client.pk, status=Status.COMPLETED)
               .only("course_id", "instrument_code", "total", "completed_at")
               .order_by("course_id", "instrument_code", "completed_at", "pk")):
+        if a.course_id is None:  # the filter above asks for these courses: never empty here
+            continue
         latest[(a.course_id, a.instrument_code)] = a
         counts[(a.course_id, a.instrument_code)] = counts.get((a.course_id, a.instrument_code), 0) + 1
     rows = []

@@ -244,10 +244,10 @@ def course_summary(course, *, with_items: bool = False, id_prefix: str = "m", cl
     anchors = _anchors(course, [s for s in sessions if s.attendance != Attendance.CANCELLED] or sessions)
     events, before = _events(course, anchors)
     codes = {s.instrument_code for s in schedules} | {a.instrument_code for a in administrations}
-    ordered = sorted((c for c in codes if instruments.get(c) is not None), key=lambda c: (ORDER.get(c, 9), c))
+    loaded = {c: inst for c in codes if (inst := instruments.get(c)) is not None}
     summaries = []
-    for code in ordered:
-        inst = instruments.get(code)
+    for code in sorted(loaded, key=lambda c: (ORDER.get(c, 9), c)):
+        inst = loaded[code]
         admins = [a for a in administrations if a.instrument_code == code]
         rows = outcomes.engine_rows([a for a in admins if a.total is not None])
         table = outcome_actions.trajectory_table(course.organisation_id, inst, settings) if instruments.has_trajectory(inst) else None

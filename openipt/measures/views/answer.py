@@ -98,8 +98,8 @@ def fill_view(request, key):
             except ActionError as exc:
                 form.add_error(None, exc.message)
             else:
-                if earlier:
-                    return redirect(earlier)
+                if earlier or outcome is None:  # a repeat of a submission that already ran
+                    return redirect(earlier or request.path)
                 return redirect("measures:result", answers=outcome.administration.uuid)
         else:
             try:  # keep whatever was answered, so nothing typed is lost
@@ -234,7 +234,7 @@ def link_save_view(request, link_token, item):
     """Save the answers given so far through a link (called by fill.js)."""
     key = item
     link = link_actions.find_link(link_token)
-    if link_actions.link_state(link) != "ok" or key not in link.due_keys:
+    if link is None or link_actions.link_state(link) != "ok" or key not in link.due_keys:
         return JsonResponse({"saved": False, "reason": "not_open"}, status=404)
     _item, inst = link_actions.link_item(link, key)
     form = AnswersForm(inst, request.POST)

@@ -254,7 +254,7 @@ def enter_view(request, course_id):
         if earlier:
             messages.info(request, _("That form was already sent; here are the answers it recorded."))
             return redirect(earlier)
-        if inst is not None and answers.is_valid():
+        if inst is not None and answers is not None and answers.is_valid():
             d = chooser.cleaned_data
 
             def enter():
@@ -271,8 +271,8 @@ def enter_view(request, course_id):
             except ActionError as exc:
                 apply_action_error(chooser, exc)
             else:
-                if earlier:
-                    return redirect(earlier)
+                if earlier or admin is None:  # a repeat of a submission that already ran
+                    return redirect(earlier or request.path)
                 total = admin.total if admin.total is not None else _("no total (too many answers left blank)")
                 messages.success(request, _("%(name)s saved: %(total)s.") % {"name": inst.short_name, "total": total})
                 if admin.flags:
@@ -370,7 +370,9 @@ def settings_view(request):
     tables = []
     for code in instruments.TRACKED:
         inst = instruments.get(code)
-        table = outcome_actions.trajectory_table(actor.organisation_id, inst, current) if inst else None
+        if inst is None:
+            continue
+        table = outcome_actions.trajectory_table(actor.organisation_id, inst, current)
         if table is None:
             continue
         labels = {b.id: b.label for b in inst.bands}

@@ -118,7 +118,7 @@ def log_edit_view(request, log_entry_id):
     form = LogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if save_versioned(form, lambda: actions.change_log_entry(
-                request.actor, entry.pk, _log_data(form), expected_version=form.cleaned_data.get("version")),
+                request.actor, entry.pk, _log_data(form), expected_version=form.cleaned_data.get("version") or 0),
                 version_if_gone=entry.version):
             messages.success(request, _("Your log entry is saved."))
             return redirect(reverse("practice:log") + "#entries")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import client_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.practice import access, rehearsal_actions
 from openipt.practice.forms import MessageForm, StartRehearsalForm
 from openipt.practice.models import RehearsalRole
@@ -53,7 +53,9 @@ def rehearsal_list_view(request):
             else:
                 apply_action_error(form, exc)
         else:
-            return redirect(earlier or reverse("practice:rehearsal", args=[made.pk]))
+            if earlier or made is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
+            return redirect("practice:rehearsal", rehearsal_id=made.pk)
     past = access.rehearsals(request.actor, client)[:20]
     titles = {row["id"]: row["title"] for row in fits + others}
     return render(request, "practice/rehearsal_list.html", portal_context(
@@ -67,6 +69,8 @@ def transcript_rows(rehearsal) -> list[dict]:
     from openipt.practice.rehearsal import fill
 
     scenario = rehearsal_actions.scenario_of(rehearsal)
+    if scenario is None:  # the site's content no longer has this scenario: there is nothing to show
+        raise Http404
     person = rehearsal_actions.person_of(rehearsal)
     other = fill("{name}", scenario, person) if scenario else ""
     rows = []
@@ -89,6 +93,8 @@ def rehearsal_context(rehearsal) -> dict:
     from openipt.practice.rehearsal import fill
 
     scenario = rehearsal_actions.scenario_of(rehearsal)
+    if scenario is None:  # the site's content no longer has this scenario: there is nothing to show
+        raise Http404
     person = rehearsal_actions.person_of(rehearsal)
     return {
         "rehearsal": rehearsal, "scenario": scenario,
@@ -131,8 +137,7 @@ def rehearsal_view(request, rehearsal_id):
             if _is_repeat(rehearsal.pk, text, expected):
                 return redirect(reverse("practice:rehearsal", args=[rehearsal.pk]) + "#latest")
             form.add_error("text", exc.message)
-            form.data = form.data.copy()
-            form.data["steps"] = rehearsal_steps_now(rehearsal)
+            set_data(form, "steps", rehearsal_steps_now(rehearsal))
         except ActionError as exc:
             apply_action_error(form, exc)
         else:

@@ -18,7 +18,7 @@ def partner_settings_view(request):
     """Connect an OpenAI-compatible chat endpoint, or keep the scripted partner (the default)."""
     actor = request.actor
     current = access.partner_settings(actor.organisation_id)
-    initial = {"enabled": False, "timeout_seconds": 10, "version": 0}
+    initial: dict[str, object] = {"enabled": False, "timeout_seconds": 10, "version": 0}
     if current is not None:
         initial = {"enabled": current.enabled, "url": current.url, "model_name": current.model_name,
                    "timeout_seconds": current.timeout_seconds, "version": current.version}

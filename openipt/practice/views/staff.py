@@ -179,7 +179,8 @@ def care_worksheet_view(request, client_id, sheet_id):
     """Read a client's worksheet (with the analyser's feedback and earlier versions) and answer it."""
     client = staff_client_or_404(request, client_id)
     sheet = access.get_worksheet(request.actor, sheet_id)
-    if sheet is None or sheet.client_id != client.pk or definition(sheet.kind) is None:
+    defn = definition(sheet.kind) if sheet is not None else None
+    if sheet is None or defn is None or sheet.client_id != client.pk:
         raise Http404
     form = CommentForm()
     if request.method == "POST":
@@ -188,7 +189,6 @@ def care_worksheet_view(request, client_id, sheet_id):
             return done
     else:
         actions.record_staff_view(request.actor, client, f"worksheet {sheet.pk}")
-    defn = definition(sheet.kind)
     values = sheet.data or {}
     return render(request, "practice/care_worksheet.html", {
         "client": client, "sheet": sheet, "defn": defn,

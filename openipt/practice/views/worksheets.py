@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import client_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.practice import access, worksheet_actions
 from openipt.practice.forms import StartWorksheetForm, worksheet_form
 from openipt.practice.present import offered_worksheets, worksheet_feedback
@@ -39,7 +39,9 @@ def worksheet_list_view(request):
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            return redirect(earlier or reverse("practice:worksheet", args=[sheet.pk]))
+            if earlier or sheet is None:  # a repeat of a submission that already ran
+                return redirect(earlier or request.path)
+            return redirect("practice:worksheet", worksheet_id=sheet.pk)
     course = course_view(request.actor, client)
     fits, _others = offered_worksheets(course.course if course else None)
     defs = definitions()
@@ -94,8 +96,7 @@ def _save(request, sheet, form, *, autosave: bool, share: bool = False):
     except ConflictError as exc:
         current = exc.current or worksheet_now(sheet.pk)
         form.add_error(None, exc.message)
-        form.data = form.data.copy()
-        form.data["version"] = current.version
+        set_data(form, "version", current.version)
         return None, current, exc.message
     except ActionError as exc:
         apply_action_error(form, exc)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import client_required, staff_required
 from openipt.core.errors import ActionError, ConflictError
-from openipt.core.forms import apply_action_error
+from openipt.core.forms import apply_action_error, set_data
 from openipt.safety import access, actions, plan_review
 from openipt.safety.forms import PLAN_LABELS, PlanForm, PlanReviewForm
 from openipt.safety.models import PLAN_SECTIONS
@@ -48,8 +48,7 @@ def _plan_page(request, client, *, own: bool):
             except ConflictError as exc:
                 conflict = exc.current
                 form.add_error(None, exc.message)
-                form.data = form.data.copy()
-                form.data["version"] = conflict.number if conflict else 0
+                set_data(form, "version", conflict.number if conflict else 0)
             except ActionError as exc:
                 apply_action_error(form, exc)
             else:
