@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.http import HttpRequest, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Addresses a program calls (the REST API): refusals made here answer in the API's JSON error shape.
+MACHINE_PATHS = ("/api/v1/",)
 
 
 def strip_nul(text: str) -> str:
@@ -47,6 +49,9 @@ class CleanInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if NUL in request.path_info:
+            if request.path_info.startswith(MACHINE_PATHS):  # a program reads the answer: JSON as the API's own
+                return JsonResponse({"error": {"code": "bad_request", "message": "The address has a NUL character."}},
+                                    status=400)
             return render(request, "errors/400.html", {"reason": "nul"}, status=400)
         clean = _cleaned(request.GET)
         if clean is not None:

@@ -15,6 +15,7 @@ EVERY_SETTING = {
     "/messages/settings/",  # how soon the clinic replies to clients' messages
     "/today/settings/hours/",  # working hours for the week calendar
     "/consent/settings/",  # the consent form's versions, and whether consent is required before a course starts
+    "/api/clients/",  # programs that read or send data through the REST API
 }
 
 
