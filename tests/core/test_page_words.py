@@ -1,7 +1,8 @@
 """The pages each demo role opens read as words: no internal codes, no "(s)" plurals, no Python reprs.
 
-The demo world (`make run`) is loaded, and each demo login follows the links of its pages, from its start
-page, a bounded number of pages deep. The visible text of every page is scanned.
+The demo world (`make run`) is loaded once for the module (inside a transaction rolled back at its end), and
+each demo login follows the links of its pages, from its start page, a bounded number of pages deep; each test
+runs in its own savepoint. The visible text of every page is scanned.
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ from openipt.audit import registry
 from openipt.seed import demo
 
 PAGES_PER_ROLE = 45
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module's tests and rolled back after them (it takes seconds to load)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.load_demo()
+        transaction.set_rollback(True)
 SKIP = re.compile(r"/(static|export|fhir|print|pdf|calendar\.ics|feed)|logout|\.(csv|ndjson|ics|pdf|json|md)$|/save/|/hide/")
 
 
@@ -87,8 +98,7 @@ def _walk(browser) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("username", [p[0] for p in demo.PEOPLE])
-def test_the_pages_each_demo_role_opens_show_no_raw_codes_plurals_or_reprs(db, client, username):
-    demo.load_demo()
+def test_the_pages_each_demo_role_opens_show_no_raw_codes_plurals_or_reprs(demo_loaded, db, client, username):
     _sign_in(client, username)
     faults = _walk(client)
     report = "\n".join(f"{path}: {'; '.join(sorted(set(found)))}" for path, found in faults.items())
@@ -121,8 +131,7 @@ def _week_paths() -> list[str]:
 
 
 @pytest.mark.parametrize("username", ["therapist", "facilitator", "supervisor"])
-def test_today_and_the_week_calendar_read_as_words_for_each_staff_role(db, client, username):
-    demo.load_demo()
+def test_today_and_the_week_calendar_read_as_words_for_each_staff_role(demo_loaded, db, client, username):
     _sign_in(client, username)
     faults, moves = {}, set()
     for path in ["/today/", *_week_paths()]:
@@ -137,8 +146,7 @@ def test_today_and_the_week_calendar_read_as_words_for_each_staff_role(db, clien
     assert faults == {}, "\n".join(f"{path}: {'; '.join(sorted(set(f)))}" for path, f in faults.items())
 
 
-def test_the_admin_settings_page_and_every_setting_it_links_read_as_words(db, client):
-    demo.load_demo()
+def test_the_admin_settings_page_and_every_setting_it_links_read_as_words(demo_loaded, db, client):
     _sign_in(client, "admin")
     faults = {}
     found, links = _scan(client, "/account/settings/")
