@@ -65,8 +65,33 @@ def in_browser(item) -> bool:
     return item.get_closest_marker("browser") is not None or "tests/e2e/" in item.nodeid.replace("\\", "/")
 
 
+def _weight(item) -> int:
+    """How early a test's module should start: the fuzz test first, then slow modules and browser journeys."""
+    path = item.nodeid.split("::")[0]
+    if path == "tests/test_fuzz.py":
+        return 0
+    if item.get_closest_marker("slow") is not None or in_browser(item):
+        return 1
+    return 2
+
+
+def heaviest_first(items) -> None:
+    """Put the modules that take longest first, keeping each module's tests together and in order.
+
+    pytest-xdist hands tests out in this order, so the long ones start at once and the end of the run is
+    many short tests spread over every worker, not one worker finishing a two-minute test alone. A
+    module moves as a whole (its weight is its heaviest test's) so its module-scoped fixtures are built
+    once per worker.
+    """
+    module_weight: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        module_weight[module] = min(module_weight.get(module, 2), _weight(item))
+    items.sort(key=lambda item: module_weight[item.nodeid.split("::")[0]])
+
+
 def pytest_collection_modifyitems(config, items):
-    """With OPENIPT_DATABASE_TESTS_ONLY=1 (CI's second run, on PostgreSQL), leave out what ran already.
+    """Order the run heaviest first; with OPENIPT_DATABASE_TESTS_ONLY=1 (CI's second run, on PostgreSQL), leave out what ran already.
 
     Left out: tests that touch no database, and the browser journeys. Both ran in the first run, on
     SQLite. A journey checks what a person sees and does in Chromium (pages, axe, scripts, the CSP);
@@ -74,6 +99,7 @@ def pytest_collection_modifyitems(config, items):
     by the database tests, which do run again. The numbers left out are printed, so nothing
     disappears silently.
     """
+    heaviest_first(items)
     if os.environ.get("OPENIPT_DATABASE_TESTS_ONLY") != "1":
         return
     keep, pure, journeys = [], [], []

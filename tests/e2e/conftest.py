@@ -13,6 +13,9 @@ ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every rule of those tags runs; only violations are reported in full (passes and the rest come back as counts
+# of one node each), which keeps axe's answer small: the check is the same, the round trip much shorter.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 SCREENSHOT_DIR = os.environ.get("OPENIPT_SCREENSHOTS")
 
 
@@ -60,7 +63,7 @@ class UI:
         for attempt in range(3):
             self.page.wait_for_load_state("load")
             try:
-                results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+                results = Axe().run(self.page, options=AXE_OPTIONS)
                 width = self.page.evaluate("document.documentElement.scrollWidth")
                 break
             except Error as error:
