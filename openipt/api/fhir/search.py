@@ -181,6 +181,7 @@ def parse(pairs: list[tuple[str, str]], supported: frozenset[str], *, zone: dt.t
         seen.add(key)
         if name == "_count":
             number = count(value)
+            continue  # the links give the page size they used
         elif name == "_cursor":
             cursor = value
             continue  # the next link adds its own cursor

@@ -101,7 +101,10 @@ def _bundle(request: HttpRequest, resource_type: str, found: search.Search, entr
     links = [{"relation": "self", "url": f"{base}/{resource_type}?{urlencode(query)}"}]
     if next_cursor is not None:
         links.append({"relation": "next", "url": f"{base}/{resource_type}?{urlencode([*query, ('_cursor', next_cursor)])}"})
-    return {"resourceType": "Bundle", "type": "searchset", "link": links, "entry": entries}
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "link": links}
+    if entries:  # FHIR's JSON has no empty lists
+        bundle["entry"] = entries
+    return bundle
 
 
 def _entry(request: HttpRequest, resource: dict[str, Any]) -> dict[str, Any]:
