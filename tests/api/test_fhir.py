@@ -9,31 +9,18 @@ import pytest
 from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
-from openipt.courses import goal_actions
 from openipt.measures.interop import validate_resource
 from tests.support.api import api_client, call, personal
-from tests.support.measures import add_session
-from tests.support.people import actor
 
 TYPES = ["Patient", "QuestionnaireResponse", "Observation", "Questionnaire", "EpisodeOfCare", "Encounter", "Goal",
          "Flag"]
-
-
-@pytest.fixture(scope="module")
-def fhir_world(api_world, django_db_blocker):
-    with django_db_blocker.unblock():
-        api_world.goal = goal_actions.add_goal(actor(api_world.world.m["therapist"]), api_world.course.pk,
-                                               text="Talk with my sister once a week", area="role_dispute")
-        for _ in range(4):
-            add_session(api_world.world, api_world.course)
-    return api_world
 
 
 def fhir(secret, path, **headers):
     return call(secret, "GET", f"/fhir/{path}", **headers)
 
 
-def _ids(w):
+def ids_of(w):
     a = w.administration
     return {
         "Patient": str(w.world.clients["mine"].pk), "QuestionnaireResponse": str(a.uuid),
@@ -71,7 +58,7 @@ def test_metadata_is_a_capability_statement_for_fhir_4_0_1_without_a_token(fhir_
 @pytest.mark.parametrize("kind", TYPES)
 def test_each_type_reads_and_searches_as_valid_r4_resources(fhir_world, kind):
     secret = fhir_world.secrets["therapist"]
-    rid = _ids(fhir_world)[kind]
+    rid = ids_of(fhir_world)[kind]
     read = fhir(secret, f"{kind}/{rid}")
     assert read.status_code == 200, read.content[:300]
     assert read["Content-Type"].startswith("application/fhir+json")
