@@ -13,7 +13,7 @@ from openipt.measures.interop import validate_resource
 from tests.support.api import api_client, call, personal
 
 TYPES = ["Patient", "QuestionnaireResponse", "Observation", "Questionnaire", "EpisodeOfCare", "Encounter", "Goal",
-         "Flag"]
+         "Flag", "Practitioner"]
 
 
 def fhir(secret, path, **headers):
@@ -26,7 +26,7 @@ def ids_of(w):
         "Patient": str(w.world.clients["mine"].pk), "QuestionnaireResponse": str(a.uuid),
         "Observation": f"{a.uuid}-total", "Questionnaire": "phq9", "EpisodeOfCare": str(w.course.pk),
         "Encounter": str(w.course.sessions.order_by("number").first().pk), "Goal": str(w.goal.pk),
-        "Flag": str(w.alert.pk),
+        "Flag": str(w.alert.pk), "Practitioner": str(w.course.therapist_id),
     }
 
 
@@ -117,7 +117,7 @@ def test_search_parameters_narrow_the_bundle(fhir_world):
     assert ids(f"Observation?date=gt{today}") == []
     assert ids(f"Observation?_lastUpdated=ge{today - timedelta(days=1)}") == [total]
     assert ids(f"Observation?_lastUpdated=gt{today}") == []
-    assert ids(f"QuestionnaireResponse?questionnaire=https://openipt.org/fhir/Questionnaire/phq9") == [
+    assert ids("QuestionnaireResponse?questionnaire=https://openipt.org/fhir/Questionnaire/phq9") == [
         str(w.administration.uuid)]
     assert ids("QuestionnaireResponse?questionnaire=Questionnaire/gad7") == []
     assert ids(f"Patient?_id={mine},abc") == [str(mine)]

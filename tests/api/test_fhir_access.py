@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from openipt.accounts.models import Membership
 from openipt.clients.access import visible_clients
 from openipt.courses.access import visible_courses
 from openipt.courses.models import Goal, Session
@@ -25,6 +26,8 @@ SEARCHES = {
     "Encounter": lambda a: [str(pk) for pk in Session.objects.filter(course__in=visible_courses(a))
                             .values_list("pk", flat=True)],
     "Goal": lambda a: [str(pk) for pk in Goal.objects.filter(course__in=visible_courses(a)).values_list("pk", flat=True)],
+    "Practitioner": lambda a: [str(pk) for pk in Membership.objects.filter(
+        pk__in=visible_courses(a).values("therapist_id")).values_list("pk", flat=True)],
     "Flag": lambda a: [str(pk) for pk in visible_alerts(a).filter(status__in=[s.value for s in OPEN])
                        .values_list("pk", flat=True)],
 }

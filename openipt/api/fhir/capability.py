@@ -33,7 +33,7 @@ def _params(names: frozenset[str], kind: str) -> list[dict[str, Any]]:
 
 def statement(base: str, today: str) -> dict[str, Any]:
     """The server's CapabilityStatement, with `base` as its address (ending /fhir)."""
-    resources = []
+    resources: list[dict[str, Any]] = []
     for name, kind in KINDS.items():
         resources.append({
             "type": name,
@@ -47,7 +47,7 @@ def statement(base: str, today: str) -> dict[str, Any]:
         "interaction": [{"code": "read"}, {"code": "search-type"}],
         "searchParam": _params(frozenset({"_id"}), "Questionnaire"),
     })
-    resources.sort(key=lambda r: r["type"])
+    resources.sort(key=lambda r: str(r["type"]))
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

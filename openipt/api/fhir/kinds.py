@@ -113,6 +113,10 @@ def _record_goal(actor: Actor, g: Any) -> None:
     client_actions.record_view(actor, g.course.client)
 
 
+def _not_clinical(actor: Actor, row: Any) -> None:
+    """A practitioner's name is not a client's record: the call itself is in the audit log (`api.called`)."""
+
+
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("Patient", "clients:read", "Client records (the REST API's clients).",
          rows=queries.patients, build=lambda ctx, c: resources.patient(ctx.exporter, c),
@@ -135,6 +139,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("Goal", "courses:read", "Goals of treatment courses.",
          rows=queries.goals, build=lambda ctx, g: resources.goal(ctx.base, g),
          audit=_record_goal, patient_field="course__client_id"),
+    Kind("Practitioner", "courses:read", "The therapists of the courses the token may see (names only).",
+         rows=queries.practitioners, build=lambda ctx, m: resources.practitioner(m), audit=_not_clinical),
     Kind("Flag", "alerts:read", "Risk alerts: a search gives the open ones; reading one that was resolved "
          "gives it as inactive.",
          rows=queries.flags, build=lambda ctx, a: resources.flag(ctx.base, a),

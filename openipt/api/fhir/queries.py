@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from openipt.accounts.models import Membership
 from openipt.api import queries as api_queries
 from openipt.api.fhir.search import Bound, Search
 from openipt.api.http import decode_cursor, encode_cursor
@@ -53,6 +54,11 @@ def encounters(actor: Actor) -> QuerySet[Session]:
 def goals(actor: Actor) -> QuerySet[Goal]:
     """The goals of the courses the actor may see."""
     return Goal.objects.filter(course__in=visible_courses(actor)).select_related("course")
+
+
+def practitioners(actor: Actor) -> QuerySet[Membership]:
+    """The therapists of the courses the actor may see (a practitioner is seen through a course they lead)."""
+    return Membership.objects.filter(pk__in=visible_courses(actor).values("therapist_id")).select_related("user")
 
 
 def flags(actor: Actor) -> QuerySet[Alert]:

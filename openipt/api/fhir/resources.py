@@ -18,7 +18,7 @@ from openipt.measures.interop.codes import UCUM
 from openipt.measures.interop.records import AdministrationRecord
 
 if TYPE_CHECKING:
-    from openipt.accounts.models import Organisation
+    from openipt.accounts.models import Membership, Organisation
     from openipt.clients.models import Client
     from openipt.courses.models import Course, Goal, Session
     from openipt.measures.models import Administration
@@ -142,6 +142,12 @@ def goal(base: str, g: Goal) -> dict[str, Any]:
     res["subject"] = _ref("Patient", g.course.client_id)
     res["startDate"] = g.created_at.date().isoformat()
     return _stamp(res, g.updated_at)
+
+
+def practitioner(m: Membership) -> dict[str, Any]:
+    """A member of staff who leads courses: their name and whether they still work here (no contact details)."""
+    res = {"resourceType": "Practitioner", "id": str(m.pk), "active": m.is_active, "name": [{"text": str(m.user)}]}
+    return _stamp(res, m.updated_at)
 
 
 def flag(base: str, a: Alert) -> dict[str, Any]:
