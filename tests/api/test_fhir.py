@@ -13,7 +13,7 @@ from openipt.measures.interop import validate_resource
 from tests.support.api import api_client, call, personal
 
 TYPES = ["Patient", "QuestionnaireResponse", "Observation", "Questionnaire", "EpisodeOfCare", "Encounter", "Goal",
-         "Flag", "Practitioner"]
+         "Flag", "Practitioner", "CarePlan", "Group"]
 
 
 def fhir(secret, path, **headers):
@@ -26,7 +26,8 @@ def ids_of(w):
         "Patient": str(w.world.clients["mine"].pk), "QuestionnaireResponse": str(a.uuid),
         "Observation": f"{a.uuid}-total", "Questionnaire": "phq9", "EpisodeOfCare": str(w.course.pk),
         "Encounter": str(w.course.sessions.order_by("number").first().pk), "Goal": str(w.goal.pk),
-        "Flag": str(w.alert.pk), "Practitioner": str(w.course.therapist_id),
+        "Flag": str(w.alert.pk), "Practitioner": str(w.course.therapist_id), "CarePlan": str(w.course.pk),
+        "Group": str(w.group.pk),
     }
 
 
@@ -57,7 +58,7 @@ def test_metadata_is_a_capability_statement_for_fhir_4_0_1_without_a_token(fhir_
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", TYPES)
 def test_each_type_reads_and_searches_as_valid_r4_resources(fhir_world, kind):
-    secret = fhir_world.secrets["therapist"]
+    secret = fhir_world.secrets["facilitator" if kind == "Group" else "therapist"]  # who leads the group
     rid = ids_of(fhir_world)[kind]
     read = fhir(secret, f"{kind}/{rid}")
     assert read.status_code == 200, read.content[:300]

@@ -10,10 +10,11 @@ from openipt.accounts.models import Membership
 from openipt.clients.access import visible_clients
 from openipt.courses.access import visible_courses
 from openipt.courses.models import Goal, Session
+from openipt.groups.access import visible_groups
 from openipt.measures.access import visible_administrations
 from openipt.safety.access import visible_alerts
 from openipt.safety.models import OPEN
-from tests.api.test_api_access import ROLES, SEES_MINE, _acting
+from tests.api.test_api_access import ROLES, SEES_GROUP, SEES_MINE, _acting
 from tests.api.test_fhir import fhir, ids_of
 
 SEARCHES = {
@@ -28,6 +29,8 @@ SEARCHES = {
     "Goal": lambda a: [str(pk) for pk in Goal.objects.filter(course__in=visible_courses(a)).values_list("pk", flat=True)],
     "Practitioner": lambda a: [str(pk) for pk in Membership.objects.filter(
         pk__in=visible_courses(a).values("therapist_id")).values_list("pk", flat=True)],
+    "CarePlan": lambda a: [str(pk) for pk in visible_courses(a).values_list("pk", flat=True)],
+    "Group": lambda a: [str(pk) for pk in visible_groups(a).values_list("pk", flat=True)],
     "Flag": lambda a: [str(pk) for pk in visible_alerts(a).filter(status__in=[s.value for s in OPEN])
                        .values_list("pk", flat=True)],
 }
@@ -40,7 +43,7 @@ def test_one_record_answers_as_the_screens_do_for_every_role(fhir_world, kind):
     wrong = []
     for role in ROLES:
         response = fhir(fhir_world.secrets[role], f"{kind}/{rid}")
-        expected = 200 if role in SEES_MINE else 404
+        expected = 200 if role in (SEES_GROUP if kind == "Group" else SEES_MINE) else 404
         if response.status_code != expected:
             wrong.append(f"{role}: expected {expected}, got {response.status_code}")
         elif expected == 404:
@@ -67,3 +70,15 @@ def test_questionnaires_are_the_instruments_for_every_token_with_the_scope(fhir_
         response = fhir(fhir_world.secrets[role], "Questionnaire?_count=200")
         assert response.status_code == 200, role
         assert len(response.json()["entry"]) == len(instruments.registry()), role
+
+
+@pytest.mark.django_db
+def test_a_group_shows_only_the_members_whose_client_the_token_may_see(fhir_world):
+    from openipt.groups.access import visible_members
+
+    group = fhir_world.group
+    for role in ["admin", "supervisor", "facilitator", "api_client"]:
+        body = fhir(fhir_world.secrets[role], f"Group/{group.pk}").json()
+        shown = sorted(m["entity"]["reference"] for m in body.get("member", []))
+        expected = sorted(f"Patient/{m.client_id}" for m in visible_members(_acting(fhir_world, role), group))
+        assert shown == expected and body["quantity"] == len(expected), role

@@ -114,7 +114,8 @@ def _record_goal(actor: Actor, g: Any) -> None:
 
 
 def _not_clinical(actor: Actor, row: Any) -> None:
-    """A practitioner's name is not a client's record: the call itself is in the audit log (`api.called`)."""
+    """Not one client's record (a therapist's name; a group, which the REST API does not audit either): the call
+    itself is in the audit log (`api.called`, with its path)."""
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -133,6 +134,10 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          rows=queries.episodes, build=lambda ctx, c: resources.episode_of_care(ctx.base, c),
          audit=course_actions.record_course_view, patient_field="client_id", date_field="start_date",
          date_is_day=True),
+    Kind("CarePlan", "courses:read", "The plan of each treatment course: sessions, frequency, problem area, goals.",
+         rows=queries.care_plans, build=lambda ctx, c: resources.care_plan(ctx.base, c),
+         audit=course_actions.record_course_view, patient_field="client_id", date_field="start_date",
+         date_is_day=True),
     Kind("Encounter", "courses:read", "Sessions of treatment courses.",
          rows=queries.encounters, build=lambda ctx, s: resources.encounter(ctx.base, s),
          audit=course_actions.record_session_view, patient_field="course__client_id", date_field="scheduled_start"),
@@ -141,6 +146,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          audit=_record_goal, patient_field="course__client_id"),
     Kind("Practitioner", "courses:read", "The therapists of the courses the token may see (names only).",
          rows=queries.practitioners, build=lambda ctx, m: resources.practitioner(m), audit=_not_clinical),
+    Kind("Group", "groups:read", "IPT groups with the members whose client the token may see.",
+         rows=queries.groups, build=lambda ctx, g: resources.group(g), audit=_not_clinical),
     Kind("Flag", "alerts:read", "Risk alerts: a search gives the open ones; reading one that was resolved "
          "gives it as inactive.",
          rows=queries.flags, build=lambda ctx, a: resources.flag(ctx.base, a),

@@ -7,21 +7,25 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from openipt.accounts.models import Membership
 from openipt.api import queries as api_queries
 from openipt.api.fhir.search import Bound, Search
 from openipt.api.http import decode_cursor, encode_cursor
+from openipt.clients.access import visible_clients
 from openipt.core.numbers import as_id
 from openipt.courses.access import visible_courses
 from openipt.courses.models import Goal, Session
+from openipt.groups.access import visible_groups
+from openipt.groups.models import Member
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
     from openipt.clients.models import Client
     from openipt.courses.models import Course
+    from openipt.groups.models import Group
     from openipt.measures.models import Administration
     from openipt.safety.models import Alert
 
@@ -44,6 +48,19 @@ def scores(actor: Actor) -> QuerySet[Administration]:
 
 def episodes(actor: Actor) -> QuerySet[Course]:
     return api_queries.courses(actor)
+
+
+def care_plans(actor: Actor) -> QuerySet[Course]:
+    """The courses the actor may see, each with its goals (one query more per page)."""
+    return api_queries.courses(actor).prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.order_by("order", "pk"), to_attr="plan_goals"))
+
+
+def groups(actor: Actor) -> QuerySet[Group]:
+    """The groups the actor may see, each with the members whose client the actor may see (as the REST API)."""
+    seen = Member.objects.filter(client__in=visible_clients(actor)).order_by("pk")
+    return visible_groups(actor).select_related("programme").prefetch_related(
+        Prefetch("members", queryset=seen, to_attr="seen_members"))
 
 
 def encounters(actor: Actor) -> QuerySet[Session]:

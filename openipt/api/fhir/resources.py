@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from openipt.accounts.models import Membership, Organisation
     from openipt.clients.models import Client
     from openipt.courses.models import Course, Goal, Session
+    from openipt.groups.models import Group
     from openipt.measures.models import Administration
     from openipt.safety.models import Alert
 
@@ -35,6 +36,9 @@ ENCOUNTER_STATUS = {"scheduled": "planned", "attended": "finished", "cancelled":
                     "did_not_attend": "cancelled"}
 ENCOUNTER_CLASS = {"in_person": ("AMB", "ambulatory"), "video": ("VR", "virtual"), "phone": ("VR", "virtual")}
 OPEN_ALERT = ("raised", "escalated", "acknowledged")
+# Course status -> CarePlan.status.
+PLAN_STATUS = {"planned": "draft", "active": "active", "maintenance": "active", "completed": "completed",
+               "ended_early": "revoked"}
 
 
 class ServerExporter(FhirExporter):
@@ -110,6 +114,40 @@ def episode_of_care(base: str, c: Course) -> dict[str, Any]:
         "careManager": _ref("Practitioner", c.therapist_id, str(c.therapist.user)),
     }
     return _stamp(res, c.updated_at)
+
+
+def care_plan(base: str, c: Course) -> dict[str, Any]:
+    """A course's plan: how many sessions how often, the problem area it works on, its goals and dates."""
+    focus = f"; problem area: {c.primary_area}" if c.primary_area else ""
+    res: dict[str, Any] = {
+        "resourceType": "CarePlan", "id": str(c.pk),
+        "status": PLAN_STATUS.get(c.status, "unknown"),
+        "intent": "plan",
+        "category": [{"coding": [{"system": f"{base}/CodeSystem/course-format", "code": c.format_id}]}],
+        "title": "Interpersonal psychotherapy course",
+        "description": f"{c.sessions_planned} sessions, {c.frequency}{focus}.",
+        "subject": _ref("Patient", c.client_id),
+        "period": {"start": c.start_date.isoformat(), "end": (c.ended_on or c.planned_end_date).isoformat()},
+        "author": _ref("Practitioner", c.therapist_id, str(c.therapist.user)),
+    }
+    goals = getattr(c, "plan_goals", [])
+    if goals:
+        res["goal"] = [_ref("Goal", g.pk) for g in goals]
+    return _stamp(res, c.updated_at)
+
+
+def group(g: Group) -> dict[str, Any]:
+    """An IPT group and the members the token may see (those whose client it may see)."""
+    members = getattr(g, "seen_members", [])
+    res: dict[str, Any] = {
+        "resourceType": "Group", "id": str(g.pk), "active": g.status != "ended",
+        "type": "person", "actual": True, "code": {"text": g.programme.name}, "name": g.name,
+        "quantity": len(members),
+    }
+    if members:
+        res["member"] = [{"entity": _ref("Patient", m.client_id), "period": {"start": m.joined_on.isoformat()},
+                          "inactive": m.status != "active"} for m in members]
+    return _stamp(res, g.updated_at)
 
 
 def encounter(base: str, s: Session) -> dict[str, Any]:
