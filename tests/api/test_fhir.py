@@ -110,6 +110,7 @@ def test_search_parameters_narrow_the_bundle(fhir_world):
     assert ids("Observation?code=http://loinc.org|44261-6") == [total]
     assert ids("Observation?code=44261-6") == [total]
     assert ids("Observation?code=http://example.org|44261-6") == []
+    assert ids("Observation?code=|44261-6") == []
     assert ids("Observation?code=https://openipt.org/fhir/CodeSystem/measure|phq9-total") == [total]
     today = timezone.localdate()
     assert ids(f"Observation?date={today}") == [total]
@@ -192,3 +193,12 @@ def test_reads_are_audited_against_the_client_and_every_call_is_recorded(fhir_wo
     assert last.details["path"] == "/fhir/Encounter" and f"patient={client.pk}" in last.details["query"]
     for event in ("client.viewed", "measures.viewed", "safety.alert_viewed"):
         assert AuditEvent.objects.filter(event_type=event, client_id=client.pk).exists(), event
+
+
+@pytest.mark.django_db
+def test_an_unchanged_resource_answers_304_to_its_etag(fhir_world):
+    secret, path = fhir_world.secrets["therapist"], f"Patient/{fhir_world.world.clients['mine'].pk}"
+    first = fhir(secret, path)
+    again = fhir(secret, path, If_None_Match=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert fhir(secret, path, If_None_Match='"other"').status_code == 200

@@ -14,7 +14,7 @@ SEARCH_PARAM_DOCS = {
     "patient": ("reference", "The client: Patient/<id> or <id> (several separated by commas)."),
     "subject": ("reference", "The same as patient."),
     "date": ("date", "The resource's main date, with ge, le, gt, lt or eq (the default)."),
-    "code": ("token", "The score's code: system|code, |code or code (LOINC where the instrument has one)."),
+    "code": ("token", "The score's code: system|code or code (LOINC where the instrument has one)."),
     "questionnaire": ("reference", "The questionnaire: its canonical URL, Questionnaire/<id> or <id>."),
 }
 DATE_MEANING = {"QuestionnaireResponse": "authored", "Observation": "effective", "EpisodeOfCare": "period start",

@@ -93,7 +93,9 @@ def score_instruments(ctx: Context, tokens: tuple[tuple[str | None, str], ...]) 
     found = []
     for code in ctx.exporter.registry.codes():
         codings = ctx.exporter.view(code).total_codings
-        if any(c["code"] == want and system in (None, "", c["system"]) for c in codings for system, want in tokens):
+        # `code` matches in any system, `system|code` in that one; `|code` (no system) matches nothing, since every
+        # code here has a system
+        if any(c["code"] == want and system in (None, c["system"]) for c in codings for system, want in tokens):
             found.append(code)
     return found
 
