@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
-OBSERVATION_SUFFIX = "-total"
 
 # Course status -> EpisodeOfCare.status; session attendance -> Encounter.status; mode -> Encounter.class.
 EPISODE_STATUS = {"planned": "planned", "active": "active", "maintenance": "active", "completed": "finished",
@@ -93,10 +92,6 @@ def observation(exporter: ServerExporter, a: Administration) -> dict[str, Any] |
     """The total-score Observation of a scored questionnaire (None when it has no total)."""
     found = exporter.observations(administration_record(a))
     return _stamp(found[0], a.updated_at) if found else None
-
-
-def questionnaire(exporter: ServerExporter, code: str) -> dict[str, Any]:
-    return exporter.questionnaire(code)
 
 
 def episode_of_care(base: str, c: Course) -> dict[str, Any]:
