@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view),
     path("api/", include("openipt.api.urls")),
+    path("fhir/", include("openipt.api.fhir.urls")),
 ]
 
 handler400 = "openipt.core.views.bad_request"

@@ -181,6 +181,29 @@ def test_the_rest_api_refuses_hostile_input_without_a_server_error(fuzz_world, s
     _check(fuzzer)
 
 
+
+def test_the_fhir_server_refuses_hostile_input_without_a_server_error(fuzz_world, settings):
+    """Every FHIR resource type and search parameter (read from the server's CapabilityStatement) with hostile
+    ids, values, parameters and Accept headers, shared in turn between a personal token (the assigned therapist)
+    and an API client (each case once, to keep the suite quick), then some without a token."""
+    from tests.fuzz.fhir_cases import fhir_requests
+    from tests.support.api import api_client, personal
+
+    settings.API_CALLS_PER_MINUTE = 10**9  # every request reaches the view; tests/api covers the limit
+    fuzzer = _fuzzer(fuzz_world)
+    tokens = {"therapist": personal(fuzz_world.m["therapist"])[1], "admin": api_client(fuzz_world.m["admin"])[1]}
+    cases = fhir_requests(fuzzer.rng, ROUNDS)
+    for i, (path, headers, value) in enumerate(cases):
+        if fuzzer.deadline is not None and time.monotonic() > fuzzer.deadline:
+            break
+        role = "therapist" if i % 2 else "admin"
+        fuzzer.send("anonymous", "GET", path, fields="(FHIR)", value=f"{role}: {value}",
+                    headers={"Authorization": f"Bearer {tokens[role]}", **headers})
+    for path, headers, value in cases[::20]:  # and without a token
+        fuzzer.send("anonymous", "GET", path, fields="(FHIR)", value=f"no token: {value}", headers=headers)
+    _check(fuzzer)
+
+
 # Faults the fuzz test found, each pinned by the request that showed it.
 
 def _signed_in(world, role):

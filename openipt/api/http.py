@@ -29,7 +29,8 @@ def _body(payload: Any) -> bytes:
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def respond(request: HttpRequest, payload: Any, *, status: int = 200) -> HttpResponse:
+def respond(request: HttpRequest, payload: Any, *, status: int = 200, content_type: str = "application/json"
+            ) -> HttpResponse:
     """JSON with a strong ETag; a GET whose If-None-Match names it gets 304 and no body."""
     body = _body(payload)
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
@@ -39,7 +40,7 @@ def respond(request: HttpRequest, payload: Any, *, status: int = 200) -> HttpRes
             response = HttpResponse(status=304)
             response["ETag"] = etag
             return response
-    response = HttpResponse(body, status=status, content_type="application/json")
+    response = HttpResponse(body, status=status, content_type=content_type)
     response["ETag"] = etag
     return response
 

@@ -25,6 +25,16 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "api:tokens": {"GET": staff_only(), "POST": staff_only()},
         "api:token_change": {"GET": expect(405, client=403), "POST": expect(404, **own)},
     })
+    # --- FHIR (/fhir/) rows: start ---------------------------------------------------------------------
+    # The CapabilityStatement is public; every read and search takes only a bearer token, so a signed-in
+    # browser of any role and an anonymous visitor get 401 (per-token answers: tests/api/test_fhir_access.py).
+    # Nothing is written: a POST is 405 for everyone.
+    rows.update({
+        "fhir:metadata": {"GET": expect(200, anonymous=200), "POST": expect(405, anonymous=405)},
+        "fhir:search": {"GET": no_session, "POST": expect(405, anonymous=405)},
+        "fhir:read": {"GET": no_session, "POST": expect(405, anonymous=405)},
+    })
+    # --- FHIR rows: end ----------------------------------------------------------------------------------
     return rows
 
 
@@ -38,4 +48,6 @@ def prepare(world):
             "api_v1:alert": {"alert_id": 1}, "api_v1:alert_acknowledge": {"alert_id": 1},
             "api_v1:course": {"course_id": 1}, "api_v1:course_sessions": {"course_id": 1},
             "api_v1:course_goals": {"course_id": 1}, "api_v1:group": {"group_id": 1}, "api:client_change": {"token_id": client_token.pk},
-            "api:token_change": {"token_id": own_token.pk}}
+            "api:token_change": {"token_id": own_token.pk},
+            # FHIR: any well-formed type and id (every call without a token is refused before the id is read).
+            "fhir:search": {"resource_type": "Patient"}, "fhir:read": {"resource_type": "Patient", "resource_id": "1"}}
