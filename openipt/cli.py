@@ -283,6 +283,8 @@ def cmd_serve(args) -> int:
         web = [
             sys.executable, "-m", "gunicorn", "openipt.wsgi:application", "--bind", bind,
             "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--preload",
+            # No query string in the access log (a search may hold a name); the request id ties it to the app's lines.
+            "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s',
         ]
     background = [] if args.no_background else [[sys.executable, "-m", "openipt.cli", *job] for job in BACKGROUND]
     print(f"OpenIPT ({settings.MODE}) serving on http://{bind}  (Ctrl+C stops it)", flush=True)
