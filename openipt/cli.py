@@ -175,6 +175,27 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_prune(args) -> int:
+    """`openipt prune --days N`: delete operational rows older than N days (openipt/core/prune.py), audited."""
+    _setup_django()
+    from openipt.audit import actions as audit
+    from openipt.audit import registry
+    from openipt.core.prune import MIN_DAYS, prune
+
+    if args.days < MIN_DAYS:
+        print(f"openipt prune: --days must be at least {MIN_DAYS}", file=sys.stderr)
+        return 2
+    counts = prune(args.days, dry_run=args.dry_run)
+    if not args.dry_run:
+        audit.record(registry.PRUNED.code, system_label="openipt prune", details={"days": args.days, "deleted": counts})
+    verb = "would delete" if args.dry_run else "deleted"
+    for name, n in counts.items():
+        print(f"{name}: {verb} {n}")
+    print(f"{sum(counts.values())} rows older than {args.days} days: {verb}"
+          + (" (dry run: nothing changed)" if args.dry_run else ""))
+    return 0
+
+
 def cmd_escalate(rest: list[str]) -> int:
     """`openipt escalate [--every N]`: the escalation job, and an audit checkpoint after each round."""
     if any(a in ("-h", "--help") for a in rest):
@@ -352,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
+    p = sub.add_parser("prune", help="Delete operational rows older than N days: used form keys, finished tasks, "
+                       "expired sessions, API idempotency answers (never clinical records or the audit log)")
+    p.add_argument("--days", type=int, default=30, help="keep rows younger than this many days (default 30)")
+    p.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    p.set_defaults(func=cmd_prune)
     p = sub.add_parser("escalate", help="Escalate unacknowledged alerts and retry e-mails (safe to repeat; --every 60 keeps running)",
                        add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
