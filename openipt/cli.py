@@ -196,6 +196,42 @@ def cmd_prune(args) -> int:
     return 0
 
 
+# Commands `openipt every` may repeat: the safe-to-repeat jobs a scheduler would otherwise run.
+REPEATABLE = ("remind", "prune", "audit")
+
+
+def cmd_every(args) -> int:
+    """`openipt every SECONDS COMMAND ...`: run a safe-to-repeat command now and then every SECONDS, for ever.
+
+    For a container or service with no cron (deploy/compose.yaml). A round that fails is reported and the
+    next one runs as planned; `--rounds N` stops after N rounds.
+    """
+    import time
+
+    if args.seconds < 1:
+        print("openipt every: SECONDS must be a whole number above 0", file=sys.stderr)
+        return 2
+    if not args.rest or args.rest[0] not in REPEATABLE:
+        print(f"openipt every: repeats one of: {', '.join(REPEATABLE)}", file=sys.stderr)
+        return 2
+    done = 0
+    while True:
+        try:
+            code = main(list(args.rest))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except Exception as exc:  # noqa: BLE001 - the next round must still run
+            print(f"openipt every: {' '.join(args.rest)} failed: {exc}", file=sys.stderr, flush=True)
+            code = 1
+        if code:
+            print(f"openipt every: {' '.join(args.rest)} ended with exit {code}; trying again in {args.seconds} s",
+                  file=sys.stderr, flush=True)
+        done += 1
+        if args.rounds and done >= args.rounds:
+            return int(code or 0)
+        time.sleep(args.seconds)
+
+
 def cmd_escalate(rest: list[str]) -> int:
     """`openipt escalate [--every N]`: the escalation job, and an audit checkpoint after each round."""
     if any(a in ("-h", "--help") for a in rest):
@@ -373,6 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
+    p = sub.add_parser("every", help="Run a safe-to-repeat command (remind, prune) every SECONDS, for a service with no cron")
+    p.add_argument("seconds", type=int, metavar="SECONDS")
+    p.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (default: never)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, metavar="COMMAND")
+    p.set_defaults(func=cmd_every)
     p = sub.add_parser("prune", help="Delete operational rows older than N days: used form keys, finished tasks, "
                        "expired sessions, API idempotency answers (never clinical records or the audit log)")
     p.add_argument("--days", type=int, default=30, help="keep rows younger than this many days (default 30)")
