@@ -75,8 +75,8 @@ def test_prune_refuses_to_keep_less_than_a_day(world, capsys):
 def test_every_repeats_a_safe_command_and_refuses_others(world, capsys):
     """`openipt every` (the compose file's scheduler) runs prune as asked, and will not repeat a server."""
     _old_and_new(world)
-    assert main(["every", "1", "--rounds", "1", "prune", "--days", "30"]) == 0
+    assert main(["every", "--rounds", "1", "1", "prune", "--days", "30"]) == 0
     assert Submission.objects.count() == 1
-    assert main(["every", "1", "--rounds", "1", "serve"]) == 2
+    assert main(["every", "--rounds", "1", "1", "serve"]) == 2
     assert main(["every", "0", "prune"]) == 2
     assert "repeats one of: remind, prune, audit" in capsys.readouterr().err
