@@ -108,12 +108,16 @@ def _number(value: float) -> str:
 def render() -> str:
     """The exposition text: the request histogram, then every registered gauge."""
     process = str(os.getpid())
-    lines = ["# HELP openipt_request_seconds Time to answer a request, per route name and method, in this process.",
-             "# TYPE openipt_request_seconds histogram"]
+    lines = [
+        "# HELP openipt_request_seconds Time to answer a request, per route name and method, in this process.",
+        "# TYPE openipt_request_seconds histogram",
+    ]
     for labels, values in sorted(REQUESTS.snapshot().items()):
         base = [*labels, ("process", process)]
         for bound, count in zip((*REQUESTS.buckets, math.inf), values[:-1], strict=True):
-            lines.append(f"openipt_request_seconds_bucket{_labels([*base, ('le', _number(bound))])} {_number(count)}")
+            lines.append(
+                f"openipt_request_seconds_bucket{_labels([*base, ('le', _number(bound))])} {_number(count)}"
+            )
         lines.append(f"openipt_request_seconds_count{_labels(base)} {_number(values[-2])}")
         lines.append(f"openipt_request_seconds_sum{_labels(base)} {_number(values[-1])}")
     errors = 0
@@ -131,8 +135,11 @@ def render() -> str:
             lines += [f"{gauge.name}{_labels(sorted(labels.items()))} {_number(v)}" for labels, v in value]
         else:
             lines.append(f"{gauge.name} {_number(value)}")
-    lines += ["# HELP openipt_metrics_gauge_errors Gauges that could not be read in this scrape.",
-              "# TYPE openipt_metrics_gauge_errors gauge", f"openipt_metrics_gauge_errors {errors}"]
+    lines += [
+        "# HELP openipt_metrics_gauge_errors Gauges that could not be read in this scrape.",
+        "# TYPE openipt_metrics_gauge_errors gauge",
+        f"openipt_metrics_gauge_errors {errors}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -147,7 +154,9 @@ class MetricsMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         route = (match.view_name or "unnamed") if match is not None else "unmatched"
-        method = request.method if request.method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") else "other"
+        method = (
+            request.method if request.method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") else "other"
+        )
         REQUESTS.observe((("method", method), ("route", route[:100])), time.perf_counter() - started)
         return response
 
@@ -180,9 +189,11 @@ def allowed(request: HttpRequest) -> bool:
 
 def _queue_depth() -> GaugeValue:
     counts = {"waiting": 0, "running": 0}
-    for status, n in DBTaskResult.objects.filter(
-        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING)
-    ).values_list("status").annotate(n=Count("id")):
+    for status, n in (
+        DBTaskResult.objects.filter(status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING))
+        .values_list("status")
+        .annotate(n=Count("id"))
+    ):
         counts["waiting" if status == TaskResultStatus.READY else "running"] = n
     return [({"state": state}, float(n)) for state, n in counts.items()]
 
@@ -193,8 +204,13 @@ def _escalation_heartbeat_age() -> GaugeValue:
 
 def register_core_gauges() -> None:
     """The gauges core owns (called from CoreConfig.ready)."""
-    add_gauge("openipt_task_queue_depth", "Tasks in the database queue, waiting (due now or later) or running.",
-              _queue_depth)
-    add_gauge("openipt_escalation_heartbeat_age_seconds",
-              "Seconds since the escalation runner last finished a round (absent if it never has).",
-              _escalation_heartbeat_age)
+    add_gauge(
+        "openipt_task_queue_depth",
+        "Tasks in the database queue, waiting (due now or later) or running.",
+        _queue_depth,
+    )
+    add_gauge(
+        "openipt_escalation_heartbeat_age_seconds",
+        "Seconds since the escalation runner last finished a round (absent if it never has).",
+        _escalation_heartbeat_age,
+    )

@@ -72,16 +72,29 @@ def prune(days: int, *, dry_run: bool = False, now: datetime | None = None) -> d
 
 def _finished_tasks(cutoff: datetime, now: datetime) -> QuerySet[Any]:
     return DBTaskResult.objects.filter(
-        status__in=(TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED), finished_at__lt=cutoff)
+        status__in=(TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED), finished_at__lt=cutoff
+    )
 
 
 def register_core_rows() -> None:
     """The rows core owns (called from CoreConfig.ready)."""
-    register("form submissions", "forms already carried out, kept so a resend lands on the first result",
-             lambda cutoff, now: Submission.objects.filter(created_at__lt=cutoff))
-    register("finished tasks", "background tasks (e-mails among them) that finished, sent or failed",
-             _finished_tasks)
-    register("task request ids", "the request id kept for each queued task, for its log lines",
-             lambda cutoff, now: TaskRequest.objects.filter(created_at__lt=cutoff))
-    register("expired sessions", "sign-in sessions that have ended (whatever their age)",
-             lambda cutoff, now: Session.objects.filter(expire_date__lt=now))
+    register(
+        "form submissions",
+        "forms already carried out, kept so a resend lands on the first result",
+        lambda cutoff, now: Submission.objects.filter(created_at__lt=cutoff),
+    )
+    register(
+        "finished tasks",
+        "background tasks (e-mails among them) that finished, sent or failed",
+        _finished_tasks,
+    )
+    register(
+        "task request ids",
+        "the request id kept for each queued task, for its log lines",
+        lambda cutoff, now: TaskRequest.objects.filter(created_at__lt=cutoff),
+    )
+    register(
+        "expired sessions",
+        "sign-in sessions that have ended (whatever their age)",
+        lambda cutoff, now: Session.objects.filter(expire_date__lt=now),
+    )

@@ -68,7 +68,9 @@ def _escalation() -> Check:
     if age is None:
         return Check("escalation", False, "the escalation runner has not run yet")
     if age > limit:
-        return Check("escalation", False, f"the escalation runner last ran {int(age)} seconds ago (limit {limit})")
+        return Check(
+            "escalation", False, f"the escalation runner last ran {int(age)} seconds ago (limit {limit})"
+        )
     return Check("escalation", True, f"the escalation runner ran {int(age)} seconds ago")
 
 
@@ -76,8 +78,11 @@ def run_checks() -> list[Check]:
     """Every readiness check, in order; later checks are skipped (failed) when the database does not answer."""
     database = _database()
     if not database.ok:
-        return [database, Check("migrations", False, "not checked: no database"),
-                Check("escalation", False, "not checked: no database")]
+        return [
+            database,
+            Check("migrations", False, "not checked: no database"),
+            Check("escalation", False, "not checked: no database"),
+        ]
     return [database, _migrations(), _escalation()]
 
 

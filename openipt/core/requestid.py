@@ -55,8 +55,9 @@ def remember_for_task(sender: Any, task_result: Any, **kwargs: Any) -> None:
     request_id = logs.current()
     if request_id is None or not getattr(sender, "supports_defer", False):
         return
-    TaskRequest.objects.bulk_create([TaskRequest(task_id=str(task_result.id)[:64], request_id=request_id)],
-                                    ignore_conflicts=True)
+    TaskRequest.objects.bulk_create(
+        [TaskRequest(task_id=str(task_result.id)[:64], request_id=request_id)], ignore_conflicts=True
+    )
 
 
 _task_tokens: dict[str, contextvars.Token[str | None]] = {}

@@ -23,8 +23,8 @@ class SafetyConfig(AppConfig):
         )
         from openipt.core.metrics import add_gauge
         from openipt.safety import actions  # noqa: F401 - registers the audit event types
-        from openipt.safety.queries.metrics import email_lag_seconds, escalation_lag_seconds
         from openipt.safety.api import open_alert_counts_by_staff
+        from openipt.safety.queries.metrics import email_lag_seconds, escalation_lag_seconds
         from openipt.safety.queries.panels import (
             client_banner,
             client_panel_context,

@@ -21,7 +21,8 @@ from openipt.cli import build_parser
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SETTINGS_TEXT = "\n".join(
     (Path(__file__).resolve().parents[2] / "openipt" / name).read_text(encoding="utf-8")
-    for name in ("settings.py", "core/config.py", "audit/keys.py", "cli.py"))
+    for name in ("settings.py", "core/config.py", "audit/keys.py", "cli.py")
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +97,11 @@ def test_only_the_proxy_is_trusted_and_it_reaches_every_app_server(compose):
     assert ipaddress.ip_address(proxy_ip) in subnet
     caddy = (DEPLOY / "caddy" / "Caddyfile").read_text(encoding="utf-8")
     targets = re.search(r"reverse_proxy ([^{]+)\{", caddy).group(1).split()
-    apps = {f"{name}:{s['command'][s['command'].index('--port') + 1]}"
-            for name, s in _openipt_services(compose).items() if s["command"][1] == "serve"}
+    apps = {
+        f"{name}:{s['command'][s['command'].index('--port') + 1]}"
+        for name, s in _openipt_services(compose).items()
+        if s["command"][1] == "serve"
+    }
     assert set(targets) == apps
     mount = services["proxy"]["volumes"][0].split(":")[0]
     assert (DEPLOY / mount).resolve() == (DEPLOY / "caddy" / "Caddyfile").resolve()
@@ -141,8 +145,14 @@ def _unit(path: Path) -> configparser.ConfigParser:
 def test_the_systemd_units_run_real_commands_and_each_timer_has_its_service():
     units = sorted((DEPLOY / "systemd").iterdir())
     services = [p for p in units if p.suffix == ".service"]
-    assert {p.name for p in services} >= {"openipt-web@.service", "openipt-migrate.service", "openipt-worker.service",
-                                         "openipt-escalation.service", "openipt-remind.service", "openipt-prune.service"}
+    assert {p.name for p in services} >= {
+        "openipt-web@.service",
+        "openipt-migrate.service",
+        "openipt-worker.service",
+        "openipt-escalation.service",
+        "openipt-remind.service",
+        "openipt-prune.service",
+    }
     for path in services:
         command = shlex.split(_unit(path)["Service"]["ExecStart"].replace("%i", "8001"))
         try:

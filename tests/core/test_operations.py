@@ -64,10 +64,16 @@ def test_readyz_fails_until_the_escalation_runner_has_run_and_again_when_it_stop
 def test_readyz_fails_while_a_migration_is_not_applied(client):
     heartbeat.beat(heartbeat.ESCALATION)
     with connection.cursor() as cursor:  # rolled back with the test
-        cursor.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s", ["core", "0002_heartbeat_taskrequest"])
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app = %s AND name = %s",
+            ["core", "0002_heartbeat_taskrequest"],
+        )
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["migrations"] == {"ok": False, "detail": "1 migrations are not applied yet"}
+    assert response.json()["checks"]["migrations"] == {
+        "ok": False,
+        "detail": "1 migrations are not applied yet",
+    }
 
 
 @pytest.mark.django_db
@@ -97,7 +103,9 @@ def test_every_response_carries_a_request_id(client):
 
 
 def test_json_log_lines_carry_the_request_id_and_extra_fields():
-    record = logging.LogRecord("openipt.safety", logging.WARNING, __file__, 1, "alert %s: e-mail failed", (42,), None)
+    record = logging.LogRecord(
+        "openipt.safety", logging.WARNING, __file__, 1, "alert %s: e-mail failed", (42,), None
+    )
     record.attempt = 3
     with logs.bound("req-abc"):
         assert logs.RequestIdFilter().filter(record)
@@ -146,7 +154,9 @@ def test_metrics_need_the_token_or_an_allowed_address(client):
         assert client.get("/metrics", REMOTE_ADDR="10.9.3.4").status_code == 200
         assert client.get("/metrics", REMOTE_ADDR="10.8.3.4").status_code == 403
         # a forwarded header is never believed for metrics
-        assert client.get("/metrics", REMOTE_ADDR="10.8.3.4", HTTP_X_FORWARDED_FOR="10.9.3.4").status_code == 403
+        assert (
+            client.get("/metrics", REMOTE_ADDR="10.8.3.4", HTTP_X_FORWARDED_FOR="10.9.3.4").status_code == 403
+        )
     with override_settings(METRICS_TOKEN="", METRICS_ALLOWED_IPS=[]):
         assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404
 
@@ -158,14 +168,18 @@ def test_metrics_show_latency_per_route_queue_depth_and_escalation_lag(client, w
 
     metrics.REQUESTS.clear()
     client.get("/healthz")
-    client.get(f"/clients/{world.clients['mine'].pk}/")  # anonymous: sent to sign in, counted under its route name
+    client.get(
+        f"/clients/{world.clients['mine'].pk}/"
+    )  # anonymous: sent to sign in, counted under its route name
     [alert] = api.raise_for_text(client=world.clients["mine"], text=WORRYING, source="practice.log")
     type(alert).objects.filter(pk=alert.pk).update(next_escalation_at=timezone.now() - timedelta(seconds=90))
     heartbeat.beat(heartbeat.ESCALATION, timezone.now() - timedelta(seconds=30))
     text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
     assert re.search(r'openipt_request_seconds_count\{method="GET",route="healthz",process="\d+"\} 1\n', text)
-    assert re.search(r'openipt_request_seconds_bucket\{method="GET",route="clients:detail",process="\d+",le="\+Inf"\} 1',
-                     text)
+    assert re.search(
+        r'openipt_request_seconds_bucket\{method="GET",route="clients:detail",process="\d+",le="\+Inf"\} 1',
+        text,
+    )
     assert 'openipt_task_queue_depth{state="waiting"} 0' in text
     lag = float(re.search(r"^openipt_alert_escalation_lag_seconds (\S+)$", text, re.M).group(1))
     assert 89 <= lag < 150

@@ -26,23 +26,45 @@ def _old_and_new(world):
     old, new = now - timedelta(days=40), now - timedelta(hours=1)
     token, _secret = personal(world.m["therapist"])
     for when, key in ((old, "old"), (new, "new")):
-        Submission.objects.filter(pk=Submission.objects.create(user_id=1, key=key, redirect_to="/").pk).update(
-            created_at=when)
-        TaskRequest.objects.filter(pk=TaskRequest.objects.create(task_id=key, request_id="r").pk).update(created_at=when)
-        DBTaskResult.objects.create(status="SUCCESSFUL", args_kwargs={}, task_path="x.y", backend_name="default",
-                                    run_after=when, finished_at=when)
-        IdempotentRequest.objects.create(token=token, key=key, fingerprint="f", status=200, body={}, created_at=when)
+        Submission.objects.filter(
+            pk=Submission.objects.create(user_id=1, key=key, redirect_to="/").pk
+        ).update(created_at=when)
+        TaskRequest.objects.filter(pk=TaskRequest.objects.create(task_id=key, request_id="r").pk).update(
+            created_at=when
+        )
+        DBTaskResult.objects.create(
+            status="SUCCESSFUL",
+            args_kwargs={},
+            task_path="x.y",
+            backend_name="default",
+            run_after=when,
+            finished_at=when,
+        )
+        IdempotentRequest.objects.create(
+            token=token, key=key, fingerprint="f", status=200, body={}, created_at=when
+        )
         RateWindow.objects.create(token=token, minute=when, calls=1)
-        Session.objects.create(session_key=f"s-{key}" + "x" * 20, session_data="",
-                               expire_date=now - timedelta(minutes=5) if key == "old" else now + timedelta(hours=1))
-    DBTaskResult.objects.create(status="READY", args_kwargs={}, task_path="x.y", backend_name="default", run_after=old)
+        Session.objects.create(
+            session_key=f"s-{key}" + "x" * 20,
+            session_data="",
+            expire_date=now - timedelta(minutes=5) if key == "old" else now + timedelta(hours=1),
+        )
+    DBTaskResult.objects.create(
+        status="READY", args_kwargs={}, task_path="x.y", backend_name="default", run_after=old
+    )
 
 
 def test_a_dry_run_counts_and_changes_nothing(world):
     _old_and_new(world)
     counts = prune(30, dry_run=True)
-    assert counts == {"api idempotency answers": 1, "api rate windows": 1, "expired sessions": 1,
-                      "finished tasks": 1, "form submissions": 1, "task request ids": 1}
+    assert counts == {
+        "api idempotency answers": 1,
+        "api rate windows": 1,
+        "expired sessions": 1,
+        "finished tasks": 1,
+        "form submissions": 1,
+        "task request ids": 1,
+    }
     assert Submission.objects.count() == 2 and DBTaskResult.objects.count() == 3
 
 

@@ -4,26 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('beat_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("beat_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='TaskRequest',
+            name="TaskRequest",
             fields=[
-                ('task_id', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('request_id', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("task_id", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("request_id", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
         ),
     ]

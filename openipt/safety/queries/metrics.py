@@ -16,7 +16,8 @@ def escalation_lag_seconds() -> float:
     """
     now = timezone.now()
     oldest = Alert.objects.filter(status__in=UNACKNOWLEDGED, next_escalation_at__lte=now).aggregate(
-        m=Min("next_escalation_at"))["m"]
+        m=Min("next_escalation_at")
+    )["m"]
     return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
 
 
@@ -24,5 +25,6 @@ def email_lag_seconds() -> float:
     """Seconds since the oldest alert e-mail waiting to be sent (or retried) was due (0 when none waits)."""
     now = timezone.now()
     oldest = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).aggregate(
-        m=Min("next_attempt_at"))["m"]
+        m=Min("next_attempt_at")
+    )["m"]
     return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
