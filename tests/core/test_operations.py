@@ -118,10 +118,12 @@ def test_json_log_lines_carry_the_request_id_and_extra_fields():
     assert outside.request_id == "-"
 
 
-@pytest.mark.django_db
 @override_settings(TASKS=DB_BACKEND)
-def test_a_task_queued_in_a_request_runs_in_the_worker_under_that_request_id(caplog):
-    """The worker's log lines for a task carry the id of the request that queued it."""
+def test_a_task_queued_in_a_request_runs_in_the_worker_under_that_request_id(transactional_db):
+    """The worker's log lines for a task carry the id of the request that queued it.
+
+    transactional_db (tests/conftest.py): the real worker closes and reopens its database connection.
+    """
     with logs.bound("req-queued-it"):
         result = safety_tasks.run_safety_jobs.enqueue()
     assert TaskRequest.objects.get(task_id=str(result.id)).request_id == "req-queued-it"
