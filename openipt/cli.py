@@ -175,6 +175,63 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_prune(args) -> int:
+    """`openipt prune --days N`: delete operational rows older than N days (openipt/core/prune.py), audited."""
+    _setup_django()
+    from openipt.audit import actions as audit
+    from openipt.audit import registry
+    from openipt.core.prune import MIN_DAYS, prune
+
+    if args.days < MIN_DAYS:
+        print(f"openipt prune: --days must be at least {MIN_DAYS}", file=sys.stderr)
+        return 2
+    counts = prune(args.days, dry_run=args.dry_run)
+    if not args.dry_run:
+        audit.record(registry.PRUNED.code, system_label="openipt prune", details={"days": args.days, "deleted": counts})
+    verb = "would delete" if args.dry_run else "deleted"
+    for name, n in counts.items():
+        print(f"{name}: {verb} {n}")
+    print(f"{sum(counts.values())} rows older than {args.days} days: {verb}"
+          + (" (dry run: nothing changed)" if args.dry_run else ""))
+    return 0
+
+
+# Commands `openipt every` may repeat: the safe-to-repeat jobs a scheduler would otherwise run.
+REPEATABLE = ("remind", "prune", "audit")
+
+
+def cmd_every(args) -> int:
+    """`openipt every SECONDS COMMAND ...`: run a safe-to-repeat command now and then every SECONDS, for ever.
+
+    For a container or service with no cron (deploy/compose.yaml). A round that fails is reported and the
+    next one runs as planned; `--rounds N` stops after N rounds.
+    """
+    import time
+
+    if args.seconds < 1:
+        print("openipt every: SECONDS must be a whole number above 0", file=sys.stderr)
+        return 2
+    if not args.rest or args.rest[0] not in REPEATABLE:
+        print(f"openipt every: repeats one of: {', '.join(REPEATABLE)}", file=sys.stderr)
+        return 2
+    done = 0
+    while True:
+        try:
+            code = main(list(args.rest))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except Exception as exc:  # noqa: BLE001 - the next round must still run
+            print(f"openipt every: {' '.join(args.rest)} failed: {exc}", file=sys.stderr, flush=True)
+            code = 1
+        if code:
+            print(f"openipt every: {' '.join(args.rest)} ended with exit {code}; trying again in {args.seconds} s",
+                  file=sys.stderr, flush=True)
+        done += 1
+        if args.rounds and done >= args.rounds:
+            return int(code or 0)
+        time.sleep(args.seconds)
+
+
 def cmd_escalate(rest: list[str]) -> int:
     """`openipt escalate [--every N]`: the escalation job, and an audit checkpoint after each round."""
     if any(a in ("-h", "--help") for a in rest):
@@ -283,6 +340,8 @@ def cmd_serve(args) -> int:
         web = [
             sys.executable, "-m", "gunicorn", "openipt.wsgi:application", "--bind", bind,
             "--workers", str(args.workers), "--threads", "4", "--access-logfile", "-", "--preload",
+            # No query string in the access log (a search may hold a name); the request id ties it to the app's lines.
+            "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s',
         ]
     background = [] if args.no_background else [[sys.executable, "-m", "openipt.cli", *job] for job in BACKGROUND]
     print(f"OpenIPT ({settings.MODE}) serving on http://{bind}  (Ctrl+C stops it)", flush=True)
@@ -350,6 +409,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
+    p = sub.add_parser("every", help="Run a safe-to-repeat command (remind, prune) every SECONDS, for a service with no cron")
+    p.add_argument("seconds", type=int, metavar="SECONDS")
+    p.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (default: never)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, metavar="COMMAND")
+    p.set_defaults(func=cmd_every)
+    p = sub.add_parser("prune", help="Delete operational rows older than N days: used form keys, finished tasks, "
+                       "expired sessions, API idempotency answers (never clinical records or the audit log)")
+    p.add_argument("--days", type=int, default=30, help="keep rows younger than this many days (default 30)")
+    p.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    p.set_defaults(func=cmd_prune)
     p = sub.add_parser("escalate", help="Escalate unacknowledged alerts and retry e-mails (safe to repeat; --every 60 keeps running)",
                        add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

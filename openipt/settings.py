@@ -38,6 +38,12 @@ try:
     SESSION_IDLE_MINUTES = cfg.env_int(ENV, "OPENIPT_SESSION_IDLE_MINUTES", 30, minimum=1)
     # The HTTPS proxies in front of OpenIPT; only they may say who the client is (X-Forwarded-For).
     TRUSTED_PROXIES = cfg.parse_trusted_proxies(ENV.get("OPENIPT_TRUSTED_PROXIES"))
+    # /metrics (docs/operations/production.md): a bearer token, or scrapers' own addresses; neither: switched off.
+    METRICS_TOKEN = ENV.get("OPENIPT_METRICS_TOKEN", "").strip()
+    METRICS_ALLOWED_IPS = cfg.parse_trusted_proxies(ENV.get("OPENIPT_METRICS_ALLOWED_IPS"), "OPENIPT_METRICS_ALLOWED_IPS")
+    # /readyz fails when the escalation runner has not finished a round for this long.
+    ESCALATION_STALE_SECONDS = cfg.env_int(ENV, "OPENIPT_ESCALATION_STALE_SECONDS", 300, minimum=60)
+    LOG_FORMAT = cfg.read_choice(ENV, "OPENIPT_LOG_FORMAT", ("json", "plain"), "json" if MODE == "production" else "plain")
     if MODE == "production":
         _problems = cfg.production_problems(
             debug=DEBUG,
@@ -126,6 +132,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "openipt.core.requestid.RequestIdMiddleware",
+    "openipt.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openipt.core.middleware.CleanInputMiddleware",
@@ -271,8 +279,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One JSON object per line (production's default) or plain text; both carry the request id.
+    "filters": {"request_id": {"()": "openipt.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "openipt.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "openipt": {"level": "INFO" if MODE != "test" else "WARNING"},

@@ -42,3 +42,7 @@ AUDIT_KEY_FILE.write_text(json.dumps({
     "keys": [{"id": TEST_AUDIT_KEY_ID, "key": base64.b64encode(TEST_AUDIT_KEY).decode(), "created": "2026-01-01T00:00:00+00:00"}],
 }), encoding="utf-8")
 os.chmod(AUDIT_KEY_FILE, 0o600)
+
+# /metrics is on in tests (a token), so the permission matrix and the fuzz test reach its checks; no test
+# client sends this token except the tests of metrics themselves.
+METRICS_TOKEN = "test-metrics-token-" + "m" * 20

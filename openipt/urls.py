@@ -11,6 +11,8 @@ from openipt.practice import urls as practice_urls
 urlpatterns = [
     path("", core_views.home_view, name="home"),
     path("healthz", core_views.healthz_view, name="healthz"),
+    path("readyz", core_views.readyz_view, name="readyz"),
+    path("metrics", core_views.metrics_view, name="metrics"),
     path("nav/count/<str:url_name>/", core_views.nav_count_view, name="nav_count"),
     path("account/", include("openipt.accounts.urls")),
     path("clients/", include("openipt.clients.urls")),

@@ -60,6 +60,10 @@ def _kwargs(world, name):
 MATRIX = {
     "home": {"GET": expect(302)},
     "healthz": {"GET": expect(200, anonymous=200)},
+    # No sign-in involved: the escalation runner's heartbeat is fresh in the world (build_world), so ready.
+    "readyz": {"GET": expect(200, anonymous=200)},
+    # A bearer token or an allowed address, never a session: refused to every person (tests/core/test_operations.py).
+    "metrics": {"GET": expect(403, anonymous=403)},
     "nav_count": {"GET": expect(200, client=404, anonymous=401)},
     "accounts:login": {"GET": expect(302, anonymous=200)},
     "accounts:logout": {"GET": expect(405, anonymous=405), "POST": expect(LOGIN)},
@@ -170,9 +174,11 @@ def _signed_in_sessions(world) -> dict[str, str]:
 def build_world():
     """Two organisations with one person per role, an open invitation, and every app's objects (PREPARERS)."""
     from openipt.accounts import actions
+    from openipt.core import heartbeat
     from tests.support.people import actor, make_world
 
     world = make_world()
+    heartbeat.beat(heartbeat.ESCALATION)  # the escalation runner is running, so /readyz answers 200
     world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test",
                                       role="therapist").invitation
     world.matrix_kwargs = {}

@@ -24,7 +24,7 @@ SESSION_KEY = "acting_membership_id"
 LAST_SEEN_KEY = "last_seen"
 # The REST API reads no session (tokens only), so a browser session is neither resolved nor kept alive by it.
 EXEMPT_PREFIXES = ("/static/", "/account/login", "/account/logout", "/account/password-reset", "/invite/", "/healthz",
-                   "/api/v1/")
+                   "/readyz", "/metrics", "/api/v1/")
 MFA_PREFIX = "/account/mfa"
 
 

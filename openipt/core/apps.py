@@ -13,6 +13,13 @@ class CoreConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import NavItem, Setting, add_nav, add_setting
+        from openipt.core.metrics import register_core_gauges
+        from openipt.core.prune import register_core_rows
+        from openipt.core.requestid import connect_task_signals
+
+        connect_task_signals()
+        register_core_gauges()
+        register_core_rows()
 
         staff = ("admin", "supervisor", "therapist", "facilitator")
         add_nav(NavItem(_("Caseload"), "clients:caseload", staff, order=10, namespace="clients"))

@@ -64,6 +64,14 @@ def env_int(env: dict[str, str], key: str, default: int, *, minimum: int = 0) ->
     return value
 
 
+def read_choice(env: dict[str, str], key: str, choices: tuple[str, ...], default: str) -> str:
+    """Return one of `choices` from the variable `key`, or `default` when it is unset or empty."""
+    value = env.get(key, "").strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def read_mode(env: dict[str, str]) -> str:
     """Return the run mode: development, production or test."""
     mode = env.get("OPENIPT_MODE", "development").strip().lower() or "development"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 
+from openipt.core import metrics, readiness
 from openipt.core.extensions import NAV
 
 
@@ -40,13 +40,31 @@ def nav_count_view(request: HttpRequest, url_name: str) -> HttpResponse:
 
 
 def healthz_view(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database is reachable (for monitoring)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - report, never raise, from a health check
-        return JsonResponse({"status": "database unavailable"}, status=503)
+    """Liveness: answer 200 while this process can answer at all. Touches no database (see /readyz)."""
     return JsonResponse({"status": "ok"})
+
+
+def readyz_view(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when this server should be sent requests, 503 (with the failing checks named) when not.
+
+    Checks the database answers, every migration this code knows is applied, and the escalation runner
+    finished a round within `settings.ESCALATION_STALE_SECONDS` (when it has stopped, risk alerts are not
+    passed on, HAZ-006). The body names checks only: no clinical data, no configuration values.
+    """
+    checks = readiness.run_checks()
+    ready = all(check.ok for check in checks)
+    body = {"status": "ok" if ready else "not ready",
+            "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks}}
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """The Prometheus metrics (openipt/core/metrics.py), for a scraper with the token or from an allowed address."""
+    if not metrics.enabled():
+        raise Http404
+    if not metrics.allowed(request):
+        return JsonResponse({"error": "a metrics token or an allowed address is needed"}, status=403)
+    return HttpResponse(metrics.render(), content_type=metrics.CONTENT_TYPE)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

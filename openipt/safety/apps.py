@@ -21,8 +21,10 @@ class SafetyConfig(AppConfig):
             add_panel,
             add_setting,
         )
+        from openipt.core.metrics import add_gauge
         from openipt.safety import actions  # noqa: F401 - registers the audit event types
         from openipt.safety.api import open_alert_counts_by_staff
+        from openipt.safety.queries.metrics import email_lag_seconds, escalation_lag_seconds
         from openipt.safety.queries.panels import (
             client_banner,
             client_panel_context,
@@ -49,3 +51,9 @@ class SafetyConfig(AppConfig):
         add_panel("portal", ClientPanel("safety", "safety/_portal_panel.html", portal_panel_context, order=5))
         add_panel("portal_help", ClientPanel("safety-help", "safety/_portal_help.html", portal_help_context, order=1))
         register_dashboard_source("alert_counts", open_alert_counts_by_staff)
+        add_gauge("openipt_alert_escalation_lag_seconds",
+                  "Seconds since the most overdue escalation step of an unacknowledged alert fell due (0: none overdue).",
+                  escalation_lag_seconds)
+        add_gauge("openipt_alert_email_lag_seconds",
+                  "Seconds since the oldest alert e-mail waiting to be sent or retried fell due (0: none waiting).",
+                  email_lag_seconds)

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from openipt.core import heartbeat, logs
 from openipt.safety import notify
 
 
@@ -37,7 +38,10 @@ class Command(BaseCommand):
         if every < 0:
             raise CommandError("--every must be a number of seconds above 0")
         while True:
-            result = notify.run_due(now)
+            with logs.bound(None):  # one id per round, carried into its log lines and any task it queues
+                result = notify.run_due(now)
+            # Readiness (/readyz) fails when no runner has finished a round for a while.
+            heartbeat.beat(heartbeat.ESCALATION)
             if result.get("busy"):
                 self.stdout.write("another server is running the escalation job right now; nothing to do this round")
             else:
