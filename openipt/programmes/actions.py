@@ -41,8 +41,12 @@ class SettingsInput:
 
 
 RANGES = {
-    "min_sessions": (1, 16), "suppress_below": (1, 20), "attendance_target": (0, 100), "fidelity_target": (0, 100),
-    "checks_missed_target": (0, 100), "ack_minutes_target": (1, 10080),
+    "min_sessions": (1, 16),
+    "suppress_below": (1, 20),
+    "attendance_target": (0, 100),
+    "fidelity_target": (0, 100),
+    "checks_missed_target": (0, 100),
+    "ack_minutes_target": (1, 10080),
 }
 
 
@@ -55,19 +59,30 @@ def save_settings(actor: Actor, data: SettingsInput, *, expected_version: int) -
     for name, (low, high) in RANGES.items():
         value = getattr(data, name)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ActionError(_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high},
-                              field=name)
+            raise ActionError(
+                _("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}, field=name
+            )
     if data.dhis2_mapping.strip() or data.dhis2_org_unit.strip() or data.dhis2_data_set.strip():
         try:
-            parse_mapping(data.dhis2_mapping, org_unit=data.dhis2_org_unit or "-", data_set=data.dhis2_data_set,
-                          complete=False)
+            parse_mapping(
+                data.dhis2_mapping,
+                org_unit=data.dhis2_org_unit or "-",
+                data_set=data.dhis2_data_set,
+                complete=False,
+            )
         except MappingError as error:
             raise ActionError(str(error), field="dhis2_mapping") from error
     settings, _created = ProgrammeSettings.objects.select_for_update().get_or_create(
-        organisation_id=actor.organisation_id)
+        organisation_id=actor.organisation_id
+    )
     if settings.version != expected_version:
-        raise ConflictError(_("Someone else changed these settings while you were editing. Their values are shown; "
-                              "check and save again."), current=settings)
+        raise ConflictError(
+            _(
+                "Someone else changed these settings while you were editing. Their values are shown; "
+                "check and save again."
+            ),
+            current=settings,
+        )
     for name in (*RANGES, "dhis2_org_unit", "dhis2_data_set", "dhis2_mapping"):
         value = getattr(data, name)
         setattr(settings, name, value.strip() if isinstance(value, str) else value)
@@ -75,8 +90,12 @@ def save_settings(actor: Actor, data: SettingsInput, *, expected_version: int) -
     settings.updated_at = timezone.now()
     settings.updated_by = actor.membership
     settings.save()
-    audit.record(SETTINGS_CHANGED.code, actor=actor, obj=settings,
-                 details={name: getattr(data, name) for name in RANGES} | {"dhis2_org_unit": settings.dhis2_org_unit})
+    audit.record(
+        SETTINGS_CHANGED.code,
+        actor=actor,
+        obj=settings,
+        details={name: getattr(data, name) for name in RANGES} | {"dhis2_org_unit": settings.dhis2_org_unit},
+    )
     return settings
 
 
@@ -84,5 +103,7 @@ def save_settings(actor: Actor, data: SettingsInput, *, expected_version: int) -
 def record_export(actor: Actor, *, kind: str, period: str, filters: dict[str, object]) -> None:
     """Record that a monthly report (CSV or DHIS2) was made, before it is sent."""
     if not access.can_export(actor):
-        raise ActionError(_("Only a programme manager or an admin can take these reports."), code=ErrorCode.FORBIDDEN)
+        raise ActionError(
+            _("Only a programme manager or an admin can take these reports."), code=ErrorCode.FORBIDDEN
+        )
     audit.record(EXPORTED.code, actor=actor, details={"kind": kind, "period": period, **filters})

@@ -13,8 +13,23 @@ class ProgrammesConfig(AppConfig):
         from openipt.core.extensions import NavItem, Setting, add_nav, add_setting
         from openipt.programmes import actions  # noqa: F401 - audit event types
 
-        add_nav(NavItem(_("Programme"), "programmes:dashboard", ("manager", "admin", "supervisor"), order=80,
-                        namespace="programmes"))
-        add_setting(Setting(_("Programme: indicators, targets and DHIS2 codes"), "programmes:settings",
-                            _("The minimum number of sessions, small-number hiding, quality targets, and the "
-                              "codes the monthly DHIS2 report uses."), order=70))
+        add_nav(
+            NavItem(
+                _("Programme"),
+                "programmes:dashboard",
+                ("manager", "admin", "supervisor"),
+                order=80,
+                namespace="programmes",
+            )
+        )
+        add_setting(
+            Setting(
+                _("Programme: indicators, targets and DHIS2 codes"),
+                "programmes:settings",
+                _(
+                    "The minimum number of sessions, small-number hiding, quality targets, and the "
+                    "codes the monthly DHIS2 report uses."
+                ),
+                order=70,
+            )
+        )

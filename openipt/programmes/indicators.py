@@ -37,74 +37,196 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("screened", "Screened", "cascade",
-              "People with a pre-group meeting held in the period", "", "", "count",
-              "Counted once per person, however many pre-group meetings they had.", "OpenIPT definition"),
-    Indicator("eligible", "Eligible", "cascade",
-              "Screened people who were invited to join a group (whether they said yes, no or are still deciding)",
-              "Screened", "screened", "count",
-              "People referred for urgent help or not invited for another reason are not eligible; a meeting "
-              "with no outcome yet is not counted as eligible.", "OpenIPT definition; exclusion rule from SAATHI-2"),
-    Indicator("enrolled", "Enrolled", "cascade",
-              "Members who joined a group in the period", "", "", "count",
-              "The intention-to-treat denominator: everyone enrolled stays in it, including those who left.",
-              "OpenIPT definition (intention to treat)"),
-    Indicator("attended_min", "Attended the minimum", "cascade",
-              "Enrolled members who came to at least the programme's minimum number of group sessions",
-              "Enrolled", "enrolled", "count",
-              "The minimum is a programme setting; the default, 2, is the NHS Talking Therapies rule for a "
-              "finished course of treatment.", "NHS Talking Therapies manual"),
-    Indicator("completed", "Completed", "cascade",
-              "Enrolled members whose place in the group is marked finished",
-              "Enrolled", "enrolled", "count",
-              "Members who left the group, and members still in it, are not completed.", "OpenIPT definition"),
-    Indicator("reliable_improvement", "Reliable improvement", "cascade",
-              "Enrolled members whose PHQ-9 fell by 6 points or more from their first to their latest score",
-              "Enrolled", "enrolled", "count",
-              "Members with fewer than 2 scored sessions count as not improved (intention to treat).",
-              "NHS Talking Therapies (PHQ-9 reliable change 6 points); Jacobson & Truax 1991"),
-    Indicator("case_at_start", "A case at the start, or not known", "cascade",
-              "Enrolled members whose first PHQ-9 was 10 or more, or who have no PHQ-9 score",
-              "Enrolled", "enrolled", "count",
-              "The denominator of response and remission: only those who were a case at the start can respond "
-              "or remit; members with no score stay in it (intention to treat).", "NCQA HEDIS; NHS Talking Therapies"),
-    Indicator("response", "Response", "cascade",
-              "Members in the row above whose PHQ-9 fell by half or more from their first score",
-              "A case at the start, or not known", "case_at_start", "count",
-              "Members with fewer than 2 scored sessions count as not responding.", "NCQA HEDIS"),
-    Indicator("remission", "Remission", "cascade",
-              "Members in the row above whose latest PHQ-9 is under 5",
-              "A case at the start, or not known", "case_at_start", "count",
-              "Members with fewer than 2 scored sessions count as not in remission.", "NCQA HEDIS"),
-    Indicator("attendance_marks", "Places at held sessions", "quality",
-              "Attendance marks at group sessions held in the period (one per member per session)",
-              "", "", "count", "A member not marked at a held session is not counted.", "OpenIPT definition"),
-    Indicator("attendance_present", "Came to the session", "quality",
-              "Attendance marks that say the member came",
-              "Places at held sessions", "attendance_marks", "count",
-              "Shown per session number on the dashboard as well.", "OpenIPT definition"),
-    Indicator("checks_missed", "Questionnaires missed", "quality",
-              "Members who came to a held session but have no quick check (PHQ-2 with item 9) for it",
-              "Came to the session", "attendance_present", "count",
-              "Each session's quick check asks PHQ-9 item 9, so a missed one is a missed safety question too.",
-              "OpenIPT definition; PHQ-2 (Kroenke, Spitzer & Williams 2003)"),
-    Indicator("alerts", "Risk alerts", "quality",
-              "Risk alerts raised in the period about members of the groups counted", "", "", "count",
-              "Alerts about a member before they joined or after they left are counted too.", "OpenIPT definition"),
-    Indicator("alerts_breached", "Alerts escalated", "quality",
-              "Risk alerts that were not acknowledged in time, so their escalation went past the first step",
-              "Risk alerts", "alerts", "count",
-              "The steps and times are the organisation's escalation policy (safety settings).", "OpenIPT definition"),
-    Indicator("ack_minutes", "Minutes to acknowledge an alert (median)", "quality",
-              "The median time from a risk alert being raised to its acknowledgement", "", "", "median",
-              "Alerts not yet acknowledged are left out of the median and counted as escalated when late.",
-              "OpenIPT definition"),
-    Indicator("fidelity_ratings", "Fidelity ratings", "quality",
-              "Supervisors' fidelity ratings of group sessions in the period (current versions only)",
-              "", "", "count", "", "OpenIPT definition"),
-    Indicator("fidelity_mean", "Fidelity score (mean %)", "quality",
-              "The mean score of those ratings, in per cent of the applicable checklist items",
-              "", "", "mean", "", "OpenIPT fidelity checklists (docs/clinical/sources.md)"),
+    Indicator(
+        "screened",
+        "Screened",
+        "cascade",
+        "People with a pre-group meeting held in the period",
+        "",
+        "",
+        "count",
+        "Counted once per person, however many pre-group meetings they had.",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "eligible",
+        "Eligible",
+        "cascade",
+        "Screened people who were invited to join a group (whether they said yes, no or are still deciding)",
+        "Screened",
+        "screened",
+        "count",
+        "People referred for urgent help or not invited for another reason are not eligible; a meeting "
+        "with no outcome yet is not counted as eligible.",
+        "OpenIPT definition; exclusion rule from SAATHI-2",
+    ),
+    Indicator(
+        "enrolled",
+        "Enrolled",
+        "cascade",
+        "Members who joined a group in the period",
+        "",
+        "",
+        "count",
+        "The intention-to-treat denominator: everyone enrolled stays in it, including those who left.",
+        "OpenIPT definition (intention to treat)",
+    ),
+    Indicator(
+        "attended_min",
+        "Attended the minimum",
+        "cascade",
+        "Enrolled members who came to at least the programme's minimum number of group sessions",
+        "Enrolled",
+        "enrolled",
+        "count",
+        "The minimum is a programme setting; the default, 2, is the NHS Talking Therapies rule for a "
+        "finished course of treatment.",
+        "NHS Talking Therapies manual",
+    ),
+    Indicator(
+        "completed",
+        "Completed",
+        "cascade",
+        "Enrolled members whose place in the group is marked finished",
+        "Enrolled",
+        "enrolled",
+        "count",
+        "Members who left the group, and members still in it, are not completed.",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "reliable_improvement",
+        "Reliable improvement",
+        "cascade",
+        "Enrolled members whose PHQ-9 fell by 6 points or more from their first to their latest score",
+        "Enrolled",
+        "enrolled",
+        "count",
+        "Members with fewer than 2 scored sessions count as not improved (intention to treat).",
+        "NHS Talking Therapies (PHQ-9 reliable change 6 points); Jacobson & Truax 1991",
+    ),
+    Indicator(
+        "case_at_start",
+        "A case at the start, or not known",
+        "cascade",
+        "Enrolled members whose first PHQ-9 was 10 or more, or who have no PHQ-9 score",
+        "Enrolled",
+        "enrolled",
+        "count",
+        "The denominator of response and remission: only those who were a case at the start can respond "
+        "or remit; members with no score stay in it (intention to treat).",
+        "NCQA HEDIS; NHS Talking Therapies",
+    ),
+    Indicator(
+        "response",
+        "Response",
+        "cascade",
+        "Members in the row above whose PHQ-9 fell by half or more from their first score",
+        "A case at the start, or not known",
+        "case_at_start",
+        "count",
+        "Members with fewer than 2 scored sessions count as not responding.",
+        "NCQA HEDIS",
+    ),
+    Indicator(
+        "remission",
+        "Remission",
+        "cascade",
+        "Members in the row above whose latest PHQ-9 is under 5",
+        "A case at the start, or not known",
+        "case_at_start",
+        "count",
+        "Members with fewer than 2 scored sessions count as not in remission.",
+        "NCQA HEDIS",
+    ),
+    Indicator(
+        "attendance_marks",
+        "Places at held sessions",
+        "quality",
+        "Attendance marks at group sessions held in the period (one per member per session)",
+        "",
+        "",
+        "count",
+        "A member not marked at a held session is not counted.",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "attendance_present",
+        "Came to the session",
+        "quality",
+        "Attendance marks that say the member came",
+        "Places at held sessions",
+        "attendance_marks",
+        "count",
+        "Shown per session number on the dashboard as well.",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "checks_missed",
+        "Questionnaires missed",
+        "quality",
+        "Members who came to a held session but have no quick check (PHQ-2 with item 9) for it",
+        "Came to the session",
+        "attendance_present",
+        "count",
+        "Each session's quick check asks PHQ-9 item 9, so a missed one is a missed safety question too.",
+        "OpenIPT definition; PHQ-2 (Kroenke, Spitzer & Williams 2003)",
+    ),
+    Indicator(
+        "alerts",
+        "Risk alerts",
+        "quality",
+        "Risk alerts raised in the period about members of the groups counted",
+        "",
+        "",
+        "count",
+        "Alerts about a member before they joined or after they left are counted too.",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "alerts_breached",
+        "Alerts escalated",
+        "quality",
+        "Risk alerts that were not acknowledged in time, so their escalation went past the first step",
+        "Risk alerts",
+        "alerts",
+        "count",
+        "The steps and times are the organisation's escalation policy (safety settings).",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "ack_minutes",
+        "Minutes to acknowledge an alert (median)",
+        "quality",
+        "The median time from a risk alert being raised to its acknowledgement",
+        "",
+        "",
+        "median",
+        "Alerts not yet acknowledged are left out of the median and counted as escalated when late.",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "fidelity_ratings",
+        "Fidelity ratings",
+        "quality",
+        "Supervisors' fidelity ratings of group sessions in the period (current versions only)",
+        "",
+        "",
+        "count",
+        "",
+        "OpenIPT definition",
+    ),
+    Indicator(
+        "fidelity_mean",
+        "Fidelity score (mean %)",
+        "quality",
+        "The mean score of those ratings, in per cent of the applicable checklist items",
+        "",
+        "",
+        "mean",
+        "",
+        "OpenIPT fidelity checklists (docs/clinical/sources.md)",
+    ),
 )
 BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
 
@@ -120,9 +242,22 @@ NESTED: tuple[tuple[str, str], ...] = (
     ("case_at_start", "remission"),
 )
 # Counts of people (small ones are suppressed); the others count events (marks, alerts, ratings).
-PERSON_COUNTS = frozenset({"screened", "eligible", "enrolled", "attended_min", "completed", "reliable_improvement",
-                           "case_at_start", "response", "remission"})
-EVENT_COUNTS_SUPPRESSED = frozenset({"alerts", "alerts_breached"})  # alerts are about people: treated like them
+PERSON_COUNTS = frozenset(
+    {
+        "screened",
+        "eligible",
+        "enrolled",
+        "attended_min",
+        "completed",
+        "reliable_improvement",
+        "case_at_start",
+        "response",
+        "remission",
+    }
+)
+EVENT_COUNTS_SUPPRESSED = frozenset(
+    {"alerts", "alerts_breached"}
+)  # alerts are about people: treated like them
 
 
 # ---- input records
@@ -235,7 +370,9 @@ def counts(cohort: Cohort, min_sessions: int = DEFAULT_MIN_SESSIONS) -> dict[str
         "alerts_breached": sum(1 for a in cohort.alerts if a.breached),
         "ack_minutes": float(median(acked)) if acked else None,
         "fidelity_ratings": len(cohort.ratings),
-        "fidelity_mean": (sum(r.score_percent for r in cohort.ratings) / len(cohort.ratings)) if cohort.ratings else None,
+        "fidelity_mean": (sum(r.score_percent for r in cohort.ratings) / len(cohort.ratings))
+        if cohort.ratings
+        else None,
     }
 
 
@@ -330,8 +467,9 @@ class Result:
         return [v for v in self.values.values() if v.indicator.section == name]
 
 
-def compute(cohort: Cohort, *, min_sessions: int = DEFAULT_MIN_SESSIONS,
-            threshold: int = DEFAULT_SUPPRESS_BELOW) -> Result:
+def compute(
+    cohort: Cohort, *, min_sessions: int = DEFAULT_MIN_SESSIONS, threshold: int = DEFAULT_SUPPRESS_BELOW
+) -> Result:
     """Every indicator of the cohort, with small cells suppressed and Wilson intervals for proportions."""
     raw = counts(cohort, min_sessions)
     hidden = suppressed_cells(raw, threshold)

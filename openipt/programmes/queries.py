@@ -14,9 +14,18 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from openipt.groups.models import Attendance, Group, GroupSession, Meeting, MeetingKind, Member, MemberStatus, Outcome
+from openipt.groups.models import (
+    Attendance,
+    Group,
+    GroupSession,
+    Meeting,
+    MeetingKind,
+    Member,
+    MemberStatus,
+    Outcome,
+    QuickCheck,
+)
 from openipt.groups.models import Programme as GroupProgramme
-from openipt.groups.models import QuickCheck
 from openipt.measures import instruments
 from openipt.measures.engine.outcomes import Administration as Scored
 from openipt.measures.engine.outcomes import course_outcome
@@ -67,14 +76,20 @@ def choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
     facilitators = {
         pk: f"{first} {last}".strip() or username
         for pk, first, last, username in groups.values_list(
-            "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
-            "facilitator__user__username").distinct()
+            "facilitator_id",
+            "facilitator__user__first_name",
+            "facilitator__user__last_name",
+            "facilitator__user__username",
+        ).distinct()
     }
     return {
         "facilitators": sorted(facilitators.items(), key=lambda item: item[1].lower()),
         "groups": list(groups.order_by("name", "pk").values_list("pk", "name")),
-        "cohorts": list(GroupProgramme.objects.filter(pk__in=groups.values("programme_id"))
-                        .order_by("name", "pk").values_list("pk", "name")),
+        "cohorts": list(
+            GroupProgramme.objects.filter(pk__in=groups.values("programme_id"))
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ),
     }
 
 
@@ -94,67 +109,127 @@ def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> in
 
     screened: dict[int, bool] = {}
     for client_id, outcome in Meeting.objects.filter(
-            group_id__in=group_ids, kind=MeetingKind.PRE_GROUP, held_on__gte=filters.start,
-            held_on__lte=filters.end).values_list("client_id", "outcome"):
+        group_id__in=group_ids,
+        kind=MeetingKind.PRE_GROUP,
+        held_on__gte=filters.start,
+        held_on__lte=filters.end,
+    ).values_list("client_id", "outcome"):
         screened[client_id] = screened.get(client_id, False) or outcome in ELIGIBLE
 
-    members = list(Member.objects.filter(group_id__in=group_ids, joined_on__gte=filters.start,
-                                         joined_on__lte=filters.end)
-                   .values_list("pk", "course_id", "status", "group__facilitator_id"))
+    members = list(
+        Member.objects.filter(
+            group_id__in=group_ids, joined_on__gte=filters.start, joined_on__lte=filters.end
+        ).values_list("pk", "course_id", "status", "group__facilitator_id")
+    )
     member_ids = [m[0] for m in members]
-    attended = dict(Attendance.objects.filter(member_id__in=member_ids, presence="present")
-                    .values("member_id").annotate(n=Count("pk")).values_list("member_id", "n"))
+    attended = dict(
+        Attendance.objects.filter(member_id__in=member_ids, presence="present")
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    )
     scores: dict[int, list[Scored]] = defaultdict(list)
     for course_id, completed_at, number, total in Administration.objects.filter(
-            course_id__in=[m[1] for m in members], instrument_code=OUTCOME_INSTRUMENT, status=Status.COMPLETED,
-            total__isnull=False).values_list("course_id", "completed_at", "session_number", "total"):
+        course_id__in=[m[1] for m in members],
+        instrument_code=OUTCOME_INSTRUMENT,
+        status=Status.COMPLETED,
+        total__isnull=False,
+    ).values_list("course_id", "completed_at", "session_number", "total"):
         day = timezone.localtime(completed_at).date()
         # A group's symptom checks are stored without a session number; each day with a score is one session.
         scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
     cutoff = org_settings(actor.organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
-    enrolments = [_enrolment(pk, facilitator, attended.get(pk, 0), status == MemberStatus.FINISHED,
-                             scores.get(course_id, []), cutoff)
-                  for pk, course_id, status, facilitator in members]
+    enrolments = [
+        _enrolment(
+            pk,
+            facilitator,
+            attended.get(pk, 0),
+            status == MemberStatus.FINISHED,
+            scores.get(course_id, []),
+            cutoff,
+        )
+        for pk, course_id, status, facilitator in members
+    ]
 
-    checked = set(QuickCheck.objects.filter(
-        session__group_id__in=group_ids, session__held=True, session__scheduled_start__gte=start,
-        session__scheduled_start__lt=end).values_list("session_id", "member_id"))
-    marks = [ind.Mark(facilitator, number, presence == "present", (session_id, member_id) in checked)
-             for session_id, member_id, presence, number, facilitator in Attendance.objects.filter(
-                 session__group_id__in=group_ids, session__held=True, session__scheduled_start__gte=start,
-                 session__scheduled_start__lt=end).exclude(presence="")
-             .values_list("session_id", "member_id", "presence", "session__number", "session__group__facilitator_id")]
+    checked = set(
+        QuickCheck.objects.filter(
+            session__group_id__in=group_ids,
+            session__held=True,
+            session__scheduled_start__gte=start,
+            session__scheduled_start__lt=end,
+        ).values_list("session_id", "member_id")
+    )
+    marks = [
+        ind.Mark(facilitator, number, presence == "present", (session_id, member_id) in checked)
+        for session_id, member_id, presence, number, facilitator in Attendance.objects.filter(
+            session__group_id__in=group_ids,
+            session__held=True,
+            session__scheduled_start__gte=start,
+            session__scheduled_start__lt=end,
+        )
+        .exclude(presence="")
+        .values_list(
+            "session_id", "member_id", "presence", "session__number", "session__group__facilitator_id"
+        )
+    ]
 
-    facilitator_of = dict(Member.objects.filter(group_id__in=group_ids).order_by("joined_on", "pk")
-                          .values_list("client_id", "group__facilitator_id"))
-    alerts = [_alert(facilitator_of[client_id], raised, acked, schedule, now)
-              for client_id, raised, acked, schedule in Alert.objects.filter(
-                  client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
-                  raised_at__gte=start, raised_at__lt=end)
-              .values_list("client_id", "raised_at", "acknowledged_at", "schedule")]
+    facilitator_of = dict(
+        Member.objects.filter(group_id__in=group_ids)
+        .order_by("joined_on", "pk")
+        .values_list("client_id", "group__facilitator_id")
+    )
+    alerts = [
+        _alert(facilitator_of[client_id], raised, acked, schedule, now)
+        for client_id, raised, acked, schedule in Alert.objects.filter(
+            client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
+            raised_at__gte=start,
+            raised_at__lt=end,
+        ).values_list("client_id", "raised_at", "acknowledged_at", "schedule")
+    ]
 
-    ratings = [ind.Rating(rated, score) for rated, score in FidelityRating.objects.filter(
-        Q(target_kind="group_session"), is_current=True, rated_at__gte=start, rated_at__lt=end,
-        target_id__in=GroupSession.objects.filter(group_id__in=group_ids).values("pk"),
-    ).values_list("rated_id", "score_percent")]
+    ratings = [
+        ind.Rating(rated, score)
+        for rated, score in FidelityRating.objects.filter(
+            Q(target_kind="group_session"),
+            is_current=True,
+            rated_at__gte=start,
+            rated_at__lt=end,
+            target_id__in=GroupSession.objects.filter(group_id__in=group_ids).values("pk"),
+        ).values_list("rated_id", "score_percent")
+    ]
     return ind.Cohort([ind.Screening(c, e) for c, e in screened.items()], enrolments, marks, alerts, ratings)
 
 
-def _enrolment(member: int, facilitator: int, attended: int, completed: bool, scored: list[Scored],
-               cutoff: int | None) -> ind.Enrolment:
+def _enrolment(
+    member: int, facilitator: int, attended: int, completed: bool, scored: list[Scored], cutoff: int | None
+) -> ind.Enrolment:
     instrument = instruments.get(OUTCOME_INSTRUMENT)
     if instrument is None or not scored:
         return ind.Enrolment(member, facilitator, attended, completed, False, True, False, False)
     outcome = course_outcome(instrument, scored, case_cutoff=cutoff)
     case = outcome.caseness_start.status != "not_case"
-    return ind.Enrolment(member, facilitator, attended, completed, outcome.reliable_change.status == "improvement",
-                         case, outcome.response.status == "response", outcome.remission.status == "remission")
+    return ind.Enrolment(
+        member,
+        facilitator,
+        attended,
+        completed,
+        outcome.reliable_change.status == "improvement",
+        case,
+        outcome.response.status == "response",
+        outcome.remission.status == "remission",
+    )
 
 
-def _alert(facilitator: int, raised: datetime, acked: datetime | None, schedule: object, now: datetime) -> ind.Alert:
+def _alert(
+    facilitator: int, raised: datetime, acked: datetime | None, schedule: object, now: datetime
+) -> ind.Alert:
     """Minutes to acknowledgement, and whether it went past the escalation policy's second step unacknowledged."""
     minutes = None if acked is None else (acked - raised).total_seconds() / 60
-    steps = [step[0] for step in schedule if isinstance(step, list) and step] if isinstance(schedule, list) else []
+    steps = (
+        [step[0] for step in schedule if isinstance(step, list) and step]
+        if isinstance(schedule, list)
+        else []
+    )
     late_after = steps[1] if len(steps) > 1 and isinstance(steps[1], int | float) else None
     waited = minutes if minutes is not None else (now - raised).total_seconds() / 60
     return ind.Alert(facilitator, minutes, late_after is not None and waited > late_after)

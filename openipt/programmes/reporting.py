@@ -103,7 +103,11 @@ def data_value_set(result: Result, mapping: Mapping, month: date) -> dict[str, o
         if target.category_option_combo:
             entry["categoryOptionCombo"] = target.category_option_combo
         values.append(entry)
-    out: dict[str, object] = {"period": dhis2_period(month), "orgUnit": mapping.org_unit, "dataValues": values}
+    out: dict[str, object] = {
+        "period": dhis2_period(month),
+        "orgUnit": mapping.org_unit,
+        "dataValues": values,
+    }
     if mapping.data_set:
         out = {"dataSet": mapping.data_set, **out}
     return out
@@ -122,7 +126,11 @@ def check_data_value_set(doc: object) -> list[str]:
     problems += [f"unknown field {k!r}" for k in doc if k not in allowed]
     if "dataSet" in doc and not (isinstance(doc["dataSet"], str) and doc["dataSet"]):
         problems.append("dataSet must be a non-empty string")
-    if not (isinstance(doc.get("period"), str) and PERIOD.match(doc["period"]) and 1 <= int(doc["period"][4:]) <= 12):
+    if not (
+        isinstance(doc.get("period"), str)
+        and PERIOD.match(doc["period"])
+        and 1 <= int(doc["period"][4:]) <= 12
+    ):
         problems.append("period must be a month written YYYYMM")
     if not (isinstance(doc.get("orgUnit"), str) and doc["orgUnit"]):
         problems.append("orgUnit must be a non-empty string")
@@ -142,7 +150,17 @@ def check_data_value_set(doc: object) -> list[str]:
     return problems
 
 
-CSV_HEADERS = ("period", "indicator", "name", "value", "denominator", "percent", "ci95_low", "ci95_high", "note")
+CSV_HEADERS = (
+    "period",
+    "indicator",
+    "name",
+    "value",
+    "denominator",
+    "percent",
+    "ci95_low",
+    "ci95_high",
+    "note",
+)
 
 
 def csv_text(result: Result, month: date) -> str:
@@ -153,13 +171,27 @@ def csv_text(result: Result, month: date) -> str:
     period = f"{month.year:04d}-{month.month:02d}"
     for v in result.values.values():
         p = v.proportion
-        note = "small number hidden" if v.suppressed else ("denominator hidden" if v.denominator_suppressed else "")
-        denominator = "" if v.denominator is None else (f"<{v.threshold}" if v.denominator_suppressed else str(v.denominator))
-        writer.writerow([
-            period, v.indicator.id, v.indicator.name, v.shown(), denominator,
-            "" if p is None else f"{100 * p:.1f}",
-            "" if p is None or v.low is None else f"{100 * v.low:.1f}",
-            "" if p is None or v.high is None else f"{100 * v.high:.1f}",
-            note,
-        ])
+        note = (
+            "small number hidden"
+            if v.suppressed
+            else ("denominator hidden" if v.denominator_suppressed else "")
+        )
+        denominator = (
+            ""
+            if v.denominator is None
+            else (f"<{v.threshold}" if v.denominator_suppressed else str(v.denominator))
+        )
+        writer.writerow(
+            [
+                period,
+                v.indicator.id,
+                v.indicator.name,
+                v.shown(),
+                denominator,
+                "" if p is None else f"{100 * p:.1f}",
+                "" if p is None or v.low is None else f"{100 * v.low:.1f}",
+                "" if p is None or v.high is None else f"{100 * v.high:.1f}",
+                note,
+            ]
+        )
     return buffer.getvalue()

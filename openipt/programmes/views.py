@@ -36,14 +36,30 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     settings = queries.settings_for(actor.organisation_id)
     cohort = queries.cohort(actor, filters)
     result = ind.compute(cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below)
-    rows = present.facilitator_rows(cohort, dict(options["facilitators"]), min_sessions=settings.min_sessions,
-                                    threshold=settings.suppress_below, targets=settings.targets())
-    return render(request, "programmes/dashboard.html", {
-        "form": form, "filters": filters, "settings": settings, "result": result, "empty": cohort.is_empty(),
-        "cascade": result.section("cascade"), "quality": result.section("quality"),
-        "chart": present.cascade_chart(result), "rows": rows, "per_session": result.per_session,
-        "can_export": actor.role in EXPORT_ROLES,
-    })
+    rows = present.facilitator_rows(
+        cohort,
+        dict(options["facilitators"]),
+        min_sessions=settings.min_sessions,
+        threshold=settings.suppress_below,
+        targets=settings.targets(),
+    )
+    return render(
+        request,
+        "programmes/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "settings": settings,
+            "result": result,
+            "empty": cohort.is_empty(),
+            "cascade": result.section("cascade"),
+            "quality": result.section("quality"),
+            "chart": present.cascade_chart(result),
+            "rows": rows,
+            "per_session": result.per_session,
+            "can_export": actor.role in EXPORT_ROLES,
+        },
+    )
 
 
 @actor_required(*EXPORT_ROLES)
@@ -60,20 +76,26 @@ def report_view(request: HttpRequest) -> HttpResponse:
         mapping = None
         if kind == "dhis2":
             try:
-                mapping = parse_mapping(settings.dhis2_mapping, org_unit=settings.dhis2_org_unit,
-                                        data_set=settings.dhis2_data_set)
+                mapping = parse_mapping(
+                    settings.dhis2_mapping, org_unit=settings.dhis2_org_unit, data_set=settings.dhis2_data_set
+                )
             except MappingError as error:
-                problem = _("The DHIS2 codes cannot be used yet: %(why)s An admin can fix them on the programme "
-                            "settings page.") % {"why": str(error)}
+                problem = _(
+                    "The DHIS2 codes cannot be used yet: %(why)s An admin can fix them on the programme "
+                    "settings page."
+                ) % {"why": str(error)}
         if not problem:
             end = month.replace(day=monthrange(month.year, month.month)[1])
             cohort = queries.cohort(actor, queries.Filters(month, end))
             if cohort.is_empty():
-                problem = _("There is nothing to report for %(month)s: no one was screened or enrolled, no session "
-                            "was held, and there were no alerts or fidelity ratings.") % {
-                                "month": month.strftime("%Y-%m")}
+                problem = _(
+                    "There is nothing to report for %(month)s: no one was screened or enrolled, no session "
+                    "was held, and there were no alerts or fidelity ratings."
+                ) % {"month": month.strftime("%Y-%m")}
             else:
-                result = ind.compute(cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below)
+                result = ind.compute(
+                    cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below
+                )
                 actions.record_export(actor, kind=kind, period=month.strftime("%Y-%m"), filters={})
                 name = f"openipt-programme-{month:%Y-%m}"
                 if mapping is not None:
@@ -92,8 +114,17 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """The minimum dose, small-number hiding, quality targets and DHIS2 codes."""
     actor = request.actor  # type: ignore[attr-defined]
     current = queries.settings_for(actor.organisation_id)
-    fields = ("min_sessions", "suppress_below", "attendance_target", "fidelity_target", "checks_missed_target",
-              "ack_minutes_target", "dhis2_org_unit", "dhis2_data_set", "dhis2_mapping")
+    fields = (
+        "min_sessions",
+        "suppress_below",
+        "attendance_target",
+        "fidelity_target",
+        "checks_missed_target",
+        "ack_minutes_target",
+        "dhis2_org_unit",
+        "dhis2_data_set",
+        "dhis2_mapping",
+    )
     initial = {name: getattr(current, name) for name in fields} | {"version": current.version}
     form = SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -102,5 +133,4 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         if save_versioned(form, lambda: actions.save_settings(actor, data, expected_version=d["version"])):
             messages.success(request, _("Programme settings saved."))
             return redirect("programmes:settings")
-    return render(request, "programmes/settings.html", {
-        "form": form, "indicators": ind.INDICATORS})
+    return render(request, "programmes/settings.html", {"form": form, "indicators": ind.INDICATORS})

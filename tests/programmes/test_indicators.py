@@ -13,16 +13,19 @@ from openipt.programmes.indicators import Alert, Cohort, Enrolment, Mark, Rating
 DOC = Path(__file__).resolve().parents[2] / "docs" / "programmes" / "indicators.md"
 
 
-@pytest.mark.parametrize("successes, total, low, high", [
-    # p = 5/10, z² = 3.8415: centre (0.5 + 0.19207) / 1.38415 = 0.5; half 1.41603 x sqrt(0.025 + 0.0096037) = 0.26341
-    (5, 10, 0.23659, 0.76341),
-    # p = 0: centre 0.19207 / 1.38415 = 0.13877; half 1.41603 x sqrt(0.0096037) = 0.13877, so the low end is 0
-    (0, 10, 0.0, 0.27753),
-    # p = 0.05: centre (0.05 + 0.096037) / 1.192073 = 0.12251; half 1.64420 x sqrt(0.002375 + 0.0024009) = 0.11363
-    (1, 20, 0.00888, 0.23614),
-    # p = 1 mirrors p = 0
-    (10, 10, 0.72247, 1.0),
-])
+@pytest.mark.parametrize(
+    "successes, total, low, high",
+    [
+        # p = 5/10, z² = 3.8415: centre (0.5 + 0.19207) / 1.38415 = 0.5; half 1.41603 x sqrt(0.025 + 0.0096037) = 0.26341
+        (5, 10, 0.23659, 0.76341),
+        # p = 0: centre 0.19207 / 1.38415 = 0.13877; half 1.41603 x sqrt(0.0096037) = 0.13877, so the low end is 0
+        (0, 10, 0.0, 0.27753),
+        # p = 0.05: centre (0.05 + 0.096037) / 1.192073 = 0.12251; half 1.64420 x sqrt(0.002375 + 0.0024009) = 0.11363
+        (1, 20, 0.00888, 0.23614),
+        # p = 1 mirrors p = 0
+        (10, 10, 0.72247, 1.0),
+    ],
+)
 def test_wilson_interval_matches_the_hand_worked_values(successes, total, low, high):
     got = wilson(successes, total)
     assert got == pytest.approx((low, high), abs=5e-5)
@@ -39,15 +42,35 @@ def example() -> Cohort:
     screenings = [Screening(p, p <= 10) for p in range(1, 13)] + [Screening(1, True)]
     attended = [8, 8, 7, 6, 5, 4, 2, 1, 0, 3]
     enrolments = [
-        Enrolment(member=m, facilitator=100 if m <= 6 else 200, attended=attended[m - 1], completed=m <= 6,
-                  reliable_improvement=m <= 5, case_at_start=m != 6, response=m <= 6, remission=m <= 5)
+        Enrolment(
+            member=m,
+            facilitator=100 if m <= 6 else 200,
+            attended=attended[m - 1],
+            completed=m <= 6,
+            reliable_improvement=m <= 5,
+            case_at_start=m != 6,
+            response=m <= 6,
+            remission=m <= 5,
+        )
         for m in range(1, 11)
     ]
-    marks = ([Mark(100, 1, True, checked) for checked in (True, True, True, False)] + [Mark(100, 1, False, False)]
-             + [Mark(200, 1, True, True), Mark(200, 1, True, True), Mark(200, 2, False, False),
-                Mark(200, 2, False, False)])
-    alerts = [Alert(100, 10, False), Alert(100, 50, True), Alert(200, None, True), Alert(200, 20, False),
-              Alert(200, 30, False)]
+    marks = (
+        [Mark(100, 1, True, checked) for checked in (True, True, True, False)]
+        + [Mark(100, 1, False, False)]
+        + [
+            Mark(200, 1, True, True),
+            Mark(200, 1, True, True),
+            Mark(200, 2, False, False),
+            Mark(200, 2, False, False),
+        ]
+    )
+    alerts = [
+        Alert(100, 10, False),
+        Alert(100, 50, True),
+        Alert(200, None, True),
+        Alert(200, 20, False),
+        Alert(200, 30, False),
+    ]
     ratings = [Rating(100, 70), Rating(100, 90), Rating(200, 60)]
     return Cohort(screenings, enrolments, marks, alerts, ratings)
 
@@ -55,16 +78,23 @@ def example() -> Cohort:
 def test_each_count_matches_the_hand_worked_example():
     raw = ind.counts(example(), min_sessions=2)
     assert raw == {
-        "screened": 12, "eligible": 10, "enrolled": 10,
+        "screened": 12,
+        "eligible": 10,
+        "enrolled": 10,
         "attended_min": 8,  # everyone but the members who came once and never
-        "completed": 6, "reliable_improvement": 5,
+        "completed": 6,
+        "reliable_improvement": 5,
         "case_at_start": 9,  # member 6 was not a case at the start
         "response": 5,  # member 6 responded but was not a case, so does not count
         "remission": 5,
-        "attendance_marks": 9, "attendance_present": 6, "checks_missed": 1,
-        "alerts": 5, "alerts_breached": 2,
+        "attendance_marks": 9,
+        "attendance_present": 6,
+        "checks_missed": 1,
+        "alerts": 5,
+        "alerts_breached": 2,
         "ack_minutes": 25.0,  # the median of 10, 50, 20 and 30; the alert not yet acknowledged is left out
-        "fidelity_ratings": 3, "fidelity_mean": pytest.approx(73.333, abs=1e-3),
+        "fidelity_ratings": 3,
+        "fidelity_mean": pytest.approx(73.333, abs=1e-3),
     }
 
 
@@ -79,7 +109,10 @@ def test_percentages_use_everyone_enrolled_as_the_denominator_and_carry_wilson_i
     assert improved.percent() == "50%"
     assert improved.interval() == "24–76%"
     response = result.values["response"]
-    assert (response.value, response.denominator) == (5, 9)  # of those who were a case at the start (or not known)
+    assert (response.value, response.denominator) == (
+        5,
+        9,
+    )  # of those who were a case at the start (or not known)
     assert result.values["checks_missed"].percent() == "17%"  # 1 of the 6 who came
     assert result.values["enrolled"].percent() == ""  # a plain count
     assert result.per_session == ((1, 6, 7), (2, 0, 2))
@@ -118,7 +151,9 @@ def test_facilitators_below_the_targets():
     cohort = example()
     first = ind.compute(cohort.for_facilitator(100), threshold=1)
     second = ind.compute(cohort.for_facilitator(200), threshold=1)
-    targets = ind.Targets(attendance_percent=75, fidelity_percent=80, checks_missed_percent=10, ack_minutes=30)
+    targets = ind.Targets(
+        attendance_percent=75, fidelity_percent=80, checks_missed_percent=10, ack_minutes=30
+    )
     # 100: came 4 of 5 (80%), missed 1 of 4 (25%), median alert time 30 (10 and 50), fidelity 80
     assert ind.below_target(first, targets) == ["checks_missed"]
     # 200: came 2 of 4 (50%), missed 0, median 25 (20 and 30), fidelity 60

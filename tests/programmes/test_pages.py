@@ -35,8 +35,11 @@ def this_month() -> str:
 def marks_this_month() -> int:
     """The group's sessions fall either side of a month's start, depending on today's date."""
     today = timezone.localdate()
-    return sum(1 for when in Attendance.objects.values_list("session__scheduled_start", flat=True)
-               if (timezone.localtime(when).year, timezone.localtime(when).month) == (today.year, today.month))
+    return sum(
+        1
+        for when in Attendance.objects.values_list("session__scheduled_start", flat=True)
+        if (timezone.localtime(when).year, timezone.localtime(when).month) == (today.year, today.month)
+    )
 
 
 def test_the_manager_starts_on_the_dashboard_and_sees_counts_but_no_one_s_name(world, client):
@@ -55,8 +58,14 @@ def test_the_manager_starts_on_the_dashboard_and_sees_counts_but_no_one_s_name(w
 def test_the_manager_is_refused_every_client_page(world, client):
     _grp, made = build(world)
     signed_in_manager(world, client)
-    for url in (f"/clients/{made[0].client_id}/", "/clients/", "/groups/", "/today/", "/audit/",
-                f"/measures/course/{made[0].course_id}/"):
+    for url in (
+        f"/clients/{made[0].client_id}/",
+        "/clients/",
+        "/groups/",
+        "/today/",
+        "/audit/",
+        f"/measures/course/{made[0].course_id}/",
+    ):
         assert client.get(url).status_code in (403, 404), url
 
 
@@ -115,8 +124,11 @@ def test_a_month_with_nothing_in_it_says_so_instead_of_an_empty_file(world, clie
 def test_dhis2_needs_a_complete_mapping_and_then_gives_a_data_value_set(world, client):
     build(world)
     signed_in_manager(world, client)
-    ProgrammeSettings.objects.create(organisation=world.org, dhis2_org_unit="OU_RIVER",
-                                     dhis2_mapping=FULL.replace("remission = IPT_REMISSION", ""))
+    ProgrammeSettings.objects.create(
+        organisation=world.org,
+        dhis2_org_unit="OU_RIVER",
+        dhis2_mapping=FULL.replace("remission = IPT_REMISSION", ""),
+    )
     refused = client.get("/programme/report/", {"month": this_month(), "format": "dhis2"}).content.decode()
     assert "cannot be used yet" in refused and "remission" in refused
     ProgrammeSettings.objects.filter(organisation=world.org).update(dhis2_mapping=FULL)
@@ -134,16 +146,27 @@ def test_a_bad_month_is_said_beside_the_field(world, client):
 
 
 def _settings(**changes):
-    values = {"min_sessions": 4, "suppress_below": 5, "attendance_target": 75, "fidelity_target": 80,
-              "checks_missed_target": 10, "ack_minutes_target": 30, "dhis2_org_unit": "OU_RIVER",
-              "dhis2_data_set": "", "dhis2_mapping": "enrolled = IPT_ENROLLED", "version": 1}
+    values = {
+        "min_sessions": 4,
+        "suppress_below": 5,
+        "attendance_target": 75,
+        "fidelity_target": 80,
+        "checks_missed_target": 10,
+        "ack_minutes_target": 30,
+        "dhis2_org_unit": "OU_RIVER",
+        "dhis2_data_set": "",
+        "dhis2_mapping": "enrolled = IPT_ENROLLED",
+        "version": 1,
+    }
     values.update(changes)
     return values
 
 
 def test_the_admin_saves_the_settings_and_a_wrong_code_is_named(world, client):
     login(client, world.m["admin"])
-    page = client.post("/programme/settings/", _settings(dhis2_mapping="enrolled = IPT ENROLLED")).content.decode()
+    page = client.post(
+        "/programme/settings/", _settings(dhis2_mapping="enrolled = IPT ENROLLED")
+    ).content.decode()
     assert "&#x27;IPT ENROLLED&#x27; is not a DHIS2 data element code" in page
     assert not ProgrammeSettings.objects.exists()
     assert client.post("/programme/settings/", _settings()).status_code == 302

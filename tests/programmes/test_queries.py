@@ -16,13 +16,19 @@ from openipt.programmes import indicators as ind
 from openipt.programmes import queries
 from openipt.safety import actions as safety_actions
 from openipt.supervision import actions as sup
-from tests.support.groups import client_of, group, invite, phq9, programme, screen
+from tests.support.groups import group, invite, phq9, programme, screen
 from tests.support.people import actor, make_member
 from tests.support.safety import raise_text
 from tests.support.supervision import new_items_na
 
-MIDDLE = {"interval_review": "yes", "mood_event_link": "yes", "area_strategies": "partly", "things_to_try": "yes",
-          "member_help": "no", **new_items_na("middle")}  # 7 of 10 halves: 70%
+MIDDLE = {
+    "interval_review": "yes",
+    "mood_event_link": "yes",
+    "area_strategies": "partly",
+    "things_to_try": "yes",
+    "member_help": "no",
+    **new_items_na("middle"),
+}  # 7 of 10 halves: 70%
 
 
 def build(world, *, members: int = 4, prog=None, name: str = "Tuesday group"):
@@ -39,8 +45,9 @@ def build(world, *, members: int = 4, prog=None, name: str = "Tuesday group"):
     came = {1: made, 2: made[:2], 3: made[:1]}
     for number in (1, 2, 3):
         for member in made:
-            session_actions.mark_attendance(fac, grp.pk, number, member.pk,
-                                            "present" if member in came[number] else "absent")
+            session_actions.mark_attendance(
+                fac, grp.pk, number, member.pk, "present" if member in came[number] else "absent"
+            )
     session_actions.enter_quick_check(fac, grp.pk, 1, made[0].pk, phq9(13))
     session_actions.enter_quick_check(fac, grp.pk, 3, made[0].pk, phq9(4))  # 14 at the meeting, 4 now
     session_actions.enter_quick_check(fac, grp.pk, 2, made[1].pk, phq9(12))
@@ -62,12 +69,16 @@ def test_the_cohort_counts_a_real_group_as_worked_out_by_hand(world):
     raise_text(made[2].client, when=timezone.now() - timedelta(minutes=60))
     # Another acknowledged after 10 minutes.
     alerts = raise_text(made[3].client, when=timezone.now() - timedelta(minutes=20))
-    safety_actions.acknowledge(actor(world.m["facilitator"]), alerts[0].pk, now=timezone.now() - timedelta(minutes=10))
+    safety_actions.acknowledge(
+        actor(world.m["facilitator"]), alerts[0].pk, now=timezone.now() - timedelta(minutes=10)
+    )
     second = GroupSession.objects.get(group=grp, number=2)
     sup.rate(actor(world.m["admin"]), "group_session", second.pk, answers=MIDDLE)
 
     raw = ind.counts(queries.cohort(manager(world), filters()), min_sessions=2)
-    assert raw["screened"] == 6 and raw["eligible"] == 5  # the declined member was eligible; "not suitable" not
+    assert (
+        raw["screened"] == 6 and raw["eligible"] == 5
+    )  # the declined member was eligible; "not suitable" not
     assert raw["enrolled"] == 4
     assert raw["attended_min"] == 2  # came 3, 2, 1 and 1 times
     assert raw["completed"] == 0  # the group is still running

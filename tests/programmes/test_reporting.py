@@ -24,23 +24,33 @@ FULL = "\n".join(f"{i} = IPT_{i.upper()}" for i in REPORTED)
 
 
 def test_a_complete_mapping_is_read_with_its_optional_category_option_combos():
-    mapping = parse_mapping(FULL.replace("IPT_ENROLLED", "IPT_ENROLLED : AGE_ALL") + "\n# a comment\n\n",
-                            org_unit="OU_KAMPALA", data_set="IPT_MONTHLY")
+    mapping = parse_mapping(
+        FULL.replace("IPT_ENROLLED", "IPT_ENROLLED : AGE_ALL") + "\n# a comment\n\n",
+        org_unit="OU_KAMPALA",
+        data_set="IPT_MONTHLY",
+    )
     assert mapping.targets["enrolled"].data_element == "IPT_ENROLLED"
     assert mapping.targets["enrolled"].category_option_combo == "AGE_ALL"
     assert mapping.org_unit == "OU_KAMPALA" and mapping.data_set == "IPT_MONTHLY"
 
 
-@pytest.mark.parametrize("text, org_unit, named", [
-    (FULL.replace("enrolled = IPT_ENROLLED\n", ""), "OU", "enrolled"),  # incomplete: the missing one is named
-    (FULL + "\nenroled = IPT_X", "OU", "'enroled'"),  # an indicator that does not exist
-    (FULL.replace("IPT_COMPLETED", "IPT COMPLETED"), "OU", "'IPT COMPLETED'"),  # a space is not in a code
-    (FULL.replace("IPT_REMISSION", "IPT_REMISSION : bad combo!"), "OU", "'bad combo!'"),
-    (FULL + "\nscreened = IPT_AGAIN", "OU", "mapped twice"),
-    (FULL + "\njust words", "OU", "Line 18"),
-    (FULL, "", "organisation unit code is missing"),
-    (FULL, "X" * 51, "not a DHIS2 code"),
-])
+@pytest.mark.parametrize(
+    "text, org_unit, named",
+    [
+        (
+            FULL.replace("enrolled = IPT_ENROLLED\n", ""),
+            "OU",
+            "enrolled",
+        ),  # incomplete: the missing one is named
+        (FULL + "\nenroled = IPT_X", "OU", "'enroled'"),  # an indicator that does not exist
+        (FULL.replace("IPT_COMPLETED", "IPT COMPLETED"), "OU", "'IPT COMPLETED'"),  # a space is not in a code
+        (FULL.replace("IPT_REMISSION", "IPT_REMISSION : bad combo!"), "OU", "'bad combo!'"),
+        (FULL + "\nscreened = IPT_AGAIN", "OU", "mapped twice"),
+        (FULL + "\njust words", "OU", "Line 18"),
+        (FULL, "", "organisation unit code is missing"),
+        (FULL, "X" * 51, "not a DHIS2 code"),
+    ],
+)
 def test_a_mapping_that_cannot_be_used_is_refused_naming_what_is_wrong(text, org_unit, named):
     with pytest.raises(MappingError) as error:
         parse_mapping(text, org_unit=org_unit)
@@ -48,15 +58,18 @@ def test_a_mapping_that_cannot_be_used_is_refused_naming_what_is_wrong(text, org
 
 
 def test_a_partial_mapping_may_be_saved_but_not_reported():
-    assert parse_mapping("enrolled = IPT_ENROLLED", org_unit="OU", complete=False).targets.keys() == {"enrolled"}
+    assert parse_mapping("enrolled = IPT_ENROLLED", org_unit="OU", complete=False).targets.keys() == {
+        "enrolled"
+    }
     with pytest.raises(MappingError):
         parse_mapping("enrolled = IPT_ENROLLED", org_unit="OU")
 
 
 def test_the_dhis2_report_has_the_data_value_set_shape_and_leaves_hidden_values_out():
     result = ind.compute(example(), threshold=5)
-    doc = data_value_set(result, parse_mapping(FULL, org_unit="OU_KAMPALA", data_set="IPT_MONTHLY"),
-                         date(2026, 11, 1))
+    doc = data_value_set(
+        result, parse_mapping(FULL, org_unit="OU_KAMPALA", data_set="IPT_MONTHLY"), date(2026, 11, 1)
+    )
     assert check_data_value_set(doc) == []
     assert doc["period"] == "202611" and doc["orgUnit"] == "OU_KAMPALA" and doc["dataSet"] == "IPT_MONTHLY"
     values = {v["dataElement"]: v["value"] for v in doc["dataValues"]}
@@ -72,16 +85,19 @@ def test_the_data_set_is_optional():
     assert check_data_value_set(doc) == []
 
 
-@pytest.mark.parametrize("doc, problem", [
-    ({"period": "2026-11", "orgUnit": "OU", "dataValues": []}, "period"),
-    ({"period": "202613", "orgUnit": "OU", "dataValues": []}, "period"),
-    ({"period": "202611", "dataValues": []}, "orgUnit"),
-    ({"period": "202611", "orgUnit": "OU"}, "dataValues must be a list"),
-    ({"period": "202611", "orgUnit": "OU", "dataValues": [{"value": "3"}]}, "dataElement"),
-    ({"period": "202611", "orgUnit": "OU", "dataValues": [{"dataElement": "X", "value": "<5"}]}, "value"),
-    ({"period": "202611", "orgUnit": "OU", "dataSet": "", "dataValues": []}, "dataSet"),
-    ([], "not an object"),
-])
+@pytest.mark.parametrize(
+    "doc, problem",
+    [
+        ({"period": "2026-11", "orgUnit": "OU", "dataValues": []}, "period"),
+        ({"period": "202613", "orgUnit": "OU", "dataValues": []}, "period"),
+        ({"period": "202611", "dataValues": []}, "orgUnit"),
+        ({"period": "202611", "orgUnit": "OU"}, "dataValues must be a list"),
+        ({"period": "202611", "orgUnit": "OU", "dataValues": [{"value": "3"}]}, "dataElement"),
+        ({"period": "202611", "orgUnit": "OU", "dataValues": [{"dataElement": "X", "value": "<5"}]}, "value"),
+        ({"period": "202611", "orgUnit": "OU", "dataSet": "", "dataValues": []}, "dataSet"),
+        ([], "not an object"),
+    ],
+)
 def test_the_shape_check_catches_each_kind_of_mistake(doc, problem):
     assert any(problem in p for p in check_data_value_set(doc))
 
