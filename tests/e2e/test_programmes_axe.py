@@ -23,7 +23,9 @@ def test_the_manager_reads_the_dashboard_and_the_admin_sets_the_dhis2_codes(ui):
     page.get_by_label("Group (optional)", exact=True).select_option(label="Tuesday group")
     page.get_by_role("button", name="Show").click()
     ui.check()
-    expect(page.get_by_role("img", name="The care cascade, in per cent of the step it comes from")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="The care cascade, in per cent of the step it comes from")
+    ).to_be_visible()
     page.get_by_role("link", name="Monthly reports: CSV and DHIS2").click()
     ui.check()
     page.get_by_label("Month").fill("2019-02")
@@ -39,7 +41,9 @@ def test_the_manager_reads_the_dashboard_and_the_admin_sets_the_dhis2_codes(ui):
     page.get_by_label("DHIS2 data element codes").fill("enrolled = IPT ENROLLED")
     page.get_by_role("button", name="Save").click()
     ui.check()
-    expect(page.get_by_text("Line 1: 'IPT ENROLLED' is not a DHIS2 data element code.", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("Line 1: 'IPT ENROLLED' is not a DHIS2 data element code.", exact=True)
+    ).to_be_visible()
     page.get_by_label("DHIS2 data element codes").fill("enrolled = IPT_ENROLLED")
     page.get_by_role("button", name="Save").click()
     ui.check()
