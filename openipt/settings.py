@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "openipt.today",
     "openipt.portal",
     "openipt.api",
+    "openipt.programmes",
 ]
 
 MIDDLEWARE = [

@@ -13,13 +13,15 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-ROLES = ["anonymous", "admin", "supervisor", "therapist", "therapist2", "facilitator", "client", "other_admin", "other_therapist"]
+ROLES = ["anonymous", "admin", "supervisor", "therapist", "therapist2", "facilitator", "client", "other_admin", "other_therapist",
+         "manager"]
+OLD_ROLES = [role for role in ROLES if role != "manager"]
 STAFF = ["admin", "supervisor", "therapist", "therapist2", "facilitator", "other_admin", "other_therapist"]
 LOGIN = "login"  # a redirect to the sign-in page
 
 
 def expect(default, **overrides):
-    table = dict.fromkeys(ROLES, default)
+    table = dict.fromkeys(OLD_ROLES, default)  # the manager's answer is worked out below unless a row gives it
     table["anonymous"] = LOGIN
     table.update(overrides)
     return table
@@ -30,7 +32,7 @@ def staff_only(**overrides):
 
 
 def admin_only(ok=200, **overrides):
-    base = dict.fromkeys(ROLES, 403)
+    base = dict.fromkeys(OLD_ROLES, 403)
     base.update(anonymous=LOGIN, admin=ok, other_admin=ok)
     base.update(overrides)
     return base
@@ -64,7 +66,7 @@ MATRIX = {
     "readyz": {"GET": expect(200, anonymous=200)},
     # A bearer token or an allowed address, never a session: refused to every person (tests/core/test_operations.py).
     "metrics": {"GET": expect(403, anonymous=403)},
-    "nav_count": {"GET": expect(200, client=404, anonymous=401)},
+    "nav_count": {"GET": expect(200, client=404, anonymous=401, manager=404)},
     "accounts:login": {"GET": expect(302, anonymous=200)},
     "accounts:logout": {"GET": expect(405, anonymous=405), "POST": expect(LOGIN)},
     "accounts:choose_org": {"GET": expect(200)},
@@ -88,7 +90,7 @@ MATRIX = {
 
 
 APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "portal", "groups", "supervision", "couples",
-        "messaging", "today", "consent", "api"]
+        "messaging", "today", "consent", "api", "programmes"]
 PREPARERS = []
 for _app in APPS:
     try:
@@ -98,6 +100,23 @@ for _app in APPS:
     MATRIX.update(_module.matrix(expect=expect, staff_only=staff_only, admin_only=admin_only, client_record=client_record, LOGIN=LOGIN))
     if hasattr(_module, "prepare"):
         PREPARERS.append(_module.prepare)
+
+
+def _manager_expectation(row: dict) -> object:
+    """A programme manager sees no identifiable record: every page refuses them unless it answers every signed-in
+    role alike (signing in and out, choosing an organisation, the API's 401 to a browser). A row written for the
+    manager (the programme pages) says so itself."""
+    signed_in = {row[role] for role in ROLES if role not in ("anonymous", "manager")}
+    if len(signed_in) == 1:
+        return signed_in.pop()
+    if row["client"] == 405 and row["admin"] == 405:
+        return 405
+    return 403
+
+
+for _methods in MATRIX.values():
+    for _row in _methods.values():
+        _row.setdefault("manager", _manager_expectation(_row))
 
 
 def _walk(patterns, prefix="", params=()):

@@ -13,7 +13,11 @@ class Role(models.TextChoices):
     THERAPIST = "therapist", _("Therapist")
     FACILITATOR = "facilitator", _("Facilitator")
     CLIENT = "client", _("Client")
+    MANAGER = "manager", _("Programme manager")
 
 
 STAFF_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.THERAPIST, Role.FACILITATOR)
 CARE_ROLES = (Role.SUPERVISOR, Role.THERAPIST, Role.FACILITATOR)
+# A programme manager sees aggregates only (the programme dashboard and its exports): no client's record,
+# so the role is in neither list above and every staff, care and client page refuses it.
+AGGREGATE_ROLES = (Role.MANAGER,)

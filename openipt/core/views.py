@@ -16,6 +16,8 @@ def home_view(request: HttpRequest) -> HttpResponseBase:
         return redirect("accounts:login")
     if actor.is_client:
         return redirect("practice:portal")
+    if actor.role == "manager":
+        return redirect("programmes:dashboard")  # aggregates only: the programme dashboard is their whole site
     if actor.role == "admin":
         return redirect("clients:caseload")
     return redirect("today:today")  # therapists, facilitators and supervisors start the day here

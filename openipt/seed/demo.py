@@ -30,6 +30,7 @@ PEOPLE = [
     ("therapist", "Sam Okoro", Role.THERAPIST),
     ("facilitator", "Grace Nakato", Role.FACILITATOR),
     ("client", "Amara Haddad", Role.CLIENT),
+    ("manager", "Joyce Atim", Role.MANAGER),
 ]
 
 # (given, family, preferred, born, sex, status, assigned to, language)
@@ -123,7 +124,7 @@ def logins_text(base_url: str = "http://127.0.0.1:8000") -> str:
     """Return the demo logins as a short table for the terminal."""
     lines = [f"OpenIPT demo at {base_url}", f"Password for every demo login: {DEMO_PASSWORD}", ""]
     for username, name, role in PEOPLE:
-        lines.append(f"  {username:<12} {role.label:<12} {name}")
+        lines.append(f"  {username:<12} {role.label:<18} {name}")
     lines.append("")
     lines.append("The facilitator also belongs to a second organisation and chooses one after signing in.")
     return "\n".join(lines)

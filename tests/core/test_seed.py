@@ -23,7 +23,7 @@ def test_the_demo_loads_once_however_often_it_is_run(db):
     demo.load_demo()
     assert _counts() == first
     assert set(Membership.objects.filter(organisation__slug=demo.DEMO_SLUG).values_list("role", flat=True)) == {
-        "admin", "supervisor", "therapist", "facilitator", "client"
+        "admin", "supervisor", "therapist", "facilitator", "client", "manager"
     }
     assert verify_chain().ok
 

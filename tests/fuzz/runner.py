@@ -30,7 +30,7 @@ from tests.fuzz.values import HIDDEN, HOSTILE, QUERY, QUERY_NAMES, random_value
 
 # Roles that pass the same gate in the same way; the first of each group that may use a page stands for it.
 ROLE_GROUPS = [["anonymous"], ["therapist", "therapist2", "other_therapist"], ["facilitator"], ["client"],
-               ["admin", "other_admin"], ["supervisor"]]
+               ["admin", "other_admin"], ["supervisor"], ["manager"]]
 # Field names tried on an address that takes POST when no page shows a form for it: every name a view reads
 # from request.POST itself, and names that forms for such addresses use.
 GENERIC_FIELDS = sorted({

@@ -6,6 +6,7 @@ numbers as table rows for people who cannot see the picture. See docs/charts.md.
 """
 
 from ._base import DEFAULT_TEXT, ChartResult
+from .bars import Bar, bar_chart
 from .closeness import closeness_circle
 from .palette import contrast_ratio
 from .sparkline import sparkline
@@ -16,6 +17,7 @@ from .types import Band, Cutoff, Event, ExpectedRange, Person, Phase, Point, Ser
 __all__ = [
     "DEFAULT_TEXT",
     "Band",
+    "Bar",
     "ChartResult",
     "Cutoff",
     "Event",
@@ -26,6 +28,7 @@ __all__ = [
     "Series",
     "band_for",
     "band_ranges",
+    "bar_chart",
     "closeness_circle",
     "contrast_ratio",
     "sparkline",

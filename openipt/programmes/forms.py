@@ -1,0 +1,139 @@
+"""The dashboard's filters, the report form and the programme settings form."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from openipt.programmes.actions import RANGES
+
+ALL = ""
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The last three calendar months, this one included."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(2):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first, today
+
+
+class FilterForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    facilitator = forms.TypedChoiceField(
+        label=gettext_lazy("Facilitator"), required=False, coerce=int, empty_value=None
+    )
+    group = forms.TypedChoiceField(label=gettext_lazy("Group"), required=False, coerce=int, empty_value=None)
+    cohort = forms.TypedChoiceField(
+        label=gettext_lazy("Group programme"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, data: Any, *, options: dict[str, list[tuple[int, str]]]) -> None:
+        start, end = default_period()
+        values = {"start": start.isoformat(), "end": end.isoformat()}
+        values.update(
+            {k: v for k, v in (data or {}).items() if k in ("start", "end", "facilitator", "group", "cohort")}
+        )
+        super().__init__(values)
+        everyone = [(ALL, gettext_lazy("All"))]
+        cast(forms.ChoiceField, self.fields["facilitator"]).choices = everyone + [
+            (str(pk), name) for pk, name in options["facilitators"]
+        ]
+        cast(forms.ChoiceField, self.fields["group"]).choices = everyone + [
+            (str(pk), name) for pk, name in options["groups"]
+        ]
+        cast(forms.ChoiceField, self.fields["cohort"]).choices = everyone + [
+            (str(pk), name) for pk, name in options["cohorts"]
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", gettext_lazy("The end of the period comes before its start."))
+            elif (end - start).days > 3 * 366:
+                self.add_error("end", gettext_lazy("Choose a period of three years or less."))
+        return data
+
+
+class ReportForm(forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("Month"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        help_text=gettext_lazy("Written year-month, for example 2026-11."),
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[
+            ("csv", gettext_lazy("CSV (a spreadsheet)")),
+            ("dhis2", gettext_lazy("DHIS2 dataValueSet (JSON)")),
+        ],
+    )
+
+    def clean_month(self) -> date:
+        raw = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(part) for part in raw.split("-"))
+            return date(year, month, 1)
+        except (ValueError, TypeError) as error:
+            raise forms.ValidationError(
+                gettext_lazy("Write the month as year-month, for example 2026-11.")
+            ) from error
+
+
+class SettingsForm(forms.Form):
+    min_sessions = forms.IntegerField(
+        label=gettext_lazy("Group sessions that count as attending"),
+        min_value=RANGES["min_sessions"][0],
+        max_value=RANGES["min_sessions"][1],
+        help_text=gettext_lazy(
+            'A member counts in the cascade\'s "attended the minimum" step from this many '
+            "sessions. The default, 2, is the NHS Talking Therapies rule for a finished course."
+        ),
+    )
+    suppress_below = forms.IntegerField(
+        label=gettext_lazy("Hide counts of people below"),
+        min_value=1,
+        max_value=20,
+        help_text=gettext_lazy(
+            'Counts from 1 up to this number less one show as "<5" (for 5), so no one can be '
+            "recognised from a small number. Usually 5."
+        ),
+    )
+    attendance_target = forms.IntegerField(
+        label=gettext_lazy("Attendance target (%)"), min_value=0, max_value=100
+    )
+    fidelity_target = forms.IntegerField(
+        label=gettext_lazy("Fidelity target (mean %)"), min_value=0, max_value=100
+    )
+    checks_missed_target = forms.IntegerField(
+        label=gettext_lazy("Most questionnaires missed (%)"), min_value=0, max_value=100
+    )
+    ack_minutes_target = forms.IntegerField(
+        label=gettext_lazy("Most minutes to acknowledge a risk alert (median)"), min_value=1, max_value=10080
+    )
+    dhis2_org_unit = forms.CharField(
+        label=gettext_lazy("DHIS2 organisation unit code"), max_length=50, required=False
+    )
+    dhis2_data_set = forms.CharField(
+        label=gettext_lazy("DHIS2 data set code (optional)"), max_length=50, required=False
+    )
+    dhis2_mapping = forms.CharField(
+        label=gettext_lazy("DHIS2 data element codes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=gettext_lazy(
+            "One indicator a line: the indicator, =, the data element code, and optionally a colon "
+            "and a category option combo code. For example: enrolled = IPT_ENROLLED"
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

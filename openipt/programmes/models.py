@@ -1,0 +1,70 @@
+"""A programme's own settings: the minimum dose, small-cell suppression, quality targets and DHIS2 codes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openipt.accounts.models import Membership, Organisation
+from openipt.programmes.indicators import DEFAULT_MIN_SESSIONS, DEFAULT_SUPPRESS_BELOW, Targets
+
+_T = Targets()
+
+
+class ProgrammeSettings(models.Model):
+    """One organisation's programme settings (an unsaved default until an admin saves them)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="programme_settings"
+    )
+    min_sessions = models.PositiveSmallIntegerField(
+        _("fewest group sessions that count as attending"), default=DEFAULT_MIN_SESSIONS
+    )
+    suppress_below = models.PositiveSmallIntegerField(
+        _("hide counts of people below"), default=DEFAULT_SUPPRESS_BELOW
+    )
+    attendance_target = models.PositiveSmallIntegerField(
+        _("attendance target (%)"), default=_T.attendance_percent
+    )
+    fidelity_target = models.PositiveSmallIntegerField(_("fidelity target (%)"), default=_T.fidelity_percent)
+    checks_missed_target = models.PositiveSmallIntegerField(
+        _("most questionnaires missed (%)"), default=_T.checks_missed_percent
+    )
+    ack_minutes_target = models.PositiveSmallIntegerField(
+        _("most minutes to acknowledge a risk alert"), default=_T.ack_minutes
+    )
+    dhis2_org_unit = models.CharField(_("DHIS2 organisation unit code"), max_length=50, blank=True)
+    dhis2_data_set = models.CharField(_("DHIS2 data set code (optional)"), max_length=50, blank=True)
+    dhis2_mapping = models.TextField(_("DHIS2 data element codes"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_sessions__gte=1) & Q(min_sessions__lte=16),
+                name="programme_min_sessions_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(suppress_below__gte=1) & Q(suppress_below__lte=20),
+                name="programme_suppress_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_target__lte=100)
+                & Q(fidelity_target__lte=100)
+                & Q(checks_missed_target__lte=100),
+                name="programme_targets_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"programme settings of organisation {self.organisation_id}"
+
+    def targets(self) -> Targets:
+        return Targets(
+            self.attendance_target, self.fidelity_target, self.checks_missed_target, self.ack_minutes_target
+        )

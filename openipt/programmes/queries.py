@@ -1,0 +1,235 @@
+"""The one read of a programme's figures: a `Cohort` of plain records for `indicators.compute`.
+
+A fixed number of queries whatever the size of the programme (one per kind of fact, plus the
+settings), and only ids, dates, statuses and scores are read: never a name or a note.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from openipt.groups.models import (
+    Attendance,
+    Group,
+    GroupSession,
+    Meeting,
+    MeetingKind,
+    Member,
+    MemberStatus,
+    Outcome,
+    QuickCheck,
+)
+from openipt.groups.models import Programme as GroupProgramme
+from openipt.measures import instruments
+from openipt.measures.engine.outcomes import Administration as Scored
+from openipt.measures.engine.outcomes import course_outcome
+from openipt.measures.models import Administration, Status
+from openipt.measures.queries.outcomes import org_settings
+from openipt.programmes import indicators as ind
+from openipt.programmes.access import programme_groups
+from openipt.programmes.models import ProgrammeSettings
+from openipt.safety.models import Alert
+from openipt.supervision.models import FidelityRating
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
+ELIGIBLE = (Outcome.INVITED, Outcome.THINKING, Outcome.DECLINED)
+OUTCOME_INSTRUMENT = "phq9"
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # inclusive
+    facilitator_id: int | None = None
+    group_id: int | None = None
+    cohort_id: int | None = None  # a groups programme (a cohort of groups)
+
+
+def settings_for(organisation_id: int) -> ProgrammeSettings:
+    """The organisation's programme settings (unsaved defaults when none were saved)."""
+    found = ProgrammeSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or ProgrammeSettings(organisation_id=organisation_id)
+
+
+def scoped_groups(actor: Actor, filters: Filters) -> QuerySet[Group]:
+    groups = programme_groups(actor)
+    if filters.facilitator_id is not None:
+        groups = groups.filter(facilitator_id=filters.facilitator_id)
+    if filters.group_id is not None:
+        groups = groups.filter(pk=filters.group_id)
+    if filters.cohort_id is not None:
+        groups = groups.filter(programme_id=filters.cohort_id)
+    return groups
+
+
+def choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    """The facilitators, groups and cohorts the filters offer (three queries)."""
+    groups = programme_groups(actor)
+    facilitators = {
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in groups.values_list(
+            "facilitator_id",
+            "facilitator__user__first_name",
+            "facilitator__user__last_name",
+            "facilitator__user__username",
+        ).distinct()
+    }
+    return {
+        "facilitators": sorted(facilitators.items(), key=lambda item: item[1].lower()),
+        "groups": list(groups.order_by("name", "pk").values_list("pk", "name")),
+        "cohorts": list(
+            GroupProgramme.objects.filter(pk__in=groups.values("programme_id"))
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ),
+    }
+
+
+def _bounds(filters: Filters) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(filters.start, time.min, tzinfo=zone)
+    end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> ind.Cohort:
+    """Read the cohort for the actor's groups under the filters (nine queries, whatever the size)."""
+    groups = scoped_groups(actor, filters)
+    group_ids = groups.values("pk")
+    start, end = _bounds(filters)
+    now = now or timezone.now()
+
+    screened: dict[int, bool] = {}
+    for client_id, outcome in Meeting.objects.filter(
+        group_id__in=group_ids,
+        kind=MeetingKind.PRE_GROUP,
+        held_on__gte=filters.start,
+        held_on__lte=filters.end,
+    ).values_list("client_id", "outcome"):
+        screened[client_id] = screened.get(client_id, False) or outcome in ELIGIBLE
+
+    members = list(
+        Member.objects.filter(
+            group_id__in=group_ids, joined_on__gte=filters.start, joined_on__lte=filters.end
+        ).values_list("pk", "course_id", "status", "group__facilitator_id")
+    )
+    member_ids = [m[0] for m in members]
+    attended = dict(
+        Attendance.objects.filter(member_id__in=member_ids, presence="present")
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    )
+    scores: dict[int, list[Scored]] = defaultdict(list)
+    for course_id, completed_at, number, total in Administration.objects.filter(
+        course_id__in=[m[1] for m in members],
+        instrument_code=OUTCOME_INSTRUMENT,
+        status=Status.COMPLETED,
+        total__isnull=False,
+    ).values_list("course_id", "completed_at", "session_number", "total"):
+        day = timezone.localtime(completed_at).date()
+        # A group's symptom checks are stored without a session number; each day with a score is one session.
+        scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
+    cutoff = org_settings(actor.organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
+    enrolments = [
+        _enrolment(
+            pk,
+            facilitator,
+            attended.get(pk, 0),
+            status == MemberStatus.FINISHED,
+            scores.get(course_id, []),
+            cutoff,
+        )
+        for pk, course_id, status, facilitator in members
+    ]
+
+    checked = set(
+        QuickCheck.objects.filter(
+            session__group_id__in=group_ids,
+            session__held=True,
+            session__scheduled_start__gte=start,
+            session__scheduled_start__lt=end,
+        ).values_list("session_id", "member_id")
+    )
+    marks = [
+        ind.Mark(facilitator, number, presence == "present", (session_id, member_id) in checked)
+        for session_id, member_id, presence, number, facilitator in Attendance.objects.filter(
+            session__group_id__in=group_ids,
+            session__held=True,
+            session__scheduled_start__gte=start,
+            session__scheduled_start__lt=end,
+        )
+        .exclude(presence="")
+        .values_list(
+            "session_id", "member_id", "presence", "session__number", "session__group__facilitator_id"
+        )
+    ]
+
+    facilitator_of = dict(
+        Member.objects.filter(group_id__in=group_ids)
+        .order_by("joined_on", "pk")
+        .values_list("client_id", "group__facilitator_id")
+    )
+    alerts = [
+        _alert(facilitator_of[client_id], raised, acked, schedule, now)
+        for client_id, raised, acked, schedule in Alert.objects.filter(
+            client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
+            raised_at__gte=start,
+            raised_at__lt=end,
+        ).values_list("client_id", "raised_at", "acknowledged_at", "schedule")
+    ]
+
+    ratings = [
+        ind.Rating(rated, score)
+        for rated, score in FidelityRating.objects.filter(
+            Q(target_kind="group_session"),
+            is_current=True,
+            rated_at__gte=start,
+            rated_at__lt=end,
+            target_id__in=GroupSession.objects.filter(group_id__in=group_ids).values("pk"),
+        ).values_list("rated_id", "score_percent")
+    ]
+    return ind.Cohort([ind.Screening(c, e) for c, e in screened.items()], enrolments, marks, alerts, ratings)
+
+
+def _enrolment(
+    member: int, facilitator: int, attended: int, completed: bool, scored: list[Scored], cutoff: int | None
+) -> ind.Enrolment:
+    instrument = instruments.get(OUTCOME_INSTRUMENT)
+    if instrument is None or not scored:
+        return ind.Enrolment(member, facilitator, attended, completed, False, True, False, False)
+    outcome = course_outcome(instrument, scored, case_cutoff=cutoff)
+    case = outcome.caseness_start.status != "not_case"
+    return ind.Enrolment(
+        member,
+        facilitator,
+        attended,
+        completed,
+        outcome.reliable_change.status == "improvement",
+        case,
+        outcome.response.status == "response",
+        outcome.remission.status == "remission",
+    )
+
+
+def _alert(
+    facilitator: int, raised: datetime, acked: datetime | None, schedule: object, now: datetime
+) -> ind.Alert:
+    """Minutes to acknowledgement, and whether it went past the escalation policy's second step unacknowledged."""
+    minutes = None if acked is None else (acked - raised).total_seconds() / 60
+    steps = (
+        [step[0] for step in schedule if isinstance(step, list) and step]
+        if isinstance(schedule, list)
+        else []
+    )
+    late_after = steps[1] if len(steps) > 1 and isinstance(steps[1], int | float) else None
+    waited = minutes if minutes is not None else (now - raised).total_seconds() / 60
+    return ind.Alert(facilitator, minutes, late_after is not None and waited > late_after)

@@ -1,0 +1,16 @@
+"""Permission-matrix rows for the programme pages (see tests/test_permission_matrix.py).
+
+The dashboard is for the programme manager, the organisation's admins and its supervisors; the monthly
+reports for the manager and admins; the settings for admins. Everyone else is refused (403), and the
+manager is refused by every other page in the matrix.
+"""
+
+
+def matrix(expect, staff_only, admin_only, client_record, LOGIN):
+    dashboard = expect(403, admin=200, supervisor=200, other_admin=200, manager=200)
+    report = expect(403, admin=200, other_admin=200, manager=200)
+    return {
+        "programmes:dashboard": {"GET": dashboard},
+        "programmes:report": {"GET": report},
+        "programmes:settings": {"GET": admin_only(manager=403), "POST": admin_only(manager=403)},
+    }

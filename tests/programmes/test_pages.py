@@ -1,0 +1,177 @@
+"""The programme pages as each person uses them: the manager's dashboard, the monthly reports and the settings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from openipt.accounts.models import Role
+from openipt.audit.models import AuditEvent
+from openipt.groups.models import Attendance
+from openipt.programmes.models import ProgrammeSettings
+from openipt.programmes.reporting import REPORTED, check_data_value_set
+from tests.programmes.test_queries import build
+from tests.support.groups import programme
+from tests.support.people import login, make_member
+
+FULL = "\n".join(f"{i} = IPT_{i.upper()}" for i in REPORTED)
+
+
+def signed_in_manager(world, client):
+    manager = make_member(world.org, Role.MANAGER)
+    login(client, manager)
+    return manager
+
+
+def this_month() -> str:
+    return timezone.localdate().strftime("%Y-%m")
+
+
+def marks_this_month() -> int:
+    """The group's sessions fall either side of a month's start, depending on today's date."""
+    today = timezone.localdate()
+    return sum(
+        1
+        for when in Attendance.objects.values_list("session__scheduled_start", flat=True)
+        if (timezone.localtime(when).year, timezone.localtime(when).month) == (today.year, today.month)
+    )
+
+
+def test_the_manager_starts_on_the_dashboard_and_sees_counts_but_no_one_s_name(world, client):
+    _grp, made = build(world)
+    signed_in_manager(world, client)
+    assert client.get("/")["Location"] == "/programme/"
+    page = client.get("/programme/").content.decode()
+    assert "Care cascade" in page and "Quality of care by facilitator" in page
+    assert "<svg" in page  # the cascade chart
+    for member in made:
+        assert member.client.given_name not in page
+    # five screened-and-eligible, four enrolled: each is hidden as a small number or by subtraction
+    assert "&lt;5" in page
+
+
+def test_the_manager_is_refused_every_client_page(world, client):
+    _grp, made = build(world)
+    signed_in_manager(world, client)
+    for url in (
+        f"/clients/{made[0].client_id}/",
+        "/clients/",
+        "/groups/",
+        "/today/",
+        "/audit/",
+        f"/measures/course/{made[0].course_id}/",
+    ):
+        assert client.get(url).status_code in (403, 404), url
+
+
+def test_supervisors_see_the_dashboard_and_therapists_do_not(world, client):
+    build(world)
+    login(client, world.m["supervisor"])
+    assert client.get("/programme/").status_code == 200
+    assert client.get("/programme/report/").status_code == 403  # reports are for managers and admins
+    login(client, world.m["therapist"])
+    assert client.get("/programme/").status_code == 403
+
+
+def test_filters_that_make_no_sense_are_said_and_the_default_period_is_shown(world, client):
+    signed_in_manager(world, client)
+    page = client.get("/programme/", {"start": "2026-05-01", "end": "2026-04-01", "facilitator": "x"})
+    assert page.status_code == 200
+    assert "comes before its start" in page.content.decode()
+
+
+def _count(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboard_runs_the_same_number_of_queries_with_more_groups(world, client):
+    signed_in_manager(world, client)
+    prog = programme(world)
+    build(world, prog=prog)
+    small = _count(client, "/programme/")
+    build(world, prog=prog, members=6, name="Second group")
+    assert _count(client, "/programme/") == small
+
+
+def test_the_month_as_csv_is_audited(world, client):
+    build(world)
+    signed_in_manager(world, client)
+    response = client.get("/programme/report/", {"month": this_month(), "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = {r["indicator"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert rows["attendance_marks"]["value"] == str(marks_this_month())
+    assert rows["enrolled"]["value"] == "<5"
+    event = AuditEvent.objects.filter(event_type="programmes.exported").latest("pk")
+    assert event.details["kind"] == "csv" and event.details["period"] == this_month()
+
+
+def test_a_month_with_nothing_in_it_says_so_instead_of_an_empty_file(world, client):
+    signed_in_manager(world, client)
+    response = client.get("/programme/report/", {"month": "2019-02", "format": "csv"})
+    assert response["Content-Type"].startswith("text/html")
+    assert "There is nothing to report for 2019-02" in response.content.decode()
+    assert not AuditEvent.objects.filter(event_type="programmes.exported").exists()
+
+
+def test_dhis2_needs_a_complete_mapping_and_then_gives_a_data_value_set(world, client):
+    build(world)
+    signed_in_manager(world, client)
+    ProgrammeSettings.objects.create(
+        organisation=world.org,
+        dhis2_org_unit="OU_RIVER",
+        dhis2_mapping=FULL.replace("remission = IPT_REMISSION", ""),
+    )
+    refused = client.get("/programme/report/", {"month": this_month(), "format": "dhis2"}).content.decode()
+    assert "cannot be used yet" in refused and "remission" in refused
+    ProgrammeSettings.objects.filter(organisation=world.org).update(dhis2_mapping=FULL)
+    response = client.get("/programme/report/", {"month": this_month(), "format": "dhis2"})
+    doc = json.loads(response.content)
+    assert check_data_value_set(doc) == []
+    assert doc["orgUnit"] == "OU_RIVER" and doc["period"] == this_month().replace("-", "")
+    assert {"dataElement": "IPT_ATTENDANCE_MARKS", "value": str(marks_this_month())} in doc["dataValues"]
+
+
+def test_a_bad_month_is_said_beside_the_field(world, client):
+    signed_in_manager(world, client)
+    page = client.get("/programme/report/", {"month": "2026-13", "format": "csv"}).content.decode()
+    assert "Write the month as year-month" in page
+
+
+def _settings(**changes):
+    values = {
+        "min_sessions": 4,
+        "suppress_below": 5,
+        "attendance_target": 75,
+        "fidelity_target": 80,
+        "checks_missed_target": 10,
+        "ack_minutes_target": 30,
+        "dhis2_org_unit": "OU_RIVER",
+        "dhis2_data_set": "",
+        "dhis2_mapping": "enrolled = IPT_ENROLLED",
+        "version": 1,
+    }
+    values.update(changes)
+    return values
+
+
+def test_the_admin_saves_the_settings_and_a_wrong_code_is_named(world, client):
+    login(client, world.m["admin"])
+    page = client.post(
+        "/programme/settings/", _settings(dhis2_mapping="enrolled = IPT ENROLLED")
+    ).content.decode()
+    assert "&#x27;IPT ENROLLED&#x27; is not a DHIS2 data element code" in page
+    assert not ProgrammeSettings.objects.exists()
+    assert client.post("/programme/settings/", _settings()).status_code == 302
+    saved = ProgrammeSettings.objects.get(organisation=world.org)
+    assert (saved.min_sessions, saved.dhis2_mapping, saved.version) == (4, "enrolled = IPT_ENROLLED", 2)
+    assert AuditEvent.objects.filter(event_type="programmes.settings_changed").exists()
+    stale = client.post("/programme/settings/", _settings(min_sessions=6)).content.decode()
+    assert "Someone else changed these settings" in stale
