@@ -8,6 +8,8 @@ hidden fields alone, and each field repeated. The two addresses that read JSON g
 wrongly typed JSON (tests/fuzz/json_cases.py). A server error, an exception out of a view, or a 400 page
 with no words fails the test, and the failure lists every distinct fault with its address, role, fields
 and values.
+On CI's second run (PostgreSQL) the values whose handling cannot depend on the database are not typed
+into every field again (tests/fuzz/values.py, DATABASE_NEUTRAL); everything else is sent on both.
 
 `make fuzz` runs the same tests longer with random values as every role that may use each page:
 OPENIPT_FUZZ_ROUNDS random rounds per page and form, OPENIPT_FUZZ_SEED to repeat a run, and
@@ -27,8 +29,9 @@ import pytest
 
 from tests.test_permission_matrix import MATRIX, _kwargs, build_world, url_params
 
-APPS = ["core", "accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups",
-        "supervision", "couples", "messaging", "today", "consent", "programmes"]
+# Longest first (seconds on SQLite, one worker, 2026-12-07), so the suite's end is not one worker on a long app.
+APPS = ["groups", "courses", "assessment", "practice", "measures", "couples", "consent", "safety", "today",
+        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes"]
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))

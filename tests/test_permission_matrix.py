@@ -194,9 +194,10 @@ def build_world():
     """Two organisations with one person per role, an open invitation, and every app's objects (PREPARERS)."""
     from openipt.accounts import actions
     from openipt.core import heartbeat
-    from tests.support.people import actor, make_world
+    from tests.support.people import actor, make_member, make_world
 
     world = make_world()
+    world.m["manager"] = make_member(world.org, "manager")
     heartbeat.beat(heartbeat.ESCALATION)  # the escalation runner is running, so /readyz answers 200
     world.invitation = actions.invite(actor(world.m["admin"]), email="pending@example.test",
                                       role="therapist").invitation

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html
+import os
 import random
 import re
 import time
@@ -26,7 +27,7 @@ from django.urls import Resolver404, resolve
 
 import openipt
 from tests.fuzz.forms import Form, read_forms
-from tests.fuzz.values import HIDDEN, HOSTILE, QUERY, QUERY_NAMES, random_value
+from tests.fuzz.values import HIDDEN, HOSTILE, QUERY, QUERY_NAMES, random_value, typed_values
 
 # Roles that pass the same gate in the same way; the first of each group that may use a page stands for it.
 ROLE_GROUPS = [["anonymous"], ["therapist", "therapist2", "other_therapist"], ["facilitator"], ["client"],
@@ -213,7 +214,8 @@ class Fuzzer:
         visible = sorted(form.visible) + sorted(form.files)
         hidden = sorted(n for n in form.hidden if n != "csrfmiddlewaretoken")
         self._post(role, path, dict(base), form, "(unchanged)", "")
-        for value_name, value in HOSTILE.items() if visible else ():  # what a person types; hidden fields kept
+        typed = typed_values(os.environ.get("OPENIPT_DATABASE_TESTS_ONLY") == "1" and not self.rounds)
+        for value_name, value in typed.items() if visible else ():  # what a person types; hidden fields kept
             self._post(role, path, {**base, **dict.fromkeys(visible, value)}, form, "visible fields", value_name)
         for value_name in HIDDEN:  # what a broken or hostile client sends in the fields a person never sees
             value = HOSTILE[value_name]
