@@ -221,8 +221,10 @@ def cmd_escalate(rest: list[str]) -> int:
 
 # What production needs beside the web server to keep people safe: the escalation runner (every
 # minute: escalate unacknowledged alerts, retry e-mails, write audit checkpoints) and the task
-# worker (first e-mails of new alerts, reminders). `openipt serve` runs both unless --no-background.
-BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"))
+# worker (first e-mails of new alerts, reminders); and, in a process of its own so a slow program never
+# delays them, the webhook sender. `openipt serve` runs all three unless --no-background.
+BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"),
+              ("manage", "deliver_webhooks", "--every", "10"))
 
 
 def _start(argv: list[str]) -> subprocess.Popen:
