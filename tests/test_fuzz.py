@@ -28,7 +28,7 @@ import pytest
 from tests.test_permission_matrix import MATRIX, _kwargs, build_world, url_params
 
 APPS = ["core", "accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "groups",
-        "supervision", "couples", "messaging", "today", "consent"]
+        "supervision", "couples", "messaging", "today", "consent", "api"]
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))
