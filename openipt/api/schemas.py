@@ -242,3 +242,16 @@ class DeliveryOut(Schema):
 class DeliveryPage(Schema):
     items: list[DeliveryOut]
     next_cursor: str | None
+
+
+class ChangeOut(Schema):
+    type: str = Field(examples=["administration"])
+    change: str = Field(examples=["created"], description="created or updated (deleted and erased are reserved).")
+    changed_at: datetime
+    record: dict[str, object] | None = Field(description="The record as its own endpoint shows it.")
+
+
+class ChangePage(Schema):
+    items: list[ChangeOut]
+    next_cursor: str | None = Field(description="Send it next time, even when items is empty.")
+    more: bool = Field(description="True when more changes are waiting: ask again at once.")

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from openipt.api.endpoints import clients, courses, groups, measures, safety, webhooks
+from openipt.api.endpoints import changes, clients, courses, groups, measures, safety, webhooks
 from openipt.api.errors import ApiError, error_response, from_api_error
 from openipt.api.scopes import SCOPES
 from openipt.core.errors import ActionError
@@ -70,3 +70,4 @@ api.add_router("/administrations", measures.router, tags=["questionnaires"])
 api.add_router("/alerts", safety.router, tags=["alerts"])
 api.add_router("/groups", groups.router, tags=["groups"])
 api.add_router("/webhooks", webhooks.router, tags=["webhooks"])
+api.add_router("/changes", changes.router, tags=["changes"])

@@ -25,9 +25,9 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "api:tokens": {"GET": staff_only(), "POST": staff_only()},
         "api:token_change": {"GET": expect(405, client=403), "POST": expect(404, **own)},
     })
-    # --- webhooks (issue 16): REST endpoints refuse a session; the pages are the admin's ---------------
+    # --- webhooks and the changes feed (issue 16): REST endpoints refuse a session; the pages are the admin's
     rows.update({f"api_v1:{name}": {"GET": no_session} for name in (
-        "webhooks", "webhook", "webhook_delete", "webhook_deliveries")})
+        "webhooks", "webhook", "webhook_delete", "webhook_deliveries", "changes")})
     rows["api_v1:webhook_create"] = {"POST": no_session}
     for name in ("webhook_rotate", "webhook_delivery_retry"):
         rows[f"api_v1:{name}"] = {"GET": expect(405, anonymous=405), "POST": no_session}
@@ -37,7 +37,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "api:webhook_change": {"GET": admin_only(405), "POST": admin_only(200, other_admin=404)},
         "api:webhook_resend": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
     })
-    # --- end webhooks ------------------------------------------------------------------------------------
+    # --- end webhooks and the changes feed -------------------------------------------------------------------
     return rows
 
 
@@ -46,7 +46,7 @@ def prepare(world):
 
     client_token, _secret = api_client(world.m["admin"])
     own_token, _secret = personal(world.m["therapist"])
-    # --- webhooks (issue 16): one webhook of the organisation, with one message in its log ---------------
+    # --- webhooks and the changes feed (issue 16): one webhook of the organisation, one message in its log --
     from django.test import override_settings
     from django.utils import timezone
 
@@ -62,8 +62,9 @@ def prepare(world):
     hooks = {"api:webhook": {"webhook_id": hook.pk}, "api:webhook_change": {"webhook_id": hook.pk},
              "api:webhook_resend": {"webhook_id": hook.pk, "delivery_id": delivery.pk},
              **{f"api_v1:{name}": {"webhook_id": 1, "delivery_id": 1} for name in (
-                 "webhook", "webhook_delete", "webhook_rotate", "webhook_deliveries", "webhook_delivery_retry")}}
-    # --- end webhooks ------------------------------------------------------------------------------------
+                 "webhook", "webhook_delete", "webhook_rotate", "webhook_deliveries", "webhook_delivery_retry")},
+             "api_v1:changes": {"resource": "clients"}}
+    # --- end webhooks and the changes feed -------------------------------------------------------------------
     # Every endpoint refuses a session before it looks at the ids, so any well-formed ids do.
     return {**hooks, "what": "rotate", "api_v1:administration": {"administration_id": "00000000-0000-4000-8000-000000000001"},
             "api_v1:alert": {"alert_id": 1}, "api_v1:alert_acknowledge": {"alert_id": 1},
