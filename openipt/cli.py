@@ -292,7 +292,8 @@ def cmd_serve(args) -> int:
         print("Alert escalation and e-mails run in the background (every minute) until the server stops.", flush=True)
     else:
         print("--no-background: run `openipt escalate --every 60` and `openipt manage db_worker` elsewhere, "
-              "or risk alerts will not escalate and no e-mail will be sent.", flush=True)
+              "or risk alerts will not escalate and no e-mail will be sent; and `openipt manage deliver_webhooks "
+              "--every 10`, or webhook messages will wait.", flush=True)
     return _supervise(web, background)
 
 
