@@ -21,7 +21,10 @@ DESCRIPTION = (
     "An admin makes API clients (organisation-wide, narrowed by scopes) under Settings, API clients; a member of "
     "staff makes a personal token (what they may see, narrowed by scopes) under API tokens. Lists are cursor pages "
     "(`limit` at most 100, `cursor` from `next_cursor`); reads answer an `ETag` and `304` to `If-None-Match`; a POST "
-    "with an `Idempotency-Key` is stored once. Errors answer `{\"error\": {\"code\", \"message\"}}`.\n\nScopes:\n"
+    "with an `Idempotency-Key` is stored once. Errors answer `{\"error\": {\"code\", \"message\"}}`. "
+    "`/changes/{resource}` lists what changed since a cursor, to keep a copy in step; `/webhooks` registers signed "
+    "messages sent when an alert is raised or escalated, a questionnaire is completed or a course ends "
+    "(docs/guides/integrating.md).\n\nScopes:\n"
     + "\n".join(f"- `{name}`: {text}" for name, text in SCOPES.items())
 )
 
