@@ -278,8 +278,10 @@ def cmd_escalate(rest: list[str]) -> int:
 
 # What production needs beside the web server to keep people safe: the escalation runner (every
 # minute: escalate unacknowledged alerts, retry e-mails, write audit checkpoints) and the task
-# worker (first e-mails of new alerts, reminders). `openipt serve` runs both unless --no-background.
-BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"))
+# worker (first e-mails of new alerts, reminders); and, in a process of its own so a slow program never
+# delays them, the webhook sender. `openipt serve` runs all three unless --no-background.
+BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"),
+              ("manage", "deliver_webhooks", "--every", "10"))
 
 
 def _start(argv: list[str]) -> subprocess.Popen:
@@ -349,7 +351,8 @@ def cmd_serve(args) -> int:
         print("Alert escalation and e-mails run in the background (every minute) until the server stops.", flush=True)
     else:
         print("--no-background: run `openipt escalate --every 60` and `openipt manage db_worker` elsewhere, "
-              "or risk alerts will not escalate and no e-mail will be sent.", flush=True)
+              "or risk alerts will not escalate and no e-mail will be sent; and `openipt manage deliver_webhooks "
+              "--every 10`, or webhook messages will wait.", flush=True)
     return _supervise(web, background)
 
 

@@ -301,5 +301,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 # The REST API: calls per token per minute (429 past it) and the largest request body it reads (413 past it).
 API_CALLS_PER_MINUTE = cfg.env_int(ENV, "OPENIPT_API_CALLS_PER_MINUTE", 120, minimum=1)
 API_MAX_BODY_BYTES = 64 * 1024
+# The changes feed leaves out records changed in the last few seconds, so a late-committing change is not skipped.
+API_CHANGES_LAG_SECONDS = 5
+# Webhooks: host names a webhook may call although they resolve to a private or local address (the clinic's own
+# network), and whether plain http is allowed (never in production).
+WEBHOOK_ALLOWED_HOSTS = [h.lower() for h in cfg.split_list(ENV.get("OPENIPT_WEBHOOK_ALLOWED_HOSTS"))]
+WEBHOOK_ALLOW_HTTP = MODE == "test" or (DEBUG and MODE != "production")
 
 INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

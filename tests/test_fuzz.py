@@ -31,7 +31,7 @@ from tests.test_permission_matrix import MATRIX, _kwargs, build_world, url_param
 
 # Longest first (seconds on SQLite, one worker, 2026-12-07), so the suite's end is not one worker on a long app.
 APPS = ["groups", "courses", "assessment", "practice", "measures", "couples", "consent", "safety", "today",
-        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes"]
+        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes", "api"]
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))

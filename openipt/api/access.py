@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from openipt.accounts.access import is_admin, is_staff
-from openipt.api.models import ApiToken, TokenKind
+from openipt.api.models import ApiToken, TokenKind, Webhook, WebhookDelivery
 from openipt.core.numbers import as_id
 
 if TYPE_CHECKING:
@@ -46,3 +46,29 @@ def get_token(actor: Actor | None, kind: str, token_id: object) -> ApiToken | No
     if pk is None:
         return None
     return visible_tokens(actor, kind).filter(pk=pk).first()
+
+
+def can_manage_webhooks(actor: Actor | None) -> bool:
+    """Admins register, rotate and delete their organisation's webhooks, and see their deliveries."""
+    return is_admin(actor)
+
+
+def visible_webhooks(actor: Actor | None) -> QuerySet[Webhook]:
+    """The webhooks of the admin's organisation that were not deleted."""
+    if actor is None or not can_manage_webhooks(actor):
+        return Webhook.objects.none()
+    return Webhook.objects.filter(organisation_id=actor.organisation_id, deleted_at__isnull=True)
+
+
+def get_webhook(actor: Actor | None, webhook_id: object) -> Webhook | None:
+    pk = as_id(webhook_id)
+    if pk is None:
+        return None
+    return visible_webhooks(actor).filter(pk=pk).first()
+
+
+def visible_deliveries(actor: Actor | None, webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    """The deliveries of a webhook the admin may see, newest first."""
+    if get_webhook(actor, webhook.pk) is None:
+        return WebhookDelivery.objects.none()
+    return WebhookDelivery.objects.filter(webhook=webhook)

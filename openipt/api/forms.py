@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openipt.api.models import WebhookEvent
 from openipt.api.scopes import SCOPES, scopes_for
 from openipt.core.forms import DateInput, choice_field
 
@@ -25,3 +26,13 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=90)
         choice_field(self, "scopes").choices = list(scopes_for(kind).items())
+
+
+class WebhookForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("Which program receives the messages (for example: Regional records system)."))
+    url = forms.CharField(label=_("Address"), max_length=500,
+                          help_text=_("The https:// address of the program that receives the messages."))
+    events = forms.MultipleChoiceField(label=_("Send a message when"), choices=WebhookEvent.choices,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": _("Choose one or more of the events listed.")})

@@ -79,3 +79,80 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minute:%H:%M}: {self.calls}"
+
+
+class WebhookEvent(models.TextChoices):
+    ALERT_RAISED = "alert.raised", _("A risk alert is raised")
+    ALERT_ESCALATED = "alert.escalated", _("A risk alert is passed on because nobody acknowledged it")
+    QUESTIONNAIRE_COMPLETED = "questionnaire.completed", _("A questionnaire is completed")
+    COURSE_ENDED = "course.ended", _("A course ends (completed or ended early)")
+
+
+class Webhook(models.Model):
+    """An address of an organisation's program that is sent a signed JSON message when chosen events happen."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    url = models.CharField(_("address"), max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.TextField(help_text="The signing secret, sealed (openipt.core.sealed): it is needed to sign.")
+    hint = models.CharField(max_length=16, help_text="The start of the secret, to tell secrets apart.")
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Gave up after the last try")
+    CANCELLED = "cancelled", _("Not sent: the webhook was deleted")
+
+
+class WebhookDelivery(models.Model):
+    """The outbox: one event for one webhook, stored in the transaction of the action that caused it."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.PROTECT, related_name="deliveries")
+    event_id = models.UUIDField()
+    event_type = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField(help_text="The body sent: ids, codes, scores and times only.")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["webhook", "event_id"], name="api_one_delivery_per_event")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to webhook {self.webhook_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One try at sending a delivery: when, what the program answered (or why nothing was sent)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True, default="")
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"try {self.number}: {self.status_code or self.error}"

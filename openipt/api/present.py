@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from openipt.api import schemas
 
 if TYPE_CHECKING:
+    from openipt.api.models import Webhook, WebhookDelivery
     from openipt.clients.models import Client
     from openipt.courses.models import Course, Goal, Session
     from openipt.groups.models import Group, GroupSession, Member
@@ -104,3 +105,24 @@ def group_detail(g: Group, members: Iterable[Member], sessions: Iterable[GroupSe
                         for a in getattr(s, "seen_attendance", [])],
         ).model_dump(mode="json") for s in sessions],
     }
+
+
+def webhook(w: Webhook) -> dict[str, Any]:
+    return schemas.WebhookOut(id=w.pk, name=w.name, url=w.url, events=list(w.events), secret_hint=w.hint,
+                              created_at=w.created_at, rotated_at=w.rotated_at).model_dump(mode="json")
+
+
+def webhooks(rows: Iterable[Webhook]) -> list[dict[str, Any]]:
+    return [webhook(w) for w in rows]
+
+
+def delivery(d: WebhookDelivery) -> dict[str, Any]:
+    return schemas.DeliveryOut(
+        id=d.pk, event_id=d.event_id, event_type=d.event_type, status=d.status, attempts=d.attempts,
+        last_status_code=d.last_status_code, last_error=d.last_error, created_at=d.created_at,
+        next_attempt_at=d.next_attempt_at if d.status == "pending" else None, delivered_at=d.delivered_at,
+    ).model_dump(mode="json")
+
+
+def deliveries(rows: Iterable[WebhookDelivery]) -> list[dict[str, Any]]:
+    return [delivery(d) for d in rows]

@@ -192,3 +192,66 @@ class AlertPage(Schema):
 class GroupPage(Schema):
     items: list[GroupOut]
     next_cursor: str | None
+
+
+class WebhookIn(Schema):
+    """A webhook to register: where messages go and which events they are sent for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, examples=["Regional records system"])
+    url: str = Field(min_length=1, max_length=500, examples=["https://records.example.org/openipt/events"])
+    events: list[str] = Field(min_length=1, max_length=10, examples=[["alert.raised", "alert.escalated"]],
+                              description="One or more of alert.raised, alert.escalated, questionnaire.completed, "
+                                          "course.ended.")
+
+
+class WebhookOut(Schema):
+    id: int
+    name: str
+    url: str
+    events: list[str]
+    secret_hint: str = Field(description="The start of the signing secret, to tell secrets apart.")
+    created_at: datetime
+    rotated_at: datetime | None
+
+
+class WebhookSecretOut(Schema):
+    webhook: WebhookOut
+    secret: str = Field(description="The signing secret: shown this once, never again.")
+
+
+class WebhookPage(Schema):
+    items: list[WebhookOut]
+    next_cursor: str | None
+
+
+class DeliveryOut(Schema):
+    id: int
+    event_id: UUID
+    event_type: str = Field(examples=["alert.raised"])
+    status: str = Field(examples=["delivered"], description="pending, delivered, failed or cancelled.")
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    created_at: datetime
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+
+class DeliveryPage(Schema):
+    items: list[DeliveryOut]
+    next_cursor: str | None
+
+
+class ChangeOut(Schema):
+    type: str = Field(examples=["administration"])
+    change: str = Field(examples=["created"], description="created or updated (deleted and erased are reserved).")
+    changed_at: datetime
+    record: dict[str, object] | None = Field(description="The record as its own endpoint shows it.")
+
+
+class ChangePage(Schema):
+    items: list[ChangeOut]
+    next_cursor: str | None = Field(description="Send it next time, even when items is empty.")
+    more: bool = Field(description="True when more changes are waiting: ask again at once.")

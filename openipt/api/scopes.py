@@ -12,6 +12,8 @@ SCOPES = {
     "alerts:read": _("Read risk alerts."),
     "alerts:write": _("Acknowledge risk alerts (personal tokens only: a person must have read the alert)."),
     "groups:read": _("Read groups, their members and attendance."),
+    "webhooks:manage": _("Register and delete the organisation's webhooks and read their delivery logs "
+                         "(an admin's token or an API client)."),
 }
 
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from openipt.api.endpoints import clients, courses, groups, measures, safety
+from openipt.api.endpoints import changes, clients, courses, groups, measures, safety, webhooks
 from openipt.api.errors import ApiError, error_response, from_api_error
 from openipt.api.scopes import SCOPES
 from openipt.core.errors import ActionError
@@ -21,7 +21,10 @@ DESCRIPTION = (
     "An admin makes API clients (organisation-wide, narrowed by scopes) under Settings, API clients; a member of "
     "staff makes a personal token (what they may see, narrowed by scopes) under API tokens. Lists are cursor pages "
     "(`limit` at most 100, `cursor` from `next_cursor`); reads answer an `ETag` and `304` to `If-None-Match`; a POST "
-    "with an `Idempotency-Key` is stored once. Errors answer `{\"error\": {\"code\", \"message\"}}`.\n\nScopes:\n"
+    "with an `Idempotency-Key` is stored once. Errors answer `{\"error\": {\"code\", \"message\"}}`. "
+    "`/changes/{resource}` lists what changed since a cursor, to keep a copy in step; `/webhooks` registers signed "
+    "messages sent when an alert is raised or escalated, a questionnaire is completed or a course ends "
+    "(docs/guides/integrating.md).\n\nScopes:\n"
     + "\n".join(f"- `{name}`: {text}" for name, text in SCOPES.items())
 )
 
@@ -69,3 +72,5 @@ api.add_router("/courses", courses.router, tags=["courses"])
 api.add_router("/administrations", measures.router, tags=["questionnaires"])
 api.add_router("/alerts", safety.router, tags=["alerts"])
 api.add_router("/groups", groups.router, tags=["groups"])
+api.add_router("/webhooks", webhooks.router, tags=["webhooks"])
+api.add_router("/changes", changes.router, tags=["changes"])

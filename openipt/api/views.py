@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openipt.accounts.decorators import admin_required, staff_required
-from openipt.api import access, actions
-from openipt.api.forms import TokenForm
-from openipt.api.models import TokenKind
+from openipt.api import access, actions, webhook_actions
+from openipt.api.forms import TokenForm, WebhookForm
+from openipt.api.models import TokenKind, WebhookEvent
 from openipt.api.scopes import SCOPES, scopes_for
 from openipt.api.v1 import api
-from openipt.core.errors import ActionError
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.forms import apply_action_error
 
 PAGES: dict[str, str] = {TokenKind.CLIENT: "api:clients", TokenKind.PERSONAL: "api:tokens"}
@@ -80,6 +80,74 @@ def client_change_view(request: HttpRequest, token_id: int, what: str) -> HttpRe
 @require_POST
 def token_change_view(request: HttpRequest, token_id: int, what: str) -> HttpResponse:
     return _change(request, TokenKind.PERSONAL, token_id, what)
+
+
+@admin_required
+def webhooks_view(request: HttpRequest) -> HttpResponse:
+    """The organisation's webhooks: register one (its secret shown once), and open each one's delivery log."""
+    actor = request.actor  # type: ignore[attr-defined]
+    form = WebhookForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _hook, secret = webhook_actions.create(actor, name=form.cleaned_data["name"], url=form.cleaned_data["url"],
+                                                   events=form.cleaned_data["events"])
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            form = WebhookForm()
+    return render(request, "api/webhooks.html", {
+        "form": form, "secret": secret, "webhooks": access.visible_webhooks(actor),
+        "event_names": dict(WebhookEvent.choices)})
+
+
+@admin_required
+def webhook_view(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    """One webhook and its delivery log: each message, its tries, what the program answered, the next try."""
+    actor = request.actor  # type: ignore[attr-defined]
+    webhook = access.get_webhook(actor, webhook_id)
+    if webhook is None:
+        raise Http404
+    deliveries = list(access.visible_deliveries(actor, webhook).prefetch_related("attempt_log")[:100])
+    return render(request, "api/webhook.html", {"webhook": webhook, "deliveries": deliveries,
+                                                "event_names": dict(WebhookEvent.choices)})
+
+
+@admin_required
+@require_POST
+def webhook_change_view(request: HttpRequest, webhook_id: int, what: str) -> HttpResponse:
+    """Give a webhook a new secret (shown once), or delete it."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if what not in ("rotate", "delete") or access.get_webhook(actor, webhook_id) is None:
+        raise Http404
+    try:
+        if what == "delete":
+            webhook_actions.delete(actor, webhook_id)
+            messages.success(request, _("Webhook deleted: nothing more is sent to it."))
+            return redirect("api:webhooks")
+        webhook, secret = webhook_actions.rotate(actor, webhook_id)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("api:webhooks")
+    return render(request, "api/webhook_secret.html", {"webhook": webhook, "secret": secret})
+
+
+@admin_required
+@require_POST
+def webhook_resend_view(request: HttpRequest, webhook_id: int, delivery_id: int) -> HttpResponse:
+    """Send one message again, at the next round of the sender (within seconds)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if access.get_webhook(actor, webhook_id) is None:
+        raise Http404
+    try:
+        webhook_actions.send_again(actor, webhook_id, delivery_id)
+    except ActionError as exc:
+        if exc.code == ErrorCode.NOT_FOUND:
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("It will be sent again within a few seconds. Reload this page to see the answer."))
+    return redirect("api:webhook", webhook_id=webhook_id)
 
 
 def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from openipt.accounts.access import care_staff
 from openipt.accounts.models import Role
@@ -189,7 +190,8 @@ def update_client(actor: Actor, client_id: int, data: dict[str, Any], *, expecte
         setattr(client, name, cleaned[name])
     client.search_text = _search_text(client)
     updated = Client.objects.filter(pk=client.pk, version=expected_version).update(
-        **{name: cleaned[name] for name in changed}, search_text=client.search_text, version=F("version") + 1
+        **{name: cleaned[name] for name in changed}, search_text=client.search_text, version=F("version") + 1,
+        updated_at=timezone.now(),  # update() skips auto_now; the API's updated_since and changes feed read it
     )
     if updated != 1:
         raise ConflictError("Someone else saved changes to this record at the same moment. Check and save again.")
@@ -209,7 +211,7 @@ def set_status(actor: Actor, client_id: int, status: str) -> Client:
     if client.status == status:
         return client
     old = client.status
-    Client.objects.filter(pk=client.pk).update(status=status, version=F("version") + 1)
+    Client.objects.filter(pk=client.pk).update(status=status, version=F("version") + 1, updated_at=timezone.now())
     client.refresh_from_db()
     audit.record(CLIENT_STATUS.code, actor=actor, client=client, obj=client, details={"from": old, "to": status})
     return client

@@ -21,6 +21,7 @@ from openipt.accounts.actor import Actor
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
+from openipt.core import events
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.courses import access, lifecycle
 from openipt.courses.errors import CourseCode, message
@@ -425,6 +426,12 @@ def transition_course(actor: Actor, course_id: int | str, target: str, *, reason
     _record_transition(actor, course, before, target, reason)
     audit.record(COURSE_TRANSITION.code, actor=actor, client=course.client, obj=course,
                  details={"from": before, "to": target, "reason": reason[:200]})
+    if target in (CourseStatus.COMPLETED, CourseStatus.ENDED_EARLY):
+        events.emit(events.EventType.COURSE_ENDED, organisation_id=course.client.organisation_id,
+                    occurred_at=timezone.now(),
+                    data={"course_id": course.pk, "client_id": course.client_id, "format": course.format_id,
+                          "status": target, "ended_on": course.ended_on.isoformat() if course.ended_on else None,
+                          "sessions_planned": course.sessions_planned})
     return course
 
 

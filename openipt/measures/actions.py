@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.models import Client
+from openipt.core import events
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.courses.models import OPEN_STATUSES, Course, Session
 from openipt.measures import access, due, instruments, outcome_actions, safety_items
@@ -334,6 +335,12 @@ def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *,
         Administration.objects.filter(pk=admin.pk).update(safety_followup=True)
     if refresh_signal and admin.course_id is not None and inst.code in instruments.TRACKED:
         outcome_actions.refresh_signal(client.pk, client.organisation_id)
+    events.emit(events.EventType.QUESTIONNAIRE_COMPLETED, organisation_id=client.organisation_id,
+                occurred_at=admin.completed_at,
+                data={"administration_id": str(admin.uuid), "client_id": client.pk, "course_id": admin.course_id,
+                      "instrument": admin.instrument_code, "total": admin.total, "band": admin.band,
+                      "prorated": admin.prorated, "safety_followup": admin.safety_followup,
+                      "completed_at": admin.completed_at.isoformat()})
     return alerts
 
 

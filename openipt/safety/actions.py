@@ -27,6 +27,7 @@ from openipt.audit.registry import register
 from openipt.clients import access as client_access
 from openipt.clients.actions import set_signal
 from openipt.clients.models import Client, SignalLevel
+from openipt.core import events
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 from openipt.safety import access
 from openipt.safety.errors import SafetyCode
@@ -153,6 +154,8 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
             audit.record(ALERT_RAISED.code, actor=actor, client=client, obj=alert, system_label="openipt safety",
                          details={"rule": signal.rule_id, "kind": signal.kind, "severity": signal.severity, "source": signal.source,
                                   "object": f"{source_type}:{source_id}" if source_id else ""})
+            events.emit(events.EventType.ALERT_RAISED, organisation_id=client.organisation_id, occurred_at=now,
+                        data=alert_event_data(alert))
             notify.carry_out_due_steps(alert, now)
             if signal.severity == "high":
                 _pause(client, alert, actor, now)
@@ -160,6 +163,13 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
         refresh_signal(client.pk)
     transaction.on_commit(partial(notify.after_commit, [a.pk for a in alerts]))
     return alerts
+
+
+def alert_event_data(alert: Alert) -> dict[str, Any]:
+    """What an integrator hears about an alert: ids, codes and times, never the words that raised it."""
+    return {"alert_id": alert.pk, "client_id": alert.client_id, "kind": alert.kind, "severity": alert.severity,
+            "rule_id": alert.rule_id, "source": alert.source, "status": alert.status, "level": alert.level,
+            "raised_at": alert.raised_at.isoformat()}
 
 
 def _add_evidence(alert: Alert, signal: Signal, text: str, actor: Actor | None, now: datetime) -> Alert:

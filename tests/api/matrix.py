@@ -35,6 +35,19 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "fhir:read": {"GET": no_session, "POST": expect(405, anonymous=405)},
     })
     # --- FHIR rows: end ----------------------------------------------------------------------------------
+    # --- webhooks and the changes feed (issue 16): REST endpoints refuse a session; the pages are the admin's
+    rows.update({f"api_v1:{name}": {"GET": no_session} for name in (
+        "webhooks", "webhook", "webhook_delete", "webhook_deliveries", "changes")})
+    rows["api_v1:webhook_create"] = {"POST": no_session}
+    for name in ("webhook_rotate", "webhook_delivery_retry"):
+        rows[f"api_v1:{name}"] = {"GET": expect(405, anonymous=405), "POST": no_session}
+    rows.update({
+        "api:webhooks": {"GET": admin_only(), "POST": admin_only()},
+        "api:webhook": {"GET": admin_only(200, other_admin=404)},
+        "api:webhook_change": {"GET": admin_only(405), "POST": admin_only(200, other_admin=404)},
+        "api:webhook_resend": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
+    })
+    # --- end webhooks and the changes feed -------------------------------------------------------------------
     return rows
 
 
@@ -43,8 +56,27 @@ def prepare(world):
 
     client_token, _secret = api_client(world.m["admin"])
     own_token, _secret = personal(world.m["therapist"])
+    # --- webhooks and the changes feed (issue 16): one webhook of the organisation, one message in its log --
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from openipt.api import webhook_actions
+    from openipt.core.events import EventType
+    from tests.support.people import actor
+
+    with override_settings(WEBHOOK_ALLOWED_HOSTS=["127.0.0.1"]):
+        hook, _secret = webhook_actions.create(actor(world.m["admin"]), name="Records", url="http://127.0.0.1:9/in",
+                                               events=["course.ended"])
+    webhook_actions.record_event(EventType.COURSE_ENDED, world.org.pk, timezone.now(), {"course_id": 1})
+    delivery = hook.deliveries.get()
+    hooks = {"api:webhook": {"webhook_id": hook.pk}, "api:webhook_change": {"webhook_id": hook.pk},
+             "api:webhook_resend": {"webhook_id": hook.pk, "delivery_id": delivery.pk},
+             **{f"api_v1:{name}": {"webhook_id": 1, "delivery_id": 1} for name in (
+                 "webhook", "webhook_delete", "webhook_rotate", "webhook_deliveries", "webhook_delivery_retry")},
+             "api_v1:changes": {"resource": "clients"}}
+    # --- end webhooks and the changes feed -------------------------------------------------------------------
     # Every endpoint refuses a session before it looks at the ids, so any well-formed ids do.
-    return {"what": "rotate", "api_v1:administration": {"administration_id": "00000000-0000-4000-8000-000000000001"},
+    return {**hooks, "what": "rotate", "api_v1:administration": {"administration_id": "00000000-0000-4000-8000-000000000001"},
             "api_v1:alert": {"alert_id": 1}, "api_v1:alert_acknowledge": {"alert_id": 1},
             "api_v1:course": {"course_id": 1}, "api_v1:course_sessions": {"course_id": 1},
             "api_v1:course_goals": {"course_id": 1}, "api_v1:group": {"group_id": 1}, "api:client_change": {"token_id": client_token.pk},

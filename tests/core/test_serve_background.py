@@ -128,7 +128,7 @@ def test_serve_escalates_an_overdue_alert_with_no_other_command(prepared, tmp_pa
         out = _stop(server)
     assert escalated, out
     assert server.returncode == 0, out
-    assert len(children) == 3, out  # the web server, the escalation runner and the task worker
+    assert len(children) == 4, out  # the web server, the escalation runner, the task worker and the webhook sender
     assert not [pid for pid in children if _alive(pid)], "a background job outlived the server"
     assert "Alert escalation and e-mails run in the background" in out
 
@@ -142,4 +142,4 @@ def test_serve_with_no_background_leaves_the_job_to_a_separate_runner(prepared, 
     finally:
         out = _stop(server)
     assert status == "raised", out
-    assert "openipt escalate --every 60" in out
+    assert "openipt escalate --every 60" in out and "openipt manage deliver_webhooks --every 10" in out

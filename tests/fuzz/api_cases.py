@@ -17,6 +17,8 @@ PREFIX = "/api/v1"
 TEXT_VALUES = ["0", "-1", "99999999999999999999999", "abc", "1.5", "%00", "../../etc", "2026-02-30T00:00:00Z",
                "", " ", "\u202e", "x" * 5000]
 GOOD_BODY = {"course_id": 1, "instrument_code": "phq9", "completed_on": "2026-01-05", "answers": {"q1": 1}}
+# A body that passes the schema, per operation that has its own; each field is then given each hostile value.
+GOOD_BODIES = {"/webhooks": {"name": "Records", "url": "https://records.example/in", "events": ["alert.raised"]}}
 
 
 def schema() -> dict:
@@ -54,9 +56,10 @@ def api_requests(rng: random.Random, rounds: int = 0) -> list[tuple[str, str, ob
         if method == "POST" and "requestBody" in op:
             for name, raw in RAW_BODIES.items():
                 cases.append((method, good_path, raw, f"body: {name}"))
-            for field in GOOD_BODY:
+            good = GOOD_BODIES.get(path, GOOD_BODY)
+            for field in good:
                 for name, value in JSON_VALUES.items():
-                    cases.append((method, good_path, json.dumps({**GOOD_BODY, field: value}), f"{field}: {name}"))
+                    cases.append((method, good_path, json.dumps({**good, field: value}), f"{field}: {name}"))
             for _ in range(rounds * 20):
                 body = random_json(rng)
                 cases.append((method, good_path, json.dumps(body), f"random: {json.dumps(body)[:100]}"))

@@ -47,6 +47,16 @@ class TokenAuth(HttpBearer):
         return None
 
 
+class AnyTokenAuth(TokenAuth):
+    """A bearer token, admitted by `guard.admit`; the endpoint checks the scope, which depends on what is asked."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def __call__(self, request: HttpRequest) -> ApiActor:
+        return guard.admit(request)
+
+
 def needs(scope: str) -> TokenAuth:
     """The authentication of an endpoint: a token with `scope`."""
     return TokenAuth(scope)

@@ -1,0 +1,42 @@
+"""Events a lower app announces and a higher app may record: the registry behind webhooks' outbox.
+
+An app's action calls `emit(...)` inside its own transaction when something an integrator may
+want to hear about happens (an alert raised or escalated, a questionnaire completed, a course
+ended). Listeners are registered by higher apps from their `AppConfig.ready()` (the API records a
+webhook delivery for each subscription); a listener runs in the caller's transaction, so what it
+stores is kept or undone with the action itself. With no listener, `emit` does nothing.
+
+A payload carries ids, codes, scores and times only: never clinical free text (notes, the words of
+an answer or a message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    ALERT_RAISED = "alert.raised"
+    ALERT_ESCALATED = "alert.escalated"
+    QUESTIONNAIRE_COMPLETED = "questionnaire.completed"
+    COURSE_ENDED = "course.ended"
+
+
+Listener = Callable[[EventType, int, datetime, Mapping[str, Any]], None]
+
+LISTENERS: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    """Register a listener once; it is called as listener(event_type, organisation_id, occurred_at, data)."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+
+
+def emit(event_type: EventType, *, organisation_id: int, occurred_at: datetime, data: Mapping[str, Any]) -> None:
+    """Tell every listener that something happened, in the caller's transaction."""
+    for listener in LISTENERS:
+        listener(event_type, organisation_id, occurred_at, data)

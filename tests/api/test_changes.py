@@ -1,0 +1,86 @@
+"""The changes feed: everything a token may see, in the order it changed, with a cursor to carry on from."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from openipt.api.endpoints.changes import encode
+from openipt.clients import actions as client_actions
+from openipt.measures import actions as measure_actions
+from tests.support.api import api_client, call, personal
+from tests.support.measures import phq9
+from tests.support.people import actor
+
+
+@pytest.fixture(autouse=True)
+def no_lag(settings):
+    settings.API_CHANGES_LAG_SECONDS = 0
+
+
+def _all(secret, resource, cursor=None, limit=100):
+    """Follow the feed to its end; return the items and the last cursor."""
+    items = []
+    while True:
+        url = f"changes/{resource}?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        response = call(secret, "GET", url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        items += body["items"]
+        cursor = body["next_cursor"]
+        if not body["more"]:
+            return items, cursor
+
+
+@pytest.mark.django_db
+def test_a_copy_kept_in_step_gets_new_and_changed_records_once_each_in_order(api_world):
+    world = api_world.world
+    secret = api_world.secrets["therapist"]
+    items, cursor = _all(secret, "administrations", limit=1)  # one at a time: the cursor carries on
+    assert [i["record"]["id"] for i in items] == [str(api_world.administration.uuid)]
+    assert items[0]["type"] == "administration" and items[0]["change"] == "created"
+    assert _all(secret, "administrations", cursor) == ([], cursor)  # nothing new: the same cursor back
+
+    later = measure_actions.enter_paper(
+        actor(world.m["therapist"]), api_world.course.pk, instrument_code="phq9", session_number=None,
+        completed_on=timezone.localdate(), answers=phq9(1, 1, 1, 1, 0, 0, 0, 0, 0, difficulty=0))
+    items, cursor = _all(secret, "administrations", cursor)
+    assert [i["record"]["id"] for i in items] == [str(later.uuid)]
+    assert items[0]["record"]["total"] == later.total
+
+    clients, client_cursor = _all(secret, "clients")
+    mine = world.clients["mine"]
+    assert mine.pk in [i["record"]["id"] for i in clients]
+    client_actions.update_client(actor(world.m["therapist"]), mine.pk, {
+        "family_name": "Okafor-Reid"},
+        expected_version=mine.version)
+    changed, _cursor = _all(secret, "clients", client_cursor)
+    assert [(i["record"]["id"], i["record"]["family_name"], i["change"]) for i in changed] == [
+        (mine.pk, "Okafor-Reid", "updated")]
+
+
+@pytest.mark.django_db
+def test_the_feed_shows_only_what_the_token_may_see_and_refuses_bad_requests(api_world):
+    world = api_world.world
+    # Another organisation's program sees none of this organisation's records.
+    other, _cursor = _all(api_world.secrets["other_api_client"], "clients")
+    assert {i["record"]["id"] for i in other} == {world.clients["other"].pk}
+    # A therapist's token sees what the therapist sees, no more.
+    theirs, _cursor = _all(api_world.secrets["therapist2"], "clients")
+    assert world.clients["mine"].pk not in {i["record"]["id"] for i in theirs}
+    # The kind's read scope is needed.
+    no_measures = personal(world.m["therapist"], scopes=["clients:read"])[1]
+    response = call(no_measures, "GET", "changes/administrations")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "insufficient_scope")
+    assert call(None, "GET", "changes/clients").status_code == 401
+    assert call(api_world.secrets["therapist"], "GET", "changes/notes").status_code == 404
+    for cursor in ("junk", encode("courses", timezone.now(), 1)):  # made up, or another feed's
+        response = call(api_world.secrets["therapist"], "GET", f"changes/clients?cursor={cursor}")
+        assert (response.status_code, response.json()["error"]["code"]) == (400, "bad_cursor")
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_last_seconds_waits_for_the_next_call(api_world, settings):
+    settings.API_CHANGES_LAG_SECONDS = 3600
+    secret = api_client(api_world.world.m["admin"])[1]
+    assert _all(secret, "courses")[0] == []
