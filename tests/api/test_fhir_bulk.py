@@ -17,7 +17,7 @@ from openipt.api.fhir import bulk_actions
 from openipt.api.models import BulkExport, BulkFile
 from openipt.audit.models import AuditEvent
 from openipt.measures.interop import validate_resource
-from tests.support.api import call, personal
+from tests.support.api import STAFF, call, personal
 
 ASYNC = {"Prefer": "respond-async", "Accept": "application/fhir+json"}
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -82,14 +82,17 @@ def test_an_api_client_exports_every_type_as_the_fhir_read_returns_it(fhir_world
 
 
 @pytest.mark.django_db
-def test_a_personal_token_exports_only_what_its_person_sees_and_types_narrow_the_export(fhir_world):
-    secret = fhir_world.secrets["therapist2"]
-    manifest = get(secret, started(secret, "?_type=Patient,Observation")).json()
-    assert {e["type"] for e in manifest["output"]} <= {"Patient", "Observation"}
-    searched = call(secret, "GET", "/fhir/Patient?_count=200").json().get("entry", [])
-    exported = [r for e in manifest["output"] if e["type"] == "Patient" for r in lines_of(secret, e)]
-    assert sorted(r["id"] for r in exported) == sorted(e["resource"]["id"] for e in searched)
-    assert str(fhir_world.world.clients["mine"].pk) not in {r["id"] for r in exported}  # therapist's client
+@pytest.mark.parametrize("role", [*STAFF, "api_client", "other_api_client"])
+def test_each_token_exports_exactly_what_its_fhir_searches_find(fhir_world, role):
+    """HAZ-027: the export reads through the same access functions as the searches, for every role and both
+    organisations (types narrowed by _type)."""
+    secret = fhir_world.secrets[role]
+    manifest = get(secret, started(secret, "?_type=Patient,EpisodeOfCare,Observation,Goal")).json()
+    assert {e["type"] for e in manifest["output"]} <= {"Patient", "EpisodeOfCare", "Observation", "Goal"}
+    for kind in ("Patient", "EpisodeOfCare", "Observation", "Goal"):
+        searched = call(secret, "GET", f"/fhir/{kind}?_count=200").json().get("entry", [])
+        exported = [r for e in manifest["output"] if e["type"] == kind for r in lines_of(secret, e)]
+        assert sorted(r["id"] for r in exported) == sorted(e["resource"]["id"] for e in searched), (role, kind)
 
 
 @pytest.mark.django_db
@@ -199,3 +202,37 @@ def test_a_revoked_token_export_ends_with_an_error_file_not_a_server_error(fhir_
     [problem] = lines_of(secret, error)
     validate_resource(problem)
     assert problem["issue"][0]["details"]["coding"][0]["code"] == "token_not_usable"
+
+
+def _export_queries(secret):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    started(secret)
+    export = BulkExport.objects.order_by("-pk").first()
+    with CaptureQueriesContext(connection) as ctx:
+        result = bulk_actions.run_export(export.pk)
+    return len(ctx.captured_queries), result["written"]
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DB_BACKEND)
+def test_an_export_runs_the_same_queries_whatever_the_amount_of_data(fhir_world):
+    """Rows are read in chunks with their related rows joined or prefetched: no query per resource."""
+    from tests.api.test_fhir_query_counts import _more
+
+    secret = fhir_world.secrets["api_client"]
+    _more(fhir_world, 1)
+    small = _export_queries(secret)
+    _more(fhir_world, 6)
+    large = _export_queries(secret)
+    assert large[1] > small[1] + 20
+    assert large[0] == small[0], f"{small[0]} queries for {small[1]} resources, then {large[0]} for {large[1]}"
+
+
+@pytest.mark.django_db
+def test_the_capability_statement_offers_export(fhir_world):
+    body = call(None, "GET", "/fhir/metadata").json()
+    validate_resource(body)
+    assert "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data" in body["instantiates"]
+    assert [op["name"] for op in body["rest"][0]["operation"]] == ["export"]
