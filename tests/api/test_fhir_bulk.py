@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from openipt.api.fhir import bulk_actions
 from openipt.api.models import BulkExport, BulkFile
@@ -178,8 +179,13 @@ def test_the_database_worker_writes_a_queued_export_while_status_reports_progres
     waiting = get(secret, status_url)
     assert waiting.status_code == 202
     assert waiting["X-Progress"] and waiting["Retry-After"].isdigit()
+    # The worker's own step for one queued task (its loop around it closes the test's database connection)
+    [queued] = DBTaskResult.objects.ready().filter(task_path="openipt.api.fhir.bulk_tasks.run_bulk_export")
+    queued.claim("test")
     Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id="test", excluded_queue_names=[]).run()
+           max_tasks=None, worker_id="test", excluded_queue_names=[]).run_task(queued)
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
     manifest = get(secret, status_url).json()
     assert [e["type"] for e in manifest["output"]] == ["Patient", "Group"]
     assert all(lines_of(secret, e) for e in manifest["output"])
