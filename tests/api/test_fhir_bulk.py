@@ -179,8 +179,14 @@ def test_the_database_worker_writes_a_queued_export_while_status_reports_progres
     waiting = get(secret, status_url)
     assert waiting.status_code == 202
     assert waiting["X-Progress"] and waiting["Retry-After"].isdigit()
+    busy = kickoff(secret)  # one export at a time per token
+    _refused(busy, 429, "export_running")
+    assert busy["Retry-After"].isdigit()
+    started(fhir_world.secrets["therapist"], "?_type=Patient")  # another token is not held up
     # The worker's own step for one queued task (its loop around it closes the test's database connection)
-    [queued] = DBTaskResult.objects.ready().filter(task_path="openipt.api.fhir.bulk_tasks.run_bulk_export")
+    first = BulkExport.objects.get(public_id=status_url.rsplit("/", 1)[1])
+    [queued] = [t for t in DBTaskResult.objects.ready().filter(task_path="openipt.api.fhir.bulk_tasks.run_bulk_export")
+                if t.args_kwargs["args"] == [first.pk]]
     queued.claim("test")
     Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
            max_tasks=None, worker_id="test", excluded_queue_names=[]).run_task(queued)

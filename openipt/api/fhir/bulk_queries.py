@@ -25,6 +25,11 @@ def visible_exports(actor: ApiActor) -> QuerySet[BulkExport]:
             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())))
 
 
+def unfinished(actor: ApiActor) -> QuerySet[BulkExport]:
+    """The token's exports that the worker has not finished (one at a time per token)."""
+    return visible_exports(actor).filter(status__in=[BulkStatus.QUEUED, BulkStatus.RUNNING])
+
+
 def get_export(actor: ApiActor, public_id: str) -> BulkExport | None:
     try:
         wanted = uuid.UUID(public_id) if len(public_id) == 36 else None

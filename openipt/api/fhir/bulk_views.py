@@ -125,6 +125,10 @@ def kickoff_view(request: HttpRequest) -> HttpResponse:
         raise _bad("This server writes only NDJSON: leave out _outputFormat or use application/fhir+ndjson.")
     types = _types(request.GET.get("_type"), actor.scopes)
     since = _since(request.GET.get("_since"))
+    if bulk_queries.unfinished(actor).exists():
+        raise ApiError(429, "export_running", "An export this token asked for is still being written. Wait for it "
+                       "to finish (its status address says how far it is), or cancel it, then ask again.",
+                       headers={"Retry-After": str(RETRY_SECONDS * 5)})
     export = bulk_actions.start_export(actor, types=types, since=since, request_url=request.build_absolute_uri())
     status_url = request.build_absolute_uri(reverse("fhir:bulk_status", args=[str(export.public_id)]))
     message = "The export has started. Ask the address in Content-Location how far it is."
