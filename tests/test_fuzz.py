@@ -258,7 +258,8 @@ def test_the_fhir_bulk_export_refuses_hostile_input_without_a_server_error(fuzz_
     tokens = {"therapist": personal(fuzz_world.m["therapist"])[1], "admin": api_client(fuzz_world.m["admin"])[1]}
     real = {role: call(secret, "GET", "/fhir/$export?_type=Patient", Prefer="respond-async")["Content-Location"]
             .removeprefix("http://testserver") for role, secret in tokens.items()}
-    cases = {role: bulk_requests(fuzzer.rng, real[role], ROUNDS) for role in tokens}
+    group_id = fuzz_world.matrix_kwargs.get("group_id")
+    cases = {role: bulk_requests(fuzzer.rng, real[role], ROUNDS, group_id) for role in tokens}
     for i in range(len(cases["admin"])):
         role = "therapist" if i % 2 else "admin"
         path, headers, value = cases[role][i]

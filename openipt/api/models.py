@@ -104,6 +104,7 @@ class BulkExport(models.Model):
     request_url = models.CharField(max_length=2000)
     types = models.JSONField(default=list, help_text="The resource types asked for, in the order they are written.")
     since = models.DateTimeField(null=True, blank=True)
+    group_id = models.BigIntegerField(null=True, blank=True, help_text="A group-level export's group (its members).")
     status = models.CharField(max_length=10, choices=BulkStatus.choices, default=BulkStatus.QUEUED)
     progress = models.CharField(max_length=200, blank=True)
     transaction_time = models.DateTimeField()

@@ -40,6 +40,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
     # (which token sees which export, and DELETE, which cancels: tests/api/test_fhir_bulk.py).
     rows.update({
         "fhir:bulk_kickoff": {"GET": no_session, "POST": expect(405, anonymous=405)},
+        "fhir:bulk_group_kickoff": {"GET": no_session, "POST": expect(405, anonymous=405)},
         "fhir:bulk_status": {"GET": no_session, "POST": expect(405, anonymous=405)},
         "fhir:bulk_file": {"GET": no_session, "POST": expect(405, anonymous=405)},
     })
@@ -61,5 +62,6 @@ def prepare(world):
             # FHIR: any well-formed type and id (every call without a token is refused before the id is read).
             "fhir:search": {"resource_type": "Patient"}, "fhir:read": {"resource_type": "Patient", "resource_id": "1"},
             # FHIR bulk export: any well-formed export id (refused before it is looked up).
+            "fhir:bulk_group_kickoff": {"group_id": "1"},
             "fhir:bulk_status": {"export_id": "00000000-0000-4000-8000-000000000001"},
             "fhir:bulk_file": {"export_id": "00000000-0000-4000-8000-000000000001", "number": "1"}}

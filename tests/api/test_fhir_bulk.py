@@ -248,3 +248,28 @@ def test_the_capability_statement_offers_export(fhir_world):
     validate_resource(body)
     assert "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data" in body["instantiates"]
     assert [op["name"] for op in body["rest"][0]["operation"]] == ["export"]
+
+
+@pytest.mark.django_db
+def test_a_group_export_holds_the_group_its_members_records_and_their_therapists(fhir_world):
+    from openipt.groups.models import Member
+
+    secret = fhir_world.secrets["api_client"]
+    group = fhir_world.group
+    members = {str(pk) for pk in Member.objects.filter(group=group).values_list("client_id", flat=True)}
+    response = call(secret, "GET", f"/fhir/Group/{group.pk}/$export", **ASYNC)
+    assert response.status_code == 202, response.content[:300]
+    manifest = get(secret, response["Content-Location"]).json()
+    exported = {e["type"]: [r for r in lines_of(secret, e)] for e in manifest["output"]}
+    assert {r["id"] for r in exported["Patient"]} == members
+    assert [r["id"] for r in exported["Group"]] == [str(group.pk)]
+    for kind in ("EpisodeOfCare", "Goal", "CarePlan", "QuestionnaireResponse", "Observation", "Flag"):
+        for resource in exported.get(kind, []):
+            subject = resource.get("patient") or resource.get("subject")
+            assert subject["reference"].removeprefix("Patient/") in members, (kind, subject)
+    assert str(fhir_world.world.clients["mine"].pk) not in {r["id"] for r in exported["Patient"]}
+    for other in ("other_api_client",):  # another organisation's group is not found
+        _refused(call(fhir_world.secrets[other], "GET", f"/fhir/Group/{group.pk}/$export", **ASYNC), 404)
+    _refused(call(secret, "GET", "/fhir/Group/abc/$export", **ASYNC), 404)
+    _token, no_groups = personal(fhir_world.world.m["admin"], scopes=["clients:read"])
+    _refused(call(no_groups, "GET", f"/fhir/Group/{group.pk}/$export", **ASYNC), 403, "insufficient_scope")

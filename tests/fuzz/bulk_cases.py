@@ -25,15 +25,23 @@ def _kick(name: str, value: str, headers: dict[str, str] | None = None) -> tuple
             f"$export?{name}={value[:20]!r}")
 
 
-def bulk_requests(rng: random.Random, real_status: str, rounds: int = 0) -> list[tuple[str, dict[str, str], str]]:
-    """`real_status` is the status address of an export the token made, to try hostile file numbers on."""
+def bulk_requests(rng: random.Random, real_status: str, rounds: int = 0,
+                  group_id: object = None) -> list[tuple[str, dict[str, str], str]]:
+    """`real_status` is the status address of an export the token made, to try hostile file numbers on;
+    `group_id` a group the token may see, to try the group-level kick-off with hostile parameters."""
     cases = [_kick("_type", v) for v in TYPES + TEXT_VALUES[:10]]
+    if group_id is not None:
+        cases += [(f"/fhir/Group/{group_id}/$export?{quote(name)}={quote(value, safe='')}", ASYNC,
+                   f"Group $export?{name}={value[:20]!r}") for name, value in
+                  [("_type", "Group,Patient"), ("_type", "Medication"), ("_since", "2026-01-01T00:00:00Z"),
+                   ("_since", "x"), ("patient", "1")]]
     cases += [_kick("_since", v) for v in SINCE]
     cases += [_kick("_outputFormat", v) for v in OUTPUTS]
     cases += [_kick(name, "1") for name in ("_elements", "patient", "_typeFilter", "includeAssociatedData", "_format")]
     cases += [(KICKOFF, {"Prefer": p}, f"Prefer: {p[:20]!r}") for p in PREFERS]
     cases += [(KICKOFF, {**ASYNC, "Accept": a}, f"Accept: {a[:20]!r}") for a in ACCEPTS]
     for value in IDS:
+        cases.append((f"/fhir/Group/{quote(value, safe='')}/$export", ASYNC, f"Group {value[:20]!r} $export"))
         cases.append((f"/fhir/bulk/{quote(value, safe='')}", {}, f"status {value[:20]!r}"))
         cases.append((f"/fhir/bulk/{quote(value, safe='')}/1", {}, f"file of {value[:20]!r}"))
     cases += [(f"{real_status}/{quote(n, safe='')}", {}, f"file {n[:20]!r}") for n in NUMBERS]

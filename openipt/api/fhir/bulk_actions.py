@@ -25,6 +25,7 @@ from openipt.api.fhir.outcome import outcome
 from openipt.api.models import ApiToken, BulkExport, BulkFile, BulkStatus
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
+from openipt.courses.models import Course
 from openipt.measures.interop import ExportError
 from openipt.measures.interop.ndjson import ndjson_line
 
@@ -51,19 +52,21 @@ def scope_of(resource_type: str) -> str:
     return kind.scope if kind is not None else kinds.QUESTIONNAIRE_SCOPE
 
 
-def start_export(actor: ApiActor, *, types: list[str], since: datetime | None, request_url: str) -> BulkExport:
-    """Record an export (the views have checked the types against the token's scopes) and queue it for the worker."""
+def start_export(actor: ApiActor, *, types: list[str], since: datetime | None, request_url: str,
+                 group_id: int | None = None) -> BulkExport:
+    """Record an export (the views have checked the types against the token's scopes, and that the token sees the
+    group of a group-level export) and queue it for the worker."""
     from openipt.api.fhir import bulk_tasks
 
     assert actor.token is not None
     now = timezone.now()
     export = BulkExport.objects.create(
         public_id=uuid.uuid4(), organisation_id=actor.organisation_id, token=actor.token,
-        membership=actor.membership, request_url=request_url[:2000], types=types, since=since,
+        membership=actor.membership, request_url=request_url[:2000], types=types, since=since, group_id=group_id,
         transaction_time=now, created_at=now, progress="Waiting for the worker.")
     audit.record(BULK_STARTED.code, actor=actor, obj=export,
                  details={"export": str(export.public_id), "token": actor.token.pk, "types": types,
-                          "since": since.isoformat() if since else None})
+                          "since": since.isoformat() if since else None, "group": group_id})
     bulk_tasks.run_bulk_export.enqueue(export.pk)
     return export
 
@@ -155,14 +158,38 @@ def _progress(export: BulkExport, text: str) -> None:
     BulkExport.objects.filter(pk=export.pk).exclude(status=BulkStatus.CANCELLED).update(progress=text[:200])
 
 
-def _write_type(export: BulkExport, actor: ApiActor, ctx: kinds.Context, name: str, writer: _Writer) -> bool:
-    """Write one type's resources; False when the export was cancelled meanwhile."""
+def _group_members(actor: ApiActor, group_id: int) -> list[int] | None:
+    """The clients of a group's members that the token may see (None when it no longer sees the group)."""
+    group = kinds.KINDS["Group"].get(actor, str(group_id))
+    if group is None:
+        return None
+    return [member.client_id for member in getattr(group, "seen_members", [])]
+
+
+def _of_group(qs: QuerySet[Any], kind: kinds.Kind, group_id: int, clients: list[int]) -> QuerySet[Any]:
+    """A group-level export's rows: the group itself, its members' records, and the therapists of their courses."""
+    if kind.name == "Group":
+        return qs.filter(pk=group_id)
+    if kind.name == "Patient":
+        return qs.filter(pk__in=clients)
+    if kind.name == "Practitioner":
+        return qs.filter(pk__in=Course.objects.filter(client_id__in=clients).values("therapist_id"))
+    assert kind.patient_field is not None
+    return qs.filter(**{f"{kind.patient_field}__in": clients})
+
+
+def _write_type(export: BulkExport, actor: ApiActor, ctx: kinds.Context, name: str, writer: _Writer,
+                clients: list[int] | None) -> bool:
+    """Write one type's resources (of a group's members when `clients` is given); False when the export was
+    cancelled meanwhile."""
     if name == "Questionnaire":
         for code in sorted(ctx.exporter.registry.codes()):
             writer.add(name, ndjson_line(ctx.exporter.questionnaire(code)))
         return True
     kind = kinds.KINDS[name]
     qs = kind.rows(actor)
+    if clients is not None and export.group_id is not None:
+        qs = _of_group(qs, kind, export.group_id, clients)
     if export.since is not None and kind.updated_field is not None:
         qs = qs.filter(**{f"{kind.updated_field}__gt": export.since})
     done = 0
@@ -198,12 +225,15 @@ def run_export(export_id: int) -> dict[str, Any]:
     if actor is None:
         writer.fail("The token that asked for this export was revoked or has expired, so nothing was exported.",
                     status=401, code="token_not_usable")
-    else:
+    clients = _group_members(actor, export.group_id) if actor is not None and export.group_id is not None else None
+    if actor is not None and export.group_id is not None and clients is None:
+        writer.fail("This token no longer sees the group, so nothing was exported.", status=404, code="not_found")
+    elif actor is not None:
         ctx = kinds.context(actor)
         for i, name in enumerate(export.types, start=1):
             _progress(export, f"Type {i} of {len(export.types)}: {name}.")
             try:
-                finished = _write_type(export, actor, ctx, name, writer)
+                finished = _write_type(export, actor, ctx, name, writer, clients)
             except Exception as err:  # noqa: BLE001 - reported in the error file, as the Bulk Data IG asks
                 writer.fail(f"The {name} resources could not all be exported ({type(err).__name__}).",
                             status=500, code="export_failed")

@@ -1,6 +1,6 @@
 """FHIR Bulk Data `$export` (the Bulk Data Access IG, v2, system level): kick-off, status, files.
 
-`GET /fhir/$export` with `Prefer: respond-async` records an export and queues it for the worker, answering
+`GET /fhir/$export` (or `/fhir/Group/<id>/$export`, a group's members only) with `Prefer: respond-async` records an export and queues it for the worker, answering
 202 with the status address in `Content-Location`. `GET` on that address answers 202 with `X-Progress`
 while the worker writes, then 200 with the manifest; `DELETE` cancels it and removes its files. Each file
 address answers NDJSON. Every call passes `guard.admit` (token 401, rate limit 429, audit), and an export
@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from openipt.api import guard
 from openipt.api.errors import ApiError
-from openipt.api.fhir import bulk_actions, bulk_queries, search
+from openipt.api.fhir import bulk_actions, bulk_queries, kinds, search
 from openipt.api.fhir.outcome import outcome
 from openipt.api.fhir.views import FHIR_JSON, _check_format
 from openipt.api.models import BulkExport, BulkStatus
@@ -109,8 +109,25 @@ def _since(value: str | None) -> datetime | None:
 @bulk_view(("GET",))
 def kickoff_view(request: HttpRequest) -> HttpResponse:
     """Start a system-level export: 202 and the status address in Content-Location."""
+    return _kickoff(request, None)
+
+
+@bulk_view(("GET",))
+def group_kickoff_view(request: HttpRequest, group_id: str) -> HttpResponse:
+    """Start a group-level export: the group, its members' records (those the token sees) and their therapists."""
+    return _kickoff(request, group_id)
+
+
+def _kickoff(request: HttpRequest, group_id: str | None) -> HttpResponse:
     _check_format(request)
     actor = guard.admit(request)
+    group_pk: int | None = None
+    if group_id is not None:
+        actor.require(kinds.KINDS["Group"].scope)
+        group = kinds.KINDS["Group"].get(actor, group_id)
+        if group is None:
+            raise ApiError(404, "not_found", "No Group with this id, or not one this token may see.")
+        group_pk = group.pk
     prefer = [p.strip().lower() for p in request.headers.get("Prefer", "").replace(";", ",").split(",")]
     if "respond-async" not in prefer:
         raise _bad("A bulk export runs in the background: send the header Prefer: respond-async.")
@@ -129,7 +146,8 @@ def kickoff_view(request: HttpRequest) -> HttpResponse:
         raise ApiError(429, "export_running", "An export this token asked for is still being written. Wait for it "
                        "to finish (its status address says how far it is), or cancel it, then ask again.",
                        headers={"Retry-After": str(RETRY_SECONDS * 5)})
-    export = bulk_actions.start_export(actor, types=types, since=since, request_url=request.build_absolute_uri())
+    export = bulk_actions.start_export(actor, types=types, since=since, request_url=request.build_absolute_uri(),
+                                       group_id=group_pk)
     status_url = request.build_absolute_uri(reverse("fhir:bulk_status", args=[str(export.public_id)]))
     message = "The export has started. Ask the address in Content-Location how far it is."
     return _answer(_info(message), 202, {"Content-Location": status_url})

@@ -74,7 +74,8 @@ def statement(base: str, today: str) -> dict[str, Any]:
             "resource": resources,
             # Bulk Data Access (v2): the system-level $export (openipt/api/fhir/bulk_views.py)
             "operation": [{"name": "export", "definition": BULK_EXPORT_DEFINITION,
-                           "documentation": "GET /fhir/$export with Prefer: respond-async: every type the token's "
-                                            "scopes allow (or _type), as NDJSON files written in the background."}],
+                           "documentation": "GET /fhir/$export (or /fhir/Group/<id>/$export) with Prefer: "
+                                            "respond-async: every type the token's scopes allow (or _type), as NDJSON "
+                                            "files written in the background."}],
         }],
     }
