@@ -246,3 +246,36 @@ def test_removing_staff_with_an_id_too_large_for_the_database_says_to_choose_fro
     assert response.status_code == 200
     assert "Choose a member of staff from the list." in response.content.decode()
     assert Assignment.objects.filter(client=client).count() == before
+
+
+def test_the_fhir_bulk_export_refuses_hostile_input_without_a_server_error(fuzz_world, settings):
+    """$export kick-offs with hostile parameters and headers, and status and file addresses with hostile ids (and
+    hostile file numbers of a real export), as a personal token and an API client in turn, then some without one;
+    each case is rolled back, so a kick-off that is accepted leaves nothing behind."""
+    from tests.fuzz.bulk_cases import bulk_requests
+    from tests.fuzz.runner import Case
+    from tests.support.api import api_client, call, personal
+
+    settings.API_CALLS_PER_MINUTE = 10**9
+    fuzzer = _fuzzer(fuzz_world)
+    tokens = {"therapist": personal(fuzz_world.m["therapist"])[1], "admin": api_client(fuzz_world.m["admin"])[1]}
+    real = {role: call(secret, "GET", "/fhir/$export?_type=Patient", Prefer="respond-async")["Content-Location"]
+            .removeprefix("http://testserver") for role, secret in tokens.items()}
+    group_id = fuzz_world.matrix_kwargs.get("group_id")
+    cases = {role: bulk_requests(fuzzer.rng, real[role], ROUNDS, group_id) for role in tokens}
+    for i in range(len(cases["admin"])):
+        role = "therapist" if i % 2 else "admin"
+        path, headers, value = cases[role][i]
+        fuzzer.send("anonymous", "GET", path, fields="(FHIR bulk)", value=f"{role}: {value}",
+                    headers={"Authorization": f"Bearer {tokens[role]}", **headers})
+    for path, headers, value in cases["admin"][::10]:
+        fuzzer.send("anonymous", "GET", path, fields="(FHIR bulk)", value=f"no token: {value}", headers=headers)
+    for role, secret in tokens.items():  # DELETE on hostile status addresses (the runner sends GET and POST only)
+        for path, _headers, value in cases[role]:
+            if path.startswith("/fhir/bulk/") and path.count("/") == 3:
+                fuzzer.requests += 1
+                status = call(secret, "DELETE", path).status_code
+                if status >= 500:
+                    fuzzer._fail(("status", status), f"answered {status}",
+                                 Case("anonymous", "DELETE", path, "(FHIR bulk)", f"{role}: {value}"))
+    _check(fuzzer)

@@ -156,3 +156,59 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"try {self.number}: {self.status_code or self.error}"
+# --- FHIR bulk export ($export): start -------------------------------------------------------------------
+
+
+class BulkStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BulkExport(models.Model):
+    """One FHIR `$export` request: who asked (the token and the membership it acts as), what for, and how far it is.
+
+    The worker writes its NDJSON files as `BulkFile` rows; the files expire at `expires_at`.
+    """
+
+    public_id = models.UUIDField(unique=True, help_text="The id in the status address (not guessable).")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    request_url = models.CharField(max_length=2000)
+    types = models.JSONField(default=list, help_text="The resource types asked for, in the order they are written.")
+    since = models.DateTimeField(null=True, blank=True)
+    group_id = models.BigIntegerField(null=True, blank=True, help_text="A group-level export's group (its members).")
+    status = models.CharField(max_length=10, choices=BulkStatus.choices, default=BulkStatus.QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    transaction_time = models.DateTimeField()
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"$export {self.public_id} ({self.status})"
+
+
+class BulkFile(models.Model):
+    """One NDJSON file of an export: up to a fixed number of resources of one type (or the error file)."""
+
+    export = models.ForeignKey(BulkExport, on_delete=models.CASCADE, related_name="files")
+    number = models.PositiveIntegerField(help_text="Its place in the manifest, and its name in the file address.")
+    resource_type = models.CharField(max_length=40)
+    is_error = models.BooleanField(default=False)
+    count = models.PositiveIntegerField()
+    content = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["export", "number"], name="api_one_bulk_file_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type} ({self.count})"
+
+
+# --- FHIR bulk export: end -------------------------------------------------------------------------------

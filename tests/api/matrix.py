@@ -48,6 +48,16 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "api:webhook_resend": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
     })
     # --- end webhooks and the changes feed -------------------------------------------------------------------
+    # --- FHIR bulk export ($export) rows: start ------------------------------------------------------------
+    # Bearer tokens only, like the rest of /fhir/: a session of any role and an anonymous visitor get 401
+    # (which token sees which export, and DELETE, which cancels: tests/api/test_fhir_bulk.py).
+    rows.update({
+        "fhir:bulk_kickoff": {"GET": no_session, "POST": expect(405, anonymous=405)},
+        "fhir:bulk_group_kickoff": {"GET": no_session, "POST": expect(405, anonymous=405)},
+        "fhir:bulk_status": {"GET": no_session, "POST": expect(405, anonymous=405)},
+        "fhir:bulk_file": {"GET": no_session, "POST": expect(405, anonymous=405)},
+    })
+    # --- FHIR bulk export rows: end --------------------------------------------------------------------------
     return rows
 
 
@@ -82,4 +92,8 @@ def prepare(world):
             "api_v1:course_goals": {"course_id": 1}, "api_v1:group": {"group_id": 1}, "api:client_change": {"token_id": client_token.pk},
             "api:token_change": {"token_id": own_token.pk},
             # FHIR: any well-formed type and id (every call without a token is refused before the id is read).
-            "fhir:search": {"resource_type": "Patient"}, "fhir:read": {"resource_type": "Patient", "resource_id": "1"}}
+            "fhir:search": {"resource_type": "Patient"}, "fhir:read": {"resource_type": "Patient", "resource_id": "1"},
+            # FHIR bulk export: any well-formed export id (refused before it is looked up).
+            "fhir:bulk_group_kickoff": {"group_id": "1"},
+            "fhir:bulk_status": {"export_id": "00000000-0000-4000-8000-000000000001"},
+            "fhir:bulk_file": {"export_id": "00000000-0000-4000-8000-000000000001", "number": "1"}}

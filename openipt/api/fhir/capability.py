@@ -8,6 +8,8 @@ from openipt.api.fhir.kinds import KINDS, QUESTIONNAIRE_SCOPE
 from openipt.api.fhir.search import DEFAULT_COUNT, MAX_COUNT
 
 FHIR_VERSION = "4.0.1"
+BULK_DATA_CAPABILITY = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"
+BULK_EXPORT_DEFINITION = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
 SEARCH_PARAM_DOCS = {
     "_id": ("token", "The resource's id (several separated by commas)."),
     "_lastUpdated": ("date", "When the record last changed, with ge, le, gt, lt or eq (the default)."),
@@ -54,8 +56,9 @@ def statement(base: str, today: str) -> dict[str, Any]:
         "date": today,
         "publisher": "OpenIPT",
         "kind": "instance",
+        "instantiates": [BULK_DATA_CAPABILITY],
         "software": {"name": "OpenIPT"},
-        "implementation": {"description": "OpenIPT FHIR R4 server (read and search)", "url": base},
+        "implementation": {"description": "OpenIPT FHIR R4 server (read, search and bulk export)", "url": base},
         "fhirVersion": FHIR_VERSION,
         "format": ["json"],
         "rest": [{
@@ -69,5 +72,10 @@ def statement(base: str, today: str) -> dict[str, Any]:
             "security": {"description": "Bearer tokens with scopes, made under Settings, API clients (an admin) or "
                                         "API tokens (a member of staff); see docs/guides/integrating.md. No SMART."},
             "resource": resources,
+            # Bulk Data Access (v2): the system-level $export (openipt/api/fhir/bulk_views.py)
+            "operation": [{"name": "export", "definition": BULK_EXPORT_DEFINITION,
+                           "documentation": "GET /fhir/$export (or /fhir/Group/<id>/$export) with Prefer: "
+                                            "respond-async: every type the token's scopes allow (or _type), as NDJSON "
+                                            "files written in the background."}],
         }],
     }

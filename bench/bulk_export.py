@@ -1,0 +1,182 @@
+"""`make bench` (second part): FHIR bulk export ($export) throughput on a synthetic organisation.
+
+    .venv/bin/python bench/bulk_export.py [--clients 10000] [--seed 1] [--out bench/results]
+
+Makes a fresh database as bench/run.py does (SQLite under var/bench/, or a new PostgreSQL database
+when DATABASE_URL names a server), then in one Python process: migrates it, generates the clients
+with `openipt.seed.synth.generate`, makes an API client for the organisation, and times the worker's
+job (`bulk_actions.run_export`) for two exports: every type, and the three types the project's
+file export writes (Patient, QuestionnaireResponse, Observation). Each export's SQL queries are
+counted. The same process then runs the NDJSON file export's own benchmark
+(`openipt.measures.interop.bench_ndjson`, records in memory, no database) at the same size, and the
+ratio of the two is reported. Results: `<out>/bulk-<db>-<date>.json` and `<out>/latest-bulk-<db>.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import BENCH_VAR, LABELS, fresh_database  # noqa: E402
+from openipt.core.config import ConfigError, parse_database_url  # noqa: E402
+
+SAME_AS_FILES = ["Patient", "QuestionnaireResponse", "Observation"]
+
+
+def measure(clients: int, seed: int) -> dict:
+    """Inside the measuring process: build the data, then time the exports."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from openipt.accounts.actor import Actor
+    from openipt.api import actions as api_actions
+    from openipt.api.auth import ApiActor
+    from openipt.api.fhir import bulk_actions
+    from openipt.api.models import BulkFile
+    from openipt.api.scopes import scopes_for
+    from openipt.measures.interop import bench_ndjson
+    from openipt.seed.synth import generate
+
+    load_before = os.getloadavg()[0]
+    call_command("migrate", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    world = generate(clients, seed=seed)
+    synth_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        from openipt.core.db import refresh_statistics
+
+        refresh_statistics()
+    admin = world.staff["admin"][0]
+    token, _secret = api_actions.create_client(Actor(admin), name="bench", scopes=list(scopes_for("client")),
+                                               expires_on=timezone.localdate() + timedelta(days=30))
+    as_token = ApiActor(token.membership, token=token, scopes=frozenset(token.scopes))
+    exports = []
+    for label, types in (("every type", bulk_actions.offered_types()), ("Patient, QuestionnaireResponse, "
+                                                                         "Observation", SAME_AS_FILES)):
+        export = bulk_actions.start_export(as_token, types=types, since=None, request_url="bench")
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = bulk_actions.run_export(export.pk)
+            seconds = time.perf_counter() - started
+        by_type: dict[str, int] = {}
+        for kind, count in BulkFile.objects.filter(export=export, is_error=False).values_list("resource_type", "count"):
+            by_type[kind] = by_type.get(kind, 0) + count
+        exports.append({"types": label, "resources": result["written"], "errors": result["errors"],
+                        "seconds": round(seconds, 2), "resources_per_second": round(result["written"] / seconds),
+                        "queries": len(queries), "by_type": by_type})
+        print(f"  {label}: {result['written']:,} resources in {seconds:.1f} s, {len(queries)} queries",
+              file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        files = bench_ndjson.run(clients, False, Path(scratch))
+    return {"clients": clients, "synth_seconds": round(synth_seconds, 1), "exports": exports,
+            "file_export": files["ndjson"], "chunk": bulk_actions.CHUNK, "python": sys.version.split()[0],
+            "load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+
+
+def render(report: dict) -> str:
+    same = next(e for e in report["exports"] if e["types"].startswith("Patient"))
+    files = report["file_export"]
+    ratio = same["resources_per_second"] / files["resources_per_second"]
+    lines = [
+        f"# FHIR bulk export ($export) throughput: {report['database_label']}, {report['date']}",
+        "",
+        f"Command: `{report['command']}`. {report['clients']:,} synthetic clients (`openipt.seed.synth`, seed "
+        f"{report['seed']}); the worker's job (`bulk_actions.run_export`) timed in one process, reading through the "
+        "access filters as an API client (organisation-wide) and writing NDJSON files into the database.",
+        "",
+        "| export | resources | seconds | resources per second | SQL queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for e in report["exports"]:
+        lines.append(f"| {e['types']} | {e['resources']:,} | {e['seconds']} | {e['resources_per_second']:,} "
+                     f"| {e['queries']:,} |")
+    lines += [
+        f"| NDJSON file export (`bench_ndjson`, records in memory, no database) | {files['resources']:,} "
+        f"| {files['seconds']} | {files['resources_per_second']:,} | 0 |",
+        "",
+        f"Ratio, same three types: the bulk export writes {ratio:.2f} times the resources per second of the file "
+        "export's own benchmark. The file benchmark builds its records in memory before timing and reads no "
+        f"database; the bulk export reads every row through the access filters (in chunks of {report['chunk']} in "
+        "id order) and saves its files in the database. Resources by type (every type): "
+        + ", ".join(f"{k} {v:,}" for k, v in report["exports"][0]["by_type"].items()) + ".",
+        "",
+    ]
+    if report.get("load"):
+        lines += [f"Load average (1 min) before and after: {report['load'][0]} and {report['load'][1]}.", ""]
+    if report.get("note"):
+        lines += [report["note"], ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/bulk_export.py", description="FHIR bulk export throughput.")
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--render", help=argparse.SUPPRESS)  # rewrite the table from a saved JSON report
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.render:
+        report = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        (Path(args.out) / f"latest-bulk-{report['database']}.md").write_text(render(report), encoding="utf-8")
+        return 0
+    if args.worker:
+        import django
+
+        django.setup()
+        Path(args.json).write_text(json.dumps(measure(args.clients, args.seed)), encoding="utf-8")
+        return 0
+    try:
+        config = parse_database_url(os.environ.get("DATABASE_URL"), BENCH_VAR / "unused.sqlite3")
+    except ConfigError as exc:
+        print(f"bench/bulk_export.py: {exc}", file=sys.stderr)
+        return 2
+    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
+    print(f"== bulk export, {LABELS[config.engine]}: {args.clients:,} clients", file=sys.stderr, flush=True)
+    with fresh_database(config, args.clients, False) as url, tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "bulk.json"
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="openipt.settings", OPENIPT_MODE="development",
+                   OPENIPT_DEBUG="0", DATABASE_URL=url, OPENIPT_VAR_DIR=str(BENCH_VAR),
+                   OPENIPT_SECRET_KEY=secrets.token_urlsafe(64), OPENIPT_ALLOWED_HOSTS="testserver")
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--json", str(out),
+                   "--clients", str(args.clients), "--seed", str(args.seed)]
+        if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode != 0 or not out.exists():
+            print("bench/bulk_export.py: the measuring process failed", file=sys.stderr)
+            return 1
+        measured = json.loads(out.read_text(encoding="utf-8"))
+    shown = " ".join(argv if argv is not None else sys.argv[1:])
+    report = {**measured, "database": config.engine, "database_label": LABELS[config.engine], "seed": args.seed,
+              "date": datetime.date.today().isoformat(),
+              "command": f".venv/bin/python bench/bulk_export.py {shown}".rstrip()}
+    results = Path(args.out)
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"bulk-{config.engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
+                                                                        encoding="utf-8")
+    markdown = render(report)
+    (results / f"latest-bulk-{config.engine}.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""Every change a FHIR bulk export (`$export`) makes: starting one, the worker writing its files, cancelling, pruning.
+
+The worker reads as the token that asked, exactly as a FHIR search with that token would: each resource
+type's rows come from the same access filters (`kinds.KINDS[...].rows`), narrowed by `_since`, and are
+built by the same builders, so a line of a file is what a read of that resource returns. Rows are read
+in chunks in id order (a fixed number of queries per chunk, whatever the organisation's size) and written
+as files of at most `FILE_LINES` resources, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from openipt.accounts.actor import Actor, Origin
+from openipt.api.auth import ApiActor
+from openipt.api.fhir import kinds
+from openipt.api.fhir.outcome import outcome
+from openipt.api.models import ApiToken, BulkExport, BulkFile, BulkStatus
+from openipt.audit import actions as audit
+from openipt.audit.registry import register
+from openipt.courses.models import Course
+from openipt.measures.interop import ExportError
+from openipt.measures.interop.ndjson import ndjson_line
+
+BULK_STARTED = register("api.bulk_export_started", "FHIR bulk export asked for")
+BULK_FINISHED = register("api.bulk_export_finished", "FHIR bulk export written")
+BULK_CANCELLED = register("api.bulk_export_cancelled", "FHIR bulk export cancelled and its files removed")
+
+CHUNK = 500  # rows read per query
+FILE_LINES = 10_000  # resources per file
+ERROR_TYPE = "OperationOutcome"
+
+
+def expiry_hours() -> int:
+    return int(getattr(settings, "FHIR_BULK_EXPIRY_HOURS", 24))
+
+
+def offered_types() -> list[str]:
+    """Every type an export can hold, in the order they are written."""
+    return ["Patient", "Questionnaire", *[name for name in kinds.KINDS if name != "Patient"]]
+
+
+def scope_of(resource_type: str) -> str:
+    kind = kinds.KINDS.get(resource_type)
+    return kind.scope if kind is not None else kinds.QUESTIONNAIRE_SCOPE
+
+
+def start_export(actor: ApiActor, *, types: list[str], since: datetime | None, request_url: str,
+                 group_id: int | None = None) -> BulkExport:
+    """Record an export (the views have checked the types against the token's scopes, and that the token sees the
+    group of a group-level export) and queue it for the worker."""
+    from openipt.api.fhir import bulk_tasks
+
+    assert actor.token is not None
+    now = timezone.now()
+    export = BulkExport.objects.create(
+        public_id=uuid.uuid4(), organisation_id=actor.organisation_id, token=actor.token,
+        membership=actor.membership, request_url=request_url[:2000], types=types, since=since, group_id=group_id,
+        transaction_time=now, created_at=now, progress="Waiting for the worker.")
+    audit.record(BULK_STARTED.code, actor=actor, obj=export,
+                 details={"export": str(export.public_id), "token": actor.token.pk, "types": types,
+                          "since": since.isoformat() if since else None, "group": group_id})
+    bulk_tasks.run_bulk_export.enqueue(export.pk)
+    return export
+
+
+def cancel_export(actor: Actor, export: BulkExport) -> None:
+    """Stop an export (the worker stops at its next chunk) and remove its files."""
+    BulkExport.objects.filter(pk=export.pk).update(status=BulkStatus.CANCELLED, progress="Cancelled.")
+    removed, _ = BulkFile.objects.filter(export_id=export.pk).delete()
+    audit.record(BULK_CANCELLED.code, actor=actor, obj=export,
+                 details={"export": str(export.public_id), "files_removed": removed})
+
+
+def prune_expired(now: datetime | None = None) -> int:
+    """Delete the exports whose files have expired, and cancelled ones; return how many exports went."""
+    now = now or timezone.now()
+    gone = BulkExport.objects.filter(expires_at__lte=now) | BulkExport.objects.filter(status=BulkStatus.CANCELLED)
+    ids = list(gone.values_list("pk", flat=True))
+    BulkFile.objects.filter(export_id__in=ids).delete()
+    BulkExport.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _actor_of(export: BulkExport) -> ApiActor | None:
+    """The token's actor as the worker reads with it; None when the token no longer works."""
+    token = ApiToken.objects.select_related("membership__user", "membership__organisation").get(pk=export.token_id)
+    if not token.is_usable:
+        return None
+    return ApiActor(token.membership, Origin(user_agent="bulk export worker"), token=token,
+                    scopes=frozenset(token.scopes))
+
+
+def _chunks(qs: QuerySet[Any]) -> Iterator[list[Model]]:
+    """The rows of `qs` in id order, CHUNK at a time (each chunk one query, plus its prefetches)."""
+    after: object = 0
+    while True:
+        rows = list(qs.filter(pk__gt=after).order_by("pk")[:CHUNK])
+        if not rows:
+            return
+        yield rows
+        if len(rows) < CHUNK:
+            return
+        after = rows[-1].pk
+
+
+class _Writer:
+    """Collects one export's lines into BulkFile rows of at most FILE_LINES resources."""
+
+    def __init__(self, export: BulkExport):
+        self.export = export
+        self.number = 0
+        self.lines: list[str] = []
+        self.kind = ""
+        self.errors: list[str] = []
+        self.total = 0
+
+    def add(self, resource_type: str, line: str) -> None:
+        if resource_type != self.kind:
+            self.flush()
+            self.kind = resource_type
+        self.lines.append(line)
+        if len(self.lines) >= FILE_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self._save(self.kind, self.lines, is_error=False)
+            self.total += len(self.lines)
+            self.lines = []
+
+    def _save(self, resource_type: str, lines: list[str], *, is_error: bool) -> None:
+        self.number += 1
+        BulkFile.objects.create(export=self.export, number=self.number, resource_type=resource_type,
+                                is_error=is_error, count=len(lines), content="".join(lines))
+
+    def fail(self, message: str, status: int = 422, code: str = "not_exportable") -> None:
+        self.errors.append(ndjson_line(outcome(status, code, message)))
+
+    def close(self) -> None:
+        self.flush()
+        if self.errors:
+            self._save(ERROR_TYPE, self.errors, is_error=True)
+
+
+def _cancelled(export: BulkExport) -> bool:
+    return BulkExport.objects.filter(pk=export.pk, status=BulkStatus.CANCELLED).exists()
+
+
+def _progress(export: BulkExport, text: str) -> None:
+    BulkExport.objects.filter(pk=export.pk).exclude(status=BulkStatus.CANCELLED).update(progress=text[:200])
+
+
+def _group_members(actor: ApiActor, group_id: int) -> list[int] | None:
+    """The clients of a group's members that the token may see (None when it no longer sees the group)."""
+    group = kinds.KINDS["Group"].get(actor, str(group_id))
+    if group is None:
+        return None
+    return [member.client_id for member in getattr(group, "seen_members", [])]
+
+
+def _of_group(qs: QuerySet[Any], kind: kinds.Kind, group_id: int, clients: list[int]) -> QuerySet[Any]:
+    """A group-level export's rows: the group itself, its members' records, and the therapists of their courses."""
+    if kind.name == "Group":
+        return qs.filter(pk=group_id)
+    if kind.name == "Patient":
+        return qs.filter(pk__in=clients)
+    if kind.name == "Practitioner":
+        return qs.filter(pk__in=Course.objects.filter(client_id__in=clients).values("therapist_id"))
+    assert kind.patient_field is not None
+    return qs.filter(**{f"{kind.patient_field}__in": clients})
+
+
+def _write_type(export: BulkExport, actor: ApiActor, ctx: kinds.Context, name: str, writer: _Writer,
+                clients: list[int] | None) -> bool:
+    """Write one type's resources (of a group's members when `clients` is given); False when the export was
+    cancelled meanwhile."""
+    if name == "Questionnaire":
+        for code in sorted(ctx.exporter.registry.codes()):
+            writer.add(name, ndjson_line(ctx.exporter.questionnaire(code)))
+        return True
+    kind = kinds.KINDS[name]
+    qs = kind.rows(actor)
+    if clients is not None and export.group_id is not None:
+        qs = _of_group(qs, kind, export.group_id, clients)
+    if export.since is not None and kind.updated_field is not None:
+        qs = qs.filter(**{f"{kind.updated_field}__gt": export.since})
+    done = 0
+    for rows in _chunks(qs):
+        if _cancelled(export):
+            return False
+        for row in rows:
+            try:
+                resource = kind.build(ctx, row)
+            except ExportError as err:
+                writer.fail(f"A {name} (id {row.pk}) could not be exported: {err}")
+                continue
+            if resource is not None:
+                writer.add(name, ndjson_line(resource))
+        done += len(rows)
+        _progress(export, f"{name}: {done} read.")
+    return True
+
+
+def run_export(export_id: int) -> dict[str, Any]:
+    """The worker's job: write an export's files, then mark it done (a cancelled or missing export is left alone).
+
+    Any failure while writing ends as an OperationOutcome in the manifest's error file, never as a broken job.
+    """
+    prune_expired()
+    export = BulkExport.objects.filter(pk=export_id, status=BulkStatus.QUEUED).first()
+    if export is None:
+        return {"written": 0, "skipped": True}
+    BulkExport.objects.filter(pk=export.pk, status=BulkStatus.QUEUED).update(status=BulkStatus.RUNNING)
+    writer = _Writer(export)
+    actor = _actor_of(export)
+    finished = True
+    if actor is None:
+        writer.fail("The token that asked for this export was revoked or has expired, so nothing was exported.",
+                    status=401, code="token_not_usable")
+    clients = _group_members(actor, export.group_id) if actor is not None and export.group_id is not None else None
+    if actor is not None and export.group_id is not None and clients is None:
+        writer.fail("This token no longer sees the group, so nothing was exported.", status=404, code="not_found")
+    elif actor is not None:
+        ctx = kinds.context(actor)
+        for i, name in enumerate(export.types, start=1):
+            _progress(export, f"Type {i} of {len(export.types)}: {name}.")
+            try:
+                finished = _write_type(export, actor, ctx, name, writer, clients)
+            except Exception as err:  # noqa: BLE001 - reported in the error file, as the Bulk Data IG asks
+                writer.fail(f"The {name} resources could not all be exported ({type(err).__name__}).",
+                            status=500, code="export_failed")
+            if not finished:
+                break
+    if not finished or _cancelled(export):
+        BulkFile.objects.filter(export_id=export.pk).delete()
+        return {"written": 0, "cancelled": True}
+    writer.close()
+    now = timezone.now()
+    updated = BulkExport.objects.filter(pk=export.pk, status=BulkStatus.RUNNING).update(
+        status=BulkStatus.DONE, progress="Done.", finished_at=now, expires_at=now + timedelta(hours=expiry_hours()))
+    if not updated:  # cancelled while the last file was saved
+        BulkFile.objects.filter(export_id=export.pk).delete()
+        return {"written": 0, "cancelled": True}
+    audit.record(BULK_FINISHED.code, actor=actor, organisation_id=export.organisation_id, obj=export,
+                 system_label="bulk export worker",
+                 details={"export": str(export.public_id), "resources": writer.total, "errors": len(writer.errors)})
+    return {"written": writer.total, "errors": len(writer.errors)}
