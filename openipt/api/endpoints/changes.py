@@ -70,10 +70,14 @@ def decode(resource: str, cursor: str | None) -> tuple[datetime, int] | None:
         raise ApiError(400, "bad_cursor", "This cursor is not one this feed gave. Start again without it.") from None
 
 
-def _change(feed: _Feed, row: Model) -> str:
+def _change(feed: _Feed, row: Model, after: tuple[datetime, int] | None) -> str:
+    """"created" when the program cannot have had the record: its first call, or the record is newer than the
+    cursor's moment; "updated" when the record existed by then (so the program had it, or it came late through
+    the lag window and is sent now whole)."""
+    if after is None:
+        return "created"
     created = getattr(row, feed.created, None)
-    changed: datetime = row.updated_at  # type: ignore[attr-defined]
-    return "created" if created is not None and abs(changed - created) < timedelta(seconds=1) else "updated"
+    return "created" if created is not None and created > after[0] else "updated"
 
 
 @router.get("/{resource}", response={200: ChangePage, **READ_ERRORS}, url_name="changes",
@@ -100,7 +104,7 @@ def changes(request: HttpRequest, resource: str, params: Query[ListParams]) -> H
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     records = feed.serialize(rows)
-    items = [{"type": feed.kind, "change": _change(feed, row), "changed_at": row.updated_at.isoformat(),
+    items = [{"type": feed.kind, "change": _change(feed, row, after), "changed_at": row.updated_at.isoformat(),
               "record": record} for row, record in zip(rows, records, strict=True)]
     if rows:
         cursor: str | None = encode(resource, rows[-1].updated_at, rows[-1].pk)
