@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.harness import settle_statistics  # noqa: E402
 from bench.run import BENCH_VAR, LABELS, fresh_database  # noqa: E402
 from openipt.core.config import ConfigError, parse_database_url  # noqa: E402
 
@@ -58,13 +59,7 @@ def measure(clients: int, seed: int) -> dict:
     started = time.perf_counter()
     world = generate(clients, seed=seed)
     synth_seconds = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        from openipt.core.db import refresh_statistics
-
-        refresh_statistics()
+    settle_statistics()
     admin = world.staff["admin"][0]
     token, _secret = api_actions.create_client(Actor(admin), name="bench", scopes=list(scopes_for("client")),
                                                expires_on=timezone.localdate() + timedelta(days=30))

@@ -175,10 +175,25 @@ def environment() -> dict:
     }
 
 
+def settle_statistics() -> None:
+    """Give the query planner the statistics of freshly generated data, as a settled server would have them."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # autovacuum vacuums and analyses freshly loaded tables within a minute or so (PostgreSQL 13+
+        # also after inserts); do it now so the figures are those of a settled server.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        # `openipt synth` and `openipt serve` refresh SQLite's statistics the same way.
+        from openipt.core.db import refresh_statistics
+
+        refresh_statistics()
+
+
 def build_and_measure(size: int, *, seed: int, repeat: int, warmup: int, log=None, only: tuple[str, ...] = ()) -> dict:
     """Migrate the (empty) configured database, generate `size` clients, and measure every scenario."""
     from django.core.management import call_command
-    from django.db import connection
 
     from openipt.seed.synth import generate
 
@@ -191,16 +206,7 @@ def build_and_measure(size: int, *, seed: int, repeat: int, warmup: int, log=Non
     started = time.perf_counter()
     world = generate(size, seed=seed)
     synth_seconds = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        # autovacuum vacuums and analyses freshly loaded tables within a minute or so (PostgreSQL 13+
-        # also after inserts); do it now so the figures are those of a settled server.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        # `openipt synth` and `openipt serve` refresh SQLite's statistics the same way.
-        from openipt.core.db import refresh_statistics
-
-        refresh_statistics()
+    settle_statistics()
     log(f"  {size:,} clients: generated in {synth_seconds:.1f} s, measuring")
     found, problems = discover(world, only=only)
     pages = []
