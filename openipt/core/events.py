@@ -6,12 +6,17 @@ ended). Listeners are registered by higher apps from their `AppConfig.ready()` (
 webhook delivery for each subscription); a listener runs in the caller's transaction, so what it
 stores is kept or undone with the action itself. With no listener, `emit` does nothing.
 
+A listener can never undo or stop the action that emitted: each runs in a savepoint of its own, and
+an error in it is logged, counted (`FAILURES`, shown by /metrics) and swallowed. The alert is raised,
+escalated and shown whatever happens to a webhook's record of it (hazard log, HAZ-028).
+
 A payload carries ids, codes, scores and times only: never clinical free text (notes, the words of
 an answer or a message).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -28,6 +33,8 @@ class EventType(StrEnum):
 Listener = Callable[[EventType, int, datetime, Mapping[str, Any]], None]
 
 LISTENERS: list[Listener] = []
+FAILURES = {"count": 0}  # listener errors since the process started
+log = logging.getLogger(__name__)
 
 
 def add_listener(listener: Listener) -> None:
@@ -37,6 +44,13 @@ def add_listener(listener: Listener) -> None:
 
 
 def emit(event_type: EventType, *, organisation_id: int, occurred_at: datetime, data: Mapping[str, Any]) -> None:
-    """Tell every listener that something happened, in the caller's transaction."""
+    """Tell every listener that something happened, in the caller's transaction; a listener's error stays its own."""
+    from django.db import transaction
+
     for listener in LISTENERS:
-        listener(event_type, organisation_id, occurred_at, data)
+        try:
+            with transaction.atomic():
+                listener(event_type, organisation_id, occurred_at, data)
+        except Exception:  # noqa: BLE001 - the action that emitted (a risk alert) must go on whatever a listener does
+            FAILURES["count"] += 1
+            log.exception("a listener of %s failed; the action went on without it", event_type.value)

@@ -79,8 +79,10 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or _current.get() or "-",
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in entry:
-                entry[key] = value if isinstance(value, str | int | float | bool | None) else repr(value)
+            # Plain values only: an object's repr can carry what the log must not (Django's `request`
+            # extra shows the query string, where a search may hold a name).
+            if key not in _STANDARD and key not in entry and isinstance(value, str | int | float | bool | None):
+                entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

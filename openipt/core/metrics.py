@@ -34,7 +34,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from openipt.core import heartbeat
+from openipt.core import events, heartbeat
 
 log = logging.getLogger("openipt.metrics")
 
@@ -208,6 +208,12 @@ def register_core_gauges() -> None:
         "openipt_task_queue_depth",
         "Tasks in the database queue, waiting (due now or later) or running.",
         _queue_depth,
+    )
+    add_gauge(
+        "openipt_event_listener_failures",
+        "Errors in event listeners (such as recording a webhook message) since this process started; the "
+        "action that emitted went on.",
+        lambda: float(events.FAILURES["count"]),
     )
     add_gauge(
         "openipt_escalation_heartbeat_age_seconds",

@@ -190,3 +190,36 @@ def test_metrics_show_latency_per_route_queue_depth_and_escalation_lag(client, w
     assert "openipt_metrics_gauge_errors 0" in text
     assert world.clients["mine"].record_number not in text
     assert "/clients/" not in text  # route names, never addresses (which carry record numbers)
+
+
+def test_json_log_lines_leave_out_objects_such_as_the_request_and_its_query_string():
+    """Django's request log passes the request as an extra; its repr holds the query string (a search may hold a name)."""
+    from django.test import RequestFactory
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Bad Request: %s", ("/fhir/Patient",), None)
+    record.request = RequestFactory().get("/fhir/Patient", {"name": "Amara Haddad"})
+    record.status_code = 400
+    line = logs.JsonFormatter().format(record)
+    assert "Amara" not in line and "request" not in json.loads(line)
+    assert json.loads(line)["status_code"] == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_runner_that_finds_another_holding_the_lock_does_not_say_escalation_is_running(transactional_db):
+    """HAZ-006: only a round that held the lock and finished beats; a stuck holder must turn /readyz red."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the runners' lock is PostgreSQL's advisory lock; SQLite has one runner")
+    import psycopg
+    from django.db import connections
+
+    from openipt.safety.notify import RUN_LOCK_KEY
+
+    settings = connections["default"].get_connection_params()
+    with psycopg.connect(**{k: v for k, v in settings.items() if k in ("dbname", "user", "host", "port", "password")}) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [RUN_LOCK_KEY])  # another server's runner, stuck mid-round
+        out = io.StringIO()
+        call_command("escalate", stdout=out)
+        assert "another server is running" in out.getvalue()
+        assert heartbeat.age_seconds(heartbeat.ESCALATION) is None
+    call_command("escalate", stdout=io.StringIO())  # the lock is free again: a real round beats
+    assert heartbeat.age_seconds(heartbeat.ESCALATION) is not None

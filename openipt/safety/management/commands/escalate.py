@@ -40,8 +40,11 @@ class Command(BaseCommand):
         while True:
             with logs.bound(None):  # one id per round, carried into its log lines and any task it queues
                 result = notify.run_due(now)
-            # Readiness (/readyz) fails when no runner has finished a round for a while.
-            heartbeat.beat(heartbeat.ESCALATION)
+            # Readiness (/readyz) fails when no runner has finished a round for a while. Only a round that held
+            # the lock and finished counts: a runner that found another holding it knows nothing of that one's
+            # progress, and beating then would keep /readyz green while a stuck holder escalates nothing.
+            if not result.get("busy"):
+                heartbeat.beat(heartbeat.ESCALATION)
             if result.get("busy"):
                 self.stdout.write("another server is running the escalation job right now; nothing to do this round")
             else:
