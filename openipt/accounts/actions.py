@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openipt.accounts import access
 from openipt.accounts.errors import AccountsCode
@@ -39,6 +40,7 @@ MEMBER_CHANGED = register("member.changed", "Role or supervisor changed")
 INVITE_SENT = register("invite.sent", "Invitation created")
 INVITE_ACCEPTED = register("invite.accepted", "Invitation accepted")
 INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
+LANGUAGE_CHOSEN = register("user.language_chosen", "Person chose the language of their screens")
 
 
 def _require(predicate: Callable[[Actor], bool], actor: Actor, message: str = "You do not have permission to do that.") -> None:
@@ -299,3 +301,16 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
             client=invitation.client, system_label=user.username,
         )
     return membership
+
+
+@transaction.atomic
+def set_language(actor: Actor, code: object) -> User:
+    """Set the language of the acting person's own screens ("" = their organisation's or preferred language)."""
+    value = code if isinstance(code, str) else ""
+    if value and value not in {c for c, _name in settings.LANGUAGES}:
+        raise ActionError(_("Choose one of the languages in the list."), field="language")
+    user = User.objects.select_for_update().get(pk=actor.user.pk)
+    user.language = value
+    user.save(update_fields=["language"])
+    audit.record(LANGUAGE_CHOSEN.code, actor=actor, obj=user, details={"language": value})
+    return user

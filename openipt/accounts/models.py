@@ -25,6 +25,11 @@ class User(AbstractUser):
         help_text=_("Set when an admin resets the person's second factor: they set up a new one at the next sign-in."),
     )
 
+    language = models.CharField(
+        _("language"), max_length=12, blank=True,
+        help_text=_("The language of the screens you see. Blank: your organisation's language (for a client, their preferred language)."),
+    )
+
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 

@@ -12,6 +12,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from openipt.accounts import access, actions, queries, signin_actions
+from django.conf import settings as django_settings
+
 from openipt.accounts.decorators import admin_required
 from openipt.accounts.errors import AccountsCode
 from openipt.accounts.forms import (
@@ -24,6 +26,7 @@ from openipt.accounts.forms import (
 from openipt.accounts.invite_mail import send_invitation_mail
 from openipt.accounts.middleware import SESSION_KEY
 from openipt.core.errors import ActionError, ErrorCode
+from openipt.core.decorators import actor_required
 from openipt.core.extensions import SETTINGS
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
@@ -219,3 +222,19 @@ def accept_invitation_view(request, token: str):
 def settings_view(request):
     """One place for every organisation setting, each linking to its own page."""
     return render(request, "accounts/settings.html", {"settings": SETTINGS})
+
+
+@actor_required()
+def language_view(request):
+    """Each signed-in person chooses the language of their own screens (staff and clients alike)."""
+    actor = request.actor
+    if request.method == "POST":
+        try:
+            actions.set_language(actor, request.POST.get("language", ""))
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("accounts:language")
+    choices = [("", _("The usual language (your organisation's, or the one your care team noted for you)"))]
+    choices += list(django_settings.LANGUAGES)
+    return render(request, "accounts/language.html", {"choices": choices, "current": actor.user.language})
