@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
@@ -12,8 +13,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from openipt.accounts import access, actions, queries, signin_actions
-from django.conf import settings as django_settings
-
 from openipt.accounts.decorators import admin_required
 from openipt.accounts.errors import AccountsCode
 from openipt.accounts.forms import (
@@ -25,8 +24,8 @@ from openipt.accounts.forms import (
 )
 from openipt.accounts.invite_mail import send_invitation_mail
 from openipt.accounts.middleware import SESSION_KEY
-from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.decorators import actor_required
+from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.extensions import SETTINGS
 from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate

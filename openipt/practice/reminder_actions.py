@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openipt.accounts import language
-
 from openipt.audit import actions as audit
 from openipt.clients.models import Client
 from openipt.core.errors import ActionError

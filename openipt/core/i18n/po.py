@@ -284,7 +284,10 @@ def header_for(language: str, plural_forms: str) -> str:
 
 def compile_mo(catalogue: Catalogue) -> bytes:
     """The binary .mo form of a catalogue: translated, non-fuzzy entries and the header, sorted by msgid."""
-    pairs: list[tuple[bytes, bytes]] = [(b"", catalogue.header.encode("utf-8"))]
+    header = catalogue.header
+    if "charset=" not in header:  # the text below is UTF-8, and gettext reads the header to know it
+        header = header + ("" if not header or header.endswith("\n") else "\n") + "Content-Type: text/plain; charset=UTF-8\n"
+    pairs: list[tuple[bytes, bytes]] = [(b"", header.encode("utf-8"))]
     for entry in catalogue.entries:
         if not entry.translated or entry.fuzzy:
             continue
@@ -303,11 +306,11 @@ def compile_mo(catalogue: Catalogue) -> bytes:
     originals = bytearray()
     translations = bytearray()
     data = bytearray()
-    for key, _value in pairs:
-        originals += struct.pack("<II", len(key), data_at + len(data))
-        data += key + b"\x00"
-    for _key, value in pairs:
-        translations += struct.pack("<II", len(value), data_at + len(data))
-        data += value + b"\x00"
+    for raw_key, _raw_value in pairs:
+        originals += struct.pack("<II", len(raw_key), data_at + len(data))
+        data += raw_key + b"\x00"
+    for _raw_key, raw_value in pairs:
+        translations += struct.pack("<II", len(raw_value), data_at + len(data))
+        data += raw_value + b"\x00"
     head = struct.pack("<7I", MO_MAGIC, 0, count, originals_at, translations_at, 0, data_at)
     return bytes(head + originals + translations + data)

@@ -1,0 +1,62 @@
+"""Each person's screens, and the e-mails sent to them, are in their language (issue 17, first slice)."""
+
+from __future__ import annotations
+
+from django.core import mail
+
+from openipt.accounts.models import User
+from openipt.audit.models import AuditEvent
+from openipt.clients.models import Client
+from openipt.messaging import actions as messaging
+from tests.support.people import actor, login
+
+
+def _prefer(world, code: str) -> None:
+    Client.objects.filter(pk=world.clients["self"].pk).update(preferred_language=code)
+
+
+def test_a_spanish_client_sees_their_portal_in_spanish_and_their_therapist_stays_in_english(world, client):
+    _prefer(world, "es")
+    login(client, world.m["client"])
+    page = client.get("/me/").content.decode()
+    assert '<html lang="es" dir="ltr">' in page
+    assert "Tus sesiones" in page and "Salir" in page
+    login(client, world.m["therapist"])
+    page = client.get(f"/clients/{world.clients['self'].pk}/").content.decode()
+    assert '<html lang="en" dir="ltr">' in page and "Sign out" in page
+
+
+def test_an_arabic_client_gets_a_right_to_left_portal(world, client):
+    _prefer(world, "ar")
+    login(client, world.m["client"])
+    page = client.get("/me/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page and "جلساتك" in page
+
+
+def test_a_language_without_a_catalogue_falls_back_to_the_organisation_default(world, client):
+    _prefer(world, "lg")  # Luganda: a client may prefer it, OpenIPT has no catalogue yet
+    login(client, world.m["client"])
+    assert '<html lang="en" dir="ltr">' in client.get("/me/").content.decode()
+
+
+def test_a_staff_member_chooses_their_language_and_the_choice_is_audited(world, client):
+    login(client, world.m["therapist"])
+    assert client.post("/account/language/", {"language": "es"}).status_code == 302
+    assert User.objects.get(pk=world.m["therapist"].user_id).language == "es"
+    assert AuditEvent.objects.filter(event_type="user.language_chosen").exists()
+    assert '<html lang="es"' in client.get("/account/language/").content.decode()
+    response = client.post("/account/language/", {"language": "xx"}, follow=True)
+    assert "Elige uno de los idiomas de la lista." in response.content.decode()
+    client.post("/account/language/", {"language": ""})
+    assert '<html lang="en"' in client.get("/account/language/").content.decode()
+
+
+def test_a_reply_e_mail_goes_out_in_the_client_s_language(world):
+    _prefer(world, "es")
+    Client.objects.filter(pk=world.clients["self"].pk).update(email="sam@example.test")
+    message = messaging.reply(actor(world.m["therapist"]), world.clients["self"].pk, "Hello")
+    mail.outbox.clear()
+    assert messaging.email_new_message(message.pk) == 1
+    sent = mail.outbox[0]
+    assert sent.subject == "Tienes un mensaje nuevo en OpenIPT"
+    assert "Tu equipo de cuidado te envió un mensaje nuevo." in sent.body
