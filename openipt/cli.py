@@ -367,6 +367,9 @@ def cmd_i18n(args) -> int:
     _setup_django()
     from openipt.core.i18n import catalogues
 
+    if args.i18n_command in ("status", "export"):
+        _migrate()  # the sign-offs are in the database
+
     if args.i18n_command == "extract":
         for lang, count in catalogues.extract_all().items():
             print(f"{lang}: {count} entries")
@@ -374,15 +377,21 @@ def cmd_i18n(args) -> int:
         for lang, count in catalogues.compile_all().items():
             print(f"{lang}: {count} translations compiled")
     elif args.i18n_command == "status":
+        from openipt.accounts.queries import unreviewed_translations  # needs Django set up (above)
+
         print(f"{'language':<10}{'entries':>9}{'translated':>12}{'unreviewed':>12}{'missing':>9}")
         for lang in catalogues.LANGUAGES:
             s = catalogues.status(lang)
-            print(f"{lang:<10}{s.entries:>9}{s.translated:>12}{s.unreviewed:>12}{s.missing:>9}")
+            waiting = len(unreviewed_translations(lang))  # marked in the file and not signed off in the database
+            print(f"{lang:<10}{s.entries:>9}{s.translated:>12}{waiting:>12}{s.missing:>9}")
     elif args.i18n_command == "export":
         if args.lang not in catalogues.LANGUAGES:
             print(f"openipt i18n export: no catalogue for {args.lang!r}", file=sys.stderr)
             return 2
-        text = catalogues.export(args.lang, missing=args.missing, unreviewed=args.unreviewed)
+        from openipt.accounts.queries import unreviewed_translations
+
+        waiting = {catalogues.entry_id(e) for e in unreviewed_translations(args.lang)}
+        text = catalogues.export(args.lang, missing=args.missing, unreviewed=args.unreviewed, still_unreviewed=waiting)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
         else:

@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "openipt.core.context_processors.site",
+                "openipt.accounts.context_processors.language",
             ],
         },
     }

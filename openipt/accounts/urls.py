@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/security/", views_people.security_view, name="security"),
     path("settings/", views_people.settings_view, name="settings"),
     path("language/", views_people.language_view, name="language"),
+    path("translations/", views_people.translations_view, name="translations"),
     path("people/<int:membership_id>/", views_people.member_view, name="member"),
     path("people/<int:membership_id>/active/", views_people.member_active_view, name="member_active"),
     path("people/<int:membership_id>/two-factor-reset/", views_people.member_mfa_reset_view, name="member_mfa_reset"),

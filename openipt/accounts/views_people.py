@@ -28,6 +28,7 @@ from openipt.core.decorators import actor_required
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.extensions import SETTINGS
 from openipt.core.forms import apply_action_error
+from openipt.core.i18n import catalogues
 from openipt.core.pagination import paginate
 
 
@@ -237,3 +238,27 @@ def language_view(request):
     choices = [("", _("The usual language (your organisation's, or the one your care team noted for you)"))]
     choices += list(django_settings.LANGUAGES)
     return render(request, "accounts/language.html", {"choices": choices, "current": actor.user.language})
+
+
+@admin_required
+def translations_view(request):
+    """Per language: how complete the catalogue is, and the unreviewed translations a reviewer signs off."""
+    languages = [code for code, _name in django_settings.LANGUAGES if code != "en"]
+    lang = request.GET.get("lang") or request.POST.get("lang") or languages[0]
+    if lang not in languages:
+        lang = languages[0]
+    if request.method == "POST":
+        ids = None if request.POST.get("all") == "1" else request.POST.getlist("entry")
+        try:
+            count = actions.sign_off_translations(request.actor, lang, ids)
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(n)d translations signed off.") % {"n": count})
+        return redirect(f"{reverse('accounts:translations')}?lang={lang}")
+    waiting = queries.unreviewed_translations(lang)
+    rows = [{"id": catalogues.entry_id(e), "msgid": e.msgid, "msgstr": catalogues.translation_text(e).replace("\x00", " | ")}
+            for e in waiting]
+    context = {"overview": queries.translation_overview(), "lang": lang, "languages": languages,
+               "names": dict(django_settings.LANGUAGES), "rows": rows}
+    return render(request, "accounts/translations.html", context)

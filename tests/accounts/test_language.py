@@ -7,6 +7,7 @@ from django.core import mail
 from openipt.accounts.models import User
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import Client
+from openipt.core.i18n import catalogues
 from openipt.messaging import actions as messaging
 from tests.support.people import actor, login
 
@@ -60,3 +61,35 @@ def test_a_reply_e_mail_goes_out_in_the_client_s_language(world):
     sent = mail.outbox[0]
     assert sent.subject == "Tienes un mensaje nuevo en OpenIPT"
     assert "Tu equipo de cuidado te envió un mensaje nuevo." in sent.body
+
+
+def test_an_admin_signs_off_unreviewed_translations_and_the_audit_log_says_so(world, client):
+    from openipt.accounts import queries
+
+    waiting = queries.unreviewed_translations("es")
+    assert waiting, "the project's Spanish is marked unreviewed"
+    login(client, world.m["therapist"])
+    assert client.get("/account/translations/").status_code == 403
+    login(client, world.m["admin"])
+    page = client.get("/account/translations/?lang=es").content.decode()
+    assert "Tus sesiones" in page
+    first = catalogues.entry_id(waiting[0])
+    client.post("/account/translations/", {"lang": "es", "entry": [first]})
+    assert len(queries.unreviewed_translations("es")) == len(waiting) - 1
+    event = AuditEvent.objects.filter(event_type="translation.signed_off").latest("pk")
+    assert event.details["count"] == 1 and event.details["msgids"] == [waiting[0].msgid[:80]]
+    client.post("/account/translations/", {"lang": "es", "all": "1"})
+    assert queries.unreviewed_translations("es") == []
+    assert AuditEvent.objects.filter(event_type="translation.signed_off").latest("pk").details["whole_pack"] is True
+
+
+def test_staff_and_clients_see_a_mark_while_the_translation_is_unreviewed(world, client):
+    _prefer(world, "es")
+    login(client, world.m["client"])
+    page = client.get("/me/").content.decode()
+    assert "data-unreviewed-translation" in page and "todavía las estamos revisando" in page
+    login(client, world.m["therapist"])
+    client.post("/account/language/", {"language": "es"})
+    assert "Traducción sin revisar" in client.get("/account/language/").content.decode()
+    client.post("/account/language/", {"language": ""})
+    assert "data-unreviewed-translation" not in client.get("/account/language/").content.decode()

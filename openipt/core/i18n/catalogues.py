@@ -8,6 +8,7 @@ needs no gettext tools. Every translation the project wrote itself carries the t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,13 +105,20 @@ def status(lang: str, base: Path = LOCALE_DIR) -> Status:
                   len(catalogue.entries) - len(translated))
 
 
-def export(lang: str, *, missing: bool = False, unreviewed: bool = False, base: Path = LOCALE_DIR) -> str:
-    """A PO file for a translator: the whole catalogue, or only the missing and/or unreviewed entries."""
+def export(lang: str, *, missing: bool = False, unreviewed: bool = False, still_unreviewed: set[str] | None = None,
+           base: Path = LOCALE_DIR) -> str:
+    """A PO file for a translator: the whole catalogue, or only the missing and/or unreviewed entries.
+
+    `still_unreviewed` (entry ids) narrows the unreviewed ones to those not signed off in the database.
+    """
     catalogue = load(lang, base)
     entries = catalogue.entries
+
+    def waiting(e: po.Entry) -> bool:
+        return e.translated and e.unreviewed and (still_unreviewed is None or entry_id(e) in still_unreviewed)
+
     if missing or unreviewed:
-        entries = [e for e in entries
-                   if (missing and (not e.translated or e.fuzzy)) or (unreviewed and e.translated and e.unreviewed)]
+        entries = [e for e in entries if (missing and (not e.translated or e.fuzzy)) or (unreviewed and waiting(e))]
     return po.dump(po.Catalogue(header=catalogue.header, entries=entries))
 
 
@@ -164,3 +172,38 @@ def import_text(text: str, path: str, base: Path = LOCALE_DIR) -> tuple[str, int
         changed += 1
     save(lang, current, base)
     return lang, changed
+
+
+_CACHE: dict[tuple[str, Path], tuple[float, po.Catalogue]] = {}
+
+
+def cached(lang: str, base: Path = LOCALE_DIR) -> po.Catalogue:
+    """The catalogue as last written (read again when the file changes); an empty one when there is none."""
+    path = po_path(lang, base)
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    hit = _CACHE.get((lang, base))
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, load(lang, base) if lang in LANGUAGES else po.Catalogue())
+        _CACHE[(lang, base)] = hit
+    return hit[1]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def translation_text(entry: po.Entry) -> str:
+    """The whole translation of an entry as one text (plural forms joined), for a sign-off to match."""
+    if entry.msgid_plural is None:
+        return entry.msgstr
+    return "\x00".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+
+
+def entry_id(entry: po.Entry) -> str:
+    """A short stable id of an entry (its context and English text), for forms."""
+    return digest(f"{entry.msgctxt or ''}\x04{entry.msgid}")[:16]
+
+
+def marked_unreviewed(lang: str, base: Path = LOCALE_DIR) -> list[po.Entry]:
+    """The translated entries the catalogue marks unreviewed (a sign-off in the database may clear them)."""
+    return [e for e in cached(lang, base).entries if e.translated and not e.fuzzy and e.unreviewed]
