@@ -390,8 +390,8 @@ def cmd_i18n(args) -> int:
             return 2
         from openipt.accounts.queries import unreviewed_translations
 
-        waiting = {catalogues.entry_id(e) for e in unreviewed_translations(args.lang)}
-        text = catalogues.export(args.lang, missing=args.missing, unreviewed=args.unreviewed, still_unreviewed=waiting)
+        ids = {catalogues.entry_id(e) for e in unreviewed_translations(args.lang)}
+        text = catalogues.export(args.lang, missing=args.missing, unreviewed=args.unreviewed, still_unreviewed=ids)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
         else:
