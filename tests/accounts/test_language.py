@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core import mail
+from django.utils import translation
 
 from openipt.accounts.models import User
 from openipt.audit.models import AuditEvent
@@ -93,3 +94,15 @@ def test_staff_and_clients_see_a_mark_while_the_translation_is_unreviewed(world,
     assert "Traducción sin revisar" in client.get("/account/language/").content.decode()
     client.post("/account/language/", {"language": ""})
     assert "data-unreviewed-translation" not in client.get("/account/language/").content.decode()
+
+
+def test_a_spanish_client_is_told_questionnaires_stay_in_english_and_staff_see_why(world, client):
+    from openipt.measures.queries.panels import language_note
+
+    _prefer(world, "es")
+    login(client, world.m["client"])
+    page = client.get("/me/help/").content.decode()
+    assert "Pedir ayuda ahora" in page and '<html lang="es"' in page
+    assert language_note("en") == ""
+    with translation.override("en"):  # the staff reader's language
+        assert "no validated Spanish version is installed" in language_note("es")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,9 @@ CALLS: dict[str, tuple[int | None, int, int | None]] = {
     "npgettext": (0, 1, 2),
     "npgettext_lazy": (0, 1, 2),
 }
+# `{% translate "a \\"quoted\\" word" %}`: Django's templatize cuts such a string at the first \\" (so
+# makemessages does too), but at run time the tag looks up the whole text with the quotes unescaped.
+ESCAPED_QUOTES = re.compile(r'\{%\s*(?:translate|trans)\s+"((?:[^"\\]|\\.)*\\"(?:[^"\\]|\\.)*)"')
 SKIP_PARTS = {"migrations", "__pycache__", "static", "locale"}
 
 
@@ -109,10 +113,14 @@ def from_template(source: str, path: str) -> list[Found]:
                     current = (current if isinstance(current, str) else "") + value
                 j += 1
             item = _from_args(token.string, args, f"{path}:{token.start[0]}")
-            if item is not None:
+            if item is not None and not item.msgid.endswith("\\"):  # a string templatize cut short (below)
                 found.append(item)
             i = j
         i += 1
+    for match in ESCAPED_QUOTES.finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
+        text = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
+        found.append(Found(msgid=text, references=[f"{path}:{line}"]))
     return found
 
 
