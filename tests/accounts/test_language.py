@@ -21,11 +21,11 @@ def test_a_spanish_client_sees_their_portal_in_spanish_and_their_therapist_stays
     _prefer(world, "es")
     login(client, world.m["client"])
     page = client.get("/me/").content.decode()
-    assert '<html lang="es" dir="ltr">' in page
+    assert "<html lang=\"es\">" in page
     assert "Tus sesiones" in page and "Salir" in page
     login(client, world.m["therapist"])
     page = client.get(f"/clients/{world.clients['self'].pk}/").content.decode()
-    assert '<html lang="en" dir="ltr">' in page and "Sign out" in page
+    assert "<html lang=\"en\">" in page and "Sign out" in page
 
 
 def test_an_arabic_client_gets_a_right_to_left_portal(world, client):
@@ -38,7 +38,7 @@ def test_an_arabic_client_gets_a_right_to_left_portal(world, client):
 def test_a_language_without_a_catalogue_falls_back_to_the_organisation_default(world, client):
     _prefer(world, "lg")  # Luganda: a client may prefer it, OpenIPT has no catalogue yet
     login(client, world.m["client"])
-    assert '<html lang="en" dir="ltr">' in client.get("/me/").content.decode()
+    assert "<html lang=\"en\">" in client.get("/me/").content.decode()
 
 
 def test_a_staff_member_chooses_their_language_and_the_choice_is_audited(world, client):
