@@ -52,8 +52,9 @@ def merge(catalogue: po.Catalogue, found: list[extract.Found]) -> po.Catalogue:
     entries = []
     for item in found:
         old = catalogue.find(item.msgid, item.msgctxt)
-        entry = po.Entry(msgid=item.msgid, msgctxt=item.msgctxt, msgid_plural=item.msgid_plural,
-                         references=item.references[:3])
+        # Files without line numbers, at most three: an edit elsewhere in a template does not churn every catalogue.
+        files = list(dict.fromkeys(ref.rsplit(":", 1)[0] for ref in item.references))[:3]
+        entry = po.Entry(msgid=item.msgid, msgctxt=item.msgctxt, msgid_plural=item.msgid_plural, references=files)
         if "%(" in item.msgid or (item.msgid_plural and "%(" in item.msgid_plural):
             entry.flags.append("python-format")
         if old is not None:
