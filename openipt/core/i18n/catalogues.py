@@ -50,8 +50,9 @@ def save(lang: str, catalogue: po.Catalogue, base: Path = LOCALE_DIR) -> None:
 def merge(catalogue: po.Catalogue, found: list[extract.Found]) -> po.Catalogue:
     """The catalogue for the strings found now: translations and comments kept, new strings empty, unused ones dropped."""
     entries = []
+    known = {e.key: e for e in catalogue.entries}
     for item in found:
-        old = catalogue.find(item.msgid, item.msgctxt)
+        old = known.get(item.key)
         # Files without line numbers, at most three: an edit elsewhere in a template does not churn every catalogue.
         files = list(dict.fromkeys(ref.rsplit(":", 1)[0] for ref in item.references))[:3]
         entry = po.Entry(msgid=item.msgid, msgctxt=item.msgctxt, msgid_plural=item.msgid_plural, references=files)
