@@ -13,6 +13,7 @@ import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 PURE_TOOLS = {
     "score": ("openipt.measures.cli", "score_main", "Score a questionnaire: openipt score phq9 1 2 0 3 1 0 2 1 0"),
@@ -364,6 +365,50 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_i18n(args) -> int:
+    """The translation catalogues: extract, compile, status, export, import (docs/guides/languages.md)."""
+    _setup_django()
+    from openipt.core.i18n import catalogues
+
+    if args.i18n_command in ("status", "export"):
+        _migrate()  # the sign-offs are in the database
+
+    if args.i18n_command == "extract":
+        for lang, count in catalogues.extract_all().items():
+            print(f"{lang}: {count} entries")
+    elif args.i18n_command == "compile":
+        for lang, count in catalogues.compile_all().items():
+            print(f"{lang}: {count} translations compiled")
+    elif args.i18n_command == "status":
+        from openipt.accounts.queries import unreviewed_translations  # needs Django set up (above)
+
+        print(f"{'language':<10}{'entries':>9}{'translated':>12}{'unreviewed':>12}{'missing':>9}")
+        for lang in catalogues.LANGUAGES:
+            s = catalogues.status(lang)
+            waiting = len(unreviewed_translations(lang))  # marked in the file and not signed off in the database
+            print(f"{lang:<10}{s.entries:>9}{s.translated:>12}{waiting:>12}{s.missing:>9}")
+    elif args.i18n_command == "export":
+        if args.lang not in catalogues.LANGUAGES:
+            print(f"openipt i18n export: no catalogue for {args.lang!r}", file=sys.stderr)
+            return 2
+        from openipt.accounts.queries import unreviewed_translations
+
+        ids = {catalogues.entry_id(e) for e in unreviewed_translations(args.lang)}
+        text = catalogues.export(args.lang, missing=args.missing, unreviewed=args.unreviewed, still_unreviewed=ids)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    elif args.i18n_command == "import":
+        try:
+            lang, changed = catalogues.import_text(Path(args.file).read_text(encoding="utf-8"), args.file)
+        except (catalogues.ImportRefused, OSError, UnicodeDecodeError) as exc:
+            print(f"openipt i18n import: {exc}", file=sys.stderr)
+            return 1
+        print(f"{lang}: {changed} translations imported, marked unreviewed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openipt", description="OpenIPT: Interpersonal Psychotherapy as software.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -426,6 +471,19 @@ def build_parser() -> argparse.ArgumentParser:
                        add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["escalate", *a.rest])))
+    p = sub.add_parser("i18n", help="Translation catalogues: extract, compile, status, export, import")
+    i18n_sub = p.add_subparsers(dest="i18n_command", metavar="SUBCOMMAND", required=True)
+    i18n_sub.add_parser("extract", help="Collect the marked strings into each language's PO file (translations kept)")
+    i18n_sub.add_parser("compile", help="Compile each PO file to the .mo file Django reads (no gettext tools needed)")
+    i18n_sub.add_parser("status", help="Per language: entries, translated, unreviewed, missing")
+    v = i18n_sub.add_parser("export", help="Write a PO file for a translator")
+    v.add_argument("--lang", required=True)
+    v.add_argument("--missing", action="store_true", help="only the entries not translated yet")
+    v.add_argument("--unreviewed", action="store_true", help="only the translations nobody has reviewed")
+    v.add_argument("--out", metavar="FILE", default=None, help="where to write (default: standard output)")
+    v = i18n_sub.add_parser("import", help="Import a translator's PO file: every entry checked, all or nothing")
+    v.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_i18n)
     p = sub.add_parser("manage", help="Run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

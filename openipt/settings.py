@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "openipt.accounts.middleware.IdleTimeoutMiddleware",
     "openipt.accounts.middleware.ActingMembershipMiddleware",
+    "openipt.accounts.middleware.PersonLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -173,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "openipt.core.context_processors.site",
+                "openipt.accounts.context_processors.language",
             ],
         },
     }
@@ -258,7 +260,9 @@ TASKS = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language is named in itself, for the chooser. Spanish is translated for the client portal, its
+# e-mails and reminders; Swahili and Arabic are declared and partly translated (docs/guides/languages.md).
+LANGUAGES = [("en", "English"), ("es", "Español"), ("sw", "Kiswahili"), ("ar", "العربية")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = ENV.get("OPENIPT_TIME_ZONE", "Europe/London")
 USE_I18N = True

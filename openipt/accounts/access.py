@@ -20,6 +20,11 @@ def is_admin(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.ADMIN
 
 
+def can_review_translations(actor: Actor | None) -> bool:
+    """Admins sign off translations (the catalogues serve the whole site)."""
+    return is_admin(actor)
+
+
 def is_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.is_staff
 

@@ -18,13 +18,24 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openipt.accounts import access
 from openipt.accounts.errors import AccountsCode
-from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Organisation, Role, User
+from openipt.accounts.models import (
+    CARE_ROLES,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    TranslationSignOff,
+    User,
+)
+from openipt.accounts.queries import unreviewed_translations
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ErrorCode
+from openipt.core.i18n import catalogues
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -39,6 +50,8 @@ MEMBER_CHANGED = register("member.changed", "Role or supervisor changed")
 INVITE_SENT = register("invite.sent", "Invitation created")
 INVITE_ACCEPTED = register("invite.accepted", "Invitation accepted")
 INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
+TRANSLATIONS_SIGNED = register("translation.signed_off", "Translations signed off by a reviewer")
+LANGUAGE_CHOSEN = register("user.language_chosen", "Person chose the language of their screens")
 
 
 def _require(predicate: Callable[[Actor], bool], actor: Actor, message: str = "You do not have permission to do that.") -> None:
@@ -299,3 +312,41 @@ def accept_invitation(token: str, *, username: str, password: str, display_name:
             client=invitation.client, system_label=user.username,
         )
     return membership
+
+
+@transaction.atomic
+def set_language(actor: Actor, code: object) -> User:
+    """Set the language of the acting person's own screens ("" = their organisation's or preferred language)."""
+    value = code if isinstance(code, str) else ""
+    if value and value not in {c for c, _name in settings.LANGUAGES}:
+        raise ActionError(_("Choose one of the languages in the list."), field="language")
+    user = User.objects.select_for_update().get(pk=actor.user.pk)
+    user.language = value
+    user.save(update_fields=["language"])
+    audit.record(LANGUAGE_CHOSEN.code, actor=actor, obj=user, details={"language": value})
+    return user
+
+
+@transaction.atomic
+def sign_off_translations(actor: Actor, lang: object, entry_ids: list[str] | None) -> int:
+    """Sign off unreviewed translations in a language: the ones named, or all of them (entry_ids None).
+
+    Returns how many were signed. Recorded in the audit log with the English texts signed.
+    """
+    _require(access.can_review_translations, actor)
+    if not isinstance(lang, str) or lang not in catalogues.LANGUAGES:
+        raise ActionError(_("Choose a language from the list."), field="language")
+    waiting = unreviewed_translations(lang)
+    chosen = waiting if entry_ids is None else [e for e in waiting if catalogues.entry_id(e) in set(entry_ids)]
+    if not chosen:
+        raise ActionError(_("Choose at least one translation to sign off."))
+    now = timezone.now()
+    TranslationSignOff.objects.bulk_create([
+        TranslationSignOff(language=lang, msgctxt=e.msgctxt or "", msgid=e.msgid, msgid_hash=catalogues.digest(e.msgid),
+                           msgstr_hash=catalogues.digest(catalogues.translation_text(e)), signed_by=actor.membership,
+                           signed_at=now)
+        for e in chosen], ignore_conflicts=True)
+    audit.record(TRANSLATIONS_SIGNED.code, actor=actor, details={
+        "language": lang, "count": len(chosen), "whole_pack": entry_ids is None,
+        "msgids": [e.msgid[:80] for e in chosen[:50]]})
+    return len(chosen)

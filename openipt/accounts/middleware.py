@@ -14,8 +14,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from openipt.accounts import language
 from openipt.accounts.actor import Actor, origin_from_request
 from openipt.accounts.models import Membership
 from openipt.accounts.signin_actions import second_step_needed
@@ -107,3 +109,25 @@ class ActingMembershipMiddleware:
         ):
             return redirect(f"{reverse('accounts:mfa')}?next={request.get_full_path()}")
         return None
+
+
+class PersonLanguageMiddleware:
+    """Show a signed-in person's pages in their language (see accounts/language.py).
+
+    Runs after the acting membership is known. People who are not signed in keep what Django's
+    LocaleMiddleware chose from their browser (Accept-Language).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        actor = getattr(request, "actor", None)
+        if actor is None:
+            return self.get_response(request)
+        code = language.for_actor(actor)
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
+        return response

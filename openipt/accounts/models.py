@@ -25,6 +25,11 @@ class User(AbstractUser):
         help_text=_("Set when an admin resets the person's second factor: they set up a new one at the next sign-in."),
     )
 
+    language = models.CharField(
+        _("language"), max_length=12, blank=True,
+        help_text=_("The language of the screens you see. Blank: your organisation's language (for a client, their preferred language)."),
+    )
+
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
@@ -141,3 +146,30 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of {self.user_id}"
+
+
+class TranslationSignOff(models.Model):
+    """A reviewer's sign-off of one translation the project wrote (issue 17).
+
+    The catalogues (openipt/locale) mark the project's own translations `# unreviewed`; an entry stays
+    unreviewed until a row here names its language, context, English text and the exact translation
+    (by SHA-256). A changed translation no longer matches its old sign-off, so it is unreviewed again.
+    Rows are kept in the database so every app server sees the same review state.
+    """
+
+    language = models.CharField(max_length=12)
+    msgctxt = models.CharField(max_length=200, blank=True)
+    msgid = models.TextField()
+    msgid_hash = models.CharField(max_length=64)
+    msgstr_hash = models.CharField(max_length=64)
+    signed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "msgctxt", "msgid_hash", "msgstr_hash"],
+                                    name="translation_signed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.msgid[:40]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
@@ -23,9 +24,11 @@ from openipt.accounts.forms import (
 )
 from openipt.accounts.invite_mail import send_invitation_mail
 from openipt.accounts.middleware import SESSION_KEY
+from openipt.core.decorators import actor_required
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.extensions import SETTINGS
 from openipt.core.forms import apply_action_error
+from openipt.core.i18n import catalogues
 from openipt.core.pagination import paginate
 
 
@@ -219,3 +222,43 @@ def accept_invitation_view(request, token: str):
 def settings_view(request):
     """One place for every organisation setting, each linking to its own page."""
     return render(request, "accounts/settings.html", {"settings": SETTINGS})
+
+
+@actor_required()
+def language_view(request):
+    """Each signed-in person chooses the language of their own screens (staff and clients alike)."""
+    actor = request.actor
+    if request.method == "POST":
+        try:
+            actions.set_language(actor, request.POST.get("language", ""))
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("accounts:language")
+    choices = [("", _("The usual language (your organisation's, or the one your care team noted for you)"))]
+    choices += list(django_settings.LANGUAGES)
+    return render(request, "accounts/language.html", {"choices": choices, "current": actor.user.language})
+
+
+@admin_required
+def translations_view(request):
+    """Per language: how complete the catalogue is, and the unreviewed translations a reviewer signs off."""
+    languages = [code for code, _name in django_settings.LANGUAGES if code != "en"]
+    lang = request.GET.get("lang") or request.POST.get("lang") or languages[0]
+    if lang not in languages:
+        lang = languages[0]
+    if request.method == "POST":
+        ids = None if request.POST.get("all") == "1" else request.POST.getlist("entry")
+        try:
+            count = actions.sign_off_translations(request.actor, lang, ids)
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(n)d translations signed off.") % {"n": count})
+        return redirect(f"{reverse('accounts:translations')}?lang={lang}")
+    waiting = queries.unreviewed_translations(lang)
+    rows = [{"id": catalogues.entry_id(e), "msgid": e.msgid, "msgstr": catalogues.translation_text(e).replace("\x00", " | ")}
+            for e in waiting]
+    context = {"overview": queries.translation_overview(), "lang": lang, "languages": languages,
+               "names": dict(django_settings.LANGUAGES), "rows": rows}
+    return render(request, "accounts/translations.html", context)

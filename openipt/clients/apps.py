@@ -12,3 +12,8 @@ class ClientsConfig(AppConfig):
         from openipt.clients.actions import link_invited_client
 
         add_invitation_listener(link_invited_client)
+
+        from openipt.clients.queries import preferred_language_of
+        from openipt.core.extensions import add_language_source
+
+        add_language_source(preferred_language_of)

@@ -25,3 +25,12 @@ def caseload(actor: Actor, query: str, *, status: str, order: str) -> QuerySet[C
 def recent_events(actor: Actor, client: Client, shown: int = 10) -> list[AuditEvent]:
     """The newest audit events about the client in the actor's organisation (for admins on the record)."""
     return list(AuditEvent.objects.filter(client_id=client.pk, organisation_id=actor.organisation_id)[:shown])
+
+
+def preferred_language_of(actor: Actor) -> str:
+    """A signed-in client's preferred language (their portal's language), or "" for staff."""
+    if not actor.is_client:
+        return ""
+    code = (Client.objects.filter(user_id=actor.user.pk, organisation_id=actor.organisation_id)
+            .values_list("preferred_language", flat=True).first())
+    return code or ""

@@ -72,6 +72,14 @@ PANELS: dict[str, list[ClientPanel]] = {"client": [], "course": [], "session": [
 CLIENT_PANELS: list[ClientPanel] = PANELS["client"]
 BANNERS: list[Banner] = []
 SETTINGS: list[Setting] = []
+# Each returns the language a person asked for elsewhere (a client's preferred language), or "".
+LANGUAGE_SOURCES: list[Callable[[Any], str]] = []
+
+
+def add_language_source(source: Callable[[Any], str]) -> None:
+    """Register a way to find a signed-in person's language, asked after their own choice (User.language)."""
+    if source not in LANGUAGE_SOURCES:
+        LANGUAGE_SOURCES.append(source)
 
 
 def add_nav(item: NavItem) -> None:

@@ -19,9 +19,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from openipt.accounts import language
 from openipt.accounts.models import CARE_ROLES, Membership
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
@@ -285,13 +286,16 @@ def notification(message: Message) -> tuple[str, str]:
 
 def email_new_message(message_id: int) -> int:
     """Send the e-mails for one new message (run by the task queue); return how many were sent."""
-    message = Message.objects.select_related("client").filter(pk=message_id).first()
+    message = Message.objects.select_related("client", "client__organisation").filter(pk=message_id).first()
     if message is None:
         return 0
     addresses = recipients(message)
     if not addresses:
         return 0
-    subject, body = notification(message)
+    # A reply goes to the client, in their language; a client's message goes to staff, in the organisation's.
+    code = message.client.preferred_language if not message.from_client else ""
+    with translation.override(language.for_code(code, message.client.organisation)):
+        subject, body = notification(message)
     sent = 0
     for address in addresses:
         try:

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from openipt.accounts import language
 from openipt.audit import actions as audit
 from openipt.clients.models import Client
 from openipt.core.errors import ActionError
@@ -91,6 +93,15 @@ def _values(prefix: str) -> list[str]:
     return [f"{prefix}practice__{f}" for f in PREF_FIELDS] + [f"{prefix}email", f"{prefix}id"]
 
 
+def _language_of(client_id: int, known: dict[int, str]) -> str:
+    """The client's language for reminders they read (their preferred one when OpenIPT has it)."""
+    if client_id not in known:
+        client = Client.objects.select_related("organisation").filter(pk=client_id).first()
+        known[client_id] = language.for_code(client.preferred_language if client else "",
+                                             client.organisation if client else None)
+    return known[client_id]
+
+
 def _session_reminders(now: datetime) -> list[Due]:
     rows = (Session.objects.filter(attendance=Attendance.SCHEDULED, scheduled_start__gt=now,
                                    scheduled_start__lte=now + SESSION_WINDOW,
@@ -98,16 +109,18 @@ def _session_reminders(now: datetime) -> list[Due]:
             .filter(_wants("course__client__"))
             .values("pk", "scheduled_start", "mode", *_values("course__client__")))
     found = []
+    known: dict[int, str] = {}
     for row in rows:
         enabled, email, chosen, days = _prefs(row, "course__client__")
         start = timezone.localtime(row["scheduled_start"])
         due_at = _at_chosen_time(start.date() - timedelta(days=days), chosen)
         if due_at > now:
             continue
-        when = formats.date_format(start, "l j F") + ", " + start.strftime("%H:%M")
+        with translation.override(_language_of(row["course__client__id"], known)):
+            when = formats.date_format(start, "l j F") + ", " + start.strftime("%H:%M")
+            text = _("Your next session is on %(when)s.") % {"when": when}
         found.append(Due(row["course__client__id"], f"session:{row['pk']}:{start:%Y%m%d%H%M}", ReminderKind.SESSION,
-                         _("Your next session is on %(when)s.") % {"when": when}, "/me/",
-                         due_at, bool(email and row["course__client__email"])))
+                         text, "/me/", due_at, bool(email and row["course__client__email"])))
     return found
 
 
@@ -123,19 +136,22 @@ def _task_reminders(now: datetime) -> list[Due]:
              .exclude(client_will_try="").filter(_wants("session__course__client__"))
              .values("pk", "signed_at", *_values("session__course__client__")))
     sources = [
-        (readings, "client__", "created_at", "reading", _("You have something new to read."), "/me/reading/"),
-        (sheets, "client__", "created_at", "worksheet", _("Your therapist gave you a worksheet to fill in."),
+        (readings, "client__", "created_at", "reading", gettext_noop("You have something new to read."), "/me/reading/"),
+        (sheets, "client__", "created_at", "worksheet", gettext_noop("Your therapist gave you a worksheet to fill in."),
          "/me/worksheets/"),
         (notes, "session__course__client__", "signed_at", "try",
-         _("A reminder of what you planned to try before your next session."), "/me/"),
+         gettext_noop("A reminder of what you planned to try before your next session."), "/me/"),
     ]
+    known: dict[int, str] = {}
     for rows, prefix, stamp, label, text, url in sources:
         for row in rows:
             enabled, email, chosen, _days = _prefs(row, prefix)
             due_at = _at_chosen_time(timezone.localtime(row[stamp]).date() + timedelta(days=1), chosen)
             if due_at > now:
                 continue
-            found.append(Due(row[f"{prefix}id"], f"{label}:{row['pk']}", ReminderKind.TASK, text, url, due_at,
+            with translation.override(_language_of(row[f"{prefix}id"], known)):
+                said = _(text)
+            found.append(Due(row[f"{prefix}id"], f"{label}:{row['pk']}", ReminderKind.TASK, said, url, due_at,
                              bool(email and row[f"{prefix}email"])))
     return found
 
@@ -166,10 +182,11 @@ def _questionnaire_reminders(now: datetime) -> list[Due]:
         if now - moment >= QUESTIONNAIRE_WINDOW:
             continue
         email = DEFAULTS.reminder_email if row["practice__reminder_email"] is None else row["practice__reminder_email"]
-        client = Client.objects.get(pk=row["id"])
+        client = Client.objects.select_related("organisation").get(pk=row["id"])
         for item in due_for_client(client):
-            found.append(Due(row["id"], f"questionnaire:{item['key']}"[:80], ReminderKind.QUESTIONNAIRE,
-                             _("A questionnaire is waiting for you: %(name)s.") % {"name": item.get("name", "")},
+            with translation.override(language.for_code(client.preferred_language, client.organisation)):
+                text = _("A questionnaire is waiting for you: %(name)s.") % {"name": item.get("name", "")}
+            found.append(Due(row["id"], f"questionnaire:{item['key']}"[:80], ReminderKind.QUESTIONNAIRE, text,
                              str(item.get("url") or "/me/")[:300], moment, bool(email and row["email"])))
     return found
 
@@ -214,7 +231,7 @@ def email_reminder(reminder_id: int) -> str:
     from django.core.mail import send_mail
 
     with transaction.atomic():
-        reminder = (Reminder.objects.select_for_update(of=("self",)).select_related("client")
+        reminder = (Reminder.objects.select_for_update(of=("self",)).select_related("client", "client__organisation")
                     .filter(pk=reminder_id).first())
         if reminder is None or reminder.email_state != EmailState.PENDING:
             return reminder.email_state if reminder else "missing"
@@ -224,14 +241,16 @@ def email_reminder(reminder_id: int) -> str:
             Reminder.objects.filter(pk=reminder.pk).update(email_state=EmailState.SKIPPED)
             return EmailState.SKIPPED
     greeting = client.preferred_name or client.given_name
-    body = "\n\n".join([
-        _("Hello %(name)s,") % {"name": greeting},
-        reminder.text,
-        _("Sign in to see more: %(url)s") % {"url": settings.SITE_URL + (reminder.url or "/me/")},
-        _("You can turn these e-mails off under “Reminders” when you sign in."),
-    ])
+    with translation.override(language.for_code(client.preferred_language, client.organisation)):
+        body = "\n\n".join([
+            _("Hello %(name)s,") % {"name": greeting},
+            reminder.text,
+            _("Sign in to see more: %(url)s") % {"url": settings.SITE_URL + (reminder.url or "/me/")},
+            _("You can turn these e-mails off under “Reminders” when you sign in."),
+        ])
+        subject = _("A reminder from OpenIPT")
     try:
-        send_mail(_("A reminder from OpenIPT"), body, None, [client.email], fail_silently=False)
+        send_mail(subject, body, None, [client.email], fail_silently=False)
     except Exception:  # noqa: BLE001 - a mail server problem is recorded, never raised into the queue
         Reminder.objects.filter(pk=reminder.pk).update(email_state=EmailState.FAILED)
         return EmailState.FAILED

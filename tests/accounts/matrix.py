@@ -17,4 +17,8 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "accounts:password_reset": {"GET": expect(200, anonymous=200), "POST": expect(200, anonymous=200)},
         "accounts:password_reset_confirm": {"GET": expect(410, anonymous=410), "POST": expect(410, anonymous=410)},
         "accounts:member_mfa_reset": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
+        # Everyone signed in chooses the language of their own screens.
+        "accounts:language": {"GET": expect(200), "POST": expect(302)},
+        # Admins review the site's translations; signing with nothing ticked is refused and goes back (302).
+        "accounts:translations": {"GET": admin_only(), "POST": admin_only(302)},
     }

@@ -16,6 +16,7 @@ EVERY_SETTING = {
     "/today/settings/hours/",  # working hours for the week calendar
     "/consent/settings/",  # the consent form's versions, and whether consent is required before a course starts
     "/api/clients/",  # programs that read or send data through the REST API
+    "/account/translations/",  # how complete each language is, and signing off translations
 }
 
 

@@ -165,3 +165,18 @@ def test_a_questionnaire_due_is_reminded_once_in_the_half_hour_after_the_chosen_
     reminder_actions.make_due_reminders(now + timedelta(minutes=5))
     reminder_actions.make_due_reminders(now + timedelta(hours=1))
     assert Reminder.objects.filter(kind="questionnaire").count() == len(due)
+
+
+def test_a_spanish_client_gets_the_reminder_and_its_e_mail_in_spanish(
+        world, me, emailed, django_capture_on_commit_callbacks):
+    from openipt.clients.models import Client
+
+    Client.objects.filter(pk=emailed.pk).update(preferred_language="es")
+    actions.set_reminders(me, enabled=True, email=True, at=time(18, 0), days_before=1)
+    start_course(world, held=1, next_in_days=3, to_try="")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminder_actions.make_due_reminders(at(2, 18).replace(minute=5)) == (1, 1)
+    assert Reminder.objects.get(kind="session").text.startswith("Tu próxima sesión es el ")
+    sent = mail.outbox[0]
+    assert sent.subject == "Un recordatorio de OpenIPT"
+    assert "Entra para ver más:" in sent.body and "Tu próxima sesión es el " in sent.body

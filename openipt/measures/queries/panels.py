@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openipt.clients.access import visible_clients
+from openipt.core.languages import LANGUAGE_NAMES
 from openipt.courses import participants
 from openipt.measures import access, actions, due, instruments
 from openipt.measures.models import Administration, Status
@@ -74,7 +76,22 @@ def client_panel_context(request, client):
         # A couples course in which this client is partner two: its scores page shows partner one's.
         rows.append({"course": course, "scores": scores, "second_partner": course.client_id != client.pk})
     signal = client.signals.filter(source=outcomes.SIGNAL_SOURCE).first()
-    return {"client": client, "rows": rows, "signal": signal}
+    return {"client": client, "rows": rows, "signal": signal, "language_note": language_note(client.preferred_language)}
+
+
+def language_note(preferred: str) -> str:
+    """Why a client who prefers another language gets their questionnaires in English (staff see it), or ''.
+
+    The measures app holds one language version of each instrument (English); a validated translation
+    would be installed as data. OpenIPT never writes its own translation of a questionnaire.
+    """
+    if not preferred or preferred == "en":
+        return ""
+    return _(
+        "This client prefers %(language)s. Their questionnaires are shown in English, with a note, because no "
+        "validated %(language)s version is installed. OpenIPT does not translate questionnaires itself: changed "
+        "words can change what a score means."
+    ) % {"language": LANGUAGE_NAMES.get(preferred, preferred)}
 
 
 def portal_panel_context(request, client):
