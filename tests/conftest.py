@@ -10,8 +10,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def transactional_db(transactional_db, django_db_blocker):
-    """Let transactional tests empty the append-only audit table between tests."""
+def _audit_triggers_after_flush(django_db_blocker):
+    """Put the append-only triggers back once a transactional test's database has been emptied.
+
+    Set up before pytest-django's `transactional_db`, so torn down after its flush: the tests that run next
+    in this worker find the audit table append-only again, as a real database is.
+    """
+    yield
+    from django.db import connection
+
+    from openipt.audit.db import install_triggers
+
+    with django_db_blocker.unblock():
+        install_triggers(connection)
+
+
+@pytest.fixture
+def transactional_db(_audit_triggers_after_flush, transactional_db, django_db_blocker):
+    """Let transactional tests empty the append-only audit table between tests (the triggers come back after)."""
     from django.db import connection
 
     from openipt.audit.db import install_triggers

@@ -155,11 +155,14 @@ def matrix_world(django_db_setup, django_db_blocker):
     Each request below runs in its own savepoint, rolled back; each test checks first that the world is as built.
     """
     from django.db import transaction
+    from django.test import override_settings
 
     from openipt.accounts.models import Organisation
     from tests.support.database import fingerprint
 
-    with django_db_blocker.unblock():
+    # The world's escalation heartbeat is as old as the world: a day's leeway keeps /readyz at 200 however long
+    # the module runs (tests/core/test_operations.py tests the limit itself).
+    with django_db_blocker.unblock(), override_settings(ESCALATION_STALE_SECONDS=24 * 60 * 60):
         with transaction.atomic():
             world = build_world()
             world.sessions = _signed_in_sessions(world)

@@ -17,6 +17,8 @@ EVERY_SETTING = {
     "/consent/settings/",  # the consent form's versions, and whether consent is required before a course starts
     "/api/clients/",  # programs that read or send data through the REST API
     "/account/translations/",  # how complete each language is, and signing off translations
+    "/api/webhooks/",  # signed messages to another program when an alert is raised, a questionnaire completed...
+    "/programme/settings/",  # the programme's minimum sessions, targets, small-count hiding and DHIS2 codes
 }
 
 
