@@ -293,3 +293,26 @@ def test_openipt_prune_removes_expired_exports_and_old_cancelled_ones_and_keeps_
     assert prune.prune(30)["api bulk exports"] == 0  # a fresh cancel: its worker may still be stopping
     BulkExport.objects.update(created_at=timezone.now() - timedelta(days=31))
     assert prune.prune(30)["api bulk exports"] == 1 and not BulkExport.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DB_BACKEND)
+@pytest.mark.parametrize("who", ["therapist", "api_client"])
+def test_an_export_whose_person_left_or_whose_client_login_changed_exports_nothing(fhir_world, who):
+    from openipt.accounts.models import Membership, Role
+    from openipt.api.models import ApiToken
+
+    secret = fhir_world.secrets[who]
+    status_url = started(secret, "?_type=Patient")
+    export = BulkExport.objects.get()
+    membership = ApiToken.objects.get(pk=export.token_id).membership
+    # a person who left; an API client whose service login was given another role
+    change = {"is_active": False} if who == "therapist" else {"role": Role.SUPERVISOR}
+    Membership.objects.filter(pk=membership.pk).update(**change)
+    bulk_actions.run_export(export.pk)
+    Membership.objects.filter(pk=membership.pk).update(is_active=membership.is_active, role=membership.role)
+    manifest = get(secret, status_url).json()
+    assert manifest["output"] == []
+    [error] = manifest["error"]
+    [problem] = lines_of(secret, error)
+    assert problem["issue"][0]["details"]["coding"][0]["code"] == "token_not_usable"
