@@ -137,11 +137,16 @@ class SettingsForm(forms.Form):
     )
     suppress_below = forms.IntegerField(
         label=gettext_lazy("Hide counts of people below"),
-        min_value=1,
-        max_value=20,
+        min_value=RANGES["suppress_below"][0],
+        max_value=RANGES["suppress_below"][1],
+        error_messages={
+            "min_value": gettext_lazy(
+                "Hide counts below 3 at least: with a smaller number, counts of one or two people would show."
+            )
+        },
         help_text=gettext_lazy(
             'Counts from 1 up to this number less one show as "<5" (for 5), so no one can be '
-            "recognised from a small number. Usually 5."
+            "recognised from a small number. At least 3; usually 5."
         ),
     )
     attendance_target = forms.IntegerField(

@@ -191,3 +191,21 @@ def test_the_period_is_whole_calendar_months(world, client):
     page = client.get("/programme/", {"start": "2026-02-14", "end": "2026-04-03"}).content.decode()
     assert "Figures for 1 Feb 2026 to 30 Apr 2026" in page
     assert 'value="2026-02-01"' in page and 'value="2026-04-30"' in page
+
+
+def test_the_threshold_for_hiding_counts_is_at_least_three_in_the_form_and_the_action(world, client):
+    import pytest
+
+    from openipt.core.errors import ActionError
+    from openipt.programmes import actions
+    from tests.support.people import actor
+
+    login(client, world.m["admin"])
+    page = client.post("/programme/settings/", _settings(suppress_below=2)).content.decode()
+    assert "Hide counts below 3 at least" in page
+    assert not ProgrammeSettings.objects.exists()
+    fields = {k: v for k, v in _settings(suppress_below=2).items() if k != "version"}
+    with pytest.raises(ActionError) as refused:
+        actions.save_settings(actor(world.m["admin"]), actions.SettingsInput(**fields), expected_version=1)
+    assert "Hide counts below 3 at least" in str(refused.value) and refused.value.field == "suppress_below"
+    assert client.post("/programme/settings/", _settings(suppress_below=3)).status_code == 302
