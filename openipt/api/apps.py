@@ -7,13 +7,14 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self):
+        from django.db.models import Q
         from django.utils.translation import gettext_lazy as _
 
         from openipt.api import (
             actions,  # noqa: F401 - registers the audit event types
             webhook_actions,
         )
-        from openipt.api.models import IdempotentRequest, RateWindow
+        from openipt.api.models import BulkExport, BulkFile, BulkStatus, IdempotentRequest, RateWindow
         from openipt.core.events import add_listener
         from openipt.core.extensions import Setting, add_setting
         from openipt.core.prune import register as register_prunable
@@ -27,6 +28,16 @@ class ApiConfig(AppConfig):
                           lambda cutoff, now: IdempotentRequest.objects.filter(created_at__lt=cutoff))
         register_prunable("api rate windows", "per-minute call counts of API tokens",
                           lambda cutoff, now: RateWindow.objects.filter(minute__lt=cutoff))
+        # Expired FHIR bulk exports whatever their age; cancelled ones once older than the cut-off (a worker
+        # may still be stopping). The files go first ("files" sorts before "exports"), in their own batches.
+        def gone_exports(cutoff, now):
+            return Q(expires_at__lte=now) | Q(status=BulkStatus.CANCELLED, created_at__lt=cutoff)
+
+        register_prunable("api bulk export files", "the files of FHIR bulk exports that expired or were cancelled",
+                          lambda cutoff, now: BulkFile.objects.filter(
+                              export__in=BulkExport.objects.filter(gone_exports(cutoff, now))))
+        register_prunable("api bulk exports", "FHIR bulk exports that expired or were cancelled",
+                          lambda cutoff, now: BulkExport.objects.filter(gone_exports(cutoff, now)))
         add_setting(Setting(_("Webhooks"), "api:webhooks",
                             _("Signed messages to another program when an alert is raised or escalated, a questionnaire "
                               "is completed or a course ends."), order=91))

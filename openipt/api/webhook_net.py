@@ -1,7 +1,8 @@
 """Webhooks on the wire: which addresses may be called, the signature, and one POST to a vetted address.
 
 A target must resolve to public addresses only: loopback, private, link-local, shared, reserved,
-multicast and unspecified addresses are refused, when the webhook is saved and again before every
+multicast and unspecified addresses are refused (also when carried inside an IPv6 address: mapped,
+6to4, Teredo, NAT64 or IPv4-compatible), when the webhook is saved and again before every
 try (a name's addresses can change). A host named in `WEBHOOK_ALLOWED_HOSTS` (the setting
 `OPENIPT_WEBHOOK_ALLOWED_HOSTS`) is exempt, for a program on the clinic's own network. The
 connection goes to the address that was checked (not to a second lookup), redirects are not
@@ -79,11 +80,37 @@ def parse(url: str) -> Target:
     return Target(scheme, host, port or (443 if scheme == "https" else 80), path)
 
 
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64, IPv4-compatible)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in network for network in _NAT64) or ip in _IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+def _refused_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return not ip.is_global or ip.is_multicast or ip.is_unspecified or ip.is_reserved or ip.is_loopback
+
+
 def _refused_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast or ip.is_unspecified or ip.is_reserved or ip.is_loopback
+    if isinstance(ip, ipaddress.IPv6Address):
+        carried = _embedded_ipv4(ip)
+        if ip.ipv4_mapped is not None:
+            return _refused_ip(ip.ipv4_mapped)
+        if any(_refused_ip(inner) for inner in carried):
+            return True
+    return _refused_ip(ip)
 
 
 def resolve(target: Target) -> list[str]:

@@ -42,7 +42,7 @@ class SettingsInput:
 
 RANGES = {
     "min_sessions": (1, 16),
-    "suppress_below": (1, 20),
+    "suppress_below": (3, 20),  # below 3, counts of 1 and 2 would show (see docs/programmes/indicators.md)
     "attendance_target": (0, 100),
     "fidelity_target": (0, 100),
     "checks_missed_target": (0, 100),
@@ -58,6 +58,19 @@ def save_settings(actor: Actor, data: SettingsInput, *, expected_version: int) -
         raise ActionError(_("Only an admin can change the programme settings."), code=ErrorCode.FORBIDDEN)
     for name, (low, high) in RANGES.items():
         value = getattr(data, name)
+        if (
+            name == "suppress_below"
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value < low
+        ):
+            raise ActionError(
+                _(
+                    "Hide counts below %(low)d at least: with a smaller number, counts of one or two people would show."
+                )
+                % {"low": low},
+                field=name,
+            )
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ActionError(
                 _("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}, field=name

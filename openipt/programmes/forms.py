@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -13,19 +14,33 @@ from openipt.programmes.actions import RANGES
 
 ALL = ""
 
+# Dates outside these years are refused: far-off years overflow date arithmetic and mean nothing here.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+YEARS_MESSAGE = gettext_lazy("Choose a date between the years 1900 and 9000.")
+
+
+def last_day(day: date) -> date:
+    return day.replace(day=monthrange(day.year, day.month)[1])
+
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The last three calendar months, this one included."""
+    """The last three whole calendar months, this one included (to its last day)."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
     for _ in range(2):
         first = (first - timedelta(days=1)).replace(day=1)
-    return first, today
+    return first, last_day(today)
 
 
 class FilterForm(forms.Form):
     start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=gettext_lazy("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "Whole calendar months: the period runs from the first day of the first month to the last day of the last."
+        ),
+    )
     facilitator = forms.TypedChoiceField(
         label=gettext_lazy("Facilitator"), required=False, coerce=int, empty_value=None
     )
@@ -51,6 +66,24 @@ class FilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["cohort"]).choices = everyone + [
             (str(pk), name) for pk, name in options["cohorts"]
         ]
+
+    def _in_years(self, name: str) -> date:
+        value: date = self.cleaned_data[name]
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(YEARS_MESSAGE)
+        return value
+
+    def clean_start(self) -> date:
+        """Whole calendar months only: the start moves to the first day of its month."""
+        start = self._in_years("start").replace(day=1)
+        self.data = {**self.data, "start": start.isoformat()}
+        return start
+
+    def clean_end(self) -> date:
+        """Whole calendar months only: the end moves to the last day of its month."""
+        end = last_day(self._in_years("end"))
+        self.data = {**self.data, "end": end.isoformat()}
+        return end
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -82,11 +115,14 @@ class ReportForm(forms.Form):
         raw = self.cleaned_data["month"].strip()
         try:
             year, month = (int(part) for part in raw.split("-"))
-            return date(year, month, 1)
+            month_start = date(year, month, 1)
         except (ValueError, TypeError) as error:
             raise forms.ValidationError(
                 gettext_lazy("Write the month as year-month, for example 2026-11.")
             ) from error
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise forms.ValidationError(gettext_lazy("Choose a month between the years 1900 and 9000."))
+        return month_start
 
 
 class SettingsForm(forms.Form):
@@ -101,11 +137,16 @@ class SettingsForm(forms.Form):
     )
     suppress_below = forms.IntegerField(
         label=gettext_lazy("Hide counts of people below"),
-        min_value=1,
-        max_value=20,
+        min_value=RANGES["suppress_below"][0],
+        max_value=RANGES["suppress_below"][1],
+        error_messages={
+            "min_value": gettext_lazy(
+                "Hide counts below 3 at least: with a smaller number, counts of one or two people would show."
+            )
+        },
         help_text=gettext_lazy(
             'Counts from 1 up to this number less one show as "<5" (for 5), so no one can be '
-            "recognised from a small number. Usually 5."
+            "recognised from a small number. At least 3; usually 5."
         ),
     )
     attendance_target = forms.IntegerField(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -50,10 +50,43 @@ class FacilitatorRow:
     below: tuple[str, ...]
 
 
+# The counts the facilitator table shows, one column each; the rows of a column add up to the dashboard's total.
+ROW_COUNTS = ("enrolled", "alerts", "alerts_breached", "fidelity_ratings")
+
+
+def _hide_across_rows(rows: list[FacilitatorRow], total: ind.Result | None) -> list[FacilitatorRow]:
+    """In a column where exactly one row's count is hidden, the total less the shown rows would give it back:
+    hide the next smallest count of that column too (unless the total itself is hidden). Two hidden counts
+    show only their sum, at least the threshold or itself hidden."""
+    values = [dict(row.result.values) for row in rows]
+    for column in ROW_COUNTS:
+        if total is not None and total.values[column].suppressed:
+            continue
+        hidden = [i for i, v in enumerate(values) if v[column].suppressed and (v[column].value or 0) > 0]
+        shown = [i for i, v in enumerate(values) if not v[column].suppressed and (v[column].value or 0) > 0]
+        if len(hidden) == 1 and shown:
+            second = min(shown, key=lambda i: (values[i][column].value or 0, i))
+            values[second][column] = replace(values[second][column], suppressed=True, low=None, high=None)
+    return [
+        replace(row, result=ind.Result(v, row.result.per_session))
+        for row, v in zip(rows, values, strict=True)
+    ]
+
+
 def facilitator_rows(
-    cohort: ind.Cohort, names: dict[int, str], *, min_sessions: int, threshold: int, targets: ind.Targets
+    cohort: ind.Cohort,
+    names: dict[int, str],
+    *,
+    min_sessions: int,
+    threshold: int,
+    targets: ind.Targets,
+    total: ind.Result | None = None,
 ) -> list[FacilitatorRow]:
-    """One row per facilitator with anything in the period, those below a target first."""
+    """One row per facilitator with anything in the period, those below a target first.
+
+    Small counts are hidden in each row, and a second one in any column where a single hidden count could be
+    worked out from the total (`total`, the whole dashboard's result; without it, always).
+    """
     ids = (
         {e.facilitator for e in cohort.enrolments}
         | {m.facilitator for m in cohort.marks}
@@ -68,4 +101,5 @@ def facilitator_rows(
                 names.get(pk, _("Former facilitator")), result, tuple(ind.below_target(result, targets))
             )
         )
-    return sorted(rows, key=lambda r: (not r.below, r.name.lower()))
+    rows.sort(key=lambda r: (not r.below, r.name.lower()))
+    return _hide_across_rows(rows, total)

@@ -42,6 +42,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         min_sessions=settings.min_sessions,
         threshold=settings.suppress_below,
         targets=settings.targets(),
+        total=result,
     )
     return render(
         request,

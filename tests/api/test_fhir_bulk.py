@@ -273,3 +273,46 @@ def test_a_group_export_holds_the_group_its_members_records_and_their_therapists
     _refused(call(secret, "GET", "/fhir/Group/abc/$export", **ASYNC), 404)
     _token, no_groups = personal(fhir_world.world.m["admin"], scopes=["clients:read"])
     _refused(call(no_groups, "GET", f"/fhir/Group/{group.pk}/$export", **ASYNC), 403, "insufficient_scope")
+
+
+@pytest.mark.django_db
+def test_openipt_prune_removes_expired_exports_and_old_cancelled_ones_and_keeps_the_rest(fhir_world):
+    from openipt.core import prune
+
+    secret = fhir_world.secrets["api_client"]
+    started(secret, "?_type=Patient")
+    started(secret, "?_type=Patient")  # (each export's run prunes the expired ones itself: expire one after)
+    expired, kept = BulkExport.objects.order_by("pk")
+    BulkExport.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert BulkFile.objects.filter(export=kept).exists()
+    counts = prune.prune(30)
+    assert counts["api bulk exports"] == 1 and counts["api bulk export files"] >= 1
+    assert list(BulkExport.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert BulkFile.objects.filter(export=kept).exists() and not BulkFile.objects.filter(export=expired).exists()
+    BulkExport.objects.update(status="cancelled")
+    assert prune.prune(30)["api bulk exports"] == 0  # a fresh cancel: its worker may still be stopping
+    BulkExport.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert prune.prune(30)["api bulk exports"] == 1 and not BulkExport.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DB_BACKEND)
+@pytest.mark.parametrize("who", ["therapist", "api_client"])
+def test_an_export_whose_person_left_or_whose_client_login_changed_exports_nothing(fhir_world, who):
+    from openipt.accounts.models import Membership, Role
+    from openipt.api.models import ApiToken
+
+    secret = fhir_world.secrets[who]
+    status_url = started(secret, "?_type=Patient")
+    export = BulkExport.objects.get()
+    membership = ApiToken.objects.get(pk=export.token_id).membership
+    # a person who left; an API client whose service login was given another role
+    change = {"is_active": False} if who == "therapist" else {"role": Role.SUPERVISOR}
+    Membership.objects.filter(pk=membership.pk).update(**change)
+    bulk_actions.run_export(export.pk)
+    Membership.objects.filter(pk=membership.pk).update(is_active=membership.is_active, role=membership.role)
+    manifest = get(secret, status_url).json()
+    assert manifest["output"] == []
+    [error] = manifest["error"]
+    [problem] = lines_of(secret, error)
+    assert problem["issue"][0]["details"]["coding"][0]["code"] == "token_not_usable"

@@ -264,6 +264,9 @@ def test_the_rest_endpoints_manage_webhooks_for_an_admins_token_or_an_api_client
     ("127.0.0.1", True), ("10.0.0.8", True), ("172.16.4.4", True), ("192.168.1.1", True), ("169.254.169.254", True),
     ("100.64.0.1", True), ("0.0.0.0", True), ("224.0.0.1", True), ("::1", True), ("fe80::1", True), ("fc00::1", True),
     ("::ffff:127.0.0.1", True), ("::ffff:10.0.0.1", True), ("8.8.8.8", False), ("2606:4700::1111", False),
+    ("64:ff9b::7f00:1", True), ("2002:7f00:1::1", True), ("::127.0.0.1", True), ("64:ff9b::a9fe:a9fe", True),
+    ("64:ff9b:1::a00:1", True), ("2002:a9fe:a9fe::1", True), ("2001:0:4136:e378:8000:63bf:80ff:fffe", True),
+    ("2002:808:808::1", False),
 ])
 def test_loopback_private_link_local_and_other_non_public_addresses_are_refused(address, refused):
     assert webhook_net._refused_address(address) is refused

@@ -16,7 +16,7 @@ from django.core.management import CommandError, get_commands, load_command_clas
 from django.test import override_settings
 from django.urls import Resolver404, resolve
 
-from openipt.cli import build_parser
+from openipt.cli import BACKGROUND, build_parser
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SETTINGS_TEXT = "\n".join(
@@ -172,3 +172,15 @@ def test_the_nginx_example_balances_the_systemd_app_servers():
     assert len(upstream) >= 2
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf  # replaced, never appended to
     assert _url_name("/metrics") == "metrics" and "location = /metrics { return 404; }" in conf
+
+
+def test_every_background_process_of_serve_is_a_compose_service_and_a_systemd_unit(compose):
+    """`openipt serve` runs BACKGROUND itself; a deployment with --no-background must run each of them."""
+    in_compose = {tuple(s["command"][1:]) for s in _openipt_services(compose).values()}
+    in_systemd = {
+        tuple(shlex.split(_unit(p)["Service"]["ExecStart"])[1:])
+        for p in (DEPLOY / "systemd").glob("*.service")
+    }
+    for job in BACKGROUND:
+        assert tuple(job) in in_compose, f"no compose service runs `openipt {' '.join(job)}`"
+        assert tuple(job) in in_systemd, f"no systemd unit runs `openipt {' '.join(job)}`"

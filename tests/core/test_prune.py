@@ -58,6 +58,8 @@ def test_a_dry_run_counts_and_changes_nothing(world):
     _old_and_new(world)
     counts = prune(30, dry_run=True)
     assert counts == {
+        "api bulk export files": 0,
+        "api bulk exports": 0,
         "api idempotency answers": 1,
         "api rate windows": 1,
         "expired sessions": 1,

@@ -171,3 +171,41 @@ def test_the_documentation_defines_every_indicator_and_no_other():
     text = DOC.read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| ([^|]+?) \|", text, flags=re.MULTILINE))
     assert rows == {i.id: i.name for i in ind.INDICATORS}
+
+
+def _people(counts: dict[int, int]) -> Cohort:
+    """Enrolments only: `counts` maps a facilitator to how many people are in their groups."""
+    enrolments, member = [], 0
+    for facilitator, n in counts.items():
+        for _ in range(n):
+            member += 1
+            enrolments.append(Enrolment(member, facilitator, 3, True, False, True, False, False))
+    return Cohort((), enrolments)
+
+
+def _enrolled_shown(counts: dict[int, int]) -> dict[str, str]:
+    from openipt.programmes import present
+
+    cohort = _people(counts)
+    total = ind.compute(cohort, threshold=5)
+    rows = present.facilitator_rows(
+        cohort,
+        {pk: f"F{pk}" for pk in counts},
+        min_sessions=2,
+        threshold=5,
+        targets=ind.Targets(),
+        total=total,
+    )
+    return {
+        "total": total.values["enrolled"].shown(),
+        **{r.name: r.result.values["enrolled"].shown() for r in rows},
+    }
+
+
+def test_one_hidden_row_of_a_column_cannot_be_worked_out_from_the_total_less_the_others():
+    # 3 is small; 19 - 9 - 7 would give it back, so the next smallest (7) is hidden too
+    assert _enrolled_shown({1: 3, 2: 7, 3: 9}) == {"total": "19", "F1": "<5", "F2": "<5", "F3": "9"}
+    # two small rows already hide each other; a hidden total protects its one hidden row
+    assert _enrolled_shown({1: 3, 2: 4, 3: 9}) == {"total": "16", "F1": "<5", "F2": "<5", "F3": "9"}
+    assert _enrolled_shown({1: 3}) == {"total": "<5", "F1": "<5"}
+    assert _enrolled_shown({1: 6, 2: 7}) == {"total": "13", "F1": "6", "F2": "7"}

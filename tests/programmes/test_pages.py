@@ -175,3 +175,37 @@ def test_the_admin_saves_the_settings_and_a_wrong_code_is_named(world, client):
     assert AuditEvent.objects.filter(event_type="programmes.settings_changed").exists()
     stale = client.post("/programme/settings/", _settings(min_sessions=6)).content.decode()
     assert "Someone else changed these settings" in stale
+
+
+def test_far_off_dates_are_refused_beside_the_field_not_a_server_error(world, client):
+    signed_in_manager(world, client)
+    page = client.get("/programme/", {"start": "9999-12-31", "end": "9999-12-31"})
+    assert page.status_code == 200 and "between the years 1900 and 9000" in page.content.decode()
+    report = client.get("/programme/report/", {"month": "9999-12", "format": "csv"})
+    assert report.status_code == 200 and "between the years 1900 and 9000" in report.content.decode()
+    assert client.get("/programme/report/", {"month": "0001-01", "format": "csv"}).status_code == 200
+
+
+def test_the_period_is_whole_calendar_months(world, client):
+    signed_in_manager(world, client)
+    page = client.get("/programme/", {"start": "2026-02-14", "end": "2026-04-03"}).content.decode()
+    assert "Figures for 1 Feb 2026 to 30 Apr 2026" in page
+    assert 'value="2026-02-01"' in page and 'value="2026-04-30"' in page
+
+
+def test_the_threshold_for_hiding_counts_is_at_least_three_in_the_form_and_the_action(world, client):
+    import pytest
+
+    from openipt.core.errors import ActionError
+    from openipt.programmes import actions
+    from tests.support.people import actor
+
+    login(client, world.m["admin"])
+    page = client.post("/programme/settings/", _settings(suppress_below=2)).content.decode()
+    assert "Hide counts below 3 at least" in page
+    assert not ProgrammeSettings.objects.exists()
+    fields = {k: v for k, v in _settings(suppress_below=2).items() if k != "version"}
+    with pytest.raises(ActionError) as refused:
+        actions.save_settings(actor(world.m["admin"]), actions.SettingsInput(**fields), expected_version=1)
+    assert "Hide counts below 3 at least" in str(refused.value) and refused.value.field == "suppress_below"
+    assert client.post("/programme/settings/", _settings(suppress_below=3)).status_code == 302

@@ -19,7 +19,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from openipt.accounts.actor import Actor, Origin
-from openipt.api.auth import ApiActor
+from openipt.api.auth import ApiActor, token_problem
 from openipt.api.fhir import kinds
 from openipt.api.fhir.outcome import outcome
 from openipt.api.models import ApiToken, BulkExport, BulkFile, BulkStatus
@@ -90,9 +90,13 @@ def prune_expired(now: datetime | None = None) -> int:
 
 
 def _actor_of(export: BulkExport) -> ApiActor | None:
-    """The token's actor as the worker reads with it; None when the token no longer works."""
+    """The token's actor as the worker reads with it; None when the token no longer works.
+
+    The same checks as every API request (openipt.api.auth.token_problem): revoked or expired, a person who
+    is no longer active, or an API client whose login was changed.
+    """
     token = ApiToken.objects.select_related("membership__user", "membership__organisation").get(pk=export.token_id)
-    if not token.is_usable:
+    if token_problem(token) is not None:
         return None
     return ApiActor(token.membership, Origin(user_agent="bulk export worker"), token=token,
                     scopes=frozenset(token.scopes))
@@ -223,7 +227,8 @@ def run_export(export_id: int) -> dict[str, Any]:
     actor = _actor_of(export)
     finished = True
     if actor is None:
-        writer.fail("The token that asked for this export was revoked or has expired, so nothing was exported.",
+        writer.fail("The token that asked for this export no longer works (revoked, expired, or its person or "
+                    "API client is no longer active), so nothing was exported.",
                     status=401, code="token_not_usable")
     clients = _group_members(actor, export.group_id) if actor is not None and export.group_id is not None else None
     if actor is not None and export.group_id is not None and clients is None:
