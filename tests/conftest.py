@@ -9,34 +9,35 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def _audit_triggers_after_flush(django_db_blocker):
-    """Put the append-only triggers back once a transactional test's database has been emptied.
+@pytest.fixture(scope="session", autouse=True)
+def _append_only_audit_survives_flush():
+    """Let transactional tests empty the append-only audit table, and keep it append-only for every other test.
 
-    Set up before pytest-django's `transactional_db`, so torn down after its flush: the tests that run next
-    in this worker find the audit table append-only again, as a real database is.
+    A transactional test (pytest-django's `transactional_db`, `live_server`, or the `django_db(transaction=True)`
+    marker) ends with Django flushing every table, which the audit table's triggers refuse. The flush itself
+    is wrapped: the triggers are dropped just before it and put back just after, whatever set the test up, so
+    the tests that run next in this worker find the audit table as a real database keeps it.
     """
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    from openipt.audit.db import drop_triggers, install_triggers
+
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        aliases = self._databases_names(include_mirrors=False)
+        for alias in aliases:
+            drop_triggers(connections[alias])
+        try:
+            original(self)
+        finally:
+            for alias in aliases:
+                install_triggers(connections[alias])
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
     yield
-    from django.db import connection
-
-    from openipt.audit.db import install_triggers
-
-    with django_db_blocker.unblock():
-        install_triggers(connection)
-
-
-@pytest.fixture
-def transactional_db(_audit_triggers_after_flush, transactional_db, django_db_blocker):
-    """Let transactional tests empty the append-only audit table between tests (the triggers come back after)."""
-    from django.db import connection
-
-    from openipt.audit.db import install_triggers
-
-    install_triggers(connection)
-    yield
-    from openipt.audit.db import drop_triggers
-
-    drop_triggers(connection)
+    TransactionTestCase._fixture_teardown = original
 
 
 @pytest.fixture
