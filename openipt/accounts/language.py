@@ -41,8 +41,10 @@ def for_code(code: str, organisation: Organisation | None) -> str:
 
 def for_actor(actor: Actor) -> str:
     """The language of the signed-in person's pages."""
-    codes = [actor.user.language] + [source(actor) for source in LANGUAGE_SOURCES]
-    for code in codes:
-        if code and _check(code):
+    if _check(actor.user.language):
+        return actor.user.language
+    for source in LANGUAGE_SOURCES:  # asked only when the person chose nothing themselves (a source may query)
+        code = source(actor)
+        if _check(code):
             return code
     return for_code("", actor.organisation)
