@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .riskdetect import SEVERITY_RANK, PatternSet, ScanResult, default_patterns, languages_for, scan, scan_text
+from .riskdetect import (
+    SEVERITY_RANK,
+    PatternSet,
+    ScanResult,
+    default_patterns,
+    languages_for,
+    scan,
+    scan_text,
+)
 from .riskdetect.detector import highest
 from .riskdetect.languages import shipped_languages
 from .riskdetect.model import Model
