@@ -5,7 +5,9 @@
 
 es_dev.tsv and sw_dev.tsv were written by the developer who wrote the Spanish and Swahili patterns,
 and the patterns were tuned on them: their figures say the patterns do what their author meant, not
-how they do on text nobody tuned against. es_blind.tsv and sw_blind.tsv are written by someone
+how they do on text nobody tuned against. es_dev2.tsv and sw_dev2.tsv were written next, in other
+phrasings, measured once before any change (their headers keep those first-pass figures, far below
+0.9) and then tuned on too. es_blind.tsv and sw_blind.tsv are written by someone
 else who has not seen the patterns; when present, their figures are printed here and never
 asserted (asserting them would invite tuning against them). Everything here is UNVALIDATED: no
 native speaker has reviewed the patterns or the corpora.
@@ -22,18 +24,22 @@ KINDS = ("suicide_self_harm", "harm_to_others", "being_harmed", "child_safeguard
 LANGUAGES = ("es", "sw")
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
+DEV_FILES = ("es_dev", "sw_dev", "es_dev2", "sw_dev2")
+
+
+@pytest.fixture(scope="module", params=DEV_FILES)
 def dev(request):
-    path = CORPUS_DIR / f"{request.param}_dev.tsv"
+    path = CORPUS_DIR / f"{request.param}.tsv"
     return request.param, read_corpus(path), evaluate(read_corpus(path), language=corpus_language(path))
 
 
 def test_each_development_file_names_its_language_and_is_big_enough(dev):
-    language, rows, _figures = dev
-    assert corpus_language(CORPUS_DIR / f"{language}_dev.tsv") == language
+    name, rows, _figures = dev
+    language = name[:2]
+    assert corpus_language(CORPUS_DIR / f"{name}.tsv") == language
     for kind in KINDS:
-        assert sum(r.kind == kind for r in rows) >= 30, (language, kind)
-    assert sum(r.kind == "none" for r in rows) >= 150, language
+        assert sum(r.kind == kind for r in rows) >= (30 if name.endswith("_dev") else 12), (name, kind)
+    assert sum(r.kind == "none" for r in rows) >= (150 if name.endswith("_dev") else 60), name
     assert {r.kind for r in rows} <= {*KINDS, "none"}
     assert all(r.min_severity in ("low", "medium", "high") for r in rows if r.kind != "none")
     assert len({r.id for r in rows}) == len(rows)
