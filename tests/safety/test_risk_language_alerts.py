@@ -119,3 +119,10 @@ def test_group_language_names_become_pattern_languages():
     assert api.language_for_name("English and Luganda") == "lg"
     assert api.language_for_name("Kinyarwanda") == "kinyarwanda"
     assert api.language_for_name("") == ""
+
+
+def test_the_admin_settings_page_lists_the_read_this_kind_and_says_the_client_sees_nothing_new(world, client):
+    login(client, world.m["admin"])
+    page = client.get("/safety/settings/").content.decode()
+    row = page.split("Written in a language the risk check cannot read")[1].split("</tr>")[0]
+    assert "Nothing new" in row and "crisis box" not in row
