@@ -205,9 +205,29 @@ def test_a_flag_in_a_readable_language_replaces_the_read_this_signal():
     assert [s.kind for s in signals] == ["suicide_self_harm"] and "[sw]" in signals[0].reason
 
 
-def test_readable_languages_raise_nothing_for_ordinary_words():
-    for language, text in (("en", "A good week."), ("es", "Una buena semana."), ("sw", "Wiki nzuri."), (None, "ok")):
+def test_a_language_read_in_full_raises_nothing_for_ordinary_words():
+    for language, text in (("en", "A good week."), ("en-GB", "Fine, thanks."), (None, "ok")):
         assert evaluate_text(load_shipped(), text, "practice.worksheet", language=language) == [], language
+
+
+def test_a_language_read_only_in_part_still_sends_unflagged_text_to_a_person():
+    """Spanish and Swahili patterns caught 21-57 % of blind risk sentences per kind: their silence is not "safe"."""
+    for language, text in (("es", "Una buena semana."), ("sw", "Wiki nzuri."), ("es-MX", "Todo bien.")):
+        signals = evaluate_text(load_shipped(), text, "practice.worksheet", language=language)
+        assert [(s.kind, s.severity) for s in signals] == [(UNREADABLE_KIND, "low")], language
+        assert "only in part" in signals[0].reason
+    # a flag in the language replaces the read-this signal
+    signals = evaluate_text(load_shipped(), "Quiero morirme.", "practice.worksheet", language="es")
+    assert [s.kind for s in signals] == ["suicide_self_harm"]
+
+
+def test_coverage_in_a_pattern_file_is_full_or_partial():
+    assert load_language("en").coverage == "full"
+    assert load_language("es").coverage == load_language("sw").coverage == "partial"
+    text = open(load_language("es").source, encoding="utf-8").read()
+    with pytest.raises(DataError) as caught:
+        parse_pattern_text(text.replace("coverage: partial", "coverage: most", 1), source="es.yaml")
+    assert "coverage" in str(caught.value) and "es.yaml" in str(caught.value)
 
 
 def test_the_read_this_kind_shows_the_client_nothing_new():

@@ -165,3 +165,6 @@ class PatternFile(ContentModel):
     # Words common in this language and rare in the others (canonical form, single words): when one
     # appears in a text, this language's patterns read it too, whatever the writer's language.
     markers: Words | None = None
+    # "partial" when blind figures show the set misses much of what people write in the language:
+    # a text the set did not flag then still goes to a person (openipt.safety.rules.evaluate).
+    coverage: Annotated[Literal["full", "partial"], says('must be "full" or "partial"')] = "full"

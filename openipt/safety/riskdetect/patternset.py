@@ -104,6 +104,7 @@ class PatternSet:
     third_person_words: frozenset[str]
     family_kind: Mapping[str, str] = None  # type: ignore[assignment]  # {family: kind of risk}
     markers: frozenset[str] = frozenset()  # words that show the language is present in a text
+    coverage: str = "full"  # "partial": unflagged text in this language still goes to a person
 
     def kind_of(self, family: str) -> str:
         """Return the kind of risk a family belongs to."""
@@ -198,6 +199,7 @@ class _Builder:
             third_person_words=third,
             family_kind=family_kinds(spec.kinds or {}, families, self.fail),
             markers=self.markers(),
+            coverage=self.spec.coverage,
         )
 
     def markers(self) -> frozenset[str]:

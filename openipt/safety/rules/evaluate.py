@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..riskdetect import Match, ScanResult, can_read, default_patterns, scan_languages, scan_text
-from ..riskdetect.languages import BASE_LANGUAGE
+from ..riskdetect.languages import BASE_LANGUAGE, reads_in_part
 from .loader import load_shipped
 from .model import (
     SEVERITY_RANK,
@@ -96,13 +96,17 @@ def evaluate_text(
         if SEVERITY_RANK[found.severity] < SEVERITY_RANK[rule.min_severity]:
             continue
         signals.extend(_text_signals(rule, found, source, kinds))
-    if not signals and first_rule is not None and language and not can_read(language) and (text or "").strip():
-        signals.append(_unreadable_signal(first_rule, language, source, kinds))
+    if not signals and first_rule is not None and language and (text or "").strip():
+        if not can_read(language):
+            signals.append(_unreadable_signal(first_rule, language, source, kinds))
+        elif reads_in_part(language):
+            signals.append(_unreadable_signal(first_rule, language, source, kinds, in_part=True))
     return signals
 
 
-def _unreadable_signal(rule: FreeTextRule, language: str, source: str, kinds: Mapping[str, RiskKind]) -> Signal:
-    """A low signal asking a person to read a text written in a language the detector cannot read."""
+def _unreadable_signal(rule: FreeTextRule, language: str, source: str, kinds: Mapping[str, RiskKind], *,
+                       in_part: bool = False) -> Signal:
+    """A low signal asking a person to read a text in a language the detector cannot read, or reads only in part."""
     kind = kinds.get(UNREADABLE_KIND)
     severity = "low"
     policy = kind.policy_by_severity.get(severity, rule.policy_for(severity)) if kind else rule.policy_for(severity)
@@ -111,7 +115,9 @@ def _unreadable_signal(rule: FreeTextRule, language: str, source: str, kinds: Ma
         rule_id=rule.id,
         severity=severity,
         policy=policy,
-        reason=f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it cannot read this language.",
+        reason=(f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it reads this language "
+                "only in part (on new text it missed about half of the risk sentences)." if in_part else
+                f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it cannot read this language."),
         evidence=(Evidence(kind="language", value=language.strip()[:20]),),
         source=source,
         kind=UNREADABLE_KIND,
