@@ -208,7 +208,9 @@ def erase_client_details(client_id: int, reason: str, when: Any) -> int:
 
     The events stay, with their links and the digest of what their details were, so the chain still verifies
     (`walk` counts them as erased). The database triggers let exactly this change through (openipt/audit/db.py).
+    Events from before the audit key (no key id) link their details directly, so theirs are left as they are.
     """
     marker = chain.erased_details(reason, when)
-    events = AuditEvent.objects.filter(client_id=client_id).exclude(details__has_key=chain.ERASED_MARKER)
+    events = (AuditEvent.objects.filter(client_id=client_id, key_id__isnull=False)
+              .exclude(details__has_key=chain.ERASED_MARKER))
     return events.update(details=marker)

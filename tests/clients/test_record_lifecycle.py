@@ -198,16 +198,19 @@ def test_an_export_needs_a_reason(world):
     assert refused.value.field == "reason"
 
 
-def test_the_page_downloads_one_zip_and_another_organisation_gets_404(world, as_member):
+def test_the_page_downloads_one_zip_named_for_the_record_and_another_organisation_gets_404(world, as_member):
     client = world.clients["mine"]
     browser = as_member(world.m["admin"])
     page = browser.get(reverse("clients:record", args=[client.pk]))
     assert page.status_code == 200
+    assert b"Check who the copy is for" in page.content  # the warning before sending it anywhere
     answer = browser.post(reverse("clients:record_export", args=[client.pk]), {"reason": "Asked in writing."})
     assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
-    assert "attachment" in answer["Content-Disposition"]
+    # The file names the record it holds, and is not kept in a shared browser's or proxy's cache.
+    assert f'attachment; filename="record-{client.record_number}-' in answer["Content-Disposition"]
+    assert answer["Cache-Control"] == "no-store"
     missing = browser.post(reverse("clients:record_export", args=[client.pk]), {"reason": ""})
-    assert missing.status_code == 200 and b"Say why" in missing.content or b"required" in missing.content
+    assert missing.status_code == 200 and b"This field is required" in missing.content
     other = as_member(world.m["other_admin"])
     assert other.post(reverse("clients:record_export", args=[client.pk]), {"reason": "x"}).status_code == 404
     assert other.post(reverse("clients:record_erase", args=[client.pk]),
