@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.accounts.models import Role
 from openipt.audit import registry as audit_registry
 from openipt.audit.models import AuditEvent
 from openipt.clients.models import Assignment, Client, ClientErasure, ClientSignal, RetentionPolicy
@@ -69,7 +70,8 @@ def rows_of(part: RecordExportPart, model_label: str, client_id: int) -> QuerySe
     where = Q()
     for lookup in part.models[model_label]:
         where |= Q(**{f"{lookup}_id": client_id})
-    return model._default_manager.filter(where).order_by("pk")
+    rows: QuerySet[Any] = model._default_manager.filter(where).order_by("pk")
+    return rows
 
 
 def _json_value(value: Any) -> Any:
@@ -157,7 +159,7 @@ def retention_years(organisation_id: int) -> int | None:
     return RetentionPolicy.objects.filter(organisation_id=organisation_id).values_list("years", flat=True).first()
 
 
-def with_last_contact(clients: QuerySet[Client]) -> QuerySet[Client]:
+def with_last_contact(clients: QuerySet[Client]) -> QuerySet[Any]:
     """The clients with `last_contact`: the latest of their record's last change and every registered activity."""
     latest: list[Any] = [F("updated_at")]
     for part in record_parts():
@@ -170,14 +172,16 @@ def with_last_contact(clients: QuerySet[Client]) -> QuerySet[Client]:
                             else F("updated_at"))
 
 
-def past_retention(actor: Actor, *, now: datetime | None = None) -> QuerySet[Client]:
-    """The organisation's records whose last contact is older than its retention period (none when it keeps all)."""
-    years = retention_years(actor.organisation_id)
+def past_retention(actor: Actor, *, now: datetime | None = None) -> QuerySet[Any]:
+    """The organisation's records whose last contact is older than its retention period (none when it keeps all),
+    each with `last_contact`, oldest first; for an admin (anyone else: none)."""
+    years = retention_years(actor.organisation_id) if actor.role == Role.ADMIN else None
     if not years:
         return Client.objects.none()
     cutoff = (now or timezone.now()) - timedelta(days=round(365.25 * years))
     clients = Client.objects.filter(organisation_id=actor.organisation_id, erasure__isnull=True)
-    return with_last_contact(clients).filter(last_contact__lt=cutoff).order_by("last_contact", "pk")
+    annotated: QuerySet[Any] = with_last_contact(clients)
+    return annotated.filter(last_contact__lt=cutoff).order_by("last_contact", "pk")
 
 
 def past_retention_count(actor: Actor) -> int:
@@ -186,4 +190,5 @@ def past_retention_count(actor: Actor) -> int:
 
 def nav_past_retention(request: HttpRequest) -> int:
     """The count beside the admin's "Records to review" link."""
-    return past_retention_count(request.actor)
+    actor = getattr(request, "actor", None)
+    return past_retention_count(actor) if actor is not None else 0
