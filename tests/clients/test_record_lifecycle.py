@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.db import connection, models
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -355,3 +356,27 @@ def test_contact_in_another_app_keeps_a_record_off_the_list(world):
     record_actions.set_retention(admin, 6)
     past = {c.pk for c in record_queries.past_retention(admin)}
     assert world.clients["self"].pk not in past and world.clients["mine"].pk in past
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_erasure_withdraws_fhir_bulk_export_files_that_hold_the_client(world):
+    """A program's bulk export written before the erasure holds the client's Patient resource: its files are
+    deleted and the export ends as cancelled, so the name does not outlive the record in the database."""
+    from openipt.api.fhir import bulk_actions
+    from openipt.api.models import BulkExport, BulkFile
+    from tests.support.api import call, personal
+
+    secret = personal(world.m["admin"])[1]
+    answer = call(secret, "GET", "/fhir/$export?_type=Patient", Prefer="respond-async", Accept="application/fhir+json")
+    assert answer.status_code == 202
+    export = BulkExport.objects.get()
+    bulk_actions.run_export(export.pk)
+    assert _where_found('"family":"Berg"'), "the export should hold the client before the erasure"
+
+    record_actions.erase_record(actor(world.m["admin"]), world.clients["theirs"].pk, confirm_name="Noah Berg",
+                                reason="Asked.")
+
+    assert _where_found('"family":"Berg"') == []
+    assert not BulkFile.objects.filter(export=export).exists()
+    export.refresh_from_db()
+    assert export.status == "cancelled" and export.expires_at <= timezone.now()

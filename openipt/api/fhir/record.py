@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from openipt.api.fhir import kinds
+from openipt.api.models import BulkExport, BulkFile, BulkStatus
 from openipt.core.extensions import RecordExportPart, add_record_part
 
 if TYPE_CHECKING:
@@ -37,6 +40,22 @@ def client_resources(actor: Actor, client: Client) -> list[dict[str, Any]]:
     return found
 
 
+def withdraw_bulk_files(actor: Actor, client: Client) -> None:
+    """On erasure: the FHIR bulk-export files not yet expired that hold the client are deleted, and their exports
+    end as cancelled (the program that asked can export again). A file names a client as `Patient/<id>` in every
+    resource about them, and the Patient resource itself has `"id":"<id>"` beside `"resourceType":"Patient"`."""
+    mentions = Q(content__contains=f'"Patient/{client.pk}"') | Q(
+        resource_type="Patient", content__contains=f'"id":"{client.pk}"')
+    holding = BulkFile.objects.filter(mentions, export__organisation_id=client.organisation_id).values("export_id")
+    exports = BulkExport.objects.filter(pk__in=holding)
+    export_ids = list(exports.values_list("pk", flat=True))
+    if not export_ids:
+        return
+    BulkFile.objects.filter(export_id__in=export_ids).delete()
+    BulkExport.objects.filter(pk__in=export_ids).update(
+        status=BulkStatus.CANCELLED, expires_at=timezone.now(), progress="Withdrawn: a record in it was erased.")
+
+
 def register() -> None:
     add_record_part(RecordExportPart(key="fhir", label=_lazy("FHIR resources"), models={}, wipe={},
-                                     fhir=client_resources, order=90))
+                                     fhir=client_resources, erase=withdraw_bulk_files, order=90))
