@@ -100,6 +100,8 @@ class ImportUploadForm(forms.Form):
 
 
 class RecordExportForm(forms.Form):
+    """Used with prefix "export": the record page shows it beside the erase form, and both have a reason."""
+
     reason = forms.CharField(
         label=_("Why is the whole record being exported?"), max_length=500,
         help_text=_("For the audit log. For example: the client asked for a copy of their record."),
@@ -107,6 +109,8 @@ class RecordExportForm(forms.Form):
 
 
 class RecordEraseForm(forms.Form):
+    """Used with prefix "erase" (see RecordExportForm)."""
+
     confirm_name = forms.CharField(
         label=_("Type the client's full name"), max_length=210,
         help_text=_("This makes sure you are erasing the right record."),

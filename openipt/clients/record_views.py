@@ -29,8 +29,8 @@ def _client_or_404(request, client_id):
 def _page(request, client, export_form=None, erase_form=None, status=200):
     context = {
         "client": client,
-        "export_form": export_form or RecordExportForm(),
-        "erase_form": erase_form or RecordEraseForm(),
+        "export_form": export_form or RecordExportForm(prefix="export"),
+        "erase_form": erase_form or RecordEraseForm(prefix="erase"),
         "blockers": record_queries.erasure_blockers(client),
         "erasure": record_queries.erasure_of(client),
     }
@@ -48,7 +48,7 @@ def record_view(request, client_id):
 def record_export_view(request, client_id):
     """Make the whole record (readable PDF and FHIR Bundle) and send both in one zip file."""
     client = _client_or_404(request, client_id)
-    form = RecordExportForm(request.POST)
+    form = RecordExportForm(request.POST, prefix="export")
     if form.is_valid():
         try:
             made = record_actions.export_record(request.actor, client.pk, reason=form.cleaned_data["reason"])
@@ -69,7 +69,7 @@ def record_export_view(request, client_id):
 def record_erase_view(request, client_id):
     """Erase the record's words after the admin typed the client's name; refused while something is open."""
     client = _client_or_404(request, client_id)
-    form = RecordEraseForm(request.POST)
+    form = RecordEraseForm(request.POST, prefix="erase")
     if form.is_valid():
         try:
             record_actions.erase_record(request.actor, client.pk, confirm_name=form.cleaned_data["confirm_name"],

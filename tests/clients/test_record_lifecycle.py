@@ -205,17 +205,17 @@ def test_the_page_downloads_one_zip_named_for_the_record_and_another_organisatio
     page = browser.get(reverse("clients:record", args=[client.pk]))
     assert page.status_code == 200
     assert b"Check who the copy is for" in page.content  # the warning before sending it anywhere
-    answer = browser.post(reverse("clients:record_export", args=[client.pk]), {"reason": "Asked in writing."})
+    answer = browser.post(reverse("clients:record_export", args=[client.pk]), {"export-reason": "Asked in writing."})
     assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
     # The file names the record it holds, and is not kept in a shared browser's or proxy's cache.
     assert f'attachment; filename="record-{client.record_number}-' in answer["Content-Disposition"]
     assert answer["Cache-Control"] == "no-store"
-    missing = browser.post(reverse("clients:record_export", args=[client.pk]), {"reason": ""})
+    missing = browser.post(reverse("clients:record_export", args=[client.pk]), {"export-reason": ""})
     assert missing.status_code == 200 and b"This field is required" in missing.content
     other = as_member(world.m["other_admin"])
-    assert other.post(reverse("clients:record_export", args=[client.pk]), {"reason": "x"}).status_code == 404
+    assert other.post(reverse("clients:record_export", args=[client.pk]), {"export-reason": "x"}).status_code == 404
     assert other.post(reverse("clients:record_erase", args=[client.pk]),
-                      {"confirm_name": "Maya Okafor", "reason": "x"}).status_code == 404
+                      {"erase-confirm_name": "Maya Okafor", "erase-reason": "x"}).status_code == 404
     assert other.get(reverse("clients:record", args=[client.pk])).status_code == 404
     assert AuditEvent.objects.filter(event_type="client.record_exported").count() == 1
 
@@ -285,6 +285,19 @@ def test_erasure_is_refused_while_a_risk_alert_is_open_or_a_course_runs(world):
     assert _where_found(PHRASE)
 
 
+def test_the_second_partner_of_a_running_couples_course_cannot_be_erased(world):
+    from openipt.couples import actions as couples_actions
+    from tests.support.couples import couples_course
+
+    two = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name="Lee", family_name="Partner")
+    course = couples_course(world, "self")
+    couples_actions.link_partner(actor(world.m["therapist"]), course.pk, record_number=two.record_number)
+    with pytest.raises(ActionError) as refused:
+        record_actions.erase_record(actor(world.m["admin"]), two.pk, confirm_name="Lee Partner", reason="Asked.")
+    assert "couples course" in refused.value.message
+    assert not ClientErasure.objects.exists()
+
+
 def test_erasure_needs_the_clients_name_typed(world):
     with pytest.raises(ActionError) as refused:
         record_actions.erase_record(actor(world.m["admin"]), world.clients["mine"].pk, confirm_name="Noah Berg",
@@ -297,10 +310,10 @@ def test_erasure_needs_the_clients_name_typed(world):
 def test_the_erase_page_erases_and_then_shows_the_tombstone(world, as_member):
     client = world.clients["theirs"]
     browser = as_member(world.m["admin"])
-    wrong = browser.post(reverse("clients:record_erase", args=[client.pk]), {"confirm_name": "Maya", "reason": "x"})
+    wrong = browser.post(reverse("clients:record_erase", args=[client.pk]), {"erase-confirm_name": "Maya", "erase-reason": "x"})
     assert wrong.status_code == 200
     done = browser.post(reverse("clients:record_erase", args=[client.pk]),
-                        {"confirm_name": "Noah Berg", "reason": "The client asked."})
+                        {"erase-confirm_name": "Noah Berg", "erase-reason": "The client asked."})
     assert done.status_code == 302
     page = browser.get(reverse("clients:record", args=[client.pk]))
     assert b"This record was erased" in page.content and b"The client asked." in page.content
