@@ -194,8 +194,9 @@ def _wipe_part(part: RecordExportPart, client_id: int) -> int:
 
 
 def _wipe_portal_login(user_id: int | None) -> None:
-    """The client's portal login: no name, no e-mail, no password, no way in."""
-    if user_id is None:
+    """The client's portal login: no name, no e-mail, no password, no way in. A login that is also staff
+    somewhere (never the case for a portal login made by an invitation) is only unlinked, not wiped."""
+    if user_id is None or Membership.objects.filter(user_id=user_id).exclude(role=Role.CLIENT).exists():
         return
     User.objects.filter(pk=user_id).update(
         username=f"erased-{user_id}", first_name="", last_name="", display_name="", email="",

@@ -393,3 +393,16 @@ def test_erasure_withdraws_fhir_bulk_export_files_that_hold_the_client(world):
     assert not BulkFile.objects.filter(export=export).exists()
     export.refresh_from_db()
     assert export.status == "cancelled" and export.expires_at <= timezone.now()
+
+
+def test_a_login_that_is_also_staff_is_unlinked_not_wiped(world):
+    from openipt.clients.actions import link_portal_user
+
+    staff_user = world.m["therapist2"].user
+    link_portal_user(world.clients["theirs"], staff_user)
+    record_actions.erase_record(actor(world.m["admin"]), world.clients["theirs"].pk, confirm_name="Noah Berg",
+                                reason="Asked.")
+    staff_user.refresh_from_db()
+    world.m["therapist2"].refresh_from_db()
+    assert staff_user.is_active and staff_user.username != f"erased-{staff_user.pk}" and world.m["therapist2"].is_active
+    assert Client.objects.get(pk=world.clients["theirs"].pk).user_id is None
