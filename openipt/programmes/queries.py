@@ -34,6 +34,7 @@ from openipt.measures.queries.outcomes import org_settings
 from openipt.programmes import indicators as ind
 from openipt.programmes.access import programme_groups
 from openipt.programmes.models import ProgrammeSettings
+from openipt.programmes.site_queries import visible_sites
 from openipt.safety.models import Alert
 from openipt.supervision.models import FidelityRating
 
@@ -51,6 +52,7 @@ class Filters:
     facilitator_id: int | None = None
     group_id: int | None = None
     cohort_id: int | None = None  # a groups programme (a cohort of groups)
+    site_id: int | None = None
 
 
 def settings_for(organisation_id: int) -> ProgrammeSettings:
@@ -67,11 +69,13 @@ def scoped_groups(actor: Actor, filters: Filters) -> QuerySet[Group]:
         groups = groups.filter(pk=filters.group_id)
     if filters.cohort_id is not None:
         groups = groups.filter(programme_id=filters.cohort_id)
+    if filters.site_id is not None:
+        groups = groups.filter(site_id=filters.site_id)
     return groups
 
 
 def choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
-    """The facilitators, groups and cohorts the filters offer (three queries)."""
+    """The sites, facilitators, groups and cohorts the filters offer (four queries)."""
     groups = programme_groups(actor)
     facilitators = {
         pk: f"{first} {last}".strip() or username
@@ -90,6 +94,7 @@ def choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
             .order_by("name", "pk")
             .values_list("pk", "name")
         ),
+        "sites": [(site.pk, site.name) for site in visible_sites(actor)],
     }
 
 
