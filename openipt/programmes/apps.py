@@ -14,7 +14,7 @@ class ProgrammesConfig(AppConfig):
         from openipt.clients import site_actions as client_site_actions  # noqa: F401
         from openipt.core.extensions import NavItem, Setting, add_nav, add_setting
         from openipt.groups import site_actions as group_site_actions  # noqa: F401
-        from openipt.programmes import actions  # noqa: F401 - audit event types
+        from openipt.programmes import actions, snapshot_actions  # noqa: F401 - audit event types
 
         add_nav(
             NavItem(

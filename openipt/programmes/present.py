@@ -73,6 +73,11 @@ def _hide_across_rows(rows: list[FacilitatorRow], total: ind.Result | None) -> l
     ]
 
 
+def facilitator_counts(cohort: ind.Cohort, *, min_sessions: int) -> dict[int, dict[str, float | None]]:
+    """Each facilitator's counts (`indicators.counts` of their part of the cohort), in one pass over it."""
+    return {pk: ind.counts(part, min_sessions) for pk, part in cohort.by_facilitator().items()}
+
+
 def facilitator_rows(
     cohort: ind.Cohort,
     names: dict[int, str],
@@ -87,15 +92,23 @@ def facilitator_rows(
     Small counts are hidden in each row, and a second one in any column where a single hidden count could be
     worked out from the total (`total`, the whole dashboard's result; without it, always).
     """
-    ids = (
-        {e.facilitator for e in cohort.enrolments}
-        | {m.facilitator for m in cohort.marks}
-        | {a.facilitator for a in cohort.alerts}
-        | {r.facilitator for r in cohort.ratings}
+    return rows_from_counts(
+        facilitator_counts(cohort, min_sessions=min_sessions), names, threshold=threshold, targets=targets, total=total
     )
+
+
+def rows_from_counts(
+    counts: dict[int, dict[str, float | None]],
+    names: dict[int, str],
+    *,
+    threshold: int,
+    targets: ind.Targets,
+    total: ind.Result | None = None,
+) -> list[FacilitatorRow]:
+    """The facilitator rows from each facilitator's counts (made now, or kept by `openipt programme-refresh`)."""
     rows = []
-    for pk in ids:
-        result = ind.compute(cohort.for_facilitator(pk), min_sessions=min_sessions, threshold=threshold)
+    for pk, raw in counts.items():
+        result = ind.from_counts(raw, threshold=threshold)
         rows.append(
             FacilitatorRow(
                 names.get(pk, _("Former facilitator")), result, tuple(ind.below_target(result, targets))

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from openipt.accounts.access import site_limit
+from openipt.accounts.models import Role
 from openipt.groups.models import (
     Attendance,
     Group,
@@ -33,7 +35,7 @@ from openipt.measures.models import Administration, Status
 from openipt.measures.queries.outcomes import org_settings
 from openipt.programmes import indicators as ind
 from openipt.programmes.access import programme_groups
-from openipt.programmes.models import ProgrammeSettings
+from openipt.programmes.models import ProgrammeSettings, ProgrammeSnapshot
 from openipt.programmes.site_queries import visible_sites
 from openipt.safety.models import Alert
 from openipt.supervision.models import FidelityRating
@@ -107,7 +109,13 @@ def _bounds(filters: Filters) -> tuple[datetime, datetime]:
 
 def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> ind.Cohort:
     """Read the cohort for the actor's groups under the filters (nine queries, whatever the size)."""
-    groups = scoped_groups(actor, filters)
+    return cohort_of(scoped_groups(actor, filters), actor.organisation_id, filters, now=now)
+
+
+def cohort_of(
+    groups: QuerySet[Group], organisation_id: int, filters: Filters, *, now: datetime | None = None
+) -> ind.Cohort:
+    """Read the cohort of these groups (already scoped to who is asking, or to the organisation for the refresh)."""
     group_ids = groups.values("pk")
     start, end = _bounds(filters)
     now = now or timezone.now()
@@ -121,21 +129,20 @@ def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> in
     ).values_list("client_id", "outcome"):
         screened[client_id] = screened.get(client_id, False) or outcome in ELIGIBLE
 
-    members = list(
-        Member.objects.filter(
-            group_id__in=group_ids, joined_on__gte=filters.start, joined_on__lte=filters.end
-        ).values_list("pk", "course_id", "status", "group__facilitator_id")
+    enrolled = Member.objects.filter(
+        group_id__in=group_ids, joined_on__gte=filters.start, joined_on__lte=filters.end
     )
-    member_ids = [m[0] for m in members]
+    members = list(enrolled.values_list("pk", "course_id", "status", "group__facilitator_id"))
+    # subqueries, not lists of ids: the same queries however many members (and no list too long for SQLite)
     attended = dict(
-        Attendance.objects.filter(member_id__in=member_ids, presence="present")
+        Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
         .values("member_id")
         .annotate(n=Count("pk"))
         .values_list("member_id", "n")
     )
     scores: dict[int, list[Scored]] = defaultdict(list)
     for course_id, completed_at, number, total in Administration.objects.filter(
-        course_id__in=[m[1] for m in members],
+        course_id__in=enrolled.values("course_id"),
         instrument_code=OUTCOME_INSTRUMENT,
         status=Status.COMPLETED,
         total__isnull=False,
@@ -143,7 +150,7 @@ def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> in
         day = timezone.localtime(completed_at).date()
         # A group's symptom checks are stored without a session number; each day with a score is one session.
         scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
-    cutoff = org_settings(actor.organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
+    cutoff = org_settings(organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
     enrolments = [
         _enrolment(
             pk,
@@ -238,3 +245,31 @@ def _alert(
     late_after = steps[1] if len(steps) > 1 and isinstance(steps[1], int | float) else None
     waited = minutes if minutes is not None else (now - raised).total_seconds() / 60
     return ind.Alert(facilitator, minutes, late_after is not None and waited > late_after)
+
+
+# How old kept figures may be before the dashboard computes its own instead (the refresh runs hourly).
+SNAPSHOT_FRESH = timedelta(hours=26)
+
+
+def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, default: tuple[date, date]) -> (
+    ProgrammeSnapshot | None
+):
+    """The kept figures that answer exactly this request, or None (one query, or none when none can).
+
+    Only for the default period with no facilitator, group or group programme chosen, for a manager or an admin
+    (whose figures cover the whole organisation, or their own site when they are limited to one); a supervisor's
+    figures cover only their groups, so they are always computed.
+    """
+    if actor.role not in (Role.MANAGER, Role.ADMIN) or (filters.start, filters.end) != default:
+        return None
+    if filters.facilitator_id is not None or filters.group_id is not None or filters.cohort_id is not None:
+        return None
+    limit = site_limit(actor)
+    site = filters.site_id if limit is None else limit
+    if limit is not None and filters.site_id not in (None, limit):
+        return None
+    found = ProgrammeSnapshot.objects.filter(
+        organisation_id=actor.organisation_id, site_id=site, start=filters.start, end=filters.end,
+        min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
+    ).first()
+    return found

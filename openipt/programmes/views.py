@@ -48,16 +48,32 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         start, end = default_period()
         filters = queries.Filters(start, end)
     settings = queries.settings_for(actor.organisation_id)
-    cohort = queries.cohort(actor, filters)
-    result = ind.compute(cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below)
-    rows = present.facilitator_rows(
-        cohort,
-        dict(options["facilitators"]),
-        min_sessions=settings.min_sessions,
-        threshold=settings.suppress_below,
-        targets=settings.targets(),
-        total=result,
-    )
+    kept = queries.snapshot_for(actor, filters, settings, default_period())
+    if kept is not None:  # the figures `openipt programme-refresh` keeps for the default period
+        figures = kept.figures
+        result = ind.from_counts(
+            figures["total"], tuple(tuple(row) for row in figures["per_session"]), threshold=settings.suppress_below
+        )
+        rows = present.rows_from_counts(
+            {int(pk): raw for pk, raw in figures["facilitators"].items()},
+            dict(options["facilitators"]),
+            threshold=settings.suppress_below,
+            targets=settings.targets(),
+            total=result,
+        )
+        empty = bool(figures["empty"])
+    else:
+        cohort = queries.cohort(actor, filters)
+        result = ind.compute(cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below)
+        rows = present.facilitator_rows(
+            cohort,
+            dict(options["facilitators"]),
+            min_sessions=settings.min_sessions,
+            threshold=settings.suppress_below,
+            targets=settings.targets(),
+            total=result,
+        )
+        empty = cohort.is_empty()
     return render(
         request,
         "programmes/dashboard.html",
@@ -66,7 +82,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "settings": settings,
             "result": result,
-            "empty": cohort.is_empty(),
+            "empty": empty,
+            "computed_at": kept.computed_at if kept is not None else None,
             "cascade": result.section("cascade"),
             "quality": result.section("quality"),
             "chart": present.cascade_chart(result),

@@ -22,7 +22,7 @@ from openipt.core.errors import ActionError
 from openipt.groups import edit_actions
 from openipt.groups import site_actions as group_site_actions
 from openipt.groups.access import visible_groups
-from openipt.groups.models import GroupSession
+from openipt.groups.models import Group, GroupSession
 from openipt.programmes import queries
 from tests.programmes.test_pages import FULL, signed_in_manager, this_month
 from tests.programmes.test_queries import build
@@ -218,3 +218,25 @@ def test_a_manager_limited_to_a_site_sees_and_reports_only_that_site(world, clie
     assert [pk for pk, _name in queries.choices(limited)["sites"]] == [north.pk]
     login(client, who)
     assert "South village" not in client.get("/programme/").content.decode()
+
+
+@pytest.mark.slow
+def test_the_demo_has_three_sites_and_the_manager_sees_one_site_s_figures(db, client):
+    from openipt.seed import demo
+
+    world = demo.load_demo()
+    demo.load_demo()  # a second run adds nothing
+    sites = {s.name: s for s in Site.objects.filter(organisation=world.organisation)}
+    assert set(sites) == {"Nansana health centre", "Riverside village", "Kasese district"}
+    nansana = sites["Nansana health centre"]
+    assert Group.objects.get(organisation=world.organisation, site=nansana).name == "Tuesday group, Nansana"
+    assert Client.objects.filter(site=nansana).count() == 6  # the group's members came with it
+    login(client, world.members["manager"])
+    page = client.get("/programme/").content.decode()
+    assert "Riverside village" in page
+    one = client.get("/programme/", {"site": nansana.pk})
+    assert one.status_code == 200
+    today = timezone.localdate()
+    manager = actor(world.members["manager"])
+    start = today - timedelta(days=120)
+    assert len(queries.cohort(manager, queries.Filters(start, today, site_id=nansana.pk)).enrolments) == 6
