@@ -51,6 +51,8 @@ class FilterForm(forms.Form):
     )
     site = forms.TypedChoiceField(label=gettext_lazy("Site"), required=False, coerce=int, empty_value=None)
 
+    field_order = ["start", "end", "site", "facilitator", "group", "cohort"]
+
     def __init__(self, data: Any, *, options: dict[str, list[tuple[int, str]]]) -> None:
         start, end = default_period()
         values = {"start": start.isoformat(), "end": end.isoformat()}

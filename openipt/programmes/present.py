@@ -50,6 +50,9 @@ class FacilitatorRow:
     below: tuple[str, ...]
 
 
+# The facilitator table lists this many rows (those below a target first); a site or a facilitator narrows it.
+ROWS_SHOWN = 50
+
 # The counts the facilitator table shows, one column each; the rows of a column add up to the dashboard's total.
 ROW_COUNTS = ("enrolled", "alerts", "alerts_breached", "fidelity_ratings")
 

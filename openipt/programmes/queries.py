@@ -76,23 +76,40 @@ def scoped_groups(actor: Actor, filters: Filters) -> QuerySet[Group]:
     return groups
 
 
-def choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
-    """The sites, facilitators, groups and cohorts the filters offer (four queries)."""
-    groups = programme_groups(actor)
-    facilitators = {
+# A programme with more groups than this lists the groups and facilitators of the chosen site only (a list of
+# thousands helps nobody and makes the page slow to send and draw).
+MOST_LISTED = 200
+
+
+def chosen_site(raw: object) -> int | None:
+    """The site asked for in the query string, if it is a whole number (the form checks it is one of the actor's)."""
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
+
+
+def choices(actor: Actor, site_id: int | None = None) -> dict[str, list[tuple[int, str]]]:
+    """The sites, facilitators, groups and cohorts the filters offer, and every facilitator's name (for the table);
+    six queries. In a programme of more than MOST_LISTED groups, the groups and facilitators offered are those of
+    the chosen site (with no site chosen, those with no site)."""
+    everything = programme_groups(actor)
+    names = {
         pk: f"{first} {last}".strip() or username
-        for pk, first, last, username in groups.values_list(
+        for pk, first, last, username in everything.values_list(
             "facilitator_id",
             "facilitator__user__first_name",
             "facilitator__user__last_name",
             "facilitator__user__username",
         ).distinct()
     }
+    groups = everything.filter(**_site_is(site_id)) if everything.count() > MOST_LISTED else everything
+    offered = list(groups.order_by("name", "pk").values_list("pk", "name", "facilitator_id"))
+    leaders = {leader for _pk, _name, leader in offered}
+    by_name = sorted(names.items(), key=lambda item: item[1].lower())
     return {
-        "facilitators": sorted(facilitators.items(), key=lambda item: item[1].lower()),
-        "groups": list(groups.order_by("name", "pk").values_list("pk", "name")),
+        "names": by_name,
+        "facilitators": [(pk, name) for pk, name in by_name if pk in leaders],
+        "groups": [(pk, name) for pk, name, _leader in offered],
         "cohorts": list(
-            GroupProgramme.objects.filter(pk__in=groups.values("programme_id"))
+            GroupProgramme.objects.filter(pk__in=everything.values("programme_id"))
             .order_by("name", "pk")
             .values_list("pk", "name")
         ),
@@ -247,6 +264,11 @@ def _alert(
     return ind.Alert(facilitator, minutes, late_after is not None and waited > late_after)
 
 
+def _site_is(site: int | None) -> dict[str, object]:
+    """The lookup for one site's kept figures, or the whole organisation's (site None)."""
+    return {"site__isnull": True} if site is None else {"site_id": site}
+
+
 # How old kept figures may be before the dashboard computes its own instead (the refresh runs hourly).
 SNAPSHOT_FRESH = timedelta(hours=26)
 
@@ -269,7 +291,7 @@ def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, de
     if limit is not None and filters.site_id not in (None, limit):
         return None
     found = ProgrammeSnapshot.objects.filter(
-        organisation_id=actor.organisation_id, site_id=site, start=filters.start, end=filters.end,
+        organisation_id=actor.organisation_id, **_site_is(site), start=filters.start, end=filters.end,
         min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
     ).first()
     return found

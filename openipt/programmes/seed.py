@@ -6,6 +6,8 @@ groups; nothing imports this module at start-up. Idempotent: a second run change
 
 from __future__ import annotations
 
+from typing import Any
+
 from openipt.accounts import site_actions
 from openipt.accounts.models import Site
 from openipt.groups import site_actions as group_site_actions
@@ -19,7 +21,7 @@ DEMO_SITES = [
 ]
 
 
-def add_demo_sites(world) -> None:
+def add_demo_sites(world: Any) -> None:  # a seed.demo.DemoWorld (apps may not import openipt.seed)
     org = world.organisation
     admin = world.actor("admin")
     if Site.objects.filter(organisation=org).exists():

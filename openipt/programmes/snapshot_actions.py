@@ -52,11 +52,11 @@ def refresh(actor: Actor | None, *, organisation_id: int) -> int:
         }
         with transaction.atomic():
             ProgrammeSnapshot.objects.update_or_create(
-                organisation_id=organisation_id, site_id=site, start=start, end=end,
+                organisation_id=organisation_id, site_id=site, start=start, end=end,  # type: ignore[misc]
                 defaults={"min_sessions": settings.min_sessions, "computed_at": timezone.now(), "figures": figures},
             )
             # older periods' figures are never read again
-            ProgrammeSnapshot.objects.filter(organisation_id=organisation_id, site_id=site).exclude(
+            ProgrammeSnapshot.objects.filter(organisation_id=organisation_id, **queries._site_is(site)).exclude(
                 start=start, end=end).delete()
         kept += 1
     audit.record(REFRESHED.code, actor=actor, organisation_id=organisation_id,

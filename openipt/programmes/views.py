@@ -39,7 +39,7 @@ from openipt.programmes.reporting import MappingError, csv_text, data_value_set,
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The care cascade and quality of care for a period, a facilitator, a group or a group programme."""
     actor = request.actor  # type: ignore[attr-defined]
-    options = queries.choices(actor)
+    options = queries.choices(actor, queries.chosen_site(request.GET.get("site")))
     form = FilterForm(request.GET, options=options)
     if form.is_valid():
         d = form.cleaned_data
@@ -56,7 +56,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         )
         rows = present.rows_from_counts(
             {int(pk): raw for pk, raw in figures["facilitators"].items()},
-            dict(options["facilitators"]),
+            dict(options["names"]),
             threshold=settings.suppress_below,
             targets=settings.targets(),
             total=result,
@@ -67,7 +67,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         result = ind.compute(cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below)
         rows = present.facilitator_rows(
             cohort,
-            dict(options["facilitators"]),
+            dict(options["names"]),
             min_sessions=settings.min_sessions,
             threshold=settings.suppress_below,
             targets=settings.targets(),
@@ -87,7 +87,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "cascade": result.section("cascade"),
             "quality": result.section("quality"),
             "chart": present.cascade_chart(result),
-            "rows": rows,
+            "rows": rows[: present.ROWS_SHOWN],
+            "rows_left": max(0, len(rows) - present.ROWS_SHOWN),
             "per_session": result.per_session,
             "can_export": actor.role in EXPORT_ROLES,
         },

@@ -93,11 +93,11 @@ def generate_programme(seed: int = 1, *, sites: int = 50, facilitators: int = 10
     for pk, role, site in Membership.objects.filter(organisation=org).order_by("pk").values_list("pk", "role", "site_id"):
         by_role.setdefault(role, []).append((pk, site))
     admin = by_role[Role.ADMIN][0][0]
-    supervisor_of = {site: pk for pk, site in by_role[Role.SUPERVISOR]}
+    supervisor_of = {where: pk for pk, where in by_role[Role.SUPERVISOR] if where is not None}
     Membership.objects.filter(organisation=org, role=Role.FACILITATOR).update(supervisor=None)
-    for site in site_ids:  # each facilitator's supervisor is their site's
-        Membership.objects.filter(organisation=org, role=Role.FACILITATOR, site_id=site).update(
-            supervisor_id=supervisor_of[site])
+    for place in site_ids:  # each facilitator's supervisor is their site's
+        Membership.objects.filter(organisation=org, role=Role.FACILITATOR, site_id=place).update(
+            supervisor_id=supervisor_of[place])
     world.manager_username = f"{slug}-{Role.MANAGER}-1"
 
     Programme.objects.bulk_create([Programme(organisation=org, name=f"Cohort {year}") for year in ("2026 A", "2026 B", "2026 C")])
@@ -107,7 +107,8 @@ def generate_programme(seed: int = 1, *, sites: int = 50, facilitators: int = 10
     fac = by_role[Role.FACILITATOR]
     group_rows = []
     for i in range(groups):
-        leader, site = fac[i % len(fac)]
+        leader, home = fac[i % len(fac)]
+        site = home if home is not None else site_ids[0]
         weeks = rng.randint(0, 30)
         start = today - timedelta(weeks=weeks, days=rng.randint(0, 6))
         group_rows.append(Group(
@@ -135,11 +136,11 @@ def generate_programme(seed: int = 1, *, sites: int = 50, facilitators: int = 10
     for (g, _f, _s, site, _start, _st), size in zip(made, per_group, strict=True):
         for k in range(size + 1):
             given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-            number = f"P-{g:06d}{k:02d}"
-            c = Client(organisation=org, record_number=number, given_name=given, family_name=family, site_id=site,
-                       status=ClientStatus.ACTIVE, sex=rng.choice(["female", "female", "male"]))
-            c.search_text = normalise_search(f"{given} {family} {number}")
-            client_rows.append(c)
+            record = f"P-{g:06d}{k:02d}"
+            row = Client(organisation=org, record_number=record, given_name=given, family_name=family, site_id=site,
+                         status=ClientStatus.ACTIVE, sex=rng.choice(["female", "female", "male"]))
+            row.search_text = normalise_search(f"{given} {family} {record}")
+            client_rows.append(row)
     Client.objects.bulk_create(client_rows, batch_size=batch)
     del client_rows
     client_ids = _ids(Client, organisation=org)

@@ -240,3 +240,26 @@ def test_the_demo_has_three_sites_and_the_manager_sees_one_site_s_figures(db, cl
     manager = actor(world.members["manager"])
     start = today - timedelta(days=120)
     assert len(queries.cohort(manager, queries.Filters(start, today, site_id=nansana.pk)).enrolments) == 6
+
+
+def test_a_large_programme_offers_the_chosen_site_s_groups_and_lists_the_first_facilitators(world, client, monkeypatch):
+    grp, _made = build(world)
+    other_leader = make_member(world.org, Role.FACILITATOR)
+    other, _others = build(world, prog=grp.programme, name="Thursday group")
+    from openipt.groups.models import Group as G
+
+    G.objects.filter(pk=other.pk).update(facilitator=other_leader)
+    north = site(world)
+    group_site_actions.set_group_site(actor(world.m["admin"]), north.pk, [grp.pk])
+    monkeypatch.setattr(queries, "MOST_LISTED", 1)  # "large": more groups than this
+    who = make_member(world.org, Role.MANAGER)
+    options = queries.choices(actor(who), north.pk)
+    assert [name for _pk, name in options["groups"]] == ["Tuesday group"]
+    assert [name for _pk, name in queries.choices(actor(who))["groups"]] == ["Thursday group"]  # no site
+    assert len(options["names"]) == 2  # every facilitator is named in the table
+    from openipt.programmes import present
+
+    monkeypatch.setattr(present, "ROWS_SHOWN", 1)
+    login(client, who)
+    page = client.get("/programme/").content.decode()
+    assert "1 more facilitator is not listed" in page
