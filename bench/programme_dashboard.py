@@ -42,7 +42,8 @@ def scenarios(org, *, precomputed: bool) -> list[Scenario]:
     manager = Membership.objects.filter(organisation=org, role=Role.MANAGER).select_related("user").first()
     site = Site.objects.filter(organisation=org).order_by("pk").first()
     supervisor = Membership.objects.filter(organisation=org, role=Role.SUPERVISOR, site=site).select_related("user").first()
-    facilitator = Group.objects.filter(organisation=org).order_by("pk").values_list("facilitator_id", flat=True).first()
+    facilitator, home = Group.objects.filter(organisation=org, site=site).order_by("pk").values_list(
+        "facilitator_id", "site_id").first()
     tag = "precomputed" if precomputed else "computed per request"
     found = [
         Scenario(f"dashboard, whole programme ({tag})", manager, "/programme/"),
@@ -52,7 +53,7 @@ def scenarios(org, *, precomputed: bool) -> list[Scenario]:
     if not precomputed:
         found += [
             Scenario("dashboard, one facilitator (computed per request)", manager, "/programme/",
-                     data={"facilitator": str(facilitator)}),
+                     data={"site": str(home), "facilitator": str(facilitator)}),
             Scenario("monthly CSV report, whole programme", manager, "/programme/report/",
                      data={"month": datetime.date.today().strftime("%Y-%m"), "format": "csv"}),
         ]

@@ -7,7 +7,7 @@ settings), and only ids, dates, statuses and scores are read: never a name or a 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from openipt.accounts.access import site_limit
-from openipt.accounts.models import Role
+from openipt.accounts.models import Membership, Role
 from openipt.groups.models import (
     Attendance,
     Group,
@@ -86,34 +86,50 @@ def chosen_site(raw: object) -> int | None:
     return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
 
 
+def _name(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
 def choices(actor: Actor, site_id: int | None = None) -> dict[str, list[tuple[int, str]]]:
-    """The sites, facilitators, groups and cohorts the filters offer, and every facilitator's name (for the table);
-    six queries. In a programme of more than MOST_LISTED groups, the groups and facilitators offered are those of
-    the chosen site (with no site chosen, those with no site)."""
+    """The sites, facilitators, groups and cohorts the filters offer (four queries). In a programme of more than
+    MOST_LISTED groups, the groups and facilitators offered are those of the chosen site (with no site chosen,
+    those with no site)."""
     everything = programme_groups(actor)
-    names = {
-        pk: f"{first} {last}".strip() or username
-        for pk, first, last, username in everything.values_list(
-            "facilitator_id",
-            "facilitator__user__first_name",
-            "facilitator__user__last_name",
-            "facilitator__user__username",
-        ).distinct()
-    }
     groups = everything.filter(**_site_is(site_id)) if everything.count() > MOST_LISTED else everything
-    offered = list(groups.order_by("name", "pk").values_list("pk", "name", "facilitator_id"))
-    leaders = {leader for _pk, _name, leader in offered}
-    by_name = sorted(names.items(), key=lambda item: item[1].lower())
+    offered = list(groups.order_by("name", "pk").values_list(
+        "pk", "name", "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
+        "facilitator__user__username"))
+    leaders = {leader: _name(first, last, username) for _pk, _n, leader, first, last, username in offered}
     return {
-        "names": by_name,
-        "facilitators": [(pk, name) for pk, name in by_name if pk in leaders],
-        "groups": [(pk, name) for pk, name, _leader in offered],
+        "facilitators": sorted(leaders.items(), key=lambda item: item[1].lower()),
+        "groups": [(pk, name) for pk, name, *_rest in offered],
         "cohorts": list(
             GroupProgramme.objects.filter(pk__in=everything.values("programme_id"))
             .order_by("name", "pk")
             .values_list("pk", "name")
         ),
         "sites": [(site.pk, site.name) for site in visible_sites(actor)],
+    }
+
+
+def facilitator_names(groups: QuerySet[Group]) -> dict[int, str]:
+    """The name of every facilitator of these groups (one query), for the facilitator table."""
+    return {
+        pk: _name(first, last, username)
+        for pk, first, last, username in groups.values_list(
+            "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
+            "facilitator__user__username",
+        ).distinct()
+    }
+
+
+def names_of(actor: Actor, pks: list[int]) -> dict[int, str]:
+    """The names of these members of the actor's organisation (one query), for the kept facilitator rows."""
+    return {
+        pk: _name(first, last, username)
+        for pk, first, last, username in Membership.objects.filter(
+            pk__in=pks or [0], organisation_id=actor.organisation_id  # [0]: one query even for none
+        ).values_list("pk", "user__first_name", "user__last_name", "user__username")
     }
 
 
@@ -290,8 +306,11 @@ def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, de
     site = filters.site_id if limit is None else limit
     if limit is not None and filters.site_id not in (None, limit):
         return None
+    wanted = {"threshold": settings.suppress_below, "targets": list(astuple(settings.targets()))}
     found = ProgrammeSnapshot.objects.filter(
         organisation_id=actor.organisation_id, **_site_is(site), start=filters.start, end=filters.end,
         min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
     ).first()
+    if found is None or any(found.figures.get(key) != value for key, value in wanted.items()):
+        return None  # kept with other settings: count again
     return found

@@ -6,6 +6,7 @@ open at once, and the page says when they were computed. Counts only; small cell
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -42,12 +43,19 @@ def refresh(actor: Actor | None, *, organisation_id: int) -> int:
         if site is not None:
             groups = groups.filter(site_id=site)
         cohort = queries.cohort_of(groups, organisation_id, queries.Filters(start, end, site_id=site))
+        total = ind.counts(cohort, settings.min_sessions)
+        each = present.facilitator_counts(cohort, min_sessions=settings.min_sessions)
+        rows = present.rows_from_counts(
+            each, queries.facilitator_names(groups), threshold=settings.suppress_below, targets=settings.targets(),
+            total=ind.from_counts(total, threshold=settings.suppress_below),
+        )
         figures = {
-            "total": ind.counts(cohort, settings.min_sessions),
+            "total": total,
             "per_session": [list(row) for row in ind.per_session(cohort.marks)],
-            "facilitators": {
-                str(pk): raw for pk, raw in present.facilitator_counts(cohort, min_sessions=settings.min_sessions).items()
-            },
+            "rows": present.keep_rows(rows, each),  # the first rows, in order, as the page lists them
+            "rows_total": len(rows),
+            "threshold": settings.suppress_below,  # kept figures are used only while these settings stay the same
+            "targets": list(astuple(settings.targets())),
             "empty": cohort.is_empty(),
         }
         with transaction.atomic():

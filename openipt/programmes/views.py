@@ -54,25 +54,26 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         result = ind.from_counts(
             figures["total"], tuple(tuple(row) for row in figures["per_session"]), threshold=settings.suppress_below
         )
-        rows = present.rows_from_counts(
-            {int(pk): raw for pk, raw in figures["facilitators"].items()},
-            dict(options["names"]),
+        rows = present.rows_from_kept(
+            figures["rows"],
+            queries.names_of(actor, [int(row["pk"]) for row in figures["rows"]]),
             threshold=settings.suppress_below,
             targets=settings.targets(),
-            total=result,
         )
+        rows_total = int(figures["rows_total"])
         empty = bool(figures["empty"])
     else:
         cohort = queries.cohort(actor, filters)
         result = ind.compute(cohort, min_sessions=settings.min_sessions, threshold=settings.suppress_below)
         rows = present.facilitator_rows(
             cohort,
-            dict(options["names"]),
+            queries.facilitator_names(queries.scoped_groups(actor, filters)),
             min_sessions=settings.min_sessions,
             threshold=settings.suppress_below,
             targets=settings.targets(),
             total=result,
         )
+        rows_total = len(rows)
         empty = cohort.is_empty()
     return render(
         request,
@@ -88,7 +89,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "quality": result.section("quality"),
             "chart": present.cascade_chart(result),
             "rows": rows[: present.ROWS_SHOWN],
-            "rows_left": max(0, len(rows) - present.ROWS_SHOWN),
+            "rows_left": max(0, rows_total - present.ROWS_SHOWN),
             "per_session": result.per_session,
             "can_export": actor.role in EXPORT_ROLES,
         },

@@ -256,7 +256,7 @@ def test_a_large_programme_offers_the_chosen_site_s_groups_and_lists_the_first_f
     options = queries.choices(actor(who), north.pk)
     assert [name for _pk, name in options["groups"]] == ["Tuesday group"]
     assert [name for _pk, name in queries.choices(actor(who))["groups"]] == ["Thursday group"]  # no site
-    assert len(options["names"]) == 2  # every facilitator is named in the table
+    assert [pk for pk, _name in options["facilitators"]] == [world.m["facilitator"].pk]  # the site's only
     from openipt.programmes import present
 
     monkeypatch.setattr(present, "ROWS_SHOWN", 1)
