@@ -72,7 +72,7 @@ class ProgrammeSettings(models.Model):
 
 class ProgrammeSnapshot(models.Model):
     """The dashboard's counts for the default period (the last three whole months), for the whole organisation or
-    one site, kept by `openipt programme-refresh` so a programme of thousands of groups opens at once. Counts only
+    one site, kept by `openipt programme-refresh` so a programme of thousands of groups opens in a fraction of a second. Counts only
     (the same numbers `indicators.counts` makes); small cells are hidden when the page is drawn."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

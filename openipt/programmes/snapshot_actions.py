@@ -1,7 +1,7 @@
 """Keeping the dashboard's figures for the default period: `openipt programme-refresh` (a timer runs it hourly).
 
 A programme of thousands of groups takes seconds to count from the records; the kept figures let its dashboard
-open at once, and the page says when they were computed. Counts only; small cells are hidden when drawn.
+open in a fraction of a second instead of seconds, and the page says when they were computed. Counts only; small cells are hidden when drawn.
 """
 
 from __future__ import annotations
