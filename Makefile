@@ -61,6 +61,7 @@ lock: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/bulk_export.py $(BENCH_BULK_ARGS)
+	$(BIN)/python bench/programme_dashboard.py $(BENCH_PROGRAMME_ARGS)
 
 # A longer run of tests/test_fuzz.py: random hostile values, every role that may use each page.
 # FUZZ_ROUNDS random rounds per page and form, FUZZ_SEED to repeat a run, FUZZ_SECONDS per test at most.

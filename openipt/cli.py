@@ -55,6 +55,20 @@ def cmd_demo(args) -> int:
 def cmd_synth(args) -> int:
     _setup_django()
     _migrate()
+    if args.programme:
+        from openipt.seed.programme import generate_programme_and_analyse
+
+        try:
+            made = generate_programme_and_analyse(args.seed, sites=args.sites, facilitators=args.facilitators,
+                                                  groups=args.groups, members=args.members, slug=args.slug)
+        except ValueError as exc:
+            print(f"openipt synth: {exc}", file=sys.stderr)
+            return 2
+        print(f"Created {made.organisation.slug} in {made.seconds:.0f} s: "
+              + ", ".join(f"{n:,} {what.replace('_', ' ')}" for what, n in made.counts.items())
+              + f". Programme manager login: {made.manager_username} (set a password with "
+              f"`openipt manage changepassword {made.manager_username}`).")
+        return 0
     from openipt.seed.synth import generate_and_analyse
 
     try:
@@ -207,8 +221,27 @@ def cmd_prune(args) -> int:
     return 0
 
 
+def cmd_programme_refresh(args) -> int:
+    """`openipt programme-refresh`: keep each programme dashboard's figures for the default period (safe to repeat)."""
+    import time
+
+    _setup_django()
+    from openipt.accounts.models import Organisation
+    from openipt.groups.models import Group
+    from openipt.programmes.snapshot_actions import refresh
+
+    orgs = Organisation.objects.filter(pk__in=Group.objects.values("organisation_id"))
+    if args.organisation:
+        orgs = orgs.filter(slug=args.organisation)
+    for org in orgs.order_by("slug"):
+        started = time.monotonic()
+        kept = refresh(None, organisation_id=org.pk)
+        print(f"{org.slug}: {kept} sets of figures in {time.monotonic() - started:.1f} s")
+    return 0
+
+
 # Commands `openipt every` may repeat: the safe-to-repeat jobs a scheduler would otherwise run.
-REPEATABLE = ("remind", "prune", "audit")
+REPEATABLE = ("remind", "prune", "audit", "programme-refresh")
 
 
 def cmd_every(args) -> int:
@@ -438,6 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clients", type=int, default=1000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--slug", default=None)
+    p.add_argument("--programme", action="store_true",
+                   help="a group IPT programme instead: sites, facilitators, groups and members (sizes below)")
+    p.add_argument("--sites", type=int, default=50)
+    p.add_argument("--facilitators", type=int, default=1000)
+    p.add_argument("--groups", type=int, default=5000)
+    p.add_argument("--members", type=int, default=60000)
     p.set_defaults(func=cmd_synth)
     p = sub.add_parser("audit", help="Audit log tools")
     audit_sub = p.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
@@ -485,6 +524,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (default: never)")
     p.add_argument("rest", nargs=argparse.REMAINDER, metavar="COMMAND")
     p.set_defaults(func=cmd_every)
+    p = sub.add_parser("programme-refresh", help="Compute the programme dashboards' figures for the default period "
+                       "(run hourly: the dashboard says when they were computed)")
+    p.add_argument("--organisation", default="", help="only this organisation (its slug)")
+    p.set_defaults(func=cmd_programme_refresh)
     p = sub.add_parser("prune", help="Delete operational rows older than N days: used form keys, finished tasks, "
                        "expired sessions, API idempotency answers (never clinical records or the audit log)")
     p.add_argument("--days", type=int, default=30, help="keep rows younger than this many days (default 30)")

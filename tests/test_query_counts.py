@@ -135,3 +135,30 @@ def test_the_retention_list_does_not_grow_with_the_records_past_the_period(world
     assert large == small
     assert client.get("/clients/retention/").context["page"].paginator.count == Client.objects.filter(
         organisation=world.org).count()
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept", [False, True], ids=["computed", "kept-figures"])
+def test_the_programme_dashboard_does_not_grow_its_queries_with_groups_and_sites(client, kept):
+    """The dashboard, the same page with a site chosen, and a site supervisor's dashboard: the same number of queries
+    for a programme of 2 sites and 6 groups as for one of 6 sites and 30 groups, counted from the records or read
+    from the figures `openipt programme-refresh` keeps."""
+    from openipt.accounts.models import Membership, Site
+    from openipt.programmes import snapshot_actions
+    from openipt.seed.programme import generate_programme
+
+    counts = []
+    for n, (sites, groups) in enumerate(((2, 6), (6, 30))):
+        made = generate_programme(n + 1, sites=sites, facilitators=sites * 2, groups=groups, members=groups * 6,
+                                  slug=f"count-{n}")
+        org = made.organisation
+        if kept:
+            snapshot_actions.refresh(None, organisation_id=org.pk)
+        site = Site.objects.filter(organisation=org).order_by("pk").first()
+        manager = Membership.objects.get(organisation=org, role=Role.MANAGER)
+        supervisor = Membership.objects.get(organisation=org, role=Role.SUPERVISOR, site=site)
+        login(client, manager)
+        row = [_count(client, "/programme/"), _count(client, f"/programme/?site={site.pk}")]
+        login(client, supervisor)
+        row.append(_count(client, "/programme/"))
+        counts.append(row)
+    assert counts[0] == counts[1], f"queries with 6 groups {counts[0]}, with 30 groups {counts[1]}"

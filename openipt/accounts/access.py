@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from openipt.accounts.models import CARE_ROLES, Invitation, Membership, Role
 
@@ -35,6 +35,32 @@ def is_client(actor: Actor | None) -> bool:
 
 def is_care_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.role in CARE_ROLES
+
+
+def site_limit(actor: Actor | None) -> int | None:
+    """The one site this actor's reach is limited to, or None for the whole organisation.
+
+    Staff other than admins (therapists, facilitators, supervisors, programme managers) whose membership
+    names a site see only that site's clients and groups, and those with no site. Admins are never limited:
+    they are the ones who place people and groups in sites. Clients see their own record only anyway.
+    """
+    if actor is None or actor.role in (Role.ADMIN, Role.CLIENT):
+        return None
+    return actor.membership.site_id
+
+
+def within_site(actor: Actor | None, site_id: int | None) -> bool:
+    """A record with no site is within everyone's reach; one with a site only within a limit to that site."""
+    limit = site_limit(actor)
+    return limit is None or site_id is None or site_id == limit
+
+
+def site_q(actor: Actor | None, field: str = "site") -> Q:
+    """The filter that keeps a queryset within the actor's site (everything when they have no limit)."""
+    limit = site_limit(actor)
+    if limit is None:
+        return Q()
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}_id": limit})
 
 
 def can_manage_people(actor: Actor | None) -> bool:

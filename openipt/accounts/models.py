@@ -81,6 +81,10 @@ class Membership(TimeStamped):
         help_text=_("A login a program acts through (an API client): never a person, never signed in with, "
                     "never active, and left off the People page."),
     )
+    site = models.ForeignKey(
+        "Site", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        help_text=_("Staff with a site see only that site's clients and groups (and those with no site)."),
+    )
 
     class Meta:
         constraints = [
@@ -173,3 +177,37 @@ class TranslationSignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language}: {self.msgid[:40]}"
+
+
+class SiteKind(models.TextChoices):
+    CLINIC = "clinic", _("Clinic")
+    VILLAGE = "village", _("Village")
+    DISTRICT = "district", _("District")
+    OTHER = "other", _("Other")
+
+
+class Site(models.Model):
+    """A place an organisation works in: a clinic, a village, a district. Groups, staff and clients may belong
+    to one; none means "no site" (the whole organisation). Its time zone is the one its groups meet in."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("site name"), max_length=120)
+    kind = models.CharField(_("kind of site"), max_length=10, choices=SiteKind.choices, default=SiteKind.CLINIC)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    is_active = models.BooleanField(_("in use"), default=True)
+    report_code = models.CharField(
+        _("DHIS2 organisation unit code"), max_length=50, blank=True,
+        help_text=_("The code this site's monthly report is sent under. Blank: the programme's own code."),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_name_unique_in_org"),
+            models.CheckConstraint(condition=Q(kind__in=["clinic", "village", "district", "other"]),
+                                   name="site_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from openipt.accounts.access import is_admin, is_care_staff, is_client
+from openipt.accounts.access import is_admin, is_care_staff, is_client, site_q, within_site
 from openipt.accounts.models import Membership, Role
 from openipt.clients.models import Assignment, Client
 
@@ -30,10 +30,10 @@ def _assignment_scope(actor: Actor) -> QuerySet[Assignment]:
 
 
 def visible_clients(actor: Actor | None) -> QuerySet[Client]:
-    """Return the clients this actor may see, in their organisation only."""
+    """Return the clients this actor may see, in their organisation only (and in their site, when they have one)."""
     if actor is None:
         return Client.objects.none()
-    base = Client.objects.filter(organisation_id=actor.organisation_id)
+    base = Client.objects.filter(site_q(actor), organisation_id=actor.organisation_id)
     if actor.role == Role.ADMIN:
         return base
     if actor.role in (Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
@@ -44,7 +44,13 @@ def visible_clients(actor: Actor | None) -> QuerySet[Client]:
 
 
 def is_in_same_org(actor: Actor | None, client) -> bool:
-    return client is not None and actor is not None and client.organisation_id == actor.organisation_id
+    """The client is in the actor's organisation and within their site (see `accounts.access.site_limit`)."""
+    return (
+        client is not None
+        and actor is not None
+        and client.organisation_id == actor.organisation_id
+        and within_site(actor, client.site_id)
+    )
 
 
 def is_assigned(actor: Actor | None, client) -> bool:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from openipt.accounts.models import Membership, Organisation, User
+from openipt.accounts.models import Membership, Organisation, Site, User
 from openipt.core.models import TimeStamped
 
 
@@ -56,6 +56,7 @@ class Client(TimeStamped):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     staff = models.ManyToManyField(Membership, through="Assignment", related_name="assigned_clients")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="clients")
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from openipt.accounts.access import site_q, within_site
 from openipt.accounts.models import Role
 from openipt.clients.access import visible_clients
 from openipt.core.numbers import as_id as _int
@@ -24,7 +25,7 @@ def visible_groups(actor: Actor | None) -> QuerySet[Group]:
     """Return the groups this actor may see, in their organisation only."""
     if actor is None or actor.role == Role.CLIENT:
         return Group.objects.none()
-    base = Group.objects.filter(organisation_id=actor.organisation_id)
+    base = Group.objects.filter(site_q(actor), organisation_id=actor.organisation_id)
     if actor.role == Role.ADMIN:
         return base
     me = actor.membership.pk
@@ -72,8 +73,8 @@ def programmes(actor: Actor | None) -> QuerySet[Programme]:
 def leads(actor: Actor, group: Group) -> bool:
     """Return True when the actor is the group's facilitator or co-facilitator."""
     me = actor.membership.pk
-    return actor.is_care_staff and group.organisation_id == actor.organisation_id and me in (
-        group.facilitator_id, group.co_facilitator_id)
+    return actor.is_care_staff and group.organisation_id == actor.organisation_id and within_site(
+        actor, group.site_id) and me in (group.facilitator_id, group.co_facilitator_id)
 
 
 def can_run(actor: Actor, group: Group) -> bool:

@@ -7,15 +7,16 @@ transaction and records an audit event.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from openipt.accounts.models import Membership, Role
+from openipt.accounts.models import Membership, Role, Site
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.access import visible_clients
@@ -182,8 +183,9 @@ def clean_details(actor: Actor, programme: Programme, *, name: object, facilitat
 def create_group(actor: Actor, *, programme_id: object, name: str, facilitator_id: object, co_facilitator_id: object = None,
                  supervisor_id: object,
                  weekday: int, start_time: time, start_date: date, sessions: int | None = None,
-                 session_minutes: int = 90, language: str, location: str = "", video_link: str = "") -> Group:
-    """Set up a group and generate its sessions from the schedule."""
+                 session_minutes: int = 90, language: str, location: str = "", video_link: str = "",
+                 site_id: object = None) -> Group:
+    """Set up a group and generate its sessions from the schedule (in its site's time zone, when it has a site)."""
     if not access.can_manage(actor):
         raise ActionError(_("Only an admin can set up a group."), code="forbidden")
     programme = access.programmes(actor).filter(pk=access._int(programme_id) or 0).first()
@@ -199,18 +201,32 @@ def create_group(actor: Actor, *, programme_id: object, name: str, facilitator_i
     sessions = programme.sessions_default if sessions is None else sessions
     sessions = _whole(sessions, "sessions", SESSIONS_MIN, SESSIONS_MAX,
                       _("Enter a number of group sessions from %(lo)d to %(hi)d.") % {"lo": SESSIONS_MIN, "hi": SESSIONS_MAX})
+    site = None
+    if site_id not in (None, ""):
+        site = Site.objects.filter(pk=access._int(site_id) or 0, organisation_id=actor.organisation_id,
+                                   is_active=True).first()
+        if site is None:
+            raise ActionError(_("Choose one of the listed sites, or no site."), field="site")
     start_time = details["start_time"]
     group = Group.objects.create(organisation_id=actor.organisation_id, programme=programme, weekday=weekday,
-                                 sessions_planned=sessions, start_date=start_date, created_by=actor.membership, **details)
-    tz = timezone.get_current_timezone()
+                                 sessions_planned=sessions, start_date=start_date, created_by=actor.membership,
+                                 site=site, **details)
+    tz = group_zone(group)
     GroupSession.objects.bulk_create([
         GroupSession(group=group, number=n, phase=schedule.phase_for(n, sessions),
                      scheduled_start=timezone.make_aware(datetime.combine(when, start_time), tz))
         for n, when in enumerate(schedule.session_dates(start_date, weekday, sessions), start=1)
     ])
     audit.record(GROUP_CREATED.code, actor=actor, obj=group,
-                 details={"sessions": sessions, "weekday": weekday, "language": details["language"], "programme": programme.pk})
+                 details={"sessions": sessions, "weekday": weekday, "language": details["language"], "programme": programme.pk,
+                          "site": site.pk if site else None})
     return group
+
+
+def group_zone(group: Group) -> tzinfo:
+    """The time zone a group's sessions are set in: its site's, or the organisation's (the server's) when it has none."""
+    site = group.site if group.site_id is not None else None
+    return ZoneInfo(site.time_zone) if site is not None else timezone.get_current_timezone()
 
 
 def group_for_change(actor: Actor, group_id: int | str, *, lock: bool = True) -> Group:

@@ -20,7 +20,7 @@ from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import group_courses
 from openipt.groups import access
-from openipt.groups.actions import care_team, clean_details, group_for_change, today
+from openipt.groups.actions import care_team, clean_details, group_for_change, group_zone, today
 from openipt.groups.models import Group, GroupSession, GroupStatus, Member, MemberStatus
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def move_session(actor: Actor, group_id: int | str, number: int | str, *, starts
     if not isinstance(starts_at, datetime):
         raise ActionError(_("Enter the new day and time."), field="starts_at")
     if timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at, timezone.get_current_timezone())
+        starts_at = timezone.make_aware(starts_at, group_zone(group))
     if abs((timezone.localtime(starts_at).date() - today()).days) > 366:
         raise ActionError(_("Choose a day within a year of today."), field="starts_at")
     earlier = (GroupSession.objects.filter(group=group, number__lt=session.number)

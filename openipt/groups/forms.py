@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openipt.accounts.models import Membership, Role
+from openipt.accounts.models import Membership, Role, Site
 from openipt.core.forms import DateInput, choice_field
 from openipt.groups.models import SESSIONS_MAX, SESSIONS_MIN, SIZE_MAX, SIZE_MIN, Outcome, Weekday
 
@@ -78,13 +78,18 @@ class GroupForm(GroupDetailsForm):
     start_date = forms.DateField(label=_("First session on or after"), widget=DateInput())
     sessions = forms.IntegerField(label=_("Number of group sessions"), min_value=SESSIONS_MIN, max_value=SESSIONS_MAX,
                                   required=False, help_text=_("Leave empty to use the programme's number."))
+    site = forms.TypedChoiceField(label=_("Site (optional)"), coerce=int, required=False, empty_value=None,
+                                  help_text=_("The sessions are set at the start time in the site's time zone."))
 
-    field_order = ["programme", "name", "facilitator", "co_facilitator", "supervisor", "weekday", "start_time",
+    field_order = ["programme", "name", "site", "facilitator", "co_facilitator", "supervisor", "weekday", "start_time",
                    "start_date", "sessions", "session_minutes", "language", "location", "video_link"]
 
     def __init__(self, *args, actor: Actor, programmes, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
         choice_field(self, "programme").choices = [("", _("Choose"))] + [(p.pk, p.name) for p in programmes]
+        sites = Site.objects.filter(organisation_id=actor.organisation_id, is_active=True).order_by("name", "pk")
+        choice_field(self, "site").choices = [("", _("No site"))] + [
+            (s.pk, f"{s.name} ({s.time_zone})") for s in sites]
 
 
 class GroupEditForm(GroupDetailsForm):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from openipt.accounts.models import Membership, Organisation
+from openipt.accounts.models import Membership, Organisation, Site
 from openipt.clients.models import Client
 from openipt.core.models import TimeStamped
 from openipt.courses.models import Course
@@ -89,6 +89,7 @@ class Group(TimeStamped):
     status = models.CharField(max_length=10, choices=GroupStatus.choices, default=GroupStatus.PLANNED)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="groups")
 
     class Meta:
         ordering = ["-start_date", "pk"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from openipt.accounts.access import site_q
 from openipt.accounts.models import Role
 from openipt.groups.access import visible_groups
 from openipt.groups.models import Group
@@ -29,7 +30,7 @@ def programme_groups(actor: Actor | None) -> QuerySet[Group]:
         return Group.objects.none()
     if actor.role == Role.SUPERVISOR:
         return visible_groups(actor)
-    return Group.objects.filter(organisation_id=actor.organisation_id)
+    return Group.objects.filter(site_q(actor), organisation_id=actor.organisation_id)
 
 
 def can_view_dashboard(actor: Actor | None) -> bool:

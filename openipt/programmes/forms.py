@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from openipt.accounts.models import SiteKind
 from openipt.programmes.actions import RANGES
 
 ALL = ""
@@ -48,12 +49,15 @@ class FilterForm(forms.Form):
     cohort = forms.TypedChoiceField(
         label=gettext_lazy("Group programme"), required=False, coerce=int, empty_value=None
     )
+    site = forms.TypedChoiceField(label=gettext_lazy("Site"), required=False, coerce=int, empty_value=None)
+
+    field_order = ["start", "end", "site", "facilitator", "group", "cohort"]
 
     def __init__(self, data: Any, *, options: dict[str, list[tuple[int, str]]]) -> None:
         start, end = default_period()
         values = {"start": start.isoformat(), "end": end.isoformat()}
         values.update(
-            {k: v for k, v in (data or {}).items() if k in ("start", "end", "facilitator", "group", "cohort")}
+            {k: v for k, v in (data or {}).items() if k in ("start", "end", "site", "facilitator", "group", "cohort")}
         )
         super().__init__(values)
         everyone = [(ALL, gettext_lazy("All"))]
@@ -65,6 +69,9 @@ class FilterForm(forms.Form):
         ]
         cast(forms.ChoiceField, self.fields["cohort"]).choices = everyone + [
             (str(pk), name) for pk, name in options["cohorts"]
+        ]
+        cast(forms.ChoiceField, self.fields["site"]).choices = everyone + [
+            (str(pk), name) for pk, name in options.get("sites", [])
         ]
 
     def _in_years(self, name: str) -> date:
@@ -110,6 +117,19 @@ class ReportForm(forms.Form):
             ("dhis2", gettext_lazy("DHIS2 dataValueSet (JSON)")),
         ],
     )
+    site = forms.TypedChoiceField(
+        label=gettext_lazy("Site"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("One site's figures, sent under its own DHIS2 code; or the whole organisation."),
+    )
+
+    def __init__(self, data: Any = None, *, sites: list[tuple[int, str]] | None = None) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["site"]).choices = [(ALL, gettext_lazy("All sites"))] + [
+            (str(pk), name) for pk, name in (sites or [])
+        ]
 
     def clean_month(self) -> date:
         raw = self.cleaned_data["month"].strip()
@@ -178,3 +198,67 @@ class SettingsForm(forms.Form):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SiteForm(forms.Form):
+    """A site's name, kind, time zone, report code and whether it is in use."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of place"), choices=SiteKind.choices)
+    time_zone = forms.CharField(
+        label=gettext_lazy("Time zone"),
+        max_length=64,
+        initial="UTC",
+        help_text=gettext_lazy("A name such as Africa/Kampala. Groups set up in this site meet at their times here."),
+    )
+    report_code = forms.CharField(
+        label=gettext_lazy("DHIS2 organisation unit code (optional)"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("The monthly DHIS2 report for this site is sent under this code."),
+    )
+    is_active = forms.BooleanField(label=gettext_lazy("In use"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PlaceStaffForm(forms.Form):
+    staff = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Staff in this site"),
+        coerce=int,
+        required=False,
+        help_text=gettext_lazy(
+            "Those chosen see only this site's clients and groups (and those with no site). Those not chosen "
+            "go back to no site. Admins are never limited."
+        ),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["staff"]).choices = choices
+
+
+class PlaceGroupsForm(forms.Form):
+    groups = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Groups in this site"), coerce=int, required=False,
+        help_text=gettext_lazy("Those not chosen go back to no site."),
+    )
+    with_members = forms.BooleanField(
+        label=gettext_lazy("Put these groups' members in this site too"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["groups"]).choices = choices
+
+
+class PlaceClientsForm(forms.Form):
+    record_numbers = forms.CharField(
+        label=gettext_lazy("Record numbers of clients to put in this site"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=100_000,
+        help_text=gettext_lazy("One or more record numbers, separated by spaces, commas or new lines."),
+    )
+
+    def numbers(self) -> list[str]:
+        raw: str = self.cleaned_data["record_numbers"]
+        return [part for part in raw.replace(",", " ").replace(";", " ").split() if part]

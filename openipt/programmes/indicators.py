@@ -321,6 +321,23 @@ class Cohort:
     def is_empty(self) -> bool:
         return not (self.screenings or self.enrolments or self.marks or self.alerts or self.ratings)
 
+    def by_facilitator(self) -> dict[int, Cohort]:
+        """The cohort split into each facilitator's part, in one pass (screening is not tied to a facilitator)."""
+        parts: dict[int, tuple[list[Enrolment], list[Mark], list[Alert], list[Rating]]] = {}
+
+        def part(pk: int) -> tuple[list[Enrolment], list[Mark], list[Alert], list[Rating]]:
+            return parts.setdefault(pk, ([], [], [], []))
+
+        for e in self.enrolments:
+            part(e.facilitator)[0].append(e)
+        for m in self.marks:
+            part(m.facilitator)[1].append(m)
+        for a in self.alerts:
+            part(a.facilitator)[2].append(a)
+        for r in self.ratings:
+            part(r.facilitator)[3].append(r)
+        return {pk: Cohort((), *lists) for pk, lists in parts.items()}
+
     def for_facilitator(self, facilitator: int) -> Cohort:
         """The part of the cohort in one facilitator's groups (screening is not tied to a facilitator)."""
         return Cohort(
@@ -471,7 +488,16 @@ def compute(
     cohort: Cohort, *, min_sessions: int = DEFAULT_MIN_SESSIONS, threshold: int = DEFAULT_SUPPRESS_BELOW
 ) -> Result:
     """Every indicator of the cohort, with small cells suppressed and Wilson intervals for proportions."""
-    raw = counts(cohort, min_sessions)
+    return from_counts(counts(cohort, min_sessions), per_session(cohort.marks), threshold=threshold)
+
+
+def from_counts(
+    raw: Mapping[str, float | None],
+    sessions: tuple[tuple[int, int, int], ...] = (),
+    *,
+    threshold: int = DEFAULT_SUPPRESS_BELOW,
+) -> Result:
+    """The indicators from counts already made (`counts`, or figures kept by `openipt programme-refresh`)."""
     hidden = suppressed_cells(raw, threshold)
     out: dict[str, Value] = {}
     for ind in INDICATORS:
@@ -487,7 +513,7 @@ def compute(
         if not suppressed and ind.of not in hidden and denominator and value is not None:
             low, high = wilson(int(value), denominator)
         out[ind.id] = Value(ind, value, denominator, suppressed, ind.of in hidden, low, high, threshold)
-    return Result(out, per_session(cohort.marks))
+    return Result(out, sessions)
 
 
 def per_session(marks: Iterable[Mark]) -> tuple[tuple[int, int, int], ...]:

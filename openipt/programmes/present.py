@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,11 @@ class FacilitatorRow:
     name: str
     result: ind.Result
     below: tuple[str, ...]
+    pk: int = 0
 
+
+# The facilitator table lists this many rows (those below a target first); a site or a facilitator narrows it.
+ROWS_SHOWN = 50
 
 # The counts the facilitator table shows, one column each; the rows of a column add up to the dashboard's total.
 ROW_COUNTS = ("enrolled", "alerts", "alerts_breached", "fidelity_ratings")
@@ -73,6 +78,11 @@ def _hide_across_rows(rows: list[FacilitatorRow], total: ind.Result | None) -> l
     ]
 
 
+def facilitator_counts(cohort: ind.Cohort, *, min_sessions: int) -> dict[int, dict[str, float | None]]:
+    """Each facilitator's counts (`indicators.counts` of their part of the cohort), in one pass over it."""
+    return {pk: ind.counts(part, min_sessions) for pk, part in cohort.by_facilitator().items()}
+
+
 def facilitator_rows(
     cohort: ind.Cohort,
     names: dict[int, str],
@@ -87,19 +97,60 @@ def facilitator_rows(
     Small counts are hidden in each row, and a second one in any column where a single hidden count could be
     worked out from the total (`total`, the whole dashboard's result; without it, always).
     """
-    ids = (
-        {e.facilitator for e in cohort.enrolments}
-        | {m.facilitator for m in cohort.marks}
-        | {a.facilitator for a in cohort.alerts}
-        | {r.facilitator for r in cohort.ratings}
+    return rows_from_counts(
+        facilitator_counts(cohort, min_sessions=min_sessions), names, threshold=threshold, targets=targets, total=total
     )
+
+
+def rows_from_counts(
+    counts: dict[int, dict[str, float | None]],
+    names: dict[int, str],
+    *,
+    threshold: int,
+    targets: ind.Targets,
+    total: ind.Result | None = None,
+) -> list[FacilitatorRow]:
+    """The facilitator rows from each facilitator's counts (made now, or kept by `openipt programme-refresh`)."""
     rows = []
-    for pk in ids:
-        result = ind.compute(cohort.for_facilitator(pk), min_sessions=min_sessions, threshold=threshold)
+    for pk, raw in counts.items():
+        result = ind.from_counts(raw, threshold=threshold)
         rows.append(
             FacilitatorRow(
-                names.get(pk, _("Former facilitator")), result, tuple(ind.below_target(result, targets))
+                names.get(pk, _("Former facilitator")), result, tuple(ind.below_target(result, targets)), pk
             )
         )
     rows.sort(key=lambda r: (not r.below, r.name.lower()))
     return _hide_across_rows(rows, total)
+
+
+def keep_rows(rows: list[FacilitatorRow], counts: dict[int, dict[str, float | None]]) -> list[dict[str, object]]:
+    """The first ROWS_SHOWN rows as `openipt programme-refresh` keeps them: whose, their counts, and the columns
+    hidden because of the other rows (the rest of each row's hiding is worked out again from its counts)."""
+    kept = []
+    for row in rows[:ROWS_SHOWN]:
+        alone = ind.from_counts(counts[row.pk], threshold=_threshold(row))
+        across = [c for c in ROW_COUNTS if row.result.values[c].suppressed and not alone.values[c].suppressed]
+        kept.append({"pk": row.pk, "counts": counts[row.pk], "across": across})
+    return kept
+
+
+def _threshold(row: FacilitatorRow) -> int:
+    return next(iter(row.result.values.values())).threshold
+
+
+def rows_from_kept(
+    kept: list[dict[str, Any]], names: dict[int, str], *, threshold: int, targets: ind.Targets
+) -> list[FacilitatorRow]:
+    """The rows kept by `keep_rows`, drawn again: in the same order, with the same counts hidden."""
+    rows = []
+    for entry in kept:
+        result = ind.from_counts(entry["counts"], threshold=threshold)
+        values = dict(result.values)
+        for column in entry["across"]:
+            values[column] = replace(values[column], suppressed=True, low=None, high=None)
+        result = ind.Result(values, result.per_session)
+        pk = int(entry["pk"])
+        rows.append(
+            FacilitatorRow(names.get(pk, _("Former facilitator")), result, tuple(ind.below_target(result, targets)), pk)
+        )
+    return rows

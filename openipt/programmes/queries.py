@@ -7,13 +7,15 @@ settings), and only ids, dates, statuses and scores are read: never a name or a 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from openipt.accounts.access import site_limit
+from openipt.accounts.models import Membership, Role
 from openipt.groups.models import (
     Attendance,
     Group,
@@ -33,7 +35,8 @@ from openipt.measures.models import Administration, Status
 from openipt.measures.queries.outcomes import org_settings
 from openipt.programmes import indicators as ind
 from openipt.programmes.access import programme_groups
-from openipt.programmes.models import ProgrammeSettings
+from openipt.programmes.models import ProgrammeSettings, ProgrammeSnapshot
+from openipt.programmes.site_queries import visible_sites
 from openipt.safety.models import Alert
 from openipt.supervision.models import FidelityRating
 
@@ -51,6 +54,7 @@ class Filters:
     facilitator_id: int | None = None
     group_id: int | None = None
     cohort_id: int | None = None  # a groups programme (a cohort of groups)
+    site_id: int | None = None
 
 
 def settings_for(organisation_id: int) -> ProgrammeSettings:
@@ -67,29 +71,65 @@ def scoped_groups(actor: Actor, filters: Filters) -> QuerySet[Group]:
         groups = groups.filter(pk=filters.group_id)
     if filters.cohort_id is not None:
         groups = groups.filter(programme_id=filters.cohort_id)
+    if filters.site_id is not None:
+        groups = groups.filter(site_id=filters.site_id)
     return groups
 
 
-def choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
-    """The facilitators, groups and cohorts the filters offer (three queries)."""
-    groups = programme_groups(actor)
-    facilitators = {
-        pk: f"{first} {last}".strip() or username
-        for pk, first, last, username in groups.values_list(
-            "facilitator_id",
-            "facilitator__user__first_name",
-            "facilitator__user__last_name",
-            "facilitator__user__username",
-        ).distinct()
-    }
+# A programme with more groups than this lists the groups and facilitators of the chosen site only (a list of
+# thousands helps nobody and makes the page slow to send and draw).
+MOST_LISTED = 200
+
+
+def chosen_site(raw: object) -> int | None:
+    """The site asked for in the query string, if it is a whole number (the form checks it is one of the actor's)."""
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
+
+
+def _name(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
+def choices(actor: Actor, site_id: int | None = None) -> dict[str, list[tuple[int, str]]]:
+    """The sites, facilitators, groups and cohorts the filters offer (four queries). In a programme of more than
+    MOST_LISTED groups, the groups and facilitators offered are those of the chosen site (with no site chosen,
+    those with no site)."""
+    everything = programme_groups(actor)
+    groups = everything.filter(**_site_is(site_id)) if everything.count() > MOST_LISTED else everything
+    offered = list(groups.order_by("name", "pk").values_list(
+        "pk", "name", "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
+        "facilitator__user__username"))
+    leaders = {leader: _name(first, last, username) for _pk, _n, leader, first, last, username in offered}
     return {
-        "facilitators": sorted(facilitators.items(), key=lambda item: item[1].lower()),
-        "groups": list(groups.order_by("name", "pk").values_list("pk", "name")),
+        "facilitators": sorted(leaders.items(), key=lambda item: item[1].lower()),
+        "groups": [(pk, name) for pk, name, *_rest in offered],
         "cohorts": list(
-            GroupProgramme.objects.filter(pk__in=groups.values("programme_id"))
+            GroupProgramme.objects.filter(pk__in=everything.values("programme_id"))
             .order_by("name", "pk")
             .values_list("pk", "name")
         ),
+        "sites": [(site.pk, site.name) for site in visible_sites(actor)],
+    }
+
+
+def facilitator_names(groups: QuerySet[Group]) -> dict[int, str]:
+    """The name of every facilitator of these groups (one query), for the facilitator table."""
+    return {
+        pk: _name(first, last, username)
+        for pk, first, last, username in groups.values_list(
+            "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
+            "facilitator__user__username",
+        ).distinct()
+    }
+
+
+def names_of(actor: Actor, pks: list[int]) -> dict[int, str]:
+    """The names of these members of the actor's organisation (one query), for the kept facilitator rows."""
+    return {
+        pk: _name(first, last, username)
+        for pk, first, last, username in Membership.objects.filter(
+            pk__in=pks or [0], organisation_id=actor.organisation_id  # [0]: one query even for none
+        ).values_list("pk", "user__first_name", "user__last_name", "user__username")
     }
 
 
@@ -102,7 +142,13 @@ def _bounds(filters: Filters) -> tuple[datetime, datetime]:
 
 def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> ind.Cohort:
     """Read the cohort for the actor's groups under the filters (nine queries, whatever the size)."""
-    groups = scoped_groups(actor, filters)
+    return cohort_of(scoped_groups(actor, filters), actor.organisation_id, filters, now=now)
+
+
+def cohort_of(
+    groups: QuerySet[Group], organisation_id: int, filters: Filters, *, now: datetime | None = None
+) -> ind.Cohort:
+    """Read the cohort of these groups (already scoped to who is asking, or to the organisation for the refresh)."""
     group_ids = groups.values("pk")
     start, end = _bounds(filters)
     now = now or timezone.now()
@@ -116,21 +162,20 @@ def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> in
     ).values_list("client_id", "outcome"):
         screened[client_id] = screened.get(client_id, False) or outcome in ELIGIBLE
 
-    members = list(
-        Member.objects.filter(
-            group_id__in=group_ids, joined_on__gte=filters.start, joined_on__lte=filters.end
-        ).values_list("pk", "course_id", "status", "group__facilitator_id")
+    enrolled = Member.objects.filter(
+        group_id__in=group_ids, joined_on__gte=filters.start, joined_on__lte=filters.end
     )
-    member_ids = [m[0] for m in members]
+    members = list(enrolled.values_list("pk", "course_id", "status", "group__facilitator_id"))
+    # subqueries, not lists of ids: the same queries however many members (and no list too long for SQLite)
     attended = dict(
-        Attendance.objects.filter(member_id__in=member_ids, presence="present")
+        Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
         .values("member_id")
         .annotate(n=Count("pk"))
         .values_list("member_id", "n")
     )
     scores: dict[int, list[Scored]] = defaultdict(list)
     for course_id, completed_at, number, total in Administration.objects.filter(
-        course_id__in=[m[1] for m in members],
+        course_id__in=enrolled.values("course_id"),
         instrument_code=OUTCOME_INSTRUMENT,
         status=Status.COMPLETED,
         total__isnull=False,
@@ -138,7 +183,7 @@ def cohort(actor: Actor, filters: Filters, *, now: datetime | None = None) -> in
         day = timezone.localtime(completed_at).date()
         # A group's symptom checks are stored without a session number; each day with a score is one session.
         scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
-    cutoff = org_settings(actor.organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
+    cutoff = org_settings(organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
     enrolments = [
         _enrolment(
             pk,
@@ -233,3 +278,39 @@ def _alert(
     late_after = steps[1] if len(steps) > 1 and isinstance(steps[1], int | float) else None
     waited = minutes if minutes is not None else (now - raised).total_seconds() / 60
     return ind.Alert(facilitator, minutes, late_after is not None and waited > late_after)
+
+
+def _site_is(site: int | None) -> dict[str, object]:
+    """The lookup for one site's kept figures, or the whole organisation's (site None)."""
+    return {"site__isnull": True} if site is None else {"site_id": site}
+
+
+# How old kept figures may be before the dashboard computes its own instead (the refresh runs hourly).
+SNAPSHOT_FRESH = timedelta(hours=26)
+
+
+def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, default: tuple[date, date]) -> (
+    ProgrammeSnapshot | None
+):
+    """The kept figures that answer exactly this request, or None (one query, or none when none can).
+
+    Only for the default period with no facilitator, group or group programme chosen, for a manager or an admin
+    (whose figures cover the whole organisation, or their own site when they are limited to one); a supervisor's
+    figures cover only their groups, so they are always computed.
+    """
+    if actor.role not in (Role.MANAGER, Role.ADMIN) or (filters.start, filters.end) != default:
+        return None
+    if filters.facilitator_id is not None or filters.group_id is not None or filters.cohort_id is not None:
+        return None
+    limit = site_limit(actor)
+    site = filters.site_id if limit is None else limit
+    if limit is not None and filters.site_id not in (None, limit):
+        return None
+    wanted = {"threshold": settings.suppress_below, "targets": list(astuple(settings.targets()))}
+    found = ProgrammeSnapshot.objects.filter(
+        organisation_id=actor.organisation_id, **_site_is(site), start=filters.start, end=filters.end,
+        min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
+    ).first()
+    if found is None or any(found.figures.get(key) != value for key, value in wanted.items()):
+        return None  # kept with other settings: count again
+    return found

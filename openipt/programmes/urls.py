@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("report/", views.report_view, name="report"),
     path("settings/", views.settings_view, name="settings"),
+    path("sites/", views.sites_view, name="sites"),
+    path("sites/<int:site_id>/", views.site_view, name="site"),
 ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from openipt.accounts.access import is_admin, is_care_staff, is_staff
+from openipt.accounts.access import is_admin, is_care_staff, is_staff, site_q
 from openipt.accounts.models import Role
 from openipt.clients.access import get_client, visible_clients
 from openipt.clients.models import Assignment, Client
@@ -70,7 +70,7 @@ def banner_alerts(actor: Actor | None, limit: int = 5) -> tuple[list[Alert], boo
         return [], False
     me = actor.membership.pk
     qs = Alert.objects.filter(organisation_id=actor.organisation_id, status__in=UNACKNOWLEDGED).filter(
-        Q(client_id__in=Assignment.objects.filter(staff_id=me).values("client_id"))
+        (Q(client_id__in=Assignment.objects.filter(staff_id=me).values("client_id")) & site_q(actor, "client__site"))
         | Q(pk__in=Delivery.objects.filter(recipient_id=me).values("alert_id"))
     )
     shown = list(qs.select_related("client").order_by("-severity_rank", "raised_at", "pk")[: limit + 1])

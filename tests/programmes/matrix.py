@@ -13,4 +13,17 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "programmes:dashboard": {"GET": dashboard},
         "programmes:report": {"GET": report},
         "programmes:settings": {"GET": admin_only(manager=403), "POST": admin_only(manager=403)},
+        # Sites are set up by admins; another organisation's site does not exist for the other admin.
+        "programmes:sites": {"GET": admin_only(manager=403), "POST": admin_only(manager=403)},
+        "programmes:site": {"GET": admin_only(other_admin=404, manager=403),
+                            "POST": admin_only(other_admin=404, manager=403)},
     }
+
+
+def prepare(world):
+    """A site of the world's organisation, for the site page."""
+    from openipt.accounts import site_actions
+    from tests.support.people import actor
+
+    site = site_actions.save_site(actor(world.m["admin"]), None, site_actions.SiteInput("Matrix clinic", "clinic", "UTC"))
+    return {"site_id": site.pk}

@@ -105,7 +105,7 @@ def group_new_view(request):
                 co_facilitator_id=d["co_facilitator"], supervisor_id=d["supervisor"], weekday=d["weekday"],
                 start_time=d["start_time"], start_date=d["start_date"], sessions=d["sessions"],
                 session_minutes=d["session_minutes"], language=d["language"], location=d["location"],
-                video_link=d["video_link"])
+                video_link=d["video_link"], site_id=d.get("site"))
             return group, reverse("groups:detail", args=[group.pk])
 
         try:
@@ -172,18 +172,19 @@ def session_move_view(request, group_id, number):
         messages.error(request, _("Session %(n)d has been held, so it cannot be moved.") % {"n": session.number}
                        if session.held else _("This group has ended, so its sessions stay where they were."))
         return redirect("groups:detail", group_id=group.pk)
-    start = timezone.localtime(session.scheduled_start)
+    zone = actions.group_zone(group)  # a group with a site meets in its site's time zone
+    start = session.scheduled_start.astimezone(zone)
     form = SessionMoveForm(request.POST if request.method == "POST" else None,
                            initial={"day": start.date(), "time": start.time()})
     if request.method == "POST" and form.is_valid():
-        starts_at = timezone.make_aware(datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"]))
+        starts_at = datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])  # in the group's zone
         try:
             moved = edit_actions.move_session(actor, group.pk, session.number, starts_at=starts_at)
         except ActionError as exc:
             form.add_error("day" if exc.field == "starts_at" else None, exc.message)
         else:
             messages.success(request, _("Session %(n)d now starts on %(when)s.") % {
-                "n": moved.number, "when": timezone.localtime(moved.scheduled_start).strftime("%A %d %B %Y, %H:%M")})
+                "n": moved.number, "when": moved.scheduled_start.astimezone(zone).strftime("%A %d %B %Y, %H:%M")})
             return redirect("groups:detail", group_id=group.pk)
     return render(request, "groups/session_move.html", {"form": form, "group": group, "session": session})
 

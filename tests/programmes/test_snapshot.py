@@ -1,0 +1,56 @@
+"""The figures `openipt programme-refresh` keeps: the same numbers as counting from the records, said to be kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from openipt.core.errors import ActionError
+from openipt.programmes import indicators as ind
+from openipt.programmes import queries, snapshot_actions
+from openipt.programmes.forms import default_period
+from openipt.programmes.models import ProgrammeSnapshot
+from tests.programmes.test_pages import signed_in_manager
+from tests.programmes.test_queries import build
+from tests.support.people import actor
+
+
+def test_kept_figures_are_the_figures_counted_from_the_records_and_the_page_says_when(world, client):
+    _grp, made = build(world)
+    who = signed_in_manager(world, client)
+    live = client.get("/programme/").content.decode()
+    assert "These figures were computed at" not in live
+    assert snapshot_actions.refresh(None, organisation_id=world.org.pk) == 1  # the organisation; it has no sites
+    kept = client.get("/programme/").content.decode()
+    assert "These figures were computed at" in kept
+    start, end = default_period()
+    counted = ind.compute(queries.cohort(actor(who), queries.Filters(start, end)))
+    figures = ProgrammeSnapshot.objects.get(organisation=world.org).figures
+    assert ind.from_counts(figures["total"], threshold=5).values == counted.values
+    # the cascade table is drawn the same from both
+    table = live[live.index("Care cascade"):live.index("Quality of care")]
+    assert table == kept[kept.index("Care cascade"):kept.index("Quality of care")]
+
+
+def test_a_facilitator_another_period_or_old_figures_are_counted_now(world, client):
+    build(world)
+    signed_in_manager(world, client)
+    snapshot_actions.refresh(None, organisation_id=world.org.pk)
+    page = client.get("/programme/", {"facilitator": world.m["facilitator"].pk}).content.decode()
+    assert "These figures were computed at" not in page
+    start, _end = default_period()
+    earlier = (start - timedelta(days=1)).replace(day=1)
+    page = client.get("/programme/", {"start": earlier.isoformat(), "end": (start - timedelta(days=1)).isoformat()})
+    assert "These figures were computed at" not in page.content.decode()
+    ProgrammeSnapshot.objects.update(computed_at=timezone.now() - timedelta(days=2))
+    assert "These figures were computed at" not in client.get("/programme/").content.decode()
+
+
+def test_only_an_admin_or_the_system_refreshes_the_figures(world):
+    build(world)
+    for who in ("therapist", "supervisor", "other_admin"):
+        with pytest.raises(ActionError):
+            snapshot_actions.refresh(actor(world.m[who]), organisation_id=world.org.pk)
+    assert snapshot_actions.refresh(actor(world.m["admin"]), organisation_id=world.org.pk) == 1
