@@ -1,0 +1,65 @@
+"""What the SMS pages and the client panel show: rows in a fixed number of queries, whatever the data's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from openipt.clients.access import visible_clients
+from openipt.clients.models import Client
+from openipt.sms import access
+from openipt.sms.actions import settings_for
+from openipt.sms.models import SmsConsent, SmsMessage, SmsReply, SmsSettings, Status
+
+if TYPE_CHECKING:
+    from openipt.accounts.actor import Actor
+
+PAGE_ROWS = 50
+
+
+@dataclass
+class OutboxPage:
+    messages: list[tuple[SmsMessage, str]]
+    waiting: list[tuple[SmsReply, str]]
+    recent_replies: list[tuple[SmsReply, str]]
+    settings: SmsSettings
+    counts: dict[str, int]
+
+
+def outbox(actor: Actor, now: Any) -> OutboxPage:
+    """The latest messages, the replies waiting for a person, and today's count against the limit."""
+    from openipt.sms.outbox_actions import sent_today
+
+    messages = list(access.visible_messages(actor).order_by("-created_at", "-pk")[:PAGE_ROWS])
+    waiting = list(access.visible_replies(actor).filter(needs_person=True, handled_at__isnull=True)
+                   .order_by("-received_at", "-pk")[:PAGE_ROWS])
+    recent = list(access.visible_replies(actor).exclude(needs_person=True, handled_at__isnull=True)
+                  .order_by("-received_at", "-pk")[:PAGE_ROWS])
+    ids = {m.client_id for m in messages if m.client_id} | {r.client_id for r in waiting + recent if r.client_id}
+    names = {c.pk: c.display_name for c in visible_clients(actor).filter(pk__in=ids)}
+    row = settings_for(actor.organisation_id)
+    counts = {"today": sent_today(actor.organisation_id, now), "limit": row.daily_limit,
+              "held": access.visible_messages(actor).filter(status=Status.HELD).count()}
+    return OutboxPage([(m, names.get(m.client_id or 0, m.to_hint)) for m in messages],
+                      [(r, names.get(r.client_id or 0, r.from_hint)) for r in waiting],
+                      [(r, names.get(r.client_id or 0, r.from_hint)) for r in recent], row, counts)
+
+
+def consent_of(client: Client) -> SmsConsent | None:
+    return SmsConsent.objects.filter(client=client).first()
+
+
+def recent_for_client(client: Client) -> tuple[list[SmsMessage], list[SmsReply]]:
+    messages = list(SmsMessage.objects.filter(client=client).order_by("-created_at", "-pk")[:10])
+    got = list(SmsReply.objects.filter(client=client).order_by("-received_at", "-pk")[:10])
+    return messages, got
+
+
+def client_panel_context(request: Any, client: Client) -> dict[str, Any] | None:
+    """On the staff view of a record: whether the client gets text messages, and a link to their SMS choices."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not access.can_view_consent(actor, client):
+        return None
+    consent = consent_of(client)
+    waiting = SmsReply.objects.filter(client=client, needs_person=True, handled_at__isnull=True).count()
+    return {"client": client, "consent": consent, "waiting": waiting}
