@@ -75,7 +75,8 @@ def _answer(reply: SmsReply, consent: SmsConsent, answer: replies.CheckinAnswer,
     if checkin is None or checkin.answered_at is not None or checkin.course_id is None:
         # Not asked, or already answered: kept for a person, and the safety question still counts.
         reply.outcome, reply.needs_person = Outcome.TEXT, True
-        return list(safety_api.raise_for_answers(client=client, instrument_code="phq2", answers=answer.answers(),
+        # PHQ-2's question 9 is PHQ-9's, and the risk rules are written for PHQ-9 (as measures' linked items).
+        return list(safety_api.raise_for_answers(client=client, instrument_code="phq9", answers={"q9": answer.q9},
                                                  obj=reply, text=reply.text) or [])
     administration, alerts = record_remote_answers(client, checkin.course, instrument_code="phq2",
                                                    answers=answer.answers(), when=now)
