@@ -141,7 +141,7 @@ def read_callback(body: bytes, content_type: str) -> dict[str, str] | None:
     if "json" in (content_type or "").lower():
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             return None
         if not isinstance(data, dict):
             return None

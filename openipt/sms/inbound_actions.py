@@ -72,13 +72,14 @@ def _answer(reply: SmsReply, consent: SmsConsent, answer: replies.CheckinAnswer,
     client = consent.client
     checkin = (SmsMessage.objects.select_for_update().filter(consent=consent, kind=Kind.CHECKIN, course__isnull=False)
                .exclude(status__in=[Status.CANCELLED, Status.QUEUED, Status.HELD]).order_by("-created_at", "-pk").first())
-    if checkin is None or checkin.answered_at is not None or checkin.course_id is None:
+    course = checkin.course if checkin is not None else None
+    if checkin is None or checkin.answered_at is not None or course is None:
         # Not asked, or already answered: kept for a person, and the safety question still counts.
         reply.outcome, reply.needs_person = Outcome.TEXT, True
         # PHQ-2's question 9 is PHQ-9's, and the risk rules are written for PHQ-9 (as measures' linked items).
         return list(safety_api.raise_for_answers(client=client, instrument_code="phq9", answers={"q9": answer.q9},
                                                  obj=reply, text=reply.text) or [])
-    administration, alerts = record_remote_answers(client, checkin.course, instrument_code="phq2",
+    administration, alerts = record_remote_answers(client, course, instrument_code="phq2",
                                                    answers=answer.answers(), when=now)
     SmsMessage.objects.filter(pk=checkin.pk).update(answered_at=now)
     late = checkin.session_at is not None and now > checkin.session_at
