@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Client
 from openipt.sms import access
@@ -63,3 +65,13 @@ def client_panel_context(request: Any, client: Client) -> dict[str, Any] | None:
     consent = consent_of(client)
     waiting = SmsReply.objects.filter(client=client, needs_person=True, handled_at__isnull=True).count()
     return {"client": client, "consent": consent, "waiting": waiting}
+
+
+def alert_source_link(client_id: int, source_id: str) -> str:
+    """Where an SMS reply that raised a risk alert is shown to staff: the client's SMS page, at its replies."""
+    return reverse("sms:consent", args=[client_id]) + "#replies"
+
+
+def can_open_alert_source(actor: Actor, client_id: int) -> bool:
+    """Staff who may see the client see "Open the text message" on an alert raised by an SMS reply."""
+    return access.client_for_staff(actor, client_id) is not None

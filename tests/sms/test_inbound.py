@@ -155,3 +155,14 @@ def test_a_person_marks_a_reply_dealt_with(world, asked):
     got = reply(world, "what numbers?")
     actions.mark_handled(actor(world.m["admin"]), got.pk)
     assert SmsReply.objects.get(pk=got.pk).handled_by_id == world.m["admin"].pk
+
+
+def test_an_alert_from_a_reply_links_staff_who_may_see_the_client_to_it(world, asked):
+    from openipt.safety import api as safety_api
+
+    got = reply(world, "Some days I feel like everyone would be better off without me.")
+    alert = Alert.objects.get(source_type="sms.smsreply")
+    assert alert.source_id == str(got.pk)
+    label, url = safety_api.source_link(alert, actor(world.m["facilitator"]))
+    assert label == "Open the text message" and url == f"/sms/clients/{got.client_id}/#replies"
+    assert safety_api.source_link(alert, actor(world.m["therapist2"])) is None

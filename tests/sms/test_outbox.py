@@ -120,3 +120,18 @@ def test_a_safety_message_is_never_held_by_the_limit(world, tomorrow):
 def test_backoff_grows_and_stops_at_six_hours():
     assert [outbox_actions.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert outbox_actions.backoff(20) == timedelta(hours=6)
+
+
+def test_an_individual_session_tomorrow_gets_its_reminder_and_check_in_on_its_course(world):
+    from datetime import datetime, time
+
+    from openipt.courses import session_actions
+    from tests.support.courses import start
+
+    course = start(world)
+    when = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(15, 30)))
+    session_actions.add_session(actor(world.m["therapist"]), course.pk, when=when, duration=50, mode="in_person")
+    consent(world, world.clients["mine"], PHONES[2], neutral_name="Thursday visit", who="therapist")
+    assert outbox_actions.send_due(evening_before()).queued == 2
+    rows = {m.kind: m for m in SmsMessage.objects.filter(client=world.clients["mine"])}
+    assert "at 15:30" in rows[Kind.REMINDER].body and rows[Kind.CHECKIN].course_id == course.pk
