@@ -159,11 +159,15 @@ def sent_today(organisation_id: int, now: datetime) -> int:
     return SmsMessage.objects.filter(organisation_id=organisation_id, sent_at__gte=start).count()
 
 
+# A message held by the daily limit is tried again the next morning at this hour, never in the night.
+HELD_UNTIL_HOUR = 7
+
+
 def _hold(message: SmsMessage, now: datetime) -> None:
-    tomorrow = _day_start(timezone.localtime(now).date() + timedelta(days=1))
+    tomorrow = _day_start(timezone.localtime(now).date() + timedelta(days=1)) + timedelta(hours=HELD_UNTIL_HOUR)
     SmsMessage.objects.filter(pk=message.pk).update(
         status=Status.HELD, next_attempt_at=tomorrow,
-        last_error="The organisation's daily limit of messages was reached: this one waits until tomorrow.")
+        last_error="The organisation's daily limit of messages was reached: this one waits until 7:00 tomorrow.")
 
 
 def attempt(message_id: int, now: datetime | None = None) -> str | None:

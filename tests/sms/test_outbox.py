@@ -99,6 +99,8 @@ def test_at_the_daily_limit_ordinary_messages_wait_for_tomorrow_and_say_so(world
     held = SmsMessage.objects.filter(status=Status.HELD)
     assert held.count() == 2 and all("daily limit" in m.last_error for m in held)
     assert all(timezone.localtime(m.next_attempt_at).date() > evening_before().date() for m in held)
+    assert all(timezone.localtime(m.next_attempt_at).hour == 7 for m in held)  # the next morning, not the night
+    assert outbox_actions.deliver_due(evening_before() + timedelta(hours=6))["sent"] == 0  # midnight: still waiting
 
 
 def test_a_safety_message_is_never_held_by_the_limit(world, tomorrow):
