@@ -69,23 +69,26 @@ def _neutral_name(value: object) -> str:
 def record_consent(actor: Actor, client_id: object, *, phone: object, reminders: bool, checkins: bool,
                    crisis_texts: bool, language: object, neutral_name: object,
                    expected_version: int | None = None) -> SmsConsent:
-    """Record (or change) what the client agreed to by SMS. Recording again turns messages back on."""
+    """Record (or change) what the client agreed to by SMS. Recording again turns messages back on.
+
+    When changing, an empty `phone` keeps the number saved.
+    """
     client = access.client_for_staff(actor, client_id)
     if client is None:
         raise ActionError(_("This client does not exist, or is not yours to see."), code=ErrorCode.NOT_FOUND)
     if not access.can_record_consent(actor, client):
         raise ActionError(_("Only an admin or the client's care staff can record what they agreed to."),
                           code=ErrorCode.FORBIDDEN)
-    number = replies.normalise_phone(phone)
-    if number is None:
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    consent = SmsConsent.objects.select_for_update().filter(client=client).first()
+    keep_number = consent is not None and (not isinstance(phone, str) or not phone.strip())
+    number = None if keep_number else replies.normalise_phone(phone)
+    if number is None and not keep_number:
         raise ActionError(_("Write the number with + and the country code, for example +254 712 345 678."),
                           field="phone")
     if not isinstance(language, str) or language not in LANGUAGE_NAMES:
         raise ActionError(_("Choose one of the languages listed."), field="language")
     name = _neutral_name(neutral_name)
-    key = phone_key(number)
-    Client.objects.select_for_update().filter(pk=client.pk).first()
-    consent = SmsConsent.objects.select_for_update().filter(client=client).first()
     now = timezone.now()
     created = consent is None
     if consent is None:
@@ -96,7 +99,8 @@ def record_consent(actor: Actor, client_id: object, *, phone: object, reminders:
                               "are shown; check them and save again."), current=consent)
     else:
         consent.version += 1
-    consent.phone, consent.phone_key, consent.phone_hint = seal(number), key, replies.mask_phone(number)
+    if number is not None:
+        consent.phone, consent.phone_key, consent.phone_hint = seal(number), phone_key(number), replies.mask_phone(number)
     consent.reminders, consent.checkins, consent.crisis_texts = bool(reminders), bool(checkins), bool(crisis_texts)
     consent.language, consent.neutral_name = language, name
     consent.active, consent.recorded_by, consent.recorded_at = True, actor.membership, now

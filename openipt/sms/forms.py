@@ -10,7 +10,7 @@ from openipt.sms.models import Backend
 
 
 class ConsentForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile number"), max_length=40,
+    phone = forms.CharField(label=_("Mobile number"), max_length=40, required=False,
                             help_text=_("With + and the country code, for example +254 712 345 678."))
     neutral_name = forms.CharField(label=_("Name the messages use"), max_length=40,
                                    help_text=_("Something that says nothing about health, for example \"Tuesday group\". "

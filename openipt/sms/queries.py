@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Client
+from openipt.measures import instruments
 from openipt.sms import access
 from openipt.sms.actions import settings_for
 from openipt.sms.models import SmsConsent, SmsMessage, SmsReply, SmsSettings, Status
@@ -75,3 +76,26 @@ def alert_source_link(client_id: int, source_id: str) -> str:
 def can_open_alert_source(actor: Actor, client_id: int) -> bool:
     """Staff who may see the client see "Open the text message" on an alert raised by an SMS reply."""
     return access.client_for_staff(actor, client_id) is not None
+
+
+@dataclass
+class Card:
+    """The three check-in questions in the published PHQ wording (never translated by the project), and the answers."""
+
+    instructions: str
+    questions: list[str]
+    answers: list[tuple[int, str]]
+    source: str
+
+
+CARD_ITEMS = ("q1", "q2", "q9")  # PHQ-2 (PHQ-9 questions 1 and 2) and PHQ-9 question 9, in the order of a reply
+
+
+def checkin_card() -> Card:
+    phq9 = instruments.get("phq9")
+    if phq9 is None:  # pragma: no cover - the PHQ-9 ships with OpenIPT
+        return Card("", [], [], "")
+    by_id = {item.id: item for item in phq9.items}
+    first = by_id["q1"]
+    return Card(phq9.instructions, [by_id[code].text for code in CARD_ITEMS],
+                [(option.value, option.label) for option in first.options], phq9.source)

@@ -77,7 +77,7 @@ def consent_view(request, client_id):
                        version=consent.version)
     form = ConsentForm(request.POST if request.method == "POST" else None, initial=initial)
     if consent is not None:
-        form.fields["phone"].help_text = _("Saved: the number ending %(end)s. Write it again to change anything.") % {
+        form.fields["phone"].help_text = _("Saved: the number ending %(end)s. Leave this empty to keep it, or write a new number.") % {
             "end": consent.phone_hint}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,7 +95,16 @@ def consent_view(request, client_id):
                            name=consent.neutral_name if consent else _("Tuesday group"))
     return render(request, "sms/consent.html", {"client": client, "consent": consent, "form": form,
                                                 "may_record": may_record, "sent": sent, "got": got,
-                                                "example": example})
+                                                "example": example, "card": queries.checkin_card()})
+
+
+@staff_required
+def card_view(request, client_id):
+    """The check-in card to print and give the member: the three questions and how to reply."""
+    client = _client(request, client_id)
+    consent = queries.consent_of(client)
+    return render(request, "sms/card.html", {"card": queries.checkin_card(),
+                                             "name": consent.neutral_name if consent else _("Check-in card")})
 
 
 @staff_required

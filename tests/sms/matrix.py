@@ -28,6 +28,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "sms:outbox": {"GET": staff_only()},
         "sms:settings": {"GET": admin_only(), "POST": admin_only()},
         "sms:consent": {"GET": client_record(), "POST": client_record(supervisor=403)},
+        "sms:card": {"GET": client_record()},
         "sms:end": {"GET": post_only, "POST": client_record(302, supervisor=403)},
         "sms:handled": {"GET": post_only, "POST": client_record(302)},
         "sms:inbound": callback,

@@ -21,6 +21,7 @@ def test_staff_record_consent_on_the_clients_page_and_print_the_card(world, as_m
     assert reverse("sms:consent", args=[client.pk]) in detail and "Text messages (SMS)" in detail
     page = browser.get(reverse("sms:consent", args=[client.pk])).content.decode()
     assert "Thoughts that you would be better off dead" in page and "For example: 1 0 0" in page
+    assert reverse("sms:card", args=[client.pk]) in page
     assert "Tuesday group: time for your check-in. Reply with your 3 numbers, like 1 0 0." in page
     response = browser.post(reverse("sms:consent", args=[client.pk]), FORM)
     assert response.status_code == 302
@@ -98,3 +99,22 @@ def test_an_inbound_reply_from_an_unknown_number_is_listed_for_the_admin(client,
     assert SmsReply.objects.get().outcome == Outcome.UNKNOWN
     page = as_member(world.m["admin"]).get(reverse("sms:outbox")).content.decode()
     assert "who is this?" in page and "Unknown number ending …999" in page
+
+
+def test_changing_the_choices_keeps_the_saved_number_when_the_box_is_left_empty(world, as_member):
+    client = world.clients["mine"]
+    made = consent(world, client)
+    browser = as_member(world.m["therapist"])
+    response = browser.post(reverse("sms:consent", args=[client.pk]),
+                            {**FORM, "phone": "", "neutral_name": "Friday club", "version": made.version})
+    assert response.status_code == 302
+    row = SmsConsent.objects.get(client=client)
+    assert (row.neutral_name, row.phone_hint, row.phone_key) == ("Friday club", made.phone_hint, made.phone_key)
+
+
+def test_the_printed_card_has_the_published_wording_and_no_menu(world, as_member):
+    consent(world, world.clients["mine"])
+    page = as_member(world.m["therapist"]).get(reverse("sms:card", args=[world.clients["mine"].pk])).content.decode()
+    assert "<h1>Tuesday group</h1>" in page and "Little interest or pleasure in doing things" in page
+    assert "Thoughts that you would be better off dead or of hurting yourself in some way" in page
+    assert "0 = Not at all" in page and "3 = Nearly every day" in page and "oi-nav" not in page
