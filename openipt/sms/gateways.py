@@ -145,9 +145,14 @@ def read_callback(body: bytes, content_type: str) -> dict[str, str] | None:
             return None
         if not isinstance(data, dict):
             return None
-        return {str(k)[:50]: str(v)[:2000] for k, v in data.items() if isinstance(v, (str, int, float))}
+        return {_clean(str(k))[:50]: _clean(str(v))[:2000] for k, v in data.items() if isinstance(v, (str, int, float))}
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=50)
     except ValueError:
         return None
-    return {k[:50]: v[:2000] for k, v in pairs}
+    return {_clean(k)[:50]: _clean(v)[:2000] for k, v in pairs}
+
+
+def _clean(text: str) -> str:
+    """Text a database can keep: no NUL characters, no lone surrogates."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")

@@ -95,7 +95,8 @@ def receive(row: SmsSettings, fields: dict[str, str] | None, raw: bytes, now: da
     organisation_id = row.organisation_id
     if fields is None or "from" not in fields:
         reply = SmsReply.objects.create(organisation_id=organisation_id, outcome=Outcome.UNREADABLE, needs_person=True,
-                                        raw=raw[:5000].decode("utf-8", "replace"), received_at=now)
+                                        raw=raw[:5000].decode("utf-8", "replace").replace("\x00", "\ufffd"),
+                                        received_at=now)
         audit.record(REPLY_RECEIVED.code, organisation_id=organisation_id, obj=reply,
                      details={"outcome": reply.outcome}, system_label="sms gateway")
         return reply

@@ -80,6 +80,8 @@ def token(world):
     (b"[1, 2]", "application/json"), (b"text=hello", "application/x-www-form-urlencoded"),
     (b"from=%2B254712000101&text=" + b"9" * 5000, "application/x-www-form-urlencoded"), (b"", "text/plain"),
     (b"a" * 30000, "text/plain"), (b"[" * 5000 + b"]" * 5000, "application/json"),
+    (b"from=%2B254712000101&text=1%000%000", "application/x-www-form-urlencoded"),
+    (b'{"from": "+254712000101", "text": "\\u0000 \\ud800"}', "application/json"),
 ])
 def test_any_body_posted_to_the_inbound_address_is_kept_never_a_server_error(client, world, token, body, content_type):
     response = client.post(reverse("sms:inbound", args=[token]), body, content_type=content_type)
