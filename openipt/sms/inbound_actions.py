@@ -13,6 +13,7 @@ raw for a person too. Nothing is sent from here: the outbox sends it (`outbox_ac
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,8 @@ from openipt.sms import gateways, replies, texts
 from openipt.sms.actions import phone_key
 from openipt.sms.models import Kind, Outcome, SmsConsent, SmsMessage, SmsReply, SmsSettings, Status
 from openipt.sms.outbox_actions import queue
+
+logger = logging.getLogger("openipt.sms")
 
 REPLY_RECEIVED = register("sms.reply_received", "SMS reply received from a member")
 STOPPED = register("sms.stopped", "Member replied STOP: no more text messages")
@@ -160,6 +163,23 @@ def receive(row: SmsSettings, fields: dict[str, str] | None, raw: bytes, now: da
         if may:
             queue(consent, kind, body, key=f"{kind}:reply{reply.pk}", safety=kind == Kind.SAFETY, now=now)
     return reply
+
+
+def receive_kept(row: SmsSettings, fields: dict[str, str] | None, raw: bytes) -> SmsReply:
+    """`receive`, and if acting on the message fails for any reason, still keep it for a person (never lost)."""
+    try:
+        return receive(row, fields, raw)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the member's words must reach a person
+        logger.exception("sms: an incoming message could not be acted on; it is kept for a person")
+        with transaction.atomic():
+            sender = (fields or {}).get("from", "")
+            reply = SmsReply.objects.create(
+                organisation_id=row.organisation_id, outcome=Outcome.UNREADABLE, needs_person=True,
+                from_hint=replies.mask_phone(sender), text=(fields or {}).get("text", "")[:MAX_TEXT],
+                raw=raw[:5000].decode("utf-8", "replace").replace("\x00", "\ufffd"), received_at=timezone.now())
+            audit.record(REPLY_RECEIVED.code, organisation_id=row.organisation_id, obj=reply,
+                         details={"outcome": reply.outcome, "failed": True}, system_label="sms gateway")
+        return reply
 
 
 @transaction.atomic

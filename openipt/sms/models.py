@@ -35,7 +35,6 @@ class SmsSettings(models.Model):
     inbound_token = models.CharField(max_length=64, unique=True)
     daily_limit = models.PositiveIntegerField(_("most messages a day"), default=200)
     send_hour = models.PositiveSmallIntegerField(_("hour to send reminders, the day before"), default=17)
-    reply_name = models.CharField(_("name in replies"), max_length=40, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

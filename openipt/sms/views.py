@@ -159,7 +159,7 @@ def inbound_view(request, token):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     fields, raw = _body(request)
-    inbound_actions.receive(row, fields, raw)
+    inbound_actions.receive_kept(row, fields, raw)
     return HttpResponse("stored", content_type="text/plain")
 
 

@@ -166,3 +166,20 @@ def test_an_alert_from_a_reply_links_staff_who_may_see_the_client_to_it(world, a
     label, url = safety_api.source_link(alert, actor(world.m["facilitator"]))
     assert label == "Open the text message" and url == f"/sms/clients/{got.client_id}/#replies"
     assert safety_api.source_link(alert, actor(world.m["therapist2"])) is None
+
+
+def test_a_reply_that_cannot_be_acted_on_is_still_kept_for_a_person(world, asked, client, monkeypatch):
+    """Fault injection: whatever breaks while acting on a reply, its words reach a person (HAZ-031)."""
+    from django.urls import reverse
+
+    from openipt.sms import replies
+
+    def broken(text):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(replies, "parse_checkin", broken)
+    token = actions.settings_for(world.org.pk).inbound_token
+    response = client.post(reverse("sms:inbound", args=[token]), {"from": PHONES[0], "text": "I am not safe tonight"})
+    assert response.status_code == 200
+    kept = SmsReply.objects.get()
+    assert kept.needs_person and kept.outcome == Outcome.UNREADABLE and kept.text == "I am not safe tonight"
