@@ -169,7 +169,7 @@ def test_an_alert_from_a_reply_links_staff_who_may_see_the_client_to_it(world, a
 
 
 def test_a_reply_that_cannot_be_acted_on_is_still_kept_for_a_person(world, asked, client, monkeypatch):
-    """Fault injection: whatever breaks while acting on a reply, its words reach a person (HAZ-031)."""
+    """Fault injection: whatever breaks while acting on a reply, its words reach a person (HAZ-032)."""
     from django.urls import reverse
 
     from openipt.sms import replies
