@@ -241,7 +241,7 @@ def cmd_programme_refresh(args) -> int:
 
 
 # Commands `openipt every` may repeat: the safe-to-repeat jobs a scheduler would otherwise run.
-REPEATABLE = ("remind", "prune", "audit", "programme-refresh")
+REPEATABLE = ("remind", "prune", "audit", "programme-refresh", "sms")
 
 
 def cmd_every(args) -> int:
@@ -325,7 +325,7 @@ def cmd_escalate(rest: list[str]) -> int:
 # worker (first e-mails of new alerts, reminders); and, in a process of its own so a slow program never
 # delays them, the webhook sender. `openipt serve` runs all three unless --no-background.
 BACKGROUND = (("escalate", "--every", "60"), ("manage", "db_worker", "--no-reload"),
-              ("manage", "deliver_webhooks", "--every", "10"))
+              ("manage", "deliver_webhooks", "--every", "10"), ("sms", "send-due", "--every", "30"))
 
 
 def _start(argv: list[str]) -> subprocess.Popen:
@@ -396,7 +396,8 @@ def cmd_serve(args) -> int:
     else:
         print("--no-background: run `openipt escalate --every 60` and `openipt manage db_worker` elsewhere, "
               "or risk alerts will not escalate and no e-mail will be sent; and `openipt manage deliver_webhooks "
-              "--every 10`, or webhook messages will wait.", flush=True)
+              "--every 10`, or webhook messages will wait; and `openipt sms send-due --every 30`, or text messages "
+              "will wait.", flush=True)
     return _supervise(web, background)
 
 
@@ -519,6 +520,12 @@ def build_parser() -> argparse.ArgumentParser:
         v.set_defaults(func=cmd_record)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
+    p = sub.add_parser("sms", help="Text messages: `openipt sms send-due` queues the reminders and check-ins "
+                       "that are due and sends what is waiting (safe to repeat; --every 30 keeps running)")
+    sms_sub = p.add_subparsers(dest="sms_command", required=True)
+    v = sms_sub.add_parser("send-due", help="Queue due SMS reminders and check-ins and send the messages waiting")
+    v.add_argument("--every", type=int, default=0, metavar="SECONDS", help="keep running, once every SECONDS")
+    v.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["sms_send_due", "--every", str(a.every)])))
     p = sub.add_parser("every", help="Run a safe-to-repeat command (remind, prune) every SECONDS, for a service with no cron")
     p.add_argument("seconds", type=int, metavar="SECONDS")
     p.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (default: never)")

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "openipt.portal",
     "openipt.api",
     "openipt.programmes",
+    "openipt.sms",
 ]
 
 MIDDLEWARE = [
@@ -311,5 +312,10 @@ API_CHANGES_LAG_SECONDS = 5
 # network), and whether plain http is allowed (never in production).
 WEBHOOK_ALLOWED_HOSTS = [h.lower() for h in cfg.split_list(ENV.get("OPENIPT_WEBHOOK_ALLOWED_HOSTS"))]
 WEBHOOK_ALLOW_HTTP = MODE == "test" or (DEBUG and MODE != "production")
+# SMS through Africa's Talking: the live and sandbox API addresses (an organisation chooses which in its SMS
+# settings; tests point them at a fake gateway on localhost).
+SMS_AFRICASTALKING_LIVE_URL = ENV.get("OPENIPT_SMS_AFRICASTALKING_LIVE_URL", "https://api.africastalking.com")
+SMS_AFRICASTALKING_SANDBOX_URL = ENV.get("OPENIPT_SMS_AFRICASTALKING_SANDBOX_URL",
+                                         "https://api.sandbox.africastalking.com")
 
 INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),
     path("programme/", include("openipt.programmes.urls")),
+    path("sms/", include("openipt.sms.urls")),
     path("api/v1/", api_v1.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view),
     path("api/", include("openipt.api.urls")),

@@ -31,7 +31,7 @@ from tests.test_permission_matrix import MATRIX, _kwargs, build_world, url_param
 
 # Longest first (seconds on SQLite, one worker, 2026-12-07), so the suite's end is not one worker on a long app.
 APPS = ["groups", "courses", "assessment", "practice", "measures", "couples", "consent", "safety", "today",
-        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes", "api"]
+        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes", "api", "sms"]
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))
@@ -280,4 +280,34 @@ def test_the_fhir_bulk_export_refuses_hostile_input_without_a_server_error(fuzz_
                 if status >= 500:
                     fuzzer._fail(("status", status), f"answered {status}",
                                  Case("anonymous", "DELETE", path, "(FHIR bulk)", f"{role}: {value}"))
+    _check(fuzzer)
+
+
+def test_the_sms_callbacks_take_any_body_without_a_server_error(fuzz_world):
+    """The gateway's callback addresses (no sign-in, the secret address is the key) with broken, huge, binary and
+    wrongly typed bodies: each is answered without a server error (and kept for a person, tests/sms/test_pages.py)."""
+    fuzzer = _fuzzer(fuzz_world)
+    sender = "%2B254712000104"
+    bodies = [
+        ("binary", b"\x00\xff\xfe\x80" * 50, "application/x-www-form-urlencoded"),
+        ("NUL in a field", f"from={sender}&text=1%000%000".encode(), "application/x-www-form-urlencoded"),
+        ("broken percent", f"from={sender}&text=%ZZ%".encode(), "application/x-www-form-urlencoded"),
+        ("lone surrogate", f"from={sender}&text=%ED%A0%80".encode(), "application/x-www-form-urlencoded"),
+        ("10,000 fields", "&".join(f"f{i}=x" for i in range(10000)).encode(), "application/x-www-form-urlencoded"),
+        ("JSON list", b"[1, 2, 3]", "application/json"), ("JSON nested", b'{"from": {"a": [1]}}', "application/json"),
+        ("JSON deep", b"[" * 5000 + b"]" * 5000, "application/json"), ("XML", b"<sms><from>1</from></sms>", "text/xml"),
+        ("huge text", f"from={sender}&text=".encode() + b"1 0 0 " * 4000, "application/x-www-form-urlencoded"),
+        ("bad multipart", b"--x\r\nContent-Disposition: form-data\r\n\r\n", "multipart/form-data; boundary=x"),
+        ("stop with emoji", f"from={sender}&text=STOP%F0%9F%98%80".encode(), "application/x-www-form-urlencoded"),
+        ("numbers out of range", f"from={sender}&text=9+9+9".encode(), "application/x-www-form-urlencoded"),
+    ]
+    rng = fuzzer.rng or random.Random(SEED)
+    bodies += [(f"random {n}", bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400))),
+                rng.choice(["application/x-www-form-urlencoded", "application/json", "text/plain"]))
+               for n in range(ROUNDS * 20)]
+    for name in ("sms:inbound", "sms:delivery"):
+        path = url_for(fuzz_world, name)
+        for description, body, content_type in bodies:
+            fuzzer.send("anonymous", "POST", path, body, fields="(body)", value=f"{name}: {description}",
+                        content_type=content_type)
     _check(fuzzer)

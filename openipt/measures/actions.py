@@ -426,6 +426,25 @@ def submit_portal(actor: Actor, key: str, answers: dict[str, Any]) -> Submitted:
     return _submit(client, course, item, inst, answers, source=Source.PORTAL, actor=actor)
 
 
+@transaction.atomic
+def record_remote_answers(client: Client, course: Course, *, instrument_code: str, answers: dict[str, Any],
+                          when: datetime, source: str = Source.SMS) -> tuple[Administration, list[Alert]]:
+    """Store answers a client sent without signing in (a check-in reply by SMS) on their course, as the system.
+
+    Scored, safety-checked (an alert in this same transaction) and audited like the portal's answers;
+    returns the administration and the alerts raised. The caller has matched the sender to the client.
+    """
+    inst = _instrument(instrument_code)
+    values = clean_answers(inst, answers, require_all=True)
+    admin = _new(client, course, None, inst, source=source)
+    alerts = complete(admin, inst, values, client=client, when=when)
+    audit.record(COMPLETED.code, actor=None, client=client, obj=admin,
+                 details={"instrument": inst.code, "total": admin.total, "source": source,
+                          "flags": [f["item"] for f in admin.flags]},
+                 system_label=source)
+    return admin, alerts
+
+
 # ---- staff entry
 
 

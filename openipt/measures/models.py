@@ -142,6 +142,7 @@ class Source(models.TextChoices):
     STAFF = "staff", _("Entered by staff")
     LINK = "link", _("Client, by a one-time link")
     IMPORT = "import", _("Imported (FHIR)")
+    SMS = "sms", _("Client, by text message (SMS)")
 
 
 class OneTimeLink(models.Model):

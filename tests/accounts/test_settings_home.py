@@ -20,6 +20,8 @@ EVERY_SETTING = {
     "/api/webhooks/",  # signed messages to another program when an alert is raised, a questionnaire completed...
     "/programme/settings/",  # the programme's minimum sessions, targets, small-count hiding and DHIS2 codes
     "/clients/retention/",  # how long records are kept after the last contact, and the records past it
+
+    "/sms/settings/",  # the SMS gateway, its daily limit and the hour reminders are sent
 }
 
 

@@ -128,7 +128,7 @@ def test_serve_escalates_an_overdue_alert_with_no_other_command(prepared, tmp_pa
         out = _stop(server)
     assert escalated, out
     assert server.returncode == 0, out
-    assert len(children) == 4, out  # the web server, the escalation runner, the task worker and the webhook sender
+    assert len(children) == 5, out  # the web server, the escalation runner, the task worker, the webhook and SMS senders
     assert not [pid for pid in children if _alive(pid)], "a background job outlived the server"
     assert "Alert escalation and e-mails run in the background" in out
 

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class SmsConfig(AppConfig):
+    name = "openipt.sms"
+    label = "sms"
+    verbose_name = "SMS"
+
+    def ready(self):
+        # Imports are made here, not at the top: Django imports apps.py before the apps' models are ready.
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import (
+            ClientPanel,
+            NavItem,
+            Setting,
+            add_client_panel,
+            add_nav,
+            add_setting,
+        )
+        from openipt.safety.api import register_source_link
+        from openipt.sms import actions, inbound_actions  # noqa: F401 - registers the audit event types
+        from openipt.sms.queries import alert_source_link, can_open_alert_source, client_panel_context
+
+        add_client_panel(ClientPanel("sms", "sms/_client_panel.html", client_panel_context, order=4))
+        add_setting(Setting(_("Text messages (SMS)"), "sms:settings",
+                            _("The SMS gateway, its daily limit, and the hour reminders are sent."), order=60))
+        add_nav(NavItem(_("SMS"), "sms:outbox", ("admin",), order=84, namespace="sms"))
+        register_source_link("sms.smsreply", _("Open the text message"), alert_source_link, can_open_alert_source)
