@@ -27,3 +27,7 @@ class SmsConfig(AppConfig):
                             _("The SMS gateway, its daily limit, and the hour reminders are sent."), order=60))
         add_nav(NavItem(_("SMS"), "sms:outbox", ("admin",), order=84, namespace="sms"))
         register_source_link("sms.smsreply", _("Open the text message"), alert_source_link, can_open_alert_source)
+
+        from openipt.sms import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

@@ -21,6 +21,7 @@ EVERY_SETTING = {
     "/programme/settings/",  # the programme's minimum sessions, targets, small-count hiding and DHIS2 codes
     "/clients/retention/",  # how long records are kept after the last contact, and the records past it
 
+    "/programme/sites/",  # the organisation's sites, their time zones, and who and what is in each
     "/sms/settings/",  # the SMS gateway, its daily limit and the hour reminders are sent
 }
 
