@@ -30,7 +30,8 @@ def describe(kind: str, values: dict[str, Any]) -> str:
         if "total" in values:
             return _("%(name)s, score %(total)s") % {"name": "PHQ-9" if values.get("instrument") == "phq9" else "PHQ-2",
                                                      "total": values.get("total")}
-        answers = values.get("answers") if isinstance(values.get("answers"), dict) else {}
+        given = values.get("answers")
+        answers = given if isinstance(given, dict) else {}
         return ", ".join(f"{k}: {v}" for k, v in sorted(answers.items()))
     if kind == "report":
         return str(values.get("went_well", "") or "")
@@ -39,5 +40,9 @@ def describe(kind: str, values: dict[str, Any]) -> str:
 
 def rows(conflicts: list) -> list[dict[str, Any]]:
     """The Conflicts page's rows: each conflict with the tablet's and the server's version in words."""
-    return [{"conflict": c, "mine": describe(c.kind, c.yours.get("data") if isinstance(c.yours, dict) else {}),
-             "theirs": describe(c.kind, c.theirs)} for c in conflicts]
+    out = []
+    for c in conflicts:
+        data = c.yours.get("data") if isinstance(c.yours, dict) else None
+        out.append({"conflict": c, "mine": describe(c.kind, data if isinstance(data, dict) else {}),
+                    "theirs": describe(c.kind, c.theirs if isinstance(c.theirs, dict) else {})})
+    return out
