@@ -207,7 +207,10 @@ def record_snapshot(actor: Actor, device: Device, groups: int) -> None:
 
 def _when(value: object, device: Device, now: datetime) -> datetime:
     """When the facilitator made the change, as the tablet said; never before enrolment, never after now."""
-    parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 40 else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:  # shaped like a time but not one (month 13, offset +99:00)
+        parsed = None
     if parsed is None:
         return now
     if timezone.is_naive(parsed):

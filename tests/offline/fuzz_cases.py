@@ -56,6 +56,10 @@ def offline_sync_bodies(group_id: int, member_id: int) -> list[tuple[str, str | 
                 change = {**template, "key": f"offline-{n}-{kind}", "kind": kind, "data": data,
                           "base": {base_field: value}}
                 bodies.append((f"{kind} base.{base_field}={value_name}", json.dumps({"changes": [change]})))
+    for text in ("2026-13-45T10:00:00", "2026-01-01T10:00:00+99:00", "0000-00-00T00:00:00", "9999-12-31T23:59:59Z"):
+        n += 1
+        bodies.append((f"entered_at {text}", json.dumps({"changes": [{**template, "key": f"offline-{n}",
+                                                                       "entered_at": text}]})))
     bodies.append(("the same key twice in one request",
                    json.dumps({"changes": [{**template, "key": "twice"}, {**template, "key": "twice"}]})))
     bodies.append(("501 changes", json.dumps({"changes": [{**template, "key": f"many-{i}"} for i in range(501)]})))

@@ -277,12 +277,13 @@ def test_a_worrying_answer_entered_offline_raises_the_alert_as_of_when_it_was_en
 
 
 @pytest.mark.parametrize("when, expected", [("before enrolment", "enrolled"), ("in the future", "now"),
-                                            ("not a time", "now")])
+                                            ("not a time", "now"), ("month 13", "now"), ("offset +99:00", "now")])
 def test_the_time_a_change_was_entered_is_kept_within_enrolment_and_now(world, running, tablet, when, expected):
     grp, members = running
     device = Device.objects.get(uuid=tablet.device)
     value = {"before enrolment": (device.created_at - timedelta(days=30)).isoformat(),
-             "in the future": (timezone.now() + timedelta(days=30)).isoformat(), "not a time": "yesterday"}[when]
+             "in the future": (timezone.now() + timedelta(days=30)).isoformat(), "not a time": "yesterday",
+             "month 13": "2026-13-45T10:00:00", "offset +99:00": "2026-01-01T10:00:00+99:00"}[when]
     before = timezone.now()
     sent = change(grp, 3, "check", {"member": members[0].pk, "answers": Q9}, entered_at=value)
     results(tablet.sync([sent]))
