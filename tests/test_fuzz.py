@@ -160,6 +160,9 @@ def test_the_offline_sync_refuses_hostile_bodies_signed_and_unsigned_without_a_s
         raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
         for role, headers in (("facilitator", signed_headers(kwargs["device"], kwargs["offline_secret"], n, raw)),
                               ("anonymous", signed_headers(kwargs["device"], "A" * 43, n, raw)),
+                              ("anonymous", signed_headers("z" * 36, kwargs["offline_secret"], n, raw)),
+                              ("anonymous", {"X-OpenIPT-Device": kwargs["device"], "X-OpenIPT-Seq": "9" * 30,
+                                             "X-OpenIPT-Signature": "\u00e9" * 64}),
                               ("anonymous", {})):
             fuzzer.send(role, "POST", "/offline/sync/", raw, fields="(JSON body)", value=description,
                         content_type="application/json", headers=headers)

@@ -7,6 +7,7 @@ list, conflicts) but never receive group data through them.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -54,15 +55,23 @@ def visible_devices(actor: Actor) -> QuerySet[Device]:
     return own_devices(actor)
 
 
-def device_for(actor: Actor, device_uuid: object) -> Device | None:
-    """The tablet with this id, when the actor may act on it (owner, or a supervisor or admin of the organisation)."""
-    text = str(device_uuid or "")
+def parse_uuid(value: object) -> uuid.UUID | None:
+    """A tablet's id as sent (header or address), or None when it is not a UUID at all."""
+    text = str(value or "").strip()
     if len(text) != 36:
         return None
     try:
-        return visible_devices(actor).select_related("owner__user").filter(uuid=text).first()
-    except (ValueError, TypeError):
+        return uuid.UUID(text)
+    except ValueError:
         return None
+
+
+def device_for(actor: Actor, device_uuid: object) -> Device | None:
+    """The tablet with this id, when the actor may act on it (owner, or a supervisor or admin of the organisation)."""
+    wanted = parse_uuid(device_uuid)
+    if wanted is None:
+        return None
+    return visible_devices(actor).select_related("owner__user").filter(uuid=wanted).first()
 
 
 def visible_conflicts(actor: Actor) -> QuerySet[Conflict]:

@@ -165,11 +165,9 @@ def authenticate(*, method: str, path: str, body: bytes, device_id: str, seq_tex
     if not text:  # not a tablet's request at all (a browser, a robot): logged, not audited, so noise fills no log
         log.warning("offline request without a device id refused (path %s)", path)
         raise DeviceRefused(401, "no_device", _("This address is for the OpenIPT tablet app only."))
-    if len(text) == 36:
-        try:
-            device = Device.objects.select_related("owner__user", "owner__organisation").filter(uuid=text).first()
-        except (ValueError, TypeError):
-            device = None
+    wanted = access.parse_uuid(text)
+    if wanted is not None:
+        device = Device.objects.select_related("owner__user", "owner__organisation").filter(uuid=wanted).first()
     if device is None:
         raise _refuse(None, "unknown_device", 401, _("This tablet is not known. Sign in again."), origin, path)
     seq = signing.parse_seq(seq_text)

@@ -79,7 +79,9 @@ def test_a_wrong_secret_or_an_unknown_tablet_is_refused_and_audited(world, runni
     assert len(refusals("bad_signature")) == 1
     stranger = type(tablet)("00000000-0000-4000-8000-000000000000", tablet.secret)
     assert stranger.snapshot().status_code == 401
-    assert len(refusals("unknown_device")) == 1
+    garbled = type(tablet)("z" * 36, tablet.secret)  # 36 characters, but no UUID
+    assert garbled.snapshot().status_code == 401 and garbled.sync([]).status_code == 401
+    assert len(refusals("unknown_device")) == 3
 
 
 def test_a_session_cookie_is_never_taken_instead_of_the_signature(world, running, as_member):
@@ -105,6 +107,7 @@ def test_a_revoked_tablet_is_told_to_wipe_and_its_changes_are_refused(world, run
 def test_only_the_owner_or_an_overseer_may_stop_a_tablet(world, running, tablet, as_member):
     for who in ("therapist", "other_admin"):
         assert as_member(world.m[who]).post(f"/offline/devices/{tablet.device}/revoke/").status_code == 404
+    assert as_member(world.m["facilitator"]).post(f"/offline/devices/{'z' * 36}/revoke/").status_code == 404
     assert Device.objects.get(uuid=tablet.device).revoked_at is None
     owner = as_member(world.m["facilitator"])
     answer = owner.post(f"/offline/devices/{tablet.device}/revoke/", HTTP_ACCEPT="application/json")
