@@ -98,6 +98,16 @@ def cmd_import(args) -> int:
     return import_cli.run(args.kind, args.file, args.org, dry_run=args.dry_run, as_user=args.as_user)
 
 
+def cmd_record(args) -> int:
+    """`openipt record export|erase --client ID`: the whole-record page's actions (openipt/clients/record_cli.py)."""
+    _setup_django()
+    from openipt.clients import record_cli
+
+    if args.record_command == "export":
+        return record_cli.export(args.client, args.out, reason=args.reason, as_user=args.as_user)
+    return record_cli.erase(args.client, confirm_name=args.confirm_name, reason=args.reason, as_user=args.as_user)
+
+
 def cmd_audit_checkpoint(args) -> int:
     """`openipt audit checkpoint`: sign the chain's head into the checkpoint store (safe to repeat)."""
     _setup_django()
@@ -455,6 +465,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", metavar="USERNAME", default=None,
                    help="the admin responsible (needed when the organisation has more than one)")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("record", help="A client's whole record: export it (subject-access request) or erase it")
+    record_sub = p.add_subparsers(dest="record_command", metavar="SUBCOMMAND", required=True)
+    v1 = record_sub.add_parser("export", help="Write the readable PDF and the FHIR Bundle of everything held about a client")
+    v1.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
+    v1.add_argument("--reason", default="subject-access request", help="why, for the audit log")
+    v2 = record_sub.add_parser("erase", help="Erase a client's personal and clinical words (undone only from a backup)")
+    v2.add_argument("--confirm-name", required=True, metavar="NAME", help="the client's full name, to be sure")
+    v2.add_argument("--reason", required=True, help="why, for the audit log (not the client's name)")
+    for v in (v1, v2):
+        v.add_argument("--client", required=True, type=int, metavar="ID", help="the client's id (in the record's address)")
+        v.add_argument("--as", dest="as_user", metavar="USERNAME", default=None,
+                       help="the admin responsible (needed when the organisation has more than one)")
+        v.set_defaults(func=cmd_record)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
     p = sub.add_parser("every", help="Run a safe-to-repeat command (remind, prune) every SECONDS, for a service with no cron")

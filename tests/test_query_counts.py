@@ -107,3 +107,31 @@ def test_today_and_the_week_do_not_grow_their_queries_with_the_data(world, clien
     large = _count(client, url)
     assert large == small, f"{url} ran {small} queries with little data and {large} with more"
     assert ("Group 6" if who == "facilitator" else "Day6") in client.get(url).content.decode()  # the new data shows
+
+
+def test_the_retention_list_does_not_grow_with_the_records_past_the_period(world, client):
+    """Every client's last contact (its own change, courses, sessions, questionnaires, messages...) is read in the
+    one query of the list, however many records are past the period."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openipt.clients import record_actions
+    from openipt.clients.models import Client
+    from tests.support.people import actor
+
+    record_actions.set_retention(actor(world.m["admin"]), 2)
+    login(client, world.m["admin"])
+
+    def age_everyone():
+        Client.objects.filter(organisation=world.org).update(updated_at=timezone.now() - timedelta(days=365 * 3))
+
+    _grow(world, 1)
+    age_everyone()
+    small = _count(client, "/clients/retention/")
+    _grow(world, 40)
+    age_everyone()
+    large = _count(client, "/clients/retention/")
+    assert large == small
+    assert client.get("/clients/retention/").context["page"].paginator.count == Client.objects.filter(
+        organisation=world.org).count()

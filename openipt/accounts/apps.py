@@ -13,3 +13,7 @@ class AccountsConfig(AppConfig):
         add_setting(Setting(_("Translations"), "accounts:translations",
                             _("How complete each language is, and signing off the translations nobody has checked yet."),
                             order=90))
+
+        from openipt.accounts import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

@@ -41,3 +41,7 @@ class ApiConfig(AppConfig):
         add_setting(Setting(_("Webhooks"), "api:webhooks",
                             _("Signed messages to another program when an alert is raised or escalated, a questionnaire "
                               "is completed or a course ends."), order=91))
+
+        from openipt.api.fhir import record
+
+        record.register()  # the FHIR resources of a whole record, for the subject-access export

@@ -24,3 +24,7 @@ class AssessmentConfig(AppConfig):
         add_panel("portal", ClientPanel("assessment", "assessment/_portal_panel.html", portal_panel_context, order=20))
         add_event_source(timeline_events)
         register_versioned_formulation(VersionedFormulation(current_formulation, formulation_page_url))
+
+        from openipt.assessment import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

@@ -201,3 +201,16 @@ def verify() -> VerifyResult:
     if outcome.problem:
         return replace(result, ok=False, first_bad_id=outcome.bad_event_id, reason=outcome.problem)
     return result
+
+
+def erase_client_details(client_id: int, reason: str, when: Any) -> int:
+    """Replace the details of every event about a client by the erasure marker; return how many.
+
+    The events stay, with their links and the digest of what their details were, so the chain still verifies
+    (`walk` counts them as erased). The database triggers let exactly this change through (openipt/audit/db.py).
+    Events from before the audit key (no key id) link their details directly, so theirs are left as they are.
+    """
+    marker = chain.erased_details(reason, when)
+    events = (AuditEvent.objects.filter(client_id=client_id, key_id__isnull=False)
+              .exclude(details__has_key=chain.ERASED_MARKER))
+    return events.update(details=marker)

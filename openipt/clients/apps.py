@@ -17,3 +17,13 @@ class ClientsConfig(AppConfig):
         from openipt.core.extensions import add_language_source
 
         add_language_source(preferred_language_of)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.clients.record_queries import nav_past_retention
+        from openipt.core.extensions import NavItem, Setting, add_nav, add_setting
+
+        add_nav(NavItem(_("Records to review"), "clients:retention", ("admin",), order=85, count=nav_past_retention))
+        add_setting(Setting(_("Keeping records"), "clients:retention",
+                            _("How many years a record is kept after the last contact, and the records past it."),
+                            order=60))

@@ -97,3 +97,32 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": _("Choose the CSV file to upload."),
                         "empty": _("This file is empty. Choose the CSV file with your rows.")},
     )
+
+
+class RecordExportForm(forms.Form):
+    """Used with prefix "export": the record page shows it beside the erase form, and both have a reason."""
+
+    reason = forms.CharField(
+        label=_("Why is the whole record being exported?"), max_length=500,
+        help_text=_("For the audit log. For example: the client asked for a copy of their record."),
+    )
+
+
+class RecordEraseForm(forms.Form):
+    """Used with prefix "erase" (see RecordExportForm)."""
+
+    confirm_name = forms.CharField(
+        label=_("Type the client's full name"), max_length=210,
+        help_text=_("This makes sure you are erasing the right record."),
+    )
+    reason = forms.CharField(
+        label=_("Why is the record being erased?"), max_length=500,
+        help_text=_("For the audit log. Do not write the client's name here."),
+    )
+
+
+class RetentionForm(forms.Form):
+    years = forms.IntegerField(
+        label=_("Years to keep a record after the last contact"), min_value=1, max_value=100, required=False,
+        help_text=_("Leave empty to keep every record."),
+    )

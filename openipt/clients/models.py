@@ -144,3 +144,35 @@ class UsedImportToken(models.Model):
 
     def __str__(self) -> str:
         return f"import token {self.digest[:12]}"
+
+
+class RetentionPolicy(models.Model):
+    """How long an organisation keeps a client's record after the last contact; no row or no years: keep."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="retention_policy")
+    years = models.PositiveSmallIntegerField(
+        _("years to keep a record after the last contact"), null=True, blank=True,
+        help_text=_("Leave empty to keep every record."),
+    )
+    changed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(years__isnull=True) | Q(years__gte=1, years__lte=100),
+                                              name="retention_years_range")]
+
+    def __str__(self) -> str:
+        return f"keep {self.years or 'always'}"
+
+
+class ClientErasure(models.Model):
+    """The tombstone of an erased record: when, by whom and why. The client row stays, its words gone."""
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="erasure")
+    erased_at = models.DateTimeField()
+    erased_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    erased_by_label = models.CharField(max_length=200)
+    reason = models.TextField()
+
+    def __str__(self) -> str:
+        return f"record {self.client_id} erased {self.erased_at:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openipt.accounts import access as account_access
@@ -29,7 +30,9 @@ from openipt.core.pagination import paginate
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
 
-SORT_COLUMNS = [("attention", _("Needs attention")), ("name", _("Name")), ("record", _("Record")), ("status", _("Status")), ("updated", _("Last change"))]
+# gettext_lazy: the headers are read per request, in the reader's language (plain gettext ran once, at import, in English).
+SORT_COLUMNS = [("attention", gettext_lazy("Needs attention")), ("name", gettext_lazy("Name")), ("record", gettext_lazy("Record")),
+                ("status", gettext_lazy("Status")), ("updated", gettext_lazy("Last change"))]
 
 
 def _client_or_404(actor: Actor, client_id):

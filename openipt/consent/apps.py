@@ -36,3 +36,7 @@ class ConsentConfig(AppConfig):
         add_panel(
             "portal", ClientPanel("consent", "consent/_portal_panel.html", portal_panel_context, order=2)
         )
+
+        from openipt.consent import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

@@ -124,3 +124,51 @@ def add_setting(setting: Setting) -> None:
     if all((s.url_name, s.anchor) != (setting.url_name, setting.anchor) for s in SETTINGS):
         SETTINGS.append(setting)
         SETTINGS.sort(key=lambda s: s.order)
+
+
+@dataclass(frozen=True)
+class RecordExportPart:
+    """What one app holds about a client, for a subject-access export and for erasure.
+
+    `models` maps each model label ("courses.Session") to the lookups that lead from its rows to the client
+    ("course__client"; several when a row may belong through more than one, as a couple's two partners).
+    Every row found is written into the readable export and the machine-readable one. `wipe` names, per model,
+    the fields that carry personal or clinical words: erasure overwrites them (text with "", or a marker where
+    the field may not be blank; JSON with its empty default). `keep` names the text and JSON fields that are
+    codes, not words about the person (a test fails on a text or JSON field in neither list).
+    `fhir(actor, client)` returns FHIR R4 resources for the client; `blocks_erasure(client)` returns why the
+    record may not be erased yet (an open risk alert), or ""; `erase(actor, client)` does what the generic
+    wipe cannot; `activity` lists (model label, lookup to the client, date field) whose latest date counts as
+    contact for the retention period.
+    """
+
+    key: str
+    label: str | StrPromise
+    models: dict[str, tuple[str, ...]]
+    wipe: dict[str, tuple[str, ...]]
+    keep: dict[str, tuple[str, ...]] | None = None
+    fhir: Callable[[Any, Any], list[dict[str, Any]]] | None = None
+    blocks_erasure: Callable[[Any], str] | None = None
+    erase: Callable[[Any, Any], None] | None = None
+    activity: tuple[tuple[str, str, str], ...] = ()
+    order: int = 50
+
+
+RECORD_PARTS: dict[str, RecordExportPart] = {}
+# Models that point at a client but hold nothing personal, each with why (the coverage test reads this).
+NOT_PERSONAL: dict[str, str] = {}
+
+
+def add_record_part(part: RecordExportPart) -> None:
+    """Register what an app holds about a client (export and erasure); the same key twice replaces it."""
+    RECORD_PARTS[part.key] = part
+
+
+def record_parts() -> list[RecordExportPart]:
+    """The registered parts, in their order."""
+    return sorted(RECORD_PARTS.values(), key=lambda p: (p.order, p.key))
+
+
+def exempt_from_record(model_label: str, why: str) -> None:
+    """Say that a model pointing at a client holds no personal data, so the export and erasure leave it out."""
+    NOT_PERSONAL[model_label] = why

@@ -17,3 +17,7 @@ class CouplesConfig(AppConfig):
         from openipt.couples import api
 
         api.register()
+
+        from openipt.couples import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

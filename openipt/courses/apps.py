@@ -41,3 +41,7 @@ class CoursesConfig(AppConfig):
 
         supervision_link.register()
         add_panel("course", ClientPanel("course-steps", "courses/_steps_panel.html", course_steps_context, order=5))
+
+        from openipt.courses import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

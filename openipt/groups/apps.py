@@ -18,3 +18,7 @@ class GroupsConfig(AppConfig):
                         namespace="groups"))
         add_panel("supervision", ClientPanel("groups", "groups/_supervision_panel.html", panel_context, order=40))
         supervision_link.register()
+
+        from openipt.groups import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

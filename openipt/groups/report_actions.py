@@ -82,10 +82,12 @@ def _scan_concerns(actor: Actor, session: GroupSession, text: str, report: Sessi
     members = list(Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).select_related("client"))
     words = set(re.findall(r"[^\W\d_]+", text))
     named = [m for m in members if words & _names(m.client)]
-    if not named and safety_api.text_signals_risk(session.group.organisation_id, text, "group_report"):
+    language = safety_api.language_for_name(session.group.language)  # the report is read in the group's language
+    if not named and safety_api.text_signals_risk(session.group.organisation_id, text, "group_report", language=language):
         named = members
     for member in named:
-        safety_api.raise_for_text(client=member.client, text=text, source="group_report", obj=report, actor=actor)
+        safety_api.raise_for_text(client=member.client, text=text, source="group_report", obj=report, actor=actor,
+                                  language=language)
 
 
 def _names(client: Client) -> set[str]:

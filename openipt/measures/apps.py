@@ -30,3 +30,7 @@ class MeasuresConfig(AppConfig):
         add_panel("client", Panel("measures", "measures/_client_panel.html", panels.client_panel_context, order=20))
         add_panel("portal", Panel("measures", "measures/_portal_panel.html", panels.portal_panel_context, order=10))
         register_instrument_catalogue(load_instruments)
+
+        from openipt.measures import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

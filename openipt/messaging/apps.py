@@ -62,3 +62,7 @@ class MessagingConfig(AppConfig):
             ClientPanel("messages", "messaging/_client_panel.html", client_panel_context, order=38)
         )
         register_source_link(SOURCE, _("Open the message"), alert_source_link, can_open_alert_source)
+
+        from openipt.messaging import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

@@ -42,3 +42,7 @@ class PracticeConfig(AppConfig):
                                         order=20))
         add_panel("session", ClientPanel("interval-history", "practice/_course_panel.html",
                                          lambda request, session: course_panel_context(request, session.course), order=20))
+
+        from openipt.practice import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

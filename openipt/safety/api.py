@@ -110,8 +110,16 @@ def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, 
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor, now=now)
 
 
-def raise_for_text(*, client, text: str, source: str, obj=None, actor: Actor | None = None) -> list:
-    """Scan text a client wrote (worksheet, log, rehearsal message, inventory note) and raise alerts."""
+def raise_for_text(*, client, text: str, source: str, obj=None, actor: Actor | None = None,
+                   language: str | None = None) -> list:
+    """Scan text a client wrote (worksheet, log, rehearsal message, inventory note) and raise alerts.
+
+    The text is read with the English patterns, the patterns of the writer's language and those of
+    any shipped language whose words appear. The writer's language is `language` when given (a
+    group's language for a staff report), otherwise the client's preferred language. When the
+    detector has no patterns for that language and found nothing, a low "read this" alert asks a
+    person to read the text (one per object while it is open: a worksheet saved ten times is one).
+    """
     from openipt.safety import actions
     from openipt.safety.ruleset import rules_for
 
@@ -120,17 +128,23 @@ def raise_for_text(*, client, text: str, source: str, obj=None, actor: Actor | N
     if not text.strip():
         return []
     source = (source or "text").strip().lower()[:40] or "text"
-    signals = evaluate_text(rules_for(client.organisation_id), text, source)
+    writer = language if language is not None else getattr(client, "preferred_language", "") or ""
+    signals = evaluate_text(rules_for(client.organisation_id), text, source, language=writer)
     return actions.raise_signals(client, signals, rule_kind="free_text", obj=obj, text=text, actor=actor)
 
 
-def text_signals_risk(organisation_id: int, text: str, source: str = "text") -> bool:
-    """Return True when `text` would raise an alert under the organisation's rules (nothing is stored)."""
+def text_signals_risk(organisation_id: int, text: str, source: str = "text", language: str | None = None) -> bool:
+    """Return True when `text` would raise an alert under the organisation's rules (nothing is stored).
+
+    With `language` (the writer's language), text in a language the detector cannot read counts:
+    it raises a "read this" alert.
+    """
     from openipt.safety.ruleset import rules_for
 
     if not isinstance(text, str) or not text.strip():
         return False
-    return bool(evaluate_text(rules_for(organisation_id), text, (source or "text").strip().lower()[:40] or "text"))
+    return bool(evaluate_text(rules_for(organisation_id), text, (source or "text").strip().lower()[:40] or "text",
+                              language=language))
 
 
 def raise_for_review(*, client, level: str, text: str, obj=None, actor: Actor | None = None) -> list:
@@ -182,3 +196,47 @@ def open_alert_counts_by_staff(membership_ids) -> dict[int, int]:
             .values("staff_id").annotate(n=Count("client__risk_alerts")).values_list("staff_id", "n"))
     counts.update(dict(rows))
     return counts
+
+
+# Names a group's language may be written as, beyond its code and its English name.
+_OWN_NAMES = {
+    "kiswahili": "sw", "espanol": "es", "castellano": "es", "oluganda": "lg", "ganda": "lg",
+    "af soomaali": "so", "soomaali": "so", "francais": "fr", "deutsch": "de", "portugues": "pt",
+}
+
+
+def language_for_name(name: str) -> str:
+    """The language whose risk patterns read text written in a language given by code or name.
+
+    "Kiswahili" -> "sw", "Spanish" -> "es", "es" -> "es". A name listing several languages
+    ("English and Luganda") gives the first one the risk check cannot read, when there is one, so
+    that such text goes to a person; a name OpenIPT does not know is returned as it is (folded),
+    which the risk check cannot read either. Blank gives "" (English).
+    """
+    import re
+    import unicodedata
+
+    from django.utils import translation
+
+    from openipt.core.languages import CLIENT_LANGUAGES
+    from openipt.safety.riskdetect import can_read
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", str(name or "").casefold()) if not unicodedata.combining(c))
+    folded = " ".join(folded.split())[:40]
+    if not folded:
+        return ""
+    with translation.override("en"):
+        names = {str(label).casefold(): code for code, label in CLIENT_LANGUAGES}
+    names.update(_OWN_NAMES)
+    codes = {code for code, _label in CLIENT_LANGUAGES}
+    if folded in codes:
+        return folded
+    if folded in names:
+        return names[folded]
+    found: list[str] = []
+    for word in re.findall(r"[a-z]+", folded):
+        code = names.get(word) or (word if word in codes and len(folded) <= 12 else None)
+        if code and code not in found:
+            found.append(code)
+    unreadable = [code for code in found if not can_read(code)]
+    return (unreadable or found or [folded])[0]

@@ -57,3 +57,7 @@ class SafetyConfig(AppConfig):
         add_gauge("openipt_alert_email_lag_seconds",
                   "Seconds since the oldest alert e-mail waiting to be sent or retried fell due (0: none waiting).",
                   email_lag_seconds)
+
+        from openipt.safety import record
+
+        record.register()  # what the app holds about a client: subject-access export and erasure

@@ -16,7 +16,7 @@ from typing import IO, Any
 from .riskdetect import DataError, PatternSet, ScanResult, default_patterns, load_pattern_file, scan_text
 
 USAGE = """usage: openipt risk scan [--patterns FILE] [--summary]
-       openipt risk evaluate [CORPUS.tsv ...] [--show-misses] [--rules-only]
+       openipt risk evaluate [CORPUS.tsv ...] [--language xx] [--show-misses] [--rules-only]
 
 Reads one text per line on standard input and writes one JSON object per line (the patterns,
 then the built-in word model as a second opinion, as the app scans text):

@@ -9,6 +9,10 @@ share flagged with that kind among the kinds found; *at severity* is the share f
 above the labelled minimum severity. *False alarms* are flagged false friends divided by all
 false friends.
 
+A Spanish or Swahili file carries a header comment ``# language: es`` (or pass ``--language es``):
+its rows are then scanned as the app scans a text whose writer prefers that language (English
+patterns, that language's patterns, and any other shipped language whose words appear).
+
 Each file is reported twice: the patterns alone, and the patterns plus the built-in word model
 (a flag from either counts), which is what the app uses. ``--rules-only`` reports the first only.
 """
@@ -21,7 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .riskdetect import SEVERITY_RANK, PatternSet, default_patterns, scan, scan_text
+from .riskdetect import (
+    SEVERITY_RANK,
+    PatternSet,
+    ScanResult,
+    default_patterns,
+    languages_for,
+    scan,
+    scan_text,
+)
+from .riskdetect.detector import highest
+from .riskdetect.languages import shipped_languages
 from .riskdetect.model import Model
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "safety" / "corpus"
@@ -63,6 +77,17 @@ class Figures:
         return self.kinds[kind].share(self.kinds[kind].flagged)
 
 
+def corpus_language(path: str | Path) -> str:
+    """Return the language named by a ``# language: xx`` header comment, or "en"."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].partition(":")
+        if key.strip().lower() == "language" and value.strip():
+            return value.strip().lower()
+    return "en"
+
+
 def read_corpus(path: str | Path) -> list[Row]:
     """Read a corpus file; raise ValueError naming the line when a row is malformed."""
     rows = []
@@ -83,16 +108,24 @@ def read_corpus(path: str | Path) -> list[Row]:
 
 
 def evaluate(
-    rows: Iterable[Row], patterns: PatternSet | None = None, *, with_model: bool = False, model: Model | None = None
+    rows: Iterable[Row], patterns: PatternSet | None = None, *, with_model: bool = False, model: Model | None = None,
+    language: str | None = None,
 ) -> Figures:
     """Scan every row and count, per kind, what was caught, and how many false friends were flagged.
 
     With `with_model` the rows are scanned as the app scans them: the patterns plus the word model.
+    With `language` (other than "en") the rows are read as the app reads a text whose writer
+    prefers that language: every pattern set `languages_for` chooses, English with its word model
+    when `with_model`.
     """
+    multi = language not in (None, "", "en") and patterns is None
     patterns = patterns or default_patterns()
     figures = Figures(kinds={})
     for row in rows:
-        result = scan_text(row.text, patterns, model=model) if with_model else scan(row.text, patterns)
+        if multi:
+            result = _scan_as_writer(row.text, language or "", with_model=with_model, model=model)
+        else:
+            result = scan_text(row.text, patterns, model=model) if with_model else scan(row.text, patterns)
         if row.kind == "none":
             figures.false_friends += 1
             if result.flag:
@@ -112,6 +145,16 @@ def evaluate(
         if result.severity is not None and SEVERITY_RANK[result.severity] >= wanted:  # flagged: always set
             fig.at_severity += 1
     return figures
+
+
+def _scan_as_writer(text: str, language: str, *, with_model: bool, model: Model | None) -> ScanResult:
+    """Scan as the app does for a writer of `language`; without the model, the patterns alone."""
+    codes = languages_for(text, language)
+    results = [scan_text(text, default_patterns(c), model=model) if with_model else scan(text, default_patterns(c))
+               for c in codes]
+    matches = tuple(m for r in results for m in r.matches)
+    return ScanResult(flag=bool(matches), severity=highest([m.severity for m in matches]), matches=matches,
+                      version="; ".join(r.version for r in results), language="+".join(codes))
 
 
 def table(name: str, figures: Figures) -> str:
@@ -136,26 +179,42 @@ def table(name: str, figures: Figures) -> str:
 
 
 def evaluate_main(argv: list[str], stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """Run `openipt risk evaluate [FILE ...] [--show-misses] [--rules-only]`; 0 on success, 2 on bad arguments."""
+    """Run `openipt risk evaluate [FILE ...] [--language xx] [--show-misses] [--rules-only]`; 0 on success, 2 on bad arguments."""
     stdout = sys.stdout if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
+    usage = "openipt risk evaluate: usage: openipt risk evaluate [FILE ...] [--language xx] [--show-misses] [--rules-only]\n"
+    argv = list(argv)
+    forced: str | None = None
+    if "--language" in argv:
+        at = argv.index("--language")
+        if at + 1 >= len(argv) or argv[at + 1].startswith("-"):
+            stderr.write(usage)
+            return 2
+        forced = argv[at + 1].strip().lower()
+        del argv[at : at + 2]
+        if forced not in shipped_languages():
+            stderr.write(f"openipt risk evaluate: no risk patterns for language {forced!r} "
+                         f"(shipped: {', '.join(shipped_languages())})\n")
+            return 2
     show = "--show-misses" in argv
     rules_only = "--rules-only" in argv
     names = [a for a in argv if a not in ("--show-misses", "--rules-only")]
     if any(a.startswith("-") for a in names):
-        stderr.write("openipt risk evaluate: usage: openipt risk evaluate [FILE ...] [--show-misses] [--rules-only]\n")
+        stderr.write(usage)
         return 2
     paths = [Path(n) for n in names] or [CORPUS_DIR / "kinds_blind3.tsv"]
     for path in paths:
         try:
             rows = read_corpus(path)
+            language = forced or corpus_language(path)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             stderr.write(f"openipt risk evaluate: cannot read {path}: {exc}\n")
             return 2
         runs = [("rules alone", False)] + ([] if rules_only else [("rules + model", True)])
         for label, with_model in runs:
-            figures = evaluate(rows, with_model=with_model)
-            stdout.write(table(f"{path.name} ({label})", figures) + "\n\n")
+            figures = evaluate(rows, with_model=with_model, language=language)
+            shown = label if language == "en" else f"{label}, language {language}: English + {language} patterns"
+            stdout.write(table(f"{path.name} ({shown})", figures) + "\n\n")
             if show:
                 _write_misses(stdout, figures)
     return 0

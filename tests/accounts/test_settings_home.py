@@ -19,6 +19,7 @@ EVERY_SETTING = {
     "/account/translations/",  # how complete each language is, and signing off translations
     "/api/webhooks/",  # signed messages to another program when an alert is raised, a questionnaire completed...
     "/programme/settings/",  # the programme's minimum sessions, targets, small-count hiding and DHIS2 codes
+    "/clients/retention/",  # how long records are kept after the last contact, and the records past it
 }
 
 

@@ -31,6 +31,7 @@ def test_the_application_role_may_add_and_read_audit_events_but_not_change_delet
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_auditevent FROM {role}",
+        f"GRANT UPDATE (details) ON audit_auditevent TO {role}",  # for erasure; the trigger allows only the marker
     ]
     with psycopg.connect(autocommit=True, **owner) as admin:
         for sql in setup:
@@ -58,6 +59,18 @@ def test_the_application_role_may_add_and_read_audit_events_but_not_change_delet
                 for sql, words in refused.items():
                     with pytest.raises(psycopg.errors.InsufficientPrivilege, match=words):
                         app.execute(sql)
+                # The one change it may make: an event's details replaced by the erasure marker (a record erased).
+                marker = '{"_erased": {"reason": "the record was erased", "at": "2026-12-07T00:00:00+00:00"}}'
+                with app.transaction(force_rollback=True):
+                    event_id = app.execute(
+                        "INSERT INTO audit_auditevent (occurred_at, event_type, actor_label, actor_role, client_label, "
+                        "object_type, object_id, user_agent, details, prev_hash, hash) "
+                        "VALUES (now(), 'x', '', '', '', '', '', '', '{\"note\": \"Sam\"}', %s, %s) RETURNING id",
+                        ["0" * 64, uuid.uuid4().hex * 2]).fetchone()[0]
+                    app.execute("UPDATE audit_auditevent SET details = %s WHERE id = %s", [marker, event_id])
+                    with pytest.raises(psycopg.errors.RaiseException, match="append-only"), app.transaction():
+                        app.execute("UPDATE audit_auditevent SET details = '{\"note\": \"rewritten\"}' WHERE id = %s",
+                                    [event_id])
         finally:
             admin.execute(f"DROP OWNED BY {role}")
             admin.execute(f"DROP ROLE {role}")

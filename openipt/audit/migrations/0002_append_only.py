@@ -6,7 +6,7 @@ from openipt.audit.db import drop_triggers, install_triggers
 
 
 def forwards(apps, schema_editor):
-    install_triggers(schema_editor.connection)
+    install_triggers(schema_editor.connection, erasable=False)  # 0004 lets an erasure through
     AuditHead = apps.get_model("audit", "AuditHead")
     AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": "0" * 64, "last_event_id": 0})
 

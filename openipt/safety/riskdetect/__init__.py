@@ -7,11 +7,15 @@ Public API:
   second opinion that may add a medium flag for phrasing the patterns miss.
 * ``scan_with_second_opinion(text, second_opinion=None)`` - the same, plus an optional checker
   that may add a flag but never remove one.
+* ``scan_languages(text, writer_language)`` - ``scan_text`` with English, the writer's language
+  and any shipped language whose marker words appear; ``can_read(code)`` says whether the
+  detector has patterns for a language at all (languages.py).
 * ``load_language(code)`` / ``load_pattern_file(path)`` / ``parse_pattern_text(text)`` - load
   and validate a pattern file (errors name the file, line and field).
 """
 
 from .detector import Match, ScanResult, SetAside, default_patterns, scan
+from .languages import can_read, language_code, languages_for, scan_languages, shipped_languages
 from .patternschema import MODIFIERS, SEVERITIES
 from .patternset import (
     SEVERITY_RANK,
@@ -44,6 +48,11 @@ __all__ = [
     "SetAside",
     "add_opinion",
     "available_languages",
+    "can_read",
+    "language_code",
+    "languages_for",
+    "scan_languages",
+    "shipped_languages",
     "default_patterns",
     "load_language",
     "load_pattern_file",

@@ -36,6 +36,7 @@ class Match:
     modifiers: tuple[str, ...]
     explanation: str
     kind: str = "suicide_self_harm"
+    language: str = "en"  # the language of the pattern set whose rule matched
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class ScanResult:
         }
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def default_patterns(language: str = "en") -> PatternSet:
     """Return the shipped pattern set for a language, loaded once."""
     return load_language(language)
@@ -145,6 +146,7 @@ def scan(text: str, patterns: PatternSet | None = None) -> ScanResult:
                 modifiers=finding.modifiers,
                 explanation=rule.explanation,
                 kind=pattern_set.kind_of(rule.family),
+                language=pattern_set.language,
             )
     matches = _drop_covered(sorted(found.values(), key=lambda m: (m.start, -m.end, m.rule_id)))
     return ScanResult(

@@ -162,3 +162,9 @@ class PatternFile(ContentModel):
     idioms: tuple[Idiom, ...]
     rules: Annotated[tuple[Rule, ...], filled("must be a non-empty list")]
     kinds: dict[Annotated[Text, matches(ID, "kind names are lower_case_with_underscores")], Words] | None = None
+    # Words common in this language and rare in the others (canonical form, single words): when one
+    # appears in a text, this language's patterns read it too, whatever the writer's language.
+    markers: Words | None = None
+    # "partial" when blind figures show the set misses much of what people write in the language:
+    # a text the set did not flag then still goes to a person (openipt.safety.rules.evaluate).
+    coverage: Annotated[Literal["full", "partial"], says('must be "full" or "partial"')] = "full"

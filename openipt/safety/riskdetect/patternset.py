@@ -103,6 +103,8 @@ class PatternSet:
     idioms: tuple[Idiom, ...]
     third_person_words: frozenset[str]
     family_kind: Mapping[str, str] = None  # type: ignore[assignment]  # {family: kind of risk}
+    markers: frozenset[str] = frozenset()  # words that show the language is present in a text
+    coverage: str = "full"  # "partial": unflagged text in this language still goes to a person
 
     def kind_of(self, family: str) -> str:
         """Return the kind of risk a family belongs to."""
@@ -196,7 +198,15 @@ class _Builder:
             idioms=self.idioms(placeholders),
             third_person_words=third,
             family_kind=family_kinds(spec.kinds or {}, families, self.fail),
+            markers=self.markers(),
+            coverage=self.spec.coverage,
         )
+
+    def markers(self) -> frozenset[str]:
+        for i, word in enumerate(self.spec.markers or ()):
+            if not re.fullmatch(r"[a-z0-9]+", word):
+                raise self.fail("a marker is one word of letters and digits in canonical form", ("markers", i))
+        return frozenset(self.spec.markers or ())
 
     def keep_severity(self, families: Mapping[str, str]) -> dict[str, frozenset[str]]:
         for family in self.spec.keep_severity or {}:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..riskdetect import Match, ScanResult, default_patterns, scan_text
+from ..riskdetect import Match, ScanResult, can_read, default_patterns, scan_languages, scan_text
+from ..riskdetect.languages import BASE_LANGUAGE, reads_in_part
 from .loader import load_shipped
 from .model import (
     SEVERITY_RANK,
@@ -56,34 +57,71 @@ def evaluate_answers(
     return signals
 
 
+UNREADABLE_KIND = "unreadable_language"
+
+
 def evaluate_text(
-    rules: Iterable[Rule], text: str, source: str, *, result: ScanResult | None = None
+    rules: Iterable[Rule], text: str, source: str, *, result: ScanResult | None = None, language: str | None = None
 ) -> list[Signal]:
     """Return a signal for every free_text rule whose detector result reaches its minimum severity.
 
-    `source` names where the text came from ("worksheet", "mood_log", "rehearsal"...). Pass
-    `result` when the text was already scanned; otherwise the text is scanned once per language
-    the rules need, with the built-in model as a second opinion (riskdetect.scan_text).
+    `source` names where the text came from ("worksheet", "mood_log", "rehearsal"...). `language`
+    is the writer's language (a client's preferred language, a group's language). Pass `result`
+    when the text was already scanned; otherwise an English rule reads the text with English, the
+    writer's language and any shipped language whose words appear (riskdetect.scan_languages, with
+    the built-in model as a second opinion for English), and a rule for another language with that
+    language's patterns.
+
+    When the writer's language has no pattern set and nothing was flagged, one low "read this"
+    signal of kind ``unreadable_language`` is returned instead: such a text is never taken as safe.
     """
     signals = []
     scans: dict[str, ScanResult] = {}
     kinds = getattr(rules, "kinds", None) or load_shipped().kinds
+    first_rule: FreeTextRule | None = None
     for rule in rules:
         if not isinstance(rule, FreeTextRule):
             continue
         if rule.sources is not None and source not in rule.sources:
             continue
+        first_rule = first_rule or rule
         found = result
         if found is None:
             if rule.language not in scans:
-                scans[rule.language] = scan_text(text, default_patterns(rule.language))
+                scans[rule.language] = (scan_languages(text, language) if rule.language == BASE_LANGUAGE
+                                        else scan_text(text, default_patterns(rule.language)))
             found = scans[rule.language]
         if not found.flag or found.severity is None:
             continue
         if SEVERITY_RANK[found.severity] < SEVERITY_RANK[rule.min_severity]:
             continue
         signals.extend(_text_signals(rule, found, source, kinds))
+    if not signals and first_rule is not None and language and (text or "").strip():
+        if not can_read(language):
+            signals.append(_unreadable_signal(first_rule, language, source, kinds))
+        elif reads_in_part(language):
+            signals.append(_unreadable_signal(first_rule, language, source, kinds, in_part=True))
     return signals
+
+
+def _unreadable_signal(rule: FreeTextRule, language: str, source: str, kinds: Mapping[str, RiskKind], *,
+                       in_part: bool = False) -> Signal:
+    """A low signal asking a person to read a text in a language the detector cannot read, or reads only in part."""
+    kind = kinds.get(UNREADABLE_KIND)
+    severity = "low"
+    policy = kind.policy_by_severity.get(severity, rule.policy_for(severity)) if kind else rule.policy_for(severity)
+    lead = f"{kind.alert} " if kind else ""
+    return Signal(
+        rule_id=rule.id,
+        severity=severity,
+        policy=policy,
+        reason=(f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it reads this language "
+                "only in part (on new text it missed about half of the risk sentences)." if in_part else
+                f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it cannot read this language."),
+        evidence=(Evidence(kind="language", value=language.strip()[:20]),),
+        source=source,
+        kind=UNREADABLE_KIND,
+    )
 
 
 def _text_signals(rule: FreeTextRule, found: ScanResult, source: str, kinds: Mapping[str, RiskKind]) -> list[Signal]:
@@ -150,6 +188,8 @@ def _describe(matches: Iterable[Match]) -> str:
     families = []
     for m in matches:
         label = m.family.replace("_", " ")
+        if m.language != BASE_LANGUAGE:
+            label += f" [{m.language}]"
         if m.modifiers:
             label += f" ({', '.join(m.modifiers)})"
         if label not in families:

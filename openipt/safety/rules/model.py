@@ -15,7 +15,7 @@ from typing import ClassVar
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES, start=1)}
 NOTIFY_TARGETS: tuple[str, ...] = ("assigned_staff", "supervisor", "admins", "safeguarding_lead")
-CLIENT_PAGES: tuple[str, ...] = ("crisis", "discreet")
+CLIENT_PAGES: tuple[str, ...] = ("crisis", "discreet", "none")  # "none": no box for the client
 DEFAULT_KIND = "suicide_self_harm"
 
 OPERATORS: dict[str, Callable[[int, int], bool]] = {
