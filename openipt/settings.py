@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "openipt.api",
     "openipt.programmes",
     "openipt.sms",
+    "openipt.offline",
 ]
 
 MIDDLEWARE = [
