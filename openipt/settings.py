@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "openipt.portal",
     "openipt.api",
     "openipt.programmes",
+    "openipt.offline",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from openipt.api import views as api_views
 from openipt.api.v1 import api as api_v1
 from openipt.core import views as core_views
+from openipt.offline import views as offline_views
 from openipt.portal import urls as portal_urls
 from openipt.practice import urls as practice_urls
 
@@ -31,6 +32,9 @@ urlpatterns = [
     path("today/", include("openipt.today.urls")),
     path("messages/", include("openipt.messaging.urls")),
     path("programme/", include("openipt.programmes.urls")),
+    path("offline/", include("openipt.offline.urls")),
+    path("sw.js", offline_views.service_worker_view, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest_view, name="manifest"),
     path("api/v1/", api_v1.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_views.not_found_view),
     path("api/", include("openipt.api.urls")),

@@ -18,6 +18,8 @@ from openipt.courses.models import Course
 # Bounds from the protocol's group format (formats.yaml: size 4-14, sessions 8-16).
 SIZE_MIN, SIZE_MAX = 4, 14
 SESSIONS_MIN, SESSIONS_MAX = 8, 16
+# How many days a facilitator's tablet may keep the groups without a sync (the offline app wipes its copy after).
+OFFLINE_DAYS_MIN, OFFLINE_DAYS_MAX, OFFLINE_DAYS_DEFAULT = 1, 60, 7
 
 
 class Programme(TimeStamped):
@@ -33,6 +35,9 @@ class Programme(TimeStamped):
         help_text=_("Once this group session has been held, nobody new may join."))
     require_signoff = models.BooleanField(
         _("a facilitator needs a competency sign-off to lead alone"), default=False)
+    offline_days = models.PositiveSmallIntegerField(
+        _("days a tablet may go without a sync"), default=OFFLINE_DAYS_DEFAULT,
+        help_text=_("After this many days without a connection, a tablet removes its copy of the groups."))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -46,6 +51,8 @@ class Programme(TimeStamped):
                 condition=Q(sessions_default__gte=SESSIONS_MIN) & Q(sessions_default__lte=SESSIONS_MAX),
                 name="group_programme_sessions_range"),
             models.CheckConstraint(condition=Q(last_join_session__lte=SESSIONS_MAX), name="group_programme_join_range"),
+            models.CheckConstraint(condition=Q(offline_days__gte=OFFLINE_DAYS_MIN) & Q(offline_days__lte=OFFLINE_DAYS_MAX),
+                                   name="group_programme_offline_days_range"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ once, so a change replayed after the connection returns is not applied twice.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -162,7 +163,8 @@ def save_will_try(actor: Actor, group_id: int | str, number: int | str, member_i
     return _will_try(actor, session, member_id, text)
 
 
-def _check(actor: Actor, session: GroupSession, member_id: object, answers: dict[str, Any]) -> dict[str, Any]:
+def _check(actor: Actor, session: GroupSession, member_id: object, answers: dict[str, Any], *,
+           entered_at: datetime | None = None, alert_text: str = "") -> dict[str, Any]:
     _on_or_before_today(session, _("enter symptom checks"))
     member = _member(actor, session, member_id)
     done = QuickCheck.objects.filter(session=session, member=member).first()
@@ -192,7 +194,8 @@ def _check(actor: Actor, session: GroupSession, member_id: object, answers: dict
             raise ActionError(_("Choose one of the four answers for each question."), field=f"check_{member.pk}")
         items[key] = number
     day = timezone.localtime(session.scheduled_start).date()
-    admin = enter_paper(actor, member.course_id, instrument_code=code, session_number=None, completed_on=day, answers=items)
+    admin = enter_paper(actor, member.course_id, instrument_code=code, session_number=None, completed_on=day, answers=items,
+                        alert_at=entered_at, alert_text=alert_text)
     check = QuickCheck.objects.create(session=session, member=member, administration=admin, instrument_code=code,
                                       total=admin.total, at=timezone.now())
     audit.record(QUICK_CHECK.code, actor=actor, client=member.client, obj=check,
@@ -245,12 +248,14 @@ KINDS = ("mark", "will_try", "check", "notes", "steps")
 
 
 @transaction.atomic
-def rescue_refused_check(actor: Actor, group_id: int | str, number: int | str, data: object) -> bool:
+def rescue_refused_check(actor: Actor, group_id: int | str, number: int | str, data: object, *,
+                         entered_at: datetime | None = None, text: str = "") -> bool:
     """Pass the safety answer of a refused symptom check to the safety rules; return True if it raised an alert.
 
     A check made offline can be refused when it arrives (the member has left the group, the session
     was moved to a later day). Its answers are not stored as a questionnaire then, but an answer
-    above 0 to PHQ-9 question 9 must still reach staff: it becomes an alert on the member's record.
+    above 0 to PHQ-9 question 9 must still reach staff: it becomes an alert on the member's record,
+    raised as of `entered_at` when the check was made earlier than it arrived.
     """
     data = data if isinstance(data, dict) else {}
     given = data.get("answers")
@@ -267,7 +272,9 @@ def rescue_refused_check(actor: Actor, group_id: int | str, number: int | str, d
     session = GroupSession.objects.filter(group=group, number=access._int(number) or 0).first()
     return bool(safety_api.raise_for_answers(
         client=member.client, instrument_code="phq9", answers={"q9": answers["q9"]}, obj=session, actor=actor,
-        text=_("Symptom check entered in group session %(n)s but not saved (it was refused).") % {"n": number}))
+        text=" ".join(filter(None, [
+            _("Symptom check entered in group session %(n)s but not saved (it was refused).") % {"n": number}, text])),
+        now=entered_at))
 
 
 # What each kind of change must carry. A change without it is refused rather than read as
@@ -292,8 +299,12 @@ def _require_fields(kind: str, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def apply_change(actor: Actor, group_id: int | str, number: int | str, *, key: str, kind: str, data: object,
-                 known_steps: Collection[str] = frozenset()) -> dict[str, Any]:
-    """Apply one change sent from facilitator mode, once per key; a replay returns the first answer."""
+                 known_steps: Collection[str] = frozenset(), entered_at: datetime | None = None,
+                 alert_text: str = "") -> dict[str, Any]:
+    """Apply one change sent from facilitator mode, once per key; a replay returns the first answer.
+
+    `entered_at` (a check made on a tablet without a connection): a safety alert it raises counts from then.
+    """
     key = (key or "").strip()
     if not key or len(key) > 64:
         raise ActionError(_("This change has no key. Reload the page and make it again."), field="key")
@@ -313,7 +324,8 @@ def apply_change(actor: Actor, group_id: int | str, number: int | str, *, key: s
         result = _will_try(actor, session, data.get("member"), data.get("text"))
     elif kind == "check":
         answers = data.get("answers")
-        result = _check(actor, session, data.get("member"), answers if isinstance(answers, dict) else {})
+        result = _check(actor, session, data.get("member"), answers if isinstance(answers, dict) else {},
+                        entered_at=entered_at, alert_text=alert_text)
     elif kind == "notes":
         GroupSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
         session.refresh_from_db(fields=["notes", "version"])

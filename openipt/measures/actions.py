@@ -306,10 +306,11 @@ def _draft(client: Client, course: Course | None, item: due.DueItem, inst: Instr
 
 
 def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *, client: Client, when: datetime | None = None,
-             refresh_signal: bool = True) -> list[Alert]:
+             refresh_signal: bool = True, alert_at: datetime | None = None, alert_text: str = "") -> list[Alert]:
     """Score and store a completed administration, raise safety alerts and refresh the signal (in the caller's transaction).
 
-    Returns the safety alerts raised.
+    Returns the safety alerts raised. `alert_at` is when the answers were really given, when they reach
+    the server later (entered on a tablet without a connection): alerts are raised as of then.
     """
     sex = sex_for(client)
     result = score(inst, values, sex=sex or None)
@@ -327,7 +328,7 @@ def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *,
     blank = safety_items.unanswered(inst, values)
     admin.safety_followup = bool(result.flags) or bool(blank)
     admin.save()
-    alerts = list(safety_api.raise_for_administration(admin) or [])
+    alerts = list(safety_api.raise_for_administration(admin, now=alert_at, text=alert_text) or [])
     alerts += safety_items.raise_linked(admin, inst, client=client)
     alerts += safety_items.raise_unanswered(admin, inst, blank, client=client)
     if alerts and not admin.safety_followup:
@@ -455,14 +456,15 @@ def _answering_client(actor: Actor, course: Course, client_id: int | str | None)
 
 @transaction.atomic
 def enter_paper(actor: Actor, course_id: int | str, *, instrument_code: str, session_number: int | None, completed_on: date,
-                answers: dict[str, Any], client_id: int | None = None, safety_blank_confirmed: bool = False) -> Administration:
+                answers: dict[str, Any], client_id: int | None = None, safety_blank_confirmed: bool = False,
+                alert_at: datetime | None = None, alert_text: str = "") -> Administration:
     """Enter a questionnaire filled in on paper, or a clinician-rated one such as the HAM-D.
 
     Every item needs an answer or an explicit "left blank" (None); the instrument's own rule
     decides whether a total can still be given. A safety question (PHQ-9 question 9) left blank
     is asked for again: it is accepted only with `safety_blank_confirmed`, and then raises a
     follow-up alert (HAZ-022). On a couples course `client_id` says which partner filled it in
-    (default: the course's client, partner one).
+    (default: the course's client, partner one). `alert_at` and `alert_text`: see `complete`.
     """
     course = _course_for_change(actor, course_id)
     client = _answering_client(actor, course, client_id)
@@ -505,7 +507,7 @@ def enter_paper(actor: Actor, course_id: int | str, *, instrument_code: str, ses
     admin.session = session
     try:
         with transaction.atomic():
-            alerts = complete(admin, inst, values, client=client, when=when)
+            alerts = complete(admin, inst, values, client=client, when=when, alert_at=alert_at, alert_text=alert_text)
     except IntegrityError:  # the client sent the same questionnaire at this very moment
         raise ActionError(_("The client's own answers for this session arrived while you were entering these. "
                             "Open the course's scores to see them."), field="session_number") from None

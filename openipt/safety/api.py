@@ -68,13 +68,15 @@ def _answers(answers) -> dict:
     return result
 
 
-def raise_for_administration(administration, *, only_items=None) -> list:
+def raise_for_administration(administration, *, only_items=None, now=None, text: str = "") -> list:
     """Evaluate the risk rules on a questionnaire's answers and raise alerts; return them.
 
     Called when a questionnaire is completed, and also while it is being filled in with
     `only_items` (the answers just changed), so a safety answer in a questionnaire the client
     never sends still raises an alert. An open alert for the same questionnaire gets the new
-    evidence instead of a second alert.
+    evidence instead of a second alert. `now` is when the answers were given, when that was
+    earlier than this moment (a check entered on a tablet without a connection), so the alert's
+    escalation counts from then; `text` says so on the alert.
     """
     from openipt.safety import actions
     from openipt.safety.ruleset import rules_for
@@ -90,10 +92,12 @@ def raise_for_administration(administration, *, only_items=None) -> list:
     entered_by = getattr(administration, "entered_by", None) if getattr(administration, "entered_by_id", None) else None
     if actor is None and entered_by is not None:
         actor = Actor(entered_by)
-    return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration, actor=actor)
+    return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration, actor=actor, text=text,
+                                 now=now)
 
 
-def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, actor: Actor | None = None, text: str = "") -> list:
+def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, actor: Actor | None = None, text: str = "",
+                      now=None) -> list:
     """Evaluate the risk rules on answers that could not be stored as a questionnaire, and raise alerts.
 
     For answers refused for another reason (a group symptom check for someone who has just left
@@ -103,7 +107,7 @@ def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, 
     from openipt.safety.ruleset import rules_for
 
     signals = evaluate_answers(rules_for(client.organisation_id), instrument_code, _answers(answers))
-    return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor)
+    return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor, now=now)
 
 
 def raise_for_text(*, client, text: str, source: str, obj=None, actor: Actor | None = None) -> list:
