@@ -256,6 +256,13 @@
     if (isNaN(d.getTime())) { return String(isoDate); }
     return d.toLocaleDateString(lang(), { weekday: "long", day: "numeric", month: "long", year: "numeric" });
   }
+  // A session's start is an ISO date-time from the server: shown as the time of day only.
+  function startTime(iso) {
+    if (!iso) { return ""; }
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) { return ""; }
+    return d.toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" });
+  }
   function todayIso() {
     var d = new Date();
     return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
@@ -277,7 +284,7 @@
     var forms = document.querySelectorAll("form");
     for (var i = 0; i < forms.length; i += 1) {
       var f = forms[i];
-      if (f.hasAttribute("data-offline-keep")) { return f; }
+      if (f.hasAttribute("data-offline-enrol") || f.hasAttribute("data-offline-keep")) { return f; }
       var action = f.getAttribute("action") || "";
       if (/\/offline\/devices\/$/.test(action)) { return f; }
     }
@@ -609,9 +616,8 @@
     } else if (item.kind === "will_try") {
       s.attendance[m] = Object.assign({}, s.attendance[m] || {}, { will_try: d.text, waiting: true });
     } else if (item.kind === "check") {
-      var total = 0;
-      Object.keys(d.answers || {}).forEach(function (k) { total += Number(d.answers[k]) || 0; });
-      s.checks[m] = { instrument: Object.keys(d.answers || {}).length === 9 ? "phq9" : "phq2", total: total, at: item.entered_at,
+      var full = Object.keys(d.answers || {}).length === 9;
+      s.checks[m] = { instrument: full ? "phq9" : "phq2", total: checkTotal(d.answers || {}), at: item.entered_at,
                       q9: (d.answers || {}).q9, waiting: true };
     } else if (item.kind === "notes") {
       s.notes = d.text;
@@ -620,6 +626,14 @@
     } else if (item.kind === "report") {
       s.report = Object.assign({ waiting: true }, d);
     }
+  }
+
+  // The score as the server counts it: all nine answers for a PHQ-9; questions 1 and 2 for the quick
+  // check (its question 9 is asked for safety and does not count in the PHQ-2 score).
+  function checkTotal(answers) {
+    var keys = Object.keys(answers);
+    var counted = keys.length === 9 ? keys : keys.filter(function (k) { return k === "q1" || k === "q2"; });
+    return counted.reduce(function (sum, k) { return sum + (Number(answers[k]) || 0); }, 0);
   }
 
   // What the tablet last saw of the thing a change alters (the server compares it with its own value).
@@ -874,7 +888,7 @@
         if (s.date === today && !s.held) { state = w("today"); }
         else if (s.date < today && !s.held) { state = w("notRecorded"); }
         return el("li", {}, [el("a", { href: "#session-" + g.id + "-" + s.number, className: "oa-session-link" }, [
-          el("strong", { text: w("sessionN", { n: s.number }) }), " · " + dayText(s.date) + (s.start ? ", " + s.start : "") + " · " + state])]);
+          el("strong", { text: w("sessionN", { n: s.number }) }), " · " + dayText(s.date) + (s.start ? ", " + startTime(s.start) : "") + " · " + state])]);
       });
       return el("section", { className: "oi-panel", "aria-labelledby": hid }, [
         el("h2", { id: hid, text: g.name }),
@@ -896,7 +910,7 @@
     var members = (group.members || []).filter(active);
     var parts = [];
     parts.push(el("p", {}, [el("a", { href: "#", text: w("backToGroups") })]));
-    parts.push(el("p", { className: "oi-muted", text: group.name + " · " + dayText(s.date) + (s.start ? ", " + s.start : "") }));
+    parts.push(el("p", { className: "oi-muted", text: group.name + " · " + dayText(s.date) + (s.start ? ", " + startTime(s.start) : "") }));
     var safety = this.safetyBox();
     parts.push(safety);
     if (future) { parts.push(el("div", { className: "oi-alert oi-alert--info" }, [el("p", { text: w("futureSession", { day: dayText(s.date) }) })])); }
@@ -928,7 +942,7 @@
       return el("li", { className: "oi-step" }, [
         el("div", { className: "oi-check" }, future ? [el("strong", { text: step.title })] : [box, label]),
         el("p", { className: "oa-script", text: step.script || "" }),
-        step.minutes && !future ? self.timer(step.minutes, i) : null
+        step.minutes && !future ? self.stepTimer(step.minutes) : null
       ]);
     });
     var list = el("ol", { className: "oi-steps" }, items);
@@ -942,7 +956,7 @@
     return this.panel(w("stepsTitle"), [items.length ? list : el("p", { text: w("noSteps") })]);
   };
 
-  App.prototype.timer = function (minutes) {
+  App.prototype.stepTimer = function (minutes) {
     var w = this.words;
     var left = minutes * 60;
     var running = null;
@@ -986,7 +1000,7 @@
           recount();
           self.add("mark", group.id, s.number, { member: m.id, presence: p });
         } }));
-        radios.appendChild(el("label", { "for": id, text: w(p) }));
+        radios.appendChild(el("label", { "for": id, text: w(p + "Label") }));
       });
       var tryId = name + "-try";
       var tryInput = el("input", { type: "text", id: tryId, maxlength: "500", value: row.will_try || "", onchange: function () {
@@ -1084,8 +1098,7 @@
         }
         var kept = await self.add("check", group.id, s.number, { member: m.id, answers: answers });
         if (!kept) { return; }
-        var total = 0;
-        Object.keys(answers).forEach(function (k) { total += answers[k]; });
+        var total = checkTotal(answers);
         var p = el("p", { tabindex: "-1", text: w("checkedWaiting", { total: total }) });
         form.replaceWith(p);
         summary.textContent = m.name + ": " + (full ? "PHQ-9" : "PHQ-2") + " " + total;
@@ -1104,7 +1117,7 @@
     var contacts = (crisis.contacts || []).map(function (c) {
       return el("li", {}, [el("strong", { text: c.name }), c.phone ? " · " : null,
         c.phone ? el("a", { href: "tel:" + String(c.phone).replace(/[^0-9+]/g, ""), text: c.phone }) : null,
-        c.hours ? " · " + c.hours : null, c.text ? el("br") : null, c.text || null]);
+        c.hours ? " · " + c.hours : null, c.text ? " · " + w("textNumber", { number: c.text }) : null]);
     });
     var box = el("section", { className: "oi-alert oi-alert--error oa-safety", id: "oa-safety", role: "alert", tabindex: "-1",
                               "aria-labelledby": "oa-safety-title", hidden: true }, [
