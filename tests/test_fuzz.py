@@ -31,7 +31,7 @@ from tests.test_permission_matrix import MATRIX, _kwargs, build_world, url_param
 
 # Longest first (seconds on SQLite, one worker, 2026-12-07), so the suite's end is not one worker on a long app.
 APPS = ["groups", "courses", "assessment", "practice", "measures", "couples", "consent", "safety", "today",
-        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes", "api"]
+        "supervision", "messaging", "clients", "accounts", "core", "audit", "programmes", "api", "offline"]
 ROUNDS = int(os.environ.get("OPENIPT_FUZZ_ROUNDS", "0"))
 SEED = int(os.environ.get("OPENIPT_FUZZ_SEED") or random.randrange(10**6))
 SECONDS = float(os.environ.get("OPENIPT_FUZZ_SECONDS", "600"))
@@ -141,6 +141,28 @@ def test_the_group_sync_refuses_hostile_json_without_a_server_error(fuzz_world):
             break
         fuzzer.send("facilitator", "POST", path, body, fields="(JSON body)", value=description,
                     content_type="application/json")
+    _check(fuzzer)
+
+
+def test_the_offline_sync_refuses_hostile_bodies_signed_and_unsigned_without_a_server_error(fuzz_world):
+    from tests.fuzz.json_cases import random_sync_body
+    from tests.offline.fuzz_cases import offline_sync_bodies, signed_headers, with_group
+
+    fuzzer = _fuzzer(fuzz_world)
+    kwargs = fuzz_world.matrix_kwargs
+    grp, member_id = kwargs["group_id"], kwargs["member_id"]
+    bodies = offline_sync_bodies(grp, member_id) + [
+        (f"random: {body[:150]}", with_group(body, grp)) for body in
+        (random_sync_body(fuzzer.rng, member_id) for _ in range(ROUNDS * 50))]
+    for n, (description, body) in enumerate(bodies, start=1):
+        if fuzzer.deadline is not None and time.monotonic() > fuzzer.deadline:
+            break
+        raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+        for role, headers in (("facilitator", signed_headers(kwargs["device"], kwargs["offline_secret"], n, raw)),
+                              ("anonymous", signed_headers(kwargs["device"], "A" * 43, n, raw)),
+                              ("anonymous", {})):
+            fuzzer.send(role, "POST", "/offline/sync/", raw, fields="(JSON body)", value=description,
+                        content_type="application/json", headers=headers)
     _check(fuzzer)
 
 

@@ -90,7 +90,7 @@ MATRIX = {
 
 
 APPS = ["accounts", "clients", "audit", "courses", "assessment", "measures", "safety", "practice", "portal", "groups", "supervision", "couples",
-        "messaging", "today", "consent", "api", "programmes"]
+        "messaging", "today", "consent", "api", "programmes", "offline"]
 PREPARERS = []
 for _app in APPS:
     try:

@@ -25,6 +25,8 @@ from openipt.courses import group_courses
 from openipt.courses.models import Course
 from openipt.groups import access, schedule, supervision_link
 from openipt.groups.models import (
+    OFFLINE_DAYS_MAX,
+    OFFLINE_DAYS_MIN,
     SESSIONS_MAX,
     SESSIONS_MIN,
     SIZE_MAX,
@@ -83,8 +85,9 @@ def _whole(value: object, field: str, low: int, high: int, message: str) -> int:
 
 @transaction.atomic
 def save_programme(actor: Actor, programme_id: int | str | None = None, *, name: str, min_members: int, max_members: int, sessions_default: int,
-                   last_join_session: int, require_signoff: bool, expected_version: int | None = None) -> Programme:
-    """Create a programme, or change one's settings."""
+                   last_join_session: int, require_signoff: bool, expected_version: int | None = None,
+                   offline_days: int | None = None) -> Programme:
+    """Create a programme, or change one's settings (`offline_days` None keeps the current limit, or the default)."""
     if not access.can_manage(actor):
         raise ActionError(_("Only an admin can change programme settings."), code="forbidden")
     name = _text(name, "name", required=_("Give the programme a name, for example the district or the project."), limit=120)
@@ -98,8 +101,13 @@ def save_programme(actor: Actor, programme_id: int | str | None = None, *, name:
     last_join_session = _whole(last_join_session, "last_join_session", 0, SESSIONS_MAX,
                                _("Enter a session number from 0 (nobody joins once the group has started) to %(hi)d.")
                                % {"hi": SESSIONS_MAX})
-    values = dict(name=name, min_members=min_members, max_members=max_members, sessions_default=sessions_default,
-                  last_join_session=last_join_session, require_signoff=bool(require_signoff))
+    values: dict[str, Any] = dict(name=name, min_members=min_members, max_members=max_members,
+                                  sessions_default=sessions_default, last_join_session=last_join_session,
+                                  require_signoff=bool(require_signoff))
+    if offline_days is not None:
+        values["offline_days"] = _whole(offline_days, "offline_days", OFFLINE_DAYS_MIN, OFFLINE_DAYS_MAX,
+                                        _("Enter a whole number of days from %(lo)d to %(hi)d.")
+                                        % {"lo": OFFLINE_DAYS_MIN, "hi": OFFLINE_DAYS_MAX})
     clash = Programme.objects.filter(organisation_id=actor.organisation_id, name__iexact=name)
     if programme_id is None:
         if clash.exists():

@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from openipt.accounts.models import Membership, Role
 from openipt.core.forms import DateInput, choice_field
-from openipt.groups.models import SESSIONS_MAX, SESSIONS_MIN, SIZE_MAX, SIZE_MIN, Outcome, Weekday
+from openipt.groups.models import (
+    OFFLINE_DAYS_DEFAULT,
+    OFFLINE_DAYS_MAX,
+    OFFLINE_DAYS_MIN,
+    SESSIONS_MAX,
+    SESSIONS_MIN,
+    SIZE_MAX,
+    SIZE_MIN,
+    Outcome,
+    Weekday,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,6 +45,11 @@ class ProgrammeForm(forms.Form):
         help_text=_("0 means nobody joins once the group has started."))
     require_signoff = forms.BooleanField(label=_("A facilitator needs a competency sign-off to lead a group alone"),
                                          required=False)
+    offline_days = forms.IntegerField(
+        label=_("Days a tablet may go without a connection"), min_value=OFFLINE_DAYS_MIN, max_value=OFFLINE_DAYS_MAX,
+        initial=OFFLINE_DAYS_DEFAULT, required=False,
+        help_text=_("A facilitator's tablet that has not synced for longer removes its copy of the groups. "
+                    "Changes not yet sent stay on it."))
 
 
 def _staff_choices(

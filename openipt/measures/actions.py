@@ -329,8 +329,8 @@ def complete(admin: Administration, inst: Instrument, values: dict[str, Any], *,
     admin.safety_followup = bool(result.flags) or bool(blank)
     admin.save()
     alerts = list(safety_api.raise_for_administration(admin, now=alert_at, text=alert_text) or [])
-    alerts += safety_items.raise_linked(admin, inst, client=client)
-    alerts += safety_items.raise_unanswered(admin, inst, blank, client=client)
+    alerts += safety_items.raise_linked(admin, inst, client=client, now=alert_at, text=alert_text)
+    alerts += safety_items.raise_unanswered(admin, inst, blank, client=client, now=alert_at)
     if alerts and not admin.safety_followup:
         admin.safety_followup = True
         Administration.objects.filter(pk=admin.pk).update(safety_followup=True)

@@ -52,8 +52,8 @@ def _actor_of(administration):
     return None
 
 
-def raise_unanswered(administration, inst: Instrument, items: list[str], *, client) -> list:
-    """Raise a follow-up alert for each safety question left blank (in the caller's transaction)."""
+def raise_unanswered(administration, inst: Instrument, items: list[str], *, client, now=None) -> list:
+    """Raise a follow-up alert for each safety question left blank (in the caller's transaction), as of `now`."""
     if not items:
         return []
     signals = [Signal(
@@ -64,11 +64,14 @@ def raise_unanswered(administration, inst: Instrument, items: list[str], *, clie
         evidence=(Evidence(kind="answer", item=item, value="not answered"),), source=inst.code)
         for item in items]
     return safety_actions.raise_signals(client, signals, rule_kind="instrument_item", obj=administration,
-                                        actor=_actor_of(administration))
+                                        actor=_actor_of(administration), now=now)
 
 
-def raise_linked(administration, inst: Instrument, *, client, only_items=None) -> list:
-    """Pass a linked safety answer (PHQ-2 question 9) to the risk rules of the instrument it comes from."""
+def raise_linked(administration, inst: Instrument, *, client, only_items=None, now=None, text: str = "") -> list:
+    """Pass a linked safety answer (PHQ-2 question 9) to the risk rules of the instrument it comes from.
+
+    `now` and `text`: when the answer was given and a note saying so, for answers that arrive late (a tablet).
+    """
     alerts = []
     for (code, item), (target, target_item) in LINKED.items():
         if code != inst.code or (only_items is not None and item not in set(only_items)):
@@ -77,5 +80,6 @@ def raise_linked(administration, inst: Instrument, *, client, only_items=None) -
         if value is None:
             continue
         alerts += safety_api.raise_for_answers(client=client, instrument_code=target, answers={target_item: value},
-                                               obj=administration, actor=_actor_of(administration))
+                                               obj=administration, actor=_actor_of(administration), now=now,
+                                               text=text)
     return alerts

@@ -42,6 +42,11 @@ def own_devices(actor: Actor) -> QuerySet[Device]:
     return Device.objects.filter(owner_id=actor.membership.pk, organisation_id=actor.organisation_id)
 
 
+def own_device_rows(actor: Actor) -> list[Device]:
+    """This person's tablets, newest first, for their page."""
+    return list(own_devices(actor).order_by("-created_at", "-pk"))
+
+
 def visible_devices(actor: Actor) -> QuerySet[Device]:
     """A person's own tablets; for supervisors and admins, every tablet in the organisation."""
     if oversees(actor):
@@ -66,6 +71,11 @@ def visible_conflicts(actor: Actor) -> QuerySet[Conflict]:
     if oversees(actor):
         return base
     return base.filter(device__owner_id=actor.membership.pk)
+
+
+def conflict_rows(actor: Actor, limit: int = 200) -> list[Conflict]:
+    """The newest changes from tablets that were not applied, with who and what, for the Conflicts page."""
+    return list(visible_conflicts(actor).select_related("device__owner__user", "client", "resolved_by__user")[:limit])
 
 
 def conflict_for(actor: Actor, conflict_id: object) -> Conflict | None:

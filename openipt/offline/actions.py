@@ -156,10 +156,14 @@ def authenticate(*, method: str, path: str, body: bytes, device_id: str, seq_tex
     """Check a tablet's signed request; return its device, the owner as actor, and the request's seq.
 
     The seq is taken at once (in its own transaction), so the same signed request sent again is
-    refused as replayed even when the first one is still running.
+    refused as replayed even when the first one is still running. Every refusal of a request that names
+    a device is audited (`offline.sync_refused`); a request naming none is only logged.
     """
     device = None
     text = (device_id or "").strip()
+    if not text:  # not a tablet's request at all (a browser, a robot): logged, not audited, so noise fills no log
+        log.warning("offline request without a device id refused (path %s)", path)
+        raise DeviceRefused(401, "no_device", _("This address is for the OpenIPT tablet app only."))
     if len(text) == 36:
         try:
             device = Device.objects.select_related("owner__user", "owner__organisation").filter(uuid=text).first()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -35,9 +36,8 @@ def _wants_json(request) -> bool:
 def home_view(request):
     """Keep my groups on this tablet: this person's tablets and the button to add this one."""
     actor = request.actor
-    devices = list(access.own_devices(actor).order_by("-created_at"))
     return render(request, "offline/home.html", {
-        "devices": devices, "may_keep": access.may_keep_groups(actor.membership), "oversees": access.oversees(actor)})
+        "devices": access.own_device_rows(actor), "may_keep": access.may_keep_groups(actor.membership), "oversees": access.oversees(actor)})
 
 
 @staff_required
@@ -63,11 +63,13 @@ def enrol_view(request):
 @staff_required
 @require_POST
 def revoke_view(request, device):
+    if access.device_for(request.actor, device) is None:
+        raise Http404
     try:
         revoked = actions.revoke(request.actor, device)
     except ActionError as exc:
         if _wants_json(request):
-            return JsonResponse({"error": exc.message}, status=403)
+            return JsonResponse({"error": exc.message}, status=400)
         messages.error(request, exc.message)
         return redirect("offline:home")
     if _wants_json(request):
@@ -92,13 +94,14 @@ def stale_view(request):
 @require_GET
 def conflicts_view(request):
     actor = request.actor
-    rows = list(access.visible_conflicts(actor).select_related("device__owner__user", "client", "resolved_by__user")[:200])
-    return render(request, "offline/conflicts.html", {"rows": rows, "oversees": access.oversees(actor)})
+    return render(request, "offline/conflicts.html", {"rows": access.conflict_rows(actor), "oversees": access.oversees(actor)})
 
 
 @staff_required
 @require_POST
 def resolve_view(request, conflict_id):
+    if access.conflict_for(request.actor, conflict_id) is None:
+        raise Http404
     try:
         actions.resolve(request.actor, conflict_id, request.POST.get("choice", ""))
     except ActionError as exc:
@@ -138,9 +141,17 @@ def manifest_view(request):
     return response
 
 
-def _device_request(request):
+def _raw_body(request) -> bytes | None:
+    """The request's bytes as sent, or None when a form body was already read (only JSON is accepted)."""
+    try:
+        return request.body
+    except RawPostDataException:
+        return None
+
+
+def _device_request(request, body: bytes):
     return actions.authenticate(
-        method=request.method, path=request.path, body=request.body if request.method == "POST" else b"",
+        method=request.method, path=request.path, body=body,
         device_id=request.headers.get("X-OpenIPT-Device", ""), seq_text=request.headers.get("X-OpenIPT-Seq", ""),
         signature=request.headers.get("X-OpenIPT-Signature", ""), origin=origin_from_request(request))
 
@@ -156,7 +167,7 @@ def _refused(exc: DeviceRefused) -> JsonResponse:
 @require_GET
 def snapshot_view(request):
     try:
-        device, actor, _seq = _device_request(request)
+        device, actor, _seq = _device_request(request, b"")
     except DeviceRefused as exc:
         return _refused(exc)
     data = snapshot.build(actor, device)
@@ -167,14 +178,17 @@ def snapshot_view(request):
 @csrf_exempt
 @require_POST
 def sync_view(request):
-    if len(request.body) > MAX_BODY:
+    raw = _raw_body(request)
+    if raw is not None and len(raw) > MAX_BODY:
         return JsonResponse({"error": _("Too many changes in one request. Send fewer at a time.")}, status=413)
     try:
-        device, actor, _seq = _device_request(request)
+        device, actor, _seq = _device_request(request, raw if raw is not None else b"")
     except DeviceRefused as exc:
         return _refused(exc)
+    if raw is None:
+        return JsonResponse({"error": _("The changes could not be read."), "detail": "Send application/json."}, status=400)
     try:
-        body = jsonbody.loads(request.body or b"{}", max_bytes=MAX_BODY, max_depth=10)
+        body = jsonbody.loads(raw or b"{}", max_bytes=MAX_BODY, max_depth=10)
     except jsonbody.JsonError as exc:
         return JsonResponse({"error": _("The changes could not be read."), "detail": exc.message}, status=400)
     try:
