@@ -248,7 +248,7 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     alert = Alert.objects.get(client=m["Sarah"].client)
     # Raised as of when it was entered on the tablet (so escalation counts from then), not when it arrived.
     assert entered_from - timedelta(seconds=1) <= alert.raised_at <= entered_to + timedelta(seconds=1) < reconnected
-    assert "Entered on a tablet without a connection" in " ".join([alert.reason, *alert.events.values_list("text", flat=True)])
+    assert "Entered on a tablet without a connection" in " ".join([alert.text, *alert.events.values_list("text", flat=True)])
     assert not Alert.objects.filter(client=m["Esther"].client).exists()
 
     # Nothing waits, so signing out of the tablet wipes it at once.
