@@ -345,3 +345,52 @@ def test_a_conflict_is_kept_both_ways_unsent_changes_are_named_and_a_stopped_tab
     expect(page.get_by_role("heading", name="This tablet is locked")).to_be_visible()
     ui.goto("/offline/app/")
     expect(page.get_by_role("heading", name="This tablet is locked")).to_be_visible()
+
+
+STORED = """key => new Promise(r => { const o = indexedDB.open('openipt-offline');
+    o.onsuccess = () => { const g = o.result.transaction('kv').objectStore('kv').get(key);
+    g.onsuccess = () => r(g.result === undefined ? null : Object.keys(g.result).sort()); }; })"""
+
+
+def test_past_the_offline_limit_the_groups_are_wiped_and_unsent_changes_go_after_a_full_sign_in(tablet):
+    world = make_world()
+    grp, m = _group(world)
+    ui = tablet.open()
+    page = ui.page
+    _sign_in(ui, world)
+    _keep_groups(ui, world)
+    assert page.evaluate(STORED, "copy") == ["ct", "iv"]  # the groups are kept encrypted, nothing else in clear
+    tablet.switch.stop()
+    _unlock(ui)
+    _open_session(ui, 1)
+    _mark(page, "Agnes", "Came")
+    _waiting(page, 1)
+
+    # Eight days on with no connection (the programme allows 7): the copy of the groups goes, the change stays.
+    tablet.context.clock.set_system_time(timezone.now() + timedelta(days=8))
+    _unlock(ui)
+    expect(page.get_by_role("alert")).to_contain_text("has not reached the server for more than 7 days")
+    expect(page.get_by_text("1 change is still kept")).to_be_visible()
+    ui.check()
+    ui.screenshot("offline-limit")
+    assert page.evaluate(STORED, "copy") is None
+    assert page.evaluate(STORED, "state") == ["ct", "iv"]
+
+    # Connected again: a full sign-in, and the PIN used before carries the change into the new copy.
+    ui = tablet.restart()
+    page = ui.page
+    tablet.switch.start()
+    _sign_in(ui, world)
+    ui.goto("/offline/")
+    page.get_by_label("A name for this tablet").fill("Tablet again")
+    page.get_by_label("Choose a PIN for this tablet").fill("135790")
+    page.get_by_label("The same PIN again").fill("135790")
+    page.get_by_role("button", name="Keep my groups on this tablet").click()
+    expect(page.locator("#oa-old-pin-error")).to_contain_text("1 change on this tablet is not sent yet.")
+    page.get_by_label("The PIN used on this tablet before (to keep 1 change not sent yet)").fill(PIN)
+    page.get_by_role("button", name="Keep my groups on this tablet").click()
+    expect(page.get_by_role("link", name="Open the offline app")).to_be_visible()
+    _unlock(ui, pin="135790")
+    expect(page.locator("#oa-waiting")).to_have_text("Nothing waiting to be sent")
+    assert Attendance.objects.get(session__group=grp, session__number=1, member=m["Agnes"]).presence == "present"
+    assert Device.objects.filter(revoked_at__isnull=True).count() == 2
