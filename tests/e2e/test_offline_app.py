@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,7 +24,7 @@ from openipt.groups.models import Attendance, GroupSession, QuickCheck, SessionR
 from openipt.offline.models import Conflict, Device, ReceivedChange
 from openipt.safety import settings_actions
 from openipt.safety.models import Alert
-from tests.e2e.conftest import ARGS, CHROMIUM, UI
+from tests.e2e.conftest import ARGS, CHROMIUM, SCREENSHOT_DIR, UI
 from tests.e2e.offline_switch import ServerSwitch
 from tests.support.groups import client_of, co_facilitator, group, screen
 from tests.support.people import PASSWORD, actor, make_world
@@ -87,6 +88,13 @@ def _group(world, co=None):
     return grp, dict(zip(NAMES, made, strict=True))
 
 
+def _shot(ui, name):
+    """For the guide: what the tablet's screen shows (not the whole long page), when OPENIPT_SCREENSHOTS is set."""
+    if SCREENSHOT_DIR:
+        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        ui.page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"))
+
+
 def _sign_in(ui, world):
     ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
 
@@ -144,7 +152,7 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     page = ui.page
     _sign_in(ui, world)
     _keep_groups(ui, world)
-    ui.screenshot("offline-keep")
+    _shot(ui, "offline-keep")
 
     # The server stops, and the tablet is switched off and on.
     tablet.switch.stop()
@@ -152,13 +160,13 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     page = ui.page
     _unlock(ui, pin="111111")
     expect(page.get_by_text("That PIN is not right. 4 tries left before the tablet locks.")).to_be_visible()
-    ui.screenshot("offline-lock")
+    _shot(ui, "offline-lock")
     page.get_by_label("Your PIN").fill(PIN)
     page.get_by_role("button", name="Open", exact=True).click()
     expect(page.get_by_role("heading", name="My groups")).to_be_visible()
     expect(page.get_by_text("4 members")).to_be_visible()
     ui.check()
-    ui.screenshot("offline-groups")
+    _shot(ui, "offline-groups")
 
     # Session 1 (a week ago, not recorded), with no connection.
     _open_session(ui, 1)
@@ -188,7 +196,7 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     page.get_by_role("button", name="Keep the check for Sarah Nakato").click()
     entered_to = timezone.now()
     ui.check()
-    ui.screenshot("offline-safety")
+    _shot(ui, "offline-safety")
     _waiting(page, 7)  # 4 marks, 1 "will try", 2 checks
     expect(page.locator("#oa-message")).to_contain_text("No connection to the server")
 
@@ -214,7 +222,8 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     expect(page.get_by_text("Your report is kept on this tablet")).to_be_visible()
     _waiting(page, 14)
     ui.check()
-    ui.screenshot("offline-session")
+    page.get_by_role("heading", name="Who came").scroll_into_view_if_needed()
+    _shot(ui, "offline-session")
 
     # The server is back, but the first answer is lost on the way: the server applied the changes,
     # the tablet never heard. The tablet keeps them and sends them again; each is stored once.
@@ -231,7 +240,7 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     expect(page.locator("#oa-synced")).to_contain_text("Last synced")
     expect(page.locator("#oa-message")).to_contain_text("The worrying answer reached the server and staff were alerted.")
     ui.check()
-    ui.screenshot("offline-synced")
+    _shot(ui, "offline-synced")
 
     s1, s2 = (GroupSession.objects.get(group=grp, number=n) for n in (1, 2))
     assert dict(Attendance.objects.filter(session=s1).values_list("member__client__given_name", "presence")) == {
@@ -283,7 +292,7 @@ def test_a_conflict_is_kept_both_ways_unsent_changes_are_named_and_a_stopped_tab
     expect(page.get_by_role("alert")).to_contain_text("2 changes are not sent yet:")
     expect(page.get_by_role("alert")).to_contain_text("Session 1, Tuesday group: Sarah Nakato came")
     ui.check()
-    ui.screenshot("offline-sign-out")
+    _shot(ui, "offline-sign-out")
     page.get_by_role("button", name="Cancel").click()
     _waiting(page, 2)
 
@@ -295,7 +304,7 @@ def test_a_conflict_is_kept_both_ways_unsent_changes_are_named_and_a_stopped_tab
     expect(problems.get_by_role("link", name="Open the list of changes to resolve")).to_have_attribute("href", "/offline/conflicts/")
     expect(page.get_by_role("group", name="Sarah Nakato").get_by_label("Did not come")).to_be_checked()
     ui.check()
-    ui.screenshot("offline-conflict")
+    _shot(ui, "offline-conflict")
     # Nothing overwritten: the co-facilitator's mark stands, the tablet's is kept as a conflict.
     assert Attendance.objects.get(session__group=grp, session__number=1, member=m["Sarah"]).presence == "absent"
     assert Attendance.objects.get(session__group=grp, session__number=1, member=m["Esther"]).presence == "present"
@@ -372,7 +381,7 @@ def test_past_the_offline_limit_the_groups_are_wiped_and_unsent_changes_go_after
     expect(page.get_by_role("alert")).to_contain_text("has not reached the server for more than 7 days")
     expect(page.get_by_text("1 change is still kept")).to_be_visible()
     ui.check()
-    ui.screenshot("offline-limit")
+    _shot(ui, "offline-limit")
     assert page.evaluate(STORED, "copy") is None
     assert page.evaluate(STORED, "state") == ["ct", "iv"]
 

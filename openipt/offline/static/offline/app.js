@@ -245,23 +245,29 @@
   }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } return node; }
   function lang() { return document.documentElement.lang || "en"; }
+  // Dates in the page's language, in the tablet's own regional form when it speaks that language (en-GB, es-MX…).
+  function locale() {
+    var page = lang().toLowerCase();
+    var own = navigator.language || "";
+    return own.toLowerCase().split("-")[0] === page.split("-")[0] ? own : page;
+  }
   function when(iso) {
     if (!iso) { return ""; }
     var d = new Date(iso);
     if (isNaN(d.getTime())) { return String(iso); }
-    return d.toLocaleString(lang(), { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    return d.toLocaleString(locale(), { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
   }
   function dayText(isoDate) {
     var d = new Date(isoDate + "T12:00:00");
     if (isNaN(d.getTime())) { return String(isoDate); }
-    return d.toLocaleDateString(lang(), { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    return d.toLocaleDateString(locale(), { weekday: "long", day: "numeric", month: "long", year: "numeric" });
   }
   // A session's start is an ISO date-time from the server: shown as the time of day only.
   function startTime(iso) {
     if (!iso) { return ""; }
     var d = new Date(iso);
     if (isNaN(d.getTime())) { return ""; }
-    return d.toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" });
+    return d.toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
   }
   function todayIso() {
     var d = new Date();
@@ -416,6 +422,10 @@
     if (navigator.storage && navigator.storage.persist) { try { await navigator.storage.persist(); } catch (e) { /* the browser decides */ } }
     await registerWorker();
     clear(status);
+    // Done: the PIN boxes and the button go, so the next step is the only one on the page.
+    Array.prototype.forEach.call(document.querySelectorAll("#oa-keep .oi-field, #oa-keep .oi-alert--warning"), function (n) { n.remove(); });
+    var submit = form.querySelector("button[type=submit], button:not([type])");
+    if (submit) { (submit.parentNode.classList.contains("oi-actions") ? submit.parentNode : submit).remove(); }
     var link = el("a", { href: body.app_url || "/offline/app/", className: "oi-button", id: "oa-open-app", text: words("openApp") });
     status.appendChild(el("div", { className: "oi-alert oi-alert--success" }, [
       el("p", { text: vault.copy ? words("kept", { n: (vault.copy.groups || []).length }) : words("keptNoCopy") }), link]));
@@ -1125,8 +1135,8 @@
       el("p", { id: "oa-safety-who" }),
       el("ol", {}, (snap.safety_steps || []).map(function (t) { return el("li", { text: t }); })),
       el("h3", { text: crisis.title || w("crisisTitle") }),
-      contacts.length ? el("ul", { className: "oa-contacts" }, contacts) : el("p", { text: w("noContacts") }),
-      (crisis.steps || []).length ? el("ul", {}, crisis.steps.map(function (t) { return el("li", { text: t }); })) : null
+      (crisis.steps || []).length ? el("ul", {}, crisis.steps.map(function (t) { return el("li", { text: t }); })) : null,
+      contacts.length ? el("ul", { className: "oa-contacts" }, contacts) : el("p", { text: w("noContacts") })
     ]);
     return box;
   };
