@@ -673,11 +673,18 @@
                  base: baseFor(view, kind, groupId, number, data), entered_at: new Date().toISOString() };
     var sending = this.sending || {};
     var items = this.vault.state.items;
+    var before = items.slice();
     for (var i = items.length - 1; i >= 0; i -= 1) {
       if (!sending[items[i].key] && sameThing(items[i], item)) { item.base = items[i].base; items.splice(i, 1); }
     }
     items.push(item);
     var kept = await this.persist(false);
+    if (!kept) {
+      // Not kept (storage full): the tablet shows what is really kept, and the message says so. Typed text
+      // stays in its box, so it can be kept again once there is space.
+      this.vault.state.items = before.concat(this.vault.state.items.filter(function (x) { return x !== item && before.indexOf(x) < 0; }));
+      if (kind === "mark" || kind === "steps") { this.render(); }
+    }
     this.drawBar();
     if (kept && navigator.onLine) { this.sync(false); }
     return kept;
