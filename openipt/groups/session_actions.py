@@ -77,8 +77,26 @@ def group_ended_before(session: GroupSession) -> bool:
     return session.group.status == GroupStatus.ENDED
 
 
+MEMBERS_READ = "_members_read_once"
+
+
+def preload_members(actor: Actor, session: GroupSession) -> dict[int, Member]:
+    """Read once the group's members this actor may see, for a batch of changes to `session` in one request.
+
+    The changes that follow on this same session object find their member here instead of asking the
+    database each time (the offline app applies up to hundreds at once). Only for one request.
+    """
+    found = getattr(session, MEMBERS_READ, None)
+    if found is None:
+        found = {m.pk: m for m in access.visible_members(actor, session.group)}
+        setattr(session, MEMBERS_READ, found)
+    return found
+
+
 def _member(actor: Actor, session: GroupSession, member_id: object) -> Member:
-    member = access.visible_members(actor, session.group).filter(pk=access._int(member_id) or 0).first()
+    read = getattr(session, MEMBERS_READ, None)
+    pk = access._int(member_id) or 0
+    member = read.get(pk) if read is not None else access.visible_members(actor, session.group).filter(pk=pk).first()
     if member is None or member.status == MemberStatus.LEFT:
         raise ActionError(_("That person is not in this group now. Reload the page."), field="member")
     return member
@@ -300,15 +318,18 @@ def _require_fields(kind: str, data: dict[str, Any]) -> None:
 @transaction.atomic
 def apply_change(actor: Actor, group_id: int | str, number: int | str, *, key: str, kind: str, data: object,
                  known_steps: Collection[str] = frozenset(), entered_at: datetime | None = None,
-                 alert_text: str = "") -> dict[str, Any]:
+                 alert_text: str = "", session: GroupSession | None = None) -> dict[str, Any]:
     """Apply one change sent from facilitator mode, once per key; a replay returns the first answer.
 
     `entered_at` (a check made on a tablet without a connection): a safety alert it raises counts from then.
+    `session`: the session as `session_for_change(actor, group_id, number)` returned it earlier in this
+    transaction, so a batch of changes to one session looks it up and checks access once.
     """
     key = (key or "").strip()
     if not key or len(key) > 64:
         raise ActionError(_("This change has no key. Reload the page and make it again."), field="key")
-    session = session_for_change(actor, group_id, number)
+    if session is None:
+        session = session_for_change(actor, group_id, number)
     earlier = AppliedChange.objects.filter(key=key).first()
     if earlier is not None:
         if earlier.session_id != session.pk or earlier.by_id != actor.membership.pk:

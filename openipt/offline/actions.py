@@ -227,8 +227,11 @@ def sync(actor: Actor, device: Device, changes: object) -> list[dict[str, Any]]:
     now = timezone.now()
     results = []
     counts: dict[str, int] = {}
+    sessions: dict[tuple[str, str], GroupSession | ActionError] = {}
+    keys = [c.get("key") for c in changes if isinstance(c, dict) and isinstance(c.get("key"), str)]
+    seen = {r.key: r for r in ReceivedChange.objects.filter(key__in=[k.strip() for k in keys if 0 < len(k.strip()) <= MAX_KEY])}
     for change in changes:
-        answer = _one(actor, device, change if isinstance(change, dict) else {}, now)
+        answer = _one(actor, device, change if isinstance(change, dict) else {}, now, sessions, seen)
         counts[answer["status"]] = counts.get(answer["status"], 0) + 1
         results.append(answer)
     Device.objects.filter(pk=device.pk).update(last_sync_at=now, changes_received=F("changes_received") + len(changes))
@@ -240,22 +243,23 @@ def _answer(key: str, status: str, message: str = "", result: dict | None = None
     return {"key": key, "status": status, "message": message, "result": result or {}, "alert": alert}
 
 
-def _one(actor: Actor, device: Device, change: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _one(actor: Actor, device: Device, change: dict[str, Any], now: datetime,
+         sessions: dict[tuple[str, str], GroupSession | ActionError], seen: dict[str, ReceivedChange]) -> dict[str, Any]:
     raw_key = change.get("key")
     key = raw_key.strip() if isinstance(raw_key, str) else ""
     if not key or len(key) > MAX_KEY:
         return _answer(str(raw_key)[:MAX_KEY] if raw_key is not None else "", "refused",
                        _("This change has no key the server can use, so it was not saved. Make it again."))
-    earlier = ReceivedChange.objects.filter(key=key).first()
+    earlier = seen.get(key)
     if earlier is not None:
         if earlier.device_id != device.pk:
             return _answer(key, "refused", _("This change key was already used by another tablet."))
         return {**earlier.answer, "status": "duplicate"}
     try:
         with transaction.atomic():
-            answer = _apply(actor, device, key, change, now)
-            ReceivedChange.objects.create(key=key, device=device, kind=str(change.get("kind") or "")[:20],
-                                          status=answer["status"], answer=answer, received_at=now)
+            answer = _apply(actor, device, key, change, now, sessions)
+            seen[key] = ReceivedChange.objects.create(key=key, device=device, kind=str(change.get("kind") or "")[:20],
+                                                      status=answer["status"], answer=answer, received_at=now)
     except IntegrityError:  # the same key arrived in two requests at once: the first one counts
         earlier = ReceivedChange.objects.filter(key=key).first()
         if earlier is None:
@@ -264,7 +268,23 @@ def _one(actor: Actor, device: Device, change: dict[str, Any], now: datetime) ->
     return answer
 
 
-def _apply(actor: Actor, device: Device, key: str, change: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _session(actor: Actor, sessions: dict[tuple[str, str], GroupSession | ActionError], group_id: object,
+             number: object) -> GroupSession:
+    """The session a change is for, looked up and access-checked once per request (the refusal too)."""
+    ident = (str(group_id)[:30] if isinstance(group_id, (int, str)) else "", str(number)[:30] if isinstance(number, (int, str)) else "")
+    if ident not in sessions:
+        try:
+            sessions[ident] = session_actions.session_for_change(actor, ident[0] or 0, ident[1] or 0)
+        except ActionError as exc:
+            sessions[ident] = exc
+    found = sessions[ident]
+    if isinstance(found, ActionError):
+        raise found
+    return found
+
+
+def _apply(actor: Actor, device: Device, key: str, change: dict[str, Any], now: datetime,
+           sessions: dict[tuple[str, str], GroupSession | ActionError]) -> dict[str, Any]:
     kind = change.get("kind")
     data = change.get("data") if isinstance(change.get("data"), dict) else {}
     base = change.get("base") if isinstance(change.get("base"), dict) else {}
@@ -275,17 +295,15 @@ def _apply(actor: Actor, device: Device, key: str, change: dict[str, Any], now: 
     note = _("Entered on a tablet without a connection at %(entered)s; reached the server at %(arrived)s.") % {
         "entered": _stamp(entered_at), "arrived": _stamp(now)}
     try:
-        session = session_actions.session_for_change(actor, group_id if isinstance(group_id, (int, str)) else 0,
-                                                     number if isinstance(number, (int, str)) else 0)
+        session = _session(actor, sessions, group_id, number)
         _still_open(session, kind, data, actor)
     except ActionError as exc:
         return _keep_refused(actor, device, key, change, entered_at, now, exc.message, note)
     theirs = _conflict(actor, session, kind, data, base)
     if theirs is not None:
         return _keep_conflict(actor, device, key, change, session, theirs, entered_at, now, note)
-    try:
-        with transaction.atomic():
-            result = _do(actor, session, key, str(kind), data, entered_at, note)
+    try:  # the groups action runs in its own savepoint: a refusal leaves nothing behind
+        result = _do(actor, session, key, str(kind), data, entered_at, note)
     except ActionError as exc:
         return _keep_refused(actor, device, key, change, entered_at, now, exc.message, note)
     return _answer(key, "applied", "", _plain(result), alert=bool(result.get("flagged")))
@@ -296,8 +314,7 @@ def _still_open(session: GroupSession, kind: object, data: dict[str, Any], actor
     if session.group.status == GroupStatus.ENDED:
         raise ActionError(_("This group has ended, so the change was not saved. It is kept for you to see."))
     if kind in ("mark", "will_try", "check"):
-        member = (group_access.visible_members(actor, session.group)
-                  .filter(pk=group_access._int(data.get("member")) or 0).first())
+        member = session_actions.preload_members(actor, session).get(group_access._int(data.get("member")) or 0)
         if member is None:
             raise ActionError(_("That person is not in this group, so the change was not saved."))
         if member.status == MemberStatus.LEFT:
@@ -359,9 +376,12 @@ def _do(actor: Actor, session: GroupSession, key: str, kind: str, data: dict[str
         data = {"text": data.get("text")}  # the conflict rule above has compared versions already
     from openipt.groups.views.session import known_steps
 
-    return session_actions.apply_change(actor, group_id, number, key=key, kind=kind, data=data,
-                                        known_steps=known_steps(session) if kind == "steps" else frozenset(),
-                                        entered_at=entered_at, alert_text=note)
+    result = session_actions.apply_change(actor, group_id, number, key=key, kind=kind, data=data,
+                                          known_steps=known_steps(session) if kind == "steps" else frozenset(),
+                                          entered_at=entered_at, alert_text=note, session=session)
+    if kind == "steps":  # the session object is reused for the request's next changes: keep it as stored
+        session.done_step_ids = list(result.get("done") or [])
+    return result
 
 
 def _str(value: object) -> str:
