@@ -812,7 +812,8 @@
       }
     });
     v.state.items = v.state.items.filter(function (i) { return !done[i.key]; });
-    v.state.lastSync = body.server_time || new Date().toISOString();
+    // The offline limit is counted on the tablet's own clock, so the time of a sync is the tablet's too.
+    v.state.lastSync = new Date().toISOString();
     if (body.snapshot && !v.state.needsSignIn) {
       v.copy = body.snapshot;
       v.state.wipeAfterDays = body.snapshot.wipe_after_days || v.state.wipeAfterDays;
