@@ -78,7 +78,7 @@ def measure(runs: int) -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     world = make_world()
     prog = programme(world, name="Bench programme")
-    timings, queries, statuses, counts = [], [], {}, []
+    timings, cpu, queries, statuses, counts = [], [], [], {}, []
     for run in range(runs):
         fac = make_member(world.org, Role.FACILITATOR)
         start = timezone.localdate() - timedelta(weeks=2)
@@ -107,24 +107,34 @@ def measure(runs: int) -> dict:
         body = json.dumps({"seq": 2, "changes": changes}).encode()
         headers = signed("POST", "/offline/sync/", 2, body)
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = web.post("/offline/sync/", body, content_type="application/json", **headers)
-            seconds = time.perf_counter() - started
+            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         if response.status_code != 200:
             raise SystemExit(f"sync answered {response.status_code}: {response.content[:300]!r}")
         for result in response.json()["results"]:
             statuses[result["status"]] = statuses.get(result["status"], 0) + 1
         timings.append(seconds)
+        cpu.append(cpu_seconds)
         queries.append(len(captured))
         counts.append(len(changes))
-        print(f"  run {run + 1}: {len(changes)} changes in {seconds * 1000:.0f} ms, {len(captured)} queries",
+        print(f"  run {run + 1}: {len(changes)} changes in {seconds * 1000:.0f} ms ({cpu_seconds * 1000:.0f} ms of CPU), "
+              f"{len(captured)} queries",
               file=sys.stderr, flush=True)
-    ordered = sorted(timings)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {"runs": runs, "changes": counts[0], "members": MEMBERS, "p50_ms": round(statistics.median(timings) * 1000, 1),
-            "p95_ms": round(p95 * 1000, 1), "max_ms": round(max(timings) * 1000, 1),
+    return {"runs": runs, "changes": counts[0], "members": MEMBERS, "p50_ms": _ms(statistics.median(timings)),
+            "p95_ms": _ms(_p95(timings)), "max_ms": _ms(max(timings)), "cpu_p50_ms": _ms(statistics.median(cpu)),
+            "cpu_p95_ms": _ms(_p95(cpu)),
             "queries_median": int(statistics.median(queries)), "statuses": statuses,
             "python": sys.version.split()[0], "load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
 
 
 def render_section(report: dict) -> str:
@@ -134,14 +144,17 @@ def render_section(report: dict) -> str:
         "",
         f"Command: `{report['command']}`.",
         "",
-        "| runs | changes per request | members | p50 ms | p95 ms | max ms | SQL queries (median) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| runs | changes per request | members | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms "
+        "| SQL queries (median) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {report['runs']} | {report['changes']} | {report['members']} | {report['p50_ms']} | {report['p95_ms']} "
-        f"| {report['max_ms']} | {report['queries_median']} |",
+        f"| {report['max_ms']} | {report['cpu_p50_ms']} | {report['cpu_p95_ms']} | {report['queries_median']} |",
         "",
         f"Answers over all runs: {', '.join(f'{k} {v}' for k, v in sorted(report['statuses'].items()))}. "
-        f"p95 is {verdict} the goal of {GOAL_SECONDS:.0f} s. Load average (1 min) before and after: "
-        f"{report['load'][0]} and {report['load'][1]}.",
+        f"p95 (wall clock) is {verdict} the goal of {GOAL_SECONDS:.0f} s. Load average (1 min) before and after: "
+        f"{report['load'][0]} and {report['load'][1]} on {os.cpu_count()} cores; the CPU columns are the server "
+        "process's own processor time for the request (the database's too on SQLite, which runs in the process), "
+        "what the wall clock would show on an idle machine.",
         "",
     ])
 

@@ -73,6 +73,11 @@ def visible_conflicts(actor: Actor) -> QuerySet[Conflict]:
     return base.filter(device__owner_id=actor.membership.pk)
 
 
+def open_conflict_count(actor: Actor) -> int:
+    """How many changes from tablets are still to settle (the number after the Tablets link)."""
+    return visible_conflicts(actor).filter(status="open").count()
+
+
 def conflict_rows(actor: Actor, limit: int = 200) -> list[Conflict]:
     """The newest changes from tablets that were not applied, with who and what, for the Conflicts page."""
     return list(visible_conflicts(actor).select_related("device__owner__user", "client", "resolved_by__user")[:limit])

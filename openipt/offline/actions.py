@@ -329,15 +329,18 @@ def _still_open(session: GroupSession, kind: object, data: dict[str, Any], actor
 
 def _conflict(actor: Actor, session: GroupSession, kind: object, data: dict[str, Any],
               base: dict[str, Any]) -> dict[str, Any] | None:
-    """What the server holds now, when it differs from both what the tablet saw and what it sends; else None."""
+    """What the server holds now, when it differs from both what the tablet saw and what it sends; else None.
+
+    A value this tablet itself set earlier in the same request is never a conflict: the later change wins.
+    """
+    if (kind, group_access._int(data.get("member")) or 0) in getattr(session, MINE, set()):
+        return None
     if kind in ("mark", "will_try"):
-        row = (Attendance.objects.filter(session=session, member_id=group_access._int(data.get("member")) or 0)
-               .select_related("marked_by__user").first())
+        row = _marks(session).get(group_access._int(data.get("member")) or 0)
         field, sent = ("presence", data.get("presence")) if kind == "mark" else ("will_try", data.get("text"))
-        now_value = getattr(row, field) if row is not None else ""
-        if now_value and now_value != (base.get(field) or "") and now_value != sent:
-            return {field: now_value, "marked_by": str(row.marked_by.user) if row else "",
-                    "marked_at": row.marked_at.isoformat() if row else None}
+        now_value = row[field] if row is not None else ""
+        if row is not None and now_value and now_value != (base.get(field) or "") and now_value != sent:
+            return {field: now_value, "marked_by": row["marked_by"], "marked_at": row["marked_at"]}
         return None
     if kind == "notes":
         seen = base.get("version")
@@ -351,16 +354,57 @@ def _conflict(actor: Actor, session: GroupSession, kind: object, data: dict[str,
             return {"done": done}
         return None
     if kind == "check":
-        check = QuickCheck.objects.filter(session=session, member_id=group_access._int(data.get("member")) or 0).first()
-        if check is not None:
-            return {"instrument": check.instrument_code, "total": check.total, "at": check.at.isoformat()}
-        return None
+        return _checks(session).get(group_access._int(data.get("member")) or 0)
     if kind == "report":
         report = SessionReport.objects.filter(session=session).select_related("filed_by__user").first()
         if report is not None:
             return {"went_well": report.went_well, "was_hard": report.was_hard, "concerns": report.concerns,
                     "help_wanted": report.help_wanted, "filed_by": str(report.filed_by.user)}
     return None
+
+
+MARKS_READ, CHECKS_READ, MINE = "_offline_marks", "_offline_checks", "_offline_set_by_this_request"
+
+
+def _marks(session: GroupSession) -> dict[int, dict[str, Any]]:
+    """The session's marks, read once per request and kept up to date by the changes applied in it."""
+    found = getattr(session, MARKS_READ, None)
+    if found is None:
+        found = {a.member_id: {"presence": a.presence, "will_try": a.will_try, "marked_by": str(a.marked_by.user),
+                               "marked_at": a.marked_at.isoformat()}
+                 for a in Attendance.objects.filter(session=session).select_related("marked_by__user")}
+        setattr(session, MARKS_READ, found)
+    return found
+
+
+def _checks(session: GroupSession) -> dict[int, dict[str, Any]]:
+    """The session's symptom checks by member, read once per request, kept up to date likewise."""
+    found = getattr(session, CHECKS_READ, None)
+    if found is None:
+        found = {c.member_id: {"instrument": c.instrument_code, "total": c.total, "at": c.at.isoformat()}
+                 for c in QuickCheck.objects.filter(session=session)}
+        setattr(session, CHECKS_READ, found)
+    return found
+
+
+def _remember(actor: Actor, session: GroupSession, kind: str, data: dict[str, Any], result: dict[str, Any]) -> None:
+    """Note an applied change in the request's copy of the session, for the conflict rule of the changes after it."""
+    member = group_access._int(data.get("member")) or 0
+    mine = getattr(session, MINE, None)
+    if mine is None:
+        mine = set()
+        setattr(session, MINE, mine)
+    mine.add((kind, member))
+    if kind in ("mark", "will_try"):
+        row = _marks(session).setdefault(member, {"presence": "", "will_try": "", "marked_by": actor.label,
+                                                  "marked_at": timezone.now().isoformat()})
+        if kind == "mark":
+            row.update(presence=result.get("presence", ""), marked_by=actor.label, marked_at=timezone.now().isoformat())
+        else:
+            row["will_try"] = result.get("will_try", "")
+    elif kind == "check":
+        _checks(session)[member] = {"instrument": result.get("instrument"), "total": result.get("total"),
+                                    "at": timezone.now().isoformat()}
 
 
 def _do(actor: Actor, session: GroupSession, key: str, kind: str, data: dict[str, Any], entered_at: datetime,
@@ -381,6 +425,7 @@ def _do(actor: Actor, session: GroupSession, key: str, kind: str, data: dict[str
                                           entered_at=entered_at, alert_text=note, session=session)
     if kind == "steps":  # the session object is reused for the request's next changes: keep it as stored
         session.done_step_ids = list(result.get("done") or [])
+    _remember(actor, session, kind, data, result)
     return result
 
 

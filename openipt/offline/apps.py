@@ -8,4 +8,12 @@ class OfflineConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: Django imports apps.py before the apps' models are ready.
+        from django.utils.translation import gettext_lazy as _
+
+        from openipt.core.extensions import NavItem, add_nav
         from openipt.offline import actions  # noqa: F401 - audit event types
+        from openipt.offline.access import open_conflict_count
+
+        # The count after the link: changes from tablets still to settle (for supervisors and admins, the organisation's).
+        add_nav(NavItem(_("Tablets"), "offline:home", ("admin", "supervisor", "therapist", "facilitator"), order=32,
+                        namespace="offline", count=lambda request: open_conflict_count(request.actor)))

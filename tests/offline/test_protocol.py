@@ -309,3 +309,13 @@ def test_the_device_records_its_last_sync_seq_and_changes(world, running, tablet
     assert device.last_seq == tablet.seq and device.changes_received == len(members)
     assert isinstance(device.last_sync_at, datetime)
     assert AuditEvent.objects.filter(event_type="offline.sync").count() == 1
+
+
+def test_the_tablets_own_earlier_change_in_the_same_request_is_no_conflict(world, running, tablet):
+    grp, members = running
+    first = change(grp, 3, "mark", {"member": members[0].pk, "presence": "present"}, base={"presence": ""})
+    then = change(grp, 3, "mark", {"member": members[0].pk, "presence": "excused"}, base={"presence": ""})
+    notes = [change(grp, 3, "notes", {"text": text}, base={"version": 1}) for text in ("Draft", "Draft, finished")]
+    assert [r["status"] for r in results(tablet.sync([first, then, *notes]))] == ["applied"] * 4
+    assert Attendance.objects.get(member=members[0], session__number=3).presence == "excused"
+    assert GroupSession.objects.get(group=grp, number=3).notes == "Draft, finished"

@@ -119,3 +119,21 @@ def test_members_added_later_reach_the_tablet_with_the_next_snapshot(world, as_m
     member = group_actions.add_member(actor(world.m["admin"]), grp.pk, client_of(world, given_name="Late").pk)
     screen(world, member)
     assert [m["id"] for m in tablet.snapshot().json()["groups"][0]["members"]] == [member.pk]
+
+
+def test_the_tablets_link_counts_the_changes_still_to_settle(world, as_member):
+    from openipt.offline.models import Conflict
+
+    running_group(world)
+    tablet = enrol(as_member, world.m["facilitator"])
+    now = timezone.now()
+    device = Device.objects.get(uuid=tablet.device)
+    Conflict.objects.create(device=device, organisation=world.org, key="c1", kind="notes", yours={"data": {}},
+                            entered_at=now, received_at=now)
+    Conflict.objects.create(device=device, organisation=world.org, key="c2", kind="notes", yours={"data": {}},
+                            entered_at=now, received_at=now, status="kept_theirs")
+    web = as_member(world.m["facilitator"])
+    assert b"/offline/" in web.get("/groups/").content
+    assert web.get("/nav/count/offline:home/").content == b" (1)"
+    assert as_member(world.m["supervisor"]).get("/nav/count/offline:home/").content == b" (1)"
+    assert as_member(world.m["therapist2"]).get("/nav/count/offline:home/").content == b""
