@@ -235,7 +235,7 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     _waiting(page, 14)
     assert ReceivedChange.objects.count() == 14
     tablet.switch.cut_replies = False
-    page.get_by_role("button", name="Sync now").click()
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the tablet syncs by itself when it is back online
     expect(page.locator("#oa-waiting")).to_have_text("Nothing waiting to be sent")
     expect(page.locator("#oa-synced")).to_contain_text("Last synced")
     expect(page.locator("#oa-message")).to_contain_text("The worrying answer reached the server and staff were alerted.")
@@ -312,7 +312,6 @@ def test_a_conflict_is_kept_both_ways_unsent_changes_are_named_and_a_stopped_tab
     assert (conflict.status, conflict.yours["data"]["presence"], conflict.theirs["presence"]) == ("open", "present", "absent")
 
     # The conflicts page, signed in again in the browser, lists it.
-    ui.goto("/account/login/")
     _sign_in(ui, world)
     # The server's page (its own tests check it); at 360 px its raw "version" lines still scroll sideways.
     page.goto(tablet.switch.url + "/offline/conflicts/")
@@ -370,6 +369,12 @@ def test_past_the_offline_limit_the_groups_are_wiped_and_unsent_changes_go_after
     _sign_in(ui, world)
     _keep_groups(ui, world)
     assert page.evaluate(STORED, "copy") == ["ct", "iv"]  # the groups are kept encrypted, nothing else in clear
+    meta = page.evaluate("""() => new Promise(r => { const o = indexedDB.open('openipt-offline');
+        o.onsuccess = () => { const g = o.result.transaction('kv').objectStore('kv').get('meta');
+        g.onsuccess = () => r({iterations: g.result.iterations, salt: g.result.salt.length, keys: Object.keys(g.result)}); }; })""")
+    # The data key is kept only wrapped with a key made from the PIN (PBKDF2-SHA-256, 310,000 rounds, 16-byte salt).
+    assert (meta["iterations"], meta["salt"]) == (310000, 16)
+    assert set(meta["keys"]) == {"version", "device", "salt", "iterations", "iv", "wrapped", "failures", "waiting"}
     tablet.switch.stop()
     _unlock(ui)
     _open_session(ui, 1)
