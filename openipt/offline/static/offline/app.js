@@ -353,6 +353,8 @@
     }, true);
   }
 
+  var carryTries = 0;
+
   async function keep(form, words, meta, status) {
     var a = document.getElementById("oa-new-pin");
     var b = document.getElementById("oa-new-pin-again");
@@ -370,8 +372,14 @@
     var carried = null;
     if (meta && meta.waiting > 0) {
       if (old && old.value) {
-        var opened = await unlockForCarry(old.value);
-        if (!opened) { fieldError(old, words("oldPinWrong")); old.focus(); return; }
+        // A full sign-in gives the old PIN 5 more tries on this page, no more.
+        var opened = carryTries < PIN_TRIES ? await unlockForCarry(old.value) : null;
+        if (!opened) {
+          carryTries += 1;
+          fieldError(old, carryTries < PIN_TRIES ? words("oldPinWrong") : words("oldPinLocked", { n: meta.waiting }));
+          old.focus();
+          return;
+        }
         carried = opened;
       } else if (!(drop && drop.checked)) {
         fieldError(old, words("oldPinNeeded", { n: meta.waiting }));
