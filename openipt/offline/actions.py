@@ -228,8 +228,8 @@ def sync(actor: Actor, device: Device, changes: object) -> list[dict[str, Any]]:
     results = []
     counts: dict[str, int] = {}
     sessions: dict[tuple[str, str], GroupSession | ActionError] = {}
-    keys = [c.get("key") for c in changes if isinstance(c, dict) and isinstance(c.get("key"), str)]
-    seen = {r.key: r for r in ReceivedChange.objects.filter(key__in=[k.strip() for k in keys if 0 < len(k.strip()) <= MAX_KEY])}
+    keys = [str(c["key"]).strip() for c in changes if isinstance(c, dict) and isinstance(c.get("key"), str)]
+    seen = {r.key: r for r in ReceivedChange.objects.filter(key__in=[k for k in keys if 0 < len(k) <= MAX_KEY])}
     for change in changes:
         answer = _one(actor, device, change if isinstance(change, dict) else {}, now, sessions, seen)
         counts[answer["status"]] = counts.get(answer["status"], 0) + 1
@@ -286,8 +286,7 @@ def _session(actor: Actor, sessions: dict[tuple[str, str], GroupSession | Action
 def _apply(actor: Actor, device: Device, key: str, change: dict[str, Any], now: datetime,
            sessions: dict[tuple[str, str], GroupSession | ActionError]) -> dict[str, Any]:
     kind = change.get("kind")
-    data = change.get("data") if isinstance(change.get("data"), dict) else {}
-    base = change.get("base") if isinstance(change.get("base"), dict) else {}
+    data, base = _dict(change.get("data")), _dict(change.get("base"))
     entered_at = _when(change.get("entered_at"), device, now)
     group_id, number = change.get("group"), change.get("session")
     if kind not in KINDS:
@@ -429,6 +428,10 @@ def _do(actor: Actor, session: GroupSession, key: str, kind: str, data: dict[str
     return result
 
 
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -449,7 +452,7 @@ def _rescue(actor: Actor, change: dict[str, Any], entered_at: datetime, note: st
 
 def _keep(device: Device, key: str, change: dict[str, Any], status: str, reason: str, entered_at: datetime,
           now: datetime, theirs: dict[str, Any], session: GroupSession | None = None) -> Conflict:
-    data = change.get("data") if isinstance(change.get("data"), dict) else {}
+    data = _dict(change.get("data"))
     member_id = group_access._int(data.get("member"))
     member = (Member.objects.filter(pk=member_id, group__organisation_id=device.organisation_id).select_related("client")
               .first() if member_id else None)
@@ -459,7 +462,7 @@ def _keep(device: Device, key: str, change: dict[str, Any], status: str, reason:
         group_id_sent=group_access._int(change.get("group")), group_name=group.name if group else "",
         session_number=min(max(group_access._int(change.get("session")) or 0, 0), 32767) or None,
         member_id_sent=member_id, client=member.client if member else None,
-        yours={"data": data, "base": change.get("base") if isinstance(change.get("base"), dict) else {}},
+        yours={"data": data, "base": _dict(change.get("base"))},
         theirs=theirs, reason=reason, entered_at=entered_at, received_at=now, status=status)
 
 
@@ -516,7 +519,7 @@ def resolve(actor: Actor, conflict_id: object, choice: str) -> Conflict:
 
 
 def _keep_mine(actor: Actor, conflict: Conflict) -> None:
-    data = conflict.yours.get("data") if isinstance(conflict.yours.get("data"), dict) else {}
+    data = _dict(conflict.yours.get("data"))
     group_id, number = conflict.group_id_sent or 0, conflict.session_number or 0
     if conflict.kind == "mark":
         session_actions.mark_attendance(actor, group_id, number, data.get("member"), _str(data.get("presence")))
@@ -528,7 +531,8 @@ def _keep_mine(actor: Actor, conflict: Conflict) -> None:
         session = session_actions.session_for_change(actor, group_id, number)
         from openipt.groups.views.session import known_steps
 
-        done = data.get("done") if isinstance(data.get("done"), list) else []
+        given = data.get("done")
+        done = given if isinstance(given, list) else []
         session_actions.save_steps(actor, group_id, number, [str(s) for s in done], known_steps(session))
 
 

@@ -12,8 +12,8 @@ class OfflineConfig(AppConfig):
 
         from openipt.core.extensions import NavItem, add_nav
         from openipt.offline import actions  # noqa: F401 - audit event types
-        from openipt.offline.access import open_conflict_count
+        from openipt.offline.views import nav_count
 
         # The count after the link: changes from tablets still to settle (for supervisors and admins, the organisation's).
         add_nav(NavItem(_("Tablets"), "offline:home", ("admin", "supervisor", "therapist", "facilitator"), order=32,
-                        namespace="offline", count=lambda request: open_conflict_count(request.actor)))
+                        namespace="offline", count=nav_count))

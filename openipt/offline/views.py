@@ -27,6 +27,11 @@ from openipt.offline.actions import DeviceRefused
 MAX_BODY = 2 * 1024 * 1024
 
 
+def nav_count(request) -> int:
+    """The number after the Tablets link: changes from tablets still to settle."""
+    return access.open_conflict_count(request.actor)
+
+
 def _wants_json(request) -> bool:
     return request.content_type == "application/json" or "application/json" in request.headers.get("Accept", "")
 
@@ -73,7 +78,8 @@ def revoke_view(request, device):
         messages.error(request, exc.message)
         return redirect("offline:home")
     if _wants_json(request):
-        return JsonResponse({"device": str(revoked.uuid), "revoked_at": revoked.revoked_at.isoformat()})
+        return JsonResponse({"device": str(revoked.uuid),
+                             "revoked_at": revoked.revoked_at.isoformat() if revoked.revoked_at else None})
     messages.success(request, _("The tablet “%(name)s” is stopped. Its copy is removed when it next connects.")
                      % {"name": revoked.name})
     back = request.POST.get("next", "")
