@@ -493,6 +493,7 @@
   };
 
   App.prototype.page = function (title, children, focusTitle) {
+    if (this.keepPlace) { focusTitle = false; }
     clear(this.screen);
     var h1 = el("h1", { id: "oa-title", tabindex: "-1", text: title });
     this.screen.appendChild(h1);
@@ -691,7 +692,7 @@
       // Not kept (storage full): the tablet shows what is really kept, and the message says so. Typed text
       // stays in its box, so it can be kept again once there is space.
       this.vault.state.items = before.concat(this.vault.state.items.filter(function (x) { return x !== item && before.indexOf(x) < 0; }));
-      if (kind === "mark" || kind === "steps") { this.render(); }
+      if (kind === "mark" || kind === "steps") { this.render(true); }
     }
     this.drawBar();
     if (kept && navigator.onLine) { this.sync(false); }
@@ -832,7 +833,7 @@
     if (alerts) { note += " " + w("alertsReached", { n: alerts }); }
     this.message(note, "");
     this.drawBar();
-    if (!this.editing()) { this.render(); }
+    if (!this.editing()) { this.render(true); }
     // Changes made while this batch was on its way go now, not at the next change.
     if (v.state.items.some(function (i) { return !sent[i.key]; })) { this.sync(false); }
   };
@@ -881,17 +882,22 @@
 
   /* ---------------------------------------------------------------- screens */
 
-  App.prototype.render = function () {
+  // `keepPlace`: a redraw after a sync or a change not kept, not a new screen: the page stays where the
+  // facilitator was reading, and focus is not moved.
+  App.prototype.render = function (keepPlace) {
     if (!this.vault) { return; }
     this.drawBar();
     var match = /^#session-(\d+)-(\d+)$/.exec(location.hash);
     var view = this.view();
-    if (this.vault.state.notice || !view) { this.showNoCopy(); return; }
-    if (match) {
-      var found = findSession(view, match[1], match[2]);
-      if (found) { this.showSession(found.group, found.session); return; }
+    var y = window.scrollY;
+    this.keepPlace = !!keepPlace;
+    if (this.vault.state.notice || !view) { this.showNoCopy(); }
+    else {
+      var found = match ? findSession(view, match[1], match[2]) : null;
+      if (found) { this.showSession(found.group, found.session); } else { this.showGroups(view); }
     }
-    this.showGroups(view);
+    this.keepPlace = false;
+    if (keepPlace) { window.scrollTo(0, y); }
   };
 
   App.prototype.showNoCopy = function () {
