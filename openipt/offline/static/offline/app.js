@@ -809,6 +809,7 @@
     }
     var sent = {};
     items.forEach(function (i) { sent[i.key] = i; });
+    var problemsBefore = (v.state.problems || []).length;
     var done = {};
     var alerts = 0;
     (body.results || []).forEach(function (r) {
@@ -833,7 +834,11 @@
     if (alerts) { note += " " + w("alertsReached", { n: alerts }); }
     this.message(note, "");
     this.drawBar();
-    if (!this.editing()) { this.render(true); }
+    // A sync that ran by itself leaves an open session alone (a half-filled check stays as it is); Sync now,
+    // or a change the server did not take, shows the server's state at once.
+    var problemsNow = (v.state.problems || []).length;
+    var onSession = /^#session-/.test(location.hash);
+    if (!this.editing() && (byHand || !onSession || problemsNow > problemsBefore)) { this.render(true); }
     // Changes made while this batch was on its way go now, not at the next change.
     if (v.state.items.some(function (i) { return !sent[i.key]; })) { this.sync(false); }
   };
