@@ -152,9 +152,10 @@ def render_section(report: dict) -> str:
         "",
         f"Answers over all runs: {', '.join(f'{k} {v}' for k, v in sorted(report['statuses'].items()))}. "
         f"p95 (wall clock) is {verdict} the goal of {GOAL_SECONDS:.0f} s. Load average (1 min) before and after: "
-        f"{report['load'][0]} and {report['load'][1]} on {os.cpu_count()} cores; the CPU columns are the server "
-        "process's own processor time for the request (the database's too on SQLite, which runs in the process), "
-        "what the wall clock would show on an idle machine.",
+        f"{report['load'][0]} and {report['load'][1]} on {os.cpu_count()} cores. The CPU columns are the server "
+        "process's own processor time for the request, close to what the wall clock shows on an idle machine"
+        + (" (SQLite runs in the process, so its work is included)." if report["database"] == "sqlite" else
+           " (the PostgreSQL server's own processor time is not included)."),
         "",
     ])
 
@@ -183,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
+    parser.add_argument("--render", help=argparse.SUPPRESS)  # rewrite the Markdown section from a saved JSON report
     args = parser.parse_args(argv)
+    if args.render:
+        print(write_markdown(Path(args.out), json.loads(Path(args.render).read_text(encoding="utf-8"))))
+        return 0
     if args.worker:
         import django
 

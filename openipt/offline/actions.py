@@ -36,6 +36,7 @@ from openipt.groups.models import (
 )
 from openipt.offline import access, signing
 from openipt.offline.models import ChangeStatus, Conflict, ConflictStatus, Device, ReceivedChange
+from openipt.safety import api as safety_api
 
 if TYPE_CHECKING:
     from openipt.accounts.models import Membership
@@ -440,14 +441,32 @@ def _plain(result: dict) -> dict:
     return {k: (v if isinstance(v, (str, int, bool, list, type(None))) else str(v)) for k, v in result.items()}
 
 
-def _rescue(actor: Actor, change: dict[str, Any], entered_at: datetime, note: str) -> bool:
+def _rescue(actor: Actor, device: Device, change: dict[str, Any], entered_at: datetime, note: str) -> bool:
+    """Pass a refused or conflicting check's question 9 to the safety rules; True when it raised an alert.
+
+    Through the groups action when the person still runs the group. When they no longer do (the group
+    was given to someone else while the tablet was offline), the answer still reaches staff: the member
+    is found in the group the tablet named, in the tablet's organisation, and the alert is raised there.
+    """
     if change.get("kind") != "check":
         return False
-    group_id, number = change.get("group"), change.get("session")
+    group_id, number, data = change.get("group"), change.get("session"), _dict(change.get("data"))
     if not isinstance(group_id, (int, str)) or not isinstance(number, (int, str)):
         return False
-    return session_actions.rescue_refused_check(actor, group_id, number, change.get("data"), entered_at=entered_at,
-                                                text=note)
+    if session_actions.rescue_refused_check(actor, group_id, number, data, entered_at=entered_at, text=note):
+        return True
+    answers = _dict(data.get("answers"))
+    member_id, group_pk = group_access._int(data.get("member")), group_access._int(group_id)
+    if "q9" not in answers or member_id is None or group_pk is None:
+        return False
+    member = (Member.objects.filter(pk=member_id, group_id=group_pk, group__organisation_id=device.organisation_id)
+              .select_related("client").first())
+    if member is None:
+        return False
+    return bool(safety_api.raise_for_answers(
+        client=member.client, instrument_code="phq9", answers={"q9": answers["q9"]}, obj=None, actor=actor, now=entered_at,
+        text=" ".join([_("Symptom check entered in group session %(n)s but not saved (it was refused).")
+                       % {"n": number}, note])))
 
 
 def _keep(device: Device, key: str, change: dict[str, Any], status: str, reason: str, entered_at: datetime,
@@ -469,7 +488,7 @@ def _keep(device: Device, key: str, change: dict[str, Any], status: str, reason:
 def _keep_refused(actor: Actor, device: Device, key: str, change: dict[str, Any], entered_at: datetime, now: datetime,
                   reason: str, note: str) -> dict[str, Any]:
     _keep(device, key, change, ConflictStatus.REFUSED, reason, entered_at, now, {})
-    alert = _rescue(actor, change, entered_at, note)
+    alert = _rescue(actor, device, change, entered_at, note)
     message = reason
     if alert:
         message += " " + _("Its safety answer was passed on as a risk alert on the member's record.")
@@ -481,7 +500,7 @@ def _keep_conflict(actor: Actor, device: Device, key: str, change: dict[str, Any
     reason = _("Someone else changed this while the tablet was offline. Both versions are kept: settle it online, "
                "on the Conflicts page.")
     conflict = _keep(device, key, change, ConflictStatus.OPEN, reason, entered_at, now, theirs, session)
-    alert = _rescue(actor, change, entered_at, note)
+    alert = _rescue(actor, device, change, entered_at, note)
     message = reason
     if alert:
         message += " " + _("Its safety answer was passed on as a risk alert on the member's record.")

@@ -319,3 +319,23 @@ def test_the_tablets_own_earlier_change_in_the_same_request_is_no_conflict(world
     assert [r["status"] for r in results(tablet.sync([first, then, *notes]))] == ["applied"] * 4
     assert Attendance.objects.get(member=members[0], session__number=3).presence == "excused"
     assert GroupSession.objects.get(group=grp, number=3).notes == "Draft, finished"
+
+
+def test_a_worrying_check_for_a_group_handed_to_someone_else_meanwhile_still_raises_an_alert(world, running, as_member):
+    from openipt.accounts.models import Role
+    from tests.support.people import make_member
+
+    grp, members = running
+    group(world, grp.programme, name="Friday group")  # the facilitator still runs another group
+    tablet = enrol(as_member, world.m["facilitator"])
+    successor = make_member(world.org, Role.FACILITATOR)
+    grp.refresh_from_db()
+    edit_actions.update_group(actor(world.m["admin"]), grp.pk, expected_version=grp.version, name=grp.name,
+                              facilitator_id=successor.pk, supervisor_id=grp.supervisor_id, start_time=grp.start_time,
+                              session_minutes=grp.session_minutes, language=grp.language, location=grp.location)
+    sent = change(grp, 3, "check", {"member": members[0].pk, "answers": Q9})
+    answer = results(tablet.sync([sent]))[0]
+    assert answer["status"] == "refused" and answer["alert"] is True
+    assert not QuickCheck.objects.filter(member=members[0]).exists()
+    assert Alert.objects.filter(client=members[0].client).exists()
+    assert Conflict.objects.get(key=sent["key"]).status == "refused"
