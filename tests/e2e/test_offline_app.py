@@ -99,7 +99,7 @@ def _sign_in(ui, world):
     ui.sign_in(world.m["facilitator"].user.username, PASSWORD)
 
 
-def _keep_groups(ui, world, name="Tablet at the clinic"):
+def _keep_groups(ui, world, name="Tablet at the clinic", shot=False):
     """Signed in and connected: keep my groups on this tablet, with a new PIN typed twice."""
     page = ui.page
     ui.goto("/offline/")
@@ -109,6 +109,9 @@ def _keep_groups(ui, world, name="Tablet at the clinic"):
     page.get_by_role("button", name="Keep my groups on this tablet").click()
     expect(page.get_by_text("The two PINs are not the same.")).to_be_visible()
     page.get_by_label("The same PIN again").fill(PIN)
+    if shot:
+        page.get_by_label("A name for this tablet").scroll_into_view_if_needed()
+        _shot(ui, "offline-keep")
     page.get_by_role("button", name="Keep my groups on this tablet").click()
     expect(page.get_by_role("link", name="Open the offline app")).to_be_visible()
     ui.check()
@@ -151,8 +154,7 @@ def test_two_sessions_run_with_the_server_stopped_reach_it_once_with_the_alert_a
     ui = tablet.open()
     page = ui.page
     _sign_in(ui, world)
-    _keep_groups(ui, world)
-    _shot(ui, "offline-keep")
+    _keep_groups(ui, world, shot=True)
 
     # The server stops, and the tablet is switched off and on.
     tablet.switch.stop()

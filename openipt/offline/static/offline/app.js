@@ -343,6 +343,8 @@
       status.appendChild(el("p", { className: "oi-alert oi-alert--info" }, [
         words("alreadyKept") + " ", el("a", { href: "/offline/app/", text: words("openApp") })]));
     }
+    // A message under a PIN box goes as soon as the PIN is typed again.
+    box.addEventListener("input", function (event) { if (event.target.classList.contains("oa-pin")) { fieldError(event.target, ""); } });
     var busy = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
