@@ -139,6 +139,8 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
             "members": [{"id": m.pk, "name": m.client.display_name, "status": m.status,
                          "joined_on": m.joined_on.isoformat()} for m in by_group[g.pk]],
             "sessions": sessions,
+            # the printable guide of the next session not yet held (each session also carries its own)
+            "guide_url": next((s["guide_url"] for s in sessions if not s["held"]), sessions[-1]["guide_url"] if sessions else None),
         })
     return {
         "version": VERSION, "server_time": timezone.now().isoformat(), "device": str(device.uuid),

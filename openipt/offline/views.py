@@ -21,7 +21,7 @@ from openipt.accounts.actor import origin_from_request
 from openipt.accounts.decorators import staff_required
 from openipt.core import jsonbody
 from openipt.core.errors import ActionError
-from openipt.offline import access, actions, snapshot
+from openipt.offline import access, actions, present, snapshot
 from openipt.offline.actions import DeviceRefused
 
 MAX_BODY = 2 * 1024 * 1024
@@ -100,7 +100,8 @@ def stale_view(request):
 @require_GET
 def conflicts_view(request):
     actor = request.actor
-    return render(request, "offline/conflicts.html", {"rows": access.conflict_rows(actor), "oversees": access.oversees(actor)})
+    return render(request, "offline/conflicts.html",
+                  {"rows": present.rows(access.conflict_rows(actor)), "oversees": access.oversees(actor)})
 
 
 @staff_required

@@ -339,3 +339,11 @@ def test_a_worrying_check_for_a_group_handed_to_someone_else_meanwhile_still_rai
     assert not QuickCheck.objects.filter(member=members[0]).exists()
     assert Alert.objects.filter(client=members[0].client).exists()
     assert Conflict.objects.get(key=sent["key"]).status == "refused"
+
+
+def test_the_conflicts_page_shows_both_versions_in_words(world, running, tablet, as_member):
+    grp, members = running
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 3, members[0].pk, "absent")
+    tablet.sync([change(grp, 3, "mark", {"member": members[0].pk, "presence": "present"}, base={"presence": ""})])
+    page = as_member(world.m["facilitator"]).get("/offline/conflicts/").content.decode()
+    assert "Came" in page and "Did not come" in page and "{&#x27;" not in page
