@@ -315,9 +315,9 @@ def test_a_conflict_is_kept_both_ways_unsent_changes_are_named_and_a_stopped_tab
 
     # The conflicts page, signed in again in the browser, lists it.
     _sign_in(ui, world)
-    # The server's page (its own tests check it); at 360 px its raw "version" lines still scroll sideways.
-    page.goto(tablet.switch.url + "/offline/conflicts/")
+    ui.goto("/offline/conflicts/")
     expect(page.get_by_text("Sarah Nakato").first).to_be_visible()
+    expect(page.get_by_role("button", name="Keep mine")).to_be_visible()
 
     # The facilitator stops this tablet from the server: at its next sync it wipes itself.
     ui.goto("/offline/")
