@@ -351,3 +351,21 @@ def test_the_conflicts_page_shows_both_versions_in_words(world, running, tablet,
     tablet.sync([change(grp, 3, "mark", {"member": members[0].pk, "presence": "present"}, base={"presence": ""})])
     page = as_member(world.m["facilitator"]).get("/offline/conflicts/").content.decode()
     assert "Came" in page and "Did not come" in page and "{&#x27;" not in page
+
+
+def test_an_open_conflict_about_a_client_stops_their_record_being_erased_until_it_is_settled(
+        world, running, tablet, as_member):
+    """A conflict may hold answers a person still has to look at: the record is not erased under it."""
+    from openipt.clients import record_actions
+    from openipt.core.errors import ActionError
+
+    grp, members = running
+    session_actions.mark_attendance(actor(world.m["facilitator"]), grp.pk, 3, members[0].pk, "absent")
+    sent = change(grp, 3, "mark", {"member": members[0].pk, "presence": "present"}, base={"presence": ""})
+    assert results(tablet.sync([sent]))[0]["status"] == "conflict"
+    client = members[0].client
+    with pytest.raises(ActionError) as refused:
+        record_actions.erase_record(actor(world.m["admin"]), client.pk,
+                                    confirm_name=f"{client.given_name} {client.family_name}", reason="Asked.")
+    assert "tablet" in refused.value.message
+    assert Conflict.objects.get(key=sent["key"]).yours  # nothing was wiped
