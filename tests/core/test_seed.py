@@ -91,9 +91,11 @@ def test_the_demo_steps_run_in_the_order_of_the_installed_apps():
 
     names = [step.__module__ + "." + step.__name__ for step in app_steps("DEMO_STEPS")]
     assert names[:2] == ["openipt.courses.seed.add_demo_courses", "openipt.courses.screening_actions.add_demo_screening"]
-    # consent comes after couples in INSTALLED_APPS: the demo couple exists when its partners sign
-    assert names[-3:] == [
+    # consent comes after couples in INSTALLED_APPS: the demo couple exists when its partners sign; the programme's
+    # sites come last, when the groups and clients they hold exist
+    assert names[-4:] == [
         "openipt.couples.seed.add_demo_couple",
         "openipt.messaging.seed.add_demo_messages",
         "openipt.consent.seed.add_demo_consent",
+        "openipt.programmes.seed.add_demo_sites",
     ]
