@@ -18,8 +18,6 @@ import argparse
 import datetime
 import json
 import os
-import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,8 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import settle_statistics  # noqa: E402
-from bench.run import BENCH_VAR, LABELS, fresh_database  # noqa: E402
-from openipt.core.config import ConfigError, parse_database_url  # noqa: E402
+from bench.run import LABELS, measure_in_fresh_database  # noqa: E402
 
 SAME_AS_FILES = ["Patient", "QuestionnaireResponse", "Observation"]
 
@@ -141,34 +138,21 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         Path(args.json).write_text(json.dumps(measure(args.clients, args.seed)), encoding="utf-8")
         return 0
-    try:
-        config = parse_database_url(os.environ.get("DATABASE_URL"), BENCH_VAR / "unused.sqlite3")
-    except ConfigError as exc:
-        print(f"bench/bulk_export.py: {exc}", file=sys.stderr)
-        return 2
-    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
-    print(f"== bulk export, {LABELS[config.engine]}: {args.clients:,} clients", file=sys.stderr, flush=True)
-    with fresh_database(config, args.clients, False) as url, tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "bulk.json"
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="openipt.settings", OPENIPT_MODE="development",
-                   OPENIPT_DEBUG="0", DATABASE_URL=url, OPENIPT_VAR_DIR=str(BENCH_VAR),
-                   OPENIPT_SECRET_KEY=secrets.token_urlsafe(64), OPENIPT_ALLOWED_HOSTS="testserver")
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--json", str(out),
-                   "--clients", str(args.clients), "--seed", str(args.seed)]
-        if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode != 0 or not out.exists():
-            print("bench/bulk_export.py: the measuring process failed", file=sys.stderr)
-            return 1
-        measured = json.loads(out.read_text(encoding="utf-8"))
+    code, measured, engine = measure_in_fresh_database(
+        "bench/bulk_export.py", f"bulk export: {args.clients:,} clients", args.clients,
+        ["--clients", str(args.clients), "--seed", str(args.seed)])
+    if code:
+        return code
     shown = " ".join(argv if argv is not None else sys.argv[1:])
-    report = {**measured, "database": config.engine, "database_label": LABELS[config.engine], "seed": args.seed,
+    report = {**measured, "database": engine, "database_label": LABELS[engine], "seed": args.seed,
               "date": datetime.date.today().isoformat(),
               "command": f".venv/bin/python bench/bulk_export.py {shown}".rstrip()}
     results = Path(args.out)
     results.mkdir(parents=True, exist_ok=True)
-    (results / f"bulk-{config.engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
+    (results / f"bulk-{engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
                                                                         encoding="utf-8")
     markdown = render(report)
-    (results / f"latest-bulk-{config.engine}.md").write_text(markdown, encoding="utf-8")
+    (results / f"latest-bulk-{engine}.md").write_text(markdown, encoding="utf-8")
     print(markdown)
     return 0
 

@@ -19,11 +19,8 @@ import argparse
 import datetime
 import json
 import os
-import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,8 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.run import BENCH_VAR, LABELS, fresh_database  # noqa: E402
-from openipt.core.config import ConfigError, parse_database_url  # noqa: E402
+from bench.run import LABELS, measure_in_fresh_database  # noqa: E402
 
 MEMBERS = 14
 GOAL_SECONDS = 1.0
@@ -195,31 +191,18 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         Path(args.json).write_text(json.dumps(measure(args.runs)), encoding="utf-8")
         return 0
-    try:
-        config = parse_database_url(os.environ.get("DATABASE_URL"), BENCH_VAR / "unused.sqlite3")
-    except ConfigError as exc:
-        print(f"bench/offline_sync.py: {exc}", file=sys.stderr)
-        return 2
-    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
-    print(f"== offline sync, {LABELS[config.engine]}: {args.runs} runs", file=sys.stderr, flush=True)
-    with fresh_database(config, args.runs, False) as url, tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "offline.json"
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="openipt.settings", OPENIPT_MODE="development",
-                   OPENIPT_DEBUG="0", DATABASE_URL=url, OPENIPT_VAR_DIR=str(BENCH_VAR),
-                   OPENIPT_SECRET_KEY=secrets.token_urlsafe(64), OPENIPT_ALLOWED_HOSTS="testserver")
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--json", str(out), "--runs", str(args.runs)]
-        if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode != 0 or not out.exists():
-            print("bench/offline_sync.py: the measuring process failed", file=sys.stderr)
-            return 1
-        measured = json.loads(out.read_text(encoding="utf-8"))
+    code, measured, engine = measure_in_fresh_database(
+        "bench/offline_sync.py", f"offline sync: {args.runs} runs", args.runs, ["--runs", str(args.runs)])
+    if code:
+        return code
     shown = " ".join(argv if argv is not None else sys.argv[1:])
-    prefix = "DATABASE_URL=postgresql://... " if config.engine == "postgresql" else ""
-    report = {**measured, "database": config.engine, "database_label": LABELS[config.engine],
+    prefix = "DATABASE_URL=postgresql://... " if engine == "postgresql" else ""
+    report = {**measured, "database": engine, "database_label": LABELS[engine],
               "date": datetime.date.today().isoformat(),
               "command": f"{prefix}.venv/bin/python bench/offline_sync.py {shown}".rstrip()}
     results = Path(args.out)
     results.mkdir(parents=True, exist_ok=True)
-    (results / f"offline-{config.engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
+    (results / f"offline-{engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
                                                                            encoding="utf-8")
     print(write_markdown(results, report))
     return 0

@@ -19,10 +19,7 @@ import argparse
 import datetime
 import json
 import os
-import secrets
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,8 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import P95_TARGET_MS, Scenario, measure, settle_statistics  # noqa: E402
-from bench.run import BENCH_VAR, LABELS, fresh_database  # noqa: E402
-from openipt.core.config import ConfigError, parse_database_url  # noqa: E402
+from bench.run import LABELS, measure_in_fresh_database  # noqa: E402
 
 
 def scenarios(org, *, precomputed: bool) -> list[Scenario]:
@@ -133,31 +129,19 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         Path(args.json).write_text(json.dumps(worker(args)), encoding="utf-8")
         return 0
-    try:
-        config = parse_database_url(os.environ.get("DATABASE_URL"), BENCH_VAR / "unused.sqlite3")
-    except ConfigError as exc:
-        print(f"bench/programme_dashboard.py: {exc}", file=sys.stderr)
-        return 2
-    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
-    print(f"== programme dashboard, {LABELS[config.engine]}: {args.groups:,} groups", file=sys.stderr, flush=True)
     shown = " ".join(argv if argv is not None else sys.argv[1:])
-    with fresh_database(config, args.members, False) as url, tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "programme.json"
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="openipt.settings", OPENIPT_MODE="development",
-                   OPENIPT_DEBUG="0", DATABASE_URL=url, OPENIPT_VAR_DIR=str(BENCH_VAR),
-                   OPENIPT_SECRET_KEY=secrets.token_urlsafe(64), OPENIPT_ALLOWED_HOSTS="testserver")
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--json", str(out), *(argv or sys.argv[1:])]
-        if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode != 0 or not out.exists():
-            print("bench/programme_dashboard.py: the measuring process failed", file=sys.stderr)
-            return 1
-        measured = json.loads(out.read_text(encoding="utf-8"))
-    prefix = "DATABASE_URL=postgresql://… " if config.engine == "postgresql" else ""
-    report = {**measured, "database": config.engine, "database_label": LABELS[config.engine], "seed": args.seed,
+    code, measured, engine = measure_in_fresh_database(
+        "bench/programme_dashboard.py", f"programme dashboard: {args.groups:,} groups", args.members,
+        list(argv if argv is not None else sys.argv[1:]))
+    if code:
+        return code
+    prefix = "DATABASE_URL=postgresql://… " if engine == "postgresql" else ""
+    report = {**measured, "database": engine, "database_label": LABELS[engine], "seed": args.seed,
               "date": datetime.date.today().isoformat(),
               "command": f"{prefix}.venv/bin/python bench/programme_dashboard.py {shown}".rstrip()}
     results = Path(args.out)
     results.mkdir(parents=True, exist_ok=True)
-    (results / f"programme-{config.engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
+    (results / f"programme-{engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n",
                                                                              encoding="utf-8")
     tables = {}
     for engine in ("sqlite", "postgresql"):  # keep the other database's latest table beside this one

@@ -120,6 +120,32 @@ def fresh_database(config: DatabaseConfig, size: int, keep: bool):
                 file.unlink(missing_ok=True)
 
 
+
+def measure_in_fresh_database(script: str, heading: str, size: int, worker_args: list[str]) -> tuple[int, dict, str]:
+    """Run `script --worker --json OUT *worker_args` in a new, empty database of DATABASE_URL's kind.
+
+    For the single-scenario benches (bulk export, offline sync, programme dashboard): the measuring process gets
+    a settings environment of its own and writes its figures as JSON. Returns (exit code, figures, engine):
+    2 when DATABASE_URL is wrong, 1 when the measuring process failed, 0 with the figures otherwise.
+    """
+    try:
+        config = parse_database_url(os.environ.get("DATABASE_URL"), BENCH_VAR / "unused.sqlite3")
+    except ConfigError as exc:
+        print(f"{script}: {exc}", file=sys.stderr)
+        return 2, {}, ""
+    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
+    print(f"== {heading}, {LABELS[config.engine]}", file=sys.stderr, flush=True)
+    with fresh_database(config, size, False) as url, tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "measured.json"
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="openipt.settings", OPENIPT_MODE="development",
+                   OPENIPT_DEBUG="0", DATABASE_URL=url, OPENIPT_VAR_DIR=str(BENCH_VAR),
+                   OPENIPT_SECRET_KEY=secrets.token_urlsafe(64), OPENIPT_ALLOWED_HOSTS="testserver")
+        command = [sys.executable, str(ROOT / script), "--worker", "--json", str(out), *worker_args]
+        if subprocess.run(command, env=env, cwd=ROOT, check=False).returncode != 0 or not out.exists():
+            print(f"{script}: the measuring process failed", file=sys.stderr)
+            return 1, {}, config.engine
+        return 0, json.loads(out.read_text(encoding="utf-8")), config.engine
+
 def run_size(url: str, size: int, args: argparse.Namespace) -> dict:
     """Measure one size in its own Python process and return what it found."""
     env = dict(os.environ)
