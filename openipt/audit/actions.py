@@ -131,12 +131,30 @@ def _keyring() -> tuple[keys.Keyring | None, str]:
     return keys.load(create=False), ""
 
 
+# The event the clients app records when it erases a record (`openipt.clients.record_actions`); the audit app
+# sits below clients and only knows the name. An erased event counts as erased only with one of these, about the
+# same client and linked after it (itself keyed and linked, so it cannot be forged without the audit key).
+RECORD_ERASED = "client.record_erased"
+
+
+def _erasure_recorded_after(event: AuditEvent, erasures: dict[int, int]) -> bool:
+    """Whether a `client.record_erased` event about the event's client was recorded after it."""
+    if not erasures:
+        erasures[0] = 0  # read once per walk
+        for client_id, pk in (AuditEvent.objects.filter(event_type=RECORD_ERASED, client_id__isnull=False)
+                              .values_list("client_id", "pk")):
+            if client_id is not None:
+                erasures[client_id] = max(erasures.get(client_id, 0), pk)
+    return event.client_id is not None and erasures.get(event.client_id, 0) > event.pk
+
+
 def walk(after: int = 0, expected_prev: str = chain.GENESIS, upto: int | None = None,
          ring: keys.Keyring | None = None, ring_note: str = "", keyed_seen: bool = False) -> VerifyResult:
     """Check the links of the events after event `after` (whose link is `expected_prev`), in order."""
     checked = legacy = erased = 0
     last_id = after
     used: set[str] = set()
+    erasures: dict[int, int] = {}  # client id -> the last event recording that client's erasure (read when needed)
     for event in _events_in_order(after, upto):
         bad = None
         if event.prev_hash != expected_prev:
@@ -160,10 +178,15 @@ def walk(after: int = 0, expected_prev: str = chain.GENESIS, upto: int | None = 
             elif not chain.same(chain.keyed_link(key, event.prev_hash, event.linked_fields()), event.hash):
                 bad = "its content no longer matches its link (it was changed, or linked with another key)"
             elif chain.details_digest(event.details) != event.details_digest:
-                if chain.is_erased(event.details):
-                    erased += 1
-                else:
+                if not chain.is_erased(event.details):
                     bad = "its details were changed (they no longer match their digest)"
+                elif event.client_id is None:
+                    bad = "its details were replaced by the erasure marker, but it is about no client (only a client's record is erased)"
+                elif not _erasure_recorded_after(event, erasures):
+                    bad = (f"its details were replaced by the erasure marker, but no later {RECORD_ERASED!r} event "
+                           f"records an erasure of client {event.client_id}")
+                else:
+                    erased += 1
             used.add(event.key_id)
         if bad:
             return VerifyResult(False, checked, event.pk, bad, legacy=legacy, erased=erased, keys=len(used),

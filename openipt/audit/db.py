@@ -1,10 +1,12 @@
 """Database triggers that keep the audit table append-only, per database vendor.
 
-One change is let through: replacing an event's details by the erasure marker (`{"_erased": {...}}`, see
-openipt.audit.chain) while every other column stays as it was. The link covers a digest of the details,
+One change is let through: replacing the details of an event ABOUT A CLIENT (`client_id` set) by the erasure
+marker (`{"_erased": {...}}`, see openipt.audit.chain) while every other column stays as it was. Events about no
+client (sign-ins, settings) have nothing to erase and are never let through. The link covers a digest of the details,
 stored in its own column that the update may not touch, so the chain still verifies after an erasure and
 `openipt audit verify` counts the erased events. Any other UPDATE, any DELETE and TRUNCATE are refused.
-Migration 0002 installed the strict triggers (no erasure, `erasable=False`); 0004 replaced them.
+Migration 0002 installed the strict triggers (no erasure, `erasable=False`); 0004 replaced them; 0005 installs
+them again with the condition on `client_id` (added after 0004 had run on some databases).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ _SQLITE_STRICT = [
 _SQLITE_ERASABLE = [
     "DROP TRIGGER IF EXISTS audit_no_update;",
     f"""CREATE TRIGGER audit_no_update BEFORE UPDATE ON {TABLE}
-    WHEN NOT ({_SQLITE_UNCHANGED} AND IFNULL(json_type(NEW.details, '$._erased'), '') = 'object'
+    WHEN NOT ({_SQLITE_UNCHANGED} AND OLD.client_id IS NOT NULL
+              AND IFNULL(json_type(NEW.details, '$._erased'), '') = 'object'
               AND IFNULL(json_type(NEW.details, '$._erased.reason'), '') = 'text')
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END;""",
     _SQLITE_NO_DELETE,
@@ -34,7 +37,8 @@ _SQLITE_ERASABLE = [
 _SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update;", "DROP TRIGGER IF EXISTS audit_no_delete;"]
 
 _PG_ERASURE_ALLOWED = """
-      IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'details') = (to_jsonb(OLD) - 'details')
+      IF TG_OP = 'UPDATE' AND OLD.client_id IS NOT NULL
+         AND (to_jsonb(NEW) - 'details') = (to_jsonb(OLD) - 'details')
          AND jsonb_typeof(NEW.details -> '_erased') = 'object'
          AND jsonb_typeof(NEW.details -> '_erased' -> 'reason') = 'string' THEN
         RETURN NEW;  -- details replaced by the erasure marker; the digest and the link stay (see above)

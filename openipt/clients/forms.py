@@ -117,7 +117,8 @@ class RecordEraseForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Why is the record being erased?"), max_length=500,
-        help_text=_("For the audit log. Do not write the client's name here."),
+        help_text=_("Kept with the erasure notice on this record, not in the audit log. Do not name the "
+                    "client or anyone else here: write why, for example \"retention period passed\"."),
     )
 
 

@@ -235,8 +235,10 @@ def erase_record(actor: Actor, client_id: int, *, confirm_name: str, reason: str
         erasure = ClientErasure.objects.create(client=client, erased_at=when, erased_by=actor.membership,
                                                erased_by_label=str(actor.user)[:200], reason=reason)
         client.refresh_from_db()
+        # The reason is the admin's own words and may name the person: it stays on the tombstone (ClientErasure),
+        # never in the audit log, whose events outlive the record.
         audit.record(RECORD_ERASED.code, actor=actor, client=client, obj=client,
-                     details={"reason": reason, "rows": counts})
+                     details={"reason_length": len(reason), "rows": counts})
     return erasure
 
 

@@ -13,11 +13,12 @@ raw for a person too. Nothing is sent from here: the outbox sends it (`outbox_ac
 
 from __future__ import annotations
 
+import hmac
 import logging
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openipt.audit import actions as audit
@@ -43,10 +44,19 @@ MAX_TEXT = 1600
 
 
 def settings_by_token(token: object) -> SmsSettings | None:
-    """The organisation whose secret callback address this is, or None."""
+    """The organisation whose secret callback address this is, or None.
+
+    Compared in constant time (`hmac.compare_digest`), never by the database's `=`, so the time an answer takes
+    says nothing about how much of a guessed address was right. There is one row per organisation.
+    """
     if not isinstance(token, str) or not 20 <= len(token) <= 64:
         return None
-    return SmsSettings.objects.filter(inbound_token=token).first()
+    given = token.encode("utf-8", "replace")
+    found = None
+    for row in SmsSettings.objects.exclude(inbound_token="").order_by("pk"):
+        if hmac.compare_digest(row.inbound_token.encode("utf-8", "replace"), given) and found is None:
+            found = row
+    return found
 
 
 def _find_consent(organisation_id: int, sender: str) -> SmsConsent | None:
@@ -55,6 +65,14 @@ def _find_consent(organisation_id: int, sender: str) -> SmsConsent | None:
         return None
     return (SmsConsent.objects.filter(organisation_id=organisation_id, phone_key=phone_key(number))
             .order_by("-active", "-recorded_at").select_related("client").first())
+
+
+def _unknown_is_worrying(organisation_id: int, reply: SmsReply) -> None:
+    """Scan words from a number we do not know: no client to raise an alert for, so the reply is marked urgent
+    (first on the SMS page, for an admin) and the server log says so."""
+    if reply.text and safety_api.text_signals_risk(organisation_id, reply.text, source="sms"):
+        reply.urgent, reply.needs_person = True, True
+        logger.warning("sms: worrying words from a number we do not know (reply kept for an admin on the SMS page)")
 
 
 def _safety_body(consent: SmsConsent, alerts: list[Any]) -> str:
@@ -105,14 +123,22 @@ def receive(row: SmsSettings, fields: dict[str, str] | None, raw: bytes, now: da
         return reply
     text = fields.get("text", "")[:MAX_TEXT]
     sender = fields.get("from", "")
+    gateway_id = fields.get("id", "")[:100]
+    if gateway_id:
+        # The gateway sends a message again when it missed our answer: the first delivery is the one acted on.
+        earlier = SmsReply.objects.select_for_update().filter(organisation_id=organisation_id,
+                                                               gateway_id=gateway_id).first()
+        if earlier is not None:
+            return earlier
     consent = _find_consent(organisation_id, sender)
     reply = SmsReply(organisation_id=organisation_id, consent=consent, client=consent.client if consent else None,
-                     gateway_id=fields.get("id", "")[:100], from_hint=replies.mask_phone(sender), text=text,
+                     gateway_id=gateway_id, from_hint=replies.mask_phone(sender), text=text,
                      received_at=now, outcome=Outcome.UNKNOWN, needs_person=True)
     if consent is None:
+        _unknown_is_worrying(organisation_id, reply)
         reply.save()
         audit.record(REPLY_RECEIVED.code, organisation_id=organisation_id, obj=reply,
-                     details={"outcome": reply.outcome}, system_label="sms gateway")
+                     details={"outcome": reply.outcome, "urgent": reply.urgent}, system_label="sms gateway")
         return reply
     reply.save()
     client = consent.client
@@ -165,21 +191,76 @@ def receive(row: SmsSettings, fields: dict[str, str] | None, raw: bytes, now: da
     return reply
 
 
+def _check_kept(row: SmsSettings, reply: SmsReply, fields: dict[str, str]) -> tuple[SmsConsent | None, list[Any]]:
+    """For a reply kept after acting on it failed: match the sender again and still run the safety checks
+    (question 9 of a check-in answer, the risk detector on the words), attaching the reply to the member."""
+    text = reply.text
+    consent = _find_consent(row.organisation_id, fields.get("from", ""))
+    if consent is None:
+        _unknown_is_worrying(row.organisation_id, reply)
+        SmsReply.objects.filter(pk=reply.pk).update(urgent=reply.urgent)
+        return None, []
+    client = consent.client
+    alerts: list[Any] = []
+    answer = replies.parse_checkin(text)
+    if answer is not None:
+        alerts += list(safety_api.raise_for_answers(client=client, instrument_code="phq9", answers={"q9": answer.q9},
+                                                    obj=reply, text=text) or [])
+        words = answer.rest
+    else:
+        words = text
+    alerts += list(safety_api.raise_for_text(client=client, text=words, source="sms", obj=reply) or [])
+    reply.consent, reply.client, reply.alerts = consent, client, len(alerts)
+    SmsReply.objects.filter(pk=reply.pk).update(consent=consent, client=client, alerts=len(alerts))
+    audit.record(REPLY_RECEIVED.code, client=client, obj=reply,
+                 details={"outcome": reply.outcome, "failed": True, "alerts": len(alerts)}, system_label="sms gateway")
+    return consent, alerts
+
+
 def receive_kept(row: SmsSettings, fields: dict[str, str] | None, raw: bytes) -> SmsReply:
-    """`receive`, and if acting on the message fails for any reason, still keep it for a person (never lost)."""
+    """`receive`, and if acting on the message fails for any reason, still keep it for a person (never lost).
+
+    The kept reply is stored in a transaction of its own; then, in another, the sender is matched again and the
+    safety checks still run on it (alerts for the member). If even that fails, the reply stays kept for a person.
+    """
+    gateway_id = ((fields or {}).get("id") or "")[:100]
     try:
         return receive(row, fields, raw)
+    except IntegrityError:
+        # Two deliveries of the same message at once: the other one stored it (and acted on it).
+        earlier = SmsReply.objects.filter(organisation_id=row.organisation_id, gateway_id=gateway_id).first()
+        if gateway_id and earlier is not None:
+            return earlier
+        logger.exception("sms: an incoming message could not be acted on; it is kept for a person")
     except Exception:  # noqa: BLE001 - whatever went wrong, the member's words must reach a person
         logger.exception("sms: an incoming message could not be acted on; it is kept for a person")
-        with transaction.atomic():
-            sender = (fields or {}).get("from", "")
-            reply = SmsReply.objects.create(
-                organisation_id=row.organisation_id, outcome=Outcome.UNREADABLE, needs_person=True,
-                from_hint=replies.mask_phone(sender), text=(fields or {}).get("text", "")[:MAX_TEXT],
-                raw=raw[:5000].decode("utf-8", "replace").replace("\x00", "\ufffd"), received_at=timezone.now())
-            audit.record(REPLY_RECEIVED.code, organisation_id=row.organisation_id, obj=reply,
-                         details={"outcome": reply.outcome, "failed": True}, system_label="sms gateway")
+    with transaction.atomic():
+        sender = (fields or {}).get("from", "")
+        if SmsReply.objects.filter(organisation_id=row.organisation_id, gateway_id=gateway_id).exists():
+            gateway_id = ""  # (only when an id is empty or the failure was a clash of ids: kept again, unmarked)
+        reply = SmsReply.objects.create(
+            organisation_id=row.organisation_id, outcome=Outcome.UNREADABLE, needs_person=True, gateway_id=gateway_id,
+            from_hint=replies.mask_phone(sender), text=(fields or {}).get("text", "")[:MAX_TEXT],
+            raw=raw[:5000].decode("utf-8", "replace").replace("\x00", "\ufffd"), received_at=timezone.now())
+        audit.record(REPLY_RECEIVED.code, organisation_id=row.organisation_id, obj=reply,
+                     details={"outcome": reply.outcome, "failed": True}, system_label="sms gateway")
+    if fields is None or "from" not in fields:
         return reply
+    try:
+        with transaction.atomic():
+            consent, alerts = _check_kept(row, reply, fields)
+    except Exception:  # noqa: BLE001 - the reply is kept for a person whatever happens here
+        logger.exception("sms: the safety checks of a kept message failed too; a person must read it")
+        reply.refresh_from_db()
+        return reply
+    if consent is not None and alerts and consent.active and consent.stopped_at is None:
+        try:  # the member still hears that someone will contact them; the alerts are already stored
+            with transaction.atomic():
+                queue(consent, Kind.SAFETY, _safety_body(consent, alerts), key=f"{Kind.SAFETY}:reply{reply.pk}",
+                      safety=True)
+        except Exception:  # noqa: BLE001
+            logger.exception("sms: the safety answer to a kept message could not be queued")
+    return reply
 
 
 @transaction.atomic

@@ -172,6 +172,8 @@ class SmsReply(models.Model):
     raw = models.TextField(blank=True)  # the body as it arrived, when it could not be read
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     needs_person = models.BooleanField(default=False)
+    # Worrying words from a number we do not know: no client to raise an alert for, so first on the SMS page.
+    urgent = models.BooleanField(default=False)
     alerts = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField()
     handled_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -179,7 +181,12 @@ class SmsReply(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="sms_reply_outcome_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="sms_reply_outcome_valid"),
+            # A gateway that retries a message sends the same id again: stored (and acted on) once.
+            models.UniqueConstraint(fields=["organisation", "gateway_id"], condition=~Q(gateway_id=""),
+                                    name="sms_reply_gateway_id_once"),
+        ]
         indexes = [models.Index(fields=["organisation", "needs_person", "-received_at"])]
 
     def __str__(self) -> str:

@@ -34,8 +34,9 @@ def outbox(actor: Actor, now: Any) -> OutboxPage:
     from openipt.sms.outbox_actions import sent_today
 
     messages = list(access.visible_messages(actor).order_by("-created_at", "-pk")[:PAGE_ROWS])
+    # Worrying words from a number we do not know come first: there is no client, so no alert, to show them.
     waiting = list(access.visible_replies(actor).filter(needs_person=True, handled_at__isnull=True)
-                   .order_by("-received_at", "-pk")[:PAGE_ROWS])
+                   .order_by("-urgent", "-received_at", "-pk")[:PAGE_ROWS])
     recent = list(access.visible_replies(actor).exclude(needs_person=True, handled_at__isnull=True)
                   .order_by("-received_at", "-pk")[:PAGE_ROWS])
     ids = {m.client_id for m in messages if m.client_id} | {r.client_id for r in waiting + recent if r.client_id}

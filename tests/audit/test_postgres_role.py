@@ -63,11 +63,19 @@ def test_the_application_role_may_add_and_read_audit_events_but_not_change_delet
                 marker = '{"_erased": {"reason": "the record was erased", "at": "2026-12-07T00:00:00+00:00"}}'
                 with app.transaction(force_rollback=True):
                     event_id = app.execute(
-                        "INSERT INTO audit_auditevent (occurred_at, event_type, actor_label, actor_role, client_label, "
-                        "object_type, object_id, user_agent, details, prev_hash, hash) "
-                        "VALUES (now(), 'x', '', '', '', '', '', '', '{\"note\": \"Sam\"}', %s, %s) RETURNING id",
+                        "INSERT INTO audit_auditevent (occurred_at, event_type, actor_label, actor_role, client_id, "
+                        "client_label, object_type, object_id, user_agent, details, prev_hash, hash) "
+                        "VALUES (now(), 'x', '', '', 7, '', '', '', '', '{\"note\": \"Sam\"}', %s, %s) RETURNING id",
                         ["0" * 64, uuid.uuid4().hex * 2]).fetchone()[0]
                     app.execute("UPDATE audit_auditevent SET details = %s WHERE id = %s", [marker, event_id])
+                    # ... but only of an event about a client: a sign-in or a setting has nothing to erase.
+                    no_client = app.execute(
+                        "INSERT INTO audit_auditevent (occurred_at, event_type, actor_label, actor_role, client_label, "
+                        "object_type, object_id, user_agent, details, prev_hash, hash) "
+                        "VALUES (now(), 'x', '', '', '', '', '', '', '{\"note\": \"x\"}', %s, %s) RETURNING id",
+                        ["0" * 64, uuid.uuid4().hex * 2]).fetchone()[0]
+                    with pytest.raises(psycopg.errors.RaiseException, match="append-only"), app.transaction():
+                        app.execute("UPDATE audit_auditevent SET details = %s WHERE id = %s", [marker, no_client])
                     with pytest.raises(psycopg.errors.RaiseException, match="append-only"), app.transaction():
                         app.execute("UPDATE audit_auditevent SET details = '{\"note\": \"rewritten\"}' WHERE id = %s",
                                     [event_id])

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from openipt.audit import actions as audit
@@ -124,12 +124,14 @@ def test_an_unkeyed_event_appended_after_keyed_ones_is_refused(world):
 
 def test_erased_details_are_told_apart_from_changed_details(world):
     """Erasing an event's clinical details (marker in, digest kept) leaves the chain whole; changing them does not."""
-    events = list(AuditEvent.objects.order_by("pk")[2:4])
-    erased, changed = events
+    client = world.clients["mine"]
+    erased = audit.record("client.viewed", actor=actor(world.m["admin"]), client=client)
+    audit.record(audit.RECORD_ERASED, actor=actor(world.m["admin"]), client=client)
+    changed = AuditEvent.objects.order_by("pk")[3]
     marker = chain.erased_details("erasure request 2026-14", timezone.now())
 
     result = _attack(lambda: AuditEvent.objects.filter(pk=erased.pk).update(details=marker))
-    assert result.ok
+    assert result.ok, result.reason
     assert result.erased == 1
 
     result = _attack(lambda: AuditEvent.objects.filter(pk=changed.pk).update(details={"status": "forged"}))
@@ -256,3 +258,30 @@ def test_details_with_the_erasure_marker_and_anything_else_are_tampering(world):
                    {chain.ERASED_MARKER: "gone"}):
         result = _attack(lambda forged=forged: AuditEvent.objects.filter(pk=event.pk).update(details=forged))
         assert not result.ok and result.first_bad_id == event.pk and result.erased == 0
+
+
+def test_the_erasure_marker_on_an_event_about_no_client_is_tampering(world):
+    """Sign-ins, settings and the erasure's own event have nothing to erase: the marker there hides a change."""
+    event = audit.record("auth.login", actor=actor(world.m["admin"]))
+    assert event.client_id is None
+    marker = chain.erased_details("the client's record was erased", timezone.now())
+    with pytest.raises(DatabaseError), transaction.atomic():  # the trigger refuses it
+        AuditEvent.objects.filter(pk=event.pk).update(details=marker)
+    result = _attack(lambda: AuditEvent.objects.filter(pk=event.pk).update(details=marker))
+    assert not result.ok and result.first_bad_id == event.pk and result.erased == 0
+    assert "about no client" in result.reason
+
+
+def test_the_erasure_marker_without_a_later_record_erased_event_is_tampering(world):
+    """The trigger lets the marker in on a client's event (the erasure's own step), but verify wants the erasure."""
+    client = world.clients["mine"]
+    admin = actor(world.m["admin"])
+    early_erasure = audit.record(audit.RECORD_ERASED, actor=admin, client=client)
+    event = audit.record("client.viewed", actor=admin, client=client)
+    marker = chain.erased_details("the client's record was erased", timezone.now())
+    with transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(details=marker)  # allowed by the trigger
+        result = audit.verify()
+        transaction.set_rollback(True)
+    assert early_erasure.pk < event.pk  # an erasure BEFORE the event does not cover it
+    assert not result.ok and result.first_bad_id == event.pk and "client.record_erased" in result.reason

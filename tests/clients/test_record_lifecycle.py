@@ -246,7 +246,8 @@ def test_erasure_leaves_no_personal_words_anywhere_and_the_audit_chain_verifies(
     assert result.ok, result.reason
     assert result.erased > 0
     erased = AuditEvent.objects.filter(event_type="client.record_erased").get()
-    assert erased.details["reason"] == "Retention period passed." and erased.actor_user_id == world.m["admin"].user_id
+    assert erased.details["reason_length"] == len("Retention period passed.")
+    assert erased.actor_user_id == world.m["admin"].user_id
     # The safety record's rows stay (they refuse deletion), without their words.
     assert Alert.objects.filter(client=client).exists()
     # Erasing twice is refused.
@@ -406,3 +407,30 @@ def test_a_login_that_is_also_staff_is_unlinked_not_wiped(world):
     world.m["therapist2"].refresh_from_db()
     assert staff_user.is_active and staff_user.username != f"erased-{staff_user.pk}" and world.m["therapist2"].is_active
     assert Client.objects.get(pk=world.clients["theirs"].pk).user_id is None
+
+
+def test_the_erasure_reason_is_kept_on_the_tombstone_and_never_in_the_audit_log(world):
+    """The admin's reason may name the person: the audit event (which outlives the record) holds its length only."""
+    client = world.clients["theirs"]
+    erasure = record_actions.erase_record(actor(world.m["admin"]), client.pk, confirm_name="Noah Berg",
+                                          reason="Noah Berg asked us by letter.")
+    assert erasure.reason == "Noah Berg asked us by letter."
+    event = AuditEvent.objects.get(event_type="client.record_erased")
+    assert "Noah" not in json.dumps(event.details) and event.details["reason_length"] == 29
+    assert audit_actions.verify_chain().ok
+
+
+def test_an_erasure_in_the_audit_log_covers_only_the_events_about_its_client(world):
+    """The erased events are those of the erased client; any other event carrying the marker is tampering."""
+    from django.db import DatabaseError, transaction
+
+    from openipt.audit import chain
+
+    record_actions.erase_record(actor(world.m["admin"]), world.clients["theirs"].pk, confirm_name="Noah Berg",
+                                reason="Retention period passed.")
+    assert audit_actions.verify_chain().ok
+    signed_off = audit_actions.record("auth.login", actor=actor(world.m["admin"]))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=signed_off.pk).update(details=chain.erased_details("x", timezone.now()))
+    erasure_event = AuditEvent.objects.get(event_type="client.record_erased")
+    assert not chain.is_erased(erasure_event.details)

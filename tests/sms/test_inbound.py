@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -31,9 +32,13 @@ def asked(world):
     return grp, members
 
 
-def reply(world, text, phone=PHONES[0], now=None):
+GATEWAY_IDS = itertools.count(1)
+
+
+def reply(world, text, phone=PHONES[0], now=None, gateway_id=None):
     row = actions.settings_for(world.org.pk)
-    return inbound_actions.receive(row, {"from": phone, "to": "12345", "text": text, "id": "in-1",
+    gateway_id = gateway_id or f"in-{next(GATEWAY_IDS)}"  # each message the gateway sends has its own id
+    return inbound_actions.receive(row, {"from": phone, "to": "12345", "text": text, "id": gateway_id,
                                          "date": "2026-12-07 19:00:00", "linkId": "x"}, b"", now=now)
 
 
@@ -183,3 +188,80 @@ def test_a_reply_that_cannot_be_acted_on_is_still_kept_for_a_person(world, asked
     assert response.status_code == 200
     kept = SmsReply.objects.get()
     assert kept.needs_person and kept.outcome == Outcome.UNREADABLE and kept.text == "I am not safe tonight"
+
+
+def test_a_reply_kept_after_a_failure_still_raises_the_question_9_alert_for_the_member(world, asked, monkeypatch,
+                                                                                         caplog):
+    """Fault injection: storing the check-in fails; the kept reply is matched to the member and checked (HAZ-036)."""
+    _grp, members = asked
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(inbound_actions, "record_remote_answers", broken)
+    row = actions.settings_for(world.org.pk)
+    kept = inbound_actions.receive_kept(row, {"from": PHONES[0], "text": "1 0 2", "id": "in-fail"}, b"")
+    kept = SmsReply.objects.get(pk=kept.pk)
+    assert kept.outcome == Outcome.UNREADABLE and kept.needs_person and kept.client_id == members[0].client_id
+    alert = Alert.objects.get()
+    assert (alert.client_id, alert.rule_id, alert.source_id) == (members[0].client_id, "phq9_item9_positive",
+                                                                 str(kept.pk))
+    assert kept.alerts == 1 and answer_back(kept).kind == Kind.SAFETY
+    assert "could not be acted on" in caplog.text
+
+
+def test_the_words_of_a_reply_kept_after_a_failure_are_still_scanned(world, asked, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(inbound_actions, "queue", broken)
+    row = actions.settings_for(world.org.pk)
+    kept = inbound_actions.receive_kept(row, {"from": PHONES[0], "id": "in-words",
+                                              "text": "Some days I feel like everyone would be better off without me."},
+                                        b"")
+    assert Alert.objects.filter(client_id=kept.client_id, source_id=str(kept.pk)).exists() and kept.needs_person
+
+
+def test_when_even_the_safety_checks_of_a_kept_reply_fail_it_is_kept_and_logged(world, asked, monkeypatch, caplog):
+    from openipt.sms import replies
+
+    def broken(text):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(replies, "parse_checkin", broken)
+    row = actions.settings_for(world.org.pk)
+    kept = inbound_actions.receive_kept(row, {"from": PHONES[0], "text": "0 0 3", "id": "in-x"}, b"")
+    assert SmsReply.objects.get(pk=kept.pk).needs_person and not Alert.objects.exists()
+    assert "safety checks of a kept message failed too" in caplog.text
+
+
+def test_worrying_words_from_an_unknown_number_are_marked_urgent(world, asked):
+    calm = reply(world, "hello who is this", phone="+255700000999")
+    worrying = reply(world, "I want to kill myself tonight", phone="+255700000998")
+    assert worrying.outcome == Outcome.UNKNOWN and worrying.needs_person and worrying.urgent
+    assert not SmsReply.objects.get(pk=calm.pk).urgent and not Alert.objects.exists()
+
+
+def test_a_gateway_retry_of_the_same_message_is_stored_and_acted_on_once(world, asked):
+    first = reply(world, "1,0,2", gateway_id="at-42")
+    again = reply(world, "1,0,2", gateway_id="at-42")
+    assert again.pk == first.pk and SmsReply.objects.count() == 1
+    assert Alert.objects.count() == 1 and Administration.objects.count() == 1
+    assert SmsMessage.objects.filter(kind=Kind.SAFETY).count() == 1
+
+
+def test_the_callback_token_is_compared_in_constant_time(world, asked, monkeypatch):
+    import hmac
+
+    calls = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    token = actions.settings_for(world.org.pk).inbound_token
+    assert inbound_actions.settings_by_token(token).organisation_id == world.org.pk
+    assert inbound_actions.settings_by_token("x" * 40) is None
+    assert calls and any(b == token.encode() for _a, b in calls)

@@ -120,3 +120,16 @@ def test_the_printed_card_has_the_published_wording_and_no_menu(world, as_member
     assert "<h1>Tuesday group</h1>" in page and "Little interest or pleasure in doing things" in page
     assert "Thoughts that you would be better off dead or of hurting yourself in some way" in page
     assert "0 = Not at all" in page and "3 = Nearly every day" in page and "oi-nav" not in page
+
+
+def test_worrying_words_from_an_unknown_number_come_first_on_the_sms_page(world, as_member):
+    from openipt.sms import inbound_actions
+
+    actions.save_settings(actor(world.m["admin"]), backend="console", username="", api_key="", sender="",
+                          sandbox=True, daily_limit=100, send_hour=17)
+    row = actions.settings_for(world.org.pk)
+    inbound_actions.receive(row, {"from": "+255700000998", "text": "I want to kill myself tonight", "id": "u-1"}, b"")
+    inbound_actions.receive(row, {"from": "+255700000999", "text": "hello who is this", "id": "u-2"}, b"")
+    page = as_member(world.m["admin"]).get(reverse("sms:outbox")).content.decode()
+    assert "worrying words from a number we do not know" in page
+    assert page.index("I want to kill myself tonight") < page.index("hello who is this")
