@@ -21,7 +21,7 @@ from openipt.safety import api as safety_api
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
     from openipt.clients.models import Client
-    from openipt.groups.models import GroupSession
+    from openipt.groups.models import GroupSession, Member
 
 REPORT_FILED = register("group.report_filed", "Group session report filed")
 REPORT_REPLIED = register("group.report_replied", "Supervisor replied to a group session report")
@@ -70,7 +70,7 @@ def file_report(actor: Actor, group_id: int | str, number: int | str, *, went_we
 
 
 def scan_report_text(actor: Actor, session: GroupSession, text: str, report: object,
-                     members: list | None = None) -> int:
+                     members: list[Member] | None = None) -> int:
     """Raise alerts for the members a worrying report is about; for every member when it names nobody.
 
     Names are matched as whole words, written as in the record (given name, family name), so "Ann"
