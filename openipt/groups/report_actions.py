@@ -21,7 +21,7 @@ from openipt.safety import api as safety_api
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
     from openipt.clients.models import Client
-    from openipt.groups.models import GroupSession
+    from openipt.groups.models import GroupSession, Member
 
 REPORT_FILED = register("group.report_filed", "Group session report filed")
 REPORT_REPLIED = register("group.report_replied", "Supervisor replied to a group session report")
@@ -65,29 +65,35 @@ def file_report(actor: Actor, group_id: int | str, number: int | str, *, went_we
     audit.record(REPORT_FILED.code, actor=actor, obj=report, details={"group": session.group_id, "session": session.number})
     if values["concerns"]:
         # A worry about a member is a possible risk signal: scan it as text for each member it could concern.
-        _scan_concerns(actor, session, values["concerns"], report)
+        scan_report_text(actor, session, values["concerns"], report)
     return report
 
 
-def _scan_concerns(actor: Actor, session: GroupSession, text: str, report: SessionReport) -> None:
+def scan_report_text(actor: Actor, session: GroupSession, text: str, report: object,
+                     members: list[Member] | None = None) -> int:
     """Raise alerts for the members a worrying report is about; for every member when it names nobody.
 
     Names are matched as whole words, written as in the record (given name, family name), so "Ann"
     does not match "annual" and a member called Hope is not found in "lost all hope". A worry with
     risk words that names no member is never dropped: each member still in the group gets the
-    alert, and whoever reads it settles who it was about.
+    alert, and whoever reads it settles who it was about. `report` is the object the alerts point to (the
+    report, or the offline conflict that kept a tablet's report). `members` are the members it may concern
+    (by default those still active in the group). Returns how many alerts were raised.
     """
     from openipt.groups.models import Member, MemberStatus
 
-    members = list(Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).select_related("client"))
+    if members is None:
+        members = list(Member.objects.filter(group=session.group, status=MemberStatus.ACTIVE).select_related("client"))
     words = set(re.findall(r"[^\W\d_]+", text))
     named = [m for m in members if words & _names(m.client)]
     language = safety_api.language_for_name(session.group.language)  # the report is read in the group's language
     if not named and safety_api.text_signals_risk(session.group.organisation_id, text, "group_report", language=language):
         named = members
+    raised = 0
     for member in named:
-        safety_api.raise_for_text(client=member.client, text=text, source="group_report", obj=report, actor=actor,
-                                  language=language)
+        raised += len(safety_api.raise_for_text(client=member.client, text=text, source="group_report", obj=report,
+                                                actor=actor, language=language) or [])
+    return raised
 
 
 def _names(client: Client) -> set[str]:

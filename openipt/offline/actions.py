@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from openipt.core.errors import ActionError
 from openipt.groups import access as group_access
 from openipt.groups import report_actions, session_actions
 from openipt.groups.models import (
+    OFFLINE_DAYS_MAX,
     Attendance,
     GroupSession,
     GroupStatus,
@@ -157,8 +158,8 @@ def authenticate(*, method: str, path: str, body: bytes, device_id: str, seq_tex
     """Check a tablet's signed request; return its device, the owner as actor, and the request's seq.
 
     The seq is taken at once (in its own transaction), so the same signed request sent again is
-    refused as replayed even when the first one is still running. Every refusal of a request that names
-    a device is audited (`offline.sync_refused`); a request naming none is only logged.
+    refused as replayed even when the first one is still running. Every refusal of a request from a known
+    device is audited (`offline.sync_refused`); a request naming no device, or one not known, is only logged.
     """
     device = None
     text = (device_id or "").strip()
@@ -168,8 +169,9 @@ def authenticate(*, method: str, path: str, body: bytes, device_id: str, seq_tex
     wanted = access.parse_uuid(text)
     if wanted is not None:
         device = Device.objects.select_related("owner__user", "owner__organisation").filter(uuid=wanted).first()
-    if device is None:
-        raise _refuse(None, "unknown_device", 401, _("This tablet is not known. Sign in again."), origin, path)
+    if device is None:  # anyone can send a made-up id: logged, not audited, so it fills no audit log
+        log.warning("offline request from an unknown device refused (path %s, ip %s)", path, origin.ip)
+        raise DeviceRefused(401, "unknown_device", _("This tablet is not known. Sign in again."))
     seq = signing.parse_seq(seq_text)
     secret = ""
     try:
@@ -203,8 +205,25 @@ def record_snapshot(actor: Actor, device: Device, groups: int) -> None:
 
 # Sync -------------------------------------------------------------------------------------------
 
+MAX_OFFLINE_DAYS = OFFLINE_DAYS_MAX
+FLOOR = "_offline_earliest"
+
+
+def _earliest(device: Device, now: datetime) -> datetime:
+    """The earliest time a change from this tablet can have been made: the owner's first tablet enrolment (a tablet
+    carries unsent changes into a new enrolment), but never before the longest offline limit, never after now."""
+    found = getattr(device, FLOOR, None)
+    if found is None:
+        first = (Device.objects.filter(owner_id=device.owner_id, organisation_id=device.organisation_id)
+                 .aggregate(first=Min("created_at"))["first"]) or device.created_at
+        found = min(max(first, now - timedelta(days=MAX_OFFLINE_DAYS)), now)
+        setattr(device, FLOOR, found)
+    return found
+
+
 def _when(value: object, device: Device, now: datetime) -> datetime:
-    """When the facilitator made the change, as the tablet said; never before enrolment, never after now."""
+    """When the facilitator made the change, as the tablet said; never before the owner's first enrolment (nor
+    before the longest offline limit), never after now."""
     try:
         parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 40 else None
     except ValueError:  # shaped like a time but not one (month 13, offset +99:00)
@@ -213,7 +232,7 @@ def _when(value: object, device: Device, now: datetime) -> datetime:
         return now
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
-    return max(device.created_at, min(parsed, now))
+    return max(_earliest(device, now), min(parsed, now))
 
 
 def _stamp(value: datetime) -> str:
@@ -267,6 +286,24 @@ def _one(actor: Actor, device: Device, change: dict[str, Any], now: datetime,
         if earlier is None:
             return _answer(key, "refused", _("This change could not be saved. Send it again."))
         return {**earlier.answer, "status": "duplicate"}
+    except Exception:  # a fault in one change never fails the batch: the change is kept as refused
+        log.exception("offline change %s from device %s could not be applied", key, device.uuid)
+        return _kept_after_fault(actor, device, key, change, now, seen)
+    return answer
+
+
+def _kept_after_fault(actor: Actor, device: Device, key: str, change: dict[str, Any], now: datetime,
+                      seen: dict[str, ReceivedChange]) -> dict[str, Any]:
+    reason = _("The server could not apply this change. It is kept for you to see; make it again online if needed.")
+    answer = _answer(key, ChangeStatus.REFUSED, reason)
+    try:
+        with transaction.atomic():
+            _keep(actor, device, key, change, ConflictStatus.REFUSED, reason, _when(change.get("entered_at"), device, now),
+                  now, {})
+            seen[key] = ReceivedChange.objects.create(key=key, device=device, kind=str(change.get("kind") or "")[:20],
+                                                      status=answer["status"], answer=answer, received_at=now)
+    except Exception:
+        log.exception("offline change %s from device %s could not be kept either", key, device.uuid)
     return answer
 
 
@@ -442,40 +479,66 @@ def _plain(result: dict) -> dict:
     return {k: (v if isinstance(v, (str, int, bool, list, type(None))) else str(v)) for k, v in result.items()}
 
 
-def _rescue(actor: Actor, device: Device, change: dict[str, Any], entered_at: datetime, note: str) -> bool:
-    """Pass a refused or conflicting check's question 9 to the safety rules; True when it raised an alert.
+def _q9(value: object) -> int | None:
+    """A PHQ-9 question 9 answer as the whole number 0..3, or None when it cannot be read as one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip() in ("0", "1", "2", "3"):
+        value = int(value.strip())
+    return value if isinstance(value, int) and 0 <= value <= 3 else None
+
+
+def _member(actor: Actor, device: Device, change: dict[str, Any]) -> Member | None:
+    """The member a change names, only in the group it names, when the owner ran that group and may see them."""
+    member_id = group_access._int(_dict(change.get("data")).get("member"))
+    if member_id is None:
+        return None
+    return access.linkable_members(actor, device, group_access._int(change.get("group"))).filter(pk=member_id).first()
+
+
+UNREADABLE = "unreadable"
+
+
+def _rescue(actor: Actor, device: Device, change: dict[str, Any], entered_at: datetime, note: str) -> bool | str:
+    """Pass a refused or conflicting check's question 9 to the safety rules; True when it raised an alert,
+    UNREADABLE when the answer is not a whole number 0..3 (the change is kept, nothing is raised).
 
     Through the groups action when the person still runs the group. When they no longer do (the group
     was given to someone else while the tablet was offline), the answer still reaches staff: the member
-    is found in the group the tablet named, in the tablet's organisation, and the alert is raised there.
+    is found in the group the tablet named, only when that group was in this owner's tablets' snapshots,
+    and only when the owner may see the member; otherwise it stays on the kept conflict and nothing is raised.
     """
     if change.get("kind") != "check":
         return False
     group_id, number, data = change.get("group"), change.get("session"), _dict(change.get("data"))
+    answers = _dict(data.get("answers"))
+    if "q9" not in answers:
+        return False
+    q9 = _q9(answers["q9"])
+    if q9 is None:
+        log.warning("offline check %s kept with an unreadable question 9 answer", change.get("key"))
+        return UNREADABLE
     if not isinstance(group_id, (int, str)) or not isinstance(number, (int, str)):
         return False
+    data = {**data, "answers": {**answers, "q9": q9}}
     if session_actions.rescue_refused_check(actor, group_id, number, data, entered_at=entered_at, text=note):
         return True
-    answers = _dict(data.get("answers"))
-    member_id, group_pk = group_access._int(data.get("member")), group_access._int(group_id)
-    if "q9" not in answers or member_id is None or group_pk is None:
-        return False
-    member = (Member.objects.filter(pk=member_id, group_id=group_pk, group__organisation_id=device.organisation_id)
-              .select_related("client").first())
+    member = _member(actor, device, change)
     if member is None:
         return False
     return bool(safety_api.raise_for_answers(
-        client=member.client, instrument_code="phq9", answers={"q9": answers["q9"]}, obj=None, actor=actor, now=entered_at,
+        client=member.client, instrument_code="phq9", answers={"q9": q9}, obj=None, actor=actor, now=entered_at,
         text=" ".join([_("Symptom check entered in group session %(n)s but not saved (it was refused).")
                        % {"n": number}, note])))
 
 
-def _keep(device: Device, key: str, change: dict[str, Any], status: str, reason: str, entered_at: datetime,
-          now: datetime, theirs: dict[str, Any], session: GroupSession | None = None) -> Conflict:
+def _keep(actor: Actor, device: Device, key: str, change: dict[str, Any], status: str, reason: str,
+          entered_at: datetime, now: datetime, theirs: dict[str, Any], session: GroupSession | None = None) -> Conflict:
     data = _dict(change.get("data"))
     member_id = group_access._int(data.get("member"))
-    member = (Member.objects.filter(pk=member_id, group__organisation_id=device.organisation_id).select_related("client")
-              .first() if member_id else None)
+    member = _member(actor, device, change)  # the client is linked only when the owner may see them
     group = session.group if session is not None else None
     return Conflict.objects.create(
         device=device, organisation_id=device.organisation_id, key=key, kind=str(change.get("kind") or "")[:20],
@@ -486,26 +549,57 @@ def _keep(device: Device, key: str, change: dict[str, Any], status: str, reason:
         theirs=theirs, reason=reason, entered_at=entered_at, received_at=now, status=status)
 
 
+def _safety_words(rescued: bool | str, scanned: int) -> str:
+    if rescued == UNREADABLE:
+        return " " + _("Its answer to question 9 could not be read, so no alert was raised: read the kept check on "
+                       "the Conflicts page and ask the member again.")
+    if rescued:
+        return " " + _("Its safety answer was passed on as a risk alert on the member's record.")
+    if scanned:
+        return " " + _("Its worrying words were passed on as a risk alert.")
+    return ""
+
+
+def _scan_report(actor: Actor, device: Device, change: dict[str, Any], session: GroupSession | None,
+                 conflict: Conflict) -> int:
+    """Scan a kept (conflicting or refused) report's concerns and what was hard, as an online report's concerns are."""
+    if change.get("kind") != "report":
+        return 0
+    data = _dict(change.get("data"))
+    texts = [t.strip()[:4000] for t in (_str(data.get("concerns")), _str(data.get("was_hard"))) if t.strip()]
+    if not texts:
+        return 0
+    group_pk, number = group_access._int(change.get("group")), group_access._int(change.get("session"))
+    if session is None and group_pk is not None and number is not None:  # refused: the session, if it is still there
+        session = GroupSession.objects.filter(group_id=group_pk, number=number).select_related("group").first()
+    if session is None:
+        return 0
+    # only members the owner may see, of a group they ran; those who finished when the group ended included
+    members = list(access.linkable_members(actor, device, session.group_id).exclude(status=MemberStatus.LEFT))
+    if not members:
+        return 0
+    return sum(report_actions.scan_report_text(actor, session, text, conflict, members) for text in texts)
+
+
 def _keep_refused(actor: Actor, device: Device, key: str, change: dict[str, Any], entered_at: datetime, now: datetime,
                   reason: str, note: str) -> dict[str, Any]:
-    _keep(device, key, change, ConflictStatus.REFUSED, reason, entered_at, now, {})
-    alert = _rescue(actor, device, change, entered_at, note)
-    message = reason
-    if alert:
-        message += " " + _("Its safety answer was passed on as a risk alert on the member's record.")
-    return _answer(key, ChangeStatus.REFUSED, message, alert=alert)
+    conflict = _keep(actor, device, key, change, ConflictStatus.REFUSED, reason, entered_at, now, {})
+    rescued = _rescue(actor, device, change, entered_at, note)
+    scanned = _scan_report(actor, device, change, None, conflict)
+    message = reason + _safety_words(rescued, scanned)
+    return _answer(key, ChangeStatus.REFUSED, message, alert=rescued is True or bool(scanned))
 
 
 def _keep_conflict(actor: Actor, device: Device, key: str, change: dict[str, Any], session: GroupSession,
                    theirs: dict[str, Any], entered_at: datetime, now: datetime, note: str) -> dict[str, Any]:
     reason = _("Someone else changed this while the tablet was offline. Both versions are kept: settle it online, "
                "on the Conflicts page.")
-    conflict = _keep(device, key, change, ConflictStatus.OPEN, reason, entered_at, now, theirs, session)
-    alert = _rescue(actor, device, change, entered_at, note)
-    message = reason
-    if alert:
-        message += " " + _("Its safety answer was passed on as a risk alert on the member's record.")
-    return _answer(key, ChangeStatus.CONFLICT, message, {"conflict": conflict.pk, "theirs": theirs}, alert=alert)
+    conflict = _keep(actor, device, key, change, ConflictStatus.OPEN, reason, entered_at, now, theirs, session)
+    rescued = _rescue(actor, device, change, entered_at, note)
+    scanned = _scan_report(actor, device, change, session, conflict)
+    message = reason + _safety_words(rescued, scanned)
+    return _answer(key, ChangeStatus.CONFLICT, message, {"conflict": conflict.pk, "theirs": theirs},
+                   alert=rescued is True or bool(scanned))
 
 
 # Settling conflicts -----------------------------------------------------------------------------
@@ -523,6 +617,10 @@ def resolve(actor: Actor, conflict_id: object, choice: str) -> Conflict:
     if conflict.status != ConflictStatus.OPEN:
         raise ActionError(_("This conflict was settled already. Reload the page."), code="conflict")
     if choice == "mine":
+        if conflict.kind == "report":
+            raise ActionError(_("A session has one report: the one filed first stays. The tablet's text stays on this "
+                                "conflict, shown above (its worrying words were scanned for risk). Choose “Keep "
+                                "theirs” to close this."))
         if conflict.kind not in KEEP_MINE_KINDS:
             raise ActionError(_("Both answers are already kept on the record. Choose “Keep theirs” to close this."))
         _keep_mine(actor, conflict)

@@ -30,6 +30,9 @@ class Device(models.Model):
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_seq = models.BigIntegerField(default=0)
     changes_received = models.PositiveIntegerField(default=0)
+    # Every group this tablet's snapshots have held: a change, or a rescued check, is linked to a member
+    # only in one of these groups (or one the owner runs now), never in another group of the organisation.
+    group_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]

@@ -33,8 +33,10 @@ def describe(kind: str, values: dict[str, Any]) -> str:
         given = values.get("answers")
         answers = given if isinstance(given, dict) else {}
         return ", ".join(f"{k}: {v}" for k, v in sorted(answers.items()))
-    if kind == "report":
-        return str(values.get("went_well", "") or "")
+    if kind == "report":  # every part of the report, so the tablet's text is never out of sight
+        labels = (("went_well", _("Went well")), ("was_hard", _("Was hard")), ("concerns", _("Concerns")),
+                  ("help_wanted", _("Help wanted")))
+        return "\n".join(f"{label}: {values[f]}" for f, label in labels if isinstance(values.get(f), str) and values[f])
     return ""
 
 

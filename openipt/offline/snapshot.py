@@ -97,6 +97,9 @@ def build(actor: Actor, device: Device) -> dict[str, Any]:
 def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
     groups = list(access.runs_groups_of(actor.membership).select_related("programme").order_by("name", "pk"))
     group_ids = [g.pk for g in groups]
+    if not set(group_ids) <= set(device.group_ids or []):  # remembered for the member rule of later changes
+        device.group_ids = sorted(set(device.group_ids or []) | set(group_ids))
+        Device.objects.filter(pk=device.pk).update(group_ids=device.group_ids)
     members = list(Member.objects.filter(group_id__in=group_ids, client__in=visible_clients(actor))
                    .exclude(status=MemberStatus.FINISHED).select_related("client"))
     sessions_by_group: dict[int, list[GroupSession]] = defaultdict(list)

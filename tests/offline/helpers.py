@@ -59,3 +59,10 @@ def change(grp, number: int, kind: str, data: dict, *, base: dict | None = None,
     if entered_at:
         out["entered_at"] = entered_at
     return out
+
+
+def supervised_by(world, who: str = "facilitator", supervisor: str = "supervisor") -> None:
+    """Make the world's supervisor supervise `who`: supervisors oversee only the tablets of people they supervise."""
+    from openipt.accounts.models import Membership
+
+    Membership.objects.filter(pk=world.m[who].pk).update(supervisor=world.m[supervisor])

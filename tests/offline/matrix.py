@@ -1,8 +1,8 @@
 """Permission-matrix rows for the offline app (see tests/test_permission_matrix.py).
 
 The world's facilitator runs the group the groups rows prepare, so they may keep it on a tablet; their
-tablet and one open conflict of it are made here. Overseers (supervisor, admin) may revoke the tablet and
-settle its conflict; other staff get 404 for them. The tablet's own endpoints take no session: without a
+tablet and one open conflict of it are made here. An admin may revoke the tablet and settle its conflict;
+the world's supervisor does not supervise the facilitator, so, like other staff, gets 404 for them. The tablet's own endpoints take no session: without a
 device signature every caller gets 401. The app shell, service worker and manifest hold no data: public.
 """
 
@@ -28,7 +28,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
     public = expect(200, anonymous=200)
     unsigned = expect(401, anonymous=401)
     oversee = expect(403, admin=200, supervisor=200, other_admin=200, client=403)
-    owner_or_overseer = dict(anonymous=LOGIN, admin=302, supervisor=302, therapist=404, therapist2=404,
+    owner_or_overseer = dict(anonymous=LOGIN, admin=302, supervisor=404, therapist=404, therapist2=404,
                              facilitator=302, client=403, other_admin=404, other_therapist=404)
     post_only = expect(405, client=403)
     return {

@@ -10,7 +10,7 @@ from openipt.accounts.models import Role
 from openipt.groups import session_actions
 from openipt.groups.models import Programme
 from openipt.offline.models import Device
-from tests.offline.helpers import enrol
+from tests.offline.helpers import enrol, supervised_by
 from tests.support.groups import client_of, group, programme, running_group, screen
 from tests.support.people import actor, make_member
 
@@ -91,6 +91,7 @@ def test_an_admin_sets_the_offline_limit_on_the_programme_page_and_the_tablet_ta
 
 def test_supervisors_see_tablets_past_their_limit_and_stopped_ones(world, as_member):
     running_group(world)
+    supervised_by(world)
     fresh = enrol(as_member, world.m["facilitator"], "Fresh tablet")
     old = enrol(as_member, world.m["facilitator"], "Forgotten tablet")
     Device.objects.filter(uuid=old.device).update(created_at=timezone.now() - timedelta(days=20))
@@ -125,6 +126,7 @@ def test_the_tablets_link_counts_the_changes_still_to_settle(world, as_member):
     from openipt.offline.models import Conflict
 
     running_group(world)
+    supervised_by(world)
     tablet = enrol(as_member, world.m["facilitator"])
     now = timezone.now()
     device = Device.objects.get(uuid=tablet.device)

@@ -761,6 +761,47 @@
     } }));
   };
 
+  // The server takes at most 500 changes and 2 MB in one request: a tablet long offline sends its outbox
+  // in chunks, in order, each a request of its own (a new seq), and stops at the first one not taken.
+  var CHUNK_CHANGES = 200;
+  var CHUNK_BYTES = 1000000;
+  function chunksOf(items) {
+    var chunks = [];
+    var current = [];
+    var bytes = 0;
+    var encoder = new TextEncoder();
+    items.forEach(function (item) {
+      var size = encoder.encode(JSON.stringify(item)).length + 1;
+      if (current.length && (current.length >= CHUNK_CHANGES || bytes + size > CHUNK_BYTES)) {
+        chunks.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(item);
+      bytes += size;
+    });
+    if (current.length) { chunks.push(current); }
+    return chunks;
+  }
+
+  App.prototype.sendChunk = async function (chunk) {
+    var v = this.vault;
+    var answer = null;
+    var body = {};
+    var makeBody = function (seq) { return JSON.stringify({ seq: seq, changes: chunk }); };
+    for (var attempt = 0; attempt < 2; attempt += 1) {
+      answer = await v.signedFetch("POST", this.syncUrl, makeBody);
+      try { body = await answer.json(); } catch (e) { body = {}; }
+      if (answer.status === 409 && body.error === "replayed") {
+        // The counter fell behind the server's (a copy restored from before): jump ahead once.
+        v.state.seq = (v.state.seq || 0) + 1000;
+        continue;
+      }
+      break;
+    }
+    return { answer: answer, body: body };
+  };
+
   App.prototype.sync = async function (byHand) {
     var self = this;
     var w = this.words;
@@ -773,63 +814,64 @@
     var button = document.getElementById("oa-sync-now");
     button.disabled = true;
     this.message(w("syncing"), "");
-    var answer = null;
-    var body = {};
-    try {
-      var makeBody = function (seq) { return JSON.stringify({ seq: seq, changes: items }); };
-      for (var attempt = 0; attempt < 2; attempt += 1) {
-        answer = await v.signedFetch("POST", this.syncUrl, makeBody);
-        try { body = await answer.json(); } catch (e) { body = {}; }
-        if (answer.status === 409 && body.error === "replayed") {
-          // The counter fell behind the server's (a copy restored from before): jump ahead once.
-          v.state.seq = (v.state.seq || 0) + 1000;
-          continue;
-        }
-        break;
-      }
-    } catch (e) {
-      this.sending = null;
-      button.disabled = false;
-      this.message(items.length ? w("offlineKept", { n: v.state.items.length }) : w("offline"), "warn");
-      if (byHand) { document.getElementById("oa-message").focus(); }
-      return;
-    }
-    this.sending = null;
-    button.disabled = false;
-    if (answer.status === 410 || body.wipe) {
-      await wipeAll();
-      this.vault = null;
-      this.stop();
-      this.page(w("wipedTitle"), [el("div", { className: "oi-alert oi-alert--error", role: "alert" }, [
-        el("p", { text: w("wiped") }), body.error ? el("p", { text: body.error }) : null,
-        el("p", {}, [el("a", { href: this.keepUrl, text: w("goKeep") })])])]);
-      return;
-    }
-    if (answer.status !== 200) {
-      this.message(body.error || w("syncFailed"), "warn");
-      return;
-    }
     var sent = {};
     items.forEach(function (i) { sent[i.key] = i; });
     var problemsBefore = (v.state.problems || []).length;
-    var done = {};
     var alerts = 0;
-    (body.results || []).forEach(function (r) {
-      if (!sent[r.key]) { return; }
-      done[r.key] = true;
-      if (r.alert) { alerts += 1; }
-      if (r.status === "conflict" || r.status === "refused") {
-        v.state.problems.push({ key: r.key, status: r.status, message: r.message || "", what: self.describe(sent[r.key]),
-                                at: new Date().toISOString() });
+    var chunks = items.length ? chunksOf(items) : [[]];
+    var lastBody = {};
+    for (var c = 0; c < chunks.length; c += 1) {
+      var got;
+      try {
+        got = await this.sendChunk(chunks[c]);
+      } catch (e) {
+        this.sending = null;
+        button.disabled = false;
+        this.message(items.length ? w("offlineKept", { n: v.state.items.length }) : w("offline"), "warn");
+        if (byHand) { document.getElementById("oa-message").focus(); }
+        return;
       }
-    });
-    v.state.items = v.state.items.filter(function (i) { return !done[i.key]; });
+      var answer = got.answer;
+      var body = got.body;
+      if (answer.status === 410 || body.wipe) {
+        this.sending = null;
+        button.disabled = false;
+        await wipeAll();
+        this.vault = null;
+        this.stop();
+        this.page(w("wipedTitle"), [el("div", { className: "oi-alert oi-alert--error", role: "alert" }, [
+          el("p", { text: w("wiped") }), body.error ? el("p", { text: body.error }) : null,
+          el("p", {}, [el("a", { href: this.keepUrl, text: w("goKeep") })])])]);
+        return;
+      }
+      if (answer.status !== 200) {  // the rest waits, in order, for the next sync
+        this.sending = null;
+        button.disabled = false;
+        this.message(body.error || w("syncFailed"), "warn");
+        return;
+      }
+      var done = {};
+      (body.results || []).forEach(function (r) {
+        if (!sent[r.key]) { return; }
+        done[r.key] = true;
+        if (r.alert) { alerts += 1; }
+        if (r.status === "conflict" || r.status === "refused") {
+          v.state.problems.push({ key: r.key, status: r.status, message: r.message || "", what: self.describe(sent[r.key]),
+                                  at: new Date().toISOString() });
+        }
+      });
+      v.state.items = v.state.items.filter(function (i) { return !done[i.key]; });
+      lastBody = body;
+      if (c < chunks.length - 1) { await this.persist(false); }
+    }
+    this.sending = null;
+    button.disabled = false;
     // The offline limit is counted on the tablet's own clock, so the time of a sync is the tablet's too.
     v.state.lastSync = new Date().toISOString();
-    if (body.snapshot && !v.state.needsSignIn) {
-      v.copy = body.snapshot;
-      v.state.wipeAfterDays = body.snapshot.wipe_after_days || v.state.wipeAfterDays;
-      v.state.person = (body.snapshot.person && body.snapshot.person.name) || v.state.person;
+    if (lastBody.snapshot && !v.state.needsSignIn) {
+      v.copy = lastBody.snapshot;
+      v.state.wipeAfterDays = lastBody.snapshot.wipe_after_days || v.state.wipeAfterDays;
+      v.state.person = (lastBody.snapshot.person && lastBody.snapshot.person.name) || v.state.person;
     }
     await this.persist(true);
     var note = w("synced");
