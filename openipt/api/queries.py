@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
 from openipt.clients.access import visible_clients
+from openipt.clients.models import ClientErasure
 from openipt.courses.access import visible_courses
 from openipt.groups.access import visible_groups, visible_members
 from openipt.groups.models import Attendance, Group, GroupSession
@@ -33,6 +35,14 @@ def courses(actor: Actor) -> QuerySet[Course]:
 def administrations(actor: Actor) -> QuerySet[Administration]:
     """The questionnaires the actor may see that were completed (and so scored)."""
     return visible_administrations(actor).filter(status=Status.COMPLETED)
+
+
+def erased_clients(client_ids: Iterable[int]) -> set[int]:
+    """Which of these clients' records were erased (one query): the changes feed sends those as `erased`."""
+    ids = set(client_ids)
+    if not ids:
+        return set()
+    return set(ClientErasure.objects.filter(client_id__in=ids).values_list("client_id", flat=True))
 
 
 def alerts(actor: Actor) -> QuerySet[Alert]:

@@ -246,9 +246,12 @@ class DeliveryPage(Schema):
 
 class ChangeOut(Schema):
     type: str = Field(examples=["administration"])
-    change: str = Field(examples=["created"], description="created or updated (deleted and erased are reserved).")
+    id: int | str = Field(description="The record's id, as its own endpoint shows it.")
+    client_id: int = Field(description="The client the record belongs to (for a client: its own id).")
+    change: str = Field(examples=["created"], description="created, updated, or erased (the client's whole record "
+                        "was erased: delete your copy; no record is sent).")
     changed_at: datetime
-    record: dict[str, object] | None = Field(description="The record as its own endpoint shows it.")
+    record: dict[str, object] | None = Field(description="The record as its own endpoint shows it; none when erased.")
 
 
 class ChangePage(Schema):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -190,7 +191,22 @@ def _wipe_part(part: RecordExportPart, client_id: int) -> int:
                 rows.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True}).update(
                     **{name: ERASED_TEXT[: f.max_length or None]})
         wiped += len(ids)
+    _mark_changed(part, client_id)
     return wiped
+
+
+def _mark_changed(part: RecordExportPart, client_id: int) -> None:
+    """Move each row's `updated_at` (where the model keeps one) to now, so that anything that follows changes by
+    that time (the API's changes feed) hears of the erasure: a bulk `update()` leaves `auto_now` fields alone."""
+    now = timezone.now()
+    for label in part.models:
+        model = apps.get_model(label)
+        try:
+            field = model._meta.get_field("updated_at")
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "auto_now", False):
+            record_queries.rows_of(part, label, client_id).update(updated_at=now)
 
 
 def _wipe_portal_login(user_id: int | None) -> None:

@@ -84,3 +84,39 @@ def test_a_change_in_the_last_seconds_waits_for_the_next_call(api_world, setting
     settings.API_CHANGES_LAG_SECONDS = 3600
     secret = api_client(api_world.world.m["admin"])[1]
     assert _all(secret, "courses")[0] == []
+
+
+@pytest.mark.django_db
+def test_an_erased_record_comes_once_more_as_erased_with_no_words(api_world):
+    """A program keeping a copy must hear that a client's record was erased, for the client and for each course and
+    questionnaire, so it can delete its copy; the feed never sends the erased record's words."""
+    from openipt.clients import record_actions
+    from openipt.courses import ending_actions
+    from openipt.courses.steps_models import EndingKind
+    from openipt.safety import actions as safety_actions
+    from openipt.safety.models import Alert, AlertStatus
+
+    world = api_world.world
+    secret = api_world.secrets["api_client"]
+    mine, course = world.clients["mine"], api_world.course
+    cursors = {resource: _all(secret, resource)[1] for resource in ("clients", "courses", "administrations")}
+
+    therapist, admin = actor(world.m["therapist"]), actor(world.m["admin"])
+    ending_actions.save_letter(therapist, course.pk, "Dear client, all the best.")
+    ending_actions.end_early(therapist, course.pk, kind=EndingKind.EARLY_LETTER, reason="Moving away.")
+    for alert in Alert.objects.filter(client=mine).exclude(status=AlertStatus.RESOLVED):
+        safety_actions.resolve(therapist, alert.pk, "Called; safe.")
+    mine.refresh_from_db()
+    record_actions.erase_record(admin, mine.pk, confirm_name=mine.full_name, reason="Asked for it.")
+
+    clients, _c = _all(secret, "clients", cursors["clients"])
+    assert [(i["id"], i["client_id"], i["change"], i["record"]) for i in clients] == [(mine.pk, mine.pk, "erased", None)]
+    courses, _c = _all(secret, "courses", cursors["courses"])
+    assert [(i["id"], i["client_id"], i["change"], i["record"]) for i in courses] == [
+        (course.pk, mine.pk, "erased", None)]
+    administrations, _c = _all(secret, "administrations", cursors["administrations"])
+    assert [(i["id"], i["change"], i["record"]) for i in administrations] == [
+        (str(api_world.administration.uuid), "erased", None)]
+    # A program starting afresh is told too, rather than shown a wiped record as if it were real.
+    everything, _c = _all(secret, "clients")
+    assert [i["change"] for i in everything if i["id"] == mine.pk] == ["erased"]

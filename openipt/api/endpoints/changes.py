@@ -34,15 +34,16 @@ router = Router()
 
 class _Feed:
     def __init__(self, scope: str, kind: str, rows: Callable[[ApiActor], QuerySet[Any]],
-                 serialize: Callable[[Iterable[Any]], list[dict[str, Any]]], created: str) -> None:
+                 serialize: Callable[[Iterable[Any]], list[dict[str, Any]]], created: str, client: str) -> None:
         self.scope, self.kind, self.rows, self.serialize, self.created = scope, kind, rows, serialize, created
+        self.client = client  # the attribute holding the client's id
 
 
 FEEDS = {
-    "clients": _Feed("clients:read", "client", queries.clients, present.clients, "created_at"),
-    "courses": _Feed("courses:read", "course", queries.courses, present.courses, "created_at"),
+    "clients": _Feed("clients:read", "client", queries.clients, present.clients, "created_at", "pk"),
+    "courses": _Feed("courses:read", "course", queries.courses, present.courses, "created_at", "client_id"),
     "administrations": _Feed("measures:read", "administration", queries.administrations, present.administrations,
-                             "completed_at"),
+                             "completed_at", "client_id"),
 }
 
 
@@ -80,6 +81,16 @@ def _change(feed: _Feed, row: Model, after: tuple[datetime, int] | None) -> str:
     return "created" if created is not None and created > after[0] else "updated"
 
 
+def _item(feed: _Feed, row: Model, record: dict[str, Any], after: tuple[datetime, int] | None,
+          erased: set[int]) -> dict[str, Any]:
+    client_id = getattr(row, feed.client)
+    changed_at = row.updated_at.isoformat()  # type: ignore[attr-defined]
+    item = {"type": feed.kind, "id": record["id"], "client_id": client_id, "changed_at": changed_at}
+    if client_id in erased:
+        return {**item, "change": "erased", "record": None}
+    return {**item, "change": _change(feed, row, after), "record": record}
+
+
 @router.get("/{resource}", response={200: ChangePage, **READ_ERRORS}, url_name="changes",
             summary="What changed since the cursor", auth=AnyTokenAuth())
 def changes(request: HttpRequest, resource: str, params: Query[ListParams]) -> HttpResponse:
@@ -88,8 +99,10 @@ def changes(request: HttpRequest, resource: str, params: Query[ListParams]) -> H
     `measures:read`).
 
     Keep the `next_cursor` of every answer and send it next time, even when `items` is empty; `more` says
-    whether to ask again at once. OpenIPT deletes and erases none of these records today, so the feed has
-    no removals; when it does, they will come as items with `change` set to `deleted` or `erased` and no record.
+    whether to ask again at once. When a client's whole record is erased (a subject's request, or the end of
+    its retention period), the client and each of their courses and questionnaires come once more, with
+    `change` set to `erased`, their `id` and `client_id`, and no record: delete your copy. OpenIPT deletes none
+    of these records otherwise.
     """
     feed = FEEDS.get(resource)
     if feed is None:
@@ -104,8 +117,8 @@ def changes(request: HttpRequest, resource: str, params: Query[ListParams]) -> H
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     records = feed.serialize(rows)
-    items = [{"type": feed.kind, "change": _change(feed, row, after), "changed_at": row.updated_at.isoformat(),
-              "record": record} for row, record in zip(rows, records, strict=True)]
+    erased = queries.erased_clients(getattr(row, feed.client) for row in rows)
+    items = [_item(feed, row, record, after, erased) for row, record in zip(rows, records, strict=True)]
     if rows:
         cursor: str | None = encode(resource, rows[-1].updated_at, rows[-1].pk)
     else:
