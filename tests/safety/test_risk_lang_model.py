@@ -20,12 +20,17 @@ from openipt.clients.models import Client
 from openipt.core.i18n.extract import from_python
 from openipt.practice import actions as practice
 from openipt.safety.models import Alert
-from openipt.safety.riskdetect import SEVERITY_RANK, scan, scan_languages, scan_text
-from openipt.safety.riskdetect import lang_model
+from openipt.safety.riskdetect import SEVERITY_RANK, lang_model, scan, scan_languages, scan_text
 from openipt.safety.riskdetect.detector import default_patterns
 from openipt.safety.riskdetect.kinds import SHIPPED_KINDS
 from openipt.safety.riskdetect.lang_model import LANGUAGES, model_file, shipped_language_model
-from openipt.safety.riskdetect.train_lang_model import BLIND_FILES, TRAINING_FILES, build, dumps, training_examples
+from openipt.safety.riskdetect.train_lang_model import (
+    BLIND_FILES,
+    TRAINING_FILES,
+    build,
+    dumps,
+    training_examples,
+)
 from openipt.safety.riskdetect.train_model import CORPUS_DIR, read_examples
 from tests.support.people import actor
 
@@ -53,13 +58,20 @@ def test_a_sentence_the_patterns_miss_gets_a_medium_flag_of_its_kind_naming_the_
     result = scan_languages(text, language)
     [match] = result.matches
     assert (match.rule_id, match.family, match.kind, match.severity, match.language) == (
-        f"model.{language}:{kind}", "second_opinion", kind, "medium", language)
+        f"model.{language}:{kind}",
+        "second_opinion",
+        kind,
+        "medium",
+        language,
+    )
     assert "statistical guess" in match.explanation and "A person should read" in match.explanation
     assert {"es": "Spanish", "sw": "Swahili"}[language] in match.explanation
 
 
 def test_the_reason_shown_to_staff_is_marked_for_translation():
-    found = {f.msgid for f in from_python(Path(lang_model.__file__).read_text(encoding="utf-8"), "lang_model.py")}
+    found = {
+        f.msgid for f in from_python(Path(lang_model.__file__).read_text(encoding="utf-8"), "lang_model.py")
+    }
     assert {lang_model.REASON, "Spanish", "Swahili"} <= found
 
 
@@ -72,7 +84,7 @@ def test_the_model_never_removes_or_lowers_a_pattern_flag(language):
             assert both.matches[: len(rules.matches)] == rules.matches, row.id
             for kind, severity in rules.kinds.items():
                 assert SEVERITY_RANK[both.kinds[kind]] >= SEVERITY_RANK[severity], row.id
-            assert all(m.severity == "medium" for m in both.matches[len(rules.matches):]), row.id
+            assert all(m.severity == "medium" for m in both.matches[len(rules.matches) :]), row.id
 
 
 @pytest.mark.parametrize("text", ["Zamani nilijikata mikono.", "Anataka kujiua kwa vidonge."])
@@ -93,9 +105,19 @@ def test_the_same_text_gets_the_same_scan_in_fresh_processes_with_different_hash
         for language in LANGUAGES:
             path = ROOT / "openipt" / "safety" / "riskdetect" / "patterns" / f"{language}.yaml"
             done = subprocess.run(
-                [sys.executable, "-c", "import sys; from openipt.safety.cli import risk_scan_main; "
-                 f"raise SystemExit(risk_scan_main(['scan', '--patterns', {str(path)!r}]))"],
-                input=lines, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from openipt.safety.cli import risk_scan_main; "
+                    f"raise SystemExit(risk_scan_main(['scan', '--patterns', {str(path)!r}]))",
+                ],
+                input=lines,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                check=True,
+            )
             found.append(done.stdout)
         outputs.add("".join(found))
     [output] = outputs
@@ -119,8 +141,16 @@ def test_a_spanish_log_entry_the_patterns_miss_raises_a_medium_alert_of_its_kind
     """End to end: a Spanish-speaking client's own log entry, saved by the portal action, reaches staff."""
     Client.objects.filter(pk=world.clients["self"].pk).update(preferred_language="es")
     text, kind = MISSED["es"]
-    entry = practice.add_log_entry(actor(world.m["client"]), {
-        "occurred_on": timezone.localdate(), "who": "Nadie", "what_happened": text, "feeling": "", "mood": 2})
+    entry = practice.add_log_entry(
+        actor(world.m["client"]),
+        {
+            "occurred_on": timezone.localdate(),
+            "who": "Nadie",
+            "what_happened": text,
+            "feeling": "",
+            "mood": 2,
+        },
+    )
     [alert] = Alert.objects.filter(client=entry.client)
     assert (alert.kind, alert.severity, alert.rule_kind) == (kind, "medium", "free_text")
     [evidence] = alert.evidence

@@ -49,7 +49,9 @@ FUNCTION_WORDS = {
         "yeye sisi nyinyi wao tu sana basi ndio hapana kwamba ili je bado tena".split()
     ),
 }
-_ES_CLITIC = re.compile(r"(?:ar|er|ir|ando|iendo)(me|te|se|lo|la|le|los|las|les|nos|mela|melas|melo|selo|sela)$")
+_ES_CLITIC = re.compile(
+    r"(?:ar|er|ir|ando|iendo)(me|te|se|lo|la|le|los|las|les|nos|mela|melas|melo|selo|sela)$"
+)
 
 
 def model_file(language: str) -> Path:
@@ -118,7 +120,9 @@ class LanguageModel:
             present = [(weights[f], f) for f in ordered if f in weights]
             score = _sigmoid(self.bias[kind] + sum(w for w, _ in present))
             best = sorted((p for p in present if p[0] > 0), key=lambda p: (-p[0], p[1]))[:top]
-            result[kind] = KindGuess(kind, score, score >= self.thresholds[kind], tuple(feats[f] for _, f in best))
+            result[kind] = KindGuess(
+                kind, score, score >= self.thresholds[kind], tuple(feats[f] for _, f in best)
+            )
         return result
 
     def guess(self, text: str, top: int = 3) -> list[KindGuess]:
@@ -177,7 +181,11 @@ def language_opinion(language: str, model: LanguageModel | None = None) -> Secon
         return None
 
     def opinion(text: str, result: ScanResult) -> tuple[Opinion, ...]:
-        settled = {m.kind for m in result.matches if m.modifiers or SEVERITY_RANK[m.severity] >= SEVERITY_RANK["medium"]}
+        settled = {
+            m.kind
+            for m in result.matches
+            if m.modifiers or SEVERITY_RANK[m.severity] >= SEVERITY_RANK["medium"]
+        }
         return tuple(
             Opinion(
                 flag=True,

@@ -32,7 +32,9 @@ from .train_model import CORPUS_DIR, Example, read_examples
 
 OUTPUTS = (*SHIPPED_KINDS, ANY)
 TRAINING_FILES = {
-    language: tuple(f"{language}_{name}.tsv" for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "train7"))
+    language: tuple(
+        f"{language}_{name}.tsv" for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "train7")
+    )
     for language in LANGUAGES
 }
 BLIND_FILES = ("es_blind.tsv", "sw_blind.tsv")  # never trained on; see docs/clinical-safety/risk-detector.md
@@ -95,10 +97,16 @@ def train(examples: Sequence[Example], language: str, seed: int = 0) -> dict[str
     return result
 
 
-def scores(trained: dict[str, dict[str, Any]], examples: Sequence[Example], language: str) -> list[dict[str, float]]:
+def scores(
+    trained: dict[str, dict[str, Any]], examples: Sequence[Example], language: str
+) -> list[dict[str, float]]:
     """Return each example's score per output under trained weights."""
     model = language_model_from_dict(
-        {"language": language, "version": "-", "kinds": {k: {**v, "threshold": 1.0} for k, v in trained.items()}}
+        {
+            "language": language,
+            "version": "-",
+            "kinds": {k: {**v, "threshold": 1.0} for k, v in trained.items()},
+        }
     )
     return [{k: g.score for k, g in model.outputs(e.text).items()} for e in examples]
 
@@ -138,7 +146,9 @@ def thresholds(
     return best
 
 
-def build(language: str, files: Sequence[str] | None = None, budget: float = FALSE_ALARM_BUDGET) -> dict[str, Any]:
+def build(
+    language: str, files: Sequence[str] | None = None, budget: float = FALSE_ALARM_BUDGET
+) -> dict[str, Any]:
     """Return a language's model file content trained on the named files (its training files by default)."""
     names = TRAINING_FILES[language] if files is None else tuple(files)
     examples = training_examples(language, names)
