@@ -91,8 +91,8 @@ def languages_for(text: str, writer_language: str | None = None) -> tuple[str, .
 def scan_languages(text: str, writer_language: str | None = None) -> ScanResult:
     """Scan text with every pattern set `languages_for` chooses, and merge the results into one.
 
-    English is scanned with its word model as a second opinion (scan_text); the model reads only
-    English, so the other languages are scanned with their patterns alone.
+    Each pattern set is scanned with its language's word model as a second opinion (scan_text):
+    English with model.py's, Spanish and Swahili with lang_model.py's.
     """
     if isinstance(text, bytes | bytearray):
         text = bytes(text).decode("utf-8", errors="replace")

@@ -10,7 +10,8 @@ a second look. If the function fails, returns something unexpected or is slow to
 raising, the pattern result stands and a note says the second opinion was not used.
 
 `scan_text` is the one scan every part of the app uses: the patterns, then the built-in word
-model (model.py) as a second opinion for English text. A model flag is medium at most, names the
+model of the text's pattern language (model.py for English, lang_model.py for Spanish and Swahili)
+as a second opinion. A model flag is medium at most, names the
 kind of risk, shows the words that weighed most as its evidence, and says it is a guess.
 """
 
@@ -38,6 +39,7 @@ class Opinion:
     kind: str = DEFAULT_KIND
     rule_id: str = SECOND_OPINION_RULE
     evidence: str = ""
+    language: str = "en"  # the language the opinion read the text in (a word model's language)
 
 
 SecondOpinion = Callable[[str, ScanResult], "Opinion | Sequence[Opinion] | None"]
@@ -92,6 +94,7 @@ def _match(opinion: Opinion, text: str) -> Match:
         modifiers=(),
         explanation=reason,
         kind=opinion.kind,
+        language=opinion.language,
     )
 
 
@@ -127,10 +130,13 @@ def model_opinion(model: Model | None = None) -> SecondOpinion:
 
 
 def scan_text(text: str, patterns: PatternSet | None = None, *, model: Model | None = None) -> ScanResult:
-    """Scan text with the patterns and, for English, the built-in word model as a second opinion."""
+    """Scan text with the patterns and the built-in word model of their language (en, es, sw) as a second opinion."""
     if isinstance(text, bytes | bytearray):
         text = bytes(text).decode("utf-8", errors="replace")
     result = scan(text, patterns)
     if result.language != "en":
-        return result
+        from .lang_model import language_opinion  # Spanish and Swahili have their own word models
+
+        other = language_opinion(result.language)
+        return result if other is None else add_opinion(result, text if isinstance(text, str) else "", other)
     return add_opinion(result, text if isinstance(text, str) else "", model_opinion(model))

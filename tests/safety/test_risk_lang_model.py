@@ -1,0 +1,158 @@
+"""HAZ-030, HAZ-068: the Spanish and Swahili word models add flags the patterns miss and never remove one.
+
+The models (lang_model.py, trained by train_lang_model.py) read text whose pattern language is es or
+sw. Their figures on a new writer's text are in docs/clinical-safety/risk-detector.md ("Spanish and
+Swahili"); they are unvalidated, and the blind files are never trained on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from openipt.clients.models import Client
+from openipt.core.i18n.extract import from_python
+from openipt.practice import actions as practice
+from openipt.safety.models import Alert
+from openipt.safety.riskdetect import SEVERITY_RANK, lang_model, scan, scan_languages, scan_text
+from openipt.safety.riskdetect.detector import default_patterns
+from openipt.safety.riskdetect.kinds import SHIPPED_KINDS
+from openipt.safety.riskdetect.lang_model import LANGUAGES, model_file, shipped_language_model
+from openipt.safety.riskdetect.train_lang_model import (
+    BLIND_FILES,
+    TRAINING_FILES,
+    build,
+    dumps,
+    training_examples,
+)
+from openipt.safety.riskdetect.train_model import CORPUS_DIR, read_examples
+from tests.support.people import actor
+
+ROOT = Path(__file__).resolve().parents[2]
+# Written for this test, in no corpus: sentences the Spanish and Swahili patterns (and the English ones) miss.
+MISSED = {
+    "es": ("Mi padrastro le deja moretones a mi hermanito cuando mi mamá no está.", "child_safeguarding"),
+    "sw": ("Nimeacha kula siku tano na sinywi dawa ya sukari tena.", "self_neglect"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_model_loads_once_with_every_kind(language):
+    model = shipped_language_model(language)
+    assert model is not None and model is shipped_language_model(language)
+    assert model.language == language
+    assert sorted(g.kind for g in model.guess("hola")) == sorted(SHIPPED_KINDS)
+    assert shipped_language_model("en") is None and shipped_language_model("lg") is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_sentence_the_patterns_miss_gets_a_medium_flag_of_its_kind_naming_the_language(language):
+    text, kind = MISSED[language]
+    assert not scan(text).flag and not scan(text, default_patterns(language)).flag
+    result = scan_languages(text, language)
+    [match] = result.matches
+    assert (match.rule_id, match.family, match.kind, match.severity, match.language) == (
+        f"model.{language}:{kind}",
+        "second_opinion",
+        kind,
+        "medium",
+        language,
+    )
+    assert "statistical guess" in match.explanation and "A person should read" in match.explanation
+    assert {"es": "Spanish", "sw": "Swahili"}[language] in match.explanation
+
+
+def test_the_reason_shown_to_staff_is_marked_for_translation():
+    found = {
+        f.msgid for f in from_python(Path(lang_model.__file__).read_text(encoding="utf-8"), "lang_model.py")
+    }
+    assert {lang_model.REASON, "Spanish", "Swahili"} <= found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_model_never_removes_or_lowers_a_pattern_flag(language):
+    patterns = default_patterns(language)
+    for name in TRAINING_FILES[language]:
+        for row in read_examples(CORPUS_DIR / name):
+            rules, both = scan(row.text, patterns), scan_text(row.text, patterns)
+            assert both.matches[: len(rules.matches)] == rules.matches, row.id
+            for kind, severity in rules.kinds.items():
+                assert SEVERITY_RANK[both.kinds[kind]] >= SEVERITY_RANK[severity], row.id
+            assert all(m.severity == "medium" for m in both.matches[len(rules.matches) :]), row.id
+
+
+@pytest.mark.parametrize("text", ["Zamani nilijikata mikono.", "Anataka kujiua kwa vidonge."])
+def test_a_past_or_reported_reading_of_the_patterns_is_not_overruled_by_the_model(text):
+    """The model alone flags these; the patterns read them as past or about someone else, and that stands."""
+    assert any(g.flagged for g in shipped_language_model("sw").guess(text))
+    result = scan_text(text, default_patterns("sw"))
+    assert result.kinds == {"suicide_self_harm": "low"}
+    assert not any(m.rule_id.startswith("model.") for m in result.matches)
+
+
+def test_the_same_text_gets_the_same_scan_in_fresh_processes_with_different_hash_seeds():
+    outputs = set()
+    lines = "\n".join(text for text, _kind in MISSED.values()) + "\n"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        found = []
+        for language in LANGUAGES:
+            path = ROOT / "openipt" / "safety" / "riskdetect" / "patterns" / f"{language}.yaml"
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from openipt.safety.cli import risk_scan_main; "
+                    f"raise SystemExit(risk_scan_main(['scan', '--patterns', {str(path)!r}]))",
+                ],
+                input=lines,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                check=True,
+            )
+            found.append(done.stdout)
+        outputs.add("".join(found))
+    [output] = outputs
+    assert "model.es:child_safeguarding" in output and "model.sw:self_neglect" in output
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_shipped_model_file_matches_a_fresh_training_run(language):
+    shipped = model_file(language).read_text(encoding="utf-8")
+    assert not set(json.loads(shipped)["trained_on"]) & set(BLIND_FILES)
+    assert dumps(build(language)) == shipped
+
+
+@pytest.mark.parametrize("blind", ["es_blind.tsv", "sw_blind.tsv"])
+def test_training_refuses_the_blind_files(blind):
+    with pytest.raises(ValueError, match="blind"):
+        training_examples(blind[:2], [f"{blind[:2]}_dev.tsv", blind])
+
+
+def test_a_spanish_log_entry_the_patterns_miss_raises_a_medium_alert_of_its_kind(world):
+    """End to end: a Spanish-speaking client's own log entry, saved by the portal action, reaches staff."""
+    Client.objects.filter(pk=world.clients["self"].pk).update(preferred_language="es")
+    text, kind = MISSED["es"]
+    entry = practice.add_log_entry(
+        actor(world.m["client"]),
+        {
+            "occurred_on": timezone.localdate(),
+            "who": "Nadie",
+            "what_happened": text,
+            "feeling": "",
+            "mood": 2,
+        },
+    )
+    [alert] = Alert.objects.filter(client=entry.client)
+    assert (alert.kind, alert.severity, alert.rule_kind) == (kind, "medium", "free_text")
+    [evidence] = alert.evidence
+    assert evidence["detector_rule"] == f"model.es:{kind}" and "padrastro" in evidence["text"]
+    assert "[es]" in alert.reason
