@@ -116,7 +116,7 @@ def _unreadable_signal(rule: FreeTextRule, language: str, source: str, kinds: Ma
         severity=severity,
         policy=policy,
         reason=(f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it reads this language "
-                "only in part (on new text it missed about half of the risk sentences)." if in_part else
+                "only in part (on new text by another writer it missed 1 to 3 in every 10 risk sentences)." if in_part else
                 f"{lead}Language: {language.strip()[:20]}. The risk check found nothing, but it cannot read this language."),
         evidence=(Evidence(kind="language", value=language.strip()[:20]),),
         source=source,
