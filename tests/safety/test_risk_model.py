@@ -113,8 +113,8 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     for kind in SHIPPED_KINDS:
         assert alone.recall[kind] >= 0.70, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
-    # Model 1.4.0 lets the model alone flag up to 7 in 100 false friends out of fold (1.3.0: 8, 1.2.0: 9), the
-    # largest budget that kept kinds_dev2.tsv at or under 0.10: it measured 0.083 (docs/clinical-safety/risk-detector.md).
+    # Models 1.3.0 and 1.4.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9): on
+    # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, as at 7 in 100 (docs/clinical-safety/risk-detector.md).
     assert both.false_alarms <= 0.11
 
 

@@ -844,18 +844,63 @@ The crisis team signed me off because I've been well for a year.
 The hospital discharged me and I feel ready to be home.
 """
 
-OPENERS = ("", "", "", "", "Honestly, ", "Tbh ", "Not sure how to say this but ", "So, ", "Update: ",
-           "Sorry for the long message. ", "Just to let you know, ", "Week 3 of the worksheet. ",
-           "Writing this at 2am. ", "Me again. ", "From the night shift: ", "For what it's worth, ",
-           "At my age, ", "Since the baby came, ", "Since I got back from the army, ", "Quick one: ",
-           "Ok so ", "Not much to report except ", "My counsellor said to write things down. ",
-           "Where do I start. ")
-CLOSERS = ("", "", "", "", " That's all really.", " Anyway.", " Sorry.", " x", " idk.", " Just wanted to say.",
-           " I haven't told anyone else.", " My sister knows.", " See you Thursday.", " Thanks for reading.",
-           " Make of that what you will.", " Not sure what else to add.")
-TEXTSPEAK = ((r"\bI'm\b", "im"), (r"\bI've\b", "ive"), (r"\bdon't\b", "dont"), (r"\bcan't\b", "cant"),
-             (r"\byou\b", "u"), (r"\bbecause\b", "cos"), (r"\bthough\b", "tho"), (r"\bpeople\b", "ppl"),
-             (r"\bI'll\b", "ill"), (r"\bdidn't\b", "didnt"), (r"\btonight\b", "tonite"))
+OPENERS = (
+    "",
+    "",
+    "",
+    "",
+    "Honestly, ",
+    "Tbh ",
+    "Not sure how to say this but ",
+    "So, ",
+    "Update: ",
+    "Sorry for the long message. ",
+    "Just to let you know, ",
+    "Week 3 of the worksheet. ",
+    "Writing this at 2am. ",
+    "Me again. ",
+    "From the night shift: ",
+    "For what it's worth, ",
+    "At my age, ",
+    "Since the baby came, ",
+    "Since I got back from the army, ",
+    "Quick one: ",
+    "Ok so ",
+    "Not much to report except ",
+    "My counsellor said to write things down. ",
+    "Where do I start. ",
+)
+CLOSERS = (
+    "",
+    "",
+    "",
+    "",
+    " That's all really.",
+    " Anyway.",
+    " Sorry.",
+    " x",
+    " idk.",
+    " Just wanted to say.",
+    " I haven't told anyone else.",
+    " My sister knows.",
+    " See you Thursday.",
+    " Thanks for reading.",
+    " Make of that what you will.",
+    " Not sure what else to add.",
+)
+TEXTSPEAK = (
+    (r"\bI'm\b", "im"),
+    (r"\bI've\b", "ive"),
+    (r"\bdon't\b", "dont"),
+    (r"\bcan't\b", "cant"),
+    (r"\byou\b", "u"),
+    (r"\bbecause\b", "cos"),
+    (r"\bthough\b", "tho"),
+    (r"\bpeople\b", "ppl"),
+    (r"\bI'll\b", "ill"),
+    (r"\bdidn't\b", "didnt"),
+    (r"\btonight\b", "tonite"),
+)
 _CHOICE = re.compile(r"\[([^\]]+)\]")
 
 
@@ -896,10 +941,15 @@ def rows() -> list[tuple[str, str, str, str]]:
     out: list[tuple[str, str, str, str]] = []
     number = 0
     seen: set[str] = set()
-    blocks = (("being_harmed", BEING_HARMED), ("child_safeguarding", CHILD_SAFEGUARDING),
-              ("harm_to_others", HARM_TO_OTHERS), ("self_neglect", SELF_NEGLECT),
-              ("suicide_self_harm", SUICIDE_SELF_HARM), ("unable_to_keep_safe", UNABLE_TO_KEEP_SAFE),
-              ("none", FRIENDS))
+    blocks = (
+        ("being_harmed", BEING_HARMED),
+        ("child_safeguarding", CHILD_SAFEGUARDING),
+        ("harm_to_others", HARM_TO_OTHERS),
+        ("self_neglect", SELF_NEGLECT),
+        ("suicide_self_harm", SUICIDE_SELF_HARM),
+        ("unable_to_keep_safe", UNABLE_TO_KEEP_SAFE),
+        ("none", FRIENDS),
+    )
     for kind, block in blocks:
         uses = FRIEND_USES if kind == "none" else RISK_USES
         severity = "-" if kind == "none" else ("high" if kind == "unable_to_keep_safe" else "medium")
@@ -918,7 +968,7 @@ def main() -> None:
     lines = [
         "# Seventh training set for the kinds of risk, written on 2026-12-07 by a fifth writer who read only the "
         "header and a few lines of kinds_train6.tsv (for the format) and word counts over the older training files.",
-        "# Training data for the word model. Each hand-written sentence appears up to four (risk) or five (false "
+        "# Training data for the word model. Each of 800 hand-written sentences appears up to four (risk) or five (false "
         "friend) times in different voices: see make_kinds_train7.py, which writes this file.",
         "id\tkind\tmin_severity\ttext",
     ]
