@@ -6,6 +6,7 @@ below are set a little under what was measured (docs/clinical-safety/risk-detect
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -24,7 +25,16 @@ from openipt.safety.riskdetect import SEVERITY_RANK, scan, scan_text
 from openipt.safety.riskdetect.kinds import SHIPPED_KINDS
 from openipt.safety.riskdetect.model import MODEL_FILE, shipped_model
 from openipt.safety.riskdetect.model_report import held_out_figures
-from openipt.safety.riskdetect.train_model import CORPUS_DIR, build, dumps, read_examples, training_examples
+from openipt.safety.riskdetect.train_model import (
+    BLIND_FILE,
+    CHECK_FILE,
+    CORPUS_DIR,
+    build,
+    dumps,
+    folds,
+    read_examples,
+    training_examples,
+)
 from openipt.safety.rules.loader import load_shipped
 from tests.support.people import actor
 
@@ -103,8 +113,8 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     for kind in SHIPPED_KINDS:
         assert alone.recall[kind] >= 0.70, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
-    # Model 1.3.0 lets the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9, chosen so
-    # that kinds_dev2.tsv stays near 0.10): on kinds_dev2.tsv that measured 0.103 (docs/clinical-safety/risk-detector.md).
+    # Models 1.3.0 and 1.4.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9): on
+    # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, as at 7 in 100 (docs/clinical-safety/risk-detector.md).
     assert both.false_alarms <= 0.11
 
 
@@ -123,13 +133,50 @@ def test_scanning_is_fast_enough_for_every_save():
 
 
 def test_the_shipped_model_file_matches_a_fresh_training_run():
-    assert "kinds_blind3.tsv" not in json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
+    trained_on = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
+    assert BLIND_FILE not in trained_on and CHECK_FILE not in trained_on and "kinds_train7.tsv" in trained_on
     assert dumps(build()) == MODEL_FILE.read_text(encoding="utf-8")
 
 
-def test_training_refuses_the_final_blind_set():
-    with pytest.raises(ValueError, match="blind"):
+def test_training_refuses_the_blind_set_by_name_whether_or_not_it_is_present():
+    """kinds_blind4.tsv is written by someone else and measured once by the coordinator: never trained on."""
+    assert BLIND_FILE == "kinds_blind4.tsv"
+    with pytest.raises(ValueError, match="kinds_blind4.tsv is the blind set"):
+        training_examples(["kinds_dev.tsv", "kinds_blind4.tsv"])
+
+
+def test_training_refuses_the_check_set_used_to_choose_the_model():
+    """kinds_blind3.tsv, the blind file before, chose model 1.4.0's settings; it is never trained on."""
+    with pytest.raises(ValueError, match="check set"):
         training_examples(["kinds_dev.tsv", "kinds_blind3.tsv"])
+
+
+def test_the_fifth_writers_file_is_what_its_script_writes_and_is_big_enough():
+    """kinds_train7.tsv is hand-written sentences in several voices, written out by make_kinds_train7.py."""
+    spec = importlib.util.spec_from_file_location("make_kinds_train7", CORPUS_DIR / "make_kinds_train7.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    path = CORPUS_DIR / "kinds_train7.tsv"
+    assert [(r.id, r.kind, r.text) for r in read_examples(path)] == [(i, k, t) for i, k, _, t in script.rows()]
+    rows = read_examples(path)
+    for kind in SHIPPED_KINDS:
+        assert sum(r.kind == kind for r in rows) >= 300, kind
+    assert sum(r.kind == "none" for r in rows) >= 1500
+
+
+def test_cross_validation_keeps_the_voices_of_one_sentence_in_one_fold():
+    """Otherwise a sentence is scored by a model that learned it in another voice, and thresholds come out too low."""
+    rows = training_examples()
+    fold_of = dict(zip(((r.source, r.id) for r in rows), folds(rows), strict=True))
+    voices: dict[str, set[int]] = {}
+    for r in rows:
+        if r.source == "kinds_train7.tsv":
+            voices.setdefault(r.id[:-1], set()).add(fold_of[(r.source, r.id)])
+    assert len(voices) > 700 and all(len(f) == 1 for f in voices.values())
+    assert len({f for (source, _), f in fold_of.items() if source == "kinds_train7.tsv"}) == 5
+    older = [r for r in rows if r.source != "kinds_train7.tsv"]
+    assert folds(older) == [i % 5 for i in range(len(older))]  # one sentence, one row: in turn, as before
 
 
 def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rules_only():

@@ -3,15 +3,18 @@
     python -m openipt.safety.riskdetect.train_model            # write modeldata/risk_model.en.json
     python -m openipt.safety.riskdetect.train_model --report   # also print held-out figures
 
-Training data is every labelled corpus in tests/safety/corpus except kinds_blind3.tsv, which
-is kept for blind measurement and is never read here (kinds_blind2.tsv, the blind file before it,
-was measured five times and is now training data). The older files (dev, heldout,
+Training data is every labelled English corpus in tests/safety/corpus except two, which are never
+read here: kinds_blind4.tsv, the blind file (written by someone else and measured once by the
+coordinator), and kinds_blind3.tsv, the blind file before it, now the check set used to choose
+between model variants (kinds_blind2.tsv, older still, was measured five times and is now
+training data). The older files (dev, heldout,
 heldout2) label rows ``flag``/``none`` and are all about suicide and self-harm, so ``flag``
 becomes ``suicide_self_harm``.
 
 The method is one-vs-rest logistic regression on stemmed words and word pairs, trained by
 stochastic gradient descent in a fixed, seeded order, so a fresh run writes the same file. Each
-kind's threshold is set from 5-fold cross-validation: the out-of-fold scores of the false friends
+kind's threshold is set from 5-fold cross-validation (the voices of one hand-written sentence kept
+in one fold, see folds): the out-of-fold scores of the false friends
 (``none`` rows) decide how low a threshold can go before false alarms pass the budget. One more
 output, ``any``, is trained on every risk sentence against the false friends: it catches risk
 phrased in a way no single kind's weights have seen, and the kind with the highest score is named.
@@ -38,9 +41,11 @@ CORPUS_DIR = Path(__file__).resolve().parents[3] / "tests" / "safety" / "corpus"
 TRAINING_FILES = (
     "dev.tsv", "heldout.tsv", "heldout2.tsv", "kinds_dev.tsv", "kinds_blind.tsv", "kinds_dev2.tsv", "kinds_train3.tsv",
     "kinds_train4.tsv", "kinds_train5.tsv", "kinds_check5.tsv", "kinds_blind2.tsv", "kinds_train6.tsv",
+    "kinds_train7.tsv",
 )
-BLIND_FILE = "kinds_blind3.tsv"  # never trained on; see docs/clinical-safety/risk-detector.md
-VERSION = "1.3.0"
+BLIND_FILE = "kinds_blind4.tsv"  # the blind file: never trained on, never read here (risk-detector.md)
+CHECK_FILE = "kinds_blind3.tsv"  # the blind file before it, now the check set for choosing a model: never trained on
+VERSION = "1.4.0"
 EPOCHS = 12
 RATE = 0.2
 DECAY = 0.01  # L2 shrinkage per epoch
@@ -79,6 +84,9 @@ def training_examples(files: Sequence[str] = TRAINING_FILES) -> list[Example]:
     """Return the examples of the named corpus files, in file order (never the blind file)."""
     if BLIND_FILE in files:
         raise ValueError(f"{BLIND_FILE} is the blind set and is never used for training")
+    if CHECK_FILE in files:
+        raise ValueError(f"{CHECK_FILE} is the check set for choosing a model (the blind set before) and is never "
+                         "used for training")
     return [row for name in files for row in read_examples(CORPUS_DIR / name)]
 
 
@@ -128,12 +136,25 @@ def scores(trained: dict[str, dict[str, Any]], examples: Sequence[Example]) -> l
     return [{k: g.score for k, g in model.outputs(e.text).items()} for e in examples]
 
 
+def folds(examples: Sequence[Example]) -> list[int]:
+    """Return each example's fold: sentences in turn, the voices of one sentence together.
+
+    Rows whose ids differ only in a final letter (kinds_train7.tsv: "t7012a", "t7012b") are one
+    hand-written sentence in several voices; they share a fold, so cross-validation never scores a
+    sentence with a model that learned another voice of it.
+    """
+    groups: dict[str, int] = {}
+    return [groups.setdefault(e.source + ":" + e.id.rstrip("abcdefghijklmnopqrstuvwxyz"), len(groups)) % FOLDS
+            for e in examples]
+
+
 def out_of_fold_scores(examples: Sequence[Example]) -> list[dict[str, float]]:
-    """Score every example with a model trained on the other folds (fold = position mod FOLDS)."""
+    """Score every example with a model trained on the other folds (see folds)."""
     found: list[dict[str, float] | None] = [None] * len(examples)
+    fold_of = folds(examples)
     for fold in range(FOLDS):
-        train_rows = [e for i, e in enumerate(examples) if i % FOLDS != fold]
-        test_at = [i for i in range(len(examples)) if i % FOLDS == fold]
+        train_rows = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
+        test_at = [i for i, f in enumerate(fold_of) if f == fold]
         for i, s in zip(test_at, scores(train(train_rows), [examples[i] for i in test_at]), strict=True):
             found[i] = s
     return [s for s in found if s is not None]
