@@ -14,8 +14,10 @@ model. kinds_blind3.tsv, written on 2026-12-07 by a third writer who had seen no
 model, the other files or the detector's output, was the blind file for model 1.3.0; since model 1.4.0
 it is the check set used to choose between model variants (never trained on: training refuses it), so
 it is no longer blind. Its figures are printed, never asserted, and its checksum is pinned. The blind
-file now is kinds_blind4.tsv, written by someone else and measured by the coordinator; training refuses
-it by name.
+file now is kinds_blind4.tsv, written on 2026-12-07 by a fifth writer who had seen none of the rules, the
+model, the other files or the detector's output; training refuses it by name and its checksum is pinned.
+It was measured once, with model 1.4.0 after that model was final, and is read by no test, so that the
+next model change can still be measured blind on it (the figures are in docs/clinical-safety/risk-detector.md).
 """
 
 import hashlib
@@ -31,6 +33,7 @@ KINDS = ("suicide_self_harm", "harm_to_others", "being_harmed", "child_safeguard
 BLIND_SHA256 = "88fc7d3ea3bf633f4ab3aa14c1f13b422268e0bf1b4b18163dc07ca8cf20c4b4"
 BLIND2_SHA256 = "3b7c2736de456928917b9a988b5ff25158a5aae0b5988666820daa5c66dd6ca4"
 BLIND3_SHA256 = "fb7685360777c9974612a5d7ffde2ea0a39a8f8e9585fc7414a8c3327622b87e"
+BLIND4_SHA256 = "8cfa106dd9820efab8ec6926ab85c8938492eefb21314ba9045dd4b7c93442ec"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,7 @@ def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind.tsv").read_bytes()).hexdigest() == BLIND_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind2.tsv").read_bytes()).hexdigest() == BLIND2_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind3.tsv").read_bytes()).hexdigest() == BLIND3_SHA256
+    assert hashlib.sha256((CORPUS_DIR / "kinds_blind4.tsv").read_bytes()).hexdigest() == BLIND4_SHA256
 
 
 @pytest.mark.parametrize("kind", KINDS)
