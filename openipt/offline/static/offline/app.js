@@ -1490,7 +1490,7 @@
         el("p", { id: "oa-message", className: "oi-sync", role: "status", "aria-live": "polite", tabindex: "-1" })]),
       el("div", { id: "oa-space", className: "oi-alert oi-alert--error", role: "alert", hidden: true }),
       el("section", { id: "oa-problems", className: "oi-alert oi-alert--warning oa-problems", hidden: true }),
-      el("button", { type: "button", id: "oa-sign-out", hidden: true }),
+      el("span", { id: "oa-sign-out", hidden: true }),  // the app page's own sign-out button: not needed here
       el("div", { id: "oa-screen" })]);
     main.appendChild(root);
     var app = new App(root, words);
