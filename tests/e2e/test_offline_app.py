@@ -413,8 +413,10 @@ def test_past_the_offline_limit_the_groups_are_wiped_and_unsent_changes_go_after
     assert Device.objects.filter(revoked_at__isnull=True).count() == 2
 
 
+# Counts what is kept; 0 also when the browser removed the whole database (the server's Clear-Site-Data).
 IDB_COUNT = """() => new Promise(r => { const o = indexedDB.open('openipt-offline');
-    o.onsuccess = () => { const t = o.result.transaction('kv').objectStore('kv').count();
+    o.onsuccess = () => { if (!o.result.objectStoreNames.contains('kv')) { r(0); return; }
+    const t = o.result.transaction('kv').objectStore('kv').count();
     t.onsuccess = () => r(t.result); }; })"""
 META_DEVICE = """() => new Promise(r => { const o = indexedDB.open('openipt-offline');
     o.onsuccess = () => { const g = o.result.transaction('kv').objectStore('kv').get('meta');
@@ -450,7 +452,6 @@ def test_the_site_headers_sign_out_names_unsent_changes_then_wipes_the_tablet_ke
     page.get_by_role("button", name="Show the changes").click()
     expect(page.get_by_role("alert")).to_contain_text("Session 1, Tuesday group: Agnes Nakato came")
     ui.check()
-    _shot(ui, "offline-site-sign-out")
     page.get_by_role("button", name="Sign out and keep them for my next sign-in").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     assert "/account/login/" in page.url
@@ -549,20 +550,43 @@ STATE_IV = """() => new Promise(r => { const o = indexedDB.open('openipt-offline
     g.onsuccess = () => r(Array.from(g.result.iv).join(',')); }; })"""
 
 
+# Fills the origin's real storage with other data (as photos would fill a tablet) until the browser refuses a
+# write, in smaller and smaller pieces, so less than 256 bytes are left. Answers whether the quota was met.
+FILL = """async () => {
+    const db = await new Promise((res, rej) => { const o = indexedDB.open('filler', 1);
+        o.onupgradeneeded = () => o.result.createObjectStore('f'); o.onsuccess = () => res(o.result); o.onerror = () => rej(o.error); });
+    const put = (size, key) => new Promise((res, rej) => { const tx = db.transaction('f', 'readwrite');
+        tx.objectStore('f').put(crypto.getRandomValues(new Uint8Array(size)), key);
+        tx.oncomplete = () => res(); tx.onabort = () => rej(tx.error); });
+    let n = 0, met = false;
+    for (const size of [65536, 8192, 1024, 256]) {
+        for (let i = 0; i < 200; i += 1) {
+            try { await put(size, 'f' + (n += 1)); } catch (e) { met = met || e.name === 'QuotaExceededError'; break; }
+        }
+    }
+    db.close();
+    return met;
+}"""
+FREE = """() => new Promise(r => { const d = indexedDB.deleteDatabase('filler'); d.onsuccess = () => r(true); d.onerror = () => r(false); })"""
+
+
 def test_a_full_storage_is_said_at_once_the_change_stays_on_screen_and_sync_now_still_sends_it(chromium, live_server, transactional_db):
-    """The browser's own quota, made tiny through Chromium's DevTools protocol: the write really fails."""
+    """The browser's own quota: made 3 MB through Chromium's DevTools protocol, then really filled, so the write fails."""
     world = make_world()
     grp, m = _group(world)
     target = urlsplit(live_server.url)
     switch = ServerSwitch(target.hostname, target.port)
     switch.start()
-    # Chromium takes a quota override for a normal (not a persistent-profile) context only.
+    # Chromium takes a quota override for a normal (not a persistent-profile) context, set before the origin
+    # first stores anything.
     context = chromium.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
     try:
         page = context.new_page()
         page.set_default_timeout(20000)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        cdp = context.new_cdp_session(page)
+        cdp.send("Storage.overrideQuotaForOrigin", {"origin": switch.url, "quotaSize": 3 * 1024 * 1024})
         ui = UI(page, switch.url)
         _sign_in(ui, world)
         _keep_groups(ui, world)
@@ -572,8 +596,7 @@ def test_a_full_storage_is_said_at_once_the_change_stays_on_screen_and_sync_now_
         _mark(page, "Sarah", "Came")
         _waiting(page, 1)
         stored_before = page.evaluate(STATE_IV)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Storage.overrideQuotaForOrigin", {"origin": switch.url, "quotaSize": 1})
+        assert page.evaluate(FILL), "the browser never refused a write: the quota override did not take"
 
         _mark(page, "Agnes", "Came")
         space = page.locator("#oa-space")
@@ -587,8 +610,8 @@ def test_a_full_storage_is_said_at_once_the_change_stays_on_screen_and_sync_now_
         # Closing the page now would lose the change: the browser asks first.
         assert page.evaluate("(() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()")
 
-        # Connected again, Sync now sends both, the one only on the screen too.
-        cdp.send("Storage.overrideQuotaForOrigin", {"origin": switch.url})
+        # Space freed and connected again: Sync now sends both, the one only on the screen too.
+        assert page.evaluate(FREE)
         switch.start()
         page.get_by_role("button", name="Sync now").click()
         expect(page.locator("#oa-waiting")).to_have_text("Nothing waiting to be sent")
@@ -639,4 +662,3 @@ def test_a_swahili_speaking_facilitator_runs_the_app_offline_in_swahili(tablet):
     page.get_by_role("group", name="Sarah Nakato").get_by_text("Alikuja", exact=True).click()
     expect(page.locator("#oa-waiting")).to_have_text("Badiliko 1 linasubiri")
     ui.check()
-    _shot(ui, "offline-session-sw")
