@@ -494,8 +494,6 @@ def test_the_printable_guide_of_the_next_session_opens_from_the_tablets_copy_wit
     _sign_in(ui, world)
     _keep_groups(ui, world)
     tablet.switch.stop()
-    ui = tablet.restart()
-    page = ui.page
     _unlock(ui)
     _open_session(ui, 2)
     page.get_by_role("link", name="Printable guide for this session").click()
