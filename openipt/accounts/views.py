@@ -80,7 +80,11 @@ def logout_view(request):
     # Drafts and offline copies kept in this browser (notes, answers, a group session's queue) go
     # with the person: the next person on a shared tablet or computer must not find them.
     # openipt.js removes them too, for browsers that ignore this header (it needs HTTPS or localhost).
-    response["Clear-Site-Data"] = '"storage"'
+    # On a tablet that keeps groups, the offline app's sign-out has run first in the page: it named the
+    # changes not sent and wiped the copy; keep_offline=1 means the facilitator chose to keep those changes
+    # (sealed under their PIN) for the next full sign-in, so the storage is left for them (docs/groups/sync.md).
+    if request.POST.get("keep_offline") != "1":
+        response["Clear-Site-Data"] = '"storage"'
     return response
 
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 VERSION = 1
 PLANNED_AHEAD = 3
 PHQ2_ITEMS = ("q1", "q2", "q9")
+# The open app locks after this many minutes with no touch or key, and asks for the PIN again.
+LOCK_AFTER_MINUTES = 10
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -87,6 +89,15 @@ def safety_steps() -> list[str]:
     ]
 
 
+def printable() -> dict[str, str]:
+    """The words of the printed session guide's safety part (groups/print/guide.html), for the tablet's print view."""
+    return {
+        "danger_title": _("If someone is in danger"),
+        "danger_text": _("If a member says they have a plan to end their life, or seems in danger, stay with them, "
+                         "and call your supervisor today. Write it in the app when you can."),
+    }
+
+
 def build(actor: Actor, device: Device) -> dict[str, Any]:
     """The whole snapshot for this device's owner, in the owner's language."""
     lang = language.for_actor(actor)
@@ -126,7 +137,7 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
         sessions = []
         for s in chosen[g.pk]:
             s.group = g
-            _guide, steps = guide_for(s)
+            guide, steps = guide_for(s)
             sessions.append({
                 "number": s.number, "date": timezone.localtime(s.scheduled_start).date().isoformat(),
                 "start": _iso(s.scheduled_start), "phase": s.phase, "held": s.held, "version": s.version,
@@ -135,10 +146,13 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
                           for st in steps],
                 "attendance": marks.get(s.pk, {}), "checks": checks.get(s.pk, {}), "report": reports.get(s.pk),
                 "guide_url": reverse("groups:guide_pdf", args=[g.pk, s.number]),
+                # for the printable guide made on the tablet from this copy (the PDF needs the server)
+                "guide": {"title": guide.title, "summary": guide.summary},
             })
         out.append({
             "id": g.pk, "name": g.name, "language": g.language, "location": g.location,
             "facilitator": g.facilitator_id == actor.membership.pk, "status": g.status,
+            "sessions_planned": g.sessions_planned,
             "members": [{"id": m.pk, "name": m.client.display_name, "status": m.status,
                          "joined_on": m.joined_on.isoformat()} for m in by_group[g.pk]],
             "sessions": sessions,
@@ -149,5 +163,5 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
         "version": VERSION, "server_time": timezone.now().isoformat(), "device": str(device.uuid),
         "wipe_after_days": wipe_after_days(groups), "person": {"name": str(actor.user)}, "language": lang,
         "crisis": crisis(actor.organisation_id, lang), "safety_steps": safety_steps(),
-        "instruments": _instruments(), "groups": out,
+        "instruments": _instruments(), "groups": out, "print": printable(), "lock_after_minutes": LOCK_AFTER_MINUTES,
     }

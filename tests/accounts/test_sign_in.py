@@ -65,6 +65,16 @@ def test_sign_out_is_a_post_and_ends_the_session(world, as_member):
     assert response["Clear-Site-Data"] == '"storage"'
 
 
+def test_sign_out_keeps_the_browsers_storage_only_when_a_tablets_unsent_changes_are_kept_on_purpose(world, as_member):
+    # the offline app's sign-out ran in the page first and the facilitator chose to keep the unsent changes
+    browser = as_member(world.m["facilitator"])
+    response = browser.post("/account/logout/", {"keep_offline": "1"})
+    assert response.status_code == 302 and "Clear-Site-Data" not in response
+    assert browser.get("/clients/")["Location"].startswith("/account/login/")
+    other = as_member(world.m["therapist"])
+    assert other.post("/account/logout/", {"keep_offline": "yes"})["Clear-Site-Data"] == '"storage"'
+
+
 def test_an_idle_session_expires_and_says_why(world, as_member, settings):
     browser = as_member(world.m["therapist"])
     assert browser.get("/clients/").status_code == 200

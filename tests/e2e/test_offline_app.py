@@ -411,3 +411,252 @@ def test_past_the_offline_limit_the_groups_are_wiped_and_unsent_changes_go_after
     expect(page.locator("#oa-waiting")).to_have_text("Nothing waiting to be sent")
     assert Attendance.objects.get(session__group=grp, session__number=1, member=m["Agnes"]).presence == "present"
     assert Device.objects.filter(revoked_at__isnull=True).count() == 2
+
+
+# Counts what is kept; 0 also when the browser removed the whole database (the server's Clear-Site-Data).
+IDB_COUNT = """() => new Promise(r => { const o = indexedDB.open('openipt-offline');
+    o.onsuccess = () => { if (!o.result.objectStoreNames.contains('kv')) { r(0); return; }
+    const t = o.result.transaction('kv').objectStore('kv').count();
+    t.onsuccess = () => r(t.result); }; })"""
+META_DEVICE = """() => new Promise(r => { const o = indexedDB.open('openipt-offline');
+    o.onsuccess = () => { const g = o.result.transaction('kv').objectStore('kv').get('meta');
+    g.onsuccess = () => r(g.result ? {device: g.result.device, waiting: g.result.waiting} : null); }; })"""
+
+
+def test_the_site_headers_sign_out_names_unsent_changes_then_wipes_the_tablet_keeping_them_only_if_asked(tablet):
+    world = make_world()
+    grp, m = _group(world)
+    ui = tablet.open()
+    page = ui.page
+    _sign_in(ui, world)
+    _keep_groups(ui, world)
+    tablet.switch.stop()
+    _unlock(ui)
+    _open_session(ui, 1)
+    _mark(page, "Agnes", "Came")
+    _waiting(page, 1)
+
+    # Connected again, on an ordinary page of the site (the offline app is not open): Sign out in the header.
+    tablet.switch.start()
+    ui.goto("/groups/")
+    page.get_by_role("button", name="Sign out").click()
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("1 change on this tablet is not sent yet. Enter your PIN to see it")
+    ui.check()
+    page.get_by_role("button", name="Cancel").click()  # nothing happens: still signed in, the change still kept
+    expect(page.get_by_role("heading", name="Groups", exact=True)).to_be_visible()
+    assert page.evaluate(STORED, "copy") == ["ct", "iv"]
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Your PIN").fill(PIN)
+    page.get_by_role("button", name="Show the changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Session 1, Tuesday group: Agnes Nakato came")
+    ui.check()
+    page.get_by_role("button", name="Sign out and keep them for my next sign-in").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    assert "/account/login/" in page.url
+    # The copy of the groups and the tablet's secret are gone; the one change stays, sealed under the PIN.
+    assert page.evaluate(STORED, "copy") is None
+    assert page.evaluate(STORED, "state") == ["ct", "iv"]
+    assert page.evaluate(META_DEVICE) == {"device": None, "waiting": 1}
+    assert not Attendance.objects.filter(member=m["Agnes"]).exists()
+
+    # The next full sign-in carries it into the new copy with the PIN used before, and it reaches the server.
+    _sign_in(ui, world)
+    ui.goto("/offline/")
+    page.get_by_label("A name for this tablet").fill("Tablet again")
+    page.get_by_label("Choose a PIN for this tablet").fill("135790")
+    page.get_by_label("The same PIN again").fill("135790")
+    page.get_by_label("The PIN used on this tablet before (to keep 1 change not sent yet)").fill(PIN)
+    page.get_by_role("button", name="Keep my groups on this tablet").click()
+    expect(page.get_by_role("link", name="Open the offline app")).to_be_visible()
+    _unlock(ui, pin="135790")
+    expect(page.locator("#oa-waiting")).to_have_text("Nothing waiting to be sent")
+    assert Attendance.objects.get(session__group=grp, session__number=1, member=m["Agnes"]).presence == "present"
+
+    # Nothing waits now: the header's Sign out wipes the tablet at once.
+    ui.goto("/groups/")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    assert page.evaluate(IDB_COUNT) == 0
+    assert page.evaluate("localStorage.getItem('oi-tablet-keeps')") is None
+
+
+def test_the_printable_guide_of_the_next_session_opens_from_the_tablets_copy_with_the_server_stopped(tablet):
+    from openipt.groups.views.session import guide_for
+
+    world = make_world()
+    grp, _m = _group(world)
+    session = GroupSession.objects.get(group=grp, number=2)
+    _guide, steps = guide_for(session)
+    ui = tablet.open()
+    page = ui.page
+    _sign_in(ui, world)
+    _keep_groups(ui, world)
+    tablet.switch.stop()
+    _unlock(ui)
+    _open_session(ui, 2)
+    page.get_by_role("link", name="Printable guide for this session").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Session 2 of ")
+    guide = page.locator("#oa-screen")
+    for step in steps[:3]:
+        expect(guide).to_contain_text(step["title"])
+    expect(guide).to_contain_text(steps[0]["guidance"].split("\n")[0].strip()[:60])
+    expect(guide).to_contain_text("Thank the member for telling you.")  # the safety steps
+    expect(guide).to_contain_text("Village crisis line · 0800 111 222")  # the crisis contacts
+    expect(guide.get_by_role("row", name="Sarah Nakato")).to_be_visible()  # the sheet to mark who came
+    ui.check()
+    _shot(ui, "offline-print")
+    assert page.evaluate("typeof window.print") == "function"
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print", exact=True).click()
+    assert page.evaluate("window.printed") == 1
+
+
+def test_the_open_app_locks_itself_after_ten_idle_minutes_and_keeps_what_was_typed(tablet):
+    world = make_world()
+    _group(world)
+    ui = tablet.open()
+    page = ui.page
+    tablet.context.clock.install()
+    _sign_in(ui, world)
+    _keep_groups(ui, world)
+    tablet.switch.stop()
+    _unlock(ui)
+    _open_session(ui, 1)
+    _mark(page, "Sarah", "Came")
+    page.get_by_label("Notes for this session").fill("Half-written: Joyce spoke about")  # typed, not kept yet
+    _waiting(page, 1)
+
+    page.clock.fast_forward("09:00")  # nine minutes: still open
+    expect(page.get_by_label("Notes for this session")).to_be_visible()
+    page.clock.fast_forward("02:00")  # eleven minutes with no touch or key
+    expect(page.get_by_role("heading", name="Open my groups")).to_be_visible()
+    expect(page.locator("#oa-idle")).to_contain_text("locked itself after 10 minutes")
+    expect(page.get_by_text("Half-written")).to_have_count(0)
+    ui.check()
+    page.get_by_label("Your PIN").fill(PIN)
+    page.get_by_role("button", name="Open", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Session 1: Tuesday group")
+    expect(page.get_by_label("Notes for this session")).to_have_value("Half-written: Joyce spoke about")
+    expect(page.get_by_role("group", name="Sarah Nakato").get_by_label("Came", exact=True)).to_be_checked()
+    _waiting(page, 1)
+
+
+STATE_IV = """() => new Promise(r => { const o = indexedDB.open('openipt-offline');
+    o.onsuccess = () => { const g = o.result.transaction('kv').objectStore('kv').get('state');
+    g.onsuccess = () => r(Array.from(g.result.iv).join(',')); }; })"""
+
+
+# Fills the origin's real storage with other data (as photos would fill a tablet) until the browser refuses a
+# write, in smaller and smaller pieces, so less than 256 bytes are left. Answers whether the quota was met.
+FILL = """async () => {
+    const db = await new Promise((res, rej) => { const o = indexedDB.open('filler', 1);
+        o.onupgradeneeded = () => o.result.createObjectStore('f'); o.onsuccess = () => res(o.result); o.onerror = () => rej(o.error); });
+    const put = (size, key) => new Promise((res, rej) => { const tx = db.transaction('f', 'readwrite');
+        tx.objectStore('f').put(crypto.getRandomValues(new Uint8Array(size)), key);
+        tx.oncomplete = () => res(); tx.onabort = () => rej(tx.error); });
+    let n = 0, met = false;
+    for (const size of [65536, 8192, 1024, 256]) {
+        for (let i = 0; i < 200; i += 1) {
+            try { await put(size, 'f' + (n += 1)); } catch (e) { met = met || e.name === 'QuotaExceededError'; break; }
+        }
+    }
+    db.close();
+    return met;
+}"""
+FREE = """() => new Promise(r => { const d = indexedDB.deleteDatabase('filler'); d.onsuccess = () => r(true); d.onerror = () => r(false); })"""
+
+
+def test_a_full_storage_is_said_at_once_the_change_stays_on_screen_and_sync_now_still_sends_it(chromium, live_server, transactional_db):
+    """The browser's own quota: made 3 MB through Chromium's DevTools protocol, then really filled, so the write fails."""
+    world = make_world()
+    grp, m = _group(world)
+    target = urlsplit(live_server.url)
+    switch = ServerSwitch(target.hostname, target.port)
+    switch.start()
+    # Chromium takes a quota override for a normal (not a persistent-profile) context, set before the origin
+    # first stores anything.
+    context = chromium.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        cdp = context.new_cdp_session(page)
+        cdp.send("Storage.overrideQuotaForOrigin", {"origin": switch.url, "quotaSize": 3 * 1024 * 1024})
+        ui = UI(page, switch.url)
+        _sign_in(ui, world)
+        _keep_groups(ui, world)
+        switch.stop()
+        _unlock(ui)
+        _open_session(ui, 1)
+        _mark(page, "Sarah", "Came")
+        _waiting(page, 1)
+        stored_before = page.evaluate(STATE_IV)
+        assert page.evaluate(FILL), "the browser never refused a write: the quota override did not take"
+
+        _mark(page, "Agnes", "Came")
+        space = page.locator("#oa-space")
+        expect(space).to_contain_text("The tablet's storage is full. Your last change is on the screen but NOT stored")
+        expect(space).to_contain_text("Press Sync now while connected, or free some space")
+        expect(page.get_by_role("group", name="Agnes Nakato").get_by_label("Came", exact=True)).to_be_checked()
+        _waiting(page, 2)
+        ui.check()
+        assert page.evaluate(STATE_IV) == stored_before  # what was stored is untouched: Sarah's mark is still there
+        assert page.evaluate(IDB_COUNT) == 3
+        # Closing the page now would lose the change: the browser asks first.
+        assert page.evaluate("(() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()")
+
+        # Space freed and connected again: Sync now sends both, the one only on the screen too.
+        assert page.evaluate(FREE)
+        switch.start()
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.locator("#oa-waiting")).to_have_text("Nothing waiting to be sent")
+        expect(space).to_contain_text("everything on the screen is now kept on the tablet")
+        marks = dict(Attendance.objects.filter(session__group=grp, session__number=1).values_list("member__client__given_name", "presence"))
+        assert marks == {"Sarah": "present", "Agnes": "present"}
+        assert errors == []
+    finally:
+        context.close()
+        switch.stop()
+
+
+def test_a_swahili_speaking_facilitator_runs_the_app_offline_in_swahili(tablet):
+    world = make_world()
+    user = world.m["facilitator"].user
+    user.language = "sw"
+    user.save(update_fields=["language"])
+    _group(world)
+    ui = tablet.open()
+    page = ui.page
+    _sign_in(ui, world)
+    ui.goto("/offline/")
+    assert page.evaluate("document.documentElement.lang") == "sw"
+    page.locator("#tablet-name").fill("Tablet ya kliniki")
+    expect(page.locator("label[for=oa-new-pin]")).to_have_text("Chagua PIN ya tablet hii")
+    page.locator("#oa-new-pin").fill(PIN)
+    page.locator("#oa-new-pin-again").fill(PIN)
+    page.locator("#oa-keep").locator("xpath=..").locator("button[type=submit]").click()
+    expect(page.locator("#oa-open-app")).to_be_visible()
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+
+    tablet.switch.stop()
+    ui = tablet.restart()
+    page = ui.page
+    ui.goto("/offline/app/")
+    assert page.evaluate("document.documentElement.lang") == "sw"
+    expect(page.get_by_role("heading", name="Fungua vikundi vyangu")).to_be_visible()
+    page.get_by_label("PIN yako").fill("111111")
+    page.locator("#oa-lock button[type=submit]").click()
+    expect(page.locator("#oa-pin-error")).to_have_text("PIN hiyo si sahihi. Yamebaki majaribio 4 kabla tablet haijafungwa.")
+    ui.check()
+    page.get_by_label("PIN yako").fill(PIN)
+    page.locator("#oa-lock button[type=submit]").click()
+    expect(page.get_by_role("heading", name="Vikundi vyangu")).to_be_visible()
+    expect(page.get_by_text("wanakikundi 4")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Kipindi 1 ")).click()
+    expect(page.get_by_role("heading", name="Hatua za kipindi hiki")).to_be_visible()
+    page.get_by_role("group", name="Sarah Nakato").get_by_text("Alikuja", exact=True).click()
+    expect(page.locator("#oa-waiting")).to_have_text("Badiliko 1 linasubiri")
+    ui.check()

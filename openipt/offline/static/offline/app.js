@@ -22,6 +22,9 @@
   var PIN_TRIES = 5;
   var AUTO_SYNC_MS = 3 * 60 * 1000;
   var DAY_MS = 24 * 60 * 60 * 1000;
+  var LOCK_MINUTES = 10;           // the open app locks after this long with no touch or key (the snapshot may say otherwise)
+  var SPACE_MARGIN = 5 * 1024 * 1024;  // warn when less than this, or a tenth of the quota, is left
+  var MARKER = "oi-tablet-keeps";  // in localStorage while this browser keeps groups: the site's Sign out asks first
   var SNAPSHOT_PATH = "/offline/snapshot/";
   var SYNC_PATH = "/offline/sync/";
   var PRESENCE = ["present", "absent", "excused"];
@@ -114,6 +117,11 @@
     return !!error && (error.name === "QuotaExceededError" || /quota/i.test(String(error.message || "")));
   }
 
+  // A mark, not a secret: it tells the site's Sign out (openipt.js) that this browser keeps groups.
+  function setMarker(on) {
+    try { if (on) { localStorage.setItem(MARKER, "1"); } else { localStorage.removeItem(MARKER); } } catch (e) { /* no storage */ }
+  }
+
   /* ---------------------------------------------------------------- WebCrypto */
 
   async function pinKey(pin, salt, iterations) {
@@ -203,6 +211,7 @@
     var vault = new Vault(dataKey, meta, state, null);
     await idbClear();
     await vault.save(true);
+    setMarker(true);
     return vault;
   }
 
@@ -227,6 +236,19 @@
 
   async function wipeAll() {
     await idbClear();
+    setMarker(false);
+  }
+
+  // Signing out but keeping the changes not sent, as the facilitator chose: the copy of the groups and the
+  // tablet's secret go (so nothing more can be fetched with it); the changes stay sealed under the PIN, and
+  // the keep page carries them into the next enrolment after a full sign-in.
+  async function keepOnlyUnsent(vault, notice) {
+    vault.copy = null;
+    var st = vault.state;
+    vault.state = { seq: st.seq || 0, items: st.items || [], problems: st.problems || [], lastSync: st.lastSync,
+                    wipeAfterDays: st.wipeAfterDays, person: st.person, needsSignIn: true, signedOut: true, notice: notice };
+    vault.meta.device = null;
+    await vault.save(true);
   }
 
   /* ---------------------------------------------------------------- small DOM helpers */
@@ -477,6 +499,9 @@
     this.conflictsUrl = root.getAttribute("data-conflicts-url") || "/offline/conflicts/";
     this.screen = document.getElementById("oa-screen");
     this.bar = document.getElementById("oa-bar");
+    this.site = null;       // set when the site's own Sign out runs this app's sign-out (signOutFromSite)
+    this.lastTouch = Date.now();
+    this.idleTimer = null;
   }
 
   App.prototype.start = async function () {
@@ -488,8 +513,14 @@
     window.addEventListener("online", function () { self.sync(false); });
     window.addEventListener("offline", function () { self.drawBar(); });
     document.getElementById("oa-sign-out").addEventListener("click", function () { self.askSignOut(); });
+    // Before the page goes (closed, reloaded) while a change is only on the screen, the browser asks first.
+    window.addEventListener("beforeunload", function (event) { if (self.unsaved) { event.preventDefault(); event.returnValue = ""; } });
+    ["pointerdown", "keydown", "touchstart", "input"].forEach(function (name) {
+      document.addEventListener(name, function () { self.lastTouch = Date.now(); }, { capture: true, passive: true });
+    });
     var meta = await idbGet("meta");
-    if (!meta) { this.showNone(); return; }
+    if (!meta) { setMarker(false); this.showNone(); return; }
+    setMarker(true);
     if ((meta.failures || 0) >= PIN_TRIES) { this.showLockedOut(); return; }
     this.showLock();
   };
@@ -521,15 +552,26 @@
       el("p", { text: w("lockedText") }), el("p", {}, [el("a", { href: this.keepUrl, text: w("goKeep") })])])]);
   };
 
-  App.prototype.showLock = function (message) {
+  App.prototype.showLock = function (message, notice) {
     var self = this;
     var w = this.words;
     this.bar.hidden = true;
     document.getElementById("oa-sign-out").hidden = true;
     var field = pinField("oa-pin", w("yourPin"), w("pinUnlockHelp"));
-    var button = el("button", { type: "submit", text: w("unlock") });
-    var form = el("form", { className: "oi-form", id: "oa-lock", novalidate: true }, [field, el("div", { className: "oi-actions" }, [button])]);
-    this.page(w("lockTitle"), [el("p", { text: w("lockText") }), form], false);
+    var button = el("button", { type: "submit", text: this.site ? w("showUnsent") : w("unlock") });
+    var actions = [button];
+    if (this.site) {
+      // Signing out from the site's header: the PIN shows the changes not sent; without it they can only be lost.
+      actions.push(el("button", { type: "button", className: "oi-button--danger", text: w("signOutAnyway"),
+                                  onclick: function () { self.signOut("lose"); } }));
+      actions.push(el("button", { type: "button", className: "oi-button--secondary", text: w("cancel"),
+                                  onclick: function () { self.site.cancel(); } }));
+    }
+    var form = el("form", { className: "oi-form", id: "oa-lock", novalidate: true }, [field, el("div", { className: "oi-actions" }, actions)]);
+    var intro = this.site ? el("div", { className: "oi-alert oi-alert--warning", role: "alert" }, [
+      el("p", { text: w("unsentLocked", { n: this.site.waiting }) })]) : el("p", { text: w("lockText") });
+    var said = notice ? el("p", { className: "oi-alert oi-alert--info", role: "status", id: "oa-idle", text: notice }) : null;
+    this.page(this.site ? w("signOutTitle") : w("lockTitle"), [said, intro, form], false);
     var input = document.getElementById("oa-pin");
     if (message) { fieldError(input, message); }
     input.focus();
@@ -544,8 +586,11 @@
       input.value = "";
       button.disabled = false;
       button.textContent = w("unlock");
-      if (result.none) { self.showNone(); return; }
-      if (result.locked) { self.showLockedOut(); return; }
+      if (result.none) { if (self.site) { self.site.done("none"); return; } self.showNone(); return; }
+      if (result.locked) {
+        if (self.site) { fieldError(input, w("pinLockedSignOut")); button.disabled = true; return; }
+        self.showLockedOut(); return;
+      }
       if (result.wrong) { fieldError(input, w("pinWrong", { n: result.left })); input.focus(); return; }
       self.vault = result.vault;
       self.opened();
@@ -554,14 +599,70 @@
 
   App.prototype.opened = async function () {
     var self = this;
-    document.getElementById("oa-sign-out").hidden = false;
     this.bar.hidden = false;
+    if (this.site) { this.drawBar(); this.askSignOut(); return; }
+    document.getElementById("oa-sign-out").hidden = false;
     await this.checkLimit();
     this.render();
+    this.putDrafts();
     this.checkSpace();
     if (this.timer) { clearInterval(this.timer); }
     this.timer = setInterval(function () { self.checkLimit(); if (navigator.onLine) { self.sync(false); } }, AUTO_SYNC_MS);
+    this.lastTouch = Date.now();
+    if (this.idleTimer) { clearInterval(this.idleTimer); }
+    this.idleTimer = setInterval(function () { self.checkIdle(); }, 15000);
     if (navigator.onLine) { this.sync(false); }
+  };
+
+  /* ---------------------------------------------------------------- auto-lock */
+
+  App.prototype.lockMinutes = function () {
+    var m = this.vault && this.vault.copy && Number(this.vault.copy.lock_after_minutes);
+    return m > 0 ? m : LOCK_MINUTES;
+  };
+
+  // After a while with no touch or key the app locks: what is typed and not yet kept is sealed with the rest
+  // first (drafts), and comes back on the same screen after the PIN. A change that could not be stored
+  // (storage full) keeps the app open, so it is not lost.
+  App.prototype.checkIdle = async function () {
+    var self = this;
+    if (!this.vault || this.locking) { return; }
+    if (Date.now() - this.lastTouch < this.lockMinutes() * 60000) { return; }
+    if (this.sending) { setTimeout(function () { self.checkIdle(); }, 1000); return; }  // a sync on its way ends first
+    this.locking = true;
+    try {
+      this.vault.state.drafts = this.takeDrafts();
+      if (!(await this.persist(false))) { return; }
+      var minutes = this.lockMinutes();
+      this.vault = null;
+      this.stop();
+      if (this.idleTimer) { clearInterval(this.idleTimer); this.idleTimer = null; }
+      this.showLock(null, this.words("idleLocked", { n: minutes }));
+    } finally {
+      this.locking = false;
+    }
+  };
+
+  App.prototype.takeDrafts = function () {
+    var drafts = {};
+    this.screen.querySelectorAll("[data-draft]").forEach(function (f) {
+      if (f.value !== (f.getAttribute("data-saved") || "")) { drafts[f.getAttribute("data-draft")] = f.value; }
+    });
+    return drafts;
+  };
+
+  App.prototype.putDrafts = function () {
+    var drafts = this.vault && this.vault.state.drafts;
+    if (!drafts) { return; }
+    var self = this;
+    Object.keys(drafts).forEach(function (key) {
+      var f = self.screen.querySelector("[data-draft='" + key + "']");
+      if (!f) { return; }
+      var details = f.closest("details");
+      if (details) { details.open = true; }
+      f.value = drafts[key];
+    });
+    this.vault.state.drafts = null;
   };
 
   // Past the programme's limit without a sync, the copy of the groups is wiped; the outbox is kept.
@@ -581,8 +682,10 @@
   App.prototype.persist = async function (withCopy) {
     try {
       await this.vault.save(withCopy);
+      var was = this.unsaved;
       this.unsaved = false;
-      this.drawSpace("");
+      this.drawSpace(was ? this.words("storageNowKept") : "");
+      this.checkSpace();
       return true;
     } catch (e) {
       // Nothing already stored is lost: the old records stay whole. Say so before anything else happens.
@@ -592,11 +695,12 @@
     }
   };
 
+  // Less than 5 MB, or a tenth of what the browser allows, left: the facilitator is told before a save fails.
   App.prototype.checkSpace = async function () {
-    if (!navigator.storage || !navigator.storage.estimate) { return; }
+    if (!navigator.storage || !navigator.storage.estimate || this.unsaved) { return; }
     try {
       var e = await navigator.storage.estimate();
-      if (e.quota && e.usage / e.quota > 0.9) { this.drawSpace(this.words("storageNearlyFull")); }
+      if (e.quota && e.quota - (e.usage || 0) < Math.max(SPACE_MARGIN, e.quota / 10)) { this.drawSpace(this.words("storageNearlyFull")); }
     } catch (err) { /* the browser did not say */ }
   };
 
@@ -689,15 +793,22 @@
       if (!sending[items[i].key] && sameThing(items[i], item)) { item.base = items[i].base; items.splice(i, 1); }
     }
     items.push(item);
+    var wasUnsaved = this.unsaved;
     var kept = await this.persist(false);
     if (!kept) {
-      // Not kept (storage full): the tablet shows what is really kept, and the message says so. Typed text
-      // stays in its box, so it can be kept again once there is space.
-      this.vault.state.items = before.concat(this.vault.state.items.filter(function (x) { return x !== item && before.indexOf(x) < 0; }));
-      if (kind === "mark" || kind === "steps") { this.render(true); }
+      // Not stored (storage full): nothing stored before is touched. A check or a report is taken out again
+      // and its form stays filled in on the screen, to be kept with one press once there is space. Any other
+      // change stays on the screen and in the app's memory, so Sync now still sends it; every later change
+      // or sync tries to store it again. The message says which, and to sync now or free space.
+      if (kind === "check" || kind === "report") {
+        this.vault.state.items = before.concat(this.vault.state.items.filter(function (x) { return x !== item && before.indexOf(x) < 0; }));
+        this.unsaved = wasUnsaved;
+      } else {
+        this.drawSpace(this.words("storageFullOnScreen"));
+      }
     }
     this.drawBar();
-    if (kept && navigator.onLine) { this.sync(false); }
+    if (navigator.onLine) { this.sync(false); }
     return kept;
   };
 
@@ -807,6 +918,10 @@
     var w = this.words;
     var v = this.vault;
     if (!v || this.sending) { return; }
+    if (!v.state.secret) {  // signed out, the changes kept for the next full sign-in: this tablet can no longer send
+      if (byHand) { this.message(w("signInToSend"), "warn"); }
+      return;
+    }
     var items = v.state.items.slice();
     var sending = {};
     items.forEach(function (i) { sending[i.key] = true; });
@@ -901,32 +1016,51 @@
 
   /* ---------------------------------------------------------------- sign out */
 
+  // The one way to sign out of a tablet that keeps groups, from the app's own button or from the site's
+  // header (signOutFromSite). Nothing waiting: wiped at once. Changes waiting: each is named, and the
+  // facilitator sends them, keeps them (sealed under the PIN) for the next full sign-in, loses them, or cancels.
   App.prototype.askSignOut = function () {
     var self = this;
     var w = this.words;
     if (!this.vault) { return; }
     var items = this.vault.state.items;
-    if (!items.length) { this.signOut(); return; }
+    if (!items.length) { this.signOut("lose"); return; }
     var list = el("ul", {}, items.map(function (i) { return el("li", { text: self.describe(i) }); }));
+    var buttons = [];
+    if (this.vault.state.secret) {
+      buttons.push(el("button", { type: "button", id: "oa-send-first", text: w("sendFirst"), onclick: async function () {
+        await self.sync(true);
+        if (self.vault) { self.askSignOut(); }
+      } }));
+    }
+    buttons.push(el("button", { type: "button", className: "oi-button--secondary", id: "oa-keep-unsent", text: w("signOutKeep"),
+                                onclick: function () { self.signOut("keep"); } }));
+    buttons.push(el("button", { type: "button", className: "oi-button--danger", text: w("signOutAnyway"), onclick: function () { self.signOut("lose"); } }));
+    buttons.push(el("button", { type: "button", className: "oi-button--secondary", text: w("cancel"), onclick: function () {
+      if (self.site) { self.site.cancel(); } else { self.render(); }
+    } }));
     this.page(w("signOutTitle"), [
-      el("div", { className: "oi-alert oi-alert--warning", role: "alert" }, [el("p", { text: w("unsent", { n: items.length }) }), list]),
-      el("div", { className: "oi-actions" }, [
-        el("button", { type: "button", id: "oa-send-first", text: w("sendFirst"), onclick: async function () {
-          await self.sync(true);
-          if (self.vault) { self.askSignOut(); }
-        } }),
-        el("button", { type: "button", className: "oi-button--danger", text: w("signOutAnyway"), onclick: function () { self.signOut(); } }),
-        el("button", { type: "button", className: "oi-button--secondary", text: w("cancel"), onclick: function () { self.render(); } })
-      ])
+      el("div", { className: "oi-alert oi-alert--warning", role: "alert" }, [el("p", { text: w("unsent", { n: items.length }) }), list,
+        el("p", { text: w("keepHelp") })]),
+      el("div", { className: "oi-actions" }, buttons)
     ]);
   };
 
-  App.prototype.signOut = async function () {
-    await wipeAll();
-    this.vault = null;
-    this.stop();
+  // "lose": everything OpenIPT keeps in this browser goes. "keep": only the unsent changes stay, sealed.
+  App.prototype.signOut = async function (choice) {
     var w = this.words;
-    this.page(w("signedOutTitle"), [el("p", { role: "status", text: w("signedOut") }), el("p", {}, [el("a", { href: this.keepUrl, text: w("goKeep") })])]);
+    if (choice === "keep" && this.vault) {
+      await keepOnlyUnsent(this.vault, w("signedOutKept"));
+    } else {
+      await wipeAll();
+    }
+    this.vault = null;
+    this.unsaved = false;
+    this.stop();
+    if (this.idleTimer) { clearInterval(this.idleTimer); this.idleTimer = null; }
+    if (this.site) { this.site.done(choice); return; }
+    this.page(w("signedOutTitle"), [el("p", { role: "status", text: choice === "keep" ? w("signedOutKept") : w("signedOut") }),
+      el("p", {}, [el("a", { href: this.keepUrl, text: w("goKeep") })])]);
   };
 
   /* ---------------------------------------------------------------- screens */
@@ -937,13 +1071,16 @@
     if (!this.vault) { return; }
     this.drawBar();
     var match = /^#session-(\d+)-(\d+)$/.exec(location.hash);
+    var printing = /^#print-(\d+)-(\d+)$/.exec(location.hash);
     var view = this.view();
     var y = window.scrollY;
     this.keepPlace = !!keepPlace;
     if (this.vault.state.notice || !view) { this.showNoCopy(); }
     else {
       var found = match ? findSession(view, match[1], match[2]) : null;
-      if (found) { this.showSession(found.group, found.session); } else { this.showGroups(view); }
+      var toPrint = printing ? findSession(view, printing[1], printing[2]) : null;
+      if (toPrint) { this.showPrint(toPrint.group, toPrint.session); }
+      else if (found) { this.showSession(found.group, found.session); } else { this.showGroups(view); }
     }
     this.keepPlace = false;
     if (keepPlace) { window.scrollTo(0, y); }
@@ -954,7 +1091,8 @@
     var notice = this.vault.state.notice;
     this.page(w("noCopyTitle"), [
       notice ? el("div", { className: "oi-alert oi-alert--warning", role: "alert" }, [el("p", { text: notice })]) : null,
-      el("p", { text: this.vault.state.items.length ? w("noCopyWaiting", { n: this.vault.state.items.length }) : w("noCopyText") }),
+      el("p", { text: !this.vault.state.items.length ? w("noCopyText") :
+        (this.vault.state.secret ? w("noCopyWaiting", { n: this.vault.state.items.length }) : w("keptForSignIn", { n: this.vault.state.items.length })) }),
       el("p", {}, [el("a", { href: this.keepUrl, text: w("goKeep") })])
     ]);
   };
@@ -992,6 +1130,7 @@
     var parts = [];
     parts.push(el("p", {}, [el("a", { href: "#", text: w("backToGroups") })]));
     parts.push(el("p", { className: "oi-muted", text: group.name + " · " + dayText(s.date) + (s.start ? ", " + startTime(s.start) : "") }));
+    parts.push(el("p", {}, [el("a", { href: "#print-" + group.id + "-" + s.number, id: "oa-print-link", text: w("printLink") })]));
     var safety = this.safetyBox();
     parts.push(safety);
     if (future) { parts.push(el("div", { className: "oi-alert oi-alert--info" }, [el("p", { text: w("futureSession", { day: dayText(s.date) }) })])); }
@@ -1004,6 +1143,53 @@
     }
     this.page(w("sessionTitle", { n: s.number, group: group.name }), parts);
     self.drawBar();
+  };
+
+  // The printable guide, made on the tablet from the encrypted copy (a PDF cannot be made without the server):
+  // the session's steps and script, the safety steps and crisis contacts, and a sheet to mark who came.
+  App.prototype.showPrint = function (group, s) {
+    var w = this.words;
+    var snap = this.vault.copy || {};
+    var crisis = snap.crisis || {};
+    var printing = snap.print || {};
+    var guide = s.guide || {};
+    var members = (group.members || []).filter(active);
+    var steps = (s.steps || []).map(function (step) {
+      return el("li", {}, [el("strong", { text: step.title }),
+        step.minutes ? " (" + w("aboutMinutes", { n: step.minutes }) + ")" : null,
+        el("p", { className: "oa-script", text: step.script || "" })]);
+    });
+    var contacts = (crisis.contacts || []).map(function (c) {
+      return el("li", { text: [c.name, c.phone, c.hours, c.text ? w("textNumber", { number: c.text }) : ""].filter(Boolean).join(" · ") });
+    });
+    var rows = members.map(function (m) {
+      return el("tr", {}, [el("th", { scope: "row", text: m.name }), el("td", {}), el("td", {}), el("td", {})]);
+    });
+    var title = w("printTitle", { n: s.number, total: group.sessions_planned || "?", title: guide.title || w("sessionN", { n: s.number }) });
+    this.page(title, [
+      el("div", { className: "oi-actions oa-print-actions" }, [
+        el("button", { type: "button", id: "oa-print", text: w("printNow"), onclick: function () { window.print(); } }),
+        el("a", { href: "#session-" + group.id + "-" + s.number, text: w("backToSession") })]),
+      el("p", { className: "oi-muted", text: [group.name, dayText(s.date) + (s.start ? ", " + startTime(s.start) : ""), group.location]
+        .filter(Boolean).join(" · ") }),
+      guide.summary ? el("p", { text: guide.summary }) : null,
+      el("h2", { text: w("stepsTitle") }),
+      steps.length ? el("ol", { className: "oa-print-steps" }, steps) : el("p", { text: w("noSteps") }),
+      el("section", { className: "oa-print-safety", "aria-labelledby": "oa-print-danger" }, [
+        el("h2", { id: "oa-print-danger", text: printing.danger_title || w("safetyTitle") }),
+        printing.danger_text ? el("p", { text: printing.danger_text }) : null,
+        el("h3", { text: w("printSafetyTitle") }),
+        el("ol", {}, (snap.safety_steps || []).map(function (t) { return el("li", { text: t }); })),
+        el("h3", { text: crisis.title || w("crisisTitle") }),
+        (crisis.steps || []).length ? el("ul", {}, crisis.steps.map(function (t) { return el("li", { text: t }); })) : null,
+        contacts.length ? el("ul", { className: "oa-contacts" }, contacts) : el("p", { text: w("noContacts") })]),
+      el("h2", { text: w("whoCame") }),
+      el("table", { className: "oa-print-sheet" }, [
+        el("thead", {}, [el("tr", {}, [w("printMember"), w("presentLabel"), w("absentLabel"), w("willTry")].map(function (t) {
+          return el("th", { scope: "col", text: t }); }))]),
+        el("tbody", {}, rows.length ? rows : [el("tr", {}, [el("td", { colspan: "4", text: w("noMembers") })])])]),
+      el("p", { className: "oi-muted", text: w("printMade", { time: when(this.vault.state.lastSync) || w("neverSynced") }) })
+    ]);
   };
 
   App.prototype.panel = function (title, children) {
@@ -1084,7 +1270,8 @@
         radios.appendChild(el("label", { "for": id, text: w(p + "Label") }));
       });
       var tryId = name + "-try";
-      var tryInput = el("input", { type: "text", id: tryId, maxlength: "500", value: row.will_try || "", onchange: function () {
+      var tryInput = el("input", { type: "text", id: tryId, maxlength: "500", value: row.will_try || "",
+                                   "data-draft": "try-" + group.id + "-" + s.number + "-" + m.id, "data-saved": row.will_try || "", onchange: function () {
         self.add("will_try", group.id, s.number, { member: m.id, text: tryInput.value });
       } });
       return el("li", { className: "oi-roster__member" }, [el("fieldset", {}, [
@@ -1133,7 +1320,7 @@
       inst.items.forEach(function (item) {
         var n = parseInt(String(item.key).slice(1), 10);
         var id = base + "-" + item.key;
-        var select = el("select", { id: id, "data-item": item.key }, [el("option", { value: "", text: "—" })].concat(
+        var select = el("select", { id: id, "data-item": item.key, "data-draft": "check-" + group.id + "-" + s.number + "-" + m.id + "-" + item.key }, [el("option", { value: "", text: "—" })].concat(
           inst.choices.map(function (c) { return el("option", { value: String(c[0]), text: c[0] + " · " + c[1] }); })));
         var field = el("div", { className: "oi-field", "data-item": item.key }, [
           el("label", { "for": id }, [n + ". " + item.text, item.key === "q9" ? el("strong", { text: " " + w("q9Always") }) : null]),
@@ -1225,7 +1412,7 @@
     var self = this;
     var w = this.words;
     var id = uid("notes");
-    var area = el("textarea", { id: id, rows: "4" });
+    var area = el("textarea", { id: id, rows: "4", "data-draft": "notes-" + group.id + "-" + s.number, "data-saved": s.notes || "" });
     area.value = s.notes || "";
     var done = el("p", { className: "oi-muted", role: "status" });
     var form = el("form", { className: "oi-form", novalidate: true }, [
@@ -1254,7 +1441,8 @@
     var form = el("form", { className: "oi-form", novalidate: true }, [err].concat(fields.map(function (f) {
       var id = base + "-" + f[0];
       return el("div", { className: "oi-field" }, [el("label", { "for": id, text: f[1] }),
-        el("textarea", { id: id, name: f[0], rows: "3", "aria-describedby": f[0] === "went_well" ? err.id : null })]);
+        el("textarea", { id: id, name: f[0], rows: "3", "aria-describedby": f[0] === "went_well" ? err.id : null,
+                         "data-draft": "report-" + group.id + "-" + s.number + "-" + f[0] })]);
     })).concat([el("div", { className: "oi-actions" }, [el("button", { type: "submit", text: w("fileReport") })])]));
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
@@ -1268,6 +1456,58 @@
     });
     return this.panel(w("reportTitle"), [form]);
   };
+
+  /* ================================================================ the site's own Sign out */
+
+  // openipt.js hands the site header's Sign out form here when this browser keeps groups. The app's own
+  // sign-out runs in the page (the same App, drawn in place of the page's content); afterwards the form is
+  // sent again, with keep_offline=1 when the facilitator kept the unsent changes: the server then leaves out
+  // `Clear-Site-Data: "storage"`, which would remove them (docs/groups/sync.md, "Signing out").
+  async function signOutFromSite(form) {
+    function proceed(choice) {
+      if (choice === "keep" && !form.querySelector("input[name=keep_offline]")) {
+        form.appendChild(el("input", { type: "hidden", name: "keep_offline", value: "1" }));
+      }
+      form.setAttribute("data-offline-done", "1");
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    }
+    var meta = await idbGet("meta");
+    if (!meta) { setMarker(false); proceed("none"); return; }
+    if (!(meta.waiting > 0)) { await wipeAll(); proceed("lose"); return; }
+    var words;
+    try {
+      words = wordsFrom(await wordsForKeepPage());
+    } catch (e) {
+      window.alert(form.getAttribute("data-offline-unreachable") || "");
+      return;
+    }
+    var main = document.getElementById("main") || document.body;
+    var shown = Array.prototype.filter.call(main.children, function (c) { return !c.hidden; });
+    shown.forEach(function (c) { c.hidden = true; });
+    var root = el("div", { id: "offline-app", className: "oi-facilitator" }, [
+      el("section", { id: "oa-bar", className: "oa-bar", hidden: true }, [el("p", { id: "oa-synced" }), el("p", { id: "oa-waiting" }),
+        el("button", { type: "button", id: "oa-sync-now", text: words("syncNow") }),
+        el("p", { id: "oa-message", className: "oi-sync", role: "status", "aria-live": "polite", tabindex: "-1" })]),
+      el("div", { id: "oa-space", className: "oi-alert oi-alert--error", role: "alert", hidden: true }),
+      el("section", { id: "oa-problems", className: "oi-alert oi-alert--warning oa-problems", hidden: true }),
+      el("span", { id: "oa-sign-out", hidden: true }),  // the app page's own sign-out button: not needed here
+      el("div", { id: "oa-screen" })]);
+    main.appendChild(root);
+    var app = new App(root, words);
+    app.site = {
+      waiting: meta.waiting,
+      done: function (choice) { root.remove(); proceed(choice); },
+      cancel: function () {
+        root.remove();
+        shown.forEach(function (c) { c.hidden = false; });
+        var button = form.querySelector("button");
+        if (button) { button.focus(); }
+      }
+    };
+    document.getElementById("oa-sync-now").addEventListener("click", function () { app.sync(true); });
+    app.showLock();
+  }
+  window.OpenIPTOffline = { signOutFromSite: signOutFromSite };
 
   /* ================================================================ start */
 
