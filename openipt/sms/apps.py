@@ -27,6 +27,9 @@ class SmsConfig(AppConfig):
                             _("The SMS gateway, its daily limit, and the hour reminders are sent."), order=60))
         add_nav(NavItem(_("SMS"), "sms:outbox", ("admin",), order=84, namespace="sms"))
         register_source_link("sms.smsreply", _("Open the text message"), alert_source_link, can_open_alert_source)
+        # A follow-up for a reply nobody could read names the check-in it answered (or, without one, the consent).
+        register_source_link("sms.smsmessage", _("Open the text message"), alert_source_link, can_open_alert_source)
+        register_source_link("sms.smsconsent", _("Open the text message"), alert_source_link, can_open_alert_source)
 
         from openipt.sms import record
 
