@@ -184,6 +184,7 @@ class SmsReply(models.Model):
     # Urgent replies: when the admins (and the safeguarding lead) were e-mailed, or why that failed so far.
     notified_at = models.DateTimeField(null=True, blank=True)
     notify_attempts = models.PositiveSmallIntegerField(default=0)
+    notify_next_at = models.DateTimeField(null=True, blank=True)
     notify_error = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -22,7 +22,7 @@ from openipt.accounts import zones
 from openipt.core.sealed import Unreadable, seal, unseal
 from openipt.courses.models import OPEN_STATUSES, Attendance, Session
 from openipt.groups.models import GroupSession, GroupStatus, Member, MemberStatus
-from openipt.sms import gateways, texts
+from openipt.sms import gateways, texts, urgent_actions
 from openipt.sms.actions import settings_for
 from openipt.sms.models import Kind, SmsConsent, SmsMessage, SmsSettings, Status
 
@@ -288,6 +288,7 @@ class Round:
     queued: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {"sent": 0, "held": 0, "retry": 0, "failed": 0,
                                                             "cancelled": 0})
+    urgent: dict[str, int] = field(default_factory=dict)  # e-mails about worrying words from unknown numbers
 
 
 def deliver_due(now: datetime | None = None, *, limit: int = BATCH) -> dict[str, int]:
@@ -304,7 +305,9 @@ def deliver_due(now: datetime | None = None, *, limit: int = BATCH) -> dict[str,
 
 
 def send_due(now: datetime | None = None) -> Round:
-    """One round of `openipt sms send-due`: queue what is due, then send what is waiting."""
+    """One round of `openipt sms send-due`: queue what is due, send what is waiting, and e-mail the admins about
+    urgent messages from unknown numbers that they were not told of yet."""
     done = Round(queued=queue_due(now))
     done.counts = deliver_due(now)
+    done.urgent = urgent_actions.notify_due(now)
     return done

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -17,8 +19,10 @@ from openipt.accounts.decorators import admin_required, staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import save_versioned
-from openipt.sms import access, actions, gateways, inbound_actions, queries, texts
+from openipt.sms import access, actions, gateways, inbound_actions, queries, texts, urgent_actions
 from openipt.sms.forms import ConsentForm, SettingsForm
+
+logger = logging.getLogger("openipt.sms")
 
 
 @staff_required
@@ -132,9 +136,9 @@ def end_view(request, client_id):
 @staff_required
 @require_POST
 def handled_view(request, reply_id):
-    """Mark a reply that needed a person as read and dealt with."""
+    """Mark a reply that needed a person as read and dealt with (an urgent one with a note of what was done)."""
     try:
-        actions.mark_handled(request.actor, reply_id)
+        actions.mark_handled(request.actor, reply_id, request.POST.get("note", ""))
     except ActionError as exc:
         if exc.code == "not_found":
             raise Http404 from None
@@ -159,7 +163,12 @@ def inbound_view(request, token):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     fields, raw = _body(request)
-    inbound_actions.receive_kept(row, fields, raw)
+    reply = inbound_actions.receive_kept(row, fields, raw)
+    if reply.urgent:
+        try:  # tell the admins at once; if the mail server fails, `openipt sms send-due` tries again
+            urgent_actions.notify(reply.pk)
+        except Exception:  # noqa: BLE001 - the message is stored and shown; the e-mail is retried
+            logger.exception("sms: the e-mail about an urgent message could not be sent now; it will be retried")
     return HttpResponse("stored", content_type="text/plain")
 
 
