@@ -62,8 +62,9 @@ def is_safeguarding_lead(actor: Actor | None) -> bool:
     """The organisation's safeguarding lead (safety settings), who handles urgent texts with the admins."""
     if actor is None or actor.membership is None or not actor.membership.is_active:
         return False
-    return SafetySettings.objects.filter(organisation_id=actor.organisation_id,
-                                         safeguarding_lead_id=actor.membership.pk).exists()
+    return SafetySettings.objects.filter(
+        organisation_id=actor.organisation_id, safeguarding_lead_id=actor.membership.pk
+    ).exists()
 
 
 def can_handle_unknown(actor: Actor | None) -> bool:
@@ -86,7 +87,8 @@ def visible_messages(actor: Actor | None) -> QuerySet[SmsMessage]:
         return SmsMessage.objects.none()
     seen = Q(client__in=visible_clients(actor))
     return SmsMessage.objects.filter(organisation_id=actor.organisation_id).filter(
-        seen | Q(client__isnull=True) if is_admin(actor) else seen)
+        seen | Q(client__isnull=True) if is_admin(actor) else seen
+    )
 
 
 def visible_replies(actor: Actor | None) -> QuerySet[SmsReply]:

@@ -73,7 +73,7 @@ def queue(consent: SmsConsent, kind: str, body: str, *, key: str, safety: bool =
 CATCH_UP = timedelta(days=7)
 # A reminder made late still goes if the session is at least this far away; a check-in (answered before the
 # session, for the facilitator to read) only if there are at least two hours left.
-LEAD = {Kind.REMINDER: timedelta(minutes=30), Kind.CHECKIN: timedelta(hours=2)}
+LEAD: dict[str, timedelta] = {Kind.REMINDER: timedelta(minutes=30), Kind.CHECKIN: timedelta(hours=2)}
 # Messages made late are not sent in the night: from 22:00 to 7:00 (the site's time) they wait for the morning.
 QUIET_FROM, QUIET_UNTIL = 22, 7
 TOO_LATE = "Not sent: the sender did not run between the sending hour and the session (the server may have been down)."

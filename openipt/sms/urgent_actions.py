@@ -28,8 +28,12 @@ from openipt.sms.models import SmsReply
 
 logger = logging.getLogger("openipt.sms")
 
-URGENT_NOTIFIED = register("sms.urgent_notified", "Admins e-mailed about worrying words from an unknown number")
-URGENT_NOTIFY_FAILED = register("sms.urgent_notify_failed", "E-mail about worrying words from an unknown number failed")
+URGENT_NOTIFIED = register(
+    "sms.urgent_notified", "Admins e-mailed about worrying words from an unknown number"
+)
+URGENT_NOTIFY_FAILED = register(
+    "sms.urgent_notify_failed", "E-mail about worrying words from an unknown number failed"
+)
 
 RETRY_MINUTES = (1, 5, 15, 60, 240)  # as risk alerts' e-mails
 MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
@@ -37,27 +41,40 @@ MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
 
 def recipients(organisation_id: int) -> list[Membership]:
     """The organisation's active admins and its safeguarding lead, each once."""
-    people = list(Membership.objects.filter(organisation_id=organisation_id, role=Role.ADMIN, is_active=True)
-                  .select_related("user").order_by("pk"))
-    lead = (SafetySettings.objects.filter(organisation_id=organisation_id, safeguarding_lead__is_active=True)
-            .select_related("safeguarding_lead__user").first())
-    if lead is not None and lead.safeguarding_lead is not None and all(p.pk != lead.safeguarding_lead_id for p in people):
+    people = list(
+        Membership.objects.filter(organisation_id=organisation_id, role=Role.ADMIN, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    lead = (
+        SafetySettings.objects.filter(organisation_id=organisation_id, safeguarding_lead__is_active=True)
+        .select_related("safeguarding_lead__user")
+        .first()
+    )
+    if (
+        lead is not None
+        and lead.safeguarding_lead is not None
+        and all(p.pk != lead.safeguarding_lead_id for p in people)
+    ):
         people.append(lead.safeguarding_lead)
     return people
 
 
 def _message() -> tuple[str, str]:
     subject = "OpenIPT: urgent text message from an unknown number"
-    body = ("A text message with worrying words came from a phone number OpenIPT does not know, so no alert could be "
-            "raised for a client.\n\nSign in and open the SMS page to read it and act on it:\n"
-            f"{settings.SITE_URL}{reverse('sms:outbox')}\n\n"
-            "This e-mail holds no words of the message and no number on purpose.\n")
+    body = (
+        "A text message with worrying words came from a phone number OpenIPT does not know, so no alert could be "
+        "raised for a client.\n\nSign in and open the SMS page to read it and act on it:\n"
+        f"{settings.SITE_URL}{reverse('sms:outbox')}\n\n"
+        "This e-mail holds no words of the message and no number on purpose.\n"
+    )
     return subject, body
 
 
 def _due(now: datetime) -> Q:
-    return (Q(urgent=True, handled_at__isnull=True, notified_at__isnull=True, notify_attempts__lt=MAX_ATTEMPTS)
-            & (Q(notify_next_at__isnull=True) | Q(notify_next_at__lte=now)))
+    return Q(
+        urgent=True, handled_at__isnull=True, notified_at__isnull=True, notify_attempts__lt=MAX_ATTEMPTS
+    ) & (Q(notify_next_at__isnull=True) | Q(notify_next_at__lte=now))
 
 
 def notify(reply_id: int, now: datetime | None = None) -> str:
@@ -89,12 +106,22 @@ def notify(reply_id: int, now: datetime | None = None) -> str:
     with transaction.atomic():
         if not error:
             SmsReply.objects.filter(pk=reply.pk).update(notified_at=now, notify_next_at=None, notify_error="")
-            audit.record(URGENT_NOTIFIED.code, organisation_id=reply.organisation_id, obj=reply,
-                         details={"sent": sent, "attempt": attempt}, system_label="sms urgent")
+            audit.record(
+                URGENT_NOTIFIED.code,
+                organisation_id=reply.organisation_id,
+                obj=reply,
+                details={"sent": sent, "attempt": attempt},
+                system_label="sms urgent",
+            )
             return "sent"
         SmsReply.objects.filter(pk=reply.pk).update(notify_error=error)
-        audit.record(URGENT_NOTIFY_FAILED.code, organisation_id=reply.organisation_id, obj=reply,
-                     details={"attempt": attempt, "sent": sent, "error": error[:200]}, system_label="sms urgent")
+        audit.record(
+            URGENT_NOTIFY_FAILED.code,
+            organisation_id=reply.organisation_id,
+            obj=reply,
+            details={"attempt": attempt, "sent": sent, "error": error[:200]},
+            system_label="sms urgent",
+        )
     logger.warning("sms: e-mail about urgent reply %s failed (try %s): %s", reply.pk, attempt, error)
     return "failed"
 

@@ -61,7 +61,9 @@ def test_a_check_in_too_close_to_the_session_is_not_sent_and_says_why(world, tom
     assert checkin.last_error == outbox_actions.TOO_CLOSE
 
 
-def test_reminders_for_a_session_already_past_are_not_sent_and_are_recorded_as_skipped(world, tomorrow, client):
+def test_reminders_for_a_session_already_past_are_not_sent_and_are_recorded_as_skipped(
+    world, tomorrow, client
+):
     _grp, members = tomorrow
     done = outbox_actions.send_due(tomorrow_at(11, 0))  # the server came back after the session began
     assert done.queued == 0 and done.counts["sent"] == 0
@@ -89,7 +91,9 @@ def test_a_miss_older_than_the_catch_up_window_is_left_alone(world, tomorrow):
     first = grp.sessions.order_by("scheduled_start").first()
     outbox_actions.send_due(first.scheduled_start + outbox_actions.CATCH_UP + timedelta(minutes=1))
     assert not SmsMessage.objects.filter(key__contains=f":g{first.pk}:").exists()
-    assert SmsMessage.objects.filter(status=Status.SKIPPED).exists()  # (the next week's session, just begun, is)
+    assert SmsMessage.objects.filter(
+        status=Status.SKIPPED
+    ).exists()  # (the next week's session, just begun, is)
 
 
 def test_the_usual_evening_run_is_unchanged(world, tomorrow):

@@ -44,11 +44,28 @@ def members(world):
 def test_from_the_gateway_to_an_admins_note_end_to_end(world, members, live_server, client):
     fake = FakeAfricasTalking()  # the gateway, posting to the secret address as Africa's Talking does
     try:
-        row = actions.save_settings(actor(world.m["admin"]), backend="console", username="", api_key="", sender="",
-                                    sandbox=True, daily_limit=50, send_hour=17)
+        row = actions.save_settings(
+            actor(world.m["admin"]),
+            backend="console",
+            username="",
+            api_key="",
+            sender="",
+            sandbox=True,
+            daily_limit=50,
+            send_hour=17,
+        )
         url = live_server.url + reverse("sms:inbound", args=[row.inbound_token])
-        status, _ = fake.post_form(url, {"from": STRANGER, "to": "12345", "text": WORRYING, "id": "in-77",
-                                         "date": "2026-12-07 21:00:00", "linkId": "x"})
+        status, _ = fake.post_form(
+            url,
+            {
+                "from": STRANGER,
+                "to": "12345",
+                "text": WORRYING,
+                "id": "in-77",
+                "date": "2026-12-07 21:00:00",
+                "linkId": "x",
+            },
+        )
     finally:
         fake.close()
     assert status == 200
@@ -71,15 +88,26 @@ def test_from_the_gateway_to_an_admins_note_end_to_end(world, members, live_serv
     # closing it needs a note of what was done
     client.post(reverse("sms:handled", args=[got.pk]), {"note": "  "})
     assert SmsReply.objects.get(pk=got.pk).handled_at is None
-    client.post(reverse("sms:handled", args=[got.pk]), {"note": "Called back: a neighbour's phone; she is safe "
-                                                                 "with her sister and agreed to see the nurse."})
+    client.post(
+        reverse("sms:handled", args=[got.pk]),
+        {
+            "note": "Called back: a neighbour's phone; she is safe "
+            "with her sister and agreed to see the nurse."
+        },
+    )
     done = SmsReply.objects.get(pk=got.pk)
     assert done.handled_at is not None and done.handled_by_id == world.m["admin"].pk
     assert done.handled_note.startswith("Called back")
     event = AuditEvent.objects.filter(event_type="sms.reply_handled").latest("pk")
-    assert event.actor_user_id == world.m["admin"].user_id and event.details["urgent"] and event.details["with_note"]
+    assert (
+        event.actor_user_id == world.m["admin"].user_id
+        and event.details["urgent"]
+        and event.details["with_note"]
+    )
     assert event.object_id == str(got.pk) and event.client_id is None
-    assert "Urgent text messages from unknown numbers" not in client.get(reverse("today:today")).content.decode()
+    assert (
+        "Urgent text messages from unknown numbers" not in client.get(reverse("today:today")).content.decode()
+    )
 
 
 def test_it_stays_until_a_person_acts_and_only_the_admins_and_the_safety_lead_see_it(world, members, client):
@@ -104,7 +132,10 @@ def test_the_safety_lead_is_emailed_too(world, members):
     settings_actions.set_safeguarding_lead(actor(world.m["admin"]), world.m["supervisor"].pk)
     got = reply(world, WORRYING, phone=STRANGER)
     assert urgent_actions.notify(got.pk) == "sent"
-    assert {a for m in mail.outbox for a in m.to} == {world.m["admin"].user.email, world.m["supervisor"].user.email}
+    assert {a for m in mail.outbox for a in m.to} == {
+        world.m["admin"].user.email,
+        world.m["supervisor"].user.email,
+    }
     assert urgent_actions.notify(got.pk) == "nothing"  # once
 
 

@@ -21,7 +21,10 @@ def test_a_reply_that_may_hold_question_9_raises_a_follow_up_for_the_care_team(w
     alert = Alert.objects.get(rule_id=UNREADABLE_RULE)
     assert got.outcome == Outcome.NOT_UNDERSTOOD and got.needs_person and got.alerts >= 1
     assert alert.client_id == members[0].client_id and alert.status == "raised"
-    assert (alert.severity, alert.policy_id) == ("medium", "prompt")  # look today, as a blank question 9 on paper
+    assert (alert.severity, alert.policy_id) == (
+        "medium",
+        "prompt",
+    )  # look today, as a blank question 9 on paper
     assert alert.text == text  # the words are on the alert, which only staff see
     checkin = SmsMessage.objects.get(client=members[0].client, kind=Kind.CHECKIN)
     assert (alert.source_type, alert.source_id) == ("sms.smsmessage", str(checkin.pk))
@@ -40,7 +43,9 @@ def test_words_without_numbers_are_looked_at_the_next_contact(world, asked):  # 
 
 def test_a_reply_with_nothing_to_read_raises_nothing(world, asked):  # noqa: F811
     got = reply(world, " ?! ")
-    assert got.outcome == Outcome.NOT_UNDERSTOOD and got.needs_person  # still kept for a person on the SMS page
+    assert (
+        got.outcome == Outcome.NOT_UNDERSTOOD and got.needs_person
+    )  # still kept for a person on the SMS page
     assert not Alert.objects.exists()
 
 
@@ -51,9 +56,15 @@ def test_no_second_item_and_the_valid_reply_still_runs_its_own_rules(world, aske
     follow_up = Alert.objects.get(rule_id=UNREADABLE_RULE)
     assert follow_up.events.filter(kind="evidence", text="two one maybe").exists()
     valid = reply(world, "2 1 2")
-    assert valid.outcome == Outcome.SCORED and Administration.objects.get().answers == {"q1": 2, "q2": 1, "q9": 2}
+    assert valid.outcome == Outcome.SCORED and Administration.objects.get().answers == {
+        "q1": 2,
+        "q2": 1,
+        "q9": 2,
+    }
     assert Alert.objects.filter(rule_id=UNREADABLE_RULE).count() == 1  # no duplicate follow-up
-    assert Alert.objects.filter(rule_id="phq9_item9_positive").count() == 1  # question 9 above 0: its own alert
+    assert (
+        Alert.objects.filter(rule_id="phq9_item9_positive").count() == 1
+    )  # question 9 above 0: its own alert
     follow_up.refresh_from_db()
     assert follow_up.status == "raised"  # stays until a person acts, even after a valid answer
 
@@ -64,7 +75,9 @@ def test_the_follow_up_stays_until_a_person_resolves_it_with_a_note(world, asked
     reply(world, "2 1 yes")
     alert = Alert.objects.get(rule_id=UNREADABLE_RULE)
     safety_actions.acknowledge(actor(world.m["facilitator"]), alert.pk)
-    safety_actions.resolve(actor(world.m["facilitator"]), alert.pk, "Called her: question 9 is 0, she typed yes by mistake.")
+    safety_actions.resolve(
+        actor(world.m["facilitator"]), alert.pk, "Called her: question 9 is 0, she typed yes by mistake."
+    )
     alert.refresh_from_db()
     assert alert.status == "resolved"
 
@@ -77,7 +90,17 @@ def test_staff_who_may_see_the_member_follow_the_item_to_the_reply(world, asked)
     assert safety_api.source_link(alert, actor(world.m["therapist2"])) is None
 
 
-@pytest.mark.parametrize(("text", "kind"), [("2 1 yes", "answer"), ("two one", "answer"), ("١ ٠ ٠", "answer"),
-                                            ("tatu", "answer"), ("hello", "words"), ("", None), ("?! ...", None)])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("2 1 yes", "answer"),
+        ("two one", "answer"),
+        ("١ ٠ ٠", "answer"),
+        ("tatu", "answer"),
+        ("hello", "words"),
+        ("", None),
+        ("?! ...", None),
+    ],
+)
 def test_what_an_unreadable_reply_may_hold(text, kind):
     assert replies.unreadable_kind(text) == kind

@@ -4,56 +4,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_sites'),
-        ('clients', '0006_client_site'),
-        ('courses', '0004_formulation_stored_once'),
-        ('measures', '0003_administration_source_sms'),
-        ('sms', '0002_reply_once_and_urgent'),
+        ("accounts", "0008_sites"),
+        ("clients", "0006_client_site"),
+        ("courses", "0004_formulation_stored_once"),
+        ("measures", "0003_administration_source_sms"),
+        ("sms", "0002_reply_once_and_urgent"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='smsmessage',
-            name='sms_status_valid',
+            model_name="smsmessage",
+            name="sms_status_valid",
         ),
         migrations.AddField(
-            model_name='smsreply',
-            name='handled_note',
+            model_name="smsreply",
+            name="handled_note",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='smsreply',
-            name='notified_at',
+            model_name="smsreply",
+            name="notified_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='smsreply',
-            name='notify_attempts',
+            model_name="smsreply",
+            name="notify_attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='smsreply',
-            name='notify_error',
+            model_name="smsreply",
+            name="notify_error",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='smsreply',
-            name='notify_next_at',
+            model_name="smsreply",
+            name="notify_next_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='smsmessage',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Waiting to be sent'), ('held', 'Held by the daily limit'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('cancelled', 'Not sent (stopped)'), ('skipped', 'Not sent: too late')], default='queued', max_length=10),
+            model_name="smsmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Waiting to be sent"),
+                    ("held", "Held by the daily limit"),
+                    ("sent", "Sent"),
+                    ("delivered", "Delivered"),
+                    ("failed", "Failed"),
+                    ("cancelled", "Not sent (stopped)"),
+                    ("skipped", "Not sent: too late"),
+                ],
+                default="queued",
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='smsreply',
-            index=models.Index(fields=['urgent', 'handled_at'], name='sms_smsrepl_urgent_874041_idx'),
+            model_name="smsreply",
+            index=models.Index(fields=["urgent", "handled_at"], name="sms_smsrepl_urgent_874041_idx"),
         ),
         migrations.AddConstraint(
-            model_name='smsmessage',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'held', 'sent', 'delivered', 'failed', 'cancelled', 'skipped'])), name='sms_status_valid'),
+            model_name="smsmessage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["queued", "held", "sent", "delivered", "failed", "cancelled", "skipped"])
+                ),
+                name="sms_status_valid",
+            ),
         ),
     ]
