@@ -182,6 +182,15 @@ def save_settings(actor: Actor, *, backend: object, username: object, api_key: o
                           field="username")
     if backend == Backend.AFRICASTALKING and not key and not row.api_key:
         raise ActionError(_("Give the API key from your Africa's Talking account."), field="api_key")
+    if backend == Backend.TWILIO:
+        if not username.startswith("AC") or len(username) != 34 or not username.isalnum():
+            raise ActionError(_("Give your Twilio Account SID: 34 letters and numbers starting with AC."),
+                              field="username")
+        if not key and not row.api_key:
+            raise ActionError(_("Give the Auth Token from your Twilio account."), field="api_key")
+        if not sender:
+            raise ActionError(_("Give the Twilio number the messages come from, with + and the country code."),
+                              field="sender")
     if key:
         row.api_key, row.api_key_hint = seal(key), key[:4] + "…"
     if new_inbound_address:

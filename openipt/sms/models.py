@@ -20,6 +20,7 @@ from openipt.courses.models import Course
 class Backend(models.TextChoices):
     CONSOLE = "console", _("Try it out: messages stay on this server (shown here and in the log)")
     AFRICASTALKING = "africastalking", _("Africa's Talking")
+    TWILIO = "twilio", _("Twilio")
 
 
 class SmsSettings(models.Model):

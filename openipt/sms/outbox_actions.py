@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from openipt.accounts import zones
@@ -24,7 +26,7 @@ from openipt.courses.models import OPEN_STATUSES, Attendance, Session
 from openipt.groups.models import GroupSession, GroupStatus, Member, MemberStatus
 from openipt.sms import gateways, texts, urgent_actions
 from openipt.sms.actions import settings_for
-from openipt.sms.models import Kind, SmsConsent, SmsMessage, SmsSettings, Status
+from openipt.sms.models import Backend, Kind, SmsConsent, SmsMessage, SmsSettings, Status
 
 MAX_ATTEMPTS = 8
 LONGEST_PAUSE = timedelta(hours=6)
@@ -214,7 +216,10 @@ def _gateway(row: SmsSettings) -> gateways.Gateway:
         key = unseal(row.api_key)
     except Unreadable:
         key = ""
-    return gateways.Gateway(row.backend, row.username, key, row.sender, row.sandbox)
+    callback = ""
+    if row.backend == Backend.TWILIO and row.inbound_token:  # Twilio posts its delivery reports where we ask
+        callback = settings.SITE_URL.rstrip("/") + reverse("sms:delivery", args=[row.inbound_token])
+    return gateways.Gateway(row.backend, row.username, key, row.sender, row.sandbox, status_callback=callback)
 
 
 def sent_today(organisation_id: int, now: datetime) -> int:
