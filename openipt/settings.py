@@ -318,5 +318,7 @@ WEBHOOK_ALLOW_HTTP = MODE == "test" or (DEBUG and MODE != "production")
 SMS_AFRICASTALKING_LIVE_URL = ENV.get("OPENIPT_SMS_AFRICASTALKING_LIVE_URL", "https://api.africastalking.com")
 SMS_AFRICASTALKING_SANDBOX_URL = ENV.get("OPENIPT_SMS_AFRICASTALKING_SANDBOX_URL",
                                          "https://api.sandbox.africastalking.com")
+# Twilio's REST API (tests point it at a fake Twilio on localhost).
+SMS_TWILIO_URL = ENV.get("OPENIPT_SMS_TWILIO_URL", "https://api.twilio.com")
 
 INVITATION_DAYS = cfg.env_int(ENV, "OPENIPT_INVITATION_DAYS", 7, minimum=1)

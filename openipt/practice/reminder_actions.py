@@ -12,7 +12,7 @@ e-mail is queued once per reminder through the task queue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from openipt.accounts import language
+from openipt.accounts import language, zones
 from openipt.audit import actions as audit
 from openipt.clients.models import Client
 from openipt.core.errors import ActionError
@@ -65,8 +65,8 @@ class Due:
     email: bool
 
 
-def _at_chosen_time(day: date, chosen: time | None) -> datetime:
-    return timezone.make_aware(datetime.combine(day, chosen or DEFAULTS.reminder_time))
+def _at_chosen_time(day: date, chosen: time | None, zone: tzinfo | None = None) -> datetime:
+    return timezone.make_aware(datetime.combine(day, chosen or DEFAULTS.reminder_time), zone)
 
 
 PREF_FIELDS = ("reminders_enabled", "reminder_email", "reminder_time", "session_days_before")
@@ -107,19 +107,23 @@ def _session_reminders(now: datetime) -> list[Due]:
                                    scheduled_start__lte=now + SESSION_WINDOW,
                                    course__status__in=[s.value for s in OPEN_STATUSES])
             .filter(_wants("course__client__"))
-            .values("pk", "scheduled_start", "mode", *_values("course__client__")))
+            .values("pk", "scheduled_start", "mode", "course__client__site__time_zone", *_values("course__client__")))
     found = []
     known: dict[int, str] = {}
     for row in rows:
         enabled, email, chosen, days = _prefs(row, "course__client__")
-        start = timezone.localtime(row["scheduled_start"])
-        due_at = _at_chosen_time(start.date() - timedelta(days=days), chosen)
+        # The time the client reads, and "the day before" at their chosen time, are their site's (issue 18).
+        zone = zones.first_zone(row["course__client__site__time_zone"])
+        start = timezone.localtime(row["scheduled_start"], zone)
+        due_at = _at_chosen_time(start.date() - timedelta(days=days), chosen, zone)
         if due_at > now:
             continue
         with translation.override(_language_of(row["course__client__id"], known)):
             when = formats.date_format(start, "l j F") + ", " + start.strftime("%H:%M")
             text = _("Your next session is on %(when)s.") % {"when": when}
-        found.append(Due(row["course__client__id"], f"session:{row['pk']}:{start:%Y%m%d%H%M}", ReminderKind.SESSION,
+        # The key names the session's time in the default zone, as before sites had zones: no reminder twice.
+        key = f"session:{row['pk']}:{timezone.localtime(row['scheduled_start']):%Y%m%d%H%M}"
+        found.append(Due(row["course__client__id"], key, ReminderKind.SESSION,
                          text, "/me/", due_at, bool(email and row["course__client__email"])))
     return found
 

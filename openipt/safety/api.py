@@ -110,6 +110,28 @@ def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, 
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor, now=now)
 
 
+# A follow-up that is not a risk rule's verdict (a safety question that could not be read) is looked at today when
+# it may hold an answer, at the next contact otherwise: the shipped "prompt" and "review" policies.
+FOLLOW_UP_POLICIES = {"medium": "prompt", "low": "review"}
+
+
+def raise_follow_up(*, client, rule_id: str, severity: str, reason: str, source: str, item: str, value: str,
+                    obj=None, text: str = "", now=None) -> list:
+    """Raise a follow-up alert about a safety question nobody could read (in the caller's transaction); return it.
+
+    Reused from the paper PHQ-9 whose question 9 was left blank (`openipt/measures/safety_items.py`): an alert
+    is what such a task needs, as it shows to the care team, escalates when nobody looks and stays open until a
+    person acts. An open follow-up for the same rule and object gets the new words as evidence, not a second alert.
+    `severity` is "medium" (look today) or "low" (look at the next contact).
+    """
+    from openipt.safety import actions
+    from openipt.safety.rules.model import Evidence, Signal
+
+    signal = Signal(rule_id=rule_id[:80], severity=severity, policy=FOLLOW_UP_POLICIES[severity], reason=reason,
+                    evidence=(Evidence(kind="answer", item=item, value=value),), source=source)
+    return actions.raise_signals(client, [signal], rule_kind="instrument_item", obj=obj, text=text, now=now)
+
+
 def raise_for_text(*, client, text: str, source: str, obj=None, actor: Actor | None = None,
                    language: str | None = None) -> list:
     """Scan text a client wrote (worksheet, log, rehearsal message, inventory note) and raise alerts.

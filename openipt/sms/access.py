@@ -18,6 +18,7 @@ from openipt.accounts.models import STAFF_ROLES
 from openipt.clients.access import can_edit_client, can_view_client, visible_clients
 from openipt.clients.models import Client
 from openipt.core.numbers import as_id
+from openipt.safety.models import SafetySettings
 from openipt.sms.models import SmsMessage, SmsReply
 
 if TYPE_CHECKING:
@@ -57,16 +58,37 @@ def can_view_outbox(actor: Actor | None) -> bool:
     return is_staff_member(actor)
 
 
+def is_safeguarding_lead(actor: Actor | None) -> bool:
+    """The organisation's safeguarding lead (safety settings), who handles urgent texts with the admins."""
+    if actor is None or actor.membership is None or not actor.membership.is_active:
+        return False
+    return SafetySettings.objects.filter(
+        organisation_id=actor.organisation_id, safeguarding_lead_id=actor.membership.pk
+    ).exists()
+
+
+def can_handle_unknown(actor: Actor | None) -> bool:
+    """Messages from numbers we do not know (and the urgent ones among them) are the admins' and the safety lead's.
+
+    They never name a client: a number we do not know may be a member's new phone or someone else's, so only the
+    last three digits and the words are shown, never a guess at whose it is.
+    """
+    return is_admin(actor) or (is_staff_member(actor) and is_safeguarding_lead(actor))
+
+
 def _rows_filter(actor: Actor) -> Q:
     seen = Q(client__in=visible_clients(actor))
-    return seen | Q(client__isnull=True) if is_admin(actor) else seen
+    return seen | Q(client__isnull=True) if can_handle_unknown(actor) else seen
 
 
 def visible_messages(actor: Actor | None) -> QuerySet[SmsMessage]:
     """Messages of the actor's organisation to clients they may see (all of them for an admin)."""
     if actor is None or not can_view_outbox(actor):
         return SmsMessage.objects.none()
-    return SmsMessage.objects.filter(organisation_id=actor.organisation_id).filter(_rows_filter(actor))
+    seen = Q(client__in=visible_clients(actor))
+    return SmsMessage.objects.filter(organisation_id=actor.organisation_id).filter(
+        seen | Q(client__isnull=True) if is_admin(actor) else seen
+    )
 
 
 def visible_replies(actor: Actor | None) -> QuerySet[SmsReply]:

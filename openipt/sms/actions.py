@@ -182,6 +182,15 @@ def save_settings(actor: Actor, *, backend: object, username: object, api_key: o
                           field="username")
     if backend == Backend.AFRICASTALKING and not key and not row.api_key:
         raise ActionError(_("Give the API key from your Africa's Talking account."), field="api_key")
+    if backend == Backend.TWILIO:
+        if not username.startswith("AC") or len(username) != 34 or not username.isalnum():
+            raise ActionError(_("Give your Twilio Account SID: 34 letters and numbers starting with AC."),
+                              field="username")
+        if not key and not row.api_key:
+            raise ActionError(_("Give the Auth Token from your Twilio account."), field="api_key")
+        if not sender:
+            raise ActionError(_("Give the Twilio number the messages come from, with + and the country code."),
+                              field="sender")
     if key:
         row.api_key, row.api_key_hint = seal(key), key[:4] + "…"
     if new_inbound_address:
@@ -196,14 +205,32 @@ def save_settings(actor: Actor, *, backend: object, username: object, api_key: o
     return row
 
 
+NOTE_MAX = 2000
+
+
 @transaction.atomic
-def mark_handled(actor: Actor, reply_id: object) -> SmsReply:
-    """A person read a reply that needed one, and dealt with it."""
+def mark_handled(actor: Actor, reply_id: object, note: object = "") -> SmsReply:
+    """A person read a reply that needed one, and dealt with it.
+
+    An urgent one (worrying words from a number we do not know) is closed only by an admin or the safeguarding lead,
+    with a note of what they did, as an alert is resolved: it stays on the SMS page and on Today until then.
+    """
     reply = access.visible_replies(actor).select_for_update().filter(pk=as_id(reply_id) or 0).first()
     if reply is None:
         raise ActionError(_("This reply does not exist, or is not yours to see."), code=ErrorCode.NOT_FOUND)
+    text = " ".join(note.split()) if isinstance(note, str) else ""
+    if len(text) > NOTE_MAX:
+        raise ActionError(_("Keep the note to %(n)d characters.") % {"n": NOTE_MAX}, field="note")
+    if reply.urgent and reply.handled_at is None:
+        if not access.can_handle_unknown(actor):
+            raise ActionError(_("Only an admin or the safeguarding lead can close an urgent message."),
+                              code=ErrorCode.FORBIDDEN)
+        if not text:
+            raise ActionError(_("Write what you did about this message (for example, who you called), then press "
+                                "Dealt with again."), field="note")
     if reply.handled_at is None:
-        reply.handled_at, reply.handled_by = timezone.now(), actor.membership
-        reply.save(update_fields=["handled_at", "handled_by"])
-        audit.record(REPLY_HANDLED.code, actor=actor, client=reply.client, obj=reply, details={"outcome": reply.outcome})
+        reply.handled_at, reply.handled_by, reply.handled_note = timezone.now(), actor.membership, text
+        reply.save(update_fields=["handled_at", "handled_by", "handled_note"])
+        audit.record(REPLY_HANDLED.code, actor=actor, client=reply.client, obj=reply,
+                     details={"outcome": reply.outcome, "urgent": reply.urgent, "with_note": bool(text)})
     return reply

@@ -27,11 +27,15 @@ class ConsentForm(forms.Form):
 
 class SettingsForm(forms.Form):
     backend = forms.ChoiceField(label=_("Gateway"), choices=Backend.choices)
-    username = forms.CharField(label=_("Gateway user name"), max_length=100, required=False)
+    username = forms.CharField(label=_("Gateway user name"), max_length=100, required=False,
+                               help_text=_("Twilio: your Account SID (it starts with AC)."))
     api_key = forms.CharField(label=_("API key"), max_length=200, required=False,
                               widget=forms.PasswordInput(render_value=False),
-                              help_text=_("Leave empty to keep the key already saved. It is stored sealed and never shown."))
-    sender = forms.CharField(label=_("Sender name or short code"), max_length=20, required=False)
+                              help_text=_("Twilio: your Auth Token. Leave empty to keep the key already saved. "
+                                          "It is stored sealed and never shown."))
+    sender = forms.CharField(label=_("Sender name or short code"), max_length=20, required=False,
+                             help_text=_("Twilio: the Twilio number the messages come from, with + and the country "
+                                         "code."))
     sandbox = forms.BooleanField(label=_("Use the gateway's sandbox (nothing reaches real phones)"), required=False)
     daily_limit = forms.IntegerField(label=_("Most messages a day"), min_value=1, max_value=100000,
                                      help_text=_("Ordinary messages wait for the next day at the limit. A reply to a "

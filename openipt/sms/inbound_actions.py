@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
@@ -73,6 +74,32 @@ def _unknown_is_worrying(organisation_id: int, reply: SmsReply) -> None:
     if reply.text and safety_api.text_signals_risk(organisation_id, reply.text, source="sms"):
         reply.urgent, reply.needs_person = True, True
         logger.warning("sms: worrying words from a number we do not know (reply kept for an admin on the SMS page)")
+
+
+# One follow-up per check-in (or, without one, per member) while it is open: further unreadable replies add to it.
+UNREADABLE_RULE = "sms_checkin_unreadable"
+
+
+def _unreadable_follow_up(reply: SmsReply, consent: SmsConsent, text: str, now: datetime) -> list[Any]:
+    """A reply that is not an answer: if it may hold an answer to question 9, or any words, a person must read it.
+
+    Raised as a follow-up alert for the member's care team (their clinician, or their group's facilitator), as a
+    paper PHQ-9 whose question 9 was left blank is (HAZ-022, HAZ-036): it shows the reply's words to staff, escalates
+    and stays until a person acts. Looked at today when the reply has numbers in it, at the next contact otherwise.
+    """
+    found = replies.unreadable_kind(text)
+    if found is None:
+        return []
+    checkin = (SmsMessage.objects.filter(consent=consent, kind=Kind.CHECKIN)
+               .exclude(status__in=[Status.CANCELLED, Status.SKIPPED, Status.QUEUED, Status.HELD])
+               .order_by("-created_at", "-pk").first())
+    reason = _("A text message from this member could not be read as check-in answers. It may hold an answer to "
+               "the question about suicide and self-harm (question 9). Read it below and ask the member about it: "
+               "today if it has numbers in it, at the latest at the next contact. Write down what they said.")
+    return list(safety_api.raise_follow_up(
+        client=consent.client, rule_id=UNREADABLE_RULE, severity="medium" if found == "answer" else "low",
+        reason=reason, source="sms", item="q9", value="could not be read",
+        obj=checkin if checkin is not None else consent, text=text, now=now) or [])
 
 
 def _safety_body(consent: SmsConsent, alerts: list[Any]) -> str:
@@ -143,6 +170,7 @@ def receive(row: SmsSettings, fields: dict[str, str] | None, raw: bytes, now: da
     reply.save()
     client = consent.client
     alerts: list[Any] = []
+    follow_ups: list[Any] = []  # a reply nobody could read: a person looks, but the member still gets the help text
     answer_back: tuple[str, str] | None = None  # (kind, body)
     if replies.is_stop(text):
         reply.outcome, reply.needs_person = Outcome.STOP, False
@@ -174,14 +202,15 @@ def receive(row: SmsSettings, fields: dict[str, str] | None, raw: bytes, now: da
         else:
             reply.outcome, reply.needs_person = Outcome.NOT_UNDERSTOOD, True
             alerts += list(safety_api.raise_for_text(client=client, text=text, source="sms", obj=reply) or [])
+            follow_ups = _unreadable_follow_up(reply, consent, text, now)
             answer_back = (Kind.HELP, texts.render("help", consent.language, name=consent.neutral_name))
+    reply.alerts = len(alerts) + len(follow_ups)
     if alerts:
-        reply.alerts = len(alerts)
         reply.needs_person = True
         answer_back = (Kind.SAFETY, _safety_body(consent, alerts))
     reply.save()
     audit.record(REPLY_RECEIVED.code, client=client, obj=reply,
-                 details={"outcome": reply.outcome, "alerts": len(alerts),
+                 details={"outcome": reply.outcome, "alerts": len(alerts), "follow_up": len(follow_ups),
                           "administration": reply.administration_id}, system_label="sms gateway")
     if answer_back is not None:
         kind, body = answer_back
@@ -210,8 +239,11 @@ def _check_kept(row: SmsSettings, reply: SmsReply, fields: dict[str, str]) -> tu
     else:
         words = text
     alerts += list(safety_api.raise_for_text(client=client, text=words, source="sms", obj=reply) or [])
-    reply.consent, reply.client, reply.alerts = consent, client, len(alerts)
-    SmsReply.objects.filter(pk=reply.pk).update(consent=consent, client=client, alerts=len(alerts))
+    follow_ups = [] if answer is not None or replies.is_stop(text) or replies.is_start(text) else \
+        _unreadable_follow_up(reply, consent, text, timezone.now())
+    count = len(alerts) + len(follow_ups)
+    reply.consent, reply.client, reply.alerts = consent, client, count
+    SmsReply.objects.filter(pk=reply.pk).update(consent=consent, client=client, alerts=count)
     audit.record(REPLY_RECEIVED.code, client=client, obj=reply,
                  details={"outcome": reply.outcome, "failed": True, "alerts": len(alerts)}, system_label="sms gateway")
     return consent, alerts

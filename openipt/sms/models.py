@@ -20,6 +20,7 @@ from openipt.courses.models import Course
 class Backend(models.TextChoices):
     CONSOLE = "console", _("Try it out: messages stay on this server (shown here and in the log)")
     AFRICASTALKING = "africastalking", _("Africa's Talking")
+    TWILIO = "twilio", _("Twilio")
 
 
 class SmsSettings(models.Model):
@@ -102,6 +103,8 @@ class Status(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Not sent (stopped)")
+    # The sender did not run in time (the server was down): a reminder or check-in it would send too late.
+    SKIPPED = "skipped", _("Not sent: too late")
 
 
 class SmsMessage(models.Model):
@@ -178,6 +181,12 @@ class SmsReply(models.Model):
     received_at = models.DateTimeField()
     handled_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
+    handled_note = models.TextField(blank=True)  # what the person did (required for an urgent reply)
+    # Urgent replies: when the admins (and the safeguarding lead) were e-mailed, or why that failed so far.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    notify_attempts = models.PositiveSmallIntegerField(default=0)
+    notify_next_at = models.DateTimeField(null=True, blank=True)
+    notify_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -187,7 +196,8 @@ class SmsReply(models.Model):
             models.UniqueConstraint(fields=["organisation", "gateway_id"], condition=~Q(gateway_id=""),
                                     name="sms_reply_gateway_id_once"),
         ]
-        indexes = [models.Index(fields=["organisation", "needs_person", "-received_at"])]
+        indexes = [models.Index(fields=["organisation", "needs_person", "-received_at"]),
+                   models.Index(fields=["urgent", "handled_at"])]
 
     def __str__(self) -> str:
         return f"SMS reply {self.pk} ({self.outcome})"

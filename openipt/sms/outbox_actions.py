@@ -11,19 +11,22 @@ until the next day (they say so on the page); a safety message is never held.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from openipt.accounts import zones
 from openipt.core.sealed import Unreadable, seal, unseal
 from openipt.courses.models import OPEN_STATUSES, Attendance, Session
 from openipt.groups.models import GroupSession, GroupStatus, Member, MemberStatus
-from openipt.sms import gateways, texts
+from openipt.sms import gateways, texts, urgent_actions
 from openipt.sms.actions import settings_for
-from openipt.sms.models import Kind, SmsConsent, SmsMessage, SmsSettings, Status
+from openipt.sms.models import Backend, Kind, SmsConsent, SmsMessage, SmsSettings, Status
 
 MAX_ATTEMPTS = 8
 LONGEST_PAUSE = timedelta(hours=6)
@@ -67,6 +70,19 @@ def queue(consent: SmsConsent, kind: str, body: str, *, key: str, safety: bool =
 
 # -- what is due -------------------------------------------------------------------------------------
 
+# How far back the sender looks for reminders and check-ins it never made (the server was down): those whose
+# session has passed are recorded as not sent, with the reason, on the SMS page.
+CATCH_UP = timedelta(days=7)
+# A reminder made late still goes if the session is at least this far away; a check-in (answered before the
+# session, for the facilitator to read) only if there are at least two hours left.
+LEAD: dict[str, timedelta] = {Kind.REMINDER: timedelta(minutes=30), Kind.CHECKIN: timedelta(hours=2)}
+# Messages made late are not sent in the night: from 22:00 to 7:00 (the site's time) they wait for the morning.
+QUIET_FROM, QUIET_UNTIL = 22, 7
+TOO_LATE = "Not sent: the sender did not run between the sending hour and the session (the server may have been down)."
+TOO_CLOSE = ("Not sent: the sender did not run in time, and by then the session was too close "
+             "(a reminder needs 30 minutes, a check-in 2 hours).")
+
+
 @dataclass
 class Due:
     consent: SmsConsent
@@ -74,6 +90,8 @@ class Due:
     key: str
     session_at: datetime
     course_id: int | None
+    zone: tzinfo
+    upcoming: bool = True  # False: a past session, or one recorded as held or cancelled (only a record of a miss)
 
 
 def _consents(client_ids: set[int]) -> dict[int, SmsConsent]:
@@ -81,64 +99,112 @@ def _consents(client_ids: set[int]) -> dict[int, SmsConsent]:
     return {c.client_id: c for c in rows if c.reminders or c.checkins}
 
 
-def due_for_day(organisation_id: int, day: date) -> list[Due]:
-    """The reminders and check-ins for the sessions on `day` (the members who agreed to them)."""
-    start, end = _day_start(day), _day_start(day + timedelta(days=1))
-    found: list[Due] = []
-    sessions = list(GroupSession.objects.filter(group__organisation_id=organisation_id, held=False,
+def due_between(organisation_id: int, start: datetime, end: datetime) -> list[Due]:
+    """The reminders and check-ins for the sessions starting from `start` to before `end` (members who agreed).
+
+    Each carries the time zone it is read in: the group's site's, else the client's site's, else the default.
+    """
+    sessions = list(GroupSession.objects.filter(group__organisation_id=organisation_id,
                                                 scheduled_start__gte=start, scheduled_start__lt=end)
-                    .exclude(group__status=GroupStatus.ENDED).order_by("pk"))
+                    .exclude(group__status=GroupStatus.ENDED).select_related("group__site").order_by("pk"))
     members = list(Member.objects.filter(group_id__in={s.group_id for s in sessions}, status=MemberStatus.ACTIVE)
-                   .only("pk", "group_id", "client_id", "course_id"))
-    singles = list(Session.objects.filter(course__organisation_id=organisation_id, attendance=Attendance.SCHEDULED,
-                                          course__status__in=OPEN_STATUSES, scheduled_start__gte=start,
-                                          scheduled_start__lt=end).select_related("course").order_by("pk"))
+                   .select_related("client__site").only("pk", "group_id", "client_id", "course_id",
+                                                        "client__site__time_zone"))
+    singles = list(Session.objects.filter(course__organisation_id=organisation_id, course__status__in=OPEN_STATUSES,
+                                          scheduled_start__gte=start, scheduled_start__lt=end)
+                   .exclude(attendance=Attendance.CANCELLED).select_related("course__client__site").order_by("pk"))
     consents = _consents({m.client_id for m in members} | {s.course.client_id for s in singles})
+    found: list[Due] = []
     for session in sessions:
+        group_site = session.group.site.time_zone if session.group.site is not None else ""
         for member in members:
             consent = consents.get(member.client_id)
             if member.group_id != session.group_id or consent is None:
                 continue
-            found += _reasons(consent, f"g{session.pk}", session.scheduled_start, member.course_id)
+            own_site = member.client.site.time_zone if member.client.site is not None else ""
+            found += _reasons(consent, f"g{session.pk}", session.scheduled_start, member.course_id,
+                              zones.first_zone(group_site, own_site), upcoming=not session.held)
     for single in singles:
         consent = consents.get(single.course.client_id)
         if consent is not None:
-            found += _reasons(consent, f"s{single.pk}", single.scheduled_start, single.course_id)
+            site = single.course.client.site
+            found += _reasons(consent, f"s{single.pk}", single.scheduled_start, single.course_id,
+                              zones.first_zone(site.time_zone if site is not None else ""),
+                              upcoming=single.attendance == Attendance.SCHEDULED)
     return found
 
 
-def _reasons(consent: SmsConsent, session_key: str, at: datetime, course_id: int | None) -> list[Due]:
+def _reasons(consent: SmsConsent, session_key: str, at: datetime, course_id: int | None, zone: tzinfo, *,
+             upcoming: bool) -> list[Due]:
     reasons = []
     if consent.reminders:
-        reasons.append(Due(consent, Kind.REMINDER, f"reminder:{session_key}:{consent.pk}", at, None))
+        reasons.append(Due(consent, Kind.REMINDER, f"reminder:{session_key}:{consent.pk}", at, None, zone, upcoming))
     if consent.checkins and course_id is not None:
-        reasons.append(Due(consent, Kind.CHECKIN, f"checkin:{session_key}:{consent.pk}", at, course_id))
+        reasons.append(Due(consent, Kind.CHECKIN, f"checkin:{session_key}:{consent.pk}", at, course_id, zone, upcoming))
     return reasons
 
 
-def _body(due: Due) -> str:
+def due_at(due: Due, send_hour: int) -> datetime:
+    """When a reminder or check-in is due: the sending hour of the day before the session, in the session's zone."""
+    day = due.session_at.astimezone(due.zone).date() - timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(send_hour, 0)), due.zone)
+
+
+def _body(due: Due, now: datetime) -> str:
     consent = due.consent
     if due.kind == Kind.REMINDER:
-        return texts.render("reminder", consent.language, name=consent.neutral_name,
-                            **texts.session_words(consent.language, due.session_at))
+        local = due.session_at.astimezone(due.zone)
+        template = "reminder_today" if local.date() == now.astimezone(due.zone).date() else "reminder"
+        return texts.render(template, consent.language, name=consent.neutral_name,
+                            **texts.session_words(consent.language, due.session_at, due.zone))
     return texts.render("checkin", consent.language, name=consent.neutral_name)
 
 
+def _record_skipped(due: Due, reason: str, now: datetime) -> bool:
+    """Keep a reminder or check-in that was never sent, with why, so staff see it on the SMS page (and it never goes)."""
+    with transaction.atomic():
+        message, created = queue(due.consent, due.kind, _body(due, now), key=due.key, session_at=due.session_at,
+                                 course_id=due.course_id, now=now)
+        if created:
+            SmsMessage.objects.filter(pk=message.pk).update(status=Status.SKIPPED, next_attempt_at=None,
+                                                            last_error=reason)
+    return created
+
+
 def queue_due(now: datetime | None = None) -> int:
-    """Queue tomorrow's reminders and check-ins for every organisation whose sending hour has come; return how many."""
+    """Queue the reminders and check-ins whose time has come for every organisation; return how many were queued.
+
+    Each is due at the organisation's sending hour on the day before its session, in the session's time zone (the
+    site's). One the sender did not make in time (it did not run) is made on the next run while its session is far
+    enough away (`LEAD`), never in the night; otherwise it is recorded as not sent, with the reason.
+    """
     now = now or timezone.now()
-    local = timezone.localtime(now)
     organisation_ids = set(SmsConsent.objects.filter(active=True, stopped_at__isnull=True)
                            .values_list("organisation_id", flat=True))
     made = 0
     for organisation_id in sorted(organisation_ids):
         hour = settings_for(organisation_id).send_hour
-        if local.hour < hour:
-            continue
-        for due in due_for_day(organisation_id, local.date() + timedelta(days=1)):
+        # Tomorrow in the zone furthest ahead ends at most 2 days and 14 hours from now.
+        candidates = [d for d in due_between(organisation_id, now - CATCH_UP, now + timedelta(days=2, hours=14))
+                      if due_at(d, hour) <= now]
+        known = set(SmsMessage.objects.filter(key__in=[d.key for d in candidates]).values_list("key", flat=True))
+        for due in candidates:
+            if due.key in known:
+                continue
+            missed = due.consent.recorded_at <= due_at(due, hour)  # it was ours to send (consent came before)
+            if not due.upcoming or due.session_at <= now:
+                if missed:
+                    _record_skipped(due, TOO_LATE, now)
+                continue
+            if due.session_at - now < LEAD[due.kind]:
+                if missed:
+                    _record_skipped(due, TOO_CLOSE, now)
+                continue
+            if not QUIET_UNTIL <= now.astimezone(due.zone).hour < QUIET_FROM:
+                continue  # the night: made on the first run after 7:00, with the right words for that day
             with transaction.atomic():
-                _message, created = queue(due.consent, due.kind, _body(due), key=due.key, session_at=due.session_at,
-                                          course_id=due.course_id, now=now)
+                _message, created = queue(due.consent, due.kind, _body(due, now), key=due.key,
+                                          session_at=due.session_at, course_id=due.course_id, now=now)
             made += int(created)
     return made
 
@@ -150,7 +216,10 @@ def _gateway(row: SmsSettings) -> gateways.Gateway:
         key = unseal(row.api_key)
     except Unreadable:
         key = ""
-    return gateways.Gateway(row.backend, row.username, key, row.sender, row.sandbox)
+    callback = ""
+    if row.backend == Backend.TWILIO and row.inbound_token:  # Twilio posts its delivery reports where we ask
+        callback = settings.SITE_URL.rstrip("/") + reverse("sms:delivery", args=[row.inbound_token])
+    return gateways.Gateway(row.backend, row.username, key, row.sender, row.sandbox, status_callback=callback)
 
 
 def sent_today(organisation_id: int, now: datetime) -> int:
@@ -184,7 +253,7 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
                                                         last_error="The member stopped messages, or consent ended.")
         return "cancelled"
     if message.kind in (Kind.REMINDER, Kind.CHECKIN) and message.session_at is not None and message.session_at <= now:
-        SmsMessage.objects.filter(pk=message.pk).update(status=Status.CANCELLED, next_attempt_at=None,
+        SmsMessage.objects.filter(pk=message.pk).update(status=Status.SKIPPED, next_attempt_at=None,
                                                         last_error="Too late: the session has started.")
         return "cancelled"
     row = settings_for(message.organisation_id)
@@ -224,6 +293,7 @@ class Round:
     queued: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {"sent": 0, "held": 0, "retry": 0, "failed": 0,
                                                             "cancelled": 0})
+    urgent: dict[str, int] = field(default_factory=dict)  # e-mails about worrying words from unknown numbers
 
 
 def deliver_due(now: datetime | None = None, *, limit: int = BATCH) -> dict[str, int]:
@@ -240,7 +310,9 @@ def deliver_due(now: datetime | None = None, *, limit: int = BATCH) -> dict[str,
 
 
 def send_due(now: datetime | None = None) -> Round:
-    """One round of `openipt sms send-due`: queue what is due, then send what is waiting."""
+    """One round of `openipt sms send-due`: queue what is due, send what is waiting, and e-mail the admins about
+    urgent messages from unknown numbers that they were not told of yet."""
     done = Round(queued=queue_due(now))
     done.counts = deliver_due(now)
+    done.urgent = urgent_actions.notify_due(now)
     return done

@@ -49,6 +49,21 @@ def outbox(actor: Actor, now: Any) -> OutboxPage:
                       [(r, names.get(r.client_id or 0, r.from_hint)) for r in recent], row, counts)
 
 
+def open_urgent_count(actor: Actor) -> int:
+    """Worrying messages from unknown numbers nobody has closed yet, for those who close them (else 0)."""
+    if not access.can_handle_unknown(actor):
+        return 0
+    return SmsReply.objects.filter(organisation_id=actor.organisation_id, client__isnull=True, urgent=True,
+                                   handled_at__isnull=True).count()
+
+
+def today_panel_context(request: Any, _obj: object) -> dict[str, Any] | None:
+    """On Today, for an admin or the safeguarding lead: the urgent messages from unknown numbers still open."""
+    actor = getattr(request, "actor", None)
+    count = open_urgent_count(actor) if actor is not None else 0
+    return {"count": count} if count else None
+
+
 def consent_of(client: Client) -> SmsConsent | None:
     return SmsConsent.objects.filter(client=client).first()
 

@@ -109,3 +109,30 @@ def parse_checkin(text: object) -> CheckinAnswer | None:
     if rest and rest[0].isdigit():
         return None
     return CheckinAnswer(values[0], values[1], values[2], rest)
+
+
+# Number words a member may write instead of digits (English, Swahili, Spanish, Arabic), 0 to 9.
+NUMBER_WORDS = frozenset({
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "none", "nil",
+    "sifuri", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane", "tisa",
+    "cero", "uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+    "صفر", "واحد", "اثنان", "اثنين", "ثلاثة", "ثلاث",
+})
+
+
+def unreadable_kind(text: object) -> str | None:
+    """What a reply that is not an answer (and not STOP or START) may hold, for the person who must read it.
+
+    "answer": it has a number in it (a digit, an Arabic-Indic digit, or a number word such as "two" or "mbili"),
+    so it may hold an answer to question 9 that could not be read ("2 1 yes", "two one maybe", "1 0 5").
+    "words": words without numbers. None: nothing to read (empty, or only signs and spaces).
+    """
+    if not isinstance(text, str):
+        return None
+    body = unicodedata.normalize("NFKC", text).casefold()
+    if any(c.isdigit() for c in body):
+        return "answer"
+    words = re.findall(r"\w+", body)
+    if any(word in NUMBER_WORDS for word in words):
+        return "answer"
+    return "words" if any(any(c.isalpha() for c in word) for word in words) else None

@@ -9,7 +9,7 @@ shipped language, against a list of forbidden words.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_noop
@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 # Each template, marked for translation; `render` translates it in the member's language.
 TEMPLATES: dict[str, str] = {
     "reminder": gettext_noop("%(name)s: see you tomorrow, %(day)s, at %(time)s. Reply STOP to stop these messages."),
+    # A reminder the sender made late (it did not run the evening before): the session is later today.
+    "reminder_today": gettext_noop("%(name)s: see you today, %(day)s, at %(time)s. Reply STOP to stop these messages."),
     "checkin": gettext_noop("%(name)s: time for your check-in. Reply with your 3 numbers, like 1 0 0."),
     "help": gettext_noop("%(name)s: sorry, we did not understand. Reply with 3 numbers from 0 to 3, like 1 0 0. "
                          "Someone will also read your message."),
@@ -38,8 +40,8 @@ def render(template: str, language: str, **values: object) -> str:
         return translation.gettext(TEMPLATES[template]) % values
 
 
-def session_words(language: str, when: datetime) -> dict[str, str]:
-    """The day and time of a session, as the member reads them."""
-    local = timezone.localtime(when)
+def session_words(language: str, when: datetime, zone: tzinfo | None = None) -> dict[str, str]:
+    """The day and time of a session, as the member reads them: in `zone` (the site's), else the default zone."""
+    local = timezone.localtime(when, zone or timezone.get_default_timezone())
     with translation.override(language or "en"):
         return {"day": formats.date_format(local, "l"), "time": local.strftime("%H:%M")}

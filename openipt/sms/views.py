@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -17,8 +20,12 @@ from openipt.accounts.decorators import admin_required, staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import save_versioned
-from openipt.sms import access, actions, gateways, inbound_actions, queries, texts
+from openipt.core.sealed import Unreadable, unseal
+from openipt.sms import access, actions, gateways, inbound_actions, queries, texts, urgent_actions
 from openipt.sms.forms import ConsentForm, SettingsForm
+from openipt.sms.models import Backend
+
+logger = logging.getLogger("openipt.sms")
 
 
 @staff_required
@@ -132,9 +139,9 @@ def end_view(request, client_id):
 @staff_required
 @require_POST
 def handled_view(request, reply_id):
-    """Mark a reply that needed a person as read and dealt with."""
+    """Mark a reply that needed a person as read and dealt with (an urgent one with a note of what was done)."""
     try:
-        actions.mark_handled(request.actor, reply_id)
+        actions.mark_handled(request.actor, reply_id, request.POST.get("note", ""))
     except ActionError as exc:
         if exc.code == "not_found":
             raise Http404 from None
@@ -150,6 +157,22 @@ def _body(request) -> tuple[dict[str, str] | None, bytes]:
     return gateways.read_callback(raw, request.content_type or ""), raw
 
 
+def _twilio_signed(request, row, fields: dict[str, str] | None) -> bool:
+    """Whether Twilio signed this callback with the organisation's Auth Token (`X-Twilio-Signature`).
+
+    Twilio signs the address it called: behind a proxy that is the site's public address (OPENIPT_SITE_URL), so
+    both it and the address Django sees are tried.
+    """
+    if fields is None:
+        return False
+    try:
+        token = unseal(row.api_key)
+    except Unreadable:
+        return False
+    urls = [settings.SITE_URL.rstrip("/") + request.get_full_path(), request.build_absolute_uri()]
+    return gateways.twilio_signed(token, urls, fields, request.headers.get("X-Twilio-Signature"))
+
+
 @csrf_exempt
 def inbound_view(request, token):
     """Africa's Talking posts each incoming message here (the address is the secret: the gateway does not sign)."""
@@ -159,7 +182,22 @@ def inbound_view(request, token):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     fields, raw = _body(request)
-    inbound_actions.receive_kept(row, fields, raw)
+    if row.backend == Backend.TWILIO:
+        if not _twilio_signed(request, row, fields):
+            # Not signed by Twilio with this account's token: kept for an admin to read, never acted on.
+            logger.warning("sms: an incoming message without a valid Twilio signature was kept, not acted on "
+                           "(check OPENIPT_SITE_URL matches the address set in Twilio)")
+            inbound_actions.receive(row, None, raw)
+            return HttpResponse("signature does not match", status=403, content_type="text/plain")
+        fields = gateways.twilio_fields(fields)
+    reply = inbound_actions.receive_kept(row, fields, raw)
+    if reply.urgent:
+        try:  # tell the admins at once; if the mail server fails, `openipt sms send-due` tries again
+            urgent_actions.notify(reply.pk)
+        except Exception:  # noqa: BLE001 - the message is stored and shown; the e-mail is retried
+            logger.exception("sms: the e-mail about an urgent message could not be sent now; it will be retried")
+    if row.backend == Backend.TWILIO:  # an empty answer: Twilio sends nothing back itself (the outbox does)
+        return HttpResponse('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', content_type="text/xml")
     return HttpResponse("stored", content_type="text/plain")
 
 
@@ -172,5 +210,9 @@ def delivery_view(request, token):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     fields, _raw = _body(request)
+    if row.backend == Backend.TWILIO:
+        if not _twilio_signed(request, row, fields):
+            return HttpResponse("signature does not match", status=403, content_type="text/plain")
+        fields = gateways.twilio_fields(fields)
     matched = inbound_actions.delivery_report(row, fields)
     return HttpResponse("recorded" if matched else "unknown message", content_type="text/plain")

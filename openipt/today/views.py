@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from openipt.accounts.decorators import admin_required, staff_required
 from openipt.core.errors import ActionError, ConflictError
+from openipt.core.extensions import render_panels
 from openipt.core.forms import save_versioned
 from openipt.courses import access as course_access
 from openipt.courses import session_actions
@@ -46,8 +47,10 @@ def today_view(request):
              + len(today.notes) + len(today.off_track) + len(today.not_recorded) + len(today.withdrawn)
              + (len(unread.clients) if unread else 0))
     actions.record_today_view(actor, shown)
+    # Open safety work other apps own (urgent texts from unknown numbers), shown beside the open alerts.
+    panels = render_panels("today", request, None)
     return render(request, "today/today.html", {"today": today, "alerts": alerts, "is_admin": is_admin,
-                                                "unread": unread})
+                                                "unread": unread, "panels": panels})
 
 
 def _week_context(actor: Actor, request):

@@ -99,3 +99,67 @@ class FakeAfricasTalking:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class FakeTwilio:
+    """A real HTTP server on 127.0.0.1 answering POST /2010-04-01/Accounts/{sid}/Messages.json as Twilio does.
+
+    It records each request (path, headers, form fields) and answers 201 with a message resource (its `sid`, status
+    "queued"), or `http_status` with Twilio's error shape (`code`, `message`). `post_signed(url, fields, token)`
+    posts a callback signed with `X-Twilio-Signature`, as Twilio does to the addresses set for a number.
+    """
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.http_status = 201
+        self.error_code = 21211
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the name http.server calls
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                fields = {k: v[0] for k, v in parse_qs(body).items()}
+                outer.received.append({"path": self.path, "headers": dict(self.headers), "fields": fields})
+                if outer.http_status == 201:
+                    answer = {"sid": f"SM{len(outer.received):032x}", "status": "queued", "to": fields.get("To"),
+                              "from": fields.get("From"), "body": fields.get("Body"), "price": None,
+                              "price_unit": "USD", "error_code": None}
+                else:
+                    answer = {"code": outer.error_code, "message": "The 'To' number is not a valid phone number.",
+                              "status": outer.http_status}
+                data = json.dumps(answer).encode()
+                self.send_response(outer.http_status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def post_signed(url: str, fields: dict, token: str, signature: str | None = None) -> tuple[int, str]:
+        """POST `fields` to `url` signed as Twilio signs (HMAC-SHA1 of the address and the sorted fields)."""
+        import base64
+        import hashlib
+        import hmac
+        import urllib.error
+
+        signed = url + "".join(k + fields[k] for k in sorted(fields))
+        expected = base64.b64encode(hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
+        request = urllib.request.Request(url, data=urlencode(fields).encode(), method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature or expected})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the live test server
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -18,5 +18,6 @@ class Command(RepeatingCommand):
         done = outbox_actions.send_due()
         c = done.counts
         return (f"sms: queued {done.queued}; sent {c['sent']}, held by the daily limit {c['held']}, "
-                f"to retry {c['retry']}, failed {c['failed']}, not sent (stopped or too late) {c['cancelled']}",
-                bool(done.queued or any(c.values())))
+                f"to retry {c['retry']}, failed {c['failed']}, not sent (stopped or too late) {c['cancelled']}; "
+                f"urgent e-mails sent {done.urgent.get('sent', 0)}, failed {done.urgent.get('failed', 0)}",
+                bool(done.queued or any(c.values()) or any(done.urgent.values())))
