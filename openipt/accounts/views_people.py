@@ -245,6 +245,9 @@ def translations_view(request):
     """Per language: how complete the catalogue is, and the unreviewed translations a reviewer signs off."""
     languages = [code for code, _name in django_settings.LANGUAGES if code != "en"]
     lang = request.GET.get("lang") or request.POST.get("lang") or languages[0]
+    if request.method == "POST" and lang not in languages:  # never sign off another language than the one named
+        messages.error(request, _("Choose a language from the list."))
+        return redirect("accounts:translations")
     if lang not in languages:
         lang = languages[0]
     if request.method == "POST":
