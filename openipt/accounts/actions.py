@@ -31,7 +31,13 @@ from openipt.accounts.models import (
     TranslationSignOff,
     User,
 )
-from openipt.accounts.queries import CONTENT_CONTEXT, content_languages, piece_id, unreviewed_content, unreviewed_translations
+from openipt.accounts.queries import (
+    CONTENT_CONTEXT,
+    content_languages,
+    piece_id,
+    unreviewed_content,
+    unreviewed_translations,
+)
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ErrorCode

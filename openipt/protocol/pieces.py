@@ -85,8 +85,8 @@ def topic_texts(topics: Mapping[str, MarkdownDoc], *, whole: bool) -> dict[str, 
     """Every topic's text fields; `whole` is False for a translation, which may give title and body only."""
     found = {}
     for ident, doc in topics.items():
-        meta = doc.meta or {}
-        texts = {name: meta[name] for name in ("title", "summary") if isinstance(meta.get(name), str) and meta[name]}
+        meta: Mapping[str, object] = doc.meta or {}
+        texts = {name: value for name in ("title", "summary") if isinstance(value := meta.get(name), str) and value}
         if doc.body.strip():
             texts["body"] = doc.body.strip()
         if texts or whole:

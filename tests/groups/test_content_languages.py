@@ -52,8 +52,8 @@ def test_a_step_the_swahili_pack_lacks_is_shown_in_english_with_the_mark_and_the
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from openipt.groups.printables import _base
     from openipt.groups.models import GroupSession
+    from openipt.groups.printables import _base
     session = GroupSession.objects.get(group=running, number=1)
     with translation.override("sw"):
         html = render_to_string("groups/print/guide.html", _base(actor(world.m["facilitator"]), session))

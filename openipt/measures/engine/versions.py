@@ -49,11 +49,11 @@ class _Problems:
         self.document = document
         self.found: list[tuple[int | None, str]] = []
 
-    def add(self, path: tuple, message: str) -> None:
+    def add(self, path: tuple[str | int, ...], message: str) -> None:
         self.found.append((self.document.line(path), message))
 
 
-def _options(c: _Problems, raw: Any, where: tuple, english: tuple[Option, ...], label: str) -> tuple[Option, ...]:
+def _options(c: _Problems, raw: Any, where: tuple[str | int, ...], english: tuple[Option, ...], label: str) -> tuple[Option, ...]:
     if not isinstance(raw, list):
         c.add(where, f"{label}: give the answers as a list of {{value, label}}")
         return english
