@@ -122,6 +122,19 @@ def cmd_record(args) -> int:
     return record_cli.erase(args.client, confirm_name=args.confirm_name, reason=args.reason, as_user=args.as_user)
 
 
+def cmd_measures(args) -> int:
+    """`openipt measures ...`: a site's validated questionnaire translations (openipt/measures/version_cli.py)."""
+    _setup_django()
+    _migrate()
+    from openipt.measures import version_cli
+
+    if args.measures_command == "add-translation":
+        return version_cli.add(args.file, as_user=args.as_user, replace=args.replace, check_only=args.check)
+    if args.measures_command == "remove-translation":
+        return version_cli.remove(args.code, args.language, as_user=args.as_user)
+    return version_cli.listing()
+
+
 def cmd_audit_checkpoint(args) -> int:
     """`openipt audit checkpoint`: sign the chain's head into the checkpoint store (safe to repeat)."""
     _setup_django()
@@ -431,6 +444,13 @@ def cmd_i18n(args) -> int:
             s = catalogues.status(lang)
             waiting = len(unreviewed_translations(lang))  # marked in the file and not signed off in the database
             print(f"{lang:<10}{s.entries:>9}{s.translated:>12}{waiting:>12}{s.missing:>9}")
+        from openipt.accounts.queries import content_overview
+
+        # Content packs (openipt/protocol/content/<lang>/): pieces are steps, topics and items' own text.
+        print()
+        print(f"{'content':<10}{'pieces':>9}{'translated':>12}{'unreviewed':>12}{'in English':>12}")
+        for row in content_overview():
+            print(f"{row['lang']:<10}{row['pieces']:>9}{row['translated']:>12}{row['unreviewed']:>12}{row['english']:>12}")
     elif args.i18n_command == "export":
         if args.lang not in catalogues.LANGUAGES:
             print(f"openipt i18n export: no catalogue for {args.lang!r}", file=sys.stderr)
@@ -518,6 +538,19 @@ def build_parser() -> argparse.ArgumentParser:
         v.add_argument("--as", dest="as_user", metavar="USERNAME", default=None,
                        help="the admin responsible (needed when the organisation has more than one)")
         v.set_defaults(func=cmd_record)
+    p = sub.add_parser("measures", help="Questionnaires: install a site's validated translations (docs/guides/languages.md)")
+    measures_sub = p.add_subparsers(dest="measures_command", metavar="SUBCOMMAND", required=True)
+    v = measures_sub.add_parser("add-translation", help="Check and install a validated translation of a questionnaire")
+    v.add_argument("file", metavar="FILE.yaml")
+    v.add_argument("--replace", action="store_true", help="replace the installed version of that language")
+    v.add_argument("--check", action="store_true", help="only check the file against the English version")
+    v.add_argument("--as", dest="as_user", metavar="USERNAME", default=None, help="the admin responsible")
+    v = measures_sub.add_parser("remove-translation", help="Remove an installed translation (clients get English again)")
+    v.add_argument("code", metavar="INSTRUMENT")
+    v.add_argument("language", metavar="LANG")
+    v.add_argument("--as", dest="as_user", metavar="USERNAME", default=None, help="the admin responsible")
+    measures_sub.add_parser("translations", help="List the installed questionnaire translations")
+    p.set_defaults(func=cmd_measures)
     p = sub.add_parser("remind", help="Make due client reminders and queue their e-mails (safe to repeat)")
     p.set_defaults(func=lambda a: cmd_manage(argparse.Namespace(rest=["remind"])))
     p = sub.add_parser("sms", help="Text messages: `openipt sms send-due` queues the reminders and check-ins "

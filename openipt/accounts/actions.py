@@ -31,7 +31,13 @@ from openipt.accounts.models import (
     TranslationSignOff,
     User,
 )
-from openipt.accounts.queries import unreviewed_translations
+from openipt.accounts.queries import (
+    CONTENT_CONTEXT,
+    content_languages,
+    piece_id,
+    unreviewed_content,
+    unreviewed_translations,
+)
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ErrorCode
@@ -51,6 +57,7 @@ INVITE_SENT = register("invite.sent", "Invitation created")
 INVITE_ACCEPTED = register("invite.accepted", "Invitation accepted")
 INVITE_REVOKED = register("invite.revoked", "Invitation revoked")
 TRANSLATIONS_SIGNED = register("translation.signed_off", "Translations signed off by a reviewer")
+CONTENT_SIGNED = register("translation.content_signed_off", "Translated content (guides, plans, reading) signed off")
 LANGUAGE_CHOSEN = register("user.language_chosen", "Person chose the language of their screens")
 
 
@@ -349,4 +356,31 @@ def sign_off_translations(actor: Actor, lang: object, entry_ids: list[str] | Non
     audit.record(TRANSLATIONS_SIGNED.code, actor=actor, details={
         "language": lang, "count": len(chosen), "whole_pack": entry_ids is None,
         "msgids": [e.msgid[:80] for e in chosen[:50]]})
+    return len(chosen)
+
+
+@transaction.atomic
+def sign_off_content(actor: Actor, lang: object, piece_ids: list[str] | None) -> int:
+    """Sign off a content pack's unreviewed pieces in a language: the ones named, or all of them (piece_ids None).
+
+    Each sign-off is for the exact English and translated wording: a piece that changes later is unreviewed
+    again. Returns how many were signed; recorded in the audit log with the pieces' keys.
+    """
+    _require(access.can_review_translations, actor)
+    if not isinstance(lang, str) or lang not in content_languages():
+        raise ActionError(_("Choose a language from the list."), field="language")
+    waiting = unreviewed_content(lang)
+    wanted = None if piece_ids is None else set(piece_ids)
+    chosen = waiting if wanted is None else [p for p in waiting if piece_id(p) in wanted]
+    if not chosen:
+        raise ActionError(_("Choose at least one translation to sign off."))
+    now = timezone.now()
+    TranslationSignOff.objects.bulk_create([
+        TranslationSignOff(language=lang, msgctxt=(CONTENT_CONTEXT + p.key)[:200], msgid=p.english,
+                           msgid_hash=catalogues.digest(p.english), msgstr_hash=catalogues.digest(p.translation),
+                           signed_by=actor.membership, signed_at=now)
+        for p in chosen], ignore_conflicts=True)
+    audit.record(CONTENT_SIGNED.code, actor=actor, details={
+        "language": lang, "count": len(chosen), "whole_pack": piece_ids is None,
+        "pieces": [p.key for p in chosen[:100]]})
     return len(chosen)

@@ -10,6 +10,8 @@ from openipt.accounts import access
 from openipt.accounts.models import Invitation, Membership, TranslationSignOff
 from openipt.core.i18n import catalogues
 from openipt.core.i18n.po import Entry
+from openipt.protocol import default_protocol
+from openipt.protocol.pieces import Piece
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -48,4 +50,43 @@ def translation_overview() -> list[dict[str, object]]:
         translated = sum(1 for e in catalogue.entries if e.translated and not e.fuzzy)
         rows.append({"lang": lang, "entries": len(catalogue.entries), "translated": translated,
                      "unreviewed": len(unreviewed_translations(lang))})
+    return rows
+
+
+# Content packs (session plans, group guides, reading): reviewed piece by piece --------------------
+
+CONTENT_CONTEXT = "content:"
+
+
+def content_languages() -> list[str]:
+    """The languages with a content pack, other than the English base."""
+    protocol = default_protocol()
+    return [lang for lang in protocol.languages if lang != protocol.base_language]
+
+
+def piece_id(piece: Piece) -> str:
+    """A short stable id of a piece, for forms."""
+    return catalogues.digest(piece.key)[:16]
+
+
+def unreviewed_content(lang: str) -> list[Piece]:
+    """The pieces a language's pack translates (wholly or in part) that nobody has signed off for this wording."""
+    translated = [p for p in default_protocol().pieces(lang) if p.translated]
+    if not translated:
+        return []
+    signed = set(TranslationSignOff.objects.filter(language=lang, msgctxt__startswith=CONTENT_CONTEXT)
+                 .values_list("msgctxt", "msgid_hash", "msgstr_hash"))
+    return [p for p in translated
+            if (CONTENT_CONTEXT + p.key, catalogues.digest(p.english), catalogues.digest(p.translation)) not in signed]
+
+
+def content_overview() -> list[dict[str, object]]:
+    """Per content pack language: pieces, wholly translated, partly translated, unreviewed, shown in English."""
+    rows = []
+    for lang in content_languages():
+        pieces = default_protocol().pieces(lang)
+        whole = sum(1 for p in pieces if p.complete)
+        partly = sum(1 for p in pieces if p.translated and not p.complete)
+        rows.append({"lang": lang, "pieces": len(pieces), "translated": whole, "partly": partly,
+                     "unreviewed": len(unreviewed_content(lang)), "english": len(pieces) - whole})
     return rows

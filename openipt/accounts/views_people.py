@@ -245,20 +245,30 @@ def translations_view(request):
     """Per language: how complete the catalogue is, and the unreviewed translations a reviewer signs off."""
     languages = [code for code, _name in django_settings.LANGUAGES if code != "en"]
     lang = request.GET.get("lang") or request.POST.get("lang") or languages[0]
+    if request.method == "POST" and lang not in languages:  # never sign off another language than the one named
+        messages.error(request, _("Choose a language from the list."))
+        return redirect("accounts:translations")
     if lang not in languages:
         lang = languages[0]
     if request.method == "POST":
-        ids = None if request.POST.get("all") == "1" else request.POST.getlist("entry")
+        content = request.POST.get("what") == "content"
+        ids = None if request.POST.get("all") == "1" else request.POST.getlist("piece" if content else "entry")
         try:
-            count = actions.sign_off_translations(request.actor, lang, ids)
+            if content:
+                count = actions.sign_off_content(request.actor, lang, ids)
+            else:
+                count = actions.sign_off_translations(request.actor, lang, ids)
         except ActionError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("%(n)d translations signed off.") % {"n": count})
-        return redirect(f"{reverse('accounts:translations')}?lang={lang}")
+        return redirect(f"{reverse('accounts:translations')}?lang={lang}" + ("#content" if content else ""))
     waiting = queries.unreviewed_translations(lang)
     rows = [{"id": catalogues.entry_id(e), "msgid": e.msgid, "msgstr": catalogues.translation_text(e).replace("\x00", " | ")}
             for e in waiting]
+    pieces = [{"id": queries.piece_id(p), "key": p.key, "english": p.english, "translation": p.translation,
+               "partly": not p.complete} for p in queries.unreviewed_content(lang)]
     context = {"overview": queries.translation_overview(), "lang": lang, "languages": languages,
-               "names": dict(django_settings.LANGUAGES), "rows": rows}
+               "names": dict(django_settings.LANGUAGES), "rows": rows,
+               "content_overview": queries.content_overview(), "pieces": pieces}
     return render(request, "accounts/translations.html", context)

@@ -278,3 +278,29 @@ class ExpectedTable(models.Model):
 
     def __str__(self) -> str:
         return f"expected table {self.instrument_code} of organisation {self.organisation_id}"
+
+
+class InstrumentVersion(models.Model):
+    """A validated translation of an instrument, installed by a site as data (docs/guides/languages.md).
+
+    OpenIPT ships English wording only. The file's text is kept whole, with where it comes from (the
+    licence holder), its licence, the study that validated it, and who installed it and when. It was
+    checked against the English instrument when installed (same items, answers and scoring) and is
+    checked again each time it is read, so an English file that changes later never meets a stale version.
+    """
+
+    instrument_code = models.CharField(max_length=40)
+    language = models.CharField(max_length=12)
+    source = models.TextField()
+    licence = models.TextField()
+    validation = models.TextField()
+    text = models.TextField()
+    digest = models.CharField(max_length=64)
+    installed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    installed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["instrument_code", "language"], name="one_version_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} ({self.language})"

@@ -93,6 +93,11 @@ def topic(topic_id: str):
     return found if found.audience == "client" else None
 
 
+def topic_in_english(found) -> bool:
+    """True when the reader's language has a content pack that does not translate this topic (yet)."""
+    return protocol().shown_in_english(f"topic:{found.id}", lang())
+
+
 def topic_html(found) -> str:
     """The topic's Markdown as safe HTML (all markup in the file is escaped)."""
     return render_markdown(found.body, top=2)

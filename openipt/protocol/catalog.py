@@ -14,6 +14,7 @@ from openipt.core.content import Loc, LocDict
 
 from .kinds import PHASES
 from .model import FidelityChecklist, Format, GroupGuide, Phase, PlanSet, ProblemArea, Step, Technique, Topic
+from .pieces import Piece
 from .schema import Checker, Reference
 
 
@@ -31,6 +32,8 @@ class Catalog:
     fidelity: dict[str, FidelityChecklist] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     steps: dict[str, Step] = field(default_factory=dict)
+    # For a translation: each English piece with what the language's packs give for it (see `pieces`).
+    pieces: dict[str, Piece] = field(default_factory=dict, repr=False)
 
     def index_steps(self) -> None:
         """Fill `steps` from plan sets and group guides."""

@@ -32,6 +32,7 @@ from .errors import ContentError, ContentErrors
 from .kinds import EXTRA_CHECKS, FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
 from .merge import ADAPTATION, TRANSLATION, check_translation_item, merge_item
 from .model import PackInfo
+from .pieces import compare, item_texts, topic_texts
 from .schema import Checker, Record, label_of
 from .schema import check as check_item
 
@@ -352,18 +353,24 @@ def load_catalogs(
         return {}, infos, checker.errors
     catalogs = {language: catalog}
     views: dict[str, Content] = {}
+    given: dict[str, dict[str, dict[str, str]]] = {}
     for pack in raw_packs:
         if pack.info is None or pack.info.type != TRANSLATION:
             continue
         lang = pack.info.language
         view_checker = Checker()
         views[lang] = apply_pack(views.get(lang, structure), pack, view_checker)
+        texts = given.setdefault(lang, {})
+        for key, found in [*item_texts(pack.items).items(), *topic_texts(pack.topics, whole=False).items()]:
+            texts.setdefault(key, {}).update(found)
         check_schemas(views[lang], view_checker)
         checker.errors.extend(view_checker.errors)
     if checker.errors:
         return {}, infos, checker.errors
+    english = {**item_texts(structure.items), **topic_texts(structure.topics, whole=True)}
     for lang, view in views.items():
         catalogs[lang] = build_catalog(view, lang)
+        catalogs[lang].pieces = compare(english, given.get(lang, {}))
     return catalogs, infos, []
 
 

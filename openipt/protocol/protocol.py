@@ -29,6 +29,7 @@ from .model import (
     Technique,
     Topic,
 )
+from .pieces import Piece
 
 
 class Protocol:
@@ -58,6 +59,24 @@ class Protocol:
             if primary in self._catalogs:
                 return self._catalogs[primary]
         return self._catalogs[self.base_language]
+
+    def has_pack(self, lang: str | None) -> bool:
+        """Return True when `lang` (or its primary language) has content of its own, other than the base."""
+        return self.catalog(lang).language != self.base_language
+
+    def shown_in_english(self, key: str, lang: str | None) -> bool:
+        """Return True when a reader of `lang` gets the piece `key` (see `pieces`) in English though the
+        language has a pack: the pack does not translate it (or not all of it) yet."""
+        catalog = self.catalog(lang)
+        if catalog.language == self.base_language:
+            return False
+        piece = catalog.pieces.get(key)
+        return piece is not None and not piece.complete
+
+    def pieces(self, lang: str) -> tuple[Piece, ...]:
+        """Return every piece with its translation in `lang` (empty for the base language)."""
+        catalog = self.catalog(lang)
+        return tuple(catalog.pieces.values()) if catalog.language != self.base_language else ()
 
     def _get(self, table: dict, ident: str, what: str):
         try:

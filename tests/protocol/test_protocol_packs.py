@@ -35,7 +35,7 @@ def test_translation_replaces_text_and_falls_back_to_english(tmp_path):
     # given a Luganda pack that translates one technique name and one topic
     protocol = load_protocol(packs=[_luganda(tmp_path)])
     # then Luganda lookups use the translation where it exists
-    assert protocol.languages == ("en", "lg")
+    assert protocol.languages == ("en", "es", "lg", "sw")  # the shipped Spanish and Swahili packs, and this one
     assert protocol.technique("role_play", "lg").name == "Okwegezaamu emboozi"
     assert protocol.topic("sick_role", "lg").title.startswith("Kirungi")
     assert protocol.topic("sick_role", "lg").body.startswith("Obulwadde")

@@ -5,7 +5,7 @@ from openipt.protocol import load_protocol
 
 def test_the_shipped_protocol_loads_with_the_same_counts_ids_and_fields():
     protocol = load_protocol()
-    assert protocol.languages == ("en",)
+    assert protocol.languages == ("en", "es", "sw")  # English, and the Spanish and Swahili packs (issue 17)
     counts = [len(protocol.formats("en")), len(protocol.phases("en")), len(protocol.areas("en")),
               len(protocol.techniques("en")), len(protocol.plan_sets("en")), len(protocol.group_guides("en")),
               len(protocol.fidelity_checklists("en")), len(protocol.topics(lang="en"))]

@@ -19,7 +19,7 @@ from openipt.core import submissions
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error
 from openipt.courses.present import protocol
-from openipt.groups import access, actions, meeting_actions
+from openipt.groups import access, actions, content, meeting_actions
 from openipt.groups.actions import GROUP_FORMAT
 from openipt.groups.forms import MeetingForm
 from openipt.groups.models import GroupStatus, MeetingKind, Outcome
@@ -47,7 +47,7 @@ def meeting_new_view(request, group_id, kind):
     form = MeetingForm(request.POST or None, clients=meetings.meeting_candidates(actor, group, kind),
                        areas=protocol().areas(get_language() or "en"), items=_phq9_items(), kind=kind,
                        initial={"held_on": timezone.localdate(), "client": request.GET.get("client")})
-    steps = meeting_actions.plan_steps(kind)
+    steps = content.meeting_steps(kind)
     done = request.POST.getlist("done") if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -108,7 +108,7 @@ def meeting_view(request, group_id, meeting_id):
     if meeting is None:
         raise Http404
     meeting_actions.record_meeting_view(actor, meeting)
-    steps = meeting_actions.plan_steps(meeting.kind)
+    steps = content.meeting_steps(meeting.kind)
     area = ""
     if meeting.problem_area:
         try:

@@ -17,7 +17,7 @@ from openipt.core import jsonbody
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.numbers import as_int
 from openipt.courses.present import protocol
-from openipt.groups import access, session_actions
+from openipt.groups import access, content, session_actions
 from openipt.groups.models import Presence
 from openipt.groups.queries import session as session_queries
 from openipt.groups.queries.roster import checks_for
@@ -32,12 +32,13 @@ MAX_SYNC_BYTES = 2 * 1024 * 1024
 
 
 def guide_for(session):
-    """Return the protocol's guide for this session's phase, with the sessions left filled in."""
-    guide = protocol().group_guide(session.phase, get_language() or "en")
+    """Return the protocol's guide for this session's phase in the reader's language, with the sessions left
+    filled in; a piece the language's pack lacks is in English and marked `english`."""
+    lang = get_language() or "en"
+    guide = protocol().group_guide(session.phase, lang)
     left = session.group.sessions_planned - session.number
-    steps = [{"id": s.id, "title": s.title, "minutes": s.minutes or 0,
-              "guidance": s.guidance.replace("{remaining_sessions}", str(left))} for s in guide.steps]
-    return guide, steps
+    steps = [content.step_row(s, lang, s.guidance.replace("{remaining_sessions}", str(left))) for s in guide.steps]
+    return content.guide_head(guide, lang), steps
 
 
 def known_steps(session) -> set[str]:

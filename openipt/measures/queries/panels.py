@@ -13,6 +13,7 @@ from openipt.courses import participants
 from openipt.measures import access, actions, due, instruments
 from openipt.measures.models import Administration, Status
 from openipt.measures.queries import outcomes, summary
+from openipt.measures.queries.versions import installed
 
 
 def due_count(request) -> int:
@@ -87,6 +88,14 @@ def language_note(preferred: str) -> str:
     """
     if not preferred or preferred == "en":
         return ""
+    versions = [v.instrument_code for v in installed(preferred)]
+    if versions:
+        return _(
+            "This client prefers %(language)s. A validated %(language)s version is installed for %(with)s, so they "
+            "see those in %(language)s (scored the same way). Other questionnaires are shown in English, with a note: "
+            "OpenIPT does not translate questionnaires itself."
+        ) % {"language": LANGUAGE_NAMES.get(preferred, preferred),
+             "with": ", ".join(instruments.name(code) for code in versions)}
     return _(
         "This client prefers %(language)s. Their questionnaires are shown in English, with a note, because no "
         "validated %(language)s version is installed. OpenIPT does not translate questionnaires itself: changed "

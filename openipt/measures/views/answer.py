@@ -24,11 +24,14 @@ from openipt.measures.errors import MeasuresCode
 from openipt.measures.forms import AnswersForm
 from openipt.measures.models import Administration
 from openipt.measures.queries import answer as answer_queries
+from openipt.measures.queries import versions
 
 
 def result_context(admin: Administration) -> dict:
     """What the client reads after sending: the score, the band's meaning in plain words, and any safety note."""
     inst = instruments.get(admin.instrument_code)
+    if inst is not None:  # the band's words in the client's validated version, when one is installed
+        inst = versions.for_client(inst, admin.client.preferred_language)
     meaning = label = ""
     if inst is not None and admin.total is not None:
         band = inst.band_for(admin.total)
@@ -46,9 +49,12 @@ def store_key(client_id: int, key: str) -> str:
     return f"oi-answers-{client_id}-{key}"
 
 
-def _fill_context(inst, form, item, *, save_url: str, store_key: str, back_url: str, back_text: str) -> dict:
+def _fill_context(inst, form, item, *, save_url: str, store_key: str, back_url: str, back_text: str,
+                  language: str = "") -> dict:
+    # A client whose language has no validated version of this questionnaire gets the English one with a note.
+    english_note = inst is not None and inst.language == "en" and versions.primary(language) not in ("", "en")
     return {"inst": inst, "form": form, "rows": form.rows(), "item": item, "save_url": save_url,
-            "store_key": store_key, "back_url": back_url, "back_text": back_text}
+            "store_key": store_key, "back_url": back_url, "back_text": back_text, "english_note": english_note}
 
 
 def _not_open(request, *, status=404, reason="not_open", link=None, token=""):
@@ -83,6 +89,8 @@ def fill_view(request, key):
         return _not_open(request)
     _course, item = found
     inst = instruments.get(item.instrument_code)
+    if inst is not None:
+        inst = versions.for_client(inst, client.preferred_language)
     draft = answer_queries.draft(client.pk, key)
     form = AnswersForm(inst, request.POST or None, initial_answers=draft.answers if draft else None)
     if request.method == "POST":
@@ -108,7 +116,7 @@ def fill_view(request, key):
                 pass
     return render(request, "measures/fill.html", _fill_context(
         inst, form, item, save_url=reverse("measures:fill_save", args=[key]), store_key=store_key(client.pk, key),
-        back_url=reverse("practice:portal"), back_text=_("Back to my page")))
+        back_url=reverse("practice:portal"), back_text=_("Back to my page"), language=client.preferred_language))
 
 
 def _saved(admin) -> JsonResponse:
@@ -196,6 +204,7 @@ def link_fill_view(request, link_token, item):
             return _not_open(request, status=200, reason="done_elsewhere", link=link, token=link_token)
         return _link_result(request, link, link_token, existing)
     item, inst = link_actions.link_item(link, key)
+    inst = versions.for_client(inst, link.client.preferred_language)
     form = AnswersForm(inst, request.POST or None, initial_answers=existing.answers if existing else None)
     if request.method == "POST":
         if form.is_valid():
@@ -217,7 +226,7 @@ def link_fill_view(request, link_token, item):
     return render(request, "measures/fill.html", _fill_context(
         inst, form, item, save_url=reverse("measures:link_save", args=[link_token, key]),
         store_key=store_key(link.client_id, key), back_url=reverse("measures:link", args=[link_token]),
-        back_text=_("Back to the list")))
+        back_text=_("Back to the list"), language=link.client.preferred_language))
 
 
 def _link_result(request, link, token, admin):

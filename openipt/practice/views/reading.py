@@ -17,7 +17,7 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.pagination import paginate
 from openipt.practice import access, actions
 from openipt.practice.forms import LogForm, QuestionForm
-from openipt.practice.present import topic, topic_html
+from openipt.practice.present import topic, topic_html, topic_in_english
 from openipt.practice.views.common import own_client_or_404, portal_context
 
 
@@ -61,7 +61,7 @@ def reading_view(request, reading_id):
                 messages.success(request, _("Your question is sent. Your therapist will answer it."))
             return redirect(earlier or reverse("practice:reading", args=[reading.pk]) + "#questions")
     return render(request, "practice/reading.html", portal_context(
-        request, client, reading=reading, topic=found, body=topic_html(found), form=form,
+        request, client, reading=reading, topic=found, body=topic_html(found), in_english=topic_in_english(found), form=form,
         questions=access.reading_questions(reading)))
 
 

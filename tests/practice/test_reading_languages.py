@@ -1,0 +1,28 @@
+"""A client reads their reading in their language; a topic the pack lacks is in English, and they are told why."""
+
+from __future__ import annotations
+
+from openipt.clients.models import Client
+from openipt.practice import actions
+from tests.support.people import actor, login
+from tests.support.practice import start_course
+
+NOTE = "This page is in English because it is not translated into your language yet"
+
+
+def test_a_swahili_client_reads_a_translated_topic_in_swahili_and_an_untranslated_one_in_english_with_a_note(
+        world, client):
+    own = world.clients["self"]
+    start_course(world, held=1, next_in_days=1)
+    Client.objects.filter(pk=own.pk).update(preferred_language="sw")
+    therapist = actor(world.m["therapist"])
+    translated = actions.assign_reading(therapist, own.pk, "sick_role")
+    untranslated = actions.assign_reading(therapist, own.pk, "area_grief")
+    login(client, world.m["client"])
+    page = client.get(f"/me/reading/{translated.pk}/").content.decode()
+    assert "Ni sawa kuwa mgonjwa kwa muda" in page and "Sonona ni ugonjwa" in page
+    assert "It is OK to be unwell" not in page and NOTE not in page
+    page = client.get(f"/me/reading/{untranslated.pk}/").content.decode()
+    assert '<article class="pr-reading" lang="en">' in page
+    # The note itself is a translatable text: the Swahili catalogue will carry it; until then it is English.
+    assert NOTE in page or "kwa Kiingereza" in page

@@ -1,0 +1,107 @@
+"""Content in Spanish and Swahili: packs beside the English content, falling back piece by piece (issue 17, item 3)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from openipt.protocol import ContentErrors, load_protocol
+from openipt.protocol.loader import CONTENT_ROOT
+
+EN = CONTENT_ROOT / "en"
+
+
+def _copy_sw(tmp_path: Path) -> Path:
+    target = tmp_path / "sw"
+    shutil.copytree(CONTENT_ROOT / "sw", target)
+    return target
+
+
+def _without_step(pack: Path, step_id: str) -> Path:
+    """The shipped Swahili pack with one step's translation taken out."""
+    path = pack / "group_guides.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {step_id}")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- id:") or not lines[i].strip())
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    return pack
+
+
+@pytest.mark.parametrize("lang", ["es", "sw"])
+def test_every_group_session_and_group_meeting_step_ships_translated_and_marked_unreviewed(lang):
+    protocol = load_protocol()
+    pack = next(p for p in protocol.packs if p.language == lang)
+    assert pack.type == "translation" and "unreviewed" in pack.name
+    guide_steps = [s for guide in protocol.group_guides(lang) for s in guide.steps]
+    meeting_steps = [s for kind in ("pre_group", "mid_group")
+                     for plan in protocol.plan_sets_for("group", kind, lang=lang) for s in plan.steps]
+    assert len(guide_steps) == 17 and len(meeting_steps) == 11
+    for step in guide_steps + meeting_steps:
+        assert not protocol.shown_in_english(f"step:{step.id}", lang), step.id
+        assert step.title != protocol.plan_step(step.id).title, step.id
+    for guide in protocol.group_guides(lang):
+        assert not protocol.shown_in_english(f"group_guide:{guide.id}", lang)
+    # The placeholder a facilitator's page fills in survives translation.
+    assert "{remaining_sessions}" in protocol.plan_step("group.middle.close", lang).guidance
+    # English readers never get a mark, and a language without a pack gets none either (all of it is English).
+    assert not protocol.shown_in_english("step:group.first.welcome", "en")
+    assert not protocol.shown_in_english("step:group.first.welcome", "fr")
+
+
+def test_a_step_missing_from_the_pack_is_shown_in_english_and_only_that_step(tmp_path):
+    pack = _without_step(_copy_sw(tmp_path), "group.first.rules")
+    protocol = load_protocol(EN, [pack])
+    guide = protocol.group_guide("initial", "sw")
+    by_id = {s.id: s for s in guide.steps}
+    assert by_id["group.first.rules"].title == "Agree the group rules"  # English
+    assert protocol.shown_in_english("step:group.first.rules", "sw")
+    others = [s for s in guide.steps if s.id != "group.first.rules"]
+    assert all(not protocol.shown_in_english(f"step:{s.id}", "sw") for s in others)
+    assert by_id["group.first.welcome"].title == "Wakaribishe wote"  # the rest stays Swahili
+    assert guide.title == "Kikao cha kwanza cha kikundi"
+
+
+def test_a_piece_translated_only_in_part_counts_as_shown_in_english(tmp_path):
+    pack = tmp_path / "lg"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("kind: pack\nid: t\ntype: translation\nlanguage: lg\nname: Test\n", encoding="utf-8")
+    (pack / "g.yaml").write_text(
+        "kind: group_guides\nitems:\n  - id: group.first_session\n    steps:\n"
+        "      - id: group.first.welcome\n        title: Mwaniriza mwenna\n", encoding="utf-8")
+    protocol = load_protocol(EN, [pack])
+    piece = next(p for p in protocol.pieces("lg") if p.key == "step:group.first.welcome")
+    assert piece.translated and not piece.complete  # the title, not the guidance
+    assert protocol.shown_in_english("step:group.first.welcome", "lg")
+    assert protocol.plan_step("group.first.welcome", "lg").title == "Mwaniriza mwenna"
+    pieces = protocol.pieces("lg")
+    assert sum(1 for p in pieces if p.complete) == 0 and len(pieces) == len(load_protocol().pieces("sw"))
+
+
+def test_a_broken_pack_names_the_file_and_line_and_nothing_loads(tmp_path):
+    pack = _copy_sw(tmp_path)
+    path = pack / "group_guides.yaml"
+    text = path.read_text(encoding="utf-8").replace("        title: Wakaribishe wote\n",
+                                                     "        title: Wakaribishe wote\n        minutes: 99\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("        minutes: 99") + 1
+    with pytest.raises(ContentErrors) as caught:
+        load_protocol(EN, [pack])
+    assert f"{path}:{line}:" in str(caught.value.errors[0])
+    assert "structure" in str(caught.value.errors[0])
+    # A YAML mistake is named the same way.
+    path.write_text("kind: group_guides\nitems:\n  - id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_protocol(EN, [pack])
+    assert any(str(e).startswith(f"{path}:") and e.line > 0 for e in caught.value.errors)
+
+
+def test_coverage_counts_of_the_shipped_packs():
+    protocol = load_protocol()
+    for lang in ("es", "sw"):
+        pieces = protocol.pieces(lang)
+        complete = [p for p in pieces if p.complete]
+        assert len(pieces) == 309
+        assert all(p.key.startswith(("step:group.", "group_guide:", "plan:group.", "topic:")) for p in complete)
+        assert len([p for p in complete if p.key.startswith("step:group.")]) == 32  # 17 + 11 + 4 tips
