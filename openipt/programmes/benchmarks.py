@@ -18,7 +18,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from openipt.core.content.schema import ContentModel, Number, Text, Whole, Words, check, filled, matches, one_of
+from openipt.core.content.schema import (
+    ContentModel,
+    Number,
+    Text,
+    Whole,
+    Words,
+    check,
+    filled,
+    matches,
+    one_of,
+)
 from openipt.core.content.yamlload import ContentFileError, Problem, load_yaml, read_text
 from openipt.programmes.indicators import Result, wilson
 
