@@ -161,3 +161,22 @@ def test_a_therapist_does_not_see_it(world, client):
     response = client.get("/programme/")
     assert response.status_code == 403
     assert "Published results from group IPT trials" not in response.content.decode()
+
+
+def test_the_panel_reads_the_same_from_kept_figures_as_from_the_records(world, client):
+    from openipt.programmes import snapshot_actions
+
+    build(world)
+    login(client, make_member(world.org, Role.MANAGER))
+
+    def panel_of(page: str) -> str:
+        start = page.index('<section aria-labelledby="benchmarks-heading"')
+        return page[start : page.index("</section>", start)]
+
+    live = client.get("/programme/").content.decode()
+    assert "These figures were computed at" not in live
+    snapshot_actions.refresh(None, organisation_id=world.org.pk)
+    kept = client.get("/programme/").content.decode()
+    assert "These figures were computed at" in kept
+    assert panel_of(live) == panel_of(kept)
+    assert "Published results from group IPT trials" in panel_of(kept)
