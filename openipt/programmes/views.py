@@ -20,6 +20,7 @@ from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.groups import site_actions as group_site_actions
 from openipt.programmes import actions, present, queries, site_queries
+from openipt.programmes import benchmarks as bench
 from openipt.programmes import indicators as ind
 from openipt.programmes.access import DASHBOARD_ROLES, EXPORT_ROLES
 from openipt.programmes.forms import (
@@ -88,6 +89,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "cascade": result.section("cascade"),
             "quality": result.section("quality"),
             "chart": present.cascade_chart(result),
+            "benchmarks": bench.panel(result),
             "rows": rows[: present.ROWS_SHOWN],
             "rows_left": max(0, rows_total - present.ROWS_SHOWN),
             "per_session": result.per_session,
