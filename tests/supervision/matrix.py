@@ -29,6 +29,9 @@ def prepare(world):
                "area_and_goals": "yes", "contract_agreed": "yes", "time_limit_initial": "yes", "stance_initial": "yes",
                "stayed_ipt_initial": "yes"}
     rating = sup.rate(actor(world.m["supervisor"]), "session", session.pk, answers=answers, comment="Good start.")
+    from tests.support.competency import assess
+
+    assess(world.m["admin"], world.m["facilitator"])
     signoff = sup.sign_off(actor(world.m["admin"]), world.m["facilitator"].pk, competency="group_lead")
     return {"kind": "session", "target_id": session.pk, "rating_id": rating.pk, "signoff_id": signoff.pk}
 
