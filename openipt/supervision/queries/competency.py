@@ -124,3 +124,37 @@ def latest_levels(member_ids: Iterable[int]) -> dict[int, CompetencyAssessment]:
 def trainees_with_assessments(organisation_id: int) -> list[int]:
     return list(CompetencyAssessment.objects.filter(organisation_id=organisation_id, first__isnull=True)
                 .values_list("trainee_id", flat=True).distinct())
+
+
+def second_rater_choices(actor: Actor, member: Membership) -> list[Membership]:
+    """Who may be asked to rate the same observation: the trainee's supervisor and the admins, not the actor."""
+    from django.db.models import Q
+
+    from openipt.accounts.models import Membership as Member
+    from openipt.accounts.models import Role
+
+    return list(Member.objects.filter(Q(role=Role.ADMIN) | Q(role=Role.SUPERVISOR, pk=member.supervisor_id or 0),
+                                      organisation_id=actor.organisation_id, is_active=True)
+                .exclude(pk__in=(actor.membership.pk, member.pk)).select_related("user")
+                .order_by("user__display_name", "pk"))
+
+
+def trainees(actor: Actor) -> list[dict[str, object]]:
+    """The people the actor oversees with their newest first rating and open flags (three queries)."""
+    members = list(access.supervised_members(actor).select_related("user").order_by("user__display_name", "pk"))
+    latest = latest_levels(m.pk for m in members)
+    flagged: dict[int, int] = {}
+    for trainee_id in access.visible_flags(actor).filter(acted_at__isnull=True).values_list("trainee_id", flat=True):
+        flagged[trainee_id] = flagged.get(trainee_id, 0) + 1
+    rows = []
+    for m in members:
+        a = latest.get(m.pk)
+        values = [int(v) for v in a.levels.values()] if a is not None else []
+        rows.append({"member": m, "latest": a, "lowest": min(values) if values else None,
+                     "flags": flagged.get(m.pk, 0)})
+    return rows
+
+
+def flag_for(actor: Actor, flag_id: object) -> CompetencyFlag | None:
+    pk = access._pk(flag_id)
+    return access.visible_flags(actor).filter(pk=pk).first() if pk else None
