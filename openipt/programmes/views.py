@@ -19,7 +19,7 @@ from openipt.core.decorators import actor_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.groups import site_actions as group_site_actions
-from openipt.programmes import actions, present, queries, site_queries
+from openipt.programmes import actions, competency_queries, present, queries, site_queries
 from openipt.programmes import indicators as ind
 from openipt.programmes.access import DASHBOARD_ROLES, EXPORT_ROLES
 from openipt.programmes.forms import (
@@ -32,6 +32,10 @@ from openipt.programmes.forms import (
     SiteForm,
     default_period,
 )
+from openipt.supervision import competency_actions
+from openipt.supervision.competency_tools import rule_row
+from openipt.supervision.competency_tools import tools as competency_tools
+from openipt.supervision.forms import RuleForm
 from openipt.programmes.reporting import MappingError, csv_text, data_value_set, parse_mapping
 
 
@@ -92,6 +96,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "rows_left": max(0, rows_total - present.ROWS_SHOWN),
             "per_session": result.per_session,
             "can_export": actor.role in EXPORT_ROLES,
+            "competency": competency_queries.summary(actor, filters.site_id),
         },
     )
 
@@ -250,3 +255,21 @@ def site_view(request: HttpRequest, site_id: int) -> HttpResponse:
         return redirect("programmes:site", site_id=site.pk)
     return render(request, "programmes/site.html",
                   {"site": site, "details": details, "staff": staff, "groups": groups, "clients": clients})
+
+
+@admin_required
+def competency_rule_view(request: HttpRequest) -> HttpResponse:
+    """The programme's rule for signing a facilitator off to lead a group alone, and the competency tool it uses."""
+    actor = request.actor  # type: ignore[attr-defined]
+    current = rule_row(actor.organisation_id)
+    initial = {"tool_id": current.tool_id, "required": current.required, "no_harmful": current.no_harmful,
+               "min_level": current.min_level, "version": current.version}
+    form = RuleForm(request.POST if request.method == "POST" else None, initial=initial,
+                    tools=list(competency_tools().values()))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = competency_actions.RuleInput(d["tool_id"], d["required"], d["no_harmful"], d["min_level"])
+        if save_versioned(form, lambda: competency_actions.save_rule(actor, data, expected_version=d["version"])):
+            messages.success(request, _("The competency rule is saved. It applies to the next sign-off."))
+            return redirect("programmes:competency_rule")
+    return render(request, "programmes/competency_rule.html", {"form": form, "tools": list(competency_tools().values())})

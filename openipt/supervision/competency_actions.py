@@ -177,7 +177,7 @@ def save_rule(actor: Actor, data: RuleInput, *, expected_version: int | None = N
         current = row.version if row else 1
         if expected_version is not None and int(expected_version) != current:
             raise ConflictError(_("Someone else changed the rule while you were editing it. Their rule is shown; "
-                                  "make your change again."))
+                                  "make your change again."), current=row)
         if row is None:
             row = CompetencyRule(organisation_id=actor.organisation_id, version=0)
         row.tool_id, row.required, row.no_harmful, row.min_level = (data.tool_id, data.required, data.no_harmful,

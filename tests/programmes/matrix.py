@@ -13,6 +13,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "programmes:dashboard": {"GET": dashboard},
         "programmes:report": {"GET": report},
         "programmes:settings": {"GET": admin_only(manager=403), "POST": admin_only(manager=403)},
+        "programmes:competency_rule": {"GET": admin_only(manager=403), "POST": admin_only(manager=403)},
         # Sites are set up by admins; another organisation's site does not exist for the other admin.
         "programmes:sites": {"GET": admin_only(manager=403), "POST": admin_only(manager=403)},
         "programmes:site": {"GET": admin_only(other_admin=404, manager=403),
