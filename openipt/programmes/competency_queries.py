@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 from openipt.accounts.access import site_q
 from openipt.accounts.models import Membership, Role
 from openipt.supervision.competency import rule as rules
@@ -30,13 +32,17 @@ class CompetencySummary:
     standing: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STANDINGS, 0))
     signed_off: int = 0
     open_flags: int = 0
-    by_item: list[tuple[str, list[int]]] = field(default_factory=list)  # (item title, trainees at levels 1..4)
+    by_item: list[tuple[str, list[int]]] = field(
+        default_factory=list
+    )  # (item title, trainees at levels 1..4)
 
 
-def programme_facilitators(actor: Actor, site_id: int | None = None):
+def programme_facilitators(actor: Actor, site_id: int | None = None) -> QuerySet[Membership]:
     """The facilitators the actor's figures cover: a supervisor's own supervisees, otherwise the organisation's
     (within the actor's site, and the chosen site)."""
-    base = Membership.objects.filter(organisation_id=actor.organisation_id, is_active=True, role=Role.FACILITATOR)
+    base = Membership.objects.filter(
+        organisation_id=actor.organisation_id, is_active=True, role=Role.FACILITATOR
+    )
     if actor.role == Role.SUPERVISOR:
         base = base.filter(supervisor_id=actor.membership.pk)
     base = base.filter(site_q(actor))
@@ -59,12 +65,15 @@ def summary(actor: Actor, site_id: int | None = None) -> CompetencySummary:
             continue
         levels = {str(k): int(v) for k, v in a.levels.items()}
         short = rules.shortfalls(the_tool, levels, rules.Rule(the_rule.min_level, True, True))
-        out.standing["harmful" if any(s.code == "harmful" for s in short) else "below" if short else "meets"] += 1
+        out.standing[
+            "harmful" if any(s.code == "harmful" for s in short) else "below" if short else "meets"
+        ] += 1
         for item_id, level in levels.items():
             if item_id in counts and level in LEVELS:
                 counts[item_id][level - 1] += 1
     out.by_item = [(item.title, counts[item.id]) for item in the_tool.items]
-    out.signed_off = SignOff.objects.filter(membership_id__in=ids or [0], competency="group_lead",
-                                            withdrawn_at__isnull=True).count()
+    out.signed_off = SignOff.objects.filter(
+        membership_id__in=ids or [0], competency="group_lead", withdrawn_at__isnull=True
+    ).count()
     out.open_flags = CompetencyFlag.objects.filter(trainee_id__in=ids or [0], acted_at__isnull=True).count()
     return out

@@ -31,14 +31,23 @@ if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
 
 # The cascade steps whose rows are enrolled members (screening is about people before they join a group).
-ROW_STEPS = ("enrolled", "attended_min", "completed", "reliable_improvement", "case_at_start", "response",
-             "remission")
+ROW_STEPS = (
+    "enrolled",
+    "attended_min",
+    "completed",
+    "reliable_improvement",
+    "case_at_start",
+    "response",
+    "remission",
+)
 
 
 def pseudonym(organisation_id: int, client_id: int) -> str:
     """A stable pseudonymous id for a client within an organisation, such as P-3F9A0C1D2B."""
     key = hashlib.sha256(b"openipt programme rows v1\0" + settings.SECRET_KEY.encode("utf-8")).digest()
-    digest = hmac.new(key, f"{int(organisation_id)}:{int(client_id)}".encode("ascii"), hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        key, f"{int(organisation_id)}:{int(client_id)}".encode("ascii"), hashlib.sha256
+    ).hexdigest()
     return "P-" + digest[:10].upper()
 
 
@@ -81,15 +90,33 @@ def in_step(step: str, e: ind.Enrolment, min_sessions: int) -> bool:
 
 def rows(actor: Actor, filters: Filters, step: str, *, min_sessions: int) -> list[Row]:
     """The members behind one cascade step, ordered by pseudonym (never by a date or a name)."""
-    enrolled = Member.objects.filter(group_id__in=scoped_groups(actor, filters).values("pk"),
-                                     joined_on__gte=filters.start, joined_on__lte=filters.end)
-    members = list(enrolled.values_list("pk", "client_id", "course_id", "status", "group__facilitator_id",
-                                        "group__name", "group__site__name"))
-    attended = dict(Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
-                    .values("member_id").annotate(n=Count("pk")).values_list("member_id", "n"))
+    enrolled = Member.objects.filter(
+        group_id__in=scoped_groups(actor, filters).values("pk"),
+        joined_on__gte=filters.start,
+        joined_on__lte=filters.end,
+    )
+    members = list(
+        enrolled.values_list(
+            "pk",
+            "client_id",
+            "course_id",
+            "status",
+            "group__facilitator_id",
+            "group__name",
+            "group__site__name",
+        )
+    )
+    attended = dict(
+        Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    )
     scores: dict[int, list[Scored]] = defaultdict(list)
     for course_id, completed_at, number, total in Administration.objects.filter(
-        course_id__in=enrolled.values("course_id"), instrument_code=OUTCOME_INSTRUMENT, status=Status.COMPLETED,
+        course_id__in=enrolled.values("course_id"),
+        instrument_code=OUTCOME_INSTRUMENT,
+        status=Status.COMPLETED,
         total__isnull=False,
     ).values_list("course_id", "completed_at", "session_number", "total"):
         day = timezone.localtime(completed_at).date()
@@ -101,7 +128,16 @@ def rows(actor: Actor, filters: Filters, step: str, *, min_sessions: int) -> lis
         e = _enrolment(pk, facilitator, attended.get(pk, 0), status == MemberStatus.FINISHED, scored, cutoff)
         if not in_step(step, e, min_sessions):
             continue
-        out.append(Row(pseudonym(actor.organisation_id, client_id), site or "", group, e.attended,
-                       int(scored[0].total) if scored else None, int(scored[-1].total) if scored else None,
-                       _outcome(e, len(scored)), e))
+        out.append(
+            Row(
+                pseudonym(actor.organisation_id, client_id),
+                site or "",
+                group,
+                e.attended,
+                scored[0].total if scored else None,
+                scored[-1].total if scored else None,
+                _outcome(e, len(scored)),
+                e,
+            )
+        )
     return sorted(out, key=lambda r: r.pseudonym)

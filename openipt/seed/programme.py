@@ -269,7 +269,8 @@ def _competency(org: Organisation, fac: list[tuple[int, int | None]], supervisor
                 source=rng.choice(["role_play", "recording", "live"]), observed_on=today - timedelta(days=90 - 30 * n),
                 created_at=now))
     CompetencyAssessment.objects.bulk_create(made, batch_size=batch)
-    flags, latest = [], {}
+    flags: list[CompetencyFlag] = []
+    latest: dict[int, CompetencyAssessment] = {}
     for a in CompetencyAssessment.objects.filter(organisation=org).order_by("trainee_id", "observed_on", "pk"):
         latest[a.trainee_id] = a
         flags.extend(CompetencyFlag(organisation=org, assessment_id=a.pk, trainee_id=a.trainee_id, item_id=i.id,

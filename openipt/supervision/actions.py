@@ -27,6 +27,7 @@ from openipt.supervision.queries import competency as competency_queries
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.accounts.models import Membership
     from openipt.protocol import Protocol
     from openipt.protocol.model import FidelityChecklist
 
@@ -231,7 +232,7 @@ def shortfall_sentences(ready: competency_queries.Readiness) -> list[str]:
     return out
 
 
-def _check_competency_rule(actor: Actor, member) -> None:
+def _check_competency_rule(actor: Actor, member: Membership) -> None:
     """Refuse a group-lead sign-off that the programme's competency rule does not allow, saying everything missing."""
     ready = competency_queries.readiness(actor.organisation_id, member.pk)
     if ready.ready:

@@ -24,7 +24,8 @@ def tool(tool_id: str | None = None) -> Tool:
 def rule_row(organisation_id: int) -> CompetencyRule:
     """The organisation's saved rule, or the unsaved default."""
     return CompetencyRule.objects.filter(organisation_id=organisation_id).first() or CompetencyRule(
-        organisation_id=organisation_id)
+        organisation_id=organisation_id
+    )
 
 
 def rule_of(row: CompetencyRule) -> rules.Rule:

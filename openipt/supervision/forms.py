@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openipt.core.forms import DateInput, choice_field
+from openipt.supervision.competency.tool import Tool
 from openipt.supervision.models import Competency, ObservationSource, Overall
 from openipt.supervision.scoring import ANSWERS
 
@@ -124,6 +128,6 @@ class RuleForm(forms.Form):
                                        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")])
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args, tools=(), **kwargs):
+    def __init__(self, *args: Any, tools: Iterable[Tool] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "tool_id").choices = [(t.id, f"{t.title} ({t.version})") for t in tools]

@@ -47,10 +47,16 @@ def competency_view(request: HttpRequest) -> HttpResponse:
     """Everyone the actor oversees with their latest assessment, open harmful-item flags, and second ratings due."""
     _overseer_or_403(request)
     actor = request.actor  # type: ignore[attr-defined]
-    return render(request, "supervision/competency.html", {
-        "rows": queries.trainees(actor), "flags": queries.open_flags(actor), "waiting": queries.waiting_second(actor),
-        "tool": tool(rule_row(actor.organisation_id).tool_id),
-    })
+    return render(
+        request,
+        "supervision/competency.html",
+        {
+            "rows": queries.trainees(actor),
+            "flags": queries.open_flags(actor),
+            "waiting": queries.waiting_second(actor),
+            "tool": tool(rule_row(actor.organisation_id).tool_id),
+        },
+    )
 
 
 @staff_required
@@ -62,12 +68,23 @@ def trainee_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = _member_or_404(request, membership_id)
     ready = queries.readiness(actor.organisation_id, member.pk)
     observations = queries.observations(actor, member)
-    return render(request, "supervision/competency_trainee.html", {
-        "member": member, "ready": ready, "missing": shortfall_sentences(ready), "observations": observations,
-        "chart": competency_present.item_rows(ready.tool, [o for o in observations if o.first.tool_id == ready.tool.id]),
-        "flags": queries.trainee_flags(actor, member), "flag_form": FlagActionForm(),
-        "can_assess": access.can_assess(actor, member.pk), "min_items": agree.MIN_ITEMS_FOR_KAPPA,
-    })
+    return render(
+        request,
+        "supervision/competency_trainee.html",
+        {
+            "member": member,
+            "ready": ready,
+            "missing": shortfall_sentences(ready),
+            "observations": observations,
+            "chart": competency_present.item_rows(
+                ready.tool, [o for o in observations if o.first.tool_id == ready.tool.id]
+            ),
+            "flags": queries.trainee_flags(actor, member),
+            "flag_form": FlagActionForm(),
+            "can_assess": access.can_assess(actor, member.pk),
+            "min_items": agree.MIN_ITEMS_FOR_KAPPA,
+        },
+    )
 
 
 @staff_required
@@ -79,15 +96,25 @@ def assess_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     if not access.can_assess(actor, member.pk):
         raise PermissionDenied
     the_tool = tool(rule_row(actor.organisation_id).tool_id)
-    form = AssessForm(request.POST or None, tool=the_tool, raters=queries.second_rater_choices(actor, member),
-                      initial={"observed_on": timezone.localdate()})
+    form = AssessForm(
+        request.POST or None,
+        tool=the_tool,
+        raters=queries.second_rater_choices(actor, member),
+        initial={"observed_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
         def work():
-            made = competency_actions.assess(actor, member.pk, levels=form.levels(), source=d["source"],
-                                             observed_on=d["observed_on"], notes=d["notes"],
-                                             second_rater=d.get("second_rater"))
+            made = competency_actions.assess(
+                actor,
+                member.pk,
+                levels=form.levels(),
+                source=d["source"],
+                observed_on=d["observed_on"],
+                notes=d["notes"],
+                second_rater=d.get("second_rater"),
+            )
             return made, reverse("supervision:competency_assessment", args=[made.pk])
 
         try:
@@ -99,8 +126,11 @@ def assess_view(request: HttpRequest, membership_id: int) -> HttpResponse:
                 return redirect(earlier or request.path)
             messages.success(request, _("Assessment saved."))
             return redirect("supervision:competency_assessment", assessment_id=made.pk)
-    return render(request, "supervision/competency_assess.html",
-                  {"member": member, "tool": the_tool, "form": form, "second": None})
+    return render(
+        request,
+        "supervision/competency_assess.html",
+        {"member": member, "tool": the_tool, "form": form, "second": None},
+    )
 
 
 @staff_required
@@ -117,8 +147,11 @@ def second_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     the_tool = tools().get(first.tool_id) or tool(first.tool_id)
     form = LevelsForm(request.POST or None, tool=the_tool)
     if request.method == "POST" and form.is_valid():
+
         def work():
-            made = competency_actions.rate_second(actor, first.pk, levels=form.levels(), notes=form.cleaned_data["notes"])
+            made = competency_actions.rate_second(
+                actor, first.pk, levels=form.levels(), notes=form.cleaned_data["notes"]
+            )
             return made, reverse("supervision:competency_assessment", args=[first.pk])
 
         try:
@@ -128,10 +161,15 @@ def second_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
         else:
             if earlier or made is None:
                 return redirect(earlier or request.path)
-            messages.success(request, _("Your rating is saved. Both ratings and how far they agree are shown below."))
+            messages.success(
+                request, _("Your rating is saved. Both ratings and how far they agree are shown below.")
+            )
             return redirect("supervision:competency_assessment", assessment_id=first.pk)
-    return render(request, "supervision/competency_assess.html",
-                  {"member": first.trainee, "tool": the_tool, "form": form, "second": first})
+    return render(
+        request,
+        "supervision/competency_assess.html",
+        {"member": first.trainee, "tool": the_tool, "form": form, "second": first},
+    )
 
 
 @staff_required
@@ -144,18 +182,36 @@ def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
         if access.blind_assessment(actor, assessment_id) is not None:
             return redirect("supervision:competency_second", assessment_id=int(assessment_id))
         raise Http404
-    first = found.first if found.first_id is not None else found
-    [observation] = [o for o in queries.observations(actor, first.trainee) if o.first.pk == first.pk] or [None]
+    first = found.first if found.first is not None else found
+    observation = next(
+        (o for o in queries.observations(actor, first.trainee) if o.first.pk == first.pk), None
+    )
     if observation is None:
         raise Http404
     the_tool = tools().get(first.tool_id) or tool(first.tool_id)
     second = observation.second
-    rows = [{"title": item["title"], "section": item.get("section", ""), "first": first.levels.get(item["id"]),
-             "second": second.levels.get(item["id"]) if second else None} for item in first.items]
-    return render(request, "supervision/competency_assessment.html", {
-        "first": first, "second": second, "observation": observation, "rows": rows, "tool": the_tool,
-        "level_names": the_tool.levels, "min_items": agree.MIN_ITEMS_FOR_KAPPA,
-    })
+    rows = [
+        {
+            "title": item["title"],
+            "section": item.get("section", ""),
+            "first": first.levels.get(item["id"]),
+            "second": second.levels.get(item["id"]) if second else None,
+        }
+        for item in first.items
+    ]
+    return render(
+        request,
+        "supervision/competency_assessment.html",
+        {
+            "first": first,
+            "second": second,
+            "observation": observation,
+            "rows": rows,
+            "tool": the_tool,
+            "level_names": the_tool.levels,
+            "min_items": agree.MIN_ITEMS_FOR_KAPPA,
+        },
+    )
 
 
 @staff_required
@@ -169,7 +225,9 @@ def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
         raise Http404
     form = FlagActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say what was done, for example the conversation you had and the plan agreed."))
+        messages.error(
+            request, _("Say what was done, for example the conversation you had and the plan agreed.")
+        )
     else:
         try:
             competency_actions.act_on_flag(actor, flag.pk, action=form.cleaned_data["action"])
@@ -178,5 +236,3 @@ def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Recorded. The flag stays in the trainee's history."))
     return redirect("supervision:competency_trainee", membership_id=flag.trainee_id)
-
-

@@ -28,13 +28,17 @@ def test_the_list_behind_enrolled_has_a_row_each_and_nothing_that_names_anyone(w
         for identifying in (c.given_name, c.family_name, c.record_number):
             assert identifying and identifying not in page
         if c.date_of_birth:
-            assert c.date_of_birth.isoformat() not in page and c.date_of_birth.strftime("%-d %b %Y") not in page
+            assert (
+                c.date_of_birth.isoformat() not in page and c.date_of_birth.strftime("%-d %b %Y") not in page
+            )
     assert grp.name in page
     rows = row_queries.rows(actor(manager), filters(), "enrolled", min_sessions=2)
     first = next(r for r in rows if r.pseudonym == row_queries.pseudonym(world.org.pk, made[0].client_id))
     assert (first.attended, first.last_score, first.outcome) == (3, 4, "remission")
     assert [r.pseudonym for r in rows] == sorted(r.pseudonym for r in rows)  # never in joining order
-    assert AuditEvent.objects.filter(event_type="programmes.rows_viewed", actor_user_id=manager.user_id).exists()
+    assert AuditEvent.objects.filter(
+        event_type="programmes.rows_viewed", actor_user_id=manager.user_id
+    ).exists()
 
 
 def test_a_small_count_has_no_list_and_its_ids_are_never_shown(world, client):
@@ -51,7 +55,9 @@ def test_the_dashboard_links_a_count_to_its_list_only_when_it_is_shown(world, cl
     build(world, members=6)
     login(client, make_member(world.org, Role.MANAGER))
     f = filters()
-    page = client.get(reverse("programmes:dashboard") + f"?start={f.start.isoformat()}&end={f.end.isoformat()}")
+    page = client.get(
+        reverse("programmes:dashboard") + f"?start={f.start.isoformat()}&end={f.end.isoformat()}"
+    )
     html = page.content.decode()
     assert reverse("programmes:rows", args=["enrolled"]) in html
     assert reverse("programmes:rows", args=["remission"]) not in html

@@ -56,8 +56,11 @@ def test_an_item_without_level_4_is_named_by_file_line_and_field(tmp_path):
 
 
 def test_a_wrong_section_and_a_repeated_id_are_reported(tmp_path):
-    path = _broken(tmp_path, "    section: ipt\n    title: Keeping to the time limit",
-                   "    section: therapy\n    title: Keeping to the time limit")
+    path = _broken(
+        tmp_path,
+        "    section: ipt\n    title: Keeping to the time limit",
+        "    section: therapy\n    title: Keeping to the time limit",
+    )
     with pytest.raises(ContentFileError) as err:
         tools.parse(path)
     assert "must be common or ipt" in str(err.value)
@@ -70,7 +73,9 @@ def test_a_wrong_section_and_a_repeated_id_are_reported(tmp_path):
 def test_a_site_tool_is_loaded_beside_the_shipped_one_and_may_not_reuse_its_id(tmp_path):
     site = tmp_path / "tools"
     site.mkdir()
-    (site / "mine.yaml").write_text(SHIPPED.read_text().replace("id: ipt-group-facilitator", "id: our-own-tool"))
+    (site / "mine.yaml").write_text(
+        SHIPPED.read_text().replace("id: ipt-group-facilitator", "id: our-own-tool")
+    )
     assert set(tools.load_tools([site])) == {"ipt-group-facilitator", "our-own-tool"}
     (site / "again.yaml").write_text(SHIPPED.read_text())
     with pytest.raises(ContentFileError, match="already used"):
@@ -120,11 +125,13 @@ def test_every_item_needs_a_level_and_the_source_must_be_known(world):
         competency_actions.assess(admin, world.m["facilitator"].pk, levels=levels(3), source="gossip")
     assert err.value.field == "source"
     with pytest.raises(PermissionDenied):
-        competency_actions.assess(actor(world.m["therapist"]), world.m["facilitator"].pk, levels=levels(3),
-                                  source="live")
+        competency_actions.assess(
+            actor(world.m["therapist"]), world.m["facilitator"].pk, levels=levels(3), source="live"
+        )
     with pytest.raises(ActionError):  # the supervisor does not supervise the facilitator in the world
-        competency_actions.assess(actor(world.m["supervisor"]), world.m["facilitator"].pk, levels=levels(3),
-                                  source="live")
+        competency_actions.assess(
+            actor(world.m["supervisor"]), world.m["facilitator"].pk, levels=levels(3), source="live"
+        )
 
 
 def test_sign_off_is_refused_with_every_reason_until_the_rule_is_met(world):
@@ -136,7 +143,10 @@ def test_sign_off_is_refused_with_every_reason_until_the_rule_is_met(world):
     assess(world.m["admin"], facilitator, 3, risk=2, ending=2)
     with pytest.raises(ActionError) as err:
         sup.sign_off(admin, facilitator.pk, competency="group_lead")
-    assert "Asking about and responding to risk" in err.value.message and "Preparing for the end" in err.value.message
+    assert (
+        "Asking about and responding to risk" in err.value.message
+        and "Preparing for the end" in err.value.message
+    )
     assert "level 3 or more" in err.value.message
     assert not SignOff.objects.filter(membership=facilitator).exists()
     assess(world.m["admin"], facilitator, 4, risk=3)  # the latest assessment is what counts
@@ -172,8 +182,9 @@ def test_a_harmful_item_raises_a_flag_that_stays_and_blocks_sign_off_until_acted
 def test_the_second_rater_rates_blind_and_then_both_see_the_agreement(world):
     admin, supervisor = world.m["admin"], world.m["supervisor"]
     therapist = world.m["therapist"]  # supervised by `supervisor`
-    first = competency_actions.assess(actor(admin), therapist.pk, levels=levels(3, warmth=4), source="recording",
-                                      second_rater=supervisor.pk)
+    first = competency_actions.assess(
+        actor(admin), therapist.pk, levels=levels(3, warmth=4), source="recording", second_rater=supervisor.pk
+    )
     # Before the second rating: hidden from the second rater, everywhere they could read it.
     assert access.get_assessment(actor(supervisor), first.pk) is None
     assert queries.observations(actor(supervisor), therapist) == []
@@ -195,12 +206,22 @@ def test_the_second_rater_rates_blind_and_then_both_see_the_agreement(world):
 def test_a_second_rater_must_be_able_to_rate_the_trainee(world):
     other_supervisor = make_member(world.org, "supervisor", username="sup-two")
     with pytest.raises(ActionError) as err:
-        competency_actions.assess(actor(world.m["admin"]), world.m["facilitator"].pk, levels=levels(3),
-                                  source="live", second_rater=other_supervisor.pk)
+        competency_actions.assess(
+            actor(world.m["admin"]),
+            world.m["facilitator"].pk,
+            levels=levels(3),
+            source="live",
+            second_rater=other_supervisor.pk,
+        )
     assert err.value.field == "second_rater"
     with pytest.raises(ActionError):
-        competency_actions.assess(actor(world.m["admin"]), world.m["facilitator"].pk, levels=levels(3),
-                                  source="live", second_rater=world.m["admin"].pk)
+        competency_actions.assess(
+            actor(world.m["admin"]),
+            world.m["facilitator"].pk,
+            levels=levels(3),
+            source="live",
+            second_rater=world.m["admin"].pk,
+        )
 
 
 def test_the_rule_is_the_programmes_and_only_admins_change_it(world):
@@ -211,9 +232,12 @@ def test_the_rule_is_the_programmes_and_only_admins_change_it(world):
     assess(world.m["admin"], world.m["facilitator"], 3)
     with pytest.raises(ActionError, match="level 4 or more"):
         sup.sign_off(actor(world.m["admin"]), world.m["facilitator"].pk, competency="group_lead")
-    competency_actions.save_rule(actor(world.m["admin"]), competency_actions.RuleInput("ipt-group-facilitator",
-                                                                                        False, True, 3))
+    competency_actions.save_rule(
+        actor(world.m["admin"]), competency_actions.RuleInput("ipt-group-facilitator", False, True, 3)
+    )
     assert sup.sign_off(actor(world.m["admin"]), world.m["facilitator"].pk, competency="group_lead").is_live
     with pytest.raises(ActionError) as err:
-        competency_actions.save_rule(actor(world.m["admin"]), competency_actions.RuleInput("nope", True, True, 3))
+        competency_actions.save_rule(
+            actor(world.m["admin"]), competency_actions.RuleInput("nope", True, True, 3)
+        )
     assert err.value.field == "tool_id"

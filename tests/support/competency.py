@@ -14,4 +14,6 @@ def levels(level: int = 3, **overrides: int) -> dict[str, int]:
 
 def assess(rater, trainee, level: int = 3, source: str = "role_play", **overrides: int):
     """A first rating of `trainee` by `rater` (memberships) with every item at `level` unless overridden."""
-    return competency_actions.assess(actor(rater), trainee.pk, levels=levels(level, **overrides), source=source)
+    return competency_actions.assess(
+        actor(rater), trainee.pk, levels=levels(level, **overrides), source=source
+    )

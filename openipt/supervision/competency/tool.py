@@ -35,7 +35,9 @@ LEVELS = (1, 2, 3, 4)
 HARMFUL = 1
 SECTIONS = ("common", "ipt")
 
-Ident = Annotated[Text, matches(r"[a-z][a-z0-9_-]{0,59}", "must be a short id of lower-case letters, digits, - or _")]
+Ident = Annotated[
+    Text, matches(r"[a-z][a-z0-9_-]{0,59}", "must be a short id of lower-case letters, digits, - or _")
+]
 
 
 class ItemSpec(ContentModel):
@@ -52,7 +54,6 @@ class ToolSpec(ContentModel):
     title: Words
     levels: Annotated[dict[str, Words], filled("must name levels 1 to 4")]
     items: Annotated[tuple[ItemSpec, ...], filled("must list at least one item")]
-
 
 
 @dataclass(frozen=True)
@@ -81,27 +82,46 @@ def parse(path: Path, name: str | None = None) -> Tool:
     document = load_file(path, name)
     data = document.data
     if not isinstance(data, Mapping):
-        raise ContentFileError([Problem(document.file, 1, "must be a mapping with schema, id, version, title, "
-                                                         "levels and items")])
+        raise ContentFileError(
+            [Problem(document.file, 1, "must be a mapping with schema, id, version, title, levels and items")]
+        )
     spec = check(ToolSpec, data, document)
     problems: list[Problem] = []
     wanted = {str(level) for level in LEVELS}
     if set(spec.levels) != wanted:
-        problems.append(Problem(document.file, document.line(("levels",)), "must name exactly levels 1, 2, 3 and 4",
-                                "levels"))
+        problems.append(
+            Problem(
+                document.file, document.line(("levels",)), "must name exactly levels 1, 2, 3 and 4", "levels"
+            )
+        )
     seen: set[str] = set()
     for index, item in enumerate(spec.items):
         if item.id in seen:
-            problems.append(Problem(document.file, document.line(("items", index, "id")),
-                                    f"the id {item.id!r} is used twice", f"items[{index}].id"))
+            problems.append(
+                Problem(
+                    document.file,
+                    document.line(("items", index, "id")),
+                    f"the id {item.id!r} is used twice",
+                    f"items[{index}].id",
+                )
+            )
         seen.add(item.id)
         if set(item.levels) != wanted:
-            problems.append(Problem(document.file, document.line(("items", index, "levels")),
-                                    "must describe exactly levels 1, 2, 3 and 4", f"items[{index}].levels"))
+            problems.append(
+                Problem(
+                    document.file,
+                    document.line(("items", index, "levels")),
+                    "must describe exactly levels 1, 2, 3 and 4",
+                    f"items[{index}].levels",
+                )
+            )
     if problems:
         raise ContentFileError(problems)
     return Tool(
-        spec.id, spec.version.strip(), spec.title, {int(k): v for k, v in spec.levels.items()},
+        spec.id,
+        spec.version.strip(),
+        spec.title,
+        {int(k): v for k, v in spec.levels.items()},
         tuple(Item(i.id, i.section, i.title, {int(k): v for k, v in i.levels.items()}) for i in spec.items),
         document.file,
     )
@@ -117,8 +137,16 @@ def load_tools(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Tool]:
         for path in sorted(directory.glob("*.yaml")):
             tool = parse(path)
             if tool.id in tools:
-                raise ContentFileError([Problem(tool.file, None, f"the tool id {tool.id!r} is already used by "
-                                                                 f"{tools[tool.id].file}", "id")])
+                raise ContentFileError(
+                    [
+                        Problem(
+                            tool.file,
+                            None,
+                            f"the tool id {tool.id!r} is already used by {tools[tool.id].file}",
+                            "id",
+                        )
+                    ]
+                )
             tools[tool.id] = tool
     return tools
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openipt.supervision import access
 from openipt.supervision.competency import agreement as agree
@@ -23,12 +23,19 @@ if TYPE_CHECKING:
 
 def latest_first_rating(membership_id: int) -> CompetencyAssessment | None:
     """The trainee's newest first rating (a second rater's calibration rating never counts for sign-off)."""
-    return (CompetencyAssessment.objects.filter(trainee_id=membership_id, first__isnull=True)
-            .order_by("-observed_on", "-created_at", "-pk").first())
+    return (
+        CompetencyAssessment.objects.filter(trainee_id=membership_id, first__isnull=True)
+        .order_by("-observed_on", "-created_at", "-pk")
+        .first()
+    )
 
 
 def open_flags_of(membership_id: int) -> list[CompetencyFlag]:
-    return list(CompetencyFlag.objects.filter(trainee_id=membership_id, acted_at__isnull=True).order_by("raised_at", "pk"))
+    return list(
+        CompetencyFlag.objects.filter(trainee_id=membership_id, acted_at__isnull=True).order_by(
+            "raised_at", "pk"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,11 @@ class Observation:
 def observations(actor: Actor, member: Membership) -> list[Observation]:
     """The trainee's first ratings the actor may see, oldest first, each with its second rating and agreement
     (two queries)."""
-    visible = access.visible_assessments(actor).filter(trainee_id=member.pk).select_related(
-        "rater__user", "second_rater__user")
+    visible = (
+        access.visible_assessments(actor)
+        .filter(trainee_id=member.pk)
+        .select_related("rater__user", "second_rater__user")
+    )
     rows = list(visible.order_by("observed_on", "created_at", "pk"))
     seconds = {a.first_id: a for a in rows if a.first_id is not None}
     out = []
@@ -89,23 +99,38 @@ def observations(actor: Actor, member: Membership) -> list[Observation]:
 
 
 def trainee_flags(actor: Actor, member: Membership) -> list[CompetencyFlag]:
-    return list(access.visible_flags(actor).filter(trainee_id=member.pk).select_related("acted_by__user")
-                .order_by("acted_at", "-raised_at", "-pk"))
+    return list(
+        access.visible_flags(actor)
+        .filter(trainee_id=member.pk)
+        .select_related("acted_by__user")
+        .order_by("acted_at", "-raised_at", "-pk")
+    )
 
 
 def open_flags(actor: Actor, limit: int = 50) -> list[CompetencyFlag]:
     """Harmful-item flags not yet acted on, of the staff the actor oversees, oldest first (for the dashboard)."""
-    return list(access.visible_flags(actor).filter(acted_at__isnull=True).select_related("trainee__user")
-                .order_by("raised_at", "pk")[:limit])
+    return list(
+        access.visible_flags(actor)
+        .filter(acted_at__isnull=True)
+        .select_related("trainee__user")
+        .order_by("raised_at", "pk")[:limit]
+    )
 
 
 def waiting_second(actor: Actor) -> list[CompetencyAssessment]:
     """Observations waiting for the actor's own second rating."""
     if not access.is_overseer(actor):
         return []
-    return list(CompetencyAssessment.objects.filter(
-        organisation_id=actor.organisation_id, second_rater_id=actor.membership.pk, second_ratings__isnull=True,
-        trainee__in=access.supervised_members(actor)).select_related("trainee__user").order_by("observed_on", "pk"))
+    return list(
+        CompetencyAssessment.objects.filter(
+            organisation_id=actor.organisation_id,
+            second_rater_id=actor.membership.pk,
+            second_ratings__isnull=True,
+            trainee__in=access.supervised_members(actor),
+        )
+        .select_related("trainee__user")
+        .order_by("observed_on", "pk")
+    )
 
 
 def latest_levels(member_ids: Iterable[int]) -> dict[int, CompetencyAssessment]:
@@ -114,16 +139,21 @@ def latest_levels(member_ids: Iterable[int]) -> dict[int, CompetencyAssessment]:
     latest: dict[int, CompetencyAssessment] = {}
     if not ids:
         return latest
-    for a in (CompetencyAssessment.objects.filter(trainee_id__in=ids, first__isnull=True)
-              .order_by("trainee_id", "-observed_on", "-created_at", "-pk")
-              .only("pk", "trainee_id", "levels", "tool_id", "observed_on")):
+    for a in (
+        CompetencyAssessment.objects.filter(trainee_id__in=ids, first__isnull=True)
+        .order_by("trainee_id", "-observed_on", "-created_at", "-pk")
+        .only("pk", "trainee_id", "levels", "tool_id", "observed_on")
+    ):
         latest.setdefault(a.trainee_id, a)
     return latest
 
 
 def trainees_with_assessments(organisation_id: int) -> list[int]:
-    return list(CompetencyAssessment.objects.filter(organisation_id=organisation_id, first__isnull=True)
-                .values_list("trainee_id", flat=True).distinct())
+    return list(
+        CompetencyAssessment.objects.filter(organisation_id=organisation_id, first__isnull=True)
+        .values_list("trainee_id", flat=True)
+        .distinct()
+    )
 
 
 def second_rater_choices(actor: Actor, member: Membership) -> list[Membership]:
@@ -133,25 +163,41 @@ def second_rater_choices(actor: Actor, member: Membership) -> list[Membership]:
     from openipt.accounts.models import Membership as Member
     from openipt.accounts.models import Role
 
-    return list(Member.objects.filter(Q(role=Role.ADMIN) | Q(role=Role.SUPERVISOR, pk=member.supervisor_id or 0),
-                                      organisation_id=actor.organisation_id, is_active=True)
-                .exclude(pk__in=(actor.membership.pk, member.pk)).select_related("user")
-                .order_by("user__display_name", "pk"))
+    return list(
+        Member.objects.filter(
+            Q(role=Role.ADMIN) | Q(role=Role.SUPERVISOR, pk=member.supervisor_id or 0),
+            organisation_id=actor.organisation_id,
+            is_active=True,
+        )
+        .exclude(pk__in=(actor.membership.pk, member.pk))
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
 
 
-def trainees(actor: Actor) -> list[dict[str, object]]:
+def trainees(actor: Actor) -> list[dict[str, Any]]:
     """The people the actor oversees with their newest first rating and open flags (three queries)."""
-    members = list(access.supervised_members(actor).select_related("user").order_by("user__display_name", "pk"))
+    members = list(
+        access.supervised_members(actor).select_related("user").order_by("user__display_name", "pk")
+    )
     latest = latest_levels(m.pk for m in members)
     flagged: dict[int, int] = {}
-    for trainee_id in access.visible_flags(actor).filter(acted_at__isnull=True).values_list("trainee_id", flat=True):
+    for trainee_id in (
+        access.visible_flags(actor).filter(acted_at__isnull=True).values_list("trainee_id", flat=True)
+    ):
         flagged[trainee_id] = flagged.get(trainee_id, 0) + 1
     rows = []
     for m in members:
         a = latest.get(m.pk)
         values = [int(v) for v in a.levels.values()] if a is not None else []
-        rows.append({"member": m, "latest": a, "lowest": min(values) if values else None,
-                     "flags": flagged.get(m.pk, 0)})
+        rows.append(
+            {
+                "member": m,
+                "latest": a,
+                "lowest": min(values) if values else None,
+                "flags": flagged.get(m.pk, 0),
+            }
+        )
     return rows
 
 
