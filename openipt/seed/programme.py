@@ -260,7 +260,9 @@ def _competency(org: Organisation, fac: list[tuple[int, int | None]], supervisor
             continue
         base = rng.choice([2, 2, 3, 3, 3, 4])
         for n in range(rng.choice([1, 2, 2, 3])):
-            levels = {item.id: max(1, min(4, base + n + rng.choice([-1, 0, 0, 0, 1]) - 1)) for item in tool.items}
+            # levels 2 to 4, rising with practice; level 1 only in the one assessment in twenty chosen below
+            levels = {item.id: max(2, min(4, base + (n if rng.random() < 0.6 else 0) + rng.choice([-1, 0, 0, 0, 1])))
+                      for item in tool.items}
             if rng.random() < 0.05:
                 levels[rng.choice(tool.items).id] = 1
             made.append(CompetencyAssessment(
