@@ -42,3 +42,16 @@ def test_signoff_page_query_count_is_constant(world, client):
         sup.withdraw_sign_off(actor(world.m["admin"]), made.pk, reason="test")
         sup.sign_off(actor(world.m["admin"]), member.pk, competency="group_lead")
     assert _count(client, reverse("supervision:signoffs")) == little
+
+
+def test_the_competency_pages_query_counts_are_constant(world, client):
+    trainee = world.m["facilitator"]
+    assess(world.m["admin"], trainee, 3)
+    login(client, world.m["admin"])
+    pages = [reverse("supervision:competency"), reverse("supervision:competency_trainee", args=[trainee.pk])]
+    little = [_count(client, url) for url in pages]
+    for n in range(4):
+        other = make_member(world.org, "facilitator", username=f"trainee-q{n}")
+        assess(world.m["admin"], other, 2, warmth=1)
+        assess(world.m["admin"], trainee, 4 if n % 2 else 2, risk=1)
+    assert [_count(client, url) for url in pages] == little
