@@ -241,3 +241,35 @@ def test_the_rule_is_the_programmes_and_only_admins_change_it(world):
             actor(world.m["admin"]), competency_actions.RuleInput("nope", True, True, 3)
         )
     assert err.value.field == "tool_id"
+
+
+def test_the_second_raters_pages_never_show_the_first_raters_levels_or_notes(world, client):
+    from django.urls import reverse
+
+    from tests.support.people import login
+
+    therapist, supervisor = world.m["therapist"], world.m["supervisor"]
+    first = competency_actions.assess(
+        actor(world.m["admin"]),
+        therapist.pk,
+        levels=levels(3, warmth=1),
+        source="live",
+        notes="Secret-first-rater-note",
+        second_rater=supervisor.pk,
+    )
+    login(client, supervisor)
+    detail = client.get(reverse("supervision:competency_assessment", args=[first.pk]))
+    assert detail.status_code == 302 and detail["Location"].endswith(f"/assessments/{first.pk}/second/")
+    for url in (
+        detail["Location"],
+        reverse("supervision:competency_trainee", args=[therapist.pk]),
+        reverse("supervision:competency"),
+    ):
+        page = client.get(url).content.decode()
+        assert "Secret-first-rater-note" not in page
+    form = client.get(reverse("supervision:competency_second", args=[first.pk])).content.decode()
+    assert "checked" not in form  # no level chosen for them
+    posted = {f"item_{k}": str(v) for k, v in levels(3).items()}
+    client.post(reverse("supervision:competency_second", args=[first.pk]), posted)
+    after = client.get(reverse("supervision:competency_assessment", args=[first.pk])).content.decode()
+    assert "Secret-first-rater-note" in after and "How far the two raters agree" in after
