@@ -63,6 +63,8 @@ DEFAULT_FROM_EMAIL = ENV.get("OPENIPT_FROM_EMAIL", "OpenIPT <no-reply@localhost>
 SITE_URL = ENV.get("OPENIPT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The audit log's keyring and signed checkpoints live outside the database (docs/operations/audit-and-backup.md).
+# A site's own facilitator competency tools (YAML, openipt/supervision/competency/tools/ shows the shape).
+COMPETENCY_TOOL_DIRS = [VAR_DIR / "competency-tools"]
 AUDIT_KEY_FILE = Path(ENV.get("OPENIPT_AUDIT_KEY_FILE") or VAR_DIR / "audit-keys")
 AUDIT_CHECKPOINT_DIR = Path(ENV.get("OPENIPT_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints")
 AUDIT_CHECKPOINT_COPY_DIR = ENV.get("OPENIPT_AUDIT_CHECKPOINT_COPY_DIR") or None  # optional write-once copy

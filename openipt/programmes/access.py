@@ -46,3 +46,9 @@ def can_export(actor: Actor | None) -> bool:
 def can_configure(actor: Actor | None) -> bool:
     """Admins change the programme settings and DHIS2 codes."""
     return actor is not None and actor.role == Role.ADMIN
+
+
+def can_view_rows(actor: Actor | None) -> bool:
+    """Whoever sees the dashboard sees the de-identified rows behind its counts, within the same groups (never
+    below the small-number threshold; no names, birth dates or free text are in them)."""
+    return can_view_dashboard(actor)

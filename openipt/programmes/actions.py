@@ -120,3 +120,15 @@ def record_export(actor: Actor, *, kind: str, period: str, filters: dict[str, ob
             _("Only a programme manager or an admin can take these reports."), code=ErrorCode.FORBIDDEN
         )
     audit.record(EXPORTED.code, actor=actor, details={"kind": kind, "period": period, **filters})
+
+
+ROWS_VIEWED = register("programmes.rows_viewed", "De-identified programme list viewed")
+
+
+def record_rows_viewed(actor: Actor, *, step: str, shown: int, filters: dict[str, object]) -> None:
+    """Record that a de-identified list behind a dashboard count was shown (rows, never names, are in it)."""
+    if not access.can_view_rows(actor):
+        raise ActionError(_("Only the people who see the programme dashboard can see these lists."),
+                          code=ErrorCode.FORBIDDEN)
+    with transaction.atomic():
+        audit.record(ROWS_VIEWED.code, actor=actor, details={"step": step, "rows": shown, **filters})

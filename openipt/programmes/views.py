@@ -19,10 +19,10 @@ from openipt.core.decorators import actor_required
 from openipt.core.errors import ActionError
 from openipt.core.forms import apply_action_error, save_versioned
 from openipt.groups import site_actions as group_site_actions
-from openipt.programmes import actions, present, queries, site_queries
+from openipt.programmes import actions, competency_queries, present, queries, row_queries, site_queries
 from openipt.programmes import benchmarks as bench
 from openipt.programmes import indicators as ind
-from openipt.programmes.access import DASHBOARD_ROLES, EXPORT_ROLES
+from openipt.programmes.access import DASHBOARD_ROLES, EXPORT_ROLES, can_view_rows
 from openipt.programmes.forms import (
     FilterForm,
     PlaceClientsForm,
@@ -34,20 +34,29 @@ from openipt.programmes.forms import (
     default_period,
 )
 from openipt.programmes.reporting import MappingError, csv_text, data_value_set, parse_mapping
+from openipt.supervision import competency_actions
+from openipt.supervision.competency_tools import rule_row
+from openipt.supervision.competency_tools import tools as competency_tools
+from openipt.supervision.forms import RuleForm
+
+
+def _filters(request: HttpRequest) -> tuple[FilterForm, queries.Filters]:
+    """The dashboard's choices from the query string (the default period when they do not make sense)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    options = queries.choices(actor, queries.chosen_site(request.GET.get("site")))
+    form = FilterForm(request.GET, options=options)
+    if form.is_valid():
+        d = form.cleaned_data
+        return form, queries.Filters(d["start"], d["end"], d["facilitator"], d["group"], d["cohort"], d["site"])
+    start, end = default_period()
+    return form, queries.Filters(start, end)
 
 
 @actor_required(*DASHBOARD_ROLES)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The care cascade and quality of care for a period, a facilitator, a group or a group programme."""
     actor = request.actor  # type: ignore[attr-defined]
-    options = queries.choices(actor, queries.chosen_site(request.GET.get("site")))
-    form = FilterForm(request.GET, options=options)
-    if form.is_valid():
-        d = form.cleaned_data
-        filters = queries.Filters(d["start"], d["end"], d["facilitator"], d["group"], d["cohort"], d["site"])
-    else:
-        start, end = default_period()
-        filters = queries.Filters(start, end)
+    form, filters = _filters(request)
     settings = queries.settings_for(actor.organisation_id)
     kept = queries.snapshot_for(actor, filters, settings, default_period())
     if kept is not None:  # the figures `openipt programme-refresh` keeps for the default period
@@ -94,6 +103,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "rows_left": max(0, rows_total - present.ROWS_SHOWN),
             "per_session": result.per_session,
             "can_export": actor.role in EXPORT_ROLES,
+            "competency": competency_queries.summary(actor, filters.site_id),
+            "row_steps": row_queries.ROW_STEPS if can_view_rows(actor) else (),
+            "query": request.GET.urlencode(),
         },
     )
 
@@ -252,3 +264,45 @@ def site_view(request: HttpRequest, site_id: int) -> HttpResponse:
         return redirect("programmes:site", site_id=site.pk)
     return render(request, "programmes/site.html",
                   {"site": site, "details": details, "staff": staff, "groups": groups, "clients": clients})
+
+
+@admin_required
+def competency_rule_view(request: HttpRequest) -> HttpResponse:
+    """The programme's rule for signing a facilitator off to lead a group alone, and the competency tool it uses."""
+    actor = request.actor  # type: ignore[attr-defined]
+    current = rule_row(actor.organisation_id)
+    initial = {"tool_id": current.tool_id, "required": current.required, "no_harmful": current.no_harmful,
+               "min_level": current.min_level, "version": current.version}
+    form = RuleForm(request.POST if request.method == "POST" else None, initial=initial,
+                    tools=list(competency_tools().values()))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = competency_actions.RuleInput(d["tool_id"], d["required"], d["no_harmful"], d["min_level"])
+        if save_versioned(form, lambda: competency_actions.save_rule(actor, data, expected_version=d["version"])):
+            messages.success(request, _("The competency rule is saved. It applies to the next sign-off."))
+            return redirect("programmes:competency_rule")
+    return render(request, "programmes/competency_rule.html", {"form": form, "tools": list(competency_tools().values())})
+
+
+@actor_required(*DASHBOARD_ROLES)
+def rows_view(request: HttpRequest, step: str) -> HttpResponse:
+    """The de-identified rows behind one cascade count, under the dashboard's choices; nothing when the count is
+    hidden as a small number."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if step not in row_queries.ROW_STEPS or not can_view_rows(actor):
+        raise Http404
+    form, filters = _filters(request)
+    settings = queries.settings_for(actor.organisation_id)
+    result = ind.compute(queries.cohort(actor, filters), min_sessions=settings.min_sessions,
+                         threshold=settings.suppress_below)
+    value = result.values[step]
+    hidden = value.suppressed or int(value.value or 0) < settings.suppress_below
+    rows = [] if hidden else row_queries.rows(actor, filters, step, min_sessions=settings.min_sessions)
+    if not hidden:
+        actions.record_rows_viewed(actor, step=step, shown=len(rows), filters={
+            "start": filters.start.isoformat(), "end": filters.end.isoformat(), "site": filters.site_id,
+            "facilitator": filters.facilitator_id, "group": filters.group_id, "cohort": filters.cohort_id})
+    return render(request, "programmes/rows.html", {
+        "step": value.indicator, "filters": filters, "settings": settings, "hidden": hidden, "rows": rows,
+        "query": request.GET.urlencode(),
+    })

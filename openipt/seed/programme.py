@@ -40,7 +40,8 @@ from openipt.groups.models import (
 from openipt.measures.models import Administration, Source, Status
 from openipt.safety.models import Alert, AlertStatus
 from openipt.seed.synth import FAMILY, GIVEN, SYNTH_EVENT
-from openipt.supervision.models import FidelityRating
+from openipt.supervision.competency_tools import tool as competency_tool
+from openipt.supervision.models import CompetencyAssessment, CompetencyFlag, FidelityRating, SignOff
 
 ZONES = ["Africa/Kampala", "Africa/Nairobi", "Africa/Dar_es_Salaam", "Africa/Lagos", "Asia/Kolkata"]
 SESSIONS = 8
@@ -238,10 +239,51 @@ def generate_programme(seed: int = 1, *, sites: int = 50, facilitators: int = 10
     FidelityRating.objects.bulk_create(ratings, batch_size=batch)
     world.counts |= {"sites": sites, "facilitators": facilitators, "groups": groups, "members": members,
                      "sessions": groups * SESSIONS, "fidelity_ratings": len(ratings)}
+    world.counts |= _competency(org, fac, supervisor_of, rng, today, batch)
     audit.record(SYNTH_EVENT.code, organisation_id=org.pk, details={"programme": world.counts, "seed": seed},
                  system_label="openipt synth --programme")
     world.seconds = clock.monotonic() - started
     return world
+
+
+def _competency(org: Organisation, fac: list[tuple[int, int | None]], supervisor_of: dict[int, int],
+                rng: random.Random, today: date, batch: int) -> dict[str, int]:
+    """One to three competency assessments of each facilitator by their site's supervisor, levels mostly rising;
+    about one in twenty with an item rated potentially harmful (an open flag); those whose latest assessment meets
+    the default rule are signed off to lead a group alone."""
+    tool = competency_tool()
+    now = timezone.now()
+    made: list[CompetencyAssessment] = []
+    for pk, site in fac:
+        rater = supervisor_of.get(site) if site is not None else None
+        if rater is None:
+            continue
+        base = rng.choice([2, 2, 3, 3, 3, 4])
+        for n in range(rng.choice([1, 2, 2, 3])):
+            # levels 2 to 4, rising with practice; level 1 only in the one assessment in twenty chosen below
+            levels = {item.id: max(2, min(4, base + (n if rng.random() < 0.6 else 0) + rng.choice([-1, 0, 0, 0, 1])))
+                      for item in tool.items}
+            if rng.random() < 0.05:
+                levels[rng.choice(tool.items).id] = 1
+            made.append(CompetencyAssessment(
+                organisation=org, trainee_id=pk, rater_id=rater, tool_id=tool.id, tool_version=tool.version,
+                items=[{"id": i.id, "section": i.section, "title": i.title} for i in tool.items], levels=levels,
+                source=rng.choice(["role_play", "recording", "live"]), observed_on=today - timedelta(days=90 - 30 * n),
+                created_at=now))
+    CompetencyAssessment.objects.bulk_create(made, batch_size=batch)
+    flags: list[CompetencyFlag] = []
+    latest: dict[int, CompetencyAssessment] = {}
+    for a in CompetencyAssessment.objects.filter(organisation=org).order_by("trainee_id", "observed_on", "pk"):
+        latest[a.trainee_id] = a
+        flags.extend(CompetencyFlag(organisation=org, assessment_id=a.pk, trainee_id=a.trainee_id, item_id=i.id,
+                                    item_title=i.title, raised_at=now) for i in tool.items if a.levels.get(i.id) == 1)
+    CompetencyFlag.objects.bulk_create(flags, batch_size=batch)
+    flagged = {f.trainee_id for f in flags}
+    signoffs = [SignOff(organisation=org, membership_id=t, competency="group_lead", signed_by_id=a.rater_id,
+                        signed_on=a.observed_on, note="Synthetic", created_at=now)
+                for t, a in latest.items() if t not in flagged and min(a.levels.values()) >= 3]
+    SignOff.objects.bulk_create(signoffs, batch_size=batch)
+    return {"competency_assessments": len(made), "competency_flags": len(flags), "signed_off": len(signoffs)}
 
 
 def _phq9(org: int, client: int, course: int | None, total: int, at: datetime, by: int) -> Administration:

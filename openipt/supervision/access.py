@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from openipt.accounts.models import CARE_ROLES, Membership, Role
-from openipt.supervision.models import FidelityRating, SignOff
+from openipt.supervision.models import CompetencyAssessment, CompetencyFlag, FidelityRating, SignOff
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -106,3 +106,52 @@ def get_member(actor: Actor, membership_id) -> Membership | None:
     if pk is None:
         return None
     return supervised_members(actor).filter(pk=pk).select_related("user").first()
+
+
+# ---- competency assessments
+
+
+def can_assess(actor: Actor, trainee_id) -> bool:
+    """Whoever may rate a clinician's sessions may assess their competency: their supervisor, or an admin."""
+    return can_rate(actor, trainee_id)
+
+
+def visible_assessments(actor: Actor | None) -> QuerySet[CompetencyAssessment]:
+    """Assessments of the staff the actor oversees, less those the actor is to rate blind: a first rating that
+    names the actor as second rater stays hidden from them until their own rating of it is saved."""
+    if actor is None or not is_overseer(actor):
+        return CompetencyAssessment.objects.none()
+    pending = CompetencyAssessment.objects.filter(second_rater_id=actor.membership.pk, second_ratings__isnull=True)
+    return (
+        CompetencyAssessment.objects.filter(organisation_id=actor.organisation_id,
+                                            trainee__in=supervised_members(actor))
+        .exclude(pk__in=pending.values("pk"))
+    )
+
+
+def get_assessment(actor: Actor, assessment_id) -> CompetencyAssessment | None:
+    pk = _pk(assessment_id)
+    if pk is None:
+        return None
+    return visible_assessments(actor).filter(pk=pk).select_related("trainee__user", "rater__user",
+                                                                   "second_rater__user").first()
+
+
+def blind_assessment(actor: Actor, assessment_id) -> CompetencyAssessment | None:
+    """A first rating the actor is named to rate second and has not rated yet (its levels are not for them)."""
+    pk = _pk(assessment_id)
+    if pk is None or actor is None or not is_overseer(actor):
+        return None
+    return (
+        CompetencyAssessment.objects.filter(pk=pk, organisation_id=actor.organisation_id, first__isnull=True,
+                                            second_rater_id=actor.membership.pk, second_ratings__isnull=True,
+                                            trainee__in=supervised_members(actor))
+        .select_related("trainee__user").first()
+    )
+
+
+def visible_flags(actor: Actor | None) -> QuerySet[CompetencyFlag]:
+    """Harmful-item flags of the staff the actor oversees."""
+    if actor is None or not is_overseer(actor):
+        return CompetencyFlag.objects.none()
+    return CompetencyFlag.objects.filter(organisation_id=actor.organisation_id, trainee__in=supervised_members(actor))

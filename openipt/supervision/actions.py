@@ -23,9 +23,11 @@ from openipt.protocol import default_protocol
 from openipt.protocol.model import FidelityChecklist
 from openipt.supervision import access, scoring, targets
 from openipt.supervision.models import Competency, FidelityRating, Overall, RatingReply, SignOff
+from openipt.supervision.queries import competency as competency_queries
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
+    from openipt.accounts.models import Membership
     from openipt.protocol import Protocol
     from openipt.protocol.model import FidelityChecklist
 
@@ -192,6 +194,8 @@ def sign_off(actor: Actor, membership_id: int | str, *, competency: str, signed_
     signed_on = signed_on or timezone.localdate()
     if signed_on > timezone.localdate():
         raise ActionError(_("The date cannot be in the future."), field="signed_on")
+    if competency == Competency.GROUP_LEAD:
+        _check_competency_rule(actor, member)
     note = (note or "").strip()[:MAX_TEXT]
     try:
         with transaction.atomic():
@@ -206,6 +210,39 @@ def sign_off(actor: Actor, membership_id: int | str, *, competency: str, signed_
             field="competency",
         ) from None
     return made
+
+
+def shortfall_sentences(ready: competency_queries.Readiness) -> list[str]:
+    """What the programme's rule still needs, one plain sentence each."""
+    out = []
+    for flag in ready.open_flags:
+        out.append(_("“%(item)s” was rated potentially harmful and nobody has recorded what was done about it yet.")
+                   % {"item": flag.item_title})
+    for short in ready.shortfalls:
+        title = ready.item_title(short.item_id)
+        if short.code == "no_assessment":
+            out.append(_("There is no competency assessment on “%(tool)s” yet.") % {"tool": ready.tool.title})
+        elif short.code == "not_rated":
+            out.append(_("“%(item)s” was not rated in the latest assessment.") % {"item": title})
+        elif short.code == "harmful":
+            out.append(_("“%(item)s” is at level 1 (potentially harmful) in the latest assessment.") % {"item": title})
+        else:
+            out.append(_("“%(item)s” is at level %(level)s; the programme asks for level %(min)s or more.")
+                       % {"item": title, "level": short.level, "min": ready.rule.min_level})
+    return out
+
+
+def _check_competency_rule(actor: Actor, member: Membership) -> None:
+    """Refuse a group-lead sign-off that the programme's competency rule does not allow, saying everything missing."""
+    ready = competency_queries.readiness(actor.organisation_id, member.pk)
+    if ready.ready:
+        return
+    reasons = shortfall_sentences(ready)
+    raise ActionError(
+        _("%(name)s cannot be signed off to lead a group alone yet. %(reasons)s")
+        % {"name": member.user, "reasons": " ".join(reasons)},
+        field="membership",
+    )
 
 
 def withdraw_sign_off(actor: Actor, signoff_id: int | str, *, reason: str) -> SignOff:

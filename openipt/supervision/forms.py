@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openipt.core.forms import DateInput, choice_field
-from openipt.supervision.models import Competency, Overall
+from openipt.supervision.competency.tool import Tool
+from openipt.supervision.models import Competency, ObservationSource, Overall
 from openipt.supervision.scoring import ANSWERS
 
 ANSWER_LABELS = {"yes": _("Yes"), "partly": _("Partly"), "no": _("No"), "na": _("Not applicable")}
@@ -64,3 +68,66 @@ class SignOffForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Why is it withdrawn?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# ---- competency assessments
+
+
+class LevelsForm(forms.Form):
+    """One radio group per item of a competency tool (field item_<id>, levels 1 to 4), and notes."""
+
+    notes = forms.CharField(label=_("Notes (optional)"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("What you saw that led to your levels. The trainee's supervisors read this."))
+
+    def __init__(self, *args, tool=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tool = tool
+        for item in tool.items if tool else ():
+            self.fields[f"item_{item.id}"] = forms.ChoiceField(
+                label=item.title, choices=[(str(n), str(n)) for n in item.levels], required=False,
+                widget=forms.RadioSelect)
+
+    def levels(self) -> dict[str, str]:
+        return {item.id: self.cleaned_data.get(f"item_{item.id}") or "" for item in self.tool.items}
+
+    def rows(self):
+        for item in self.tool.items:
+            bound = self[f"item_{item.id}"]
+            value = str(bound.value() or "")
+            options = [{"value": str(n), "name": self.tool.levels.get(n, ""), "seen": seen,
+                        "id": f"lv-{item.id}-{n}", "checked": value == str(n)} for n, seen in item.levels.items()]
+            yield {"item": item, "field": bound, "options": options}
+
+
+class AssessForm(LevelsForm):
+    source = forms.ChoiceField(label=_("How did you observe them?"), choices=ObservationSource.choices,
+                               widget=forms.RadioSelect)
+    observed_on = forms.DateField(label=_("Date observed"), widget=DateInput())
+    second_rater = forms.TypedChoiceField(
+        label=_("Second rater (optional)"), required=False, coerce=int, empty_value=None,
+        help_text=_("To check that raters agree: they rate the same observation on their own and see your levels "
+                    "only after saving theirs."))
+
+    def __init__(self, *args, raters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "second_rater").choices = [("", _("No second rater"))] + [(m.pk, str(m.user)) for m in raters]
+
+
+class FlagActionForm(forms.Form):
+    action = forms.CharField(label=_("What was done?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RuleForm(forms.Form):
+    tool_id = forms.ChoiceField(label=_("Competency tool"))
+    required = forms.BooleanField(label=_("Signing someone off to lead a group alone needs a competency assessment"),
+                                  required=False)
+    no_harmful = forms.BooleanField(label=_("No item may be at level 1 (potentially harmful) in the latest assessment"),
+                                    required=False)
+    min_level = forms.TypedChoiceField(label=_("Every item at this level or above"), coerce=int,
+                                       choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")])
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args: Any, tools: Iterable[Tool] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "tool_id").choices = [(t.id, f"{t.title} ({t.version})") for t in tools]

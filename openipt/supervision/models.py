@@ -130,3 +130,95 @@ class SignOff(models.Model):
     @property
     def is_live(self) -> bool:
         return self.withdrawn_at is None
+
+
+# ---- facilitator competency: assessments on a competency tool (openipt/supervision/competency/), the programme's
+# sign-off rule, and the flag a potentially harmful item raises.
+
+
+class ObservationSource(models.TextChoices):
+    ROLE_PLAY = "role_play", _("Role-play")
+    RECORDING = "recording", _("Recording of a session")
+    LIVE = "live", _("Live session")
+
+
+class CompetencyRule(models.Model):
+    """An organisation's rule for signing a facilitator off to lead a group alone (defaults until an admin saves)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="+")
+    tool_id = models.CharField(_("competency tool"), max_length=60, default="ipt-group-facilitator")
+    required = models.BooleanField(_("sign-off needs a competency assessment"), default=True)
+    no_harmful = models.BooleanField(_("no item rated potentially harmful"), default=True)
+    min_level = models.PositiveSmallIntegerField(_("lowest level every item must reach"), default=3)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(min_level__gte=1, min_level__lte=4), name="competency_rule_level_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"competency rule of organisation {self.organisation_id}"
+
+
+class CompetencyAssessment(models.Model):
+    """One rater's levels for one observation of a trainee on a competency tool.
+
+    A second rater's independent rating of the same observation is a row of its own pointing at the first
+    (`first`); the first names who is to give it (`second_rater`), who cannot see the first's levels until their
+    own are saved. Only first ratings count for sign-off and for the trainee's levels over time.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    trainee = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="competency_assessments")
+    rater = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="competency_assessments_given")
+    tool_id = models.CharField(max_length=60)
+    tool_version = models.CharField(max_length=40)
+    items = models.JSONField(default=list)  # [{"id", "section", "title"}] as shown to the rater
+    levels = models.JSONField(default=dict)  # item id -> 1..4
+    source = models.CharField(_("how it was observed"), max_length=20, choices=ObservationSource.choices)
+    observed_on = models.DateField(_("date observed"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField()
+    first = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="second_ratings")
+    second_rater = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-observed_on", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first"], condition=Q(first__isnull=False), name="competency_one_second_rating"),
+            models.CheckConstraint(condition=Q(source__in=ObservationSource.values), name="competency_source_valid"),
+            models.CheckConstraint(condition=Q(first__isnull=True) | Q(second_rater__isnull=True),
+                                   name="competency_second_names_no_third"),
+        ]
+        indexes = [models.Index(fields=["trainee", "first", "observed_on"])]
+
+    def __str__(self) -> str:
+        return f"competency assessment {self.pk} of membership {self.trainee_id}"
+
+
+class CompetencyFlag(models.Model):
+    """An item rated potentially harmful: shown to the trainee's supervisors until someone records what was done."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(CompetencyAssessment, on_delete=models.PROTECT, related_name="flags")
+    trainee = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="competency_flags")
+    item_id = models.CharField(max_length=60)
+    item_title = models.CharField(max_length=200)
+    raised_at = models.DateTimeField()
+    acted_at = models.DateTimeField(null=True, blank=True)
+    acted_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(acted_at__isnull=True) | (~Q(action="") & Q(acted_by__isnull=False)),
+                                   name="competency_flag_action_recorded"),
+        ]
+        indexes = [models.Index(fields=["organisation", "acted_at"])]
+
+    def __str__(self) -> str:
+        return f"harmful-item flag {self.item_id} for membership {self.trainee_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openipt.supervision import views
+from openipt.supervision import views, views_competency
 
 app_name = "supervision"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("ratings/<int:rating_id>/reply/", views.reply_view, name="reply"),
     path("sign-offs/", views.signoffs_view, name="signoffs"),
     path("sign-offs/<int:signoff_id>/withdraw/", views.withdraw_view, name="withdraw"),
+    path("competency/", views_competency.competency_view, name="competency"),
+    path("competency/<int:membership_id>/", views_competency.trainee_view, name="competency_trainee"),
+    path("competency/<int:membership_id>/assess/", views_competency.assess_view, name="competency_assess"),
+    path("competency/assessments/<int:assessment_id>/", views_competency.assessment_view,
+         name="competency_assessment"),
+    path("competency/assessments/<int:assessment_id>/second/", views_competency.second_view,
+         name="competency_second"),
+    path("competency/flags/<int:flag_id>/act/", views_competency.flag_view, name="competency_flag"),
 ]

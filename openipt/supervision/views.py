@@ -21,7 +21,7 @@ from openipt.core.forms import apply_action_error
 from openipt.core.pagination import paginate
 from openipt.supervision import access, actions, targets
 from openipt.supervision.forms import ANSWER_LABELS, RatingForm, ReplyForm, SignOffForm, WithdrawForm
-from openipt.supervision.queries import dashboard, ratings, signoffs
+from openipt.supervision.queries import competency, dashboard, ratings, signoffs
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -147,6 +147,7 @@ def dashboard_view(request):
         "page": page, "rows": rows, "waiting": waiting, "waiting_total": sum(waiting_counts.values()),
         "show_alerts": any(r["alerts"] is not None for r in rows), "ids": ids,
         "panels": render_panels("supervision", request, actor),
+        "competency_flags": competency.open_flags(actor),
     })
 
 

@@ -12,6 +12,7 @@ from openipt.core.errors import ActionError
 from openipt.courses.models import Course
 from openipt.groups import actions, session_actions
 from openipt.groups.models import GroupSession, Member
+from tests.support.competency import assess
 from tests.support.groups import client_of, co_facilitator, group, invite, programme, screen
 from tests.support.people import actor
 
@@ -77,6 +78,7 @@ def test_a_signed_off_facilitator_may_lead_alone_when_the_programme_requires_it(
     from openipt.supervision import actions as supervision_actions
 
     prog = programme(world, require_signoff=True)
+    assess(world.m["admin"], world.m["facilitator"])
     supervision_actions.sign_off(actor(world.m["admin"]), world.m["facilitator"].pk, competency="group_lead")
     assert group(world, prog).facilitator_id == world.m["facilitator"].pk
 

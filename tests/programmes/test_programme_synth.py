@@ -51,3 +51,20 @@ def models_f(name):
 def test_sizes_that_cannot_make_groups_are_refused():
     with pytest.raises(ValueError):
         generate_programme(1, sites=1, facilitators=1, groups=10, members=20, slug="prog-bad")
+
+
+def test_the_synthetic_programme_has_facilitators_at_various_competency_levels():
+    from openipt.programmes import competency_queries
+    from openipt.supervision.models import CompetencyAssessment, CompetencyFlag, SignOff
+
+    made = generate_programme(7, sites=3, facilitators=40, groups=10, members=40, slug="prog-competency")
+    org = made.organisation
+    assert made.counts["competency_assessments"] == CompetencyAssessment.objects.filter(organisation=org).count() >= 40
+    flagged = set(CompetencyFlag.objects.filter(organisation=org).values_list("trainee_id", flat=True))
+    signed = set(SignOff.objects.filter(organisation=org).values_list("membership_id", flat=True))
+    assert signed and not signed & flagged
+    manager = actor(Membership.objects.get(organisation=org, role=Role.MANAGER))
+    summary = competency_queries.summary(manager)
+    assert summary.facilitators == 40 and sum(summary.standing.values()) == 40
+    assert summary.signed_off == len(signed) and summary.open_flags == made.counts["competency_flags"]
+    assert summary.standing["meets"] >= len(signed) and summary.standing["below"] > 0

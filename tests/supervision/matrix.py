@@ -29,13 +29,29 @@ def prepare(world):
                "area_and_goals": "yes", "contract_agreed": "yes", "time_limit_initial": "yes", "stance_initial": "yes",
                "stayed_ipt_initial": "yes"}
     rating = sup.rate(actor(world.m["supervisor"]), "session", session.pk, answers=answers, comment="Good start.")
+    from tests.support.competency import assess
+
+    assess(world.m["admin"], world.m["facilitator"])
     signoff = sup.sign_off(actor(world.m["admin"]), world.m["facilitator"].pk, competency="group_lead")
-    return {"kind": "session", "target_id": session.pk, "rating_id": rating.pk, "signoff_id": signoff.pk}
+    # Competency: an assessment of `therapist` with an item at level 1 (so a flag), and one that names `supervisor`
+    # as second rater (blind to it until they rate).
+    from openipt.supervision import competency_actions
+    from openipt.supervision.models import CompetencyFlag
+    from tests.support.competency import levels
+
+    plain = assess(world.m["admin"], world.m["therapist"], 3, warmth=1)
+    blind = competency_actions.assess(actor(world.m["admin"]), world.m["therapist"].pk, levels=levels(3),
+                                      source="live", second_rater=world.m["supervisor"].pk)
+    flag = CompetencyFlag.objects.get(assessment=plain)
+    return {"kind": "session", "target_id": session.pk, "rating_id": rating.pk, "signoff_id": signoff.pk,
+            "assessment_id": plain.pk, "flag_id": flag.pk,
+            "supervision:competency_second": {"assessment_id": blind.pk}}
 
 
 def matrix(expect, staff_only, admin_only, client_record, LOGIN):
     overseer = expect(403, admin=200, supervisor=200, other_admin=200)
     rating_page = client_record(therapist=200)
+    trainee = expect(403, admin=200, supervisor=200, other_admin=404)
     post_only = expect(405, client=403)
     return {
         "supervision:dashboard": {"GET": overseer},
@@ -45,4 +61,14 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "supervision:reply": {"GET": post_only, "POST": client_record(302, therapist=302, admin=403, supervisor=403)},
         "supervision:signoffs": {"GET": overseer, "POST": overseer},
         "supervision:withdraw": {"GET": post_only, "POST": expect(403, admin=302, supervisor=404, other_admin=404)},
+        # Competency: `membership_id` is `therapist`, supervised by `supervisor`; the other admin finds nothing.
+        "supervision:competency": {"GET": overseer},
+        "supervision:competency_trainee": {"GET": trainee},
+        "supervision:competency_assess": {"GET": trainee, "POST": trainee},  # an empty form comes back with errors
+        "supervision:competency_assessment": {"GET": trainee},
+        # Named second rater: `supervisor` gets the blind form; the first rater (admin) is sent to the assessment.
+        "supervision:competency_second": {"GET": expect(403, admin=302, supervisor=200, other_admin=404),
+                                          "POST": expect(403, admin=302, supervisor=200, other_admin=404)},
+        "supervision:competency_flag": {"GET": post_only, "POST": expect(403, admin=302, supervisor=302,
+                                                                         other_admin=404)},
     }

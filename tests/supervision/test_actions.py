@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from openipt.core.errors import ActionError, ConflictError
 from openipt.supervision import actions as sup
 from openipt.supervision.models import FidelityRating, SignOff
+from tests.support.competency import assess
 from tests.support.people import actor
 from tests.support.supervision import INITIAL_ALL_YES, rate
 
@@ -84,6 +85,7 @@ def test_the_rated_clinician_reads_and_replies_once(world, session):
 
 def test_sign_off_twice_is_refused_and_withdrawal_needs_a_reason(world):
     admin = actor(world.m["admin"])
+    assess(world.m["admin"], world.m["facilitator"])
     made = sup.sign_off(admin, world.m["facilitator"].pk, competency="group_lead")
     with pytest.raises(ActionError, match="already signed off"):
         sup.sign_off(admin, world.m["facilitator"].pk, competency="group_lead")

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openipt.supervision import actions as sup
 from openipt.supervision import api
+from tests.support.competency import assess
 from tests.support.people import actor
 from tests.support.supervision import INITIAL_ALL_YES, held, new_items_na, rate
 
@@ -90,6 +91,7 @@ def test_latest_ratings_uses_one_query_however_many_sessions(world, course):
 def test_is_signed_off_follows_sign_off_and_withdrawal(world):
     facilitator = world.m["facilitator"]
     assert api.is_signed_off(facilitator.pk) is False
+    assess(world.m["admin"], facilitator)
     made = sup.sign_off(actor(world.m["admin"]), facilitator.pk, competency="group_lead", note="Led 3 rated sessions well")
     assert api.is_signed_off(facilitator.pk) is True
     assert api.is_signed_off(facilitator.pk, competency="individual") is False

@@ -161,7 +161,23 @@ def test_dashboard_query_count_does_not_grow_with_data(world, client, course, dj
     assert len(much) == len(little)
 
 
+def test_signoff_page_says_what_the_rule_still_needs_and_keeps_the_note(world, client):
+    from tests.support.competency import assess
+
+    assess(world.m["admin"], world.m["facilitator"], 3, risk=2)
+    login(client, world.m["admin"])
+    page = client.post(reverse("supervision:signoffs"), {
+        "membership": world.m["facilitator"].pk, "competency": "group_lead", "signed_on": "2026-01-05",
+        "note": "Observed three sessions"}).content.decode()
+    assert "cannot be signed off to lead a group alone yet" in page
+    assert "Asking about and responding to risk" in page and "Observed three sessions" in page
+    assert not SignOff.objects.exists()
+
+
 def test_signoff_page_signs_off_and_withdraws(world, client):
+    from tests.support.competency import assess
+
+    assess(world.m["admin"], world.m["facilitator"])
     login(client, world.m["admin"])
     url = reverse("supervision:signoffs")
     client.post(url, {"membership": world.m["facilitator"].pk, "competency": "group_lead",

@@ -34,3 +34,21 @@ def test_synthetic_data_has_ratings_from_each_therapists_supervisor(db):
     sample = ratings.select_related("rated", "rater").first()
     assert sample.rater_id == sample.rated.supervisor_id
     assert 0 <= sample.score_percent <= 100
+
+
+@pytest.mark.slow
+def test_the_demo_has_trainees_at_different_competency_levels_one_signed_off_and_one_flagged(db):
+    from openipt.supervision.models import CompetencyAssessment, CompetencyFlag, SignOff
+
+    world = demo.load_demo()
+    demo.load_demo()  # a second load adds nothing
+    org = world.organisation
+    grace = world.members["facilitator"]
+    assert SignOff.objects.filter(membership=grace, competency="group_lead", withdrawn_at__isnull=True).count() == 1
+    firsts = CompetencyAssessment.objects.filter(organisation=org, first__isnull=True)
+    assert firsts.filter(trainee=grace).count() == 2
+    assert CompetencyAssessment.objects.filter(organisation=org, first__isnull=False).count() == 1  # a second rater
+    lowest = {a.trainee.user.username: min(a.levels.values()) for a in firsts.order_by("observed_on", "pk")}
+    assert lowest == {"facilitator": 3, "trainee-joseph": 2, "trainee-mary": 1}
+    [flag] = CompetencyFlag.objects.filter(organisation=org)
+    assert flag.trainee.user.username == "trainee-mary" and flag.acted_at is None

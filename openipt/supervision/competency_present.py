@@ -1,0 +1,51 @@
+"""Shapes a trainee's assessments for their page: each item's level over time as a small chart, and the table of
+levels by date. No queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from openipt.core.charts import sparkline
+from openipt.supervision.competency.tool import Tool
+from openipt.supervision.queries.competency import Observation
+
+COLUMNS_SHOWN = 6  # the newest observations in the table; the chart draws them all
+
+
+def item_rows(tool: Tool, observations: Sequence[Observation]) -> dict[str, Any]:
+    """One row per item: its title, a level chart over every observation, and the newest levels by date."""
+    shown = list(observations)[-COLUMNS_SHOWN:]
+    rows = []
+    for item in tool.items:
+        series = [o.first.levels.get(item.id) for o in observations]
+        values: list[float | None] = [float(v) if isinstance(v, int) else None for v in series]
+        chart = None
+        if sum(1 for v in values if v is not None) >= 2:
+            chart = sparkline(
+                values,
+                y_max=4,
+                title=_("Levels of %(item)s over time") % {"item": item.title},
+                id_prefix=f"cl-{item.id}"[:40],
+                text={
+                    "sparkline_desc": _(
+                        "{count} levels from {first} to {last}; lowest {low}, highest {high}."
+                    ),
+                    "sparkline_one": _("One level: {last}."),
+                },
+            )
+        cells = []
+        for o in shown:
+            level = o.first.levels.get(item.id)
+            cells.append(
+                {"level": level, "harmful": level == 1, "short": isinstance(level, int) and level < 3}
+            )
+        rows.append({"item": item, "chart": chart, "cells": cells, "latest": series[-1] if series else None})
+    return {
+        "rows": rows,
+        "dates": [date_format(o.first.observed_on, "j M Y") for o in shown],
+        "sources": [o.first.get_source_display() for o in shown],
+    }

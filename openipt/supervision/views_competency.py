@@ -1,0 +1,238 @@
+"""Competency pages: the trainees overseen, one trainee's levels over time, assessing, the blind second rating,
+one assessment, and acting on a harmful-item flag."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openipt.accounts.decorators import staff_required
+from openipt.core import submissions
+from openipt.core.errors import ActionError
+from openipt.supervision import access, competency_actions, competency_present
+from openipt.supervision.actions import shortfall_sentences
+from openipt.supervision.competency import agreement as agree
+from openipt.supervision.competency_tools import rule_row, tool, tools
+from openipt.supervision.forms import AssessForm, FlagActionForm, LevelsForm
+from openipt.supervision.queries import competency as queries
+
+
+def _overseer_or_403(request: HttpRequest) -> None:
+    if not access.is_overseer(request.actor):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def _member_or_404(request: HttpRequest, membership_id: int):
+    member = access.get_member(request.actor, membership_id)  # type: ignore[attr-defined]
+    if member is None:
+        raise Http404
+    return member
+
+
+def _form_error(form, exc: ActionError) -> None:
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+@staff_required
+def competency_view(request: HttpRequest) -> HttpResponse:
+    """Everyone the actor oversees with their latest assessment, open harmful-item flags, and second ratings due."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    return render(
+        request,
+        "supervision/competency.html",
+        {
+            "rows": queries.trainees(actor),
+            "flags": queries.open_flags(actor),
+            "waiting": queries.waiting_second(actor),
+            "tool": tool(rule_row(actor.organisation_id).tool_id),
+        },
+    )
+
+
+@staff_required
+def trainee_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """One trainee: whether the programme's rule is met (and what is missing), each item's level over time, every
+    observation with its second rating and agreement, and harmful-item flags."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    member = _member_or_404(request, membership_id)
+    ready = queries.readiness(actor.organisation_id, member.pk)
+    observations = queries.observations(actor, member)
+    return render(
+        request,
+        "supervision/competency_trainee.html",
+        {
+            "member": member,
+            "ready": ready,
+            "missing": shortfall_sentences(ready),
+            "observations": observations,
+            "chart": competency_present.item_rows(
+                ready.tool, [o for o in observations if o.first.tool_id == ready.tool.id]
+            ),
+            "flags": queries.trainee_flags(actor, member),
+            "flag_form": FlagActionForm(),
+            "can_assess": access.can_assess(actor, member.pk),
+            "min_items": agree.MIN_ITEMS_FOR_KAPPA,
+        },
+    )
+
+
+@staff_required
+def assess_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Rate a trainee on the programme's competency tool: a level per item, how and when they were observed."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    member = _member_or_404(request, membership_id)
+    if not access.can_assess(actor, member.pk):
+        raise PermissionDenied
+    the_tool = tool(rule_row(actor.organisation_id).tool_id)
+    form = AssessForm(
+        request.POST or None,
+        tool=the_tool,
+        raters=queries.second_rater_choices(actor, member),
+        initial={"observed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def work():
+            made = competency_actions.assess(
+                actor,
+                member.pk,
+                levels=form.levels(),
+                source=d["source"],
+                observed_on=d["observed_on"],
+                notes=d["notes"],
+                second_rater=d.get("second_rater"),
+            )
+            return made, reverse("supervision:competency_assessment", args=[made.pk])
+
+        try:
+            made, earlier = submissions.run_once(request, work)
+        except ActionError as exc:
+            _form_error(form, exc)
+        else:
+            if earlier or made is None:
+                return redirect(earlier or request.path)
+            messages.success(request, _("Assessment saved."))
+            return redirect("supervision:competency_assessment", assessment_id=made.pk)
+    return render(
+        request,
+        "supervision/competency_assess.html",
+        {"member": member, "tool": the_tool, "form": form, "second": None},
+    )
+
+
+@staff_required
+def second_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """The named second rater rates the same observation without seeing the first rater's levels."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    first = access.blind_assessment(actor, assessment_id)
+    if first is None:
+        seen = access.get_assessment(actor, assessment_id)
+        if seen is None:
+            raise Http404
+        return redirect("supervision:competency_assessment", assessment_id=seen.pk)
+    the_tool = tools().get(first.tool_id) or tool(first.tool_id)
+    form = LevelsForm(request.POST or None, tool=the_tool)
+    if request.method == "POST" and form.is_valid():
+
+        def work():
+            made = competency_actions.rate_second(
+                actor, first.pk, levels=form.levels(), notes=form.cleaned_data["notes"]
+            )
+            return made, reverse("supervision:competency_assessment", args=[first.pk])
+
+        try:
+            made, earlier = submissions.run_once(request, work)
+        except ActionError as exc:
+            _form_error(form, exc)
+        else:
+            if earlier or made is None:
+                return redirect(earlier or request.path)
+            messages.success(
+                request, _("Your rating is saved. Both ratings and how far they agree are shown below.")
+            )
+            return redirect("supervision:competency_assessment", assessment_id=first.pk)
+    return render(
+        request,
+        "supervision/competency_assess.html",
+        {"member": first.trainee, "tool": the_tool, "form": form, "second": first},
+    )
+
+
+@staff_required
+def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """One observation: the first rater's levels and notes, the second rating and agreement when both are saved."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    found = access.get_assessment(actor, assessment_id)
+    if found is None:
+        if access.blind_assessment(actor, assessment_id) is not None:
+            return redirect("supervision:competency_second", assessment_id=int(assessment_id))
+        raise Http404
+    first = found.first if found.first is not None else found
+    observation = next(
+        (o for o in queries.observations(actor, first.trainee) if o.first.pk == first.pk), None
+    )
+    if observation is None:
+        raise Http404
+    the_tool = tools().get(first.tool_id) or tool(first.tool_id)
+    second = observation.second
+    rows = [
+        {
+            "title": item["title"],
+            "section": item.get("section", ""),
+            "first": first.levels.get(item["id"]),
+            "second": second.levels.get(item["id"]) if second else None,
+        }
+        for item in first.items
+    ]
+    return render(
+        request,
+        "supervision/competency_assessment.html",
+        {
+            "first": first,
+            "second": second,
+            "observation": observation,
+            "rows": rows,
+            "tool": the_tool,
+            "level_names": the_tool.levels,
+            "min_items": agree.MIN_ITEMS_FOR_KAPPA,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """Record what was done about a harmful-item flag."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    flag = queries.flag_for(actor, flag_id)
+    if flag is None:
+        raise Http404
+    form = FlagActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Say what was done, for example the conversation you had and the plan agreed.")
+        )
+    else:
+        try:
+            competency_actions.act_on_flag(actor, flag.pk, action=form.cleaned_data["action"])
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Recorded. The flag stays in the trainee's history."))
+    return redirect("supervision:competency_trainee", membership_id=flag.trainee_id)
