@@ -143,13 +143,16 @@ def make_handler(backends: Backends):
     return Handler
 
 
-def serve(port: int, addresses: list[tuple[str, int]], *, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    """Start the proxy and its health watcher in threads; return the server (call shutdown() to stop)."""
+def serve(
+    port: int, addresses: list[tuple[str, int]], *, host: str = "127.0.0.1", watch: bool = True
+) -> ThreadingHTTPServer:
+    """Start the proxy (and, unless `watch` is False, its health watcher) in threads; return the server."""
     backends = Backends(addresses)
     server = ThreadingHTTPServer((host, port), make_handler(backends))
     server.daemon_threads = True
     server.backends = backends  # type: ignore[attr-defined]
-    threading.Thread(target=backends.watch, daemon=True).start()
+    if watch:
+        threading.Thread(target=backends.watch, daemon=True).start()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

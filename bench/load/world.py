@@ -34,7 +34,7 @@ def slots_for(users: int) -> dict[str, int]:
     """How many simulated people of each role a run of `users` has (at least one of each)."""
     total = sum(MIX.values())
     counts = {role: max(1, round(users * share / total)) for role, share in MIX.items()}
-    counts["therapist"] += max(0, users - sum(counts.values()))
+    counts["therapist"] = max(1, users - sum(n for role, n in counts.items() if role != "therapist"))
     return counts
 
 
@@ -194,6 +194,14 @@ def read_acks(path: Path) -> list[dict]:
     return rows
 
 
+def sent_after(tried: list[dict], kind: str, field: str, value: str, **where) -> set[str]:
+    """What was sent, unacknowledged, after the write whose `field` is `value`: it may have been carried out
+    after that write, and so be the one kept. A write sent before it and kept would be a lost write."""
+    rows = [r for r in tried if r.get("kind") == kind and all(r.get(k) == v for k, v in where.items())]
+    start = next((r["t"] for r in rows if r.get(field) == value), None)
+    return {r[field] for r in rows if start is None or r["t"] > start}
+
+
 def verify(rows: list[dict], since: datetime | None = None) -> dict:
     """Check every acknowledged write against the database; return counts and every problem found."""
     from openipt.core.models import Submission
@@ -273,17 +281,13 @@ def verify(rows: list[dict], since: datetime | None = None) -> dict:
                 checked["group check item 9 alerts"] += 1
                 if not alert_for(qc.member.client_id, {str(qc.pk), str(qc.administration_id)}):
                     problems.append(f"group check {r['key']}: item 9 was {r['q9']} but no alert was raised")
-    later = defaultdict(set)
-    for r in tried:
-        if r.get("kind") == "will_try":
-            later[r["member"]].add(r["text"])
     for (session_id, member), text in last_try.items():
         kept = (
             Attendance.objects.filter(session_id=session_id, member_id=member)
             .values_list("will_try", flat=True)
             .first()
         )
-        if kept != text and kept not in later[member]:
+        if kept != text and kept not in sent_after(tried, "will_try", "text", text, member=member):
             problems.append(
                 f"group session {session_id} member {member}: will-try text is not the last one acknowledged"
             )
@@ -314,15 +318,13 @@ def verify(rows: list[dict], since: datetime | None = None) -> dict:
     sheets = {r["worksheet"] for r in acked if r["kind"] == "worksheet"}
     for sheet_id in sheets:
         last = [r for r in acked if r["kind"] == "worksheet" and r["worksheet"] == sheet_id][-1]
-        data = Worksheet.objects.filter(pk=sheet_id).values_list("data", flat=True).first() or {}
-        if last["marker"] not in json.dumps(data):
-            newer = [
-                r["marker"] for r in tried if r.get("kind") == "worksheet" and r.get("worksheet") == sheet_id
-            ]
-            if not any(m in json.dumps(data) for m in newer):
-                problems.append(
-                    f"worksheet {sheet_id}: the last acknowledged text {last['marker']} is not the one kept"
-                )
+        kept = json.dumps(Worksheet.objects.filter(pk=sheet_id).values_list("data", flat=True).first() or {})
+        if last["marker"] not in kept and not any(
+            m in kept for m in sent_after(tried, "worksheet", "marker", last["marker"], worksheet=sheet_id)
+        ):
+            problems.append(
+                f"worksheet {sheet_id}: the last acknowledged text {last['marker']} is not the one kept"
+            )
 
     # Alerts a supervisor acknowledged stay acknowledged.
     for r in acked:
