@@ -109,7 +109,7 @@ imports: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(LOAD_VENV) var .pytest_cache .mypy_cache
 
 # The browser tests write the pictures the README and the guides show into docs/images/. Among them,
 # tests/e2e/test_today_week_axe.py writes Today and the week calendar at desktop width and on a phone
