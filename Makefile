@@ -9,6 +9,7 @@ PYTEST_ARGS ?= -n auto
 # The exact versions installed, each checked against its hash; `make lock` renews them from pyproject.toml.
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
+LOAD_LOCK := requirements-load.lock
 
 .PHONY: run test check lint lock bench clean
 
@@ -57,11 +58,32 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --py
 lock: $(VENV)/.installed-dev
 	$(UV_COMPILE) --output-file $(LOCK)
 	$(UV_COMPILE) --extra dev --output-file $(DEV_LOCK)
+	$(UV_COMPILE) --extra bench --output-file $(LOAD_LOCK)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/bulk_export.py $(BENCH_BULK_ARGS)
 	$(BIN)/python bench/programme_dashboard.py $(BENCH_PROGRAMME_ARGS)
+
+# The load test (docs/operations/production.md, "Load test"): the production topology as plain processes on a
+# fresh PostgreSQL database (DATABASE_URL names the server; default postgres@127.0.0.1), LOAD_USERS people for
+# LOAD_MINUTES minutes with Locust; LOAD_KILL=1 SIGKILLs one app server mid-run. Locust lives in a venv of its
+# own (.venv-load, from requirements-load.lock, hashes checked), so .venv is never touched.
+LOAD_VENV := .venv-load
+LOAD_USERS ?= 200
+LOAD_MINUTES ?= 10
+LOAD_KILL ?=
+$(LOAD_VENV)/.installed: $(LOAD_LOCK) pyproject.toml
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOAD_VENV)/bin/python -m pip install --quiet --require-hashes -r $(LOAD_LOCK)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+.PHONY: load
+load: $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python bench/load/run.py --users $(LOAD_USERS) --minutes $(LOAD_MINUTES) \
+		$(if $(filter 1,$(LOAD_KILL)),--kill,) $(LOAD_ARGS)
 
 # A longer run of tests/test_fuzz.py: random hostile values, every role that may use each page.
 # FUZZ_ROUNDS random rounds per page and form, FUZZ_SEED to repeat a run, FUZZ_SECONDS per test at most.
@@ -87,7 +109,7 @@ imports: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(LOAD_VENV) var .pytest_cache .mypy_cache
 
 # The browser tests write the pictures the README and the guides show into docs/images/. Among them,
 # tests/e2e/test_today_week_axe.py writes Today and the week calendar at desktop width and on a phone

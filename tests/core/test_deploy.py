@@ -184,3 +184,38 @@ def test_every_background_process_of_serve_is_a_compose_service_and_a_systemd_un
     for job in BACKGROUND:
         assert tuple(job) in in_compose, f"no compose service runs `openipt {' '.join(job)}`"
         assert tuple(job) in in_systemd, f"no systemd unit runs `openipt {' '.join(job)}`"
+
+
+def test_every_app_server_is_checked_for_readiness_on_its_own_port(compose):
+    services = _openipt_services(compose)
+    apps = {name: s for name, s in services.items() if s["command"][1] == "serve"}
+    assert len(apps) >= 2
+    for name, service in apps.items():
+        port = service["command"][service["command"].index("--port") + 1]
+        probe = " ".join(service["healthcheck"]["test"])
+        found = re.search(rf"127\.0\.0\.1:{port}(/\w+)", probe)
+        assert found and _url_name(found.group(1)) == "readyz", name
+
+
+def test_the_load_test_runs_the_topology_of_the_compose_file(compose):
+    """bench/load/run.py (`make load`) starts, as plain processes, the worker and runners the compose file runs."""
+    from bench.load.run import RUNNERS
+
+    in_compose = {tuple(s["command"][1:]) for s in _openipt_services(compose).values()}
+    for name, argv in RUNNERS.items():
+        assert tuple(argv) in in_compose, f"make load's {name} is not a compose service"
+    assert {"worker", "escalation", "webhooks", "sms", "reminders"} <= set(RUNNERS)
+
+
+@pytest.mark.django_db
+def test_health_checks_answer_over_plain_http_when_https_is_enforced(client):
+    """HAZ-055: Caddy and the compose file ask the app servers over plain HTTP; a redirect would fail them all."""
+    from django.test import Client
+
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        browser = Client()
+        assert browser.get("/healthz").status_code == 200
+        assert browser.get("/readyz").status_code in (200, 503)  # ready or not, it answers, never redirects
+        # every other page still goes to HTTPS
+        assert browser.get("/account/login/").status_code == 301
+        assert browser.get("/healthz/x").status_code == 301
