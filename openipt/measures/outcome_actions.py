@@ -83,19 +83,21 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
 def refresh_signals(client_ids: Iterable[int], organisation_id: int) -> None:
     """`refresh_signal` for many clients of one organisation (a batch of questionnaires).
 
-    The scores are read at once. A client left with no signal, who had none, needs nothing more; any
-    other client's signal is set as `refresh_signal` sets it (so the courses app hears of it and offers
-    a review), which costs a few queries for each such client.
+    The scores are read at once. A client whose signal comes out exactly as it is stored (none, or the
+    same level, words and link) needs nothing more: setting it again would change nothing, and the courses
+    app heard of it when it was set. Any other client's signal is set as `refresh_signal` sets it (so the
+    courses app hears of the change and offers a review), which costs a few queries for each such client.
     """
     ids = sorted(set(client_ids))
     if not ids:
         return
     settings = org_settings(organisation_id)
     tables: dict[str, TrajectoryTable | None] = {}
-    had = set(ClientSignal.objects.filter(client_id__in=ids, source=SIGNAL_SOURCE).values_list("client_id", flat=True))
+    had = {row[0]: row[1:] for row in ClientSignal.objects.filter(client_id__in=ids, source=SIGNAL_SOURCE)
+           .values_list("client_id", "level", "label", "url")}
     for client_id, (courses, grouped) in tracked_scores_many(ids, organisation_id).items():
         _zone, level, label, url = _signal(client_id, organisation_id, courses, grouped, settings, tables)
-        if level or client_id in had:
+        if (level or client_id in had) and had.get(client_id) != (min(level, 3), label[:120], url[:300]):
             set_signal(client_id, SIGNAL_SOURCE, level, label, url)
 
 
