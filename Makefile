@@ -62,6 +62,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/bulk_export.py $(BENCH_BULK_ARGS)
 	$(BIN)/python bench/programme_dashboard.py $(BENCH_PROGRAMME_ARGS)
+	$(BIN)/python bench/ingest.py $(BENCH_INGEST_ARGS)
 
 # A longer run of tests/test_fuzz.py: random hostile values, every role that may use each page.
 # FUZZ_ROUNDS random rounds per page and form, FUZZ_SEED to repeat a run, FUZZ_SECONDS per test at most.

@@ -75,13 +75,27 @@ def worker(args: argparse.Namespace) -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     world = generate(args.clients, seed=args.seed)
     settle_statistics()
-    therapist = max(world.staff["therapist"], key=lambda m: Course.objects.filter(
-        therapist=m, status__in=[s.value for s in OPEN_STATUSES]).count())
+    therapist = max(
+        world.staff["therapist"],
+        key=lambda m: Course.objects.filter(therapist=m, status__in=[s.value for s in OPEN_STATUSES]).count(),
+    )
     actor = Actor(therapist)
-    courses = [c for c in access.with_viewer_assignment(access.staff_courses(actor).filter(
-        status__in=[s.value for s in OPEN_STATUSES]).select_related("client"), actor) if c.viewer_assigned]
-    _token, secret = api_actions.create_personal(actor, name="bench", scopes=["measures:read", "measures:write"],
-                                                  expires_on=timezone.localdate() + timedelta(days=30))
+    courses = [
+        c
+        for c in access.with_viewer_assignment(
+            access.staff_courses(actor)
+            .filter(status__in=[s.value for s in OPEN_STATUSES])
+            .select_related("client"),
+            actor,
+        )
+        if c.viewer_assigned
+    ]
+    _token, secret = api_actions.create_personal(
+        actor,
+        name="bench",
+        scopes=["measures:read", "measures:write"],
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
     today = timezone.localdate()
     counter = iter(range(10**9))
 
@@ -89,8 +103,15 @@ def worker(args: argparse.Namespace) -> dict:
         out = []
         for _ in range(n):
             k = next(counter)
-            out.append({"key": f"bench-{k}", "course_id": courses[k % len(courses)].pk, "instrument_code": "phq9",
-                        "completed_on": today.isoformat(), "answers": _answers(k)})
+            out.append(
+                {
+                    "key": f"bench-{k}",
+                    "course_id": courses[k % len(courses)].pk,
+                    "instrument_code": "phq9",
+                    "completed_on": today.isoformat(),
+                    "answers": _answers(k),
+                }
+            )
         return out
 
     def fhir_bundle(n: int) -> dict:
@@ -98,15 +119,33 @@ def worker(args: argparse.Namespace) -> dict:
         for _ in range(n):
             k = next(counter)
             answers = _answers(k)
-            entries.append({"request": {"method": "POST", "url": "QuestionnaireResponse"}, "resource": {
-                "resourceType": "QuestionnaireResponse", "status": "completed",
-                "identifier": {"system": "urn:bench", "value": str(k)},
-                "questionnaire": "https://openipt.org/fhir/Questionnaire/phq9",
-                "subject": {"reference": f"Patient/{courses[k % len(courses)].client.record_number}"},
-                "authored": timezone.now().replace(microsecond=0).isoformat(),
-                "item": [{"linkId": item, "answer": [{"valueCoding": {
-                    "system": "https://openipt.org/fhir/CodeSystem/phq9-answer", "code": str(v)}}]}
-                    for item, v in answers.items()]}})
+            entries.append(
+                {
+                    "request": {"method": "POST", "url": "QuestionnaireResponse"},
+                    "resource": {
+                        "resourceType": "QuestionnaireResponse",
+                        "status": "completed",
+                        "identifier": {"system": "urn:bench", "value": str(k)},
+                        "questionnaire": "https://openipt.org/fhir/Questionnaire/phq9",
+                        "subject": {"reference": f"Patient/{courses[k % len(courses)].client.record_number}"},
+                        "authored": timezone.now().replace(microsecond=0).isoformat(),
+                        "item": [
+                            {
+                                "linkId": item,
+                                "answer": [
+                                    {
+                                        "valueCoding": {
+                                            "system": "https://openipt.org/fhir/CodeSystem/phq9-answer",
+                                            "code": str(v),
+                                        }
+                                    }
+                                ],
+                            }
+                            for item, v in answers.items()
+                        ],
+                    },
+                }
+            )
         return {"resourceType": "Bundle", "type": "batch", "entry": entries}
 
     # A real HTTP server on localhost, in this process (one thread, as one worker of `openipt serve`).
@@ -122,8 +161,12 @@ def worker(args: argparse.Namespace) -> dict:
     base = f"http://127.0.0.1:{server.server_port}"
 
     def post(path: str, body: bytes, content_type: str) -> dict:
-        request = urllib.request.Request(base + path, data=body, method="POST", headers={
-            "Authorization": f"Bearer {secret}", "Content-Type": content_type, "Host": "testserver"})
+        request = urllib.request.Request(
+            base + path,
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": content_type, "Host": "testserver"},
+        )
         with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 - localhost
             return json.loads(response.read())
 
@@ -134,16 +177,25 @@ def worker(args: argparse.Namespace) -> dict:
             for _ in range(args.rounds):
                 if way == "REST over HTTP":
                     body = json.dumps({"responses": rest_entries(size)}).encode()
-                    wall, cpu, answer = _timed(lambda b=body: post("/api/v1/administrations/batch", b, "application/json"))
+                    wall, cpu, answer = _timed(
+                        lambda b=body: post("/api/v1/administrations/batch", b, "application/json")
+                    )
                     stored += answer["stored"]  # type: ignore[index]
                 elif way == "FHIR Bundle over HTTP":
                     body = json.dumps(fhir_bundle(size)).encode()
                     wall, cpu, answer = _timed(lambda b=body: post("/fhir/", b, "application/fhir+json"))
                     stored += sum(e["response"]["status"].startswith("201") for e in answer["entry"])  # type: ignore[index]
                 else:
-                    entries = [batch_actions.PaperEntry(
-                        key=e["key"], course_id=e["course_id"], instrument_code="phq9", completed_on=today,
-                        answers=e["answers"]) for e in rest_entries(size)]
+                    entries = [
+                        batch_actions.PaperEntry(
+                            key=e["key"],
+                            course_id=e["course_id"],
+                            instrument_code="phq9",
+                            completed_on=today,
+                            answers=e["answers"],
+                        )
+                        for e in rest_entries(size)
+                    ]
                     wall, cpu, results = _timed(lambda es=entries: batch_actions.enter_many(actor, es))
                     stored += sum(r.status == 201 for r in results)  # type: ignore[attr-defined]
                     refused = [r for r in results if r.status >= 400]  # type: ignore[attr-defined]
@@ -152,17 +204,33 @@ def worker(args: argparse.Namespace) -> dict:
                 walls.append(wall)
                 cpus.append(cpu)
             per_second = size * len(walls) / sum(walls)
-            ingest.append({"way": way, "batch": size, "rounds": len(walls), "stored": stored,
-                           "median_ms": round(statistics.median(walls) * 1000, 1),
-                           "cpu_median_ms": round(statistics.median(cpus) * 1000, 1),
-                           "per_second": round(per_second), "per_cpu_second": round(size * len(cpus) / sum(cpus))})
+            ingest.append(
+                {
+                    "way": way,
+                    "batch": size,
+                    "rounds": len(walls),
+                    "stored": stored,
+                    "median_ms": round(statistics.median(walls) * 1000, 1),
+                    "cpu_median_ms": round(statistics.median(cpus) * 1000, 1),
+                    "per_second": round(per_second),
+                    "per_cpu_second": round(size * len(cpus) / sum(cpus)),
+                }
+            )
             print(f"  {way}, batches of {size}: {per_second:.0f} responses/s", file=sys.stderr, flush=True)
     server.shutdown()
     connections.close_all()
     counts = {}
     for size in (100, 500):
-        entries = [batch_actions.PaperEntry(key=e["key"], course_id=e["course_id"], instrument_code="phq9",
-                                            completed_on=today, answers=e["answers"]) for e in rest_entries(size)]
+        entries = [
+            batch_actions.PaperEntry(
+                key=e["key"],
+                course_id=e["course_id"],
+                instrument_code="phq9",
+                completed_on=today,
+                answers=e["answers"],
+            )
+            for e in rest_entries(size)
+        ]
         with CaptureQueriesContext(connection) as captured:
             batch_actions.enter_many(actor, entries)
         counts[size] = len(captured)
@@ -185,33 +253,58 @@ def worker(args: argparse.Namespace) -> dict:
         again_w.append(wall)
         again_c.append(cpu)
     ms = lambda xs: round(statistics.median(xs) * 1000, 1)  # noqa: E731
-    pdf = {"fresh_median_ms": ms(fresh_w), "fresh_cpu_median_ms": ms(fresh_c), "repeat_median_ms": ms(again_w),
-           "repeat_cpu_median_ms": ms(again_c), "requests": args.pdfs, "goals_at_end": args.pdfs}
-    return {"ingest": ingest, "queries_per_batch": counts, "pdf": pdf, "courses": len(courses),
-            "python": sys.version.split()[0], "load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+    pdf = {
+        "fresh_median_ms": ms(fresh_w),
+        "fresh_cpu_median_ms": ms(fresh_c),
+        "repeat_median_ms": ms(again_w),
+        "repeat_cpu_median_ms": ms(again_c),
+        "requests": args.pdfs,
+        "goals_at_end": args.pdfs,
+    }
+    return {
+        "ingest": ingest,
+        "queries_per_batch": counts,
+        "pdf": pdf,
+        "courses": len(courses),
+        "python": sys.version.split()[0],
+        "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    }
 
 
 def render_one(report: dict) -> list[str]:
-    lines = [f"## {report['database_label']}, {report['date']}", "",
-             f"Command: `{report['command']}`. {report['clients']:,} synthetic clients; one therapist's "
-             f"{report['measured']['courses']} open courses receive the PHQ-9s (one in {RISKY_EVERY} answers "
-             "question 9 above 0 and raises an alert).", "",
-             "| way | batch | batches | stored | median ms a batch | CPU ms a batch | responses a second | "
-             "a CPU second | target ≥ 3,000/s |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        f"## {report['database_label']}, {report['date']}",
+        "",
+        f"Command: `{report['command']}`. {report['clients']:,} synthetic clients; one therapist's "
+        f"{report['measured']['courses']} open courses receive the PHQ-9s (one in {RISKY_EVERY} answers "
+        "question 9 above 0 and raises an alert).",
+        "",
+        "| way | batch | batches | stored | median ms a batch | CPU ms a batch | responses a second | "
+        "a CPU second | target ≥ 3,000/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for row in report["measured"]["ingest"]:
         met = "met" if row["per_second"] >= 3000 else "**missed**"
-        lines.append(f"| {row['way']} | {row['batch']} | {row['rounds']} | {row['stored']} | {row['median_ms']} | "
-                     f"{row['cpu_median_ms']} | {row['per_second']:,} | {row['per_cpu_second']:,} | {met} |")
+        lines.append(
+            f"| {row['way']} | {row['batch']} | {row['rounds']} | {row['stored']} | {row['median_ms']} | "
+            f"{row['cpu_median_ms']} | {row['per_second']:,} | {row['per_cpu_second']:,} | {met} |"
+        )
     q = report["measured"]["queries_per_batch"]
     p = report["measured"]["pdf"]
-    lines += ["", f"SQL statements of one batch (in-process): {q.get('100', q.get(100))} for 100 responses, "
-              f"{q.get('500', q.get(500))} for 500.", "",
-              f"End-of-treatment PDF (staff version, {p['requests']} requests): made afresh after a change "
-              f"**{p['fresh_median_ms']} ms** median ({p['fresh_cpu_median_ms']} ms CPU), target ≤ 100 ms: "
-              f"{'met' if p['fresh_median_ms'] <= 100 else '**missed**'}; the same request repeated (cached) "
-              f"{p['repeat_median_ms']} ms ({p['repeat_cpu_median_ms']} ms CPU).", "",
-              f"Load average (1 min) before and after: {report['measured']['load'][0]} and "
-              f"{report['measured']['load'][1]} (a shared 2-core machine).", ""]
+    lines += [
+        "",
+        f"SQL statements of one batch (in-process): {q.get('100', q.get(100))} for 100 responses, "
+        f"{q.get('500', q.get(500))} for 500.",
+        "",
+        f"End-of-treatment PDF (staff version, {p['requests']} requests): made afresh after a change "
+        f"**{p['fresh_median_ms']} ms** median ({p['fresh_cpu_median_ms']} ms CPU), target ≤ 100 ms: "
+        f"{'met' if p['fresh_median_ms'] <= 100 else '**missed**'}; the same request repeated (cached) "
+        f"{p['repeat_median_ms']} ms ({p['repeat_cpu_median_ms']} ms CPU).",
+        "",
+        f"Load average (1 min) before and after: {report['measured']['load'][0]} and "
+        f"{report['measured']['load'][1]} (a shared 2-core machine).",
+        "",
+    ]
     return lines
 
 
@@ -226,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        os.environ["OPENIPT_API_CALLS_PER_MINUTE"] = "100000"  # the rate window would stop a benchmark, not a clinic
+        os.environ["OPENIPT_API_CALLS_PER_MINUTE"] = (
+            "100000"  # the rate window would stop a benchmark, not a clinic
+        )
         import django
 
         django.setup()
@@ -234,23 +329,41 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     shown = " ".join(argv if argv is not None else sys.argv[1:])
     code, measured, engine = measure_in_fresh_database(
-        "bench/ingest.py", "bulk ingest and the PDF report", args.clients, list(argv if argv is not None else sys.argv[1:]))
+        "bench/ingest.py",
+        "bulk ingest and the PDF report",
+        args.clients,
+        list(argv if argv is not None else sys.argv[1:]),
+    )
     if code:
         return code
     prefix = "DATABASE_URL=postgresql://… " if engine == "postgresql" else ""
-    report = {"measured": measured, "database": engine, "database_label": LABELS[engine], "clients": args.clients,
-              "date": datetime.date.today().isoformat(),
-              "command": f"{prefix}.venv/bin/python bench/ingest.py {shown}".rstrip()}
+    report = {
+        "measured": measured,
+        "database": engine,
+        "database_label": LABELS[engine],
+        "clients": args.clients,
+        "date": datetime.date.today().isoformat(),
+        "command": f"{prefix}.venv/bin/python bench/ingest.py {shown}".rstrip(),
+    }
     results = Path(args.out)
     results.mkdir(parents=True, exist_ok=True)
-    (results / f"ingest-{engine}-{report['date']}.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    (results / f"ingest-{engine}-{report['date']}.json").write_text(
+        json.dumps(report, indent=1) + "\n", encoding="utf-8"
+    )
     tables = {}
     for kind in ("sqlite", "postgresql"):
         saved = sorted(results.glob(f"ingest-{kind}-*.json"))
         if saved:
             tables[kind] = render_one(json.loads(saved[-1].read_text(encoding="utf-8")))
-    markdown = "\n".join(["# Bulk ingest of questionnaires, and the end-of-treatment PDF (issue 15)", "",
-                          *tables.get("sqlite", []), *tables.get("postgresql", []), *NOTES])
+    markdown = "\n".join(
+        [
+            "# Bulk ingest of questionnaires, and the end-of-treatment PDF (issue 15)",
+            "",
+            *tables.get("sqlite", []),
+            *tables.get("postgresql", []),
+            *NOTES,
+        ]
+    )
     (results / "latest-ingest.md").write_text(markdown, encoding="utf-8")
     print(markdown)
     return 0

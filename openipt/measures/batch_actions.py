@@ -118,11 +118,26 @@ class PaperEntry:
 
 def enter_many(actor: Actor, entries: Sequence[PaperEntry]) -> list[EntryResult]:
     """Enter many questionnaires as `enter_paper` enters one; each entry stored or refused on its own."""
-    courses = {c.pk: c for c in access.with_viewer_assignment(
-        access.staff_courses(actor).filter(pk__in={e.course_id for e in entries}).select_related("client"), actor)}
+    courses = {
+        c.pk: c
+        for c in access.with_viewer_assignment(
+            access.staff_courses(actor)
+            .filter(pk__in={e.course_id for e in entries})
+            .select_related("client"),
+            actor,
+        )
+    }
     wanted = {(e.course_id, e.session_number) for e in entries if e.session_number is not None}
-    sessions = {(s.course_id, s.number): s for s in Session.objects.filter(
-        course_id__in={c for c, _n in wanted}, number__in={n for _c, n in wanted})} if wanted else {}
+    sessions = (
+        {
+            (s.course_id, s.number): s
+            for s in Session.objects.filter(
+                course_id__in={c for c, _n in wanted}, number__in={n for _c, n in wanted}
+            )
+        }
+        if wanted
+        else {}
+    )
     ready: list[Ready] = []
     results: list[EntryResult] = []
     for index, entry in enumerate(entries):
@@ -134,17 +149,29 @@ def enter_many(actor: Actor, entries: Sequence[PaperEntry]) -> list[EntryResult]
     return sorted(results, key=lambda r: r.index)
 
 
-def _paper(actor: Actor, index: int, entry: PaperEntry, courses: dict[int, Course],
-           sessions: dict[tuple[int, int], Session]) -> Ready:
+def _paper(
+    actor: Actor,
+    index: int,
+    entry: PaperEntry,
+    courses: dict[int, Course],
+    sessions: dict[tuple[int, int], Session],
+) -> Ready:
     """The checks of `enter_paper`, in its order, on rows read for the whole batch."""
     course = courses.get(entry.course_id)
     if course is None or not access.can_administer(actor, course):
         raise _forbidden()
-    client = course.client if entry.client_id in (None, course.client_id) else _answering_client(actor, course, entry.client_id)
+    client = (
+        course.client
+        if entry.client_id in (None, course.client_id)
+        else _answering_client(actor, course, entry.client_id)
+    )
     inst = _instrument(entry.instrument_code)
     if set(entry.answers) != {i.id for i in inst.items}:
-        missing = {i.id: _("Choose an answer, or \"Left blank\" if there is none on the form.")
-                   for i in inst.items if i.id not in entry.answers}
+        missing = {
+            i.id: _('Choose an answer, or "Left blank" if there is none on the form.')
+            for i in inst.items
+            if i.id not in entry.answers
+        }
         if missing:
             raise AnswersError(_("Some questions have no answer chosen."), missing)
     values = clean_answers(inst, entry.answers, require_all=False)
@@ -152,22 +179,47 @@ def _paper(actor: Actor, index: int, entry: PaperEntry, courses: dict[int, Cours
     if blank and entry.safety_blank_confirmed is not True:
         raise AnswersError(
             _("The safety question was left blank. Please check the paper form again."),
-            {item: _("This is the question about suicide and self-harm. Look at the paper form again, and ask the "
-                     "client if you can. If it really was left blank, send safety_blank_confirmed: true: a task "
-                     "to follow it up is raised.") for item in blank})
+            {
+                item: _(
+                    "This is the question about suicide and self-harm. Look at the paper form again, and ask the "
+                    "client if you can. If it really was left blank, send safety_blank_confirmed: true: a task "
+                    "to follow it up is raised."
+                )
+                for item in blank
+            },
+        )
     when = _when(entry.completed_on)
     session = None
     if entry.session_number is not None:
         session = sessions.get((course.pk, entry.session_number))
         if session is None:
-            raise ActionError(_("This course has no session %(n)s. Choose one of its sessions, or none.")
-                              % {"n": entry.session_number}, field="session_number")
+            raise ActionError(
+                _("This course has no session %(n)s. Choose one of its sessions, or none.")
+                % {"n": entry.session_number},
+                field="session_number",
+            )
     key = due.key_for(course.pk, inst.code, session=entry.session_number) if entry.session_number else ""
-    return Ready(index=index, external_id=f"api|{entry.key}"[:300], client=client, course=course, session=session,
-                 session_number=entry.session_number, inst=inst, values=values, when=when, source=Source.STAFF,
-                 event_type=ENTERED.code, due_key=key,
-                 details={"instrument": inst.code, "session": entry.session_number,
-                          "completed_on": entry.completed_on.isoformat(), "key": entry.key, "batch": True})
+    return Ready(
+        index=index,
+        external_id=f"api|{entry.key}"[:300],
+        client=client,
+        course=course,
+        session=session,
+        session_number=entry.session_number,
+        inst=inst,
+        values=values,
+        when=when,
+        source=Source.STAFF,
+        event_type=ENTERED.code,
+        due_key=key,
+        details={
+            "instrument": inst.code,
+            "session": entry.session_number,
+            "completed_on": entry.completed_on.isoformat(),
+            "key": entry.key,
+            "batch": True,
+        },
+    )
 
 
 # ---- storing
@@ -180,28 +232,60 @@ def store(actor: Actor, ready: Sequence[Ready]) -> list[EntryResult]:
     organisation_id = actor.organisation_id
     results: list[EntryResult] = []
     with transaction.atomic():
-        stored = dict(Administration.objects.filter(
-            organisation_id=organisation_id, external_id__in=[r.external_id for r in ready])
-            .values_list("external_id", "pk"))
+        stored = dict(
+            Administration.objects.filter(
+                organisation_id=organisation_id, external_id__in=[r.external_id for r in ready]
+            ).values_list("external_id", "pk")
+        )
         own = [r.own_uuid for r in ready if r.own_uuid]
-        stored_own = {str(u) for u in Administration.objects.filter(
-            organisation_id=organisation_id, uuid__in=own).values_list("uuid", flat=True)} if own else set()
+        stored_own = (
+            {
+                str(u)
+                for u in Administration.objects.filter(
+                    organisation_id=organisation_id, uuid__in=own
+                ).values_list("uuid", flat=True)
+            }
+            if own
+            else set()
+        )
         keyed = [r for r in ready if r.due_key]
-        taken = set(Administration.objects.filter(
-            client_id__in={r.client.pk for r in keyed}, due_key__in={r.due_key for r in keyed})
-            .values_list("client_id", "due_key")) if keyed else set()
+        taken = (
+            set(
+                Administration.objects.filter(
+                    client_id__in={r.client.pk for r in keyed}, due_key__in={r.due_key for r in keyed}
+                ).values_list("client_id", "due_key")
+            )
+            if keyed
+            else set()
+        )
         fresh: list[Ready] = []
         seen: set[str] = set()
         for r in ready:
             if r.external_id in stored or r.external_id in seen or (r.own_uuid and r.own_uuid in stored_own):
-                results.append(EntryResult(r.index, 200, code="already_stored",
-                                           message=_("This response was stored before; it was not stored again.")))
+                results.append(
+                    EntryResult(
+                        r.index,
+                        200,
+                        code="already_stored",
+                        message=_("This response was stored before; it was not stored again."),
+                    )
+                )
                 continue
             if r.due_key and (r.client.pk, r.due_key) in taken:
-                results.append(refused(r.index, ActionError(
-                    _("A %(name)s for session %(n)s is already recorded, or the client has started it. Open it from "
-                      "the course's scores.") % {"name": r.inst.short_name, "n": r.session_number},
-                    field="session_number", code=ErrorCode.CONFLICT)))
+                results.append(
+                    refused(
+                        r.index,
+                        ActionError(
+                            _(
+                                "A %(name)s for session %(n)s is already recorded, or the client has started it. Open it from "
+                                "the course's scores."
+                            )
+                            % {"name": r.inst.short_name, "n": r.session_number},
+                            field="session_number",
+                            code=ErrorCode.CONFLICT,
+                        ),
+                    )
+                )
                 continue
             seen.add(r.external_id)
             if r.due_key:
@@ -219,22 +303,39 @@ def _scored(actor: Actor, r: Ready) -> Administration:
     result = score(r.inst, r.values, sex=sex or None)
     blank = safety_items.unanswered(r.inst, r.values)
     return Administration(
-        organisation_id=r.client.organisation_id, client=r.client, course=r.course, session=r.session,
-        session_number=r.session.number if r.session else r.session_number, due_key=r.due_key,
-        instrument_code=r.inst.code, instrument_version=r.inst.version, answers=dict(r.values),
-        status=Status.COMPLETED, total=result.total, band=result.band.id if result.band else "",
+        organisation_id=r.client.organisation_id,
+        client=r.client,
+        course=r.course,
+        session=r.session,
+        session_number=r.session.number if r.session else r.session_number,
+        due_key=r.due_key,
+        instrument_code=r.inst.code,
+        instrument_version=r.inst.version,
+        answers=dict(r.values),
+        status=Status.COMPLETED,
+        total=result.total,
+        band=result.band.id if result.band else "",
         prorated=result.prorated,
-        flags=[{"item": f.item, "value": f.value, "score": f.score, "threshold": f.threshold} for f in result.flags],
+        flags=[
+            {"item": f.item, "value": f.value, "score": f.score, "threshold": f.threshold}
+            for f in result.flags
+        ],
         screen_positive=result.screen.positive if result.screen else None,
-        screen_cutoff=result.screen.cutoff if result.screen else None, sex_used=sex, source=r.source,
-        entered_by=actor.membership, entered_by_role=actor.role if r.source == Source.STAFF else "",
-        external_id=r.external_id, safety_followup=bool(result.flags) or bool(blank), started_at=r.when,
+        screen_cutoff=result.screen.cutoff if result.screen else None,
+        sex_used=sex,
+        source=r.source,
+        entered_by=actor.membership,
+        entered_by_role=actor.role if r.source == Source.STAFF else "",
+        external_id=r.external_id,
+        safety_followup=bool(result.flags) or bool(blank),
+        started_at=r.when,
         completed_at=r.when,
     )
 
 
-def _insert(admins: list[Administration], fresh: list[Ready], results: list[EntryResult]
-            ) -> tuple[list[Administration], list[Ready]]:
+def _insert(
+    admins: list[Administration], fresh: list[Ready], results: list[EntryResult]
+) -> tuple[list[Administration], list[Ready]]:
     """Insert in one statement; if another request stored one of them at this moment, one by one instead."""
     if not admins:
         return [], []
@@ -251,15 +352,23 @@ def _insert(admins: list[Administration], fresh: list[Ready], results: list[Entr
             with transaction.atomic():
                 admin.save(force_insert=True)
         except IntegrityError:
-            results.append(EntryResult(r.index, 200, code="already_stored",
-                                       message=_("This response was stored before; it was not stored again.")))
+            results.append(
+                EntryResult(
+                    r.index,
+                    200,
+                    code="already_stored",
+                    message=_("This response was stored before; it was not stored again."),
+                )
+            )
             continue
         kept_admins.append(admin)
         kept.append(r)
     return kept_admins, kept
 
 
-def _after(actor: Actor, organisation_id: int, kept: list[Ready], admins: list[Administration]) -> list[EntryResult]:
+def _after(
+    actor: Actor, organisation_id: int, kept: list[Ready], admins: list[Administration]
+) -> list[EntryResult]:
     """Risk rules, the not-on-track signal, webhooks and the audit log for the stored responses."""
     rules = safety_api.rules_in_force(organisation_id)
     results = []
@@ -267,9 +376,12 @@ def _after(actor: Actor, organisation_id: int, kept: list[Ready], admins: list[A
         alerts: list[Any] = []
         if safety_api.would_raise(rules, admin.instrument_code, admin.answers):
             alerts += safety_api.raise_for_administration(admin) or []
-        if any(code == r.inst.code and admin.answers.get(item) is not None
-               and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
-               for (code, item), (target, target_item) in safety_items.LINKED.items()):
+        if any(
+            code == r.inst.code
+            and admin.answers.get(item) is not None
+            and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
+            for (code, item), (target, target_item) in safety_items.LINKED.items()
+        ):
             alerts += safety_items.raise_linked(admin, r.inst, client=r.client)
         blank = safety_items.unanswered(r.inst, r.values)
         if blank:
@@ -280,16 +392,45 @@ def _after(actor: Actor, organisation_id: int, kept: list[Ready], admins: list[A
         results.append(EntryResult(r.index, 201, administration=admin, alerts=len(alerts)))
     outcome_actions.refresh_signals(
         {a.client_id for a in admins if a.course_id is not None and a.instrument_code in instruments.TRACKED},
-        organisation_id)
-    events.emit_many(events.EventType.QUESTIONNAIRE_COMPLETED, organisation_id=organisation_id, items=[
-        (a.completed_at, {"administration_id": str(a.uuid), "client_id": a.client_id, "course_id": a.course_id,
-                          "instrument": a.instrument_code, "total": a.total, "band": a.band, "prorated": a.prorated,
-                          "safety_followup": a.safety_followup,
-                          "completed_at": a.completed_at.isoformat() if a.completed_at else ""})
-        for a in admins])
-    audit.record_many([
-        audit.Pending(r.event_type, actor=actor, client=r.client, obj=a,
-                      details={**r.details, "total": a.total, "flags": [f["item"] for f in a.flags],
-                               "alerts": res.alerts, "identifiers": [a.external_id]})
-        for r, a, res in zip(kept, admins, results, strict=True)])
+        organisation_id,
+    )
+    events.emit_many(
+        events.EventType.QUESTIONNAIRE_COMPLETED,
+        organisation_id=organisation_id,
+        items=[
+            (
+                r.when,
+                {
+                    "administration_id": str(a.uuid),
+                    "client_id": a.client_id,
+                    "course_id": a.course_id,
+                    "instrument": a.instrument_code,
+                    "total": a.total,
+                    "band": a.band,
+                    "prorated": a.prorated,
+                    "safety_followup": a.safety_followup,
+                    "completed_at": r.when.isoformat(),
+                },
+            )
+            for r, a in zip(kept, admins, strict=True)
+        ],
+    )
+    audit.record_many(
+        [
+            audit.Pending(
+                r.event_type,
+                actor=actor,
+                client=r.client,
+                obj=a,
+                details={
+                    **r.details,
+                    "total": a.total,
+                    "flags": [f["item"] for f in a.flags],
+                    "alerts": res.alerts,
+                    "identifiers": [a.external_id],
+                },
+            )
+            for r, a, res in zip(kept, admins, results, strict=True)
+        ]
+    )
     return results
