@@ -241,6 +241,8 @@ def _response_entry(result: batch_actions.EntryResult) -> dict[str, Any]:
     if result.status >= 400 or result.code == "already_stored":
         severity = "information" if result.status < 400 else "error"
         response["outcome"] = outcome(result.status, result.code or "invalid", result.message, severity=severity)
+        if result.status < 400:
+            response["outcome"]["issue"][0]["code"] = "informational"
     return {"response": response}
 
 
