@@ -372,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
+    "- **Both targets are missed.** The machine's load average was 14 to 25 on 2 cores during these runs (other helpers' test suites), so wall times are 5 to 20 times the CPU times; the CPU columns are the fairer figures. Even by CPU time, a batch of 500 costs about 1 ms a response (about 1,000 responses a CPU second, a third of the target; the earlier one-at-a-time import measured 272 a second of wall time on a quieter machine).",
+    "- Where a batch's CPU goes (cProfile of 500 PHQ-9s in-process): Django's `bulk_create` building the INSERTs for the responses and their audit events (SQLite takes at most 999 values a statement, so 14 and 10 statements), about half; the alerts (one response in 50 here), each raised, escalated, e-mailed and audited by the same code as a single response, about a third; scoring and building the rows, the rest. Next steps, not done: write both inserts with the driver's `executemany`, and raise alerts of one batch together.",
+    "- The PDF made afresh costs about 190 ms of CPU here (the course has a goal more each time and the synthetic course many scores); in the test's smaller course it took about 200 ms of CPU before the fixed table layout and 130 to 145 ms after (measured at load 3), and WeasyPrint's layout, drawing the chart's SVG and writing the PDF are each about a third of what is left. The repeat is served from the cache (the request's own reads and audit event remain).",
     "- HTTP figures are a real server on localhost in the measuring process (`wsgiref`, one thread): the client's "
     "encoding of the body is outside the timing, its reading of the answer inside. The CPU time is the whole "
     "process's (server and client).",
