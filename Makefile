@@ -64,6 +64,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/bulk_export.py $(BENCH_BULK_ARGS)
 	$(BIN)/python bench/programme_dashboard.py $(BENCH_PROGRAMME_ARGS)
+	$(BIN)/python bench/ingest.py $(BENCH_INGEST_ARGS)
 
 # The load test (docs/operations/production.md, "Load test"): the production topology as plain processes on a
 # fresh PostgreSQL database (DATABASE_URL names the server; default postgres@127.0.0.1), LOAD_USERS people for

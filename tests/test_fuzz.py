@@ -234,6 +234,40 @@ def test_the_fhir_server_refuses_hostile_input_without_a_server_error(fuzz_world
     _check(fuzzer)
 
 
+def test_the_fhir_batch_refuses_hostile_bundles_without_a_server_error(fuzz_world, settings):
+    """POST /fhir/ (issue 15) with the hostile files of the measures import, each as the body and inside a batch
+    Bundle, as a personal token (the assigned therapist) and as an API client (refused: no measures:write)."""
+    import json as _json
+
+    from tests.fuzz.json_cases import import_bodies, nested_lists, random_import_body
+    from tests.support.api import api_client, personal
+
+    settings.API_CALLS_PER_MINUTE = 10**9
+    fuzzer = _fuzzer(fuzz_world)
+    tokens = {"therapist": personal(fuzz_world.m["therapist"])[1], "admin": api_client(fuzz_world.m["admin"])[1]}
+    record = fuzz_world.clients["mine"].record_number
+    bodies = import_bodies(record) + [
+        (f"random: {body[:150]}", body) for body in (random_import_body(fuzzer.rng, record) for _ in range(ROUNDS * 20))]
+    cases = []
+    for description, body in bodies:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        cases.append((description, text))
+        try:
+            resource = _json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        cases.append((f"in a batch: {description}", _json.dumps({"resourceType": "Bundle", "type": "batch",
+                                                                 "entry": [{"resource": resource}]})))
+    cases.append(("lists nested 100,000 deep", nested_lists()))
+    for i, (description, text) in enumerate(cases):
+        if fuzzer.deadline is not None and time.monotonic() > fuzzer.deadline:
+            break
+        role = "therapist" if i % 4 else "admin"
+        fuzzer.send("anonymous", "POST", "/fhir/", text, fields="(FHIR batch)", value=f"{role}: {description}",
+                    content_type="application/fhir+json", headers={"Authorization": f"Bearer {tokens[role]}"})
+    _check(fuzzer)
+
+
 # Faults the fuzz test found, each pinned by the request that showed it.
 
 def _signed_in(world, role):

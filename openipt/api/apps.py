@@ -19,7 +19,7 @@ class ApiConfig(AppConfig):
         from openipt.core.extensions import Setting, add_setting
         from openipt.core.prune import register as register_prunable
 
-        add_listener(webhook_actions.record_event)
+        add_listener(webhook_actions.record_event, many=webhook_actions.record_events)
 
         add_setting(Setting(_("API clients"), "api:clients",
                             _("Programs that read records and send questionnaire answers through the REST API."),

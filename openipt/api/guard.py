@@ -26,16 +26,21 @@ def max_body_bytes() -> int:
     return int(getattr(settings, "API_MAX_BODY_BYTES", 64 * 1024))
 
 
-def check_body(request: HttpRequest) -> None:
+def max_batch_bytes() -> int:
+    """The body limit of the batch endpoints (up to 1,000 questionnaires in one request)."""
+    return int(getattr(settings, "API_MAX_BATCH_BYTES", 4 * 1024 * 1024))
+
+
+def check_body(request: HttpRequest, limit: int | None = None, types: tuple[str, ...] = ("application/json",)) -> None:
     """Refuse a body over the limit (413) and a body that is not JSON (415); a POST may have no body."""
-    limit = max_body_bytes()
+    limit = limit or max_body_bytes()
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         raise ApiError(400, "bad_request", "The Content-Length header is not a number.") from None
     if declared > limit or (request.method in WRITES and len(request.body) > limit):
         raise ApiError(413, "too_large", f"The request body is over {limit} bytes.")
-    if request.method in WRITES and request.body and request.content_type != "application/json":
+    if request.method in WRITES and request.body and request.content_type not in types:
         raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
 
 
@@ -59,10 +64,11 @@ def count_call(token: ApiToken) -> None:
                        headers={"Retry-After": str(wait)})
 
 
-def admit(request: HttpRequest) -> ApiActor:
+def admit(request: HttpRequest, *, max_bytes: int | None = None,
+          types: tuple[str, ...] = ("application/json",)) -> ApiActor:
     """Run every check a call passes; return the actor it acts as (recorded in the audit log)."""
     actor = authenticate(request)
-    check_body(request)
+    check_body(request, max_bytes, types)
     assert actor.token is not None
     count_call(actor.token)
     actions.record_call(actor, actor.token, method=request.method or "", path=request.path,

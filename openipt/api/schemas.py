@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from uuid import UUID
 
 from ninja import Schema
@@ -110,6 +111,45 @@ class ResponseIn(Schema):
     session_number: int | None = Field(None, ge=1, le=1000)
     client_id: int | None = Field(None, ge=1, lt=ID_MAX, description="Partner two of a couples course; leave out for the course's client.")
     safety_blank_confirmed: bool = Field(False, description="The safety question really was left blank on the form.")
+
+
+class KeyedResponseIn(ResponseIn):
+    """One questionnaire of a batch: a response as above, with the key that makes a retry store it once."""
+
+    key: str = Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$", examples=["form-2026-01-31-0001"],
+                     description="Your own id for this response, unique in your organisation: sent again, it is "
+                                 "stored once.")
+
+
+class BatchIn(Schema):
+    """Up to 1,000 questionnaires in one request; each entry is checked on its own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    responses: list[dict[str, Any]] = Field(min_length=1, max_length=1000,
+                                            description="Each as KeyedResponseIn: a response and its key.")
+
+
+class EntryErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class BatchEntryOut(Schema):
+    index: int
+    key: str | None
+    status: int = Field(description="201 stored, 200 stored before (not again), 4xx refused (nothing stored).")
+    alerts: int = Field(0, description="Risk alerts this response raised (read them under /alerts).")
+    administration: AdministrationOut | None = None
+    error: EntryErrorOut | None = None
+
+
+class BatchOut(Schema):
+    stored: int
+    already_stored: int
+    refused: int
+    results: list[BatchEntryOut]
 
 
 class AlertOut(Schema):

@@ -36,7 +36,7 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def record(
+def _event(
     event_type: str,
     *,
     actor: Actor | None = None,
@@ -46,7 +46,7 @@ def record(
     details: dict[str, Any] | None = None,
     system_label: str = "system",
 ) -> AuditEvent:
-    """Append one event to the chain; `actor` is an Actor or None for the system."""
+    """Build one event, not yet linked or saved."""
     registry.get(event_type)
     membership = getattr(actor, "membership", None)
     origin = getattr(actor, "origin", None)
@@ -70,21 +70,75 @@ def record(
         user_agent=origin.user_agent if origin else "",
         details=_json_safe(details or {}),
     )
+    event.details_digest = chain.details_digest(event.details)
+    return event
+
+
+def record(
+    event_type: str,
+    *,
+    actor: Actor | None = None,
+    organisation_id: int | None = None,
+    client: Client | None = None,
+    obj: Model | None = None,
+    details: dict[str, Any] | None = None,
+    system_label: str = "system",
+) -> AuditEvent:
+    """Append one event to the chain; `actor` is an Actor or None for the system."""
+    event = _event(event_type, actor=actor, organisation_id=organisation_id, client=client, obj=obj, details=details,
+                   system_label=system_label)
+    return _append([event])[0]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One event for `record_many`: the same arguments `record` takes."""
+
+    event_type: str
+    actor: Actor | None = None
+    organisation_id: int | None = None
+    client: Client | None = None
+    obj: Model | None = None
+    details: dict[str, Any] | None = None
+    system_label: str = "system"
+
+
+def record_many(pending: list[Pending]) -> list[AuditEvent]:
+    """Append many events to the chain at once, in the order given (a batch of questionnaires, issue 15).
+
+    The same events `record` would store one by one, linked in the same way: the head is locked once,
+    each event is linked to the one before it in the list, all are inserted in one statement in that
+    order (so their ids ascend with their links, as `walk` reads them), and the head moves to the last.
+    """
+    events = [_event(p.event_type, actor=p.actor, organisation_id=p.organisation_id, client=p.client, obj=p.obj,
+                     details=p.details, system_label=p.system_label) for p in pending]
+    return _append(events) if events else []
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Link `events` after the head, in order, and store them (one insert for one event, one bulk insert for more)."""
     ring = keys.load()
     key_id, key = ring.current, ring.keys[ring.current]
-    event.key_id = key_id
-    event.details_digest = chain.details_digest(event.details)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_hash=chain.GENESIS, last_event_id=0)
         if ring.legacy_upto is None:  # the first keyed event: events up to here were linked without a key
             keys.mark_legacy_upto(head.last_event_id)
-        event.prev_hash = head.last_hash
-        event.hash = chain.keyed_link(key, head.last_hash, event.linked_fields())
-        event.save(force_insert=True)
-        AuditHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
-    return event
+        previous = head.last_hash
+        for event in events:
+            event.key_id = key_id
+            event.prev_hash = previous
+            event.hash = chain.keyed_link(key, previous, event.linked_fields())
+            previous = event.hash
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+            if any(e.pk is None for e in events) or [e.pk for e in events] != sorted(e.pk for e in events):
+                raise RuntimeError("the database did not give the audit events ascending ids in order")
+        AuditHead.objects.filter(pk=1).update(last_hash=events[-1].hash, last_event_id=events[-1].pk)
+    return events
 
 
 @dataclass(frozen=True)

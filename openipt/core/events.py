@@ -17,7 +17,7 @@ an answer or a message).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -32,15 +32,24 @@ class EventType(StrEnum):
 
 Listener = Callable[[EventType, int, datetime, Mapping[str, Any]], None]
 
+ManyListener = Callable[[EventType, int, Sequence[tuple[datetime, Mapping[str, Any]]]], None]
+
 LISTENERS: list[Listener] = []
+MANY: dict[Listener, ManyListener] = {}  # a listener's way of storing many events at once (emit_many)
 FAILURES = {"count": 0}  # listener errors since the process started
 log = logging.getLogger(__name__)
 
 
-def add_listener(listener: Listener) -> None:
-    """Register a listener once; it is called as listener(event_type, organisation_id, occurred_at, data)."""
+def add_listener(listener: Listener, *, many: ManyListener | None = None) -> None:
+    """Register a listener once; it is called as listener(event_type, organisation_id, occurred_at, data).
+
+    `many`, if given, is called by `emit_many` as many(event_type, organisation_id, [(occurred_at, data), ...])
+    and must store exactly what calling the listener once per event would.
+    """
     if listener not in LISTENERS:
         LISTENERS.append(listener)
+    if many is not None:
+        MANY[listener] = many
 
 
 def emit(event_type: EventType, *, organisation_id: int, occurred_at: datetime, data: Mapping[str, Any]) -> None:
@@ -52,5 +61,25 @@ def emit(event_type: EventType, *, organisation_id: int, occurred_at: datetime, 
             with transaction.atomic():
                 listener(event_type, organisation_id, occurred_at, data)
         except Exception:  # noqa: BLE001 - the action that emitted (a risk alert) must go on whatever a listener does
+            FAILURES["count"] += 1
+            log.exception("a listener of %s failed; the action went on without it", event_type.value)
+
+
+def emit_many(event_type: EventType, *, organisation_id: int, items: Sequence[tuple[datetime, Mapping[str, Any]]]) -> None:
+    """`emit` for many events of one type at once (a batch of questionnaires): one savepoint per listener."""
+    from django.db import transaction
+
+    if not items:
+        return
+    for listener in LISTENERS:
+        try:
+            with transaction.atomic():
+                many = MANY.get(listener)
+                if many is not None:
+                    many(event_type, organisation_id, items)
+                else:
+                    for occurred_at, data in items:
+                        listener(event_type, organisation_id, occurred_at, data)
+        except Exception:  # noqa: BLE001 - as in emit: the action goes on whatever a listener does
             FAILURES["count"] += 1
             log.exception("a listener of %s failed; the action went on without it", event_type.value)

@@ -20,10 +20,14 @@ from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
 from openipt.clients.access import visible_clients
+from openipt.clients.models import Assignment, Client
 from openipt.core import jsonbody
+from openipt.core.errors import ErrorCode
 from openipt.courses.models import Course, Session
 from openipt.measures import access, instruments, outcome_actions
 from openipt.measures.actions import IMPORTED, complete
+from openipt.measures.batch_actions import EntryResult, Ready, store
+from openipt.measures.engine import Instrument
 from openipt.measures.interop import (
     DEFAULT_BASE,
     ExportSettings,
@@ -37,7 +41,6 @@ from openipt.measures.models import Administration, Source, Status
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
-    from openipt.clients.models import Client
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_RESOURCES = 20000
@@ -239,3 +242,144 @@ def import_text(actor: Actor, text: str | bytes) -> ImportResult:
                          details={"administrations": [str(a.uuid) for a in admins],
                                   "identifiers": [a.external_id for a in admins]})
     return result
+
+
+# ---- the FHIR server's batch Bundle (issue 15)
+
+
+def _courses_by_day(client_ids: set[int]) -> tuple[dict[int, list[Course]], dict[int, list[Session]]]:
+    """Every course of these clients (newest start first) and every session of those courses (by number): two queries."""
+    courses: dict[int, list[Course]] = {}
+    for course in Course.objects.filter(client_id__in=client_ids).order_by("-start_date", "-pk"):
+        courses.setdefault(course.client_id, []).append(course)
+    sessions: dict[int, list[Session]] = {}
+    ids = [c.pk for found in courses.values() for c in found]
+    for session in Session.objects.filter(course_id__in=ids).order_by("number"):
+        sessions.setdefault(session.course_id, []).append(session)
+    return courses, sessions
+
+
+def _course_on(courses: list[Course], sessions: dict[int, list[Session]], authored: datetime):
+    """`_course_and_session` on rows read for the whole batch."""
+    day = timezone.localtime(authored).date()
+    course = next((c for c in courses if c.start_date <= day and not (c.ended_on and c.ended_on < day)), None)
+    if course is None:
+        return None, None
+    session = next((s for s in sessions.get(course.pk, []) if timezone.localtime(s.scheduled_start).date() == day), None)
+    return course, session
+
+
+class _BatchSubjects(_Subjects):
+    """`_Subjects` for a whole batch: the record numbers asked for are read in one query."""
+
+    def __init__(self, actor: Actor, references: list[str]):
+        super().__init__(actor)
+        numbers, pks = set(), set()
+        for reference in references:
+            rid = reference.strip().split("/_history")[0].rpartition("/")[2]
+            if 3 <= len(rid) <= 20:
+                numbers.add(rid.upper())
+            if rid.isdigit() and len(rid) < 12:
+                pks.add(int(rid))
+        self._by_number = {c.record_number: c for c in self.clients.filter(record_number__in=numbers)}
+        # The FHIR server's own Patient ids are the clients' ids (openipt/api/fhir/resources.py).
+        self._server_ids = {c.pk: c for c in self.clients.filter(pk__in=pks)} if pks else {}
+        self._by_pk: dict[int, Client] | None = None
+
+    def find(self, reference: str):
+        ref = reference.strip()
+        if "/" in ref:
+            kind, _sep, rid = ref.rpartition("/")
+            if kind.rsplit("/", 1)[-1] != "Patient":
+                return None
+        else:
+            rid = ref
+        rid = rid.split("/_history")[0]
+        found = self._by_number.get(rid.upper()) if 3 <= len(rid) <= 20 else None
+        if found is None and rid.isdigit() and len(rid) < 12:
+            found = self._server_ids.get(int(rid))
+        if found is not None:
+            return found
+        try:
+            uuid.UUID(rid)
+        except ValueError:
+            return None
+        if self._by_fhir_id is None:
+            self._by_pk = {c.pk: c for c in self.clients}
+            self._by_fhir_id = {self.exporter.patient_id(pk): pk for pk in self._by_pk}
+        pk = self._by_fhir_id.get(rid)
+        return self._by_pk.get(pk) if pk and self._by_pk else None
+
+
+def import_batch(actor: Actor, resources: list[object]) -> list[EntryResult]:
+    """Import QuestionnaireResponses one by one as a FHIR batch does: each stored or refused on its own.
+
+    The checks are `import_text`'s. Who may: an admin for any client they can see (as the file
+    import), or care staff for a client assigned to them (as entering a form); anyone else's entry is
+    refused (403) and nothing is stored for it.
+    """
+    registry = instruments.registry()
+    base = fhir_base()
+    parsed_all: list[tuple[int, ImportedResponse | EntryResult]] = []
+    for index, resource in enumerate(resources):
+        try:
+            parsed_all.append((index, parse_questionnaire_response(resource, registry, base=base)))
+        except FhirImportError as exc:
+            parsed_all.append((index, EntryResult(index, 400, code="invalid", message=f"{exc.path}: {exc.detail}",
+                                                  fields={exc.path: exc.detail})))
+    subjects = _BatchSubjects(actor, [p.subject_reference for _i, p in parsed_all if isinstance(p, ImportedResponse)])
+    admin = access.can_import(actor)
+    assigned = set() if admin else set(Assignment.objects.filter(staff_id=actor.membership.pk)
+                                       .values_list("client_id", flat=True))  # the caseload: one query
+    results: list[EntryResult] = []
+    checked: list[tuple[int, ImportedResponse, Instrument, Client]] = []
+    for index, parsed in parsed_all:
+        if isinstance(parsed, EntryResult):
+            results.append(parsed)
+            continue
+        problem = _batch_problem(actor, parsed, registry, subjects, admin, assigned)
+        if isinstance(problem, EntryResult):
+            problem.index = index
+            results.append(problem)
+            continue
+        inst, client = problem
+        checked.append((index, parsed, inst, client))
+    courses, sessions = _courses_by_day({c.pk for _i, _p, _n, c in checked})
+    ready = []
+    for index, parsed, inst, client in checked:
+        course, session = _course_on(courses.get(client.pk, []), sessions, parsed.authored)
+        mine = _own_uuid(parsed)
+        ready.append(Ready(
+            index=index, external_id=_external_id(parsed), client=client, course=course, session=session,
+            session_number=session.number if session else None, inst=inst, values=dict(parsed.answers),
+            when=parsed.authored, source=Source.IMPORT, event_type=IMPORTED.code,
+            details={"instrument": inst.code, "batch": True}, own_uuid=str(mine) if mine else ""))
+    results += store(actor, ready)
+    return sorted(results, key=lambda r: r.index)
+
+
+def _batch_problem(actor: Actor, parsed: ImportedResponse, registry, subjects: _BatchSubjects, admin: bool,
+                   assigned: set[int]) -> EntryResult | tuple[Instrument, Client]:
+    """The checks `import_text` makes of one response, and who may send it; a refusal, or its instrument and client."""
+    if parsed.status not in IMPORTABLE_STATUSES:
+        return EntryResult(0, 422, code="invalid", message=_("%(status)r: only completed questionnaires are imported")
+                           % {"status": parsed.status}, fields={"status": "completed"})
+    inst = registry.get(parsed.instrument_code)
+    if not inst.licence.embeddable:
+        return EntryResult(0, 422, code="invalid", message=_("%(code)s is not licensed for use here") % {"code": inst.code},
+                           fields={"questionnaire": inst.code})
+    if parsed.authored > timezone.now() + timedelta(minutes=5):
+        return EntryResult(0, 422, code="invalid", message=_("%(when)s is in the future")
+                           % {"when": parsed.authored.isoformat()}, fields={"authored": "in the future"})
+    client = subjects.find(parsed.subject_reference)
+    if client is None:
+        return EntryResult(0, 404, code="not_found", message=_(
+            "%(ref)s is not a client of %(org)s that you can see. Use the Patient id from an OpenIPT export, "
+            "or the client's record number (Patient/<record number>).") % {
+                "ref": parsed.subject_reference, "org": actor.organisation.name},
+            fields={"subject.reference": parsed.subject_reference})
+    if not admin and not (access.is_care_staff(actor) and client.pk in assigned):
+        return EntryResult(0, 403, code=str(ErrorCode.FORBIDDEN),
+                           message=_("Only care staff assigned to this client, or an admin, can send their answers."),
+                           fields={"subject.reference": parsed.subject_reference})
+    return inst, client

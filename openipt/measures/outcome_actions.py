@@ -10,18 +10,23 @@ actor and record no audit event of their own. The reads they start from are in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.clients.actions import set_signal
+from openipt.clients.models import ClientSignal
+from openipt.courses.models import Course
 from openipt.measures import instruments
 from openipt.measures.engine import Instrument, TrajectoryTable
 from openipt.measures.models import ExpectedTable, MeasuresSettings
 from openipt.measures.queries.outcomes import (
     SIGNAL_SOURCE,
     ZONE_RANK,
+    TrackedScore,
     default_trajectory,
     derive_for_organisation,
     engine_rows,
@@ -30,6 +35,7 @@ from openipt.measures.queries.outcomes import (
     table_to_json,
     track,
     tracked_scores,
+    tracked_scores_many,
     zone_words,
 )
 
@@ -69,14 +75,44 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
     cleared otherwise. Returns the worst zone found (or None). Runs inside the caller's transaction.
     """
     courses, grouped = tracked_scores(client_id)
+    zone, level, label, url = _signal(client_id, organisation_id, courses, grouped, org_settings(organisation_id), {})
+    set_signal(client_id, SIGNAL_SOURCE, level, label, url)
+    return zone
+
+
+def refresh_signals(client_ids: Iterable[int], organisation_id: int) -> None:
+    """`refresh_signal` for many clients of one organisation (a batch of questionnaires).
+
+    The scores are read at once. A client whose signal comes out exactly as it is stored (none, or the
+    same level, words and link) needs nothing more: setting it again would change nothing, and the courses
+    app heard of it when it was set. Any other client's signal is set as `refresh_signal` sets it (so the
+    courses app hears of the change and offers a review), which costs a few queries for each such client.
+    """
+    ids = sorted(set(client_ids))
+    if not ids:
+        return
     settings = org_settings(organisation_id)
+    tables: dict[str, TrajectoryTable | None] = {}
+    had = {row[0]: row[1:] for row in ClientSignal.objects.filter(client_id__in=ids, source=SIGNAL_SOURCE)
+           .values_list("client_id", "level", "label", "url")}
+    for client_id, (courses, grouped) in tracked_scores_many(ids, organisation_id).items():
+        _zone, level, label, url = _signal(client_id, organisation_id, courses, grouped, settings, tables)
+        if (level or client_id in had) and had.get(client_id) != (min(level, 3), label[:120], url[:300]):
+            set_signal(client_id, SIGNAL_SOURCE, level, label, url)
+
+
+def _signal(client_id: int, organisation_id: int, courses: Mapping[int, Course],
+            grouped: Mapping[tuple[int, str], list[TrackedScore]], settings: MeasuresSettings,
+            tables: dict[str, TrajectoryTable | None]) -> tuple[str | None, int, str, str]:
+    """The worst zone of a client's open courses, and the signal's level, label and link (level 0: none)."""
     worst: tuple[int, str, str, int] | None = None  # rank, zone, label, course
     for (course_id, code), group in sorted(grouped.items(), key=lambda kv: (kv[0][0], instruments.TRACKED.index(kv[0][1]))):
         inst = instruments.get(code)
         if inst is None:
             continue
-        statuses = track(inst, trajectory_table(organisation_id, inst, settings), engine_rows(group),
-                         settings.wait_sessions)
+        if code not in tables:
+            tables[code] = trajectory_table(organisation_id, inst, settings)
+        statuses = track(inst, tables[code], engine_rows(group), settings.wait_sessions)
         if not statuses:
             continue
         latest = statuses[-1]
@@ -90,7 +126,5 @@ def refresh_signal(client_id: int, organisation_id: int) -> str | None:
         # The course's scores page shows its client's (partner one's) scores; partner two's are on their record.
         url = (reverse("measures:course", args=[worst[3]]) + "#track" if courses[worst[3]].client_id == client_id
                else reverse("clients:detail", args=[client_id]))
-        set_signal(client_id, SIGNAL_SOURCE, level, worst[2], url)
-    else:
-        set_signal(client_id, SIGNAL_SOURCE, 0, "")
-    return worst[1] if worst else None
+        return worst[1], level, worst[2], url
+    return (worst[1] if worst else None), 0, "", ""

@@ -2,10 +2,19 @@
 
 Both versions are built from the same `summary.course_summary` as the course page, so the scores,
 verdicts and chart (the very same SVG) match what the therapist saw on screen.
+
+Speed (issue 15): the stylesheet and fonts are parsed once per process (`_weasy`); the tables have a
+fixed layout, so WeasyPrint does not measure every cell's text to size the columns. A PDF asked for
+again is reused only when its HTML is exactly the same (`_CACHE`, keyed by a digest of the HTML): any
+change to the data, the person making it or the minute printed in the footer gives new HTML and so a
+new PDF, so a cached copy can never be out of date.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +29,10 @@ from openipt.measures.queries import summary
 
 CSS_PATH = Path(__file__).resolve().parent / "templates" / "measures" / "report" / "report.css"
 VERSIONS = ("staff", "client")
+CACHE_SIZE = 32  # PDFs kept in this process's memory (a few dozen KB each), newest used last
+_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+STATS = {"made": 0, "reused": 0}  # since the process started: PDFs made afresh and PDFs reused
 
 
 @lru_cache(maxsize=1)
@@ -109,12 +122,29 @@ def _chart_rows(chart) -> list[list[str]]:
 
 
 def render_pdf(course, *, version: str = "staff", made_by=None, client=None) -> bytes:
-    """Return the report as tagged PDF bytes."""
-    from weasyprint import HTML
-
+    """Return the report as tagged PDF bytes: made afresh unless this exact HTML was made into a PDF just before."""
     if version not in VERSIONS:
         raise ValueError(version)
     html = render_to_string(f"measures/report/{version}.html", report_context(course, version=version, made_by=made_by, client=client))
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _CACHE_LOCK:
+        pdf = _CACHE.get(key)
+        if pdf is not None:
+            _CACHE.move_to_end(key)
+            STATS["reused"] += 1
+            return pdf
+    pdf = _write_pdf(html)
+    with _CACHE_LOCK:
+        _CACHE[key] = pdf
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        STATS["made"] += 1
+    return pdf
+
+
+def _write_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
     css, fonts, cache = _weasy()
     return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
         stylesheets=[css], font_config=fonts, cache=cache, pdf_tags=True)

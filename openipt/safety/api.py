@@ -68,6 +68,22 @@ def _answers(answers) -> dict:
     return result
 
 
+def rules_in_force(organisation_id: int):
+    """The organisation's risk rules as `raise_for_administration` reads them, for checking many answers at once."""
+    from openipt.safety.ruleset import rules_for
+
+    return rules_for(organisation_id)
+
+
+def would_raise(ruleset, instrument_code: str, answers) -> bool:
+    """Whether `raise_for_administration` would find a risk signal in these answers under `ruleset` (pure).
+
+    A batch of questionnaires reads the rules once and checks every response with this; each response
+    for which it says yes goes through `raise_for_administration`, which checks it again and raises.
+    """
+    return bool(evaluate_answers(ruleset, instrument_code, _answers(answers)))
+
+
 def raise_for_administration(administration, *, only_items=None, now=None, text: str = "") -> list:
     """Evaluate the risk rules on a questionnaire's answers and raise alerts; return them.
 

@@ -13,6 +13,7 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "clients", "client", "courses", "course", "course_sessions", "course_goals", "administrations",
         "administration", "alerts", "alert", "groups", "group")}
     rows["api_v1:administration_create"] = {"POST": no_session}
+    rows["api_v1:administration_batch"] = {"GET": expect(405, anonymous=405), "POST": no_session}
     rows["api_v1:alert_acknowledge"] = {"GET": expect(405, anonymous=405), "POST": no_session}
     rows["api_v1:openapi-json"] = {"GET": expect(200, anonymous=200)}
     rows["api_v1:api-root"] = {"GET": expect(404, anonymous=404)}
@@ -34,6 +35,8 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "fhir:search": {"GET": no_session, "POST": expect(405, anonymous=405)},
         "fhir:read": {"GET": no_session, "POST": expect(405, anonymous=405)},
     })
+    # The batch Bundle of QuestionnaireResponses (issue 15) takes a bearer token too; GET there is 405.
+    rows["fhir:batch"] = {"GET": expect(405, anonymous=405), "POST": no_session}
     # --- FHIR rows: end ----------------------------------------------------------------------------------
     # --- webhooks and the changes feed (issue 16): REST endpoints refuse a session; the pages are the admin's
     rows.update({f"api_v1:{name}": {"GET": no_session} for name in (

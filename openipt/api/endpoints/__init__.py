@@ -47,6 +47,15 @@ class TokenAuth(HttpBearer):
         return None
 
 
+class BatchTokenAuth(TokenAuth):
+    """`TokenAuth` for a batch endpoint: a body of up to `guard.max_batch_bytes()` (1,000 questionnaires)."""
+
+    def __call__(self, request: HttpRequest) -> ApiActor:
+        actor = guard.admit(request, max_bytes=guard.max_batch_bytes())
+        actor.require(self.scope)
+        return actor
+
+
 class AnyTokenAuth(TokenAuth):
     """A bearer token, admitted by `guard.admit`; the endpoint checks the scope, which depends on what is asked."""
 

@@ -6,15 +6,31 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from openipt.api import present, queries
-from openipt.api.endpoints import READ_ERRORS, WRITE_ERRORS, ChangedParams, actor_of, needs, refusing
+from openipt.api.endpoints import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BatchTokenAuth,
+    ChangedParams,
+    actor_of,
+    needs,
+    refusing,
+)
 from openipt.api.errors import not_found
 from openipt.api.http import idempotent, page, respond
-from openipt.api.schemas import ID_MAX, AdministrationOut, AdministrationPage, ResponseIn
+from openipt.api.schemas import (
+    ID_MAX,
+    AdministrationOut,
+    AdministrationPage,
+    BatchIn,
+    BatchOut,
+    KeyedResponseIn,
+    ResponseIn,
+)
 from openipt.core.errors import ActionError
-from openipt.measures import access, actions, settings_actions
+from openipt.measures import access, actions, batch_actions, settings_actions
 
 router = Router()
 
@@ -39,6 +55,55 @@ def list_administrations(request: HttpRequest, params: Query[AdministrationFilte
         qs = qs.filter(instrument_code=params.instrument)
     return respond(request, page("administrations", qs, limit=params.limit, cursor=params.cursor,
                                  updated_since=params.updated_since, serialize=present.administrations))
+
+
+@router.post("/batch", response={200: BatchOut, **WRITE_ERRORS}, url_name="administration_batch",
+             summary="Send many completed questionnaires at once", auth=BatchTokenAuth("measures:write"))
+def create_administrations(request: HttpRequest, body: BatchIn) -> HttpResponse:
+    """Record up to 1,000 completed questionnaires in one request, each as `POST /administrations` records one.
+
+    Every response is scored and checked against the safety rules (an answer that raises a risk
+    alert raises it here too) and audited. Each entry is stored or refused on its own: the answer
+    lists each entry's status (201 stored, 200 stored before, 4xx refused with the reason) in the
+    order sent. Each entry needs a `key`, unique in your organisation: a batch sent again stores
+    nothing twice. Scope `measures:write` (a personal token of care staff assigned to the clients).
+    """
+    actor = actor_of(request, "measures:write")
+
+    def run() -> tuple[int, object]:
+        entries: list[batch_actions.PaperEntry] = []
+        where: list[int] = []
+        results: dict[int, dict[str, object]] = {}
+        keys: dict[int, str | None] = {}
+        for index, raw in enumerate(body.responses):
+            key = raw.get("key") if isinstance(raw.get("key"), str) else None
+            keys[index] = key
+            try:
+                item = KeyedResponseIn.model_validate(raw)
+            except ValidationError as err:
+                fields = {".".join(str(p) for p in e["loc"]) or "(entry)": e["msg"] for e in err.errors()}
+                results[index] = {"index": index, "key": key, "status": 422, "alerts": 0, "administration": None,
+                                  "error": {"code": "invalid", "message": "This entry is not a valid response.",
+                                            "fields": fields}}
+                continue
+            where.append(index)
+            entries.append(batch_actions.PaperEntry(
+                key=item.key, course_id=item.course_id, instrument_code=item.instrument_code,
+                completed_on=item.completed_on, answers=dict(item.answers), session_number=item.session_number,
+                client_id=item.client_id, safety_blank_confirmed=item.safety_blank_confirmed))
+        for result in batch_actions.enter_many(actor, entries):
+            index = where[result.index]
+            error = None if result.stored and result.administration is not None else {
+                "code": result.code, "message": result.message, "fields": result.fields or None}
+            results[index] = {"index": index, "key": keys[index], "status": result.status, "alerts": result.alerts,
+                              "administration": present.administration(result.administration)
+                              if result.administration is not None else None, "error": error}
+        ordered = [results[i] for i in sorted(results)]
+        return 200, {"stored": sum(1 for r in ordered if r["status"] == 201),
+                     "already_stored": sum(1 for r in ordered if r["status"] == 200),
+                     "refused": sum(1 for r in ordered if int(str(r["status"])) >= 400), "results": ordered}
+
+    return idempotent(request, actor, run)
 
 
 @router.get("/{administration_id}", response={200: AdministrationOut, **READ_ERRORS}, url_name="administration",

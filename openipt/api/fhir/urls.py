@@ -5,6 +5,7 @@ from openipt.api.fhir import bulk_views, views
 app_name = "fhir"
 
 urlpatterns = [
+    path("", views.batch_view, name="batch"),  # POST a batch Bundle of QuestionnaireResponses
     path("metadata", views.metadata_view, name="metadata"),
     # Bulk Data $export (before the type patterns, which would otherwise take these addresses)
     path("$export", bulk_views.kickoff_view, name="bulk_kickoff"),

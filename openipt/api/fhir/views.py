@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -23,6 +24,8 @@ from openipt.api.fhir.capability import statement
 from openipt.api.fhir.outcome import outcome
 from openipt.api.fhir.queries import page
 from openipt.api.http import decode_cursor, encode_cursor, respond
+from openipt.core import jsonbody
+from openipt.measures import batch_actions, imports
 from openipt.measures.interop import ExportError
 from openipt.measures.interop import codes as fhir_codes
 
@@ -31,6 +34,8 @@ JSON_TYPES = {"application/fhir+json", "application/json", "application/json+fhi
 JSON_FORMATS = {"json", "application/json", "application/fhir+json", "application/json+fhir"}
 
 View = Callable[..., HttpResponse]
+BATCH_SCOPE = "measures:write"
+BATCH_CONTENT_TYPES = ("application/fhir+json", "application/json")
 
 
 def _answer(request: HttpRequest, payload: dict[str, Any], status: int = 200,
@@ -190,3 +195,83 @@ def read_view(request: HttpRequest, resource_type: str, resource_id: str) -> Htt
 def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other address under /fhir/."""
     raise ApiError(404, "not_found", "No such address on this FHIR server. See /fhir/metadata.")
+
+
+BATCH_TYPES = ("batch", "transaction")
+STATUS_WORDS = {200: "200 OK", 201: "201 Created", 400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found",
+                409: "409 Conflict", 422: "422 Unprocessable Entity"}
+
+
+class _TransactionRefused(Exception):
+    """A transaction Bundle with an entry that cannot be stored: everything is undone."""
+
+
+def _bundle_entries(request: HttpRequest) -> tuple[str, list[object]]:
+    """The Bundle's type and its entries' resources; a body that is not such a Bundle is a 400."""
+    try:
+        body = jsonbody.loads(request.body.decode("utf-8"), max_bytes=guard.max_batch_bytes(), max_depth=32)
+    except (UnicodeDecodeError, jsonbody.JsonError):
+        raise ApiError(400, "invalid", "The body is not JSON: send a Bundle of type batch or transaction.") from None
+    if not isinstance(body, dict) or body.get("resourceType") != "Bundle":
+        raise ApiError(400, "invalid", "Send a Bundle (resourceType Bundle) of type batch or transaction.")
+    kind = body.get("type")
+    if kind not in BATCH_TYPES:
+        raise ApiError(400, "invalid", "The Bundle's type must be batch or transaction.")
+    entries = body.get("entry")
+    if not isinstance(entries, list) or not entries:
+        raise ApiError(400, "invalid", "The Bundle has no entries.")
+    if len(entries) > batch_actions.MAX_ENTRIES:
+        raise ApiError(413, "too_large", f"At most {batch_actions.MAX_ENTRIES} entries in one Bundle: split it.")
+    resources = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), dict):
+            raise ApiError(400, "invalid", f"entry[{i}] has no resource.")
+        request_part = entry.get("request")
+        if request_part is not None and not (isinstance(request_part, dict) and request_part.get("method") == "POST"
+                                             and str(request_part.get("url", "")).strip("/") == "QuestionnaireResponse"):
+            raise ApiError(400, "invalid", f"entry[{i}]: only POST QuestionnaireResponse is accepted in a batch.")
+        resources.append(entry["resource"])
+    return kind, resources
+
+
+def _response_entry(result: batch_actions.EntryResult) -> dict[str, Any]:
+    response: dict[str, Any] = {"status": STATUS_WORDS.get(result.status, str(result.status))}
+    if result.administration is not None:
+        response["location"] = f"QuestionnaireResponse/{result.administration.uuid}"
+    if result.status >= 400 or result.code == "already_stored":
+        severity = "information" if result.status < 400 else "error"
+        response["outcome"] = outcome(result.status, result.code or "invalid", result.message, severity=severity)
+        if result.status < 400:
+            response["outcome"]["issue"][0]["code"] = "informational"
+    return {"response": response}
+
+
+@csrf_exempt
+def batch_view(request: HttpRequest) -> HttpResponse:
+    """POST a Bundle (batch or transaction) of QuestionnaireResponses: each scored, risk-checked and audited.
+
+    A batch stores each entry or refuses it on its own (its own status and OperationOutcome in the
+    batch-response); a transaction stores all or none. Scope `measures:write` (a person's token).
+    """
+    try:
+        if request.method != "POST":
+            raise ApiError(405, "method_not_allowed", "POST a Bundle of type batch or transaction here.",
+                           headers={"Allow": "POST"})
+        _check_format(request)
+        actor = guard.admit(request, max_bytes=guard.max_batch_bytes(), types=BATCH_CONTENT_TYPES)
+        actor.require(BATCH_SCOPE)
+        kind, resources = _bundle_entries(request)
+        try:
+            with transaction.atomic():
+                results = imports.import_batch(actor, resources)
+                if kind == "transaction" and any(not r.stored for r in results):
+                    raise _TransactionRefused
+        except _TransactionRefused:
+            bad = next(r for r in results if not r.stored)
+            raise ApiError(bad.status if bad.status in (403, 404, 409, 422) else 400, bad.code or "invalid",
+                           f"entry[{bad.index}]: {bad.message} Nothing in this transaction was stored.") from None
+        answer = {"resourceType": "Bundle", "type": f"{kind}-response",
+                  "entry": [_response_entry(r) for r in results]}
+        return _answer(request, answer)
+    except ApiError as err:
+        return _refusal(request, err)

@@ -161,3 +161,31 @@ def tracked_scores(client_id: int) -> tuple[dict[int, Course], dict[tuple[int, s
     for row in rows:
         grouped[(row["course_id"], row["instrument_code"])].append(row)
     return courses, grouped
+
+
+def tracked_scores_many(client_ids: Iterable[int], organisation_id: int
+                        ) -> dict[int, tuple[dict[int, Course], dict[tuple[int, str], list[TrackedScore]]]]:
+    """`tracked_scores` for many clients of one organisation at once: three queries, whatever their number."""
+    ids = sorted(set(client_ids))
+    if not ids:
+        return {}
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    courses: dict[int, dict[int, Course]] = {cid: {} for cid in ids}
+    for course in Course.objects.filter(client_id__in=ids, status__in=open_statuses).only("pk", "client_id"):
+        courses[course.client_id][course.pk] = course
+    seconds = (Course.objects.filter(organisation_id=organisation_id, status__in=open_statuses)
+               .annotate(second=participants.second_participant_id("pk")).filter(second__in=ids)
+               .only("pk", "client_id"))
+    for course in seconds:
+        courses[course.second][course.pk] = course  # type: ignore[attr-defined]
+    wanted = {pk for found in courses.values() for pk in found}
+    grouped: dict[int, dict[tuple[int, str], list[TrackedScore]]] = {cid: defaultdict(list) for cid in ids}
+    rows = (Administration.objects.filter(
+        client_id__in=ids, course_id__in=sorted(wanted), instrument_code__in=instruments.TRACKED,
+        status=Status.COMPLETED, total__isnull=False)
+        .order_by("completed_at", "pk")
+        .values("client_id", "course_id", "instrument_code", "completed_at", "session_number", "total"))
+    for row in rows:
+        if row["course_id"] in courses[row["client_id"]]:
+            grouped[row["client_id"]][(row["course_id"], row["instrument_code"])].append(row)  # type: ignore[arg-type]
+    return {cid: (courses[cid], grouped[cid]) for cid in ids}

@@ -1,0 +1,239 @@
+"""Many questionnaires at once (issue 15): the REST batch and the FHIR batch Bundle.
+
+Each response is scored, risk-checked and audited as one sent alone; a retry stores nothing twice;
+an entry the token may not send is refused on its own; the audit chain stays intact; the number of
+queries does not grow with the size of the batch.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from openipt.audit import actions as audit
+from openipt.audit.models import AuditEvent
+from openipt.measures.models import Administration
+from openipt.safety.models import Alert
+from tests.support.api import call, personal
+from tests.support.measures import phq9, start_course
+from tests.support.people import actor, make_client
+
+pytestmark = pytest.mark.django_db
+
+CALM = (1, 1, 0, 1, 0, 0, 1, 0, 0)  # question 9 answered 0: no risk
+
+
+def _paper(course, key: str, values=CALM, **extra) -> dict:
+    return {
+        "key": key,
+        "course_id": course.pk,
+        "instrument_code": "phq9",
+        "completed_on": timezone.localdate().isoformat(),
+        "answers": phq9(*values, difficulty=0),
+        **extra,
+    }
+
+
+def _courses(world, n: int) -> list:
+    """n courses of clients assigned to the therapist (the world's "mine" first)."""
+    courses = [start_course(world)]
+    for i in range(n - 1):
+        key = f"batch{i}"
+        world.clients[key] = make_client(
+            world.m["admin"], assign_to=world.m["therapist"], given_name=f"Bea{i}", family_name="Batch"
+        )
+        courses.append(start_course(world, key))
+    return courses
+
+
+def _fhir(client, ident: str, values=CALM) -> dict:
+    items = [
+        {
+            "linkId": f"q{i + 1}",
+            "answer": [
+                {"valueCoding": {"system": "https://openipt.org/fhir/CodeSystem/phq9-answer", "code": str(v)}}
+            ],
+        }
+        for i, v in enumerate(values)
+    ]
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "identifier": {"system": "urn:example:forms", "value": ident},
+        "questionnaire": "https://openipt.org/fhir/Questionnaire/phq9",
+        "subject": {"reference": f"Patient/{client.record_number}"},
+        "authored": timezone.now().replace(microsecond=0).isoformat(),
+        "item": items,
+    }
+
+
+def _bundle(resources, kind="batch") -> dict:
+    return {
+        "resourceType": "Bundle",
+        "type": kind,
+        "entry": [
+            {"resource": r, "request": {"method": "POST", "url": "QuestionnaireResponse"}} for r in resources
+        ],
+    }
+
+
+def test_a_rest_batch_scores_each_response_raises_each_alert_and_a_retry_stores_nothing_twice(world):
+    courses = _courses(world, 3)
+    _token, secret = personal(world.m["therapist"])
+    body = {
+        "responses": [
+            _paper(courses[0], "f-1", (2, 2, 2, 2, 1, 1, 1, 1, 0)),
+            _paper(courses[1], "f-2", (1, 1, 1, 1, 1, 1, 1, 1, 2)),  # question 9 above 0: a risk alert
+            _paper(courses[2], "f-3", (3, 3, 3, 3, 3, 3, 3, 3, 1)),  # and here
+            _paper(courses[0], "f-4", answers={"q1": 7}),  # bad answers: refused on its own
+            {"key": "f-5", "course_id": "not a number"},  # not a response: refused on its own
+        ]
+    }
+    alerts_before = Alert.objects.count()
+    first = call(secret, "POST", "administrations/batch", body)
+    assert first.status_code == 200, first.content
+    answer = first.json()
+    assert [r["status"] for r in answer["results"]] == [201, 201, 201, 422, 422]
+    assert (answer["stored"], answer["already_stored"], answer["refused"]) == (3, 0, 2)
+    assert [r["administration"]["total"] for r in answer["results"][:3]] == [12, 10, 25]
+    assert [r["alerts"] for r in answer["results"][:3]] == [0, 1, 1]
+    assert answer["results"][3]["error"]["fields"]  # says which answer is wrong
+    assert Alert.objects.count() == alerts_before + 2
+    for client_key, course in (("batch0", courses[1]), ("batch1", courses[2])):
+        alert = Alert.objects.get(client=world.clients[client_key])
+        assert alert.status == "raised" and alert.source_id and course.client_id == alert.client_id
+    stored = Administration.objects.filter(external_id__startswith="api|f-")
+    assert stored.count() == 3 and all(a.safety_followup for a in stored if a.answers["q9"])
+    # Each response has its own audit event, and the chain is intact after the bulk write.
+    assert AuditEvent.objects.filter(event_type="measures.entered", details__batch=True).count() == 3
+    assert audit.verify_chain().ok
+    again = call(secret, "POST", "administrations/batch", body).json()
+    assert [r["status"] for r in again["results"]] == [200, 200, 200, 422, 422]
+    assert Administration.objects.filter(external_id__startswith="api|f-").count() == 3
+    assert Alert.objects.count() == alerts_before + 2
+
+
+def test_a_rest_batch_entry_for_a_client_the_token_may_not_send_for_is_refused_alone(world):
+    mine = start_course(world)
+    theirs = start_course(world, "theirs", therapist="therapist2")
+    _token, secret = personal(world.m["therapist"])
+    answer = call(
+        secret,
+        "POST",
+        "administrations/batch",
+        {"responses": [_paper(mine, "a-1"), _paper(theirs, "a-2", (1, 1, 1, 1, 1, 1, 1, 1, 3))]},
+    ).json()
+    assert [r["status"] for r in answer["results"]] == [201, 403]
+    assert not Administration.objects.filter(client=world.clients["theirs"]).exists()
+    assert not Alert.objects.filter(client=world.clients["theirs"]).exists()
+    # A token without measures:write is refused before anything is read.
+    _t, reader = personal(world.m["therapist"], scopes=["measures:read"])
+    assert (
+        call(reader, "POST", "administrations/batch", {"responses": [_paper(mine, "a-3")]}).status_code == 403
+    )
+
+
+def test_a_fhir_batch_bundle_stores_each_entry_on_its_own_and_a_transaction_all_or_nothing(world):
+    _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    mine, other = world.clients["mine"], world.clients["batch0"]
+    bad = _fhir(mine, "x-3")
+    del bad["subject"]
+    resources = [
+        _fhir(mine, "x-1"),
+        _fhir(other, "x-2", (1, 1, 1, 1, 1, 1, 1, 1, 1)),
+        bad,
+        _fhir(world.clients["theirs"], "x-4"),
+    ]
+    response = call(secret, "POST", "/fhir/", _bundle(resources), content_type="application/fhir+json")
+    assert response.status_code == 200, response.content
+    bundle = response.json()
+    assert bundle["type"] == "batch-response"
+    statuses = [e["response"]["status"] for e in bundle["entry"]]
+    assert statuses == [
+        "201 Created",
+        "201 Created",
+        "400 Bad Request",
+        "404 Not Found",
+    ]  # not a client they see
+    assert bundle["entry"][2]["response"]["outcome"]["resourceType"] == "OperationOutcome"
+    assert Alert.objects.filter(client=other).count() == 1  # question 9 answered 1
+    assert not Administration.objects.filter(client=world.clients["theirs"]).exists()
+    assert audit.verify_chain().ok
+    retry = call(secret, "POST", "/fhir/", _bundle(resources), content_type="application/fhir+json").json()
+    assert [e["response"]["status"] for e in retry["entry"]][:2] == ["200 OK", "200 OK"]
+    assert Administration.objects.filter(external_id__startswith="urn:example:forms|").count() == 2
+    # A transaction stores all or nothing.
+    refused = call(
+        secret,
+        "POST",
+        "/fhir/",
+        _bundle([_fhir(mine, "t-1"), bad], "transaction"),
+        content_type="application/fhir+json",
+    )
+    assert refused.status_code == 400 and refused.json()["resourceType"] == "OperationOutcome"
+    assert not Administration.objects.filter(external_id="urn:example:forms|t-1").exists()
+    done = call(
+        secret,
+        "POST",
+        "/fhir/",
+        _bundle([_fhir(mine, "t-1")], "transaction"),
+        content_type="application/fhir+json",
+    )
+    assert done.json()["type"] == "transaction-response"
+    assert Administration.objects.filter(external_id="urn:example:forms|t-1").count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b"[]",
+        json.dumps({"resourceType": "Patient"}).encode(),
+        json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": []}).encode(),
+        json.dumps({"resourceType": "Bundle", "type": "batch", "entry": [{}]}).encode(),
+    ],
+)
+def test_a_malformed_bundle_is_a_400_outcome(world, body):
+    _token, secret = personal(world.m["therapist"])
+    response = call(secret, "POST", "/fhir/", raw=body, content_type="application/fhir+json")
+    assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_size(world):
+    courses = _courses(world, 6)
+    _token, secret = personal(world.m["therapist"])
+
+    def queries(n: int, tag: str) -> tuple[int, int]:
+        body = {"responses": [_paper(courses[i % len(courses)], f"{tag}-{i}") for i in range(n)]}
+        with CaptureQueriesContext(connection) as ctx:
+            answer = call(secret, "POST", "administrations/batch", body).json()
+        assert answer["stored"] == n
+        inserts = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+        return len(ctx.captured_queries) - len(inserts), len(inserts)
+
+    queries(6, "warm")  # every client has a first score (and no not-on-track signal) before counting
+    (small, small_inserts), (large, large_inserts) = queries(6, "s"), queries(120, "l")
+    assert small == large, (small, large)
+    # The responses and their audit events are inserted in one statement each, which the database driver
+    # may split into a few (SQLite takes at most 999 values in one statement): never one per response.
+    assert large_inserts <= small_inserts + 8, (small_inserts, large_inserts)
+
+
+def test_record_many_links_each_event_in_order(world):
+    from openipt.audit.registry import register  # noqa: F401 - the event types below are registered by the apps
+
+    client = world.clients["mine"]
+    events = audit.record_many(
+        [
+            audit.Pending("measures.imported", actor=actor(world.m["admin"]), client=client, details={"n": n})
+            for n in range(5)
+        ]
+    )
+    assert [e.pk for e in events] == sorted(e.pk for e in events)
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert audit.verify_chain().ok
