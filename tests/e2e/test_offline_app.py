@@ -437,6 +437,8 @@ def test_the_site_headers_sign_out_names_unsent_changes_then_wipes_the_tablet_ke
     _waiting(page, 1)
 
     # Connected again, on an ordinary page of the site (the offline app is not open): Sign out in the header.
+    # The app is closed first, so that it cannot start sending the change the moment the server is back.
+    page.goto("about:blank")
     tablet.switch.start()
     ui.goto("/groups/")
     page.get_by_role("button", name="Sign out").click()

@@ -32,28 +32,11 @@
       if (key && OWN.some(function (prefix) { return key.indexOf(prefix) === 0; })) { store.removeItem(key); }
     });
   }
-  // A tablet that keeps groups for the offline app (oi-tablet-keeps, set by offline/app.js) signs out through
-  // that app's own sign-out first: the changes not sent are named, then the copy is wiped.
-  var TABLET = "oi-tablet-keeps";
-  function offlineSignOut(form) {
-    if (window.OpenIPTOffline) { window.OpenIPTOffline.signOutFromSite(form); return; }
-    var script = document.createElement("script");
-    script.src = form.getAttribute("data-offline-script");
-    script.onload = function () { window.OpenIPTOffline.signOutFromSite(form); };
-    script.onerror = function () { window.alert(form.getAttribute("data-offline-unreachable") || ""); };
-    document.head.appendChild(script);
-  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-sign-out")) { return; }
     var store = storage();
     if (!store) { return; }
-    if (store.getItem(TABLET) && form.hasAttribute("data-offline-script") && !form.hasAttribute("data-offline-done")) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      offlineSignOut(form);
-      return;
-    }
     var n = waiting(store);
     var unsent = form.getAttribute(n === 1 && form.hasAttribute("data-unsent-one") ? "data-unsent-one" : "data-unsent");
     if (n > 0 && !window.confirm((unsent || "").split("{n}").join(String(n)))) {
