@@ -161,10 +161,14 @@ NOTES = [
     "- **The target (p95 at most 50 ms) is not met**, on either database, even with the figures kept by "
     "`openipt programme-refresh`. Counting the whole programme from its records on each request takes seconds; "
     "kept figures bring the whole programme and one site to around a hundred milliseconds on this machine. "
-    "The page still makes its filter choices, names the listed facilitators, draws the chart and both tables "
-    "on each request; where those milliseconds go at this scale has not been profiled yet.",
-    "- Figures are upper bounds: the machine has 2 cores shared with other work (see each run's load average), "
-    "and on 2026-12-07 the SQLite and PostgreSQL runs ran at the same time.",
+    "The page still makes its filter choices, names the listed facilitators, draws the chart and the tables "
+    "on each request. Profiled on SQLite at this scale (cProfile, 10 requests of the whole programme from kept "
+    "figures): the facilitator competency section, counted live from every facilitator's latest assessment, "
+    "took about two thirds of the time (133 of 200 ms under the profiler), and rendering the template about a "
+    "fifth; keeping the competency figures with the others is the next step.",
+    "- Figures are upper bounds: the machine has 2 cores shared with other work (see each run's load average). "
+    "The SQLite table was measured after the competency and benchmark sections were added; the PostgreSQL table "
+    "is from the morning of 2026-12-07, before them, when the SQLite and PostgreSQL runs ran at the same time.",
     "- The query count of each page does not grow with the number of groups or sites "
     "(`tests/test_query_counts.py::test_the_programme_dashboard_does_not_grow_its_queries_with_groups_and_sites`).",
     "- The monthly CSV report is always counted from the records (about 1 to 2 s for a whole programme's month); "
