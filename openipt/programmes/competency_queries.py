@@ -6,7 +6,7 @@ client is involved. A fixed number of queries whatever the number of facilitator
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -52,9 +52,21 @@ def programme_facilitators(actor: Actor, site_id: int | None = None) -> QuerySet
 
 
 def summary(actor: Actor, site_id: int | None = None) -> CompetencySummary:
-    row = rule_row(actor.organisation_id)
+    """The figures for the facilitators the actor's dashboard covers, counted now."""
+    return count(actor.organisation_id, programme_facilitators(actor, site_id))
+
+
+def organisation_facilitators(organisation_id: int, site_id: int | None) -> QuerySet[Membership]:
+    """A manager's or an admin's scope, as `openipt programme-refresh` keeps it: the organisation's facilitators,
+    or one site's (the same people `programme_facilitators` gives them)."""
+    base = Membership.objects.filter(organisation_id=organisation_id, is_active=True, role=Role.FACILITATOR)
+    return base if site_id is None else base.filter(site_id=site_id)
+
+
+def count(organisation_id: int, facilitators: QuerySet[Membership]) -> CompetencySummary:
+    row = rule_row(organisation_id)
     the_tool, the_rule = tool(row.tool_id), rule_of(row)
-    ids = list(programme_facilitators(actor, site_id).values_list("pk", flat=True))
+    ids = list(facilitators.values_list("pk", flat=True))
     latest = latest_levels(ids)
     out = CompetencySummary(the_tool, the_rule, facilitators=len(ids))
     counts = {item.id: [0] * len(LEVELS) for item in the_tool.items}
@@ -76,4 +88,32 @@ def summary(actor: Actor, site_id: int | None = None) -> CompetencySummary:
         membership_id__in=ids or [0], competency="group_lead", withdrawn_at__isnull=True
     ).count()
     out.open_flags = CompetencyFlag.objects.filter(trainee_id__in=ids or [0], acted_at__isnull=True).count()
+    return out
+
+
+def to_kept(found: CompetencySummary) -> dict[str, Any]:
+    """The figures as `openipt programme-refresh` keeps them (counts only, and the tool and rule they were
+    counted under, so that a change of either makes the page count again)."""
+    return {
+        "tool": found.tool.id, "min_level": found.rule.min_level, "facilitators": found.facilitators,
+        "standing": dict(found.standing), "signed_off": found.signed_off, "open_flags": found.open_flags,
+        "by_item": [list(levels) for _title, levels in found.by_item],
+    }
+
+
+def from_kept(kept: dict[str, Any] | None, organisation_id: int) -> CompetencySummary | None:
+    """The kept figures, or None when there are none or the tool or rule changed since (then count them now)."""
+    if not kept:
+        return None
+    row = rule_row(organisation_id)
+    the_tool, the_rule = tool(row.tool_id), rule_of(row)
+    if kept.get("tool") != the_tool.id or kept.get("min_level") != the_rule.min_level:
+        return None
+    by_item = kept.get("by_item") or []
+    if len(by_item) != len(the_tool.items):
+        return None
+    out = CompetencySummary(the_tool, the_rule, facilitators=int(kept["facilitators"]))
+    out.standing = {key: int(kept["standing"].get(key, 0)) for key in STANDINGS}
+    out.signed_off, out.open_flags = int(kept["signed_off"]), int(kept["open_flags"])
+    out.by_item = [(item.title, [int(n) for n in levels]) for item, levels in zip(the_tool.items, by_item, strict=True)]
     return out

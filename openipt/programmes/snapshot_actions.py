@@ -18,7 +18,7 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.groups.models import Group
-from openipt.programmes import access, present, queries
+from openipt.programmes import access, competency_queries, present, queries
 from openipt.programmes import indicators as ind
 from openipt.programmes.forms import default_period
 from openipt.programmes.models import ProgrammeSnapshot
@@ -57,6 +57,9 @@ def refresh(actor: Actor | None, *, organisation_id: int) -> int:
             "threshold": settings.suppress_below,  # kept figures are used only while these settings stay the same
             "targets": list(astuple(settings.targets())),
             "empty": cohort.is_empty(),
+            # facilitator competency for the same scope (staff counts; the page says when they were computed)
+            "competency": competency_queries.to_kept(competency_queries.count(
+                organisation_id, competency_queries.organisation_facilitators(organisation_id, site))),
         }
         with transaction.atomic():
             ProgrammeSnapshot.objects.update_or_create(

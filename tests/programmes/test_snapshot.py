@@ -54,3 +54,29 @@ def test_only_an_admin_or_the_system_refreshes_the_figures(world):
         with pytest.raises(ActionError):
             snapshot_actions.refresh(actor(world.m[who]), organisation_id=world.org.pk)
     assert snapshot_actions.refresh(actor(world.m["admin"]), organisation_id=world.org.pk) == 1
+
+
+def test_kept_competency_figures_are_the_ones_counted_now_until_the_tool_or_rule_changes(world, client):
+    """The competency section is kept with the other figures (it is the slow part of a large programme's page)."""
+    from openipt.programmes import competency_queries
+    from openipt.supervision.models import CompetencyRule
+    from tests.support.competency import assess
+
+    build(world)
+    assess(world.m["admin"], world.m["facilitator"], 3, warmth=1)  # a harmful item: a flag, and "harmful"
+    admin = actor(world.m["admin"])
+    live = competency_queries.summary(admin)
+    assert live.standing["harmful"] == 1 and live.open_flags == 1
+    snapshot_actions.refresh(None, organisation_id=world.org.pk)
+    kept = competency_queries.from_kept(ProgrammeSnapshot.objects.get(organisation=world.org).figures["competency"],
+                                        world.org.pk)
+    assert kept is not None
+    assert (kept.facilitators, kept.standing, kept.signed_off, kept.open_flags, kept.by_item) == (
+        live.facilitators, live.standing, live.signed_off, live.open_flags, live.by_item)
+    signed_in_manager(world, client)
+    page = client.get("/programme/").content.decode()
+    assert "These figures were computed at" in page and "Facilitator competency" in page
+    # A stricter rule changes what "meets" means: the kept figures are not used, they are counted again.
+    CompetencyRule.objects.update_or_create(organisation_id=world.org.pk, defaults={"min_level": 4})
+    assert competency_queries.from_kept(
+        ProgrammeSnapshot.objects.get(organisation=world.org).figures["competency"], world.org.pk) is None
