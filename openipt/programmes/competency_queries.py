@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from openipt.accounts.access import site_q
 from openipt.accounts.models import Membership, Role
+from openipt.supervision.access import blind_to
 from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import LEVELS, Tool
 from openipt.supervision.competency_tools import rule_of, rule_row, tool
@@ -55,7 +56,7 @@ def summary(actor: Actor, site_id: int | None = None) -> CompetencySummary:
     row = rule_row(actor.organisation_id)
     the_tool, the_rule = tool(row.tool_id), rule_of(row)
     ids = list(programme_facilitators(actor, site_id).values_list("pk", flat=True))
-    latest = latest_levels(ids)
+    latest = latest_levels(ids, hide_for=actor)  # never a rating the actor is still to rate blind
     out = CompetencySummary(the_tool, the_rule, facilitators=len(ids))
     counts = {item.id: [0] * len(LEVELS) for item in the_tool.items}
     for pk in ids:
@@ -75,5 +76,9 @@ def summary(actor: Actor, site_id: int | None = None) -> CompetencySummary:
     out.signed_off = SignOff.objects.filter(
         membership_id__in=ids or [0], competency="group_lead", withdrawn_at__isnull=True
     ).count()
-    out.open_flags = CompetencyFlag.objects.filter(trainee_id__in=ids or [0], acted_at__isnull=True).count()
+    out.open_flags = (
+        CompetencyFlag.objects.filter(trainee_id__in=ids or [0], acted_at__isnull=True)
+        .exclude(assessment__in=blind_to(actor).values("pk"))
+        .count()
+    )
     return out

@@ -305,3 +305,23 @@ def test_a_pending_second_rater_sees_no_level_of_the_first_rating_anywhere(world
     competency_actions.rate_second(actor(supervisor), first.pk, levels=levels(3))
     assert [f.item_id for f in queries.open_flags(actor(supervisor))] == ["warmth"]
     assert title in client.get(reverse("supervision:competency_trainee", args=[therapist.pk])).content.decode()
+
+
+def test_the_programme_competency_figures_leave_out_a_rating_the_viewer_must_rate_blind(world):
+    """The dashboard's per-item level counts and open flags are the first rater's levels: a pending second rater
+    (here a second admin) must not read them there before their own rating is saved."""
+    from openipt.programmes import competency_queries
+
+    facilitator = world.m["facilitator"]
+    other_admin = make_member(world.org, "admin", username="admin-two")
+    first = competency_actions.assess(
+        actor(world.m["admin"]), facilitator.pk, levels=levels(3, warmth=1), source="live",
+        second_rater=other_admin.pk,
+    )
+    seen = competency_queries.summary(actor(other_admin))
+    assert seen.open_flags == 0 and seen.standing["harmful"] == 0
+    assert all(sum(counts) == 0 for _title, counts in seen.by_item)
+    assert competency_queries.summary(actor(world.m["admin"])).open_flags == 1
+    competency_actions.rate_second(actor(other_admin), first.pk, levels=levels(3))
+    after = competency_queries.summary(actor(other_admin))
+    assert after.open_flags == 1 and after.standing["harmful"] == 1
