@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from openipt.accounts.access import site_q
 from openipt.accounts.models import Membership, Role
+from openipt.supervision.access import blind_to
 from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import LEVELS, Tool
 from openipt.supervision.competency_tools import rule_of, rule_row, tool
@@ -53,7 +54,13 @@ def programme_facilitators(actor: Actor, site_id: int | None = None) -> QuerySet
 
 def summary(actor: Actor, site_id: int | None = None) -> CompetencySummary:
     """The figures for the facilitators the actor's dashboard covers, counted now."""
-    return count(actor.organisation_id, programme_facilitators(actor, site_id))
+    return count(actor.organisation_id, programme_facilitators(actor, site_id), hide_for=actor)
+
+
+def can_use_kept(actor: Actor) -> bool:
+    """Kept figures count every rating; someone still to rate an observation blind must not see its levels in
+    them, so they get figures counted now, without that rating."""
+    return not blind_to(actor).exists()
 
 
 def organisation_facilitators(organisation_id: int, site_id: int | None) -> QuerySet[Membership]:
@@ -63,11 +70,14 @@ def organisation_facilitators(organisation_id: int, site_id: int | None) -> Quer
     return base if site_id is None else base.filter(site_id=site_id)
 
 
-def count(organisation_id: int, facilitators: QuerySet[Membership]) -> CompetencySummary:
+def count(organisation_id: int, facilitators: QuerySet[Membership], *, hide_for: Actor | None = None) -> (
+    CompetencySummary
+):
+    """The figures for these facilitators; `hide_for`: leave out any rating that person is still to rate blind."""
     row = rule_row(organisation_id)
     the_tool, the_rule = tool(row.tool_id), rule_of(row)
     ids = list(facilitators.values_list("pk", flat=True))
-    latest = latest_levels(ids)
+    latest = latest_levels(ids, hide_for=hide_for)  # never a rating the viewer is still to rate blind
     out = CompetencySummary(the_tool, the_rule, facilitators=len(ids))
     counts = {item.id: [0] * len(LEVELS) for item in the_tool.items}
     for pk in ids:
@@ -87,7 +97,10 @@ def count(organisation_id: int, facilitators: QuerySet[Membership]) -> Competenc
     out.signed_off = SignOff.objects.filter(
         membership_id__in=ids or [0], competency="group_lead", withdrawn_at__isnull=True
     ).count()
-    out.open_flags = CompetencyFlag.objects.filter(trainee_id__in=ids or [0], acted_at__isnull=True).count()
+    flags = CompetencyFlag.objects.filter(trainee_id__in=ids or [0], acted_at__isnull=True)
+    if hide_for is not None:
+        flags = flags.exclude(assessment__in=blind_to(hide_for).values("pk"))
+    out.open_flags = flags.count()
     return out
 
 

@@ -103,8 +103,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "rows_left": max(0, rows_total - present.ROWS_SHOWN),
             "per_session": result.per_session,
             "can_export": actor.role in EXPORT_ROLES,
-            "competency": (kept is not None and competency_queries.from_kept(kept.figures.get("competency"),
-                                                                              actor.organisation_id))
+            "competency": (kept is not None and competency_queries.can_use_kept(actor)
+                           and competency_queries.from_kept(kept.figures.get("competency"), actor.organisation_id))
             or competency_queries.summary(actor, filters.site_id),
             "row_steps": row_queries.ROW_STEPS if can_view_rows(actor) else (),
             "query": request.GET.urlencode(),

@@ -65,11 +65,12 @@ class Protocol:
         return self.catalog(lang).language != self.base_language
 
     def shown_in_english(self, key: str, lang: str | None) -> bool:
-        """Return True when a reader of `lang` gets the piece `key` (see `pieces`) in English though the
-        language has a pack: the pack does not translate it (or not all of it) yet."""
+        """Return True when a reader of `lang` gets the piece `key` (see `pieces`) in English: the language's
+        pack does not translate it (or not all of it) yet, or the language has no content pack at all."""
         catalog = self.catalog(lang)
         if catalog.language == self.base_language:
-            return False
+            # A language with no pack at all gets every piece in English: that is shown too, never silently.
+            return bool(lang) and str(lang).split("-")[0].lower() != self.base_language
         piece = catalog.pieces.get(key)
         return piece is not None and not piece.complete
 

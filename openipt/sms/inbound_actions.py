@@ -249,6 +249,22 @@ def _check_kept(row: SmsSettings, reply: SmsReply, fields: dict[str, str]) -> tu
     return consent, alerts
 
 
+def keep_unsigned(row: SmsSettings, fields: dict[str, str] | None, raw: bytes) -> SmsReply:
+    """A message the gateway should have signed and did not (or not with this account's token): kept for an admin,
+    never matched to a member, scored or answered. Its words are still read for risk: if they are worrying, it is
+    urgent as one from an unknown number is (admins and the safeguarding lead e-mailed, open until closed with a
+    note), so a wrong site address in the gateway's settings cannot silently bury a member's cry for help."""
+    with transaction.atomic():
+        reply = receive(row, None, raw)
+        text = ((fields or {}).get("Body") or "")[:MAX_TEXT]
+        if text:
+            reply.text, reply.from_hint = text, replies.mask_phone((fields or {}).get("From", ""))
+            _unknown_is_worrying(row.organisation_id, reply)
+            SmsReply.objects.filter(pk=reply.pk).update(text=reply.text, from_hint=reply.from_hint,
+                                                        urgent=reply.urgent, needs_person=True)
+    return reply
+
+
 def receive_kept(row: SmsSettings, fields: dict[str, str] | None, raw: bytes) -> SmsReply:
     """`receive`, and if acting on the message fails for any reason, still keep it for a person (never lost).
 

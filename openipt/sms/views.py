@@ -173,6 +173,13 @@ def _twilio_signed(request, row, fields: dict[str, str] | None) -> bool:
     return gateways.twilio_signed(token, urls, fields, request.headers.get("X-Twilio-Signature"))
 
 
+def _notify_urgent(reply_id: int) -> None:
+    try:  # tell the admins at once; if the mail server fails, `openipt sms send-due` tries again
+        urgent_actions.notify(reply_id)
+    except Exception:  # noqa: BLE001 - the message is stored and shown; the e-mail is retried
+        logger.exception("sms: the e-mail about an urgent message could not be sent now; it will be retried")
+
+
 @csrf_exempt
 def inbound_view(request, token):
     """Africa's Talking posts each incoming message here (the address is the secret: the gateway does not sign)."""
@@ -187,15 +194,14 @@ def inbound_view(request, token):
             # Not signed by Twilio with this account's token: kept for an admin to read, never acted on.
             logger.warning("sms: an incoming message without a valid Twilio signature was kept, not acted on "
                            "(check OPENIPT_SITE_URL matches the address set in Twilio)")
-            inbound_actions.receive(row, None, raw)
+            kept = inbound_actions.keep_unsigned(row, fields, raw)
+            if kept.urgent:
+                _notify_urgent(kept.pk)
             return HttpResponse("signature does not match", status=403, content_type="text/plain")
         fields = gateways.twilio_fields(fields)
     reply = inbound_actions.receive_kept(row, fields, raw)
     if reply.urgent:
-        try:  # tell the admins at once; if the mail server fails, `openipt sms send-due` tries again
-            urgent_actions.notify(reply.pk)
-        except Exception:  # noqa: BLE001 - the message is stored and shown; the e-mail is retried
-            logger.exception("sms: the e-mail about an urgent message could not be sent now; it will be retried")
+        _notify_urgent(reply.pk)
     if row.backend == Backend.TWILIO:  # an empty answer: Twilio sends nothing back itself (the outbox does)
         return HttpResponse('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', content_type="text/xml")
     return HttpResponse("stored", content_type="text/plain")

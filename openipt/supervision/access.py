@@ -121,12 +121,20 @@ def visible_assessments(actor: Actor | None) -> QuerySet[CompetencyAssessment]:
     names the actor as second rater stays hidden from them until their own rating of it is saved."""
     if actor is None or not is_overseer(actor):
         return CompetencyAssessment.objects.none()
-    pending = CompetencyAssessment.objects.filter(second_rater_id=actor.membership.pk, second_ratings__isnull=True)
+    pending = blind_to(actor)
     return (
         CompetencyAssessment.objects.filter(organisation_id=actor.organisation_id,
                                             trainee__in=supervised_members(actor))
         .exclude(pk__in=pending.values("pk"))
     )
+
+
+def blind_to(actor: Actor | None) -> QuerySet[CompetencyAssessment]:
+    """First ratings naming the actor as second rater that they have not rated yet: nothing drawn from their levels
+    (the levels, the lowest level, a harmful-item flag, a rule shortfall) may reach the actor until they have."""
+    if actor is None or actor.membership is None:
+        return CompetencyAssessment.objects.none()
+    return CompetencyAssessment.objects.filter(second_rater_id=actor.membership.pk, second_ratings__isnull=True)
 
 
 def get_assessment(actor: Actor, assessment_id) -> CompetencyAssessment | None:
@@ -154,4 +162,6 @@ def visible_flags(actor: Actor | None) -> QuerySet[CompetencyFlag]:
     """Harmful-item flags of the staff the actor oversees."""
     if actor is None or not is_overseer(actor):
         return CompetencyFlag.objects.none()
-    return CompetencyFlag.objects.filter(organisation_id=actor.organisation_id, trainee__in=supervised_members(actor))
+    return CompetencyFlag.objects.filter(
+        organisation_id=actor.organisation_id, trainee__in=supervised_members(actor)
+    ).exclude(assessment__in=blind_to(actor).values("pk"))

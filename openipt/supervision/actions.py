@@ -237,6 +237,14 @@ def _check_competency_rule(actor: Actor, member: Membership) -> None:
     ready = competency_queries.readiness(actor.organisation_id, member.pk)
     if ready.ready:
         return
+    if access.blind_to(actor).filter(trainee_id=member.pk).exists():
+        # The reasons would tell a blind second rater the first rater's levels: they rate first.
+        raise ActionError(
+            _("%(name)s cannot be signed off to lead a group alone yet. An observation of them is waiting for your "
+              "second rating: save it on the competency page, then you will see what is missing.")
+            % {"name": member.user},
+            field="membership",
+        )
     reasons = shortfall_sentences(ready)
     raise ActionError(
         _("%(name)s cannot be signed off to lead a group alone yet. %(reasons)s")

@@ -66,7 +66,7 @@ def trainee_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     _overseer_or_403(request)
     actor = request.actor  # type: ignore[attr-defined]
     member = _member_or_404(request, membership_id)
-    ready = queries.readiness(actor.organisation_id, member.pk)
+    ready = queries.readiness(actor.organisation_id, member.pk, hide_for=actor)
     observations = queries.observations(actor, member)
     return render(
         request,

@@ -87,6 +87,11 @@ def test_only_an_admin_installs_a_version(world):
      "missing 'source': say who holds the translation's licence"),
     (lambda t: t.replace("instrument: gad7", "instrument: nosuch"), "'instrument' must name an installed questionnaire"),
     (lambda t: t.replace("id: minimal,", "id: tiny,"), "band 'tiny' is not a band of the English version"),
+    # Odd values are refused with their line, never a crash: a list as a band id, a language the portal would
+    # never match (it looks a client's language up by its primary code) or the database could not hold.
+    (lambda t: t.replace("id: minimal,", "id: [minimal],"), "band ['minimal'] is not a band of the English version"),
+    (lambda t: t.replace("language: xx", "language: es-MX"), "language must be a language code"),
+    (lambda t: t.replace("language: xx", "language: kiswahili-kenya"), "language must be a language code"),
 ])
 def test_a_version_that_differs_from_the_english_is_refused_naming_the_problem_and_line(world, change, problem):
     message = _refusal(world, change(TEXT))

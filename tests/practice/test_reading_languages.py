@@ -26,3 +26,17 @@ def test_a_swahili_client_reads_a_translated_topic_in_swahili_and_an_untranslate
     assert '<article class="pr-reading" lang="en">' in page
     # The note itself is a translatable text: the Swahili catalogue will carry it; until then it is English.
     assert NOTE in page or "kwa Kiingereza" in page
+
+
+def test_a_client_whose_language_has_no_content_pack_is_told_the_reading_is_in_english(world, client):
+    """Arabic has screens but no content pack: the whole reading comes in English, so the client must be told why
+    (and the words marked as English for a screen reader), never given an English page silently."""
+    own = world.clients["self"]
+    start_course(world, held=1, next_in_days=1)
+    Client.objects.filter(pk=own.pk).update(preferred_language="ar")
+    reading = actions.assign_reading(actor(world.m["therapist"]), own.pk, "sick_role")
+    login(client, world.m["client"])
+    page = client.get(f"/me/reading/{reading.pk}/").content.decode()
+    assert "It is OK to be unwell" in page
+    assert '<article class="pr-reading" lang="en">' in page
+    assert NOTE in page or "<p class=\"oi-muted\">" in page.split("<h1")[-2]

@@ -45,9 +45,11 @@ def test_every_group_session_and_group_meeting_step_ships_translated_and_marked_
         assert not protocol.shown_in_english(f"group_guide:{guide.id}", lang)
     # The placeholder a facilitator's page fills in survives translation.
     assert "{remaining_sessions}" in protocol.plan_step("group.middle.close", lang).guidance
-    # English readers never get a mark, and a language without a pack gets none either (all of it is English).
+    # English readers never get a mark; a language without a pack (Arabic has screens, no content) gets every
+    # piece in English, and every piece says so: never a whole page in English silently.
     assert not protocol.shown_in_english("step:group.first.welcome", "en")
-    assert not protocol.shown_in_english("step:group.first.welcome", "fr")
+    assert not protocol.shown_in_english("step:group.first.welcome", "en-GB")
+    assert protocol.shown_in_english("step:group.first.welcome", "ar")
 
 
 def test_a_step_missing_from_the_pack_is_shown_in_english_and_only_that_step(tmp_path):

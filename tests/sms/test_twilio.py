@@ -207,3 +207,28 @@ def test_the_signature_is_twilios_scheme():
     assert not gateways.twilio_signed("", [url], fields, good) and not gateways.twilio_signed(
         TOKEN, [url], fields, ""
     )
+
+
+def test_an_unsigned_message_with_worrying_words_is_urgent_for_the_admins_though_never_acted_on(
+    world, fake, setup, live_server, settings
+):
+    """A wrong site address in Twilio's settings makes every signature fail: the members' words must still reach a
+    person at once when they are worrying (urgent, admins e-mailed), though nothing is matched, scored or answered."""
+    from django.core import mail
+
+    row, member = setup
+    settings.SITE_URL = live_server.url
+    inbound_url = live_server.url + reverse("sms:inbound", args=[row.inbound_token])
+    words = "I want to kill myself tonight"
+    message = {"MessageSid": "SM" + "7" * 32, "AccountSid": SID, "From": PHONES[0], "To": NUMBER, "Body": words}
+    status, _ = fake.post_signed(inbound_url, message, TOKEN, signature="bm90IGEgc2lnbmF0dXJl")
+    assert status == 403
+    kept = SmsReply.objects.get()
+    assert kept.urgent and kept.needs_person and kept.text == words and kept.client_id is None
+    assert PHONES[0] not in kept.from_hint
+    assert not Alert.objects.exists() and not SmsMessage.objects.filter(kind=Kind.SAFETY).exists()
+    assert [m for m in mail.outbox if "unknown number" in m.subject]
+    # Calm words without a signature are kept for an admin as before, not urgent.
+    calm = {**message, "MessageSid": "SM" + "6" * 32, "Body": "see you on Tuesday"}
+    fake.post_signed(inbound_url, calm, TOKEN, signature="bm90IGEgc2lnbmF0dXJl")
+    assert not SmsReply.objects.exclude(pk=kept.pk).get().urgent

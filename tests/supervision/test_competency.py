@@ -274,3 +274,58 @@ def test_the_second_raters_pages_never_show_the_first_raters_levels_or_notes(wor
     client.post(reverse("supervision:competency_second", args=[first.pk]), posted)
     after = client.get(reverse("supervision:competency_assessment", args=[first.pk])).content.decode()
     assert "Secret-first-rater-note" in after and "How far the two raters agree" in after
+
+
+def test_a_pending_second_rater_sees_no_level_of_the_first_rating_anywhere(world, client):
+    """The blind second rater must not learn the first rater's levels from the list, the trainee page, the flags
+    or a refused sign-off: a harmful flag or a 'lowest level' is a first-rater level."""
+    from django.urls import reverse
+
+    from openipt.supervision.competency_tools import tool
+    from tests.support.people import login
+
+    therapist, supervisor, admin = world.m["therapist"], world.m["supervisor"], world.m["admin"]
+    title = tool().item("warmth").title
+    first = competency_actions.assess(
+        actor(admin), therapist.pk, levels=levels(3, warmth=1), source="live", second_rater=supervisor.pk
+    )
+    login(client, supervisor)
+    listing = client.get(reverse("supervision:competency")).content.decode()
+    trainee = client.get(reverse("supervision:competency_trainee", args=[therapist.pk])).content.decode()
+    for page in (listing, trainee):
+        assert title not in page and "potentially harmful on" not in page
+    assert "1 · potentially harmful" not in listing
+    assert queries.open_flags(actor(supervisor)) == []
+    with pytest.raises(ActionError) as err:  # still refused (the flag is open), without naming the item
+        sup.sign_off(actor(supervisor), therapist.pk, competency="group_lead")
+    assert title not in err.value.message
+    # The first rater and anyone else overseeing still see the flag at once.
+    assert [f.item_id for f in queries.open_flags(actor(admin))] == ["warmth"]
+    # Once the second rating is saved, the second rater sees everything.
+    competency_actions.rate_second(actor(supervisor), first.pk, levels=levels(3))
+    assert [f.item_id for f in queries.open_flags(actor(supervisor))] == ["warmth"]
+    assert title in client.get(reverse("supervision:competency_trainee", args=[therapist.pk])).content.decode()
+
+
+def test_the_programme_competency_figures_leave_out_a_rating_the_viewer_must_rate_blind(world):
+    """The dashboard's per-item level counts and open flags are the first rater's levels: a pending second rater
+    (here a second admin) must not read them there before their own rating is saved."""
+    from openipt.programmes import competency_queries
+
+    facilitator = world.m["facilitator"]
+    other_admin = make_member(world.org, "admin", username="admin-two")
+    first = competency_actions.assess(
+        actor(world.m["admin"]), facilitator.pk, levels=levels(3, warmth=1), source="live",
+        second_rater=other_admin.pk,
+    )
+    seen = competency_queries.summary(actor(other_admin))
+    assert seen.open_flags == 0 and seen.standing["harmful"] == 0
+    assert all(sum(counts) == 0 for _title, counts in seen.by_item)
+    assert competency_queries.summary(actor(world.m["admin"])).open_flags == 1
+    # The figures `openipt programme-refresh` keeps count every rating, so they are not used for them either.
+    assert not competency_queries.can_use_kept(actor(other_admin))
+    assert competency_queries.can_use_kept(actor(world.m["admin"]))
+    competency_actions.rate_second(actor(other_admin), first.pk, levels=levels(3))
+    assert competency_queries.can_use_kept(actor(other_admin))
+    after = competency_queries.summary(actor(other_admin))
+    assert after.open_flags == 1 and after.standing["harmful"] == 1

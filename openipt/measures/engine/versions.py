@@ -11,6 +11,7 @@ naming the line and the problem.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from .model import Band, Instrument, Item, Option
 KIND = "questionnaire_version"
 REQUIRED = ("instrument", "language", "source", "licence", "validation", "instructions", "items")
 ALLOWED = (*REQUIRED, "kind", "name", "options", "bands", "notes")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 # Keys that would change how answers are scored: a version may not carry them.
 SCORING_KEYS = ("scoring", "missing", "safety_items", "caseness", "reliable_change", "remission", "response",
                 "direction", "reverse", "scored", "min", "max", "value_map")
@@ -102,6 +104,10 @@ def check_version(english: Instrument, data: Any, document: Document, path: Path
     language = _text(data.get("language")) or ""
     if language == english.language:
         c.add(("language",), f"the instrument is already in '{language}'")
+    elif language and not LANGUAGE_CODE.fullmatch(language):
+        # Clients are matched by their language's primary code (sw, es): any other value would never be shown.
+        c.add(("language",), f"language must be a language code such as 'sw' or 'es' (2 or 3 small letters), "
+                             f"not {language[:40]!r}")
     top = data.get("options")
     items_raw = data.get("items")
     items: list[Item] = []
@@ -147,8 +153,9 @@ def check_version(english: Instrument, data: Any, document: Document, path: Path
         else:
             for index, given in enumerate(raw):
                 ident = given.get("id") if isinstance(given, dict) else None
-                if ident not in by_id:
-                    c.add(("bands", index), f"band {ident!r} is not a band of the English version")
+                if not isinstance(ident, str) or ident not in by_id:
+                    shown = list(ident) if isinstance(ident, (list, tuple)) else ident
+                    c.add(("bands", index), f"band {shown!r} is not a band of the English version")
                     continue
                 extra = [k for k in given if k not in ("id", "label", "meaning")]
                 if extra:

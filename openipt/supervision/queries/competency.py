@@ -21,18 +21,22 @@ if TYPE_CHECKING:
     from openipt.accounts.models import Membership
 
 
-def latest_first_rating(membership_id: int) -> CompetencyAssessment | None:
-    """The trainee's newest first rating (a second rater's calibration rating never counts for sign-off)."""
+def latest_first_rating(membership_id: int, hide_for: Actor | None = None) -> CompetencyAssessment | None:
+    """The trainee's newest first rating (a second rater's calibration rating never counts for sign-off); with
+    `hide_for`, leaving out those that actor is still to rate blind."""
     return (
         CompetencyAssessment.objects.filter(trainee_id=membership_id, first__isnull=True)
+        .exclude(pk__in=access.blind_to(hide_for).values("pk"))
         .order_by("-observed_on", "-created_at", "-pk")
         .first()
     )
 
 
-def open_flags_of(membership_id: int) -> list[CompetencyFlag]:
+def open_flags_of(membership_id: int, hide_for: Actor | None = None) -> list[CompetencyFlag]:
     return list(
-        CompetencyFlag.objects.filter(trainee_id=membership_id, acted_at__isnull=True).order_by(
+        CompetencyFlag.objects.filter(trainee_id=membership_id, acted_at__isnull=True)
+        .exclude(assessment__in=access.blind_to(hide_for).values("pk"))
+        .order_by(
             "raised_at", "pk"
         )
     )
@@ -57,16 +61,19 @@ class Readiness:
         return item.title if item else item_id
 
 
-def readiness(organisation_id: int, membership_id: int) -> Readiness:
-    """The rule applied to the trainee's latest first rating, and any harmful-item flag not yet acted on."""
+def readiness(organisation_id: int, membership_id: int, hide_for: Actor | None = None) -> Readiness:
+    """The rule applied to the trainee's latest first rating, and any harmful-item flag not yet acted on.
+
+    With `hide_for`, as that actor may see it: without the first ratings they are still to rate blind (for pages
+    only; a sign-off decision always uses every rating)."""
     row = rule_row(organisation_id)
     the_tool = tool(row.tool_id)
     the_rule = rule_of(row)
-    latest = latest_first_rating(membership_id)
+    latest = latest_first_rating(membership_id, hide_for)
     if latest is not None and latest.tool_id != the_tool.id:
         latest = None  # rated on another tool: the programme's rule is about its own tool
     levels = {str(k): int(v) for k, v in latest.levels.items()} if latest is not None else None
-    flags = open_flags_of(membership_id) if the_rule.required else []
+    flags = open_flags_of(membership_id, hide_for) if the_rule.required else []
     return Readiness(the_tool, the_rule, latest, rules.shortfalls(the_tool, levels, the_rule), flags)
 
 
@@ -133,14 +140,16 @@ def waiting_second(actor: Actor) -> list[CompetencyAssessment]:
     )
 
 
-def latest_levels(member_ids: Iterable[int]) -> dict[int, CompetencyAssessment]:
-    """The newest first rating of each trainee (one query), for the dashboards."""
+def latest_levels(member_ids: Iterable[int], hide_for: Actor | None = None) -> dict[int, CompetencyAssessment]:
+    """The newest first rating of each trainee (one query), for the dashboards; with `hide_for`, leaving out those
+    that actor is still to rate blind."""
     ids = [int(i) for i in member_ids]
     latest: dict[int, CompetencyAssessment] = {}
     if not ids:
         return latest
     for a in (
         CompetencyAssessment.objects.filter(trainee_id__in=ids, first__isnull=True)
+        .exclude(pk__in=access.blind_to(hide_for).values("pk"))
         .order_by("trainee_id", "-observed_on", "-created_at", "-pk")
         .only("pk", "trainee_id", "levels", "tool_id", "observed_on")
     ):
@@ -180,7 +189,7 @@ def trainees(actor: Actor) -> list[dict[str, Any]]:
     members = list(
         access.supervised_members(actor).select_related("user").order_by("user__display_name", "pk")
     )
-    latest = latest_levels(m.pk for m in members)
+    latest = latest_levels((m.pk for m in members), hide_for=actor)
     flagged: dict[int, int] = {}
     for trainee_id in (
         access.visible_flags(actor).filter(acted_at__isnull=True).values_list("trainee_id", flat=True)
