@@ -229,7 +229,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The proxy's and the orchestrator's health checks ask the app servers directly over plain HTTP (Caddy's
 # health_uri, the compose health check): redirected to HTTPS they fail, and the proxy would take every app
-# server out at once (HAZ-055). They carry no personal data and no session, so they answer over HTTP too.
+# server out at once (HAZ-043). They carry no personal data and no session, so they answer over HTTP too.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if MODE == "production":
     SECURE_SSL_REDIRECT = cfg.env_bool(ENV, "OPENIPT_SSL_REDIRECT", True)

@@ -209,7 +209,7 @@ def test_the_load_test_runs_the_topology_of_the_compose_file(compose):
 
 @pytest.mark.django_db
 def test_health_checks_answer_over_plain_http_when_https_is_enforced(client):
-    """HAZ-055: Caddy and the compose file ask the app servers over plain HTTP; a redirect would fail them all."""
+    """HAZ-043: Caddy and the compose file ask the app servers over plain HTTP; a redirect would fail them all."""
     from django.test import Client
 
     with override_settings(SECURE_SSL_REDIRECT=True):

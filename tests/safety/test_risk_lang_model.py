@@ -1,4 +1,4 @@
-"""HAZ-030, HAZ-068: the Spanish and Swahili word models add flags the patterns miss and never remove one.
+"""HAZ-030, HAZ-046: the Spanish and Swahili word models add flags the patterns miss and never remove one.
 
 The models (lang_model.py, trained by train_lang_model.py) read text whose pattern language is es or
 sw. Their figures on a new writer's text are in docs/clinical-safety/risk-detector.md ("Spanish and
