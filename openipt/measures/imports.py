@@ -48,6 +48,19 @@ MAX_DEPTH = 32
 IMPORTABLE_STATUSES = ("completed", "amended")
 
 
+def patient_reference_id(reference: str) -> str | None:
+    """The id in a FHIR reference to a Patient ("Patient/C000123", a full URL, or a bare id; any "_history" part
+    left off), or None when the reference names another kind of resource."""
+    ref = reference.strip()
+    if "/" in ref:
+        kind, _sep, rid = ref.rpartition("/")
+        if kind.rsplit("/", 1)[-1] != "Patient":
+            return None
+    else:
+        rid = ref
+    return rid.split("/_history")[0]
+
+
 class ImportRefused(Exception):
     """A file that cannot be imported; `where` is the line or entry, `path` the field."""
 
@@ -118,14 +131,9 @@ class _Subjects:
         self.exporter = FhirExporter(instruments.registry(), ExportSettings(organisation=org.slug, base_url=fhir_base()))
 
     def find(self, reference: str):
-        ref = reference.strip()
-        if "/" in ref:
-            kind, _sep, rid = ref.rpartition("/")
-            if kind.rsplit("/", 1)[-1] != "Patient":
-                return None
-        else:
-            rid = ref
-        rid = rid.split("/_history")[0]
+        rid = patient_reference_id(reference)
+        if rid is None:
+            return None
         client = self.clients.filter(record_number=rid.upper()).first() if 3 <= len(rid) <= 20 else None
         if client is not None:
             return client
@@ -287,14 +295,9 @@ class _BatchSubjects(_Subjects):
         self._by_pk: dict[int, Client] | None = None
 
     def find(self, reference: str):
-        ref = reference.strip()
-        if "/" in ref:
-            kind, _sep, rid = ref.rpartition("/")
-            if kind.rsplit("/", 1)[-1] != "Patient":
-                return None
-        else:
-            rid = ref
-        rid = rid.split("/_history")[0]
+        rid = patient_reference_id(reference)
+        if rid is None:
+            return None
         found = self._by_number.get(rid.upper()) if 3 <= len(rid) <= 20 else None
         if found is None and rid.isdigit() and len(rid) < 12:
             found = self._server_ids.get(int(rid))

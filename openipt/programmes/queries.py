@@ -167,22 +167,7 @@ def cohort_of(
     )
     members = list(enrolled.values_list("pk", "course_id", "status", "group__facilitator_id"))
     # subqueries, not lists of ids: the same queries however many members (and no list too long for SQLite)
-    attended = dict(
-        Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
-        .values("member_id")
-        .annotate(n=Count("pk"))
-        .values_list("member_id", "n")
-    )
-    scores: dict[int, list[Scored]] = defaultdict(list)
-    for course_id, completed_at, number, total in Administration.objects.filter(
-        course_id__in=enrolled.values("course_id"),
-        instrument_code=OUTCOME_INSTRUMENT,
-        status=Status.COMPLETED,
-        total__isnull=False,
-    ).values_list("course_id", "completed_at", "session_number", "total"):
-        day = timezone.localtime(completed_at).date()
-        # A group's symptom checks are stored without a session number; each day with a score is one session.
-        scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
+    attended, scores = attendance_and_scores(enrolled)
     cutoff = org_settings(organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
     enrolments = [
         _enrolment(
@@ -314,3 +299,25 @@ def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, de
     if found is None or any(found.figures.get(key) != value for key, value in wanted.items()):
         return None  # kept with other settings: count again
     return found
+
+
+def attendance_and_scores(enrolled: QuerySet[Member]) -> tuple[dict[int, int], dict[int, list[Scored]]]:
+    """Sessions attended per member, and each course's outcome scores in order of sessions (two queries, by
+    subquery: the same queries however many members, and no list of ids too long for SQLite)."""
+    attended = dict(
+        Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    )
+    scores: dict[int, list[Scored]] = defaultdict(list)
+    for course_id, completed_at, number, total in Administration.objects.filter(
+        course_id__in=enrolled.values("course_id"),
+        instrument_code=OUTCOME_INSTRUMENT,
+        status=Status.COMPLETED,
+        total__isnull=False,
+    ).values_list("course_id", "completed_at", "session_number", "total"):
+        day = timezone.localtime(completed_at).date()
+        # A group's symptom checks are stored without a session number; each day with a score is one session.
+        scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
+    return attended, scores

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count
-from django.utils import timezone
 
-from openipt.groups.models import Attendance, Member, MemberStatus
-from openipt.measures.engine.outcomes import Administration as Scored
-from openipt.measures.models import Administration, Status
+from openipt.groups.models import Member, MemberStatus
 from openipt.measures.queries.outcomes import org_settings
 from openipt.programmes import indicators as ind
-from openipt.programmes.queries import OUTCOME_INSTRUMENT, Filters, _enrolment, scoped_groups
+from openipt.programmes.queries import (
+    OUTCOME_INSTRUMENT,
+    Filters,
+    _enrolment,
+    attendance_and_scores,
+    scoped_groups,
+)
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -106,21 +107,7 @@ def rows(actor: Actor, filters: Filters, step: str, *, min_sessions: int) -> lis
             "group__site__name",
         )
     )
-    attended = dict(
-        Attendance.objects.filter(member_id__in=enrolled.values("pk"), presence="present")
-        .values("member_id")
-        .annotate(n=Count("pk"))
-        .values_list("member_id", "n")
-    )
-    scores: dict[int, list[Scored]] = defaultdict(list)
-    for course_id, completed_at, number, total in Administration.objects.filter(
-        course_id__in=enrolled.values("course_id"),
-        instrument_code=OUTCOME_INSTRUMENT,
-        status=Status.COMPLETED,
-        total__isnull=False,
-    ).values_list("course_id", "completed_at", "session_number", "total"):
-        day = timezone.localtime(completed_at).date()
-        scores[course_id].append(Scored(day, number if number is not None else day.toordinal(), total))
+    attended, scores = attendance_and_scores(enrolled)
     cutoff = org_settings(actor.organisation_id).case_cutoff(OUTCOME_INSTRUMENT)
     out = []
     for pk, client_id, course_id, status, facilitator, group, site in members:

@@ -11,15 +11,13 @@ The method is the English model's (train_model.py): one-vs-rest logistic regress
 gradient descent in a fixed, seeded order, so a fresh run writes the same file; the thresholds
 come from 5-fold cross-validation (the lowest cuts, the same number of false friends allowed for
 each output, such that the model alone flags at most FALSE_ALARM_BUDGET of the out-of-fold false
-friends). The maths is repeated here, over lang_model.features, so that the English training
-code can change without changing these models.
+friends). The training itself is train_model.fit, over lang_model.features: a change to it changes
+these models too, and their reproduction tests say so.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import random
 import sys
 from collections.abc import Sequence
 from functools import cache
@@ -28,7 +26,7 @@ from typing import Any
 from .kinds import SHIPPED_KINDS
 from .lang_model import LANGUAGES, features, language_model_from_dict, model_file
 from .model import ANY
-from .train_model import CORPUS_DIR, Example, read_examples
+from .train_model import CORPUS_DIR, Example, fit, read_examples
 
 OUTPUTS = (*SHIPPED_KINDS, ANY)
 TRAINING_FILES = {
@@ -39,11 +37,6 @@ TRAINING_FILES = {
 }
 BLIND_FILES = ("es_blind.tsv", "sw_blind.tsv")  # never trained on; see docs/clinical-safety/risk-detector.md
 VERSION = "0.1.0"
-EPOCHS = 12
-RATE = 0.2
-DECAY = 0.01  # L2 shrinkage per epoch
-POSITIVE_WEIGHT = 2.0
-MIN_COUNT = 2  # a word or pair seen in fewer training sentences is ignored
 # The model alone may flag this share of the out-of-fold false friends. Chosen by cross-validation
 # (docs/clinical-safety/risk-detector.md): the largest budget, in steps of 0.01, at which the patterns
 # (English and the language's) and both word models together flagged at most 0.10 of the out-of-fold
@@ -67,37 +60,10 @@ def _sorted_features(text: str, language: str) -> tuple[str, ...]:
 
 
 def train(examples: Sequence[Example], language: str, seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Return {output: {"bias", "weights"}} learned from the examples (thresholds not set)."""
-    feats = [_sorted_features(e.text, language) for e in examples]
-    counts: dict[str, int] = {}
-    for fs in feats:
-        for f in fs:
-            counts[f] = counts.get(f, 0) + 1
-    vocab = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
-    index = {f: i for i, f in enumerate(vocab)}
-    rows = [[index[f] for f in fs if f in index] for fs in feats]
-    order = list(range(len(examples)))
-    result = {}
-    for kind in OUTPUTS:
-        labels = [1.0 if e.kind == kind or (kind == ANY and e.kind != "none") else 0.0 for e in examples]
-        weights = [0.0] * len(vocab)
-        bias = 0.0
-        rng = random.Random(f"{language}:{seed}:{kind}")
-        for epoch in range(EPOCHS):
-            rng.shuffle(order)
-            rate = RATE / (1 + epoch * 0.3)
-            for n in order:
-                x = rows[n]
-                z = bias + sum(weights[i] for i in x)
-                p = 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
-                step = rate * (p - labels[n]) * (POSITIVE_WEIGHT if labels[n] else 1.0)
-                bias -= step
-                for i in x:
-                    weights[i] -= step
-            weights = [w * (1 - DECAY) for w in weights]
-        kept = {vocab[i]: round(w, 4) for i, w in enumerate(weights) if abs(round(w, 4)) >= 0.01}
-        result[kind] = {"bias": round(bias, 4), "weights": kept}
-    return result
+    """Return {output: {"bias", "weights"}} learned from the examples (thresholds not set), with the English
+    model's training (train_model.fit) over this language's features."""
+    return fit([_sorted_features(e.text, language) for e in examples], [e.kind for e in examples],
+               f"{language}:{seed}")
 
 
 def scores(

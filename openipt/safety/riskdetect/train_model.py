@@ -98,18 +98,24 @@ def _sorted_features(text: str) -> tuple[str, ...]:
 
 def train(examples: Sequence[Example], seed: int = 0) -> dict[str, dict[str, Any]]:
     """Return {kind: {"bias", "weights"}} learned from the examples (thresholds not set)."""
+    return fit([_sorted_features(e.text) for e in examples], [e.kind for e in examples], f"{seed}")
+
+
+def fit(feats: Sequence[tuple[str, ...]], kinds: Sequence[str], seed: str) -> dict[str, dict[str, Any]]:
+    """One-vs-rest logistic regression by stochastic gradient descent over each sentence's features (a word or
+    pair seen in fewer than MIN_COUNT sentences is left out); `seed` fixes the order, so a run is repeatable.
+    The English model and the per-language models (train_lang_model) are both trained here."""
     counts: dict[str, int] = {}
-    feats = [_sorted_features(e.text) for e in examples]
     for fs in feats:
         for f in fs:
             counts[f] = counts.get(f, 0) + 1
     vocab = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
     index = {f: i for i, f in enumerate(vocab)}
     rows = [[index[f] for f in fs if f in index] for fs in feats]
-    order = list(range(len(examples)))
+    order = list(range(len(feats)))
     result = {}
     for kind in OUTPUTS:
-        labels = [1.0 if e.kind == kind or (kind == ANY and e.kind != "none") else 0.0 for e in examples]
+        labels = [1.0 if k == kind or (kind == ANY and k != "none") else 0.0 for k in kinds]
         weights = [0.0] * len(vocab)
         bias = 0.0
         rng = random.Random(f"{seed}:{kind}")
