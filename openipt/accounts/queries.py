@@ -65,8 +65,9 @@ def content_languages() -> list[str]:
 
 
 def piece_id(piece: Piece) -> str:
-    """A short stable id of a piece, for forms."""
-    return catalogues.digest(piece.key)[:16]
+    """A short id of a piece and its wording, for forms: a piece whose English or translation changed after the
+    page was shown has another id, so a sign-off never covers wording the reviewer did not see."""
+    return catalogues.digest(f"{piece.key}\x04{piece.english}\x04{piece.translation}")[:16]
 
 
 def unreviewed_content(lang: str) -> list[Piece]:

@@ -252,7 +252,10 @@ def translations_view(request):
         lang = languages[0]
     if request.method == "POST":
         content = request.POST.get("what") == "content"
-        ids = None if request.POST.get("all") == "1" else request.POST.getlist("piece" if content else "entry")
+        if content:  # "the whole list": the pieces the page showed, as shown (never one changed since)
+            ids = request.POST.getlist("shown" if request.POST.get("all") == "1" else "piece")
+        else:
+            ids = None if request.POST.get("all") == "1" else request.POST.getlist("entry")
         try:
             if content:
                 count = actions.sign_off_content(request.actor, lang, ids)

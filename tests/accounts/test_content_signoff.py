@@ -35,14 +35,20 @@ def test_an_admin_signs_off_translated_steps_and_the_audit_log_names_them(world,
     assert event.actor_user_id == world.m["admin"].user_id
     # The catalogue's sign-offs are untouched, and Spanish content still waits.
     assert len(queries.unreviewed_content("es")) == _translated("es")
-    client.post("/account/translations/", {"lang": "sw", "what": "content", "all": "1"})
+    client.post("/account/translations/", {"lang": "sw", "what": "content", "all": "1",
+                                           "shown": [queries.piece_id(p) for p in left]})
     assert queries.unreviewed_content("sw") == []
-    assert AuditEvent.objects.filter(event_type="translation.content_signed_off").latest("pk").details["whole_pack"]
+
+
+def _sign_all(client, lang="sw"):
+    """Press "Sign off the whole list" on the page as it is now."""
+    client.post("/account/translations/", {"lang": lang, "what": "content", "all": "1",
+                                           "shown": [queries.piece_id(p) for p in queries.unreviewed_content(lang)]})
 
 
 def test_a_changed_translation_needs_a_new_sign_off(world, client, tmp_path, monkeypatch):
     login(client, world.m["admin"])
-    client.post("/account/translations/", {"lang": "sw", "what": "content", "all": "1"})
+    _sign_all(client)
     assert queries.unreviewed_content("sw") == []
     # The pack's wording of one step changes (a new release, or a site's edit).
     pack = _copy_sw(tmp_path)
@@ -72,9 +78,24 @@ def test_i18n_status_counts_each_content_pack(world, client, capsys):
                and line.split()[1] == str(total))
     assert row == ["sw", str(total), str(whole), str(_translated("sw")), str(total - whole)]
     login(client, world.m["admin"])
-    client.post("/account/translations/", {"lang": "sw", "what": "content", "all": "1"})
+    _sign_all(client)
     assert main(["i18n", "status"]) == 0
     out = capsys.readouterr().out
     row = next(line.split() for line in out.splitlines() if line.startswith("sw") and len(line.split()) == 5
                and line.split()[1] == str(total))
     assert row[3] == "0"
+
+
+def test_the_whole_list_signs_only_the_wording_the_page_showed(world, client, tmp_path, monkeypatch):
+    """A pack that changes between showing the page and pressing the button: the changed piece stays unreviewed."""
+    login(client, world.m["admin"])
+    page = client.get("/account/translations/?lang=sw").content.decode()
+    shown = [queries.piece_id(p) for p in queries.unreviewed_content("sw")]
+    assert all(f'name="shown" value="{i}"' in page for i in shown)
+    pack = _copy_sw(tmp_path)
+    path = pack / "group_guides.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Wakaribishe wote", "Karibuni nyote"), encoding="utf-8")
+    changed = load_protocol(CONTENT_ROOT / "en", [pack])
+    monkeypatch.setattr("openipt.accounts.queries.default_protocol", lambda: changed)
+    client.post("/account/translations/", {"lang": "sw", "what": "content", "all": "1", "shown": shown})
+    assert [p.key for p in queries.unreviewed_content("sw")] == ["step:group.first.welcome"]
