@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -128,3 +128,15 @@ def rows(actor: Actor, filters: Filters, step: str, *, min_sessions: int) -> lis
             )
         )
     return sorted(out, key=lambda r: r.pseudonym)
+
+
+def hide_small_outcomes(found: list[Row], threshold: int) -> tuple[list[Row], bool]:
+    """Rows are one person each, so counting a column gives a count: if any outcome (remission, response, ...)
+    would be held by fewer than `threshold` people in this list (and more than none), the outcome and both scores
+    (from which it could be worked out again) are left out of every row, and True says so."""
+    held: dict[str, int] = {}
+    for row in found:
+        held[row.outcome] = held.get(row.outcome, 0) + 1
+    if all(n >= threshold for n in held.values()):
+        return found, False
+    return [replace(row, first_score=None, last_score=None, outcome="hidden") for row in found], True

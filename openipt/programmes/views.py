@@ -300,11 +300,12 @@ def rows_view(request: HttpRequest, step: str) -> HttpResponse:
     value = result.values[step]
     hidden = value.suppressed or int(value.value or 0) < settings.suppress_below
     rows = [] if hidden else row_queries.rows(actor, filters, step, min_sessions=settings.min_sessions)
+    rows, outcomes_hidden = row_queries.hide_small_outcomes(rows, settings.suppress_below)
     if not hidden:
         actions.record_rows_viewed(actor, step=step, shown=len(rows), filters={
             "start": filters.start.isoformat(), "end": filters.end.isoformat(), "site": filters.site_id,
             "facilitator": filters.facilitator_id, "group": filters.group_id, "cohort": filters.cohort_id})
     return render(request, "programmes/rows.html", {
         "step": value.indicator, "filters": filters, "settings": settings, "hidden": hidden, "rows": rows,
-        "query": request.GET.urlencode(),
+        "outcomes_hidden": outcomes_hidden, "query": request.GET.urlencode(),
     })

@@ -74,3 +74,27 @@ def test_an_unknown_step_is_not_found_and_care_staff_are_refused(world, client):
     assert client.get(reverse("programmes:rows", args=["screened"])).status_code == 404
     login(client, world.m["therapist"])
     assert client.get(reverse("programmes:rows", args=["enrolled"])).status_code == 403
+
+
+def test_an_outcome_held_by_a_few_people_hides_outcomes_and_scores_from_the_list(world, client):
+    """Counting the outcome column of a list must not give away a number the dashboard hides as small."""
+    from dataclasses import replace
+
+    _grp, made = build(world, members=6)
+    manager = make_member(world.org, Role.MANAGER)
+    found = row_queries.rows(actor(manager), filters(), "enrolled", min_sessions=2)
+    assert len(found) == 6
+    # Six people with the same outcome: nothing is hidden.
+    same = [replace(r, outcome="remission") for r in found]
+    assert row_queries.hide_small_outcomes(same, 5) == (same, False)
+    # Two of them in remission, four not: 2 is under the threshold, so no row shows an outcome or a score.
+    mixed = [replace(r, outcome="remission" if i < 2 else "no_reliable_change") for i, r in enumerate(found)]
+    shown, hidden = row_queries.hide_small_outcomes(mixed, 5)
+    assert hidden and {(r.outcome, r.first_score, r.last_score) for r in shown} == {("hidden", None, None)}
+    assert [r.pseudonym for r in shown] == [r.pseudonym for r in mixed]
+    # Through the page: the world's six members have mixed outcomes, so the page says why they are left out.
+    login(client, manager)
+    page = client.get(_url("enrolled")).content.decode()
+    held = [sum(r.outcome == o for r in found) for o in {r.outcome for r in found}]
+    assert any(n < 5 for n in held)  # the world's six members do not all share one outcome
+    assert "outcomes and scores are left out" in page and "Remission" not in page.split("<tbody>")[1]
