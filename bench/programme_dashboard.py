@@ -158,25 +158,22 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
-    "- **The target (p95 at most 50 ms) is not met**, on either database, even with the figures kept by "
-    "`openipt programme-refresh`. Counting the whole programme from its records on each request takes seconds; "
-    "kept figures bring the whole programme and one site to around a hundred milliseconds on this machine. "
-    "The page still makes its filter choices, names the listed facilitators, draws the chart and the tables "
-    "on each request. Profiled on SQLite at this scale (cProfile, 10 requests of the whole programme from kept "
-    "figures): the facilitator competency section, counted live from every facilitator's latest assessment, "
-    "took about two thirds of the time (133 of 200 ms under the profiler), and rendering the template about a "
-    "fifth; keeping the competency figures with the others is the next step.",
-    "- Figures are upper bounds: the machine has 2 cores shared with other work (see each run's load average). "
-    "The SQLite table was measured after the competency and benchmark sections were added; the PostgreSQL table "
-    "is from the morning of 2026-12-07, before them, when the SQLite and PostgreSQL runs ran at the same time.",
+    "- **A programme manager's dashboard meets the target (p95 at most 50 ms) from the figures kept by "
+    "`openipt programme-refresh`** (whole programme and one site), on SQLite after the competency figures were "
+    "kept with the others (before that, counting the competency section live from 1,000 facilitators' latest "
+    "assessments took about two thirds of the page's time). The page says when the kept figures were computed; "
+    "choosing a facilitator, a group or another period counts from the records, which takes seconds for the "
+    "whole programme and about 80 to 120 ms for one site.",
+    "- **A site supervisor's dashboard misses the target**: it covers only their own groups, so it is always "
+    "counted from the records (about 90 ms median, 140 ms p95 on SQLite).",
+    "- Figures are upper bounds: the machine has 2 cores shared with other work (see each run's load average).",
     "- The query count of each page does not grow with the number of groups or sites "
     "(`tests/test_query_counts.py::test_the_programme_dashboard_does_not_grow_its_queries_with_groups_and_sites`).",
-    "- The monthly CSV report is always counted from the records (about 1 to 2 s for a whole programme's month); "
-    "a supervisor's dashboard too (their own groups), so the kept figures do not help it.",
+    "- The monthly CSV report is always counted from the records (about 0.3 to 2 s for a whole programme's month).",
     "- Before the long group and facilitator lists were narrowed to the chosen site and the facilitator table "
     "capped at 50 rows, the kept-figures page was 567 KiB and took about 2 s (5,000 group options, 1,000 rows).",
-    "- `openipt synth --programme` at this size takes about 4 to 5 minutes (bulk inserts of about 1.2 million "
-    "rows); it is not yet fast.",
+    "- `openipt synth --programme` at this size takes about 2 to 5 minutes (bulk inserts of about 1.2 million "
+    "rows).",
     "",
 ]
 
