@@ -159,13 +159,14 @@ NOTES = [
     "## Notes",
     "",
     "- **A programme manager's dashboard meets the target (p95 at most 50 ms) from the figures kept by "
-    "`openipt programme-refresh`** (whole programme and one site), on SQLite after the competency figures were "
+    "`openipt programme-refresh`** on SQLite (whole programme and one site) and for the whole programme on "
+    "PostgreSQL (one site there: p95 63 ms, missed), after the competency figures were "
     "kept with the others (before that, counting the competency section live from 1,000 facilitators' latest "
     "assessments took about two thirds of the page's time). The page says when the kept figures were computed; "
     "choosing a facilitator, a group or another period counts from the records, which takes seconds for the "
     "whole programme and about 80 to 120 ms for one site.",
     "- **A site supervisor's dashboard misses the target**: it covers only their own groups, so it is always "
-    "counted from the records (about 90 ms median, 140 ms p95 on SQLite).",
+    "counted from the records (p95 about 140 ms on SQLite, 215 to 235 ms on PostgreSQL).",
     "- Figures are upper bounds: the machine has 2 cores shared with other work (see each run's load average).",
     "- The query count of each page does not grow with the number of groups or sites "
     "(`tests/test_query_counts.py::test_the_programme_dashboard_does_not_grow_its_queries_with_groups_and_sites`).",
