@@ -31,7 +31,7 @@ def register() -> None:
         models={"sms.SmsConsent": ("client",), "sms.SmsMessage": ("client",), "sms.SmsReply": ("client",)},
         wipe={"sms.SmsConsent": ("phone", "phone_key", "phone_hint", "neutral_name"),
               "sms.SmsMessage": ("body", "to", "to_hint", "last_error"),
-              "sms.SmsReply": ("text", "raw", "from_hint")},
+              "sms.SmsReply": ("text", "raw", "from_hint", "handled_note")},
         keep={"sms.SmsConsent": ("language",),
               "sms.SmsMessage": ("kind", "key", "status", "backend", "gateway_id", "cost"),
               "sms.SmsReply": ("gateway_id", "outcome")},
