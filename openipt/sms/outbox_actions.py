@@ -200,7 +200,7 @@ def queue_due(now: datetime | None = None) -> int:
                 if missed:
                     _record_skipped(due, TOO_CLOSE, now)
                 continue
-            if not QUIET_UNTIL <= now.astimezone(due.zone).hour < QUIET_FROM:
+            if in_the_night(now, due.zone):
                 continue  # the night: made on the first run after 7:00, with the right words for that day
             with transaction.atomic():
                 _message, created = queue(due.consent, due.kind, _body(due, now), key=due.key,
@@ -232,10 +232,27 @@ def sent_today(organisation_id: int, now: datetime) -> int:
 HELD_UNTIL_HOUR = 7
 
 
+def _zone_of(message: SmsMessage) -> tzinfo:
+    """The zone a message's night is read in: its member's site's, else the organisation's."""
+    site = message.client.site if message.client is not None else None
+    return zones.first_zone(site.time_zone if site is not None else "")
+
+
+def in_the_night(when: datetime, zone: tzinfo) -> bool:
+    """True from 22:00 to before 7:00 in `zone`, when no ordinary message is sent."""
+    return not QUIET_UNTIL <= when.astimezone(zone).hour < QUIET_FROM
+
+
+def next_morning(when: datetime, zone: tzinfo) -> datetime:
+    """The first 7:00 in `zone` after `when`."""
+    local = when.astimezone(zone)
+    day = local.date() if local.hour < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(QUIET_UNTIL, 0)), zone)
+
+
 def _hold(message: SmsMessage, now: datetime) -> None:
-    tomorrow = _day_start(timezone.localtime(now).date() + timedelta(days=1)) + timedelta(hours=HELD_UNTIL_HOUR)
     SmsMessage.objects.filter(pk=message.pk).update(
-        status=Status.HELD, next_attempt_at=tomorrow,
+        status=Status.HELD, next_attempt_at=next_morning(now, _zone_of(message)),
         last_error="The organisation's daily limit of messages was reached: this one waits until 7:00 tomorrow.")
 
 
@@ -246,7 +263,7 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
                                         next_attempt_at__lte=now).update(next_attempt_at=now + LEASE)
     if not claimed:
         return None
-    message = SmsMessage.objects.select_related("consent").get(pk=message_id)
+    message = SmsMessage.objects.select_related("consent", "client__site").get(pk=message_id)
     consent = message.consent
     if consent is not None and (not consent.active or (consent.stopped_at is not None and message.kind not in AFTER_STOP)):
         SmsMessage.objects.filter(pk=message.pk).update(status=Status.CANCELLED, next_attempt_at=None,
@@ -256,6 +273,10 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         SmsMessage.objects.filter(pk=message.pk).update(status=Status.SKIPPED, next_attempt_at=None,
                                                         last_error="Too late: the session has started.")
         return "cancelled"
+    if not message.safety and in_the_night(now, _zone_of(message)):
+        # A retry or a held message that comes due in the night waits for the morning; safety messages go at once.
+        SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=next_morning(now, _zone_of(message)))
+        return "night"
     row = settings_for(message.organisation_id)
     if not message.safety and sent_today(message.organisation_id, now) >= row.daily_limit:
         _hold(message, now)
@@ -282,7 +303,10 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         changes.update(status=Status.FAILED, next_attempt_at=None)
         result = "failed"
     else:
-        changes.update(status=Status.QUEUED, next_attempt_at=at + backoff(number))
+        retry_at = at + backoff(number)
+        if not message.safety and in_the_night(retry_at, _zone_of(message)):
+            retry_at = next_morning(retry_at, _zone_of(message))
+        changes.update(status=Status.QUEUED, next_attempt_at=retry_at)
         result = "retry"
     SmsMessage.objects.filter(pk=message.pk).update(**changes)
     return result
@@ -292,7 +316,7 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
 class Round:
     queued: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {"sent": 0, "held": 0, "retry": 0, "failed": 0,
-                                                            "cancelled": 0})
+                                                            "cancelled": 0, "night": 0})
     urgent: dict[str, int] = field(default_factory=dict)  # e-mails about worrying words from unknown numbers
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openipt.safety.models import Alert
 from openipt.sms import actions, outbox_actions
-from openipt.sms.models import Kind, Outcome, SmsMessage, SmsReply, Status
+from openipt.sms.models import Kind, Outcome, SmsConsent, SmsMessage, SmsReply, Status
 from tests.support.people import actor
 from tests.support.sms import PHONES, FakeAfricasTalking, consent, evening_before, group_tomorrow
 
@@ -62,6 +62,35 @@ def test_a_failure_is_retried_later_and_a_final_refusal_is_shown(world, fake, se
     outbox_actions.deliver_due(now + timedelta(minutes=1))
     failed = SmsMessage.objects.filter(status=Status.FAILED)
     assert failed.count() == 2 and all("InvalidPhoneNumber (code 403)" in m.last_error for m in failed)
+
+
+def test_a_retry_that_would_fall_in_the_night_waits_for_seven_in_the_morning(world, fake, setup):
+    fake.http_status = 500
+    late = evening_before() + timedelta(hours=3, minutes=59, seconds=30)  # 21:59:30: the retry would be at 22:00:30
+    assert outbox_actions.send_due(late).counts["retry"] == 2
+    waiting = SmsMessage.objects.filter(status=Status.QUEUED)
+    morning = timezone.make_aware(datetime.combine(late.date() + timedelta(days=1), time(7, 0)))
+    assert waiting.count() == 2 and all(m.next_attempt_at == morning for m in waiting)
+    fake.http_status = 201
+    assert outbox_actions.deliver_due(morning - timedelta(minutes=1))["sent"] == 0 and len(fake.received) == 2
+    assert outbox_actions.deliver_due(morning)["sent"] == 2
+
+
+def test_a_message_already_due_is_not_sent_in_the_night_but_a_safety_message_is(world, fake, setup):
+    _row, member = setup
+    fake.http_status = 500
+    outbox_actions.send_due(evening_before())  # both fail once; the retry is due at 18:01
+    fake.http_status = 201
+    night = evening_before() + timedelta(hours=5)  # 23:00: the runner was down until now
+    safety, _ = outbox_actions.queue(SmsConsent.objects.get(client=member.client), Kind.SAFETY,
+                                     "Thank you. Someone will contact you soon.", key="safety:night", safety=True,
+                                     now=night)
+    counts = outbox_actions.deliver_due(night)
+    assert counts["sent"] == 1 and counts["night"] == 2
+    safety.refresh_from_db()
+    assert safety.status == Status.SENT
+    morning = timezone.make_aware(datetime.combine(night.date() + timedelta(days=1), time(7, 0)))
+    assert set(SmsMessage.objects.filter(status=Status.QUEUED).values_list("next_attempt_at", flat=True)) == {morning}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,6 +18,7 @@ class Command(RepeatingCommand):
         done = outbox_actions.send_due()
         c = done.counts
         return (f"sms: queued {done.queued}; sent {c['sent']}, held by the daily limit {c['held']}, "
+                f"waiting for the morning {c['night']}, "
                 f"to retry {c['retry']}, failed {c['failed']}, not sent (stopped or too late) {c['cancelled']}; "
                 f"urgent e-mails sent {done.urgent.get('sent', 0)}, failed {done.urgent.get('failed', 0)}",
                 bool(done.queued or any(c.values()) or any(done.urgent.values())))
