@@ -142,12 +142,13 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
                 "number": s.number, "date": timezone.localtime(s.scheduled_start).date().isoformat(),
                 "start": _iso(s.scheduled_start), "phase": s.phase, "held": s.held, "version": s.version,
                 "notes": s.notes, "done_steps": list(s.done_step_ids or []),
-                "steps": [{"id": st["id"], "title": st["title"], "minutes": st["minutes"], "script": st["guidance"]}
-                          for st in steps],
+                # `english`: the reader's language pack lacks this step, so it is in English and marked so
+                "steps": [{"id": st["id"], "title": st["title"], "minutes": st["minutes"], "script": st["guidance"],
+                           "english": st["english"]} for st in steps],
                 "attendance": marks.get(s.pk, {}), "checks": checks.get(s.pk, {}), "report": reports.get(s.pk),
                 "guide_url": reverse("groups:guide_pdf", args=[g.pk, s.number]),
                 # for the printable guide made on the tablet from this copy (the PDF needs the server)
-                "guide": {"title": guide.title, "summary": guide.summary},
+                "guide": {"title": guide.title, "summary": guide.summary, "english": guide.english},
             })
         out.append({
             "id": g.pk, "name": g.name, "language": g.language, "location": g.location,

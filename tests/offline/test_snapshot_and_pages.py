@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import timedelta
 
 from django.utils import timezone
@@ -59,6 +61,20 @@ def test_the_snapshot_has_what_a_session_needs_offline(world, as_member):
     assert held["held"] is True and held["attendance"][str(members[0].pk)]["will_try"] == "Walk with my sister"
     assert all(s["steps"] and all(st["script"] for st in s["steps"]) for s in sessions)
     assert data["groups"][0]["facilitator"] is True
+
+
+@pytest.mark.parametrize("language, english", [("en", False), ("sw", False), ("ar", True)])
+def test_each_step_on_the_tablet_says_whether_it_is_shown_in_english(world, as_member, language, english):
+    """Swahili has the group guides; Arabic has no content pack, so the tablet marks every step as English."""
+    running_group(world)
+    user = world.m["facilitator"].user
+    user.language = language
+    user.save(update_fields=["language"])
+    data = enrol(as_member, world.m["facilitator"]).snapshot().json()
+    sessions = data["groups"][0]["sessions"]
+    assert data["language"] == language
+    assert {st["english"] for s in sessions for st in s["steps"]} == {english}
+    assert {s["guide"]["english"] for s in sessions} == {english}
 
 
 def test_the_snapshot_is_audited_once_per_download(world, as_member):

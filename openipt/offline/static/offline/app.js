@@ -266,6 +266,11 @@
     return node;
   }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } return node; }
+  // A piece the reader's language pack lacks comes in English: say so beside it, and mark its words as English.
+  function inEnglish(words, piece) {
+    return piece && piece.english ? el("span", { className: "oi-badge oi-in-english", text: words("inEnglish") }) : null;
+  }
+  function pieceLang(piece) { return piece && piece.english ? "en" : null; }
   function lang() { return document.documentElement.lang || "en"; }
   // Dates in the page's language, in the tablet's own regional form when it speaks that language (en-GB, es-MX…).
   function locale() {
@@ -1155,9 +1160,9 @@
     var guide = s.guide || {};
     var members = (group.members || []).filter(active);
     var steps = (s.steps || []).map(function (step) {
-      return el("li", {}, [el("strong", { text: step.title }),
-        step.minutes ? " (" + w("aboutMinutes", { n: step.minutes }) + ")" : null,
-        el("p", { className: "oa-script", text: step.script || "" })]);
+      return el("li", {}, [el("strong", { text: step.title, lang: pieceLang(step) }),
+        step.minutes ? " (" + w("aboutMinutes", { n: step.minutes }) + ")" : null, inEnglish(w, step),
+        el("p", { className: "oa-script", text: step.script || "", lang: pieceLang(step) })]);
     });
     var contacts = (crisis.contacts || []).map(function (c) {
       return el("li", { text: [c.name, c.phone, c.hours, c.text ? w("textNumber", { number: c.text }) : ""].filter(Boolean).join(" · ") });
@@ -1172,7 +1177,7 @@
         el("a", { href: "#session-" + group.id + "-" + s.number, text: w("backToSession") })]),
       el("p", { className: "oi-muted", text: [group.name, dayText(s.date) + (s.start ? ", " + startTime(s.start) : ""), group.location]
         .filter(Boolean).join(" · ") }),
-      guide.summary ? el("p", { text: guide.summary }) : null,
+      guide.summary ? el("p", { text: guide.summary, lang: pieceLang(guide) }) : null, inEnglish(w, guide),
       el("h2", { text: w("stepsTitle") }),
       steps.length ? el("ol", { className: "oa-print-steps" }, steps) : el("p", { text: w("noSteps") }),
       el("section", { className: "oa-print-safety", "aria-labelledby": "oa-print-danger" }, [
@@ -1204,11 +1209,12 @@
     var items = (s.steps || []).map(function (step, i) {
       var id = uid("step");
       var box = future ? null : el("input", { type: "checkbox", id: id, value: step.id, checked: done.indexOf(step.id) >= 0 });
-      var label = el("label", { "for": future ? null : id }, [el("strong", { text: step.title }),
+      var label = el("label", { "for": future ? null : id }, [el("strong", { text: step.title, lang: pieceLang(step) }),
         step.minutes ? el("span", { className: "oi-muted", text: " (" + w("aboutMinutes", { n: step.minutes }) + ")" }) : null]);
       return el("li", { className: "oi-step" }, [
-        el("div", { className: "oi-check" }, future ? [el("strong", { text: step.title })] : [box, label]),
-        el("p", { className: "oa-script", text: step.script || "" }),
+        el("div", { className: "oi-check" }, future ? [el("strong", { text: step.title, lang: pieceLang(step) })] : [box, label]),
+        inEnglish(w, step),
+        el("p", { className: "oa-script", text: step.script || "", lang: pieceLang(step) }),
         step.minutes && !future ? self.stepTimer(step.minutes) : null
       ]);
     });
