@@ -198,3 +198,25 @@ class IdentifiableForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why names and dates of birth are needed"), max_length=300,
                              help_text=gettext_lazy("Recorded in the audit log with the export."))
     confirm = forms.BooleanField(label=gettext_lazy("I need identifiable data and will keep the file safe"))
+
+
+class VersionForm(forms.Form):
+    """A site's validated questionnaire translation, as a file (docs/guides/languages.md)."""
+
+    file = forms.FileField(label=gettext_lazy("Translation file (YAML)"), help_text=gettext_lazy(
+        "The file your licence holder's translation is written in, with its source, licence and validation study. "
+        "Up to 1 MB."))
+    replace = forms.BooleanField(label=gettext_lazy("Replace the version of this language already installed"),
+                                 required=False)
+
+    def text(self) -> str | None:
+        """The file's words, or None (with the error on the field) when it is too big or not UTF-8."""
+        raw = self.cleaned_data["file"].read(1024 * 1024 + 1)
+        if len(raw) > 1024 * 1024:
+            self.add_error("file", _("The file is bigger than 1 MB."))
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.add_error("file", _("The file is not UTF-8 text."))
+            return None

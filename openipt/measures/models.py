@@ -289,6 +289,9 @@ class InstrumentVersion(models.Model):
     checked again each time it is read, so an English file that changes later never meets a stale version.
     """
 
+    # The organisation that holds the licence: only its clients see this version (another organisation on the
+    # same server may hold no licence for it).
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     instrument_code = models.CharField(max_length=40)
     language = models.CharField(max_length=12)
     source = models.TextField()
@@ -300,7 +303,8 @@ class InstrumentVersion(models.Model):
     installed_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["instrument_code", "language"], name="one_version_per_language")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "instrument_code", "language"],
+                                               name="one_version_per_language")]
 
     def __str__(self) -> str:
         return f"{self.instrument_code} ({self.language})"

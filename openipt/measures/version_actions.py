@@ -49,16 +49,18 @@ def check_file(text: str, path: str) -> VersionInfo:
 
 @transaction.atomic
 def install(actor: Actor, text: str, path: str, *, replace: bool = False) -> InstrumentVersion:
-    """Install a validated translation of an instrument; audited with its source, licence and citation."""
+    """Install a validated translation of an instrument for the actor's organisation (the licence holder's
+    clients only); audited with its source, licence and citation."""
     _require_admin(actor)
     info = check_file(text, path)
     existing = InstrumentVersion.objects.select_for_update().filter(
-        instrument_code=info.instrument, language=info.language).first()
+        organisation_id=actor.organisation_id, instrument_code=info.instrument, language=info.language).first()
     if existing is not None and not replace:
         raise VersionRefused(_("A %(language)s version of %(code)s is already installed; replace it on purpose "
                                "(--replace) or remove it first.") % {"language": info.language,
                                                                      "code": info.instrument})
-    row = existing or InstrumentVersion(instrument_code=info.instrument, language=info.language)
+    row = existing or InstrumentVersion(organisation_id=actor.organisation_id, instrument_code=info.instrument,
+                                        language=info.language)
     row.source, row.licence, row.validation = info.source, info.licence, info.validation
     row.text, row.digest = text, info.digest
     row.installed_by, row.installed_at = actor.membership, timezone.now()
@@ -74,7 +76,8 @@ def install(actor: Actor, text: str, path: str, *, replace: bool = False) -> Ins
 def remove(actor: Actor, code: str, language: str) -> None:
     """Remove an installed version: clients of that language get the English wording with a note again."""
     _require_admin(actor)
-    row = InstrumentVersion.objects.select_for_update().filter(instrument_code=code, language=language).first()
+    row = InstrumentVersion.objects.select_for_update().filter(
+        organisation_id=actor.organisation_id, instrument_code=code, language=language).first()
     if row is None:
         raise ActionError(_("No %(language)s version of %(code)s is installed.") % {"language": language,
                                                                                     "code": code})

@@ -83,10 +83,10 @@ def remove(code: str, language: str, *, as_user: str | None, out: TextIO | None 
 
 def listing(out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    rows = installed()
+    rows = installed(None)
     if not rows:
         print("No questionnaire translation is installed: every client sees the English wording.", file=out)
     for row in rows:
-        print(f"{row.instrument_code}\t{row.language}\tinstalled {row.installed_at:%Y-%m-%d %H:%M} by "
+        print(f"{row.organisation.name}\t{row.instrument_code}\t{row.language}\tinstalled {row.installed_at:%Y-%m-%d %H:%M} by "
               f"{row.installed_by.user.username}\tsource: {row.source}\tvalidation: {row.validation}", file=out)
     return 0

@@ -103,6 +103,6 @@ def test_a_spanish_client_is_told_questionnaires_stay_in_english_and_staff_see_w
     login(client, world.m["client"])
     page = client.get("/me/help/").content.decode()
     assert "Pedir ayuda ahora" in page and '<html lang="es"' in page
-    assert language_note("en") == ""
+    assert language_note("en", world.org.pk) == ""
     with translation.override("en"):  # the staff reader's language
-        assert "no validated Spanish version is installed" in language_note("es")
+        assert "no validated Spanish version is installed" in language_note("es", world.org.pk)

@@ -3,7 +3,7 @@
 The course (made by the courses rows) belongs to the client assigned to `therapist`, who may give
 questionnaires, enter paper forms, change the schedule, make links and e-mail them; the supervisor and the admin
 may look (403 on pages that change); other staff and the other organisation get 404; clients 403.
-Organisation exports, the import and the settings are for admins. The portal pages are for the
+Organisation exports, the import, the settings and the questionnaire translations are for admins. The portal pages are for the
 signed-in client (their own questionnaire is due); the one-time link pages work for anyone holding
 the link, signed in or not.
 """
@@ -35,7 +35,13 @@ def prepare(world):
     actions.ensure_default_schedule(own)
     gad = actions.submit_portal(actor(world.m["client"]), due.key_for(own.pk, "gad7", session=1),
                                 {f"q{i}": 1 for i in range(1, 8)})
+    from pathlib import Path
+
+    from openipt.measures import version_actions
+    fixture = Path(__file__).parent / "fixtures" / "gad7_xx_test_version.yaml"
+    version = version_actions.install(actor(world.m["admin"]), fixture.read_text(encoding="utf-8"), fixture.name)
     return {
+        "version_id": version.pk,
         "schedule_id": Schedule.objects.filter(course=course).first().pk,
         "link_id": link.pk,
         "administration": entered.uuid,
@@ -72,6 +78,9 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "measures:export_dictionary": {"GET": admin_only()},
         "measures:import": {"GET": admin_only(), "POST": admin_only()},
         "measures:settings": {"GET": admin_only(), "POST": admin_only()},
+        "measures:versions": {"GET": admin_only(), "POST": admin_only()},
+        # the version is the organisation's: the other organisation's admin finds nothing to remove
+        "measures:version_remove": {"GET": admin_only(405), "POST": admin_only(302, other_admin=404)},
         "measures:fill": {"GET": expect(403, client=200), "POST": expect(403, client=200)},
         "measures:fill_save": {"GET": expect(403, client=405), "POST": expect(403, client=200)},
         "measures:result": {"GET": expect(403, client=200)},

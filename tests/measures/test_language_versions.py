@@ -106,12 +106,12 @@ def test_a_client_of_that_language_sees_the_version_in_the_portal_and_the_score_
     # Before a version is installed: the English wording, with the note, and staff read why.
     page = client.get(f"/measures/me/{key}/").content.decode()
     assert "Feeling nervous, anxious, or on edge" in page and "data-questionnaire-language" in page
-    assert "no validated" in language_note("xx")
+    assert "no validated" in language_note("xx", world.org.pk)
     _install(world)
     page = client.get(f"/measures/me/{key}/").content.decode()
     assert "XX-TEST question one" in page and "XX-TEST answer three" in page and "XX-TEST instructions" in page
     assert "Feeling nervous" not in page and "data-questionnaire-language" not in page
-    assert "GAD-7" in language_note("xx") and "validated" in language_note("xx")
+    assert "GAD-7" in language_note("xx", world.org.pk) and "validated" in language_note("xx", world.org.pk)
     response = client.post(f"/measures/me/{key}/", form_data(GAD7))
     assert response.status_code == 302
     admin = Administration.objects.get(due_key=key)
@@ -156,6 +156,63 @@ def test_the_command_line_checks_installs_lists_and_removes(world, capsys, tmp_p
     assert add(str(FIXTURE), as_user=world.m["admin"].user.username) == 0
     listing()
     out = capsys.readouterr().out
-    assert "gad7\txx" in out and world.m["admin"].user.username in out and "No validation" in out
+    assert f"{world.org.name}\tgad7\txx" in out and world.m["admin"].user.username in out and "No validation" in out
     assert remove("gad7", "xx", as_user=world.m["admin"].user.username) == 0
     assert remove("gad7", "xx", as_user=world.m["admin"].user.username) == 1
+
+
+def test_a_version_belongs_to_the_organisation_that_holds_its_licence(world, client, xx_course):
+    """Another organisation on the same server holds no licence for it: its clients keep the English wording,
+    and its admins can neither see nor remove it."""
+    from openipt.measures.queries.versions import installed
+
+    _install(world)
+    far = world.clients["other"]
+    Client.objects.filter(pk=far.pk).update(preferred_language="xx")
+    assert "no validated" in language_note("xx", world.other_org.pk)
+    assert installed(world.other_org.pk) == [] and len(installed(world.org.pk)) == 1
+    from openipt.measures import instruments
+    from openipt.measures.queries.versions import for_client
+    assert for_client(instruments.get("gad7"), "xx", world.other_org.pk).language == "en"
+    assert for_client(instruments.get("gad7"), "xx", world.org.pk).language == "xx"
+    with pytest.raises(ActionError):
+        version_actions.remove(actor(world.m["other_admin"]), "gad7", "xx")
+    # The other organisation may install its own licensed version beside it.
+    version_actions.install(actor(world.m["other_admin"]), TEXT, "theirs.yaml")
+    assert InstrumentVersion.objects.count() == 2
+
+
+def test_an_admin_checks_installs_and_removes_a_version_in_the_browser_pages(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, world.m["admin"])
+    page = client.get("/measures/translations/").content.decode()
+    assert "None yet" in page
+    # Check only: said to match, nothing installed.
+    upload = SimpleUploadedFile("gad7-xx.yaml", TEXT.encode("utf-8"))
+    page = client.post("/measures/translations/", {"file": upload, "check": "1"}).content.decode()
+    assert "can be installed" in page and not InstrumentVersion.objects.exists()
+    # A file that differs is refused beside the field, naming the problem; nothing installed.
+    bad = SimpleUploadedFile("bad.yaml", TEXT.replace("id: q2,", "id: q9,").encode("utf-8"))
+    page = client.post("/measures/translations/", {"file": bad, "install": "1"}).content.decode()
+    assert "Nothing was installed" in page and "item 2 must be" in page and not InstrumentVersion.objects.exists()
+    page = client.post("/measures/translations/", {"file": SimpleUploadedFile("x.yaml", b"\xff\xfe"),
+                                                   "install": "1"}).content.decode()
+    assert "not UTF-8" in page
+    # Install: listed with its licence holder and validation, audited.
+    response = client.post("/measures/translations/", {"file": SimpleUploadedFile("gad7-xx.yaml", TEXT.encode()),
+                                                       "install": "1"})
+    assert response.status_code == 302
+    row = InstrumentVersion.objects.get()
+    assert row.organisation_id == world.org.pk
+    page = client.get("/measures/translations/").content.decode()
+    assert "TEST LICENCE HOLDER" in page and "No validation; test" in page
+    # A second file of the same language needs "replace" ticked.
+    page = client.post("/measures/translations/", {"file": SimpleUploadedFile("again.yaml", TEXT.encode()),
+                                                   "install": "1"}).content.decode()
+    assert "already installed" in page
+    assert client.post("/measures/translations/", {"file": SimpleUploadedFile("again.yaml", TEXT.encode()),
+                                                   "install": "1", "replace": "on"}).status_code == 302
+    assert client.post(f"/measures/translations/{row.pk}/remove/").status_code == 302
+    assert not InstrumentVersion.objects.exists()
+    assert AuditEvent.objects.filter(event_type="measures.version_removed").count() == 1

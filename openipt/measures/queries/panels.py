@@ -77,10 +77,11 @@ def client_panel_context(request, client):
         # A couples course in which this client is partner two: its scores page shows partner one's.
         rows.append({"course": course, "scores": scores, "second_partner": course.client_id != client.pk})
     signal = client.signals.filter(source=outcomes.SIGNAL_SOURCE).first()
-    return {"client": client, "rows": rows, "signal": signal, "language_note": language_note(client.preferred_language)}
+    return {"client": client, "rows": rows, "signal": signal,
+            "language_note": language_note(client.preferred_language, client.organisation_id)}
 
 
-def language_note(preferred: str) -> str:
+def language_note(preferred: str, organisation_id: int) -> str:
     """Why a client who prefers another language gets their questionnaires in English (staff see it), or ''.
 
     The measures app holds one language version of each instrument (English); a validated translation
@@ -88,7 +89,7 @@ def language_note(preferred: str) -> str:
     """
     if not preferred or preferred == "en":
         return ""
-    versions = [v.instrument_code for v in installed(preferred)]
+    versions = [v.instrument_code for v in installed(organisation_id, preferred)]
     if versions:
         return _(
             "This client prefers %(language)s. A validated %(language)s version is installed for %(with)s, so they "

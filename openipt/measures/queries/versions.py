@@ -31,19 +31,25 @@ def _parsed(code: str, digest: str, text: str) -> Instrument | None:
     return version
 
 
-def for_client(inst: Instrument, language: str | None) -> Instrument:
-    """The instrument in the client's language when a validated version is installed, else the English one."""
+def for_client(inst: Instrument, language: str | None, organisation_id: int) -> Instrument:
+    """The instrument in the client's language when their organisation installed a validated version, else the
+    English one."""
     lang = primary(language)
     if not lang or lang == inst.language:
         return inst
-    row = InstrumentVersion.objects.filter(instrument_code=inst.code, language=lang).only(
+    row = InstrumentVersion.objects.filter(organisation_id=organisation_id, instrument_code=inst.code,
+                                           language=lang).only(
         "instrument_code", "digest", "text").first()
     if row is None:
         return inst
     return _parsed(row.instrument_code, row.digest, row.text) or inst
 
 
-def installed(language: str | None = None) -> list[InstrumentVersion]:
-    """The installed versions (of one language when given), by instrument and language."""
-    rows = InstrumentVersion.objects.select_related("installed_by__user").order_by("instrument_code", "language")
+def installed(organisation_id: int | None, language: str | None = None) -> list[InstrumentVersion]:
+    """The versions an organisation installed (every organisation's for None: the command line's list), of one
+    language when given, by instrument and language."""
+    rows = InstrumentVersion.objects.select_related("installed_by__user", "organisation").order_by(
+        "organisation__name", "instrument_code", "language")
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
     return list(rows.filter(language=primary(language)) if language else rows)

@@ -31,7 +31,7 @@ def result_context(admin: Administration) -> dict:
     """What the client reads after sending: the score, the band's meaning in plain words, and any safety note."""
     inst = instruments.get(admin.instrument_code)
     if inst is not None:  # the band's words in the client's validated version, when one is installed
-        inst = versions.for_client(inst, admin.client.preferred_language)
+        inst = versions.for_client(inst, admin.client.preferred_language, admin.client.organisation_id)
     meaning = label = ""
     if inst is not None and admin.total is not None:
         band = inst.band_for(admin.total)
@@ -90,7 +90,7 @@ def fill_view(request, key):
     _course, item = found
     inst = instruments.get(item.instrument_code)
     if inst is not None:
-        inst = versions.for_client(inst, client.preferred_language)
+        inst = versions.for_client(inst, client.preferred_language, client.organisation_id)
     draft = answer_queries.draft(client.pk, key)
     form = AnswersForm(inst, request.POST or None, initial_answers=draft.answers if draft else None)
     if request.method == "POST":
@@ -204,7 +204,7 @@ def link_fill_view(request, link_token, item):
             return _not_open(request, status=200, reason="done_elsewhere", link=link, token=link_token)
         return _link_result(request, link, link_token, existing)
     item, inst = link_actions.link_item(link, key)
-    inst = versions.for_client(inst, link.client.preferred_language)
+    inst = versions.for_client(inst, link.client.preferred_language, link.client.organisation_id)
     form = AnswersForm(inst, request.POST or None, initial_answers=existing.answers if existing else None)
     if request.method == "POST":
         if form.is_valid():

@@ -33,12 +33,14 @@ from openipt.measures import (
     link_actions,
     outcome_actions,
     settings_actions,
+    version_actions,
 )
 from openipt.measures.actions import AnswersError
-from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm
-from openipt.measures.models import OneTimeLink
+from openipt.measures.forms import AnswersForm, EnterForm, ScheduleForm, SettingsForm, VersionForm
+from openipt.measures.models import InstrumentVersion, OneTimeLink
 from openipt.measures.queries import outcomes, summary
 from openipt.measures.queries import staff as staff_queries
+from openipt.measures.queries.versions import installed
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -381,3 +383,47 @@ def settings_view(request):
              "cells": [c for c in t.cells if c.session in (2, 4, 6, 8, 12, 16)]} for t in table.bands]})
     return render(request, "measures/settings.html", {"form": form, "tables": tables})
 
+
+
+@admin_required
+def versions_view(request):
+    """The organisation's validated questionnaire translations: the list, and a file to check or install."""
+    actor = request.actor
+    posted = request.method == "POST"
+    form = VersionForm(request.POST if posted else None, request.FILES if posted else None)
+    checked = None
+    if posted and form.is_valid():
+        name = str(getattr(form.cleaned_data["file"], "name", "") or "file")[:200]
+        text = form.text()
+        if text is not None:
+            try:
+                if "check" in request.POST:
+                    checked = version_actions.check_file(text, name)
+                else:
+                    row = version_actions.install(actor, text, name, replace=form.cleaned_data["replace"])
+                    messages.success(request, _("Installed: %(name)s in %(language)s. Clients of your organisation "
+                                                "whose language is %(language)s now see it.")
+                                     % {"name": instruments.name(row.instrument_code), "language": row.language})
+                    return redirect("measures:versions")
+            except ActionError as exc:
+                form.add_error("file", _("Nothing was installed.") + "\n" + exc.message)
+    rows = [{"row": r, "name": instruments.name(r.instrument_code)} for r in installed(actor.organisation_id)]
+    return render(request, "measures/versions.html", {"form": form, "rows": rows, "checked": checked,
+                                                      "checked_name": instruments.name(checked.instrument)
+                                                      if checked else ""})
+
+
+@admin_required
+@require_POST
+def version_remove_view(request, version_id):
+    actor = request.actor
+    row = InstrumentVersion.objects.filter(pk=version_id, organisation_id=actor.organisation_id).first()
+    if row is None:
+        raise Http404
+    try:
+        version_actions.remove(actor, row.instrument_code, row.language)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Removed. Clients of that language see the English wording, with a note."))
+    return redirect("measures:versions")
