@@ -33,7 +33,7 @@ from .kinds import EXTRA_CHECKS, FILE_KINDS, ITEM_SCHEMAS, PACK, TOPIC
 from .merge import ADAPTATION, TRANSLATION, check_translation_item, merge_item
 from .model import PackInfo
 from .pieces import compare, item_texts, topic_texts
-from .schema import Checker, Record, label_of
+from .schema import Checker, Record, id_list_records, label_of
 from .schema import check as check_item
 
 T = TypeVar("T")
@@ -296,6 +296,55 @@ def build_catalog(content: Content, language: str) -> Catalog:
     return catalog
 
 
+def _ids(entries: object) -> dict[object, LocDict]:
+    if not isinstance(entries, LocList):
+        return {}
+    return {e.get("id"): e for e in entries if isinstance(e, LocDict)}
+
+
+def _without_omitted(over: LocDict, adapted: LocDict, english: LocDict | None, record: type[Record]) -> LocDict:
+    """`over` without the entries of its id'd lists that English has and an adaptation omitted."""
+    kept = LocDict(over, loc=over.loc)
+    kept.key_locs = dict(over.key_locs)
+    for key, child_record in id_list_records(record).items():
+        children = over.get(key)
+        if not isinstance(children, LocList):
+            continue
+        present = _ids(adapted.get(key))
+        shipped = _ids(english.get(key)) if english is not None else {}
+        pruned = LocList(loc=children.loc)
+        for index, child in enumerate(children):
+            ident = child.get("id") if isinstance(child, LocDict) else None
+            if ident in present:
+                child = _without_omitted(child, present[ident], shipped.get(ident), child_record)
+            elif ident in shipped:
+                continue  # omitted by an adaptation: nothing to show it in
+            pruned.append(child)
+            pruned.item_locs.append(children.loc_of(index))
+        kept[key] = pruned
+    return kept
+
+
+def _for_adapted(pack: RawPack, adapted: Content, english: Content) -> RawPack:
+    """A translation pack without what the English content has but a clinic's adaptation omitted.
+
+    Such a translation has nothing left to show, and must not stop the whole content from loading;
+    an id that neither the English nor the adapted content has is still an error.
+    """
+    items: dict[str, dict[str, LocDict]] = {}
+    for kind, by_id in pack.items.items():
+        present, shipped = adapted.items.get(kind, {}), english.items.get(kind, {})
+        record = ITEM_SCHEMAS[kind]
+        items[kind] = {}
+        for ident, over in by_id.items():
+            if ident in present:
+                items[kind][ident] = _without_omitted(over, present[ident], shipped.get(ident), record)
+            elif ident not in shipped:
+                items[kind][ident] = over
+    topics = {i: doc for i, doc in pack.topics.items() if i in adapted.topics or i not in english.topics}
+    return RawPack(root=pack.root, info=pack.info, items=items, topics=topics)
+
+
 def shipped_translation_dirs(content_root: Path = CONTENT_ROOT) -> list[Path]:
     """Return the shipped `content/<lang>/` directories other than the English base."""
     if not content_root.is_dir():
@@ -338,7 +387,8 @@ def load_catalogs(
     assert base.info is not None
     infos = [base.info] + [p.info for p in raw_packs if p.info is not None]
     checker = Checker()
-    structure = Content(base.items, base.topics)
+    shipped = Content(base.items, base.topics)
+    structure = shipped
     for pack in raw_packs:
         if pack.info is not None and pack.info.type == ADAPTATION:
             structure = apply_pack(structure, pack, checker)
@@ -359,6 +409,8 @@ def load_catalogs(
             continue
         lang = pack.info.language
         view_checker = Checker()
+        if structure is not shipped:
+            pack = _for_adapted(pack, structure, shipped)
         views[lang] = apply_pack(views.get(lang, structure), pack, view_checker)
         texts = given.setdefault(lang, {})
         for key, found in [*item_texts(pack.items).items(), *topic_texts(pack.topics, whole=False).items()]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from openipt.clients.models import Client
 from openipt.practice import actions
+from openipt.protocol import load_protocol
+from openipt.protocol.loader import CONTENT_ROOT
+from tests.protocol.test_content_language_packs import _copy_sw
 from tests.support.people import actor, login
 from tests.support.practice import start_course
 
@@ -11,7 +14,12 @@ NOTE = "This page is in English because it is not translated into your language 
 
 
 def test_a_swahili_client_reads_a_translated_topic_in_swahili_and_an_untranslated_one_in_english_with_a_note(
-        world, client):
+        world, client, tmp_path, monkeypatch):
+    # The shipped Swahili pack translates every reading; take one out to see what a client gets for a gap.
+    pack = _copy_sw(tmp_path)
+    (pack / "topics" / "area_grief.md").unlink()
+    protocol = load_protocol(CONTENT_ROOT / "en", [pack])
+    monkeypatch.setattr("openipt.practice.present.default_protocol", lambda: protocol)
     own = world.clients["self"]
     start_course(world, held=1, next_in_days=1)
     Client.objects.filter(pk=own.pk).update(preferred_language="sw")
