@@ -125,7 +125,7 @@ def test_spanish_pack_translates_whole_pieces_and_these_many():
         if piece.complete:
             counts[_kind(piece.key)] = counts.get(_kind(piece.key), 0) + 1
     assert counts == {
-        "step:group": 32, "group_guide": 3, "plan": 23, "topic": 14, "area": 50, "phase": 21,
+        "step:group": 32, "group_guide": 3, "plan": 23, "topic": 14, "area": 50, "phase": 21, "format": 12,
         "step:initial": 12, "step:middle": 29, "step:termination": 15, "technique": 8,
     }
     # Left in English on purpose: a clinic may omit this step, and a translation of it would then not load.
