@@ -125,7 +125,7 @@ def test_spanish_pack_translates_whole_pieces_and_these_many():
         if piece.complete:
             counts[_kind(piece.key)] = counts.get(_kind(piece.key), 0) + 1
     assert counts == {
-        "topic": 14, "technique": 8, "phase": 21, "area": 50, "format": 12, "plan": 39, "group_guide": 3,
+        "topic": 14, "technique": 8, "phase": 21, "area": 50, "format": 12, "plan": 39, "group_guide": 3, "fidelity": 46,
         "step:group": 32, "step:initial": 12, "step:middle": 29, "step:termination": 15,
         "step:brief": 2, "step:ipc": 2, "step:ipt_a": 7, "step:perinatal": 5, "step:couples": 5, "step:maintenance": 6,
     }
