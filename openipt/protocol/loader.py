@@ -209,6 +209,8 @@ def apply_pack(content: Content, pack: RawPack, checker: Checker) -> Content:
         for ident, over in items.items():
             label = f"{kind.replace('_', ' ')} '{ident}'"
             if mode == TRANSLATION:
+                if ident not in target and (kind, ident) in checker.omitted:
+                    continue  # an adaptation pack removed it: nobody reads its translation
                 if ident not in target:
                     checker.error(over.loc_of("id"), f"{label} does not exist in the base content")
                     continue
@@ -218,6 +220,7 @@ def apply_pack(content: Content, pack: RawPack, checker: Checker) -> Content:
             elif over.get("omit") is True:
                 if ident in target:
                     del target[ident]
+                    checker.omitted.add((kind, ident))
                 else:
                     checker.error(over.loc_of("id"), f"cannot omit {label}: it does not exist")
                 continue
@@ -358,7 +361,7 @@ def load_catalogs(
         if pack.info is None or pack.info.type != TRANSLATION:
             continue
         lang = pack.info.language
-        view_checker = Checker()
+        view_checker = Checker(omitted=checker.omitted)
         views[lang] = apply_pack(views.get(lang, structure), pack, view_checker)
         texts = given.setdefault(lang, {})
         for key, found in [*item_texts(pack.items).items(), *topic_texts(pack.topics, whole=False).items()]:

@@ -90,9 +90,12 @@ def merge_id_list(
             if omit:
                 del items[ident]
                 order.remove(ident)
+                checker.omitted.add((label, ident))
                 continue
             merged = merge_item(items[ident][0], item, record, mode, f"{label} '{ident}'", checker)
             items[ident] = (merged, items[ident][1])
+        elif mode == TRANSLATION and (label, ident) in checker.omitted:
+            continue  # an adaptation pack removed it: nobody reads its translation
         elif mode == TRANSLATION:
             checker.error(item.loc_of("id"), f"'{ident}' in {label} does not exist in the base content")
         elif omit:

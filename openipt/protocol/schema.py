@@ -46,6 +46,9 @@ class Checker:
 
     errors: list[ContentError] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    # (where, id) of what an adaptation pack omitted: a translation of it is skipped, not refused,
+    # so a clinic that removes a step does not stop a shipped language pack from loading.
+    omitted: set[tuple[str, str]] = field(default_factory=set)
 
     def error(self, loc: Loc, message: str) -> None:
         """Record one problem at `loc`."""

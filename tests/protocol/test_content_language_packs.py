@@ -126,9 +126,39 @@ def test_spanish_pack_translates_whole_pieces_and_these_many():
             counts[_kind(piece.key)] = counts.get(_kind(piece.key), 0) + 1
     assert counts == {
         "topic": 14, "technique": 8, "phase": 21, "area": 50, "format": 12, "plan": 39, "group_guide": 3, "fidelity": 46,
-        "step:group": 32, "step:initial": 12, "step:middle": 29, "step:termination": 15,
+        "step:group": 32, "step:initial": 13, "step:middle": 29, "step:termination": 15,
         "step:brief": 2, "step:ipc": 2, "step:ipt_a": 7, "step:perinatal": 5, "step:couples": 5, "step:maintenance": 6,
     }
-    # Left in English on purpose: a clinic may omit this step, and a translation of it would then not load.
-    assert not next(p for p in pieces if p.key == "step:initial.timeline").translated
+    assert [p.key for p in pieces if not p.complete] == []  # every piece: nothing is shown in English
 
+
+
+def test_a_clinic_that_omits_translated_steps_and_a_plan_still_loads_in_spanish(tmp_path):
+    """The shipped Spanish pack translates nearly every step; a clinic's adaptation that removes some of them
+    (a step, a group meeting step, a whole plan) must not stop the content loading for everyone."""
+    from tests.support.protocol import write_pack
+
+    clinic = write_pack(tmp_path / "clinic", {"plans.yaml": """
+        kind: plans
+        items:
+          - id: middle.open
+            steps:
+              - id: middle.tried_review
+                omit: true
+          - id: group.pre_group
+            steps:
+              - id: group.pre.hope
+                omit: true
+          - id: brief.middle
+            omit: true
+        """})
+    protocol = load_protocol(packs=[clinic])
+    opening = next(p for p in protocol.plan_sets_for("individual", "middle", lang="es") if p.id == "middle.open")
+    assert [s.title for s in opening.steps] == ["Revise el tiempo desde la última sesión", "Una el ánimo y los acontecimientos"]
+    pre = [s.id for p in protocol.plan_sets_for("group", "pre_group", lang="es") for s in p.steps]
+    assert "group.pre.hope" not in pre and protocol.plan_step("group.pre.safety", "es").title == "Pregunte por su seguridad"
+    assert "brief.middle" not in {p.id for p in protocol.plan_sets_for("brief", "middle", lang="es")}
+    # What the clinic removed is not a piece any more, so it is neither counted nor marked as English.
+    keys = {p.key for p in protocol.pieces("es")}
+    assert "step:middle.tried_review" not in keys and "plan:brief.middle" not in keys
+    assert all(p.complete for p in protocol.pieces("es"))
