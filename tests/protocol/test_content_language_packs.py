@@ -143,7 +143,7 @@ def test_a_broken_pack_names_the_file_and_line_and_nothing_loads(tmp_path):
 
 def test_coverage_counts_of_the_shipped_packs():
     protocol = load_protocol()
-    for lang in ("es", "sw"):
+    for lang in ("sw",):
         pieces = protocol.pieces(lang)
         complete = [p for p in pieces if p.complete]
         assert len(pieces) == 309
@@ -152,3 +152,58 @@ def test_coverage_counts_of_the_shipped_packs():
     # Swahili reader meets no English content; each piece is still unreviewed until someone signs it off.
     assert [p.key for p in protocol.pieces("sw") if not p.complete] == []
     assert [p.key for p in protocol.pieces("sw") if p.translation == p.english] == []  # none left in English
+
+
+def _kind(key: str) -> str:
+    """A piece's kind for counting; steps by the plan family their id starts with (group, initial...)."""
+    kind, _, rest = key.partition(":")
+    return f"step:{rest.split('.')[0]}" if kind == "step" else kind
+
+
+def test_spanish_pack_translates_whole_pieces_and_these_many():
+    pieces = load_protocol().pieces("es")
+    assert len(pieces) == 309
+    # Nothing is half translated: a piece the pack touches, it gives whole (or a reader gets English for it).
+    assert [p.key for p in pieces if p.translated and not p.complete] == []
+    counts: dict[str, int] = {}
+    for piece in pieces:
+        if piece.complete:
+            counts[_kind(piece.key)] = counts.get(_kind(piece.key), 0) + 1
+    assert counts == {
+        "topic": 14, "technique": 8, "phase": 21, "area": 50, "format": 12, "plan": 39, "group_guide": 3, "fidelity": 46,
+        "step:group": 32, "step:initial": 13, "step:middle": 29, "step:termination": 15,
+        "step:brief": 2, "step:ipc": 2, "step:ipt_a": 7, "step:perinatal": 5, "step:couples": 5, "step:maintenance": 6,
+    }
+    assert [p.key for p in pieces if not p.complete] == []  # every piece: nothing is shown in English
+
+
+
+def test_a_clinic_that_omits_translated_steps_and_a_plan_still_loads_in_spanish(tmp_path):
+    """The shipped Spanish pack translates nearly every step; a clinic's adaptation that removes some of them
+    (a step, a group meeting step, a whole plan) must not stop the content loading for everyone."""
+    from tests.support.protocol import write_pack
+
+    clinic = write_pack(tmp_path / "clinic", {"plans.yaml": """
+        kind: plans
+        items:
+          - id: middle.open
+            steps:
+              - id: middle.tried_review
+                omit: true
+          - id: group.pre_group
+            steps:
+              - id: group.pre.hope
+                omit: true
+          - id: brief.middle
+            omit: true
+        """})
+    protocol = load_protocol(packs=[clinic])
+    opening = next(p for p in protocol.plan_sets_for("individual", "middle", lang="es") if p.id == "middle.open")
+    assert [s.title for s in opening.steps] == ["Revise el tiempo desde la última sesión", "Una el ánimo y los acontecimientos"]
+    pre = [s.id for p in protocol.plan_sets_for("group", "pre_group", lang="es") for s in p.steps]
+    assert "group.pre.hope" not in pre and protocol.plan_step("group.pre.safety", "es").title == "Pregunte por su seguridad"
+    assert "brief.middle" not in {p.id for p in protocol.plan_sets_for("brief", "middle", lang="es")}
+    # What the clinic removed is not a piece any more, so it is neither counted nor marked as English.
+    keys = {p.key for p in protocol.pieces("es")}
+    assert "step:middle.tried_review" not in keys and "plan:brief.middle" not in keys
+    assert all(p.complete for p in protocol.pieces("es"))

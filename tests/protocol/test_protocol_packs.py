@@ -58,7 +58,7 @@ def test_unknown_language_and_regional_codes_fall_back(tmp_path):
 
 def test_translated_plan_step_shows_up_in_the_session_plan(tmp_path):
     pack = write_pack(
-        tmp_path / "es",
+        tmp_path / "lg",
         {
             "plans.yaml": """
         kind: plans
@@ -70,10 +70,10 @@ def test_translated_plan_step_shows_up_in_the_session_plan(tmp_path):
         """
         },
         pack_type="translation",
-        language="es",
+        language="lg",
     )
     protocol = load_protocol(packs=[pack])
-    plan = build_session_plan(protocol, "individual", "middle", 5, 12, area="grief", lang="es")
+    plan = build_session_plan(protocol, "individual", "middle", 5, 12, area="grief", lang="lg")
     assert plan.steps[0].title == "Repasar el tiempo desde la última sesión"
     assert plan.steps[1].title == "Link mood and events"  # untranslated: English
     assert plan.step_ids == build_session_plan(protocol, "individual", "middle", 5, 12, area="grief").step_ids
