@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,13 @@ from typing import Any
 MODEL_FILE = Path(__file__).with_name("modeldata") / "risk_model.en.json"
 _WORD = re.compile(r"[a-z0-9]+")
 ANY = "any"  # the output trained on every kind of risk against the false friends
-_MAX_CHARS = 20000
+LETTERS = 4  # letters per group inside a word (letter_features)
+_MAX_CHARS = 20000  # a longer text is read in pieces of this size (see Model.outputs)
 # Small words that say little on their own: kept only inside word pairs ("hurt me", "i cannot").
 _FUNCTION_WORDS = frozenset(
     "i me my you your he she it we they a an the and or but to of in on at for with is am are was were be been "
     "do does did have has had would could should will can what when that this so just not no".split()
-)  # a longer text is read in pieces of this size (see predict)
+)
 
 
 def stem(word: str) -> str:
@@ -41,8 +43,22 @@ def stem(word: str) -> str:
     return word
 
 
-def features(text: str) -> dict[str, str]:
-    """Return {stemmed word or word pair: the canonical words it was read from} for a text."""
+def word_features(text: str) -> dict[str, str]:
+    """Return {stemmed word or word pair: the canonical words it was read from} for a text (models up to 1.4.0)."""
+    return _read(text, letters=False)
+
+
+def letter_features(text: str) -> dict[str, str]:
+    """Return the word features plus every group of LETTERS letters inside each word (model 1.5.0).
+
+    A word is marked at both ends ("<hurtin>") and cut into overlapping groups ("<hur", "hurt",
+    "urti", ...), kept as "~hurt": a misspelt, clipped or inflected word ("hurtin", "killin",
+    "overdosed") still shares most of its groups with the word the model learned.
+    """
+    return _read(text, letters=True)
+
+
+def _read(text: str, letters: bool) -> dict[str, str]:
     from .detector import default_patterns
 
     found: dict[str, str] = {}
@@ -55,9 +71,20 @@ def features(text: str) -> dict[str, str]:
             for i, s in enumerate(stems):
                 if s not in _FUNCTION_WORDS:
                     found.setdefault(s, words[i])
+                    if letters and len(words[i]) >= LETTERS - 1:
+                        marked = f"<{words[i]}>"
+                        for at in range(len(marked) - LETTERS + 1):
+                            found.setdefault("~" + marked[at : at + LETTERS], words[i])
                 if i:
                     found.setdefault(f"{stems[i - 1]} {s}", f"{words[i - 1]} {words[i]}")
     return found
+
+
+# How a model file's texts are cut into features, by the name the file gives ("features"); a file
+# without the name is read as words and pairs, as every model before 1.5.0 was.
+FEATURE_SETS = {"words": word_features, "words+letters": letter_features}
+FEATURES = "words+letters"  # what train_model trains now
+features = FEATURE_SETS[FEATURES]
 
 
 @dataclass(frozen=True)
@@ -70,21 +97,30 @@ class KindGuess:
     evidence: tuple[str, ...]  # the words that weighed most, as the canonical text has them
 
 
+FeatureReader = Callable[[str], dict[str, str]]
+
+
 @dataclass(frozen=True)
 class Model:
-    """Weights and thresholds per kind of risk, as read from the shipped file."""
+    """Weights and thresholds per kind of risk, as read from a shipped file.
+
+    The English model and the Spanish and Swahili ones (lang_model.py) are all this class: they
+    differ only in how a text is cut into features (`read`), never in how the features are scored.
+    """
 
     version: str
     bias: dict[str, float]
     weights: dict[str, dict[str, float]]
     thresholds: dict[str, float]
+    language: str = "en"
+    read: FeatureReader = field(default=word_features, compare=False, repr=False)
 
     def outputs(self, text: str, top: int = 3) -> dict[str, KindGuess]:
         """Return every output's guess (each kind, and ``any``), judged on its own threshold."""
         feats: dict[str, str] = {}
         text = text if isinstance(text, str) else ""
         for start in range(0, max(len(text), 1), _MAX_CHARS):
-            feats = {**features(text[start : start + _MAX_CHARS]), **feats}
+            feats = {**self.read(text[start : start + _MAX_CHARS]), **feats}
         ordered = sorted(feats)
         guesses = {kind: self._guess(kind, ordered, top) for kind in self.weights}
         return {k: replace(g, evidence=tuple(feats[f] for f in g.evidence)) for k, g in guesses.items()}
@@ -113,14 +149,19 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def model_from_dict(data: dict[str, Any]) -> Model:
-    """Build a Model from the JSON layout train_model.py writes."""
+def model_from_dict(data: dict[str, Any], read: FeatureReader | None = None) -> Model:
+    """Build a Model from the JSON layout train_model.py (and train_lang_model.py) writes.
+
+    `read` cuts a text into features; by default the English reader the file names (FEATURE_SETS).
+    """
     kinds = data["kinds"]
     return Model(
         version=str(data["version"]),
         bias={k: float(kinds[k]["bias"]) for k in kinds},
         weights={k: {f: float(w) for f, w in kinds[k]["weights"].items()} for k in kinds},
         thresholds={k: float(kinds[k]["threshold"]) for k in kinds},
+        language=str(data.get("language", "en")),
+        read=read if read is not None else FEATURE_SETS[str(data.get("features", "words"))],
     )
 
 
