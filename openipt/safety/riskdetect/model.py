@@ -26,7 +26,6 @@ from typing import Any
 MODEL_FILE = Path(__file__).with_name("modeldata") / "risk_model.en.json"
 _WORD = re.compile(r"[a-z0-9]+")
 ANY = "any"  # the output trained on every kind of risk against the false friends
-LETTERS = 4  # letters per group inside a word (letter_features)
 _MAX_CHARS = 20000  # a longer text is read in pieces of this size (see Model.outputs)
 # Small words that say little on their own: kept only inside word pairs ("hurt me", "i cannot").
 _FUNCTION_WORDS = frozenset(
@@ -43,22 +42,8 @@ def stem(word: str) -> str:
     return word
 
 
-def word_features(text: str) -> dict[str, str]:
-    """Return {stemmed word or word pair: the canonical words it was read from} for a text (models up to 1.4.0)."""
-    return _read(text, letters=False)
-
-
-def letter_features(text: str) -> dict[str, str]:
-    """Return the word features plus every group of LETTERS letters inside each word (model 1.5.0).
-
-    A word is marked at both ends ("<hurtin>") and cut into overlapping groups ("<hur", "hurt",
-    "urti", ...), kept as "~hurt": a misspelt, clipped or inflected word ("hurtin", "killin",
-    "overdosed") still shares most of its groups with the word the model learned.
-    """
-    return _read(text, letters=True)
-
-
-def _read(text: str, letters: bool) -> dict[str, str]:
+def features(text: str) -> dict[str, str]:
+    """Return {stemmed word or word pair: the canonical words it was read from} for a text."""
     from .detector import default_patterns
 
     found: dict[str, str] = {}
@@ -71,20 +56,9 @@ def _read(text: str, letters: bool) -> dict[str, str]:
             for i, s in enumerate(stems):
                 if s not in _FUNCTION_WORDS:
                     found.setdefault(s, words[i])
-                    if letters and len(words[i]) >= LETTERS - 1:
-                        marked = f"<{words[i]}>"
-                        for at in range(len(marked) - LETTERS + 1):
-                            found.setdefault("~" + marked[at : at + LETTERS], words[i])
                 if i:
                     found.setdefault(f"{stems[i - 1]} {s}", f"{words[i - 1]} {words[i]}")
     return found
-
-
-# How a model file's texts are cut into features, by the name the file gives ("features"); a file
-# without the name is read as words and pairs, as every model before 1.5.0 was.
-FEATURE_SETS = {"words": word_features, "words+letters": letter_features}
-FEATURES = "words+letters"  # what train_model trains now
-features = FEATURE_SETS[FEATURES]
 
 
 @dataclass(frozen=True)
@@ -113,7 +87,7 @@ class Model:
     weights: dict[str, dict[str, float]]
     thresholds: dict[str, float]
     language: str = "en"
-    read: FeatureReader = field(default=word_features, compare=False, repr=False)
+    read: FeatureReader = field(default=features, compare=False, repr=False)
 
     def outputs(self, text: str, top: int = 3) -> dict[str, KindGuess]:
         """Return every output's guess (each kind, and ``any``), judged on its own threshold."""
@@ -152,7 +126,7 @@ def _sigmoid(x: float) -> float:
 def model_from_dict(data: dict[str, Any], read: FeatureReader | None = None) -> Model:
     """Build a Model from the JSON layout train_model.py (and train_lang_model.py) writes.
 
-    `read` cuts a text into features; by default the English reader the file names (FEATURE_SETS).
+    `read` cuts a text into features; by default the English model's (features).
     """
     kinds = data["kinds"]
     return Model(
@@ -161,7 +135,7 @@ def model_from_dict(data: dict[str, Any], read: FeatureReader | None = None) -> 
         weights={k: {f: float(w) for f, w in kinds[k]["weights"].items()} for k in kinds},
         thresholds={k: float(kinds[k]["threshold"]) for k in kinds},
         language=str(data.get("language", "en")),
-        read=read if read is not None else FEATURE_SETS[str(data.get("features", "words"))],
+        read=read if read is not None else features,
     )
 
 
