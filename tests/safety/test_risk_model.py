@@ -116,9 +116,11 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     for kind in SHIPPED_KINDS:
         assert alone.recall[kind] >= 0.70, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
-    # Models 1.3.0 and 1.4.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9): on
-    # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, as at 7 in 100 (docs/clinical-safety/risk-detector.md).
-    assert both.false_alarms <= 0.11
+    # Models 1.3.0 to 1.5.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9). On
+    # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, with thresholds also set without the file; since 1.5.0
+    # this test trains once and uses the shipped thresholds: 0.115, 18 of 156, for 1.4.0 and 1.5.0 alike
+    # (docs/clinical-safety/risk-detector.md, "Model 1.5.0"). 19 would fail.
+    assert both.false_alarms <= 0.12
 
 
 def test_scanning_is_fast_enough_for_every_save():
