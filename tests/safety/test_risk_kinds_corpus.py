@@ -13,11 +13,12 @@ model. It was measured five times, so it is no longer blind and is now training 
 model. kinds_blind3.tsv, written on 2026-12-07 by a third writer who had seen none of the rules, the
 model, the other files or the detector's output, was the blind file for model 1.3.0; since model 1.4.0
 it is the check set used to choose between model variants (never trained on: training refuses it), so
-it is no longer blind. Its figures are printed, never asserted, and its checksum is pinned. The blind
-file now is kinds_blind4.tsv, written on 2026-12-07 by a fifth writer who had seen none of the rules, the
-model, the other files or the detector's output; training refuses it by name and its checksum is pinned.
-It was measured once, with model 1.4.0 after that model was final, and is read by no test, so that the
-next model change can still be measured blind on it (the figures are in docs/clinical-safety/risk-detector.md).
+it is no longer blind. Its figures are printed, never asserted, and its checksum is pinned.
+kinds_blind4.tsv, written on 2026-12-07 by a fifth writer who had seen none of the rules, the model, the
+other files or the detector's output, was the blind file for model 1.4.0: it was measured once, with
+1.4.0 after that model was final, and is training data since model 1.5.0 (its checksum stays pinned, so an
+edit shows up). The blind file now is kinds_blind5.tsv, being written by someone else; no test or
+script reads it and training refuses it by name (tests/safety/test_risk_model.py).
 """
 
 import hashlib

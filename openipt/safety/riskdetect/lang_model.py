@@ -21,22 +21,17 @@ written by train_lang_model.py. Unvalidated: no native speaker has reviewed the 
 from __future__ import annotations
 
 import json
-import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from .detector import ScanResult
-from .model import ANY, KindGuess
-from .patternset import SEVERITY_RANK
-from .second_opinion import Opinion, SecondOpinion
+from .model import _WORD, Model, model_from_dict
+from .second_opinion import Opinion, SecondOpinion, model_guesses
 
 LANGUAGES = ("es", "sw")
 MODEL_DIR = Path(__file__).with_name("modeldata")
-_WORD = re.compile(r"[a-z0-9]+")
-_MAX_CHARS = 20000  # a longer text is read in pieces of this size
 # Small words that say little alone: kept only inside word pairs ("me pega", "no puedo").
 FUNCTION_WORDS = {
     "es": frozenset(
@@ -92,64 +87,16 @@ def features(text: str, language: str) -> dict[str, str]:
     return found
 
 
-def _sigmoid(x: float) -> float:
-    if x < -60:
-        return 0.0
-    return 1.0 / (1.0 + math.exp(-x))
+LanguageModel = Model  # one class for every language's word model (model.py); kept as a name for readers
 
 
-@dataclass(frozen=True)
-class LanguageModel:
-    """Weights and thresholds per kind of risk for one language, as read from its file."""
-
-    language: str
-    version: str
-    bias: dict[str, float]
-    weights: dict[str, dict[str, float]]
-    thresholds: dict[str, float]
-
-    def outputs(self, text: str, top: int = 3) -> dict[str, KindGuess]:
-        """Return every output's guess (each kind, and ``any``), judged on its own threshold."""
-        feats: dict[str, str] = {}
-        text = text if isinstance(text, str) else ""
-        for start in range(0, max(len(text), 1), _MAX_CHARS):
-            feats = {**features(text[start : start + _MAX_CHARS], self.language), **feats}
-        ordered = sorted(feats)
-        result = {}
-        for kind, weights in self.weights.items():
-            present = [(weights[f], f) for f in ordered if f in weights]
-            score = _sigmoid(self.bias[kind] + sum(w for w, _ in present))
-            best = sorted((p for p in present if p[0] > 0), key=lambda p: (-p[0], p[1]))[:top]
-            result[kind] = KindGuess(
-                kind, score, score >= self.thresholds[kind], tuple(feats[f] for _, f in best)
-            )
-        return result
-
-    def guess(self, text: str, top: int = 3) -> list[KindGuess]:
-        """Return one guess per kind; when only ``any`` passes, the highest-scoring kind is flagged."""
-        guesses = self.outputs(text, top)
-        risk = guesses.pop(ANY, None)
-        kinds = list(guesses.values())
-        if risk is not None and risk.flagged and kinds and not any(g.flagged for g in kinds):
-            best = max(kinds, key=lambda g: g.score)
-            kinds[kinds.index(best)] = KindGuess(best.kind, best.score, True, best.evidence or risk.evidence)
-        return kinds
-
-
-def language_model_from_dict(data: dict[str, Any]) -> LanguageModel:
-    """Build a LanguageModel from the JSON layout train_lang_model.py writes."""
-    kinds = data["kinds"]
-    return LanguageModel(
-        language=str(data["language"]),
-        version=str(data["version"]),
-        bias={k: float(kinds[k]["bias"]) for k in kinds},
-        weights={k: {f: float(w) for f, w in kinds[k]["weights"].items()} for k in kinds},
-        thresholds={k: float(kinds[k]["threshold"]) for k in kinds},
-    )
+def language_model_from_dict(data: dict[str, Any]) -> Model:
+    """Build a language's Model from the JSON layout train_lang_model.py writes (its features: `features`)."""
+    return model_from_dict(data, read=partial(features, language=str(data["language"])))
 
 
 @lru_cache(maxsize=4)
-def shipped_language_model(language: str) -> LanguageModel | None:
+def shipped_language_model(language: str) -> Model | None:
     """Return the shipped model for a language, read once; None when no model ships for it."""
     path = model_file(language)
     if language not in LANGUAGES or not path.exists():
@@ -169,10 +116,10 @@ REASON = gettext_noop(
 )
 
 
-def language_opinion(language: str, model: LanguageModel | None = None) -> SecondOpinion | None:
+def language_opinion(language: str, model: Model | None = None) -> SecondOpinion | None:
     """Return the second opinion of a language's word model, or None when no model ships for it.
 
-    The same one-way rules as the English model (second_opinion.model_opinion): a medium flag per
+    The same one-way rules as the English model (second_opinion.model_guesses): a medium flag per
     kind the patterns left unflagged; a kind the patterns flagged at medium or above, or flagged
     low because they read the words as negated, reported, hypothetical or past, is left as it is.
     """
@@ -181,11 +128,6 @@ def language_opinion(language: str, model: LanguageModel | None = None) -> Secon
         return None
 
     def opinion(text: str, result: ScanResult) -> tuple[Opinion, ...]:
-        settled = {
-            m.kind
-            for m in result.matches
-            if m.modifiers or SEVERITY_RANK[m.severity] >= SEVERITY_RANK["medium"]
-        }
         return tuple(
             Opinion(
                 flag=True,
@@ -201,8 +143,7 @@ def language_opinion(language: str, model: LanguageModel | None = None) -> Secon
                     "kind": guess.kind.replace("_", " "),
                 },
             )
-            for guess in chosen.guess(text)
-            if guess.flagged and guess.kind not in settled
+            for guess in model_guesses(chosen, text, result)
         )
 
     return opinion

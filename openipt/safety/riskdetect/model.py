@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,12 @@ from typing import Any
 MODEL_FILE = Path(__file__).with_name("modeldata") / "risk_model.en.json"
 _WORD = re.compile(r"[a-z0-9]+")
 ANY = "any"  # the output trained on every kind of risk against the false friends
-_MAX_CHARS = 20000
+_MAX_CHARS = 20000  # a longer text is read in pieces of this size (see Model.outputs)
 # Small words that say little on their own: kept only inside word pairs ("hurt me", "i cannot").
 _FUNCTION_WORDS = frozenset(
     "i me my you your he she it we they a an the and or but to of in on at for with is am are was were be been "
     "do does did have has had would could should will can what when that this so just not no".split()
-)  # a longer text is read in pieces of this size (see predict)
+)
 
 
 def stem(word: str) -> str:
@@ -70,21 +71,30 @@ class KindGuess:
     evidence: tuple[str, ...]  # the words that weighed most, as the canonical text has them
 
 
+FeatureReader = Callable[[str], dict[str, str]]
+
+
 @dataclass(frozen=True)
 class Model:
-    """Weights and thresholds per kind of risk, as read from the shipped file."""
+    """Weights and thresholds per kind of risk, as read from a shipped file.
+
+    The English model and the Spanish and Swahili ones (lang_model.py) are all this class: they
+    differ only in how a text is cut into features (`read`), never in how the features are scored.
+    """
 
     version: str
     bias: dict[str, float]
     weights: dict[str, dict[str, float]]
     thresholds: dict[str, float]
+    language: str = "en"
+    read: FeatureReader = field(default=features, compare=False, repr=False)
 
     def outputs(self, text: str, top: int = 3) -> dict[str, KindGuess]:
         """Return every output's guess (each kind, and ``any``), judged on its own threshold."""
         feats: dict[str, str] = {}
         text = text if isinstance(text, str) else ""
         for start in range(0, max(len(text), 1), _MAX_CHARS):
-            feats = {**features(text[start : start + _MAX_CHARS]), **feats}
+            feats = {**self.read(text[start : start + _MAX_CHARS]), **feats}
         ordered = sorted(feats)
         guesses = {kind: self._guess(kind, ordered, top) for kind in self.weights}
         return {k: replace(g, evidence=tuple(feats[f] for f in g.evidence)) for k, g in guesses.items()}
@@ -113,14 +123,19 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def model_from_dict(data: dict[str, Any]) -> Model:
-    """Build a Model from the JSON layout train_model.py writes."""
+def model_from_dict(data: dict[str, Any], read: FeatureReader | None = None) -> Model:
+    """Build a Model from the JSON layout train_model.py (and train_lang_model.py) writes.
+
+    `read` cuts a text into features; by default the English model's (features).
+    """
     kinds = data["kinds"]
     return Model(
         version=str(data["version"]),
         bias={k: float(kinds[k]["bias"]) for k in kinds},
         weights={k: {f: float(w) for f, w in kinds[k]["weights"].items()} for k in kinds},
         thresholds={k: float(kinds[k]["threshold"]) for k in kinds},
+        language=str(data.get("language", "en")),
+        read=read if read is not None else features,
     )
 
 

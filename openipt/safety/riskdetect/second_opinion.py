@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from .detector import Match, ScanResult, highest, scan
 from .kinds import DEFAULT_KIND
-from .model import Model, shipped_model
+from .model import KindGuess, Model, shipped_model
 from .patternschema import SEVERITIES
 from .patternset import SEVERITY_RANK, PatternSet
 
@@ -98,16 +98,22 @@ def _match(opinion: Opinion, text: str) -> Match:
     )
 
 
-def model_opinion(model: Model | None = None) -> SecondOpinion:
-    """Return a second opinion from the word model: a medium flag per kind the patterns left unflagged.
+def model_guesses(model: Model, text: str, result: ScanResult) -> list[KindGuess]:
+    """Return the kinds a word model flags that the patterns left open (the one-way rule of every word model).
 
     A kind the patterns flagged at medium or above is left as it is. A kind they flagged low only
     because they read it as negated, reported, hypothetical or past is left too: the patterns read
     those words in context, the model does not. A plain low flag may be raised to medium.
     """
+    settled = {m.kind for m in result.matches if m.modifiers or SEVERITY_RANK[m.severity] >= SEVERITY_RANK["medium"]}
+    return [guess for guess in model.guess(text) if guess.flagged and guess.kind not in settled]
+
+
+def model_opinion(model: Model | None = None) -> SecondOpinion:
+    """Return a second opinion from the English word model: a medium flag per kind the patterns left open
+    (see model_guesses)."""
 
     def opinion(text: str, result: ScanResult) -> tuple[Opinion, ...]:
-        settled = {m.kind for m in result.matches if m.modifiers or SEVERITY_RANK[m.severity] >= SEVERITY_RANK["medium"]}
         chosen = model if model is not None else shipped_model()
         return tuple(
             Opinion(
@@ -122,8 +128,7 @@ def model_opinion(model: Model | None = None) -> SecondOpinion:
                     "A person should read the text and decide."
                 ),
             )
-            for guess in chosen.guess(text)
-            if guess.flagged and guess.kind not in settled
+            for guess in model_guesses(chosen, text, result)
         )
 
     return opinion

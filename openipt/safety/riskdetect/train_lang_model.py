@@ -17,18 +17,14 @@ these models too, and their reproduction tests say so.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from .kinds import SHIPPED_KINDS
 from .lang_model import LANGUAGES, features, language_model_from_dict, model_file
-from .model import ANY
-from .train_model import CORPUS_DIR, Example, fit, read_examples
+from .train_model import CORPUS_DIR, OUTPUTS, Example, cut_thresholds, dumps, fit, read_examples
 
-OUTPUTS = (*SHIPPED_KINDS, ANY)
 TRAINING_FILES = {
     language: tuple(
         f"{language}_{name}.tsv" for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "train7")
@@ -103,16 +99,7 @@ def thresholds(
     examples: Sequence[Example], oof: Sequence[dict[str, float]], budget: float = FALSE_ALARM_BUDGET
 ) -> dict[str, float]:
     """Per output, the lowest threshold such that the model alone flags at most `budget` of the false friends."""
-    friends = [s for e, s in zip(examples, oof, strict=True) if e.kind == "none"]
-    ranked = {k: sorted((s[k] for s in friends), reverse=True) for k in OUTPUTS}
-    best = {k: round(ranked[k][0] + 1e-4, 4) for k in OUTPUTS}
-    for allowed in range(1, len(friends)):
-        cuts = {k: round(ranked[k][allowed] + 1e-4, 4) for k in OUTPUTS}
-        alarms = sum(any(s[k] >= cuts[k] for k in OUTPUTS) for s in friends)
-        if alarms > budget * len(friends):
-            break
-        best = cuts
-    return best
+    return cut_thresholds([s for e, s in zip(examples, oof, strict=True) if e.kind == "none"], budget)
 
 
 def build(
@@ -131,11 +118,6 @@ def build(
         "false_alarm_budget": budget,
         "kinds": {k: {**trained[k], "threshold": cuts[k]} for k in OUTPUTS},
     }
-
-
-def dumps(data: dict[str, Any]) -> str:
-    """Return the model as stable JSON text (sorted keys, one weight per line)."""
-    return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=True) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

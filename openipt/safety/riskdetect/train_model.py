@@ -1,23 +1,29 @@
 """Train the risk model (model.py) from the labelled corpora and write its JSON file.
 
     python -m openipt.safety.riskdetect.train_model            # write modeldata/risk_model.en.json
+    python -m openipt.safety.riskdetect.train_model --check    # say whether the shipped file is what training writes
     python -m openipt.safety.riskdetect.train_model --report   # also print held-out figures
 
 Training data is every labelled English corpus in tests/safety/corpus except two, which are never
-read here: kinds_blind4.tsv, the blind file (written by someone else and measured once by the
-coordinator), and kinds_blind3.tsv, the blind file before it, now the check set used to choose
-between model variants (kinds_blind2.tsv, older still, was measured five times and is now
-training data). The older files (dev, heldout,
-heldout2) label rows ``flag``/``none`` and are all about suicide and self-harm, so ``flag``
-becomes ``suicide_self_harm``.
+read here: kinds_blind5.tsv, the blind file (being written by someone else, to be measured once by
+the lead), and kinds_blind3.tsv, a blind file before it, now the check set used to choose between
+model variants. kinds_blind4.tsv was the blind file for model 1.4.0; it was measured once and has
+been training data since model 1.5.0 (kinds_blind2.tsv went the same way earlier). The older files
+(dev, heldout, heldout2) label rows ``flag``/``none`` and are all about suicide and self-harm, so
+``flag`` becomes ``suicide_self_harm``.
 
 The method is one-vs-rest logistic regression on stemmed words and word pairs, trained by
 stochastic gradient descent in a fixed, seeded order, so a fresh run writes the same file. Each
 kind's threshold is set from 5-fold cross-validation (the voices of one hand-written sentence kept
-in one fold, see folds): the out-of-fold scores of the false friends
-(``none`` rows) decide how low a threshold can go before false alarms pass the budget. One more
-output, ``any``, is trained on every risk sentence against the false friends: it catches risk
-phrased in a way no single kind's weights have seen, and the kind with the highest score is named.
+in one fold, see folds): the out-of-fold scores of the false friends (``none`` rows) decide how low
+a threshold can go before false alarms pass the budget. One more output, ``any``, is trained on
+every risk sentence against the false friends: it catches risk phrased in a way no single kind's
+weights have seen, and the kind with the highest score is named.
+
+writer_out_scores leaves one writer out instead (each corpus file is roughly one writer, scored by
+a model trained on the other files): model_report uses it for the figure nearest to "a new writer's
+text". Setting the thresholds from those scores, and letter groups inside words, were measured for
+model 1.5.0 and not kept (docs/clinical-safety/risk-detector.md, "Model 1.5.0").
 """
 
 from __future__ import annotations
@@ -41,11 +47,11 @@ CORPUS_DIR = Path(__file__).resolve().parents[3] / "tests" / "safety" / "corpus"
 TRAINING_FILES = (
     "dev.tsv", "heldout.tsv", "heldout2.tsv", "kinds_dev.tsv", "kinds_blind.tsv", "kinds_dev2.tsv", "kinds_train3.tsv",
     "kinds_train4.tsv", "kinds_train5.tsv", "kinds_check5.tsv", "kinds_blind2.tsv", "kinds_train6.tsv",
-    "kinds_train7.tsv",
+    "kinds_train7.tsv", "kinds_blind4.tsv",
 )
-BLIND_FILE = "kinds_blind4.tsv"  # the blind file: never trained on, never read here (risk-detector.md)
+BLIND_FILE = "kinds_blind5.tsv"  # the blind file: never trained on, never read here (risk-detector.md)
 CHECK_FILE = "kinds_blind3.tsv"  # the blind file before it, now the check set for choosing a model: never trained on
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 EPOCHS = 12
 RATE = 0.2
 DECAY = 0.01  # L2 shrinkage per epoch
@@ -166,29 +172,49 @@ def out_of_fold_scores(examples: Sequence[Example]) -> list[dict[str, float]]:
     return [s for s in found if s is not None]
 
 
-def thresholds(examples: Sequence[Example], oof: Sequence[dict[str, float]]) -> dict[str, float]:
+def thresholds(
+    examples: Sequence[Example], oof: Sequence[dict[str, float]], budget: float = FALSE_ALARM_BUDGET
+) -> dict[str, float]:
     """Per kind, the lowest threshold such that the model flags at most the budget of false friends.
 
     Every kind may flag the same number of false friends; that number is the largest for which
-    the false friends flagged by any kind stay within FALSE_ALARM_BUDGET (out-of-fold scores).
+    the false friends flagged by any kind stay within `budget` (scores from models that never saw them).
     """
-    friends = [s for e, s in zip(examples, oof, strict=True) if e.kind == "none"]
+    return cut_thresholds([s for e, s in zip(examples, oof, strict=True) if e.kind == "none"], budget)
+
+
+def cut_thresholds(friends: Sequence[dict[str, float]], budget: float) -> dict[str, float]:
+    """The thresholds of `thresholds`, from the false friends' scores alone (shared with train_lang_model)."""
     ranked = {k: sorted((s[k] for s in friends), reverse=True) for k in OUTPUTS}
     best = {k: round(ranked[k][0] + 1e-4, 4) for k in OUTPUTS}
     for allowed in range(1, len(friends)):
         cuts = {k: round(ranked[k][allowed] + 1e-4, 4) for k in OUTPUTS}
         alarms = sum(any(s[k] >= cuts[k] for k in OUTPUTS) for s in friends)
-        if alarms > FALSE_ALARM_BUDGET * len(friends):
+        if alarms > budget * len(friends):
             break
         best = cuts
     return best
 
 
-def build(files: Sequence[str] = TRAINING_FILES) -> dict[str, Any]:
-    """Return the model file's content trained on the named files."""
+def writer_out_scores(examples: Sequence[Example]) -> list[dict[str, float]]:
+    """Score every example with a model trained on the other files only (leave one writer out).
+
+    Each corpus file is roughly one writer, so this is the nearest the training data comes to "a
+    new writer's text": a file's rows are scored by a model that never saw that writer's phrasing.
+    """
+    found: list[dict[str, float] | None] = [None] * len(examples)
+    for source in dict.fromkeys(e.source for e in examples):
+        train_rows = [e for e in examples if e.source != source]
+        test_at = [i for i, e in enumerate(examples) if e.source == source]
+        for i, s in zip(test_at, scores(train(train_rows), [examples[i] for i in test_at]), strict=True):
+            found[i] = s
+    return [s for s in found if s is not None]
+
+
+def build(files: Sequence[str] = TRAINING_FILES, budget: float = FALSE_ALARM_BUDGET) -> dict[str, Any]:
+    """Return the model file's content trained on the named files (thresholds from 5-fold cross-validation)."""
     examples = training_examples(files)
-    oof = out_of_fold_scores(examples)
-    cuts = thresholds(examples, oof)
+    cuts = thresholds(examples, out_of_fold_scores(examples), budget)
     trained = train(examples)
     return {
         "version": VERSION,
@@ -206,6 +232,10 @@ def dumps(data: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     data = build()
+    if "--check" in argv:  # the shipped file must be exactly what training writes
+        same = MODEL_FILE.exists() and MODEL_FILE.read_text(encoding="utf-8") == dumps(data)
+        print(f"{MODEL_FILE} {'matches' if same else 'DIFFERS FROM'} a fresh training run")
+        return 0 if same else 1
     MODEL_FILE.parent.mkdir(exist_ok=True)
     MODEL_FILE.write_text(dumps(data), encoding="utf-8")
     print(f"wrote {MODEL_FILE} ({sum(len(k['weights']) for k in data['kinds'].values())} weights)")
