@@ -17,8 +17,10 @@ it is no longer blind. Its figures are printed, never asserted, and its checksum
 kinds_blind4.tsv, written on 2026-12-07 by a fifth writer who had seen none of the rules, the model, the
 other files or the detector's output, was the blind file for model 1.4.0: it was measured once, with
 1.4.0 after that model was final, and is training data since model 1.5.0 (its checksum stays pinned, so an
-edit shows up). The blind file now is kinds_blind5.tsv, being written by someone else; no test or
-script reads it and training refuses it by name (tests/safety/test_risk_model.py).
+edit shows up). kinds_blind5.tsv, written on 2026-12-07 by a sixth writer who had seen none of the rules, the model, the
+other files or the detector's output, is the blind file for model 1.5.0: measured once by the lead (its
+figures are in docs/clinical-safety/risk-detector.md); no test reads its rows, training refuses it by
+name (tests/safety/test_risk_model.py) and its checksum is pinned.
 """
 
 import hashlib
@@ -35,6 +37,7 @@ BLIND_SHA256 = "88fc7d3ea3bf633f4ab3aa14c1f13b422268e0bf1b4b18163dc07ca8cf20c4b4
 BLIND2_SHA256 = "3b7c2736de456928917b9a988b5ff25158a5aae0b5988666820daa5c66dd6ca4"
 BLIND3_SHA256 = "fb7685360777c9974612a5d7ffde2ea0a39a8f8e9585fc7414a8c3327622b87e"
 BLIND4_SHA256 = "8cfa106dd9820efab8ec6926ab85c8938492eefb21314ba9045dd4b7c93442ec"
+BLIND5_SHA256 = "c6cd643ad2c655bfcb43ccda56807f47ae15e233b40154500fd50f30bd06edc3"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +55,7 @@ def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind2.tsv").read_bytes()).hexdigest() == BLIND2_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind3.tsv").read_bytes()).hexdigest() == BLIND3_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind4.tsv").read_bytes()).hexdigest() == BLIND4_SHA256
+    assert hashlib.sha256((CORPUS_DIR / "kinds_blind5.tsv").read_bytes()).hexdigest() == BLIND5_SHA256
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -179,7 +179,7 @@ def test_the_shipped_model_file_matches_a_fresh_training_run():
 
 
 def test_training_refuses_the_blind_set_by_name_whether_or_not_it_is_present():
-    """kinds_blind5.tsv is being written by someone else and will be measured once by the lead: never trained on."""
+    """kinds_blind5.tsv was written by someone else and measured once by the lead: never trained on."""
     assert BLIND_FILE == "kinds_blind5.tsv"
     with pytest.raises(ValueError, match="kinds_blind5.tsv is the blind set"):
         training_examples(["kinds_dev.tsv", "kinds_blind5.tsv"])
