@@ -16,7 +16,7 @@ The peer must already be running (`bash ../shared/peers/camcops-setup.sh all` st
 4. times each page pair interleaved (OpenIPT, peer, OpenIPT, peer, ...) `--repeat` times: the
    client's wall time of each request over loopback, a new connection each time, body read in full;
    OpenIPT's own time per request is read from gunicorn's access log as well;
-5. the end-of-treatment PDF made afresh (a goal is added to the course before each request, outside
+5. the end-of-treatment PDF made afresh (one goal's words are changed before each request, outside
    the timing, so the PDF cache cannot answer) against the peer's task PDF and tracker PDF;
 6. bulk ingest, interleaved: `--ingest-rounds` requests of `--ingest-batch` questionnaires (half
    PHQ-9, half GAD-7) to each side's upload API (OpenIPT: POST /api/v1/administrations/batch; the
@@ -533,7 +533,7 @@ def _measure(args, log, base, access_log, peer, peer_base, therapist, admin, pas
     # One patient on the peer with as many PHQ-9s and GAD-7s as the OpenIPT course measured.
     rng = random.Random(args.seed + 100)
     tablet = PeerTablet(peer_base, args.peer_user, args.peer_password, f"openipt_bench_{os.getpid()}")
-    tablet.call("register", devicefriendlyname="OpenIPT benchmark")
+    registered, _ms = tablet.call("register", devicefriendlyname="OpenIPT benchmark")
     first_day = datetime.datetime.now(datetime.UTC) - datetime.timedelta(weeks=args.weeks + 1)
     tables, numbers = peer_tables(rng, 1, args.weeks, first_day)
     peer_upload(tablet, tables)
@@ -564,12 +564,15 @@ def _measure(args, log, base, access_log, peer, peer_base, therapist, admin, pas
     for name, browser, our_path, peer_path in pairs_plan:
         pairs.append(_pair(name, browser, our_path, peer, peer_path, args, access_log, log))
 
-    # The PDF made afresh: a goal added to the course (outside the timing) before each OpenIPT request.
+    # The PDF made afresh: one goal's words changed (outside the timing) before each OpenIPT request, so the
+    # report's HTML differs and its cache cannot answer, while the report stays the same size.
     pdf_path = f"/measures/course/{course.pk}/report.pdf"
-    counter = iter(range(10**6))
+    counter = iter(range(1, 10**6))
+    goal = goal_actions.add_goal(actor, course.pk, text="Benchmark goal 0")
 
     def change() -> None:
-        goal_actions.add_goal(actor, course.pk, text=f"Benchmark goal {next(counter)}")
+        goal_actions.edit_goal(actor, course.pk, goal.pk, text=f"Benchmark goal {next(counter)}", area=goal.area,
+                               order=goal.order, active=True)
 
     fresh_client: list[float] = []
     fresh_server: list[float] = []
@@ -582,7 +585,7 @@ def _measure(args, log, base, access_log, peer, peer_base, therapist, admin, pas
     if fresh_client:
         pdf_fresh = {**summary(fresh_client),
                      "server_median_ms": round(statistics.median(fresh_server), 1) if fresh_server else None,
-                     "goals_added": next(counter)}
+                     "goal_changes": next(counter) - 1}
 
     ingest = _ingest(args, base, api_secret, own_courses, tablet, rng, log)
     return {
@@ -593,13 +596,8 @@ def _measure(args, log, base, access_log, peer, peer_base, therapist, admin, pas
         "pdf_fresh": pdf_fresh,
         "ingest": ingest,
         "peer_phq9_pk": phq9_pk,
-        "peer_version": _peer_version(peer),
+        "peer_version": registered.get("server_camcops_version") or registered.get("serverCamcopsVersion") or "unknown",
     }
-
-
-def _peer_version(peer: Browser) -> str:
-    found = re.search(r"CamCOPS[^<]{0,40}?v?(\d+\.\d+\.\d+)", peer.get("/").text)
-    return found.group(1) if found else "unknown"
 
 
 def _pair(name, ours, our_path, peer, peer_path, args, access_log, log, before_ours=None, pdf=False) -> dict:
@@ -703,8 +701,8 @@ NOTES = [
     "page of 25 clients of 1,000 as an organisation admin, the peer's the first 25 of its task list.",
     "The peer's PDFs are made by its web server on every request (the peer keeps no PDF cache; "
     "`viewtype=pdf` asks for the task or tracker as a PDF). OpenIPT's end-of-treatment report is made afresh "
-    "too: a goal is added to the course before every timed request (outside the timing), so the report's cache "
-    "never answers; its own time is read from gunicorn's access log.",
+    "too: one goal's words are changed before every request (outside the timing), so the report's HTML differs "
+    "and its cache never answers, while the report keeps the same size; its own time is read from gunicorn's access log.",
     "Bulk ingest: OpenIPT scores, risk-checks, stores and audits every questionnaire (no risk answers here); "
     "the peer stores the tablet's rows and moves them off the device (finalizing); its upload also carries 25 "
     "patients a request. The API's rate window is raised for the run (OPENIPT_API_CALLS_PER_MINUTE).",
