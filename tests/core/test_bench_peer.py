@@ -130,3 +130,16 @@ def test_made_up_nhs_numbers_are_in_the_test_range_with_a_right_check_digit():
 
 def test_values_are_written_as_the_peers_tablet_writes_them():
     assert [peer.camcops_literal(v) for v in (None, True, 3, 1.5, "O'Neil")] == ["NULL", "1", "3", "1.5", "'O''Neil'"]
+
+
+def test_the_latest_table_shows_the_latest_run_on_each_database(tmp_path):
+    # given an older and a newer SQLite run, and a PostgreSQL run
+    peer.write_results(_report(date="2026-12-06", command="old sqlite run"), tmp_path)
+    peer.write_results(_report(database="postgresql", database_label="PostgreSQL", command="postgres run"), tmp_path)
+    # when the newer SQLite run is written
+    written = peer.write_results(_report(command="new sqlite run"), tmp_path)
+    # then the latest table holds the newer SQLite run and the PostgreSQL run, SQLite first
+    table = written[1].read_text(encoding="utf-8")
+    assert "old sqlite run" not in table
+    assert table.index("new sqlite run") < table.index("postgres run")
+    assert table.count("# OpenIPT against the peer") == 2
