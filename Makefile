@@ -66,6 +66,16 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/programme_dashboard.py $(BENCH_PROGRAMME_ARGS)
 	$(BIN)/python bench/ingest.py $(BENCH_INGEST_ARGS)
 
+# OpenIPT against the peer (CamCOPS), page for page, interleaved (issue 15; bench/README.md, "make bench-peer").
+# The peer must be running: `bash ../shared/peers/camcops-setup.sh all`. Never run in CI.
+PEER_URL ?= http://127.0.0.1:8088
+PEER_USER ?= admin
+PEER_PASSWORD ?=
+.PHONY: bench-peer
+bench-peer: $(VENV)/.installed-dev
+	PEER_PASSWORD="$(PEER_PASSWORD)" $(BIN)/python bench/peer.py --peer-url "$(PEER_URL)" --peer-user "$(PEER_USER)" \
+		$(BENCH_PEER_ARGS)
+
 # The load test (docs/operations/production.md, "Load test"): the production topology as plain processes on a
 # fresh PostgreSQL database (DATABASE_URL names the server; default postgres@127.0.0.1), LOAD_USERS people for
 # LOAD_MINUTES minutes with Locust; LOAD_KILL=1 SIGKILLs one app server mid-run. Locust lives in a venv of its
