@@ -15,7 +15,14 @@ class ApiConfig(AppConfig):
             view_actions,
             webhook_actions,
         )
-        from openipt.api.models import BulkExport, BulkFile, BulkStatus, IdempotentRequest, RateWindow, ViewChange
+        from openipt.api.models import (
+            BulkExport,
+            BulkFile,
+            BulkStatus,
+            IdempotentRequest,
+            RateWindow,
+            ViewChange,
+        )
         from openipt.core.events import add_listener
         from openipt.core.extensions import Setting, add_setting, exempt_from_record
         from openipt.core.prune import register as register_prunable

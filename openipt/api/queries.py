@@ -9,8 +9,8 @@ from django.db.models import Prefetch, QuerySet
 
 from openipt.clients.access import visible_clients
 from openipt.clients.models import Client, ClientErasure
-from openipt.courses.models import Course
 from openipt.courses.access import visible_courses
+from openipt.courses.models import Course
 from openipt.groups.access import visible_groups, visible_members
 from openipt.groups.models import Attendance, Group, GroupSession
 from openipt.measures.access import visible_administrations

@@ -169,8 +169,8 @@ def changes(request: HttpRequest, resource: str, params: Query[ListParams]) -> H
         moved = list(ViewChange.objects.filter(membership_id=actor.membership.pk, at__lte=until)
                      .filter(Q(at__gt=view[0]) | Q(at=view[0], pk__gt=view[1])).order_by("at", "pk")[: params.limit])
         if moved:
-            cursor = encode(resource, after[0], after[1], (moved[-1].at, moved[-1].pk))
-            return respond(request, {"items": _view_items(feed, actor, moved), "next_cursor": cursor, "more": True})
+            onward = encode(resource, after[0], after[1], (moved[-1].at, moved[-1].pk))
+            return respond(request, {"items": _view_items(feed, actor, moved), "next_cursor": onward, "more": True})
     else:
         after, view = None, (until, 0)  # a copy made from scratch: what is in view now is sent anyway
     qs = feed.rows(actor).filter(updated_at__lte=until)

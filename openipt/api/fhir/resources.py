@@ -20,7 +20,7 @@ from openipt.measures.interop.records import AdministrationRecord
 if TYPE_CHECKING:
     from openipt.accounts.models import Membership, Organisation
     from openipt.clients.models import Client
-    from openipt.courses.models import Course, Goal, Session
+    from openipt.courses.models import Course
     from openipt.groups.models import Group
     from openipt.measures.models import Administration
     from openipt.safety.models import Alert
@@ -167,8 +167,9 @@ def group(g: Group) -> dict[str, Any]:
     return _stamp(res, g.updated_at)
 
 
-def encounter(base: str, s: Session) -> dict[str, Any]:
-    """A session of a course: when, how long, in person or not, and whether it took place."""
+def encounter(base: str, s: Any) -> dict[str, Any]:
+    """A session of a course: when, how long, in person or not, and whether it took place (a Session with its
+    client's id annotated, as `queries.encounters` reads it, or a row of ENCOUNTER_FIELDS)."""
     code, display = ENCOUNTER_CLASS.get(s.mode, ENCOUNTER_CLASS["in_person"])
     end = s.scheduled_start + timedelta(minutes=s.duration_minutes)
     res: dict[str, Any] = {
@@ -185,8 +186,9 @@ def encounter(base: str, s: Session) -> dict[str, Any]:
     return _stamp(res, s.updated_at)
 
 
-def goal(base: str, g: Goal) -> dict[str, Any]:
-    """A goal of a course, in the client's words, with its problem area."""
+def goal(base: str, g: Any) -> dict[str, Any]:
+    """A goal of a course, in the client's words, with its problem area (a Goal with its client's id annotated, as
+    `queries.goals` reads it, or a row of GOAL_FIELDS)."""
     res: dict[str, Any] = {
         "resourceType": "Goal", "id": str(g.pk),
         "lifecycleStatus": "active" if g.active else "cancelled",
