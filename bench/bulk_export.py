@@ -7,7 +7,8 @@ when DATABASE_URL names a server), then in one Python process: migrates it, gene
 with `openipt.seed.synth.generate`, makes an API client for the organisation, and times the worker's
 job (`bulk_actions.run_export`) for two exports: every type, and the three types the project's
 file export writes (Patient, QuestionnaireResponse, Observation). Each export's SQL queries are
-counted. The same process then runs the NDJSON file export's own benchmark
+counted (by `connection.execute_wrapper`: CaptureQueriesContext would also format every statement with its
+parameters, the files' megabytes of content included, which the worker never does). The same process then runs the NDJSON file export's own benchmark
 (`openipt.measures.interop.bench_ndjson`, records in memory, no database) at the same size, and the
 ratio of the two is reported. Results: `<out>/bulk-<db>-<date>.json` and `<out>/latest-bulk-<db>.md`.
 """
@@ -114,8 +115,10 @@ def render(report: dict) -> str:
         "",
         f"Ratio, same three types: the bulk export writes {ratio:.2f} times the resources per second of the file "
         "export's own benchmark. The file benchmark builds its records in memory before timing and reads no "
-        f"database; the bulk export reads every row through the access filters (in chunks of {report['chunk']} in "
-        "id order) and saves its files in the database. Resources by type (every type): "
+        "database; the bulk export reads every row through the access filters (one query per type, in id order, "
+        f"fetched {report['chunk']} rows at a time, as plain rows of the columns its builders read; the responses "
+        "and their scores from one read) and saves its files in the database. SQL queries are counted by a wrapper "
+        "round each statement. Resources by type (every type): "
         + ", ".join(f"{k} {v:,}" for k, v in report["exports"][0]["by_type"].items()) + ".",
         "",
     ]
