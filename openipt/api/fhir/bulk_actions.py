@@ -2,9 +2,11 @@
 
 The worker reads as the token that asked, exactly as a FHIR search with that token would: each resource
 type's rows come from the same access filters (`kinds.KINDS[...].rows`), narrowed by `_since`, and are
-built by the same builders, so a line of a file is what a read of that resource returns. Rows are read
-in chunks in id order (a fixed number of queries per chunk, whatever the organisation's size) and written
-as files of at most `FILE_LINES` resources, so memory stays flat.
+built by the same builders, so a line of a file is what a read of that resource returns. Each type is one
+query read as a stream in id order, CHUNK rows at a time (plain rows of just the columns its builder reads
+where the type names them, `Kind.fields`), with a check for cancelling and a progress note per chunk and any
+prefetch done per chunk: no query per resource. QuestionnaireResponses and their total-score Observations
+come from one read. Files hold at most `FILE_LINES` resources, so memory stays flat.
 """
 
 from __future__ import annotations
