@@ -40,6 +40,7 @@ from openipt.accounts.queries import (
 )
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
+from openipt.core import events
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.core.i18n import catalogues
 
@@ -171,6 +172,11 @@ def change_membership(actor: Actor, membership_id: int, *, role: str, supervisor
         MEMBER_CHANGED.code, actor=actor, obj=membership,
         details={"from": old, "to": {"role": role, "supervisor": membership.supervisor_id}},
     )
+    if old["supervisor"] != membership.supervisor_id:  # the supervisors who see (or no longer see) their clients
+        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=membership.organisation_id,
+                    occurred_at=timezone.now(),
+                    data={"supervisee_id": membership.pk, "change": "supervisor",
+                          "staff_ids": [pk for pk in (old["supervisor"], membership.supervisor_id) if pk]})
     return membership
 
 

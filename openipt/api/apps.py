@@ -12,14 +12,26 @@ class ApiConfig(AppConfig):
 
         from openipt.api import (
             actions,  # noqa: F401 - registers the audit event types
+            view_actions,
             webhook_actions,
         )
-        from openipt.api.models import BulkExport, BulkFile, BulkStatus, IdempotentRequest, RateWindow
+        from openipt.api.models import (
+            BulkExport,
+            BulkFile,
+            BulkStatus,
+            IdempotentRequest,
+            RateWindow,
+            ViewChange,
+        )
         from openipt.core.events import add_listener
-        from openipt.core.extensions import Setting, add_setting
+        from openipt.core.extensions import Setting, add_setting, exempt_from_record
         from openipt.core.prune import register as register_prunable
 
         add_listener(webhook_actions.record_event, many=webhook_actions.record_events)
+        add_listener(view_actions.record_access_change)
+        exempt_from_record("api.ViewChange", "which clients came into or left a token holder's view: ids and times")
+        register_prunable("api view changes", "which clients came into or left a token holder's view (the changes "
+                          "feed sends them once)", lambda cutoff, now: ViewChange.objects.filter(at__lt=cutoff))
 
         add_setting(Setting(_("API clients"), "api:clients",
                             _("Programs that read records and send questionnaire answers through the REST API."),

@@ -212,3 +212,23 @@ class BulkFile(models.Model):
 
 
 # --- FHIR bulk export: end -------------------------------------------------------------------------------
+
+
+class ViewChange(models.Model):
+    """A client came into, or left, what a staff member holding a personal token may see (an assignment made or
+    removed, a supervisor link changed). The changes feed sends the client's records once more after it: as
+    `added` with the record when the person sees the client at that moment, else as `removed` with no record."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+",
+                                   help_text="Whose view changed (a person with a personal API token).")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    change = models.CharField(max_length=10, choices=[("added", "added"), ("removed", "removed"),
+                                                      ("supervisor", "supervisor")])
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["membership", "at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.change} {self.client_id} for {self.membership_id}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
 from openipt.clients.access import visible_clients
-from openipt.clients.models import ClientErasure
+from openipt.clients.models import Client, ClientErasure
 from openipt.courses.access import visible_courses
+from openipt.courses.models import Course
 from openipt.groups.access import visible_groups, visible_members
 from openipt.groups.models import Attendance, Group, GroupSession
 from openipt.measures.access import visible_administrations
@@ -19,8 +20,6 @@ from openipt.safety.models import Alert
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
-    from openipt.clients.models import Client
-    from openipt.courses.models import Course
 
 
 def clients(actor: Actor) -> QuerySet[Client]:
@@ -59,3 +58,23 @@ def group_sessions(actor: Actor, group: Group) -> list[GroupSession]:
     seen = Attendance.objects.filter(member__in=visible_members(actor, group).values("pk")).order_by("member_id")
     return list(GroupSession.objects.filter(group=group).order_by("number")
                 .prefetch_related(Prefetch("attendance", queryset=seen, to_attr="seen_attendance")))
+
+
+# The ids of the records of clients that left a token holder's view (the changes feed's `removed` items): the
+# holder no longer sees these clients, so these reads do not start from an access filter; they give ids, each
+# client's id and when the record was made, never a record, and only of clients of the holder's organisation
+# that a ViewChange of theirs names.
+
+def client_ids_of(organisation_id: int, client_ids: list[int]) -> QuerySet[Any]:
+    return Client.objects.filter(organisation_id=organisation_id, pk__in=client_ids).values_list(
+        "pk", "pk", "created_at")
+
+
+def course_ids_of(organisation_id: int, client_ids: list[int]) -> QuerySet[Any]:
+    return Course.objects.filter(organisation_id=organisation_id, client_id__in=client_ids).values_list(
+        "pk", "client_id", "created_at")
+
+
+def administration_ids_of(organisation_id: int, client_ids: list[int]) -> QuerySet[Any]:
+    return Administration.objects.filter(organisation_id=organisation_id, client_id__in=client_ids,
+                                         status=Status.COMPLETED).values_list("uuid", "client_id", "completed_at")

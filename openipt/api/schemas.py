@@ -288,10 +288,13 @@ class ChangeOut(Schema):
     type: str = Field(examples=["administration"])
     id: int | str = Field(description="The record's id, as its own endpoint shows it.")
     client_id: int = Field(description="The client the record belongs to (for a client: its own id).")
-    change: str = Field(examples=["created"], description="created, updated, or erased (the client's whole record "
-                        "was erased: delete your copy; no record is sent).")
+    change: str = Field(examples=["created"], description="created, updated, erased (the client's whole record "
+                        "was erased: delete your copy; no record is sent), added (the record did not change but "
+                        "its client came into your view: store it), or removed (its client left your view: delete "
+                        "your copy; no record is sent).")
     changed_at: datetime
-    record: dict[str, object] | None = Field(description="The record as its own endpoint shows it; none when erased.")
+    record: dict[str, object] | None = Field(description="The record as its own endpoint shows it; none when erased "
+                                             "or removed.")
 
 
 class ChangePage(Schema):

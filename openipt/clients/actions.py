@@ -18,6 +18,7 @@ from openipt.audit.registry import register
 from openipt.clients import access
 from openipt.clients.access import normalise_search
 from openipt.clients.models import Assignment, Client, ClientSignal, ClientStatus, Sex
+from openipt.core import events
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 
 if TYPE_CHECKING:
@@ -124,7 +125,14 @@ def _assign(actor: Actor, client: Client, staff: Membership) -> Assignment:
     assignment, created = Assignment.objects.get_or_create(client=client, staff=staff)
     if created:
         audit.record(CLIENT_ASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(staff.user)})
+        _access_changed(client, staff, "added")
     return assignment
+
+
+def _access_changed(client: Client, staff: Membership, change: str) -> None:
+    """Tell the listeners (the API's changes feed) that who may see the client changed (ids only)."""
+    events.emit(events.EventType.ACCESS_CHANGED, organisation_id=client.organisation_id, occurred_at=timezone.now(),
+                data={"client_ids": [client.pk], "staff_ids": [staff.pk], "change": change})
 
 
 @transaction.atomic
@@ -168,6 +176,7 @@ def unassign_staff(actor: Actor, client_id: int, staff_id: int) -> None:
         return
     audit.record(CLIENT_UNASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(assignment.staff.user)})
     assignment.delete()
+    _access_changed(client, assignment.staff, "removed")
 
 
 @transaction.atomic

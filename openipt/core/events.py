@@ -28,6 +28,9 @@ class EventType(StrEnum):
     ALERT_ESCALATED = "alert.escalated"
     QUESTIONNAIRE_COMPLETED = "questionnaire.completed"
     COURSE_ENDED = "course.ended"
+    # Who may see a client changed (an assignment made or removed, a supervisor link changed): not a webhook
+    # event; the API's changes feed records it so a personal token's copy gains or drops the client's records.
+    ACCESS_CHANGED = "access.changed"
 
 
 Listener = Callable[[EventType, int, datetime, Mapping[str, Any]], None]

@@ -120,3 +120,58 @@ def test_an_erased_record_comes_once_more_as_erased_with_no_words(api_world):
     # A program starting afresh is told too, rather than shown a wiped record as if it were real.
     everything, _c = _all(secret, "clients")
     assert [i["change"] for i in everything if i["id"] == mine.pk] == ["erased"]
+
+
+@pytest.mark.django_db
+def test_a_client_coming_into_and_leaving_a_persons_view_is_sent_though_no_record_changed(api_world):
+    """A therapist's own token keeps a copy; an admin gives them a client whose records are old (assigned), then
+    takes the client away again: the copy gains the client's records, then is told to delete each of them."""
+    world = api_world.world
+    secret = api_world.secrets["therapist2"]
+    mine, course, admin = world.clients["mine"], api_world.course, actor(world.m["admin"])
+    feeds = ("clients", "courses", "administrations")
+    cursors = {resource: _all(secret, resource)[1] for resource in feeds}
+    assert mine.pk not in {i["client_id"] for resource in feeds for i in _all(secret, resource)[0]}
+
+    client_actions.assign_staff(admin, mine.pk, world.m["therapist2"].pk)
+    got = {resource: _all(secret, resource, cursors[resource]) for resource in feeds}
+    assert [(i["id"], i["change"], i["record"]["family_name"]) for i in got["clients"][0]] == [
+        (mine.pk, "added", mine.family_name)]
+    assert [(i["id"], i["change"], i["record"]["id"]) for i in got["courses"][0]] == [
+        (course.pk, "added", course.pk)]
+    administrations = [(i["id"], i["change"]) for i in got["administrations"][0]]
+    assert (str(api_world.administration.uuid), "added") in administrations
+    assert {change for _id, change in administrations} == {"added"}
+    # the copy is in step: nothing more comes until something changes
+    cursors = {resource: got[resource][1] for resource in feeds}
+    assert all(_all(secret, resource, cursors[resource])[0] == [] for resource in feeds)
+
+    client_actions.unassign_staff(admin, mine.pk, world.m["therapist2"].pk)
+    gone = {resource: _all(secret, resource, cursors[resource])[0] for resource in feeds}
+    assert [(i["id"], i["client_id"], i["change"], i["record"]) for i in gone["clients"]] == [
+        (mine.pk, mine.pk, "removed", None)]
+    assert [(i["id"], i["change"], i["record"]) for i in gone["courses"]] == [(course.pk, "removed", None)]
+    assert sorted((i["id"], i["change"]) for i in gone["administrations"]) == sorted(administrations_removed := [
+        (pk, "removed") for pk, _change in administrations])
+    assert administrations_removed
+    # another person's copy heard nothing: their view did not change
+    theirs = _all(api_world.secrets["therapist"], "clients")[1]
+    client_actions.assign_staff(admin, mine.pk, world.m["therapist2"].pk)
+    assert _all(api_world.secrets["therapist"], "clients", theirs)[0] == []
+
+
+@pytest.mark.django_db
+def test_a_supervisor_given_a_supervisee_gets_their_clients_and_loses_them_when_the_link_goes(api_world):
+    from openipt.accounts import actions as account_actions
+
+    world = api_world.world
+    secret = api_world.secrets["supervisor"]
+    theirs, admin = world.clients["theirs"], actor(world.m["admin"])
+    _items, cursor = _all(secret, "clients")
+    account_actions.change_membership(admin, world.m["therapist2"].pk, role="therapist",
+                                      supervisor_id=world.m["supervisor"].pk)
+    added, cursor = _all(secret, "clients", cursor)
+    assert [(i["id"], i["change"]) for i in added] == [(theirs.pk, "added")]
+    account_actions.change_membership(admin, world.m["therapist2"].pk, role="therapist", supervisor_id=None)
+    removed, cursor = _all(secret, "clients", cursor)
+    assert [(i["id"], i["change"], i["record"]) for i in removed] == [(theirs.pk, "removed", None)]

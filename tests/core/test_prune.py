@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from openipt.api.models import IdempotentRequest, RateWindow
+from openipt.api.models import IdempotentRequest, RateWindow, ViewChange
 from openipt.audit.actions import verify
 from openipt.audit.models import AuditEvent
 from openipt.cli import main
@@ -44,6 +44,8 @@ def _old_and_new(world):
             token=token, key=key, fingerprint="f", status=200, body={}, created_at=when
         )
         RateWindow.objects.create(token=token, minute=when, calls=1)
+        ViewChange.objects.create(organisation=world.org, membership=world.m["therapist"],
+                                  client=world.clients["mine"], change="added", at=when)
         Session.objects.create(
             session_key=f"s-{key}" + "x" * 20,
             session_data="",
@@ -62,6 +64,7 @@ def test_a_dry_run_counts_and_changes_nothing(world):
         "api bulk exports": 0,
         "api idempotency answers": 1,
         "api rate windows": 1,
+        "api view changes": 1,
         "expired sessions": 1,
         "finished tasks": 1,
         "form submissions": 1,
@@ -75,13 +78,14 @@ def test_prune_deletes_only_old_operational_rows_and_is_audited(world, capsys):
     clients_before = world.clients["mine"].__class__.objects.count()
     assert main(["prune", "--days", "30"]) == 0
     out = capsys.readouterr().out
-    assert "form submissions: deleted 1" in out and "6 rows older than 30 days: deleted" in out
+    assert "form submissions: deleted 1" in out and "7 rows older than 30 days: deleted" in out
     assert list(Submission.objects.values_list("key", flat=True)) == ["new"]
     assert list(TaskRequest.objects.values_list("task_id", flat=True)) == ["new"]
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     assert DBTaskResult.objects.filter(status="READY").count() == 1  # a task still waiting is never pruned
     assert IdempotentRequest.objects.get().key == "new"
     assert RateWindow.objects.count() == 1
+    assert ViewChange.objects.get().at > timezone.now() - timedelta(days=1)  # the recent one stays
     assert list(Session.objects.values_list("session_key", flat=True)) == ["s-new" + "x" * 20]
     assert world.clients["mine"].__class__.objects.count() == clients_before
     event = AuditEvent.objects.filter(event_type="system.pruned").get()

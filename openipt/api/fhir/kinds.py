@@ -54,6 +54,8 @@ class Kind:
     updated_field: str | None = "updated_at"
     code_param: str | None = None  # "code" (Observation) or "questionnaire" (QuestionnaireResponse)
     search_only: dict[str, Any] | None = None  # a filter searches add (Flag: open alerts only)
+    # the names `build` reads of a row: a bulk export reads only these (`values_list(named=True)`), not model instances
+    fields: tuple[str, ...] | None = None
 
     @property
     def params(self) -> frozenset[str]:
@@ -123,15 +125,16 @@ def _not_clinical(actor: Actor, row: Any) -> None:
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("Patient", "clients:read", "Client records (the REST API's clients).",
          rows=queries.patients, build=lambda ctx, c: resources.patient(ctx.exporter, c),
-         audit=client_actions.record_view),
+         audit=client_actions.record_view, fields=resources.PATIENT_FIELDS),
     Kind("QuestionnaireResponse", "measures:read", "Completed questionnaires with their answers.",
          rows=queries.responses, build=lambda ctx, a: resources.questionnaire_response(ctx.exporter, a),
          audit=_record_administration, parse_id=queries.uuid_of, id_field="uuid", patient_field="client_id",
-         date_field="completed_at", code_param="questionnaire"),
+         date_field="completed_at", code_param="questionnaire", fields=resources.ADMINISTRATION_FIELDS),
     Kind("Observation", "measures:read", "Total scores of completed questionnaires, with LOINC codes where they exist.",
          rows=queries.scores, build=lambda ctx, a: resources.observation(ctx.exporter, a),
          audit=_record_administration, parse_id=queries.observation_uuid, id_field="uuid",
-         patient_field="client_id", date_field="completed_at", code_param="code"),
+         patient_field="client_id", date_field="completed_at", code_param="code",
+         fields=resources.ADMINISTRATION_FIELDS),
     Kind("EpisodeOfCare", "courses:read", "Treatment courses.",
          rows=queries.episodes, build=lambda ctx, c: resources.episode_of_care(ctx.base, c),
          audit=course_actions.record_course_view, patient_field="client_id", date_field="start_date",
@@ -142,10 +145,11 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          date_is_day=True),
     Kind("Encounter", "courses:read", "Sessions of treatment courses.",
          rows=queries.encounters, build=lambda ctx, s: resources.encounter(ctx.base, s),
-         audit=course_actions.record_session_view, patient_field="course__client_id", date_field="scheduled_start"),
+         audit=course_actions.record_session_view, patient_field="course__client_id", date_field="scheduled_start",
+         fields=resources.ENCOUNTER_FIELDS),
     Kind("Goal", "courses:read", "Goals of treatment courses.",
          rows=queries.goals, build=lambda ctx, g: resources.goal(ctx.base, g),
-         audit=_record_goal, patient_field="course__client_id"),
+         audit=_record_goal, patient_field="course__client_id", fields=resources.GOAL_FIELDS),
     Kind("Practitioner", "courses:read", "The therapists of the courses the token may see (names only).",
          rows=queries.practitioners, build=lambda ctx, m: resources.practitioner(m), audit=_not_clinical),
     Kind("Group", "groups:read", "IPT groups with the members whose client the token may see.",
@@ -154,7 +158,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          "gives it as inactive.",
          rows=queries.flags, build=lambda ctx, a: resources.flag(ctx.base, a),
          audit=safety_actions.record_alert_view, patient_field="client_id", date_field="raised_at",
-         updated_field=None, search_only={"status__in": [s.value for s in OPEN]}),
+         updated_field=None, search_only={"status__in": [s.value for s in OPEN]}, fields=resources.FLAG_FIELDS),
 )}
 
 QUESTIONNAIRE_SCOPE = "measures:read"

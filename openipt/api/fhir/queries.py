@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from openipt.accounts.models import Membership
@@ -64,13 +64,15 @@ def groups(actor: Actor) -> QuerySet[Group]:
 
 
 def encounters(actor: Actor) -> QuerySet[Session]:
-    """The sessions of the courses the actor may see."""
-    return Session.objects.filter(course__in=visible_courses(actor)).select_related("course")
+    """The sessions of the courses the actor may see, each with its client's id (`client_id`, from the course)."""
+    return (Session.objects.filter(course__in=visible_courses(actor)).select_related("course")
+            .annotate(client_id=F("course__client_id")))
 
 
 def goals(actor: Actor) -> QuerySet[Goal]:
-    """The goals of the courses the actor may see."""
-    return Goal.objects.filter(course__in=visible_courses(actor)).select_related("course")
+    """The goals of the courses the actor may see, each with its client's id (`client_id`, from the course)."""
+    return (Goal.objects.filter(course__in=visible_courses(actor)).select_related("course")
+            .annotate(client_id=F("course__client_id")))
 
 
 def practitioners(actor: Actor) -> QuerySet[Membership]:

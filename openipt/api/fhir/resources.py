@@ -20,7 +20,7 @@ from openipt.measures.interop.records import AdministrationRecord
 if TYPE_CHECKING:
     from openipt.accounts.models import Membership, Organisation
     from openipt.clients.models import Client
-    from openipt.courses.models import Course, Goal, Session
+    from openipt.courses.models import Course
     from openipt.groups.models import Group
     from openipt.measures.models import Administration
     from openipt.safety.models import Alert
@@ -74,24 +74,46 @@ def administration_record(a: Administration) -> AdministrationRecord:
     return exports.administration_record(tuple(getattr(a, f) for f in exports.ADMIN_FIELDS))
 
 
+PATIENT_FIELDS = (*exports.CLIENT_FIELDS, "status", "updated_at")
+ADMINISTRATION_FIELDS = (*exports.ADMIN_FIELDS, "updated_at")
+# What the builders below read of a row, by name: a bulk export reads just these columns (`values_list(named=True)`)
+# and gives the builders those rows in place of model instances; the FHIR read and search give them the instances.
+ENCOUNTER_FIELDS = ("pk", "mode", "scheduled_start", "duration_minutes", "attendance", "number", "phase", "course_id",
+                    "client_id", "updated_at")
+GOAL_FIELDS = ("pk", "active", "area", "text", "client_id", "created_at", "updated_at")
+FLAG_FIELDS = ("pk", "raised_at", "resolved_at", "status", "kind", "severity", "reason", "client_id")
+
+
 def patient(exporter: ServerExporter, c: Client) -> dict[str, Any]:
     """A client as a Patient, with name and birth date (the REST API shows them under the same scope)."""
-    res = exporter.patient(exports.patient_record(c), identifiable=True)
+    res = exporter.patient(exports.patient_record(tuple(getattr(c, f) for f in exports.CLIENT_FIELDS)),
+                           identifiable=True)
     res["active"] = c.status != "discharged"
     return _stamp(res, c.updated_at)
 
 
-def questionnaire_response(exporter: ServerExporter, a: Administration) -> dict[str, Any]:
-    res = exporter.questionnaire_response(administration_record(a))
+def _response(res: dict[str, Any], a: Administration) -> dict[str, Any]:
     if a.course_id is not None:
         res["basedOn"] = [_ref("CarePlan", a.course_id)]
     return _stamp(res, a.updated_at)
+
+
+def questionnaire_response(exporter: ServerExporter, a: Administration) -> dict[str, Any]:
+    return _response(exporter.questionnaire_response(administration_record(a)), a)
 
 
 def observation(exporter: ServerExporter, a: Administration) -> dict[str, Any] | None:
     """The total-score Observation of a scored questionnaire (None when it has no total)."""
     found = exporter.observations(administration_record(a))
     return _stamp(found[0], a.updated_at) if found else None
+
+
+def response_and_observation(exporter: ServerExporter, a: Administration) -> tuple[dict[str, Any],
+                                                                                     dict[str, Any] | None]:
+    """Both resources of a questionnaire at once (the bulk export): the questionnaire is checked once, and each
+    resource is the one `questionnaire_response` and `observation` make."""
+    response, *scores = exporter.administration_resources(administration_record(a))
+    return _response(response, a), (_stamp(scores[0], a.updated_at) if scores else None)
 
 
 def episode_of_care(base: str, c: Course) -> dict[str, Any]:
@@ -145,8 +167,9 @@ def group(g: Group) -> dict[str, Any]:
     return _stamp(res, g.updated_at)
 
 
-def encounter(base: str, s: Session) -> dict[str, Any]:
-    """A session of a course: when, how long, in person or not, and whether it took place."""
+def encounter(base: str, s: Any) -> dict[str, Any]:
+    """A session of a course: when, how long, in person or not, and whether it took place (a Session with its
+    client's id annotated, as `queries.encounters` reads it, or a row of ENCOUNTER_FIELDS)."""
     code, display = ENCOUNTER_CLASS.get(s.mode, ENCOUNTER_CLASS["in_person"])
     end = s.scheduled_start + timedelta(minutes=s.duration_minutes)
     res: dict[str, Any] = {
@@ -155,7 +178,7 @@ def encounter(base: str, s: Session) -> dict[str, Any]:
         "class": {"system": ACT_CODE, "code": code, "display": display},
         "type": [{"coding": [{"system": f"{base}/CodeSystem/session-attendance", "code": s.attendance}],
                   "text": f"IPT session {s.number} ({s.phase} phase)"}],
-        "subject": _ref("Patient", s.course.client_id),
+        "subject": _ref("Patient", s.client_id),
         "episodeOfCare": [_ref("EpisodeOfCare", s.course_id)],
         "period": {"start": s.scheduled_start.isoformat(), "end": end.isoformat()},
         "length": {"value": s.duration_minutes, "unit": "min", "system": UCUM, "code": "min"},
@@ -163,8 +186,9 @@ def encounter(base: str, s: Session) -> dict[str, Any]:
     return _stamp(res, s.updated_at)
 
 
-def goal(base: str, g: Goal) -> dict[str, Any]:
-    """A goal of a course, in the client's words, with its problem area."""
+def goal(base: str, g: Any) -> dict[str, Any]:
+    """A goal of a course, in the client's words, with its problem area (a Goal with its client's id annotated, as
+    `queries.goals` reads it, or a row of GOAL_FIELDS)."""
     res: dict[str, Any] = {
         "resourceType": "Goal", "id": str(g.pk),
         "lifecycleStatus": "active" if g.active else "cancelled",
@@ -172,7 +196,7 @@ def goal(base: str, g: Goal) -> dict[str, Any]:
     if g.area:
         res["category"] = [{"coding": [{"system": f"{base}/CodeSystem/problem-area", "code": g.area}]}]
     res["description"] = {"text": g.text}
-    res["subject"] = _ref("Patient", g.course.client_id)
+    res["subject"] = _ref("Patient", g.client_id)
     res["startDate"] = g.created_at.date().isoformat()
     return _stamp(res, g.updated_at)
 
