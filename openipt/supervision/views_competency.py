@@ -1,7 +1,9 @@
 """Competency pages: the trainees overseen, one trainee's levels over time, assessing, the blind second rating,
-one assessment, and acting on a harmful-item flag."""
+one assessment, acting on a harmful-item flag or on a sign-off the rule withdrew, and a trainee's own page."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,7 +21,7 @@ from openipt.supervision import access, competency_actions, competency_present
 from openipt.supervision.actions import shortfall_sentences
 from openipt.supervision.competency import agreement as agree
 from openipt.supervision.competency_tools import rule_row, tool, tools
-from openipt.supervision.forms import AssessForm, FlagActionForm, LevelsForm
+from openipt.supervision.forms import AssessForm, FlagActionForm, FollowUpForm, LevelsForm
 from openipt.supervision.queries import competency as queries
 
 
@@ -42,6 +44,24 @@ def _form_error(form, exc: ActionError) -> None:
         form.add_error(None, exc.message)
 
 
+def _save_once(request: HttpRequest, form, save: Callable[[], str], done: str) -> HttpResponse | None:
+    """Run `save` (an action, returning the page that shows what it made) once per submission, and go there; a repeat
+    goes where the first went; a refusal is put beside the form and None is returned (the form is shown again)."""
+    def work() -> tuple[str, str]:
+        address = save()
+        return address, address
+
+    try:
+        url, earlier = submissions.run_once(request, work)
+    except ActionError as exc:
+        _form_error(form, exc)
+        return None
+    if earlier or url is None:
+        return redirect(earlier or request.path)
+    messages.success(request, done)
+    return redirect(url)
+
+
 @staff_required
 def competency_view(request: HttpRequest) -> HttpResponse:
     """Everyone the actor oversees with their latest assessment, open harmful-item flags, and second ratings due."""
@@ -54,6 +74,7 @@ def competency_view(request: HttpRequest) -> HttpResponse:
             "rows": queries.trainees(actor),
             "flags": queries.open_flags(actor),
             "waiting": queries.waiting_second(actor),
+            "withdrawals": queries.rule_withdrawals(actor),
             "tool": tool(rule_row(actor.organisation_id).tool_id),
         },
     )
@@ -81,6 +102,7 @@ def trainee_view(request: HttpRequest, membership_id: int) -> HttpResponse:
             ),
             "flags": queries.trainee_flags(actor, member),
             "flag_form": FlagActionForm(),
+            "withdrawals": queries.rule_withdrawals(actor, member.pk),
             "can_assess": access.can_assess(actor, member.pk),
             "min_items": agree.MIN_ITEMS_FOR_KAPPA,
         },
@@ -105,7 +127,7 @@ def assess_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
-        def work():
+        def save() -> str:
             made = competency_actions.assess(
                 actor,
                 member.pk,
@@ -115,17 +137,11 @@ def assess_view(request: HttpRequest, membership_id: int) -> HttpResponse:
                 notes=d["notes"],
                 second_rater=d.get("second_rater"),
             )
-            return made, reverse("supervision:competency_assessment", args=[made.pk])
+            return reverse("supervision:competency_assessment", args=[made.pk])
 
-        try:
-            made, earlier = submissions.run_once(request, work)
-        except ActionError as exc:
-            _form_error(form, exc)
-        else:
-            if earlier or made is None:
-                return redirect(earlier or request.path)
-            messages.success(request, _("Assessment saved."))
-            return redirect("supervision:competency_assessment", assessment_id=made.pk)
+        done = _save_once(request, form, save, _("Assessment saved."))
+        if done is not None:
+            return done
     return render(
         request,
         "supervision/competency_assess.html",
@@ -148,23 +164,15 @@ def second_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     form = LevelsForm(request.POST or None, tool=the_tool)
     if request.method == "POST" and form.is_valid():
 
-        def work():
-            made = competency_actions.rate_second(
-                actor, first.pk, levels=form.levels(), notes=form.cleaned_data["notes"]
-            )
-            return made, reverse("supervision:competency_assessment", args=[first.pk])
+        def save() -> str:
+            competency_actions.rate_second(actor, first.pk, levels=form.levels(), notes=form.cleaned_data["notes"])
+            return reverse("supervision:competency_assessment", args=[first.pk])
 
-        try:
-            made, earlier = submissions.run_once(request, work)
-        except ActionError as exc:
-            _form_error(form, exc)
-        else:
-            if earlier or made is None:
-                return redirect(earlier or request.path)
-            messages.success(
-                request, _("Your rating is saved. Both ratings and how far they agree are shown below.")
-            )
-            return redirect("supervision:competency_assessment", assessment_id=first.pk)
+        done = _save_once(
+            request, form, save, _("Your rating is saved. Both ratings and how far they agree are shown below.")
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "supervision/competency_assess.html",
@@ -236,3 +244,53 @@ def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Recorded. The flag stays in the trainee's history."))
     return redirect("supervision:competency_trainee", membership_id=flag.trainee_id)
+
+
+@staff_required
+@require_POST
+def follow_up_view(request: HttpRequest, signoff_id: int) -> HttpResponse:
+    """Record what was done after the programme's rule withdrew a sign-off to lead a group alone."""
+    _overseer_or_403(request)
+    actor = request.actor  # type: ignore[attr-defined]
+    found = queries.withdrawal_for(actor, signoff_id)
+    if found is None:
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what was done, for example who leads their groups with them now and when "
+                                  "they will be observed again."))
+    else:
+        try:
+            competency_actions.follow_up_withdrawal(actor, found.pk, text=form.cleaned_data["text"])
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Recorded. It stays in the sign-off's history."))
+    return redirect("supervision:competency_trainee", membership_id=found.membership_id)
+
+
+@staff_required
+def own_view(request: HttpRequest) -> HttpResponse:
+    """A person's own competency assessments once complete: each item's level over time and what it means, the
+    programme's rule and what is still needed, and their sign-off to lead a group alone."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if not access.can_see_own_competency(actor):
+        raise PermissionDenied
+    ready = queries.readiness(actor.organisation_id, actor.membership.pk, complete_only=True)
+    observations = queries.own_observations(actor)
+    signoffs = queries.own_signoffs(actor)
+    return render(
+        request,
+        "supervision/competency_mine.html",
+        {
+            "ready": ready,
+            "still_needed": competency_present.trainee_sentences(ready),
+            "observations": observations,
+            "chart": competency_present.item_rows(
+                ready.tool, [o for o in observations if o.first.tool_id == ready.tool.id]
+            ),
+            "live": next((s for s in signoffs if s.is_live), None),
+            "last_withdrawn": next((s for s in signoffs if not s.is_live), None),
+            "tool": ready.tool,
+        },
+    )
