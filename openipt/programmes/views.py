@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from calendar import monthrange
+from dataclasses import replace
 from datetime import date
 
 from django.contrib import messages

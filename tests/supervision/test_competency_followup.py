@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from openipt.audit.models import AuditEvent
 from openipt.core.errors import ActionError
-from openipt.supervision import api, competency_actions
 from openipt.supervision import actions as sup
+from openipt.supervision import api, competency_actions
 from openipt.supervision.models import SignOff
 from openipt.supervision.queries import competency as queries
 from tests.support.competency import assess, levels

@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q, QuerySet
+
 from openipt.supervision import access
 from openipt.supervision.competency import agreement as agree
 from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import Tool
 from openipt.supervision.competency_tools import rule_of, rule_row, tool
-from django.db.models import Q, QuerySet
-
 from openipt.supervision.models import Competency, CompetencyAssessment, CompetencyFlag, SignOff
 
 if TYPE_CHECKING:
