@@ -62,6 +62,12 @@ def _save_once(request: HttpRequest, form, save: Callable[[], str], done: str) -
     return redirect(url)
 
 
+def _say_if_withdrawn(request: HttpRequest, assessment_id: int) -> None:
+    if queries.withdrawn_by(assessment_id) is not None:
+        messages.warning(request, _("This assessment falls below the programme's rule, so their sign-off to lead a "
+                                    "group alone is withdrawn. Record what was done on their competency page."))
+
+
 @staff_required
 def competency_view(request: HttpRequest) -> HttpResponse:
     """Everyone the actor oversees with their latest assessment, open harmful-item flags, and second ratings due."""
@@ -137,6 +143,7 @@ def assess_view(request: HttpRequest, membership_id: int) -> HttpResponse:
                 notes=d["notes"],
                 second_rater=d.get("second_rater"),
             )
+            _say_if_withdrawn(request, made.pk)
             return reverse("supervision:competency_assessment", args=[made.pk])
 
         done = _save_once(request, form, save, _("Assessment saved."))
@@ -166,6 +173,7 @@ def second_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
         def save() -> str:
             competency_actions.rate_second(actor, first.pk, levels=form.levels(), notes=form.cleaned_data["notes"])
+            _say_if_withdrawn(request, first.pk)
             return reverse("supervision:competency_assessment", args=[first.pk])
 
         done = _save_once(

@@ -126,3 +126,15 @@ def test_the_trainee_page_says_when_the_rule_withdrew_their_sign_off(client, wor
     page = client.get(reverse("supervision:competency_mine")).content.decode()
     assert "was withdrawn on" in page and "after a later assessment" in page
     assert SignOff.objects.get(pk=signoff.pk).withdrawn_by_rule
+
+
+def test_the_assessor_is_told_when_their_assessment_withdraws_a_sign_off(client, world):
+    _signed_off(world)
+    login(client, world.m["admin"])
+    data = {f"item_{k}": str(v) for k, v in levels(3, risk=1).items()}
+    data.update(source="live", observed_on=timezone.localdate().isoformat(), notes="", second_rater="")
+    page = client.post(reverse("supervision:competency_assess", args=[world.m["facilitator"].pk]), data,
+                       follow=True).content.decode()
+    assert "so their sign-off to lead a group alone is withdrawn" in page
+    page = client.get(reverse("supervision:competency_trainee", args=[world.m["facilitator"].pk])).content.decode()
+    assert "withdrawn by the programme&#x27;s rule" in page.lower() or "withdrawn by the programme's rule" in page

@@ -276,3 +276,8 @@ def withdrawal_for(actor: Actor, signoff_id: object) -> SignOff | None:
     if pk is None or not access.is_overseer(actor):
         return None
     return access.visible_signoffs(actor).filter(pk=pk, withdrawn_by_rule=True).first()
+
+
+def withdrawn_by(assessment_id: int) -> SignOff | None:
+    """The sign-off the programme's rule withdrew when this assessment became complete, if any."""
+    return SignOff.objects.filter(withdrawn_assessment_id=assessment_id, withdrawn_by_rule=True).first()
