@@ -230,6 +230,19 @@ def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     )
 
 
+def _record_note(request: HttpRequest, form, act: Callable[[str], object], *, missing: str, done: str) -> None:
+    """Send the one note a form holds to an action that records what was done; say how it went."""
+    if not form.is_valid():
+        messages.error(request, missing)
+        return
+    try:
+        act(next(iter(form.cleaned_data.values())))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
 @staff_required
 @require_POST
 def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
@@ -239,18 +252,13 @@ def flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = queries.flag_for(actor, flag_id)
     if flag is None:
         raise Http404
-    form = FlagActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("Say what was done, for example the conversation you had and the plan agreed.")
-        )
-    else:
-        try:
-            competency_actions.act_on_flag(actor, flag.pk, action=form.cleaned_data["action"])
-        except ActionError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Recorded. The flag stays in the trainee's history."))
+    _record_note(
+        request,
+        FlagActionForm(request.POST),
+        lambda text: competency_actions.act_on_flag(actor, flag.pk, action=text),
+        missing=_("Say what was done, for example the conversation you had and the plan agreed."),
+        done=_("Recorded. The flag stays in the trainee's history."),
+    )
     return redirect("supervision:competency_trainee", membership_id=flag.trainee_id)
 
 
@@ -263,17 +271,14 @@ def follow_up_view(request: HttpRequest, signoff_id: int) -> HttpResponse:
     found = queries.withdrawal_for(actor, signoff_id)
     if found is None:
         raise Http404
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what was done, for example who leads their groups with them now and when "
-                                  "they will be observed again."))
-    else:
-        try:
-            competency_actions.follow_up_withdrawal(actor, found.pk, text=form.cleaned_data["text"])
-        except ActionError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Recorded. It stays in the sign-off's history."))
+    _record_note(
+        request,
+        FollowUpForm(request.POST),
+        lambda text: competency_actions.follow_up_withdrawal(actor, found.pk, text=text),
+        missing=_("Say what was done, for example who leads their groups with them now and when they will be "
+                  "observed again."),
+        done=_("Recorded. It stays in the sign-off's history."),
+    )
     return redirect("supervision:competency_trainee", membership_id=found.membership_id)
 
 

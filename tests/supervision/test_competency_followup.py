@@ -138,3 +138,21 @@ def test_the_assessor_is_told_when_their_assessment_withdraws_a_sign_off(client,
     assert "so their sign-off to lead a group alone is withdrawn" in page
     page = client.get(reverse("supervision:competency_trainee", args=[world.m["facilitator"].pk])).content.decode()
     assert "withdrawn by the programme&#x27;s rule" in page.lower() or "withdrawn by the programme's rule" in page
+
+
+def test_a_flag_and_a_withdrawal_are_each_followed_up_from_the_trainee_page(client, world):
+    from openipt.supervision.models import CompetencyFlag
+
+    signoff = _signed_off(world)
+    assess(world.m["admin"], world.m["facilitator"], 3, warmth=1)
+    flag = CompetencyFlag.objects.get(trainee=world.m["facilitator"])
+    login(client, world.m["admin"])
+    empty = client.post(reverse("supervision:competency_flag", args=[flag.pk]), {"action": ""}, follow=True)
+    assert "Say what was done" in empty.content.decode()
+    client.post(reverse("supervision:competency_flag", args=[flag.pk]), {"action": "Talked it through."})
+    page = client.post(reverse("supervision:competency_follow_up", args=[signoff.pk]),
+                       {"text": "Co-leads until observed again."}, follow=True).content.decode()
+    assert "Recorded. It stays in the sign-off" in page
+    flag.refresh_from_db()
+    signoff.refresh_from_db()
+    assert flag.action == "Talked it through." and signoff.follow_up == "Co-leads until observed again."
