@@ -6,18 +6,21 @@ client is involved. A fixed number of queries whatever the number of facilitator
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from openipt.accounts.access import site_q
 from openipt.accounts.models import Membership, Role
+from openipt.programmes import indicators as ind
 from openipt.supervision.access import blind_to
 from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import LEVELS, Tool
 from openipt.supervision.competency_tools import rule_of, rule_row, tool
-from openipt.supervision.models import CompetencyFlag, SignOff
-from openipt.supervision.queries.competency import latest_levels
+from openipt.supervision.models import CompetencyAssessment, CompetencyFlag, SignOff
+from openipt.supervision.queries.competency import COMPLETE, latest_levels
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -130,3 +133,23 @@ def from_kept(kept: dict[str, Any] | None, organisation_id: int) -> CompetencySu
     out.signed_off, out.open_flags = int(kept["signed_off"]), int(kept["open_flags"])
     out.by_item = [(item.title, [int(n) for n in levels]) for item, levels in zip(the_tool.items, by_item, strict=True)]
     return out
+
+
+def staff_competency(actor: Actor, site_id: int | None, start: date, end: date) -> ind.StaffCompetency:
+    """The facilitators a monthly report covers (those of the dashboard's competency panel) and their competency
+    over the period, for the report's indicators (four queries). Only complete assessments count as assessed;
+    flags of an observation the actor is still to rate blind are left out, as on the dashboard."""
+    ids = frozenset(programme_facilitators(actor, site_id).values_list("pk", flat=True))
+    after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    members = list(ids) or [0]
+    assessed = CompetencyAssessment.objects.filter(
+        COMPLETE, trainee_id__in=members, first__isnull=True, observed_on__gte=start, observed_on__lte=end
+    ).values_list("trainee_id", flat=True)
+    signed = SignOff.objects.filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=after),
+        membership_id__in=members, competency="group_lead", signed_on__lte=end,
+    ).values_list("membership_id", flat=True)
+    flagged = CompetencyFlag.objects.filter(
+        Q(acted_at__isnull=True) | Q(acted_at__gte=after), trainee_id__in=members, raised_at__lt=after
+    ).exclude(assessment__in=blind_to(actor).values("pk")).values_list("trainee_id", flat=True)
+    return ind.StaffCompetency(ids, frozenset(assessed), frozenset(signed), frozenset(flagged))

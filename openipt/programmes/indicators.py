@@ -6,7 +6,9 @@ docs/programmes/indicators.md; a test checks that the two agree.
 
 The input is a `Cohort`: plain records of who was screened and who was enrolled, with what happened
 to each enrolled member, and the quality-of-care facts (attendance marks, quick checks, risk alerts,
-fidelity ratings). `openipt/programmes/queries.py` builds it from the database.
+fidelity ratings). `openipt/programmes/queries.py` builds it from the database. The monthly reports add
+the facilitators' competency (`StaffCompetency`, from `openipt/programmes/competency_queries.py`); without
+it those indicators have no value.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ class Indicator:
 
     id: str
     name: str
-    section: str  # "cascade" or "quality"
+    section: str  # "cascade", "quality" or "competency"
     numerator: str
     denominator: str  # words; "" for a plain count, a mean or a median
     of: str  # id of the indicator whose count is the denominator; "" when there is none
     kind: str  # "count", "mean" or "median"
     notes: str
     source: str
+    optional: bool = False  # a DHIS2 mapping may leave it out (then it is not sent); the others must be mapped
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -227,6 +230,57 @@ INDICATORS: tuple[Indicator, ...] = (
         "",
         "OpenIPT fidelity checklists (docs/clinical/sources.md)",
     ),
+    Indicator(
+        "facilitators",
+        "Facilitators",
+        "competency",
+        "Active facilitators the report covers (a supervisor's own supervisees; the site's, for a site)",
+        "",
+        "",
+        "count",
+        "Counted when the report is made: OpenIPT keeps no history of who was a facilitator in a past month.",
+        "OpenIPT definition",
+        True,
+    ),
+    Indicator(
+        "facilitators_assessed",
+        "Facilitators assessed",
+        "competency",
+        "Facilitators with a complete competency assessment observed in the period",
+        "Facilitators",
+        "facilitators",
+        "count",
+        "Complete: no second rater was named, or the named one has saved their rating. Only first ratings count; "
+        "a second rater's rating of the same observation does not count twice.",
+        "OpenIPT definition; levels after WHO EQUIP (Kohrt et al. 2020)",
+        True,
+    ),
+    Indicator(
+        "facilitators_signed_off",
+        "Signed off to lead a group alone",
+        "competency",
+        "Facilitators holding a sign-off to lead a group alone on the last day of the period",
+        "Facilitators",
+        "facilitators",
+        "count",
+        "Signed off on or before that day and not withdrawn by its end (by a person, or by the programme's rule "
+        "after a later assessment).",
+        "OpenIPT definition",
+        True,
+    ),
+    Indicator(
+        "facilitators_harmful_open",
+        "With an open harmful-item flag",
+        "competency",
+        "Facilitators with an item rated potentially harmful (level 1) that nobody had acted on by the end of the "
+        "period",
+        "Facilitators",
+        "facilitators",
+        "count",
+        "A flag counts from the day it was raised until someone records what was done about it.",
+        "OpenIPT definition",
+        True,
+    ),
 )
 BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
 
@@ -240,6 +294,9 @@ NESTED: tuple[tuple[str, str], ...] = (
     ("enrolled", "case_at_start"),
     ("case_at_start", "response"),
     ("case_at_start", "remission"),
+    ("facilitators", "facilitators_assessed"),
+    ("facilitators", "facilitators_signed_off"),
+    ("facilitators", "facilitators_harmful_open"),
 )
 # Counts of people (small ones are suppressed); the others count events (marks, alerts, ratings).
 PERSON_COUNTS = frozenset(
@@ -258,6 +315,10 @@ PERSON_COUNTS = frozenset(
 EVENT_COUNTS_SUPPRESSED = frozenset(
     {"alerts", "alerts_breached"}
 )  # alerts are about people: treated like them
+# Counts of facilitators: staff, not clients, but small numbers of them are hidden by the same rule (a harmful-item
+# flag is about one person's work).
+STAFF_COUNTS = frozenset({"facilitators", "facilitators_assessed", "facilitators_signed_off",
+                          "facilitators_harmful_open"})
 
 
 # ---- input records
@@ -311,12 +372,24 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class StaffCompetency:
+    """The facilitators a report covers, and which of them were assessed in the period, were signed off to lead a
+    group alone at its end, and had a harmful-item flag open at its end (membership ids)."""
+
+    facilitators: frozenset[int] = frozenset()
+    assessed: frozenset[int] = frozenset()
+    signed_off: frozenset[int] = frozenset()
+    harmful_open: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class Cohort:
     screenings: Sequence[Screening] = ()
     enrolments: Sequence[Enrolment] = ()
     marks: Sequence[Mark] = ()
     alerts: Sequence[Alert] = ()
     ratings: Sequence[Rating] = ()
+    staff: StaffCompetency | None = None  # the reports add it; None: the competency indicators have no value
 
     def is_empty(self) -> bool:
         return not (self.screenings or self.enrolments or self.marks or self.alerts or self.ratings)
@@ -370,6 +443,8 @@ def counts(cohort: Cohort, min_sessions: int = DEFAULT_MIN_SESSIONS) -> dict[str
     e = cohort.enrolments
     acked = [a.ack_minutes for a in cohort.alerts if a.ack_minutes is not None]
     present = [m for m in cohort.marks if m.present]
+    staff = cohort.staff
+    team = staff.facilitators if staff is not None else frozenset()
     return {
         "screened": len({s.person for s in cohort.screenings}),
         "eligible": len({s.person for s in cohort.screenings if s.eligible}),
@@ -390,17 +465,21 @@ def counts(cohort: Cohort, min_sessions: int = DEFAULT_MIN_SESSIONS) -> dict[str
         "fidelity_mean": (sum(r.score_percent for r in cohort.ratings) / len(cohort.ratings))
         if cohort.ratings
         else None,
+        "facilitators": len(team) if staff is not None else None,
+        "facilitators_assessed": len(staff.assessed & team) if staff is not None else None,
+        "facilitators_signed_off": len(staff.signed_off & team) if staff is not None else None,
+        "facilitators_harmful_open": len(staff.harmful_open & team) if staff is not None else None,
     }
 
 
 def suppressed_cells(values: Mapping[str, float | None], threshold: int = DEFAULT_SUPPRESS_BELOW) -> set[str]:
     """The counts to show as "<threshold": small ones, and any a reader could work out by subtraction.
 
-    Primary: a count of people (or alerts) from 1 to threshold - 1. Complementary: for two shown counts where
+    Primary: a count of people (or alerts, or facilitators) from 1 to threshold - 1. Complementary: for two shown counts where
     one holds the other (`NESTED`, followed through), a difference from 1 to threshold - 1 would itself be a
     small cell, so the inner count is hidden too; repeated until nothing changes.
     """
-    guarded = PERSON_COUNTS | EVENT_COUNTS_SUPPRESSED
+    guarded = PERSON_COUNTS | EVENT_COUNTS_SUPPRESSED | STAFF_COUNTS
     hidden = {k for k in guarded if isinstance(values.get(k), int) and 0 < int(values[k] or 0) < threshold}
     pairs = _closure(NESTED) | {("alerts", "alerts_breached")}
     changed = True
@@ -501,7 +580,7 @@ def from_counts(
     hidden = suppressed_cells(raw, threshold)
     out: dict[str, Value] = {}
     for ind in INDICATORS:
-        value = raw[ind.id]
+        value = raw.get(ind.id)  # figures kept before an indicator was added have none
         suppressed = ind.id in hidden
         if ind.id == "ack_minutes" and "alerts" in hidden:
             suppressed = True  # a median of a handful of alerts says too much about each

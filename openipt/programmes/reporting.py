@@ -8,7 +8,9 @@ indicator a line:
     completed = IPT_COMPLETED : AGE_ALL
 
 (the data element code, then optionally a category option combo code after a colon). `parse_mapping`
-refuses a mapping that is incomplete or malformed, naming the line or the missing indicator.
+refuses a mapping that is incomplete or malformed, naming the line or the missing indicator. The optional
+indicators (the facilitators' competency) may be mapped or not: one not mapped is simply not sent, so a mapping
+written before they existed keeps working.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from openipt.programmes.indicators import BY_ID, INDICATORS, Result
 # DHIS2 codes are at most 50 characters; we allow the characters DHIS2 instances use in practice.
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,49}$")
 PERIOD = re.compile(r"^\d{6}$")
-REPORTED = tuple(i.id for i in INDICATORS)  # every indicator is reported
+REPORTED = tuple(i.id for i in INDICATORS if not i.optional)  # a complete mapping names every one of these
+OPTIONAL = tuple(i.id for i in INDICATORS if i.optional)  # sent when mapped
 
 
 class MappingError(ValueError):
@@ -45,7 +48,7 @@ class Mapping:
 
 
 def parse_mapping(text: str, *, org_unit: str, data_set: str = "", complete: bool = True) -> Mapping:
-    """Read the admin's mapping; with `complete`, every reported indicator must be mapped."""
+    """Read the admin's mapping; with `complete`, every indicator that is not optional must be mapped."""
     problems: list[str] = []
     if not org_unit.strip():
         problems.append("The organisation unit code is missing.")

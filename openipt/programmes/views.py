@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from calendar import monthrange
+from dataclasses import replace
 from datetime import date
 
 from django.contrib import messages
@@ -144,6 +145,8 @@ def report_view(request: HttpRequest) -> HttpResponse:
         if not problem:
             end = month.replace(day=monthrange(month.year, month.month)[1])
             cohort = queries.cohort(actor, queries.Filters(month, end, site_id=site.pk if site else None))
+            cohort = replace(cohort, staff=competency_queries.staff_competency(
+                actor, site.pk if site else None, month, end))
             if cohort.is_empty():
                 problem = _(
                     "There is nothing to report for %(month)s: no one was screened or enrolled, no session "

@@ -98,7 +98,7 @@ def my_ratings(actor: Actor | None) -> QuerySet[FidelityRating]:
 def visible_signoffs(actor: Actor) -> QuerySet[SignOff]:
     return SignOff.objects.filter(
         organisation_id=actor.organisation_id, membership__in=supervised_members(actor)
-    ).select_related("membership__user", "signed_by__user", "withdrawn_by__user")
+    ).select_related("membership__user", "signed_by__user", "withdrawn_by__user", "followed_up_by__user")
 
 
 def get_member(actor: Actor, membership_id) -> Membership | None:
@@ -109,6 +109,12 @@ def get_member(actor: Actor, membership_id) -> Membership | None:
 
 
 # ---- competency assessments
+
+
+def can_see_own_competency(actor: Actor | None) -> bool:
+    """Staff who can be assessed (facilitators, therapists, supervisors) see their own complete assessments; nobody
+    sees another person's there (the page has no id in it)."""
+    return actor is not None and actor.membership is not None and actor.role in RATED_ROLES
 
 
 def can_assess(actor: Actor, trainee_id) -> bool:

@@ -11,7 +11,7 @@ class SupervisionConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from openipt.core.extensions import ClientPanel, NavItem, add_nav, add_panel
-        from openipt.supervision import actions  # noqa: F401 - registers the audit event types
+        from openipt.supervision import actions, competency_actions  # noqa: F401 - registers the audit event types
         from openipt.supervision.queries.panels import session_panel_context
 
         # The kinds of session that can be rated, and the dashboard's waiting sessions and alert counts, are
@@ -20,4 +20,5 @@ class SupervisionConfig(AppConfig):
                         namespace="supervision"))
         add_nav(NavItem(_("My fidelity ratings"), "supervision:mine", ("therapist", "facilitator"), order=31,
                         namespace="supervision"))
+        add_nav(NavItem(_("My competency"), "supervision:competency_mine", ("facilitator",), order=32))
         add_panel("session", ClientPanel("fidelity", "supervision/_session_panel.html", session_panel_context, order=30))

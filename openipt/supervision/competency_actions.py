@@ -1,6 +1,12 @@
 """Every change to competency assessments: a first rating, a second rater's blind rating, acting on a harmful-item
-flag, and the programme's sign-off rule. Each takes the Actor first, checks permission, runs in a transaction and
-records an audit event. An item rated potentially harmful raises a flag in the same transaction."""
+flag, the programme's sign-off rule, and following up a sign-off the rule withdrew. Each takes the Actor first,
+checks permission, runs in a transaction and records an audit event. An item rated potentially harmful raises a flag
+in the same transaction.
+
+When an assessment becomes complete (saved with no second rater named, or its blind second rating saved) and its
+first rating falls below the programme's rule, a live sign-off to lead a group alone given on or before the day it
+was observed is withdrawn in the same transaction (`_withdraw_by_rule`): the person cannot be set to lead a group
+alone until they are signed off again, which needs a new assessment that meets the rule."""
 
 from __future__ import annotations
 
@@ -19,13 +25,16 @@ from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
 from openipt.supervision import access
+from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import HARMFUL, LEVELS, Tool
 from openipt.supervision.competency_tools import rule_row, tool, tools
 from openipt.supervision.models import (
+    Competency,
     CompetencyAssessment,
     CompetencyFlag,
     CompetencyRule,
     ObservationSource,
+    SignOff,
 )
 
 if TYPE_CHECKING:
@@ -36,6 +45,9 @@ SECOND_RATED = register("competency.second_rated", "Competency rated by a second
 FLAG_RAISED = register("competency.flag_raised", "Competency item rated potentially harmful")
 FLAG_ACTED = register("competency.flag_acted", "Harmful-item flag acted on")
 RULE_SAVED = register("competency.rule_saved", "Competency sign-off rule saved")
+WITHDRAWN_BY_RULE = register("competency.withdrawn_by_rule",
+                             "Sign-off to lead a group alone withdrawn by the programme's rule")
+FOLLOWED_UP = register("competency.withdrawal_followed_up", "Sign-off withdrawn by the rule: follow-up recorded")
 
 MAX_TEXT = 5000
 
@@ -55,6 +67,13 @@ def _clean_levels(the_tool: Tool, levels: Mapping[str, object]) -> dict[str, int
             )
         cleaned[item.id] = int(value)
     return cleaned
+
+
+def _clean_notes(notes: str) -> str:
+    notes = (notes or "").strip()
+    if len(notes) > MAX_TEXT:
+        raise ActionError(_("Keep the notes under %(n)d characters.") % {"n": MAX_TEXT}, field="notes")
+    return notes
 
 
 def _raise_flags(actor: Actor, made: CompetencyAssessment, the_tool: Tool) -> None:
@@ -132,9 +151,7 @@ def assess(
     if observed_on > timezone.localdate():
         raise ActionError(_("The date cannot be in the future."), field="observed_on")
     cleaned = _clean_levels(the_tool, levels)
-    notes = (notes or "").strip()
-    if len(notes) > MAX_TEXT:
-        raise ActionError(_("Keep the notes under %(n)d characters.") % {"n": MAX_TEXT}, field="notes")
+    notes = _clean_notes(notes)
     second = _second_rater(actor, member.pk, second_rater)
     with transaction.atomic():
         made = CompetencyAssessment.objects.create(
@@ -163,6 +180,8 @@ def assess(
             },
         )
         _raise_flags(actor, made, the_tool)
+        if second is None:  # complete now; with a second rater named, when their rating is saved
+            _withdraw_by_rule(actor, made)
     return made
 
 
@@ -175,9 +194,7 @@ def rate_second(
         raise ActionError(_("There is no observation waiting for your second rating."))
     the_tool = tools().get(first.tool_id) or tool(first.tool_id)
     cleaned = _clean_levels(the_tool, levels)
-    notes = (notes or "").strip()
-    if len(notes) > MAX_TEXT:
-        raise ActionError(_("Keep the notes under %(n)d characters.") % {"n": MAX_TEXT}, field="notes")
+    notes = _clean_notes(notes)
     try:
         with transaction.atomic():
             made = CompetencyAssessment.objects.create(
@@ -201,6 +218,7 @@ def rate_second(
                 details={"first": first.pk, "membership": first.trainee_id},
             )
             _raise_flags(actor, made, the_tool)
+            _withdraw_by_rule(actor, first)
     except IntegrityError:
         raise ActionError(_("This observation already has its second rating.")) from None
     return made
@@ -278,3 +296,71 @@ def save_rule(actor: Actor, data: RuleInput, *, expected_version: int | None = N
             },
         )
     return row
+
+
+def _withdraw_by_rule(actor: Actor, first: CompetencyAssessment) -> SignOff | None:
+    """Withdraw the trainee's live sign-off to lead a group alone when this complete assessment (its first rating,
+    on the programme's tool, observed on or after the day of the sign-off) falls below the programme's rule."""
+    row = rule_row(first.organisation_id)
+    the_tool = tool(row.tool_id)
+    if first.tool_id != the_tool.id:
+        return None  # the rule is about the programme's own tool
+    levels = {str(k): int(v) for k, v in first.levels.items()}
+    # `required` only says whether a sign-off needs an assessment; an assessment that was made always counts.
+    short = rules.shortfalls(the_tool, levels, rules.Rule(row.min_level, row.no_harmful, True))
+    if not short:
+        return None
+    live = (
+        SignOff.objects.select_for_update()
+        .filter(membership_id=first.trainee_id, competency=Competency.GROUP_LEAD, withdrawn_at__isnull=True,
+                signed_on__lte=first.observed_on)
+        .first()
+    )
+    if live is None:
+        return None
+    harmful = sum(1 for s in short if s.code == "harmful")
+    live.withdrawn_at, live.withdrawn_by = timezone.now(), actor.membership
+    live.withdrawn_reason = _(
+        "Withdrawn by the programme's rule: the assessment of %(when)s has %(harmful)d item(s) at level 1 and "
+        "%(below)d item(s) below level %(min)d."
+    ) % {"when": first.observed_on.isoformat(), "harmful": harmful, "below": len(short) - harmful,
+         "min": row.min_level}
+    live.withdrawn_by_rule, live.withdrawn_assessment = True, first
+    live.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "withdrawn_by_rule",
+                             "withdrawn_assessment"])
+    audit.record(
+        WITHDRAWN_BY_RULE.code,
+        actor=actor,
+        obj=live,
+        details={"membership": live.membership_id, "assessment": first.pk, "harmful": harmful,
+                 "below": len(short) - harmful, "min_level": row.min_level},
+    )
+    return live
+
+
+def follow_up_withdrawal(actor: Actor, signoff_id: int | str, *, text: str) -> SignOff:
+    """Record what was done after the rule withdrew a sign-off; the item then leaves the supervisors' lists."""
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(
+            _("Say what was done, for example who leads their groups with them now and when they will be "
+              "observed again."),
+            field="text",
+        )
+    if len(text) > MAX_TEXT:
+        raise ActionError(_("Keep it under %(n)d characters.") % {"n": MAX_TEXT}, field="text")
+    pk = access._pk(signoff_id)
+    with transaction.atomic():
+        found = (
+            access.visible_signoffs(actor).select_for_update(of=("self",))
+            .filter(pk=pk, withdrawn_by_rule=True).first()
+            if pk and access.is_overseer(actor) else None
+        )
+        if found is None:
+            raise ActionError(_("That withdrawn sign-off was not found."))
+        if found.followed_up_at is not None:
+            raise ActionError(_("Someone already recorded what was done about this."), field="text")
+        found.followed_up_at, found.followed_up_by, found.follow_up = timezone.now(), actor.membership, text
+        found.save(update_fields=["followed_up_at", "followed_up_by", "follow_up"])
+        audit.record(FOLLOWED_UP.code, actor=actor, obj=found, details={"membership": found.membership_id})
+    return found

@@ -118,6 +118,10 @@ class FlagActionForm(forms.Form):
     action = forms.CharField(label=_("What was done?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class FollowUpForm(forms.Form):
+    text = forms.CharField(label=_("What was done?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RuleForm(forms.Form):
     tool_id = forms.ChoiceField(label=_("Competency tool"))
     required = forms.BooleanField(label=_("Signing someone off to lead a group alone needs a competency assessment"),

@@ -110,6 +110,14 @@ class SignOff(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     withdrawn_reason = models.TextField(blank=True)
+    # Withdrawn by the programme's rule when a later complete assessment fell below it (not by a person's choice);
+    # the supervisors see it until someone records what was done (`followed_up_*`).
+    withdrawn_by_rule = models.BooleanField(default=False)
+    withdrawn_assessment = models.ForeignKey("CompetencyAssessment", on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="+")
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    followed_up_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    follow_up = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -122,7 +130,16 @@ class SignOff(models.Model):
                 condition=Q(withdrawn_at__isnull=True) | (~Q(withdrawn_reason="") & Q(withdrawn_by__isnull=False)),
                 name="signoff_withdrawal_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_by_rule=False) | Q(withdrawn_at__isnull=False),
+                name="signoff_rule_withdrawal_is_withdrawn",
+            ),
+            models.CheckConstraint(
+                condition=Q(followed_up_at__isnull=True) | (~Q(follow_up="") & Q(followed_up_by__isnull=False)),
+                name="signoff_follow_up_recorded",
+            ),
         ]
+        indexes = [models.Index(fields=["organisation", "withdrawn_by_rule", "followed_up_at"])]
 
     def __str__(self) -> str:
         return f"{self.competency} sign-off for membership {self.membership_id}"

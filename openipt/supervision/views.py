@@ -148,6 +148,7 @@ def dashboard_view(request):
         "show_alerts": any(r["alerts"] is not None for r in rows), "ids": ids,
         "panels": render_panels("supervision", request, actor),
         "competency_flags": competency.open_flags(actor),
+        "rule_withdrawals": competency.rule_withdrawals(actor),
     })
 
 

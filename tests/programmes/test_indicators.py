@@ -95,7 +95,29 @@ def test_each_count_matches_the_hand_worked_example():
         "ack_minutes": 25.0,  # the median of 10, 50, 20 and 30; the alert not yet acknowledged is left out
         "fidelity_ratings": 3,
         "fidelity_mean": pytest.approx(73.333, abs=1e-3),
+        # without the facilitators' competency (only the reports add it) those indicators have no value
+        "facilitators": None,
+        "facilitators_assessed": None,
+        "facilitators_signed_off": None,
+        "facilitators_harmful_open": None,
     }
+
+
+def test_competency_counts_are_of_the_facilitators_covered_and_small_ones_are_hidden():
+    from dataclasses import replace
+
+    team = frozenset(range(1, 13))
+    staff = ind.StaffCompetency(team, assessed=frozenset(range(1, 8)), signed_off=frozenset(range(1, 11)) | {99},
+                                harmful_open=frozenset({3, 4}))
+    result = ind.compute(replace(example(), staff=staff), threshold=5)
+    v = result.values
+    assert v["facilitators"].shown() == "12" and v["facilitators_assessed"].shown() == "7"
+    # Wilson by hand: centre (7/12 + 1.92/12) / 1.320 = 0.563, half 1.485 * 0.1641 = 0.244
+    assert v["facilitators_assessed"].percent() == "58%" and v["facilitators_assessed"].interval() == "32–81%"
+    # 10 of 12 signed off (99 is not among those covered) would show 2 not signed off by subtraction: hidden
+    assert v["facilitators_signed_off"].suppressed and v["facilitators_signed_off"].shown() == "<5"
+    assert v["facilitators_harmful_open"].suppressed  # 2 people
+    assert v["facilitators_harmful_open"].indicator.optional and not v["enrolled"].indicator.optional
 
 
 def test_the_minimum_number_of_sessions_is_a_setting():
@@ -135,7 +157,8 @@ def test_small_cells_and_those_found_by_subtraction_are_hidden():
 
 def test_no_hidden_cell_can_be_worked_out_from_the_shown_ones():
     result = ind.compute(example(), threshold=5)
-    shown = {k: v.value for k, v in result.values.items() if not v.suppressed and v.indicator.kind == "count"}
+    shown = {k: v.value for k, v in result.values.items()
+             if not v.suppressed and v.indicator.kind == "count" and v.value is not None}
     for outer, inner in ind.NESTED:
         if outer in shown and inner in shown:
             assert not 0 < shown[outer] - shown[inner] < 5, (outer, inner)

@@ -39,12 +39,19 @@ def prepare(world):
     from openipt.supervision.models import CompetencyFlag
     from tests.support.competency import levels
 
+    # `therapist` signed off to lead alone, then assessed with an item at level 1: the rule withdraws the sign-off.
+    assess(world.m["admin"], world.m["therapist"])
+    sup.sign_off(actor(world.m["admin"]), world.m["therapist"].pk, competency="group_lead")
     plain = assess(world.m["admin"], world.m["therapist"], 3, warmth=1)
+    from openipt.supervision.models import SignOff
+
+    withdrawn = SignOff.objects.get(membership=world.m["therapist"], withdrawn_by_rule=True)
     blind = competency_actions.assess(actor(world.m["admin"]), world.m["therapist"].pk, levels=levels(3),
                                       source="live", second_rater=world.m["supervisor"].pk)
     flag = CompetencyFlag.objects.get(assessment=plain)
     return {"kind": "session", "target_id": session.pk, "rating_id": rating.pk, "signoff_id": signoff.pk,
             "assessment_id": plain.pk, "flag_id": flag.pk,
+            "supervision:competency_follow_up": {"signoff_id": withdrawn.pk},
             "supervision:competency_second": {"assessment_id": blind.pk}}
 
 
@@ -71,4 +78,9 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
                                           "POST": expect(403, admin=302, supervisor=200, other_admin=404)},
         "supervision:competency_flag": {"GET": post_only, "POST": expect(403, admin=302, supervisor=302,
                                                                          other_admin=404)},
+        # A sign-off the rule withdrew, followed up by the therapist's supervisor or an admin.
+        "supervision:competency_follow_up": {"GET": post_only, "POST": expect(403, admin=302, supervisor=302,
+                                                                              other_admin=404)},
+        # Each person's own assessments: no id in the address, so nobody reaches another's; clients never.
+        "supervision:competency_mine": {"GET": staff_only(admin=403, other_admin=403)},
     }
