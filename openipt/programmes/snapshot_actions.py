@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import astuple
 from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openipt.accounts.actor import Actor
 from openipt.accounts.access import site_limit
+from openipt.accounts.actor import Actor
 from openipt.accounts.models import Membership, Role, Site
 from openipt.audit import actions as audit
 from openipt.audit.registry import register

@@ -97,10 +97,9 @@ def test_a_supervisors_kept_figures_are_those_counted_now_and_a_new_alert_shows_
     """A supervisor's dashboard reads the figures kept for their own groups, and counts risk alerts from the
     records: what it shows is what counting everything now shows, before and after a new alert."""
     from openipt.safety import actions as safety_actions
+    from tests.support.competency import assess
     from tests.support.people import login
     from tests.support.safety import raise_text
-
-    from tests.support.competency import assess
 
     _grp, made = build(world)
     assess(world.m["admin"], world.m["facilitator"], 3, warmth=1)  # a harmful item: a flag, and "harmful"
