@@ -168,10 +168,13 @@ NOTES = [
     "with its risk alerts counted from the records on every request. In the same run it went from p95 1,077 "
     "to 173 ms on SQLite and from 1,572 to 509 ms on PostgreSQL, and from 27 to 16 SQL queries; it is now "
     "close to the manager's one-site kept page (123 and 435 ms in the same runs). Whether it meets 50 ms on "
-    "a quiet machine is not shown by these runs: measured on the same generated data at load about 7, "
-    "alternating with the code before the change, its p95 went from 241 to 127 ms on SQLite (CPU time per "
-    "request, median 85 to 40 ms) and from 175 to 147 ms on PostgreSQL (CPU median 66 to 45 ms), against "
-    "58 and 62 ms for the manager's one-site kept page.",
+    "a quiet machine is not shown by these runs. Measured afterwards on one generated programme (the same "
+    "size and seed) at load about 4.2, 20 requests each, alternating with the code before the change: "
+    "SQLite median 75 to 35 ms, p95 100 to 55 ms (CPU time per request, median 74 to 35 ms); PostgreSQL "
+    "median 108 to 51 ms, p95 141 to 75 ms (CPU median 77 to 39 ms); the manager's one-site kept page in the "
+    "same conditions: p95 43 ms SQLite, 45 ms PostgreSQL. So the supervisor's page is still a little over "
+    "the target under load, most of it now the same work as the one-site page (the form's lists, drawing "
+    "the page) plus the risk alerts and the competency check counted now.",
     "- Previous run (load 0.6 to 2.7): manager from kept figures p95 29 ms SQLite / 47 ms PostgreSQL (met); "
     "one site from kept figures 36 / 63 ms; a supervisor's dashboard, then always counted from the records, "
     "142 ms / 234 ms.",
