@@ -71,12 +71,15 @@ class ProgrammeSettings(models.Model):
 
 
 class ProgrammeSnapshot(models.Model):
-    """The dashboard's counts for the default period (the last three whole months), for the whole organisation or
-    one site, kept by `openipt programme-refresh` so a programme of thousands of groups opens in a fraction of a second. Counts only
-    (the same numbers `indicators.counts` makes); small cells are hidden when the page is drawn."""
+    """The dashboard's counts for the default period (the last three whole months), for the whole organisation,
+    one site or one supervisor's own groups, kept by `openipt programme-refresh` so a programme of thousands of
+    groups opens in a fraction of a second. Counts only (the same numbers `indicators.counts` makes); small cells
+    are hidden when the page is drawn."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # a supervisor's own groups (site is then None): their dashboard reads these, with risk alerts counted live
+    supervisor = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     start = models.DateField()
     end = models.DateField()
     min_sessions = models.PositiveSmallIntegerField()
@@ -86,8 +89,11 @@ class ProgrammeSnapshot(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organisation", "site", "start", "end"], name="programme_snapshot_once"),
-            models.UniqueConstraint(fields=["organisation", "start", "end"], condition=Q(site__isnull=True),
+            models.UniqueConstraint(fields=["organisation", "start", "end"],
+                                    condition=Q(site__isnull=True, supervisor__isnull=True),
                                     name="programme_snapshot_once_whole"),
+            models.UniqueConstraint(fields=["organisation", "supervisor", "start", "end"],
+                                    condition=Q(supervisor__isnull=False), name="programme_snapshot_once_supervisor"),
         ]
 
     def __str__(self) -> str:

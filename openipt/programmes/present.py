@@ -154,3 +154,31 @@ def rows_from_kept(
             FacilitatorRow(names.get(pk, _("Former facilitator")), result, tuple(ind.below_target(result, targets)), pk)
         )
     return rows
+
+
+# The counts made from risk alerts alone (`indicators.counts`): a supervisor's dashboard counts these now.
+ALERT_COUNTS = ("alerts", "alerts_breached", "ack_minutes")
+
+
+def with_live_alerts(
+    kept: dict[str, Any], alerts: list[ind.Alert], *, min_sessions: int
+) -> tuple[dict[str, float | None], dict[int, dict[str, float | None]], bool]:
+    """A supervisor's kept figures with their risk alerts counted now (`queries.alerts_of`): the total, each
+    facilitator's counts (a facilitator with nothing else and no alert now has no row, one with a new alert gets
+    one), and whether there is nothing at all to show. The same numbers counting everything now would give."""
+    def alert_counts(found: list[ind.Alert]) -> dict[str, float | None]:
+        counted = ind.counts(ind.Cohort((), [], [], found, []), min_sessions)
+        return {key: counted[key] for key in ALERT_COUNTS}
+
+    by_facilitator: dict[int, list[ind.Alert]] = {}
+    for alert in alerts:
+        by_facilitator.setdefault(alert.facilitator, []).append(alert)
+    total = {**kept["total"], **alert_counts(alerts)}
+    each: dict[int, dict[str, float | None]] = {}
+    for pk, counts in kept["each"]:
+        mine = by_facilitator.pop(int(pk), [])
+        if mine or counts["enrolled"] or counts["attendance_marks"] or counts["fidelity_ratings"]:
+            each[int(pk)] = {**counts, **alert_counts(mine)}
+    for pk, mine in by_facilitator.items():  # alerts in groups of a facilitator with nothing else kept
+        each[pk] = ind.counts(ind.Cohort((), [], [], mine, []), min_sessions)
+    return total, each, bool(kept["empty_but_alerts"]) and not alerts

@@ -203,19 +203,7 @@ def cohort_of(
         )
     ]
 
-    facilitator_of = dict(
-        Member.objects.filter(group_id__in=group_ids)
-        .order_by("joined_on", "pk")
-        .values_list("client_id", "group__facilitator_id")
-    )
-    alerts = [
-        _alert(facilitator_of[client_id], raised, acked, schedule, now)
-        for client_id, raised, acked, schedule in Alert.objects.filter(
-            client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
-            raised_at__gte=start,
-            raised_at__lt=end,
-        ).values_list("client_id", "raised_at", "acknowledged_at", "schedule")
-    ]
+    alerts = alerts_of(groups, filters, now=now)
 
     ratings = [
         ind.Rating(rated, score)
@@ -228,6 +216,28 @@ def cohort_of(
         ).values_list("rated_id", "score_percent")
     ]
     return ind.Cohort([ind.Screening(c, e) for c, e in screened.items()], enrolments, marks, alerts, ratings)
+
+
+def alerts_of(groups: QuerySet[Group], filters: Filters, *, now: datetime | None = None) -> list[ind.Alert]:
+    """The risk alerts raised in the period for members of these groups (two queries), each under the facilitator
+    of the client's latest group. Always read from the records: a dashboard showing kept figures counts its
+    alerts with this, so a new alert is never missing from it."""
+    group_ids = groups.values("pk")
+    start, end = _bounds(filters)
+    now = now or timezone.now()
+    raised = Alert.objects.filter(
+        client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
+        raised_at__gte=start,
+        raised_at__lt=end,
+    )
+    found = list(raised.values_list("client_id", "raised_at", "acknowledged_at", "schedule"))
+    # only the clients with an alert: their latest membership (by joining) in these groups names the facilitator
+    facilitator_of = dict(
+        Member.objects.filter(group_id__in=group_ids, client_id__in=raised.values("client_id"))
+        .order_by("joined_on", "pk")
+        .values_list("client_id", "group__facilitator_id")
+    )
+    return [_alert(facilitator_of[client_id], when, acked, schedule, now) for client_id, when, acked, schedule in found]
 
 
 def _enrolment(
@@ -279,23 +289,33 @@ def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, de
 ):
     """The kept figures that answer exactly this request, or None (one query, or none when none can).
 
-    Only for the default period with no facilitator, group or group programme chosen, for a manager or an admin
-    (whose figures cover the whole organisation, or their own site when they are limited to one); a supervisor's
-    figures cover only their groups, so they are always computed.
+    Only for the default period with no facilitator, group or group programme chosen. A manager or an admin gets
+    the figures of the whole organisation, or of a site (their own when they are limited to one); a supervisor
+    with no site chosen gets those of their own groups (`supervisor_snapshot`), kept for the site they were in.
     """
-    if actor.role not in (Role.MANAGER, Role.ADMIN) or (filters.start, filters.end) != default:
+    if actor.role not in (Role.MANAGER, Role.ADMIN, Role.SUPERVISOR) or (filters.start, filters.end) != default:
         return None
     if filters.facilitator_id is not None or filters.group_id is not None or filters.cohort_id is not None:
         return None
     limit = site_limit(actor)
-    site = filters.site_id if limit is None else limit
-    if limit is not None and filters.site_id not in (None, limit):
-        return None
-    wanted = {"threshold": settings.suppress_below, "targets": list(astuple(settings.targets()))}
-    found = ProgrammeSnapshot.objects.filter(
-        organisation_id=actor.organisation_id, **_site_is(site), start=filters.start, end=filters.end,
-        min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
-    ).first()
+    if actor.role == Role.SUPERVISOR:
+        if filters.site_id is not None:
+            return None  # a chosen site narrows their groups: count them now
+        found = ProgrammeSnapshot.objects.filter(
+            organisation_id=actor.organisation_id, supervisor_id=actor.membership.pk, start=filters.start,
+            end=filters.end, min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
+        ).first()
+        scope = {"site_limit": limit}  # kept while they were in another site: their groups were others
+    else:
+        site = filters.site_id if limit is None else limit
+        if limit is not None and filters.site_id not in (None, limit):
+            return None
+        found = ProgrammeSnapshot.objects.filter(
+            organisation_id=actor.organisation_id, **_site_is(site), supervisor__isnull=True, start=filters.start,
+            end=filters.end, min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
+        ).first()
+        scope = {}
+    wanted = {"threshold": settings.suppress_below, "targets": list(astuple(settings.targets())), **scope}
     if found is None or any(found.figures.get(key) != value for key, value in wanted.items()):
         return None  # kept with other settings: count again
     return found

@@ -7,13 +7,15 @@ open in a fraction of a second instead of seconds, and the page says when they w
 from __future__ import annotations
 
 from dataclasses import astuple
-from typing import TYPE_CHECKING
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openipt.accounts.models import Site
+from openipt.accounts.access import site_limit
+from openipt.accounts.actor import Actor
+from openipt.accounts.models import Membership, Role, Site
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ErrorCode
@@ -21,17 +23,15 @@ from openipt.groups.models import Group
 from openipt.programmes import access, competency_queries, present, queries
 from openipt.programmes import indicators as ind
 from openipt.programmes.forms import default_period
-from openipt.programmes.models import ProgrammeSnapshot
-
-if TYPE_CHECKING:
-    from openipt.accounts.actor import Actor
+from openipt.programmes.models import ProgrammeSettings, ProgrammeSnapshot
 
 REFRESHED = register("programmes.figures_refreshed", "Programme figures computed for the dashboard")
 
 
 def refresh(actor: Actor | None, *, organisation_id: int) -> int:
-    """Compute and keep the default period's figures for the whole organisation and each site in use; returns how
-    many sets were kept. The system (actor None: the command, the timer) or an admin may run it."""
+    """Compute and keep the default period's figures for the whole organisation, each site in use and each active
+    supervisor's own groups; returns how many sets were kept. The system (actor None: the command, the timer) or
+    an admin may run it."""
     if actor is not None and (not access.can_configure(actor) or actor.organisation_id != organisation_id):
         raise ActionError(_("Only an admin can refresh the programme's figures."), code=ErrorCode.FORBIDDEN)
     start, end = default_period()
@@ -61,16 +61,51 @@ def refresh(actor: Actor | None, *, organisation_id: int) -> int:
             "competency": competency_queries.to_kept(competency_queries.count(
                 organisation_id, competency_queries.organisation_facilitators(organisation_id, site))),
         }
-        with transaction.atomic():
-            ProgrammeSnapshot.objects.update_or_create(
-                organisation_id=organisation_id, site_id=site, start=start, end=end,  # type: ignore[misc]
-                defaults={"min_sessions": settings.min_sessions, "computed_at": timezone.now(), "figures": figures},
-            )
-            # older periods' figures are never read again
-            ProgrammeSnapshot.objects.filter(organisation_id=organisation_id, **queries._site_is(site)).exclude(
-                start=start, end=end).delete()
+        _keep(organisation_id, start, end, settings.min_sessions, figures, site=site)
         kept += 1
+    supervisors = Membership.objects.filter(organisation_id=organisation_id, role=Role.SUPERVISOR, is_active=True)
+    for supervisor in supervisors.order_by("pk"):
+        _keep(organisation_id, start, end, settings.min_sessions, supervisor_figures(Actor(supervisor), settings),
+              supervisor=supervisor.pk)
+        kept += 1
+    # a supervisor no longer active (or no longer a supervisor) keeps no figures
+    ProgrammeSnapshot.objects.filter(organisation_id=organisation_id, supervisor__isnull=False).exclude(
+        supervisor__in=supervisors).delete()
     audit.record(REFRESHED.code, actor=actor, organisation_id=organisation_id,
                  details={"start": start.isoformat(), "end": end.isoformat(), "sets": kept},
                  system_label="openipt programme-refresh")
     return kept
+
+
+def supervisor_figures(supervisor: Actor, settings: ProgrammeSettings) -> dict[str, object]:
+    """The default period's figures for a supervisor's own groups, as their dashboard counts them, except risk
+    alerts: the page always counts those from the records (`present.with_live_alerts`). Every facilitator's
+    counts are kept (a supervisor has few), so the page can put each one's alerts in and order the rows again."""
+    start, end = default_period()
+    cohort = queries.cohort(supervisor, queries.Filters(start, end))
+    each = present.facilitator_counts(cohort, min_sessions=settings.min_sessions)
+    return {
+        "total": ind.counts(cohort, settings.min_sessions),
+        "per_session": [list(row) for row in ind.per_session(cohort.marks)],
+        "each": [[pk, counts] for pk, counts in each.items()],  # a list: the order of the rows is kept
+        "empty_but_alerts": not (cohort.screenings or cohort.enrolments or cohort.marks or cohort.ratings),
+        "threshold": settings.suppress_below,
+        "targets": list(astuple(settings.targets())),
+        "site_limit": site_limit(supervisor),  # the site they were in decides which groups these are
+        # their supervisees' competency (used only while they have no rating still to rate blind)
+        "competency": competency_queries.to_kept(competency_queries.count(
+            settings.organisation_id, competency_queries.programme_facilitators(supervisor))),
+    }
+
+
+def _keep(organisation_id: int, start: date, end: date, min_sessions: int, figures: dict[str, object], *,
+          site: int | None = None, supervisor: int | None = None) -> None:
+    with transaction.atomic():
+        ProgrammeSnapshot.objects.update_or_create(
+            organisation_id=organisation_id, site_id=site, supervisor_id=supervisor,  # type: ignore[misc]
+            start=start, end=end,
+            defaults={"min_sessions": min_sessions, "computed_at": timezone.now(), "figures": figures},
+        )
+        # older periods' figures are never read again
+        ProgrammeSnapshot.objects.filter(organisation_id=organisation_id, **queries._site_is(site),
+                                         supervisor_id=supervisor).exclude(start=start, end=end).delete()

@@ -60,7 +60,18 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     settings = queries.settings_for(actor.organisation_id)
     kept = queries.snapshot_for(actor, filters, settings, default_period())
-    if kept is not None:  # the figures `openipt programme-refresh` keeps for the default period
+    if kept is not None and kept.supervisor_id is not None:  # a supervisor's kept figures, their alerts counted now
+        alerts = queries.alerts_of(queries.scoped_groups(actor, filters), filters)
+        total, each, empty = present.with_live_alerts(kept.figures, alerts, min_sessions=settings.min_sessions)
+        result = ind.from_counts(
+            total, tuple(tuple(row) for row in kept.figures["per_session"]), threshold=settings.suppress_below
+        )
+        rows = present.rows_from_counts(
+            each, queries.names_of(actor, list(each)), threshold=settings.suppress_below,
+            targets=settings.targets(), total=result,
+        )
+        rows_total = len(rows)
+    elif kept is not None:  # the figures `openipt programme-refresh` keeps for the default period
         figures = kept.figures
         result = ind.from_counts(
             figures["total"], tuple(tuple(row) for row in figures["per_session"]), threshold=settings.suppress_below
@@ -96,6 +107,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "result": result,
             "empty": empty,
             "computed_at": kept.computed_at if kept is not None else None,
+            "alerts_now": kept is not None and kept.supervisor_id is not None,
             "cascade": result.section("cascade"),
             "quality": result.section("quality"),
             "chart": present.cascade_chart(result),
