@@ -63,6 +63,11 @@ def test_broken_yaml_names_the_line_and_empty_text_gives_nothing():
     assert load_yaml("", "empty.yaml").data is None
 
 
+def test_a_number_too_long_to_read_is_a_problem_on_its_line_never_a_crash():
+    _doc, problems = parse_yaml("a: 1\nb: " + "9" * 5000 + "\n", "n.yaml")
+    assert [(p.line, "cannot be read as a number" in p.message) for p in problems] == [(2, True)]
+
+
 def test_front_matter_lines_count_from_the_top_of_the_file():
     doc, problems = load_markdown("---\nid: loss\ntitle: Loss\n---\nBody text.\n", "t.md")
     assert problems == [] and doc.body == "Body text.\n"

@@ -172,6 +172,9 @@ class _Builder:
         except yaml.YAMLError as exc:
             self._problem(self.loc(node), f"not valid YAML: {exc}")
             return None
+        except (ValueError, OverflowError):  # a number too long to read, say 5,000 digits
+            self._problem(self.loc(node), "a value that cannot be read as a number (too long?)")
+            return None
 
     def _problem(self, loc: Loc, message: str) -> None:
         self.problems.append(Problem(loc.file, loc.line, message))
