@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
-PYTEST_ARGS ?= -n auto
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process. Work stealing: a worker
+# that finishes its half takes tests still waiting on the other, so the long tests at the front (fuzzing, browser
+# journeys) do not leave one worker running alone at the end (the `load` default sent them all to one worker).
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 # The exact versions installed, each checked against its hash; `make lock` renews them from pyproject.toml.
 LOCK := requirements.lock

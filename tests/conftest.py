@@ -95,10 +95,11 @@ def _weight(item) -> int:
 def heaviest_first(items) -> None:
     """Put the modules that take longest first, keeping each module's tests together and in order.
 
-    pytest-xdist hands tests out in this order, so the long ones start at once and the end of the run is
-    many short tests spread over every worker, not one worker finishing a two-minute test alone. A
-    module moves as a whole (its weight is its heaviest test's) so its module-scoped fixtures are built
-    once per worker.
+    pytest-xdist (`--dist worksteal`, see the Makefile) gives each worker an even, ordered share and lets a
+    worker that runs out take tests from the end of another's share, so the long ones start at once and the
+    end of the run is many short tests spread over every worker, not one worker finishing a two-minute test
+    alone. A module moves as a whole (its weight is its heaviest test's) so its module-scoped fixtures are
+    built once per worker that runs it.
     """
     module_weight: dict[str, int] = {}
     for item in items:
