@@ -177,6 +177,11 @@ def change_membership(actor: Actor, membership_id: int, *, role: str, supervisor
                     occurred_at=timezone.now(),
                     data={"supervisee_id": membership.pk, "change": "supervisor",
                           "staff_ids": [pk for pk in (old["supervisor"], membership.supervisor_id) if pk]})
+    if old["role"] != role:  # what the person themselves may see changed (a supervisor's supervisees, an admin's all)
+        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=membership.organisation_id,
+                    occurred_at=timezone.now(),
+                    data={"change": "role", "staff_ids": [membership.pk],
+                          "everyone": Role.ADMIN in (old["role"], role)})
     return membership
 
 

@@ -224,7 +224,7 @@ class ViewChange(models.Model):
                                    help_text="Whose view changed (a person with a personal API token).")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
     change = models.CharField(max_length=10, choices=[("added", "added"), ("removed", "removed"),
-                                                      ("supervisor", "supervisor")])
+                                                      ("supervisor", "supervisor"), ("role", "role")])
     at = models.DateTimeField()
 
     class Meta:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from openipt.accounts.models import Membership
 from openipt.api.models import ApiToken, TokenKind, ViewChange
-from openipt.clients.models import Assignment
+from openipt.clients.models import Assignment, Client
 from openipt.core.events import EventType
 
 
@@ -44,6 +44,13 @@ def record_access_change(event_type: EventType, organisation_id: int, occurred_a
         # the old and the new supervisor of one person: each of that person's clients
         client_ids = set(Assignment.objects.filter(staff_id=int(data["supervisee_id"]))
                          .values_list("client_id", flat=True))
+    elif change == "role":
+        # the person's own view: their clients and their supervisees' (an admin's: every client)
+        if data.get("everyone"):
+            client_ids = set(Client.objects.filter(organisation_id=organisation_id).values_list("pk", flat=True))
+        else:
+            client_ids = set(Assignment.objects.filter(Q(staff_id__in=staff_ids) | Q(staff__supervisor_id__in=staff_ids))
+                             .values_list("client_id", flat=True))
     else:
         # an assignment made or removed: the person and whoever supervises them
         client_ids = {int(pk) for pk in data.get("client_ids") or ()}

@@ -305,7 +305,9 @@ def snapshot_for(actor: Actor, filters: Filters, settings: ProgrammeSettings, de
             organisation_id=actor.organisation_id, supervisor_id=actor.membership.pk, start=filters.start,
             end=filters.end, min_sessions=settings.min_sessions, computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
         ).first()
-        scope = {"site_limit": limit}  # kept while they were in another site: their groups were others
+        # kept while they were in another site, or before a supervisee moved: their groups were others
+        scope = {"site_limit": limit,
+                 "groups": sorted(scoped_groups(actor, filters).values_list("pk", flat=True)) if found else None}
     else:
         site = filters.site_id if limit is None else limit
         if limit is not None and filters.site_id not in (None, limit):

@@ -92,10 +92,16 @@ def supervisor_figures(supervisor: Actor, settings: ProgrammeSettings) -> dict[s
         "threshold": settings.suppress_below,
         "targets": list(astuple(settings.targets())),
         "site_limit": site_limit(supervisor),  # the site they were in decides which groups these are
+        "groups": _group_ids(supervisor),  # a facilitator who is no longer theirs: these are not their figures
         # their supervisees' competency (used only while they have no rating still to rate blind)
         "competency": competency_queries.to_kept(competency_queries.count(
             settings.organisation_id, competency_queries.programme_facilitators(supervisor))),
     }
+
+
+def _group_ids(supervisor: Actor) -> list[int]:
+    """The groups a supervisor's figures cover now (their supervisees'), as a sorted list of ids."""
+    return sorted(queries.scoped_groups(supervisor, queries.Filters(*default_period())).values_list("pk", flat=True))
 
 
 def _keep(organisation_id: int, start: date, end: date, min_sessions: int, figures: dict[str, object], *,

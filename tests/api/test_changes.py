@@ -175,3 +175,21 @@ def test_a_supervisor_given_a_supervisee_gets_their_clients_and_loses_them_when_
     account_actions.change_membership(admin, world.m["therapist2"].pk, role="therapist", supervisor_id=None)
     removed, cursor = _all(secret, "clients", cursor)
     assert [(i["id"], i["change"], i["record"]) for i in removed] == [(theirs.pk, "removed", None)]
+
+
+@pytest.mark.django_db
+def test_a_supervisor_whose_role_changes_is_told_to_delete_the_clients_they_no_longer_see(api_world):
+    """A supervisor made a therapist no longer sees their supervisees' clients: their own token's copy is told
+    to delete them, as when the supervisor link goes."""
+    from openipt.accounts import actions as account_actions
+
+    world = api_world.world
+    secret = api_world.secrets["supervisor"]
+    theirs, admin = world.clients["theirs"], actor(world.m["admin"])
+    account_actions.change_membership(admin, world.m["therapist2"].pk, role="therapist",
+                                      supervisor_id=world.m["supervisor"].pk)
+    items, cursor = _all(secret, "clients")
+    assert theirs.pk in {i["id"] for i in items}
+    account_actions.change_membership(admin, world.m["supervisor"].pk, role="therapist", supervisor_id=None)
+    removed, cursor = _all(secret, "clients", cursor)
+    assert (theirs.pk, "removed", None) in [(i["id"], i["change"], i["record"]) for i in removed]

@@ -142,3 +142,26 @@ def test_a_supervisor_who_moved_site_or_chose_a_site_gets_figures_counted_now(wo
     world.m["supervisor"].site = site
     world.m["supervisor"].save(update_fields=["site"])
     assert "These figures were computed at" not in client.get("/programme/").content.decode()
+
+
+def test_a_supervisor_whose_supervisee_moved_to_another_supervisor_no_longer_sees_their_kept_figures(world, client):
+    """Kept figures are of the groups the supervisor had at the refresh: once a facilitator and their group are
+    another supervisor's, that group's figures are not on this supervisor's page, even before the next refresh."""
+    from openipt.accounts.models import Role
+    from tests.support.people import login, make_member
+
+    grp, _made = build(world)
+    snapshot_actions.refresh(None, organisation_id=world.org.pk)
+    login(client, world.m["supervisor"])
+    before = client.get("/programme/")
+    assert "These figures were computed at" in before.content.decode()
+    assert before.context["result"].values["enrolled"].value not in (0, None)
+    other = make_member(world.org, Role.SUPERVISOR)
+    world.m["facilitator"].supervisor = other
+    world.m["facilitator"].save(update_fields=["supervisor"])
+    grp.supervisor = other if grp.supervisor_id is not None else None
+    grp.save(update_fields=["supervisor"])
+    after = client.get("/programme/")
+    assert "These figures were computed at" not in after.content.decode()
+    assert after.context["result"].values["enrolled"].value in (0, None)
+    assert world.m["facilitator"].pk not in [row.pk for row in after.context["rows"]]
