@@ -95,17 +95,62 @@ def _weight(item) -> int:
 def heaviest_first(items) -> None:
     """Put the modules that take longest first, keeping each module's tests together and in order.
 
-    pytest-xdist (`--dist worksteal`, see the Makefile) gives each worker an even, ordered share and lets a
-    worker that runs out take tests from the end of another's share, so the long ones start at once and the
-    end of the run is many short tests spread over every worker, not one worker finishing a two-minute test
-    alone. A module moves as a whole (its weight is its heaviest test's) so its module-scoped fixtures are
-    built once per worker that runs it.
+    A module moves as a whole (its weight is its heaviest test's) so its module-scoped fixtures are built
+    once per worker that runs it.
     """
     module_weight: dict[str, int] = {}
     for item in items:
         module = item.nodeid.split("::")[0]
         module_weight[module] = min(module_weight.get(module, 2), _weight(item))
     items.sort(key=lambda item: module_weight[item.nodeid.split("::")[0]])
+
+
+# Rough seconds a test of each weight takes, to share the long ones out; a fuzz test is one app's pages.
+_COST = {0: 60.0, 1: 10.0, 2: 0.2}
+
+
+def share_out(items, workers: int) -> None:
+    """Order the run heaviest first so that each of `workers` xdist workers starts on its own share of the long tests.
+
+    `--dist worksteal` (the Makefile) gives each worker an even, ordered slice of the list, cut from the front,
+    and lets a worker that runs out take tests from the end of another's slice. So each slice here begins with
+    about the same cost of long tests (each fuzz test on its own, every other slow or browser module whole),
+    then is filled with short tests in their usual order. Without this, one worker ran all the fuzzing and every
+    browser journey while the other finished early and waited.
+    """
+    heaviest_first(items)
+    if workers < 2 or len(items) < 2 * workers:
+        return
+    module_weight: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        module_weight[module] = min(module_weight.get(module, 2), _weight(item))
+    units: list[list] = []
+    light: list = []
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module_weight[module] == 2:
+            light.append(item)
+        elif module_weight[module] == 0 or not units or units[-1][0].nodeid.split("::")[0] != module:
+            units.append([item])
+        else:
+            units[-1].append(item)
+    buckets: list[list] = [[] for _ in range(workers)]
+    costs = [0.0] * workers
+    for unit in units:
+        n = costs.index(min(costs))
+        buckets[n].extend(unit)
+        costs[n] += sum(_COST[_weight(item)] for item in unit)
+    ordered: list = []
+    for n, bucket in enumerate(buckets):
+        if n == workers - 1:
+            bucket.extend(light)
+        else:
+            want = max(0, (len(items) - len(ordered)) // (workers - n) - len(bucket))
+            bucket.extend(light[:want])
+            light = light[want:]
+        ordered.extend(bucket)
+    items[:] = ordered
 
 
 def pytest_collection_modifyitems(config, items):
@@ -117,8 +162,9 @@ def pytest_collection_modifyitems(config, items):
     by the database tests, which do run again. The numbers left out are printed, so nothing
     disappears silently.
     """
-    heaviest_first(items)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
     if os.environ.get("OPENIPT_DATABASE_TESTS_ONLY") != "1":
+        share_out(items, workers)
         return
     keep, pure, journeys = [], [], []
     for item in items:
@@ -128,8 +174,9 @@ def pytest_collection_modifyitems(config, items):
             journeys.append(item)
         else:
             keep.append(item)
+    items[:] = keep
+    share_out(items, workers)
     if pure or journeys:
         config.hook.pytest_deselected(items=pure + journeys)
-        items[:] = keep
         print(f"\nOPENIPT_DATABASE_TESTS_ONLY=1: left out {len(pure)} tests that touch no database and "
               f"{len(journeys)} browser journeys (they ran in the SQLite run)")
