@@ -206,7 +206,14 @@ def build_world():
                                       role="therapist").invitation
     world.matrix_kwargs = {}
     for prepare in PREPARERS:
-        world.matrix_kwargs.update(prepare(world) or {})
+        made = prepare(world) or {}
+        # Two apps giving one URL argument name different objects would send one app's pages the other's id.
+        # (a name an app also gives per URL name, {"app:page": {...}}, is settled for that page and may differ)
+        per_page = {k for d in (made, world.matrix_kwargs) for v in d.values() if isinstance(v, dict) for k in v}
+        clash = {k for k, v in made.items()
+                 if k in world.matrix_kwargs and world.matrix_kwargs[k] != v and k not in per_page}
+        assert not clash, f"{prepare.__module__} gives URL arguments another app's rows already name: {sorted(clash)}"
+        world.matrix_kwargs.update(made)
     return world
 
 

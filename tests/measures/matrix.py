@@ -41,7 +41,7 @@ def prepare(world):
     fixture = Path(__file__).parent / "fixtures" / "gad7_xx_test_version.yaml"
     version = version_actions.install(actor(world.m["admin"]), fixture.read_text(encoding="utf-8"), fixture.name)
     return {
-        "version_id": version.pk,
+        "translation_id": version.pk,
         "schedule_id": Schedule.objects.filter(course=course).first().pk,
         "link_id": link.pk,
         "administration": entered.uuid,

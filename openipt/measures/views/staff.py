@@ -415,9 +415,9 @@ def versions_view(request):
 
 @admin_required
 @require_POST
-def version_remove_view(request, version_id):
+def version_remove_view(request, translation_id):
     actor = request.actor
-    row = InstrumentVersion.objects.filter(pk=version_id, organisation_id=actor.organisation_id).first()
+    row = InstrumentVersion.objects.filter(pk=translation_id, organisation_id=actor.organisation_id).first()
     if row is None:
         raise Http404
     try:
