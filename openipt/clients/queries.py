@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -23,10 +21,12 @@ if TYPE_CHECKING:
 CASELOAD_FIELDS = ("pk", "given_name", "preferred_name", "family_name", "record_number", "status", "updated_at")
 
 
-def caseload(actor: Actor, query: str, *, status: str, order: str) -> QuerySet[Any]:
+def caseload(actor: Actor, query: str, *, status: str, order: str) -> QuerySet[Client, dict[str, Any]]:
     """The clients the actor may see that match the search, as the values a caseload row needs (page it, then
     give the page to `caseload_rows`)."""
-    return access.search_clients(actor, query, status=status, order=order).values(*CASELOAD_FIELDS)
+    found: QuerySet[Client, dict[str, Any]] = access.search_clients(actor, query, status=status, order=order).values(
+        *CASELOAD_FIELDS)
+    return found
 
 
 def caseload_rows(clients: list[dict[str, Any]]) -> list[dict[str, Any]]:
