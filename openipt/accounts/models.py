@@ -31,7 +31,12 @@ class User(AbstractUser):
     )
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return shown_name(self.display_name, self.first_name, self.last_name, self.username)
+
+
+def shown_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """The name a login shows to others, from its fields (for lists that read them with `.values()`)."""
+    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class OrganisationKind(models.TextChoices):

@@ -2,24 +2,69 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone
 
+from openipt.accounts.models import shown_name
 from openipt.audit.models import AuditEvent
 from openipt.clients import access
-from openipt.clients.models import Assignment, Client
+from openipt.clients.models import Assignment, Client, ClientSignal, ClientStatus
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
 
 
-def caseload(actor: Actor, query: str, *, status: str, order: str) -> QuerySet[Client]:
-    """The clients the actor may see that match the search, with their assigned staff and signals (one query each)."""
-    return access.search_clients(actor, query, status=status, order=order).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("staff__user")),
-        "signals",
-    )
+# The caseload reads only what its rows show, as plain values: no model objects are built for a page of 25.
+CASELOAD_FIELDS = ("pk", "given_name", "preferred_name", "family_name", "record_number", "status", "updated_at")
+
+
+def caseload(actor: Actor, query: str, *, status: str, order: str) -> QuerySet[Client, dict[str, Any]]:
+    """The clients the actor may see that match the search, as the values a caseload row needs (page it, then
+    give the page to `caseload_rows`)."""
+    found: QuerySet[Client, dict[str, Any]] = access.search_clients(actor, query, status=status, order=order).values(
+        *CASELOAD_FIELDS)
+    return found
+
+
+def caseload_rows(clients: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One page of the caseload, ready to show: each client's name, link, status, last change, signals and staff.
+
+    Two queries whatever the page holds (the signals and the assigned staff of all its clients), read as values.
+    """
+    ids = [c["pk"] for c in clients]
+    signals: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for client_id, level, label, url in (
+        ClientSignal.objects.filter(client_id__in=ids).order_by("client_id", "-level", "source")
+        .values_list("client_id", "level", "label", "url")
+    ):
+        signals[client_id].append({"level": level, "label": label, "url": url})
+    staff: dict[int, list[str]] = {pk: [] for pk in ids}
+    for client_id, *names in (
+        Assignment.objects.filter(client_id__in=ids).order_by("pk")
+        .values_list("client_id", "staff__user__display_name", "staff__user__first_name", "staff__user__last_name",
+                     "staff__user__username")
+    ):
+        staff[client_id].append(shown_name(*names))
+    statuses = dict(ClientStatus.choices)
+    head, _zero, tail = reverse("clients:detail", args=[0]).rpartition("0")
+    rows = []
+    for c in clients:
+        first = c["preferred_name"] or c["given_name"]
+        rows.append({
+            "pk": c["pk"],
+            "url": f"{head}{c['pk']}{tail}",
+            "name": f"{first} {c['family_name']}".strip(),
+            "record_number": c["record_number"],
+            "status": c["status"],
+            "status_label": statuses.get(c["status"], c["status"]),
+            "updated": formats.date_format(timezone.localtime(c["updated_at"]), "j M Y"),
+            "signals": signals[c["pk"]],
+            "staff": ", ".join(staff[c["pk"]]),
+        })
+    return rows
 
 
 def recent_events(actor: Actor, client: Client, shown: int = 10) -> list[AuditEvent]:

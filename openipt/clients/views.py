@@ -56,9 +56,11 @@ def caseload_view(request):
         order = "attention"
     clients = queries.caseload(actor, query, status=status, order=order)
     page = paginate(request, clients, per_page=25)
-    actions.record_list_view(actor, query=query, page=page.number, count=len(page.object_list))
+    rows = queries.caseload_rows(list(page.object_list))
+    actions.record_list_view(actor, query=query, page=page.number, count=len(rows))
     context = {
         "page": page,
+        "rows": rows,
         "filters": filters,
         "query": query,
         "status": status,

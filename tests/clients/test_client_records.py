@@ -150,3 +150,30 @@ def test_a_double_click_on_create_makes_one_record_and_both_land_on_it(world, as
     second = browser.post("/clients/new/", payload)
     created = Client.objects.get(given_name="Once")
     assert first["Location"] == second["Location"] == f"/clients/{created.pk}/"
+
+
+def test_a_caseload_row_shows_the_name_status_date_signal_and_every_assigned_person(world, as_member):
+    """The caseload reads its rows as plain values (issue 15); each row still shows what the record holds."""
+    from django.utils import formats, timezone
+
+    from openipt.clients import actions as client_actions
+    from tests.support.people import actor
+
+    client = make_client(world.m["therapist"], given_name="Mohammed", preferred_name="Mo", family_name="Rowan",
+                         status="referred")
+    second = world.m["therapist2"].user
+    second.display_name, second.first_name, second.last_name = "", "Ines", "Duarte"
+    second.save(update_fields=["display_name", "first_name", "last_name"])
+    client_actions.assign_staff(actor(world.m["admin"]), client.pk, world.m["therapist2"].pk)
+    client_actions.set_signal(client.pk, "test", 3, "Risk <alert> open", "/safety/")
+    client.refresh_from_db()
+
+    html = as_member(world.m["admin"]).get("/clients/", {"q": "Rowan"}).content.decode()
+    row = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert f'<a href="/clients/{client.pk}/">Mo Rowan</a>' in row
+    assert "Mohammed" not in row  # the preferred name is the one shown
+    assert '<span class="oi-badge oi-badge--referred">Referred</span>' in row
+    assert formats.date_format(timezone.localtime(client.updated_at), "j M Y") in row
+    assert '<span class="oi-signal oi-signal--3"><a href="/safety/">Risk &lt;alert&gt; open</a></span>' in row
+    # the staff by the name they show others: a display name, else their full name
+    assert f"{world.m['therapist'].user.display_name}, Ines Duarte" in row

@@ -143,19 +143,42 @@ def administration_view(request, administration):
     if admin is None:
         raise Http404
     inst = instruments.get(admin.instrument_code)
-    rows = []
-    flagged = {f["item"] for f in admin.flags}
-    if inst is not None:
-        for item in inst.items:
-            value = admin.answers.get(item.id)
-            label = next((o.label for o in item.options if o.value == value), "") if value is not None else ""
-            rows.append({"item": item, "value": value, "label": label, "flagged": item.id in flagged,
-                         "safety": any(s.item == item.id for s in inst.safety_items),
-                         "score": item.score(value) if (value is not None and item.scored) else None})
+    rows = _answer_rows(inst, admin) if inst is not None else []
     band = inst.band_for(admin.total) if inst and admin.total is not None else None
     settings_actions.record_view(actor, client=admin.client, obj=admin, what="answers")
     return render(request, "measures/administration.html", {
         "admin": admin, "inst": inst, "rows": rows, "band": band, "client": admin.client, "course": admin.course})
+
+
+def _answer_rows(inst, admin) -> list[dict]:
+    """Each question of one set of answers as the page shows it: its words, the answer given and what it scored.
+
+    Made here once, so the page's table reads ready words (the questionnaire can have dozens of questions)."""
+    flagged = {f["item"] for f in admin.flags}
+    safety = {s.item for s in inst.safety_items}
+    above_zero, not_answered = _("safety question, above zero"), _("safety question, not answered")
+    no_answer, not_scored = _("No answer"), _("not scored")
+    rows = []
+    for number, item in enumerate(inst.items, start=1):
+        value = admin.answers.get(item.id)
+        if item.id in flagged:
+            note = above_zero
+        elif item.id in safety and value is None:
+            note = not_answered
+        else:
+            note = ""
+        if value is None:
+            answer = no_answer
+        else:
+            label = next((o.label for o in item.options if o.value == value), "")
+            answer = f"{label} ({value})"
+        if not item.scored:
+            score = not_scored
+        else:
+            points = item.score(value) if value is not None else None
+            score = "—" if points is None else str(points)
+        rows.append({"number": number, "text": item.text, "note": note, "answer": answer, "score": score})
+    return rows
 
 
 def _schedule_rows(course):
