@@ -227,3 +227,22 @@ def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rule
     out = io.StringIO()
     assert risk_scan_main(["evaluate", path, "--rules-only"], stdout=out, stderr=io.StringIO()) == 0
     assert "(rules alone)" in out.getvalue() and "(rules + model)" not in out.getvalue()
+
+
+# The shipped model files, pinned: their weights are checked against training on every run (above), their thresholds only
+# by a full retrain (OPENIPT_FULL_RETRAIN=1 or `train_model --check`), so a file changed by hand or by a partial retrain
+# fails here until its new checksum is written beside a passing full check.
+SHIPPED_SHA256 = {
+    "risk_model.en.json": "38585773de6ef7de65513e7457bb1df2a9591fdcb7eab936343cc86979d54405",
+    "risk_model.es.json": "845a27b5c0fb4b6051a5a6d2d7c366239dcba8f032e7d09b025a5fc91c55b837",
+    "risk_model.sw.json": "8457c438e1db37abd6a7162b2cd464944ad858c0601e5019c6dd81dc9ea1a2c0",
+}
+
+
+def test_the_shipped_model_files_are_the_ones_a_full_retrain_was_checked_against():
+    from openipt.safety.riskdetect.model import MODEL_FILE
+
+    folder = MODEL_FILE.parent
+    assert {f.name for f in folder.glob("risk_model.*.json")} == set(SHIPPED_SHA256)
+    for name, digest in SHIPPED_SHA256.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
