@@ -220,20 +220,29 @@ def _write_type(export: BulkExport, actor: ApiActor, ctx: kinds.Context, name: s
             writer.add(name, _line(ctx.exporter.questionnaire(code)))
         return True
     kind = kinds.KINDS[name]
+
+    def write(row: Any) -> None:
+        try:
+            resource = kind.build(ctx, row)
+        except ExportError as err:
+            writer.fail(f"A {name} (id {row.pk}) could not be exported: {err}")
+            return
+        if resource is not None:
+            writer.add(name, _line(resource))
+
+    return _each_row(export, _rows(export, actor, kind, clients), kind, name, write)
+
+
+def _each_row(export: BulkExport, rows: QuerySet[Any], kind: kinds.Kind, label: str, write: Any) -> bool:
+    """Hand every row to `write`, a chunk at a time, saying how far it got; False when the export was cancelled."""
     done = 0
-    for rows in _chunks(kind, _rows(export, actor, kind, clients)):
+    for chunk in _chunks(kind, rows):
         if _cancelled(export):
             return False
-        for row in rows:
-            try:
-                resource = kind.build(ctx, row)
-            except ExportError as err:
-                writer.fail(f"A {name} (id {row.pk}) could not be exported: {err}")
-                continue
-            if resource is not None:
-                writer.add(name, _line(resource))
-        done += len(rows)
-        _progress(export, f"{name}: {done} read.")
+        for row in chunk:
+            write(row)
+        done += len(chunk)
+        _progress(export, f"{label}: {done} read.")
     return True
 
 
@@ -246,24 +255,20 @@ def _write_responses_and_scores(export: BulkExport, actor: ApiActor, ctx: kinds.
     (an Observation's rows are the responses that have a total), each questionnaire checked once, as the file
     export does; the lines are those the two types' own builders make. False when the export was cancelled."""
     kind = kinds.KINDS[RESPONSES]
-    done = 0
-    for rows in _chunks(kind, _rows(export, actor, kind, clients)):
-        if _cancelled(export):
-            return False
-        for row in rows:
-            try:
-                response, score = resources.response_and_observation(ctx.exporter, row)
-            except ExportError as err:
-                writer.fail(f"A {RESPONSES} (id {row.pk}) could not be exported: {err}")
-                if row.total is not None:
-                    writer.fail(f"A {SCORES} (id {row.pk}) could not be exported: {err}")
-                continue
-            writer.add(RESPONSES, _line(response))
-            if score is not None:
-                writer.add(SCORES, _line(score))
-        done += len(rows)
-        _progress(export, f"{RESPONSES} and {SCORES}: {done} read.")
-    return True
+
+    def write(row: Any) -> None:
+        try:
+            response, score = resources.response_and_observation(ctx.exporter, row)
+        except ExportError as err:
+            writer.fail(f"A {RESPONSES} (id {row.pk}) could not be exported: {err}")
+            if row.total is not None:
+                writer.fail(f"A {SCORES} (id {row.pk}) could not be exported: {err}")
+            return
+        writer.add(RESPONSES, _line(response))
+        if score is not None:
+            writer.add(SCORES, _line(score))
+
+    return _each_row(export, _rows(export, actor, kind, clients), kind, f"{RESPONSES} and {SCORES}", write)
 
 
 def run_export(export_id: int) -> dict[str, Any]:
