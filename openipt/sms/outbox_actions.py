@@ -250,9 +250,9 @@ def next_morning(when: datetime, zone: tzinfo) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(QUIET_UNTIL, 0)), zone)
 
 
-def _hold(message: SmsMessage, now: datetime) -> None:
+def _hold(message: SmsMessage, until: datetime) -> None:
     SmsMessage.objects.filter(pk=message.pk).update(
-        status=Status.HELD, next_attempt_at=next_morning(now, _zone_of(message)),
+        status=Status.HELD, next_attempt_at=until,
         last_error="The organisation's daily limit of messages was reached: this one waits until 7:00 tomorrow.")
 
 
@@ -273,13 +273,14 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         SmsMessage.objects.filter(pk=message.pk).update(status=Status.SKIPPED, next_attempt_at=None,
                                                         last_error="Too late: the session has started.")
         return "cancelled"
-    if not message.safety and in_the_night(now, _zone_of(message)):
+    zone = _zone_of(message)
+    if not message.safety and in_the_night(now, zone):
         # A retry or a held message that comes due in the night waits for the morning; safety messages go at once.
-        SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=next_morning(now, _zone_of(message)))
+        SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=next_morning(now, zone))
         return "night"
     row = settings_for(message.organisation_id)
     if not message.safety and sent_today(message.organisation_id, now) >= row.daily_limit:
-        _hold(message, now)
+        _hold(message, next_morning(now, zone))
         return "held"
     try:
         to = unseal(message.to)
@@ -304,8 +305,8 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         result = "failed"
     else:
         retry_at = at + backoff(number)
-        if not message.safety and in_the_night(retry_at, _zone_of(message)):
-            retry_at = next_morning(retry_at, _zone_of(message))
+        if not message.safety and in_the_night(retry_at, zone):
+            retry_at = next_morning(retry_at, zone)
         changes.update(status=Status.QUEUED, next_attempt_at=retry_at)
         result = "retry"
     SmsMessage.objects.filter(pk=message.pk).update(**changes)
