@@ -46,9 +46,9 @@ def scenarios(world) -> list[Scenario]:
         Scenario("measures.caseload-with-signals.therapist", caseload_of, "/clients/"),
         Scenario("measures.client-record.therapist", therapist, f"/clients/{course.client_id}/"),
         Scenario("measures.report-pdf.therapist", therapist, f"/measures/course/{course.pk}/report.pdf"),
-        Scenario("measures.export-csv.admin", admin, "/measures/export/measures.csv"),
-        Scenario("measures.export-ndjson-responses.admin", admin, "/measures/export/fhir/QuestionnaireResponse.ndjson"),
-        Scenario("measures.export-ndjson-observations.admin", admin, "/measures/export/fhir/Observation.ndjson"),
+        Scenario("measures.export-csv.admin", admin, "/measures/export/measures.csv", download=True),
+        Scenario("measures.export-ndjson-responses.admin", admin, "/measures/export/fhir/QuestionnaireResponse.ndjson", download=True),
+        Scenario("measures.export-ndjson-observations.admin", admin, "/measures/export/fhir/Observation.ndjson", download=True),
     ]
 
 
