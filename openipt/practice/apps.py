@@ -43,6 +43,11 @@ class PracticeConfig(AppConfig):
         add_panel("session", ClientPanel("interval-history", "practice/_course_panel.html",
                                          lambda request, session: course_panel_context(request, session.course), order=20))
 
+        from openipt.protocol.pieces import add_piece_source
+
+        # The scenarios' translations are reviewed and counted with the content packs' pieces.
+        add_piece_source("rehearsal", rehearsal_actions.scenario_pieces)
+
         from openipt.practice import record
 
         record.register()  # what the app holds about a client: subject-access export and erasure

@@ -142,16 +142,18 @@ def scenario_rows(course, blocked: bool) -> tuple[list[dict], list[dict]]:
     client's couples safety screen raised a concern (`openipt.practice.queries.portal.scenarios_for` asks).
     """
     from openipt.practice.rehearsal import fill
-    from openipt.practice.rehearsal_actions import scenarios
+    from openipt.practice.rehearsal_actions import scenario_in, scenarios
 
     area = getattr(course, "primary_area", "") if course is not None else ""
     stage = getattr(course, "dispute_stage", "") if course is not None else ""
     fits, others = [], []
-    for s in scenarios().values():
-        if blocked and s.stage == ENDING_STAGE:
+    for english in scenarios().values():
+        if blocked and english.stage == ENDING_STAGE:
             continue
+        s, left = scenario_in(english.id, lang()) or (english, frozenset())
         row = {"id": s.id, "title": fill(s.title, s), "description": fill(s.description, s), "area": s.area,
-               "area_name": area_name(s.area), "ending": s.stage == ENDING_STAGE}
+               "area_name": area_name(s.area), "ending": s.stage == ENDING_STAGE,
+               "in_english": f"scenario:{s.id}" in left}
         if area and s.area == area and (not stage or s.stage in (None, stage)):
             fits.append(row)
         else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from openipt.assessment import api as assessment_api
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from openipt.practice.rehearsal.engine import PartnerReply, Personalisation, Role
     from openipt.practice.rehearsal.llm import ModelSettings
     from openipt.practice.rehearsal.scenario import Scenario
+    from openipt.practice.rehearsal.translations import Translations
+    from openipt.protocol.pieces import Piece
 
 MAX_MESSAGE = 1000
 MAX_STEPS = 20
@@ -54,6 +57,53 @@ def scenarios() -> dict[str, Scenario]:
 
 def scenario_of(rehearsal: Rehearsal) -> Scenario | None:
     return scenarios().get(rehearsal.scenario_id)
+
+
+def reader_language(lang: str | None = None) -> str:
+    """The language a scenario is shown in: the one the page is in (the client's own), as its primary code."""
+    return (lang or get_language() or "en").split("-")[0].lower()
+
+
+@lru_cache(maxsize=1)
+def translations() -> Translations:
+    """The shipped scenario translations (scenarios/<lang>/), loaded and checked once."""
+    from openipt.practice.rehearsal.translations import load_translations
+
+    return load_translations(scenarios())
+
+
+@lru_cache(maxsize=64)
+def _localised(scenario_id: str, lang: str) -> tuple[Scenario, frozenset[str]]:
+    from openipt.practice.rehearsal.translations import localise
+
+    return localise(scenarios()[scenario_id], translations().for_scenario(lang, scenario_id))
+
+
+def scenario_in(scenario_id: str, lang: str | None = None) -> tuple[Scenario, frozenset[str]] | None:
+    """The scenario in the reader's language and the keys of its pieces shown in English (none for English)."""
+    if scenario_id not in scenarios():
+        return None
+    lang = reader_language(lang)
+    if lang == "en":
+        return scenarios()[scenario_id], frozenset()
+    return _localised(scenario_id, lang)
+
+
+def pause_text(lang: str | None = None) -> tuple[str, bool]:
+    """What the partner says when it pauses the practice, in the reader's language, and whether it is English."""
+    from openipt.practice.rehearsal import PAUSE_TEXT
+
+    lang = reader_language(lang)
+    found = translations().pause.get(lang) if lang != "en" else None
+    return (found, False) if found else (PAUSE_TEXT, lang != "en")
+
+
+@lru_cache(maxsize=16)
+def scenario_pieces(lang: str) -> dict[str, Piece]:
+    """Every piece of the scenarios with its translation in `lang` (for the sign-off page and the status count)."""
+    from openipt.practice.rehearsal.translations import pieces
+
+    return pieces(scenarios(), translations(), reader_language(lang))
 
 
 def person_of(rehearsal: Rehearsal) -> Personalisation:
@@ -99,10 +149,28 @@ def model_settings_for(organisation_id: int) -> ModelSettings | None:
 
 
 def _scenario(rehearsal: Rehearsal) -> Scenario:
-    """The scenario of a rehearsal _own_rehearsal returned (it refuses one whose scenario is gone)."""
-    scenario = scenario_of(rehearsal)
-    assert scenario is not None
-    return scenario
+    """The scenario of a rehearsal _own_rehearsal returned (it refuses one whose scenario is gone), in the
+    client's language where it is translated."""
+    found = scenario_in(rehearsal.scenario_id)
+    assert found is not None
+    return found[0]
+
+
+def _in_language(reply: PartnerReply) -> PartnerReply:
+    """The reply as the client's language needs it: the pause line translated; no analyser notes on a modelled
+    line the English analyser cannot read."""
+    from dataclasses import replace
+
+    if reply.paused:
+        reply = replace(reply, text=pause_text()[0])
+    if reader_language() != "en" and reply.model_feedback is not None:
+        reply = replace(reply, model_feedback=None)
+    return reply
+
+
+def _localised_or(scenario: Scenario) -> Scenario:
+    found = scenario_in(scenario.id)
+    return found[0] if found is not None else scenario
 
 
 def _enabled_or_refuse(client: Client) -> None:
@@ -162,7 +230,8 @@ def start_rehearsal(actor: Actor, scenario_id: str, *, person_id: object = None,
     rehearsal = Rehearsal.objects.create(client=client, scenario_id=scenario.id, role=RehearsalRole.CLIENT,
                                          partner=partner, person_id=person_id, person_name=name,
                                          person_relationship=relationship, situation=situation)
-    first = opening(scenario, Personalisation(name or None, relationship or None, situation or None))
+    first = _in_language(opening(_localised_or(scenario), Personalisation(name or None, relationship or None,
+                                                                          situation or None)))
     _add_turn(rehearsal, 0, 0, "partner", first.text, **_partner_extra(first))
     screen_text(client=client, text="\n".join(t for t in (name, relationship, situation) if t),
                 source="practice.rehearsal", obj=rehearsal, actor=actor)
@@ -189,7 +258,7 @@ def _branch(actor: Actor, client: Client, source: Rehearsal, *, role: str, keep_
         person_name=source.person_name, person_relationship=source.person_relationship, situation=source.situation,
         parent=source, from_step=keep_before_step, steps=max(0, (keep_before_step or 1) - 1))
     if keep_before_step is None:
-        first = opening(_scenario(source), person_of(source), cast("Role", role))
+        first = _in_language(opening(_scenario(source), person_of(source), cast("Role", role)))
         _add_turn(copy, 0, 0, "partner", first.text, **_partner_extra(first))
     else:
         kept = [t for t in source.turns.all() if t.step < keep_before_step]
@@ -247,8 +316,11 @@ def _reply_for(rehearsal: Rehearsal, turns: list[RehearsalTurn], text: str) -> P
             from dataclasses import replace
 
             reply = replace(reply, note="The language-model partner is switched off, so a scripted reply is shown.")
-        return reply
-    return model_reply(scenario, person, transcript, settings, risk_flag, role)
+        return _in_language(reply)
+    # The language-model partner is told to answer in English and its replies are checked in English, so it gets
+    # the English scenario; a reader of another language sees its lines marked as English (issue 17: not done yet).
+    english = scenario_of(rehearsal) or scenario
+    return _in_language(model_reply(english, person, transcript, settings, risk_flag, role))
 
 
 def send_message(actor: Actor, rehearsal_id: int | str, text: object, *, expected_steps: object) -> Sent:

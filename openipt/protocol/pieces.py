@@ -10,7 +10,7 @@ gets that piece's English text, and the page can say so. Pieces are keyed so a p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from openipt.core.content import LocDict, LocList, MarkdownDoc
@@ -107,3 +107,19 @@ def compare(english: Mapping[str, dict[str, str]], translated: Mapping[str, dict
             complete=all(name in given for name in order),
         )
     return pieces
+
+
+# Content another app translates piece by piece (the rehearsal partner's scenarios, for one) adds its pieces
+# here, from its AppConfig.ready(), so the sign-off page and `openipt i18n status` count them with the packs'.
+PieceSource = Callable[[str], Mapping[str, Piece]]
+_SOURCES: dict[str, PieceSource] = {}
+
+
+def add_piece_source(name: str, source: PieceSource) -> None:
+    """Register (or replace) a source of pieces: `source(lang)` returns each English piece with its translation."""
+    _SOURCES[name] = source
+
+
+def more_pieces(lang: str) -> tuple[Piece, ...]:
+    """The pieces every registered source has for `lang`."""
+    return tuple(piece for source in _SOURCES.values() for piece in source(lang).values())

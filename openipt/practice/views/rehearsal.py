@@ -68,14 +68,24 @@ def transcript_rows(rehearsal) -> list[dict]:
     """Each turn with who said it and, for the client's messages, the feedback on them."""
     from openipt.practice.rehearsal import fill
 
-    scenario = rehearsal_actions.scenario_of(rehearsal)
-    if scenario is None:  # the site's content no longer has this scenario: there is nothing to show
+    from openipt.practice.rehearsal.translations import english_lines
+
+    found = rehearsal_actions.scenario_in(rehearsal.scenario_id)
+    if found is None:  # the site's content no longer has this scenario: there is nothing to show
         raise Http404
+    scenario, left = found
     person = rehearsal_actions.person_of(rehearsal)
     other = fill("{name}", scenario, person) if scenario else ""
+    english = {fill(line, scenario, person) for line in english_lines(rehearsal_actions.scenarios()[scenario.id], left)}
+    reader = rehearsal_actions.reader_language()
+    pause, pause_english = rehearsal_actions.pause_text()
+    if pause_english:
+        english.add(pause)
     rows = []
     for t in rehearsal.turns.all():
         row = {"turn": t, "partner": t.speaker == "partner"}
+        # A partner line of a piece not translated into the reader's language is English: say so to screen readers.
+        row["lang_en"] = row["partner"] and (t.text in english or (t.source == "model" and reader != "en"))
         if t.speaker == "client":
             row["feedback"] = feedback_view(t.text, t.feedback)
             row["who"] = other if rehearsal.role == RehearsalRole.SWITCHED else _("You")
@@ -92,16 +102,22 @@ def transcript_rows(rehearsal) -> list[dict]:
 def rehearsal_context(rehearsal) -> dict:
     from openipt.practice.rehearsal import fill
 
-    scenario = rehearsal_actions.scenario_of(rehearsal)
-    if scenario is None:  # the site's content no longer has this scenario: there is nothing to show
+    found = rehearsal_actions.scenario_in(rehearsal.scenario_id)
+    if found is None:  # the site's content no longer has this scenario: there is nothing to show
         raise Http404
+    scenario, left = found
     person = rehearsal_actions.person_of(rehearsal)
+    rows = transcript_rows(rehearsal)
     return {
         "rehearsal": rehearsal, "scenario": scenario,
+        # Pieces of this scenario not translated into the reader's language are shown in English, never silently.
+        "in_english": bool(left) or any(r.get("lang_en") for r in rows),
+        "about_english": f"scenario:{scenario.id}" in left,
+        "brief_english": f"scenario:{scenario.id}/switch" in left,
         "title": fill(scenario.title, scenario, person), "description": fill(scenario.description, scenario, person),
         "brief": fill(scenario.switch.brief, scenario, person) if rehearsal.role == RehearsalRole.SWITCHED else "",
         "other_name": fill("{name}", scenario, person), "other_relationship": fill("{relationship}", scenario, person),
-        "rows": transcript_rows(rehearsal), "switched": rehearsal.role == RehearsalRole.SWITCHED,
+        "rows": rows, "switched": rehearsal.role == RehearsalRole.SWITCHED,
     }
 
 
