@@ -11,9 +11,9 @@ import pytest
 from openipt.accounts import queries
 from openipt.clients.models import Client
 from openipt.practice import rehearsal_actions
+from openipt.practice.analyser.yamlsource import DataError
 from openipt.practice.models import Rehearsal, RehearsalTurn
 from openipt.practice.rehearsal import PAUSE_TEXT, Turn, load_scenarios, next_reply
-from openipt.practice.analyser.yamlsource import DataError
 from openipt.practice.rehearsal.scenario import SCENARIO_DIR
 from openipt.practice.rehearsal.translations import english_lines, load_translations, localise, pieces
 from tests.support.people import login

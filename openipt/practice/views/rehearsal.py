@@ -67,7 +67,6 @@ def rehearsal_list_view(request):
 def transcript_rows(rehearsal) -> list[dict]:
     """Each turn with who said it and, for the client's messages, the feedback on them."""
     from openipt.practice.rehearsal import fill
-
     from openipt.practice.rehearsal.translations import english_lines
 
     found = rehearsal_actions.scenario_in(rehearsal.scenario_id)
