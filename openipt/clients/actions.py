@@ -126,9 +126,12 @@ def _assign(actor: Actor, client: Client, staff: Membership) -> Assignment:
     if existing is not None:
         return existing
     _access_changed(client, staff, "added")  # before the change: the feed notes who saw the client until now
-    assignment, created = Assignment.objects.get_or_create(client=client, staff=staff)
-    if created:
-        audit.record(CLIENT_ASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(staff.user)})
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(client=client, staff=staff)
+    except IntegrityError:  # made by someone else this instant: theirs stands
+        return Assignment.objects.get(client=client, staff=staff)
+    audit.record(CLIENT_ASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(staff.user)})
     return assignment
 
 
