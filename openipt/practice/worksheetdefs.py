@@ -36,7 +36,6 @@ from openipt.core.content import (
     one_of,
     says,
 )
-
 from openipt.protocol.pieces import Piece, compare
 
 from .analyser.yamlsource import DataError, Source, load_file, load_text
@@ -48,7 +47,6 @@ LIMITS = {"text": 300, "long": 5000}
 _ID = r"[a-z][a-z0-9_]*"
 RESERVED = ("version", "title", "action", "submission_key", "csrfmiddlewaretoken")  # names the form uses
 BASE_LANGUAGE = "en"
-_LANG = r"[a-z]{2,3}"
 
 
 @dataclass(frozen=True)
@@ -272,13 +270,10 @@ def english_texts(english: dict[str, WorksheetDef]) -> dict[str, dict[str, str]]
     return texts
 
 
-def translated_languages(directory: str | Path = CONTENT_DIR) -> tuple[str, ...]:
-    """The languages with a translation folder beside the English definitions."""
-    return tuple(sorted(p.name for p in Path(directory).iterdir() if p.is_dir() and re.fullmatch(_LANG, p.name)))
-
-
 @lru_cache(maxsize=16)
 def _given(lang: str) -> dict[str, dict[str, str]]:
+    if not re.fullmatch(r"[a-z]{2,3}", lang):  # only a language code names a folder
+        return {}
     folder = CONTENT_DIR / lang
     return load_translations(folder, _english()) if folder.is_dir() else {}
 
