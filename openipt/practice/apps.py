@@ -43,6 +43,12 @@ class PracticeConfig(AppConfig):
         add_panel("session", ClientPanel("interval-history", "practice/_course_panel.html",
                                          lambda request, session: course_panel_context(request, session.course), order=20))
 
+        from openipt.practice import worksheetdefs
+        from openipt.protocol.pieces import register_source
+
+        # Worksheets' words in each language are content pieces: reviewed and counted with the protocol's.
+        register_source("worksheets", worksheetdefs.pieces)
+
         from openipt.practice import record
 
         record.register()  # what the app holds about a client: subject-access export and erasure

@@ -10,7 +10,7 @@ gets that piece's English text, and the page can say so. Pieces are keyed so a p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from openipt.core.content import LocDict, LocList, MarkdownDoc
@@ -107,3 +107,27 @@ def compare(english: Mapping[str, dict[str, str]], translated: Mapping[str, dict
             complete=all(name in given for name in order),
         )
     return pieces
+
+
+# Pieces kept outside the protocol's own files ------------------------------------------------------
+# Worksheets (and other content an app above owns) have their English and their translations in that
+# app. The app registers a source here from its AppConfig.ready(), so the review page, the status counts
+# and `Protocol.shown_in_english` treat its pieces exactly like the protocol's: one set of pieces, one
+# sign-off, one "shown in English" rule.
+
+PieceSource = Callable[[str], Mapping[str, Piece]]
+_SOURCES: dict[str, PieceSource] = {}
+
+
+def register_source(name: str, source: PieceSource) -> None:
+    """Add (or replace) a source of pieces: `source(lang)` returns every English piece of it, keyed
+    `<kind>:<id>`, with what `lang` translates; an empty mapping for a language it knows nothing of."""
+    _SOURCES[name] = source
+
+
+def extra_pieces(lang: str) -> dict[str, Piece]:
+    """The registered sources' pieces in `lang`, by key."""
+    found: dict[str, Piece] = {}
+    for source in _SOURCES.values():
+        found.update(source(lang))
+    return found
