@@ -6,8 +6,9 @@ calls each field's full preparation for every value of every row (about 30 field
 of questionnaires), which cost about half of a batch's time. Here the way to prepare a column is chosen
 once: a text, whole-number or yes/no value of the type the column holds goes through the field's database
 preparation without the generic checks (which would hand it back unchanged), and any other value (JSON,
-dates and times, identifiers, addresses, or a value of an unexpected type) through the field's own
-`get_db_prep_save`, as `bulk_create` does. Equal date-times in one column are prepared once.
+dates, identifiers, addresses, or a value of an unexpected type) through the field's own `get_db_prep_save`,
+as `bulk_create` does. An aware date-time skips only the checks for naive ones, equal date-times in one
+column are prepared once, and an empty value (None) is prepared once per column.
 
 The rows go in as `INSERT ... VALUES (...), (...) RETURNING id`, as many rows in one statement as the
 database takes, so the new ids come back in the order of the rows (as `bulk_create` relies on too).
@@ -18,7 +19,7 @@ tests/core/test_bulk_insert.py checks that both ways store the same values.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from django.db import connections, router
@@ -55,19 +56,22 @@ def _preparer(field: Field, connection: Any) -> Callable[[Any], Any]:
             return field.get_db_prep_save(value, connection)
 
         return prepare_plain
-    if kind in ("DateTimeField", "DateField"):
-        seen: dict[date, Any] = {}
+    none = field.get_db_prep_save(None, connection)  # what an empty value becomes in this column, worked out once
+    if kind == "DateTimeField":
+        seen: dict[datetime, Any] = {}
 
         def prepare_time(value: Any) -> Any:
             if value is None:
-                return field.get_db_prep_save(value, connection)
+                return none
+            if type(value) is not datetime or value.utcoffset() is None:
+                return field.get_db_prep_save(value, connection)  # a naive time or a text: the field's own checks
             found = seen.get(value)
-            if found is None:
-                found = seen[value] = field.get_db_prep_save(value, connection)
+            if found is None:  # an aware time needs no checks: only the database's form of it
+                found = seen[value] = field.get_db_prep_value(value, connection, prepared=True)
             return found
 
         return prepare_time
-    return lambda value: field.get_db_prep_save(value, connection)
+    return lambda value: none if value is None else field.get_db_prep_save(value, connection)
 
 
 def _rows_a_statement(connection: Any, columns: int) -> int:
