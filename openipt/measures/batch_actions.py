@@ -4,7 +4,8 @@ Each response is checked, scored, risk-checked and audited exactly as one sent a
 (`actions.enter_paper` for the REST API, `imports.import_text` for FHIR), but what every
 response needs is read once per batch: the courses and their sessions, the clients, the
 organisation's risk rules, the webhooks, the audit chain's head. The responses are inserted in
-one statement, each with its own audit event (`audit.record_many`, one chain link each).
+as few statements as the database takes (`core.bulk.insert_many`, which stores what `bulk_create` would),
+each with its own audit event (`audit.record_many`, one chain link each).
 
 Each entry stands alone: one that cannot be used (bad answers, a client the token may not see)
 gets its own refusal and nothing is stored for it, while the others are stored. Each response
@@ -14,7 +15,9 @@ the organisation, so a batch sent again stores nothing twice: those entries answ
 Safety: the rules are read once and every response is checked with them (`safety_api.would_raise`);
 any response they flag, and any safety question left blank, goes through the very functions a
 single response goes through (`safety_api.raise_for_administration`, `safety_items.raise_linked`,
-`safety_items.raise_unanswered`), which raise and escalate the alert in the same transaction.
+`safety_items.raise_unanswered`), which raise and escalate the alert in the same transaction. They run
+inside `safety_api.raising_together`: the rules checked are the ones read for the batch, and each client's
+caseload signal is set once after all the batch's alerts (HAZ-044).
 """
 
 from __future__ import annotations
