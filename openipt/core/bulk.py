@@ -34,7 +34,7 @@ YES_NO_TYPES = frozenset({"BooleanField"})
 MOST_ROWS = 1000  # rows in one statement at most, whatever the database would take
 
 
-def _preparer(field: Field, connection: Any) -> Callable[[Any], Any]:
+def _preparer(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
     """How to prepare one column's values for the database, chosen once for the column."""
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     kind = target.get_internal_type()
@@ -83,7 +83,7 @@ def _rows_a_statement(connection: Any, columns: int) -> int:
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     if limit is None:
         limit = 65535  # what PostgreSQL takes with server-side parameters; plenty with the client-side default
-    return max(1, min(MOST_ROWS, limit // max(1, columns)))
+    return max(1, min(MOST_ROWS, int(limit) // max(1, columns)))
 
 
 def insert_many(objs: Sequence[Model]) -> None:
@@ -107,9 +107,9 @@ def insert_many(objs: Sequence[Model]) -> None:
     preparers = [_preparer(f, connection) for f in fields]
     attnames = [f.attname for f in fields]
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(quote(opts.db_table), ", ".join(quote(f.column) for f in fields))
+    head = "INSERT INTO {} ({}) VALUES ".format(quote(opts.db_table), ", ".join(quote(str(f.column)) for f in fields))
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {quote(opts.db_table)}.{quote(auto.column)}"
+    tail = f" RETURNING {quote(opts.db_table)}.{quote(str(auto.column))}"
     size = _rows_a_statement(connection, len(fields))
     for obj in objs:
         for f in stamped:
