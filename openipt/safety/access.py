@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from openipt.accounts.access import is_admin, is_care_staff, is_staff, site_q
+from openipt.accounts.access import is_admin, is_care_staff, is_staff, site_limit, site_q_for
 from openipt.accounts.models import Role
 from openipt.clients.access import get_client, visible_clients
 from openipt.clients.models import Assignment, Client
+from openipt.core.db import CompiledOnce
 from openipt.core.numbers import as_id as _int
 from openipt.safety.models import (
     UNACKNOWLEDGED,
@@ -58,23 +59,45 @@ def alert_history(alert) -> tuple[list[AlertEvent], list[Delivery]]:
     return events, deliveries
 
 
+def _banner_ids(shape: tuple[int, bool], *, org: int, me: int, site: int | None = None) -> QuerySet[Alert]:
+    """The ids of the alerts the banner shows, most severe and oldest first (`limit + 1` of them)."""
+    limit, _limited = shape
+    return (
+        Alert.objects.filter(organisation_id=org, status__in=UNACKNOWLEDGED)
+        .filter(
+            (Q(client_id__in=Assignment.objects.filter(staff_id=me).values("client_id")) & site_q_for(site, "client__site"))
+            | Q(pk__in=Delivery.objects.filter(recipient_id=me).values("alert_id"))
+        )
+        .order_by("-severity_rank", "raised_at", "pk")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+
+
+# Runs on every staff page: its SQL is compiled once per process (openipt.core.db.CompiledOnce).
+_BANNER_IDS = CompiledOnce(_banner_ids)
+
+
 def banner_alerts(actor: Actor | None, limit: int = 5) -> tuple[list[Alert], bool]:
     """Return the unacknowledged alerts this person must see on every page (at most `limit`), and whether there are more.
 
-    One query, whatever the number of alerts.
-
     That is an alert about a client assigned to them, or one they were told about (an escalation
     to a supervisor or an admin, or a facilitator's supervisor).
+
+    One query when none waits (most pages), two when some do, whatever their number: the first finds the
+    ids (its SQL compiled once per process), the second reads those alerts with their clients.
     """
     if actor is None or not actor.is_staff:
         return [], False
-    me = actor.membership.pk
-    qs = Alert.objects.filter(organisation_id=actor.organisation_id, status__in=UNACKNOWLEDGED).filter(
-        (Q(client_id__in=Assignment.objects.filter(staff_id=me).values("client_id")) & site_q(actor, "client__site"))
-        | Q(pk__in=Delivery.objects.filter(recipient_id=me).values("alert_id"))
-    )
-    shown = list(qs.select_related("client").order_by("-severity_rank", "raised_at", "pk")[: limit + 1])
-    return shown[:limit], len(shown) > limit
+    site = site_limit(actor)
+    values = {"org": actor.organisation_id, "me": actor.membership.pk}
+    if site is not None:
+        values["site"] = site
+    ids = [row[0] for row in _BANNER_IDS.rows((limit, site is not None), **values)]
+    if not ids:
+        return [], False
+    shown = list(Alert.objects.filter(pk__in=ids[:limit]).select_related("client")
+                 .order_by("-severity_rank", "raised_at", "pk"))
+    return shown, len(ids) > limit
 
 
 def client_open_alerts(actor: Actor, client) -> list[Alert]:
