@@ -21,7 +21,6 @@ import argparse
 import datetime
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys

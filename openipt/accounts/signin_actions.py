@@ -81,8 +81,10 @@ def device_to_set_up(user: User) -> TOTPDevice:
     return found or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def _confirmed_device(shape: None, *, user: int) -> QuerySet[TOTPDevice]:
-    return TOTPDevice.objects.filter(user_id=user, confirmed=True).values_list("pk", flat=True)[:1]
+def _confirmed_device(shape: None, *, user: int) -> QuerySet[TOTPDevice, int]:
+    found: QuerySet[TOTPDevice, int] = TOTPDevice.objects.filter(user_id=user, confirmed=True).values_list(
+        "pk", flat=True)[:1]
+    return found
 
 
 # Asked on every page a signed-in person opens: its SQL is compiled once per process.
