@@ -372,15 +372,40 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
-    "- **Both targets are missed.** The machine's load average was 3.5 to 25 on 2 cores during these runs (see each run's; other helpers' test suites), so wall times are 2 to 20 times the CPU times; the CPU columns are the fairer figures. Even by CPU time, a batch of 500 costs about 1 ms a response (about 1,000 responses a CPU second, a third of the target; the earlier one-at-a-time import measured 272 a second of wall time on a quieter machine).",
-    "- Where a batch's CPU goes (cProfile of 500 PHQ-9s in-process): Django's `bulk_create` building the INSERTs for the responses and their audit events (SQLite takes at most 999 values a statement, so 14 and 10 statements), about half; the alerts (one response in 50 here), each raised, escalated, e-mailed and audited by the same code as a single response, about a third; scoring and building the rows, the rest. Next steps, not done: write both inserts with the driver's `executemany`, and raise alerts of one batch together.",
-    "- The PDF made afresh costs about 190 ms of CPU here (the course has a goal more each time and the synthetic course many scores); in the test's smaller course it took about 200 ms of CPU before the fixed table layout and 130 to 145 ms after (measured at load 3), and WeasyPrint's layout, drawing the chart's SVG and writing the PDF are each about a third of what is left. The repeat is served from the cache (the request's own reads and audit event remain).",
+    "- **Both targets are still missed, by far.** These runs were made at a load average of 10 to 14 on the shared "
+    "2-core machine (other helpers' tests and benches), so wall times are 5 to 15 times the CPU times, and the CPU "
+    "times themselves are inflated: the PDF, whose code did not change, took 316 and 263 ms of CPU here against "
+    "176 and 199 ms in the previous runs (load 3.5 and 14). The tables above cannot be compared with earlier ones.",
+    "- Same-load comparison of the code before and after the ingest changes (branch `ingest`), interleaved runs on one "
+    "copy of a 300-client SQLite database, batches of 500 PHQ-9s with 10 alerts, load 11 to 14, smallest CPU ms a batch "
+    "of 4 or 5 (scratch scripts, not in the repository): in-process `enter_many` 331 and 395 before, 303 and 324 after "
+    "(SQL statements 445 to 343); REST through Django's test client 558 and 471 before, 471 and 388 after; FHIR Bundle "
+    "867 and 682 before, 636 and 438 after. So about a fifth less CPU a batch (a quarter or more for FHIR), about "
+    "1,500 to 1,650 responses a CPU second in-process: half of the 3,000 a second asked for, before HTTP.",
+    "- What changed: the responses and their audit events are inserted by `core.bulk.insert_many` (one multi-row "
+    "INSERT ... RETURNING a statement, values prepared once per column kind instead of through the ORM compiler; it "
+    "stores exactly what `bulk_create` stores, tests/core/test_bulk_insert.py); a batch's alerts are raised inside "
+    "`safety_api.raising_together` (the rules read once instead of twice an alert, each client's safety signal set "
+    "once, one follow-up run booked for all); the JSON depth check counts brackets after a regular expression "
+    "removes the strings instead of a Python step a character, and a body without an escaped NUL skips the NUL walk "
+    "(the FHIR Bundle's parsing was about a quarter of its request).",
+    "- Where a batch's CPU goes now (timing of each step, 500 PHQ-9s in-process, load 5, about 210 to 300 ms): the 10 "
+    "alerts about a third (7 to 8 ms of CPU and about 20 statements each: the client's lock, the alert and its "
+    "event, its audit link, the webhook look-up, the recipients, a delivery each, the notified event); the "
+    "not-on-track refresh about a sixth, and it grows with every batch here because the benchmark sends every "
+    "batch to the same 43 courses (thousands of earlier scores read and their times parsed; a real course holds "
+    "about 20); the response and audit inserts about a quarter; checking and scoring the answers (each response's "
+    "answers are checked twice, by `clean_answers` and by `score`) and building the rows the rest.",
+    "- Next steps, not done: the alerts' own audit events written with the batch's (`record_many`) and their "
+    "recipients and webhooks read once per client and batch; the signal refresh reading only the scores it needs; "
+    "the answers checked once. Even then the target needs a quiet machine to be measured, or more than one worker.",
     "- HTTP figures are a real server on localhost in the measuring process (`wsgiref`, one thread): the client's "
     "encoding of the body is outside the timing, its reading of the answer inside. The CPU time is the whole "
     "process's (server and client).",
     "- The API's rate window (120 calls a minute a token by default, `OPENIPT_API_CALLS_PER_MINUTE`) is raised for "
     "the benchmark: at the default, one token sends at most 120 batches a minute (2,000 responses a second in "
     "batches of 1,000).",
+    "- The PDF made afresh costs about 190 ms of CPU at a quieter time (the course has a goal more each time and the synthetic course many scores); in the test's smaller course it took about 200 ms of CPU before the fixed table layout and 130 to 145 ms after (measured at load 3), and WeasyPrint's layout, drawing the chart's SVG and writing the PDF are each about a third of what is left. The repeat is served from the cache (the request's own reads and audit event remain). Nothing in it changed in this round.",
     "- Each response of a client with a not-on-track signal, or one whose signal changes, costs a few more "
     "statements (the signal is set as for a single response, so the courses app can offer a review).",
     "",

@@ -57,7 +57,11 @@ def within_site(actor: Actor | None, site_id: int | None) -> bool:
 
 def site_q(actor: Actor | None, field: str = "site") -> Q:
     """The filter that keeps a queryset within the actor's site (everything when they have no limit)."""
-    limit = site_limit(actor)
+    return site_q_for(site_limit(actor), field)
+
+
+def site_q_for(limit: int | None, field: str = "site") -> Q:
+    """`site_q` for a known limit (None: everything): records with no site, or in that site."""
     if limit is None:
         return Q()
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}_id": limit})

@@ -165,6 +165,19 @@ def change_membership(actor: Actor, membership_id: int, *, role: str, supervisor
         if supervisor.pk == membership.pk:
             raise ActionError("Nobody supervises themself.", field="supervisor")
     old = {"role": membership.role, "supervisor": membership.supervisor_id}
+    new_supervisor = supervisor.pk if supervisor is not None and role in CARE_ROLES else None
+    # Who may see which clients is about to change: told before the change is written (in this transaction), so
+    # the listeners (the API's changes feed) can read who saw the clients until now.
+    if old["supervisor"] != new_supervisor:  # the supervisors who see (or no longer see) their clients
+        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=membership.organisation_id,
+                    occurred_at=timezone.now(),
+                    data={"supervisee_id": membership.pk, "change": "supervisor",
+                          "staff_ids": [pk for pk in (old["supervisor"], new_supervisor) if pk]})
+    if old["role"] != role:  # what the person themselves may see changed (a supervisor's supervisees, an admin's all)
+        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=membership.organisation_id,
+                    occurred_at=timezone.now(),
+                    data={"change": "role", "staff_ids": [membership.pk],
+                          "everyone": Role.ADMIN in (old["role"], role)})
     membership.role = role
     membership.supervisor = supervisor if role in CARE_ROLES else None
     membership.save(update_fields=["role", "supervisor", "updated_at"])
@@ -172,16 +185,6 @@ def change_membership(actor: Actor, membership_id: int, *, role: str, supervisor
         MEMBER_CHANGED.code, actor=actor, obj=membership,
         details={"from": old, "to": {"role": role, "supervisor": membership.supervisor_id}},
     )
-    if old["supervisor"] != membership.supervisor_id:  # the supervisors who see (or no longer see) their clients
-        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=membership.organisation_id,
-                    occurred_at=timezone.now(),
-                    data={"supervisee_id": membership.pk, "change": "supervisor",
-                          "staff_ids": [pk for pk in (old["supervisor"], membership.supervisor_id) if pk]})
-    if old["role"] != role:  # what the person themselves may see changed (a supervisor's supervisees, an admin's all)
-        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=membership.organisation_id,
-                    occurred_at=timezone.now(),
-                    data={"change": "role", "staff_ids": [membership.pk],
-                          "everyone": Role.ADMIN in (old["role"], role)})
     return membership
 
 

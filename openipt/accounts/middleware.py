@@ -80,7 +80,7 @@ class ActingMembershipMiddleware:
         membership = None
         if membership_id:
             membership = (
-                Membership.objects.select_related("organisation", "user")
+                Membership.objects.select_related("organisation")
                 .filter(pk=membership_id, user_id=request.user.pk, is_active=True)
                 .first()
             )
@@ -88,7 +88,7 @@ class ActingMembershipMiddleware:
                 request.session.pop(SESSION_KEY, None)
         if membership is None:
             actives = list(
-                Membership.objects.select_related("organisation", "user").filter(user_id=request.user.pk, is_active=True)[:2]
+                Membership.objects.select_related("organisation").filter(user_id=request.user.pk, is_active=True)[:2]
             )
             if not actives:
                 logout(request)
@@ -100,6 +100,8 @@ class ActingMembershipMiddleware:
                 return None
             membership = actives[0]
             request.session[SESSION_KEY] = membership.pk
+        # The membership's person is the one signed in, already read for this request: not read again.
+        membership.user = request.user
         request.actor = Actor(membership, origin_from_request(request))
         if (
             membership.organisation.require_staff_mfa

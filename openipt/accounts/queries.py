@@ -11,7 +11,7 @@ from openipt.accounts.models import Invitation, Membership, TranslationSignOff
 from openipt.core.i18n import catalogues
 from openipt.core.i18n.po import Entry
 from openipt.protocol import default_protocol
-from openipt.protocol.pieces import Piece, more_pieces
+from openipt.protocol.pieces import Piece
 
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
@@ -70,16 +70,9 @@ def piece_id(piece: Piece) -> str:
     return catalogues.digest(f"{piece.key}\x04{piece.english}\x04{piece.translation}")[:16]
 
 
-def content_pieces(lang: str) -> tuple[Piece, ...]:
-    """Every content piece with its translation in `lang`: the protocol packs' and those other apps add (the
-    rehearsal partner's scenarios, see `openipt.protocol.pieces.add_piece_source`)."""
-    pieces = default_protocol().pieces(lang)
-    return pieces + more_pieces(lang) if pieces else ()
-
-
 def unreviewed_content(lang: str) -> list[Piece]:
     """The pieces a language's pack translates (wholly or in part) that nobody has signed off for this wording."""
-    translated = [p for p in content_pieces(lang) if p.translated]
+    translated = [p for p in default_protocol().pieces(lang) if p.translated]
     if not translated:
         return []
     signed = set(TranslationSignOff.objects.filter(language=lang, msgctxt__startswith=CONTENT_CONTEXT)
@@ -92,7 +85,7 @@ def content_overview() -> list[dict[str, object]]:
     """Per content pack language: pieces, wholly translated, partly translated, unreviewed, shown in English."""
     rows = []
     for lang in content_languages():
-        pieces = content_pieces(lang)
+        pieces = default_protocol().pieces(lang)
         whole = sum(1 for p in pieces if p.complete)
         partly = sum(1 for p in pieces if p.translated and not p.complete)
         rows.append({"lang": lang, "pieces": len(pieces), "translated": whole, "partly": partly,

@@ -16,7 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -29,6 +29,7 @@ from openipt.accounts.models import Membership, RecoveryCode, User
 from openipt.audit import actions as audit
 from openipt.audit import registry
 from openipt.audit.registry import register
+from openipt.core.db import CompiledOnce
 from openipt.core.errors import ActionError, ErrorCode
 
 PASSWORD_RESET_REQUESTED = register("auth.password_reset_requested", "Password reset requested")
@@ -80,11 +81,21 @@ def device_to_set_up(user: User) -> TOTPDevice:
     return found or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
+def _confirmed_device(shape: None, *, user: int) -> QuerySet[TOTPDevice, int]:
+    found: QuerySet[TOTPDevice, int] = TOTPDevice.objects.filter(user_id=user, confirmed=True).values_list(
+        "pk", flat=True)[:1]
+    return found
+
+
+# Asked on every page a signed-in person opens: its SQL is compiled once per process.
+_CONFIRMED_DEVICE = CompiledOnce(_confirmed_device)
+
+
 def second_step_needed(user: User) -> bool:
     """Whether this person must give a second factor before using OpenIPT (the organisation's rule aside)."""
     if user.two_factor_setup_required:
         return True
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return bool(_CONFIRMED_DEVICE.rows(None, user=user.pk))
 
 
 def _hash_code(code: str) -> str:

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openipt.accounts.access import is_admin
 from openipt.accounts.models import Membership, Role, Site, SiteKind
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
+from openipt.core import events
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
 
 if TYPE_CHECKING:
@@ -114,6 +116,13 @@ def save_site(actor: Actor, site_id: int | None, data: SiteInput, *, expected_ve
     return site
 
 
+def _access_changed(actor: Actor, membership_ids: list[int], site: Site | None) -> None:
+    if membership_ids:
+        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=actor.organisation_id, occurred_at=timezone.now(),
+                    data={"change": "staff_site", "staff_ids": sorted(membership_ids),
+                          "site_id": site.pk if site is not None else None})
+
+
 @transaction.atomic
 def set_staff_site(actor: Actor, site_id: int | None, membership_ids: Iterable[int], *, replace: bool = False) -> int:
     """Place staff in a site (site_id None: no site, the whole organisation). With `replace`, the site's staff
@@ -129,11 +138,19 @@ def set_staff_site(actor: Actor, site_id: int | None, membership_ids: Iterable[i
     if len(found) != len(ids):
         raise ActionError(_("Some of the people chosen are not staff of this organisation. Reload the page."),
                           field="staff")
-    changed = staff.exclude(**({"site__isnull": True} if site is None else {"site_id": site.pk})).update(site=site) if ids else 0
+    moving = staff.exclude(**({"site__isnull": True} if site is None else {"site_id": site.pk})) if ids else None
     removed: list[int] = []
+    leaving = None
     if replace and site is not None:
         leaving = Membership.objects.filter(site=site).exclude(pk__in=ids)
         removed = list(leaving.values_list("pk", flat=True))
+    # A site limit decides which clients a person sees: told before the change is written (in this transaction), so
+    # the listeners (the API's changes feed) can read who saw which clients until now.
+    if moving is not None:
+        _access_changed(actor, list(moving.values_list("pk", flat=True)), site)
+    _access_changed(actor, removed, None)
+    changed = moving.update(site=site) if moving is not None else 0
+    if leaving is not None:
         changed += leaving.update(site=None)
     audit.record(STAFF_SITE_SET.code, actor=actor, obj=site,
                  details={"site": site.pk if site else None, "memberships": found, "removed": removed})

@@ -216,15 +216,21 @@ class BulkFile(models.Model):
 
 class ViewChange(models.Model):
     """A client came into, or left, what a staff member holding a personal token may see (an assignment made or
-    removed, a supervisor link changed). The changes feed sends the client's records once more after it: as
-    `added` with the record when the person sees the client at that moment, else as `removed` with no record."""
+    removed, a supervisor link changed, their role, the client's or their own site). The changes feed sends the
+    client's records once more after it: as `added` with the record when the person sees the client at that
+    moment, else as `removed` with no record, and that only when they could see the client before the change."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+",
                                    help_text="Whose view changed (a person with a personal API token).")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
     change = models.CharField(max_length=10, choices=[("added", "added"), ("removed", "removed"),
-                                                      ("supervisor", "supervisor"), ("role", "role")])
+                                                      ("supervisor", "supervisor"), ("role", "role"),
+                                                      ("site", "site"), ("staff_site", "staff_site")])
+    seen_before = models.BooleanField(
+        default=True, help_text="Whether the person could see the client just before the change (read when it was "
+                                "made): a `removed` goes only to those who could. Rows from before this was "
+                                "recorded count as seen, as the feed treated them then.")
     at = models.DateTimeField()
 
     class Meta:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from openipt.audit import chain, keys, registry
 from openipt.audit.models import AuditEvent, AuditHead
+from openipt.core import bulk
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -116,7 +117,7 @@ def record_many(pending: list[Pending]) -> list[AuditEvent]:
 
 
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Link `events` after the head, in order, and store them (one insert for one event, one bulk insert for more)."""
+    """Link `events` after the head, in order, and store them (one insert for one event, `bulk.insert_many` for more)."""
     ring = keys.load()
     key_id, key = ring.current, ring.keys[ring.current]
     with transaction.atomic():
@@ -134,7 +135,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
         if len(events) == 1:
             events[0].save(force_insert=True)
         else:
-            AuditEvent.objects.bulk_create(events)
+            bulk.insert_many(events)
             if any(e.pk is None for e in events) or [e.pk for e in events] != sorted(e.pk for e in events):
                 raise RuntimeError("the database did not give the audit events ascending ids in order")
         AuditHead.objects.filter(pk=1).update(last_hash=events[-1].hash, last_event_id=events[-1].pk)

@@ -122,15 +122,22 @@ def _assign(actor: Actor, client: Client, staff: Membership) -> Assignment:
         Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR
     ) or not staff.is_active:
         raise ActionError("Choose an active therapist, facilitator or supervisor.", field="staff")
-    assignment, created = Assignment.objects.get_or_create(client=client, staff=staff)
-    if created:
-        audit.record(CLIENT_ASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(staff.user)})
-        _access_changed(client, staff, "added")
+    existing = Assignment.objects.filter(client=client, staff=staff).first()
+    if existing is not None:
+        return existing
+    _access_changed(client, staff, "added")  # before the change: the feed notes who saw the client until now
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(client=client, staff=staff)
+    except IntegrityError:  # made by someone else this instant: theirs stands
+        return Assignment.objects.get(client=client, staff=staff)
+    audit.record(CLIENT_ASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(staff.user)})
     return assignment
 
 
 def _access_changed(client: Client, staff: Membership, change: str) -> None:
-    """Tell the listeners (the API's changes feed) that who may see the client changed (ids only)."""
+    """Tell the listeners (the API's changes feed) that who may see the client is about to change (ids only).
+    Called just before the change is written, in its transaction, so a listener can read who saw it until now."""
     events.emit(events.EventType.ACCESS_CHANGED, organisation_id=client.organisation_id, occurred_at=timezone.now(),
                 data={"client_ids": [client.pk], "staff_ids": [staff.pk], "change": change})
 
@@ -175,8 +182,8 @@ def unassign_staff(actor: Actor, client_id: int, staff_id: int) -> None:
     if assignment is None:
         return
     audit.record(CLIENT_UNASSIGNED.code, actor=actor, client=client, obj=assignment, details={"staff": str(assignment.staff.user)})
-    assignment.delete()
     _access_changed(client, assignment.staff, "removed")
+    assignment.delete()
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from openipt.accounts.models import Site
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.clients.models import Client
+from openipt.core import events
 from openipt.core.errors import ActionError, ErrorCode
 
 if TYPE_CHECKING:
@@ -57,11 +58,14 @@ def set_client_site(
             field="record_numbers",
         )
     wanted = set(found.values()) | set(mine.filter(pk__in=ids).values_list("pk", flat=True))
-    changed = (
-        mine.filter(pk__in=wanted).exclude(**({"site__isnull": True} if site is None else {"site_id": site.pk})).update(site=site, updated_at=timezone.now())
-        if wanted
-        else 0
-    )
+    moving = mine.filter(pk__in=wanted).exclude(**({"site__isnull": True} if site is None else {"site_id": site.pk}))
+    moved = sorted(moving.values_list("pk", flat=True)) if wanted else []
+    if moved:
+        # Staff limited to a site see only its clients: told before the change is written (in this transaction), so
+        # the listeners (the API's changes feed) can read who saw these clients until now.
+        events.emit(events.EventType.ACCESS_CHANGED, organisation_id=actor.organisation_id, occurred_at=timezone.now(),
+                    data={"change": "site", "client_ids": moved, "site_id": site.pk if site is not None else None})
+    changed = Client.objects.filter(pk__in=moved).update(site=site, updated_at=timezone.now()) if moved else 0
     audit.record(CLIENT_SITE_SET.code, actor=actor, obj=site,
                  details={"site": site.pk if site else None, "clients": sorted(wanted)[:MOST_AT_ONCE]})
     return changed

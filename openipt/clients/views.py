@@ -61,6 +61,7 @@ def caseload_view(request):
     context = {
         "page": page,
         "rows": rows,
+        "rows_html": queries.caseload_rows_html(rows),
         "filters": filters,
         "query": query,
         "status": status,

@@ -28,8 +28,10 @@ class EventType(StrEnum):
     ALERT_ESCALATED = "alert.escalated"
     QUESTIONNAIRE_COMPLETED = "questionnaire.completed"
     COURSE_ENDED = "course.ended"
-    # Who may see a client changed (an assignment made or removed, a supervisor link changed): not a webhook
-    # event; the API's changes feed records it so a personal token's copy gains or drops the client's records.
+    # Who may see a client is about to change (an assignment made or removed, a supervisor link or a role changed,
+    # clients or staff placed in a site): not a webhook event. Emitted just BEFORE the change is written, in its
+    # transaction, so the API's changes feed can note who saw the client until then; it records the change so a
+    # personal token's copy gains or drops the client's records.
     ACCESS_CHANGED = "access.changed"
 
 

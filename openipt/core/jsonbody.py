@@ -10,7 +10,9 @@ program that sent it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any, NoReturn
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -25,27 +27,20 @@ class JsonError(ValueError):
         self.message = message
 
 
+# A JSON string as the depth check reads it: from a quote to the next quote not escaped by a backslash, or to
+# the end when it never closes. Brackets inside strings do not count.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def nesting_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in `text`, ignoring brackets inside strings."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        elif ch in "]}":
-            depth -= 1
-    return deepest
+    """The deepest nesting of arrays and objects in `text`, ignoring brackets inside strings.
+
+    The strings are removed by a regular expression and only the brackets left are counted, so a large batch
+    (half a megabyte) is checked without a Python step for each of its characters.
+    """
+    steps = (1 if bracket in "[{" else -1 for bracket in _BRACKET.findall(_STRING.sub("", text)))
+    return max(accumulate(steps, initial=0))
 
 
 def _without_nul(value: Any) -> Any:
@@ -96,4 +91,8 @@ def loads(raw: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_
         raise
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         raise JsonError(f"The JSON could not be read: {getattr(exc, 'msg', 'not valid JSON')}.") from exc
+    if "\\u0000" not in raw:
+        # JSON text can carry a NUL only written as the escape \u0000 (a bare control character is refused by
+        # the parser), so without one there is nothing to remove and the walk over every string is skipped.
+        return data
     return _without_nul(data)

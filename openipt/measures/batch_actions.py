@@ -4,7 +4,8 @@ Each response is checked, scored, risk-checked and audited exactly as one sent a
 (`actions.enter_paper` for the REST API, `imports.import_text` for FHIR), but what every
 response needs is read once per batch: the courses and their sessions, the clients, the
 organisation's risk rules, the webhooks, the audit chain's head. The responses are inserted in
-one statement, each with its own audit event (`audit.record_many`, one chain link each).
+as few statements as the database takes (`core.bulk.insert_many`, which stores what `bulk_create` would),
+each with its own audit event (`audit.record_many`, one chain link each).
 
 Each entry stands alone: one that cannot be used (bad answers, a client the token may not see)
 gets its own refusal and nothing is stored for it, while the others are stored. Each response
@@ -14,7 +15,9 @@ the organisation, so a batch sent again stores nothing twice: those entries answ
 Safety: the rules are read once and every response is checked with them (`safety_api.would_raise`);
 any response they flag, and any safety question left blank, goes through the very functions a
 single response goes through (`safety_api.raise_for_administration`, `safety_items.raise_linked`,
-`safety_items.raise_unanswered`), which raise and escalate the alert in the same transaction.
+`safety_items.raise_unanswered`), which raise and escalate the alert in the same transaction. They run
+inside `safety_api.raising_together`: the rules checked are the ones read for the batch, and each client's
+caseload signal is set once after all the batch's alerts (HAZ-044).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from openipt.audit import actions as audit
-from openipt.core import events
+from openipt.core import bulk, events
 from openipt.core.errors import ActionError, ErrorCode
 from openipt.courses.models import Course, Session
 from openipt.measures import access, due, instruments, outcome_actions, safety_items
@@ -341,7 +344,7 @@ def _insert(
         return [], []
     try:
         with transaction.atomic():
-            Administration.objects.bulk_create(admins)
+            bulk.insert_many(admins)
         return admins, fresh
     except IntegrityError:
         pass
@@ -370,26 +373,26 @@ def _after(
     actor: Actor, organisation_id: int, kept: list[Ready], admins: list[Administration]
 ) -> list[EntryResult]:
     """Risk rules, the not-on-track signal, webhooks and the audit log for the stored responses."""
-    rules = safety_api.rules_in_force(organisation_id)
     results = []
-    for r, admin in zip(kept, admins, strict=True):
-        alerts: list[Any] = []
-        if safety_api.would_raise(rules, admin.instrument_code, admin.answers):
-            alerts += safety_api.raise_for_administration(admin) or []
-        if any(
-            code == r.inst.code
-            and admin.answers.get(item) is not None
-            and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
-            for (code, item), (target, target_item) in safety_items.LINKED.items()
-        ):
-            alerts += safety_items.raise_linked(admin, r.inst, client=r.client)
-        blank = safety_items.unanswered(r.inst, r.values)
-        if blank:
-            alerts += safety_items.raise_unanswered(admin, r.inst, blank, client=r.client)
-        if alerts and not admin.safety_followup:
-            admin.safety_followup = True
-            Administration.objects.filter(pk=admin.pk).update(safety_followup=True)
-        results.append(EntryResult(r.index, 201, administration=admin, alerts=len(alerts)))
+    with safety_api.raising_together(organisation_id) as rules:  # the batch's alerts share the rules read once
+        for r, admin in zip(kept, admins, strict=True):
+            alerts: list[Any] = []
+            if safety_api.would_raise(rules, admin.instrument_code, admin.answers):
+                alerts += safety_api.raise_for_administration(admin) or []
+            if any(
+                code == r.inst.code
+                and admin.answers.get(item) is not None
+                and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
+                for (code, item), (target, target_item) in safety_items.LINKED.items()
+            ):
+                alerts += safety_items.raise_linked(admin, r.inst, client=r.client)
+            blank = safety_items.unanswered(r.inst, r.values)
+            if blank:
+                alerts += safety_items.raise_unanswered(admin, r.inst, blank, client=r.client)
+            if alerts and not admin.safety_followup:
+                admin.safety_followup = True
+                Administration.objects.filter(pk=admin.pk).update(safety_followup=True)
+            results.append(EntryResult(r.index, 201, administration=admin, alerts=len(alerts)))
     outcome_actions.refresh_signals(
         {a.client_id for a in admins if a.course_id is not None and a.instrument_code in instruments.TRACKED},
         organisation_id,

@@ -13,7 +13,7 @@ from openipt.accounts.decorators import client_required
 from openipt.core.extensions import render_panels
 from openipt.practice import access
 from openipt.practice.models import WorksheetStatus
-from openipt.practice.present import topic
+from openipt.practice.present import lang, topic
 from openipt.practice.queries.portal import course_view
 from openipt.practice.views.common import own_client_or_404, portal_context
 from openipt.practice.worksheetdefs import definitions
@@ -27,7 +27,7 @@ def portal_view(request):
     readings = access.readings(actor, client)
     unread = [{"reading": r, "topic": topic(r.topic_id)} for r in readings if r.read_at is None]
     sheets = [w for w in access.worksheets(actor, client) if w.status != WorksheetStatus.SHARED][:5]
-    defs = definitions()
+    defs = definitions(lang())
     return render(request, "portal/home.html", portal_context(
         request, client,
         course=course_view(actor, client),

@@ -43,10 +43,13 @@ class PracticeConfig(AppConfig):
         add_panel("session", ClientPanel("interval-history", "practice/_course_panel.html",
                                          lambda request, session: course_panel_context(request, session.course), order=20))
 
-        from openipt.protocol.pieces import add_piece_source
+        from openipt.practice import worksheetdefs
+        from openipt.protocol.pieces import register_source
 
-        # The scenarios' translations are reviewed and counted with the content packs' pieces.
-        add_piece_source("rehearsal", rehearsal_actions.scenario_pieces)
+        # Worksheets' and the rehearsal scenarios' words in each language are content pieces: reviewed and
+        # counted with the protocol's.
+        register_source("worksheets", worksheetdefs.pieces)
+        register_source("rehearsal", rehearsal_actions.scenario_pieces)
 
         from openipt.practice import record
 

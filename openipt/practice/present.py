@@ -128,7 +128,7 @@ def offered_topics(course) -> list:
 def offered_worksheets(course):
     from openipt.practice.worksheetdefs import definitions
 
-    defs = list(definitions().values())
+    defs = list(definitions(lang()).values())
     area = getattr(course, "primary_area", "") if course is not None else ""
     if not area:
         return defs, []

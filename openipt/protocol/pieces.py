@@ -109,17 +109,25 @@ def compare(english: Mapping[str, dict[str, str]], translated: Mapping[str, dict
     return pieces
 
 
-# Content another app translates piece by piece (the rehearsal partner's scenarios, for one) adds its pieces
-# here, from its AppConfig.ready(), so the sign-off page and `openipt i18n status` count them with the packs'.
+# Pieces kept outside the protocol's own files ------------------------------------------------------
+# Worksheets (and other content an app above owns) have their English and their translations in that
+# app. The app registers a source here from its AppConfig.ready(), so the review page, the status counts
+# and `Protocol.shown_in_english` treat its pieces exactly like the protocol's: one set of pieces, one
+# sign-off, one "shown in English" rule.
+
 PieceSource = Callable[[str], Mapping[str, Piece]]
 _SOURCES: dict[str, PieceSource] = {}
 
 
-def add_piece_source(name: str, source: PieceSource) -> None:
-    """Register (or replace) a source of pieces: `source(lang)` returns each English piece with its translation."""
+def register_source(name: str, source: PieceSource) -> None:
+    """Add (or replace) a source of pieces: `source(lang)` returns every English piece of it, keyed
+    `<kind>:<id>`, with what `lang` translates; an empty mapping for a language it knows nothing of."""
     _SOURCES[name] = source
 
 
-def more_pieces(lang: str) -> tuple[Piece, ...]:
-    """The pieces every registered source has for `lang`."""
-    return tuple(piece for source in _SOURCES.values() for piece in source(lang).values())
+def extra_pieces(lang: str) -> dict[str, Piece]:
+    """The registered sources' pieces in `lang`, by key."""
+    found: dict[str, Piece] = {}
+    for source in _SOURCES.values():
+        found.update(source(lang))
+    return found

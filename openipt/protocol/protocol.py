@@ -29,7 +29,7 @@ from .model import (
     Technique,
     Topic,
 )
-from .pieces import Piece
+from .pieces import Piece, extra_pieces
 
 
 class Protocol:
@@ -72,12 +72,17 @@ class Protocol:
             # A language with no pack at all gets every piece in English: that is shown too, never silently.
             return bool(lang) and str(lang).split("-")[0].lower() != self.base_language
         piece = catalog.pieces.get(key)
+        if piece is None:
+            piece = extra_pieces(catalog.language).get(key)
         return piece is not None and not piece.complete
 
     def pieces(self, lang: str) -> tuple[Piece, ...]:
-        """Return every piece with its translation in `lang` (empty for the base language)."""
+        """Return every piece with its translation in `lang` (empty for the base language), the registered
+        sources' pieces (worksheets) after the protocol's own."""
         catalog = self.catalog(lang)
-        return tuple(catalog.pieces.values()) if catalog.language != self.base_language else ()
+        if catalog.language == self.base_language:
+            return ()
+        return (*catalog.pieces.values(), *extra_pieces(catalog.language).values())
 
     def _get(self, table: dict, ident: str, what: str):
         try:

@@ -7,14 +7,15 @@ sees only their own plan and their organisation's crisis contacts, never an aler
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from openipt.accounts.access import is_admin, is_care_staff, is_staff, site_q
+from openipt.accounts.access import is_admin, is_care_staff, is_staff, site_limit, site_q_for
 from openipt.accounts.models import Role
 from openipt.clients.access import get_client, visible_clients
 from openipt.clients.models import Assignment, Client
+from openipt.core.db import CompiledOnce
 from openipt.core.numbers import as_id as _int
 from openipt.safety.models import (
     UNACKNOWLEDGED,
@@ -58,22 +59,53 @@ def alert_history(alert) -> tuple[list[AlertEvent], list[Delivery]]:
     return events, deliveries
 
 
+# What the banner shows of an alert and its client, in the models' own field order (for `from_db`); any other
+# field read from these objects is fetched then (a query), never wrong.
+_BANNER_ALERT = [f.attname for f in Alert._meta.concrete_fields if f.attname in {
+    "id", "client_id", "rule_kind", "severity", "source", "evidence", "status", "raised_at", "resolved_at"}]
+_BANNER_CLIENT = [f.attname for f in Client._meta.concrete_fields if f.attname in {
+    "id", "given_name", "preferred_name", "family_name", "record_number"}]
+
+
+def _banner_rows(shape: tuple[int, bool], *, org: int, me: int, site: int | None = None) -> QuerySet[Alert, Any]:
+    """The alerts the banner shows (`limit + 1` of them, most severe and oldest first) with their clients' names."""
+    limit, _limited = shape
+    rows: QuerySet[Alert, Any] = (
+        Alert.objects.filter(organisation_id=org, status__in=UNACKNOWLEDGED)
+        .filter(
+            (Q(client_id__in=Assignment.objects.filter(staff_id=me).values("client_id")) & site_q_for(site, "client__site"))
+            | Q(pk__in=Delivery.objects.filter(recipient_id=me).values("alert_id"))
+        )
+        .order_by("-severity_rank", "raised_at", "pk")
+        .values_list(*_BANNER_ALERT, *[f"client__{name}" for name in _BANNER_CLIENT])[: limit + 1]
+    )
+    return rows
+
+
+# Runs on every staff page: its SQL is compiled once per process (openipt.core.db.CompiledOnce).
+_BANNER = CompiledOnce(_banner_rows)
+
+
 def banner_alerts(actor: Actor | None, limit: int = 5) -> tuple[list[Alert], bool]:
     """Return the unacknowledged alerts this person must see on every page (at most `limit`), and whether there are more.
 
-    One query, whatever the number of alerts.
+    One query, whatever the number of alerts (its SQL compiled once per process).
 
     That is an alert about a client assigned to them, or one they were told about (an escalation
     to a supervisor or an admin, or a facilitator's supervisor).
     """
     if actor is None or not actor.is_staff:
         return [], False
-    me = actor.membership.pk
-    qs = Alert.objects.filter(organisation_id=actor.organisation_id, status__in=UNACKNOWLEDGED).filter(
-        (Q(client_id__in=Assignment.objects.filter(staff_id=me).values("client_id")) & site_q(actor, "client__site"))
-        | Q(pk__in=Delivery.objects.filter(recipient_id=me).values("alert_id"))
-    )
-    shown = list(qs.select_related("client").order_by("-severity_rank", "raised_at", "pk")[: limit + 1])
+    site = site_limit(actor)
+    values = {"org": actor.organisation_id, "me": actor.membership.pk}
+    if site is not None:
+        values["site"] = site
+    shown = []
+    split = len(_BANNER_ALERT)
+    for row in _BANNER.rows((limit, site is not None), **values):
+        alert = Alert.from_db("default", _BANNER_ALERT, row[:split])
+        alert.client = Client.from_db("default", _BANNER_CLIENT, row[split:])
+        shown.append(alert)
     return shown[:limit], len(shown) > limit
 
 

@@ -10,7 +10,10 @@ without an error page. Nothing here deletes anything. Escalation and notificatio
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -80,7 +83,7 @@ from openipt.safety.ruleset import policy_schedule, rules_for  # noqa: E402
 if TYPE_CHECKING:
     from openipt.accounts.actor import Actor
     from openipt.accounts.models import Membership
-    from openipt.safety.rules import Signal
+    from openipt.safety.rules import RuleSet, Signal
 
 SIGNAL_SOURCE = "safety"
 MAX_TEXT = 20000
@@ -113,6 +116,52 @@ def _source_of(obj: object) -> tuple[str, str]:
     return label[:60], ("" if pk is None else str(pk))[:60]
 
 
+@dataclass
+class _Together:
+    """What the alerts raised inside `raising_together` share."""
+
+    organisation_id: int
+    ruleset: RuleSet
+    alert_ids: list[int] = field(default_factory=list)
+    client_ids: set[int] = field(default_factory=set)
+
+
+_TOGETHER: ContextVar[_Together | None] = ContextVar("openipt_safety_raising_together", default=None)
+
+
+@contextmanager
+def raising_together(organisation_id: int) -> Iterator[RuleSet]:
+    """Raise the alerts of a batch of questionnaires together, in the caller's transaction; yields the rules.
+
+    Inside, every alert is raised, escalated, notified, audited and told to webhooks by `raise_signals` exactly
+    as when raised alone, but the organisation's rules are read once (here, for the whole batch), each client's
+    caseload signal is set once when the block ends (not after each alert), and one run of the follow-ups (the
+    first e-mails) is booked after the commit for all the new alerts (issue 15). When the block ends with an
+    error, nothing of this is done: the caller's transaction is undone with the alerts.
+    """
+    together = _Together(organisation_id, rules_for(organisation_id))
+    token = _TOGETHER.set(together)
+    try:
+        yield together.ruleset
+    finally:
+        _TOGETHER.reset(token)
+    for client_id in sorted(together.client_ids):
+        refresh_signal(client_id)
+    if together.alert_ids:
+        transaction.on_commit(partial(notify.after_commit, together.alert_ids))
+
+
+def _together(organisation_id: int) -> _Together | None:
+    together = _TOGETHER.get()
+    return together if together is not None and together.organisation_id == organisation_id else None
+
+
+def rules_in_force(organisation_id: int) -> RuleSet:
+    """The organisation's rules: those read for the batch being raised together, or read now."""
+    together = _together(organisation_id)
+    return together.ruleset if together is not None else rules_for(organisation_id)
+
+
 def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, obj: object = None, text: str = "",
                   actor: Actor | None = None, now: datetime | None = None) -> list[Alert]:
     """Store alerts for risk signals about a client, in the caller's transaction; return them.
@@ -123,9 +172,10 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
     if not signals:
         return []
     now = now or timezone.now()
+    together = _together(client.organisation_id)
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)  # one raiser at a time per client
-        ruleset = rules_for(client.organisation_id)
+        ruleset = together.ruleset if together is not None else rules_for(client.organisation_id)
         source_type, source_id = _source_of(obj)
         membership = getattr(actor, "membership", None)
         alerts: list[Alert] = []
@@ -160,8 +210,14 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
             if signal.severity == "high":
                 _pause(client, alert, actor, now)
             alerts.append(alert)
-        refresh_signal(client.pk)
-    transaction.on_commit(partial(notify.after_commit, [a.pk for a in alerts]))
+        if together is None:
+            refresh_signal(client.pk)
+        else:
+            together.client_ids.add(client.pk)  # set once when the batch's alerts are all raised
+    if together is None:
+        transaction.on_commit(partial(notify.after_commit, [a.pk for a in alerts]))
+    else:
+        together.alert_ids += [a.pk for a in alerts]
     return alerts
 
 

@@ -70,9 +70,19 @@ def _answers(answers) -> dict:
 
 def rules_in_force(organisation_id: int):
     """The organisation's risk rules as `raise_for_administration` reads them, for checking many answers at once."""
-    from openipt.safety.ruleset import rules_for
+    from openipt.safety import actions
 
-    return rules_for(organisation_id)
+    return actions.rules_in_force(organisation_id)
+
+
+def raising_together(organisation_id: int):
+    """A block in which a batch's alerts are raised together (rules read once; see `actions.raising_together`).
+
+    Used as `with raising_together(organisation_id) as rules:` inside the batch's transaction.
+    """
+    from openipt.safety import actions
+
+    return actions.raising_together(organisation_id)
 
 
 def would_raise(ruleset, instrument_code: str, answers) -> bool:
@@ -95,7 +105,6 @@ def raise_for_administration(administration, *, only_items=None, now=None, text:
     escalation counts from then; `text` says so on the alert.
     """
     from openipt.safety import actions
-    from openipt.safety.ruleset import rules_for
 
     client = administration.client
     answers = _answers(administration.answers)
@@ -103,7 +112,7 @@ def raise_for_administration(administration, *, only_items=None, now=None, text:
         answers = {key: value for key, value in answers.items() if key in set(only_items)}
         if not answers:
             return []
-    signals = evaluate_answers(rules_for(client.organisation_id), administration.instrument_code, answers)
+    signals = evaluate_answers(actions.rules_in_force(client.organisation_id), administration.instrument_code, answers)
     actor = getattr(administration, "actor", None)
     entered_by = getattr(administration, "entered_by", None) if getattr(administration, "entered_by_id", None) else None
     if actor is None and entered_by is not None:
@@ -120,9 +129,8 @@ def raise_for_answers(*, client, instrument_code: str, answers: dict, obj=None, 
     the group): the safety answer still reaches staff.
     """
     from openipt.safety import actions
-    from openipt.safety.ruleset import rules_for
 
-    signals = evaluate_answers(rules_for(client.organisation_id), instrument_code, _answers(answers))
+    signals = evaluate_answers(actions.rules_in_force(client.organisation_id), instrument_code, _answers(answers))
     return actions.raise_signals(client, signals, rule_kind="instrument_item", obj=obj, text=text, actor=actor, now=now)
 
 

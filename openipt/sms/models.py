@@ -122,6 +122,10 @@ class SmsMessage(models.Model):
     to_hint = models.CharField(max_length=8)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     session_at = models.DateTimeField(null=True, blank=True)  # the session a reminder or check-in is about
+    # The zone the message was scheduled in (`outbox_actions.member_zone`: the group's site's, else the client's
+    # site's, else the organisation's default), kept so its night and its daily-limit morning are read in the same
+    # zone. Blank on messages not made for a session (answers to a reply) and on rows from before it was kept.
+    time_zone = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openipt.accounts import zones
+from openipt.accounts.models import Site
 from openipt.core.sealed import Unreadable, seal, unseal
 from openipt.courses.models import OPEN_STATUSES, Attendance, Session
 from openipt.groups.models import GroupSession, GroupStatus, Member, MemberStatus
@@ -45,10 +46,30 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(0, 0)))
 
 
+def member_zone(group_site: Site | None, client_site: Site | None) -> tzinfo:
+    """The one rule for the zone of a member's message: the zone of the group's site (where the session is), else
+    of the client's own site, else the organisation's default. A reminder or check-in is scheduled in it (its "day
+    before at the sending hour" and the time it names), and, kept on the message, it is the zone whose night and
+    whose next morning hold the message when it is sent (`message_zone`), so a reminder never goes in the night of
+    the zone it was scheduled in, whatever the client's own site says."""
+    return zones.first_zone(group_site.time_zone if group_site is not None else "",
+                            client_site.time_zone if client_site is not None else "")
+
+
+def message_zone(message: SmsMessage) -> tzinfo:
+    """The zone a queued message's night and daily-limit morning are read in: the one it was scheduled in, kept on
+    it; for a message made for no session (an answer to a reply) or kept before the zone was, `member_zone` of the
+    member with no group (their site's, else the default)."""
+    if message.time_zone:
+        return zones.zone_named(message.time_zone)
+    return member_zone(None, message.client.site if message.client is not None else None)
+
+
 def queue(consent: SmsConsent, kind: str, body: str, *, key: str, safety: bool = False,
           session_at: datetime | None = None, course_id: int | None = None,
-          now: datetime | None = None) -> tuple[SmsMessage, bool]:
-    """Put one message in the outbox (in the caller's transaction); a second call with the same key adds nothing."""
+          now: datetime | None = None, zone: tzinfo | None = None) -> tuple[SmsMessage, bool]:
+    """Put one message in the outbox (in the caller's transaction); a second call with the same key adds nothing.
+    `zone` is the one the message was scheduled in (`member_zone`), kept for its night and daily-limit holds."""
     now = now or timezone.now()
     found = SmsMessage.objects.filter(key=key).first()
     if found is not None:
@@ -59,7 +80,8 @@ def queue(consent: SmsConsent, kind: str, body: str, *, key: str, safety: bool =
         to = ""
     message = SmsMessage(organisation_id=consent.organisation_id, client_id=consent.client_id, consent=consent,
                          course_id=course_id, kind=kind, safety=safety, key=key[:120], body=body, to=seal(to),
-                         to_hint=consent.phone_hint, session_at=session_at, created_at=now, next_attempt_at=now)
+                         to_hint=consent.phone_hint, session_at=session_at, created_at=now, next_attempt_at=now,
+                         time_zone=str(getattr(zone, "key", ""))[:64] if zone is not None else "")
     try:
         with transaction.atomic():
             message.save(force_insert=True)
@@ -76,7 +98,8 @@ CATCH_UP = timedelta(days=7)
 # A reminder made late still goes if the session is at least this far away; a check-in (answered before the
 # session, for the facilitator to read) only if there are at least two hours left.
 LEAD: dict[str, timedelta] = {Kind.REMINDER: timedelta(minutes=30), Kind.CHECKIN: timedelta(hours=2)}
-# Messages made late are not sent in the night: from 22:00 to 7:00 (the site's time) they wait for the morning.
+# Messages made late are not sent in the night: from 22:00 to 7:00 in the zone they are scheduled in (`member_zone`)
+# they wait for the morning.
 QUIET_FROM, QUIET_UNTIL = 22, 7
 TOO_LATE = "Not sent: the sender did not run between the sending hour and the session (the server may have been down)."
 TOO_CLOSE = ("Not sent: the sender did not run in time, and by then the session was too close "
@@ -116,20 +139,17 @@ def due_between(organisation_id: int, start: datetime, end: datetime) -> list[Du
     consents = _consents({m.client_id for m in members} | {s.course.client_id for s in singles})
     found: list[Due] = []
     for session in sessions:
-        group_site = session.group.site.time_zone if session.group.site is not None else ""
         for member in members:
             consent = consents.get(member.client_id)
             if member.group_id != session.group_id or consent is None:
                 continue
-            own_site = member.client.site.time_zone if member.client.site is not None else ""
             found += _reasons(consent, f"g{session.pk}", session.scheduled_start, member.course_id,
-                              zones.first_zone(group_site, own_site), upcoming=not session.held)
+                              member_zone(session.group.site, member.client.site), upcoming=not session.held)
     for single in singles:
         consent = consents.get(single.course.client_id)
         if consent is not None:
-            site = single.course.client.site
             found += _reasons(consent, f"s{single.pk}", single.scheduled_start, single.course_id,
-                              zones.first_zone(site.time_zone if site is not None else ""),
+                              member_zone(None, single.course.client.site),
                               upcoming=single.attendance == Attendance.SCHEDULED)
     return found
 
@@ -164,7 +184,7 @@ def _record_skipped(due: Due, reason: str, now: datetime) -> bool:
     """Keep a reminder or check-in that was never sent, with why, so staff see it on the SMS page (and it never goes)."""
     with transaction.atomic():
         message, created = queue(due.consent, due.kind, _body(due, now), key=due.key, session_at=due.session_at,
-                                 course_id=due.course_id, now=now)
+                                 course_id=due.course_id, now=now, zone=due.zone)
         if created:
             SmsMessage.objects.filter(pk=message.pk).update(status=Status.SKIPPED, next_attempt_at=None,
                                                             last_error=reason)
@@ -204,7 +224,7 @@ def queue_due(now: datetime | None = None) -> int:
                 continue  # the night: made on the first run after 7:00, with the right words for that day
             with transaction.atomic():
                 _message, created = queue(due.consent, due.kind, _body(due, now), key=due.key,
-                                          session_at=due.session_at, course_id=due.course_id, now=now)
+                                          session_at=due.session_at, course_id=due.course_id, now=now, zone=due.zone)
             made += int(created)
     return made
 
@@ -230,12 +250,6 @@ def sent_today(organisation_id: int, now: datetime) -> int:
 
 # A message held by the daily limit is tried again the next morning at this hour, never in the night.
 HELD_UNTIL_HOUR = 7
-
-
-def _zone_of(message: SmsMessage) -> tzinfo:
-    """The zone a message's night is read in: its member's site's, else the organisation's."""
-    site = message.client.site if message.client is not None else None
-    return zones.first_zone(site.time_zone if site is not None else "")
 
 
 def in_the_night(when: datetime, zone: tzinfo) -> bool:
@@ -273,7 +287,7 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         SmsMessage.objects.filter(pk=message.pk).update(status=Status.SKIPPED, next_attempt_at=None,
                                                         last_error="Too late: the session has started.")
         return "cancelled"
-    zone = _zone_of(message)
+    zone = message_zone(message)  # the zone it was scheduled in: its night, and the morning a hold waits for
     if not message.safety and in_the_night(now, zone):
         # A retry or a held message that comes due in the night waits for the morning; safety messages go at once.
         SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=next_morning(now, zone))

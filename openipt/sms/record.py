@@ -33,7 +33,7 @@ def register() -> None:
               "sms.SmsMessage": ("body", "to", "to_hint", "last_error"),
               "sms.SmsReply": ("text", "raw", "from_hint", "handled_note")},
         keep={"sms.SmsConsent": ("language",),
-              "sms.SmsMessage": ("kind", "key", "status", "backend", "gateway_id", "cost"),
+              "sms.SmsMessage": ("kind", "key", "status", "backend", "gateway_id", "cost", "time_zone"),
               "sms.SmsReply": ("gateway_id", "outcome")},
         activity=(("sms.SmsReply", "client", "received_at"),),
         blocks_erasure=_blocks_erasure,

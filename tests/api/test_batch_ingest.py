@@ -237,3 +237,89 @@ def test_record_many_links_each_event_in_order(world):
     assert [e.pk for e in events] == sorted(e.pk for e in events)
     assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
     assert audit.verify_chain().ok
+
+
+def test_a_fhir_batch_with_a_risk_answer_and_malformed_items_stores_the_good_raises_the_alert_and_refuses_the_bad(
+    world, django_capture_on_commit_callbacks
+):
+    """HAZ-044: one bad item refuses only its own entry, saying which item; the risk answer beside it still alerts."""
+    from django.core import mail
+
+    from openipt.safety.models import AlertEvent, Delivery
+
+    _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    mine, other = world.clients["mine"], world.clients["batch0"]
+    out_of_range = _fhir(mine, "m-2")
+    out_of_range["item"][2]["answer"][0]["valueCoding"]["code"] = "7"  # question 3 has no answer 7
+    unknown_item = _fhir(other, "m-4")
+    unknown_item["item"][0]["linkId"] = "q42"
+    resources = [
+        _fhir(mine, "m-1"),
+        out_of_range,
+        _fhir(other, "m-3", (1, 1, 1, 1, 1, 1, 1, 1, 2)),  # question 9 answered 2: a risk alert
+        unknown_item,
+        _fhir(mine, "m-5"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = call(secret, "POST", "/fhir/", _bundle(resources), content_type="application/fhir+json")
+    assert response.status_code == 200, response.content
+    entries = response.json()["entry"]
+    statuses = [e["response"]["status"] for e in entries]
+    assert statuses[0] == statuses[2] == statuses[4] == "201 Created"
+    for bad in (entries[1], entries[3]):
+        assert bad["response"]["status"].startswith("4")
+        issue = bad["response"]["outcome"]["issue"][0]
+        assert issue["severity"] == "error"
+    assert "q3" in json.dumps(entries[1]["response"]["outcome"]) and "7" in json.dumps(entries[1]["response"]["outcome"])
+    assert "q42" in json.dumps(entries[3]["response"]["outcome"])
+    stored = Administration.objects.filter(external_id__startswith="urn:example:forms|m-")
+    assert sorted(a.external_id.split("|")[1] for a in stored) == ["m-1", "m-3", "m-5"]
+    # The risk answer raised its alert as a single response would: stored, escalation started, the assigned
+    # therapist told by e-mail after the commit, the client's caseload signal urgent, all in the audit log.
+    [alert] = Alert.objects.filter(client=other)
+    risky = stored.get(external_id="urn:example:forms|m-3")
+    assert alert.status == "raised" and alert.source_id == str(risky.pk) and risky.safety_followup
+    assert AlertEvent.objects.filter(alert=alert, kind="raised").count() == 1
+    assert Delivery.objects.filter(alert=alert, recipient=world.m["therapist"]).exists()
+    assert [m.to for m in mail.outbox] == [[world.m["therapist"].user.email]]
+    assert other.signals.get(source="safety").level == 3
+    assert AuditEvent.objects.filter(event_type="safety.alert_raised", client_id=other.pk).count() == 1
+    assert AuditEvent.objects.filter(event_type="measures.imported", details__batch=True).count() == 3
+    assert audit.verify_chain().ok
+
+
+def test_alerts_raised_together_in_a_batch_are_each_raised_e_mailed_and_counted_as_alone(
+    world, django_capture_on_commit_callbacks
+):
+    """The batch reads the rules once and sets each client's signal once: every alert still has all it would have."""
+    from django.core import mail
+
+    from openipt.safety.models import AlertEvent, Delivery
+
+    courses = _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    risky = (1, 1, 1, 1, 1, 1, 1, 1, 1)
+    body = {
+        "responses": [
+            _paper(courses[0], "t-1", risky),
+            _paper(courses[1], "t-2"),
+            _paper(courses[0], "t-3", risky),  # the same client again: a second alert (another response)
+            _paper(courses[1], "t-4", risky),
+        ]
+    }
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        answer = call(secret, "POST", "administrations/batch", body).json()
+    assert [r["alerts"] for r in answer["results"]] == [1, 0, 1, 1]
+    first, second = courses[0].client, courses[1].client
+    alerts = list(Alert.objects.filter(client__in=[first, second]).order_by("pk"))
+    assert [a.client_id for a in alerts] == [first.pk, first.pk, second.pk]
+    for alert in alerts:
+        assert AlertEvent.objects.filter(alert=alert, kind="raised").count() == 1
+        assert Delivery.objects.filter(alert=alert).exists()
+        assert AuditEvent.objects.filter(event_type="safety.alert_raised", object_id=str(alert.pk)).count() == 1
+    assert len(mail.outbox) == 3  # one e-mail an alert, sent after the commit
+    assert len([h for h in hooks if "after_commit" in getattr(getattr(h, "func", h), "__name__", "")]) == 1
+    assert first.signals.get(source="safety").label == "2 open risk alerts"
+    assert second.signals.get(source="safety").label == "1 open risk alert"
+    assert audit.verify_chain().ok

@@ -9,7 +9,7 @@ from openipt.api.endpoints.changes import encode
 from openipt.clients import actions as client_actions
 from openipt.measures import actions as measure_actions
 from tests.support.api import api_client, call, personal
-from tests.support.measures import phq9
+from tests.support.measures import phq9, start_course
 from tests.support.people import actor
 
 
@@ -193,3 +193,155 @@ def test_a_supervisor_whose_role_changes_is_told_to_delete_the_clients_they_no_l
     account_actions.change_membership(admin, world.m["supervisor"].pk, role="therapist", supervisor_id=None)
     removed, cursor = _all(secret, "clients", cursor)
     assert (theirs.pk, "removed", None) in [(i["id"], i["change"], i["record"]) for i in removed]
+
+
+def _sites(world):
+    from openipt.accounts import site_actions
+    from openipt.accounts.models import SiteKind
+
+    admin = actor(world.m["admin"])
+    return {name: site_actions.save_site(admin, None, site_actions.SiteInput(name, SiteKind.CLINIC, "Africa/Kampala"))
+            for name in ("North", "South")}
+
+
+def _view_changes(secret, cursors):
+    """What each feed sends after its cursor: (id, change, whether a record came)."""
+    return {resource: [(i["id"], i["change"], i["record"] is not None) for i in _all(secret, resource, cursor)[0]]
+            for resource, cursor in cursors.items()}
+
+
+FEEDS = ("clients", "courses", "administrations")
+
+
+@pytest.mark.django_db
+def test_a_client_moved_out_of_and_back_into_a_limited_therapists_site_is_removed_then_added(api_world):
+    """A therapist limited to North keeps a copy of their client's records; an admin places the client in South
+    (out of the therapist's reach): the copy is told to delete each record; back in North, it gets them again."""
+    from openipt.accounts import site_actions
+    from openipt.clients import site_actions as client_site_actions
+
+    world = api_world.world
+    admin, mine, course = actor(world.m["admin"]), world.clients["mine"], api_world.course
+    sites = _sites(world)
+    site_actions.set_staff_site(admin, sites["North"].pk, [world.m["therapist"].pk])
+    client_site_actions.set_client_site(admin, sites["North"].pk, client_ids=[mine.pk])
+    secret = api_world.secrets["therapist"]
+    cursors = {resource: _all(secret, resource)[1] for resource in FEEDS}
+    unlimited = {resource: _all(api_world.secrets["supervisor"], resource)[1] for resource in ("courses",)}
+    administration = str(api_world.administration.uuid)
+
+    client_site_actions.set_client_site(admin, sites["South"].pk, client_ids=[mine.pk])
+    gone = {resource: _all(secret, resource, cursors[resource]) for resource in FEEDS}
+    assert [(i["id"], i["change"], i["record"]) for i in gone["clients"][0]] == [(mine.pk, "removed", None)]
+    assert [(i["id"], i["change"], i["record"]) for i in gone["courses"][0]] == [(course.pk, "removed", None)]
+    assert (administration, "removed", None) in [(i["id"], i["change"], i["record"]) for i in gone["administrations"][0]]
+    assert {i["change"] for i in gone["administrations"][0]} == {"removed"}
+    # The supervisor has no site limit: their view did not change, so their course feed sends nothing.
+    assert _all(api_world.secrets["supervisor"], "courses", unlimited["courses"])[0] == []
+
+    client_site_actions.set_client_site(admin, sites["North"].pk, client_ids=[mine.pk])
+    back = _view_changes(secret, {resource: gone[resource][1] for resource in FEEDS})
+    assert (mine.pk, "added", True) in back["clients"]
+    assert back["courses"] == [(course.pk, "added", True)]
+    assert (administration, "added", True) in back["administrations"]
+
+
+@pytest.mark.django_db
+def test_a_therapist_placed_in_another_site_is_told_to_delete_its_clients_and_gets_them_back_when_moved_again(
+        api_world):
+    """The client stays in South; the therapist's own site limit changes: to North (the client leaves their view),
+    then back to no site (the whole organisation, the client comes back), by an admin replacing North's staff."""
+    from openipt.accounts import site_actions
+    from openipt.clients import site_actions as client_site_actions
+
+    world = api_world.world
+    admin, mine, course = actor(world.m["admin"]), world.clients["mine"], api_world.course
+    sites = _sites(world)
+    client_site_actions.set_client_site(admin, sites["South"].pk, client_ids=[mine.pk])
+    secret = api_world.secrets["therapist"]
+    cursors = {resource: _all(secret, resource)[1] for resource in FEEDS}
+
+    site_actions.set_staff_site(admin, sites["North"].pk, [world.m["therapist"].pk])
+    gone = {resource: _all(secret, resource, cursors[resource]) for resource in FEEDS}
+    assert [(i["id"], i["change"], i["record"]) for i in gone["clients"][0]] == [(mine.pk, "removed", None)]
+    assert [(i["id"], i["change"], i["record"]) for i in gone["courses"][0]] == [(course.pk, "removed", None)]
+    # The therapist's other client has no site: still in their reach, so nothing is said of it.
+    assert world.clients["self"].pk not in {i["client_id"] for i in gone["clients"][0]}
+
+    site_actions.set_staff_site(admin, sites["North"].pk, [world.m["therapist2"].pk], replace=True)
+    back = _view_changes(secret, {resource: gone[resource][1] for resource in FEEDS})
+    assert back["clients"] == [(mine.pk, "added", True)]
+    assert back["courses"] == [(course.pk, "added", True)]
+
+
+@pytest.mark.django_db
+def test_removed_goes_only_to_a_holder_who_could_see_the_client_before(api_world):
+    """A therapist limited to North is assigned, then unassigned, a client in South: they never saw the client, so
+    their feed says nothing of it (not even its id as `removed`). The client's own therapist, who saw it, is told."""
+    from openipt.accounts import site_actions
+    from openipt.clients import site_actions as client_site_actions
+
+    world = api_world.world
+    admin, mine = actor(world.m["admin"]), world.clients["mine"]
+    sites = _sites(world)
+    site_actions.set_staff_site(admin, sites["North"].pk, [world.m["therapist2"].pk, world.m["therapist"].pk])
+    client_site_actions.set_client_site(admin, sites["South"].pk, client_ids=[mine.pk])
+    never = api_world.secrets["therapist2"]
+    cursors = {resource: _all(never, resource)[1] for resource in FEEDS}
+
+    client_actions.assign_staff(admin, mine.pk, world.m["therapist2"].pk)
+    client_actions.unassign_staff(admin, mine.pk, world.m["therapist2"].pk)
+    assert _view_changes(never, cursors) == {resource: [] for resource in FEEDS}
+
+    # The same removal for a person who saw the client: their copy is told to delete it.
+    site_actions.set_staff_site(admin, None, [world.m["therapist"].pk])
+    saw = api_world.secrets["therapist"]
+    before = _all(saw, "clients")[1]
+    client_actions.unassign_staff(admin, mine.pk, world.m["therapist"].pk)
+    assert [(i["id"], i["change"]) for i in _all(saw, "clients", before)[0]] == [(mine.pk, "removed")]
+
+
+@pytest.mark.django_db
+def test_a_page_of_view_changes_runs_the_same_queries_whatever_the_number_of_clients(api_world):
+    """Clients leaving and entering a limited therapist's site: reading the page that sends them costs as many
+    queries for two clients as for six."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openipt.accounts import site_actions
+    from openipt.clients import site_actions as client_site_actions
+    from tests.support.people import make_client
+
+    world = api_world.world
+    admin = actor(world.m["admin"])
+    sites = _sites(world)
+    site_actions.set_staff_site(admin, sites["North"].pk, [world.m["therapist"].pk])
+    secret = api_world.secrets["therapist"]
+
+    def page(n):
+        clients = []
+        for i in range(n):
+            key = f"Moved{n}-{i}"
+            world.clients[key] = make_client(world.m["admin"], assign_to=world.m["therapist"], given_name=key)
+            course = start_course(world, key)
+            measure_actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9",
+                                        session_number=None, completed_on=timezone.localdate(),
+                                        answers=phq9(1, 1, 1, 1, 1, 1, 1, 1, 1, difficulty=1))
+            clients.append(world.clients.pop(key))
+        leaving, coming = [c.pk for c in clients[::2]], [c.pk for c in clients[1::2]]
+        counts = {}
+        for resource in FEEDS:
+            client_site_actions.set_client_site(admin, sites["North"].pk, client_ids=leaving)
+            client_site_actions.set_client_site(admin, sites["South"].pk, client_ids=coming)
+            cursor = _all(secret, resource)[1]
+            client_site_actions.set_client_site(admin, sites["South"].pk, client_ids=leaving)
+            client_site_actions.set_client_site(admin, sites["North"].pk, client_ids=coming)
+            with CaptureQueriesContext(connection) as ctx:
+                body = call(secret, "GET", f"changes/{resource}?limit=100&cursor={cursor}").json()
+            changes = sorted((i["client_id"], i["change"]) for i in body["items"])
+            assert changes == sorted([(pk, "removed") for pk in leaving] + [(pk, "added") for pk in coming])
+            counts[resource] = len(ctx.captured_queries)
+        return counts
+
+    small, large = page(2), page(6)
+    assert small == large

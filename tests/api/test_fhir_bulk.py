@@ -333,3 +333,57 @@ def test_an_export_whose_person_left_or_whose_client_login_changed_exports_nothi
     [error] = manifest["error"]
     [problem] = lines_of(secret, error)
     assert problem["issue"][0]["details"]["coding"][0]["code"] == "token_not_usable"
+
+
+def _encoded_plainly(resource):
+    return json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def test_a_response_line_with_answers_encoded_once_is_the_bytes_of_the_whole_response():
+    """The export encodes each shared answer entry once and joins the text round it: the line must be exactly what
+    encoding the whole resource gives, wherever `item` stands, with or without keys after it or answers at all,
+    and when two responses hold the same entry object."""
+    said_often = {"linkId": "q1", "text": "Feeling down — most days", "answer": [{"valueCoding": {"code": "2"}}]}
+    other = {"linkId": "q2", "answer": [{"valueCoding": {"code": "0", "display": "Not at all"}}]}
+    shapes = [
+        {"resourceType": "QuestionnaireResponse", "id": "a", "meta": {"lastUpdated": "2026-01-01T00:00:00+00:00"},
+         "status": "completed", "item": [said_often, other], "basedOn": [{"reference": "CarePlan/1"}]},
+        {"resourceType": "QuestionnaireResponse", "id": "b", "status": "in-progress", "item": [other, said_often]},
+        {"resourceType": "QuestionnaireResponse", "id": "c", "status": "completed"},
+        {"resourceType": "QuestionnaireResponse", "id": "d", "item": [], "basedOn": []},
+    ]
+    lines = bulk_actions._Responses()
+    for resource in [*shapes, *shapes]:  # the second time round, every entry's text comes from what was kept
+        assert lines.line(resource) == _encoded_plainly(resource) == bulk_actions._line(resource)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("types", ["QuestionnaireResponse", "QuestionnaireResponse,Observation"])
+def test_responses_that_gave_the_same_answers_are_each_exported_as_the_fhir_read_returns_them(fhir_world, types):
+    """Responses giving the same answer share one encoded entry in the export (alone, or read with their scores):
+    each line is still byte for byte the read's resource, and no response gets another's answers."""
+    from openipt.measures import actions as measure_actions
+    from tests.support.measures import phq9
+    from tests.support.people import actor
+
+    therapist = actor(fhir_world.world.m["therapist"])
+    for answers in (phq9(1, 1, 0, 0, 1, 1, 0, 0, 0, difficulty=0), phq9(1, 1, 0, 0, 1, 1, 0, 0, 0, difficulty=0),
+                    phq9(3, 1, 0, 2, 1, 1, 0, 3, 0, difficulty=2)):
+        measure_actions.enter_paper(therapist, fhir_world.course.pk, instrument_code="phq9", session_number=None,
+                                    completed_on=timezone.localdate(), answers=answers)
+    secret = fhir_world.secrets["api_client"]
+    manifest = get(secret, started(secret, f"?_type={types}")).json()
+    [responses] = [entry for entry in manifest["output"] if entry["type"] == "QuestionnaireResponse"]
+    lines = get(secret, responses["url"]).content.decode().splitlines()
+    assert len(lines) == 4
+    codes = []
+    for line in lines:
+        resource = json.loads(line)
+        read = call(secret, "GET", f"/fhir/QuestionnaireResponse/{resource['id']}")
+        assert read.status_code == 200
+        assert line == json.dumps(read.json(), ensure_ascii=False, separators=(",", ":"))
+        codes.append([item["answer"][0]["valueCoding"]["code"] for item in resource["item"]])
+    assert sorted(codes) == sorted([["2", "2", "2", "2", "1", "1", "1", "1", "2", "1"],
+                                    ["1", "1", "0", "0", "1", "1", "0", "0", "0", "0"],
+                                    ["1", "1", "0", "0", "1", "1", "0", "0", "0", "0"],
+                                    ["3", "1", "0", "2", "1", "1", "0", "3", "0", "2"]])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openipt.core import jsonbody
 from openipt.groups.models import Attendance, GroupSession
@@ -54,3 +56,33 @@ def test_json_depth_is_measured_without_recursion_and_brackets_in_strings_do_not
     assert jsonbody.loads(b'{"k\\u0000": ["a\\u0000b", {"c": "\\u0000"}]}') == {"k": ["ab", {"c": ""}]}
     with pytest.raises(jsonbody.JsonError, match="larger than"):
         jsonbody.loads("[1]", max_bytes=2)
+
+
+def _depth_one_character_at_a_time(text: str) -> int:
+    """The depth as a reader going through the text character by character finds it (what nesting_depth must match)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='[]{}"\\a\n', max_size=60))
+def test_json_depth_counts_as_a_character_by_character_reader_would(text):
+    # Escaped quotes, brackets inside strings, a string never closed, a backslash at the very end, closing
+    # brackets first: the depth check (which keeps a 100,000-bracket body from the parser) is never lower.
+    assert jsonbody.nesting_depth(text) == _depth_one_character_at_a_time(text)
+
+
+def test_json_without_an_escaped_nul_is_returned_as_parsed():
+    assert jsonbody.loads('{"a": ["b\\\\u0000", "c"]}') == {"a": ["b\\u0000", "c"]}  # a backslash, then u0000
+    assert jsonbody.loads('{"a\\u0000": 1}') == {"a": 1}

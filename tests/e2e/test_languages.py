@@ -43,3 +43,31 @@ def test_the_arabic_portal_lays_out_right_to_left_on_a_phone(phone):
     heading = page.locator("h1").bounding_box()
     assert heading is not None and heading["x"] + heading["width"] > 360 / 2  # the heading starts at the right
     phone.screenshot("portal-ar")
+
+
+# Three or more Latin-letter words in a row, outside an element marked lang="en": English left on an Arabic page.
+_ENGLISH_LEFT = """() => {
+  const main = document.querySelector('main') || document.body;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const holder = node.parentElement;
+    if (!holder || holder.closest('[lang="en"], script, style, [hidden]')) continue;
+    if (!holder.getClientRects().length) continue;
+    const text = node.textContent.replace(/\\s+/g, ' ').trim();
+    if (/[A-Za-z]+[ ,.'-]+[A-Za-z]+[ ,.'-]+[A-Za-z]+/.test(text)) found.push(text);
+  }
+  return found;
+}"""
+
+
+def test_an_arabic_client_finds_their_between_session_pages_in_arabic_right_to_left(phone):
+    world = make_world()
+    _prefer(world, "ar")
+    phone.sign_in(world.m["client"].user.username, PASSWORD)
+    page = phone.page
+    for path in ("/me/", "/me/reminders/", "/me/reading/", "/me/log/", "/me/worksheets/",
+                 "/me/help/", "/account/language/"):
+        phone.goto(path)
+        assert page.locator("html").get_attribute("dir") == "rtl", path
+        assert page.evaluate(_ENGLISH_LEFT) == [], path

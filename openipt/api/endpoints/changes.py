@@ -108,12 +108,17 @@ def _item(feed: _Feed, row: Model, record: dict[str, Any], after: Position | Non
 def _view_items(feed: _Feed, actor: ApiActor, changes: list[ViewChange]) -> list[dict[str, Any]]:
     """The items of clients that came into or left the token holder's view: for a client they see now, each of
     its records of this kind as `added` (with the record); for one they do not, each record's id as `removed`
-    (with no record: delete your copy). Whether they see the client is decided now, so nothing is sent that the
-    token may not see; a client named by several changes comes once, at its last."""
+    (with no record: delete your copy), but only when they could see the client before one of these changes
+    (else they never had it, and the ids alone would tell them the client exists). Whether they see the client is
+    decided now, so nothing is sent that the token may not see; a client named by several changes comes once, at
+    its last."""
     last: dict[int, ViewChange] = {}
+    had: set[int] = set()  # clients the holder could see just before one of these changes
     for change in changes:
         last.pop(change.client_id, None)
         last[change.client_id] = change
+        if change.seen_before:
+            had.add(change.client_id)
     seen = set(queries.clients(actor).filter(pk__in=list(last)).values_list("pk", flat=True))
     rows = list(feed.rows(actor).filter(**{f"{feed.client}__in": sorted(seen)}).order_by("pk")) if seen else []
     records = feed.serialize(rows)
@@ -121,7 +126,7 @@ def _view_items(feed: _Feed, actor: ApiActor, changes: list[ViewChange]) -> list
     shown: dict[int, list[dict[str, Any]]] = {}
     for row, record in zip(rows, records, strict=True):
         shown.setdefault(getattr(row, feed.client), []).append(_item(feed, row, record, None, erased, "added"))
-    gone = [client for client in last if client not in seen]
+    gone = [client for client in last if client not in seen and client in had]
     left: dict[int, list[dict[str, Any]]] = {}
     for record_id, client_id, created in feed.ids_of(actor.organisation_id, gone):
         if created is None or created <= last[client_id].at:  # not what was made after the client left the view
@@ -149,12 +154,13 @@ def changes(request: HttpRequest, resource: str, params: Query[ListParams]) -> H
     of these records otherwise.
 
     A personal token sees what its person sees. When a client comes into their view without any record
-    changing (they are assigned to the client, or become the supervisor of someone who is), the client's
-    records come with `change` set to `added` and the record: store them. When a client leaves their view
-    (the assignment or the supervisor link is removed), each record you may hold comes with `change` set to
-    `removed`, its `id` and `client_id`, and no record: delete your copy (OpenIPT keeps the record). These
-    come before the records changed since, and one answer holds all of one client's records, so it may hold
-    more than `limit` items.
+    changing (they are assigned to the client, become the supervisor of someone who is, their role changes, or
+    the client's site or their own site limit changes), the client's records come with `change` set to `added`
+    and the record: store them. When a client leaves their view in one of those ways, each record you may hold
+    comes with `change` set to `removed`, its `id` and `client_id`, and no record: delete your copy (OpenIPT
+    keeps the record). `removed` comes only for a client the person could see before the change. These come
+    before the records changed since, and one answer holds all of one client's records, so it may hold more
+    than `limit` items.
     """
     feed = FEEDS.get(resource)
     if feed is None:

@@ -32,8 +32,9 @@ class Context:
     base: str
 
 
-def context(actor: Actor) -> Context:
-    return Context(resources.exporter_for(actor.organisation), fhir_base())
+def context(actor: Actor, *, share_answers: bool = False) -> Context:
+    """The builders' context for one request; a bulk export asks for `share_answers` (see `FhirExporter`)."""
+    return Context(resources.exporter_for(actor.organisation, share_answers=share_answers), fhir_base())
 
 
 @dataclass(frozen=True)

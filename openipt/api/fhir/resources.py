@@ -43,24 +43,43 @@ PLAN_STATUS = {"planned": "draft", "active": "active", "maintenance": "active", 
 class ServerExporter(FhirExporter):
     """The file exporter's builders, with the server's ids (see the module's docstring)."""
 
+    # the last questionnaire's response id: a response and its Observation ask for it three times in a row
+    _last_response: tuple[AdministrationRecord | None, str] = (None, "")
+
     def patient_id(self, client_id: int | str) -> str:
         return str(client_id)
+
+    def response_id(self, admin: AdministrationRecord) -> str:
+        last, rid = self._last_response
+        if admin is not last:
+            rid = super().response_id(admin)
+            self._last_response = (admin, rid)
+        return rid
 
     def observation_id(self, admin: AdministrationRecord, part: str) -> str:
         return f"{self.response_id(admin)}-{part.replace('/', '-')}"
 
 
-def exporter_for(organisation: Organisation) -> ServerExporter:
-    return ServerExporter(instruments.registry(), exports.export_settings(organisation))
+def exporter_for(organisation: Organisation, *, share_answers: bool = False) -> ServerExporter:
+    """The organisation's exporter; `share_answers` for a writer that turns each resource into text at once (see
+    `FhirExporter`)."""
+    return ServerExporter(instruments.registry(), exports.export_settings(organisation), share_answers=share_answers)
 
 
 def _stamp(resource: dict[str, Any], updated: datetime | None) -> dict[str, Any]:
     """The resource with `meta.lastUpdated` (kept first after id, as FHIR writes it)."""
     if updated is None:
         return resource
-    meta = {**resource.get("meta", {}), "lastUpdated": updated.isoformat()}
-    head = {k: resource[k] for k in ("resourceType", "id")}
-    return {**head, "meta": meta, **{k: v for k, v in resource.items() if k not in head and k != "meta"}}
+    if "meta" in resource:
+        meta = {**resource["meta"], "lastUpdated": updated.isoformat()}
+        head = {k: resource[k] for k in ("resourceType", "id")}
+        return {**head, "meta": meta, **{k: v for k, v in resource.items() if k not in head and k != "meta"}}
+    # the usual case, without a meta of its own: one new dict filled by `update`, which keeps the three keys set
+    # first where they are and adds the rest in their order (a bulk export stamps every resource it writes)
+    stamped = {"resourceType": resource["resourceType"], "id": resource["id"],
+               "meta": {"lastUpdated": updated.isoformat()}}
+    stamped.update(resource)
+    return stamped
 
 
 def _ref(kind: str, pk: object, display: str | None = None) -> dict[str, str]:
@@ -70,12 +89,17 @@ def _ref(kind: str, pk: object, display: str | None = None) -> dict[str, str]:
     return ref
 
 
-def administration_record(a: Administration) -> AdministrationRecord:
+def administration_record(a: Administration | tuple[Any, ...]) -> AdministrationRecord:
+    """The exporters' record of a questionnaire: from an instance (the FHIR read and search), or from a bulk export's
+    row of ADMINISTRATION_FIELDS, whose first columns are the record's, in its order (no look-up by name)."""
+    if isinstance(a, tuple):
+        return exports.administration_record(a[:_RECORD_WIDTH])
     return exports.administration_record(tuple(getattr(a, f) for f in exports.ADMIN_FIELDS))
 
 
 PATIENT_FIELDS = (*exports.CLIENT_FIELDS, "status", "updated_at")
 ADMINISTRATION_FIELDS = (*exports.ADMIN_FIELDS, "updated_at")
+_RECORD_WIDTH = len(exports.ADMIN_FIELDS)
 # What the builders below read of a row, by name: a bulk export reads just these columns (`values_list(named=True)`)
 # and gives the builders those rows in place of model instances; the FHIR read and search give them the instances.
 ENCOUNTER_FIELDS = ("pk", "mode", "scheduled_start", "duration_minutes", "attendance", "number", "phase", "course_id",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openipt.measures.engine import Instrument, Item, Registry, UnknownInstrumentError
@@ -108,6 +108,8 @@ class _ItemView:
     item: Item
     text: str
     labels: dict[int, str | None]
+    # a response's answer entry for each value, made once, when the exporter shares them (`share_answers`)
+    entries: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class _InstrumentView:
@@ -135,18 +137,31 @@ class _InstrumentView:
         self.total_codings.append({"system": measure_system(base), "code": f"{instrument.code}-total",
                                    "display": self.total_text})
         self.measure_system = measure_system(base)
+        self._canonicals: dict[str | None, str] = {}
 
     def canonical(self, version_text: str | None) -> str:
-        token = self.token if version_text is None else version_token(version_text)
-        return f"{self.url}|{token}"
+        """The Questionnaire's canonical URL with the version a response was given in (each version's worked out
+        once per export: the same few versions recur on every row)."""
+        found = self._canonicals.get(version_text)
+        if found is None:
+            token = self.token if version_text is None else version_token(version_text)
+            found = self._canonicals[version_text] = f"{self.url}|{token}"
+        return found
 
 
 class FhirExporter:
-    """Turn an organisation's records into FHIR R4 resources; one instance per export run."""
+    """Turn an organisation's records into FHIR R4 resources; one instance per export run.
 
-    def __init__(self, registry: Registry, settings: ExportSettings):
+    With `share_answers`, the answer entries of QuestionnaireResponses (`item`, one per question answered) are made
+    once per question and value, and the same dict is in every response that gave that answer: for a writer that
+    turns each resource into text at once and changes none (the FHIR bulk export, which also turns each shared entry
+    into text once). Without it, every resource is a tree of its own, for callers that may change what they get.
+    """
+
+    def __init__(self, registry: Registry, settings: ExportSettings, *, share_answers: bool = False):
         self.registry = registry
         self.settings = settings
+        self.share_answers = share_answers
         self.base = settings.base_url.rstrip("/")
         self._namespace = organisation_namespace(self.base, settings.organisation)
         self._views: dict[str, _InstrumentView] = {}
@@ -259,17 +274,15 @@ class FhirExporter:
                   answered: list[tuple[_ItemView, int]], urn_refs: bool) -> dict[str, Any]:
         rid = self.response_id(admin)
         complete = all(admin.answers.get(i) is not None for i in v.scored_ids)
-        items = []
-        for iv, value in answered:
-            coding: dict[str, Any] = {"system": v.answer_system, "code": str(value)}
-            label = iv.labels[value]
-            if label is not None:
-                coding["display"] = label
-            entry: dict[str, Any] = {"linkId": iv.item.id}
-            if iv.text:
-                entry["text"] = iv.text
-            entry["answer"] = [{"valueCoding": coding}]
-            items.append(entry)
+        items: list[dict[str, Any]] = []
+        if self.share_answers:
+            for iv, value in answered:
+                entry = iv.entries.get(value)
+                if entry is None:
+                    entry = iv.entries[value] = _answer_entry(v, iv, value)
+                items.append(entry)
+        else:
+            items = [_answer_entry(v, iv, value) for iv, value in answered]
         res: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "id": rid,
@@ -320,7 +333,7 @@ class FhirExporter:
         total: dict[str, Any] = {
             "resourceType": "Observation", "id": oid,
             "identifier": [{"system": URI_IDENTIFIER, "value": f"urn:uuid:{oid}"}],
-            "status": "final", "category": [_deep_copy(_SURVEY)],
+            "status": "final", "category": [_survey()],
             "code": {"coding": [dict(c) for c in v.total_codings], "text": v.total_text},
             "subject": subject, "effectiveDateTime": when,
             "valueQuantity": {"value": admin.total, "unit": SCORE_UNIT, "system": UCUM, "code": SCORE_UNIT},
@@ -343,8 +356,26 @@ class FhirExporter:
         return out
 
 
+def _answer_entry(v: _InstrumentView, iv: _ItemView, value: int) -> dict[str, Any]:
+    """A QuestionnaireResponse's `item` entry for one question answered with `value`."""
+    coding: dict[str, Any] = {"system": v.answer_system, "code": str(value)}
+    label = iv.labels[value]
+    if label is not None:
+        coding["display"] = label
+    entry: dict[str, Any] = {"linkId": iv.item.id}
+    if iv.text:
+        entry["text"] = iv.text
+    entry["answer"] = [{"valueCoding": coding}]
+    return entry
+
+
 def _ref(resource_type: str, rid: str, urn: bool) -> str:
     return f"urn:uuid:{rid}" if urn else f"{resource_type}/{rid}"
+
+
+def _survey() -> dict[str, Any]:
+    """A new copy of the survey category (`_SURVEY`), written out: the copy is made for every Observation."""
+    return {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
 
 
 def _deep_copy(obj: Any) -> Any:

@@ -25,6 +25,7 @@ from openipt.practice.forms import (
 )
 from openipt.practice.present import (
     client_topics,
+    lang,
     offered_topics,
     offered_worksheets,
     topic,
@@ -55,7 +56,7 @@ def _care_context(request, client, **forms_given) -> dict:
     offered = [t for t in offered_topics(course) if t.id not in assigned]
     others = [t for t in client_topics() if t.id not in assigned and t not in offered]
     fits, rest = offered_worksheets(course)
-    defs = definitions()
+    defs = definitions(lang())
     history, last = interval_history(actor, client, course, limit=20)
     practice = access.settings_for(client)
     return {
@@ -144,7 +145,7 @@ def care_log_view(request, client_id):
 @require_POST
 def care_assign_worksheet_view(request, client_id):
     client = _guided_or_403(request, client_id)
-    form = AssignWorksheetForm(request.POST, definitions=definitions().values())
+    form = AssignWorksheetForm(request.POST, definitions=definitions(lang()).values())
     if form.is_valid():
         try:
             worksheet_actions.assign_worksheet(request.actor, client.pk, form.cleaned_data["kind"],
@@ -179,7 +180,7 @@ def care_worksheet_view(request, client_id, sheet_id):
     """Read a client's worksheet (with the analyser's feedback and earlier versions) and answer it."""
     client = staff_client_or_404(request, client_id)
     sheet = access.get_worksheet(request.actor, sheet_id)
-    defn = definition(sheet.kind) if sheet is not None else None
+    defn = definition(sheet.kind, lang()) if sheet is not None else None
     if sheet is None or defn is None or sheet.client_id != client.pk:
         raise Http404
     form = CommentForm()

@@ -18,7 +18,7 @@ from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error, set_data
 from openipt.practice import access, worksheet_actions
 from openipt.practice.forms import StartWorksheetForm, worksheet_form
-from openipt.practice.present import offered_worksheets, worksheet_feedback
+from openipt.practice.present import lang, offered_worksheets, worksheet_feedback
 from openipt.practice.queries.portal import course_view, worksheet_now
 from openipt.practice.views.common import own_client_or_404, portal_context
 from openipt.practice.worksheetdefs import definition, definitions
@@ -28,7 +28,8 @@ from openipt.practice.worksheetdefs import definition, definitions
 def worksheet_list_view(request):
     """The client's worksheets, and a form to start a new one."""
     client = own_client_or_404(request)
-    form = StartWorksheetForm(request.POST or None, definitions=definitions().values())
+    defs = definitions(lang())  # in the client's language, piece by piece (English pieces are marked)
+    form = StartWorksheetForm(request.POST or None, definitions=defs.values())
     if request.method == "POST" and form.is_valid():
         def start():
             sheet = worksheet_actions.start_worksheet(request.actor, form.cleaned_data["kind"])
@@ -44,11 +45,11 @@ def worksheet_list_view(request):
             return redirect("practice:worksheet", worksheet_id=sheet.pk)
     course = course_view(request.actor, client)
     fits, _others = offered_worksheets(course.course if course else None)
-    defs = definitions()
     rows = [{"sheet": w, "defn": defs.get(w.kind)} for w in access.worksheets(request.actor, client)]
     return render(request, "practice/worksheet_list.html", portal_context(
         request, client, form=form, rows=[r for r in rows if r["defn"] is not None],
-        suggested={d.id for d in fits} if course and course.course.primary_area else set()))
+        suggested={d.id for d in fits} if course and course.course.primary_area else set(),
+        in_english={d.id for d in defs.values() if d.in_english}))
 
 
 def _own_sheet_or_404(request, worksheet_id):
@@ -56,7 +57,7 @@ def _own_sheet_or_404(request, worksheet_id):
     sheet = access.get_worksheet(request.actor, worksheet_id)
     if sheet is None or sheet.client_id != client.pk:
         raise Http404
-    defn = definition(sheet.kind)
+    defn = definition(sheet.kind, lang())
     if defn is None:
         raise Http404
     return client, sheet, defn
@@ -71,9 +72,13 @@ def _initial(sheet, defn) -> dict:
 def _page(request, client, sheet, defn, form, *, conflict=None, status=200):
     values = form.data if form.is_bound else _initial(sheet, defn)
     feedback = {fb["id"]: fb for fb in worksheet_feedback(defn, values)}
-    rows = [{"field": form[f.id], "def": f, "feedback": feedback.get(f.id)} for f in defn.fields]
+    # A worksheet wholly in English (a language with no translation) says so once at the top; one translated
+    # in part marks each piece that is still in English. English words carry lang="en" either way.
+    whole = defn.in_english and all(f.in_english for f in defn.fields)
+    rows = [{"field": form[f.id], "def": f, "feedback": feedback.get(f.id), "mark": f.in_english and not whole}
+            for f in defn.fields]
     return render(request, "practice/worksheet.html", portal_context(
-        request, client, sheet=sheet, defn=defn, form=form, conflict=conflict, rows=rows,
+        request, client, sheet=sheet, defn=defn, form=form, conflict=conflict, rows=rows, all_in_english=whole,
         saved=not form.is_bound,
         conflict_rows=[{"label": f.label, "value": (conflict.data or {}).get(f.id, "")} for f in defn.fields]
         if conflict is not None else [],
