@@ -25,7 +25,16 @@ from functools import cache
 from typing import Any
 
 from .lang_model import LANGUAGES, features, language_model_from_dict, model_file
-from .train_model import CORPUS_DIR, OUTPUTS, Example, cut_thresholds, dumps, fit, malformed_rows, read_examples
+from .train_model import (
+    CORPUS_DIR,
+    OUTPUTS,
+    Example,
+    cut_thresholds,
+    dumps,
+    fit,
+    malformed_rows,
+    read_examples,
+)
 
 TRAINING_FILES = {
     language: tuple(
