@@ -37,6 +37,7 @@ from .riskdetect import (
 from .riskdetect.detector import highest
 from .riskdetect.languages import shipped_languages
 from .riskdetect.model import Model
+from .riskdetect.train_model import CHECK_FILE
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "safety" / "corpus"
 
@@ -202,7 +203,7 @@ def evaluate_main(argv: list[str], stdout: IO[str] | None = None, stderr: IO[str
     if any(a.startswith("-") for a in names):
         stderr.write(usage)
         return 2
-    paths = [Path(n) for n in names] or [CORPUS_DIR / "kinds_blind3.tsv"]
+    paths = [Path(n) for n in names] or [CORPUS_DIR / CHECK_FILE]  # no file named: the English model's check set
     for path in paths:
         try:
             rows = read_corpus(path)

@@ -1,7 +1,7 @@
 """Kinds of risk on the labelled corpus: development floors asserted, blind figures only reported.
 
     .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
-    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind3.tsv   (the check-set figures in the docs)
+    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind5.tsv   (the check-set figures in the docs)
 
 kinds_dev.tsv is what the 2.0.0 rules for the new kinds were written and tuned against;
 kinds_dev2.tsv was written fresh before rule set 2.1.0, which was then tuned against it.
@@ -12,15 +12,17 @@ development files or the detector's output, and committed before rule set 2.1.0 
 model. It was measured five times, so it is no longer blind and is now training data for the word
 model. kinds_blind3.tsv, written on 2026-12-07 by a third writer who had seen none of the rules, the
 model, the other files or the detector's output, was the blind file for model 1.3.0; since model 1.4.0
-it is the check set used to choose between model variants (never trained on: training refuses it), so
-it is no longer blind. Its figures are printed, never asserted, and its checksum is pinned.
+it was the check set used to choose between model variants, so it is no longer blind; since model 1.6.0
+it is training data. Its checksum is pinned.
 kinds_blind4.tsv, written on 2026-12-07 by a fifth writer who had seen none of the rules, the model, the
 other files or the detector's output, was the blind file for model 1.4.0: it was measured once, with
 1.4.0 after that model was final, and is training data since model 1.5.0 (its checksum stays pinned, so an
 edit shows up). kinds_blind5.tsv, written on 2026-12-07 by a sixth writer who had seen none of the rules, the model, the
-other files or the detector's output, is the blind file for model 1.5.0: measured once by the lead (its
-figures are in docs/clinical-safety/risk-detector.md); no test reads its rows, training refuses it by
-name (tests/safety/test_risk_model.py) and its checksum is pinned.
+other files or the detector's output, was the blind file for model 1.5.0: measured once by the lead (its
+figures are in docs/clinical-safety/risk-detector.md). Since model 1.6.0 it is the check set used to choose
+between model variants (training refuses it; its figures are printed, never asserted) and its checksum is
+pinned. The blind file now is kinds_blind6.tsv, written by someone else: no test reads it and training
+refuses it by name (tests/safety/test_risk_model.py).
 """
 
 import hashlib
@@ -90,10 +92,11 @@ def test_second_development_file_false_alarms_stay_low(dev2):
 
 
 def test_check_set_figures_are_reported_not_asserted(capsys):
-    """Print the check set's table for the record (kinds_blind3.tsv, `openipt risk evaluate` with no file)."""
+    """Print the check set's table for the record (kinds_blind5.tsv since model 1.6.0, `openipt risk evaluate` with
+    no file)."""
     out = io.StringIO()
     assert risk_scan_main(["evaluate"], stdout=out, stderr=io.StringIO()) == 0
-    assert "kinds_blind3.tsv" in out.getvalue() and "false alarms" in out.getvalue()
+    assert "kinds_blind5.tsv" in out.getvalue() and "false alarms" in out.getvalue()
     print(out.getvalue())
 
 

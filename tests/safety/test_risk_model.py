@@ -30,10 +30,12 @@ from openipt.safety.riskdetect.train_model import (
     BLIND_FILE,
     CHECK_FILE,
     CORPUS_DIR,
+    RELEASED_BLIND_FILES,
     TRAINING_FILES,
     build,
     dumps,
     folds,
+    malformed_rows,
     read_examples,
     train,
     training_examples,
@@ -141,7 +143,7 @@ def test_scanning_is_fast_enough_for_every_save():
 # thresholds set from their scores, the final fit) in a few seconds. Its file is pinned below, so a
 # change to the features, the fit or the thresholds shows up here without training the whole model.
 SMALL_RUN = ("kinds_dev.tsv", "kinds_dev2.tsv", "kinds_train3.tsv")
-SMALL_RUN_SHA256 = "c6461651c11778fac7b38761a9d5302692f77a6feee61cbf309813cb3dab6e05"
+SMALL_RUN_SHA256 = "2757de024286d55e4c56b922d5b8f890246a725bca624afda2a9da103a310944"
 
 
 def test_a_small_training_run_writes_the_same_pinned_file_every_time():
@@ -165,7 +167,7 @@ def test_the_shipped_weights_are_what_training_on_the_listed_files_writes(traine
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert shipped["trained_on"] == list(TRAINING_FILES)
     assert BLIND_FILE not in TRAINING_FILES and CHECK_FILE not in TRAINING_FILES
-    assert "kinds_blind4.tsv" in TRAINING_FILES
+    assert {"kinds_blind3.tsv", "kinds_blind4.tsv", "kinds_train8.tsv"} <= set(TRAINING_FILES)
     for kind, fresh in trained_on_every_file.items():
         assert (shipped["kinds"][kind]["bias"], shipped["kinds"][kind]["weights"]) == (fresh["bias"], fresh["weights"])
         assert 0 < shipped["kinds"][kind]["threshold"] < 1
@@ -179,16 +181,51 @@ def test_the_shipped_model_file_matches_a_fresh_training_run():
 
 
 def test_training_refuses_the_blind_set_by_name_whether_or_not_it_is_present():
-    """kinds_blind5.tsv was written by someone else and measured once by the lead: never trained on."""
-    assert BLIND_FILE == "kinds_blind5.tsv"
-    with pytest.raises(ValueError, match="kinds_blind5.tsv is the blind set"):
-        training_examples(["kinds_dev.tsv", "kinds_blind5.tsv"])
+    """kinds_blind6.tsv is being written by someone else, to be measured once by the lead: never trained on."""
+    assert BLIND_FILE == "kinds_blind6.tsv"
+    assert not (CORPUS_DIR / BLIND_FILE).exists() or BLIND_FILE not in TRAINING_FILES
+    with pytest.raises(ValueError, match="kinds_blind6.tsv is the blind set"):
+        training_examples(["kinds_dev.tsv", "kinds_blind6.tsv"])
 
 
 def test_training_refuses_the_check_set_used_to_choose_the_model():
-    """kinds_blind3.tsv, a blind file before, is the check set that chose models 1.4.0 and 1.5.0; never trained on."""
+    """kinds_blind5.tsv, the blind file of model 1.5.0 (measured once), is the check set that chose 1.6.0."""
+    assert CHECK_FILE == "kinds_blind5.tsv"
     with pytest.raises(ValueError, match="check set"):
-        training_examples(["kinds_dev.tsv", "kinds_blind3.tsv"])
+        training_examples(["kinds_dev.tsv", "kinds_blind5.tsv"])
+
+
+@pytest.mark.parametrize("name", ["kinds_blind7.tsv", "Kinds_Blind6.tsv", "my_blind_notes.tsv"])
+def test_training_refuses_any_blind_file_not_released_to_training(name):
+    """A file named "blind" is refused unless it was measured once and listed as released, whether it exists or not."""
+    with pytest.raises(ValueError, match="blind set"):
+        training_examples(["kinds_dev.tsv", name])
+
+
+def test_the_blind_files_released_to_training_are_read():
+    assert RELEASED_BLIND_FILES == ("kinds_blind.tsv", "kinds_blind2.tsv", "kinds_blind3.tsv", "kinds_blind4.tsv")
+    assert {r.source for r in training_examples(["kinds_blind3.tsv", "kinds_blind4.tsv"])} == {
+        "kinds_blind3.tsv", "kinds_blind4.tsv"}
+
+
+def test_a_malformed_row_is_skipped_and_named_never_guessed_at(tmp_path):
+    """A training file written by hand may hold a broken row: it is left out of training, and said so."""
+    path = tmp_path / "kinds_train99.tsv"
+    path.write_text(
+        "# a header comment\n"
+        "id\tkind\tmin_severity\ttext\n"
+        "x1\tself_neglect\tmedium\tI have stopped eating on purpose\n"
+        "x2\tself_neglect\tmedium\ttoo\tmany\tcolumns\n"
+        "x3\tself neglect\tmedium\tan unknown kind\n"
+        "\tnone\tnone\tno id\n"
+        "x5\tnone\n"
+        "x6\tnone\tnone\tWe had pasta for tea\n", encoding="utf-8")
+    assert [(r.id, r.kind) for r in read_examples(path)] == [("x1", "self_neglect"), ("x6", "none")]
+    assert [r.text for r in read_examples(CORPUS_DIR / "dev.tsv") if r.id == "d448"] == [""]  # empty text: a row
+    problems = malformed_rows(path)
+    assert [p.split(":")[0] for p in problems] == [f"kinds_train99.tsv line {n}" for n in (4, 5, 6, 7)]
+    assert "unknown kind 'self neglect'" in problems[1]
+    assert all(malformed_rows(CORPUS_DIR / name) == [] for name in TRAINING_FILES if name != "kinds_train8.tsv")
 
 
 def test_the_fifth_writers_file_is_what_its_script_writes_and_is_big_enough():
@@ -233,9 +270,9 @@ def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rule
 # by a full retrain (OPENIPT_FULL_RETRAIN=1 or `train_model --check`), so a file changed by hand or by a partial retrain
 # fails here until its new checksum is written beside a passing full check.
 SHIPPED_SHA256 = {
-    "risk_model.en.json": "38585773de6ef7de65513e7457bb1df2a9591fdcb7eab936343cc86979d54405",
-    "risk_model.es.json": "845a27b5c0fb4b6051a5a6d2d7c366239dcba8f032e7d09b025a5fc91c55b837",
-    "risk_model.sw.json": "8457c438e1db37abd6a7162b2cd464944ad858c0601e5019c6dd81dc9ea1a2c0",
+    "risk_model.en.json": "2f9fdf9d891e2e65b76d925823e363738edad7aef05e9f283b47f93877ee2a4f",
+    "risk_model.es.json": "4798beb14dacd406023d1dec970fc8a1923e2da9eb44dbd13d48cd3b0418477d",
+    "risk_model.sw.json": "f4f96988348f7aad828d6923fb6a1390d83918f368afbd855450b7b7eb143efc",
 }
 
 

@@ -3,15 +3,17 @@
     python -m openipt.safety.riskdetect.train_lang_model            # write risk_model.es.json and .sw.json
     python -m openipt.safety.riskdetect.train_lang_model es         # one language
 
-Training data per language: its development files (es_dev.tsv ... es_dev6.tsv) and its training
-file (es_train7.tsv), read with train_model.read_examples. The blind files (es_blind.tsv,
-sw_blind.tsv) are never read here: training refuses them by name.
+Training data per language: its development files (es_dev.tsv ... es_dev6.tsv), its training files
+(es_train7.tsv, es_train8.tsv) and the first blind file (es_blind.tsv), which was measured once with
+models 0.1.0 and then released to training (RELEASED_BLIND_FILES). The blind files now are
+es_blind2.tsv and sw_blind2.tsv: they are never read here, and training refuses them by name, as it
+refuses any other file whose name says "blind" and is not listed as released.
 
 The method is the English model's (train_model.py): one-vs-rest logistic regression by stochastic
 gradient descent in a fixed, seeded order, so a fresh run writes the same file; the thresholds
 come from 5-fold cross-validation (the lowest cuts, the same number of false friends allowed for
-each output, such that the model alone flags at most FALSE_ALARM_BUDGET of the out-of-fold false
-friends). The training itself is train_model.fit, over lang_model.features: a change to it changes
+each output, such that the model alone flags at most the language's FALSE_ALARM_BUDGET of the
+out-of-fold false friends). The training itself is train_model.fit, over lang_model.features: a change to it changes
 these models too, and their reproduction tests say so.
 """
 
@@ -23,21 +25,34 @@ from functools import cache
 from typing import Any
 
 from .lang_model import LANGUAGES, features, language_model_from_dict, model_file
-from .train_model import CORPUS_DIR, OUTPUTS, Example, cut_thresholds, dumps, fit, read_examples
+from .train_model import (
+    CORPUS_DIR,
+    OUTPUTS,
+    Example,
+    cut_thresholds,
+    dumps,
+    fit,
+    malformed_rows,
+    read_examples,
+)
 
 TRAINING_FILES = {
     language: tuple(
-        f"{language}_{name}.tsv" for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "train7")
+        f"{language}_{name}.tsv"
+        for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "train7", "blind", "train8")
     )
     for language in LANGUAGES
 }
-BLIND_FILES = ("es_blind.tsv", "sw_blind.tsv")  # never trained on; see docs/clinical-safety/risk-detector.md
-VERSION = "0.1.0"
-# The model alone may flag this share of the out-of-fold false friends. Chosen by cross-validation
-# (docs/clinical-safety/risk-detector.md): the largest budget, in steps of 0.01, at which the patterns
-# (English and the language's) and both word models together flagged at most 0.10 of the out-of-fold
-# false friends of es_train7.tsv and sw_train7.tsv (0.07: 0.097 and 0.095; 0.08: 0.106 and 0.103).
-FALSE_ALARM_BUDGET = 0.07
+BLIND_FILES = ("es_blind2.tsv", "sw_blind2.tsv")  # never trained on; see docs/clinical-safety/risk-detector.md
+# Blind files measured once (models 0.1.0, 7 December 2026) and then released to training.
+RELEASED_BLIND_FILES = ("es_blind.tsv", "sw_blind.tsv")
+VERSION = "0.2.0"
+# Per language, the model alone may flag this share of the out-of-fold false friends. Chosen leaving one
+# writer out (docs/clinical-safety/risk-detector.md, "Models 0.2.0"): the largest budget, in steps of 0.01,
+# at which the three writers the patterns were not tuned on (the train7, blind and train8 files, each scored
+# by a model trained without it, with both pattern sets and the English model) have their false friends
+# flagged at most 0.12 of the time on average: 0.03 under the goal's 0.15, for the spread between writers.
+FALSE_ALARM_BUDGET = {"es": 0.08, "sw": 0.08}
 FOLDS = 5
 
 
@@ -45,7 +60,7 @@ def training_examples(language: str, files: Sequence[str] | None = None) -> list
     """Return the examples of a language's training files, in file order (never a blind file)."""
     names = TRAINING_FILES[language] if files is None else tuple(files)
     for name in names:
-        if name in BLIND_FILES or "blind" in name:
+        if name in BLIND_FILES or ("blind" in name.lower() and name not in RELEASED_BLIND_FILES):
             raise ValueError(f"{name} is a blind set and is never used for training")
     return [row for name in names for row in read_examples(CORPUS_DIR / name)]
 
@@ -96,17 +111,19 @@ def out_of_fold_scores(examples: Sequence[Example], language: str) -> list[dict[
 
 
 def thresholds(
-    examples: Sequence[Example], oof: Sequence[dict[str, float]], budget: float = FALSE_ALARM_BUDGET
+    examples: Sequence[Example], oof: Sequence[dict[str, float]], budget: float
 ) -> dict[str, float]:
     """Per output, the lowest threshold such that the model alone flags at most `budget` of the false friends."""
     return cut_thresholds([s for e, s in zip(examples, oof, strict=True) if e.kind == "none"], budget)
 
 
 def build(
-    language: str, files: Sequence[str] | None = None, budget: float = FALSE_ALARM_BUDGET
+    language: str, files: Sequence[str] | None = None, budget: float | None = None
 ) -> dict[str, Any]:
-    """Return a language's model file content trained on the named files (its training files by default)."""
+    """Return a language's model file content trained on the named files (its training files by default), with
+    the language's false-alarm budget unless one is given."""
     names = TRAINING_FILES[language] if files is None else tuple(files)
+    budget = FALSE_ALARM_BUDGET[language] if budget is None else budget
     examples = training_examples(language, names)
     cuts = thresholds(examples, out_of_fold_scores(examples, language), budget)
     trained = train(examples, language)
@@ -128,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no word model for {', '.join(unknown)}; choose from {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
     for language in languages:
+        for name in TRAINING_FILES[language]:
+            for problem in malformed_rows(CORPUS_DIR / name):
+                print(f"skipped a malformed row: {problem}", file=sys.stderr)
         data = build(language)
         path = model_file(language)
         path.parent.mkdir(exist_ok=True)
