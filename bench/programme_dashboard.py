@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
+    "- **Issue 18, part 2 (7 December, branch prog18): the supervisor's dashboard still misses 50 ms here.** Two changes, same page: the filter lists are drawn by `QuickSelect` (the same HTML as Django's select, without a template per option; about a third of the page's CPU time) and the supervisor's live risk alerts come with their facilitator in one query (16 to 15 SQL queries on this page). The SQLite table above is the re-run bench (load 10.5 to 12.2: p95 346 ms, compare within the run only); the PostgreSQL table is the earlier run (the re-run did not finish before the deadline). Alternating the code before and after on one generated programme (same size and seed, `/tmp` script, 20 requests each): SQLite at load 3.8, wall median 101 to 73 ms, p95 147 to 120 ms, CPU median 49 to 37 ms, CPU p95 63 to 50 ms; PostgreSQL (no VACUUM ANALYZE yet) at load 8.5, CPU median 61 to 52 ms, wall p95 647 to 472 ms. So about a quarter less work per request, but p95 ≤ 50 ms is not shown on this shared machine.",
     "- **These two runs were made while the shared 2-core machine was overloaded (load average about 10.7 "
     "throughout), so every time above is several times what the same page takes on a quiet machine**: the "
     "whole programme counted per request took 16 s here against about 2.3 to 2.5 s in the previous run at "

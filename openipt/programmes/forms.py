@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from openipt.accounts.models import SiteKind
@@ -51,7 +51,7 @@ class QuickSelect(forms.Select):
     own template took about a third of a supervisor's dashboard (bench/results/latest-programme.md). The HTML is
     the same as `forms.Select` writes (tests/programmes/test_pages.py checks it option for option)."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
