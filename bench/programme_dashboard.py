@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
+    "- **Issue 18, part 2 (7 December, branch prog18): the supervisor's dashboard from kept figures.** Two changes, same page: the filter lists are drawn by `QuickSelect` (the same HTML as Django's select, without a template per option; about a third of the page's CPU time) and the supervisor's live risk alerts come with their facilitator in one query. In the re-run above it met 50 ms on PostgreSQL (p95 42 ms, the load falling from 12.2 to 3.1 during the run) and missed it on SQLite (p95 346 ms at load 10.5 to 12.2: compare within a run only). Alternating the code before and after on one generated programme (same size and seed, 20 requests each): SQLite at load 3.8, wall median 101 to 73 ms, p95 147 to 120 ms, CPU median 49 to 37 ms, CPU p95 63 to 50 ms; PostgreSQL at load 8.5 (before VACUUM ANALYZE), CPU median 61 to 52 ms. So about a quarter less work per request; p95 ≤ 50 ms on SQLite under load is not shown.",
     "- **These two runs were made while the shared 2-core machine was overloaded (load average about 10.7 "
     "throughout), so every time above is several times what the same page takes on a quiet machine**: the "
     "whole programme counted per request took 16 s here against about 2.3 to 2.5 s in the previous run at "

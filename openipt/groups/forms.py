@@ -159,3 +159,17 @@ class ReportForm(forms.Form):
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Your reply to the facilitator"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class HoldDecisionForm(forms.Form):
+    """What a supervisor decides about a group led alone after a withdrawn sign-off (HAZ-041)."""
+
+    decision = forms.ChoiceField(label=_("What happens now"), widget=forms.RadioSelect, choices=[
+        ("pause", _("Pause the group's remaining sessions until a signed-off leader joins")),
+        ("continue", _("Let the group continue with its leader alone, for now")),
+    ])
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             help_text=_("The facilitator sees this, and so does the next supervisor."))
+    review_on = forms.DateField(label=_("Look at it again on (needed to continue)"), required=False,
+                                widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)

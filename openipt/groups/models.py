@@ -306,3 +306,47 @@ class SessionReport(models.Model):
 
     def __str__(self) -> str:
         return f"report on group session {self.session_id}"
+
+
+class HoldState(models.TextChoices):
+    OPEN = "", _("Needs a supervisor's decision")
+    PAUSED = "paused", _("Remaining sessions paused")
+    CONTINUES = "continues", _("Continues by a supervisor's decision")
+
+
+class SoloLeadHold(models.Model):
+    """A group that someone led alone when their sign-off to lead a group alone was withdrawn (HAZ-041).
+
+    Made in the transaction that withdraws the sign-off. It needs a person: while the withdrawn person still
+    leads the group, the group has not ended and none of its leaders holds a live sign-off, it is shown to the
+    group's supervisors, on the group's page and to the facilitator until a supervisor or admin pauses the
+    group's remaining sessions or decides it continues (a reason and a review date; after that date it needs
+    a decision again). Adding a signed-off leader (the group's staff actions), signing the person off again or
+    ending the group ends the need without a row change: `queries.holds` checks those each time.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="solo_lead_holds")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    signoff = models.ForeignKey("supervision.SignOff", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=HoldState.choices, default=HoldState.OPEN, blank=True)
+    reason = models.TextField(blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "signoff"], name="solo_lead_hold_once"),
+            models.CheckConstraint(condition=Q(state__in=HoldState.values), name="solo_lead_hold_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state="continues") | (~Q(reason="") & Q(review_on__isnull=False)),
+                name="solo_lead_hold_continue_has_reason_and_review"),
+        ]
+        indexes = [models.Index(fields=["organisation", "state"])]
+
+    def __str__(self) -> str:
+        return f"solo-lead hold on group {self.group_id}"

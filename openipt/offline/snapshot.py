@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 
 from openipt.accounts import language
 from openipt.clients.access import visible_clients
-from openipt.groups.models import Attendance, GroupSession, Member, MemberStatus, QuickCheck, SessionReport
+from openipt.groups.models import (
+    Attendance,
+    GroupSession,
+    Member,
+    MemberStatus,
+    QuickCheck,
+    SessionReport,
+    SoloLeadHold,
+)
+from openipt.groups.queries import holds as hold_queries
 from openipt.groups.views.session import guide_for
 from openipt.measures import instruments
 from openipt.offline import access
@@ -105,6 +114,28 @@ def build(actor: Actor, device: Device) -> dict[str, Any]:
         return _build(actor, device, lang)
 
 
+def led_alone(hold: SoloLeadHold) -> dict[str, Any]:
+    """What the tablet says about a group led alone after a withdrawn sign-off, in the reader's language."""
+    state = getattr(hold, "shown_state", "open")
+    if state == "paused":
+        title = _("Sessions paused: a supervisor must join or decide first")
+        text = _("%(who)s paused the remaining sessions: “%(reason)s”. Do not hold the next session until a "
+                 "signed-off facilitator joins or the supervisor lifts the pause.") % {
+            "who": hold.decided_by.user if hold.decided_by else "", "reason": hold.reason}
+    elif state == "continues":
+        title = _("Led alone by a supervisor's decision")
+        text = _("%(who)s decided the group continues, to be looked at again on %(when)s: “%(reason)s”.") % {
+            "who": hold.decided_by.user if hold.decided_by else "", "reason": hold.reason,
+            "when": hold.review_on.isoformat() if hold.review_on else ""}
+    else:
+        title = _("A supervisor must join or decide before the next session")
+        text = _("The sign-off to lead a group alone of %(name)s was withdrawn. The supervisor has been told: they "
+                 "add a co-facilitator who is signed off, pause the sessions, or decide the group continues.") % {
+            "name": hold.membership.user}
+    return {"state": state, "title": title,
+            "text": text + " " + _("The safety steps on this tablet still work. This is as of the last sync.")}
+
+
 def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
     groups = list(access.runs_groups_of(actor.membership).select_related("programme").order_by("name", "pk"))
     group_ids = [g.pk for g in groups]
@@ -129,6 +160,7 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
     reports = {r.session_id: {"went_well": r.went_well, "was_hard": r.was_hard, "concerns": r.concerns,
                               "help_wanted": r.help_wanted, "filed_at": _iso(r.filed_at)}
                for r in SessionReport.objects.filter(session_id__in=session_ids)}
+    held = hold_queries.for_groups(group_ids)
     by_group: dict[int, list[Member]] = defaultdict(list)
     for m in members:
         by_group[m.group_id].append(m)
@@ -157,6 +189,8 @@ def _build(actor: Actor, device: Device, lang: str) -> dict[str, Any]:
             "members": [{"id": m.pk, "name": m.client.display_name, "status": m.status,
                          "joined_on": m.joined_on.isoformat()} for m in by_group[g.pk]],
             "sessions": sessions,
+            # HAZ-041: led alone by someone whose sign-off was withdrawn; the tablet shows it, blocks nothing
+            "led_alone": [led_alone(h) for h in held.get(g.pk, [])],
             # the printable guide of the next session not yet held (each session also carries its own)
             "guide_url": next((s["guide_url"] for s in sessions if not s["held"]), sessions[-1]["guide_url"] if sessions else None),
         })

@@ -8,6 +8,8 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from openipt.accounts.models import SiteKind
@@ -33,6 +35,37 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return first, last_day(today)
 
 
+def _attrs(attrs: dict[str, Any]) -> str:
+    """HTML attributes as Django's `django/forms/widgets/attrs.html` writes them."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """Django's select widget, drawn in Python instead of a template per option.
+
+    The dashboard's filters list up to a few hundred facilitators and groups; drawing each option through its
+    own template took about a third of a supervisor's dashboard (bench/results/latest-programme.md). The HTML is
+    the same as `forms.Select` writes (tests/programmes/test_pages.py checks it option for option)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            for option in options:
+                parts.append(f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                             f'{escape(option["label"])}</option>\n')  # the option template's own newline
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 class FilterForm(forms.Form):
     start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(
@@ -43,13 +76,15 @@ class FilterForm(forms.Form):
         ),
     )
     facilitator = forms.TypedChoiceField(
-        label=gettext_lazy("Facilitator"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Facilitator"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    group = forms.TypedChoiceField(label=gettext_lazy("Group"), required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(label=gettext_lazy("Group"), required=False, coerce=int, empty_value=None,
+                                   widget=QuickSelect)
     cohort = forms.TypedChoiceField(
-        label=gettext_lazy("Group programme"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Group programme"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    site = forms.TypedChoiceField(label=gettext_lazy("Site"), required=False, coerce=int, empty_value=None)
+    site = forms.TypedChoiceField(label=gettext_lazy("Site"), required=False, coerce=int, empty_value=None,
+                                  widget=QuickSelect)
 
     field_order = ["start", "end", "site", "facilitator", "group", "cohort"]
 

@@ -11,7 +11,7 @@ from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from openipt.accounts.access import site_limit
@@ -219,25 +219,27 @@ def cohort_of(
 
 
 def alerts_of(groups: QuerySet[Group], filters: Filters, *, now: datetime | None = None) -> list[ind.Alert]:
-    """The risk alerts raised in the period for members of these groups (two queries), each under the facilitator
+    """The risk alerts raised in the period for members of these groups (one query), each under the facilitator
     of the client's latest group. Always read from the records: a dashboard showing kept figures counts its
     alerts with this, so a new alert is never missing from it."""
     group_ids = groups.values("pk")
     start, end = _bounds(filters)
     now = now or timezone.now()
-    raised = Alert.objects.filter(
-        client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
-        raised_at__gte=start,
-        raised_at__lt=end,
+    # the client's latest membership (by joining) in these groups names the facilitator: a subquery for each
+    # alert found (found by the client's index), so the alerts and their facilitators come in one query
+    latest = (Member.objects.filter(group_id__in=group_ids, client_id=OuterRef("client_id"))
+              .order_by("-joined_on", "-pk").values("group__facilitator_id")[:1])
+    found = (
+        Alert.objects.filter(
+            client_id__in=Member.objects.filter(group_id__in=group_ids).values("client_id"),
+            raised_at__gte=start,
+            raised_at__lt=end,
+        )
+        .order_by()  # the order of alerts does not change the counts; no sort
+        .annotate(facilitator=Subquery(latest))
+        .values_list("facilitator", "raised_at", "acknowledged_at", "schedule")
     )
-    found = list(raised.values_list("client_id", "raised_at", "acknowledged_at", "schedule"))
-    # only the clients with an alert: their latest membership (by joining) in these groups names the facilitator
-    facilitator_of = dict(
-        Member.objects.filter(group_id__in=group_ids, client_id__in=raised.values("client_id"))
-        .order_by("joined_on", "pk")
-        .values_list("client_id", "group__facilitator_id")
-    )
-    return [_alert(facilitator_of[client_id], when, acked, schedule, now) for client_id, when, acked, schedule in found]
+    return [_alert(facilitator, when, acked, schedule, now) for facilitator, when, acked, schedule in found]
 
 
 def _enrolment(

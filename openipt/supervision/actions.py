@@ -21,7 +21,7 @@ from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
 from openipt.protocol import default_protocol
 from openipt.protocol.model import FidelityChecklist
-from openipt.supervision import access, scoring, targets
+from openipt.supervision import access, api, scoring, targets
 from openipt.supervision.models import Competency, FidelityRating, Overall, RatingReply, SignOff
 from openipt.supervision.queries import competency as competency_queries
 
@@ -272,4 +272,6 @@ def withdraw_sign_off(actor: Actor, signoff_id: int | str, *, reason: str) -> Si
         signoff.withdrawn_reason = reason[:MAX_TEXT]
         signoff.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
         audit.record(WITHDRAWN.code, actor=actor, obj=signoff, details={"membership": signoff.membership_id})
+        if signoff.competency == Competency.GROUP_LEAD:
+            api.group_lead_withdrawn(actor, signoff)  # groups holds the groups they still lead alone (HAZ-041)
     return signoff

@@ -9,6 +9,11 @@
 - `latest_ratings(kind, target_ids)`: the current rating of each session, in one query.
 - `is_signed_off(membership_id, competency)`: whether a live sign-off exists.
 - `fidelity_trend(membership_ids)`: each clinician's current scores over time, in one query.
+- `on_group_lead_withdrawn(hook)`: `hook(actor, signoff)` runs in the transaction that withdraws a sign-off to
+  lead a group alone (by the programme's rule or by hand); groups registers it to hold the groups the person
+  still leads alone (HAZ-041).
+- `register_withdrawal_groups(source)`: `source(actor, membership_ids)` returns, for each person, the groups
+  they lead alone that wait for a supervisor since their sign-off was withdrawn, as `HeldGroup`s.
 
 These functions add no permission check of their own: callers show them only on pages they have
 already checked (the rating page itself checks who may rate).
@@ -22,8 +27,9 @@ from datetime import date, datetime
 
 from openipt.supervision.targets import Target, register_target
 
-__all__ = ["RatingSummary", "Target", "fidelity_trend", "is_signed_off", "latest_ratings", "rate_url",
-           "register_dashboard_source", "register_target"]
+__all__ = ["HeldGroup", "RatingSummary", "Target", "fidelity_trend", "group_lead_withdrawn", "held_groups",
+           "is_signed_off", "latest_ratings", "on_group_lead_withdrawn", "rate_url", "register_dashboard_source",
+           "register_target", "register_withdrawal_groups"]
 
 # Filled from the AppConfig.ready() of the apps that own the data (supervision sits below them):
 # "waiting_sessions": member ids -> (sessions shown, count per clinician), from courses;
@@ -36,6 +42,54 @@ def register_dashboard_source(name: str, source: Callable) -> None:
     if name not in ("waiting_sessions", "alert_counts"):
         raise ValueError(f"unknown dashboard source {name!r}")
     DASHBOARD_SOURCES[name] = source
+
+
+WITHDRAWAL_HOOKS: list[Callable] = []
+WITHDRAWAL_GROUPS: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class HeldGroup:
+    """A group someone leads alone although their sign-off to lead alone was withdrawn (HAZ-041).
+
+    `state`: "open" (a supervisor must add a signed-off leader, pause it or decide), "paused" (its remaining
+    sessions are paused) or "continues" (a supervisor decided it goes on until `review_on`)."""
+
+    group_id: int
+    name: str
+    url: str
+    membership_id: int
+    state: str
+    review_on: date | None = None
+
+
+def on_group_lead_withdrawn(hook: Callable) -> None:
+    """Register `hook(actor, signoff)`, run inside the transaction that withdraws a sign-off to lead a group."""
+    if hook not in WITHDRAWAL_HOOKS:
+        WITHDRAWAL_HOOKS.append(hook)
+
+
+def group_lead_withdrawn(actor, signoff) -> None:
+    for hook in WITHDRAWAL_HOOKS:
+        hook(actor, signoff)
+
+
+def register_withdrawal_groups(source: Callable) -> None:
+    if source not in WITHDRAWAL_GROUPS:
+        WITHDRAWAL_GROUPS.append(source)
+
+
+def held_groups(actor, membership_ids) -> dict[int, list[HeldGroup]]:
+    """The groups each person leads alone since their sign-off was withdrawn and that wait for (or had) a
+    supervisor's decision, as the actor may see them."""
+    found: dict[int, list[HeldGroup]] = {}
+    ids = [int(i) for i in membership_ids]
+    if not ids:
+        return found
+    for source in WITHDRAWAL_GROUPS:
+        for membership_id, groups in source(actor, ids).items():
+            found.setdefault(membership_id, []).extend(groups)
+    return found
 
 
 @dataclass(frozen=True)

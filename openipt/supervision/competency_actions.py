@@ -24,7 +24,7 @@ from openipt.accounts.models import Membership, Role
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
-from openipt.supervision import access
+from openipt.supervision import access, api
 from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import HARMFUL, LEVELS, Tool
 from openipt.supervision.competency_tools import rule_row, tool, tools
@@ -335,6 +335,7 @@ def _withdraw_by_rule(actor: Actor, first: CompetencyAssessment) -> SignOff | No
         details={"membership": live.membership_id, "assessment": first.pk, "harmful": harmful,
                  "below": len(short) - harmful, "min_level": row.min_level},
     )
+    api.group_lead_withdrawn(actor, live)  # groups holds the groups they still lead alone (HAZ-041)
     return live
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from openipt.accounts.decorators import staff_required
 from openipt.core import submissions
 from openipt.core.errors import ActionError
-from openipt.supervision import access, competency_actions, competency_present
+from openipt.supervision import access, api, competency_actions, competency_present
 from openipt.supervision.actions import shortfall_sentences
 from openipt.supervision.competency import agreement as agree
 from openipt.supervision.competency_tools import rule_row, tool, tools
@@ -305,5 +305,7 @@ def own_view(request: HttpRequest) -> HttpResponse:
             "live": next((s for s in signoffs if s.is_live), None),
             "last_withdrawn": next((s for s in signoffs if not s.is_live), None),
             "tool": ready.tool,
+            # groups they lead alone since the withdrawal, waiting for their supervisor (HAZ-041)
+            "held_groups": api.held_groups(actor, [actor.membership.pk]).get(actor.membership.pk, []),
         },
     )

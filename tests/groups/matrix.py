@@ -14,10 +14,25 @@ def prepare(world):
     grp = group(world, prog, weeks_ago=1)
     meeting = invite(world, grp, world.clients["group"])
     member = grp.members.get()
+    # HAZ-041: another facilitator leads a group alone and their sign-off is withdrawn, so the group is held
+    # (another person, so the sign-offs other apps' rows make for `facilitator` change nothing here)
+    from openipt.accounts.models import Role
+    from openipt.groups.models import SoloLeadHold
+    from openipt.supervision import actions as sup
+    from tests.support.competency import assess
+    from tests.support.people import actor, make_member
+
+    lone = make_member(world.org, Role.FACILITATOR)
+    alone = group(world, prog, name="Led alone", facilitator_id=lone.pk)
+    assess(world.m["admin"], lone)
+    signoff = sup.sign_off(actor(world.m["admin"]), lone.pk, competency="group_lead")
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Matrix")
+    hold = SoloLeadHold.objects.get(group=alone)
     # "kind" is also a keyword of supervision:rate, so the meeting page's value is given for its URL name too
     # (used once tests/test_permission_matrix.py reads per-URL values; see the groups report).
     return {"group_id": grp.pk, "programme_id": prog.pk, "meeting_id": meeting.pk, "member_id": member.pk,
-            "number": 1, "kind": "pre_group", "groups:meeting_new": {"kind": "pre_group"}}
+            "number": 1, "kind": "pre_group",
+            "groups:hold": {"group_id": alone.pk, "hold_id": hold.pk}, "groups:meeting_new": {"kind": "pre_group"}}
 
 
 def matrix(expect, staff_only, admin_only, client_record, LOGIN):
@@ -39,6 +54,8 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "groups:status": {"GET": post_only, "POST": group_page(302, supervisor=403)},
         "groups:leave": {"GET": post_only, "POST": group_page(302, supervisor=403)},
         "groups:edit": {"GET": admin_only(other_admin=404), "POST": admin_only(other_admin=404)},
+        # a group led alone after a withdrawn sign-off (HAZ-041): its supervisors and the admins decide
+        "groups:hold": {"GET": group_page(facilitator=404), "POST": group_page(facilitator=404)},
         "groups:session_move": {"GET": group_page(supervisor=403), "POST": group_page(supervisor=403)},
         "groups:meeting_new": {"GET": run_page, "POST": run_page},
         "groups:meeting": {"GET": group_page()},

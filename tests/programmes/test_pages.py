@@ -209,3 +209,19 @@ def test_the_threshold_for_hiding_counts_is_at_least_three_in_the_form_and_the_a
         actions.save_settings(actor(world.m["admin"]), actions.SettingsInput(**fields), expected_version=1)
     assert "Hide counts below 3 at least" in str(refused.value) and refused.value.field == "suppress_below"
     assert client.post("/programme/settings/", _settings(suppress_below=3)).status_code == 302
+
+
+def test_the_quick_filter_lists_write_the_same_html_as_django_s_select():
+    """The dashboard's long lists are drawn without a template per option; a reader (and a screen reader) gets
+    exactly what Django's own select writes: escaped names, the chosen option, the field's attributes."""
+    from django import forms
+
+    from openipt.programmes.forms import QuickSelect
+
+    options = [("", "All"), ("1", "Amina & <Joseph>"), ("2", 'The "Tuesday" group'), ("30", "Zoë")]
+    for value in ("", "2", None, "30", "99"):
+        for attrs in (None, {"id": "id_group", "aria-describedby": "group-help", "required": True, "disabled": False}):
+            assert (QuickSelect(choices=options).render("group", value, attrs)
+                    == forms.Select(choices=options).render("group", value, attrs))
+    grouped = [("Site A", [("1", "One")]), ("", "None")]
+    assert QuickSelect(choices=grouped).render("g", "1") == forms.Select(choices=grouped).render("g", "1")

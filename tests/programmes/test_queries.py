@@ -129,3 +129,22 @@ def test_the_number_of_queries_does_not_grow_with_the_programme(world):
     small = _queries(who)
     build(world, members=8, prog=prog, name="Second group")  # 4 members in 1 group, then 12 in 2
     assert _queries(who) == small
+
+
+def test_an_alert_counts_under_the_facilitator_of_the_client_s_latest_group(world):
+    """One query finds the alerts and, for each, the facilitator of the client's latest group (by joining day):
+    a member who left one group and joined another is counted under the second group's facilitator."""
+    other = make_member(world.org, Role.FACILITATOR, supervisor=world.m["supervisor"])
+    first, made = build(world, members=4)
+    second = group(world, first.programme, name="Thursday group", facilitator_id=other.pk)
+    moved = made[0]
+    Member.objects.filter(pk=moved.pk).update(joined_on=timezone.localdate() - timedelta(days=10), status="left")
+    Member.objects.create(group=second, client=moved.client, course=moved.course, status="active",
+                          joined_on=timezone.localdate(), added_by=world.m["admin"])
+    raise_text(moved.client, when=timezone.now() - timedelta(minutes=5))
+    raise_text(made[1].client, when=timezone.now() - timedelta(minutes=5))
+    groups = queries.programme_groups(manager(world))
+    with CaptureQueriesContext(connection) as counted:
+        found = queries.alerts_of(groups, filters())
+    assert len(counted.captured_queries) == 1
+    assert sorted(a.facilitator for a in found) == sorted([other.pk, first.facilitator_id])

@@ -20,9 +20,10 @@ from openipt.core.forms import apply_action_error, save_versioned
 from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import group_courses
-from openipt.groups import access, actions, edit_actions
-from openipt.groups.forms import GroupEditForm, GroupForm, ProgrammeForm, SessionMoveForm
+from openipt.groups import access, actions, edit_actions, hold_actions
+from openipt.groups.forms import GroupEditForm, GroupForm, HoldDecisionForm, ProgrammeForm, SessionMoveForm
 from openipt.groups.models import GroupStatus, MeetingKind, MemberStatus
+from openipt.groups.queries import holds as hold_queries
 from openipt.groups.queries import listing, roster
 from openipt.groups.queries import reports as report_queries
 from openipt.groups.views.common import group_or_404, local_day, next_session, not_recorded, session_or_404
@@ -214,6 +215,7 @@ def group_detail_view(request, group_id):
         "can_move": group.status != GroupStatus.ENDED and (access.leads(actor, group) or access.can_manage(actor, group)),
         "joining_closed": actions.join_deadline_passed(group), "kinds": MeetingKind,
         "session_days": {s.number: local_day(s.scheduled_start) for s in sessions},
+        "holds": hold_queries.for_group(group), "can_decide": hold_actions.can_decide(actor, group),
     })
 
 
@@ -250,3 +252,45 @@ def member_leave_view(request, group_id, member_id):
     else:
         messages.success(request, _("Recorded that they left the group."))
     return redirect("groups:detail", group_id=group.pk)
+
+
+@staff_required
+def hold_view(request, group_id, hold_id):
+    """A group led alone by someone whose sign-off was withdrawn: pause its sessions, let it continue with a
+    reason and a review date, or resume paused sessions (HAZ-041). Adding a signed-off leader is the group's
+    own staff change."""
+    actor = request.actor
+    group = group_or_404(actor, group_id)
+    hold = next((h for h in hold_queries.for_group(group) if str(h.pk) == str(hold_id)), None)
+    if hold is None:
+        raise Http404
+    if not hold_actions.can_decide(actor, group):
+        raise PermissionDenied
+    form = HoldDecisionForm(request.POST if request.method == "POST" and "decision" in request.POST else None,
+                            initial={"version": hold.version})
+    if request.method == "POST" and request.POST.get("resume"):
+        try:
+            hold_actions.resume(actor, hold.pk, expected_version=request.POST.get("version"))
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The pause is lifted. The group needs a decision again before its next "
+                                        "session, or a signed-off leader."))
+        return redirect("groups:detail", group_id=group.pk)
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["decision"] == "pause":
+                hold_actions.pause(actor, hold.pk, reason=d["reason"], expected_version=d["version"])
+                messages.success(request, _("The group's remaining sessions are paused. The facilitator sees it."))
+            else:
+                hold_actions.decide_continue(actor, hold.pk, reason=d["reason"], review_on=d["review_on"],
+                                             expected_version=d["version"])
+                messages.success(request, _("Recorded: the group continues. It comes back on the supervision "
+                                            "dashboard on the review date."))
+        except ActionError as exc:
+            apply_action_error(form, exc)
+        else:
+            return redirect("groups:detail", group_id=group.pk)
+    return render(request, "groups/hold.html", {"group": group, "hold": hold, "form": form,
+                                                "can_manage": access.can_manage(actor, group)})

@@ -19,6 +19,7 @@ from openipt.core.numbers import as_int
 from openipt.courses.present import protocol
 from openipt.groups import access, content, session_actions
 from openipt.groups.models import Presence
+from openipt.groups.queries import holds as hold_queries
 from openipt.groups.queries import session as session_queries
 from openipt.groups.queries.roster import checks_for
 from openipt.groups.views.common import local_day, runnable_session_or_403, session_or_404
@@ -77,6 +78,8 @@ def session_context(actor: Actor, session, posted=None) -> dict:
         # issue 14, defect 14: a past day nobody recorded, this one or an earlier one, is flagged here too
         "this_not_recorded": any(s.pk == session.pk for s in unrecorded),
         "other_not_recorded": [s for s in unrecorded if s.pk != session.pk],
+        # HAZ-041: led alone by someone whose sign-off was withdrawn; shown, never blocking the safety steps
+        "holds": hold_queries.for_group(group),
     }
 
 

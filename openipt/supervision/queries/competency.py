@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from openipt.supervision import access
+from openipt.supervision import access, api
 from openipt.supervision.competency import agreement as agree
 from openipt.supervision.competency import rule as rules
 from openipt.supervision.competency.tool import Tool
@@ -268,7 +268,12 @@ def rule_withdrawals(actor: Actor, membership_id: int | None = None) -> list[Sig
     found = access.visible_signoffs(actor).filter(withdrawn_by_rule=True, followed_up_at__isnull=True)
     if membership_id is not None:
         found = found.filter(membership_id=membership_id)
-    return list(found.select_related("withdrawn_assessment").order_by("withdrawn_at", "pk"))
+    listed = list(found.select_related("withdrawn_assessment", "membership__user").order_by("withdrawn_at", "pk"))
+    # the groups each person still leads alone, named on the withdrawal (HAZ-041; the groups app knows them)
+    held = api.held_groups(actor, {s.membership_id for s in listed})
+    for s in listed:
+        s.held_groups = held.get(s.membership_id, [])  # type: ignore[attr-defined]
+    return listed
 
 
 def withdrawal_for(actor: Actor, signoff_id: object) -> SignOff | None:

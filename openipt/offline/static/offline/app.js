@@ -1115,10 +1115,10 @@
           el("strong", { text: w("sessionN", { n: s.number }) }), " · " + dayText(s.date) + (s.start ? ", " + startTime(s.start) : "") + " · " + state])]);
       });
       return el("section", { className: "oi-panel", "aria-labelledby": hid }, [
-        el("h2", { id: hid, text: g.name }),
+        el("h2", { id: hid, text: g.name })].concat(ledAlone(g), [
         el("p", { className: "oi-muted", text: [g.location, g.language, w("membersN", { n: (g.members || []).filter(active).length })].filter(Boolean).join(" · ") }),
         sessions.length ? el("ul", { className: "oa-sessions" }, sessions) : el("p", { text: w("noSessions") })
-      ]);
+      ]));
     });
     var intro = view.person && view.person.name ? w("groupsOf", { name: view.person.name }) : "";
     this.page(w("groupsTitle"), [intro ? el("p", { className: "oi-muted", text: intro }) : null]
@@ -1126,6 +1126,15 @@
   };
 
   function active(m) { return m.status !== "left"; }
+
+  // HAZ-041: a group led alone by someone whose sign-off was withdrawn. Words come from the server in the
+  // reader's language; nothing here blocks the session or the safety steps.
+  function ledAlone(group) {
+    return (group.led_alone || []).map(function (h) {
+      return el("div", { className: "oi-alert " + (h.state === "continues" ? "oi-alert--warning" : "oi-alert--error") + " oa-led-alone" }, [
+        el("p", {}, [el("strong", { text: h.title })]), el("p", { text: h.text })]);
+    });
+  }
 
   App.prototype.showSession = function (group, s) {
     var self = this;
@@ -1138,6 +1147,7 @@
     parts.push(el("p", {}, [el("a", { href: "#print-" + group.id + "-" + s.number, id: "oa-print-link", text: w("printLink") })]));
     var safety = this.safetyBox();
     parts.push(safety);
+    parts = parts.concat(ledAlone(group));
     if (future) { parts.push(el("div", { className: "oi-alert oi-alert--info" }, [el("p", { text: w("futureSession", { day: dayText(s.date) }) })])); }
     parts.push(this.stepsPanel(group, s, future));
     if (!future) {

@@ -1,0 +1,192 @@
+"""HAZ-041: groups a facilitator already leads alone when their sign-off to lead a group alone is withdrawn.
+
+Each such group is named on the withdrawal, on the group's page, on the facilitator's own page, in facilitator mode
+and on the offline tablet, and stays waiting for a person until a supervisor adds a signed-off leader, pauses the
+remaining sessions, or decides it continues with a reason and a review date. Real actions, pages and database.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from openipt.accounts.models import Role
+from openipt.audit.models import AuditEvent
+from openipt.core.errors import ActionError
+from openipt.groups import edit_actions, hold_actions
+from openipt.groups.models import GroupStatus, SoloLeadHold
+from openipt.groups.queries import holds
+from openipt.supervision import actions as sup
+from openipt.supervision import api
+from tests.support.competency import assess
+from tests.support.groups import group, running_group
+from tests.support.people import actor, login, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_off(world, who: str = "facilitator"):
+    assess(world.m["admin"], world.m[who])
+    return sup.sign_off(actor(world.m["admin"]), world.m[who].pk, competency="group_lead")
+
+
+def _change_staff(world, grp, **staff):
+    grp.refresh_from_db()
+    values = dict(expected_version=grp.version, name=grp.name, facilitator_id=grp.facilitator_id,
+                  co_facilitator_id=grp.co_facilitator_id, supervisor_id=grp.supervisor_id,
+                  start_time=grp.start_time, session_minutes=grp.session_minutes, language=grp.language,
+                  location=grp.location)
+    values.update(staff)
+    return edit_actions.update_group(actor(world.m["admin"]), grp.pk, **values)
+
+
+def _world_with_groups(world):
+    """The facilitator, signed off, leads `alone` alone and `paired` with a signed-off co-facilitator; `ended` has
+    ended. Then an assessment with a harmful item withdraws the sign-off."""
+    signoff = _signed_off(world)
+    co = make_member(world.org, Role.FACILITATOR)
+    assess(world.m["admin"], co)
+    sup.sign_off(actor(world.m["admin"]), co.pk, competency="group_lead")
+    alone, _members = running_group(world)
+    prog = alone.programme
+    paired = group(world, prog, name="Thursday group", co=co)
+    ended = group(world, prog, name="Friday group")
+    type(ended).objects.filter(pk=ended.pk).update(status=GroupStatus.ENDED)
+    assess(world.m["admin"], world.m["facilitator"], 3, confidentiality=1)  # the rule withdraws the sign-off
+    signoff.refresh_from_db()
+    assert signoff.withdrawn_by_rule
+    return signoff, alone, paired, co
+
+
+def test_a_withdrawal_holds_each_group_led_alone_and_names_it_everywhere_until_a_supervisor_acts(world, client):
+    signoff, alone, paired, _co = _world_with_groups(world)
+    held = list(SoloLeadHold.objects.all())
+    assert [(h.group_id, h.membership_id, h.signoff_id) for h in held] == [
+        (alone.pk, world.m["facilitator"].pk, signoff.pk)]  # not the group with a signed-off co-facilitator
+    event = AuditEvent.objects.get(event_type="group.solo_lead_held")
+    assert event.details == {"group": alone.pk, "membership": world.m["facilitator"].pk, "signoff": signoff.pk}
+
+    # The admin's dashboard names the group on the withdrawal and lists it for a decision.
+    login(client, world.m["admin"])
+    page = client.get(reverse("supervision:dashboard")).content.decode()
+    assert "Still leads alone, needs a decision:" in page and alone.name in page
+    assert "Groups led alone after a withdrawn sign-off: needs a decision" in page
+    # The trainee's competency page names it too.
+    trainee = client.get(reverse("supervision:competency_trainee", args=[world.m["facilitator"].pk])).content.decode()
+    assert alone.name in trainee and "needs a decision" in trainee
+    # The group's supervisor sees it on their dashboard and on the group's page, with the way to decide.
+    client.logout()
+    login(client, world.m["supervisor"])
+    assert "Groups led alone after a withdrawn sign-off" in client.get(reverse("supervision:dashboard")).content.decode()
+    detail = client.get(reverse("groups:detail", args=[alone.pk])).content.decode()
+    assert "A supervisor must join or decide before the next session" in detail
+    assert reverse("groups:hold", args=[alone.pk, held[0].pk]) in detail
+    assert "A supervisor must join" not in client.get(reverse("groups:detail", args=[paired.pk])).content.decode()
+    # The facilitator reads it in plain words on their own page and in facilitator mode, where the symptom
+    # checks and the safety steps are still there.
+    client.logout()
+    login(client, world.m["facilitator"])
+    own = client.get(reverse("supervision:competency_mine")).content.decode()
+    assert alone.name in own and "a supervisor must join you or decide what happens before your next session" in own
+    session = client.get(reverse("groups:session", args=[alone.pk, 1])).content.decode()
+    assert "A supervisor must join or decide before the next session" in session
+    assert "Everything for members' safety on this page still works" in session
+    assert 'data-kind="check"' in session or "Symptom check" in session
+    assert reverse("groups:hold", args=[alone.pk, held[0].pk]) not in session  # the facilitator does not decide
+
+
+def test_pausing_then_deciding_to_continue_is_audited_and_the_review_date_brings_it_back(world, client):
+    _signoff, alone, _paired, _co = _world_with_groups(world)
+    hold = SoloLeadHold.objects.get()
+    supervisor = actor(world.m["supervisor"])
+    assert [h.pk for h in holds.needing_decision(supervisor)] == [hold.pk]
+    with pytest.raises(ActionError) as empty:
+        hold_actions.pause(supervisor, hold.pk, reason="  ")
+    assert empty.value.field == "reason"
+    hold_actions.pause(supervisor, hold.pk, reason="Wait for Ruth to co-lead.", expected_version=hold.version)
+    assert holds.needing_decision(supervisor) == []  # a person acted
+    assert [h.shown_state for h in holds.for_group(alone)] == ["paused"]
+    # The facilitator's page says the sessions are paused, and how the safety steps still work.
+    login(client, world.m["facilitator"])
+    assert "the remaining sessions are paused" in client.get(reverse("supervision:competency_mine")).content.decode()
+    # An old form (the version before the pause) is refused, not saved over the pause.
+    with pytest.raises(ActionError) as stale:
+        hold_actions.decide_continue(supervisor, hold.pk, reason="Fine", review_on=timezone.localdate()
+                                     + timedelta(days=7), expected_version=1)
+    assert stale.value.field == "reason"
+    hold_actions.resume(supervisor, hold.pk)
+    assert [h.pk for h in holds.needing_decision(supervisor)] == [hold.pk]  # lifting the pause asks again
+    # Continuing needs a review date after today and within twelve weeks.
+    for bad in (None, timezone.localdate(), timezone.localdate() + timedelta(days=85)):
+        with pytest.raises(ActionError) as refused:
+            hold_actions.decide_continue(supervisor, hold.pk, reason="Observed live, safe.", review_on=bad)
+        assert refused.value.field == "review_on"
+    hold_actions.decide_continue(supervisor, hold.pk, reason="Observed live last week; co-leads from May.",
+                                 review_on=timezone.localdate() + timedelta(days=14))
+    assert holds.needing_decision(supervisor) == []
+    assert [e.event_type for e in AuditEvent.objects.filter(event_type__startswith="group.solo_lead")
+            .order_by("pk")] == ["group.solo_lead_held", "group.solo_lead_paused", "group.solo_lead_resumed",
+                                 "group.solo_lead_continues"]
+    # On the review date it needs a decision again.
+    SoloLeadHold.objects.filter(pk=hold.pk).update(review_on=timezone.localdate())
+    assert [h.pk for h in holds.needing_decision(supervisor)] == [hold.pk]
+
+
+def test_a_signed_off_co_facilitator_added_through_the_group_s_staff_change_ends_the_hold(world):
+    _signoff, alone, _paired, co = _world_with_groups(world)
+    admin = actor(world.m["admin"])
+    assert holds.for_group(alone)
+    _change_staff(world, alone, co_facilitator_id=co.pk)  # the group's own staff change
+    assert holds.for_group(alone) == [] and holds.needing_decision(admin) == []
+    assert api.held_groups(admin, [world.m["facilitator"].pk]) == {}
+
+
+def test_a_withdrawal_by_hand_holds_the_groups_too_and_only_the_group_s_supervisors_decide(world, client):
+    signoff = _signed_off(world)
+    alone, _members = running_group(world)
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Concern raised by a member.")
+    hold = SoloLeadHold.objects.get()
+    assert hold.group_id == alone.pk
+    url = reverse("groups:hold", args=[alone.pk, hold.pk])
+    # The facilitator and a therapist cannot decide; a supervisor of other groups does not see it.
+    with pytest.raises(ActionError):
+        hold_actions.pause(actor(world.m["facilitator"]), hold.pk, reason="Me")
+    login(client, world.m["facilitator"])
+    assert client.get(url).status_code == 403
+    client.logout()
+    stranger = make_member(world.org, Role.SUPERVISOR)
+    login(client, stranger)
+    assert client.get(url).status_code == 404
+    with pytest.raises(ActionError):
+        hold_actions.pause(actor(stranger), hold.pk, reason="Not mine")
+    # The group's supervisor decides on the page; a missing review date is said beside the field, the reason kept.
+    client.logout()
+    login(client, world.m["supervisor"])
+    page = client.post(url, {"decision": "continue", "reason": "Watched her run session 3.", "version": hold.version})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Choose a review date after today" in body and "Watched her run session 3." in body
+    done = client.post(url, {"decision": "pause", "reason": "Until Ruth can co-lead.", "version": hold.version})
+    assert done.status_code == 302
+    hold.refresh_from_db()
+    assert hold.state == "paused" and hold.decided_by_id == world.m["supervisor"].pk
+
+
+def test_the_offline_pack_tells_the_facilitator_without_blocking_anything(world):
+    from openipt.offline import snapshot
+    from openipt.offline.models import Device
+
+    signoff = _signed_off(world)
+    alone, _members = running_group(world)
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Concern raised by a member.")
+    device = Device.objects.create(organisation=world.org, owner=world.m["facilitator"], name="Tablet", secret="",
+                                   created_at=timezone.now())
+    pack = snapshot.build(actor(world.m["facilitator"]), device)
+    (entry,) = [g for g in pack["groups"] if g["id"] == alone.pk]
+    assert [h["state"] for h in entry["led_alone"]] == ["open"]
+    assert "A supervisor must join or decide" in entry["led_alone"][0]["title"]
+    assert "safety steps on this tablet still work" in entry["led_alone"][0]["text"]
+    assert entry["sessions"] and pack["safety_steps"]  # the session and its safety steps are still in the pack
