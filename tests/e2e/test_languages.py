@@ -66,7 +66,7 @@ def test_an_arabic_client_finds_their_between_session_pages_in_arabic_right_to_l
     _prefer(world, "ar")
     phone.sign_in(world.m["client"].user.username, PASSWORD)
     page = phone.page
-    for path in ("/me/", "/me/reminders/", "/me/reading/", "/me/log/", "/me/worksheets/",
+    for path in ("/me/", "/me/reminders/", "/me/reading/", "/me/log/", "/me/worksheets/", "/me/practise/",
                  "/me/help/", "/account/language/"):
         phone.goto(path)
         assert page.locator("html").get_attribute("dir") == "rtl", path

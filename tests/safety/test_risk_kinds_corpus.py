@@ -21,8 +21,10 @@ edit shows up). kinds_blind5.tsv, written on 2026-12-07 by a sixth writer who ha
 other files or the detector's output, was the blind file for model 1.5.0: measured once by the lead (its
 figures are in docs/clinical-safety/risk-detector.md). Since model 1.6.0 it is the check set used to choose
 between model variants (training refuses it; its figures are printed, never asserted) and its checksum is
-pinned. The blind file now is kinds_blind6.tsv, written by someone else: no test reads it and training
-refuses it by name (tests/safety/test_risk_model.py).
+pinned. kinds_blind6.tsv, written on 2026-12-07 by a seventh writer who had seen none of the rules, the
+models, the other files or the detector's output, is the blind file for model 1.6.0: measured once by the lead
+(figures in docs/clinical-safety/risk-detector.md); no test reads its rows, training refuses it by name
+(tests/safety/test_risk_model.py) and its checksum is pinned.
 """
 
 import hashlib
@@ -40,6 +42,7 @@ BLIND2_SHA256 = "3b7c2736de456928917b9a988b5ff25158a5aae0b5988666820daa5c66dd6ca
 BLIND3_SHA256 = "fb7685360777c9974612a5d7ffde2ea0a39a8f8e9585fc7414a8c3327622b87e"
 BLIND4_SHA256 = "8cfa106dd9820efab8ec6926ab85c8938492eefb21314ba9045dd4b7c93442ec"
 BLIND5_SHA256 = "c6cd643ad2c655bfcb43ccda56807f47ae15e233b40154500fd50f30bd06edc3"
+BLIND6_SHA256 = "2af2379e0991e6e2dc6e5230e810818ae1f1c8a2244f16015a5010380ccc1aa2"
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,7 @@ def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind3.tsv").read_bytes()).hexdigest() == BLIND3_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind4.tsv").read_bytes()).hexdigest() == BLIND4_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind5.tsv").read_bytes()).hexdigest() == BLIND5_SHA256
+    assert hashlib.sha256((CORPUS_DIR / "kinds_blind6.tsv").read_bytes()).hexdigest() == BLIND6_SHA256
 
 
 @pytest.mark.parametrize("kind", KINDS)
