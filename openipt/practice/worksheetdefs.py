@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator
 from pydantic import Field as PydanticField
@@ -119,14 +119,22 @@ class _WorksheetSpec(ContentModel):
     fields: Annotated[tuple[_FieldSpec, ...], PydanticField(min_length=1)]
 
 
-def parse(src: Source) -> WorksheetDef:
-    """Check one loaded definition and build it; raise DataError listing every problem."""
+_Spec = TypeVar("_Spec", bound=ContentModel)
+
+
+def _checked(model: type[_Spec], src: Source, what: str) -> _Spec:
+    """Return the loaded mapping checked as `model`; raise DataError naming every problem by file and line."""
     if not isinstance(src.data, dict):
-        raise DataError([f"{src.where(())}: a worksheet file must be a mapping"])
+        raise DataError([f"{src.where(())}: {what} must be a mapping"])
     try:
-        spec = check(_WorksheetSpec, src.data, src)
+        return check(model, src.data, src)
     except ContentFileError as exc:
         raise DataError(str(problem) for problem in exc.problems) from None
+
+
+def parse(src: Source) -> WorksheetDef:
+    """Check one loaded definition and build it; raise DataError listing every problem."""
+    spec = _checked(_WorksheetSpec, src, "a worksheet file")
     problems: list[str] = []
     seen: set[str] = set()
     for i, item in enumerate(spec.fields):
@@ -215,12 +223,7 @@ def parse_translation(src: Source, english: dict[str, WorksheetDef]) -> dict[str
 
     Raise DataError listing every problem (file:line): an unknown worksheet or field, a field given
     twice, or anything but text (a type, an order, areas)."""
-    if not isinstance(src.data, dict):
-        raise DataError([f"{src.where(())}: a worksheet translation must be a mapping"])
-    try:
-        spec = check(_WorksheetText, src.data, src)
-    except ContentFileError as exc:
-        raise DataError(str(problem) for problem in exc.problems) from None
+    spec = _checked(_WorksheetText, src, "a worksheet translation")
     base = english.get(spec.id)
     if base is None:
         raise DataError([f"{src.where(('id',))}: id: no English worksheet {spec.id!r} to translate"])
