@@ -48,16 +48,19 @@ class CompiledOnce:
 
     def __init__(self, build: Callable[..., QuerySet[Any, Any]]) -> None:
         self._build = build
-        self._compiled: dict[tuple[Hashable, ...], tuple[str, list[Any], Any, Any]] = {}
+        # The compiled queries are kept on each connection (under this name), so they go when it goes: a thread
+        # that ends (a development server runs each request in a new one) leaves no connection held open here.
+        self._attribute = f"_openipt_compiled_{id(self)}"
 
     def rows(self, shape: Hashable, **values: int) -> list[tuple[Any, ...]]:
         """Run the query of this shape with these values and return its rows."""
         wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection
-        # The connection itself is kept by its compiler below, so its id is never reused while the entry exists.
-        key = (id(wrapper), shape, tuple(sorted(values)))
-        compiled = self._compiled.get(key)
+        cache: dict[tuple[Hashable, ...], tuple[str, list[Any], Any, Any]] = wrapper.__dict__.setdefault(
+            self._attribute, {})
+        key = (shape, tuple(sorted(values)))
+        compiled = cache.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(wrapper, shape, sorted(values))
+            compiled = cache[key] = self._compile(wrapper, shape, sorted(values))
         sql, template, compiler, converters = compiled
         params = [values[p.name] if isinstance(p, _Slot) else p for p in template]
         with wrapper.cursor() as cursor:

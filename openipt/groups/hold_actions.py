@@ -63,8 +63,13 @@ def hold_groups(actor: Actor | None, signoff: SignOff) -> list[SoloLeadHold]:
 
 
 def can_decide(actor: Actor | None, group: Group) -> bool:
-    """The group's supervisor, the supervisor of its facilitators, or an admin."""
-    return access.can_manage(actor, group) or (actor is not None and access.can_reply(actor, group))
+    """The group's supervisor, the supervisor of its facilitators, or an admin; never one of the group's own
+    leaders (a supervisor may lead a group, and must not decide about a group they lead themselves)."""
+    if access.can_manage(actor, group):
+        return True
+    if actor is None or actor.membership.pk in (group.facilitator_id, group.co_facilitator_id):
+        return False
+    return access.can_reply(actor, group)
 
 
 def _hold_for_change(actor: Actor, hold_id: object, expected_version: object) -> SoloLeadHold:

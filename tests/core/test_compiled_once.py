@@ -35,3 +35,28 @@ def test_a_value_the_query_does_not_use_is_refused(db):
     query = CompiledOnce(lambda shape, *, staff, other: Assignment.objects.filter(staff_id=staff).values_list("pk"))
     with pytest.raises(ValueError, match="other"):
         query.rows(None, staff=1, other=2)
+
+
+def test_a_finished_threads_connection_is_not_kept_alive_by_the_compiled_query(db):
+    """A server that runs each request in a new thread (the development server) must not keep every finished
+    thread's database connection open: the compiled query belongs to the connection, and goes with it."""
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    query = CompiledOnce(_assigned)
+    seen: list[weakref.ref] = []
+
+    def request() -> None:
+        query.rows(1, staff=1)
+        seen.append(weakref.ref(connections["default"]))
+
+    for _ in range(3):
+        worker = threading.Thread(target=request)
+        worker.start()
+        worker.join()
+    gc.collect()
+    assert len(seen) == 3
+    assert [ref() for ref in seen] == [None, None, None]

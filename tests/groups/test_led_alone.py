@@ -190,3 +190,28 @@ def test_the_offline_pack_tells_the_facilitator_without_blocking_anything(world)
     assert "A supervisor must join or decide" in entry["led_alone"][0]["title"]
     assert "safety steps on this tablet still work" in entry["led_alone"][0]["text"]
     assert entry["sessions"] and pack["safety_steps"]  # the session and its safety steps are still in the pack
+
+
+def test_a_supervisor_who_leads_the_group_cannot_decide_about_their_own_withdrawn_sign_off(world, client):
+    """A supervisor may lead a group themselves. When their own sign-off to lead alone is withdrawn, the decision
+    about their group is for its supervisor or an admin, never for the person it is about."""
+    lead = make_member(world.org, Role.SUPERVISOR)
+    signoff = _signed_off_member(world, lead)
+    grp = group(world, name="Wednesday group", facilitator_id=lead.pk)
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Concern raised by a member.")
+    hold = SoloLeadHold.objects.get(group=grp)
+    assert not hold_actions.can_decide(actor(lead), grp)
+    with pytest.raises(ActionError):
+        hold_actions.decide_continue(actor(lead), hold.pk, reason="I am fine.",
+                                     review_on=timezone.localdate() + timedelta(days=7))
+    login(client, lead)
+    assert client.get(reverse("groups:hold", args=[grp.pk, hold.pk])).status_code == 403
+    hold.refresh_from_db()
+    assert hold.state == "" and hold.decided_by_id is None
+    # the group's own supervisor still decides
+    assert hold_actions.can_decide(actor(world.m["supervisor"]), grp)
+
+
+def _signed_off_member(world, member):
+    assess(world.m["admin"], member)
+    return sup.sign_off(actor(world.m["admin"]), member.pk, competency="group_lead")
