@@ -76,7 +76,7 @@ def caseload_rows_html(rows: list[dict[str, Any]]) -> SafeString:
     Made here rather than in a template loop: 25 rows of six cells cost the template engine about 2 ms a page,
     and this a tenth of that; the HTML is the one `clients/_caseload_results.html` drew before (tests compare).
     """
-    labels = [esc(_(w)) for w in ("Needs attention", "Name", "Record", "Status", "Last change", "Staff")]
+    labels = [esc(w) for w in (_("Needs attention"), _("Name"), _("Record"), _("Status"), _("Last change"), _("Staff"))]
     out = []
     for row in rows:
         signals = "".join(
