@@ -239,39 +239,36 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(args) -> int:
-    url, engine = _database_url(args.clients)
-    if engine == "postgresql":
-        from bench.run import _postgres_admin
-        from openipt.core.config import parse_database_url
+def _postgres(statements: list[str]) -> None:
+    from bench.run import _postgres_admin
+    from openipt.core.config import parse_database_url
 
-        config = parse_database_url(os.environ["DATABASE_URL"], BENCH_VAR / "unused.sqlite3")
-        with _postgres_admin(config) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "openipt_pages_{args.clients}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "openipt_pages_{args.clients}"')
-    else:
-        path = BENCH_VAR / f"pages-{args.clients}.sqlite3"
-        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            file.unlink(missing_ok=True)
-    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, str(Path(__file__).resolve()), "worker-build", "--clients", str(args.clients)]
-    return subprocess.run(command, env=_environment(url, ROOT), cwd=ROOT, check=False).returncode
+    config = parse_database_url(os.environ["DATABASE_URL"], BENCH_VAR / "unused.sqlite3")
+    with _postgres_admin(config) as admin:
+        for statement in statements:
+            admin.execute(statement)
 
 
 def drop(args) -> int:
-    url, engine = _database_url(args.clients)
+    """Remove the kept database of this size (PostgreSQL database or SQLite file with its WAL files)."""
+    _url, engine = _database_url(args.clients)
     if engine == "postgresql":
-        from bench.run import _postgres_admin
-        from openipt.core.config import parse_database_url
-
-        config = parse_database_url(os.environ["DATABASE_URL"], BENCH_VAR / "unused.sqlite3")
-        with _postgres_admin(config) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "openipt_pages_{args.clients}" WITH (FORCE)')
+        _postgres([f'DROP DATABASE IF EXISTS "openipt_pages_{args.clients}" WITH (FORCE)'])
     else:
         path = BENCH_VAR / f"pages-{args.clients}.sqlite3"
         for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             file.unlink(missing_ok=True)
     return 0
+
+
+def build(args) -> int:
+    url, engine = _database_url(args.clients)
+    drop(args)
+    if engine == "postgresql":
+        _postgres([f'CREATE DATABASE "openipt_pages_{args.clients}"'])
+    (BENCH_VAR / "static").mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "worker-build", "--clients", str(args.clients)]
+    return subprocess.run(command, env=_environment(url, ROOT), cwd=ROOT, check=False).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
