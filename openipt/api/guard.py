@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -45,19 +44,23 @@ def check_body(request: HttpRequest, limit: int | None = None, types: tuple[str,
 
 
 def count_call(token: ApiToken) -> None:
-    """Count a call in this minute's window; refuse (429) past the limit, saying when to try again."""
+    """Count a call in this minute's window; refuse (429) past the limit, saying when to try again.
+
+    One statement (insert the window or add one to it, and read the count back), so two app servers counting
+    the same token at the same moment cannot lose a call or collide. The first call of a minute also clears
+    the token's windows older than an hour; `openipt prune` clears the rest.
+    """
     now = timezone.now()
     minute = now.replace(second=0, microsecond=0)
-    window = RateWindow.objects.filter(token=token, minute=minute).first()
-    if window is None:
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (token_id, minute, calls) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (token_id, minute) DO UPDATE SET calls = {table}.calls + 1 RETURNING calls",
+            [token.pk, connection.ops.adapt_datetimefield_value(minute)])
+        calls = cursor.fetchone()[0]
+    if calls == 1:
         RateWindow.objects.filter(token=token, minute__lt=minute - timedelta(hours=1)).delete()
-        try:
-            with transaction.atomic():
-                window = RateWindow.objects.create(token=token, minute=minute)
-        except IntegrityError:  # another call of this token opened the window at this very moment
-            window = RateWindow.objects.get(token=token, minute=minute)
-    RateWindow.objects.filter(pk=window.pk).update(calls=F("calls") + 1)
-    calls = RateWindow.objects.filter(pk=window.pk).values_list("calls", flat=True).get()
     if calls > calls_per_minute():
         wait = 60 - now.second
         raise ApiError(429, "rate_limited", f"Too many calls with this token. Try again in {wait} seconds.",

@@ -272,6 +272,25 @@ def test_past_the_rate_limit_a_token_gets_429_with_retry_after(api_world, settin
 
 
 @pytest.mark.django_db
+def test_each_call_is_counted_once_and_a_new_minute_clears_windows_older_than_an_hour(api_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openipt.api.models import RateWindow
+
+    token, secret = personal(api_world.world.m["supervisor"])
+    old = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    RateWindow.objects.create(token=token, minute=old, calls=40)
+    RateWindow.objects.create(token=token, minute=old + timedelta(minutes=90), calls=7)  # 30 minutes ago: kept
+    answers = [call(secret, "GET", "clients").status_code for _ in range(3)]
+    windows = dict(RateWindow.objects.filter(token=token).values_list("minute", "calls"))
+    assert answers == [200, 200, 200]
+    assert old not in windows and windows[old + timedelta(minutes=90)] == 7
+    assert sum(windows.values()) == 7 + 3  # the three calls, in one or (if the minute turned) two windows
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/clients/999999999", "/api/v1/clients/abc",
                                   "/api/v1/administrations/not-a-uuid", "/api/v1/alerts/0",
                                   "/api/v1/administrations/%00"])
