@@ -180,9 +180,10 @@ def add_co_leader(actor: Actor, hold_id: object, *, co_facilitator_id: object,
     if expected_version not in (None, "") and access._int(expected_version) != group.version:
         raise ConflictError(_("Someone else changed this group while you were choosing. Look at who leads it now, "
                               "then choose again."), current=group)
-    if not co_leader_place(group):
+    present = group.co_facilitator
+    if present is not None and not co_leader_place(group):
         raise ActionError(_("The group already has a co-facilitator, %(name)s. An admin can change who leads it "
-                            "(the group's staff change).") % {"name": group.co_facilitator.user},
+                            "(the group's staff change).") % {"name": present.user},
                           field="co_facilitator")
     co = actions.leader(actor, co_facilitator_id, "co_facilitator",
                         _("Choose one of the listed people who are signed off to lead a group."))
