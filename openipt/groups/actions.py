@@ -143,7 +143,16 @@ def _staff(actor: Actor, membership_id: object, field: str, roles: tuple[str, ..
     return staff
 
 
-def _check_leaders(programme: Programme, facilitator: Membership, co: Membership | None) -> None:
+LEADER_ROLES = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)  # who may lead or co-lead a group
+
+
+def leader(actor: Actor, membership_id: object, field: str, message: str) -> Membership | None:
+    """An active facilitator, therapist or supervisor of the actor's organisation (None for an empty choice)."""
+    return _staff(actor, membership_id, field, LEADER_ROLES, message)
+
+
+def check_leaders(programme: Programme, facilitator: Membership, co: Membership | None) -> None:
+    """Two different people, and someone signed off to lead a group when the programme asks for it."""
     if co is not None and co.pk == facilitator.pk:
         raise ActionError(_("The co-facilitator must be someone other than the facilitator."), field="co_facilitator")
     if programme.require_signoff and co is None and not supervision_link.is_signed_off(facilitator.pk):
@@ -164,15 +173,14 @@ def clean_details(actor: Actor, programme: Programme, *, name: object, facilitat
     """Check the details a group is set up with and may later change; return them as model fields."""
     name = _text(name, "name", required=_("Give the group a name members will recognise, for example the village and the day."),
                  limit=120)
-    leaders = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)
-    facilitator = _staff(actor, facilitator_id, "facilitator", leaders, _("Choose an active facilitator or therapist."))
+    facilitator = leader(actor, facilitator_id, "facilitator", _("Choose an active facilitator or therapist."))
     if facilitator is None:
         raise ActionError(_("Choose who leads the group."), field="facilitator")
-    co = _staff(actor, co_facilitator_id, "co_facilitator", leaders, _("Choose an active facilitator or therapist, or nobody."))
+    co = leader(actor, co_facilitator_id, "co_facilitator", _("Choose an active facilitator or therapist, or nobody."))
     supervisor = _staff(actor, supervisor_id, "supervisor", (Role.SUPERVISOR,), _("Choose an active supervisor."))
     if supervisor is None:
         raise ActionError(_("Choose the supervisor who reads this group's reports."), field="supervisor")
-    _check_leaders(programme, facilitator, co)
+    check_leaders(programme, facilitator, co)
     if not isinstance(start_time, time):
         raise ActionError(_("Enter the time the group starts, for example 10:00."), field="start_time")
     session_minutes = _whole(session_minutes, "session_minutes", 30, 180, _("Enter the length in minutes, from 30 to 180."))
@@ -325,6 +333,14 @@ def care_team(actor: Actor, client: Client, group: Group) -> None:
     for staff in (group.facilitator, group.co_facilitator, group.supervisor):
         if staff is not None and staff.is_active:
             assign_care_team(actor, client, staff)
+
+
+def care_teams(actor: Actor, group: Group) -> list[Member]:
+    """Put the group's staff on the care team of each member still in it (after a change of staff); return them."""
+    members = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).select_related("client"))
+    for member in members:
+        care_team(actor, member.client, group)
+    return members
 
 
 @transaction.atomic

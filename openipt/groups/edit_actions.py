@@ -20,7 +20,7 @@ from openipt.audit.registry import register
 from openipt.core.errors import ActionError, ConflictError
 from openipt.courses import group_courses
 from openipt.groups import access
-from openipt.groups.actions import care_team, clean_details, group_for_change, group_zone, today
+from openipt.groups.actions import care_teams, clean_details, group_for_change, group_zone, today
 from openipt.groups.models import Group, GroupSession, GroupStatus, Member, MemberStatus
 
 if TYPE_CHECKING:
@@ -67,13 +67,12 @@ def update_group(actor: Actor, group_id: int | str, *, expected_version: int, na
         _move_time_of_day(group, before["start_time"])
     staff_changed = [field for field in STAFF if field in changed]
     if staff_changed:
-        members = list(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).select_related("client"))
         if "facilitator" in changed:
+            courses = Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values_list("course_id", flat=True)
             group_courses.hand_over_group_courses(
-                actor, [m.course_id for m in members], group.facilitator,
+                actor, list(courses), group.facilitator,
                 reason=_("%(name)s now leads the group %(group)s") % {"name": group.facilitator.user, "group": group.name})
-        for member in members:
-            care_team(actor, member.client, group)
+        care_teams(actor, group)
     audit.record(GROUP_CHANGED.code, actor=actor, obj=group, details={
         "changed": changed,
         **{f"{field}_before": getattr(before[field], "pk", None) for field in staff_changed},

@@ -161,6 +161,22 @@ class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Your reply to the facilitator"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class CoLeaderForm(forms.Form):
+    """A signed-off co-facilitator for a group led alone after a withdrawn sign-off (HAZ-041)."""
+
+    co_facilitator = forms.TypedChoiceField(
+        label=_("Co-facilitator"), coerce=int,
+        error_messages={"required": _("Choose who joins the group as co-facilitator."),
+                        "invalid_choice": _("Choose one of the listed people who are signed off to lead a group.")},
+        help_text=_("Only people signed off to lead a group are listed. They join the group's members' care teams."))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, people: Iterable[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "co_facilitator").choices = [("", _("Choose"))] + [
+            (m.pk, f"{m.user} ({m.get_role_display()})") for m in people]
+
+
 class HoldDecisionForm(forms.Form):
     """What a supervisor decides about a group led alone after a withdrawn sign-off (HAZ-041)."""
 

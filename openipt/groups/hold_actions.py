@@ -3,8 +3,9 @@
 `hold_groups` runs in the transaction that withdraws a sign-off to lead a group alone (registered with the
 supervision app): each group the person leads that is not ended and has no other leader with a live sign-off gets
 a hold. A supervisor of the group or an admin then pauses its remaining sessions, or decides it continues with a
-reason and a review date; a paused group can be resumed, which asks for a decision again. Adding a signed-off
-leader goes through the group's existing staff change (`edit_actions.update_group`). Each step is audited.
+reason and a review date; a paused group can be resumed, which asks for a decision again. An admin can add a
+signed-off leader through the group's staff change (`edit_actions.update_group`); the same supervisor can add a
+signed-off co-facilitator from the hold itself (`add_co_leader`). Each step is audited.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openipt.accounts.access import site_q_for
+from openipt.accounts.models import Membership
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
-from openipt.core.errors import ActionError
-from openipt.groups import access
+from openipt.core.errors import ActionError, ConflictError
+from openipt.groups import access, actions, supervision_link
+from openipt.groups.edit_actions import GROUP_CHANGED
 from openipt.groups.models import Group, GroupStatus, HoldState, SoloLeadHold
 from openipt.groups.queries import holds as hold_queries
 from openipt.supervision.models import Competency, SignOff
@@ -32,6 +36,8 @@ HELD = register("group.solo_lead_held", "Group led alone after a withdrawn sign-
 PAUSED = register("group.solo_lead_paused", "Group led alone after a withdrawn sign-off: sessions paused")
 CONTINUES = register("group.solo_lead_continues", "Group led alone after a withdrawn sign-off: continues by decision")
 RESUMED = register("group.solo_lead_resumed", "Group led alone after a withdrawn sign-off: paused sessions resumed")
+CO_LEADER = register("group.solo_lead_co_leader",
+                     "Group led alone after a withdrawn sign-off: a signed-off co-facilitator added")
 
 MAX_TEXT = 2000
 LONGEST_REVIEW_DAYS = 84  # a decision to continue is looked at again within twelve weeks
@@ -142,3 +148,60 @@ def resume(actor: Actor, hold_id: object, *, expected_version: object = None) ->
     hold = _save(actor, hold, HoldState.OPEN, "", None)
     audit.record(RESUMED.code, actor=actor, obj=hold, details={"group": hold.group_id, "membership": hold.membership_id})
     return hold
+
+
+def co_leader_place(group: Group) -> bool:
+    """Whether a co-facilitator can be added from a hold: the group has none, or its co-facilitator is a person
+    whose withdrawn sign-off holds the group (anyone else an admin replaces through the group's staff change)."""
+    if group.co_facilitator_id is None:
+        return True
+    held = hold_queries.live(SoloLeadHold.objects.filter(group_id=group.pk)).values_list("membership_id", flat=True)
+    return group.co_facilitator_id in set(held)
+
+
+@transaction.atomic
+def add_co_leader(actor: Actor, hold_id: object, *, co_facilitator_id: object,
+                  expected_version: object = None) -> Group:
+    """Add a co-facilitator with a live sign-off to lead a group to a held group; the hold then ends.
+
+    Only the co-facilitator changes; the facilitator keeps the group and its members' courses. When the group has
+    no co-facilitator the new person becomes it. When its co-facilitator is the person whose sign-off was
+    withdrawn, the new person takes their place (the group keeps two leaders, one of them signed off); the person
+    replaced stays on the members' care teams, as with any change of staff, until an admin removes them. When the
+    group already has another co-facilitator this refuses: choosing which of two people stops leading is an
+    admin's staff change. The new person must be an active facilitator, therapist or supervisor of the
+    organisation (the checks of a group's staff, `actions.clean_details`), signed off to lead a group, and within
+    the group's site when it has one. They join the members' care teams, the change is audited on the group
+    (`group.changed`) and on the hold, and the hold ends because the group now has a signed-off leader (live
+    holds are worked out each time, `queries.holds.live`). `expected_version` is the group's version.
+    """
+    hold = _hold_for_change(actor, hold_id, None)
+    group = actions.group_for_change(actor, hold.group_id)
+    if expected_version not in (None, "") and access._int(expected_version) != group.version:
+        raise ConflictError(_("Someone else changed this group while you were choosing. Look at who leads it now, "
+                              "then choose again."), current=group)
+    present = group.co_facilitator
+    if present is not None and not co_leader_place(group):
+        raise ActionError(_("The group already has a co-facilitator, %(name)s. An admin can change who leads it "
+                            "(the group's staff change).") % {"name": present.user},
+                          field="co_facilitator")
+    co = actions.leader(actor, co_facilitator_id, "co_facilitator",
+                        _("Choose one of the listed people who are signed off to lead a group."))
+    if co is None:
+        raise ActionError(_("Choose who joins the group as co-facilitator."), field="co_facilitator")
+    actions.check_leaders(group.programme, group.facilitator, co)
+    if not supervision_link.is_signed_off(co.pk):
+        raise ActionError(_("%(name)s is not signed off to lead a group, so the group would still have no "
+                            "signed-off leader. Choose someone who is.") % {"name": co.user}, field="co_facilitator")
+    if group.site_id is not None and not Membership.objects.filter(site_q_for(group.site_id), pk=co.pk).exists():
+        raise ActionError(_("%(name)s works at another site. Choose someone from this group's site.")
+                          % {"name": co.user}, field="co_facilitator")
+    before = group.co_facilitator_id
+    Group.objects.filter(pk=group.pk).update(co_facilitator=co, version=F("version") + 1, updated_at=timezone.now())
+    group.refresh_from_db()
+    actions.care_teams(actor, group)
+    audit.record(GROUP_CHANGED.code, actor=actor, obj=group, details={
+        "changed": ["co_facilitator"], "co_facilitator_before": before})
+    audit.record(CO_LEADER.code, actor=actor, obj=hold, details={
+        "group": group.pk, "membership": hold.membership_id, "co_facilitator": co.pk, "replaced": before})
+    return group

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:group_id>/status/", groups.group_status_view, name="status"),
     path("<int:group_id>/edit/", groups.group_edit_view, name="edit"),
     path("<int:group_id>/led-alone/<int:hold_id>/", groups.hold_view, name="hold"),
+    path("<int:group_id>/led-alone/<int:hold_id>/co-facilitator/", groups.hold_co_leader_view, name="hold_co_leader"),
     path("<int:group_id>/members/<int:member_id>/leave/", groups.member_leave_view, name="leave"),
     path("<int:group_id>/meetings/new/<str:kind>/", meetings.meeting_new_view, name="meeting_new"),
     path("<int:group_id>/meetings/<int:meeting_id>/", meetings.meeting_view, name="meeting"),

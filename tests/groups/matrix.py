@@ -28,11 +28,17 @@ def prepare(world):
     signoff = sup.sign_off(actor(world.m["admin"]), lone.pk, competency="group_lead")
     sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Matrix")
     hold = SoloLeadHold.objects.get(group=alone)
+    # someone signed off to lead a group, so the hold page offers them as co-facilitator (groups:hold_co_leader)
+    ready = make_member(world.org, Role.FACILITATOR)
+    assess(world.m["admin"], ready)
+    sup.sign_off(actor(world.m["admin"]), ready.pk, competency="group_lead")
     # "kind" is also a keyword of supervision:rate, so the meeting page's value is given for its URL name too
     # (used once tests/test_permission_matrix.py reads per-URL values; see the groups report).
     return {"group_id": grp.pk, "programme_id": prog.pk, "meeting_id": meeting.pk, "member_id": member.pk,
             "number": 1, "kind": "pre_group",
-            "groups:hold": {"group_id": alone.pk, "hold_id": hold.pk}, "groups:meeting_new": {"kind": "pre_group"}}
+            "groups:hold": {"group_id": alone.pk, "hold_id": hold.pk},
+            "groups:hold_co_leader": {"group_id": alone.pk, "hold_id": hold.pk},
+            "groups:meeting_new": {"kind": "pre_group"}}
 
 
 def matrix(expect, staff_only, admin_only, client_record, LOGIN):
@@ -56,6 +62,8 @@ def matrix(expect, staff_only, admin_only, client_record, LOGIN):
         "groups:edit": {"GET": admin_only(other_admin=404), "POST": admin_only(other_admin=404)},
         # a group led alone after a withdrawn sign-off (HAZ-041): its supervisors and the admins decide
         "groups:hold": {"GET": group_page(facilitator=404), "POST": group_page(facilitator=404)},
+        # adding a signed-off co-facilitator from the hold: the same people (an empty form is shown again with why)
+        "groups:hold_co_leader": {"GET": post_only, "POST": group_page(facilitator=404)},
         "groups:session_move": {"GET": group_page(supervisor=403), "POST": group_page(supervisor=403)},
         "groups:meeting_new": {"GET": run_page, "POST": run_page},
         "groups:meeting": {"GET": group_page()},

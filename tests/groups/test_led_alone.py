@@ -21,6 +21,7 @@ from openipt.groups.models import GroupStatus, SoloLeadHold
 from openipt.groups.queries import holds
 from openipt.supervision import actions as sup
 from openipt.supervision import api
+from openipt.supervision.models import SignOff
 from tests.support.competency import assess
 from tests.support.groups import group, running_group
 from tests.support.people import actor, login, make_member
@@ -215,3 +216,178 @@ def test_a_supervisor_who_leads_the_group_cannot_decide_about_their_own_withdraw
 def _signed_off_member(world, member):
     assess(world.m["admin"], member)
     return sup.sign_off(actor(world.m["admin"]), member.pk, competency="group_lead")
+
+
+def _co_page_post(client, grp, hold, person, version=None):
+    return client.post(reverse("groups:hold_co_leader", args=[grp.pk, hold.pk]),
+                       {"co-co_facilitator": person, "co-version": grp.version if version is None else version})
+
+
+def test_the_group_s_supervisor_adds_a_signed_off_co_facilitator_from_the_hold_and_the_hold_ends(world, client):
+    from openipt.clients.access import visible_clients
+
+    _signoff, alone, _paired, co = _world_with_groups(world)
+    hold = SoloLeadHold.objects.get()
+    trainee = make_member(world.org, Role.FACILITATOR)  # not signed off: not offered
+    login(client, world.m["supervisor"])
+    page = client.get(reverse("groups:hold", args=[alone.pk, hold.pk])).content.decode()
+    assert "Add a co-facilitator who is signed off" in page
+    assert reverse("groups:hold_co_leader", args=[alone.pk, hold.pk]) in page
+    assert f'value="{co.pk}"' in page and str(co.user) in page
+    assert f'value="{trainee.pk}"' not in page and f'value="{world.m["facilitator"].pk}"' not in page
+
+    alone.refresh_from_db()
+    done = _co_page_post(client, alone, hold, co.pk)
+    assert done.status_code == 302 and done["Location"] == reverse("groups:detail", args=[alone.pk])
+    alone.refresh_from_db()
+    assert alone.facilitator_id == world.m["facilitator"].pk and alone.co_facilitator_id == co.pk
+    supervisor = actor(world.m["supervisor"])
+    assert holds.for_group(alone) == [] and holds.needing_decision(supervisor) == []
+    assert api.held_groups(supervisor, [world.m["facilitator"].pk]) == {}
+    event = AuditEvent.objects.get(event_type="group.solo_lead_co_leader")
+    assert event.details == {"group": alone.pk, "membership": world.m["facilitator"].pk, "co_facilitator": co.pk,
+                             "replaced": None}
+    assert (event.actor_user_id, event.actor_role) == (world.m["supervisor"].user_id, "supervisor")
+    changed = AuditEvent.objects.filter(event_type="group.changed").order_by("pk").last()
+    assert changed.details == {"changed": ["co_facilitator"], "co_facilitator_before": None}
+    # The new co-facilitator is on every member's care team, so they see the members and their alerts reach them.
+    members = list(alone.members.filter(status="active").values_list("client_id", flat=True))
+    assert len(members) == 4
+    assert set(visible_clients(actor(co)).filter(pk__in=members).values_list("pk", flat=True)) == set(members)
+    # The group's page no longer asks for a decision, and the hold's address is gone.
+    assert "A supervisor must join" not in client.get(reverse("groups:detail", args=[alone.pk])).content.decode()
+    assert client.get(reverse("groups:hold", args=[alone.pk, hold.pk])).status_code == 404
+
+
+def test_a_co_facilitator_is_refused_unless_signed_off_in_the_organisation_and_chosen_by_a_supervisor(world, client):
+    _signoff, alone, _paired, co = _world_with_groups(world)
+    hold = SoloLeadHold.objects.get()
+    supervisor = actor(world.m["supervisor"])
+    trainee = make_member(world.org, Role.FACILITATOR)
+    elsewhere = make_member(world.other_org, Role.FACILITATOR)  # signed off, in another organisation
+    assess(world.m["other_admin"], elsewhere)
+    sup.sign_off(actor(world.m["other_admin"]), elsewhere.pk, competency="group_lead")
+    alone.refresh_from_db()
+
+    def refused(who, person, hold_id=hold.pk):
+        with pytest.raises(ActionError) as error:
+            hold_actions.add_co_leader(who, hold_id, co_facilitator_id=person, expected_version=alone.version)
+        return error.value
+
+    not_signed = refused(supervisor, trainee.pk)
+    assert not_signed.field == "co_facilitator" and "is not signed off to lead a group" in not_signed.message
+    assert refused(supervisor, elsewhere.pk).field == "co_facilitator"
+    assert refused(supervisor, world.m["facilitator"].pk).field == "co_facilitator"  # the person already leading
+    assert refused(supervisor, world.m["client"].pk).field == "co_facilitator"  # not staff
+    # Bad ids are refused in words, never a server error.
+    for bad in ("", None, "abc", "1e3", -1, 10**12, "9" * 40, "1; DROP TABLE groups_group", [co.pk]):
+        assert refused(supervisor, bad).message
+    for bad_hold in ("abc", None, 10**12, -1):
+        assert refused(supervisor, co.pk, bad_hold).code == "forbidden"
+    # The group's own facilitator (not an admin) and a therapist with no part in the group may not add anyone.
+    assert refused(actor(world.m["facilitator"]), co.pk).code == "forbidden"
+    assert refused(actor(world.m["therapist"]), co.pk).code == "forbidden"
+    assert refused(actor(world.m["other_admin"]), co.pk).code == "forbidden"
+    # An old page (the group changed since it was opened) is refused, not saved over the change.
+    with pytest.raises(ActionError) as stale:
+        hold_actions.add_co_leader(supervisor, hold.pk, co_facilitator_id=co.pk, expected_version=alone.version - 1)
+    assert stale.value.code == "conflict"
+    alone.refresh_from_db()
+    assert alone.co_facilitator_id is None and holds.for_group(alone)
+    assert not AuditEvent.objects.filter(event_type="group.solo_lead_co_leader").exists()
+
+    # On the page: a bad choice is said beside the field, a stale form says so and keeps the choice, and the
+    # facilitator and a therapist are turned away.
+    login(client, world.m["supervisor"])
+    for bad in ("abc", str(trainee.pk), str(elsewhere.pk), ""):
+        page = _co_page_post(client, alone, hold, bad)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "Please check the form." in body and 'id="id_co-co_facilitator_error1"' in body
+    stale_page = _co_page_post(client, alone, hold, co.pk, version=alone.version - 1)
+    assert stale_page.status_code == 200
+    assert "Someone else changed this group while you were choosing" in stale_page.content.decode()
+    assert f'<option value="{co.pk}" selected>' in stale_page.content.decode()
+    assert _co_page_post(client, alone, hold, co.pk, version="x").status_code == 200
+    assert client.get(reverse("groups:hold_co_leader", args=[alone.pk, hold.pk])).status_code == 405
+    assert client.post(reverse("groups:hold_co_leader", args=[alone.pk, hold.pk + 999]), {}).status_code == 404
+    client.logout()
+    login(client, world.m["facilitator"])
+    assert _co_page_post(client, alone, hold, co.pk).status_code == 403
+    client.logout()
+    login(client, world.m["therapist"])
+    assert _co_page_post(client, alone, hold, co.pk).status_code == 404
+    alone.refresh_from_db()
+    assert alone.co_facilitator_id is None
+
+
+def test_a_withdrawn_co_facilitator_is_replaced_but_another_co_facilitator_is_left_to_an_admin(world, client):
+    """Who the new person replaces: nobody when the group has no co-facilitator, the person whose sign-off was
+    withdrawn when they are the co-facilitator, and never a third person (an admin decides who stops leading)."""
+    lead = make_member(world.org, Role.FACILITATOR)  # a trainee, never signed off
+    withdrawn = make_member(world.org, Role.FACILITATOR)
+    other_co = make_member(world.org, Role.FACILITATOR)
+    signed = make_member(world.org, Role.FACILITATOR)
+    for person in (withdrawn, signed):
+        _signed_off_member(world, person)
+    prog = group(world).programme
+    as_co = group(world, prog, name="Monday group", facilitator_id=lead.pk, co=withdrawn)
+    as_lead = group(world, prog, name="Saturday group", facilitator_id=withdrawn.pk, co=other_co)
+    signoff = SignOff.objects.get(membership=withdrawn, withdrawn_at__isnull=True)
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Concern raised by a member.")
+    supervisor = actor(world.m["supervisor"])
+    co_hold = SoloLeadHold.objects.get(group=as_co)
+    lead_hold = SoloLeadHold.objects.get(group=as_lead)
+
+    as_co.refresh_from_db()
+    hold_actions.add_co_leader(supervisor, co_hold.pk, co_facilitator_id=signed.pk, expected_version=as_co.version)
+    as_co.refresh_from_db()
+    assert (as_co.facilitator_id, as_co.co_facilitator_id) == (lead.pk, signed.pk)
+    assert holds.for_group(as_co) == []
+    assert AuditEvent.objects.get(event_type="group.solo_lead_co_leader").details["replaced"] == withdrawn.pk
+
+    login(client, world.m["supervisor"])
+    page = client.get(reverse("groups:hold", args=[as_lead.pk, lead_hold.pk])).content.decode()
+    assert f"The group already has a co-facilitator, {other_co.user}" in page
+    assert reverse("groups:hold_co_leader", args=[as_lead.pk, lead_hold.pk]) not in page
+    with pytest.raises(ActionError) as taken:
+        hold_actions.add_co_leader(supervisor, lead_hold.pk, co_facilitator_id=signed.pk)
+    assert "already has a co-facilitator" in taken.value.message
+    as_lead.refresh_from_db()
+    assert as_lead.co_facilitator_id == other_co.pk and holds.for_group(as_lead)
+
+
+def test_only_people_within_the_group_s_site_are_offered_and_accepted(world, client):
+    from openipt.accounts.models import Membership, Site
+
+    north, south = (Site.objects.create(organisation=world.org, name=name) for name in ("North", "South"))
+    lead = make_member(world.org, Role.FACILITATOR)
+    signoff = _signed_off_member(world, lead)
+    at_north, at_south, anywhere = (make_member(world.org, Role.FACILITATOR) for _ in range(3))
+    for person in (at_north, at_south, anywhere):
+        _signed_off_member(world, person)
+    Membership.objects.filter(pk=at_north.pk).update(site=north)
+    Membership.objects.filter(pk=at_south.pk).update(site=south)
+    grp = group(world, name="North group", facilitator_id=lead.pk, site_id=north.pk)
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Concern raised by a member.")
+    hold = SoloLeadHold.objects.get(group=grp)
+    assert set(holds.co_leader_choices(grp).values_list("pk", flat=True)) >= {at_north.pk, anywhere.pk}
+    assert at_south.pk not in set(holds.co_leader_choices(grp).values_list("pk", flat=True))
+    with pytest.raises(ActionError) as away:
+        hold_actions.add_co_leader(actor(world.m["supervisor"]), hold.pk, co_facilitator_id=at_south.pk)
+    assert "works at another site" in away.value.message
+    hold_actions.add_co_leader(actor(world.m["supervisor"]), hold.pk, co_facilitator_id=at_north.pk)
+    assert holds.for_group(grp) == []
+
+
+def test_with_nobody_signed_off_the_page_says_so_and_shows_no_form(world, client):
+    signoff = _signed_off(world)
+    alone, _members = running_group(world)
+    sup.withdraw_sign_off(actor(world.m["admin"]), signoff.pk, reason="Concern raised by a member.")
+    hold = SoloLeadHold.objects.get()
+    login(client, world.m["supervisor"])
+    page = client.get(reverse("groups:hold", args=[alone.pk, hold.pk])).content.decode()
+    assert "Nobody else who works with this group is signed off to lead a group yet." in page
+    assert reverse("groups:hold_co_leader", args=[alone.pk, hold.pk]) not in page
+    answer = client.post(reverse("groups:hold_co_leader", args=[alone.pk, hold.pk]), {"co-co_facilitator": "1"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("groups:hold", args=[alone.pk, hold.pk])

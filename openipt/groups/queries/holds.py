@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from openipt.accounts.access import site_q_for
+from openipt.accounts.models import Membership, Role
 from openipt.groups.access import visible_groups
 from openipt.groups.models import Group, GroupStatus, HoldState, SoloLeadHold
 from openipt.supervision.models import Competency, SignOff
@@ -76,6 +78,19 @@ def for_groups(group_ids: list[int]) -> dict[int, list[SoloLeadHold]]:
         hold.shown_state = state_of(hold, today)  # type: ignore[attr-defined]
         found.setdefault(hold.group_id, []).append(hold)
     return found
+
+
+def co_leader_choices(group: Group) -> QuerySet[Membership]:
+    """Who may join a held group as its co-facilitator: active facilitators, therapists and supervisors of its
+    organisation with a live sign-off to lead a group, within the group's site when it has one, who do not lead
+    it already."""
+    people = (Membership.objects.filter(organisation_id=group.organisation_id, is_active=True,
+                                        role__in=(Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR))
+              .filter(_live_signoff("pk"))
+              .exclude(pk__in=[pk for pk in (group.facilitator_id, group.co_facilitator_id) if pk is not None]))
+    if group.site_id is not None:
+        people = people.filter(site_q_for(group.site_id))
+    return people.select_related("user").order_by("user__display_name", "user__username", "pk")
 
 
 def needing_decision(actor: Actor) -> list[SoloLeadHold]:

@@ -21,7 +21,14 @@ from openipt.core.numbers import as_int as post_int
 from openipt.core.pagination import paginate
 from openipt.courses import group_courses
 from openipt.groups import access, actions, edit_actions, hold_actions
-from openipt.groups.forms import GroupEditForm, GroupForm, HoldDecisionForm, ProgrammeForm, SessionMoveForm
+from openipt.groups.forms import (
+    CoLeaderForm,
+    GroupEditForm,
+    GroupForm,
+    HoldDecisionForm,
+    ProgrammeForm,
+    SessionMoveForm,
+)
 from openipt.groups.models import GroupStatus, MeetingKind, MemberStatus
 from openipt.groups.queries import holds as hold_queries
 from openipt.groups.queries import listing, roster
@@ -254,11 +261,8 @@ def member_leave_view(request, group_id, member_id):
     return redirect("groups:detail", group_id=group.pk)
 
 
-@staff_required
-def hold_view(request, group_id, hold_id):
-    """A group led alone by someone whose sign-off was withdrawn: pause its sessions, let it continue with a
-    reason and a review date, or resume paused sessions (HAZ-041). Adding a signed-off leader is the group's
-    own staff change."""
+def _hold_or_404(request, group_id, hold_id):
+    """The group and its live hold, for someone who may decide about it (404: no such hold, 403: not theirs)."""
     actor = request.actor
     group = group_or_404(actor, group_id)
     hold = next((h for h in hold_queries.for_group(group) if str(h.pk) == str(hold_id)), None)
@@ -266,6 +270,30 @@ def hold_view(request, group_id, hold_id):
         raise Http404
     if not hold_actions.can_decide(actor, group):
         raise PermissionDenied
+    return group, hold
+
+
+def _co_leader_form(group, data=None):
+    """The form to add a signed-off co-facilitator, or None when there is nobody to choose or no place for one."""
+    people = list(hold_queries.co_leader_choices(group)) if hold_actions.co_leader_place(group) else []
+    if not people:
+        return None
+    return CoLeaderForm(data, people=people, prefix="co", initial={"version": group.version})
+
+
+def _hold_page(request, group, hold, *, form, co_form):
+    return render(request, "groups/hold.html", {
+        "group": group, "hold": hold, "form": form, "co_form": co_form,
+        "co_place": hold_actions.co_leader_place(group), "can_manage": access.can_manage(request.actor, group)})
+
+
+@staff_required
+def hold_view(request, group_id, hold_id):
+    """A group led alone by someone whose sign-off was withdrawn: add a signed-off co-facilitator (its own
+    address, below), pause its sessions, let it continue with a reason and a review date, or resume paused
+    sessions (HAZ-041)."""
+    actor = request.actor
+    group, hold = _hold_or_404(request, group_id, hold_id)
     form = HoldDecisionForm(request.POST if request.method == "POST" and "decision" in request.POST else None,
                             initial={"version": hold.version})
     if request.method == "POST" and request.POST.get("resume"):
@@ -292,5 +320,26 @@ def hold_view(request, group_id, hold_id):
             apply_action_error(form, exc)
         else:
             return redirect("groups:detail", group_id=group.pk)
-    return render(request, "groups/hold.html", {"group": group, "hold": hold, "form": form,
-                                                "can_manage": access.can_manage(actor, group)})
+    return _hold_page(request, group, hold, form=form, co_form=_co_leader_form(group))
+
+
+@staff_required
+@require_POST
+def hold_co_leader_view(request, group_id, hold_id):
+    """Add a signed-off co-facilitator to a held group from its hold page; the hold then ends (HAZ-041)."""
+    actor = request.actor
+    group, hold = _hold_or_404(request, group_id, hold_id)
+    co_form = _co_leader_form(group, request.POST)
+    if co_form is None:
+        messages.error(request, _("Nobody can be added here now: reload the page to see who leads the group."))
+        return redirect("groups:hold", group_id=group.pk, hold_id=hold.pk)
+    if co_form.is_valid():
+        d = co_form.cleaned_data
+        if save_versioned(co_form, lambda: hold_actions.add_co_leader(
+                actor, hold.pk, co_facilitator_id=d["co_facilitator"], expected_version=d["version"])):
+            group.refresh_from_db()
+            messages.success(request, _("%(name)s now co-leads the group, so it has a signed-off leader again.")
+                             % {"name": group.co_facilitator.user})
+            return redirect("groups:detail", group_id=group.pk)
+    form = HoldDecisionForm(initial={"version": hold.version})
+    return _hold_page(request, group, hold, form=form, co_form=co_form)
