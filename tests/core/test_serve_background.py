@@ -42,7 +42,7 @@ connection.close()
 def prepared(tmp_path_factory) -> Path:
     """A database file with the worlds' people and one alert raised two hours ago (its escalation steps due)."""
     var = tmp_path_factory.mktemp("prepared")
-    subprocess.run([sys.executable, "-c", PREPARE], env=_env(var), cwd=ROOT, check=True, timeout=120,
+    subprocess.run([sys.executable, "-c", PREPARE], env=_env(var), cwd=ROOT, check=True, timeout=600,
                    capture_output=True)
     return var / "openipt.sqlite3"
 
