@@ -1,7 +1,7 @@
 """Kinds of risk on the labelled corpus: development floors asserted, blind figures only reported.
 
     .venv/bin/python -m pytest -p no:django tests/safety/test_risk_kinds_corpus.py -q -s
-    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind5.tsv   (the check-set figures in the docs)
+    .venv/bin/python -m openipt.cli risk evaluate tests/safety/corpus/kinds_blind6.tsv   (the check-set figures in the docs)
 
 kinds_dev.tsv is what the 2.0.0 rules for the new kinds were written and tuned against;
 kinds_dev2.tsv was written fresh before rule set 2.1.0, which was then tuned against it.
@@ -22,9 +22,11 @@ other files or the detector's output, was the blind file for model 1.5.0: measur
 figures are in docs/clinical-safety/risk-detector.md). Since model 1.6.0 it is the check set used to choose
 between model variants (training refuses it; its figures are printed, never asserted) and its checksum is
 pinned. kinds_blind6.tsv, written on 2026-12-07 by a seventh writer who had seen none of the rules, the
-models, the other files or the detector's output, is the blind file for model 1.6.0: measured once by the lead
-(figures in docs/clinical-safety/risk-detector.md); no test reads its rows, training refuses it by name
-(tests/safety/test_risk_model.py) and its checksum is pinned.
+models, the other files or the detector's output, was the blind file for model 1.6.0: measured once by the lead
+(figures in docs/clinical-safety/risk-detector.md). Since model 1.7.0 it is the check set (training refuses it;
+figures printed, never asserted), and kinds_blind5.tsv is training data. kinds_blind7.tsv, written on 2026-12-07 by
+an eighth writer given only the kinds' definitions and the file format, is the blind file for model 1.7.0: measured
+once by the lead; no test reads its rows, training refuses it by name and its checksum is pinned.
 """
 
 import hashlib
@@ -96,11 +98,11 @@ def test_second_development_file_false_alarms_stay_low(dev2):
 
 
 def test_check_set_figures_are_reported_not_asserted(capsys):
-    """Print the check set's table for the record (kinds_blind5.tsv since model 1.6.0, `openipt risk evaluate` with
+    """Print the check set's table for the record (kinds_blind6.tsv since model 1.7.0, `openipt risk evaluate` with
     no file)."""
     out = io.StringIO()
     assert risk_scan_main(["evaluate"], stdout=out, stderr=io.StringIO()) == 0
-    assert "kinds_blind5.tsv" in out.getvalue() and "false alarms" in out.getvalue()
+    assert "kinds_blind6.tsv" in out.getvalue() and "false alarms" in out.getvalue()
     print(out.getvalue())
 
 

@@ -53,7 +53,7 @@ TRAINING_FILES = (
     "dev.tsv", "heldout.tsv", "heldout2.tsv", "kinds_dev.tsv", "kinds_blind.tsv", "kinds_dev2.tsv", "kinds_train3.tsv",
     "kinds_train4.tsv", "kinds_train5.tsv", "kinds_check5.tsv", "kinds_blind2.tsv", "kinds_train6.tsv",
     "kinds_train7.tsv", "kinds_blind4.tsv", "kinds_blind3.tsv", "kinds_train8.tsv", "kinds_blind5.tsv",
-    "kinds_train9a.tsv",
+    "kinds_train9a.tsv", "kinds_train9b.tsv",
 )
 BLIND_FILE = "kinds_blind7.tsv"  # the blind file: never trained on, never read here (risk-detector.md)
 CHECK_FILE = "kinds_blind6.tsv"  # the blind file before it, now the check set for choosing a model: never trained on
