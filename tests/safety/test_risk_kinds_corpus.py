@@ -45,6 +45,7 @@ BLIND3_SHA256 = "fb7685360777c9974612a5d7ffde2ea0a39a8f8e9585fc7414a8c3327622b87
 BLIND4_SHA256 = "8cfa106dd9820efab8ec6926ab85c8938492eefb21314ba9045dd4b7c93442ec"
 BLIND5_SHA256 = "c6cd643ad2c655bfcb43ccda56807f47ae15e233b40154500fd50f30bd06edc3"
 BLIND6_SHA256 = "2af2379e0991e6e2dc6e5230e810818ae1f1c8a2244f16015a5010380ccc1aa2"
+BLIND7_SHA256 = "0ce90b9414d2d502f049a1767edb42ab2f52f2cf7978e997c28cff38b17aecfb"
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,7 @@ def test_the_corpus_is_big_enough_and_the_blind_third_is_unchanged():
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind4.tsv").read_bytes()).hexdigest() == BLIND4_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind5.tsv").read_bytes()).hexdigest() == BLIND5_SHA256
     assert hashlib.sha256((CORPUS_DIR / "kinds_blind6.tsv").read_bytes()).hexdigest() == BLIND6_SHA256
+    assert hashlib.sha256((CORPUS_DIR / "kinds_blind7.tsv").read_bytes()).hexdigest() == BLIND7_SHA256
 
 
 @pytest.mark.parametrize("kind", KINDS)
