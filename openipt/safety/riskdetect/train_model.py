@@ -5,13 +5,12 @@
     python -m openipt.safety.riskdetect.train_model --report   # also print held-out figures
 
 Training data is every labelled English corpus in tests/safety/corpus listed in TRAINING_FILES. Two
-files are never read here, and training refuses them by name: kinds_blind6.tsv, the blind file
-(being written by someone else, to be measured once by the lead), and kinds_blind5.tsv, the blind
-file before it (measured once, with model 1.5.0), now the check set used to choose between model
-variants. Any other file whose name says "blind" is refused too, unless RELEASED_BLIND_FILES lists
-it: a blind file measured once and then released to training (kinds_blind3.tsv, the check set of
-models 1.4.0 and 1.5.0, joined training with model 1.6.0; kinds_blind4.tsv with 1.5.0;
-kinds_blind2.tsv earlier). The older files (dev, heldout, heldout2) label rows ``flag``/``none`` and
+files are never read here, and training refuses them by name: kinds_blind7.tsv, the blind file
+(written by someone else while model 1.7.0 was built, measured once by the lead), and kinds_blind6.tsv,
+the blind file before it (measured once, with model 1.6.0), now the check set used to choose between
+model variants. Any other file whose name says "blind" is refused too, unless RELEASED_BLIND_FILES
+lists it: a blind file measured once and then released to training (kinds_blind5.tsv with model 1.7.0,
+kinds_blind3.tsv with 1.6.0, kinds_blind4.tsv with 1.5.0, kinds_blind2.tsv earlier). The older files (dev, heldout, heldout2) label rows ``flag``/``none`` and
 are all about suicide and self-harm, so ``flag`` becomes ``suicide_self_harm``. A malformed row (the
 wrong number of columns, an unknown kind, no id) is skipped, and ``--check`` and a training run
 name it (malformed_rows).
