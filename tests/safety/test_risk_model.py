@@ -273,7 +273,7 @@ def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rule
 SHIPPED_SHA256 = {
     "risk_model.en.json": "7f57bd11b63cdb0a2057eb27c0ebf6dc4607adbc1ef4f68c42cb69174a7c49e8",
     "risk_model.es.json": "9e0608eb99ac4c0b20dcad694bdc177b63954eb3e2bb8c1fae924d0230326304",
-    "risk_model.sw.json": "db8092a0da08217feaa5b683427c2b9d7ea28dbdff4a237814bf0a6cca902f1f",
+    "risk_model.sw.json": "6e1853f3ca616cd547977cab511c15350cd3deb6c2ed5997b79cd77f5794dea6",
 }
 
 

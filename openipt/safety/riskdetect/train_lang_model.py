@@ -36,17 +36,20 @@ from .train_model import (
     read_examples,
 )
 
+# A language's own extra files: sw_train10.tsv holds everyday uses of "siwezi kujizuia" ("I can't stop myself"),
+# written after model 0.3.0 flagged "Siwezi kujizuia kula chokoleti." (sw 0.3.1).
+EXTRA_FILES: dict[str, tuple[str, ...]] = {"sw": ("sw_train10.tsv",)}
 TRAINING_FILES = {
     language: tuple(
         f"{language}_{name}.tsv"
         for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "train7", "blind", "train8", "blind2", "train9")
-    )
+    ) + EXTRA_FILES.get(language, ())
     for language in LANGUAGES
 }
 BLIND_FILES = ("es_blind3.tsv", "sw_blind3.tsv")  # never trained on; see docs/clinical-safety/risk-detector.md
 # Blind files measured once (models 0.1.0 and 0.2.0, 7 December 2026) and then released to training.
 RELEASED_BLIND_FILES = ("es_blind.tsv", "sw_blind.tsv", "es_blind2.tsv", "sw_blind2.tsv")
-VERSION = "0.3.0"
+VERSION = {"es": "0.3.0", "sw": "0.3.1"}
 # Per language, the model alone may flag this share of the out-of-fold false friends. Chosen leaving one
 # writer out (docs/clinical-safety/risk-detector.md, "Models 0.2.0"): the largest budget, in steps of 0.01,
 # at which the three writers the patterns were not tuned on (the train7, blind and train8 files, each scored
@@ -128,7 +131,7 @@ def build(
     cuts = thresholds(examples, out_of_fold_scores(examples, language), budget)
     trained = train(examples, language)
     return {
-        "version": VERSION,
+        "version": VERSION[language],
         "language": language,
         "trained_on": list(names),
         "method": "one-vs-rest logistic regression on words and word pairs (train_lang_model.py)",
