@@ -26,10 +26,10 @@ def set_data(form: forms.BaseForm, name: str, value: int | str) -> None:
     """Put `value` under `name` in a bound form's data, which is shown again when the page comes back.
 
     The data of a request (a QueryDict) cannot be changed in place, so the form gets a changed copy;
-    what the person typed in the other fields stays.
+    what the person typed in the other fields stays. A form with a prefix keeps the value under its prefixed name.
     """
     data: QueryDict | dict[str, Any] = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
-    data[name] = str(value)
+    data[form.add_prefix(name)] = str(value)
     form.data = data
 
 

@@ -391,3 +391,22 @@ def test_with_nobody_signed_off_the_page_says_so_and_shows_no_form(world, client
     assert reverse("groups:hold_co_leader", args=[alone.pk, hold.pk]) not in page
     answer = client.post(reverse("groups:hold_co_leader", args=[alone.pk, hold.pk]), {"co-co_facilitator": "1"})
     assert answer.status_code == 302 and answer["Location"] == reverse("groups:hold", args=[alone.pk, hold.pk])
+
+
+def test_after_someone_else_changed_the_group_a_second_press_adds_the_co_facilitator(world, client):
+    """The page that says the group changed takes the group's new version, as every versioned form does, so the
+    supervisor who has looked again can press once more; the form's prefixed version field must carry it."""
+    import re
+
+    _signoff, alone, _paired, co = _world_with_groups(world)
+    hold = SoloLeadHold.objects.get()
+    alone.refresh_from_db()
+    login(client, world.m["supervisor"])
+    stale = _co_page_post(client, alone, hold, co.pk, version=alone.version - 1).content.decode()
+    assert "Someone else changed this group while you were choosing" in stale
+    shown = re.search(r'name="co-version" value="(-?\d+)"', stale)
+    assert shown is not None and int(shown.group(1)) == alone.version
+    again = _co_page_post(client, alone, hold, co.pk, version=shown.group(1))
+    assert again.status_code == 302
+    alone.refresh_from_db()
+    assert alone.co_facilitator_id == co.pk and holds.for_group(alone) == []
