@@ -22,10 +22,11 @@ from openipt.accounts.access import site_q_for
 from openipt.accounts.models import Membership
 from openipt.audit import actions as audit
 from openipt.audit.registry import register
+from openipt.clients.access import visible_clients
 from openipt.core.errors import ActionError, ConflictError
 from openipt.groups import access, actions, supervision_link
 from openipt.groups.edit_actions import GROUP_CHANGED
-from openipt.groups.models import Group, GroupStatus, HoldState, SoloLeadHold
+from openipt.groups.models import Group, GroupStatus, HoldState, Member, MemberStatus, SoloLeadHold
 from openipt.groups.queries import holds as hold_queries
 from openipt.supervision.models import Competency, SignOff
 
@@ -196,6 +197,13 @@ def add_co_leader(actor: Actor, hold_id: object, *, co_facilitator_id: object,
     if group.site_id is not None and not Membership.objects.filter(site_q_for(group.site_id), pk=co.pk).exists():
         raise ActionError(_("%(name)s works at another site. Choose someone from this group's site.")
                           % {"name": co.user}, field="co_facilitator")
+    members = set(Member.objects.filter(group=group, status=MemberStatus.ACTIVE).values_list("client_id", flat=True))
+    if visible_clients(actor).filter(pk__in=members).count() != len(members):
+        # Joining the members' care teams is part of this change; a member whose record the person deciding
+        # cannot open (another site, or a care team they were taken off) would undo it half-way.
+        raise ActionError(_("Some members of this group have records you cannot open (at another site, or you are "
+                            "not on their care team), so an admin needs to add the co-facilitator. You can still "
+                            "pause the sessions or decide below."), code="forbidden", field="co_facilitator")
     before = group.co_facilitator_id
     Group.objects.filter(pk=group.pk).update(co_facilitator=co, version=F("version") + 1, updated_at=timezone.now())
     group.refresh_from_db()

@@ -410,3 +410,30 @@ def test_after_someone_else_changed_the_group_a_second_press_adds_the_co_facilit
     assert again.status_code == 302
     alone.refresh_from_db()
     assert alone.co_facilitator_id == co.pk and holds.for_group(alone) == []
+
+
+def test_a_supervisor_who_cannot_open_every_member_s_record_is_told_an_admin_adds_the_co_facilitator(world, client):
+    """A site-limited supervisor and a member at another site: a clear refusal before anything changes, never
+    a change undone half-way with a message about care teams."""
+    from openipt.accounts import site_actions
+    from openipt.clients import site_actions as client_site_actions
+
+    _signoff, alone, _paired, co = _world_with_groups(world)
+    hold = SoloLeadHold.objects.get()
+    north = site_actions.save_site(actor(world.m["admin"]), None, site_actions.SiteInput("North", "clinic", "UTC", True, ""))
+    south = site_actions.save_site(actor(world.m["admin"]), None, site_actions.SiteInput("South", "clinic", "UTC", True, ""))
+    site_actions.set_staff_site(actor(world.m["admin"]), north.pk, [world.m["supervisor"].pk])
+    away = alone.members.filter(status="active").first().client
+    client_site_actions.set_client_site(actor(world.m["admin"]), south.pk, client_ids=[away.pk])
+    alone.refresh_from_db()
+    version = alone.version
+    login(client, world.m["supervisor"])
+    page = _co_page_post(client, alone, hold, co.pk)
+    assert page.status_code == 200
+    assert "an admin needs to add the co-facilitator" in page.content.decode()
+    alone.refresh_from_db()
+    assert (alone.co_facilitator_id, alone.version) == (None, version)
+    assert holds.for_group(alone) != []
+    # The admin can: they open every record.
+    hold_actions.add_co_leader(actor(world.m["admin"]), hold.pk, co_facilitator_id=co.pk)
+    assert holds.for_group(alone) == []
