@@ -77,6 +77,23 @@ def touches_database(item) -> bool:
     return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db") is not None
 
 
+@pytest.fixture(autouse=True)
+def own_checkpoint_store(request):
+    """Each test that touches the database keeps the audit checkpoints in its own folder.
+
+    A checkpoint names an event of the database it was made in (the escalation runner makes them), and a
+    rolled-back test's events are gone: a checkpoint left in a shared folder made a later test's audit check
+    fail on PostgreSQL, where event ids are never used twice. Tests that touch no database need no folder.
+    """
+    if not touches_database(request.node):
+        yield None
+        return
+    settings = request.getfixturevalue("settings")
+    settings.AUDIT_CHECKPOINT_DIR = request.getfixturevalue("tmp_path") / "audit-checkpoints"
+    settings.AUDIT_CHECKPOINT_COPY_DIR = None
+    yield settings.AUDIT_CHECKPOINT_DIR
+
+
 def in_browser(item) -> bool:
     """True for a browser journey (tests/e2e, marked `browser`)."""
     return item.get_closest_marker("browser") is not None or "tests/e2e/" in item.nodeid.replace("\\", "/")
