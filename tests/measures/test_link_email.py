@@ -51,7 +51,7 @@ def test_the_link_is_e_mailed_with_nothing_clinical_in_it(made, client):
     assert message.to == ["maya@example.test"]
     assert message.subject == "A short questionnaire from your care team"
     assert f"/measures/link/{token}/" in message.body
-    text = (message.subject + message.body).lower()
+    text = (message.subject + message.body.replace(token, "")).lower()  # a random token may hold "phq" or "ipt"
     for clinical in ("phq", "gad", "depress", "anxi", "score", "ipt", "therap", "maya", "okafor", "mood"):
         assert clinical not in text, clinical
     [event] = _sent_events(link)
