@@ -70,6 +70,9 @@ def programmes(actor: Actor | None) -> QuerySet[Programme]:
     return Programme.objects.filter(organisation_id=actor.organisation_id)
 
 
+LEADER_ROLES = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)  # who may lead or co-lead a group
+
+
 def leads(actor: Actor, group: Group) -> bool:
     """Return True when the actor is the group's facilitator or co-facilitator."""
     me = actor.membership.pk

@@ -143,7 +143,7 @@ def _staff(actor: Actor, membership_id: object, field: str, roles: tuple[str, ..
     return staff
 
 
-LEADER_ROLES = (Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR)  # who may lead or co-lead a group
+LEADER_ROLES = access.LEADER_ROLES
 
 
 def leader(actor: Actor, membership_id: object, field: str, message: str) -> Membership | None:

@@ -16,8 +16,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from openipt.accounts.access import site_q_for
-from openipt.accounts.models import Membership, Role
-from openipt.groups.access import visible_groups
+from openipt.accounts.models import Membership
+from openipt.groups.access import LEADER_ROLES, visible_groups
 from openipt.groups.models import Group, GroupStatus, HoldState, SoloLeadHold
 from openipt.supervision.models import Competency, SignOff
 
@@ -85,7 +85,7 @@ def co_leader_choices(group: Group) -> QuerySet[Membership]:
     organisation with a live sign-off to lead a group, within the group's site when it has one, who do not lead
     it already."""
     people = (Membership.objects.filter(organisation_id=group.organisation_id, is_active=True,
-                                        role__in=(Role.FACILITATOR, Role.THERAPIST, Role.SUPERVISOR))
+                                        role__in=LEADER_ROLES)
               .filter(_live_signoff("pk"))
               .exclude(pk__in=[pk for pk in (group.facilitator_id, group.co_facilitator_id) if pk is not None]))
     if group.site_id is not None:

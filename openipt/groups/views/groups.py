@@ -273,18 +273,18 @@ def _hold_or_404(request, group_id, hold_id):
     return group, hold
 
 
-def _co_leader_form(group, data=None):
+def _co_leader_form(group, place: bool, data=None):
     """The form to add a signed-off co-facilitator, or None when there is nobody to choose or no place for one."""
-    people = list(hold_queries.co_leader_choices(group)) if hold_actions.co_leader_place(group) else []
+    people = list(hold_queries.co_leader_choices(group)) if place else []
     if not people:
         return None
     return CoLeaderForm(data, people=people, prefix="co", initial={"version": group.version})
 
 
-def _hold_page(request, group, hold, *, form, co_form):
+def _hold_page(request, group, hold, *, form, co_form, co_place: bool):
     return render(request, "groups/hold.html", {
         "group": group, "hold": hold, "form": form, "co_form": co_form,
-        "co_place": hold_actions.co_leader_place(group), "can_manage": access.can_manage(request.actor, group)})
+        "co_place": co_place, "can_manage": access.can_manage(request.actor, group)})
 
 
 @staff_required
@@ -320,7 +320,8 @@ def hold_view(request, group_id, hold_id):
             apply_action_error(form, exc)
         else:
             return redirect("groups:detail", group_id=group.pk)
-    return _hold_page(request, group, hold, form=form, co_form=_co_leader_form(group))
+    place = hold_actions.co_leader_place(group)
+    return _hold_page(request, group, hold, form=form, co_form=_co_leader_form(group, place), co_place=place)
 
 
 @staff_required
@@ -329,7 +330,8 @@ def hold_co_leader_view(request, group_id, hold_id):
     """Add a signed-off co-facilitator to a held group from its hold page; the hold then ends (HAZ-041)."""
     actor = request.actor
     group, hold = _hold_or_404(request, group_id, hold_id)
-    co_form = _co_leader_form(group, request.POST)
+    place = hold_actions.co_leader_place(group)
+    co_form = _co_leader_form(group, place, request.POST)
     if co_form is None:
         messages.error(request, _("Nobody can be added here now: reload the page to see who leads the group."))
         return redirect("groups:hold", group_id=group.pk, hold_id=hold.pk)
@@ -342,4 +344,4 @@ def hold_co_leader_view(request, group_id, hold_id):
                              % {"name": group.co_facilitator.user})
             return redirect("groups:detail", group_id=group.pk)
     form = HoldDecisionForm(initial={"version": hold.version})
-    return _hold_page(request, group, hold, form=form, co_form=co_form)
+    return _hold_page(request, group, hold, form=form, co_form=co_form, co_place=place)
