@@ -35,6 +35,11 @@ LEASE = timedelta(minutes=2)
 BATCH = 200
 # Kinds that go to a number even after it said STOP: the one confirmation that it stopped.
 AFTER_STOP = {Kind.STOPPED}
+# Answers to a message the member has just sent (help, thanks, stop and start confirmed) go at any hour while
+# they are fresh: the member is awake and waiting, and a stop must be confirmed at once. One that is retried
+# later than this after the member wrote is an ordinary message again and waits for the morning.
+ANSWERS = {Kind.HELP, Kind.THANKS, Kind.STOPPED, Kind.STARTED}
+FRESH_ANSWER = timedelta(minutes=15)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -252,6 +257,10 @@ def sent_today(organisation_id: int, now: datetime) -> int:
 HELD_UNTIL_HOUR = 7
 
 
+def _fresh_answer(message: SmsMessage, now: datetime) -> bool:
+    return message.kind in ANSWERS and now - message.created_at <= FRESH_ANSWER
+
+
 def in_the_night(when: datetime, zone: tzinfo) -> bool:
     """True from 22:00 to before 7:00 in `zone`, when no ordinary message is sent."""
     return not QUIET_UNTIL <= when.astimezone(zone).hour < QUIET_FROM
@@ -288,8 +297,9 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
                                                         last_error="Too late: the session has started.")
         return "cancelled"
     zone = message_zone(message)  # the zone it was scheduled in: its night, and the morning a hold waits for
-    if not message.safety and in_the_night(now, zone):
-        # A retry or a held message that comes due in the night waits for the morning; safety messages go at once.
+    if not message.safety and not _fresh_answer(message, now) and in_the_night(now, zone):
+        # A retry or a held message that comes due in the night waits for the morning; safety messages and fresh
+        # answers to the member's own message go at once.
         SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=next_morning(now, zone))
         return "night"
     row = settings_for(message.organisation_id)
@@ -319,7 +329,7 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         result = "failed"
     else:
         retry_at = at + backoff(number)
-        if not message.safety and in_the_night(retry_at, zone):
+        if not message.safety and not _fresh_answer(message, retry_at) and in_the_night(retry_at, zone):
             retry_at = next_morning(retry_at, zone)
         changes.update(status=Status.QUEUED, next_attempt_at=retry_at)
         result = "retry"

@@ -93,6 +93,25 @@ def test_a_message_already_due_is_not_sent_in_the_night_but_a_safety_message_is(
     assert set(SmsMessage.objects.filter(status=Status.QUEUED).values_list("next_attempt_at", flat=True)) == {morning}
 
 
+def test_an_answer_to_a_members_own_message_goes_at_once_in_the_night_while_it_is_fresh(world, fake, setup):
+    """A member who texts STOP or a question at 23:00 is answered then (a stop is confirmed at once); an answer
+    that could not go for a quarter of an hour is an ordinary message again and waits for 7:00."""
+    _row, member = setup
+    night = evening_before() + timedelta(hours=5)  # 23:00
+    row = SmsConsent.objects.get(client=member.client)
+    fresh, _ = outbox_actions.queue(row, Kind.STOPPED, "You will get no more messages.", key="stopped:n", now=night)
+    stale, _ = outbox_actions.queue(row, Kind.HELP, "Reply with three numbers.", key="help:n",
+                                    now=night - timedelta(minutes=20))
+    reminder, _ = outbox_actions.queue(row, Kind.REMINDER, "Group tomorrow.", key="reminder:n", now=night)
+    counts = outbox_actions.deliver_due(night)
+    assert counts["sent"] == 1 and counts["night"] == 2
+    assert [m["fields"]["message"] for m in fake.received] == ["You will get no more messages."]
+    morning = timezone.make_aware(datetime.combine(night.date() + timedelta(days=1), time(7, 0)))
+    for waiting in (stale, reminder):
+        waiting.refresh_from_db()
+        assert waiting.status == Status.QUEUED and waiting.next_attempt_at == morning
+
+
 @pytest.mark.django_db(transaction=True)
 def test_delivery_reports_and_replies_come_back_through_the_secret_addresses(world, fake, setup, live_server):
     row, member = setup
