@@ -5,11 +5,12 @@
     python -m openipt.safety.riskdetect.train_model --report   # also print held-out figures
 
 Training data is every labelled English corpus in tests/safety/corpus listed in TRAINING_FILES. Two
-files are never read here, and training refuses them by name: kinds_blind7.tsv, the blind file
-(written by someone else while model 1.7.0 was built, measured once by the lead), and kinds_blind6.tsv,
-the blind file before it (measured once, with model 1.6.0), now the check set used to choose between
+files are never read here, and training refuses them by name: kinds_blind8.tsv, the blind file
+(written by someone else while model 1.8.0 was built, measured once by the lead), and kinds_blind7.tsv,
+the blind file before it (measured once, with model 1.7.0), now the check set used to choose between
 model variants. Any other file whose name says "blind" is refused too, unless RELEASED_BLIND_FILES
-lists it: a blind file measured once and then released to training (kinds_blind5.tsv with model 1.7.0,
+lists it: a blind file measured once and then released to training (kinds_blind6.tsv with model 1.8.0,
+kinds_blind5.tsv with 1.7.0,
 kinds_blind3.tsv with 1.6.0, kinds_blind4.tsv with 1.5.0, kinds_blind2.tsv earlier). The older files (dev, heldout, heldout2) label rows ``flag``/``none`` and
 are all about suicide and self-harm, so ``flag`` becomes ``suicide_self_harm``. A malformed row (the
 wrong number of columns, an unknown kind, no id) is skipped, and ``--check`` and a training run
@@ -52,20 +53,23 @@ TRAINING_FILES = (
     "dev.tsv", "heldout.tsv", "heldout2.tsv", "kinds_dev.tsv", "kinds_blind.tsv", "kinds_dev2.tsv", "kinds_train3.tsv",
     "kinds_train4.tsv", "kinds_train5.tsv", "kinds_check5.tsv", "kinds_blind2.tsv", "kinds_train6.tsv",
     "kinds_train7.tsv", "kinds_blind4.tsv", "kinds_blind3.tsv", "kinds_train8.tsv", "kinds_blind5.tsv",
-    "kinds_train9a.tsv", "kinds_train9b.tsv",
+    "kinds_train9a.tsv", "kinds_train9b.tsv", "kinds_blind6.tsv", "kinds_train10.tsv",
 )
-BLIND_FILE = "kinds_blind7.tsv"  # the blind file: never trained on, never read here (risk-detector.md)
-CHECK_FILE = "kinds_blind6.tsv"  # the blind file before it, now the check set for choosing a model: never trained on
+BLIND_FILE = "kinds_blind8.tsv"  # the blind file: never trained on, never read here (risk-detector.md)
+CHECK_FILE = "kinds_blind7.tsv"  # the blind file before it, now the check set for choosing a model: never trained on
 # Blind files that were measured once and then released to training; any other "blind" name is refused.
 RELEASED_BLIND_FILES = ("kinds_blind.tsv", "kinds_blind2.tsv", "kinds_blind3.tsv", "kinds_blind4.tsv",
-                        "kinds_blind5.tsv")
-VERSION = "1.7.0"
+                        "kinds_blind5.tsv", "kinds_blind6.tsv")
+VERSION = "1.8.0"
 EPOCHS = 12
 RATE = 0.2
 DECAY = 0.01  # L2 shrinkage per epoch
 POSITIVE_WEIGHT = 2.0
 MIN_COUNT = 2  # a word or pair seen in fewer training sentences is ignored
-FALSE_ALARM_BUDGET = 0.07  # out-of-fold share of false friends the model alone may flag (1.6.0; see the docs)
+FALSE_ALARM_BUDGET = 0.08  # out-of-fold share of false friends the model alone may flag (1.8.0; see the docs)
+# Suicide and self-harm, the kind most often met and the gravest to miss, may flag more of the budget's false
+# friends than each other kind (1.8.0; see the docs).
+KIND_SHARES: dict[str, float] = {"suicide_self_harm": 2.0}
 FOLDS = 5
 
 
@@ -209,22 +213,29 @@ def out_of_fold_scores(examples: Sequence[Example]) -> list[dict[str, float]]:
 
 
 def thresholds(
-    examples: Sequence[Example], oof: Sequence[dict[str, float]], budget: float = FALSE_ALARM_BUDGET
+    examples: Sequence[Example], oof: Sequence[dict[str, float]], budget: float = FALSE_ALARM_BUDGET,
+    shares: dict[str, float] | None = None,
 ) -> dict[str, float]:
     """Per kind, the lowest threshold such that the model flags at most the budget of false friends.
 
-    Every kind may flag the same number of false friends; that number is the largest for which
-    the false friends flagged by any kind stay within `budget` (scores from models that never saw them).
+    Every kind may flag the same number of false friends, times its share in `shares` (1 when not named); that
+    number is the largest for which the false friends flagged by any kind stay within `budget` (scores from models
+    that never saw them).
     """
-    return cut_thresholds([s for e, s in zip(examples, oof, strict=True) if e.kind == "none"], budget)
+    friends = [s for e, s in zip(examples, oof, strict=True) if e.kind == "none"]
+    return cut_thresholds(friends, budget, KIND_SHARES if shares is None else shares)
 
 
-def cut_thresholds(friends: Sequence[dict[str, float]], budget: float) -> dict[str, float]:
-    """The thresholds of `thresholds`, from the false friends' scores alone (shared with train_lang_model)."""
+def cut_thresholds(friends: Sequence[dict[str, float]], budget: float,
+                   shares: dict[str, float] | None = None) -> dict[str, float]:
+    """The thresholds of `thresholds`, from the false friends' scores alone (shared with train_lang_model, which
+    gives every kind the same share)."""
+    shares = shares or {}
     ranked = {k: sorted((s[k] for s in friends), reverse=True) for k in OUTPUTS}
+    last = len(friends) - 1
     best = {k: round(ranked[k][0] + 1e-4, 4) for k in OUTPUTS}
     for allowed in range(1, len(friends)):
-        cuts = {k: round(ranked[k][allowed] + 1e-4, 4) for k in OUTPUTS}
+        cuts = {k: round(ranked[k][min(last, int(allowed * shares.get(k, 1.0)))] + 1e-4, 4) for k in OUTPUTS}
         alarms = sum(any(s[k] >= cuts[k] for k in OUTPUTS) for s in friends)
         if alarms > budget * len(friends):
             break
