@@ -121,9 +121,10 @@ def test_author_held_out_recall_and_false_alarms_meet_their_floors(held_out):
     # Models 1.3.0 to 1.5.0 let the model alone flag up to 8 in 100 false friends out of fold (1.2.0: 9). On
     # kinds_dev2.tsv 1.4.0 measured 0.109, 17 of 156, with thresholds also set without the file; since 1.5.0
     # this test trains once and uses the shipped thresholds: 0.115, 18 of 156, for 1.4.0 and 1.5.0 alike
-    # (docs/clinical-safety/risk-detector.md, "Model 1.5.0"). Model 1.8.0 lets the model alone flag 8 in 100 and
-    # suicide and self-harm twice the other kinds' share: 0.122, 19 of 156 ("Model 1.8.0"). 20 would fail.
-    assert both.false_alarms <= 0.125
+    # (docs/clinical-safety/risk-detector.md, "Model 1.5.0"). Model 1.8.0 let the model alone flag 8 in 100 and
+    # suicide and self-harm twice the other kinds' share: 0.122, 19 of 156; 1.9.0 (one and a half times, two more
+    # files): 0.115, 18 of 156 ("Model 1.9.0"). 19 would fail.
+    assert both.false_alarms <= 0.12
 
 
 def test_scanning_is_fast_enough_for_every_save():
@@ -144,7 +145,7 @@ def test_scanning_is_fast_enough_for_every_save():
 # thresholds set from their scores, the final fit) in a few seconds. Its file is pinned below, so a
 # change to the features, the fit or the thresholds shows up here without training the whole model.
 SMALL_RUN = ("kinds_dev.tsv", "kinds_dev2.tsv", "kinds_train3.tsv")
-SMALL_RUN_SHA256 = "18db96a52448d81a9493e314c06f4c2fb988a37676e3e3419c10b28b18ec736b"
+SMALL_RUN_SHA256 = "7a3f5d6c42e1e41ac950f6a01754c41a1210d41c966a59a88f7fa8d9459403db"
 
 
 def test_a_small_training_run_writes_the_same_pinned_file_every_time():
@@ -182,21 +183,21 @@ def test_the_shipped_model_file_matches_a_fresh_training_run():
 
 
 def test_training_refuses_the_blind_set_by_name_whether_or_not_it_is_present():
-    """kinds_blind8.tsv was written by someone else while model 1.8.0 was built, to be measured once: never trained on."""
-    assert BLIND_FILE == "kinds_blind8.tsv"
+    """kinds_blind9.tsv was written by someone else while model 1.9.0 was built, to be measured once: never trained on."""
+    assert BLIND_FILE == "kinds_blind9.tsv"
     assert not (CORPUS_DIR / BLIND_FILE).exists() or BLIND_FILE not in TRAINING_FILES
-    with pytest.raises(ValueError, match="kinds_blind8.tsv is the blind set"):
-        training_examples(["kinds_dev.tsv", "kinds_blind8.tsv"])
+    with pytest.raises(ValueError, match="kinds_blind9.tsv is the blind set"):
+        training_examples(["kinds_dev.tsv", "kinds_blind9.tsv"])
 
 
 def test_training_refuses_the_check_set_used_to_choose_the_model():
-    """kinds_blind7.tsv, the blind file of model 1.7.0 (measured once), is the check set that chose 1.8.0."""
-    assert CHECK_FILE == "kinds_blind7.tsv"
+    """kinds_blind8.tsv, the blind file of model 1.8.0 (measured once), is the check set that chose 1.9.0."""
+    assert CHECK_FILE == "kinds_blind8.tsv"
     with pytest.raises(ValueError, match="check set"):
-        training_examples(["kinds_dev.tsv", "kinds_blind7.tsv"])
+        training_examples(["kinds_dev.tsv", "kinds_blind8.tsv"])
 
 
-@pytest.mark.parametrize("name", ["kinds_blind9.tsv", "Kinds_Blind8.tsv", "my_blind_notes.tsv"])
+@pytest.mark.parametrize("name", ["kinds_blind10.tsv", "Kinds_Blind9.tsv", "my_blind_notes.tsv"])
 def test_training_refuses_any_blind_file_not_released_to_training(name):
     """A file named "blind" is refused unless it was measured once and listed as released, whether it exists or not."""
     with pytest.raises(ValueError, match="blind set"):
@@ -205,9 +206,9 @@ def test_training_refuses_any_blind_file_not_released_to_training(name):
 
 def test_the_blind_files_released_to_training_are_read():
     assert RELEASED_BLIND_FILES == ("kinds_blind.tsv", "kinds_blind2.tsv", "kinds_blind3.tsv", "kinds_blind4.tsv",
-                                    "kinds_blind5.tsv", "kinds_blind6.tsv")
-    assert {r.source for r in training_examples(["kinds_blind5.tsv", "kinds_blind6.tsv"])} == {
-        "kinds_blind5.tsv", "kinds_blind6.tsv"}
+                                    "kinds_blind5.tsv", "kinds_blind6.tsv", "kinds_blind7.tsv")
+    assert {r.source for r in training_examples(["kinds_blind6.tsv", "kinds_blind7.tsv"])} == {
+        "kinds_blind6.tsv", "kinds_blind7.tsv"}
 
 
 def test_a_malformed_row_is_skipped_and_named_never_guessed_at(tmp_path):
@@ -272,7 +273,7 @@ def test_evaluate_reports_rules_alone_and_rules_plus_model_unless_asked_for_rule
 # by a full retrain (OPENIPT_FULL_RETRAIN=1 or `train_model --check`), so a file changed by hand or by a partial retrain
 # fails here until its new checksum is written beside a passing full check.
 SHIPPED_SHA256 = {
-    "risk_model.en.json": "f109316a8f3056388766a98c09824a27e5bf2182d61b6df6d5c41918cedc674a",
+    "risk_model.en.json": "b34a6108e0bee1ba789067b7f3fb06a610bc2e1cf10e842a4e808714966eb72d",
     "risk_model.es.json": "9e0608eb99ac4c0b20dcad694bdc177b63954eb3e2bb8c1fae924d0230326304",
     "risk_model.sw.json": "6e1853f3ca616cd547977cab511c15350cd3deb6c2ed5997b79cd77f5794dea6",
 }
