@@ -194,20 +194,22 @@ def feedback_view(text: str, feedback: dict | None) -> dict | None:
             "helpful": [t for t in tips if t["family"] == "helpful"],
             "hurtful": [t for t in tips if t["family"] == "hurtful"],
             "tips": [t for t in tips if t["family"] == "helpful"] + [t for t in tips if t["family"] == "hurtful"],
-            "held": feedback.get("held", False), "english": feedback.get("english", True)}
+            "held": feedback.get("held", False), "english": feedback.get("english", True),
+            "language": feedback.get("language", "en"), "supported": feedback.get("supported", True)}
 
 
-def worksheet_feedback(defn, values: dict) -> list[dict]:
-    """Run the analyser (with the risk screen) on a worksheet's analysed fields."""
+def worksheet_feedback(defn, values: dict, language: str | None = None) -> list[dict]:
+    """Run the analyser (with the risk screen) on a worksheet's analysed fields, read in `language`
+    (the client's preferred language; English when not given)."""
     from openipt.practice.actions import risk_flag
-    from openipt.practice.analyser import analyse
+    from openipt.practice.feedback_words import analyse_in
 
     out = []
     for f in defn.analysed:
         text = str(values.get(f.id) or "")
         if not text.strip():
             continue
-        view = feedback_view(text, analyse(text, screen=risk_flag).to_dict())
+        view = feedback_view(text, analyse_in(text, language, risk_flag).to_dict())
         if view:
             view["label"] = f.label
             view["id"] = f.id
