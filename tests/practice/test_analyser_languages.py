@@ -44,7 +44,7 @@ def test_spanish_and_swahili_are_shipped_with_the_english_ids_families_and_order
         assert [(p.id, p.family) for p in pset.patterns] == [(p.id, p.family) for p in ENGLISH.patterns]
         assert pset.hold, "each language holds its tips on its own words about harm"
         # the words a client reads are in the language, not the English ones
-        assert all(p.label != e.label and p.suggestion != e.suggestion for p, e in zip(pset.patterns, ENGLISH.patterns))
+        assert all(p.label != e.label and p.suggestion != e.suggestion for p, e in zip(pset.patterns, ENGLISH.patterns, strict=True))
 
 
 @pytest.mark.parametrize("lang", ["es", "sw"])

@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from .feedback import EMPTY, HELD, NOT_AVAILABLE, compose
 from .loader import DEFAULT_PATTERNS, PatternSet, load_patterns, pattern_file
-from .yamlsource import DataError
 from .rules import SentenceIndex
 from .tokens import sentences
+from .yamlsource import DataError
 
 MAX_CHARS = 100_000
 

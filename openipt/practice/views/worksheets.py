@@ -17,8 +17,8 @@ from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error, set_data
 from openipt.practice import access, worksheet_actions
-from openipt.practice.forms import StartWorksheetForm, worksheet_form
 from openipt.practice.feedback_words import reads
+from openipt.practice.forms import StartWorksheetForm, worksheet_form
 from openipt.practice.present import lang, offered_worksheets, worksheet_feedback
 from openipt.practice.queries.portal import course_view, worksheet_now
 from openipt.practice.views.common import own_client_or_404, portal_context
