@@ -58,6 +58,8 @@ def test_worksheet_feedback_reads_the_clients_language_and_answers_in_it(world, 
                                      expected_version=sheet.version, autosave=False, share=True, editor="tab-1")
     staff = client.get(f"/me/care/{world.clients['self'].pk}/worksheets/{sheet.pk}/").content.decode()
     assert BLAME_LABEL[lang] in staff
+    assert f'<p lang="{lang}">{CHANGE[lang]}' in staff  # marked as the client's language on the English page
+    assert f'<p lang="{lang}">' not in page  # the client's own page is in that language already
 
 
 @pytest.mark.parametrize("lang", ["es", "sw"])
@@ -75,6 +77,7 @@ def test_a_language_with_no_analyser_says_tips_are_not_available(world, client, 
     login(client, world.m["client"])
     page = _save_worksheet(client, me, "لا تستمع إلي أبدا")
     assert NOT_AVAILABLE in page and "Nothing here clearly helps or hurts" not in page
+    assert f'<p lang="en">{NOT_AVAILABLE}' in page  # English (no Arabic words for it yet), marked as English
     with translation.override("es"):  # a page in a language whose catalogue has the words gets them there
         words = in_page_language(analyse("Ni hao", language="zh")).feedback
     assert words.startswith("Todavía no hay consejos en este idioma")
