@@ -47,3 +47,27 @@ def in_page_language(result: Analysis) -> Analysis:
 def analyse_in(text: str, language: str | None, screen: Callable[[str], bool] | None = None) -> Analysis:
     """Analyse a client's text in their language (`language`, e.g. their preferred language)."""
     return in_page_language(analyse(text, screen=screen, language=language))
+
+
+def _texts(pset) -> dict[str, dict[str, str]]:
+    """The words a client reads in one pattern file, by piece: each pattern's, and the fixed sentences."""
+    from dataclasses import asdict
+
+    texts = {f"analyser:{p.id}": {"label": p.label, "feedback": p.feedback, "suggestion": p.suggestion}
+             for p in pset.patterns}
+    texts["analyser:messages"] = dict(asdict(pset.messages))
+    return texts
+
+
+def analyser_pieces(lang: str) -> dict:
+    """The analyser's words in `lang` as content pieces (one per pattern, and its fixed sentences), for the
+    translations review page and the status counts; empty for English and for a language with no pattern file
+    (it gives no tips there, so nothing is shown in English)."""
+    from openipt.practice.analyser import default_patterns, patterns_for
+    from openipt.protocol.pieces import compare
+
+    code = language_code(lang)
+    found = patterns_for(code) if code != "en" else None
+    if found is None:
+        return {}
+    return compare(_texts(default_patterns()), _texts(found))

@@ -133,3 +133,14 @@ def test_the_partner_of_a_client_whose_language_has_no_analyser_says_tips_are_no
     assert reply.reaction == "neutral"
     mine = RehearsalTurn.objects.filter(rehearsal=reply.rehearsal, speaker="client").latest("number")
     assert mine.feedback["supported"] is False and mine.feedback["feedback"].startswith(NOT_AVAILABLE)
+
+
+@pytest.mark.parametrize("lang", ["es", "sw"])
+def test_the_analysers_words_in_the_language_wait_for_review_with_the_other_content(db, lang):
+    from openipt.accounts import queries
+
+    waiting = {p.key: p for p in queries.unreviewed_content(lang) if p.key.startswith("analyser:")}
+    # one piece per pattern (its label, feedback and suggestion) and one for the feedback's fixed sentences
+    assert len(waiting) == 13 and "analyser:blame_you_statement" in waiting and "analyser:messages" in waiting
+    assert all(p.complete and p.translation != p.english for p in waiting.values())
+    assert not [p for p in queries.unreviewed_content("ar") if p.key.startswith("analyser:")]  # no tips, nothing to review
