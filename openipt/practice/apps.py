@@ -50,6 +50,10 @@ class PracticeConfig(AppConfig):
         # counted with the protocol's.
         register_source("worksheets", worksheetdefs.pieces)
         register_source("rehearsal", rehearsal_actions.scenario_pieces)
+        from openipt.practice.feedback_words import analyser_pieces
+
+        # The communication analyser's Spanish and Swahili tips (in its pattern files) are reviewed the same way.
+        register_source("analyser", analyser_pieces)
 
         from openipt.practice import record
 

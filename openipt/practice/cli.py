@@ -11,7 +11,8 @@ import json
 import sys
 from typing import TextIO
 
-USAGE = 'usage: openipt analyse "message" | openipt analyse - (read the message from standard input)'
+USAGE = ('usage: openipt analyse [--lang en|es|sw] "message" | openipt analyse [--lang ...] - '
+         '(read the message from standard input)')
 MAX_INPUT_CHARS = 1_000_000
 
 
@@ -32,6 +33,15 @@ def analyse_main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | 
     if args and args[0] in ("-h", "--help"):
         stdout.write(USAGE + "\n")
         return 0
+    language = "en"
+    if args and (args[0] == "--lang" or args[0].startswith("--lang=")):
+        if args[0] == "--lang":
+            if len(args) < 2:
+                stderr.write("error: --lang needs a language code, for example --lang es\n")
+                return 2
+            language, args = args[1], args[2:]
+        else:
+            language, args = args[0].split("=", 1)[1], args[1:]
     if args == ["-"]:
         try:
             text = stdin.read(MAX_INPUT_CHARS + 1)
@@ -49,7 +59,7 @@ def analyse_main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | 
     from .analyser import DataError, analyse
 
     try:
-        result = analyse(text)
+        result = analyse(text, language=language)
     except DataError as exc:
         stderr.write(f"error: the pattern file is broken: {exc.problems[0]}\n")
         return 1
@@ -62,5 +72,7 @@ def analyse_main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | 
         "helpful": result.helpful,
         "hurtful": result.hurtful,
         "feedback": result.feedback,
+        "language": result.language,
+        "supported": result.supported,
     }, stdout)
     return 0

@@ -180,8 +180,22 @@ def marked(text: str, feedback: dict | None) -> list[dict]:
     return pieces
 
 
+def _words_language(feedback: dict) -> str:
+    """The language the feedback's words are in: the pattern file's, or English for the analyser's own English
+    words to a language it has no patterns for (when the page's catalogue had no translation); "" if unknown."""
+    from openipt.practice.analyser import NOT_AVAILABLE
+    from openipt.practice.analyser.feedback import EMPTY, HELD
+
+    if feedback.get("supported", True):
+        return str(feedback.get("language") or "en")
+    return "en" if feedback.get("feedback") in (NOT_AVAILABLE, HELD, EMPTY) else ""
+
+
 def feedback_view(text: str, feedback: dict | None) -> dict | None:
-    """Everything a template needs to show the analyser's feedback on one text."""
+    """Everything a template needs to show the analyser's feedback on one text.
+
+    `lang` is set when the feedback's words are in another language than the page (a Spanish client's tips on a
+    therapist's English page, the English line for a language with no analyser), for the `lang` attribute."""
     if not feedback or not text:
         return None
     seen, tips = set(), []
@@ -194,20 +208,28 @@ def feedback_view(text: str, feedback: dict | None) -> dict | None:
             "helpful": [t for t in tips if t["family"] == "helpful"],
             "hurtful": [t for t in tips if t["family"] == "hurtful"],
             "tips": [t for t in tips if t["family"] == "helpful"] + [t for t in tips if t["family"] == "hurtful"],
-            "held": feedback.get("held", False), "english": feedback.get("english", True)}
+            "held": feedback.get("held", False), "english": feedback.get("english", True),
+            "language": feedback.get("language", "en"), "supported": feedback.get("supported", True),
+            "lang": _other_language(_words_language(feedback))}
 
 
-def worksheet_feedback(defn, values: dict) -> list[dict]:
-    """Run the analyser (with the risk screen) on a worksheet's analysed fields."""
+def _other_language(code: str) -> str:
+    """`code` when it differs from the page's language, else ""."""
+    return code if code and code != lang().split("-")[0].lower() else ""
+
+
+def worksheet_feedback(defn, values: dict, language: str | None = None) -> list[dict]:
+    """Run the analyser (with the risk screen) on a worksheet's analysed fields, read in `language`
+    (the client's preferred language; English when not given)."""
     from openipt.practice.actions import risk_flag
-    from openipt.practice.analyser import analyse
+    from openipt.practice.feedback_words import analyse_in
 
     out = []
     for f in defn.analysed:
         text = str(values.get(f.id) or "")
         if not text.strip():
             continue
-        view = feedback_view(text, analyse(text, screen=risk_flag).to_dict())
+        view = feedback_view(text, analyse_in(text, language, risk_flag).to_dict())
         if view:
             view["label"] = f.label
             view["id"] = f.id

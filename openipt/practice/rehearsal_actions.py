@@ -157,12 +157,17 @@ def _scenario(rehearsal: Rehearsal) -> Scenario:
 
 
 def _in_language(reply: PartnerReply) -> PartnerReply:
-    """The reply as the client's language needs it: the pause line translated; no analyser notes on a modelled
-    line the English analyser cannot read."""
+    """The reply as the client's language needs it: the pause line translated, the feedback's "not available in
+    this language" words in the page's language; no analyser notes on a modelled line in another language (the
+    translated model lines are not checked by the analyser)."""
     from dataclasses import replace
+
+    from openipt.practice.feedback_words import in_page_language
 
     if reply.paused:
         reply = replace(reply, text=pause_text()[0])
+    if reply.feedback is not None and not reply.feedback.supported:
+        reply = replace(reply, feedback=in_page_language(reply.feedback))
     if reader_language() != "en" and reply.model_feedback is not None:
         reply = replace(reply, model_feedback=None)
     return reply
@@ -308,10 +313,11 @@ def _reply_for(rehearsal: Rehearsal, turns: list[RehearsalTurn], text: str) -> P
     from openipt.practice.rehearsal.llm import model_reply
 
     scenario, person, role = _scenario(rehearsal), person_of(rehearsal), cast("Role", rehearsal.role)
+    language = rehearsal.client.preferred_language  # the language the client writes in, for the analyser
     transcript = [Turn(cast(Literal["client", "partner"], t.speaker), t.text) for t in turns] + [Turn("client", text)]
     settings = model_settings_for(rehearsal.client.organisation_id) if rehearsal.partner == PartnerKind.MODEL else None
     if settings is None:
-        reply = next_reply(scenario, person, transcript, role, risk_flag)
+        reply = next_reply(scenario, person, transcript, role, risk_flag, language)
         if rehearsal.partner == PartnerKind.MODEL and not reply.paused:
             from dataclasses import replace
 
@@ -320,7 +326,7 @@ def _reply_for(rehearsal: Rehearsal, turns: list[RehearsalTurn], text: str) -> P
     # The language-model partner is told to answer in English and its replies are checked in English, so it gets
     # the English scenario; a reader of another language sees its lines marked as English (issue 17: not done yet).
     english = scenario_of(rehearsal) or scenario
-    return _in_language(model_reply(english, person, transcript, settings, risk_flag, role))
+    return _in_language(model_reply(english, person, transcript, settings, risk_flag, role, language))
 
 
 def send_message(actor: Actor, rehearsal_id: int | str, text: object, *, expected_steps: object) -> Sent:

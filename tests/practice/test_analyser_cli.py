@@ -64,3 +64,22 @@ def test_non_english_text_is_analysed_without_error():
 def test_help_prints_usage():
     code, out, _ = _run(["--help"])
     assert code == 0 and "openipt analyse" in out
+
+
+def test_lang_reads_the_message_with_that_languages_patterns():
+    code, out, err = _run(["--lang", "es", "Nunca me escuchas"])
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert {f["pattern"] for f in data["findings"]} == {"blame_you_statement", "always_never"}
+    assert data["feedback"].startswith("Cosas que cambiar:") and data["language"] == "es" and data["supported"]
+    code, out, _ = _run(["--lang=sw", "-"], "Hunisikilizi kamwe.")
+    assert code == 0 and json.loads(out)["language"] == "sw" and json.loads(out)["hurtful"] == 2
+
+
+def test_a_language_with_no_patterns_says_so_and_a_missing_code_is_a_clear_error():
+    code, out, _ = _run(["--lang", "ar", "You never listen"])
+    data = json.loads(out)
+    assert code == 0 and data["findings"] == [] and data["supported"] is False
+    assert "not available in this language yet" in data["feedback"]
+    code, out, err = _run(["--lang"])
+    assert code == 2 and out == "" and "--lang needs a language code" in err

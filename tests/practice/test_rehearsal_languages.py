@@ -95,15 +95,15 @@ def test_a_broken_translation_is_refused_naming_the_file_and_line(tmp_path, chan
     ("sw", ["Samahani sana, siwezi kukusaidia wikendi hii.", "Nimechoka sana, naomba unielewe."]),
 ])
 def test_a_message_in_the_clients_language_gets_a_sensible_answer_in_that_language(lang, words):
-    """The analyser reads English only: words in Spanish or Swahili find nothing, so the partner keeps to the
-    script's neutral path (asks again, calmly), in the client's language."""
+    """Words that neither soften nor provoke (an apology, tiredness, a lone request), read by the client's language's
+    analyser, keep the partner on the script's neutral path (asks again, calmly), in the client's language."""
     scenario, left = localise(SCENARIOS["saying_no_friend"],
                               load_translations(SCENARIOS).for_scenario(lang, "saying_no_friend"))
     assert not left
     transcript: list[Turn | str] = []
     for said in words:
         transcript.append(said)
-        reply = next_reply(scenario, None, transcript)
+        reply = next_reply(scenario, None, transcript, language=lang)
         assert reply.reaction == "neutral" and reply.node == "unsure" and not reply.paused
         assert reply.text in scenario.nodes["unsure"].say
         assert reply.text not in SCENARIOS["saying_no_friend"].nodes["unsure"].say

@@ -16,11 +16,13 @@ from typing import Any
 
 from openipt.core.content import PathKey
 
+from .feedback import ENGLISH, Messages
 from .rules import Phrase, PhraseError, Rule, compile_phrase
 from .schema import FAMILIES, PatternFileSpec, PatternSpec, RuleSpec
 from .yamlsource import DataError, Source, checked, load_file, load_text, problem_at
 
-__all__ = ["FAMILIES", "Pattern", "PatternSet", "load_patterns", "parse", "parse_patterns_text"]
+__all__ = ["FAMILIES", "Pattern", "PatternSet", "languages", "load_patterns", "parse", "parse_patterns_text",
+           "pattern_file"]
 DEFAULT_PATTERNS = Path(__file__).with_name("patterns.yaml")
 _CONTEXT_KEYS = ("before", "not_before", "after", "not_after", "sentence_has", "sentence_lacks")
 
@@ -45,6 +47,9 @@ class PatternSet:
     patterns: tuple[Pattern, ...]
     source: str = ""
     hold: tuple[Phrase, ...] = ()
+    language: str = "en"
+    messages: Messages = ENGLISH
+    question_words: frozenset[str] | None = None  # None: the English question words (see tokens)
     by_id: Mapping[str, Pattern] = field(default_factory=dict, compare=False)
     by_first_word: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, compare=False)
     any_start: tuple[tuple[int, int], ...] = field(default=(), compare=False)
@@ -136,9 +141,32 @@ def parse(src: Source) -> PatternSet:
     compiler = _Compiler(src, {name: frozenset(words) for name, words in (spec.words or {}).items()})
     hold = compiler.phrases(spec.hold, ("hold",))
     patterns = compiler.patterns(spec.patterns)
+    if spec.language != "en" and spec.messages is None:
+        compiler.fail(("language",), "a file not in English needs 'messages' in its language")
+    if spec.language != "en" and not spec.question_words:
+        compiler.fail(("language",), "a file not in English needs 'question_words' in its language")
     if compiler.problems:
         raise DataError(compiler.problems)
-    return PatternSet(patterns=tuple(patterns), source=src.file, hold=hold)
+    messages = Messages(**spec.messages.model_dump()) if spec.messages is not None else ENGLISH
+    questions = frozenset(spec.question_words) if spec.language != "en" or spec.question_words else None
+    return PatternSet(patterns=tuple(patterns), source=src.file, hold=hold, language=spec.language,
+                      messages=messages, question_words=questions)
+
+
+def pattern_file(language: str) -> Path | None:
+    """Return the shipped pattern file for a language code ("es", "sw-KE" as "sw"), or None if there is none."""
+    code = (language or "").split("-")[0].split("_")[0].strip().lower()
+    if code == "en":
+        return DEFAULT_PATTERNS
+    if not code.isalpha():
+        return None
+    path = DEFAULT_PATTERNS.with_name(f"patterns.{code}.yaml")
+    return path if path.is_file() else None
+
+
+def languages() -> tuple[str, ...]:
+    """Return the codes of the languages the analyser has a shipped pattern file for, English first."""
+    return ("en",) + tuple(sorted(p.name.split(".")[1] for p in DEFAULT_PATTERNS.parent.glob("patterns.*.yaml")))
 
 
 def load_patterns(path: str | Path = DEFAULT_PATTERNS) -> PatternSet:

@@ -5,6 +5,8 @@ Pattern authors write phrases over normalised words instead of regular expressio
     "i feel|felt @feeling"      words with alternatives and named word lists
     "you ...3 again"            a gap of 0 to 3 tokens (never across a comma)
     "so? @insult"               an optional step; "listen~" matches any word starting "listen"
+    "~sahau~"                   any word containing "sahau" (for languages that build words
+                                from parts, like Swahili: "ulinisahau", "umesahau")
     "*"                         any one word; "," a comma
 
 Every phrase has a bounded number of ways to match at one position (checked when loading),
@@ -34,6 +36,7 @@ class Step:
 
     words: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    infixes: tuple[str, ...] = ()
     any_word: bool = False
     comma: bool = False
     optional: bool = False
@@ -45,7 +48,7 @@ class Step:
             return self.comma
         if self.any_word or norm in self.words:
             return True
-        return any(norm.startswith(p) for p in self.prefixes)
+        return any(norm.startswith(p) for p in self.prefixes) or any(p in norm for p in self.infixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,7 @@ def compile_phrase(source: str, classes: Mapping[str, frozenset[str]]) -> Phrase
         body = raw[:-1] if optional else raw
         words: set[str] = set()
         prefixes: list[str] = []
+        infixes: list[str] = []
         any_word = comma = False
         for alt in body.split("|"):
             if alt == "*":
@@ -97,7 +101,9 @@ def compile_phrase(source: str, classes: Mapping[str, frozenset[str]]) -> Phrase
                 if alt[1:] not in classes:
                     raise PhraseError(f"unknown word list {alt!r}")
                 words |= classes[alt[1:]]
-            elif alt.endswith("~") and len(alt) > 2 and alt[:-1].isalpha():
+            elif alt.startswith("~") and alt.endswith("~") and len(alt) > 3 and alt[1:-1].isalpha():
+                infixes.append(alt[1:-1])
+            elif alt.endswith("~") and len(alt) > 1 and alt[:-1].isalpha():
                 prefixes.append(alt[:-1])
             elif alt and alt.isalnum() and alt == alt.lower():
                 words.add(alt)
@@ -105,7 +111,7 @@ def compile_phrase(source: str, classes: Mapping[str, frozenset[str]]) -> Phrase
                 raise PhraseError(
                     f"{alt!r} is not a plain lower-case word (write contractions out: \"i am\", \"do not\")"
                 )
-        steps.append(Step(frozenset(words), tuple(prefixes), any_word, comma, optional))
+        steps.append(Step(frozenset(words), tuple(prefixes), tuple(infixes), any_word, comma, optional))
     if len(steps) > MAX_STEPS:
         raise PhraseError(f"a phrase may have at most {MAX_STEPS} steps")
     if steps[0].gap >= 0 or steps[-1].gap >= 0:
@@ -118,9 +124,10 @@ def compile_phrase(source: str, classes: Mapping[str, frozenset[str]]) -> Phrase
     if branches > MAX_BRANCHES:
         raise PhraseError(f"too many ways to match ({branches}); use fewer optional steps or smaller gaps")
     first = steps[0]
-    starts = None if (first.optional or first.any_word or first.prefixes or first.comma) else first.words
+    starts = None if (first.optional or first.any_word or first.prefixes or first.infixes or first.comma) \
+        else first.words
     required = tuple(s.words for s in steps
-                     if s.gap < 0 and not (s.optional or s.any_word or s.prefixes or s.comma))
+                     if s.gap < 0 and not (s.optional or s.any_word or s.prefixes or s.infixes or s.comma))
     return Phrase(source=text, steps=tuple(steps), first_words=starts, required=required)
 
 

@@ -51,8 +51,28 @@ class PatternSpec(ContentModel):
     rules: Annotated[tuple[Annotated[RuleSpec, BeforeValidator(_as_rule)], ...], filled("must be a non-empty list")]
 
 
+class MessagesSpec(ContentModel):
+    """The fixed sentences of the overall feedback (see feedback.Messages), for a file not in English."""
+
+    empty: Stripped
+    not_read: Stripped
+    nothing_found: Stripped
+    request_tip: Stripped
+    feeling_tip: Stripped
+    held: Stripped
+    more: Stripped
+    part_read: Stripped
+    truncated: Stripped
+    what_works: Stripped
+    change_one: Stripped
+    change_many: Stripped
+
+
 class PatternFileSpec(ContentModel):
     version: Annotated[Any, one_of((1,), "must be 1")]
+    language: Annotated[Text, matches(r"[a-z]{2,3}", "{value!r} must be a language code such as en, es or sw")] = "en"
+    question_words: Annotated[tuple[Word, ...], says("must be a list of words")] = ()
+    messages: MessagesSpec | None = None
     words: dict[
         Annotated[Text, matches(_ID, "word list name {value!r} must be lower-case letters, digits and _")],
         Annotated[tuple[Word, ...], filled("must be a non-empty list")],

@@ -1,14 +1,19 @@
 """Split a message into sentences of normalised word tokens that remember where they came from.
 
-Patterns are written over plain lower-case words ("i am", "do not"), so contractions are
-expanded ("I'm" gives "i" + "am", "don't" gives "do" + "not"); every token keeps the span
-of the word it came from in the original text, so a finding can point at exactly what the
-person wrote. One pass with a simple regular expression: time grows in step with the text.
+Patterns are written over plain lower-case words ("i am", "do not"), so English contractions
+are expanded ("I'm" gives "i" + "am", "don't" gives "do" + "not"); in other languages
+accents are folded away ("qué" gives "que", "señal" gives "senal"), because people often
+type without them, and apostrophes are dropped ("ng'ombe" gives "ngombe"). Every token keeps
+the span of the word it came from in the original text, so a finding can point at exactly
+what the person wrote. One pass with a simple regular expression: time grows in step with
+the text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 COMMA = ","
@@ -66,6 +71,13 @@ _QUESTION_STARTS = frozenset({"what", "how", "why", "who", "where", "when", "whi
                               "did", "can", "could", "would", "will", "are", "is", "have", "shall"})
 
 
+def fold(word: str) -> str:
+    """Return `word` lower-cased with its accents removed ("Qué" gives "que", "Ñandú" gives "nandu")."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.replace("’", "").replace("‘", "").replace("`", "").replace("'", "")
+
+
 def expand(word: str) -> tuple[str, ...]:
     """Return the normalised words for one written word ("Don't" gives ("do", "not"))."""
     w = word.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
@@ -86,8 +98,15 @@ def expand(word: str) -> tuple[str, ...]:
     return (w.replace("'", ""),)
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Split `text` into sentences of tokens; spans index into `text`."""
+def sentences(text: str, language: str = "en", question_starts: Collection[str] | None = None) -> list[Sentence]:
+    """Split `text` into sentences of tokens; spans index into `text`.
+
+    English words are expanded (`expand`); words of any other language are folded (`fold`).
+    A sentence with no end mark is a question when its first word is in `question_starts`
+    (English question words by default).
+    """
+    english = language == "en"
+    starts = _QUESTION_STARTS if question_starts is None else question_starts
     out: list[Sentence] = []
     current: list[Token] = []
     for match in _TOKEN_RE.finditer(text):
@@ -105,9 +124,9 @@ def sentences(text: str) -> list[Sentence]:
             if current and current[-1].is_word:
                 current.append(Token(COMMA, start, end))
             continue
-        for norm in expand(piece):
+        for norm in (expand(piece) if english else (fold(piece),)):
             current.append(Token(norm, start, end))
     if current:
         first = next((t.norm for t in current if t.is_word), "")
-        out.append(Sentence(tuple(current), first in _QUESTION_STARTS))
+        out.append(Sentence(tuple(current), first in starts))
     return out

@@ -4,7 +4,9 @@ Role play in IPT rehearses a hard conversation and then switches roles. Here the
 is rebuilt from (scenario, personalisation, the client's messages so far, role) every time,
 with no hidden memory and no randomness, so a transcript can be cut at any turn and replayed
 ("what if I had said...") and the same words always get the same answer. Every client
-message gets the analyser's feedback. The partner is automated and every reply says so.
+message gets the analyser's feedback, read in the client's language (`language`: Spanish and
+Swahili messages soften or provoke the other person as English ones do; a language with no
+analyser takes the neutral path). The partner is automated and every reply says so.
 """
 
 from __future__ import annotations
@@ -153,13 +155,13 @@ def _pause(scenario: Scenario, person: Personalisation | None, role: Role, feedb
 
 
 def _replay_client(scenario: Scenario, person: Personalisation | None,
-                   messages: Sequence[str], screen: Screen | None = None) -> list[Exchange]:
+                   messages: Sequence[str], screen: Screen | None = None, language: str | None = None) -> list[Exchange]:
     out: list[Exchange] = []
     branches = scenario.start
     visits: dict[str, int] = {}
     node = None
     for turn, message in enumerate(messages, start=1):
-        feedback = analyse(message, screen=screen)
+        feedback = analyse(message, screen=screen, language=language)
         if feedback.held or (out and out[-1].reply.paused):
             out.append(_pause(scenario, person, "client", feedback, turn, message))
             continue
@@ -176,14 +178,15 @@ def _replay_client(scenario: Scenario, person: Personalisation | None,
 
 
 def _replay_switched(scenario: Scenario, person: Personalisation | None,
-                     messages: Sequence[str], screen: Screen | None = None) -> list[Exchange]:
+                     messages: Sequence[str], screen: Screen | None = None,
+                     language: str | None = None) -> list[Exchange]:
     script = scenario.switch
     out: list[Exchange] = []
     position = 0  # index of the last modelled line already said
     calming = 0
     ended = False
     for turn, message in enumerate(messages, start=1):
-        feedback = analyse(message, screen=screen)
+        feedback = analyse(message, screen=screen, language=language)
         if feedback.held or (out and out[-1].reply.paused):
             out.append(_pause(scenario, person, "switched", feedback, turn, message))
             continue
@@ -205,24 +208,25 @@ def _replay_switched(scenario: Scenario, person: Personalisation | None,
 
 
 def replay(scenario: Scenario, person: Personalisation | None, transcript: Sequence[Turn | str],
-           role: Role = "client", screen: Screen | None = None) -> list[Exchange]:
+           role: Role = "client", screen: Screen | None = None, language: str | None = None) -> list[Exchange]:
     """Rebuild the whole conversation: each client message with its feedback and the reply.
 
     `screen` (optional, e.g. the risk detector; True means the text may be about harm) and the
-    analyser's own "hold" phrases pause the practice from that message on.
+    analyser's own "hold" phrases pause the practice from that message on. `language` is the
+    language the client writes in (English when not given): it chooses the analyser's patterns.
     """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     messages = client_messages(transcript)
     if role == "switched":
-        return _replay_switched(scenario, person, messages, screen)
-    return _replay_client(scenario, person, messages, screen)
+        return _replay_switched(scenario, person, messages, screen, language)
+    return _replay_client(scenario, person, messages, screen, language)
 
 
 def next_reply(scenario: Scenario, person: Personalisation | None, transcript: Sequence[Turn | str],
-               role: Role = "client", screen: Screen | None = None) -> PartnerReply:
-    """Return the partner's next line and the feedback on the client's last message."""
-    exchanges = replay(scenario, person, transcript, role, screen)
+               role: Role = "client", screen: Screen | None = None, language: str | None = None) -> PartnerReply:
+    """Return the partner's next line and the feedback on the client's last message (read in `language`)."""
+    exchanges = replay(scenario, person, transcript, role, screen, language)
     if not exchanges:
         return opening(scenario, person, role)
     return exchanges[-1].reply

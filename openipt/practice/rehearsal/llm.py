@@ -220,13 +220,15 @@ def _call(settings: ModelSettings, messages: list[dict[str, str]]) -> str:
 
 
 def model_reply(scenario: Scenario, person: Personalisation | None, transcript: Sequence[Turn | str],
-                settings: ModelSettings, screen: Callable[[str], bool], role: Role = "client") -> PartnerReply:
+                settings: ModelSettings, screen: Callable[[str], bool], role: Role = "client",
+                language: str | None = None) -> PartnerReply:
     """Return the model's next line, or the scripted line with a note when the model fails.
 
     `screen` checks the client's messages before anything is sent (a risky message pauses the
-    practice and the model is not called) and the model's reply before it is shown.
+    practice and the model is not called) and the model's reply before it is shown. `language`
+    is the client's, for the analyser's feedback on their messages.
     """
-    scripted = next_reply(scenario, person, transcript, role, screen)
+    scripted = next_reply(scenario, person, transcript, role, screen, language)
     if not client_messages(transcript) or scripted.paused:
         return scripted  # the opening line and a safety pause are always scripted
     try:

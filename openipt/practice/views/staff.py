@@ -194,7 +194,7 @@ def care_worksheet_view(request, client_id, sheet_id):
     return render(request, "practice/care_worksheet.html", {
         "client": client, "sheet": sheet, "defn": defn,
         "rows": [{"field": f, "value": values.get(f.id, "")} for f in defn.fields],
-        "feedback": worksheet_feedback(defn, values), "comments": access.comments_on(worksheet=sheet),
+        "feedback": worksheet_feedback(defn, values, client.preferred_language), "comments": access.comments_on(worksheet=sheet),
         "versions": access.worksheet_versions(sheet), "form": form, "can_guide": access.can_guide(request.actor, client),
     })
 

@@ -17,6 +17,7 @@ from openipt.core import submissions
 from openipt.core.errors import ActionError, ConflictError
 from openipt.core.forms import apply_action_error, set_data
 from openipt.practice import access, worksheet_actions
+from openipt.practice.feedback_words import reads
 from openipt.practice.forms import StartWorksheetForm, worksheet_form
 from openipt.practice.present import lang, offered_worksheets, worksheet_feedback
 from openipt.practice.queries.portal import course_view, worksheet_now
@@ -71,7 +72,7 @@ def _initial(sheet, defn) -> dict:
 
 def _page(request, client, sheet, defn, form, *, conflict=None, status=200):
     values = form.data if form.is_bound else _initial(sheet, defn)
-    feedback = {fb["id"]: fb for fb in worksheet_feedback(defn, values)}
+    feedback = {fb["id"]: fb for fb in worksheet_feedback(defn, values, client.preferred_language)}
     # A worksheet wholly in English (a language with no translation) says so once at the top; one translated
     # in part marks each piece that is still in English. English words carry lang="en" either way.
     whole = defn.in_english and all(f.in_english for f in defn.fields)
@@ -83,6 +84,7 @@ def _page(request, client, sheet, defn, form, *, conflict=None, status=200):
         conflict_rows=[{"label": f.label, "value": (conflict.data or {}).get(f.id, "")} for f in defn.fields]
         if conflict is not None else [],
         comments=access.comments_on(worksheet=sheet), versions=access.worksheet_versions(sheet), draft_key=f"openipt-worksheet-{sheet.pk}",
+        analyser_reads=reads(client.preferred_language),
     ), status=status)
 
 
@@ -137,7 +139,7 @@ def worksheet_autosave_view(request, worksheet_id):
     context = {"defn": defn}
     if saved is not None:
         values = saved.data or {}
-        feedback = {fb["id"]: fb for fb in worksheet_feedback(defn, values)}
+        feedback = {fb["id"]: fb for fb in worksheet_feedback(defn, values, client.preferred_language)}
         context.update(saved_at=timezone.localtime(saved.edited_at or timezone.now()), version=saved.version,
                        analysed=[{"id": f.id, "fb": feedback.get(f.id)} for f in defn.analysed])
     else:
