@@ -9,7 +9,9 @@ inside the transaction that stores it, so a risk signal is stored with the text 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -74,9 +76,16 @@ def screen_text(*, client: Client, text: str, source: str, obj: object = None, a
     return safety_api.raise_for_text(client=client, text=text, source=source, obj=obj, actor=actor)
 
 
-def risk_flag(text: str) -> bool:
-    """The risk detector as a screen for the analyser and the partner: True means "may be about harm"."""
-    return bool(riskdetect.scan_text(text).flag)
+def risk_flag(text: str, language: str | None = None) -> bool:
+    """The risk detector as a screen for the analyser and the partner: True means "may be about harm". The text is
+    read as the safety app reads the writer's: English, the writer's `language` when the detector has it, and any
+    language whose words appear."""
+    return bool(riskdetect.scan_languages(text, language).flag)
+
+
+def risk_screen(language: str | None) -> Callable[[str], bool]:
+    """`risk_flag` for a writer of `language` (the client's preferred language), as the analyser's screen."""
+    return partial(risk_flag, language=language)
 
 
 def text_value(value: object, field: str, *, required: str | None = None, limit: int) -> str:

@@ -221,7 +221,7 @@ def _other_language(code: str) -> str:
 def worksheet_feedback(defn, values: dict, language: str | None = None) -> list[dict]:
     """Run the analyser (with the risk screen) on a worksheet's analysed fields, read in `language`
     (the client's preferred language; English when not given)."""
-    from openipt.practice.actions import risk_flag
+    from openipt.practice.actions import risk_screen
     from openipt.practice.feedback_words import analyse_in
 
     out = []
@@ -229,7 +229,7 @@ def worksheet_feedback(defn, values: dict, language: str | None = None) -> list[
         text = str(values.get(f.id) or "")
         if not text.strip():
             continue
-        view = feedback_view(text, analyse_in(text, language, risk_flag).to_dict())
+        view = feedback_view(text, analyse_in(text, language, risk_screen(language)).to_dict())
         if view:
             view["label"] = f.label
             view["id"] = f.id

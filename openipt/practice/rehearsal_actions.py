@@ -27,7 +27,7 @@ from openipt.practice.actions import (
     REHEARSAL_MESSAGE,
     REHEARSAL_STARTED,
     own_client_or_refuse,
-    risk_flag,
+    risk_screen,
     screen_text,
     text_value,
 )
@@ -317,7 +317,7 @@ def _reply_for(rehearsal: Rehearsal, turns: list[RehearsalTurn], text: str) -> P
     transcript = [Turn(cast(Literal["client", "partner"], t.speaker), t.text) for t in turns] + [Turn("client", text)]
     settings = model_settings_for(rehearsal.client.organisation_id) if rehearsal.partner == PartnerKind.MODEL else None
     if settings is None:
-        reply = next_reply(scenario, person, transcript, role, risk_flag, language)
+        reply = next_reply(scenario, person, transcript, role, risk_screen(language), language)
         if rehearsal.partner == PartnerKind.MODEL and not reply.paused:
             from dataclasses import replace
 
@@ -326,7 +326,7 @@ def _reply_for(rehearsal: Rehearsal, turns: list[RehearsalTurn], text: str) -> P
     # The language-model partner is told to answer in English and its replies are checked in English, so it gets
     # the English scenario; a reader of another language sees its lines marked as English (issue 17: not done yet).
     english = scenario_of(rehearsal) or scenario
-    return _in_language(model_reply(english, person, transcript, settings, risk_flag, role, language))
+    return _in_language(model_reply(english, person, transcript, settings, risk_screen(language), role, language))
 
 
 def send_message(actor: Actor, rehearsal_id: int | str, text: object, *, expected_steps: object) -> Sent:

@@ -144,3 +144,24 @@ def test_the_analysers_words_in_the_language_wait_for_review_with_the_other_cont
     assert len(waiting) == 13 and "analyser:blame_you_statement" in waiting and "analyser:messages" in waiting
     assert all(p.complete and p.translation != p.english for p in waiting.values())
     assert not [p for p in queries.unreviewed_content("ar") if p.key.startswith("analyser:")]  # no tips, nothing to review
+
+
+# Risk the analyser's own harm words do not know, but the safety app's patterns for the language do: the risk screen
+# reads the client's language too, so the tips are held and the practice pauses.
+UNLISTED = {"es": "No aguanto más, ya tengo la cuerda.",
+            "sw": "Nimeshaficha vidonge vyangu vyote nimalize maisha yangu Ijumaa."}
+
+
+@pytest.mark.parametrize("lang, pause", [("es", "Paremos la práctica aquí."), ("sw", "Tusimamishe mazoezi hapa.")])
+def test_risk_in_the_clients_language_pauses_the_practice_even_without_a_harm_word(world, client, me, screened,
+                                                                                   lang, pause):
+    assert analyse(UNLISTED[lang], language=lang).to_dict()["held"] is False  # the analyser alone would coach it
+    _client_writes(world, lang)
+    login(client, world.m["client"])
+    talk = _start(client)
+    reply = _send(client, talk, UNLISTED[lang])
+    assert reply.number == 0 or (reply.text.startswith(pause) and reply.source == "pause")
+    mine = RehearsalTurn.objects.get(rehearsal=talk, speaker="client")
+    assert mine.feedback["held"] is True and mine.feedback["findings"] == []
+    page = _save_worksheet(client, me, UNLISTED[lang])
+    assert HELD[lang] in page and "pr-tip--helpful" not in page and "pr-tip--hurtful" not in page

@@ -37,8 +37,9 @@ from .train_model import (
 )
 
 # A language's own extra files: sw_train10.tsv holds everyday uses of "siwezi kujizuia" ("I can't stop myself"),
-# written after model 0.3.0 flagged "Siwezi kujizuia kula chokoleti." (sw 0.3.1).
-EXTRA_FILES: dict[str, tuple[str, ...]] = {"sw": ("sw_train10.tsv",)}
+# written after model 0.3.0 flagged "Siwezi kujizuia kula chokoleti." (sw 0.3.1); es_train10.tsv everyday refusals with
+# "no puedo" ("I can't"), written after model 0.3.0 flagged "Lo siento, este fin de semana no puedo." (es 0.3.1).
+EXTRA_FILES: dict[str, tuple[str, ...]] = {"sw": ("sw_train10.tsv",), "es": ("es_train10.tsv",)}
 TRAINING_FILES = {
     language: tuple(
         f"{language}_{name}.tsv"
@@ -49,7 +50,7 @@ TRAINING_FILES = {
 BLIND_FILES = ("es_blind3.tsv", "sw_blind3.tsv")  # never trained on; see docs/clinical-safety/risk-detector.md
 # Blind files measured once (models 0.1.0 and 0.2.0, 7 December 2026) and then released to training.
 RELEASED_BLIND_FILES = ("es_blind.tsv", "sw_blind.tsv", "es_blind2.tsv", "sw_blind2.tsv")
-VERSION = {"es": "0.3.0", "sw": "0.3.1"}
+VERSION = {"es": "0.3.1", "sw": "0.3.1"}
 # Per language, the model alone may flag this share of the out-of-fold false friends. Chosen leaving one
 # writer out (docs/clinical-safety/risk-detector.md, "Models 0.2.0"): the largest budget, in steps of 0.01,
 # at which the three writers the patterns were not tuned on (the train7, blind and train8 files, each scored
