@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 
@@ -45,6 +46,8 @@ def test_the_report_is_a_tagged_pdf(world, client):
     assert response.content.startswith(b"%PDF-")
     assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf and b"/Lang" in pdf  # tagged, with a language
     assert b"/Table" in pdf and b"/Figure" in pdf  # the data tables and the chart are tagged as such
+    # the chart's Figure tells a screen reader its title and what it shows
+    assert b"/Alt (PHQ-9 scores across the course. 2 scores. First 17, latest 4." in pdf
     client_version = _pdf_text(client.get(f"/measures/course/{course.pk}/report-for-client.pdf").content)
     assert b"/StructTreeRoot" in client_version
 
@@ -54,6 +57,10 @@ def test_the_report_draws_the_very_chart_of_the_course_page(world):
     page = summary.course_summary(course, id_prefix="report")
     context = report.report_context(course, version="staff")
     assert context["rows"][0]["s"].chart.svg == page.instruments[0].chart.svg
+    # the PDF gets that very SVG, as an image
+    src = context["chart_image"]["src"]
+    assert src.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(src.split(",", 1)[1]).decode() == page.instruments[0].chart.svg
     assert context["rows"][0]["first"].total == 17 and context["rows"][0]["last"].total == 4
 
 
@@ -112,16 +119,19 @@ def test_the_tables_keep_their_columns_on_the_page(world):
     from weasyprint import HTML
 
     course = _course(world)
-    css, fonts, _cache = report._weasy()
-    html = render_to_string("measures/report/staff.html", report.report_context(course, version="staff"))
+    css, fonts = report._weasy()
+    context = report.report_context(course, version="staff")
+    html = render_to_string("measures/report/staff.html", context)
     document = HTML(string=html, base_url=str(report.CSS_PATH.parent)).render(stylesheets=[css], font_config=fonts)
-    tables = []
+    tables, charts = [], []
 
-    def walk(box):
+    def walk(box, parent=None):
         if type(box).__name__ == "TableBox":
             tables.append(box)
+        if getattr(box, "element_tag", None) == "img":
+            charts.append((box, parent))
         for child in getattr(box, "children", []):
-            walk(child)
+            walk(child, box)
 
     for page in document.pages:
         walk(page._page_box)
@@ -130,3 +140,8 @@ def test_the_tables_keep_their_columns_on_the_page(world):
     for table in tables:
         assert table.position_x + table.margin_width() <= page_right + 0.5
         assert all(column.width > 0 for group in table.column_groups for column in group.children)
+    # the chart (an image of its SVG) prints across the whole figure, as the inline SVG did, in its own proportions
+    [(chart, line)] = charts
+    assert abs(chart.width - line.width) < 0.5 and chart.width > 600
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', context["chart"].svg).groups())
+    assert abs(chart.width / chart.height - width / height) < 0.01
