@@ -140,8 +140,25 @@ def test_the_tables_keep_their_columns_on_the_page(world):
     for table in tables:
         assert table.position_x + table.margin_width() <= page_right + 0.5
         assert all(column.width > 0 for group in table.column_groups for column in group.children)
+        for cell in _cells(table):  # no word runs out of its column into the next (as "Questionnaire" once did)
+            right = cell.content_box_x() + cell.width + 0.5
+            assert all(text.position_x + text.width <= right for text in _texts(cell)), [(t.text, t.position_x + t.width - right) for t in _texts(cell)]
     # the chart (an image of its SVG) prints across the whole figure, as the inline SVG did, in its own proportions
     [(chart, line)] = charts
     assert abs(chart.width - line.width) < 0.5 and chart.width > 600
     width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', context["chart"].svg).groups())
     assert abs(chart.width / chart.height - width / height) < 0.01
+
+
+def _cells(box) -> list:
+    found = [box] if type(box).__name__ == "TableCellBox" else []
+    for child in getattr(box, "children", []):
+        found += _cells(child)
+    return found
+
+
+def _texts(box) -> list:
+    found = [box] if type(box).__name__ == "TextBox" else []
+    for child in getattr(box, "children", []):
+        found += _texts(child)
+    return found
