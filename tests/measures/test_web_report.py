@@ -162,3 +162,20 @@ def _texts(box) -> list:
     for child in getattr(box, "children", []):
         found += _texts(child)
     return found
+
+
+def test_a_new_score_makes_a_new_pdf_with_the_new_chart(world):
+    """The chart travels inside the HTML that keys the cache, so a new score can never bring back the old chart."""
+    course = _course(world)
+    old_chart = report.report_context(course, version="staff")["chart_image"]["src"]
+    first = report.render_pdf(course)
+    add_session(world, course)
+    actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=3,
+                        completed_on=timezone.localdate(), answers=phq9(2, 2, 1, 1, 0, 0, 0, 0, 0, difficulty=0))
+    made = report.STATS["made"]
+    changed = report.render_pdf(course)
+    assert report.STATS["made"] == made + 1 and changed != first
+    context = report.report_context(course, version="staff")
+    assert context["chart_image"]["src"] != old_chart
+    assert "3 scores. First 17, latest 6." in context["chart_image"]["alt"]
+    assert b"3 scores. First 17, latest 6." in _pdf_text(changed)  # the Figure's text alternative says so too
