@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from openipt.courses.access import course_goals
@@ -117,6 +118,7 @@ def report_context(course, *, version: str, made_by=None, client=None) -> dict:
         "course": course, "client": client, "summary": data, "rows": rows, "goals": goals,
         "format": format_name(course), "area": _area_name(course), "held": held, "version": version,
         "made_at": timezone.localtime(), "made_by": made_by,
+        "LANGUAGE_CODE": get_language(),  # no request here to fill it in: the PDF's language (its /Lang) is the report's
         "definitions": [d for d in summary.definitions() if d[0] in _REPORT_TERMS()],
         "chart": charted.chart if charted and charted.administrations else None,
         "chart_image": chart_image(charted.chart) if charted and charted.administrations else None,
