@@ -4,14 +4,17 @@ Both versions are built from the same `summary.course_summary` as the course pag
 verdicts and chart (the very same SVG) match what the therapist saw on screen.
 
 Speed (issue 15): the stylesheet and fonts are parsed once per process (`_weasy`); the tables have a
-fixed layout, so WeasyPrint does not measure every cell's text to size the columns. A PDF asked for
-again is reused only when its HTML is exactly the same (`_CACHE`, keyed by a digest of the HTML): any
-change to the data, the person making it or the minute printed in the footer gives new HTML and so a
-new PDF, so a cached copy can never be out of date.
+fixed layout, so WeasyPrint does not measure every cell's text to size the columns. The chart goes in
+as an `<img>` of the same SVG (`chart_image`): inline, its hundred or so elements were parsed as HTML,
+given CSS styles, turned into boxes and walked for the PDF's tags, none of which a picture needs. A PDF
+asked for again is reused only when its HTML is exactly the same (`_CACHE`, keyed by a digest of the
+HTML): any change to the data, the person making it or the minute printed in the footer gives new HTML
+and so a new PDF, so a cached copy can never be out of date.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import threading
 from collections import OrderedDict
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from openipt.courses.access import course_goals
@@ -41,7 +45,18 @@ def _weasy():
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return CSS(string=CSS_PATH.read_text(encoding="utf-8"), font_config=fonts), fonts, {}
+    return CSS(string=CSS_PATH.read_text(encoding="utf-8"), font_config=fonts), fonts
+
+
+def chart_image(chart) -> dict[str, str]:
+    """The chart's SVG as an `<img>` source, and its text alternative: the chart's title and description.
+
+    WeasyPrint draws an SVG image exactly as it draws the inline SVG, and tags it as a Figure whose
+    alternative text is the `alt` (the inline SVG's Figure carried only the `<title>`).
+    """
+    data = base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
+    alt = f"{chart.title}. {chart.description}" if chart.description else chart.title
+    return {"src": f"data:image/svg+xml;base64,{data}", "alt": alt}
 
 
 def _area_name(course) -> str:
@@ -103,8 +118,10 @@ def report_context(course, *, version: str, made_by=None, client=None) -> dict:
         "course": course, "client": client, "summary": data, "rows": rows, "goals": goals,
         "format": format_name(course), "area": _area_name(course), "held": held, "version": version,
         "made_at": timezone.localtime(), "made_by": made_by,
+        "LANGUAGE_CODE": get_language(),  # no request here to fill it in: the PDF's language (its /Lang) is the report's
         "definitions": [d for d in summary.definitions() if d[0] in _REPORT_TERMS()],
         "chart": charted.chart if charted and charted.administrations else None,
+        "chart_image": chart_image(charted.chart) if charted and charted.administrations else None,
         "chart_rows": _chart_rows(charted.chart) if charted and charted.administrations else [],
     }
 
@@ -145,6 +162,8 @@ def render_pdf(course, *, version: str = "staff", made_by=None, client=None) -> 
 def _write_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    css, fonts, cache = _weasy()
+    css, fonts = _weasy()
+    # No image cache shared between requests: the chart differs from one PDF to the next, and a parsed SVG
+    # keeps drawing state, so two threads must not draw the same one (WeasyPrint gives each PDF its own).
     return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
-        stylesheets=[css], font_config=fonts, cache=cache, pdf_tags=True)
+        stylesheets=[css], font_config=fonts, pdf_tags=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 
@@ -45,6 +46,8 @@ def test_the_report_is_a_tagged_pdf(world, client):
     assert response.content.startswith(b"%PDF-")
     assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf and b"/Lang" in pdf  # tagged, with a language
     assert b"/Table" in pdf and b"/Figure" in pdf  # the data tables and the chart are tagged as such
+    # the chart's Figure tells a screen reader its title and what it shows
+    assert b"/Alt (PHQ-9 scores across the course. 2 scores. First 17, latest 4." in pdf
     client_version = _pdf_text(client.get(f"/measures/course/{course.pk}/report-for-client.pdf").content)
     assert b"/StructTreeRoot" in client_version
 
@@ -54,6 +57,10 @@ def test_the_report_draws_the_very_chart_of_the_course_page(world):
     page = summary.course_summary(course, id_prefix="report")
     context = report.report_context(course, version="staff")
     assert context["rows"][0]["s"].chart.svg == page.instruments[0].chart.svg
+    # the PDF gets that very SVG, as an image
+    src = context["chart_image"]["src"]
+    assert src.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(src.split(",", 1)[1]).decode() == page.instruments[0].chart.svg
     assert context["rows"][0]["first"].total == 17 and context["rows"][0]["last"].total == 4
 
 
@@ -106,27 +113,76 @@ def test_a_repeat_is_reused_and_any_change_makes_a_new_pdf(world):
     assert "Walk with Ana on Sundays" in [g["goal"].text for g in context["goals"]]
 
 
-def test_the_tables_keep_their_columns_on_the_page(world):
-    """The fixed table layout still fits every table inside the page's width, and the report stays tagged."""
+def _laid_out(course, language: str = "en"):
+    """The staff report's HTML context and its WeasyPrint layout, in `language`."""
     from django.template.loader import render_to_string
+    from django.utils import translation
     from weasyprint import HTML
 
+    css, fonts = report._weasy()
+    with translation.override(language):
+        context = report.report_context(course, version="staff")
+        html = render_to_string("measures/report/staff.html", context)
+    return context, HTML(string=html, base_url=str(report.CSS_PATH.parent)).render(stylesheets=[css], font_config=fonts)
+
+
+def test_the_tables_keep_their_columns_on_the_page(world):
+    """The fixed table layout fits every table inside the page's width, and no word runs out of its column
+    into the next (as "Questionnaire" and "Reliable improvement" once did), in every language."""
     course = _course(world)
-    css, fonts, _cache = report._weasy()
-    html = render_to_string("measures/report/staff.html", report.report_context(course, version="staff"))
-    document = HTML(string=html, base_url=str(report.CSS_PATH.parent)).render(stylesheets=[css], font_config=fonts)
-    tables = []
+    for language in ("en", "es", "sw", "ar"):
+        _context, document = _laid_out(course, language)
+        _assert_tables_fit(document, language)
 
-    def walk(box):
-        if type(box).__name__ == "TableBox":
-            tables.append(box)
-        for child in getattr(box, "children", []):
-            walk(child)
 
-    for page in document.pages:
-        walk(page._page_box)
-    page_right = document.pages[0]._page_box.content_box_x() + document.pages[0]._page_box.width
+def _assert_tables_fit(document, language: str) -> None:
+    tables = [box for page in document.pages for box in _boxes(page._page_box, "TableBox")]
+    page_left = document.pages[0]._page_box.content_box_x()
+    page_right = page_left + document.pages[0]._page_box.width
     assert len(tables) >= 4
     for table in tables:
-        assert table.position_x + table.margin_width() <= page_right + 0.5
+        assert page_left - 0.5 <= table.position_x and table.position_x + table.margin_width() <= page_right + 0.5
         assert all(column.width > 0 for group in table.column_groups for column in group.children)
+        for cell in _boxes(table, "TableCellBox"):
+            left, right = cell.content_box_x() - 0.5, cell.content_box_x() + cell.width + 0.5
+            texts = _boxes(cell, "TextBox")
+            assert all(left <= t.position_x and t.position_x + t.width <= right for t in texts), (
+                language, [t.text for t in texts])
+
+
+def test_the_pdf_is_in_the_language_of_the_report(world):
+    _context, document = _laid_out(_course(world), "es")
+    assert document.metadata.lang == "es"  # the PDF's /Lang, which a screen reader reads it in
+
+
+def test_the_chart_prints_at_its_full_size(world):
+    """The chart (an image of its SVG) prints across the whole figure, as the inline SVG did, in its own proportions."""
+    context, document = _laid_out(_course(world))
+    [figure] = [box for page in document.pages for box in _boxes(page._page_box, "BlockBox") if box.element_tag == "figure"]
+    [chart] = _boxes(figure, "InlineReplacedBox")
+    assert abs(chart.width - figure.width) < 0.5 and chart.width > 600
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', context["chart"].svg).groups())
+    assert abs(chart.width / chart.height - width / height) < 0.01
+
+
+def _boxes(box, kind: str) -> list:
+    """`box` and every box inside it whose class is `kind`."""
+    found = [box] if type(box).__name__ == kind else []
+    for child in getattr(box, "children", []):
+        found += _boxes(child, kind)
+    return found
+def test_a_new_score_makes_a_new_pdf_with_the_new_chart(world):
+    """The chart travels inside the HTML that keys the cache, so a new score can never bring back the old chart."""
+    course = _course(world)
+    old_chart = report.report_context(course, version="staff")["chart_image"]["src"]
+    first = report.render_pdf(course)
+    add_session(world, course)
+    actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=3,
+                        completed_on=timezone.localdate(), answers=phq9(2, 2, 1, 1, 0, 0, 0, 0, 0, difficulty=0))
+    made = report.STATS["made"]
+    changed = report.render_pdf(course)
+    assert report.STATS["made"] == made + 1 and changed != first
+    context = report.report_context(course, version="staff")
+    assert context["chart_image"]["src"] != old_chart
+    assert "3 scores. First 17, latest 6." in context["chart_image"]["alt"]
+    assert b"3 scores. First 17, latest 6." in _pdf_text(changed)  # the Figure's text alternative says so too
