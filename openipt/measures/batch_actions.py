@@ -296,7 +296,8 @@ def store(actor: Actor, ready: Sequence[Ready]) -> list[EntryResult]:
             fresh.append(r)
         admins = [_scored(actor, r) for r in fresh]
         admins, kept = _insert(admins, fresh, results)
-        results += _after(actor, organisation_id, kept, admins)
+        with audit.appended_together():  # the alerts' events and the responses' linked and stored at once
+            results += _after(actor, organisation_id, kept, admins)
     return results
 
 

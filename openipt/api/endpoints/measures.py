@@ -26,7 +26,7 @@ from openipt.api.schemas import (
     AdministrationPage,
     BatchIn,
     BatchOut,
-    KeyedResponseIn,
+    KeyedEntryCheck,
     ResponseIn,
 )
 from openipt.core.errors import ActionError
@@ -79,7 +79,7 @@ def create_administrations(request: HttpRequest, body: BatchIn) -> HttpResponse:
             key = raw.get("key") if isinstance(raw.get("key"), str) else None
             keys[index] = key
             try:
-                item = KeyedResponseIn.model_validate(raw)
+                item = KeyedEntryCheck.model_validate(raw)
             except ValidationError as err:
                 fields = {".".join(str(p) for p in e["loc"]) or "(entry)": e["msg"] for e in err.errors()}
                 results[index] = {"index": index, "key": key, "status": 422, "alerts": 0, "administration": None,
