@@ -125,11 +125,16 @@ class KeyedResponseIn(ResponseIn):
 # pydantic model: ninja's Schema checks a model that forbids extra fields twice (the second time through a
 # wrapper that reads attributes from Django objects, which a parsed JSON object never is), so a batch of
 # 500 entries spent about a tenth of its request there. The errors are the same, field for field.
-KeyedEntryCheck: type[BaseModel] = create_model(  # type: ignore[call-overload]
+_KeyedEntryCheck: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "KeyedEntryCheck",
     __config__=ConfigDict(extra="forbid", from_attributes=True),
     **{name: (info.annotation, info) for name, info in KeyedResponseIn.model_fields.items()},
 )
+
+
+def checked_entry(raw: dict[str, Any]) -> KeyedResponseIn:
+    """One batch entry checked as KeyedResponseIn checks it (pydantic's ValidationError when it is not valid)."""
+    return KeyedResponseIn.model_construct(**dict(_KeyedEntryCheck.model_validate(raw)))
 
 
 class BatchIn(Schema):

@@ -324,3 +324,37 @@ def test_alerts_raised_together_in_a_batch_are_each_raised_e_mailed_and_counted_
     assert first.signals.get(source="safety").label == "2 open risk alerts"
     assert second.signals.get(source="safety").label == "1 open risk alert"
     assert audit.verify_chain().ok
+
+
+def test_a_batch_with_a_bad_entry_and_a_risk_answer_stores_the_good_raises_the_alert_and_audits_each_in_order(world):
+    """The alerts' audit events are appended with the batch's own: same events, same order, the chain intact."""
+    from openipt.safety.models import AutomationPause
+
+    courses = _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    body = {
+        "responses": [
+            _paper(courses[0], "o-1"),
+            _paper(courses[1], "o-2", (1, 1, 1, 1, 1, 1, 1, 1, 3)),  # question 9 answered 3: a high risk alert
+            _paper(courses[0], "o-3", answers={"q1": 7}),  # bad answers: refused on its own
+        ]
+    }
+    answer = call(secret, "POST", "administrations/batch", body).json()
+    assert [r["status"] for r in answer["results"]] == [201, 201, 422]
+    assert [r["alerts"] for r in answer["results"]] == [0, 1, 0]
+    [alert] = Alert.objects.filter(client=courses[1].client)
+    pause = AutomationPause.objects.get(client=courses[1].client, lifted_at__isnull=True)
+    stored = {a.external_id: a for a in Administration.objects.filter(external_id__startswith="api|o-")}
+    assert sorted(stored) == ["api|o-1", "api|o-2"]
+    kinds = ("safety.alert_raised", "safety.automation_paused", "measures.entered")
+    events = list(AuditEvent.objects.filter(pk__gt=last, event_type__in=kinds).order_by("pk"))
+    assert [(e.event_type, e.object_id) for e in events] == [
+        ("safety.alert_raised", str(alert.pk)),
+        ("safety.automation_paused", str(pause.pk)),
+        ("measures.entered", str(stored["api|o-1"].pk)),
+        ("measures.entered", str(stored["api|o-2"].pk)),
+    ]
+    assert [e.details["alerts"] for e in events[2:]] == [0, 1]
+    assert all(e.actor_user_id == world.m["therapist"].user_id for e in events)
+    assert audit.verify_chain().ok
