@@ -375,7 +375,9 @@ def _after(
 ) -> list[EntryResult]:
     """Risk rules, the not-on-track signal, webhooks and the audit log for the stored responses."""
     results = []
-    with safety_api.raising_together(organisation_id) as rules:  # the batch's alerts share the rules read once
+    # The batch's alerts share the rules read once; the responses were made in this transaction, so no alert
+    # from before names one of them.
+    with safety_api.raising_together(organisation_id, admins) as rules:
         for r, admin in zip(kept, admins, strict=True):
             alerts: list[Any] = []
             if safety_api.would_raise(rules, admin.instrument_code, admin.answers):

@@ -30,9 +30,9 @@ from openipt.audit.registry import register
 from openipt.clients import access as client_access
 from openipt.clients.actions import set_signal
 from openipt.clients.models import Client, SignalLevel
-from openipt.core import events
+from openipt.core import bulk, events
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
-from openipt.safety import access
+from openipt.safety import access, recipients
 from openipt.safety.errors import SafetyCode
 from openipt.safety.models import (
     OPEN,
@@ -124,27 +124,40 @@ class _Together:
     ruleset: RuleSet
     alert_ids: list[int] = field(default_factory=list)
     client_ids: set[int] = field(default_factory=set)
+    new_sources: frozenset[tuple[str, str]] = frozenset()  # objects no alert could name before the block
+    raised: dict[tuple[int, str, str, str, str], Alert] = field(default_factory=dict)  # about new objects
+    events: list[AlertEvent] = field(default_factory=list)  # stored together when the block ends
+    deliveries: list[Any] = field(default_factory=list)  # the e-mails to send, stored when the block ends
+    told: dict[int, set[int]] = field(default_factory=dict)  # who has a delivery, for alerts raised here
+    staff: dict[int, list[Membership]] = field(default_factory=dict)  # each client's assigned staff, read once
 
 
 _TOGETHER: ContextVar[_Together | None] = ContextVar("openipt_safety_raising_together", default=None)
 
 
 @contextmanager
-def raising_together(organisation_id: int) -> Iterator[RuleSet]:
+def raising_together(organisation_id: int, new_objects: Sequence[object] = ()) -> Iterator[RuleSet]:
     """Raise the alerts of a batch of questionnaires together, in the caller's transaction; yields the rules.
 
     Inside, every alert is raised, escalated, notified, audited and told to webhooks by `raise_signals` exactly
     as when raised alone, but the organisation's rules are read once (here, for the whole batch), each client's
     caseload signal is set once when the block ends (not after each alert), and one run of the follow-ups (the
-    first e-mails) is booked after the commit for all the new alerts (issue 15). When the block ends with an
-    error, nothing of this is done: the caller's transaction is undone with the alerts.
+    first e-mails) is booked after the commit for all the new alerts (issue 15). The alerts' events (raised,
+    notified, paused) and their deliveries are kept and stored together when the block ends, in the order they
+    were made; each client's assigned staff is read once. `new_objects` were created in the caller's
+    transaction (the batch's responses): no alert could name one before the block, so an open alert about one
+    is looked for among those raised here, not in the database. When the block ends with an error, nothing
+    of this is done: the caller's transaction is undone with the alerts.
     """
-    together = _Together(organisation_id, rules_for(organisation_id))
+    together = _Together(organisation_id, rules_for(organisation_id),
+                         new_sources=frozenset(_source_of(o) for o in new_objects))
     token = _TOGETHER.set(together)
     try:
         yield together.ruleset
     finally:
         _TOGETHER.reset(token)
+    bulk.insert_many(together.events)
+    bulk.insert_many(together.deliveries)
     for client_id in sorted(together.client_ids):
         refresh_signal(client_id)
     if together.alert_ids:
@@ -154,6 +167,33 @@ def raising_together(organisation_id: int) -> Iterator[RuleSet]:
 def _together(organisation_id: int) -> _Together | None:
     together = _TOGETHER.get()
     return together if together is not None and together.organisation_id == organisation_id else None
+
+
+def add_event(alert: Alert, **fields: Any) -> None:
+    """Store one event of an alert's history now, or with the batch's when raised together."""
+    together = _together(alert.organisation_id)
+    if together is not None:
+        together.events.append(AlertEvent(alert=alert, **fields))
+    else:
+        AlertEvent.objects.create(alert=alert, **fields)
+
+
+def raised_together(organisation_id: int) -> _Together | None:
+    """What the alerts being raised together in this organisation share (None outside `raising_together`)."""
+    return _together(organisation_id)
+
+
+def assigned_staff(client_id: int, organisation_id: int) -> list[Membership]:
+    """The client's assigned staff (`recipients.assigned_staff`), read once a client while raising together.
+
+    The batch changes no assignment, so what was read for a client's first alert holds for its others.
+    """
+    together = _together(organisation_id)
+    if together is None:
+        return recipients.assigned_staff(client_id)
+    if client_id not in together.staff:
+        together.staff[client_id] = recipients.assigned_staff(client_id)
+    return together.staff[client_id]
 
 
 def rules_in_force(organisation_id: int) -> RuleSet:
@@ -181,7 +221,10 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
         alerts: list[Alert] = []
         for signal in signals:
             existing = None
-            if source_id:
+            key = (client.pk, signal.rule_id, signal.kind, source_type, source_id)
+            if together is not None and (source_type, source_id) in together.new_sources:
+                existing = together.raised.get(key)  # an object made in this transaction: only alerts raised here
+            elif source_id:
                 existing = Alert.objects.filter(
                     client=client, rule_id=signal.rule_id, kind=signal.kind, source_type=source_type, source_id=source_id,
                     status__in=OPEN,
@@ -198,9 +241,13 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
                 reason=signal.reason, evidence=_evidence(signal), text=(text or "")[:MAX_TEXT], raised_at=now,
                 raised_by=membership,
             )
-            AlertEvent.objects.create(alert=alert, at=now, kind="raised", by=membership, text=signal.reason,
-                                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy,
-                                               "kind": signal.kind})
+            if together is not None:
+                together.told[alert.pk] = set()  # nobody told yet: its deliveries are all made in this block
+                if (source_type, source_id) in together.new_sources:
+                    together.raised[key] = alert
+            add_event(alert, at=now, kind="raised", by=membership, text=signal.reason,
+                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy,
+                               "kind": signal.kind})
             audit.record(ALERT_RAISED.code, actor=actor, client=client, obj=alert, system_label="openipt safety",
                          details={"rule": signal.rule_id, "kind": signal.kind, "severity": signal.severity, "source": signal.source,
                                   "object": f"{source_type}:{source_id}" if source_id else ""})
@@ -230,8 +277,8 @@ def alert_event_data(alert: Alert) -> dict[str, Any]:
 
 def _add_evidence(alert: Alert, signal: Signal, text: str, actor: Actor | None, now: datetime) -> Alert:
     membership = getattr(actor, "membership", None)
-    AlertEvent.objects.create(alert=alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
-                              details={"severity": signal.severity, "evidence": _evidence(signal)})
+    add_event(alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
+              details={"severity": signal.severity, "evidence": _evidence(signal)})
     rank = SEVERITY_RANK[signal.severity]
     if rank > alert.severity_rank:
         Alert.objects.filter(pk=alert.pk).update(severity=signal.severity, severity_rank=rank, version=F("version") + 1)
@@ -247,7 +294,7 @@ def _pause(client: Client, alert: Alert, actor: Actor | None, now: datetime) -> 
     if AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
         return
     pause = AutomationPause.objects.create(organisation_id=client.organisation_id, client=client, alert=alert, started_at=now)
-    AlertEvent.objects.create(alert=alert, at=now, kind="paused", text=_("Automated practice features paused for this client."))
+    add_event(alert, at=now, kind="paused", text=_("Automated practice features paused for this client."))
     audit.record(AUTOMATION_PAUSED.code, actor=actor, client=client, obj=pause, system_label="openipt safety",
                  details={"alert": alert.pk})
 

@@ -58,12 +58,15 @@ def safeguarding_lead(organisation_id: int) -> list[Membership]:
     return [row.safeguarding_lead] if row is not None and row.safeguarding_lead is not None else []
 
 
-def recipients(client, target: str) -> list[Membership]:
-    """Return who is told at a step with this target; never an empty list while the organisation has an admin."""
+def recipients(client, target: str, *, staff: list[Membership] | None = None) -> list[Membership]:
+    """Return who is told at a step with this target; never an empty list while the organisation has an admin.
+
+    `staff` is the client's assigned staff when the caller has read them already (`assigned_staff`).
+    """
     if target == "safeguarding_lead":
         people = _unique(safeguarding_lead(client.organisation_id))
         return people or _unique(admins(client.organisation_id))
-    staff = assigned_staff(client.pk)
+    staff = assigned_staff(client.pk) if staff is None else staff
     if target == "assigned_staff":
         found = staff + [m.supervisor for m in staff if m.role == Role.FACILITATOR]
     elif target == "supervisor":

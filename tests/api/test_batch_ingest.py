@@ -358,3 +358,42 @@ def test_a_batch_with_a_bad_entry_and_a_risk_answer_stores_the_good_raises_the_a
     assert [e.details["alerts"] for e in events[2:]] == [0, 1]
     assert all(e.actor_user_id == world.m["therapist"].user_id for e in events)
     assert audit.verify_chain().ok
+
+
+def test_an_alert_raised_in_a_batch_has_the_history_e_mails_and_audit_of_one_raised_by_a_single_response(
+    world, django_capture_on_commit_callbacks
+):
+    """The batch stores an alert's events and deliveries together at its end: the same rows as one raised alone."""
+    from django.core import mail
+
+    from openipt.measures import actions as measures_actions
+    from openipt.safety.models import AlertEvent, AutomationPause, Delivery
+
+    courses = _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    risky = (1, 1, 1, 1, 1, 1, 1, 1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        measures_actions.enter_paper(actor(world.m["therapist"]), courses[0].pk, instrument_code="phq9",
+                                     session_number=None, completed_on=timezone.localdate(),
+                                     answers=phq9(*risky, difficulty=0))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = call(secret, "POST", "administrations/batch", {"responses": [_paper(courses[1], "h-1", risky)]})
+    assert answer.json()["results"][0]["alerts"] == 1
+    alone, batched = (Alert.objects.get(client=c.client) for c in courses)
+
+    def history(alert: Alert) -> dict:
+        return {
+            "alert": (alert.level, alert.status, alert.severity, alert.rule_id, alert.source_type,
+                      alert.next_escalation_at - alert.raised_at),
+            "events": [(e.kind, e.by_id, e.text, e.details) for e in AlertEvent.objects.filter(alert=alert).order_by("pk")],
+            "deliveries": [(d.recipient_id, d.step, d.target, d.address, d.status, d.attempts)
+                           for d in Delivery.objects.filter(alert=alert).order_by("pk")],
+            "paused": AutomationPause.objects.filter(alert=alert, lifted_at__isnull=True).count(),
+            "audit": sorted(AuditEvent.objects.filter(client_id=alert.client_id, event_type__startswith="safety.")
+                            .values_list("event_type", flat=True)),
+        }
+
+    assert history(batched) == history(alone)
+    assert history(batched)["events"] and history(batched)["deliveries"]
+    assert len(mail.outbox) == 2  # each alert e-mailed once, after its commit
+    assert audit.verify_chain().ok
