@@ -370,6 +370,18 @@ def _insert(
     return kept_admins, kept
 
 
+def _risk_checks(rules: Any, r: Ready, admin: Administration) -> tuple[bool, bool, list[str]]:
+    """Whether the rules flag the answers, whether a linked safety question would, and the safety questions left blank."""
+    risky = safety_api.would_raise(rules, admin.instrument_code, admin.answers)
+    linked = any(
+        code == r.inst.code
+        and admin.answers.get(item) is not None
+        and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
+        for (code, item), (target, target_item) in safety_items.LINKED.items()
+    )
+    return risky, linked, safety_items.unanswered(r.inst, r.values)
+
+
 def _after(
     actor: Actor, organisation_id: int, kept: list[Ready], admins: list[Administration]
 ) -> list[EntryResult]:
@@ -378,18 +390,15 @@ def _after(
     # The batch's alerts share the rules read once; the responses were made in this transaction, so no alert
     # from before names one of them.
     with safety_api.raising_together(organisation_id, admins) as rules:
-        for r, admin in zip(kept, admins, strict=True):
+        checks = [_risk_checks(rules, r, admin) for r, admin in zip(kept, admins, strict=True)]
+        # The clients about to have an alert raised are locked and read once, with their assigned staff.
+        safety_api.expect_alerts({r.client.pk for r, check in zip(kept, checks, strict=True) if any(check)})
+        for r, admin, (risky, linked, blank) in zip(kept, admins, checks, strict=True):
             alerts: list[Any] = []
-            if safety_api.would_raise(rules, admin.instrument_code, admin.answers):
+            if risky:
                 alerts += safety_api.raise_for_administration(admin) or []
-            if any(
-                code == r.inst.code
-                and admin.answers.get(item) is not None
-                and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
-                for (code, item), (target, target_item) in safety_items.LINKED.items()
-            ):
+            if linked:
                 alerts += safety_items.raise_linked(admin, r.inst, client=r.client)
-            blank = safety_items.unanswered(r.inst, r.values)
             if blank:
                 alerts += safety_items.raise_unanswered(admin, r.inst, blank, client=r.client)
             if alerts and not admin.safety_followup:

@@ -10,7 +10,7 @@ without an error page. Nothing here deletes anything. Escalation and notificatio
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -130,6 +130,7 @@ class _Together:
     deliveries: list[Any] = field(default_factory=list)  # the e-mails to send, stored when the block ends
     told: dict[int, set[int]] = field(default_factory=dict)  # who has a delivery, for alerts raised here
     staff: dict[int, list[Membership]] = field(default_factory=dict)  # each client's assigned staff, read once
+    locked: dict[int, Client] = field(default_factory=dict)  # clients locked for their alerts (`expect_alerts`)
 
 
 _TOGETHER: ContextVar[_Together | None] = ContextVar("openipt_safety_raising_together", default=None)
@@ -196,6 +197,24 @@ def assigned_staff(client_id: int, organisation_id: int) -> list[Membership]:
     return together.staff[client_id]
 
 
+def expect_alerts(client_ids: Iterable[int]) -> None:
+    """Lock and read at once the clients whose alerts a batch is about to raise, with their assigned staff.
+
+    Inside `raising_together` only. Each client row is locked (one raiser at a time per client, as
+    `raise_signals` locks it) in the order of their ids, and `raise_signals` takes the locked row from here.
+    """
+    together = _TOGETHER.get()
+    if together is None:
+        raise RuntimeError("expect_alerts is for a block of alerts raised together")
+    ids = sorted(set(client_ids) - set(together.locked))
+    if not ids:
+        return
+    for client in Client.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        together.locked[client.pk] = client
+    for client_id, staff in recipients.assigned_staff_many(ids).items():
+        together.staff.setdefault(client_id, staff)
+
+
 def rules_in_force(organisation_id: int) -> RuleSet:
     """The organisation's rules: those read for the batch being raised together, or read now."""
     together = _together(organisation_id)
@@ -214,7 +233,8 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
     now = now or timezone.now()
     together = _together(client.organisation_id)
     with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=client.pk)  # one raiser at a time per client
+        locked = together.locked.get(client.pk) if together is not None else None
+        client = locked or Client.objects.select_for_update().get(pk=client.pk)  # one raiser at a time per client
         ruleset = together.ruleset if together is not None else rules_for(client.organisation_id)
         source_type, source_id = _source_of(obj)
         membership = getattr(actor, "membership", None)

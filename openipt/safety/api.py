@@ -86,6 +86,13 @@ def raising_together(organisation_id: int, new_objects=()):
     return actions.raising_together(organisation_id, new_objects)
 
 
+def expect_alerts(client_ids) -> None:
+    """Inside `raising_together`: lock and read at once the clients whose alerts are about to be raised."""
+    from openipt.safety import actions
+
+    actions.expect_alerts(client_ids)
+
+
 def would_raise(ruleset, instrument_code: str, answers) -> bool:
     """Whether `raise_for_administration` would find a risk signal in these answers under `ruleset` (pure).
 
