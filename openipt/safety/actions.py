@@ -19,7 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,6 +131,7 @@ class _Together:
     told: dict[int, set[int]] = field(default_factory=dict)  # who has a delivery, for alerts raised here
     staff: dict[int, list[Membership]] = field(default_factory=dict)  # each client's assigned staff, read once
     locked: dict[int, Client] = field(default_factory=dict)  # clients locked for their alerts (`expect_alerts`)
+    paused: dict[int, bool] = field(default_factory=dict)  # whether a locked client's automation is paused
 
 
 _TOGETHER: ContextVar[_Together | None] = ContextVar("openipt_safety_raising_together", default=None)
@@ -159,8 +160,9 @@ def raising_together(organisation_id: int, new_objects: Sequence[object] = ()) -
         _TOGETHER.reset(token)
     bulk.insert_many(together.events)
     bulk.insert_many(together.deliveries)
+    counts = _open_alerts(together.client_ids)
     for client_id in sorted(together.client_ids):
-        refresh_signal(client_id)
+        _set_alert_signal(client_id, counts.get(client_id, 0))
     if together.alert_ids:
         transaction.on_commit(partial(notify.after_commit, together.alert_ids))
 
@@ -211,6 +213,8 @@ def expect_alerts(client_ids: Iterable[int]) -> None:
         return
     for client in Client.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
         together.locked[client.pk] = client
+    paused = set(AutomationPause.objects.filter(client_id__in=ids, lifted_at__isnull=True).values_list("client_id", flat=True))
+    together.paused.update({client_id: client_id in paused for client_id in ids})
     for client_id, staff in recipients.assigned_staff_many(ids).items():
         together.staff.setdefault(client_id, staff)
 
@@ -311,9 +315,13 @@ def _add_evidence(alert: Alert, signal: Signal, text: str, actor: Actor | None, 
 
 
 def _pause(client: Client, alert: Alert, actor: Actor | None, now: datetime) -> None:
-    if AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
+    together = _together(client.organisation_id)
+    known = together.paused.get(client.pk) if together is not None else None  # read with the client's lock
+    if known if known is not None else AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
         return
     pause = AutomationPause.objects.create(organisation_id=client.organisation_id, client=client, alert=alert, started_at=now)
+    if together is not None and known is not None:
+        together.paused[client.pk] = True
     add_event(alert, at=now, kind="paused", text=_("Automated practice features paused for this client."))
     audit.record(AUTOMATION_PAUSED.code, actor=actor, client=client, obj=pause, system_label="openipt safety",
                  details={"alert": alert.pk})
@@ -321,7 +329,18 @@ def _pause(client: Client, alert: Alert, actor: Actor | None, now: datetime) -> 
 
 def refresh_signal(client_id: int) -> None:
     """Set the client's caseload signal to urgent while an alert is open, and clear it when none is."""
-    count = Alert.objects.filter(client_id=client_id, status__in=OPEN).count()
+    _set_alert_signal(client_id, Alert.objects.filter(client_id=client_id, status__in=OPEN).count())
+
+
+def _open_alerts(client_ids: Iterable[int]) -> dict[int, int]:
+    """How many open alerts each client has (those with none left out), in one query."""
+    rows = (Alert.objects.filter(client_id__in=sorted(client_ids), status__in=OPEN).order_by().values("client_id")
+            .annotate(n=Count("pk")).values_list("client_id", "n"))
+    return dict(rows) if client_ids else {}
+
+
+def _set_alert_signal(client_id: int, count: int) -> None:
+    """The caseload signal for a client with `count` open alerts."""
     if count == 0:
         set_signal(client_id, SIGNAL_SOURCE, 0, "")
         return

@@ -397,3 +397,22 @@ def test_an_alert_raised_in_a_batch_has_the_history_e_mails_and_audit_of_one_rai
     assert history(batched)["events"] and history(batched)["deliveries"]
     assert len(mail.outbox) == 2  # each alert e-mailed once, after its commit
     assert audit.verify_chain().ok
+
+
+def test_a_batch_alert_for_a_client_already_paused_pauses_nothing_twice_and_counts_every_open_alert(world):
+    from openipt.measures import actions as measures_actions
+    from openipt.safety.models import AlertEvent, AutomationPause
+
+    [course] = _courses(world, 1)
+    _token, secret = personal(world.m["therapist"])
+    risky = (1, 1, 1, 1, 1, 1, 1, 1, 2)
+    measures_actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=None,
+                                 completed_on=timezone.localdate(), answers=phq9(*risky, difficulty=0))
+    body = {"responses": [_paper(course, "p-1", risky), _paper(course, "p-2", risky)]}
+    assert [r["alerts"] for r in call(secret, "POST", "administrations/batch", body).json()["results"]] == [1, 1]
+    first, *batched = Alert.objects.filter(client=course.client).order_by("pk")
+    assert len(batched) == 2
+    assert AutomationPause.objects.filter(client=course.client, lifted_at__isnull=True).get().alert_id == first.pk
+    assert not AlertEvent.objects.filter(alert__in=batched, kind="paused").exists()
+    assert course.client.signals.get(source="safety").label == "3 open risk alerts"
+    assert audit.verify_chain().ok
