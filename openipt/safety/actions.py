@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -126,12 +127,13 @@ class _Together:
     client_ids: set[int] = field(default_factory=set)
     new_sources: frozenset[tuple[str, str]] = frozenset()  # objects no alert could name before the block
     raised: dict[tuple[int, str, str, str, str], Alert] = field(default_factory=dict)  # about new objects
-    events: list[AlertEvent] = field(default_factory=list)  # stored together when the block ends
+    history: list[AlertEvent] = field(default_factory=list)  # the alerts' events, stored when the block ends
     deliveries: list[Any] = field(default_factory=list)  # the e-mails to send, stored when the block ends
     told: dict[int, set[int]] = field(default_factory=dict)  # who has a delivery, for alerts raised here
     staff: dict[int, list[Membership]] = field(default_factory=dict)  # each client's assigned staff, read once
     locked: dict[int, Client] = field(default_factory=dict)  # clients locked for their alerts (`expect_alerts`)
     paused: dict[int, bool] = field(default_factory=dict)  # whether a locked client's automation is paused
+    told_webhooks: list[tuple[events.EventType, datetime, dict[str, Any]]] = field(default_factory=list)  # in order
 
 
 _TOGETHER: ContextVar[_Together | None] = ContextVar("openipt_safety_raising_together", default=None)
@@ -146,7 +148,8 @@ def raising_together(organisation_id: int, new_objects: Sequence[object] = ()) -
     caseload signal is set once when the block ends (not after each alert), and one run of the follow-ups (the
     first e-mails) is booked after the commit for all the new alerts (issue 15). The alerts' events (raised,
     notified, paused) and their deliveries are kept and stored together when the block ends, in the order they
-    were made; each client's assigned staff is read once. `new_objects` were created in the caller's
+    were made; each client's assigned staff is read once; what webhooks are told (the alert raised) is told when
+    the block ends, in order, each run of one kind at once (`events.emit_many`). `new_objects` were created in the caller's
     transaction (the batch's responses): no alert could name one before the block, so an open alert about one
     is looked for among those raised here, not in the database. When the block ends with an error, nothing
     of this is done: the caller's transaction is undone with the alerts.
@@ -158,8 +161,10 @@ def raising_together(organisation_id: int, new_objects: Sequence[object] = ()) -
         yield together.ruleset
     finally:
         _TOGETHER.reset(token)
-    bulk.insert_many(together.events)
+    bulk.insert_many(together.history)
     bulk.insert_many(together.deliveries)
+    for event_type, run in groupby(together.told_webhooks, key=lambda told: told[0]):  # in order, a run of a type at once
+        events.emit_many(event_type, organisation_id=organisation_id, items=[(at, data) for _type, at, data in run])
     counts = _open_alerts(together.client_ids)
     for client_id in sorted(together.client_ids):
         _set_alert_signal(client_id, counts.get(client_id, 0))
@@ -176,9 +181,18 @@ def add_event(alert: Alert, **fields: Any) -> None:
     """Store one event of an alert's history now, or with the batch's when raised together."""
     together = _together(alert.organisation_id)
     if together is not None:
-        together.events.append(AlertEvent(alert=alert, **fields))
+        together.history.append(AlertEvent(alert=alert, **fields))
     else:
         AlertEvent.objects.create(alert=alert, **fields)
+
+
+def emit(event_type: events.EventType, organisation_id: int, now: datetime, data: dict[str, Any]) -> None:
+    """Tell the listeners (webhooks) of an alert's event now, or with the batch's others when raised together."""
+    together = _together(organisation_id)
+    if together is not None:
+        together.told_webhooks.append((event_type, now, data))
+    else:
+        events.emit(event_type, organisation_id=organisation_id, occurred_at=now, data=data)
 
 
 def raised_together(organisation_id: int) -> _Together | None:
@@ -275,8 +289,7 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
             audit.record(ALERT_RAISED.code, actor=actor, client=client, obj=alert, system_label="openipt safety",
                          details={"rule": signal.rule_id, "kind": signal.kind, "severity": signal.severity, "source": signal.source,
                                   "object": f"{source_type}:{source_id}" if source_id else ""})
-            events.emit(events.EventType.ALERT_RAISED, organisation_id=client.organisation_id, occurred_at=now,
-                        data=alert_event_data(alert))
+            emit(events.EventType.ALERT_RAISED, client.organisation_id, now, alert_event_data(alert))
             notify.carry_out_due_steps(alert, now)
             if signal.severity == "high":
                 _pause(client, alert, actor, now)

@@ -106,9 +106,9 @@ def carry_out_due_steps(alert: Alert, now) -> int:
             )
             audit.record(safety_actions.ALERT_ESCALATED.code, client=alert.client, obj=alert, system_label="openipt escalate",
                          details={"step": level + 1, "target": target, "minutes_late": late})
-            events.emit(events.EventType.ALERT_ESCALATED, organisation_id=alert.organisation_id, occurred_at=now,
-                        data={**safety_actions.alert_event_data(alert), "status": AlertStatus.ESCALATED,
-                              "level": level + 1, "step": level + 1, "told": target})
+            safety_actions.emit(events.EventType.ALERT_ESCALATED, alert.organisation_id, now,
+                                {**safety_actions.alert_event_data(alert), "status": AlertStatus.ESCALATED,
+                                 "level": level + 1, "step": level + 1, "told": target})
         else:
             safety_actions.add_event(alert, at=now, kind="notified", text="",
                                      details={"target": target, "told": [str(d.recipient.user) for d in deliveries]})
