@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from openipt.core.numbers import ID_MAX
 
@@ -119,6 +119,22 @@ class KeyedResponseIn(ResponseIn):
     key: str = Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$", examples=["form-2026-01-31-0001"],
                      description="Your own id for this response, unique in your organisation: sent again, it is "
                                  "stored once.")
+
+
+# Each entry of a batch is checked on its own with the fields and rules of KeyedResponseIn, but as a plain
+# pydantic model: ninja's Schema checks a model that forbids extra fields twice (the second time through a
+# wrapper that reads attributes from Django objects, which a parsed JSON object never is), so a batch of
+# 500 entries spent about a tenth of its request there. The errors are the same, field for field.
+_KeyedEntryCheck: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "KeyedEntryCheck",
+    __config__=ConfigDict(extra="forbid", from_attributes=True),
+    **{name: (info.annotation, info) for name, info in KeyedResponseIn.model_fields.items()},
+)
+
+
+def checked_entry(raw: dict[str, Any]) -> KeyedResponseIn:
+    """One batch entry checked as KeyedResponseIn checks it (pydantic's ValidationError when it is not valid)."""
+    return KeyedResponseIn.model_construct(**dict(_KeyedEntryCheck.model_validate(raw)))
 
 
 class BatchIn(Schema):

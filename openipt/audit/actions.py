@@ -10,6 +10,8 @@ signed checkpoints kept outside the database (see openipt.audit.checkpoints).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +90,40 @@ def record(
     """Append one event to the chain; `actor` is an Actor or None for the system."""
     event = _event(event_type, actor=actor, organisation_id=organisation_id, client=client, obj=obj, details=details,
                    system_label=system_label)
+    held = _HELD.get()
+    if held is not None:  # linked and stored with the rest of the block's events (`appended_together`)
+        held.append(event)
+        return event
     return _append([event])[0]
+
+
+_HELD: ContextVar[list[AuditEvent] | None] = ContextVar("openipt_audit_held", default=None)
+
+
+@contextmanager
+def appended_together() -> Iterator[None]:
+    """Append every event recorded inside the block to the chain at once, when the block ends (issue 15).
+
+    For a batch of questionnaires, whose alerts, escalations and pauses each record an event: instead of
+    locking the chain's head, inserting and moving the head once an event, the events are kept in the order
+    they were recorded and linked and inserted together (`_append`, as `record_many` does) when the block
+    ends, so the chain is exactly what recording them one by one would make, in the same order. `record`
+    returns the event unsaved (no id yet) inside the block. Use it inside the caller's transaction, with
+    nothing inside that catches an error and goes on after recording an event (a savepoint rolled back
+    would not take its event with it); when the block ends with an error nothing is appended, and the
+    caller's transaction is undone. A block inside another one joins it.
+    """
+    if _HELD.get() is not None:
+        yield
+        return
+    held: list[AuditEvent] = []
+    token = _HELD.set(held)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+    if held:
+        _append(held)
 
 
 @dataclass(frozen=True)
@@ -113,6 +148,10 @@ def record_many(pending: list[Pending]) -> list[AuditEvent]:
     """
     events = [_event(p.event_type, actor=p.actor, organisation_id=p.organisation_id, client=p.client, obj=p.obj,
                      details=p.details, system_label=p.system_label) for p in pending]
+    held = _HELD.get()
+    if held is not None:  # inside `appended_together`: linked and stored when its block ends
+        held.extend(events)
+        return events
     return _append(events) if events else []
 
 

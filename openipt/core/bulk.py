@@ -12,6 +12,10 @@ column are prepared once, and an empty value (None) is prepared once per column.
 
 The rows go in as `INSERT ... VALUES (...), (...) RETURNING id`, as many rows in one statement as the
 database takes, so the new ids come back in the order of the rows (as `bulk_create` relies on too).
+On PostgreSQL they go in as Django's own `bulk_create` sends them there: one array a column,
+`INSERT ... SELECT * FROM UNNEST(%s::type[], ...) RETURNING id`, so a statement has one parameter a
+column instead of one a value (psycopg splits a query's text into its parameters in Python, and for a
+statement of 500 rows of 31 values that took about 60 ms, longer than the database took to store them).
 A database that cannot return the ids of a multi-row insert gets `bulk_create` itself.
 tests/core/test_bulk_insert.py checks that both ways store the same values.
 """
@@ -86,6 +90,21 @@ def _rows_a_statement(connection: Any, columns: int) -> int:
     return max(1, min(MOST_ROWS, int(limit) // max(1, columns)))
 
 
+def _unnest_types(fields: Sequence[Field[Any, Any]], connection: Any) -> list[str] | None:
+    """The array type of each column for PostgreSQL's UNNEST insert, or None where Django would not use it.
+
+    The same conditions as Django's PostgreSQL insert compiler: every column of a standard type with one
+    placeholder for any value, its type without its length (varchar, not varchar(40), so nothing is cut).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    for f in fields:
+        target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
+        if hasattr(f, "get_placeholder") or target.get_internal_type() not in connection.data_types:
+            return None
+    return [str(f.db_type(connection)).split("(")[0] for f in fields]
+
+
 def insert_many(objs: Sequence[Model]) -> None:
     """Insert new instances of one model (no primary key yet), setting each one's key, as `bulk_create` would."""
     if not objs:
@@ -107,10 +126,11 @@ def insert_many(objs: Sequence[Model]) -> None:
     preparers = [_preparer(f, connection) for f in fields]
     attnames = [f.attname for f in fields]
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(quote(opts.db_table), ", ".join(quote(str(f.column)) for f in fields))
+    head = "INSERT INTO {} ({}) ".format(quote(opts.db_table), ", ".join(quote(str(f.column)) for f in fields))
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(opts.db_table)}.{quote(str(auto.column))}"
-    size = _rows_a_statement(connection, len(fields))
+    arrays = _unnest_types(fields, connection)
+    size = MOST_ROWS if arrays else _rows_a_statement(connection, len(fields))
     for obj in objs:
         for f in stamped:
             f.pre_save(obj, True)  # the time stamps bulk_create sets
@@ -122,7 +142,13 @@ def insert_many(objs: Sequence[Model]) -> None:
                 values = obj.__dict__
                 params.extend(prepare(values[name] if name in values else getattr(obj, name))
                               for prepare, name in zip(preparers, attnames, strict=True))
-            cursor.execute(head + ", ".join([one_row] * len(chunk)) + tail, params)
+            if arrays:  # one array a column, in the order of the rows
+                width = len(fields)
+                columns = [params[i::width] for i in range(width)]
+                sql = head + "SELECT * FROM UNNEST(" + ", ".join(f"(%s)::{t}[]" for t in arrays) + ")" + tail
+                cursor.execute(sql, columns)
+            else:
+                cursor.execute(head + "VALUES " + ", ".join([one_row] * len(chunk)) + tail, params)
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) != len(chunk):
                 raise RuntimeError(f"the database returned {len(ids)} ids for {len(chunk)} new rows")

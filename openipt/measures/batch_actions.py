@@ -296,7 +296,8 @@ def store(actor: Actor, ready: Sequence[Ready]) -> list[EntryResult]:
             fresh.append(r)
         admins = [_scored(actor, r) for r in fresh]
         admins, kept = _insert(admins, fresh, results)
-        results += _after(actor, organisation_id, kept, admins)
+        with audit.appended_together():  # the alerts' events and the responses' linked and stored at once
+            results += _after(actor, organisation_id, kept, admins)
     return results
 
 
@@ -369,24 +370,35 @@ def _insert(
     return kept_admins, kept
 
 
+def _risk_checks(rules: Any, r: Ready, admin: Administration) -> tuple[bool, bool, list[str]]:
+    """Whether the rules flag the answers, whether a linked safety question would, and the safety questions left blank."""
+    risky = safety_api.would_raise(rules, admin.instrument_code, admin.answers)
+    linked = any(
+        code == r.inst.code
+        and admin.answers.get(item) is not None
+        and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
+        for (code, item), (target, target_item) in safety_items.LINKED.items()
+    )
+    return risky, linked, safety_items.unanswered(r.inst, r.values)
+
+
 def _after(
     actor: Actor, organisation_id: int, kept: list[Ready], admins: list[Administration]
 ) -> list[EntryResult]:
     """Risk rules, the not-on-track signal, webhooks and the audit log for the stored responses."""
     results = []
-    with safety_api.raising_together(organisation_id) as rules:  # the batch's alerts share the rules read once
-        for r, admin in zip(kept, admins, strict=True):
+    # The batch's alerts share the rules read once; the responses were made in this transaction, so no alert
+    # from before names one of them.
+    with safety_api.raising_together(organisation_id, admins) as rules:
+        checks = [_risk_checks(rules, r, admin) for r, admin in zip(kept, admins, strict=True)]
+        # The clients about to have an alert raised are locked and read once, with their assigned staff.
+        safety_api.expect_alerts({r.client.pk for r, check in zip(kept, checks, strict=True) if any(check)})
+        for r, admin, (risky, linked, blank) in zip(kept, admins, checks, strict=True):
             alerts: list[Any] = []
-            if safety_api.would_raise(rules, admin.instrument_code, admin.answers):
+            if risky:
                 alerts += safety_api.raise_for_administration(admin) or []
-            if any(
-                code == r.inst.code
-                and admin.answers.get(item) is not None
-                and safety_api.would_raise(rules, target, {target_item: admin.answers.get(item)})
-                for (code, item), (target, target_item) in safety_items.LINKED.items()
-            ):
+            if linked:
                 alerts += safety_items.raise_linked(admin, r.inst, client=r.client)
-            blank = safety_items.unanswered(r.inst, r.values)
             if blank:
                 alerts += safety_items.raise_unanswered(admin, r.inst, blank, client=r.client)
             if alerts and not admin.safety_followup:

@@ -10,16 +10,17 @@ without an error page. Nothing here deletes anything. Escalation and notificatio
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,9 +31,9 @@ from openipt.audit.registry import register
 from openipt.clients import access as client_access
 from openipt.clients.actions import set_signal
 from openipt.clients.models import Client, SignalLevel
-from openipt.core import events
+from openipt.core import bulk, events
 from openipt.core.errors import ActionError, ConflictError, ErrorCode
-from openipt.safety import access
+from openipt.safety import access, recipients
 from openipt.safety.errors import SafetyCode
 from openipt.safety.models import (
     OPEN,
@@ -124,29 +125,49 @@ class _Together:
     ruleset: RuleSet
     alert_ids: list[int] = field(default_factory=list)
     client_ids: set[int] = field(default_factory=set)
+    new_sources: frozenset[tuple[str, str]] = frozenset()  # objects no alert could name before the block
+    raised: dict[tuple[int, str, str, str, str], Alert] = field(default_factory=dict)  # about new objects
+    history: list[AlertEvent] = field(default_factory=list)  # the alerts' events, stored when the block ends
+    deliveries: list[Any] = field(default_factory=list)  # the e-mails to send, stored when the block ends
+    told: dict[int, set[int]] = field(default_factory=dict)  # who has a delivery, for alerts raised here
+    staff: dict[int, list[Membership]] = field(default_factory=dict)  # each client's assigned staff, read once
+    locked: dict[int, Client] = field(default_factory=dict)  # clients locked for their alerts (`expect_alerts`)
+    paused: dict[int, bool] = field(default_factory=dict)  # whether a locked client's automation is paused
+    told_webhooks: list[tuple[events.EventType, datetime, dict[str, Any]]] = field(default_factory=list)  # in order
 
 
 _TOGETHER: ContextVar[_Together | None] = ContextVar("openipt_safety_raising_together", default=None)
 
 
 @contextmanager
-def raising_together(organisation_id: int) -> Iterator[RuleSet]:
+def raising_together(organisation_id: int, new_objects: Sequence[object] = ()) -> Iterator[RuleSet]:
     """Raise the alerts of a batch of questionnaires together, in the caller's transaction; yields the rules.
 
     Inside, every alert is raised, escalated, notified, audited and told to webhooks by `raise_signals` exactly
     as when raised alone, but the organisation's rules are read once (here, for the whole batch), each client's
     caseload signal is set once when the block ends (not after each alert), and one run of the follow-ups (the
-    first e-mails) is booked after the commit for all the new alerts (issue 15). When the block ends with an
-    error, nothing of this is done: the caller's transaction is undone with the alerts.
+    first e-mails) is booked after the commit for all the new alerts (issue 15). The alerts' events (raised,
+    notified, paused) and their deliveries are kept and stored together when the block ends, in the order they
+    were made; each client's assigned staff is read once; what webhooks are told (the alert raised) is told when
+    the block ends, in order, each run of one kind at once (`events.emit_many`). `new_objects` were created in the caller's
+    transaction (the batch's responses): no alert could name one before the block, so an open alert about one
+    is looked for among those raised here, not in the database. When the block ends with an error, nothing
+    of this is done: the caller's transaction is undone with the alerts.
     """
-    together = _Together(organisation_id, rules_for(organisation_id))
+    together = _Together(organisation_id, rules_for(organisation_id),
+                         new_sources=frozenset(_source_of(o) for o in new_objects))
     token = _TOGETHER.set(together)
     try:
         yield together.ruleset
     finally:
         _TOGETHER.reset(token)
+    bulk.insert_many(together.history)
+    bulk.insert_many(together.deliveries)
+    for event_type, run in groupby(together.told_webhooks, key=lambda told: told[0]):  # in order, a run of a type at once
+        events.emit_many(event_type, organisation_id=organisation_id, items=[(at, data) for _type, at, data in run])
+    counts = _open_alerts(together.client_ids)
     for client_id in sorted(together.client_ids):
-        refresh_signal(client_id)
+        _set_alert_signal(client_id, counts.get(client_id, 0))
     if together.alert_ids:
         transaction.on_commit(partial(notify.after_commit, together.alert_ids))
 
@@ -154,6 +175,62 @@ def raising_together(organisation_id: int) -> Iterator[RuleSet]:
 def _together(organisation_id: int) -> _Together | None:
     together = _TOGETHER.get()
     return together if together is not None and together.organisation_id == organisation_id else None
+
+
+def add_event(alert: Alert, **fields: Any) -> None:
+    """Store one event of an alert's history now, or with the batch's when raised together."""
+    together = _together(alert.organisation_id)
+    if together is not None:
+        together.history.append(AlertEvent(alert=alert, **fields))
+    else:
+        AlertEvent.objects.create(alert=alert, **fields)
+
+
+def emit(event_type: events.EventType, organisation_id: int, now: datetime, data: dict[str, Any]) -> None:
+    """Tell the listeners (webhooks) of an alert's event now, or with the batch's others when raised together."""
+    together = _together(organisation_id)
+    if together is not None:
+        together.told_webhooks.append((event_type, now, data))
+    else:
+        events.emit(event_type, organisation_id=organisation_id, occurred_at=now, data=data)
+
+
+def raised_together(organisation_id: int) -> _Together | None:
+    """What the alerts being raised together in this organisation share (None outside `raising_together`)."""
+    return _together(organisation_id)
+
+
+def assigned_staff(client_id: int, organisation_id: int) -> list[Membership]:
+    """The client's assigned staff (`recipients.assigned_staff`), read once a client while raising together.
+
+    The batch changes no assignment, so what was read for a client's first alert holds for its others.
+    """
+    together = _together(organisation_id)
+    if together is None:
+        return recipients.assigned_staff(client_id)
+    if client_id not in together.staff:
+        together.staff[client_id] = recipients.assigned_staff(client_id)
+    return together.staff[client_id]
+
+
+def expect_alerts(client_ids: Iterable[int]) -> None:
+    """Lock and read at once the clients whose alerts a batch is about to raise, with their assigned staff.
+
+    Inside `raising_together` only. Each client row is locked (one raiser at a time per client, as
+    `raise_signals` locks it) in the order of their ids, and `raise_signals` takes the locked row from here.
+    """
+    together = _TOGETHER.get()
+    if together is None:
+        raise RuntimeError("expect_alerts is for a block of alerts raised together")
+    ids = sorted(set(client_ids) - set(together.locked))
+    if not ids:
+        return
+    for client in Client.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        together.locked[client.pk] = client
+    paused = set(AutomationPause.objects.filter(client_id__in=ids, lifted_at__isnull=True).values_list("client_id", flat=True))
+    together.paused.update({client_id: client_id in paused for client_id in ids})
+    for client_id, staff in recipients.assigned_staff_many(ids).items():
+        together.staff.setdefault(client_id, staff)
 
 
 def rules_in_force(organisation_id: int) -> RuleSet:
@@ -174,14 +251,18 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
     now = now or timezone.now()
     together = _together(client.organisation_id)
     with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=client.pk)  # one raiser at a time per client
+        locked = together.locked.get(client.pk) if together is not None else None
+        client = locked or Client.objects.select_for_update().get(pk=client.pk)  # one raiser at a time per client
         ruleset = together.ruleset if together is not None else rules_for(client.organisation_id)
         source_type, source_id = _source_of(obj)
         membership = getattr(actor, "membership", None)
         alerts: list[Alert] = []
         for signal in signals:
             existing = None
-            if source_id:
+            key = (client.pk, signal.rule_id, signal.kind, source_type, source_id)
+            if together is not None and (source_type, source_id) in together.new_sources:
+                existing = together.raised.get(key)  # an object made in this transaction: only alerts raised here
+            elif source_id:
                 existing = Alert.objects.filter(
                     client=client, rule_id=signal.rule_id, kind=signal.kind, source_type=source_type, source_id=source_id,
                     status__in=OPEN,
@@ -198,14 +279,17 @@ def raise_signals(client: Client, signals: Sequence[Signal], *, rule_kind: str, 
                 reason=signal.reason, evidence=_evidence(signal), text=(text or "")[:MAX_TEXT], raised_at=now,
                 raised_by=membership,
             )
-            AlertEvent.objects.create(alert=alert, at=now, kind="raised", by=membership, text=signal.reason,
-                                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy,
-                                               "kind": signal.kind})
+            if together is not None:
+                together.told[alert.pk] = set()  # nobody told yet: its deliveries are all made in this block
+                if (source_type, source_id) in together.new_sources:
+                    together.raised[key] = alert
+            add_event(alert, at=now, kind="raised", by=membership, text=signal.reason,
+                      details={"rule": signal.rule_id, "severity": signal.severity, "policy": signal.policy,
+                               "kind": signal.kind})
             audit.record(ALERT_RAISED.code, actor=actor, client=client, obj=alert, system_label="openipt safety",
                          details={"rule": signal.rule_id, "kind": signal.kind, "severity": signal.severity, "source": signal.source,
                                   "object": f"{source_type}:{source_id}" if source_id else ""})
-            events.emit(events.EventType.ALERT_RAISED, organisation_id=client.organisation_id, occurred_at=now,
-                        data=alert_event_data(alert))
+            emit(events.EventType.ALERT_RAISED, client.organisation_id, now, alert_event_data(alert))
             notify.carry_out_due_steps(alert, now)
             if signal.severity == "high":
                 _pause(client, alert, actor, now)
@@ -230,8 +314,8 @@ def alert_event_data(alert: Alert) -> dict[str, Any]:
 
 def _add_evidence(alert: Alert, signal: Signal, text: str, actor: Actor | None, now: datetime) -> Alert:
     membership = getattr(actor, "membership", None)
-    AlertEvent.objects.create(alert=alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
-                              details={"severity": signal.severity, "evidence": _evidence(signal)})
+    add_event(alert, at=now, kind="evidence", by=membership, text=(text or "")[:MAX_TEXT],
+              details={"severity": signal.severity, "evidence": _evidence(signal)})
     rank = SEVERITY_RANK[signal.severity]
     if rank > alert.severity_rank:
         Alert.objects.filter(pk=alert.pk).update(severity=signal.severity, severity_rank=rank, version=F("version") + 1)
@@ -244,17 +328,32 @@ def _add_evidence(alert: Alert, signal: Signal, text: str, actor: Actor | None, 
 
 
 def _pause(client: Client, alert: Alert, actor: Actor | None, now: datetime) -> None:
-    if AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
+    together = _together(client.organisation_id)
+    known = together.paused.get(client.pk) if together is not None else None  # read with the client's lock
+    if known if known is not None else AutomationPause.objects.filter(client=client, lifted_at__isnull=True).exists():
         return
     pause = AutomationPause.objects.create(organisation_id=client.organisation_id, client=client, alert=alert, started_at=now)
-    AlertEvent.objects.create(alert=alert, at=now, kind="paused", text=_("Automated practice features paused for this client."))
+    if together is not None and known is not None:
+        together.paused[client.pk] = True
+    add_event(alert, at=now, kind="paused", text=_("Automated practice features paused for this client."))
     audit.record(AUTOMATION_PAUSED.code, actor=actor, client=client, obj=pause, system_label="openipt safety",
                  details={"alert": alert.pk})
 
 
 def refresh_signal(client_id: int) -> None:
     """Set the client's caseload signal to urgent while an alert is open, and clear it when none is."""
-    count = Alert.objects.filter(client_id=client_id, status__in=OPEN).count()
+    _set_alert_signal(client_id, Alert.objects.filter(client_id=client_id, status__in=OPEN).count())
+
+
+def _open_alerts(client_ids: Iterable[int]) -> dict[int, int]:
+    """How many open alerts each client has (those with none left out), in one query."""
+    rows = (Alert.objects.filter(client_id__in=sorted(client_ids), status__in=OPEN).order_by().values("client_id")
+            .annotate(n=Count("pk")).values_list("client_id", "n"))
+    return dict(rows) if client_ids else {}
+
+
+def _set_alert_signal(client_id: int, count: int) -> None:
+    """The caseload signal for a client with `count` open alerts."""
     if count == 0:
         set_signal(client_id, SIGNAL_SOURCE, 0, "")
         return

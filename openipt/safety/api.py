@@ -75,14 +75,22 @@ def rules_in_force(organisation_id: int):
     return actions.rules_in_force(organisation_id)
 
 
-def raising_together(organisation_id: int):
+def raising_together(organisation_id: int, new_objects=()):
     """A block in which a batch's alerts are raised together (rules read once; see `actions.raising_together`).
 
-    Used as `with raising_together(organisation_id) as rules:` inside the batch's transaction.
+    Used as `with raising_together(organisation_id, new_objects) as rules:` inside the batch's transaction;
+    `new_objects` are the objects the batch created in it (its responses).
     """
     from openipt.safety import actions
 
-    return actions.raising_together(organisation_id)
+    return actions.raising_together(organisation_id, new_objects)
+
+
+def expect_alerts(client_ids) -> None:
+    """Inside `raising_together`: lock and read at once the clients whose alerts are about to be raised."""
+    from openipt.safety import actions
+
+    actions.expect_alerts(client_ids)
 
 
 def would_raise(ruleset, instrument_code: str, answers) -> bool:

@@ -55,16 +55,32 @@ def _next_escalation(alert: Alert, level: int):
 
 
 def _tell(alert: Alert, step: int, target: str, now) -> list[Delivery]:
+    """Make a delivery (an e-mail to send) for each person this step tells who has none for this alert yet.
+
+    While a batch's alerts are raised together, an alert raised in the batch has only the deliveries made
+    in it (known without a query), each client's staff is read once, and the deliveries are stored with the
+    batch's when its block ends (`safety_actions.raising_together`).
+    """
+    together = safety_actions.raised_together(alert.organisation_id)
+    known = together.told.get(alert.pk) if together is not None else None
+    already = known if known is not None else set(
+        Delivery.objects.filter(alert=alert, channel="email").values_list("recipient_id", flat=True))
+    staff = (safety_actions.assigned_staff(alert.client_id, alert.organisation_id)
+             if together is not None and target != "safeguarding_lead" else None)  # else recipients reads them
     made = []
-    already = set(Delivery.objects.filter(alert=alert, channel="email").values_list("recipient_id", flat=True))
-    for person in recipients(alert.client, target):
+    for person in recipients(alert.client, target, staff=staff):
         if person.pk in already:
             continue
         address = (person.user.email or "").strip()
-        delivery = Delivery.objects.create(
+        delivery = Delivery(
             alert=alert, recipient=person, channel="email", step=step, target=target, address=address,
             created_at=now, next_attempt_at=now,
         )
+        if together is not None and known is not None:
+            known.add(person.pk)
+            together.deliveries.append(delivery)
+        else:
+            delivery.save(force_insert=True)
         made.append(delivery)
     return made
 
@@ -82,20 +98,20 @@ def carry_out_due_steps(alert: Alert, now) -> int:
         late = int((now - due).total_seconds() // 60)
         deliveries = _tell(alert, level, target, now)
         if minutes > 0:
-            AlertEvent.objects.create(
-                alert=alert, at=now, kind="escalated",
+            safety_actions.add_event(
+                alert, at=now, kind="escalated",
                 text=safety_actions.ESCALATED_TEXT.get(target, target),
                 details={"step": level + 1, "target": target, "due": due.isoformat(), "minutes_late": late,
                          "told": [str(d.recipient.user) for d in deliveries]},
             )
             audit.record(safety_actions.ALERT_ESCALATED.code, client=alert.client, obj=alert, system_label="openipt escalate",
                          details={"step": level + 1, "target": target, "minutes_late": late})
-            events.emit(events.EventType.ALERT_ESCALATED, organisation_id=alert.organisation_id, occurred_at=now,
-                        data={**safety_actions.alert_event_data(alert), "status": AlertStatus.ESCALATED,
-                              "level": level + 1, "step": level + 1, "told": target})
+            safety_actions.emit(events.EventType.ALERT_ESCALATED, alert.organisation_id, now,
+                                {**safety_actions.alert_event_data(alert), "status": AlertStatus.ESCALATED,
+                                 "level": level + 1, "step": level + 1, "told": target})
         else:
-            AlertEvent.objects.create(alert=alert, at=now, kind="notified", text="",
-                                      details={"target": target, "told": [str(d.recipient.user) for d in deliveries]})
+            safety_actions.add_event(alert, at=now, kind="notified", text="",
+                                     details={"target": target, "told": [str(d.recipient.user) for d in deliveries]})
         level += 1
         done += 1
     if done:

@@ -41,6 +41,19 @@ def assigned_staff(client_id: int) -> list[Membership]:
     return [row.staff for row in rows]
 
 
+def assigned_staff_many(client_ids: list[int]) -> dict[int, list[Membership]]:
+    """`assigned_staff` for many clients in one query: each client's list in the same order."""
+    rows = (
+        Assignment.objects.filter(client_id__in=client_ids, staff__is_active=True)
+        .select_related("staff__user", "staff__supervisor__user")
+        .order_by("client_id", "-is_primary", "pk")
+    )
+    found: dict[int, list[Membership]] = {client_id: [] for client_id in client_ids}
+    for row in rows:
+        found[row.client_id].append(row.staff)
+    return found
+
+
 def admins(organisation_id: int) -> list[Membership]:
     """Return an organisation's active admins."""
     return list(
@@ -58,12 +71,15 @@ def safeguarding_lead(organisation_id: int) -> list[Membership]:
     return [row.safeguarding_lead] if row is not None and row.safeguarding_lead is not None else []
 
 
-def recipients(client, target: str) -> list[Membership]:
-    """Return who is told at a step with this target; never an empty list while the organisation has an admin."""
+def recipients(client, target: str, *, staff: list[Membership] | None = None) -> list[Membership]:
+    """Return who is told at a step with this target; never an empty list while the organisation has an admin.
+
+    `staff` is the client's assigned staff when the caller has read them already (`assigned_staff`).
+    """
     if target == "safeguarding_lead":
         people = _unique(safeguarding_lead(client.organisation_id))
         return people or _unique(admins(client.organisation_id))
-    staff = assigned_staff(client.pk)
+    staff = assigned_staff(client.pk) if staff is None else staff
     if target == "assigned_staff":
         found = staff + [m.supervisor for m in staff if m.role == Role.FACILITATOR]
     elif target == "supervisor":

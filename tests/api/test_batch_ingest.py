@@ -324,3 +324,95 @@ def test_alerts_raised_together_in_a_batch_are_each_raised_e_mailed_and_counted_
     assert first.signals.get(source="safety").label == "2 open risk alerts"
     assert second.signals.get(source="safety").label == "1 open risk alert"
     assert audit.verify_chain().ok
+
+
+def test_a_batch_with_a_bad_entry_and_a_risk_answer_stores_the_good_raises_the_alert_and_audits_each_in_order(world):
+    """The alerts' audit events are appended with the batch's own: same events, same order, the chain intact."""
+    from openipt.safety.models import AutomationPause
+
+    courses = _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    body = {
+        "responses": [
+            _paper(courses[0], "o-1"),
+            _paper(courses[1], "o-2", (1, 1, 1, 1, 1, 1, 1, 1, 3)),  # question 9 answered 3: a high risk alert
+            _paper(courses[0], "o-3", answers={"q1": 7}),  # bad answers: refused on its own
+        ]
+    }
+    answer = call(secret, "POST", "administrations/batch", body).json()
+    assert [r["status"] for r in answer["results"]] == [201, 201, 422]
+    assert [r["alerts"] for r in answer["results"]] == [0, 1, 0]
+    [alert] = Alert.objects.filter(client=courses[1].client)
+    pause = AutomationPause.objects.get(client=courses[1].client, lifted_at__isnull=True)
+    stored = {a.external_id: a for a in Administration.objects.filter(external_id__startswith="api|o-")}
+    assert sorted(stored) == ["api|o-1", "api|o-2"]
+    kinds = ("safety.alert_raised", "safety.automation_paused", "measures.entered")
+    events = list(AuditEvent.objects.filter(pk__gt=last, event_type__in=kinds).order_by("pk"))
+    assert [(e.event_type, e.object_id) for e in events] == [
+        ("safety.alert_raised", str(alert.pk)),
+        ("safety.automation_paused", str(pause.pk)),
+        ("measures.entered", str(stored["api|o-1"].pk)),
+        ("measures.entered", str(stored["api|o-2"].pk)),
+    ]
+    assert [e.details["alerts"] for e in events[2:]] == [0, 1]
+    assert all(e.actor_user_id == world.m["therapist"].user_id for e in events)
+    assert audit.verify_chain().ok
+
+
+def test_an_alert_raised_in_a_batch_has_the_history_e_mails_and_audit_of_one_raised_by_a_single_response(
+    world, django_capture_on_commit_callbacks
+):
+    """The batch stores an alert's events and deliveries together at its end: the same rows as one raised alone."""
+    from django.core import mail
+
+    from openipt.measures import actions as measures_actions
+    from openipt.safety.models import AlertEvent, AutomationPause, Delivery
+
+    courses = _courses(world, 2)
+    _token, secret = personal(world.m["therapist"])
+    risky = (1, 1, 1, 1, 1, 1, 1, 1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        measures_actions.enter_paper(actor(world.m["therapist"]), courses[0].pk, instrument_code="phq9",
+                                     session_number=None, completed_on=timezone.localdate(),
+                                     answers=phq9(*risky, difficulty=0))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = call(secret, "POST", "administrations/batch", {"responses": [_paper(courses[1], "h-1", risky)]})
+    assert answer.json()["results"][0]["alerts"] == 1
+    alone, batched = (Alert.objects.get(client=c.client) for c in courses)
+
+    def history(alert: Alert) -> dict:
+        return {
+            "alert": (alert.level, alert.status, alert.severity, alert.rule_id, alert.source_type,
+                      alert.next_escalation_at - alert.raised_at),
+            "events": [(e.kind, e.by_id, e.text, e.details) for e in AlertEvent.objects.filter(alert=alert).order_by("pk")],
+            "deliveries": [(d.recipient_id, d.step, d.target, d.address, d.status, d.attempts)
+                           for d in Delivery.objects.filter(alert=alert).order_by("pk")],
+            "paused": AutomationPause.objects.filter(alert=alert, lifted_at__isnull=True).count(),
+            "audit": sorted(AuditEvent.objects.filter(client_id=alert.client_id, event_type__startswith="safety.")
+                            .values_list("event_type", flat=True)),
+        }
+
+    assert history(batched) == history(alone)
+    assert history(batched)["events"] and history(batched)["deliveries"]
+    assert len(mail.outbox) == 2  # each alert e-mailed once, after its commit
+    assert audit.verify_chain().ok
+
+
+def test_a_batch_alert_for_a_client_already_paused_pauses_nothing_twice_and_counts_every_open_alert(world):
+    from openipt.measures import actions as measures_actions
+    from openipt.safety.models import AlertEvent, AutomationPause
+
+    [course] = _courses(world, 1)
+    _token, secret = personal(world.m["therapist"])
+    risky = (1, 1, 1, 1, 1, 1, 1, 1, 2)
+    measures_actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=None,
+                                 completed_on=timezone.localdate(), answers=phq9(*risky, difficulty=0))
+    body = {"responses": [_paper(course, "p-1", risky), _paper(course, "p-2", risky)]}
+    assert [r["alerts"] for r in call(secret, "POST", "administrations/batch", body).json()["results"]] == [1, 1]
+    first, *batched = Alert.objects.filter(client=course.client).order_by("pk")
+    assert len(batched) == 2
+    assert AutomationPause.objects.filter(client=course.client, lifted_at__isnull=True).get().alert_id == first.pk
+    assert not AlertEvent.objects.filter(alert__in=batched, kind="paused").exists()
+    assert course.client.signals.get(source="safety").label == "3 open risk alerts"
+    assert audit.verify_chain().ok

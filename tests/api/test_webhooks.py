@@ -287,3 +287,25 @@ def test_the_signature_is_an_hmac_of_the_time_and_the_body():
     value = webhook_net.signature("whsec_k", 1700000000, b'{"a":1}')
     expected = hmac.new(b"whsec_k", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
     assert value == f"t=1700000000,v1={expected}"
+
+
+@pytest.mark.django_db
+def test_a_batch_tells_webhooks_of_each_alert_as_raised_then_of_each_questionnaire(api_world, remote):
+    """The batch's alerts are told to webhooks together when they are all raised: one row an alert, as alone."""
+    world = api_world.world
+    hook, _secret = _hook(world, remote.url)
+    course = start_course(world, "theirs", therapist="therapist2")
+    _token, secret = personal(world.m["therapist2"])
+    risky, calm = (1, 1, 1, 1, 1, 1, 1, 1, 2), (1, 1, 1, 1, 0, 0, 0, 0, 0)
+    body = {"responses": [
+        {"key": f"w-{n}", "course_id": course.pk, "instrument_code": "phq9",
+         "completed_on": timezone.localdate().isoformat(), "answers": phq9(*values, difficulty=0)}
+        for n, values in enumerate((risky, calm, risky))]}
+    answer = call(secret, "POST", "administrations/batch", body).json()
+    assert [r["alerts"] for r in answer["results"]] == [1, 0, 1]
+    rows = list(WebhookDelivery.objects.filter(webhook=hook).order_by("pk"))
+    assert [r.event_type for r in rows] == ["alert.raised"] * 2 + ["questionnaire.completed"] * 3
+    alerts = list(Alert.objects.filter(client=course.client).order_by("pk"))
+    assert [r.payload["data"]["alert_id"] for r in rows[:2]] == [a.pk for a in alerts]
+    assert all(r.payload["data"]["status"] == "raised" and r.payload["data"]["level"] == 0 for r in rows[:2])
+    assert len({r.event_id for r in rows}) == 5

@@ -129,3 +129,36 @@ def test_audit_verify_command_reports_an_intact_chain(world, capsys):
 
     assert cmd_audit(None) == 0
     assert "audit chain intact" in capsys.readouterr().out
+
+
+def test_events_recorded_together_are_stored_at_the_end_in_order_and_the_chain_verifies(world):
+    """A batch's alerts record their events inside `appended_together`: one append at the end, same chain."""
+    client = world.clients["mine"]
+    who = actor(world.m["therapist"])
+    before = AuditEvent.objects.count()
+    with transaction.atomic():
+        with audit.appended_together():
+            first = audit.record("client.viewed", actor=who, client=client, obj=client)
+            with audit.appended_together():  # a block inside another joins it
+                audit.record("client.viewed", actor=who, client=client, obj=client, details={"n": 2})
+            many = audit.record_many([audit.Pending("client.viewed", actor=who, client=client, details={"n": n})
+                                      for n in (3, 4)])
+            assert first.pk is None and all(e.pk is None for e in many)  # not stored until the block ends
+            assert AuditEvent.objects.count() == before
+        assert AuditEvent.objects.count() == before + 4
+    stored = list(AuditEvent.objects.order_by("pk")[before:])
+    assert [e.details.get("n") for e in stored] == [None, 2, 3, 4]
+    assert all(b.prev_hash == a.hash for a, b in zip(stored, stored[1:], strict=False))
+    assert first.pk == stored[0].pk
+    assert audit.verify_chain().ok
+
+
+def test_events_recorded_together_are_not_appended_when_the_block_fails(world):
+    client = world.clients["mine"]
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), audit.appended_together():
+        audit.record("client.viewed", actor=actor(world.m["therapist"]), client=client, obj=client)
+        raise RuntimeError("the change failed")
+    assert AuditEvent.objects.count() == before
+    audit.record("client.viewed", actor=actor(world.m["therapist"]), client=client, obj=client)
+    assert audit.verify_chain().ok

@@ -120,3 +120,18 @@ def test_audit_events_inserted_together_keep_every_field_and_the_chain(world):
         )
         assert stored.occurred_at == event.occurred_at
     assert audit.verify_chain().ok
+
+
+def test_on_postgresql_the_rows_go_in_as_one_array_a_column(world):
+    """As Django's bulk_create does there: a statement's parameters do not grow with its rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the UNNEST insert is PostgreSQL's")
+    course = start_course(world)
+    rows = [_administration(world, course, f"arrays-{n}", total=n, screen_positive=None) for n in range(50)]
+    with CaptureQueriesContext(connection) as ctx:
+        bulk.insert_many(rows)
+    [insert] = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert "UNNEST(" in insert
+    assert [a.pk for a in rows] == sorted(a.pk for a in rows)
+    assert [Administration.objects.get(pk=a.pk).total for a in rows] == list(range(50))
+    assert all(Administration.objects.get(pk=a.pk).external_id == a.external_id for a in rows)

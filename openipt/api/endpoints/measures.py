@@ -26,8 +26,8 @@ from openipt.api.schemas import (
     AdministrationPage,
     BatchIn,
     BatchOut,
-    KeyedResponseIn,
     ResponseIn,
+    checked_entry,
 )
 from openipt.core.errors import ActionError
 from openipt.measures import access, actions, batch_actions, settings_actions
@@ -79,7 +79,7 @@ def create_administrations(request: HttpRequest, body: BatchIn) -> HttpResponse:
             key = raw.get("key") if isinstance(raw.get("key"), str) else None
             keys[index] = key
             try:
-                item = KeyedResponseIn.model_validate(raw)
+                item = checked_entry(raw)
             except ValidationError as err:
                 fields = {".".join(str(p) for p in e["loc"]) or "(entry)": e["msg"] for e in err.errors()}
                 results[index] = {"index": index, "key": key, "status": 422, "alerts": 0, "administration": None,

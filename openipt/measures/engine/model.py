@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 KINDS = ("self_report", "clinician")
@@ -36,17 +37,17 @@ class Item:
     loinc: str | None = None
     note: str | None = None
 
-    @property
+    @cached_property  # worked out once: a batch checks thousands of answers against it
     def values(self) -> frozenset[int]:
         """Return the allowed answer values."""
         return frozenset(o.value for o in self.options)
 
-    @property
+    @cached_property  # worked out once: a batch checks thousands of answers against it
     def min_value(self) -> int:
         """Return the lowest answer value."""
         return min(o.value for o in self.options)
 
-    @property
+    @cached_property  # worked out once: a batch checks thousands of answers against it
     def max_value(self) -> int:
         """Return the highest answer value."""
         return max(o.value for o in self.options)
@@ -55,7 +56,7 @@ class Item:
         """Return the item score for an answer value, reversing it when the item says so."""
         return self.min_value + self.max_value - value if self.reverse else value
 
-    @property
+    @cached_property  # worked out once: a batch checks thousands of answers against it
     def scores(self) -> frozenset[int]:
         """Return every score this item can give."""
         return frozenset(self.score(v) for v in self.values)

@@ -54,12 +54,19 @@ def local_day(value) -> date:
 
 def engine_rows(administrations: Iterable) -> list[EngineAdministration]:
     """Turn completed administrations (objects or dicts) into the engine's records."""
+    zone = timezone.get_current_timezone()  # once, not once a score: a batch's signal refresh reads thousands
+
+    def day(value) -> date:
+        if value is None or value.utcoffset() is None:
+            return local_day(value)  # what local_day does with these (now, or its error for a naive time)
+        return value.astimezone(zone).date()
+
     out = []
     for a in administrations:
         if isinstance(a, dict):
-            out.append(EngineAdministration(local_day(a["completed_at"]), a["session_number"], a["total"]))
+            out.append(EngineAdministration(day(a["completed_at"]), a["session_number"], a["total"]))
         else:
-            out.append(EngineAdministration(local_day(a.completed_at), a.session_number, a.total))
+            out.append(EngineAdministration(day(a.completed_at), a.session_number, a.total))
     return out
 
 
