@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -175,3 +175,18 @@ def test_the_charts_table_of_numbers_says_the_stored_score_of_each_session(world
         for row in s.chart.table_rows:
             if row[1]:
                 assert row[2] == s.inst.band_for(int(row[1])).label
+
+
+def test_a_score_from_before_the_course_started_is_drawn_at_zero_and_said_so(world):
+    """A screening score entered by date before the course's start (an import, the API, paper) is on the chart and
+    in its table of numbers, at 0, with a note; never a chart saying "No scores yet" beside "2 scores"."""
+    course = start_course(world)
+    before = timezone.localdate() - timedelta(days=10)
+    for day, values in ((before, (3, 3, 2, 2, 2, 1, 1, 0, 0)), (timezone.localdate(), (2, 2, 1, 1, 1, 0, 0, 0, 0))):
+        actions.enter_paper(actor(world.m["therapist"]), course.pk, instrument_code="phq9", session_number=None,
+                            completed_on=day, answers=phq9(*values, difficulty=1))
+    chart = summary.course_summary(course).instruments[0].chart
+    assert "No scores yet" not in chart.svg and "2 scores" in chart.description
+    rows = {row[0]: row for row in chart.table_rows}
+    assert rows["0"][1] == "14" and "before the course started" in " ".join(rows["0"])
+    assert chart.svg.count("oi-line") == 1

@@ -169,13 +169,13 @@ def _chart(inst, admins, course, anchors, events, track_rows, table, id_prefix):
     points = []
     for a in admins:
         x = _x(a, course, anchors)
-        if x is None:
-            continue
         note = ""
+        if x is None:  # answered before the course started (a screening or referral score): drawn at 0, said so
+            x, note = 0, _("before the course started")
         if a.total is None:
-            note = _("too many answers missing for a total")
+            note = (note + "; " if note else "") + _("too many answers missing for a total")
         elif a.prorated:
-            note = _("total estimated from the answers given")
+            note = (note + "; " if note else "") + _("total estimated from the answers given")
         if a.flags:
             note = (note + "; " if note else "") + _("safety question answered above zero")
         elif a.unanswered_safety_items:
