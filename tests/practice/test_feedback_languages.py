@@ -112,20 +112,6 @@ def test_the_partner_softens_at_an_i_statement_and_gets_defensive_at_blame_in_th
     assert BLAME_LABEL[lang] in page and CHANGE[lang] in page
 
 
-@pytest.mark.parametrize("lang, pause", [("es", "Paremos la práctica aquí."), ("sw", "Tusimamishe mazoezi hapa.")])
-def test_a_harm_word_in_the_language_pauses_the_practice(world, client, screened, lang, pause):
-    _client_writes(world, lang)
-    login(client, world.m["client"])
-    talk = _start(client)
-    reply = _send(client, talk, HARM[lang])
-    # the practice pauses: the pause line in the language, or no reply at all when the safety app's own check has
-    # paused automated features for the client (its risk rules decide that, not the analyser)
-    assert reply.number == 0 or (reply.text.startswith(pause) and reply.source == "pause")
-    mine = RehearsalTurn.objects.get(rehearsal=talk, speaker="client")
-    assert mine.feedback["held"] is True and mine.feedback["findings"] == []
-    assert mine.feedback["feedback"].startswith(HELD[lang])
-
-
 def test_the_partner_of_a_client_whose_language_has_no_analyser_says_tips_are_not_available(world, client, screened):
     _client_writes(world, "ar")
     login(client, world.m["client"])
@@ -146,22 +132,28 @@ def test_the_analysers_words_in_the_language_wait_for_review_with_the_other_cont
     assert not [p for p in queries.unreviewed_content("ar") if p.key.startswith("analyser:")]  # no tips, nothing to review
 
 
+
 # Risk the analyser's own harm words do not know, but the safety app's patterns for the language do: the risk screen
 # reads the client's language too, so the tips are held and the practice pauses.
 UNLISTED = {"es": "No aguanto más, ya tengo la cuerda.",
             "sw": "Nimeshaficha vidonge vyangu vyote nimalize maisha yangu Ijumaa."}
+PAUSE = {"es": "Paremos la práctica aquí.", "sw": "Tusimamishe mazoezi hapa."}
 
 
-@pytest.mark.parametrize("lang, pause", [("es", "Paremos la práctica aquí."), ("sw", "Tusimamishe mazoezi hapa.")])
-def test_risk_in_the_clients_language_pauses_the_practice_even_without_a_harm_word(world, client, me, screened,
-                                                                                   lang, pause):
-    assert analyse(UNLISTED[lang], language=lang).to_dict()["held"] is False  # the analyser alone would coach it
+@pytest.mark.parametrize("lang", ["es", "sw"])
+@pytest.mark.parametrize("words", [HARM, UNLISTED], ids=["harm word", "risk without a harm word"])
+def test_risk_in_the_clients_language_pauses_the_practice_and_holds_the_tips(world, client, me, screened, lang, words):
+    if words is UNLISTED:
+        assert analyse(UNLISTED[lang], language=lang).to_dict()["held"] is False  # the analyser alone would coach it
     _client_writes(world, lang)
     login(client, world.m["client"])
     talk = _start(client)
-    reply = _send(client, talk, UNLISTED[lang])
-    assert reply.number == 0 or (reply.text.startswith(pause) and reply.source == "pause")
+    reply = _send(client, talk, words[lang])
+    # the practice pauses: the pause line in the language, or no reply at all when the safety app's own check has
+    # paused automated features for the client (its risk rules decide that, not the analyser)
+    assert reply.number == 0 or (reply.text.startswith(PAUSE[lang]) and reply.source == "pause")
     mine = RehearsalTurn.objects.get(rehearsal=talk, speaker="client")
     assert mine.feedback["held"] is True and mine.feedback["findings"] == []
-    page = _save_worksheet(client, me, UNLISTED[lang])
+    assert mine.feedback["feedback"].startswith(HELD[lang])
+    page = _save_worksheet(client, me, words[lang])
     assert HELD[lang] in page and "pr-tip--helpful" not in page and "pr-tip--hurtful" not in page
