@@ -95,7 +95,7 @@ def choices(actor: Actor, site_id: int | None = None) -> dict[str, list[tuple[in
     MOST_LISTED groups, the groups and facilitators offered are those of the chosen site (with no site chosen,
     those with no site)."""
     everything = programme_groups(actor)
-    many = everything[: MOST_LISTED + 1].count() > MOST_LISTED  # counts no further than it needs to
+    many = everything.order_by()[: MOST_LISTED + 1].count() > MOST_LISTED  # counts no further than needed, unsorted
     groups = everything.filter(**_site_is(site_id)) if many else everything
     offered = list(groups.order_by("name", "pk").values_list(
         "pk", "name", "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
