@@ -115,6 +115,8 @@ class Group(TimeStamped):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["facilitator", "status"]),
             models.Index(fields=["supervisor", "status"]),
+            # the programme dashboard's list of group programmes in use (read from the index alone)
+            models.Index(fields=["organisation", "programme"], name="group_org_programme_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -35,10 +35,16 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return first, last_day(today)
 
 
+def _esc(value: object) -> str:
+    """The text escaped as Django's `escape` does it (which is this), without its check for lazy strings: the
+    filter lists escape a few hundred names per page."""
+    return html.escape(str(value))
+
+
 def _attrs(attrs: dict[str, Any]) -> str:
     """HTML attributes as Django's `django/forms/widgets/attrs.html` writes them."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        f" {_esc(name)}" if value is True else f' {_esc(name)}="{_esc(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -52,14 +58,30 @@ class QuickSelect(forms.Select):
     the same as `forms.Select` writes (tests/programmes/test_pages.py checks it option for option)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        if any(isinstance(label, list | tuple) for _value, label in self.choices):
+            return self._render_grouped(name, value, attrs)
+        # the plain widget's context (name, attributes, chosen values) without one dict per option
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen, found = set(widget["value"]), False
+        parts = [f'<select name="{_esc(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for option_value, label in self.choices:
+            shown = "" if option_value is None else str(option_value)
+            selected = not found and shown in chosen  # as Django's: only the first option with the value
+            found = found or selected
+            parts.append(f'\n  <option value="{_esc(shown)}"{" selected" if selected else ""}>{_esc(label)}</option>\n')
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+    def _render_grouped(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
+        """Choices in option groups: drawn from Django's own context (the dashboard's lists have none)."""
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{_esc(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+                parts.append(f'\n  <optgroup label="{_esc(group_name)}">')
             for option in options:
-                parts.append(f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                             f'{escape(option["label"])}</option>\n')  # the option template's own newline
+                parts.append(f'\n  <option value="{_esc(option["value"])}"{_attrs(option["attrs"])}>'
+                             f'{_esc(option["label"])}</option>\n')  # the option template's own newline
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")

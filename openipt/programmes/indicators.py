@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from statistics import median
 
 Z_95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
@@ -472,6 +473,10 @@ def counts(cohort: Cohort, min_sessions: int = DEFAULT_MIN_SESSIONS) -> dict[str
     }
 
 
+# the counts hidden when small (people, some events, staff)
+_GUARDED = PERSON_COUNTS | EVENT_COUNTS_SUPPRESSED | STAFF_COUNTS
+
+
 def suppressed_cells(values: Mapping[str, float | None], threshold: int = DEFAULT_SUPPRESS_BELOW) -> set[str]:
     """The counts to show as "<threshold": small ones, and any a reader could work out by subtraction.
 
@@ -479,13 +484,11 @@ def suppressed_cells(values: Mapping[str, float | None], threshold: int = DEFAUL
     one holds the other (`NESTED`, followed through), a difference from 1 to threshold - 1 would itself be a
     small cell, so the inner count is hidden too; repeated until nothing changes.
     """
-    guarded = PERSON_COUNTS | EVENT_COUNTS_SUPPRESSED | STAFF_COUNTS
-    hidden = {k for k in guarded if isinstance(values.get(k), int) and 0 < int(values[k] or 0) < threshold}
-    pairs = _closure(NESTED) | {("alerts", "alerts_breached")}
+    hidden = {k for k in _GUARDED if isinstance(values.get(k), int) and 0 < int(values[k] or 0) < threshold}
     changed = True
     while changed:
         changed = False
-        for outer, inner in sorted(pairs, key=lambda pair: (_depth(pair[0]), pair)):
+        for outer, inner in _nested_pairs():
             if outer in hidden or inner in hidden:
                 continue
             diff = int(values.get(outer) or 0) - int(values.get(inner) or 0)
@@ -493,6 +496,14 @@ def suppressed_cells(values: Mapping[str, float | None], threshold: int = DEFAUL
                 hidden.add(inner)
                 changed = True
     return hidden
+
+
+@cache
+def _nested_pairs() -> tuple[tuple[str, str], ...]:
+    """Every (outer, inner) pair of counts where one holds the other, outermost first: the same for every call
+    (worked out once; the dashboard hides cells in a result per facilitator row)."""
+    pairs = _closure(NESTED) | {("alerts", "alerts_breached")}
+    return tuple(sorted(pairs, key=lambda pair: (_depth(pair[0]), pair)))
 
 
 def _depth(cell: str) -> int:

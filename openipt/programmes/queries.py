@@ -11,7 +11,7 @@ from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from openipt.accounts.access import site_limit
@@ -95,7 +95,8 @@ def choices(actor: Actor, site_id: int | None = None) -> dict[str, list[tuple[in
     MOST_LISTED groups, the groups and facilitators offered are those of the chosen site (with no site chosen,
     those with no site)."""
     everything = programme_groups(actor)
-    groups = everything.filter(**_site_is(site_id)) if everything.count() > MOST_LISTED else everything
+    many = everything.order_by()[: MOST_LISTED + 1].count() > MOST_LISTED  # counts no further than needed, unsorted
+    groups = everything.filter(**_site_is(site_id)) if many else everything
     offered = list(groups.order_by("name", "pk").values_list(
         "pk", "name", "facilitator_id", "facilitator__user__first_name", "facilitator__user__last_name",
         "facilitator__user__username"))
@@ -103,8 +104,8 @@ def choices(actor: Actor, site_id: int | None = None) -> dict[str, list[tuple[in
     return {
         "facilitators": sorted(leaders.items(), key=lambda item: item[1].lower()),
         "groups": [(pk, name) for pk, name, *_rest in offered],
-        "cohorts": list(
-            GroupProgramme.objects.filter(pk__in=everything.values("programme_id"))
+        "cohorts": list(  # those with a group here; each asked of an index, not by reading every group
+            GroupProgramme.objects.filter(Exists(everything.filter(programme_id=OuterRef("pk"))))
             .order_by("name", "pk")
             .values_list("pk", "name")
         ),

@@ -225,3 +225,44 @@ def test_the_quick_filter_lists_write_the_same_html_as_django_s_select():
                     == forms.Select(choices=options).render("group", value, attrs))
     grouped = [("Site A", [("1", "One")]), ("", "None")]
     assert QuickSelect(choices=grouped).render("g", "1") == forms.Select(choices=grouped).render("g", "1")
+
+
+# The facilitator row as the dashboard's template drew it before the rows were drawn in Python.
+TEMPLATE_ROW = """{% load i18n %}{% for row in rows %}{% with v=row.result.values %}
+      <tr{% if row.below %} class="oi-below-target"{% endif %}><th scope="row">{{ row.name }}</th>
+        <td>{{ v.enrolled.shown|default:"0" }}</td>
+        <td>{{ v.attendance_present.percent|default:"—" }}</td>
+        <td>{{ v.checks_missed.percent|default:"—" }}</td>
+        <td>{{ v.alerts.shown|default:"0" }}{% if v.alerts_breached.shown %} ({{ v.alerts_breached.shown }}){% endif %}</td>
+        <td>{{ v.ack_minutes.shown|default:"—" }}</td>
+        <td>{% if v.fidelity_mean.value is not None %}{{ v.fidelity_mean.shown }}% ({{ v.fidelity_ratings.shown }}){% else %}—{% endif %}</td>
+        <td>{% if row.below %}<strong>{% translate "Below target:" %}</strong> {% for id in row.below %}{% if id == "attendance_present" %}{% translate "attendance" %}{% elif id == "checks_missed" %}{% translate "questionnaires" %}{% elif id == "ack_minutes" %}{% translate "alert time" %}{% else %}{% translate "fidelity" %}{% endif %}{% if not forloop.last %}, {% endif %}{% endfor %}{% else %}{% translate "No" %}{% endif %}</td>
+      </tr>{% endwith %}{% endfor %}"""
+
+
+def test_the_facilitator_rows_read_as_the_template_wrote_them():
+    """The facilitator table's rows are drawn in Python; a reader gets what the template wrote: escaped names,
+    small counts as "<5", each target missed named, in English and in Spanish."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from openipt.programmes import indicators as ind
+    from openipt.programmes import present
+
+    base = ind.counts(ind.Cohort((), [], [], [], []))
+    each = {
+        1: {**base, "enrolled": 12, "attendance_marks": 80, "attendance_present": 50, "checks_missed": 20,
+            "alerts": 7, "alerts_breached": 6, "ack_minutes": 45.0, "fidelity_ratings": 6, "fidelity_mean": 70.5},
+        2: {**base, "enrolled": 3, "attendance_marks": 40, "attendance_present": 38, "checks_missed": 1},
+        3: {**base, "enrolled": 30, "attendance_marks": 200, "attendance_present": 190, "checks_missed": 2,
+            "alerts": 2, "alerts_breached": 0, "ack_minutes": 5.0, "fidelity_ratings": 9, "fidelity_mean": 91.0},
+        4: base,
+    }
+    names = {1: "Amina & <Joseph>", 2: 'The "Tuesday" one', 3: "Zoë"}  # 4: a former facilitator
+    for language in ("en", "es"):
+        with translation.override(language):
+            rows = present.rows_from_counts(each, names, threshold=5, targets=ind.Targets())
+            assert any(row.below for row in rows) and any(not row.below for row in rows)
+            drawn = "".join(row.html() for row in rows)
+            assert drawn == Template(TEMPLATE_ROW).render(Context({"rows": rows}))
+    assert "Amina &amp; &lt;Joseph&gt;" in drawn and "&lt;5" in drawn
