@@ -158,6 +158,19 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
+    "- **Issue 18, part 3 (7 December, night, branch programme-speed): the SQLite table above is after this change; "
+    "the PostgreSQL table is from the run before it (not repeated).** The kept-figures pages cost about 20 to 25 ms "
+    "of CPU a request, most of it Python: the small-cell suppression worked out its indicator pairs again for every "
+    "facilitator row (now once), the 50 facilitator rows went through a template each (now drawn in Python, the "
+    "same HTML byte for byte, tests/programmes/test_pages.py), the filter lists built a dict per option (now drawn "
+    "from the choices), and the group-programme list read the whole groups table (now an existence check and an "
+    "index, migration groups 0006). The three pages were saved before and after on one database and are identical. "
+    "Alternating the code before and after at load about 1.2 (20 requests each): CPU median 25-28 to 20-21 ms (whole "
+    "programme), 21-23 to 18-19 (one site), 28-31 to 23-25 (supervisor); SQL per page 6.4 to 1.3, 2.7 to 1.5, 8.0 "
+    "to 2.2 ms. The run above (load 4.1 falling to 2.2) met 50 ms at p95 on all three kept-figures pages. An earlier "
+    "run the same night, at load 3 to 5 with word-model training beside it, gave p95 220, 184 and 232 ms for the same "
+    "pages with the code before: on 2 shared cores the wall time follows the load, so under heavy load the target "
+    "is not shown.",
     "- **Issue 18, part 2 (7 December, branch prog18): the supervisor's dashboard from kept figures.** Two changes, same page: the filter lists are drawn by `QuickSelect` (the same HTML as Django's select, without a template per option; about a third of the page's CPU time) and the supervisor's live risk alerts come with their facilitator in one query. In the re-run above it met 50 ms on PostgreSQL (p95 42 ms, the load falling from 12.2 to 3.1 during the run) and missed it on SQLite (p95 346 ms at load 10.5 to 12.2: compare within a run only). Alternating the code before and after on one generated programme (same size and seed, 20 requests each): SQLite at load 3.8, wall median 101 to 73 ms, p95 147 to 120 ms, CPU median 49 to 37 ms, CPU p95 63 to 50 ms; PostgreSQL at load 8.5 (before VACUUM ANALYZE), CPU median 61 to 52 ms. So about a quarter less work per request; p95 ≤ 50 ms on SQLite under load is not shown.",
     "- **These two runs were made while the shared 2-core machine was overloaded (load average about 10.7 "
     "throughout), so every time above is several times what the same page takes on a quiet machine**: the "
