@@ -372,10 +372,30 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
-    "- **Both targets are still missed, by far.** These runs were made at a load average of 10 to 14 on the shared "
-    "2-core machine (other helpers' tests and benches), so wall times are 5 to 15 times the CPU times, and the CPU "
-    "times themselves are inflated: the PDF, whose code did not change, took 316 and 263 ms of CPU here against "
-    "176 and 199 ms in the previous runs (load 3.5 and 14). The tables above cannot be compared with earlier ones.",
+    "- **Both targets are still missed**, measured this time on a nearly quiet machine (load 1.3 to 1.6), so wall "
+    "and CPU times are close: in batches of 500, about 1,800 responses a second over REST on SQLite and 1,350 on "
+    "PostgreSQL, 1,160 to 1,230 as a FHIR Bundle, against the 3,000 asked for; the PDF made afresh takes 245 to 270 "
+    "ms against 100.",
+    "- Tonight's ingest changes (branch `ingest-speed`): the audit events of a batch's alerts (raised, escalated, "
+    "paused) are appended with the batch's own in one go (`audit.appended_together`, the hash chain unchanged, "
+    "nothing appended when the block fails); each alert's history events and e-mail deliveries are stored together "
+    "at the end of the batch, its webhooks in one call, the alerted clients locked and read at once with their "
+    "assigned staff, and their open alerts counted in one query (about 12 statements an alert, from about 20); on "
+    "PostgreSQL the rows go in as one array a column (UNNEST, as Django's bulk_create does); an item's allowed "
+    "answers are worked out once; a REST entry is checked once. Statements a batch: 94 to 63 for 100 responses, 352 "
+    "to 159 for 500. Alternating the code before and after on one database at load 3 to 4, smallest CPU of 5 or 6 "
+    "batches of 500: in-process 286-358 to 206-270 ms on SQLite and 388 to 218 ms on PostgreSQL; REST 305-429 to "
+    "262-340 and 392 to 272; FHIR Bundle 329-439 to 237-314 and 526 to 293. What is left: about 12 statements an "
+    "alert (6 of them each client's signal set one at a time), the not-on-track refresh reading every earlier score "
+    "of a course (thousands here, as the benchmark sends every batch to the same 43 courses), and on PostgreSQL "
+    "about 40 ms a batch turning the column arrays into text.",
+    "- Tonight's PDF changes (branch `pdf-speed`): the chart goes in as an image of the same SVG (its hundred "
+    "elements are no longer parsed, styled and boxed as HTML), about 15 to 20 ms of CPU less a fresh PDF (in-process, "
+    "90 requests each side alternating: median 226 to 209 and 245 to 226 ms). WeasyPrint's own layout of this "
+    "three-page report is about 60 ms of CPU at best, and styling, boxes, drawing and writing add 45 to 55 ms, so "
+    "100 ms is not reachable with it for this report; the chart's SVG text, drawn a letter at a time, is the largest "
+    "single part left.",
+    "- Earlier rounds (for the record):",
     "- Same-load comparison of the code before and after the ingest changes (branch `ingest`), interleaved runs on one "
     "copy of a 300-client SQLite database, batches of 500 PHQ-9s with 10 alerts, load 11 to 14, smallest CPU ms a batch "
     "of 4 or 5 (scratch scripts, not in the repository): in-process `enter_many` 331 and 395 before, 303 and 324 after "
