@@ -33,7 +33,7 @@ MAX_ATTEMPTS = 8
 LONGEST_PAUSE = timedelta(hours=6)
 LEASE = timedelta(minutes=2)
 BATCH = 200
-# Kinds that go to a number even after it said STOP: the one confirmation that it stopped.
+# Kinds that go to a number even after it said STOP: the one confirmation that it stopped (also past the daily limit).
 AFTER_STOP = {Kind.STOPPED}
 # Answers to a message the member has just sent (help, thanks, stop and start confirmed) go at any hour while
 # they are fresh: the member is awake and waiting, and a stop must be confirmed at once. One that is retried
@@ -303,7 +303,7 @@ def attempt(message_id: int, now: datetime | None = None) -> str | None:
         SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=next_morning(now, zone))
         return "night"
     row = settings_for(message.organisation_id)
-    if not message.safety and sent_today(message.organisation_id, now) >= row.daily_limit:
+    if not message.safety and message.kind not in AFTER_STOP and sent_today(message.organisation_id, now) >= row.daily_limit:
         _hold(message, next_morning(now, zone))
         return "held"
     try:

@@ -131,6 +131,20 @@ def test_stop_stops_everything_at_once_and_confirms_once(world, asked):
     assert confirmations.get().body.startswith("You will get no more messages from Tuesday group.")
 
 
+def test_a_stop_is_confirmed_even_at_the_daily_limit(world, asked):
+    actions.save_settings(actor(world.m["admin"]), backend="console", username="", api_key="", sender="",
+                          sandbox=True, daily_limit=1, send_hour=17)
+    _grp, members = asked
+    reply(world, "what?", phone=PHONES[1])  # the other member's help answer: the day's one message, if none went yet
+    outbox_actions.deliver_due(timezone.now() + timedelta(seconds=1))
+    assert outbox_actions.sent_today(world.org.pk, timezone.now()) >= 1
+    help_answer = reply(world, "what now?", phone=PHONES[1])
+    reply(world, "STOP")
+    outbox_actions.deliver_due(timezone.now() + timedelta(seconds=2))
+    assert SmsMessage.objects.get(client=members[0].client, kind=Kind.STOPPED).status == Status.DELIVERED
+    assert answer_back(help_answer).status == Status.HELD  # an ordinary answer still waits for tomorrow
+
+
 def test_start_turns_messages_on_again_only_while_staff_consent_is_recorded(world, asked):
     _grp, members = asked
     reply(world, "Acha")
