@@ -158,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
 NOTES = [
     "## Notes",
     "",
-    "- **Issue 18, part 3 (7 December, night, branch programme-speed): the SQLite table above is after this change; "
-    "the PostgreSQL table is from the run before it (not repeated).** The kept-figures pages cost about 20 to 25 ms "
+    "- **Issue 18, part 3 (7 December, night, branch programme-speed): both tables above are after this change.** "
+    "On PostgreSQL (load 0.4 to 1.9) the one-site page meets 50 ms at p95 (44 ms) and the whole programme (56 ms) and "
+    "the supervisor's page (66 ms) do not: profiled on a copy after VACUUM ANALYZE, the supervisor's page spends "
+    "13 ms in SQL (3.5 ms of it the live risk alerts with their facilitator) and about 27 ms of CPU, the whole "
+    "programme 8 ms and 37 ms. The kept-figures pages cost about 20 to 25 ms "
     "of CPU a request, most of it Python: the small-cell suppression worked out its indicator pairs again for every "
     "facilitator row (now once), the 50 facilitator rows went through a template each (now drawn in Python, the "
     "same HTML byte for byte, tests/programmes/test_pages.py), the filter lists built a dict per option (now drawn "
