@@ -169,17 +169,19 @@ def _chart(inst, admins, course, anchors, events, track_rows, table, id_prefix):
     points = []
     for a in admins:
         x = _x(a, course, anchors)
-        note = ""
+        notes = []
         if x is None:  # answered before the course started (a screening or referral score): drawn at 0, said so
-            x, note = 0, _("before the course started")
+            x = 0
+            notes.append(_("before the course started"))
         if a.total is None:
-            note = (note + "; " if note else "") + _("too many answers missing for a total")
+            notes.append(_("too many answers missing for a total"))
         elif a.prorated:
-            note = (note + "; " if note else "") + _("total estimated from the answers given")
+            notes.append(_("total estimated from the answers given"))
         if a.flags:
-            note = (note + "; " if note else "") + _("safety question answered above zero")
+            notes.append(_("safety question answered above zero"))
         elif a.unanswered_safety_items:
-            note = (note + "; " if note else "") + _("the suicide question was not answered")
+            notes.append(_("the suicide question was not answered"))
+        note = "; ".join(notes)
         points.append(charts.Point(x, a.total, note))
     bands = charts.band_ranges([(b.min, b.max, b.label) for b in inst.bands], y_max=inst.max_total) if inst.bands else ()
     cutoff = None
